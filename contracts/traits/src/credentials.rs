@@ -1,0 +1,165 @@
+//! Credential kinds and the credential query other contracts make to `staff_credentials`.
+
+use crate::{AccountId, Timestamp};
+
+/// What a credential attests. Individual licences first, organisation licences after.
+///
+/// The SCALE encoding is the variant index (one byte), so the order below is part of the
+/// suite's ABI: append new kinds at the end, never reorder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum CredentialKind {
+    /// State medical licence (physician).
+    MedicalLicence,
+    /// State nursing licence (RN, NP).
+    NursingLicence,
+    /// State pharmacist licence.
+    PharmacistLicence,
+    /// NPPES National Provider Identifier registration (the identifier is the NPI).
+    NpiRegistration,
+    /// DEA controlled-substance registration.
+    DeaRegistration,
+    /// Specialty board certification (the specialty field holds the taxonomy code).
+    BoardCertification,
+    /// Organisation: drug manufacturer / repackager (FDA establishment registration).
+    ManufacturerLicence,
+    /// Organisation: wholesale distributor or 3PL (state or federal licence).
+    WholesaleDistributorLicence,
+    /// Organisation: pharmacy / dispenser (state licence).
+    PharmacyLicence,
+    /// Organisation: payer / insurer (state insurance licence).
+    PayerLicence,
+}
+
+impl CredentialKind {
+    /// Every kind, in encoding order.
+    pub const ALL: [CredentialKind; 10] = [
+        CredentialKind::MedicalLicence,
+        CredentialKind::NursingLicence,
+        CredentialKind::PharmacistLicence,
+        CredentialKind::NpiRegistration,
+        CredentialKind::DeaRegistration,
+        CredentialKind::BoardCertification,
+        CredentialKind::ManufacturerLicence,
+        CredentialKind::WholesaleDistributorLicence,
+        CredentialKind::PharmacyLicence,
+        CredentialKind::PayerLicence,
+    ];
+
+    /// This kind's bit in a [`KindSet`].
+    pub const fn bit(self) -> u16 {
+        match self {
+            CredentialKind::MedicalLicence => 1 << 0,
+            CredentialKind::NursingLicence => 1 << 1,
+            CredentialKind::PharmacistLicence => 1 << 2,
+            CredentialKind::NpiRegistration => 1 << 3,
+            CredentialKind::DeaRegistration => 1 << 4,
+            CredentialKind::BoardCertification => 1 << 5,
+            CredentialKind::ManufacturerLicence => 1 << 6,
+            CredentialKind::WholesaleDistributorLicence => 1 << 7,
+            CredentialKind::PharmacyLicence => 1 << 8,
+            CredentialKind::PayerLicence => 1 << 9,
+        }
+    }
+
+    /// True for the kinds held by organisations rather than by persons.
+    pub const fn is_organisation(self) -> bool {
+        matches!(
+            self,
+            CredentialKind::ManufacturerLicence
+                | CredentialKind::WholesaleDistributorLicence
+                | CredentialKind::PharmacyLicence
+                | CredentialKind::PayerLicence
+        )
+    }
+}
+
+/// A set of [`CredentialKind`]s, one bit each (see [`CredentialKind::bit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct KindSet(pub u16);
+
+impl KindSet {
+    /// The empty set.
+    pub const EMPTY: KindSet = KindSet(0);
+    /// Clinicians who may open break-glass access: medical or nursing licence.
+    pub const CLINICIAN: KindSet =
+        KindSet(CredentialKind::MedicalLicence.bit() | CredentialKind::NursingLicence.bit());
+    /// A billing provider: medical licence or NPI registration.
+    pub const BILLING_PROVIDER: KindSet =
+        KindSet(CredentialKind::MedicalLicence.bit() | CredentialKind::NpiRegistration.bit());
+    /// DSCSA trading partners that may receive product: wholesaler or pharmacy.
+    pub const TRADING_PARTNER: KindSet = KindSet(
+        CredentialKind::WholesaleDistributorLicence.bit() | CredentialKind::PharmacyLicence.bit(),
+    );
+
+    /// The set holding exactly the given kinds.
+    pub fn of(kinds: &[CredentialKind]) -> KindSet {
+        KindSet(kinds.iter().fold(0, |bits, kind| bits | kind.bit()))
+    }
+
+    /// True if `kind` is in the set.
+    pub const fn contains(self, kind: CredentialKind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+
+    /// True if the set holds no kind.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// True if every bit set names a known [`CredentialKind`].
+    pub const fn is_well_formed(self) -> bool {
+        self.0 >> CredentialKind::ALL.len() == 0
+    }
+
+    /// The kinds in the set, in encoding order.
+    pub fn kinds(self) -> impl Iterator<Item = CredentialKind> {
+        CredentialKind::ALL
+            .into_iter()
+            .filter(move |kind| self.contains(*kind))
+    }
+}
+
+/// The query every contract asks `staff_credentials`, by address.
+#[ink::trait_definition]
+pub trait CredentialVerifier {
+    /// True if `subject` held a credential of `kind` that was valid at `at`: inside its
+    /// validity period and neither suspended nor revoked at that moment. Answers for any
+    /// past or present moment; later suspensions or revocations do not change the answer
+    /// for earlier moments.
+    #[ink(message)]
+    fn is_valid_at(&self, subject: AccountId, kind: CredentialKind, at: Timestamp) -> bool;
+
+    /// True if `subject` held a valid credential of at least one kind in `kinds` at `at`
+    /// (one cross-contract call instead of one per kind).
+    #[ink(message)]
+    fn any_valid_at(&self, subject: AccountId, kinds: KindSet, at: Timestamp) -> bool;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_are_distinct_and_sets_work() {
+        let all = KindSet::of(&CredentialKind::ALL);
+        assert_eq!(all.0.count_ones(), 10);
+        assert!(all.is_well_formed());
+        assert!(!KindSet(1 << 10).is_well_formed());
+        assert!(KindSet::CLINICIAN.contains(CredentialKind::NursingLicence));
+        assert!(!KindSet::CLINICIAN.contains(CredentialKind::PharmacyLicence));
+        assert!(KindSet::EMPTY.is_empty());
+        assert_eq!(
+            KindSet::TRADING_PARTNER.kinds().collect::<Vec<_>>(),
+            vec![
+                CredentialKind::WholesaleDistributorLicence,
+                CredentialKind::PharmacyLicence
+            ]
+        );
+        assert!(CredentialKind::PayerLicence.is_organisation());
+        assert!(!CredentialKind::DeaRegistration.is_organisation());
+    }
+}

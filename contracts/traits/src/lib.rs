@@ -1,0 +1,66 @@
+//! # healthcare-traits
+//!
+//! The one crate every contract of the healthcare suite shares. It is a plain `no_std`
+//! library, **not** a contract: contracts call each other *by address* through the
+//! `#[ink::trait_definition]` interfaces defined here, never through each other's crates.
+//!
+//! * [`credentials`]: [`CredentialKind`], [`KindSet`] and the [`CredentialVerifier`]
+//!   interface ("did `subject` hold a valid credential of `kind` at `at`?"), implemented by
+//!   `staff_credentials`.
+//! * [`consent`]: [`Purpose`] (HL7 v3 PurposeOfUse), [`DataCategory`] / [`DataCategories`]
+//!   and the [`ConsentVerifier`] interface ("does `patient` consent to `grantee` for
+//!   `purpose` and `category` at `at`?"), implemented by `consent_registry`.
+//! * [`admin`]: [`Admin`], the shared two-step ownership / pause / code-upgrade state
+//!   every contract embeds, with its events.
+//! * [`peer`]: how a cross-contract call's failure layers map to one [`PeerError`].
+//! * [`paging`]: the page bound every list getter uses.
+//! * [`ensure!`]: early return with a typed error.
+//!
+//! All timestamps are [`Timestamp`]s: milliseconds since the Unix epoch, the unit of
+//! `pallet-timestamp` and of `self.env().block_timestamp()`.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod admin;
+pub mod consent;
+pub mod credentials;
+pub mod paging;
+pub mod peer;
+
+pub use admin::{Admin, AdminError};
+pub use consent::{ConsentVerifier, DataCategories, DataCategory, Purpose, PurposeSet};
+pub use credentials::{CredentialKind, CredentialVerifier, KindSet};
+pub use paging::{page_range, MAX_PAGE_SIZE};
+pub use peer::{flatten_peer_result, PeerError};
+
+/// Milliseconds since the Unix epoch (the block timestamp unit of `pallet-timestamp`).
+pub type Timestamp = u64;
+/// The account type of the default ink! environment.
+pub type AccountId = ink::primitives::AccountId;
+/// The hash type of the default ink! environment (code hashes, document hashes).
+pub type Hash = ink::primitives::Hash;
+/// The balance type of the default ink! environment.
+pub type Balance = <ink::env::DefaultEnvironment as ink::env::Environment>::Balance;
+
+/// One hour in [`Timestamp`] units.
+pub const HOUR: Timestamp = 60 * 60 * 1000;
+/// One day in [`Timestamp`] units.
+pub const DAY: Timestamp = 24 * HOUR;
+
+/// Returns early with `Err(From::from($err))` when `$cond` is false.
+///
+/// ```
+/// # use healthcare_traits::ensure;
+/// fn check(x: u32) -> Result<(), &'static str> {
+///     ensure!(x > 2, "too small");
+///     Ok(())
+/// }
+/// assert!(check(1).is_err());
+/// ```
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $err:expr $(,)?) => {
+        if !$cond {
+            return ::core::result::Result::Err(::core::convert::From::from($err));
+        }
+    };
+}

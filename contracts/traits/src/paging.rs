@@ -1,0 +1,29 @@
+//! Paging for list getters: every list is read as `(offset, limit)` with `limit` capped,
+//! so that no query reads more than [`MAX_PAGE_SIZE`] records whatever the list's length.
+
+/// The most entries one page returns.
+pub const MAX_PAGE_SIZE: u32 = 50;
+
+/// The index range of the page `(offset, limit)` of a list of `total` entries: starts at
+/// `offset`, holds at most `min(limit, MAX_PAGE_SIZE)` entries and never passes `total`.
+/// An offset past the end gives an empty range.
+pub fn page_range(offset: u32, limit: u32, total: u32) -> core::ops::Range<u32> {
+    let start = offset.min(total);
+    let end = start.saturating_add(limit.min(MAX_PAGE_SIZE)).min(total);
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_range_is_clamped() {
+        assert_eq!(page_range(0, 10, 3), 0..3);
+        assert_eq!(page_range(2, 10, 3), 2..3);
+        assert_eq!(page_range(5, 10, 3), 3..3);
+        assert_eq!(page_range(0, 1_000, 1_000), 0..MAX_PAGE_SIZE);
+        assert_eq!(page_range(u32::MAX, u32::MAX, u32::MAX), u32::MAX..u32::MAX);
+        assert_eq!(page_range(1, 0, 3), 1..1);
+    }
+}
