@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a machine that has only rustup, gcc and
+# Python. Idempotent: every step checks first and skips what is already present at the
+# pinned version. Usage: scripts/setup.sh
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_ROOT"
+setup_started=$(date +%s)
+
+# ---------------------------------------------------------------- apt packages
+step "apt packages: ${APT_PACKAGES[*]}"
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    echo "    installing: ${missing[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq || fail "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
+        || fail "apt-get install ${missing[*]} failed"
+else
+    echo "    all present"
+fi
+step_done
+
+# ------------------------------------------------------------- Rust toolchain
+step "Rust $RUST_TOOLCHAIN with rust-src, clippy, rustfmt, wasm32-unknown-unknown (rust-toolchain.toml)"
+command -v rustup >/dev/null || fail "rustup is not installed (see https://rustup.rs)"
+if rustup run "$RUST_TOOLCHAIN" rustc --version >/dev/null 2>&1 \
+    && rustup component list --installed --toolchain "$RUST_TOOLCHAIN" 2>/dev/null | grep -q '^rust-src' \
+    && rustup component list --installed --toolchain "$RUST_TOOLCHAIN" 2>/dev/null | grep -q '^clippy' \
+    && rustup component list --installed --toolchain "$RUST_TOOLCHAIN" 2>/dev/null | grep -q '^rustfmt' \
+    && rustup target list --installed --toolchain "$RUST_TOOLCHAIN" 2>/dev/null | grep -q '^wasm32-unknown-unknown'; then
+    echo "    present: $(rustup run "$RUST_TOOLCHAIN" rustc --version)"
+else
+    # Reads rust-toolchain.toml in the repository root.
+    rustup toolchain install || fail "rustup could not install the toolchain of rust-toolchain.toml"
+fi
+step_done
+
+# Installs use a private target directory (not the project's shared one) and the pinned
+# toolchain, whatever the machine's default is.
+install_crate() {
+    ( unset CARGO_TARGET_DIR; cd "$HOME" && cargo "+$RUST_TOOLCHAIN" install --locked "$@" )
+}
+
+# -------------------------------------------------------------- cargo-contract
+step "cargo-contract $CARGO_CONTRACT_VERSION"
+if cargo contract --version 2>/dev/null | grep -q "cargo-contract-contract $CARGO_CONTRACT_VERSION\|cargo-contract $CARGO_CONTRACT_VERSION"; then
+    echo "    present: $(cargo contract --version)"
+else
+    install_crate cargo-contract --version "$CARGO_CONTRACT_VERSION" --force \
+        || fail "cargo install cargo-contract $CARGO_CONTRACT_VERSION failed"
+fi
+step_done
+
+# ---------------------------------------------- substrate-contracts-node (slow)
+step "substrate-contracts-node (crate contracts-node $CONTRACTS_NODE_VERSION; ~50 min on 2 cores when missing)"
+if substrate-contracts-node --version 2>/dev/null | grep -q " $CONTRACTS_NODE_VERSION"; then
+    echo "    present: $(substrate-contracts-node --version)"
+else
+    # The node's runtime WASM is built by substrate-wasm-builder in a separate workspace
+    # that cannot see the crate's Cargo.lock; without the hint it resolves newer
+    # polkadot-sdk crates that do not compile. Unpack the crate first (cargo info does)
+    # and point the builder at its Cargo.lock.
+    ( cd "$HOME" && cargo "+$RUST_TOOLCHAIN" info "contracts-node@$CONTRACTS_NODE_VERSION" >/dev/null ) \
+        || fail "could not fetch the contracts-node $CONTRACTS_NODE_VERSION crate"
+    hint=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"contracts-node-$CONTRACTS_NODE_VERSION" 2>/dev/null | head -n1)
+    [ -f "$hint/Cargo.lock" ] || fail "unpacked contracts-node-$CONTRACTS_NODE_VERSION with its Cargo.lock not found"
+    echo "    WASM_BUILD_WORKSPACE_HINT=$hint"
+    WASM_BUILD_WORKSPACE_HINT="$hint" install_crate contracts-node --version "$CONTRACTS_NODE_VERSION" --force \
+        || fail "cargo install contracts-node $CONTRACTS_NODE_VERSION failed"
+    substrate-contracts-node --version | grep -q " $CONTRACTS_NODE_VERSION" \
+        || fail "substrate-contracts-node does not report version $CONTRACTS_NODE_VERSION"
+fi
+step_done
+
+printf '\nsetup complete in %ss\n' "$(( $(date +%s) - setup_started ))"
