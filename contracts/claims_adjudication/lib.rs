@@ -6,7 +6,7 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 #[ink::contract]
-mod claims_adjudication {
+pub mod claims_adjudication {
     use healthcare_traits::Admin;
 
     /// The contract's storage.

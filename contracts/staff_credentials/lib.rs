@@ -117,7 +117,7 @@ pub mod identifiers {
 }
 
 #[ink::contract]
-mod staff_credentials {
+pub mod staff_credentials {
     use super::{identifiers, MAX_CREDENTIALS_PER_KIND, MAX_STATUS_CHANGES};
     use healthcare_traits::{
         ensure, page_range, Admin, AdminError, CredentialKind, CredentialVerifier, KindSet,

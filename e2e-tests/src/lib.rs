@@ -1,0 +1,251 @@
+//! Test harness shared by the sandbox and node tests of the healthcare suite.
+//!
+//! The sandbox tests run the **release bundles** that `scripts/build-contracts.sh`
+//! (`cargo contract build --release`) wrote to `$CARGO_TARGET_DIR/ink/<name>/`, on a real
+//! `pallet-contracts` inside drink's in-process runtime ([`Sandbox`]). Calls are made with
+//! SCALE-encoded arguments and decoded into the contracts' own Rust types, so a test reads
+//! like the contract's API and breaks at compile time when that API changes.
+
+use drink::minimal::MinimalSandbox;
+use drink::pallet_contracts::{Determinism, StorageDeposit};
+use drink::sandbox_api::prelude::*;
+use drink::{AccountId32, Weight};
+use parity_scale_codec::{Decode, Encode};
+use std::path::PathBuf;
+
+pub use drink;
+
+/// The contracts of the suite, in deployment order.
+pub const CONTRACTS: [&str; 4] = [
+    "staff_credentials",
+    "consent_registry",
+    "drug_provenance",
+    "claims_adjudication",
+];
+
+/// The folder holding the bundles `cargo contract build` wrote: `$INK_BUNDLES_DIR`, else
+/// `$CARGO_TARGET_DIR/ink`, else the scripts' default target directory.
+pub fn bundle_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("INK_BUNDLES_DIR") {
+        return PathBuf::from(dir);
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".cache/healthcare-suite/target")
+        });
+    target.join("ink")
+}
+
+/// The release `.wasm` of contract `name`.
+pub fn wasm_path(name: &str) -> PathBuf {
+    bundle_dir().join(name).join(format!("{name}.wasm"))
+}
+
+/// The release `.wasm` bytes of contract `name`; panics with a hint when it was not built.
+pub fn wasm(name: &str) -> Vec<u8> {
+    let path = wasm_path(name);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}. Build the contracts first: scripts/build-contracts.sh",
+            path.display()
+        )
+    })
+}
+
+/// An ink! account id from a sandbox account.
+pub fn ink_account(account: &AccountId32) -> ink::primitives::AccountId {
+    let bytes: [u8; 32] = *account.as_ref();
+    ink::primitives::AccountId::from(bytes)
+}
+
+/// The sandbox account with every byte `n` (`[1; 32]` is the funded default actor; the
+/// same accounts as `ink::env::test::default_accounts`).
+pub fn account(n: u8) -> AccountId32 {
+    AccountId32::new([n; 32])
+}
+
+/// Call data: a 4-byte selector followed by the SCALE-encoded arguments (a tuple).
+pub fn call_data<A: Encode>(selector: [u8; 4], args: A) -> Vec<u8> {
+    let mut data = selector.to_vec();
+    args.encode_to(&mut data);
+    data
+}
+
+/// What one call cost and returned.
+#[derive(Debug)]
+pub struct Outcome<T> {
+    /// The decoded return value of the message (for `Result` messages: `Ok` or `Err`).
+    pub value: T,
+    /// True if the contract reverted its state (every `Err` a message returns).
+    pub reverted: bool,
+    /// Weight consumed: reference time (picoseconds).
+    pub ref_time: u64,
+    /// Weight consumed: proof size (bytes).
+    pub proof_size: u64,
+    /// Storage deposit charged (positive) or refunded (negative).
+    pub storage_deposit: i128,
+    /// Number of contract events emitted by the call (all contracts).
+    pub events: usize,
+}
+
+/// Why a call did not return a value.
+#[derive(Debug)]
+pub enum CallFailure {
+    /// The runtime refused or the contract trapped (with the contract's debug output).
+    Dispatch(String),
+    /// The output did not decode as the expected type.
+    Decode(String),
+}
+
+/// An in-process pallet-contracts chain with the suite's helpers.
+pub struct Sandbox {
+    inner: MinimalSandbox,
+    gas_limit: Weight,
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    /// A fresh chain; accounts 1..=10 are funded, the block time is `1_700_000_000_000` ms.
+    pub fn new() -> Self {
+        let mut inner = MinimalSandbox::default();
+        for n in 1..=10u8 {
+            inner
+                .mint_into(&account(n), 1_000_000_000_000_000)
+                .expect("mint");
+        }
+        let mut sandbox = Self {
+            inner,
+            gas_limit: Weight::from_parts(100_000_000_000, 3 * 1024 * 1024),
+        };
+        sandbox.set_time(1_700_000_000_000);
+        sandbox
+    }
+
+    /// Sets the block timestamp (milliseconds, as the contracts expect).
+    pub fn set_time(&mut self, ms: u64) {
+        self.inner.set_timestamp(ms);
+    }
+
+    /// The current block timestamp (milliseconds).
+    pub fn time(&mut self) -> u64 {
+        self.inner.get_timestamp()
+    }
+
+    /// Free balance of `who`.
+    pub fn balance(&mut self, who: &AccountId32) -> u128 {
+        self.inner.free_balance(who)
+    }
+
+    /// Direct access to the drink sandbox.
+    pub fn inner(&mut self) -> &mut MinimalSandbox {
+        &mut self.inner
+    }
+
+    /// Uploads `name`'s release wasm as `origin`; returns its code hash.
+    pub fn upload(&mut self, name: &str, origin: &AccountId32) -> [u8; 32] {
+        let result = self
+            .inner
+            .upload_contract(wasm(name), origin.clone(), None, Determinism::Enforced)
+            .unwrap_or_else(|e| panic!("upload of {name} refused: {e:?}"));
+        result.code_hash.into()
+    }
+
+    /// Deploys `name`'s release wasm as `origin` with constructor call data `data`
+    /// (e.g. `call_data(ink::selector_bytes!("new"), (peer,))`); returns its address.
+    pub fn deploy(&mut self, name: &str, origin: &AccountId32, data: Vec<u8>) -> AccountId32 {
+        let salt = name.as_bytes().to_vec();
+        let result = self.inner.deploy_contract(
+            wasm(name),
+            0,
+            data,
+            salt,
+            origin.clone(),
+            self.gas_limit,
+            None,
+        );
+        let debug = String::from_utf8_lossy(&result.debug_message).into_owned();
+        let ok = result
+            .result
+            .unwrap_or_else(|e| panic!("deploy of {name} failed: {e:?} {debug}"));
+        assert!(
+            !ok.result.did_revert(),
+            "constructor of {name} reverted: {debug}"
+        );
+        ok.account_id
+    }
+
+    /// Calls `contract` as `caller` with `data`, transferring `value`; decodes the
+    /// message's return value as `T` (the `MessageResult` layer is checked here).
+    pub fn try_call<T: Decode>(
+        &mut self,
+        contract: &AccountId32,
+        caller: &AccountId32,
+        data: Vec<u8>,
+        value: u128,
+    ) -> Result<Outcome<T>, CallFailure> {
+        let result = self.inner.call_contract(
+            contract.clone(),
+            value,
+            data,
+            caller.clone(),
+            self.gas_limit,
+            None,
+            Determinism::Enforced,
+        );
+        let debug = String::from_utf8_lossy(&result.debug_message).into_owned();
+        let ret = result
+            .result
+            .map_err(|e| CallFailure::Dispatch(format!("{e:?} {debug}")))?;
+        let decoded = <Result<T, ink::LangError>>::decode(&mut &ret.data[..])
+            .map_err(|e| CallFailure::Decode(format!("{e}: {:?}", ret.data)))?
+            .map_err(|e| CallFailure::Decode(format!("LangError {e:?}")))?;
+        let events = result.events.as_ref().map_or(0, |events| {
+            events
+                .iter()
+                .filter(|record| {
+                    matches!(
+                        record.event,
+                        drink::minimal::RuntimeEvent::Contracts(
+                            drink::pallet_contracts::Event::ContractEmitted { .. }
+                        )
+                    )
+                })
+                .count()
+        });
+        Ok(Outcome {
+            value: decoded,
+            reverted: ret.did_revert(),
+            ref_time: result.gas_consumed.ref_time(),
+            proof_size: result.gas_consumed.proof_size(),
+            storage_deposit: match result.storage_deposit {
+                StorageDeposit::Charge(x) => i128::try_from(x).unwrap_or(i128::MAX),
+                StorageDeposit::Refund(x) => -i128::try_from(x).unwrap_or(i128::MAX),
+            },
+            events,
+        })
+    }
+
+    /// [`Sandbox::try_call`] that panics when the call gives no value.
+    pub fn call<T: Decode>(
+        &mut self,
+        contract: &AccountId32,
+        caller: &AccountId32,
+        data: Vec<u8>,
+    ) -> Outcome<T> {
+        self.try_call(contract, caller, data, 0)
+            .unwrap_or_else(|e| panic!("call failed: {e:?}"))
+    }
+
+    /// The value a call returns, or a panic.
+    pub fn query<T: Decode>(&mut self, contract: &AccountId32, data: Vec<u8>) -> T {
+        let caller = account(1);
+        self.call(contract, &caller, data).value
+    }
+}

@@ -1,0 +1,181 @@
+//! staff_credentials on a real pallet-contracts (drink sandbox, release WASM):
+//! issue → suspend → reinstate → revoke with `is_valid_at` at the times between, through
+//! the cross-contract selector other contracts use; refusals revert with typed errors;
+//! `set_code` through the runtime.
+
+use e2e_tests::{account, call_data, ink_account, Sandbox};
+use healthcare_traits::{CredentialKind, KindSet};
+use ink::primitives::{AccountId, Hash};
+use ink::selector_bytes;
+use parity_scale_codec::Encode;
+use staff_credentials::staff_credentials::{CredentialRequest, Error, Status};
+
+type Res<T> = Result<T, Error>;
+
+const T0: u64 = 1_700_000_000_000;
+const HOUR: u64 = 3_600_000;
+
+fn licence(subject: AccountId) -> CredentialRequest {
+    CredentialRequest {
+        subject,
+        kind: CredentialKind::MedicalLicence,
+        jurisdiction: *b"CA",
+        specialty: Some(*b"207R00000X"),
+        identifier: b"A-123456".to_vec(),
+        valid_from: T0,
+        valid_until: T0 + 1_000 * HOUR,
+        evidence_hash: Hash::from([7; 32]),
+        verified_at: T0,
+    }
+}
+
+#[test]
+fn credential_lifecycle_and_point_in_time_validity() {
+    let mut chain = Sandbox::new();
+    let (owner, board, doctor, stranger) = (account(1), account(2), account(3), account(4));
+    let registry = chain.deploy(
+        "staff_credentials",
+        &owner,
+        call_data(selector_bytes!("new"), ()),
+    );
+
+    // Only the owner appoints issuers.
+    let refused: Res<()> = chain
+        .call(
+            &registry,
+            &stranger,
+            call_data(
+                selector_bytes!("add_issuer"),
+                (ink_account(&board), KindSet::CLINICIAN),
+            ),
+        )
+        .value;
+    assert_eq!(refused, Err(Error::NotOwner));
+    let added = chain.call::<Res<()>>(
+        &registry,
+        &owner,
+        call_data(
+            selector_bytes!("add_issuer"),
+            (ink_account(&board), KindSet::CLINICIAN),
+        ),
+    );
+    assert_eq!(added.value, Ok(()));
+    assert_eq!(added.events, 1);
+
+    // Issue at T0.
+    chain.set_time(T0);
+    let issued = chain.call::<Res<u64>>(
+        &registry,
+        &board,
+        call_data(selector_bytes!("issue"), (licence(ink_account(&doctor)),)),
+    );
+    assert_eq!(issued.value, Ok(1));
+    assert!(!issued.reverted);
+    assert!(issued.storage_deposit > 0, "a credential occupies storage");
+
+    // A refused issue reverts with a typed error and writes nothing.
+    let mut bad = licence(ink_account(&doctor));
+    bad.valid_until = bad.valid_from;
+    let refused = chain.call::<Res<u64>>(
+        &registry,
+        &board,
+        call_data(selector_bytes!("issue"), (bad,)),
+    );
+    assert_eq!(refused.value, Err(Error::InvalidPeriod));
+    assert!(refused.reverted);
+    assert_eq!(refused.events, 0);
+    let count: u32 = chain.query(
+        &registry,
+        call_data(
+            selector_bytes!("credential_count_of"),
+            (ink_account(&doctor),),
+        ),
+    );
+    assert_eq!(count, 1);
+
+    // Suspend at T0+10h, reinstate at T0+20h, revoke at T0+30h.
+    for (hours, selector, args) in [
+        (10, selector_bytes!("suspend"), (1u64, 42u16).encode()),
+        (20, selector_bytes!("reinstate"), (1u64,).encode()),
+        (30, selector_bytes!("revoke"), (1u64, 7u16).encode()),
+    ] {
+        chain.set_time(T0 + hours * HOUR);
+        let mut data = selector.to_vec();
+        data.extend(args);
+        let done = chain.call::<Res<()>>(&registry, &board, data);
+        assert_eq!(done.value, Ok(()), "at +{hours}h");
+        assert_eq!(done.events, 1);
+    }
+
+    let valid_at = |chain: &mut Sandbox, t: u64| -> bool {
+        chain.query(
+            &registry,
+            call_data(
+                selector_bytes!("CredentialVerifier::is_valid_at"),
+                (ink_account(&doctor), CredentialKind::MedicalLicence, t),
+            ),
+        )
+    };
+    assert!(!valid_at(&mut chain, T0 - 1), "before valid_from");
+    assert!(valid_at(&mut chain, T0 + 5 * HOUR), "issued, active");
+    assert!(!valid_at(&mut chain, T0 + 15 * HOUR), "suspended");
+    assert!(valid_at(&mut chain, T0 + 25 * HOUR), "reinstated");
+    assert!(!valid_at(&mut chain, T0 + 35 * HOUR), "revoked");
+    let any: bool = chain.query(
+        &registry,
+        call_data(
+            selector_bytes!("CredentialVerifier::any_valid_at"),
+            (ink_account(&doctor), KindSet::CLINICIAN, T0 + 25 * HOUR),
+        ),
+    );
+    assert!(any);
+
+    let credential: Option<staff_credentials::staff_credentials::Credential> =
+        chain.query(&registry, call_data(selector_bytes!("credential"), (1u64,)));
+    let credential = credential.expect("stored");
+    assert_eq!(credential.status(), Status::Revoked);
+    assert_eq!(credential.history.len(), 3);
+
+    // Revocation is final.
+    let again = chain.call::<Res<()>>(
+        &registry,
+        &board,
+        call_data(selector_bytes!("revoke"), (1u64, 7u16)),
+    );
+    assert_eq!(again.value, Err(Error::AlreadyRevoked));
+}
+
+#[test]
+fn set_code_upgrades_through_the_runtime() {
+    let mut chain = Sandbox::new();
+    let (owner, stranger) = (account(1), account(4));
+    let registry = chain.deploy(
+        "staff_credentials",
+        &owner,
+        call_data(selector_bytes!("new"), ()),
+    );
+    let code_hash = Hash::from(chain.upload("staff_credentials", &owner));
+
+    let refused = chain.call::<Res<()>>(
+        &registry,
+        &stranger,
+        call_data(selector_bytes!("set_code"), (code_hash,)),
+    );
+    assert_eq!(refused.value, Err(Error::NotOwner));
+    let unknown = chain.call::<Res<()>>(
+        &registry,
+        &owner,
+        call_data(selector_bytes!("set_code"), (Hash::from([0xAB; 32]),)),
+    );
+    assert_eq!(unknown.value, Err(Error::CodeNotFound));
+    assert!(unknown.reverted);
+    let upgraded = chain.call::<Res<()>>(
+        &registry,
+        &owner,
+        call_data(selector_bytes!("set_code"), (code_hash,)),
+    );
+    assert_eq!(upgraded.value, Ok(()));
+    assert_eq!(upgraded.events, 1);
+    let still_owner: AccountId = chain.query(&registry, call_data(selector_bytes!("owner"), ()));
+    assert_eq!(still_owner, ink_account(&owner));
+}
