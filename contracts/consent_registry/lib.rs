@@ -68,6 +68,8 @@ pub mod consent_registry {
     pub type RecordId = u64;
     /// Id of a break-glass grant, from 1.
     pub type GrantId = u64;
+    /// The ids of the consents between one patient and one grantee.
+    type PairConsents = Vec<ConsentId>;
 
     /// Why a message was refused.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -524,7 +526,7 @@ pub mod consent_registry {
         next_grant: GrantId,
         consents: Mapping<ConsentId, Consent>,
         /// (patient, grantee) -> consent ids (at most `MAX_CONSENTS_PER_GRANTEE`).
-        by_pair: Mapping<(AccountId, AccountId), Vec<ConsentId>>,
+        by_pair: Mapping<(AccountId, AccountId), PairConsents>,
         /// (patient, index) -> consent id, and the count: the patient's consents, paged.
         patient_consents: Mapping<(AccountId, u32), ConsentId>,
         patient_consent_count: Mapping<AccountId, u32>,

@@ -21,7 +21,10 @@ thread_local! {
 }
 
 /// What the (mocked) staff_credentials answers about `clinician`.
-pub(crate) fn set_credential_answer(clinician: AccountId, answer: core::result::Result<bool, PeerError>) {
+pub(crate) fn set_credential_answer(
+    clinician: AccountId,
+    answer: core::result::Result<bool, PeerError>,
+) {
     CREDENTIALS.with(|c| c.borrow_mut().insert(clinician, answer));
 }
 

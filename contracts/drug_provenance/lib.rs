@@ -84,6 +84,8 @@ pub mod drug_provenance {
     pub type Gtin = [u8; 14];
     /// Temperature in hundredths of a degree Celsius.
     pub type CentiCelsius = i32;
+    /// The unique key of a batch: GTIN and lot.
+    type GtinLot = (Gtin, Vec<u8>);
 
     /// Why a message was refused.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -546,7 +548,7 @@ pub mod drug_provenance {
         next_shipment: ShipmentId,
         regulators: Mapping<AccountId, ()>,
         batches: Mapping<BatchId, Batch>,
-        by_gtin_lot: Mapping<(Gtin, Vec<u8>), BatchId>,
+        by_gtin_lot: Mapping<GtinLot, BatchId>,
         holdings: Mapping<(BatchId, AccountId), u64>,
         /// (batch, index) -> holder, every account that ever held the batch.
         holder_list: Mapping<(BatchId, u32), AccountId>,

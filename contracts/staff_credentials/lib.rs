@@ -129,6 +129,8 @@ pub mod staff_credentials {
     pub type CredentialId = u64;
     /// An issuer's reason code for a suspension or revocation (e.g. a board action code).
     pub type ReasonCode = u16;
+    /// The ids of one subject's credentials of one kind.
+    type KindIndex = Vec<CredentialId>;
 
     /// Why a message was refused.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -465,7 +467,7 @@ pub mod staff_credentials {
         subject_count: Mapping<AccountId, u32>,
         /// Ids of a subject's credentials of one kind (at most
         /// `MAX_CREDENTIALS_PER_KIND`): what `is_valid_at` reads.
-        by_subject_kind: Mapping<(AccountId, CredentialKind), Vec<CredentialId>>,
+        by_subject_kind: Mapping<(AccountId, CredentialKind), KindIndex>,
     }
 
     impl StaffCredentials {
