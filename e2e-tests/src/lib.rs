@@ -249,3 +249,82 @@ impl Sandbox {
         self.call(contract, &caller, data).value
     }
 }
+
+/// Deployment helpers shared by the cross-contract sandbox tests.
+pub mod suite {
+    use super::{account, call_data, ink_account, Sandbox};
+    use drink::AccountId32;
+    use healthcare_traits::{CredentialKind, KindSet, DAY};
+    use ink::primitives::Hash;
+    use ink::selector_bytes;
+    use staff_credentials::staff_credentials::{CredentialRequest, Error as CredentialError};
+
+    /// The account that deploys every contract and is staff_credentials' issuer.
+    pub fn operator() -> AccountId32 {
+        account(1)
+    }
+
+    /// Deploys staff_credentials and appoints the operator as issuer of every kind.
+    pub fn deploy_credentials(chain: &mut Sandbox) -> AccountId32 {
+        let registry = chain.deploy(
+            "staff_credentials",
+            &operator(),
+            call_data(selector_bytes!("new"), ()),
+        );
+        let added = chain.call::<Result<(), CredentialError>>(
+            &registry,
+            &operator(),
+            call_data(
+                selector_bytes!("add_issuer"),
+                (ink_account(&operator()), KindSet::of(&CredentialKind::ALL)),
+            ),
+        );
+        assert_eq!(added.value, Ok(()));
+        registry
+    }
+
+    /// Issues `subject` a credential of `kind`, valid from a day before the current
+    /// block time for a year. Returns its id.
+    pub fn issue(
+        chain: &mut Sandbox,
+        registry: &AccountId32,
+        subject: &AccountId32,
+        kind: CredentialKind,
+    ) -> u64 {
+        let now = chain.time();
+        let identifier = match kind {
+            CredentialKind::NpiRegistration => b"1234567893".to_vec(),
+            CredentialKind::DeaRegistration => b"AB1234563".to_vec(),
+            _ => b"LIC-0001".to_vec(),
+        };
+        let request = CredentialRequest {
+            subject: ink_account(subject),
+            kind,
+            jurisdiction: *b"CA",
+            specialty: (kind == CredentialKind::BoardCertification).then_some(*b"207R00000X"),
+            identifier,
+            valid_from: now - DAY,
+            valid_until: now + 365 * DAY,
+            evidence_hash: Hash::from([0xEE; 32]),
+            verified_at: now,
+        };
+        chain
+            .call::<Result<u64, CredentialError>>(
+                registry,
+                &operator(),
+                call_data(selector_bytes!("issue"), (request,)),
+            )
+            .value
+            .expect("issue credential")
+    }
+
+    /// Suspends credential `id` from the current block time on.
+    pub fn suspend(chain: &mut Sandbox, registry: &AccountId32, id: u64) {
+        let done = chain.call::<Result<(), CredentialError>>(
+            registry,
+            &operator(),
+            call_data(selector_bytes!("suspend"), (id, 1u16)),
+        );
+        assert_eq!(done.value, Ok(()));
+    }
+}

@@ -1,0 +1,226 @@
+//! consent_registry with a real staff_credentials on pallet-contracts (drink sandbox,
+//! release WASM): break-glass for a licensed, an unlicensed and a suspended clinician,
+//! and a credentials address that holds no contract.
+
+use consent_registry::consent_registry::{
+    AccessEntry, ConsentKind, ConsentRequest, Error, Relationship,
+};
+use e2e_tests::suite::{deploy_credentials, issue, operator, suspend};
+use e2e_tests::{account, call_data, ink_account, Sandbox};
+use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY};
+use ink::primitives::Hash;
+use ink::selector_bytes;
+
+type Res<T> = Result<T, Error>;
+
+fn deploy_registry(chain: &mut Sandbox, credentials: &drink::AccountId32) -> drink::AccountId32 {
+    chain.deploy(
+        "consent_registry",
+        &operator(),
+        call_data(selector_bytes!("new"), (ink_account(credentials),)),
+    )
+}
+
+#[test]
+fn break_glass_checks_the_clinician_credential_across_contracts() {
+    let mut chain = Sandbox::new();
+    let (patient, clinician, impostor) = (account(2), account(3), account(4));
+    let credentials = deploy_credentials(&mut chain);
+    let registry = deploy_registry(&mut chain, &credentials);
+    let licence = issue(
+        &mut chain,
+        &credentials,
+        &clinician,
+        CredentialKind::MedicalLicence,
+    );
+
+    // Licensed: the grant opens, is logged flagged as emergency, and emits an event.
+    let opened = chain.call::<Res<u64>>(
+        &registry,
+        &clinician,
+        call_data(
+            selector_bytes!("open_break_glass"),
+            (ink_account(&patient), 12u16),
+        ),
+    );
+    assert_eq!(opened.value, Ok(1));
+    assert_eq!(opened.events, 1);
+    println!(
+        "open_break_glass with a cross-contract credential check: ref_time {} proof_size {}",
+        opened.ref_time, opened.proof_size
+    );
+    let log: Vec<AccessEntry> = chain.query(
+        &registry,
+        call_data(
+            selector_bytes!("access_log"),
+            (ink_account(&patient), 0u32, 10u32),
+        ),
+    );
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].accessor, ink_account(&clinician));
+    assert_eq!(log[0].purpose, Purpose::EmergencyTreatment);
+    assert_eq!(log[0].emergency, Some(1));
+
+    // The patient acknowledges it.
+    let ack = chain.call::<Res<()>>(
+        &registry,
+        &patient,
+        call_data(selector_bytes!("acknowledge_break_glass"), (1u64,)),
+    );
+    assert_eq!(ack.value, Ok(()));
+
+    // Unlicensed: refused with a typed error, nothing written.
+    let refused = chain.call::<Res<u64>>(
+        &registry,
+        &impostor,
+        call_data(
+            selector_bytes!("open_break_glass"),
+            (ink_account(&patient), 12u16),
+        ),
+    );
+    assert_eq!(refused.value, Err(Error::CredentialCheckFailed));
+    assert!(refused.reverted);
+    assert_eq!(refused.events, 0);
+
+    // Suspended: refused too.
+    chain.set_time(chain.time() + 1_000);
+    suspend(&mut chain, &credentials, licence);
+    let suspended = chain.call::<Res<u64>>(
+        &registry,
+        &clinician,
+        call_data(
+            selector_bytes!("open_break_glass"),
+            (ink_account(&patient), 12u16),
+        ),
+    );
+    assert_eq!(suspended.value, Err(Error::CredentialCheckFailed));
+    let count: u32 = chain.query(
+        &registry,
+        call_data(selector_bytes!("access_count_of"), (ink_account(&patient),)),
+    );
+    assert_eq!(count, 1, "only the licensed opening is logged");
+}
+
+#[test]
+fn a_credentials_address_without_a_contract_fails_cleanly() {
+    let mut chain = Sandbox::new();
+    let (patient, clinician, nobody) = (account(2), account(3), account(9));
+    let registry = deploy_registry(&mut chain, &nobody);
+    let outcome = chain.call::<Res<u64>>(
+        &registry,
+        &clinician,
+        call_data(
+            selector_bytes!("open_break_glass"),
+            (ink_account(&patient), 1u16),
+        ),
+    );
+    assert_eq!(outcome.value, Err(Error::CredentialContractUnreachable));
+    assert!(outcome.reverted, "no state change");
+    assert_eq!(outcome.events, 0);
+    let count: u32 = chain.query(
+        &registry,
+        call_data(selector_bytes!("access_count_of"), (ink_account(&patient),)),
+    );
+    assert_eq!(count, 0);
+    let live: Option<u64> = chain.query(
+        &registry,
+        call_data(
+            selector_bytes!("live_break_glass"),
+            (ink_account(&clinician), ink_account(&patient)),
+        ),
+    );
+    assert_eq!(live, None);
+}
+
+#[test]
+fn consent_is_answered_across_contracts_by_the_shared_selector() {
+    let mut chain = Sandbox::new();
+    let (patient, payer, guardian) = (account(2), account(5), account(6));
+    let credentials = deploy_credentials(&mut chain);
+    let registry = deploy_registry(&mut chain, &credentials);
+    let now = chain.time();
+
+    // A guardian, appointed by the patient, grants payment consent.
+    let appointed = chain.call::<Res<()>>(
+        &registry,
+        &patient,
+        call_data(
+            selector_bytes!("appoint_delegate"),
+            (
+                ink_account(&guardian),
+                Relationship::Guardian,
+                now + 30 * DAY,
+            ),
+        ),
+    );
+    assert_eq!(appointed.value, Ok(()));
+    let request = ConsentRequest {
+        patient: ink_account(&patient),
+        grantee: ink_account(&payer),
+        kind: ConsentKind::Permit,
+        purposes: PurposeSet::of(&[Purpose::Payment]),
+        categories: DataCategories::of(&[DataCategory::Billing]),
+        valid_from: now - DAY,
+        valid_until: None,
+    };
+    let granted = chain.call::<Res<u64>>(
+        &registry,
+        &guardian,
+        call_data(selector_bytes!("grant"), (request,)),
+    );
+    assert_eq!(granted.value, Ok(1));
+
+    let has = |chain: &mut Sandbox, at: u64| -> bool {
+        chain.query(
+            &registry,
+            call_data(
+                selector_bytes!("ConsentVerifier::has_consent"),
+                (
+                    ink_account(&patient),
+                    ink_account(&payer),
+                    Purpose::Payment,
+                    DataCategory::Billing,
+                    at,
+                ),
+            ),
+        )
+    };
+    assert!(has(&mut chain, now));
+    chain.set_time(now + DAY);
+    let revoked = chain.call::<Res<()>>(
+        &registry,
+        &patient,
+        call_data(selector_bytes!("revoke"), (1u64,)),
+    );
+    assert_eq!(revoked.value, Ok(()));
+    assert!(
+        has(&mut chain, now),
+        "history before the revocation stays true"
+    );
+    assert!(!has(&mut chain, now + DAY));
+
+    // A record anchored by the patient is accessed by no one without consent.
+    let anchored = chain.call::<Res<u64>>(
+        &registry,
+        &patient,
+        call_data(
+            selector_bytes!("anchor_record"),
+            (
+                ink_account(&patient),
+                DataCategory::Billing,
+                Hash::from([1; 32]),
+                Hash::from([2; 32]),
+            ),
+        ),
+    );
+    assert_eq!(anchored.value, Ok(1));
+    let access = chain.call::<Res<u32>>(
+        &registry,
+        &payer,
+        call_data(
+            selector_bytes!("access_record"),
+            (ink_account(&patient), 1u64, Purpose::Payment),
+        ),
+    );
+    assert_eq!(access.value, Err(Error::ConsentExpired));
+}
