@@ -204,7 +204,7 @@ fn adjudication_across_three_contracts() {
     let escrow: Option<(u128, u128)> = w
         .chain
         .query(&w.claims, call_data(selector_bytes!("escrow"), (1u32,)));
-    assert_eq!(escrow, Some((100_000 - 76, 0)));
+    assert_eq!(escrow, Some((100_000 - 80, 0)));
 
     // Duplicate: denied with CARC 18.
     let duplicate = submit(
@@ -232,7 +232,7 @@ fn adjudication_across_three_contracts() {
     let after = submit(&mut w, PROVIDER, now + DAY, vec![line(b"99213", 100)]);
     assert_eq!(after.status, ClaimStatus::Denied);
     assert_eq!(after.denial, Some(Carc::ConsentAbsent));
-    assert_eq!(w.chain.balance(&provider), before + 76);
+    assert_eq!(w.chain.balance(&provider), before + 80);
 }
 
 #[test]
