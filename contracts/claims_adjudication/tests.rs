@@ -1,3 +1,5 @@
+//! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
+//!
 //! Off-chain unit tests: every message and error variant, unauthorised callers, a table
 //! of pricing cases and the escrow invariant.
 //!

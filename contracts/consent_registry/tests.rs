@@ -1,3 +1,5 @@
+//! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
+//!
 //! Off-chain unit tests: every message, every error variant, unauthorised callers.
 //!
 //! The off-chain engine cannot make cross-contract calls, so the answer of

@@ -1,3 +1,5 @@
+//! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
+//!
 //! Off-chain unit tests: every message, every error variant, unauthorised callers, and a
 //! property-style test of quantity conservation.
 //!

@@ -1,3 +1,5 @@
+//! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
+//!
 //! Off-chain unit tests: every message, every error variant, every privileged message
 //! called by an unauthorised account. (`set_code` with a real code hash and the
 //! cross-contract use of `is_valid_at` run in the drink sandbox tests of `e2e-tests`.)
