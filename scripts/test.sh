@@ -21,6 +21,17 @@ step "cargo clippy --workspace --all-targets -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings || fail "clippy found problems"
 step_done
 
+# The lints cargo-contract enforces on contract code, plus no lossy casts: checked early
+# on the host so that a failure shows in seconds rather than after a WASM build.
+step "cargo clippy on contract code: arithmetic side effects and lossy casts denied"
+contract_packages=(-p healthcare-traits)
+for name in "${CONTRACTS[@]}"; do contract_packages+=(-p "$name"); done
+cargo clippy "${contract_packages[@]}" --quiet -- -D warnings \
+    -D clippy::arithmetic_side_effects -D clippy::cast_possible_truncation \
+    -D clippy::cast_sign_loss -D clippy::cast_possible_wrap \
+    || fail "contract code has unchecked arithmetic or lossy casts"
+step_done
+
 bash scripts/build-contracts.sh
 
 step "cargo test --workspace (unit, sandbox and node tests)"
@@ -29,8 +40,8 @@ set +e
 cargo test --workspace 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-failed=$(grep -Eo '^test result: .* ([0-9]+) failed' "$log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+passed=$(grep -a '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -a '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
 rm -f "$log"
 step_done
 printf '\nall tests in %ss\n' "$(( $(date +%s) - started ))"

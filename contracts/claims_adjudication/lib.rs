@@ -1252,8 +1252,8 @@ pub mod claims_adjudication {
                 let copay = take(terms.copay, &mut rest, &mut oop_left);
                 let coinsurance_due = rest
                     .checked_mul(Balance::from(terms.coinsurance_bps))
-                    .ok_or(Error::Overflow)?
-                    / Balance::from(FULL_BPS);
+                    .and_then(|x| x.checked_div(Balance::from(FULL_BPS)))
+                    .ok_or(Error::Overflow)?;
                 let coinsurance = take(coinsurance_due, &mut rest, &mut oop_left);
                 for (reason, amount) in [
                     (Carc::Deductible, deductible),

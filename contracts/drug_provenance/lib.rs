@@ -55,7 +55,7 @@ pub mod gs1 {
             let weight = if i % 2 == 0 { 3 } else { 1 };
             sum.saturating_add(digit.saturating_mul(weight))
         });
-        let expected = (10 - sum % 10) % 10;
+        let expected = 10u32.saturating_sub(sum % 10) % 10;
         check
             .first()
             .is_some_and(|c| u32::from(c.saturating_sub(b'0')) == expected)
