@@ -140,6 +140,8 @@ pub mod claims_adjudication {
         AlreadyAppealed,
         /// The claim is not under appeal.
         NotAppealed,
+        /// An appeal cannot be overturned: the same service is another claim.
+        DuplicateClaim,
         /// The claim is not approved-unfunded.
         NotUnfunded,
         /// The escrow (less what is owed) does not cover the amount.
@@ -921,6 +923,11 @@ pub mod claims_adjudication {
                 self.release_accumulators(&claim)?;
                 claim.status = ClaimStatus::Denied;
                 claim.denial = Some(reason);
+                // The lines keep their pricing for the record; a denial pays nothing.
+                claim.allowed = 0;
+                claim.payer_amount = 0;
+                claim.member_amount = 0;
+                claim.deductible_applied = 0;
             }
             self.finish(&mut plan, claim)
         }
@@ -945,7 +952,8 @@ pub mod claims_adjudication {
 
         /// An adjuster of the claim's plan: decides an appeal. Upheld: the claim stays
         /// denied. Overturned: its lines are priced now (fee schedule and accumulators as
-        /// they are) and it is paid or approved-unfunded.
+        /// they are) and it is paid or approved-unfunded; refused with `DuplicateClaim`
+        /// when the same service was adjudicated as another claim.
         #[ink(message)]
         pub fn decide_appeal(&mut self, claim_id: ClaimId, overturn: bool) -> Result<()> {
             self.admin.ensure_not_paused()?;
@@ -962,8 +970,13 @@ pub mod claims_adjudication {
                     claim.service_date,
                     &lines,
                 );
-                if !self.fingerprints.contains(fingerprint) {
-                    self.fingerprints.insert(fingerprint, &claim.id);
+                match self.fingerprints.get(fingerprint) {
+                    // The same service was already adjudicated as another claim.
+                    Some(other) if other != claim.id => return Err(Error::DuplicateClaim),
+                    Some(_) => {}
+                    None => {
+                        self.fingerprints.insert(fingerprint, &claim.id);
+                    }
                 }
                 claim.denial = None;
                 self.price_and_decide(&mut plan, &mut claim, &lines, false)?;
@@ -1345,9 +1358,10 @@ pub mod claims_adjudication {
             Ok(())
         }
 
-        /// Pays the claim if the escrow covers it, else records it as owed.
+        /// Pays the claim if the escrow not already owed to earlier claims covers it,
+        /// else records it as owed (first approved, first settled).
         fn approve(&mut self, plan: &mut Plan, claim: &mut Claim) -> Result<()> {
-            if plan.escrow >= claim.payer_amount {
+            if plan.escrow.saturating_sub(plan.owed) >= claim.payer_amount {
                 self.pay(plan, claim)
             } else {
                 plan.owed = plan

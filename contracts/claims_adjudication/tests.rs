@@ -714,6 +714,11 @@ fn review_denial_gives_back_accumulators_then_appeal_overturns() {
     let denied = c.claim(claim.id).expect("c");
     assert_eq!(denied.status, ClaimStatus::Denied);
     assert_eq!(denied.denial, Some(Carc::NotMedicallyNecessary));
+    assert_eq!(amounts(&denied), (0, 0, 0), "a denial pays nothing");
+    assert_eq!(
+        denied.lines[0].allowed, 9_000,
+        "the lines keep their pricing"
+    );
     assert_eq!(c.accumulator(1, a.django, 0), Accumulator::default());
 
     // Only the provider appeals, once, and only a denial.
@@ -800,6 +805,93 @@ fn unfunded_claims_settle_when_the_escrow_allows() {
     assert_eq!(balance(a.charlie), before + 300);
     assert_eq!(c.escrow(1), Some((700, 0)));
     assert_eq!(c.settle(claim.id), Err(Error::NotUnfunded));
+}
+
+#[ink::test]
+fn escrow_owed_to_earlier_claims_is_not_used_for_later_ones() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    c.withdraw(1, 9_000).expect("leave 1000");
+    caller(a.charlie);
+    c.set_accumulator(
+        1,
+        a.django,
+        0,
+        Accumulator {
+            deductible_met: 500,
+            oop_spent: 1_000,
+        },
+    );
+    let first = submit(&mut c, vec![line(XRAY, 2_000, 10)]);
+    assert_eq!(first.status, ClaimStatus::ApprovedUnfunded);
+    caller(a.bob);
+    test::set_value_transferred::<Env>(1_500);
+    c.fund(1).expect("fund");
+    test::set_value_transferred::<Env>(0);
+    contract_balance(2_500);
+    caller(a.charlie);
+    let second = c
+        .submit_claim(
+            1,
+            a.django,
+            a.charlie,
+            T0 - 2 * DAY,
+            vec![line(XRAY, 2_000, 10)],
+        )
+        .expect("second");
+    assert_eq!(
+        c.claim(second).expect("c").status,
+        ClaimStatus::ApprovedUnfunded
+    );
+    assert_eq!(c.escrow(1), Some((2_500, 4_000)));
+    c.settle(first.id)
+        .expect("the first claim is settled first");
+    assert_eq!(c.escrow(1), Some((500, 2_000)));
+}
+
+#[ink::test]
+fn an_appeal_cannot_pay_a_duplicate_twice() {
+    let mut c = setup();
+    let paid = submit(&mut c, vec![line(OFFICE, 100, 1)]);
+    assert_eq!(paid.status, ClaimStatus::Paid);
+    let duplicate = submit(&mut c, vec![line(OFFICE, 100, 1)]);
+    assert_eq!(duplicate.denial, Some(Carc::Duplicate));
+    c.appeal(duplicate.id, Hash::from([5; 32])).expect("appeal");
+    caller(accounts().eve);
+    assert_eq!(
+        c.decide_appeal(duplicate.id, true),
+        Err(Error::DuplicateClaim)
+    );
+    c.decide_appeal(duplicate.id, false).expect("uphold");
+}
+
+#[ink::test]
+fn removed_adjusters_and_other_payers_are_refused() {
+    let a = accounts();
+    let mut c = setup();
+    let claim = submit(&mut c, vec![line(XRAY, 9_000, 30)]);
+    assert_eq!(claim.status, ClaimStatus::PendingReview);
+    caller(a.bob);
+    c.remove_adjuster(1, a.eve).expect("remove");
+    caller(a.eve);
+    assert_eq!(
+        c.review_claim(claim.id, true, Carc::NotMedicallyNecessary),
+        Err(Error::NotAdjuster)
+    );
+    // A second payer cannot touch the first payer's plan.
+    licence(a.frank, ALWAYS);
+    caller(a.frank);
+    assert_eq!(c.create_plan(terms()), Ok(2));
+    assert_eq!(c.set_fees(1, vec![(OFFICE, Some(1))]), Err(Error::NotPayer));
+    assert_eq!(c.add_adjuster(1, a.frank), Err(Error::NotPayer));
+    assert_eq!(c.withdraw(1, 1), Err(Error::NotPayer));
+    c.add_adjuster(2, a.frank).expect("own plan");
+    assert_eq!(
+        c.review_claim(claim.id, true, Carc::NotMedicallyNecessary),
+        Err(Error::NotAdjuster),
+        "an adjuster of another plan"
+    );
 }
 
 // ----------------------------------------------------------------- invariant

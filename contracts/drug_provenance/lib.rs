@@ -31,9 +31,12 @@
 //!
 //! ## Cold chain
 //! Each sensor's readings are taken as sample-and-hold: the interval from one reading of
-//! a sensor to its next counts as out of range when the earlier reading was out of the
-//! batch's range. Readings of a sensor must come in time order and not from the future.
-//! When the batch's total time out of range exceeds its budget, the batch is quarantined.
+//! a sensor to its next (or to the sensor's removal) counts as out of range when the
+//! earlier reading was out of the batch's range. Readings of a sensor must come in time
+//! order and not from the future. The batch's time out of range is the sum over its
+//! sensors (a batch split across sites exposes each site's stock; overlapping excursions
+//! of two sensors both count, which errs on the side of the patient). When it exceeds
+//! the budget, the batch is quarantined.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
@@ -125,6 +128,8 @@ pub mod drug_provenance {
         DuplicateLot,
         /// The expiry is not after the manufacture time and now.
         InvalidExpiry,
+        /// The manufacture time lies in the future.
+        ManufacturedInFuture,
         /// The storage range is empty (`min >= max`).
         InvalidTemperatureRange,
         /// The batch has expired.
@@ -691,6 +696,7 @@ pub mod drug_provenance {
             ensure!(gs1::is_valid_gtin14(&request.gtin), Error::InvalidGtin);
             ensure!(gs1::is_valid_lot(&request.lot), Error::InvalidLot);
             ensure!(request.quantity > 0, Error::ZeroQuantity);
+            ensure!(request.manufactured_at <= now, Error::ManufacturedInFuture);
             ensure!(
                 request.expiry > request.manufactured_at && request.expiry > now,
                 Error::InvalidExpiry
@@ -934,7 +940,17 @@ pub mod drug_provenance {
                 batch.manufacturer == self.env().caller(),
                 Error::NotManufacturer
             );
-            ensure!(self.sensors.contains((batch_id, sensor)), Error::NotSensor);
+            let state = self
+                .sensors
+                .get((batch_id, sensor))
+                .ok_or(Error::NotSensor)?;
+            // A sensor last seen out of range counts as out of range until it is removed,
+            // so removing (and re-adding) it cannot hide an excursion.
+            let mut batch = batch;
+            let now = self.env().block_timestamp();
+            self.close_interval(&mut batch, &state, sensor, now)?;
+            self.quarantine_if_over_budget(&mut batch, sensor)?;
+            self.batches.insert(batch_id, &batch);
             self.sensors.remove((batch_id, sensor));
             self.env().emit_event(SensorChanged {
                 batch: batch_id,
@@ -965,39 +981,12 @@ pub mod drug_provenance {
             ensure!(time <= now, Error::InvalidReading);
             if let Some(last) = state.last_time {
                 ensure!(time > last, Error::InvalidReading);
-                if state.last_out_of_range {
-                    let added = time.checked_sub(last).ok_or(Error::Overflow)?;
-                    batch.excursion_ms = batch
-                        .excursion_ms
-                        .checked_add(added)
-                        .ok_or(Error::Overflow)?;
-                    let total = batch.excursion_ms;
-                    self.push_event(&mut batch, EventKind::Excursion, sensor, None, 0, total)?;
-                }
             }
+            self.close_interval(&mut batch, &state, sensor, time)?;
             state.last_time = Some(time);
             state.last_out_of_range = value < batch.min_temp || value > batch.max_temp;
             self.sensors.insert((batch_id, sensor), &state);
-
-            let budget_ms = u64::from(batch.excursion_budget_secs).saturating_mul(1_000);
-            if batch.state == BatchState::Active && batch.excursion_ms > budget_ms {
-                batch.state = BatchState::Quarantined;
-                let total = batch.excursion_ms;
-                self.push_event(
-                    &mut batch,
-                    EventKind::QuarantinedForExcursion,
-                    sensor,
-                    None,
-                    0,
-                    total,
-                )?;
-                self.env().emit_event(BatchStateChanged {
-                    batch: batch_id,
-                    state: BatchState::Quarantined,
-                    by: sensor,
-                    reason: 0,
-                });
-            }
+            self.quarantine_if_over_budget(&mut batch, sensor)?;
             self.batches.insert(batch_id, &batch);
             self.env().emit_event(ReadingRecorded {
                 batch: batch_id,
@@ -1135,6 +1124,51 @@ pub mod drug_provenance {
                 BatchState::Active if now >= batch.expiry => Err(Error::Expired),
                 BatchState::Active => Ok(()),
             }
+        }
+
+        /// Adds the interval from the sensor's last reading to `until` to the batch's
+        /// time out of range if that reading was out of range.
+        fn close_interval(
+            &mut self,
+            batch: &mut Batch,
+            state: &SensorState,
+            sensor: AccountId,
+            until: Timestamp,
+        ) -> Result<()> {
+            if let (Some(last), true) = (state.last_time, state.last_out_of_range) {
+                let added = until.checked_sub(last).ok_or(Error::Overflow)?;
+                batch.excursion_ms = batch
+                    .excursion_ms
+                    .checked_add(added)
+                    .ok_or(Error::Overflow)?;
+                let total = batch.excursion_ms;
+                self.push_event(batch, EventKind::Excursion, sensor, None, 0, total)?;
+            }
+            Ok(())
+        }
+
+        /// Quarantines an active batch whose time out of range exceeds its budget.
+        fn quarantine_if_over_budget(&mut self, batch: &mut Batch, by: AccountId) -> Result<()> {
+            let budget_ms = u64::from(batch.excursion_budget_secs).saturating_mul(1_000);
+            if batch.state == BatchState::Active && batch.excursion_ms > budget_ms {
+                batch.state = BatchState::Quarantined;
+                let total = batch.excursion_ms;
+                self.push_event(
+                    batch,
+                    EventKind::QuarantinedForExcursion,
+                    by,
+                    None,
+                    0,
+                    total,
+                )?;
+                self.env().emit_event(BatchStateChanged {
+                    batch: batch.id,
+                    state: BatchState::Quarantined,
+                    by,
+                    reason: 0,
+                });
+            }
+            Ok(())
         }
 
         /// What `holder` would hold after giving up `quantity` (nothing is written).

@@ -227,6 +227,9 @@ fn register_refusals() {
     r.expiry = T0;
     assert_eq!(c.register_batch(r), Err(Error::InvalidExpiry));
     let mut r = request(b"L1");
+    r.manufactured_at = T0 + 1;
+    assert_eq!(c.register_batch(r), Err(Error::ManufacturedInFuture));
+    let mut r = request(b"L1");
     r.min_temp = r.max_temp;
     assert_eq!(c.register_batch(r), Err(Error::InvalidTemperatureRange));
     c.register_batch(request(b"L1")).expect("first");
@@ -349,6 +352,10 @@ fn dispensing_needs_a_pharmacy_and_an_unexpired_batch() {
     caller(a.django);
     c.receive(s).expect("receive");
     assert_eq!(c.dispense(1, 11, None), Err(Error::InsufficientQuantity));
+    set_licences(a.eve, kinds(CredentialKind::PharmacyLicence));
+    caller(a.eve);
+    assert_eq!(c.dispense(1, 1, None), Err(Error::NotHolder));
+    caller(a.django);
     assert_eq!(c.dispense(1, 0, None), Err(Error::ZeroQuantity));
     now(T0 + 365 * DAY);
     assert_eq!(c.dispense(1, 1, None), Err(Error::Expired));
@@ -432,6 +439,24 @@ fn excursion_over_budget_quarantines() {
     );
 }
 
+#[ink::test]
+fn removing_a_sensor_does_not_hide_an_open_excursion() {
+    let a = accounts();
+    let mut c = with_batch();
+    c.add_sensor(1, a.eve).expect("sensor");
+    caller(a.eve);
+    c.submit_reading(1, T0, 1_500).expect("too warm");
+    now(T0 + 2 * HOUR);
+    caller(a.bob);
+    c.remove_sensor(1, a.eve).expect("remove");
+    let b = c.batch(1).expect("b");
+    assert_eq!(b.excursion_ms, 2 * HOUR);
+    assert_eq!(b.state, BatchState::Quarantined);
+    // Re-adding it starts a fresh sensor; the excursion stays counted.
+    c.add_sensor(1, a.eve).expect("again");
+    assert_eq!(c.batch(1).expect("b").excursion_ms, 2 * HOUR);
+}
+
 // ----------------------------------------------------------------------- recall
 
 #[ink::test]
@@ -447,6 +472,10 @@ fn recall_freezes_the_batch() {
     caller(a.frank);
     assert_eq!(c.recall(9, 1), Err(Error::UnknownBatch));
     c.recall(1, 77).expect("regulator recalls");
+    caller(a.alice);
+    c.remove_regulator(a.frank).expect("remove regulator");
+    caller(a.frank);
+    assert_eq!(c.recall(1, 1), Err(Error::NotRecallAuthority));
     assert_eq!(c.batch(1).expect("b").recall_reason, Some(77));
     caller(a.bob);
     assert_eq!(c.recall(1, 1), Err(Error::AlreadyRecalled));

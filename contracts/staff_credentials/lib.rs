@@ -11,7 +11,10 @@
 //! * **owner** (the instantiator; two-step transfer): appoints and removes issuers and sets
 //!   the kinds each may issue; pauses and unpauses; upgrades the code (`set_code`).
 //! * **issuer** (a licensing authority): issues credentials of its allowed kinds and
-//!   renews, suspends, reinstates and revokes the credentials *it* issued.
+//!   renews, suspends, reinstates and revokes the credentials *it* issued, while it is
+//!   still allowed their kind. When an issuer is removed, its credentials keep their
+//!   validity and are taken over by every issuer allowed their kind, so that they can
+//!   still be suspended or revoked.
 //! * **subject**: the account holding a credential. Anyone may read everything: the
 //!   registry holds professional data only (licence numbers, codes, hashes of the verified
 //!   documents), never health data.
@@ -29,9 +32,11 @@
 //! * [`MAX_STATUS_CHANGES`] status changes per credential (room for a final revocation is
 //!   always kept: a suspension or reinstatement that would fill it is refused with
 //!   [`Error::HistoryFull`]).
-//! * [`MAX_CREDENTIALS_PER_KIND`] credentials per subject and kind (e.g. medical licences
-//!   in that many jurisdictions, renewals included): [`Error::TooManyCredentials`]
-//!   beyond. `is_valid_at` reads at most that many records.
+//! * [`MAX_CREDENTIALS_PER_KIND`] credentials per subject and kind, of every status (e.g.
+//!   medical licences in that many jurisdictions; a renewal extends a credential and adds
+//!   none): [`Error::TooManyCredentials`] beyond. Ended credentials stay counted because
+//!   `is_valid_at` must still answer for the past; `is_valid_at` reads at most that many
+//!   records.
 //! * List getters are paged with at most [`MAX_PAGE_SIZE`] entries a page.
 //!
 //! ## Invariants
@@ -158,7 +163,7 @@ pub mod staff_credentials {
         InvalidKindSet,
         /// No credential has this id.
         UnknownCredential,
-        /// The caller did not issue this credential.
+        /// The caller did not issue this credential (and its issuer is still appointed).
         NotCredentialIssuer,
         /// `valid_until` is not after `valid_from`.
         InvalidPeriod,
@@ -188,6 +193,8 @@ pub mod staff_credentials {
         CredentialExpired,
         /// A renewal must move `valid_until` later.
         RenewalNotLater,
+        /// A renewal's verification is older than the credential's latest one.
+        StaleVerification,
         /// A counter would overflow.
         Overflow,
     }
@@ -671,6 +678,10 @@ pub mod staff_credentials {
             ensure!(now < credential.valid_until, Error::CredentialExpired);
             ensure!(valid_until > credential.valid_until, Error::RenewalNotLater);
             ensure!(verified_at <= now, Error::VerificationInFuture);
+            ensure!(
+                verified_at >= credential.verified_at,
+                Error::StaleVerification
+            );
             credential.valid_until = valid_until;
             credential.evidence_hash = evidence_hash;
             credential.verified_at = verified_at;
@@ -842,14 +853,20 @@ pub mod staff_credentials {
             Ok(())
         }
 
-        /// Loads credential `id` for a change by the caller: not paused, the caller is
-        /// still an issuer and issued it.
+        /// Loads credential `id` for a change by the caller: not paused; the caller is an
+        /// issuer still allowed the credential's kind; and it issued the credential, or
+        /// the credential's issuer was removed (orphaned credentials are taken over by
+        /// the issuers of their kind, so they can still be suspended or revoked).
         fn editable(&self, id: CredentialId) -> Result<Credential> {
             self.admin.ensure_not_paused()?;
             let caller = self.env().caller();
-            ensure!(self.issuers.contains(caller), Error::NotIssuer);
+            let info = self.issuers.get(caller).ok_or(Error::NotIssuer)?;
             let credential = self.credentials.get(id).ok_or(Error::UnknownCredential)?;
-            ensure!(credential.issuer == caller, Error::NotCredentialIssuer);
+            ensure!(info.kinds.contains(credential.kind), Error::KindNotAllowed);
+            ensure!(
+                credential.issuer == caller || !self.issuers.contains(credential.issuer),
+                Error::NotCredentialIssuer
+            );
             Ok(credential)
         }
 

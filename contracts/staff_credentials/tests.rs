@@ -272,6 +272,29 @@ fn removed_issuer_cannot_act_but_its_credentials_stay_valid() {
         Err(Error::NotIssuer)
     );
     assert!(c.is_valid_at(a.charlie, CredentialKind::MedicalLicence, FROM));
+    // Another issuer of the kind takes the orphaned credential over.
+    caller(a.alice);
+    c.add_issuer(a.eve, KindSet::CLINICIAN).expect("eve");
+    caller(a.eve);
+    now(2_000);
+    c.suspend(1, 3)
+        .expect("orphaned credentials can be suspended");
+    assert!(!c.is_valid_at(a.charlie, CredentialKind::MedicalLicence, 2_000));
+}
+
+#[ink::test]
+fn an_issuer_whose_kinds_narrowed_cannot_change_older_credentials() {
+    let a = accounts();
+    let mut c = with_licence();
+    caller(a.alice);
+    c.update_issuer_kinds(a.bob, KindSet::TRADING_PARTNER)
+        .expect("narrow");
+    caller(a.bob);
+    assert_eq!(c.suspend(1, 1), Err(Error::KindNotAllowed));
+    assert_eq!(
+        c.renew(1, UNTIL * 2, Hash::from([1; 32]), 0),
+        Err(Error::KindNotAllowed)
+    );
 }
 
 // ---------------------------------------------------------------------- issuing

@@ -190,6 +190,8 @@ impl Sandbox {
         data: Vec<u8>,
         value: u128,
     ) -> Result<Outcome<T>, CallFailure> {
+        // Count only this call's events.
+        self.inner.reset_events();
         let result = self.inner.call_contract(
             contract.clone(),
             value,
@@ -283,8 +285,8 @@ pub mod suite {
         registry
     }
 
-    /// Issues `subject` a credential of `kind`, valid from a day before the current
-    /// block time for a year. Returns its id.
+    /// Issues `subject` a credential of `kind`, valid from a year before the current
+    /// block time to a year after it. Returns its id.
     pub fn issue(
         chain: &mut Sandbox,
         registry: &AccountId32,
@@ -303,7 +305,7 @@ pub mod suite {
             jurisdiction: *b"CA",
             specialty: (kind == CredentialKind::BoardCertification).then_some(*b"207R00000X"),
             identifier,
-            valid_from: now - DAY,
+            valid_from: now - 365 * DAY,
             valid_until: now + 365 * DAY,
             evidence_hash: Hash::from([0xEE; 32]),
             verified_at: now,
@@ -316,6 +318,22 @@ pub mod suite {
             )
             .value
             .expect("issue credential")
+    }
+
+    /// Asserts that `set_code` with a code hash the chain does not know is refused with
+    /// `expected` (the contract's `CodeNotFound`) and changes nothing.
+    pub fn assert_unknown_code_refused<E>(chain: &mut Sandbox, contract: &AccountId32, expected: E)
+    where
+        E: parity_scale_codec::Decode + core::fmt::Debug + PartialEq,
+    {
+        let outcome = chain.call::<Result<(), E>>(
+            contract,
+            &operator(),
+            call_data(selector_bytes!("set_code"), (Hash::from([0xAB; 32]),)),
+        );
+        assert_eq!(outcome.value, Err(expected));
+        assert!(outcome.reverted);
+        assert_eq!(outcome.events, 0);
     }
 
     /// Suspends credential `id` from the current block time on.

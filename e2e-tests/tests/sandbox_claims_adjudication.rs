@@ -7,7 +7,7 @@ use claims_adjudication::claims_adjudication::{
     Carc, Claim, ClaimLine, ClaimStatus, Coverage, Error, PlanTerms,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
-use e2e_tests::suite::{deploy_credentials, issue, operator};
+use e2e_tests::suite::{assert_unknown_code_refused, deploy_credentials, issue, operator};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY};
 use ink::selector_bytes;
@@ -137,10 +137,12 @@ fn world() -> World {
     }
 }
 
+/// The payer submits (on the provider's behalf, as from its clearinghouse), so that the
+/// provider's balance changes by its payments only (a submitter pays storage deposits).
 fn submit(w: &mut World, provider: u8, service_date: u64, lines: Vec<ClaimLine>) -> Claim {
     let outcome = w.chain.call::<Res<u64>>(
         &w.claims,
-        &account(provider),
+        &account(PAYER),
         call_data(
             selector_bytes!("submit_claim"),
             (
@@ -275,4 +277,11 @@ fn a_missing_peer_is_a_typed_error_and_changes_nothing() {
         .chain
         .query(&w.claims, call_data(selector_bytes!("claim"), (1u64,)));
     assert_eq!(none, None, "no claim recorded");
+}
+
+#[test]
+fn set_code_with_an_unknown_hash_is_refused() {
+    let mut w = world();
+    let claims = w.claims.clone();
+    assert_unknown_code_refused(&mut w.chain, &claims, Error::CodeNotFound);
 }

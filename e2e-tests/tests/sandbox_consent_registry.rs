@@ -5,7 +5,7 @@
 use consent_registry::consent_registry::{
     AccessEntry, ConsentKind, ConsentRequest, Error, Relationship,
 };
-use e2e_tests::suite::{deploy_credentials, issue, operator, suspend};
+use e2e_tests::suite::{assert_unknown_code_refused, deploy_credentials, issue, operator, suspend};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY};
 use ink::primitives::Hash;
@@ -223,4 +223,11 @@ fn consent_is_answered_across_contracts_by_the_shared_selector() {
         ),
     );
     assert_eq!(access.value, Err(Error::ConsentExpired));
+}
+
+#[test]
+fn set_code_with_an_unknown_hash_is_refused() {
+    let mut chain = Sandbox::new();
+    let registry = deploy_registry(&mut chain, &account(9));
+    assert_unknown_code_refused(&mut chain, &registry, Error::CodeNotFound);
 }

@@ -3,7 +3,7 @@
 //! recipient, a recall, a cold-chain quarantine, and `verify` in every state.
 
 use drug_provenance::drug_provenance::{BatchRequest, Error, Verification, VerificationStatus};
-use e2e_tests::suite::{deploy_credentials, issue, operator};
+use e2e_tests::suite::{assert_unknown_code_refused, deploy_credentials, issue, operator};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{CredentialKind, DAY, HOUR};
 use ink::primitives::Hash;
@@ -169,7 +169,7 @@ fn supply_chain_across_contracts() {
         call_data(selector_bytes!("add_sensor"), (1u64, ink_account(&sensor))),
     );
     assert_eq!(added.value, Ok(()));
-    chain.set_time(now + HOUR);
+    chain.set_time(now + HOUR + HOUR / 3);
     for (t, value) in [
         (now + HOUR / 2, 1_500i32),
         (now + HOUR / 2 + 40 * 60_000, 500),
@@ -257,4 +257,15 @@ fn supply_chain_across_contracts() {
         verify(&mut chain, &provenance, b"L9"),
         VerificationStatus::Unknown
     );
+}
+
+#[test]
+fn set_code_with_an_unknown_hash_is_refused() {
+    let mut chain = Sandbox::new();
+    let provenance = chain.deploy(
+        "drug_provenance",
+        &operator(),
+        call_data(selector_bytes!("new"), (ink_account(&account(9)),)),
+    );
+    assert_unknown_code_refused(&mut chain, &provenance, Error::CodeNotFound);
 }
