@@ -83,7 +83,8 @@ fn break_glass_checks_the_clinician_credential_across_contracts() {
     assert_eq!(refused.events, 0);
 
     // Suspended: refused too.
-    chain.set_time(chain.time() + 1_000);
+    let later = chain.time() + 1_000;
+    chain.set_time(later);
     suspend(&mut chain, &credentials, licence);
     let suspended = chain.call::<Res<u64>>(
         &registry,
