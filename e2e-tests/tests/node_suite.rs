@@ -1,0 +1,387 @@
+//! The suite across contracts on a real `substrate-contracts-node --dev` (spawned for the
+//! test), by signed transactions: a claim paid from escrow with the provider's balance
+//! really increased, then denied after the patient revokes consent; break-glass by a
+//! licensed clinician in the patient's access log; a pharmacy dispensing from a batch
+//! and a recall freezing it.
+
+use claims_adjudication::claims_adjudication::{
+    Carc, ClaimLine, ClaimStatus, ClaimsAdjudication, ClaimsAdjudicationRef, Coverage, PlanTerms,
+};
+use consent_registry::consent_registry::{
+    ConsentKind, ConsentRegistry, ConsentRegistryRef, ConsentRequest,
+};
+use drug_provenance::drug_provenance::{
+    BatchRequest, DrugProvenance, DrugProvenanceRef, VerificationStatus,
+};
+use e2e_tests::{wasm_path, CONTRACTS};
+use healthcare_traits::{
+    CredentialKind, DataCategories, DataCategory, KindSet, Purpose, PurposeSet, DAY,
+};
+use ink::primitives::{AccountId, Hash};
+use ink_e2e::{
+    alice, bob, charlie, dave, eve, ferdie, ChainBackend, Client, ContractsBackend, Keypair,
+    PolkadotConfig, TestNodeProcess,
+};
+use staff_credentials::staff_credentials::{
+    CredentialRequest, StaffCredentials, StaffCredentialsRef,
+};
+
+type Env = ink::env::DefaultEnvironment;
+type Node = Client<PolkadotConfig, Env>;
+type Failure = Box<dyn std::error::Error>;
+
+fn id(keypair: &Keypair) -> AccountId {
+    AccountId::from(keypair.public_key().0)
+}
+
+fn now_ms() -> Result<u64, Failure> {
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis()
+        .try_into()?)
+}
+
+fn run(test: impl std::future::Future<Output = Result<(), Failure>>) -> Result<(), Failure> {
+    ink_e2e::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(test)
+}
+
+async fn start() -> Result<(TestNodeProcess<PolkadotConfig>, Node), Failure> {
+    let node = TestNodeProcess::<PolkadotConfig>::build_with_env_or_default()
+        .spawn()
+        .await
+        .map_err(|e| format!("could not start substrate-contracts-node: {e}"))?;
+    let paths: Vec<_> = CONTRACTS.iter().map(|name| wasm_path(name)).collect();
+    let client = Node::new(node.rpc(), paths).await?;
+    Ok((node, client))
+}
+
+/// Deploys staff_credentials with alice as owner and issuer of every kind, and issues
+/// each `(subject, kind)` a credential valid from a year ago to a year ahead.
+async fn credentials(
+    client: &mut Node,
+    holders: &[(&Keypair, CredentialKind)],
+) -> Result<AccountId, Failure> {
+    let registry = client
+        .instantiate(
+            "staff_credentials",
+            &alice(),
+            &mut StaffCredentialsRef::new(),
+        )
+        .submit()
+        .await
+        .map_err(|e| format!("instantiate staff_credentials: {e:?}"))?;
+    let mut calls = registry.call_builder::<StaffCredentials>();
+    let add = calls.add_issuer(id(&alice()), KindSet::of(&CredentialKind::ALL));
+    client
+        .call(&alice(), &add)
+        .submit()
+        .await
+        .map_err(|e| format!("add_issuer: {e:?}"))?;
+    let now = now_ms()?;
+    for (holder, kind) in holders {
+        let issue = calls.issue(CredentialRequest {
+            subject: id(holder),
+            kind: *kind,
+            jurisdiction: *b"CA",
+            specialty: None,
+            identifier: b"LIC-1".to_vec(),
+            valid_from: now - 365 * DAY,
+            valid_until: now + 365 * DAY,
+            evidence_hash: Hash::from([1; 32]),
+            verified_at: now - DAY,
+        });
+        client
+            .call(&alice(), &issue)
+            .submit()
+            .await
+            .map_err(|e| format!("issue {kind:?}: {e:?}"))?;
+    }
+    Ok(registry.account_id)
+}
+
+#[test]
+fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
+) -> Result<(), Failure> {
+    run(async {
+        let (_node, mut client) = start().await?;
+        let (payer, provider, patient, clinician) = (bob(), charlie(), dave(), eve());
+        let registry = credentials(
+            &mut client,
+            &[
+                (&payer, CredentialKind::PayerLicence),
+                (&provider, CredentialKind::MedicalLicence),
+                (&clinician, CredentialKind::NursingLicence),
+            ],
+        )
+        .await?;
+        let consent = client
+            .instantiate(
+                "consent_registry",
+                &alice(),
+                &mut ConsentRegistryRef::new(registry),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("instantiate consent_registry: {e:?}"))?;
+        let claims = client
+            .instantiate(
+                "claims_adjudication",
+                &alice(),
+                &mut ClaimsAdjudicationRef::new(registry, consent.account_id),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("instantiate claims_adjudication: {e:?}"))?;
+        let mut consents = consent.call_builder::<ConsentRegistry>();
+        let mut adjudication = claims.call_builder::<ClaimsAdjudication>();
+        let now = now_ms()?;
+
+        // The patient consents to the payer for payment of billing data.
+        let grant = consents.grant(ConsentRequest {
+            patient: id(&patient),
+            grantee: id(&payer),
+            kind: ConsentKind::Permit,
+            purposes: PurposeSet::of(&[Purpose::Payment]),
+            categories: DataCategories::of(&[DataCategory::Billing]),
+            valid_from: now - 30 * DAY,
+            valid_until: None,
+        });
+        client
+            .call(&patient, &grant)
+            .submit()
+            .await
+            .map_err(|e| format!("grant: {e:?}"))?;
+
+        // The payer's plan: no deductible, copay 10, 20 % coinsurance; 1 000 000 in escrow.
+        let create = adjudication.create_plan(PlanTerms {
+            deductible: 0,
+            copay: 10,
+            coinsurance_bps: 2_000,
+            oop_max: 10_000,
+            timely_filing: 90 * DAY,
+            review_threshold: 1_000_000_000,
+            year_start: now - 100 * DAY,
+        });
+        client
+            .call(&payer, &create)
+            .submit()
+            .await
+            .map_err(|e| format!("create_plan: {e:?}"))?;
+        let fees = adjudication.set_fees(1, vec![(*b"99213", Some(1_000))]);
+        client
+            .call(&payer, &fees)
+            .submit()
+            .await
+            .map_err(|e| format!("set_fees: {e:?}"))?;
+        let enroll = adjudication.enroll(
+            1,
+            id(&patient),
+            Coverage {
+                start: now - 60 * DAY,
+                end: None,
+            },
+        );
+        client
+            .call(&payer, &enroll)
+            .submit()
+            .await
+            .map_err(|e| format!("enroll: {e:?}"))?;
+        let fund = adjudication.fund(1);
+        client
+            .call(&payer, &fund)
+            .value(1_000_000)
+            .submit()
+            .await
+            .map_err(|e| format!("fund: {e:?}"))?;
+
+        // The payer submits the provider's claim: paid at once from escrow.
+        let line = ClaimLine {
+            procedure: *b"99213",
+            diagnosis: *b"I10    ",
+            billed: 1_200,
+            units: 1,
+        };
+        let before = client.free_balance(id(&provider)).await?;
+        let submit =
+            adjudication.submit_claim(1, id(&patient), id(&provider), now - 2 * DAY, vec![line]);
+        let submitted = client
+            .call(&payer, &submit)
+            .submit()
+            .await
+            .map_err(|e| format!("submit_claim: {e:?}"))?;
+        assert_eq!(submitted.return_value(), Ok(1));
+        let claim = client
+            .call(&payer, &adjudication.claim(1))
+            .dry_run()
+            .await?
+            .return_value()
+            .ok_or("claim 1 missing")?;
+        assert_eq!(claim.status, ClaimStatus::Paid);
+        // allowed 1000, copay 10, 20 % of 990 = 198: the payer pays 792.
+        assert_eq!(
+            (claim.allowed, claim.member_amount, claim.payer_amount),
+            (1_000, 208, 792)
+        );
+        assert_eq!(client.free_balance(id(&provider)).await?, before + 792);
+
+        // The patient revokes: a claim for a later service is denied (CARC 197).
+        let revoke = consents.revoke(1);
+        client
+            .call(&patient, &revoke)
+            .submit()
+            .await
+            .map_err(|e| format!("revoke: {e:?}"))?;
+        // A service at the very moment of the revocation (the latest block's time, which
+        // is also the time a dry run sees).
+        let later = client
+            .call(&patient, &consents.consent(1))
+            .dry_run()
+            .await?
+            .return_value()
+            .and_then(|c| c.revoked_at)
+            .ok_or("consent 1 not revoked")?;
+        let mut second = line;
+        second.billed = 1_100;
+        let submit = adjudication.submit_claim(1, id(&patient), id(&provider), later, vec![second]);
+        client
+            .call(&payer, &submit)
+            .submit()
+            .await
+            .map_err(|e| format!("second submit_claim: {e:?}"))?;
+        let denied = client
+            .call(&payer, &adjudication.claim(2))
+            .dry_run()
+            .await?
+            .return_value()
+            .ok_or("claim 2 missing")?;
+        assert_eq!(denied.status, ClaimStatus::Denied);
+        assert_eq!(denied.denial, Some(Carc::ConsentAbsent));
+        assert_eq!(client.free_balance(id(&provider)).await?, before + 792);
+
+        // Break-glass by the licensed nurse shows in the patient's access log.
+        let open = consents.open_break_glass(id(&patient), 99);
+        let opened = client
+            .call(&clinician, &open)
+            .submit()
+            .await
+            .map_err(|e| format!("open_break_glass: {e:?}"))?;
+        assert_eq!(opened.return_value(), Ok(1));
+        let log = client
+            .call(&patient, &consents.access_log(id(&patient), 0, 10))
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].accessor, id(&clinician));
+        assert_eq!(log[0].emergency, Some(1));
+        // An unlicensed account is refused.
+        let refused = client
+            .call(&ferdie(), &consents.open_break_glass(id(&patient), 99))
+            .dry_run()
+            .await?;
+        assert!(refused.return_value().is_err());
+        Ok(())
+    })
+}
+
+#[test]
+fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure> {
+    run(async {
+        let (_node, mut client) = start().await?;
+        let (maker, pharmacy, stranger) = (bob(), charlie(), ferdie());
+        let registry = credentials(
+            &mut client,
+            &[
+                (&maker, CredentialKind::ManufacturerLicence),
+                (&pharmacy, CredentialKind::PharmacyLicence),
+            ],
+        )
+        .await?;
+        let provenance = client
+            .instantiate(
+                "drug_provenance",
+                &alice(),
+                &mut DrugProvenanceRef::new(registry),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("instantiate drug_provenance: {e:?}"))?;
+        let mut calls = provenance.call_builder::<DrugProvenance>();
+        let now = now_ms()?;
+        let register = calls.register_batch(BatchRequest {
+            gtin: *b"00012345678905",
+            lot: b"NODE-1".to_vec(),
+            expiry: now + 365 * DAY,
+            quantity: 100,
+            manufactured_at: now - DAY,
+            metadata_hash: Hash::from([2; 32]),
+            min_temp: 200,
+            max_temp: 800,
+            excursion_budget_secs: 3_600,
+        });
+        let registered = client
+            .call(&maker, &register)
+            .submit()
+            .await
+            .map_err(|e| format!("register_batch: {e:?}"))?;
+        assert_eq!(registered.return_value(), Ok(1));
+
+        // Shipping to an unlicensed account is refused.
+        let refused = client
+            .call(&maker, &calls.ship(1, id(&stranger), 5))
+            .dry_run()
+            .await?;
+        assert!(refused.return_value().is_err());
+
+        let ship = calls.ship(1, id(&pharmacy), 10);
+        client
+            .call(&maker, &ship)
+            .submit()
+            .await
+            .map_err(|e| format!("ship: {e:?}"))?;
+        let receive = calls.receive(1);
+        client
+            .call(&pharmacy, &receive)
+            .submit()
+            .await
+            .map_err(|e| format!("receive: {e:?}"))?;
+        let dispense = calls.dispense(1, 2, None);
+        client
+            .call(&pharmacy, &dispense)
+            .submit()
+            .await
+            .map_err(|e| format!("dispense: {e:?}"))?;
+        let held = client
+            .call(&pharmacy, &calls.holding(1, id(&pharmacy)))
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(held, 8);
+
+        // A recall freezes the batch.
+        let recall = calls.recall(1, 7);
+        client
+            .call(&maker, &recall)
+            .submit()
+            .await
+            .map_err(|e| format!("recall: {e:?}"))?;
+        let verify = client
+            .call(
+                &pharmacy,
+                &calls.verify(*b"00012345678905", b"NODE-1".to_vec()),
+            )
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(verify.status, VerificationStatus::Recalled);
+        let frozen = client
+            .call(&pharmacy, &calls.dispense(1, 1, None))
+            .dry_run()
+            .await?;
+        assert!(frozen.return_value().is_err());
+        Ok(())
+    })
+}
