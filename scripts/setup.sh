@@ -69,10 +69,15 @@ else
     hint=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"contracts-node-$CONTRACTS_NODE_VERSION" 2>/dev/null | head -n1)
     [ -f "$hint/Cargo.lock" ] || fail "unpacked contracts-node-$CONTRACTS_NODE_VERSION with its Cargo.lock not found"
     echo "    WASM_BUILD_WORKSPACE_HINT=$hint"
-    WASM_BUILD_WORKSPACE_HINT="$hint" install_crate contracts-node --version "$CONTRACTS_NODE_VERSION" --force \
+    # A build directory that survives an interrupted run, so that the next run resumes
+    # instead of starting the hour over; removed once the node is installed.
+    node_build="$HOME/.cache/healthcare-suite/node-build"
+    ( cd "$HOME" && WASM_BUILD_WORKSPACE_HINT="$hint" CARGO_TARGET_DIR="$node_build" \
+        cargo "+$RUST_TOOLCHAIN" install --locked contracts-node --version "$CONTRACTS_NODE_VERSION" --force ) \
         || fail "cargo install contracts-node $CONTRACTS_NODE_VERSION failed"
     substrate-contracts-node --version | grep -q " $CONTRACTS_NODE_VERSION" \
         || fail "substrate-contracts-node does not report version $CONTRACTS_NODE_VERSION"
+    rm -rf "$node_build"
 fi
 step_done
 
