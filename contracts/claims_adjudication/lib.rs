@@ -64,9 +64,7 @@ pub const FULL_BPS: u16 = 10_000;
 #[ink::contract]
 pub mod claims_adjudication {
     use super::{FULL_BPS, MAX_FEES_PER_CALL, MAX_LINES, PLAN_YEAR};
-    use healthcare_traits::{
-        ensure, page_range, Admin, AdminError, CredentialKind, KindSet, PeerError,
-    };
+    use healthcare_traits::{ensure, page_range, Admin, CredentialKind, KindSet, PeerError};
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
@@ -154,17 +152,7 @@ pub mod claims_adjudication {
         Overflow,
     }
 
-    impl From<AdminError> for Error {
-        fn from(e: AdminError) -> Self {
-            match e {
-                AdminError::NotOwner => Error::NotOwner,
-                AdminError::NotPendingOwner => Error::NotPendingOwner,
-                AdminError::Paused => Error::Paused,
-                AdminError::NotPaused => Error::NotPaused,
-                AdminError::CodeNotFound => Error::CodeNotFound,
-            }
-        }
-    }
+    healthcare_traits::impl_from_admin_error!(Error);
 
     /// The result type of every fallible message.
     pub type Result<T> = core::result::Result<T, Error>;

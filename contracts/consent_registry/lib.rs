@@ -56,8 +56,8 @@ pub const MAX_DELEGATES: u32 = 8;
 pub mod consent_registry {
     use super::{MAX_CONSENTS_PER_GRANTEE, MAX_DELEGATES};
     use healthcare_traits::{
-        ensure, page_range, Admin, AdminError, ConsentVerifier, DataCategories, DataCategory,
-        PeerError, Purpose, PurposeSet, DAY, HOUR,
+        ensure, page_range, Admin, ConsentVerifier, DataCategories, DataCategory, PeerError,
+        Purpose, PurposeSet, DAY, HOUR,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -129,17 +129,7 @@ pub mod consent_registry {
         Overflow,
     }
 
-    impl From<AdminError> for Error {
-        fn from(e: AdminError) -> Self {
-            match e {
-                AdminError::NotOwner => Error::NotOwner,
-                AdminError::NotPendingOwner => Error::NotPendingOwner,
-                AdminError::Paused => Error::Paused,
-                AdminError::NotPaused => Error::NotPaused,
-                AdminError::CodeNotFound => Error::CodeNotFound,
-            }
-        }
-    }
+    healthcare_traits::impl_from_admin_error!(Error);
 
     impl From<PeerError> for Error {
         fn from(e: PeerError) -> Self {

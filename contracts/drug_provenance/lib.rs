@@ -73,9 +73,7 @@ pub mod gs1 {
 #[ink::contract]
 pub mod drug_provenance {
     use super::gs1;
-    use healthcare_traits::{
-        ensure, page_range, Admin, AdminError, CredentialKind, KindSet, PeerError,
-    };
+    use healthcare_traits::{ensure, page_range, Admin, CredentialKind, KindSet, PeerError};
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
@@ -166,17 +164,7 @@ pub mod drug_provenance {
         Overflow,
     }
 
-    impl From<AdminError> for Error {
-        fn from(e: AdminError) -> Self {
-            match e {
-                AdminError::NotOwner => Error::NotOwner,
-                AdminError::NotPendingOwner => Error::NotPendingOwner,
-                AdminError::Paused => Error::Paused,
-                AdminError::NotPaused => Error::NotPaused,
-                AdminError::CodeNotFound => Error::CodeNotFound,
-            }
-        }
-    }
+    healthcare_traits::impl_from_admin_error!(Error);
 
     impl From<PeerError> for Error {
         fn from(e: PeerError) -> Self {

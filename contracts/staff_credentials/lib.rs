@@ -125,7 +125,7 @@ pub mod identifiers {
 pub mod staff_credentials {
     use super::{identifiers, MAX_CREDENTIALS_PER_KIND, MAX_STATUS_CHANGES};
     use healthcare_traits::{
-        ensure, page_range, Admin, AdminError, CredentialKind, CredentialVerifier, KindSet,
+        ensure, page_range, Admin, CredentialKind, CredentialVerifier, KindSet,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
@@ -199,17 +199,7 @@ pub mod staff_credentials {
         Overflow,
     }
 
-    impl From<AdminError> for Error {
-        fn from(e: AdminError) -> Self {
-            match e {
-                AdminError::NotOwner => Error::NotOwner,
-                AdminError::NotPendingOwner => Error::NotPendingOwner,
-                AdminError::Paused => Error::Paused,
-                AdminError::NotPaused => Error::NotPaused,
-                AdminError::CodeNotFound => Error::CodeNotFound,
-            }
-        }
-    }
+    healthcare_traits::impl_from_admin_error!(Error);
 
     /// The result type of every fallible message.
     pub type Result<T> = core::result::Result<T, Error>;

@@ -196,3 +196,24 @@ impl Admin {
         Ok(())
     }
 }
+
+/// Implements `From<AdminError>` for a contract's error enum `$error`, which must have
+/// the unit variants `NotOwner`, `NotPendingOwner`, `Paused`, `NotPaused` and
+/// `CodeNotFound` (same names, same meaning), so that every contract maps the shared
+/// admin errors the same way.
+#[macro_export]
+macro_rules! impl_from_admin_error {
+    ($error:ident) => {
+        impl ::core::convert::From<$crate::AdminError> for $error {
+            fn from(error: $crate::AdminError) -> Self {
+                match error {
+                    $crate::AdminError::NotOwner => $error::NotOwner,
+                    $crate::AdminError::NotPendingOwner => $error::NotPendingOwner,
+                    $crate::AdminError::Paused => $error::Paused,
+                    $crate::AdminError::NotPaused => $error::NotPaused,
+                    $crate::AdminError::CodeNotFound => $error::CodeNotFound,
+                }
+            }
+        }
+    };
+}
