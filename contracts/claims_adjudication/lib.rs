@@ -64,7 +64,9 @@ pub const FULL_BPS: u16 = 10_000;
 #[ink::contract]
 pub mod claims_adjudication {
     use super::{FULL_BPS, MAX_FEES_PER_CALL, MAX_LINES, PLAN_YEAR};
-    use healthcare_traits::{ensure, page_range, Admin, CredentialKind, KindSet, PeerError};
+    use healthcare_traits::{
+        append_indexed, ensure, page_range, Admin, CredentialKind, KindSet, PeerError,
+    };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
@@ -872,18 +874,20 @@ pub mod claims_adjudication {
                 self.fingerprints.insert(fingerprint, &id);
                 self.price_and_decide(&mut plan, &mut claim, &lines, true)?;
             }
-            Self::append(
+            append_indexed(
                 &mut self.member_claims,
                 &mut self.member_claim_count,
                 member,
-                id,
-            )?;
-            Self::append(
+                &id,
+            )
+            .ok_or(Error::Overflow)?;
+            append_indexed(
                 &mut self.provider_claims,
                 &mut self.provider_claim_count,
                 provider,
-                id,
-            )?;
+                &id,
+            )
+            .ok_or(Error::Overflow)?;
             self.finish(&mut plan, claim)?;
             Ok(id)
         }
@@ -1403,22 +1407,6 @@ pub mod claims_adjudication {
                 member_amount: claim.member_amount,
             });
             self.claims.insert(claim.id, &claim);
-            Ok(())
-        }
-
-        fn append<KI, KC>(
-            items: &mut Mapping<(AccountId, u32), ClaimId, KI>,
-            count: &mut Mapping<AccountId, u32, KC>,
-            account: AccountId,
-            id: ClaimId,
-        ) -> Result<()>
-        where
-            KI: ink::storage::traits::StorageKey,
-            KC: ink::storage::traits::StorageKey,
-        {
-            let index = count.get(account).unwrap_or(0);
-            count.insert(account, &index.checked_add(1).ok_or(Error::Overflow)?);
-            items.insert((account, index), &id);
             Ok(())
         }
 

@@ -56,8 +56,8 @@ pub const MAX_DELEGATES: u32 = 8;
 pub mod consent_registry {
     use super::{MAX_CONSENTS_PER_GRANTEE, MAX_DELEGATES};
     use healthcare_traits::{
-        ensure, page_range, Admin, ConsentVerifier, DataCategories, DataCategory, PeerError,
-        Purpose, PurposeSet, DAY, HOUR,
+        append_indexed, ensure, page_range, Admin, ConsentVerifier, DataCategories, DataCategory,
+        PeerError, Purpose, PurposeSet, DAY, HOUR,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -680,12 +680,13 @@ pub mod consent_registry {
             );
             let id = self.next_consent;
             self.next_consent = id.checked_add(1).ok_or(Error::Overflow)?;
-            Self::append(
+            append_indexed(
                 &mut self.patient_consents,
                 &mut self.patient_consent_count,
                 request.patient,
-                id,
-            )?;
+                &id,
+            )
+            .ok_or(Error::Overflow)?;
             ids.push(id);
             self.by_pair.insert(pair, &ids);
             let consent = Consent {
@@ -898,12 +899,13 @@ pub mod consent_registry {
             }
             let id = self.next_record;
             self.next_record = id.checked_add(1).ok_or(Error::Overflow)?;
-            Self::append(
+            append_indexed(
                 &mut self.patient_records,
                 &mut self.patient_record_count,
                 patient,
-                id,
-            )?;
+                &id,
+            )
+            .ok_or(Error::Overflow)?;
             self.records.insert(
                 id,
                 &Record {
@@ -1164,26 +1166,14 @@ pub mod consent_registry {
                 .map(|grant| grant.id)
         }
 
-        /// Appends `value` to the per-account list `(items, count)`.
-        fn append<V, KI, KC>(
-            items: &mut Mapping<(AccountId, u32), V, KI>,
-            count: &mut Mapping<AccountId, u32, KC>,
-            account: AccountId,
-            value: V,
-        ) -> Result<u32>
-        where
-            V: ink::storage::traits::Packed + parity_scale_codec::EncodeLike,
-            KI: ink::storage::traits::StorageKey,
-            KC: ink::storage::traits::StorageKey,
-        {
-            let index = count.get(account).unwrap_or(0);
-            count.insert(account, &index.checked_add(1).ok_or(Error::Overflow)?);
-            items.insert((account, index), &value);
-            Ok(index)
-        }
-
         fn log(&mut self, patient: AccountId, entry: AccessEntry) -> Result<u32> {
-            Self::append(&mut self.access_log, &mut self.access_count, patient, entry)
+            append_indexed(
+                &mut self.access_log,
+                &mut self.access_count,
+                patient,
+                &entry,
+            )
+            .ok_or(Error::Overflow)
         }
 
         /// Asks staff_credentials whether `clinician` holds a valid medical or nursing

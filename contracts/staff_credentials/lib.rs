@@ -125,7 +125,7 @@ pub mod identifiers {
 pub mod staff_credentials {
     use super::{identifiers, MAX_CREDENTIALS_PER_KIND, MAX_STATUS_CHANGES};
     use healthcare_traits::{
-        ensure, page_range, Admin, CredentialKind, CredentialVerifier, KindSet,
+        append_indexed, ensure, page_range, Admin, CredentialKind, CredentialVerifier, KindSet,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
@@ -610,13 +610,15 @@ pub mod staff_credentials {
             );
             let id = self.next_id;
             self.next_id = id.checked_add(1).ok_or(Error::Overflow)?;
-            let count = self.subject_count.get(request.subject).unwrap_or(0);
-            let new_count = count.checked_add(1).ok_or(Error::Overflow)?;
-
+            append_indexed(
+                &mut self.by_subject,
+                &mut self.subject_count,
+                request.subject,
+                &id,
+            )
+            .ok_or(Error::Overflow)?;
             of_kind.push(id);
             self.by_subject_kind.insert(key, &of_kind);
-            self.by_subject.insert((request.subject, count), &id);
-            self.subject_count.insert(request.subject, &new_count);
             let credential = Credential {
                 id,
                 subject: request.subject,

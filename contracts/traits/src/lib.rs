@@ -29,7 +29,7 @@ pub mod peer;
 pub use admin::{Admin, AdminError};
 pub use consent::{ConsentVerifier, DataCategories, DataCategory, Purpose, PurposeSet};
 pub use credentials::{CredentialKind, CredentialVerifier, KindSet};
-pub use paging::{page_range, MAX_PAGE_SIZE};
+pub use paging::{append_indexed, page_range, MAX_PAGE_SIZE};
 pub use peer::{flatten_peer_result, PeerError};
 
 /// Milliseconds since the Unix epoch (the block timestamp unit of `pallet-timestamp`).

@@ -13,6 +13,27 @@ pub fn page_range(offset: u32, limit: u32, total: u32) -> core::ops::Range<u32> 
     start..end
 }
 
+/// Appends `value` to the per-account list stored as `items[(account, i)]` with its
+/// length in `count[account]`; returns the new entry's index, or `None` (nothing
+/// written) when the length would overflow. O(1): one read and two writes.
+pub fn append_indexed<V, KI, KC>(
+    items: &mut ink::storage::Mapping<(crate::AccountId, u32), V, KI>,
+    count: &mut ink::storage::Mapping<crate::AccountId, u32, KC>,
+    account: crate::AccountId,
+    value: &V,
+) -> Option<u32>
+where
+    V: ink::storage::traits::Packed + parity_scale_codec::EncodeLike,
+    KI: ink::storage::traits::StorageKey,
+    KC: ink::storage::traits::StorageKey,
+{
+    let index = count.get(account).unwrap_or(0);
+    let next = index.checked_add(1)?;
+    count.insert(account, &next);
+    items.insert((account, index), value);
+    Some(index)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
