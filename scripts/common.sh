@@ -31,3 +31,4 @@ fail() {
     printf '\nERROR: %s\n' "$*" >&2
     exit 1
 }
+export RUST_BACKTRACE=0

@@ -56,6 +56,14 @@ pub const MAX_STATUS_CHANGES: u32 = 16;
 pub const MAX_CREDENTIALS_PER_KIND: u32 = 16;
 /// Longest licence / registration identifier, in bytes.
 pub const MAX_IDENTIFIER_LEN: u32 = 32;
+/// Revision of this code, reported by `code_version`. The `upgrade-rehearsal` feature
+/// builds the same contract as revision 2 (same storage layout, another code hash): the
+/// node tests upload it and switch a live instance to it with `set_code`.
+pub const CODE_VERSION: u16 = if cfg!(feature = "upgrade-rehearsal") {
+    2
+} else {
+    1
+};
 
 /// Identifier validation (NPI and DEA check digits, jurisdiction and taxonomy formats).
 pub mod identifiers {
@@ -533,6 +541,13 @@ pub mod staff_credentials {
         #[ink(message)]
         pub fn set_code(&mut self, code_hash: Hash) -> Result<()> {
             Ok(self.admin.set_code(code_hash)?)
+        }
+
+        /// The revision of the code running at this address ([`CODE_VERSION`]), so that an
+        /// operator can see which code an upgrade left in place.
+        #[ink(message)]
+        pub fn code_version(&self) -> u16 {
+            crate::CODE_VERSION
         }
 
         /// Owner only: appoints `issuer`, allowed to issue `kinds`.

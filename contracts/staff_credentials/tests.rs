@@ -8,7 +8,7 @@ use crate::identifiers::{
     is_valid_dea, is_valid_identifier, is_valid_jurisdiction, is_valid_npi, is_valid_taxonomy,
 };
 use crate::staff_credentials::*;
-use crate::{MAX_CREDENTIALS_PER_KIND, MAX_PAGE_SIZE, MAX_STATUS_CHANGES};
+use crate::{CODE_VERSION, MAX_CREDENTIALS_PER_KIND, MAX_PAGE_SIZE, MAX_STATUS_CHANGES};
 use healthcare_traits::{CredentialKind, CredentialVerifier, KindSet};
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
@@ -184,6 +184,20 @@ fn pause_blocks_issuers_but_not_queries_or_admin() {
 fn set_code_is_owner_only() {
     let mut c = setup();
     assert_eq!(c.set_code(Hash::from([9; 32])), Err(Error::NotOwner));
+}
+
+#[ink::test]
+fn code_version_is_this_builds_revision() {
+    let c = setup();
+    assert_eq!(c.code_version(), CODE_VERSION);
+    assert_eq!(
+        CODE_VERSION,
+        if cfg!(feature = "upgrade-rehearsal") {
+            2
+        } else {
+            1
+        }
+    );
 }
 
 // ---------------------------------------------------------------------- issuers

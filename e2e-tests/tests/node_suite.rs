@@ -15,7 +15,8 @@ use drug_provenance::drug_provenance::{
 };
 use e2e_tests::{wasm_path, CONTRACTS};
 use healthcare_traits::{
-    CredentialKind, DataCategories, DataCategory, KindSet, Purpose, PurposeSet, DAY,
+    CredentialKind, CredentialVerifier, DataCategories, DataCategory, KindSet, Purpose, PurposeSet,
+    DAY,
 };
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::{
@@ -23,7 +24,7 @@ use ink_e2e::{
     PolkadotConfig, TestNodeProcess,
 };
 use staff_credentials::staff_credentials::{
-    CredentialRequest, StaffCredentials, StaffCredentialsRef,
+    CredentialRequest, Error as CredentialError, StaffCredentials, StaffCredentialsRef,
 };
 
 type Env = ink::env::DefaultEnvironment;
@@ -53,7 +54,16 @@ async fn start() -> Result<(TestNodeProcess<PolkadotConfig>, Node), Failure> {
         .spawn()
         .await
         .map_err(|e| format!("could not start substrate-contracts-node: {e}"))?;
-    let paths: Vec<_> = CONTRACTS.iter().map(|name| wasm_path(name)).collect();
+    let mut paths: Vec<_> = CONTRACTS.iter().map(|name| wasm_path(name)).collect();
+    // Revision 2 of staff_credentials, for the upgrade test (scripts/build-contracts.sh).
+    paths.push(wasm_path("staff_credentials_v2"));
+    for path in &paths {
+        if !path.exists() {
+            return Err(
+                format!("{} missing: run scripts/build-contracts.sh", path.display()).into(),
+            );
+        }
+    }
     let client = Node::new(node.rpc(), paths).await?;
     Ok((node, client))
 }
@@ -382,6 +392,167 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
             .dry_run()
             .await?;
         assert!(frozen.return_value().is_err());
+        Ok(())
+    })
+}
+
+#[test]
+fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result<(), Failure> {
+    run(async {
+        let (_node, mut client) = start().await?;
+        let (maker, pharmacy, nurse) = (bob(), charlie(), dave());
+        let registry = credentials(
+            &mut client,
+            &[
+                (&maker, CredentialKind::ManufacturerLicence),
+                (&pharmacy, CredentialKind::PharmacyLicence),
+                (&nurse, CredentialKind::NursingLicence),
+            ],
+        )
+        .await?;
+        let provenance = client
+            .instantiate(
+                "drug_provenance",
+                &alice(),
+                &mut DrugProvenanceRef::new(registry),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("instantiate drug_provenance: {e:?}"))?;
+        let mut creds = ink_e2e::create_call_builder::<StaffCredentials>(registry);
+        let mut drugs = provenance.call_builder::<DrugProvenance>();
+        let now = now_ms()?;
+
+        // Before: revision 1 and three credentials, one suspended.
+        let version = client
+            .call(&alice(), &creds.code_version())
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(version, 1);
+        client
+            .call(&alice(), &creds.suspend(3, 7))
+            .submit()
+            .await
+            .map_err(|e| format!("suspend: {e:?}"))?;
+        let mut before = Vec::new();
+        for credential in 1..=3 {
+            let record = client
+                .call(&alice(), &creds.credential(credential))
+                .dry_run()
+                .await?
+                .return_value()
+                .ok_or("credential missing before the upgrade")?;
+            before.push(record);
+        }
+
+        // Revision 2 uploaded; only the owner may switch to it.
+        let uploaded = client
+            .upload("staff_credentials_v2", &alice())
+            .submit()
+            .await
+            .map_err(|e| format!("upload revision 2: {e:?}"))?;
+        let v2 = uploaded.code_hash;
+        let refused = client.call(&bob(), &creds.set_code(v2)).dry_run().await?;
+        assert_eq!(refused.return_value(), Err(CredentialError::NotOwner));
+        client
+            .call(&alice(), &creds.set_code(v2))
+            .submit()
+            .await
+            .map_err(|e| format!("set_code: {e:?}"))?;
+        let version = client
+            .call(&alice(), &creds.code_version())
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(version, 2, "the new code runs at the same address");
+
+        // Every record written before is still there, unchanged.
+        for (index, record) in before.iter().enumerate() {
+            let credential = u64::try_from(index)? + 1;
+            let after = client
+                .call(&alice(), &creds.credential(credential))
+                .dry_run()
+                .await?
+                .return_value();
+            assert_eq!(after.as_ref(), Some(record));
+        }
+        let listed = client
+            .call(&alice(), &creds.credentials_of(id(&nurse), 0, 10))
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(listed, vec![before[2].clone()]);
+        let kinds = client
+            .call(&alice(), &creds.issuer_kinds(id(&alice())))
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(kinds, Some(KindSet::of(&CredentialKind::ALL)));
+
+        // ... and usable: the suspension is lifted, a new credential takes the next id.
+        client
+            .call(&alice(), &creds.reinstate(3))
+            .submit()
+            .await
+            .map_err(|e| format!("reinstate after the upgrade: {e:?}"))?;
+        let issued = client
+            .call(
+                &alice(),
+                &creds.issue(CredentialRequest {
+                    subject: id(&nurse),
+                    kind: CredentialKind::NpiRegistration,
+                    jurisdiction: *b"US",
+                    specialty: None,
+                    identifier: b"1234567893".to_vec(),
+                    valid_from: now - DAY,
+                    valid_until: now + 365 * DAY,
+                    evidence_hash: Hash::from([3; 32]),
+                    verified_at: now - DAY,
+                }),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("issue after the upgrade: {e:?}"))?;
+        assert_eq!(issued.return_value(), Ok(4));
+        let later = now_ms()?;
+        for (holder, kind) in [
+            (&nurse, CredentialKind::NursingLicence),
+            (&nurse, CredentialKind::NpiRegistration),
+            (&pharmacy, CredentialKind::PharmacyLicence),
+        ] {
+            let valid = client
+                .call(&alice(), &creds.is_valid_at(id(holder), kind, later))
+                .dry_run()
+                .await?
+                .return_value();
+            assert!(valid, "{kind:?} valid after the upgrade");
+        }
+
+        // The peers keep calling it at the same address: a licensed manufacturer ships
+        // to a licensed pharmacy.
+        let register = drugs.register_batch(BatchRequest {
+            gtin: *b"00012345678905",
+            lot: b"UPGRADE-1".to_vec(),
+            expiry: now + 365 * DAY,
+            quantity: 50,
+            manufactured_at: now - DAY,
+            metadata_hash: Hash::from([2; 32]),
+            min_temp: 200,
+            max_temp: 800,
+            excursion_budget_secs: 3_600,
+        });
+        client
+            .call(&maker, &register)
+            .submit()
+            .await
+            .map_err(|e| format!("register_batch after the upgrade: {e:?}"))?;
+        let shipped = client
+            .call(&maker, &drugs.ship(1, id(&pharmacy), 5))
+            .submit()
+            .await
+            .map_err(|e| format!("ship after the upgrade: {e:?}"))?;
+        assert_eq!(shipped.return_value(), Ok(1));
         Ok(())
     })
 }
