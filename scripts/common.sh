@@ -14,6 +14,8 @@ APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-de
 # so that a fresh clone (CI) does not rebuild the polkadot-sdk crates every time.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/healthcare-suite/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
+# cargo-contract prints a stack backtrace with every error when this is set.
+export RUST_BACKTRACE=0
 # The contract bundles `cargo contract build` writes.
 INK_OUT="$CARGO_TARGET_DIR/ink"
 CONTRACTS=(staff_credentials consent_registry drug_provenance claims_adjudication)
@@ -31,4 +33,3 @@ fail() {
     printf '\nERROR: %s\n' "$*" >&2
     exit 1
 }
-export RUST_BACKTRACE=0

@@ -40,10 +40,32 @@ set +e
 cargo test --workspace 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+
+# The README's first command, twice on the same node (the second run must reuse the
+# deployment and succeed again); the node it started is stopped afterwards.
+step "scripts/run-local.sh twice: node, deploy, scenario; then re-run on the same node"
+set +e
+bash scripts/run-local.sh --skip-setup --skip-build >"$log.run-local" 2>&1 \
+    && bash scripts/run-local.sh --skip-setup --skip-build >>"$log.run-local" 2>&1
+local_status=$?
+set -e
+bash scripts/run-local.sh --stop
+grep -E '^==>|reusing|Scenario complete|ERROR' "$log.run-local" | grep -v 'cargo contract build' || true
+if [ "$local_status" -eq 0 ] && grep -q 'reusing deployments/local.json' "$log.run-local" \
+    && [ "$(grep -c 'Scenario complete' "$log.run-local")" -eq 2 ]; then
+    echo "test result: ok. 1 passed; 0 failed (run-local.sh deploy + scenario, re-run safe)" | tee -a "$log"
+else
+    tail -n 40 "$log.run-local"
+    echo "test result: FAILED. 0 passed; 1 failed (run-local.sh)" | tee -a "$log"
+    status=1
+fi
+rm -f "$log.run-local"
+step_done
+
 passed=$(grep -a '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -a '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
 rm -f "$log"
 step_done
 printf '\nall tests in %ss\n' "$(( $(date +%s) - started ))"
 echo "tests: $passed passed, $failed failed"
-[ "$status" -eq 0 ] || fail "cargo test failed"
+[ "$status" -eq 0 ] || fail "tests failed"
