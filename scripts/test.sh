@@ -34,6 +34,10 @@ step_done
 
 bash scripts/build-contracts.sh
 
+step "docs/contracts.md matches the contracts' metadata"
+python3 scripts/contracts-doc.py --check || fail "docs/contracts.md is out of date"
+step_done
+
 step "cargo test --workspace (unit, sandbox and node tests)"
 log="$(mktemp)"
 set +e
