@@ -24,7 +24,7 @@ check_wasm() {
 names=("$@")
 # Revision 2 first: it shares staff_credentials' bundle paths, which the plain build
 # then rewrites.
-((${#names[@]})) || names=(staff_credentials_v2 "${CONTRACTS[@]}")
+((${#names[@]})) || names=(staff_credentials_v2 "${CONTRACTS[@]}" baseline_token)
 for name in "${names[@]}"; do
     if [ "$name" = staff_credentials_v2 ]; then
         # Revision 2 of staff_credentials (feature `upgrade-rehearsal`), for the node test
@@ -45,8 +45,11 @@ for name in "${names[@]}"; do
         [[ " ${names[*]} " == *" staff_credentials "* ]] || bash "$0" staff_credentials
         continue
     fi
+    manifest="contracts/$name/Cargo.toml"
+    # The performance report's baseline (scripts/bench.sh) lives with the tests.
+    [ "$name" = baseline_token ] && manifest="e2e-tests/baseline_token/Cargo.toml"
     step "cargo contract build --release: $name"
-    cargo contract build --release --quiet --manifest-path "contracts/$name/Cargo.toml" \
+    cargo contract build --release --quiet --manifest-path "$manifest" \
         || fail "cargo contract build of $name failed"
     wasm="$INK_OUT/$name/$name.wasm"
     check_wasm "$name" "$wasm"

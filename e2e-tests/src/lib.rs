@@ -346,3 +346,55 @@ pub mod suite {
         assert_eq!(done.value, Ok(()));
     }
 }
+
+/// Request values shared by the node tests, the demo scenario and the bench.
+pub mod fixtures {
+    use claims_adjudication::claims_adjudication::ClaimLine;
+    use consent_registry::consent_registry::{ConsentKind, ConsentRequest};
+    use drug_provenance::drug_provenance::BatchRequest;
+    use healthcare_traits::{DataCategories, DataCategory, Purpose, PurposeSet, DAY};
+    use ink::primitives::{AccountId, Hash};
+
+    /// A valid GTIN-14 (check digit 5).
+    pub const GTIN: [u8; 14] = *b"00012345678905";
+
+    /// A 2–8 °C batch of `quantity` units of [`GTIN`] with lot `lot`, made a day before
+    /// `now`, expiring a year after it, with an excursion budget of 30 minutes.
+    pub fn batch(lot: &[u8], quantity: u64, now: u64) -> BatchRequest {
+        BatchRequest {
+            gtin: GTIN,
+            lot: lot.to_vec(),
+            expiry: now + 365 * DAY,
+            quantity,
+            manufactured_at: now - DAY,
+            metadata_hash: Hash::from([2; 32]),
+            min_temp: 200,
+            max_temp: 800,
+            excursion_budget_secs: 1_800,
+        }
+    }
+
+    /// `patient`'s open-ended permit for `payer` to use billing data for payment, back-dated
+    /// 30 days from `now` (so that it covers recent services).
+    pub fn payment_consent(patient: AccountId, payer: AccountId, now: u64) -> ConsentRequest {
+        ConsentRequest {
+            patient,
+            grantee: payer,
+            kind: ConsentKind::Permit,
+            purposes: PurposeSet::of(&[Purpose::Payment]),
+            categories: DataCategories::of(&[DataCategory::Billing]),
+            valid_from: now - 30 * DAY,
+            valid_until: None,
+        }
+    }
+
+    /// One claim line: `procedure` billed at `billed`, one unit, diagnosis E11.9.
+    pub fn line(procedure: &[u8; 5], billed: u128) -> ClaimLine {
+        ClaimLine {
+            procedure: *procedure,
+            diagnosis: *b"E11.9  ",
+            billed,
+            units: 1,
+        }
+    }
+}

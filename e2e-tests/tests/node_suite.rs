@@ -7,17 +7,11 @@
 use claims_adjudication::claims_adjudication::{
     Carc, ClaimLine, ClaimStatus, ClaimsAdjudication, ClaimsAdjudicationRef, Coverage, PlanTerms,
 };
-use consent_registry::consent_registry::{
-    ConsentKind, ConsentRegistry, ConsentRegistryRef, ConsentRequest,
-};
-use drug_provenance::drug_provenance::{
-    BatchRequest, DrugProvenance, DrugProvenanceRef, VerificationStatus,
-};
+use consent_registry::consent_registry::{ConsentRegistry, ConsentRegistryRef};
+use drug_provenance::drug_provenance::{DrugProvenance, DrugProvenanceRef, VerificationStatus};
+use e2e_tests::fixtures::{batch, payment_consent};
 use e2e_tests::{wasm_path, CONTRACTS};
-use healthcare_traits::{
-    CredentialKind, CredentialVerifier, DataCategories, DataCategory, KindSet, Purpose, PurposeSet,
-    DAY,
-};
+use healthcare_traits::{CredentialKind, CredentialVerifier, KindSet, DAY};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::{
     alice, bob, charlie, dave, eve, ferdie, ChainBackend, Client, ContractsBackend, Keypair,
@@ -112,6 +106,20 @@ async fn credentials(
     Ok(registry.account_id)
 }
 
+/// Deploys drug_provenance (alice owner) asking `registry` for licences.
+async fn provenance(client: &mut Node, registry: AccountId) -> Result<AccountId, Failure> {
+    let provenance = client
+        .instantiate(
+            "drug_provenance",
+            &alice(),
+            &mut DrugProvenanceRef::new(registry),
+        )
+        .submit()
+        .await
+        .map_err(|e| format!("instantiate drug_provenance: {e:?}"))?;
+    Ok(provenance.account_id)
+}
+
 #[test]
 fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
 ) -> Result<(), Failure> {
@@ -150,15 +158,7 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
         let now = now_ms()?;
 
         // The patient consents to the payer for payment of billing data.
-        let grant = consents.grant(ConsentRequest {
-            patient: id(&patient),
-            grantee: id(&payer),
-            kind: ConsentKind::Permit,
-            purposes: PurposeSet::of(&[Purpose::Payment]),
-            categories: DataCategories::of(&[DataCategory::Billing]),
-            valid_from: now - 30 * DAY,
-            valid_until: None,
-        });
+        let grant = consents.grant(payment_consent(id(&patient), id(&payer), now));
         client
             .call(&patient, &grant)
             .submit()
@@ -310,28 +310,10 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
             ],
         )
         .await?;
-        let provenance = client
-            .instantiate(
-                "drug_provenance",
-                &alice(),
-                &mut DrugProvenanceRef::new(registry),
-            )
-            .submit()
-            .await
-            .map_err(|e| format!("instantiate drug_provenance: {e:?}"))?;
-        let mut calls = provenance.call_builder::<DrugProvenance>();
+        let provenance = provenance(&mut client, registry).await?;
+        let mut calls = ink_e2e::create_call_builder::<DrugProvenance>(provenance);
         let now = now_ms()?;
-        let register = calls.register_batch(BatchRequest {
-            gtin: *b"00012345678905",
-            lot: b"NODE-1".to_vec(),
-            expiry: now + 365 * DAY,
-            quantity: 100,
-            manufactured_at: now - DAY,
-            metadata_hash: Hash::from([2; 32]),
-            min_temp: 200,
-            max_temp: 800,
-            excursion_budget_secs: 3_600,
-        });
+        let register = calls.register_batch(batch(b"NODE-1", 100, now));
         let registered = client
             .call(&maker, &register)
             .submit()
@@ -410,17 +392,9 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
             ],
         )
         .await?;
-        let provenance = client
-            .instantiate(
-                "drug_provenance",
-                &alice(),
-                &mut DrugProvenanceRef::new(registry),
-            )
-            .submit()
-            .await
-            .map_err(|e| format!("instantiate drug_provenance: {e:?}"))?;
+        let provenance = provenance(&mut client, registry).await?;
         let mut creds = ink_e2e::create_call_builder::<StaffCredentials>(registry);
-        let mut drugs = provenance.call_builder::<DrugProvenance>();
+        let mut drugs = ink_e2e::create_call_builder::<DrugProvenance>(provenance);
         let now = now_ms()?;
 
         // Before: revision 1 and three credentials, one suspended.
@@ -531,17 +505,7 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
 
         // The peers keep calling it at the same address: a licensed manufacturer ships
         // to a licensed pharmacy.
-        let register = drugs.register_batch(BatchRequest {
-            gtin: *b"00012345678905",
-            lot: b"UPGRADE-1".to_vec(),
-            expiry: now + 365 * DAY,
-            quantity: 50,
-            manufactured_at: now - DAY,
-            metadata_hash: Hash::from([2; 32]),
-            min_temp: 200,
-            max_temp: 800,
-            excursion_budget_secs: 3_600,
-        });
+        let register = drugs.register_batch(batch(b"UPGRADE-1", 50, now));
         client
             .call(&maker, &register)
             .submit()

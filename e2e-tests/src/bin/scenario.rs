@@ -14,7 +14,8 @@ use claims_adjudication::claims_adjudication::{
     Carc, Claim, ClaimLine, ClaimStatus, ClaimsAdjudication, Coverage, PlanTerms,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRegistry, ConsentRequest};
-use drug_provenance::drug_provenance::{BatchRequest, DrugProvenance, VerificationStatus};
+use drug_provenance::drug_provenance::{DrugProvenance, VerificationStatus};
+use e2e_tests::fixtures::{batch as batch_request, payment_consent, GTIN};
 use healthcare_traits::{
     CredentialKind, CredentialVerifier, DataCategories, DataCategory, Purpose, PurposeSet, DAY,
 };
@@ -38,7 +39,6 @@ type Outcome<T> = Result<T, Failure>;
 
 /// Balance given to each new party (the dev chain's unit is 10^12).
 const FUNDING: u128 = 1_000_000_000_000_000;
-const GTIN: [u8; 14] = *b"00012345678905";
 
 fn main() -> ExitCode {
     let path = std::env::args()
@@ -380,17 +380,7 @@ async fn scenario(path: &str) -> Outcome<()> {
     step("The manufacturer registers a batch and ships it down the supply chain");
     let lot = format!("L{}", now % 100_000_000).into_bytes();
     let lot_text = String::from_utf8_lossy(&lot).to_string();
-    let register = drugs.register_batch(BatchRequest {
-        gtin: GTIN,
-        lot: lot.clone(),
-        expiry: now + 365 * DAY,
-        quantity: 1_000,
-        manufactured_at: now - 2 * DAY,
-        metadata_hash: Hash::from([3; 32]),
-        min_temp: 200,
-        max_temp: 800,
-        excursion_budget_secs: 1_800,
-    });
+    let register = drugs.register_batch(batch_request(&lot, 1_000, now));
     let batch = demo
         .tx(&manufacturer, &register, 0)
         .await?
@@ -463,15 +453,7 @@ async fn scenario(path: &str) -> Outcome<()> {
         .await?
         .map_err(|e| format!("grant: {e:?}"))?;
     println!("    consent #{treatment}: the physician may use conditions and lab results for treatment, for a year");
-    let grant = consents.grant(ConsentRequest {
-        patient: id(&patient),
-        grantee: id(&payer),
-        kind: ConsentKind::Permit,
-        purposes: PurposeSet::of(&[Purpose::Payment]),
-        categories: DataCategories::of(&[DataCategory::Billing]),
-        valid_from: now - 30 * DAY,
-        valid_until: None,
-    });
+    let grant = consents.grant(payment_consent(id(&patient), id(&payer), now));
     let payment = demo
         .tx(&patient, &grant, 0)
         .await?
