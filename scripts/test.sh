@@ -44,6 +44,7 @@ set +e
 cargo test --workspace 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+step_done
 
 # The README's first command, twice on the same node (the second run must reuse the
 # deployment and succeed again); the node it started is stopped afterwards.
@@ -84,7 +85,6 @@ step_done
 passed=$(grep -a '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -a '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
 rm -f "$log"
-step_done
 printf '\nall tests in %ss\n' "$(( $(date +%s) - started ))"
 echo "tests: $passed passed, $failed failed"
 [ "$status" -eq 0 ] || fail "tests failed"
