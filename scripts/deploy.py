@@ -63,35 +63,58 @@ def metadata_hash(name):
         return json.load(f)["source"]["hash"]
 
 
+def module_error(parsed):
+    module = parsed.get("module_error") if isinstance(parsed, dict) else None
+    if not module:
+        return None
+    docs = " ".join(module.get("docs", [])[:1])
+    return f"{module.get('pallet')}::{module.get('error')} ({docs})"
+
+
 def tool_error(output):
     """The readable part of a cargo-contract failure (it prints JSON or `ERROR: ...`)."""
     text = output.strip()
     try:
         parsed = json.loads(text)
+        if module_error(parsed):
+            return module_error(parsed)
         error = parsed.get("generic_error", {}).get("error", text)
         try:
             inner = json.loads(error)
-            module = inner.get("module_error", {})
-            if module:
-                docs = " ".join(module.get("docs", []))
-                return f"{module.get('pallet')}::{module.get('error')} ({docs})"
+            if module_error(inner):
+                return module_error(inner)
         except (ValueError, AttributeError):
             pass
         return error
-    except ValueError:
+    except (ValueError, AttributeError):
         lines = [line for line in text.splitlines() if line.strip()]
         errors = [line for line in lines if line.startswith("ERROR")]
         return " | ".join(errors or lines[-3:]) or "no output"
 
 
+# cargo-contract's environment: no log lines mixed into its JSON, no stack traces.
+TOOL_ENV = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}
+TOOL_ENV["RUST_BACKTRACE"] = "0"
+
+
+def run_tool(command):
+    return subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, check=False, env=TOOL_ENV
+    )
+
+
 def cargo_contract(args, what):
     """Runs `cargo contract ARGS --output-json`; returns the parsed JSON or raises."""
-    command = ["cargo", "contract", *args, "--output-json"]
-    result = subprocess.run(
-        command, cwd=REPO_ROOT, capture_output=True, text=True, check=False
-    )
+    result = run_tool(["cargo", "contract", *args, "--output-json"])
     if result.returncode != 0:
-        raise DeployError(f"{what}: {tool_error(result.stdout + result.stderr)}")
+        # The error is JSON on stdout or on stderr, depending on the command.
+        try:
+            on_stdout = json.loads(result.stdout)
+        except ValueError:
+            on_stdout = None
+        if isinstance(on_stdout, dict) or not result.stderr.strip():
+            raise DeployError(f"{what}: {tool_error(result.stdout)}")
+        raise DeployError(f"{what}: {tool_error(result.stderr)}")
     try:
         return json.loads(result.stdout)
     except ValueError as e:
@@ -127,26 +150,27 @@ def is_local(url):
 def network_name(url):
     if is_local(url):
         return "local"
-    host = urllib.parse.urlparse(url).hostname or "node"
-    return re.sub(r"[^A-Za-z0-9.-]", "-", host)
+    parsed = urllib.parse.urlparse(url)
+    name = parsed.hostname or "node"
+    if parsed.port:
+        name = f"{name}-{parsed.port}"
+    return re.sub(r"[^A-Za-z0-9.-]", "-", name)
 
 
 def on_chain_code_hash(url, address):
     """The code hash running at `address`, or None when no contract lives there."""
-    command = ["cargo", "contract", "info", "--contract", address, "--url", url]
-    result = subprocess.run(
-        command + ["--output-json"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_tool(
+        ["cargo", "contract", "info", "--contract", address, "--url", url, "--output-json"]
     )
     if result.returncode != 0:
-        message = tool_error(result.stdout + result.stderr)
-        if "No contract information was found" in message:
+        message = tool_error(result.stdout + "\n" + result.stderr)
+        if "No contract information was found" in result.stdout + result.stderr:
             return None
         raise DeployError(f"checking the contract at {address}: {message}")
-    return json.loads(result.stdout)["code_hash"]
+    try:
+        return json.loads(result.stdout)["code_hash"]
+    except (ValueError, KeyError) as e:
+        raise DeployError(f"checking the contract at {address}: unreadable answer ({e})") from e
 
 
 def check_existing(path, url, genesis):
@@ -155,13 +179,21 @@ def check_existing(path, url, genesis):
     Returns (reusable, reason). Raises when the recorded contracts run code other than
     the file says (someone upgraded them: the file must be fixed by hand).
     """
-    with open(path, encoding="utf-8") as f:
-        recorded = json.load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            recorded = json.load(f)
+    except (OSError, ValueError) as e:
+        raise DeployError(
+            f"{os.path.relpath(path, REPO_ROOT)} is unreadable ({e}): fix or remove it, or "
+            "deploy anew with --fresh"
+        ) from e
+    if not isinstance(recorded, dict):
+        raise DeployError(f"{os.path.relpath(path, REPO_ROOT)} is not a deployment file")
     if recorded.get("genesis_hash") != genesis:
         return False, "it was made on another chain (other genesis hash)"
     for name, _ in ORDER:
         entry = recorded.get("contracts", {}).get(name)
-        if not entry:
+        if not isinstance(entry, dict) or "address" not in entry or "code_hash" not in entry:
             return False, f"it has no {name}"
         running = on_chain_code_hash(url, entry["address"])
         if running is None:
@@ -228,6 +260,27 @@ def instantiate(name, args, url, suri, salt):
 
 
 def call(name, address, message, args, url, suri):
+    what = f"{name}.{message}({', '.join(args)})"
+    # The bundle comes first: `--args` takes every value up to the next option.
+    dry = cargo_contract(
+        [
+            "call",
+            bundle(name, "json"),
+            "--url",
+            url,
+            "--suri",
+            suri,
+            "--contract",
+            address,
+            "--message",
+            message,
+            "--args",
+            *args,
+        ],
+        f"{what} (dry run)",
+    )
+    if isinstance(dry, dict) and dry.get("reverted"):
+        raise DeployError(f"{what}: the contract refused: {returned_error(dry.get('data'))}")
     cargo_contract(
         [
             "call",
@@ -245,8 +298,68 @@ def call(name, address, message, args, url, suri):
             "-y",
             bundle(name, "json"),
         ],
-        f"{name}.{message}({', '.join(args)})",
+        what,
     )
+
+
+def metadata_name(network, name, code_hash):
+    """Metadata path relative to deployments/: one file per code hash, so that the old
+    deployment file keeps pointing at its own metadata until the new one replaces it."""
+    return f"{network}/{name}-{code_hash[2:10]}.json"
+
+
+def copy_file_atomically(source, target):
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".deploy-", dir=os.path.dirname(target))
+    os.close(fd)
+    try:
+        shutil.copyfile(source, temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def copy_metadata_for(document):
+    for name, entry in document["contracts"].items():
+        copy_file_atomically(bundle(name, "json"), os.path.join(DEPLOYMENTS, entry["metadata"]))
+
+
+def copy_metadata(path, network):
+    """Restores the metadata files a reused deployment file names (same code hashes)."""
+    with open(path, encoding="utf-8") as f:
+        document = json.load(f)
+    missing = [
+        entry
+        for entry in document["contracts"].values()
+        if not os.path.isfile(os.path.join(DEPLOYMENTS, str(entry.get("metadata", ""))))
+    ]
+    if missing:
+        for name, entry in document["contracts"].items():
+            entry["metadata"] = metadata_name(network, name, entry["code_hash"])
+        copy_metadata_for(document)
+        write_atomically(path, document)
+
+
+def remove_stale_metadata(network, document):
+    keep = {os.path.basename(entry["metadata"]) for entry in document["contracts"].values()}
+    directory = os.path.join(DEPLOYMENTS, network)
+    for file in os.listdir(directory):
+        if file.endswith(".json") and file not in keep:
+            os.unlink(os.path.join(directory, file))
+
+
+def returned_error(value):
+    """The error variant's name in cargo-contract's JSON of `Ok(Err(Variant))`."""
+    names = []
+    while isinstance(value, dict):
+        inner = value.get("Tuple") or value.get("Variant") or {}
+        names.append(inner.get("ident", "?"))
+        values = inner.get("values") or []
+        value = values[0] if values else None
+    return names[-1] if names else "unknown error"
 
 
 def write_atomically(path, document):
@@ -257,6 +370,10 @@ def write_atomically(path, document):
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(document, f, indent=2)
             f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        # Readable by the web server of a frontend (mkstemp creates it 0600).
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -284,9 +401,16 @@ def deploy(options):
     if os.path.exists(path) and not options.fresh:
         reusable, reason = check_existing(path, url, genesis)
         if reusable:
+            if options.issuer is not None or options.regulator is not None:
+                say("    note: --issuer / --regulator are ignored when a deployment is reused")
+            copy_metadata(path, network)
             say(f"    reusing {os.path.relpath(path, REPO_ROOT)}: {reason}")
             return path
-        if not is_local(url):
+        with open(path, encoding="utf-8") as f:
+            recorded_url = json.load(f).get("url", "")
+        # Only a local deployment is replaced without --fresh: a record of a shared
+        # network (e.g. --network given with the URL forgotten) is never overwritten.
+        if not (is_local(url) and is_local(str(recorded_url))):
             raise DeployError(
                 f"{os.path.relpath(path, REPO_ROOT)} cannot be reused: {reason}. "
                 "Deploy anew with --fresh, or upgrade the live contracts (docs/deployment.md)."
@@ -317,10 +441,14 @@ def deploy(options):
                 f"{contracts[name]['code_hash']}"
             )
 
-    issuers = options.issuer if options.issuer is not None else [deployer]
-    regulators = options.regulator if options.regulator is not None else [deployer]
+    if not deployer:
+        raise DeployError("the node reported no deployer in the Instantiated event")
+    issuers = list(dict.fromkeys(options.issuer if options.issuer is not None else [deployer]))
+    regulators = list(
+        dict.fromkeys(options.regulator if options.regulator is not None else [deployer])
+    )
     say("==> initial roles")
-    for issuer in filter(None, issuers):
+    for issuer in issuers:
         call(
             "staff_credentials",
             contracts["staff_credentials"]["address"],
@@ -330,7 +458,7 @@ def deploy(options):
             suri,
         )
         say(f"    staff_credentials: {issuer} appointed issuer of every credential kind")
-    for regulator in filter(None, regulators):
+    for regulator in regulators:
         call(
             "drug_provenance",
             contracts["drug_provenance"]["address"],
@@ -342,12 +470,8 @@ def deploy(options):
         say(f"    drug_provenance: {regulator} appointed regulator")
 
     # The metadata beside the deployment file, so that a frontend needs nothing else.
-    metadata_dir = os.path.join(DEPLOYMENTS, network)
-    os.makedirs(metadata_dir, exist_ok=True)
     for name, entry in contracts.items():
-        target = os.path.join(metadata_dir, f"{name}.json")
-        shutil.copyfile(bundle(name, "json"), target)
-        entry["metadata"] = os.path.relpath(target, DEPLOYMENTS)
+        entry["metadata"] = metadata_name(network, name, entry["code_hash"])
 
     document = {
         "network": network,
@@ -361,7 +485,9 @@ def deploy(options):
         "roles": {"issuers": issuers, "regulators": regulators},
         "contracts": contracts,
     }
+    copy_metadata_for(document)
     write_atomically(path, document)
+    remove_stale_metadata(network, document)
     say(f"==> wrote {os.path.relpath(path, REPO_ROOT)}")
     return path
 
@@ -404,6 +530,8 @@ def main():
         help="account appointed drug-provenance regulator (repeatable; default the signer)",
     )
     options = parser.parse_args()
+    if options.network is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", options.network):
+        parser.error("--network takes letters, digits, '.', '_' and '-' only")
     if options.suri is None:
         if not is_local(options.url):
             parser.error(
@@ -415,7 +543,11 @@ def main():
         deploy(options)
     except DeployError as e:
         print(f"\nERROR: deployment failed: {e}", file=sys.stderr)
-        print("       no deployment file was written or changed", file=sys.stderr)
+        print("       the deployment file was not changed", file=sys.stderr)
+        sys.exit(1)
+    except (OSError, ValueError, KeyError) as e:
+        print(f"\nERROR: deployment failed: unexpected {type(e).__name__}: {e}", file=sys.stderr)
+        print("       the deployment file was not changed", file=sys.stderr)
         sys.exit(1)
 
 

@@ -47,24 +47,36 @@ set -e
 step_done
 
 # The README's first command, twice on the same node (the second run must reuse the
-# deployment and succeed again); the node it started is stopped afterwards.
+# deployment and succeed again). A node this step started is stopped afterwards, also when
+# the run is interrupted; a node that was already answering is left alone.
 step "scripts/run-local.sh twice: node, deploy, scenario; then re-run on the same node"
+node_was_up=0
+curl -s -m 3 -H 'Content-Type: application/json' \
+    -d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
+    http://127.0.0.1:9944 2>/dev/null | grep -q '"result"' && node_was_up=1
+stop_local_node() {
+    [ "$node_was_up" = 1 ] || bash scripts/run-local.sh --stop >/dev/null 2>&1 || true
+}
+trap stop_local_node EXIT INT TERM
 set +e
-bash scripts/run-local.sh --skip-setup --skip-build >"$log.run-local" 2>&1 \
-    && bash scripts/run-local.sh --skip-setup --skip-build >>"$log.run-local" 2>&1
+bash scripts/run-local.sh --skip-setup --skip-build >"$log.run-local-1" 2>&1 \
+    && bash scripts/run-local.sh --skip-setup --skip-build >"$log.run-local-2" 2>&1
 local_status=$?
 set -e
-bash scripts/run-local.sh --stop
-grep -E '^==>|reusing|Scenario complete|ERROR' "$log.run-local" | grep -v 'cargo contract build' || true
-if [ "$local_status" -eq 0 ] && grep -q 'reusing deployments/local.json' "$log.run-local" \
-    && [ "$(grep -c 'Scenario complete' "$log.run-local")" -eq 2 ]; then
+stop_local_node
+trap - EXIT INT TERM
+cat "$log.run-local-1" "$log.run-local-2" 2>/dev/null \
+    | grep -E '^==>|reusing|Scenario complete|ERROR' | grep -v 'cargo contract build' || true
+if [ "$local_status" -eq 0 ] && grep -q 'reusing deployments/local.json' "$log.run-local-2" \
+    && grep -q 'Scenario complete' "$log.run-local-1" \
+    && grep -q 'Scenario complete' "$log.run-local-2"; then
     echo "test result: ok. 1 passed; 0 failed (run-local.sh deploy + scenario, re-run safe)" | tee -a "$log"
 else
-    tail -n 40 "$log.run-local"
+    tail -n 40 "$log.run-local-1" "$log.run-local-2" 2>/dev/null || true
     echo "test result: FAILED. 0 passed; 1 failed (run-local.sh)" | tee -a "$log"
     status=1
 fi
-rm -f "$log.run-local"
+rm -f "$log.run-local-1" "$log.run-local-2"
 step_done
 
 # The performance bench on a small number of prior records: it must keep running (every

@@ -13,8 +13,10 @@
 use claims_adjudication::claims_adjudication::{
     Carc, Claim, ClaimLine, ClaimStatus, ClaimsAdjudication, Coverage, PlanTerms,
 };
-use consent_registry::consent_registry::{ConsentKind, ConsentRegistry, ConsentRequest};
-use drug_provenance::drug_provenance::{DrugProvenance, VerificationStatus};
+use consent_registry::consent_registry::{
+    ConsentKind, ConsentRegistry, ConsentRequest, Error as ConsentError,
+};
+use drug_provenance::drug_provenance::{DrugProvenance, Error as DrugError, VerificationStatus};
 use e2e_tests::fixtures::{batch as batch_request, payment_consent, GTIN};
 use healthcare_traits::{
     CredentialKind, CredentialVerifier, DataCategories, DataCategory, Purpose, PurposeSet, DAY,
@@ -209,7 +211,10 @@ impl Demo {
                 emitted.join(", ")
             }
         );
-        Ok(result.return_value())
+        result
+            .dry_run
+            .message_result()
+            .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
     }
 
     /// Dry-runs `message` and returns its value (a read, or a call expected to fail).
@@ -228,7 +233,11 @@ impl Demo {
             .dry_run()
             .await
             .map_err(|e| format!("dry run: {e:?}"))?;
-        Ok(dry.return_value())
+        if let Err(e) = &dry.exec_result.result {
+            return Err(format!("the node refused the query: {e:?}").into());
+        }
+        dry.message_result()
+            .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
     }
 
     async fn party(&mut self, role: &str) -> Outcome<Keypair> {
@@ -393,8 +402,8 @@ async fn scenario(path: &str) -> Outcome<()> {
         .read(&manufacturer, &drugs.ship(batch, id(&stranger), 10))
         .await?;
     ensure(
-        refused.is_err(),
-        "shipping to an unlicensed account to be refused",
+        refused == Err(DrugError::RecipientNotLicensed),
+        "shipping to an unlicensed account to be refused (RecipientNotLicensed)",
     )?;
     println!("    ship 10 units to the unlicensed account: refused with {refused:?}");
     let shipment = demo
@@ -486,7 +495,10 @@ async fn scenario(path: &str) -> Outcome<()> {
             &consents.access_record(id(&patient), record, Purpose::Treatment),
         )
         .await?;
-    ensure(refused.is_err(), "an access without consent to be refused")?;
+    ensure(
+        refused == Err(ConsentError::NoConsent),
+        "an access without consent to be refused (NoConsent)",
+    )?;
     println!("    the unlicensed account tries the same: refused with {refused:?}");
 
     step("The payer sets up a plan, enrols the patient and funds the escrow");
@@ -534,6 +546,7 @@ async fn scenario(path: &str) -> Outcome<()> {
         .tx(&payer, &claims.fund(plan), 1_000_000)
         .await?
         .map_err(|e| format!("fund: {e:?}"))?;
+    ensure(escrow == 1_000_000, "an escrow of 1000000")?;
     println!("    escrow funded: {escrow}");
 
     step("The payer submits the physician's claim; it is adjudicated and paid at once");
@@ -572,6 +585,19 @@ async fn scenario(path: &str) -> Outcome<()> {
     println!("    {}", describe(&claim));
     let after = demo.client.free_balance(id(&physician)).await?;
     ensure(claim.status == ClaimStatus::Paid, "the claim to be paid")?;
+    // 99213: allowed 12000 (fee schedule); deductible 5000, copay 2500, 20 % of the
+    // remaining 4500 = 900: the payer pays 3600. 80053: allowed 4500; copay 2500, 20 % of
+    // 2000 = 400: the payer pays 1600.
+    let amounts: Vec<_> = claim
+        .lines
+        .iter()
+        .map(|l| (l.allowed, l.payer_amount, l.member_amount))
+        .collect();
+    ensure(
+        amounts == [(12_000, 3_600, 8_400), (4_500, 1_600, 2_900)]
+            && (claim.allowed, claim.payer_amount, claim.member_amount) == (16_500, 5_200, 11_300),
+        "the lines priced by the plan's terms: payer 3600 + 1600, patient 8400 + 2900",
+    )?;
     ensure(
         after == before + claim.payer_amount,
         "the physician's balance to grow by the payer's amount",
@@ -613,8 +639,8 @@ async fn scenario(path: &str) -> Outcome<()> {
         .read(&stranger, &consents.open_break_glass(id(&patient), 1))
         .await?;
     ensure(
-        refused.is_err(),
-        "break-glass by an unlicensed account to be refused",
+        refused == Err(ConsentError::CredentialCheckFailed),
+        "break-glass by an unlicensed account to be refused (CredentialCheckFailed)",
     )?;
     println!("    the unlicensed account tries break-glass: refused with {refused:?}");
     let log = demo
@@ -686,8 +712,8 @@ async fn scenario(path: &str) -> Outcome<()> {
         .read(&pharmacy, &drugs.dispense(batch, 1, None))
         .await?;
     ensure(
-        refused.is_err(),
-        "dispensing a recalled batch to be refused",
+        refused == Err(DrugError::Recalled),
+        "dispensing a recalled batch to be refused (Recalled)",
     )?;
     println!("    the pharmacy tries to dispense: refused with {refused:?}");
     let verification = demo.read(&stranger, &drugs.verify(GTIN, lot)).await?;
