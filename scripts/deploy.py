@@ -262,44 +262,26 @@ def instantiate(name, args, url, suri, salt):
 def call(name, address, message, args, url, suri):
     what = f"{name}.{message}({', '.join(args)})"
     # The bundle comes first: `--args` takes every value up to the next option.
-    dry = cargo_contract(
-        [
-            "call",
-            bundle(name, "json"),
-            "--url",
-            url,
-            "--suri",
-            suri,
-            "--contract",
-            address,
-            "--message",
-            message,
-            "--args",
-            *args,
-        ],
-        f"{what} (dry run)",
-    )
+    command = [
+        "call",
+        bundle(name, "json"),
+        "--url",
+        url,
+        "--suri",
+        suri,
+        "--contract",
+        address,
+        "--message",
+        message,
+        "--args",
+        *args,
+    ]
+    # A dry run first: a transaction that reverts only says `ContractReverted`, the dry run
+    # says which error the contract returned.
+    dry = cargo_contract(command, f"{what} (dry run)")
     if isinstance(dry, dict) and dry.get("reverted"):
         raise DeployError(f"{what}: the contract refused: {returned_error(dry.get('data'))}")
-    cargo_contract(
-        [
-            "call",
-            "--url",
-            url,
-            "--suri",
-            suri,
-            "--contract",
-            address,
-            "--message",
-            message,
-            "--args",
-            *args,
-            "-x",
-            "-y",
-            bundle(name, "json"),
-        ],
-        what,
-    )
+    cargo_contract([*command, "-x", "-y"], what)
 
 
 def metadata_name(network, name, code_hash):
