@@ -33,3 +33,10 @@ fail() {
     printf '\nERROR: %s\n' "$*" >&2
     exit 1
 }
+
+# True when a node answers JSON-RPC on 127.0.0.1:$1 (default 9944).
+node_answers() {
+    curl -s -m 3 -H 'Content-Type: application/json' \
+        -d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
+        "http://127.0.0.1:${1:-9944}" 2>/dev/null | grep -q '"result"'
+}

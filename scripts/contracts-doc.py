@@ -109,9 +109,12 @@ def error_docs(source):
     return docs
 
 
-def contract_section(name):
+def load_metadata(name):
     with open(os.path.join(bundle_dir(), name, f"{name}.json"), encoding="utf-8") as f:
-        metadata = json.load(f)
+        return json.load(f)
+
+
+def contract_section(name, metadata):
     with open(os.path.join(REPO_ROOT, "contracts", name, "lib.rs"), encoding="utf-8") as f:
         source = f.read()
     types = Types(metadata["types"])
@@ -180,11 +183,8 @@ def contract_section(name):
 
 
 def render():
-    versions = set()
-    for name in CONTRACTS:
-        with open(os.path.join(bundle_dir(), name, f"{name}.json"), encoding="utf-8") as f:
-            source = json.load(f)["source"]
-        versions.add((source["language"], source["compiler"]))
+    metadata = {name: load_metadata(name) for name in CONTRACTS}
+    versions = {(m["source"]["language"], m["source"]["compiler"]) for m in metadata.values()}
     (language, compiler), = versions if len(versions) == 1 else [("ink!", "mixed")]
     header = [
         "# Contract reference",
@@ -202,7 +202,7 @@ def render():
         "",
     ]
     header += ["Contents: " + ", ".join(f"[{n}](#{n})" for n in CONTRACTS), ""]
-    return "\n".join(header + [contract_section(name) for name in CONTRACTS])
+    return "\n".join(header + [contract_section(name, metadata[name]) for name in CONTRACTS])
 
 
 def main():

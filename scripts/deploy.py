@@ -173,12 +173,8 @@ def on_chain_code_hash(url, address):
         raise DeployError(f"checking the contract at {address}: unreadable answer ({e})") from e
 
 
-def check_existing(path, url, genesis):
-    """Decides whether the deployment recorded in `path` can be reused.
-
-    Returns (reusable, reason). Raises when the recorded contracts run code other than
-    the file says (someone upgraded them: the file must be fixed by hand).
-    """
+def load_deployment(path):
+    """The deployment file at `path`, or a DeployError saying why it cannot be read."""
     try:
         with open(path, encoding="utf-8") as f:
             recorded = json.load(f)
@@ -189,6 +185,15 @@ def check_existing(path, url, genesis):
         ) from e
     if not isinstance(recorded, dict):
         raise DeployError(f"{os.path.relpath(path, REPO_ROOT)} is not a deployment file")
+    return recorded
+
+
+def check_existing(path, recorded, url, genesis):
+    """Decides whether the deployment `recorded` (read from `path`) can be reused.
+
+    Returns (reusable, reason). Raises when the recorded contracts run code other than
+    the file says (someone upgraded them: the file must be fixed by hand).
+    """
     if recorded.get("genesis_hash") != genesis:
         return False, "it was made on another chain (other genesis hash)"
     for name, _ in ORDER:
@@ -309,10 +314,8 @@ def copy_metadata_for(document):
         copy_file_atomically(bundle(name, "json"), os.path.join(DEPLOYMENTS, entry["metadata"]))
 
 
-def copy_metadata(path, network):
+def copy_metadata(path, document, network):
     """Restores the metadata files a reused deployment file names (same code hashes)."""
-    with open(path, encoding="utf-8") as f:
-        document = json.load(f)
     missing = [
         entry
         for entry in document["contracts"].values()
@@ -381,15 +384,15 @@ def deploy(options):
     say(f"    node: chain {chain!r}, genesis {genesis}")
 
     if os.path.exists(path) and not options.fresh:
-        reusable, reason = check_existing(path, url, genesis)
+        recorded = load_deployment(path)
+        reusable, reason = check_existing(path, recorded, url, genesis)
         if reusable:
             if options.issuer is not None or options.regulator is not None:
                 say("    note: --issuer / --regulator are ignored when a deployment is reused")
-            copy_metadata(path, network)
+            copy_metadata(path, recorded, network)
             say(f"    reusing {os.path.relpath(path, REPO_ROOT)}: {reason}")
             return path
-        with open(path, encoding="utf-8") as f:
-            recorded_url = json.load(f).get("url", "")
+        recorded_url = recorded.get("url", "")
         # Only a local deployment is replaced without --fresh: a record of a shared
         # network (e.g. --network given with the URL forgotten) is never overwritten.
         if not (is_local(url) and is_local(str(recorded_url))):

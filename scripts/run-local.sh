@@ -25,12 +25,6 @@ STATE_DIR="$HOME/.cache/healthcare-suite/local-node"
 LOG="$STATE_DIR/node.log"
 PIDFILE="$STATE_DIR/node.pid"
 
-node_answers() {
-    curl -s -m 3 -H 'Content-Type: application/json' \
-        -d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
-        "http://127.0.0.1:$PORT" 2>/dev/null | grep -q '"result"'
-}
-
 our_node_pid() {
     [ -f "$PIDFILE" ] || return 1
     local pid
@@ -52,7 +46,7 @@ stop_node() {
         echo "stopped the local node (pid $pid); its --dev chain is gone"
     else
         rm -f "$PIDFILE"
-        if node_answers; then
+        if node_answers "$PORT"; then
             echo "a node answers on 127.0.0.1:$PORT but this script did not start it: left running"
         else
             echo "no local node started by this script is running"
@@ -79,7 +73,7 @@ started=$(date +%s)
 [ "$skip_build" = 1 ] || bash scripts/build-contracts.sh "${CONTRACTS[@]}"
 
 step "local node on $URL"
-if node_answers; then
+if node_answers "$PORT"; then
     echo "    a node already answers on $URL: using it"
 else
     mkdir -p "$STATE_DIR"
@@ -89,11 +83,11 @@ else
     setsid nohup substrate-contracts-node --dev --rpc-port "$PORT" >"$LOG" 2>&1 </dev/null &
     echo $! >"$PIDFILE"
     for _ in $(seq 1 120); do
-        node_answers && break
+        node_answers "$PORT" && break
         kill -0 "$(cat "$PIDFILE")" 2>/dev/null || break
         sleep 0.5
     done
-    if ! node_answers; then
+    if ! node_answers "$PORT"; then
         tail -n 20 "$LOG" >&2 || true
         stop_node >/dev/null 2>&1 || true
         fail "the node did not answer on $URL within 60 s (log above, full log in $LOG)"

@@ -51,9 +51,7 @@ step_done
 # the run is interrupted; a node that was already answering is left alone.
 step "scripts/run-local.sh twice: node, deploy, scenario; then re-run on the same node"
 node_was_up=0
-curl -s -m 3 -H 'Content-Type: application/json' \
-    -d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
-    http://127.0.0.1:9944 2>/dev/null | grep -q '"result"' && node_was_up=1
+node_answers 9944 && node_was_up=1
 stop_local_node() {
     [ "$node_was_up" = 1 ] || bash scripts/run-local.sh --stop >/dev/null 2>&1 || true
 }

@@ -43,6 +43,24 @@ pub fn wasm_path(name: &str) -> PathBuf {
     bundle_dir().join(name).join(format!("{name}.wasm"))
 }
 
+/// The release `.wasm` paths of `names`, or which one is missing (with the hint to build).
+pub fn wasm_paths(names: &[&str]) -> Result<Vec<PathBuf>, String> {
+    names
+        .iter()
+        .map(|name| {
+            let path = wasm_path(name);
+            if path.exists() {
+                Ok(path)
+            } else {
+                Err(format!(
+                    "{} missing: run scripts/build-contracts.sh",
+                    path.display()
+                ))
+            }
+        })
+        .collect()
+}
+
 /// The release `.wasm` bytes of contract `name`; panics with a hint when it was not built.
 pub fn wasm(name: &str) -> Vec<u8> {
     let path = wasm_path(name);

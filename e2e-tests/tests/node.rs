@@ -2,7 +2,7 @@
 //! spawned for the test (from `$CONTRACTS_NODE`, else `substrate-contracts-node` on
 //! PATH) and driven by real signed transactions through ink_e2e.
 
-use e2e_tests::{wasm_path, CONTRACTS};
+use e2e_tests::{wasm_paths, CONTRACTS};
 use healthcare_traits::{CredentialKind, CredentialVerifier, KindSet};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::{
@@ -36,14 +36,7 @@ async fn node_and_client() -> Result<
         .map_err(|e| {
             format!("could not start substrate-contracts-node (run scripts/setup.sh): {e}")
         })?;
-    let paths: Vec<_> = CONTRACTS.iter().map(|name| wasm_path(name)).collect();
-    for path in &paths {
-        if !path.exists() {
-            return Err(
-                format!("{} missing: run scripts/build-contracts.sh", path.display()).into(),
-            );
-        }
-    }
+    let paths = wasm_paths(&CONTRACTS)?;
     let client = Client::<PolkadotConfig, Env>::new(node.rpc(), paths).await?;
     Ok((node, client))
 }

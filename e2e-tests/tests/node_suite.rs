@@ -10,7 +10,7 @@ use claims_adjudication::claims_adjudication::{
 use consent_registry::consent_registry::{ConsentRegistry, ConsentRegistryRef};
 use drug_provenance::drug_provenance::{DrugProvenance, DrugProvenanceRef, VerificationStatus};
 use e2e_tests::fixtures::{batch, payment_consent};
-use e2e_tests::{wasm_path, CONTRACTS};
+use e2e_tests::{wasm_paths, CONTRACTS};
 use healthcare_traits::{CredentialKind, CredentialVerifier, KindSet, DAY};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::{
@@ -48,16 +48,10 @@ async fn start() -> Result<(TestNodeProcess<PolkadotConfig>, Node), Failure> {
         .spawn()
         .await
         .map_err(|e| format!("could not start substrate-contracts-node: {e}"))?;
-    let mut paths: Vec<_> = CONTRACTS.iter().map(|name| wasm_path(name)).collect();
-    // Revision 2 of staff_credentials, for the upgrade test (scripts/build-contracts.sh).
-    paths.push(wasm_path("staff_credentials_v2"));
-    for path in &paths {
-        if !path.exists() {
-            return Err(
-                format!("{} missing: run scripts/build-contracts.sh", path.display()).into(),
-            );
-        }
-    }
+    // With revision 2 of staff_credentials, for the upgrade test.
+    let mut names = CONTRACTS.to_vec();
+    names.push("staff_credentials_v2");
+    let paths = wasm_paths(&names)?;
     let client = Node::new(node.rpc(), paths).await?;
     Ok((node, client))
 }

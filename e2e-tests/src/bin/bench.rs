@@ -20,7 +20,7 @@ use healthcare_traits::{
 };
 use ink::primitives::Hash;
 use ink::selector_bytes;
-use parity_scale_codec::{Decode, Encode};
+use parity_scale_codec::Decode;
 use staff_credentials::staff_credentials::CredentialRequest;
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -77,27 +77,39 @@ fn bulk(i: u32, tag: u8) -> AccountId32 {
 }
 
 impl World {
-    /// A call that must succeed; returns its decoded value.
+    /// The address of the contract called `name` (`baseline_token` or one of the suite).
+    fn address(&self, name: &str) -> AccountId32 {
+        match name {
+            "baseline_token" => self.token.clone(),
+            "staff_credentials" => self.credentials.clone(),
+            "consent_registry" => self.consent.clone(),
+            "drug_provenance" => self.provenance.clone(),
+            _ => self.claims.clone(),
+        }
+    }
+
+    /// A call that must be dispatched; its decoded value and costs.
+    fn outcome<T: Decode>(
+        &mut self,
+        contract: &AccountId32,
+        caller: u8,
+        data: Vec<u8>,
+        value: u128,
+    ) -> e2e_tests::Outcome<T> {
+        self.chain
+            .try_call::<T>(contract, &account(caller), data, value)
+            .unwrap_or_else(|e| panic!("call failed: {e:?}"))
+    }
+
+    /// A call that must be dispatched, not measured; returns its decoded value.
     fn call<T: Decode>(
         &mut self,
         contract: &AccountId32,
         caller: u8,
         data: Vec<u8>,
         value: u128,
-    ) -> (T, e2e_tests::Outcome<()>) {
-        let outcome = self
-            .chain
-            .try_call::<T>(contract, &account(caller), data, value)
-            .unwrap_or_else(|e| panic!("call failed: {e:?}"));
-        let costs = e2e_tests::Outcome {
-            value: (),
-            reverted: outcome.reverted,
-            ref_time: outcome.ref_time,
-            proof_size: outcome.proof_size,
-            storage_deposit: outcome.storage_deposit,
-            events: outcome.events,
-        };
-        (outcome.value, costs)
+    ) -> T {
+        self.outcome(contract, caller, data, value).value
     }
 
     /// Calls and records the cost under `contract.message`; returns the decoded value.
@@ -109,14 +121,8 @@ impl World {
         data: Vec<u8>,
         value: u128,
     ) -> T {
-        let contract = match contract_name {
-            "baseline_token" => self.token.clone(),
-            "staff_credentials" => self.credentials.clone(),
-            "consent_registry" => self.consent.clone(),
-            "drug_provenance" => self.provenance.clone(),
-            _ => self.claims.clone(),
-        };
-        let (decoded, outcome) = self.call::<T>(&contract, caller, data, value);
+        let contract = self.address(contract_name);
+        let outcome = self.outcome::<T>(&contract, caller, data, value);
         self.costs.push(Cost {
             contract: contract_name,
             message: message.to_string(),
@@ -124,7 +130,7 @@ impl World {
             proof_size: outcome.proof_size,
             deposit: outcome.storage_deposit,
         });
-        decoded
+        outcome.value
     }
 
     fn ok<T: Decode + std::fmt::Debug, E: Decode + std::fmt::Debug>(
@@ -219,7 +225,7 @@ fn world(prior: u32) -> World {
     let patient = ink_account(&account(PATIENT));
 
     // Plan 1: fees, the patient enrolled, escrow; the patient's payment consent.
-    let (plan, _) = w.call::<Result<u32, ClaimErr>>(
+    let plan = w.call::<Result<u32, ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("create_plan"), (terms(now),)),
@@ -231,7 +237,7 @@ fn world(prior: u32) -> World {
     for i in 0..20u8 {
         fees.push(([b'8', b'0', b'0', b'0' + i / 10, b'0' + i % 10], Some(40)));
     }
-    let (set, _) = w.call::<Result<(), ClaimErr>>(
+    let set = w.call::<Result<(), ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("set_fees"), (1u32, fees)),
@@ -242,14 +248,14 @@ fn world(prior: u32) -> World {
         start: now - 60 * DAY,
         end: None,
     };
-    let (enrolled, _) = w.call::<Result<(), ClaimErr>>(
+    let enrolled = w.call::<Result<(), ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("enroll"), (1u32, patient, coverage)),
         0,
     );
     assert_eq!(enrolled, Ok(()));
-    let (funded, _) = w.call::<Result<u128, ClaimErr>>(
+    let funded = w.call::<Result<u128, ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("fund"), (1u32,)),
@@ -257,7 +263,7 @@ fn world(prior: u32) -> World {
     );
     assert!(funded.is_ok());
     let request = payment_consent(patient, ink_account(&account(PAYER)), now);
-    let (granted, _) = w.call::<Result<u64, ConsErr>>(
+    let granted = w.call::<Result<u64, ConsErr>>(
         &consent,
         PATIENT,
         call_data(selector_bytes!("grant"), (request,)),
@@ -267,7 +273,7 @@ fn world(prior: u32) -> World {
 
     // Plan 2 is created by the measurement; plan 3 takes the prior claims, so that the
     // measured member's accumulators in plan 1 are the same in both worlds.
-    let (plan3, _) = w.call::<Result<u32, ClaimErr>>(
+    let plan3 = w.call::<Result<u32, ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("create_plan"), (terms(now),)),
@@ -275,21 +281,21 @@ fn world(prior: u32) -> World {
     );
     let plan3 = plan3.expect("plan 3");
     let fees: Vec<([u8; 5], Option<u128>)> = vec![(*b"99213", Some(100))];
-    let (set, _) = w.call::<Result<(), ClaimErr>>(
+    let set = w.call::<Result<(), ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("set_fees"), (plan3, fees)),
         0,
     );
     assert_eq!(set, Ok(()));
-    let (enrolled, _) = w.call::<Result<(), ClaimErr>>(
+    let enrolled = w.call::<Result<(), ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("enroll"), (plan3, patient, coverage)),
         0,
     );
     assert_eq!(enrolled, Ok(()));
-    let (funded, _) = w.call::<Result<u128, ClaimErr>>(
+    let funded = w.call::<Result<u128, ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("fund"), (plan3,)),
@@ -311,7 +317,7 @@ fn world(prior: u32) -> World {
             evidence_hash: Hash::from([1; 32]),
             verified_at: now,
         };
-        let (issued, _) = w.call::<Result<u64, CredErr>>(
+        let issued = w.call::<Result<u64, CredErr>>(
             &registry,
             1,
             call_data(selector_bytes!("issue"), (request,)),
@@ -345,7 +351,7 @@ fn world(prior: u32) -> World {
         assert!(granted.value.is_ok());
 
         let request = batch(format!("P{i}").as_bytes(), 100, now);
-        let (registered, _) = w.call::<Result<u64, DrugErr>>(
+        let registered = w.call::<Result<u64, DrugErr>>(
             &provenance,
             MAKER,
             call_data(selector_bytes!("register_batch"), (request,)),
@@ -354,7 +360,7 @@ fn world(prior: u32) -> World {
         assert!(registered.is_ok());
 
         let date = now - DAY - u64::from(i) * 1_000;
-        let (submitted, _) = w.call::<Result<u64, ClaimErr>>(
+        let submitted = w.call::<Result<u64, ClaimErr>>(
             &claims,
             PAYER,
             call_data(
@@ -414,21 +420,16 @@ fn measure_admin(w: &mut World, name: &'static str, code_hash: [u8; 32]) {
         call_data(selector_bytes!("accept_ownership"), ()),
         0,
     );
-    let contract = match name {
-        "staff_credentials" => w.credentials.clone(),
-        "consent_registry" => w.consent.clone(),
-        "drug_provenance" => w.provenance.clone(),
-        _ => w.claims.clone(),
-    };
+    let contract = w.address(name);
     let operator = ink_account(&operator());
-    let (back, _) = w.call::<Result<(), ()>>(
+    let back = w.call::<Result<(), ()>>(
         &contract,
         OTHER,
         call_data(selector_bytes!("transfer_ownership"), (operator,)),
         0,
     );
     assert!(back.is_ok());
-    let (accepted, _) = w.call::<Result<(), ()>>(
+    let accepted = w.call::<Result<(), ()>>(
         &contract,
         1,
         call_data(selector_bytes!("accept_ownership"), ()),
@@ -699,7 +700,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         0,
     );
     let provenance = w.provenance.clone();
-    let (rejected, _) = w.call::<Result<u64, DrugErr>>(
+    let rejected = w.call::<Result<u64, DrugErr>>(
         &provenance,
         WHOLESALER,
         call_data(selector_bytes!("ship"), (batch, pharmacy, 10u64)),
@@ -713,13 +714,13 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         call_data(selector_bytes!("reject"), (rejected,)),
         0,
     );
-    let (again, _) = w.call::<Result<u64, DrugErr>>(
+    let again = w.call::<Result<u64, DrugErr>>(
         &provenance,
         WHOLESALER,
         call_data(selector_bytes!("ship"), (batch, pharmacy, 10u64)),
         0,
     );
-    let (received, _) = w.call::<Result<(), DrugErr>>(
+    let received = w.call::<Result<(), DrugErr>>(
         &provenance,
         PHARMACY,
         call_data(selector_bytes!("receive"), (again.expect("ship"),)),
@@ -843,7 +844,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
     // A claim above the review threshold waits for an adjuster, who denies it; the
     // provider appeals and the adjuster overturns.
     let claims = w.claims.clone();
-    let (pending, _) = w.call::<Result<u64, ClaimErr>>(
+    let pending = w.call::<Result<u64, ClaimErr>>(
         &claims,
         PROVIDER,
         call_data(
@@ -888,7 +889,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         0,
     );
     // Plan 2 has no escrow: its claim is approved unfunded, then settled once funded.
-    let (unfunded, _) = w.call::<Result<u64, ClaimErr>>(
+    let unfunded = w.call::<Result<u64, ClaimErr>>(
         &claims,
         PROVIDER,
         call_data(
@@ -904,7 +905,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         0,
     );
     let unfunded = unfunded.expect("submit_claim unfunded");
-    let (funded, _) = w.call::<Result<u128, ClaimErr>>(
+    let funded = w.call::<Result<u128, ClaimErr>>(
         &claims,
         PAYER,
         call_data(selector_bytes!("fund"), (plan2,)),
@@ -1135,5 +1136,4 @@ fn main() {
             .unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
         eprintln!("==> wrote {path}");
     }
-    let _ = Encode::encode(&0u8);
 }

@@ -24,8 +24,8 @@ use healthcare_traits::{
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::subxt::utils::AccountId32;
 use ink_e2e::{
-    alice, create_call_builder, CallBuilderFinal, ChainBackend, Client, ContractsBackend, Keypair,
-    PolkadotConfig, RpcClient,
+    alice, create_call_builder, CallBuilderFinal, CallDryRunResult, ChainBackend, Client,
+    ContractsBackend, Keypair, PolkadotConfig, RpcClient,
 };
 use parity_scale_codec::{Decode, Encode};
 use staff_credentials::staff_credentials::{CredentialRequest, StaffCredentials};
@@ -172,16 +172,7 @@ impl Demo {
         Args: Sync + Encode + Clone,
         R: Send + Decode + Debug,
     {
-        let dry = self
-            .client
-            .call(who, message)
-            .value(value)
-            .dry_run()
-            .await
-            .map_err(|e| format!("dry run: {e:?}"))?;
-        if let Err(e) = &dry.exec_result.result {
-            return Err(format!("the node refused the call: {e:?}").into());
-        }
+        let dry = self.dry_run(who, message, value).await?;
         if dry.exec_return_value().did_revert() {
             return Err(format!("the contract refused: {:?}", dry.message_result()).into());
         }
@@ -211,10 +202,31 @@ impl Demo {
                 emitted.join(", ")
             }
         );
-        result
-            .dry_run
-            .message_result()
-            .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
+        decoded(&result.dry_run)
+    }
+
+    /// Dry-runs `message` signed by `who` with `value`; an error when the node refuses it.
+    async fn dry_run<Args, R>(
+        &mut self,
+        who: &Keypair,
+        message: &CallBuilderFinal<Env, Args, R>,
+        value: u128,
+    ) -> Outcome<CallDryRunResult<Env, R>>
+    where
+        Args: Sync + Encode + Clone,
+        R: Send + Decode,
+    {
+        let dry = self
+            .client
+            .call(who, message)
+            .value(value)
+            .dry_run()
+            .await
+            .map_err(|e| format!("dry run: {e:?}"))?;
+        if let Err(e) = &dry.exec_result.result {
+            return Err(format!("the node refused the call: {e:?}").into());
+        }
+        Ok(dry)
     }
 
     /// Dry-runs `message` and returns its value (a read, or a call expected to fail).
@@ -227,17 +239,8 @@ impl Demo {
         Args: Sync + Encode + Clone,
         R: Send + Decode,
     {
-        let dry = self
-            .client
-            .call(who, message)
-            .dry_run()
-            .await
-            .map_err(|e| format!("dry run: {e:?}"))?;
-        if let Err(e) = &dry.exec_result.result {
-            return Err(format!("the node refused the query: {e:?}").into());
-        }
-        dry.message_result()
-            .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
+        let dry = self.dry_run(who, message, 0).await?;
+        decoded(&dry)
     }
 
     async fn party(&mut self, role: &str) -> Outcome<Keypair> {
@@ -255,6 +258,12 @@ impl Demo {
             .get(name)
             .ok_or(format!("{name} not deployed"))?)
     }
+}
+
+/// The message's return value from a dry run, or why it was not dispatched.
+fn decoded<R: Decode>(dry: &CallDryRunResult<Env, R>) -> Outcome<R> {
+    dry.message_result()
+        .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
 }
 
 fn step(text: &str) {
