@@ -1,18 +1,29 @@
 //! The administrative state every contract of the suite embeds: two-step ownership
-//! transfer, pause / unpause and an owner-only code upgrade through `set_code_hash`.
+//! transfer, pause / unpause, and **time-locked changes**: a code upgrade, a new peer
+//! contract address, a new time-lock delay or a widened trusted role is first
+//! *proposed* (an event announces it with the earliest time it can take effect), can be
+//! read by anyone while pending, is *executed* by the owner once the delay has passed,
+//! and can be *cancelled* by the owner before that. Users who distrust a pending change
+//! have the delay to leave (withdraw an escrow, move a deployment) before it lands.
 //!
-//! Each contract stores one [`Admin`] inline in its root storage (it is read by nearly
-//! every message, so keeping it inline costs no extra storage read) and exposes thin
-//! messages (`owner`, `pending_owner`, `transfer_ownership`, `accept_ownership`,
-//! `pause`, `unpause`, `paused`, `set_code`) that forward here and map [`AdminError`]
-//! into the contract's own error enum. The events below are emitted from here, so every
-//! contract announces administrative changes the same way.
+//! Each contract stores one [`Admin`] inline in its root storage and exposes thin
+//! messages that forward here and map [`AdminError`] into the contract's own error enum
+//! (see [`impl_from_admin_error!`](crate::impl_from_admin_error)). The events below are
+//! emitted from here, so every contract announces administrative changes the same way.
 //!
 //! Invariants: there is always exactly one owner; ownership only moves when the proposed
-//! account accepts; only the owner pauses, unpauses, proposes or upgrades.
+//! account accepts; only the owner pauses, unpauses, proposes, executes or cancels; a
+//! change executes no earlier than `delay` after it was proposed, where `delay` is the
+//! delay in force when it was proposed; at most [`MAX_PENDING`] changes are pending.
 
-use crate::{AccountId, Hash};
+use crate::{AccountId, Hash, Timestamp, DAY};
 use ink::env::DefaultEnvironment;
+use ink::prelude::vec::Vec;
+
+/// Most changes pending at once.
+pub const MAX_PENDING: usize = 8;
+/// Longest time-lock delay (a longer one could freeze upgrades for good).
+pub const MAX_DELAY: Timestamp = 30 * DAY;
 
 /// Why an administrative action was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,8 +37,74 @@ pub enum AdminError {
     Paused,
     /// `unpause` on a contract that is not paused.
     NotPaused,
-    /// `set_code` with a code hash the chain does not know.
+    /// A code change names a code hash the chain does not know.
     CodeNotFound,
+    /// The change's delay has not passed yet.
+    TooEarly,
+    /// No pending change has this id.
+    NoPendingChange,
+    /// `MAX_PENDING` changes are already pending.
+    TooManyPendingChanges,
+    /// This contract has no such peer or role.
+    UnsupportedChange,
+    /// A delay above `MAX_DELAY`.
+    InvalidDelay,
+}
+
+/// The peer contracts a contract may call, by role.
+///
+/// The SCALE encoding is the variant index: append, never reorder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum PeerRole {
+    /// `staff_credentials` (the `CredentialVerifier`).
+    Credentials,
+    /// `consent_registry` (the `ConsentVerifier`).
+    Consent,
+}
+
+pub use change::Change;
+
+/// `Change` in a module of its own: the `Encode` derive of an enum with fields writes its
+/// variant index with a `usize as u8` cast (always in range: five variants), which the
+/// contract lint run denies everywhere else.
+mod change {
+    #![allow(clippy::cast_possible_truncation)]
+    use super::PeerRole;
+    use crate::{AccountId, Hash, KindSet, Timestamp};
+
+    /// A change that waits for the time-lock delay.
+    ///
+    /// The SCALE encoding is the variant index: append, never reorder.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    pub enum Change {
+        /// Replace the contract's code by this uploaded code hash (storage is kept).
+        Code(Hash),
+        /// Call this address for the peer role from now on.
+        Peer(PeerRole, AccountId),
+        /// Set the time-lock delay (milliseconds, at most `MAX_DELAY`).
+        Delay(Timestamp),
+        /// staff_credentials: appoint this issuer, or let it issue these kinds (a widening;
+        /// narrowing and removal act at once).
+        Issuer(AccountId, KindSet),
+        /// drug_provenance: appoint this regulator (removal acts at once).
+        Regulator(AccountId),
+    }
+}
+
+/// A proposed change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct PendingChange {
+    /// Its id (per contract, from 1).
+    pub id: u32,
+    /// What it changes.
+    pub change: Change,
+    /// Block time it was proposed.
+    pub proposed_at: Timestamp,
+    /// The earliest block time the owner may execute it.
+    pub executable_at: Timestamp,
 }
 
 /// An ownership transfer was proposed; it completes when `new_owner` accepts.
@@ -52,7 +129,8 @@ pub struct OwnershipTransferred {
     pub new_owner: AccountId,
 }
 
-/// The contract was paused: state-changing messages are refused until unpaused.
+/// The contract was paused: messages that grant, pay or move goods are refused until
+/// unpaused; safety actions and queries keep working.
 #[ink::event]
 pub struct ContractPaused {
     /// The owner who paused it.
@@ -68,6 +146,36 @@ pub struct ContractUnpaused {
     pub by: AccountId,
 }
 
+/// A change was proposed; the owner may execute it from `executable_at` on.
+#[ink::event]
+pub struct ChangeProposed {
+    /// Its id.
+    #[ink(topic)]
+    pub id: u32,
+    /// What it changes.
+    pub change: Change,
+    /// The earliest execution time.
+    pub executable_at: Timestamp,
+}
+
+/// A pending change took effect.
+#[ink::event]
+pub struct ChangeExecuted {
+    /// Its id.
+    #[ink(topic)]
+    pub id: u32,
+    /// What it changed.
+    pub change: Change,
+}
+
+/// A pending change was cancelled.
+#[ink::event]
+pub struct ChangeCancelled {
+    /// Its id.
+    #[ink(topic)]
+    pub id: u32,
+}
+
 /// The contract's code was replaced; its storage is kept as it was.
 #[ink::event]
 pub struct CodeUpgraded {
@@ -79,7 +187,8 @@ pub struct CodeUpgraded {
     pub by: AccountId,
 }
 
-/// Ownership, pause flag and pending transfer of one contract.
+/// Ownership, pause flag, pending transfer, time-lock delay and pending changes of one
+/// contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -87,20 +196,37 @@ pub struct Admin {
     owner: AccountId,
     pending_owner: Option<AccountId>,
     paused: bool,
+    delay: Timestamp,
+    last_change: u32,
+    pending: Vec<PendingChange>,
 }
 
 fn caller() -> AccountId {
     ink::env::caller::<DefaultEnvironment>()
 }
 
+fn now() -> Timestamp {
+    ink::env::block_timestamp::<DefaultEnvironment>()
+}
+
+fn emit<E: ink::scale::Encode + ink::env::Event>(event: E) {
+    ink::env::emit_event::<DefaultEnvironment, _>(event);
+}
+
 impl Admin {
-    /// A new, unpaused admin state owned by `owner`.
-    pub fn new(owner: AccountId) -> Self {
-        Self {
+    /// A new, unpaused admin state owned by `owner` with time-lock `delay` (ms).
+    pub fn new(owner: AccountId, delay: Timestamp) -> Result<Self, AdminError> {
+        if delay > MAX_DELAY {
+            return Err(AdminError::InvalidDelay);
+        }
+        Ok(Self {
             owner,
             pending_owner: None,
             paused: false,
-        }
+            delay,
+            last_change: 0,
+            pending: Vec::new(),
+        })
     }
 
     /// The current owner.
@@ -116,6 +242,16 @@ impl Admin {
     /// True while the contract is paused.
     pub fn is_paused(&self) -> bool {
         self.paused
+    }
+
+    /// The time-lock delay in force (ms).
+    pub fn delay(&self) -> Timestamp {
+        self.delay
+    }
+
+    /// The pending changes, oldest first.
+    pub fn pending_changes(&self) -> Vec<PendingChange> {
+        self.pending.clone()
     }
 
     /// `Ok` if the caller of the current message is the owner.
@@ -140,7 +276,7 @@ impl Admin {
     pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<(), AdminError> {
         self.ensure_owner()?;
         self.pending_owner = Some(new_owner);
-        ink::env::emit_event::<DefaultEnvironment, _>(OwnershipTransferStarted {
+        emit(OwnershipTransferStarted {
             owner: self.owner,
             new_owner,
         });
@@ -156,7 +292,7 @@ impl Admin {
         let previous_owner = self.owner;
         self.owner = caller;
         self.pending_owner = None;
-        ink::env::emit_event::<DefaultEnvironment, _>(OwnershipTransferred {
+        emit(OwnershipTransferred {
             previous_owner,
             new_owner: caller,
         });
@@ -168,7 +304,7 @@ impl Admin {
         self.ensure_owner()?;
         self.ensure_not_paused()?;
         self.paused = true;
-        ink::env::emit_event::<DefaultEnvironment, _>(ContractPaused { by: self.owner });
+        emit(ContractPaused { by: self.owner });
         Ok(())
     }
 
@@ -179,28 +315,119 @@ impl Admin {
             return Err(AdminError::NotPaused);
         }
         self.paused = false;
-        ink::env::emit_event::<DefaultEnvironment, _>(ContractUnpaused { by: self.owner });
+        emit(ContractUnpaused { by: self.owner });
         Ok(())
     }
 
-    /// Owner only: replaces the contract's code with the already uploaded `code_hash`.
-    /// Storage is kept; the new code must read the same storage layout.
-    pub fn set_code(&self, code_hash: Hash) -> Result<(), AdminError> {
+    /// Owner only: proposes `change`, executable after the delay in force now. `supported`
+    /// tells whether the contract has the peer role or trusted role the change names
+    /// (code and delay changes are supported everywhere). A code change is refused here
+    /// when the chain does not know the code hash. Returns the change's id.
+    pub fn propose(&mut self, change: Change, supported: bool) -> Result<u32, AdminError> {
         self.ensure_owner()?;
-        ink::env::set_code_hash::<DefaultEnvironment>(&code_hash)
-            .map_err(|_| AdminError::CodeNotFound)?;
-        ink::env::emit_event::<DefaultEnvironment, _>(CodeUpgraded {
-            code_hash,
-            by: self.owner,
+        match change {
+            Change::Code(code_hash) => check_code_exists(code_hash)?,
+            Change::Delay(delay) if delay > MAX_DELAY => return Err(AdminError::InvalidDelay),
+            Change::Delay(_) => {}
+            Change::Peer(..) | Change::Issuer(..) | Change::Regulator(_) => {
+                if !supported {
+                    return Err(AdminError::UnsupportedChange);
+                }
+            }
+        }
+        if self.pending.len() >= MAX_PENDING {
+            return Err(AdminError::TooManyPendingChanges);
+        }
+        let id = self
+            .last_change
+            .checked_add(1)
+            .ok_or(AdminError::TooManyPendingChanges)?;
+        let proposed_at = now();
+        let executable_at = proposed_at.saturating_add(self.delay);
+        self.last_change = id;
+        self.pending.push(PendingChange {
+            id,
+            change,
+            proposed_at,
+            executable_at,
         });
+        emit(ChangeProposed {
+            id,
+            change,
+            executable_at,
+        });
+        Ok(id)
+    }
+
+    /// Owner only: executes pending change `id` once its delay has passed. Code and delay
+    /// changes are applied here; the change is returned so that the contract applies the
+    /// ones that are its own (peer addresses, roles) in the same message.
+    pub fn execute(&mut self, id: u32) -> Result<Change, AdminError> {
+        self.ensure_owner()?;
+        let position = self
+            .pending
+            .iter()
+            .position(|p| p.id == id)
+            .ok_or(AdminError::NoPendingChange)?;
+        let pending = self.pending[position];
+        if now() < pending.executable_at {
+            return Err(AdminError::TooEarly);
+        }
+        self.pending.remove(position);
+        match pending.change {
+            Change::Code(code_hash) => {
+                ink::env::set_code_hash::<DefaultEnvironment>(&code_hash)
+                    .map_err(|_| AdminError::CodeNotFound)?;
+                emit(CodeUpgraded {
+                    code_hash,
+                    by: self.owner,
+                });
+            }
+            Change::Delay(delay) => self.delay = delay,
+            Change::Peer(..) | Change::Issuer(..) | Change::Regulator(_) => {}
+        }
+        emit(ChangeExecuted {
+            id,
+            change: pending.change,
+        });
+        Ok(pending.change)
+    }
+
+    /// Owner only: cancels pending change `id`.
+    pub fn cancel(&mut self, id: u32) -> Result<(), AdminError> {
+        self.ensure_owner()?;
+        let position = self
+            .pending
+            .iter()
+            .position(|p| p.id == id)
+            .ok_or(AdminError::NoPendingChange)?;
+        self.pending.remove(position);
+        emit(ChangeCancelled { id });
         Ok(())
     }
 }
 
+/// `Ok` if the chain knows `code_hash`: the contract switches to it and straight back to
+/// its own code in the same message (pallet-contracts has no host function that only
+/// asks), so nothing changes but the check. The unknown hash fails the first switch
+/// before anything changes (`CodeNotFound`); a known one moves the code reference counts
+/// up and back down (no deposit moves at the 0 % code-hash lockup of the dev node and
+/// the sandbox) and leaves two `ContractCodeUpdated` runtime events. The own hash is read
+/// first: after the first switch `own_code_hash` answers the candidate's.
+fn check_code_exists(code_hash: Hash) -> Result<(), AdminError> {
+    let own =
+        ink::env::own_code_hash::<DefaultEnvironment>().map_err(|_| AdminError::CodeNotFound)?;
+    if own == code_hash {
+        return Ok(());
+    }
+    ink::env::set_code_hash::<DefaultEnvironment>(&code_hash)
+        .map_err(|_| AdminError::CodeNotFound)?;
+    ink::env::set_code_hash::<DefaultEnvironment>(&own).map_err(|_| AdminError::CodeNotFound)
+}
+
 /// Implements `From<AdminError>` for a contract's error enum `$error`, which must have
-/// the unit variants `NotOwner`, `NotPendingOwner`, `Paused`, `NotPaused` and
-/// `CodeNotFound` (same names, same meaning), so that every contract maps the shared
-/// admin errors the same way.
+/// unit variants named like every [`AdminError`] variant (same meaning), so that every
+/// contract maps the shared admin errors the same way.
 #[macro_export]
 macro_rules! impl_from_admin_error {
     ($error:ident) => {
@@ -212,6 +439,11 @@ macro_rules! impl_from_admin_error {
                     $crate::AdminError::Paused => $error::Paused,
                     $crate::AdminError::NotPaused => $error::NotPaused,
                     $crate::AdminError::CodeNotFound => $error::CodeNotFound,
+                    $crate::AdminError::TooEarly => $error::TooEarly,
+                    $crate::AdminError::NoPendingChange => $error::NoPendingChange,
+                    $crate::AdminError::TooManyPendingChanges => $error::TooManyPendingChanges,
+                    $crate::AdminError::UnsupportedChange => $error::UnsupportedChange,
+                    $crate::AdminError::InvalidDelay => $error::InvalidDelay,
                 }
             }
         }

@@ -199,7 +199,18 @@ impl DataCategories {
     }
 }
 
-/// The query other contracts ask `consent_registry`, by address.
+/// What a payer needs to know from `consent_registry` before paying a claim, asked in
+/// one cross-contract call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct ClaimConsent {
+    /// The member had a care relationship with the rendering provider at the service date.
+    pub care_relationship: bool,
+    /// The member consented to the payer for payment of billing data at the service date.
+    pub payment_consent: bool,
+}
+
+/// The queries other contracts ask `consent_registry`, by address.
 #[ink::trait_definition]
 pub trait ConsentVerifier {
     /// True if `patient` consented to `grantee` for `purpose` and `category` at `at`: a
@@ -215,6 +226,25 @@ pub trait ConsentVerifier {
         category: DataCategory,
         at: Timestamp,
     ) -> bool;
+
+    /// True if `patient` (or a delegate for the patient) had named `provider` as one of
+    /// the patient's care providers for a period covering `at`. Reads one record
+    /// whatever the number of the patient's consents.
+    #[ink(message)]
+    fn has_care_relationship(&self, patient: AccountId, provider: AccountId, at: Timestamp)
+        -> bool;
+
+    /// The care relationship of `patient` with `provider` and the patient's payment
+    /// consent to `payer` (purpose payment, category billing), both at `at`: what a
+    /// payer asks before paying a claim, in one call.
+    #[ink(message)]
+    fn claim_consent(
+        &self,
+        patient: AccountId,
+        payer: AccountId,
+        provider: AccountId,
+        at: Timestamp,
+    ) -> ClaimConsent;
 }
 
 #[cfg(test)]

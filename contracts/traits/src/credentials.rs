@@ -110,6 +110,11 @@ impl KindSet {
         self.0 == 0
     }
 
+    /// True if every kind in `self` is also in `other`.
+    pub const fn is_subset_of(self, other: KindSet) -> bool {
+        self.0 & !other.0 == 0
+    }
+
     /// True if every bit set names a known [`CredentialKind`].
     pub const fn is_well_formed(self) -> bool {
         self.0 >> CredentialKind::ALL.len() == 0
@@ -152,6 +157,9 @@ mod tests {
         assert!(KindSet::CLINICIAN.contains(CredentialKind::NursingLicence));
         assert!(!KindSet::CLINICIAN.contains(CredentialKind::PharmacyLicence));
         assert!(KindSet::EMPTY.is_empty());
+        assert!(KindSet::CLINICIAN.is_subset_of(all));
+        assert!(!all.is_subset_of(KindSet::CLINICIAN));
+        assert!(KindSet::EMPTY.is_subset_of(KindSet::EMPTY));
         assert_eq!(
             KindSet::TRADING_PARTNER.kinds().collect::<Vec<_>>(),
             vec![

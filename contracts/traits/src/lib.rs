@@ -10,8 +10,11 @@
 //! * [`consent`]: [`Purpose`] (HL7 v3 PurposeOfUse), [`DataCategory`] / [`DataCategories`]
 //!   and the [`ConsentVerifier`] interface ("does `patient` consent to `grantee` for
 //!   `purpose` and `category` at `at`?"), implemented by `consent_registry`.
-//! * [`admin`]: [`Admin`], the shared two-step ownership / pause / code-upgrade state
-//!   every contract embeds, with its events.
+//! * [`admin`]: [`Admin`], the shared two-step ownership / pause state with time-locked
+//!   changes (code upgrades, peer addresses, the delay itself, widened roles) every
+//!   contract embeds, with its events.
+//! * [`timeline`]: the point-in-time index of records in force over a span (credentials,
+//!   consents, care relationships), bounded in cost whatever the history.
 //! * [`peer`]: how a cross-contract call's failure layers map to one [`PeerError`].
 //! * [`paging`]: the page bound every list getter uses.
 //! * [`ensure!`]: early return with a typed error.
@@ -25,9 +28,12 @@ pub mod consent;
 pub mod credentials;
 pub mod paging;
 pub mod peer;
+pub mod timeline;
 
-pub use admin::{Admin, AdminError};
-pub use consent::{ConsentVerifier, DataCategories, DataCategory, Purpose, PurposeSet};
+pub use admin::{Admin, AdminError, Change, PeerRole, PendingChange};
+pub use consent::{
+    ClaimConsent, ConsentVerifier, DataCategories, DataCategory, Purpose, PurposeSet,
+};
 pub use credentials::{CredentialKind, CredentialVerifier, KindSet};
 pub use paging::{append_indexed, page_range, MAX_PAGE_SIZE};
 pub use peer::{flatten_peer_result, PeerError};

@@ -11,6 +11,22 @@
 
 use ink::env::ReturnErrorCode;
 
+/// `builder.try_invoke()` for a cross-contract call built with `contract_ref!(..).call()`:
+/// through the weight-v2 host function `seal2.call` by default, or through the legacy
+/// `seal1.call` when the calling contract is built with its `call-v1` feature (for chains
+/// whose pallet-contracts predates `seal2.call`; see docs/deployment.md). The feature is
+/// the calling crate's: the macro expands there.
+#[macro_export]
+macro_rules! try_invoke {
+    ($builder:expr) => {{
+        #[cfg(feature = "call-v1")]
+        let answer = $builder.call_v1().try_invoke();
+        #[cfg(not(feature = "call-v1"))]
+        let answer = $builder.try_invoke();
+        answer
+    }};
+}
+
 /// Why a call to a peer contract gave no answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
