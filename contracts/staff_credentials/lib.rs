@@ -4,17 +4,20 @@
 //! issue, renew, suspend, reinstate and revoke credentials of persons and organisations
 //! (medical, nursing and pharmacist licences, NPI and DEA registrations, board
 //! certifications, manufacturer / wholesaler / pharmacy / payer licences). Other contracts
-//! ask it, by address, through [`healthcare_traits::CredentialVerifier`]: "did this account hold a valid
-//! credential of kind K at time T?".
+//! ask it, by address, through [`healthcare_traits::CredentialVerifier`]: "did this account
+//! hold a valid credential of kind K at time T?".
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): appoints and removes issuers and sets
-//!   the kinds each may issue; pauses and unpauses; upgrades the code (`set_code`).
+//! * **owner** (the instantiator; two-step transfer): proposes time-locked changes
+//!   (appointing an issuer or widening its kinds, code upgrades, the delay) and executes
+//!   them after the delay; narrows or removes issuers at once; suspends or revokes any
+//!   credential (a safety action); pauses and unpauses.
 //! * **issuer** (a licensing authority): issues credentials of its allowed kinds and
-//!   renews, suspends, reinstates and revokes the credentials *it* issued, while it is
-//!   still allowed their kind. When an issuer is removed, its credentials keep their
-//!   validity and are taken over by every issuer allowed their kind, so that they can
-//!   still be suspended or revoked.
+//!   renews, suspends, reinstates and revokes the credentials *it* issued while it still
+//!   handles their kind. The first issuers are named at instantiation.
+//! * **steward**: when a credential's issuer is removed or no longer handles the kind, the
+//!   issuers of that kind may suspend and revoke it (not renew or reinstate it: that needs
+//!   the original issuer or a new credential).
 //! * **subject**: the account holding a credential. Anyone may read everything: the
 //!   registry holds professional data only (licence numbers, codes, hashes of the verified
 //!   documents), never health data.
@@ -28,15 +31,18 @@
 //! (`valid_until` grows), so it never changes the answer for a past moment at which the
 //! credential had already expired.
 //!
-//! ## Bounds (every message is O(1) whatever the number of credentials)
+//! ## Bounds (every message is O(1) or O(its input), whatever the history)
+//! * A subject may hold any number of successive credentials of a kind over the years:
+//!   `is_valid_at` reads the [`healthcare_traits::timeline`] index of (subject, kind),
+//!   which answers for any moment from the few buckets that can cover it. The
+//!   per-moment bound: the index holds [`healthcare_traits::timeline::MAX_PER_BUCKET`]
+//!   credentials per bucket (a credential of about a year lands in buckets of 1 024 days,
+//!   so a subject can hold about eight yearly credentials of one kind in parallel
+//!   jurisdictions, renewed as new credentials each year, or any number renewed in place)
+//!   before [`Error::TooManyCredentials`]; the refusal only concerns that period.
 //! * [`MAX_STATUS_CHANGES`] status changes per credential (room for a final revocation is
 //!   always kept: a suspension or reinstatement that would fill it is refused with
 //!   [`Error::HistoryFull`]).
-//! * [`MAX_CREDENTIALS_PER_KIND`] credentials per subject and kind, of every status (e.g.
-//!   medical licences in that many jurisdictions; a renewal extends a credential and adds
-//!   none): [`Error::TooManyCredentials`] beyond. Ended credentials stay counted because
-//!   `is_valid_at` must still answer for the past; `is_valid_at` reads at most that many
-//!   records.
 //! * List getters are paged with at most [`MAX_PAGE_SIZE`] entries a page.
 //!
 //! ## Invariants
@@ -44,417 +50,53 @@
 //!   `valid_from < valid_until`; an NPI identifier passes the NPI check digit and a DEA
 //!   identifier the DEA check digit.
 //! * Revocation is final. Status changes are appended, never rewritten.
-//! * While paused, issuers can change nothing; the owner can still manage issuers and
-//!   every query keeps answering.
+//! * While paused, nothing is issued, renewed or reinstated; suspensions and revocations
+//!   (safety actions), the owner's administration and every query keep working.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::{CredentialKind, KindSet, MAX_PAGE_SIZE};
 
+pub mod events;
+pub mod identifiers;
+pub mod model;
+
 /// Status changes kept per credential (suspensions, reinstatements, the revocation).
 pub const MAX_STATUS_CHANGES: u32 = 16;
-/// Credentials one subject may hold of one kind (all statuses, renewals included).
-pub const MAX_CREDENTIALS_PER_KIND: u32 = 16;
 /// Longest licence / registration identifier, in bytes.
 pub const MAX_IDENTIFIER_LEN: u32 = 32;
 /// Revision of this code, reported by `code_version`. The `upgrade-rehearsal` feature
 /// builds the same contract as revision 2 (same storage layout, another code hash): the
-/// node tests upload it and switch a live instance to it with `set_code`.
+/// node tests upload it and switch a live instance to it with a time-locked code change.
 pub const CODE_VERSION: u16 = if cfg!(feature = "upgrade-rehearsal") {
     2
 } else {
     1
 };
 
-/// Identifier validation (NPI and DEA check digits, jurisdiction and taxonomy formats).
-pub mod identifiers {
-    /// True if `npi` is 10 ASCII digits whose last digit is the Luhn check digit of the
-    /// first nine prefixed with `80840` (the NPPES rule).
-    pub fn is_valid_npi(npi: &[u8]) -> bool {
-        if npi.len() != 10 || !npi.iter().all(u8::is_ascii_digit) {
-            return false;
-        }
-        // Luhn over "80840" + the ten digits: walk from the right, doubling every second.
-        let digits = b"80840".iter().chain(npi.iter()).rev();
-        let mut sum: u32 = 0;
-        for (position, byte) in digits.enumerate() {
-            let digit = u32::from(byte.saturating_sub(b'0'));
-            let value = if position % 2 == 1 {
-                let doubled = digit.saturating_mul(2);
-                if doubled > 9 {
-                    doubled.saturating_sub(9)
-                } else {
-                    doubled
-                }
-            } else {
-                digit
-            };
-            sum = sum.saturating_add(value);
-        }
-        sum % 10 == 0
-    }
-
-    /// True if `dea` is two ASCII letters and seven digits where the last digit is
-    /// `(d1 + d3 + d5 + 2 * (d2 + d4 + d6)) mod 10`.
-    pub fn is_valid_dea(dea: &[u8]) -> bool {
-        let (letters, digits) = dea.split_at(dea.len().min(2));
-        if dea.len() != 9
-            || !letters.iter().all(u8::is_ascii_uppercase)
-            || !digits.iter().all(u8::is_ascii_digit)
-        {
-            return false;
-        }
-        let d = |i: usize| u32::from(digits.get(i).copied().unwrap_or(b'0').saturating_sub(b'0'));
-        let odd = d(0).saturating_add(d(2)).saturating_add(d(4));
-        let even = d(1).saturating_add(d(3)).saturating_add(d(5));
-        odd.saturating_add(even.saturating_mul(2)) % 10 == d(6)
-    }
-
-    /// True for two upper-case ASCII letters (an ISO 3166 country or a US state code).
-    pub fn is_valid_jurisdiction(code: &[u8; 2]) -> bool {
-        code.iter().all(u8::is_ascii_uppercase)
-    }
-
-    /// True for a NUCC-style taxonomy code: ten upper-case ASCII letters or digits.
-    pub fn is_valid_taxonomy(code: &[u8; 10]) -> bool {
-        code.iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    }
-
-    /// True for a non-empty printable-ASCII identifier of at most
-    /// [`MAX_IDENTIFIER_LEN`](super::MAX_IDENTIFIER_LEN) bytes.
-    pub fn is_valid_identifier(id: &[u8]) -> bool {
-        !id.is_empty()
-            && u32::try_from(id.len()).is_ok_and(|len| len <= super::MAX_IDENTIFIER_LEN)
-            && id.iter().all(|b| b.is_ascii_graphic())
-    }
-}
-
 #[ink::contract]
 pub mod staff_credentials {
-    use super::{identifiers, MAX_CREDENTIALS_PER_KIND, MAX_STATUS_CHANGES};
+    use super::MAX_STATUS_CHANGES;
+    pub use crate::events::*;
+    use crate::model;
+    pub use crate::model::{
+        Action, Credential, CredentialId, CredentialRequest, Error, IssuerInfo, ReasonCode, Result,
+        Status, StatusChange,
+    };
+    use healthcare_traits::timeline::{self, storage as index, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, CredentialKind, CredentialVerifier, KindSet,
+        append_indexed, ensure, page_range, Admin, Change, CredentialKind, CredentialVerifier,
+        KindSet, PendingChange,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
 
-    /// Identifier of a credential, assigned in issue order from 1.
-    pub type CredentialId = u64;
-    /// An issuer's reason code for a suspension or revocation (e.g. a board action code).
-    pub type ReasonCode = u16;
-    /// The ids of one subject's credentials of one kind.
-    type KindIndex = Vec<CredentialId>;
-
-    /// Why a message was refused.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// The caller is not the owner.
-        NotOwner,
-        /// The caller is not the proposed next owner.
-        NotPendingOwner,
-        /// The contract is paused.
-        Paused,
-        /// `unpause` while not paused.
-        NotPaused,
-        /// `set_code` with an unknown code hash.
-        CodeNotFound,
-        /// The caller is not an issuer.
-        NotIssuer,
-        /// The issuer may not issue this kind.
-        KindNotAllowed,
-        /// The account is already an issuer.
-        IssuerExists,
-        /// The account is not an issuer.
-        UnknownIssuer,
-        /// An issuer's kind set is empty or names unknown kinds.
-        InvalidKindSet,
-        /// No credential has this id.
-        UnknownCredential,
-        /// The caller did not issue this credential (and its issuer is still appointed).
-        NotCredentialIssuer,
-        /// `valid_until` is not after `valid_from`.
-        InvalidPeriod,
-        /// The primary-source verification time lies in the future.
-        VerificationInFuture,
-        /// The identifier of an NPI registration fails the NPI format or check digit.
-        InvalidNpi,
-        /// The identifier of a DEA registration fails the DEA format or check digit.
-        InvalidDea,
-        /// The identifier is empty, too long or not printable ASCII.
-        InvalidIdentifier,
-        /// The jurisdiction is not two upper-case letters.
-        InvalidJurisdiction,
-        /// The specialty is missing (board certification) or not a 10-character code.
-        InvalidSpecialty,
-        /// The subject already holds `MAX_CREDENTIALS_PER_KIND` credentials of this kind.
-        TooManyCredentials,
-        /// The credential's status history is full (`MAX_STATUS_CHANGES`).
-        HistoryFull,
-        /// Only an active credential can be suspended.
-        NotActive,
-        /// Only a suspended credential can be reinstated.
-        NotSuspended,
-        /// The credential is revoked; revocation is final.
-        AlreadyRevoked,
-        /// The credential has expired; issue a new one instead of renewing.
-        CredentialExpired,
-        /// A renewal must move `valid_until` later.
-        RenewalNotLater,
-        /// A renewal's verification is older than the credential's latest one.
-        StaleVerification,
-        /// A counter would overflow.
-        Overflow,
-    }
-
-    healthcare_traits::impl_from_admin_error!(Error);
-
-    /// The result type of every fallible message.
-    pub type Result<T> = core::result::Result<T, Error>;
-
-    /// A credential's status.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum Status {
-        /// In good standing.
-        Active,
-        /// Temporarily not valid; may be reinstated.
-        Suspended,
-        /// Permanently not valid.
-        Revoked,
-    }
-
-    /// One entry of a credential's status timeline.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct StatusChange {
-        /// Block time from which the status holds.
-        pub at: Timestamp,
-        /// The status from then on.
-        pub status: Status,
-        /// The issuer's reason code (0 for a reinstatement).
-        pub reason: ReasonCode,
-    }
-
-    /// What an issuer submits to issue a credential.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub struct CredentialRequest {
-        /// The account that holds the credential.
-        pub subject: AccountId,
-        /// What it attests.
-        pub kind: CredentialKind,
-        /// Two-letter state or country code of the issuing jurisdiction.
-        pub jurisdiction: [u8; 2],
-        /// NUCC taxonomy / specialty code; required for a board certification.
-        pub specialty: Option<[u8; 10]>,
-        /// Licence or registration number (the NPI for an NPI registration).
-        pub identifier: Vec<u8>,
-        /// Start of validity.
-        pub valid_from: Timestamp,
-        /// End of validity (exclusive).
-        pub valid_until: Timestamp,
-        /// Hash of the verified source document.
-        pub evidence_hash: Hash,
-        /// When the issuer verified it at the primary source (not in the future).
-        pub verified_at: Timestamp,
-    }
-
-    /// A credential as stored.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Credential {
-        /// Its id.
-        pub id: CredentialId,
-        /// The holder.
-        pub subject: AccountId,
-        /// What it attests.
-        pub kind: CredentialKind,
-        /// The issuer that issued it (and alone may change it).
-        pub issuer: AccountId,
-        /// Issuing jurisdiction.
-        pub jurisdiction: [u8; 2],
-        /// Specialty / taxonomy code.
-        pub specialty: Option<[u8; 10]>,
-        /// Licence or registration number.
-        pub identifier: Vec<u8>,
-        /// Start of validity.
-        pub valid_from: Timestamp,
-        /// End of validity (exclusive); extended by renewals.
-        pub valid_until: Timestamp,
-        /// Hash of the latest verified source document.
-        pub evidence_hash: Hash,
-        /// Time of the latest primary-source verification.
-        pub verified_at: Timestamp,
-        /// Block time of issuance.
-        pub issued_at: Timestamp,
-        /// Status changes in time order; the status before the first one is active.
-        pub history: Vec<StatusChange>,
-    }
-
-    impl Credential {
-        /// The status in force at `at`.
-        pub fn status_at(&self, at: Timestamp) -> Status {
-            self.history
-                .iter()
-                .rev()
-                .find(|change| change.at <= at)
-                .map_or(Status::Active, |change| change.status)
-        }
-
-        /// The current status (the last change, or active).
-        pub fn status(&self) -> Status {
-            self.history
-                .last()
-                .map_or(Status::Active, |change| change.status)
-        }
-
-        /// True if the credential was valid at `at`.
-        pub fn is_valid_at(&self, at: Timestamp) -> bool {
-            self.valid_from <= at && at < self.valid_until && self.status_at(at) == Status::Active
-        }
-
-        fn history_len(&self) -> u32 {
-            u32::try_from(self.history.len()).unwrap_or(u32::MAX)
-        }
-    }
-
-    /// An issuer was appointed.
-    #[ink(event)]
-    pub struct IssuerAdded {
-        /// The issuer.
-        #[ink(topic)]
-        pub issuer: AccountId,
-        /// The kinds it may issue.
-        pub kinds: KindSet,
-    }
-
-    /// An issuer's allowed kinds changed.
-    #[ink(event)]
-    pub struct IssuerKindsUpdated {
-        /// The issuer.
-        #[ink(topic)]
-        pub issuer: AccountId,
-        /// The kinds it may issue from now on.
-        pub kinds: KindSet,
-    }
-
-    /// An issuer was removed; the credentials it issued keep their validity.
-    #[ink(event)]
-    pub struct IssuerRemoved {
-        /// The former issuer.
-        #[ink(topic)]
-        pub issuer: AccountId,
-    }
-
-    /// A credential was issued.
-    #[ink(event)]
-    pub struct CredentialIssued {
-        /// Its id.
-        #[ink(topic)]
-        pub id: CredentialId,
-        /// The holder.
-        #[ink(topic)]
-        pub subject: AccountId,
-        /// The issuer.
-        #[ink(topic)]
-        pub issuer: AccountId,
-        /// What it attests.
-        pub kind: CredentialKind,
-        /// Issuing jurisdiction.
-        pub jurisdiction: [u8; 2],
-        /// Specialty / taxonomy code.
-        pub specialty: Option<[u8; 10]>,
-        /// Licence or registration number.
-        pub identifier: Vec<u8>,
-        /// Start of validity.
-        pub valid_from: Timestamp,
-        /// End of validity (exclusive).
-        pub valid_until: Timestamp,
-        /// Hash of the verified source document.
-        pub evidence_hash: Hash,
-        /// Time of primary-source verification.
-        pub verified_at: Timestamp,
-    }
-
-    /// A credential's validity was extended.
-    #[ink(event)]
-    pub struct CredentialRenewed {
-        /// Its id.
-        #[ink(topic)]
-        pub id: CredentialId,
-        /// The holder.
-        #[ink(topic)]
-        pub subject: AccountId,
-        /// The new end of validity.
-        pub valid_until: Timestamp,
-        /// Hash of the newly verified document.
-        pub evidence_hash: Hash,
-        /// Time of the new primary-source verification.
-        pub verified_at: Timestamp,
-    }
-
-    /// A credential was suspended from `at` on.
-    #[ink(event)]
-    pub struct CredentialSuspended {
-        /// Its id.
-        #[ink(topic)]
-        pub id: CredentialId,
-        /// The holder.
-        #[ink(topic)]
-        pub subject: AccountId,
-        /// The issuer's reason code.
-        pub reason: ReasonCode,
-        /// Block time from which it is suspended.
-        pub at: Timestamp,
-    }
-
-    /// A suspended credential was reinstated from `at` on.
-    #[ink(event)]
-    pub struct CredentialReinstated {
-        /// Its id.
-        #[ink(topic)]
-        pub id: CredentialId,
-        /// The holder.
-        #[ink(topic)]
-        pub subject: AccountId,
-        /// Block time from which it is active again.
-        pub at: Timestamp,
-    }
-
-    /// A credential was revoked from `at` on, for good.
-    #[ink(event)]
-    pub struct CredentialRevoked {
-        /// Its id.
-        #[ink(topic)]
-        pub id: CredentialId,
-        /// The holder.
-        #[ink(topic)]
-        pub subject: AccountId,
-        /// The issuer's reason code.
-        pub reason: ReasonCode,
-        /// Block time from which it is revoked.
-        pub at: Timestamp,
-    }
-
-    /// An issuer: the kinds it may issue and its place in the paged list.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct IssuerInfo {
-        /// The kinds it may issue.
-        pub kinds: KindSet,
-        /// Its index in the issuer list.
-        index: u32,
-    }
+    /// The key of the point-in-time index: one subject's credentials of one kind.
+    type SubjectKind = (AccountId, CredentialKind);
 
     /// The contract's storage.
     #[ink(storage)]
     pub struct StaffCredentials {
-        /// Owner, pending owner, pause flag.
+        /// Owner, pending owner, pause flag, time lock.
         admin: Admin,
         /// The id the next credential gets.
         next_id: CredentialId,
@@ -470,17 +112,19 @@ pub mod staff_credentials {
         by_subject: Mapping<(AccountId, u32), CredentialId>,
         /// How many credentials a subject has.
         subject_count: Mapping<AccountId, u32>,
-        /// Ids of a subject's credentials of one kind (at most
-        /// `MAX_CREDENTIALS_PER_KIND`): what `is_valid_at` reads.
-        by_subject_kind: Mapping<(AccountId, CredentialKind), KindIndex>,
+        /// Point-in-time index of (subject, kind): headers.
+        index_headers: Mapping<SubjectKind, Header>,
+        /// Point-in-time index of (subject, kind): buckets.
+        index_buckets: Mapping<BucketKey<SubjectKind>, Bucket>,
     }
 
     impl StaffCredentials {
-        /// Creates the registry, owned by the caller, with no issuers.
+        /// Creates the registry, owned by the caller, with time-lock `change_delay` (ms, at
+        /// most 30 days) and the first `issuers` with their kinds.
         #[ink(constructor)]
-        pub fn new() -> Self {
-            Self {
-                admin: Admin::new(Self::env().caller()),
+        pub fn new(change_delay: Timestamp, issuers: Vec<(AccountId, KindSet)>) -> Result<Self> {
+            let mut contract = Self {
+                admin: Admin::new(Self::env().caller(), change_delay)?,
                 next_id: 1,
                 issuers: Mapping::default(),
                 issuer_list: Mapping::default(),
@@ -488,8 +132,13 @@ pub mod staff_credentials {
                 credentials: Mapping::default(),
                 by_subject: Mapping::default(),
                 subject_count: Mapping::default(),
-                by_subject_kind: Mapping::default(),
+                index_headers: Mapping::default(),
+                index_buckets: Mapping::default(),
+            };
+            for (issuer, kinds) in issuers {
+                contract.set_issuer(issuer, kinds)?;
             }
+            Ok(contract)
         }
 
         // ---------------------------------------------------------------- admin
@@ -524,7 +173,8 @@ pub mod staff_credentials {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses every issuer action.
+        /// Owner only: pauses issuing, renewing and reinstating (suspensions and
+        /// revocations keep working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
             Ok(self.admin.pause()?)
@@ -536,11 +186,42 @@ pub mod staff_credentials {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: replaces this contract's code by the uploaded `code_hash`, keeping
-        /// its storage.
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, or `Issuer` to
+        /// appoint an issuer or widen its kinds). Returns its id.
         #[ink(message)]
-        pub fn set_code(&mut self, code_hash: Hash) -> Result<()> {
-            Ok(self.admin.set_code(code_hash)?)
+        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
+            if let Change::Issuer(_, kinds) = change {
+                model::valid_kind_set(kinds)?;
+            }
+            let supported = matches!(change, Change::Issuer(..));
+            Ok(self.admin.propose(change, supported)?)
+        }
+
+        /// Owner only: executes pending change `id` once its delay has passed.
+        #[ink(message)]
+        pub fn execute_change(&mut self, id: u32) -> Result<()> {
+            if let Change::Issuer(issuer, kinds) = self.admin.execute(id)? {
+                self.set_issuer(issuer, kinds)?;
+            }
+            Ok(())
+        }
+
+        /// Owner only: cancels pending change `id`.
+        #[ink(message)]
+        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
+            Ok(self.admin.cancel(id)?)
+        }
+
+        /// The pending changes, oldest first (at most a handful).
+        #[ink(message)]
+        pub fn pending_changes(&self) -> Vec<PendingChange> {
+            self.admin.pending_changes()
+        }
+
+        /// The time-lock delay (ms) a change proposed now waits.
+        #[ink(message)]
+        pub fn change_delay(&self) -> Timestamp {
+            self.admin.delay()
         }
 
         /// The revision of the code running at this address ([`CODE_VERSION`]), so that an
@@ -550,41 +231,23 @@ pub mod staff_credentials {
             crate::CODE_VERSION
         }
 
-        /// Owner only: appoints `issuer`, allowed to issue `kinds`.
+        /// Owner only: narrows the kinds `issuer` may issue, at once (widening is a
+        /// time-locked `Issuer` change). Credentials of the dropped kinds stay valid; the
+        /// kinds' other issuers and the owner may suspend or revoke them.
         #[ink(message)]
-        pub fn add_issuer(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
+        pub fn narrow_issuer_kinds(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
             self.admin.ensure_owner()?;
-            ensure!(
-                !kinds.is_empty() && kinds.is_well_formed(),
-                Error::InvalidKindSet
-            );
-            ensure!(!self.issuers.contains(issuer), Error::IssuerExists);
-            let index = self.issuer_count;
-            self.issuer_count = index.checked_add(1).ok_or(Error::Overflow)?;
-            self.issuers.insert(issuer, &IssuerInfo { kinds, index });
-            self.issuer_list.insert(index, &issuer);
-            self.env().emit_event(IssuerAdded { issuer, kinds });
-            Ok(())
-        }
-
-        /// Owner only: changes the kinds `issuer` may issue from now on (credentials
-        /// already issued are unaffected).
-        #[ink(message)]
-        pub fn update_issuer_kinds(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
-            self.admin.ensure_owner()?;
-            ensure!(
-                !kinds.is_empty() && kinds.is_well_formed(),
-                Error::InvalidKindSet
-            );
+            model::valid_kind_set(kinds)?;
             let mut info = self.issuers.get(issuer).ok_or(Error::UnknownIssuer)?;
+            ensure!(kinds.is_subset_of(info.kinds), Error::NotANarrowing);
             info.kinds = kinds;
             self.issuers.insert(issuer, &info);
             self.env().emit_event(IssuerKindsUpdated { issuer, kinds });
             Ok(())
         }
 
-        /// Owner only: removes `issuer`. Its credentials keep their validity but can no
-        /// longer be changed by it.
+        /// Owner only: removes `issuer`, at once. Its credentials keep their validity; the
+        /// issuers of their kinds and the owner may suspend or revoke them.
         #[ink(message)]
         pub fn remove_issuer(&mut self, issuer: AccountId) -> Result<()> {
             self.admin.ensure_owner()?;
@@ -615,16 +278,16 @@ pub mod staff_credentials {
             let issuer = self.env().caller();
             let info = self.issuers.get(issuer).ok_or(Error::NotIssuer)?;
             ensure!(info.kinds.contains(request.kind), Error::KindNotAllowed);
-            Self::validate(&request, self.env().block_timestamp())?;
+            model::validate(&request, self.env().block_timestamp())?;
 
-            let key = (request.subject, request.kind);
-            let mut of_kind = self.by_subject_kind.get(key).unwrap_or_default();
-            ensure!(
-                u32::try_from(of_kind.len()).is_ok_and(|n| n < MAX_CREDENTIALS_PER_KIND),
-                Error::TooManyCredentials
-            );
             let id = self.next_id;
             self.next_id = id.checked_add(1).ok_or(Error::Overflow)?;
+            let key = (request.subject, request.kind);
+            timeline::insert(
+                &mut self.index_mut(key),
+                Entry::new(id, request.valid_from, Some(request.valid_until)),
+            )
+            .map_err(|_| Error::TooManyCredentials)?;
             append_indexed(
                 &mut self.by_subject,
                 &mut self.subject_count,
@@ -632,8 +295,6 @@ pub mod staff_credentials {
                 &id,
             )
             .ok_or(Error::Overflow)?;
-            of_kind.push(id);
-            self.by_subject_kind.insert(key, &of_kind);
             let credential = Credential {
                 id,
                 subject: request.subject,
@@ -676,8 +337,9 @@ pub mod staff_credentials {
             evidence_hash: Hash,
             verified_at: Timestamp,
         ) -> Result<()> {
+            self.admin.ensure_not_paused()?;
             let now = self.env().block_timestamp();
-            let mut credential = self.editable(id)?;
+            let mut credential = self.editable(id, Action::Renew)?;
             ensure!(
                 credential.status() != Status::Revoked,
                 Error::AlreadyRevoked
@@ -689,6 +351,19 @@ pub mod staff_credentials {
                 verified_at >= credential.verified_at,
                 Error::StaleVerification
             );
+            let old = Entry::new(id, credential.valid_from, Some(credential.valid_until));
+            {
+                let mut index = self.index_mut((credential.subject, credential.kind));
+                timeline::remove(&mut index, old);
+                timeline::insert(
+                    &mut index,
+                    Entry {
+                        end: valid_until,
+                        ..old
+                    },
+                )
+                .map_err(|_| Error::TooManyCredentials)?;
+            }
             credential.valid_until = valid_until;
             credential.evidence_hash = evidence_hash;
             credential.verified_at = verified_at;
@@ -703,10 +378,11 @@ pub mod staff_credentials {
             Ok(())
         }
 
-        /// The credential's issuer only: suspends an active credential from now on.
+        /// Its issuer, a steward of its kind or the owner (also while paused): suspends an
+        /// active credential from now on.
         #[ink(message)]
         pub fn suspend(&mut self, id: CredentialId, reason: ReasonCode) -> Result<()> {
-            let mut credential = self.editable(id)?;
+            let mut credential = self.editable(id, Action::Suspend)?;
             match credential.status() {
                 Status::Active => {}
                 Status::Revoked => return Err(Error::AlreadyRevoked),
@@ -718,6 +394,7 @@ pub mod staff_credentials {
                 subject: credential.subject,
                 reason,
                 at,
+                by: self.env().caller(),
             });
             Ok(())
         }
@@ -726,7 +403,8 @@ pub mod staff_credentials {
         /// period stays a gap in validity).
         #[ink(message)]
         pub fn reinstate(&mut self, id: CredentialId) -> Result<()> {
-            let mut credential = self.editable(id)?;
+            self.admin.ensure_not_paused()?;
+            let mut credential = self.editable(id, Action::Reinstate)?;
             match credential.status() {
                 Status::Suspended => {}
                 Status::Revoked => return Err(Error::AlreadyRevoked),
@@ -741,10 +419,11 @@ pub mod staff_credentials {
             Ok(())
         }
 
-        /// The credential's issuer only: revokes it from now on, for good.
+        /// Its issuer, a steward of its kind or the owner (also while paused): revokes it
+        /// from now on, for good.
         #[ink(message)]
         pub fn revoke(&mut self, id: CredentialId, reason: ReasonCode) -> Result<()> {
-            let mut credential = self.editable(id)?;
+            let mut credential = self.editable(id, Action::Revoke)?;
             ensure!(
                 credential.status() != Status::Revoked,
                 Error::AlreadyRevoked
@@ -755,6 +434,7 @@ pub mod staff_credentials {
                 subject: credential.subject,
                 reason,
                 at,
+                by: self.env().caller(),
             });
             Ok(())
         }
@@ -818,62 +498,39 @@ pub mod staff_credentials {
 
         // -------------------------------------------------------------- helpers
 
-        fn validate(request: &CredentialRequest, now: Timestamp) -> Result<()> {
-            ensure!(
-                request.valid_until > request.valid_from,
-                Error::InvalidPeriod
-            );
-            ensure!(request.verified_at <= now, Error::VerificationInFuture);
-            ensure!(
-                identifiers::is_valid_jurisdiction(&request.jurisdiction),
-                Error::InvalidJurisdiction
-            );
-            match request.specialty {
-                Some(code) => ensure!(
-                    identifiers::is_valid_taxonomy(&code),
-                    Error::InvalidSpecialty
-                ),
-                None => ensure!(
-                    request.kind != CredentialKind::BoardCertification,
-                    Error::InvalidSpecialty
-                ),
-            }
-            ensure!(
-                identifiers::is_valid_identifier(&request.identifier),
-                Error::InvalidIdentifier
-            );
-            match request.kind {
-                CredentialKind::NpiRegistration => {
-                    ensure!(
-                        identifiers::is_valid_npi(&request.identifier),
-                        Error::InvalidNpi
-                    )
+        /// Appoints `issuer` with `kinds`, or sets the kinds of an existing issuer.
+        fn set_issuer(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
+            model::valid_kind_set(kinds)?;
+            match self.issuers.get(issuer) {
+                Some(mut info) => {
+                    info.kinds = kinds;
+                    self.issuers.insert(issuer, &info);
+                    self.env().emit_event(IssuerKindsUpdated { issuer, kinds });
                 }
-                CredentialKind::DeaRegistration => {
-                    ensure!(
-                        identifiers::is_valid_dea(&request.identifier),
-                        Error::InvalidDea
-                    )
+                None => {
+                    let index = self.issuer_count;
+                    self.issuer_count = index.checked_add(1).ok_or(Error::Overflow)?;
+                    self.issuers.insert(issuer, &IssuerInfo { kinds, index });
+                    self.issuer_list.insert(index, &issuer);
+                    self.env().emit_event(IssuerAdded { issuer, kinds });
                 }
-                _ => {}
             }
             Ok(())
         }
 
-        /// Loads credential `id` for a change by the caller: not paused; the caller is an
-        /// issuer still allowed the credential's kind; and it issued the credential, or
-        /// the credential's issuer was removed (orphaned credentials are taken over by
-        /// the issuers of their kind, so they can still be suspended or revoked).
-        fn editable(&self, id: CredentialId) -> Result<Credential> {
-            self.admin.ensure_not_paused()?;
+        /// Loads credential `id` for `action` by the caller (see [`model::authorise`]).
+        fn editable(&self, id: CredentialId, action: Action) -> Result<Credential> {
             let caller = self.env().caller();
-            let info = self.issuers.get(caller).ok_or(Error::NotIssuer)?;
             let credential = self.credentials.get(id).ok_or(Error::UnknownCredential)?;
-            ensure!(info.kinds.contains(credential.kind), Error::KindNotAllowed);
-            ensure!(
-                credential.issuer == caller || !self.issuers.contains(credential.issuer),
-                Error::NotCredentialIssuer
-            );
+            model::authorise(
+                action,
+                credential.kind,
+                credential.issuer,
+                caller,
+                self.issuer_kinds(caller),
+                self.issuer_kinds(credential.issuer),
+                caller == self.admin.owner(),
+            )?;
             Ok(credential)
         }
 
@@ -894,22 +551,27 @@ pub mod staff_credentials {
             self.credentials.insert(credential.id, credential);
             Ok(at)
         }
-    }
 
-    impl Default for StaffCredentials {
-        fn default() -> Self {
-            Self::new()
+        fn index_mut(&mut self, key: SubjectKind) -> impl timeline::Write + '_ {
+            index::ViewMut {
+                headers: &mut self.index_headers,
+                buckets: &mut self.index_buckets,
+                key,
+            }
         }
     }
 
     impl CredentialVerifier for StaffCredentials {
-        /// True if `subject` held a credential of `kind` valid at `at` (reads at most
-        /// `MAX_CREDENTIALS_PER_KIND` credentials).
+        /// True if `subject` held a credential of `kind` valid at `at` (reads the few
+        /// index buckets that can cover `at`, then the candidate credentials).
         #[ink(message)]
         fn is_valid_at(&self, subject: AccountId, kind: CredentialKind, at: Timestamp) -> bool {
-            self.by_subject_kind
-                .get((subject, kind))
-                .unwrap_or_default()
+            let view = index::View {
+                headers: &self.index_headers,
+                buckets: &self.index_buckets,
+                key: (subject, kind),
+            };
+            timeline::query(&view, at)
                 .into_iter()
                 .filter_map(|id| self.credentials.get(id))
                 .any(|credential| credential.is_valid_at(at))

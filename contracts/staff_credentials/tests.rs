@@ -1,15 +1,18 @@
 //! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
 //!
 //! Off-chain unit tests: every message, every error variant, every privileged message
-//! called by an unauthorised account. (`set_code` with a real code hash and the
+//! called by an unauthorised account. (Code changes with a real code hash and the
 //! cross-contract use of `is_valid_at` run in the drink sandbox tests of `e2e-tests`.)
 
 use crate::identifiers::{
     is_valid_dea, is_valid_identifier, is_valid_jurisdiction, is_valid_npi, is_valid_taxonomy,
 };
 use crate::staff_credentials::*;
-use crate::{CODE_VERSION, MAX_CREDENTIALS_PER_KIND, MAX_PAGE_SIZE, MAX_STATUS_CHANGES};
-use healthcare_traits::{CredentialKind, CredentialVerifier, KindSet};
+use crate::{CODE_VERSION, MAX_PAGE_SIZE, MAX_STATUS_CHANGES};
+use healthcare_traits::timeline::MAX_PER_BUCKET;
+use healthcare_traits::{
+    Change, CredentialKind, CredentialVerifier, KindSet, PeerRole, PendingChange, DAY,
+};
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -52,15 +55,30 @@ fn request(subject: AccountId, kind: CredentialKind) -> CredentialRequest {
     }
 }
 
-/// alice owns the contract; bob is an issuer of every kind; the caller is bob.
+/// The time-lock delay of the tests.
+const DELAY: u64 = 60_000;
+
+/// alice owns the contract (time lock of a minute); bob is an issuer of every kind; the
+/// caller is bob.
 fn setup() -> StaffCredentials {
     let a = accounts();
     caller(a.alice);
-    let mut c = StaffCredentials::new();
-    c.add_issuer(a.bob, KindSet::of(&CredentialKind::ALL))
-        .expect("add issuer");
+    let c = StaffCredentials::new(DELAY, vec![(a.bob, KindSet::of(&CredentialKind::ALL))])
+        .expect("new");
     caller(a.bob);
     c
+}
+
+/// As the owner, proposes `change`, waits the delay and executes it; the clock goes back
+/// and the caller becomes `back`.
+fn enact(c: &mut StaffCredentials, change: Change, back: AccountId) {
+    caller(accounts().alice);
+    let id = c.propose_change(change).expect("propose");
+    let start = ink::env::block_timestamp::<Env>();
+    now(start + DELAY);
+    c.execute_change(id).expect("execute");
+    now(start);
+    caller(back);
 }
 
 /// `setup` plus a medical licence for charlie issued by bob (id 1).
@@ -114,12 +132,23 @@ fn formats() {
 fn constructor_sets_owner() {
     let a = accounts();
     caller(a.alice);
-    let c = StaffCredentials::default();
+    let c = StaffCredentials::new(0, vec![]).expect("new");
     assert_eq!(c.owner(), a.alice);
     assert_eq!(c.pending_owner(), None);
     assert!(!c.paused());
     assert_eq!(c.issuer_count(), 0);
     assert_eq!(c.credential(1), None);
+    assert_eq!(c.change_delay(), 0);
+    assert_eq!(c.pending_changes(), vec![]);
+    // The delay is bounded; initial issuers are checked like later ones.
+    assert_eq!(
+        StaffCredentials::new(31 * DAY, vec![]).err(),
+        Some(Error::InvalidDelay)
+    );
+    assert_eq!(
+        StaffCredentials::new(0, vec![(a.bob, KindSet::EMPTY)]).err(),
+        Some(Error::InvalidKindSet)
+    );
 }
 
 #[ink::test]
@@ -148,9 +177,11 @@ fn two_step_ownership_transfer() {
 }
 
 #[ink::test]
-fn pause_blocks_issuers_but_not_queries_or_admin() {
+fn pause_blocks_issuing_but_never_safety_actions() {
     let a = accounts();
     let mut c = with_licence();
+    c.issue(request(a.django, CredentialKind::MedicalLicence))
+        .expect("second licence");
     assert_eq!(c.pause(), Err(Error::NotOwner));
     assert_eq!(c.unpause(), Err(Error::NotOwner));
     caller(a.alice);
@@ -158,8 +189,8 @@ fn pause_blocks_issuers_but_not_queries_or_admin() {
     c.pause().expect("pause");
     assert!(c.paused());
     assert_eq!(c.pause(), Err(Error::Paused));
-    // The owner still manages issuers while paused.
-    c.add_issuer(a.eve, KindSet::CLINICIAN)
+    // The owner still administers while paused.
+    c.narrow_issuer_kinds(a.bob, KindSet::of(&CredentialKind::ALL))
         .expect("admin works while paused");
     caller(a.bob);
     assert_eq!(
@@ -170,20 +201,98 @@ fn pause_blocks_issuers_but_not_queries_or_admin() {
         c.renew(1, UNTIL + 1, Hash::from([1; 32]), 0),
         Err(Error::Paused)
     );
-    assert_eq!(c.suspend(1, 1), Err(Error::Paused));
+    // Suspension and revocation make patients safer: never paused.
+    now(2_000);
+    c.suspend(1, 1).expect("suspension works while paused");
     assert_eq!(c.reinstate(1), Err(Error::Paused));
-    assert_eq!(c.revoke(1, 1), Err(Error::Paused));
+    c.revoke(2, 1).expect("revocation works while paused");
     assert!(c.is_valid_at(a.charlie, CredentialKind::MedicalLicence, FROM));
+    assert!(!c.is_valid_at(a.charlie, CredentialKind::MedicalLicence, 2_000));
+    assert!(!c.is_valid_at(a.django, CredentialKind::MedicalLicence, 2_000));
     caller(a.alice);
     c.unpause().expect("unpause");
     caller(a.bob);
-    c.suspend(1, 1).expect("works again");
+    c.reinstate(1).expect("works again");
 }
 
 #[ink::test]
-fn set_code_is_owner_only() {
+fn time_locked_changes() {
+    let a = accounts();
     let mut c = setup();
-    assert_eq!(c.set_code(Hash::from([9; 32])), Err(Error::NotOwner));
+    now(1_000);
+    let widen = Change::Issuer(a.eve, KindSet::CLINICIAN);
+    // Owner only.
+    assert_eq!(c.propose_change(widen), Err(Error::NotOwner));
+    caller(a.alice);
+    // staff_credentials has no peers and no regulators.
+    assert_eq!(
+        c.propose_change(Change::Peer(PeerRole::Credentials, a.eve)),
+        Err(Error::UnsupportedChange)
+    );
+    assert_eq!(
+        c.propose_change(Change::Regulator(a.eve)),
+        Err(Error::UnsupportedChange)
+    );
+    assert_eq!(
+        c.propose_change(Change::Issuer(a.eve, KindSet::EMPTY)),
+        Err(Error::InvalidKindSet)
+    );
+    assert_eq!(
+        c.propose_change(Change::Delay(31 * DAY)),
+        Err(Error::InvalidDelay)
+    );
+    let before = events();
+    let id = c.propose_change(widen).expect("propose");
+    assert_eq!(events(), before + 1);
+    assert_eq!(
+        c.pending_changes(),
+        vec![PendingChange {
+            id,
+            change: widen,
+            proposed_at: 1_000,
+            executable_at: 1_000 + DELAY,
+        }]
+    );
+    // Not before the delay, not by anyone else, not an unknown id.
+    now(1_000 + DELAY - 1);
+    assert_eq!(c.execute_change(id), Err(Error::TooEarly));
+    caller(a.bob);
+    assert_eq!(c.execute_change(id), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(id), Err(Error::NotOwner));
+    caller(a.alice);
+    assert_eq!(c.execute_change(id + 7), Err(Error::NoPendingChange));
+    assert_eq!(c.issuer_kinds(a.eve), None);
+    now(1_000 + DELAY);
+    c.execute_change(id).expect("execute");
+    assert_eq!(c.issuer_kinds(a.eve), Some(KindSet::CLINICIAN));
+    assert_eq!(c.pending_changes(), vec![]);
+    assert_eq!(c.execute_change(id), Err(Error::NoPendingChange));
+    // A cancelled change never executes.
+    let id = c
+        .propose_change(Change::Issuer(a.frank, KindSet::CLINICIAN))
+        .expect("propose");
+    c.cancel_change(id).expect("cancel");
+    assert_eq!(c.cancel_change(id), Err(Error::NoPendingChange));
+    now(10 * DELAY);
+    assert_eq!(c.execute_change(id), Err(Error::NoPendingChange));
+    assert_eq!(c.issuer_kinds(a.frank), None);
+    // The delay itself changes only after the delay in force, and applies to later
+    // proposals.
+    let id = c.propose_change(Change::Delay(DAY)).expect("propose");
+    assert_eq!(c.execute_change(id), Err(Error::TooEarly));
+    now(11 * DELAY);
+    c.execute_change(id).expect("new delay");
+    assert_eq!(c.change_delay(), DAY);
+    let id = c.propose_change(widen).expect("propose");
+    assert_eq!(c.pending_changes()[0].executable_at, 11 * DELAY + DAY);
+    c.cancel_change(id).expect("cancel");
+    // At most a handful pending.
+    for n in 0..healthcare_traits::admin::MAX_PENDING {
+        let issuer = AccountId::from([u8::try_from(n).unwrap(); 32]);
+        c.propose_change(Change::Issuer(issuer, KindSet::CLINICIAN))
+            .expect("within bound");
+    }
+    assert_eq!(c.propose_change(widen), Err(Error::TooManyPendingChanges));
 }
 
 #[ink::test]
@@ -208,30 +317,16 @@ fn issuer_management() {
     let mut c = setup();
     // Not the owner.
     assert_eq!(
-        c.add_issuer(a.eve, KindSet::CLINICIAN),
-        Err(Error::NotOwner)
-    );
-    assert_eq!(
-        c.update_issuer_kinds(a.bob, KindSet::CLINICIAN),
+        c.narrow_issuer_kinds(a.bob, KindSet::CLINICIAN),
         Err(Error::NotOwner)
     );
     assert_eq!(c.remove_issuer(a.bob), Err(Error::NotOwner));
-    caller(a.alice);
-    assert_eq!(
-        c.add_issuer(a.eve, KindSet::EMPTY),
-        Err(Error::InvalidKindSet)
+    enact(&mut c, Change::Issuer(a.eve, KindSet::CLINICIAN), a.alice);
+    enact(
+        &mut c,
+        Change::Issuer(a.frank, KindSet::TRADING_PARTNER),
+        a.alice,
     );
-    assert_eq!(
-        c.add_issuer(a.eve, KindSet(1 << 12)),
-        Err(Error::InvalidKindSet)
-    );
-    assert_eq!(
-        c.add_issuer(a.bob, KindSet::CLINICIAN),
-        Err(Error::IssuerExists)
-    );
-    c.add_issuer(a.eve, KindSet::CLINICIAN).expect("eve");
-    c.add_issuer(a.frank, KindSet::TRADING_PARTNER)
-        .expect("frank");
     assert_eq!(c.issuer_count(), 3);
     assert_eq!(
         c.issuers(0, 10),
@@ -244,16 +339,30 @@ fn issuer_management() {
     assert_eq!(c.issuers(1, 1), vec![(a.eve, KindSet::CLINICIAN)]);
     assert_eq!(c.issuers(5, 1), vec![]);
 
+    // Narrowing acts at once; widening is a time-locked change.
     assert_eq!(
-        c.update_issuer_kinds(a.django, KindSet::CLINICIAN),
+        c.narrow_issuer_kinds(a.django, KindSet::CLINICIAN),
         Err(Error::UnknownIssuer)
     );
     assert_eq!(
-        c.update_issuer_kinds(a.eve, KindSet::EMPTY),
+        c.narrow_issuer_kinds(a.eve, KindSet::EMPTY),
         Err(Error::InvalidKindSet)
     );
-    c.update_issuer_kinds(a.eve, KindSet::BILLING_PROVIDER)
-        .expect("update");
+    assert_eq!(
+        c.narrow_issuer_kinds(a.eve, KindSet::BILLING_PROVIDER),
+        Err(Error::NotANarrowing)
+    );
+    c.narrow_issuer_kinds(a.eve, KindSet::of(&[CredentialKind::NursingLicence]))
+        .expect("narrow");
+    assert_eq!(
+        c.issuer_kinds(a.eve),
+        Some(KindSet::of(&[CredentialKind::NursingLicence]))
+    );
+    enact(
+        &mut c,
+        Change::Issuer(a.eve, KindSet::BILLING_PROVIDER),
+        a.alice,
+    );
     assert_eq!(c.issuer_kinds(a.eve), Some(KindSet::BILLING_PROVIDER));
 
     // Swap-remove keeps the list dense.
@@ -274,7 +383,7 @@ fn issuer_management() {
 }
 
 #[ink::test]
-fn removed_issuer_cannot_act_but_its_credentials_stay_valid() {
+fn orphaned_credentials_are_suspended_by_stewards_but_not_renewed() {
     let a = accounts();
     let mut c = with_licence();
     caller(a.alice);
@@ -286,22 +395,36 @@ fn removed_issuer_cannot_act_but_its_credentials_stay_valid() {
         Err(Error::NotIssuer)
     );
     assert!(c.is_valid_at(a.charlie, CredentialKind::MedicalLicence, FROM));
-    // Another issuer of the kind takes the orphaned credential over.
-    caller(a.alice);
-    c.add_issuer(a.eve, KindSet::CLINICIAN).expect("eve");
-    caller(a.eve);
+    // An issuer of the kind becomes its steward: suspension and revocation only.
+    enact(&mut c, Change::Issuer(a.eve, KindSet::CLINICIAN), a.eve);
     now(2_000);
+    assert_eq!(
+        c.renew(1, UNTIL * 2, Hash::from([1; 32]), 0),
+        Err(Error::NotCredentialIssuer)
+    );
     c.suspend(1, 3)
         .expect("orphaned credentials can be suspended");
     assert!(!c.is_valid_at(a.charlie, CredentialKind::MedicalLicence, 2_000));
+    assert_eq!(c.reinstate(1), Err(Error::NotCredentialIssuer));
+    // An issuer of another kind is no steward.
+    enact(
+        &mut c,
+        Change::Issuer(a.frank, KindSet::TRADING_PARTNER),
+        a.frank,
+    );
+    assert_eq!(c.revoke(1, 1), Err(Error::KindNotAllowed));
+    caller(a.eve);
+    c.revoke(1, 4).expect("the steward revokes");
 }
 
 #[ink::test]
-fn an_issuer_whose_kinds_narrowed_cannot_change_older_credentials() {
+fn narrowed_issuers_lose_dropped_kinds_to_stewards_and_the_owner() {
     let a = accounts();
     let mut c = with_licence();
+    c.issue(request(a.django, CredentialKind::MedicalLicence))
+        .expect("second");
     caller(a.alice);
-    c.update_issuer_kinds(a.bob, KindSet::TRADING_PARTNER)
+    c.narrow_issuer_kinds(a.bob, KindSet::TRADING_PARTNER)
         .expect("narrow");
     caller(a.bob);
     assert_eq!(c.suspend(1, 1), Err(Error::KindNotAllowed));
@@ -309,6 +432,16 @@ fn an_issuer_whose_kinds_narrowed_cannot_change_older_credentials() {
         c.renew(1, UNTIL * 2, Hash::from([1; 32]), 0),
         Err(Error::KindNotAllowed)
     );
+    // Another issuer of the kind may suspend and revoke it ...
+    enact(&mut c, Change::Issuer(a.eve, KindSet::CLINICIAN), a.eve);
+    now(2_000);
+    c.suspend(1, 5).expect("steward suspends");
+    assert_eq!(c.reinstate(1), Err(Error::NotCredentialIssuer));
+    // ... and so may the owner, who issues nothing itself.
+    caller(a.alice);
+    c.revoke(2, 6).expect("owner revokes");
+    assert_eq!(c.reinstate(1), Err(Error::NotIssuer));
+    assert_eq!(c.credential(2).expect("cred").status(), Status::Revoked);
 }
 
 // ---------------------------------------------------------------------- issuing
@@ -354,9 +487,7 @@ fn issue_refusals() {
         Err(Error::NotIssuer)
     );
     // An issuer limited to clinician kinds.
-    caller(a.alice);
-    c.add_issuer(a.eve, KindSet::CLINICIAN).expect("eve");
-    caller(a.eve);
+    enact(&mut c, Change::Issuer(a.eve, KindSet::CLINICIAN), a.eve);
     assert_eq!(
         c.issue(request(a.charlie, CredentialKind::PharmacyLicence)),
         Err(Error::KindNotAllowed)
@@ -398,25 +529,75 @@ fn issue_refusals() {
 }
 
 #[ink::test]
-fn too_many_credentials_of_one_kind() {
+fn too_many_credentials_around_one_period_and_none_later() {
     let a = accounts();
     let mut c = setup();
-    for _ in 0..MAX_CREDENTIALS_PER_KIND {
-        c.issue(request(a.charlie, CredentialKind::NursingLicence))
-            .expect("within bound");
-    }
+    // Second-long credentials in the same day fill every level of the index around it.
+    let day = 100 * DAY;
+    let mut issued = 0u32;
+    let result = loop {
+        let mut r = request(a.charlie, CredentialKind::NursingLicence);
+        r.valid_from = day + u64::from(issued) * 1_000;
+        r.valid_until = r.valid_from + 1_000;
+        match c.issue(r) {
+            Ok(_) => issued += 1,
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(result, Error::TooManyCredentials);
     assert_eq!(
-        c.issue(request(a.charlie, CredentialKind::NursingLicence)),
-        Err(Error::TooManyCredentials)
+        issued,
+        u32::try_from(MAX_PER_BUCKET).unwrap() * u32::from(healthcare_traits::timeline::LEVELS)
     );
-    // Other kinds are counted separately.
+    // A later period is not affected, nor another kind.
+    let mut r = request(a.charlie, CredentialKind::NursingLicence);
+    r.valid_from = 50_000 * DAY;
+    r.valid_until = r.valid_from + DAY;
+    c.issue(r).expect("later period");
     c.issue(request(a.charlie, CredentialKind::MedicalLicence))
         .expect("other kind");
-    // Paging is capped.
-    let total = MAX_CREDENTIALS_PER_KIND + 1;
-    assert_eq!(c.credential_count_of(a.charlie), total);
+    // Every one still answers exactly; paging is capped.
+    let k = CredentialKind::NursingLicence;
+    for i in [0, issued / 2, issued - 1] {
+        let from = day + u64::from(i) * 1_000;
+        assert!(c.is_valid_at(a.charlie, k, from), "credential {i}");
+    }
+    assert!(!c.is_valid_at(a.charlie, k, day + u64::from(issued) * 1_000));
+    assert!(c.is_valid_at(a.charlie, k, 50_000 * DAY));
     let page = c.credentials_of(a.charlie, 0, u32::MAX);
-    assert_eq!(page.len(), total.min(MAX_PAGE_SIZE) as usize);
+    assert_eq!(page.len(), MAX_PAGE_SIZE as usize);
+}
+
+#[ink::test]
+fn forty_successive_yearly_credentials_answer_exactly() {
+    let a = accounts();
+    let mut c = setup();
+    let year = 365 * DAY;
+    let start = 1_000 * DAY;
+    // Re-licensed every year for 40 years, each licence valid 360 days: a 5-day lapse.
+    for i in 0..40u64 {
+        now(start + i * year);
+        let mut r = request(a.charlie, CredentialKind::MedicalLicence);
+        r.valid_from = start + i * year;
+        r.valid_until = r.valid_from + 360 * DAY;
+        r.verified_at = r.valid_from;
+        c.issue(r).expect("yearly licence");
+    }
+    let k = CredentialKind::MedicalLicence;
+    for i in 0..40u64 {
+        let from = start + i * year;
+        assert!(c.is_valid_at(a.charlie, k, from), "start of year {i}");
+        assert!(c.is_valid_at(a.charlie, k, from + 180 * DAY), "inside {i}");
+        assert!(
+            c.is_valid_at(a.charlie, k, from + 360 * DAY - 1),
+            "last ms {i}"
+        );
+        assert!(!c.is_valid_at(a.charlie, k, from + 360 * DAY), "lapse {i}");
+        assert!(!c.is_valid_at(a.charlie, k, from + 364 * DAY), "lapse {i}");
+    }
+    assert!(!c.is_valid_at(a.charlie, k, start - 1));
+    assert!(!c.is_valid_at(a.charlie, k, start + 40 * year));
+    assert_eq!(c.credential_count_of(a.charlie), 40);
 }
 
 #[ink::test]
@@ -530,9 +711,11 @@ fn status_change_refusals() {
 fn only_the_credentials_issuer_changes_it() {
     let a = accounts();
     let mut c = with_licence();
-    caller(a.alice);
-    c.add_issuer(a.eve, KindSet::of(&CredentialKind::ALL))
-        .expect("eve");
+    enact(
+        &mut c,
+        Change::Issuer(a.eve, KindSet::of(&CredentialKind::ALL)),
+        a.bob,
+    );
     // A stranger is not an issuer.
     caller(a.django);
     assert_eq!(c.suspend(1, 1), Err(Error::NotIssuer));
