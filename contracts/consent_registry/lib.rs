@@ -1,18 +1,28 @@
 //! # consent_registry
 //!
-//! Patient consent, record anchors, audited access and break-glass emergency access for
-//! the healthcare suite, modelled on FHIR Consent (permit / deny per actor, purpose of
-//! use, data category, period). No health data is stored: records are anchored by the
-//! hash of their content and the hash of their (encrypted, off-chain) locator.
+//! Patient consent, care relationships, record anchors, audited access and break-glass
+//! emergency access for the healthcare suite, modelled on FHIR Consent (permit / deny per
+//! actor, purpose of use, data category, period). No health data is stored: records are
+//! anchored by the hash of their content and the hash of their (encrypted, off-chain)
+//! locator.
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): pauses, sets the `staff_credentials`
-//!   address, the break-glass window and its rate limit, upgrades the code.
-//! * **patient**: any account, for its own consents, delegates, records and log.
-//! * **delegate** (guardian, caregiver, ...): appointed by a patient until an expiry; grants
-//!   and revokes consents for the patient, but appoints no delegates of its own.
+//! * **owner** (the instantiator; two-step transfer): sets the break-glass window and rate
+//!   limit; proposes time-locked changes (the `staff_credentials` address, code upgrades,
+//!   the delay) and executes them after the delay; pauses.
+//! * **patient**: any account, for its own consents, care relationships, delegates,
+//!   records and log.
+//! * **delegate** (guardian, caregiver, power of attorney): appointed by a patient until
+//!   an expiry; acts *for* the patient: records and revokes consents and care
+//!   relationships, closes break-glass grants (a guardian also acknowledges them). A
+//!   delegate never records a permit naming itself, never revokes a deny the patient
+//!   recorded, and appoints no delegates. What a delegate records is in force only while
+//!   its delegation term is (its end is capped at the term's expiry, and a removal ends
+//!   it at once).
 //! * **grantee**: the account a consent names; anchors records (with *treatment* consent
 //!   for the category) and accesses them (with consent for the purpose and category).
+//! * **provider**: an account the patient named in a care relationship; `claims_adjudication`
+//!   pays a provider's claim only inside such a relationship.
 //! * **clinician**: an account holding a valid medical or nursing licence in
 //!   `staff_credentials` (checked by a cross-contract call when it opens break-glass).
 //!
@@ -20,24 +30,46 @@
 //! A consent is in force at `t` when `start <= t < end`, where for a **permit**
 //! `start = valid_from` (a patient may back-date a permit, e.g. to authorise payment for
 //! an earlier visit) and for a **deny** `start = max(valid_from, recorded_at)`; `end` is
-//! the earliest of `valid_until` and the revocation time. A deny in force that covers the
-//! purpose and category wins over every permit. Revocations and denies never reach back
-//! before the moment they were recorded, so an access that was lawful when it was made
-//! stays lawful.
+//! the earliest of `valid_until` and the revocation time; a delegate's consent also needs
+//! its delegation term in force at `t`. A deny in force that covers the purpose and
+//! category wins over every permit. Revocations and denies never reach back before the
+//! moment they were recorded, so an access that was lawful when it was made stays lawful.
+//!
+//! ## Care relationships
+//! A patient names each provider who treats them **once** (`add_care_provider`, from the
+//! first visit, possibly back-dated), not per visit, and ends it when care ends
+//! (`end_care`). `claims_adjudication` asks `has_care_relationship` (inside
+//! `claim_consent`) at the service date: without a relationship a claim is denied (CARC
+//! 242), or goes to manual review when the claim is flagged as an emergency. The query
+//! reads the relationship index of that one patient and provider, whatever the number of
+//! the patient's consents.
 //!
 //! ## Break-glass
 //! A clinician opens emergency access to a patient with a reason code; it lasts the
-//! configured window (default 24 h), allows `access_record` with purpose
-//! `EmergencyTreatment` to any of the patient's records, is logged in the patient's
-//! access log flagged as emergency, and may be acknowledged by the patient. Each clinician
-//! may open at most `max_per_window` grants per `rate_window` (default 3 per 24 h).
+//! configured window (default 24 h) unless the patient or a delegate closes it earlier,
+//! allows `access_record` with purpose `EmergencyTreatment` to the patient's records of
+//! every category but psychotherapy notes (`MentalHealth`; see
+//! [`model::break_glass_covers`]), is logged in the patient's access log flagged as
+//! emergency, and may be acknowledged by the patient or a guardian. Each clinician may
+//! open at most `max_per_window` grants in any sliding `rate_window` (default 3 per 24 h).
 //!
-//! ## Bounds (every message is O(1) or O(its input))
-//! * [`MAX_CONSENTS_PER_GRANTEE`] consents per (patient, grantee), all states included:
-//!   `has_consent` reads at most that many records.
+//! ## Pause
+//! While paused, nothing is granted, anchored, accessed or opened; revoking a consent,
+//! ending a care relationship, removing a delegate and acknowledging or closing a
+//! break-glass grant keep working (they only make patients safer), as do all queries.
+//!
+//! ## Bounds (every message is O(1) or O(its input), whatever the history)
+//! * A patient may record any number of successive consents to a grantee (and care
+//!   relationships with a provider): `has_consent` reads the
+//!   [`healthcare_traits::timeline`] index of the pair, which answers for any moment from
+//!   the few buckets that can cover it. The per-moment bound: an index bucket holds
+//!   [`healthcare_traits::timeline::MAX_PER_BUCKET`] consents (consents lasting under a day
+//!   share a one-day bucket, longer ones longer buckets) and at most
+//!   [`healthcare_traits::timeline::MAX_OPEN`] open-ended consents to one grantee are in
+//!   force at once; beyond, `TooManyConsents` for that period only.
 //! * [`MAX_DELEGATES`] delegates per patient.
-//! * Lists (consents, delegates, records, access log) are paged, at most
-//!   [`MAX_PAGE_SIZE`] entries a page.
+//! * Lists (consents, care relationships, delegates, records, access log) are paged, at
+//!   most [`MAX_PAGE_SIZE`] entries a page.
 //!
 //! ## Failure of the peer
 //! If `staff_credentials` is missing, is no contract, traps or answers garbage,
@@ -47,484 +79,70 @@
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
 
-/// Consents kept per (patient, grantee), permits and denies, live or ended.
-pub const MAX_CONSENTS_PER_GRANTEE: u32 = 16;
+pub mod events;
+pub mod model;
+
 /// Delegates per patient.
 pub const MAX_DELEGATES: u32 = 8;
 
 #[ink::contract]
 pub mod consent_registry {
-    use super::{MAX_CONSENTS_PER_GRANTEE, MAX_DELEGATES};
+    use super::MAX_DELEGATES;
+    pub use crate::events::*;
+    use crate::model::{self, break_glass_covers};
+    pub use crate::model::{
+        AccessEntry, BreakGlass, CareId, CareRelationship, Config, Consent, ConsentId, ConsentKind,
+        ConsentRequest, Delegate, Error, GrantId, Record, RecordId, Relationship, Result, Term,
+        TermSerial,
+    };
+    use healthcare_traits::timeline::{self, storage as index, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, ConsentVerifier, DataCategories, DataCategory,
-        PeerError, Purpose, PurposeSet, DAY, HOUR,
+        append_indexed, ensure, page_range, Admin, Change, ClaimConsent, ConsentVerifier,
+        DataCategory, KindSet, PeerRole, PendingChange, Purpose,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
-    /// Id of a consent, from 1.
-    pub type ConsentId = u64;
-    /// Id of a record anchor, from 1.
-    pub type RecordId = u64;
-    /// Id of a break-glass grant, from 1.
-    pub type GrantId = u64;
-    /// The ids of the consents between one patient and one grantee.
-    type PairConsents = Vec<ConsentId>;
-
-    /// Why a message was refused.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// The caller is not the owner.
-        NotOwner,
-        /// The caller is not the proposed next owner.
-        NotPendingOwner,
-        /// The contract is paused.
-        Paused,
-        /// `unpause` while not paused.
-        NotPaused,
-        /// `set_code` with an unknown code hash.
-        CodeNotFound,
-        /// The caller is neither the patient nor a live delegate of the patient.
-        NotPatientOrDelegate,
-        /// Only the patient may do this (delegates may not).
-        NotPatient,
-        /// No consent has this id (or it belongs to another patient).
-        UnknownConsent,
-        /// No record has this id (or it belongs to another patient, or was removed).
-        UnknownRecord,
-        /// No break-glass grant has this id (or it concerns another patient).
-        UnknownGrant,
-        /// The account is not a delegate of the patient.
-        UnknownDelegate,
-        /// A covering consent existed but is no longer (or not yet) in force.
-        ConsentExpired,
-        /// A deny in force covers this access.
-        ConsentDenied,
-        /// No consent covers this access.
-        NoConsent,
-        /// The consent was already revoked.
-        AlreadyRevoked,
-        /// The break-glass grant was already acknowledged.
-        AlreadyAcknowledged,
-        /// The caller holds no valid medical or nursing licence now.
-        CredentialCheckFailed,
-        /// The staff_credentials address holds no contract answering the query.
-        CredentialContractUnreachable,
-        /// The staff_credentials contract trapped.
-        CredentialContractTrapped,
-        /// The clinician opened too many break-glass grants in the current window.
-        RateLimited,
-        /// `valid_until` / an expiry is not after the start (or already past).
-        BadPeriod,
-        /// No purpose or no category, or bits naming none.
-        BadScope,
-        /// The (patient, grantee) pair already has `MAX_CONSENTS_PER_GRANTEE` consents.
-        TooManyConsents,
-        /// The patient already has `MAX_DELEGATES` delegates.
-        TooManyDelegates,
-        /// A configuration value out of range.
-        BadConfig,
-        /// A counter would overflow.
-        Overflow,
-    }
-
-    healthcare_traits::impl_from_admin_error!(Error);
-
-    impl From<PeerError> for Error {
-        fn from(e: PeerError) -> Self {
-            match e {
-                PeerError::Trapped => Error::CredentialContractTrapped,
-                PeerError::Unreachable => Error::CredentialContractUnreachable,
-            }
-        }
-    }
-
-    /// The result type of every fallible message.
-    pub type Result<T> = core::result::Result<T, Error>;
-
-    /// Permit or deny (FHIR `provision.type`).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum ConsentKind {
-        /// Allows the grantee the purposes and categories.
-        Permit,
-        /// Forbids them; wins over any permit.
-        Deny,
-    }
-
-    /// A consent as stored.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Consent {
-        /// Its id.
-        pub id: ConsentId,
-        /// Whose data.
-        pub patient: AccountId,
-        /// Who may (or may not) use it.
-        pub grantee: AccountId,
-        /// Permit or deny.
-        pub kind: ConsentKind,
-        /// Purposes of use covered.
-        pub purposes: PurposeSet,
-        /// Data categories covered.
-        pub categories: DataCategories,
-        /// Start of the period.
-        pub valid_from: Timestamp,
-        /// End of the period (exclusive), if any.
-        pub valid_until: Option<Timestamp>,
-        /// The patient or the delegate who recorded it.
-        pub recorded_by: AccountId,
-        /// Block time it was recorded.
-        pub recorded_at: Timestamp,
-        /// Block time it was revoked, if it was.
-        pub revoked_at: Option<Timestamp>,
-    }
-
-    impl Consent {
-        /// The first moment the consent is in force.
-        pub fn start(&self) -> Timestamp {
-            match self.kind {
-                ConsentKind::Permit => self.valid_from,
-                ConsentKind::Deny => self.valid_from.max(self.recorded_at),
-            }
-        }
-
-        /// The first moment it is no longer in force, if any.
-        pub fn end(&self) -> Option<Timestamp> {
-            match (self.valid_until, self.revoked_at) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            }
-        }
-
-        /// True if in force at `at`.
-        pub fn in_force_at(&self, at: Timestamp) -> bool {
-            self.start() <= at && self.end().is_none_or(|end| at < end)
-        }
-
-        /// True if it covers `purpose` and `category`.
-        pub fn covers(&self, purpose: Purpose, category: DataCategory) -> bool {
-            self.purposes.contains(purpose) && self.categories.contains(category)
-        }
-    }
-
-    /// What a patient (or delegate) submits to record a consent.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub struct ConsentRequest {
-        /// Whose data.
-        pub patient: AccountId,
-        /// Who may (or may not) use it.
-        pub grantee: AccountId,
-        /// Permit or deny.
-        pub kind: ConsentKind,
-        /// Purposes of use (at least one).
-        pub purposes: PurposeSet,
-        /// Data categories (at least one).
-        pub categories: DataCategories,
-        /// Start of the period.
-        pub valid_from: Timestamp,
-        /// End of the period (exclusive); must be after `valid_from` and in the future.
-        pub valid_until: Option<Timestamp>,
-    }
-
-    /// A delegate's relationship to the patient.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum Relationship {
-        /// Legal guardian (e.g. of a minor).
-        Guardian,
-        /// Caregiver.
-        Caregiver,
-        /// Holder of a healthcare power of attorney.
-        PowerOfAttorney,
-    }
-
-    /// A delegate as stored.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Delegate {
-        /// The delegate's account.
-        pub account: AccountId,
-        /// Relationship to the patient.
-        pub relationship: Relationship,
-        /// Block time of appointment.
-        pub appointed_at: Timestamp,
-        /// The delegation ends at this time (exclusive).
-        pub expires_at: Timestamp,
-        /// Index in the patient's delegate list.
-        index: u32,
-    }
-
-    /// A record anchor: hashes only, the record stays encrypted off chain.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Record {
-        /// Its id.
-        pub id: RecordId,
-        /// Whose record.
-        pub patient: AccountId,
-        /// Its data category.
-        pub category: DataCategory,
-        /// Hash of the record's content.
-        pub content_hash: Hash,
-        /// Hash of where (and how) the encrypted record is stored.
-        pub locator_hash: Hash,
-        /// Who anchored it (the patient or a treating grantee).
-        pub anchored_by: AccountId,
-        /// Block time it was anchored.
-        pub anchored_at: Timestamp,
-    }
-
-    /// One entry of a patient's access log.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct AccessEntry {
-        /// Who accessed.
-        pub accessor: AccountId,
-        /// Block time.
-        pub at: Timestamp,
-        /// Declared purpose of use.
-        pub purpose: Purpose,
-        /// The record accessed; `None` for the opening of a break-glass grant.
-        pub record: Option<RecordId>,
-        /// The break-glass grant used, for emergency entries.
-        pub emergency: Option<GrantId>,
-    }
-
-    /// A break-glass grant.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct BreakGlass {
-        /// Its id.
-        pub id: GrantId,
-        /// The clinician.
-        pub clinician: AccountId,
-        /// The patient.
-        pub patient: AccountId,
-        /// The clinician's reason code.
-        pub reason: u16,
-        /// Block time it was opened.
-        pub opened_at: Timestamp,
-        /// It ends at this time (exclusive).
-        pub expires_at: Timestamp,
-        /// When the patient acknowledged it, if they did.
-        pub acknowledged_at: Option<Timestamp>,
-    }
-
-    /// The owner's settings.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Config {
-        /// The staff_credentials contract asked about clinicians.
-        pub credentials: AccountId,
-        /// How long a break-glass grant lasts (1 h ..= 7 days).
-        pub break_glass_window: Timestamp,
-        /// Most grants one clinician may open per `rate_window` (>= 1).
-        pub max_per_window: u32,
-        /// The rate-limit window (1 h ..= 30 days).
-        pub rate_window: Timestamp,
-    }
-
-    /// A clinician's rate-limit counter.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    struct RateCounter {
-        window_start: Timestamp,
-        count: u32,
-    }
-
-    /// A consent was recorded.
-    #[ink(event)]
-    pub struct ConsentRecorded {
-        /// Its id.
-        #[ink(topic)]
-        pub id: ConsentId,
-        /// Whose data.
-        #[ink(topic)]
-        pub patient: AccountId,
-        /// The grantee.
-        #[ink(topic)]
-        pub grantee: AccountId,
-        /// Permit or deny.
-        pub kind: ConsentKind,
-        /// Purposes.
-        pub purposes: PurposeSet,
-        /// Categories.
-        pub categories: DataCategories,
-        /// Start.
-        pub valid_from: Timestamp,
-        /// End.
-        pub valid_until: Option<Timestamp>,
-        /// The patient or delegate who recorded it.
-        pub recorded_by: AccountId,
-    }
-
-    /// A consent was revoked from `at` on.
-    #[ink(event)]
-    pub struct ConsentRevoked {
-        /// Its id.
-        #[ink(topic)]
-        pub id: ConsentId,
-        /// Whose data.
-        #[ink(topic)]
-        pub patient: AccountId,
-        /// The patient or delegate who revoked it.
-        pub revoked_by: AccountId,
-        /// Block time of the revocation.
-        pub at: Timestamp,
-    }
-
-    /// A delegate was appointed (or its appointment replaced).
-    #[ink(event)]
-    pub struct DelegateAppointed {
-        /// The patient.
-        #[ink(topic)]
-        pub patient: AccountId,
-        /// The delegate.
-        #[ink(topic)]
-        pub delegate: AccountId,
-        /// Relationship.
-        pub relationship: Relationship,
-        /// End of the delegation.
-        pub expires_at: Timestamp,
-    }
-
-    /// A delegate was removed.
-    #[ink(event)]
-    pub struct DelegateRemoved {
-        /// The patient.
-        #[ink(topic)]
-        pub patient: AccountId,
-        /// The former delegate.
-        #[ink(topic)]
-        pub delegate: AccountId,
-    }
-
-    /// A record was anchored.
-    #[ink(event)]
-    pub struct RecordAnchored {
-        /// Its id.
-        #[ink(topic)]
-        pub id: RecordId,
-        /// Whose record.
-        #[ink(topic)]
-        pub patient: AccountId,
-        /// Who anchored it.
-        #[ink(topic)]
-        pub anchored_by: AccountId,
-        /// Category.
-        pub category: DataCategory,
-        /// Content hash.
-        pub content_hash: Hash,
-        /// Locator hash.
-        pub locator_hash: Hash,
-    }
-
-    /// A record anchor was removed from state (its access entries stay).
-    #[ink(event)]
-    pub struct RecordRemoved {
-        /// Its id.
-        #[ink(topic)]
-        pub id: RecordId,
-        /// Whose record.
-        #[ink(topic)]
-        pub patient: AccountId,
-    }
-
-    /// A record was accessed (one entry of the patient's access log).
-    #[ink(event)]
-    pub struct RecordAccessed {
-        /// The record.
-        #[ink(topic)]
-        pub record: RecordId,
-        /// Whose record.
-        #[ink(topic)]
-        pub patient: AccountId,
-        /// Who accessed it.
-        #[ink(topic)]
-        pub accessor: AccountId,
-        /// Declared purpose.
-        pub purpose: Purpose,
-        /// The break-glass grant used, if any.
-        pub emergency: Option<GrantId>,
-        /// Index of the entry in the patient's access log.
-        pub log_index: u32,
-    }
-
-    /// A clinician opened break-glass access.
-    #[ink(event)]
-    pub struct BreakGlassOpened {
-        /// The grant.
-        #[ink(topic)]
-        pub id: GrantId,
-        /// The patient.
-        #[ink(topic)]
-        pub patient: AccountId,
-        /// The clinician.
-        #[ink(topic)]
-        pub clinician: AccountId,
-        /// Reason code.
-        pub reason: u16,
-        /// End of the grant.
-        pub expires_at: Timestamp,
-        /// Index of the entry in the patient's access log.
-        pub log_index: u32,
-    }
-
-    /// The patient acknowledged a break-glass grant.
-    #[ink(event)]
-    pub struct BreakGlassAcknowledged {
-        /// The grant.
-        #[ink(topic)]
-        pub id: GrantId,
-        /// The patient.
-        #[ink(topic)]
-        pub patient: AccountId,
-    }
-
-    /// The owner changed the configuration.
-    #[ink(event)]
-    pub struct ConfigChanged {
-        /// The new staff_credentials address.
-        pub credentials: AccountId,
-        /// The new break-glass window.
-        pub break_glass_window: Timestamp,
-        /// The new rate limit.
-        pub max_per_window: u32,
-        /// The new rate-limit window.
-        pub rate_window: Timestamp,
-    }
+    /// (patient, grantee or provider): the key of a point-in-time index.
+    type Pair = (AccountId, AccountId);
+    /// (patient, delegate, serial): the key of a delegation term.
+    type TermKey = (AccountId, AccountId, TermSerial);
 
     /// The contract's storage.
     #[ink(storage)]
     pub struct ConsentRegistry {
         admin: Admin,
+        credentials: Lazy<AccountId>,
         config: Lazy<Config>,
         next_consent: ConsentId,
+        next_care: CareId,
         next_record: RecordId,
         next_grant: GrantId,
         consents: Mapping<ConsentId, Consent>,
-        /// (patient, grantee) -> consent ids (at most `MAX_CONSENTS_PER_GRANTEE`).
-        by_pair: Mapping<(AccountId, AccountId), PairConsents>,
+        /// Point-in-time index of the consents of (patient, grantee).
+        consent_headers: Mapping<Pair, Header>,
+        consent_buckets: Mapping<BucketKey<Pair>, Bucket>,
         /// (patient, index) -> consent id, and the count: the patient's consents, paged.
         patient_consents: Mapping<(AccountId, u32), ConsentId>,
         patient_consent_count: Mapping<AccountId, u32>,
-        /// (patient, delegate) -> delegation.
-        delegates: Mapping<(AccountId, AccountId), Delegate>,
+        care: Mapping<CareId, CareRelationship>,
+        /// (patient, provider) -> the open relationship.
+        open_care: Mapping<Pair, CareId>,
+        /// Point-in-time index of the relationships of (patient, provider).
+        care_headers: Mapping<Pair, Header>,
+        care_buckets: Mapping<BucketKey<Pair>, Bucket>,
+        /// (patient, index) -> relationship id, and the count, paged.
+        patient_care: Mapping<(AccountId, u32), CareId>,
+        patient_care_count: Mapping<AccountId, u32>,
+        /// (patient, delegate) -> the delegate's current term.
+        delegates: Mapping<Pair, Delegate>,
         /// (patient, index) -> delegate, dense by swap-remove, and the count.
         delegate_list: Mapping<(AccountId, u32), AccountId>,
         delegate_count: Mapping<AccountId, u32>,
+        /// (patient, delegate, serial) -> every term of a delegation, kept for good.
+        terms: Mapping<TermKey, Term>,
+        /// (patient, delegate) -> the latest term serial.
+        last_term: Mapping<Pair, TermSerial>,
         records: Mapping<RecordId, Record>,
         /// (patient, index) -> record id (removed ones are skipped), and the count.
         patient_records: Mapping<(AccountId, u32), RecordId>,
@@ -534,36 +152,45 @@ pub mod consent_registry {
         access_count: Mapping<AccountId, u32>,
         grants: Mapping<GrantId, BreakGlass>,
         /// (clinician, patient) -> the latest grant.
-        live_grant: Mapping<(AccountId, AccountId), GrantId>,
-        rate: Mapping<AccountId, RateCounter>,
+        live_grant: Mapping<Pair, GrantId>,
+        /// A clinician's latest break-glass openings (at most `MAX_RATE`).
+        rate: Mapping<AccountId, Vec<Timestamp>>,
     }
 
     impl ConsentRegistry {
         /// Creates the registry, owned by the caller, asking `credentials`
-        /// (staff_credentials) about clinicians. Break-glass lasts 24 h, at most 3 per
-        /// clinician per 24 h.
+        /// (staff_credentials) about clinicians, with time-lock `change_delay` (ms, at most
+        /// 30 days). Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
         #[ink(constructor)]
-        pub fn new(credentials: AccountId) -> Self {
+        pub fn new(credentials: AccountId, change_delay: Timestamp) -> Result<Self> {
+            let mut peer = Lazy::new();
+            peer.set(&credentials);
             let mut config = Lazy::new();
-            config.set(&Config {
-                credentials,
-                break_glass_window: DAY,
-                max_per_window: 3,
-                rate_window: DAY,
-            });
-            Self {
-                admin: Admin::new(Self::env().caller()),
+            config.set(&Config::DEFAULT);
+            Ok(Self {
+                admin: Admin::new(Self::env().caller(), change_delay)?,
+                credentials: peer,
                 config,
                 next_consent: 1,
+                next_care: 1,
                 next_record: 1,
                 next_grant: 1,
                 consents: Mapping::default(),
-                by_pair: Mapping::default(),
+                consent_headers: Mapping::default(),
+                consent_buckets: Mapping::default(),
                 patient_consents: Mapping::default(),
                 patient_consent_count: Mapping::default(),
+                care: Mapping::default(),
+                open_care: Mapping::default(),
+                care_headers: Mapping::default(),
+                care_buckets: Mapping::default(),
+                patient_care: Mapping::default(),
+                patient_care_count: Mapping::default(),
                 delegates: Mapping::default(),
                 delegate_list: Mapping::default(),
                 delegate_count: Mapping::default(),
+                terms: Mapping::default(),
+                last_term: Mapping::default(),
                 records: Mapping::default(),
                 patient_records: Mapping::default(),
                 patient_record_count: Mapping::default(),
@@ -572,7 +199,7 @@ pub mod consent_registry {
                 grants: Mapping::default(),
                 live_grant: Mapping::default(),
                 rate: Mapping::default(),
-            }
+            })
         }
 
         // ---------------------------------------------------------------- admin
@@ -607,7 +234,8 @@ pub mod consent_registry {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses every state change but the owner's.
+        /// Owner only: pauses granting, anchoring, access and break-glass openings
+        /// (revocations and the other safety actions keep working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
             Ok(self.admin.pause()?)
@@ -619,34 +247,61 @@ pub mod consent_registry {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: replaces this contract's code by the uploaded `code_hash`, keeping
-        /// its storage.
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, or
+        /// `Peer(Credentials, address)`). Returns its id.
         #[ink(message)]
-        pub fn set_code(&mut self, code_hash: Hash) -> Result<()> {
-            Ok(self.admin.set_code(code_hash)?)
+        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
+            let supported = matches!(change, Change::Peer(PeerRole::Credentials, _));
+            Ok(self.admin.propose(change, supported)?)
         }
 
-        /// The configuration.
+        /// Owner only: executes pending change `id` once its delay has passed.
+        #[ink(message)]
+        pub fn execute_change(&mut self, id: u32) -> Result<()> {
+            if let Change::Peer(PeerRole::Credentials, address) = self.admin.execute(id)? {
+                self.credentials.set(&address);
+            }
+            Ok(())
+        }
+
+        /// Owner only: cancels pending change `id`.
+        #[ink(message)]
+        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
+            Ok(self.admin.cancel(id)?)
+        }
+
+        /// The pending changes, oldest first (at most a handful).
+        #[ink(message)]
+        pub fn pending_changes(&self) -> Vec<PendingChange> {
+            self.admin.pending_changes()
+        }
+
+        /// The time-lock delay (ms) a change proposed now waits.
+        #[ink(message)]
+        pub fn change_delay(&self) -> Timestamp {
+            self.admin.delay()
+        }
+
+        /// The staff_credentials contract asked about clinicians.
+        #[ink(message)]
+        pub fn credentials_contract(&self) -> AccountId {
+            self.credentials.get().unwrap_or(AccountId::from([0; 32]))
+        }
+
+        /// The break-glass settings.
         #[ink(message)]
         pub fn config(&self) -> Config {
-            self.config_or_default()
+            self.config.get().unwrap_or(Config::DEFAULT)
         }
 
-        /// Owner only: sets the staff_credentials address, the break-glass window
-        /// (1 h ..= 7 days) and the rate limit (`max_per_window >= 1` per
-        /// `rate_window`, 1 h ..= 30 days).
+        /// Owner only: sets the break-glass window (1 h ..= 7 days) and the sliding rate
+        /// limit (`max_per_window` 1 ..= 16 per `rate_window`, 1 h ..= 30 days).
         #[ink(message)]
         pub fn set_config(&mut self, config: Config) -> Result<()> {
             self.admin.ensure_owner()?;
-            ensure!(
-                (HOUR..=7 * DAY).contains(&config.break_glass_window)
-                    && config.max_per_window >= 1
-                    && (HOUR..=30 * DAY).contains(&config.rate_window),
-                Error::BadConfig
-            );
+            ensure!(config.is_valid(), Error::BadConfig);
             self.config.set(&config);
             self.env().emit_event(ConfigChanged {
-                credentials: config.credentials,
                 break_glass_window: config.break_glass_window,
                 max_per_window: config.max_per_window,
                 rate_window: config.rate_window,
@@ -656,12 +311,14 @@ pub mod consent_registry {
 
         // ------------------------------------------------------------- consents
 
-        /// The patient or a live delegate: records a permit or deny. Returns its id.
+        /// The patient or a live delegate: records a permit or deny. A delegate's consent
+        /// ends with its delegation's expiry at the latest, and a delegate never records a
+        /// permit naming itself. Returns its id.
         #[ink(message)]
         pub fn grant(&mut self, request: ConsentRequest) -> Result<ConsentId> {
             self.admin.ensure_not_paused()?;
             let now = self.env().block_timestamp();
-            let recorded_by = self.ensure_patient_or_delegate(request.patient)?;
+            let (recorded_by, delegation) = self.actor(request.patient)?;
             ensure!(
                 !request.purposes.is_empty()
                     && request.purposes.is_well_formed()
@@ -669,26 +326,22 @@ pub mod consent_registry {
                     && request.categories.is_well_formed(),
                 Error::BadScope
             );
-            if let Some(until) = request.valid_until {
+            let mut valid_until = request.valid_until;
+            if let Some(term) = delegation {
+                ensure!(
+                    request.kind == ConsentKind::Deny || request.grantee != recorded_by,
+                    Error::DelegateSelfGrant
+                );
+                let term_end = self
+                    .term(request.patient, recorded_by, term)
+                    .map(|t| t.until);
+                valid_until = model::earliest(valid_until, term_end);
+            }
+            if let Some(until) = valid_until {
                 ensure!(until > request.valid_from && until > now, Error::BadPeriod);
             }
-            let pair = (request.patient, request.grantee);
-            let mut ids = self.by_pair.get(pair).unwrap_or_default();
-            ensure!(
-                u32::try_from(ids.len()).is_ok_and(|n| n < MAX_CONSENTS_PER_GRANTEE),
-                Error::TooManyConsents
-            );
             let id = self.next_consent;
             self.next_consent = id.checked_add(1).ok_or(Error::Overflow)?;
-            append_indexed(
-                &mut self.patient_consents,
-                &mut self.patient_consent_count,
-                request.patient,
-                &id,
-            )
-            .ok_or(Error::Overflow)?;
-            ids.push(id);
-            self.by_pair.insert(pair, &ids);
             let consent = Consent {
                 id,
                 patient: request.patient,
@@ -697,11 +350,24 @@ pub mod consent_registry {
                 purposes: request.purposes,
                 categories: request.categories,
                 valid_from: request.valid_from,
-                valid_until: request.valid_until,
+                valid_until,
                 recorded_by,
                 recorded_at: now,
                 revoked_at: None,
+                delegation,
             };
+            timeline::insert(
+                &mut self.consent_index((consent.patient, consent.grantee)),
+                Entry::new(id, consent.start(), consent.valid_until),
+            )
+            .map_err(|_| Error::TooManyConsents)?;
+            append_indexed(
+                &mut self.patient_consents,
+                &mut self.patient_consent_count,
+                consent.patient,
+                &id,
+            )
+            .ok_or(Error::Overflow)?;
             self.consents.insert(id, &consent);
             self.env().emit_event(ConsentRecorded {
                 id,
@@ -713,20 +379,34 @@ pub mod consent_registry {
                 valid_from: consent.valid_from,
                 valid_until: consent.valid_until,
                 recorded_by,
+                delegation,
             });
             Ok(id)
         }
 
-        /// The patient or a live delegate: revokes consent `id` from now on.
+        /// The patient or a live delegate (also while paused): revokes consent `id` from
+        /// now on. A delegate may not revoke a deny the patient recorded.
         #[ink(message)]
         pub fn revoke(&mut self, id: ConsentId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let mut consent = self.consents.get(id).ok_or(Error::UnknownConsent)?;
-            let revoked_by = self.ensure_patient_or_delegate(consent.patient)?;
+            let (revoked_by, delegation) = self.actor(consent.patient)?;
+            ensure!(
+                delegation.is_none()
+                    || consent.kind != ConsentKind::Deny
+                    || consent.recorded_by != consent.patient,
+                Error::PatientDeny
+            );
             ensure!(consent.revoked_at.is_none(), Error::AlreadyRevoked);
             let at = self.env().block_timestamp();
             consent.revoked_at = Some(at);
             self.consents.insert(id, &consent);
+            if consent.valid_until.is_none() {
+                timeline::close(
+                    &mut self.consent_index((consent.patient, consent.grantee)),
+                    id,
+                    at,
+                );
+            }
             self.env().emit_event(ConsentRevoked {
                 id,
                 patient: consent.patient,
@@ -768,31 +448,132 @@ pub mod consent_registry {
             category: DataCategory,
             at: Timestamp,
         ) -> Result<()> {
-            let mut verdict = Err(Error::NoConsent);
-            for consent in self
-                .by_pair
-                .get((patient, grantee))
-                .unwrap_or_default()
+            let view = index::View {
+                headers: &self.consent_headers,
+                buckets: &self.consent_buckets,
+                key: (patient, grantee),
+            };
+            let candidates: Vec<(Consent, bool)> = timeline::query(&view, at)
                 .into_iter()
                 .filter_map(|id| self.consents.get(id))
-                .filter(|consent| consent.covers(purpose, category))
-            {
-                match (consent.kind, consent.in_force_at(at)) {
-                    (ConsentKind::Deny, true) => return Err(Error::ConsentDenied),
-                    (ConsentKind::Permit, true) => verdict = Ok(()),
-                    (ConsentKind::Permit, false) if verdict.is_err() => {
-                        verdict = Err(Error::ConsentExpired)
-                    }
-                    _ => {}
-                }
-            }
-            verdict
+                .map(|consent| {
+                    let in_force = consent.in_force_at(at)
+                        && self.term_covers(patient, consent.recorded_by, consent.delegation, at);
+                    (consent, in_force)
+                })
+                .collect();
+            model::decide(
+                candidates.iter().map(|(c, in_force)| (c, *in_force)),
+                purpose,
+                category,
+            )
+        }
+
+        // ---------------------------------------------------- care relationships
+
+        /// The patient or a live delegate: names `provider` as a care provider of the
+        /// patient from `from` on (the first visit; may lie in the past), once for the
+        /// whole relationship. Returns its id.
+        #[ink(message)]
+        pub fn add_care_provider(
+            &mut self,
+            patient: AccountId,
+            provider: AccountId,
+            from: Timestamp,
+        ) -> Result<CareId> {
+            self.admin.ensure_not_paused()?;
+            let (recorded_by, delegation) = self.actor(patient)?;
+            let pair = (patient, provider);
+            ensure!(!self.open_care.contains(pair), Error::CareRelationshipOpen);
+            let id = self.next_care;
+            self.next_care = id.checked_add(1).ok_or(Error::Overflow)?;
+            timeline::insert(&mut self.care_index(pair), Entry::new(id, from, None))
+                .map_err(|_| Error::TooManyConsents)?;
+            append_indexed(
+                &mut self.patient_care,
+                &mut self.patient_care_count,
+                patient,
+                &id,
+            )
+            .ok_or(Error::Overflow)?;
+            self.open_care.insert(pair, &id);
+            self.care.insert(
+                id,
+                &CareRelationship {
+                    id,
+                    patient,
+                    provider,
+                    from,
+                    ended_at: None,
+                    recorded_by,
+                    recorded_at: self.env().block_timestamp(),
+                    delegation,
+                },
+            );
+            self.env().emit_event(CareRelationshipStarted {
+                id,
+                patient,
+                provider,
+                from,
+                recorded_by,
+                delegation,
+            });
+            Ok(id)
+        }
+
+        /// The patient or a live delegate (also while paused): ends the open care
+        /// relationship with `provider` now.
+        #[ink(message)]
+        pub fn end_care(&mut self, patient: AccountId, provider: AccountId) -> Result<()> {
+            let (ended_by, _) = self.actor(patient)?;
+            let pair = (patient, provider);
+            let id = self
+                .open_care
+                .take(pair)
+                .ok_or(Error::UnknownCareRelationship)?;
+            let mut relationship = self.care.get(id).ok_or(Error::UnknownCareRelationship)?;
+            let at = self.env().block_timestamp();
+            relationship.ended_at = Some(at);
+            self.care.insert(id, &relationship);
+            timeline::close(&mut self.care_index(pair), id, at);
+            self.env().emit_event(CareRelationshipEnded {
+                id,
+                patient,
+                provider,
+                ended_by,
+                at,
+            });
+            Ok(())
+        }
+
+        /// The care relationship with this id.
+        #[ink(message)]
+        pub fn care_relationship(&self, id: CareId) -> Option<CareRelationship> {
+            self.care.get(id)
+        }
+
+        /// A page of `patient`'s care relationships, oldest first.
+        #[ink(message)]
+        pub fn care_of(
+            &self,
+            patient: AccountId,
+            offset: u32,
+            limit: u32,
+        ) -> Vec<CareRelationship> {
+            page_range(
+                offset,
+                limit,
+                self.patient_care_count.get(patient).unwrap_or(0),
+            )
+            .filter_map(|i| self.patient_care.get((patient, i)))
+            .filter_map(|id| self.care.get(id))
+            .collect()
         }
 
         // ------------------------------------------------------------ delegates
 
-        /// Patient only: appoints `delegate` until `expires_at` (replacing an earlier
-        /// appointment of the same account).
+        /// Patient only: appoints `delegate` until `expires_at`. A live delegation gets the
+        /// new expiry (and relationship) in its current term; otherwise a new term starts.
         #[ink(message)]
         pub fn appoint_delegate(
             &mut self,
@@ -804,45 +585,65 @@ pub mod consent_registry {
             let patient = self.env().caller();
             let now = self.env().block_timestamp();
             ensure!(expires_at > now, Error::BadPeriod);
-            let index = match self.delegates.get((patient, delegate)) {
-                Some(existing) => existing.index,
+            let pair = (patient, delegate);
+            let mut current = match self.delegates.get(pair) {
+                Some(existing) if existing.live_at(now) => existing,
+                Some(lapsed) => Delegate {
+                    term: self.next_term(pair)?,
+                    appointed_at: now,
+                    ..lapsed
+                },
                 None => {
                     let count = self.delegate_count.get(patient).unwrap_or(0);
                     ensure!(count < MAX_DELEGATES, Error::TooManyDelegates);
                     self.delegate_list.insert((patient, count), &delegate);
                     self.delegate_count
                         .insert(patient, &count.checked_add(1).ok_or(Error::Overflow)?);
-                    count
+                    Delegate {
+                        account: delegate,
+                        relationship,
+                        appointed_at: now,
+                        expires_at,
+                        term: self.next_term(pair)?,
+                        index: count,
+                    }
                 }
             };
-            self.delegates.insert(
-                (patient, delegate),
-                &Delegate {
-                    account: delegate,
-                    relationship,
-                    appointed_at: now,
-                    expires_at,
-                    index,
+            current.relationship = relationship;
+            current.expires_at = expires_at;
+            self.terms.insert(
+                (patient, delegate, current.term),
+                &Term {
+                    from: current.appointed_at,
+                    until: expires_at,
                 },
             );
+            self.delegates.insert(pair, &current);
             self.env().emit_event(DelegateAppointed {
                 patient,
                 delegate,
                 relationship,
+                term: current.term,
                 expires_at,
             });
             Ok(())
         }
 
-        /// Patient only: removes `delegate`.
+        /// Patient only (also while paused): removes `delegate`; the consents and care
+        /// relationships it recorded end now.
         #[ink(message)]
         pub fn remove_delegate(&mut self, delegate: AccountId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let patient = self.env().caller();
+            let now = self.env().block_timestamp();
             let removed = self
                 .delegates
                 .take((patient, delegate))
                 .ok_or(Error::UnknownDelegate)?;
+            let key = (patient, delegate, removed.term);
+            if let Some(mut term) = self.terms.get(key) {
+                term.until = term.until.min(now);
+                self.terms.insert(key, &term);
+            }
             let last = self
                 .delegate_count
                 .get(patient)
@@ -860,14 +661,31 @@ pub mod consent_registry {
             }
             self.delegate_list.remove((patient, last));
             self.delegate_count.insert(patient, &last);
-            self.env().emit_event(DelegateRemoved { patient, delegate });
+            self.env().emit_event(DelegateRemoved {
+                patient,
+                delegate,
+                term: removed.term,
+                at: now,
+            });
             Ok(())
         }
 
-        /// The delegation of `delegate` by `patient`, if any (expired ones included).
+        /// The current delegation of `delegate` by `patient`, if any (expired ones
+        /// included until removed).
         #[ink(message)]
         pub fn delegate(&self, patient: AccountId, delegate: AccountId) -> Option<Delegate> {
             self.delegates.get((patient, delegate))
+        }
+
+        /// Term `serial` of `delegate`'s delegation by `patient` (kept after removal).
+        #[ink(message)]
+        pub fn delegation_term(
+            &self,
+            patient: AccountId,
+            delegate: AccountId,
+            serial: TermSerial,
+        ) -> Option<Term> {
+            self.term(patient, delegate, serial)
         }
 
         /// A page of `patient`'s delegates.
@@ -967,8 +785,9 @@ pub mod consent_registry {
 
         /// Accesses `patient`'s record `record_id` for `purpose`: allowed for the patient,
         /// with a consent in force for the purpose and the record's category, or with
-        /// purpose `EmergencyTreatment` under a live break-glass grant. Writes an entry
-        /// in the patient's access log and returns its index.
+        /// purpose `EmergencyTreatment` under a live break-glass grant for any category
+        /// but psychotherapy notes. Writes an entry in the patient's access log and
+        /// returns its index.
         #[ink(message)]
         pub fn access_record(
             &mut self,
@@ -989,6 +808,12 @@ pub mod consent_registry {
                 let consent = self.check_consent(patient, accessor, purpose, record.category, now);
                 if consent.is_err() && purpose == Purpose::EmergencyTreatment {
                     emergency = self.live_grant_of(accessor, patient, now);
+                    if emergency.is_some() {
+                        ensure!(
+                            break_glass_covers(record.category),
+                            Error::NotCoveredByBreakGlass
+                        );
+                    }
                 }
                 if emergency.is_none() {
                     consent?;
@@ -1033,30 +858,27 @@ pub mod consent_registry {
         // ---------------------------------------------------------- break-glass
 
         /// A clinician (valid medical or nursing licence now, asked of
-        /// staff_credentials): opens emergency access to `patient` for the configured
-        /// window. Logged in the patient's access log. Returns the grant id.
+        /// staff_credentials), at most `max_per_window` times in any `rate_window`: opens
+        /// emergency access to `patient` for the configured window. Logged in the
+        /// patient's access log. Returns the grant id.
         #[ink(message)]
         pub fn open_break_glass(&mut self, patient: AccountId, reason: u16) -> Result<GrantId> {
             self.admin.ensure_not_paused()?;
             let clinician = self.env().caller();
             let now = self.env().block_timestamp();
-            let config = self.config_or_default();
-
-            let mut counter = self.rate.get(clinician).unwrap_or_default();
-            if now >= counter.window_start.saturating_add(config.rate_window) {
-                counter = RateCounter {
-                    window_start: now,
-                    count: 0,
-                };
-            }
-            ensure!(counter.count < config.max_per_window, Error::RateLimited);
+            let config = self.config();
+            let recent = model::rate_limit(
+                &self.rate.get(clinician).unwrap_or_default(),
+                now,
+                config.max_per_window,
+                config.rate_window,
+            )
+            .ok_or(Error::RateLimited)?;
             ensure!(
-                self.clinician_licensed(&config, clinician, now)?,
+                self.clinician_licensed(clinician, now)?,
                 Error::CredentialCheckFailed
             );
-
-            counter.count = counter.count.checked_add(1).ok_or(Error::Overflow)?;
-            self.rate.insert(clinician, &counter);
+            self.rate.insert(clinician, &recent);
             let id = self.next_grant;
             self.next_grant = id.checked_add(1).ok_or(Error::Overflow)?;
             let expires_at = now
@@ -1071,7 +893,9 @@ pub mod consent_registry {
                     reason,
                     opened_at: now,
                     expires_at,
+                    closed_at: None,
                     acknowledged_at: None,
+                    acknowledged_by: None,
                 },
             );
             self.live_grant.insert((clinician, patient), &id);
@@ -1096,18 +920,48 @@ pub mod consent_registry {
             Ok(id)
         }
 
-        /// Patient only: acknowledges break-glass grant `id`.
+        /// The patient or a live guardian delegate (also while paused): acknowledges
+        /// break-glass grant `id`.
         #[ink(message)]
         pub fn acknowledge_break_glass(&mut self, id: GrantId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let mut grant = self.grants.get(id).ok_or(Error::UnknownGrant)?;
-            ensure!(grant.patient == self.env().caller(), Error::NotPatient);
+            let caller = self.env().caller();
+            let now = self.env().block_timestamp();
+            let guardian = self
+                .delegates
+                .get((grant.patient, caller))
+                .is_some_and(|d| d.live_at(now) && d.relationship == Relationship::Guardian);
+            ensure!(
+                caller == grant.patient || guardian,
+                Error::NotPatientOrGuardian
+            );
             ensure!(grant.acknowledged_at.is_none(), Error::AlreadyAcknowledged);
-            grant.acknowledged_at = Some(self.env().block_timestamp());
+            grant.acknowledged_at = Some(now);
+            grant.acknowledged_by = Some(caller);
             self.grants.insert(id, &grant);
             self.env().emit_event(BreakGlassAcknowledged {
                 id,
                 patient: grant.patient,
+                by: caller,
+            });
+            Ok(())
+        }
+
+        /// The patient or a live delegate (also while paused): closes live break-glass
+        /// grant `id` now.
+        #[ink(message)]
+        pub fn close_break_glass(&mut self, id: GrantId) -> Result<()> {
+            let mut grant = self.grants.get(id).ok_or(Error::UnknownGrant)?;
+            let (by, _) = self.actor(grant.patient)?;
+            let at = self.env().block_timestamp();
+            ensure!(grant.live_at(at), Error::GrantNotLive);
+            grant.closed_at = Some(at);
+            self.grants.insert(id, &grant);
+            self.env().emit_event(BreakGlassClosed {
+                id,
+                patient: grant.patient,
+                by,
+                at,
             });
             Ok(())
         }
@@ -1130,26 +984,68 @@ pub mod consent_registry {
 
         // -------------------------------------------------------------- helpers
 
-        fn config_or_default(&self) -> Config {
-            self.config.get().unwrap_or(Config {
-                credentials: AccountId::from([0; 32]),
-                break_glass_window: DAY,
-                max_per_window: 3,
-                rate_window: DAY,
-            })
-        }
-
-        /// The caller, if it is `patient` or a delegate of `patient` whose delegation is
-        /// in force now.
-        fn ensure_patient_or_delegate(&self, patient: AccountId) -> Result<AccountId> {
+        /// The caller and, for a delegate, its current term: the caller must be `patient`
+        /// or a delegate of `patient` whose delegation is in force now.
+        fn actor(&self, patient: AccountId) -> Result<(AccountId, Option<TermSerial>)> {
             let caller = self.env().caller();
             if caller == patient {
-                return Ok(caller);
+                return Ok((caller, None));
             }
             let now = self.env().block_timestamp();
             match self.delegates.get((patient, caller)) {
-                Some(delegate) if now < delegate.expires_at => Ok(caller),
+                Some(delegate) if delegate.live_at(now) => Ok((caller, Some(delegate.term))),
                 _ => Err(Error::NotPatientOrDelegate),
+            }
+        }
+
+        fn term(
+            &self,
+            patient: AccountId,
+            delegate: AccountId,
+            serial: TermSerial,
+        ) -> Option<Term> {
+            self.terms.get((patient, delegate, serial))
+        }
+
+        /// True if a record made under delegation term `term` of `recorded_by` (none: by
+        /// the patient) may be in force at `at`.
+        fn term_covers(
+            &self,
+            patient: AccountId,
+            recorded_by: AccountId,
+            term: Option<TermSerial>,
+            at: Timestamp,
+        ) -> bool {
+            term.is_none_or(|serial| {
+                self.term(patient, recorded_by, serial)
+                    .is_some_and(|t| t.covers(at))
+            })
+        }
+
+        fn next_term(&mut self, pair: Pair) -> Result<TermSerial> {
+            let serial = self
+                .last_term
+                .get(pair)
+                .unwrap_or(0)
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
+            self.last_term.insert(pair, &serial);
+            Ok(serial)
+        }
+
+        fn consent_index(&mut self, pair: Pair) -> impl timeline::Write + '_ {
+            index::ViewMut {
+                headers: &mut self.consent_headers,
+                buckets: &mut self.consent_buckets,
+                key: pair,
+            }
+        }
+
+        fn care_index(&mut self, pair: Pair) -> impl timeline::Write + '_ {
+            index::ViewMut {
+                headers: &mut self.care_headers,
+                buckets: &mut self.care_buckets,
+                key: pair,
             }
         }
 
@@ -1162,7 +1058,7 @@ pub mod consent_registry {
             self.live_grant
                 .get((clinician, patient))
                 .and_then(|id| self.grants.get(id))
-                .filter(|grant| now < grant.expires_at)
+                .filter(|grant| grant.live_at(now))
                 .map(|grant| grant.id)
         }
 
@@ -1179,33 +1075,29 @@ pub mod consent_registry {
         /// Asks staff_credentials whether `clinician` holds a valid medical or nursing
         /// licence at `now`.
         #[cfg(not(test))]
-        fn clinician_licensed(
-            &self,
-            config: &Config,
-            clinician: AccountId,
-            now: Timestamp,
-        ) -> Result<bool> {
-            use healthcare_traits::{flatten_peer_result, CredentialVerifier, KindSet};
+        fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
+            use healthcare_traits::{flatten_peer_result, CredentialVerifier};
             use ink::codegen::TraitCallBuilder;
-            let verifier: ink::contract_ref!(CredentialVerifier) = config.credentials.into();
-            let answer = verifier
-                .call()
-                .any_valid_at(clinician, KindSet::CLINICIAN, now)
-                .try_invoke();
+            let verifier: ink::contract_ref!(CredentialVerifier) =
+                self.credentials_contract().into();
+            let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at(
+                clinician,
+                KindSet::CLINICIAN,
+                now
+            ));
             Ok(flatten_peer_result(answer)?)
         }
 
-        /// Off-chain unit tests cannot make cross-contract calls: they set the answer
-        /// with [`tests::set_credential_answer`]; the drink sandbox tests run the real
-        /// call above.
+        /// Off-chain unit tests cannot make cross-contract calls: the stand-in answers per
+        /// kind, like the real registry ([`crate::tests::licence`]); the drink sandbox
+        /// tests run the real call above.
         #[cfg(test)]
-        fn clinician_licensed(
-            &self,
-            _config: &Config,
-            clinician: AccountId,
-            _now: Timestamp,
-        ) -> Result<bool> {
-            Ok(crate::tests::credential_answer(clinician)?)
+        fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
+            Ok(crate::tests::credential_answer(
+                clinician,
+                KindSet::CLINICIAN,
+                now,
+            )?)
         }
     }
 
@@ -1224,12 +1116,57 @@ pub mod consent_registry {
             self.check_consent(patient, grantee, purpose, category, at)
                 .is_ok()
         }
+
+        /// True if a care relationship of `patient` with `provider` was in force at `at`.
+        #[ink(message)]
+        fn has_care_relationship(
+            &self,
+            patient: AccountId,
+            provider: AccountId,
+            at: Timestamp,
+        ) -> bool {
+            let view = index::View {
+                headers: &self.care_headers,
+                buckets: &self.care_buckets,
+                key: (patient, provider),
+            };
+            timeline::query(&view, at)
+                .into_iter()
+                .filter_map(|id| self.care.get(id))
+                .any(|care| {
+                    care.in_force_at(at)
+                        && self.term_covers(patient, care.recorded_by, care.delegation, at)
+                })
+        }
+
+        /// The care relationship with `provider` and the payment consent to `payer`, at
+        /// `at`, in one call.
+        #[ink(message)]
+        fn claim_consent(
+            &self,
+            patient: AccountId,
+            payer: AccountId,
+            provider: AccountId,
+            at: Timestamp,
+        ) -> ClaimConsent {
+            ClaimConsent {
+                care_relationship: self.has_care_relationship(patient, provider, at),
+                payment_consent: self.has_consent(
+                    patient,
+                    payer,
+                    Purpose::Payment,
+                    DataCategory::Billing,
+                    at,
+                ),
+            }
+        }
     }
 
     #[cfg(test)]
     impl ConsentRegistry {
         pub(crate) fn set_counters(&mut self, value: u64) {
             self.next_consent = value;
+            self.next_care = value;
             self.next_record = value;
             self.next_grant = value;
         }
