@@ -8,42 +8,71 @@
 //! share is paid from the plan's escrow to the rendering provider.
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): pauses, sets the peer contract
-//!   addresses, upgrades the code.
+//! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
+//!   changes (peer contract addresses, code upgrades, the delay) and executes them after
+//!   the delay; recovers native tokens no escrow accounts for.
 //! * **payer**: an account with a valid payer licence in `staff_credentials` when it
 //!   creates a plan; manages that plan's fees, members, adjusters and escrow.
 //! * **adjuster**: appointed per plan by its payer; approves or denies claims pending
 //!   review and decides appeals.
 //! * **provider**: the rendering provider of a claim; submits it (or the payer does on
 //!   its behalf), is checked, paid, and may appeal a denial once.
+//! * **member**: names the provider in a care relationship and consents to the payer for
+//!   payment in `consent_registry`; never touches this contract.
 //!
 //! ## Adjudication of a claim (`submit_claim`)
-//! 1. Duplicate (same plan, member, provider, service date and lines): denied, CARC 18.
-//! 2. Coverage at the service date: not a member CARC 31, before coverage CARC 26, after
+//! 1. Coverage at the service date: not a member CARC 31, before coverage CARC 26, after
 //!    coverage CARC 27. Timely filing: submitted later than the plan's window after the
 //!    service date, CARC 29.
-//! 3. The provider held a valid medical licence or NPI registration **at the service
-//!    date** (cross-contract call to `staff_credentials`): else denied, CARC B7.
-//! 4. The member consented to the payer for *payment* of *billing* data at the service
-//!    date (cross-contract call to `consent_registry`): else denied, CARC 197.
-//! 5. Each line is priced: not in the fee schedule, CARC 96 (nothing paid); allowed =
+//! 2. The provider held a valid medical licence or NPI registration **at the service
+//!    date** (cross-contract call to `staff_credentials`): else CARC B7.
+//! 3. One cross-contract call to `consent_registry` (`claim_consent`): the member
+//!    consented to the payer for *payment* of *billing* data at the service date, else
+//!    CARC 197; and the member had a **care relationship** with the rendering provider at
+//!    the service date, else CARC 242, unless the claim is flagged as an emergency visit:
+//!    then it goes to manual review. No claim is paid to a provider the member never
+//!    named, so a licensed provider cannot bill for strangers (phantom billing).
+//! 4. Each line: a line with the same member, rendering provider, service **day** and
+//!    procedure as an adjudicated, not-denied line (of another claim, or earlier in this
+//!    one) is a duplicate, CARC 18; whatever the order, amount, diagnosis or split across
+//!    claims. Repeated services of one day are billed as units of one line. Other lines
+//!    are priced ([`pricing::price`]): not in the fee schedule, CARC 96; allowed =
 //!    min(billed, fee × units), the excess CO-45; the member pays the remaining
-//!    deductible (PR-1), then the copay (PR-3), then coinsurance on the rest (PR-2), each
-//!    capped by what is left of the out-of-pocket maximum; the payer pays the rest.
-//!    The member's accumulators (deductible met, out-of-pocket spent) for the plan year
-//!    of the service date are updated.
-//! 6. Status: denied; pending review (payer share above the plan's threshold);
-//!    paid (the payer share is transferred from the escrow to the provider); or
-//!    approved-unfunded (owed, paid later by `settle`).
+//!    deductible (PR-1), copay (PR-3), coinsurance (PR-2), capped by the out-of-pocket
+//!    maximum of the plan year; the payer pays the rest.
+//! 5. Status: denied (nothing allowed); pending review (payer share above the plan's
+//!    threshold, or an emergency without a care relationship); paid (the payer share is
+//!    transferred from the escrow to the provider); approved-unfunded (the free escrow
+//!    does not cover it; paid later by `settle`); payment-failed (the transfer failed,
+//!    e.g. below the existential deposit of an empty account: the adjudication stands,
+//!    the amount is owed, `settle` pays it later).
 //!
-//! Local checks run before the cross-contract calls so that a claim denied locally costs
-//! no peer call. A denial is a recorded result, not an error. A peer that is missing,
-//! is no contract or traps gives a typed error and changes nothing.
+//! A denial is a recorded result, not an error. A peer that is missing, is no contract
+//! or traps gives a typed error and changes nothing.
+//!
+//! An appeal (provider, once, of a denied claim) reserves the claim's billed amount. An
+//! overturn re-checks coverage, timely filing (from the original submission),
+//! credential, consent and care relationship (not for emergencies: the adjuster is the
+//! manual review) at the service date: a claim that fails one stays denied with that
+//! reason. Otherwise its lines are adjudicated again (duplicates, fee schedule,
+//! accumulators as they are now) and it is paid or owed.
 //!
 //! ## Escrow invariant
-//! For every plan `escrow == funded − withdrawn − paid`, `owed` is the sum of its
-//! approved-unfunded claims, a payer withdraws at most `escrow − owed`, and the
-//! contract's native balance covers the sum of all escrows.
+//! For every plan `escrow == funded − withdrawn − paid`; `owed` is the payer share of its
+//! approved-unfunded and payment-failed claims; `reserved` is the payer share of its
+//! claims pending review plus the billed amount of its claims under appeal; a payer
+//! withdraws, and new claims are paid from, at most `escrow − owed − reserved`, so a
+//! withdrawal never takes what an approval or an overturned appeal would need. The
+//! contract's native balance covers the sum of all escrows (`total_escrow`); tokens sent
+//! to it outside `fund` are surplus the owner can send on (`recover_surplus`).
+//!
+//! ## Privacy
+//! Lines carry procedure codes and amounts (pricing needs them) and a salted commitment to
+//! the diagnosis codes ([`diagnosis_commitment`]), never a diagnosis in clear.
+//!
+//! ## Pause
+//! While paused, no plan, fee, enrolment, funding, withdrawal, claim, review, appeal or
+//! settlement is accepted; queries keep working.
 //!
 //! ## Bounds
 //! At most [`MAX_LINES`] lines per claim and [`MAX_FEES_PER_CALL`] fee changes per call;
@@ -51,6 +80,10 @@
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
+
+pub mod events;
+pub mod model;
+pub mod pricing;
 
 /// Most lines one claim may carry.
 pub const MAX_LINES: usize = 20;
@@ -61,477 +94,58 @@ pub const PLAN_YEAR: u64 = 365 * healthcare_traits::DAY;
 /// Basis points in 100 %.
 pub const FULL_BPS: u16 = 10_000;
 
+/// The diagnosis commitment of a claim line: BLAKE2-256 of the 32-byte `salt` followed by
+/// the line's ICD-10-CM codes, each upper-case without its dot, joined by `,` (e.g.
+/// `E119,I10`). The salt is random per claim and stays with the claim file, so that the
+/// codes cannot be guessed from the commitment but can be proven by whoever holds it.
+pub fn diagnosis_commitment(salt: &[u8; 32], codes: &[&str]) -> healthcare_traits::Hash {
+    let mut input = ink::prelude::vec::Vec::with_capacity(
+        32usize.saturating_add(codes.len().saturating_mul(8)),
+    );
+    input.extend_from_slice(salt);
+    for (i, code) in codes.iter().enumerate() {
+        if i > 0 {
+            input.push(b',');
+        }
+        input.extend(
+            code.trim()
+                .bytes()
+                .filter(|b| *b != b'.')
+                .map(|b| b.to_ascii_uppercase()),
+        );
+    }
+    let mut output = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(&input, &mut output);
+    healthcare_traits::Hash::from(output)
+}
+
 #[ink::contract]
 pub mod claims_adjudication {
-    use super::{FULL_BPS, MAX_FEES_PER_CALL, MAX_LINES, PLAN_YEAR};
+    use super::{MAX_FEES_PER_CALL, MAX_LINES};
+    pub use crate::events::*;
+    use crate::model::day_of;
+    pub use crate::model::{
+        Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimRequest, ClaimStatus,
+        Coverage, Error, Group, LineResult, Peers, Plan, PlanId, PlanTerms, ProcedureCode, Result,
+        ServiceKey,
+    };
+    use crate::pricing::{self, Verdict};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, CredentialKind, KindSet, PeerError,
+        append_indexed, ensure, page_range, Admin, Change, ClaimConsent, CredentialKind, KindSet,
+        PeerError, PeerRole, PendingChange,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
-    /// Id of a plan, from 1.
-    pub type PlanId = u32;
-    /// Id of a claim, from 1.
-    pub type ClaimId = u64;
-    /// A CPT / HCPCS procedure code (5 ASCII characters).
-    pub type ProcedureCode = [u8; 5];
-    /// An ICD-10-CM diagnosis code (up to 7 ASCII characters, left-aligned, space padded).
-    pub type DiagnosisCode = [u8; 7];
     /// (plan, member, plan year): the key of a member's accumulators.
     type MemberYear = (PlanId, AccountId, u32);
 
-    /// Why a message was refused. (A denied claim is not an error: it is recorded.)
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// The caller is not the owner.
-        NotOwner,
-        /// The caller is not the proposed next owner.
-        NotPendingOwner,
-        /// The contract is paused.
-        Paused,
-        /// `unpause` while not paused.
-        NotPaused,
-        /// `set_code` with an unknown code hash.
-        CodeNotFound,
-        /// The caller holds no valid payer licence.
-        PayerNotLicensed,
-        /// The staff_credentials address holds no contract answering the query.
-        CredentialContractUnreachable,
-        /// The staff_credentials contract trapped.
-        CredentialContractTrapped,
-        /// The consent_registry address holds no contract answering the query.
-        ConsentContractUnreachable,
-        /// The consent_registry contract trapped.
-        ConsentContractTrapped,
-        /// No plan has this id.
-        UnknownPlan,
-        /// The caller is not the plan's payer.
-        NotPayer,
-        /// The caller is neither the rendering provider nor the plan's payer.
-        NotSubmitter,
-        /// The caller is not an adjuster of the claim's plan.
-        NotAdjuster,
-        /// The caller is not the claim's provider.
-        NotProvider,
-        /// No claim has this id.
-        UnknownClaim,
-        /// Plan terms out of range (coinsurance above 100 %, copay or deductible above
-        /// the out-of-pocket maximum, a zero filing window).
-        InvalidTerms,
-        /// A line with a zero amount or zero units, or a malformed code.
-        InvalidLine,
-        /// A claim without lines.
-        NoLines,
-        /// More than `MAX_LINES` lines.
-        TooManyLines,
-        /// More than `MAX_FEES_PER_CALL` fee changes.
-        TooManyFees,
-        /// The service date lies in the future.
-        ServiceInFuture,
-        /// A coverage period that ends before it starts.
-        InvalidCoverage,
-        /// The claim is not pending review.
-        NotPendingReview,
-        /// The claim is not denied (only denials can be appealed).
-        NotDenied,
-        /// The claim was already appealed once.
-        AlreadyAppealed,
-        /// The claim is not under appeal.
-        NotAppealed,
-        /// An appeal cannot be overturned: the same service is another claim.
-        DuplicateClaim,
-        /// The claim is not approved-unfunded.
-        NotUnfunded,
-        /// The escrow (less what is owed) does not cover the amount.
-        InsufficientEscrow,
-        /// The native transfer failed.
-        TransferFailed,
-        /// A zero amount.
-        ZeroAmount,
-        /// A counter or amount would overflow.
-        Overflow,
-    }
-
-    healthcare_traits::impl_from_admin_error!(Error);
-
-    /// The result type of every fallible message.
-    pub type Result<T> = core::result::Result<T, Error>;
-
-    /// Plan terms.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct PlanTerms {
-        /// Annual deductible.
-        pub deductible: Balance,
-        /// Copay per line.
-        pub copay: Balance,
-        /// Member coinsurance after deductible and copay, in basis points (≤ 10 000).
-        pub coinsurance_bps: u16,
-        /// Annual out-of-pocket maximum of the member.
-        pub oop_max: Balance,
-        /// Claims must be submitted within this time after the service date.
-        pub timely_filing: Timestamp,
-        /// A claim whose payer share exceeds this goes to manual review.
-        pub review_threshold: Balance,
-        /// Start of plan year 0; plan years are 365 days long.
-        pub year_start: Timestamp,
-    }
-
-    /// A plan with its escrow.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Plan {
-        /// Its id.
-        pub id: PlanId,
-        /// The payer that created it.
-        pub payer: AccountId,
-        /// Its terms.
-        pub terms: PlanTerms,
-        /// Native tokens held for the plan: `funded − withdrawn − paid`.
-        pub escrow: Balance,
-        /// Sum of its approved-unfunded claims.
-        pub owed: Balance,
-        /// Total funded.
-        pub funded: Balance,
-        /// Total withdrawn.
-        pub withdrawn: Balance,
-        /// Total paid to providers.
-        pub paid: Balance,
-    }
-
-    /// A member's coverage period.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Coverage {
-        /// First covered moment.
-        pub start: Timestamp,
-        /// End of coverage (exclusive), if any.
-        pub end: Option<Timestamp>,
-    }
-
-    /// A member's accumulators for one plan year.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Accumulator {
-        /// Deductible met so far.
-        pub deductible_met: Balance,
-        /// Out-of-pocket spent so far (deductible, copays, coinsurance).
-        pub oop_spent: Balance,
-    }
-
-    /// One service line as submitted.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct ClaimLine {
-        /// CPT / HCPCS code.
-        pub procedure: ProcedureCode,
-        /// ICD-10-CM code.
-        pub diagnosis: DiagnosisCode,
-        /// Billed amount for the line (all units).
-        pub billed: Balance,
-        /// Units of service.
-        pub units: u32,
-    }
-
-    /// Claim Adjustment Reason Codes (X12 CARC) used in remittances.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum Carc {
-        /// 1: deductible amount.
-        Deductible,
-        /// 2: coinsurance amount.
-        Coinsurance,
-        /// 3: co-payment amount.
-        Copay,
-        /// 18: exact duplicate claim / service.
-        Duplicate,
-        /// 26: expenses incurred prior to coverage.
-        BeforeCoverage,
-        /// 27: expenses incurred after coverage terminated.
-        CoverageEnded,
-        /// 29: the time limit for filing has expired.
-        TimelyFiling,
-        /// 31: patient cannot be identified as our insured.
-        NotInsured,
-        /// 45: charge exceeds fee schedule / maximum allowable.
-        ExceedsFeeSchedule,
-        /// 50: not deemed a medical necessity by the payer (adjuster denial).
-        NotMedicallyNecessary,
-        /// 96: non-covered charge.
-        NotCovered,
-        /// 197: precertification / authorisation absent (no payment consent).
-        ConsentAbsent,
-        /// B7: provider not certified / eligible on the date of service.
-        ProviderNotEligible,
-    }
-
-    impl Carc {
-        /// The X12 code.
-        pub const fn code(self) -> &'static str {
-            match self {
-                Carc::Deductible => "1",
-                Carc::Coinsurance => "2",
-                Carc::Copay => "3",
-                Carc::Duplicate => "18",
-                Carc::BeforeCoverage => "26",
-                Carc::CoverageEnded => "27",
-                Carc::TimelyFiling => "29",
-                Carc::NotInsured => "31",
-                Carc::ExceedsFeeSchedule => "45",
-                Carc::NotMedicallyNecessary => "50",
-                Carc::NotCovered => "96",
-                Carc::ConsentAbsent => "197",
-                Carc::ProviderNotEligible => "B7",
-            }
-        }
-    }
-
-    /// Claim Adjustment Group.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum Group {
-        /// CO: contractual obligation (provider write-off).
-        ContractualObligation,
-        /// PR: patient responsibility.
-        PatientResponsibility,
-        /// OA: other adjustment.
-        OtherAdjustment,
-    }
-
-    /// One adjustment of a line.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Adjustment {
-        /// Group.
-        pub group: Group,
-        /// Reason.
-        pub reason: Carc,
-        /// Amount.
-        pub amount: Balance,
-    }
-
-    /// The remittance of one line.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct LineResult {
-        /// The line as submitted.
-        pub line: ClaimLine,
-        /// Allowed amount.
-        pub allowed: Balance,
-        /// The payer's share.
-        pub payer_amount: Balance,
-        /// The member's share.
-        pub member_amount: Balance,
-        /// Adjustments (at most four).
-        pub adjustments: Vec<Adjustment>,
-    }
-
-    /// A claim's status.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum ClaimStatus {
-        /// Paid from escrow.
-        Paid,
-        /// Approved; waiting for escrow (`settle`).
-        ApprovedUnfunded,
-        /// Waiting for an adjuster.
-        PendingReview,
-        /// Denied (see `denial`).
-        Denied,
-        /// Denied, appealed, waiting for an adjuster.
-        UnderAppeal,
-    }
-
-    /// A claim with its remittance.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Claim {
-        /// Its id.
-        pub id: ClaimId,
-        /// The plan.
-        pub plan: PlanId,
-        /// The member (patient).
-        pub member: AccountId,
-        /// The rendering provider (checked and paid).
-        pub provider: AccountId,
-        /// Who submitted it (the provider or the payer).
-        pub submitter: AccountId,
-        /// Date of service.
-        pub service_date: Timestamp,
-        /// Block time of submission.
-        pub submitted_at: Timestamp,
-        /// Status.
-        pub status: ClaimStatus,
-        /// The claim-level denial reason, if denied as a whole.
-        pub denial: Option<Carc>,
-        /// Per-line results.
-        pub lines: Vec<LineResult>,
-        /// Sum of billed amounts.
-        pub billed: Balance,
-        /// Sum of allowed amounts.
-        pub allowed: Balance,
-        /// The payer's share (paid or owed once approved).
-        pub payer_amount: Balance,
-        /// The member's share.
-        pub member_amount: Balance,
-        /// Deductible counted into the member's accumulator by this claim.
-        pub deductible_applied: Balance,
-        /// Hash of the appeal evidence, once appealed.
-        pub appeal_evidence: Option<Hash>,
-    }
-
-    /// The peer contracts asked during adjudication.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Peers {
-        /// staff_credentials.
-        pub credentials: AccountId,
-        /// consent_registry.
-        pub consent: AccountId,
-    }
-
-    /// A plan was created.
-    #[ink(event)]
-    pub struct PlanCreated {
-        /// The plan.
-        #[ink(topic)]
-        pub plan: PlanId,
-        /// Its payer.
-        #[ink(topic)]
-        pub payer: AccountId,
-        /// Its terms.
-        pub terms: PlanTerms,
-    }
-
-    /// A fee-schedule entry was set (`Some`) or removed (`None`).
-    #[ink(event)]
-    pub struct FeeChanged {
-        /// The plan.
-        #[ink(topic)]
-        pub plan: PlanId,
-        /// The procedure.
-        pub procedure: ProcedureCode,
-        /// The allowed amount per unit, if covered.
-        pub fee: Option<Balance>,
-    }
-
-    /// A member's coverage was set.
-    #[ink(event)]
-    pub struct MemberEnrolled {
-        /// The plan.
-        #[ink(topic)]
-        pub plan: PlanId,
-        /// The member.
-        #[ink(topic)]
-        pub member: AccountId,
-        /// The coverage.
-        pub coverage: Coverage,
-    }
-
-    /// An adjuster was appointed (`active`) or removed.
-    #[ink(event)]
-    pub struct AdjusterChanged {
-        /// The plan.
-        #[ink(topic)]
-        pub plan: PlanId,
-        /// The adjuster.
-        #[ink(topic)]
-        pub adjuster: AccountId,
-        /// Appointed or removed.
-        pub active: bool,
-    }
-
-    /// The escrow changed (funded, withdrawn).
-    #[ink(event)]
-    pub struct EscrowChanged {
-        /// The plan.
-        #[ink(topic)]
-        pub plan: PlanId,
-        /// Amount added (positive: funding) or taken (withdrawal).
-        pub funded: Balance,
-        /// Amount withdrawn.
-        pub withdrawn: Balance,
-        /// The escrow after.
-        pub escrow: Balance,
-    }
-
-    /// A claim was adjudicated (on submission, review or appeal).
-    #[ink(event)]
-    pub struct ClaimAdjudicated {
-        /// The claim.
-        #[ink(topic)]
-        pub claim: ClaimId,
-        /// Its plan.
-        #[ink(topic)]
-        pub plan: PlanId,
-        /// Its provider.
-        #[ink(topic)]
-        pub provider: AccountId,
-        /// The member.
-        pub member: AccountId,
-        /// The status.
-        pub status: ClaimStatus,
-        /// The claim-level denial reason.
-        pub denial: Option<Carc>,
-        /// The payer's share.
-        pub payer_amount: Balance,
-        /// The member's share.
-        pub member_amount: Balance,
-    }
-
-    /// A claim's payer share was transferred to its provider.
-    #[ink(event)]
-    pub struct ClaimPaid {
-        /// The claim.
-        #[ink(topic)]
-        pub claim: ClaimId,
-        /// The provider.
-        #[ink(topic)]
-        pub provider: AccountId,
-        /// The amount.
-        pub amount: Balance,
-    }
-
-    /// A provider appealed a denial.
-    #[ink(event)]
-    pub struct ClaimAppealed {
-        /// The claim.
-        #[ink(topic)]
-        pub claim: ClaimId,
-        /// Hash of the evidence.
-        pub evidence: Hash,
-    }
-
-    /// The peer addresses changed.
-    #[ink(event)]
-    pub struct PeersChanged {
-        /// The new addresses.
-        pub peers: Peers,
-    }
-
-    /// What pricing a set of lines produced.
-    struct Priced {
-        lines: Vec<LineResult>,
-        billed: Balance,
-        allowed: Balance,
-        payer: Balance,
-        member: Balance,
-        deductible: Balance,
-        accumulator: Accumulator,
+    /// The outcome of the claim-level checks.
+    enum Screen {
+        /// Denied for this reason.
+        Deny(Carc),
+        /// Passed; `review`: an emergency without a care relationship, for an adjuster.
+        Pass { review: bool },
     }
 
     /// The contract's storage.
@@ -541,14 +155,16 @@ pub mod claims_adjudication {
         peers: Lazy<Peers>,
         next_plan: PlanId,
         next_claim: ClaimId,
+        /// Sum of every plan's escrow (the native balance the contract must hold).
+        total_escrow: Balance,
         plans: Mapping<PlanId, Plan>,
         fees: Mapping<(PlanId, ProcedureCode), Balance>,
         adjusters: Mapping<(PlanId, AccountId), ()>,
         members: Mapping<(PlanId, AccountId), Coverage>,
         accumulators: Mapping<MemberYear, Accumulator>,
         claims: Mapping<ClaimId, Claim>,
-        /// Fingerprint of (plan, member, provider, date, lines) -> first claim.
-        fingerprints: Mapping<Hash, ClaimId>,
+        /// Service key -> the claim whose adjudicated, not-denied line holds it.
+        line_keys: Mapping<ServiceKey, ClaimId>,
         member_claims: Mapping<(AccountId, u32), ClaimId>,
         member_claim_count: Mapping<AccountId, u32>,
         provider_claims: Mapping<(AccountId, u32), ClaimId>,
@@ -557,31 +173,37 @@ pub mod claims_adjudication {
 
     impl ClaimsAdjudication {
         /// Creates the contract, owned by the caller, asking `credentials`
-        /// (staff_credentials) and `consent` (consent_registry).
+        /// (staff_credentials) and `consent` (consent_registry), with time-lock
+        /// `change_delay` (ms, at most 30 days).
         #[ink(constructor)]
-        pub fn new(credentials: AccountId, consent: AccountId) -> Self {
+        pub fn new(
+            credentials: AccountId,
+            consent: AccountId,
+            change_delay: Timestamp,
+        ) -> Result<Self> {
             let mut peers = Lazy::new();
             peers.set(&Peers {
                 credentials,
                 consent,
             });
-            Self {
-                admin: Admin::new(Self::env().caller()),
+            Ok(Self {
+                admin: Admin::new(Self::env().caller(), change_delay)?,
                 peers,
                 next_plan: 1,
                 next_claim: 1,
+                total_escrow: 0,
                 plans: Mapping::default(),
                 fees: Mapping::default(),
                 adjusters: Mapping::default(),
                 members: Mapping::default(),
                 accumulators: Mapping::default(),
                 claims: Mapping::default(),
-                fingerprints: Mapping::default(),
+                line_keys: Mapping::default(),
                 member_claims: Mapping::default(),
                 member_claim_count: Mapping::default(),
                 provider_claims: Mapping::default(),
                 provider_claim_count: Mapping::default(),
-            }
+            })
         }
 
         // ---------------------------------------------------------------- admin
@@ -616,7 +238,7 @@ pub mod claims_adjudication {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses every state change but the owner's.
+        /// Owner only: pauses every plan, claim and escrow operation.
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
             Ok(self.admin.pause()?)
@@ -628,26 +250,77 @@ pub mod claims_adjudication {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: replaces this contract's code by the uploaded `code_hash`, keeping
-        /// its storage.
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, or
+        /// `Peer(Credentials | Consent, address)`). Returns its id.
         #[ink(message)]
-        pub fn set_code(&mut self, code_hash: Hash) -> Result<()> {
-            Ok(self.admin.set_code(code_hash)?)
+        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
+            let supported = matches!(change, Change::Peer(..));
+            Ok(self.admin.propose(change, supported)?)
+        }
+
+        /// Owner only: executes pending change `id` once its delay has passed.
+        #[ink(message)]
+        pub fn execute_change(&mut self, id: u32) -> Result<()> {
+            if let Change::Peer(role, address) = self.admin.execute(id)? {
+                let mut peers = self.peers();
+                match role {
+                    PeerRole::Credentials => peers.credentials = address,
+                    PeerRole::Consent => peers.consent = address,
+                }
+                self.peers.set(&peers);
+            }
+            Ok(())
+        }
+
+        /// Owner only: cancels pending change `id`.
+        #[ink(message)]
+        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
+            Ok(self.admin.cancel(id)?)
+        }
+
+        /// The pending changes, oldest first (at most a handful).
+        #[ink(message)]
+        pub fn pending_changes(&self) -> Vec<PendingChange> {
+            self.admin.pending_changes()
+        }
+
+        /// The time-lock delay (ms) a change proposed now waits.
+        #[ink(message)]
+        pub fn change_delay(&self) -> Timestamp {
+            self.admin.delay()
         }
 
         /// The peer contracts.
         #[ink(message)]
         pub fn peers(&self) -> Peers {
-            self.peers_or_default()
+            self.peers.get().unwrap_or(Peers {
+                credentials: AccountId::from([0; 32]),
+                consent: AccountId::from([0; 32]),
+            })
         }
 
-        /// Owner only: sets the peer contract addresses.
+        /// Owner only: sends to `to` the native tokens no escrow accounts for (tokens sent
+        /// to the contract outside `fund`). Returns the amount.
         #[ink(message)]
-        pub fn set_peers(&mut self, peers: Peers) -> Result<()> {
+        pub fn recover_surplus(&mut self, to: AccountId) -> Result<Balance> {
             self.admin.ensure_owner()?;
-            self.peers.set(&peers);
-            self.env().emit_event(PeersChanged { peers });
-            Ok(())
+            let amount = self.surplus();
+            ensure!(amount > 0, Error::ZeroAmount);
+            self.transfer_out(to, amount)?;
+            self.env().emit_event(SurplusRecovered { to, amount });
+            Ok(amount)
+        }
+
+        /// Native tokens held beyond the sum of all escrows.
+        #[ink(message)]
+        pub fn surplus(&self) -> Balance {
+            self.env().balance().saturating_sub(self.total_escrow)
+        }
+
+        /// The sum of all plans' escrows.
+        #[ink(message)]
+        pub fn total_escrow(&self) -> Balance {
+            self.total_escrow
         }
 
         // ---------------------------------------------------------------- plans
@@ -656,13 +329,7 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn create_plan(&mut self, terms: PlanTerms) -> Result<PlanId> {
             self.admin.ensure_not_paused()?;
-            ensure!(
-                terms.coinsurance_bps <= FULL_BPS
-                    && terms.deductible <= terms.oop_max
-                    && terms.copay <= terms.oop_max
-                    && terms.timely_filing > 0,
-                Error::InvalidTerms
-            );
+            ensure!(terms.is_valid(), Error::InvalidTerms);
             let payer = self.env().caller();
             let now = self.env().block_timestamp();
             let licensed =
@@ -678,6 +345,7 @@ pub mod claims_adjudication {
                     terms,
                     escrow: 0,
                     owed: 0,
+                    reserved: 0,
                     funded: 0,
                     withdrawn: 0,
                     paid: 0,
@@ -703,7 +371,13 @@ pub mod claims_adjudication {
             ensure!(fees.len() <= MAX_FEES_PER_CALL, Error::TooManyFees);
             self.payer_plan(plan_id)?;
             for (procedure, fee) in fees {
-                ensure!(Self::valid_code(&procedure), Error::InvalidLine);
+                let probe = ClaimLine {
+                    procedure,
+                    diagnosis_commitment: Hash::from([0; 32]),
+                    billed: 1,
+                    units: 1,
+                };
+                ensure!(probe.is_valid(), Error::InvalidLine);
                 match fee {
                     Some(amount) => self.fees.insert((plan_id, procedure), &amount),
                     None => {
@@ -765,6 +439,10 @@ pub mod claims_adjudication {
             let mut plan = self.payer_plan(plan_id)?;
             plan.escrow = plan.escrow.checked_add(amount).ok_or(Error::Overflow)?;
             plan.funded = plan.funded.checked_add(amount).ok_or(Error::Overflow)?;
+            self.total_escrow = self
+                .total_escrow
+                .checked_add(amount)
+                .ok_or(Error::Overflow)?;
             self.plans.insert(plan_id, &plan);
             self.env().emit_event(EscrowChanged {
                 plan: plan_id,
@@ -775,16 +453,20 @@ pub mod claims_adjudication {
             Ok(plan.escrow)
         }
 
-        /// The plan's payer: withdraws `amount`, at most what is not owed.
+        /// The plan's payer: withdraws `amount`, at most the free escrow (neither owed to
+        /// approved claims nor reserved for claims pending review or under appeal).
         #[ink(message)]
         pub fn withdraw(&mut self, plan_id: PlanId, amount: Balance) -> Result<Balance> {
             self.admin.ensure_not_paused()?;
             ensure!(amount > 0, Error::ZeroAmount);
             let mut plan = self.payer_plan(plan_id)?;
-            let free = plan.escrow.saturating_sub(plan.owed);
-            ensure!(amount <= free, Error::InsufficientEscrow);
+            ensure!(amount <= plan.free(), Error::InsufficientEscrow);
             plan.escrow = plan.escrow.checked_sub(amount).ok_or(Error::Overflow)?;
             plan.withdrawn = plan.withdrawn.checked_add(amount).ok_or(Error::Overflow)?;
+            self.total_escrow = self
+                .total_escrow
+                .checked_sub(amount)
+                .ok_or(Error::Overflow)?;
             self.plans.insert(plan_id, &plan);
             self.transfer_out(plan.payer, amount)?;
             self.env().emit_event(EscrowChanged {
@@ -801,51 +483,36 @@ pub mod claims_adjudication {
         /// The rendering provider, or the plan's payer on its behalf: submits a claim and
         /// has it adjudicated at once (see the crate documentation). Returns its id.
         #[ink(message)]
-        pub fn submit_claim(
-            &mut self,
-            plan_id: PlanId,
-            member: AccountId,
-            provider: AccountId,
-            service_date: Timestamp,
-            lines: Vec<ClaimLine>,
-        ) -> Result<ClaimId> {
+        pub fn submit_claim(&mut self, request: ClaimRequest) -> Result<ClaimId> {
             self.admin.ensure_not_paused()?;
             let submitter = self.env().caller();
             let now = self.env().block_timestamp();
-            let mut plan = self.plans.get(plan_id).ok_or(Error::UnknownPlan)?;
+            let mut plan = self.plans.get(request.plan).ok_or(Error::UnknownPlan)?;
             ensure!(
-                submitter == provider || submitter == plan.payer,
+                submitter == request.provider || submitter == plan.payer,
                 Error::NotSubmitter
             );
-            ensure!(!lines.is_empty(), Error::NoLines);
-            ensure!(lines.len() <= MAX_LINES, Error::TooManyLines);
+            ensure!(!request.lines.is_empty(), Error::NoLines);
+            ensure!(request.lines.len() <= MAX_LINES, Error::TooManyLines);
             ensure!(
-                lines.iter().all(|l| l.billed > 0
-                    && l.units > 0
-                    && Self::valid_code(&l.procedure)
-                    && l.diagnosis
-                        .iter()
-                        .all(|b| b.is_ascii_graphic() || *b == b' ')),
+                request.lines.iter().all(ClaimLine::is_valid),
                 Error::InvalidLine
             );
-            ensure!(service_date <= now, Error::ServiceInFuture);
-
-            let fingerprint = Self::fingerprint(plan_id, member, provider, service_date, &lines);
-            let denial =
-                self.claim_denial(&plan, member, provider, service_date, now, &fingerprint)?;
+            ensure!(request.service_date <= now, Error::ServiceInFuture);
 
             let id = self.next_claim;
             self.next_claim = id.checked_add(1).ok_or(Error::Overflow)?;
             let mut claim = Claim {
                 id,
-                plan: plan_id,
-                member,
-                provider,
+                plan: request.plan,
+                member: request.member,
+                provider: request.provider,
                 submitter,
-                service_date,
+                service_date: request.service_date,
                 submitted_at: now,
+                emergency: request.emergency,
                 status: ClaimStatus::Denied,
-                denial,
+                denial: None,
                 lines: Vec::new(),
                 billed: 0,
                 allowed: 0,
@@ -854,48 +521,36 @@ pub mod claims_adjudication {
                 deductible_applied: 0,
                 appeal_evidence: None,
             };
-            if let Some(reason) = denial {
-                claim.lines = lines
-                    .iter()
-                    .map(|line| LineResult {
-                        line: *line,
-                        allowed: 0,
-                        payer_amount: 0,
-                        member_amount: 0,
-                        adjustments: ink::prelude::vec![Adjustment {
-                            group: Group::ContractualObligation,
-                            reason,
-                            amount: line.billed,
-                        }],
-                    })
-                    .collect();
-                claim.billed = Self::sum(lines.iter().map(|l| l.billed))?;
-            } else {
-                self.fingerprints.insert(fingerprint, &id);
-                self.price_and_decide(&mut plan, &mut claim, &lines, true)?;
+            match self.screen(&plan, &claim, now)? {
+                Screen::Deny(reason) => Self::deny_all(&mut claim, &request.lines, reason)?,
+                Screen::Pass { review } => {
+                    self.adjudicate_lines(&plan, &mut claim, &request.lines)?;
+                    self.decide(&mut plan, &mut claim, review, true)?;
+                }
             }
             append_indexed(
                 &mut self.member_claims,
                 &mut self.member_claim_count,
-                member,
+                claim.member,
                 &id,
             )
             .ok_or(Error::Overflow)?;
             append_indexed(
                 &mut self.provider_claims,
                 &mut self.provider_claim_count,
-                provider,
+                claim.provider,
                 &id,
             )
             .ok_or(Error::Overflow)?;
-            self.finish(&mut plan, claim)?;
+            self.finish(&plan, claim);
             Ok(id)
         }
 
-        /// An adjuster of the claim's plan: approves (paid, or approved-unfunded) or
-        /// denies (with `reason`, e.g. not medically necessary) a claim pending review.
-        /// A denial gives back the deductible and out-of-pocket amounts the claim had
-        /// counted.
+        /// An adjuster of the claim's plan: approves (paid, approved-unfunded or
+        /// payment-failed) or denies (with `reason`, e.g. not medically necessary) a claim
+        /// pending review. Either way its reservation is released; a denial also gives
+        /// back the deductible and out-of-pocket amounts and the service keys the claim
+        /// held.
         #[ink(message)]
         pub fn review_claim(
             &mut self,
@@ -909,10 +564,14 @@ pub mod claims_adjudication {
                 claim.status == ClaimStatus::PendingReview,
                 Error::NotPendingReview
             );
+            plan.reserved = plan
+                .reserved
+                .checked_sub(claim.payer_amount)
+                .ok_or(Error::Overflow)?;
             if approve {
                 self.approve(&mut plan, &mut claim)?;
             } else {
-                self.release_accumulators(&claim)?;
+                self.release(&plan, &claim)?;
                 claim.status = ClaimStatus::Denied;
                 claim.denial = Some(reason);
                 // The lines keep their pricing for the record; a denial pays nothing.
@@ -921,10 +580,12 @@ pub mod claims_adjudication {
                 claim.member_amount = 0;
                 claim.deductible_applied = 0;
             }
-            self.finish(&mut plan, claim)
+            self.finish(&plan, claim);
+            Ok(())
         }
 
         /// The claim's provider: appeals a denial, once, with the hash of its evidence.
+        /// The claim's billed amount is reserved in the plan's escrow until decided.
         #[ink(message)]
         pub fn appeal(&mut self, claim_id: ClaimId, evidence: Hash) -> Result<()> {
             self.admin.ensure_not_paused()?;
@@ -932,59 +593,66 @@ pub mod claims_adjudication {
             ensure!(claim.provider == self.env().caller(), Error::NotProvider);
             ensure!(claim.appeal_evidence.is_none(), Error::AlreadyAppealed);
             ensure!(claim.status == ClaimStatus::Denied, Error::NotDenied);
+            let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
+            plan.reserved = plan
+                .reserved
+                .checked_add(claim.billed)
+                .ok_or(Error::Overflow)?;
             claim.status = ClaimStatus::UnderAppeal;
             claim.appeal_evidence = Some(evidence);
+            self.plans.insert(plan.id, &plan);
             self.claims.insert(claim_id, &claim);
             self.env().emit_event(ClaimAppealed {
                 claim: claim_id,
                 evidence,
+                reserved: claim.billed,
             });
             Ok(())
         }
 
-        /// An adjuster of the claim's plan: decides an appeal. Upheld: the claim stays
-        /// denied. Overturned: its lines are priced now (fee schedule and accumulators as
-        /// they are) and it is paid or approved-unfunded; refused with `DuplicateClaim`
-        /// when the same service was adjudicated as another claim.
+        /// An adjuster of the claim's plan: decides an appeal and releases its reservation.
+        /// Upheld: the claim stays denied. Overturned: the claim-level checks are made
+        /// again at the service date (timely filing from the original submission; the
+        /// care relationship not for an emergency): a claim failing one stays denied with
+        /// that reason; otherwise its lines are adjudicated again (duplicates of other
+        /// claims stay denied) and it is paid or owed.
         #[ink(message)]
         pub fn decide_appeal(&mut self, claim_id: ClaimId, overturn: bool) -> Result<()> {
             self.admin.ensure_not_paused()?;
             let (mut plan, mut claim) = self.adjuster_claim(claim_id)?;
             ensure!(claim.status == ClaimStatus::UnderAppeal, Error::NotAppealed);
+            plan.reserved = plan
+                .reserved
+                .checked_sub(claim.billed)
+                .ok_or(Error::Overflow)?;
+            claim.status = ClaimStatus::Denied;
             if overturn {
-                // A denied claim counts nothing in the accumulators (a review denial gave
-                // its amounts back), so pricing starts afresh.
                 let lines: Vec<ClaimLine> = claim.lines.iter().map(|r| r.line).collect();
-                let fingerprint = Self::fingerprint(
-                    claim.plan,
-                    claim.member,
-                    claim.provider,
-                    claim.service_date,
-                    &lines,
-                );
-                match self.fingerprints.get(fingerprint) {
-                    // The same service was already adjudicated as another claim.
-                    Some(other) if other != claim.id => return Err(Error::DuplicateClaim),
-                    Some(_) => {}
-                    None => {
-                        self.fingerprints.insert(fingerprint, &claim.id);
+                match self.screen(&plan, &claim, claim.submitted_at)? {
+                    Screen::Deny(reason) => Self::deny_all(&mut claim, &lines, reason)?,
+                    Screen::Pass { .. } => {
+                        claim.denial = None;
+                        self.adjudicate_lines(&plan, &mut claim, &lines)?;
+                        self.decide(&mut plan, &mut claim, false, false)?;
                     }
                 }
-                claim.denial = None;
-                self.price_and_decide(&mut plan, &mut claim, &lines, false)?;
-            } else {
-                claim.status = ClaimStatus::Denied;
             }
-            self.finish(&mut plan, claim)
+            self.finish(&plan, claim);
+            Ok(())
         }
 
-        /// Anyone: pays an approved-unfunded claim once the plan's escrow covers it.
+        /// Anyone: pays an approved-unfunded or payment-failed claim once the plan's escrow
+        /// covers it. Refused with `TransferFailed` (nothing changes) when the transfer
+        /// fails again.
         #[ink(message)]
         pub fn settle(&mut self, claim_id: ClaimId) -> Result<()> {
             self.admin.ensure_not_paused()?;
             let mut claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
             ensure!(
-                claim.status == ClaimStatus::ApprovedUnfunded,
+                matches!(
+                    claim.status,
+                    ClaimStatus::ApprovedUnfunded | ClaimStatus::PaymentFailed
+                ),
                 Error::NotUnfunded
             );
             let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
@@ -993,8 +661,10 @@ pub mod claims_adjudication {
                 .owed
                 .checked_sub(claim.payer_amount)
                 .ok_or(Error::Overflow)?;
-            self.pay(&mut plan, &mut claim)?;
-            self.finish(&mut plan, claim)
+            self.transfer_out(claim.provider, claim.payer_amount)?;
+            self.paid(&mut plan, &mut claim)?;
+            self.finish(&plan, claim);
+            Ok(())
         }
 
         // -------------------------------------------------------------- queries
@@ -1030,6 +700,21 @@ pub mod claims_adjudication {
                 .collect()
         }
 
+        /// The claim whose adjudicated, not-denied line holds the service of `member` by
+        /// `provider` on the day of `service_date` with `procedure` in plan `plan_id`.
+        #[ink(message)]
+        pub fn service_holder(
+            &self,
+            plan_id: PlanId,
+            member: AccountId,
+            provider: AccountId,
+            service_date: Timestamp,
+            procedure: ProcedureCode,
+        ) -> Option<ClaimId> {
+            self.line_keys
+                .get((plan_id, member, provider, day_of(service_date), procedure))
+        }
+
         /// `member`'s accumulators in plan year `year` of plan `plan_id`.
         #[ink(message)]
         pub fn accumulator(&self, plan_id: PlanId, member: AccountId, year: u32) -> Accumulator {
@@ -1041,9 +726,7 @@ pub mod claims_adjudication {
         /// The plan year of `at` in plan `plan_id`.
         #[ink(message)]
         pub fn plan_year(&self, plan_id: PlanId, at: Timestamp) -> Option<u32> {
-            self.plans
-                .get(plan_id)
-                .map(|plan| Self::year_of(&plan.terms, at))
+            self.plans.get(plan_id).map(|plan| plan.terms.year_of(at))
         }
 
         /// The plan with its terms and escrow.
@@ -1052,10 +735,13 @@ pub mod claims_adjudication {
             self.plans.get(plan_id)
         }
 
-        /// (escrow, owed) of the plan.
+        /// (escrow, owed, reserved) of the plan; the free part is `escrow − owed −
+        /// reserved`.
         #[ink(message)]
-        pub fn escrow(&self, plan_id: PlanId) -> Option<(Balance, Balance)> {
-            self.plans.get(plan_id).map(|plan| (plan.escrow, plan.owed))
+        pub fn escrow(&self, plan_id: PlanId) -> Option<(Balance, Balance, Balance)> {
+            self.plans
+                .get(plan_id)
+                .map(|plan| (plan.escrow, plan.owed, plan.reserved))
         }
 
         /// The allowed amount per unit for `procedure`, if covered.
@@ -1077,29 +763,6 @@ pub mod claims_adjudication {
         }
 
         // -------------------------------------------------------------- helpers
-
-        fn peers_or_default(&self) -> Peers {
-            self.peers.get().unwrap_or(Peers {
-                credentials: AccountId::from([0; 32]),
-                consent: AccountId::from([0; 32]),
-            })
-        }
-
-        fn valid_code(code: &ProcedureCode) -> bool {
-            code.iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        }
-
-        fn year_of(terms: &PlanTerms, at: Timestamp) -> u32 {
-            let years = at.saturating_sub(terms.year_start) / PLAN_YEAR;
-            u32::try_from(years).unwrap_or(u32::MAX)
-        }
-
-        fn sum(mut amounts: impl Iterator<Item = Balance>) -> Result<Balance> {
-            amounts.try_fold(0, |acc: Balance, x| {
-                acc.checked_add(x).ok_or(Error::Overflow)
-            })
-        }
 
         /// The plan, if the caller is its payer.
         fn payer_plan(&self, plan_id: PlanId) -> Result<Plan> {
@@ -1140,248 +803,199 @@ pub mod claims_adjudication {
             Ok(())
         }
 
-        fn fingerprint(
-            plan: PlanId,
-            member: AccountId,
-            provider: AccountId,
-            service_date: Timestamp,
-            lines: &[ClaimLine],
-        ) -> Hash {
-            let mut output = [0u8; 32];
-            ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(
-                &(plan, member, provider, service_date, lines),
-                &mut output,
-            );
-            Hash::from(output)
-        }
-
-        /// The claim-level denial reason, if any: local checks first, then the peers.
-        fn claim_denial(
-            &self,
-            plan: &Plan,
-            member: AccountId,
-            provider: AccountId,
-            service_date: Timestamp,
-            now: Timestamp,
-            fingerprint: &Hash,
-        ) -> Result<Option<Carc>> {
-            if self.fingerprints.contains(fingerprint) {
-                return Ok(Some(Carc::Duplicate));
-            }
-            match self.members.get((plan.id, member)) {
-                None => return Ok(Some(Carc::NotInsured)),
+        /// The claim-level checks at the service date: coverage and timely filing (counted
+        /// to `filed_at`) first, then the provider's credential, then the member's payment
+        /// consent and care relationship (one call each to the two peers).
+        fn screen(&self, plan: &Plan, claim: &Claim, filed_at: Timestamp) -> Result<Screen> {
+            let service_date = claim.service_date;
+            match self.members.get((plan.id, claim.member)) {
+                None => return Ok(Screen::Deny(Carc::NotInsured)),
                 Some(coverage) if service_date < coverage.start => {
-                    return Ok(Some(Carc::BeforeCoverage))
+                    return Ok(Screen::Deny(Carc::BeforeCoverage))
                 }
                 Some(Coverage { end: Some(end), .. }) if service_date >= end => {
-                    return Ok(Some(Carc::CoverageEnded))
+                    return Ok(Screen::Deny(Carc::CoverageEnded))
                 }
                 Some(_) => {}
             }
-            if now.saturating_sub(service_date) > plan.terms.timely_filing {
-                return Ok(Some(Carc::TimelyFiling));
+            if filed_at.saturating_sub(service_date) > plan.terms.timely_filing {
+                return Ok(Screen::Deny(Carc::TimelyFiling));
             }
-            if !self.credential_valid(provider, KindSet::BILLING_PROVIDER, service_date)? {
-                return Ok(Some(Carc::ProviderNotEligible));
+            if !self.credential_valid(claim.provider, KindSet::BILLING_PROVIDER, service_date)? {
+                return Ok(Screen::Deny(Carc::ProviderNotEligible));
             }
-            if !self.consent_given(member, plan.payer, service_date)? {
-                return Ok(Some(Carc::ConsentAbsent));
+            let answer =
+                self.claim_consent(claim.member, plan.payer, claim.provider, service_date)?;
+            if !answer.payment_consent {
+                return Ok(Screen::Deny(Carc::ConsentAbsent));
             }
-            Ok(None)
+            match (answer.care_relationship, claim.emergency) {
+                (true, _) => Ok(Screen::Pass { review: false }),
+                (false, true) => Ok(Screen::Pass { review: true }),
+                (false, false) => Ok(Screen::Deny(Carc::NoCareRelationship)),
+            }
         }
 
-        /// Prices `lines` against the plan's fee schedule and the member's accumulators
-        /// for the service date's plan year (pure: nothing is written).
-        fn price(
-            &self,
-            plan: &Plan,
-            member: AccountId,
-            year: u32,
-            lines: &[ClaimLine],
-        ) -> Result<Priced> {
-            let terms = plan.terms;
-            let mut acc = self
-                .accumulators
-                .get((plan.id, member, year))
-                .unwrap_or_default();
-            let mut out = Priced {
-                lines: Vec::with_capacity(lines.len()),
-                billed: 0,
-                allowed: 0,
-                payer: 0,
-                member: 0,
-                deductible: 0,
-                accumulator: acc,
-            };
-            for line in lines {
-                let mut result = LineResult {
-                    line: *line,
-                    allowed: 0,
-                    payer_amount: 0,
-                    member_amount: 0,
-                    adjustments: Vec::new(),
-                };
-                out.billed = out.billed.checked_add(line.billed).ok_or(Error::Overflow)?;
-                let Some(fee) = self.fees.get((plan.id, line.procedure)) else {
-                    result.adjustments.push(Adjustment {
-                        group: Group::ContractualObligation,
-                        reason: Carc::NotCovered,
-                        amount: line.billed,
-                    });
-                    out.lines.push(result);
-                    continue;
-                };
-                let schedule = fee
-                    .checked_mul(Balance::from(line.units))
-                    .ok_or(Error::Overflow)?;
-                let allowed = line.billed.min(schedule);
-                if line.billed > allowed {
-                    result.adjustments.push(Adjustment {
-                        group: Group::ContractualObligation,
-                        reason: Carc::ExceedsFeeSchedule,
-                        amount: line.billed.checked_sub(allowed).ok_or(Error::Overflow)?,
-                    });
-                }
-                // Member share: deductible, then copay, then coinsurance, each capped by
-                // what is left of the out-of-pocket maximum.
-                let mut oop_left = terms.oop_max.saturating_sub(acc.oop_spent);
-                let mut rest = allowed;
-                let take = |due: Balance, rest: &mut Balance, oop_left: &mut Balance| {
-                    let share = due.min(*rest).min(*oop_left);
-                    *rest = rest.saturating_sub(due.min(*rest));
-                    *oop_left = oop_left.saturating_sub(share);
-                    share
-                };
-                let deductible_due = terms.deductible.saturating_sub(acc.deductible_met);
-                let deductible = take(deductible_due, &mut rest, &mut oop_left);
-                let copay = take(terms.copay, &mut rest, &mut oop_left);
-                let coinsurance_due = rest
-                    .checked_mul(Balance::from(terms.coinsurance_bps))
-                    .and_then(|x| x.checked_div(Balance::from(FULL_BPS)))
-                    .ok_or(Error::Overflow)?;
-                let coinsurance = take(coinsurance_due, &mut rest, &mut oop_left);
-                for (reason, amount) in [
-                    (Carc::Deductible, deductible),
-                    (Carc::Copay, copay),
-                    (Carc::Coinsurance, coinsurance),
-                ] {
-                    if amount > 0 {
-                        result.adjustments.push(Adjustment {
-                            group: Group::PatientResponsibility,
-                            reason,
-                            amount,
-                        });
-                    }
-                }
-                let member_share = deductible
-                    .checked_add(copay)
-                    .and_then(|x| x.checked_add(coinsurance))
-                    .ok_or(Error::Overflow)?;
-                acc.deductible_met = acc
-                    .deductible_met
-                    .checked_add(deductible)
-                    .ok_or(Error::Overflow)?;
-                acc.oop_spent = acc
-                    .oop_spent
-                    .checked_add(member_share)
-                    .ok_or(Error::Overflow)?;
-                result.allowed = allowed;
-                result.member_amount = member_share;
-                result.payer_amount = allowed.checked_sub(member_share).ok_or(Error::Overflow)?;
-                out.allowed = out.allowed.checked_add(allowed).ok_or(Error::Overflow)?;
-                out.member = out
-                    .member
-                    .checked_add(member_share)
-                    .ok_or(Error::Overflow)?;
-                out.payer = out
-                    .payer
-                    .checked_add(result.payer_amount)
-                    .ok_or(Error::Overflow)?;
-                out.deductible = out
-                    .deductible
-                    .checked_add(deductible)
-                    .ok_or(Error::Overflow)?;
-                out.lines.push(result);
-            }
-            out.accumulator = acc;
-            Ok(out)
+        /// Denies every line with `reason` (nothing counted, nothing held).
+        fn deny_all(claim: &mut Claim, lines: &[ClaimLine], reason: Carc) -> Result<()> {
+            claim.status = ClaimStatus::Denied;
+            claim.denial = Some(reason);
+            claim.lines = lines
+                .iter()
+                .map(|line| LineResult::denied(*line, reason))
+                .collect();
+            claim.billed = lines.iter().try_fold(0, |sum: Balance, line| {
+                sum.checked_add(line.billed).ok_or(Error::Overflow)
+            })?;
+            claim.allowed = 0;
+            claim.payer_amount = 0;
+            claim.member_amount = 0;
+            claim.deductible_applied = 0;
+            Ok(())
         }
 
-        /// Prices the claim's lines, writes the accumulators and decides: denied (no line
-        /// covered), pending review (over the threshold, only when `review` is true),
-        /// or approved (paid / unfunded).
-        fn price_and_decide(
+        fn service_key(claim: &Claim, line: &ClaimLine) -> ServiceKey {
+            (
+                claim.plan,
+                claim.member,
+                claim.provider,
+                day_of(claim.service_date),
+                line.procedure,
+            )
+        }
+
+        /// Prices the lines (duplicates denied, the rest against the fee schedule and the
+        /// member's accumulators), writes the accumulators and the service keys of the
+        /// priced lines, and fills the claim's remittance.
+        fn adjudicate_lines(
             &mut self,
-            plan: &mut Plan,
+            plan: &Plan,
             claim: &mut Claim,
             lines: &[ClaimLine],
-            review: bool,
         ) -> Result<()> {
-            let year = Self::year_of(&plan.terms, claim.service_date);
-            let priced = self.price(plan, claim.member, year, lines)?;
-            self.accumulators
-                .insert((plan.id, claim.member, year), &priced.accumulator);
+            let mut verdicts: Vec<(ClaimLine, Verdict)> = Vec::with_capacity(lines.len());
+            for line in lines {
+                let key = Self::service_key(claim, line);
+                let repeated = verdicts.iter().any(|(l, _)| l.procedure == line.procedure);
+                let held = self
+                    .line_keys
+                    .get(key)
+                    .is_some_and(|holder| holder != claim.id);
+                let verdict = if repeated || held {
+                    Verdict::Duplicate
+                } else {
+                    self.fees
+                        .get((plan.id, line.procedure))
+                        .map_or(Verdict::NotCovered, Verdict::Fee)
+                };
+                verdicts.push((*line, verdict));
+            }
+            let year = plan.terms.year_of(claim.service_date);
+            let key = (plan.id, claim.member, year);
+            let start = self.accumulators.get(key).unwrap_or_default();
+            let priced = pricing::price(&plan.terms, start, &verdicts)?;
+            self.accumulators.insert(key, &priced.accumulator);
+            for result in priced.lines.iter().filter(|r| r.allowed > 0) {
+                self.line_keys
+                    .insert(Self::service_key(claim, &result.line), &claim.id);
+            }
             claim.lines = priced.lines;
             claim.billed = priced.billed;
             claim.allowed = priced.allowed;
             claim.payer_amount = priced.payer;
             claim.member_amount = priced.member;
             claim.deductible_applied = priced.deductible;
+            Ok(())
+        }
+
+        /// After pricing: denied when nothing is allowed; pending review (payer share
+        /// reserved) when `review` or, if `threshold`, above the plan's review threshold;
+        /// else approved.
+        fn decide(
+            &mut self,
+            plan: &mut Plan,
+            claim: &mut Claim,
+            review: bool,
+            threshold: bool,
+        ) -> Result<()> {
             if claim.allowed == 0 {
                 claim.status = ClaimStatus::Denied;
-                claim.denial = Some(Carc::NotCovered);
-            } else if review && claim.payer_amount > plan.terms.review_threshold {
+                claim.denial = claim
+                    .lines
+                    .first()
+                    .and_then(|line| line.adjustments.first())
+                    .map(|adjustment| adjustment.reason);
+            } else if review || (threshold && claim.payer_amount > plan.terms.review_threshold) {
                 claim.status = ClaimStatus::PendingReview;
+                plan.reserved = plan
+                    .reserved
+                    .checked_add(claim.payer_amount)
+                    .ok_or(Error::Overflow)?;
             } else {
                 self.approve(plan, claim)?;
             }
             Ok(())
         }
 
-        /// Gives back what a claim had counted into the member's accumulators.
-        fn release_accumulators(&mut self, claim: &Claim) -> Result<()> {
-            let plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
-            let year = Self::year_of(&plan.terms, claim.service_date);
-            let key = (claim.plan, claim.member, year);
+        /// Gives back what a claim had counted into the member's accumulators and the
+        /// service keys its lines held.
+        fn release(&mut self, plan: &Plan, claim: &Claim) -> Result<()> {
+            let key = (
+                plan.id,
+                claim.member,
+                plan.terms.year_of(claim.service_date),
+            );
             let mut acc = self.accumulators.get(key).unwrap_or_default();
             acc.deductible_met = acc.deductible_met.saturating_sub(claim.deductible_applied);
             acc.oop_spent = acc.oop_spent.saturating_sub(claim.member_amount);
             self.accumulators.insert(key, &acc);
+            for result in claim.lines.iter().filter(|r| r.allowed > 0) {
+                let key = Self::service_key(claim, &result.line);
+                if self.line_keys.get(key) == Some(claim.id) {
+                    self.line_keys.remove(key);
+                }
+            }
             Ok(())
         }
 
-        /// Pays the claim if the escrow not already owed to earlier claims covers it,
-        /// else records it as owed (first approved, first settled).
+        /// Pays the claim if the free escrow covers it, else records it as owed (first
+        /// approved, first settled). A failed transfer leaves it owed as payment-failed.
         fn approve(&mut self, plan: &mut Plan, claim: &mut Claim) -> Result<()> {
-            if plan.escrow.saturating_sub(plan.owed) >= claim.payer_amount {
-                self.pay(plan, claim)
-            } else {
-                plan.owed = plan
-                    .owed
-                    .checked_add(claim.payer_amount)
-                    .ok_or(Error::Overflow)?;
-                claim.status = ClaimStatus::ApprovedUnfunded;
-                Ok(())
+            let amount = claim.payer_amount;
+            if amount == 0 {
+                claim.status = ClaimStatus::Paid;
+                return Ok(());
             }
+            let status = if plan.free() < amount {
+                ClaimStatus::ApprovedUnfunded
+            } else if self.transfer_out(claim.provider, amount).is_err() {
+                ClaimStatus::PaymentFailed
+            } else {
+                return self.paid(plan, claim);
+            };
+            plan.owed = plan.owed.checked_add(amount).ok_or(Error::Overflow)?;
+            claim.status = status;
+            Ok(())
         }
 
-        /// Transfers the payer share from the plan's escrow to the provider.
-        fn pay(&mut self, plan: &mut Plan, claim: &mut Claim) -> Result<()> {
+        /// Books a transfer of the claim's payer share that has been made.
+        fn paid(&mut self, plan: &mut Plan, claim: &mut Claim) -> Result<()> {
             let amount = claim.payer_amount;
             plan.escrow = plan
                 .escrow
                 .checked_sub(amount)
                 .ok_or(Error::InsufficientEscrow)?;
             plan.paid = plan.paid.checked_add(amount).ok_or(Error::Overflow)?;
+            self.total_escrow = self
+                .total_escrow
+                .checked_sub(amount)
+                .ok_or(Error::Overflow)?;
             claim.status = ClaimStatus::Paid;
-            if amount > 0 {
-                self.transfer_out(claim.provider, amount)?;
-                self.env().emit_event(ClaimPaid {
-                    claim: claim.id,
-                    provider: claim.provider,
-                    amount,
-                });
-            }
+            self.env().emit_event(ClaimPaid {
+                claim: claim.id,
+                provider: claim.provider,
+                amount,
+            });
             Ok(())
         }
 
@@ -1394,8 +1008,9 @@ pub mod claims_adjudication {
         }
 
         /// Stores the plan and the claim and emits the adjudication event.
-        fn finish(&mut self, plan: &mut Plan, claim: Claim) -> Result<()> {
+        fn finish(&mut self, plan: &Plan, claim: Claim) {
             self.plans.insert(plan.id, plan);
+            self.claims.insert(claim.id, &claim);
             self.env().emit_event(ClaimAdjudicated {
                 claim: claim.id,
                 plan: claim.plan,
@@ -1405,9 +1020,22 @@ pub mod claims_adjudication {
                 denial: claim.denial,
                 payer_amount: claim.payer_amount,
                 member_amount: claim.member_amount,
+                lines: claim.lines,
             });
-            self.claims.insert(claim.id, &claim);
-            Ok(())
+        }
+
+        fn credential_error(e: PeerError) -> Error {
+            match e {
+                PeerError::Trapped => Error::CredentialContractTrapped,
+                PeerError::Unreachable => Error::CredentialContractUnreachable,
+            }
+        }
+
+        fn consent_error(e: PeerError) -> Error {
+            match e {
+                PeerError::Trapped => Error::ConsentContractTrapped,
+                PeerError::Unreachable => Error::ConsentContractUnreachable,
+            }
         }
 
         /// Asks staff_credentials whether `account` held a valid credential of one of
@@ -1421,43 +1049,33 @@ pub mod claims_adjudication {
         ) -> Result<bool> {
             use healthcare_traits::{flatten_peer_result, CredentialVerifier};
             use ink::codegen::TraitCallBuilder;
-            let verifier: ink::contract_ref!(CredentialVerifier) =
-                self.peers_or_default().credentials.into();
-            let answer = verifier
-                .call()
-                .any_valid_at(account, kinds, at)
-                .try_invoke();
-            flatten_peer_result(answer).map_err(|e| match e {
-                PeerError::Trapped => Error::CredentialContractTrapped,
-                PeerError::Unreachable => Error::CredentialContractUnreachable,
-            })
+            let verifier: ink::contract_ref!(CredentialVerifier) = self.peers().credentials.into();
+            let answer =
+                healthcare_traits::try_invoke!(verifier.call().any_valid_at(account, kinds, at));
+            flatten_peer_result(answer).map_err(Self::credential_error)
         }
 
-        /// Asks consent_registry whether `member` consented to `payer` for payment of
-        /// billing data at `at`.
+        /// Asks consent_registry, in one call, for `member`'s care relationship with
+        /// `provider` and payment consent to `payer` at `at`.
         #[cfg(not(test))]
-        fn consent_given(
+        fn claim_consent(
             &self,
             member: AccountId,
             payer: AccountId,
+            provider: AccountId,
             at: Timestamp,
-        ) -> Result<bool> {
-            use healthcare_traits::{flatten_peer_result, ConsentVerifier, DataCategory, Purpose};
+        ) -> Result<ClaimConsent> {
+            use healthcare_traits::{flatten_peer_result, ConsentVerifier};
             use ink::codegen::TraitCallBuilder;
-            let registry: ink::contract_ref!(ConsentVerifier) =
-                self.peers_or_default().consent.into();
-            let answer = registry
+            let registry: ink::contract_ref!(ConsentVerifier) = self.peers().consent.into();
+            let answer = healthcare_traits::try_invoke!(registry
                 .call()
-                .has_consent(member, payer, Purpose::Payment, DataCategory::Billing, at)
-                .try_invoke();
-            flatten_peer_result(answer).map_err(|e| match e {
-                PeerError::Trapped => Error::ConsentContractTrapped,
-                PeerError::Unreachable => Error::ConsentContractUnreachable,
-            })
+                .claim_consent(member, payer, provider, at));
+            flatten_peer_result(answer).map_err(Self::consent_error)
         }
 
-        /// Unit tests: the answers come from `tests::set_peer_answers`; the drink sandbox
-        /// tests run the real calls above.
+        /// Unit tests: the stand-ins in `tests` answer per kind, purpose and pair like the
+        /// real peers (and fail like them); the drink sandbox tests run the real calls.
         #[cfg(test)]
         fn credential_valid(
             &self,
@@ -1465,23 +1083,19 @@ pub mod claims_adjudication {
             kinds: KindSet,
             at: Timestamp,
         ) -> Result<bool> {
-            crate::tests::credential_answer(account, kinds, at).map_err(|e| match e {
-                PeerError::Trapped => Error::CredentialContractTrapped,
-                PeerError::Unreachable => Error::CredentialContractUnreachable,
-            })
+            crate::tests::credential_answer(account, kinds, at).map_err(Self::credential_error)
         }
 
         #[cfg(test)]
-        fn consent_given(
+        fn claim_consent(
             &self,
             member: AccountId,
             payer: AccountId,
+            provider: AccountId,
             at: Timestamp,
-        ) -> Result<bool> {
-            crate::tests::consent_answer(member, payer, at).map_err(|e| match e {
-                PeerError::Trapped => Error::ConsentContractTrapped,
-                PeerError::Unreachable => Error::ConsentContractUnreachable,
-            })
+        ) -> Result<ClaimConsent> {
+            crate::tests::claim_consent_answer(member, payer, provider, at)
+                .map_err(Self::consent_error)
         }
     }
 

@@ -1,0 +1,467 @@
+//! The claims contract's data in plain Rust: the error enum, plans and their escrow
+//! accounting, coverage, accumulators, claims, lines and remittance codes.
+
+use crate::FULL_BPS;
+use healthcare_traits::{AccountId, Balance, Hash, Timestamp, DAY};
+use ink::prelude::vec::Vec;
+
+/// Id of a plan, from 1.
+pub type PlanId = u32;
+/// Id of a claim, from 1.
+pub type ClaimId = u64;
+/// A CPT / HCPCS procedure code (5 ASCII upper-case letters or digits).
+pub type ProcedureCode = [u8; 5];
+/// A line's service key: (plan, member, rendering provider, service day, procedure). One
+/// adjudicated, not-denied line holds it; another line with the same key is a duplicate.
+pub type ServiceKey = (PlanId, AccountId, AccountId, u64, ProcedureCode);
+
+/// Why a message was refused. (A denied claim is not an error: it is recorded.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum Error {
+    /// The caller is not the owner.
+    NotOwner,
+    /// The caller is not the proposed next owner.
+    NotPendingOwner,
+    /// The contract is paused.
+    Paused,
+    /// `unpause` while not paused.
+    NotPaused,
+    /// A proposed code change names a code hash the chain does not know.
+    CodeNotFound,
+    /// The change's time-lock delay has not passed yet.
+    TooEarly,
+    /// No pending change has this id.
+    NoPendingChange,
+    /// Too many changes are pending already.
+    TooManyPendingChanges,
+    /// This contract has no such peer or role (its peers are `Credentials` and `Consent`).
+    UnsupportedChange,
+    /// A time-lock delay above the maximum.
+    InvalidDelay,
+    /// The caller holds no valid payer licence.
+    PayerNotLicensed,
+    /// The staff_credentials address holds no contract answering the query.
+    CredentialContractUnreachable,
+    /// The staff_credentials contract trapped.
+    CredentialContractTrapped,
+    /// The consent_registry address holds no contract answering the query.
+    ConsentContractUnreachable,
+    /// The consent_registry contract trapped.
+    ConsentContractTrapped,
+    /// No plan has this id.
+    UnknownPlan,
+    /// The caller is not the plan's payer.
+    NotPayer,
+    /// The caller is neither the rendering provider nor the plan's payer.
+    NotSubmitter,
+    /// The caller is not an adjuster of the claim's plan.
+    NotAdjuster,
+    /// The caller is not the claim's provider.
+    NotProvider,
+    /// No claim has this id.
+    UnknownClaim,
+    /// Plan terms out of range (coinsurance above 100 %, copay or deductible above
+    /// the out-of-pocket maximum, a zero filing window).
+    InvalidTerms,
+    /// A line with a zero amount or zero units, or a malformed procedure code.
+    InvalidLine,
+    /// A claim without lines.
+    NoLines,
+    /// More than `MAX_LINES` lines.
+    TooManyLines,
+    /// More than `MAX_FEES_PER_CALL` fee changes.
+    TooManyFees,
+    /// The service date lies in the future.
+    ServiceInFuture,
+    /// A coverage period that ends before it starts.
+    InvalidCoverage,
+    /// The claim is not pending review.
+    NotPendingReview,
+    /// The claim is not denied (only denials can be appealed).
+    NotDenied,
+    /// The claim was already appealed once.
+    AlreadyAppealed,
+    /// The claim is not under appeal.
+    NotAppealed,
+    /// The claim is neither approved-unfunded nor payment-failed.
+    NotUnfunded,
+    /// The escrow (less what is owed and reserved) does not cover the amount.
+    InsufficientEscrow,
+    /// The native transfer failed.
+    TransferFailed,
+    /// A zero amount.
+    ZeroAmount,
+    /// A counter or amount would overflow.
+    Overflow,
+}
+
+healthcare_traits::impl_from_admin_error!(Error);
+
+/// The result type of every fallible message.
+pub type Result<T> = core::result::Result<T, Error>;
+
+/// Plan terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct PlanTerms {
+    /// Annual deductible.
+    pub deductible: Balance,
+    /// Copay per line.
+    pub copay: Balance,
+    /// Member coinsurance after deductible and copay, in basis points (≤ 10 000).
+    pub coinsurance_bps: u16,
+    /// Annual out-of-pocket maximum of the member.
+    pub oop_max: Balance,
+    /// Claims must be submitted within this time after the service date.
+    pub timely_filing: Timestamp,
+    /// A claim whose payer share exceeds this goes to manual review.
+    pub review_threshold: Balance,
+    /// Start of plan year 0; plan years are 365 days long.
+    pub year_start: Timestamp,
+}
+
+impl PlanTerms {
+    /// True if the terms are in range.
+    pub fn is_valid(&self) -> bool {
+        self.coinsurance_bps <= FULL_BPS
+            && self.deductible <= self.oop_max
+            && self.copay <= self.oop_max
+            && self.timely_filing > 0
+    }
+
+    /// The plan year of `at`.
+    pub fn year_of(&self, at: Timestamp) -> u32 {
+        let years = at
+            .saturating_sub(self.year_start)
+            .checked_div(crate::PLAN_YEAR)
+            .unwrap_or(0);
+        u32::try_from(years).unwrap_or(u32::MAX)
+    }
+}
+
+/// A plan with its escrow.
+///
+/// Escrow accounting: `escrow == funded − withdrawn − paid`; `owed` is the payer share of
+/// its approved-unfunded and payment-failed claims; `reserved` is the payer share of its
+/// claims pending review plus the billed amount of its claims under appeal (the most an
+/// overturn could pay). New claims are paid, and the payer withdraws, only from
+/// [`Plan::free`] `= escrow − owed − reserved`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Plan {
+    /// Its id.
+    pub id: PlanId,
+    /// The payer that created it.
+    pub payer: AccountId,
+    /// Its terms.
+    pub terms: PlanTerms,
+    /// Native tokens held for the plan: `funded − withdrawn − paid`.
+    pub escrow: Balance,
+    /// Payer share of its approved-unfunded and payment-failed claims.
+    pub owed: Balance,
+    /// Held for its claims pending review and under appeal.
+    pub reserved: Balance,
+    /// Total funded.
+    pub funded: Balance,
+    /// Total withdrawn.
+    pub withdrawn: Balance,
+    /// Total paid to providers.
+    pub paid: Balance,
+}
+
+impl Plan {
+    /// What neither owed claims nor reservations hold: the most a new claim is paid from
+    /// at once, and the most the payer may withdraw.
+    pub fn free(&self) -> Balance {
+        self.escrow
+            .saturating_sub(self.owed)
+            .saturating_sub(self.reserved)
+    }
+}
+
+/// A member's coverage period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Coverage {
+    /// First covered moment.
+    pub start: Timestamp,
+    /// End of coverage (exclusive), if any.
+    pub end: Option<Timestamp>,
+}
+
+/// A member's accumulators for one plan year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Accumulator {
+    /// Deductible met so far.
+    pub deductible_met: Balance,
+    /// Out-of-pocket spent so far (deductible, copays, coinsurance).
+    pub oop_spent: Balance,
+}
+
+/// One service line as submitted. No diagnosis in clear: the line carries a salted
+/// commitment to its diagnosis codes (see [`crate::diagnosis_commitment`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct ClaimLine {
+    /// CPT / HCPCS code.
+    pub procedure: ProcedureCode,
+    /// BLAKE2-256 of a secret salt and the line's ICD-10-CM codes: whoever holds the
+    /// claim file can prove which diagnoses were billed; nobody else learns them.
+    pub diagnosis_commitment: Hash,
+    /// Billed amount for the line (all units).
+    pub billed: Balance,
+    /// Units of service.
+    pub units: u32,
+}
+
+impl ClaimLine {
+    /// True for a positive amount and unit count and a well-formed procedure code.
+    pub fn is_valid(&self) -> bool {
+        self.billed > 0
+            && self.units > 0
+            && self
+                .procedure
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    }
+}
+
+/// What a provider (or the payer on its behalf) submits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct ClaimRequest {
+    /// The plan.
+    pub plan: PlanId,
+    /// The member treated.
+    pub member: AccountId,
+    /// The rendering provider.
+    pub provider: AccountId,
+    /// The date of service (compared by UTC day for duplicates).
+    pub service_date: Timestamp,
+    /// An emergency visit (837 place of service 23): without a care relationship it goes
+    /// to manual review instead of being denied.
+    pub emergency: bool,
+    /// The service lines.
+    pub lines: Vec<ClaimLine>,
+}
+
+/// The UTC day of a timestamp (duplicates are per day of service).
+pub fn day_of(at: Timestamp) -> u64 {
+    at.checked_div(DAY).unwrap_or(0)
+}
+
+/// Claim Adjustment Reason Codes (X12 CARC) used in remittances.
+///
+/// The SCALE encoding is the variant index: append, never reorder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Carc {
+    /// 1: deductible amount.
+    Deductible,
+    /// 2: coinsurance amount.
+    Coinsurance,
+    /// 3: co-payment amount.
+    Copay,
+    /// 18: exact duplicate claim / service (same member, provider, day and procedure as
+    /// an adjudicated, not-denied line).
+    Duplicate,
+    /// 26: expenses incurred prior to coverage.
+    BeforeCoverage,
+    /// 27: expenses incurred after coverage terminated.
+    CoverageEnded,
+    /// 29: the time limit for filing has expired.
+    TimelyFiling,
+    /// 31: patient cannot be identified as our insured.
+    NotInsured,
+    /// 45: charge exceeds fee schedule / maximum allowable.
+    ExceedsFeeSchedule,
+    /// 50: not deemed a medical necessity by the payer (adjuster denial).
+    NotMedicallyNecessary,
+    /// 96: non-covered charge.
+    NotCovered,
+    /// 197: precertification / authorisation absent (no payment consent).
+    ConsentAbsent,
+    /// B7: provider not certified / eligible on the date of service.
+    ProviderNotEligible,
+    /// 242: services not provided by network / primary care providers (the member named
+    /// no care relationship with the rendering provider for the date of service).
+    NoCareRelationship,
+}
+
+impl Carc {
+    /// The X12 code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Carc::Deductible => "1",
+            Carc::Coinsurance => "2",
+            Carc::Copay => "3",
+            Carc::Duplicate => "18",
+            Carc::BeforeCoverage => "26",
+            Carc::CoverageEnded => "27",
+            Carc::TimelyFiling => "29",
+            Carc::NotInsured => "31",
+            Carc::ExceedsFeeSchedule => "45",
+            Carc::NotMedicallyNecessary => "50",
+            Carc::NotCovered => "96",
+            Carc::ConsentAbsent => "197",
+            Carc::ProviderNotEligible => "B7",
+            Carc::NoCareRelationship => "242",
+        }
+    }
+}
+
+/// Claim Adjustment Group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum Group {
+    /// CO: contractual obligation (provider write-off).
+    ContractualObligation,
+    /// PR: patient responsibility.
+    PatientResponsibility,
+    /// OA: other adjustment.
+    OtherAdjustment,
+}
+
+/// One adjustment of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Adjustment {
+    /// Group.
+    pub group: Group,
+    /// Reason.
+    pub reason: Carc,
+    /// Amount.
+    pub amount: Balance,
+}
+
+/// The remittance of one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct LineResult {
+    /// The line as submitted.
+    pub line: ClaimLine,
+    /// Allowed amount.
+    pub allowed: Balance,
+    /// The payer's share.
+    pub payer_amount: Balance,
+    /// The member's share.
+    pub member_amount: Balance,
+    /// Adjustments (at most four); `billed = payer + member + Σ adjustments of group CO`
+    /// and `member = Σ adjustments of group PR`.
+    pub adjustments: Vec<Adjustment>,
+}
+
+impl LineResult {
+    /// A line denied in full with `reason` (group CO).
+    pub fn denied(line: ClaimLine, reason: Carc) -> Self {
+        Self {
+            line,
+            allowed: 0,
+            payer_amount: 0,
+            member_amount: 0,
+            adjustments: ink::prelude::vec![Adjustment {
+                group: Group::ContractualObligation,
+                reason,
+                amount: line.billed,
+            }],
+        }
+    }
+}
+
+/// A claim's status.
+///
+/// The SCALE encoding is the variant index: append, never reorder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub enum ClaimStatus {
+    /// Paid from escrow.
+    Paid,
+    /// Approved; waiting for escrow (`settle`).
+    ApprovedUnfunded,
+    /// Waiting for an adjuster (payer share reserved).
+    PendingReview,
+    /// Denied (see `denial`).
+    Denied,
+    /// Denied, appealed, waiting for an adjuster (billed amount reserved).
+    UnderAppeal,
+    /// Approved, but the transfer to the provider failed (e.g. below the existential
+    /// deposit of an empty account); owed, and paid by `settle` later.
+    PaymentFailed,
+}
+
+impl ClaimStatus {
+    /// True for the statuses whose not-denied lines hold their service keys.
+    pub const fn holds_lines(self) -> bool {
+        matches!(
+            self,
+            ClaimStatus::Paid
+                | ClaimStatus::ApprovedUnfunded
+                | ClaimStatus::PendingReview
+                | ClaimStatus::PaymentFailed
+        )
+    }
+}
+
+/// A claim with its remittance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Claim {
+    /// Its id.
+    pub id: ClaimId,
+    /// The plan.
+    pub plan: PlanId,
+    /// The member treated.
+    pub member: AccountId,
+    /// The rendering provider (paid).
+    pub provider: AccountId,
+    /// Who submitted it (the provider or the payer).
+    pub submitter: AccountId,
+    /// Date of service.
+    pub service_date: Timestamp,
+    /// Block time of submission.
+    pub submitted_at: Timestamp,
+    /// Flagged as an emergency visit.
+    pub emergency: bool,
+    /// Status.
+    pub status: ClaimStatus,
+    /// Claim-level denial reason, if denied.
+    pub denial: Option<Carc>,
+    /// Per-line results.
+    pub lines: Vec<LineResult>,
+    /// Sum of billed amounts.
+    pub billed: Balance,
+    /// Sum of allowed amounts.
+    pub allowed: Balance,
+    /// The payer's share (paid or owed once approved).
+    pub payer_amount: Balance,
+    /// The member's share.
+    pub member_amount: Balance,
+    /// Deductible counted into the member's accumulator by this claim.
+    pub deductible_applied: Balance,
+    /// Hash of the appeal evidence, once appealed.
+    pub appeal_evidence: Option<Hash>,
+}
+
+/// The peer contracts asked during adjudication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Peers {
+    /// staff_credentials.
+    pub credentials: AccountId,
+    /// consent_registry.
+    pub consent: AccountId,
+}
