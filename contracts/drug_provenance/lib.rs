@@ -73,7 +73,10 @@ pub mod gs1 {
 #[ink::contract]
 pub mod drug_provenance {
     use super::gs1;
-    use healthcare_traits::{ensure, page_range, Admin, CredentialKind, KindSet, PeerError};
+    use healthcare_traits::{
+        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerError, PeerRole,
+        PendingChange,
+    };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
@@ -100,8 +103,19 @@ pub mod drug_provenance {
         Paused,
         /// `unpause` while not paused.
         NotPaused,
-        /// `set_code` with an unknown code hash.
+        /// A proposed code change names a code hash the chain does not know.
         CodeNotFound,
+        /// The change's time-lock delay has not passed yet.
+        TooEarly,
+        /// No pending change has this id.
+        NoPendingChange,
+        /// Too many changes are pending already.
+        TooManyPendingChanges,
+        /// This contract has no such peer or role (its peer is `Credentials`; its role
+        /// `Regulator`).
+        UnsupportedChange,
+        /// A time-lock delay above the maximum.
+        InvalidDelay,
         /// The caller holds none of this batch.
         NotHolder,
         /// The caller holds less than the quantity.
@@ -525,13 +539,6 @@ pub mod drug_provenance {
         pub active: bool,
     }
 
-    /// The staff_credentials address changed.
-    #[ink(event)]
-    pub struct CredentialsContractChanged {
-        /// The new address.
-        pub credentials: AccountId,
-    }
-
     /// The contract's storage.
     #[ink(storage)]
     pub struct DrugProvenance {
@@ -552,13 +559,18 @@ pub mod drug_provenance {
 
     impl DrugProvenance {
         /// Creates the registry, owned by the caller, asking `credentials`
-        /// (staff_credentials) about licences.
+        /// (staff_credentials) about licences, with time-lock `change_delay` (ms, at most
+        /// 30 days) and the first `regulators`.
         #[ink(constructor)]
-        pub fn new(credentials: AccountId) -> Self {
+        pub fn new(
+            credentials: AccountId,
+            change_delay: Timestamp,
+            regulators: Vec<AccountId>,
+        ) -> Result<Self> {
             let mut lazy = Lazy::new();
             lazy.set(&credentials);
-            Self {
-                admin: Admin::new(Self::env().caller()),
+            let mut contract = Self {
+                admin: Admin::new(Self::env().caller(), change_delay)?,
                 credentials: lazy,
                 next_batch: 1,
                 next_shipment: 1,
@@ -570,7 +582,11 @@ pub mod drug_provenance {
                 shipments: Mapping::default(),
                 sensors: Mapping::default(),
                 history: Mapping::default(),
+            };
+            for regulator in regulators {
+                contract.appoint_regulator(regulator)?;
             }
+            Ok(contract)
         }
 
         // ---------------------------------------------------------------- admin
@@ -617,11 +633,44 @@ pub mod drug_provenance {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: replaces this contract's code by the uploaded `code_hash`, keeping
-        /// its storage.
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`,
+        /// `Peer(Credentials, address)` or `Regulator(account)`). Returns its id.
         #[ink(message)]
-        pub fn set_code(&mut self, code_hash: Hash) -> Result<()> {
-            Ok(self.admin.set_code(code_hash)?)
+        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
+            let supported = matches!(
+                change,
+                Change::Peer(PeerRole::Credentials, _) | Change::Regulator(_)
+            );
+            Ok(self.admin.propose(change, supported)?)
+        }
+
+        /// Owner only: executes pending change `id` once its delay has passed.
+        #[ink(message)]
+        pub fn execute_change(&mut self, id: u32) -> Result<()> {
+            match self.admin.execute(id)? {
+                Change::Peer(PeerRole::Credentials, address) => self.credentials.set(&address),
+                Change::Regulator(regulator) => self.appoint_regulator(regulator)?,
+                _ => {}
+            }
+            Ok(())
+        }
+
+        /// Owner only: cancels pending change `id`.
+        #[ink(message)]
+        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
+            Ok(self.admin.cancel(id)?)
+        }
+
+        /// The pending changes, oldest first (at most a handful).
+        #[ink(message)]
+        pub fn pending_changes(&self) -> Vec<PendingChange> {
+            self.admin.pending_changes()
+        }
+
+        /// The time-lock delay (ms) a change proposed now waits.
+        #[ink(message)]
+        pub fn change_delay(&self) -> Timestamp {
+            self.admin.delay()
         }
 
         /// The staff_credentials contract asked about licences.
@@ -630,30 +679,8 @@ pub mod drug_provenance {
             self.credentials.get().unwrap_or(AccountId::from([0; 32]))
         }
 
-        /// Owner only: sets the staff_credentials address.
-        #[ink(message)]
-        pub fn set_credentials_contract(&mut self, credentials: AccountId) -> Result<()> {
-            self.admin.ensure_owner()?;
-            self.credentials.set(&credentials);
-            self.env()
-                .emit_event(CredentialsContractChanged { credentials });
-            Ok(())
-        }
-
-        /// Owner only: appoints a regulator (may recall any batch).
-        #[ink(message)]
-        pub fn add_regulator(&mut self, regulator: AccountId) -> Result<()> {
-            self.admin.ensure_owner()?;
-            ensure!(!self.regulators.contains(regulator), Error::RegulatorExists);
-            self.regulators.insert(regulator, &());
-            self.env().emit_event(RegulatorChanged {
-                regulator,
-                active: true,
-            });
-            Ok(())
-        }
-
-        /// Owner only: removes a regulator.
+        /// Owner only: removes a regulator, at once (appointing one is a time-locked
+        /// `Regulator` change).
         #[ink(message)]
         pub fn remove_regulator(&mut self, regulator: AccountId) -> Result<()> {
             self.admin.ensure_owner()?;
@@ -670,6 +697,16 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn is_regulator(&self, account: AccountId) -> bool {
             self.regulators.contains(account)
+        }
+
+        fn appoint_regulator(&mut self, regulator: AccountId) -> Result<()> {
+            ensure!(!self.regulators.contains(regulator), Error::RegulatorExists);
+            self.regulators.insert(regulator, &());
+            self.env().emit_event(RegulatorChanged {
+                regulator,
+                active: true,
+            });
+            Ok(())
         }
 
         // ------------------------------------------------------------- batches
@@ -994,12 +1031,12 @@ pub mod drug_provenance {
 
         // --------------------------------------------------------------- recall
 
-        /// The batch's manufacturer or a regulator: recalls the batch with `reason`.
+        /// The batch's manufacturer or a regulator (also while paused: a safety action):
+        /// recalls the batch with `reason`.
         /// Shipping, receiving and dispensing of it stop everywhere; holders stay
         /// queryable.
         #[ink(message)]
         pub fn recall(&mut self, batch_id: BatchId, reason: u16) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let caller = self.env().caller();
             let mut batch = self.batch_of(batch_id)?;
             ensure!(
@@ -1271,10 +1308,11 @@ pub mod drug_provenance {
             use ink::codegen::TraitCallBuilder;
             let verifier: ink::contract_ref!(CredentialVerifier) =
                 self.credentials_contract().into();
-            let answer = verifier
-                .call()
-                .any_valid_at(account, kinds, self.env().block_timestamp())
-                .try_invoke();
+            let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at(
+                account,
+                kinds,
+                self.env().block_timestamp()
+            ));
             Ok(flatten_peer_result(answer)?)
         }
 

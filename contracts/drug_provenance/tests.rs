@@ -9,7 +9,7 @@
 
 use crate::drug_provenance::*;
 use crate::gs1::{is_valid_gtin14, is_valid_lot};
-use healthcare_traits::{CredentialKind, KindSet, PeerError, DAY, HOUR};
+use healthcare_traits::{Change, CredentialKind, KindSet, PeerError, PeerRole, DAY, HOUR};
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -81,9 +81,23 @@ fn setup() -> DrugProvenance {
     set_licences(a.django, kinds(CredentialKind::PharmacyLicence));
     caller(a.alice);
     now(T0);
-    let c = DrugProvenance::new(a.frank);
+    let c = DrugProvenance::new(a.frank, DELAY, vec![]).expect("new");
     caller(a.bob);
     c
+}
+
+const DELAY: u64 = 60_000;
+
+/// As the owner, proposes `change`, waits the delay and executes it; the clock goes back
+/// and the caller becomes `back`.
+fn enact(c: &mut DrugProvenance, change: Change, back: AccountId) {
+    caller(accounts().alice);
+    let id = c.propose_change(change).expect("propose");
+    let start = ink::env::block_timestamp::<Env>();
+    now(start + DELAY);
+    c.execute_change(id).expect("execute");
+    now(start);
+    caller(back);
 }
 
 /// `setup` plus batch 1 (1000 units, lot "L1") held by bob.
@@ -127,22 +141,37 @@ fn admin_messages_are_owner_only() {
     assert_eq!(c.owner(), a.alice);
     assert_eq!(c.credentials_contract(), a.frank);
     assert_eq!(c.pending_owner(), None);
+    assert_eq!(c.change_delay(), DELAY);
+    let to_eve = Change::Peer(PeerRole::Credentials, a.eve);
     assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
     assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
     assert_eq!(c.pause(), Err(Error::NotOwner));
     assert_eq!(c.unpause(), Err(Error::NotOwner));
-    assert_eq!(c.set_code(Hash::from([1; 32])), Err(Error::NotOwner));
-    assert_eq!(c.set_credentials_contract(a.eve), Err(Error::NotOwner));
-    assert_eq!(c.add_regulator(a.eve), Err(Error::NotOwner));
+    assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
+    assert_eq!(c.execute_change(1), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(1), Err(Error::NotOwner));
     assert_eq!(c.remove_regulator(a.eve), Err(Error::NotOwner));
 
     caller(a.alice);
-    c.set_credentials_contract(a.eve).expect("set");
-    assert_eq!(c.credentials_contract(), a.eve);
-    c.add_regulator(a.eve).expect("regulator");
+    for unsupported in [
+        Change::Peer(PeerRole::Consent, a.eve),
+        Change::Issuer(a.eve, KindSet::CLINICIAN),
+    ] {
+        assert_eq!(c.propose_change(unsupported), Err(Error::UnsupportedChange));
+    }
+    let id = c.propose_change(to_eve).expect("propose");
+    assert_eq!(c.execute_change(id), Err(Error::TooEarly));
+    enact(&mut c, Change::Regulator(a.eve), a.alice);
     assert!(c.is_regulator(a.eve));
-    assert_eq!(c.add_regulator(a.eve), Err(Error::RegulatorExists));
-    c.remove_regulator(a.eve).expect("remove");
+    assert_eq!(c.credentials_contract(), a.frank);
+    now(T0 + DELAY);
+    c.execute_change(id).expect("execute");
+    assert_eq!(c.credentials_contract(), a.eve);
+    // Appointing a regulator twice fails when executed (nothing changes).
+    let twice = c.propose_change(Change::Regulator(a.eve)).expect("propose");
+    now(T0 + 2 * DELAY);
+    assert_eq!(c.execute_change(twice), Err(Error::RegulatorExists));
+    c.remove_regulator(a.eve).expect("remove at once");
     assert_eq!(c.remove_regulator(a.eve), Err(Error::UnknownRegulator));
     assert!(!c.is_regulator(a.eve));
     assert_eq!(c.unpause(), Err(Error::NotPaused));
@@ -153,7 +182,23 @@ fn admin_messages_are_owner_only() {
 }
 
 #[ink::test]
-fn pause_blocks_every_state_change() {
+fn constructor_refusals() {
+    let a = accounts();
+    caller(a.alice);
+    assert_eq!(
+        DrugProvenance::new(a.frank, 31 * DAY, vec![]).err(),
+        Some(Error::InvalidDelay)
+    );
+    assert_eq!(
+        DrugProvenance::new(a.frank, 0, vec![a.eve, a.eve]).err(),
+        Some(Error::RegulatorExists)
+    );
+    let c = DrugProvenance::new(a.frank, 0, vec![a.django]).expect("new");
+    assert!(c.is_regulator(a.django));
+}
+
+#[ink::test]
+fn pause_blocks_custody_but_never_a_recall() {
     let a = accounts();
     let mut c = with_batch();
     let shipment = c.ship(1, a.charlie, 10).expect("ship");
@@ -168,13 +213,19 @@ fn pause_blocks_every_state_change() {
     assert_eq!(c.add_sensor(1, a.eve), Err(Error::Paused));
     assert_eq!(c.remove_sensor(1, a.eve), Err(Error::Paused));
     assert_eq!(c.submit_reading(1, T0, 500), Err(Error::Paused));
-    assert_eq!(c.recall(1, 1), Err(Error::Paused));
     caller(a.charlie);
     assert_eq!(c.receive(shipment), Err(Error::Paused));
     assert_eq!(c.reject(shipment), Err(Error::Paused));
     assert_eq!(
         c.verify(GTIN, b"L1".to_vec()).status,
         VerificationStatus::Authentic
+    );
+    // A recall makes patients safer: it works while paused.
+    caller(a.bob);
+    c.recall(1, 1).expect("recall while paused");
+    assert_eq!(
+        c.verify(GTIN, b"L1".to_vec()).status,
+        VerificationStatus::Recalled
     );
 }
 
@@ -467,9 +518,7 @@ fn recall_freezes_the_batch() {
     let s2 = c.ship(1, a.charlie, 10).expect("ship");
     caller(a.charlie);
     assert_eq!(c.recall(1, 1), Err(Error::NotRecallAuthority));
-    caller(a.alice);
-    c.add_regulator(a.frank).expect("regulator");
-    caller(a.frank);
+    enact(&mut c, Change::Regulator(a.frank), a.frank);
     assert_eq!(c.recall(9, 1), Err(Error::UnknownBatch));
     c.recall(1, 77).expect("regulator recalls");
     caller(a.alice);
