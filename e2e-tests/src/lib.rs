@@ -106,6 +106,9 @@ pub struct Outcome<T> {
     pub storage_deposit: i128,
     /// Number of contract events emitted by the call (all contracts).
     pub events: usize,
+    /// The emitted contract events: (emitting contract, topics, SCALE-encoded data), in
+    /// order; decode the data with the event's Rust type.
+    pub emitted: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)>,
 }
 
 /// Why a call did not return a value.
@@ -226,19 +229,26 @@ impl Sandbox {
         let decoded = <Result<T, ink::LangError>>::decode(&mut &ret.data[..])
             .map_err(|e| CallFailure::Decode(format!("{e}: {:?}", ret.data)))?
             .map_err(|e| CallFailure::Decode(format!("LangError {e:?}")))?;
-        let events = result.events.as_ref().map_or(0, |events| {
-            events
-                .iter()
-                .filter(|record| {
-                    matches!(
-                        record.event,
+        let emitted: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)> = result
+            .events
+            .as_ref()
+            .map(|events| {
+                events
+                    .iter()
+                    .filter_map(|record| match &record.event {
                         drink::minimal::RuntimeEvent::Contracts(
-                            drink::pallet_contracts::Event::ContractEmitted { .. }
-                        )
-                    )
-                })
-                .count()
-        });
+                            drink::pallet_contracts::Event::ContractEmitted { contract, data },
+                        ) => Some((
+                            contract.clone(),
+                            record.topics.iter().map(|t| t.0).collect(),
+                            data.clone(),
+                        )),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let events = emitted.len();
         Ok(Outcome {
             value: decoded,
             reverted: ret.did_revert(),
@@ -249,6 +259,7 @@ impl Sandbox {
                 StorageDeposit::Refund(x) => -i128::try_from(x).unwrap_or(i128::MAX),
             },
             events,
+            emitted,
         })
     }
 
@@ -274,7 +285,7 @@ impl Sandbox {
 pub mod suite {
     use super::{account, call_data, ink_account, Sandbox};
     use drink::AccountId32;
-    use healthcare_traits::{CredentialKind, KindSet, DAY};
+    use healthcare_traits::{Change, CredentialKind, KindSet, DAY};
     use ink::primitives::Hash;
     use ink::selector_bytes;
     use staff_credentials::staff_credentials::{CredentialRequest, Error as CredentialError};
@@ -284,23 +295,46 @@ pub mod suite {
         account(1)
     }
 
-    /// Deploys staff_credentials and appoints the operator as issuer of every kind.
+    /// Deploys staff_credentials without a time lock, with the operator as issuer of
+    /// every kind.
     pub fn deploy_credentials(chain: &mut Sandbox) -> AccountId32 {
-        let registry = chain.deploy(
+        chain.deploy(
             "staff_credentials",
             &operator(),
-            call_data(selector_bytes!("new"), ()),
-        );
-        let added = chain.call::<Result<(), CredentialError>>(
-            &registry,
-            &operator(),
             call_data(
-                selector_bytes!("add_issuer"),
-                (ink_account(&operator()), KindSet::of(&CredentialKind::ALL)),
+                selector_bytes!("new"),
+                (
+                    0u64,
+                    vec![(ink_account(&operator()), KindSet::of(&CredentialKind::ALL))],
+                ),
             ),
-        );
-        assert_eq!(added.value, Ok(()));
-        registry
+        )
+    }
+
+    /// As the operator (the owner), proposes `change` on `contract` and executes it after
+    /// waiting the contract's delay (the clock moves forward by it). Returns the result of
+    /// the execution, decoded with the contract's error type `E`.
+    pub fn enact<E>(chain: &mut Sandbox, contract: &AccountId32, change: Change) -> Result<(), E>
+    where
+        E: parity_scale_codec::Decode + core::fmt::Debug,
+    {
+        let id = chain
+            .call::<Result<u32, E>>(
+                contract,
+                &operator(),
+                call_data(selector_bytes!("propose_change"), (change,)),
+            )
+            .value?;
+        let delay: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
+        let now = chain.time();
+        chain.set_time(now + delay);
+        chain
+            .call::<Result<(), E>>(
+                contract,
+                &operator(),
+                call_data(selector_bytes!("execute_change"), (id,)),
+            )
+            .value
     }
 
     /// Issues `subject` a credential of `kind`, valid from a year before the current
@@ -338,20 +372,39 @@ pub mod suite {
             .expect("issue credential")
     }
 
-    /// Asserts that `set_code` with a code hash the chain does not know is refused with
-    /// `expected` (the contract's `CodeNotFound`) and changes nothing.
+    /// Asserts that a code change to a code hash the chain does not know is refused at
+    /// proposal with `expected` (the contract's `CodeNotFound`) and changes nothing.
     pub fn assert_unknown_code_refused<E>(chain: &mut Sandbox, contract: &AccountId32, expected: E)
     where
         E: parity_scale_codec::Decode + core::fmt::Debug + PartialEq,
     {
-        let outcome = chain.call::<Result<(), E>>(
+        let outcome = chain.call::<Result<u32, E>>(
             contract,
             &operator(),
-            call_data(selector_bytes!("set_code"), (Hash::from([0xAB; 32]),)),
+            call_data(
+                selector_bytes!("propose_change"),
+                (Change::Code(Hash::from([0xAB; 32])),),
+            ),
         );
         assert_eq!(outcome.value, Err(expected));
         assert!(outcome.reverted);
         assert_eq!(outcome.events, 0);
+        let pending: Vec<healthcare_traits::PendingChange> =
+            chain.query(contract, call_data(selector_bytes!("pending_changes"), ()));
+        assert!(pending.is_empty());
+    }
+
+    /// Upgrades `contract` to its own uploaded code through a time-locked code change and
+    /// checks the events: a real `set_code_hash` through the runtime.
+    pub fn assert_code_change_succeeds<E>(chain: &mut Sandbox, contract: &AccountId32, name: &str)
+    where
+        E: parity_scale_codec::Decode + core::fmt::Debug + PartialEq,
+    {
+        let code_hash = Hash::from(chain.upload(name, &operator()));
+        assert!(
+            enact::<E>(chain, contract, Change::Code(code_hash)).is_ok(),
+            "code change of {name}"
+        );
     }
 
     /// Suspends credential `id` from the current block time on.
@@ -406,11 +459,16 @@ pub mod fixtures {
         }
     }
 
-    /// One claim line: `procedure` billed at `billed`, one unit, diagnosis E11.9.
+    /// The salt of the fixtures' diagnosis commitments (a real claim file draws one at
+    /// random per claim).
+    pub const SALT: [u8; 32] = [0x5A; 32];
+
+    /// One claim line: `procedure` billed at `billed`, one unit, with the commitment to
+    /// diagnosis E11.9.
     pub fn line(procedure: &[u8; 5], billed: u128) -> ClaimLine {
         ClaimLine {
             procedure: *procedure,
-            diagnosis: *b"E11.9  ",
+            diagnosis_commitment: claims_adjudication::diagnosis_commitment(&SALT, &["E11.9"]),
             billed,
             units: 1,
         }

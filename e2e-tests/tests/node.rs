@@ -3,13 +3,13 @@
 //! PATH) and driven by real signed transactions through ink_e2e.
 
 use e2e_tests::{wasm_paths, CONTRACTS};
-use healthcare_traits::{CredentialKind, CredentialVerifier, KindSet};
+use healthcare_traits::{Change, CredentialKind, CredentialVerifier, KindSet};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::{
     alice, bob, ChainBackend, Client, ContractsBackend, PolkadotConfig, TestNodeProcess,
 };
 use staff_credentials::staff_credentials::{
-    CredentialRequest, StaffCredentials, StaffCredentialsRef,
+    CredentialRequest, Error, StaffCredentials, StaffCredentialsRef,
 };
 
 type Env = ink::env::DefaultEnvironment;
@@ -64,7 +64,8 @@ fn every_bundle_uploads_to_the_node() -> TestResult {
 fn credential_issued_and_checked_on_the_node() -> TestResult {
     run(async {
         let (_node, mut client) = node_and_client().await?;
-        let mut constructor = StaffCredentialsRef::new();
+        let mut constructor =
+            StaffCredentialsRef::new(0, vec![(account_of(&alice()), KindSet::CLINICIAN)]);
         let registry = client
             .instantiate("staff_credentials", &alice(), &mut constructor)
             .submit()
@@ -72,17 +73,10 @@ fn credential_issued_and_checked_on_the_node() -> TestResult {
             .map_err(|e| format!("instantiate: {e:?}"))?;
         let mut calls = registry.call_builder::<StaffCredentials>();
 
-        let add = calls.add_issuer(account_of(&alice()), KindSet::CLINICIAN);
-        client
-            .call(&alice(), &add)
-            .submit()
-            .await
-            .map_err(|e| format!("add_issuer: {e:?}"))?;
-
         // Bob is not the owner: the dry run shows the typed error.
-        let refused = calls.add_issuer(account_of(&bob()), KindSet::CLINICIAN);
+        let refused = calls.propose_change(Change::Issuer(account_of(&bob()), KindSet::CLINICIAN));
         let dry = client.call(&bob(), &refused).dry_run().await?;
-        assert!(dry.return_value().is_err());
+        assert_eq!(dry.return_value(), Err(Error::NotOwner));
 
         let now: u64 = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)?

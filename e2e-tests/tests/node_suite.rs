@@ -1,18 +1,25 @@
 //! The suite across contracts on a real `substrate-contracts-node --dev` (spawned for the
-//! test), by signed transactions: a claim paid from escrow with the provider's balance
-//! really increased, then denied after the patient revokes consent; break-glass by a
-//! licensed clinician in the patient's access log; a pharmacy dispensing from a batch
-//! and a recall freezing it.
+//! test), by signed transactions: a claim by the provider the patient named, paid from
+//! escrow with the provider's balance really increased, then denied after the patient
+//! revokes consent; break-glass by a licensed clinician in the patient's access log; a
+//! pharmacy dispensing from a batch and a recall freezing it; a time-locked upgrade of
+//! staff_credentials (refused before the delay, executed after it, every record kept).
 
 use claims_adjudication::claims_adjudication::{
-    Carc, ClaimLine, ClaimStatus, ClaimsAdjudication, ClaimsAdjudicationRef, Coverage, PlanTerms,
+    Carc, ClaimRequest, ClaimStatus, ClaimsAdjudication, ClaimsAdjudicationRef, Coverage,
+    Error as ClaimError, PlanTerms,
 };
-use consent_registry::consent_registry::{ConsentRegistry, ConsentRegistryRef};
-use drug_provenance::drug_provenance::{DrugProvenance, DrugProvenanceRef, VerificationStatus};
-use e2e_tests::fixtures::{batch, payment_consent};
+use consent_registry::consent_registry::{
+    ConsentRegistry, ConsentRegistryRef, Error as ConsentError,
+};
+use drug_provenance::drug_provenance::{
+    DrugProvenance, DrugProvenanceRef, Error as DrugError, VerificationStatus,
+};
+use e2e_tests::fixtures::{batch, line, payment_consent};
 use e2e_tests::{wasm_paths, CONTRACTS};
-use healthcare_traits::{CredentialKind, CredentialVerifier, KindSet, DAY};
+use healthcare_traits::{Change, CredentialKind, CredentialVerifier, KindSet, DAY};
 use ink::primitives::{AccountId, Hash};
+use ink_e2e::subxt::dynamic::Value;
 use ink_e2e::{
     alice, bob, charlie, dave, eve, ferdie, ChainBackend, Client, ContractsBackend, Keypair,
     PolkadotConfig, TestNodeProcess,
@@ -56,28 +63,27 @@ async fn start() -> Result<(TestNodeProcess<PolkadotConfig>, Node), Failure> {
     Ok((node, client))
 }
 
-/// Deploys staff_credentials with alice as owner and issuer of every kind, and issues
-/// each `(subject, kind)` a credential valid from a year ago to a year ahead.
+/// Deploys staff_credentials with alice as owner and issuer of every kind, time-lock
+/// `delay` (ms), and issues each `(subject, kind)` a credential valid from a year ago to
+/// a year ahead.
 async fn credentials(
     client: &mut Node,
     holders: &[(&Keypair, CredentialKind)],
+    delay: u64,
 ) -> Result<AccountId, Failure> {
     let registry = client
         .instantiate(
             "staff_credentials",
             &alice(),
-            &mut StaffCredentialsRef::new(),
+            &mut StaffCredentialsRef::new(
+                delay,
+                vec![(id(&alice()), KindSet::of(&CredentialKind::ALL))],
+            ),
         )
         .submit()
         .await
         .map_err(|e| format!("instantiate staff_credentials: {e:?}"))?;
     let mut calls = registry.call_builder::<StaffCredentials>();
-    let add = calls.add_issuer(id(&alice()), KindSet::of(&CredentialKind::ALL));
-    client
-        .call(&alice(), &add)
-        .submit()
-        .await
-        .map_err(|e| format!("add_issuer: {e:?}"))?;
     let now = now_ms()?;
     for (holder, kind) in holders {
         let issue = calls.issue(CredentialRequest {
@@ -106,7 +112,7 @@ async fn provenance(client: &mut Node, registry: AccountId) -> Result<AccountId,
         .instantiate(
             "drug_provenance",
             &alice(),
-            &mut DrugProvenanceRef::new(registry),
+            &mut DrugProvenanceRef::new(registry, 0, vec![]),
         )
         .submit()
         .await
@@ -127,13 +133,14 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
                 (&provider, CredentialKind::MedicalLicence),
                 (&clinician, CredentialKind::NursingLicence),
             ],
+            0,
         )
         .await?;
         let consent = client
             .instantiate(
                 "consent_registry",
                 &alice(),
-                &mut ConsentRegistryRef::new(registry),
+                &mut ConsentRegistryRef::new(registry, 0),
             )
             .submit()
             .await
@@ -142,7 +149,7 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .instantiate(
                 "claims_adjudication",
                 &alice(),
-                &mut ClaimsAdjudicationRef::new(registry, consent.account_id),
+                &mut ClaimsAdjudicationRef::new(registry, consent.account_id, 0),
             )
             .submit()
             .await
@@ -158,6 +165,13 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .submit()
             .await
             .map_err(|e| format!("grant: {e:?}"))?;
+        // ... and names the provider as a care provider, once, from the first visit.
+        let name = consents.add_care_provider(id(&patient), id(&provider), now - 10 * DAY);
+        client
+            .call(&patient, &name)
+            .submit()
+            .await
+            .map_err(|e| format!("add_care_provider: {e:?}"))?;
 
         // The payer's plan: no deductible, copay 10, 20 % coinsurance; 1 000 000 in escrow.
         let create = adjudication.create_plan(PlanTerms {
@@ -202,15 +216,16 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .map_err(|e| format!("fund: {e:?}"))?;
 
         // The payer submits the provider's claim: paid at once from escrow.
-        let line = ClaimLine {
-            procedure: *b"99213",
-            diagnosis: *b"I10    ",
-            billed: 1_200,
-            units: 1,
+        let claim_for = |service_date, billed| ClaimRequest {
+            plan: 1,
+            member: id(&patient),
+            provider: id(&provider),
+            service_date,
+            emergency: false,
+            lines: vec![line(b"99213", billed)],
         };
         let before = client.free_balance(id(&provider)).await?;
-        let submit =
-            adjudication.submit_claim(1, id(&patient), id(&provider), now - 2 * DAY, vec![line]);
+        let submit = adjudication.submit_claim(claim_for(now - 2 * DAY, 1_200));
         let submitted = client
             .call(&payer, &submit)
             .submit()
@@ -231,6 +246,86 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
         );
         assert_eq!(client.free_balance(id(&provider)).await?, before + 792);
 
+        // A licensed provider whose account does not exist yet: 792 is below the node's
+        // existential deposit, so the transfer fails. The adjudication stands (the claim
+        // is payment-failed and owed) and `settle` pays it once the account exists.
+        let newcomer = AccountId::from([0xF7; 32]);
+        assert_eq!(client.free_balance(newcomer).await?, 0);
+        let mut creds = ink_e2e::create_call_builder::<StaffCredentials>(registry);
+        client
+            .call(
+                &alice(),
+                &creds.issue(CredentialRequest {
+                    subject: newcomer,
+                    kind: CredentialKind::MedicalLicence,
+                    jurisdiction: *b"CA",
+                    specialty: None,
+                    identifier: b"LIC-NEW".to_vec(),
+                    valid_from: now - 365 * DAY,
+                    valid_until: now + 365 * DAY,
+                    evidence_hash: Hash::from([1; 32]),
+                    verified_at: now - DAY,
+                }),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("issue: {e:?}"))?;
+        let name = consents.add_care_provider(id(&patient), newcomer, now - 10 * DAY);
+        client
+            .call(&patient, &name)
+            .submit()
+            .await
+            .map_err(|e| format!("add_care_provider: {e:?}"))?;
+        let submit = adjudication.submit_claim(ClaimRequest {
+            provider: newcomer,
+            ..claim_for(now - 3 * DAY, 1_200)
+        });
+        let owed = client
+            .call(&payer, &submit)
+            .submit()
+            .await
+            .map_err(|e| format!("submit_claim: {e:?}"))?
+            .return_value()
+            .map_err(|e| format!("{e:?}"))?;
+        let claim = client
+            .call(&payer, &adjudication.claim(owed))
+            .dry_run()
+            .await?
+            .return_value()
+            .ok_or("claim missing")?;
+        assert_eq!(claim.status, ClaimStatus::PaymentFailed);
+        assert_eq!(claim.payer_amount, 792);
+        let escrow = client
+            .call(&payer, &adjudication.escrow(1))
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(escrow, Some((1_000_000 - 792, 792, 0)));
+        let refused = client
+            .call(&payer, &adjudication.settle(owed))
+            .dry_run()
+            .await?;
+        assert_eq!(refused.return_value(), Err(ClaimError::TransferFailed));
+        let existential = 1_000_000_000u128;
+        client
+            .runtime_call(
+                &alice(),
+                "Balances",
+                "transfer_allow_death",
+                vec![
+                    Value::unnamed_variant("Id", vec![Value::from_bytes(newcomer)]),
+                    Value::u128(existential),
+                ],
+            )
+            .await
+            .map_err(|e| format!("fund the newcomer: {e:?}"))?;
+        client
+            .call(&payer, &adjudication.settle(owed))
+            .submit()
+            .await
+            .map_err(|e| format!("settle: {e:?}"))?;
+        assert_eq!(client.free_balance(newcomer).await?, existential + 792);
+
         // The patient revokes: a claim for a later service is denied (CARC 197).
         let revoke = consents.revoke(1);
         client
@@ -247,16 +342,16 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .return_value()
             .and_then(|c| c.revoked_at)
             .ok_or("consent 1 not revoked")?;
-        let mut second = line;
-        second.billed = 1_100;
-        let submit = adjudication.submit_claim(1, id(&patient), id(&provider), later, vec![second]);
-        client
+        let submit = adjudication.submit_claim(claim_for(later, 1_100));
+        let denied_id = client
             .call(&payer, &submit)
             .submit()
             .await
-            .map_err(|e| format!("second submit_claim: {e:?}"))?;
+            .map_err(|e| format!("second submit_claim: {e:?}"))?
+            .return_value()
+            .map_err(|e| format!("{e:?}"))?;
         let denied = client
-            .call(&payer, &adjudication.claim(2))
+            .call(&payer, &adjudication.claim(denied_id))
             .dry_run()
             .await?
             .return_value()
@@ -286,7 +381,10 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .call(&ferdie(), &consents.open_break_glass(id(&patient), 99))
             .dry_run()
             .await?;
-        assert!(refused.return_value().is_err());
+        assert_eq!(
+            refused.return_value(),
+            Err(ConsentError::CredentialCheckFailed)
+        );
         Ok(())
     })
 }
@@ -302,6 +400,7 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
                 (&maker, CredentialKind::ManufacturerLicence),
                 (&pharmacy, CredentialKind::PharmacyLicence),
             ],
+            0,
         )
         .await?;
         let provenance = provenance(&mut client, registry).await?;
@@ -320,7 +419,7 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
             .call(&maker, &calls.ship(1, id(&stranger), 5))
             .dry_run()
             .await?;
-        assert!(refused.return_value().is_err());
+        assert_eq!(refused.return_value(), Err(DrugError::RecipientNotLicensed));
 
         let ship = calls.ship(1, id(&pharmacy), 10);
         client
@@ -367,10 +466,13 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
             .call(&pharmacy, &calls.dispense(1, 1, None))
             .dry_run()
             .await?;
-        assert!(frozen.return_value().is_err());
+        assert_eq!(frozen.return_value(), Err(DrugError::Recalled));
         Ok(())
     })
 }
+
+/// The time lock of the upgrade test (ms): long enough to see a refusal, short for a test.
+const UPGRADE_DELAY: u64 = 6_000;
 
 #[test]
 fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result<(), Failure> {
@@ -384,6 +486,7 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
                 (&pharmacy, CredentialKind::PharmacyLicence),
                 (&nurse, CredentialKind::NursingLicence),
             ],
+            UPGRADE_DELAY,
         )
         .await?;
         let provenance = provenance(&mut client, registry).await?;
@@ -414,20 +517,66 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
             before.push(record);
         }
 
-        // Revision 2 uploaded; only the owner may switch to it.
+        // Revision 2 uploaded; only the owner may propose the switch, which waits for the
+        // time lock: refused before the delay, executed after it.
         let uploaded = client
             .upload("staff_credentials_v2", &alice())
             .submit()
             .await
             .map_err(|e| format!("upload revision 2: {e:?}"))?;
         let v2 = uploaded.code_hash;
-        let refused = client.call(&bob(), &creds.set_code(v2)).dry_run().await?;
+        let change = Change::Code(v2);
+        let refused = client
+            .call(&bob(), &creds.propose_change(change))
+            .dry_run()
+            .await?;
         assert_eq!(refused.return_value(), Err(CredentialError::NotOwner));
-        client
-            .call(&alice(), &creds.set_code(v2))
+        let proposed = client
+            .call(&alice(), &creds.propose_change(change))
             .submit()
             .await
-            .map_err(|e| format!("set_code: {e:?}"))?;
+            .map_err(|e| format!("propose the upgrade: {e:?}"))?;
+        let change_id = proposed.return_value().map_err(|e| format!("{e:?}"))?;
+        let pending = client
+            .call(&alice(), &creds.pending_changes())
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].change, change);
+        let early = client
+            .call(&alice(), &creds.execute_change(change_id))
+            .dry_run()
+            .await?;
+        assert_eq!(early.return_value(), Err(CredentialError::TooEarly));
+        let version = client
+            .call(&alice(), &creds.code_version())
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(version, 1, "nothing changes before the delay");
+        let wait = pending[0]
+            .executable_at
+            .saturating_sub(now_ms()?)
+            .saturating_add(1_500);
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        // A --dev node seals a block only when a transaction arrives: a remark gives the
+        // chain a block at the current time, so that the execution's dry run (and its
+        // gas estimate) sees the delay passed.
+        client
+            .runtime_call(
+                &alice(),
+                "System",
+                "remark",
+                vec![Value::from_bytes(b"time passes")],
+            )
+            .await
+            .map_err(|e| format!("remark: {e:?}"))?;
+        client
+            .call(&alice(), &creds.execute_change(change_id))
+            .submit()
+            .await
+            .map_err(|e| format!("execute the upgrade: {e:?}"))?;
         let version = client
             .call(&alice(), &creds.code_version())
             .dry_run()

@@ -1,16 +1,29 @@
 //! claims_adjudication with real staff_credentials and consent_registry on
-//! pallet-contracts (drink sandbox, release WASM): a licensed provider and a consenting
-//! patient are paid from escrow; an unlicensed provider, a revoked consent and a
-//! duplicate are denied; a peer address without a contract is a typed error.
+//! pallet-contracts (drink sandbox, release WASM): a licensed provider named by the
+//! patient is paid from escrow; a provider the patient never named, a pharmacist, a
+//! revoked consent and line-level duplicates are denied; broken peers (no contract, no
+//! such message, a trapping contract) are typed errors that change nothing; tokens sent
+//! outside `fund` are recoverable surplus; peer and code changes wait for the time lock.
+//! (A payment that fails below the existential deposit needs the node's deposit: the
+//! sandbox's is 1; `node_suite.rs` tests it.)
 
 use claims_adjudication::claims_adjudication::{
-    Carc, Claim, ClaimLine, ClaimStatus, Coverage, Error, PlanTerms,
+    Carc, Claim, ClaimAdjudicated, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error, Peers,
+    PlanTerms,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
-use e2e_tests::suite::{assert_unknown_code_refused, deploy_credentials, issue, operator};
+use drink::sandbox_api::balance_api::BalanceAPI;
+use e2e_tests::fixtures::line;
+use e2e_tests::suite::{
+    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
+    operator,
+};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
-use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY};
+use healthcare_traits::{
+    Change, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY,
+};
 use ink::selector_bytes;
+use parity_scale_codec::Decode;
 
 type Res<T> = Result<T, Error>;
 
@@ -26,15 +39,6 @@ fn terms(now: u64) -> PlanTerms {
     }
 }
 
-fn line(procedure: &[u8; 5], billed: u128) -> ClaimLine {
-    ClaimLine {
-        procedure: *procedure,
-        diagnosis: *b"E11.9  ",
-        billed,
-        units: 1,
-    }
-}
-
 struct World {
     chain: Sandbox,
     claims: drink::AccountId32,
@@ -45,6 +49,8 @@ const PAYER: u8 = 2;
 const PROVIDER: u8 = 3;
 const PATIENT: u8 = 4;
 const UNLICENSED: u8 = 5;
+const STRANGER_DOCTOR: u8 = 6;
+const PHARMACIST: u8 = 7;
 
 fn world() -> World {
     let mut chain = Sandbox::new();
@@ -53,31 +59,28 @@ fn world() -> World {
     let consent = chain.deploy(
         "consent_registry",
         &operator(),
-        call_data(selector_bytes!("new"), (ink_account(&credentials),)),
+        call_data(selector_bytes!("new"), (ink_account(&credentials), 0u64)),
     );
     let claims = chain.deploy(
         "claims_adjudication",
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (ink_account(&credentials), ink_account(&consent)),
+            (ink_account(&credentials), ink_account(&consent), 0u64),
         ),
     );
-    issue(
-        &mut chain,
-        &credentials,
-        &payer,
-        CredentialKind::PayerLicence,
-    );
-    issue(
-        &mut chain,
-        &credentials,
-        &provider,
-        CredentialKind::MedicalLicence,
-    );
+    for (who, kind) in [
+        (&payer, CredentialKind::PayerLicence),
+        (&provider, CredentialKind::MedicalLicence),
+        (&account(STRANGER_DOCTOR), CredentialKind::MedicalLicence),
+        (&account(PHARMACIST), CredentialKind::PharmacistLicence),
+    ] {
+        issue(&mut chain, &credentials, who, kind);
+    }
     let now = chain.time();
 
-    // The patient consents to the payer for payment of billing data.
+    // The patient consents to the payer for payment of billing data, and names the
+    // provider as a care provider at the first visit, 30 days ago.
     let request = ConsentRequest {
         patient: ink_account(&patient),
         grantee: ink_account(&payer),
@@ -93,6 +96,19 @@ fn world() -> World {
         call_data(selector_bytes!("grant"), (request,)),
     );
     assert_eq!(granted.value, Ok(1));
+    let named = chain.call::<Result<u64, ConsentError>>(
+        &consent,
+        &patient,
+        call_data(
+            selector_bytes!("add_care_provider"),
+            (
+                ink_account(&patient),
+                ink_account(&provider),
+                now - 30 * DAY,
+            ),
+        ),
+    );
+    assert_eq!(named.value, Ok(1));
 
     // The payer sets up a plan, fees, the member and 100 000 in escrow.
     let plan = chain.call::<Res<u32>>(
@@ -137,32 +153,53 @@ fn world() -> World {
     }
 }
 
+fn request(provider: u8, service_date: u64, lines: Vec<ClaimLine>) -> ClaimRequest {
+    ClaimRequest {
+        plan: 1,
+        member: ink_account(&account(PATIENT)),
+        provider: ink_account(&account(provider)),
+        service_date,
+        emergency: false,
+        lines,
+    }
+}
+
 /// The payer submits (on the provider's behalf, as from its clearinghouse), so that the
 /// provider's balance changes by its payments only (a submitter pays storage deposits).
-fn submit(w: &mut World, provider: u8, service_date: u64, lines: Vec<ClaimLine>) -> Claim {
+fn submit_request(w: &mut World, request: ClaimRequest) -> Claim {
     let outcome = w.chain.call::<Res<u64>>(
         &w.claims,
         &account(PAYER),
-        call_data(
-            selector_bytes!("submit_claim"),
-            (
-                1u32,
-                ink_account(&account(PATIENT)),
-                ink_account(&account(provider)),
-                service_date,
-                lines,
-            ),
-        ),
+        call_data(selector_bytes!("submit_claim"), (request,)),
     );
     let id = outcome.value.expect("submitted");
     println!(
         "submit_claim -> claim {id}: ref_time {} proof_size {} deposit {}",
         outcome.ref_time, outcome.proof_size, outcome.storage_deposit
     );
+    // The last event is the adjudication, with the whole remittance.
+    let (emitter, _, data) = outcome.emitted.last().expect("an event").clone();
+    assert_eq!(emitter, w.claims);
+    let event = ClaimAdjudicated::decode(&mut &data[..]).expect("ClaimAdjudicated");
     let claim: Option<Claim> = w
         .chain
         .query(&w.claims, call_data(selector_bytes!("claim"), (id,)));
-    claim.expect("stored")
+    let claim = claim.expect("stored");
+    assert_eq!(
+        (event.claim, event.status, event.denial, event.payer_amount),
+        (id, claim.status, claim.denial, claim.payer_amount)
+    );
+    assert_eq!(event.lines, claim.lines);
+    claim
+}
+
+fn submit(w: &mut World, provider: u8, service_date: u64, lines: Vec<ClaimLine>) -> Claim {
+    submit_request(w, request(provider, service_date, lines))
+}
+
+fn escrow(w: &mut World) -> Option<(u128, u128, u128)> {
+    w.chain
+        .query(&w.claims, call_data(selector_bytes!("escrow"), (1u32,)))
 }
 
 #[test]
@@ -171,7 +208,7 @@ fn adjudication_across_three_contracts() {
     let now = w.chain.time();
     let provider = account(PROVIDER);
 
-    // Licensed provider, consenting patient: paid from escrow.
+    // Licensed provider named by the patient, consenting patient: paid from escrow.
     let before = w.chain.balance(&provider);
     let paid = submit(
         &mut w,
@@ -186,43 +223,52 @@ fn adjudication_across_three_contracts() {
         (paid.allowed, paid.member_amount, paid.payer_amount),
         (140, 140, 0)
     );
-    let second = submit(
-        &mut w,
-        PROVIDER,
-        now - 4 * DAY,
-        vec![line(b"99213", 100); 5],
-    );
+    let second = submit(&mut w, PROVIDER, now - 4 * DAY, vec![line(b"99213", 500)]);
     assert_eq!(second.status, ClaimStatus::Paid);
-    // 500 allowed: the 360 deductible left takes lines 1-3 and 60 of line 4; line 4
-    // then pays copay 20 and 20 % of 20; line 5 copay 20 and 20 % of 80.
+    // 100 allowed: the 360 deductible left takes all of it.
     assert_eq!(
         (second.allowed, second.member_amount, second.payer_amount),
-        (500, 420, 80)
+        (100, 100, 0)
     );
+    let payer_shares: Vec<u128> = [3, 2, 1, 0]
+        .into_iter()
+        .map(|days| {
+            submit(
+                &mut w,
+                PROVIDER,
+                now - days * DAY,
+                vec![line(b"99213", 100)],
+            )
+        })
+        .map(|claim| claim.payer_amount)
+        .collect();
+    // 260 of deductible left: two claims and 60 of the third, then its copay 20 and 20 %
+    // of 20; the fourth pays copay 20 and 20 % of 80.
+    assert_eq!(payer_shares, vec![0, 0, 40 - 20 - 4, 100 - 20 - 16]);
+    let owed_to_provider: u128 = payer_shares.iter().sum();
     assert_eq!(
         w.chain.balance(&provider),
-        before + 80,
+        before + owed_to_provider,
         "the provider was really paid"
     );
-    let escrow: Option<(u128, u128)> = w
-        .chain
-        .query(&w.claims, call_data(selector_bytes!("escrow"), (1u32,)));
-    assert_eq!(escrow, Some((100_000 - 80, 0)));
+    assert_eq!(escrow(&mut w), Some((100_000 - owed_to_provider, 0, 0)));
 
-    // Duplicate: denied with CARC 18.
+    // Duplicates, line by line: reordered lines, another amount.
     let duplicate = submit(
         &mut w,
         PROVIDER,
         now - 5 * DAY,
-        vec![line(b"99213", 120), line(b"80053", 40)],
+        vec![line(b"80053", 41), line(b"99213", 120)],
     );
     assert_eq!(duplicate.status, ClaimStatus::Denied);
     assert_eq!(duplicate.denial, Some(Carc::Duplicate));
 
-    // Unlicensed provider: denied with CARC B7.
-    let unlicensed = submit(&mut w, UNLICENSED, now - 5 * DAY, vec![line(b"99213", 100)]);
-    assert_eq!(unlicensed.denial, Some(Carc::ProviderNotEligible));
-    assert_eq!(unlicensed.payer_amount, 0);
+    // Unlicensed provider, and a pharmacist (licensed, wrong kind): CARC B7.
+    for who in [UNLICENSED, PHARMACIST] {
+        let refused = submit(&mut w, who, now - 5 * DAY, vec![line(b"99213", 100)]);
+        assert_eq!(refused.denial, Some(Carc::ProviderNotEligible));
+        assert_eq!(refused.payer_amount, 0);
+    }
 
     // The patient revokes consent: claims for later services are denied (CARC 197).
     let revoked = w.chain.call::<Result<(), ConsentError>>(
@@ -235,54 +281,201 @@ fn adjudication_across_three_contracts() {
     let after = submit(&mut w, PROVIDER, now + DAY, vec![line(b"99213", 100)]);
     assert_eq!(after.status, ClaimStatus::Denied);
     assert_eq!(after.denial, Some(Carc::ConsentAbsent));
-    assert_eq!(w.chain.balance(&provider), before + 80);
+    assert_eq!(w.chain.balance(&provider), before + owed_to_provider);
 }
 
 #[test]
-fn a_missing_peer_is_a_typed_error_and_changes_nothing() {
+fn a_provider_the_patient_never_named_is_not_paid() {
     let mut w = world();
     let now = w.chain.time();
-    // The owner points the consent peer at an account without a contract.
-    let peers = claims_adjudication::claims_adjudication::Peers {
-        credentials: {
-            let p: claims_adjudication::claims_adjudication::Peers = w
-                .chain
-                .query(&w.claims, call_data(selector_bytes!("peers"), ()));
-            p.credentials
-        },
-        consent: ink_account(&account(9)),
-    };
-    let set = w.chain.call::<Res<()>>(
-        &w.claims,
-        &operator(),
-        call_data(selector_bytes!("set_peers"), (peers,)),
+    let stranger = account(STRANGER_DOCTOR);
+    let before = w.chain.balance(&stranger);
+    let escrow_before = escrow(&mut w);
+    // Burn the deductible first so that a payment would show.
+    for days in [20, 19, 18, 17, 16, 15] {
+        submit(
+            &mut w,
+            PROVIDER,
+            now - days * DAY,
+            vec![line(b"99213", 100)],
+        );
+    }
+    let escrow_before_phantom = escrow(&mut w);
+    assert_ne!(escrow_before, escrow_before_phantom);
+    let phantom = submit(
+        &mut w,
+        STRANGER_DOCTOR,
+        now - 5 * DAY,
+        vec![line(b"99213", 100)],
     );
-    assert_eq!(set.value, Ok(()));
+    assert_eq!(phantom.status, ClaimStatus::Denied);
+    assert_eq!(phantom.denial, Some(Carc::NoCareRelationship));
+    assert_eq!(w.chain.balance(&stranger), before);
+    assert_eq!(escrow(&mut w), escrow_before_phantom, "escrow unchanged");
+    // An emergency visit goes to manual review instead.
+    let emergency = submit_request(
+        &mut w,
+        ClaimRequest {
+            emergency: true,
+            ..request(STRANGER_DOCTOR, now - 4 * DAY, vec![line(b"99213", 100)])
+        },
+    );
+    assert_eq!(emergency.status, ClaimStatus::PendingReview);
+    assert!(emergency.payer_amount > 0);
+    let (_, _, reserved) = escrow(&mut w).expect("plan");
+    assert_eq!(reserved, emergency.payer_amount);
+}
+
+/// Points the claims contract's `role` peer at `peer` (through the time lock) and checks
+/// that a submission fails with `expected` and changes nothing: no claim, no escrow or
+/// balance change.
+fn broken_peer_changes_nothing(role: PeerRole, peer: Option<&str>, expected: Error) {
+    let mut w = world();
+    let now = w.chain.time();
+    let address = match peer {
+        None => account(9),
+        Some("baseline_token") => w.chain.deploy(
+            "baseline_token",
+            &operator(),
+            call_data(selector_bytes!("new"), (1_000u128,)),
+        ),
+        Some(name) => w
+            .chain
+            .deploy(name, &operator(), call_data(selector_bytes!("new"), ())),
+    };
+    let claims = w.claims.clone();
+    assert_eq!(
+        enact::<Error>(
+            &mut w.chain,
+            &claims,
+            Change::Peer(role, ink_account(&address))
+        ),
+        Ok(())
+    );
+    let peers: Peers = w
+        .chain
+        .query(&w.claims, call_data(selector_bytes!("peers"), ()));
+    match role {
+        PeerRole::Credentials => assert_eq!(peers.credentials, ink_account(&address)),
+        PeerRole::Consent => assert_eq!(peers.consent, ink_account(&address)),
+    }
+    let escrow_before = escrow(&mut w);
+    let balances = (
+        w.chain.balance(&account(PROVIDER)),
+        w.chain.balance(&w.claims.clone()),
+    );
     let outcome = w.chain.call::<Res<u64>>(
         &w.claims,
         &account(PROVIDER),
         call_data(
             selector_bytes!("submit_claim"),
-            (
-                1u32,
-                ink_account(&account(PATIENT)),
-                ink_account(&account(PROVIDER)),
-                now - DAY,
-                vec![line(b"99213", 100)],
-            ),
+            (request(PROVIDER, now - DAY, vec![line(b"99213", 100)]),),
         ),
     );
-    assert_eq!(outcome.value, Err(Error::ConsentContractUnreachable));
+    assert_eq!(outcome.value, Err(expected), "{role:?} {peer:?}");
     assert!(outcome.reverted);
+    assert_eq!(outcome.events, 0);
     let none: Option<Claim> = w
         .chain
         .query(&w.claims, call_data(selector_bytes!("claim"), (1u64,)));
     assert_eq!(none, None, "no claim recorded");
+    assert_eq!(escrow(&mut w), escrow_before);
+    assert_eq!(
+        (
+            w.chain.balance(&account(PROVIDER)),
+            w.chain.balance(&w.claims.clone())
+        ),
+        balances
+    );
 }
 
 #[test]
-fn set_code_with_an_unknown_hash_is_refused() {
+fn a_missing_consent_peer_is_a_typed_error_and_changes_nothing() {
+    broken_peer_changes_nothing(PeerRole::Consent, None, Error::ConsentContractUnreachable);
+}
+
+#[test]
+fn a_consent_peer_without_the_message_is_a_typed_error() {
+    broken_peer_changes_nothing(
+        PeerRole::Consent,
+        Some("baseline_token"),
+        Error::ConsentContractUnreachable,
+    );
+}
+
+#[test]
+fn a_trapping_consent_peer_is_a_typed_error_and_changes_nothing() {
+    broken_peer_changes_nothing(
+        PeerRole::Consent,
+        Some("trapping_peer"),
+        Error::ConsentContractTrapped,
+    );
+}
+
+#[test]
+fn a_trapping_credentials_peer_is_a_typed_error_and_changes_nothing() {
+    broken_peer_changes_nothing(
+        PeerRole::Credentials,
+        Some("trapping_peer"),
+        Error::CredentialContractTrapped,
+    );
+}
+
+#[test]
+fn a_provider_creating_a_plan_is_refused() {
+    let mut w = world();
+    let now = w.chain.time();
+    let refused = w.chain.call::<Res<u32>>(
+        &w.claims,
+        &account(PROVIDER),
+        call_data(selector_bytes!("create_plan"), (terms(now),)),
+    );
+    assert_eq!(refused.value, Err(Error::PayerNotLicensed));
+    assert!(refused.reverted);
+}
+
+#[test]
+fn tokens_sent_outside_fund_are_recoverable_surplus() {
+    let mut w = world();
+    let claims = w.claims.clone();
+    let surplus: u128 = w
+        .chain
+        .query(&claims, call_data(selector_bytes!("surplus"), ()));
+    assert_eq!(surplus, 0, "every token held is in an escrow");
+    // A plain transfer to the contract account, outside `fund`.
+    w.chain.inner().mint_into(&claims, 777).expect("transfer");
+    let surplus: u128 = w
+        .chain
+        .query(&claims, call_data(selector_bytes!("surplus"), ()));
+    assert_eq!(surplus, 777);
+    let refused = w.chain.call::<Res<u128>>(
+        &claims,
+        &account(PAYER),
+        call_data(
+            selector_bytes!("recover_surplus"),
+            (ink_account(&account(PAYER)),),
+        ),
+    );
+    assert_eq!(refused.value, Err(Error::NotOwner));
+    let recipient = account(21);
+    let recovered = w.chain.call::<Res<u128>>(
+        &claims,
+        &operator(),
+        call_data(
+            selector_bytes!("recover_surplus"),
+            (ink_account(&recipient),),
+        ),
+    );
+    assert_eq!(recovered.value, Ok(777));
+    assert_eq!(w.chain.balance(&recipient), 777);
+    assert_eq!(escrow(&mut w), Some((100_000, 0, 0)));
+}
+
+#[test]
+fn code_changes_go_through_the_time_lock() {
     let mut w = world();
     let claims = w.claims.clone();
     assert_unknown_code_refused(&mut w.chain, &claims, Error::CodeNotFound);
+    assert_code_change_succeeds::<Error>(&mut w.chain, &claims, "claims_adjudication");
+    assert_eq!(escrow(&mut w), Some((100_000, 0, 0)), "storage kept");
 }

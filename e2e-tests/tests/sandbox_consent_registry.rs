@@ -1,13 +1,21 @@
 //! consent_registry with a real staff_credentials on pallet-contracts (drink sandbox,
-//! release WASM): break-glass for a licensed, an unlicensed and a suspended clinician,
-//! and a credentials address that holds no contract.
+//! release WASM): break-glass for a licensed, an unlicensed, a wrongly licensed and a
+//! suspended clinician; credentials addresses that hold no contract, a contract without
+//! the message, or a contract that traps; care relationships and delegates across
+//! contracts; a time-locked peer change and code change.
 
 use consent_registry::consent_registry::{
     AccessEntry, ConsentKind, ConsentRequest, Error, Relationship,
 };
-use e2e_tests::suite::{assert_unknown_code_refused, deploy_credentials, issue, operator, suspend};
+use e2e_tests::suite::{
+    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
+    operator, suspend,
+};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
-use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY};
+use healthcare_traits::{
+    Change, ClaimConsent, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose,
+    PurposeSet, DAY,
+};
 use ink::primitives::Hash;
 use ink::selector_bytes;
 
@@ -17,7 +25,7 @@ fn deploy_registry(chain: &mut Sandbox, credentials: &drink::AccountId32) -> dri
     chain.deploy(
         "consent_registry",
         &operator(),
-        call_data(selector_bytes!("new"), (ink_account(credentials),)),
+        call_data(selector_bytes!("new"), (ink_account(credentials), 0u64)),
     )
 }
 
@@ -69,6 +77,25 @@ fn break_glass_checks_the_clinician_credential_across_contracts() {
     );
     assert_eq!(ack.value, Ok(()));
 
+    // Licensed for the wrong kind (a pharmacist is no clinician for break-glass).
+    let pharmacist = account(7);
+    issue(
+        &mut chain,
+        &credentials,
+        &pharmacist,
+        CredentialKind::PharmacistLicence,
+    );
+    let wrong_kind = chain.call::<Res<u64>>(
+        &registry,
+        &pharmacist,
+        call_data(
+            selector_bytes!("open_break_glass"),
+            (ink_account(&patient), 12u16),
+        ),
+    );
+    assert_eq!(wrong_kind.value, Err(Error::CredentialCheckFailed));
+    assert!(wrong_kind.reverted);
+
     // Unlicensed: refused with a typed error, nothing written.
     let refused = chain.call::<Res<u64>>(
         &registry,
@@ -102,11 +129,22 @@ fn break_glass_checks_the_clinician_credential_across_contracts() {
     assert_eq!(count, 1, "only the licensed opening is logged");
 }
 
-#[test]
-fn a_credentials_address_without_a_contract_fails_cleanly() {
+/// Points the registry's credentials address at `peer` (none, a contract without the
+/// message, a contract that traps) and checks the typed error and that nothing changed.
+fn broken_peer_fails_cleanly(peer: Option<&str>, expected: Error) {
     let mut chain = Sandbox::new();
-    let (patient, clinician, nobody) = (account(2), account(3), account(9));
-    let registry = deploy_registry(&mut chain, &nobody);
+    let (patient, clinician) = (account(2), account(3));
+    let address = match peer {
+        None => account(9),
+        Some("baseline_token") => chain.deploy(
+            "baseline_token",
+            &operator(),
+            call_data(selector_bytes!("new"), (1_000u128,)),
+        ),
+        Some(name) => chain.deploy(name, &operator(), call_data(selector_bytes!("new"), ())),
+    };
+    let registry = deploy_registry(&mut chain, &address);
+    let balance = chain.balance(&clinician);
     let outcome = chain.call::<Res<u64>>(
         &registry,
         &clinician,
@@ -115,9 +153,13 @@ fn a_credentials_address_without_a_contract_fails_cleanly() {
             (ink_account(&patient), 1u16),
         ),
     );
-    assert_eq!(outcome.value, Err(Error::CredentialContractUnreachable));
+    assert_eq!(outcome.value, Err(expected), "{peer:?}");
     assert!(outcome.reverted, "no state change");
     assert_eq!(outcome.events, 0);
+    assert!(
+        chain.balance(&clinician) >= balance - 1_000_000_000,
+        "only fees"
+    );
     let count: u32 = chain.query(
         &registry,
         call_data(selector_bytes!("access_count_of"), (ink_account(&patient),)),
@@ -131,6 +173,21 @@ fn a_credentials_address_without_a_contract_fails_cleanly() {
         ),
     );
     assert_eq!(live, None);
+}
+
+#[test]
+fn a_credentials_address_without_a_contract_fails_cleanly() {
+    broken_peer_fails_cleanly(None, Error::CredentialContractUnreachable);
+}
+
+#[test]
+fn a_credentials_contract_without_the_message_fails_cleanly() {
+    broken_peer_fails_cleanly(Some("baseline_token"), Error::CredentialContractUnreachable);
+}
+
+#[test]
+fn a_trapping_credentials_contract_fails_cleanly() {
+    broken_peer_fails_cleanly(Some("trapping_peer"), Error::CredentialContractTrapped);
 }
 
 #[test]
@@ -223,12 +280,81 @@ fn consent_is_answered_across_contracts_by_the_shared_selector() {
             (ink_account(&patient), 1u64, Purpose::Payment),
         ),
     );
-    assert_eq!(access.value, Err(Error::ConsentExpired));
+    assert_eq!(access.value, Err(Error::NoConsent));
+
+    // The guardian named a care provider; it ends when the patient removes the guardian.
+    let provider = account(7);
+    let named = chain.call::<Res<u64>>(
+        &registry,
+        &guardian,
+        call_data(
+            selector_bytes!("add_care_provider"),
+            (ink_account(&patient), ink_account(&provider), now),
+        ),
+    );
+    assert_eq!(named.value, Ok(1));
+    let answer = |chain: &mut Sandbox, at: u64| -> ClaimConsent {
+        chain.query(
+            &registry,
+            call_data(
+                selector_bytes!("ConsentVerifier::claim_consent"),
+                (
+                    ink_account(&patient),
+                    ink_account(&payer),
+                    ink_account(&provider),
+                    at,
+                ),
+            ),
+        )
+    };
+    assert_eq!(
+        answer(&mut chain, now + DAY / 2),
+        ClaimConsent {
+            care_relationship: true,
+            payment_consent: true
+        }
+    );
+    chain.set_time(now + 2 * DAY);
+    let removed = chain.call::<Res<()>>(
+        &registry,
+        &patient,
+        call_data(
+            selector_bytes!("remove_delegate"),
+            (ink_account(&guardian),),
+        ),
+    );
+    assert_eq!(removed.value, Ok(()));
+    let has_care = |chain: &mut Sandbox, at: u64| -> bool {
+        chain.query(
+            &registry,
+            call_data(
+                selector_bytes!("ConsentVerifier::has_care_relationship"),
+                (ink_account(&patient), ink_account(&provider), at),
+            ),
+        )
+    };
+    assert!(has_care(&mut chain, now + 2 * DAY - 1));
+    assert!(!has_care(&mut chain, now + 2 * DAY));
 }
 
 #[test]
-fn set_code_with_an_unknown_hash_is_refused() {
+fn peer_and_code_changes_go_through_the_time_lock() {
     let mut chain = Sandbox::new();
+    let credentials = deploy_credentials(&mut chain);
     let registry = deploy_registry(&mut chain, &account(9));
     assert_unknown_code_refused(&mut chain, &registry, Error::CodeNotFound);
+    assert_eq!(
+        enact::<Error>(
+            &mut chain,
+            &registry,
+            Change::Peer(PeerRole::Credentials, ink_account(&credentials)),
+        ),
+        Ok(())
+    );
+    let peer: ink::primitives::AccountId = chain.query(
+        &registry,
+        call_data(selector_bytes!("credentials_contract"), ()),
+    );
+    assert_eq!(peer, ink_account(&credentials));
+    assert_code_change_succeeds::<Error>(&mut chain, &registry, "consent_registry");
 }

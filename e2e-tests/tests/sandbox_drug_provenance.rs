@@ -3,7 +3,9 @@
 //! recipient, a recall, a cold-chain quarantine, and `verify` in every state.
 
 use drug_provenance::drug_provenance::{BatchRequest, Error, Verification, VerificationStatus};
-use e2e_tests::suite::{assert_unknown_code_refused, deploy_credentials, issue, operator};
+use e2e_tests::suite::{
+    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, issue, operator,
+};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{CredentialKind, DAY, HOUR};
 use ink::primitives::Hash;
@@ -43,7 +45,14 @@ fn supply_chain_across_contracts() {
     let provenance = chain.deploy(
         "drug_provenance",
         &operator(),
-        call_data(selector_bytes!("new"), (ink_account(&credentials),)),
+        call_data(
+            selector_bytes!("new"),
+            (
+                ink_account(&credentials),
+                0u64,
+                Vec::<ink::primitives::AccountId>::new(),
+            ),
+        ),
     );
     let now = chain.time();
 
@@ -260,12 +269,20 @@ fn supply_chain_across_contracts() {
 }
 
 #[test]
-fn set_code_with_an_unknown_hash_is_refused() {
+fn code_changes_go_through_the_time_lock() {
     let mut chain = Sandbox::new();
     let provenance = chain.deploy(
         "drug_provenance",
         &operator(),
-        call_data(selector_bytes!("new"), (ink_account(&account(9)),)),
+        call_data(
+            selector_bytes!("new"),
+            (
+                ink_account(&account(9)),
+                0u64,
+                Vec::<ink::primitives::AccountId>::new(),
+            ),
+        ),
     );
     assert_unknown_code_refused(&mut chain, &provenance, Error::CodeNotFound);
+    assert_code_change_succeeds::<Error>(&mut chain, &provenance, "drug_provenance");
 }

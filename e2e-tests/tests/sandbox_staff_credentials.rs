@@ -1,13 +1,16 @@
 //! staff_credentials on a real pallet-contracts (drink sandbox, release WASM):
 //! issue → suspend → reinstate → revoke with `is_valid_at` at the times between, through
 //! the cross-contract selector other contracts use; refusals revert with typed errors;
-//! `set_code` through the runtime.
+//! issuers appointed through the time lock; a time-locked code change through the runtime.
 
+use e2e_tests::suite::{assert_code_change_succeeds, assert_unknown_code_refused};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
-use healthcare_traits::{CredentialKind, KindSet};
+use healthcare_traits::admin::ChangeExecuted;
+use healthcare_traits::{Change, CredentialKind, KindSet, PendingChange};
 use ink::primitives::{AccountId, Hash};
 use ink::selector_bytes;
-use parity_scale_codec::Encode;
+use parity_scale_codec::{Decode, Encode};
+use staff_credentials::events::IssuerAdded;
 use staff_credentials::staff_credentials::{CredentialRequest, Error, Status};
 
 type Res<T> = Result<T, Error>;
@@ -33,34 +36,57 @@ fn licence(subject: AccountId) -> CredentialRequest {
 fn credential_lifecycle_and_point_in_time_validity() {
     let mut chain = Sandbox::new();
     let (owner, board, doctor, stranger) = (account(1), account(2), account(3), account(4));
+    chain.set_time(T0 - 2 * HOUR);
     let registry = chain.deploy(
         "staff_credentials",
         &owner,
-        call_data(selector_bytes!("new"), ()),
+        call_data(
+            selector_bytes!("new"),
+            (HOUR, Vec::<(AccountId, KindSet)>::new()),
+        ),
     );
 
-    // Only the owner appoints issuers.
-    let refused: Res<()> = chain
+    // Only the owner appoints issuers, and only after the time lock.
+    let appoint = Change::Issuer(ink_account(&board), KindSet::CLINICIAN);
+    let refused: Res<u32> = chain
         .call(
             &registry,
             &stranger,
-            call_data(
-                selector_bytes!("add_issuer"),
-                (ink_account(&board), KindSet::CLINICIAN),
-            ),
+            call_data(selector_bytes!("propose_change"), (appoint,)),
         )
         .value;
     assert_eq!(refused, Err(Error::NotOwner));
+    let proposed = chain.call::<Res<u32>>(
+        &registry,
+        &owner,
+        call_data(selector_bytes!("propose_change"), (appoint,)),
+    );
+    assert_eq!(proposed.value, Ok(1));
+    let pending: Vec<PendingChange> =
+        chain.query(&registry, call_data(selector_bytes!("pending_changes"), ()));
+    assert_eq!(pending[0].executable_at, T0 - HOUR);
+    let early = chain.call::<Res<()>>(
+        &registry,
+        &owner,
+        call_data(selector_bytes!("execute_change"), (1u32,)),
+    );
+    assert_eq!(early.value, Err(Error::TooEarly));
+    assert!(early.reverted);
+    chain.set_time(T0 - HOUR);
     let added = chain.call::<Res<()>>(
         &registry,
         &owner,
-        call_data(
-            selector_bytes!("add_issuer"),
-            (ink_account(&board), KindSet::CLINICIAN),
-        ),
+        call_data(selector_bytes!("execute_change"), (1u32,)),
     );
     assert_eq!(added.value, Ok(()));
-    assert_eq!(added.events, 1);
+    // The admin's ChangeExecuted, then IssuerAdded.
+    assert_eq!(added.events, 2);
+    let executed =
+        <ChangeExecuted as Decode>::decode(&mut &added.emitted[0].2[..]).expect("ChangeExecuted");
+    assert_eq!((executed.id, executed.change), (1, appoint));
+    let event = <IssuerAdded as Decode>::decode(&mut &added.emitted[1].2[..]).expect("IssuerAdded");
+    assert_eq!(event.issuer, ink_account(&board));
+    assert_eq!(event.kinds, KindSet::CLINICIAN);
 
     // Issue at T0.
     chain.set_time(T0);
@@ -146,36 +172,34 @@ fn credential_lifecycle_and_point_in_time_validity() {
 }
 
 #[test]
-fn set_code_upgrades_through_the_runtime() {
+fn code_changes_wait_for_the_time_lock_and_go_through_the_runtime() {
     let mut chain = Sandbox::new();
     let (owner, stranger) = (account(1), account(4));
     let registry = chain.deploy(
         "staff_credentials",
         &owner,
-        call_data(selector_bytes!("new"), ()),
+        call_data(
+            selector_bytes!("new"),
+            (HOUR, vec![(ink_account(&owner), KindSet::CLINICIAN)]),
+        ),
     );
+    assert_unknown_code_refused(&mut chain, &registry, Error::CodeNotFound);
     let code_hash = Hash::from(chain.upload("staff_credentials", &owner));
-
-    let refused = chain.call::<Res<()>>(
+    let refused = chain.call::<Res<u32>>(
         &registry,
         &stranger,
-        call_data(selector_bytes!("set_code"), (code_hash,)),
+        call_data(
+            selector_bytes!("propose_change"),
+            (Change::Code(code_hash),),
+        ),
     );
     assert_eq!(refused.value, Err(Error::NotOwner));
-    let unknown = chain.call::<Res<()>>(
-        &registry,
-        &owner,
-        call_data(selector_bytes!("set_code"), (Hash::from([0xAB; 32]),)),
-    );
-    assert_eq!(unknown.value, Err(Error::CodeNotFound));
-    assert!(unknown.reverted);
-    let upgraded = chain.call::<Res<()>>(
-        &registry,
-        &owner,
-        call_data(selector_bytes!("set_code"), (code_hash,)),
-    );
-    assert_eq!(upgraded.value, Ok(()));
-    assert_eq!(upgraded.events, 1);
+    assert_code_change_succeeds::<Error>(&mut chain, &registry, "staff_credentials");
     let still_owner: AccountId = chain.query(&registry, call_data(selector_bytes!("owner"), ()));
     assert_eq!(still_owner, ink_account(&owner));
+    let kinds: Option<KindSet> = chain.query(
+        &registry,
+        call_data(selector_bytes!("issuer_kinds"), (ink_account(&owner),)),
+    );
+    assert_eq!(kinds, Some(KindSet::CLINICIAN));
 }

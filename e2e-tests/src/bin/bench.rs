@@ -8,7 +8,7 @@
 //!
 //! Usage: `bench [--records N] [--out docs/performance.md]` (N defaults to 10 000).
 
-use claims_adjudication::claims_adjudication::{ClaimLine, Coverage, Peers, PlanTerms};
+use claims_adjudication::claims_adjudication::{ClaimLine, ClaimRequest, Coverage, PlanTerms};
 use consent_registry::consent_registry::{Config, ConsentKind, ConsentRequest, Relationship};
 use drink::sandbox_api::prelude::*;
 use drink::AccountId32;
@@ -16,9 +16,10 @@ use e2e_tests::fixtures::{batch, line, payment_consent};
 use e2e_tests::suite::{deploy_credentials, issue, operator};
 use e2e_tests::{account, bundle_dir, call_data, ink_account, Sandbox};
 use healthcare_traits::{
-    CredentialKind, DataCategories, DataCategory, KindSet, Purpose, PurposeSet, DAY,
+    Change, CredentialKind, DataCategories, DataCategory, KindSet, PeerRole, Purpose, PurposeSet,
+    DAY,
 };
-use ink::primitives::Hash;
+use ink::primitives::{AccountId, Hash};
 use ink::selector_bytes;
 use parity_scale_codec::Decode;
 use staff_credentials::staff_credentials::CredentialRequest;
@@ -186,17 +187,17 @@ fn world(prior: u32) -> World {
     let consent = chain.deploy(
         "consent_registry",
         &operator(),
-        call_data(selector_bytes!("new"), (c,)),
+        call_data(selector_bytes!("new"), (c, 0u64)),
     );
     let provenance = chain.deploy(
         "drug_provenance",
         &operator(),
-        call_data(selector_bytes!("new"), (c,)),
+        call_data(selector_bytes!("new"), (c, 0u64, Vec::<AccountId>::new())),
     );
     let claims = chain.deploy(
         "claims_adjudication",
         &operator(),
-        call_data(selector_bytes!("new"), (c, ink_account(&consent))),
+        call_data(selector_bytes!("new"), (c, ink_account(&consent), 0u64)),
     );
     for (who, kind) in [
         (PAYER, CredentialKind::PayerLicence),
@@ -270,6 +271,16 @@ fn world(prior: u32) -> World {
         0,
     );
     assert!(granted.is_ok());
+    let named = w.call::<Result<u64, ConsErr>>(
+        &consent,
+        PATIENT,
+        call_data(
+            selector_bytes!("add_care_provider"),
+            (patient, ink_account(&account(PROVIDER)), now - 60 * DAY),
+        ),
+        0,
+    );
+    assert!(named.is_ok());
 
     // Plan 2 is created by the measurement; plan 3 takes the prior claims, so that the
     // measured member's accumulators in plan 1 are the same in both worlds.
@@ -359,19 +370,13 @@ fn world(prior: u32) -> World {
         );
         assert!(registered.is_ok());
 
-        let date = now - DAY - u64::from(i) * 1_000;
+        let date = now - DAY - u64::from(i % 80) * DAY;
         let submitted = w.call::<Result<u64, ClaimErr>>(
             &claims,
             PAYER,
             call_data(
                 selector_bytes!("submit_claim"),
-                (
-                    plan3,
-                    patient,
-                    ink_account(&account(PROVIDER)),
-                    date,
-                    vec![line(b"99213", 120)],
-                ),
+                (claim(plan3, date, vec![line(b"99213", 120)]),),
             ),
             0,
         );
@@ -387,6 +392,37 @@ fn world(prior: u32) -> World {
     w
 }
 
+/// A claim of the bench's patient by its provider.
+fn claim(plan: u32, service_date: u64, lines: Vec<ClaimLine>) -> ClaimRequest {
+    ClaimRequest {
+        plan,
+        member: ink_account(&account(PATIENT)),
+        provider: ink_account(&account(PROVIDER)),
+        service_date,
+        emergency: false,
+        lines,
+    }
+}
+
+/// Measures a time-locked change (the bench's contracts have no delay): its proposal
+/// and its execution.
+fn measure_change(w: &mut World, name: &'static str, what: &str, change: Change) {
+    let id: u32 = w.ok::<u32, ()>(
+        name,
+        &format!("propose_change ({what})"),
+        1,
+        call_data(selector_bytes!("propose_change"), (change,)),
+        0,
+    );
+    w.ok::<(), ()>(
+        name,
+        &format!("execute_change ({what})"),
+        1,
+        call_data(selector_bytes!("execute_change"), (id,)),
+        0,
+    );
+}
+
 /// Owner messages every contract has (shared `Admin`); ownership returns to the
 /// operator at the end.
 fn measure_admin(w: &mut World, name: &'static str, code_hash: [u8; 32]) {
@@ -399,13 +435,7 @@ fn measure_admin(w: &mut World, name: &'static str, code_hash: [u8; 32]) {
         call_data(selector_bytes!("unpause"), ()),
         0,
     );
-    w.ok::<(), ()>(
-        name,
-        "set_code (same code)",
-        1,
-        call_data(selector_bytes!("set_code"), (Hash::from(code_hash),)),
-        0,
-    );
+    measure_change(w, name, "same code", Change::Code(Hash::from(code_hash)));
     w.ok::<(), ()>(
         name,
         "transfer_ownership",
@@ -465,19 +495,13 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
 
     // staff_credentials
     let n = "staff_credentials";
+    measure_change(w, n, "issuer", Change::Issuer(other, KindSet::CLINICIAN));
     w.ok::<(), CredErr>(
         n,
-        "add_issuer",
-        1,
-        call_data(selector_bytes!("add_issuer"), (other, KindSet::CLINICIAN)),
-        0,
-    );
-    w.ok::<(), CredErr>(
-        n,
-        "update_issuer_kinds",
+        "narrow_issuer_kinds",
         1,
         call_data(
-            selector_bytes!("update_issuer_kinds"),
+            selector_bytes!("narrow_issuer_kinds"),
             (other, KindSet::of(&[CredentialKind::MedicalLicence])),
         ),
         0,
@@ -609,6 +633,28 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
     );
     w.ok::<(), ConsErr>(
         n,
+        "close_break_glass",
+        PATIENT,
+        call_data(selector_bytes!("close_break_glass"), (grant,)),
+        0,
+    );
+    let nurse = ink_account(&account(NURSE));
+    w.ok::<u64, ConsErr>(
+        n,
+        "add_care_provider",
+        PATIENT,
+        call_data(selector_bytes!("add_care_provider"), (patient, nurse, now)),
+        0,
+    );
+    w.ok::<(), ConsErr>(
+        n,
+        "end_care",
+        PATIENT,
+        call_data(selector_bytes!("end_care"), (patient, nurse)),
+        0,
+    );
+    w.ok::<(), ConsErr>(
+        n,
         "acknowledge_break_glass",
         PATIENT,
         call_data(selector_bytes!("acknowledge_break_glass"), (grant,)),
@@ -643,13 +689,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
 
     // drug_provenance
     let n = "drug_provenance";
-    w.ok::<(), DrugErr>(
-        n,
-        "add_regulator",
-        1,
-        call_data(selector_bytes!("add_regulator"), (other,)),
-        0,
-    );
+    measure_change(w, n, "regulator", Change::Regulator(other));
     w.ok::<(), DrugErr>(
         n,
         "remove_regulator",
@@ -759,13 +799,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         0,
     );
     let registry = ink_account(&w.credentials);
-    w.ok::<(), DrugErr>(
-        n,
-        "set_credentials_contract",
-        1,
-        call_data(selector_bytes!("set_credentials_contract"), (registry,)),
-        0,
-    );
+    measure_change(w, n, "peer", Change::Peer(PeerRole::Credentials, registry));
     measure_admin(w, n, hash_of(n));
 
     // claims_adjudication
@@ -836,7 +870,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
             PROVIDER,
             call_data(
                 selector_bytes!("submit_claim"),
-                (1u32, patient, provider, now - day * DAY, lines),
+                (claim(1, now - day * DAY, lines),),
             ),
             0,
         );
@@ -849,13 +883,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         PROVIDER,
         call_data(
             selector_bytes!("submit_claim"),
-            (
-                1u32,
-                patient,
-                provider,
-                now - 5 * DAY,
-                vec![line(b"99999", 25_000)],
-            ),
+            (claim(1, now - 5 * DAY, vec![line(b"99999", 25_000)]),),
         ),
         0,
     );
@@ -894,13 +922,7 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         PROVIDER,
         call_data(
             selector_bytes!("submit_claim"),
-            (
-                plan2,
-                patient,
-                provider,
-                now - 6 * DAY,
-                vec![line(b"99999", 25_000)],
-            ),
+            (claim(plan2, now - 6 * DAY, vec![line(b"99999", 25_000)]),),
         ),
         0,
     );
@@ -926,17 +948,8 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         call_data(selector_bytes!("remove_adjuster"), (1u32, other)),
         0,
     );
-    let peers = Peers {
-        credentials: registry,
-        consent: ink_account(&w.consent),
-    };
-    w.ok::<(), ClaimErr>(
-        n,
-        "set_peers",
-        1,
-        call_data(selector_bytes!("set_peers"), (peers,)),
-        0,
-    );
+    let consent = ink_account(&w.consent);
+    measure_change(w, n, "peer", Change::Peer(PeerRole::Consent, consent));
     measure_admin(w, n, hash_of(n));
 }
 

@@ -11,33 +11,21 @@
 //! outcome is checked, and the program exits non-zero when one is not met.
 
 use claims_adjudication::claims_adjudication::{
-    Carc, Claim, ClaimLine, ClaimStatus, ClaimsAdjudication, Coverage, PlanTerms,
+    Carc, Claim, ClaimLine, ClaimRequest, ClaimStatus, ClaimsAdjudication, Coverage, PlanTerms,
 };
 use consent_registry::consent_registry::{
     ConsentKind, ConsentRegistry, ConsentRequest, Error as ConsentError,
 };
 use drug_provenance::drug_provenance::{DrugProvenance, Error as DrugError, VerificationStatus};
-use e2e_tests::fixtures::{batch as batch_request, payment_consent, GTIN};
+use e2e_tests::fixtures::{batch as batch_request, line, payment_consent, GTIN};
 use healthcare_traits::{
     CredentialKind, CredentialVerifier, DataCategories, DataCategory, Purpose, PurposeSet, DAY,
 };
 use ink::primitives::{AccountId, Hash};
-use ink_e2e::subxt::utils::AccountId32;
-use ink_e2e::{
-    alice, create_call_builder, CallBuilderFinal, CallDryRunResult, ChainBackend, Client,
-    ContractsBackend, Keypair, PolkadotConfig, RpcClient,
-};
-use parity_scale_codec::{Decode, Encode};
+use ink_e2e::{alice, create_call_builder, ChainBackend, Keypair};
 use staff_credentials::staff_credentials::{CredentialRequest, StaffCredentials};
-use std::collections::HashMap;
-use std::fmt::Debug;
 use std::process::ExitCode;
-use std::str::FromStr;
-
-type Env = ink::env::DefaultEnvironment;
-type Node = Client<PolkadotConfig, Env>;
-type Failure = Box<dyn std::error::Error>;
-type Outcome<T> = Result<T, Failure>;
+use suite_client::{account_of, ss58, Deployment, Outcome, Session};
 
 /// Balance given to each new party (the dev chain's unit is 10^12).
 const FUNDING: u128 = 1_000_000_000_000_000;
@@ -75,12 +63,8 @@ fn now_ms() -> Outcome<u64> {
         .try_into()?)
 }
 
-fn ss58(account: &AccountId) -> String {
-    AccountId32(*account.as_ref()).to_string()
-}
-
 fn id(keypair: &Keypair) -> AccountId {
-    AccountId::from(keypair.public_key().0)
+    account_of(keypair)
 }
 
 fn ensure(condition: bool, what: &str) -> Outcome<()> {
@@ -91,179 +75,13 @@ fn ensure(condition: bool, what: &str) -> Outcome<()> {
     }
 }
 
-/// The deployment file's contracts, and the event names of their metadata.
-struct Deployment {
-    url: String,
-    addresses: HashMap<String, AccountId>,
-    /// Signature topic → "contract.Event".
-    events: HashMap<[u8; 32], String>,
-}
-
-fn load(path: &str) -> Outcome<Deployment> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{path}: {e} (run scripts/deploy.sh first)"))?;
-    let file: serde_json::Value = serde_json::from_str(&text)?;
-    let url = file["url"]
-        .as_str()
-        .ok_or("deployment file without url")?
-        .to_string();
-    let directory = std::path::Path::new(path)
-        .parent()
-        .unwrap_or(std::path::Path::new("."));
-    let mut addresses = HashMap::new();
-    let mut events = HashMap::new();
-    for name in e2e_tests::CONTRACTS {
-        let entry = &file["contracts"][name];
-        let address = entry["address"]
-            .as_str()
-            .ok_or(format!("{name} missing from {path}"))?;
-        let address = AccountId32::from_str(address)
-            .map_err(|e| format!("{name} address {address}: {e:?}"))?;
-        addresses.insert(name.to_string(), AccountId::from(address.0));
-        let metadata = entry["metadata"]
-            .as_str()
-            .ok_or(format!("{name} has no metadata path"))?;
-        let metadata: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(directory.join(metadata))?)?;
-        for event in metadata["spec"]["events"].as_array().into_iter().flatten() {
-            let (Some(topic), Some(label)) =
-                (event["signature_topic"].as_str(), event["label"].as_str())
-            else {
-                continue;
-            };
-            let mut bytes = [0u8; 32];
-            let hex = topic.trim_start_matches("0x");
-            for (i, byte) in bytes.iter_mut().enumerate() {
-                *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2).unwrap_or("zz"), 16)?;
-            }
-            events.insert(bytes, format!("{name}.{label}"));
-        }
-    }
-    Ok(Deployment {
-        url,
-        addresses,
-        events,
-    })
-}
-
-struct Demo {
-    client: Node,
-    deployment: Deployment,
-    names: HashMap<AccountId, String>,
-}
-
-impl Demo {
-    fn name(&self, account: &AccountId) -> String {
-        self.names
-            .get(account)
-            .cloned()
-            .unwrap_or_else(|| ss58(account))
-    }
-
-    /// Submits `message` signed by `who` (dry run first, so that a refusal reads as the
-    /// contract's typed error), prints the events and returns the message's value.
-    async fn tx<Args, R>(
-        &mut self,
-        who: &Keypair,
-        message: &CallBuilderFinal<Env, Args, R>,
-        value: u128,
-    ) -> Outcome<R>
-    where
-        Args: Sync + Encode + Clone,
-        R: Send + Decode + Debug,
-    {
-        let dry = self.dry_run(who, message, value).await?;
-        if dry.exec_return_value().did_revert() {
-            return Err(format!("the contract refused: {:?}", dry.message_result()).into());
-        }
-        let result = self
-            .client
-            .call(who, message)
-            .value(value)
-            .submit()
-            .await
-            .map_err(|e| format!("submit: {e:?}"))?;
-        let mut emitted = Vec::new();
-        for event in result.contract_emitted_events()? {
-            let label = event
-                .topics
-                .first()
-                .and_then(|topic| self.deployment.events.get(&topic.0))
-                .cloned()
-                .unwrap_or_else(|| "unknown event".into());
-            emitted.push(label);
-        }
-        let signer = self.name(&id(who));
-        println!(
-            "    [tx signed by the {signer}; events: {}]",
-            if emitted.is_empty() {
-                "none".to_string()
-            } else {
-                emitted.join(", ")
-            }
-        );
-        decoded(&result.dry_run)
-    }
-
-    /// Dry-runs `message` signed by `who` with `value`; an error when the node refuses it.
-    async fn dry_run<Args, R>(
-        &mut self,
-        who: &Keypair,
-        message: &CallBuilderFinal<Env, Args, R>,
-        value: u128,
-    ) -> Outcome<CallDryRunResult<Env, R>>
-    where
-        Args: Sync + Encode + Clone,
-        R: Send + Decode,
-    {
-        let dry = self
-            .client
-            .call(who, message)
-            .value(value)
-            .dry_run()
-            .await
-            .map_err(|e| format!("dry run: {e:?}"))?;
-        if let Err(e) = &dry.exec_result.result {
-            return Err(format!("the node refused the call: {e:?}").into());
-        }
-        Ok(dry)
-    }
-
-    /// Dry-runs `message` and returns its value (a read, or a call expected to fail).
-    async fn read<Args, R>(
-        &mut self,
-        who: &Keypair,
-        message: &CallBuilderFinal<Env, Args, R>,
-    ) -> Outcome<R>
-    where
-        Args: Sync + Encode + Clone,
-        R: Send + Decode,
-    {
-        let dry = self.dry_run(who, message, 0).await?;
-        decoded(&dry)
-    }
-
-    async fn party(&mut self, role: &str) -> Outcome<Keypair> {
-        let keypair = self.client.create_and_fund_account(&alice(), FUNDING).await;
-        let account = id(&keypair);
-        println!("    {role:<22} {}", ss58(&account));
-        self.names.insert(account, role.to_string());
-        Ok(keypair)
-    }
-
-    fn address(&self, name: &str) -> Outcome<AccountId> {
-        Ok(*self
-            .deployment
-            .addresses
-            .get(name)
-            .ok_or(format!("{name} not deployed"))?)
-    }
-}
-
-/// The message's return value from a dry run, or why it was not dispatched.
-fn decoded<R: Decode>(dry: &CallDryRunResult<Env, R>) -> Outcome<R> {
-    dry.message_result()
-        .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
+/// A new party: an account funded by //Alice, named for the printed story.
+async fn party(demo: &mut Session, role: &str) -> Outcome<Keypair> {
+    let keypair = demo.client.create_and_fund_account(&alice(), FUNDING).await;
+    let account = id(&keypair);
+    println!("    {role:<22} {}", ss58(&account));
+    demo.names.insert(account, role.to_string());
+    Ok(keypair)
 }
 
 fn step(text: &str) {
@@ -306,28 +124,23 @@ fn describe(claim: &Claim) -> String {
 }
 
 async fn scenario(path: &str) -> Outcome<()> {
-    let deployment = load(path)?;
+    let deployment = Deployment::load(std::path::Path::new(path))?;
     println!("Healthcare suite scenario on {}", deployment.url);
-    for (name, address) in &deployment.addresses {
-        println!("    {name:<22} {}", ss58(address));
+    for (name, contract) in &deployment.contracts {
+        println!("    {name:<22} {}", ss58(&contract.address));
     }
-    let rpc = RpcClient::from_url(deployment.url.clone())
-        .await
-        .map_err(|e| format!("no node at {}: {e}", deployment.url))?;
-    let client = Node::new(rpc, Vec::<std::path::PathBuf>::new()).await?;
-    let mut demo = Demo {
-        client,
-        deployment,
-        names: HashMap::new(),
-    };
+    let mut demo = Session::connect(deployment, &[]).await?;
     let authority = alice();
     demo.names
         .insert(id(&authority), "licensing authority".into());
-    let mut creds = create_call_builder::<StaffCredentials>(demo.address("staff_credentials")?);
-    let mut consents = create_call_builder::<ConsentRegistry>(demo.address("consent_registry")?);
-    let mut drugs = create_call_builder::<DrugProvenance>(demo.address("drug_provenance")?);
+    let mut creds =
+        create_call_builder::<StaffCredentials>(demo.deployment.address("staff_credentials")?);
+    let mut consents =
+        create_call_builder::<ConsentRegistry>(demo.deployment.address("consent_registry")?);
+    let mut drugs =
+        create_call_builder::<DrugProvenance>(demo.deployment.address("drug_provenance")?);
     let mut claims =
-        create_call_builder::<ClaimsAdjudication>(demo.address("claims_adjudication")?);
+        create_call_builder::<ClaimsAdjudication>(demo.deployment.address("claims_adjudication")?);
     let kinds = demo
         .read(&authority, &creds.issuer_kinds(id(&authority)))
         .await?;
@@ -337,14 +150,15 @@ async fn scenario(path: &str) -> Outcome<()> {
     )?;
 
     step("New parties, each a fresh account funded by //Alice");
-    let manufacturer = demo.party("manufacturer").await?;
-    let wholesaler = demo.party("wholesaler").await?;
-    let pharmacy = demo.party("pharmacy").await?;
-    let physician = demo.party("physician (provider)").await?;
-    let nurse = demo.party("emergency nurse").await?;
-    let payer = demo.party("payer").await?;
-    let patient = demo.party("patient").await?;
-    let stranger = demo.party("unlicensed account").await?;
+    let manufacturer = party(&mut demo, "manufacturer").await?;
+    let wholesaler = party(&mut demo, "wholesaler").await?;
+    let pharmacy = party(&mut demo, "pharmacy").await?;
+    let physician = party(&mut demo, "physician (provider)").await?;
+    let other_physician = party(&mut demo, "physician the patient never saw").await?;
+    let nurse = party(&mut demo, "emergency nurse").await?;
+    let payer = party(&mut demo, "payer").await?;
+    let patient = party(&mut demo, "patient").await?;
+    let stranger = party(&mut demo, "unlicensed account").await?;
     let now = now_ms()?;
 
     step("The licensing authority issues credentials");
@@ -362,6 +176,11 @@ async fn scenario(path: &str) -> Outcome<()> {
         (&pharmacy, CredentialKind::PharmacyLicence, b"PHY-55120"),
         (&physician, CredentialKind::MedicalLicence, b"A-129934"),
         (&physician, CredentialKind::NpiRegistration, b"1234567893"),
+        (
+            &other_physician,
+            CredentialKind::MedicalLicence,
+            b"A-551020",
+        ),
         (&nurse, CredentialKind::NursingLicence, b"RN-771203"),
         (&payer, CredentialKind::PayerLicence, b"INS-20931"),
     ];
@@ -479,6 +298,12 @@ async fn scenario(path: &str) -> Outcome<()> {
     println!(
         "    consent #{payment}: the payer may use billing data for payment (back-dated 30 days)"
     );
+    let name = consents.add_care_provider(id(&patient), id(&physician), now - 30 * DAY);
+    let care = demo
+        .tx(&patient, &name, 0)
+        .await?
+        .map_err(|e| format!("add_care_provider: {e:?}"))?;
+    println!("    care relationship #{care}: the patient names the physician as a care provider, once, from the first visit 30 days ago (claims from providers the patient never named are not paid)");
     let anchor = consents.anchor_record(
         id(&patient),
         DataCategory::LabResults,
@@ -559,28 +384,18 @@ async fn scenario(path: &str) -> Outcome<()> {
     println!("    escrow funded: {escrow}");
 
     step("The payer submits the physician's claim; it is adjudicated and paid at once");
-    let lines = vec![
-        ClaimLine {
-            procedure: *b"99213",
-            diagnosis: *b"E119   ",
-            billed: 15_000,
-            units: 1,
-        },
-        ClaimLine {
-            procedure: *b"80053",
-            diagnosis: *b"E119   ",
-            billed: 6_000,
-            units: 1,
-        },
-    ];
-    let before = demo.client.free_balance(id(&physician)).await?;
-    let submit = claims.submit_claim(
+    // The diagnosis (E11.9) never goes on chain: each line carries a salted commitment.
+    let lines: Vec<ClaimLine> = vec![line(b"99213", 15_000), line(b"80053", 6_000)];
+    let claim_for = |service_date, lines: Vec<ClaimLine>| ClaimRequest {
         plan,
-        id(&patient),
-        id(&physician),
-        now - 3 * DAY,
-        lines.clone(),
-    );
+        member: id(&patient),
+        provider: id(&physician),
+        service_date,
+        emergency: false,
+        lines,
+    };
+    let before = demo.client.free_balance(id(&physician)).await?;
+    let submit = claims.submit_claim(claim_for(now - 3 * DAY, lines.clone()));
     // Submitted by the payer on the physician's behalf, so that the physician's balance
     // changes by the payment alone (a submitter pays the transaction fee).
     let first = demo
@@ -629,6 +444,27 @@ async fn scenario(path: &str) -> Outcome<()> {
     ensure(
         claim.denial == Some(Carc::Duplicate),
         "the duplicate to be denied with CARC 18",
+    )?;
+
+    step("A licensed physician the patient never named bills for the patient: not paid");
+    let before_phantom = demo.client.free_balance(id(&other_physician)).await?;
+    let phantom = claims.submit_claim(ClaimRequest {
+        provider: id(&other_physician),
+        ..claim_for(now - 2 * DAY, vec![lines[0]])
+    });
+    let phantom = demo
+        .tx(&payer, &phantom, 0)
+        .await?
+        .map_err(|e| format!("submit_claim: {e:?}"))?;
+    let claim = demo
+        .read(&payer, &claims.claim(phantom))
+        .await?
+        .ok_or("claim missing")?;
+    println!("    {}", describe(&claim));
+    ensure(
+        claim.denial == Some(Carc::NoCareRelationship)
+            && demo.client.free_balance(id(&other_physician)).await? == before_phantom,
+        "a claim without a care relationship to be denied with CARC 242 and nothing paid",
     )?;
 
     step("Emergency: a licensed nurse opens break-glass access");
@@ -691,13 +527,7 @@ async fn scenario(path: &str) -> Outcome<()> {
         .await?
         .and_then(|c| c.revoked_at)
         .ok_or("consent not revoked")?;
-    let follow_up = claims.submit_claim(
-        plan,
-        id(&patient),
-        id(&physician),
-        revoked_at,
-        vec![lines[0]],
-    );
+    let follow_up = claims.submit_claim(claim_for(revoked_at, vec![lines[0]]));
     let denied = demo
         .tx(&physician, &follow_up, 0)
         .await?

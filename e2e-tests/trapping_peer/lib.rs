@@ -1,0 +1,92 @@
+//! # trapping_peer
+//!
+//! A test contract, no part of the product: it implements the suite's cross-contract
+//! interfaces (`CredentialVerifier`, `ConsentVerifier`) with messages that **trap**, the
+//! way a broken or malicious peer would (out of gas, a bug, an upgrade gone wrong). The
+//! sandbox tests point a contract's peer address at it and check that every message
+//! asking the peer fails with the typed `...ContractTrapped` error and changes nothing.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+#[ink::contract]
+pub mod trapping_peer {
+    use healthcare_traits::{
+        ClaimConsent, ConsentVerifier, CredentialKind, CredentialVerifier, DataCategory, KindSet,
+        Purpose,
+    };
+
+    /// No state.
+    #[ink(storage)]
+    #[derive(Default)]
+    pub struct TrappingPeer {}
+
+    impl TrappingPeer {
+        /// A peer that traps on every query.
+        #[ink(constructor)]
+        pub fn new() -> Self {
+            Self {}
+        }
+
+        /// A message that does not trap, so that the contract is callable at all.
+        #[ink(message)]
+        pub fn alive(&self) -> bool {
+            true
+        }
+    }
+
+    /// Traps: a panic in a contract aborts its execution (`unreachable` in the WASM).
+    fn trap() -> ! {
+        panic!("trapping_peer traps by design")
+    }
+
+    impl CredentialVerifier for TrappingPeer {
+        /// Traps.
+        #[ink(message)]
+        fn is_valid_at(&self, _subject: AccountId, _kind: CredentialKind, _at: Timestamp) -> bool {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn any_valid_at(&self, _subject: AccountId, _kinds: KindSet, _at: Timestamp) -> bool {
+            trap()
+        }
+    }
+
+    impl ConsentVerifier for TrappingPeer {
+        /// Traps.
+        #[ink(message)]
+        fn has_consent(
+            &self,
+            _patient: AccountId,
+            _grantee: AccountId,
+            _purpose: Purpose,
+            _category: DataCategory,
+            _at: Timestamp,
+        ) -> bool {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn has_care_relationship(
+            &self,
+            _patient: AccountId,
+            _provider: AccountId,
+            _at: Timestamp,
+        ) -> bool {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn claim_consent(
+            &self,
+            _patient: AccountId,
+            _payer: AccountId,
+            _provider: AccountId,
+            _at: Timestamp,
+        ) -> ClaimConsent {
+            trap()
+        }
+    }
+}
