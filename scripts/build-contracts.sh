@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
 # Builds every contract in release mode with cargo-contract and checks each .wasm
 # against pallet-contracts' rules (no bulk-memory, reference-types, multi-value,
-# saturating float-to-int or SIMD opcodes; a size bound). Bundles land in
-# $CARGO_TARGET_DIR/ink/<name>/<name>.{contract,wasm,json}.
+# saturating float-to-int or SIMD opcodes; a size bound) and against the host functions
+# of the target chain (scripts/host-functions/, the dev node's by default; every import
+# is printed). Bundles land in $CARGO_TARGET_DIR/ink/<name>/<name>.{contract,wasm,json}.
 # Usage: scripts/build-contracts.sh [name ...]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 
-# Checks one built .wasm against pallet-contracts' rules.
+# The host functions the target chain offers (scripts/host-functions/<target>.txt); the
+# dev node's by default. HOST_FUNCTIONS=<file> checks against another chain's list.
+HOST_FUNCTIONS="${HOST_FUNCTIONS:-$REPO_ROOT/scripts/host-functions/substrate-contracts-node-0.42.txt}"
+
+# The functions a .wasm imports, as `module.name`, one a line (sorted).
+host_imports() {
+    wasm-objdump -x -j Import "$1" | sed -n 's/^ *- func\[[0-9]*\].*<- \([^ ]*\)$/\1/p' | sort -u
+}
+
+# Fails unless every function `$2` imports is in the allow-list `$3`.
+check_imports() {
+    local name="$1" wasm="$2" allowed="$3" missing
+    [ -f "$allowed" ] || fail "host-function allow-list $allowed not found"
+    missing=$(comm -23 <(host_imports "$wasm") <(grep -v '^#' "$allowed" | sed '/^$/d' | sort -u))
+    echo "    $name imports: $(host_imports "$wasm" | paste -sd' ')"
+    [ -z "$missing" ] || fail "$name.wasm imports host functions $(basename "$allowed" .txt) does not offer: $missing"
+}
+
+# Checks one built .wasm against pallet-contracts' rules and the target's host functions.
 check_wasm() {
-    local name="$1" wasm="$2"
+    local name="$1" wasm="$2" allowed="${3:-$HOST_FUNCTIONS}"
     [ -f "$wasm" ] || fail "$wasm was not written"
     wasm-validate --disable-bulk-memory --disable-reference-types --disable-multi-value \
         --disable-saturating-float-to-int --disable-simd "$wasm" \
@@ -19,12 +38,13 @@ check_wasm() {
     echo "    $name.wasm: $size bytes, accepted by the pallet-contracts feature check"
     # pallet-contracts' default MaxCodeLen is 123 KiB.
     [ "$size" -le $((123 * 1024)) ] || fail "$name.wasm is larger than MaxCodeLen (123 KiB)"
+    check_imports "$name" "$wasm" "$allowed"
 }
 
 names=("$@")
 # Revision 2 first: it shares staff_credentials' bundle paths, which the plain build
 # then rewrites.
-((${#names[@]})) || names=(staff_credentials_v2 "${CONTRACTS[@]}" baseline_token)
+((${#names[@]})) || names=(staff_credentials_v2 claims_adjudication_call_v1 "${CONTRACTS[@]}" baseline_token trapping_peer)
 for name in "${names[@]}"; do
     if [ "$name" = staff_credentials_v2 ]; then
         # Revision 2 of staff_credentials (feature `upgrade-rehearsal`), for the node test
@@ -45,9 +65,32 @@ for name in "${names[@]}"; do
         [[ " ${names[*]} " == *" staff_credentials "* ]] || bash "$0" staff_credentials
         continue
     fi
+    if [ "$name" = claims_adjudication_call_v1 ]; then
+        # The suite for runtimes without the weight-v2 call host function: cross-contract
+        # calls through `seal1.call` (feature `call-v1`). Checked against that target's
+        # host functions; built first and copied aside like revision 2 above.
+        step "cargo contract build --release: claims_adjudication with feature call-v1 (older runtimes)"
+        cargo contract build --release --quiet --features call-v1 \
+            --manifest-path contracts/claims_adjudication/Cargo.toml \
+            || fail "cargo contract build of claims_adjudication (call-v1) failed"
+        mkdir -p "$INK_OUT/$name"
+        for ext in wasm json contract; do
+            cp "$INK_OUT/claims_adjudication/claims_adjudication.$ext" "$INK_OUT/$name/$name.$ext"
+        done
+        check_wasm "$name" "$INK_OUT/$name/$name.wasm" \
+            "$REPO_ROOT/scripts/host-functions/pallet-contracts-call-v1.txt"
+        host_imports "$INK_OUT/$name/$name.wasm" | grep -qx 'seal1.call' \
+            || fail "$name.wasm does not call peers through seal1.call"
+        step_done
+        [[ " ${names[*]} " == *" claims_adjudication "* ]] || bash "$0" claims_adjudication
+        continue
+    fi
     manifest="contracts/$name/Cargo.toml"
-    # The performance report's baseline (scripts/bench.sh) lives with the tests.
-    [ "$name" = baseline_token ] && manifest="e2e-tests/baseline_token/Cargo.toml"
+    # The performance report's baseline (scripts/bench.sh) and the trapping test peer
+    # live with the tests.
+    case "$name" in
+        baseline_token | trapping_peer) manifest="e2e-tests/$name/Cargo.toml" ;;
+    esac
     step "cargo contract build --release: $name"
     cargo contract build --release --quiet --manifest-path "$manifest" \
         || fail "cargo contract build of $name failed"

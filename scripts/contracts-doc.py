@@ -93,7 +93,7 @@ def roles_section(source):
 
 def error_docs(source):
     """Variant name → its `///` doc, from the contract's `pub enum Error`."""
-    match = re.search(r"pub enum Error \{(.*?)\n    \}", source, re.S)
+    match = re.search(r"pub enum Error \{(.*?)\n *\}", source, re.S)
     docs, pending = {}, []
     if not match:
         return docs
@@ -169,12 +169,23 @@ def contract_section(name, metadata):
         (
             t["type"]
             for t in metadata["types"]
-            if t["type"].get("path") == [name, name, "Error"]
+            if (t["type"].get("path") or [None])[0] == name
+            and t["type"]["path"][-1] == "Error"
+            and "variant" in t["type"].get("def", {})
         ),
         None,
     )
     out += ["### Errors", "", "| error | index | meaning |", "|---|---|---|"]
-    documented = error_docs(source)
+    # The error enum lives in lib.rs or in one of the crate's plain-Rust modules.
+    crate_dir = os.path.join(REPO_ROOT, "contracts", name)
+    sources = [source] + [
+        open(os.path.join(crate_dir, f), encoding="utf-8").read()
+        for f in sorted(os.listdir(crate_dir))
+        if f.endswith(".rs") and f not in ("lib.rs", "tests.rs")
+    ]
+    documented = {}
+    for text in sources:
+        documented.update(error_docs(text))
     for variant in (error_type or {}).get("def", {}).get("variant", {}).get("variants", []):
         meaning = documented.get(variant["name"], "")
         out.append(f"| `{variant['name']}` | {variant['index']} | {cell(meaning)} |")

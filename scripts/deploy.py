@@ -6,9 +6,10 @@ Run it through scripts/deploy.sh (which sets PATH and CARGO_TARGET_DIR); see
 
 In dependency order: staff_credentials, consent_registry (credentials), drug_provenance
 (credentials), claims_adjudication (credentials, consent). For each: upload the code,
-instantiate it with its peers' addresses. Then appoint the initial roles (issuers of
-credentials, regulators of drug provenance) and write deployments/<network>.json
-atomically, with a copy of each contract's metadata beside it for dApp frontends.
+instantiate it with its peers' addresses, the time-lock delay and its initial roles
+(issuers of credentials, regulators of drug provenance: later ones wait for the time
+lock). Then write deployments/<network>.json atomically, with a copy of each contract's
+metadata beside it for dApp frontends.
 """
 
 import argparse
@@ -37,6 +38,32 @@ ORDER = [
 # Every credential kind (KindSet bits 0..9): the initial issuers may issue them all.
 ALL_KINDS = "KindSet(1023)"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# The time lock of a local dev node unless --delay is given (a live network needs an
+# explicit --delay; docs/deployment.md recommends 2 days).
+LOCAL_DELAY = "10s"
+MAX_DELAY_MS = 30 * 24 * 3600 * 1000
+# The well-known development accounts (SS58 prefix 42), so that the initial roles can
+# default to the signer; any other signer names its roles with --issuer / --regulator.
+DEV_ACCOUNTS = {
+    "//Alice": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+    "//Bob": "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+    "//Charlie": "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y",
+    "//Dave": "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy",
+    "//Eve": "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw",
+    "//Ferdie": "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL",
+}
+
+
+def parse_delay(text):
+    """'30s', '15m', '48h', '2d' or plain milliseconds -> milliseconds."""
+    match = re.fullmatch(r"\s*(\d+)\s*(ms|s|m|h|d)?\s*", text or "")
+    if not match:
+        raise ValueError(f"not a duration: {text!r} (e.g. 30s, 15m, 48h, 2d)")
+    unit = {None: 1, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+    value = int(match.group(1)) * unit[match.group(2)]
+    if value > MAX_DELAY_MS:
+        raise ValueError(f"{text} is longer than the contracts' 30-day maximum")
+    return value
 
 
 class DeployError(Exception):
@@ -264,31 +291,6 @@ def instantiate(name, args, url, suri, salt):
     return address, deployer
 
 
-def call(name, address, message, args, url, suri):
-    what = f"{name}.{message}({', '.join(args)})"
-    # The bundle comes first: `--args` takes every value up to the next option.
-    command = [
-        "call",
-        bundle(name, "json"),
-        "--url",
-        url,
-        "--suri",
-        suri,
-        "--contract",
-        address,
-        "--message",
-        message,
-        "--args",
-        *args,
-    ]
-    # A dry run first: a transaction that reverts only says `ContractReverted`, the dry run
-    # says which error the contract returned.
-    dry = cargo_contract(command, f"{what} (dry run)")
-    if isinstance(dry, dict) and dry.get("reverted"):
-        raise DeployError(f"{what}: the contract refused: {returned_error(dry.get('data'))}")
-    cargo_contract([*command, "-x", "-y"], what)
-
-
 def metadata_name(network, name, code_hash):
     """Metadata path relative to deployments/: one file per code hash, so that the old
     deployment file keeps pointing at its own metadata until the new one replaces it."""
@@ -334,17 +336,6 @@ def remove_stale_metadata(network, document):
     for file in os.listdir(directory):
         if file.endswith(".json") and file not in keep:
             os.unlink(os.path.join(directory, file))
-
-
-def returned_error(value):
-    """The error variant's name in cargo-contract's JSON of `Ok(Err(Variant))`."""
-    names = []
-    while isinstance(value, dict):
-        inner = value.get("Tuple") or value.get("Variant") or {}
-        names.append(inner.get("ident", "?"))
-        values = inner.get("values") or []
-        value = values[0] if values else None
-    return names[-1] if names else "unknown error"
 
 
 def write_atomically(path, document):
@@ -402,6 +393,29 @@ def deploy(options):
             )
         say(f"    not reusing {os.path.relpath(path, REPO_ROOT)}: {reason}; deploying anew")
 
+    # The initial roles are constructor arguments: appointing one later waits for the
+    # time lock.
+    signer = DEV_ACCOUNTS.get(suri)
+    if (options.issuer is None or options.regulator is None) and signer is None:
+        raise DeployError(
+            "name the initial roles with --issuer and --regulator (they default to the "
+            "signer only for the well-known development accounts)"
+        )
+    issuers = list(dict.fromkeys(options.issuer if options.issuer is not None else [signer]))
+    regulators = list(
+        dict.fromkeys(options.regulator if options.regulator is not None else [signer])
+    )
+    delay = options.delay_ms
+    role_args = {
+        "staff_credentials": [
+            str(delay),
+            "[" + ", ".join(f"({issuer}, {ALL_KINDS})" for issuer in issuers) + "]",
+        ],
+        "consent_registry": [str(delay)],
+        "drug_provenance": [str(delay), "[" + ", ".join(regulators) + "]"],
+        "claims_adjudication": [str(delay)],
+    }
+
     # A fresh salt: instantiating the same code with the same arguments again (--fresh on
     # a live chain) would otherwise collide with the first instance's address.
     salt = "0x" + secrets.token_hex(8)
@@ -410,13 +424,14 @@ def deploy(options):
     for name, peers in ORDER:
         say(f"==> {name}")
         upload(name, url, suri)
-        args = [contracts[peer]["address"] for peer in peers]
+        peer_args = [contracts[peer]["address"] for peer in peers]
+        args = peer_args + role_args[name]
         address, instantiator = instantiate(name, args, url, suri, salt)
         deployer = deployer or instantiator
         contracts[name] = {
             "address": address,
             "code_hash": metadata_hash(name),
-            "constructor_args": dict(zip(peers, args)),
+            "constructor_args": dict(zip(peers, peer_args)),
         }
         say(f"    {name}: instantiated at {address}")
         running = on_chain_code_hash(url, address)
@@ -428,31 +443,11 @@ def deploy(options):
 
     if not deployer:
         raise DeployError("the node reported no deployer in the Instantiated event")
-    issuers = list(dict.fromkeys(options.issuer if options.issuer is not None else [deployer]))
-    regulators = list(
-        dict.fromkeys(options.regulator if options.regulator is not None else [deployer])
-    )
-    say("==> initial roles")
+    say(f"==> initial roles (set at instantiation) and a time lock of {delay} ms")
     for issuer in issuers:
-        call(
-            "staff_credentials",
-            contracts["staff_credentials"]["address"],
-            "add_issuer",
-            [issuer, ALL_KINDS],
-            url,
-            suri,
-        )
-        say(f"    staff_credentials: {issuer} appointed issuer of every credential kind")
+        say(f"    staff_credentials: {issuer} issuer of every credential kind")
     for regulator in regulators:
-        call(
-            "drug_provenance",
-            contracts["drug_provenance"]["address"],
-            "add_regulator",
-            [regulator],
-            url,
-            suri,
-        )
-        say(f"    drug_provenance: {regulator} appointed regulator")
+        say(f"    drug_provenance: {regulator} regulator")
 
     # The metadata beside the deployment file, so that a frontend needs nothing else.
     for name, entry in contracts.items():
@@ -467,6 +462,7 @@ def deploy(options):
             timespec="seconds"
         ),
         "deployer": deployer,
+        "change_delay_ms": delay,
         "roles": {"issuers": issuers, "regulators": regulators},
         "contracts": contracts,
     }
@@ -503,6 +499,14 @@ def main():
         help="deploy new instances even if the deployment file is still valid",
     )
     parser.add_argument(
+        "--delay",
+        metavar="DURATION",
+        help=(
+            "time lock of upgrades, peer changes and new roles (e.g. 2d, 48h, 30s; at most "
+            f"30 days; default {LOCAL_DELAY} on a local node, required for any other)"
+        ),
+    )
+    parser.add_argument(
         "--issuer",
         action="append",
         metavar="SS58",
@@ -524,6 +528,17 @@ def main():
                 "pass --suri explicitly for a non-local node"
             )
         options.suri = "//Alice"
+    if options.delay is None:
+        if not is_local(options.url):
+            parser.error(
+                f"name the time lock for {options.url} with --delay (e.g. --delay 2d): "
+                "users need time to react to an upgrade before it lands"
+            )
+        options.delay = LOCAL_DELAY
+    try:
+        options.delay_ms = parse_delay(options.delay)
+    except ValueError as e:
+        parser.error(f"--delay: {e}")
     try:
         deploy(options)
     except DeployError as e:

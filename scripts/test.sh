@@ -61,8 +61,6 @@ bash scripts/run-local.sh --skip-setup --skip-build >"$log.run-local-1" 2>&1 \
     && bash scripts/run-local.sh --skip-setup --skip-build >"$log.run-local-2" 2>&1
 local_status=$?
 set -e
-stop_local_node
-trap - EXIT INT TERM
 cat "$log.run-local-1" "$log.run-local-2" 2>/dev/null \
     | grep -E '^==>|reusing|Scenario complete|ERROR' | grep -v 'cargo contract build' || true
 if [ "$local_status" -eq 0 ] && grep -q 'reusing deployments/local.json' "$log.run-local-2" \
@@ -75,6 +73,24 @@ else
     status=1
 fi
 rm -f "$log.run-local-1" "$log.run-local-2"
+step_done
+
+# The operator's commands on the same node and deployment (its time lock is 10 s): status;
+# staff_credentials' upgrade to revision 2 proposed, its execution refused before the
+# delay with the contract's error in words, executed after it and recorded in the
+# deployment file.
+step "scripts/admin.sh on the local deployment: a time-locked upgrade"
+if [ "$local_status" -eq 0 ] && bash scripts/admin-smoke.sh >"$log.admin" 2>&1; then
+    grep -E '^(ok|    )' "$log.admin" || true
+    echo "test result: ok. 1 passed; 0 failed (admin.sh time-locked upgrade)" | tee -a "$log"
+else
+    tail -n 40 "$log.admin" || true
+    echo "test result: FAILED. 0 passed; 1 failed (admin.sh)" | tee -a "$log"
+    status=1
+fi
+rm -f "$log.admin"
+stop_local_node
+trap - EXIT INT TERM
 step_done
 
 # The performance bench on a small number of prior records: it must keep running (every

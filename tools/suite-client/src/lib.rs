@@ -1,0 +1,536 @@
+//! # suite-client
+//!
+//! What the suite's command-line programs (the operator tool `suite-admin`, the demo
+//! scenario, the claims tool) share:
+//!
+//! * [`Deployment`]: `deployments/<network>.json` as `scripts/deploy.sh` writes it, with
+//!   each contract's metadata (event names by signature topic, error variants with their
+//!   documentation), and the atomic update of a contract's code hash after an upgrade;
+//! * [`signer`]: the signer's secret URI from the environment variable `SUITE_SIGNER` or
+//!   from a file, never from the command line (where every user of the machine sees it);
+//! * [`Session`]: a connection to the deployment's node that dry-runs every transaction
+//!   first and reports a refusal as the contract's own error, in words;
+//! * [`message`]: any message of any contract by its selector (the admin messages share
+//!   their selectors across contracts).
+
+use ink::env::call::utils::{Argument, ArgumentList, EmptyArgumentList};
+use ink::env::call::{build_call, ExecutionInput, Selector};
+use ink::primitives::AccountId;
+use ink_e2e::subxt::utils::AccountId32;
+use ink_e2e::{CallBuilderFinal, ChainBackend, Client, ContractsBackend, Keypair, PolkadotConfig};
+use parity_scale_codec::{Decode, Encode};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// The contracts' environment.
+pub type Env = ink::env::DefaultEnvironment;
+/// A client of the node.
+pub type Node = Client<PolkadotConfig, Env>;
+/// Any failure, with a message meant for the operator.
+pub type Failure = Box<dyn std::error::Error>;
+/// A result with a [`Failure`].
+pub type Outcome<T> = Result<T, Failure>;
+/// A message to any contract whose arguments are one SCALE-encodable value (a tuple of
+/// the message's arguments encodes exactly like the arguments one after another).
+pub type Message<Args, R> =
+    CallBuilderFinal<Env, ArgumentList<Argument<Args>, EmptyArgumentList>, R>;
+
+/// The suite's contracts, in deployment order.
+pub const CONTRACTS: [&str; 4] = [
+    "staff_credentials",
+    "consent_registry",
+    "drug_provenance",
+    "claims_adjudication",
+];
+
+/// The environment variable holding the signer's secret URI.
+pub const SIGNER_VARIABLE: &str = "SUITE_SIGNER";
+
+/// The folder of the bundles `cargo contract build` wrote: `$CARGO_TARGET_DIR/ink`, else
+/// the scripts' default target directory.
+pub fn bundle_dir() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".cache/healthcare-suite/target")
+        });
+    target.join("ink")
+}
+
+/// The bundle file `name.ext` (`wasm`, `json`, `contract`) of contract `name`.
+pub fn bundle(name: &str, ext: &str) -> PathBuf {
+    bundle_dir().join(name).join(format!("{name}.{ext}"))
+}
+
+/// An account id from its SS58 form.
+pub fn parse_account(text: &str) -> Outcome<AccountId> {
+    let account = AccountId32::from_str(text.trim())
+        .map_err(|e| format!("{text:?} is no SS58 account: {e:?}"))?;
+    Ok(AccountId::from(account.0))
+}
+
+/// The SS58 form of an account id (prefix 42).
+pub fn ss58(account: &AccountId) -> String {
+    AccountId32(*account.as_ref()).to_string()
+}
+
+/// The account of a key pair.
+pub fn account_of(keypair: &Keypair) -> AccountId {
+    AccountId::from(keypair.public_key().0)
+}
+
+/// `0x`-prefixed lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::from("0x");
+    for byte in bytes {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+/// Bytes from `0x`-prefixed (or bare) hex.
+pub fn unhex(text: &str) -> Outcome<Vec<u8>> {
+    let text = text.trim().trim_start_matches("0x");
+    if text.len() % 2 != 0 {
+        return Err(format!("odd-length hex {text:?}").into());
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(text.get(i..i + 2).unwrap_or("zz"), 16)
+                .map_err(|e| format!("bad hex {text:?}: {e}").into())
+        })
+        .collect()
+}
+
+/// The signer's key pair, from the secret URI (`//Alice`, a mnemonic with an optional
+/// `//derivation`, ...) in the file `file` when given, else in the environment variable
+/// `SUITE_SIGNER`. Never from the command line: a process's arguments are visible to
+/// every user of the machine.
+pub fn signer(file: Option<&Path>) -> Outcome<Keypair> {
+    let secret = match file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("signer file {}: {e}", path.display()))?,
+        None => std::env::var(SIGNER_VARIABLE).map_err(|_| {
+            format!("set {SIGNER_VARIABLE} to the signer's secret URI, or name a file with --signer-file")
+        })?,
+    };
+    let uri = ink_e2e::subxt_signer::SecretUri::from_str(secret.trim())
+        .map_err(|e| format!("the signer's secret is no secret URI: {e}"))?;
+    Keypair::from_uri(&uri).map_err(|e| format!("the signer's secret: {e}").into())
+}
+
+/// A contract's error, as the index of its variant: every contract's `Error` is an enum of
+/// unit variants, encoded as one byte; [`Deployment::error_text`] names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Decode, Encode)]
+pub struct ErrorCode(pub u8);
+
+/// `message` with `args` to the contract at `address`, returning `R`.
+pub fn message<Args, R>(address: AccountId, selector: [u8; 4], args: Args) -> Message<Args, R>
+where
+    Args: Encode,
+{
+    build_call::<Env>()
+        .call(address)
+        .exec_input(ExecutionInput::new(Selector::new(selector)).push_arg(args))
+        .returns::<R>()
+}
+
+/// One contract of a deployment.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// Its address.
+    pub address: AccountId,
+    /// The code hash the deployment file records.
+    pub code_hash: String,
+    /// Its error variants by index: (name, documentation).
+    pub errors: Vec<(String, String)>,
+}
+
+/// A deployment file and the metadata it names.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    /// The file.
+    pub path: PathBuf,
+    /// The node's URL.
+    pub url: String,
+    /// The network name.
+    pub network: String,
+    /// The contracts by name.
+    pub contracts: BTreeMap<String, Contract>,
+    /// Event names by signature topic (the shared admin events have one signature in
+    /// every contract: the emitting contract's address tells which).
+    pub events: HashMap<[u8; 32], String>,
+    document: serde_json::Value,
+}
+
+impl Deployment {
+    /// Reads `path` and every metadata file it names.
+    pub fn load(path: &Path) -> Outcome<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {e} (run scripts/deploy.sh first)", path.display()))?;
+        let document: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a deployment file: {e}", path.display()))?;
+        let url = document["url"]
+            .as_str()
+            .ok_or("deployment file without url")?
+            .to_string();
+        let network = document["network"].as_str().unwrap_or("local").to_string();
+        let directory = path.parent().unwrap_or(Path::new("."));
+        let mut contracts = BTreeMap::new();
+        let mut events = HashMap::new();
+        let entries = document["contracts"]
+            .as_object()
+            .ok_or("deployment file without contracts")?;
+        for (name, entry) in entries {
+            let address = entry["address"]
+                .as_str()
+                .ok_or(format!("{name} has no address in {}", path.display()))?;
+            let metadata_path = entry["metadata"]
+                .as_str()
+                .ok_or(format!("{name} has no metadata path"))?;
+            let metadata: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(directory.join(metadata_path))
+                    .map_err(|e| format!("{name} metadata {metadata_path}: {e}"))?,
+            )?;
+            for event in metadata["spec"]["events"].as_array().into_iter().flatten() {
+                if let (Some(topic), Some(label)) =
+                    (event["signature_topic"].as_str(), event["label"].as_str())
+                {
+                    if let Ok(bytes) = <[u8; 32]>::try_from(unhex(topic)?) {
+                        events.insert(bytes, label.to_string());
+                    }
+                }
+            }
+            contracts.insert(
+                name.clone(),
+                Contract {
+                    address: parse_account(address)?,
+                    code_hash: entry["code_hash"].as_str().unwrap_or_default().to_string(),
+                    errors: error_variants(&metadata, name),
+                },
+            );
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            url,
+            network,
+            contracts,
+            events,
+            document,
+        })
+    }
+
+    /// The contract named `name`.
+    pub fn contract(&self, name: &str) -> Outcome<&Contract> {
+        self.contracts
+            .get(name)
+            .ok_or_else(|| format!("{name} is not in {}", self.path.display()).into())
+    }
+
+    /// The address of contract `name`.
+    pub fn address(&self, name: &str) -> Outcome<AccountId> {
+        Ok(self.contract(name)?.address)
+    }
+
+    /// The contract whose address is `address`, if any.
+    pub fn name_of(&self, address: &AccountId) -> Option<&str> {
+        self.contracts
+            .iter()
+            .find(|(_, c)| c.address == *address)
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// Error variant `index` of contract `name`, in words: "Name: documentation".
+    pub fn error_text(&self, name: &str, index: u8) -> String {
+        self.contracts
+            .get(name)
+            .and_then(|c| c.errors.get(usize::from(index)))
+            .map(|(variant, docs)| format!("{variant}: {docs}"))
+            .unwrap_or_else(|| format!("error #{index}"))
+    }
+
+    /// Records that contract `name` now runs `code_hash` (after an executed upgrade): its
+    /// metadata `metadata` is copied beside the file and the file is rewritten atomically.
+    pub fn record_code(&mut self, name: &str, code_hash: &str, metadata: &Path) -> Outcome<()> {
+        let short = code_hash.trim_start_matches("0x").get(..8).unwrap_or("new");
+        let relative = format!("{}/{name}-{short}.json", self.network);
+        let directory = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        write_atomically(&directory.join(&relative), &std::fs::read(metadata)?)?;
+        let entry = self
+            .document
+            .get_mut("contracts")
+            .and_then(|c| c.get_mut(name))
+            .ok_or(format!("{name} is not in {}", self.path.display()))?;
+        entry["code_hash"] = serde_json::Value::from(code_hash);
+        entry["metadata"] = serde_json::Value::from(relative);
+        let mut text = serde_json::to_string_pretty(&self.document)?;
+        text.push('\n');
+        write_atomically(&self.path, text.as_bytes())?;
+        if let Some(contract) = self.contracts.get_mut(name) {
+            contract.code_hash = code_hash.to_string();
+        }
+        Ok(())
+    }
+}
+
+/// The variants of contract `name`'s `Error` enum in its metadata, by index.
+fn error_variants(metadata: &serde_json::Value, name: &str) -> Vec<(String, String)> {
+    let types = metadata["types"].as_array().cloned().unwrap_or_default();
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for entry in &types {
+        let ty = &entry["type"];
+        let path: Vec<&str> = ty["path"]
+            .as_array()
+            .map(|p| p.iter().filter_map(|s| s.as_str()).collect())
+            .unwrap_or_default();
+        if path.first() != Some(&name) || path.last() != Some(&"Error") {
+            continue;
+        }
+        for variant in ty["def"]["variant"]["variants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let index = variant["index"].as_u64().unwrap_or(0);
+            let label = variant["name"].as_str().unwrap_or("?").to_string();
+            let docs = variant["docs"]
+                .as_array()
+                .map(|d| {
+                    d.iter()
+                        .filter_map(|s| s.as_str())
+                        .map(str::trim)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default();
+            let index = usize::try_from(index).unwrap_or(usize::MAX);
+            if variants.len() <= index {
+                variants.resize(index.saturating_add(1), ("?".into(), String::new()));
+            }
+            if let Some(slot) = variants.get_mut(index) {
+                *slot = (label, docs);
+            }
+        }
+    }
+    variants
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
+/// that a reader never sees half a file; readable by a web server (0644).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Outcome<()> {
+    use std::io::Write;
+    let directory = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(directory)?;
+    let temporary = directory.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
+    let result = (|| -> Outcome<()> {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(0o644))?;
+        }
+        std::fs::rename(&temporary, path)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// A connection to a deployment's node.
+pub struct Session {
+    /// The node client.
+    pub client: Node,
+    /// The deployment.
+    pub deployment: Deployment,
+    /// Names to print for accounts (parties of a scenario).
+    pub names: HashMap<AccountId, String>,
+}
+
+impl Session {
+    /// Connects to the deployment's node; `bundles` names the contracts whose code the
+    /// session may upload (their release `.wasm`).
+    pub async fn connect(deployment: Deployment, bundles: &[&str]) -> Outcome<Self> {
+        let rpc = ink_e2e::RpcClient::from_url(&deployment.url)
+            .await
+            .map_err(|e| format!("no node at {}: {e}", deployment.url))?;
+        let paths: Vec<PathBuf> = bundles.iter().map(|name| bundle(name, "wasm")).collect();
+        let client = Node::new(rpc, paths).await?;
+        Ok(Self {
+            client,
+            deployment,
+            names: HashMap::new(),
+        })
+    }
+
+    /// A printable name for `account`: a party's role, a contract's name, or SS58.
+    pub fn name(&self, account: &AccountId) -> String {
+        if let Some(name) = self.names.get(account) {
+            return name.clone();
+        }
+        self.deployment
+            .name_of(account)
+            .map(str::to_string)
+            .unwrap_or_else(|| ss58(account))
+    }
+
+    /// Dry-runs `message` signed by `who` with `value`; an error when the node refuses it.
+    pub async fn dry_run<Args, R>(
+        &mut self,
+        who: &Keypair,
+        message: &CallBuilderFinal<Env, Args, R>,
+        value: u128,
+    ) -> Outcome<ink_e2e::CallDryRunResult<Env, R>>
+    where
+        Args: Sync + Encode + Clone,
+        R: Send + Decode,
+    {
+        let dry = self
+            .client
+            .call(who, message)
+            .value(value)
+            .dry_run()
+            .await
+            .map_err(|e| format!("dry run: {e:?}"))?;
+        if let Err(e) = &dry.exec_result.result {
+            return Err(format!("the node refused the call: {e:?}").into());
+        }
+        Ok(dry)
+    }
+
+    /// Dry-runs `message` and returns its value (a read, or a call expected to fail).
+    pub async fn read<Args, R>(
+        &mut self,
+        who: &Keypair,
+        message: &CallBuilderFinal<Env, Args, R>,
+    ) -> Outcome<R>
+    where
+        Args: Sync + Encode + Clone,
+        R: Send + Decode,
+    {
+        let dry = self.dry_run(who, message, 0).await?;
+        decoded(&dry)
+    }
+
+    /// The contract's refusal in words, when a dry run reverted: its error variant and
+    /// documentation from the metadata (the return data of a reverted message is the
+    /// encoded `Ok(Err(variant))`).
+    fn refusal<R: Decode>(
+        &self,
+        contract: &AccountId,
+        dry: &ink_e2e::CallDryRunResult<Env, R>,
+    ) -> String {
+        let data = &dry.exec_return_value().data;
+        let name = self.deployment.name_of(contract).unwrap_or("the contract");
+        match data.as_slice() {
+            [0, 1, index, ..] => format!(
+                "{name} refused: {}",
+                self.deployment.error_text(name, *index)
+            ),
+            _ => format!("{name} reverted ({})", hex(data)),
+        }
+    }
+
+    /// Submits `message` to `contract` signed by `who`, dry-running it first so that a
+    /// refusal reads as the contract's error in words and nothing is sent; prints the
+    /// events it emitted; returns the message's value.
+    pub async fn tx<Args, R>(
+        &mut self,
+        who: &Keypair,
+        message: &CallBuilderFinal<Env, Args, R>,
+        value: u128,
+    ) -> Outcome<R>
+    where
+        Args: Sync + Encode + Clone,
+        R: Send + Decode + Debug,
+    {
+        let contract = *message.clone().params().callee();
+        let dry = self.dry_run(who, message, value).await?;
+        if dry.exec_return_value().did_revert() {
+            return Err(self.refusal(&contract, &dry).into());
+        }
+        let result = self
+            .client
+            .call(who, message)
+            .value(value)
+            .submit()
+            .await
+            .map_err(|e| format!("submit: {e:?}"))?;
+        let mut emitted = Vec::new();
+        for event in result.contract_emitted_events()? {
+            let label = event
+                .topics
+                .first()
+                .and_then(|topic| self.deployment.events.get(&topic.0))
+                .cloned()
+                .unwrap_or_else(|| "unknown event".into());
+            let emitter: AccountId = event.event.contract;
+            emitted.push(format!("{}.{label}", self.name(&emitter)));
+        }
+        println!(
+            "    [tx signed by {}; events: {}]",
+            self.name(&account_of(who)),
+            if emitted.is_empty() {
+                "none".to_string()
+            } else {
+                emitted.join(", ")
+            }
+        );
+        decoded(&result.dry_run)
+    }
+
+    /// Uploads the release code of contract `name`; returns its code hash (also when the
+    /// chain already had it).
+    pub async fn upload(&mut self, who: &Keypair, name: &str) -> Outcome<ink::primitives::Hash> {
+        let uploaded = self
+            .client
+            .upload(name, who)
+            .submit()
+            .await
+            .map_err(|e| format!("upload of {name}: {e:?}"))?;
+        Ok(uploaded.code_hash)
+    }
+
+    /// Gives the chain a new block at the current time (a `System.remark` signed by
+    /// `who`): a `--dev` node seals blocks only when transactions arrive, so without one
+    /// its latest block time (what dry runs see) can lag behind the clock.
+    pub async fn advance_block(&mut self, who: &Keypair) -> Outcome<()> {
+        self.client
+            .runtime_call(
+                who,
+                "System",
+                "remark",
+                vec![ink_e2e::subxt::dynamic::Value::from_bytes(
+                    b"healthcare-suite",
+                )],
+            )
+            .await
+            .map_err(|e| format!("remark: {e:?}"))?;
+        Ok(())
+    }
+
+    /// Free balance of `account`.
+    pub async fn balance(&mut self, account: AccountId) -> Outcome<u128> {
+        self.client
+            .free_balance(account)
+            .await
+            .map_err(|e| format!("balance: {e:?}").into())
+    }
+}
+
+/// The message's return value from a dry run, or why it was not dispatched.
+pub fn decoded<R: Decode>(dry: &ink_e2e::CallDryRunResult<Env, R>) -> Outcome<R> {
+    dry.message_result()
+        .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
+}
