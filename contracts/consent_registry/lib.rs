@@ -103,10 +103,24 @@ pub mod consent_registry {
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
-    /// (patient, grantee or provider): the key of a point-in-time index.
+    /// (patient, grantee or provider).
     type Pair = (AccountId, AccountId);
+    /// The key of the point-in-time index: which records (consents or care
+    /// relationships) of which pair. One index for both keeps one copy of its code.
+    type IndexKey = (Indexed, Pair);
     /// (patient, delegate, serial): the key of a delegation term.
     type TermKey = (AccountId, AccountId, TermSerial);
+
+    /// What an index key holds.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[ink::scale_derive(Encode, Decode, TypeInfo)]
+    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+    pub enum Indexed {
+        /// The consents of (patient, grantee).
+        Consents,
+        /// The care relationships of (patient, provider).
+        Care,
+    }
 
     /// The contract's storage.
     #[ink(storage)]
@@ -119,18 +133,16 @@ pub mod consent_registry {
         next_record: RecordId,
         next_grant: GrantId,
         consents: Mapping<ConsentId, Consent>,
-        /// Point-in-time index of the consents of (patient, grantee).
-        consent_headers: Mapping<Pair, Header>,
-        consent_buckets: Mapping<BucketKey<Pair>, Bucket>,
+        /// Point-in-time index of the consents of (patient, grantee) and of the care
+        /// relationships of (patient, provider).
+        index_headers: Mapping<IndexKey, Header>,
+        index_buckets: Mapping<BucketKey<IndexKey>, Bucket>,
         /// (patient, index) -> consent id, and the count: the patient's consents, paged.
         patient_consents: Mapping<(AccountId, u32), ConsentId>,
         patient_consent_count: Mapping<AccountId, u32>,
         care: Mapping<CareId, CareRelationship>,
         /// (patient, provider) -> the open relationship.
         open_care: Mapping<Pair, CareId>,
-        /// Point-in-time index of the relationships of (patient, provider).
-        care_headers: Mapping<Pair, Header>,
-        care_buckets: Mapping<BucketKey<Pair>, Bucket>,
         /// (patient, index) -> relationship id, and the count, paged.
         patient_care: Mapping<(AccountId, u32), CareId>,
         patient_care_count: Mapping<AccountId, u32>,
@@ -176,14 +188,12 @@ pub mod consent_registry {
                 next_record: 1,
                 next_grant: 1,
                 consents: Mapping::default(),
-                consent_headers: Mapping::default(),
-                consent_buckets: Mapping::default(),
+                index_headers: Mapping::default(),
+                index_buckets: Mapping::default(),
                 patient_consents: Mapping::default(),
                 patient_consent_count: Mapping::default(),
                 care: Mapping::default(),
                 open_care: Mapping::default(),
-                care_headers: Mapping::default(),
-                care_buckets: Mapping::default(),
                 patient_care: Mapping::default(),
                 patient_care_count: Mapping::default(),
                 delegates: Mapping::default(),
@@ -357,7 +367,7 @@ pub mod consent_registry {
                 delegation,
             };
             timeline::insert(
-                &mut self.consent_index((consent.patient, consent.grantee)),
+                &mut self.index(Indexed::Consents, (consent.patient, consent.grantee)),
                 Entry::new(id, consent.start(), consent.valid_until),
             )
             .map_err(|_| Error::TooManyConsents)?;
@@ -402,7 +412,7 @@ pub mod consent_registry {
             self.consents.insert(id, &consent);
             if consent.valid_until.is_none() {
                 timeline::close(
-                    &mut self.consent_index((consent.patient, consent.grantee)),
+                    &mut self.index(Indexed::Consents, (consent.patient, consent.grantee)),
                     id,
                     at,
                 );
@@ -448,12 +458,8 @@ pub mod consent_registry {
             category: DataCategory,
             at: Timestamp,
         ) -> Result<()> {
-            let view = index::View {
-                headers: &self.consent_headers,
-                buckets: &self.consent_buckets,
-                key: (patient, grantee),
-            };
-            let candidates: Vec<(Consent, bool)> = timeline::query(&view, at)
+            let candidates: Vec<(Consent, bool)> = self
+                .candidates(Indexed::Consents, (patient, grantee), at)
                 .into_iter()
                 .filter_map(|id| self.consents.get(id))
                 .map(|consent| {
@@ -487,7 +493,7 @@ pub mod consent_registry {
             ensure!(!self.open_care.contains(pair), Error::CareRelationshipOpen);
             let id = self.next_care;
             self.next_care = id.checked_add(1).ok_or(Error::Overflow)?;
-            timeline::insert(&mut self.care_index(pair), Entry::new(id, from, None))
+            timeline::insert(&mut self.index(Indexed::Care, pair), Entry::new(id, from, None))
                 .map_err(|_| Error::TooManyConsents)?;
             append_indexed(
                 &mut self.patient_care,
@@ -535,7 +541,7 @@ pub mod consent_registry {
             let at = self.env().block_timestamp();
             relationship.ended_at = Some(at);
             self.care.insert(id, &relationship);
-            timeline::close(&mut self.care_index(pair), id, at);
+            timeline::close(&mut self.index(Indexed::Care, pair), id, at);
             self.env().emit_event(CareRelationshipEnded {
                 id,
                 patient,
@@ -1033,20 +1039,22 @@ pub mod consent_registry {
             Ok(serial)
         }
 
-        fn consent_index(&mut self, pair: Pair) -> impl timeline::Write + '_ {
+        fn index(&mut self, what: Indexed, pair: Pair) -> impl timeline::Write + '_ {
             index::ViewMut {
-                headers: &mut self.consent_headers,
-                buckets: &mut self.consent_buckets,
-                key: pair,
+                headers: &mut self.index_headers,
+                buckets: &mut self.index_buckets,
+                key: (what, pair),
             }
         }
 
-        fn care_index(&mut self, pair: Pair) -> impl timeline::Write + '_ {
-            index::ViewMut {
-                headers: &mut self.care_headers,
-                buckets: &mut self.care_buckets,
-                key: pair,
-            }
+        /// The ids of the records of `what` for `pair` that may be in force at `at`.
+        fn candidates(&self, what: Indexed, pair: Pair, at: Timestamp) -> Vec<u64> {
+            let view = index::View {
+                headers: &self.index_headers,
+                buckets: &self.index_buckets,
+                key: (what, pair),
+            };
+            timeline::query(&view, at)
         }
 
         fn live_grant_of(
@@ -1125,12 +1133,7 @@ pub mod consent_registry {
             provider: AccountId,
             at: Timestamp,
         ) -> bool {
-            let view = index::View {
-                headers: &self.care_headers,
-                buckets: &self.care_buckets,
-                key: (patient, provider),
-            };
-            timeline::query(&view, at)
+            self.candidates(Indexed::Care, (patient, provider), at)
                 .into_iter()
                 .filter_map(|id| self.care.get(id))
                 .any(|care| {
