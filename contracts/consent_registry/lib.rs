@@ -493,8 +493,11 @@ pub mod consent_registry {
             ensure!(!self.open_care.contains(pair), Error::CareRelationshipOpen);
             let id = self.next_care;
             self.next_care = id.checked_add(1).ok_or(Error::Overflow)?;
-            timeline::insert(&mut self.index(Indexed::Care, pair), Entry::new(id, from, None))
-                .map_err(|_| Error::TooManyConsents)?;
+            timeline::insert(
+                &mut self.index(Indexed::Care, pair),
+                Entry::new(id, from, None),
+            )
+            .map_err(|_| Error::TooManyConsents)?;
             append_indexed(
                 &mut self.patient_care,
                 &mut self.patient_care_count,

@@ -1,560 +1,137 @@
 //! # drug_provenance
 //!
-//! Batch-level track and trace in the spirit of DSCSA and GS1 EPCIS: licensed
-//! manufacturers register batches (GTIN-14 + lot), custody moves in two steps (ship, then
-//! receive or reject) between authorised trading partners only, sensors report
-//! temperatures and a batch whose time out of range exceeds its budget is quarantined,
-//! recalls freeze a batch everywhere, pharmacies dispense, and anyone can verify a
-//! product by GTIN and lot.
+//! Batch-level track and trace to the US Drug Supply Chain Security Act (DSCSA), in the
+//! vocabulary of GS1 EPCIS: licensed manufacturers register batches (GTIN-14 + lot) of
+//! the GS1 company prefixes they own; custody moves in two steps (ship, then receive in
+//! full or in part, reject, or cancel) between authorised trading partners checked both
+//! ways; sensors report temperatures and a batch whose time out of range exceeds its
+//! budget is quarantined, open excursions counting up to the present; holders flag
+//! suspect product, manufacturers answer verification requests within 24 hours,
+//! regulators declare product illegitimate or clear it; recalls and illegitimate
+//! declarations freeze a batch everywhere; shipments can be paid on receipt from an
+//! escrow; anyone verifies a product by GTIN and lot.
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): pauses, appoints regulators, sets
-//!   the `staff_credentials` address, upgrades the code.
+//! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
+//!   changes (the `staff_credentials` address, new regulators, code upgrades, the delay)
+//!   and executes them after the delay; removes regulators at once; recovers native
+//!   tokens no escrow or payout accounts for.
+//! * **regulator**: named at instantiation or appointed through the time lock; keeps the
+//!   GS1 company-prefix directory (prefix → manufacturer); recalls any batch; declares a
+//!   batch illegitimate or clears a suspicion; lifts a quarantine with evidence.
 //! * **manufacturer**: an account with a valid manufacturer licence (asked of
-//!   `staff_credentials` when it registers); the batch's first holder; appoints the
-//!   batch's sensors; may recall its batches.
-//! * **holder**: any account holding a quantity of a batch; ships, destroys and (with a
-//!   valid pharmacy licence) dispenses.
-//! * **recipient**: must hold a valid wholesale-distributor or pharmacy licence when a
-//!   shipment is sent *and* when it is received (DSCSA authorised trading partner).
+//!   `staff_credentials`) that owns the GTIN's company prefix in the directory; the
+//!   batch's first holder; appoints its sensors; answers verification requests;
+//!   recalls, declares illegitimate, clears suspicion and lifts quarantine of its batches.
+//! * **trading partner**: a holder ships only while it holds a valid manufacturer,
+//!   wholesale-distributor or pharmacy licence, to a recipient with a valid wholesale or
+//!   pharmacy licence (checked when sent *and* when received); a pharmacy dispenses.
+//!   Returns (to the manufacturer or to the partner that supplied the holder) need no
+//!   licence and are allowed in every state.
+//! * **buyer / seller**: a priced shipment's recipient escrows `price × quantity`; on
+//!   receipt the seller is paid for the units accepted and the rest is refunded; a
+//!   rejection or cancellation refunds everything.
 //! * **sensor**: appointed per batch by its manufacturer; submits readings.
-//! * **regulator**: appointed by the owner; may recall any batch.
 //!
 //! ## Invariants
 //! * Conservation: for every batch, `quantity == Σ holdings + in_transit + dispensed +
 //!   destroyed`, always.
-//! * (GTIN, lot) is unique; a GTIN passes the GS1 check digit.
-//! * A recalled batch is never shipped, received or dispensed again; a quarantined or
-//!   expired batch is never shipped or dispensed. Rejections (returns to the sender)
-//!   and destruction stay possible so stock can be taken out of circulation.
-//! * Every message is O(1) or O(its input); history and holders are paged.
+//! * Money: the contract's balance covers `total_escrow` (the sum of the open escrows)
+//!   plus `total_owed` (payouts whose transfer failed, claimable); anything beyond is
+//!   surplus.
+//! * (GTIN, lot) is unique; a GTIN passes the GS1 check digit and its company prefix
+//!   belongs to the registering manufacturer.
+//! * Nothing is sold on (shipped, received, dispensed) from a recalled, illegitimate,
+//!   quarantined or expired batch, or from a holder's suspect units: only returns and
+//!   destruction take stock out of circulation.
+//! * Every message is O(1) or O(its input); history, holders and open investigations
+//!   are paged.
 //!
 //! ## Cold chain
 //! Each sensor's readings are taken as sample-and-hold: the interval from one reading of
-//! a sensor to its next (or to the sensor's removal) counts as out of range when the
-//! earlier reading was out of the batch's range. Readings of a sensor must come in time
-//! order and not from the future. The batch's time out of range is the sum over its
-//! sensors (a batch split across sites exposes each site's stock; overlapping excursions
-//! of two sensors both count, which errs on the side of the patient). When it exceeds
-//! the budget, the batch is quarantined.
+//! a sensor to its next (or to its removal) counts as out of range when the earlier
+//! reading was out of the batch's range, and an **open** excursion (latest reading out
+//! of range) keeps counting up to the present in `verify`, `ship`, `receive` and
+//! `dispense`: the batch is quarantined as soon as the budget is spent, whether or not a
+//! new reading arrived (`check_cold_chain` records it). The batch's time out of range is
+//! the sum over its sensors, kept in O(1) per batch. A batch whose sensors have been
+//! silent longer than its `max_sensor_gap_secs` says so in `verify`. A quarantine is
+//! lifted only by the manufacturer or a regulator with an evidence hash (stability data);
+//! the time out of range before it is forgiven.
+//!
+//! ## Pause
+//! While paused nothing is registered, shipped, received, dispensed, paid or destroyed,
+//! and no sensor is appointed; recalls, suspect flags, verification answers, illegitimate
+//! declarations, sensor readings and cold-chain checks keep working.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
+pub use model::gs1;
 
-/// Longest lot number (GS1 AI 10), in bytes.
-pub const MAX_LOT_LEN: usize = 20;
-
-/// GS1 identifier checks.
-pub mod gs1 {
-    /// True if `gtin` is 14 ASCII digits whose last is the GS1 check digit of the first
-    /// 13 (weights 3, 1, 3, ... from the right of the body).
-    pub fn is_valid_gtin14(gtin: &[u8; 14]) -> bool {
-        if !gtin.iter().all(u8::is_ascii_digit) {
-            return false;
-        }
-        let (body, check) = gtin.split_at(13);
-        let sum = body.iter().rev().enumerate().fold(0u32, |sum, (i, b)| {
-            let digit = u32::from(b.saturating_sub(b'0'));
-            let weight = if i % 2 == 0 { 3 } else { 1 };
-            sum.saturating_add(digit.saturating_mul(weight))
-        });
-        let expected = 10u32.saturating_sub(sum % 10) % 10;
-        check
-            .first()
-            .is_some_and(|c| u32::from(c.saturating_sub(b'0')) == expected)
-    }
-
-    /// True for a lot number of 1..=20 printable ASCII characters.
-    pub fn is_valid_lot(lot: &[u8]) -> bool {
-        !lot.is_empty() && lot.len() <= super::MAX_LOT_LEN && lot.iter().all(u8::is_ascii_graphic)
-    }
-}
+pub mod events;
+mod internal;
+pub mod model;
 
 #[ink::contract]
 pub mod drug_provenance {
-    use super::gs1;
+    pub use crate::events::*;
+    use crate::internal::Step;
+    use crate::model::gs1;
+    pub use crate::model::{
+        Batch, BatchId, BatchRequest, BatchState, CentiCelsius, CustodyEvent, Error, EventKind,
+        Gtin, Investigation, InvestigationId, Outcome, Result, SensorState, Shipment, ShipmentId,
+        ShipmentState, Verification, VerificationStatus, RESPONSE_WINDOW,
+    };
     use healthcare_traits::{
-        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerError, PeerRole,
-        PendingChange,
+        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
-    /// Id of a batch, from 1.
-    pub type BatchId = u64;
-    /// Id of a shipment, from 1.
-    pub type ShipmentId = u64;
-    /// A GTIN-14 as 14 ASCII digits.
-    pub type Gtin = [u8; 14];
-    /// Temperature in hundredths of a degree Celsius.
-    pub type CentiCelsius = i32;
     /// The unique key of a batch: GTIN and lot.
     type GtinLot = (Gtin, Vec<u8>);
 
-    /// Why a message was refused.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum Error {
-        /// The caller is not the owner.
-        NotOwner,
-        /// The caller is not the proposed next owner.
-        NotPendingOwner,
-        /// The contract is paused.
-        Paused,
-        /// `unpause` while not paused.
-        NotPaused,
-        /// A proposed code change names a code hash the chain does not know.
-        CodeNotFound,
-        /// The change's time-lock delay has not passed yet.
-        TooEarly,
-        /// No pending change has this id.
-        NoPendingChange,
-        /// Too many changes are pending already.
-        TooManyPendingChanges,
-        /// This contract has no such peer or role (its peer is `Credentials`; its role
-        /// `Regulator`).
-        UnsupportedChange,
-        /// A time-lock delay above the maximum.
-        InvalidDelay,
-        /// The caller holds none of this batch.
-        NotHolder,
-        /// The caller holds less than the quantity.
-        InsufficientQuantity,
-        /// A quantity of zero.
-        ZeroQuantity,
-        /// The recipient holds no valid wholesale-distributor or pharmacy licence.
-        RecipientNotLicensed,
-        /// The caller holds no valid manufacturer licence.
-        ManufacturerNotLicensed,
-        /// The caller holds no valid pharmacy licence.
-        PharmacyNotLicensed,
-        /// The staff_credentials address holds no contract answering the query.
-        CredentialContractUnreachable,
-        /// The staff_credentials contract trapped.
-        CredentialContractTrapped,
-        /// The GTIN is not 14 digits with a valid GS1 check digit.
-        InvalidGtin,
-        /// The lot number is empty, too long or not printable ASCII.
-        InvalidLot,
-        /// A batch with this GTIN and lot exists.
-        DuplicateLot,
-        /// The expiry is not after the manufacture time and now.
-        InvalidExpiry,
-        /// The manufacture time lies in the future.
-        ManufacturedInFuture,
-        /// The storage range is empty (`min >= max`).
-        InvalidTemperatureRange,
-        /// The batch has expired.
-        Expired,
-        /// The batch is recalled.
-        Recalled,
-        /// The batch is quarantined.
-        Quarantined,
-        /// No batch has this id.
-        UnknownBatch,
-        /// No shipment has this id.
-        UnknownShipment,
-        /// The caller is not the shipment's recipient.
-        NotRecipient,
-        /// The shipment was already received or rejected.
-        ShipmentClosed,
-        /// A shipment to oneself.
-        SelfShipment,
-        /// The caller is not a sensor of this batch.
-        NotSensor,
-        /// The caller is not the batch's manufacturer.
-        NotManufacturer,
-        /// The caller is neither the manufacturer nor a regulator.
-        NotRecallAuthority,
-        /// The batch is already recalled.
-        AlreadyRecalled,
-        /// A reading from the future or not after the sensor's previous reading.
-        InvalidReading,
-        /// The account is already a regulator.
-        RegulatorExists,
-        /// The account is not a regulator.
-        UnknownRegulator,
-        /// A counter would overflow.
-        Overflow,
-    }
-
-    healthcare_traits::impl_from_admin_error!(Error);
-
-    impl From<PeerError> for Error {
-        fn from(e: PeerError) -> Self {
-            match e {
-                PeerError::Trapped => Error::CredentialContractTrapped,
-                PeerError::Unreachable => Error::CredentialContractUnreachable,
-            }
-        }
-    }
-
-    /// The result type of every fallible message.
-    pub type Result<T> = core::result::Result<T, Error>;
-
-    /// A batch's state.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum BatchState {
-        /// In circulation.
-        Active,
-        /// Cold-chain budget exceeded: no shipping or dispensing.
-        Quarantined,
-        /// Recalled: no shipping, receiving or dispensing.
-        Recalled,
-    }
-
-    /// What a manufacturer submits to register a batch.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub struct BatchRequest {
-        /// GTIN-14 (14 ASCII digits, GS1 check digit).
-        pub gtin: Gtin,
-        /// Lot number (1..=20 printable ASCII characters).
-        pub lot: Vec<u8>,
-        /// Expiry time.
-        pub expiry: Timestamp,
-        /// Units produced.
-        pub quantity: u64,
-        /// Time of manufacture.
-        pub manufactured_at: Timestamp,
-        /// Hash of the batch record / certificate of analysis.
-        pub metadata_hash: Hash,
-        /// Lowest allowed storage temperature.
-        pub min_temp: CentiCelsius,
-        /// Highest allowed storage temperature.
-        pub max_temp: CentiCelsius,
-        /// Total time out of range allowed before quarantine, in seconds.
-        pub excursion_budget_secs: u32,
-    }
-
-    /// A batch as stored.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Batch {
-        /// Its id.
-        pub id: BatchId,
-        /// GTIN-14.
-        pub gtin: Gtin,
-        /// Lot number.
-        pub lot: Vec<u8>,
-        /// The manufacturer (first holder).
-        pub manufacturer: AccountId,
-        /// Expiry time.
-        pub expiry: Timestamp,
-        /// Units registered.
-        pub quantity: u64,
-        /// Time of manufacture.
-        pub manufactured_at: Timestamp,
-        /// Hash of the batch record.
-        pub metadata_hash: Hash,
-        /// Lowest allowed temperature.
-        pub min_temp: CentiCelsius,
-        /// Highest allowed temperature.
-        pub max_temp: CentiCelsius,
-        /// Budget out of range, seconds.
-        pub excursion_budget_secs: u32,
-        /// Time out of range so far, milliseconds.
-        pub excursion_ms: u64,
-        /// State.
-        pub state: BatchState,
-        /// The recall's reason code, if recalled.
-        pub recall_reason: Option<u16>,
-        /// Units in pending shipments.
-        pub in_transit: u64,
-        /// Units dispensed.
-        pub dispensed: u64,
-        /// Units destroyed.
-        pub destroyed: u64,
-        /// Number of distinct holders so far.
-        pub holder_count: u32,
-        /// Number of history events.
-        pub event_count: u32,
-    }
-
-    /// A shipment's state.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum ShipmentState {
-        /// Sent, awaiting the recipient.
-        Pending,
-        /// Received.
-        Received,
-        /// Rejected (returned to the sender).
-        Rejected,
-    }
-
-    /// A shipment.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct Shipment {
-        /// Its id.
-        pub id: ShipmentId,
-        /// The batch.
-        pub batch: BatchId,
-        /// Sender.
-        pub from: AccountId,
-        /// Recipient.
-        pub to: AccountId,
-        /// Units.
-        pub quantity: u64,
-        /// Block time it was sent.
-        pub shipped_at: Timestamp,
-        /// State.
-        pub state: ShipmentState,
-    }
-
-    /// The kind of a custody event (EPCIS business step).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub enum EventKind {
-        /// Commissioning: the batch was registered.
-        Registered,
-        /// Shipping.
-        Shipped,
-        /// Receiving.
-        Received,
-        /// A shipment was rejected back to its sender.
-        Rejected,
-        /// Dispensing.
-        Dispensed,
-        /// Destroying.
-        Destroyed,
-        /// Time out of range was added (reference: total milliseconds so far).
-        Excursion,
-        /// The batch was quarantined.
-        QuarantinedForExcursion,
-        /// Recalling (reference: reason code).
-        Recalled,
-    }
-
-    /// One custody event of a batch.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct CustodyEvent {
-        /// Block time.
-        pub at: Timestamp,
-        /// What happened.
-        pub kind: EventKind,
-        /// Who did it.
-        pub actor: AccountId,
-        /// The other party (recipient, sender), if any.
-        pub counterparty: Option<AccountId>,
-        /// Units concerned (0 if none).
-        pub quantity: u64,
-        /// Shipment id, reason code or excursion milliseconds, by kind.
-        pub reference: u64,
-    }
-
-    /// What a scanner learns from `verify`.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub enum VerificationStatus {
-        /// No batch with this GTIN and lot: suspect product.
-        Unknown,
-        /// Registered, in circulation, not expired.
-        Authentic,
-        /// Registered but past its expiry.
-        Expired,
-        /// Recalled.
-        Recalled,
-        /// Quarantined after a cold-chain excursion.
-        Quarantined,
-    }
-
-    /// The answer of `verify`.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    pub struct Verification {
-        /// The status.
-        pub status: VerificationStatus,
-        /// The batch, if known.
-        pub batch: Option<BatchId>,
-        /// Its manufacturer, if known.
-        pub manufacturer: Option<AccountId>,
-        /// Its expiry, if known.
-        pub expiry: Option<Timestamp>,
-    }
-
-    /// A sensor's latest reading.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    #[ink::scale_derive(Encode, Decode, TypeInfo)]
-    #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
-    pub struct SensorState {
-        /// Time of the latest reading, if any.
-        pub last_time: Option<Timestamp>,
-        /// Whether it was out of range.
-        pub last_out_of_range: bool,
-    }
-
-    /// A batch was registered.
-    #[ink(event)]
-    pub struct BatchRegistered {
-        /// The batch.
-        #[ink(topic)]
-        pub batch: BatchId,
-        /// The manufacturer.
-        #[ink(topic)]
-        pub manufacturer: AccountId,
-        /// GTIN-14.
-        #[ink(topic)]
-        pub gtin: Gtin,
-        /// Lot.
-        pub lot: Vec<u8>,
-        /// Expiry.
-        pub expiry: Timestamp,
-        /// Units.
-        pub quantity: u64,
-        /// Time of manufacture.
-        pub manufactured_at: Timestamp,
-        /// Batch record hash.
-        pub metadata_hash: Hash,
-        /// Range low.
-        pub min_temp: CentiCelsius,
-        /// Range high.
-        pub max_temp: CentiCelsius,
-        /// Budget, seconds.
-        pub excursion_budget_secs: u32,
-    }
-
-    /// A shipment was sent.
-    #[ink(event)]
-    pub struct Shipped {
-        /// The shipment.
-        #[ink(topic)]
-        pub shipment: ShipmentId,
-        /// The batch.
-        #[ink(topic)]
-        pub batch: BatchId,
-        /// The recipient.
-        #[ink(topic)]
-        pub to: AccountId,
-        /// The sender.
-        pub from: AccountId,
-        /// Units.
-        pub quantity: u64,
-    }
-
-    /// A shipment was received or rejected.
-    #[ink(event)]
-    pub struct ShipmentClosed {
-        /// The shipment.
-        #[ink(topic)]
-        pub shipment: ShipmentId,
-        /// The batch.
-        #[ink(topic)]
-        pub batch: BatchId,
-        /// Received or rejected.
-        pub state: ShipmentState,
-    }
-
-    /// Units were dispensed.
-    #[ink(event)]
-    pub struct Dispensed {
-        /// The batch.
-        #[ink(topic)]
-        pub batch: BatchId,
-        /// The pharmacy.
-        #[ink(topic)]
-        pub pharmacy: AccountId,
-        /// Units.
-        pub quantity: u64,
-        /// Hash of the prescription, if given.
-        pub prescription_hash: Option<Hash>,
-    }
-
-    /// Units were destroyed.
-    #[ink(event)]
-    pub struct Destroyed {
-        /// The batch.
-        #[ink(topic)]
-        pub batch: BatchId,
-        /// The holder.
-        #[ink(topic)]
-        pub holder: AccountId,
-        /// Units.
-        pub quantity: u64,
-        /// Reason code.
-        pub reason: u16,
-    }
-
-    /// A sensor was appointed (`active`) or removed for a batch.
-    #[ink(event)]
-    pub struct SensorChanged {
-        /// The batch.
-        #[ink(topic)]
-        pub batch: BatchId,
-        /// The sensor.
-        #[ink(topic)]
-        pub sensor: AccountId,
-        /// Appointed (true) or removed (false).
-        pub active: bool,
-    }
-
-    /// A temperature reading was recorded.
-    #[ink(event)]
-    pub struct ReadingRecorded {
-        /// The batch.
-        #[ink(topic)]
-        pub batch: BatchId,
-        /// The sensor.
-        #[ink(topic)]
-        pub sensor: AccountId,
-        /// Reading time.
-        pub time: Timestamp,
-        /// Temperature.
-        pub value: CentiCelsius,
-        /// The batch's total time out of range after this reading, ms.
-        pub excursion_ms: u64,
-    }
-
-    /// The batch's state changed (quarantine or recall).
-    #[ink(event)]
-    pub struct BatchStateChanged {
-        /// The batch.
-        #[ink(topic)]
-        pub batch: BatchId,
-        /// The new state.
-        pub state: BatchState,
-        /// Who caused it (the sensor, the manufacturer or the regulator).
-        #[ink(topic)]
-        pub by: AccountId,
-        /// Reason code (recall) or 0.
-        pub reason: u16,
-    }
-
-    /// A regulator was appointed (`active`) or removed.
-    #[ink(event)]
-    pub struct RegulatorChanged {
-        /// The regulator.
-        #[ink(topic)]
-        pub regulator: AccountId,
-        /// Appointed (true) or removed (false).
-        pub active: bool,
-    }
+    /// Licences a sender needs: manufacturer, wholesale distributor or pharmacy.
+    const SENDERS: KindSet = KindSet(
+        CredentialKind::ManufacturerLicence.bit()
+            | CredentialKind::WholesaleDistributorLicence.bit()
+            | CredentialKind::PharmacyLicence.bit(),
+    );
 
     /// The contract's storage.
     #[ink(storage)]
     pub struct DrugProvenance {
-        admin: Admin,
-        credentials: Lazy<AccountId>,
-        next_batch: BatchId,
-        next_shipment: ShipmentId,
-        regulators: Mapping<AccountId, ()>,
-        batches: Mapping<BatchId, Batch>,
-        by_gtin_lot: Mapping<GtinLot, BatchId>,
-        holdings: Mapping<(BatchId, AccountId), u64>,
+        pub(crate) admin: Admin,
+        pub(crate) credentials: Lazy<AccountId>,
+        pub(crate) next_batch: BatchId,
+        pub(crate) next_shipment: ShipmentId,
+        pub(crate) next_investigation: InvestigationId,
+        /// Sum of the open escrows of priced shipments.
+        pub(crate) total_escrow: Balance,
+        /// Sum of the payouts whose transfer failed, claimable.
+        pub(crate) total_owed: Balance,
+        pub(crate) regulators: Mapping<AccountId, ()>,
+        /// GS1 company prefix -> the manufacturer that owns it.
+        pub(crate) prefixes: Mapping<Vec<u8>, AccountId>,
+        pub(crate) batches: Mapping<BatchId, Batch>,
+        pub(crate) by_gtin_lot: Mapping<GtinLot, BatchId>,
+        pub(crate) holdings: Mapping<(BatchId, AccountId), u64>,
         /// (batch, index) -> holder, every account that ever held the batch.
-        holder_list: Mapping<(BatchId, u32), AccountId>,
-        shipments: Mapping<ShipmentId, Shipment>,
-        sensors: Mapping<(BatchId, AccountId), SensorState>,
-        history: Mapping<(BatchId, u32), CustodyEvent>,
+        pub(crate) holder_list: Mapping<(BatchId, u32), AccountId>,
+        /// (batch, holder) -> the partner that last shipped it units of the batch.
+        pub(crate) suppliers: Mapping<(BatchId, AccountId), AccountId>,
+        pub(crate) shipments: Mapping<ShipmentId, Shipment>,
+        pub(crate) sensors: Mapping<(BatchId, AccountId), SensorState>,
+        pub(crate) history: Mapping<(BatchId, u32), CustodyEvent>,
+        pub(crate) investigations: Mapping<InvestigationId, Investigation>,
+        /// (batch, holder) -> the investigation the holder's units are suspect under (in
+        /// force while it is open).
+        pub(crate) suspect: Mapping<(BatchId, AccountId), InvestigationId>,
+        /// Open investigations, dense by swap-remove, and their count.
+        pub(crate) open_list: Mapping<u32, InvestigationId>,
+        pub(crate) open_count: u32,
+        /// Payouts owed after a failed transfer.
+        pub(crate) owed: Mapping<AccountId, Balance>,
     }
 
     impl DrugProvenance {
@@ -574,14 +151,24 @@ pub mod drug_provenance {
                 credentials: lazy,
                 next_batch: 1,
                 next_shipment: 1,
+                next_investigation: 1,
+                total_escrow: 0,
+                total_owed: 0,
                 regulators: Mapping::default(),
+                prefixes: Mapping::default(),
                 batches: Mapping::default(),
                 by_gtin_lot: Mapping::default(),
                 holdings: Mapping::default(),
                 holder_list: Mapping::default(),
+                suppliers: Mapping::default(),
                 shipments: Mapping::default(),
                 sensors: Mapping::default(),
                 history: Mapping::default(),
+                investigations: Mapping::default(),
+                suspect: Mapping::default(),
+                open_list: Mapping::default(),
+                open_count: 0,
+                owed: Mapping::default(),
             };
             for regulator in regulators {
                 contract.appoint_regulator(regulator)?;
@@ -621,7 +208,9 @@ pub mod drug_provenance {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses every state change but the owner's.
+        /// Owner only: pauses registration, custody and payments (recalls, suspect flags,
+        /// verification answers, illegitimate declarations and cold-chain records keep
+        /// working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
             Ok(self.admin.pause()?)
@@ -699,20 +288,78 @@ pub mod drug_provenance {
             self.regulators.contains(account)
         }
 
-        fn appoint_regulator(&mut self, regulator: AccountId) -> Result<()> {
-            ensure!(!self.regulators.contains(regulator), Error::RegulatorExists);
-            self.regulators.insert(regulator, &());
-            self.env().emit_event(RegulatorChanged {
-                regulator,
-                active: true,
+        /// Owner only: sends to `to` the native tokens no escrow or owed payout accounts
+        /// for (tokens sent to the contract outside `escrow_payment`). Returns the amount.
+        #[ink(message)]
+        pub fn recover_surplus(&mut self, to: AccountId) -> Result<Balance> {
+            self.admin.ensure_owner()?;
+            let amount = self.surplus();
+            ensure!(amount > 0, Error::NothingOwed);
+            self.transfer_out(to, amount)?;
+            self.env().emit_event(SurplusRecovered { to, amount });
+            Ok(amount)
+        }
+
+        /// Native tokens held beyond the open escrows and the owed payouts.
+        #[ink(message)]
+        pub fn surplus(&self) -> Balance {
+            self.env()
+                .balance()
+                .saturating_sub(self.total_escrow)
+                .saturating_sub(self.total_owed)
+        }
+
+        /// (open escrows, owed payouts): what the contract's balance must cover.
+        #[ink(message)]
+        pub fn held_funds(&self) -> (Balance, Balance) {
+            (self.total_escrow, self.total_owed)
+        }
+
+        // ------------------------------------------------------------ directory
+
+        /// A regulator: records `owner` as the owner of GS1 company prefix `prefix` (6 to
+        /// 12 ASCII digits), as GTIN directories of industry networks do.
+        #[ink(message)]
+        pub fn assign_prefix(&mut self, prefix: Vec<u8>, owner: AccountId) -> Result<()> {
+            let by = self.ensure_regulator()?;
+            ensure!(gs1::is_valid_prefix(&prefix), Error::InvalidPrefix);
+            if let Some(current) = self.prefixes.get(&prefix) {
+                ensure!(current == owner, Error::PrefixTaken);
+            }
+            self.prefixes.insert(&prefix, &owner);
+            self.env().emit_event(PrefixChanged {
+                prefix,
+                owner: Some(owner),
+                by,
             });
             Ok(())
         }
 
+        /// A regulator: withdraws company prefix `prefix` from its owner (batches already
+        /// registered stay).
+        #[ink(message)]
+        pub fn revoke_prefix(&mut self, prefix: Vec<u8>) -> Result<()> {
+            let by = self.ensure_regulator()?;
+            ensure!(self.prefixes.contains(&prefix), Error::UnknownPrefix);
+            self.prefixes.remove(&prefix);
+            self.env().emit_event(PrefixChanged {
+                prefix,
+                owner: None,
+                by,
+            });
+            Ok(())
+        }
+
+        /// The owner of company prefix `prefix`, if any.
+        #[ink(message)]
+        pub fn prefix_owner(&self, prefix: Vec<u8>) -> Option<AccountId> {
+            self.prefixes.get(&prefix)
+        }
+
         // ------------------------------------------------------------- batches
 
-        /// A licensed manufacturer: registers a batch and becomes its first holder.
-        /// Returns the batch id.
+        /// A licensed manufacturer that owns the GTIN's company prefix: registers a batch
+        /// and becomes its first holder. Returns the batch id.
         #[ink(message)]
         pub fn register_batch(&mut self, request: BatchRequest) -> Result<BatchId> {
             self.admin.ensure_not_paused()?;
@@ -729,6 +376,11 @@ pub mod drug_provenance {
             ensure!(
                 request.min_temp < request.max_temp,
                 Error::InvalidTemperatureRange
+            );
+            ensure!(
+                gs1::candidate_prefixes(&request.gtin)
+                    .any(|prefix| self.prefixes.get(prefix) == Some(manufacturer)),
+                Error::GtinNotOwned
             );
             let key = (request.gtin, request.lot.clone());
             ensure!(!self.by_gtin_lot.contains(&key), Error::DuplicateLot);
@@ -754,9 +406,16 @@ pub mod drug_provenance {
                 min_temp: request.min_temp,
                 max_temp: request.max_temp,
                 excursion_budget_secs: request.excursion_budget_secs,
+                max_sensor_gap_secs: request.max_sensor_gap_secs,
                 excursion_ms: 0,
+                sensor_count: 0,
+                open_excursions: 0,
+                open_since_sum: 0,
+                counted_from: now,
+                last_reading_at: None,
                 state: BatchState::Active,
                 recall_reason: None,
+                investigation: None,
                 in_transit: 0,
                 dispensed: 0,
                 destroyed: 0,
@@ -764,14 +423,11 @@ pub mod drug_provenance {
                 event_count: 0,
             };
             self.credit(&mut batch, manufacturer, request.quantity)?;
-            self.push_event(
-                &mut batch,
-                EventKind::Registered,
-                manufacturer,
-                None,
-                request.quantity,
-                0,
-            )?;
+            let step = Step {
+                quantity: request.quantity,
+                ..Step::new(EventKind::Registered, manufacturer)
+            };
+            self.push_event(&mut batch, step)?;
             self.by_gtin_lot.insert(&key, &id);
             self.batches.insert(id, &batch);
             self.env().emit_event(BatchRegistered {
@@ -786,15 +442,51 @@ pub mod drug_provenance {
                 min_temp: batch.min_temp,
                 max_temp: batch.max_temp,
                 excursion_budget_secs: batch.excursion_budget_secs,
+                max_sensor_gap_secs: batch.max_sensor_gap_secs,
             });
             Ok(id)
         }
 
-        /// A holder: ships `quantity` of `batch` to `to`, who must hold a valid
-        /// wholesale-distributor or pharmacy licence now. The units are in transit until
-        /// `to` receives or rejects them. Returns the shipment id.
+        // ------------------------------------------------------------- custody
+
+        /// A holder with a valid manufacturer, wholesale-distributor or pharmacy licence
+        /// now: ships `quantity` of `batch` to `to`, who must hold a valid
+        /// wholesale-distributor or pharmacy licence now, optionally at
+        /// `price_per_unit` (paid on receipt from the buyer's escrow). The units are in
+        /// transit until `to` receives, rejects, or the sender cancels. Returns the
+        /// shipment id.
         #[ink(message)]
         pub fn ship(
+            &mut self,
+            batch_id: BatchId,
+            to: AccountId,
+            quantity: u64,
+            price_per_unit: Option<Balance>,
+        ) -> Result<ShipmentId> {
+            self.admin.ensure_not_paused()?;
+            let from = self.env().caller();
+            let now = self.env().block_timestamp();
+            // A price of 0 is no price.
+            let price_per_unit = price_per_unit.filter(|price| *price > 0);
+            let batch = self.batch_of(batch_id)?;
+            batch.ensure_movable(now)?;
+            ensure!(to != from, Error::SelfShipment);
+            self.ensure_not_suspect(&batch, from)?;
+            self.remaining(batch_id, from, quantity)?;
+            ensure!(self.licensed(from, SENDERS)?, Error::SenderNotLicensed);
+            ensure!(
+                self.licensed(to, KindSet::TRADING_PARTNER)?,
+                Error::RecipientNotLicensed
+            );
+            self.dispatch(batch, from, to, quantity, price_per_unit, false)
+        }
+
+        /// A holder: returns `quantity` of `batch` to its manufacturer or to the partner
+        /// that supplied the holder. Allowed in every state (recalled, illegitimate,
+        /// quarantined, expired, suspect) and without a licence check, so that stock can
+        /// always leave circulation. Returns the shipment id.
+        #[ink(message)]
+        pub fn return_goods(
             &mut self,
             batch_id: BatchId,
             to: AccountId,
@@ -802,58 +494,138 @@ pub mod drug_provenance {
         ) -> Result<ShipmentId> {
             self.admin.ensure_not_paused()?;
             let from = self.env().caller();
-            let now = self.env().block_timestamp();
-            let mut batch = self.batch_of(batch_id)?;
-            Self::ensure_movable(&batch, now)?;
+            let batch = self.batch_of(batch_id)?;
             ensure!(to != from, Error::SelfShipment);
-            let left = self.remaining(batch_id, from, quantity)?;
             ensure!(
-                self.licensed(to, KindSet::TRADING_PARTNER)?,
-                Error::RecipientNotLicensed
+                to == batch.manufacturer || self.suppliers.get((batch_id, from)) == Some(to),
+                Error::NotASupplier
             );
-            self.holdings.insert((batch_id, from), &left);
+            self.remaining(batch_id, from, quantity)?;
+            self.dispatch(batch, from, to, quantity, None, true)
+        }
 
+        /// The recipient of a priced shipment: escrows its price (`price × quantity`,
+        /// transferred with the call) before receiving it.
+        #[ink(message, payable)]
+        pub fn escrow_payment(&mut self, shipment_id: ShipmentId) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            let mut shipment = self.open_shipment(shipment_id)?;
+            let buyer = self.env().caller();
+            ensure!(shipment.to == buyer, Error::NotRecipient);
+            ensure!(
+                shipment.price_per_unit.is_some() && shipment.escrow == 0,
+                Error::NothingToEscrow
+            );
+            let amount = shipment.amount()?;
+            ensure!(self.env().transferred_value() == amount, Error::WrongAmount);
+            shipment.escrow = amount;
+            self.total_escrow = self
+                .total_escrow
+                .checked_add(amount)
+                .ok_or(Error::Overflow)?;
+            self.shipments.insert(shipment_id, &shipment);
+            self.env().emit_event(PaymentEscrowed {
+                shipment: shipment_id,
+                buyer,
+                amount,
+            });
+            Ok(())
+        }
+
+        /// The shipment's recipient: receives `accepted` of its units (all, or fewer for a
+        /// shortage or damage: the rest goes back to the sender). Re-checks the
+        /// recipient's licence (a return's recipient needs none) and, but for a return,
+        /// that the batch may be sold on. A priced shipment pays the seller for the units
+        /// accepted and refunds the rest of the escrow.
+        #[ink(message)]
+        pub fn receive(&mut self, shipment_id: ShipmentId, accepted: u64) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            let mut shipment = self.open_shipment(shipment_id)?;
+            let caller = self.env().caller();
+            ensure!(shipment.to == caller, Error::NotRecipient);
+            ensure!(
+                accepted > 0 && accepted <= shipment.quantity,
+                Error::InvalidAcceptance
+            );
+            let mut batch = self.batch_of(shipment.batch)?;
+            if !shipment.is_return {
+                batch.ensure_movable(self.env().block_timestamp())?;
+                ensure!(
+                    self.licensed(caller, KindSet::TRADING_PARTNER)?,
+                    Error::RecipientNotLicensed
+                );
+                ensure!(
+                    shipment.price_per_unit.is_none() || shipment.escrow > 0,
+                    Error::PaymentNotEscrowed
+                );
+                self.suppliers
+                    .insert((shipment.batch, caller), &shipment.from);
+            }
             batch.in_transit = batch
                 .in_transit
-                .checked_add(quantity)
+                .checked_sub(shipment.quantity)
                 .ok_or(Error::Overflow)?;
-            let id = self.next_shipment;
-            self.next_shipment = id.checked_add(1).ok_or(Error::Overflow)?;
-            self.shipments.insert(
-                id,
-                &Shipment {
-                    id,
-                    batch: batch_id,
-                    from,
-                    to,
-                    quantity,
-                    shipped_at: now,
-                    state: ShipmentState::Pending,
-                },
-            );
-            self.push_event(&mut batch, EventKind::Shipped, from, Some(to), quantity, id)?;
-            self.batches.insert(batch_id, &batch);
-            self.env().emit_event(Shipped {
-                shipment: id,
-                batch: batch_id,
-                to,
-                from,
-                quantity,
-            });
-            Ok(id)
+            self.credit(&mut batch, caller, accepted)?;
+            let step = Step {
+                counterparty: Some(shipment.from),
+                quantity: accepted,
+                reference: shipment_id,
+                ..Step::new(EventKind::Received, caller)
+            };
+            self.push_event(&mut batch, step)?;
+            let rest = shipment.quantity.saturating_sub(accepted);
+            if rest > 0 {
+                self.credit(&mut batch, shipment.from, rest)?;
+                let step = Step {
+                    counterparty: Some(shipment.from),
+                    quantity: rest,
+                    reference: shipment_id,
+                    ..Step::new(EventKind::Rejected, caller)
+                };
+                self.push_event(&mut batch, step)?;
+            }
+            self.batches.insert(batch.id, &batch);
+            self.close(&mut shipment, ShipmentState::Received, accepted)
         }
 
-        /// The shipment's recipient: receives it (re-checks its licence; refused for a
-        /// recalled batch).
-        #[ink(message)]
-        pub fn receive(&mut self, shipment_id: ShipmentId) -> Result<()> {
-            self.close_shipment(shipment_id, ShipmentState::Received)
-        }
-
-        /// The shipment's recipient: rejects it; the units return to the sender.
+        /// The shipment's recipient: rejects it; every unit goes back to the sender and a
+        /// priced shipment's escrow back to the buyer. Allowed in every batch state.
         #[ink(message)]
         pub fn reject(&mut self, shipment_id: ShipmentId) -> Result<()> {
-            self.close_shipment(shipment_id, ShipmentState::Rejected)
+            self.admin.ensure_not_paused()?;
+            let shipment = self.open_shipment(shipment_id)?;
+            ensure!(shipment.to == self.env().caller(), Error::NotRecipient);
+            self.send_back(shipment, EventKind::Rejected, ShipmentState::Rejected)
+        }
+
+        /// The shipment's sender: cancels it before it is received; every unit comes back
+        /// and a priced shipment's escrow goes back to the buyer.
+        #[ink(message)]
+        pub fn cancel_shipment(&mut self, shipment_id: ShipmentId) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            let shipment = self.open_shipment(shipment_id)?;
+            ensure!(shipment.from == self.env().caller(), Error::NotSender);
+            self.send_back(shipment, EventKind::Cancelled, ShipmentState::Cancelled)
+        }
+
+        /// Anyone owed a payout whose transfer failed: claims it.
+        #[ink(message)]
+        pub fn claim_payout(&mut self) -> Result<Balance> {
+            let to = self.env().caller();
+            let amount = self.owed.get(to).ok_or(Error::NothingOwed)?;
+            let total_owed = self.total_owed.checked_sub(amount).ok_or(Error::Overflow)?;
+            // (A plain transfer runs no code, so nothing can re-enter before the write.)
+            self.transfer_out(to, amount)?;
+            self.owed.remove(to);
+            self.total_owed = total_owed;
+            self.env().emit_event(PayoutClaimed { to, amount });
+            Ok(amount)
+        }
+
+        /// What is owed to `account` after a failed transfer.
+        #[ink(message)]
+        pub fn payout_owed(&self, account: AccountId) -> Balance {
+            self.owed.get(account).unwrap_or(0)
         }
 
         /// A holder with a valid pharmacy licence: dispenses `quantity` to patients.
@@ -868,7 +640,8 @@ pub mod drug_provenance {
             let pharmacy = self.env().caller();
             let now = self.env().block_timestamp();
             let mut batch = self.batch_of(batch_id)?;
-            Self::ensure_movable(&batch, now)?;
+            batch.ensure_movable(now)?;
+            self.ensure_not_suspect(&batch, pharmacy)?;
             let left = self.remaining(batch_id, pharmacy, quantity)?;
             ensure!(
                 self.licensed(pharmacy, KindSet::of(&[CredentialKind::PharmacyLicence]))?,
@@ -879,14 +652,11 @@ pub mod drug_provenance {
                 .dispensed
                 .checked_add(quantity)
                 .ok_or(Error::Overflow)?;
-            self.push_event(
-                &mut batch,
-                EventKind::Dispensed,
-                pharmacy,
-                None,
+            let step = Step {
                 quantity,
-                0,
-            )?;
+                ..Step::new(EventKind::Dispensed, pharmacy)
+            };
+            self.push_event(&mut batch, step)?;
             self.batches.insert(batch_id, &batch);
             self.env().emit_event(Dispensed {
                 batch: batch_id,
@@ -897,8 +667,8 @@ pub mod drug_provenance {
             Ok(())
         }
 
-        /// A holder: destroys `quantity` (allowed in every state, so recalled or
-        /// quarantined stock leaves circulation).
+        /// A holder: destroys `quantity` (allowed in every state, so recalled, illegitimate,
+        /// quarantined, expired or suspect stock leaves circulation).
         #[ink(message)]
         pub fn destroy(&mut self, batch_id: BatchId, quantity: u64, reason: u16) -> Result<()> {
             self.admin.ensure_not_paused()?;
@@ -910,14 +680,12 @@ pub mod drug_provenance {
                 .destroyed
                 .checked_add(quantity)
                 .ok_or(Error::Overflow)?;
-            self.push_event(
-                &mut batch,
-                EventKind::Destroyed,
-                holder,
-                None,
+            let step = Step {
                 quantity,
-                u64::from(reason),
-            )?;
+                reference: u64::from(reason),
+                ..Step::new(EventKind::Destroyed, holder)
+            };
+            self.push_event(&mut batch, step)?;
             self.batches.insert(batch_id, &batch);
             self.env().emit_event(Destroyed {
                 batch: batch_id,
@@ -934,11 +702,7 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn add_sensor(&mut self, batch_id: BatchId, sensor: AccountId) -> Result<()> {
             self.admin.ensure_not_paused()?;
-            let batch = self.batch_of(batch_id)?;
-            ensure!(
-                batch.manufacturer == self.env().caller(),
-                Error::NotManufacturer
-            );
+            let mut batch = self.manufactured_by_caller(batch_id)?;
             if !self.sensors.contains((batch_id, sensor)) {
                 self.sensors.insert(
                     (batch_id, sensor),
@@ -947,6 +711,8 @@ pub mod drug_provenance {
                         last_out_of_range: false,
                     },
                 );
+                batch.sensor_count = batch.sensor_count.checked_add(1).ok_or(Error::Overflow)?;
+                self.batches.insert(batch_id, &batch);
             }
             self.env().emit_event(SensorChanged {
                 batch: batch_id,
@@ -956,25 +722,20 @@ pub mod drug_provenance {
             Ok(())
         }
 
-        /// The batch's manufacturer: removes `sensor`.
+        /// The batch's manufacturer: removes `sensor`; its open excursion, if any, is
+        /// counted up to now.
         #[ink(message)]
         pub fn remove_sensor(&mut self, batch_id: BatchId, sensor: AccountId) -> Result<()> {
             self.admin.ensure_not_paused()?;
-            let batch = self.batch_of(batch_id)?;
-            ensure!(
-                batch.manufacturer == self.env().caller(),
-                Error::NotManufacturer
-            );
+            let mut batch = self.manufactured_by_caller(batch_id)?;
             let state = self
                 .sensors
                 .get((batch_id, sensor))
                 .ok_or(Error::NotSensor)?;
-            // A sensor last seen out of range counts as out of range until it is removed,
-            // so removing (and re-adding) it cannot hide an excursion.
-            let mut batch = batch;
             let now = self.env().block_timestamp();
             self.close_interval(&mut batch, &state, sensor, now)?;
-            self.quarantine_if_over_budget(&mut batch, sensor)?;
+            batch.sensor_count = batch.sensor_count.checked_sub(1).ok_or(Error::Overflow)?;
+            self.record_quarantine(&mut batch, sensor, now)?;
             self.batches.insert(batch_id, &batch);
             self.sensors.remove((batch_id, sensor));
             self.env().emit_event(SensorChanged {
@@ -985,9 +746,10 @@ pub mod drug_provenance {
             Ok(())
         }
 
-        /// A sensor of the batch: records a reading taken at `time` (not in the future,
-        /// after the sensor's previous one). Quarantines the batch when its time out of
-        /// range exceeds the budget. Returns the batch's total time out of range (ms).
+        /// A sensor of the batch (also while paused): records a reading taken at `time`
+        /// (not in the future, after the sensor's previous one). Quarantines the batch
+        /// when its time out of range exceeds the budget. Returns the batch's total time
+        /// out of range (ms), open excursions counted up to now.
         #[ink(message)]
         pub fn submit_reading(
             &mut self,
@@ -995,7 +757,6 @@ pub mod drug_provenance {
             time: Timestamp,
             value: CentiCelsius,
         ) -> Result<u64> {
-            self.admin.ensure_not_paused()?;
             let sensor = self.env().caller();
             let now = self.env().block_timestamp();
             let mut batch = self.batch_of(batch_id)?;
@@ -1010,17 +771,68 @@ pub mod drug_provenance {
             self.close_interval(&mut batch, &state, sensor, time)?;
             state.last_time = Some(time);
             state.last_out_of_range = value < batch.min_temp || value > batch.max_temp;
+            if state.last_out_of_range {
+                batch.open_excursion(time)?;
+            }
+            batch.last_reading_at = Some(batch.last_reading_at.unwrap_or(0).max(time));
             self.sensors.insert((batch_id, sensor), &state);
-            self.quarantine_if_over_budget(&mut batch, sensor)?;
+            // Judged at the reading's time, so that a late upload of readings that came
+            // back in range does not quarantine; `check_cold_chain` and every view judge
+            // open excursions up to now.
+            self.record_quarantine(&mut batch, sensor, time)?;
             self.batches.insert(batch_id, &batch);
+            let excursion_ms = batch.excursion_at(time);
             self.env().emit_event(ReadingRecorded {
                 batch: batch_id,
                 sensor,
                 time,
                 value,
-                excursion_ms: batch.excursion_ms,
+                excursion_ms,
             });
-            Ok(batch.excursion_ms)
+            Ok(excursion_ms)
+        }
+
+        /// Anyone (also while paused): records the quarantine of a batch whose open
+        /// excursions spent its budget since the last reading. Returns its state.
+        #[ink(message)]
+        pub fn check_cold_chain(&mut self, batch_id: BatchId) -> Result<BatchState> {
+            let mut batch = self.batch_of(batch_id)?;
+            let now = self.env().block_timestamp();
+            self.record_quarantine(&mut batch, self.env().caller(), now)?;
+            self.batches.insert(batch_id, &batch);
+            Ok(batch.state)
+        }
+
+        /// The batch's manufacturer or a regulator: lifts a quarantine with the hash of
+        /// the stability data that clears the product. The time out of range before is
+        /// forgiven; open excursions count again from now.
+        #[ink(message)]
+        pub fn lift_quarantine(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            let by = self.env().caller();
+            let now = self.env().block_timestamp();
+            let mut batch = self.batch_of(batch_id)?;
+            self.ensure_authority(&batch, by)?;
+            ensure!(
+                batch.state_at(now) == BatchState::Quarantined,
+                Error::NotQuarantined
+            );
+            batch.state = BatchState::Active;
+            batch.restart_excursions(now);
+            let step = Step {
+                evidence: Some(evidence),
+                ..Step::new(EventKind::QuarantineLifted, by)
+            };
+            self.push_event(&mut batch, step)?;
+            self.batches.insert(batch_id, &batch);
+            self.env().emit_event(BatchStateChanged {
+                batch: batch_id,
+                state: BatchState::Active,
+                by,
+                reason: 0,
+                evidence: Some(evidence),
+            });
+            Ok(())
         }
 
         /// True if `sensor` is appointed for the batch.
@@ -1029,73 +841,214 @@ pub mod drug_provenance {
             self.sensors.contains((batch_id, sensor))
         }
 
+        // ------------------------------------------------------ suspect product
+
+        /// A holder (also while paused): flags its units of the batch as suspect; they
+        /// are quarantined for it (no shipping or dispensing; returns and destruction
+        /// stay possible) while the batch's investigation is open. Opens the
+        /// investigation (the manufacturer's answer is due within 24 hours) if none is.
+        /// Returns the investigation id.
+        #[ink(message)]
+        pub fn flag_suspect(&mut self, batch_id: BatchId) -> Result<InvestigationId> {
+            let holder = self.env().caller();
+            let now = self.env().block_timestamp();
+            let mut batch = self.batch_of(batch_id)?;
+            ensure!(
+                self.holdings.get((batch_id, holder)).unwrap_or(0) > 0,
+                Error::NotHolder
+            );
+            let id = match batch.investigation {
+                Some(id) => id,
+                None => self.open_investigation(&mut batch, holder, now)?,
+            };
+            self.suspect.insert((batch_id, holder), &id);
+            let step = Step {
+                reference: id,
+                ..Step::new(EventKind::SuspectFlagged, holder)
+            };
+            self.push_event(&mut batch, step)?;
+            self.batches.insert(batch_id, &batch);
+            self.env().emit_event(SuspectFlagged {
+                investigation: id,
+                batch: batch_id,
+                holder,
+            });
+            Ok(id)
+        }
+
+        /// The batch's manufacturer (also while paused): answers the verification request
+        /// of investigation `id`, authentic or not, with the hash of its evidence. The
+        /// response time is recorded against the 24-hour requirement.
+        #[ink(message)]
+        pub fn respond_verification(
+            &mut self,
+            id: InvestigationId,
+            authentic: bool,
+            evidence: Hash,
+        ) -> Result<()> {
+            let mut investigation = self
+                .investigations
+                .get(id)
+                .ok_or(Error::UnknownInvestigation)?;
+            let mut batch = self.batch_of(investigation.batch)?;
+            let caller = self.env().caller();
+            ensure!(batch.manufacturer == caller, Error::NotManufacturer);
+            ensure!(investigation.closed.is_none(), Error::InvestigationClosed);
+            ensure!(
+                investigation.responded_at.is_none(),
+                Error::AlreadyResponded
+            );
+            let now = self.env().block_timestamp();
+            investigation.responded_at = Some(now);
+            investigation.authentic = Some(authentic);
+            self.investigations.insert(id, &investigation);
+            let step = Step {
+                reference: u64::from(authentic),
+                evidence: Some(evidence),
+                ..Step::new(EventKind::VerificationResponded, caller)
+            };
+            self.push_event(&mut batch, step)?;
+            self.batches.insert(batch.id, &batch);
+            self.env().emit_event(VerificationResponded {
+                investigation: id,
+                batch: batch.id,
+                authentic,
+                late: investigation.answered_late(),
+                evidence,
+            });
+            Ok(())
+        }
+
+        /// A regulator or the batch's manufacturer (also while paused): declares the batch
+        /// illegitimate with the hash of the findings: frozen everywhere (only returns and
+        /// destruction), its open investigation closed.
+        #[ink(message)]
+        pub fn declare_illegitimate(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
+            let by = self.env().caller();
+            let mut batch = self.batch_of(batch_id)?;
+            self.ensure_authority(&batch, by)?;
+            ensure!(
+                batch.state != BatchState::Illegitimate,
+                Error::AlreadyIllegitimate
+            );
+            batch.state = BatchState::Illegitimate;
+            self.close_investigation(&mut batch, Outcome::Illegitimate, evidence)?;
+            let step = Step {
+                evidence: Some(evidence),
+                ..Step::new(EventKind::DeclaredIllegitimate, by)
+            };
+            self.push_event(&mut batch, step)?;
+            self.batches.insert(batch_id, &batch);
+            self.env().emit_event(BatchStateChanged {
+                batch: batch_id,
+                state: BatchState::Illegitimate,
+                by,
+                reason: 0,
+                evidence: Some(evidence),
+            });
+            Ok(())
+        }
+
+        /// A regulator or the batch's manufacturer: clears the suspicion on the batch with
+        /// the hash of the findings; the flagged units are sellable again.
+        #[ink(message)]
+        pub fn clear_suspicion(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            let by = self.env().caller();
+            let mut batch = self.batch_of(batch_id)?;
+            self.ensure_authority(&batch, by)?;
+            ensure!(batch.investigation.is_some(), Error::UnknownInvestigation);
+            self.close_investigation(&mut batch, Outcome::Cleared, evidence)?;
+            let step = Step {
+                evidence: Some(evidence),
+                ..Step::new(EventKind::SuspicionCleared, by)
+            };
+            self.push_event(&mut batch, step)?;
+            self.batches.insert(batch_id, &batch);
+            Ok(())
+        }
+
+        /// The investigation with this id.
+        #[ink(message)]
+        pub fn investigation(&self, id: InvestigationId) -> Option<Investigation> {
+            self.investigations.get(id)
+        }
+
+        /// How many investigations are open.
+        #[ink(message)]
+        pub fn open_investigation_count(&self) -> u32 {
+            self.open_count
+        }
+
+        /// A page of the open investigations, each with whether the manufacturer's answer
+        /// is overdue now (past the 24-hour deadline, unanswered).
+        #[ink(message)]
+        pub fn open_investigations(&self, offset: u32, limit: u32) -> Vec<(Investigation, bool)> {
+            let now = self.env().block_timestamp();
+            page_range(offset, limit, self.open_count)
+                .filter_map(|i| self.open_list.get(i))
+                .filter_map(|id| self.investigations.get(id))
+                .map(|investigation| {
+                    let overdue = investigation.overdue_at(now);
+                    (investigation, overdue)
+                })
+                .collect()
+        }
+
+        /// True if `holder`'s units of the batch are suspect now.
+        #[ink(message)]
+        pub fn is_suspect(&self, batch_id: BatchId, holder: AccountId) -> bool {
+            self.batches
+                .get(batch_id)
+                .is_some_and(|batch| self.ensure_not_suspect(&batch, holder).is_err())
+        }
+
         // --------------------------------------------------------------- recall
 
-        /// The batch's manufacturer or a regulator (also while paused: a safety action):
-        /// recalls the batch with `reason`.
-        /// Shipping, receiving and dispensing of it stop everywhere; holders stay
-        /// queryable.
+        /// The batch's manufacturer or a regulator (also while paused): recalls the batch
+        /// with `reason`. Shipping, receiving and dispensing of it stop everywhere;
+        /// returns and destruction stay possible; holders stay queryable.
         #[ink(message)]
         pub fn recall(&mut self, batch_id: BatchId, reason: u16) -> Result<()> {
             let caller = self.env().caller();
             let mut batch = self.batch_of(batch_id)?;
-            ensure!(
-                batch.manufacturer == caller || self.regulators.contains(caller),
-                Error::NotRecallAuthority
-            );
+            self.ensure_authority(&batch, caller)?;
             ensure!(batch.state != BatchState::Recalled, Error::AlreadyRecalled);
+            ensure!(
+                batch.state != BatchState::Illegitimate,
+                Error::AlreadyIllegitimate
+            );
             batch.state = BatchState::Recalled;
             batch.recall_reason = Some(reason);
-            self.push_event(
-                &mut batch,
-                EventKind::Recalled,
-                caller,
-                None,
-                0,
-                u64::from(reason),
-            )?;
+            let step = Step {
+                reference: u64::from(reason),
+                ..Step::new(EventKind::Recalled, caller)
+            };
+            self.push_event(&mut batch, step)?;
             self.batches.insert(batch_id, &batch);
             self.env().emit_event(BatchStateChanged {
                 batch: batch_id,
                 state: BatchState::Recalled,
                 by: caller,
                 reason,
+                evidence: None,
             });
             Ok(())
         }
 
         // -------------------------------------------------------------- queries
 
-        /// What a scanner needs for (GTIN, lot): unknown / authentic / expired /
-        /// recalled / quarantined, with manufacturer and expiry.
+        /// What a scanner needs for (GTIN, lot): unknown / authentic / expired / recalled /
+        /// quarantined / suspect / illegitimate, with manufacturer, expiry, the time out of
+        /// range up to now and whether the sensors have gone silent.
         #[ink(message)]
         pub fn verify(&self, gtin: Gtin, lot: Vec<u8>) -> Verification {
-            let Some(batch) = self
-                .by_gtin_lot
+            self.by_gtin_lot
                 .get((gtin, lot))
                 .and_then(|id| self.batches.get(id))
-            else {
-                return Verification {
-                    status: VerificationStatus::Unknown,
-                    batch: None,
-                    manufacturer: None,
-                    expiry: None,
-                };
-            };
-            let status = match batch.state {
-                BatchState::Recalled => VerificationStatus::Recalled,
-                BatchState::Quarantined => VerificationStatus::Quarantined,
-                BatchState::Active if self.env().block_timestamp() >= batch.expiry => {
-                    VerificationStatus::Expired
-                }
-                BatchState::Active => VerificationStatus::Authentic,
-            };
-            Verification {
-                status,
-                batch: Some(batch.id),
-                manufacturer: Some(batch.manufacturer),
-                expiry: Some(batch.expiry),
-            }
+                .map_or(Verification::UNKNOWN, |batch| {
+                    Verification::of(&batch, self.env().block_timestamp())
+                })
         }
 
         /// The batch with this id.
@@ -1116,6 +1069,12 @@ pub mod drug_provenance {
             self.holdings.get((batch_id, holder)).unwrap_or(0)
         }
 
+        /// The partner that last supplied `holder` with units of the batch.
+        #[ink(message)]
+        pub fn supplier_of(&self, batch_id: BatchId, holder: AccountId) -> Option<AccountId> {
+            self.suppliers.get((batch_id, holder))
+        }
+
         /// A page of the accounts that have held the batch, with what they hold now.
         #[ink(message)]
         pub fn holders(&self, batch_id: BatchId, offset: u32, limit: u32) -> Vec<(AccountId, u64)> {
@@ -1134,196 +1093,6 @@ pub mod drug_provenance {
                 .filter_map(|i| self.history.get((batch_id, i)))
                 .collect()
         }
-
-        // -------------------------------------------------------------- helpers
-
-        fn batch_of(&self, batch_id: BatchId) -> Result<Batch> {
-            self.batches.get(batch_id).ok_or(Error::UnknownBatch)
-        }
-
-        /// Shipping and dispensing need an active, unexpired batch.
-        fn ensure_movable(batch: &Batch, now: Timestamp) -> Result<()> {
-            match batch.state {
-                BatchState::Recalled => Err(Error::Recalled),
-                BatchState::Quarantined => Err(Error::Quarantined),
-                BatchState::Active if now >= batch.expiry => Err(Error::Expired),
-                BatchState::Active => Ok(()),
-            }
-        }
-
-        /// Adds the interval from the sensor's last reading to `until` to the batch's
-        /// time out of range if that reading was out of range.
-        fn close_interval(
-            &mut self,
-            batch: &mut Batch,
-            state: &SensorState,
-            sensor: AccountId,
-            until: Timestamp,
-        ) -> Result<()> {
-            if let (Some(last), true) = (state.last_time, state.last_out_of_range) {
-                let added = until.checked_sub(last).ok_or(Error::Overflow)?;
-                batch.excursion_ms = batch
-                    .excursion_ms
-                    .checked_add(added)
-                    .ok_or(Error::Overflow)?;
-                let total = batch.excursion_ms;
-                self.push_event(batch, EventKind::Excursion, sensor, None, 0, total)?;
-            }
-            Ok(())
-        }
-
-        /// Quarantines an active batch whose time out of range exceeds its budget.
-        fn quarantine_if_over_budget(&mut self, batch: &mut Batch, by: AccountId) -> Result<()> {
-            let budget_ms = u64::from(batch.excursion_budget_secs).saturating_mul(1_000);
-            if batch.state == BatchState::Active && batch.excursion_ms > budget_ms {
-                batch.state = BatchState::Quarantined;
-                let total = batch.excursion_ms;
-                self.push_event(
-                    batch,
-                    EventKind::QuarantinedForExcursion,
-                    by,
-                    None,
-                    0,
-                    total,
-                )?;
-                self.env().emit_event(BatchStateChanged {
-                    batch: batch.id,
-                    state: BatchState::Quarantined,
-                    by,
-                    reason: 0,
-                });
-            }
-            Ok(())
-        }
-
-        /// What `holder` would hold after giving up `quantity` (nothing is written).
-        fn remaining(&self, batch_id: BatchId, holder: AccountId, quantity: u64) -> Result<u64> {
-            ensure!(quantity > 0, Error::ZeroQuantity);
-            let held = self.holdings.get((batch_id, holder)).unwrap_or(0);
-            ensure!(held > 0, Error::NotHolder);
-            held.checked_sub(quantity)
-                .ok_or(Error::InsufficientQuantity)
-        }
-
-        /// Adds `quantity` to `holder`'s holding, listing a new holder.
-        fn credit(&mut self, batch: &mut Batch, holder: AccountId, quantity: u64) -> Result<()> {
-            let key = (batch.id, holder);
-            match self.holdings.get(key) {
-                Some(held) => {
-                    self.holdings
-                        .insert(key, &held.checked_add(quantity).ok_or(Error::Overflow)?);
-                }
-                None => {
-                    self.holdings.insert(key, &quantity);
-                    self.holder_list
-                        .insert((batch.id, batch.holder_count), &holder);
-                    batch.holder_count =
-                        batch.holder_count.checked_add(1).ok_or(Error::Overflow)?;
-                }
-            }
-            Ok(())
-        }
-
-        fn push_event(
-            &mut self,
-            batch: &mut Batch,
-            kind: EventKind,
-            actor: AccountId,
-            counterparty: Option<AccountId>,
-            quantity: u64,
-            reference: u64,
-        ) -> Result<()> {
-            self.history.insert(
-                (batch.id, batch.event_count),
-                &CustodyEvent {
-                    at: self.env().block_timestamp(),
-                    kind,
-                    actor,
-                    counterparty,
-                    quantity,
-                    reference,
-                },
-            );
-            batch.event_count = batch.event_count.checked_add(1).ok_or(Error::Overflow)?;
-            Ok(())
-        }
-
-        fn close_shipment(
-            &mut self,
-            shipment_id: ShipmentId,
-            outcome: ShipmentState,
-        ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
-            let caller = self.env().caller();
-            let mut shipment = self
-                .shipments
-                .get(shipment_id)
-                .ok_or(Error::UnknownShipment)?;
-            ensure!(shipment.to == caller, Error::NotRecipient);
-            ensure!(
-                shipment.state == ShipmentState::Pending,
-                Error::ShipmentClosed
-            );
-            let mut batch = self.batch_of(shipment.batch)?;
-            let (kind, receiver) = if outcome == ShipmentState::Received {
-                ensure!(batch.state != BatchState::Recalled, Error::Recalled);
-                ensure!(
-                    self.licensed(caller, KindSet::TRADING_PARTNER)?,
-                    Error::RecipientNotLicensed
-                );
-                (EventKind::Received, shipment.to)
-            } else {
-                (EventKind::Rejected, shipment.from)
-            };
-            batch.in_transit = batch
-                .in_transit
-                .checked_sub(shipment.quantity)
-                .ok_or(Error::Overflow)?;
-            self.credit(&mut batch, receiver, shipment.quantity)?;
-            let counterparty = Some(shipment.from);
-            self.push_event(
-                &mut batch,
-                kind,
-                caller,
-                counterparty,
-                shipment.quantity,
-                shipment_id,
-            )?;
-            shipment.state = outcome;
-            self.shipments.insert(shipment_id, &shipment);
-            self.batches.insert(shipment.batch, &batch);
-            self.env().emit_event(ShipmentClosed {
-                shipment: shipment_id,
-                batch: shipment.batch,
-                state: outcome,
-            });
-            Ok(())
-        }
-
-        /// Asks staff_credentials whether `account` holds a valid credential of one of
-        /// `kinds` now.
-        #[cfg(not(test))]
-        fn licensed(&self, account: AccountId, kinds: KindSet) -> Result<bool> {
-            use healthcare_traits::{flatten_peer_result, CredentialVerifier};
-            use ink::codegen::TraitCallBuilder;
-            let verifier: ink::contract_ref!(CredentialVerifier) =
-                self.credentials_contract().into();
-            let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at(
-                account,
-                kinds,
-                self.env().block_timestamp()
-            ));
-            Ok(flatten_peer_result(answer)?)
-        }
-
-        /// Off-chain unit tests cannot make cross-contract calls: they set the kinds
-        /// each account holds with `tests::set_licences`; the drink sandbox tests run
-        /// the real call above.
-        #[cfg(test)]
-        fn licensed(&self, account: AccountId, kinds: KindSet) -> Result<bool> {
-            let held = crate::tests::licences_of(account)?;
-            Ok(held.0 & kinds.0 != 0)
-        }
     }
 
     #[cfg(test)]
@@ -1331,6 +1100,7 @@ pub mod drug_provenance {
         pub(crate) fn set_counters(&mut self, value: u64) {
             self.next_batch = value;
             self.next_shipment = value;
+            self.next_investigation = value;
         }
     }
 }

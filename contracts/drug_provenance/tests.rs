@@ -1,11 +1,13 @@
 //! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
 //!
-//! Off-chain unit tests: every message, every error variant, unauthorised callers, and a
-//! property-style test of quantity conservation.
+//! Off-chain unit tests: every message, every error variant, unauthorised callers, the
+//! DSCSA rules (trading partners both ways, GTIN owners, cold chain without blind spots,
+//! suspect product, returns and partial receipts, payment on receipt), and a random
+//! sequence checking quantity conservation and the escrow accounting after every step.
 //!
 //! The off-chain engine cannot make cross-contract calls, so the licences each account
-//! holds are set with [`set_licences`]; the real call to staff_credentials runs in the
-//! drink sandbox tests of `e2e-tests`.
+//! holds are set with [`set_licences`] (answered per kind like the real registry); the
+//! real call to staff_credentials runs in the drink sandbox tests of `e2e-tests`.
 
 use crate::drug_provenance::*;
 use crate::gs1::{is_valid_gtin14, is_valid_lot};
@@ -21,7 +23,7 @@ thread_local! {
         RefCell::new(HashMap::new());
 }
 
-/// The kinds the (mocked) staff_credentials says `account` holds now.
+/// The kinds the (stand-in) staff_credentials says `account` holds now.
 pub(crate) fn set_licences(account: AccountId, held: core::result::Result<KindSet, PeerError>) {
     LICENCES.with(|l| l.borrow_mut().insert(account, held));
 }
@@ -38,9 +40,17 @@ pub(crate) fn licences_of(account: AccountId) -> core::result::Result<KindSet, P
 
 const T0: u64 = 1_000 * DAY;
 const GTIN: Gtin = *b"00012345678905";
+const PREFIX: &[u8] = b"0012345";
+const DELAY: u64 = 60_000;
+/// The off-chain engine's existential deposit: a balance is 0 or at least this.
+const ED: u128 = 1_000_000;
 
 fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
+}
+/// The regulator (no default test account is left for it).
+fn regulator() -> AccountId {
+    AccountId::from([0x52; 32])
 }
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
@@ -54,6 +64,12 @@ fn events() -> usize {
 fn kinds(k: CredentialKind) -> core::result::Result<KindSet, PeerError> {
     Ok(KindSet::of(&[k]))
 }
+fn balance(account: AccountId) -> u128 {
+    test::get_account_balance::<Env>(account).unwrap_or(0)
+}
+fn pay(amount: u128) {
+    test::set_value_transferred::<Env>(amount);
+}
 
 fn request(lot: &[u8]) -> BatchRequest {
     BatchRequest {
@@ -66,11 +82,14 @@ fn request(lot: &[u8]) -> BatchRequest {
         min_temp: 200,
         max_temp: 800,
         excursion_budget_secs: 3_600,
+        max_sensor_gap_secs: 0,
     }
 }
 
-/// alice owns the contract; bob is a licensed manufacturer, charlie a wholesaler,
-/// django a pharmacy; eve holds nothing. The caller is bob.
+/// alice owns the contract; `regulator()` keeps the GTIN directory and gave bob the
+/// company prefix of `GTIN`; bob is a licensed manufacturer, charlie a wholesaler,
+/// django a pharmacy; eve holds nothing; frank is the credentials address. The caller is
+/// bob.
 fn setup() -> DrugProvenance {
     let a = accounts();
     set_licences(a.bob, kinds(CredentialKind::ManufacturerLicence));
@@ -81,12 +100,12 @@ fn setup() -> DrugProvenance {
     set_licences(a.django, kinds(CredentialKind::PharmacyLicence));
     caller(a.alice);
     now(T0);
-    let c = DrugProvenance::new(a.frank, DELAY, vec![]).expect("new");
+    let mut c = DrugProvenance::new(a.frank, DELAY, vec![regulator()]).expect("new");
+    caller(regulator());
+    c.assign_prefix(PREFIX.to_vec(), a.bob).expect("prefix");
     caller(a.bob);
     c
 }
-
-const DELAY: u64 = 60_000;
 
 /// As the owner, proposes `change`, waits the delay and executes it; the clock goes back
 /// and the caller becomes `back`.
@@ -107,6 +126,16 @@ fn with_batch() -> DrugProvenance {
     c
 }
 
+/// `with_batch` plus 100 units received by charlie from bob (shipment 1); the caller is
+/// charlie.
+fn at_wholesaler() -> DrugProvenance {
+    let mut c = with_batch();
+    let s = c.ship(1, accounts().charlie, 100, None).expect("ship");
+    caller(accounts().charlie);
+    c.receive(s, 100).expect("receive");
+    c
+}
+
 /// Sum of every holder's holding of the batch.
 fn held(c: &DrugProvenance, batch: BatchId) -> u64 {
     c.holders(batch, 0, u32::MAX).iter().map(|(_, q)| q).sum()
@@ -115,6 +144,10 @@ fn held(c: &DrugProvenance, batch: BatchId) -> u64 {
 fn conserved(c: &DrugProvenance, batch: BatchId) -> bool {
     let b = c.batch(batch).expect("batch");
     held(c, batch) + b.in_transit + b.dispensed + b.destroyed == b.quantity
+}
+
+fn status(c: &DrugProvenance) -> VerificationStatus {
+    c.verify(GTIN, b"L1".to_vec()).status
 }
 
 // -------------------------------------------------------------------------- gs1
@@ -142,6 +175,7 @@ fn admin_messages_are_owner_only() {
     assert_eq!(c.credentials_contract(), a.frank);
     assert_eq!(c.pending_owner(), None);
     assert_eq!(c.change_delay(), DELAY);
+    assert!(c.is_regulator(regulator()));
     let to_eve = Change::Peer(PeerRole::Credentials, a.eve);
     assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
     assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
@@ -151,6 +185,7 @@ fn admin_messages_are_owner_only() {
     assert_eq!(c.execute_change(1), Err(Error::NotOwner));
     assert_eq!(c.cancel_change(1), Err(Error::NotOwner));
     assert_eq!(c.remove_regulator(a.eve), Err(Error::NotOwner));
+    assert_eq!(c.recover_surplus(a.bob), Err(Error::NotOwner));
 
     caller(a.alice);
     for unsupported in [
@@ -198,35 +233,109 @@ fn constructor_refusals() {
 }
 
 #[ink::test]
-fn pause_blocks_custody_but_never_a_recall() {
+fn pause_blocks_custody_and_payments_but_never_safety_actions() {
     let a = accounts();
-    let mut c = with_batch();
-    let shipment = c.ship(1, a.charlie, 10).expect("ship");
+    let mut c = at_wholesaler();
+    caller(a.bob);
+    c.add_sensor(1, a.eve).expect("sensor");
+    let shipment = c.ship(1, a.charlie, 10, Some(5)).expect("ship");
     caller(a.alice);
     c.pause().expect("pause");
     assert!(c.paused());
     caller(a.bob);
     assert_eq!(c.register_batch(request(b"L2")), Err(Error::Paused));
-    assert_eq!(c.ship(1, a.charlie, 1), Err(Error::Paused));
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Paused));
+    assert_eq!(c.return_goods(1, a.charlie, 1), Err(Error::Paused));
+    assert_eq!(c.cancel_shipment(shipment), Err(Error::Paused));
     assert_eq!(c.dispense(1, 1, None), Err(Error::Paused));
     assert_eq!(c.destroy(1, 1, 0), Err(Error::Paused));
-    assert_eq!(c.add_sensor(1, a.eve), Err(Error::Paused));
+    assert_eq!(c.add_sensor(1, a.frank), Err(Error::Paused));
     assert_eq!(c.remove_sensor(1, a.eve), Err(Error::Paused));
-    assert_eq!(c.submit_reading(1, T0, 500), Err(Error::Paused));
+    assert_eq!(
+        c.lift_quarantine(1, Hash::from([1; 32])),
+        Err(Error::Paused)
+    );
+    assert_eq!(
+        c.clear_suspicion(1, Hash::from([1; 32])),
+        Err(Error::Paused)
+    );
     caller(a.charlie);
-    assert_eq!(c.receive(shipment), Err(Error::Paused));
+    pay(50);
+    assert_eq!(c.escrow_payment(shipment), Err(Error::Paused));
+    pay(0);
+    assert_eq!(c.receive(shipment, 10), Err(Error::Paused));
     assert_eq!(c.reject(shipment), Err(Error::Paused));
-    assert_eq!(
-        c.verify(GTIN, b"L1".to_vec()).status,
-        VerificationStatus::Authentic
-    );
-    // A recall makes patients safer: it works while paused.
+    assert_eq!(status(&c), VerificationStatus::Authentic);
+    // What makes patients safer works: readings, suspect flags, answers, declarations,
+    // cold-chain checks and recalls.
+    caller(a.eve);
+    c.submit_reading(1, T0, 500).expect("reading while paused");
+    caller(a.charlie);
+    let investigation = c.flag_suspect(1).expect("flag while paused");
     caller(a.bob);
+    c.respond_verification(investigation, false, Hash::from([2; 32]))
+        .expect("answer while paused");
+    c.check_cold_chain(1).expect("check while paused");
     c.recall(1, 1).expect("recall while paused");
+    caller(regulator());
+    c.declare_illegitimate(1, Hash::from([3; 32]))
+        .expect("declaration while paused");
+    assert_eq!(status(&c), VerificationStatus::Illegitimate);
+}
+
+// -------------------------------------------------------------- gtin directory
+
+#[ink::test]
+fn only_the_owner_of_a_company_prefix_registers_its_gtins() {
+    let a = accounts();
+    let mut c = setup();
+    // A second licensed manufacturer cannot register bob's GTIN.
+    set_licences(a.eve, kinds(CredentialKind::ManufacturerLicence));
+    caller(a.eve);
+    assert_eq!(c.register_batch(request(b"L1")), Err(Error::GtinNotOwned));
+    // Only regulators keep the directory.
     assert_eq!(
-        c.verify(GTIN, b"L1".to_vec()).status,
-        VerificationStatus::Recalled
+        c.assign_prefix(b"0099999".to_vec(), a.eve),
+        Err(Error::NotRegulator)
     );
+    assert_eq!(c.revoke_prefix(PREFIX.to_vec()), Err(Error::NotRegulator));
+    caller(regulator());
+    assert_eq!(
+        c.assign_prefix(b"00123".to_vec(), a.eve),
+        Err(Error::InvalidPrefix)
+    );
+    assert_eq!(
+        c.assign_prefix(b"00X2345".to_vec(), a.eve),
+        Err(Error::InvalidPrefix)
+    );
+    assert_eq!(
+        c.assign_prefix(PREFIX.to_vec(), a.eve),
+        Err(Error::PrefixTaken)
+    );
+    assert_eq!(
+        c.revoke_prefix(b"0099999".to_vec()),
+        Err(Error::UnknownPrefix)
+    );
+    let before = events();
+    c.assign_prefix(PREFIX.to_vec(), a.bob)
+        .expect("assigning again to the owner is fine");
+    assert_eq!(events(), before + 1);
+    assert_eq!(c.prefix_owner(PREFIX.to_vec()), Some(a.bob));
+    // bob registers; once the prefix is withdrawn, no longer.
+    caller(a.bob);
+    c.register_batch(request(b"L1")).expect("owner registers");
+    caller(regulator());
+    c.revoke_prefix(PREFIX.to_vec()).expect("revoke");
+    assert_eq!(c.prefix_owner(PREFIX.to_vec()), None);
+    caller(a.bob);
+    assert_eq!(c.register_batch(request(b"L2")), Err(Error::GtinNotOwned));
+    // A longer prefix of the same GTIN can belong to another company.
+    caller(regulator());
+    c.assign_prefix(b"001234567".to_vec(), a.eve)
+        .expect("assign");
+    caller(a.eve);
+    c.register_batch(request(b"L3"))
+        .expect("eve owns a longer prefix");
 }
 
 // --------------------------------------------------------------------- register
@@ -252,7 +361,9 @@ fn register_batch_makes_the_manufacturer_first_holder() {
             status: VerificationStatus::Authentic,
             batch: Some(id),
             manufacturer: Some(a.bob),
-            expiry: Some(T0 + 365 * DAY)
+            expiry: Some(T0 + 365 * DAY),
+            excursion_ms: 0,
+            sensors_silent: false,
         }
     );
     assert_eq!(
@@ -285,25 +396,28 @@ fn register_refusals() {
     assert_eq!(c.register_batch(r), Err(Error::InvalidTemperatureRange));
     c.register_batch(request(b"L1")).expect("first");
     assert_eq!(c.register_batch(request(b"L1")), Err(Error::DuplicateLot));
-    // Not a manufacturer, or the credential contract fails.
+    // Owning the prefix is not enough without a manufacturer licence, or when the
+    // credentials contract fails.
+    caller(regulator());
+    c.assign_prefix(b"0012346".to_vec(), a.charlie)
+        .expect("prefix for charlie");
     caller(a.charlie);
+    let mut other = request(b"L2");
+    other.gtin = *b"00012346000002";
+    assert!(is_valid_gtin14(&other.gtin));
     assert_eq!(
-        c.register_batch(request(b"L2")),
+        c.register_batch(other.clone()),
         Err(Error::ManufacturerNotLicensed)
     );
     set_licences(a.charlie, Err(PeerError::Unreachable));
     assert_eq!(
-        c.register_batch(request(b"L2")),
+        c.register_batch(other.clone()),
         Err(Error::CredentialContractUnreachable)
     );
     set_licences(a.charlie, Err(PeerError::Trapped));
     assert_eq!(
-        c.register_batch(request(b"L2")),
+        c.register_batch(other),
         Err(Error::CredentialContractTrapped)
-    );
-    assert_eq!(
-        c.verify(GTIN, b"L2".to_vec()).status,
-        VerificationStatus::Unknown
     );
 }
 
@@ -313,17 +427,18 @@ fn register_refusals() {
 fn manufacturer_to_wholesaler_to_pharmacy_to_patient() {
     let a = accounts();
     let mut c = with_batch();
-    let s1 = c.ship(1, a.charlie, 600).expect("ship to wholesaler");
+    let s1 = c.ship(1, a.charlie, 600, None).expect("ship to wholesaler");
     assert_eq!(c.batch(1).expect("b").in_transit, 600);
     assert_eq!(c.shipment(s1).expect("s").state, ShipmentState::Pending);
     assert!(conserved(&c, 1));
     caller(a.charlie);
-    c.receive(s1).expect("receive");
+    c.receive(s1, 600).expect("receive");
     assert_eq!(c.holding(1, a.charlie), 600);
+    assert_eq!(c.supplier_of(1, a.charlie), Some(a.bob));
     assert_eq!(c.shipment(s1).expect("s").state, ShipmentState::Received);
-    let s2 = c.ship(1, a.django, 100).expect("ship to pharmacy");
+    let s2 = c.ship(1, a.django, 100, None).expect("ship to pharmacy");
     caller(a.django);
-    c.receive(s2).expect("pharmacy receives");
+    c.receive(s2, 100).expect("pharmacy receives");
     let before = events();
     c.dispense(1, 3, Some(Hash::from([9; 32])))
         .expect("dispense");
@@ -351,45 +466,141 @@ fn manufacturer_to_wholesaler_to_pharmacy_to_patient() {
 }
 
 #[ink::test]
+fn trading_partners_are_checked_both_ways() {
+    let a = accounts();
+    let mut c = at_wholesaler();
+    // The recipient must be a wholesaler or a pharmacy ...
+    assert_eq!(c.ship(1, a.eve, 1, None), Err(Error::RecipientNotLicensed));
+    // ... and the sender a manufacturer, wholesaler or pharmacy: charlie's licence
+    // lapses, so it can no longer ship.
+    set_licences(a.charlie, Ok(KindSet::EMPTY));
+    assert_eq!(c.ship(1, a.django, 1, None), Err(Error::SenderNotLicensed));
+    // A pharmacist's licence (a person's) is no trading partner's.
+    set_licences(a.charlie, kinds(CredentialKind::PharmacistLicence));
+    assert_eq!(c.ship(1, a.django, 1, None), Err(Error::SenderNotLicensed));
+    set_licences(a.charlie, Err(PeerError::Trapped));
+    assert_eq!(
+        c.ship(1, a.django, 1, None),
+        Err(Error::CredentialContractTrapped)
+    );
+    assert_eq!(c.holding(1, a.charlie), 100, "nothing moved");
+}
+
+#[ink::test]
 fn shipping_refusals() {
     let a = accounts();
     let mut c = with_batch();
-    assert_eq!(c.ship(9, a.charlie, 1), Err(Error::UnknownBatch));
-    assert_eq!(c.ship(1, a.eve, 1), Err(Error::RecipientNotLicensed));
-    assert_eq!(c.ship(1, a.bob, 1), Err(Error::SelfShipment));
-    assert_eq!(c.ship(1, a.charlie, 0), Err(Error::ZeroQuantity));
+    assert_eq!(c.ship(9, a.charlie, 1, None), Err(Error::UnknownBatch));
+    assert_eq!(c.ship(1, a.bob, 1, None), Err(Error::SelfShipment));
+    assert_eq!(c.ship(1, a.charlie, 0, None), Err(Error::ZeroQuantity));
     assert_eq!(
-        c.ship(1, a.charlie, 1_001),
+        c.ship(1, a.charlie, 1_001, None),
         Err(Error::InsufficientQuantity)
+    );
+    assert_eq!(
+        c.ship(1, a.charlie, 2, Some(u128::MAX)),
+        Err(Error::Overflow),
+        "a price no buyer could escrow"
     );
     set_licences(a.charlie, Err(PeerError::Unreachable));
     assert_eq!(
-        c.ship(1, a.charlie, 1),
+        c.ship(1, a.charlie, 1, None),
         Err(Error::CredentialContractUnreachable)
     );
     assert_eq!(c.holding(1, a.bob), 1_000, "nothing moved");
     caller(a.eve);
-    assert_eq!(c.ship(1, a.django, 1), Err(Error::NotHolder));
+    assert_eq!(c.ship(1, a.django, 1, None), Err(Error::NotHolder));
 }
 
 #[ink::test]
-fn receiving_refusals_and_rejection() {
+fn receiving_in_part_rejecting_and_cancelling() {
     let a = accounts();
     let mut c = with_batch();
-    let s = c.ship(1, a.charlie, 50).expect("ship");
-    assert_eq!(c.receive(s), Err(Error::NotRecipient));
+    let s = c.ship(1, a.charlie, 50, None).expect("ship");
+    assert_eq!(c.receive(s, 50), Err(Error::NotRecipient));
     assert_eq!(c.reject(s), Err(Error::NotRecipient));
     caller(a.charlie);
-    assert_eq!(c.receive(99), Err(Error::UnknownShipment));
+    assert_eq!(c.receive(99, 1), Err(Error::UnknownShipment));
+    assert_eq!(c.cancel_shipment(s), Err(Error::NotSender));
+    assert_eq!(c.receive(s, 0), Err(Error::InvalidAcceptance));
+    assert_eq!(c.receive(s, 51), Err(Error::InvalidAcceptance));
     // The licence is re-checked on receipt.
     set_licences(a.charlie, Ok(KindSet::EMPTY));
-    assert_eq!(c.receive(s), Err(Error::RecipientNotLicensed));
-    // Rejecting returns the units to the sender.
-    c.reject(s).expect("reject");
-    assert_eq!(c.holding(1, a.bob), 1_000);
-    assert_eq!(c.batch(1).expect("b").in_transit, 0);
-    assert_eq!(c.receive(s), Err(Error::ShipmentClosed));
+    assert_eq!(c.receive(s, 50), Err(Error::RecipientNotLicensed));
+    set_licences(
+        a.charlie,
+        kinds(CredentialKind::WholesaleDistributorLicence),
+    );
+    // A shortage: 30 accepted, the 20 others go back to the sender.
+    c.receive(s, 30).expect("partial receipt");
+    assert_eq!(c.holding(1, a.charlie), 30);
+    assert_eq!(c.holding(1, a.bob), 970);
+    let shipment = c.shipment(s).expect("s");
+    assert_eq!(
+        (shipment.state, shipment.accepted),
+        (ShipmentState::Received, 30)
+    );
+    assert_eq!(c.receive(s, 1), Err(Error::ShipmentClosed));
     assert_eq!(c.reject(s), Err(Error::ShipmentClosed));
+    assert!(conserved(&c, 1));
+    // Rejecting returns every unit.
+    caller(a.bob);
+    let s = c.ship(1, a.charlie, 40, None).expect("ship");
+    caller(a.charlie);
+    c.reject(s).expect("reject");
+    assert_eq!(c.holding(1, a.bob), 970);
+    // The sender cancels before receipt.
+    caller(a.bob);
+    let s = c.ship(1, a.charlie, 40, None).expect("ship");
+    assert_eq!(c.batch(1).expect("b").in_transit, 40);
+    c.cancel_shipment(s).expect("cancel");
+    assert_eq!(c.cancel_shipment(s), Err(Error::ShipmentClosed));
+    assert_eq!(c.shipment(s).expect("s").state, ShipmentState::Cancelled);
+    assert_eq!(c.holding(1, a.bob), 970);
+    assert_eq!(c.batch(1).expect("b").in_transit, 0);
+    assert!(conserved(&c, 1));
+    let kinds: Vec<_> = c.history(1, 0, 20).iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds[1..],
+        [
+            EventKind::Shipped,
+            EventKind::Received,
+            EventKind::Rejected,
+            EventKind::Shipped,
+            EventKind::Rejected,
+            EventKind::Shipped,
+            EventKind::Cancelled
+        ]
+    );
+}
+
+#[ink::test]
+fn a_dispenser_returns_product_to_its_supplier_or_the_manufacturer() {
+    let a = accounts();
+    let mut c = at_wholesaler();
+    let s = c.ship(1, a.django, 20, None).expect("ship to pharmacy");
+    caller(a.django);
+    c.receive(s, 20).expect("receive");
+    // Only to its supplier or the manufacturer.
+    assert_eq!(c.return_goods(1, a.eve, 1), Err(Error::NotASupplier));
+    assert_eq!(c.return_goods(1, a.django, 1), Err(Error::SelfShipment));
+    let back = c.return_goods(1, a.charlie, 5).expect("to the supplier");
+    assert!(c.shipment(back).expect("s").is_return);
+    caller(a.charlie);
+    c.receive(back, 5).expect("the supplier takes it back");
+    // A recalled batch: nothing is sold on, but it goes back to the manufacturer.
+    caller(a.bob);
+    c.recall(1, 9).expect("recall");
+    caller(a.django);
+    assert_eq!(c.dispense(1, 1, None), Err(Error::Recalled));
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Recalled));
+    let home = c.return_goods(1, a.bob, 15).expect("to the manufacturer");
+    caller(a.bob);
+    c.receive(home, 15).expect("the manufacturer takes it back");
+    assert_eq!(c.holding(1, a.django), 0);
+    // A normal shipment of a recalled batch cannot be received.
+    caller(a.charlie);
+    assert_eq!(c.ship(1, a.django, 1, None), Err(Error::Recalled));
     assert!(conserved(&c, 1));
 }
 
@@ -399,9 +610,9 @@ fn dispensing_needs_a_pharmacy_and_an_unexpired_batch() {
     let mut c = with_batch();
     // The manufacturer is no pharmacy.
     assert_eq!(c.dispense(1, 1, None), Err(Error::PharmacyNotLicensed));
-    let s = c.ship(1, a.django, 10).expect("ship");
+    let s = c.ship(1, a.django, 10, None).expect("ship");
     caller(a.django);
-    c.receive(s).expect("receive");
+    c.receive(s, 10).expect("receive");
     assert_eq!(c.dispense(1, 11, None), Err(Error::InsufficientQuantity));
     set_licences(a.eve, kinds(CredentialKind::PharmacyLicence));
     caller(a.eve);
@@ -410,12 +621,8 @@ fn dispensing_needs_a_pharmacy_and_an_unexpired_batch() {
     assert_eq!(c.dispense(1, 0, None), Err(Error::ZeroQuantity));
     now(T0 + 365 * DAY);
     assert_eq!(c.dispense(1, 1, None), Err(Error::Expired));
-    assert_eq!(
-        c.verify(GTIN, b"L1".to_vec()).status,
-        VerificationStatus::Expired
-    );
-    caller(a.django);
-    assert_eq!(c.ship(1, a.charlie, 1), Err(Error::Expired));
+    assert_eq!(status(&c), VerificationStatus::Expired);
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Expired));
     // Expired stock can be destroyed.
     c.destroy(1, 9, 3).expect("destroy");
     assert_eq!(c.batch(1).expect("b").destroyed, 9);
@@ -426,6 +633,127 @@ fn dispensing_needs_a_pharmacy_and_an_unexpired_batch() {
     caller(a.eve);
     assert_eq!(c.destroy(1, 1, 3), Err(Error::NotHolder));
     assert_eq!(c.destroy(9, 1, 3), Err(Error::UnknownBatch));
+}
+
+// ------------------------------------------------------------ payment on receipt
+
+#[ink::test]
+fn payment_on_receipt() {
+    let a = accounts();
+    let mut c = with_batch();
+    test::set_account_balance::<Env>(test::callee::<Env>(), ED);
+    test::set_account_balance::<Env>(a.bob, ED);
+    test::set_account_balance::<Env>(a.charlie, ED + 10_000);
+    let s = c.ship(1, a.charlie, 100, Some(7)).expect("priced shipment");
+    assert_eq!(c.shipment(s).expect("s").price_per_unit, Some(7));
+    caller(a.charlie);
+    // No receipt before the buyer's escrow.
+    assert_eq!(c.receive(s, 100), Err(Error::PaymentNotEscrowed));
+    pay(699);
+    assert_eq!(c.escrow_payment(s), Err(Error::WrongAmount));
+    caller(a.django);
+    pay(700);
+    assert_eq!(c.escrow_payment(s), Err(Error::NotRecipient));
+    caller(a.charlie);
+    c.escrow_payment(s).expect("escrow 700");
+    // (the off-chain engine does not move transferred value: do it by hand)
+    test::set_account_balance::<Env>(a.charlie, ED + 10_000 - 700);
+    test::set_account_balance::<Env>(test::callee::<Env>(), ED + 700);
+    assert_eq!(c.escrow_payment(s), Err(Error::NothingToEscrow));
+    pay(0);
+    assert_eq!(c.held_funds(), (700, 0));
+    assert_eq!(c.shipment(s).expect("s").escrow, 700);
+    // 90 accepted: the seller is paid 630, the buyer refunded 70.
+    c.receive(s, 90).expect("receive");
+    assert_eq!(balance(a.bob), ED + 630);
+    assert_eq!(balance(a.charlie), ED + 10_000 - 630);
+    assert_eq!(c.held_funds(), (0, 0));
+    assert_eq!(c.shipment(s).expect("s").escrow, 0);
+    // Unpriced shipments have nothing to escrow.
+    caller(a.bob);
+    let free = c.ship(1, a.charlie, 1, None).expect("unpriced");
+    caller(a.charlie);
+    assert_eq!(c.escrow_payment(free), Err(Error::NothingToEscrow));
+}
+
+#[ink::test]
+fn a_rejection_cancellation_or_recall_refunds_the_buyer() {
+    let a = accounts();
+    let mut c = with_batch();
+    test::set_account_balance::<Env>(test::callee::<Env>(), ED);
+    test::set_account_balance::<Env>(a.charlie, ED + 10_000);
+    let escrowed = |c: &mut DrugProvenance, s: ShipmentId, amount: u128| {
+        caller(a.charlie);
+        pay(amount);
+        c.escrow_payment(s).expect("escrow");
+        pay(0);
+        let contract = balance(test::callee::<Env>());
+        test::set_account_balance::<Env>(test::callee::<Env>(), contract + amount);
+        test::set_account_balance::<Env>(a.charlie, balance(a.charlie) - amount);
+    };
+    caller(a.bob);
+    let rejected = c.ship(1, a.charlie, 10, Some(3)).expect("ship");
+    escrowed(&mut c, rejected, 30);
+    c.reject(rejected).expect("reject");
+    assert_eq!(balance(a.charlie), ED + 10_000);
+    caller(a.bob);
+    let cancelled = c.ship(1, a.charlie, 10, Some(3)).expect("ship");
+    escrowed(&mut c, cancelled, 30);
+    caller(a.bob);
+    c.cancel_shipment(cancelled).expect("cancel");
+    assert_eq!(balance(a.charlie), ED + 10_000);
+    // Recalled before receipt: the buyer cannot receive it, rejects it and gets it all.
+    let recalled = c.ship(1, a.charlie, 10, Some(3)).expect("ship");
+    escrowed(&mut c, recalled, 30);
+    caller(a.bob);
+    c.recall(1, 4).expect("recall");
+    caller(a.charlie);
+    assert_eq!(c.receive(recalled, 10), Err(Error::Recalled));
+    c.reject(recalled).expect("reject");
+    assert_eq!(balance(a.charlie), ED + 10_000);
+    assert_eq!(c.held_funds(), (0, 0));
+    assert_eq!(balance(test::callee::<Env>()), ED);
+    assert!(conserved(&c, 1));
+}
+
+#[ink::test]
+fn a_payout_that_cannot_be_transferred_is_owed_and_claimed() {
+    let a = accounts();
+    let mut c = with_batch();
+    test::set_account_balance::<Env>(a.charlie, ED + 1_000);
+    let s = c.ship(1, a.charlie, 10, Some(5)).expect("ship");
+    caller(a.charlie);
+    pay(50);
+    c.escrow_payment(s).expect("escrow");
+    pay(0);
+    // The contract's balance is short (on chain: e.g. an amount below the existential
+    // deposit to an empty account): the receipt still completes; the payout is owed.
+    test::set_account_balance::<Env>(test::callee::<Env>(), 0);
+    c.receive(s, 10).expect("receive");
+    assert_eq!(c.payout_owed(a.bob), 50);
+    assert_eq!(c.held_funds(), (0, 50));
+    caller(a.bob);
+    assert_eq!(c.claim_payout(), Err(Error::TransferFailed));
+    test::set_account_balance::<Env>(test::callee::<Env>(), ED + 50);
+    let before = balance(a.bob);
+    assert_eq!(c.claim_payout(), Ok(50));
+    assert_eq!(balance(a.bob), before + 50);
+    assert_eq!(c.claim_payout(), Err(Error::NothingOwed));
+    assert_eq!(c.held_funds(), (0, 0));
+}
+
+#[ink::test]
+fn tokens_sent_outside_escrow_are_recoverable_surplus() {
+    let a = accounts();
+    let mut c = with_batch();
+    test::set_account_balance::<Env>(test::callee::<Env>(), ED + 500);
+    caller(a.alice);
+    // (the off-chain balance includes the existential deposit; the chain's does not)
+    assert_eq!(c.surplus(), ED + 500);
+    let before = balance(a.django);
+    assert_eq!(c.recover_surplus(a.django), Ok(ED + 500));
+    assert_eq!(balance(a.django), before + ED + 500);
+    assert_eq!(c.recover_surplus(a.django), Err(Error::NothingOwed));
 }
 
 // ------------------------------------------------------------------- cold chain
@@ -454,7 +782,7 @@ fn excursion_over_budget_quarantines() {
     assert_eq!(c.submit_reading(1, T0, 500), Ok(0));
     assert_eq!(c.submit_reading(1, T0, 500), Err(Error::InvalidReading));
     // Out of range from T0+1h; 30 min later back in range: 30 min used.
-    assert_eq!(c.submit_reading(1, T0 + HOUR, 1_200), Ok(0));
+    c.submit_reading(1, T0 + HOUR, 1_200).expect("warm");
     assert_eq!(c.submit_reading(1, T0 + HOUR + HOUR / 2, 500), Ok(HOUR / 2));
     assert_eq!(c.batch(1).expect("b").state, BatchState::Active);
     // Out of range again for 40 min: 70 min > 60 min budget.
@@ -464,12 +792,9 @@ fn excursion_over_budget_quarantines() {
         Ok(70 * 60_000)
     );
     assert_eq!(c.batch(1).expect("b").state, BatchState::Quarantined);
-    assert_eq!(
-        c.verify(GTIN, b"L1".to_vec()).status,
-        VerificationStatus::Quarantined
-    );
+    assert_eq!(status(&c), VerificationStatus::Quarantined);
     caller(a.bob);
-    assert_eq!(c.ship(1, a.charlie, 1), Err(Error::Quarantined));
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Quarantined));
     assert_eq!(c.dispense(1, 1, None), Err(Error::Quarantined));
     let kinds: Vec<_> = c.history(1, 0, 10).iter().map(|e| e.kind).collect();
     assert_eq!(
@@ -491,13 +816,97 @@ fn excursion_over_budget_quarantines() {
 }
 
 #[ink::test]
-fn removing_a_sensor_does_not_hide_an_open_excursion() {
+fn an_open_excursion_counts_up_to_now_without_a_new_reading() {
     let a = accounts();
-    let mut c = with_batch();
+    let mut c = at_wholesaler();
+    caller(a.bob);
+    let s = c.ship(1, a.charlie, 10, None).expect("ship");
     c.add_sensor(1, a.eve).expect("sensor");
     caller(a.eve);
-    c.submit_reading(1, T0, 1_500).expect("too warm");
+    c.submit_reading(1, T0, 1_500)
+        .expect("too warm, then silence");
+    // 59 minutes later nothing is wrong yet ...
+    now(T0 + 59 * 60_000);
+    assert_eq!(status(&c), VerificationStatus::Authentic);
+    assert_eq!(c.verify(GTIN, b"L1".to_vec()).excursion_ms, 59 * 60_000);
+    // ... after the hour the budget is spent, though no reading came: verify, ship,
+    // receive and dispense see it.
+    now(T0 + HOUR + 1);
+    assert_eq!(status(&c), VerificationStatus::Quarantined);
+    caller(a.bob);
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Quarantined));
+    caller(a.charlie);
+    assert_eq!(c.receive(s, 10), Err(Error::Quarantined));
+    assert_eq!(c.ship(1, a.django, 1, None), Err(Error::Quarantined));
+    assert_eq!(
+        c.batch(1).expect("b").state,
+        BatchState::Active,
+        "not written yet"
+    );
+    // Anyone records it.
+    caller(a.frank);
+    assert_eq!(c.check_cold_chain(1), Ok(BatchState::Quarantined));
+    assert_eq!(c.batch(1).expect("b").state, BatchState::Quarantined);
+    assert_eq!(c.check_cold_chain(9), Err(Error::UnknownBatch));
+    // The quarantined shipment goes back; stock can be destroyed.
+    caller(a.charlie);
+    c.reject(s).expect("reject");
+    c.destroy(1, 5, 1).expect("destroy");
+    assert!(conserved(&c, 1));
+}
+
+#[ink::test]
+fn a_quarantine_is_lifted_only_with_evidence_by_the_manufacturer_or_a_regulator() {
+    let a = accounts();
+    let mut c = with_batch();
+    let evidence = Hash::from([7; 32]);
+    assert_eq!(c.lift_quarantine(1, evidence), Err(Error::NotQuarantined));
+    c.add_sensor(1, a.eve).expect("sensor");
+    caller(a.eve);
+    c.submit_reading(1, T0, 1_500).expect("warm");
     now(T0 + 2 * HOUR);
+    caller(a.charlie);
+    assert_eq!(
+        c.lift_quarantine(1, evidence),
+        Err(Error::NotRecallAuthority)
+    );
+    caller(regulator());
+    c.lift_quarantine(1, evidence)
+        .expect("stability data clears it");
+    assert_eq!(status(&c), VerificationStatus::Authentic);
+    let last = c.history(1, 0, 20).pop().expect("event");
+    assert_eq!(
+        (last.kind, last.evidence),
+        (EventKind::QuarantineLifted, Some(evidence))
+    );
+    // The open excursion counts again from the lift.
+    now(T0 + 2 * HOUR + 30 * 60_000);
+    assert_eq!(c.verify(GTIN, b"L1".to_vec()).excursion_ms, 30 * 60_000);
+    now(T0 + 3 * HOUR + 1);
+    assert_eq!(status(&c), VerificationStatus::Quarantined);
+    caller(a.bob);
+    c.lift_quarantine(1, evidence)
+        .expect("the manufacturer lifts it too");
+}
+
+#[ink::test]
+fn silent_sensors_show_in_verify_and_removal_does_not_hide_an_excursion() {
+    let a = accounts();
+    let mut c = setup();
+    let mut r = request(b"L1");
+    r.max_sensor_gap_secs = 900;
+    c.register_batch(r).expect("register");
+    assert!(!c.verify(GTIN, b"L1".to_vec()).sensors_silent, "no sensor");
+    c.add_sensor(1, a.eve).expect("sensor");
+    caller(a.eve);
+    c.submit_reading(1, T0, 500).expect("reading");
+    now(T0 + 15 * 60_000);
+    assert!(!c.verify(GTIN, b"L1".to_vec()).sensors_silent);
+    now(T0 + 15 * 60_000 + 1);
+    assert!(c.verify(GTIN, b"L1".to_vec()).sensors_silent);
+    c.submit_reading(1, T0 + 15 * 60_000, 1_500).expect("warm");
+    assert!(!c.verify(GTIN, b"L1".to_vec()).sensors_silent);
+    now(T0 + 15 * 60_000 + 2 * HOUR);
     caller(a.bob);
     c.remove_sensor(1, a.eve).expect("remove");
     let b = c.batch(1).expect("b");
@@ -508,72 +917,194 @@ fn removing_a_sensor_does_not_hide_an_open_excursion() {
     assert_eq!(c.batch(1).expect("b").excursion_ms, 2 * HOUR);
 }
 
+// --------------------------------------------------------------- suspect product
+
+#[ink::test]
+fn suspect_product_is_quarantined_for_its_holder_and_investigated() {
+    let a = accounts();
+    let mut c = at_wholesaler();
+    let s = c.ship(1, a.django, 20, None).expect("ship");
+    caller(a.django);
+    c.receive(s, 20).expect("receive");
+    caller(a.eve);
+    assert_eq!(c.flag_suspect(1), Err(Error::NotHolder));
+    // The pharmacy flags its units: they are quarantined for it.
+    caller(a.django);
+    let before = events();
+    let id = c.flag_suspect(1).expect("flag");
+    assert_eq!(events(), before + 2, "InvestigationOpened, SuspectFlagged");
+    assert!(c.is_suspect(1, a.django));
+    assert!(!c.is_suspect(1, a.charlie));
+    assert_eq!(c.dispense(1, 1, None), Err(Error::SuspectProduct));
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::SuspectProduct));
+    assert_eq!(status(&c), VerificationStatus::Suspect);
+    // A second holder's flag joins the same investigation.
+    caller(a.charlie);
+    assert_eq!(c.flag_suspect(1), Ok(id));
+    assert!(c.is_suspect(1, a.charlie));
+    assert_eq!(c.open_investigation_count(), 1);
+    let investigation = c.investigation(id).expect("stored");
+    assert_eq!(investigation.respond_by, T0 + RESPONSE_WINDOW);
+    assert_eq!(c.open_investigations(0, 10), vec![(investigation, false)]);
+    // 24 hours pass unanswered: overdue.
+    now(T0 + RESPONSE_WINDOW + 1);
+    assert!(c.open_investigations(0, 10)[0].1, "overdue");
+    // Only the manufacturer answers, once; the late answer shows.
+    assert_eq!(
+        c.respond_verification(id, true, Hash::from([1; 32])),
+        Err(Error::NotManufacturer)
+    );
+    caller(a.bob);
+    assert_eq!(
+        c.respond_verification(99, true, Hash::from([1; 32])),
+        Err(Error::UnknownInvestigation)
+    );
+    c.respond_verification(id, true, Hash::from([1; 32]))
+        .expect("answer");
+    assert_eq!(
+        c.respond_verification(id, true, Hash::from([1; 32])),
+        Err(Error::AlreadyResponded)
+    );
+    let answered = c.investigation(id).expect("i");
+    assert!(answered.answered_late());
+    assert_eq!(answered.authentic, Some(true));
+    assert!(
+        !c.open_investigations(0, 10)[0].1,
+        "answered: no longer overdue"
+    );
+    // Cleared by the regulator: the units are sellable again.
+    caller(a.charlie);
+    assert_eq!(
+        c.clear_suspicion(1, Hash::from([2; 32])),
+        Err(Error::NotRecallAuthority)
+    );
+    caller(regulator());
+    c.clear_suspicion(1, Hash::from([2; 32])).expect("clear");
+    assert_eq!(
+        c.clear_suspicion(1, Hash::from([2; 32])),
+        Err(Error::UnknownInvestigation)
+    );
+    assert_eq!(c.open_investigation_count(), 0);
+    assert_eq!(
+        c.investigation(id).expect("i").closed,
+        Some((T0 + RESPONSE_WINDOW + 1, Outcome::Cleared))
+    );
+    assert!(!c.is_suspect(1, a.django));
+    assert_eq!(status(&c), VerificationStatus::Authentic);
+    caller(a.django);
+    c.dispense(1, 1, None).expect("sellable again");
+    caller(a.bob);
+    assert_eq!(
+        c.respond_verification(id, false, Hash::from([1; 32])),
+        Err(Error::InvestigationClosed)
+    );
+}
+
+#[ink::test]
+fn illegitimate_product_is_frozen_everywhere_but_can_leave_circulation() {
+    let a = accounts();
+    let mut c = at_wholesaler();
+    caller(a.charlie);
+    let id = c.flag_suspect(1).expect("flag");
+    caller(a.bob);
+    c.respond_verification(id, false, Hash::from([1; 32]))
+        .expect("not authentic");
+    caller(a.django);
+    assert_eq!(
+        c.declare_illegitimate(1, Hash::from([3; 32])),
+        Err(Error::NotRecallAuthority)
+    );
+    caller(regulator());
+    c.declare_illegitimate(1, Hash::from([3; 32]))
+        .expect("illegitimate");
+    assert_eq!(
+        c.declare_illegitimate(1, Hash::from([3; 32])),
+        Err(Error::AlreadyIllegitimate)
+    );
+    assert_eq!(
+        c.investigation(id).expect("i").closed.map(|(_, o)| o),
+        Some(Outcome::Illegitimate)
+    );
+    assert_eq!(status(&c), VerificationStatus::Illegitimate);
+    caller(a.bob);
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Illegitimate));
+    assert_eq!(c.recall(1, 1), Err(Error::AlreadyIllegitimate));
+    // Returned to the manufacturer and destroyed, never sold on.
+    caller(a.charlie);
+    let back = c.return_goods(1, a.bob, 60).expect("return");
+    c.destroy(1, 40, 8).expect("destroy");
+    caller(a.bob);
+    c.receive(back, 60).expect("back home");
+    c.destroy(1, 960, 8).expect("destroy");
+    assert!(conserved(&c, 1));
+    assert_eq!(c.batch(1).expect("b").destroyed, 1_000);
+}
+
 // ----------------------------------------------------------------------- recall
 
 #[ink::test]
 fn recall_freezes_the_batch() {
     let a = accounts();
     let mut c = with_batch();
-    let s = c.ship(1, a.charlie, 10).expect("ship");
-    let s2 = c.ship(1, a.charlie, 10).expect("ship");
+    let s = c.ship(1, a.charlie, 10, None).expect("ship");
     caller(a.charlie);
     assert_eq!(c.recall(1, 1), Err(Error::NotRecallAuthority));
-    enact(&mut c, Change::Regulator(a.frank), a.frank);
+    caller(regulator());
     assert_eq!(c.recall(9, 1), Err(Error::UnknownBatch));
     c.recall(1, 77).expect("regulator recalls");
     caller(a.alice);
-    c.remove_regulator(a.frank).expect("remove regulator");
-    caller(a.frank);
+    c.remove_regulator(regulator()).expect("remove regulator");
+    caller(regulator());
     assert_eq!(c.recall(1, 1), Err(Error::NotRecallAuthority));
     assert_eq!(c.batch(1).expect("b").recall_reason, Some(77));
     caller(a.bob);
     assert_eq!(c.recall(1, 1), Err(Error::AlreadyRecalled));
-    assert_eq!(c.ship(1, a.charlie, 1), Err(Error::Recalled));
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Recalled));
     assert_eq!(c.dispense(1, 1, None), Err(Error::Recalled));
     caller(a.charlie);
-    assert_eq!(c.receive(s), Err(Error::Recalled));
+    assert_eq!(c.receive(s, 10), Err(Error::Recalled));
     c.reject(s).expect("returns are allowed");
-    assert_eq!(
-        c.verify(GTIN, b"L1".to_vec()).status,
-        VerificationStatus::Recalled
-    );
+    assert_eq!(status(&c), VerificationStatus::Recalled);
     // Holders stay queryable; stock can be destroyed.
-    assert_eq!(c.holders(1, 0, 10), vec![(a.bob, 990)]);
+    assert_eq!(c.holders(1, 0, 10), vec![(a.bob, 1_000)]);
     caller(a.bob);
     c.destroy(1, 990, 1).expect("destroy recalled stock");
     assert!(conserved(&c, 1));
-    let b = c.batch(1).expect("b");
-    assert_eq!((b.in_transit, b.destroyed), (10, 990));
-    let _ = s2;
-}
-
-#[ink::test]
-fn manufacturer_recalls_its_own_batch() {
-    let mut c = with_batch();
-    c.recall(1, 5).expect("manufacturer recalls");
-    assert_eq!(c.batch(1).expect("b").state, BatchState::Recalled);
+    assert_eq!(c.batch(1).expect("b").destroyed, 990);
 }
 
 #[ink::test]
 fn counter_overflow_is_an_error() {
     let a = accounts();
-    let mut c = with_batch();
+    let mut c = at_wholesaler();
     c.set_counters(u64::MAX);
-    assert_eq!(c.register_batch(request(b"L2")), Err(Error::Overflow));
-    assert_eq!(c.ship(1, a.charlie, 1), Err(Error::Overflow));
+    caller(a.bob);
+    let mut r = request(b"L2");
+    r.quantity = 5;
+    assert_eq!(c.register_batch(r), Err(Error::Overflow));
+    assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Overflow));
+    caller(a.charlie);
+    assert_eq!(c.flag_suspect(1), Err(Error::Overflow));
 }
 
-// ---------------------------------------------------------------- conservation
+// ------------------------------------------------------- conservation and money
 
-/// A random walk of ship / receive / reject / dispense / destroy among five parties;
-/// after every step (accepted or refused) the batch's units are all accounted for.
+/// A random sequence of priced and unpriced shipments, escrows, full and partial
+/// receipts, rejections, cancellations, returns, dispensing, destruction and a recall
+/// among five parties; after every step (accepted or refused) the batch's units are all
+/// accounted for, the open escrows add up to what the contract holds for them, and
+/// nothing moves in a recalled batch but returns and destruction.
 #[ink::test]
-fn quantity_is_conserved_over_random_operations() {
+fn units_and_escrow_are_conserved_over_random_operations() {
     let a = accounts();
     let mut c = with_batch();
     // charlie wholesaler, django and eve pharmacies, frank unlicensed.
     set_licences(a.eve, kinds(CredentialKind::PharmacyLicence));
     let parties = [a.bob, a.charlie, a.django, a.eve, a.frank];
+    for party in parties {
+        test::set_account_balance::<Env>(party, ED + 1_000_000);
+    }
+    test::set_account_balance::<Env>(test::callee::<Env>(), ED);
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = |n: u64| {
         seed ^= seed << 13;
@@ -581,48 +1112,98 @@ fn quantity_is_conserved_over_random_operations() {
         seed ^= seed << 17;
         seed % n
     };
-    let mut pending: Vec<ShipmentId> = Vec::new();
+    let mut shipments: Vec<ShipmentId> = Vec::new();
     let (mut accepted, mut refused) = (0, 0);
-    for step in 0..400 {
+    for step in 0..800 {
         let actor = parties[next(5) as usize];
         caller(actor);
         let quantity = next(120);
-        let result = match next(5) {
-            0 => c
-                .ship(1, parties[next(5) as usize], quantity)
-                .map(|id| pending.push(id)),
-            1 | 2 if !pending.is_empty() => {
-                let s = pending[next(pending.len() as u64) as usize];
-                let to = c.shipment(s).expect("s").to;
-                caller(to);
-                let r = if next(3) == 0 {
-                    c.reject(s)
-                } else {
-                    c.receive(s)
-                };
-                if r.is_ok() {
-                    pending.retain(|p| *p != s);
-                }
-                r
+        let before = c.batch(1).expect("b");
+        let result = match next(10) {
+            0 | 1 => {
+                let price = [None, Some(next(5) + 1)][next(2) as usize].map(u128::from);
+                c.ship(1, parties[next(5) as usize], quantity, price)
+                    .map(|id| shipments.push(id))
             }
-            3 => c.dispense(1, quantity, None),
-            _ => c.destroy(1, quantity / 4, 0),
+            2 => c
+                .return_goods(1, parties[next(5) as usize], quantity)
+                .map(|id| shipments.push(id)),
+            3..=5 if !shipments.is_empty() => {
+                let s = shipments[next(shipments.len() as u64) as usize];
+                let shipment = c.shipment(s).expect("s");
+                match next(5) {
+                    0 => {
+                        caller(shipment.to);
+                        let amount = shipment.amount().unwrap_or(0);
+                        pay(amount);
+                        let r = c.escrow_payment(s);
+                        pay(0);
+                        if r.is_ok() {
+                            let buyer = balance(shipment.to);
+                            test::set_account_balance::<Env>(shipment.to, buyer - amount);
+                            let contract = balance(test::callee::<Env>());
+                            test::set_account_balance::<Env>(
+                                test::callee::<Env>(),
+                                contract + amount,
+                            );
+                        }
+                        r
+                    }
+                    1 => {
+                        caller(shipment.to);
+                        c.reject(s)
+                    }
+                    2 => {
+                        caller(shipment.from);
+                        c.cancel_shipment(s)
+                    }
+                    _ => {
+                        caller(shipment.to);
+                        let take = 1 + next(shipment.quantity.max(1));
+                        c.receive(s, take)
+                    }
+                }
+            }
+            6 => c.dispense(1, quantity, None),
+            7 => c.destroy(1, quantity / 4, 0),
+            8 if step > 600 && before.state == BatchState::Active => c.recall(1, 1),
+            _ => c.flag_suspect(1).map(|_| ()),
         };
         if result.is_ok() {
             accepted += 1;
         } else {
             refused += 1;
         }
-        assert!(conserved(&c, 1), "step {step}: {result:?}");
         let b = c.batch(1).expect("b");
-        let open: u64 = pending
+        assert!(conserved(&c, 1), "step {step}: {result:?}");
+        let open: Vec<Shipment> = shipments
             .iter()
-            .map(|s| c.shipment(*s).expect("s").quantity)
-            .sum();
-        assert_eq!(b.in_transit, open, "step {step}");
+            .map(|s| c.shipment(*s).expect("s"))
+            .filter(|s| s.state == ShipmentState::Pending)
+            .collect();
+        assert_eq!(
+            b.in_transit,
+            open.iter().map(|s| s.quantity).sum::<u64>(),
+            "step {step}"
+        );
+        let escrows: u128 = open.iter().map(|s| s.escrow).sum();
+        let (held_escrow, owed) = c.held_funds();
+        assert_eq!(held_escrow, escrows, "step {step}");
+        assert_eq!(owed, 0, "step {step}: every payout was transferred");
+        assert_eq!(
+            balance(test::callee::<Env>()),
+            ED + held_escrow,
+            "step {step}: the contract holds exactly the open escrows"
+        );
+        if before.state == BatchState::Recalled && result.is_ok() {
+            assert_eq!(
+                b.dispensed, before.dispensed,
+                "step {step}: dispensed when recalled"
+            );
+        }
     }
     assert!(
-        accepted > 50 && refused > 50,
+        accepted > 100 && refused > 100,
         "{accepted} accepted, {refused} refused"
     );
 }

@@ -426,8 +426,22 @@ pub mod fixtures {
     use healthcare_traits::{DataCategories, DataCategory, Purpose, PurposeSet, DAY};
     use ink::primitives::{AccountId, Hash};
 
-    /// A valid GTIN-14 (check digit 5).
+    /// A valid GTIN-14 (check digit 5) of company prefix [`PREFIX`].
     pub const GTIN: [u8; 14] = *b"00012345678905";
+
+    /// The GS1 company prefix of [`GTIN`] (its digits after the indicator digit).
+    pub const PREFIX: &[u8] = b"0012345";
+
+    /// The GTIN-14 of indicator digit 0, company `prefix` and item reference `item`
+    /// (together 12 digits), with its check digit; `None` if they do not fit.
+    pub fn gtin_of(prefix: &[u8], item: &[u8]) -> Option<[u8; 14]> {
+        let mut body = vec![b'0'];
+        body.extend_from_slice(prefix);
+        body.extend_from_slice(item);
+        let check = drug_provenance::gs1::check_digit(&body)?;
+        body.push(check);
+        body.try_into().ok()
+    }
 
     /// A 2–8 °C batch of `quantity` units of [`GTIN`] with lot `lot`, made a day before
     /// `now`, expiring a year after it, with an excursion budget of 30 minutes.
@@ -442,6 +456,7 @@ pub mod fixtures {
             min_temp: 200,
             max_temp: 800,
             excursion_budget_secs: 1_800,
+            max_sensor_gap_secs: 0,
         }
     }
 

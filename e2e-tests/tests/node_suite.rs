@@ -15,7 +15,7 @@ use consent_registry::consent_registry::{
 use drug_provenance::drug_provenance::{
     DrugProvenance, DrugProvenanceRef, Error as DrugError, VerificationStatus,
 };
-use e2e_tests::fixtures::{batch, line, payment_consent};
+use e2e_tests::fixtures::{batch, line, payment_consent, GTIN, PREFIX};
 use e2e_tests::{wasm_paths, CONTRACTS};
 use healthcare_traits::{Change, CredentialKind, CredentialVerifier, KindSet, DAY};
 use ink::primitives::{AccountId, Hash};
@@ -106,17 +106,29 @@ async fn credentials(
     Ok(registry.account_id)
 }
 
-/// Deploys drug_provenance (alice owner) asking `registry` for licences.
-async fn provenance(client: &mut Node, registry: AccountId) -> Result<AccountId, Failure> {
+/// Deploys drug_provenance (alice owner and regulator) asking `registry` for licences;
+/// alice assigns the fixtures' GS1 company prefix to `maker`.
+async fn provenance(
+    client: &mut Node,
+    registry: AccountId,
+    maker: &Keypair,
+) -> Result<AccountId, Failure> {
     let provenance = client
         .instantiate(
             "drug_provenance",
             &alice(),
-            &mut DrugProvenanceRef::new(registry, 0, vec![]),
+            &mut DrugProvenanceRef::new(registry, 0, vec![id(&alice())]),
         )
         .submit()
         .await
         .map_err(|e| format!("instantiate drug_provenance: {e:?}"))?;
+    let mut calls = ink_e2e::create_call_builder::<DrugProvenance>(provenance.account_id);
+    let assigned = client
+        .call(&alice(), &calls.assign_prefix(PREFIX.to_vec(), id(maker)))
+        .submit()
+        .await
+        .map_err(|e| format!("assign_prefix: {e:?}"))?;
+    assert_eq!(assigned.return_value(), Ok(()));
     Ok(provenance.account_id)
 }
 
@@ -403,7 +415,7 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
             0,
         )
         .await?;
-        let provenance = provenance(&mut client, registry).await?;
+        let provenance = provenance(&mut client, registry, &maker).await?;
         let mut calls = ink_e2e::create_call_builder::<DrugProvenance>(provenance);
         let now = now_ms()?;
         let register = calls.register_batch(batch(b"NODE-1", 100, now));
@@ -416,18 +428,18 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
 
         // Shipping to an unlicensed account is refused.
         let refused = client
-            .call(&maker, &calls.ship(1, id(&stranger), 5))
+            .call(&maker, &calls.ship(1, id(&stranger), 5, None))
             .dry_run()
             .await?;
         assert_eq!(refused.return_value(), Err(DrugError::RecipientNotLicensed));
 
-        let ship = calls.ship(1, id(&pharmacy), 10);
+        let ship = calls.ship(1, id(&pharmacy), 10, None);
         client
             .call(&maker, &ship)
             .submit()
             .await
             .map_err(|e| format!("ship: {e:?}"))?;
-        let receive = calls.receive(1);
+        let receive = calls.receive(1, 10);
         client
             .call(&pharmacy, &receive)
             .submit()
@@ -454,10 +466,7 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
             .await
             .map_err(|e| format!("recall: {e:?}"))?;
         let verify = client
-            .call(
-                &pharmacy,
-                &calls.verify(*b"00012345678905", b"NODE-1".to_vec()),
-            )
+            .call(&pharmacy, &calls.verify(GTIN, b"NODE-1".to_vec()))
             .dry_run()
             .await?
             .return_value();
@@ -489,7 +498,7 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
             UPGRADE_DELAY,
         )
         .await?;
-        let provenance = provenance(&mut client, registry).await?;
+        let provenance = provenance(&mut client, registry, &maker).await?;
         let mut creds = ink_e2e::create_call_builder::<StaffCredentials>(registry);
         let mut drugs = ink_e2e::create_call_builder::<DrugProvenance>(provenance);
         let now = now_ms()?;
@@ -655,7 +664,7 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
             .await
             .map_err(|e| format!("register_batch after the upgrade: {e:?}"))?;
         let shipped = client
-            .call(&maker, &drugs.ship(1, id(&pharmacy), 5))
+            .call(&maker, &drugs.ship(1, id(&pharmacy), 5, None))
             .submit()
             .await
             .map_err(|e| format!("ship after the upgrade: {e:?}"))?;

@@ -1,34 +1,26 @@
 //! drug_provenance with a real staff_credentials on pallet-contracts (drink sandbox,
-//! release WASM): manufacturer → wholesaler → pharmacy → dispense, an unlicensed
-//! recipient, a recall, a cold-chain quarantine, and `verify` in every state.
+//! release WASM): the prefix directory, manufacturer → wholesaler → pharmacy → dispense
+//! with a partial receipt, licences checked both ways, a recall, a cold-chain quarantine,
+//! a paid shipment moving real balances, a suspect-product investigation, and `verify`
+//! in every state.
 
-use drug_provenance::drug_provenance::{BatchRequest, Error, Verification, VerificationStatus};
+use drug_provenance::drug_provenance::{
+    BatchRequest, Error, Investigation, Verification, VerificationStatus,
+};
+use e2e_tests::fixtures::{batch, GTIN, PREFIX};
 use e2e_tests::suite::{
     assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, issue, operator,
+    suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
-use healthcare_traits::{CredentialKind, DAY, HOUR};
-use ink::primitives::Hash;
+use healthcare_traits::{CredentialKind, HOUR};
+use ink::primitives::{AccountId, Hash};
 use ink::selector_bytes;
 
 type Res<T> = Result<T, Error>;
-const GTIN: [u8; 14] = *b"00012345678905";
+type Account = drink::AccountId32;
 
-fn request(lot: &[u8], now: u64, expiry: u64) -> BatchRequest {
-    BatchRequest {
-        gtin: GTIN,
-        lot: lot.to_vec(),
-        expiry,
-        quantity: 500,
-        manufactured_at: now - DAY,
-        metadata_hash: Hash::from([4; 32]),
-        min_temp: 200,
-        max_temp: 800,
-        excursion_budget_secs: 1_800,
-    }
-}
-
-fn verify(chain: &mut Sandbox, contract: &drink::AccountId32, lot: &[u8]) -> VerificationStatus {
+fn verify(chain: &mut Sandbox, contract: &Account, lot: &[u8]) -> VerificationStatus {
     let v: Verification = chain.query(
         contract,
         call_data(selector_bytes!("verify"), (GTIN, lot.to_vec())),
@@ -36,236 +28,413 @@ fn verify(chain: &mut Sandbox, contract: &drink::AccountId32, lot: &[u8]) -> Ver
     v.status
 }
 
+/// The parties of a supply chain: a deployed registry whose regulator (the operator)
+/// assigned [`PREFIX`] to `maker`, and the credentials contract.
+struct Chain {
+    chain: Sandbox,
+    credentials: Account,
+    provenance: Account,
+    maker: Account,
+    wholesaler: Account,
+    pharmacy: Account,
+}
+
+impl Chain {
+    fn new(licensed: bool) -> Self {
+        let mut chain = Sandbox::new();
+        let credentials = deploy_credentials(&mut chain);
+        let provenance = chain.deploy(
+            "drug_provenance",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (
+                    ink_account(&credentials),
+                    0u64,
+                    vec![ink_account(&operator())],
+                ),
+            ),
+        );
+        let (maker, wholesaler, pharmacy) = (account(2), account(3), account(4));
+        let assigned = chain.call::<Res<()>>(
+            &provenance,
+            &operator(),
+            call_data(
+                selector_bytes!("assign_prefix"),
+                (PREFIX.to_vec(), ink_account(&maker)),
+            ),
+        );
+        assert_eq!(assigned.value, Ok(()));
+        let mut parties = Self {
+            chain,
+            credentials,
+            provenance,
+            maker,
+            wholesaler,
+            pharmacy,
+        };
+        if licensed {
+            parties.license();
+        }
+        parties
+    }
+
+    fn license(&mut self) {
+        for (who, kind) in [
+            (&self.maker, CredentialKind::ManufacturerLicence),
+            (
+                &self.wholesaler,
+                CredentialKind::WholesaleDistributorLicence,
+            ),
+            (&self.pharmacy, CredentialKind::PharmacyLicence),
+        ] {
+            issue(&mut self.chain, &self.credentials, who, kind);
+        }
+    }
+
+    fn call<T: parity_scale_codec::Decode>(&mut self, who: &Account, data: Vec<u8>) -> T {
+        self.chain.call::<T>(&self.provenance, who, data).value
+    }
+
+    fn register(&mut self, request: BatchRequest) -> Res<u64> {
+        let maker = self.maker.clone();
+        self.call(
+            &maker,
+            call_data(selector_bytes!("register_batch"), (request,)),
+        )
+    }
+
+    fn ship(&mut self, from: &Account, batch: u64, to: &Account, n: u64) -> Res<u64> {
+        self.ship_priced(from, batch, to, n, None)
+    }
+
+    fn ship_priced(
+        &mut self,
+        from: &Account,
+        batch: u64,
+        to: &Account,
+        n: u64,
+        price: Option<u128>,
+    ) -> Res<u64> {
+        self.call(
+            from,
+            call_data(selector_bytes!("ship"), (batch, ink_account(to), n, price)),
+        )
+    }
+
+    fn receive(&mut self, who: &Account, shipment: u64, accepted: u64) -> Res<()> {
+        self.call(
+            who,
+            call_data(selector_bytes!("receive"), (shipment, accepted)),
+        )
+    }
+
+    fn dispense(&mut self, batch: u64, n: u64) -> Res<()> {
+        let pharmacy = self.pharmacy.clone();
+        self.call(
+            &pharmacy,
+            call_data(
+                selector_bytes!("dispense"),
+                (batch, n, Some(Hash::from([8; 32]))),
+            ),
+        )
+    }
+
+    fn holders(&mut self, batch: u64) -> Vec<(AccountId, u64)> {
+        self.chain.query(
+            &self.provenance,
+            call_data(selector_bytes!("holders"), (batch, 0u32, 10u32)),
+        )
+    }
+}
+
 #[test]
 fn supply_chain_across_contracts() {
-    let mut chain = Sandbox::new();
-    let (maker, wholesaler, pharmacy, stranger, sensor) =
-        (account(2), account(3), account(4), account(5), account(6));
-    let credentials = deploy_credentials(&mut chain);
-    let provenance = chain.deploy(
-        "drug_provenance",
+    let mut c = Chain::new(false);
+    let (maker, wholesaler, pharmacy) = (c.maker.clone(), c.wholesaler.clone(), c.pharmacy.clone());
+    let (stranger, sensor) = (account(5), account(6));
+    let now = c.chain.time();
+
+    // Only a regulator keeps the prefix directory; a prefix has one owner.
+    let by_stranger: Res<()> = c.call(
+        &stranger,
+        call_data(
+            selector_bytes!("assign_prefix"),
+            (b"0099999".to_vec(), ink_account(&stranger)),
+        ),
+    );
+    assert_eq!(by_stranger, Err(Error::NotRegulator));
+    let taken: Res<()> = c.call(
         &operator(),
         call_data(
-            selector_bytes!("new"),
-            (
-                ink_account(&credentials),
-                0u64,
-                Vec::<ink::primitives::AccountId>::new(),
-            ),
+            selector_bytes!("assign_prefix"),
+            (PREFIX.to_vec(), ink_account(&stranger)),
         ),
     );
-    let now = chain.time();
+    assert_eq!(taken, Err(Error::PrefixTaken));
 
     // Not yet licensed: registration refused.
-    let refused = chain.call::<Res<u64>>(
-        &provenance,
-        &maker,
-        call_data(
-            selector_bytes!("register_batch"),
-            (request(b"L1", now, now + 365 * DAY),),
-        ),
-    );
-    assert_eq!(refused.value, Err(Error::ManufacturerNotLicensed));
     assert_eq!(
-        verify(&mut chain, &provenance, b"L1"),
+        c.register(batch(b"L1", 500, now)),
+        Err(Error::ManufacturerNotLicensed)
+    );
+    assert_eq!(
+        verify(&mut c.chain, &c.provenance, b"L1"),
         VerificationStatus::Unknown
     );
-
+    c.license();
+    // A licensed manufacturer cannot register another company's GTIN.
     issue(
-        &mut chain,
-        &credentials,
-        &maker,
+        &mut c.chain,
+        &c.credentials,
+        &stranger,
         CredentialKind::ManufacturerLicence,
     );
-    issue(
-        &mut chain,
-        &credentials,
-        &wholesaler,
-        CredentialKind::WholesaleDistributorLicence,
+    let foreign: Res<u64> = c.call(
+        &stranger,
+        call_data(selector_bytes!("register_batch"), (batch(b"L1", 500, now),)),
     );
-    issue(
-        &mut chain,
-        &credentials,
-        &pharmacy,
-        CredentialKind::PharmacyLicence,
-    );
+    assert_eq!(foreign, Err(Error::GtinNotOwned));
 
-    let registered = chain.call::<Res<u64>>(
-        &provenance,
-        &maker,
-        call_data(
-            selector_bytes!("register_batch"),
-            (request(b"L1", now, now + 365 * DAY),),
-        ),
-    );
-    assert_eq!(registered.value, Ok(1));
+    assert_eq!(c.register(batch(b"L1", 500, now)), Ok(1));
     assert_eq!(
-        verify(&mut chain, &provenance, b"L1"),
+        verify(&mut c.chain, &c.provenance, b"L1"),
         VerificationStatus::Authentic
     );
 
     // An unlicensed recipient is refused; nothing moves.
-    let to_stranger = chain.call::<Res<u64>>(
-        &provenance,
+    let to_stranger = c.chain.call::<Res<u64>>(
+        &c.provenance,
         &maker,
         call_data(
             selector_bytes!("ship"),
-            (1u64, ink_account(&stranger), 10u64),
+            (1u64, ink_account(&account(7)), 10u64, None::<u128>),
         ),
     );
     assert_eq!(to_stranger.value, Err(Error::RecipientNotLicensed));
     assert!(to_stranger.reverted);
 
-    // Manufacturer → wholesaler → pharmacy → patient.
-    let step = |chain: &mut Sandbox, who: &drink::AccountId32, data: Vec<u8>| {
-        let outcome = chain.call::<Res<u64>>(&provenance, who, data);
-        outcome.value.expect("step")
-    };
-    let s1 = step(
-        &mut chain,
-        &maker,
-        call_data(
-            selector_bytes!("ship"),
-            (1u64, ink_account(&wholesaler), 100u64),
-        ),
-    );
-    let received = chain.call::<Res<()>>(
-        &provenance,
-        &wholesaler,
-        call_data(selector_bytes!("receive"), (s1,)),
-    );
-    assert_eq!(received.value, Ok(()));
-    let s2 = step(
-        &mut chain,
-        &wholesaler,
-        call_data(
-            selector_bytes!("ship"),
-            (1u64, ink_account(&pharmacy), 10u64),
-        ),
-    );
-    let received = chain.call::<Res<()>>(
-        &provenance,
-        &pharmacy,
-        call_data(selector_bytes!("receive"), (s2,)),
-    );
-    assert_eq!(received.value, Ok(()));
-    let dispensed = chain.call::<Res<()>>(
-        &provenance,
-        &pharmacy,
-        call_data(
-            selector_bytes!("dispense"),
-            (1u64, 2u64, Some(Hash::from([8; 32]))),
-        ),
-    );
-    assert_eq!(dispensed.value, Ok(()));
-    let holders: Vec<(ink::primitives::AccountId, u64)> = chain.query(
-        &provenance,
-        call_data(selector_bytes!("holders"), (1u64, 0u32, 10u32)),
-    );
+    // Manufacturer → wholesaler → pharmacy (which accepts 8 of 10) → patient.
+    let s1 = c.ship(&maker, 1, &wholesaler, 100).expect("ship");
+    assert_eq!(c.receive(&wholesaler, s1, 100), Ok(()));
+    let s2 = c.ship(&wholesaler, 1, &pharmacy, 10).expect("ship");
+    assert_eq!(c.receive(&pharmacy, s2, 11), Err(Error::InvalidAcceptance));
+    assert_eq!(c.receive(&pharmacy, s2, 8), Ok(()));
+    assert_eq!(c.dispense(1, 2), Ok(()));
     assert_eq!(
-        holders,
+        c.holders(1),
         vec![
             (ink_account(&maker), 400),
-            (ink_account(&wholesaler), 90),
-            (ink_account(&pharmacy), 8)
+            (ink_account(&wholesaler), 92),
+            (ink_account(&pharmacy), 6)
         ]
     );
 
+    // The sender's licence is checked too: a suspended wholesaler cannot sell on, but
+    // can still return stock to its supplier.
+    suspend(&mut c.chain, &c.credentials, 2);
+    assert_eq!(
+        c.ship(&wholesaler, 1, &pharmacy, 1),
+        Err(Error::SenderNotLicensed)
+    );
+    let returned: Res<u64> = c.call(
+        &wholesaler,
+        call_data(
+            selector_bytes!("return_goods"),
+            (1u64, ink_account(&maker), 2u64),
+        ),
+    );
+    let returned = returned.expect("return");
+    assert_eq!(c.receive(&maker, returned, 2), Ok(()));
+
     // Cold chain: 40 minutes out of range against a 30-minute budget quarantines.
-    let added = chain.call::<Res<()>>(
-        &provenance,
+    let added: Res<()> = c.call(
         &maker,
         call_data(selector_bytes!("add_sensor"), (1u64, ink_account(&sensor))),
     );
-    assert_eq!(added.value, Ok(()));
-    chain.set_time(now + HOUR + HOUR / 3);
+    assert_eq!(added, Ok(()));
+    c.chain.set_time(now + HOUR + HOUR / 3);
     for (t, value) in [
         (now + HOUR / 2, 1_500i32),
         (now + HOUR / 2 + 40 * 60_000, 500),
     ] {
-        let read = chain.call::<Res<u64>>(
-            &provenance,
+        let read: Res<u64> = c.call(
             &sensor,
             call_data(selector_bytes!("submit_reading"), (1u64, t, value)),
         );
-        assert!(read.value.is_ok());
+        assert!(read.is_ok());
     }
     assert_eq!(
-        verify(&mut chain, &provenance, b"L1"),
+        verify(&mut c.chain, &c.provenance, b"L1"),
         VerificationStatus::Quarantined
     );
-    let frozen = chain.call::<Res<u64>>(
-        &provenance,
-        &wholesaler,
-        call_data(
-            selector_bytes!("ship"),
-            (1u64, ink_account(&pharmacy), 1u64),
-        ),
-    );
-    assert_eq!(frozen.value, Err(Error::Quarantined));
+    assert_eq!(c.ship(&maker, 1, &pharmacy, 1), Err(Error::Quarantined));
 
-    // A second lot is recalled: shipping, receiving and dispensing stop.
-    let l2 = step(
-        &mut chain,
-        &maker,
-        call_data(
-            selector_bytes!("register_batch"),
-            (request(b"L2", now, now + 365 * DAY),),
-        ),
-    );
-    let s3 = step(
-        &mut chain,
-        &maker,
-        call_data(selector_bytes!("ship"), (l2, ink_account(&pharmacy), 5u64)),
-    );
-    let recalled = chain.call::<Res<()>>(
-        &provenance,
-        &maker,
-        call_data(selector_bytes!("recall"), (l2, 42u16)),
-    );
-    assert_eq!(recalled.value, Ok(()));
+    // A second lot is recalled: receiving and shipping stop.
+    let l2 = c.register(batch(b"L2", 500, now)).expect("L2");
+    let s3 = c.ship(&maker, l2, &pharmacy, 5).expect("ship");
+    let recalled: Res<()> = c.call(&maker, call_data(selector_bytes!("recall"), (l2, 42u16)));
+    assert_eq!(recalled, Ok(()));
     assert_eq!(
-        verify(&mut chain, &provenance, b"L2"),
+        verify(&mut c.chain, &c.provenance, b"L2"),
         VerificationStatus::Recalled
     );
-    let receive = chain.call::<Res<()>>(
-        &provenance,
-        &pharmacy,
-        call_data(selector_bytes!("receive"), (s3,)),
-    );
-    assert_eq!(receive.value, Err(Error::Recalled));
-    let ship = chain.call::<Res<u64>>(
-        &provenance,
-        &maker,
-        call_data(
-            selector_bytes!("ship"),
-            (l2, ink_account(&wholesaler), 1u64),
-        ),
-    );
-    assert_eq!(ship.value, Err(Error::Recalled));
+    assert_eq!(c.receive(&pharmacy, s3, 5), Err(Error::Recalled));
+    assert_eq!(c.ship(&maker, l2, &wholesaler, 1), Err(Error::Recalled));
 
     // A third lot expires.
-    step(
-        &mut chain,
-        &maker,
-        call_data(
-            selector_bytes!("register_batch"),
-            (request(b"L3", now, now + 2 * HOUR),),
-        ),
-    );
+    let mut short = batch(b"L3", 10, now);
+    short.expiry = now + 2 * HOUR;
+    c.register(short).expect("L3");
     assert_eq!(
-        verify(&mut chain, &provenance, b"L3"),
+        verify(&mut c.chain, &c.provenance, b"L3"),
         VerificationStatus::Authentic
     );
-    chain.set_time(now + 2 * HOUR);
+    c.chain.set_time(now + 2 * HOUR);
     assert_eq!(
-        verify(&mut chain, &provenance, b"L3"),
+        verify(&mut c.chain, &c.provenance, b"L3"),
         VerificationStatus::Expired
     );
     assert_eq!(
-        verify(&mut chain, &provenance, b"L9"),
+        verify(&mut c.chain, &c.provenance, b"L9"),
         VerificationStatus::Unknown
     );
+}
+
+#[test]
+fn payment_on_receipt_moves_real_balances() {
+    let mut c = Chain::new(true);
+    let (maker, wholesaler) = (c.maker.clone(), c.wholesaler.clone());
+    let now = c.chain.time();
+    c.register(batch(b"P1", 100, now)).expect("batch");
+    let price = 1_000_000_000u128;
+    let s = c
+        .ship_priced(&maker, 1, &wholesaler, 10, Some(price))
+        .expect("ship");
+    // Not receivable before the escrow; the escrow must be exact.
+    assert_eq!(
+        c.receive(&wholesaler, s, 10),
+        Err(Error::PaymentNotEscrowed)
+    );
+    let escrow = |c: &mut Chain, value: u128| {
+        c.chain
+            .try_call::<Res<()>>(
+                &c.provenance,
+                &wholesaler,
+                call_data(selector_bytes!("escrow_payment"), (s,)),
+                value,
+            )
+            .expect("call")
+            .value
+    };
+    assert_eq!(escrow(&mut c, 10 * price - 1), Err(Error::WrongAmount));
+    let (buyer_before, seller_before) = (c.chain.balance(&wholesaler), c.chain.balance(&maker));
+    let contract_before = c.chain.balance(&c.provenance);
+    assert_eq!(escrow(&mut c, 10 * price), Ok(()));
+    assert_eq!(escrow(&mut c, 10 * price), Err(Error::NothingToEscrow));
+    assert_eq!(c.chain.balance(&c.provenance), contract_before + 10 * price);
+    let held: (u128, u128) = c
+        .chain
+        .query(&c.provenance, call_data(selector_bytes!("held_funds"), ()));
+    assert_eq!(held, (10 * price, 0));
+    // 7 accepted: the seller gets 7 units' price, the buyer 3 back.
+    assert_eq!(c.receive(&wholesaler, s, 7), Ok(()));
+    assert_eq!(c.chain.balance(&maker), seller_before + 7 * price);
+    // (the buyer also paid the fees of its calls)
+    let buyer_after = c.chain.balance(&wholesaler);
+    assert!(buyer_after <= buyer_before - 7 * price);
+    assert!(buyer_after > buyer_before - 8 * price);
+    assert_eq!(c.chain.balance(&c.provenance), contract_before);
+    let held: (u128, u128) = c
+        .chain
+        .query(&c.provenance, call_data(selector_bytes!("held_funds"), ()));
+    assert_eq!(held, (0, 0));
+    assert_eq!(
+        c.holders(1),
+        vec![(ink_account(&maker), 93), (ink_account(&wholesaler), 7)]
+    );
+}
+
+#[test]
+fn suspect_product_is_investigated_and_cleared() {
+    let mut c = Chain::new(true);
+    let (maker, wholesaler, pharmacy) = (c.maker.clone(), c.wholesaler.clone(), c.pharmacy.clone());
+    let now = c.chain.time();
+    c.register(batch(b"S1", 100, now)).expect("batch");
+    let s = c.ship(&maker, 1, &pharmacy, 10).expect("ship");
+    c.receive(&pharmacy, s, 10).expect("receive");
+    let s = c.ship(&maker, 1, &wholesaler, 10).expect("ship");
+    c.receive(&wholesaler, s, 10).expect("receive");
+
+    // The pharmacy flags its units: they are frozen for it, not for the wholesaler.
+    let id: Res<u64> = c.call(
+        &pharmacy,
+        call_data(selector_bytes!("flag_suspect"), (1u64,)),
+    );
+    let id = id.expect("flag");
+    assert_eq!(c.dispense(1, 1), Err(Error::SuspectProduct));
+    assert_eq!(
+        verify(&mut c.chain, &c.provenance, b"S1"),
+        VerificationStatus::Suspect
+    );
+    assert_eq!(c.ship(&wholesaler, 1, &pharmacy, 1).map(|_| ()), Ok(()));
+    // Only the manufacturer answers the verification request, within 24 hours.
+    let evidence = Hash::from([3; 32]);
+    let by_other: Res<()> = c.call(
+        &wholesaler,
+        call_data(
+            selector_bytes!("respond_verification"),
+            (id, true, evidence),
+        ),
+    );
+    assert_eq!(by_other, Err(Error::NotManufacturer));
+    c.chain.set_time(now + 2 * HOUR);
+    let answered: Res<()> = c.call(
+        &maker,
+        call_data(
+            selector_bytes!("respond_verification"),
+            (id, true, evidence),
+        ),
+    );
+    assert_eq!(answered, Ok(()));
+    let investigation: Option<Investigation> = c.chain.query(
+        &c.provenance,
+        call_data(selector_bytes!("investigation"), (id,)),
+    );
+    let investigation = investigation.expect("investigation");
+    assert_eq!(investigation.responded_at, Some(now + 2 * HOUR));
+    assert_eq!(investigation.authentic, Some(true));
+    assert!(!investigation.answered_late());
+    // The regulator clears it: the pharmacy may dispense again.
+    let cleared: Res<()> = c.call(
+        &operator(),
+        call_data(selector_bytes!("clear_suspicion"), (1u64, evidence)),
+    );
+    assert_eq!(cleared, Ok(()));
+    assert_eq!(c.dispense(1, 1), Ok(()));
+    let open: u32 = c.chain.query(
+        &c.provenance,
+        call_data(selector_bytes!("open_investigation_count"), ()),
+    );
+    assert_eq!(open, 0);
+
+    // A second flag, then an illegitimate declaration freezes the batch everywhere.
+    let _: u64 = c
+        .call::<Res<u64>>(
+            &pharmacy,
+            call_data(selector_bytes!("flag_suspect"), (1u64,)),
+        )
+        .expect("flag");
+    let declared: Res<()> = c.call(
+        &operator(),
+        call_data(selector_bytes!("declare_illegitimate"), (1u64, evidence)),
+    );
+    assert_eq!(declared, Ok(()));
+    assert_eq!(
+        verify(&mut c.chain, &c.provenance, b"S1"),
+        VerificationStatus::Illegitimate
+    );
+    assert_eq!(c.ship(&maker, 1, &wholesaler, 1), Err(Error::Illegitimate));
 }
 
 #[test]
@@ -276,11 +445,7 @@ fn code_changes_go_through_the_time_lock() {
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (
-                ink_account(&account(9)),
-                0u64,
-                Vec::<ink::primitives::AccountId>::new(),
-            ),
+            (ink_account(&account(9)), 0u64, Vec::<AccountId>::new()),
         ),
     );
     assert_unknown_code_refused(&mut chain, &provenance, Error::CodeNotFound);

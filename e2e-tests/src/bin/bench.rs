@@ -12,14 +12,14 @@ use claims_adjudication::claims_adjudication::{ClaimLine, ClaimRequest, Coverage
 use consent_registry::consent_registry::{Config, ConsentKind, ConsentRequest, Relationship};
 use drink::sandbox_api::prelude::*;
 use drink::AccountId32;
-use e2e_tests::fixtures::{batch, line, payment_consent};
+use e2e_tests::fixtures::{batch, line, payment_consent, PREFIX};
 use e2e_tests::suite::{deploy_credentials, issue, operator};
 use e2e_tests::{account, bundle_dir, call_data, ink_account, Sandbox};
 use healthcare_traits::{
     Change, CredentialKind, DataCategories, DataCategory, KindSet, PeerRole, Purpose, PurposeSet,
     DAY,
 };
-use ink::primitives::{AccountId, Hash};
+use ink::primitives::Hash;
 use ink::selector_bytes;
 use parity_scale_codec::Decode;
 use staff_credentials::staff_credentials::CredentialRequest;
@@ -192,7 +192,10 @@ fn world(prior: u32) -> World {
     let provenance = chain.deploy(
         "drug_provenance",
         &operator(),
-        call_data(selector_bytes!("new"), (c, 0u64, Vec::<AccountId>::new())),
+        call_data(
+            selector_bytes!("new"),
+            (c, 0u64, vec![ink_account(&operator())]),
+        ),
     );
     let claims = chain.deploy(
         "claims_adjudication",
@@ -224,6 +227,16 @@ fn world(prior: u32) -> World {
     let provenance = w.provenance.clone();
     let registry = w.credentials.clone();
     let patient = ink_account(&account(PATIENT));
+    let assigned = w.call::<Result<(), DrugErr>>(
+        &provenance,
+        1,
+        call_data(
+            selector_bytes!("assign_prefix"),
+            (PREFIX.to_vec(), ink_account(&account(MAKER))),
+        ),
+        0,
+    );
+    assert_eq!(assigned, Ok(()));
 
     // Plan 1: fees, the patient enrolled, escrow; the patient's payment consent.
     let plan = w.call::<Result<u32, ClaimErr>>(
@@ -697,6 +710,16 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         call_data(selector_bytes!("remove_regulator"), (other,)),
         0,
     );
+    w.ok::<(), DrugErr>(
+        n,
+        "assign_prefix",
+        1,
+        call_data(
+            selector_bytes!("assign_prefix"),
+            (b"0099999".to_vec(), ink_account(&account(MAKER))),
+        ),
+        0,
+    );
     let request = batch(b"MEASURED-1", 1_000, now);
     let batch: u64 = w.ok::<u64, DrugErr>(
         n,
@@ -729,21 +752,27 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         n,
         "ship",
         MAKER,
-        call_data(selector_bytes!("ship"), (batch, wholesaler, 100u64)),
+        call_data(
+            selector_bytes!("ship"),
+            (batch, wholesaler, 100u64, None::<u128>),
+        ),
         0,
     );
     w.ok::<(), DrugErr>(
         n,
         "receive",
         WHOLESALER,
-        call_data(selector_bytes!("receive"), (shipment,)),
+        call_data(selector_bytes!("receive"), (shipment, 100u64)),
         0,
     );
     let provenance = w.provenance.clone();
     let rejected = w.call::<Result<u64, DrugErr>>(
         &provenance,
         WHOLESALER,
-        call_data(selector_bytes!("ship"), (batch, pharmacy, 10u64)),
+        call_data(
+            selector_bytes!("ship"),
+            (batch, pharmacy, 10u64, None::<u128>),
+        ),
         0,
     );
     let rejected = rejected.expect("ship");
@@ -757,16 +786,71 @@ fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
     let again = w.call::<Result<u64, DrugErr>>(
         &provenance,
         WHOLESALER,
-        call_data(selector_bytes!("ship"), (batch, pharmacy, 10u64)),
+        call_data(
+            selector_bytes!("ship"),
+            (batch, pharmacy, 10u64, None::<u128>),
+        ),
         0,
     );
     let received = w.call::<Result<(), DrugErr>>(
         &provenance,
         PHARMACY,
-        call_data(selector_bytes!("receive"), (again.expect("ship"),)),
+        call_data(selector_bytes!("receive"), (again.expect("ship"), 10u64)),
         0,
     );
     assert!(received.is_ok());
+    // A paid shipment: escrow, then a partial receipt that pays and refunds.
+    let priced: u64 = w.ok::<u64, DrugErr>(
+        n,
+        "ship (priced)",
+        WHOLESALER,
+        call_data(
+            selector_bytes!("ship"),
+            (batch, pharmacy, 10u64, Some(1_000_000_000u128)),
+        ),
+        0,
+    );
+    w.ok::<(), DrugErr>(
+        n,
+        "escrow_payment",
+        PHARMACY,
+        call_data(selector_bytes!("escrow_payment"), (priced,)),
+        10_000_000_000,
+    );
+    w.ok::<(), DrugErr>(
+        n,
+        "receive (paid, partial)",
+        PHARMACY,
+        call_data(selector_bytes!("receive"), (priced, 8u64)),
+        0,
+    );
+    let investigation: u64 = w.ok::<u64, DrugErr>(
+        n,
+        "flag_suspect",
+        PHARMACY,
+        call_data(selector_bytes!("flag_suspect"), (batch,)),
+        0,
+    );
+    w.ok::<(), DrugErr>(
+        n,
+        "respond_verification",
+        MAKER,
+        call_data(
+            selector_bytes!("respond_verification"),
+            (investigation, true, Hash::from([5; 32])),
+        ),
+        0,
+    );
+    w.ok::<(), DrugErr>(
+        n,
+        "clear_suspicion",
+        1,
+        call_data(
+            selector_bytes!("clear_suspicion"),
+            (batch, Hash::from([6; 32])),
+        ),
+        0,
+    );
     w.ok::<(), DrugErr>(
         n,
         "dispense",

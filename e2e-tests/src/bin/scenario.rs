@@ -16,8 +16,10 @@ use claims_adjudication::claims_adjudication::{
 use consent_registry::consent_registry::{
     ConsentKind, ConsentRegistry, ConsentRequest, Error as ConsentError,
 };
-use drug_provenance::drug_provenance::{DrugProvenance, Error as DrugError, VerificationStatus};
-use e2e_tests::fixtures::{batch as batch_request, line, payment_consent, GTIN};
+use drug_provenance::drug_provenance::{
+    BatchRequest, DrugProvenance, Error as DrugError, VerificationStatus,
+};
+use e2e_tests::fixtures::{batch as batch_request, gtin_of, line, payment_consent};
 use healthcare_traits::{
     CredentialKind, CredentialVerifier, DataCategories, DataCategory, Purpose, PurposeSet, DAY,
 };
@@ -29,6 +31,9 @@ use suite_client::{account_of, ss58, Deployment, Outcome, Session};
 
 /// Balance given to each new party (the dev chain's unit is 10^12).
 const FUNDING: u128 = 1_000_000_000_000_000;
+
+/// The wholesaler's price per unit (0.01 of the dev chain's unit).
+const UNIT_PRICE: u128 = 10_000_000_000;
 
 fn main() -> ExitCode {
     let path = std::env::args()
@@ -214,20 +219,39 @@ async fn scenario(path: &str) -> Outcome<()> {
     ensure(valid, "the pharmacy licence to be valid")?;
     println!("    is_valid_at(pharmacy, PharmacyLicence, now) = {valid}");
 
-    step("The manufacturer registers a batch and ships it down the supply chain");
+    step("The regulator assigns a GS1 company prefix; the manufacturer registers a batch");
+    // A fresh prefix per run, so that the scenario can run again on the same chain.
+    let prefix = format!("9{:08}", (now / 1_000) % 100_000_000).into_bytes();
+    let gtin = gtin_of(&prefix, b"001").ok_or("a GTIN of the prefix")?;
+    demo.tx(
+        &authority,
+        &drugs.assign_prefix(prefix.clone(), id(&manufacturer)),
+        0,
+    )
+    .await?
+    .map_err(|e| format!("assign_prefix: {e:?}"))?;
+    println!(
+        "    prefix {} assigned to the manufacturer",
+        String::from_utf8_lossy(&prefix)
+    );
     let lot = format!("L{}", now % 100_000_000).into_bytes();
     let lot_text = String::from_utf8_lossy(&lot).to_string();
-    let register = drugs.register_batch(batch_request(&lot, 1_000, now));
+    let register = drugs.register_batch(BatchRequest {
+        gtin,
+        ..batch_request(&lot, 1_000, now)
+    });
     let batch = demo
         .tx(&manufacturer, &register, 0)
         .await?
         .map_err(|e| format!("register_batch: {e:?}"))?;
     println!(
         "    batch #{batch}: GTIN {} lot {lot_text}, 1000 units, 2-8 °C",
-        String::from_utf8_lossy(&GTIN)
+        String::from_utf8_lossy(&gtin)
     );
+
+    step("The batch moves down the supply chain, the pharmacy paying on receipt");
     let refused = demo
-        .read(&manufacturer, &drugs.ship(batch, id(&stranger), 10))
+        .read(&manufacturer, &drugs.ship(batch, id(&stranger), 10, None))
         .await?;
     ensure(
         refused == Err(DrugError::RecipientNotLicensed),
@@ -235,22 +259,49 @@ async fn scenario(path: &str) -> Outcome<()> {
     )?;
     println!("    ship 10 units to the unlicensed account: refused with {refused:?}");
     let shipment = demo
-        .tx(&manufacturer, &drugs.ship(batch, id(&wholesaler), 400), 0)
+        .tx(
+            &manufacturer,
+            &drugs.ship(batch, id(&wholesaler), 400, None),
+            0,
+        )
         .await?
         .map_err(|e| format!("ship: {e:?}"))?;
     println!("    shipment #{shipment}: 400 units to the wholesaler");
-    demo.tx(&wholesaler, &drugs.receive(shipment), 0)
+    demo.tx(&wholesaler, &drugs.receive(shipment, 400), 0)
         .await?
         .map_err(|e| format!("receive: {e:?}"))?;
     println!("    the wholesaler received shipment #{shipment}");
     let shipment = demo
-        .tx(&wholesaler, &drugs.ship(batch, id(&pharmacy), 40), 0)
+        .tx(
+            &wholesaler,
+            &drugs.ship(batch, id(&pharmacy), 40, Some(UNIT_PRICE)),
+            0,
+        )
         .await?
         .map_err(|e| format!("ship: {e:?}"))?;
-    demo.tx(&pharmacy, &drugs.receive(shipment), 0)
+    println!("    shipment #{shipment}: 40 units to the pharmacy at {UNIT_PRICE} per unit");
+    let early = demo.read(&pharmacy, &drugs.receive(shipment, 40)).await?;
+    ensure(
+        early == Err(DrugError::PaymentNotEscrowed),
+        "receiving before paying into escrow to be refused (PaymentNotEscrowed)",
+    )?;
+    let seller_before = demo.balance(id(&wholesaler)).await?;
+    demo.tx(&pharmacy, &drugs.escrow_payment(shipment), 40 * UNIT_PRICE)
+        .await?
+        .map_err(|e| format!("escrow_payment: {e:?}"))?;
+    println!("    the pharmacy escrowed {}", 40 * UNIT_PRICE);
+    demo.tx(&pharmacy, &drugs.receive(shipment, 40), 0)
         .await?
         .map_err(|e| format!("receive: {e:?}"))?;
-    println!("    shipment #{shipment}: 40 units to the pharmacy, received");
+    let paid = demo
+        .balance(id(&wholesaler))
+        .await?
+        .saturating_sub(seller_before);
+    ensure(
+        paid == 40 * UNIT_PRICE,
+        "the wholesaler to be paid 40 units' price on receipt",
+    )?;
+    println!("    received; the wholesaler was paid {paid}");
     demo.tx(
         &pharmacy,
         &drugs.dispense(batch, 2, Some(Hash::from([9; 32]))),
@@ -267,7 +318,7 @@ async fn scenario(path: &str) -> Outcome<()> {
     )?;
     println!("    the pharmacy dispensed 2 units against a prescription hash; it holds {held}");
     let verification = demo
-        .read(&stranger, &drugs.verify(GTIN, lot.clone()))
+        .read(&stranger, &drugs.verify(gtin, lot.clone()))
         .await?;
     ensure(
         verification.status == VerificationStatus::Authentic,
@@ -542,6 +593,48 @@ async fn scenario(path: &str) -> Outcome<()> {
         "the claim to be denied with CARC 197",
     )?;
 
+    step("The pharmacy flags a suspect pack; the manufacturer answers; the regulator clears it");
+    let investigation = demo
+        .tx(&pharmacy, &drugs.flag_suspect(batch), 0)
+        .await?
+        .map_err(|e| format!("flag_suspect: {e:?}"))?;
+    let frozen = demo
+        .read(&pharmacy, &drugs.dispense(batch, 1, None))
+        .await?;
+    ensure(
+        frozen == Err(DrugError::SuspectProduct),
+        "the pharmacy's suspect units not to be dispensed (SuspectProduct)",
+    )?;
+    println!("    investigation #{investigation} opened; the pharmacy's units are frozen");
+    demo.tx(
+        &manufacturer,
+        &drugs.respond_verification(investigation, true, Hash::from([0x0A; 32])),
+        0,
+    )
+    .await?
+    .map_err(|e| format!("respond_verification: {e:?}"))?;
+    let answer = demo
+        .read(&stranger, &drugs.investigation(investigation))
+        .await?
+        .ok_or("the investigation")?;
+    ensure(
+        answer.authentic == Some(true) && !answer.answered_late(),
+        "the manufacturer to confirm the product within 24 hours",
+    )?;
+    println!("    the manufacturer confirmed the product as authentic, in time");
+    demo.tx(
+        &authority,
+        &drugs.clear_suspicion(batch, Hash::from([0x0B; 32])),
+        0,
+    )
+    .await?
+    .map_err(|e| format!("clear_suspicion: {e:?}"))?;
+    let cleared = demo
+        .read(&pharmacy, &drugs.dispense(batch, 1, None))
+        .await?;
+    ensure(cleared == Ok(()), "the cleared units to be dispensable")?;
+    println!("    the regulator cleared the suspicion; the pharmacy may dispense again");
+
     step("A recall freezes the batch");
     demo.tx(&manufacturer, &drugs.recall(batch, 2), 0)
         .await?
@@ -555,7 +648,7 @@ async fn scenario(path: &str) -> Outcome<()> {
         "dispensing a recalled batch to be refused (Recalled)",
     )?;
     println!("    the pharmacy tries to dispense: refused with {refused:?}");
-    let verification = demo.read(&stranger, &drugs.verify(GTIN, lot)).await?;
+    let verification = demo.read(&stranger, &drugs.verify(gtin, lot)).await?;
     ensure(
         verification.status == VerificationStatus::Recalled,
         "the batch to verify as recalled",
