@@ -39,17 +39,7 @@ fn main() -> ExitCode {
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "deployments/local.json".into());
-    let runtime = match ink_e2e::tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("ERROR: no async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(scenario(&path)) {
+    match suite_client::block_on(scenario(&path)) {
         Ok(()) => {
             println!("\nScenario complete: every step had the expected outcome.");
             ExitCode::SUCCESS

@@ -319,6 +319,16 @@ fn error_variants(metadata: &serde_json::Value, name: &str) -> Vec<(String, Stri
     variants
 }
 
+/// Runs `future` to completion on a single-threaded async runtime (what the command-line
+/// tools' `main`s share).
+pub fn block_on<T>(future: impl std::future::Future<Output = Outcome<T>>) -> Outcome<T> {
+    ink_e2e::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("no async runtime: {e}"))?
+        .block_on(future)
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
 /// that a reader never sees half a file; readable by a web server (0644).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Outcome<()> {
