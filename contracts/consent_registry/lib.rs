@@ -80,6 +80,7 @@
 pub use healthcare_traits::MAX_PAGE_SIZE;
 
 pub mod events;
+mod internal;
 pub mod model;
 
 /// Delegates per patient.
@@ -89,27 +90,20 @@ pub const MAX_DELEGATES: u32 = 8;
 pub mod consent_registry {
     use super::MAX_DELEGATES;
     pub use crate::events::*;
+    use crate::internal::{IndexKey, Pair, TermKey};
     use crate::model::{self, break_glass_covers};
     pub use crate::model::{
         AccessEntry, BreakGlass, CareId, CareRelationship, Config, Consent, ConsentId, ConsentKind,
         ConsentRequest, Delegate, Error, GrantId, Record, RecordId, Relationship, Result, Term,
         TermSerial,
     };
-    use healthcare_traits::timeline::{self, storage as index, Bucket, BucketKey, Entry, Header};
+    use healthcare_traits::timeline::{self, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
         append_indexed, ensure, page_range, Admin, Change, ClaimConsent, ConsentVerifier,
-        DataCategory, KindSet, PeerRole, PendingChange, Purpose,
+        DataCategory, PeerRole, PendingChange, Purpose,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
-
-    /// (patient, grantee or provider).
-    type Pair = (AccountId, AccountId);
-    /// The key of the point-in-time index: which records (consents or care
-    /// relationships) of which pair. One index for both keeps one copy of its code.
-    type IndexKey = (Indexed, Pair);
-    /// (patient, delegate, serial): the key of a delegation term.
-    type TermKey = (AccountId, AccountId, TermSerial);
 
     /// What an index key holds.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,48 +119,48 @@ pub mod consent_registry {
     /// The contract's storage.
     #[ink(storage)]
     pub struct ConsentRegistry {
-        admin: Admin,
-        credentials: Lazy<AccountId>,
-        config: Lazy<Config>,
-        next_consent: ConsentId,
-        next_care: CareId,
-        next_record: RecordId,
-        next_grant: GrantId,
-        consents: Mapping<ConsentId, Consent>,
+        pub(crate) admin: Admin,
+        pub(crate) credentials: Lazy<AccountId>,
+        pub(crate) config: Lazy<Config>,
+        pub(crate) next_consent: ConsentId,
+        pub(crate) next_care: CareId,
+        pub(crate) next_record: RecordId,
+        pub(crate) next_grant: GrantId,
+        pub(crate) consents: Mapping<ConsentId, Consent>,
         /// Point-in-time index of the consents of (patient, grantee) and of the care
         /// relationships of (patient, provider).
-        index_headers: Mapping<IndexKey, Header>,
-        index_buckets: Mapping<BucketKey<IndexKey>, Bucket>,
+        pub(crate) index_headers: Mapping<IndexKey, Header>,
+        pub(crate) index_buckets: Mapping<BucketKey<IndexKey>, Bucket>,
         /// (patient, index) -> consent id, and the count: the patient's consents, paged.
-        patient_consents: Mapping<(AccountId, u32), ConsentId>,
-        patient_consent_count: Mapping<AccountId, u32>,
-        care: Mapping<CareId, CareRelationship>,
+        pub(crate) patient_consents: Mapping<(AccountId, u32), ConsentId>,
+        pub(crate) patient_consent_count: Mapping<AccountId, u32>,
+        pub(crate) care: Mapping<CareId, CareRelationship>,
         /// (patient, provider) -> the open relationship.
-        open_care: Mapping<Pair, CareId>,
+        pub(crate) open_care: Mapping<Pair, CareId>,
         /// (patient, index) -> relationship id, and the count, paged.
-        patient_care: Mapping<(AccountId, u32), CareId>,
-        patient_care_count: Mapping<AccountId, u32>,
+        pub(crate) patient_care: Mapping<(AccountId, u32), CareId>,
+        pub(crate) patient_care_count: Mapping<AccountId, u32>,
         /// (patient, delegate) -> the delegate's current term.
-        delegates: Mapping<Pair, Delegate>,
+        pub(crate) delegates: Mapping<Pair, Delegate>,
         /// (patient, index) -> delegate, dense by swap-remove, and the count.
-        delegate_list: Mapping<(AccountId, u32), AccountId>,
-        delegate_count: Mapping<AccountId, u32>,
+        pub(crate) delegate_list: Mapping<(AccountId, u32), AccountId>,
+        pub(crate) delegate_count: Mapping<AccountId, u32>,
         /// (patient, delegate, serial) -> every term of a delegation, kept for good.
-        terms: Mapping<TermKey, Term>,
+        pub(crate) terms: Mapping<TermKey, Term>,
         /// (patient, delegate) -> the latest term serial.
-        last_term: Mapping<Pair, TermSerial>,
-        records: Mapping<RecordId, Record>,
+        pub(crate) last_term: Mapping<Pair, TermSerial>,
+        pub(crate) records: Mapping<RecordId, Record>,
         /// (patient, index) -> record id (removed ones are skipped), and the count.
-        patient_records: Mapping<(AccountId, u32), RecordId>,
-        patient_record_count: Mapping<AccountId, u32>,
+        pub(crate) patient_records: Mapping<(AccountId, u32), RecordId>,
+        pub(crate) patient_record_count: Mapping<AccountId, u32>,
         /// (patient, index) -> access entry, and the count.
-        access_log: Mapping<(AccountId, u32), AccessEntry>,
-        access_count: Mapping<AccountId, u32>,
-        grants: Mapping<GrantId, BreakGlass>,
+        pub(crate) access_log: Mapping<(AccountId, u32), AccessEntry>,
+        pub(crate) access_count: Mapping<AccountId, u32>,
+        pub(crate) grants: Mapping<GrantId, BreakGlass>,
         /// (clinician, patient) -> the latest grant.
-        live_grant: Mapping<Pair, GrantId>,
+        pub(crate) live_grant: Mapping<Pair, GrantId>,
         /// A clinician's latest break-glass openings (at most `MAX_RATE`).
-        rate: Mapping<AccountId, Vec<Timestamp>>,
+        pub(crate) rate: Mapping<AccountId, Vec<Timestamp>>,
     }
 
     impl ConsentRegistry {
@@ -350,8 +344,9 @@ pub mod consent_registry {
             if let Some(until) = valid_until {
                 ensure!(until > request.valid_from && until > now, Error::BadPeriod);
             }
+            // Every check (the index can be full) before the first write.
             let id = self.next_consent;
-            self.next_consent = id.checked_add(1).ok_or(Error::Overflow)?;
+            let next_consent = id.checked_add(1).ok_or(Error::Overflow)?;
             let consent = Consent {
                 id,
                 patient: request.patient,
@@ -371,6 +366,7 @@ pub mod consent_registry {
                 Entry::new(id, consent.start(), consent.valid_until),
             )
             .map_err(|_| Error::TooManyConsents)?;
+            self.next_consent = next_consent;
             append_indexed(
                 &mut self.patient_consents,
                 &mut self.patient_consent_count,
@@ -492,12 +488,13 @@ pub mod consent_registry {
             let pair = (patient, provider);
             ensure!(!self.open_care.contains(pair), Error::CareRelationshipOpen);
             let id = self.next_care;
-            self.next_care = id.checked_add(1).ok_or(Error::Overflow)?;
+            let next_care = id.checked_add(1).ok_or(Error::Overflow)?;
             timeline::insert(
                 &mut self.index(Indexed::Care, pair),
                 Entry::new(id, from, None),
             )
             .map_err(|_| Error::TooManyConsents)?;
+            self.next_care = next_care;
             append_indexed(
                 &mut self.patient_care,
                 &mut self.patient_care_count,
@@ -990,126 +987,6 @@ pub mod consent_registry {
         ) -> Option<GrantId> {
             self.live_grant_of(clinician, patient, self.env().block_timestamp())
         }
-
-        // -------------------------------------------------------------- helpers
-
-        /// The caller and, for a delegate, its current term: the caller must be `patient`
-        /// or a delegate of `patient` whose delegation is in force now.
-        fn actor(&self, patient: AccountId) -> Result<(AccountId, Option<TermSerial>)> {
-            let caller = self.env().caller();
-            if caller == patient {
-                return Ok((caller, None));
-            }
-            let now = self.env().block_timestamp();
-            match self.delegates.get((patient, caller)) {
-                Some(delegate) if delegate.live_at(now) => Ok((caller, Some(delegate.term))),
-                _ => Err(Error::NotPatientOrDelegate),
-            }
-        }
-
-        fn term(
-            &self,
-            patient: AccountId,
-            delegate: AccountId,
-            serial: TermSerial,
-        ) -> Option<Term> {
-            self.terms.get((patient, delegate, serial))
-        }
-
-        /// True if a record made under delegation term `term` of `recorded_by` (none: by
-        /// the patient) may be in force at `at`.
-        fn term_covers(
-            &self,
-            patient: AccountId,
-            recorded_by: AccountId,
-            term: Option<TermSerial>,
-            at: Timestamp,
-        ) -> bool {
-            term.is_none_or(|serial| {
-                self.term(patient, recorded_by, serial)
-                    .is_some_and(|t| t.covers(at))
-            })
-        }
-
-        fn next_term(&mut self, pair: Pair) -> Result<TermSerial> {
-            let serial = self
-                .last_term
-                .get(pair)
-                .unwrap_or(0)
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
-            self.last_term.insert(pair, &serial);
-            Ok(serial)
-        }
-
-        fn index(&mut self, what: Indexed, pair: Pair) -> impl timeline::Write + '_ {
-            index::ViewMut {
-                headers: &mut self.index_headers,
-                buckets: &mut self.index_buckets,
-                key: (what, pair),
-            }
-        }
-
-        /// The ids of the records of `what` for `pair` that may be in force at `at`.
-        fn candidates(&self, what: Indexed, pair: Pair, at: Timestamp) -> Vec<u64> {
-            let view = index::View {
-                headers: &self.index_headers,
-                buckets: &self.index_buckets,
-                key: (what, pair),
-            };
-            timeline::query(&view, at)
-        }
-
-        fn live_grant_of(
-            &self,
-            clinician: AccountId,
-            patient: AccountId,
-            now: Timestamp,
-        ) -> Option<GrantId> {
-            self.live_grant
-                .get((clinician, patient))
-                .and_then(|id| self.grants.get(id))
-                .filter(|grant| grant.live_at(now))
-                .map(|grant| grant.id)
-        }
-
-        fn log(&mut self, patient: AccountId, entry: AccessEntry) -> Result<u32> {
-            append_indexed(
-                &mut self.access_log,
-                &mut self.access_count,
-                patient,
-                &entry,
-            )
-            .ok_or(Error::Overflow)
-        }
-
-        /// Asks staff_credentials whether `clinician` holds a valid medical or nursing
-        /// licence at `now`.
-        #[cfg(not(test))]
-        fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
-            use healthcare_traits::{flatten_peer_result, CredentialVerifier};
-            use ink::codegen::TraitCallBuilder;
-            let verifier: ink::contract_ref!(CredentialVerifier) =
-                self.credentials_contract().into();
-            let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at(
-                clinician,
-                KindSet::CLINICIAN,
-                now
-            ));
-            Ok(flatten_peer_result(answer)?)
-        }
-
-        /// Off-chain unit tests cannot make cross-contract calls: the stand-in answers per
-        /// kind, like the real registry ([`crate::tests::licence`]); the drink sandbox
-        /// tests run the real call above.
-        #[cfg(test)]
-        fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
-            Ok(crate::tests::credential_answer(
-                clinician,
-                KindSet::CLINICIAN,
-                now,
-            )?)
-        }
     }
 
     impl ConsentVerifier for ConsentRegistry {
@@ -1179,5 +1056,7 @@ pub mod consent_registry {
     }
 }
 
+#[cfg(test)]
+mod model_tests;
 #[cfg(test)]
 mod tests;

@@ -280,14 +280,16 @@ pub mod staff_credentials {
             ensure!(info.kinds.contains(request.kind), Error::KindNotAllowed);
             model::validate(&request, self.env().block_timestamp())?;
 
+            // Every check (the index can be full) before the first write.
             let id = self.next_id;
-            self.next_id = id.checked_add(1).ok_or(Error::Overflow)?;
+            let next_id = id.checked_add(1).ok_or(Error::Overflow)?;
             let key = (request.subject, request.kind);
             timeline::insert(
                 &mut self.index_mut(key),
                 Entry::new(id, request.valid_from, Some(request.valid_until)),
             )
             .map_err(|_| Error::TooManyCredentials)?;
+            self.next_id = next_id;
             append_indexed(
                 &mut self.by_subject,
                 &mut self.subject_count,
@@ -595,5 +597,7 @@ pub mod staff_credentials {
     }
 }
 
+#[cfg(test)]
+mod model_tests;
 #[cfg(test)]
 mod tests;

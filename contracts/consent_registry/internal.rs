@@ -1,0 +1,139 @@
+//! The contract's internal steps (no messages), over the storage of [`ConsentRegistry`].
+
+use crate::consent_registry::{ConsentRegistry, Indexed};
+use crate::model::*;
+use healthcare_traits::timeline::{self, storage as index};
+use healthcare_traits::{append_indexed, KindSet};
+use ink::codegen::Env;
+use ink::prelude::vec::Vec;
+use ink::primitives::AccountId;
+
+type Timestamp = u64;
+
+/// (patient, grantee or provider).
+pub(crate) type Pair = (AccountId, AccountId);
+/// The key of the point-in-time index: which records (consents or care
+/// relationships) of which pair. One index for both keeps one copy of its code.
+pub(crate) type IndexKey = (Indexed, Pair);
+/// (patient, delegate, serial): the key of a delegation term.
+pub(crate) type TermKey = (AccountId, AccountId, TermSerial);
+
+impl ConsentRegistry {
+    /// The caller and, for a delegate, its current term: the caller must be `patient`
+    /// or a delegate of `patient` whose delegation is in force now.
+    pub(crate) fn actor(&self, patient: AccountId) -> Result<(AccountId, Option<TermSerial>)> {
+        let caller = self.env().caller();
+        if caller == patient {
+            return Ok((caller, None));
+        }
+        let now = self.env().block_timestamp();
+        match self.delegates.get((patient, caller)) {
+            Some(delegate) if delegate.live_at(now) => Ok((caller, Some(delegate.term))),
+            _ => Err(Error::NotPatientOrDelegate),
+        }
+    }
+
+    pub(crate) fn term(
+        &self,
+        patient: AccountId,
+        delegate: AccountId,
+        serial: TermSerial,
+    ) -> Option<Term> {
+        self.terms.get((patient, delegate, serial))
+    }
+
+    /// True if a record made under delegation term `term` of `recorded_by` (none: by
+    /// the patient) may be in force at `at`.
+    pub(crate) fn term_covers(
+        &self,
+        patient: AccountId,
+        recorded_by: AccountId,
+        term: Option<TermSerial>,
+        at: Timestamp,
+    ) -> bool {
+        term.is_none_or(|serial| {
+            self.term(patient, recorded_by, serial)
+                .is_some_and(|t| t.covers(at))
+        })
+    }
+
+    pub(crate) fn next_term(&mut self, pair: Pair) -> Result<TermSerial> {
+        let serial = self
+            .last_term
+            .get(pair)
+            .unwrap_or(0)
+            .checked_add(1)
+            .ok_or(Error::Overflow)?;
+        self.last_term.insert(pair, &serial);
+        Ok(serial)
+    }
+
+    pub(crate) fn index(&mut self, what: Indexed, pair: Pair) -> impl timeline::Write + '_ {
+        index::ViewMut {
+            headers: &mut self.index_headers,
+            buckets: &mut self.index_buckets,
+            key: (what, pair),
+        }
+    }
+
+    /// The ids of the records of `what` for `pair` that may be in force at `at`.
+    pub(crate) fn candidates(&self, what: Indexed, pair: Pair, at: Timestamp) -> Vec<u64> {
+        let view = index::View {
+            headers: &self.index_headers,
+            buckets: &self.index_buckets,
+            key: (what, pair),
+        };
+        timeline::query(&view, at)
+    }
+
+    pub(crate) fn live_grant_of(
+        &self,
+        clinician: AccountId,
+        patient: AccountId,
+        now: Timestamp,
+    ) -> Option<GrantId> {
+        self.live_grant
+            .get((clinician, patient))
+            .and_then(|id| self.grants.get(id))
+            .filter(|grant| grant.live_at(now))
+            .map(|grant| grant.id)
+    }
+
+    pub(crate) fn log(&mut self, patient: AccountId, entry: AccessEntry) -> Result<u32> {
+        append_indexed(
+            &mut self.access_log,
+            &mut self.access_count,
+            patient,
+            &entry,
+        )
+        .ok_or(Error::Overflow)
+    }
+
+    /// Asks staff_credentials whether `clinician` holds a valid medical or nursing
+    /// licence at `now`.
+    #[cfg(not(test))]
+    pub(crate) fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
+        use healthcare_traits::{flatten_peer_result, CredentialVerifier};
+        use ink::codegen::TraitCallBuilder;
+        let verifier: ink::contract_ref!(CredentialVerifier, ink::env::DefaultEnvironment) =
+            self.credentials_contract().into();
+        let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at(
+            clinician,
+            KindSet::CLINICIAN,
+            now
+        ));
+        Ok(flatten_peer_result(answer)?)
+    }
+
+    /// Off-chain unit tests cannot make cross-contract calls: the stand-in answers per
+    /// kind, like the real registry ([`crate::tests::licence`]); the drink sandbox
+    /// tests run the real call above.
+    #[cfg(test)]
+    pub(crate) fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
+        Ok(crate::tests::credential_answer(
+            clinician,
+            KindSet::CLINICIAN,
+            now,
+        )?)
+    }
+}
