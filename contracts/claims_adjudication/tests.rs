@@ -20,7 +20,7 @@ use parity_scale_codec::Encode;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-type Window = (u64, u64);
+pub(crate) type Window = (u64, u64);
 
 #[derive(Default)]
 struct Stand {
@@ -40,7 +40,7 @@ fn inside(window: Option<&Window>, at: u64) -> bool {
 }
 
 /// staff_credentials (stand-in): `account` holds a credential of `kind` valid in `window`.
-fn licence(account: AccountId, kind: CredentialKind, window: Window) {
+pub(crate) fn licence(account: AccountId, kind: CredentialKind, window: Window) {
     PEERS.with(|p| {
         p.borrow_mut()
             .licences
@@ -51,7 +51,7 @@ fn licence(account: AccountId, kind: CredentialKind, window: Window) {
 }
 
 /// staff_credentials (stand-in) fails when asked about `account`.
-fn credentials_fail(account: AccountId, error: Option<PeerError>) {
+pub(crate) fn credentials_fail(account: AccountId, error: Option<PeerError>) {
     PEERS.with(|p| match error {
         Some(e) => p.borrow_mut().credential_fails.insert(account, e),
         None => p.borrow_mut().credential_fails.remove(&account),
@@ -59,21 +59,26 @@ fn credentials_fail(account: AccountId, error: Option<PeerError>) {
 }
 
 /// consent_registry (stand-in): `member` consents to `payer` for payment in `window`.
-fn payment_consent(member: AccountId, payer: AccountId, window: Window) {
+pub(crate) fn payment_consent(member: AccountId, payer: AccountId, window: Window) {
     PEERS.with(|p| p.borrow_mut().payment.insert((member, payer), window));
 }
 
 /// consent_registry (stand-in): `member` named `provider` as care provider in `window`.
-fn care(member: AccountId, provider: AccountId, window: Window) {
+pub(crate) fn care(member: AccountId, provider: AccountId, window: Window) {
     PEERS.with(|p| p.borrow_mut().care.insert((member, provider), window));
 }
 
 /// consent_registry (stand-in) fails when asked about `member`.
-fn consent_fails(member: AccountId, error: Option<PeerError>) {
+pub(crate) fn consent_fails(member: AccountId, error: Option<PeerError>) {
     PEERS.with(|p| match error {
         Some(e) => p.borrow_mut().consent_fails.insert(member, e),
         None => p.borrow_mut().consent_fails.remove(&member),
     });
+}
+
+/// Forgets every stand-in answer (a new random sequence starts).
+pub(crate) fn forget_peers() {
+    PEERS.with(|p| *p.borrow_mut() = Stand::default());
 }
 
 pub(crate) fn credential_answer(
@@ -129,7 +134,7 @@ fn now(t: u64) {
     test::set_block_timestamp::<Env>(t);
 }
 /// The off-chain engine's existential deposit: a balance is 0 or at least this.
-const ED: u128 = 1_000_000;
+pub(crate) const ED: u128 = 1_000_000;
 
 /// Sets the contract's balance to the existential deposit plus `amount`.
 fn contract_balance(amount: u128) {

@@ -32,13 +32,19 @@ thread_local! {
 
 /// The stand-in staff_credentials: `account` holds a credential of `kind` valid in
 /// `[from, until)`.
-fn licence(account: AccountId, kind: CredentialKind, from: u64, until: u64) {
+pub(crate) fn licence(account: AccountId, kind: CredentialKind, from: u64, until: u64) {
     LICENCES.with(|l| {
         l.borrow_mut()
             .entry(account)
             .or_default()
             .push((kind, from, until))
     });
+}
+
+/// The stand-in forgets every licence and failure (a new random sequence starts).
+pub(crate) fn forget_licences() {
+    LICENCES.with(|l| l.borrow_mut().clear());
+    FAILURES.with(|f| f.borrow_mut().clear());
 }
 
 /// The stand-in fails like a broken peer when asked about `account`.

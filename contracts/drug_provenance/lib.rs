@@ -1106,4 +1106,6 @@ pub mod drug_provenance {
 }
 
 #[cfg(test)]
+mod model_tests;
+#[cfg(test)]
 mod tests;

@@ -43,7 +43,7 @@ const GTIN: Gtin = *b"00012345678905";
 const PREFIX: &[u8] = b"0012345";
 const DELAY: u64 = 60_000;
 /// The off-chain engine's existential deposit: a balance is 0 or at least this.
-const ED: u128 = 1_000_000;
+pub(crate) const ED: u128 = 1_000_000;
 
 fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()

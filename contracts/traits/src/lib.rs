@@ -18,6 +18,8 @@
 //! * [`peer`]: how a cross-contract call's failure layers map to one [`PeerError`].
 //! * [`paging`]: the page bound every list getter uses.
 //! * [`ensure!`]: early return with a typed error.
+//! * `testing` (std only): the run length and report line of the contracts' model-based
+//!   random tests.
 //!
 //! All timestamps are [`Timestamp`]s: milliseconds since the Unix epoch, the unit of
 //! `pallet-timestamp` and of `self.env().block_timestamp()`.
@@ -28,6 +30,8 @@ pub mod consent;
 pub mod credentials;
 pub mod paging;
 pub mod peer;
+#[cfg(feature = "std")]
+pub mod testing;
 pub mod timeline;
 
 pub use admin::{Admin, AdminError, Change, PeerRole, PendingChange};

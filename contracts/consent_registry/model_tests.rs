@@ -1,0 +1,1013 @@
+//! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
+//!
+//! Model-based random test: random sequences of the patient-side messages (consents,
+//! delegates, care relationships, records, access, break-glass, pause) by random callers
+//! (patients, their delegates, clinicians with and without a licence, strangers, the
+//! owner), with time moving forward in random steps so that delegations expire and
+//! break-glass windows close, run against the contract (off-chain engine, the
+//! staff_credentials stand-in answering per kind and time) and against [`Model`], a
+//! reference written as plainly as possible: lists of consents, care relationships,
+//! delegation terms, records, grants and access logs.
+//!
+//! After every call the contract's answer (value or typed error) must equal the model's,
+//! and: `has_consent` equals the model's decision for every patient, grantee, purpose and
+//! category at the present and at random past moments (and at every boundary at the end
+//! of a sequence); `has_care_relationship` likewise; each access log only grows and
+//! equals the model's; no clinician opens more break-glass grants in a window than the
+//! limit.
+//!
+//! proptest shrinks a failing sequence and stores its seed under `proptest-regressions/`,
+//! replayed first on the next run. The sequences come from a fixed seed unless
+//! `MODEL_SEED` names another (`scripts/fuzz.sh`); `PROPTEST_CASES` sets their number.
+//! A run fails, too, when no sequence reached one of the [`REQUIRED`] outcomes.
+
+use crate::consent_registry::*;
+use crate::MAX_DELEGATES;
+use healthcare_traits::testing::{model_cases, model_seed, reached, report};
+use healthcare_traits::timeline::MAX_OPEN;
+use healthcare_traits::{
+    ConsentVerifier, CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR,
+};
+use ink::env::test;
+use ink::env::DefaultEnvironment as Env;
+use ink::primitives::{AccountId, Hash};
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+use std::collections::BTreeMap;
+
+/// Sequences per run: 20 × 500 = 10 000 operations.
+const CASES: u32 = 20;
+/// Operations per sequence.
+const OPS: usize = 500;
+const CONTRACT: &str = "consent_registry";
+/// Outcomes the sequences must reach (else the generator has gone blind somewhere).
+const REQUIRED: &[&str] = &[
+    "Ok",
+    "AlreadyAcknowledged",
+    "AlreadyRevoked",
+    "BadScope",
+    "CareRelationshipOpen",
+    "ConsentDenied",
+    "NoConsent",
+    "CredentialCheckFailed",
+    "DelegateSelfGrant",
+    "GrantNotLive",
+    "NotCoveredByBreakGlass",
+    "NotPatient",
+    "NotPatientOrDelegate",
+    "NotPatientOrGuardian",
+    "PatientDeny",
+    "Paused",
+    "RateLimited",
+    "UnknownCareRelationship",
+    "UnknownConsent",
+    "UnknownDelegate",
+    "UnknownGrant",
+    "UnknownRecord",
+];
+const START: u64 = 1_000 * DAY;
+const ACCOUNTS: u8 = 6;
+
+fn account(i: u8) -> AccountId {
+    AccountId::from([i.wrapping_add(1); 32])
+}
+/// Patients are accounts 1 and 2 (others may be named too, rarely).
+fn patient(i: u8) -> AccountId {
+    account(1 + i % 2)
+}
+
+const PURPOSES: [Purpose; 3] = [
+    Purpose::Treatment,
+    Purpose::EmergencyTreatment,
+    Purpose::Payment,
+];
+const CATEGORIES: [DataCategory; 3] = [
+    DataCategory::LabResults,
+    DataCategory::MentalHealth,
+    DataCategory::Billing,
+];
+const RELATIONSHIPS: [Relationship; 3] = [
+    Relationship::Guardian,
+    Relationship::Caregiver,
+    Relationship::PowerOfAttorney,
+];
+
+/// Bits 0–2 pick from [`PURPOSES`]; bit 3 adds an unknown purpose bit.
+fn purposes(mask: u8) -> PurposeSet {
+    let mut set = PurposeSet::of(
+        &(0..3)
+            .filter(|b| mask & (1 << b) != 0)
+            .map(|b| PURPOSES[b])
+            .collect::<Vec<_>>(),
+    );
+    if mask & 8 != 0 {
+        set.0 |= 1 << 7;
+    }
+    set
+}
+fn categories(mask: u8) -> DataCategories {
+    DataCategories::of(
+        &(0..3)
+            .filter(|b| mask & (1 << b) != 0)
+            .map(|b| CATEGORIES[b])
+            .collect::<Vec<_>>(),
+    )
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Advance(u64),
+    Grant {
+        caller: u8,
+        patient: u8,
+        grantee: u8,
+        deny: bool,
+        purposes: u8,
+        categories: u8,
+        /// Start relative to now, in hours.
+        from: i64,
+        /// Length in hours; `None`: open-ended.
+        hours: Option<u64>,
+    },
+    Revoke {
+        caller: u8,
+        id: u8,
+    },
+    Appoint {
+        caller: u8,
+        delegate: u8,
+        relationship: u8,
+        hours: i64,
+    },
+    RemoveDelegate {
+        caller: u8,
+        delegate: u8,
+    },
+    AddCare {
+        caller: u8,
+        patient: u8,
+        provider: u8,
+        from: i64,
+    },
+    EndCare {
+        caller: u8,
+        patient: u8,
+        provider: u8,
+    },
+    Anchor {
+        caller: u8,
+        patient: u8,
+        category: u8,
+    },
+    RemoveRecord {
+        caller: u8,
+        id: u8,
+    },
+    Access {
+        caller: u8,
+        patient: u8,
+        id: u8,
+        purpose: u8,
+    },
+    OpenBreakGlass {
+        caller: u8,
+        patient: u8,
+    },
+    Acknowledge {
+        caller: u8,
+        id: u8,
+    },
+    Close {
+        caller: u8,
+        id: u8,
+    },
+    Pause(u8),
+    Unpause(u8),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let who = 0..ACCOUNTS;
+    prop_oneof![
+        4 => (0..6 * HOUR).prop_map(Op::Advance),
+        1 => (0..5 * DAY).prop_map(Op::Advance),
+        6 => (0..2 * ACCOUNTS, any::<u8>(), 0..2 * ACCOUNTS, any::<bool>(), 0..16u8, 0..8u8, -72..24i64,
+              prop::option::of(0..2_000u64))
+            .prop_map(|(caller, patient, grantee, deny, purposes, categories, from, hours)| {
+                Op::Grant { caller, patient, grantee, deny, purposes, categories, from, hours }
+            }),
+        2 => (who.clone(), any::<u8>()).prop_map(|(caller, id)| Op::Revoke { caller, id }),
+        2 => (who.clone(), 0..ACCOUNTS, 0..3u8, -2..500i64)
+            .prop_map(|(caller, delegate, relationship, hours)| {
+                Op::Appoint { caller, delegate, relationship, hours }
+            }),
+        1 => (who.clone(), 0..ACCOUNTS)
+            .prop_map(|(caller, delegate)| Op::RemoveDelegate { caller, delegate }),
+        2 => (who.clone(), any::<u8>(), 0..ACCOUNTS, -500..24i64)
+            .prop_map(|(caller, patient, provider, from)| Op::AddCare { caller, patient, provider, from }),
+        1 => (who.clone(), any::<u8>(), 0..ACCOUNTS)
+            .prop_map(|(caller, patient, provider)| Op::EndCare { caller, patient, provider }),
+        2 => (who.clone(), any::<u8>(), 0..3u8)
+            .prop_map(|(caller, patient, category)| Op::Anchor { caller, patient, category }),
+        1 => (who.clone(), any::<u8>()).prop_map(|(caller, id)| Op::RemoveRecord { caller, id }),
+        3 => (0..2 * ACCOUNTS, any::<u8>(), any::<u8>(), 0..3u8)
+            .prop_map(|(caller, patient, id, purpose)| Op::Access { caller, patient, id, purpose }),
+        3 => (0..2 * ACCOUNTS, any::<u8>())
+            .prop_map(|(caller, patient)| Op::OpenBreakGlass { caller, patient }),
+        1 => (who.clone(), any::<u8>()).prop_map(|(caller, id)| Op::Acknowledge { caller, id }),
+        1 => (who.clone(), any::<u8>()).prop_map(|(caller, id)| Op::Close { caller, id }),
+        1 => (0..ACCOUNTS).prop_map(Op::Pause),
+        1 => (0..2 * ACCOUNTS).prop_map(Op::Unpause),
+    ]
+}
+
+// ------------------------------------------------------------------------ the model
+
+/// An access-log entry: (accessor, time, purpose, record, grant).
+type LogEntry = (AccountId, u64, Purpose, Option<u64>, Option<u64>);
+
+/// A delegation term by (patient, delegate, serial).
+type TermKey = (AccountId, AccountId, u32);
+
+#[derive(Debug, Clone)]
+struct MConsent {
+    patient: AccountId,
+    grantee: AccountId,
+    deny: bool,
+    purposes: PurposeSet,
+    categories: DataCategories,
+    from: u64,
+    until: Option<u64>,
+    recorded_by: AccountId,
+    recorded_at: u64,
+    revoked_at: Option<u64>,
+    term: Option<TermKey>,
+}
+
+#[derive(Debug, Clone)]
+struct MCare {
+    patient: AccountId,
+    provider: AccountId,
+    from: u64,
+    ended_at: Option<u64>,
+    term: Option<TermKey>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MDelegate {
+    relationship: Relationship,
+    appointed_at: u64,
+    expires_at: u64,
+    serial: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MGrant {
+    patient: AccountId,
+    opened_at: u64,
+    expires_at: u64,
+    closed_at: Option<u64>,
+    acknowledged: bool,
+}
+
+impl MGrant {
+    fn live(&self, t: u64) -> bool {
+        self.opened_at <= t && t < self.expires_at && self.closed_at.is_none_or(|c| t < c)
+    }
+}
+
+struct Model {
+    owner: AccountId,
+    now: u64,
+    paused: bool,
+    consents: Vec<MConsent>,
+    care: Vec<MCare>,
+    /// Present delegations by (patient, delegate), in appointment order per patient.
+    delegates: BTreeMap<(AccountId, AccountId), MDelegate>,
+    terms: BTreeMap<TermKey, (u64, u64)>,
+    last_serial: BTreeMap<(AccountId, AccountId), u32>,
+    /// (patient, category), `None` once removed.
+    records: Vec<Option<(AccountId, DataCategory)>>,
+    grants: Vec<MGrant>,
+    live_grant: BTreeMap<(AccountId, AccountId), usize>,
+    /// Every break-glass opening time per clinician.
+    openings: BTreeMap<AccountId, Vec<u64>>,
+    /// (accessor, time, purpose, record, grant) per patient.
+    logs: BTreeMap<AccountId, Vec<LogEntry>>,
+    /// The stand-in licences: clinician -> (from, until).
+    licensed: BTreeMap<AccountId, (u64, u64)>,
+}
+
+impl Model {
+    fn term_covers(&self, term: Option<TermKey>, t: u64) -> bool {
+        term.is_none_or(|key| {
+            self.terms
+                .get(&key)
+                .is_some_and(|(from, until)| *from <= t && t < *until)
+        })
+    }
+
+    fn in_force(&self, c: &MConsent, t: u64) -> bool {
+        let start = if c.deny {
+            c.from.max(c.recorded_at)
+        } else {
+            c.from
+        };
+        let end = [c.until, c.revoked_at].into_iter().flatten().min();
+        start <= t && end.is_none_or(|e| t < e) && self.term_covers(c.term, t)
+    }
+
+    fn decide(
+        &self,
+        patient: AccountId,
+        grantee: AccountId,
+        purpose: Purpose,
+        category: DataCategory,
+        t: u64,
+    ) -> Result<()> {
+        let applicable: Vec<&MConsent> = self
+            .consents
+            .iter()
+            .filter(|c| c.patient == patient && c.grantee == grantee)
+            .filter(|c| c.purposes.contains(purpose) && c.categories.contains(category))
+            .filter(|c| self.in_force(c, t))
+            .collect();
+        if applicable.iter().any(|c| c.deny) {
+            Err(Error::ConsentDenied)
+        } else if applicable.is_empty() {
+            Err(Error::NoConsent)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn has_care(&self, patient: AccountId, provider: AccountId, t: u64) -> bool {
+        self.care.iter().any(|c| {
+            c.patient == patient
+                && c.provider == provider
+                && c.from <= t
+                && c.ended_at.is_none_or(|e| t < e)
+                && self.term_covers(c.term, t)
+        })
+    }
+
+    /// The caller acting for `patient`: itself, or a live delegate (with its term).
+    fn actor(&self, caller: AccountId, patient: AccountId) -> Result<Option<TermKey>> {
+        if caller == patient {
+            return Ok(None);
+        }
+        match self.delegates.get(&(patient, caller)) {
+            Some(d) if d.appointed_at <= self.now && self.now < d.expires_at => {
+                Ok(Some((patient, caller, d.serial)))
+            }
+            _ => Err(Error::NotPatientOrDelegate),
+        }
+    }
+
+    fn not_paused(&self) -> Result<()> {
+        if self.paused {
+            Err(Error::Paused)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn log(&mut self, patient: AccountId, entry: LogEntry) -> u32 {
+        let log = self.logs.entry(patient).or_default();
+        log.push(entry);
+        (log.len() - 1) as u32
+    }
+}
+
+/// An id an op's `pick` names among `len` existing ones (1-based), or the next unknown one.
+fn pick(len: usize, id: u8) -> u64 {
+    1 + u64::from(id) % (len as u64 + 1)
+}
+
+fn offset(t: u64, hours: i64) -> u64 {
+    t.saturating_add_signed(hours * HOUR as i64)
+}
+
+fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
+    let set_caller = |who: u8| test::set_caller::<Env>(account(who));
+    let s = |r: &dyn std::fmt::Debug| format!("{r:?}");
+    match *op {
+        Op::Advance(dt) => {
+            m.now += dt;
+            test::set_block_timestamp::<Env>(m.now);
+            (String::new(), String::new())
+        }
+        Op::Grant {
+            caller,
+            patient: p,
+            grantee,
+            deny,
+            purposes: pm,
+            categories: cm,
+            from,
+            hours,
+        } => {
+            // Past the accounts: a delegate of the patient (if one was ever appointed),
+            // and as grantee the caller itself.
+            let caller = if caller < ACCOUNTS {
+                caller
+            } else {
+                (0..ACCOUNTS)
+                    .find(|d| m.delegates.contains_key(&(patient(p), account(*d))))
+                    .unwrap_or(caller % ACCOUNTS)
+            };
+            let grantee = if grantee < ACCOUNTS { grantee } else { caller };
+            let request = ConsentRequest {
+                patient: patient(p),
+                grantee: account(grantee),
+                kind: if deny {
+                    ConsentKind::Deny
+                } else {
+                    ConsentKind::Permit
+                },
+                purposes: purposes(pm),
+                categories: categories(cm),
+                valid_from: offset(m.now, from),
+                valid_until: hours.map(|h| offset(m.now, from) + h * HOUR),
+            };
+            set_caller(caller);
+            let got = c.grant(request.clone());
+            let who = account(caller);
+            let want = (|| -> Result<_> {
+                m.not_paused()?;
+                let term = m.actor(who, request.patient)?;
+                if request.purposes.is_empty()
+                    || request.purposes.0 >> 6 != 0
+                    || request.categories.is_empty()
+                {
+                    return Err(Error::BadScope);
+                }
+                let mut until = request.valid_until;
+                if let Some(key) = term {
+                    if !deny && request.grantee == who {
+                        return Err(Error::DelegateSelfGrant);
+                    }
+                    let term_end = m.terms[&key].1;
+                    until = Some(until.map_or(term_end, |u| u.min(term_end)));
+                }
+                if let Some(u) = until {
+                    if u <= request.valid_from || u <= m.now {
+                        return Err(Error::BadPeriod);
+                    }
+                }
+                let open = m
+                    .consents
+                    .iter()
+                    .filter(|c| c.patient == request.patient && c.grantee == request.grantee)
+                    .filter(|c| c.until.is_none() && c.revoked_at.is_none())
+                    .count();
+                if until.is_none() && open >= MAX_OPEN {
+                    return Err(Error::TooManyConsents);
+                }
+                m.consents.push(MConsent {
+                    patient: request.patient,
+                    grantee: request.grantee,
+                    deny,
+                    purposes: request.purposes,
+                    categories: request.categories,
+                    from: request.valid_from,
+                    until,
+                    recorded_by: who,
+                    recorded_at: m.now,
+                    revoked_at: None,
+                    term,
+                });
+                Ok(m.consents.len() as u64)
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Revoke { caller, id } => {
+            let id = pick(m.consents.len(), id);
+            set_caller(caller);
+            let got = c.revoke(id);
+            let want = (|| -> Result<_> {
+                let index = (id - 1) as usize;
+                let consent = m.consents.get(index).ok_or(Error::UnknownConsent)?;
+                let term = m.actor(account(caller), consent.patient)?;
+                if term.is_some() && consent.deny && consent.recorded_by == consent.patient {
+                    return Err(Error::PatientDeny);
+                }
+                if consent.revoked_at.is_some() {
+                    return Err(Error::AlreadyRevoked);
+                }
+                m.consents[index].revoked_at = Some(m.now);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Appoint {
+            caller,
+            delegate,
+            relationship,
+            hours,
+        } => {
+            let (who, delegate) = (account(caller), account(delegate));
+            let relationship = RELATIONSHIPS[usize::from(relationship)];
+            let expires = offset(m.now, hours);
+            set_caller(caller);
+            let got = c.appoint_delegate(delegate, relationship, expires);
+            let want = (|| -> Result<_> {
+                m.not_paused()?;
+                if expires <= m.now {
+                    return Err(Error::BadPeriod);
+                }
+                let pair = (who, delegate);
+                let now = m.now;
+                let live = m
+                    .delegates
+                    .get(&pair)
+                    .filter(|d| d.appointed_at <= now && now < d.expires_at)
+                    .copied();
+                let current = match live {
+                    Some(d) => d,
+                    None => {
+                        let present = m.delegates.keys().filter(|(p, _)| *p == who).count();
+                        if !m.delegates.contains_key(&pair) && present >= MAX_DELEGATES as usize {
+                            return Err(Error::TooManyDelegates);
+                        }
+                        let serial = m.last_serial.get(&pair).copied().unwrap_or(0) + 1;
+                        m.last_serial.insert(pair, serial);
+                        MDelegate {
+                            relationship,
+                            appointed_at: now,
+                            expires_at: expires,
+                            serial,
+                        }
+                    }
+                };
+                let updated = MDelegate {
+                    relationship,
+                    expires_at: expires,
+                    ..current
+                };
+                m.terms.insert(
+                    (who, delegate, updated.serial),
+                    (updated.appointed_at, expires),
+                );
+                m.delegates.insert(pair, updated);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::RemoveDelegate { caller, delegate } => {
+            let (who, delegate) = (account(caller), account(delegate));
+            set_caller(caller);
+            let got = c.remove_delegate(delegate);
+            let want = (|| -> Result<()> {
+                let removed = m
+                    .delegates
+                    .remove(&(who, delegate))
+                    .ok_or(Error::UnknownDelegate)?;
+                if let Some(term) = m.terms.get_mut(&(who, delegate, removed.serial)) {
+                    term.1 = term.1.min(m.now);
+                }
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::AddCare {
+            caller,
+            patient: p,
+            provider,
+            from,
+        } => {
+            let (p, provider, from) = (patient(p), account(provider), offset(m.now, from));
+            set_caller(caller);
+            let got = c.add_care_provider(p, provider, from);
+            let want = (|| -> Result<_> {
+                m.not_paused()?;
+                let term = m.actor(account(caller), p)?;
+                let open = m
+                    .care
+                    .iter()
+                    .any(|c| c.patient == p && c.provider == provider && c.ended_at.is_none());
+                if open {
+                    return Err(Error::CareRelationshipOpen);
+                }
+                m.care.push(MCare {
+                    patient: p,
+                    provider,
+                    from,
+                    ended_at: None,
+                    term,
+                });
+                Ok(m.care.len() as u64)
+            })();
+            (s(&got), s(&want))
+        }
+        Op::EndCare {
+            caller,
+            patient: p,
+            provider,
+        } => {
+            let (p, provider) = (patient(p), account(provider));
+            set_caller(caller);
+            let got = c.end_care(p, provider);
+            let want = (|| -> Result<()> {
+                m.actor(account(caller), p)?;
+                let now = m.now;
+                let open = m
+                    .care
+                    .iter_mut()
+                    .find(|c| c.patient == p && c.provider == provider && c.ended_at.is_none())
+                    .ok_or(Error::UnknownCareRelationship)?;
+                open.ended_at = Some(now);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Anchor {
+            caller,
+            patient: p,
+            category,
+        } => {
+            let (p, category) = (patient(p), CATEGORIES[usize::from(category)]);
+            set_caller(caller);
+            let got = c.anchor_record(p, category, Hash::from([1; 32]), Hash::from([2; 32]));
+            let want = (|| -> Result<_> {
+                m.not_paused()?;
+                let who = account(caller);
+                if who != p {
+                    m.decide(p, who, Purpose::Treatment, category, m.now)?;
+                }
+                m.records.push(Some((p, category)));
+                Ok(m.records.len() as u64)
+            })();
+            (s(&got), s(&want))
+        }
+        Op::RemoveRecord { caller, id } => {
+            let id = pick(m.records.len(), id);
+            set_caller(caller);
+            let got = c.remove_record(id);
+            let want = (|| -> Result<_> {
+                m.not_paused()?;
+                let index = (id - 1) as usize;
+                let (owner, _) = m
+                    .records
+                    .get(index)
+                    .copied()
+                    .flatten()
+                    .ok_or(Error::UnknownRecord)?;
+                if owner != account(caller) {
+                    return Err(Error::NotPatient);
+                }
+                m.records[index] = None;
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Access {
+            caller,
+            patient: p,
+            id,
+            purpose,
+        } => {
+            // Past the accounts: clinician 3, for emergency treatment.
+            let (caller, purpose) = if caller < ACCOUNTS {
+                (caller, purpose)
+            } else {
+                (3, 1)
+            };
+            let (p, purpose) = (patient(p), PURPOSES[usize::from(purpose)]);
+            let id = pick(m.records.len(), id);
+            set_caller(caller);
+            let got = c.access_record(p, id, purpose);
+            let want = (|| -> Result<_> {
+                m.not_paused()?;
+                let who = account(caller);
+                let category = m
+                    .records
+                    .get((id - 1) as usize)
+                    .copied()
+                    .flatten()
+                    .filter(|(owner, _)| *owner == p)
+                    .ok_or(Error::UnknownRecord)?
+                    .1;
+                let mut emergency = None;
+                if who != p {
+                    let consent = m.decide(p, who, purpose, category, m.now);
+                    if consent.is_err() && purpose == Purpose::EmergencyTreatment {
+                        emergency = m
+                            .live_grant
+                            .get(&(who, p))
+                            .filter(|g| m.grants[**g].live(m.now))
+                            .map(|g| *g as u64 + 1);
+                        if emergency.is_some() && category == DataCategory::MentalHealth {
+                            return Err(Error::NotCoveredByBreakGlass);
+                        }
+                    }
+                    if emergency.is_none() {
+                        consent?;
+                    }
+                }
+                let now = m.now;
+                Ok(m.log(p, (who, now, purpose, Some(id), emergency)))
+            })();
+            (s(&got), s(&want))
+        }
+        Op::OpenBreakGlass { caller, patient: p } => {
+            // Past the accounts: clinician 3.
+            let caller = if caller < ACCOUNTS { caller } else { 3 };
+            let p = patient(p);
+            set_caller(caller);
+            let got = c.open_break_glass(p, 1);
+            let want = (|| -> Result<_> {
+                m.not_paused()?;
+                let who = account(caller);
+                let now = m.now;
+                let config = Config::DEFAULT;
+                let recent = m.openings.get(&who).map_or(0, |o| {
+                    o.iter().filter(|t| **t + config.rate_window > now).count()
+                });
+                if recent >= config.max_per_window as usize {
+                    return Err(Error::RateLimited);
+                }
+                let licensed = m
+                    .licensed
+                    .get(&who)
+                    .is_some_and(|(from, until)| *from <= now && now < *until);
+                if !licensed {
+                    return Err(Error::CredentialCheckFailed);
+                }
+                m.openings.entry(who).or_default().push(now);
+                m.grants.push(MGrant {
+                    patient: p,
+                    opened_at: now,
+                    expires_at: now + config.break_glass_window,
+                    closed_at: None,
+                    acknowledged: false,
+                });
+                let id = m.grants.len() as u64;
+                m.live_grant.insert((who, p), m.grants.len() - 1);
+                m.log(p, (who, now, Purpose::EmergencyTreatment, None, Some(id)));
+                Ok(id)
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Acknowledge { caller, id } => {
+            let id = pick(m.grants.len(), id);
+            set_caller(caller);
+            let got = c.acknowledge_break_glass(id);
+            let want = (|| -> Result<_> {
+                let index = (id - 1) as usize;
+                let grant = *m.grants.get(index).ok_or(Error::UnknownGrant)?;
+                let who = account(caller);
+                let now = m.now;
+                let guardian = m.delegates.get(&(grant.patient, who)).is_some_and(|d| {
+                    d.appointed_at <= now
+                        && now < d.expires_at
+                        && d.relationship == Relationship::Guardian
+                });
+                if who != grant.patient && !guardian {
+                    return Err(Error::NotPatientOrGuardian);
+                }
+                if grant.acknowledged {
+                    return Err(Error::AlreadyAcknowledged);
+                }
+                m.grants[index].acknowledged = true;
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Close { caller, id } => {
+            let id = pick(m.grants.len(), id);
+            set_caller(caller);
+            let got = c.close_break_glass(id);
+            let want = (|| -> Result<_> {
+                let index = (id - 1) as usize;
+                let grant = *m.grants.get(index).ok_or(Error::UnknownGrant)?;
+                m.actor(account(caller), grant.patient)?;
+                if !grant.live(m.now) {
+                    return Err(Error::GrantNotLive);
+                }
+                m.grants[index].closed_at = Some(m.now);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Pause(caller) => {
+            // Past the accounts: the owner (account 0).
+            let caller = if caller < ACCOUNTS { caller } else { 0 };
+            set_caller(caller);
+            let got = c.pause();
+            let want = if account(caller) != m.owner {
+                Err(Error::NotOwner)
+            } else if m.paused {
+                Err(Error::Paused)
+            } else {
+                m.paused = true;
+                Ok(())
+            };
+            (s(&got), s(&want))
+        }
+        Op::Unpause(caller) => {
+            // Past the accounts: the owner (account 0).
+            let caller = if caller < ACCOUNTS { caller } else { 0 };
+            set_caller(caller);
+            let got = c.unpause();
+            let want = if account(caller) != m.owner {
+                Err(Error::NotOwner)
+            } else if !m.paused {
+                Err(Error::NotPaused)
+            } else {
+                m.paused = false;
+                Ok(())
+            };
+            (s(&got), s(&want))
+        }
+    }
+}
+
+/// Compares the consent and care answers at `times`, the access logs (and that they only
+/// grew since `log_lengths`) and the live break-glass grants.
+fn compare(
+    c: &ConsentRegistry,
+    m: &Model,
+    times: &[u64],
+    log_lengths: &mut BTreeMap<AccountId, u32>,
+) -> std::result::Result<(), String> {
+    for p in [patient(0), patient(1)] {
+        for other in (0..ACCOUNTS).map(account) {
+            for &t in times {
+                for purpose in PURPOSES {
+                    for category in CATEGORIES {
+                        let got = c.check_consent(p, other, purpose, category, t);
+                        let want = m.decide(p, other, purpose, category, t);
+                        // `has_consent` is `check_consent(..).is_ok()`: asked at the present.
+                        let has =
+                            (t == m.now).then(|| c.has_consent(p, other, purpose, category, t));
+                        if got != want || has.is_some_and(|h| h != want.is_ok()) {
+                            return Err(format!(
+                                "check_consent({p:?}, {other:?}, {purpose:?}, {category:?}, {t}): {got:?} != {want:?}"
+                            ));
+                        }
+                    }
+                }
+                let (got, want) = (
+                    c.has_care_relationship(p, other, t),
+                    m.has_care(p, other, t),
+                );
+                if got != want {
+                    return Err(format!(
+                        "has_care_relationship({p:?}, {other:?}, {t}): {got} != {want}"
+                    ));
+                }
+            }
+            let live = c.live_break_glass(other, p);
+            let want = m
+                .live_grant
+                .get(&(other, p))
+                .filter(|g| m.grants[**g].live(m.now))
+                .map(|g| *g as u64 + 1);
+            if live != want {
+                return Err(format!(
+                    "live_break_glass({other:?}, {p:?}): {live:?} != {want:?}"
+                ));
+            }
+        }
+        let count = c.access_count_of(p);
+        let previous = log_lengths.insert(p, count).unwrap_or(0);
+        if count < previous {
+            return Err(format!(
+                "the access log of {p:?} shrank: {previous} -> {count}"
+            ));
+        }
+        let want = m.logs.get(&p).cloned().unwrap_or_default();
+        if count as usize != want.len() {
+            return Err(format!(
+                "access log of {p:?}: {count} entries, model {}",
+                want.len()
+            ));
+        }
+        let tail = count.saturating_sub(3);
+        for (entry, w) in c.access_log(p, tail, 3).iter().zip(&want[tail as usize..]) {
+            if (
+                entry.accessor,
+                entry.at,
+                entry.purpose,
+                entry.record,
+                entry.emergency,
+            ) != *w
+            {
+                return Err(format!("access log entry {entry:?} != {w:?}"));
+            }
+        }
+    }
+    // Break-glass rate limit: no clinician opened more than the limit in any window.
+    let config = Config::DEFAULT;
+    for times in m.openings.values() {
+        for (i, t) in times.iter().enumerate() {
+            let in_window = times[..=i]
+                .iter()
+                .filter(|s| **s + config.rate_window > *t)
+                .count();
+            if in_window > config.max_per_window as usize {
+                return Err(format!("{in_window} break-glass openings in one window"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
+    let mut outcome = Ok(());
+    test::run_test::<Env, _>(|_| {
+        crate::tests::forget_licences();
+        test::set_block_timestamp::<Env>(START);
+        test::set_caller::<Env>(account(0));
+        let mut c = ConsentRegistry::new(account(5), 60_000).expect("new");
+        let mut m = Model {
+            owner: account(0),
+            now: START,
+            paused: false,
+            consents: Vec::new(),
+            care: Vec::new(),
+            delegates: BTreeMap::new(),
+            terms: BTreeMap::new(),
+            last_serial: BTreeMap::new(),
+            records: Vec::new(),
+            grants: Vec::new(),
+            live_grant: BTreeMap::new(),
+            openings: BTreeMap::new(),
+            logs: BTreeMap::new(),
+            licensed: BTreeMap::new(),
+        };
+        // Account 3: a medical licence for 120 days; 4: a nursing licence for 400 days;
+        // 5: a pharmacist (not a clinician) for ever.
+        for (who, kind, days) in [
+            (3, CredentialKind::MedicalLicence, 120),
+            (4, CredentialKind::NursingLicence, 400),
+            (5, CredentialKind::PharmacistLicence, 100_000),
+        ] {
+            let until = START + days * DAY;
+            crate::tests::licence(account(who), kind, START, until);
+            if kind != CredentialKind::PharmacistLicence {
+                m.licensed.insert(account(who), (START, until));
+            }
+        }
+        let mut log_lengths = BTreeMap::new();
+        for (n, op) in ops.iter().enumerate() {
+            let (got, want) = step(&mut c, &mut m, op);
+            reached(CONTRACT, &got);
+            if got != want {
+                outcome = Err(TestCaseError::fail(format!(
+                    "op {n} {op:?}: contract {got}, model {want}"
+                )));
+                return Ok(());
+            }
+            let probes = [m.now, m.now - (n as u64 % 72) * HOUR];
+            if let Err(e) = compare(&c, &m, &probes, &mut log_lengths) {
+                outcome = Err(TestCaseError::fail(format!("after op {n} {op:?}: {e}")));
+                return Ok(());
+            }
+        }
+        // Every boundary of every consent, care relationship and delegation term.
+        let mut times: Vec<u64> = Vec::new();
+        for consent in &m.consents {
+            times.extend([consent.from, consent.recorded_at]);
+            times.extend(consent.until.into_iter().chain(consent.revoked_at));
+        }
+        for care in &m.care {
+            times.extend(std::iter::once(care.from).chain(care.ended_at));
+        }
+        for (from, until) in m.terms.values() {
+            times.extend([*from, *until]);
+        }
+        let mut times: Vec<u64> = times
+            .into_iter()
+            .flat_map(|t| [t.saturating_sub(1), t])
+            .collect();
+        times.sort_unstable();
+        times.dedup();
+        if let Err(e) = compare(&c, &m, &times, &mut log_lengths) {
+            outcome = Err(TestCaseError::fail(format!("at the end: {e}")));
+        }
+        Ok(())
+    })
+    .expect("off-chain environment");
+    outcome
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: model_cases(CASES),
+        rng_seed: RngSeed::Fixed(model_seed()),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn model_based_consent_registry(ops in prop::collection::vec(op(), OPS)) {
+        run(&ops)?;
+        let missing = report(CONTRACT, OPS, model_cases(CASES), REQUIRED);
+        // (A shorter run than the regular one may miss some.)
+        prop_assert!(
+            missing.is_empty() || model_cases(CASES) < CASES,
+            "outcomes no sequence reached: {missing:?}"
+        );
+
+    }
+}

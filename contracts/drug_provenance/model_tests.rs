@@ -1,0 +1,1130 @@
+//! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
+//!
+//! Model-based random test of custody, money and the freezes: random sequences of batch
+//! registrations, priced and unpriced shipments, escrows, full and partial receipts,
+//! rejections, cancellations, returns, dispensing, destruction, recalls, suspect flags,
+//! verification answers, illegitimate declarations, cleared suspicions and pauses, by
+//! random callers (authorised and not), while the stand-in staff_credentials' answers
+//! change (licences granted, dropped, the peer failing) and time moves forward (batches
+//! expire). Run against the contract (off-chain engine) and against [`Model`], a
+//! reference written plainly: batches, holdings, shipments and investigations in maps and
+//! lists. (The cold chain's arithmetic has its own unit and property tests in `model.rs`.)
+//!
+//! After every call the contract's answer (value or typed error) must equal the model's,
+//! and: every batch conserves its quantity (`quantity == Σ holdings + in transit +
+//! dispensed + destroyed`) and its holdings equal the model's; the payment escrow equals
+//! the sum of the open shipments' escrows, the contract's balance covers it, and every
+//! party's balance moved exactly as the model's; nothing is sold on from a recalled or
+//! illegitimate batch (no unit dispensed, no shipment but returns opened after it froze).
+//!
+//! proptest shrinks a failing sequence and stores its seed under `proptest-regressions/`,
+//! replayed first on the next run. The sequences come from a fixed seed unless
+//! `MODEL_SEED` names another (`scripts/fuzz.sh`); `PROPTEST_CASES` sets their number.
+//! A run fails, too, when no sequence reached one of the [`REQUIRED`] outcomes.
+
+use crate::drug_provenance::*;
+use crate::tests::{set_licences, ED};
+use healthcare_traits::testing::{model_cases, model_seed, reached, report};
+use healthcare_traits::{CredentialKind, KindSet, PeerError, DAY};
+use ink::env::test;
+use ink::env::DefaultEnvironment as Env;
+use ink::primitives::{AccountId, Hash};
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+use std::collections::BTreeMap;
+
+/// Sequences per run: 20 × 500 = 10 000 operations.
+const CASES: u32 = 20;
+const OPS: usize = 500;
+const CONTRACT: &str = "drug_provenance";
+/// Outcomes the sequences must reach (else the generator has gone blind somewhere).
+const REQUIRED: &[&str] = &[
+    "Ok",
+    "AlreadyIllegitimate",
+    "AlreadyRecalled",
+    "AlreadyResponded",
+    "DuplicateLot",
+    "Expired",
+    "GtinNotOwned",
+    "Illegitimate",
+    "InsufficientQuantity",
+    "InvalidAcceptance",
+    "InvestigationClosed",
+    "ManufacturerNotLicensed",
+    "NotASupplier",
+    "NotHolder",
+    "NotManufacturer",
+    "NotRecallAuthority",
+    "NotRecipient",
+    "NotSender",
+    "NothingToEscrow",
+    "PaymentNotEscrowed",
+    "PharmacyNotLicensed",
+    "Recalled",
+    "RecipientNotLicensed",
+    "SelfShipment",
+    "ShipmentClosed",
+    "SuspectProduct",
+    "UnknownBatch",
+    "UnknownShipment",
+    "ZeroQuantity",
+    "Paused",
+];
+const START: u64 = 1_000 * DAY;
+const ACCOUNTS: u8 = 7;
+const GTIN: Gtin = *b"00012345678905";
+const PREFIX: &[u8] = b"0012345";
+
+/// 0 owner; 1 regulator; 2 manufacturer (owns the prefix); 3 wholesaler; 4 pharmacy;
+/// 5 stranger; 6 a second manufacturer (owns no prefix).
+fn account(i: u8) -> AccountId {
+    // (Not [1; 32]: the off-chain engine's contract account.)
+    AccountId::from([i.wrapping_add(0x11); 32])
+}
+
+/// The licences each account starts with; `SetLicence` changes them.
+fn initial_kinds(i: u8) -> KindSet {
+    match i {
+        2 | 6 => KindSet::of(&[CredentialKind::ManufacturerLicence]),
+        3 => KindSet::of(&[CredentialKind::WholesaleDistributorLicence]),
+        4 => KindSet::of(&[CredentialKind::PharmacyLicence]),
+        _ => KindSet::EMPTY,
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Advance(u64),
+    Register {
+        caller: u8,
+        lot: u8,
+        quantity: u64,
+        expiry_days: u64,
+    },
+    /// Past the accounts, the caller is a holder of the batch.
+    Ship {
+        caller: u8,
+        batch: u8,
+        to: u8,
+        quantity: u64,
+        price: Option<u128>,
+    },
+    Return {
+        caller: u8,
+        batch: u8,
+        to: u8,
+        quantity: u64,
+    },
+    /// Past the accounts, the caller is the shipment's recipient.
+    Escrow {
+        caller: u8,
+        shipment: u8,
+        exact: bool,
+    },
+    Receive {
+        caller: u8,
+        shipment: u8,
+        accepted: u64,
+    },
+    Reject {
+        caller: u8,
+        shipment: u8,
+    },
+    /// Past the accounts, the caller is the shipment's sender.
+    Cancel {
+        caller: u8,
+        shipment: u8,
+    },
+    Dispense {
+        caller: u8,
+        batch: u8,
+        quantity: u64,
+    },
+    Destroy {
+        caller: u8,
+        batch: u8,
+        quantity: u64,
+    },
+    Recall {
+        caller: u8,
+        batch: u8,
+    },
+    Flag {
+        caller: u8,
+        batch: u8,
+    },
+    Respond {
+        caller: u8,
+        investigation: u8,
+        authentic: bool,
+    },
+    Declare {
+        caller: u8,
+        batch: u8,
+    },
+    Clear {
+        caller: u8,
+        batch: u8,
+    },
+    /// `who`'s licences become the kinds of `mask` (bit 0 manufacturer, 1 wholesaler,
+    /// 2 pharmacy), or the peer fails for it.
+    SetLicence {
+        who: u8,
+        mask: u8,
+        fails: Option<bool>,
+    },
+    Pause(u8),
+    Unpause(u8),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let who = 0..ACCOUNTS;
+    let holder = 0..2 * ACCOUNTS;
+    // 0 names an unknown batch, 1 the latest, 2 the one before, ...
+    let batch = prop_oneof![1 => Just(0u8), 10 => 1..4u8];
+    let shipment = any::<u8>();
+    let quantity = prop_oneof![0..3u64, 1..60u64, 50..400u64];
+    prop_oneof![
+        3 => (0..4 * DAY).prop_map(Op::Advance),
+        3 => (prop_oneof![4 => Just(2u8), 1 => Just(6), 1 => who.clone()], 0..5u8, 0..500u64, 0..400u64)
+            .prop_map(|(caller, lot, quantity, expiry_days)| Op::Register { caller, lot, quantity, expiry_days }),
+        12 => (holder.clone(), batch.clone(), 0..2 * ACCOUNTS, quantity.clone(), prop::option::weighted(0.5, 0..50u128))
+            .prop_map(|(caller, batch, to, quantity, price)| Op::Ship { caller, batch, to, quantity, price }),
+        2 => (holder.clone(), batch.clone(), 0..ACCOUNTS, quantity.clone())
+            .prop_map(|(caller, batch, to, quantity)| Op::Return { caller, batch, to, quantity }),
+        4 => (holder.clone(), shipment, prop::bool::weighted(0.9))
+            .prop_map(|(caller, shipment, exact)| Op::Escrow { caller, shipment, exact }),
+        8 => (holder.clone(), shipment, quantity.clone())
+            .prop_map(|(caller, shipment, accepted)| Op::Receive { caller, shipment, accepted }),
+        1 => (holder.clone(), shipment).prop_map(|(caller, shipment)| Op::Reject { caller, shipment }),
+        1 => (holder.clone(), shipment).prop_map(|(caller, shipment)| Op::Cancel { caller, shipment }),
+        3 => (holder.clone(), batch.clone(), quantity.clone())
+            .prop_map(|(caller, batch, quantity)| Op::Dispense { caller, batch, quantity }),
+        1 => (holder.clone(), batch.clone(), quantity)
+            .prop_map(|(caller, batch, quantity)| Op::Destroy { caller, batch, quantity }),
+        1 => ((0..2 * ACCOUNTS).prop_map(|c| if c < ACCOUNTS { c } else { 5 }), batch.clone()).prop_map(|(caller, batch)| Op::Recall { caller, batch }),
+        1 => (holder, batch.clone()).prop_map(|(caller, batch)| Op::Flag { caller, batch }),
+        1 => (prop_oneof![Just(2u8), who.clone()], any::<u8>(), any::<bool>())
+            .prop_map(|(caller, investigation, authentic)| Op::Respond { caller, investigation, authentic }),
+        1 => ((0..2 * ACCOUNTS).prop_map(|c| if c < ACCOUNTS { c } else { 5 }), batch.clone()).prop_map(|(caller, batch)| Op::Declare { caller, batch }),
+        1 => ((0..2 * ACCOUNTS).prop_map(|c| if c < ACCOUNTS { c } else { 5 }), batch).prop_map(|(caller, batch)| Op::Clear { caller, batch }),
+        1 => (2..6u8, 0..8u8, prop::option::weighted(0.15, any::<bool>()))
+            .prop_map(|(who, mask, fails)| Op::SetLicence { who, mask, fails }),
+        1 => (0..ACCOUNTS).prop_map(Op::Pause),
+        4 => (0..2 * ACCOUNTS).prop_map(Op::Unpause),
+    ]
+}
+
+// ------------------------------------------------------------------------ the model
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frozen {
+    No,
+    Recalled,
+    Illegitimate,
+}
+
+#[derive(Debug, Clone)]
+struct MBatch {
+    manufacturer: AccountId,
+    expiry: u64,
+    frozen: Frozen,
+    /// Shipments that existed when the batch froze, and units dispensed by then.
+    frozen_at: Option<(usize, u64)>,
+    investigation: Option<u64>,
+    in_transit: u64,
+    dispensed: u64,
+    destroyed: u64,
+}
+
+#[derive(Debug, Clone)]
+struct MShipment {
+    batch: usize,
+    from: AccountId,
+    to: AccountId,
+    quantity: u64,
+    price: Option<u128>,
+    escrow: u128,
+    open: bool,
+    is_return: bool,
+}
+
+#[derive(Debug, Clone)]
+struct MInvestigation {
+    batch: usize,
+    closed: bool,
+    responded: bool,
+}
+
+struct Model {
+    owner: AccountId,
+    regulator: AccountId,
+    now: u64,
+    paused: bool,
+    batches: Vec<MBatch>,
+    lots: Vec<u8>,
+    holdings: BTreeMap<(usize, AccountId), u64>,
+    suppliers: BTreeMap<(usize, AccountId), AccountId>,
+    shipments: Vec<MShipment>,
+    suspect: BTreeMap<(usize, AccountId), u64>,
+    investigations: Vec<MInvestigation>,
+    licences: BTreeMap<AccountId, core::result::Result<KindSet, PeerError>>,
+    /// Native balances (the contract's above the existential deposit).
+    balances: BTreeMap<AccountId, u128>,
+    contract: u128,
+}
+
+fn peer(e: PeerError) -> Error {
+    match e {
+        PeerError::Trapped => Error::CredentialContractTrapped,
+        PeerError::Unreachable => Error::CredentialContractUnreachable,
+    }
+}
+
+impl Model {
+    fn not_paused(&self) -> Result<()> {
+        if self.paused {
+            Err(Error::Paused)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn licensed(&self, who: AccountId, kinds: KindSet) -> Result<bool> {
+        match self
+            .licences
+            .get(&who)
+            .copied()
+            .unwrap_or(Ok(KindSet::EMPTY))
+        {
+            Ok(held) => Ok(held.0 & kinds.0 != 0),
+            Err(e) => Err(peer(e)),
+        }
+    }
+
+    fn batch(&self, id: u64) -> Result<usize> {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| i.checked_sub(1))
+            .filter(|i| *i < self.batches.len())
+            .ok_or(Error::UnknownBatch)
+    }
+
+    /// Units may be sold on: not recalled, not illegitimate, not expired.
+    fn movable(&self, b: usize) -> Result<()> {
+        let batch = &self.batches[b];
+        match batch.frozen {
+            Frozen::Recalled => Err(Error::Recalled),
+            Frozen::Illegitimate => Err(Error::Illegitimate),
+            Frozen::No if self.now >= batch.expiry => Err(Error::Expired),
+            Frozen::No => Ok(()),
+        }
+    }
+
+    fn not_suspect(&self, b: usize, holder: AccountId) -> Result<()> {
+        let flagged = self.suspect.get(&(b, holder)).copied();
+        if flagged.is_some() && flagged == self.batches[b].investigation {
+            Err(Error::SuspectProduct)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// What `holder` keeps after giving up `quantity`.
+    fn remaining(&self, b: usize, holder: AccountId, quantity: u64) -> Result<u64> {
+        if quantity == 0 {
+            return Err(Error::ZeroQuantity);
+        }
+        let held = self.holdings.get(&(b, holder)).copied().unwrap_or(0);
+        if held == 0 {
+            return Err(Error::NotHolder);
+        }
+        held.checked_sub(quantity)
+            .ok_or(Error::InsufficientQuantity)
+    }
+
+    fn dispatch(
+        &mut self,
+        b: usize,
+        from: AccountId,
+        to: AccountId,
+        quantity: u64,
+        price: Option<u128>,
+        is_return: bool,
+    ) -> u64 {
+        *self.holdings.get_mut(&(b, from)).unwrap() -= quantity;
+        self.batches[b].in_transit += quantity;
+        self.shipments.push(MShipment {
+            batch: b,
+            from,
+            to,
+            quantity,
+            price,
+            escrow: 0,
+            open: true,
+            is_return,
+        });
+        self.shipments.len() as u64
+    }
+
+    fn shipment(&self, id: u64) -> Result<usize> {
+        let s = usize::try_from(id)
+            .ok()
+            .and_then(|i| i.checked_sub(1))
+            .filter(|i| *i < self.shipments.len())
+            .ok_or(Error::UnknownShipment)?;
+        if self.shipments[s].open {
+            Ok(s)
+        } else {
+            Err(Error::ShipmentClosed)
+        }
+    }
+
+    fn pay(&mut self, to: AccountId, amount: u128) {
+        self.contract -= amount;
+        *self.balances.entry(to).or_default() += amount;
+    }
+
+    /// Closes shipment `s` with `accepted` units received: the seller gets the price of
+    /// what was accepted (never more than the escrow), the buyer the rest of the escrow.
+    fn close(&mut self, s: usize, accepted: u64) {
+        let shipment = self.shipments[s].clone();
+        let to_seller = (shipment.price.unwrap_or(0) * u128::from(accepted)).min(shipment.escrow);
+        self.shipments[s].open = false;
+        self.shipments[s].escrow = 0;
+        if shipment.escrow > 0 {
+            self.pay(shipment.from, to_seller);
+            self.pay(shipment.to, shipment.escrow - to_seller);
+        }
+    }
+
+    fn send_back(&mut self, s: usize) {
+        let shipment = self.shipments[s].clone();
+        self.batches[shipment.batch].in_transit -= shipment.quantity;
+        *self
+            .holdings
+            .entry((shipment.batch, shipment.from))
+            .or_default() += shipment.quantity;
+        self.close(s, 0);
+    }
+
+    fn authority(&self, b: usize, caller: AccountId) -> Result<()> {
+        if self.batches[b].manufacturer == caller || self.regulator == caller {
+            Ok(())
+        } else {
+            Err(Error::NotRecallAuthority)
+        }
+    }
+
+    fn freeze(&mut self, b: usize, state: Frozen) {
+        let (shipments, dispensed) = (self.shipments.len(), self.batches[b].dispensed);
+        let batch = &mut self.batches[b];
+        batch.frozen = state;
+        batch.frozen_at.get_or_insert((shipments, dispensed));
+    }
+
+    fn close_investigation(&mut self, b: usize) {
+        if let Some(id) = self.batches[b].investigation.take() {
+            self.investigations[id as usize - 1].closed = true;
+        }
+    }
+
+    /// A holder of batch `b` (the first in account order), or account 5.
+    fn a_holder(&self, b: u64) -> AccountId {
+        let b = usize::try_from(b).unwrap_or(0).saturating_sub(1);
+        self.holdings
+            .iter()
+            .find(|((batch, _), held)| *batch == b && **held > 0)
+            .map_or(account(5), |((_, who), _)| *who)
+    }
+}
+
+/// The batch an op's `batch` names: 0 an unknown one, 1 the latest, 2 the one before...
+fn batch_id(m: &Model, batch: u8) -> u64 {
+    let len = m.batches.len() as u64;
+    match u64::from(batch) {
+        0 => len + 1,
+        back => len.saturating_sub(back - 1).max(1),
+    }
+}
+
+fn pick(len: usize, id: u8) -> u64 {
+    1 + u64::from(id) % (len as u64 + 1)
+}
+
+/// Like [`pick`], but for values from 128 the latest open shipment (if any).
+fn pick_open(m: &Model, id: u8) -> u64 {
+    match m.shipments.iter().rposition(|s| s.open) {
+        Some(i) if id >= 128 => i as u64 + 1,
+        _ => pick(m.shipments.len(), id),
+    }
+}
+
+fn set_contract_balance(m: &Model) {
+    test::set_account_balance::<Env>(test::callee::<Env>(), ED + m.contract);
+}
+
+fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
+    let s = |r: &dyn std::fmt::Debug| format!("{r:?}");
+    let who = |i: u8| account(i);
+    match *op {
+        Op::Advance(dt) => {
+            m.now += dt;
+            test::set_block_timestamp::<Env>(m.now);
+            (String::new(), String::new())
+        }
+        Op::Register {
+            caller,
+            lot,
+            quantity,
+            expiry_days,
+        } => {
+            let request = BatchRequest {
+                gtin: GTIN,
+                lot: vec![b'L', b'0' + lot],
+                expiry: m.now + expiry_days * DAY,
+                quantity,
+                manufactured_at: m.now - DAY,
+                metadata_hash: Hash::from([5; 32]),
+                min_temp: 200,
+                max_temp: 800,
+                excursion_budget_secs: 3_600,
+                max_sensor_gap_secs: 0,
+            };
+            test::set_caller::<Env>(who(caller));
+            let got = c.register_batch(request.clone());
+            let want = (|| -> Result<u64> {
+                m.not_paused()?;
+                if quantity == 0 {
+                    return Err(Error::ZeroQuantity);
+                }
+                if expiry_days == 0 {
+                    return Err(Error::InvalidExpiry);
+                }
+                if caller != 2 {
+                    return Err(Error::GtinNotOwned);
+                }
+                if m.lots.contains(&lot) {
+                    return Err(Error::DuplicateLot);
+                }
+                let kinds = KindSet::of(&[CredentialKind::ManufacturerLicence]);
+                if !m.licensed(who(caller), kinds)? {
+                    return Err(Error::ManufacturerNotLicensed);
+                }
+                m.lots.push(lot);
+                m.batches.push(MBatch {
+                    manufacturer: who(caller),
+                    expiry: request.expiry,
+                    frozen: Frozen::No,
+                    frozen_at: None,
+                    investigation: None,
+                    in_transit: 0,
+                    dispensed: 0,
+                    destroyed: 0,
+                });
+                m.holdings
+                    .insert((m.batches.len() - 1, who(caller)), quantity);
+                Ok(m.batches.len() as u64)
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Ship {
+            caller,
+            batch,
+            to,
+            quantity,
+            price,
+        } => {
+            let batch = batch_id(m, batch);
+            let from = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                m.a_holder(batch)
+            };
+            // Past the accounts: the wholesaler or the pharmacy.
+            let to = if to < ACCOUNTS {
+                who(to)
+            } else {
+                who(3 + to % 2)
+            };
+            test::set_caller::<Env>(from);
+            let got = c.ship(batch, to, quantity, price);
+            let want = (|| -> Result<u64> {
+                m.not_paused()?;
+                let price = price.filter(|p| *p > 0);
+                let b = m.batch(batch)?;
+                m.movable(b)?;
+                if to == from {
+                    return Err(Error::SelfShipment);
+                }
+                m.not_suspect(b, from)?;
+                m.remaining(b, from, quantity)?;
+                let senders = KindSet::of(&[
+                    CredentialKind::ManufacturerLicence,
+                    CredentialKind::WholesaleDistributorLicence,
+                    CredentialKind::PharmacyLicence,
+                ]);
+                if !m.licensed(from, senders)? {
+                    return Err(Error::SenderNotLicensed);
+                }
+                if !m.licensed(to, KindSet::TRADING_PARTNER)? {
+                    return Err(Error::RecipientNotLicensed);
+                }
+                Ok(m.dispatch(b, from, to, quantity, price, false))
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Return {
+            caller,
+            batch,
+            to,
+            quantity,
+        } => {
+            let batch = batch_id(m, batch);
+            let from = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                m.a_holder(batch)
+            };
+            let b = usize::try_from(batch).unwrap_or(0).saturating_sub(1);
+            // Half the time to the holder's supplier.
+            let to = m
+                .suppliers
+                .get(&(b, from))
+                .copied()
+                .filter(|_| to % 2 == 0)
+                .unwrap_or(who(to));
+            test::set_caller::<Env>(from);
+            let got = c.return_goods(batch, to, quantity);
+            let want = (|| -> Result<u64> {
+                m.not_paused()?;
+                let b = m.batch(batch)?;
+                if to == from {
+                    return Err(Error::SelfShipment);
+                }
+                if to != m.batches[b].manufacturer && m.suppliers.get(&(b, from)) != Some(&to) {
+                    return Err(Error::NotASupplier);
+                }
+                m.remaining(b, from, quantity)?;
+                Ok(m.dispatch(b, from, to, quantity, None, true))
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Escrow {
+            caller,
+            shipment,
+            exact,
+        } => {
+            let id = pick_open(m, shipment);
+            let known = usize::try_from(id - 1)
+                .ok()
+                .and_then(|i| m.shipments.get(i))
+                .cloned();
+            let buyer = match (caller, &known) {
+                (c, _) if c < ACCOUNTS => who(c),
+                (_, Some(sh)) => sh.to,
+                _ => who(5),
+            };
+            let amount = known
+                .as_ref()
+                .map_or(0, |sh| sh.price.unwrap_or(0) * u128::from(sh.quantity));
+            let sent = if exact { amount } else { amount + 1 };
+            test::set_caller::<Env>(buyer);
+            test::set_value_transferred::<Env>(sent);
+            let got = c.escrow_payment(id);
+            test::set_value_transferred::<Env>(0);
+            let want = (|| -> Result<()> {
+                m.not_paused()?;
+                let sh = m.shipment(id)?;
+                if m.shipments[sh].to != buyer {
+                    return Err(Error::NotRecipient);
+                }
+                if m.shipments[sh].price.is_none() || m.shipments[sh].escrow != 0 {
+                    return Err(Error::NothingToEscrow);
+                }
+                if sent != amount {
+                    return Err(Error::WrongAmount);
+                }
+                m.shipments[sh].escrow = amount;
+                // The buyer pays with the call.
+                *m.balances.entry(buyer).or_default() -= amount;
+                m.contract += amount;
+                Ok(())
+            })();
+            // The engine does not move a call's value: the buyer's and the contract's
+            // balances follow the model's ledger.
+            test::set_account_balance::<Env>(
+                buyer,
+                ED + m.balances.get(&buyer).copied().unwrap_or(0),
+            );
+            set_contract_balance(m);
+            (s(&got), s(&want))
+        }
+        Op::Receive {
+            caller,
+            shipment,
+            accepted,
+        } => {
+            let id = pick_open(m, shipment);
+            let recipient = usize::try_from(id - 1)
+                .ok()
+                .and_then(|i| m.shipments.get(i))
+                .map_or(who(5), |sh| sh.to);
+            let caller = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                recipient
+            };
+            // Mostly everything or half (a shortage), sometimes an arbitrary count.
+            let accepted = match usize::try_from(id - 1)
+                .ok()
+                .and_then(|i| m.shipments.get(i))
+            {
+                Some(sh) if accepted % 3 == 1 => sh.quantity.div_ceil(2),
+                Some(sh) if accepted % 3 == 2 => sh.quantity,
+                _ => accepted,
+            };
+            test::set_caller::<Env>(caller);
+            let got = c.receive(id, accepted);
+            let want = (|| -> Result<()> {
+                m.not_paused()?;
+                let sh = m.shipment(id)?;
+                let shipment = m.shipments[sh].clone();
+                if shipment.to != caller {
+                    return Err(Error::NotRecipient);
+                }
+                if accepted == 0 || accepted > shipment.quantity {
+                    return Err(Error::InvalidAcceptance);
+                }
+                let b = shipment.batch;
+                if !shipment.is_return {
+                    m.movable(b)?;
+                    if !m.licensed(caller, KindSet::TRADING_PARTNER)? {
+                        return Err(Error::RecipientNotLicensed);
+                    }
+                    if shipment.price.is_some() && shipment.escrow == 0 {
+                        return Err(Error::PaymentNotEscrowed);
+                    }
+                    m.suppliers.insert((b, caller), shipment.from);
+                }
+                m.batches[b].in_transit -= shipment.quantity;
+                *m.holdings.entry((b, caller)).or_default() += accepted;
+                let rest = shipment.quantity - accepted;
+                if rest > 0 {
+                    *m.holdings.entry((b, shipment.from)).or_default() += rest;
+                }
+                m.close(sh, accepted);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Reject { caller, shipment } => {
+            let id = pick_open(m, shipment);
+            let recipient = usize::try_from(id - 1)
+                .ok()
+                .and_then(|i| m.shipments.get(i))
+                .map_or(who(5), |sh| sh.to);
+            let caller = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                recipient
+            };
+            test::set_caller::<Env>(caller);
+            let got = c.reject(id);
+            let want = (|| -> Result<()> {
+                m.not_paused()?;
+                let sh = m.shipment(id)?;
+                if m.shipments[sh].to != caller {
+                    return Err(Error::NotRecipient);
+                }
+                m.send_back(sh);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Cancel { caller, shipment } => {
+            let id = pick_open(m, shipment);
+            let sender = usize::try_from(id - 1)
+                .ok()
+                .and_then(|i| m.shipments.get(i))
+                .map_or(who(5), |sh| sh.from);
+            let caller = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                sender
+            };
+            test::set_caller::<Env>(caller);
+            let got = c.cancel_shipment(id);
+            let want = (|| -> Result<()> {
+                m.not_paused()?;
+                let sh = m.shipment(id)?;
+                if m.shipments[sh].from != caller {
+                    return Err(Error::NotSender);
+                }
+                m.send_back(sh);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Dispense {
+            caller,
+            batch,
+            quantity,
+        } => {
+            let batch = batch_id(m, batch);
+            let pharmacy = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                m.a_holder(batch)
+            };
+            test::set_caller::<Env>(pharmacy);
+            let got = c.dispense(batch, quantity, None);
+            let want = (|| -> Result<()> {
+                m.not_paused()?;
+                let b = m.batch(batch)?;
+                m.movable(b)?;
+                m.not_suspect(b, pharmacy)?;
+                let left = m.remaining(b, pharmacy, quantity)?;
+                let kinds = KindSet::of(&[CredentialKind::PharmacyLicence]);
+                if !m.licensed(pharmacy, kinds)? {
+                    return Err(Error::PharmacyNotLicensed);
+                }
+                m.holdings.insert((b, pharmacy), left);
+                m.batches[b].dispensed += quantity;
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Destroy {
+            caller,
+            batch,
+            quantity,
+        } => {
+            let batch = batch_id(m, batch);
+            let holder = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                m.a_holder(batch)
+            };
+            test::set_caller::<Env>(holder);
+            let got = c.destroy(batch, quantity, 1);
+            let want = (|| -> Result<()> {
+                m.not_paused()?;
+                let b = m.batch(batch)?;
+                let left = m.remaining(b, holder, quantity)?;
+                m.holdings.insert((b, holder), left);
+                m.batches[b].destroyed += quantity;
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Recall { caller, batch } => {
+            let batch = batch_id(m, batch);
+            test::set_caller::<Env>(who(caller));
+            let got = c.recall(batch, 7);
+            let want = (|| -> Result<()> {
+                let b = m.batch(batch)?;
+                m.authority(b, who(caller))?;
+                match m.batches[b].frozen {
+                    Frozen::Recalled => return Err(Error::AlreadyRecalled),
+                    Frozen::Illegitimate => return Err(Error::AlreadyIllegitimate),
+                    Frozen::No => {}
+                }
+                m.freeze(b, Frozen::Recalled);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Flag { caller, batch } => {
+            let batch = batch_id(m, batch);
+            let holder = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                m.a_holder(batch)
+            };
+            test::set_caller::<Env>(holder);
+            let got = c.flag_suspect(batch);
+            let want = (|| -> Result<u64> {
+                let b = m.batch(batch)?;
+                if m.holdings.get(&(b, holder)).copied().unwrap_or(0) == 0 {
+                    return Err(Error::NotHolder);
+                }
+                let id = match m.batches[b].investigation {
+                    Some(id) => id,
+                    None => {
+                        m.investigations.push(MInvestigation {
+                            batch: b,
+                            closed: false,
+                            responded: false,
+                        });
+                        let id = m.investigations.len() as u64;
+                        m.batches[b].investigation = Some(id);
+                        id
+                    }
+                };
+                m.suspect.insert((b, holder), id);
+                Ok(id)
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Respond {
+            caller,
+            investigation,
+            authentic,
+        } => {
+            let id = pick(m.investigations.len(), investigation);
+            test::set_caller::<Env>(who(caller));
+            let got = c.respond_verification(id, authentic, Hash::from([6; 32]));
+            let want = (|| -> Result<()> {
+                let i = usize::try_from(id - 1)
+                    .ok()
+                    .filter(|i| *i < m.investigations.len())
+                    .ok_or(Error::UnknownInvestigation)?;
+                let inv = m.investigations[i].clone();
+                if m.batches[inv.batch].manufacturer != who(caller) {
+                    return Err(Error::NotManufacturer);
+                }
+                if inv.closed {
+                    return Err(Error::InvestigationClosed);
+                }
+                if inv.responded {
+                    return Err(Error::AlreadyResponded);
+                }
+                m.investigations[i].responded = true;
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Declare { caller, batch } => {
+            let batch = batch_id(m, batch);
+            test::set_caller::<Env>(who(caller));
+            let got = c.declare_illegitimate(batch, Hash::from([8; 32]));
+            let want = (|| -> Result<()> {
+                let b = m.batch(batch)?;
+                m.authority(b, who(caller))?;
+                if m.batches[b].frozen == Frozen::Illegitimate {
+                    return Err(Error::AlreadyIllegitimate);
+                }
+                m.freeze(b, Frozen::Illegitimate);
+                m.close_investigation(b);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Clear { caller, batch } => {
+            let batch = batch_id(m, batch);
+            test::set_caller::<Env>(who(caller));
+            let got = c.clear_suspicion(batch, Hash::from([9; 32]));
+            let want = (|| -> Result<()> {
+                m.not_paused()?;
+                let b = m.batch(batch)?;
+                m.authority(b, who(caller))?;
+                if m.batches[b].investigation.is_none() {
+                    return Err(Error::UnknownInvestigation);
+                }
+                m.close_investigation(b);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::SetLicence {
+            who: i,
+            mask,
+            fails,
+        } => {
+            let held = match fails {
+                Some(true) => Err(PeerError::Trapped),
+                Some(false) => Err(PeerError::Unreachable),
+                None => {
+                    let kinds = [
+                        CredentialKind::ManufacturerLicence,
+                        CredentialKind::WholesaleDistributorLicence,
+                        CredentialKind::PharmacyLicence,
+                    ];
+                    Ok(KindSet::of(
+                        &(0..3)
+                            .filter(|bit| mask & (1 << bit) != 0)
+                            .map(|bit| kinds[bit])
+                            .collect::<Vec<_>>(),
+                    ))
+                }
+            };
+            set_licences(who(i), held);
+            m.licences.insert(who(i), held);
+            (String::new(), String::new())
+        }
+        Op::Pause(caller) => {
+            // Past the accounts: the owner (account 0).
+            let caller = if caller < ACCOUNTS { caller } else { 0 };
+            test::set_caller::<Env>(who(caller));
+            let got = c.pause();
+            let want = if who(caller) != m.owner {
+                Err(Error::NotOwner)
+            } else if m.paused {
+                Err(Error::Paused)
+            } else {
+                m.paused = true;
+                Ok(())
+            };
+            (s(&got), s(&want))
+        }
+        Op::Unpause(caller) => {
+            // Past the accounts: the owner (account 0).
+            let caller = if caller < ACCOUNTS { caller } else { 0 };
+            test::set_caller::<Env>(who(caller));
+            let got = c.unpause();
+            let want = if who(caller) != m.owner {
+                Err(Error::NotOwner)
+            } else if !m.paused {
+                Err(Error::NotPaused)
+            } else {
+                m.paused = false;
+                Ok(())
+            };
+            (s(&got), s(&want))
+        }
+    }
+}
+
+/// Conservation, holdings, money and the freezes.
+fn compare(c: &DrugProvenance, m: &Model) -> std::result::Result<(), String> {
+    for (i, want) in m.batches.iter().enumerate() {
+        let id = i as u64 + 1;
+        let batch = c.batch(id).ok_or("batch missing")?;
+        let mut held = 0;
+        for holder in (0..ACCOUNTS).map(account) {
+            let (got, model) = (
+                c.holding(id, holder),
+                m.holdings.get(&(i, holder)).copied().unwrap_or(0),
+            );
+            if got != model {
+                return Err(format!(
+                    "batch {id}: holding of {holder:?} {got} != {model}"
+                ));
+            }
+            held += got;
+        }
+        if batch.quantity != held + batch.in_transit + batch.dispensed + batch.destroyed {
+            return Err(format!(
+                "batch {id} does not conserve its quantity: {batch:?}"
+            ));
+        }
+        if (batch.in_transit, batch.dispensed, batch.destroyed)
+            != (want.in_transit, want.dispensed, want.destroyed)
+        {
+            return Err(format!("batch {id} differs: {batch:?}"));
+        }
+        if let Some((shipments, dispensed)) = want.frozen_at {
+            if batch.dispensed != dispensed {
+                return Err(format!("batch {id}: dispensed after it froze"));
+            }
+            for later in shipments..m.shipments.len() {
+                let shipment = c.shipment(later as u64 + 1).ok_or("shipment missing")?;
+                if shipment.batch == id && !shipment.is_return {
+                    return Err(format!("batch {id}: shipped on after it froze"));
+                }
+            }
+        }
+    }
+    let open: u128 = m
+        .shipments
+        .iter()
+        .filter(|s| s.open)
+        .map(|s| s.escrow)
+        .sum();
+    let (escrow, owed) = c.held_funds();
+    let balance = test::get_account_balance::<Env>(test::callee::<Env>()).unwrap_or(0);
+    if escrow != open || owed != 0 || balance != ED + m.contract || m.contract < escrow {
+        return Err(format!(
+            "escrow {escrow} (open shipments {open}), owed {owed}, balance {balance}"
+        ));
+    }
+    for (who, want) in &m.balances {
+        let got = test::get_account_balance::<Env>(*who).unwrap_or(0);
+        if got != ED + want {
+            return Err(format!("balance of {who:?}: {got} != {}", ED + want));
+        }
+    }
+    Ok(())
+}
+
+fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
+    let mut outcome = Ok(());
+    test::run_test::<Env, _>(|_| {
+        test::set_block_timestamp::<Env>(START);
+        test::set_caller::<Env>(account(0));
+        let mut m = Model {
+            owner: account(0),
+            regulator: account(1),
+            now: START,
+            paused: false,
+            batches: Vec::new(),
+            lots: Vec::new(),
+            holdings: BTreeMap::new(),
+            suppliers: BTreeMap::new(),
+            shipments: Vec::new(),
+            suspect: BTreeMap::new(),
+            investigations: Vec::new(),
+            licences: BTreeMap::new(),
+            balances: BTreeMap::new(),
+            contract: 0,
+        };
+        for i in 0..ACCOUNTS {
+            set_licences(account(i), Ok(initial_kinds(i)));
+            m.licences.insert(account(i), Ok(initial_kinds(i)));
+            // Every party starts with 10^12 above the existential deposit.
+            test::set_account_balance::<Env>(account(i), ED + 1_000_000_000_000);
+            m.balances.insert(account(i), 1_000_000_000_000);
+        }
+        let mut c = DrugProvenance::new(account(6), 60_000, vec![account(1)]).expect("new");
+        set_contract_balance(&m);
+        test::set_caller::<Env>(account(1));
+        c.assign_prefix(PREFIX.to_vec(), account(2))
+            .expect("prefix");
+        let first = Op::Register {
+            caller: 2,
+            lot: 9,
+            quantity: 300,
+            expiry_days: 60,
+        };
+        let (got, want) = step(&mut c, &mut m, &first);
+        assert_eq!(got, want);
+        for (n, op) in ops.iter().enumerate() {
+            let (got, want) = step(&mut c, &mut m, op);
+            reached(CONTRACT, &got);
+            if got != want {
+                outcome = Err(TestCaseError::fail(format!(
+                    "op {n} {op:?}: contract {got}, model {want}"
+                )));
+                return Ok(());
+            }
+            if let Err(e) = compare(&c, &m) {
+                outcome = Err(TestCaseError::fail(format!("after op {n} {op:?}: {e}")));
+                return Ok(());
+            }
+        }
+        Ok(())
+    })
+    .expect("off-chain environment");
+    outcome
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: model_cases(CASES),
+        rng_seed: RngSeed::Fixed(model_seed()),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn model_based_drug_provenance(ops in prop::collection::vec(op(), OPS)) {
+        run(&ops)?;
+        let missing = report(CONTRACT, OPS, model_cases(CASES), REQUIRED);
+        // (A shorter run than the regular one may miss some.)
+        prop_assert!(
+            missing.is_empty() || model_cases(CASES) < CASES,
+            "outcomes no sequence reached: {missing:?}"
+        );
+
+    }
+}
