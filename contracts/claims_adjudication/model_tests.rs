@@ -28,13 +28,13 @@ use crate::tests::{
     care, consent_fails, credentials_fail, forget_peers, licence, payment_consent, Window, ED,
 };
 use crate::{FULL_BPS, PLAN_YEAR};
-use healthcare_traits::testing::{model_cases, model_seed, reached, report};
+use healthcare_traits::testing::prop::{config, finish, off_chain};
+use healthcare_traits::testing::{drive, pause_model, reached};
 use healthcare_traits::{CredentialKind, PeerError, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use std::collections::BTreeMap;
 
 /// Sequences per run: 20 × 500 = 10 000 operations.
@@ -603,6 +603,17 @@ impl Model {
             .ok_or(Error::UnknownClaim)
     }
 
+    /// The first adjuster of claim `id`'s plan (account 7 when there is none).
+    fn adjuster_of(&self, id: u64) -> AccountId {
+        self.claim_index(id)
+            .ok()
+            .and_then(|i| {
+                let plan = &self.plans[self.claims[i].plan as usize - 1];
+                plan.adjusters.first().copied()
+            })
+            .unwrap_or(account(7))
+    }
+
     fn adjuster_claim(&self, id: u64, caller: AccountId) -> Result<usize> {
         let index = self.claim_index(id)?;
         let plan = &self.plans[self.claims[index].plan as usize - 1];
@@ -912,16 +923,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             approve,
         } => {
             let id = pick_in(m, claim, ClaimStatus::PendingReview);
-            let adjuster = m
-                .claim_index(id)
-                .ok()
-                .and_then(|i| {
-                    m.plans[m.claims[i].plan as usize - 1]
-                        .adjusters
-                        .first()
-                        .copied()
-                })
-                .unwrap_or(account(7));
+            let adjuster = m.adjuster_of(id);
             let who = by_role(caller, adjuster);
             test::set_caller::<Env>(who);
             let got = c.review_claim(id, approve, Carc::NotMedicallyNecessary);
@@ -983,16 +985,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             overturn,
         } => {
             let id = pick_in(m, claim, ClaimStatus::UnderAppeal);
-            let adjuster = m
-                .claim_index(id)
-                .ok()
-                .and_then(|i| {
-                    m.plans[m.claims[i].plan as usize - 1]
-                        .adjusters
-                        .first()
-                        .copied()
-                })
-                .unwrap_or(account(7));
+            let adjuster = m.adjuster_of(id);
             let who = by_role(caller, adjuster);
             test::set_caller::<Env>(who);
             let got = c.decide_appeal(id, overturn);
@@ -1117,35 +1110,15 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             };
             (String::new(), String::new())
         }
-        Op::Pause(caller) => {
+        Op::Pause(caller) | Op::Unpause(caller) => {
             // Past the accounts: the owner (account 0).
             let caller = if caller < ACCOUNTS { caller } else { 0 };
-            set_caller(caller);
-            let got = c.pause();
-            let want = if account(caller) != m.owner {
-                Err(Error::NotOwner)
-            } else if m.paused {
-                Err(Error::Paused)
-            } else {
-                m.paused = true;
-                Ok(())
-            };
-            (s(&got), s(&want))
-        }
-        Op::Unpause(caller) => {
-            // Past the accounts: the owner (account 0).
-            let caller = if caller < ACCOUNTS { caller } else { 0 };
-            set_caller(caller);
-            let got = c.unpause();
-            let want = if account(caller) != m.owner {
-                Err(Error::NotOwner)
-            } else if !m.paused {
-                Err(Error::NotPaused)
-            } else {
-                m.paused = false;
-                Ok(())
-            };
-            (s(&got), s(&want))
+            let pause = matches!(op, Op::Pause(_));
+            test::set_caller::<Env>(account(caller));
+            let got = if pause { c.pause() } else { c.unpause() };
+            let by_owner = account(caller) == m.owner;
+            let want = pause_model(pause, by_owner, &mut m.paused).map_err(Error::from);
+            (format!("{got:?}"), format!("{want:?}"))
         }
     }
 }
@@ -1305,8 +1278,7 @@ fn compare(c: &ClaimsAdjudication, m: &Model) -> std::result::Result<(), String>
 }
 
 fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
-    let mut outcome = Ok(());
-    test::run_test::<Env, _>(|_| {
+    off_chain(|| {
         forget_peers();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
@@ -1393,53 +1365,38 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             let (got, want) = step(&mut c, &mut m, &op);
             assert_eq!(got, want, "setup {op:?}");
         }
-        for (n, op) in ops.iter().enumerate() {
-            let (got, want) = step(&mut c, &mut m, op);
-            reached(CONTRACT, &got);
-            if got != want {
-                outcome = Err(TestCaseError::fail(format!(
-                    "op {n} {op:?}: contract {got}, model {want}"
-                )));
-                return Ok(());
-            }
-            if let Err(e) = compare(&c, &m) {
-                outcome = Err(TestCaseError::fail(format!("after op {n} {op:?}: {e}")));
-                return Ok(());
-            }
-            // The statuses and denial reasons claims pass through.
-            for claim in &m.claims {
-                reached(CONTRACT, &format!("{:?}", claim.status));
-                if let Some(reason) = claim.denial {
-                    reached(CONTRACT, &format!("{reason:?}"));
-                }
-                for line in &claim.lines {
-                    for (_, reason, _) in &line.adjustments {
+        let mut state = (c, m);
+        drive(
+            CONTRACT,
+            &mut state,
+            ops,
+            |(c, m), op| step(c, m, op),
+            |(c, m), _| {
+                // The statuses and denial reasons claims pass through.
+                for claim in &m.claims {
+                    reached(CONTRACT, &format!("{:?}", claim.status));
+                    for reason in claim.denial.iter().chain(
+                        claim
+                            .lines
+                            .iter()
+                            .flat_map(|l| l.adjustments.iter().map(|(_, reason, _)| reason)),
+                    ) {
                         reached(CONTRACT, &format!("{reason:?}"));
                     }
                 }
-            }
-        }
+                compare(c, m)
+            },
+        )?;
         Ok(())
     })
-    .expect("off-chain environment");
-    outcome
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: model_cases(CASES),
-        rng_seed: RngSeed::Fixed(model_seed()),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config(CASES))]
 
     #[test]
     fn model_based_claims_adjudication(ops in prop::collection::vec(op(), OPS)) {
         run(&ops)?;
-        let missing = report(CONTRACT, OPS, model_cases(CASES), REQUIRED);
-        // (A shorter run than the regular one may miss some.)
-        prop_assert!(
-            missing.is_empty() || model_cases(CASES) < CASES,
-            "outcomes no sequence reached: {missing:?}"
-        );
+        finish(CONTRACT, OPS, CASES, REQUIRED)?;
     }
 }

@@ -23,7 +23,8 @@
 
 use crate::consent_registry::*;
 use crate::MAX_DELEGATES;
-use healthcare_traits::testing::{model_cases, model_seed, reached, report};
+use healthcare_traits::testing::prop::{config, finish, off_chain};
+use healthcare_traits::testing::{drive, pause_model};
 use healthcare_traits::timeline::MAX_OPEN;
 use healthcare_traits::{
     ConsentVerifier, CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR,
@@ -32,7 +33,6 @@ use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use std::collections::BTreeMap;
 
 /// Sequences per run: 20 × 500 = 10 000 operations.
@@ -789,35 +789,15 @@ fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
             })();
             (s(&got), s(&want))
         }
-        Op::Pause(caller) => {
+        Op::Pause(caller) | Op::Unpause(caller) => {
             // Past the accounts: the owner (account 0).
             let caller = if caller < ACCOUNTS { caller } else { 0 };
-            set_caller(caller);
-            let got = c.pause();
-            let want = if account(caller) != m.owner {
-                Err(Error::NotOwner)
-            } else if m.paused {
-                Err(Error::Paused)
-            } else {
-                m.paused = true;
-                Ok(())
-            };
-            (s(&got), s(&want))
-        }
-        Op::Unpause(caller) => {
-            // Past the accounts: the owner (account 0).
-            let caller = if caller < ACCOUNTS { caller } else { 0 };
-            set_caller(caller);
-            let got = c.unpause();
-            let want = if account(caller) != m.owner {
-                Err(Error::NotOwner)
-            } else if !m.paused {
-                Err(Error::NotPaused)
-            } else {
-                m.paused = false;
-                Ok(())
-            };
-            (s(&got), s(&want))
+            let pause = matches!(op, Op::Pause(_));
+            test::set_caller::<Env>(account(caller));
+            let got = if pause { c.pause() } else { c.unpause() };
+            let by_owner = account(caller) == m.owner;
+            let want = pause_model(pause, by_owner, &mut m.paused).map_err(Error::from);
+            (format!("{got:?}"), format!("{want:?}"))
         }
     }
 }
@@ -914,12 +894,11 @@ fn compare(
 }
 
 fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
-    let mut outcome = Ok(());
-    test::run_test::<Env, _>(|_| {
+    off_chain(|| {
         crate::tests::forget_licences();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
-        let mut c = ConsentRegistry::new(account(5), 60_000).expect("new");
+        let c = ConsentRegistry::new(account(5), 60_000).expect("new");
         let mut m = Model {
             owner: account(0),
             now: START,
@@ -950,21 +929,18 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             }
         }
         let mut log_lengths = BTreeMap::new();
-        for (n, op) in ops.iter().enumerate() {
-            let (got, want) = step(&mut c, &mut m, op);
-            reached(CONTRACT, &got);
-            if got != want {
-                outcome = Err(TestCaseError::fail(format!(
-                    "op {n} {op:?}: contract {got}, model {want}"
-                )));
-                return Ok(());
-            }
-            let probes = [m.now, m.now - (n as u64 % 72) * HOUR];
-            if let Err(e) = compare(&c, &m, &probes, &mut log_lengths) {
-                outcome = Err(TestCaseError::fail(format!("after op {n} {op:?}: {e}")));
-                return Ok(());
-            }
-        }
+        let mut state = (c, m);
+        drive(
+            CONTRACT,
+            &mut state,
+            ops,
+            |(c, m), op| step(c, m, op),
+            |(c, m), n| {
+                let probes = [m.now, m.now - (n as u64 % 72) * HOUR];
+                compare(c, m, &probes, &mut log_lengths)
+            },
+        )?;
+        let (c, m) = state;
         // Every boundary of every consent, care relationship and delegation term.
         let mut times: Vec<u64> = Vec::new();
         for consent in &m.consents {
@@ -983,31 +959,17 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             .collect();
         times.sort_unstable();
         times.dedup();
-        if let Err(e) = compare(&c, &m, &times, &mut log_lengths) {
-            outcome = Err(TestCaseError::fail(format!("at the end: {e}")));
-        }
+        compare(&c, &m, &times, &mut log_lengths).map_err(|e| format!("at the end: {e}"))?;
         Ok(())
     })
-    .expect("off-chain environment");
-    outcome
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: model_cases(CASES),
-        rng_seed: RngSeed::Fixed(model_seed()),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config(CASES))]
 
     #[test]
     fn model_based_consent_registry(ops in prop::collection::vec(op(), OPS)) {
         run(&ops)?;
-        let missing = report(CONTRACT, OPS, model_cases(CASES), REQUIRED);
-        // (A shorter run than the regular one may miss some.)
-        prop_assert!(
-            missing.is_empty() || model_cases(CASES) < CASES,
-            "outcomes no sequence reached: {missing:?}"
-        );
-
+        finish(CONTRACT, OPS, CASES, REQUIRED)?;
     }
 }

@@ -24,13 +24,13 @@
 
 use crate::drug_provenance::*;
 use crate::tests::{set_licences, ED};
-use healthcare_traits::testing::{model_cases, model_seed, reached, report};
+use healthcare_traits::testing::prop::{config, finish, off_chain};
+use healthcare_traits::testing::{drive, pause_model};
 use healthcare_traits::{CredentialKind, KindSet, PeerError, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use std::collections::BTreeMap;
 
 /// Sequences per run: 20 × 500 = 10 000 operations.
@@ -718,48 +718,31 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             })();
             (s(&got), s(&want))
         }
-        Op::Reject { caller, shipment } => {
+        Op::Reject { caller, shipment } | Op::Cancel { caller, shipment } => {
+            // The recipient rejects; the sender cancels.
+            let reject = matches!(op, Op::Reject { .. });
             let id = pick_open(m, shipment);
-            let recipient = usize::try_from(id - 1)
+            let party = |sh: &MShipment| if reject { sh.to } else { sh.from };
+            let own = usize::try_from(id - 1)
                 .ok()
                 .and_then(|i| m.shipments.get(i))
-                .map_or(who(5), |sh| sh.to);
-            let caller = if caller < ACCOUNTS {
-                who(caller)
-            } else {
-                recipient
-            };
+                .map_or(who(5), party);
+            let caller = if caller < ACCOUNTS { who(caller) } else { own };
             test::set_caller::<Env>(caller);
-            let got = c.reject(id);
+            let got = if reject {
+                c.reject(id)
+            } else {
+                c.cancel_shipment(id)
+            };
             let want = (|| -> Result<()> {
                 m.not_paused()?;
                 let sh = m.shipment(id)?;
-                if m.shipments[sh].to != caller {
-                    return Err(Error::NotRecipient);
-                }
-                m.send_back(sh);
-                Ok(())
-            })();
-            (s(&got), s(&want))
-        }
-        Op::Cancel { caller, shipment } => {
-            let id = pick_open(m, shipment);
-            let sender = usize::try_from(id - 1)
-                .ok()
-                .and_then(|i| m.shipments.get(i))
-                .map_or(who(5), |sh| sh.from);
-            let caller = if caller < ACCOUNTS {
-                who(caller)
-            } else {
-                sender
-            };
-            test::set_caller::<Env>(caller);
-            let got = c.cancel_shipment(id);
-            let want = (|| -> Result<()> {
-                m.not_paused()?;
-                let sh = m.shipment(id)?;
-                if m.shipments[sh].from != caller {
-                    return Err(Error::NotSender);
+                if party(&m.shipments[sh]) != caller {
+                    return Err(if reject {
+                        Error::NotRecipient
+                    } else {
+                        Error::NotSender
+                    });
                 }
                 m.send_back(sh);
                 Ok(())
@@ -953,35 +936,15 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             m.licences.insert(who(i), held);
             (String::new(), String::new())
         }
-        Op::Pause(caller) => {
+        Op::Pause(caller) | Op::Unpause(caller) => {
             // Past the accounts: the owner (account 0).
             let caller = if caller < ACCOUNTS { caller } else { 0 };
-            test::set_caller::<Env>(who(caller));
-            let got = c.pause();
-            let want = if who(caller) != m.owner {
-                Err(Error::NotOwner)
-            } else if m.paused {
-                Err(Error::Paused)
-            } else {
-                m.paused = true;
-                Ok(())
-            };
-            (s(&got), s(&want))
-        }
-        Op::Unpause(caller) => {
-            // Past the accounts: the owner (account 0).
-            let caller = if caller < ACCOUNTS { caller } else { 0 };
-            test::set_caller::<Env>(who(caller));
-            let got = c.unpause();
-            let want = if who(caller) != m.owner {
-                Err(Error::NotOwner)
-            } else if !m.paused {
-                Err(Error::NotPaused)
-            } else {
-                m.paused = false;
-                Ok(())
-            };
-            (s(&got), s(&want))
+            let pause = matches!(op, Op::Pause(_));
+            test::set_caller::<Env>(account(caller));
+            let got = if pause { c.pause() } else { c.unpause() };
+            let by_owner = account(caller) == m.owner;
+            let want = pause_model(pause, by_owner, &mut m.paused).map_err(Error::from);
+            (format!("{got:?}"), format!("{want:?}"))
         }
     }
 }
@@ -1049,8 +1012,7 @@ fn compare(c: &DrugProvenance, m: &Model) -> std::result::Result<(), String> {
 }
 
 fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
-    let mut outcome = Ok(());
-    test::run_test::<Env, _>(|_| {
+    off_chain(|| {
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
         let mut m = Model {
@@ -1089,42 +1051,24 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         };
         let (got, want) = step(&mut c, &mut m, &first);
         assert_eq!(got, want);
-        for (n, op) in ops.iter().enumerate() {
-            let (got, want) = step(&mut c, &mut m, op);
-            reached(CONTRACT, &got);
-            if got != want {
-                outcome = Err(TestCaseError::fail(format!(
-                    "op {n} {op:?}: contract {got}, model {want}"
-                )));
-                return Ok(());
-            }
-            if let Err(e) = compare(&c, &m) {
-                outcome = Err(TestCaseError::fail(format!("after op {n} {op:?}: {e}")));
-                return Ok(());
-            }
-        }
+        let mut state = (c, m);
+        drive(
+            CONTRACT,
+            &mut state,
+            ops,
+            |(c, m), op| step(c, m, op),
+            |(c, m), _| compare(c, m),
+        )?;
         Ok(())
     })
-    .expect("off-chain environment");
-    outcome
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: model_cases(CASES),
-        rng_seed: RngSeed::Fixed(model_seed()),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config(CASES))]
 
     #[test]
     fn model_based_drug_provenance(ops in prop::collection::vec(op(), OPS)) {
         run(&ops)?;
-        let missing = report(CONTRACT, OPS, model_cases(CASES), REQUIRED);
-        // (A shorter run than the regular one may miss some.)
-        prop_assert!(
-            missing.is_empty() || model_cases(CASES) < CASES,
-            "outcomes no sequence reached: {missing:?}"
-        );
-
+        finish(CONTRACT, OPS, CASES, REQUIRED)?;
     }
 }

@@ -17,13 +17,13 @@
 
 use crate::staff_credentials::*;
 use crate::MAX_STATUS_CHANGES;
-use healthcare_traits::testing::{model_cases, model_seed, reached, report};
+use healthcare_traits::testing::prop::{config, finish, off_chain};
+use healthcare_traits::testing::{drive, pause_model};
 use healthcare_traits::{Change, CredentialKind, CredentialVerifier, KindSet, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use std::collections::BTreeMap;
 
 /// Sequences per run (each of [`OPS`] operations): 20 × 500 = 10 000 operations.
@@ -505,35 +505,15 @@ fn step(c: &mut StaffCredentials, m: &mut Model, op: &Op) -> (String, String) {
             }
             (got, want)
         }
-        Op::Pause(caller) => {
+        Op::Pause(caller) | Op::Unpause(caller) => {
             // Past the accounts: the owner (account 0).
             let caller = if caller < ACCOUNTS { caller } else { 0 };
-            as_caller(caller);
-            let got = c.pause();
-            let want = if account(caller) != m.owner {
-                Err(Error::NotOwner)
-            } else if m.paused {
-                Err(Error::Paused)
-            } else {
-                m.paused = true;
-                Ok(())
-            };
-            (out(&got), out(&want))
-        }
-        Op::Unpause(caller) => {
-            // Past the accounts: the owner (account 0).
-            let caller = if caller < ACCOUNTS { caller } else { 0 };
-            as_caller(caller);
-            let got = c.unpause();
-            let want = if account(caller) != m.owner {
-                Err(Error::NotOwner)
-            } else if !m.paused {
-                Err(Error::NotPaused)
-            } else {
-                m.paused = false;
-                Ok(())
-            };
-            (out(&got), out(&want))
+            let pause = matches!(op, Op::Pause(_));
+            test::set_caller::<Env>(account(caller));
+            let got = if pause { c.pause() } else { c.unpause() };
+            let by_owner = account(caller) == m.owner;
+            let want = pause_model(pause, by_owner, &mut m.paused).map_err(Error::from);
+            (format!("{got:?}"), format!("{want:?}"))
         }
         Op::Narrow {
             caller,
@@ -648,38 +628,34 @@ fn compare(c: &StaffCredentials, m: &Model, times: &[u64]) -> std::result::Resul
 }
 
 fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
-    let mut outcome = Ok(());
-    test::run_test::<Env, _>(|_| {
+    off_chain(|| {
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
         let first = [
             (account(1), KindSet::of(&KINDS)),
             (account(2), KindSet::of(&[CredentialKind::MedicalLicence])),
         ];
-        let mut c = StaffCredentials::new(DELAY, first.to_vec()).expect("new");
-        let mut m = Model {
+        let c = StaffCredentials::new(DELAY, first.to_vec()).expect("new");
+        let m = Model {
             owner: account(0),
             now: START,
             paused: false,
             issuers: first.into_iter().collect(),
             creds: Vec::new(),
         };
-        for (n, op) in ops.iter().enumerate() {
-            let (got, want) = step(&mut c, &mut m, op);
-            reached(CONTRACT, &got);
-            if got != want {
-                outcome = Err(TestCaseError::fail(format!(
-                    "op {n} {op:?}: contract {got}, model {want}"
-                )));
-                return Ok(());
-            }
-            // The present and a few past moments (days, weeks and a year back).
-            let probes = [m.now, m.now - DAY / 2, m.now - 9 * DAY, m.now - 200 * DAY];
-            if let Err(e) = compare(&c, &m, &probes) {
-                outcome = Err(TestCaseError::fail(format!("after op {n} {op:?}: {e}")));
-                return Ok(());
-            }
-        }
+        let mut state = (c, m);
+        drive(
+            CONTRACT,
+            &mut state,
+            ops,
+            |(c, m), op| step(c, m, op),
+            |(c, m), _| {
+                // The present and a few past moments (days, weeks and a year back).
+                let probes = [m.now, m.now - DAY / 2, m.now - 9 * DAY, m.now - 200 * DAY];
+                compare(c, m, &probes)
+            },
+        )?;
+        let (c, m) = state;
         // Every boundary of every credential.
         let mut times: Vec<u64> = m
             .creds
@@ -692,31 +668,17 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             .collect();
         times.sort_unstable();
         times.dedup();
-        if let Err(e) = compare(&c, &m, &times) {
-            outcome = Err(TestCaseError::fail(format!("at the end: {e}")));
-        }
+        compare(&c, &m, &times).map_err(|e| format!("at the end: {e}"))?;
         Ok(())
     })
-    .expect("off-chain environment");
-    outcome
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: model_cases(CASES),
-        rng_seed: RngSeed::Fixed(model_seed()),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config(CASES))]
 
     #[test]
     fn model_based_staff_credentials(ops in prop::collection::vec(op(), OPS)) {
         run(&ops)?;
-        let missing = report(CONTRACT, OPS, model_cases(CASES), REQUIRED);
-        // (A shorter run than the regular one may miss some.)
-        prop_assert!(
-            missing.is_empty() || model_cases(CASES) < CASES,
-            "outcomes no sequence reached: {missing:?}"
-        );
-
+        finish(CONTRACT, OPS, CASES, REQUIRED)?;
     }
 }

@@ -3,6 +3,7 @@
 //! contract on stderr, written past the test harness's capture so that `scripts/test.sh`
 //! shows how many random operations ran.
 
+use crate::AdminError;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Mutex;
@@ -89,6 +90,42 @@ pub fn report(contract: &'static str, ops: usize, cases: u32, required: &[&str])
         .collect()
 }
 
+/// Runs `ops` one by one: `step` gives the contract's and the model's answers (rendered),
+/// which must be equal; `check` then checks the invariants (it is told the operation's
+/// index). Returns the first difference, naming the operation.
+pub fn drive<S, O: core::fmt::Debug>(
+    contract: &'static str,
+    state: &mut S,
+    ops: &[O],
+    mut step: impl FnMut(&mut S, &O) -> (String, String),
+    mut check: impl FnMut(&mut S, usize) -> Result<(), String>,
+) -> Result<(), String> {
+    for (n, op) in ops.iter().enumerate() {
+        let (got, want) = step(state, op);
+        reached(contract, &got);
+        if got != want {
+            return Err(format!("op {n} {op:?}: contract {got}, model {want}"));
+        }
+        check(state, n).map_err(|e| format!("after op {n} {op:?}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The model of `pause` (`pause == true`) and `unpause` of the shared admin: owner only;
+/// pausing a paused contract and unpausing a running one are refused.
+pub fn pause_model(pause: bool, by_owner: bool, paused: &mut bool) -> Result<(), AdminError> {
+    if !by_owner {
+        Err(AdminError::NotOwner)
+    } else if pause && *paused {
+        Err(AdminError::Paused)
+    } else if !pause && !*paused {
+        Err(AdminError::NotPaused)
+    } else {
+        *paused = pause;
+        Ok(())
+    }
+}
+
 /// All outcomes reached so far by `contract` (to print while tuning a generator).
 pub fn outcomes(contract: &'static str) -> Vec<String> {
     TOTALS
@@ -111,5 +148,52 @@ mod tests {
         assert_eq!(outcome_of("Err(NotPayer)"), "NotPayer");
         assert_eq!(outcome_of("PendingReview Some(Duplicate)"), "PendingReview");
         assert_eq!(outcome_of("Err(TooEarly) Ok(())"), "TooEarly");
+    }
+}
+
+/// The proptest side of a model-based test (feature `testing`).
+#[cfg(feature = "testing")]
+pub mod prop {
+    use super::{model_cases, model_seed, report};
+    use proptest::test_runner::{Config, RngSeed, TestCaseError};
+
+    /// `default_cases` sequences (or `PROPTEST_CASES`) from the seed of [`model_seed`].
+    pub fn config(default_cases: u32) -> Config {
+        Config {
+            cases: model_cases(default_cases),
+            rng_seed: RngSeed::Fixed(model_seed()),
+            ..Config::default()
+        }
+    }
+
+    /// Runs `body` in a fresh off-chain environment (storage, balances, caller, clock
+    /// reset); its error fails the case.
+    pub fn off_chain(body: impl FnOnce() -> Result<(), String>) -> Result<(), TestCaseError> {
+        let mut outcome = Ok(());
+        ink::env::test::run_test::<ink::env::DefaultEnvironment, _>(|_| {
+            outcome = body();
+            Ok(())
+        })
+        .map_err(|e| TestCaseError::fail(format!("off-chain environment: {e:?}")))?;
+        outcome.map_err(TestCaseError::fail)
+    }
+
+    /// Counts a passed sequence (see [`report`]); after the last of a regular run, fails
+    /// when no sequence reached one of `required` (a shorter run may miss some).
+    pub fn finish(
+        contract: &'static str,
+        ops: usize,
+        default_cases: u32,
+        required: &[&str],
+    ) -> Result<(), TestCaseError> {
+        let cases = model_cases(default_cases);
+        let missing = report(contract, ops, cases, required);
+        if missing.is_empty() || cases < default_cases {
+            Ok(())
+        } else {
+            Err(TestCaseError::fail(format!(
+                "outcomes no sequence reached: {missing:?}"
+            )))
+        }
     }
 }
