@@ -1,8 +1,10 @@
 //! drug_provenance with a real staff_credentials on pallet-contracts (drink sandbox,
 //! release WASM): the prefix directory, manufacturer → wholesaler → pharmacy → dispense
 //! with a partial receipt, licences checked both ways, a recall, a cold-chain quarantine,
-//! a paid shipment moving real balances, a suspect-product investigation, and `verify`
-//! in every state.
+//! a paid shipment moving real balances, a suspect-product investigation, `verify` in
+//! every state; a wholesaler (licensed for the wrong kind) refused at dispensing, and
+//! broken credentials peers (no contract, no such message, a trapping contract) refused
+//! with typed errors that change nothing.
 
 use drug_provenance::drug_provenance::{
     BatchRequest, Error, Investigation, Verification, VerificationStatus,
@@ -450,4 +452,87 @@ fn code_changes_go_through_the_time_lock() {
     );
     assert_unknown_code_refused(&mut chain, &provenance, Error::CodeNotFound);
     assert_code_change_succeeds::<Error>(&mut chain, &provenance, "drug_provenance");
+}
+
+#[test]
+fn a_wholesaler_dispensing_is_refused_and_changes_nothing() {
+    let mut c = Chain::new(true);
+    let (maker, wholesaler) = (c.maker.clone(), c.wholesaler.clone());
+    let now = c.chain.time();
+    assert_eq!(c.register(batch(b"W1", 100, now)), Ok(1));
+    assert_eq!(c.ship(&maker, 1, &wholesaler, 40), Ok(1));
+    assert_eq!(c.receive(&wholesaler, 1, 40), Ok(()));
+    // Licensed, but for the wrong kind: a wholesale distributor is no dispenser.
+    let before = c.holders(1);
+    let out = c.chain.call::<Res<()>>(
+        &c.provenance.clone(),
+        &wholesaler,
+        call_data(selector_bytes!("dispense"), (1u64, 5u64, None::<Hash>)),
+    );
+    assert_eq!(out.value, Err(Error::PharmacyNotLicensed));
+    assert!(out.reverted);
+    assert_eq!(out.events, 0);
+    assert_eq!(c.holders(1), before);
+}
+
+/// `ship` with the credentials address switched (through the time lock) to `peer`: a
+/// typed error, nothing written, no event, the holdings as they were.
+fn broken_peer_changes_nothing(peer: Option<&str>, expected: Error) {
+    let mut c = Chain::new(true);
+    let (maker, wholesaler) = (c.maker.clone(), c.wholesaler.clone());
+    let now = c.chain.time();
+    assert_eq!(c.register(batch(b"B1", 100, now)), Ok(1));
+    let address = match peer {
+        None => account(9),
+        Some("baseline_token") => c.chain.deploy(
+            "baseline_token",
+            &operator(),
+            call_data(selector_bytes!("new"), (1_000u128,)),
+        ),
+        Some(name) => c
+            .chain
+            .deploy(name, &operator(), call_data(selector_bytes!("new"), ())),
+    };
+    let provenance = c.provenance.clone();
+    let switched = e2e_tests::suite::enact::<Error>(
+        &mut c.chain,
+        &provenance,
+        healthcare_traits::Change::Peer(
+            healthcare_traits::PeerRole::Credentials,
+            ink_account(&address),
+        ),
+    );
+    assert_eq!(switched, Ok(()));
+    let before = c.holders(1);
+    let out = c.chain.call::<Res<u64>>(
+        &provenance,
+        &maker,
+        call_data(
+            selector_bytes!("ship"),
+            (1u64, ink_account(&wholesaler), 10u64, None::<u128>),
+        ),
+    );
+    assert_eq!(out.value, Err(expected), "{peer:?}");
+    assert!(out.reverted);
+    assert_eq!(out.events, 0);
+    assert_eq!(c.holders(1), before);
+    let shipment: Option<drug_provenance::drug_provenance::Shipment> = c
+        .chain
+        .query(&provenance, call_data(selector_bytes!("shipment"), (1u64,)));
+    assert_eq!(shipment, None, "no shipment recorded");
+}
+
+#[test]
+fn a_credentials_address_without_a_contract_is_a_typed_error() {
+    broken_peer_changes_nothing(None, Error::CredentialContractUnreachable);
+}
+
+#[test]
+fn a_credentials_contract_without_the_message_is_a_typed_error() {
+    broken_peer_changes_nothing(Some("baseline_token"), Error::CredentialContractUnreachable);
+}
+
+#[test]
+fn a_trapping_credentials_contract_is_a_typed_error() {
+    broken_peer_changes_nothing(Some("trapping_peer"), Error::CredentialContractTrapped);
 }
