@@ -1,16 +1,20 @@
 //! A cross-contract random run on the release WASM (drink sandbox): staff_credentials,
-//! consent_registry and claims_adjudication deployed with their real peers, plus
+//! consent_registry, claims_adjudication and drug_provenance deployed with their real
+//! peers, plus
 //! `trapping_peer`, a contract whose verifier messages trap. Random operations by the
 //! payer, providers (licensed, unlicensed, pharmacist), patients and the operator:
 //! claims (some above the review threshold, some emergencies, duplicates, unknown
 //! procedures), funding and withdrawals, reviews, appeals, settlements; consents and care
-//! relationships granted and revoked; licences suspended and issued anew; the claims
+//! relationships granted and revoked; batches registered, shipped (some priced, paid
+//! from an escrow), received in full or in part, dispensed, destroyed and recalled, by
+//! licensed and wrongly licensed parties; licences suspended and issued anew; the claims
 //! contract's peers switched (through the time lock) to the trapping contract and back;
 //! time moving forward.
 //!
 //! After every refused call (a typed error, which reverts) the observable state is
 //! unchanged: the plan's ledger, the claims count, every party's native balance, the
-//! consent and credential records touched. After every call the escrow invariant holds
+//! consent and credential records touched, the latest batch and its holders, the batch and
+//! shipment counts. After every call the latest batch conserves its quantity. After every call the escrow invariant holds
 //! (`escrow == funded − withdrawn − paid`, the contract's balance covers it), and every
 //! 100 operations and at the end: `owed` and `reserved` equal the sums over the claims'
 //! statuses and no service is held by two payable claims.
@@ -24,7 +28,8 @@ use claims_adjudication::claims_adjudication::{
     Claim, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error, Plan, PlanTerms,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
-use e2e_tests::fixtures::line;
+use drug_provenance::drug_provenance::{Batch, Error as DrugError, Shipment};
+use e2e_tests::fixtures::{batch, line, PREFIX};
 use e2e_tests::suite::{deploy_credentials, enact, issue, operator};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::testing::model_seed;
@@ -43,6 +48,10 @@ const PAYER: u8 = 2;
 const PROVIDERS: [u8; 3] = [3, 6, 7];
 const PATIENTS: [u8; 2] = [4, 5];
 const PROCEDURES: [&[u8; 5]; 3] = [b"99213", b"80053", b"71046"];
+/// The supply chain: 8 the manufacturer owning [`PREFIX`], 9 a wholesaler, 10 a pharmacy
+/// (7, the pharmacist, is licensed as a person, not as a pharmacy).
+const MAKER: u8 = 8;
+const TRADERS: [u8; 4] = [8, 9, 10, 7];
 
 /// xorshift64*: a small deterministic generator.
 struct Rng(u64);
@@ -64,9 +73,12 @@ struct World {
     credentials: drink::AccountId32,
     consent: drink::AccountId32,
     claims: drink::AccountId32,
+    drug: drink::AccountId32,
     trap: drink::AccountId32,
-    /// The credential ids of each provider's current licence.
-    licences: Vec<(u8, u64)>,
+    /// Each licensed account's current credential: (account, kind, id).
+    licences: Vec<(u8, CredentialKind, u64)>,
+    batches: u64,
+    shipments: u64,
     /// The payment consent id of each patient (when in force).
     payment: Vec<(u8, Option<u64>)>,
     claims_count: u64,
@@ -82,6 +94,11 @@ struct Snapshot {
     balances: Vec<u128>,
     consents: Vec<u32>,
     credentials: Vec<u32>,
+    /// The latest batch, the next batch id (must stay free), the next shipment id.
+    latest_batch: Option<Batch>,
+    holders: Vec<(ink::primitives::AccountId, u64)>,
+    next_batch: Option<Batch>,
+    next_shipment: Option<Shipment>,
 }
 
 fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
@@ -96,7 +113,7 @@ fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
         call_data(selector_bytes!("claim"), (w.claims_count + 1,)),
     );
     let mut balances = vec![w.chain.balance(&w.claims.clone())];
-    for n in [PAYER, 3, 6, 7] {
+    for n in [PAYER, 3, 6, 7, 8, 9, 10] {
         balances.push(w.chain.balance(&account(n)));
     }
     let consents = PATIENTS
@@ -113,6 +130,7 @@ fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
         .collect();
     let credentials = PROVIDERS
         .iter()
+        .chain(&TRADERS[..3])
         .map(|p| {
             w.chain.query(
                 &w.credentials,
@@ -123,6 +141,21 @@ fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
             )
         })
         .collect();
+    let latest_batch: Option<Batch> = w
+        .chain
+        .query(&w.drug, call_data(selector_bytes!("batch"), (w.batches,)));
+    let holders = w.chain.query(
+        &w.drug,
+        call_data(selector_bytes!("holders"), (w.batches, 0u32, 10u32)),
+    );
+    let next_batch = w.chain.query(
+        &w.drug,
+        call_data(selector_bytes!("batch"), (w.batches + 1,)),
+    );
+    let next_shipment = w.chain.query(
+        &w.drug,
+        call_data(selector_bytes!("shipment"), (w.shipments + 1,)),
+    );
     let claim = touched.and_then(|id| {
         w.chain
             .query::<Option<Claim>>(&w.claims, call_data(selector_bytes!("claim"), (id,)))
@@ -135,6 +168,10 @@ fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
             balances,
             consents,
             credentials,
+            latest_batch,
+            holders,
+            next_batch,
+            next_shipment,
         },
         claim,
     )
@@ -176,6 +213,27 @@ fn world() -> World {
             (ink_account(&credentials), ink_account(&consent), 0u64),
         ),
     );
+    let drug = chain.deploy(
+        "drug_provenance",
+        &operator(),
+        call_data(
+            selector_bytes!("new"),
+            (
+                ink_account(&credentials),
+                0u64,
+                vec![ink_account(&operator())],
+            ),
+        ),
+    );
+    let assigned = chain.call::<Result<(), DrugError>>(
+        &drug,
+        &operator(),
+        call_data(
+            selector_bytes!("assign_prefix"),
+            (PREFIX.to_vec(), ink_account(&account(MAKER))),
+        ),
+    );
+    assert_eq!(assigned.value, Ok(()));
     let trap = chain.deploy(
         "trapping_peer",
         &operator(),
@@ -192,16 +250,22 @@ fn world() -> World {
         (3, CredentialKind::MedicalLicence),
         (6, CredentialKind::MedicalLicence),
         (7, CredentialKind::PharmacistLicence),
+        (8, CredentialKind::ManufacturerLicence),
+        (9, CredentialKind::WholesaleDistributorLicence),
+        (10, CredentialKind::PharmacyLicence),
     ] {
-        licences.push((n, issue(&mut chain, &credentials, &account(n), kind)));
+        licences.push((n, kind, issue(&mut chain, &credentials, &account(n), kind)));
     }
     let mut w = World {
         chain,
         credentials,
         consent,
         claims,
+        drug,
         trap,
         licences,
+        batches: 0,
+        shipments: 0,
         payment: Vec::new(),
         claims_count: 0,
         peers_trapped: false,
@@ -274,7 +338,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     let payer = account(PAYER);
     let now = w.chain.time();
     let claim_pick = |rng: &mut Rng, count: u64| 1 + rng.next(count + 1);
-    match rng.next(20) {
+    match rng.next(26) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
             w.chain.set_time(now + dt);
@@ -469,8 +533,8 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
         }
         16 => {
             // The operator suspends a provider's licence, or issues a fresh one.
-            let i = rng.next(3) as usize;
-            let (n, id) = w.licences[i];
+            let i = rng.next(w.licences.len() as u64) as usize;
+            let (n, kind, id) = w.licences[i];
             if rng.next(2) == 0 {
                 let out = w.chain.call::<Result<(), CredentialError>>(
                     &w.credentials,
@@ -483,13 +547,8 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     None,
                 )
             } else {
-                let kind = if n == 7 {
-                    CredentialKind::PharmacistLicence
-                } else {
-                    CredentialKind::MedicalLicence
-                };
                 let id = issue(&mut w.chain, &w.credentials.clone(), &account(n), kind);
-                w.licences[i].1 = id;
+                w.licences[i].2 = id;
                 (format!("issue licence {id} to {n}"), false, None)
             }
         }
@@ -531,6 +590,134 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             }
             w.peers_trapped = !w.peers_trapped;
             (format!("peers trapped: {}", w.peers_trapped), false, None)
+        }
+        18 => {
+            // The manufacturer (or, refused, a wholesaler) registers a batch.
+            let by = if rng.next(5) == 0 { 9 } else { MAKER };
+            let lot = format!("R{}", rng.next(1_000_000));
+            let request = batch(lot.as_bytes(), 100 + rng.next(900), now);
+            let out = w.chain.call::<Result<u64, DrugError>>(
+                &w.drug,
+                &account(by),
+                call_data(selector_bytes!("register_batch"), (request,)),
+            );
+            if let Ok(id) = out.value {
+                assert_eq!(id, w.batches + 1);
+                w.batches = id;
+            }
+            (
+                format!("register by {by}: {:?}", out.value),
+                out.value.is_err(),
+                None,
+            )
+        }
+        19 | 20 => {
+            let (from, to) = (rng.pick(&TRADERS[..3]), rng.pick(&TRADERS));
+            let quantity = 1 + rng.next(120);
+            let price = (rng.next(3) == 0).then_some(1_000u128);
+            let out = w.chain.call::<Result<u64, DrugError>>(
+                &w.drug,
+                &account(from),
+                call_data(
+                    selector_bytes!("ship"),
+                    (w.batches, ink_account(&account(to)), quantity, price),
+                ),
+            );
+            if let Ok(id) = out.value {
+                assert_eq!(id, w.shipments + 1);
+                w.shipments = id;
+            }
+            (
+                format!(
+                    "ship {quantity} of {} {from}->{to}: {:?}",
+                    w.batches, out.value
+                ),
+                out.value.is_err(),
+                None,
+            )
+        }
+        21 => {
+            // The latest shipment's recipient escrows its price if it has one, then
+            // receives all or half of it.
+            let shipment: Option<Shipment> = w.chain.query(
+                &w.drug,
+                call_data(selector_bytes!("shipment"), (w.shipments,)),
+            );
+            let Some(shipment) = shipment else {
+                return ("no shipment".into(), false, None);
+            };
+            let to = drink::AccountId32::new(*shipment.to.as_ref());
+            if let (Some(price), 0) = (shipment.price_per_unit, shipment.escrow) {
+                let amount = price * u128::from(shipment.quantity);
+                let paid = w
+                    .chain
+                    .try_call::<Result<(), DrugError>>(
+                        &w.drug,
+                        &to,
+                        call_data(selector_bytes!("escrow_payment"), (shipment.id,)),
+                        amount,
+                    )
+                    .expect("escrow");
+                if paid.value.is_err() {
+                    return (format!("escrow: {:?}", paid.value), true, None);
+                }
+            }
+            let accepted = if rng.next(3) == 0 {
+                shipment.quantity.div_ceil(2)
+            } else {
+                shipment.quantity
+            };
+            let out = w.chain.call::<Result<(), DrugError>>(
+                &w.drug,
+                &to,
+                call_data(selector_bytes!("receive"), (shipment.id, accepted)),
+            );
+            (
+                format!("receive {accepted} of {}: {:?}", shipment.id, out.value),
+                out.value.is_err(),
+                None,
+            )
+        }
+        22 => {
+            // The pharmacy dispenses (or, refused, the wholesaler).
+            let by = if rng.next(4) == 0 { 9 } else { 10 };
+            let quantity = 1 + rng.next(30);
+            let out = w.chain.call::<Result<(), DrugError>>(
+                &w.drug,
+                &account(by),
+                call_data(
+                    selector_bytes!("dispense"),
+                    (w.batches, quantity, None::<ink::primitives::Hash>),
+                ),
+            );
+            (
+                format!("dispense {quantity} by {by}: {:?}", out.value),
+                out.value.is_err(),
+                None,
+            )
+        }
+        23 => {
+            // A holder destroys units, or the regulator recalls the batch (rarely).
+            let (what, out) = if rng.next(6) == 0 {
+                let out = w.chain.call::<Result<(), DrugError>>(
+                    &w.drug,
+                    &operator(),
+                    call_data(selector_bytes!("recall"), (w.batches, 1u16)),
+                );
+                ("recall", out.value)
+            } else {
+                let by = rng.pick(&TRADERS);
+                let out = w.chain.call::<Result<(), DrugError>>(
+                    &w.drug,
+                    &account(by),
+                    call_data(
+                        selector_bytes!("destroy"),
+                        (w.batches, 1 + rng.next(10), 2u16),
+                    ),
+                );
+                ("destroy", out.value)
+            };
+            (format!("{what} {}: {out:?}", w.batches), out.is_err(), None)
         }
         _ => {
             let dt = rng.next(DAY / 2);
@@ -614,6 +801,19 @@ fn random_operations_across_the_suite_keep_the_invariants() {
         );
         assert_eq!(after.total_escrow, plan.escrow, "{context}");
         assert!(after.balances[0] >= after.total_escrow, "{context}");
+        if let Some(b) = &after.latest_batch {
+            let held: u64 = after.holders.iter().map(|(_, n)| n).sum();
+            assert_eq!(
+                b.quantity,
+                held + b.in_transit + b.dispensed + b.destroyed,
+                "batch {} does not conserve its quantity: {context}",
+                b.id
+            );
+        }
+        assert!(
+            after.next_batch.is_none() && after.next_shipment.is_none(),
+            "{context}"
+        );
         if n % 100 == 99 {
             full_check(&mut w).unwrap_or_else(|e| panic!("{e}: {context}"));
         }
@@ -621,7 +821,7 @@ fn random_operations_across_the_suite_keep_the_invariants() {
     full_check(&mut w).unwrap_or_else(|e| panic!("{e} at the end, MODEL_SEED={seed}"));
     // Past the test harness's capture, so that scripts/test.sh shows it.
     let line = format!(
-        "model-based: sandbox (release WASM, three contracts and a trapping peer): {ops} random operations ({refused_calls} refused, each shown to change nothing), MODEL_SEED={seed}\n"
+        "model-based: sandbox (release WASM, four contracts and a trapping peer): {ops} random operations ({refused_calls} refused, each shown to change nothing), MODEL_SEED={seed}\n"
     );
     std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes()).expect("stderr");
 }
