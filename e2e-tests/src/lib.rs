@@ -111,6 +111,23 @@ pub struct Outcome<T> {
     pub emitted: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)>,
 }
 
+impl<T> Outcome<T> {
+    /// The events of type `E` that `contract` emitted in this call, decoded, in order
+    /// (matched by `E`'s signature topic, so that other events of the call are skipped).
+    pub fn events_of<E>(&self, contract: &AccountId32) -> Vec<E>
+    where
+        E: ink::env::Event + Decode,
+    {
+        self.emitted
+            .iter()
+            .filter(|(emitter, topics, _)| {
+                emitter == contract && topics.first().copied() == E::SIGNATURE_TOPIC
+            })
+            .filter_map(|(_, _, data)| E::decode(&mut &data[..]).ok())
+            .collect()
+    }
+}
+
 /// Why a call did not return a value.
 #[derive(Debug)]
 pub enum CallFailure {

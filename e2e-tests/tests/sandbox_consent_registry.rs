@@ -5,7 +5,7 @@
 //! contracts; a time-locked peer change and code change.
 
 use consent_registry::consent_registry::{
-    AccessEntry, ConsentKind, ConsentRequest, Error, Relationship,
+    AccessEntry, BreakGlassOpened, ConsentKind, ConsentRequest, Error, Relationship,
 };
 use e2e_tests::suite::{
     assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
@@ -53,6 +53,19 @@ fn break_glass_checks_the_clinician_credential_across_contracts() {
     );
     assert_eq!(opened.value, Ok(1));
     assert_eq!(opened.events, 1);
+    let event: Vec<BreakGlassOpened> = opened.events_of(&registry);
+    assert_eq!(event.len(), 1);
+    assert_eq!(
+        (
+            event[0].id,
+            event[0].patient,
+            event[0].clinician,
+            event[0].reason,
+            event[0].log_index
+        ),
+        (1, ink_account(&patient), ink_account(&clinician), 12, 0)
+    );
+    assert_eq!(event[0].expires_at, chain.time() + DAY);
     println!(
         "open_break_glass with a cross-contract credential check: ref_time {} proof_size {}",
         opened.ref_time, opened.proof_size

@@ -7,7 +7,8 @@
 //! with typed errors that change nothing.
 
 use drug_provenance::drug_provenance::{
-    BatchRequest, Error, Investigation, Verification, VerificationStatus,
+    BatchRequest, Error, Investigation, PaymentReleased, ShipmentClosed, Verification,
+    VerificationStatus,
 };
 use e2e_tests::fixtures::{batch, GTIN, PREFIX};
 use e2e_tests::suite::{
@@ -339,8 +340,31 @@ fn payment_on_receipt_moves_real_balances() {
         .chain
         .query(&c.provenance, call_data(selector_bytes!("held_funds"), ()));
     assert_eq!(held, (10 * price, 0));
-    // 7 accepted: the seller gets 7 units' price, the buyer 3 back.
-    assert_eq!(c.receive(&wholesaler, s, 7), Ok(()));
+    // 7 accepted: the seller gets 7 units' price, the buyer 3 back; the events say so.
+    let received = c.chain.call::<Res<()>>(
+        &c.provenance.clone(),
+        &wholesaler,
+        call_data(selector_bytes!("receive"), (s, 7u64)),
+    );
+    assert_eq!(received.value, Ok(()));
+    let released: Vec<PaymentReleased> = received.events_of(&c.provenance);
+    assert_eq!(released.len(), 1);
+    assert_eq!(
+        (
+            released[0].shipment,
+            released[0].to_seller,
+            released[0].refund
+        ),
+        (s, 7 * price, 3 * price)
+    );
+    let closed: Vec<ShipmentClosed> = received.events_of(&c.provenance);
+    assert_eq!(
+        closed
+            .iter()
+            .map(|e| (e.shipment, e.accepted))
+            .collect::<Vec<_>>(),
+        vec![(s, 7)]
+    );
     assert_eq!(c.chain.balance(&maker), seller_before + 7 * price);
     // (the buyer also paid the fees of its calls)
     let buyer_after = c.chain.balance(&wholesaler);
