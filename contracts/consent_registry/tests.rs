@@ -421,11 +421,14 @@ fn too_many_consents_around_one_moment_only() {
         c.grant(open_permit(a.bob, a.charlie, &[Purpose::Treatment])),
         Err(Error::TooManyConsents)
     );
-    // Ending one makes room; another grantee has its own index.
+    // Ending one makes room; another grantee has its own index. The refusal used no id
+    // (the counter moves only once the index has taken the consent).
     now(T0 + HOUR);
     c.revoke(ids[0]).expect("revoke");
-    c.grant(open_permit(a.bob, a.charlie, &[Purpose::Treatment]))
+    let next = c
+        .grant(open_permit(a.bob, a.charlie, &[Purpose::Treatment]))
         .expect("room again");
+    assert_eq!(next, ids[ids.len() - 1] + 1);
     c.grant(open_permit(a.bob, a.django, &[Purpose::Treatment]))
         .expect("other grantee");
     // Minute-long consents of one day fill every level around that day, no other day.

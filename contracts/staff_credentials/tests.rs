@@ -549,11 +549,12 @@ fn too_many_credentials_around_one_period_and_none_later() {
         issued,
         u32::try_from(MAX_PER_BUCKET).unwrap() * u32::from(healthcare_traits::timeline::LEVELS)
     );
-    // A later period is not affected, nor another kind.
+    // A later period is not affected, nor another kind; the refusal used no id.
     let mut r = request(a.charlie, CredentialKind::NursingLicence);
     r.valid_from = 50_000 * DAY;
     r.valid_until = r.valid_from + DAY;
-    c.issue(r).expect("later period");
+    let later = c.issue(r).expect("later period");
+    assert_eq!(later, u64::from(issued) + 1);
     c.issue(request(a.charlie, CredentialKind::MedicalLicence))
         .expect("other kind");
     // Every one still answers exactly; paging is capped.
