@@ -429,6 +429,15 @@ impl Model {
         }
     }
 
+    /// The caller `caller` names: an account, or past the accounts a holder of `batch`.
+    fn caller_or_holder(&self, caller: u8, batch: u64) -> AccountId {
+        if caller < ACCOUNTS {
+            account(caller)
+        } else {
+            self.a_holder(batch)
+        }
+    }
+
     /// A holder of batch `b` (the first in account order), or account 5.
     fn a_holder(&self, b: u64) -> AccountId {
         let b = usize::try_from(b).unwrap_or(0).saturating_sub(1);
@@ -536,11 +545,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             price,
         } => {
             let batch = batch_id(m, batch);
-            let from = if caller < ACCOUNTS {
-                who(caller)
-            } else {
-                m.a_holder(batch)
-            };
+            let from = m.caller_or_holder(caller, batch);
             // Past the accounts: the wholesaler or the pharmacy.
             let to = if to < ACCOUNTS {
                 who(to)
@@ -581,11 +586,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             quantity,
         } => {
             let batch = batch_id(m, batch);
-            let from = if caller < ACCOUNTS {
-                who(caller)
-            } else {
-                m.a_holder(batch)
-            };
+            let from = m.caller_or_holder(caller, batch);
             let b = usize::try_from(batch).unwrap_or(0).saturating_sub(1);
             // Half the time to the holder's supplier.
             let to = m
@@ -755,11 +756,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             quantity,
         } => {
             let batch = batch_id(m, batch);
-            let pharmacy = if caller < ACCOUNTS {
-                who(caller)
-            } else {
-                m.a_holder(batch)
-            };
+            let pharmacy = m.caller_or_holder(caller, batch);
             test::set_caller::<Env>(pharmacy);
             let got = c.dispense(batch, quantity, None);
             let want = (|| -> Result<()> {
@@ -784,11 +781,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             quantity,
         } => {
             let batch = batch_id(m, batch);
-            let holder = if caller < ACCOUNTS {
-                who(caller)
-            } else {
-                m.a_holder(batch)
-            };
+            let holder = m.caller_or_holder(caller, batch);
             test::set_caller::<Env>(holder);
             let got = c.destroy(batch, quantity, 1);
             let want = (|| -> Result<()> {
@@ -820,11 +813,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
         }
         Op::Flag { caller, batch } => {
             let batch = batch_id(m, batch);
-            let holder = if caller < ACCOUNTS {
-                who(caller)
-            } else {
-                m.a_holder(batch)
-            };
+            let holder = m.caller_or_holder(caller, batch);
             test::set_caller::<Env>(holder);
             let got = c.flag_suspect(batch);
             let want = (|| -> Result<u64> {
