@@ -2,7 +2,8 @@
 //! schedules, enrolment, escrow movements and every claim with its line remittances.
 
 use crate::model::{
-    Carc, ClaimId, ClaimStatus, Coverage, LineResult, PlanId, PlanTerms, ProcedureCode,
+    Carc, ClaimId, ClaimReference, ClaimStatus, Coverage, LineResult, PlanId, PlanTerms,
+    ProcedureCode,
 };
 use healthcare_traits::{AccountId, Balance, Hash};
 use ink::prelude::vec::Vec;
@@ -132,4 +133,20 @@ pub struct SurplusRecovered {
     pub to: AccountId,
     /// The amount.
     pub amount: Balance,
+}
+
+/// A claim was recorded under its submitter's reference (emitted before its
+/// `ClaimAdjudicated`); the same reference is refused for the same plan and provider.
+#[ink::event]
+pub struct ClaimReferenced {
+    /// The claim.
+    #[ink(topic)]
+    pub claim: ClaimId,
+    /// The plan.
+    pub plan: PlanId,
+    /// The rendering provider.
+    pub provider: AccountId,
+    /// The submitter's reference.
+    #[ink(topic)]
+    pub reference: ClaimReference,
 }

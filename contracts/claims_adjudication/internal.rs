@@ -4,7 +4,9 @@ use crate::claims_adjudication::ClaimsAdjudication;
 use crate::events::*;
 use crate::model::*;
 use crate::pricing::{self, Verdict};
-use healthcare_traits::{ensure, ClaimConsent, KindSet, PeerError};
+use healthcare_traits::{
+    append_indexed, ensure, ClaimConsent, ClaimConsentQuery, CredentialQuery, KindSet, PeerError,
+};
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -63,36 +65,220 @@ impl ClaimsAdjudication {
         Ok(())
     }
 
+    /// The checks of a request that refuse it (nothing recorded): the plan exists, the
+    /// caller is the rendering provider or the plan's payer, 1 to `MAX_LINES` valid
+    /// lines, a service date not in the future. Returns the plan.
+    pub(crate) fn admit(
+        &self,
+        request: &ClaimRequest,
+        submitter: AccountId,
+        now: Timestamp,
+    ) -> Result<Plan> {
+        let plan = self.plans.get(request.plan).ok_or(Error::UnknownPlan)?;
+        ensure!(
+            submitter == request.provider || submitter == plan.payer,
+            Error::NotSubmitter
+        );
+        ensure!(!request.lines.is_empty(), Error::NoLines);
+        ensure!(request.lines.len() <= crate::MAX_LINES, Error::TooManyLines);
+        ensure!(
+            request.lines.iter().all(ClaimLine::is_valid),
+            Error::InvalidLine
+        );
+        ensure!(request.service_date <= now, Error::ServiceInFuture);
+        Ok(plan)
+    }
+
+    /// A claim of `request` not yet numbered (its id is given when it is recorded).
+    pub(crate) fn draft(request: &ClaimRequest, submitter: AccountId, now: Timestamp) -> Claim {
+        Claim {
+            id: 0,
+            plan: request.plan,
+            member: request.member,
+            provider: request.provider,
+            submitter,
+            service_date: request.service_date,
+            submitted_at: now,
+            emergency: request.emergency,
+            status: ClaimStatus::Denied,
+            denial: None,
+            lines: Vec::new(),
+            billed: 0,
+            allowed: 0,
+            payer_amount: 0,
+            member_amount: 0,
+            deductible_applied: 0,
+            appeal_evidence: None,
+        }
+    }
+
     /// The claim-level checks at the service date: coverage and timely filing (counted
     /// to `filed_at`) first, then the provider's credential, then the member's payment
     /// consent and care relationship (one call each to the two peers).
     pub(crate) fn screen(&self, plan: &Plan, claim: &Claim, filed_at: Timestamp) -> Result<Screen> {
+        if let Some(reason) = self.screen_locally(plan, claim, filed_at) {
+            return Ok(Screen::Deny(reason));
+        }
+        if !self.credential_valid(
+            claim.provider,
+            KindSet::BILLING_PROVIDER,
+            claim.service_date,
+        )? {
+            return Ok(Screen::Deny(Carc::ProviderNotEligible));
+        }
+        let answer =
+            self.claim_consent(claim.member, plan.payer, claim.provider, claim.service_date)?;
+        Ok(Self::screen_consent(claim, answer))
+    }
+
+    /// The checks without peers: coverage at the service date, then timely filing.
+    pub(crate) fn screen_locally(
+        &self,
+        plan: &Plan,
+        claim: &Claim,
+        filed_at: Timestamp,
+    ) -> Option<Carc> {
         let service_date = claim.service_date;
         match self.members.get((plan.id, claim.member)) {
-            None => return Ok(Screen::Deny(Carc::NotInsured)),
-            Some(coverage) if service_date < coverage.start => {
-                return Ok(Screen::Deny(Carc::BeforeCoverage))
-            }
+            None => return Some(Carc::NotInsured),
+            Some(coverage) if service_date < coverage.start => return Some(Carc::BeforeCoverage),
             Some(Coverage { end: Some(end), .. }) if service_date >= end => {
-                return Ok(Screen::Deny(Carc::CoverageEnded))
+                return Some(Carc::CoverageEnded)
             }
             Some(_) => {}
         }
         if filed_at.saturating_sub(service_date) > plan.terms.timely_filing {
-            return Ok(Screen::Deny(Carc::TimelyFiling));
+            return Some(Carc::TimelyFiling);
         }
-        if !self.credential_valid(claim.provider, KindSet::BILLING_PROVIDER, service_date)? {
-            return Ok(Screen::Deny(Carc::ProviderNotEligible));
-        }
-        let answer = self.claim_consent(claim.member, plan.payer, claim.provider, service_date)?;
+        None
+    }
+
+    /// The last check, from consent_registry's answer: payment consent, then the care
+    /// relationship (an emergency without one goes to review).
+    pub(crate) fn screen_consent(claim: &Claim, answer: ClaimConsent) -> Screen {
         if !answer.payment_consent {
-            return Ok(Screen::Deny(Carc::ConsentAbsent));
+            return Screen::Deny(Carc::ConsentAbsent);
         }
         match (answer.care_relationship, claim.emergency) {
-            (true, _) => Ok(Screen::Pass { review: false }),
-            (false, true) => Ok(Screen::Pass { review: true }),
-            (false, false) => Ok(Screen::Deny(Carc::NoCareRelationship)),
+            (true, _) => Screen::Pass { review: false },
+            (false, true) => Screen::Pass { review: true },
+            (false, false) => Screen::Deny(Carc::NoCareRelationship),
         }
+    }
+
+    /// The screens of a batch of admitted claims (`None`: refused, not screened), with
+    /// at most one call to each peer for the whole batch: the credentials of the claims
+    /// that pass the local checks, then the consents of those whose provider was
+    /// credentialed.
+    pub(crate) fn screen_batch(
+        &self,
+        drafts: &[Option<(Plan, Claim)>],
+    ) -> Result<Vec<Option<Screen>>> {
+        let mut screens: Vec<Option<Screen>> = Vec::with_capacity(drafts.len());
+        let mut asked: Vec<usize> = Vec::new();
+        let mut queries: Vec<CredentialQuery> = Vec::new();
+        for (i, draft) in drafts.iter().enumerate() {
+            let screen = draft.as_ref().map(|(plan, claim)| {
+                match self.screen_locally(plan, claim, claim.submitted_at) {
+                    Some(reason) => Screen::Deny(reason),
+                    None => {
+                        asked.push(i);
+                        queries.push(CredentialQuery {
+                            subject: claim.provider,
+                            kinds: KindSet::BILLING_PROVIDER,
+                            at: claim.service_date,
+                        });
+                        // Replaced below by the peers' answers.
+                        Screen::Pass { review: false }
+                    }
+                }
+            });
+            screens.push(screen);
+        }
+        if queries.is_empty() {
+            return Ok(screens);
+        }
+        let credentialed = self.credentials_valid(queries)?;
+        let mut consulted: Vec<usize> = Vec::new();
+        let mut consent_queries: Vec<ClaimConsentQuery> = Vec::new();
+        for (i, valid) in asked.into_iter().zip(credentialed) {
+            let Some((plan, claim)) = drafts.get(i).and_then(Option::as_ref) else {
+                continue;
+            };
+            if valid {
+                consulted.push(i);
+                consent_queries.push(ClaimConsentQuery {
+                    patient: claim.member,
+                    payer: plan.payer,
+                    provider: claim.provider,
+                    at: claim.service_date,
+                });
+            } else if let Some(slot) = screens.get_mut(i) {
+                *slot = Some(Screen::Deny(Carc::ProviderNotEligible));
+            }
+        }
+        if consent_queries.is_empty() {
+            return Ok(screens);
+        }
+        let answers = self.claim_consents(consent_queries)?;
+        for (i, answer) in consulted.into_iter().zip(answers) {
+            if let (Some(slot), Some(Some((_, claim)))) = (screens.get_mut(i), drafts.get(i)) {
+                *slot = Some(Self::screen_consent(claim, answer));
+            }
+        }
+        Ok(screens)
+    }
+
+    /// Numbers and records a screened claim: its lines adjudicated (or denied), paid,
+    /// owed or held for review, indexed for its member and provider and, with a
+    /// reference, under that reference. An error here (an overflow) must undo the
+    /// whole message.
+    pub(crate) fn record(
+        &mut self,
+        mut claim: Claim,
+        lines: &[ClaimLine],
+        screen: Screen,
+        reference: Option<ClaimReference>,
+    ) -> Result<ClaimId> {
+        // The plan as earlier claims of the same batch left it.
+        let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
+        let id = self.next_claim;
+        let next_claim = id.checked_add(1).ok_or(Error::Overflow)?;
+        claim.id = id;
+        match screen {
+            Screen::Deny(reason) => Self::deny_all(&mut claim, lines, reason)?,
+            Screen::Pass { review } => {
+                self.adjudicate_lines(&plan, &mut claim, lines)?;
+                self.decide(&mut plan, &mut claim, review, true)?;
+            }
+        }
+        self.next_claim = next_claim;
+        append_indexed(
+            &mut self.member_claims,
+            &mut self.member_claim_count,
+            claim.member,
+            &id,
+        )
+        .ok_or(Error::Overflow)?;
+        append_indexed(
+            &mut self.provider_claims,
+            &mut self.provider_claim_count,
+            claim.provider,
+            &id,
+        )
+        .ok_or(Error::Overflow)?;
+        if let Some(reference) = reference {
+            self.references
+                .insert((claim.plan, claim.provider, reference), &id);
+            self.env().emit_event(ClaimReferenced {
+                claim: id,
+                plan: claim.plan,
+                provider: claim.provider,
+                reference,
+            });
+        }
+        self.finish(&plan, claim);
+        Ok(id)
     }
 
     /// Denies every line with `reason` (nothing counted, nothing held).
@@ -335,6 +521,39 @@ impl ClaimsAdjudication {
         flatten_peer_result(answer).map_err(Self::consent_error)
     }
 
+    /// Asks staff_credentials `queries` in one call; fewer answers than queries is an
+    /// unreachable peer.
+    #[cfg(not(test))]
+    pub(crate) fn credentials_valid(&self, queries: Vec<CredentialQuery>) -> Result<Vec<bool>> {
+        use healthcare_traits::{flatten_peer_result, CredentialVerifier};
+        use ink::codegen::TraitCallBuilder;
+        let asked = queries.len();
+        let verifier: ink::contract_ref!(CredentialVerifier, ink::env::DefaultEnvironment) =
+            self.peers().credentials.into();
+        let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at_each(queries));
+        let answers = flatten_peer_result(answer).map_err(Self::credential_error)?;
+        ensure!(answers.len() == asked, Error::CredentialContractUnreachable);
+        Ok(answers)
+    }
+
+    /// Asks consent_registry `queries` in one call; fewer answers than queries is an
+    /// unreachable peer.
+    #[cfg(not(test))]
+    pub(crate) fn claim_consents(
+        &self,
+        queries: Vec<ClaimConsentQuery>,
+    ) -> Result<Vec<ClaimConsent>> {
+        use healthcare_traits::{flatten_peer_result, ConsentVerifier};
+        use ink::codegen::TraitCallBuilder;
+        let asked = queries.len();
+        let registry: ink::contract_ref!(ConsentVerifier, ink::env::DefaultEnvironment) =
+            self.peers().consent.into();
+        let answer = healthcare_traits::try_invoke!(registry.call().claim_consent_each(queries));
+        let answers = flatten_peer_result(answer).map_err(Self::consent_error)?;
+        ensure!(answers.len() == asked, Error::ConsentContractUnreachable);
+        Ok(answers)
+    }
+
     /// Unit tests: the stand-ins in `tests` answer per kind, purpose and pair like the
     /// real peers (and fail like them); the drink sandbox tests run the real calls.
     #[cfg(test)]
@@ -356,5 +575,26 @@ impl ClaimsAdjudication {
         at: Timestamp,
     ) -> Result<ClaimConsent> {
         crate::tests::claim_consent_answer(member, payer, provider, at).map_err(Self::consent_error)
+    }
+}
+
+#[cfg(test)]
+impl ClaimsAdjudication {
+    /// The stand-ins answer each query as the single query would.
+    pub(crate) fn credentials_valid(&self, queries: Vec<CredentialQuery>) -> Result<Vec<bool>> {
+        queries
+            .into_iter()
+            .map(|q| self.credential_valid(q.subject, q.kinds, q.at))
+            .collect()
+    }
+
+    pub(crate) fn claim_consents(
+        &self,
+        queries: Vec<ClaimConsentQuery>,
+    ) -> Result<Vec<ClaimConsent>> {
+        queries
+            .into_iter()
+            .map(|q| self.claim_consent(q.patient, q.payer, q.provider, q.at))
+            .collect()
     }
 }

@@ -88,6 +88,8 @@ pub mod pricing;
 
 /// Most lines one claim may carry.
 pub const MAX_LINES: usize = 20;
+/// Most claims one `submit_claims` call may carry (the most a peer's batch query answers).
+pub const MAX_CLAIMS_PER_BATCH: usize = healthcare_traits::MAX_BATCH_QUERIES;
 /// Most fee-schedule changes one `set_fees` call may carry.
 pub const MAX_FEES_PER_CALL: usize = 50;
 /// Length of a plan year (365 days), counted from the plan's `year_start`.
@@ -122,18 +124,17 @@ pub fn diagnosis_commitment(salt: &[u8; 32], codes: &[&str]) -> healthcare_trait
 
 #[ink::contract]
 pub mod claims_adjudication {
-    use super::{MAX_FEES_PER_CALL, MAX_LINES};
+    use super::{MAX_CLAIMS_PER_BATCH, MAX_FEES_PER_CALL};
     pub use crate::events::*;
     use crate::internal::{MemberYear, Screen};
     use crate::model::day_of;
     pub use crate::model::{
-        Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimRequest, ClaimStatus,
-        Coverage, Error, Group, LineResult, Peers, Plan, PlanId, PlanTerms, ProcedureCode, Result,
-        ServiceKey,
+        Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimReference, ClaimRequest,
+        ClaimStatus, ClaimSubmission, Coverage, Error, Group, LineResult, Peers, Plan, PlanId,
+        PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey,
     };
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole,
-        PendingChange,
+        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -159,6 +160,8 @@ pub mod claims_adjudication {
         pub(crate) member_claim_count: Mapping<AccountId, u32>,
         pub(crate) provider_claims: Mapping<(AccountId, u32), ClaimId>,
         pub(crate) provider_claim_count: Mapping<AccountId, u32>,
+        /// (plan, provider, submitter's reference) -> the claim recorded under it.
+        pub(crate) references: Mapping<ReferenceKey, ClaimId>,
     }
 
     impl ClaimsAdjudication {
@@ -193,6 +196,7 @@ pub mod claims_adjudication {
                 member_claim_count: Mapping::default(),
                 provider_claims: Mapping::default(),
                 provider_claim_count: Mapping::default(),
+                references: Mapping::default(),
             })
         }
 
@@ -477,65 +481,73 @@ pub mod claims_adjudication {
             self.admin.ensure_not_paused()?;
             let submitter = self.env().caller();
             let now = self.env().block_timestamp();
-            let mut plan = self.plans.get(request.plan).ok_or(Error::UnknownPlan)?;
-            ensure!(
-                submitter == request.provider || submitter == plan.payer,
-                Error::NotSubmitter
-            );
-            ensure!(!request.lines.is_empty(), Error::NoLines);
-            ensure!(request.lines.len() <= MAX_LINES, Error::TooManyLines);
-            ensure!(
-                request.lines.iter().all(ClaimLine::is_valid),
-                Error::InvalidLine
-            );
-            ensure!(request.service_date <= now, Error::ServiceInFuture);
-
+            let plan = self.admit(&request, submitter, now)?;
+            let claim = Self::draft(&request, submitter, now);
             // The counter moves only once the peers have answered (a refusal writes nothing).
-            let id = self.next_claim;
-            let next_claim = id.checked_add(1).ok_or(Error::Overflow)?;
-            let mut claim = Claim {
-                id,
-                plan: request.plan,
-                member: request.member,
-                provider: request.provider,
-                submitter,
-                service_date: request.service_date,
-                submitted_at: now,
-                emergency: request.emergency,
-                status: ClaimStatus::Denied,
-                denial: None,
-                lines: Vec::new(),
-                billed: 0,
-                allowed: 0,
-                payer_amount: 0,
-                member_amount: 0,
-                deductible_applied: 0,
-                appeal_evidence: None,
-            };
-            match self.screen(&plan, &claim, now)? {
-                Screen::Deny(reason) => Self::deny_all(&mut claim, &request.lines, reason)?,
-                Screen::Pass { review } => {
-                    self.adjudicate_lines(&plan, &mut claim, &request.lines)?;
-                    self.decide(&mut plan, &mut claim, review, true)?;
+            let screen = self.screen(&plan, &claim, now)?;
+            self.record(claim, &request.lines, screen, None)
+        }
+
+        /// The rendering providers, or the plans' payers on their behalf: submits up to
+        /// `MAX_CLAIMS_PER_BATCH` claims, each adjudicated exactly as `submit_claim`
+        /// would, in order (a claim sees what the claims before it recorded: duplicates,
+        /// accumulators, escrow). Returns one result per claim: its id, or why it was
+        /// refused (a refused claim records nothing and does not undo the others).
+        ///
+        /// The credential checks of the whole batch are one call to staff_credentials
+        /// (`any_valid_at_each`) and the consent and care checks one call to
+        /// consent_registry (`claim_consent_each`); a peer failing refuses the whole
+        /// batch with its typed error. A claim carrying a `reference` its provider used
+        /// before in the same plan (or earlier in the batch) is refused with
+        /// `ReferenceUsed`.
+        #[ink(message)]
+        pub fn submit_claims(
+            &mut self,
+            batch: Vec<ClaimSubmission>,
+        ) -> Result<Vec<Result<ClaimId>>> {
+            self.admin.ensure_not_paused()?;
+            ensure!(batch.len() <= MAX_CLAIMS_PER_BATCH, Error::TooManyClaims);
+            let submitter = self.env().caller();
+            let now = self.env().block_timestamp();
+            let mut results: Vec<Result<ClaimId>> = Vec::with_capacity(batch.len());
+            let mut drafts = Vec::with_capacity(batch.len());
+            for submission in &batch {
+                match self.admit(&submission.request, submitter, now) {
+                    Ok(plan) => {
+                        drafts.push(Some((
+                            plan,
+                            Self::draft(&submission.request, submitter, now),
+                        )));
+                        results.push(Ok(0));
+                    }
+                    Err(e) => {
+                        drafts.push(None);
+                        results.push(Err(e));
+                    }
                 }
             }
-            self.next_claim = next_claim;
-            append_indexed(
-                &mut self.member_claims,
-                &mut self.member_claim_count,
-                claim.member,
-                &id,
-            )
-            .ok_or(Error::Overflow)?;
-            append_indexed(
-                &mut self.provider_claims,
-                &mut self.provider_claim_count,
-                claim.provider,
-                &id,
-            )
-            .ok_or(Error::Overflow)?;
-            self.finish(&plan, claim);
-            Ok(id)
+            let screens = self.screen_batch(&drafts)?;
+            for ((submission, (draft, screen)), result) in batch
+                .iter()
+                .zip(drafts.into_iter().zip(screens))
+                .zip(results.iter_mut())
+            {
+                let (Some((_, claim)), Some(screen)) = (draft, screen) else {
+                    continue;
+                };
+                let request = &submission.request;
+                if let Some(reference) = submission.reference {
+                    if self
+                        .references
+                        .contains((request.plan, request.provider, reference))
+                    {
+                        *result = Err(Error::ReferenceUsed);
+                        continue;
+                    }
+                }
+                *result = Ok(self.record(claim, &request.lines, screen, submission.reference)?);
+            }
+            Ok(results)
         }
 
         /// An adjuster of the claim's plan: approves (paid, approved-unfunded or
@@ -707,6 +719,18 @@ pub mod claims_adjudication {
                 .get((plan_id, member, provider, day_of(service_date), procedure))
         }
 
+        /// The claim `provider` recorded in plan `plan_id` under `reference`, if any (what
+        /// a claims tool asks before sending a claim again).
+        #[ink(message)]
+        pub fn claim_by_reference(
+            &self,
+            plan_id: PlanId,
+            provider: AccountId,
+            reference: ClaimReference,
+        ) -> Option<ClaimId> {
+            self.references.get((plan_id, provider, reference))
+        }
+
         /// `member`'s accumulators in plan year `year` of plan `plan_id`.
         #[ink(message)]
         pub fn accumulator(&self, plan_id: PlanId, member: AccountId, year: u32) -> Accumulator {
@@ -774,6 +798,8 @@ pub mod claims_adjudication {
     }
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod model_tests;
 #[cfg(test)]

@@ -94,6 +94,11 @@ pub enum Error {
     ZeroAmount,
     /// A counter or amount would overflow.
     Overflow,
+    /// More than `MAX_CLAIMS_PER_BATCH` claims in one `submit_claims`.
+    TooManyClaims,
+    /// The claim's reference was used before by the same provider in the same plan (the
+    /// claim it names is `claim_by_reference`): a resubmission, not adjudicated again.
+    ReferenceUsed,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);
@@ -250,6 +255,24 @@ pub struct ClaimRequest {
     pub emergency: bool,
     /// The service lines.
     pub lines: Vec<ClaimLine>,
+}
+
+/// The submitter's reference of a claim: a hash of its own claim number (the 837's CLM01;
+/// the claims tool hashes the billing provider's NPI, CLM01 and service date, see
+/// `tools/claims-tool`), never the number in clear. Unique per plan and provider.
+pub type ClaimReference = Hash;
+/// (plan, rendering provider, reference): the key a claim's reference is held under.
+pub type ReferenceKey = (PlanId, AccountId, ClaimReference);
+
+/// One claim of a `submit_claims` batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct ClaimSubmission {
+    /// The claim, exactly as `submit_claim` takes it.
+    pub request: ClaimRequest,
+    /// The submitter's reference, if any: a claim whose reference the same provider used
+    /// before in the same plan is refused with `ReferenceUsed`.
+    pub reference: Option<ClaimReference>,
 }
 
 /// The UTC day of a timestamp (duplicates are per day of service).

@@ -116,21 +116,21 @@ pub(crate) fn claim_consent_answer(
     })
 }
 
-const T0: u64 = 2_000 * DAY;
-const ALWAYS: Window = (0, u64::MAX);
+pub(crate) const T0: u64 = 2_000 * DAY;
+pub(crate) const ALWAYS: Window = (0, u64::MAX);
 const DELAY: u64 = 60_000;
-const OFFICE: ProcedureCode = *b"99213";
-const XRAY: ProcedureCode = *b"71046";
-const LAB: ProcedureCode = *b"80053";
+pub(crate) const OFFICE: ProcedureCode = *b"99213";
+pub(crate) const XRAY: ProcedureCode = *b"71046";
+pub(crate) const LAB: ProcedureCode = *b"80053";
 const SALT: [u8; 32] = [0x5A; 32];
 
-fn accounts() -> DefaultAccounts<Env> {
+pub(crate) fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
 }
-fn caller(account: AccountId) {
+pub(crate) fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
 }
-fn now(t: u64) {
+pub(crate) fn now(t: u64) {
     test::set_block_timestamp::<Env>(t);
 }
 /// The off-chain engine's existential deposit: a balance is 0 or at least this.
@@ -144,7 +144,7 @@ fn balance(account: AccountId) -> u128 {
     test::get_account_balance::<Env>(account).unwrap_or(0)
 }
 
-fn terms() -> PlanTerms {
+pub(crate) fn terms() -> PlanTerms {
     PlanTerms {
         deductible: 500,
         copay: 20,
@@ -156,7 +156,7 @@ fn terms() -> PlanTerms {
     }
 }
 
-fn line(procedure: ProcedureCode, billed: u128, units: u32) -> ClaimLine {
+pub(crate) fn line(procedure: ProcedureCode, billed: u128, units: u32) -> ClaimLine {
     ClaimLine {
         procedure,
         diagnosis_commitment: diagnosis_commitment(&SALT, &["J45.909"]),
@@ -166,7 +166,7 @@ fn line(procedure: ProcedureCode, billed: u128, units: u32) -> ClaimLine {
 }
 
 /// django's claim by charlie, for the day before T0.
-fn request(lines: Vec<ClaimLine>) -> ClaimRequest {
+pub(crate) fn request(lines: Vec<ClaimLine>) -> ClaimRequest {
     let a = accounts();
     ClaimRequest {
         plan: 1,
@@ -182,7 +182,7 @@ fn request(lines: Vec<ClaimLine>) -> ClaimRequest {
 /// x-ray 300, lab 50), charlie a licensed physician, django an enrolled member who
 /// consents to bob for payment and named charlie as a care provider, eve the adjuster.
 /// The escrow holds 10 000 (also the contract's balance). The caller is charlie.
-fn setup() -> ClaimsAdjudication {
+pub(crate) fn setup() -> ClaimsAdjudication {
     let a = accounts();
     licence(a.bob, CredentialKind::PayerLicence, ALWAYS);
     licence(a.charlie, CredentialKind::MedicalLicence, ALWAYS);

@@ -99,8 +99,8 @@ pub mod consent_registry {
     };
     use healthcare_traits::timeline::{self, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, Change, ClaimConsent, ConsentVerifier,
-        DataCategory, PeerRole, PendingChange, Purpose,
+        append_indexed, ensure, page_range, Admin, Change, ClaimConsent, ClaimConsentQuery,
+        ConsentVerifier, DataCategory, PeerRole, PendingChange, Purpose, MAX_BATCH_QUERIES,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -1042,6 +1042,16 @@ pub mod consent_registry {
                     at,
                 ),
             }
+        }
+
+        /// `claim_consent` for each of the first `MAX_BATCH_QUERIES` queries, in order.
+        #[ink(message)]
+        fn claim_consent_each(&self, queries: Vec<ClaimConsentQuery>) -> Vec<ClaimConsent> {
+            queries
+                .iter()
+                .take(MAX_BATCH_QUERIES)
+                .map(|q| self.claim_consent(q.patient, q.payer, q.provider, q.at))
+                .collect()
         }
     }
 

@@ -84,8 +84,8 @@ pub mod staff_credentials {
     };
     use healthcare_traits::timeline::{self, storage as index, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, Change, CredentialKind, CredentialVerifier,
-        KindSet, PendingChange,
+        append_indexed, ensure, page_range, Admin, Change, CredentialKind, CredentialQuery,
+        CredentialVerifier, KindSet, PendingChange, MAX_BATCH_QUERIES,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
@@ -585,6 +585,16 @@ pub mod staff_credentials {
             kinds
                 .kinds()
                 .any(|kind| self.is_valid_at(subject, kind, at))
+        }
+
+        /// `any_valid_at` for each of the first `MAX_BATCH_QUERIES` queries, in order.
+        #[ink(message)]
+        fn any_valid_at_each(&self, queries: Vec<CredentialQuery>) -> Vec<bool> {
+            queries
+                .iter()
+                .take(MAX_BATCH_QUERIES)
+                .map(|q| self.any_valid_at(q.subject, q.kinds, q.at))
+                .collect()
         }
     }
 

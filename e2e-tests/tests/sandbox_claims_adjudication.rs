@@ -8,8 +8,8 @@
 //! sandbox's is 1; `node_suite.rs` tests it.)
 
 use claims_adjudication::claims_adjudication::{
-    Carc, Claim, ClaimAdjudicated, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error, Peers,
-    PlanTerms,
+    Carc, Claim, ClaimAdjudicated, ClaimLine, ClaimPaid, ClaimReferenced, ClaimRequest,
+    ClaimStatus, ClaimSubmission, Coverage, Error, Peers, PlanTerms,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drink::sandbox_api::balance_api::BalanceAPI;
@@ -375,6 +375,25 @@ fn broken_peer_changes_nothing(role: PeerRole, peer: Option<&str>, expected: Err
     assert_eq!(outcome.value, Err(expected), "{role:?} {peer:?}");
     assert!(outcome.reverted);
     assert_eq!(outcome.events, 0);
+    // A batch asks the same peer once for all its claims: the same error.
+    let batch = vec![
+        ClaimSubmission {
+            request: request(PROVIDER, now - DAY, vec![line(b"99213", 100)]),
+            reference: None,
+        },
+        ClaimSubmission {
+            request: request(PROVIDER, now - 2 * DAY, vec![line(b"80053", 40)]),
+            reference: Some([1; 32].into()),
+        },
+    ];
+    let outcome = w.chain.call::<Res<Vec<Res<u64>>>>(
+        &w.claims,
+        &account(PROVIDER),
+        call_data(selector_bytes!("submit_claims"), (batch,)),
+    );
+    assert_eq!(outcome.value, Err(expected), "batch: {role:?} {peer:?}");
+    assert!(outcome.reverted);
+    assert_eq!(outcome.events, 0);
     let none: Option<Claim> = w
         .chain
         .query(&w.claims, call_data(selector_bytes!("claim"), (1u64,)));
@@ -478,4 +497,213 @@ fn code_changes_go_through_the_time_lock() {
     assert_unknown_code_refused(&mut w.chain, &claims, Error::CodeNotFound);
     assert_code_change_succeeds::<Error>(&mut w.chain, &claims, "claims_adjudication");
     assert_eq!(escrow(&mut w), Some((100_000, 0, 0)), "storage kept");
+}
+
+/// The claims of the batch test: paid, duplicates (of a line earlier in the batch and of
+/// a line twice in one claim), refused ones (unknown plan, no lines, future date), a
+/// provider the patient never named, an emergency by that provider (review), a
+/// pharmacist (not a billing provider), a non-member, a procedure not covered.
+fn mixed_requests(now: u64) -> Vec<ClaimRequest> {
+    let patient = ink_account(&account(PATIENT));
+    vec![
+        request(
+            PROVIDER,
+            now - 5 * DAY,
+            vec![line(b"99213", 120), line(b"80053", 40)],
+        ),
+        request(PROVIDER, now - 5 * DAY, vec![line(b"80053", 45)]),
+        request(
+            PROVIDER,
+            now - 4 * DAY,
+            vec![
+                ClaimLine {
+                    units: 6,
+                    ..line(b"99213", 900)
+                },
+                line(b"99213", 90),
+            ],
+        ),
+        ClaimRequest {
+            plan: 7,
+            ..request(PROVIDER, now - DAY, vec![line(b"99213", 100)])
+        },
+        request(PROVIDER, now - DAY, vec![]),
+        request(PROVIDER, now + DAY, vec![line(b"99213", 100)]),
+        request(STRANGER_DOCTOR, now - 3 * DAY, vec![line(b"99213", 100)]),
+        ClaimRequest {
+            emergency: true,
+            ..request(STRANGER_DOCTOR, now - 2 * DAY, vec![line(b"99213", 100)])
+        },
+        request(PHARMACIST, now - 2 * DAY, vec![line(b"99213", 100)]),
+        ClaimRequest {
+            member: ink_account(&account(UNLICENSED)),
+            ..request(PROVIDER, now - 2 * DAY, vec![line(b"99213", 100)])
+        },
+        request(PROVIDER, now - 3 * DAY, vec![line(b"93000", 60)]),
+        ClaimRequest {
+            member: patient,
+            ..request(
+                PROVIDER,
+                now - DAY,
+                vec![line(b"99213", 100), line(b"80053", 40)],
+            )
+        },
+    ]
+}
+
+#[test]
+fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
+    let mut batched = world();
+    let mut separate = world();
+    let now = batched.chain.time();
+    assert_eq!(now, separate.chain.time());
+    let requests = mixed_requests(now);
+
+    let mut one_by_one = Vec::new();
+    let mut separate_events = Vec::new();
+    let mut separate_paid = 0;
+    for request in requests.clone() {
+        let outcome = separate.chain.call::<Res<u64>>(
+            &separate.claims,
+            &account(PAYER),
+            call_data(selector_bytes!("submit_claim"), (request,)),
+        );
+        separate_events.extend(outcome.events_of::<ClaimAdjudicated>(&separate.claims));
+        separate_paid += outcome.events_of::<ClaimPaid>(&separate.claims).len();
+        one_by_one.push(outcome.value);
+    }
+    let batch: Vec<ClaimSubmission> = requests
+        .into_iter()
+        .enumerate()
+        .map(|(i, request)| ClaimSubmission {
+            request,
+            reference: Some([u8::try_from(i).expect("few"); 32].into()),
+        })
+        .collect();
+    let outcome = batched.chain.call::<Res<Vec<Res<u64>>>>(
+        &batched.claims,
+        &account(PAYER),
+        call_data(selector_bytes!("submit_claims"), (batch.clone(),)),
+    );
+    println!(
+        "submit_claims of {} claims: ref_time {} proof_size {}",
+        batch.len(),
+        outcome.ref_time,
+        outcome.proof_size
+    );
+    let results = outcome.value.clone().expect("batch accepted");
+    assert_eq!(results, one_by_one);
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        9,
+        "{results:?}"
+    );
+    assert_eq!(results[3], Err(Error::UnknownPlan));
+    assert_eq!(results[4], Err(Error::NoLines));
+    assert_eq!(results[5], Err(Error::ServiceInFuture));
+    // The same events, and one reference event per recorded claim.
+    assert_eq!(
+        outcome.events_of::<ClaimAdjudicated>(&batched.claims).len(),
+        separate_events.len()
+    );
+    for (a, b) in outcome
+        .events_of::<ClaimAdjudicated>(&batched.claims)
+        .iter()
+        .zip(&separate_events)
+    {
+        assert_eq!(
+            (
+                a.claim,
+                a.status,
+                a.denial,
+                a.payer_amount,
+                a.member_amount,
+                &a.lines
+            ),
+            (
+                b.claim,
+                b.status,
+                b.denial,
+                b.payer_amount,
+                b.member_amount,
+                &b.lines
+            )
+        );
+    }
+    assert!(separate_paid > 0);
+    assert_eq!(
+        outcome.events_of::<ClaimPaid>(&batched.claims).len(),
+        separate_paid
+    );
+    assert_eq!(
+        outcome.events_of::<ClaimReferenced>(&batched.claims).len(),
+        9
+    );
+
+    // Every claim, the escrow and the provider's balance agree.
+    for id in 1..=9u64 {
+        let a: Option<Claim> = batched
+            .chain
+            .query(&batched.claims, call_data(selector_bytes!("claim"), (id,)));
+        let b: Option<Claim> = separate
+            .chain
+            .query(&separate.claims, call_data(selector_bytes!("claim"), (id,)));
+        assert_eq!(a, b, "claim {id}");
+    }
+    let statuses: Vec<(ClaimStatus, Option<Carc>)> = (1..=9u64)
+        .filter_map(|id| {
+            batched
+                .chain
+                .query::<Option<Claim>>(&batched.claims, call_data(selector_bytes!("claim"), (id,)))
+        })
+        .map(|c| (c.status, c.denial))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            (ClaimStatus::Paid, None),
+            (ClaimStatus::Denied, Some(Carc::Duplicate)),
+            (ClaimStatus::Paid, None),
+            (ClaimStatus::Denied, Some(Carc::NoCareRelationship)),
+            (ClaimStatus::PendingReview, None),
+            (ClaimStatus::Denied, Some(Carc::ProviderNotEligible)),
+            (ClaimStatus::Denied, Some(Carc::NotInsured)),
+            (ClaimStatus::Denied, Some(Carc::NotCovered)),
+            (ClaimStatus::Paid, None),
+        ]
+    );
+    assert_eq!(escrow(&mut batched), escrow(&mut separate));
+    assert_eq!(
+        batched.chain.balance(&account(PROVIDER)),
+        separate.chain.balance(&account(PROVIDER))
+    );
+
+    // Sent again: every reference is recognised, nothing is adjudicated twice.
+    let again = batched.chain.call::<Res<Vec<Res<u64>>>>(
+        &batched.claims,
+        &account(PAYER),
+        call_data(selector_bytes!("submit_claims"), (batch,)),
+    );
+    let again = again.value.expect("batch accepted");
+    assert_eq!(again.len(), 12);
+    assert!(again
+        .iter()
+        .enumerate()
+        .all(|(i, r)| if results[i].is_ok() {
+            *r == Err(Error::ReferenceUsed)
+        } else {
+            *r == results[i]
+        }));
+    let by_reference: Option<u64> = batched.chain.query(
+        &batched.claims,
+        call_data(
+            selector_bytes!("claim_by_reference"),
+            (
+                1u32,
+                ink_account(&account(PROVIDER)),
+                ink::primitives::Hash::from([2u8; 32]),
+            ),
+        ),
+    );
+    assert_eq!(by_reference, Some(3));
 }

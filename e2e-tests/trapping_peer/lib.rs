@@ -10,9 +10,10 @@
 #[ink::contract]
 pub mod trapping_peer {
     use healthcare_traits::{
-        ClaimConsent, ConsentVerifier, CredentialKind, CredentialVerifier, DataCategory, KindSet,
-        Purpose,
+        ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind, CredentialQuery,
+        CredentialVerifier, DataCategory, KindSet, Purpose,
     };
+    use ink::prelude::vec::Vec;
 
     /// No state.
     #[ink(storage)]
@@ -48,6 +49,12 @@ pub mod trapping_peer {
         /// Traps.
         #[ink(message)]
         fn any_valid_at(&self, _subject: AccountId, _kinds: KindSet, _at: Timestamp) -> bool {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn any_valid_at_each(&self, _queries: Vec<CredentialQuery>) -> Vec<bool> {
             trap()
         }
     }
@@ -86,6 +93,12 @@ pub mod trapping_peer {
             _provider: AccountId,
             _at: Timestamp,
         ) -> ClaimConsent {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn claim_consent_each(&self, _queries: Vec<ClaimConsentQuery>) -> Vec<ClaimConsent> {
             trap()
         }
     }

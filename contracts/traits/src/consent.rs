@@ -2,6 +2,7 @@
 //! `consent_registry`.
 
 use crate::{AccountId, Timestamp};
+use ink::prelude::vec::Vec;
 
 /// HL7 v3 PurposeOfUse, the subset the suite supports.
 ///
@@ -245,6 +246,27 @@ pub trait ConsentVerifier {
         provider: AccountId,
         at: Timestamp,
     ) -> ClaimConsent;
+
+    /// `claim_consent` for each query, in order: what a batch of claims asks in one
+    /// cross-contract call. Answers at most [`crate::MAX_BATCH_QUERIES`] queries (the
+    /// first ones): a caller receiving fewer answers than it asked treats the peer as
+    /// unreachable.
+    #[ink(message)]
+    fn claim_consent_each(&self, queries: Vec<ClaimConsentQuery>) -> Vec<ClaimConsent>;
+}
+
+/// One query of [`ConsentVerifier::claim_consent_each`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct ClaimConsentQuery {
+    /// The member.
+    pub patient: AccountId,
+    /// The payer asking for payment consent.
+    pub payer: AccountId,
+    /// The rendering provider.
+    pub provider: AccountId,
+    /// The service date.
+    pub at: Timestamp,
 }
 
 #[cfg(test)]

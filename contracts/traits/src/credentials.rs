@@ -1,6 +1,7 @@
 //! Credential kinds and the credential query other contracts make to `staff_credentials`.
 
 use crate::{AccountId, Timestamp};
+use ink::prelude::vec::Vec;
 
 /// What a credential attests. Individual licences first, organisation licences after.
 ///
@@ -142,6 +143,25 @@ pub trait CredentialVerifier {
     /// (one cross-contract call instead of one per kind).
     #[ink(message)]
     fn any_valid_at(&self, subject: AccountId, kinds: KindSet, at: Timestamp) -> bool;
+
+    /// `any_valid_at` for each query, in order: what a batch of claims asks in one
+    /// cross-contract call. Answers at most [`crate::MAX_BATCH_QUERIES`] queries (the
+    /// first ones): a caller receiving fewer answers than it asked treats the peer as
+    /// unreachable.
+    #[ink(message)]
+    fn any_valid_at_each(&self, queries: Vec<CredentialQuery>) -> Vec<bool>;
+}
+
+/// One query of [`CredentialVerifier::any_valid_at_each`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct CredentialQuery {
+    /// The account asked about.
+    pub subject: AccountId,
+    /// Any of these kinds will do.
+    pub kinds: KindSet,
+    /// The moment asked about.
+    pub at: Timestamp,
 }
 
 #[cfg(test)]

@@ -36,9 +36,10 @@ pub mod timeline;
 
 pub use admin::{Admin, AdminError, Change, PeerRole, PendingChange};
 pub use consent::{
-    ClaimConsent, ConsentVerifier, DataCategories, DataCategory, Purpose, PurposeSet,
+    ClaimConsent, ClaimConsentQuery, ConsentVerifier, DataCategories, DataCategory, Purpose,
+    PurposeSet,
 };
-pub use credentials::{CredentialKind, CredentialVerifier, KindSet};
+pub use credentials::{CredentialKind, CredentialQuery, CredentialVerifier, KindSet};
 pub use paging::{append_indexed, page_range, MAX_PAGE_SIZE};
 pub use peer::{flatten_peer_result, PeerError};
 
@@ -50,6 +51,10 @@ pub type AccountId = ink::primitives::AccountId;
 pub type Hash = ink::primitives::Hash;
 /// The balance type of the default ink! environment.
 pub type Balance = <ink::env::DefaultEnvironment as ink::env::Environment>::Balance;
+
+/// The most queries a batch query ([`CredentialVerifier::any_valid_at_each`],
+/// [`ConsentVerifier::claim_consent_each`]) answers: what one batch of claims asks.
+pub const MAX_BATCH_QUERIES: usize = 100;
 
 /// One hour in [`Timestamp`] units.
 pub const HOUR: Timestamp = 60 * 60 * 1000;
