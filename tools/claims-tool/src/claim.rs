@@ -1,0 +1,348 @@
+//! Claims as read from an 837 or a CSV file, and how they become on-chain claims.
+//!
+//! * **Amounts**: the 837's dollars with up to two decimals are cents; one cent is
+//!   [`Amounts::per_cent`] of the chain's smallest unit (default 10^8, so that $1.00 is
+//!   10^10, a hundredth of the dev chain's token). The 835 converts back exactly: an
+//!   amount that is not a whole number of cents keeps its extra decimals.
+//! * **Procedures**: SV101-2 (a 5-character CPT/HCPCS code) is priced; modifiers
+//!   (SV101-3..6) are kept in the tool's output (835 SVC01, CSV) but not sent: the fee
+//!   schedule and the duplicate rule are per procedure and day.
+//! * **Diagnoses**: the claim's HI codes (ABK/ABF/BK/BF) go on chain only as the
+//!   contract's salted commitment; the salt of each claim is derived from the secret in
+//!   `OUT/.salt` (made on first use) and the claim's reference, so whoever holds that
+//!   file can prove which codes were billed.
+//! * **Service dates**: lines with different DTP*472 dates (or rendering providers)
+//!   become one on-chain claim each; the 835 adds them up again under the CLM01.
+//! * **Reference**: each on-chain claim carries BLAKE2-256 of `claims-tool/1`, the
+//!   billing NPI, CLM01 and its service date: a resubmitted file is recognised by the
+//!   contract (`claim_by_reference`), never by the tool's memory alone.
+
+use crate::directory::Directory;
+use crate::npi;
+use chrono::{NaiveDate, TimeZone, Utc};
+use claims_adjudication::claims_adjudication::{ClaimLine, ClaimRequest, ClaimSubmission};
+use ink::primitives::{AccountId, Hash};
+
+/// Where a problem is: the file and the segment (or CSV line) number, from 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The input file.
+    pub file: String,
+    /// Segment number in the file (837) or line number (CSV); 0 for the whole file.
+    pub position: usize,
+    /// The claim's CLM01, when known.
+    pub claim: Option<String>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = if self.file.ends_with(".csv") {
+            "line"
+        } else {
+            "segment"
+        };
+        write!(f, "{}", self.file)?;
+        if self.position > 0 {
+            write!(f, " {unit} {}", self.position)?;
+        }
+        if let Some(claim) = &self.claim {
+            write!(f, " (claim {claim})")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// One service line as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLine {
+    /// Its segment (SV1) or CSV line number.
+    pub position: usize,
+    /// The 5-character procedure code.
+    pub procedure: String,
+    /// Its modifiers, kept for the remittance.
+    pub modifiers: Vec<String>,
+    /// Billed amount in cents.
+    pub cents: u128,
+    /// Units of service.
+    pub units: u32,
+    /// Service date, CCYYMMDD.
+    pub date: String,
+    /// The line's rendering provider (loop 2420A), if it names one.
+    pub rendering_npi: Option<String>,
+}
+
+/// One claim (CLM) as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceClaim {
+    /// The input file.
+    pub file: String,
+    /// The CLM segment's (or the first CSV line's) number.
+    pub position: usize,
+    /// CLM01, the provider's claim number.
+    pub clm01: String,
+    /// The subscriber's member id (NM1*IL NM109).
+    pub member_id: String,
+    /// The billing provider's NPI (NM1*85).
+    pub billing_npi: String,
+    /// The claim's rendering provider (NM1*82 in loop 2310B), if any.
+    pub rendering_npi: Option<String>,
+    /// CLM05-1.
+    pub place_of_service: String,
+    /// ICD-10-CM codes without dots.
+    pub diagnoses: Vec<String>,
+    /// Its lines.
+    pub lines: Vec<SourceLine>,
+}
+
+impl SourceClaim {
+    /// The NPI whose account is paid for `line`: the line's rendering provider, else the
+    /// claim's, else the billing provider.
+    pub fn provider_npi<'a>(&'a self, line: &'a SourceLine) -> &'a str {
+        line.rendering_npi
+            .as_deref()
+            .or(self.rendering_npi.as_deref())
+            .unwrap_or(&self.billing_npi)
+    }
+
+    /// The modifiers of line `index` of the on-chain part dated `service_date`.
+    pub fn modifiers_of(&self, service_date: u64, index: usize) -> Option<&Vec<String>> {
+        let date = ccyymmdd(service_date);
+        self.lines
+            .iter()
+            .filter(|l| l.date == date)
+            .nth(index)
+            .map(|l| &l.modifiers)
+    }
+}
+
+/// The scale between the 837's cents and the chain's smallest unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amounts {
+    /// Smallest units per cent.
+    pub per_cent: u128,
+}
+
+impl Default for Amounts {
+    fn default() -> Self {
+        Self {
+            per_cent: 100_000_000,
+        }
+    }
+}
+
+impl Amounts {
+    /// `units` of the chain as dollars: at least two decimals, more only when needed.
+    pub fn dollars(&self, units: u128) -> String {
+        let per_dollar = self.per_cent.saturating_mul(100);
+        let whole = units / per_dollar;
+        let rest = units % per_dollar;
+        let digits = per_dollar.to_string().len() - 1;
+        let mut fraction = format!("{rest:0digits$}");
+        while fraction.len() > 2 && fraction.ends_with('0') {
+            fraction.pop();
+        }
+        format!("{whole}.{fraction}")
+    }
+
+    /// Cents as smallest units.
+    pub fn units(&self, cents: u128) -> Option<u128> {
+        cents.checked_mul(self.per_cent)
+    }
+}
+
+/// Cents of an X12 decimal amount (`125`, `125.5`, `125.00`); none for anything else
+/// (signs, exponents, more than two decimals, two points).
+pub fn cents(text: &str) -> Option<u128> {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (text, ""),
+    };
+    if whole.is_empty() && fraction.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+        || fraction.len() > 2
+    {
+        return None;
+    }
+    let whole: u128 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let fraction: u128 = format!("{fraction:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(fraction)
+}
+
+/// Milliseconds at 00:00 UTC of a CCYYMMDD date.
+pub fn date_ms(ccyymmdd: &str) -> Option<u64> {
+    let date = NaiveDate::parse_from_str(ccyymmdd, "%Y%m%d").ok()?;
+    let ms = Utc
+        .from_utc_datetime(&date.and_hms_opt(0, 0, 0)?)
+        .timestamp_millis();
+    u64::try_from(ms).ok()
+}
+
+/// CCYYMMDD of a timestamp.
+pub fn ccyymmdd(ms: u64) -> String {
+    chrono::DateTime::<Utc>::from_timestamp_millis(i64::try_from(ms).unwrap_or(0))
+        .map(|d| d.format("%Y%m%d").to_string())
+        .unwrap_or_default()
+}
+
+/// YYYY-MM-DD of a timestamp.
+pub fn iso_date(ms: u64) -> String {
+    chrono::DateTime::<Utc>::from_timestamp_millis(i64::try_from(ms).unwrap_or(0))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// The reference of the on-chain part of claim `clm01` of `billing_npi` dated `date`.
+pub fn reference(billing_npi: &str, clm01: &str, date: &str) -> Hash {
+    let mut input = Vec::new();
+    for part in ["claims-tool/1", billing_npi, clm01, date] {
+        input.extend_from_slice(part.as_bytes());
+        input.push(0);
+    }
+    Hash::from(blake2(&input))
+}
+
+fn blake2(input: &[u8]) -> [u8; 32] {
+    let mut output = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(input, &mut output);
+    output
+}
+
+/// One on-chain claim made of (part of) a source claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// Index of the source claim in its file.
+    pub source: usize,
+    /// Its provider's account (for `claim_by_reference`).
+    pub provider: AccountId,
+    /// What is sent.
+    pub submission: ClaimSubmission,
+}
+
+/// The on-chain claims of `claim` in plan `plan` (one per service date and rendering
+/// provider), or why it cannot be sent. `secret` salts the diagnosis commitments.
+pub fn prepare(
+    claim: &SourceClaim,
+    index: usize,
+    plan: u32,
+    directory: &Directory,
+    amounts: &Amounts,
+    secret: &[u8; 32],
+) -> Result<Vec<Prepared>, Problem> {
+    let problem = |position: usize, reason: String| Problem {
+        file: claim.file.clone(),
+        position,
+        claim: Some(claim.clm01.clone()),
+        reason,
+    };
+    if claim.clm01.is_empty() {
+        return Err(problem(claim.position, "the claim has no CLM01".into()));
+    }
+    if claim.lines.is_empty() {
+        return Err(problem(
+            claim.position,
+            "the claim has no service lines".into(),
+        ));
+    }
+    let member = directory.member(&claim.member_id).ok_or_else(|| {
+        problem(
+            claim.position,
+            format!("member id {:?} is not in the directory", claim.member_id),
+        )
+    })?;
+    let mut parts: Vec<((String, String), Vec<&SourceLine>)> = Vec::new();
+    for line in &claim.lines {
+        let npi = claim.provider_npi(line);
+        if !npi::is_valid(npi) {
+            return Err(problem(
+                line.position,
+                format!("NPI {npi:?} has a bad check digit (or is not ten digits)"),
+            ));
+        }
+        let key = (line.date.clone(), npi.to_string());
+        match parts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, lines)) => lines.push(line),
+            None => parts.push((key, vec![line])),
+        }
+    }
+    let emergency = claim.place_of_service == "23";
+    let mut prepared = Vec::new();
+    for ((date, npi), lines) in parts {
+        let provider = directory
+            .provider(&npi)
+            .ok_or_else(|| problem(claim.position, format!("NPI {npi} is not in the directory")))?;
+        let service_date = date_ms(&date).ok_or_else(|| {
+            problem(
+                lines.first().map_or(claim.position, |l| l.position),
+                format!("service date {date:?} is no CCYYMMDD date"),
+            )
+        })?;
+        if lines.len() > claims_adjudication::MAX_LINES {
+            return Err(problem(
+                claim.position,
+                format!(
+                    "more than {} lines on {date}",
+                    claims_adjudication::MAX_LINES
+                ),
+            ));
+        }
+        let reference = reference(&claim.billing_npi, &claim.clm01, &date);
+        let mut salt_input = secret.to_vec();
+        salt_input.extend_from_slice(reference.as_ref());
+        let salt = blake2(&salt_input);
+        let codes: Vec<&str> = claim.diagnoses.iter().map(String::as_str).collect();
+        let commitment = claims_adjudication::diagnosis_commitment(&salt, &codes);
+        let mut chain_lines = Vec::new();
+        for line in lines {
+            let procedure: [u8; 5] = line
+                .procedure
+                .as_bytes()
+                .try_into()
+                .ok()
+                .filter(|p: &[u8; 5]| {
+                    p.iter()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                })
+                .ok_or_else(|| {
+                    problem(
+                        line.position,
+                        format!("procedure {:?} is no 5-character code", line.procedure),
+                    )
+                })?;
+            if line.units == 0 || line.cents == 0 {
+                return Err(problem(line.position, "a zero amount or unit count".into()));
+            }
+            let billed = amounts
+                .units(line.cents)
+                .ok_or_else(|| problem(line.position, "amount too large".into()))?;
+            chain_lines.push(ClaimLine {
+                procedure,
+                diagnosis_commitment: commitment,
+                billed,
+                units: line.units,
+            });
+        }
+        prepared.push(Prepared {
+            source: index,
+            provider,
+            submission: ClaimSubmission {
+                request: ClaimRequest {
+                    plan,
+                    member,
+                    provider,
+                    service_date,
+                    emergency,
+                    lines: chain_lines,
+                },
+                reference: Some(reference),
+            },
+        });
+    }
+    Ok(prepared)
+}

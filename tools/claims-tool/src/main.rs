@@ -1,0 +1,366 @@
+//! `scripts/claims.sh`: the claims tool's command line (see the crate documentation and
+//! docs/claims-tool.md).
+
+use claims_tool::chain::{self, Fate};
+use claims_tool::claim::{self, Amounts, Prepared, Problem, SourceClaim};
+use claims_tool::directory::Directory;
+use claims_tool::remit::{self, Envelope, Remitted};
+use claims_tool::{csvin, setup, x837};
+use clap::{Parser, Subcommand};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+use suite_client::{Deployment, Outcome, Session};
+
+#[derive(Parser)]
+#[command(
+    name = "scripts/claims.sh",
+    about = "Claims tool: X12 837P (or CSV) files in, submit_claims batches, X12 835 remittances out"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Submits the claims of FILE... (837P, or .csv) to PLAN and writes OUT/<name>.835 and
+    /// OUT/<name>.csv per file. Signs with $SUITE_SIGNER or --signer-file. Running it
+    /// again submits nothing twice (the chain is asked for every claim's reference).
+    Submit {
+        /// 837P files (005010X222A2) or CSV files (.csv).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The deployment file.
+        #[arg(long, default_value = "deployments/local.json")]
+        deployment: PathBuf,
+        /// Members' and providers' accounts: CSV with header kind,id,account.
+        #[arg(long)]
+        directory: PathBuf,
+        /// The plan the claims are submitted to.
+        #[arg(long)]
+        plan: u32,
+        /// Folder for the remittances (and the diagnosis salt secret `.salt`).
+        #[arg(long)]
+        out: PathBuf,
+        /// A file holding the signer's secret URI (else $SUITE_SIGNER).
+        #[arg(long)]
+        signer_file: Option<PathBuf>,
+        /// The most claims per transaction (at most 100; smaller when the weight asks).
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+        /// Smallest chain units per cent of the 837's dollars.
+        #[arg(long, default_value_t = 100_000_000)]
+        per_cent: u128,
+    },
+    /// Local dev node only: a payer, plan, providers and members for the sample files;
+    /// writes OUT/DIRECTORY.csv and OUT/payer.secret and prints the plan id.
+    DemoSetup {
+        #[arg(long, default_value = "deployments/local.json")]
+        deployment: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 100_000_000)]
+        per_cent: u128,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Submit {
+            files,
+            deployment,
+            directory,
+            plan,
+            out,
+            signer_file,
+            batch,
+            per_cent,
+        } => suite_client::block_on(submit(SubmitArgs {
+            files,
+            deployment,
+            directory,
+            plan,
+            out,
+            signer_file,
+            batch,
+            amounts: Amounts { per_cent },
+        })),
+        Command::DemoSetup {
+            deployment,
+            out,
+            per_cent,
+        } => suite_client::block_on(async move {
+            let deployment = Deployment::load(&deployment)?;
+            let mut session = Session::connect(deployment, &[]).await?;
+            let plan = setup::demo_setup(&mut session, &out, &Amounts { per_cent }).await?;
+            println!("PLAN_ID={plan}");
+            Ok(())
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ERROR: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct SubmitArgs {
+    files: Vec<PathBuf>,
+    deployment: PathBuf,
+    directory: PathBuf,
+    plan: u32,
+    out: PathBuf,
+    signer_file: Option<PathBuf>,
+    batch: usize,
+    amounts: Amounts,
+}
+
+/// The secret that salts diagnosis commitments: `OUT/.salt`, made on first use.
+fn salt_secret(out: &Path) -> Outcome<[u8; 32]> {
+    let path = out.join(".salt");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let bytes = suite_client::unhex(&text)?;
+        return <[u8; 32]>::try_from(bytes.as_slice())
+            .map_err(|_| format!("{}: not 32 bytes of hex", path.display()).into());
+    }
+    let secret: [u8; 32] = rand::random();
+    std::fs::create_dir_all(out)?;
+    suite_client::write_atomically(&path, suite_client::hex(&secret).as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(secret)
+}
+
+/// The claims of one input file and what became of them.
+struct Input {
+    path: PathBuf,
+    claims: Vec<SourceClaim>,
+    problems: Vec<Problem>,
+    prepared: Vec<Prepared>,
+}
+
+fn read(path: &Path) -> Input {
+    let name = path.display().to_string();
+    let (claims, problems) = match std::fs::read(path) {
+        Err(e) => (
+            Vec::new(),
+            vec![Problem {
+                file: name.clone(),
+                position: 0,
+                claim: None,
+                reason: e.to_string(),
+            }],
+        ),
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            if name.ends_with(".csv") {
+                csvin::read(&name, &text)
+            } else {
+                x837::read(&name, &text)
+            }
+        }
+    };
+    Input {
+        path: path.to_path_buf(),
+        claims,
+        problems,
+        prepared: Vec::new(),
+    }
+}
+
+async fn submit(args: SubmitArgs) -> Outcome<()> {
+    let started = Instant::now();
+    let directory = Directory::load(&args.directory)?;
+    let secret = salt_secret(&args.out)?;
+    let signer = suite_client::signer(args.signer_file.as_deref())?;
+    let mut inputs: Vec<Input> = args.files.iter().map(|p| read(p)).collect();
+    for input in &mut inputs {
+        for (i, source) in input.claims.iter().enumerate() {
+            match claim::prepare(source, i, args.plan, &directory, &args.amounts, &secret) {
+                Ok(parts) => input.prepared.extend(parts),
+                Err(problem) => input.problems.push(problem),
+            }
+        }
+    }
+    for problem in inputs.iter().flat_map(|i| &i.problems) {
+        eprintln!("skipped: {problem}");
+    }
+    let deployment = Deployment::load(&args.deployment)?;
+    let mut session = Session::connect(deployment, &[]).await?;
+    let budget = chain::batch_budget(&session.deployment.url).await;
+
+    // What the chain already holds (a resumed run), asked claim by claim.
+    let mut fates: HashMap<(usize, usize), Fate> = HashMap::new();
+    let mut pending: Vec<(usize, usize)> = Vec::new();
+    for (f, input) in inputs.iter().enumerate() {
+        for (p, prepared) in input.prepared.iter().enumerate() {
+            match chain::on_chain(&mut session, &signer, prepared).await? {
+                Some(claim) => {
+                    fates.insert((f, p), Fate::AlreadyOnChain(claim));
+                }
+                None => pending.push((f, p)),
+            }
+        }
+    }
+    let already = fates.len();
+    let queue: Vec<&Prepared> = pending
+        .iter()
+        .map(|(f, p)| &inputs[*f].prepared[*p])
+        .collect();
+    let bar = indicatif::ProgressBar::new(u64::try_from(queue.len())?);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} claims  {per_sec}  ETA {eta}",
+        )
+        .map_err(|e| format!("progress bar: {e}"))?,
+    );
+    let sending = Instant::now();
+    let done = chain::submit_all(
+        &mut session,
+        &signer,
+        &queue,
+        args.batch,
+        budget,
+        &mut |n| bar.inc(u64::try_from(n).unwrap_or(0)),
+    )
+    .await?;
+    bar.finish_and_clear();
+    let send_time = sending.elapsed();
+    let submitted = done.len();
+    for (key, fate) in pending.into_iter().zip(done) {
+        fates.insert(key, fate);
+    }
+
+    // Remittances per input file.
+    std::fs::create_dir_all(&args.out)?;
+    let mut totals = Summary::default();
+    for (f, input) in inputs.iter().enumerate() {
+        let mut parts: BTreeMap<usize, Vec<claims_adjudication::claims_adjudication::Claim>> =
+            BTreeMap::new();
+        let mut skipped: Vec<(String, String)> = input
+            .problems
+            .iter()
+            .map(|p| (p.claim.clone().unwrap_or_default(), p.to_string()))
+            .collect();
+        for (p, prepared) in input.prepared.iter().enumerate() {
+            match fates.get(&(f, p)) {
+                Some(Fate::Submitted(c)) | Some(Fate::AlreadyOnChain(c)) => {
+                    parts.entry(prepared.source).or_default().push(c.clone());
+                }
+                Some(Fate::Refused(reason)) => {
+                    let clm01 = input.claims[prepared.source].clm01.clone();
+                    eprintln!(
+                        "refused by the contract: {} claim {clm01}: {reason}",
+                        input.path.display()
+                    );
+                    skipped.push((clm01, format!("refused: {reason}")));
+                }
+                None => {}
+            }
+        }
+        let remitted: Vec<Remitted> = parts
+            .into_iter()
+            .map(|(source, parts)| Remitted {
+                source: &input.claims[source],
+                parts,
+            })
+            .collect();
+        let envelope = Envelope {
+            payer_id: format!("PLAN{}", args.plan),
+            payer_name: format!("PLAN {} CLAIMS ADJUDICATION", args.plan),
+            control: u32::try_from(f + 1)?,
+            date: chrono::Utc::now().format("%Y%m%d").to_string(),
+            time: chrono::Utc::now().format("%H%M").to_string(),
+        };
+        let stem = input
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("claims")
+            .to_string();
+        let x835 = remit::x835(&envelope, &args.amounts, &remitted)?;
+        // Read back with x12-types and balanced, before anything is written.
+        remit::check(&x835)?;
+        suite_client::write_atomically(&args.out.join(format!("{stem}.835")), x835.as_bytes())?;
+        let csv = remit::csv(&args.amounts, &remitted, &skipped);
+        suite_client::write_atomically(&args.out.join(format!("{stem}.csv")), csv.as_bytes())?;
+        totals.add(&remitted, skipped.len());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "claims: {} adjudicated ({submitted} submitted now, {already} already on chain), {} skipped; lines: {}",
+        totals.claims, totals.skipped, totals.lines
+    );
+    println!(
+        "paid: {} (payer), patient responsibility: {}",
+        args.amounts.dollars(totals.paid),
+        args.amounts.dollars(totals.patient)
+    );
+    let denied: Vec<String> = totals
+        .denied
+        .iter()
+        .map(|(carc, n)| format!("CARC {carc}: {n}"))
+        .collect();
+    println!(
+        "denied claims by reason: {}",
+        if denied.is_empty() {
+            "none".into()
+        } else {
+            denied.join(", ")
+        }
+    );
+    let rate = if send_time.as_secs_f64() > 0.0 {
+        submitted as f64 / send_time.as_secs_f64()
+    } else {
+        0.0
+    };
+    println!(
+        "time: {elapsed:.1} s in all, {:.1} s sending; {rate:.1} claims/s; remittances in {}",
+        send_time.as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+#[derive(Default)]
+struct Summary {
+    claims: usize,
+    lines: usize,
+    skipped: usize,
+    paid: u128,
+    patient: u128,
+    denied: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    fn add(&mut self, remitted: &[Remitted], skipped: usize) {
+        use claim_adjudication_status::*;
+        self.skipped += skipped;
+        for claim in remitted {
+            for part in &claim.parts {
+                self.claims += 1;
+                self.lines += part.lines.len();
+                if part.status == Paid {
+                    self.paid += part.payer_amount;
+                    self.patient += part.member_amount;
+                }
+                if part.status == Denied {
+                    let carc = part.denial.map_or("?", |d| d.code()).to_string();
+                    *self.denied.entry(carc).or_default() += 1;
+                }
+            }
+        }
+    }
+}
+
+mod claim_adjudication_status {
+    pub use claims_adjudication::claims_adjudication::ClaimStatus::{Denied, Paid};
+}

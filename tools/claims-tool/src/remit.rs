@@ -1,0 +1,414 @@
+//! The remittance of an input file: an X12 835 (005010X221A1) and a CSV with one row per
+//! service line, from the claims as the chain adjudicated them.
+//!
+//! One CLP per 837 claim (CLM): when its lines had several service dates it became one
+//! on-chain claim per date, and the CLP adds them up (CLP07 names the first on-chain
+//! claim id, REF*F8 each of them). A CLP is written only when every on-chain part is
+//! final: paid (CLP02 `1`, also when the payer's share is 0) or denied (CLP02 `4`); a claim
+//! pending review, under appeal, or approved but not yet paid (escrow short, transfer
+//! failed) is listed in the CSV with its status and left out of the 835 until it is paid
+//! or denied. Every CAS group code is the contract's: CO (contractual obligation) or PR
+//! (patient responsibility). Before anything is written the file is checked to balance:
+//! per line `SVC02 − SVC03 = Σ CAS`, per claim `CLP03 − CLP04 = Σ CAS` and
+//! `CLP05 = Σ PR`, and `BPR02 = Σ CLP04`.
+
+use crate::claim::{Amounts, SourceClaim};
+use claims_adjudication::claims_adjudication::{Claim, ClaimStatus, Group};
+
+/// One 837 claim with what the chain made of it.
+#[derive(Debug, Clone)]
+pub struct Remitted<'a> {
+    /// The claim as read.
+    pub source: &'a SourceClaim,
+    /// Its on-chain parts (one per service date), in date order; empty when it was
+    /// skipped.
+    pub parts: Vec<Claim>,
+}
+
+/// The sender and receiver of the 835 and its date.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// ISA06 / GS02: the payer's id.
+    pub payer_id: String,
+    /// N1*PR name.
+    pub payer_name: String,
+    /// ISA13 / GS06 control number.
+    pub control: u32,
+    /// CCYYMMDD.
+    pub date: String,
+    /// HHMM.
+    pub time: String,
+}
+
+fn group_code(group: Group) -> &'static str {
+    match group {
+        Group::ContractualObligation => "CO",
+        Group::PatientResponsibility => "PR",
+        Group::OtherAdjustment => "OA",
+    }
+}
+
+/// The 835 status of a claim's parts: `Some("1")` paid, `Some("4")` denied, `None` not
+/// final.
+pub fn clp_status(parts: &[Claim]) -> Option<&'static str> {
+    if parts.is_empty() {
+        return None;
+    }
+    if parts
+        .iter()
+        .any(|c| !matches!(c.status, ClaimStatus::Paid | ClaimStatus::Denied))
+    {
+        return None;
+    }
+    if parts.iter().all(|c| c.status == ClaimStatus::Denied) {
+        Some("4")
+    } else {
+        Some("1")
+    }
+}
+
+/// The 835 of `claims`, checked to balance.
+pub fn x835(envelope: &Envelope, amounts: &Amounts, claims: &[Remitted]) -> Result<String, String> {
+    let money = |units: u128| amounts.dollars(units);
+    let final_claims: Vec<&Remitted> = claims
+        .iter()
+        .filter(|c| clp_status(&c.parts).is_some())
+        .collect();
+    let total_paid: u128 = final_claims
+        .iter()
+        .flat_map(|c| c.parts.iter())
+        .filter(|c| c.status == ClaimStatus::Paid)
+        .map(|c| c.payer_amount)
+        .sum();
+    let mut body: Vec<String> = Vec::new();
+    let handling = if total_paid > 0 { "I" } else { "H" };
+    body.push(format!(
+        "BPR*{handling}*{}*C*NON************{}",
+        money(total_paid),
+        envelope.date
+    ));
+    body.push(format!(
+        "TRN*1*{}-{}*1000000000",
+        envelope.date, envelope.control
+    ));
+    body.push(format!("DTM*405*{}", envelope.date));
+    body.push(format!("N1*PR*{}", envelope.payer_name));
+    body.push("N3*ON CHAIN".into());
+    body.push("N4*NOWHERE*ZZ*000000000".into());
+    body.push("PER*BL*CLAIMS*TE*0000000000".into());
+    let payee = final_claims
+        .first()
+        .map(|c| c.source.billing_npi.clone())
+        .unwrap_or_default();
+    body.push(format!("N1*PE*BILLING PROVIDER*XX*{payee}"));
+    body.push("LX*1".into());
+    let mut sum_clp_paid: u128 = 0;
+    for claim in &final_claims {
+        let source = claim.source;
+        let status = clp_status(&claim.parts).unwrap_or("4");
+        let billed: u128 = claim.parts.iter().map(|c| c.billed).sum();
+        let paid: u128 = claim
+            .parts
+            .iter()
+            .filter(|c| c.status == ClaimStatus::Paid)
+            .map(|c| c.payer_amount)
+            .sum();
+        let patient: u128 = claim
+            .parts
+            .iter()
+            .filter(|c| c.status == ClaimStatus::Paid)
+            .map(|c| c.member_amount)
+            .sum();
+        sum_clp_paid += paid;
+        let first = claim.parts.first().map(|c| c.id).unwrap_or_default();
+        body.push(format!(
+            "CLP*{}*{status}*{}*{}*{}*12*{first}*{}*1",
+            source.clm01,
+            money(billed),
+            money(paid),
+            money(patient),
+            source.place_of_service
+        ));
+        body.push(format!("NM1*QC*1******MI*{}", source.member_id));
+        for part in &claim.parts {
+            body.push(format!("REF*F8*{}", part.id));
+        }
+        let mut claim_adjusted: u128 = 0;
+        let mut claim_patient: u128 = 0;
+        for part in &claim.parts {
+            let date = crate::claim::ccyymmdd(part.service_date);
+            for (i, line) in part.lines.iter().enumerate() {
+                let modifiers = source
+                    .modifiers_of(part.service_date, i)
+                    .map(|m| m.iter().map(|x| format!(":{x}")).collect::<String>())
+                    .unwrap_or_default();
+                // A denied claim pays nothing whatever its lines' pricing says.
+                let (paid_line, adjustments) = if part.status == ClaimStatus::Denied {
+                    let reason = part
+                        .denial
+                        .or_else(|| line.adjustments.first().map(|a| a.reason))
+                        .map(|r| r.code())
+                        .unwrap_or("96");
+                    (0u128, vec![("CO", reason, line.line.billed)])
+                } else {
+                    (
+                        line.payer_amount,
+                        line.adjustments
+                            .iter()
+                            .map(|a| (group_code(a.group), a.reason.code(), a.amount))
+                            .collect(),
+                    )
+                };
+                body.push(format!(
+                    "SVC*HC:{}{modifiers}*{}*{}**{}",
+                    String::from_utf8_lossy(&line.line.procedure),
+                    money(line.line.billed),
+                    money(paid_line),
+                    line.line.units
+                ));
+                body.push(format!("DTM*472*{date}"));
+                let adjusted: u128 = adjustments.iter().map(|(_, _, a)| a).sum();
+                if line.line.billed != paid_line + adjusted {
+                    return Err(format!(
+                        "claim {}: line {} does not balance: billed {} paid {} adjusted {}",
+                        source.clm01,
+                        i + 1,
+                        line.line.billed,
+                        paid_line,
+                        adjusted
+                    ));
+                }
+                claim_adjusted += adjusted;
+                claim_patient += adjustments
+                    .iter()
+                    .filter(|(g, _, _)| *g == "PR")
+                    .map(|(_, _, a)| a)
+                    .sum::<u128>();
+                for group in ["CO", "PR", "OA"] {
+                    let triplets: Vec<String> = adjustments
+                        .iter()
+                        .filter(|(g, _, a)| *g == group && *a > 0)
+                        .map(|(_, reason, amount)| format!("{reason}*{}", money(*amount)))
+                        .collect();
+                    // At most six reason, amount, (empty) quantity triplets per CAS.
+                    for chunk in triplets.chunks(6) {
+                        body.push(format!("CAS*{group}*{}", chunk.join("**")));
+                    }
+                }
+                if part.status != ClaimStatus::Denied {
+                    body.push(format!("AMT*B6*{}", money(line.allowed)));
+                }
+            }
+        }
+        if billed != paid + claim_adjusted || patient != claim_patient {
+            return Err(format!(
+                "claim {} does not balance: billed {billed} paid {paid} adjusted {claim_adjusted} patient {patient} (PR {claim_patient})",
+                source.clm01
+            ));
+        }
+    }
+    if sum_clp_paid != total_paid {
+        return Err("BPR02 differs from the sum of CLP04".into());
+    }
+    let control = format!("{:09}", envelope.control);
+    let sender = format!("{:<15}", truncate(&envelope.payer_id, 15));
+    let receiver = format!("{:<15}", truncate(&payee, 15));
+    let mut out: Vec<String> = vec![
+        format!(
+            "ISA*00*          *00*          *ZZ*{sender}*ZZ*{receiver}*{}*{}*^*00501*{control}*0*P*:",
+            envelope.date.get(2..).unwrap_or("000101"),
+            envelope.time
+        ),
+        format!(
+            "GS*HP*{}*{}*{}*{}*{}*X*005010X221A1",
+            truncate(&envelope.payer_id, 15),
+            truncate(&payee, 15),
+            envelope.date,
+            envelope.time,
+            envelope.control
+        ),
+        "ST*835*0001*005010X221A1".into(),
+    ];
+    let segments = body.len() + 2;
+    out.extend(body);
+    out.push(format!("SE*{segments}*0001"));
+    out.push(format!("GE*1*{}", envelope.control));
+    out.push(format!("IEA*1*{control}"));
+    Ok(out.into_iter().map(|s| s + "~\n").collect())
+}
+
+fn truncate(text: &str, n: usize) -> String {
+    text.chars().take(n).collect()
+}
+
+/// The CSV remittance: one row per service line of every claim, submitted or not.
+pub fn csv(amounts: &Amounts, claims: &[Remitted], skipped: &[(String, String)]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "claim_ref",
+        "claim_id",
+        "status",
+        "denial",
+        "service_date",
+        "procedure",
+        "modifiers",
+        "units",
+        "billed",
+        "allowed",
+        "paid",
+        "patient",
+        "adjustments",
+    ]);
+    for claim in claims {
+        for part in &claim.parts {
+            for (i, line) in part.lines.iter().enumerate() {
+                let modifiers = claim
+                    .source
+                    .modifiers_of(part.service_date, i)
+                    .map(|m| m.join("|"))
+                    .unwrap_or_default();
+                let denied = part.status == ClaimStatus::Denied;
+                let adjustments: Vec<String> = line
+                    .adjustments
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{}-{} {}",
+                            group_code(a.group),
+                            a.reason.code(),
+                            amounts.dollars(a.amount)
+                        )
+                    })
+                    .collect();
+                let _ = writer.write_record([
+                    claim.source.clm01.clone(),
+                    part.id.to_string(),
+                    format!("{:?}", part.status),
+                    part.denial
+                        .map(|d| d.code().to_string())
+                        .unwrap_or_default(),
+                    crate::claim::iso_date(part.service_date),
+                    String::from_utf8_lossy(&line.line.procedure).into_owned(),
+                    modifiers,
+                    line.line.units.to_string(),
+                    amounts.dollars(line.line.billed),
+                    amounts.dollars(if denied { 0 } else { line.allowed }),
+                    amounts.dollars(if denied { 0 } else { line.payer_amount }),
+                    amounts.dollars(if denied { 0 } else { line.member_amount }),
+                    adjustments.join("|"),
+                ]);
+            }
+        }
+    }
+    for (reference, reason) in skipped {
+        let _ = writer.write_record([
+            reference.as_str(),
+            "",
+            "Skipped",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            reason.as_str(),
+        ]);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// An X12 decimal as an integer number of 10^-12 units.
+fn fixed(text: &str) -> Option<i128> {
+    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if fraction.len() > 12 || whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    let whole: i128 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let fraction: i128 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<12}").parse().ok()?
+    };
+    whole.checked_mul(1_000_000_000_000)?.checked_add(fraction)
+}
+
+fn cas_sum(cas: &[x12_types::v005010::CAS], group: Option<&str>) -> Option<i128> {
+    let mut sum = 0i128;
+    for segment in cas {
+        if group.is_some_and(|g| segment._01 != g) {
+            continue;
+        }
+        sum += fixed(&segment._03)?;
+        for amount in [
+            &segment._06,
+            &segment._09,
+            &segment._12,
+            &segment._15,
+            &segment._18,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            sum += fixed(amount)?;
+        }
+    }
+    Some(sum)
+}
+
+/// Reads an 835 back with the `x12-types` 005010 model and checks that it balances:
+/// per service `SVC02 − SVC03 = Σ CAS`, per claim `CLP03 − CLP04 = Σ CAS` and
+/// `CLP05 = Σ PR`, and `BPR02 = Σ CLP04`. Returns the number of claims (CLP).
+pub fn check(text: &str) -> Result<usize, String> {
+    use x12_types::util::Parser as _;
+    use x12_types::v005010::{Transmission, _835};
+    let (_, transmission) = Transmission::<_835>::parse(text)
+        .map_err(|e| format!("the 835 does not fit the 005010X221A1 grammar: {e:?}"))?;
+    let bad = |what: String| Err(format!("the 835 does not balance: {what}"));
+    let mut claims = 0;
+    for group in &transmission.functional_group {
+        for set in &group.segments {
+            let mut paid_sum = 0i128;
+            for loop_2000 in &set.loop_2000 {
+                for claim in &loop_2000.loop_2100 {
+                    claims += 1;
+                    let clp = &claim.clp;
+                    let billed = fixed(&clp._03).ok_or("CLP03")?;
+                    let paid = fixed(&clp._04).ok_or("CLP04")?;
+                    let patient = clp._05.as_deref().map_or(Some(0), fixed).ok_or("CLP05")?;
+                    paid_sum += paid;
+                    let mut adjusted = cas_sum(&claim.cas, None).ok_or("CAS")?;
+                    let mut responsibility = cas_sum(&claim.cas, Some("PR")).ok_or("CAS")?;
+                    for service in &claim.loop_2110 {
+                        let svc_billed = fixed(&service.svc._02).ok_or("SVC02")?;
+                        let svc_paid = service
+                            .svc
+                            ._03
+                            .as_deref()
+                            .map_or(Some(0), fixed)
+                            .ok_or("SVC03")?;
+                        let svc_adjusted = cas_sum(&service.cas, None).ok_or("CAS")?;
+                        if svc_billed - svc_paid != svc_adjusted {
+                            return bad(format!("claim {} service {}", clp._01, service.svc._01));
+                        }
+                        adjusted += svc_adjusted;
+                        responsibility += cas_sum(&service.cas, Some("PR")).ok_or("CAS")?;
+                    }
+                    if billed - paid != adjusted || patient != responsibility {
+                        return bad(format!("claim {}", clp._01));
+                    }
+                }
+            }
+            if fixed(&set.bpr._02) != Some(paid_sum) {
+                return bad("BPR02 differs from the sum of CLP04".into());
+            }
+        }
+    }
+    Ok(claims)
+}

@@ -1,0 +1,437 @@
+//! The 837 → claim mapping, the CSV form and the 835 writer, on the sample files in
+//! `samples/` (synthetic names and ids).
+
+use crate::claim::{self, cents, Amounts, SourceClaim};
+use crate::directory::Directory;
+use crate::remit::{self, Envelope, Remitted};
+use crate::{csvin, x837};
+use claims_adjudication::claims_adjudication::{
+    Adjustment, Carc, Claim, ClaimStatus, Group, LineResult,
+};
+use ink::primitives::AccountId;
+
+fn sample(name: &str) -> (String, String) {
+    let path = format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("sample file");
+    (name.to_string(), text)
+}
+
+fn read(name: &str) -> (Vec<SourceClaim>, Vec<claim::Problem>) {
+    let (file, text) = sample(name);
+    if name.ends_with(".csv") {
+        csvin::read(&file, &text)
+    } else {
+        x837::read(&file, &text)
+    }
+}
+
+fn directory() -> Directory {
+    let mut d = Directory::default();
+    for (i, member) in [
+        "TMB1001", "TMB1002", "TMB1003", "TMB1004", "TMB1005", "TMB1006",
+    ]
+    .iter()
+    .enumerate()
+    {
+        d.add_member(member, AccountId::from([10 + i as u8; 32]));
+    }
+    d.add_provider("1234567893", AccountId::from([1; 32]));
+    d.add_provider("1987654328", AccountId::from([2; 32]));
+    d
+}
+
+#[test]
+fn amounts_and_dates() {
+    assert_eq!(cents("125.00"), Some(12_500));
+    assert_eq!(cents("40"), Some(4_000));
+    assert_eq!(cents("85.5"), Some(8_550));
+    assert_eq!(cents(".5"), Some(50));
+    for bad in ["12.3.4", "-5", "1e3", "1.234", "", ".", "12,00"] {
+        assert_eq!(cents(bad), None, "{bad}");
+    }
+    let amounts = Amounts::default();
+    assert_eq!(amounts.units(12_500), Some(1_250_000_000_000));
+    assert_eq!(amounts.dollars(1_250_000_000_000), "125.00");
+    assert_eq!(amounts.dollars(1_234_567_000_001), "123.4567000001");
+    assert_eq!(amounts.dollars(0), "0.00");
+    let day = claim::date_ms("20261110").expect("date");
+    assert_eq!(claim::ccyymmdd(day), "20261110");
+    assert_eq!(claim::iso_date(day), "2026-11-10");
+    assert_eq!(claim::date_ms("20261131"), None);
+}
+
+#[test]
+fn an_837p_file_becomes_claims() {
+    let (claims, problems) = read("clinic-a.837");
+    assert_eq!(problems, vec![]);
+    let refs: Vec<&str> = claims.iter().map(|c| c.clm01.as_str()).collect();
+    assert_eq!(
+        refs,
+        [
+            "PCN-A-0001",
+            "PCN-A-0002",
+            "PCN-A-0003",
+            "PCN-A-0004",
+            "PCN-A-0005",
+            "PCN-A-0006"
+        ]
+    );
+    let first = &claims[0];
+    assert_eq!(first.member_id, "TMB1001");
+    assert_eq!(first.billing_npi, "1234567893");
+    assert_eq!(first.rendering_npi, None);
+    assert_eq!(first.place_of_service, "11");
+    assert_eq!(first.diagnoses, ["J069", "R509"]);
+    let lines: Vec<(&str, u128, u32, &str)> = first
+        .lines
+        .iter()
+        .map(|l| (l.procedure.as_str(), l.cents, l.units, l.date.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("99213", 12_500, 1, "20261110"),
+            ("36415", 1_500, 1, "20261110"),
+            ("85025", 4_000, 1, "20261110")
+        ]
+    );
+    assert_eq!(first.lines[0].modifiers, ["25"]);
+    // Segment numbers: CLM and SV1 segments as they stand in the file (ISA = 1).
+    let (_, text) = sample("clinic-a.837");
+    let segments: Vec<&str> = text.split('~').map(str::trim).collect();
+    assert!(segments[first.position - 1].starts_with("CLM*PCN-A-0001*"));
+    assert!(segments[first.lines[2].position - 1].starts_with("SV1*HC:85025*"));
+    assert_eq!(claims[2].rendering_npi.as_deref(), Some("1987654328"));
+    assert_eq!(claims[4].place_of_service, "23");
+    // The dependant's claim (patient loop 2000C) is billed to the subscriber.
+    assert_eq!(claims[5].member_id, "TMB1004");
+
+    let (b, problems) = read("clinic-b.837");
+    assert_eq!(problems, vec![]);
+    assert_eq!(b.len(), 4, "two transaction sets of two claims");
+    assert_eq!(b[1].lines[1].units, 3);
+    assert!(b.iter().all(|c| c.billing_npi == "1987654328"));
+}
+
+#[test]
+fn the_csv_form_reads_as_the_837() {
+    let (from_837, _) = read("clinic-a.837");
+    let (from_csv, problems) = read("clinic-a.csv");
+    assert_eq!(problems, vec![]);
+    assert_eq!(from_837.len(), from_csv.len());
+    for (a, b) in from_837.iter().zip(&from_csv) {
+        assert_eq!(
+            (&a.clm01, &a.member_id, &a.place_of_service, &a.diagnoses),
+            (&b.clm01, &b.member_id, &b.place_of_service, &b.diagnoses)
+        );
+        let strip = |c: &SourceClaim| -> Vec<(String, Vec<String>, u128, u32, String)> {
+            c.lines
+                .iter()
+                .map(|l| {
+                    (
+                        l.procedure.clone(),
+                        l.modifiers.clone(),
+                        l.cents,
+                        l.units,
+                        l.date.clone(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(strip(a), strip(b), "{}", a.clm01);
+        // The CSV's one NPI is the rendering provider's, else the billing provider's.
+        let line = &a.lines[0];
+        assert_eq!(a.provider_npi(line), b.billing_npi);
+    }
+}
+
+#[test]
+fn bad_input_is_reported_with_file_segment_and_reason() {
+    let (claims, problems) = read("bad.837");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let malformed = &problems[0];
+    assert_eq!(malformed.claim.as_deref(), Some("PCN-BAD-0005"));
+    assert!(malformed.reason.contains("12.3.4"), "{}", malformed.reason);
+    let (_, text) = sample("bad.837");
+    let segments: Vec<&str> = text.split('~').map(str::trim).collect();
+    assert!(segments[malformed.position - 1].starts_with("SV1*"));
+    assert!(malformed.to_string().starts_with("bad.837 segment "));
+
+    let directory = directory();
+    let mut sent = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, c) in claims.iter().enumerate() {
+        match claim::prepare(c, i, 1, &directory, &Amounts::default(), &[0; 32]) {
+            Ok(parts) => sent.push((c.clm01.clone(), parts.len())),
+            Err(problem) => skipped.push((c.clm01.clone(), problem.reason)),
+        }
+    }
+    assert_eq!(
+        sent,
+        vec![
+            ("PCN-BAD-0001".to_string(), 1),
+            ("PCN-BAD-0002".to_string(), 1)
+        ]
+    );
+    assert_eq!(skipped.len(), 2);
+    assert!(skipped[0].1.contains("TMB9999") && skipped[0].1.contains("not in the directory"));
+    assert!(skipped[1].1.contains("1678901235") && skipped[1].1.contains("check digit"));
+
+    let (claims, problems) = read("not-an-837.txt");
+    assert!(claims.is_empty());
+    assert!(problems[0].reason.contains("not an 837P"), "{:?}", problems);
+    assert_eq!(problems[0].position, 2, "the GS segment");
+    let (claims, problems) = read("garbage.837");
+    assert!(claims.is_empty());
+    assert!(problems[0].reason.contains("not an X12 file"));
+    // A segment out of place: the grammar's complaint, with its segment number.
+    let (file, text) = sample("clinic-a.837");
+    let broken = text.replacen("LX*2~", "XYZ*2~", 1);
+    let (_, problems) = x837::read(&file, &broken);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].position > 1);
+}
+
+#[test]
+fn claims_split_by_service_date_with_stable_references() {
+    let (claims, _) = read("clinic-a.837");
+    let directory = directory();
+    let amounts = Amounts::default();
+    let prepare = |c: &SourceClaim, secret| claim::prepare(c, 0, 7, &directory, &amounts, secret);
+    let split = prepare(&claims[3], &[1; 32]).expect("PCN-A-0004");
+    assert_eq!(split.len(), 2, "two service dates");
+    assert_eq!(split[0].submission.request.lines.len(), 1);
+    assert_eq!(split[1].submission.request.lines.len(), 2);
+    assert_ne!(split[0].submission.reference, split[1].submission.reference);
+    assert_eq!(
+        split,
+        prepare(&claims[3], &[1; 32]).expect("again"),
+        "deterministic"
+    );
+    let other_salt = prepare(&claims[3], &[2; 32]).expect("again");
+    assert_eq!(
+        other_salt[0].submission.reference,
+        split[0].submission.reference
+    );
+    assert_ne!(
+        other_salt[0].submission.request.lines[0].diagnosis_commitment,
+        split[0].submission.request.lines[0].diagnosis_commitment
+    );
+    let first = prepare(&claims[0], &[1; 32]).expect("PCN-A-0001");
+    let request = &first[0].submission.request;
+    assert_eq!(request.plan, 7);
+    assert_eq!(request.member, AccountId::from([10; 32]));
+    assert_eq!(request.provider, AccountId::from([1; 32]));
+    assert_eq!(request.lines[0].billed, 12_500 * 100_000_000);
+    assert_eq!(&request.lines[0].procedure, b"99213");
+    assert!(!request.emergency);
+    let rendered = prepare(&claims[2], &[1; 32]).expect("PCN-A-0003");
+    assert_eq!(
+        rendered[0].submission.request.provider,
+        AccountId::from([2; 32])
+    );
+    let emergency = prepare(&claims[4], &[1; 32]).expect("PCN-A-0005");
+    assert!(emergency[0].submission.request.emergency);
+}
+
+fn line(
+    procedure: &[u8; 5],
+    billed: u128,
+    payer: u128,
+    adjustments: &[(Group, Carc, u128)],
+) -> LineResult {
+    LineResult {
+        line: claims_adjudication::claims_adjudication::ClaimLine {
+            procedure: *procedure,
+            diagnosis_commitment: [0; 32].into(),
+            billed,
+            units: 1,
+        },
+        allowed: billed
+            - adjustments
+                .iter()
+                .filter(|a| a.0 == Group::ContractualObligation)
+                .map(|a| a.2)
+                .sum::<u128>(),
+        payer_amount: payer,
+        member_amount: adjustments
+            .iter()
+            .filter(|a| a.0 == Group::PatientResponsibility)
+            .map(|a| a.2)
+            .sum(),
+        adjustments: adjustments
+            .iter()
+            .map(|(group, reason, amount)| Adjustment {
+                group: *group,
+                reason: *reason,
+                amount: *amount,
+            })
+            .collect(),
+    }
+}
+
+fn stored(
+    id: u64,
+    date: &str,
+    status: ClaimStatus,
+    denial: Option<Carc>,
+    lines: Vec<LineResult>,
+) -> Claim {
+    Claim {
+        id,
+        plan: 1,
+        member: AccountId::from([10; 32]),
+        provider: AccountId::from([1; 32]),
+        submitter: AccountId::from([1; 32]),
+        service_date: claim::date_ms(date).expect("date"),
+        submitted_at: 0,
+        emergency: false,
+        status,
+        denial,
+        billed: lines.iter().map(|l| l.line.billed).sum(),
+        allowed: lines.iter().map(|l| l.allowed).sum(),
+        payer_amount: lines.iter().map(|l| l.payer_amount).sum(),
+        member_amount: lines.iter().map(|l| l.member_amount).sum(),
+        deductible_applied: 0,
+        appeal_evidence: None,
+        lines,
+    }
+}
+
+#[test]
+fn the_835_balances_and_reads_back() {
+    use Carc::*;
+    use Group::*;
+    let (claims, _) = read("clinic-a.837");
+    let u = |cents: u128| cents * 100_000_000;
+    let paid = stored(
+        1,
+        "20261110",
+        ClaimStatus::Paid,
+        None,
+        vec![
+            line(
+                b"99213",
+                u(12_500),
+                u(6_400),
+                &[
+                    (ContractualObligation, ExceedsFeeSchedule, u(2_500)),
+                    (PatientResponsibility, Copay, u(2_000)),
+                    (PatientResponsibility, Coinsurance, u(1_600)),
+                ],
+            ),
+            line(
+                b"36415",
+                u(1_500),
+                0,
+                &[
+                    (PatientResponsibility, Deductible, u(1_000)),
+                    (ContractualObligation, ExceedsFeeSchedule, u(500)),
+                ],
+            ),
+            line(
+                b"85025",
+                u(4_000),
+                0,
+                &[(ContractualObligation, Duplicate, u(4_000))],
+            ),
+        ],
+    );
+    let denied = stored(
+        2,
+        "20261111",
+        ClaimStatus::Denied,
+        Some(NoCareRelationship),
+        vec![
+            line(
+                b"99214",
+                u(18_500),
+                0,
+                &[(ContractualObligation, NoCareRelationship, u(18_500))],
+            ),
+            line(
+                b"80053",
+                u(8_550),
+                0,
+                &[(ContractualObligation, NoCareRelationship, u(8_550))],
+            ),
+        ],
+    );
+    // Denied by an adjuster after pricing: the lines keep their pricing, the 835 pays 0.
+    let reviewed = stored(
+        3,
+        "20261112",
+        ClaimStatus::Denied,
+        Some(NotMedicallyNecessary),
+        vec![line(
+            b"99213",
+            u(12_500),
+            u(8_000),
+            &[
+                (ContractualObligation, ExceedsFeeSchedule, u(2_500)),
+                (PatientResponsibility, Copay, u(2_000)),
+            ],
+        )],
+    );
+    let pending = stored(
+        4,
+        "20261113",
+        ClaimStatus::PendingReview,
+        None,
+        vec![line(
+            b"99213",
+            u(12_500),
+            u(10_000),
+            &[(ContractualObligation, ExceedsFeeSchedule, u(2_500))],
+        )],
+    );
+    let remitted = vec![
+        Remitted {
+            source: &claims[0],
+            parts: vec![paid],
+        },
+        Remitted {
+            source: &claims[1],
+            parts: vec![denied],
+        },
+        Remitted {
+            source: &claims[2],
+            parts: vec![reviewed],
+        },
+        Remitted {
+            source: &claims[3],
+            parts: vec![pending],
+        },
+    ];
+    let envelope = Envelope {
+        payer_id: "PLAN1".into(),
+        payer_name: "PLAN 1".into(),
+        control: 1,
+        date: "20261201".into(),
+        time: "1200".into(),
+    };
+    let text = remit::x835(&envelope, &Amounts::default(), &remitted).expect("balanced");
+    assert_eq!(remit::check(&text), Ok(3), "the pending claim waits");
+    assert!(text.contains("BPR*I*64.00*C*NON"));
+    assert!(text.contains("CLP*PCN-A-0001*1*180.00*64.00*46.00*12*1*11*1~"));
+    assert!(text.contains("SVC*HC:99213:25*125.00*64.00**1~"));
+    assert!(text.contains("CAS*CO*45*25.00~"));
+    assert!(text.contains("CAS*PR*3*20.00**2*16.00~"));
+    assert!(text.contains("CLP*PCN-A-0002*4*270.50*0.00*0.00*12*2*11*1~"));
+    assert!(text.contains("CAS*CO*242*185.00~"));
+    assert!(text.contains("CLP*PCN-A-0003*4*125.00*0.00*0.00"));
+    assert!(text.contains("CAS*CO*50*125.00~"));
+    assert!(!text.contains("PCN-A-0004"));
+    let segments = text.matches('~').count();
+    assert!(text.contains(&format!("SE*{}*0001~", segments - 4)));
+    // An unbalanced remittance is refused, by the writer and by the reader.
+    let unbalanced = text.replace("SVC*HC:36415*15.00*0.00", "SVC*HC:36415*15.00*1.00");
+    assert!(remit::check(&unbalanced).is_err());
+    let csv = remit::csv(
+        &Amounts::default(),
+        &remitted,
+        &[("PCN-X".into(), "bad".into())],
+    );
+    assert_eq!(csv.lines().count(), 1 + 3 + 2 + 1 + 1 + 1);
+    assert!(csv.contains("PCN-A-0001,1,Paid,,2026-11-10,99213,25,1,125.00,100.00,64.00,36.00,CO-45 25.00|PR-3 20.00|PR-2 16.00"));
+}

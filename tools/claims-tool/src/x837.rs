@@ -1,0 +1,359 @@
+//! X12 837P (005010X222A2) files read with the typed 005010 model of the `x12-types`
+//! crate: every claim (loop 2300) with its subscriber's member id (2010BA NM1*IL), the
+//! billing provider's NPI (2010AA NM1*85), the rendering provider's (2310B / 2420A
+//! NM1*82), the HI diagnoses and the SV1 service lines with their DTP*472 dates.
+//!
+//! `x12-types` reads `*` and `~` only and no CR: the file is first rewritten with its own
+//! delimiters (ISA byte 4 and 106) mapped to those, one segment per line, so that a
+//! problem's segment number is the segment's place in the file (ISA = 1).
+
+use crate::claim::{cents, Problem, SourceClaim, SourceLine};
+use std::collections::HashMap;
+use x12_types::util::Parser as _;
+use x12_types::v005010::{Transmission, _837Loop2000, GS, HI, ISA, NM1, ST, _837};
+
+/// The file's text with `*` and `~\n` as delimiters.
+fn normalize(raw: &str) -> Result<String, String> {
+    let text = raw.trim_start_matches('\u{feff}').trim();
+    let bytes = text.as_bytes();
+    if !text.starts_with("ISA") || bytes.len() < 106 {
+        return Err("not an X12 file: it does not start with a 106-character ISA segment".into());
+    }
+    let (element, terminator) = (char::from(bytes[3]), char::from(bytes[105]));
+    let mut out = String::with_capacity(text.len() + text.len() / 40);
+    for c in text.chars() {
+        if c == terminator {
+            out.push_str("~\n");
+        } else if c == '\r' || c == '\n' {
+        } else if c == element {
+            out.push('*');
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// The segment number of the segment at the start of `rest`, a tail of `text`.
+fn segment_at(text: &str, rest: &str) -> usize {
+    let offset = text.len().saturating_sub(rest.len());
+    text.get(..offset)
+        .map_or(0, |head| head.matches('~').count())
+        + 1
+}
+
+fn grammar_problem(file: &str, text: &str, e: nom::Err<nom::error::Error<&str>>) -> Problem {
+    let (position, segment) = match &e {
+        nom::Err::Error(e) | nom::Err::Failure(e) => (
+            segment_at(text, e.input),
+            e.input.split('~').next().unwrap_or("").trim().to_string(),
+        ),
+        nom::Err::Incomplete(_) => (text.matches('~').count(), String::new()),
+    };
+    Problem {
+        file: file.to_string(),
+        position,
+        claim: None,
+        reason: if segment.is_empty() {
+            "the file ends before its interchange does".into()
+        } else {
+            format!("segment {segment:?} does not fit the 837P grammar here")
+        },
+    }
+}
+
+fn nonempty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// NM109 when NM108 is XX (an NPI).
+fn npi(name: &NM1) -> Option<String> {
+    (name._08.as_ref()?.to_string() == "XX")
+        .then(|| nonempty(&name._09).map(str::to_string))
+        .flatten()
+}
+
+fn nm1_2010<'a>(hl: &'a _837Loop2000, code: &str) -> Option<&'a NM1> {
+    hl.loop_2010
+        .iter()
+        .map(|l| &l.nm1)
+        .find(|n| n._01.to_string() == code)
+}
+
+fn hi_elements(hi: &HI) -> impl Iterator<Item = &str> + '_ {
+    std::iter::once(Some(hi._01.as_str()))
+        .chain(
+            [
+                &hi._02, &hi._03, &hi._04, &hi._05, &hi._06, &hi._07, &hi._08, &hi._09, &hi._10,
+                &hi._11, &hi._12,
+            ]
+            .into_iter()
+            .map(|o| o.as_deref()),
+        )
+        .flatten()
+        .filter(|s| !s.is_empty())
+}
+
+/// The claims of an 837P file, and what could not be read: a file that is no 837P, or
+/// whose segments do not fit the grammar, gives one problem and no claims; a claim with a
+/// malformed line (amount, units, date) gives a problem and is left out.
+pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
+    let whole_file = |position: usize, reason: String| Problem {
+        file: file.to_string(),
+        position,
+        claim: None,
+        reason,
+    };
+    let text = match normalize(raw) {
+        Ok(text) => text,
+        Err(reason) => return (Vec::new(), vec![whole_file(1, reason)]),
+    };
+    // The segment numbers of every CLM and SV1, in file order (the walk below visits the
+    // claims and lines in the same order).
+    let mut clm_positions = Vec::new();
+    let mut sv1_positions = Vec::new();
+    for (i, segment) in text.split('~').enumerate() {
+        let id = segment.trim().split('*').next().unwrap_or("");
+        match id {
+            "CLM" => clm_positions.push(i + 1),
+            "SV1" => sv1_positions.push(i + 1),
+            _ => {}
+        }
+    }
+    let mut claims = Vec::new();
+    let mut problems = Vec::new();
+    let mut rest: &str = &text;
+    let (mut clm_index, mut sv1_index) = (0usize, 0usize);
+    while !rest.trim().is_empty() {
+        let Ok((after_isa, isa)) = ISA::parse(rest) else {
+            problems.push(whole_file(
+                segment_at(&text, rest),
+                "expected an ISA segment".into(),
+            ));
+            break;
+        };
+        let gs = GS::parse(after_isa);
+        let st = gs.as_ref().ok().map(|(after_gs, _)| ST::parse(after_gs));
+        match (gs, st) {
+            (Ok((_, gs)), Some(Ok((_, st))))
+                if gs._01 == "HC" && gs._08.starts_with("005010X222") && st._01 == "837" => {}
+            (Ok((_, gs)), Some(Ok((_, st)))) => {
+                problems.push(whole_file(
+                    segment_at(&text, after_isa),
+                    format!(
+                        "not an 837P (005010X222A2): GS01 {}, GS08 {}, ST01 {}",
+                        gs._01, gs._08, st._01
+                    ),
+                ));
+                break;
+            }
+            _ => {
+                problems.push(whole_file(
+                    segment_at(&text, after_isa),
+                    "expected GS and ST segments after the ISA".into(),
+                ));
+                break;
+            }
+        }
+        let (next, transmission) = match Transmission::<_837>::parse(rest) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                problems.push(grammar_problem(file, &text, e));
+                break;
+            }
+        };
+        let separator = isa._16.chars().next().unwrap_or(':');
+        for group in &transmission.functional_group {
+            for set in &group.segments {
+                for (claim, problem) in walk(file, set, separator) {
+                    let position = clm_positions.get(clm_index).copied().unwrap_or(0);
+                    clm_index += 1;
+                    let lines = claim.lines.len();
+                    let line_positions: Vec<usize> = (0..lines)
+                        .map(|k| sv1_positions.get(sv1_index + k).copied().unwrap_or(0))
+                        .collect();
+                    sv1_index += lines;
+                    match problem {
+                        Some((line, reason)) => problems.push(Problem {
+                            file: file.to_string(),
+                            position: line
+                                .and_then(|k| line_positions.get(k).copied())
+                                .unwrap_or(position),
+                            claim: Some(claim.clm01.clone()),
+                            reason,
+                        }),
+                        None => {
+                            let mut claim = claim;
+                            claim.position = position;
+                            for (line, at) in claim.lines.iter_mut().zip(line_positions) {
+                                line.position = at;
+                            }
+                            claims.push(claim);
+                        }
+                    }
+                }
+            }
+        }
+        rest = next;
+    }
+    (claims, problems)
+}
+
+/// A claim's problem: the index of its faulty line (if a line) and the reason.
+type ClaimProblem = Option<(Option<usize>, String)>;
+
+/// The claims of one transaction set, each with its first problem, if any.
+fn walk(file: &str, set: &_837, separator: char) -> Vec<(SourceClaim, ClaimProblem)> {
+    let by_id: HashMap<&str, &_837Loop2000> =
+        set.loop_2000.iter().map(|l| (l.hl._01.trim(), l)).collect();
+    let parent = |hl: &_837Loop2000| -> Option<&_837Loop2000> {
+        by_id.get(hl.hl._02.as_deref()?.trim()).copied()
+    };
+    let mut out = Vec::new();
+    for hl in &set.loop_2000 {
+        if hl.loop_2300.is_empty() {
+            continue;
+        }
+        // A claim hangs under the subscriber (HL03 22) or under a patient (HL03 23) whose
+        // parent is the subscriber; the member is the subscriber (NM1*QC has no id).
+        let subscriber = match hl.hl._03.to_string().as_str() {
+            "23" => parent(hl),
+            _ => Some(hl),
+        };
+        let billing = subscriber.and_then(parent);
+        let member_id = subscriber
+            .and_then(|s| nm1_2010(s, "IL"))
+            .and_then(|n| nonempty(&n._09))
+            .unwrap_or_default()
+            .to_string();
+        let billing_npi = billing
+            .and_then(|b| nm1_2010(b, "85"))
+            .and_then(npi)
+            .unwrap_or_default();
+        for loop_2300 in &hl.loop_2300 {
+            let clm = &loop_2300.clm;
+            let place_of_service = clm
+                ._05
+                .as_deref()
+                .unwrap_or("")
+                .split(separator)
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let diagnoses = loop_2300
+                .hi
+                .iter()
+                .flat_map(hi_elements)
+                .filter_map(|element| {
+                    let mut parts = element.split(separator);
+                    let (qualifier, code) = (parts.next()?, parts.next()?);
+                    matches!(qualifier, "ABK" | "ABF" | "BK" | "BF")
+                        .then(|| code.replace('.', "").to_ascii_uppercase())
+                })
+                .collect();
+            let rendering_npi = loop_2300
+                .loop_2310
+                .iter()
+                .map(|l| &l.nm1)
+                .find(|n| n._01.to_string() == "82")
+                .and_then(npi);
+            let claim_date = loop_2300
+                .dtp
+                .iter()
+                .find(|d| d._01.to_string() == "472")
+                .map(|d| d._03.split('-').next().unwrap_or("").to_string());
+            let mut problem: ClaimProblem = None;
+            let mut lines = Vec::new();
+            for (k, loop_2400) in loop_2300.loop_2400.iter().enumerate() {
+                let Some(sv1) = loop_2400.sv1.as_ref() else {
+                    problem.get_or_insert((Some(k), "a service line without SV1".into()));
+                    continue;
+                };
+                let mut composite = sv1._01.split(separator);
+                let qualifier = composite.next().unwrap_or("");
+                let procedure = composite.next().unwrap_or("").trim().to_ascii_uppercase();
+                let modifiers: Vec<String> = composite
+                    .take(4)
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                let amount = sv1._02.as_deref().unwrap_or("").trim();
+                let units = nonempty(&sv1._04).unwrap_or("1");
+                let date = loop_2400
+                    .dtp
+                    .iter()
+                    .find(|d| d._01.to_string() == "472")
+                    .map(|d| d._03.split('-').next().unwrap_or("").to_string())
+                    .or_else(|| claim_date.clone());
+                let line = (|| -> Result<SourceLine, String> {
+                    if !matches!(qualifier, "HC" | "") {
+                        return Err(format!("SV101 qualifier {qualifier:?} is not HC"));
+                    }
+                    let cents = cents(amount)
+                        .ok_or_else(|| format!("SV102 {amount:?} is no dollar amount"))?;
+                    let units: u32 = units
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|u| u.fract() == 0.0 && *u >= 1.0 && *u <= f64::from(u32::MAX))
+                        .map(|u| u as u32)
+                        .ok_or_else(|| format!("SV104 {units:?} is no whole number of units"))?;
+                    let date = date
+                        .clone()
+                        .filter(|d| crate::claim::date_ms(d).is_some())
+                        .ok_or("no DTP*472 service date (CCYYMMDD) for the line")?;
+                    Ok(SourceLine {
+                        position: 0,
+                        procedure,
+                        modifiers,
+                        cents,
+                        units,
+                        date,
+                        rendering_npi: loop_2400
+                            .loop_2420
+                            .iter()
+                            .map(|l| &l.nm1)
+                            .find(|n| n._01.to_string() == "82")
+                            .and_then(npi),
+                    })
+                })();
+                match line {
+                    Ok(line) => lines.push(line),
+                    Err(reason) => {
+                        problem.get_or_insert((Some(k), reason));
+                    }
+                }
+            }
+            let claim = SourceClaim {
+                file: file.to_string(),
+                position: 0,
+                clm01: clm._01.trim().to_string(),
+                member_id: member_id.clone(),
+                billing_npi: billing_npi.clone(),
+                rendering_npi,
+                place_of_service,
+                diagnoses,
+                lines,
+            };
+            // Count every line of the claim (the caller numbers SV1 segments in order).
+            let counted = loop_2300.loop_2400.len();
+            let mut claim = claim;
+            if claim.lines.len() != counted {
+                // Keep the line count equal to the SV1 segments for numbering.
+                claim.lines.resize(
+                    counted,
+                    SourceLine {
+                        position: 0,
+                        procedure: String::new(),
+                        modifiers: Vec::new(),
+                        cents: 0,
+                        units: 0,
+                        date: String::new(),
+                        rendering_npi: None,
+                    },
+                );
+            }
+            out.push((claim, problem));
+        }
+    }
+    out
+}
