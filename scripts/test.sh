@@ -108,6 +108,39 @@ else
     status=1
 fi
 rm -f "$log.admin"
+
+# The claims tool on the same node: a demo plan for the sample files' members and
+# providers, then the sample 837 files submitted (bad claims skipped with file, segment and
+# reason) and answered with balanced 835s; the same files again submit nothing.
+step "scripts/claims.sh: sample 837 files in, 835 remittances out, a second run submits nothing"
+claims_dir="$(mktemp -d)"
+samples=tools/claims-tool/samples
+claims_run() {
+    bash scripts/claims.sh submit "$samples/clinic-a.837" "$samples/clinic-b.837" "$samples/bad.837" \
+        "$samples/not-an-837.txt" --deployment deployments/local.json \
+        --directory "$claims_dir/DIRECTORY.csv" --plan "$1" --out "$claims_dir/out" \
+        --signer-file "$claims_dir/payer.secret"
+}
+if [ "$local_status" -eq 0 ] \
+    && bash scripts/claims.sh demo-setup --deployment deployments/local.json --out "$claims_dir" >"$log.claims-setup" 2>&1 \
+    && plan_id=$(sed -nE 's/^PLAN_ID=([0-9]+)$/\1/p' "$log.claims-setup") \
+    && claims_run "$plan_id" >"$log.claims-1" 2>&1 \
+    && claims_run "$plan_id" >"$log.claims-2" 2>&1 \
+    && grep -q '^claims: 13 adjudicated (13 submitted now, 0 already on chain), 4 skipped' "$log.claims-1" \
+    && grep -q '^claims: 13 adjudicated (0 submitted now, 13 already on chain), 4 skipped' "$log.claims-2" \
+    && grep -q 'bad.837 segment 62 (claim PCN-BAD-0005): SV102 "12.3.4"' "$log.claims-1" \
+    && grep -q 'CLP\*PCN-A-0004\*1\*' "$claims_dir/out/clinic-a.835" \
+    && [ "$(grep -c '^CLP' "$claims_dir/out/clinic-b.835")" -eq 4 ] \
+    && [ "$(grep -c '^CLP' "$claims_dir/out/bad.835")" -eq 2 ]; then
+    grep -E '^(skipped|claims|paid|denied|time)' "$log.claims-1" | sed 's/^/    /'
+    echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 835 out, resubmission sends nothing)" | tee -a "$log"
+else
+    tail -n 30 "$log.claims-setup" "$log.claims-1" "$log.claims-2" 2>/dev/null || true
+    echo "test result: FAILED. 0 passed; 1 failed (claims.sh)" | tee -a "$log"
+    status=1
+fi
+rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2"
+step_done
 stop_local_node
 trap - EXIT INT TERM
 step_done
