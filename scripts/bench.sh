@@ -2,8 +2,9 @@
 # The performance report: release builds of the suite and of the baseline token, then
 # e2e-tests/src/bin/bench.rs in the drink sandbox (weight and storage deposit of every
 # state-changing message, against a token transfer; again after N prior records of each
-# kind; submit_claim with 1, 5 and 20 lines; code sizes; messages per block). Prints the
-# tables and writes them to docs/performance.md.
+# kind; submit_claim with 1, 5 and 20 lines; submit_claims batches; code sizes; messages per
+# block). Prints the tables and writes them to docs/performance.md. With a local node running
+# (scripts/run-local.sh), also the claims tool's claims per second against it.
 # Usage: scripts/bench.sh [--records N] [--skip-build]     (N defaults to 10000)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -31,3 +32,18 @@ step "bench: drink sandbox, $records prior records of each kind"
 cargo build --quiet -p e2e-tests --bin bench || fail "the bench did not build"
 "$CARGO_TARGET_DIR/debug/bench" --records "$records" --out docs/performance.md
 step_done
+
+# The claims tool's wall-clock rate against a local node, when one answers with a
+# deployment: 2 000 synthetic one-line claims for a new demo plan.
+if node_answers 9944 && [ -f deployments/local.json ]; then
+    step "claims tool: 2000 claims against the local node"
+    work="$(mktemp -d)"
+    python3 tools/claims-tool/samples/generate.py 2000 "$work/bench.837"
+    plan=$(bash scripts/claims.sh demo-setup --out "$work" | sed -nE 's/^PLAN_ID=([0-9]+)$/\1/p')
+    bash scripts/claims.sh submit "$work/bench.837" --directory "$work/DIRECTORY.csv" \
+        --plan "$plan" --out "$work/out" --signer-file "$work/payer.secret" | grep -E '^(claims|time)'
+    rm -rf "$work"
+    step_done
+else
+    echo "no local node on 127.0.0.1:9944 with deployments/local.json: the claims tool's rate is not measured (scripts/run-local.sh starts one)"
+fi

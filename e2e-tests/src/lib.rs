@@ -166,6 +166,12 @@ impl Sandbox {
         sandbox
     }
 
+    /// Sets the weight each call may use (default 0.1 s of ref_time and 3 MiB of proof;
+    /// the bench raises it to a whole block's share for its largest batches).
+    pub fn set_gas_limit(&mut self, ref_time: u64, proof_size: u64) {
+        self.gas_limit = Weight::from_parts(ref_time, proof_size);
+    }
+
     /// Sets the block timestamp (milliseconds, as the contracts expect).
     pub fn set_time(&mut self, ms: u64) {
         self.inner.set_timestamp(ms);
