@@ -13,6 +13,10 @@ use parity_scale_codec::{Decode, Encode};
 use std::collections::HashMap;
 use suite_client::{account_of, Outcome, Session};
 
+/// The most bytes of encoded claims one batch carries: ink! 5 contracts read their input
+/// into a 16 KiB buffer (selector, vector length and call overhead take the rest).
+pub const MAX_BATCH_BYTES: usize = 16_000;
+
 /// The contract's name in the deployment file.
 pub const CONTRACT: &str = "claims_adjudication";
 
@@ -223,7 +227,17 @@ pub async fn submit_all(
     let mut size = largest.clamp(1, MAX_CLAIMS_PER_BATCH);
     let mut start = 0;
     while start < pending.len() {
-        let end = (start + size).min(pending.len());
+        let mut end = (start + size).min(pending.len());
+        // The encoded batch must fit the contract's 16 KiB input buffer.
+        while end > start + 1
+            && pending[start..end]
+                .iter()
+                .map(|p| p.submission.encoded_size())
+                .sum::<usize>()
+                > MAX_BATCH_BYTES
+        {
+            end -= 1;
+        }
         let batch = &pending[start..end];
         let fits = match dry_run(session, signer, batch).await {
             Ok((weight, _)) => weight <= budget,

@@ -28,32 +28,7 @@ enum Command {
     /// Submits the claims of FILE... (837P, or .csv) to PLAN and writes OUT/<name>.835 and
     /// OUT/<name>.csv per file. Signs with $SUITE_SIGNER or --signer-file. Running it
     /// again submits nothing twice (the chain is asked for every claim's reference).
-    Submit {
-        /// 837P files (005010X222A2) or CSV files (.csv).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// The deployment file.
-        #[arg(long, default_value = "deployments/local.json")]
-        deployment: PathBuf,
-        /// Members' and providers' accounts: CSV with header kind,id,account.
-        #[arg(long)]
-        directory: PathBuf,
-        /// The plan the claims are submitted to.
-        #[arg(long)]
-        plan: u32,
-        /// Folder for the remittances (and the diagnosis salt secret `.salt`).
-        #[arg(long)]
-        out: PathBuf,
-        /// A file holding the signer's secret URI (else $SUITE_SIGNER).
-        #[arg(long)]
-        signer_file: Option<PathBuf>,
-        /// The most claims per transaction (at most 100; smaller when the weight asks).
-        #[arg(long, default_value_t = 100)]
-        batch: usize,
-        /// Smallest chain units per cent of the 837's dollars.
-        #[arg(long, default_value_t = 100_000_000)]
-        per_cent: u128,
-    },
+    Submit(SubmitArgs),
     /// Local dev node only: a payer, plan, providers and members for the sample files;
     /// writes OUT/DIRECTORY.csv and OUT/payer.secret and prints the plan id.
     DemoSetup {
@@ -69,25 +44,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Submit {
-            files,
-            deployment,
-            directory,
-            plan,
-            out,
-            signer_file,
-            batch,
-            per_cent,
-        } => suite_client::block_on(submit(SubmitArgs {
-            files,
-            deployment,
-            directory,
-            plan,
-            out,
-            signer_file,
-            batch,
-            amounts: Amounts { per_cent },
-        })),
+        Command::Submit(args) => suite_client::block_on(submit(args)),
         Command::DemoSetup {
             deployment,
             out,
@@ -109,15 +66,32 @@ fn main() -> ExitCode {
     }
 }
 
+#[derive(clap::Args)]
 struct SubmitArgs {
+    /// 837P files (005010X222A2) or CSV files (.csv).
+    #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// The deployment file.
+    #[arg(long, default_value = "deployments/local.json")]
     deployment: PathBuf,
+    /// Members' and providers' accounts: CSV with header kind,id,account.
+    #[arg(long)]
     directory: PathBuf,
+    /// The plan the claims are submitted to.
+    #[arg(long)]
     plan: u32,
+    /// Folder for the remittances (and the diagnosis salt secret `.salt`).
+    #[arg(long)]
     out: PathBuf,
+    /// A file holding the signer's secret URI (else $SUITE_SIGNER).
+    #[arg(long)]
     signer_file: Option<PathBuf>,
+    /// The most claims per transaction (at most 100; smaller when the weight asks).
+    #[arg(long, default_value_t = 100)]
     batch: usize,
-    amounts: Amounts,
+    /// Smallest chain units per cent of the 837's dollars.
+    #[arg(long, default_value_t = 100_000_000)]
+    per_cent: u128,
 }
 
 /// The secret that salts diagnosis commitments: `OUT/.salt`, made on first use.
@@ -178,13 +152,16 @@ fn read(path: &Path) -> Input {
 
 async fn submit(args: SubmitArgs) -> Outcome<()> {
     let started = Instant::now();
+    let amounts = Amounts {
+        per_cent: args.per_cent,
+    };
     let directory = Directory::load(&args.directory)?;
     let secret = salt_secret(&args.out)?;
     let signer = suite_client::signer(args.signer_file.as_deref())?;
     let mut inputs: Vec<Input> = args.files.iter().map(|p| read(p)).collect();
     for input in &mut inputs {
         for (i, source) in input.claims.iter().enumerate() {
-            match claim::prepare(source, i, args.plan, &directory, &args.amounts, &secret) {
+            match claim::prepare(source, i, args.plan, &directory, &amounts, &secret) {
                 Ok(parts) => input.prepared.extend(parts),
                 Err(problem) => input.problems.push(problem),
             }
@@ -286,11 +263,11 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             .and_then(|s| s.to_str())
             .unwrap_or("claims")
             .to_string();
-        let x835 = remit::x835(&envelope, &args.amounts, &remitted)?;
+        let x835 = remit::x835(&envelope, &amounts, &remitted)?;
         // Read back with x12-types and balanced, before anything is written.
         remit::check(&x835)?;
         suite_client::write_atomically(&args.out.join(format!("{stem}.835")), x835.as_bytes())?;
-        let csv = remit::csv(&args.amounts, &remitted, &skipped);
+        let csv = remit::csv(&amounts, &remitted, &skipped);
         suite_client::write_atomically(&args.out.join(format!("{stem}.csv")), csv.as_bytes())?;
         totals.add(&remitted, skipped.len());
     }
@@ -301,8 +278,8 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     );
     println!(
         "paid: {} (payer), patient responsibility: {}",
-        args.amounts.dollars(totals.paid),
-        args.amounts.dollars(totals.patient)
+        amounts.dollars(totals.paid),
+        amounts.dollars(totals.patient)
     );
     let denied: Vec<String> = totals
         .denied

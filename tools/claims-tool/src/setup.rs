@@ -85,7 +85,7 @@ pub async fn demo_setup(session: &mut Session, out: &Path, amounts: &Amounts) ->
 
     let payer_uri = format!("{base}//payer");
     let payer = keypair(&payer_uri)?;
-    fund(session, &payer, 2_000 * unit).await?;
+    fund(session, &payer, 100_000 * unit).await?;
     let licence = |subject, kind, identifier: &str| CredentialRequest {
         subject,
         kind,
