@@ -598,6 +598,41 @@ fn care_relationships_are_named_once_and_answer_for_any_moment() {
             payment_consent: false
         }
     );
+    // The batch query answers each query as the single one does, in order, and at most
+    // MAX_BATCH_QUERIES of them.
+    let query = |patient, payer, provider, at| healthcare_traits::ClaimConsentQuery {
+        patient,
+        payer,
+        provider,
+        at,
+    };
+    let queries = vec![
+        query(a.bob, a.eve, a.charlie, T0 + 200 * DAY),
+        query(a.bob, a.eve, a.charlie, T0 - 20 * DAY),
+        query(a.bob, a.django, a.charlie, T0 + 200 * DAY),
+        query(a.bob, a.eve, a.django, T0 + 200 * DAY),
+    ];
+    let single: Vec<healthcare_traits::ClaimConsent> = queries
+        .iter()
+        .map(|q| c.claim_consent(q.patient, q.payer, q.provider, q.at))
+        .collect();
+    assert_eq!(c.claim_consent_each(queries), single);
+    assert_eq!(
+        (single[2].payment_consent, single[2].care_relationship),
+        (false, true)
+    );
+    assert_eq!(
+        (single[3].payment_consent, single[3].care_relationship),
+        (true, false)
+    );
+    let many = vec![
+        query(a.bob, a.eve, a.charlie, T0 + 200 * DAY);
+        healthcare_traits::MAX_BATCH_QUERIES + 1
+    ];
+    assert_eq!(
+        c.claim_consent_each(many).len(),
+        healthcare_traits::MAX_BATCH_QUERIES
+    );
 }
 
 // -------------------------------------------------------------------- delegates

@@ -11,7 +11,8 @@ use crate::staff_credentials::*;
 use crate::{CODE_VERSION, MAX_PAGE_SIZE, MAX_STATUS_CHANGES};
 use healthcare_traits::timeline::MAX_PER_BUCKET;
 use healthcare_traits::{
-    Change, CredentialKind, CredentialVerifier, KindSet, PeerRole, PendingChange, DAY,
+    Change, CredentialKind, CredentialQuery, CredentialVerifier, KindSet, PeerRole, PendingChange,
+    DAY, MAX_BATCH_QUERIES,
 };
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
@@ -634,6 +635,25 @@ fn validity_period_and_expiry() {
     assert!(c.any_valid_at(a.charlie, KindSet::CLINICIAN, FROM));
     assert!(!c.any_valid_at(a.charlie, KindSet::TRADING_PARTNER, FROM));
     assert!(!c.any_valid_at(a.charlie, KindSet::EMPTY, FROM));
+    // The batch query answers each query as the single one does, in order, and at most
+    // MAX_BATCH_QUERIES of them.
+    let query = |subject, kinds, at| CredentialQuery { subject, kinds, at };
+    let queries = vec![
+        query(a.charlie, KindSet::CLINICIAN, FROM),
+        query(a.charlie, KindSet::CLINICIAN, UNTIL),
+        query(a.django, KindSet::CLINICIAN, FROM),
+        query(a.charlie, KindSet::TRADING_PARTNER, FROM),
+        query(a.charlie, KindSet::of(&[k]), FROM - 1),
+    ];
+    let single: Vec<bool> = queries
+        .iter()
+        .map(|q| c.any_valid_at(q.subject, q.kinds, q.at))
+        .collect();
+    assert_eq!(single, vec![true, false, false, false, false]);
+    assert_eq!(c.any_valid_at_each(queries), single);
+    assert_eq!(c.any_valid_at_each(vec![]), Vec::<bool>::new());
+    let many = vec![query(a.charlie, KindSet::CLINICIAN, FROM); MAX_BATCH_QUERIES + 5];
+    assert_eq!(c.any_valid_at_each(many), vec![true; MAX_BATCH_QUERIES]);
 }
 
 #[ink::test]
