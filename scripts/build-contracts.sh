@@ -45,6 +45,22 @@ names=("$@")
 # Revision 2 first: it shares staff_credentials' bundle paths, which the plain build
 # then rewrites.
 ((${#names[@]})) || names=(staff_credentials_v2 claims_adjudication_call_v1 "${CONTRACTS[@]}" baseline_token trapping_peer)
+# claims_adjudication takes batches of claims and is built with a larger input buffer
+# (CLAIMS_INPUT_BUFFER, common.sh). cargo-contract runs `cargo clean` on the whole target
+# directory when that buffer size is new to it, so this build has a target directory of
+# its own; its bundle is copied to $INK_OUT/claims_adjudication like every other.
+CLAIMS_TARGET="$CARGO_TARGET_DIR/claims-buffer"
+claims_build() {
+    CARGO_TARGET_DIR="$CLAIMS_TARGET" INK_STATIC_BUFFER_SIZE="$CLAIMS_INPUT_BUFFER" \
+        cargo contract build --release --quiet "$@" \
+        --manifest-path contracts/claims_adjudication/Cargo.toml || return 1
+    mkdir -p "$INK_OUT/claims_adjudication"
+    for ext in wasm json contract; do
+        cp "$CLAIMS_TARGET/ink/claims_adjudication/claims_adjudication.$ext" \
+            "$INK_OUT/claims_adjudication/claims_adjudication.$ext" || return 1
+    done
+}
+
 for name in "${names[@]}"; do
     if [ "$name" = staff_credentials_v2 ]; then
         # Revision 2 of staff_credentials (feature `upgrade-rehearsal`), for the node test
@@ -70,8 +86,7 @@ for name in "${names[@]}"; do
         # calls through `seal1.call` (feature `call-v1`). Checked against that target's
         # host functions; built first and copied aside like revision 2 above.
         step "cargo contract build --release: claims_adjudication with feature call-v1 (older runtimes)"
-        cargo contract build --release --quiet --features call-v1 \
-            --manifest-path contracts/claims_adjudication/Cargo.toml \
+        claims_build --features call-v1 \
             || fail "cargo contract build of claims_adjudication (call-v1) failed"
         mkdir -p "$INK_OUT/$name"
         for ext in wasm json contract; do
@@ -92,8 +107,12 @@ for name in "${names[@]}"; do
         baseline_token | trapping_peer) manifest="e2e-tests/$name/Cargo.toml" ;;
     esac
     step "cargo contract build --release: $name"
-    cargo contract build --release --quiet --manifest-path "$manifest" \
-        || fail "cargo contract build of $name failed"
+    if [ "$name" = claims_adjudication ]; then
+        claims_build || fail "cargo contract build of $name failed"
+    else
+        cargo contract build --release --quiet --manifest-path "$manifest" \
+            || fail "cargo contract build of $name failed"
+    fi
     wasm="$INK_OUT/$name/$name.wasm"
     check_wasm "$name" "$wasm"
     step_done

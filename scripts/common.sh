@@ -9,6 +9,11 @@ RUST_TOOLCHAIN="1.86.0"
 CARGO_CONTRACT_VERSION="5.0.3"
 CONTRACTS_NODE_VERSION="0.42.0"
 APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-dev make git wabt curl)
+# What the two long installs compiled and took when measured on 2 cores (the progress
+# line's total and the README's expectations; scripts/setup.sh prints the real times).
+CARGO_CONTRACT_CRATES=512
+CONTRACTS_NODE_CRATES=NODE_CRATES_TBD
+NODE_BUILD_MINUTES=NODE_MINUTES_TBD
 
 # One cargo target directory shared by every build of the project, outside the clone,
 # so that a fresh clone (CI) does not rebuild the polkadot-sdk crates every time.
@@ -19,6 +24,11 @@ export RUST_BACKTRACE=0
 # The contract bundles `cargo contract build` writes.
 INK_OUT="$CARGO_TARGET_DIR/ink"
 CONTRACTS=(staff_credentials consent_registry drug_provenance claims_adjudication)
+# ink! reads a message's input into a static buffer of 16 KiB unless
+# INK_STATIC_BUFFER_SIZE says otherwise at build time. claims_adjudication is built with
+# 64 KiB so that one `submit_claims` carries 100 claims of several lines (a one-line claim
+# encodes to about 180 bytes); the claims tool caps a batch at CLAIMS_INPUT_LIMIT bytes.
+CLAIMS_INPUT_BUFFER=65536
 
 _step_started=0
 step() {
@@ -32,6 +42,11 @@ step_done() {
 fail() {
     printf '\nERROR: %s\n' "$*" >&2
     exit 1
+}
+
+# True when substrate-contracts-node of the pinned version is installed.
+node_installed() {
+    substrate-contracts-node --version 2>/dev/null | grep -q " $CONTRACTS_NODE_VERSION"
 }
 
 # True when a node answers JSON-RPC on 127.0.0.1:$1 (default 9944).

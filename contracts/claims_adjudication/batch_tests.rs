@@ -215,3 +215,41 @@ fn a_reference_is_used_once_per_plan_and_provider() {
         Some(Some(Carc::NotInsured))
     );
 }
+
+#[ink::test]
+fn claim_lists_page_across_single_and_batched_submissions() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.charlie);
+    let one = || request(vec![line(OFFICE, 100, 1)]);
+    let mut expected = Vec::new();
+    // Singles and batches of every size around a stored page (CLAIMS_PER_PAGE ids).
+    for size in [1usize, 1, 1, 20, 1, 13, 16, 3, 33] {
+        if size == 1 {
+            expected.push(c.submit_claim(one()).expect("claim"));
+        } else {
+            let results = c
+                .submit_claims((0..size).map(|_| plain(one())).collect())
+                .expect("batch");
+            expected.extend(results.into_iter().map(|r| r.expect("recorded")));
+        }
+    }
+    assert_eq!(expected, (1..=89).collect::<Vec<u64>>());
+    let total = u32::try_from(expected.len()).expect("few");
+    let ids = |claims: Vec<Claim>| claims.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    for offset in (0..=total + 2).step_by(3) {
+        for limit in [0u32, 1, 7, 16, 17, 50, 200] {
+            let start = usize::try_from(offset.min(total)).expect("few");
+            let end = usize::try_from(
+                offset
+                    .saturating_add(limit.min(crate::MAX_PAGE_SIZE))
+                    .min(total),
+            )
+            .expect("few");
+            let want = expected[start..end.max(start)].to_vec();
+            assert_eq!(ids(c.claims_of_provider(a.charlie, offset, limit)), want);
+            assert_eq!(ids(c.claims_of_member(a.django, offset, limit)), want);
+        }
+    }
+    assert!(c.claims_of_member(a.eve, 0, 10).is_empty());
+}

@@ -79,14 +79,17 @@ pub struct ClaimAdjudicated {
     /// The claim.
     #[ink(topic)]
     pub claim: ClaimId,
-    /// Its plan.
-    #[ink(topic)]
+    /// Its plan (no topic: every topic costs a storage write of the chain's topic index,
+    /// the largest part of a claim's weight; an indexer reads it from the data).
     pub plan: PlanId,
-    /// Its provider.
-    #[ink(topic)]
+    /// Its provider (no topic, as the plan: a provider lists its claims with
+    /// `claims_of_provider`).
     pub provider: AccountId,
-    /// The member (no topic: pallet-contracts allows four, the event's signature is one).
+    /// The member (no topic: as little linkable data as the job allows).
     pub member: AccountId,
+    /// The submitter's reference the claim was recorded under (`submit_claims`), if any;
+    /// `claim_by_reference` finds the claim by it.
+    pub reference: Option<ClaimReference>,
     /// The status.
     pub status: ClaimStatus,
     /// The claim-level denial reason.
@@ -97,19 +100,6 @@ pub struct ClaimAdjudicated {
     pub member_amount: Balance,
     /// The remittance of each line.
     pub lines: Vec<LineResult>,
-}
-
-/// A claim's payer share was transferred to its provider.
-#[ink::event]
-pub struct ClaimPaid {
-    /// The claim.
-    #[ink(topic)]
-    pub claim: ClaimId,
-    /// The provider.
-    #[ink(topic)]
-    pub provider: AccountId,
-    /// The amount.
-    pub amount: Balance,
 }
 
 /// A provider appealed a denial.
@@ -133,20 +123,4 @@ pub struct SurplusRecovered {
     pub to: AccountId,
     /// The amount.
     pub amount: Balance,
-}
-
-/// A claim was recorded under its submitter's reference (emitted before its
-/// `ClaimAdjudicated`); the same reference is refused for the same plan and provider.
-#[ink::event]
-pub struct ClaimReferenced {
-    /// The claim.
-    #[ink(topic)]
-    pub claim: ClaimId,
-    /// The plan.
-    pub plan: PlanId,
-    /// The rendering provider.
-    pub provider: AccountId,
-    /// The submitter's reference.
-    #[ink(topic)]
-    pub reference: ClaimReference,
 }

@@ -5,7 +5,7 @@ use crate::events::*;
 use crate::model::*;
 use crate::pricing::{self, Verdict};
 use healthcare_traits::{
-    append_indexed, ensure, ClaimConsent, ClaimConsentQuery, CredentialQuery, KindSet, PeerError,
+    ensure, page_range, ClaimConsent, ClaimConsentQuery, CredentialQuery, KindSet, PeerError,
 };
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
@@ -23,6 +23,54 @@ pub(crate) enum Screen {
     Deny(Carc),
     /// Passed; `review`: an emergency without a care relationship, for an adjuster.
     Pass { review: bool },
+}
+
+/// A member's or a provider's list of claims.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum List {
+    Member,
+    Provider,
+}
+
+/// The end of a member's or a provider's claim list as a submission appends to it: its
+/// length and its last page (written at [`ClaimsAdjudication::flush`], or as soon as a
+/// batch fills it).
+struct Tail {
+    list: List,
+    account: AccountId,
+    length: u32,
+    page: Vec<ClaimId>,
+}
+
+/// What a submission keeps in memory until its end ([`ClaimsAdjudication::flush`]): the
+/// plans its claims touched and the ends of the claim lists it appended to, so that a
+/// batch reads and writes each once instead of once per claim (a storage access costs
+/// more than anything else a claim does).
+#[derive(Default)]
+pub(crate) struct Batch {
+    plans: Vec<Plan>,
+    tails: Vec<Tail>,
+}
+
+impl Batch {
+    /// The plan `id`, loaded the first time.
+    fn plan(&mut self, id: PlanId, load: impl FnOnce() -> Option<Plan>) -> Result<&mut Plan> {
+        let at = match self.plans.iter().position(|p| p.id == id) {
+            Some(at) => at,
+            None => {
+                self.plans.push(load().ok_or(Error::UnknownPlan)?);
+                self.plans.len().saturating_sub(1)
+            }
+        };
+        self.plans.get_mut(at).ok_or(Error::UnknownPlan)
+    }
+}
+
+/// The page of a list that holds entry `index`, and the entry's place in it.
+pub(crate) fn page_of(index: u32) -> (u32, usize) {
+    let page = index / crate::CLAIMS_PER_PAGE;
+    let slot = index % crate::CLAIMS_PER_PAGE;
+    (page, usize::try_from(slot).unwrap_or(usize::MAX))
 }
 
 impl ClaimsAdjudication {
@@ -231,54 +279,149 @@ impl ClaimsAdjudication {
 
     /// Numbers and records a screened claim: its lines adjudicated (or denied), paid,
     /// owed or held for review, indexed for its member and provider and, with a
-    /// reference, under that reference. An error here (an overflow) must undo the
-    /// whole message.
+    /// reference, under that reference. The plan and the list lengths stay in `batch`
+    /// until [`Self::flush`]. An error here (an overflow) must undo the whole message.
     pub(crate) fn record(
         &mut self,
+        batch: &mut Batch,
         mut claim: Claim,
         lines: &[ClaimLine],
         screen: Screen,
         reference: Option<ClaimReference>,
     ) -> Result<ClaimId> {
         // The plan as earlier claims of the same batch left it.
-        let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
+        let plan = batch.plan(claim.plan, || self.plans.get(claim.plan))?;
         let id = self.next_claim;
         let next_claim = id.checked_add(1).ok_or(Error::Overflow)?;
         claim.id = id;
         match screen {
             Screen::Deny(reason) => Self::deny_all(&mut claim, lines, reason)?,
             Screen::Pass { review } => {
-                self.adjudicate_lines(&plan, &mut claim, lines)?;
-                self.decide(&mut plan, &mut claim, review, true)?;
+                self.adjudicate_lines(plan, &mut claim, lines)?;
+                self.decide(plan, &mut claim, review, true)?;
             }
         }
         self.next_claim = next_claim;
-        append_indexed(
-            &mut self.member_claims,
-            &mut self.member_claim_count,
-            claim.member,
-            &id,
-        )
-        .ok_or(Error::Overflow)?;
-        append_indexed(
-            &mut self.provider_claims,
-            &mut self.provider_claim_count,
-            claim.provider,
-            &id,
-        )
-        .ok_or(Error::Overflow)?;
+        self.append(batch, List::Member, claim.member, id)?;
+        self.append(batch, List::Provider, claim.provider, id)?;
         if let Some(reference) = reference {
             self.references
                 .insert((claim.plan, claim.provider, reference), &id);
-            self.env().emit_event(ClaimReferenced {
-                claim: id,
-                plan: claim.plan,
-                provider: claim.provider,
-                reference,
-            });
         }
-        self.finish(&plan, claim);
+        self.store_claim(claim, reference);
         Ok(id)
+    }
+
+    /// Appends `id` to `account`'s `list`: to the tail `batch` keeps, loaded the first
+    /// time; a page the batch fills is written at once.
+    fn append(
+        &mut self,
+        batch: &mut Batch,
+        list: List,
+        account: AccountId,
+        id: ClaimId,
+    ) -> Result<()> {
+        let at = match batch
+            .tails
+            .iter()
+            .position(|t| t.list == list && t.account == account)
+        {
+            Some(at) => at,
+            None => {
+                let length = self.list_length(list, account);
+                let (page, slot) = page_of(length);
+                let page = if slot == 0 {
+                    Vec::new()
+                } else {
+                    self.list_page(list, account, page)
+                };
+                batch.tails.push(Tail {
+                    list,
+                    account,
+                    length,
+                    page,
+                });
+                batch.tails.len().saturating_sub(1)
+            }
+        };
+        let tail = batch.tails.get_mut(at).ok_or(Error::Overflow)?;
+        let (page, slot) = page_of(tail.length);
+        if slot == 0 && !tail.page.is_empty() {
+            // The previous page is full: written now, never touched again.
+            let full = core::mem::take(&mut tail.page);
+            let (list, account) = (tail.list, tail.account);
+            self.write_page(list, account, page.saturating_sub(1), full);
+        }
+        let tail = batch.tails.get_mut(at).ok_or(Error::Overflow)?;
+        tail.page.push(id);
+        tail.length = tail.length.checked_add(1).ok_or(Error::Overflow)?;
+        Ok(())
+    }
+
+    /// Writes what `batch` kept: its plans and the ends of its lists.
+    pub(crate) fn flush(&mut self, batch: Batch) {
+        for plan in &batch.plans {
+            self.plans.insert(plan.id, plan);
+        }
+        for tail in batch.tails {
+            let (page, _) = page_of(tail.length.saturating_sub(1));
+            self.write_page(tail.list, tail.account, page, tail.page);
+            match tail.list {
+                List::Member => self.member_claim_count.insert(tail.account, &tail.length),
+                List::Provider => self.provider_claim_count.insert(tail.account, &tail.length),
+            };
+        }
+    }
+
+    /// How many claims `account`'s `list` holds.
+    fn list_length(&self, list: List, account: AccountId) -> u32 {
+        match list {
+            List::Member => self.member_claim_count.get(account),
+            List::Provider => self.provider_claim_count.get(account),
+        }
+        .unwrap_or(0)
+    }
+
+    /// Page `page` of `account`'s `list` (empty past its end).
+    fn list_page(&self, list: List, account: AccountId, page: u32) -> Vec<ClaimId> {
+        match list {
+            List::Member => self.member_claims.get((account, page)),
+            List::Provider => self.provider_claims.get((account, page)),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Stores page `page` of `account`'s `list`.
+    fn write_page(&mut self, list: List, account: AccountId, page: u32, ids: Vec<ClaimId>) {
+        match list {
+            List::Member => self.member_claims.insert((account, page), &ids),
+            List::Provider => self.provider_claims.insert((account, page), &ids),
+        };
+    }
+
+    /// Up to `min(limit, MAX_PAGE_SIZE)` of `account`'s claims from `offset`, oldest
+    /// first, reading each stored page once.
+    pub(crate) fn listed(
+        &self,
+        list: List,
+        account: AccountId,
+        offset: u32,
+        limit: u32,
+    ) -> Vec<Claim> {
+        let total = self.list_length(list, account);
+        let mut loaded: Option<(u32, Vec<ClaimId>)> = None;
+        let mut claims = Vec::new();
+        for index in page_range(offset, limit, total) {
+            let (page, slot) = page_of(index);
+            if loaded.as_ref().map(|(p, _)| *p) != Some(page) {
+                loaded = Some((page, self.list_page(list, account, page)));
+            }
+            let id = loaded.as_ref().and_then(|(_, ids)| ids.get(slot).copied());
+            if let Some(claim) = id.and_then(|id| self.claims.get(id)) {
+                claims.push(claim);
+            }
+        }
+        claims
     }
 
     /// Denies every line with `reason` (nothing counted, nothing held).
@@ -339,7 +482,10 @@ impl ClaimsAdjudication {
         let key = (plan.id, claim.member, year);
         let start = self.accumulators.get(key).unwrap_or_default();
         let priced = pricing::price(&plan.terms, start, &verdicts)?;
-        self.accumulators.insert(key, &priced.accumulator);
+        // A claim that leaves the accumulators as they were writes nothing.
+        if priced.accumulator != start {
+            self.accumulators.insert(key, &priced.accumulator);
+        }
         for result in priced.lines.iter().filter(|r| r.allowed > 0) {
             self.line_keys
                 .insert(Self::service_key(claim, &result.line), &claim.id);
@@ -435,12 +581,9 @@ impl ClaimsAdjudication {
             .total_escrow
             .checked_sub(amount)
             .ok_or(Error::Overflow)?;
+        // The claim's `ClaimAdjudicated` event (status `Paid`, payer share, provider)
+        // records the payment: no event of its own (each topic is a storage write).
         claim.status = ClaimStatus::Paid;
-        self.env().emit_event(ClaimPaid {
-            claim: claim.id,
-            provider: claim.provider,
-            amount,
-        });
         Ok(())
     }
 
@@ -455,12 +598,18 @@ impl ClaimsAdjudication {
     /// Stores the plan and the claim and emits the adjudication event.
     pub(crate) fn finish(&mut self, plan: &Plan, claim: Claim) {
         self.plans.insert(plan.id, plan);
+        self.store_claim(claim, None);
+    }
+
+    /// Stores the claim and emits the adjudication event (with the claim's reference).
+    pub(crate) fn store_claim(&mut self, claim: Claim, reference: Option<ClaimReference>) {
         self.claims.insert(claim.id, &claim);
         self.env().emit_event(ClaimAdjudicated {
             claim: claim.id,
             plan: claim.plan,
             provider: claim.provider,
             member: claim.member,
+            reference,
             status: claim.status,
             denial: claim.denial,
             payer_amount: claim.payer_amount,

@@ -90,6 +90,9 @@ pub mod pricing;
 pub const MAX_LINES: usize = 20;
 /// Most claims one `submit_claims` call may carry (the most a peer's batch query answers).
 pub const MAX_CLAIMS_PER_BATCH: usize = healthcare_traits::MAX_BATCH_QUERIES;
+/// Claim ids per stored page of a member's or a provider's claim list: a batch appends
+/// to a list with one storage write per page instead of one per claim.
+pub const CLAIMS_PER_PAGE: u32 = 16;
 /// Most fee-schedule changes one `set_fees` call may carry.
 pub const MAX_FEES_PER_CALL: usize = 50;
 /// Length of a plan year (365 days), counted from the plan's `year_start`.
@@ -126,7 +129,7 @@ pub fn diagnosis_commitment(salt: &[u8; 32], codes: &[&str]) -> healthcare_trait
 pub mod claims_adjudication {
     use super::{MAX_CLAIMS_PER_BATCH, MAX_FEES_PER_CALL};
     pub use crate::events::*;
-    use crate::internal::{MemberYear, Screen};
+    use crate::internal::{Batch, List, MemberYear, Screen};
     use crate::model::day_of;
     pub use crate::model::{
         Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimReference, ClaimRequest,
@@ -134,10 +137,13 @@ pub mod claims_adjudication {
         PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey,
     };
     use healthcare_traits::{
-        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
+        ensure, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
+
+    /// (account, page number) -> up to `CLAIMS_PER_PAGE` claim ids, oldest first.
+    pub(crate) type ClaimPages = Mapping<(AccountId, u32), Vec<ClaimId>>;
 
     /// The contract's storage.
     #[ink(storage)]
@@ -156,9 +162,12 @@ pub mod claims_adjudication {
         pub(crate) claims: Mapping<ClaimId, Claim>,
         /// Service key -> the claim whose adjudicated, not-denied line holds it.
         pub(crate) line_keys: Mapping<ServiceKey, ClaimId>,
-        pub(crate) member_claims: Mapping<(AccountId, u32), ClaimId>,
+        /// (member, page number) -> up to `CLAIMS_PER_PAGE` of the member's claim ids,
+        /// oldest first.
+        pub(crate) member_claims: ClaimPages,
         pub(crate) member_claim_count: Mapping<AccountId, u32>,
-        pub(crate) provider_claims: Mapping<(AccountId, u32), ClaimId>,
+        /// (provider, page number) -> up to `CLAIMS_PER_PAGE` of its claim ids.
+        pub(crate) provider_claims: ClaimPages,
         pub(crate) provider_claim_count: Mapping<AccountId, u32>,
         /// (plan, provider, submitter's reference) -> the claim recorded under it.
         pub(crate) references: Mapping<ReferenceKey, ClaimId>,
@@ -485,7 +494,10 @@ pub mod claims_adjudication {
             let claim = Self::draft(&request, submitter, now);
             // The counter moves only once the peers have answered (a refusal writes nothing).
             let screen = self.screen(&plan, &claim, now)?;
-            self.record(claim, &request.lines, screen, None)
+            let mut batch = Batch::default();
+            let id = self.record(&mut batch, claim, &request.lines, screen, None)?;
+            self.flush(batch);
+            Ok(id)
         }
 
         /// The rendering providers, or the plans' payers on their behalf: submits up to
@@ -527,6 +539,7 @@ pub mod claims_adjudication {
                 }
             }
             let screens = self.screen_batch(&drafts)?;
+            let mut recorded = Batch::default();
             for ((submission, (draft, screen)), result) in batch
                 .iter()
                 .zip(drafts.into_iter().zip(screens))
@@ -545,8 +558,15 @@ pub mod claims_adjudication {
                         continue;
                     }
                 }
-                *result = Ok(self.record(claim, &request.lines, screen, submission.reference)?);
+                *result = Ok(self.record(
+                    &mut recorded,
+                    claim,
+                    &request.lines,
+                    screen,
+                    submission.reference,
+                )?);
             }
+            self.flush(recorded);
             Ok(results)
         }
 
@@ -682,11 +702,7 @@ pub mod claims_adjudication {
         /// A page of `member`'s claims, oldest first.
         #[ink(message)]
         pub fn claims_of_member(&self, member: AccountId, offset: u32, limit: u32) -> Vec<Claim> {
-            let total = self.member_claim_count.get(member).unwrap_or(0);
-            page_range(offset, limit, total)
-                .filter_map(|i| self.member_claims.get((member, i)))
-                .filter_map(|id| self.claims.get(id))
-                .collect()
+            self.listed(List::Member, member, offset, limit)
         }
 
         /// A page of `provider`'s claims, oldest first.
@@ -697,11 +713,7 @@ pub mod claims_adjudication {
             offset: u32,
             limit: u32,
         ) -> Vec<Claim> {
-            let total = self.provider_claim_count.get(provider).unwrap_or(0);
-            page_range(offset, limit, total)
-                .filter_map(|i| self.provider_claims.get((provider, i)))
-                .filter_map(|id| self.claims.get(id))
-                .collect()
+            self.listed(List::Provider, provider, offset, limit)
         }
 
         /// The claim whose adjudicated, not-denied line holds the service of `member` by

@@ -8,8 +8,8 @@
 //! sandbox's is 1; `node_suite.rs` tests it.)
 
 use claims_adjudication::claims_adjudication::{
-    Carc, Claim, ClaimAdjudicated, ClaimLine, ClaimPaid, ClaimReferenced, ClaimRequest,
-    ClaimStatus, ClaimSubmission, Coverage, Error, Peers, PlanTerms,
+    Carc, Claim, ClaimAdjudicated, ClaimLine, ClaimRequest, ClaimStatus, ClaimSubmission, Coverage,
+    Error, Peers, PlanTerms,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drink::sandbox_api::balance_api::BalanceAPI;
@@ -561,7 +561,6 @@ fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
 
     let mut one_by_one = Vec::new();
     let mut separate_events = Vec::new();
-    let mut separate_paid = 0;
     for request in requests.clone() {
         let outcome = separate.chain.call::<Res<u64>>(
             &separate.claims,
@@ -569,7 +568,6 @@ fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
             call_data(selector_bytes!("submit_claim"), (request,)),
         );
         separate_events.extend(outcome.events_of::<ClaimAdjudicated>(&separate.claims));
-        separate_paid += outcome.events_of::<ClaimPaid>(&separate.claims).len();
         one_by_one.push(outcome.value);
     }
     let batch: Vec<ClaimSubmission> = requests
@@ -601,19 +599,23 @@ fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
     assert_eq!(results[3], Err(Error::UnknownPlan));
     assert_eq!(results[4], Err(Error::NoLines));
     assert_eq!(results[5], Err(Error::ServiceInFuture));
-    // The same events, and one reference event per recorded claim.
-    assert_eq!(
-        outcome.events_of::<ClaimAdjudicated>(&batched.claims).len(),
-        separate_events.len()
-    );
-    for (a, b) in outcome
-        .events_of::<ClaimAdjudicated>(&batched.claims)
+    // The same events, each recorded claim's carrying its reference.
+    let batched_events = outcome.events_of::<ClaimAdjudicated>(&batched.claims);
+    assert_eq!(batched_events.len(), separate_events.len());
+    assert_eq!(batched_events.len(), 9);
+    let recorded: Vec<usize> = results
         .iter()
-        .zip(&separate_events)
-    {
+        .enumerate()
+        .filter(|(_, r)| r.is_ok())
+        .map(|(i, _)| i)
+        .collect();
+    for ((a, b), i) in batched_events.iter().zip(&separate_events).zip(recorded) {
         assert_eq!(
             (
                 a.claim,
+                a.plan,
+                a.provider,
+                a.member,
                 a.status,
                 a.denial,
                 a.payer_amount,
@@ -622,6 +624,9 @@ fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
             ),
             (
                 b.claim,
+                b.plan,
+                b.provider,
+                b.member,
                 b.status,
                 b.denial,
                 b.payer_amount,
@@ -629,16 +634,12 @@ fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
                 &b.lines
             )
         );
+        assert_eq!(b.reference, None);
+        assert_eq!(a.reference, batch[i].reference);
     }
-    assert!(separate_paid > 0);
-    assert_eq!(
-        outcome.events_of::<ClaimPaid>(&batched.claims).len(),
-        separate_paid
-    );
-    assert_eq!(
-        outcome.events_of::<ClaimReferenced>(&batched.claims).len(),
-        9
-    );
+    assert!(batched_events
+        .iter()
+        .any(|e| e.status == ClaimStatus::Paid && e.payer_amount > 0));
 
     // Every claim, the escrow and the provider's balance agree.
     for id in 1..=9u64 {
@@ -706,4 +707,68 @@ fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
         ),
     );
     assert_eq!(by_reference, Some(3));
+}
+
+/// A batch of `MAX_CLAIMS_PER_BATCH` claims is more than ink!'s default 16 KiB input
+/// buffer: the release build (scripts/build-contracts.sh, `CLAIMS_INPUT_BUFFER`) reads it
+/// whole, and the claims land on the member's and the provider's paged lists in order.
+#[test]
+fn a_full_batch_larger_than_16_kib_is_read_and_listed() {
+    let mut w = world();
+    // A block's normal share, as a node allows one transaction.
+    w.chain.set_gas_limit(1_500_000_000_000, 5 * 1024 * 1024);
+    let now = w.chain.time();
+    let batch: Vec<ClaimSubmission> = (0..claims_adjudication::MAX_CLAIMS_PER_BATCH)
+        .map(|i| ClaimSubmission {
+            request: request(
+                PROVIDER,
+                now - DAY,
+                vec![line(b"99213", 100), line(b"80053", 40)],
+            ),
+            reference: Some([u8::try_from(i).expect("few"); 32].into()),
+        })
+        .collect();
+    let data = call_data(selector_bytes!("submit_claims"), (batch,));
+    assert!(data.len() > 16 * 1024, "{} bytes", data.len());
+    let outcome = w
+        .chain
+        .call::<Res<Vec<Res<u64>>>>(&w.claims, &account(PROVIDER), data);
+    let ids: Vec<u64> = outcome
+        .value
+        .expect("batch accepted")
+        .into_iter()
+        .map(|r| r.expect("recorded"))
+        .collect();
+    assert_eq!(ids, (1..=100).collect::<Vec<u64>>());
+    // The first claim holds the services; the others are line-level duplicates.
+    let provider_ids = |w: &mut World, offset: u32| -> Vec<u64> {
+        w.chain
+            .query::<Vec<Claim>>(
+                &w.claims,
+                call_data(
+                    selector_bytes!("claims_of_provider"),
+                    (ink_account(&account(PROVIDER)), offset, 50u32),
+                ),
+            )
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(provider_ids(&mut w, 0), (1..=50).collect::<Vec<u64>>());
+    assert_eq!(provider_ids(&mut w, 50), (51..=100).collect::<Vec<u64>>());
+    let member: Vec<Claim> = w.chain.query(
+        &w.claims,
+        call_data(
+            selector_bytes!("claims_of_member"),
+            (ink_account(&account(PATIENT)), 90u32, 50u32),
+        ),
+    );
+    assert_eq!(
+        member.iter().map(|c| c.id).collect::<Vec<_>>(),
+        (91..=100).collect::<Vec<u64>>()
+    );
+    assert!(member[9]
+        .lines
+        .iter()
+        .all(|l| l.adjustments.iter().any(|a| a.reason == Carc::Duplicate)));
 }
