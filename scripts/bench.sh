@@ -41,7 +41,7 @@ if node_answers 9944 && [ -f deployments/local.json ]; then
     python3 tools/claims-tool/samples/generate.py 2000 "$work/bench.837"
     plan=$(bash scripts/claims.sh demo-setup --out "$work" | sed -nE 's/^PLAN_ID=([0-9]+)$/\1/p')
     bash scripts/claims.sh submit "$work/bench.837" --directory "$work/DIRECTORY.csv" \
-        --plan "$plan" --out "$work/out" --signer-file "$work/payer.secret" | grep -E '^(claims|time)'
+        --plan "$plan" --out "$work/out" --signer-file "$work/payer.secret" | grep -E '^(claims|time|node weight)'
     rm -rf "$work"
     step_done
 else

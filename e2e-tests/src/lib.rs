@@ -9,6 +9,7 @@
 use drink::minimal::MinimalSandbox;
 use drink::pallet_contracts::{Determinism, StorageDeposit};
 use drink::sandbox_api::prelude::*;
+use drink::Sandbox as _;
 use drink::{AccountId32, Weight};
 use parity_scale_codec::{Decode, Encode};
 use std::path::PathBuf;
@@ -236,54 +237,59 @@ impl Sandbox {
     ) -> Result<Outcome<T>, CallFailure> {
         // Count only this call's events.
         self.inner.reset_events();
-        let result = self.inner.call_contract(
-            contract.clone(),
-            value,
-            data,
-            caller.clone(),
+        let raw = raw_call(
+            &mut self.inner,
             self.gas_limit,
-            None,
-            Determinism::Enforced,
-        );
-        let debug = String::from_utf8_lossy(&result.debug_message).into_owned();
-        let ret = result
-            .result
-            .map_err(|e| CallFailure::Dispatch(format!("{e:?} {debug}")))?;
-        let decoded = <Result<T, ink::LangError>>::decode(&mut &ret.data[..])
-            .map_err(|e| CallFailure::Decode(format!("{e}: {:?}", ret.data)))?
+            contract,
+            caller,
+            data,
+            value,
+        )?;
+        let decoded = <Result<T, ink::LangError>>::decode(&mut &raw.value[..])
+            .map_err(|e| CallFailure::Decode(format!("{e}: {:?}", raw.value)))?
             .map_err(|e| CallFailure::Decode(format!("LangError {e:?}")))?;
-        let emitted: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)> = result
-            .events
-            .as_ref()
-            .map(|events| {
-                events
-                    .iter()
-                    .filter_map(|record| match &record.event {
-                        drink::minimal::RuntimeEvent::Contracts(
-                            drink::pallet_contracts::Event::ContractEmitted { contract, data },
-                        ) => Some((
-                            contract.clone(),
-                            record.topics.iter().map(|t| t.0).collect(),
-                            data.clone(),
-                        )),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let events = emitted.len();
         Ok(Outcome {
             value: decoded,
-            reverted: ret.did_revert(),
-            ref_time: result.gas_consumed.ref_time(),
-            proof_size: result.gas_consumed.proof_size(),
-            storage_deposit: match result.storage_deposit {
-                StorageDeposit::Charge(x) => i128::try_from(x).unwrap_or(i128::MAX),
-                StorageDeposit::Refund(x) => -i128::try_from(x).unwrap_or(i128::MAX),
-            },
-            events,
-            emitted,
+            reverted: raw.reverted,
+            ref_time: raw.ref_time,
+            proof_size: raw.proof_size,
+            storage_deposit: raw.storage_deposit,
+            events: raw.events,
+            emitted: raw.emitted,
         })
+    }
+
+    /// Calls `contract` as `caller` with `data`, transferring `value`; the outcome's value
+    /// is the raw return data (`Result<value, LangError>` encoded).
+    pub fn raw_call(
+        &mut self,
+        contract: &AccountId32,
+        caller: &AccountId32,
+        data: Vec<u8>,
+        value: u128,
+    ) -> Result<Outcome<Vec<u8>>, CallFailure> {
+        self.inner.reset_events();
+        raw_call(
+            &mut self.inner,
+            self.gas_limit,
+            contract,
+            caller,
+            data,
+            value,
+        )
+    }
+
+    /// [`Sandbox::raw_call`] whose changes are undone afterwards (a dry run).
+    pub fn dry_raw_call(
+        &mut self,
+        contract: &AccountId32,
+        caller: &AccountId32,
+        data: Vec<u8>,
+        value: u128,
+    ) -> Result<Outcome<Vec<u8>>, CallFailure> {
+        let gas_limit = self.gas_limit;
+        self.inner
+            .dry_run(|inner| raw_call(inner, gas_limit, contract, caller, data, value))
     }
 
     /// [`Sandbox::try_call`] that panics when the call gives no value.
@@ -302,6 +308,61 @@ impl Sandbox {
         let caller = account(1);
         self.call(contract, &caller, data).value
     }
+}
+
+/// One contract call on `inner`: its raw return data, weight, deposit and events.
+fn raw_call(
+    inner: &mut MinimalSandbox,
+    gas_limit: Weight,
+    contract: &AccountId32,
+    caller: &AccountId32,
+    data: Vec<u8>,
+    value: u128,
+) -> Result<Outcome<Vec<u8>>, CallFailure> {
+    let result = inner.call_contract(
+        contract.clone(),
+        value,
+        data,
+        caller.clone(),
+        gas_limit,
+        None,
+        Determinism::Enforced,
+    );
+    let debug = String::from_utf8_lossy(&result.debug_message).into_owned();
+    let ret = result
+        .result
+        .map_err(|e| CallFailure::Dispatch(format!("{e:?} {debug}")))?;
+    let emitted: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)> = result
+        .events
+        .as_ref()
+        .map(|events| {
+            events
+                .iter()
+                .filter_map(|record| match &record.event {
+                    drink::minimal::RuntimeEvent::Contracts(
+                        drink::pallet_contracts::Event::ContractEmitted { contract, data },
+                    ) => Some((
+                        contract.clone(),
+                        record.topics.iter().map(|t| t.0).collect(),
+                        data.clone(),
+                    )),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Outcome {
+        reverted: ret.did_revert(),
+        value: ret.data,
+        ref_time: result.gas_consumed.ref_time(),
+        proof_size: result.gas_consumed.proof_size(),
+        storage_deposit: match result.storage_deposit {
+            StorageDeposit::Charge(x) => i128::try_from(x).unwrap_or(i128::MAX),
+            StorageDeposit::Refund(x) => -i128::try_from(x).unwrap_or(i128::MAX),
+        },
+        events: emitted.len(),
+        emitted,
+    })
 }
 
 /// Deployment helpers shared by the cross-contract sandbox tests.
@@ -509,6 +570,148 @@ pub mod fixtures {
             diagnosis_commitment: claims_adjudication::diagnosis_commitment(&SALT, &["E11.9"]),
             billed,
             units: 1,
+        }
+    }
+}
+
+/// The suite on a chain in this process, for the demo scenario when no node is installed
+/// (`scenario --sandbox`): the same release `.wasm` on drink's pallet-contracts, deployed as
+/// `scripts/deploy.sh` deploys it, with the block time following the clock.
+pub mod in_process {
+    use super::{call_data, Sandbox};
+    use drink::sandbox_api::prelude::*;
+    use drink::AccountId32;
+    use healthcare_traits::{CredentialKind, KindSet};
+    use ink::primitives::AccountId;
+    use ink::selector_bytes;
+    use suite_client::{Called, Emitted, InProcess, Outcome};
+
+    /// The time lock `scripts/deploy.sh` gives a local dev node (10 s).
+    pub const LOCAL_DELAY_MS: u64 = 10_000;
+
+    fn now_ms() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or(0)
+    }
+
+    fn chain_account(account: AccountId) -> AccountId32 {
+        AccountId32::new(*account.as_ref())
+    }
+
+    /// A drink sandbox whose block time is the clock's at every call.
+    pub struct Chain {
+        sandbox: Sandbox,
+    }
+
+    impl Chain {
+        /// The four contracts deployed by `deployer` (funded here), who is the initial
+        /// issuer of every credential kind and the regulator, with the local time lock;
+        /// returns the chain and the contracts' (name, address) in deployment order.
+        pub fn with_suite(deployer: AccountId) -> Outcome<(Self, Vec<(&'static str, AccountId)>)> {
+            let mut sandbox = Sandbox::new();
+            sandbox.set_time(now_ms());
+            let origin = chain_account(deployer);
+            sandbox
+                .inner()
+                .mint_into(&origin, 1_000_000_000_000_000_000)
+                .map_err(|e| format!("mint: {e:?}"))?;
+            let address = |a: &AccountId32| AccountId::from(<[u8; 32]>::from(a.clone()));
+            let credentials = sandbox.deploy(
+                "staff_credentials",
+                &origin,
+                call_data(
+                    selector_bytes!("new"),
+                    (
+                        LOCAL_DELAY_MS,
+                        vec![(deployer, KindSet::of(&CredentialKind::ALL))],
+                    ),
+                ),
+            );
+            let consent = sandbox.deploy(
+                "consent_registry",
+                &origin,
+                call_data(
+                    selector_bytes!("new"),
+                    (address(&credentials), LOCAL_DELAY_MS),
+                ),
+            );
+            let drugs = sandbox.deploy(
+                "drug_provenance",
+                &origin,
+                call_data(
+                    selector_bytes!("new"),
+                    (address(&credentials), LOCAL_DELAY_MS, vec![deployer]),
+                ),
+            );
+            let claims = sandbox.deploy(
+                "claims_adjudication",
+                &origin,
+                call_data(
+                    selector_bytes!("new"),
+                    (address(&credentials), address(&consent), LOCAL_DELAY_MS),
+                ),
+            );
+            let contracts = vec![
+                ("staff_credentials", address(&credentials)),
+                ("consent_registry", address(&consent)),
+                ("drug_provenance", address(&drugs)),
+                ("claims_adjudication", address(&claims)),
+            ];
+            Ok((Self { sandbox }, contracts))
+        }
+    }
+
+    impl InProcess for Chain {
+        fn call(
+            &mut self,
+            origin: AccountId,
+            callee: AccountId,
+            value: u128,
+            input: Vec<u8>,
+            commit: bool,
+        ) -> Outcome<Called> {
+            self.sandbox.set_time(now_ms());
+            let (contract, caller) = (chain_account(callee), chain_account(origin));
+            let outcome = if commit {
+                self.sandbox.raw_call(&contract, &caller, input, value)
+            } else {
+                self.sandbox.dry_raw_call(&contract, &caller, input, value)
+            };
+            let outcome = outcome.map_err(|e| format!("the chain refused the call: {e:?}"))?;
+            Ok(Called {
+                reverted: outcome.reverted,
+                data: outcome.value,
+                ref_time: outcome.ref_time,
+                proof_size: outcome.proof_size,
+                events: outcome
+                    .emitted
+                    .into_iter()
+                    .map(|(contract, topics, data)| Emitted {
+                        contract: AccountId::from(<[u8; 32]>::from(contract)),
+                        topics,
+                        data,
+                    })
+                    .collect(),
+            })
+        }
+
+        fn mint(&mut self, account: AccountId, amount: u128) -> Outcome<()> {
+            self.sandbox
+                .inner()
+                .mint_into(&chain_account(account), amount)
+                .map(|_| ())
+                .map_err(|e| format!("mint: {e:?}").into())
+        }
+
+        fn balance(&mut self, account: AccountId) -> u128 {
+            self.sandbox.balance(&chain_account(account))
+        }
+
+        fn advance_block(&mut self) {
+            self.sandbox.inner().build_block();
+            self.sandbox.set_time(now_ms());
         }
     }
 }

@@ -2,7 +2,10 @@
 //! as real signed transactions on a local node, against the contracts recorded in a
 //! deployment file of `scripts/deploy.sh`.
 //!
-//! Usage: `scenario [deployments/local.json]`
+//! Usage: `scenario [deployments/local.json]` (on the deployment's node), or
+//! `scenario --sandbox` (no node needed: the same release `.wasm` deployed as
+//! `scripts/deploy.sh` deploys them, on drink's pallet-contracts in this process, and the
+//! same story; `scripts/run-local.sh` plays it this way while the node is being built).
 //!
 //! `//Alice` (the deployer, appointed issuer and regulator by `deploy.sh`) acts as the
 //! licensing authority and the regulator; every other party is a new account funded by
@@ -24,7 +27,7 @@ use healthcare_traits::{
     CredentialKind, CredentialVerifier, DataCategories, DataCategory, Purpose, PurposeSet, DAY,
 };
 use ink::primitives::{AccountId, Hash};
-use ink_e2e::{alice, create_call_builder, ChainBackend, Keypair};
+use ink_e2e::{alice, create_call_builder, Keypair};
 use staff_credentials::staff_credentials::{CredentialRequest, StaffCredentials};
 use std::process::ExitCode;
 use suite_client::{account_of, ss58, Deployment, Outcome, Session};
@@ -36,10 +39,22 @@ const FUNDING: u128 = 1_000_000_000_000_000;
 const UNIT_PRICE: u128 = 10_000_000_000;
 
 fn main() -> ExitCode {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "deployments/local.json".into());
-    match suite_client::block_on(scenario(&path)) {
+    let argument = std::env::args().nth(1);
+    let run = match argument.as_deref() {
+        Some("--sandbox") => suite_client::block_on(async {
+            let mut demo = in_process()?;
+            scenario(&mut demo).await
+        }),
+        path => {
+            let path = path.unwrap_or("deployments/local.json").to_string();
+            suite_client::block_on(async {
+                let deployment = Deployment::load(std::path::Path::new(&path))?;
+                let mut demo = Session::connect(deployment, &[]).await?;
+                scenario(&mut demo).await
+            })
+        }
+    };
+    match run {
         Ok(()) => {
             println!("\nScenario complete: every step had the expected outcome.");
             ExitCode::SUCCESS
@@ -49,6 +64,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The suite deployed on the in-process chain, as `scripts/deploy.sh` deploys it (//Alice
+/// the deployer, issuer and regulator; the local 10 s time lock).
+fn in_process() -> Outcome<Session> {
+    e2e_tests::wasm_paths(&e2e_tests::CONTRACTS)?;
+    let (chain, contracts) = e2e_tests::in_process::Chain::with_suite(id(&alice()))?;
+    let deployment = Deployment::in_process(&contracts)?;
+    Ok(Session::in_process(deployment, Box::new(chain)))
 }
 
 fn now_ms() -> Outcome<u64> {
@@ -72,7 +96,7 @@ fn ensure(condition: bool, what: &str) -> Outcome<()> {
 
 /// A new party: an account funded by //Alice, named for the printed story.
 async fn party(demo: &mut Session, role: &str) -> Outcome<Keypair> {
-    let keypair = demo.client.create_and_fund_account(&alice(), FUNDING).await;
+    let keypair = demo.fund(&alice(), FUNDING).await?;
     let account = id(&keypair);
     println!("    {role:<22} {}", ss58(&account));
     demo.names.insert(account, role.to_string());
@@ -118,13 +142,11 @@ fn describe(claim: &Claim) -> String {
     text
 }
 
-async fn scenario(path: &str) -> Outcome<()> {
-    let deployment = Deployment::load(std::path::Path::new(path))?;
-    println!("Healthcare suite scenario on {}", deployment.url);
-    for (name, contract) in &deployment.contracts {
+async fn scenario(demo: &mut Session) -> Outcome<()> {
+    println!("Healthcare suite scenario on {}", demo.deployment.url);
+    for (name, contract) in &demo.deployment.contracts {
         println!("    {name:<22} {}", ss58(&contract.address));
     }
-    let mut demo = Session::connect(deployment, &[]).await?;
     let authority = alice();
     demo.names
         .insert(id(&authority), "licensing authority".into());
@@ -145,15 +167,15 @@ async fn scenario(path: &str) -> Outcome<()> {
     )?;
 
     step("New parties, each a fresh account funded by //Alice");
-    let manufacturer = party(&mut demo, "manufacturer").await?;
-    let wholesaler = party(&mut demo, "wholesaler").await?;
-    let pharmacy = party(&mut demo, "pharmacy").await?;
-    let physician = party(&mut demo, "physician (provider)").await?;
-    let other_physician = party(&mut demo, "physician the patient never saw").await?;
-    let nurse = party(&mut demo, "emergency nurse").await?;
-    let payer = party(&mut demo, "payer").await?;
-    let patient = party(&mut demo, "patient").await?;
-    let stranger = party(&mut demo, "unlicensed account").await?;
+    let manufacturer = party(demo, "manufacturer").await?;
+    let wholesaler = party(demo, "wholesaler").await?;
+    let pharmacy = party(demo, "pharmacy").await?;
+    let physician = party(demo, "physician (provider)").await?;
+    let other_physician = party(demo, "physician the patient never saw").await?;
+    let nurse = party(demo, "emergency nurse").await?;
+    let payer = party(demo, "payer").await?;
+    let patient = party(demo, "patient").await?;
+    let stranger = party(demo, "unlicensed account").await?;
     let now = now_ms()?;
 
     step("The licensing authority issues credentials");
@@ -439,7 +461,7 @@ async fn scenario(path: &str) -> Outcome<()> {
         emergency: false,
         lines,
     };
-    let before = demo.client.free_balance(id(&physician)).await?;
+    let before = demo.balance(id(&physician)).await?;
     let submit = claims.submit_claim(claim_for(now - 3 * DAY, lines.clone()));
     // Submitted by the payer on the physician's behalf, so that the physician's balance
     // changes by the payment alone (a submitter pays the transaction fee).
@@ -452,7 +474,7 @@ async fn scenario(path: &str) -> Outcome<()> {
         .await?
         .ok_or("claim missing")?;
     println!("    {}", describe(&claim));
-    let after = demo.client.free_balance(id(&physician)).await?;
+    let after = demo.balance(id(&physician)).await?;
     ensure(claim.status == ClaimStatus::Paid, "the claim to be paid")?;
     // 99213: allowed 12000 (fee schedule); deductible 5000, copay 2500, 20 % of the
     // remaining 4500 = 900: the payer pays 3600. 80053: allowed 4500; copay 2500, 20 % of
@@ -492,7 +514,7 @@ async fn scenario(path: &str) -> Outcome<()> {
     )?;
 
     step("A licensed physician the patient never named bills for the patient: not paid");
-    let before_phantom = demo.client.free_balance(id(&other_physician)).await?;
+    let before_phantom = demo.balance(id(&other_physician)).await?;
     let phantom = claims.submit_claim(ClaimRequest {
         provider: id(&other_physician),
         ..claim_for(now - 2 * DAY, vec![lines[0]])
@@ -508,7 +530,7 @@ async fn scenario(path: &str) -> Outcome<()> {
     println!("    {}", describe(&claim));
     ensure(
         claim.denial == Some(Carc::NoCareRelationship)
-            && demo.client.free_balance(id(&other_physician)).await? == before_phantom,
+            && demo.balance(id(&other_physician)).await? == before_phantom,
         "a claim without a care relationship to be denied with CARC 242 and nothing paid",
     )?;
 

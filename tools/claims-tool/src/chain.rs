@@ -4,7 +4,7 @@
 
 use crate::claim::Prepared;
 use claims_adjudication::claims_adjudication::{
-    Claim, ClaimAdjudicated, ClaimId, ClaimReferenced, ClaimStatus, ClaimsAdjudication, Error,
+    Claim, ClaimAdjudicated, ClaimId, ClaimStatus, ClaimsAdjudication, Error,
 };
 use claims_adjudication::MAX_CLAIMS_PER_BATCH;
 use ink::primitives::{AccountId, Hash};
@@ -14,8 +14,10 @@ use std::collections::HashMap;
 use suite_client::{account_of, Outcome, Session};
 
 /// The most bytes of encoded claims one batch carries: ink! 5 contracts read their input
-/// into a 16 KiB buffer (selector, vector length and call overhead take the rest).
-pub const MAX_BATCH_BYTES: usize = 16_000;
+/// into a static buffer, which `scripts/build-contracts.sh` makes 64 KiB for
+/// claims_adjudication (`CLAIMS_INPUT_BUFFER` in scripts/common.sh; ink!'s default is
+/// 16 KiB); the selector, the vector's length and the call's overhead take the rest.
+pub const MAX_BATCH_BYTES: usize = 64_000;
 
 /// The contract's name in the deployment file.
 pub const CONTRACT: &str = "claims_adjudication";
@@ -31,10 +33,9 @@ pub enum Fate {
     Refused(String),
 }
 
-/// The most ref_time (picoseconds) one batch may use: half of the node's largest normal
-/// extrinsic, so that a block keeps room for other transactions; a fixed 1 s of compute
-/// when the node does not tell.
-pub async fn batch_budget(url: &str) -> u64 {
+/// The node's block limits; when the node does not tell, 1 s of compute per batch and a
+/// substrate-contracts-node's 2 s blocks (75 % normal, 107 µs per extrinsic).
+pub async fn block_limits(url: &str) -> BlockLimits {
     use ink_e2e::subxt::ext::scale_value::At;
     let read = async {
         let api = ink_e2e::subxt::OnlineClient::<ink_e2e::PolkadotConfig>::from_url(url)
@@ -47,15 +48,30 @@ pub async fn batch_budget(url: &str) -> u64 {
             .to_value()
             .ok()?;
         let normal = weights.at("per_class")?.at("normal")?;
-        let limit = normal
+        let ref_time = |v: &ink_e2e::subxt::ext::scale_value::Value<u32>| {
+            v.at("ref_time")
+                .and_then(|r| r.as_u128())
+                .and_then(|r| u64::try_from(r).ok())
+        };
+        let largest = normal
             .at("max_extrinsic")
             .and_then(|v| v.at(0))
             .or_else(|| weights.at("max_block"))?;
-        limit.at("ref_time")?.as_u128()
+        let total = normal
+            .at("max_total")
+            .and_then(|v| v.at(0))
+            .or_else(|| weights.at("max_block"))?;
+        Some(BlockLimits {
+            normal: ref_time(total)?,
+            base_extrinsic: normal.at("base_extrinsic").and_then(ref_time).unwrap_or(0),
+            batch_budget: ref_time(largest)? / 2,
+        })
     };
-    read.await
-        .and_then(|v| u64::try_from(v / 2).ok())
-        .unwrap_or(1_000_000_000_000)
+    read.await.unwrap_or(BlockLimits {
+        normal: 1_500_000_000_000,
+        base_extrinsic: 107_000_000,
+        batch_budget: 1_000_000_000_000,
+    })
 }
 
 /// The claim the chain recorded under `prepared`'s reference, if any.
@@ -90,18 +106,73 @@ fn refusal(session: &Session, error: &Error) -> String {
     session.deployment.error_text(CONTRACT, index)
 }
 
+/// What the node's dry runs said the sent batches weigh (`gas_consumed`, the weight a
+/// transaction is charged; `gas_required` is a little more, the limit it must carry).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Measured {
+    /// Batches sent.
+    pub batches: u64,
+    /// Claims in them.
+    pub claims: u64,
+    /// Their ref_time (picoseconds).
+    pub ref_time: u128,
+    /// Their proof_size (bytes).
+    pub proof_size: u128,
+}
+
+impl Measured {
+    fn add(&mut self, claims: usize, (ref_time, proof_size): (u64, u64)) {
+        self.batches += 1;
+        self.claims += u64::try_from(claims).unwrap_or(u64::MAX);
+        self.ref_time += u128::from(ref_time);
+        self.proof_size += u128::from(proof_size);
+    }
+
+    /// Claims per block: by ref_time in `limits.normal` (each batch also pays the
+    /// extrinsic base weight) and by proof size in `pov` bytes; `None` before any batch.
+    pub fn per_block(&self, limits: &BlockLimits, pov: u128) -> Option<(u128, u128)> {
+        let (batches, claims) = (u128::from(self.batches), u128::from(self.claims));
+        if batches == 0 || claims == 0 {
+            return None;
+        }
+        let ref_time = self.ref_time + batches * u128::from(limits.base_extrinsic);
+        let proof = self.proof_size.max(1);
+        Some((
+            u128::from(limits.normal) * claims / ref_time.max(1),
+            pov * claims / proof,
+        ))
+    }
+}
+
+/// The node's block limits, read from `System.BlockWeights`.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockLimits {
+    /// The normal class's share of a block's ref_time (picoseconds).
+    pub normal: u64,
+    /// The ref_time every extrinsic pays on top of its call.
+    pub base_extrinsic: u64,
+    /// Half of the largest normal extrinsic: the most one batch may use.
+    pub batch_budget: u64,
+}
+
+/// A dry run's verdict on a batch.
+struct DryRun {
+    /// `gas_required.ref_time`: what the batch must be given.
+    required: u64,
+    /// `gas_consumed`: (ref_time, proof_size) it is charged.
+    consumed: (u64, u64),
+    /// Each claim's answer.
+    answers: Vec<Result<ClaimId, Error>>,
+}
+
 /// Dry-runs `batch`: its weight and per-claim answers, or why the whole batch is refused.
-async fn dry_run(
-    session: &mut Session,
-    signer: &Keypair,
-    batch: &[&Prepared],
-) -> Outcome<(u64, Vec<Result<ClaimId, Error>>)> {
+async fn dry_run(session: &mut Session, signer: &Keypair, batch: &[&Prepared]) -> Outcome<DryRun> {
     let address = session.deployment.address(CONTRACT)?;
     let mut claims = create_call_builder::<ClaimsAdjudication>(address);
     let submissions = batch.iter().map(|p| p.submission.clone()).collect();
     let message = claims.submit_claims(submissions);
     let dry = session
-        .client
+        .node()?
         .call(signer, &message)
         .dry_run()
         .await
@@ -109,21 +180,29 @@ async fn dry_run(
     if let Err(e) = &dry.exec_result.result {
         return Err(format!("the node refused the batch: {e:?}").into());
     }
-    let weight = dry.exec_result.gas_required.ref_time();
+    let required = dry.exec_result.gas_required.ref_time();
+    let consumed = &dry.exec_result.gas_consumed;
+    let consumed = (consumed.ref_time(), consumed.proof_size());
     match suite_client::decoded(&dry)? {
-        Ok(results) => Ok((weight, results)),
+        Ok(answers) => Ok(DryRun {
+            required,
+            consumed,
+            answers,
+        }),
         Err(e) => Err(format!("the batch was refused: {}", refusal(session, &e)).into()),
     }
 }
 
 /// Submits `batch` (dry-run first; the claims the contract refuses are not sent) and
-/// returns each claim's fate, in order.
+/// returns each claim's fate, in order; adds what was sent to `measured`.
 async fn submit_batch(
     session: &mut Session,
     signer: &Keypair,
     batch: &[&Prepared],
+    measured: &mut Measured,
 ) -> Outcome<Vec<Fate>> {
-    let (_, answers) = dry_run(session, signer, batch).await?;
+    let first = dry_run(session, signer, batch).await?;
+    let answers = first.answers;
     let mut fates: Vec<Option<Fate>> = answers
         .iter()
         .map(|a| a.as_ref().err().map(|e| Fate::Refused(refusal(session, e))))
@@ -137,36 +216,36 @@ async fn submit_batch(
     if sending.is_empty() {
         return Ok(fates.into_iter().flatten().collect());
     }
+    // The weight of what is sent (the refused claims left out).
+    let consumed = if sending.len() < batch.len() {
+        dry_run(session, signer, &sending).await?.consumed
+    } else {
+        first.consumed
+    };
+    measured.add(sending.len(), consumed);
     let address = session.deployment.address(CONTRACT)?;
     let mut claims = create_call_builder::<ClaimsAdjudication>(address);
     let message = claims.submit_claims(sending.iter().map(|p| p.submission.clone()).collect());
     let result = session
-        .client
+        .node()?
         .call(signer, &message)
         .submit()
         .await
         .map_err(|e| format!("submit_claims: {e:?}"))?;
-    let mut references: HashMap<ClaimId, Hash> = HashMap::new();
-    let mut adjudicated: HashMap<ClaimId, ClaimAdjudicated> = HashMap::new();
-    let referenced = <ClaimReferenced as ink::env::Event>::SIGNATURE_TOPIC;
+    // Each recorded claim's `ClaimAdjudicated` event carries the reference it was
+    // recorded under.
+    let mut by_reference: HashMap<Hash, ClaimAdjudicated> = HashMap::new();
     let adjudication = <ClaimAdjudicated as ink::env::Event>::SIGNATURE_TOPIC;
     for event in result.contract_emitted_events()? {
         let emitter: AccountId = event.event.contract;
-        if emitter != address {
+        if emitter != address || event.topics.first().map(|t| t.0) != adjudication {
             continue;
         }
-        let topic = event.topics.first().map(|t| t.0);
-        let data = &event.event.data;
-        if topic == referenced {
-            let e = ClaimReferenced::decode(&mut &data[..])?;
-            references.insert(e.claim, e.reference);
-        } else if topic == adjudication {
-            let e = ClaimAdjudicated::decode(&mut &data[..])?;
-            adjudicated.insert(e.claim, e);
+        let e = ClaimAdjudicated::decode(&mut &event.event.data[..])?;
+        if let Some(reference) = e.reference {
+            by_reference.insert(reference, e);
         }
     }
-    let by_reference: HashMap<Hash, ClaimId> =
-        references.into_iter().map(|(id, r)| (r, id)).collect();
     let submitter = account_of(signer);
     let mut sent = sending.iter();
     for fate in fates.iter_mut().filter(|f| f.is_none()) {
@@ -174,8 +253,7 @@ async fn submit_batch(
         let found = prepared
             .submission
             .reference
-            .and_then(|r| by_reference.get(&r))
-            .and_then(|id| adjudicated.remove(id));
+            .and_then(|r| by_reference.remove(&r));
         *fate = Some(match found {
             Some(event) => Fate::Submitted(claim_of(prepared, submitter, event)),
             None => Fate::Refused("no adjudication event for the claim".into()),
@@ -222,13 +300,14 @@ pub async fn submit_all(
     largest: usize,
     budget: u64,
     progress: &mut dyn FnMut(usize),
-) -> Outcome<Vec<Fate>> {
+) -> Outcome<(Vec<Fate>, Measured)> {
+    let mut measured = Measured::default();
     let mut fates = Vec::with_capacity(pending.len());
     let mut size = largest.clamp(1, MAX_CLAIMS_PER_BATCH);
     let mut start = 0;
     while start < pending.len() {
         let mut end = (start + size).min(pending.len());
-        // The encoded batch must fit the contract's 16 KiB input buffer.
+        // The encoded batch must fit the contract's input buffer.
         while end > start + 1
             && pending[start..end]
                 .iter()
@@ -240,7 +319,7 @@ pub async fn submit_all(
         }
         let batch = &pending[start..end];
         let fits = match dry_run(session, signer, batch).await {
-            Ok((weight, _)) => weight <= budget,
+            Ok(dry) => dry.required <= budget,
             // Too heavy for the node's limits shows as a failed dry run.
             Err(e) if batch.len() > 1 => {
                 let text = e.to_string();
@@ -255,10 +334,10 @@ pub async fn submit_all(
             size = (batch.len() / 2).max(1);
             continue;
         }
-        let done = submit_batch(session, signer, batch).await?;
+        let done = submit_batch(session, signer, batch, &mut measured).await?;
         progress(done.len());
         fates.extend(done);
         start = end;
     }
-    Ok(fates)
+    Ok((fates, measured))
 }

@@ -172,7 +172,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     }
     let deployment = Deployment::load(&args.deployment)?;
     let mut session = Session::connect(deployment, &[]).await?;
-    let budget = chain::batch_budget(&session.deployment.url).await;
+    let limits = chain::block_limits(&session.deployment.url).await;
 
     // What the chain already holds (a resumed run), asked claim by claim.
     let mut fates: HashMap<(usize, usize), Fate> = HashMap::new();
@@ -200,12 +200,12 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
         .map_err(|e| format!("progress bar: {e}"))?,
     );
     let sending = Instant::now();
-    let done = chain::submit_all(
+    let (done, measured) = chain::submit_all(
         &mut session,
         &signer,
         &queue,
         args.batch,
-        budget,
+        limits.batch_budget,
         &mut |n| bar.inc(u64::try_from(n).unwrap_or(0)),
     )
     .await?;
@@ -304,8 +304,22 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
         send_time.as_secs_f64(),
         args.out.display()
     );
+    // The node's own weights (its dry runs), for planning: what users pay.
+    if let Some((by_ref_time, by_pov)) = measured.per_block(&limits, POV_BUDGET) {
+        let claims = u128::from(measured.claims);
+        println!(
+            "node weight: {} batches, per claim ref_time {} ps and proof_size {} B; claims per block: {by_ref_time} by ref_time (normal share {} ps), {by_pov} by a 5 MiB proof budget (75 %)",
+            measured.batches,
+            measured.ref_time / claims,
+            measured.proof_size / claims,
+            limits.normal
+        );
+    }
     Ok(())
 }
+
+/// A parachain's proof-of-validity budget for normal transactions: 75 % of 5 MiB.
+const POV_BUDGET: u128 = 5 * 1024 * 1024 * 3 / 4;
 
 #[derive(Default)]
 struct Summary {

@@ -46,7 +46,7 @@ fn keypair(uri: &str) -> Outcome<Keypair> {
 async fn fund(session: &mut Session, to: &Keypair, amount: u128) -> Outcome<()> {
     use ink_e2e::subxt::dynamic::Value;
     session
-        .client
+        .node()?
         .runtime_call(
             &alice(),
             "Balances",

@@ -292,7 +292,7 @@ impl Admin {
                 (id,),
             );
             let dry = self.session.dry_run(&self.signer, &call, 0).await?;
-            if dry.exec_return_value().did_revert() {
+            if dry.reverted {
                 self.session.advance_block(&self.signer).await?;
             }
         }

@@ -196,15 +196,7 @@ impl Deployment {
                 &std::fs::read_to_string(directory.join(metadata_path))
                     .map_err(|e| format!("{name} metadata {metadata_path}: {e}"))?,
             )?;
-            for event in metadata["spec"]["events"].as_array().into_iter().flatten() {
-                if let (Some(topic), Some(label)) =
-                    (event["signature_topic"].as_str(), event["label"].as_str())
-                {
-                    if let Ok(bytes) = <[u8; 32]>::try_from(unhex(topic)?) {
-                        events.insert(bytes, label.to_string());
-                    }
-                }
-            }
+            event_names(&metadata, &mut events)?;
             contracts.insert(
                 name.clone(),
                 Contract {
@@ -221,6 +213,43 @@ impl Deployment {
             contracts,
             events,
             document,
+        })
+    }
+
+    /// The suite as deployed on the in-process chain: `contracts` (name, address), with
+    /// the metadata of their release bundles.
+    pub fn in_process(contracts: &[(&str, AccountId)]) -> Outcome<Self> {
+        let mut map = BTreeMap::new();
+        let mut events = HashMap::new();
+        for (name, address) in contracts {
+            let path = bundle(name, "json");
+            let metadata: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| {
+                    format!(
+                        "{}: {e} (run scripts/build-contracts.sh first)",
+                        path.display()
+                    )
+                })?)?;
+            event_names(&metadata, &mut events)?;
+            map.insert(
+                name.to_string(),
+                Contract {
+                    address: *address,
+                    code_hash: metadata["source"]["hash"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    errors: error_variants(&metadata, name),
+                },
+            );
+        }
+        Ok(Self {
+            path: PathBuf::from("(in process)"),
+            url: "the in-process sandbox (no node)".into(),
+            network: "sandbox".into(),
+            contracts: map,
+            events,
+            document: serde_json::Value::Null,
         })
     }
 
@@ -275,6 +304,23 @@ impl Deployment {
         }
         Ok(())
     }
+}
+
+/// Adds the event names of `metadata` by signature topic to `events`.
+fn event_names(
+    metadata: &serde_json::Value,
+    events: &mut HashMap<[u8; 32], String>,
+) -> Outcome<()> {
+    for event in metadata["spec"]["events"].as_array().into_iter().flatten() {
+        if let (Some(topic), Some(label)) =
+            (event["signature_topic"].as_str(), event["label"].as_str())
+        {
+            if let Ok(bytes) = <[u8; 32]>::try_from(unhex(topic)?) {
+                events.insert(bytes, label.to_string());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The variants of contract `name`'s `Error` enum in its metadata, by index.
@@ -358,10 +404,77 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Outcome<()> {
     result
 }
 
-/// A connection to a deployment's node.
+/// What one contract call did: on a node's dry run, or on a chain in this process.
+#[derive(Debug, Clone, Default)]
+pub struct Called {
+    /// The contract reverted (its message returned an error, or it trapped).
+    pub reverted: bool,
+    /// Its return data (the encoded `Result<message value, LangError>`).
+    pub data: Vec<u8>,
+    /// The weight it consumed: ref_time (picoseconds).
+    pub ref_time: u64,
+    /// The weight it consumed: proof_size (bytes).
+    pub proof_size: u64,
+    /// The events it emitted (a dry run on a node reports none).
+    pub events: Vec<Emitted>,
+}
+
+/// A contract event: the emitting contract, its topics and its SCALE-encoded data.
+#[derive(Debug, Clone)]
+pub struct Emitted {
+    /// The emitting contract.
+    pub contract: AccountId,
+    /// Its topics; the first is the event's signature.
+    pub topics: Vec<[u8; 32]>,
+    /// Its data.
+    pub data: Vec<u8>,
+}
+
+impl Called {
+    /// The message's return value, or why it was not dispatched.
+    pub fn value<R: Decode>(&self) -> Outcome<R> {
+        <Result<R, ink::LangError>>::decode(&mut &self.data[..])
+            .map_err(|e| format!("undecodable return value: {e}"))?
+            .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
+    }
+}
+
+/// A chain in this process (the drink sandbox of `e2e-tests`, running the same release
+/// `.wasm` on pallet-contracts): what a [`Session`] needs of it. Its block time follows
+/// the clock, as a node's does.
+pub trait InProcess {
+    /// Calls `callee` as `origin` with `input`, transferring `value`; keeps what the call
+    /// changed only when `commit` (else a dry run).
+    fn call(
+        &mut self,
+        origin: AccountId,
+        callee: AccountId,
+        value: u128,
+        input: Vec<u8>,
+        commit: bool,
+    ) -> Outcome<Called>;
+    /// Gives `account` `amount` new tokens.
+    fn mint(&mut self, account: AccountId, amount: u128) -> Outcome<()>;
+    /// Free balance of `account`.
+    fn balance(&mut self, account: AccountId) -> u128;
+    /// A new block at the current time.
+    fn advance_block(&mut self);
+}
+
+/// Where a session's transactions go.
+enum Backend {
+    /// A node (`deployment.url`).
+    Node(Box<Node>),
+    /// A chain in this process; `accounts` counts the accounts it has funded.
+    InProcess {
+        chain: Box<dyn InProcess>,
+        accounts: u32,
+    },
+}
+
+/// A connection to a deployment's node, or to a chain in this process.
 pub struct Session {
-    /// The node client.
-    pub client: Node,
+    backend: Backend,
     /// The deployment.
     pub deployment: Deployment,
     /// Names to print for accounts (parties of a scenario).
@@ -378,10 +491,27 @@ impl Session {
         let paths: Vec<PathBuf> = bundles.iter().map(|name| bundle(name, "wasm")).collect();
         let client = Node::new(rpc, paths).await?;
         Ok(Self {
-            client,
+            backend: Backend::Node(Box::new(client)),
             deployment,
             names: HashMap::new(),
         })
+    }
+
+    /// A session on `chain`, a chain in this process where `deployment`'s contracts run.
+    pub fn in_process(deployment: Deployment, chain: Box<dyn InProcess>) -> Self {
+        Self {
+            backend: Backend::InProcess { chain, accounts: 0 },
+            deployment,
+            names: HashMap::new(),
+        }
+    }
+
+    /// The node client (an error on a chain in this process).
+    pub fn node(&mut self) -> Outcome<&mut Node> {
+        match &mut self.backend {
+            Backend::Node(node) => Ok(node.as_mut()),
+            Backend::InProcess { .. } => Err("this needs a node, not the in-process chain".into()),
+        }
     }
 
     /// A printable name for `account`: a party's role, a contract's name, or SS58.
@@ -395,28 +525,44 @@ impl Session {
             .unwrap_or_else(|| ss58(account))
     }
 
-    /// Dry-runs `message` signed by `who` with `value`; an error when the node refuses it.
+    /// Dry-runs `message` signed by `who` with `value`; an error when the chain refuses it
+    /// before the contract runs (a revert is in [`Called::reverted`]).
     pub async fn dry_run<Args, R>(
         &mut self,
         who: &Keypair,
         message: &CallBuilderFinal<Env, Args, R>,
         value: u128,
-    ) -> Outcome<ink_e2e::CallDryRunResult<Env, R>>
+    ) -> Outcome<Called>
     where
         Args: Sync + Encode + Clone,
         R: Send + Decode,
     {
-        let dry = self
-            .client
-            .call(who, message)
-            .value(value)
-            .dry_run()
-            .await
-            .map_err(|e| format!("dry run: {e:?}"))?;
-        if let Err(e) = &dry.exec_result.result {
-            return Err(format!("the node refused the call: {e:?}").into());
+        match &mut self.backend {
+            Backend::Node(node) => {
+                let dry = node
+                    .call(who, message)
+                    .value(value)
+                    .dry_run()
+                    .await
+                    .map_err(|e| format!("dry run: {e:?}"))?;
+                if let Err(e) = &dry.exec_result.result {
+                    return Err(format!("the node refused the call: {e:?}").into());
+                }
+                let returned = dry.exec_return_value();
+                Ok(Called {
+                    reverted: returned.did_revert(),
+                    data: returned.data.clone(),
+                    ref_time: dry.exec_result.gas_consumed.ref_time(),
+                    proof_size: dry.exec_result.gas_consumed.proof_size(),
+                    events: Vec::new(),
+                })
+            }
+            Backend::InProcess { chain, .. } => {
+                let params = message.clone().params();
+                let input = params.exec_input().encode();
+                chain.call(account_of(who), *params.callee(), value, input, false)
+            }
         }
-        Ok(dry)
     }
 
     /// Dry-runs `message` and returns its value (a read, or a call expected to fail).
@@ -429,21 +575,15 @@ impl Session {
         Args: Sync + Encode + Clone,
         R: Send + Decode,
     {
-        let dry = self.dry_run(who, message, 0).await?;
-        decoded(&dry)
+        self.dry_run(who, message, 0).await?.value()
     }
 
-    /// The contract's refusal in words, when a dry run reverted: its error variant and
+    /// The contract's refusal in words, when a call reverted: its error variant and
     /// documentation from the metadata (the return data of a reverted message is the
     /// encoded `Ok(Err(variant))`).
-    fn refusal<R: Decode>(
-        &self,
-        contract: &AccountId,
-        dry: &ink_e2e::CallDryRunResult<Env, R>,
-    ) -> String {
-        let data = &dry.exec_return_value().data;
+    fn refusal(&self, contract: &AccountId, data: &[u8]) -> String {
         let name = self.deployment.name_of(contract).unwrap_or("the contract");
-        match data.as_slice() {
+        match data {
             [0, 1, index, ..] => format!(
                 "{name} refused: {}",
                 self.deployment.error_text(name, *index)
@@ -467,27 +607,50 @@ impl Session {
     {
         let contract = *message.clone().params().callee();
         let dry = self.dry_run(who, message, value).await?;
-        if dry.exec_return_value().did_revert() {
-            return Err(self.refusal(&contract, &dry).into());
+        if dry.reverted {
+            return Err(self.refusal(&contract, &dry.data).into());
         }
-        let result = self
-            .client
-            .call(who, message)
-            .value(value)
-            .submit()
-            .await
-            .map_err(|e| format!("submit: {e:?}"))?;
-        let mut emitted = Vec::new();
-        for event in result.contract_emitted_events()? {
-            let label = event
-                .topics
-                .first()
-                .and_then(|topic| self.deployment.events.get(&topic.0))
-                .cloned()
-                .unwrap_or_else(|| "unknown event".into());
-            let emitter: AccountId = event.event.contract;
-            emitted.push(format!("{}.{label}", self.name(&emitter)));
-        }
+        let (events, value) = match &mut self.backend {
+            Backend::Node(node) => {
+                let result = node
+                    .call(who, message)
+                    .value(value)
+                    .submit()
+                    .await
+                    .map_err(|e| format!("submit: {e:?}"))?;
+                let events: Vec<Emitted> = result
+                    .contract_emitted_events()?
+                    .into_iter()
+                    .map(|event| Emitted {
+                        contract: event.event.contract,
+                        topics: event.topics.iter().map(|t| t.0).collect(),
+                        data: event.event.data.clone(),
+                    })
+                    .collect();
+                (events, decoded(&result.dry_run)?)
+            }
+            Backend::InProcess { chain, .. } => {
+                let input = message.clone().params().exec_input().encode();
+                let done = chain.call(account_of(who), contract, value, input, true)?;
+                if done.reverted {
+                    return Err(self.refusal(&contract, &done.data).into());
+                }
+                let value = done.value()?;
+                (done.events, value)
+            }
+        };
+        let emitted: Vec<String> = events
+            .iter()
+            .map(|event| {
+                let label = event
+                    .topics
+                    .first()
+                    .and_then(|topic| self.deployment.events.get(topic))
+                    .cloned()
+                    .unwrap_or_else(|| "unknown event".into());
+                format!("{}.{label}", self.name(&event.contract))
+            })
+            .collect();
         println!(
             "    [tx signed by {}; events: {}]",
             self.name(&account_of(who)),
@@ -497,14 +660,14 @@ impl Session {
                 emitted.join(", ")
             }
         );
-        decoded(&result.dry_run)
+        Ok(value)
     }
 
     /// Uploads the release code of contract `name`; returns its code hash (also when the
-    /// chain already had it).
+    /// chain already had it). Needs a node.
     pub async fn upload(&mut self, who: &Keypair, name: &str) -> Outcome<ink::primitives::Hash> {
         let uploaded = self
-            .client
+            .node()?
             .upload(name, who)
             .submit()
             .await
@@ -512,30 +675,54 @@ impl Session {
         Ok(uploaded.code_hash)
     }
 
-    /// Gives the chain a new block at the current time (a `System.remark` signed by
-    /// `who`): a `--dev` node seals blocks only when transactions arrive, so without one
-    /// its latest block time (what dry runs see) can lag behind the clock.
+    /// Gives the chain a new block at the current time (on a node, a `System.remark`
+    /// signed by `who`): a `--dev` node seals blocks only when transactions arrive, so
+    /// without one its latest block time (what dry runs see) can lag behind the clock.
     pub async fn advance_block(&mut self, who: &Keypair) -> Outcome<()> {
-        self.client
-            .runtime_call(
-                who,
-                "System",
-                "remark",
-                vec![ink_e2e::subxt::dynamic::Value::from_bytes(
-                    b"healthcare-suite",
-                )],
-            )
-            .await
-            .map_err(|e| format!("remark: {e:?}"))?;
+        match &mut self.backend {
+            Backend::Node(node) => {
+                node.runtime_call(
+                    who,
+                    "System",
+                    "remark",
+                    vec![ink_e2e::subxt::dynamic::Value::from_bytes(
+                        b"healthcare-suite",
+                    )],
+                )
+                .await
+                .map_err(|e| format!("remark: {e:?}"))?;
+            }
+            Backend::InProcess { chain, .. } => chain.advance_block(),
+        }
         Ok(())
     }
 
     /// Free balance of `account`.
     pub async fn balance(&mut self, account: AccountId) -> Outcome<u128> {
-        self.client
-            .free_balance(account)
-            .await
-            .map_err(|e| format!("balance: {e:?}").into())
+        match &mut self.backend {
+            Backend::Node(node) => node
+                .free_balance(account)
+                .await
+                .map_err(|e| format!("balance: {e:?}").into()),
+            Backend::InProcess { chain, .. } => Ok(chain.balance(account)),
+        }
+    }
+
+    /// A new account holding `amount`: on a node funded by `from`, on the in-process
+    /// chain minted (`//Party//N`, N counting up from 1).
+    pub async fn fund(&mut self, from: &Keypair, amount: u128) -> Outcome<Keypair> {
+        match &mut self.backend {
+            Backend::Node(node) => Ok(node.create_and_fund_account(from, amount).await),
+            Backend::InProcess { chain, accounts } => {
+                *accounts = accounts.saturating_add(1);
+                let uri =
+                    ink_e2e::subxt_signer::SecretUri::from_str(&format!("//Party//{accounts}"))
+                        .map_err(|e| format!("party key: {e}"))?;
+                let keypair = Keypair::from_uri(&uri).map_err(|e| format!("party key: {e}"))?;
+                chain.mint(account_of(&keypair), amount)?;
+                Ok(keypair)
+            }
+        }
     }
 }
 
