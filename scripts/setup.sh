@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a machine that has only rustup, gcc and
 # Python. Idempotent: every step checks first and skips what is already present at the
-# pinned version. Usage: scripts/setup.sh
+# pinned version. Usage: scripts/setup.sh [--without-node]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 setup_started=$(date +%s)
+
+# --without-node: everything but substrate-contracts-node (scripts/run-local.sh builds
+# the node in the background meanwhile, with this script and no option).
+with_node=1
+for arg in "$@"; do
+    case "$arg" in
+        --without-node) with_node=0 ;;
+        -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) fail "unknown argument $arg (scripts/setup.sh [--without-node])" ;;
+    esac
+done
 
 # ---------------------------------------------------------------- apt packages
 step "apt packages: ${APT_PACKAGES[*]}"
@@ -45,20 +56,36 @@ install_crate() {
     ( unset CARGO_TARGET_DIR; cd "$HOME" && cargo "+$RUST_TOOLCHAIN" install --locked "$@" )
 }
 
+# Runs a long install with one line of progress (crates compiled out of the number it
+# compiled when measured, elapsed time, an estimate) and its full output in a log file.
+LOG_DIR="$HOME/.cache/healthcare-suite/logs"
+with_progress() {
+    local label=$1 total=$2
+    shift 2
+    mkdir -p "$LOG_DIR"
+    local log="$LOG_DIR/$label.log"
+    : > "$log"
+    echo "    compiler output: $log"
+    "$@" 2>&1 | python3 "$REPO_ROOT/scripts/progress.py" --log "$log" --label "$label" --total "$total"
+}
+
 # -------------------------------------------------------------- cargo-contract
 step "cargo-contract $CARGO_CONTRACT_VERSION"
 if cargo contract --version 2>/dev/null | grep -q "cargo-contract-contract $CARGO_CONTRACT_VERSION\|cargo-contract $CARGO_CONTRACT_VERSION"; then
     echo "    present: $(cargo contract --version)"
 else
-    install_crate cargo-contract --version "$CARGO_CONTRACT_VERSION" --force \
-        || fail "cargo install cargo-contract $CARGO_CONTRACT_VERSION failed"
+    with_progress cargo-contract "$CARGO_CONTRACT_CRATES" \
+        install_crate cargo-contract --version "$CARGO_CONTRACT_VERSION" --force \
+        || fail "cargo install cargo-contract $CARGO_CONTRACT_VERSION failed (log: $LOG_DIR/cargo-contract.log)"
 fi
 step_done
 
 # ---------------------------------------------- substrate-contracts-node (slow)
-step "substrate-contracts-node (crate contracts-node $CONTRACTS_NODE_VERSION; ~50 min on 2 cores when missing)"
-if substrate-contracts-node --version 2>/dev/null | grep -q " $CONTRACTS_NODE_VERSION"; then
+step "substrate-contracts-node (crate contracts-node $CONTRACTS_NODE_VERSION; $NODE_BUILD_MINUTES min on 2 cores when missing)"
+if node_installed; then
     echo "    present: $(substrate-contracts-node --version)"
+elif [ "$with_node" = 0 ]; then
+    echo "    missing; not built now (--without-node)"
 else
     # The node's runtime WASM is built by substrate-wasm-builder in a separate workspace
     # that cannot see the crate's Cargo.lock; without the hint it resolves newer
@@ -72,9 +99,16 @@ else
     # A build directory that survives an interrupted run, so that the next run resumes
     # instead of starting the hour over; removed once the node is installed.
     node_build="$HOME/.cache/healthcare-suite/node-build"
-    ( cd "$HOME" && WASM_BUILD_WORKSPACE_HINT="$hint" CARGO_TARGET_DIR="$node_build" \
-        cargo "+$RUST_TOOLCHAIN" install --locked contracts-node --version "$CONTRACTS_NODE_VERSION" --force ) \
-        || fail "cargo install contracts-node $CONTRACTS_NODE_VERSION failed"
+    # A dev chain hardly needs a fully optimised node: opt-level 1 (for the node and, as
+    # cargo passes the variable on, its runtime WASM) roughly halves the build on 2 cores;
+    # weights (ref_time, proof_size) are constants of the runtime and do not change.
+    # NODE_OPT_LEVEL=3 builds the node as upstream does.
+    echo "    building with opt-level ${NODE_OPT_LEVEL:-1} (NODE_OPT_LEVEL=3 for upstream's)"
+    with_progress contracts-node "$CONTRACTS_NODE_CRATES" \
+        env -C "$HOME" WASM_BUILD_WORKSPACE_HINT="$hint" CARGO_TARGET_DIR="$node_build" \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL="${NODE_OPT_LEVEL:-1}" CARGO_PROFILE_RELEASE_DEBUG=false \
+        cargo "+$RUST_TOOLCHAIN" install --locked contracts-node --version "$CONTRACTS_NODE_VERSION" --force \
+        || fail "cargo install contracts-node $CONTRACTS_NODE_VERSION failed (log: $LOG_DIR/contracts-node.log)"
     substrate-contracts-node --version | grep -q " $CONTRACTS_NODE_VERSION" \
         || fail "substrate-contracts-node does not report version $CONTRACTS_NODE_VERSION"
     rm -rf "$node_build"

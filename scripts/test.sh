@@ -46,6 +46,24 @@ status=${PIPESTATUS[0]}
 set -e
 step_done
 
+# The first result of a machine without the node: the same scenario in the sandbox.
+step "the demo scenario in the sandbox (scripts/run-local.sh's first result without a node)"
+set +e
+cargo build --quiet -p e2e-tests --bin scenario \
+    && "$CARGO_TARGET_DIR/debug/scenario" --sandbox >"$log.sandbox" 2>&1
+sandbox_status=$?
+set -e
+grep -E '^==>|Scenario complete|ERROR' "$log.sandbox" 2>/dev/null || true
+if [ "$sandbox_status" -eq 0 ] && grep -q 'Scenario complete' "$log.sandbox"; then
+    echo "test result: ok. 1 passed; 0 failed (scenario --sandbox)" | tee -a "$log"
+else
+    tail -n 40 "$log.sandbox" 2>/dev/null || true
+    echo "test result: FAILED. 0 passed; 1 failed (scenario --sandbox)" | tee -a "$log"
+    status=1
+fi
+rm -f "$log.sandbox"
+step_done
+
 # The README's first command, twice on the same node (the second run must reuse the
 # deployment and succeed again). A node this step started is stopped afterwards, also when
 # the run is interrupted; a node that was already answering is left alone.

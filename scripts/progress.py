@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""One line of progress for a long `cargo install`, the full output kept in a log file.
+
+Usage: cargo install ... 2>&1 | scripts/progress.py --log FILE --label NAME --total N
+
+Reads cargo's output from stdin and appends every line to FILE. On a terminal it keeps
+one line up to date:
+
+    node: 412/853 crates · 31m02s · about 33m left · log: FILE
+
+elsewhere (CI logs) it prints such a line once a minute. N is the number of crates the
+install compiled when it was measured (scripts/common.sh), so the estimate assumes the
+remaining crates take as long on average as those done so far; the count can pass N a
+little when cargo resolves other versions. When the output ends without cargo's
+"Installed"/"Replaced" line, the last 40 lines of the log are shown, so that a failed
+install explains itself.
+"""
+
+import argparse
+import sys
+import time
+
+
+def clock(seconds):
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def status(label, done, total, elapsed, log):
+    line = f"{label}: {done}/{total} crates · {clock(elapsed)}"
+    if 0 < done < total:
+        line += f" · about {clock(elapsed * (total - done) / done)} left"
+    elif done >= total:
+        line += " · finishing"
+    return f"{line} · log: {log}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--label", required=True)
+    parser.add_argument("--total", type=int, required=True)
+    args = parser.parse_args()
+
+    tty = sys.stdout.isatty()
+    started = time.monotonic()
+    last_print = started
+    done = 0
+    finished = False
+    tail = []
+    with open(args.log, "a", encoding="utf-8") as log:
+        for raw in sys.stdin:
+            log.write(raw)
+            log.flush()
+            line = raw.strip()
+            tail = (tail + [raw.rstrip("\n")])[-40:]
+            if line.startswith("Compiling "):
+                done += 1
+            if line.startswith("Installed package") or line.startswith("Replaced package"):
+                finished = True
+            now = time.monotonic()
+            text = status(args.label, done, args.total, now - started, args.log)
+            if tty:
+                sys.stdout.write("\r\033[K" + text)
+                sys.stdout.flush()
+            elif now - last_print >= 60:
+                print("    " + text, flush=True)
+                last_print = now
+    elapsed = time.monotonic() - started
+    if tty:
+        sys.stdout.write("\r\033[K")
+    if finished:
+        print(f"    {args.label}: {done} crates compiled in {clock(elapsed)} (log: {args.log})")
+    else:
+        print(f"    {args.label}: cargo stopped after {done} crates; the end of {args.log}:")
+        for line in tail:
+            print("      " + line)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
