@@ -199,9 +199,9 @@ async fn submit_batch(
     session: &mut Session,
     signer: &Keypair,
     batch: &[&Prepared],
+    first: DryRun,
     measured: &mut Measured,
 ) -> Outcome<Vec<Fate>> {
-    let first = dry_run(session, signer, batch).await?;
     let answers = first.answers;
     let mut fates: Vec<Option<Fate>> = answers
         .iter()
@@ -318,23 +318,28 @@ pub async fn submit_all(
             end -= 1;
         }
         let batch = &pending[start..end];
-        let fits = match dry_run(session, signer, batch).await {
-            Ok(dry) => dry.required <= budget,
+        let dry = match dry_run(session, signer, batch).await {
+            Ok(dry) => Some(dry),
             // Too heavy for the node's limits shows as a failed dry run.
             Err(e) if batch.len() > 1 => {
                 let text = e.to_string();
                 if text.contains("was refused:") {
                     return Err(e);
                 }
-                false
+                None
             }
             Err(e) => return Err(e),
         };
+        let fits = dry.as_ref().is_some_and(|d| d.required <= budget);
         if !fits && batch.len() > 1 {
             size = (batch.len() / 2).max(1);
             continue;
         }
-        let done = submit_batch(session, signer, batch, &mut measured).await?;
+        // A single claim is sent even above the budget (the node is the judge).
+        let Some(dry) = dry else {
+            return Err("a batch without a dry run".into());
+        };
+        let done = submit_batch(session, signer, batch, dry, &mut measured).await?;
         progress(done.len());
         fates.extend(done);
         start = end;
