@@ -172,7 +172,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     }
     let deployment = Deployment::load(&args.deployment)?;
     let mut session = Session::connect(deployment, &[]).await?;
-    let limits = chain::block_limits(&session.deployment.url).await;
+    let limits = suite_client::block_limits(&session.deployment.url).await;
 
     // What the chain already holds (a resumed run), asked claim by claim.
     let mut fates: HashMap<(usize, usize), Fate> = HashMap::new();

@@ -731,3 +731,59 @@ pub fn decoded<R: Decode>(dry: &ink_e2e::CallDryRunResult<Env, R>) -> Outcome<R>
     dry.message_result()
         .map_err(|e| format!("the contract did not dispatch the message: {e:?}").into())
 }
+
+/// The node's block limits, read from `System.BlockWeights`.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockLimits {
+    /// The normal class's share of a block's ref_time (picoseconds).
+    pub normal: u64,
+    /// The ref_time every extrinsic pays on top of its call.
+    pub base_extrinsic: u64,
+    /// Half of the largest normal extrinsic: the most one batch may use.
+    pub batch_budget: u64,
+    /// Read from the node (false: the defaults of a substrate-contracts-node).
+    pub from_node: bool,
+}
+
+/// The node's block limits; when the node does not tell, 1 s of compute per batch and a
+/// substrate-contracts-node's 2 s blocks (75 % normal, 107 µs per extrinsic).
+pub async fn block_limits(url: &str) -> BlockLimits {
+    use ink_e2e::subxt::ext::scale_value::At;
+    let read = async {
+        let api = ink_e2e::subxt::OnlineClient::<ink_e2e::PolkadotConfig>::from_url(url)
+            .await
+            .ok()?;
+        let weights = api
+            .constants()
+            .at(&ink_e2e::subxt::dynamic::constant("System", "BlockWeights"))
+            .ok()?
+            .to_value()
+            .ok()?;
+        let normal = weights.at("per_class")?.at("normal")?;
+        let ref_time = |v: &ink_e2e::subxt::ext::scale_value::Value<u32>| {
+            v.at("ref_time")
+                .and_then(|r| r.as_u128())
+                .and_then(|r| u64::try_from(r).ok())
+        };
+        let largest = normal
+            .at("max_extrinsic")
+            .and_then(|v| v.at(0))
+            .or_else(|| weights.at("max_block"))?;
+        let total = normal
+            .at("max_total")
+            .and_then(|v| v.at(0))
+            .or_else(|| weights.at("max_block"))?;
+        Some(BlockLimits {
+            normal: ref_time(total)?,
+            base_extrinsic: normal.at("base_extrinsic").and_then(ref_time).unwrap_or(0),
+            batch_budget: ref_time(largest)? / 2,
+            from_node: true,
+        })
+    };
+    read.await.unwrap_or(BlockLimits {
+        normal: 1_500_000_000_000,
+        base_extrinsic: 107_000_000,
+        batch_budget: 1_000_000_000_000,
+        from_node: false,
+    })
+}
