@@ -43,26 +43,92 @@ struct Tail {
 }
 
 /// What a submission keeps in memory until its end ([`ClaimsAdjudication::flush`]): the
-/// plans its claims touched and the ends of the claim lists it appended to, so that a
-/// batch reads and writes each once instead of once per claim (a storage access costs
-/// more than anything else a claim does).
+/// plans its claims touched, the ends of the claim lists it appended to, the fees it
+/// looked up and the accumulators it moved, so that a batch reads and writes each once
+/// instead of once per claim (a storage access costs more than anything else a claim
+/// does: on pallet-contracts 38 about 10 KB of proof each).
 #[derive(Default)]
 pub(crate) struct Batch {
-    plans: Vec<Plan>,
+    /// Each plan as the batch left it; `true` once a claim may have changed it.
+    plans: Vec<(Plan, bool)>,
     tails: Vec<Tail>,
+    prices: Prices,
+}
+
+/// The fee schedule entries and the accumulators a submission has read, the latter as
+/// its claims left them (`true`: changed, to be written).
+#[derive(Default)]
+pub(crate) struct Prices {
+    fees: Vec<((PlanId, ProcedureCode), Option<Balance>)>,
+    accumulators: Vec<(MemberYear, Accumulator, bool)>,
+}
+
+impl Prices {
+    /// The plan's fee for a procedure, read once.
+    fn fee(
+        &mut self,
+        key: (PlanId, ProcedureCode),
+        load: impl FnOnce() -> Option<Balance>,
+    ) -> Option<Balance> {
+        if let Some((_, fee)) = self.fees.iter().find(|(k, _)| *k == key) {
+            return *fee;
+        }
+        let fee = load();
+        self.fees.push((key, fee));
+        fee
+    }
+
+    /// The member's accumulators for the year, read once.
+    fn accumulator(&mut self, key: MemberYear, load: impl FnOnce() -> Accumulator) -> Accumulator {
+        if let Some((_, acc, _)) = self.accumulators.iter().find(|(k, _, _)| *k == key) {
+            return *acc;
+        }
+        let acc = load();
+        self.accumulators.push((key, acc, false));
+        acc
+    }
+
+    /// Moves the member's accumulators (read before with [`Prices::accumulator`]).
+    fn set_accumulator(&mut self, key: MemberYear, value: Accumulator) {
+        match self.accumulators.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(entry) => *entry = (key, value, true),
+            None => self.accumulators.push((key, value, true)),
+        }
+    }
 }
 
 impl Batch {
-    /// The plan `id`, loaded the first time.
-    fn plan(&mut self, id: PlanId, load: impl FnOnce() -> Option<Plan>) -> Result<&mut Plan> {
-        let at = match self.plans.iter().position(|p| p.id == id) {
+    /// The plan `id` as stored or as the batch left it, read once (for the checks before
+    /// recording: its payer and terms, which claims do not change).
+    pub(crate) fn stored_plan(
+        &mut self,
+        id: PlanId,
+        load: impl FnOnce() -> Option<Plan>,
+    ) -> Option<Plan> {
+        if let Some((plan, _)) = self.plans.iter().find(|(p, _)| p.id == id) {
+            return Some(*plan);
+        }
+        let plan = load()?;
+        self.plans.push((plan, false));
+        Some(plan)
+    }
+
+    /// The plan `id` to change (written at the end), and the prices the batch read.
+    fn plan(
+        &mut self,
+        id: PlanId,
+        load: impl FnOnce() -> Option<Plan>,
+    ) -> Result<(&mut Plan, &mut Prices)> {
+        let at = match self.plans.iter().position(|(p, _)| p.id == id) {
             Some(at) => at,
             None => {
-                self.plans.push(load().ok_or(Error::UnknownPlan)?);
+                self.plans.push((load().ok_or(Error::UnknownPlan)?, false));
                 self.plans.len().saturating_sub(1)
             }
         };
-        self.plans.get_mut(at).ok_or(Error::UnknownPlan)
+        let (plan, changed) = self.plans.get_mut(at).ok_or(Error::UnknownPlan)?;
+        *changed = true;
+        Ok((plan, &mut self.prices))
     }
 }
 
@@ -117,12 +183,12 @@ impl ClaimsAdjudication {
     /// caller is the rendering provider or the plan's payer, 1 to `MAX_LINES` valid
     /// lines, a service date not in the future. Returns the plan.
     pub(crate) fn admit(
-        &self,
         request: &ClaimRequest,
+        plan: Option<Plan>,
         submitter: AccountId,
         now: Timestamp,
     ) -> Result<Plan> {
-        let plan = self.plans.get(request.plan).ok_or(Error::UnknownPlan)?;
+        let plan = plan.ok_or(Error::UnknownPlan)?;
         ensure!(
             submitter == request.provider || submitter == plan.payer,
             Error::NotSubmitter
@@ -164,7 +230,8 @@ impl ClaimsAdjudication {
     /// to `filed_at`) first, then the provider's credential, then the member's payment
     /// consent and care relationship (one call each to the two peers).
     pub(crate) fn screen(&self, plan: &Plan, claim: &Claim, filed_at: Timestamp) -> Result<Screen> {
-        if let Some(reason) = self.screen_locally(plan, claim, filed_at) {
+        let coverage = self.members.get((plan.id, claim.member));
+        if let Some(reason) = Self::screen_locally(plan, claim, filed_at, coverage) {
             return Ok(Screen::Deny(reason));
         }
         if !self.credential_valid(
@@ -181,13 +248,13 @@ impl ClaimsAdjudication {
 
     /// The checks without peers: coverage at the service date, then timely filing.
     pub(crate) fn screen_locally(
-        &self,
         plan: &Plan,
         claim: &Claim,
         filed_at: Timestamp,
+        coverage: Option<Coverage>,
     ) -> Option<Carc> {
         let service_date = claim.service_date;
-        match self.members.get((plan.id, claim.member)) {
+        match coverage {
             None => return Some(Carc::NotInsured),
             Some(coverage) if service_date < coverage.start => return Some(Carc::BeforeCoverage),
             Some(Coverage { end: Some(end), .. }) if service_date >= end => {
@@ -225,9 +292,20 @@ impl ClaimsAdjudication {
         let mut screens: Vec<Option<Screen>> = Vec::with_capacity(drafts.len());
         let mut asked: Vec<usize> = Vec::new();
         let mut queries: Vec<CredentialQuery> = Vec::new();
+        // Each member's coverage read once for the batch (claims do not change it).
+        let mut coverages: Vec<((PlanId, AccountId), Option<Coverage>)> = Vec::new();
         for (i, draft) in drafts.iter().enumerate() {
             let screen = draft.as_ref().map(|(plan, claim)| {
-                match self.screen_locally(plan, claim, claim.submitted_at) {
+                let key = (plan.id, claim.member);
+                let coverage = match coverages.iter().find(|(k, _)| *k == key) {
+                    Some((_, coverage)) => *coverage,
+                    None => {
+                        let coverage = self.members.get(key);
+                        coverages.push((key, coverage));
+                        coverage
+                    }
+                };
+                match Self::screen_locally(plan, claim, claim.submitted_at, coverage) {
                     Some(reason) => Screen::Deny(reason),
                     None => {
                         asked.push(i);
@@ -290,14 +368,14 @@ impl ClaimsAdjudication {
         reference: Option<ClaimReference>,
     ) -> Result<ClaimId> {
         // The plan as earlier claims of the same batch left it.
-        let plan = batch.plan(claim.plan, || self.plans.get(claim.plan))?;
+        let (plan, prices) = batch.plan(claim.plan, || self.plans.get(claim.plan))?;
         let id = self.next_claim;
         let next_claim = id.checked_add(1).ok_or(Error::Overflow)?;
         claim.id = id;
         match screen {
             Screen::Deny(reason) => Self::deny_all(&mut claim, lines, reason)?,
             Screen::Pass { review } => {
-                self.adjudicate_lines(plan, &mut claim, lines)?;
+                self.adjudicate_lines(plan, &mut claim, lines, prices)?;
                 self.decide(plan, &mut claim, review, true)?;
             }
         }
@@ -360,9 +438,12 @@ impl ClaimsAdjudication {
 
     /// Writes what `batch` kept: its plans and the ends of its lists.
     pub(crate) fn flush(&mut self, batch: Batch) {
-        for plan in &batch.plans {
-            self.plans.insert(plan.id, plan);
+        for (plan, changed) in &batch.plans {
+            if *changed {
+                self.plans.insert(plan.id, plan);
+            }
         }
+        self.store_prices(batch.prices);
         for tail in batch.tails {
             let (page, _) = page_of(tail.length.saturating_sub(1));
             self.write_page(tail.list, tail.account, page, tail.page);
@@ -370,6 +451,15 @@ impl ClaimsAdjudication {
                 List::Member => self.member_claim_count.insert(tail.account, &tail.length),
                 List::Provider => self.provider_claim_count.insert(tail.account, &tail.length),
             };
+        }
+    }
+
+    /// Writes the accumulators `prices` moved.
+    pub(crate) fn store_prices(&mut self, prices: Prices) {
+        for (key, acc, changed) in prices.accumulators {
+            if changed {
+                self.accumulators.insert(key, &acc);
+            }
         }
     }
 
@@ -460,6 +550,7 @@ impl ClaimsAdjudication {
         plan: &Plan,
         claim: &mut Claim,
         lines: &[ClaimLine],
+        prices: &mut Prices,
     ) -> Result<()> {
         let mut verdicts: Vec<(ClaimLine, Verdict)> = Vec::with_capacity(lines.len());
         for line in lines {
@@ -472,19 +563,20 @@ impl ClaimsAdjudication {
             let verdict = if repeated || held {
                 Verdict::Duplicate
             } else {
-                self.fees
-                    .get((plan.id, line.procedure))
+                let key = (plan.id, line.procedure);
+                prices
+                    .fee(key, || self.fees.get(key))
                     .map_or(Verdict::NotCovered, Verdict::Fee)
             };
             verdicts.push((*line, verdict));
         }
         let year = plan.terms.year_of(claim.service_date);
         let key = (plan.id, claim.member, year);
-        let start = self.accumulators.get(key).unwrap_or_default();
+        let start = prices.accumulator(key, || self.accumulators.get(key).unwrap_or_default());
         let priced = pricing::price(&plan.terms, start, &verdicts)?;
         // A claim that leaves the accumulators as they were writes nothing.
         if priced.accumulator != start {
-            self.accumulators.insert(key, &priced.accumulator);
+            prices.set_accumulator(key, priced.accumulator);
         }
         for result in priced.lines.iter().filter(|r| r.allowed > 0) {
             self.line_keys

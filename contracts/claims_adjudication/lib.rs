@@ -129,7 +129,7 @@ pub fn diagnosis_commitment(salt: &[u8; 32], codes: &[&str]) -> healthcare_trait
 pub mod claims_adjudication {
     use super::{MAX_CLAIMS_PER_BATCH, MAX_FEES_PER_CALL};
     pub use crate::events::*;
-    use crate::internal::{Batch, List, MemberYear, Screen};
+    use crate::internal::{Batch, List, MemberYear, Prices, Screen};
     use crate::model::day_of;
     pub use crate::model::{
         Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimReference, ClaimRequest,
@@ -490,11 +490,12 @@ pub mod claims_adjudication {
             self.admin.ensure_not_paused()?;
             let submitter = self.env().caller();
             let now = self.env().block_timestamp();
-            let plan = self.admit(&request, submitter, now)?;
+            let mut batch = Batch::default();
+            let stored = batch.stored_plan(request.plan, || self.plans.get(request.plan));
+            let plan = Self::admit(&request, stored, submitter, now)?;
             let claim = Self::draft(&request, submitter, now);
             // The counter moves only once the peers have answered (a refusal writes nothing).
             let screen = self.screen(&plan, &claim, now)?;
-            let mut batch = Batch::default();
             let id = self.record(&mut batch, claim, &request.lines, screen, None)?;
             self.flush(batch);
             Ok(id)
@@ -523,8 +524,11 @@ pub mod claims_adjudication {
             let now = self.env().block_timestamp();
             let mut results: Vec<Result<ClaimId>> = Vec::with_capacity(batch.len());
             let mut drafts = Vec::with_capacity(batch.len());
+            let mut recorded = Batch::default();
             for submission in &batch {
-                match self.admit(&submission.request, submitter, now) {
+                let id = submission.request.plan;
+                let stored = recorded.stored_plan(id, || self.plans.get(id));
+                match Self::admit(&submission.request, stored, submitter, now) {
                     Ok(plan) => {
                         drafts.push(Some((
                             plan,
@@ -539,7 +543,6 @@ pub mod claims_adjudication {
                 }
             }
             let screens = self.screen_batch(&drafts)?;
-            let mut recorded = Batch::default();
             for ((submission, (draft, screen)), result) in batch
                 .iter()
                 .zip(drafts.into_iter().zip(screens))
@@ -656,7 +659,9 @@ pub mod claims_adjudication {
                     Screen::Deny(reason) => Self::deny_all(&mut claim, &lines, reason)?,
                     Screen::Pass { .. } => {
                         claim.denial = None;
-                        self.adjudicate_lines(&plan, &mut claim, &lines)?;
+                        let mut prices = Prices::default();
+                        self.adjudicate_lines(&plan, &mut claim, &lines, &mut prices)?;
+                        self.store_prices(prices);
                         self.decide(&mut plan, &mut claim, false, false)?;
                     }
                 }

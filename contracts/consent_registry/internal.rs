@@ -3,7 +3,7 @@
 use crate::consent_registry::{ConsentRegistry, Indexed};
 use crate::model::*;
 use healthcare_traits::timeline::{self, storage as index};
-use healthcare_traits::{append_indexed, KindSet};
+use healthcare_traits::{append_indexed, ClaimConsent, DataCategory, KindSet, Purpose};
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -15,6 +15,16 @@ pub(crate) type Pair = (AccountId, AccountId);
 /// The key of the point-in-time index: which records (consents or care
 /// relationships) of which pair. One index for both keeps one copy of its code.
 pub(crate) type IndexKey = (Indexed, Pair);
+
+/// What one message's consent and care checks have read, so that a batch of queries
+/// reads each index entry, consent and care relationship once (see
+/// [`timeline::Memo`]).
+#[derive(Default)]
+pub(crate) struct Reads {
+    index: timeline::Memo<IndexKey>,
+    consents: timeline::Recall<Consent>,
+    care: timeline::Recall<CareRelationship>,
+}
 /// (patient, delegate, serial): the key of a delegation term.
 pub(crate) type TermKey = (AccountId, AccountId, TermSerial);
 
@@ -77,13 +87,87 @@ impl ConsentRegistry {
     }
 
     /// The ids of the records of `what` for `pair` that may be in force at `at`.
-    pub(crate) fn candidates(&self, what: Indexed, pair: Pair, at: Timestamp) -> Vec<u64> {
+    pub(crate) fn candidates(
+        &self,
+        reads: &Reads,
+        what: Indexed,
+        pair: Pair,
+        at: Timestamp,
+    ) -> Vec<u64> {
         let view = index::View {
             headers: &self.index_headers,
             buckets: &self.index_buckets,
             key: (what, pair),
         };
-        timeline::query(&view, at)
+        timeline::query(&reads.index.view((what, pair), view), at)
+    }
+
+    /// `check_consent`, reading through `reads`.
+    pub(crate) fn consent_in(
+        &self,
+        reads: &Reads,
+        patient: AccountId,
+        grantee: AccountId,
+        purpose: Purpose,
+        category: DataCategory,
+        at: Timestamp,
+    ) -> Result<()> {
+        let candidates: Vec<(Consent, bool)> = self
+            .candidates(reads, Indexed::Consents, (patient, grantee), at)
+            .into_iter()
+            .filter_map(|id| reads.consents.get(id, |id| self.consents.get(id)))
+            .map(|consent| {
+                let in_force = consent.in_force_at(at)
+                    && self.term_covers(patient, consent.recorded_by, consent.delegation, at);
+                (consent, in_force)
+            })
+            .collect();
+        crate::model::decide(
+            candidates.iter().map(|(c, in_force)| (c, *in_force)),
+            purpose,
+            category,
+        )
+    }
+
+    /// `has_care_relationship`, reading through `reads`.
+    pub(crate) fn care_in(
+        &self,
+        reads: &Reads,
+        patient: AccountId,
+        provider: AccountId,
+        at: Timestamp,
+    ) -> bool {
+        self.candidates(reads, Indexed::Care, (patient, provider), at)
+            .into_iter()
+            .filter_map(|id| reads.care.get(id, |id| self.care.get(id)))
+            .any(|care| {
+                care.in_force_at(at)
+                    && self.term_covers(patient, care.recorded_by, care.delegation, at)
+            })
+    }
+
+    /// `claim_consent`, reading through `reads`.
+    pub(crate) fn claim_consent_in(
+        &self,
+        reads: &Reads,
+        patient: AccountId,
+        payer: AccountId,
+        provider: AccountId,
+        at: Timestamp,
+    ) -> ClaimConsent {
+        ClaimConsent {
+            care_relationship: self.care_in(reads, patient, provider, at),
+            payment_consent: self
+                .consent_in(
+                    reads,
+                    patient,
+                    payer,
+                    Purpose::Payment,
+                    DataCategory::Billing,
+                    at,
+                )
+                .is_ok(),
+        }
     }
 
     pub(crate) fn live_grant_of(

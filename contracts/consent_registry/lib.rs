@@ -90,7 +90,7 @@ pub const MAX_DELEGATES: u32 = 8;
 pub mod consent_registry {
     use super::MAX_DELEGATES;
     pub use crate::events::*;
-    use crate::internal::{IndexKey, Pair, TermKey};
+    use crate::internal::{IndexKey, Pair, Reads, TermKey};
     use crate::model::{self, break_glass_covers};
     pub use crate::model::{
         AccessEntry, BreakGlass, CareId, CareRelationship, Config, Consent, ConsentId, ConsentKind,
@@ -454,21 +454,7 @@ pub mod consent_registry {
             category: DataCategory,
             at: Timestamp,
         ) -> Result<()> {
-            let candidates: Vec<(Consent, bool)> = self
-                .candidates(Indexed::Consents, (patient, grantee), at)
-                .into_iter()
-                .filter_map(|id| self.consents.get(id))
-                .map(|consent| {
-                    let in_force = consent.in_force_at(at)
-                        && self.term_covers(patient, consent.recorded_by, consent.delegation, at);
-                    (consent, in_force)
-                })
-                .collect();
-            model::decide(
-                candidates.iter().map(|(c, in_force)| (c, *in_force)),
-                purpose,
-                category,
-            )
+            self.consent_in(&Reads::default(), patient, grantee, purpose, category, at)
         }
 
         // ---------------------------------------------------- care relationships
@@ -1013,13 +999,7 @@ pub mod consent_registry {
             provider: AccountId,
             at: Timestamp,
         ) -> bool {
-            self.candidates(Indexed::Care, (patient, provider), at)
-                .into_iter()
-                .filter_map(|id| self.care.get(id))
-                .any(|care| {
-                    care.in_force_at(at)
-                        && self.term_covers(patient, care.recorded_by, care.delegation, at)
-                })
+            self.care_in(&Reads::default(), patient, provider, at)
         }
 
         /// The care relationship with `provider` and the payment consent to `payer`, at
@@ -1032,25 +1012,19 @@ pub mod consent_registry {
             provider: AccountId,
             at: Timestamp,
         ) -> ClaimConsent {
-            ClaimConsent {
-                care_relationship: self.has_care_relationship(patient, provider, at),
-                payment_consent: self.has_consent(
-                    patient,
-                    payer,
-                    Purpose::Payment,
-                    DataCategory::Billing,
-                    at,
-                ),
-            }
+            self.claim_consent_in(&Reads::default(), patient, payer, provider, at)
         }
 
-        /// `claim_consent` for each of the first `MAX_BATCH_QUERIES` queries, in order.
+        /// `claim_consent` for each of the first `MAX_BATCH_QUERIES` queries, in order;
+        /// each index entry, consent and care relationship the queries share is read
+        /// once.
         #[ink(message)]
         fn claim_consent_each(&self, queries: Vec<ClaimConsentQuery>) -> Vec<ClaimConsent> {
+            let reads = Reads::default();
             queries
                 .iter()
                 .take(MAX_BATCH_QUERIES)
-                .map(|q| self.claim_consent(q.patient, q.payer, q.provider, q.at))
+                .map(|q| self.claim_consent_in(&reads, q.patient, q.payer, q.provider, q.at))
                 .collect()
         }
     }

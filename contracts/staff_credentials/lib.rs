@@ -561,6 +561,45 @@ pub mod staff_credentials {
                 key,
             }
         }
+
+        /// `is_valid_at` reading through `reads`: a batch of queries reads each index
+        /// header, bucket and credential once.
+        fn valid_at(
+            &self,
+            reads: &Reads,
+            subject: AccountId,
+            kind: CredentialKind,
+            at: Timestamp,
+        ) -> bool {
+            let view = index::View {
+                headers: &self.index_headers,
+                buckets: &self.index_buckets,
+                key: (subject, kind),
+            };
+            timeline::query(&reads.index.view((subject, kind), view), at)
+                .into_iter()
+                .filter_map(|id| reads.credentials.get(id, |id| self.credentials.get(id)))
+                .any(|credential| credential.is_valid_at(at))
+        }
+
+        fn any_valid_in(
+            &self,
+            reads: &Reads,
+            subject: AccountId,
+            kinds: KindSet,
+            at: Timestamp,
+        ) -> bool {
+            kinds
+                .kinds()
+                .any(|kind| self.valid_at(reads, subject, kind, at))
+        }
+    }
+
+    /// What one message's credential checks have read (see [`timeline::Memo`]).
+    #[derive(Default)]
+    struct Reads {
+        index: timeline::Memo<SubjectKind>,
+        credentials: timeline::Recall<Credential>,
     }
 
     impl CredentialVerifier for StaffCredentials {
@@ -568,32 +607,24 @@ pub mod staff_credentials {
         /// index buckets that can cover `at`, then the candidate credentials).
         #[ink(message)]
         fn is_valid_at(&self, subject: AccountId, kind: CredentialKind, at: Timestamp) -> bool {
-            let view = index::View {
-                headers: &self.index_headers,
-                buckets: &self.index_buckets,
-                key: (subject, kind),
-            };
-            timeline::query(&view, at)
-                .into_iter()
-                .filter_map(|id| self.credentials.get(id))
-                .any(|credential| credential.is_valid_at(at))
+            self.valid_at(&Reads::default(), subject, kind, at)
         }
 
         /// True if `subject` held a valid credential of one of `kinds` at `at`.
         #[ink(message)]
         fn any_valid_at(&self, subject: AccountId, kinds: KindSet, at: Timestamp) -> bool {
-            kinds
-                .kinds()
-                .any(|kind| self.is_valid_at(subject, kind, at))
+            self.any_valid_in(&Reads::default(), subject, kinds, at)
         }
 
-        /// `any_valid_at` for each of the first `MAX_BATCH_QUERIES` queries, in order.
+        /// `any_valid_at` for each of the first `MAX_BATCH_QUERIES` queries, in order;
+        /// each index entry and credential the queries share is read once.
         #[ink(message)]
         fn any_valid_at_each(&self, queries: Vec<CredentialQuery>) -> Vec<bool> {
+            let reads = Reads::default();
             queries
                 .iter()
                 .take(MAX_BATCH_QUERIES)
-                .map(|q| self.any_valid_at(q.subject, q.kinds, q.at))
+                .map(|q| self.any_valid_in(&reads, q.subject, q.kinds, q.at))
                 .collect()
         }
     }

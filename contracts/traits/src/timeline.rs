@@ -34,6 +34,7 @@
 //! two `ink::storage::Mapping`s of a contract.
 
 use crate::{Timestamp, DAY};
+use core::cell::RefCell;
 use ink::prelude::vec::Vec;
 
 /// Id of an indexed record (credential, consent or relationship id).
@@ -143,6 +144,15 @@ pub trait Read {
     fn bucket(&self, level: u8, index: u64) -> Vec<Entry>;
 }
 
+impl<R: Read + ?Sized> Read for &R {
+    fn header(&self) -> Header {
+        (**self).header()
+    }
+    fn bucket(&self, level: u8, index: u64) -> Vec<Entry> {
+        (**self).bucket(level, index)
+    }
+}
+
 /// Writing side of a key's index.
 pub trait Write: Read {
     /// Stores the key's header.
@@ -169,6 +179,97 @@ pub fn query(store: &impl Read, at: Timestamp) -> Vec<RecordId> {
         }
     }
     ids
+}
+
+/// The index reads of one message that asks many queries (a batch): each key's header
+/// and each bucket is read from storage once, however many queries need it. Reads only:
+/// nothing written during the message may be read through it afterwards.
+pub struct Memo<K> {
+    headers: RefCell<Vec<(K, Header)>>,
+    buckets: RefCell<Vec<(BucketKey<K>, Bucket)>>,
+}
+
+impl<K> Default for Memo<K> {
+    fn default() -> Self {
+        Self {
+            headers: RefCell::new(Vec::new()),
+            buckets: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl<K: Copy + PartialEq> Memo<K> {
+    /// `inner`, the index of `key`, read through this memo.
+    pub fn view<R: Read>(&self, key: K, inner: R) -> Memoised<'_, K, R> {
+        Memoised {
+            memo: self,
+            key,
+            inner,
+        }
+    }
+}
+
+/// One key's index read through a [`Memo`].
+pub struct Memoised<'m, K, R> {
+    memo: &'m Memo<K>,
+    key: K,
+    inner: R,
+}
+
+impl<K: Copy + PartialEq, R: Read> Read for Memoised<'_, K, R> {
+    fn header(&self) -> Header {
+        if let Some((_, header)) = self
+            .memo
+            .headers
+            .borrow()
+            .iter()
+            .find(|(k, _)| *k == self.key)
+        {
+            return header.clone();
+        }
+        let header = self.inner.header();
+        self.memo
+            .headers
+            .borrow_mut()
+            .push((self.key, header.clone()));
+        header
+    }
+
+    fn bucket(&self, level: u8, index: u64) -> Vec<Entry> {
+        let at = (self.key, level, index);
+        if let Some((_, bucket)) = self.memo.buckets.borrow().iter().find(|(k, _)| *k == at) {
+            return bucket.clone();
+        }
+        let bucket = self.inner.bucket(level, index);
+        self.memo.buckets.borrow_mut().push((at, bucket.clone()));
+        bucket
+    }
+}
+
+/// Records by id read once per message (the companion of [`Memo`] for the records its
+/// queries return).
+pub struct Recall<T> {
+    records: RefCell<Vec<(RecordId, Option<T>)>>,
+}
+
+impl<T> Default for Recall<T> {
+    fn default() -> Self {
+        Self {
+            records: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl<T: Clone> Recall<T> {
+    /// Record `id`, loaded with `load` the first time.
+    pub fn get(&self, id: RecordId, load: impl FnOnce(RecordId) -> Option<T>) -> Option<T> {
+        if let Some((_, record)) = self.records.borrow().iter().find(|(k, _)| *k == id) {
+            return record.clone();
+        }
+        let record = load(id);
+        self.records.borrow_mut().push((id, record.clone()));
+        record
+    }
 }
 
 /// Indexes `entry`. An empty span indexes nothing. Fails with [`Full`] (nothing written)
@@ -417,6 +518,46 @@ mod tests {
         assert_eq!(bucket_range(0, &e), (0, 1));
         let e = Entry::new(1, DAY, Some(2 * DAY));
         assert_eq!(bucket_range(0, &e), (1, 1));
+    }
+
+    #[test]
+    fn a_memo_reads_each_header_and_bucket_once_and_answers_the_same() {
+        let mut store = MapStore::default();
+        for i in 0..10u64 {
+            let start = T0 + i * YEAR;
+            insert(&mut store, Entry::new(i, start, Some(start + 360 * DAY))).unwrap();
+        }
+        insert(&mut store, Entry::new(99, T0, None)).unwrap();
+        let times: Vec<u64> = (0..30u64).map(|k| T0 + k * 100 * DAY).collect();
+        let direct: Vec<Vec<RecordId>> = times.iter().map(|t| query(&store, *t)).collect();
+        store.reads.set(0);
+        let memo = Memo::default();
+        let memoised: Vec<Vec<RecordId>> = times
+            .iter()
+            .map(|t| query(&memo.view(7u8, &store), *t))
+            .collect();
+        assert_eq!(memoised, direct);
+        let first = store.reads.get();
+        // The same queries again read nothing more.
+        for t in &times {
+            query(&memo.view(7u8, &store), *t);
+        }
+        assert_eq!(store.reads.get(), first);
+        // Another key is read on its own.
+        query(&memo.view(8u8, &store), T0);
+        assert!(store.reads.get() > first);
+
+        let recall: Recall<u64> = Recall::default();
+        let loads = std::cell::Cell::new(0);
+        let load = |id: RecordId| {
+            loads.set(loads.get() + 1);
+            (id % 2 == 0).then_some(id * 10)
+        };
+        for _ in 0..3 {
+            assert_eq!(recall.get(4, load), Some(40));
+            assert_eq!(recall.get(5, load), None);
+        }
+        assert_eq!(loads.get(), 2);
     }
 
     #[test]
