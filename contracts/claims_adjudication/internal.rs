@@ -406,13 +406,7 @@ impl ClaimsAdjudication {
         {
             Some(at) => at,
             None => {
-                let length = self.list_length(list, account);
-                let (page, slot) = page_of(length);
-                let page = if slot == 0 {
-                    Vec::new()
-                } else {
-                    self.list_page(list, account, page)
-                };
+                let (length, page) = self.list_tail(list, account);
                 batch.tails.push(Tail {
                     list,
                     account,
@@ -423,20 +417,20 @@ impl ClaimsAdjudication {
             }
         };
         let tail = batch.tails.get_mut(at).ok_or(Error::Overflow)?;
-        let (page, slot) = page_of(tail.length);
-        if slot == 0 && !tail.page.is_empty() {
-            // The previous page is full: written now, never touched again.
-            let full = core::mem::take(&mut tail.page);
-            let (list, account) = (tail.list, tail.account);
-            self.write_page(list, account, page.saturating_sub(1), full);
-        }
-        let tail = batch.tails.get_mut(at).ok_or(Error::Overflow)?;
         tail.page.push(id);
         tail.length = tail.length.checked_add(1).ok_or(Error::Overflow)?;
+        if tail.page.len() >= crate::CLAIMS_PER_PAGE as usize {
+            // The page is full: written now, never touched again.
+            let full = core::mem::take(&mut tail.page);
+            let (page, _) = page_of(tail.length.saturating_sub(1));
+            let (list, account) = (tail.list, tail.account);
+            self.write_page(list, account, page, full);
+        }
         Ok(())
     }
 
-    /// Writes what `batch` kept: its plans and the ends of its lists.
+    /// Writes what `batch` kept: the plans it changed, the accumulators it moved and the
+    /// ends of its lists.
     pub(crate) fn flush(&mut self, batch: Batch) {
         for (plan, changed) in &batch.plans {
             if *changed {
@@ -445,11 +439,10 @@ impl ClaimsAdjudication {
         }
         self.store_prices(batch.prices);
         for tail in batch.tails {
-            let (page, _) = page_of(tail.length.saturating_sub(1));
-            self.write_page(tail.list, tail.account, page, tail.page);
+            let value = (tail.length, tail.page);
             match tail.list {
-                List::Member => self.member_claim_count.insert(tail.account, &tail.length),
-                List::Provider => self.provider_claim_count.insert(tail.account, &tail.length),
+                List::Member => self.member_tails.insert(tail.account, &value),
+                List::Provider => self.provider_tails.insert(tail.account, &value),
             };
         }
     }
@@ -463,16 +456,17 @@ impl ClaimsAdjudication {
         }
     }
 
-    /// How many claims `account`'s `list` holds.
-    fn list_length(&self, list: List, account: AccountId) -> u32 {
+    /// How many claims `account`'s `list` holds, and the ids of its last page while that
+    /// page is not full.
+    fn list_tail(&self, list: List, account: AccountId) -> (u32, Vec<ClaimId>) {
         match list {
-            List::Member => self.member_claim_count.get(account),
-            List::Provider => self.provider_claim_count.get(account),
+            List::Member => self.member_tails.get(account),
+            List::Provider => self.provider_tails.get(account),
         }
-        .unwrap_or(0)
+        .unwrap_or_default()
     }
 
-    /// Page `page` of `account`'s `list` (empty past its end).
+    /// Full page `page` of `account`'s `list`.
     fn list_page(&self, list: List, account: AccountId, page: u32) -> Vec<ClaimId> {
         match list {
             List::Member => self.member_claims.get((account, page)),
@@ -481,7 +475,7 @@ impl ClaimsAdjudication {
         .unwrap_or_default()
     }
 
-    /// Stores page `page` of `account`'s `list`.
+    /// Stores full page `page` of `account`'s `list`.
     fn write_page(&mut self, list: List, account: AccountId, page: u32, ids: Vec<ClaimId>) {
         match list {
             List::Member => self.member_claims.insert((account, page), &ids),
@@ -498,13 +492,20 @@ impl ClaimsAdjudication {
         offset: u32,
         limit: u32,
     ) -> Vec<Claim> {
-        let total = self.list_length(list, account);
+        let (total, last) = self.list_tail(list, account);
+        // The page the tail holds (past the end when the list fills its pages).
+        let (tail_page, _) = page_of(total);
         let mut loaded: Option<(u32, Vec<ClaimId>)> = None;
         let mut claims = Vec::new();
         for index in page_range(offset, limit, total) {
             let (page, slot) = page_of(index);
             if loaded.as_ref().map(|(p, _)| *p) != Some(page) {
-                loaded = Some((page, self.list_page(list, account, page)));
+                let ids = if page == tail_page {
+                    last.clone()
+                } else {
+                    self.list_page(list, account, page)
+                };
+                loaded = Some((page, ids));
             }
             let id = loaded.as_ref().and_then(|(_, ids)| ids.get(slot).copied());
             if let Some(claim) = id.and_then(|id| self.claims.get(id)) {

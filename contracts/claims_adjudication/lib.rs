@@ -142,8 +142,12 @@ pub mod claims_adjudication {
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
-    /// (account, page number) -> up to `CLAIMS_PER_PAGE` claim ids, oldest first.
+    /// (account, page number) -> the `CLAIMS_PER_PAGE` claim ids of a full page, oldest
+    /// first.
     pub(crate) type ClaimPages = Mapping<(AccountId, u32), Vec<ClaimId>>;
+    /// account -> the length of its claim list and the ids of its last page while that
+    /// page is not full: one storage item to read and write per submission.
+    pub(crate) type ClaimTails = Mapping<AccountId, (u32, Vec<ClaimId>)>;
 
     /// The contract's storage.
     #[ink(storage)]
@@ -162,13 +166,12 @@ pub mod claims_adjudication {
         pub(crate) claims: Mapping<ClaimId, Claim>,
         /// Service key -> the claim whose adjudicated, not-denied line holds it.
         pub(crate) line_keys: Mapping<ServiceKey, ClaimId>,
-        /// (member, page number) -> up to `CLAIMS_PER_PAGE` of the member's claim ids,
-        /// oldest first.
+        /// Each member's claim ids, oldest first: full pages, and the rest in the tail.
         pub(crate) member_claims: ClaimPages,
-        pub(crate) member_claim_count: Mapping<AccountId, u32>,
-        /// (provider, page number) -> up to `CLAIMS_PER_PAGE` of its claim ids.
+        pub(crate) member_tails: ClaimTails,
+        /// Each provider's claim ids, oldest first: full pages, and the rest in the tail.
         pub(crate) provider_claims: ClaimPages,
-        pub(crate) provider_claim_count: Mapping<AccountId, u32>,
+        pub(crate) provider_tails: ClaimTails,
         /// (plan, provider, submitter's reference) -> the claim recorded under it.
         pub(crate) references: Mapping<ReferenceKey, ClaimId>,
     }
@@ -202,9 +205,9 @@ pub mod claims_adjudication {
                 claims: Mapping::default(),
                 line_keys: Mapping::default(),
                 member_claims: Mapping::default(),
-                member_claim_count: Mapping::default(),
+                member_tails: Mapping::default(),
                 provider_claims: Mapping::default(),
-                provider_claim_count: Mapping::default(),
+                provider_tails: Mapping::default(),
                 references: Mapping::default(),
             })
         }
