@@ -50,29 +50,40 @@ if [ "$use_node" = 1 ]; then
         echo "substrate-contracts-node is not installed: the node's column is not measured (scripts/setup.sh installs it)"
     fi
 fi
+# The claims tool's wall-clock rate against the node, in the same run: 2 000 synthetic
+# one-line claims for a new demo plan, on the local deployment (or, on the temporary
+# node, a deployment made for this run and removed afterwards).
+tool_summary="$(mktemp)"
+if [ "${#node_args[@]}" -gt 0 ]; then
+    step "claims tool: 2000 claims against the node at ${node_args[1]}"
+    deployment=deployments/local.json
+    if [ -n "$temp_node" ] || [ ! -f "$deployment" ]; then
+        deployment=deployments/bench.json
+        bash scripts/deploy.sh --url "${node_args[1]}" --network bench --fresh >/dev/null \
+            || fail "deploying to ${node_args[1]} for the claims tool failed"
+    fi
+    work="$(mktemp -d)"
+    python3 tools/claims-tool/samples/generate.py 2000 "$work/bench.837"
+    plan=$(bash scripts/claims.sh demo-setup --deployment "$deployment" --out "$work" \
+        | sed -nE 's/^PLAN_ID=([0-9]+)$/\1/p')
+    bash scripts/claims.sh submit "$work/bench.837" --deployment "$deployment" \
+        --directory "$work/DIRECTORY.csv" --plan "$plan" --out "$work/out" \
+        --signer-file "$work/payer.secret" | grep -E '^(claims|time|node weight)' | tee "$tool_summary"
+    rm -rf "$work"
+    [ "$deployment" = deployments/bench.json ] && rm -f deployments/bench.json
+    step_done
+fi
+
 step "bench: drink sandbox, $records prior records of each kind${node_args:+; then the node at ${node_args[1]}}"
 # A debug build: it shares every dependency with the tests (a release build of the host
 # side would first compile the whole polkadot-sdk stack again). The contracts themselves
 # are the release .wasm either way.
 cargo build --quiet -p e2e-tests --bin bench || fail "the bench did not build"
-"$CARGO_TARGET_DIR/debug/bench" --records "$records" "${node_args[@]}" --out docs/performance.md
+"$CARGO_TARGET_DIR/debug/bench" --records "$records" "${node_args[@]}" --tool "$tool_summary" \
+    --out docs/performance.md
+rm -f "$tool_summary"
 step_done
 if [ -n "$temp_node" ]; then
     kill "$temp_node" 2>/dev/null || true
     temp_node=""
-fi
-
-# The claims tool's wall-clock rate against a local node, when one answers with a
-# deployment: 2 000 synthetic one-line claims for a new demo plan.
-if node_answers 9944 && [ -f deployments/local.json ]; then
-    step "claims tool: 2000 claims against the local node"
-    work="$(mktemp -d)"
-    python3 tools/claims-tool/samples/generate.py 2000 "$work/bench.837"
-    plan=$(bash scripts/claims.sh demo-setup --out "$work" | sed -nE 's/^PLAN_ID=([0-9]+)$/\1/p')
-    bash scripts/claims.sh submit "$work/bench.837" --directory "$work/DIRECTORY.csv" \
-        --plan "$plan" --out "$work/out" --signer-file "$work/payer.secret" | grep -E '^(claims|time|node weight)'
-    rm -rf "$work"
-    step_done
-else
-    echo "no local node on 127.0.0.1:9944 with deployments/local.json: the claims tool's rate is not measured (scripts/run-local.sh starts one)"
 fi

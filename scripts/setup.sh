@@ -100,7 +100,7 @@ else
     # instead of starting the hour over; removed once the node is installed.
     node_build="$HOME/.cache/healthcare-suite/node-build"
     # NODE_OPT_LEVEL=1 builds faster, but a node built so ran the claims tool at 9.4
-    # claims/s instead of 287 (its runtime interprets the contracts far more slowly):
+    # claims/s instead of 431 (its runtime interprets the contracts far more slowly):
     # upstream's opt-level 3 by default. Weights (ref_time, proof_size) are the same.
     echo "    building with opt-level ${NODE_OPT_LEVEL:-3} (NODE_OPT_LEVEL=1: faster build, much slower node)"
     with_progress contracts-node "$CONTRACTS_NODE_CRATES" \

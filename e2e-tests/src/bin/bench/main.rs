@@ -10,8 +10,8 @@
 //! plus `submit_claim` with 1, 5 and 20 lines, `submit_claims` batches, code sizes, and how
 //! many of each message fit in one block.
 //!
-//! Usage: `bench [--records N] [--node URL] [--out docs/performance.md]` (N defaults to
-//! 10 000).
+//! Usage: `bench [--records N] [--node URL] [--tool SUMMARY] [--out docs/performance.md]`
+//! (N defaults to 10 000; SUMMARY: the claims tool's summary lines from the same run).
 
 mod chain;
 mod measure;
@@ -91,6 +91,7 @@ fn main() {
     let mut records: u32 = 10_000;
     let mut out: Option<String> = None;
     let mut node: Option<String> = None;
+    let mut tool: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -102,9 +103,10 @@ fn main() {
             }
             "--out" => out = args.next(),
             "--node" => node = args.next(),
-            other => {
-                panic!("unknown argument {other} (bench [--records N] [--node URL] [--out FILE])")
-            }
+            "--tool" => tool = args.next(),
+            other => panic!(
+                "unknown argument {other} (bench [--records N] [--node URL] [--tool FILE] [--out FILE])"
+            ),
         }
     }
     let hashes = code_hashes();
@@ -135,7 +137,11 @@ fn main() {
         .ok()
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .unwrap_or_default();
-    let report = report::report(&run, node.as_ref(), date.trim());
+    // The claims tool's summary against the node (scripts/bench.sh runs it first).
+    let tool = tool
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .filter(|text| !text.trim().is_empty());
+    let report = report::report(&run, node.as_ref(), tool.as_deref(), date.trim());
     println!("{report}");
     if let Some(path) = out {
         let existing = std::fs::read_to_string(&path).unwrap_or_default();

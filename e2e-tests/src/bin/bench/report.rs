@@ -262,7 +262,7 @@ fn sizes_table() -> (String, u64) {
 }
 
 /// The generated part of docs/performance.md.
-pub fn report(run: &SandboxRun, node: Option<&NodeRun>, date: &str) -> String {
+pub fn report(run: &SandboxRun, node: Option<&NodeRun>, tool: Option<&str>, date: &str) -> String {
     let records = run.records;
     let build_secs = run.build_secs;
     let baseline = run.small[0].ref_time;
@@ -399,6 +399,23 @@ pub fn report(run: &SandboxRun, node: Option<&NodeRun>, date: &str) -> String {
             n.limits.normal,
             n.limits.base_extrinsic,
         ));
+    }
+    let _ = writeln!(report, "\n## The claims tool against the node\n");
+    match (tool, node) {
+        (Some(summary), Some(n)) => {
+            let _ = writeln!(
+                report,
+                "`scripts/claims.sh submit` of 2 000 synthetic one-line claims (`tools/claims-tool/samples/generate.py`: six members, one provider, six procedures) for a new demo plan on the node at {}, in the same run: its summary, with the node's own per-claim weight from the tool's dry runs (100 claims to a batch).\n\n```text\n{}\n```",
+                n.url,
+                summary.trim_end()
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                report,
+                "Not measured in this run (it needs a node: `scripts/bench.sh` runs the claims tool on the node it measures)."
+            );
+        }
     }
     let _ = writeln!(report, "\n## Code size\n");
     report.push_str(&sizes);
