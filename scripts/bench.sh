@@ -40,7 +40,8 @@ if [ "$use_node" = 1 ]; then
         port=9955
         mkdir -p "$HOME/.cache/healthcare-suite/logs"
         node_log="$HOME/.cache/healthcare-suite/logs/bench-node.log"
-        setsid nohup substrate-contracts-node --dev --tmp --rpc-port "$port" >"$node_log" 2>&1 </dev/null &
+        # Not setsid: $! must be the node itself, so that it can be stopped below.
+        substrate-contracts-node --dev --tmp --rpc-port "$port" >"$node_log" 2>&1 </dev/null &
         temp_node=$!
         trap '[ -n "$temp_node" ] && kill "$temp_node" 2>/dev/null' EXIT INT TERM
         for _ in $(seq 1 60); do node_answers "$port" && break; sleep 1; done
@@ -70,7 +71,7 @@ if [ "${#node_args[@]}" -gt 0 ]; then
         --directory "$work/DIRECTORY.csv" --plan "$plan" --out "$work/out" \
         --signer-file "$work/payer.secret" | grep -E '^(claims|time|node weight)' | tee "$tool_summary"
     rm -rf "$work"
-    [ "$deployment" = deployments/bench.json ] && rm -f deployments/bench.json
+    [ "$deployment" = deployments/bench.json ] && rm -rf deployments/bench.json deployments/bench
     step_done
 fi
 
