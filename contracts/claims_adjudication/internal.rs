@@ -4,6 +4,7 @@ use crate::claims_adjudication::ClaimsAdjudication;
 use crate::events::*;
 use crate::model::*;
 use crate::pricing::{self, Verdict};
+use healthcare_traits::timeline::Recall;
 use healthcare_traits::{
     ensure, page_range, ClaimConsent, ClaimConsentQuery, CredentialQuery, KindSet, PeerError,
 };
@@ -59,25 +60,11 @@ pub(crate) struct Batch {
 /// its claims left them (`true`: changed, to be written).
 #[derive(Default)]
 pub(crate) struct Prices {
-    fees: Vec<((PlanId, ProcedureCode), Option<Balance>)>,
+    fees: Recall<Balance, (PlanId, ProcedureCode)>,
     accumulators: Vec<(MemberYear, Accumulator, bool)>,
 }
 
 impl Prices {
-    /// The plan's fee for a procedure, read once.
-    fn fee(
-        &mut self,
-        key: (PlanId, ProcedureCode),
-        load: impl FnOnce() -> Option<Balance>,
-    ) -> Option<Balance> {
-        if let Some((_, fee)) = self.fees.iter().find(|(k, _)| *k == key) {
-            return *fee;
-        }
-        let fee = load();
-        self.fees.push((key, fee));
-        fee
-    }
-
     /// The member's accumulators for the year, read once.
     fn accumulator(&mut self, key: MemberYear, load: impl FnOnce() -> Accumulator) -> Accumulator {
         if let Some((_, acc, _)) = self.accumulators.iter().find(|(k, _, _)| *k == key) {
@@ -293,18 +280,10 @@ impl ClaimsAdjudication {
         let mut asked: Vec<usize> = Vec::new();
         let mut queries: Vec<CredentialQuery> = Vec::new();
         // Each member's coverage read once for the batch (claims do not change it).
-        let mut coverages: Vec<((PlanId, AccountId), Option<Coverage>)> = Vec::new();
+        let coverages: Recall<Coverage, (PlanId, AccountId)> = Recall::default();
         for (i, draft) in drafts.iter().enumerate() {
             let screen = draft.as_ref().map(|(plan, claim)| {
-                let key = (plan.id, claim.member);
-                let coverage = match coverages.iter().find(|(k, _)| *k == key) {
-                    Some((_, coverage)) => *coverage,
-                    None => {
-                        let coverage = self.members.get(key);
-                        coverages.push((key, coverage));
-                        coverage
-                    }
-                };
+                let coverage = coverages.get((plan.id, claim.member), |key| self.members.get(key));
                 match Self::screen_locally(plan, claim, claim.submitted_at, coverage) {
                     Some(reason) => Screen::Deny(reason),
                     None => {
@@ -419,7 +398,7 @@ impl ClaimsAdjudication {
         let tail = batch.tails.get_mut(at).ok_or(Error::Overflow)?;
         tail.page.push(id);
         tail.length = tail.length.checked_add(1).ok_or(Error::Overflow)?;
-        if tail.page.len() >= crate::CLAIMS_PER_PAGE as usize {
+        if page_of(tail.length).1 == 0 {
             // The page is full: written now, never touched again.
             let full = core::mem::take(&mut tail.page);
             let (page, _) = page_of(tail.length.saturating_sub(1));
@@ -564,9 +543,9 @@ impl ClaimsAdjudication {
             let verdict = if repeated || held {
                 Verdict::Duplicate
             } else {
-                let key = (plan.id, line.procedure);
                 prices
-                    .fee(key, || self.fees.get(key))
+                    .fees
+                    .get((plan.id, line.procedure), |key| self.fees.get(key))
                     .map_or(Verdict::NotCovered, Verdict::Fee)
             };
             verdicts.push((*line, verdict));

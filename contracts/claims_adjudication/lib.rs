@@ -529,8 +529,8 @@ pub mod claims_adjudication {
             let mut drafts = Vec::with_capacity(batch.len());
             let mut recorded = Batch::default();
             for submission in &batch {
-                let id = submission.request.plan;
-                let stored = recorded.stored_plan(id, || self.plans.get(id));
+                let plan_id = submission.request.plan;
+                let stored = recorded.stored_plan(plan_id, || self.plans.get(plan_id));
                 match Self::admit(&submission.request, stored, submitter, now) {
                     Ok(plan) => {
                         drafts.push(Some((

@@ -369,10 +369,10 @@ fn raw_call(
 pub mod suite {
     use super::{account, call_data, ink_account, Sandbox};
     use drink::AccountId32;
-    use healthcare_traits::{Change, CredentialKind, KindSet, DAY};
+    use healthcare_traits::{Change, CredentialKind, KindSet};
     use ink::primitives::Hash;
     use ink::selector_bytes;
-    use staff_credentials::staff_credentials::{CredentialRequest, Error as CredentialError};
+    use staff_credentials::staff_credentials::Error as CredentialError;
 
     /// The account that deploys every contract and is staff_credentials' issuer.
     pub fn operator() -> AccountId32 {
@@ -430,22 +430,7 @@ pub mod suite {
         kind: CredentialKind,
     ) -> u64 {
         let now = chain.time();
-        let identifier = match kind {
-            CredentialKind::NpiRegistration => b"1234567893".to_vec(),
-            CredentialKind::DeaRegistration => b"AB1234563".to_vec(),
-            _ => b"LIC-0001".to_vec(),
-        };
-        let request = CredentialRequest {
-            subject: ink_account(subject),
-            kind,
-            jurisdiction: *b"CA",
-            specialty: (kind == CredentialKind::BoardCertification).then_some(*b"207R00000X"),
-            identifier,
-            valid_from: now - 365 * DAY,
-            valid_until: now + 365 * DAY,
-            evidence_hash: Hash::from([0xEE; 32]),
-            verified_at: now,
-        };
+        let request = crate::fixtures::credential(ink_account(subject), kind, now);
         chain
             .call::<Result<u64, CredentialError>>(
                 registry,
@@ -507,8 +492,35 @@ pub mod fixtures {
     use claims_adjudication::claims_adjudication::ClaimLine;
     use consent_registry::consent_registry::{ConsentKind, ConsentRequest};
     use drug_provenance::drug_provenance::BatchRequest;
-    use healthcare_traits::{DataCategories, DataCategory, Purpose, PurposeSet, DAY};
+    use healthcare_traits::{
+        CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY,
+    };
     use ink::primitives::{AccountId, Hash};
+
+    /// A credential of `kind` for `subject`, valid from a year before `now` to a year
+    /// after it, verified at `now` (an identifier valid for its kind).
+    pub fn credential(
+        subject: AccountId,
+        kind: CredentialKind,
+        now: u64,
+    ) -> staff_credentials::staff_credentials::CredentialRequest {
+        let identifier = match kind {
+            CredentialKind::NpiRegistration => b"1234567893".to_vec(),
+            CredentialKind::DeaRegistration => b"AB1234563".to_vec(),
+            _ => b"LIC-0001".to_vec(),
+        };
+        staff_credentials::staff_credentials::CredentialRequest {
+            subject,
+            kind,
+            jurisdiction: *b"CA",
+            specialty: (kind == CredentialKind::BoardCertification).then_some(*b"207R00000X"),
+            identifier,
+            valid_from: now - 365 * DAY,
+            valid_until: now + 365 * DAY,
+            evidence_hash: Hash::from([0xEE; 32]),
+            verified_at: now,
+        }
+    }
 
     /// A valid GTIN-14 (check digit 5) of company prefix [`PREFIX`].
     pub const GTIN: [u8; 14] = *b"00012345678905";

@@ -246,13 +246,13 @@ impl<K: Copy + PartialEq, R: Read> Read for Memoised<'_, K, R> {
     }
 }
 
-/// Records by id read once per message (the companion of [`Memo`] for the records its
-/// queries return).
-pub struct Recall<T> {
-    records: RefCell<Vec<(RecordId, Option<T>)>>,
+/// Values by key read once per message (the companion of [`Memo`] for the records its
+/// queries return; `K` is a record id by default, any key that compares will do).
+pub struct Recall<T, K = RecordId> {
+    records: RefCell<Vec<(K, Option<T>)>>,
 }
 
-impl<T> Default for Recall<T> {
+impl<T, K> Default for Recall<T, K> {
     fn default() -> Self {
         Self {
             records: RefCell::new(Vec::new()),
@@ -260,14 +260,14 @@ impl<T> Default for Recall<T> {
     }
 }
 
-impl<T: Clone> Recall<T> {
-    /// Record `id`, loaded with `load` the first time.
-    pub fn get(&self, id: RecordId, load: impl FnOnce(RecordId) -> Option<T>) -> Option<T> {
-        if let Some((_, record)) = self.records.borrow().iter().find(|(k, _)| *k == id) {
+impl<T: Clone, K: Copy + PartialEq> Recall<T, K> {
+    /// The value at `key`, loaded with `load` the first time.
+    pub fn get(&self, key: K, load: impl FnOnce(K) -> Option<T>) -> Option<T> {
+        if let Some((_, record)) = self.records.borrow().iter().find(|(k, _)| *k == key) {
             return record.clone();
         }
-        let record = load(id);
-        self.records.borrow_mut().push((id, record.clone()));
+        let record = load(key);
+        self.records.borrow_mut().push((key, record.clone()));
         record
     }
 }

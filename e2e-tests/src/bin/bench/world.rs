@@ -167,18 +167,7 @@ impl World {
     /// Issues `subject` a credential of `kind`, valid from a year before now to a year
     /// after.
     fn issue(&mut self, subject: u8, kind: CredentialKind) {
-        let now = self.now;
-        let request = CredentialRequest {
-            subject: self.id(subject),
-            kind,
-            jurisdiction: *b"CA",
-            specialty: None,
-            identifier: b"LIC-0001".to_vec(),
-            valid_from: now - 365 * DAY,
-            valid_until: now + 365 * DAY,
-            evidence_hash: Hash::from([0xEE; 32]),
-            verified_at: now,
-        };
+        let request = e2e_tests::fixtures::credential(self.id(subject), kind, self.now);
         let registry = self.credentials.clone();
         let issued = self.call::<Result<u64, CredErr>>(
             &registry,
