@@ -61,7 +61,34 @@ claims_build() {
     done
 }
 
+# cargo-contract builds a workspace member in a target directory of its own,
+# $INK_OUT/<name>, so a fresh machine would compile ink!, parity-scale-codec, core and
+# alloc (for WASM) and their std variants (for the metadata) once per contract: about
+# four minutes each on 2 cores. Every contract built with the default input buffer gets
+# its directory as a link to one shared directory instead: the dependencies are compiled
+# once, and the bundles (named after each contract) land side by side, still readable
+# at $INK_OUT/<name>/<name>.{contract,wasm,json}. Builds run one after the other (cargo
+# locks the directory). claims_adjudication is not among them: see CLAIMS_TARGET above.
+SHARED_INK="$CARGO_TARGET_DIR/ink-shared"
+# ink! reads this variable when it is compiled, and cargo does not track it: a shared
+# directory is only sound when no build sets it (cargo-contract would also `cargo clean`
+# the whole target directory). claims_build sets it for its own directory.
+unset INK_STATIC_BUFFER_SIZE
+share_target_dir() {
+    local dir="$INK_OUT/$1"
+    mkdir -p "$SHARED_INK" "$INK_OUT"
+    [ -L "$dir" ] && [ "$(readlink "$dir")" = "$SHARED_INK" ] && return 0
+    # A directory of its own from an earlier build: replaced by the link.
+    rm -rf "$dir"
+    ln -s "$SHARED_INK" "$dir"
+}
+
 for name in "${names[@]}"; do
+    case "$name" in
+        claims_adjudication | claims_adjudication_call_v1) ;;
+        staff_credentials_v2) share_target_dir staff_credentials ;;
+        *) share_target_dir "$name" ;;
+    esac
     if [ "$name" = staff_credentials_v2 ]; then
         # Revision 2 of staff_credentials (feature `upgrade-rehearsal`), for the node test
         # that upgrades a live instance with set_code. Built first and copied aside, as

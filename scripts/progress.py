@@ -8,7 +8,8 @@ one line up to date:
 
     node: 412/853 crates · 31m02s · about 33m left · log: FILE
 
-elsewhere (CI logs) it prints such a line once a minute. N is the number of crates the
+elsewhere (CI logs) it prints such a line once a minute, also while one long crate
+compiles without a word (binaryen's C++ in cargo-contract, the node's runtime). N is the number of crates the
 install compiled when it was measured (scripts/common.sh), so the estimate assumes the
 remaining crates take as long on average as those done so far; the count can pass N a
 little when cargo resolves other versions. When the output ends without cargo's
@@ -18,6 +19,7 @@ install explains itself.
 
 import argparse
 import sys
+import threading
 import time
 
 
@@ -46,8 +48,28 @@ def main():
 
     tty = sys.stdout.isatty()
     started = time.monotonic()
-    last_print = started
-    done = 0
+    state = {"done": 0, "crate": "", "last_print": started}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def show(now):
+        text = status(args.label, state["done"], args.total, now - started, args.log)
+        if state["crate"]:
+            text = text.replace(" · log:", f" · {state['crate']} · log:", 1)
+        if tty:
+            sys.stdout.write("\r\033[K" + text)
+            sys.stdout.flush()
+        elif now - state["last_print"] >= 60:
+            print("    " + text, flush=True)
+            state["last_print"] = now
+
+    def tick():
+        while not stop.wait(1 if tty else 5):
+            with lock:
+                show(time.monotonic())
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
     finished = False
     tail = []
     with open(args.log, "a", encoding="utf-8") as log:
@@ -56,18 +78,16 @@ def main():
             log.flush()
             line = raw.strip()
             tail = (tail + [raw.rstrip("\n")])[-40:]
-            if line.startswith("Compiling "):
-                done += 1
-            if line.startswith("Installed package") or line.startswith("Replaced package"):
-                finished = True
-            now = time.monotonic()
-            text = status(args.label, done, args.total, now - started, args.log)
-            if tty:
-                sys.stdout.write("\r\033[K" + text)
-                sys.stdout.flush()
-            elif now - last_print >= 60:
-                print("    " + text, flush=True)
-                last_print = now
+            with lock:
+                if line.startswith("Compiling "):
+                    state["done"] += 1
+                    state["crate"] = line.split()[1]
+                if line.startswith("Installed package") or line.startswith("Replaced package"):
+                    finished = True
+                show(time.monotonic())
+    stop.set()
+    ticker.join()
+    done = state["done"]
     elapsed = time.monotonic() - started
     if tty:
         sys.stdout.write("\r\033[K")
