@@ -8,7 +8,8 @@ export REPO_ROOT
 RUST_TOOLCHAIN="1.86.0"
 CARGO_CONTRACT_VERSION="5.0.3"
 CONTRACTS_NODE_VERSION="0.42.0"
-APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-dev make git wabt curl)
+# chromium: Debian's browser, which the dApp's browser tests drive (playwright-core).
+APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-dev make git wabt curl chromium)
 # What the two long installs compiled and took when measured on 2 cores (the progress
 # line's total and the README's expectations; scripts/setup.sh prints the real times).
 CARGO_CONTRACT_CRATES=512

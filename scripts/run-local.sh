@@ -4,13 +4,14 @@
 #   1. scripts/setup.sh (toolchain, apt packages, cargo-contract, substrate-contracts-node);
 #      when the node is not installed yet, it is built in the background (log:
 #      ~/.cache/healthcare-suite/logs/node-build.log) and this run plays the scenario in
-#      the drink sandbox instead of steps 3-5 (same release .wasm, same story); the
-#      next run, once the node is ready, does steps 3-5
+#      the drink sandbox instead of steps 3-6 (same release .wasm, same story); the
+#      next run, once the node is ready, does steps 3-6
 #   2. release builds of the four contracts (scripts/build-contracts.sh)
 #   3. a `substrate-contracts-node --dev` on 127.0.0.1:9944, started in the background
 #      unless a node already answers there (log: ~/.cache/healthcare-suite/local-node/node.log)
 #   4. scripts/deploy.sh against it (reuses deployments/local.json while it is valid)
 #   5. the demo scenario as real transactions (e2e-tests/src/bin/scenario.rs)
+#   6. the dApp served on http://127.0.0.1:4173 against that deployment (scripts/app.sh)
 #
 # Safe to run again: the deployment is reused and the scenario uses new accounts each time.
 # The node keeps running afterwards (a --dev node keeps its chain in a temporary directory:
@@ -18,12 +19,13 @@
 #
 # Usage: scripts/run-local.sh [--skip-setup] [--skip-build] [--fresh]
 #            run everything (--skip-*: steps 1 / 2 already done; --fresh: new contracts)
-#        scripts/run-local.sh --stop     stop the node this script started
+#        scripts/run-local.sh --stop     stop the node and the dApp server this script started
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 
 PORT=9944
+APP_PORT=4173
 URL="ws://127.0.0.1:$PORT"
 STATE_DIR="$HOME/.cache/healthcare-suite/local-node"
 LOG="$STATE_DIR/node.log"
@@ -63,11 +65,11 @@ skip_build=0
 deploy_args=()
 for arg in "$@"; do
     case "$arg" in
-        --stop) stop_node; exit 0 ;;
+        --stop) stop_node; bash scripts/app.sh --stop --port "$APP_PORT"; exit 0 ;;
         --skip-setup) skip_setup=1 ;;
         --skip-build) skip_build=1 ;;
         --fresh) deploy_args+=(--fresh) ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) fail "unknown argument $arg (see scripts/run-local.sh --help)" ;;
     esac
 done
@@ -160,6 +162,12 @@ step "demo scenario: real transactions on $URL"
 "$CARGO_TARGET_DIR/debug/scenario" deployments/local.json || fail "the scenario failed (see above)"
 step_done
 
+step "the dApp on http://127.0.0.1:$APP_PORT (scripts/app.sh)"
+bash scripts/app.sh --background --port "$APP_PORT" --deployment deployments/local.json \
+    || fail "the dApp could not be served (see above)"
+step_done
+
 printf '\nDone in %ss. The node keeps running on %s (log: %s);\n' \
     "$(( $(date +%s) - started ))" "$URL" "$LOG"
-echo "the deployment is in deployments/local.json. Stop the node: scripts/run-local.sh --stop"
+echo "the deployment is in deployments/local.json. The dApp: http://127.0.0.1:$APP_PORT"
+echo "Stop both: scripts/run-local.sh --stop"

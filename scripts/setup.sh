@@ -114,21 +114,22 @@ else
 fi
 step_done
 
-# ---------------------------------------------------- npm packages of the tools
-# GS1's epcis2.js checks the EPCIS export (tools/epcis-validate); installed from the
-# committed lockfile, skipped when that lockfile was installed already.
-step "npm packages of tools/epcis-validate (epcis2.js, from package-lock.json)"
+# ------------------------------------------------------------------ npm packages
+# GS1's epcis2.js checks the EPCIS export (tools/epcis-validate); app/ is the dApp
+# (dedot, React, Vite; playwright-core and axe-core for its browser tests). Each installed
+# from its committed lockfile, skipped when that lockfile was installed already.
 command -v node >/dev/null && command -v npm >/dev/null || fail "node and npm are required"
-validate_dir="$REPO_ROOT/tools/epcis-validate"
-lock_sum=$(sha256sum "$validate_dir/package-lock.json" | cut -d' ' -f1)
-if [ -f "$validate_dir/node_modules/.lock-sha256" ] \
-    && [ "$(cat "$validate_dir/node_modules/.lock-sha256")" = "$lock_sum" ]; then
-    echo "    present: node_modules matches package-lock.json"
-else
-    ( cd "$validate_dir" && npm ci --no-audit --no-fund --loglevel=error ) \
-        || fail "npm ci in tools/epcis-validate failed"
-    echo "$lock_sum" > "$validate_dir/node_modules/.lock-sha256"
-fi
-step_done
+for npm_dir in tools/epcis-validate app; do
+    step "npm packages of $npm_dir (from package-lock.json)"
+    dir="$REPO_ROOT/$npm_dir"
+    lock_sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    if [ -f "$dir/node_modules/.lock-sha256" ] && [ "$(cat "$dir/node_modules/.lock-sha256")" = "$lock_sum" ]; then
+        echo "    present: node_modules matches package-lock.json"
+    else
+        ( cd "$dir" && npm ci --no-audit --no-fund --loglevel=error ) || fail "npm ci in $npm_dir failed"
+        echo "$lock_sum" > "$dir/node_modules/.lock-sha256"
+    fi
+    step_done
+done
 
 printf '\nsetup complete in %ss\n' "$(( $(date +%s) - setup_started ))"

@@ -34,6 +34,11 @@ step_done
 
 bash scripts/build-contracts.sh
 
+step "the dApp: typed bindings match the metadata, tsc and vite build"
+(cd app && node scripts/typegen.mjs --check) || fail "app/src/contracts is stale: cd app && npm run typegen"
+(cd app && npm run --silent build >/dev/null) || fail "the dApp does not build: cd app && npm run build"
+step_done
+
 step "docs/contracts.md matches the contracts' metadata"
 python3 scripts/contracts-doc.py --check || fail "docs/contracts.md is out of date"
 step_done
@@ -159,6 +164,25 @@ else
 fi
 rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2"
 step_done
+# The dApp in Debian's chromium against the same node and deployment: a flow per role
+# through its pages, a refusal in words, the FHIR downloads validated, axe-core on every
+# page; screenshots in app/test-results/screenshots.
+step "the dApp in chromium (playwright-core): a flow per role, refusal in words, FHIR R4, axe-core"
+if [ "$local_status" -eq 0 ] \
+    && bash scripts/app.sh --background --port 4174 >"$log.app" 2>&1 \
+    && node app/tests/run.mjs --url http://127.0.0.1:4174 --screenshots "$REPO_ROOT/app/test-results/screenshots" >>"$log.app" 2>&1; then
+    grep -E '^(ok|FAIL|screenshots)' "$log.app" | sed 's/^/    /'
+    grep '^test result:' "$log.app" | tee -a "$log"
+else
+    tail -n 40 "$log.app" || true
+    grep -q '^test result:' "$log.app" && grep '^test result:' "$log.app" >>"$log" \
+        || echo "test result: FAILED. 0 passed; 1 failed (dApp)" | tee -a "$log"
+    status=1
+fi
+bash scripts/app.sh --stop --port 4174 >/dev/null 2>&1 || true
+rm -f "$log.app"
+step_done
+
 # The performance bench on a small number of prior records, and on the same node: it must
 # keep running (every measured message succeeds on both chains); the full report is
 # scripts/bench.sh.

@@ -1,0 +1,95 @@
+// The activity feed: the suite's contract events, decoded with each contract's metadata,
+// newest first. The shared admin events (OwnershipTransferred, Paused, ChangeProposed…)
+// have the same signature topic in every contract, so a record is decoded only with the
+// metadata of the contract whose address emitted it (dedot's decodeEvents filters so).
+import { useEffect, useState } from 'react';
+import type { IEventRecord } from 'dedot/types';
+import { CONTRACT_NAMES, type ContractName, type Suite } from './suite';
+import { shortAddress } from './accounts';
+
+export interface FeedEntry {
+  key: string;
+  block: number;
+  contract: ContractName;
+  name: string;
+  fields: [string, string][];
+}
+
+/** A decoded value as short text: accounts shortened, byte arrays as text when they are
+ * printable (codes such as GTINs and procedure codes), numbers in full. */
+export function show(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'bigint' || typeof value === 'number') return value.toString();
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string') {
+    if (/^0x[0-9a-f]+$/i.test(value) && value.length <= 2 + 2 * 20) {
+      const bytes = value.slice(2).match(/../g)?.map((h) => parseInt(h, 16)) ?? [];
+      if (bytes.length && bytes.every((b) => b >= 0x20 && b < 0x7f)) return String.fromCharCode(...bytes);
+    }
+    if (/^0x[0-9a-f]{64}$/i.test(value)) return `${value.slice(0, 10)}…`;
+    return value;
+  }
+  if (typeof value === 'object' && 'address' in (value as object) && typeof (value as { address: unknown }).address === 'function')
+    return shortAddress((value as { address: () => string }).address());
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  if (typeof value === 'object' && 'type' in (value as object)) {
+    const v = value as { type: string; value?: unknown };
+    return v.value === undefined ? v.type : `${v.type}(${show(v.value)})`;
+  }
+  return Object.entries(value as object)
+    .map(([k, v]) => `${k}: ${show(v)}`)
+    .join(', ');
+}
+
+export function Feed({ suite }: { suite: Suite }) {
+  const [entries, setEntries] = useState<FeedEntry[]>([]);
+  useEffect(() => {
+    const unsubs: Promise<() => Promise<void>>[] = [];
+    let block = 0;
+    unsubs.push(
+      suite.client.query.system.number((n: number) => {
+        block = n;
+      }),
+    );
+    unsubs.push(
+      suite.client.query.system.events((records: IEventRecord[]) => {
+        const fresh: FeedEntry[] = [];
+        for (const name of CONTRACT_NAMES) {
+          for (const [i, event] of suite.contract(name).decodeEvents(records).entries()) {
+            const data = ('data' in event ? (event.data ?? {}) : {}) as Record<string, unknown>;
+            fresh.push({
+              key: `${block}-${name}-${i}-${event.name}`,
+              block,
+              contract: name,
+              name: event.name,
+              fields: Object.entries(data).map(([k, v]) => [k, show(v)]),
+            });
+          }
+        }
+        if (fresh.length) setEntries((old) => [...fresh.reverse(), ...old].slice(0, 100));
+      }),
+    );
+    return () => unsubs.forEach((u) => void u.then((f) => f()));
+  }, [suite]);
+  return (
+    <aside className="feed" aria-labelledby="feed-title">
+      <h2 id="feed-title">Activity</h2>
+      {entries.length === 0 && <p>No contract events since this page opened.</p>}
+      <ol aria-live="polite">
+        {entries.map((e) => (
+          <li key={e.key}>
+            <strong>{e.name}</strong> <span className="muted">{e.contract} · #{e.block}</span>
+            <dl>
+              {e.fields.map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </div>
+              ))}
+            </dl>
+          </li>
+        ))}
+      </ol>
+    </aside>
+  );
+}

@@ -1,0 +1,131 @@
+// What a patient takes away, in health IT's own format: their consents as FHIR R4
+// `Consent` resources and their access log as FHIR R4 `AuditEvent` resources, each in a
+// Bundle of type `collection`. Accounts appear as identifiers (system
+// `urn:substrate:ss58`): the chain holds no names, and neither does the export.
+import type { Bundle, Consent as FhirConsent, AuditEvent, Coding } from 'fhir/r4';
+import type { Variant } from './words';
+import { codeOf } from './words';
+
+const SS58 = 'urn:substrate:ss58';
+const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
+
+/** FHIR `provision.class` / security label of each data category (DataCategory order). */
+const CATEGORY_CODES: Record<string, Coding> = {
+  Demographics: { system: 'http://hl7.org/fhir/resource-types', code: 'Patient' },
+  Conditions: { system: 'http://hl7.org/fhir/resource-types', code: 'Condition' },
+  Medications: { system: 'http://hl7.org/fhir/resource-types', code: 'MedicationRequest' },
+  Allergies: { system: 'http://hl7.org/fhir/resource-types', code: 'AllergyIntolerance' },
+  LabResults: { system: 'http://hl7.org/fhir/resource-types', code: 'Observation' },
+  Imaging: { system: 'http://hl7.org/fhir/resource-types', code: 'ImagingStudy' },
+  Immunizations: { system: 'http://hl7.org/fhir/resource-types', code: 'Immunization' },
+  Procedures: { system: 'http://hl7.org/fhir/resource-types', code: 'Procedure' },
+  ClinicalNotes: { system: 'http://hl7.org/fhir/resource-types', code: 'DocumentReference' },
+  Billing: { system: 'http://hl7.org/fhir/resource-types', code: 'Claim' },
+  MentalHealth: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY', display: 'psychiatry disorder information sensitivity' },
+  SubstanceUse: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'ETH', display: 'substance abuse information sensitivity' },
+  Genomic: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'GDIS', display: 'genetic disease information sensitivity' },
+};
+
+export interface ConsentRow {
+  id: bigint;
+  patient: string;
+  grantee: string;
+  kind: string;
+  purposes: Variant[];
+  categories: Variant[];
+  validFrom: bigint;
+  validUntil?: bigint;
+  recordedAt: bigint;
+  revokedAt?: bigint;
+}
+
+export interface AccessRow {
+  index: number;
+  patient: string;
+  accessor: string;
+  at: bigint;
+  purpose: Variant;
+  record?: bigint;
+  emergency?: bigint;
+}
+
+const iso = (ms: bigint) => new Date(Number(ms)).toISOString();
+const account = (address: string) => ({ identifier: { system: SS58, value: address } });
+const purposeCoding = (p: Variant): Coding => ({ system: ACT_REASON, code: codeOf(p) ?? p.name, display: p.docs });
+
+export function consentResource(c: ConsentRow, registry: string, now: bigint): FhirConsent {
+  const ended = c.revokedAt !== undefined || (c.validUntil !== undefined && c.validUntil <= now);
+  return {
+    resourceType: 'Consent',
+    id: `consent-${c.id}`,
+    identifier: [{ system: `${SS58}:${registry}:consent`, value: c.id.toString() }],
+    status: ended ? 'inactive' : 'active',
+    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
+    patient: account(c.patient),
+    dateTime: iso(c.recordedAt),
+    policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }] },
+    provision: {
+      type: c.kind === 'Deny' ? 'deny' : 'permit',
+      period: {
+        start: iso(c.validFrom),
+        ...(c.revokedAt !== undefined ? { end: iso(c.revokedAt) } : c.validUntil !== undefined ? { end: iso(c.validUntil) } : {}),
+      },
+      actor: [
+        {
+          role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] },
+          reference: account(c.grantee),
+        },
+      ],
+      purpose: c.purposes.map(purposeCoding),
+      class: c.categories.filter((v) => CATEGORY_CODES[v.name]?.system === 'http://hl7.org/fhir/resource-types').map((v) => CATEGORY_CODES[v.name]),
+      securityLabel: c.categories.filter((v) => CATEGORY_CODES[v.name]?.system !== 'http://hl7.org/fhir/resource-types').map((v) => CATEGORY_CODES[v.name]),
+    },
+  };
+}
+
+export function auditEventResource(a: AccessRow, registry: string): AuditEvent {
+  return {
+    resourceType: 'AuditEvent',
+    id: `access-${a.index}`,
+    type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110110', display: 'Patient Record' },
+    subtype: [
+      a.record === undefined
+        ? { system: 'http://hl7.org/fhir/restful-interaction', code: 'create', display: 'break-glass grant opened' }
+        : { system: 'http://hl7.org/fhir/restful-interaction', code: 'read', display: 'read' },
+    ],
+    action: a.record === undefined ? 'C' : 'R',
+    recorded: iso(a.at),
+    outcome: '0',
+    purposeOfEvent: [{ coding: [purposeCoding(a.purpose)] }],
+    agent: [{ who: account(a.accessor), requestor: true }],
+    source: { observer: { identifier: { system: SS58, value: registry }, display: 'consent_registry' } },
+    entity: [
+      { what: account(a.patient), role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' } },
+      ...(a.record !== undefined
+        ? [{ what: { identifier: { system: `${SS58}:${registry}:record`, value: a.record.toString() } }, description: 'record anchor' }]
+        : []),
+      ...(a.emergency !== undefined
+        ? [{ what: { identifier: { system: `${SS58}:${registry}:break-glass`, value: a.emergency.toString() } }, description: 'break-glass grant' }]
+        : []),
+    ],
+  };
+}
+
+export function bundle(resources: (FhirConsent | AuditEvent)[]): Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'collection',
+    timestamp: new Date().toISOString(),
+    entry: resources.map((resource) => ({ fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource })),
+  };
+}
+
+/** Offers a JSON document as a download. */
+export function download(name: string, document: unknown): void {
+  const blob = new Blob([JSON.stringify(document, null, 2)], { type: 'application/fhir+json' });
+  const url = URL.createObjectURL(blob);
+  const a = Object.assign(window.document.createElement('a'), { href: url, download: name });
+  a.click();
+  URL.revokeObjectURL(url);
+}

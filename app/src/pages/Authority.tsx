@@ -1,0 +1,194 @@
+// Licensing authority and regulator: issue, suspend, revoke credentials; assign GS1
+// company prefixes; recall a batch; declare it illegitimate.
+import { useState } from 'react';
+import type { PageProps } from '../main';
+import { useTx } from '../tx';
+import { Action, Field, bytes, ms, sha256, startOfToday, when } from '../ui';
+import { normaliseAddress, shortAddress } from '../accounts';
+import { labelOf, variantName, variantsOf } from '../words';
+
+const YEAR = 365 * 86_400_000;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Credential = Record<string, any>;
+
+/** Suspension and revocation reason codes (u16 on chain; the suite's own list). */
+export const CREDENTIAL_REASONS: [number, string][] = [
+  [1, 'Disciplinary action'],
+  [2, 'Licence lapsed or surrendered'],
+  [3, 'Fraud or misrepresentation'],
+  [4, 'Under investigation'],
+];
+
+/** Recall reasons (u16 on chain): FDA recall classes. */
+export const RECALL_REASONS: [number, string][] = [
+  [1, 'Class I: reasonable probability of serious harm or death'],
+  [2, 'Class II: temporary or reversible harm'],
+  [3, 'Class III: unlikely to cause harm'],
+];
+
+export function AuthorityPage({ suite }: PageProps) {
+  const { send, query } = useTx();
+  const kinds = variantsOf(suite.metadata.staff_credentials, 'CredentialKind');
+  const [subject, setSubject] = useState('');
+  const [kind, setKind] = useState(kinds[0]?.name ?? 'MedicalLicence');
+  const [jurisdiction, setJurisdiction] = useState('CA');
+  const [identifier, setIdentifier] = useState('');
+  const [evidence, setEvidence] = useState('');
+  const [validFrom, setValidFrom] = useState('');
+  const [credentials, setCredentials] = useState<Credential[]>();
+  const [reason, setReason] = useState(1);
+  const [prefix, setPrefix] = useState('0001234');
+  const [prefixOwner, setPrefixOwner] = useState('');
+  const [batch, setBatch] = useState('');
+  const [recallReason, setRecallReason] = useState(1);
+  const [findings, setFindings] = useState('');
+
+  const who = async (text: string) => {
+    const a = await normaliseAddress(text);
+    if (!a) throw new Error(`"${text}" is not an account address.`);
+    return a;
+  };
+  const list = async () => {
+    const o = await query<Credential[]>('staff_credentials', 'credentials_of', [await who(subject), 0, 50]);
+    if (o.ok) setCredentials(o.value);
+    return o.ok ? undefined : o;
+  };
+
+  return (
+    <>
+      <Action
+        title="Issue a credential"
+        submit="Issue"
+        action={async () => {
+          const now = Date.now();
+          const o = await send<bigint>(`Issue ${kind}`, 'staff_credentials', 'issue', [
+            {
+              subject: await who(subject),
+              kind,
+              jurisdiction: bytes(jurisdiction.toUpperCase()),
+              specialty: undefined,
+              identifier: bytes(identifier),
+              validFrom: validFrom ? ms(new Date(validFrom)) : startOfToday(),
+              validUntil: BigInt(now + 2 * YEAR),
+              evidenceHash: await sha256(evidence || identifier),
+              verifiedAt: BigInt(now - 60_000),
+            },
+          ]);
+          await list();
+          return o;
+        }}
+      >
+        <Field label="Holder (account)">
+          <input name="subject" value={subject} onChange={(e) => setSubject(e.target.value)} required />
+        </Field>
+        <Field label="Kind">
+          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            {kinds.map((k) => (
+              <option key={k.name} value={k.name}>
+                {labelOf(k)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Jurisdiction" hint="Two-letter state or country code.">
+          <input name="jurisdiction" value={jurisdiction} maxLength={2} minLength={2} onChange={(e) => setJurisdiction(e.target.value)} required />
+        </Field>
+        <Field label="Licence or registration number">
+          <input name="identifier" value={identifier} onChange={(e) => setIdentifier(e.target.value)} required />
+        </Field>
+        <Field label="Valid from" hint="Empty: today 00:00. Valid for two years.">
+          <input name="valid-from" type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
+        </Field>
+        <Field label="Primary-source evidence" hint="Its SHA-256 goes on chain, not the text.">
+          <input name="evidence" value={evidence} onChange={(e) => setEvidence(e.target.value)} />
+        </Field>
+      </Action>
+
+      <Action title="Credentials of an account" submit="Show credentials" action={list}>
+        <p className="muted">For the holder above.</p>
+        {credentials && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Valid</th>
+                <th scope="col">Status</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {credentials.map((c) => (
+                <tr key={String(c.id)}>
+                  <td>{String(c.id)}</td>
+                  <td>{variantName(c.kind)}</td>
+                  <td>
+                    {when(c.validFrom)} – {when(c.validUntil)}
+                  </td>
+                  <td>{variantName(c.status)}</td>
+                  <td>
+                    <button type="button" className="secondary" onClick={async () => { await send(`Suspend credential ${c.id}`, 'staff_credentials', 'suspend', [c.id, reason]); await list(); }}>
+                      Suspend
+                    </button>
+                    <button type="button" className="secondary" onClick={async () => { await send(`Revoke credential ${c.id}`, 'staff_credentials', 'revoke', [c.id, reason]); await list(); }}>
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Field label="Reason for a suspension or revocation">
+          <select name="credential-reason" value={reason} onChange={(e) => setReason(Number(e.target.value))}>
+            {CREDENTIAL_REASONS.map(([code, words]) => (
+              <option key={code} value={code}>
+                {words}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </Action>
+
+      <Action
+        title="GS1 company prefix"
+        submit="Assign prefix"
+        action={async () => send(`Assign prefix ${prefix} to ${shortAddress(await who(prefixOwner))}`, 'drug_provenance', 'assign_prefix', [bytes(prefix), await who(prefixOwner)])}
+      >
+        <Field label="Company prefix" hint="6 to 12 digits.">
+          <input name="prefix" inputMode="numeric" pattern="[0-9]{6,12}" value={prefix} onChange={(e) => setPrefix(e.target.value)} required />
+        </Field>
+        <Field label="Owner (manufacturer account)">
+          <input name="prefix-owner" value={prefixOwner} onChange={(e) => setPrefixOwner(e.target.value)} required />
+        </Field>
+      </Action>
+
+      <Action title="Recall a batch" submit="Recall" action={() => send(`Recall batch ${batch}`, 'drug_provenance', 'recall', [BigInt(batch), recallReason])}>
+        <Field label="Batch id">
+          <input name="recall-batch" inputMode="numeric" pattern="[0-9]+" value={batch} onChange={(e) => setBatch(e.target.value)} required />
+        </Field>
+        <Field label="Class">
+          <select name="recall-reason" value={recallReason} onChange={(e) => setRecallReason(Number(e.target.value))}>
+            {RECALL_REASONS.map(([code, words]) => (
+              <option key={code} value={code}>
+                {words}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </Action>
+
+      <Action
+        title="Declare a batch illegitimate"
+        submit="Declare illegitimate"
+        action={async () => send(`Declare batch ${batch} illegitimate`, 'drug_provenance', 'declare_illegitimate', [BigInt(batch), await sha256(findings)])}
+      >
+        <Field label="Findings" hint="For the batch above; its SHA-256 goes on chain.">
+          <textarea name="findings" rows={2} value={findings} onChange={(e) => setFindings(e.target.value)} required />
+        </Field>
+      </Action>
+      <p className="muted">Manufacturers register batches and ship them on the pharmacy &amp; distributor page.</p>
+    </>
+  );
+}

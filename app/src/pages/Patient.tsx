@@ -1,0 +1,372 @@
+// Patient (or a delegate acting for one): consents, care relationships, delegates,
+// record anchors, the access log with break-glass entries; FHIR R4 downloads.
+import { useCallback, useEffect, useState } from 'react';
+import type { PageProps } from '../main';
+import { useTx } from '../tx';
+import { Action, Field, ms, sha256, startOfToday, when } from '../ui';
+import { normaliseAddress, shortAddress } from '../accounts';
+import { bitsOf, labelOf, membersOf, variantName, variantsOf, type Variant } from '../words';
+import { auditEventResource, bundle, consentResource, download, type AccessRow, type ConsentRow } from '../fhir';
+
+const addr = (a: unknown) => (a && typeof a === 'object' && 'address' in a ? (a as { address: () => string }).address() : String(a));
+
+function Checkboxes({ legend, variants, chosen, set }: { legend: string; variants: Variant[]; chosen: Set<string>; set: (s: Set<string>) => void }) {
+  return (
+    <fieldset className="checks">
+      <legend>{legend}</legend>
+      {variants.map((v) => (
+        <label key={v.name}>
+          <input
+            type="checkbox"
+            name={v.name}
+            checked={chosen.has(v.name)}
+            onChange={(e) => {
+              const next = new Set(chosen);
+              if (e.target.checked) next.add(v.name);
+              else next.delete(v.name);
+              set(next);
+            }}
+          />
+          {labelOf(v)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function PatientPage({ suite, account }: PageProps) {
+  const { send, query } = useTx();
+  const meta = suite.metadata.consent_registry;
+  const purposes = variantsOf(meta, 'Purpose');
+  const categories = variantsOf(meta, 'DataCategory');
+  const relationships = variantsOf(meta, 'Relationship');
+  const [patient, setPatient] = useState('');
+  const subject = patient || account?.address || '';
+
+  const [consents, setConsents] = useState<ConsentRow[]>([]);
+  const [care, setCare] = useState<{ id: bigint; provider: string; from: bigint; until?: bigint }[]>([]);
+  const [log, setLog] = useState<AccessRow[]>([]);
+  const [grants, setGrants] = useState<Record<string, { acknowledged?: bigint; closed?: bigint; expires: bigint }>>({});
+  const [refreshed, setRefreshed] = useState(0);
+
+  const refresh = useCallback(async () => {
+    if (!subject) return;
+    const c = await query<Record<string, unknown>[]>('consent_registry', 'consents_of', [subject, 0, 50]);
+    if (c.ok)
+      setConsents(
+        c.value.map((x) => ({
+          id: x.id as bigint,
+          patient: addr(x.patient),
+          grantee: addr(x.grantee),
+          kind: variantName(x.kind),
+          purposes: membersOf(Number(x.purposes), purposes),
+          categories: membersOf(Number(x.categories), categories),
+          validFrom: x.validFrom as bigint,
+          validUntil: (x.validUntil ?? undefined) as bigint | undefined,
+          recordedAt: x.recordedAt as bigint,
+          revokedAt: (x.revokedAt ?? undefined) as bigint | undefined,
+        })),
+      );
+    const r = await query<Record<string, unknown>[]>('consent_registry', 'care_of', [subject, 0, 50]);
+    if (r.ok)
+      setCare(r.value.map((x) => ({ id: x.id as bigint, provider: addr(x.provider), from: x.from as bigint, until: (x.until ?? undefined) as bigint | undefined })));
+    const l = await query<Record<string, unknown>[]>('consent_registry', 'access_log', [subject, 0, 100]);
+    if (l.ok) {
+      const rows = l.value.map((x, index) => ({
+        index,
+        patient: subject,
+        accessor: addr(x.accessor),
+        at: x.at as bigint,
+        purpose: purposes.find((p) => p.name === variantName(x.purpose)) ?? { index: -1, name: variantName(x.purpose), docs: '' },
+        record: (x.record ?? undefined) as bigint | undefined,
+        emergency: (x.emergency ?? undefined) as bigint | undefined,
+      }));
+      setLog(rows);
+      const states: typeof grants = {};
+      for (const id of new Set(rows.filter((x) => x.emergency !== undefined).map((x) => x.emergency as bigint))) {
+        const g = await query<Record<string, unknown> | undefined>('consent_registry', 'break_glass', [id]);
+        if (g.ok && g.value)
+          states[id.toString()] = {
+            acknowledged: (g.value.acknowledgedAt ?? undefined) as bigint | undefined,
+            closed: (g.value.closedAt ?? undefined) as bigint | undefined,
+            expires: g.value.expiresAt as bigint,
+          };
+      }
+      setGrants(states);
+    }
+    setRefreshed(Date.now());
+  }, [subject, query]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  // grant form
+  const [grantee, setGrantee] = useState('');
+  const [kind, setKind] = useState('Permit');
+  const [chosenPurposes, setChosenPurposes] = useState<Set<string>>(new Set(['Treatment']));
+  const [chosenCategories, setChosenCategories] = useState<Set<string>>(new Set());
+  const [from, setFrom] = useState('');
+  const [until, setUntil] = useState('');
+  // care, delegate, record
+  const [provider, setProvider] = useState('');
+  const [careFrom, setCareFrom] = useState('');
+  const [delegate, setDelegate] = useState('');
+  const [relationship, setRelationship] = useState(relationships[0]?.name ?? 'Guardian');
+  const [delegateUntil, setDelegateUntil] = useState('');
+  const [recordCategory, setRecordCategory] = useState(categories[0]?.name ?? 'Conditions');
+  const [recordFile, setRecordFile] = useState<File>();
+  const [locator, setLocator] = useState('');
+
+  const after = async <T,>(p: Promise<T>) => {
+    const o = await p;
+    await refresh();
+    return o;
+  };
+  const now = BigInt(Date.now());
+  const address = async (text: string, what: string) => {
+    const a = await normaliseAddress(text);
+    if (!a) throw new Error(`${what}: "${text}" is not an account address.`);
+    return a;
+  };
+
+  return (
+    <>
+      <Field label="Patient" hint="Empty: yourself. A delegate names the patient they act for.">
+        <input name="patient" value={patient} onChange={(e) => setPatient(e.target.value)} placeholder={account?.address ?? 'choose an account'} />
+      </Field>
+
+      <Action
+        title="Grant or deny consent"
+        submit="Record consent"
+        action={async () => {
+          const request = {
+            patient: subject,
+            grantee: await address(grantee, 'Grantee'),
+            kind,
+            purposes: bitsOf(purposes.filter((p) => chosenPurposes.has(p.name))),
+            categories: bitsOf(categories.filter((c) => chosenCategories.has(c.name))),
+            validFrom: from ? ms(new Date(from)) : startOfToday(),
+            validUntil: until ? ms(new Date(until)) : undefined,
+          };
+          return after(send(`${kind} consent for ${shortAddress(request.grantee)}`, 'consent_registry', 'grant', [request]));
+        }}
+      >
+        <Field label="Grantee (account)">
+          <input name="grantee" value={grantee} onChange={(e) => setGrantee(e.target.value)} required />
+        </Field>
+        <fieldset className="checks">
+          <legend>Permit or deny</legend>
+          {['Permit', 'Deny'].map((k) => (
+            <label key={k}>
+              <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} /> {k}
+            </label>
+          ))}
+        </fieldset>
+        <Checkboxes legend="Purposes of use" variants={purposes} chosen={chosenPurposes} set={setChosenPurposes} />
+        <Checkboxes legend="Data categories" variants={categories} chosen={chosenCategories} set={setChosenCategories} />
+        <Field label="From" hint="Empty: today 00:00, so that it covers today's visit.">
+          <input name="from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </Field>
+        <Field label="Until" hint="Empty: until revoked.">
+          <input name="until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />
+        </Field>
+      </Action>
+
+      <section aria-labelledby="consents-title">
+        <h3 id="consents-title">Consents</h3>
+        <div className="actions">
+          <button className="secondary" onClick={() => void refresh()}>
+            Refresh
+          </button>
+          <button
+            className="secondary"
+            disabled={!consents.length}
+            onClick={() => download(`consents-${subject.slice(0, 8)}.json`, bundle(consents.map((c) => consentResource(c, suite.deployment.contracts.consent_registry.address, now))))}
+          >
+            Download as FHIR R4 Consent bundle
+          </button>
+        </div>
+        {consents.length === 0 ? (
+          <p>No consents recorded{refreshed ? '' : ' (loading)'}.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Grantee</th>
+                <th scope="col">Purposes</th>
+                <th scope="col">Categories</th>
+                <th scope="col">Period</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {consents.map((c) => (
+                <tr key={c.id.toString()}>
+                  <td>{c.id.toString()}</td>
+                  <td>{c.kind}</td>
+                  <td>{shortAddress(c.grantee)}</td>
+                  <td>{c.purposes.map((p) => p.name).join(', ')}</td>
+                  <td>{c.categories.map((p) => p.name).join(', ')}</td>
+                  <td>
+                    {when(c.validFrom)} – {c.revokedAt !== undefined ? `revoked ${when(c.revokedAt)}` : c.validUntil !== undefined ? when(c.validUntil) : 'open'}
+                  </td>
+                  <td>
+                    {c.revokedAt === undefined && (
+                      <button className="secondary" onClick={() => void after(send(`Revoke consent ${c.id}`, 'consent_registry', 'revoke', [c.id]))}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <Action
+        title="Care relationship"
+        submit="Name care provider"
+        action={async () => {
+          const p = await address(provider, 'Provider');
+          return after(send(`Name ${shortAddress(p)} as care provider`, 'consent_registry', 'add_care_provider', [subject, p, careFrom ? ms(new Date(careFrom)) : startOfToday()]));
+        }}
+      >
+        <Field label="Provider (account)">
+          <input name="provider" value={provider} onChange={(e) => setProvider(e.target.value)} required />
+        </Field>
+        <Field label="First visit" hint="Empty: today 00:00. May lie in the past.">
+          <input name="care-from" type="datetime-local" value={careFrom} onChange={(e) => setCareFrom(e.target.value)} />
+        </Field>
+        {care.length > 0 && (
+          <ul>
+            {care.map((c) => (
+              <li key={c.id.toString()}>
+                {shortAddress(c.provider)}: from {when(c.from)}
+                {c.until !== undefined ? ` until ${when(c.until)}` : ' (open) '}
+                {c.until === undefined && (
+                  <button type="button" className="secondary" onClick={() => void after(send(`End care with ${shortAddress(c.provider)}`, 'consent_registry', 'end_care', [subject, c.provider]))}>
+                    End
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Action>
+
+      <Action
+        title="Delegate"
+        submit="Appoint delegate"
+        action={async () => {
+          const d = await address(delegate, 'Delegate');
+          return send(`Appoint ${shortAddress(d)} as ${relationship}`, 'consent_registry', 'appoint_delegate', [d, relationship, ms(new Date(delegateUntil))]);
+        }}
+      >
+        <Field label="Delegate (account)">
+          <input name="delegate" value={delegate} onChange={(e) => setDelegate(e.target.value)} required />
+        </Field>
+        <Field label="Relationship">
+          <select name="relationship" value={relationship} onChange={(e) => setRelationship(e.target.value)}>
+            {relationships.map((r) => (
+              <option key={r.name} value={r.name}>
+                {labelOf(r)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Until">
+          <input name="delegate-until" type="datetime-local" value={delegateUntil} onChange={(e) => setDelegateUntil(e.target.value)} required />
+        </Field>
+      </Action>
+
+      <Action
+        title="Anchor a record"
+        submit="Anchor"
+        action={async () => {
+          if (!recordFile) throw new Error('Choose the record file: only its hash goes on chain.');
+          const content = await sha256(await recordFile.arrayBuffer());
+          return send(`Anchor ${recordFile.name}`, 'consent_registry', 'anchor_record', [subject, recordCategory, content, await sha256(locator)]);
+        }}
+      >
+        <Field label="Record file" hint="Hashed in this browser (SHA-256); the file never leaves it.">
+          <input name="record-file" type="file" onChange={(e) => setRecordFile(e.target.files?.[0])} />
+        </Field>
+        <Field label="Category">
+          <select name="record-category" value={recordCategory} onChange={(e) => setRecordCategory(e.target.value)}>
+            {categories.map((c) => (
+              <option key={c.name} value={c.name}>
+                {labelOf(c)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Where the encrypted record is kept" hint="Hashed too: a URL or storage key.">
+          <input name="locator" value={locator} onChange={(e) => setLocator(e.target.value)} required />
+        </Field>
+      </Action>
+
+      <section aria-labelledby="log-title">
+        <h3 id="log-title">Access log</h3>
+        <div className="actions">
+          <button
+            className="secondary"
+            disabled={!log.length}
+            onClick={() => download(`access-log-${subject.slice(0, 8)}.json`, bundle(log.map((a) => auditEventResource(a, suite.deployment.contracts.consent_registry.address))))}
+          >
+            Download as FHIR R4 AuditEvent bundle
+          </button>
+        </div>
+        {log.length === 0 ? (
+          <p>Nobody has accessed these records.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Purpose</th>
+                <th scope="col">Record</th>
+                <th scope="col">Break-glass</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.map((a) => {
+                const g = a.emergency !== undefined ? grants[a.emergency.toString()] : undefined;
+                return (
+                  <tr key={a.index} className={a.emergency !== undefined ? 'emergency' : undefined}>
+                    <td>{when(a.at)}</td>
+                    <td>{shortAddress(a.accessor)}</td>
+                    <td>{labelOf(a.purpose)}</td>
+                    <td>{a.record === undefined ? 'grant opened' : `#${a.record}`}</td>
+                    <td>
+                      {a.emergency !== undefined && (
+                        <>
+                          grant #{a.emergency.toString()} {g?.acknowledged !== undefined ? '· acknowledged' : ''}{' '}
+                          {g?.closed !== undefined ? '· closed' : g && g.expires > now ? '· live' : ''}
+                          {a.record === undefined && g?.acknowledged === undefined && (
+                            <button className="secondary" onClick={() => void after(send(`Acknowledge break-glass ${a.emergency}`, 'consent_registry', 'acknowledge_break_glass', [a.emergency]))}>
+                              Acknowledge
+                            </button>
+                          )}
+                          {a.record === undefined && g && g.closed === undefined && g.expires > now && (
+                            <button className="secondary" onClick={() => void after(send(`Close break-glass ${a.emergency}`, 'consent_registry', 'close_break_glass', [a.emergency]))}>
+                              Close now
+                            </button>
+                          )}
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

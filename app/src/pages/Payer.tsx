@@ -1,0 +1,202 @@
+// Payer: plans, fee schedule, members, escrow (funded, owed, reserved, free), the review
+// and appeal decisions.
+import { useState } from 'react';
+import type { PageProps } from '../main';
+import { useTx } from '../tx';
+import { Action, Field, bytes, ms } from '../ui';
+import { normaliseAddress } from '../accounts';
+import { codeOf, meaningOf, variantName, variantsOf } from '../words';
+import { Remittance } from './Provider';
+
+const DAY = 86_400_000n;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Plan = Record<string, any>;
+
+export function PayerPage({ suite }: PageProps) {
+  const { send, query } = useTx();
+  const carcs = variantsOf(suite.metadata.claims_adjudication, 'Carc');
+  const [terms, setTerms] = useState({ deductible: '500', copay: '20', coinsuranceBps: '2000', oopMax: '3000', timelyFilingDays: '90', reviewThreshold: '10000' });
+  const [planId, setPlanId] = useState('0');
+  const [plan, setPlan] = useState<Plan>();
+  const [fees, setFees] = useState('99213 120\n99214 180');
+  const [member, setMember] = useState('');
+  const [coverageStart, setCoverageStart] = useState('');
+  const [amount, setAmount] = useState('100000');
+  const [claimId, setClaimId] = useState('');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const [claim, setClaim] = useState<Record<string, any>>();
+  const [reason, setReason] = useState('NotMedicallyNecessary');
+
+  const loadPlan = async (id = planId) => {
+    const o = await query<Plan | undefined>('claims_adjudication', 'plan', [Number(id)]);
+    setPlan(o.ok ? o.value : undefined);
+    return o.ok ? undefined : o;
+  };
+  const loadClaim = async () => {
+    const o = await query<Record<string, unknown> | undefined>('claims_adjudication', 'claim', [BigInt(claimId)]);
+    setClaim(o.ok ? o.value : undefined);
+    return o.ok ? undefined : o;
+  };
+  const free = plan ? BigInt(plan.escrow) - BigInt(plan.owed) - BigInt(plan.reserved) : 0n;
+
+  return (
+    <>
+      <Action
+        title="Create a plan"
+        submit="Create plan"
+        action={async () => {
+          const o = await send<number>('Create plan', 'claims_adjudication', 'create_plan', [
+            {
+              deductible: BigInt(terms.deductible),
+              copay: BigInt(terms.copay),
+              coinsuranceBps: Number(terms.coinsuranceBps),
+              oopMax: BigInt(terms.oopMax),
+              timelyFiling: BigInt(terms.timelyFilingDays) * DAY,
+              reviewThreshold: BigInt(terms.reviewThreshold),
+              yearStart: BigInt(Date.now()) - DAY,
+            },
+          ]);
+          if (o.ok) {
+            setPlanId(String(o.value));
+            await loadPlan(String(o.value));
+          }
+          return o;
+        }}
+      >
+        <p className="muted">Needs a valid payer licence. Plan years start yesterday and last 365 days.</p>
+        {(
+          [
+            ['deductible', 'Annual deductible'],
+            ['copay', 'Copay per line'],
+            ['coinsuranceBps', 'Member coinsurance (basis points)'],
+            ['oopMax', 'Annual out-of-pocket maximum'],
+            ['timelyFilingDays', 'Timely filing (days)'],
+            ['reviewThreshold', 'Manual review above (payer share)'],
+          ] as const
+        ).map(([k, label]) => (
+          <Field key={k} label={label}>
+            <input name={k} inputMode="numeric" pattern="[0-9]+" value={terms[k]} onChange={(e) => setTerms({ ...terms, [k]: e.target.value })} required />
+          </Field>
+        ))}
+      </Action>
+
+      <Action title="Plan and escrow" submit="Show plan" action={() => loadPlan()}>
+        <Field label="Plan id">
+          <input name="plan-id" inputMode="numeric" pattern="[0-9]+" value={planId} onChange={(e) => setPlanId(e.target.value)} required />
+        </Field>
+        {plan && (
+          <dl className="escrow" data-testid="escrow">
+            <dt>Funded</dt>
+            <dd>{String(plan.funded)}</dd>
+            <dt>Escrow</dt>
+            <dd data-testid="escrow-total">{String(plan.escrow)}</dd>
+            <dt>Owed</dt>
+            <dd>{String(plan.owed)}</dd>
+            <dt>Reserved</dt>
+            <dd>{String(plan.reserved)}</dd>
+            <dt>Free</dt>
+            <dd>{free.toString()}</dd>
+            <dt>Paid to providers</dt>
+            <dd>{String(plan.paid)}</dd>
+          </dl>
+        )}
+      </Action>
+
+      <Action
+        title="Fund or withdraw"
+        submit="Fund"
+        action={async () => {
+          const o = await send(`Fund plan ${planId} with ${amount}`, 'claims_adjudication', 'fund', [Number(planId)], BigInt(amount));
+          await loadPlan();
+          return o;
+        }}
+      >
+        <Field label="Amount (planck)">
+          <input name="fund-amount" inputMode="numeric" pattern="[0-9]+" value={amount} onChange={(e) => setAmount(e.target.value)} required />
+        </Field>
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            await send(`Withdraw ${amount} from plan ${planId}`, 'claims_adjudication', 'withdraw', [Number(planId), BigInt(amount)]);
+            await loadPlan();
+          }}
+        >
+          Withdraw instead
+        </button>
+      </Action>
+
+      <Action
+        title="Fee schedule"
+        submit="Set fees"
+        action={() => {
+          const entries = fees
+            .split('\n')
+            .map((l) => l.trim().split(/\s+/))
+            .filter((p) => p[0])
+            .map(([code, fee]) => [bytes(code.toUpperCase()), fee === undefined || fee === '-' ? undefined : BigInt(fee)]);
+          return send(`Set ${entries.length} fees of plan ${planId}`, 'claims_adjudication', 'set_fees', [Number(planId), entries]);
+        }}
+      >
+        <Field label="One line per procedure: code and allowed amount per unit (- removes it)">
+          <textarea name="fees" rows={4} value={fees} onChange={(e) => setFees(e.target.value)} />
+        </Field>
+      </Action>
+
+      <Action
+        title="Enrol a member"
+        submit="Enrol"
+        action={async () => {
+          const m = await normaliseAddress(member);
+          if (!m) throw new Error(`"${member}" is not an account address.`);
+          return send('Enrol member', 'claims_adjudication', 'enroll', [Number(planId), m, { start: coverageStart ? ms(new Date(coverageStart)) : BigInt(Date.now()) - DAY, end: undefined }]);
+        }}
+      >
+        <Field label="Member (account)">
+          <input name="enroll-member" value={member} onChange={(e) => setMember(e.target.value)} required />
+        </Field>
+        <Field label="Coverage from" hint="Empty: since yesterday.">
+          <input name="coverage-start" type="datetime-local" value={coverageStart} onChange={(e) => setCoverageStart(e.target.value)} />
+        </Field>
+      </Action>
+
+      <Action title="Review and appeals" submit="Show claim" action={loadClaim}>
+        <Field label="Claim id" hint="Claims pending review or under appeal appear in the activity feed as they arrive.">
+          <input name="review-claim" inputMode="numeric" pattern="[0-9]+" value={claimId} onChange={(e) => setClaimId(e.target.value)} required />
+        </Field>
+        {claim && <Remittance claim={claim} carcs={carcs} />}
+        {claim && variantName(claim.status) === 'PendingReview' && (
+          <div className="actions">
+            <button type="button" onClick={async () => { await send(`Approve claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), true, reason]); await loadClaim(); }}>
+              Approve
+            </button>
+            <label>
+              Denial reason{' '}
+              <select value={reason} onChange={(e) => setReason(e.target.value)}>
+                {carcs.map((c) => (
+                  <option key={c.name} value={c.name}>
+                    {codeOf(c)}: {meaningOf(c)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" className="secondary" onClick={async () => { await send(`Deny claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), false, reason]); await loadClaim(); }}>
+              Deny
+            </button>
+          </div>
+        )}
+        {claim && variantName(claim.status) === 'UnderAppeal' && (
+          <div className="actions">
+            <button type="button" onClick={async () => { await send(`Overturn denial of claim ${claimId}`, 'claims_adjudication', 'decide_appeal', [BigInt(claimId), true]); await loadClaim(); }}>
+              Overturn
+            </button>
+            <button type="button" className="secondary" onClick={async () => { await send(`Uphold denial of claim ${claimId}`, 'claims_adjudication', 'decide_appeal', [BigInt(claimId), false]); await loadClaim(); }}>
+              Uphold
+            </button>
+          </div>
+        )}
+      </Action>
+    </>
+  );
+}

@@ -1,0 +1,301 @@
+// Pharmacy and distributor: scan-verify a pack, receive or reject incoming shipments,
+// dispense, flag suspect product; a batch's custody chain as a timeline.
+import { useState } from 'react';
+import type { PageProps } from '../main';
+import { parseScan, type Scan } from '../gs1';
+import { useTx } from '../tx';
+import { Action, Field, bytes, ms, when } from '../ui';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import { normaliseAddress, shortAddress } from '../accounts';
+import { show } from '../feed';
+import { variantName } from '../words';
+
+const bytes32 = (text: string) => blake2AsHex(text, 256) as `0x${string}`;
+
+/** What each verification status means to the person holding the pack. */
+const VERDICT: Record<string, { word: string; tone: 'good' | 'bad' | 'warn'; advice: string }> = {
+  Authentic: { word: 'AUTHENTIC', tone: 'good', advice: 'Registered by a licensed manufacturer, in date, not recalled.' },
+  Unknown: { word: 'UNKNOWN', tone: 'bad', advice: 'No batch with this GTIN and lot is registered: do not dispense; quarantine it and report it.' },
+  Expired: { word: 'EXPIRED', tone: 'bad', advice: 'Past its expiry date: do not dispense.' },
+  Recalled: { word: 'RECALLED', tone: 'bad', advice: 'The batch is recalled: do not dispense; return or destroy it.' },
+  Quarantined: { word: 'QUARANTINED', tone: 'warn', advice: 'Its cold chain was broken: do not dispense until the quarantine is lifted.' },
+  Suspect: { word: 'SUSPECT', tone: 'warn', advice: 'Under investigation as suspect product: do not dispense.' },
+  Illegitimate: { word: 'ILLEGITIMATE', tone: 'bad', advice: 'Declared illegitimate by a regulator or its manufacturer: do not dispense; keep it for investigation.' },
+};
+
+interface Verification {
+  status: unknown;
+  batch?: bigint;
+  manufacturer?: { address: () => string };
+  expiry?: bigint;
+  excursionMs: bigint;
+  sensorsSilent: boolean;
+}
+
+interface CustodyEvent {
+  [field: string]: unknown;
+}
+
+export function Custody({ suite, batch }: { suite: PageProps['suite']; batch: bigint }) {
+  const { query } = useTx();
+  const [events, setEvents] = useState<CustodyEvent[]>();
+  const [error, setError] = useState('');
+  if (events === undefined && !error) {
+    query<CustodyEvent[]>('drug_provenance', 'history', [batch, 0, 50]).then((o) =>
+      o.ok ? setEvents(o.value) : setError(o.error),
+    );
+  }
+  void suite;
+  if (error) return <p role="alert">{error}</p>;
+  if (!events) return <p>Loading the custody chain…</p>;
+  return (
+    <ol className="timeline" aria-label={`Custody chain of batch ${batch}`}>
+      {events.map((e, i) => (
+        <li key={i}>
+          {Object.entries(e).map(([k, v]) => (
+            <span key={k} className="kv">
+              <b>{k}</b> {k === 'at' || k === 'time' ? when(v as bigint) : show(v)}
+            </span>
+          ))}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Verify({ suite }: PageProps) {
+  const { query } = useTx();
+  const [input, setInput] = useState('');
+  const [scan, setScan] = useState<Scan>();
+  const [result, setResult] = useState<Verification>();
+  const [error, setError] = useState('');
+  return (
+    <section aria-labelledby="verify-title">
+      <h3 id="verify-title">Scan and verify a pack</h3>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setError('');
+          setResult(undefined);
+          try {
+            const s = parseScan(input);
+            setScan(s);
+            const o = await query<Verification>('drug_provenance', 'verify', [bytes(s.gtin), bytes(s.lot)]);
+            if (o.ok) setResult(o.value);
+            else setError(o.error);
+          } catch (err) {
+            setError(err instanceof Error ? err.message : String(err));
+          }
+        }}
+      >
+        <Field label="GS1 element string" hint="Type or paste (01)GTIN(17)YYMMDD(10)LOT, or scan the DataMatrix into this field.">
+          <input
+            name="scan"
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            placeholder="(01)00012345678905(17)270131(10)LOT-42"
+            autoComplete="off"
+            spellCheck={false}
+            required
+          />
+        </Field>
+        <button type="submit">Verify</button>
+      </form>
+      {error && (
+        <p className="refused" role="alert">
+          {error}
+        </p>
+      )}
+      {result && scan && (
+        <Verdict suite={suite} result={result} scan={scan} />
+      )}
+    </section>
+  );
+}
+
+function Verdict({ suite, result, scan }: { suite: PageProps['suite']; result: Verification; scan: Scan }) {
+  const status = variantName(result.status);
+  const verdict = VERDICT[status] ?? { word: status.toUpperCase(), tone: 'bad' as const, advice: '' };
+  const printedExpiry = scan.expiry ? scan.expiry.toISOString().slice(0, 10) : undefined;
+  return (
+    <div className={`verdict ${verdict.tone}`} role="status" aria-live="assertive">
+      <p className="word" data-testid="verdict">
+        {verdict.word}
+      </p>
+      <p>{verdict.advice}</p>
+      <dl>
+        <dt>GTIN / lot</dt>
+        <dd>
+          {scan.gtin} / {scan.lot}
+        </dd>
+        {result.batch !== undefined && (
+          <>
+            <dt>Batch</dt>
+            <dd>#{result.batch.toString()}</dd>
+          </>
+        )}
+        {result.manufacturer && (
+          <>
+            <dt>Manufacturer</dt>
+            <dd>{shortAddress(result.manufacturer.address())}</dd>
+          </>
+        )}
+        {result.expiry !== undefined && (
+          <>
+            <dt>Expiry on chain</dt>
+            <dd>
+              {when(result.expiry)}
+              {printedExpiry && ` (printed: ${printedExpiry})`}
+            </dd>
+          </>
+        )}
+        <dt>Time out of the allowed temperature range</dt>
+        <dd>{(Number(result.excursionMs) / 60000).toFixed(1)} min</dd>
+        {result.sensorsSilent && (
+          <>
+            <dt>Cold chain</dt>
+            <dd>unknown: the sensors have been silent longer than allowed</dd>
+          </>
+        )}
+      </dl>
+      {result.batch !== undefined && (
+        <details>
+          <summary>Custody chain</summary>
+          <Custody suite={suite} batch={result.batch} />
+        </details>
+      )}
+    </div>
+  );
+}
+
+export function PharmacyPage(props: PageProps) {
+  const { send, query } = useTx();
+  const [shipment, setShipment] = useState('');
+  const [accepted, setAccepted] = useState('');
+  const [details, setDetails] = useState<string>();
+  const [batch, setBatch] = useState('');
+  const [quantity, setQuantity] = useState('1');
+  const [flagBatch, setFlagBatch] = useState('');
+  const [gtin, setGtin] = useState('00012345678905');
+  const [lot, setLot] = useState('');
+  const [expiry, setExpiry] = useState('');
+  const [units, setUnits] = useState('100');
+  const [range, setRange] = useState({ min: '200', max: '800' });
+  const [shipBatch, setShipBatch] = useState('');
+  const [shipTo, setShipTo] = useState('');
+  const [shipUnits, setShipUnits] = useState('10');
+  return (
+    <>
+      <Verify {...props} />
+      <Action
+        title="Incoming shipment"
+        submit="Receive"
+        action={async () => {
+          const id = BigInt(shipment);
+          const s = await query('drug_provenance', 'shipment', [id]);
+          setDetails(s.ok ? show(s.value) : s.error);
+          const units = accepted ? BigInt(accepted) : ((s.ok && (s.value as { quantity?: bigint })?.quantity) || 0n);
+          return send(`Receive ${units} units of shipment ${id}`, 'drug_provenance', 'receive', [id, units]);
+        }}
+      >
+        <Field label="Shipment id" hint="From the sender, or the ShipmentSent entry in the activity feed.">
+          <input name="shipment" inputMode="numeric" pattern="[0-9]+" value={shipment} onChange={(e) => setShipment(e.target.value)} required />
+        </Field>
+        <Field label="Units accepted" hint="Empty: all of them. Fewer for a shortage or damage; the rest goes back.">
+          <input name="accepted" inputMode="numeric" pattern="[0-9]*" value={accepted} onChange={(e) => setAccepted(e.target.value)} />
+        </Field>
+        {details && <p className="muted">Shipment: {details}</p>}
+      </Action>
+      <Action
+        title="Reject a shipment"
+        submit="Reject"
+        action={() => send(`Reject shipment ${shipment}`, 'drug_provenance', 'reject', [BigInt(shipment || '0')])}
+      >
+        <p className="muted">Every unit of the shipment in the field above goes back to the sender.</p>
+      </Action>
+      <Action
+        title="Dispense"
+        submit="Dispense"
+        action={() =>
+          send(`Dispense ${quantity} of batch ${batch}`, 'drug_provenance', 'dispense', [BigInt(batch), BigInt(quantity), undefined])
+        }
+      >
+        <Field label="Batch id">
+          <input name="dispense-batch" inputMode="numeric" pattern="[0-9]+" value={batch} onChange={(e) => setBatch(e.target.value)} required />
+        </Field>
+        <Field label="Units">
+          <input name="dispense-units" inputMode="numeric" pattern="[0-9]+" value={quantity} onChange={(e) => setQuantity(e.target.value)} required />
+        </Field>
+      </Action>
+      <Action
+        title="Flag suspect product"
+        submit="Flag as suspect"
+        action={() => send(`Flag batch ${flagBatch} as suspect`, 'drug_provenance', 'flag_suspect', [BigInt(flagBatch)])}
+      >
+        <Field label="Batch id" hint="Your units are quarantined and the manufacturer must answer within 24 hours.">
+          <input name="flag-batch" inputMode="numeric" pattern="[0-9]+" value={flagBatch} onChange={(e) => setFlagBatch(e.target.value)} required />
+        </Field>
+      </Action>
+      <Action
+        title="Ship"
+        submit="Ship"
+        action={async () => {
+          const to = await normaliseAddress(shipTo);
+          if (!to) throw new Error(`"${shipTo}" is not an account address.`);
+          return send(`Ship ${shipUnits} of batch ${shipBatch}`, 'drug_provenance', 'ship', [BigInt(shipBatch), to, BigInt(shipUnits), undefined]);
+        }}
+      >
+        <p className="muted">A licensed holder ships to a licensed distributor or pharmacy; the recipient receives it above.</p>
+        <Field label="Batch id">
+          <input name="ship-batch" inputMode="numeric" pattern="[0-9]+" value={shipBatch} onChange={(e) => setShipBatch(e.target.value)} required />
+        </Field>
+        <Field label="To (account)">
+          <input name="ship-to" value={shipTo} onChange={(e) => setShipTo(e.target.value)} required />
+        </Field>
+        <Field label="Units">
+          <input name="ship-units" inputMode="numeric" pattern="[0-9]+" value={shipUnits} onChange={(e) => setShipUnits(e.target.value)} required />
+        </Field>
+      </Action>
+      <Action
+        title="Manufacturer: register a batch"
+        submit="Register batch"
+        action={() =>
+          send(`Register lot ${lot}`, 'drug_provenance', 'register_batch', [
+            {
+              gtin: bytes(gtin),
+              lot: bytes(lot),
+              expiry: ms(new Date(expiry)),
+              quantity: BigInt(units),
+              manufacturedAt: BigInt(Date.now() - 60_000),
+              metadataHash: bytes32(`${gtin}/${lot}`),
+              minTemp: Number(range.min),
+              maxTemp: Number(range.max),
+              excursionBudgetSecs: 3600,
+              maxSensorGapSecs: 0,
+            },
+          ])
+        }
+      >
+        <p className="muted">Needs a valid manufacturer licence and the GTIN's company prefix.</p>
+        <Field label="GTIN-14">
+          <input name="gtin" inputMode="numeric" pattern="[0-9]{14}" value={gtin} onChange={(e) => setGtin(e.target.value)} required />
+        </Field>
+        <Field label="Lot">
+          <input name="lot" value={lot} maxLength={20} onChange={(e) => setLot(e.target.value)} required />
+        </Field>
+        <Field label="Expiry">
+          <input name="expiry" type="date" value={expiry} onChange={(e) => setExpiry(e.target.value)} required />
+        </Field>
+        <Field label="Units">
+          <input name="units" inputMode="numeric" pattern="[0-9]+" value={units} onChange={(e) => setUnits(e.target.value)} required />
+        </Field>
+        <Field label="Allowed temperature, lowest (0.01 °C)">
+          <input name="min-temp" inputMode="numeric" value={range.min} onChange={(e) => setRange({ ...range, min: e.target.value })} required />
+        </Field>
+        <Field label="Allowed temperature, highest (0.01 °C)">
+          <input name="max-temp" inputMode="numeric" value={range.max} onChange={(e) => setRange({ ...range, max: e.target.value })} required />
+        </Field>
+      </Action>
+    </>
+  );
+}

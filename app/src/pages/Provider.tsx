@@ -1,0 +1,212 @@
+// Provider: submit a claim (no diagnosis in clear: a salted commitment), see each line's
+// remittance with its CARC codes in words and the money split, appeal a denial.
+import { useState } from 'react';
+import { Bar } from 'react-chartjs-2';
+import { BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import type { PageProps } from '../main';
+import { useTx } from '../tx';
+import { Action, Field, bytes, ms, sha256, text, when } from '../ui';
+import { normaliseAddress, shortAddress } from '../accounts';
+import { codeOf, meaningOf, variantName, variantsOf, type Variant } from '../words';
+
+Chart.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
+
+/** The contract's diagnosis commitment (claims_adjudication::diagnosis_commitment):
+ * BLAKE2-256 of a 32-byte salt followed by the ICD-10-CM codes, upper-case, dots
+ * removed, joined by commas. The salt stays with the provider's claim file. */
+export function diagnosisCommitment(salt: Uint8Array, codes: string[]): `0x${string}` {
+  const joined = codes.map((c) => c.trim().replace(/\./g, '').toUpperCase()).join(',');
+  const body = new TextEncoder().encode(joined);
+  const input = new Uint8Array(salt.length + body.length);
+  input.set(salt);
+  input.set(body, salt.length);
+  return blake2AsHex(input, 256) as `0x${string}`;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Claim = Record<string, any>;
+
+export function carcWords(carcs: Variant[], value: unknown): string {
+  const v = carcs.find((c) => c.name === variantName(value));
+  return v ? `CARC ${codeOf(v)}: ${meaningOf(v)}` : variantName(value);
+}
+
+export function Remittance({ claim, carcs }: { claim: Claim; carcs: Variant[] }) {
+  const lines = claim.lines as Claim[];
+  const status = variantName(claim.status);
+  return (
+    <article className="remittance" aria-label={`Claim ${claim.id}`}>
+      <h4>
+        Claim #{String(claim.id)} · <span data-testid="claim-status">{status}</span>
+      </h4>
+      <p>
+        Plan {String(claim.plan)} · member {shortAddress(claim.member.address())} · service {when(claim.serviceDate)} · billed{' '}
+        {String(claim.billed)}, allowed {String(claim.allowed)}, payer {String(claim.payerAmount)}, member {String(claim.memberAmount)}
+        {claim.denial && ` · denied: ${carcWords(carcs, claim.denial)}`}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Line</th>
+            <th scope="col">Procedure</th>
+            <th scope="col">Billed</th>
+            <th scope="col">Allowed</th>
+            <th scope="col">Payer</th>
+            <th scope="col">Member</th>
+            <th scope="col">Adjustments</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l, i) => (
+            <tr key={i}>
+              <td>{i + 1}</td>
+              <td>{text(l.line.procedure)}</td>
+              <td>{String(l.line.billed)}</td>
+              <td>{String(l.allowed)}</td>
+              <td>{String(l.payerAmount)}</td>
+              <td>{String(l.memberAmount)}</td>
+              <td>
+                <ul className="plain">
+                  {(l.adjustments as Claim[]).map((a, j) => (
+                    <li key={j}>
+                      {variantName(a.group)} {String(a.amount)} — {carcWords(carcs, a.reason)}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="chart" role="img" aria-label={`Money split per line of claim ${claim.id}: payer and member shares and adjustments`}>
+        <Bar
+          data={{
+            labels: lines.map((l, i) => `${i + 1}: ${text(l.line.procedure)}`),
+            datasets: [
+              { label: 'Payer', data: lines.map((l) => Number(l.payerAmount)), backgroundColor: '#1b6e3a' },
+              { label: 'Member', data: lines.map((l) => Number(l.memberAmount)), backgroundColor: '#b35c00' },
+              {
+                label: 'Written off (CO)',
+                data: lines.map((l) => Number(l.line.billed) - Number(l.payerAmount) - Number(l.memberAmount)),
+                backgroundColor: '#777',
+              },
+            ],
+          }}
+          options={{ indexAxis: 'y', responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true } } }}
+        />
+      </div>
+    </article>
+  );
+}
+
+export function ProviderPage({ suite, account }: PageProps) {
+  const { send, query } = useTx();
+  const carcs = variantsOf(suite.metadata.claims_adjudication, 'Carc');
+  const [plan, setPlan] = useState('0');
+  const [member, setMember] = useState('');
+  const [serviceDate, setServiceDate] = useState('');
+  const [emergency, setEmergency] = useState(false);
+  const [lines, setLines] = useState([{ procedure: '99213', diagnoses: 'E11.9', billed: '150', units: '1' }]);
+  const [claims, setClaims] = useState<Claim[]>([]);
+  const [appealId, setAppealId] = useState('');
+  const [evidence, setEvidence] = useState<File>();
+
+  const load = async () => {
+    if (!account) return;
+    const o = await query<Claim[]>('claims_adjudication', 'claims_of_provider', [account.address, 0, 50]);
+    if (o.ok) setClaims([...o.value].reverse());
+  };
+
+  return (
+    <>
+      <Action
+        title="Submit a claim"
+        submit="Submit claim"
+        action={async () => {
+          if (!account) throw new Error('Choose the provider account first.');
+          const m = await normaliseAddress(member);
+          if (!m) throw new Error(`Member: "${member}" is not an account address.`);
+          const salt = crypto.getRandomValues(new Uint8Array(32));
+          const request = {
+            plan: Number(plan),
+            member: m,
+            provider: account.address,
+            serviceDate: serviceDate ? ms(new Date(serviceDate)) : BigInt(Date.now() - 5 * 60_000),
+            emergency,
+            lines: lines.map((l) => ({
+              procedure: bytes(l.procedure.trim().toUpperCase()),
+              diagnosisCommitment: diagnosisCommitment(salt, l.diagnoses.split(/[ ,]+/).filter(Boolean)),
+              billed: BigInt(l.billed),
+              units: Number(l.units),
+            })),
+          };
+          const o = await send<bigint>('Submit claim', 'claims_adjudication', 'submit_claim', [request]);
+          await load();
+          return o;
+        }}
+      >
+        <Field label="Plan id">
+          <input name="plan" inputMode="numeric" pattern="[0-9]+" value={plan} onChange={(e) => setPlan(e.target.value)} required />
+        </Field>
+        <Field label="Member (account)">
+          <input name="member" value={member} onChange={(e) => setMember(e.target.value)} required />
+        </Field>
+        <Field label="Date of service" hint="Empty: five minutes ago (not in the future of the chain's clock).">
+          <input name="service-date" type="datetime-local" value={serviceDate} onChange={(e) => setServiceDate(e.target.value)} />
+        </Field>
+        <label className="inline">
+          <input type="checkbox" name="emergency" checked={emergency} onChange={(e) => setEmergency(e.target.checked)} /> Emergency visit (place of service 23)
+        </label>
+        <fieldset>
+          <legend>Service lines</legend>
+          {lines.map((l, i) => (
+            <div className="line" key={i}>
+              {(['procedure', 'diagnoses', 'billed', 'units'] as const).map((k) => (
+                <Field key={k} label={{ procedure: 'CPT/HCPCS', diagnoses: 'ICD-10-CM codes (hashed, never sent)', billed: 'Billed', units: 'Units' }[k]}>
+                  <input
+                    name={`line-${i}-${k}`}
+                    value={l[k]}
+                    required
+                    onChange={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, [k]: e.target.value } : x)))}
+                  />
+                </Field>
+              ))}
+            </div>
+          ))}
+          <button type="button" className="secondary" onClick={() => setLines([...lines, { procedure: '', diagnoses: '', billed: '', units: '1' }])}>
+            Add a line
+          </button>
+        </fieldset>
+      </Action>
+
+      <section aria-labelledby="remittances-title">
+        <h3 id="remittances-title">Remittances</h3>
+        <button className="secondary" onClick={() => void load()}>
+          Show my claims
+        </button>
+        {claims.map((c) => (
+          <Remittance key={String(c.id)} claim={c} carcs={carcs} />
+        ))}
+      </section>
+
+      <Action
+        title="Appeal a denial"
+        submit="Appeal"
+        action={async () => {
+          if (!evidence) throw new Error('Choose the evidence file: only its hash goes on chain.');
+          const o = await send(`Appeal claim ${appealId}`, 'claims_adjudication', 'appeal', [BigInt(appealId), await sha256(await evidence.arrayBuffer())]);
+          await load();
+          return o;
+        }}
+      >
+        <Field label="Claim id">
+          <input name="appeal-claim" inputMode="numeric" pattern="[0-9]+" value={appealId} onChange={(e) => setAppealId(e.target.value)} required />
+        </Field>
+        <Field label="Evidence file" hint="Hashed in this browser; the file stays with you.">
+          <input name="appeal-evidence" type="file" onChange={(e) => setEvidence(e.target.files?.[0])} />
+        </Field>
+      </Action>
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+// The suite as the app sees it: the deployment file scripts/deploy.sh writes, the node
+// it names, and one typed contract object per contract (bindings generated from the
+// metadata by dedot: src/contracts/, `npm run typegen`).
+import { LegacyClient, WsProvider } from 'dedot';
+import { Contract } from 'dedot/contracts';
+import type { StaffCredentialsContractApi } from './contracts/staff_credentials';
+import type { ConsentRegistryContractApi } from './contracts/consent_registry';
+import type { DrugProvenanceContractApi } from './contracts/drug_provenance';
+import type { ClaimsAdjudicationContractApi } from './contracts/claims_adjudication';
+
+export const CONTRACT_NAMES = [
+  'staff_credentials',
+  'consent_registry',
+  'drug_provenance',
+  'claims_adjudication',
+] as const;
+export type ContractName = (typeof CONTRACT_NAMES)[number];
+
+/** One contract of a deployment file (scripts/deploy.py). */
+export interface DeployedContract {
+  address: string;
+  code_hash: string;
+  /** The metadata file, beside the deployment file. */
+  metadata: string;
+  constructor_args: Record<string, string>;
+}
+
+/** deployments/<network>.json, exactly as scripts/deploy.sh writes it. */
+export interface Deployment {
+  network: string;
+  url: string;
+  chain: string;
+  genesis_hash: string;
+  deployed_at: string;
+  deployer: string;
+  change_delay_ms: number;
+  roles: { issuers: string[]; regulators: string[] };
+  contracts: Record<ContractName, DeployedContract>;
+}
+
+/** The metadata JSON of a contract (ink! 5). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Metadata = any;
+
+export interface Suite {
+  deployment: Deployment;
+  /** Where the deployment file was loaded from (its folder holds the metadata). */
+  source: string;
+  client: LegacyClient;
+  metadata: Record<ContractName, Metadata>;
+  credentials: Contract<StaffCredentialsContractApi>;
+  consent: Contract<ConsentRegistryContractApi>;
+  provenance: Contract<DrugProvenanceContractApi>;
+  claims: Contract<ClaimsAdjudicationContractApi>;
+  /** The contract name of an address of this deployment, if it is one. */
+  nameOf(address: string): ContractName | undefined;
+  contract(name: ContractName): Contract;
+}
+
+/** Which deployment file to load: `?deployment=` in the address, else app-config.json
+ * (written by scripts/app.sh), else deployments/local.json. */
+export async function deploymentLocation(): Promise<string> {
+  const asked = new URLSearchParams(window.location.search).get('deployment');
+  if (asked) return asked;
+  try {
+    const response = await fetch('app-config.json', { cache: 'no-store' });
+    if (response.ok) {
+      const config = (await response.json()) as { deployment?: string };
+      if (config.deployment) return config.deployment;
+    }
+  } catch {
+    // no app-config.json: the default below
+  }
+  return 'deployments/local.json';
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** Loads the deployment file and the metadata it names, and connects to its node. */
+export async function connect(location: string): Promise<Suite> {
+  const deployment = await fetchJson<Deployment>(location);
+  const folder = location.includes('/') ? location.slice(0, location.lastIndexOf('/') + 1) : '';
+  const metadata = {} as Record<ContractName, Metadata>;
+  for (const name of CONTRACT_NAMES) {
+    const entry = deployment.contracts[name];
+    if (!entry) throw new Error(`${location} has no ${name}`);
+    metadata[name] = await fetchJson<Metadata>(folder + entry.metadata);
+  }
+  const client = await LegacyClient.new(new WsProvider(deployment.url));
+  const genesis = await client.rpc.chain_getBlockHash(0);
+  if (deployment.genesis_hash && genesis !== deployment.genesis_hash) {
+    await client.disconnect();
+    throw new Error(
+      `the node at ${deployment.url} runs another chain (genesis ${genesis}) than ` +
+        `${location} was deployed to (${deployment.genesis_hash}): deploy again`,
+    );
+  }
+  const make = <T extends object>(name: ContractName) =>
+    new Contract(client, metadata[name], deployment.contracts[name].address) as T;
+  const byAddress = new Map(
+    CONTRACT_NAMES.map((name) => [deployment.contracts[name].address, name] as const),
+  );
+  const suite: Suite = {
+    deployment,
+    source: location,
+    client,
+    metadata,
+    credentials: make(`staff_credentials`),
+    consent: make('consent_registry'),
+    provenance: make('drug_provenance'),
+    claims: make('claims_adjudication'),
+    nameOf: (address) => byAddress.get(address),
+    contract(name) {
+      return {
+        staff_credentials: suite.credentials,
+        consent_registry: suite.consent,
+        drug_provenance: suite.provenance,
+        claims_adjudication: suite.claims,
+      }[name] as unknown as Contract;
+    },
+  };
+  return suite;
+}

@@ -1,0 +1,100 @@
+// Small shared pieces of the pages: an outcome line, byte and time helpers.
+import { useState, type ReactNode } from 'react';
+import { stringToHex, hexToString } from 'dedot/utils';
+import type { Outcome } from './tx';
+
+/** ASCII text (a GTIN, a lot, a procedure code) as the bytes the contracts store. */
+export const bytes = (text: string): `0x${string}` => stringToHex(text) as `0x${string}`;
+/** Bytes the contracts return as text, when they are text. */
+export const text = (hex: string): string => hexToString(hex as `0x${string}`);
+
+export const ms = (date: Date): bigint => BigInt(date.getTime());
+/** The start of today (local time): the default start of a consent or care relationship,
+ * so that it covers today's visit. */
+export const startOfToday = (): bigint => {
+  const d = new Date();
+  d.setHours(0, 0, 0, 0);
+  return BigInt(d.getTime());
+};
+export const when = (time: bigint | number | undefined | null): string =>
+  time === undefined || time === null ? '—' : new Date(Number(time)).toLocaleString();
+
+/** A 32-byte hash of a file or a text, computed in the browser (SHA-256): the only thing
+ * that goes on chain for a document. */
+export async function sha256(data: string | ArrayBuffer): Promise<`0x${string}`> {
+  const buffer = typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  return `0x${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export function Result({ outcome }: { outcome: Outcome | undefined }) {
+  if (!outcome) return null;
+  const value = outcome.ok && (typeof outcome.value === 'bigint' || typeof outcome.value === 'number') ? String(outcome.value) : undefined;
+  return outcome.ok ? (
+    <p className="ok" role="status">
+      Done{outcome.block !== undefined ? ` in block #${outcome.block}` : ''}
+      {value !== undefined && (
+        <>
+          : id <output data-testid="returned">{value}</output>
+        </>
+      )}
+      .
+    </p>
+  ) : (
+    <p className="refused" role="alert">
+      Refused: {outcome.error}
+    </p>
+  );
+}
+
+/** A form section that runs `action` on submit and shows its outcome. */
+export function Action({
+  title,
+  action,
+  children,
+  submit,
+}: {
+  title: string;
+  action: () => Promise<Outcome | undefined>;
+  children: ReactNode;
+  submit: string;
+}) {
+  const [outcome, setOutcome] = useState<Outcome>();
+  const [busy, setBusy] = useState(false);
+  const id = title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setOutcome(undefined);
+          try {
+            setOutcome(await action());
+          } catch (err) {
+            setOutcome({ ok: false, error: err instanceof Error ? err.message : String(err) });
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {children}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Working…' : submit}
+        </button>
+      </form>
+      <Result outcome={outcome} />
+    </section>
+  );
+}
+
+export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      {children}
+      {hint && <small>{hint}</small>}
+    </label>
+  );
+}

@@ -1,0 +1,307 @@
+// Browser tests of the dApp, through its pages, against a node with the suite deployed
+// (scripts/test.sh starts both and serves the app with scripts/app.sh). Playwright
+// (playwright-core) drives Debian's chromium. One flow per role, a refusal in words, the
+// FHIR R4 downloads checked by FHIR.js against the R4 definitions, an axe-core check of
+// every page, and a screenshot of every page in the folder printed at the end.
+//
+// Usage: node tests/run.mjs [--url http://127.0.0.1:4173] [--screenshots DIR]
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import fhirPackage from 'fhir';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const { Fhir } = fhirPackage;
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const url = arg('--url', 'http://127.0.0.1:4173');
+const shots = resolve(arg('--screenshots', join(here, '..', 'test-results', 'screenshots')));
+mkdirSync(shots, { recursive: true });
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+async function check(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed += 1;
+    failures.push(name);
+    console.log(`FAIL ${name}: ${e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n     ') : e}`);
+  }
+}
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// A GTIN-14 of a company prefix and item reference, with its GS1 check digit.
+function gtinOf(prefix, item) {
+  const body = `0${prefix}${item}`.padEnd(13, '0').slice(0, 13);
+  const sum = body
+    .split('')
+    .reverse()
+    .reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+page.setDefaultTimeout(60_000);
+const consoleErrors = [];
+page.on('pageerror', (e) => consoleErrors.push(e.message));
+
+const go = async (role) => {
+  await page.goto(`${url}/#/${role}`);
+  await page.getByRole('heading', { level: 2 }).first().waitFor();
+};
+const actAs = async (name) => {
+  const value = await page.$eval(
+    '#account',
+    (select, wanted) => [...select.options].find((o) => o.text.startsWith(`${wanted} ·`))?.value,
+    name,
+  );
+  expect(value, `no account ${name} in the picker`);
+  await page.selectOption('#account', value);
+};
+const section = (title) => page.locator('section', { has: page.getByRole('heading', { name: title, exact: true }) });
+// Submits a section's form; a transaction is confirmed in the dialog. Returns the outcome text.
+const submit = async (title, button, { sign = true } = {}) => {
+  const s = section(title);
+  await s.getByRole('button', { name: button, exact: true }).click();
+  if (sign) {
+    const dialogOrRefusal = await Promise.race([
+      page.getByRole('dialog').waitFor().then(() => 'dialog'),
+      s.locator('.refused').waitFor().then(() => 'refused'),
+    ]);
+    if (dialogOrRefusal === 'dialog') await page.getByRole('button', { name: 'Sign and send' }).click();
+  }
+  const outcome = s.locator('.ok, .refused').first();
+  await outcome.waitFor();
+  return outcome.innerText();
+};
+const fill = async (name, value) => page.locator(`[name="${name}"]`).fill(value);
+const newAccount = async () => {
+  await page.getByRole('button', { name: 'New funded account' }).click();
+  await page.getByRole('button', { name: 'New funded account' }).waitFor({ state: 'visible' });
+  await page.waitForFunction(() => !document.querySelector('.account-picker button')?.hasAttribute('disabled'));
+  return (await page.locator('.account-picker .address').innerText()).trim();
+};
+const screenshot = async (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+const axe = async (name) => {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(!bad.length, `${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} nodes, ${v.nodes[0]?.target}`).join('; ')}`);
+};
+
+const run = Date.now().toString().slice(-6);
+const prefix = `7${run}`; // 7 digits, new every run
+const gtin = gtinOf(prefix, '0042');
+const lot = `L${run}`;
+const accounts = {};
+
+await check('the app loads the deployment and shows the network and contracts', async () => {
+  await page.goto(url);
+  await page.getByText('Acting as').waitFor();
+  const summary = await page.locator('.network summary').innerText();
+  expect(/local/.test(summary) && /ws:\/\/127\.0\.0\.1/.test(summary), `network line: ${summary}`);
+  await page.locator('.network summary').click();
+  for (const name of ['staff_credentials', 'consent_registry', 'drug_provenance', 'claims_adjudication'])
+    expect(await page.getByRole('cell', { name, exact: true }).count(), `${name} not listed`);
+});
+
+await check('fresh funded accounts for the roles (never a seed phrase asked)', async () => {
+  for (const role of ['manufacturer', 'pharmacy', 'payer', 'provider', 'patient']) accounts[role] = await newAccount();
+  expect(new Set(Object.values(accounts)).size === 5, 'five distinct accounts');
+  expect((await page.locator('input[type=password]').count()) === 0, 'a secret field was shown');
+});
+
+await check('licensing authority issues credentials and a GS1 prefix', async () => {
+  await go('authority');
+  await actAs('Alice');
+  const issue = async (who, kind, id) => {
+    await fill('subject', accounts[who]);
+    await page.selectOption('[name="kind"]', kind);
+    await fill('identifier', id);
+    const out = await submit('Issue a credential', 'Issue');
+    expect(/^Done/.test(out), `issue ${kind} to ${who}: ${out}`);
+  };
+  await issue('manufacturer', 'ManufacturerLicence', `FEI${run}`);
+  await issue('pharmacy', 'PharmacyLicence', `PH${run}`);
+  await issue('payer', 'PayerLicence', `INS${run}`);
+  await issue('provider', 'MedicalLicence', `MD${run}`);
+  await fill('prefix', prefix);
+  await fill('prefix-owner', accounts.manufacturer);
+  const out = await submit('GS1 company prefix', 'Assign prefix');
+  expect(/^Done/.test(out), `assign prefix: ${out}`);
+  await screenshot('authority');
+  await axe('authority page');
+});
+
+let batch;
+await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN, a recalled one RECALLED', async () => {
+  await go('pharmacy');
+  await actAs('Fresh 1'); // manufacturer
+  await fill('gtin', gtin);
+  await fill('lot', lot);
+  await fill('expiry', `${new Date().getFullYear() + 2}-01-31`);
+  const out = await submit('Manufacturer: register a batch', 'Register batch');
+  expect(/^Done/.test(out), `register: ${out}`);
+  batch = await section('Manufacturer: register a batch').getByTestId('returned').innerText();
+
+  await actAs('Fresh 2'); // pharmacy
+  const scan = async (text) => {
+    await fill('scan', text);
+    await section('Scan and verify a pack').getByRole('button', { name: 'Verify' }).click();
+    await page.getByTestId('verdict').waitFor();
+    return page.getByTestId('verdict').innerText();
+  };
+  expect((await scan(`(01)${gtin}(17)${String(new Date().getFullYear() + 2).slice(2)}0131(10)${lot}`)) === 'AUTHENTIC', 'registered lot');
+  await page.locator('.verdict details summary').click();
+  await page.locator('.timeline li').first().waitFor();
+  await screenshot('pharmacy-authentic');
+  expect((await scan(`(01)${gtin}(10)NOSUCHLOT`)) === 'UNKNOWN', 'unknown lot');
+
+  await go('authority');
+  await actAs('Alice');
+  await fill('recall-batch', batch);
+  const recall = await submit('Recall a batch', 'Recall');
+  expect(/^Done/.test(recall), `recall: ${recall}`);
+
+  await go('pharmacy');
+  await actAs('Fresh 2');
+  const raw = `01${gtin}10${lot}`; // as a scanner sends it
+  expect((await scan(raw)) === 'RECALLED', 'recalled lot');
+  await screenshot('pharmacy-recalled');
+  await axe('pharmacy page');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot('pharmacy-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+let plan;
+await check('payer: a plan, fees, a member, escrow', async () => {
+  await go('payer');
+  await actAs('Fresh 3');
+  await fill('deductible', '0');
+  await fill('copay', '0');
+  const out = await submit('Create a plan', 'Create plan');
+  expect(/^Done/.test(out), `create plan: ${out}`);
+  plan = await section('Create a plan').getByTestId('returned').innerText();
+  await fill('fees', '99213 120');
+  expect(/^Done/.test(await submit('Fee schedule', 'Set fees')), 'set fees');
+  await fill('enroll-member', accounts.patient);
+  expect(/^Done/.test(await submit('Enrol a member', 'Enrol')), 'enrol');
+  await fill('fund-amount', '100000');
+  expect(/^Done/.test(await submit('Fund or withdraw', 'Fund')), 'fund');
+  await page.getByTestId('escrow-total').waitFor();
+  expect((await page.getByTestId('escrow-total').innerText()) === '100000', 'escrow after funding');
+});
+
+await check('patient: payment consent to the payer, a care relationship, a record anchor', async () => {
+  await go('patient');
+  await actAs('Fresh 5');
+  await fill('grantee', accounts.payer);
+  await page.locator('input[name="Treatment"]').uncheck();
+  await page.locator('input[name="Payment"]').check();
+  await page.locator('input[name="Billing"]').check();
+  const out = await submit('Grant or deny consent', 'Record consent');
+  expect(/^Done/.test(out), `grant: ${out}`);
+  await fill('provider', accounts.provider);
+  expect(/^Done/.test(await submit('Care relationship', 'Name care provider')), 'care');
+  await page.locator('[name="record-file"]').setInputFiles({ name: 'visit-note.txt', mimeType: 'text/plain', buffer: Buffer.from(`visit ${run}`) });
+  await fill('locator', `s3://records/${run}`);
+  expect(/^Done/.test(await submit('Anchor a record', 'Anchor')), 'anchor');
+});
+
+await check('provider: submits a claim and sees it paid, each line with its CARC codes in words', async () => {
+  await go('provider');
+  await actAs('Fresh 4');
+  await fill('plan', plan);
+  await fill('member', accounts.patient);
+  const out = await submit('Submit a claim', 'Submit claim');
+  expect(/^Done/.test(out), `submit: ${out}`);
+  await page.getByRole('button', { name: 'Show my claims' }).click();
+  await page.getByTestId('claim-status').first().waitFor();
+  expect((await page.getByTestId('claim-status').first().innerText()) === 'Paid', 'claim paid');
+  const adjustments = await page.locator('.remittance').first().innerText();
+  expect(/CARC 45: charge exceeds fee schedule/i.test(adjustments), `CARC words: ${adjustments}`);
+  await screenshot('provider');
+  await axe('provider page');
+});
+
+await check('payer: the escrow fell by the payer share', async () => {
+  await go('payer');
+  await actAs('Fresh 3');
+  await fill('plan-id', plan);
+  await submit('Plan and escrow', 'Show plan', { sign: false }).catch(() => undefined);
+  await page.getByTestId('escrow-total').waitFor();
+  const escrow = Number(await page.getByTestId('escrow-total').innerText());
+  expect(escrow === 100000 - 96, `escrow ${escrow}, expected 99904 (allowed 120, 20 % coinsurance)`);
+  await screenshot('payer');
+  await axe('payer page');
+});
+
+await check('a refused action shows the contract error in words', async () => {
+  await go('payer');
+  await actAs('Fresh 2'); // a pharmacy, not a payer
+  const out = await submit('Create a plan', 'Create plan');
+  expect(/^Refused: Payer not licensed: .{10,}/.test(out), `refusal: ${out}`);
+});
+
+await check('clinician: refused without consent, break-glass opens access with a reason', async () => {
+  await go('clinician');
+  await actAs('Fresh 4');
+  await fill('clinician-patient', accounts.patient);
+  await section("A patient's records").getByRole('button', { name: 'Show records' }).click();
+  await page.getByRole('button', { name: 'Access', exact: true }).first().click();
+  const refused = page.getByText(/^Refused: /);
+  await refused.waitFor();
+  const out = await submit('Break-glass emergency access', 'Open break-glass access');
+  expect(/^Done/.test(out), `break-glass: ${out}`);
+  await screenshot('clinician');
+  await axe('clinician page');
+});
+
+await check('patient: the access log shows the break-glass grant to acknowledge; FHIR R4 downloads validate', async () => {
+  await go('patient');
+  await actAs('Fresh 5');
+  await page.getByRole('button', { name: 'Acknowledge' }).first().click();
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.getByText('· acknowledged').first().waitFor();
+  await screenshot('patient');
+  await axe('patient page');
+  const fhir = new Fhir();
+  for (const [button, type] of [
+    ['Download as FHIR R4 Consent bundle', 'Consent'],
+    ['Download as FHIR R4 AuditEvent bundle', 'AuditEvent'],
+  ]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+    const document = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const result = fhir.validate(document);
+    const errors = result.messages.filter((m) => m.severity === 'error');
+    expect(result.valid && !errors.length, `${type} bundle: ${JSON.stringify(errors.slice(0, 3))}`);
+    expect(document.entry.length > 0 && document.entry.every((e) => e.resource.resourceType === type), `${type} entries`);
+    for (const entry of document.entry) {
+      const one = fhir.validate(entry.resource);
+      expect(one.valid, `${type}: ${JSON.stringify(one.messages.slice(0, 3))}`);
+    }
+  }
+});
+
+await check('no uncaught errors in the page', async () => {
+  expect(!consoleErrors.length, consoleErrors.join('; '));
+});
+
+await browser.close();
+console.log(`screenshots: ${shots}`);
+console.log(`test result: ${failed ? 'FAILED' : 'ok'}. ${passed} passed; ${failed} failed (dApp in chromium)`);
+process.exit(failed ? 1 : 0);
