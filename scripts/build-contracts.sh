@@ -45,35 +45,15 @@ names=("$@")
 # Revision 2 first: it shares staff_credentials' bundle paths, which the plain build
 # then rewrites.
 ((${#names[@]})) || names=(staff_credentials_v2 claims_adjudication_call_v1 "${CONTRACTS[@]}" baseline_token trapping_peer)
-# claims_adjudication takes batches of claims and is built with a larger input buffer
-# (CLAIMS_INPUT_BUFFER, common.sh). cargo-contract runs `cargo clean` on the whole target
-# directory when that buffer size is new to it, so this build has a target directory of
-# its own; its bundle is copied to $INK_OUT/claims_adjudication like every other.
-CLAIMS_TARGET="$CARGO_TARGET_DIR/claims-buffer"
-claims_build() {
-    CARGO_TARGET_DIR="$CLAIMS_TARGET" INK_STATIC_BUFFER_SIZE="$CLAIMS_INPUT_BUFFER" \
-        cargo contract build --release --quiet "$@" \
-        --manifest-path contracts/claims_adjudication/Cargo.toml || return 1
-    mkdir -p "$INK_OUT/claims_adjudication"
-    for ext in wasm json contract; do
-        cp "$CLAIMS_TARGET/ink/claims_adjudication/claims_adjudication.$ext" \
-            "$INK_OUT/claims_adjudication/claims_adjudication.$ext" || return 1
-    done
-}
-
 # cargo-contract builds a workspace member in a target directory of its own,
 # $INK_OUT/<name>, so a fresh machine would compile ink!, parity-scale-codec, core and
-# alloc (for WASM) and their std variants (for the metadata) once per contract: about
-# four minutes each on 2 cores. Every contract built with the default input buffer gets
-# its directory as a link to one shared directory instead: the dependencies are compiled
-# once, and the bundles (named after each contract) land side by side, still readable
-# at $INK_OUT/<name>/<name>.{contract,wasm,json}. Builds run one after the other (cargo
-# locks the directory). claims_adjudication is not among them: see CLAIMS_TARGET above.
-SHARED_INK="$CARGO_TARGET_DIR/ink-shared"
-# ink! reads this variable when it is compiled, and cargo does not track it: a shared
-# directory is only sound when no build sets it (cargo-contract would also `cargo clean`
-# the whole target directory). claims_build sets it for its own directory.
-unset INK_STATIC_BUFFER_SIZE
+# alloc (for WASM) and their std variants (for the metadata) once per contract: four to
+# six minutes each on 2 cores. Every contract gets its directory as a link to one shared
+# directory instead: the dependencies are compiled once, and the bundles (named after
+# each contract) land side by side, still readable at
+# $INK_OUT/<name>/<name>.{contract,wasm,json}. Builds run one after the other (cargo locks
+# the directory).
+SHARED_INK="$CARGO_TARGET_DIR/ink-buffer-$INK_INPUT_BUFFER"
 share_target_dir() {
     local dir="$INK_OUT/$1"
     mkdir -p "$SHARED_INK" "$INK_OUT"
@@ -82,11 +62,28 @@ share_target_dir() {
     rm -rf "$dir"
     ln -s "$SHARED_INK" "$dir"
 }
+# Every contract with the same input buffer (INK_INPUT_BUFFER, common.sh), given to
+# rustc by scripts/rustc-ink-buffer (see there why not to cargo-contract). cargo does not
+# track the variable, so the shared directory is named after the size.
+unset INK_STATIC_BUFFER_SIZE
+export INK_BUFFER_FOR_RUSTC="$INK_INPUT_BUFFER"
+if [ -n "${RUSTC_WRAPPER:-}" ] && [ "$RUSTC_WRAPPER" != "$REPO_ROOT/scripts/rustc-ink-buffer" ]; then
+    export INK_INNER_RUSTC_WRAPPER="$RUSTC_WRAPPER"
+fi
+export RUSTC_WRAPPER="$REPO_ROOT/scripts/rustc-ink-buffer"
+
+# Fails unless the metadata of a build records the suite's input buffer.
+check_buffer() {
+    local json="$INK_OUT/$1/$2.json" size
+    size=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["spec"]["environment"]["staticBufferSize"])' "$json") \
+        || fail "$json has no staticBufferSize"
+    [ "$size" = "$INK_INPUT_BUFFER" ] || fail "$2 was built with a $size-byte input buffer, not $INK_INPUT_BUFFER"
+}
 
 for name in "${names[@]}"; do
     case "$name" in
-        claims_adjudication | claims_adjudication_call_v1) ;;
         staff_credentials_v2) share_target_dir staff_credentials ;;
+        claims_adjudication_call_v1) share_target_dir claims_adjudication ;;
         *) share_target_dir "$name" ;;
     esac
     if [ "$name" = staff_credentials_v2 ]; then
@@ -113,7 +110,8 @@ for name in "${names[@]}"; do
         # calls through `seal1.call` (feature `call-v1`). Checked against that target's
         # host functions; built first and copied aside like revision 2 above.
         step "cargo contract build --release: claims_adjudication with feature call-v1 (older runtimes)"
-        claims_build --features call-v1 \
+        cargo contract build --release --quiet --features call-v1 \
+            --manifest-path contracts/claims_adjudication/Cargo.toml \
             || fail "cargo contract build of claims_adjudication (call-v1) failed"
         mkdir -p "$INK_OUT/$name"
         for ext in wasm json contract; do
@@ -134,12 +132,9 @@ for name in "${names[@]}"; do
         baseline_token | trapping_peer) manifest="e2e-tests/$name/Cargo.toml" ;;
     esac
     step "cargo contract build --release: $name"
-    if [ "$name" = claims_adjudication ]; then
-        claims_build || fail "cargo contract build of $name failed"
-    else
-        cargo contract build --release --quiet --manifest-path "$manifest" \
-            || fail "cargo contract build of $name failed"
-    fi
+    cargo contract build --release --quiet --manifest-path "$manifest" \
+        || fail "cargo contract build of $name failed"
+    check_buffer "$name" "$name"
     wasm="$INK_OUT/$name/$name.wasm"
     check_wasm "$name" "$wasm"
     step_done

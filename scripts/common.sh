@@ -26,10 +26,11 @@ export RUST_BACKTRACE=0
 INK_OUT="$CARGO_TARGET_DIR/ink"
 CONTRACTS=(staff_credentials consent_registry drug_provenance claims_adjudication)
 # ink! reads a message's input into a static buffer of 16 KiB unless
-# INK_STATIC_BUFFER_SIZE says otherwise at build time. claims_adjudication is built with
-# 64 KiB so that one `submit_claims` carries 100 claims of several lines (a one-line claim
-# encodes to about 180 bytes); the claims tool caps a batch at CLAIMS_INPUT_LIMIT bytes.
-CLAIMS_INPUT_BUFFER=65536
+# INK_STATIC_BUFFER_SIZE says otherwise at build time. Every contract is built with 64 KiB
+# (scripts/build-contracts.sh) so that one `submit_claims` carries 100 claims of several
+# lines (a one-line claim encodes to about 180 bytes; the claims tool caps a batch at
+# CLAIMS_INPUT_LIMIT bytes), and so that all contracts share one build of ink!.
+INK_INPUT_BUFFER=65536
 
 _step_started=0
 step() {

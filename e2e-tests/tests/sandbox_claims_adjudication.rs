@@ -710,7 +710,7 @@ fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
 }
 
 /// A batch of `MAX_CLAIMS_PER_BATCH` claims is more than ink!'s default 16 KiB input
-/// buffer: the release build (scripts/build-contracts.sh, `CLAIMS_INPUT_BUFFER`) reads it
+/// buffer: the release build (scripts/build-contracts.sh, `INK_INPUT_BUFFER`) reads it
 /// whole, and the claims land on the member's and the provider's paged lists in order.
 #[test]
 fn a_full_batch_larger_than_16_kib_is_read_and_listed() {

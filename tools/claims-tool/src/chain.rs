@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use suite_client::{account_of, BlockLimits, Outcome, Session};
 
 /// The most bytes of encoded claims one batch carries: ink! 5 contracts read their input
-/// into a static buffer, which `scripts/build-contracts.sh` makes 64 KiB for
-/// claims_adjudication (`CLAIMS_INPUT_BUFFER` in scripts/common.sh; ink!'s default is
-/// 16 KiB); the selector, the vector's length and the call's overhead take the rest.
+/// into a static buffer, which `scripts/build-contracts.sh` makes 64 KiB for every
+/// contract (`INK_INPUT_BUFFER` in scripts/common.sh; ink!'s default is 16 KiB); the
+/// selector, the vector's length and the call's overhead take the rest.
 pub const MAX_BATCH_BYTES: usize = 64_000;
 
 /// The contract's name in the deployment file.
