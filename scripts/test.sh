@@ -51,6 +51,14 @@ status=${PIPESTATUS[0]}
 set -e
 step_done
 
+step "the dApp's unit tests (vitest: GS1 scans, words from the metadata, diagnosis commitment)"
+if (cd app && npx vitest run --reporter=json --outputFile="$log.vitest.json" >/dev/null 2>&1); then app_unit=0; else app_unit=1; fi
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("test result: %s. %d passed; %d failed (dApp unit tests)" % ("ok" if r["numFailedTests"]==0 else "FAILED", r["numPassedTests"], r["numFailedTests"]))' "$log.vitest.json" 2>/dev/null | tee -a "$log" \
+    || { echo "test result: FAILED. 0 passed; 1 failed (dApp unit tests did not run)" | tee -a "$log"; app_unit=1; }
+[ "$app_unit" = 0 ] || status=1
+rm -f "$log.vitest.json"
+step_done
+
 # The first result of a machine without the node: the same scenario in the sandbox.
 step "the demo scenario in the sandbox (scripts/run-local.sh's first result without a node)"
 set +e

@@ -108,10 +108,12 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
       setStatus(`${label}: signing and sending…`);
       try {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        // A tenth more than the dry run needed: the chain may have moved on a block.
+        const margin = (x: bigint) => x + x / 10n;
         const tx = (c.tx as any)[message](...args, {
           value,
-          gasLimit: dry.raw.gasRequired,
-          storageDepositLimit: cost.refund ? undefined : cost.deposit,
+          gasLimit: { refTime: margin(cost.refTime), proofSize: margin(cost.proofSize) },
+          storageDepositLimit: cost.refund ? undefined : margin(cost.deposit),
         });
         const result = await (account.pair
           ? tx.signAndSend(account.pair)

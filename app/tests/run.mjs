@@ -175,6 +175,9 @@ await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN,
   await fill('recall-batch', batch);
   const recall = await submit('Recall a batch', 'Recall');
   expect(/^Done/.test(recall), `recall: ${recall}`);
+  // The activity feed decodes the recall with drug_provenance's metadata.
+  await page.locator('.feed li', { hasText: 'BatchStateChanged' }).first().waitFor();
+  await screenshot('activity-feed');
 
   await go('pharmacy');
   await actAs('Fresh 2');
