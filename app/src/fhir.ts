@@ -49,6 +49,10 @@ export interface AccessRow {
   emergency?: bigint;
 }
 
+const RESOURCE_TYPES = 'http://hl7.org/fhir/resource-types';
+/** FHIR JSON has no empty arrays: the property only when it has elements. */
+const nonEmpty = <K extends string, T>(key: K, items: T[]): { [P in K]?: T[] } =>
+  (items.length ? { [key]: items } : {}) as { [P in K]?: T[] };
 const iso = (ms: bigint) => new Date(Number(ms)).toISOString();
 const account = (address: string) => ({ identifier: { system: SS58, value: address } });
 const purposeCoding = (p: Variant): Coding => ({ system: ACT_REASON, code: codeOf(p) ?? p.name, display: p.docs });
@@ -77,9 +81,9 @@ export function consentResource(c: ConsentRow, registry: string, now: bigint): F
           reference: account(c.grantee),
         },
       ],
-      purpose: c.purposes.map(purposeCoding),
-      class: c.categories.filter((v) => CATEGORY_CODES[v.name]?.system === 'http://hl7.org/fhir/resource-types').map((v) => CATEGORY_CODES[v.name]),
-      securityLabel: c.categories.filter((v) => CATEGORY_CODES[v.name]?.system !== 'http://hl7.org/fhir/resource-types').map((v) => CATEGORY_CODES[v.name]),
+      ...nonEmpty('purpose', c.purposes.map(purposeCoding)),
+      ...nonEmpty('class', c.categories.filter((v) => CATEGORY_CODES[v.name]?.system === RESOURCE_TYPES).map((v) => CATEGORY_CODES[v.name])),
+      ...nonEmpty('securityLabel', c.categories.filter((v) => CATEGORY_CODES[v.name] && CATEGORY_CODES[v.name].system !== RESOURCE_TYPES).map((v) => CATEGORY_CODES[v.name])),
     },
   };
 }

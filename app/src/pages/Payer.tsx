@@ -16,6 +16,7 @@ type Plan = Record<string, any>;
 export function PayerPage({ suite }: PageProps) {
   const { send, query } = useTx();
   const carcs = variantsOf(suite.metadata.claims_adjudication, 'Carc');
+  const groups = variantsOf(suite.metadata.claims_adjudication, 'Group');
   const [terms, setTerms] = useState({ deductible: '500', copay: '20', coinsuranceBps: '2000', oopMax: '3000', timelyFilingDays: '90', reviewThreshold: '10000' });
   const [planId, setPlanId] = useState('0');
   const [plan, setPlan] = useState<Plan>();
@@ -165,7 +166,7 @@ export function PayerPage({ suite }: PageProps) {
         <Field label="Claim id" hint="Claims pending review or under appeal appear in the activity feed as they arrive.">
           <input name="review-claim" inputMode="numeric" pattern="[0-9]+" value={claimId} onChange={(e) => setClaimId(e.target.value)} required />
         </Field>
-        {claim && <Remittance claim={claim} carcs={carcs} />}
+        {claim && <Remittance claim={claim} carcs={carcs} groups={groups} />}
         {claim && variantName(claim.status) === 'PendingReview' && (
           <div className="actions">
             <button type="button" onClick={async () => { await send(`Approve claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), true, reason]); await loadClaim(); }}>

@@ -32,7 +32,11 @@ export function carcWords(carcs: Variant[], value: unknown): string {
   return v ? `CARC ${codeOf(v)}: ${meaningOf(v)}` : variantName(value);
 }
 
-export function Remittance({ claim, carcs }: { claim: Claim; carcs: Variant[] }) {
+export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Variant[]; groups: Variant[] }) {
+  const group = (value: unknown) => {
+    const v = groups.find((g) => g.name === variantName(value));
+    return (v && codeOf(v)) ?? variantName(value);
+  };
   const lines = claim.lines as Claim[];
   const status = variantName(claim.status);
   return (
@@ -70,7 +74,7 @@ export function Remittance({ claim, carcs }: { claim: Claim; carcs: Variant[] })
                 <ul className="plain">
                   {(l.adjustments as Claim[]).map((a, j) => (
                     <li key={j}>
-                      {variantName(a.group)} {String(a.amount)} — {carcWords(carcs, a.reason)}
+                      {group(a.group)} {String(a.amount)} — {carcWords(carcs, a.reason)}
                     </li>
                   ))}
                 </ul>
@@ -103,6 +107,7 @@ export function Remittance({ claim, carcs }: { claim: Claim; carcs: Variant[] })
 export function ProviderPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
   const carcs = variantsOf(suite.metadata.claims_adjudication, 'Carc');
+  const groups = variantsOf(suite.metadata.claims_adjudication, 'Group');
   const [plan, setPlan] = useState('0');
   const [member, setMember] = useState('');
   const [serviceDate, setServiceDate] = useState('');
@@ -186,7 +191,7 @@ export function ProviderPage({ suite, account }: PageProps) {
           Show my claims
         </button>
         {claims.map((c) => (
-          <Remittance key={String(c.id)} claim={c} carcs={carcs} />
+          <Remittance key={String(c.id)} claim={c} carcs={carcs} groups={groups} />
         ))}
       </section>
 
