@@ -45,7 +45,7 @@ if (check) {
     console.error(`app/src/contracts is stale (${stale.join(', ')}): run npm run typegen in app/`);
     process.exit(1);
   }
-  console.log('app/src/contracts matches the contracts\' metadata');
+  console.log("app/src/contracts matches the contracts' metadata");
 } else {
   console.log(`wrote ${contracts.map((c) => `src/contracts/${c}`).join(', ')}`);
 }

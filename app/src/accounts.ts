@@ -61,10 +61,7 @@ export async function createFreshAccount(client: LegacyClient, amount: bigint): 
   const name = `Fresh ${stored.length + 1}`;
   const pair = keys.addFromUri(phrase);
   const alice = keys.addFromUri('//Alice');
-  await client.tx.balances
-    .transferKeepAlive(pair.address, amount)
-    .signAndSend(alice)
-    .untilBestChainBlockIncluded();
+  await client.tx.balances.transferKeepAlive(pair.address, amount).signAndSend(alice).untilBestChainBlockIncluded();
   stored.push({ name, phrase });
   sessionStorage.setItem(FRESH_KEY, JSON.stringify(stored));
   return { address: pair.address, name, source: 'fresh', pair };

@@ -23,7 +23,11 @@ export function show(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string') {
     if (/^0x[0-9a-f]+$/i.test(value) && value.length <= 2 + 2 * 20) {
-      const bytes = value.slice(2).match(/../g)?.map((h) => parseInt(h, 16)) ?? [];
+      const bytes =
+        value
+          .slice(2)
+          .match(/../g)
+          ?.map((h) => parseInt(h, 16)) ?? [];
       if (bytes.length && bytes.every((b) => b >= 0x20 && b < 0x7f)) return String.fromCharCode(...bytes);
     }
     if (/^0x[0-9a-f]{64}$/i.test(value)) return `${value.slice(0, 10)}…`;
@@ -78,7 +82,10 @@ export function Feed({ suite }: { suite: Suite }) {
       <ol aria-live="polite">
         {entries.map((e) => (
           <li key={e.key}>
-            <strong>{e.name}</strong> <span className="muted">{e.contract} · #{e.block}</span>
+            <strong>{e.name}</strong>{' '}
+            <span className="muted">
+              {e.contract} · #{e.block}
+            </span>
             <dl>
               {e.fields.map(([k, v]) => (
                 <div key={k}>

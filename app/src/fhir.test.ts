@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import fhirPackage from 'fhir';
 import { auditEventResource, bundle, consentResource } from './fhir';
 
-const { Fhir } = fhirPackage as unknown as { Fhir: new () => { validate(r: unknown): { valid: boolean; messages: { severity: string; location: string; message: string }[] } } };
+const { Fhir } = fhirPackage as unknown as {
+  Fhir: new () => { validate(r: unknown): { valid: boolean; messages: { severity: string; location: string; message: string }[] } };
+};
 const fhir = new Fhir();
 const errors = (resource: unknown) => fhir.validate(resource).messages.filter((m) => m.severity === 'error');
 
@@ -17,12 +19,31 @@ const mental = { index: 10, name: 'MentalHealth', docs: 'Mental-health (psychoth
 describe('FHIR R4 exports', () => {
   it('a permit and a revoked deny are valid Consent resources', () => {
     const permit = consentResource(
-      { id: 1n, patient: ALICE, grantee: BOB, kind: 'Permit', purposes: [payment], categories: [billing], validFrom: 1_700_000_000_000n, recordedAt: 1_700_000_000_000n },
+      {
+        id: 1n,
+        patient: ALICE,
+        grantee: BOB,
+        kind: 'Permit',
+        purposes: [payment],
+        categories: [billing],
+        validFrom: 1_700_000_000_000n,
+        recordedAt: 1_700_000_000_000n,
+      },
       ALICE,
       1_800_000_000_000n,
     );
     const deny = consentResource(
-      { id: 2n, patient: ALICE, grantee: BOB, kind: 'Deny', purposes: [treatment], categories: [mental], validFrom: 1n, recordedAt: 1n, revokedAt: 5n },
+      {
+        id: 2n,
+        patient: ALICE,
+        grantee: BOB,
+        kind: 'Deny',
+        purposes: [treatment],
+        categories: [mental],
+        validFrom: 1n,
+        recordedAt: 1n,
+        revokedAt: 5n,
+      },
       ALICE,
       10n,
     );
@@ -36,8 +57,14 @@ describe('FHIR R4 exports', () => {
   });
 
   it('a record access and a break-glass opening are valid AuditEvent resources', () => {
-    const access = auditEventResource({ index: 0, patient: ALICE, accessor: BOB, at: 1_700_000_000_000n, purpose: treatment, record: 3n }, ALICE);
-    const opened = auditEventResource({ index: 1, patient: ALICE, accessor: BOB, at: 1_700_000_000_000n, purpose: treatment, emergency: 4n }, ALICE);
+    const access = auditEventResource(
+      { index: 0, patient: ALICE, accessor: BOB, at: 1_700_000_000_000n, purpose: treatment, record: 3n },
+      ALICE,
+    );
+    const opened = auditEventResource(
+      { index: 1, patient: ALICE, accessor: BOB, at: 1_700_000_000_000n, purpose: treatment, emergency: 4n },
+      ALICE,
+    );
     expect(errors(access)).toEqual([]);
     expect(errors(opened)).toEqual([]);
     expect(errors(bundle([access, opened]))).toEqual([]);

@@ -21,8 +21,16 @@ const CATEGORY_CODES: Record<string, Coding> = {
   Procedures: { system: 'http://hl7.org/fhir/resource-types', code: 'Procedure' },
   ClinicalNotes: { system: 'http://hl7.org/fhir/resource-types', code: 'DocumentReference' },
   Billing: { system: 'http://hl7.org/fhir/resource-types', code: 'Claim' },
-  MentalHealth: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY', display: 'psychiatry disorder information sensitivity' },
-  SubstanceUse: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'ETH', display: 'substance abuse information sensitivity' },
+  MentalHealth: {
+    system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+    code: 'PSY',
+    display: 'psychiatry disorder information sensitivity',
+  },
+  SubstanceUse: {
+    system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+    code: 'ETH',
+    display: 'substance abuse information sensitivity',
+  },
   Genomic: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'GDIS', display: 'genetic disease information sensitivity' },
 };
 
@@ -77,13 +85,25 @@ export function consentResource(c: ConsentRow, registry: string, now: bigint): F
       },
       actor: [
         {
-          role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] },
+          role: {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' },
+            ],
+          },
           reference: account(c.grantee),
         },
       ],
       ...nonEmpty('purpose', c.purposes.map(purposeCoding)),
-      ...nonEmpty('class', c.categories.filter((v) => CATEGORY_CODES[v.name]?.system === RESOURCE_TYPES).map((v) => CATEGORY_CODES[v.name])),
-      ...nonEmpty('securityLabel', c.categories.filter((v) => CATEGORY_CODES[v.name] && CATEGORY_CODES[v.name].system !== RESOURCE_TYPES).map((v) => CATEGORY_CODES[v.name])),
+      ...nonEmpty(
+        'class',
+        c.categories.filter((v) => CATEGORY_CODES[v.name]?.system === RESOURCE_TYPES).map((v) => CATEGORY_CODES[v.name]),
+      ),
+      ...nonEmpty(
+        'securityLabel',
+        c.categories
+          .filter((v) => CATEGORY_CODES[v.name] && CATEGORY_CODES[v.name].system !== RESOURCE_TYPES)
+          .map((v) => CATEGORY_CODES[v.name]),
+      ),
     },
   };
 }
@@ -110,7 +130,12 @@ export function auditEventResource(a: AccessRow, registry: string): AuditEvent {
         ? [{ what: { identifier: { system: `${SS58}:${registry}:record`, value: a.record.toString() } }, description: 'record anchor' }]
         : []),
       ...(a.emergency !== undefined
-        ? [{ what: { identifier: { system: `${SS58}:${registry}:break-glass`, value: a.emergency.toString() } }, description: 'break-glass grant' }]
+        ? [
+            {
+              what: { identifier: { system: `${SS58}:${registry}:break-glass`, value: a.emergency.toString() } },
+              description: 'break-glass grant',
+            },
+          ]
         : []),
     ],
   };

@@ -12,7 +12,11 @@ describe('GS1 scans', () => {
   });
 
   it('reads what a scanner sends: symbology identifier, FNC1 as group separator', () => {
-    expect(parseScan(`]d201000123456789051727013110LOT-42${GS}21SER1`)).toMatchObject({ gtin: '00012345678905', lot: 'LOT-42', serial: 'SER1' });
+    expect(parseScan(`]d201000123456789051727013110LOT-42${GS}21SER1`)).toMatchObject({
+      gtin: '00012345678905',
+      lot: 'LOT-42',
+      serial: 'SER1',
+    });
     expect(parseScan('010001234567890510L1').lot).toBe('L1');
   });
 

@@ -1,15 +1,7 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect, deploymentLocation, type Suite } from './suite';
-import {
-  createFreshAccount,
-  devAccounts,
-  extensionAccounts,
-  freshAccounts,
-  isDevChain,
-  shortAddress,
-  type Account,
-} from './accounts';
+import { createFreshAccount, devAccounts, extensionAccounts, freshAccounts, isDevChain, shortAddress, type Account } from './accounts';
 import { TxProvider } from './tx';
 import { Feed } from './feed';
 import { PatientPage } from './pages/Patient';
@@ -61,8 +53,8 @@ function Network({ suite }: { suite: Suite }) {
         {block !== undefined && <span className="block"> · block #{block}</span>}
       </summary>
       <p>
-        Deployment <code>{suite.source}</code> of {new Date(d.deployed_at).toLocaleString()}, by{' '}
-        <code>{shortAddress(d.deployer)}</code>; admin changes wait {d.change_delay_ms / 1000} s.
+        Deployment <code>{suite.source}</code> of {new Date(d.deployed_at).toLocaleString()}, by <code>{shortAddress(d.deployer)}</code>;
+        admin changes wait {d.change_delay_ms / 1000} s.
       </p>
       <table>
         <caption>Contracts</caption>
@@ -110,11 +102,7 @@ function AccountPicker({
   return (
     <div className="account-picker">
       <label htmlFor="account">Acting as</label>
-      <select
-        id="account"
-        value={account?.address ?? ''}
-        onChange={(e) => choose(accounts.find((a) => a.address === e.target.value))}
-      >
+      <select id="account" value={account?.address ?? ''} onChange={(e) => choose(accounts.find((a) => a.address === e.target.value))}>
         <option value="">— choose an account —</option>
         {accounts.map((a) => (
           <option key={a.address} value={a.address}>

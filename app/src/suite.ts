@@ -8,12 +8,7 @@ import type { ConsentRegistryContractApi } from './contracts/consent_registry';
 import type { DrugProvenanceContractApi } from './contracts/drug_provenance';
 import type { ClaimsAdjudicationContractApi } from './contracts/claims_adjudication';
 
-export const CONTRACT_NAMES = [
-  'staff_credentials',
-  'consent_registry',
-  'drug_provenance',
-  'claims_adjudication',
-] as const;
+export const CONTRACT_NAMES = ['staff_credentials', 'consent_registry', 'drug_provenance', 'claims_adjudication'] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 /** One contract of a deployment file (scripts/deploy.py). */
@@ -99,11 +94,8 @@ export async function connect(location: string): Promise<Suite> {
         `${location} was deployed to (${deployment.genesis_hash}): deploy again`,
     );
   }
-  const make = <T extends object>(name: ContractName) =>
-    new Contract(client, metadata[name], deployment.contracts[name].address) as T;
-  const byAddress = new Map(
-    CONTRACT_NAMES.map((name) => [deployment.contracts[name].address, name] as const),
-  );
+  const make = <T extends object>(name: ContractName) => new Contract(client, metadata[name], deployment.contracts[name].address) as T;
+  const byAddress = new Map(CONTRACT_NAMES.map((name) => [deployment.contracts[name].address, name] as const));
   const suite: Suite = {
     deployment,
     source: location,

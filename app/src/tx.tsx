@@ -14,9 +14,7 @@ export interface Cost {
   refund: boolean;
 }
 
-export type Outcome<T = unknown> =
-  | { ok: true; value: T; block?: number }
-  | { ok: false; error: string };
+export type Outcome<T = unknown> = { ok: true; value: T; block?: number } | { ok: false; error: string };
 
 interface Pending {
   label: string;
@@ -115,9 +113,8 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
           gasLimit: { refTime: margin(cost.refTime), proofSize: margin(cost.proofSize) },
           storageDepositLimit: cost.refund ? undefined : margin(cost.deposit),
         });
-        const result = await (account.pair
-          ? tx.signAndSend(account.pair)
-          : tx.signAndSend(account.address, { signer: account.signer })
+        const result = await (
+          account.pair ? tx.signAndSend(account.pair) : tx.signAndSend(account.address, { signer: account.signer })
         ).untilBestChainBlockIncluded();
         if (result.dispatchError) {
           const meta = suite.client.registry.findErrorMeta(result.dispatchError);

@@ -2,6 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import { stringToHex, hexToString } from 'dedot/utils';
 import type { Outcome } from './tx';
+import { labelOf, type Variant } from './words';
 
 /** ASCII text (a GTIN, a lot, a procedure code) as the bytes the contracts store. */
 export const bytes = (text: string): `0x${string}` => stringToHex(text) as `0x${string}`;
@@ -96,5 +97,111 @@ export function Field({ label, children, hint }: { label: string; children: Reac
       {children}
       {hint && <small>{hint}</small>}
     </label>
+  );
+}
+
+/** A labelled text input; `numeric` for ids and amounts (digits only). */
+export function TextField({
+  label,
+  name,
+  value,
+  set,
+  hint,
+  numeric = false,
+  optional = false,
+  type,
+  pattern,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  set: (value: string) => void;
+  hint?: string;
+  numeric?: boolean;
+  optional?: boolean;
+  type?: string;
+  pattern?: string;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      <input
+        name={name}
+        type={type}
+        inputMode={numeric ? 'numeric' : undefined}
+        pattern={pattern ?? (numeric ? (optional ? '[0-9]*' : '[0-9]+') : undefined)}
+        value={value}
+        onChange={(e) => set(e.target.value)}
+        required={!optional}
+      />
+    </Field>
+  );
+}
+
+/** A labelled choice among an enum's variants (from the metadata). */
+export function VariantSelect({
+  label,
+  name,
+  variants,
+  value,
+  set,
+}: {
+  label: string;
+  name: string;
+  variants: Variant[];
+  value: string;
+  set: (value: string) => void;
+}) {
+  return (
+    <Field label={label}>
+      <select name={name} value={value} onChange={(e) => set(e.target.value)}>
+        {variants.map((v) => (
+          <option key={v.name} value={v.name}>
+            {labelOf(v)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** A labelled choice among numeric codes with their words (reason codes). */
+export function CodeSelect({
+  label,
+  name,
+  codes,
+  value,
+  set,
+}: {
+  label: string;
+  name: string;
+  codes: [number, string][];
+  value: number;
+  set: (value: number) => void;
+}) {
+  return (
+    <Field label={label}>
+      <select name={name} value={value} onChange={(e) => set(Number(e.target.value))}>
+        {codes.map(([code, words]) => (
+          <option key={code} value={code}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** A table's header row. */
+export function Head({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }

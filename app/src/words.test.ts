@@ -4,19 +4,51 @@ import { bitsOf, codeOf, errorInWords, labelOf, membersOf, spaced, variantName, 
 // The shape of ink! 5 metadata's type registry, cut down to what the helpers read.
 const metadata = {
   types: [
-    { id: 0, type: { path: ['healthcare_traits', 'consent', 'Purpose'], def: { variant: { variants: [
-      { name: 'Treatment', index: 0, docs: ['`TREAT`: treatment.'] },
-      { name: 'EmergencyTreatment', index: 1, docs: ['`ETREAT`: emergency treatment (break-glass).'] },
-      { name: 'Payment', index: 2, docs: ['`HPAYMT`: healthcare payment.'] },
-    ] } } } },
-    { id: 1, type: { path: ['healthcare_traits', 'admin', 'Error'], def: { variant: { variants: [{ name: 'NotOwner', index: 0, docs: ['Shared.'] }] } } } },
-    { id: 2, type: { path: ['claims_adjudication', 'model', 'Error'], def: { variant: { variants: [
-      { name: 'NotOwner', index: 0, docs: ['The caller is not the owner.'] },
-      { name: 'PayerNotLicensed', index: 1, docs: ['The caller holds no valid payer licence.'] },
-    ] } } } },
-    { id: 3, type: { path: ['claims_adjudication', 'model', 'Carc'], def: { variant: { variants: [
-      { name: 'ExceedsFeeSchedule', index: 8, docs: ['45: charge exceeds fee schedule / maximum allowable.'] },
-    ] } } } },
+    {
+      id: 0,
+      type: {
+        path: ['healthcare_traits', 'consent', 'Purpose'],
+        def: {
+          variant: {
+            variants: [
+              { name: 'Treatment', index: 0, docs: ['`TREAT`: treatment.'] },
+              { name: 'EmergencyTreatment', index: 1, docs: ['`ETREAT`: emergency treatment (break-glass).'] },
+              { name: 'Payment', index: 2, docs: ['`HPAYMT`: healthcare payment.'] },
+            ],
+          },
+        },
+      },
+    },
+    {
+      id: 1,
+      type: {
+        path: ['healthcare_traits', 'admin', 'Error'],
+        def: { variant: { variants: [{ name: 'NotOwner', index: 0, docs: ['Shared.'] }] } },
+      },
+    },
+    {
+      id: 2,
+      type: {
+        path: ['claims_adjudication', 'model', 'Error'],
+        def: {
+          variant: {
+            variants: [
+              { name: 'NotOwner', index: 0, docs: ['The caller is not the owner.'] },
+              { name: 'PayerNotLicensed', index: 1, docs: ['The caller holds no valid payer licence.'] },
+            ],
+          },
+        },
+      },
+    },
+    {
+      id: 3,
+      type: {
+        path: ['claims_adjudication', 'model', 'Carc'],
+        def: {
+          variant: { variants: [{ name: 'ExceedsFeeSchedule', index: 8, docs: ['45: charge exceeds fee schedule / maximum allowable.'] }] },
+        },
+      },
+    },
   ],
 };
 
@@ -26,7 +58,9 @@ describe('words from the metadata', () => {
   });
 
   it("takes a contract's own Error, not a shared type of the same name", () => {
-    expect(errorInWords(metadata, 'claims_adjudication', 'PayerNotLicensed')).toBe('Payer not licensed: The caller holds no valid payer licence.');
+    expect(errorInWords(metadata, 'claims_adjudication', 'PayerNotLicensed')).toBe(
+      'Payer not licensed: The caller holds no valid payer licence.',
+    );
     expect(errorInWords(metadata, 'claims_adjudication', { type: 'NotOwner' })).toBe('Not owner: The caller is not the owner.');
     expect(errorInWords(metadata, 'claims_adjudication', 'Unheard')).toBe('Unheard');
   });

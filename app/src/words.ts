@@ -27,9 +27,7 @@ export function variantsOf(metadata: Metadata, name: string, crate?: string): Va
     return path[path.length - 1] === name && (!crate || path[0] === crate) && t.type.def.variant;
   });
   const variants = entry?.type.def.variant?.variants ?? [];
-  return variants
-    .map((v) => ({ index: v.index, name: v.name, docs: (v.docs ?? []).join(' ').trim() }))
-    .sort((a, b) => a.index - b.index);
+  return variants.map((v) => ({ index: v.index, name: v.name, docs: (v.docs ?? []).join(' ').trim() })).sort((a, b) => a.index - b.index);
 }
 
 /** The name of an enum value as dedot decodes it: a plain string for enums of unit

@@ -79,8 +79,14 @@ const submit = async (title, button, { sign = true } = {}) => {
   await s.getByRole('button', { name: button, exact: true }).click();
   if (sign) {
     const dialogOrRefusal = await Promise.race([
-      page.getByRole('dialog').waitFor().then(() => 'dialog'),
-      s.locator('.refused').waitFor().then(() => 'refused'),
+      page
+        .getByRole('dialog')
+        .waitFor()
+        .then(() => 'dialog'),
+      s
+        .locator('.refused')
+        .waitFor()
+        .then(() => 'refused'),
     ]);
     if (dialogOrRefusal === 'dialog') await page.getByRole('button', { name: 'Sign and send' }).click();
   }
@@ -220,7 +226,9 @@ await check('patient: payment consent to the payer, a care relationship, a recor
   expect(/^Done/.test(out), `grant: ${out}`);
   await fill('provider', accounts.provider);
   expect(/^Done/.test(await submit('Care relationship', 'Name care provider')), 'care');
-  await page.locator('[name="record-file"]').setInputFiles({ name: 'visit-note.txt', mimeType: 'text/plain', buffer: Buffer.from(`visit ${run}`) });
+  await page
+    .locator('[name="record-file"]')
+    .setInputFiles({ name: 'visit-note.txt', mimeType: 'text/plain', buffer: Buffer.from(`visit ${run}`) });
   await fill('locator', `s3://records/${run}`);
   expect(/^Done/.test(await submit('Anchor a record', 'Anchor')), 'anchor');
 });

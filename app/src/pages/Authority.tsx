@@ -3,9 +3,9 @@
 import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
-import { Action, Field, bytes, ms, sha256, startOfToday, when } from '../ui';
+import { Action, Field, bytes, ms, sha256, startOfToday, when, TextField, VariantSelect, CodeSelect, Head } from '../ui';
 import { normaliseAddress, shortAddress } from '../accounts';
-import { labelOf, variantName, variantsOf } from '../words';
+import { variantName, variantsOf } from '../words';
 
 const YEAR = 365 * 86_400_000;
 
@@ -79,45 +79,43 @@ export function AuthorityPage({ suite }: PageProps) {
           return o;
         }}
       >
-        <Field label="Holder (account)">
-          <input name="subject" value={subject} onChange={(e) => setSubject(e.target.value)} required />
-        </Field>
-        <Field label="Kind">
-          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            {kinds.map((k) => (
-              <option key={k.name} value={k.name}>
-                {labelOf(k)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <TextField label="Holder (account)" name="subject" value={subject} set={setSubject} />
+        <VariantSelect label="Kind" name="kind" variants={kinds} value={kind} set={setKind} />
         <Field label="Jurisdiction" hint="Two-letter state or country code.">
-          <input name="jurisdiction" value={jurisdiction} maxLength={2} minLength={2} onChange={(e) => setJurisdiction(e.target.value)} required />
+          <input
+            name="jurisdiction"
+            value={jurisdiction}
+            maxLength={2}
+            minLength={2}
+            onChange={(e) => setJurisdiction(e.target.value)}
+            required
+          />
         </Field>
-        <Field label="Licence or registration number">
-          <input name="identifier" value={identifier} onChange={(e) => setIdentifier(e.target.value)} required />
-        </Field>
-        <Field label="Valid from" hint="Empty: today 00:00. Valid for two years.">
-          <input name="valid-from" type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
-        </Field>
-        <Field label="Primary-source evidence" hint="Its SHA-256 goes on chain, not the text.">
-          <input name="evidence" value={evidence} onChange={(e) => setEvidence(e.target.value)} />
-        </Field>
+        <TextField label="Licence or registration number" name="identifier" value={identifier} set={setIdentifier} />
+        <TextField
+          label="Valid from"
+          hint="Empty: today 00:00. Valid for two years."
+          name="valid-from"
+          type="date"
+          value={validFrom}
+          set={setValidFrom}
+          optional
+        />
+        <TextField
+          label="Primary-source evidence"
+          hint="Its SHA-256 goes on chain, not the text."
+          name="evidence"
+          value={evidence}
+          set={setEvidence}
+          optional
+        />
       </Action>
 
       <Action title="Credentials of an account" submit="Show credentials" action={list}>
         <p className="muted">For the holder above.</p>
         {credentials && (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Valid</th>
-                <th scope="col">Status</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
+            <Head columns={['#', 'Kind', 'Valid', 'Status', 'Action']} />
             <tbody>
               {credentials.map((c) => (
                 <tr key={String(c.id)}>
@@ -128,10 +126,24 @@ export function AuthorityPage({ suite }: PageProps) {
                   </td>
                   <td>{variantName(c.status)}</td>
                   <td>
-                    <button type="button" className="secondary" onClick={async () => { await send(`Suspend credential ${c.id}`, 'staff_credentials', 'suspend', [c.id, reason]); await list(); }}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={async () => {
+                        await send(`Suspend credential ${c.id}`, 'staff_credentials', 'suspend', [c.id, reason]);
+                        await list();
+                      }}
+                    >
                       Suspend
                     </button>
-                    <button type="button" className="secondary" onClick={async () => { await send(`Revoke credential ${c.id}`, 'staff_credentials', 'revoke', [c.id, reason]); await list(); }}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={async () => {
+                        await send(`Revoke credential ${c.id}`, 'staff_credentials', 'revoke', [c.id, reason]);
+                        await list();
+                      }}
+                    >
                       Revoke
                     </button>
                   </td>
@@ -140,49 +152,53 @@ export function AuthorityPage({ suite }: PageProps) {
             </tbody>
           </table>
         )}
-        <Field label="Reason for a suspension or revocation">
-          <select name="credential-reason" value={reason} onChange={(e) => setReason(Number(e.target.value))}>
-            {CREDENTIAL_REASONS.map(([code, words]) => (
-              <option key={code} value={code}>
-                {words}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <CodeSelect
+          label="Reason for a suspension or revocation"
+          name="credential-reason"
+          codes={CREDENTIAL_REASONS}
+          value={reason}
+          set={setReason}
+        />
       </Action>
 
       <Action
         title="GS1 company prefix"
         submit="Assign prefix"
-        action={async () => send(`Assign prefix ${prefix} to ${shortAddress(await who(prefixOwner))}`, 'drug_provenance', 'assign_prefix', [bytes(prefix), await who(prefixOwner)])}
+        action={async () =>
+          send(`Assign prefix ${prefix} to ${shortAddress(await who(prefixOwner))}`, 'drug_provenance', 'assign_prefix', [
+            bytes(prefix),
+            await who(prefixOwner),
+          ])
+        }
       >
         <Field label="Company prefix" hint="6 to 12 digits.">
-          <input name="prefix" inputMode="numeric" pattern="[0-9]{6,12}" value={prefix} onChange={(e) => setPrefix(e.target.value)} required />
+          <input
+            name="prefix"
+            inputMode="numeric"
+            pattern="[0-9]{6,12}"
+            value={prefix}
+            onChange={(e) => setPrefix(e.target.value)}
+            required
+          />
         </Field>
-        <Field label="Owner (manufacturer account)">
-          <input name="prefix-owner" value={prefixOwner} onChange={(e) => setPrefixOwner(e.target.value)} required />
-        </Field>
+        <TextField label="Owner (manufacturer account)" name="prefix-owner" value={prefixOwner} set={setPrefixOwner} />
       </Action>
 
-      <Action title="Recall a batch" submit="Recall" action={() => send(`Recall batch ${batch}`, 'drug_provenance', 'recall', [BigInt(batch), recallReason])}>
-        <Field label="Batch id">
-          <input name="recall-batch" inputMode="numeric" pattern="[0-9]+" value={batch} onChange={(e) => setBatch(e.target.value)} required />
-        </Field>
-        <Field label="Class">
-          <select name="recall-reason" value={recallReason} onChange={(e) => setRecallReason(Number(e.target.value))}>
-            {RECALL_REASONS.map(([code, words]) => (
-              <option key={code} value={code}>
-                {words}
-              </option>
-            ))}
-          </select>
-        </Field>
+      <Action
+        title="Recall a batch"
+        submit="Recall"
+        action={() => send(`Recall batch ${batch}`, 'drug_provenance', 'recall', [BigInt(batch), recallReason])}
+      >
+        <TextField label="Batch id" name="recall-batch" value={batch} set={setBatch} numeric />
+        <CodeSelect label="Class" name="recall-reason" codes={RECALL_REASONS} value={recallReason} set={setRecallReason} />
       </Action>
 
       <Action
         title="Declare a batch illegitimate"
         submit="Declare illegitimate"
-        action={async () => send(`Declare batch ${batch} illegitimate`, 'drug_provenance', 'declare_illegitimate', [BigInt(batch), await sha256(findings)])}
+        action={async () =>
+          send(`Declare batch ${batch} illegitimate`, 'drug_provenance', 'declare_illegitimate', [BigInt(batch), await sha256(findings)])
+        }
       >
         <Field label="Findings" hint="For the batch above; its SHA-256 goes on chain.">
           <textarea name="findings" rows={2} value={findings} onChange={(e) => setFindings(e.target.value)} required />

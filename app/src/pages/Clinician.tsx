@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
-import { Action, Field, when } from '../ui';
+import { Action, Field, when, TextField, CodeSelect, Head } from '../ui';
 import { normaliseAddress, shortAddress } from '../accounts';
 import { labelOf, variantName, variantsOf } from '../words';
 
@@ -60,9 +60,7 @@ export function ClinicianPage({ suite }: PageProps) {
           return undefined;
         }}
       >
-        <Field label="Patient (account)">
-          <input name="clinician-patient" value={patient} onChange={(e) => setPatient(e.target.value)} required />
-        </Field>
+        <TextField label="Patient (account)" name="clinician-patient" value={patient} set={setPatient} />
         <Field label="Purpose of use" hint="Declared with every access and written to the patient's access log.">
           <select name="purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)}>
             {purposes.map((p) => (
@@ -80,15 +78,7 @@ export function ClinicianPage({ suite }: PageProps) {
             <p>No record anchors.</p>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Category</th>
-                  <th scope="col">Content hash</th>
-                  <th scope="col">Anchored</th>
-                  <th scope="col">Access</th>
-                </tr>
-              </thead>
+              <Head columns={['#', 'Category', 'Content hash', 'Anchored', 'Access']} />
               <tbody>
                 {records.map((r) => (
                   <tr key={r.id.toString()}>
@@ -104,8 +94,16 @@ export function ClinicianPage({ suite }: PageProps) {
                       <button
                         className="secondary"
                         onClick={async () => {
-                          const o = await send(`Access record ${r.id} for ${purpose}`, 'consent_registry', 'access_record', [await resolve(), r.id, purpose]);
-                          setMessage(o.ok ? `Access to record ${r.id} granted and logged (entry ${String(o.value)}). Fetch it from where it is kept and check its hash: ${r.contentHash}` : `Refused: ${o.error}`);
+                          const o = await send(`Access record ${r.id} for ${purpose}`, 'consent_registry', 'access_record', [
+                            await resolve(),
+                            r.id,
+                            purpose,
+                          ]);
+                          setMessage(
+                            o.ok
+                              ? `Access to record ${r.id} granted and logged (entry ${String(o.value)}). Fetch it from where it is kept and check its hash: ${r.contentHash}`
+                              : `Refused: ${o.error}`,
+                          );
                         }}
                       >
                         Access
@@ -122,21 +120,15 @@ export function ClinicianPage({ suite }: PageProps) {
       <Action
         title="Break-glass emergency access"
         submit="Open break-glass access"
-        action={async () => send(`Break-glass for ${shortAddress(await resolve())}`, 'consent_registry', 'open_break_glass', [await resolve(), reason])}
+        action={async () =>
+          send(`Break-glass for ${shortAddress(await resolve())}`, 'consent_registry', 'open_break_glass', [await resolve(), reason])
+        }
       >
         <p className="muted">
-          Needs a valid medical or nursing licence now. Opens emergency access to the patient above for the configured window, written to their
-          access log for them to acknowledge; rate-limited.
+          Needs a valid medical or nursing licence now. Opens emergency access to the patient above for the configured window, written to
+          their access log for them to acknowledge; rate-limited.
         </p>
-        <Field label="Reason">
-          <select name="reason" value={reason} onChange={(e) => setReason(Number(e.target.value))}>
-            {BREAK_GLASS_REASONS.map(([code, words]) => (
-              <option key={code} value={code}>
-                {words}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <CodeSelect label="Reason" name="reason" codes={BREAK_GLASS_REASONS} value={reason} set={setReason} />
       </Action>
     </>
   );

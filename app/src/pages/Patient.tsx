@@ -3,14 +3,24 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
-import { Action, Field, ms, sha256, startOfToday, when } from '../ui';
+import { Action, Field, ms, sha256, startOfToday, when, TextField, VariantSelect, Head } from '../ui';
 import { normaliseAddress, shortAddress } from '../accounts';
 import { bitsOf, labelOf, membersOf, variantName, variantsOf, type Variant } from '../words';
 import { auditEventResource, bundle, consentResource, download, type AccessRow, type ConsentRow } from '../fhir';
 
 const addr = (a: unknown) => (a && typeof a === 'object' && 'address' in a ? (a as { address: () => string }).address() : String(a));
 
-function Checkboxes({ legend, variants, chosen, set }: { legend: string; variants: Variant[]; chosen: Set<string>; set: (s: Set<string>) => void }) {
+function Checkboxes({
+  legend,
+  variants,
+  chosen,
+  set,
+}: {
+  legend: string;
+  variants: Variant[];
+  chosen: Set<string>;
+  set: (s: Set<string>) => void;
+}) {
   return (
     <fieldset className="checks">
       <legend>{legend}</legend>
@@ -69,7 +79,14 @@ export function PatientPage({ suite, account }: PageProps) {
       );
     const r = await query<Record<string, unknown>[]>('consent_registry', 'care_of', [subject, 0, 50]);
     if (r.ok)
-      setCare(r.value.map((x) => ({ id: x.id as bigint, provider: addr(x.provider), from: x.from as bigint, until: (x.until ?? undefined) as bigint | undefined })));
+      setCare(
+        r.value.map((x) => ({
+          id: x.id as bigint,
+          provider: addr(x.provider),
+          from: x.from as bigint,
+          until: (x.until ?? undefined) as bigint | undefined,
+        })),
+      );
     const l = await query<Record<string, unknown>[]>('consent_registry', 'access_log', [subject, 0, 100]);
     if (l.ok) {
       const rows = l.value.map((x, index) => ({
@@ -133,7 +150,12 @@ export function PatientPage({ suite, account }: PageProps) {
   return (
     <>
       <Field label="Patient" hint="Empty: yourself. A delegate names the patient they act for.">
-        <input name="patient" value={patient} onChange={(e) => setPatient(e.target.value)} placeholder={account?.address ?? 'choose an account'} />
+        <input
+          name="patient"
+          value={patient}
+          onChange={(e) => setPatient(e.target.value)}
+          placeholder={account?.address ?? 'choose an account'}
+        />
       </Field>
 
       <Action
@@ -152,9 +174,7 @@ export function PatientPage({ suite, account }: PageProps) {
           return after(send(`${kind} consent for ${shortAddress(request.grantee)}`, 'consent_registry', 'grant', [request]));
         }}
       >
-        <Field label="Grantee (account)">
-          <input name="grantee" value={grantee} onChange={(e) => setGrantee(e.target.value)} required />
-        </Field>
+        <TextField label="Grantee (account)" name="grantee" value={grantee} set={setGrantee} />
         <fieldset className="checks">
           <legend>Permit or deny</legend>
           {['Permit', 'Deny'].map((k) => (
@@ -165,12 +185,16 @@ export function PatientPage({ suite, account }: PageProps) {
         </fieldset>
         <Checkboxes legend="Purposes of use" variants={purposes} chosen={chosenPurposes} set={setChosenPurposes} />
         <Checkboxes legend="Data categories" variants={categories} chosen={chosenCategories} set={setChosenCategories} />
-        <Field label="From" hint="Empty: today 00:00, so that it covers today's visit.">
-          <input name="from" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </Field>
-        <Field label="Until" hint="Empty: until revoked.">
-          <input name="until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />
-        </Field>
+        <TextField
+          label="From"
+          hint="Empty: today 00:00, so that it covers today's visit."
+          name="from"
+          type="datetime-local"
+          value={from}
+          set={setFrom}
+          optional
+        />
+        <TextField label="Until" hint="Empty: until revoked." name="until" type="datetime-local" value={until} set={setUntil} optional />
       </Action>
 
       <section aria-labelledby="consents-title">
@@ -182,7 +206,12 @@ export function PatientPage({ suite, account }: PageProps) {
           <button
             className="secondary"
             disabled={!consents.length}
-            onClick={() => download(`consents-${subject.slice(0, 8)}.json`, bundle(consents.map((c) => consentResource(c, suite.deployment.contracts.consent_registry.address, now))))}
+            onClick={() =>
+              download(
+                `consents-${subject.slice(0, 8)}.json`,
+                bundle(consents.map((c) => consentResource(c, suite.deployment.contracts.consent_registry.address, now))),
+              )
+            }
           >
             Download as FHIR R4 Consent bundle
           </button>
@@ -191,17 +220,7 @@ export function PatientPage({ suite, account }: PageProps) {
           <p>No consents recorded{refreshed ? '' : ' (loading)'}.</p>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Grantee</th>
-                <th scope="col">Purposes</th>
-                <th scope="col">Categories</th>
-                <th scope="col">Period</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
+            <Head columns={['#', 'Kind', 'Grantee', 'Purposes', 'Categories', 'Period', 'Action']} />
             <tbody>
               {consents.map((c) => (
                 <tr key={c.id.toString()}>
@@ -211,11 +230,15 @@ export function PatientPage({ suite, account }: PageProps) {
                   <td>{c.purposes.map((p) => p.name).join(', ')}</td>
                   <td>{c.categories.map((p) => p.name).join(', ')}</td>
                   <td>
-                    {when(c.validFrom)} – {c.revokedAt !== undefined ? `revoked ${when(c.revokedAt)}` : c.validUntil !== undefined ? when(c.validUntil) : 'open'}
+                    {when(c.validFrom)} –{' '}
+                    {c.revokedAt !== undefined ? `revoked ${when(c.revokedAt)}` : c.validUntil !== undefined ? when(c.validUntil) : 'open'}
                   </td>
                   <td>
                     {c.revokedAt === undefined && (
-                      <button className="secondary" onClick={() => void after(send(`Revoke consent ${c.id}`, 'consent_registry', 'revoke', [c.id]))}>
+                      <button
+                        className="secondary"
+                        onClick={() => void after(send(`Revoke consent ${c.id}`, 'consent_registry', 'revoke', [c.id]))}
+                      >
                         Revoke
                       </button>
                     )}
@@ -232,15 +255,25 @@ export function PatientPage({ suite, account }: PageProps) {
         submit="Name care provider"
         action={async () => {
           const p = await address(provider, 'Provider');
-          return after(send(`Name ${shortAddress(p)} as care provider`, 'consent_registry', 'add_care_provider', [subject, p, careFrom ? ms(new Date(careFrom)) : startOfToday()]));
+          return after(
+            send(`Name ${shortAddress(p)} as care provider`, 'consent_registry', 'add_care_provider', [
+              subject,
+              p,
+              careFrom ? ms(new Date(careFrom)) : startOfToday(),
+            ]),
+          );
         }}
       >
-        <Field label="Provider (account)">
-          <input name="provider" value={provider} onChange={(e) => setProvider(e.target.value)} required />
-        </Field>
-        <Field label="First visit" hint="Empty: today 00:00. May lie in the past.">
-          <input name="care-from" type="datetime-local" value={careFrom} onChange={(e) => setCareFrom(e.target.value)} />
-        </Field>
+        <TextField label="Provider (account)" name="provider" value={provider} set={setProvider} />
+        <TextField
+          label="First visit"
+          hint="Empty: today 00:00. May lie in the past."
+          name="care-from"
+          type="datetime-local"
+          value={careFrom}
+          set={setCareFrom}
+          optional
+        />
         {care.length > 0 && (
           <ul>
             {care.map((c) => (
@@ -248,7 +281,13 @@ export function PatientPage({ suite, account }: PageProps) {
                 {shortAddress(c.provider)}: from {when(c.from)}
                 {c.until !== undefined ? ` until ${when(c.until)}` : ' (open) '}
                 {c.until === undefined && (
-                  <button type="button" className="secondary" onClick={() => void after(send(`End care with ${shortAddress(c.provider)}`, 'consent_registry', 'end_care', [subject, c.provider]))}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() =>
+                      void after(send(`End care with ${shortAddress(c.provider)}`, 'consent_registry', 'end_care', [subject, c.provider]))
+                    }
+                  >
                     End
                   </button>
                 )}
@@ -263,24 +302,16 @@ export function PatientPage({ suite, account }: PageProps) {
         submit="Appoint delegate"
         action={async () => {
           const d = await address(delegate, 'Delegate');
-          return send(`Appoint ${shortAddress(d)} as ${relationship}`, 'consent_registry', 'appoint_delegate', [d, relationship, ms(new Date(delegateUntil))]);
+          return send(`Appoint ${shortAddress(d)} as ${relationship}`, 'consent_registry', 'appoint_delegate', [
+            d,
+            relationship,
+            ms(new Date(delegateUntil)),
+          ]);
         }}
       >
-        <Field label="Delegate (account)">
-          <input name="delegate" value={delegate} onChange={(e) => setDelegate(e.target.value)} required />
-        </Field>
-        <Field label="Relationship">
-          <select name="relationship" value={relationship} onChange={(e) => setRelationship(e.target.value)}>
-            {relationships.map((r) => (
-              <option key={r.name} value={r.name}>
-                {labelOf(r)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Until">
-          <input name="delegate-until" type="datetime-local" value={delegateUntil} onChange={(e) => setDelegateUntil(e.target.value)} required />
-        </Field>
+        <TextField label="Delegate (account)" name="delegate" value={delegate} set={setDelegate} />
+        <VariantSelect label="Relationship" name="relationship" variants={relationships} value={relationship} set={setRelationship} />
+        <TextField label="Until" name="delegate-until" type="datetime-local" value={delegateUntil} set={setDelegateUntil} />
       </Action>
 
       <Action
@@ -289,24 +320,25 @@ export function PatientPage({ suite, account }: PageProps) {
         action={async () => {
           if (!recordFile) throw new Error('Choose the record file: only its hash goes on chain.');
           const content = await sha256(await recordFile.arrayBuffer());
-          return send(`Anchor ${recordFile.name}`, 'consent_registry', 'anchor_record', [subject, recordCategory, content, await sha256(locator)]);
+          return send(`Anchor ${recordFile.name}`, 'consent_registry', 'anchor_record', [
+            subject,
+            recordCategory,
+            content,
+            await sha256(locator),
+          ]);
         }}
       >
         <Field label="Record file" hint="Hashed in this browser (SHA-256); the file never leaves it.">
           <input name="record-file" type="file" onChange={(e) => setRecordFile(e.target.files?.[0])} />
         </Field>
-        <Field label="Category">
-          <select name="record-category" value={recordCategory} onChange={(e) => setRecordCategory(e.target.value)}>
-            {categories.map((c) => (
-              <option key={c.name} value={c.name}>
-                {labelOf(c)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Where the encrypted record is kept" hint="Hashed too: a URL or storage key.">
-          <input name="locator" value={locator} onChange={(e) => setLocator(e.target.value)} required />
-        </Field>
+        <VariantSelect label="Category" name="record-category" variants={categories} value={recordCategory} set={setRecordCategory} />
+        <TextField
+          label="Where the encrypted record is kept"
+          hint="Hashed too: a URL or storage key."
+          name="locator"
+          value={locator}
+          set={setLocator}
+        />
       </Action>
 
       <section aria-labelledby="log-title">
@@ -315,7 +347,12 @@ export function PatientPage({ suite, account }: PageProps) {
           <button
             className="secondary"
             disabled={!log.length}
-            onClick={() => download(`access-log-${subject.slice(0, 8)}.json`, bundle(log.map((a) => auditEventResource(a, suite.deployment.contracts.consent_registry.address))))}
+            onClick={() =>
+              download(
+                `access-log-${subject.slice(0, 8)}.json`,
+                bundle(log.map((a) => auditEventResource(a, suite.deployment.contracts.consent_registry.address))),
+              )
+            }
           >
             Download as FHIR R4 AuditEvent bundle
           </button>
@@ -324,15 +361,7 @@ export function PatientPage({ suite, account }: PageProps) {
           <p>Nobody has accessed these records.</p>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Record</th>
-                <th scope="col">Break-glass</th>
-              </tr>
-            </thead>
+            <Head columns={['When', 'Who', 'Purpose', 'Record', 'Break-glass']} />
             <tbody>
               {log.map((a) => {
                 const g = a.emergency !== undefined ? grants[a.emergency.toString()] : undefined;
@@ -348,12 +377,26 @@ export function PatientPage({ suite, account }: PageProps) {
                           grant #{a.emergency.toString()} {g?.acknowledged !== undefined ? '· acknowledged' : ''}{' '}
                           {g?.closed !== undefined ? '· closed' : g && g.expires > now ? '· live' : ''}
                           {a.record === undefined && g?.acknowledged === undefined && (
-                            <button className="secondary" onClick={() => void after(send(`Acknowledge break-glass ${a.emergency}`, 'consent_registry', 'acknowledge_break_glass', [a.emergency]))}>
+                            <button
+                              className="secondary"
+                              onClick={() =>
+                                void after(
+                                  send(`Acknowledge break-glass ${a.emergency}`, 'consent_registry', 'acknowledge_break_glass', [
+                                    a.emergency,
+                                  ]),
+                                )
+                              }
+                            >
                               Acknowledge
                             </button>
                           )}
                           {a.record === undefined && g && g.closed === undefined && g.expires > now && (
-                            <button className="secondary" onClick={() => void after(send(`Close break-glass ${a.emergency}`, 'consent_registry', 'close_break_glass', [a.emergency]))}>
+                            <button
+                              className="secondary"
+                              onClick={() =>
+                                void after(send(`Close break-glass ${a.emergency}`, 'consent_registry', 'close_break_glass', [a.emergency]))
+                              }
+                            >
                               Close now
                             </button>
                           )}

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
-import { Action, Field, bytes, ms } from '../ui';
+import { Action, Field, bytes, ms, TextField } from '../ui';
 import { normaliseAddress } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf } from '../words';
 import { Remittance } from './Provider';
@@ -17,7 +17,14 @@ export function PayerPage({ suite }: PageProps) {
   const { send, query } = useTx();
   const carcs = variantsOf(suite.metadata.claims_adjudication, 'Carc');
   const groups = variantsOf(suite.metadata.claims_adjudication, 'Group');
-  const [terms, setTerms] = useState({ deductible: '500', copay: '20', coinsuranceBps: '2000', oopMax: '3000', timelyFilingDays: '90', reviewThreshold: '10000' });
+  const [terms, setTerms] = useState({
+    deductible: '500',
+    copay: '20',
+    coinsuranceBps: '2000',
+    oopMax: '3000',
+    timelyFilingDays: '90',
+    reviewThreshold: '10000',
+  });
   const [planId, setPlanId] = useState('0');
   const [plan, setPlan] = useState<Plan>();
   const [fees, setFees] = useState('99213 120\n99214 180');
@@ -77,15 +84,20 @@ export function PayerPage({ suite }: PageProps) {
           ] as const
         ).map(([k, label]) => (
           <Field key={k} label={label}>
-            <input name={k} inputMode="numeric" pattern="[0-9]+" value={terms[k]} onChange={(e) => setTerms({ ...terms, [k]: e.target.value })} required />
+            <input
+              name={k}
+              inputMode="numeric"
+              pattern="[0-9]+"
+              value={terms[k]}
+              onChange={(e) => setTerms({ ...terms, [k]: e.target.value })}
+              required
+            />
           </Field>
         ))}
       </Action>
 
       <Action title="Plan and escrow" submit="Show plan" action={() => loadPlan()}>
-        <Field label="Plan id">
-          <input name="plan-id" inputMode="numeric" pattern="[0-9]+" value={planId} onChange={(e) => setPlanId(e.target.value)} required />
-        </Field>
+        <TextField label="Plan id" name="plan-id" value={planId} set={setPlanId} numeric />
         {plan && (
           <dl className="escrow" data-testid="escrow">
             <dt>Funded</dt>
@@ -113,9 +125,7 @@ export function PayerPage({ suite }: PageProps) {
           return o;
         }}
       >
-        <Field label="Amount (planck)">
-          <input name="fund-amount" inputMode="numeric" pattern="[0-9]+" value={amount} onChange={(e) => setAmount(e.target.value)} required />
-        </Field>
+        <TextField label="Amount (planck)" name="fund-amount" value={amount} set={setAmount} numeric />
         <button
           type="button"
           className="secondary"
@@ -151,25 +161,44 @@ export function PayerPage({ suite }: PageProps) {
         action={async () => {
           const m = await normaliseAddress(member);
           if (!m) throw new Error(`"${member}" is not an account address.`);
-          return send('Enrol member', 'claims_adjudication', 'enroll', [Number(planId), m, { start: coverageStart ? ms(new Date(coverageStart)) : BigInt(Date.now()) - DAY, end: undefined }]);
+          return send('Enrol member', 'claims_adjudication', 'enroll', [
+            Number(planId),
+            m,
+            { start: coverageStart ? ms(new Date(coverageStart)) : BigInt(Date.now()) - DAY, end: undefined },
+          ]);
         }}
       >
-        <Field label="Member (account)">
-          <input name="enroll-member" value={member} onChange={(e) => setMember(e.target.value)} required />
-        </Field>
-        <Field label="Coverage from" hint="Empty: since yesterday.">
-          <input name="coverage-start" type="datetime-local" value={coverageStart} onChange={(e) => setCoverageStart(e.target.value)} />
-        </Field>
+        <TextField label="Member (account)" name="enroll-member" value={member} set={setMember} />
+        <TextField
+          label="Coverage from"
+          hint="Empty: since yesterday."
+          name="coverage-start"
+          type="datetime-local"
+          value={coverageStart}
+          set={setCoverageStart}
+          optional
+        />
       </Action>
 
       <Action title="Review and appeals" submit="Show claim" action={loadClaim}>
-        <Field label="Claim id" hint="Claims pending review or under appeal appear in the activity feed as they arrive.">
-          <input name="review-claim" inputMode="numeric" pattern="[0-9]+" value={claimId} onChange={(e) => setClaimId(e.target.value)} required />
-        </Field>
+        <TextField
+          label="Claim id"
+          hint="Claims pending review or under appeal appear in the activity feed as they arrive."
+          name="review-claim"
+          value={claimId}
+          set={setClaimId}
+          numeric
+        />
         {claim && <Remittance claim={claim} carcs={carcs} groups={groups} />}
         {claim && variantName(claim.status) === 'PendingReview' && (
           <div className="actions">
-            <button type="button" onClick={async () => { await send(`Approve claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), true, reason]); await loadClaim(); }}>
+            <button
+              type="button"
+              onClick={async () => {
+                await send(`Approve claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), true, reason]);
+                await loadClaim();
+              }}
+            >
               Approve
             </button>
             <label>
@@ -182,17 +211,37 @@ export function PayerPage({ suite }: PageProps) {
                 ))}
               </select>
             </label>
-            <button type="button" className="secondary" onClick={async () => { await send(`Deny claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), false, reason]); await loadClaim(); }}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={async () => {
+                await send(`Deny claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), false, reason]);
+                await loadClaim();
+              }}
+            >
               Deny
             </button>
           </div>
         )}
         {claim && variantName(claim.status) === 'UnderAppeal' && (
           <div className="actions">
-            <button type="button" onClick={async () => { await send(`Overturn denial of claim ${claimId}`, 'claims_adjudication', 'decide_appeal', [BigInt(claimId), true]); await loadClaim(); }}>
+            <button
+              type="button"
+              onClick={async () => {
+                await send(`Overturn denial of claim ${claimId}`, 'claims_adjudication', 'decide_appeal', [BigInt(claimId), true]);
+                await loadClaim();
+              }}
+            >
               Overturn
             </button>
-            <button type="button" className="secondary" onClick={async () => { await send(`Uphold denial of claim ${claimId}`, 'claims_adjudication', 'decide_appeal', [BigInt(claimId), false]); await loadClaim(); }}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={async () => {
+                await send(`Uphold denial of claim ${claimId}`, 'claims_adjudication', 'decide_appeal', [BigInt(claimId), false]);
+                await loadClaim();
+              }}
+            >
               Uphold
             </button>
           </div>

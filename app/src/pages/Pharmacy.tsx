@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { PageProps } from '../main';
 import { parseScan, type Scan } from '../gs1';
 import { useTx } from '../tx';
-import { Action, Field, bytes, ms, when } from '../ui';
+import { Action, Field, bytes, ms, when, TextField } from '../ui';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { normaliseAddress, shortAddress } from '../accounts';
 import { show } from '../feed';
@@ -15,12 +15,20 @@ const bytes32 = (text: string) => blake2AsHex(text, 256) as `0x${string}`;
 /** What each verification status means to the person holding the pack. */
 const VERDICT: Record<string, { word: string; tone: 'good' | 'bad' | 'warn'; advice: string }> = {
   Authentic: { word: 'AUTHENTIC', tone: 'good', advice: 'Registered by a licensed manufacturer, in date, not recalled.' },
-  Unknown: { word: 'UNKNOWN', tone: 'bad', advice: 'No batch with this GTIN and lot is registered: do not dispense; quarantine it and report it.' },
+  Unknown: {
+    word: 'UNKNOWN',
+    tone: 'bad',
+    advice: 'No batch with this GTIN and lot is registered: do not dispense; quarantine it and report it.',
+  },
   Expired: { word: 'EXPIRED', tone: 'bad', advice: 'Past its expiry date: do not dispense.' },
   Recalled: { word: 'RECALLED', tone: 'bad', advice: 'The batch is recalled: do not dispense; return or destroy it.' },
   Quarantined: { word: 'QUARANTINED', tone: 'warn', advice: 'Its cold chain was broken: do not dispense until the quarantine is lifted.' },
   Suspect: { word: 'SUSPECT', tone: 'warn', advice: 'Under investigation as suspect product: do not dispense.' },
-  Illegitimate: { word: 'ILLEGITIMATE', tone: 'bad', advice: 'Declared illegitimate by a regulator or its manufacturer: do not dispense; keep it for investigation.' },
+  Illegitimate: {
+    word: 'ILLEGITIMATE',
+    tone: 'bad',
+    advice: 'Declared illegitimate by a regulator or its manufacturer: do not dispense; keep it for investigation.',
+  },
 };
 
 interface Verification {
@@ -41,9 +49,7 @@ export function Custody({ suite, batch }: { suite: PageProps['suite']; batch: bi
   const [events, setEvents] = useState<CustodyEvent[]>();
   const [error, setError] = useState('');
   if (events === undefined && !error) {
-    query<CustodyEvent[]>('drug_provenance', 'history', [batch, 0, 50]).then((o) =>
-      o.ok ? setEvents(o.value) : setError(o.error),
-    );
+    query<CustodyEvent[]>('drug_provenance', 'history', [batch, 0, 50]).then((o) => (o.ok ? setEvents(o.value) : setError(o.error)));
   }
   void suite;
   if (error) return <p role="alert">{error}</p>;
@@ -106,9 +112,7 @@ function Verify({ suite }: PageProps) {
           {error}
         </p>
       )}
-      {result && scan && (
-        <Verdict suite={suite} result={result} scan={scan} />
-      )}
+      {result && scan && <Verdict suite={suite} result={result} scan={scan} />}
     </section>
   );
 }
@@ -194,16 +198,27 @@ export function PharmacyPage(props: PageProps) {
           const id = BigInt(shipment);
           const s = await query('drug_provenance', 'shipment', [id]);
           setDetails(s.ok ? show(s.value) : s.error);
-          const units = accepted ? BigInt(accepted) : ((s.ok && (s.value as { quantity?: bigint })?.quantity) || 0n);
+          const units = accepted ? BigInt(accepted) : (s.ok && (s.value as { quantity?: bigint })?.quantity) || 0n;
           return send(`Receive ${units} units of shipment ${id}`, 'drug_provenance', 'receive', [id, units]);
         }}
       >
-        <Field label="Shipment id" hint="From the sender, or the ShipmentSent entry in the activity feed.">
-          <input name="shipment" inputMode="numeric" pattern="[0-9]+" value={shipment} onChange={(e) => setShipment(e.target.value)} required />
-        </Field>
-        <Field label="Units accepted" hint="Empty: all of them. Fewer for a shortage or damage; the rest goes back.">
-          <input name="accepted" inputMode="numeric" pattern="[0-9]*" value={accepted} onChange={(e) => setAccepted(e.target.value)} />
-        </Field>
+        <TextField
+          label="Shipment id"
+          hint="From the sender, or the ShipmentSent entry in the activity feed."
+          name="shipment"
+          value={shipment}
+          set={setShipment}
+          numeric
+        />
+        <TextField
+          label="Units accepted"
+          hint="Empty: all of them. Fewer for a shortage or damage; the rest goes back."
+          name="accepted"
+          value={accepted}
+          set={setAccepted}
+          numeric
+          optional
+        />
         {details && <p className="muted">Shipment: {details}</p>}
       </Action>
       <Action
@@ -220,21 +235,22 @@ export function PharmacyPage(props: PageProps) {
           send(`Dispense ${quantity} of batch ${batch}`, 'drug_provenance', 'dispense', [BigInt(batch), BigInt(quantity), undefined])
         }
       >
-        <Field label="Batch id">
-          <input name="dispense-batch" inputMode="numeric" pattern="[0-9]+" value={batch} onChange={(e) => setBatch(e.target.value)} required />
-        </Field>
-        <Field label="Units">
-          <input name="dispense-units" inputMode="numeric" pattern="[0-9]+" value={quantity} onChange={(e) => setQuantity(e.target.value)} required />
-        </Field>
+        <TextField label="Batch id" name="dispense-batch" value={batch} set={setBatch} numeric />
+        <TextField label="Units" name="dispense-units" value={quantity} set={setQuantity} numeric />
       </Action>
       <Action
         title="Flag suspect product"
         submit="Flag as suspect"
         action={() => send(`Flag batch ${flagBatch} as suspect`, 'drug_provenance', 'flag_suspect', [BigInt(flagBatch)])}
       >
-        <Field label="Batch id" hint="Your units are quarantined and the manufacturer must answer within 24 hours.">
-          <input name="flag-batch" inputMode="numeric" pattern="[0-9]+" value={flagBatch} onChange={(e) => setFlagBatch(e.target.value)} required />
-        </Field>
+        <TextField
+          label="Batch id"
+          hint="Your units are quarantined and the manufacturer must answer within 24 hours."
+          name="flag-batch"
+          value={flagBatch}
+          set={setFlagBatch}
+          numeric
+        />
       </Action>
       <Action
         title="Ship"
@@ -242,19 +258,18 @@ export function PharmacyPage(props: PageProps) {
         action={async () => {
           const to = await normaliseAddress(shipTo);
           if (!to) throw new Error(`"${shipTo}" is not an account address.`);
-          return send(`Ship ${shipUnits} of batch ${shipBatch}`, 'drug_provenance', 'ship', [BigInt(shipBatch), to, BigInt(shipUnits), undefined]);
+          return send(`Ship ${shipUnits} of batch ${shipBatch}`, 'drug_provenance', 'ship', [
+            BigInt(shipBatch),
+            to,
+            BigInt(shipUnits),
+            undefined,
+          ]);
         }}
       >
         <p className="muted">A licensed holder ships to a licensed distributor or pharmacy; the recipient receives it above.</p>
-        <Field label="Batch id">
-          <input name="ship-batch" inputMode="numeric" pattern="[0-9]+" value={shipBatch} onChange={(e) => setShipBatch(e.target.value)} required />
-        </Field>
-        <Field label="To (account)">
-          <input name="ship-to" value={shipTo} onChange={(e) => setShipTo(e.target.value)} required />
-        </Field>
-        <Field label="Units">
-          <input name="ship-units" inputMode="numeric" pattern="[0-9]+" value={shipUnits} onChange={(e) => setShipUnits(e.target.value)} required />
-        </Field>
+        <TextField label="Batch id" name="ship-batch" value={shipBatch} set={setShipBatch} numeric />
+        <TextField label="To (account)" name="ship-to" value={shipTo} set={setShipTo} />
+        <TextField label="Units" name="ship-units" value={shipUnits} set={setShipUnits} numeric />
       </Action>
       <Action
         title="Manufacturer: register a batch"
@@ -283,17 +298,25 @@ export function PharmacyPage(props: PageProps) {
         <Field label="Lot">
           <input name="lot" value={lot} maxLength={20} onChange={(e) => setLot(e.target.value)} required />
         </Field>
-        <Field label="Expiry">
-          <input name="expiry" type="date" value={expiry} onChange={(e) => setExpiry(e.target.value)} required />
-        </Field>
-        <Field label="Units">
-          <input name="units" inputMode="numeric" pattern="[0-9]+" value={units} onChange={(e) => setUnits(e.target.value)} required />
-        </Field>
+        <TextField label="Expiry" name="expiry" type="date" value={expiry} set={setExpiry} />
+        <TextField label="Units" name="units" value={units} set={setUnits} numeric />
         <Field label="Allowed temperature, lowest (0.01 °C)">
-          <input name="min-temp" inputMode="numeric" value={range.min} onChange={(e) => setRange({ ...range, min: e.target.value })} required />
+          <input
+            name="min-temp"
+            inputMode="numeric"
+            value={range.min}
+            onChange={(e) => setRange({ ...range, min: e.target.value })}
+            required
+          />
         </Field>
         <Field label="Allowed temperature, highest (0.01 °C)">
-          <input name="max-temp" inputMode="numeric" value={range.max} onChange={(e) => setRange({ ...range, max: e.target.value })} required />
+          <input
+            name="max-temp"
+            inputMode="numeric"
+            value={range.max}
+            onChange={(e) => setRange({ ...range, max: e.target.value })}
+            required
+          />
         </Field>
       </Action>
     </>

@@ -6,7 +6,7 @@ import { BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from '
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
-import { Action, Field, bytes, ms, sha256, text, when } from '../ui';
+import { Action, Field, bytes, ms, sha256, text, when, TextField, Head } from '../ui';
 import { normaliseAddress, shortAddress } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf, type Variant } from '../words';
 
@@ -50,17 +50,7 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
         {claim.denial && ` · denied: ${carcWords(carcs, claim.denial)}`}
       </p>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Line</th>
-            <th scope="col">Procedure</th>
-            <th scope="col">Billed</th>
-            <th scope="col">Allowed</th>
-            <th scope="col">Payer</th>
-            <th scope="col">Member</th>
-            <th scope="col">Adjustments</th>
-          </tr>
-        </thead>
+        <Head columns={['Line', 'Procedure', 'Billed', 'Allowed', 'Payer', 'Member', 'Adjustments']} />
         <tbody>
           {lines.map((l, i) => (
             <tr key={i}>
@@ -151,24 +141,30 @@ export function ProviderPage({ suite, account }: PageProps) {
           return o;
         }}
       >
-        <Field label="Plan id">
-          <input name="plan" inputMode="numeric" pattern="[0-9]+" value={plan} onChange={(e) => setPlan(e.target.value)} required />
-        </Field>
-        <Field label="Member (account)">
-          <input name="member" value={member} onChange={(e) => setMember(e.target.value)} required />
-        </Field>
-        <Field label="Date of service" hint="Empty: five minutes ago (not in the future of the chain's clock).">
-          <input name="service-date" type="datetime-local" value={serviceDate} onChange={(e) => setServiceDate(e.target.value)} />
-        </Field>
+        <TextField label="Plan id" name="plan" value={plan} set={setPlan} numeric />
+        <TextField label="Member (account)" name="member" value={member} set={setMember} />
+        <TextField
+          label="Date of service"
+          hint="Empty: five minutes ago (not in the future of the chain's clock)."
+          name="service-date"
+          type="datetime-local"
+          value={serviceDate}
+          set={setServiceDate}
+          optional
+        />
         <label className="inline">
-          <input type="checkbox" name="emergency" checked={emergency} onChange={(e) => setEmergency(e.target.checked)} /> Emergency visit (place of service 23)
+          <input type="checkbox" name="emergency" checked={emergency} onChange={(e) => setEmergency(e.target.checked)} /> Emergency visit
+          (place of service 23)
         </label>
         <fieldset>
           <legend>Service lines</legend>
           {lines.map((l, i) => (
             <div className="line" key={i}>
               {(['procedure', 'diagnoses', 'billed', 'units'] as const).map((k) => (
-                <Field key={k} label={{ procedure: 'CPT/HCPCS', diagnoses: 'ICD-10-CM codes (hashed, never sent)', billed: 'Billed', units: 'Units' }[k]}>
+                <Field
+                  key={k}
+                  label={{ procedure: 'CPT/HCPCS', diagnoses: 'ICD-10-CM codes (hashed, never sent)', billed: 'Billed', units: 'Units' }[k]}
+                >
                   <input
                     name={`line-${i}-${k}`}
                     value={l[k]}
@@ -179,7 +175,11 @@ export function ProviderPage({ suite, account }: PageProps) {
               ))}
             </div>
           ))}
-          <button type="button" className="secondary" onClick={() => setLines([...lines, { procedure: '', diagnoses: '', billed: '', units: '1' }])}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setLines([...lines, { procedure: '', diagnoses: '', billed: '', units: '1' }])}
+          >
             Add a line
           </button>
         </fieldset>
@@ -200,14 +200,15 @@ export function ProviderPage({ suite, account }: PageProps) {
         submit="Appeal"
         action={async () => {
           if (!evidence) throw new Error('Choose the evidence file: only its hash goes on chain.');
-          const o = await send(`Appeal claim ${appealId}`, 'claims_adjudication', 'appeal', [BigInt(appealId), await sha256(await evidence.arrayBuffer())]);
+          const o = await send(`Appeal claim ${appealId}`, 'claims_adjudication', 'appeal', [
+            BigInt(appealId),
+            await sha256(await evidence.arrayBuffer()),
+          ]);
           await load();
           return o;
         }}
       >
-        <Field label="Claim id">
-          <input name="appeal-claim" inputMode="numeric" pattern="[0-9]+" value={appealId} onChange={(e) => setAppealId(e.target.value)} required />
-        </Field>
+        <TextField label="Claim id" name="appeal-claim" value={appealId} set={setAppealId} numeric />
         <Field label="Evidence file" hint="Hashed in this browser; the file stays with you.">
           <input name="appeal-evidence" type="file" onChange={(e) => setEvidence(e.target.files?.[0])} />
         </Field>
