@@ -162,6 +162,17 @@ await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN,
   const out = await submit('Manufacturer: register a batch', 'Register batch');
   expect(/^Done/.test(out), `register: ${out}`);
   batch = await section('Manufacturer: register a batch').getByTestId('returned').innerText();
+  // Cold chain: the manufacturer appoints itself as the batch's sensor and records a
+  // reading in range and one above it (2-8 °C).
+  await fill('sensor-batch', batch);
+  await fill('sensor', accounts.manufacturer);
+  await section('Cold chain').getByRole('button', { name: 'Appoint sensor' }).click();
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.locator('.tx-status', { hasText: `Appoint sensor for batch ${batch}: done` }).waitFor();
+  for (const t of ['5', '9']) {
+    await fill('temperature', t);
+    expect(/^Done/.test(await submit('Cold chain', 'Record reading')), `reading ${t}`);
+  }
 
   await actAs('Fresh 2'); // pharmacy
   const scan = async (text) => {
@@ -171,8 +182,10 @@ await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN,
     return page.getByTestId('verdict').innerText();
   };
   expect((await scan(`(01)${gtin}(17)${String(new Date().getFullYear() + 2).slice(2)}0131(10)${lot}`)) === 'AUTHENTIC', 'registered lot');
-  await page.locator('.verdict details summary').click();
+  await page.locator('.verdict summary', { hasText: 'Custody chain' }).click();
   await page.locator('.timeline li').first().waitFor();
+  await page.locator('.verdict summary', { hasText: 'Temperature readings' }).click();
+  await page.getByText('2 readings, 1 outside 2–8 °C').waitFor();
   await screenshot('pharmacy-authentic');
   expect((await scan(`(01)${gtin}(10)NOSUCHLOT`)) === 'UNKNOWN', 'unknown lot');
 

@@ -8,6 +8,7 @@ import { Action, Field, bytes, ms, when, TextField } from '../ui';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { normaliseAddress, shortAddress } from '../accounts';
 import { show } from '../feed';
+import { Readings } from '../readings';
 import { variantName } from '../words';
 
 const bytes32 = (text: string) => blake2AsHex(text, 256) as `0x${string}`;
@@ -163,10 +164,16 @@ function Verdict({ suite, result, scan }: { suite: PageProps['suite']; result: V
         )}
       </dl>
       {result.batch !== undefined && (
-        <details>
-          <summary>Custody chain</summary>
-          <Custody suite={suite} batch={result.batch} />
-        </details>
+        <>
+          <details>
+            <summary>Custody chain</summary>
+            <Custody suite={suite} batch={result.batch} />
+          </details>
+          <details>
+            <summary>Temperature readings</summary>
+            <Readings suite={suite} batch={result.batch} />
+          </details>
+        </>
       )}
     </div>
   );
@@ -186,6 +193,9 @@ export function PharmacyPage(props: PageProps) {
   const [units, setUnits] = useState('100');
   const [range, setRange] = useState({ min: '200', max: '800' });
   const [shipBatch, setShipBatch] = useState('');
+  const [sensorBatch, setSensorBatch] = useState('');
+  const [temperature, setTemperature] = useState('5');
+  const [sensor, setSensor] = useState('');
   const [shipTo, setShipTo] = useState('');
   const [shipUnits, setShipUnits] = useState('10');
   return (
@@ -270,6 +280,32 @@ export function PharmacyPage(props: PageProps) {
         <TextField label="Batch id" name="ship-batch" value={shipBatch} set={setShipBatch} numeric />
         <TextField label="To (account)" name="ship-to" value={shipTo} set={setShipTo} />
         <TextField label="Units" name="ship-units" value={shipUnits} set={setShipUnits} numeric />
+      </Action>
+      <Action
+        title="Cold chain"
+        submit="Record reading"
+        action={() =>
+          send(`Reading ${temperature} °C for batch ${sensorBatch}`, 'drug_provenance', 'submit_reading', [
+            BigInt(sensorBatch),
+            BigInt(Date.now() - 1000),
+            Math.round(Number(temperature) * 100),
+          ])
+        }
+      >
+        <p className="muted">A sensor the manufacturer appointed records readings; the manufacturer appoints sensors here too.</p>
+        <TextField label="Batch id" name="sensor-batch" value={sensorBatch} set={setSensorBatch} numeric />
+        <TextField label="Temperature (°C)" name="temperature" value={temperature} set={setTemperature} pattern="-?[0-9]+(\.[0-9]+)?" />
+        <TextField label="Sensor to appoint (account)" name="sensor" value={sensor} set={setSensor} optional />
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            const a = await normaliseAddress(sensor);
+            if (a) await send(`Appoint sensor for batch ${sensorBatch}`, 'drug_provenance', 'add_sensor', [BigInt(sensorBatch), a]);
+          }}
+        >
+          Appoint sensor
+        </button>
       </Action>
       <Action
         title="Manufacturer: register a batch"
