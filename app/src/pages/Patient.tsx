@@ -58,6 +58,8 @@ export function PatientPage({ suite, account }: PageProps) {
   const [log, setLog] = useState<AccessRow[]>([]);
   const [grants, setGrants] = useState<Record<string, { acknowledged?: bigint; closed?: bigint; expires: bigint }>>({});
   const [refreshed, setRefreshed] = useState(0);
+  const [delegates, setDelegates] = useState<{ account: string; relationship: string; expiresAt: bigint }[]>([]);
+  const [records, setRecords] = useState<{ id: bigint; category: string; anchoredAt: bigint }[]>([]);
 
   const refresh = useCallback(async () => {
     if (!subject) return;
@@ -77,6 +79,14 @@ export function PatientPage({ suite, account }: PageProps) {
           revokedAt: (x.revokedAt ?? undefined) as bigint | undefined,
         })),
       );
+    const d = await query<Record<string, unknown>[]>('consent_registry', 'delegates_of', [subject, 0, 50]);
+    if (d.ok)
+      setDelegates(
+        d.value.map((x) => ({ account: addr(x.account), relationship: variantName(x.relationship), expiresAt: x.expiresAt as bigint })),
+      );
+    const a = await query<Record<string, unknown>[]>('consent_registry', 'records_of', [subject, 0, 50]);
+    if (a.ok)
+      setRecords(a.value.map((x) => ({ id: x.id as bigint, category: variantName(x.category), anchoredAt: x.anchoredAt as bigint })));
     const r = await query<Record<string, unknown>[]>('consent_registry', 'care_of', [subject, 0, 50]);
     if (r.ok)
       setCare(
@@ -302,16 +312,36 @@ export function PatientPage({ suite, account }: PageProps) {
         submit="Appoint delegate"
         action={async () => {
           const d = await address(delegate, 'Delegate');
-          return send(`Appoint ${shortAddress(d)} as ${relationship}`, 'consent_registry', 'appoint_delegate', [
-            d,
-            relationship,
-            ms(new Date(delegateUntil)),
-          ]);
+          return after(
+            send(`Appoint ${shortAddress(d)} as ${relationship}`, 'consent_registry', 'appoint_delegate', [
+              d,
+              relationship,
+              ms(new Date(delegateUntil)),
+            ]),
+          );
         }}
       >
         <TextField label="Delegate (account)" name="delegate" value={delegate} set={setDelegate} />
         <VariantSelect label="Relationship" name="relationship" variants={relationships} value={relationship} set={setRelationship} />
         <TextField label="Until" name="delegate-until" type="datetime-local" value={delegateUntil} set={setDelegateUntil} />
+        {delegates.length > 0 && (
+          <ul>
+            {delegates.map((d) => (
+              <li key={d.account}>
+                {shortAddress(d.account)}: {d.relationship} until {when(d.expiresAt)}{' '}
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    void after(send(`Remove delegate ${shortAddress(d.account)}`, 'consent_registry', 'remove_delegate', [d.account]))
+                  }
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
       </Action>
 
       <Action
@@ -320,12 +350,14 @@ export function PatientPage({ suite, account }: PageProps) {
         action={async () => {
           if (!recordFile) throw new Error('Choose the record file: only its hash goes on chain.');
           const content = await sha256(await recordFile.arrayBuffer());
-          return send(`Anchor ${recordFile.name}`, 'consent_registry', 'anchor_record', [
-            subject,
-            recordCategory,
-            content,
-            await sha256(locator),
-          ]);
+          return after(
+            send(`Anchor ${recordFile.name}`, 'consent_registry', 'anchor_record', [
+              subject,
+              recordCategory,
+              content,
+              await sha256(locator),
+            ]),
+          );
         }}
       >
         <Field label="Record file" hint="Hashed in this browser (SHA-256); the file never leaves it.">
@@ -339,6 +371,24 @@ export function PatientPage({ suite, account }: PageProps) {
           value={locator}
           set={setLocator}
         />
+        {records.length > 0 && (
+          <ul>
+            {records.map((r) => (
+              <li key={r.id.toString()}>
+                Record #{r.id.toString()}:{' '}
+                {labelOf(categories.find((c) => c.name === r.category) ?? { index: -1, name: r.category, docs: '' })}, anchored{' '}
+                {when(r.anchoredAt)}{' '}
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => void after(send(`Forget record ${r.id}`, 'consent_registry', 'remove_record', [r.id]))}
+                >
+                  Forget
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
       </Action>
 
       <section aria-labelledby="log-title">
