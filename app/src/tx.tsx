@@ -142,7 +142,15 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
       </p>
       {pending && (
         <div className="dialog-backdrop">
-          <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="tx-title">
+          <div
+            className="dialog"
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="tx-title"
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') pending.resolve(false);
+            }}
+          >
             <h2 id="tx-title">{pending.label}</h2>
             <p>The dry run succeeded. Signing sends it as a transaction from {account?.name}.</p>
             <dl className="cost">

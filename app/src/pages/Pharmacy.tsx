@@ -1,6 +1,6 @@
 // Pharmacy and distributor: scan-verify a pack, receive or reject incoming shipments,
 // dispense, flag suspect product; a batch's custody chain as a timeline.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PageProps } from '../main';
 import { parseScan, type Scan } from '../gs1';
 import { useTx } from '../tx';
@@ -45,14 +45,13 @@ interface CustodyEvent {
   [field: string]: unknown;
 }
 
-export function Custody({ suite, batch }: { suite: PageProps['suite']; batch: bigint }) {
+export function Custody({ batch }: { batch: bigint }) {
   const { query } = useTx();
   const [events, setEvents] = useState<CustodyEvent[]>();
   const [error, setError] = useState('');
-  if (events === undefined && !error) {
+  useEffect(() => {
     query<CustodyEvent[]>('drug_provenance', 'history', [batch, 0, 50]).then((o) => (o.ok ? setEvents(o.value) : setError(o.error)));
-  }
-  void suite;
+  }, [query, batch]);
   if (error) return <p role="alert">{error}</p>;
   if (!events) return <p>Loading the custody chain…</p>;
   return (
@@ -167,7 +166,7 @@ function Verdict({ suite, result, scan }: { suite: PageProps['suite']; result: V
         <>
           <details>
             <summary>Custody chain</summary>
-            <Custody suite={suite} batch={result.batch} />
+            <Custody batch={result.batch} />
           </details>
           <details>
             <summary>Temperature readings</summary>
