@@ -50,6 +50,7 @@ export function Feed({ suite }: { suite: Suite }) {
   useEffect(() => {
     const unsubs: Promise<() => Promise<void>>[] = [];
     let block = 0;
+    let serial = 0;
     unsubs.push(
       suite.client.query.system.number((n: number) => {
         block = n;
@@ -62,7 +63,7 @@ export function Feed({ suite }: { suite: Suite }) {
           for (const [i, event] of suite.contract(name).decodeEvents(records).entries()) {
             const data = ('data' in event ? (event.data ?? {}) : {}) as Record<string, unknown>;
             fresh.push({
-              key: `${block}-${name}-${i}-${event.name}`,
+              key: `${serial++}-${name}-${i}`,
               block,
               contract: name,
               name: event.name,
@@ -79,7 +80,7 @@ export function Feed({ suite }: { suite: Suite }) {
     <aside className="feed" aria-labelledby="feed-title">
       <h2 id="feed-title">Activity</h2>
       {entries.length === 0 && <p>No contract events since this page opened.</p>}
-      <ol aria-live="polite">
+      <ol aria-live="polite" aria-label="Contract events, newest first" tabIndex={0}>
         {entries.map((e) => (
           <li key={e.key}>
             <strong>{e.name}</strong>{' '}

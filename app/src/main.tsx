@@ -41,9 +41,8 @@ function usePage(): string {
 function Network({ suite }: { suite: Suite }) {
   const [block, setBlock] = useState<number>();
   useEffect(() => {
-    let unsub: (() => Promise<void>) | undefined;
-    suite.client.query.system.number((n: number) => setBlock(n)).then((u) => (unsub = u));
-    return () => void unsub?.();
+    const unsub = suite.client.query.system.number((n: number) => setBlock(n));
+    return () => void unsub.then((u) => u());
   }, [suite]);
   const d = suite.deployment;
   return (
@@ -143,10 +142,18 @@ function App() {
   const page = usePage();
 
   useEffect(() => {
+    // StrictMode runs this twice in development: the first connection is closed.
+    let cancelled = false;
+    let connected: Suite | undefined;
     (async () => {
       const location = await deploymentLocation();
       try {
         const s = await connect(location);
+        connected = s;
+        if (cancelled) {
+          await s.client.disconnect();
+          return;
+        }
         const list: Account[] = [];
         try {
           list.push(...(await extensionAccounts()));
@@ -160,6 +167,10 @@ function App() {
         setFailure(`Could not load ${location}: ${e instanceof Error ? e.message : String(e)}`);
       }
     })();
+    return () => {
+      cancelled = true;
+      void connected?.client.disconnect();
+    };
   }, []);
 
   const add = useCallback((a: Account) => {

@@ -52,6 +52,13 @@ export interface Suite {
   contract(name: ContractName): Contract;
 }
 
+/** The chain's time (ms): the timestamp of the newest block. A development node makes
+ * blocks only when transactions arrive, so the browser's clock may be well ahead of it;
+ * times the contracts require not to lie in the future are taken from here. */
+export async function chainNow(suite: Suite): Promise<bigint> {
+  return BigInt(await suite.client.query.timestamp.now());
+}
+
 /** Which deployment file to load: `?deployment=` in the address, else app-config.json
  * (written by scripts/app.sh), else deployments/local.json. */
 export async function deploymentLocation(): Promise<string> {

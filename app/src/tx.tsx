@@ -3,6 +3,7 @@
 // refusal in words, and only then a request for a signature.
 import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
 import { ContractDispatchError, ContractLangError } from 'dedot/contracts';
+import { stringCamelCase } from 'dedot/utils';
 import type { Account } from './accounts';
 import type { ContractName, Suite } from './suite';
 import { errorInWords, spaced } from './words';
@@ -38,6 +39,10 @@ export function useTx(): TxApi {
   return api;
 }
 
+/** dedot names messages in camelCase (`register_batch` → `registerBatch`); the pages
+ * use the contracts' own names, as docs/contracts.md lists them. */
+const camel = (message: string) => stringCamelCase(message);
+
 /** Unwraps an ink! `Result` as dedot decodes it. */
 function unwrap(data: unknown): { ok: true; value: unknown } | { ok: false; err: unknown } {
   if (data && typeof data === 'object' && 'isErr' in data) {
@@ -66,7 +71,7 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
       const caller = account?.address ?? suite.deployment.deployer;
       try {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const q = await (suite.contract(contract).query as any)[message](...args, { caller });
+        const q = await (suite.contract(contract).query as any)[camel(message)](...args, { caller });
         const r = unwrap(q.data);
         return r.ok ? { ok: true, value: r.value as T } : { ok: false, error: errorInWords(suite.metadata[contract], contract, r.err) };
       } catch (e) {
@@ -84,12 +89,18 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
       let dry: any;
       try {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        dry = await (c.query as any)[message](...args, { caller: account.address, value });
+        dry = await (c.query as any)[camel(message)](...args, { caller: account.address, value });
       } catch (e) {
-        return { ok: false, error: describe(e) };
+        const error = describe(e);
+        setStatus(`${label}: refused: ${error}`);
+        return { ok: false, error };
       }
       const r = unwrap(dry.data);
-      if (!r.ok) return { ok: false, error: errorInWords(suite.metadata[contract], contract, r.err) };
+      if (!r.ok) {
+        const error = errorInWords(suite.metadata[contract], contract, r.err);
+        setStatus(`${label}: refused: ${error}`);
+        return { ok: false, error };
+      }
       const deposit = dry.raw.storageDeposit as { type: 'Charge' | 'Refund'; value: bigint };
       const cost: Cost = {
         refTime: dry.raw.gasRequired.refTime,
@@ -108,10 +119,10 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         // A tenth more than the dry run needed: the chain may have moved on a block.
         const margin = (x: bigint) => x + x / 10n;
-        const tx = (c.tx as any)[message](...args, {
+        const tx = (c.tx as any)[camel(message)](...args, {
           value,
           gasLimit: { refTime: margin(cost.refTime), proofSize: margin(cost.proofSize) },
-          storageDepositLimit: cost.refund ? undefined : margin(cost.deposit),
+          storageDepositLimit: cost.refund || cost.deposit === 0n ? undefined : margin(cost.deposit),
         });
         const result = await (
           account.pair ? tx.signAndSend(account.pair) : tx.signAndSend(account.address, { signer: account.signer })

@@ -59,9 +59,17 @@ page.setDefaultTimeout(60_000);
 const consoleErrors = [];
 page.on('pageerror', (e) => consoleErrors.push(e.message));
 
+const TITLES = {
+  patient: 'Patient',
+  clinician: 'Clinician',
+  pharmacy: 'Pharmacy & distributor',
+  provider: 'Provider',
+  payer: 'Payer',
+  authority: 'Licensing & regulator',
+};
 const go = async (role) => {
   await page.goto(`${url}/#/${role}`);
-  await page.getByRole('heading', { level: 2 }).first().waitFor();
+  await page.getByRole('heading', { level: 2, name: TITLES[role], exact: true }).waitFor();
 };
 const actAs = async (name) => {
   const value = await page.$eval(

@@ -6,6 +6,7 @@ import { useTx } from '../tx';
 import { Action, Field, bytes, ms, sha256, startOfToday, when, TextField, VariantSelect, CodeSelect, Head } from '../ui';
 import { normaliseAddress, shortAddress } from '../accounts';
 import { variantName, variantsOf } from '../words';
+import { chainNow } from '../suite';
 
 const YEAR = 365 * 86_400_000;
 
@@ -72,7 +73,7 @@ export function AuthorityPage({ suite }: PageProps) {
               validFrom: validFrom ? ms(new Date(validFrom)) : startOfToday(),
               validUntil: BigInt(now + 2 * YEAR),
               evidenceHash: await sha256(evidence || identifier),
-              verifiedAt: BigInt(now - 60_000),
+              verifiedAt: await chainNow(suite),
             },
           ]);
           await list();
@@ -124,7 +125,7 @@ export function AuthorityPage({ suite }: PageProps) {
                   <td>
                     {when(c.validFrom)} – {when(c.validUntil)}
                   </td>
-                  <td>{variantName(c.status)}</td>
+                  <td>{variantName((c.history as { status: unknown }[]).at(-1)?.status ?? 'Active')}</td>
                   <td>
                     <button
                       type="button"

@@ -1,6 +1,6 @@
 // Patient (or a delegate acting for one): consents, care relationships, delegates,
 // record anchors, the access log with break-glass entries; FHIR R4 downloads.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import { Action, Field, ms, sha256, startOfToday, when, TextField, VariantSelect, Head } from '../ui';
@@ -61,66 +61,77 @@ export function PatientPage({ suite, account }: PageProps) {
   const [delegates, setDelegates] = useState<{ account: string; relationship: string; expiresAt: bigint }[]>([]);
   const [records, setRecords] = useState<{ id: bigint; category: string; anchoredAt: bigint }[]>([]);
 
+  // Only the newest refresh may show its results (an older one, for another account or
+  // before a transaction, may answer later).
+  const latest = useRef(0);
   const refresh = useCallback(async () => {
     if (!subject) return;
-    const c = await query<Record<string, unknown>[]>('consent_registry', 'consents_of', [subject, 0, 50]);
-    if (c.ok)
-      setConsents(
-        c.value.map((x) => ({
-          id: x.id as bigint,
-          patient: addr(x.patient),
-          grantee: addr(x.grantee),
-          kind: variantName(x.kind),
-          purposes: membersOf(Number(x.purposes), purposes),
-          categories: membersOf(Number(x.categories), categories),
-          validFrom: x.validFrom as bigint,
-          validUntil: (x.validUntil ?? undefined) as bigint | undefined,
-          recordedAt: x.recordedAt as bigint,
-          revokedAt: (x.revokedAt ?? undefined) as bigint | undefined,
-        })),
-      );
-    const d = await query<Record<string, unknown>[]>('consent_registry', 'delegates_of', [subject, 0, 50]);
-    if (d.ok)
-      setDelegates(
-        d.value.map((x) => ({ account: addr(x.account), relationship: variantName(x.relationship), expiresAt: x.expiresAt as bigint })),
-      );
-    const a = await query<Record<string, unknown>[]>('consent_registry', 'records_of', [subject, 0, 50]);
-    if (a.ok)
-      setRecords(a.value.map((x) => ({ id: x.id as bigint, category: variantName(x.category), anchoredAt: x.anchoredAt as bigint })));
-    const r = await query<Record<string, unknown>[]>('consent_registry', 'care_of', [subject, 0, 50]);
-    if (r.ok)
-      setCare(
-        r.value.map((x) => ({
-          id: x.id as bigint,
-          provider: addr(x.provider),
-          from: x.from as bigint,
-          until: (x.until ?? undefined) as bigint | undefined,
-        })),
-      );
-    const l = await query<Record<string, unknown>[]>('consent_registry', 'access_log', [subject, 0, 100]);
-    if (l.ok) {
-      const rows = l.value.map((x, index) => ({
-        index,
-        patient: subject,
-        accessor: addr(x.accessor),
-        at: x.at as bigint,
-        purpose: purposes.find((p) => p.name === variantName(x.purpose)) ?? { index: -1, name: variantName(x.purpose), docs: '' },
-        record: (x.record ?? undefined) as bigint | undefined,
-        emergency: (x.emergency ?? undefined) as bigint | undefined,
-      }));
-      setLog(rows);
-      const states: typeof grants = {};
-      for (const id of new Set(rows.filter((x) => x.emergency !== undefined).map((x) => x.emergency as bigint))) {
-        const g = await query<Record<string, unknown> | undefined>('consent_registry', 'break_glass', [id]);
-        if (g.ok && g.value)
-          states[id.toString()] = {
-            acknowledged: (g.value.acknowledgedAt ?? undefined) as bigint | undefined,
-            closed: (g.value.closedAt ?? undefined) as bigint | undefined,
-            expires: g.value.expiresAt as bigint,
-          };
-      }
-      setGrants(states);
+    const ticket = ++latest.current;
+    type Row = Record<string, unknown>;
+    // The newest page (at most 50, the contracts' page size) of a list kept oldest first.
+    const newest = async (count: string, list: string) => {
+      const n = await query<number>('consent_registry', count, [subject]);
+      const offset = n.ok ? Math.max(0, Number(n.value) - 50) : 0;
+      const page = await query<Row[]>('consent_registry', list, [subject, offset, 50]);
+      return { offset, rows: page.ok ? page.value : [] };
+    };
+    const page = async (list: string) => {
+      const o = await query<Row[]>('consent_registry', list, [subject, 0, 50]);
+      return o.ok ? o.value : [];
+    };
+    const consentRows = (await newest('consent_count_of', 'consents_of')).rows;
+    const delegateRows = await page('delegates_of');
+    const recordRows = await page('records_of');
+    const careRows = await page('care_of');
+    const log = await newest('access_count_of', 'access_log');
+    const logRows = log.rows.map((x, i) => ({
+      index: log.offset + i,
+      patient: subject,
+      accessor: addr(x.accessor),
+      at: x.at as bigint,
+      purpose: purposes.find((p) => p.name === variantName(x.purpose)) ?? { index: -1, name: variantName(x.purpose), docs: '' },
+      record: (x.record ?? undefined) as bigint | undefined,
+      emergency: (x.emergency ?? undefined) as bigint | undefined,
+    }));
+    const states: typeof grants = {};
+    for (const id of new Set(logRows.filter((x) => x.emergency !== undefined).map((x) => x.emergency as bigint))) {
+      const g = await query<Row | undefined>('consent_registry', 'break_glass', [id]);
+      if (g.ok && g.value)
+        states[id.toString()] = {
+          acknowledged: (g.value.acknowledgedAt ?? undefined) as bigint | undefined,
+          closed: (g.value.closedAt ?? undefined) as bigint | undefined,
+          expires: g.value.expiresAt as bigint,
+        };
     }
+    if (ticket !== latest.current) return;
+    setConsents(
+      consentRows.map((x) => ({
+        id: x.id as bigint,
+        patient: addr(x.patient),
+        grantee: addr(x.grantee),
+        kind: variantName(x.kind),
+        purposes: membersOf(Number(x.purposes), purposes),
+        categories: membersOf(Number(x.categories), categories),
+        validFrom: x.validFrom as bigint,
+        validUntil: (x.validUntil ?? undefined) as bigint | undefined,
+        recordedAt: x.recordedAt as bigint,
+        revokedAt: (x.revokedAt ?? undefined) as bigint | undefined,
+      })),
+    );
+    setDelegates(
+      delegateRows.map((x) => ({ account: addr(x.account), relationship: variantName(x.relationship), expiresAt: x.expiresAt as bigint })),
+    );
+    setRecords(recordRows.map((x) => ({ id: x.id as bigint, category: variantName(x.category), anchoredAt: x.anchoredAt as bigint })));
+    setCare(
+      careRows.map((x) => ({
+        id: x.id as bigint,
+        provider: addr(x.provider),
+        from: x.from as bigint,
+        until: (x.endedAt ?? undefined) as bigint | undefined,
+      })),
+    );
+    setLog(logRows);
+    setGrants(states);
     setRefreshed(Date.now());
   }, [subject, query]); // eslint-disable-line react-hooks/exhaustive-deps
 

@@ -8,6 +8,7 @@ import { Action, Field, bytes, ms, when, TextField } from '../ui';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { normaliseAddress, shortAddress } from '../accounts';
 import { show } from '../feed';
+import { chainNow } from '../suite';
 import { Readings } from '../readings';
 import { variantName } from '../words';
 
@@ -283,10 +284,10 @@ export function PharmacyPage(props: PageProps) {
       <Action
         title="Cold chain"
         submit="Record reading"
-        action={() =>
+        action={async () =>
           send(`Reading ${temperature} °C for batch ${sensorBatch}`, 'drug_provenance', 'submit_reading', [
             BigInt(sensorBatch),
-            BigInt(Date.now() - 1000),
+            await chainNow(props.suite),
             Math.round(Number(temperature) * 100),
           ])
         }
@@ -309,14 +310,14 @@ export function PharmacyPage(props: PageProps) {
       <Action
         title="Manufacturer: register a batch"
         submit="Register batch"
-        action={() =>
+        action={async () =>
           send(`Register lot ${lot}`, 'drug_provenance', 'register_batch', [
             {
               gtin: bytes(gtin),
               lot: bytes(lot),
               expiry: ms(new Date(expiry)),
               quantity: BigInt(units),
-              manufacturedAt: BigInt(Date.now() - 60_000),
+              manufacturedAt: await chainNow(props.suite),
               metadataHash: bytes32(`${gtin}/${lot}`),
               minTemp: Number(range.min),
               maxTemp: Number(range.max),

@@ -9,6 +9,7 @@ import { useTx } from '../tx';
 import { Action, Field, bytes, ms, sha256, text, when, TextField, Head } from '../ui';
 import { normaliseAddress, shortAddress } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf, type Variant } from '../words';
+import { chainNow } from '../suite';
 
 Chart.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -127,7 +128,7 @@ export function ProviderPage({ suite, account }: PageProps) {
             plan: Number(plan),
             member: m,
             provider: account.address,
-            serviceDate: serviceDate ? ms(new Date(serviceDate)) : BigInt(Date.now() - 5 * 60_000),
+            serviceDate: serviceDate ? ms(new Date(serviceDate)) : await chainNow(suite),
             emergency,
             lines: lines.map((l) => ({
               procedure: bytes(l.procedure.trim().toUpperCase()),
@@ -145,7 +146,7 @@ export function ProviderPage({ suite, account }: PageProps) {
         <TextField label="Member (account)" name="member" value={member} set={setMember} />
         <TextField
           label="Date of service"
-          hint="Empty: five minutes ago (not in the future of the chain's clock)."
+          hint="Empty: now, by the chain's clock."
           name="service-date"
           type="datetime-local"
           value={serviceDate}
