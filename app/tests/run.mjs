@@ -104,9 +104,10 @@ const submit = async (title, button, { sign = true } = {}) => {
 };
 const fill = async (name, value) => page.locator(`[name="${name}"]`).fill(value);
 const newAccount = async () => {
+  const before = await page.$$eval('#account option', (options) => options.length);
   await page.getByRole('button', { name: 'New funded account' }).click();
-  await page.getByRole('button', { name: 'New funded account' }).waitFor({ state: 'visible' });
-  await page.waitForFunction(() => !document.querySelector('.account-picker button')?.hasAttribute('disabled'));
+  // Funded by Alice in a transaction: the account is added to the picker and chosen.
+  await page.waitForFunction((n) => document.querySelectorAll('#account option').length > n, before, { timeout: 60_000 });
   return (await page.locator('.account-picker .address').innerText()).trim();
 };
 const screenshot = async (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
