@@ -115,6 +115,8 @@ if ! node_installed && ! node_answers "$PORT"; then
     scenario_started=$(date +%s)
     cargo build --quiet -p e2e-tests --bin scenario >"$SCENARIO_BUILD_LOG" 2>&1 &
     scenario_pid=$!
+    # A failed contract build stops this script: the demo build stops with it.
+    trap 'kill "$scenario_pid" 2>/dev/null || true' EXIT
 fi
 [ "$skip_build" = 1 ] || bash scripts/build-contracts.sh "${CONTRACTS[@]}"
 
@@ -124,6 +126,7 @@ if [ -n "$scenario_pid" ]; then
         tail -n 30 "$SCENARIO_BUILD_LOG" >&2
         fail "the scenario did not build (log: $SCENARIO_BUILD_LOG)"
     fi
+    trap - EXIT
     echo "    built in $(( $(date +%s) - scenario_started ))s from the start of the contract builds"
     step_done
     step "demo scenario in the sandbox (substrate-contracts-node is not installed yet)"
