@@ -3,7 +3,7 @@
 # contract with a pallet-contracts feature check of each .wasm, then every test: unit
 # tests, drink sandbox tests (real WASM on pallet-contracts in process), node tests
 # (ink_e2e against a spawned substrate-contracts-node), the tools on a local node, and the
-# dApp's build and unit tests.
+# dApp's build, unit tests and browser tests (playwright-core driving Debian's chromium).
 # Usage: scripts/test.sh [--skip-setup]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -174,6 +174,25 @@ else
 fi
 rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2"
 step_done
+# The dApp in Debian's chromium against the same node and deployment: a flow per role
+# through its pages, a refusal in words, the FHIR downloads validated, axe-core on every
+# page; screenshots in app/test-results/screenshots.
+step "the dApp in chromium (playwright-core): a flow per role, refusal in words, FHIR R4, axe-core"
+if [ "$local_status" -eq 0 ] \
+    && bash scripts/app.sh --background --port 4174 >"$log.app" 2>&1 \
+    && node app/tests/run.mjs --url http://127.0.0.1:4174 --screenshots "$REPO_ROOT/app/test-results/screenshots" >>"$log.app" 2>&1; then
+    grep -E '^(ok|FAIL|screenshots)' "$log.app" | sed 's/^/    /'
+    grep '^test result:' "$log.app" | tee -a "$log"
+else
+    tail -n 40 "$log.app" || true
+    grep -q '^test result:' "$log.app" && grep '^test result:' "$log.app" >>"$log" \
+        || echo "test result: FAILED. 0 passed; 1 failed (dApp)" | tee -a "$log"
+    status=1
+fi
+bash scripts/app.sh --stop --port 4174 >/dev/null 2>&1 || true
+rm -f "$log.app"
+step_done
+
 # The performance bench on a small number of prior records, and on the same node: it must
 # keep running (every measured message succeeds on both chains); the full report is
 # scripts/bench.sh.

@@ -74,8 +74,9 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
           ))}
         </tbody>
       </table>
-      <div className="chart" role="img" aria-label={`Money split per line of claim ${claim.id}: payer and member shares and adjustments`}>
+      <div className="chart">
         <Bar
+          aria-label={`Money split per line of claim ${claim.id}: payer and member shares and adjustments`}
           data={{
             labels: lines.map((l, i) => `${i + 1}: ${text(l.line.procedure)}`),
             datasets: [
