@@ -45,6 +45,10 @@ export function show(value: unknown): string {
     .join(', ');
 }
 
+/** Fields that hold a time in ms (`at`, `time`, `expiry`, `…At`, `…Until`, `…From`). */
+const isTime = (key: string, value: unknown) =>
+  typeof value === 'bigint' && /^(at|time|expiry|expiresAt|.+At|.+Until|.+From|from)$/.test(key) && value > 1_000_000_000_000n;
+
 export function Feed({ suite }: { suite: Suite }) {
   const [entries, setEntries] = useState<FeedEntry[]>([]);
   useEffect(() => {
@@ -67,7 +71,7 @@ export function Feed({ suite }: { suite: Suite }) {
               block,
               contract: name,
               name: event.name,
-              fields: Object.entries(data).map(([k, v]) => [k, show(v)]),
+              fields: Object.entries(data).map(([k, v]) => [k, isTime(k, v) ? new Date(Number(v)).toLocaleString() : show(v)]),
             });
           }
         }
