@@ -48,11 +48,9 @@ command -v npm >/dev/null || fail "node and npm are required (scripts/setup.sh)"
 
 # npm packages from the lockfile, once per lockfile.
 app_dir="$REPO_ROOT/app"
-lock_sum=$(sha256sum "$app_dir/package-lock.json" | cut -d' ' -f1)
-if [ ! -f "$app_dir/node_modules/.lock-sha256" ] || [ "$(cat "$app_dir/node_modules/.lock-sha256")" != "$lock_sum" ]; then
+if ! npm_packages_current app; then
     step "npm ci in app/ (from package-lock.json)"
-    (cd "$app_dir" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci in app/ failed"
-    echo "$lock_sum" >"$app_dir/node_modules/.lock-sha256"
+    npm_ci app
     step_done
 fi
 

@@ -32,6 +32,20 @@ CONTRACTS=(staff_credentials consent_registry drug_provenance claims_adjudicatio
 # CLAIMS_INPUT_LIMIT bytes), and so that all contracts share one build of ink!.
 INK_INPUT_BUFFER=65536
 
+# True when $1/node_modules was installed from $1/package-lock.json as it is now.
+npm_packages_current() {
+    local dir="$REPO_ROOT/$1"
+    [ -f "$dir/node_modules/.lock-sha256" ] \
+        && [ "$(cat "$dir/node_modules/.lock-sha256")" = "$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)" ]
+}
+
+# npm ci in $1 (relative to the repository) from its lockfile, remembering which lockfile.
+npm_ci() {
+    local dir="$REPO_ROOT/$1"
+    ( cd "$dir" && npm ci --no-audit --no-fund --loglevel=error ) || fail "npm ci in $1 failed"
+    sha256sum "$dir/package-lock.json" | cut -d' ' -f1 >"$dir/node_modules/.lock-sha256"
+}
+
 _step_started=0
 step() {
     _step_started=$(date +%s)

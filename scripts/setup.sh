@@ -121,13 +121,10 @@ step_done
 command -v node >/dev/null && command -v npm >/dev/null || fail "node and npm are required"
 for npm_dir in tools/epcis-validate app; do
     step "npm packages of $npm_dir (from package-lock.json)"
-    dir="$REPO_ROOT/$npm_dir"
-    lock_sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
-    if [ -f "$dir/node_modules/.lock-sha256" ] && [ "$(cat "$dir/node_modules/.lock-sha256")" = "$lock_sum" ]; then
+    if npm_packages_current "$npm_dir"; then
         echo "    present: node_modules matches package-lock.json"
     else
-        ( cd "$dir" && npm ci --no-audit --no-fund --loglevel=error ) || fail "npm ci in $npm_dir failed"
-        echo "$lock_sum" > "$dir/node_modules/.lock-sha256"
+        npm_ci "$npm_dir"
     fi
     step_done
 done

@@ -97,6 +97,14 @@ export async function normaliseAddress(text: string): Promise<string | undefined
   }
 }
 
+/** The SS58 address a person typed for a field (`what`, when given, names it in the error);
+ * throws an Error in words when it is not an account address. */
+export async function accountOf(text: string, what?: string): Promise<string> {
+  const address = await normaliseAddress(text);
+  if (!address) throw new Error(`${what ? `${what}: ` : ''}"${text}" is not an account address.`);
+  return address;
+}
+
 /** The dev account of a name ("Bob") or the address itself. */
 export function shortAddress(address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;

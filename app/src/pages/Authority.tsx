@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import { Action, Field, bytes, ms, sha256, startOfToday, when, TextField, VariantSelect, CodeSelect, Head } from '../ui';
-import { normaliseAddress, shortAddress } from '../accounts';
+import { accountOf, shortAddress } from '../accounts';
 import { variantName, variantsOf } from '../words';
 import { chainNow } from '../suite';
 
@@ -46,9 +46,7 @@ export function AuthorityPage({ suite }: PageProps) {
   const [findings, setFindings] = useState('');
 
   const who = async (text: string) => {
-    const a = await normaliseAddress(text);
-    if (!a) throw new Error(`"${text}" is not an account address.`);
-    return a;
+    return accountOf(text);
   };
   const list = async () => {
     const o = await query<Credential[]>('staff_credentials', 'credentials_of', [await who(subject), 0, 50]);

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import { Action, Field, when, TextField, CodeSelect, Head } from '../ui';
-import { normaliseAddress, shortAddress } from '../accounts';
+import { accountOf, shortAddress } from '../accounts';
 import { labelOf, variantName, variantsOf } from '../words';
 
 interface RecordRow {
@@ -34,9 +34,7 @@ export function ClinicianPage({ suite }: PageProps) {
   const [message, setMessage] = useState('');
 
   const resolve = async () => {
-    const a = await normaliseAddress(patient);
-    if (!a) throw new Error(`"${patient}" is not an account address.`);
-    return a;
+    return accountOf(patient);
   };
 
   return (

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import { Action, Field, ms, sha256, startOfToday, when, TextField, VariantSelect, Head } from '../ui';
-import { normaliseAddress, shortAddress } from '../accounts';
+import { accountOf, shortAddress } from '../accounts';
 import { bitsOf, labelOf, membersOf, variantName, variantsOf, type Variant } from '../words';
 import { auditEventResource, bundle, consentResource, download, type AccessRow, type ConsentRow } from '../fhir';
 
@@ -163,9 +163,7 @@ export function PatientPage({ suite, account }: PageProps) {
   };
   const now = BigInt(Date.now());
   const address = async (text: string, what: string) => {
-    const a = await normaliseAddress(text);
-    if (!a) throw new Error(`${what}: "${text}" is not an account address.`);
-    return a;
+    return accountOf(text, what);
   };
 
   return (

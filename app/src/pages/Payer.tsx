@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import { Action, Field, bytes, ms, TextField } from '../ui';
-import { normaliseAddress } from '../accounts';
+import { accountOf } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf } from '../words';
 import { Remittance } from './Provider';
 
@@ -159,8 +159,7 @@ export function PayerPage({ suite }: PageProps) {
         title="Enrol a member"
         submit="Enrol"
         action={async () => {
-          const m = await normaliseAddress(member);
-          if (!m) throw new Error(`"${member}" is not an account address.`);
+          const m = await accountOf(member);
           return send('Enrol member', 'claims_adjudication', 'enroll', [
             Number(planId),
             m,

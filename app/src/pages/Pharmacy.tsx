@@ -6,7 +6,7 @@ import { parseScan, type Scan } from '../gs1';
 import { useTx } from '../tx';
 import { Action, Field, bytes, ms, when, TextField } from '../ui';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { normaliseAddress, shortAddress } from '../accounts';
+import { accountOf, normaliseAddress, shortAddress } from '../accounts';
 import { show } from '../feed';
 import { chainNow } from '../suite';
 import { Readings } from '../readings';
@@ -266,8 +266,7 @@ export function PharmacyPage(props: PageProps) {
         title="Ship"
         submit="Ship"
         action={async () => {
-          const to = await normaliseAddress(shipTo);
-          if (!to) throw new Error(`"${shipTo}" is not an account address.`);
+          const to = await accountOf(shipTo);
           return send(`Ship ${shipUnits} of batch ${shipBatch}`, 'drug_provenance', 'ship', [
             BigInt(shipBatch),
             to,

@@ -7,7 +7,7 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import { Action, Field, bytes, ms, sha256, text, when, TextField, Head } from '../ui';
-import { normaliseAddress, shortAddress } from '../accounts';
+import { accountOf, shortAddress } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf, type Variant } from '../words';
 import { chainNow } from '../suite';
 
@@ -122,8 +122,7 @@ export function ProviderPage({ suite, account }: PageProps) {
         submit="Submit claim"
         action={async () => {
           if (!account) throw new Error('Choose the provider account first.');
-          const m = await normaliseAddress(member);
-          if (!m) throw new Error(`Member: "${member}" is not an account address.`);
+          const m = await accountOf(member, 'Member');
           const salt = crypto.getRandomValues(new Uint8Array(32));
           const request = {
             plan: Number(plan),
