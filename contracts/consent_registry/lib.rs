@@ -100,7 +100,8 @@ pub mod consent_registry {
     use healthcare_traits::timeline::{self, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
         append_indexed, ensure, page_range, Admin, Change, ClaimConsent, ClaimConsentQuery,
-        ConsentVerifier, DataCategory, PeerRole, PendingChange, Purpose, MAX_BATCH_QUERIES,
+        ConsentVerifier, DataCategories, DataCategory, PeerRole, PendingChange, Purpose,
+        MAX_BATCH_QUERIES,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -1013,6 +1014,38 @@ pub mod consent_registry {
             at: Timestamp,
         ) -> ClaimConsent {
             self.claim_consent_in(&Reads::default(), patient, payer, provider, at)
+        }
+
+        /// True if `has_consent` holds for every category of a non-empty, well-formed
+        /// `categories` (at most 13 lookups).
+        #[ink(message)]
+        fn has_consent_all(
+            &self,
+            patient: AccountId,
+            grantee: AccountId,
+            purpose: Purpose,
+            categories: DataCategories,
+            at: Timestamp,
+        ) -> bool {
+            !categories.is_empty()
+                && categories.is_well_formed()
+                && DataCategory::ALL
+                    .into_iter()
+                    .filter(|category| categories.contains(*category))
+                    .all(|category| {
+                        self.check_consent(patient, grantee, purpose, category, at)
+                            .is_ok()
+                    })
+        }
+
+        /// True if `account` is the patient or a delegate in force now.
+        #[ink(message)]
+        fn acts_for_now(&self, patient: AccountId, account: AccountId) -> bool {
+            account == patient
+                || self
+                    .delegates
+                    .get((patient, account))
+                    .is_some_and(|d| d.live_at(self.env().block_timestamp()))
         }
 
         /// `claim_consent` for each of the first `MAX_BATCH_QUERIES` queries, in order;

@@ -1136,3 +1136,75 @@ fn counters_overflow_is_an_error() {
     licence(a.bob, CredentialKind::MedicalLicence, 0, u64::MAX);
     assert_eq!(c.open_break_glass(a.charlie, 1), Err(Error::Overflow));
 }
+
+#[ink::test]
+fn research_consent_covers_every_category_asked_or_none() {
+    let a = accounts();
+    let mut c = setup();
+    let lab_and_conditions =
+        DataCategories::of(&[DataCategory::LabResults, DataCategory::Conditions]);
+    c.grant(ConsentRequest {
+        categories: lab_and_conditions,
+        ..open_permit(a.bob, a.charlie, &[Purpose::Research])
+    })
+    .expect("research permit");
+    assert!(c.has_consent_all(a.bob, a.charlie, Purpose::Research, lab_and_conditions, T0));
+    assert!(c.has_consent_all(
+        a.bob,
+        a.charlie,
+        Purpose::Research,
+        DataCategories::of(&[DataCategory::LabResults]),
+        T0
+    ));
+    // One category not covered, another purpose, another grantee, an earlier moment,
+    // an empty or malformed set: no.
+    let with_genomic = DataCategories::of(&[DataCategory::LabResults, DataCategory::Genomic]);
+    assert!(!c.has_consent_all(a.bob, a.charlie, Purpose::Research, with_genomic, T0));
+    assert!(!c.has_consent_all(a.bob, a.charlie, Purpose::Treatment, lab_and_conditions, T0));
+    assert!(!c.has_consent_all(a.bob, a.django, Purpose::Research, lab_and_conditions, T0));
+    assert!(!c.has_consent_all(
+        a.bob,
+        a.charlie,
+        Purpose::Research,
+        lab_and_conditions,
+        T0 - 1
+    ));
+    assert!(!c.has_consent_all(
+        a.bob,
+        a.charlie,
+        Purpose::Research,
+        DataCategories::default(),
+        T0
+    ));
+    assert!(!c.has_consent_all(
+        a.bob,
+        a.charlie,
+        Purpose::Research,
+        DataCategories(1 << 20),
+        T0
+    ));
+    // A deny of one category takes the whole answer.
+    c.grant(ConsentRequest {
+        categories: DataCategories::of(&[DataCategory::Conditions]),
+        ..deny(a.bob, a.charlie, &[Purpose::Research])
+    })
+    .expect("deny");
+    assert!(!c.has_consent_all(a.bob, a.charlie, Purpose::Research, lab_and_conditions, T0));
+}
+
+#[ink::test]
+fn acts_for_now_is_the_patient_or_a_live_delegate() {
+    let a = accounts();
+    let mut c = setup();
+    assert!(c.acts_for_now(a.bob, a.bob));
+    assert!(!c.acts_for_now(a.bob, a.django));
+    c.appoint_delegate(a.django, Relationship::Guardian, T0 + DAY)
+        .expect("appoint");
+    assert!(c.acts_for_now(a.bob, a.django));
+    assert!(!c.acts_for_now(a.django, a.bob), "not the other way round");
+    now(T0 + DAY);
+    assert!(!c.acts_for_now(a.bob, a.django), "expired");
+    now(T0);
+    c.remove_delegate(a.django).expect("remove");
+    assert!(!c.acts_for_now(a.bob, a.django), "removed");
+}

@@ -11,7 +11,7 @@
 pub mod trapping_peer {
     use healthcare_traits::{
         ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind, CredentialQuery,
-        CredentialVerifier, DataCategory, KindSet, Purpose,
+        CredentialVerifier, DataCategories, DataCategory, KindSet, Purpose,
     };
     use ink::prelude::vec::Vec;
 
@@ -81,6 +81,25 @@ pub mod trapping_peer {
             _provider: AccountId,
             _at: Timestamp,
         ) -> bool {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn has_consent_all(
+            &self,
+            _patient: AccountId,
+            _grantee: AccountId,
+            _purpose: Purpose,
+            _categories: DataCategories,
+            _at: Timestamp,
+        ) -> bool {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn acts_for_now(&self, _patient: AccountId, _account: AccountId) -> bool {
             trap()
         }
 

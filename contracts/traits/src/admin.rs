@@ -88,7 +88,7 @@ mod change {
         /// staff_credentials: appoint this issuer, or let it issue these kinds (a widening;
         /// narrowing and removal act at once).
         Issuer(AccountId, KindSet),
-        /// drug_provenance: appoint this regulator (removal acts at once).
+        /// drug_provenance, clinical_trials: appoint this regulator (removal acts at once).
         Regulator(AccountId),
     }
 }

@@ -247,6 +247,26 @@ pub trait ConsentVerifier {
         at: Timestamp,
     ) -> ClaimConsent;
 
+    /// True if `patient` consented to `grantee` for `purpose` and **every** category in
+    /// `categories` (non-empty) at `at`: `has_consent` for each, in one call. What a
+    /// research study asks before enrolling a participant whose data of several
+    /// categories it will collect.
+    #[ink(message)]
+    fn has_consent_all(
+        &self,
+        patient: AccountId,
+        grantee: AccountId,
+        purpose: Purpose,
+        categories: DataCategories,
+        at: Timestamp,
+    ) -> bool;
+
+    /// True if `account` is `patient` or a delegate of `patient` (guardian, caregiver,
+    /// power of attorney) whose delegation is in force now: who may act for the patient
+    /// in another contract.
+    #[ink(message)]
+    fn acts_for_now(&self, patient: AccountId, account: AccountId) -> bool;
+
     /// `claim_consent` for each query, in order: what a batch of claims asks in one
     /// cross-contract call. Answers at most [`crate::MAX_BATCH_QUERIES`] queries (the
     /// first ones): a caller receiving fewer answers than it asked treats the peer as

@@ -31,11 +31,17 @@ pub enum CredentialKind {
     PharmacyLicence,
     /// Organisation: payer / insurer (state insurance licence).
     PayerLicence,
+    /// Organisation: clinical-trial sponsor (a drug, device or academic sponsor holding
+    /// an IND / IDE or registered as a trial sponsor).
+    TrialSponsor,
+    /// Organisation: ethics committee / institutional review board (an IRB registered
+    /// with the regulator, 21 CFR 56 / 45 CFR 46).
+    EthicsCommittee,
 }
 
 impl CredentialKind {
     /// Every kind, in encoding order.
-    pub const ALL: [CredentialKind; 10] = [
+    pub const ALL: [CredentialKind; 12] = [
         CredentialKind::MedicalLicence,
         CredentialKind::NursingLicence,
         CredentialKind::PharmacistLicence,
@@ -46,6 +52,8 @@ impl CredentialKind {
         CredentialKind::WholesaleDistributorLicence,
         CredentialKind::PharmacyLicence,
         CredentialKind::PayerLicence,
+        CredentialKind::TrialSponsor,
+        CredentialKind::EthicsCommittee,
     ];
 
     /// This kind's bit in a [`KindSet`].
@@ -61,6 +69,8 @@ impl CredentialKind {
             CredentialKind::WholesaleDistributorLicence => 1 << 7,
             CredentialKind::PharmacyLicence => 1 << 8,
             CredentialKind::PayerLicence => 1 << 9,
+            CredentialKind::TrialSponsor => 1 << 10,
+            CredentialKind::EthicsCommittee => 1 << 11,
         }
     }
 
@@ -72,6 +82,8 @@ impl CredentialKind {
                 | CredentialKind::WholesaleDistributorLicence
                 | CredentialKind::PharmacyLicence
                 | CredentialKind::PayerLicence
+                | CredentialKind::TrialSponsor
+                | CredentialKind::EthicsCommittee
         )
     }
 }
@@ -171,9 +183,10 @@ mod tests {
     #[test]
     fn bits_are_distinct_and_sets_work() {
         let all = KindSet::of(&CredentialKind::ALL);
-        assert_eq!(all.0.count_ones(), 10);
+        assert_eq!(all.0.count_ones(), 12);
         assert!(all.is_well_formed());
-        assert!(!KindSet(1 << 10).is_well_formed());
+        assert!(!KindSet(1 << 12).is_well_formed());
+        assert!(CredentialKind::EthicsCommittee.is_organisation());
         assert!(KindSet::CLINICIAN.contains(CredentialKind::NursingLicence));
         assert!(!KindSet::CLINICIAN.contains(CredentialKind::PharmacyLicence));
         assert!(KindSet::EMPTY.is_empty());

@@ -13,11 +13,15 @@
 //! * [`admin`]: [`Admin`], the shared two-step ownership / pause state with time-locked
 //!   changes (code upgrades, peer addresses, the delay itself, widened roles) every
 //!   contract embeds, with its events.
+//! * [`anchoring`]: Merkle roots of off-chain records with inclusion proofs checked on
+//!   chain, and the ECDSA signatures of the devices that anchor them.
 //! * [`timeline`]: the point-in-time index of records in force over a span (credentials,
 //!   consents, care relationships), bounded in cost whatever the history.
 //! * [`peer`]: how a cross-contract call's failure layers map to one [`PeerError`].
 //! * [`paging`]: the page bound every list getter uses.
 //! * [`ensure!`]: early return with a typed error.
+//! * `signer` (tests and the `testing` feature): a test device that signs like one in
+//!   the field.
 //! * `testing` (std only): the run length and report line of the contracts' model-based
 //!   random tests.
 //!
@@ -26,10 +30,13 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod admin;
+pub mod anchoring;
 pub mod consent;
 pub mod credentials;
 pub mod paging;
 pub mod peer;
+#[cfg(any(test, feature = "testing"))]
+pub mod signer;
 #[cfg(feature = "std")]
 pub mod testing;
 pub mod timeline;

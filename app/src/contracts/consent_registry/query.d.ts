@@ -28,6 +28,7 @@ import type {
   ConsentRegistryModelAccessEntry,
   ConsentRegistryModelBreakGlass,
   HealthcareTraitsConsentClaimConsent,
+  HealthcareTraitsConsentDataCategories,
   HealthcareTraitsConsentClaimConsentQueryLike,
 } from './types.js';
 
@@ -806,6 +807,49 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
       at: bigint,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<HealthcareTraitsConsentClaimConsent, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * True if `has_consent` holds for every category of a non-empty, well-formed
+   * `categories` (at most 13 lookups).
+   *
+   * @param {AccountId32Like} patient
+   * @param {AccountId32Like} grantee
+   * @param {HealthcareTraitsConsentPurpose} purpose
+   * @param {HealthcareTraitsConsentDataCategories} categories
+   * @param {bigint} at
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xa9d7ae41
+   **/
+  consentVerifierHasConsentAll: GenericContractQueryCall<
+    (
+      patient: AccountId32Like,
+      grantee: AccountId32Like,
+      purpose: HealthcareTraitsConsentPurpose,
+      categories: HealthcareTraitsConsentDataCategories,
+      at: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<boolean, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * True if `account` is the patient or a delegate in force now.
+   *
+   * @param {AccountId32Like} patient
+   * @param {AccountId32Like} account
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x132b099f
+   **/
+  consentVerifierActsForNow: GenericContractQueryCall<
+    (
+      patient: AccountId32Like,
+      account: AccountId32Like,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<boolean, ContractCallResult>>,
     Type
   >;
 

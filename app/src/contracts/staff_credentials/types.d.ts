@@ -67,7 +67,9 @@ export type HealthcareTraitsCredentialsCredentialKind =
   | 'ManufacturerLicence'
   | 'WholesaleDistributorLicence'
   | 'PharmacyLicence'
-  | 'PayerLicence';
+  | 'PayerLicence'
+  | 'TrialSponsor'
+  | 'EthicsCommittee';
 
 export type HealthcareTraitsTimelineEntry = { id: bigint; start: bigint; end: bigint };
 

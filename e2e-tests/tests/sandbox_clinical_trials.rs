@@ -1,0 +1,456 @@
+//! clinical_trials with a real staff_credentials and consent_registry on pallet-contracts
+//! (drink sandbox, release WASM): enrolment refused without research consent, accepted
+//! with it, refused after its revocation and after an amendment until re-consent; a
+//! withdrawal that stops later data; Merkle proofs checked on chain (a tampered one
+//! refused); device batches whose signature the chain's `ecdsa_recover` checks; an
+//! overdue SUSAR reported late; outcome switching detected; broken peers that change
+//! nothing; the time-locked code change.
+
+use clinical_trials::clinical_trials::{
+    AdverseEvent, Amendment, DataBatch, DeviceBatch, Error, EventReport, ReportStatus, Results,
+    SafetySignalRaised, Seriousness, TrialRequest,
+};
+use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
+use drink::AccountId32 as Account;
+use e2e_tests::suite::{
+    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
+    operator,
+};
+use e2e_tests::{account, call_data, ink_account, Sandbox};
+use healthcare_traits::anchoring::{proof_of, root_of};
+use healthcare_traits::signer::DeviceSigner;
+use healthcare_traits::{
+    Change, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY, HOUR,
+};
+use ink::primitives::Hash;
+use ink::selector_bytes;
+
+type Res<T> = Result<T, Error>;
+
+fn h(b: u8) -> Hash {
+    Hash::from([b; 32])
+}
+
+const CATEGORIES: [DataCategory; 2] = [DataCategory::LabResults, DataCategory::Conditions];
+
+/// The suite with one registered, approved trial and one site.
+struct Trial {
+    chain: Sandbox,
+    consent: Account,
+    trials: Account,
+    sponsor: Account,
+    irb: Account,
+    site: Account,
+}
+
+impl Trial {
+    fn new() -> Self {
+        let mut chain = Sandbox::new();
+        let credentials = deploy_credentials(&mut chain);
+        let consent = chain.deploy(
+            "consent_registry",
+            &operator(),
+            call_data(selector_bytes!("new"), (ink_account(&credentials), 0u64)),
+        );
+        let trials = chain.deploy(
+            "clinical_trials",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (
+                    ink_account(&credentials),
+                    ink_account(&consent),
+                    0u64,
+                    vec![ink_account(&operator())],
+                ),
+            ),
+        );
+        let (sponsor, irb, site) = (account(2), account(3), account(4));
+        issue(&mut chain, &credentials, &sponsor, CredentialKind::TrialSponsor);
+        issue(&mut chain, &credentials, &irb, CredentialKind::EthicsCommittee);
+        issue(&mut chain, &credentials, &site, CredentialKind::MedicalLicence);
+        let mut t = Self {
+            chain,
+            consent,
+            trials,
+            sponsor,
+            irb,
+            site,
+        };
+        let now = t.chain.time();
+        let request = TrialRequest {
+            protocol_hash: h(1),
+            registration_hash: h(2),
+            primary_outcome_hash: h(0x0c),
+            target_enrolment: 10,
+            primary_completion: now + 365 * DAY,
+            irb: ink_account(&t.irb),
+            categories: DataCategories::of(&CATEGORIES),
+            signal_threshold: 3,
+            signal_window: 7 * DAY,
+        };
+        let sponsor = t.sponsor.clone();
+        assert_eq!(t.call::<Res<u32>>(&sponsor, "register_trial", (request,)), Ok(1));
+        let irb = t.irb.clone();
+        assert_eq!(t.call::<Res<()>>(&irb, "approve_version", (1u32, 1u32)), Ok(()));
+        let site = ink_account(&t.site);
+        assert_eq!(
+            t.call::<Res<()>>(&sponsor, "add_investigator", (1u32, site)),
+            Ok(())
+        );
+        t
+    }
+
+    fn call<T: parity_scale_codec::Decode>(
+        &mut self,
+        who: &Account,
+        message: &str,
+        args: impl parity_scale_codec::Encode,
+    ) -> T {
+        let trials = self.trials.clone();
+        self.chain
+            .call::<T>(&trials, who, call_data(selector(message), args))
+            .value
+    }
+
+    fn query<T: parity_scale_codec::Decode>(
+        &mut self,
+        message: &str,
+        args: impl parity_scale_codec::Encode,
+    ) -> T {
+        let trials = self.trials.clone();
+        self.chain.query(&trials, call_data(selector(message), args))
+    }
+
+    /// `patient` grants the sponsor research consent on the trial's categories; returns
+    /// the consent id.
+    fn grant_research(&mut self, patient: &Account) -> u64 {
+        let now = self.chain.time();
+        let request = ConsentRequest {
+            patient: ink_account(patient),
+            grantee: ink_account(&self.sponsor),
+            kind: ConsentKind::Permit,
+            purposes: PurposeSet::of(&[Purpose::Research]),
+            categories: DataCategories::of(&CATEGORIES),
+            valid_from: now,
+            valid_until: None,
+        };
+        let consent = self.consent.clone();
+        self.chain
+            .call::<Result<u64, ConsentError>>(
+                &consent,
+                patient,
+                call_data(selector_bytes!("grant"), (request,)),
+            )
+            .value
+            .expect("grant")
+    }
+
+    fn consent_to_version(&mut self, patient: &Account, version: u32) -> Res<()> {
+        let who = ink_account(patient);
+        self.call(patient, "consent_to_version", (1u32, who, version, h(9)))
+    }
+
+    fn enrol(&mut self, patient: &Account) -> Res<u32> {
+        let site = self.site.clone();
+        self.call(&site, "enrol", (1u32, ink_account(patient)))
+    }
+
+    fn anchor(&mut self, participants: Vec<u32>, root: Hash, count: u32) -> Res<u64> {
+        let now = self.chain.time();
+        let site = self.site.clone();
+        self.call(
+            &site,
+            "anchor_data",
+            (1u32, participants, root, count, now - HOUR, now),
+        )
+    }
+}
+
+/// The selector of message `name` (the contracts' messages are not in a trait, so the
+/// selector is the BLAKE2 hash of the name).
+fn selector(name: &str) -> [u8; 4] {
+    let mut out = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(name.as_bytes(), &mut out);
+    [out[0], out[1], out[2], out[3]]
+}
+
+#[test]
+fn enrolment_follows_consent_across_contracts() {
+    let mut t = Trial::new();
+    let (ann, ben) = (account(5), account(6));
+
+    // Without research consent in consent_registry: refused, nothing written.
+    assert_eq!(t.consent_to_version(&ann, 1), Ok(()));
+    assert_eq!(t.enrol(&ann), Err(Error::NoResearchConsent));
+    let nobody: Option<u32> = t.query("participant_number", (1u32, ink_account(&ann)));
+    assert_eq!(nobody, None);
+
+    // With it: enrolled.
+    t.grant_research(&ann);
+    assert_eq!(t.enrol(&ann), Ok(1));
+
+    // Consent revoked in the registry: a second patient is refused after revoking.
+    let id = t.grant_research(&ben);
+    let consent = t.consent.clone();
+    let revoked = t.chain.call::<Result<(), ConsentError>>(
+        &consent,
+        &ben,
+        call_data(selector_bytes!("revoke"), (id,)),
+    );
+    assert_eq!(revoked.value, Ok(()));
+    assert_eq!(t.consent_to_version(&ben, 1), Ok(()));
+    assert_eq!(t.enrol(&ben), Err(Error::NoResearchConsent));
+    t.grant_research(&ben);
+
+    // An amendment: nobody enrolled while it waits; once approved, ann's data and ben's
+    // enrolment wait for their consent to version 2.
+    let sponsor = t.sponsor.clone();
+    let amendment = Amendment {
+        protocol_hash: h(0x21),
+        reason_hash: h(0x22),
+        primary_outcome_hash: None,
+        target_enrolment: None,
+    };
+    assert_eq!(t.call::<Res<u32>>(&sponsor, "propose_amendment", (1u32, amendment)), Ok(2));
+    assert_eq!(t.enrol(&ben), Err(Error::AmendmentPending));
+    let irb = t.irb.clone();
+    assert_eq!(t.call::<Res<()>>(&irb, "approve_version", (1u32, 2u32)), Ok(()));
+    assert_eq!(t.enrol(&ben), Err(Error::NotConsentedToCurrentVersion));
+    assert_eq!(
+        t.anchor(vec![1], h(0x70), 1),
+        Err(Error::NotConsentedToCurrentVersion)
+    );
+    assert_eq!(t.consent_to_version(&ben, 2), Ok(()));
+    assert_eq!(t.enrol(&ben), Ok(2));
+    assert_eq!(t.consent_to_version(&ann, 2), Ok(()));
+    assert!(t.anchor(vec![1, 2], h(0x70), 2).is_ok());
+
+    // A delegate appointed in consent_registry withdraws ann; her later data is refused.
+    let carer = account(7);
+    let now = t.chain.time();
+    let appointed = t.chain.call::<Result<(), ConsentError>>(
+        &consent,
+        &ann,
+        call_data(
+            selector_bytes!("appoint_delegate"),
+            (
+                ink_account(&carer),
+                consent_registry::consent_registry::Relationship::Guardian,
+                now + 30 * DAY,
+            ),
+        ),
+    );
+    assert_eq!(appointed.value, Ok(()));
+    let stranger = account(8);
+    assert_eq!(
+        t.call::<Res<()>>(&stranger, "withdraw", (1u32, ink_account(&ann))),
+        Err(Error::NotActingForParticipant)
+    );
+    assert_eq!(
+        t.call::<Res<()>>(&carer, "withdraw", (1u32, ink_account(&ann))),
+        Ok(())
+    );
+    t.chain.set_time(now + HOUR + 1);
+    assert_eq!(t.anchor(vec![1], h(0x71), 1), Err(Error::Withdrawn));
+    assert_eq!(t.enrol(&ann), Err(Error::AlreadyEnrolled));
+}
+
+#[test]
+fn merkle_proofs_and_device_signatures_are_checked_on_chain() {
+    let mut t = Trial::new();
+    let ann = account(5);
+    t.grant_research(&ann);
+    assert_eq!(t.consent_to_version(&ann, 1), Ok(()));
+    assert_eq!(t.enrol(&ann), Ok(1));
+
+    let records: Vec<Hash> = (0..7u8).map(|i| h(0x80 + i)).collect();
+    let root = root_of(&records).expect("root");
+    let batch = t.anchor(vec![1], root, 7).expect("anchor");
+    for (i, record) in records.iter().enumerate() {
+        let proof = proof_of(&records, i).expect("proof");
+        let ok: bool = t.query("verify_inclusion", (batch, *record, proof.clone()));
+        assert!(ok, "record {i}");
+        let mut tampered = proof;
+        tampered[0] = h(0xff);
+        let refused: bool = t.query("verify_inclusion", (batch, *record, tampered));
+        assert!(!refused, "tampered proof of record {i}");
+    }
+    let forged: bool = t.query(
+        "verify_inclusion",
+        (batch, h(0x99), proof_of(&records, 0).expect("proof")),
+    );
+    assert!(!forged);
+
+    // A device registered by the site signs its batches; a gateway relays them.
+    let device = DeviceSigner::from_seed(1);
+    let other = DeviceSigner::from_seed(2);
+    let site = t.site.clone();
+    assert_eq!(
+        t.call::<Res<()>>(&site, "register_device", (1u32, device.key())),
+        Ok(())
+    );
+    let now = t.chain.time();
+    let readings = DeviceBatch {
+        device: device.key(),
+        trial: 1,
+        participant: 1,
+        root: h(0x70),
+        count: 24,
+        from: now - 2 * HOUR,
+        until: now - HOUR,
+        sequence: 1,
+    };
+    let hash: Hash = t.query("device_batch_hash", (readings,));
+    let gateway = account(9);
+    let trials = t.trials.clone();
+    let forged = t.chain.call::<Res<u64>>(
+        &trials,
+        &gateway,
+        call_data(selector("anchor_device_data"), (readings, other.sign(&hash))),
+    );
+    assert_eq!(forged.value, Err(Error::BadSignature));
+    assert!(forged.reverted);
+    assert_eq!(forged.events, 0);
+    let signed = t.chain.call::<Res<u64>>(
+        &trials,
+        &gateway,
+        call_data(selector("anchor_device_data"), (readings, device.sign(&hash))),
+    );
+    println!(
+        "anchor_device_data (ecdsa_recover on chain): ref_time {} proof_size {}",
+        signed.ref_time, signed.proof_size
+    );
+    let id = signed.value.expect("signed batch");
+    let anchored: Option<DataBatch> = t.query("batch", (id,));
+    assert_eq!(anchored.expect("batch").device, Some(device.key()));
+    let replay = t.chain.call::<Res<u64>>(
+        &trials,
+        &gateway,
+        call_data(selector("anchor_device_data"), (readings, device.sign(&hash))),
+    );
+    assert_eq!(replay.value, Err(Error::StaleBatch));
+}
+
+#[test]
+fn safety_reports_run_the_clock_and_results_are_judged() {
+    let mut t = Trial::new();
+    let ann = account(5);
+    t.grant_research(&ann);
+    assert_eq!(t.consent_to_version(&ann, 1), Ok(()));
+    assert_eq!(t.enrol(&ann), Ok(1));
+    let now = t.chain.time();
+    let report = |seriousness| EventReport {
+        trial: 1,
+        participant: 1,
+        seriousness,
+        expected: false,
+        suspected: true,
+        onset: now,
+        report_hash: h(0x5a),
+    };
+    let site = t.site.clone();
+    assert_eq!(
+        t.call::<Res<u64>>(&site, "report_adverse_event", (report(Seriousness::LifeThreatening),)),
+        Ok(1)
+    );
+    assert_eq!(
+        t.call::<Res<u64>>(&site, "report_adverse_event", (report(Seriousness::Hospitalisation),)),
+        Ok(2)
+    );
+    let trials = t.trials.clone();
+    let third = t.chain.call::<Res<u64>>(
+        &trials,
+        &site,
+        call_data(
+            selector("report_adverse_event"),
+            (report(Seriousness::Disability),),
+        ),
+    );
+    assert_eq!(third.value, Ok(3));
+    let signals: Vec<SafetySignalRaised> = third.events_of(&trials);
+    assert_eq!(signals.len(), 1, "the third serious event reaches the threshold");
+
+    // Eight days later the life-threatening SUSAR is overdue (7 days), the other pending.
+    t.chain.set_time(now + 8 * DAY);
+    let open: Vec<(AdverseEvent, ReportStatus)> = t.query("open_susars", (1u32, 0u32, 10u32));
+    let statuses: Vec<ReportStatus> = open.iter().map(|(_, s)| *s).collect();
+    assert_eq!(statuses.len(), 3);
+    assert_eq!(statuses[0], ReportStatus::Overdue);
+    assert!(statuses[1..].iter().all(|s| *s == ReportStatus::Pending));
+    let sponsor = t.sponsor.clone();
+    assert_eq!(
+        t.call::<Res<ReportStatus>>(&sponsor, "report_susar", (1u64, h(0x61))),
+        Ok(ReportStatus::Late)
+    );
+    assert_eq!(
+        t.call::<Res<ReportStatus>>(&sponsor, "report_susar", (2u64, h(0x62))),
+        Ok(ReportStatus::OnTime)
+    );
+
+    // An IRB or regulator may suspend enrolment; the sponsor may not.
+    assert_eq!(
+        t.call::<Res<()>>(&sponsor, "suspend_enrolment", (1u32, h(0x33))),
+        Err(Error::NotOversight)
+    );
+    assert_eq!(
+        t.call::<Res<()>>(&operator(), "suspend_enrolment", (1u32, h(0x33))),
+        Ok(())
+    );
+
+    // Results on an outcome nobody registered or approved: switched, for all to see.
+    let results: Res<Results> = t.call(&sponsor, "post_results", (1u32, h(0x44), h(0x0d)));
+    let results = results.expect("posted");
+    assert!(results.outcome_switched);
+    assert!(!results.late);
+}
+
+/// `enrol` with the consent address switched (through the time lock) to `peer`: a typed
+/// error, nothing written, no event.
+fn broken_consent_peer_changes_nothing(peer: Option<&str>, expected: Error) {
+    let mut t = Trial::new();
+    let ann = account(5);
+    assert_eq!(t.consent_to_version(&ann, 1), Ok(()));
+    let address = match peer {
+        None => account(9),
+        Some(name) => t
+            .chain
+            .deploy(name, &operator(), call_data(selector_bytes!("new"), ())),
+    };
+    let trials = t.trials.clone();
+    let switched = enact::<Error>(
+        &mut t.chain,
+        &trials,
+        Change::Peer(PeerRole::Consent, ink_account(&address)),
+    );
+    assert_eq!(switched, Ok(()));
+    let site = t.site.clone();
+    let out = t.chain.call::<Res<u32>>(
+        &trials,
+        &site,
+        call_data(selector("enrol"), (1u32, ink_account(&ann))),
+    );
+    assert_eq!(out.value, Err(expected), "{peer:?}");
+    assert!(out.reverted);
+    assert_eq!(out.events, 0);
+    let nobody: Option<u32> = t.query("participant_number", (1u32, ink_account(&ann)));
+    assert_eq!(nobody, None);
+}
+
+#[test]
+fn a_consent_address_without_a_contract_is_a_typed_error() {
+    broken_consent_peer_changes_nothing(None, Error::ConsentContractUnreachable);
+}
+
+#[test]
+fn a_trapping_consent_contract_is_a_typed_error() {
+    broken_consent_peer_changes_nothing(Some("trapping_peer"), Error::ConsentContractTrapped);
+}
+
+#[test]
+fn code_changes_go_through_the_time_lock() {
+    let mut t = Trial::new();
+    let trials = t.trials.clone();
+    assert_unknown_code_refused(&mut t.chain, &trials, Error::CodeNotFound);
+    assert_code_change_succeeds::<Error>(&mut t.chain, &trials, "clinical_trials");
+}
