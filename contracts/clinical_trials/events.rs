@@ -3,9 +3,7 @@
 //! reports and results. Topics are on ids (trial, batch, event, version) and on the
 //! acting institutions; a participant's account is never a topic.
 
-use crate::model::{
-    BatchId, EventId, ParticipantNo, ReportStatus, Seriousness, TrialId, Version,
-};
+use crate::model::{BatchId, EventId, ParticipantNo, ReportStatus, Seriousness, TrialId, Version};
 use healthcare_traits::anchoring::DeviceKey;
 use healthcare_traits::{AccountId, DataCategories, Hash, Timestamp};
 use ink::prelude::vec::Vec;

@@ -24,7 +24,7 @@ pub(crate) fn push_indexed<V, K>(
     value: &V,
 ) -> Result<u32>
 where
-    V: ink::storage::traits::Packed,
+    V: ink::storage::traits::Packed + parity_scale_codec::EncodeLike,
     K: ink::storage::traits::StorageKey,
 {
     let next = count.checked_add(1).ok_or(Error::Overflow)?;
@@ -76,7 +76,11 @@ impl ClinicalTrials {
     }
 
     /// The caller, if an active investigator of `trial` with a valid medical licence now.
-    pub(crate) fn licensed_investigator(&self, trial: TrialId, now: Timestamp) -> Result<AccountId> {
+    pub(crate) fn licensed_investigator(
+        &self,
+        trial: TrialId,
+        now: Timestamp,
+    ) -> Result<AccountId> {
         let caller = self.env().caller();
         ensure!(
             self.investigators
@@ -91,7 +95,11 @@ impl ClinicalTrials {
         Ok(caller)
     }
 
-    pub(crate) fn set_suspended(&mut self, trial: TrialId, reason_hash: Option<Hash>) -> Result<()> {
+    pub(crate) fn set_suspended(
+        &mut self,
+        trial: TrialId,
+        reason_hash: Option<Hash>,
+    ) -> Result<()> {
         let by = self.env().caller();
         let mut record = self.trial_of(trial)?;
         ensure!(
@@ -175,7 +183,8 @@ impl ClinicalTrials {
         self.next_batch = id.checked_add(1).ok_or(Error::Overflow)?;
         batch.id = id;
         batch.participants = u32::try_from(participants.len()).map_err(|_| Error::Overflow)?;
-        record.batch_count = push_indexed(&mut self.batch_list, record.id, record.batch_count, &id)?;
+        record.batch_count =
+            push_indexed(&mut self.batch_list, record.id, record.batch_count, &id)?;
         self.batches.insert(id, &batch);
         self.trials.insert(record.id, &record);
         self.env().emit_event(DataAnchored {

@@ -69,18 +69,17 @@ pub mod model;
 #[ink::contract]
 pub mod clinical_trials {
     pub use crate::events::*;
+    use crate::internal::push_indexed;
+    use crate::model::{self, check_batch_size, check_period};
     pub use crate::model::{
         AdverseEvent, Amendment, BatchId, DataBatch, Device, DeviceBatch, Error, EventId,
         EventReport, Investigator, Participant, ParticipantNo, Peers, ProtocolVersion,
         ReportStatus, Result, Results, Seriousness, Trial, TrialId, TrialRequest, Version,
         VersionConsent, DEVICE_BATCH_DOMAIN,
     };
-    use crate::internal::push_indexed;
-    use crate::model::{self, check_batch_size, check_period};
     use healthcare_traits::anchoring::{self, DeviceKey, DeviceSignature};
     use healthcare_traits::{
-        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole,
-        PendingChange,
+        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -352,7 +351,11 @@ pub mod clinical_trials {
         /// The trial's sponsor: proposes a protocol amendment, in force once the IRB
         /// approves it (one pending at a time). Returns the new version.
         #[ink(message)]
-        pub fn propose_amendment(&mut self, trial: TrialId, amendment: Amendment) -> Result<Version> {
+        pub fn propose_amendment(
+            &mut self,
+            trial: TrialId,
+            amendment: Amendment,
+        ) -> Result<Version> {
             self.admin.ensure_not_paused()?;
             let now = self.env().block_timestamp();
             let mut record = self.sponsored_by_caller(trial, now)?;
@@ -362,12 +365,20 @@ pub mod clinical_trials {
                 Error::AmendmentPending
             );
             let current = self.version_of(trial, record.current_version)?;
-            let target = amendment.target_enrolment.unwrap_or(current.target_enrolment);
-            ensure!(target > 0 && target >= record.enrolled, Error::InvalidTarget);
+            let target = amendment
+                .target_enrolment
+                .unwrap_or(current.target_enrolment);
+            ensure!(
+                target > 0 && target >= record.enrolled,
+                Error::InvalidTarget
+            );
             let outcome = amendment
                 .primary_outcome_hash
                 .unwrap_or(current.primary_outcome_hash);
-            let version = record.latest_version.checked_add(1).ok_or(Error::Overflow)?;
+            let version = record
+                .latest_version
+                .checked_add(1)
+                .ok_or(Error::Overflow)?;
             let proposed = ProtocolVersion {
                 version,
                 protocol_hash: amendment.protocol_hash,
@@ -470,7 +481,11 @@ pub mod clinical_trials {
         /// The trial's sponsor (also while paused): removes an investigator; its
         /// participants stay enrolled, but the site enrols and anchors no more.
         #[ink(message)]
-        pub fn remove_investigator(&mut self, trial: TrialId, investigator: AccountId) -> Result<()> {
+        pub fn remove_investigator(
+            &mut self,
+            trial: TrialId,
+            investigator: AccountId,
+        ) -> Result<()> {
             let now = self.env().block_timestamp();
             self.sponsored_by_caller(trial, now)?;
             let mut site = self
@@ -520,7 +535,9 @@ pub mod clinical_trials {
             ensure!(record.current_version != 0, Error::NoApprovedProtocol);
             ensure!(version == record.current_version, Error::NotCurrentVersion);
             if let Some(number) = self.participant_of.get((trial, participant)) {
-                let enrolled = self.participant(trial, number).ok_or(Error::UnknownParticipant)?;
+                let enrolled = self
+                    .participant(trial, number)
+                    .ok_or(Error::UnknownParticipant)?;
                 ensure!(enrolled.withdrawn_at.is_none(), Error::Withdrawn);
             }
             self.ensure_acts_for(participant, by)?;
@@ -603,7 +620,8 @@ pub mod clinical_trials {
             self.ensure_acts_for(participant, by)?;
             enrolled.withdrawn_at = Some(self.env().block_timestamp());
             self.participants.insert((trial, number), &enrolled);
-            self.env().emit_event(ParticipantWithdrew { trial, number, by });
+            self.env()
+                .emit_event(ParticipantWithdrew { trial, number, by });
             Ok(())
         }
 
@@ -723,7 +741,12 @@ pub mod clinical_trials {
                 Error::BadSignature
             );
             let record = self.trial_of(batch.trial)?;
-            self.ensure_data_accepted(&record, batch.participant, device.investigator, batch.until)?;
+            self.ensure_data_accepted(
+                &record,
+                batch.participant,
+                device.investigator,
+                batch.until,
+            )?;
             device.sequence = batch.sequence;
             device.last_until = batch.until;
             self.devices.insert(batch.device, &device);
@@ -805,8 +828,12 @@ pub mod clinical_trials {
                 push_indexed(&mut self.event_list, report.trial, record.event_count, &id)?;
             if due.is_some() {
                 self.open_susar_index.insert(id, &record.open_susars);
-                record.open_susars =
-                    push_indexed(&mut self.open_susar_list, report.trial, record.open_susars, &id)?;
+                record.open_susars = push_indexed(
+                    &mut self.open_susar_list,
+                    report.trial,
+                    record.open_susars,
+                    &id,
+                )?;
             }
             self.env().emit_event(AdverseEventReported {
                 event: id,
@@ -914,13 +941,22 @@ pub mod clinical_trials {
 
         /// Protocol version `version` of `trial`.
         #[ink(message)]
-        pub fn protocol_version(&self, trial: TrialId, version: Version) -> Option<ProtocolVersion> {
+        pub fn protocol_version(
+            &self,
+            trial: TrialId,
+            version: Version,
+        ) -> Option<ProtocolVersion> {
             self.versions.get((trial, version))
         }
 
         /// A page of `trial`'s protocol versions, from version `offset + 1`.
         #[ink(message)]
-        pub fn protocol_versions(&self, trial: TrialId, offset: u32, limit: u32) -> Vec<ProtocolVersion> {
+        pub fn protocol_versions(
+            &self,
+            trial: TrialId,
+            offset: u32,
+            limit: u32,
+        ) -> Vec<ProtocolVersion> {
             let latest = self.trials.get(trial).map_or(0, |t| t.latest_version);
             page_range(offset, limit, latest)
                 .filter_map(|i| self.versions.get((trial, i.saturating_add(1))))
@@ -945,7 +981,11 @@ pub mod clinical_trials {
 
         /// The latest protocol-version consent `account` gave for `trial`.
         #[ink(message)]
-        pub fn version_consent(&self, trial: TrialId, account: AccountId) -> Option<VersionConsent> {
+        pub fn version_consent(
+            &self,
+            trial: TrialId,
+            account: AccountId,
+        ) -> Option<VersionConsent> {
             self.version_consents.get((trial, account))
         }
 
@@ -957,7 +997,11 @@ pub mod clinical_trials {
 
         /// The subject number of `account` in `trial`, if enrolled.
         #[ink(message)]
-        pub fn participant_number(&self, trial: TrialId, account: AccountId) -> Option<ParticipantNo> {
+        pub fn participant_number(
+            &self,
+            trial: TrialId,
+            account: AccountId,
+        ) -> Option<ParticipantNo> {
             self.participant_of.get((trial, account))
         }
 

@@ -74,7 +74,10 @@ pub(crate) fn credential_answer(
         let p = p.borrow();
         match p.credential_fail {
             Some(e) => Err(e),
-            None => Ok(p.kinds.get(&account).is_some_and(|held| held.0 & kinds.0 != 0)),
+            None => Ok(p
+                .kinds
+                .get(&account)
+                .is_some_and(|held| held.0 & kinds.0 != 0)),
         }
     })
 }
@@ -319,7 +322,10 @@ fn pause_stops_growth_but_never_withdrawal_safety_or_results() {
     caller(a.charlie);
     assert_eq!(c.approve_version(1, 2), Err(Error::Paused));
     caller(a.frank);
-    assert_eq!(c.consent_to_version(1, a.frank, 1, h(9)), Err(Error::Paused));
+    assert_eq!(
+        c.consent_to_version(1, a.frank, 1, h(9)),
+        Err(Error::Paused)
+    );
     caller(a.django);
     assert_eq!(c.enrol(1, a.frank), Err(Error::Paused));
     assert_eq!(
@@ -337,7 +343,8 @@ fn pause_stops_growth_but_never_withdrawal_safety_or_results() {
     c.report_adverse_event(serious(Seriousness::Hospitalisation, false))
         .expect("safety report while paused");
     caller(a.bob);
-    c.report_susar(1, h(0x77)).expect("SUSAR report while paused");
+    c.report_susar(1, h(0x77))
+        .expect("SUSAR report while paused");
     c.remove_investigator(1, a.django)
         .expect("removal while paused");
     caller(regulator());
@@ -407,7 +414,10 @@ fn only_an_accredited_sponsor_registers_a_well_formed_trial() {
     assert_eq!(events(), before + 1);
     assert_eq!(c.trial_count(), 2);
     let t = c.trial(2).expect("trial 2");
-    assert_eq!((t.sponsor, t.current_version, t.latest_version), (a.bob, 0, 1));
+    assert_eq!(
+        (t.sponsor, t.current_version, t.latest_version),
+        (a.bob, 0, 1)
+    );
     assert_eq!(c.trials(0, 10).len(), 2);
     assert_eq!(c.trials(1, 10)[0].id, 2);
     let v1 = c.protocol_version(2, 1).expect("version 1");
@@ -446,7 +456,8 @@ fn nobody_is_enrolled_before_the_irb_approves_the_protocol() {
     assert_eq!(c.approve_version(trial, 1), Err(Error::AlreadyApproved));
     assert_eq!(c.trial(trial).expect("trial").current_version, 1);
     caller(a.eve);
-    c.consent_to_version(trial, a.eve, 1, h(9)).expect("consent");
+    c.consent_to_version(trial, a.eve, 1, h(9))
+        .expect("consent");
     caller(a.django);
     assert_eq!(c.enrol(trial, a.eve), Ok(1));
 }
@@ -502,9 +513,13 @@ fn amendments_need_approval_and_re_consent() {
         c.anchor_data(1, vec![1], h(7), 1, T0 - HOUR, T0),
         Err(Error::NotConsentedToCurrentVersion)
     );
-    assert_eq!(c.enrol(1, a.frank), Err(Error::NotConsentedToCurrentVersion));
+    assert_eq!(
+        c.enrol(1, a.frank),
+        Err(Error::NotConsentedToCurrentVersion)
+    );
     caller(a.eve);
-    c.consent_to_version(1, a.eve, 2, h(10)).expect("re-consent");
+    c.consent_to_version(1, a.eve, 2, h(10))
+        .expect("re-consent");
     assert_eq!(c.version_consent(1, a.eve).expect("consent").version, 2);
     caller(a.django);
     c.anchor_data(1, vec![1], h(7), 1, T0 - HOUR, T0)
@@ -522,17 +537,30 @@ fn the_sponsor_adds_and_removes_investigators() {
     assert_eq!(c.add_investigator(1, a.frank), Err(Error::NotSponsor));
     assert_eq!(c.remove_investigator(1, a.django), Err(Error::NotSponsor));
     caller(a.bob);
-    assert_eq!(c.add_investigator(1, a.django), Err(Error::InvestigatorExists));
-    assert_eq!(c.remove_investigator(1, a.frank), Err(Error::NotInvestigator));
+    assert_eq!(
+        c.add_investigator(1, a.django),
+        Err(Error::InvestigatorExists)
+    );
+    assert_eq!(
+        c.remove_investigator(1, a.frank),
+        Err(Error::NotInvestigator)
+    );
     c.add_investigator(1, a.frank).expect("add frank");
     c.remove_investigator(1, a.frank).expect("remove frank");
-    assert_eq!(c.remove_investigator(1, a.frank), Err(Error::NotInvestigator));
+    assert_eq!(
+        c.remove_investigator(1, a.frank),
+        Err(Error::NotInvestigator)
+    );
     caller(a.frank);
     assert_eq!(c.enrol(1, a.eve), Err(Error::NotInvestigator));
     caller(a.bob);
     c.add_investigator(1, a.frank).expect("re-add frank");
     assert_eq!(c.investigators(1, 0, 10).len(), 2, "listed once");
-    assert!(c.investigator(1, a.frank).expect("frank").removed_at.is_none());
+    assert!(c
+        .investigator(1, a.frank)
+        .expect("frank")
+        .removed_at
+        .is_none());
     // A sponsor that lost its accreditation acts no more.
     credentials(a.bob, &[]);
     assert_eq!(
@@ -594,7 +622,10 @@ fn enrolment_needs_a_licensed_investigator_and_both_consents() {
     assert_eq!(c.enrol(1, a.eve), Err(Error::AlreadyEnrolled));
     assert_eq!(c.participant_number(1, a.eve), Some(1));
     let p = c.participant(1, 1).expect("participant 1");
-    assert_eq!((p.account, p.investigator, p.withdrawn_at), (a.eve, a.django, None));
+    assert_eq!(
+        (p.account, p.investigator, p.withdrawn_at),
+        (a.eve, a.django, None)
+    );
     // The target (2) stops enrolment.
     for who in [a.frank, a.charlie] {
         research_consent(who, a.bob, true);
@@ -622,7 +653,8 @@ fn participants_and_their_delegates_consent_and_withdraw_nobody_else() {
     consent_fail(None);
     assert_eq!(c.withdraw(1, a.frank), Err(Error::UnknownParticipant));
     delegate(a.eve, a.frank);
-    c.consent_to_version(1, a.eve, 1, h(11)).expect("delegate consents");
+    c.consent_to_version(1, a.eve, 1, h(11))
+        .expect("delegate consents");
     assert_eq!(c.version_consent(1, a.eve).expect("consent").by, a.frank);
     now(T0 + DAY);
     c.withdraw(1, a.eve).expect("delegate withdraws");
@@ -700,7 +732,10 @@ fn sites_anchor_data_of_their_own_consented_participants_and_proofs_are_checked(
         .expect("anchor");
     assert_eq!(events(), before + 1);
     let anchored = c.batch(batch).expect("batch");
-    assert_eq!((anchored.count, anchored.participants, anchored.device), (5, 1, None));
+    assert_eq!(
+        (anchored.count, anchored.participants, anchored.device),
+        (5, 1, None)
+    );
     assert_eq!(c.batches_of(1, 0, 10).len(), 1);
     for (i, record) in records.iter().enumerate() {
         let proof = proof_of(&records, i).expect("proof");
@@ -735,11 +770,17 @@ fn devices_anchor_signed_batches_in_sequence() {
     let device = DeviceSigner::from_seed(1);
     let impostor = DeviceSigner::from_seed(2);
     caller(a.eve);
-    assert_eq!(c.register_device(1, device.key()), Err(Error::NotInvestigator));
+    assert_eq!(
+        c.register_device(1, device.key()),
+        Err(Error::NotInvestigator)
+    );
     caller(a.django);
     c.register_device(1, device.key()).expect("register");
     assert_eq!(c.register_device(1, device.key()), Err(Error::DeviceExists));
-    assert_eq!(c.device(device.key()).expect("device").investigator, a.django);
+    assert_eq!(
+        c.device(device.key()).expect("device").investigator,
+        a.django
+    );
     now(T0 + DAY);
     // Relayed by anyone: a gateway account.
     caller(a.charlie);
@@ -851,12 +892,18 @@ fn susars_run_the_7_and_15_day_clocks() {
         .report_adverse_event(serious(Seriousness::NonSerious, false))
         .expect("not serious");
     let (event, status) = c.adverse_event(fatal).expect("fatal");
-    assert_eq!((event.due, status), (Some(T0 + HOUR + URGENT_SUSAR_WINDOW), ReportStatus::Pending));
+    assert_eq!(
+        (event.due, status),
+        (Some(T0 + HOUR + URGENT_SUSAR_WINDOW), ReportStatus::Pending)
+    );
     assert_eq!(
         c.adverse_event(other).expect("other").0.due,
         Some(T0 + HOUR + SUSAR_WINDOW)
     );
-    assert_eq!(c.adverse_event(expected).expect("e").1, ReportStatus::NotDue);
+    assert_eq!(
+        c.adverse_event(expected).expect("e").1,
+        ReportStatus::NotDue
+    );
     assert_eq!(c.adverse_event(mild).expect("m").1, ReportStatus::NotDue);
     assert_eq!(c.open_susars(1, 0, 10).len(), 2);
     assert_eq!(c.adverse_events_of(1, 0, 10).len(), 4);
@@ -897,7 +944,10 @@ fn adverse_events_come_from_the_participants_site() {
     caller(a.django);
     let mut unknown = serious(Seriousness::Death, false);
     unknown.participant = 7;
-    assert_eq!(c.report_adverse_event(unknown), Err(Error::UnknownParticipant));
+    assert_eq!(
+        c.report_adverse_event(unknown),
+        Err(Error::UnknownParticipant)
+    );
     let mut future = serious(Seriousness::Death, false);
     future.onset = T0 + 1;
     assert_eq!(c.report_adverse_event(future), Err(Error::BadOnset));
@@ -945,9 +995,15 @@ fn results_on_time_on_the_registered_outcome_are_clean() {
     let a = accounts();
     let mut c = enrolled();
     caller(a.django);
-    assert_eq!(c.post_results(1, h(0x44), h(OUTCOME)), Err(Error::NotSponsor));
+    assert_eq!(
+        c.post_results(1, h(0x44), h(OUTCOME)),
+        Err(Error::NotSponsor)
+    );
     caller(a.bob);
-    assert_eq!(c.post_results(9, h(0x44), h(OUTCOME)), Err(Error::UnknownTrial));
+    assert_eq!(
+        c.post_results(9, h(0x44), h(OUTCOME)),
+        Err(Error::UnknownTrial)
+    );
     now(T0 + 365 * DAY + 365 * DAY);
     let results = c.post_results(1, h(0x44), h(OUTCOME)).expect("post");
     assert!(!results.late && !results.outcome_switched);
