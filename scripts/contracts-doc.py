@@ -17,7 +17,13 @@ import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT = os.path.join(REPO_ROOT, "docs", "contracts.md")
-CONTRACTS = ["staff_credentials", "consent_registry", "drug_provenance", "claims_adjudication"]
+CONTRACTS = [
+    "staff_credentials",
+    "consent_registry",
+    "drug_provenance",
+    "claims_adjudication",
+    "clinical_trials",
+]
 
 
 def bundle_dir():

@@ -5,10 +5,10 @@ Run it through scripts/deploy.sh (which sets PATH and CARGO_TARGET_DIR); see
 `scripts/deploy.sh --help` and docs/deployment.md.
 
 In dependency order: staff_credentials, consent_registry (credentials), drug_provenance
-(credentials), claims_adjudication (credentials, consent). For each: upload the code,
-instantiate it with its peers' addresses, the time-lock delay and its initial roles
-(issuers of credentials, regulators of drug provenance: later ones wait for the time
-lock). Then write deployments/<network>.json atomically, with a copy of each contract's
+(credentials), claims_adjudication (credentials, consent), clinical_trials (credentials,
+consent). For each: upload the code, instantiate it with its peers' addresses, the
+time-lock delay and its initial roles (issuers of credentials, regulators of drug
+provenance and of clinical trials: later ones wait for the time lock). Then write deployments/<network>.json atomically, with a copy of each contract's
 metadata beside it for dApp frontends.
 """
 
@@ -34,9 +34,10 @@ ORDER = [
     ("consent_registry", ["staff_credentials"]),
     ("drug_provenance", ["staff_credentials"]),
     ("claims_adjudication", ["staff_credentials", "consent_registry"]),
+    ("clinical_trials", ["staff_credentials", "consent_registry"]),
 ]
-# Every credential kind (KindSet bits 0..9): the initial issuers may issue them all.
-ALL_KINDS = "KindSet(1023)"
+# Every credential kind (KindSet bits 0..11): the initial issuers may issue them all.
+ALL_KINDS = "KindSet(4095)"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # The time lock of a local dev node unless --delay is given (a live network needs an
 # explicit --delay; docs/deployment.md recommends 2 days).
@@ -414,6 +415,7 @@ def deploy(options):
         "consent_registry": [str(delay)],
         "drug_provenance": [str(delay), "[" + ", ".join(regulators) + "]"],
         "claims_adjudication": [str(delay)],
+        "clinical_trials": [str(delay), "[" + ", ".join(regulators) + "]"],
     }
 
     # A fresh salt: instantiating the same code with the same arguments again (--fresh on
@@ -447,7 +449,7 @@ def deploy(options):
     for issuer in issuers:
         say(f"    staff_credentials: {issuer} issuer of every credential kind")
     for regulator in regulators:
-        say(f"    drug_provenance: {regulator} regulator")
+        say(f"    drug_provenance, clinical_trials: {regulator} regulator")
 
     # The metadata beside the deployment file, so that a frontend needs nothing else.
     for name, entry in contracts.items():
@@ -516,7 +518,10 @@ def main():
         "--regulator",
         action="append",
         metavar="SS58",
-        help="account appointed drug-provenance regulator (repeatable; default the signer)",
+        help=(
+            "account appointed regulator of drug_provenance and clinical_trials "
+            "(repeatable; default the signer)"
+        ),
     )
     options = parser.parse_args()
     if options.network is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", options.network):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys the suite with cargo-contract in dependency order (staff_credentials,
-# consent_registry, drug_provenance, claims_adjudication) with the time-lock delay and the
-# initial roles, and writes deployments/<network>.json (node URL, genesis hash, each
+# consent_registry, drug_provenance, claims_adjudication, clinical_trials) with the
+# time-lock delay and the initial roles, and writes deployments/<network>.json (node URL, genesis hash, each
 # contract's address, code hash and metadata path). Reuses a deployment file whose
 # contracts still exist with the recorded code hash, unless --fresh. See
 # docs/deployment.md.

@@ -10,7 +10,7 @@
 #   3. a `substrate-contracts-node --dev` on 127.0.0.1:9944, started in the background
 #      unless a node already answers there (log: ~/.cache/healthcare-suite/local-node/node.log)
 #   4. scripts/deploy.sh against it (reuses deployments/local.json while it is valid)
-#   5. the demo scenario as real transactions (e2e-tests/src/bin/scenario.rs)
+#   5. the demo scenario as real transactions (e2e-tests/src/bin/scenario/)
 #   6. the dApp served on http://127.0.0.1:4173 against that deployment (scripts/app.sh)
 #
 # Safe to run again: the deployment is reused and the scenario uses new accounts each time.

@@ -17,11 +17,12 @@ use std::path::PathBuf;
 pub use drink;
 
 /// The contracts of the suite, in deployment order.
-pub const CONTRACTS: [&str; 4] = [
+pub const CONTRACTS: [&str; 5] = [
     "staff_credentials",
     "consent_registry",
     "drug_provenance",
     "claims_adjudication",
+    "clinical_trials",
 ];
 
 /// The folder holding the bundles `cargo contract build` wrote: `$INK_BUNDLES_DIR`, else
@@ -618,7 +619,7 @@ pub mod in_process {
     }
 
     impl Chain {
-        /// The four contracts deployed by `deployer` (funded here), who is the initial
+        /// The five contracts deployed by `deployer` (funded here), who is the initial
         /// issuer of every credential kind and the regulator, with the local time lock;
         /// returns the chain and the contracts' (name, address) in deployment order.
         pub fn with_suite(deployer: AccountId) -> Outcome<(Self, Vec<(&'static str, AccountId)>)> {
@@ -665,11 +666,25 @@ pub mod in_process {
                     (address(&credentials), address(&consent), LOCAL_DELAY_MS),
                 ),
             );
+            let trials = sandbox.deploy(
+                "clinical_trials",
+                &origin,
+                call_data(
+                    selector_bytes!("new"),
+                    (
+                        address(&credentials),
+                        address(&consent),
+                        LOCAL_DELAY_MS,
+                        vec![deployer],
+                    ),
+                ),
+            );
             let contracts = vec![
                 ("staff_credentials", address(&credentials)),
                 ("consent_registry", address(&consent)),
                 ("drug_provenance", address(&drugs)),
                 ("claims_adjudication", address(&claims)),
+                ("clinical_trials", address(&trials)),
             ];
             Ok((Self { sandbox }, contracts))
         }

@@ -3,7 +3,9 @@
 //! escrow with the provider's balance really increased, then denied after the patient
 //! revokes consent; break-glass by a licensed clinician in the patient's access log; a
 //! pharmacy dispensing from a batch and a recall freezing it; a time-locked upgrade of
-//! staff_credentials (refused before the delay, executed after it, every record kept).
+//! staff_credentials (refused before the delay, executed after it, every record kept); a
+//! clinical trial enrolling a participant only under research consent and checking a
+//! device's signature with the node's `ecdsa_recover`.
 
 use claims_adjudication::claims_adjudication::{
     Carc, ClaimRequest, ClaimStatus, ClaimsAdjudication, ClaimsAdjudicationRef, Coverage,
@@ -669,6 +671,157 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
             .await
             .map_err(|e| format!("ship after the upgrade: {e:?}"))?;
         assert_eq!(shipped.return_value(), Ok(1));
+        Ok(())
+    })
+}
+
+#[test]
+fn a_trial_enrols_under_consent_and_checks_a_device_signature_on_the_node() -> Result<(), Failure> {
+    use clinical_trials::clinical_trials::{
+        ClinicalTrials, ClinicalTrialsRef, DeviceBatch, Error as TrialError, TrialRequest,
+    };
+    use consent_registry::consent_registry::{ConsentKind, ConsentRequest};
+    use healthcare_traits::signer::DeviceSigner;
+    use healthcare_traits::{DataCategories, DataCategory, Purpose, PurposeSet, HOUR};
+    run(async {
+        let (_node, mut client) = start().await?;
+        let (sponsor, irb, site, patient, gateway) = (bob(), charlie(), dave(), eve(), ferdie());
+        let registry = credentials(
+            &mut client,
+            &[
+                (&sponsor, CredentialKind::TrialSponsor),
+                (&irb, CredentialKind::EthicsCommittee),
+                (&site, CredentialKind::MedicalLicence),
+            ],
+            0,
+        )
+        .await?;
+        let consent = client
+            .instantiate(
+                "consent_registry",
+                &alice(),
+                &mut ConsentRegistryRef::new(registry, 0),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("instantiate consent_registry: {e:?}"))?;
+        let trials = client
+            .instantiate(
+                "clinical_trials",
+                &alice(),
+                &mut ClinicalTrialsRef::new(registry, consent.account_id, 0, vec![id(&alice())]),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("instantiate clinical_trials: {e:?}"))?;
+        let mut calls = trials.call_builder::<ClinicalTrials>();
+        let mut consents = consent.call_builder::<ConsentRegistry>();
+        let now = now_ms()?;
+        let categories = DataCategories::of(&[DataCategory::LabResults]);
+        let register = calls.register_trial(TrialRequest {
+            protocol_hash: Hash::from([1; 32]),
+            registration_hash: Hash::from([2; 32]),
+            primary_outcome_hash: Hash::from([3; 32]),
+            target_enrolment: 5,
+            primary_completion: now + 100 * DAY,
+            irb: id(&irb),
+            categories,
+            signal_threshold: 2,
+            signal_window: DAY,
+        });
+        let registered = client.call(&sponsor, &register).submit().await;
+        assert_eq!(
+            registered.map_err(|e| format!("{e:?}"))?.return_value(),
+            Ok(1)
+        );
+        client
+            .call(&irb, &calls.approve_version(1, 1))
+            .submit()
+            .await
+            .map_err(|e| format!("approve_version: {e:?}"))?;
+        client
+            .call(&sponsor, &calls.add_investigator(1, id(&site)))
+            .submit()
+            .await
+            .map_err(|e| format!("add_investigator: {e:?}"))?;
+        client
+            .call(
+                &patient,
+                &calls.consent_to_version(1, id(&patient), 1, Hash::from([9; 32])),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("consent_to_version: {e:?}"))?;
+
+        // Without research consent in consent_registry the dry run refuses.
+        let refused = client
+            .call(&site, &calls.enrol(1, id(&patient)))
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(refused, Err(TrialError::NoResearchConsent));
+        let grant = consents.grant(ConsentRequest {
+            patient: id(&patient),
+            grantee: id(&sponsor),
+            kind: ConsentKind::Permit,
+            purposes: PurposeSet::of(&[Purpose::Research]),
+            categories,
+            valid_from: now,
+            valid_until: None,
+        });
+        client
+            .call(&patient, &grant)
+            .submit()
+            .await
+            .map_err(|e| format!("grant: {e:?}"))?;
+        let enrolled = client
+            .call(&site, &calls.enrol(1, id(&patient)))
+            .submit()
+            .await
+            .map_err(|e| format!("enrol: {e:?}"))?;
+        assert_eq!(enrolled.return_value(), Ok(1));
+
+        // A device's batch: the node's ecdsa_recover checks its signature.
+        let device = DeviceSigner::from_seed(7);
+        client
+            .call(&site, &calls.register_device(1, device.key()))
+            .submit()
+            .await
+            .map_err(|e| format!("register_device: {e:?}"))?;
+        let until = now_ms()? - 60_000;
+        let readings = DeviceBatch {
+            device: device.key(),
+            trial: 1,
+            participant: 1,
+            root: Hash::from([0x70; 32]),
+            count: 10,
+            from: until - HOUR,
+            until,
+            sequence: 1,
+        };
+        let hash = client
+            .call(&gateway, &calls.device_batch_hash(readings))
+            .dry_run()
+            .await?
+            .return_value();
+        let forged = client
+            .call(
+                &gateway,
+                &calls.anchor_device_data(readings, DeviceSigner::from_seed(8).sign(&hash)),
+            )
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(forged, Err(TrialError::BadSignature));
+        let anchored = client
+            .call(
+                &gateway,
+                &calls.anchor_device_data(readings, device.sign(&hash)),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("anchor_device_data: {e:?}"))?;
+        assert_eq!(anchored.return_value(), Ok(1));
         Ok(())
     })
 }

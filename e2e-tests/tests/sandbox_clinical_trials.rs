@@ -66,9 +66,24 @@ impl Trial {
             ),
         );
         let (sponsor, irb, site) = (account(2), account(3), account(4));
-        issue(&mut chain, &credentials, &sponsor, CredentialKind::TrialSponsor);
-        issue(&mut chain, &credentials, &irb, CredentialKind::EthicsCommittee);
-        issue(&mut chain, &credentials, &site, CredentialKind::MedicalLicence);
+        issue(
+            &mut chain,
+            &credentials,
+            &sponsor,
+            CredentialKind::TrialSponsor,
+        );
+        issue(
+            &mut chain,
+            &credentials,
+            &irb,
+            CredentialKind::EthicsCommittee,
+        );
+        issue(
+            &mut chain,
+            &credentials,
+            &site,
+            CredentialKind::MedicalLicence,
+        );
         let mut t = Self {
             chain,
             consent,
@@ -90,9 +105,15 @@ impl Trial {
             signal_window: 7 * DAY,
         };
         let sponsor = t.sponsor.clone();
-        assert_eq!(t.call::<Res<u32>>(&sponsor, "register_trial", (request,)), Ok(1));
+        assert_eq!(
+            t.call::<Res<u32>>(&sponsor, "register_trial", (request,)),
+            Ok(1)
+        );
         let irb = t.irb.clone();
-        assert_eq!(t.call::<Res<()>>(&irb, "approve_version", (1u32, 1u32)), Ok(()));
+        assert_eq!(
+            t.call::<Res<()>>(&irb, "approve_version", (1u32, 1u32)),
+            Ok(())
+        );
         let site = ink_account(&t.site);
         assert_eq!(
             t.call::<Res<()>>(&sponsor, "add_investigator", (1u32, site)),
@@ -119,7 +140,8 @@ impl Trial {
         args: impl parity_scale_codec::Encode,
     ) -> T {
         let trials = self.trials.clone();
-        self.chain.query(&trials, call_data(selector(message), args))
+        self.chain
+            .query(&trials, call_data(selector(message), args))
     }
 
     /// `patient` grants the sponsor research consent on the trial's categories; returns
@@ -212,10 +234,16 @@ fn enrolment_follows_consent_across_contracts() {
         primary_outcome_hash: None,
         target_enrolment: None,
     };
-    assert_eq!(t.call::<Res<u32>>(&sponsor, "propose_amendment", (1u32, amendment)), Ok(2));
+    assert_eq!(
+        t.call::<Res<u32>>(&sponsor, "propose_amendment", (1u32, amendment)),
+        Ok(2)
+    );
     assert_eq!(t.enrol(&ben), Err(Error::AmendmentPending));
     let irb = t.irb.clone();
-    assert_eq!(t.call::<Res<()>>(&irb, "approve_version", (1u32, 2u32)), Ok(()));
+    assert_eq!(
+        t.call::<Res<()>>(&irb, "approve_version", (1u32, 2u32)),
+        Ok(())
+    );
     assert_eq!(t.enrol(&ben), Err(Error::NotConsentedToCurrentVersion));
     assert_eq!(
         t.anchor(vec![1], h(0x70), 1),
@@ -307,7 +335,10 @@ fn merkle_proofs_and_device_signatures_are_checked_on_chain() {
     let forged = t.chain.call::<Res<u64>>(
         &trials,
         &gateway,
-        call_data(selector("anchor_device_data"), (readings, other.sign(&hash))),
+        call_data(
+            selector("anchor_device_data"),
+            (readings, other.sign(&hash)),
+        ),
     );
     assert_eq!(forged.value, Err(Error::BadSignature));
     assert!(forged.reverted);
@@ -315,7 +346,10 @@ fn merkle_proofs_and_device_signatures_are_checked_on_chain() {
     let signed = t.chain.call::<Res<u64>>(
         &trials,
         &gateway,
-        call_data(selector("anchor_device_data"), (readings, device.sign(&hash))),
+        call_data(
+            selector("anchor_device_data"),
+            (readings, device.sign(&hash)),
+        ),
     );
     println!(
         "anchor_device_data (ecdsa_recover on chain): ref_time {} proof_size {}",
@@ -327,7 +361,10 @@ fn merkle_proofs_and_device_signatures_are_checked_on_chain() {
     let replay = t.chain.call::<Res<u64>>(
         &trials,
         &gateway,
-        call_data(selector("anchor_device_data"), (readings, device.sign(&hash))),
+        call_data(
+            selector("anchor_device_data"),
+            (readings, device.sign(&hash)),
+        ),
     );
     assert_eq!(replay.value, Err(Error::StaleBatch));
 }
@@ -351,11 +388,19 @@ fn safety_reports_run_the_clock_and_results_are_judged() {
     };
     let site = t.site.clone();
     assert_eq!(
-        t.call::<Res<u64>>(&site, "report_adverse_event", (report(Seriousness::LifeThreatening),)),
+        t.call::<Res<u64>>(
+            &site,
+            "report_adverse_event",
+            (report(Seriousness::LifeThreatening),)
+        ),
         Ok(1)
     );
     assert_eq!(
-        t.call::<Res<u64>>(&site, "report_adverse_event", (report(Seriousness::Hospitalisation),)),
+        t.call::<Res<u64>>(
+            &site,
+            "report_adverse_event",
+            (report(Seriousness::Hospitalisation),)
+        ),
         Ok(2)
     );
     let trials = t.trials.clone();
@@ -369,7 +414,11 @@ fn safety_reports_run_the_clock_and_results_are_judged() {
     );
     assert_eq!(third.value, Ok(3));
     let signals: Vec<SafetySignalRaised> = third.events_of(&trials);
-    assert_eq!(signals.len(), 1, "the third serious event reaches the threshold");
+    assert_eq!(
+        signals.len(),
+        1,
+        "the third serious event reaches the threshold"
+    );
 
     // Eight days later the life-threatening SUSAR is overdue (7 days), the other pending.
     t.chain.set_time(now + 8 * DAY);

@@ -64,8 +64,12 @@ enum Command {
     ProposeDelay { contract: String, delay: String },
     /// Proposes ACCOUNT as issuer of KINDS (`all`, or names like MedicalLicence,NpiRegistration).
     ProposeIssuer { account: String, kinds: String },
-    /// Proposes ACCOUNT as drug-provenance regulator.
-    ProposeRegulator { account: String },
+    /// Proposes ACCOUNT as regulator of drug_provenance (default) or clinical_trials.
+    ProposeRegulator {
+        account: String,
+        #[arg(long, default_value = "drug_provenance", value_parser = ["drug_provenance", "clinical_trials"])]
+        contract: String,
+    },
     /// Executes pending change ID of CONTRACT (once its delay has passed).
     Execute { contract: String, id: u32 },
     /// Cancels pending change ID of CONTRACT.
@@ -82,8 +86,12 @@ enum Command {
     NarrowIssuer { account: String, kinds: String },
     /// Removes issuer ACCOUNT, at once.
     RemoveIssuer { account: String },
-    /// Removes regulator ACCOUNT, at once.
-    RemoveRegulator { account: String },
+    /// Removes regulator ACCOUNT of drug_provenance (default) or clinical_trials, at once.
+    RemoveRegulator {
+        account: String,
+        #[arg(long, default_value = "drug_provenance", value_parser = ["drug_provenance", "clinical_trials"])]
+        contract: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -396,9 +404,9 @@ async fn run(cli: Cli) -> Outcome<()> {
             let change = Change::Issuer(parse_account(&account)?, parse_kinds(&kinds)?);
             admin.propose("staff_credentials", change).await?;
         }
-        Command::ProposeRegulator { account } => {
+        Command::ProposeRegulator { account, contract } => {
             let change = Change::Regulator(parse_account(&account)?);
-            admin.propose("drug_provenance", change).await?;
+            admin.propose(&contract, change).await?;
         }
         Command::Execute { contract, id } => admin.execute(&contract, id).await?,
         Command::Cancel { contract, id } => {
@@ -461,15 +469,15 @@ async fn run(cli: Cli) -> Outcome<()> {
                 .await?;
             println!("staff_credentials: issuer {account} removed");
         }
-        Command::RemoveRegulator { account } => {
+        Command::RemoveRegulator { account, contract } => {
             admin
                 .send::<_, ()>(
-                    "drug_provenance",
+                    &contract,
                     selector_bytes!("remove_regulator"),
                     (parse_account(&account)?,),
                 )
                 .await?;
-            println!("drug_provenance: regulator {account} removed");
+            println!("{contract}: regulator {account} removed");
         }
     }
     Ok(())

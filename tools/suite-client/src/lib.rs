@@ -38,11 +38,12 @@ pub type Message<Args, R> =
     CallBuilderFinal<Env, ArgumentList<Argument<Args>, EmptyArgumentList>, R>;
 
 /// The suite's contracts, in deployment order.
-pub const CONTRACTS: [&str; 4] = [
+pub const CONTRACTS: [&str; 5] = [
     "staff_credentials",
     "consent_registry",
     "drug_provenance",
     "claims_adjudication",
+    "clinical_trials",
 ];
 
 /// The environment variable holding the signer's secret URI.

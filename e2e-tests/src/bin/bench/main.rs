@@ -16,6 +16,7 @@
 mod chain;
 mod measure;
 mod report;
+mod trials;
 mod world;
 
 use chain::{InSandbox, OnNode};
@@ -27,12 +28,13 @@ use std::time::Instant;
 use world::world;
 
 /// The contracts the bench deploys.
-const NAMES: [&str; 5] = [
+const NAMES: [&str; 6] = [
     "baseline_token",
     "staff_credentials",
     "consent_registry",
     "drug_provenance",
     "claims_adjudication",
+    "clinical_trials",
 ];
 
 /// The code hash of each contract's release `.wasm` (blake2-256, as pallet-contracts

@@ -49,7 +49,7 @@ pub fn measure_change(w: &mut World, name: &'static str, what: &str, change: Cha
 
 /// Owner messages every contract has (shared `Admin`); ownership returns to the
 /// operator at the end.
-fn measure_admin(w: &mut World, name: &'static str, code_hash: [u8; 32]) {
+pub fn measure_admin(w: &mut World, name: &'static str, code_hash: [u8; 32]) {
     let other = w.id(OTHER);
     w.ok::<(), ()>(name, "pause", 1, call_data(selector_bytes!("pause"), ()), 0);
     w.ok::<(), ()>(
@@ -641,6 +641,8 @@ pub fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
     let consent = ink_account(&w.consent);
     measure_change(w, n, "peer", Change::Peer(PeerRole::Consent, consent));
     measure_admin(w, n, hash_of(n));
+
+    crate::trials::measure_trials(w, hash_of("clinical_trials"));
 }
 
 /// `submit_claims` with batches of 1, 10, 50 and 100 one-line claims (distinct service

@@ -244,6 +244,7 @@ fn sizes_table() -> (String, u64) {
         "consent_registry",
         "drug_provenance",
         "claims_adjudication",
+        "clinical_trials",
     ] {
         let size = size_of(name);
         if name != "baseline_token" {

@@ -12,9 +12,7 @@ use consent_registry::consent_registry::{ConsentKind, ConsentRequest};
 use e2e_tests::call_data;
 use healthcare_traits::anchoring::root_of;
 use healthcare_traits::signer::DeviceSigner;
-use healthcare_traits::{
-    Change, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR,
-};
+use healthcare_traits::{Change, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR};
 use ink::primitives::Hash;
 use ink::selector_bytes;
 
@@ -142,8 +140,7 @@ pub fn measure_trials(w: &mut World, code_hash: [u8; 32]) {
         0,
     );
     // The onset may not precede the registration (later than `now` on a node).
-    let registered: Option<Trial> =
-        w.query(&trials, call_data(selector_bytes!("trial"), (trial,)));
+    let registered: Option<Trial> = w.query(&trials, call_data(selector_bytes!("trial"), (trial,)));
     let onset = registered.map_or(now, |t| t.registered_at);
     let event: u64 = w.ok::<u64, TrialErr>(
         n,

@@ -27,6 +27,10 @@ pub const PHARMACY: u8 = 7;
 pub const NURSE: u8 = 8;
 pub const OTHER: u8 = 9;
 pub const SENSOR: u8 = 10;
+/// clinical_trials: the trial sponsor and the IRB (the provider is the investigator, the
+/// patient the participant).
+pub const SPONSOR: u8 = 11;
+pub const IRB: u8 = 12;
 
 /// One measured call.
 #[derive(Clone, Debug)]
@@ -45,6 +49,7 @@ pub struct World {
     pub consent: AccountId32,
     pub provenance: AccountId32,
     pub claims: AccountId32,
+    pub trials: AccountId32,
     pub now: u64,
     pub costs: Vec<Cost>,
 }
@@ -53,6 +58,7 @@ pub type CredErr = staff_credentials::staff_credentials::Error;
 pub type ConsErr = consent_registry::consent_registry::Error;
 pub type DrugErr = drug_provenance::drug_provenance::Error;
 pub type ClaimErr = claims_adjudication::claims_adjudication::Error;
+pub type TrialErr = clinical_trials::clinical_trials::Error;
 
 /// The message's value from a call's return data.
 pub fn decode<T: Decode>(measured: &Measured) -> T {
@@ -74,6 +80,7 @@ impl World {
             "staff_credentials" => self.credentials.clone(),
             "consent_registry" => self.consent.clone(),
             "drug_provenance" => self.provenance.clone(),
+            "clinical_trials" => self.trials.clone(),
             _ => self.claims.clone(),
         }
     }
@@ -194,7 +201,7 @@ pub fn terms(now: u64) -> PlanTerms {
 /// The suite deployed, its actors licensed, a plan with fees, a member and escrow, the
 /// payer's payment consent; then `prior` records of each kind.
 pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
-    for n in OPERATOR..=SENSOR {
+    for n in OPERATOR..=IRB {
         chain.fund(Party::N(n));
     }
     let now = chain.time();
@@ -223,6 +230,13 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
         "claims_adjudication",
         call_data(selector_bytes!("new"), (c, ink_account(&consent), 0u64)),
     );
+    let trials = chain.deploy(
+        "clinical_trials",
+        call_data(
+            selector_bytes!("new"),
+            (c, ink_account(&consent), 0u64, vec![operator]),
+        ),
+    );
     let mut w = World {
         chain,
         token,
@@ -230,6 +244,7 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
         consent,
         provenance,
         claims,
+        trials,
         now,
         costs: Vec::new(),
     };
@@ -240,6 +255,8 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
         (MAKER, CredentialKind::ManufacturerLicence),
         (WHOLESALER, CredentialKind::WholesaleDistributorLicence),
         (PHARMACY, CredentialKind::PharmacyLicence),
+        (SPONSOR, CredentialKind::TrialSponsor),
+        (IRB, CredentialKind::EthicsCommittee),
     ] {
         w.issue(who, kind);
     }

@@ -89,7 +89,9 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
     demo.tx(&sponsor, &trials.add_investigator(trial, id(physician)), 0)
         .await?
         .map_err(|e| format!("add_investigator: {e:?}"))?;
-    let early = demo.read(physician, &trials.enrol(trial, id(patient))).await?;
+    let early = demo
+        .read(physician, &trials.enrol(trial, id(patient)))
+        .await?;
     ensure(
         early == Err(TrialError::NoApprovedProtocol),
         "enrolment before the IRB's approval to be refused (NoApprovedProtocol)",
@@ -109,7 +111,9 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
     .await?
     .map_err(|e| format!("consent_to_version: {e:?}"))?;
     println!("    the patient signed the consent form of version 1 (its hash on chain)");
-    let refused = demo.read(physician, &trials.enrol(trial, id(patient))).await?;
+    let refused = demo
+        .read(physician, &trials.enrol(trial, id(patient)))
+        .await?;
     ensure(
         refused == Err(TrialError::NoResearchConsent),
         "enrolment without research consent in consent_registry to be refused",
@@ -149,14 +153,23 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
         .map_err(|e| format!("anchor_data: {e:?}"))?;
     let proof = proof_of(&forms, 2).ok_or("a proof")?;
     let included = demo
-        .read(physician, &trials.verify_inclusion(batch, forms[2], proof.clone()))
+        .read(
+            physician,
+            &trials.verify_inclusion(batch, forms[2], proof.clone()),
+        )
         .await?;
     let mut tampered = proof;
     tampered[0] = Hash::from([0xff; 32]);
     let forged = demo
-        .read(physician, &trials.verify_inclusion(batch, forms[2], tampered))
+        .read(
+            physician,
+            &trials.verify_inclusion(batch, forms[2], tampered),
+        )
         .await?;
-    ensure(included && !forged, "the proof to verify and a tampered one not to")?;
+    ensure(
+        included && !forged,
+        "the proof to verify and a tampered one not to",
+    )?;
     println!("    batch #{batch}: 4 case report forms as one Merkle root; form 3's proof verifies on chain, a tampered proof does not");
     let device = DeviceSigner::from_seed(0x5c);
     demo.tx(physician, &trials.register_device(trial, device.key()), 0)
@@ -228,10 +241,17 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
         .map_or(0, |due| due.saturating_sub(reported.reported_at) / DAY);
     println!("    adverse event #{event}: a SUSAR, due to the regulators within {days} days");
     let status = demo
-        .tx(&sponsor, &trials.report_susar(event, Hash::from([0x61; 32])), 0)
+        .tx(
+            &sponsor,
+            &trials.report_susar(event, Hash::from([0x61; 32])),
+            0,
+        )
         .await?
         .map_err(|e| format!("report_susar: {e:?}"))?;
-    ensure(status == ReportStatus::OnTime, "the SUSAR to be reported on time")?;
+    ensure(
+        status == ReportStatus::OnTime,
+        "the SUSAR to be reported on time",
+    )?;
     println!("    the sponsor reported it to the regulators: {status:?}");
 
     step("The participant withdraws; the results are posted on the registered outcome");
@@ -261,7 +281,10 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
         !results.late && !results.outcome_switched,
         "results on the registered outcome, in time",
     )?;
-    println!("    results posted: late {}, outcome switched {}", results.late, results.outcome_switched);
+    println!(
+        "    results posted: late {}, outcome switched {}",
+        results.late, results.outcome_switched
+    );
     Ok(())
 }
 
