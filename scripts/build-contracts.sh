@@ -54,13 +54,26 @@ names=("$@")
 # $INK_OUT/<name>/<name>.{contract,wasm,json}. Builds run one after the other (cargo locks
 # the directory).
 SHARED_INK="$CARGO_TARGET_DIR/ink-buffer-$INK_INPUT_BUFFER"
-share_target_dir() {
-    local dir="$INK_OUT/$1"
-    mkdir -p "$SHARED_INK" "$INK_OUT"
+# cargo-contract also lints each contract with `cargo check` in $CARGO_TARGET_DIR/debug,
+# which would wait for cargo's lock on that directory while a host build (the demo
+# program that run-local.sh builds beside the contracts, or the tests) holds it: it runs
+# with a target directory of its own, whose ink/<name> are links to the same shared
+# directory.
+CONTRACT_TARGET="$CARGO_TARGET_DIR/contract-builds"
+link_to_shared() {
+    local dir="$1"
+    mkdir -p "$SHARED_INK" "$(dirname "$dir")"
     [ -L "$dir" ] && [ "$(readlink "$dir")" = "$SHARED_INK" ] && return 0
     # A directory of its own from an earlier build: replaced by the link.
     rm -rf "$dir"
     ln -s "$SHARED_INK" "$dir"
+}
+share_target_dir() {
+    link_to_shared "$INK_OUT/$1"
+    link_to_shared "$CONTRACT_TARGET/ink/$1"
+}
+cargo_contract() {
+    CARGO_TARGET_DIR="$CONTRACT_TARGET" cargo contract "$@"
 }
 # Every contract with the same input buffer (INK_INPUT_BUFFER, common.sh), given to
 # rustc by scripts/rustc-ink-buffer (see there why not to cargo-contract). cargo does not
@@ -91,7 +104,7 @@ for name in "${names[@]}"; do
         # that upgrades a live instance with set_code. Built first and copied aside, as
         # cargo-contract writes both revisions to the same bundle paths.
         step "cargo contract build --release: staff_credentials revision 2 (upgrade rehearsal)"
-        cargo contract build --release --quiet --features upgrade-rehearsal \
+        cargo_contract build --release --quiet --features upgrade-rehearsal \
             --manifest-path contracts/staff_credentials/Cargo.toml \
             || fail "cargo contract build of staff_credentials (upgrade-rehearsal) failed"
         mkdir -p "$INK_OUT/staff_credentials_v2"
@@ -110,7 +123,7 @@ for name in "${names[@]}"; do
         # calls through `seal1.call` (feature `call-v1`). Checked against that target's
         # host functions; built first and copied aside like revision 2 above.
         step "cargo contract build --release: claims_adjudication with feature call-v1 (older runtimes)"
-        cargo contract build --release --quiet --features call-v1 \
+        cargo_contract build --release --quiet --features call-v1 \
             --manifest-path contracts/claims_adjudication/Cargo.toml \
             || fail "cargo contract build of claims_adjudication (call-v1) failed"
         mkdir -p "$INK_OUT/$name"
@@ -132,7 +145,7 @@ for name in "${names[@]}"; do
         baseline_token | trapping_peer) manifest="e2e-tests/$name/Cargo.toml" ;;
     esac
     step "cargo contract build --release: $name"
-    cargo contract build --release --quiet --manifest-path "$manifest" \
+    cargo_contract build --release --quiet --manifest-path "$manifest" \
         || fail "cargo contract build of $name failed"
     check_buffer "$name" "$name"
     wasm="$INK_OUT/$name/$name.wasm"

@@ -2,6 +2,7 @@
 """One line of progress for a long `cargo install`, the full output kept in a log file.
 
 Usage: cargo install ... 2>&1 | scripts/progress.py --log FILE --label NAME --total N
+                                                       [--minutes M]
 
 Reads cargo's output from stdin and appends every line to FILE. On a terminal it keeps
 one line up to date:
@@ -12,7 +13,10 @@ elsewhere (CI logs) it prints such a line once a minute, also while one long cra
 compiles without a word (binaryen's C++ in cargo-contract, the node's runtime). N is the number of crates the
 install compiled when it was measured (scripts/common.sh), so the estimate assumes the
 remaining crates take as long on average as those done so far; the count can pass N a
-little when cargo resolves other versions. When the output ends without cargo's
+little when cargo resolves other versions. M, when given, is how long the whole install
+took when measured: the estimate is then never below what is left of M, because a few
+crates take most of the time (binaryen's C++ in cargo-contract: 7 of its 20 minutes
+come after all but a handful of crates are done). When the output ends without cargo's
 "Installed"/"Replaced" line, the last 40 lines of the log are shown, so that a failed
 install explains itself.
 """
@@ -30,11 +34,20 @@ def clock(seconds):
     return f"{seconds // 60}m{seconds % 60:02d}s"
 
 
-def status(label, done, total, elapsed, log):
+def remaining(done, total, elapsed, expected):
+    """Seconds left: from the crates done so far, and never below what is left of the
+    measured duration `expected` (seconds, or None)."""
+    by_count = elapsed * (total - done) / done if 0 < done < total else 0
+    by_clock = expected - elapsed if expected else 0
+    return max(by_count, by_clock)
+
+
+def status(label, done, total, elapsed, log, expected=None):
     line = f"{label}: {done}/{total} crates · {clock(elapsed)}"
-    if 0 < done < total:
-        line += f" · about {clock(elapsed * (total - done) / done)} left"
-    elif done >= total:
+    left = remaining(done, total, elapsed, expected)
+    if done > 0 and left >= 1:
+        line += f" · about {clock(left)} left"
+    elif done > 0:
         line += " · finishing"
     return f"{line} · log: {log}"
 
@@ -44,6 +57,7 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--label", required=True)
     parser.add_argument("--total", type=int, required=True)
+    parser.add_argument("--minutes", type=float, default=None)
     args = parser.parse_args()
 
     tty = sys.stdout.isatty()
@@ -53,7 +67,8 @@ def main():
     stop = threading.Event()
 
     def show(now):
-        text = status(args.label, state["done"], args.total, now - started, args.log)
+        expected = args.minutes * 60 if args.minutes else None
+        text = status(args.label, state["done"], args.total, now - started, args.log, expected)
         if state["crate"]:
             text = text.replace(" · log:", f" · {state['crate']} · log:", 1)
         if tty:

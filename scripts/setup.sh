@@ -60,13 +60,13 @@ install_crate() {
 # compiled when measured, elapsed time, an estimate) and its full output in a log file.
 LOG_DIR="$HOME/.cache/healthcare-suite/logs"
 with_progress() {
-    local label=$1 total=$2
-    shift 2
+    local label=$1 total=$2 minutes=$3
+    shift 3
     mkdir -p "$LOG_DIR"
     local log="$LOG_DIR/$label.log"
     : > "$log"
     echo "    compiler output: $log"
-    "$@" 2>&1 | python3 "$REPO_ROOT/scripts/progress.py" --log "$log" --label "$label" --total "$total"
+    "$@" 2>&1 | python3 "$REPO_ROOT/scripts/progress.py" --log "$log" --label "$label" --total "$total" --minutes "$minutes"
 }
 
 # -------------------------------------------------------------- cargo-contract
@@ -74,7 +74,7 @@ step "cargo-contract $CARGO_CONTRACT_VERSION"
 if cargo contract --version 2>/dev/null | grep -q "cargo-contract-contract $CARGO_CONTRACT_VERSION\|cargo-contract $CARGO_CONTRACT_VERSION"; then
     echo "    present: $(cargo contract --version)"
 else
-    with_progress cargo-contract "$CARGO_CONTRACT_CRATES" \
+    with_progress cargo-contract "$CARGO_CONTRACT_CRATES" "$CARGO_CONTRACT_MINUTES" \
         install_crate cargo-contract --version "$CARGO_CONTRACT_VERSION" --force \
         || fail "cargo install cargo-contract $CARGO_CONTRACT_VERSION failed (log: $LOG_DIR/cargo-contract.log)"
 fi
@@ -103,7 +103,7 @@ else
     # claims/s instead of 431 (its runtime interprets the contracts far more slowly):
     # upstream's opt-level 3 by default. Weights (ref_time, proof_size) are the same.
     echo "    building with opt-level ${NODE_OPT_LEVEL:-3} (NODE_OPT_LEVEL=1: faster build, much slower node)"
-    with_progress contracts-node "$CONTRACTS_NODE_CRATES" \
+    with_progress contracts-node "$CONTRACTS_NODE_CRATES" "$NODE_BUILD_MINUTES" \
         env -C "$HOME" WASM_BUILD_WORKSPACE_HINT="$hint" CARGO_TARGET_DIR="$node_build" \
         CARGO_PROFILE_RELEASE_OPT_LEVEL="${NODE_OPT_LEVEL:-3}" CARGO_PROFILE_RELEASE_DEBUG=false \
         cargo "+$RUST_TOOLCHAIN" install --locked contracts-node --version "$CONTRACTS_NODE_VERSION" --force \
