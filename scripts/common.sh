@@ -13,7 +13,7 @@ APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-de
 # What the two long installs compiled and took when measured on 2 cores (the progress
 # line's total and the README's expectations; scripts/setup.sh prints the real times).
 CARGO_CONTRACT_CRATES=512
-CARGO_CONTRACT_MINUTES=20
+CARGO_CONTRACT_MINUTES=15
 CONTRACTS_NODE_CRATES=1091
 NODE_BUILD_MINUTES=90
 
