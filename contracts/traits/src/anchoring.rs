@@ -111,16 +111,22 @@ pub fn signed_by(hash: &Hash, signature: &DeviceSignature, key: &DeviceKey) -> b
 pub fn root_of(records: &[Hash]) -> Option<Hash> {
     let mut level: Vec<Hash> = records.iter().map(leaf_hash).collect();
     while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [a, b] => node_hash(a, b),
-                [a] => *a,
-                _ => unreachable!("chunks(2) yields one or two"),
-            })
-            .collect();
+        level = parents(&level);
     }
     level.first().copied()
+}
+
+/// The level above `level`: pairs hashed, an odd last node promoted.
+#[cfg(feature = "std")]
+fn parents(level: &[Hash]) -> Vec<Hash> {
+    level
+        .chunks(2)
+        .map(|pair| match pair {
+            [a, b] => node_hash(a, b),
+            [a] => *a,
+            _ => unreachable!("chunks(2) yields one or two"),
+        })
+        .collect()
 }
 
 /// The proof of `records[index]` in the tree over `records` (`None` if out of range).
@@ -137,14 +143,7 @@ pub fn proof_of(records: &[Hash], index: usize) -> Option<Vec<Hash>> {
         if sibling < level.len() {
             proof.push(level[sibling]);
         }
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [a, b] => node_hash(a, b),
-                [a] => *a,
-                _ => unreachable!("chunks(2) yields one or two"),
-            })
-            .collect();
+        level = parents(&level);
         at /= 2;
     }
     Some(proof)

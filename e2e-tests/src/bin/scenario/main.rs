@@ -106,6 +106,28 @@ async fn party(demo: &mut Session, role: &str) -> Outcome<Keypair> {
     Ok(keypair)
 }
 
+/// A credential the licensing authority issues: verified yesterday, valid from 30 days
+/// ago for two years.
+fn licence(
+    subject: AccountId,
+    kind: CredentialKind,
+    identifier: &[u8],
+    jurisdiction: [u8; 2],
+    now: u64,
+) -> CredentialRequest {
+    CredentialRequest {
+        subject,
+        kind,
+        jurisdiction,
+        specialty: None,
+        identifier: identifier.to_vec(),
+        valid_from: now - 30 * DAY,
+        valid_until: now + 2 * 365 * DAY,
+        evidence_hash: Hash::from([7; 32]),
+        verified_at: now - DAY,
+    }
+}
+
 fn step(text: &str) {
     println!("\n==> {text}");
 }
@@ -205,21 +227,12 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
         (&payer, CredentialKind::PayerLicence, b"INS-20931"),
     ];
     for (holder, kind, identifier) in licences {
-        let issue = creds.issue(CredentialRequest {
-            subject: id(holder),
-            kind,
-            jurisdiction: if kind == CredentialKind::NpiRegistration {
-                *b"US"
-            } else {
-                *b"CA"
-            },
-            specialty: None,
-            identifier: identifier.to_vec(),
-            valid_from: now - 30 * DAY,
-            valid_until: now + 2 * 365 * DAY,
-            evidence_hash: Hash::from([7; 32]),
-            verified_at: now - DAY,
-        });
+        let jurisdiction = if kind == CredentialKind::NpiRegistration {
+            *b"US"
+        } else {
+            *b"CA"
+        };
+        let issue = creds.issue(licence(id(holder), kind, identifier, jurisdiction, now));
         let credential = demo.tx(&authority, &issue, 0).await?;
         let credential = credential.map_err(|e| format!("issue {kind:?}: {e:?}"))?;
         let holder_name = demo.name(&id(holder));

@@ -5,7 +5,7 @@
 //! SUSAR on the 15-day clock reported in time; the participant withdrawn; results on the
 //! registered outcome.
 
-use super::{ensure, id, now_ms, party, step};
+use super::{ensure, id, licence, now_ms, party, step};
 use clinical_trials::clinical_trials::{
     ClinicalTrials, DeviceBatch, Error as TrialError, EventReport, ReportStatus, Seriousness,
     TrialRequest,
@@ -18,7 +18,7 @@ use healthcare_traits::{
 };
 use ink::primitives::Hash;
 use ink_e2e::{alice, create_call_builder, Keypair};
-use staff_credentials::staff_credentials::{CredentialRequest, StaffCredentials};
+use staff_credentials::staff_credentials::StaffCredentials;
 use suite_client::{Outcome, Session};
 
 /// The story's people: the physician is the site's investigator, the patient the
@@ -49,17 +49,7 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
     ] {
         demo.tx(
             &authority,
-            &creds.issue(CredentialRequest {
-                subject: id(holder),
-                kind,
-                jurisdiction: *b"US",
-                specialty: None,
-                identifier: identifier.to_vec(),
-                valid_from: now - 30 * DAY,
-                valid_until: now + 2 * 365 * DAY,
-                evidence_hash: Hash::from([7; 32]),
-                verified_at: now - DAY,
-            }),
+            &creds.issue(licence(id(holder), kind, identifier, *b"US", now)),
             0,
         )
         .await?
