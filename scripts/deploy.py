@@ -479,7 +479,7 @@ def main():
     parser = argparse.ArgumentParser(
         prog="scripts/deploy.sh",
         description=(
-            "Deploy the four healthcare contracts (release bundles of "
+            "Deploy the five healthcare contracts (release bundles of "
             "scripts/build-contracts.sh) in dependency order and write "
             "deployments/<network>.json."
         ),
