@@ -161,7 +161,11 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
         "the proof to verify and a tampered one not to",
     )?;
     println!("    batch #{batch}: 4 case report forms as one Merkle root; form 3's proof verifies on chain, a tampered proof does not");
-    let device = DeviceSigner::from_seed(0x5c);
+    // A new device key per run (the scenario runs again on the same deployment).
+    let seed = u8::try_from(now_ms()? / 1_000 % 250)
+        .unwrap_or(0)
+        .saturating_add(1);
+    let device = DeviceSigner::from_seed(seed);
     demo.tx(physician, &trials.register_device(trial, device.key()), 0)
         .await?
         .map_err(|e| format!("register_device: {e:?}"))?;
@@ -178,7 +182,7 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
     let hash = demo
         .read(physician, &trials.device_batch_hash(readings))
         .await?;
-    let impostor = DeviceSigner::from_seed(0x5d);
+    let impostor = DeviceSigner::from_seed(seed.wrapping_add(1).max(1));
     let forged = demo
         .read(
             cast.gateway,
