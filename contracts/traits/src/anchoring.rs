@@ -121,10 +121,10 @@ pub fn root_of(records: &[Hash]) -> Option<Hash> {
 fn parents(level: &[Hash]) -> Vec<Hash> {
     level
         .chunks(2)
-        .map(|pair| match pair {
-            [a, b] => node_hash(a, b),
-            [a] => *a,
-            _ => unreachable!("chunks(2) yields one or two"),
+        .filter_map(|pair| match pair {
+            [a, b] => Some(node_hash(a, b)),
+            [a] => Some(*a),
+            _ => None,
         })
         .collect()
 }

@@ -16,8 +16,18 @@ impl DeviceSigner {
     pub fn from_seed(seed: u8) -> Self {
         let mut bytes = [0x11u8; 32];
         bytes[31] = seed;
-        Self {
-            secret: SecretKey::from_slice(&bytes).expect("a valid secp256k1 scalar"),
+        Self::from_seed_bytes(bytes)
+    }
+
+    /// The device whose key is made from 32 seed bytes (hashed into a valid scalar), for
+    /// callers that need a new device on every run.
+    pub fn from_seed_bytes(seed: [u8; 32]) -> Self {
+        let mut bytes = seed;
+        loop {
+            if let Ok(secret) = SecretKey::from_slice(&bytes) {
+                return Self { secret };
+            }
+            bytes = crate::anchoring::leaf_hash(&crate::Hash::from(bytes)).into();
         }
     }
 

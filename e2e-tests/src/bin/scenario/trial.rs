@@ -162,10 +162,9 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
     )?;
     println!("    batch #{batch}: 4 case report forms as one Merkle root; form 3's proof verifies on chain, a tampered proof does not");
     // A new device key per run (the scenario runs again on the same deployment).
-    let seed = u8::try_from(now_ms()? / 1_000 % 250)
-        .unwrap_or(0)
-        .saturating_add(1);
-    let device = DeviceSigner::from_seed(seed);
+    let mut seed = [0x5c; 32];
+    seed[..8].copy_from_slice(&now_ms()?.to_le_bytes());
+    let device = DeviceSigner::from_seed_bytes(seed);
     demo.tx(physician, &trials.register_device(trial, device.key()), 0)
         .await?
         .map_err(|e| format!("register_device: {e:?}"))?;
@@ -182,7 +181,8 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
     let hash = demo
         .read(physician, &trials.device_batch_hash(readings))
         .await?;
-    let impostor = DeviceSigner::from_seed(seed.wrapping_add(1).max(1));
+    seed[31] ^= 1;
+    let impostor = DeviceSigner::from_seed_bytes(seed);
     let forged = demo
         .read(
             cast.gateway,
