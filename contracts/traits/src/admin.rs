@@ -61,6 +61,8 @@ pub enum PeerRole {
     Credentials,
     /// `consent_registry` (the `ConsentVerifier`).
     Consent,
+    /// `remote_monitoring` (the `MonitoringVerifier`), asked by `claims_adjudication`.
+    Monitoring,
 }
 
 pub use change::Change;

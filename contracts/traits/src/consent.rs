@@ -86,9 +86,9 @@ impl PurposeSet {
     }
 }
 
-/// A category of health data (FHIR Consent `provision.class`). The last three are the
-/// US "sensitive" categories that have rules of their own and are never implied by a
-/// grant of the others.
+/// A category of health data (FHIR Consent `provision.class`). Mental health, substance
+/// use and genomic data are the US "sensitive" categories that have rules of their own
+/// and are never implied by a grant of the others.
 ///
 /// The SCALE encoding is the variant index: append, never reorder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,11 +121,15 @@ pub enum DataCategory {
     SubstanceUse,
     /// Genomic data: sensitive.
     Genomic,
+    /// Vital signs and home-device observations (FHIR Observation category
+    /// `vital-signs`: blood pressure, pulse oximetry, heart rate, weight; the readings of
+    /// remote patient monitoring).
+    VitalSigns,
 }
 
 impl DataCategory {
     /// Every category, in encoding order.
-    pub const ALL: [DataCategory; 13] = [
+    pub const ALL: [DataCategory; 14] = [
         DataCategory::Demographics,
         DataCategory::Conditions,
         DataCategory::Medications,
@@ -139,6 +143,7 @@ impl DataCategory {
         DataCategory::MentalHealth,
         DataCategory::SubstanceUse,
         DataCategory::Genomic,
+        DataCategory::VitalSigns,
     ];
 
     /// This category's bit in [`DataCategories`].
@@ -157,6 +162,7 @@ impl DataCategory {
             DataCategory::MentalHealth => 1 << 10,
             DataCategory::SubstanceUse => 1 << 11,
             DataCategory::Genomic => 1 << 12,
+            DataCategory::VitalSigns => 1 << 13,
         }
     }
 
@@ -179,7 +185,8 @@ pub struct DataCategories(pub u32);
 impl DataCategories {
     /// Every non-sensitive category.
     pub const GENERAL: DataCategories = DataCategories(
-        (1 << 10) - 1, // Demographics ..= Billing
+        ((1 << 10) - 1) // Demographics ..= Billing
+            | (1 << 13), // VitalSigns
     );
 
     /// The set holding exactly the given categories.
@@ -267,6 +274,19 @@ pub trait ConsentVerifier {
     #[ink(message)]
     fn acts_for_now(&self, patient: AccountId, account: AccountId) -> bool;
 
+    /// `has_consent(patient, grantee, purpose, category, at)` for each of `grantees`, in
+    /// order: which members of a care team a patient's consent covers, in one call.
+    /// Answers at most [`crate::MAX_BATCH_QUERIES`] grantees (the first ones).
+    #[ink(message)]
+    fn has_consent_each(
+        &self,
+        patient: AccountId,
+        grantees: Vec<AccountId>,
+        purpose: Purpose,
+        category: DataCategory,
+        at: Timestamp,
+    ) -> Vec<bool>;
+
     /// `claim_consent` for each query, in order: what a batch of claims asks in one
     /// cross-contract call. Answers at most [`crate::MAX_BATCH_QUERIES`] queries (the
     /// first ones): a caller receiving fewer answers than it asked treats the peer as
@@ -305,9 +325,9 @@ mod tests {
         assert_eq!(Purpose::Payment.hl7_code(), "HPAYMT");
 
         let cats = DataCategories::of(&DataCategory::ALL);
-        assert_eq!(cats.0.count_ones(), 13);
+        assert_eq!(cats.0.count_ones(), 14);
         assert!(cats.is_well_formed());
-        assert!(!DataCategories(1 << 13).is_well_formed());
+        assert!(!DataCategories(1 << 14).is_well_formed());
         for c in DataCategory::ALL {
             assert_eq!(DataCategories::GENERAL.contains(c), !c.is_sensitive());
         }

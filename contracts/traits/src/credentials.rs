@@ -37,11 +37,14 @@ pub enum CredentialKind {
     /// Organisation: ethics committee / institutional review board (an IRB registered
     /// with the regulator, 21 CFR 56 / 45 CFR 46).
     EthicsCommittee,
+    /// Organisation: medical-device manufacturer (FDA device establishment registration
+    /// and listing, 21 CFR 807): registers the device models of remote monitoring.
+    DeviceManufacturer,
 }
 
 impl CredentialKind {
     /// Every kind, in encoding order.
-    pub const ALL: [CredentialKind; 12] = [
+    pub const ALL: [CredentialKind; 13] = [
         CredentialKind::MedicalLicence,
         CredentialKind::NursingLicence,
         CredentialKind::PharmacistLicence,
@@ -54,6 +57,7 @@ impl CredentialKind {
         CredentialKind::PayerLicence,
         CredentialKind::TrialSponsor,
         CredentialKind::EthicsCommittee,
+        CredentialKind::DeviceManufacturer,
     ];
 
     /// This kind's bit in a [`KindSet`].
@@ -71,6 +75,7 @@ impl CredentialKind {
             CredentialKind::PayerLicence => 1 << 9,
             CredentialKind::TrialSponsor => 1 << 10,
             CredentialKind::EthicsCommittee => 1 << 11,
+            CredentialKind::DeviceManufacturer => 1 << 12,
         }
     }
 
@@ -84,6 +89,7 @@ impl CredentialKind {
                 | CredentialKind::PayerLicence
                 | CredentialKind::TrialSponsor
                 | CredentialKind::EthicsCommittee
+                | CredentialKind::DeviceManufacturer
         )
     }
 }
@@ -183,9 +189,10 @@ mod tests {
     #[test]
     fn bits_are_distinct_and_sets_work() {
         let all = KindSet::of(&CredentialKind::ALL);
-        assert_eq!(all.0.count_ones(), 12);
+        assert_eq!(all.0.count_ones(), 13);
         assert!(all.is_well_formed());
-        assert!(!KindSet(1 << 12).is_well_formed());
+        assert!(!KindSet(1 << 13).is_well_formed());
+        assert!(CredentialKind::DeviceManufacturer.is_organisation());
         assert!(CredentialKind::EthicsCommittee.is_organisation());
         assert!(KindSet::CLINICIAN.contains(CredentialKind::NursingLicence));
         assert!(!KindSet::CLINICIAN.contains(CredentialKind::PharmacyLicence));

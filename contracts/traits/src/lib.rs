@@ -13,6 +13,9 @@
 //! * [`admin`]: [`Admin`], the shared two-step ownership / pause state with time-locked
 //!   changes (code upgrades, peer addresses, the delay itself, widened roles) every
 //!   contract embeds, with its events.
+//! * [`monitoring`]: [`Loinc`] codes of measured quantities, the CPT 99454 rule and the
+//!   [`MonitoringVerifier`] interface ("how many days of the 30 before this date had
+//!   device data?"), implemented by `remote_monitoring` and asked by the claims contract.
 //! * [`anchoring`]: Merkle roots of off-chain records with inclusion proofs checked on
 //!   chain, and the ECDSA signatures of the devices that anchor them.
 //! * [`timeline`]: the point-in-time index of records in force over a span (credentials,
@@ -33,6 +36,7 @@ pub mod admin;
 pub mod anchoring;
 pub mod consent;
 pub mod credentials;
+pub mod monitoring;
 pub mod paging;
 pub mod peer;
 #[cfg(any(test, feature = "testing"))]
@@ -47,6 +51,7 @@ pub use consent::{
     PurposeSet,
 };
 pub use credentials::{CredentialKind, CredentialQuery, CredentialVerifier, KindSet};
+pub use monitoring::{Loinc, MonitoringVerifier};
 pub use paging::{append_indexed, page_range, MAX_PAGE_SIZE};
 pub use peer::{flatten_peer_result, PeerError};
 
