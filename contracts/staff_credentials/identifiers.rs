@@ -6,24 +6,14 @@ pub fn is_valid_npi(npi: &[u8]) -> bool {
     if npi.len() != 10 || !npi.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    // Luhn over "80840" + the ten digits: walk from the right, doubling every second.
-    let digits = b"80840".iter().chain(npi.iter()).rev();
-    let mut sum: u32 = 0;
-    for (position, byte) in digits.enumerate() {
-        let digit = u32::from(byte.saturating_sub(b'0'));
-        let value = if position % 2 == 1 {
-            let doubled = digit.saturating_mul(2);
-            if doubled > 9 {
-                doubled.saturating_sub(9)
-            } else {
-                doubled
-            }
-        } else {
-            digit
-        };
-        sum = sum.saturating_add(value);
-    }
-    sum % 10 == 0
+    let Some((check, first_nine)) = npi.split_last() else {
+        return false;
+    };
+    // Luhn over "80840" + the first nine digits gives the tenth.
+    let mut prefixed = [0u8; 14];
+    prefixed[..5].copy_from_slice(b"80840");
+    prefixed[5..].copy_from_slice(first_nine);
+    healthcare_traits::monitoring::luhn_check_digit(&prefixed) == Some(check.saturating_sub(b'0'))
 }
 
 /// True if `dea` is two ASCII letters and seven digits where the last digit is

@@ -86,7 +86,7 @@ fn kind_set(mask: u8) -> KindSet {
             .collect::<Vec<_>>(),
     );
     if mask & 8 != 0 {
-        set.0 |= 1 << 12;
+        set.0 |= 1 << CredentialKind::ALL.len();
     }
     set
 }
