@@ -1038,6 +1038,26 @@ pub mod consent_registry {
                     })
         }
 
+        /// `has_consent` for each of the first `MAX_BATCH_QUERIES` grantees, in order.
+        #[ink(message)]
+        fn has_consent_each(
+            &self,
+            patient: AccountId,
+            grantees: Vec<AccountId>,
+            purpose: Purpose,
+            category: DataCategory,
+            at: Timestamp,
+        ) -> Vec<bool> {
+            grantees
+                .iter()
+                .take(MAX_BATCH_QUERIES)
+                .map(|grantee| {
+                    self.check_consent(patient, *grantee, purpose, category, at)
+                        .is_ok()
+                })
+                .collect()
+        }
+
         /// True if `account` is the patient or a delegate in force now.
         #[ink(message)]
         fn acts_for_now(&self, patient: AccountId, account: AccountId) -> bool {

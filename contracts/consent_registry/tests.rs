@@ -1193,6 +1193,51 @@ fn research_consent_covers_every_category_asked_or_none() {
 }
 
 #[ink::test]
+fn has_consent_each_answers_per_grantee_in_order() {
+    let a = accounts();
+    let mut c = setup();
+    c.grant(ConsentRequest {
+        categories: DataCategories::of(&[DataCategory::VitalSigns]),
+        ..open_permit(a.bob, a.charlie, &[Purpose::Treatment])
+    })
+    .expect("permit");
+    let team = vec![a.django, a.charlie, a.eve, a.charlie];
+    assert_eq!(
+        c.has_consent_each(
+            a.bob,
+            team.clone(),
+            Purpose::Treatment,
+            DataCategory::VitalSigns,
+            T0
+        ),
+        vec![false, true, false, true]
+    );
+    assert_eq!(
+        c.has_consent_each(
+            a.bob,
+            team,
+            Purpose::Treatment,
+            DataCategory::LabResults,
+            T0
+        ),
+        vec![false; 4]
+    );
+    // At most MAX_BATCH_QUERIES answers.
+    let many = vec![a.charlie; healthcare_traits::MAX_BATCH_QUERIES + 5];
+    assert_eq!(
+        c.has_consent_each(
+            a.bob,
+            many,
+            Purpose::Treatment,
+            DataCategory::VitalSigns,
+            T0
+        )
+        .len(),
+        healthcare_traits::MAX_BATCH_QUERIES
+    );
+}
+
+#[ink::test]
 fn acts_for_now_is_the_patient_or_a_live_delegate() {
     let a = accounts();
     let mut c = setup();

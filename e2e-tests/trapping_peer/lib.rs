@@ -1,7 +1,7 @@
 //! # trapping_peer
 //!
 //! A test contract, no part of the product: it implements the suite's cross-contract
-//! interfaces (`CredentialVerifier`, `ConsentVerifier`) with messages that **trap**, the
+//! interfaces (`CredentialVerifier`, `ConsentVerifier`, `MonitoringVerifier`) with messages that **trap**, the
 //! way a broken or malicious peer would (out of gas, a bug, an upgrade gone wrong). The
 //! sandbox tests point a contract's peer address at it and check that every message
 //! asking the peer fails with the typed `...ContractTrapped` error and changes nothing.
@@ -11,7 +11,7 @@
 pub mod trapping_peer {
     use healthcare_traits::{
         ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind, CredentialQuery,
-        CredentialVerifier, DataCategories, DataCategory, KindSet, Purpose,
+        CredentialVerifier, DataCategories, DataCategory, KindSet, MonitoringVerifier, Purpose,
     };
     use ink::prelude::vec::Vec;
 
@@ -99,6 +99,19 @@ pub mod trapping_peer {
 
         /// Traps.
         #[ink(message)]
+        fn has_consent_each(
+            &self,
+            _patient: AccountId,
+            _grantees: Vec<AccountId>,
+            _purpose: Purpose,
+            _category: DataCategory,
+            _at: Timestamp,
+        ) -> Vec<bool> {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
         fn acts_for_now(&self, _patient: AccountId, _account: AccountId) -> bool {
             trap()
         }
@@ -118,6 +131,14 @@ pub mod trapping_peer {
         /// Traps.
         #[ink(message)]
         fn claim_consent_each(&self, _queries: Vec<ClaimConsentQuery>) -> Vec<ClaimConsent> {
+            trap()
+        }
+    }
+
+    impl MonitoringVerifier for TrappingPeer {
+        /// Traps.
+        #[ink(message)]
+        fn monitored_days_until(&self, _patient: AccountId, _until: Timestamp) -> u32 {
             trap()
         }
     }
