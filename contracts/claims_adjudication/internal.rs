@@ -4,6 +4,7 @@ use crate::claims_adjudication::ClaimsAdjudication;
 use crate::events::*;
 use crate::model::*;
 use crate::pricing::{self, Verdict};
+use healthcare_traits::monitoring::{DEVICE_SUPPLY_CODE, MIN_MONITORED_DAYS};
 use healthcare_traits::timeline::Recall;
 use healthcare_traits::{
     ensure, page_range, ClaimConsent, ClaimConsentQuery, CredentialQuery, KindSet, PeerError,
@@ -543,10 +544,20 @@ impl ClaimsAdjudication {
             let verdict = if repeated || held {
                 Verdict::Duplicate
             } else {
-                prices
+                match prices
                     .fees
                     .get((plan.id, line.procedure), |key| self.fees.get(key))
-                    .map_or(Verdict::NotCovered, Verdict::Fee)
+                {
+                    None => Verdict::NotCovered,
+                    Some(_)
+                        if line.procedure == DEVICE_SUPPLY_CODE
+                            && self.monitored_days(claim.member, claim.service_date)?
+                                < MIN_MONITORED_DAYS =>
+                    {
+                        Verdict::Denied(Carc::MonitoringDaysNotMet)
+                    }
+                    Some(fee) => Verdict::Fee(fee),
+                }
             };
             verdicts.push((*line, verdict));
         }
@@ -702,6 +713,31 @@ impl ClaimsAdjudication {
             PeerError::Trapped => Error::ConsentContractTrapped,
             PeerError::Unreachable => Error::ConsentContractUnreachable,
         }
+    }
+
+    pub(crate) fn monitoring_error(e: PeerError) -> Error {
+        match e {
+            PeerError::Trapped => Error::MonitoringContractTrapped,
+            PeerError::Unreachable => Error::MonitoringContractUnreachable,
+        }
+    }
+
+    /// Asks remote_monitoring on how many of the 30 days ending with `until`'s day
+    /// `member` had device data (CPT 99454 needs 16).
+    #[cfg(not(test))]
+    pub(crate) fn monitored_days(&self, member: AccountId, until: Timestamp) -> Result<u32> {
+        use healthcare_traits::{flatten_peer_result, MonitoringVerifier};
+        use ink::codegen::TraitCallBuilder;
+        let monitoring: ink::contract_ref!(MonitoringVerifier, ink::env::DefaultEnvironment) =
+            self.peers().monitoring.into();
+        let answer =
+            healthcare_traits::try_invoke!(monitoring.call().monitored_days_until(member, until));
+        flatten_peer_result(answer).map_err(Self::monitoring_error)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn monitored_days(&self, member: AccountId, until: Timestamp) -> Result<u32> {
+        crate::tests::monitored_days_answer(member, until).map_err(Self::monitoring_error)
     }
 
     /// Asks staff_credentials whether `account` held a valid credential of one of

@@ -36,7 +36,10 @@
 //!    procedure as an adjudicated, not-denied line (of another claim, or earlier in this
 //!    one) is a duplicate, CARC 18; whatever the order, amount, diagnosis or split across
 //!    claims. Repeated services of one day are billed as units of one line. Other lines
-//!    are priced ([`pricing::price`]): not in the fee schedule, CARC 96; allowed =
+//!    are priced ([`pricing::price`]): not in the fee schedule, CARC 96; a CPT 99454
+//!    line (remote monitoring device supply) whose member had device data on fewer than
+//!    16 of the 30 days ending with the service date, asked of `remote_monitoring`
+//!    (`monitored_days_until`, one call per such line), CARC 272; allowed =
 //!    min(billed, fee × units), the excess CO-45; the member pays the remaining
 //!    deductible (PR-1), copay (PR-3), coinsurance (PR-2), capped by the out-of-pocket
 //!    maximum of the plan year; the payer pays the rest.
@@ -178,18 +181,21 @@ pub mod claims_adjudication {
 
     impl ClaimsAdjudication {
         /// Creates the contract, owned by the caller, asking `credentials`
-        /// (staff_credentials) and `consent` (consent_registry), with time-lock
-        /// `change_delay` (ms, at most 30 days).
+        /// (staff_credentials), `consent` (consent_registry) and `monitoring`
+        /// (remote_monitoring, about CPT 99454 lines), with time-lock `change_delay` (ms,
+        /// at most 30 days).
         #[ink(constructor)]
         pub fn new(
             credentials: AccountId,
             consent: AccountId,
+            monitoring: AccountId,
             change_delay: Timestamp,
         ) -> Result<Self> {
             let mut peers = Lazy::new();
             peers.set(&Peers {
                 credentials,
                 consent,
+                monitoring,
             });
             Ok(Self {
                 admin: Admin::new(Self::env().caller(), change_delay)?,
@@ -257,7 +263,7 @@ pub mod claims_adjudication {
         }
 
         /// Owner only: proposes a time-locked change (`Code`, `Delay`, or
-        /// `Peer(Credentials | Consent, address)`). Returns its id.
+        /// `Peer(Credentials | Consent | Monitoring, address)`). Returns its id.
         #[ink(message)]
         pub fn propose_change(&mut self, change: Change) -> Result<u32> {
             let supported = matches!(change, Change::Peer(..));
@@ -272,6 +278,7 @@ pub mod claims_adjudication {
                 match role {
                     PeerRole::Credentials => peers.credentials = address,
                     PeerRole::Consent => peers.consent = address,
+                    PeerRole::Monitoring => peers.monitoring = address,
                 }
                 self.peers.set(&peers);
             }
@@ -302,6 +309,7 @@ pub mod claims_adjudication {
             self.peers.get().unwrap_or(Peers {
                 credentials: AccountId::from([0; 32]),
                 consent: AccountId::from([0; 32]),
+                monitoring: AccountId::from([0; 32]),
             })
         }
 

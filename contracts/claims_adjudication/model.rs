@@ -35,7 +35,8 @@ pub enum Error {
     NoPendingChange,
     /// Too many changes are pending already.
     TooManyPendingChanges,
-    /// This contract has no such peer or role (its peers are `Credentials` and `Consent`).
+    /// This contract has no such peer or role (its peers are `Credentials`, `Consent`
+    /// and `Monitoring`).
     UnsupportedChange,
     /// A time-lock delay above the maximum.
     InvalidDelay,
@@ -99,6 +100,10 @@ pub enum Error {
     /// The claim's reference was used before by the same provider in the same plan (the
     /// claim it names is `claim_by_reference`): a resubmission, not adjudicated again.
     ReferenceUsed,
+    /// The remote_monitoring address holds no contract answering the query.
+    MonitoringContractUnreachable,
+    /// The remote_monitoring contract trapped.
+    MonitoringContractTrapped,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);
@@ -317,6 +322,10 @@ pub enum Carc {
     /// 242: services not provided by network / primary care providers (the member named
     /// no care relationship with the rendering provider for the date of service).
     NoCareRelationship,
+    /// 272: coverage / program guidelines were not met: a CPT 99454 (remote monitoring
+    /// device supply) line whose 30-day period ending with the service date had fewer
+    /// than 16 days with device data in `remote_monitoring`.
+    MonitoringDaysNotMet,
 }
 
 impl Carc {
@@ -337,6 +346,7 @@ impl Carc {
             Carc::ConsentAbsent => "197",
             Carc::ProviderNotEligible => "B7",
             Carc::NoCareRelationship => "242",
+            Carc::MonitoringDaysNotMet => "272",
         }
     }
 }
@@ -487,4 +497,6 @@ pub struct Peers {
     pub credentials: AccountId,
     /// consent_registry.
     pub consent: AccountId,
+    /// remote_monitoring (asked about CPT 99454 lines).
+    pub monitoring: AccountId,
 }

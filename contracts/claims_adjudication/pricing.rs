@@ -17,6 +17,9 @@ pub enum Verdict {
     Duplicate,
     /// The procedure is not in the plan's fee schedule: denied, CARC 96.
     NotCovered,
+    /// Covered, but a rule of the service denies it with this reason (CARC 272: too
+    /// few monitored days for CPT 99454).
+    Denied(Carc),
     /// Priced with this allowed amount per unit.
     Fee(Balance),
 }
@@ -72,6 +75,10 @@ pub fn price(
             }
             Verdict::NotCovered => {
                 out.lines.push(LineResult::denied(*line, Carc::NotCovered));
+                continue;
+            }
+            Verdict::Denied(reason) => {
+                out.lines.push(LineResult::denied(*line, *reason));
                 continue;
             }
             Verdict::Fee(fee) => *fee,

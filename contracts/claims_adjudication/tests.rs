@@ -29,6 +29,9 @@ struct Stand {
     payment: HashMap<(AccountId, AccountId), Window>,
     care: HashMap<(AccountId, AccountId), Window>,
     consent_fails: HashMap<AccountId, PeerError>,
+    /// member -> the days with device data remote_monitoring reports, per period end.
+    monitored: HashMap<AccountId, u32>,
+    monitoring_fails: HashMap<AccountId, PeerError>,
 }
 
 thread_local! {
@@ -74,6 +77,32 @@ pub(crate) fn consent_fails(member: AccountId, error: Option<PeerError>) {
         Some(e) => p.borrow_mut().consent_fails.insert(member, e),
         None => p.borrow_mut().consent_fails.remove(&member),
     });
+}
+
+/// remote_monitoring (stand-in): `member` had device data on `days` of any 30 days.
+pub(crate) fn monitored(member: AccountId, days: u32) {
+    PEERS.with(|p| p.borrow_mut().monitored.insert(member, days));
+}
+
+/// remote_monitoring (stand-in) fails when asked about `member`.
+pub(crate) fn monitoring_fails(member: AccountId, error: Option<PeerError>) {
+    PEERS.with(|p| match error {
+        Some(e) => p.borrow_mut().monitoring_fails.insert(member, e),
+        None => p.borrow_mut().monitoring_fails.remove(&member),
+    });
+}
+
+pub(crate) fn monitored_days_answer(
+    member: AccountId,
+    _until: u64,
+) -> core::result::Result<u32, PeerError> {
+    PEERS.with(|p| {
+        let p = p.borrow();
+        if let Some(e) = p.monitoring_fails.get(&member) {
+            return Err(*e);
+        }
+        Ok(p.monitored.get(&member).copied().unwrap_or(0))
+    })
 }
 
 /// Forgets every stand-in answer (a new random sequence starts).
@@ -122,6 +151,8 @@ const DELAY: u64 = 60_000;
 pub(crate) const OFFICE: ProcedureCode = *b"99213";
 pub(crate) const XRAY: ProcedureCode = *b"71046";
 pub(crate) const LAB: ProcedureCode = *b"80053";
+/// CPT 99454: remote monitoring device supply.
+pub(crate) const RPM: ProcedureCode = healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
 const SALT: [u8; 32] = [0x5A; 32];
 
 pub(crate) fn accounts() -> DefaultAccounts<Env> {
@@ -190,7 +221,7 @@ pub(crate) fn setup() -> ClaimsAdjudication {
     care(a.django, a.charlie, ALWAYS);
     caller(a.alice);
     now(T0);
-    let mut c = ClaimsAdjudication::new(a.frank, a.frank, DELAY).expect("new");
+    let mut c = ClaimsAdjudication::new(a.frank, a.frank, a.frank, DELAY).expect("new");
     caller(a.bob);
     assert_eq!(c.create_plan(terms()), Ok(1));
     c.set_fees(
@@ -270,7 +301,7 @@ fn admin_messages_are_owner_only() {
     assert!(!c.paused());
     assert_eq!(c.change_delay(), DELAY);
     assert_eq!(
-        ClaimsAdjudication::new(a.frank, a.frank, 31 * DAY).err(),
+        ClaimsAdjudication::new(a.frank, a.frank, a.frank, 31 * DAY).err(),
         Some(Error::InvalidDelay)
     );
     let to_eve = Change::Peer(PeerRole::Credentials, a.eve);
@@ -295,15 +326,20 @@ fn admin_messages_are_owner_only() {
     let second = c
         .propose_change(Change::Peer(PeerRole::Consent, a.django))
         .expect("propose");
+    let monitoring = c
+        .propose_change(Change::Peer(PeerRole::Monitoring, a.bob))
+        .expect("propose");
     assert_eq!(c.execute_change(first), Err(Error::TooEarly));
     now(T0 + DELAY);
     c.execute_change(first).expect("execute");
     c.execute_change(second).expect("execute");
+    c.execute_change(monitoring).expect("execute");
     assert_eq!(
         c.peers(),
         Peers {
             credentials: a.eve,
-            consent: a.django
+            consent: a.django,
+            monitoring: a.bob,
         }
     );
     assert_eq!(c.pending_changes(), vec![]);
@@ -1478,4 +1514,49 @@ fn escrow_invariant_over_random_operations() {
             }
         }
     }
+}
+
+// ----------------------------------------------------------- remote monitoring
+
+#[ink::test]
+fn device_supply_lines_need_sixteen_monitored_days() {
+    let mut c = setup();
+    let a = accounts();
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
+    caller(a.charlie);
+    no_cost_sharing_left(&mut c);
+    // 15 days in the 30: the 99454 line is denied CARC 272, the office visit is paid.
+    monitored(a.django, 15);
+    let claim = submit(&mut c, vec![line(OFFICE, 100, 1), line(RPM, 60, 1)]);
+    assert_eq!(reasons(&claim)[1], Carc::MonitoringDaysNotMet);
+    assert_eq!(Carc::MonitoringDaysNotMet.code(), "272");
+    assert_eq!(claim.lines[1].allowed, 0);
+    assert_eq!(claim.payer_amount, 100);
+    // The denied line holds no service key: with 16 days a new claim for it is paid.
+    monitored(a.django, 16);
+    let claim = submit(&mut c, vec![line(RPM, 60, 1)]);
+    assert_eq!(claim.status, ClaimStatus::Paid);
+    assert_eq!(amounts(&claim), (60, 0, 60));
+    // Other procedures never ask: a broken monitoring peer does not stop them.
+    monitoring_fails(a.django, Some(PeerError::Trapped));
+    now(T0 + DAY);
+    let mut later = request(vec![line(OFFICE, 100, 1)]);
+    later.service_date = T0;
+    submit_request(&mut c, later.clone());
+    // A 99454 line with a broken peer is refused with a typed error, nothing recorded.
+    let count = c.claims_of_member(a.django, 0, 50).len();
+    later.service_date = T0 + DAY / 2;
+    later.lines = vec![line(RPM, 60, 1)];
+    assert_eq!(
+        c.submit_claim(later.clone()),
+        Err(Error::MonitoringContractTrapped)
+    );
+    monitoring_fails(a.django, Some(PeerError::Unreachable));
+    assert_eq!(
+        c.submit_claim(later.clone()),
+        Err(Error::MonitoringContractUnreachable)
+    );
+    assert_eq!(c.claims_of_member(a.django, 0, 50).len(), count);
+    monitoring_fails(a.django, None);
 }

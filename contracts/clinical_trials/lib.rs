@@ -212,7 +212,10 @@ pub mod clinical_trials {
         /// `Peer(Credentials | Consent, address)` or `Regulator(account)`). Returns its id.
         #[ink(message)]
         pub fn propose_change(&mut self, change: Change) -> Result<u32> {
-            let supported = matches!(change, Change::Peer(..) | Change::Regulator(_));
+            let supported = matches!(
+                change,
+                Change::Peer(PeerRole::Credentials | PeerRole::Consent, _) | Change::Regulator(_)
+            );
             Ok(self.admin.propose(change, supported)?)
         }
 
@@ -225,6 +228,7 @@ pub mod clinical_trials {
                     match role {
                         PeerRole::Credentials => peers.credentials = address,
                         PeerRole::Consent => peers.consent = address,
+                        PeerRole::Monitoring => {}
                     }
                     self.peers.set(&peers);
                 }
