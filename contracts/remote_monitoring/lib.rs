@@ -1,0 +1,738 @@
+//! # remote_monitoring
+//!
+//! Remote patient monitoring whose every anchored batch of readings is provable and
+//! attributable: a licensed manufacturer registers device models; a licensed care
+//! provider registers a device by its public key and pairs it with a patient under the
+//! patient's treatment consent (asked of `consent_registry`); the device, or a gateway
+//! holding its key, anchors signed batches of readings as Merkle roots (signature checked
+//! on chain with `ecdsa_recover`); the UTC days with data are kept per patient and per
+//! device, which is what CPT 99454 bills (at least 16 days in 30, asked by
+//! `claims_adjudication` through `MonitoringVerifier`); a batch whose out-of-range
+//! summary breaches the clinician's threshold raises an alert to the care-team members
+//! the patient's consent covers at that moment. Readings stay off chain: only roots,
+//! counts, LOINC codes, periods, day masks and the out-of-range summary go on chain.
+//!
+//! ## Roles
+//! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
+//!   changes (the `staff_credentials` and `consent_registry` addresses, code upgrades,
+//!   the delay).
+//! * **manufacturer**: an account with a valid `DeviceManufacturer` credential when it
+//!   registers a model; recalls its models (every device of a recalled model is revoked
+//!   at once) and revokes single devices.
+//! * **care provider**: a valid medical or nursing licence whenever it acts; registers
+//!   devices, pairs them with patients, unpairs them; as a care-team member, sets alert
+//!   thresholds.
+//! * **patient** (or a **delegate** in force in `consent_registry`): names the care team,
+//!   unpairs devices; sees its pairings, batches, calendar and alerts.
+//! * **device / gateway**: signs batches with the device's key; anyone may relay them.
+//!
+//! ## Invariants
+//! * A device is paired only under a treatment consent, in force at pairing, of its
+//!   patient to its provider for the model's data category.
+//! * An anchored batch was signed by the key of a registered, paired, unrevoked device of
+//!   an unrecalled model over this contract's address and every field of the batch;
+//!   its period has ended, starts at or after the device's previous batch and its
+//!   pairing, and covers at most 31 days; its day mask lies inside the period.
+//! * A day counts once per patient (and once per patient and device) however many
+//!   batches cover it; nothing is ever unmarked.
+//! * An alert names only care-team members whose treatment consent for the model's
+//!   category is in force when it is raised.
+//! * Every message is O(1) or O(its input); care teams hold at most 8 members; every
+//!   list is paged.
+//!
+//! ## Pause
+//! While paused no model or device is registered, paired or anchored, no threshold or
+//! care-team member added. Unpairing, revocations, recalls and leaving a care team keep
+//! working.
+#![cfg_attr(not(feature = "std"), no_std, no_main)]
+
+pub use healthcare_traits::MAX_PAGE_SIZE;
+
+pub mod events;
+mod internal;
+pub mod model;
+
+#[ink::contract]
+pub mod remote_monitoring {
+    pub use crate::events::*;
+    use crate::model::{self, day_of};
+    pub use crate::model::{
+        Alert, AlertId, AnchoredBatch, BatchId, Device, DeviceModel, Error, ModelId, OutOfRange,
+        Pairing, Peers, ReadingBatch, Result, Threshold, MAX_BATCH_DAYS, MAX_CARE_TEAM,
+        READINGS_DOMAIN,
+    };
+    use healthcare_traits::anchoring::{self, DeviceKey, DeviceSignature};
+    use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
+    use healthcare_traits::{
+        append_indexed, ensure, page_range, Admin, Change, CredentialKind, DataCategory, KindSet,
+        Loinc, MonitoringVerifier, PeerRole, PendingChange,
+    };
+    use ink::prelude::vec::Vec;
+    use ink::storage::{Lazy, Mapping};
+
+    /// (patient, device, word): the key of a patient's calendar of one device.
+    pub(crate) type DeviceDaysKey = (AccountId, DeviceKey, u64);
+
+    /// The contract's storage.
+    #[ink(storage)]
+    pub struct RemoteMonitoring {
+        pub(crate) admin: Admin,
+        pub(crate) peers: Lazy<Peers>,
+        pub(crate) next_model: ModelId,
+        pub(crate) next_batch: BatchId,
+        pub(crate) next_alert: AlertId,
+        pub(crate) models: Mapping<ModelId, DeviceModel>,
+        pub(crate) devices: Mapping<DeviceKey, Device>,
+        pub(crate) device_batches: Mapping<(DeviceKey, u32), BatchId>,
+        pub(crate) batches: Mapping<BatchId, AnchoredBatch>,
+        pub(crate) pairings: Mapping<(AccountId, u32), Pairing>,
+        pub(crate) pairing_count: Mapping<AccountId, u32>,
+        /// (patient, word) -> the days with data from any device (see `model::word_of`).
+        pub(crate) patient_days: Mapping<(AccountId, u64), u64>,
+        /// (patient, device, word) -> the days with data from that device.
+        pub(crate) device_days: Mapping<DeviceDaysKey, u64>,
+        pub(crate) thresholds: Mapping<(AccountId, Loinc), Threshold>,
+        pub(crate) care_teams: Mapping<AccountId, Vec<AccountId>>,
+        pub(crate) alerts: Mapping<AlertId, Alert>,
+        pub(crate) patient_alerts: Mapping<(AccountId, u32), AlertId>,
+        pub(crate) alert_count: Mapping<AccountId, u32>,
+    }
+
+    impl RemoteMonitoring {
+        /// Creates the contract, owned by the caller, asking `credentials`
+        /// (staff_credentials) about licences and `consent` (consent_registry) about
+        /// consents and delegates, with time-lock `change_delay` (ms, at most 30 days).
+        #[ink(constructor)]
+        pub fn new(
+            credentials: AccountId,
+            consent: AccountId,
+            change_delay: Timestamp,
+        ) -> Result<Self> {
+            let mut peers = Lazy::new();
+            peers.set(&Peers {
+                credentials,
+                consent,
+            });
+            Ok(Self {
+                admin: Admin::new(Self::env().caller(), change_delay)?,
+                peers,
+                next_model: 1,
+                next_batch: 1,
+                next_alert: 1,
+                models: Mapping::default(),
+                devices: Mapping::default(),
+                device_batches: Mapping::default(),
+                batches: Mapping::default(),
+                pairings: Mapping::default(),
+                pairing_count: Mapping::default(),
+                patient_days: Mapping::default(),
+                device_days: Mapping::default(),
+                thresholds: Mapping::default(),
+                care_teams: Mapping::default(),
+                alerts: Mapping::default(),
+                patient_alerts: Mapping::default(),
+                alert_count: Mapping::default(),
+            })
+        }
+
+        // ---------------------------------------------------------------- admin
+
+        /// The owner.
+        #[ink(message)]
+        pub fn owner(&self) -> AccountId {
+            self.admin.owner()
+        }
+
+        /// The account proposed as next owner, if any.
+        #[ink(message)]
+        pub fn pending_owner(&self) -> Option<AccountId> {
+            self.admin.pending_owner()
+        }
+
+        /// Owner only: proposes `new_owner`, who must call `accept_ownership`.
+        #[ink(message)]
+        pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
+            Ok(self.admin.transfer_ownership(new_owner)?)
+        }
+
+        /// Proposed owner only: becomes the owner.
+        #[ink(message)]
+        pub fn accept_ownership(&mut self) -> Result<()> {
+            Ok(self.admin.accept_ownership()?)
+        }
+
+        /// True while paused.
+        #[ink(message)]
+        pub fn paused(&self) -> bool {
+            self.admin.is_paused()
+        }
+
+        /// Owner only: pauses registrations, pairing, anchoring, thresholds and new
+        /// care-team members (unpairing, revocations, recalls and leaving keep working).
+        #[ink(message)]
+        pub fn pause(&mut self) -> Result<()> {
+            Ok(self.admin.pause()?)
+        }
+
+        /// Owner only: lifts the pause.
+        #[ink(message)]
+        pub fn unpause(&mut self) -> Result<()> {
+            Ok(self.admin.unpause()?)
+        }
+
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, or
+        /// `Peer(Credentials | Consent, address)`). Returns its id.
+        #[ink(message)]
+        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
+            let supported = matches!(
+                change,
+                Change::Peer(PeerRole::Credentials | PeerRole::Consent, _)
+            );
+            Ok(self.admin.propose(change, supported)?)
+        }
+
+        /// Owner only: executes pending change `id` once its delay has passed.
+        #[ink(message)]
+        pub fn execute_change(&mut self, id: u32) -> Result<()> {
+            if let Change::Peer(role, address) = self.admin.execute(id)? {
+                let mut peers = self.peers();
+                match role {
+                    PeerRole::Credentials => peers.credentials = address,
+                    PeerRole::Consent => peers.consent = address,
+                    PeerRole::Monitoring => {}
+                }
+                self.peers.set(&peers);
+            }
+            Ok(())
+        }
+
+        /// Owner only: cancels pending change `id`.
+        #[ink(message)]
+        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
+            Ok(self.admin.cancel(id)?)
+        }
+
+        /// The pending changes, oldest first (at most a handful).
+        #[ink(message)]
+        pub fn pending_changes(&self) -> Vec<PendingChange> {
+            self.admin.pending_changes()
+        }
+
+        /// The time-lock delay (ms) a change proposed now waits.
+        #[ink(message)]
+        pub fn change_delay(&self) -> Timestamp {
+            self.admin.delay()
+        }
+
+        /// The peer contracts.
+        #[ink(message)]
+        pub fn peers(&self) -> Peers {
+            self.peers.get().unwrap_or(Peers {
+                credentials: AccountId::from([0; 32]),
+                consent: AccountId::from([0; 32]),
+            })
+        }
+
+        // ------------------------------------------------------ models, devices
+
+        /// A licensed device manufacturer: registers a device model (the hash of its
+        /// device record; the data category its devices produce). Returns its id.
+        #[ink(message)]
+        pub fn register_model(
+            &mut self,
+            model_hash: Hash,
+            category: DataCategory,
+        ) -> Result<ModelId> {
+            self.admin.ensure_not_paused()?;
+            let manufacturer = self.env().caller();
+            let now = self.env().block_timestamp();
+            ensure!(
+                self.credential_valid(
+                    manufacturer,
+                    KindSet::of(&[CredentialKind::DeviceManufacturer]),
+                    now
+                )?,
+                Error::ManufacturerNotLicensed
+            );
+            let id = self.next_model;
+            self.next_model = id.checked_add(1).ok_or(Error::Overflow)?;
+            self.models.insert(
+                id,
+                &DeviceModel {
+                    id,
+                    manufacturer,
+                    model_hash,
+                    category,
+                    registered_at: now,
+                    recalled_at: None,
+                    recall_hash: None,
+                },
+            );
+            self.env().emit_event(ModelRegistered {
+                model: id,
+                manufacturer,
+                model_hash,
+                category,
+            });
+            Ok(id)
+        }
+
+        /// The model's manufacturer (also while paused): recalls it; every device of
+        /// the model is revoked from now on (one write, whatever their number).
+        #[ink(message)]
+        pub fn recall_model(&mut self, model: ModelId, recall_hash: Hash) -> Result<()> {
+            let mut record = self.model_of(model)?;
+            ensure!(
+                record.manufacturer == self.env().caller(),
+                Error::NotManufacturer
+            );
+            ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
+            record.recalled_at = Some(self.env().block_timestamp());
+            record.recall_hash = Some(recall_hash);
+            self.models.insert(model, &record);
+            self.env().emit_event(ModelRecalled { model, recall_hash });
+            Ok(())
+        }
+
+        /// A licensed care provider (medical or nursing licence): registers a device of
+        /// a model not recalled by its compressed secp256k1 public key.
+        #[ink(message)]
+        pub fn register_device(&mut self, key: DeviceKey, model: ModelId) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            let now = self.env().block_timestamp();
+            let provider = self.licensed_clinician(now)?;
+            let record = self.model_of(model)?;
+            ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
+            ensure!(!self.devices.contains(key), Error::DeviceExists);
+            self.devices.insert(
+                key,
+                &Device {
+                    key,
+                    model,
+                    provider,
+                    registered_at: now,
+                    patient: None,
+                    pairing: 0,
+                    paired_at: 0,
+                    revoked_at: None,
+                    last_until: 0,
+                    batch_count: 0,
+                },
+            );
+            self.env().emit_event(DeviceRegistered {
+                device: key,
+                model,
+                provider,
+            });
+            Ok(())
+        }
+
+        /// The device's manufacturer (also while paused): revokes one device for good.
+        #[ink(message)]
+        pub fn revoke_device(&mut self, key: DeviceKey, reason_hash: Hash) -> Result<()> {
+            let mut device = self.device_of(key)?;
+            let record = self.model_of(device.model)?;
+            ensure!(
+                record.manufacturer == self.env().caller(),
+                Error::NotManufacturer
+            );
+            ensure!(device.revoked_at.is_none(), Error::DeviceRevoked);
+            device.revoked_at = Some(self.env().block_timestamp());
+            self.devices.insert(key, &device);
+            self.env().emit_event(DeviceRevoked {
+                device: key,
+                reason_hash,
+            });
+            Ok(())
+        }
+
+        /// The device's provider, licensed now: pairs the device with `patient`, who
+        /// consents to the provider for treatment with the model's data category now
+        /// (asked of consent_registry). The provider joins the patient's care team if
+        /// not in it. Returns the pairing's index in the patient's list.
+        #[ink(message)]
+        pub fn pair_device(&mut self, key: DeviceKey, patient: AccountId) -> Result<u32> {
+            self.admin.ensure_not_paused()?;
+            let now = self.env().block_timestamp();
+            let (mut device, record) = self.usable_device(key)?;
+            ensure!(
+                device.provider == self.env().caller(),
+                Error::NotDeviceProvider
+            );
+            ensure!(device.patient.is_none(), Error::AlreadyPaired);
+            self.licensed_clinician(now)?;
+            ensure!(
+                self.treatment_consent(patient, device.provider, record.category, now)?,
+                Error::NoTreatmentConsent
+            );
+            let mut team = self.care_teams.get(patient).unwrap_or_default();
+            if !team.contains(&device.provider) {
+                model::join_team(&mut team, device.provider)?;
+                self.care_teams.insert(patient, &team);
+                self.env().emit_event(CareTeamChanged {
+                    patient,
+                    member: device.provider,
+                    active: true,
+                    by: device.provider,
+                });
+            }
+            let pairing = append_indexed(
+                &mut self.pairings,
+                &mut self.pairing_count,
+                patient,
+                &Pairing {
+                    device: key,
+                    provider: device.provider,
+                    paired_at: now,
+                    unpaired_at: None,
+                },
+            )
+            .ok_or(Error::Overflow)?;
+            device.patient = Some(patient);
+            device.pairing = pairing;
+            device.paired_at = now;
+            self.devices.insert(key, &device);
+            self.env().emit_event(DevicePaired {
+                device: key,
+                patient,
+                provider: device.provider,
+                pairing,
+            });
+            Ok(pairing)
+        }
+
+        /// The patient, a delegate in force, or the device's provider (also while
+        /// paused): unpairs the device; it anchors nothing more until paired again.
+        #[ink(message)]
+        pub fn unpair_device(&mut self, key: DeviceKey) -> Result<()> {
+            let by = self.env().caller();
+            let mut device = self.device_of(key)?;
+            let patient = device.patient.ok_or(Error::NotPaired)?;
+            if by != device.provider {
+                self.ensure_acts_for(patient, by)?;
+            }
+            if let Some(mut pairing) = self.pairings.get((patient, device.pairing)) {
+                pairing.unpaired_at = Some(self.env().block_timestamp());
+                self.pairings.insert((patient, device.pairing), &pairing);
+            }
+            device.patient = None;
+            device.paired_at = 0;
+            self.devices.insert(key, &device);
+            self.env().emit_event(DeviceUnpaired {
+                device: key,
+                patient,
+                by,
+            });
+            Ok(())
+        }
+
+        // ------------------------------------------------------------- readings
+
+        /// Anyone (the device or a gateway relaying it): anchors a batch of readings
+        /// that a paired, unrevoked device signed (`signature` over
+        /// `readings_hash(batch)`). Marks the batch's days in the patient's calendars;
+        /// an out-of-range summary beyond the patient's threshold for the quantity
+        /// raises an alert to the consented care team. Returns the batch id.
+        #[ink(message)]
+        pub fn anchor_readings(
+            &mut self,
+            batch: ReadingBatch,
+            signature: DeviceSignature,
+        ) -> Result<BatchId> {
+            self.admin.ensure_not_paused()?;
+            let now = self.env().block_timestamp();
+            let (mut device, record) = self.usable_device(batch.device)?;
+            let patient = device.patient.ok_or(Error::NotPaired)?;
+            model::check_batch(&batch, device.last_until, device.paired_at, now)?;
+            ensure!(
+                anchoring::signed_by(&self.readings_hash(batch), &signature, &batch.device),
+                Error::BadSignature
+            );
+            // The peer call (if an alert is due) before any write.
+            let pending = self.pending_alert(patient, &batch, record.category, now)?;
+            let id = self.next_batch;
+            self.next_batch = id.checked_add(1).ok_or(Error::Overflow)?;
+            let index = device.batch_count;
+            device.batch_count = index.checked_add(1).ok_or(Error::Overflow)?;
+            device.last_until = batch.until;
+            self.devices.insert(batch.device, &device);
+            self.device_batches.insert((batch.device, index), &id);
+            self.mark_days(patient, batch.device, day_of(batch.from), batch.days);
+            let alert = match pending {
+                Some(pending) => Some(self.raise_alert(patient, id, &batch, pending, now)?),
+                None => None,
+            };
+            self.batches.insert(
+                id,
+                &AnchoredBatch {
+                    id,
+                    device: batch.device,
+                    patient,
+                    root: batch.root,
+                    count: batch.count,
+                    quantity: batch.quantity,
+                    from: batch.from,
+                    until: batch.until,
+                    days: batch.days,
+                    out_of_range: batch.out_of_range,
+                    anchored_at: now,
+                    alert,
+                },
+            );
+            self.env().emit_event(ReadingsAnchored {
+                batch: id,
+                device: batch.device,
+                patient,
+                root: batch.root,
+                count: batch.count,
+                quantity: batch.quantity,
+                from: batch.from,
+                until: batch.until,
+                days: batch.days,
+                out_of_range: batch.out_of_range,
+            });
+            Ok(id)
+        }
+
+        /// The hash a device signs for `batch` on this contract
+        /// (`healthcare_traits::anchoring::payload_hash` with `READINGS_DOMAIN`).
+        #[ink(message)]
+        pub fn readings_hash(&self, batch: ReadingBatch) -> Hash {
+            anchoring::payload_hash(READINGS_DOMAIN, &self.env().account_id(), &batch)
+        }
+
+        /// True if `record` (the hash of one reading) is in anchored batch `batch`,
+        /// by its Merkle `proof` (sibling hashes from the leaf up).
+        #[ink(message)]
+        pub fn verify_reading(&self, batch: BatchId, record: Hash, proof: Vec<Hash>) -> bool {
+            self.batches
+                .get(batch)
+                .is_some_and(|anchored| anchoring::verify(&anchored.root, &record, &proof))
+        }
+
+        // ------------------------------------------------- care team, thresholds
+
+        /// The patient or a delegate in force: adds `member` to the care team (at most
+        /// `MAX_CARE_TEAM`; alerts reach a member only while the patient's treatment
+        /// consent covers it).
+        #[ink(message)]
+        pub fn add_care_team_member(
+            &mut self,
+            patient: AccountId,
+            member: AccountId,
+        ) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            let by = self.env().caller();
+            self.ensure_acts_for(patient, by)?;
+            let mut team = self.care_teams.get(patient).unwrap_or_default();
+            model::join_team(&mut team, member)?;
+            self.care_teams.insert(patient, &team);
+            self.env().emit_event(CareTeamChanged {
+                patient,
+                member,
+                active: true,
+                by,
+            });
+            Ok(())
+        }
+
+        /// The patient, a delegate in force, or the member itself (also while paused):
+        /// removes `member` from the care team; its thresholds stay until replaced.
+        #[ink(message)]
+        pub fn remove_care_team_member(
+            &mut self,
+            patient: AccountId,
+            member: AccountId,
+        ) -> Result<()> {
+            let by = self.env().caller();
+            if by != member {
+                self.ensure_acts_for(patient, by)?;
+            }
+            let mut team = self.care_teams.get(patient).unwrap_or_default();
+            model::leave_team(&mut team, member)?;
+            self.care_teams.insert(patient, &team);
+            self.env().emit_event(CareTeamChanged {
+                patient,
+                member,
+                active: false,
+                by,
+            });
+            Ok(())
+        }
+
+        /// A licensed clinician of the patient's care team: sets the alert range of
+        /// `quantity` for `patient` (`low` < `high`, thousandths of the UCUM unit), or
+        /// clears it with `None`.
+        #[ink(message)]
+        pub fn set_threshold(
+            &mut self,
+            patient: AccountId,
+            quantity: Loinc,
+            range: Option<(i64, i64)>,
+        ) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            let now = self.env().block_timestamp();
+            let by = self.env().caller();
+            ensure!(quantity.is_valid(), Error::InvalidLoinc);
+            ensure!(
+                self.care_teams
+                    .get(patient)
+                    .is_some_and(|team| team.contains(&by)),
+                Error::NotCareTeam
+            );
+            self.licensed_clinician(now)?;
+            match range {
+                Some((low, high)) => {
+                    ensure!(low < high, Error::InvalidThreshold);
+                    self.thresholds.insert(
+                        (patient, quantity),
+                        &Threshold {
+                            low,
+                            high,
+                            set_by: by,
+                            set_at: now,
+                        },
+                    );
+                }
+                None => self.thresholds.remove((patient, quantity)),
+            }
+            self.env().emit_event(ThresholdChanged {
+                patient,
+                quantity,
+                range,
+                by,
+            });
+            Ok(())
+        }
+
+        // -------------------------------------------------------------- queries
+
+        /// The model with this id.
+        #[ink(message)]
+        pub fn model(&self, id: ModelId) -> Option<DeviceModel> {
+            self.models.get(id)
+        }
+
+        /// The number of models registered.
+        #[ink(message)]
+        pub fn model_count(&self) -> ModelId {
+            self.next_model.saturating_sub(1)
+        }
+
+        /// The device with this key.
+        #[ink(message)]
+        pub fn device(&self, key: DeviceKey) -> Option<Device> {
+            self.devices.get(key)
+        }
+
+        /// True if the device is registered, not revoked, its model not recalled.
+        #[ink(message)]
+        pub fn device_usable(&self, key: DeviceKey) -> bool {
+            self.usable_device(key).is_ok()
+        }
+
+        /// The patient's pairings, oldest first, paged.
+        #[ink(message)]
+        pub fn pairings_of(&self, patient: AccountId, offset: u32, limit: u32) -> Vec<Pairing> {
+            let count = self.pairing_count.get(patient).unwrap_or(0);
+            page_range(offset, limit, count)
+                .filter_map(|i| self.pairings.get((patient, i)))
+                .collect()
+        }
+
+        /// The anchored batch with this id.
+        #[ink(message)]
+        pub fn batch(&self, id: BatchId) -> Option<AnchoredBatch> {
+            self.batches.get(id)
+        }
+
+        /// The device's batches, oldest first, paged.
+        #[ink(message)]
+        pub fn batches_of_device(
+            &self,
+            key: DeviceKey,
+            offset: u32,
+            limit: u32,
+        ) -> Vec<AnchoredBatch> {
+            let count = self.devices.get(key).map_or(0, |d| d.batch_count);
+            page_range(offset, limit, count)
+                .filter_map(|i| self.device_batches.get((key, i)))
+                .filter_map(|id| self.batches.get(id))
+                .collect()
+        }
+
+        /// The patient's care team.
+        #[ink(message)]
+        pub fn care_team(&self, patient: AccountId) -> Vec<AccountId> {
+            self.care_teams.get(patient).unwrap_or_default()
+        }
+
+        /// The alert range of `quantity` for `patient`, if set.
+        #[ink(message)]
+        pub fn threshold(&self, patient: AccountId, quantity: Loinc) -> Option<Threshold> {
+            self.thresholds.get((patient, quantity))
+        }
+
+        /// The alert with this id.
+        #[ink(message)]
+        pub fn alert(&self, id: AlertId) -> Option<Alert> {
+            self.alerts.get(id)
+        }
+
+        /// The patient's alerts, oldest first, paged (the patient's log).
+        #[ink(message)]
+        pub fn alerts_of(&self, patient: AccountId, offset: u32, limit: u32) -> Vec<Alert> {
+            let count = self.alert_count.get(patient).unwrap_or(0);
+            page_range(offset, limit, count)
+                .filter_map(|i| self.patient_alerts.get((patient, i)))
+                .filter_map(|id| self.alerts.get(id))
+                .collect()
+        }
+
+        /// The number of the patient's alerts.
+        #[ink(message)]
+        pub fn alert_count_of(&self, patient: AccountId) -> u32 {
+            self.alert_count.get(patient).unwrap_or(0)
+        }
+
+        /// The number of days with data among the 30 UTC days starting with the day of
+        /// `start`: from any device of `patient`, or from `device` only (while paired
+        /// with the patient). CPT 99454 needs at least 16.
+        #[ink(message)]
+        pub fn monitored_days(
+            &self,
+            patient: AccountId,
+            device: Option<DeviceKey>,
+            start: Timestamp,
+        ) -> u32 {
+            self.days_with_data(patient, device, day_of(start), MONITORING_PERIOD_DAYS)
+        }
+    }
+
+    impl MonitoringVerifier for RemoteMonitoring {
+        /// The days with data from any device of `patient` in the 30 days ending with
+        /// the day of `until`.
+        #[ink(message)]
+        fn monitored_days_until(&self, patient: AccountId, until: Timestamp) -> u32 {
+            let last = day_of(until);
+            let first = last.saturating_sub(u64::from(MONITORING_PERIOD_DAYS).saturating_sub(1));
+            let days = u32::try_from(last.saturating_sub(first).saturating_add(1))
+                .unwrap_or(MONITORING_PERIOD_DAYS);
+            self.days_with_data(patient, None, first, days)
+        }
+    }
+
+    #[cfg(test)]
+    impl RemoteMonitoring {
+        pub(crate) fn set_counters(&mut self, value: u64) {
+            self.next_model = u32::try_from(value).unwrap_or(u32::MAX);
+            self.next_batch = value;
+            self.next_alert = value;
+        }
+    }
+}
+
+#[cfg(test)]
+mod model_tests;
+#[cfg(test)]
+mod tests;

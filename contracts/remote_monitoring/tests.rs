@@ -1,0 +1,785 @@
+//! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
+//!
+//! Off-chain unit tests: every message and error variant, every refusal of an
+//! unauthorised caller, and the monitoring rules (pairing under consent, signed batches
+//! from paired and unrevoked devices only, periods that neither overlap nor lie ahead,
+//! the calendars of days with data behind CPT 99454, alerts only to the consented care
+//! team).
+//!
+//! The off-chain engine cannot make cross-contract calls: the peers are stand-ins that
+//! answer like the real contracts ([`credentials`], [`treatment`], [`delegate`]) or fail
+//! like broken ones; the real calls run in the drink sandbox tests of `e2e-tests`.
+
+use crate::remote_monitoring::*;
+use healthcare_traits::anchoring::{proof_of, root_of};
+use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
+use healthcare_traits::signer::DeviceSigner;
+use healthcare_traits::{
+    Change, CredentialKind, DataCategory, KindSet, Loinc, MonitoringVerifier, PeerError, PeerRole,
+    DAY, HOUR,
+};
+use ink::env::test::{self, DefaultAccounts};
+use ink::env::DefaultEnvironment as Env;
+use ink::primitives::{AccountId, Hash};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Default)]
+struct Stand {
+    kinds: HashMap<AccountId, KindSet>,
+    credential_fail: Option<PeerError>,
+    treatment: HashSet<(AccountId, AccountId, u32)>,
+    delegates: HashSet<(AccountId, AccountId)>,
+    consent_fail: Option<PeerError>,
+}
+
+thread_local! {
+    static PEERS: RefCell<Stand> = RefCell::new(Stand::default());
+}
+
+/// staff_credentials (stand-in): `account` holds valid credentials of `kinds` now.
+fn credentials(account: AccountId, kinds: &[CredentialKind]) {
+    PEERS.with(|p| p.borrow_mut().kinds.insert(account, KindSet::of(kinds)));
+}
+/// staff_credentials (stand-in) fails on every query.
+fn credentials_fail(error: Option<PeerError>) {
+    PEERS.with(|p| p.borrow_mut().credential_fail = error);
+}
+/// consent_registry (stand-in): `patient` consents to `grantee` for treatment with
+/// `category` (or withdraws it).
+fn treatment(patient: AccountId, grantee: AccountId, category: DataCategory, given: bool) {
+    PEERS.with(|p| {
+        let key = (patient, grantee, category.bit());
+        let mut p = p.borrow_mut();
+        if given {
+            p.treatment.insert(key);
+        } else {
+            p.treatment.remove(&key);
+        }
+    });
+}
+/// consent_registry (stand-in): `delegate` acts for `patient`.
+fn delegate(patient: AccountId, delegate: AccountId) {
+    PEERS.with(|p| p.borrow_mut().delegates.insert((patient, delegate)));
+}
+/// consent_registry (stand-in) fails on every query.
+fn consent_fail(error: Option<PeerError>) {
+    PEERS.with(|p| p.borrow_mut().consent_fail = error);
+}
+
+pub(crate) fn credential_answer(
+    account: AccountId,
+    kinds: KindSet,
+    _at: u64,
+) -> core::result::Result<bool, PeerError> {
+    PEERS.with(|p| {
+        let p = p.borrow();
+        match p.credential_fail {
+            Some(e) => Err(e),
+            None => Ok(p
+                .kinds
+                .get(&account)
+                .is_some_and(|held| held.0 & kinds.0 != 0)),
+        }
+    })
+}
+
+pub(crate) fn consent_answer(
+    patient: AccountId,
+    grantee: AccountId,
+    category: DataCategory,
+    _at: u64,
+) -> core::result::Result<bool, PeerError> {
+    PEERS.with(|p| {
+        let p = p.borrow();
+        match p.consent_fail {
+            Some(e) => Err(e),
+            None => Ok(p.treatment.contains(&(patient, grantee, category.bit()))),
+        }
+    })
+}
+
+pub(crate) fn delegate_answer(
+    patient: AccountId,
+    account: AccountId,
+) -> core::result::Result<bool, PeerError> {
+    PEERS.with(|p| {
+        let p = p.borrow();
+        match p.consent_fail {
+            Some(e) => Err(e),
+            None => Ok(p.delegates.contains(&(patient, account))),
+        }
+    })
+}
+
+const T0: u64 = 20_000 * DAY;
+const DELAY: u64 = 60_000;
+
+fn h(b: u8) -> Hash {
+    Hash::from([b; 32])
+}
+fn accounts() -> DefaultAccounts<Env> {
+    test::default_accounts::<Env>()
+}
+fn caller(account: AccountId) {
+    test::set_caller::<Env>(account);
+}
+fn now(t: u64) {
+    test::set_block_timestamp::<Env>(t);
+}
+fn stranger() -> AccountId {
+    AccountId::from([0x77; 32])
+}
+fn systolic() -> Loinc {
+    Loinc::from_text("8480-6").expect("fits")
+}
+
+/// alice owns the contract; bob is a licensed device manufacturer with model 1 (vital
+/// signs); charlie a licensed physician who registered device 1 and paired it with
+/// django at T0, under django's treatment consent; eve acts for django; frank is a
+/// licensed nurse. The caller is charlie.
+fn setup() -> RemoteMonitoring {
+    let a = accounts();
+    PEERS.with(|p| *p.borrow_mut() = Stand::default());
+    credentials(a.bob, &[CredentialKind::DeviceManufacturer]);
+    credentials(a.charlie, &[CredentialKind::MedicalLicence]);
+    credentials(a.frank, &[CredentialKind::NursingLicence]);
+    treatment(a.django, a.charlie, DataCategory::VitalSigns, true);
+    delegate(a.django, a.eve);
+    caller(a.alice);
+    now(T0);
+    let mut c = RemoteMonitoring::new(a.frank, a.frank, DELAY).expect("new");
+    caller(a.bob);
+    assert_eq!(c.register_model(h(1), DataCategory::VitalSigns), Ok(1));
+    caller(a.charlie);
+    c.register_device(signer(1).key(), 1).expect("device");
+    assert_eq!(c.pair_device(signer(1).key(), a.django), Ok(0));
+    c
+}
+
+fn signer(seed: u8) -> DeviceSigner {
+    DeviceSigner::from_seed(seed)
+}
+
+/// A batch of `count` readings of device `seed` for days `first ..` (relative to T0's
+/// day) marked in `days`, covering `span` days.
+fn batch(seed: u8, first: u64, span: u64, days: u32, count: u32) -> ReadingBatch {
+    ReadingBatch {
+        device: signer(seed).key(),
+        root: h(0x70),
+        count,
+        quantity: systolic(),
+        from: T0 + first * DAY,
+        until: T0 + (first + span) * DAY,
+        days,
+        out_of_range: None,
+    }
+}
+
+fn anchor(c: &mut RemoteMonitoring, seed: u8, b: ReadingBatch) -> Result<BatchId> {
+    let signature = signer(seed).sign(&c.readings_hash(b));
+    c.anchor_readings(b, signature)
+}
+
+#[ink::test]
+fn admin_messages_are_owner_only() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    assert_eq!(c.owner(), a.alice);
+    assert_eq!(c.pending_owner(), None);
+    assert_eq!(c.change_delay(), DELAY);
+    let to_eve = Change::Peer(PeerRole::Consent, a.eve);
+    assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
+    assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
+    assert_eq!(c.pause(), Err(Error::NotOwner));
+    assert_eq!(c.unpause(), Err(Error::NotOwner));
+    assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
+    assert_eq!(c.execute_change(1), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(1), Err(Error::NotOwner));
+
+    caller(a.alice);
+    for unsupported in [
+        Change::Issuer(a.eve, KindSet::CLINICIAN),
+        Change::Regulator(a.eve),
+        Change::Peer(PeerRole::Monitoring, a.eve),
+    ] {
+        assert_eq!(c.propose_change(unsupported), Err(Error::UnsupportedChange));
+    }
+    assert_eq!(
+        c.propose_change(Change::Delay(31 * DAY)),
+        Err(Error::InvalidDelay)
+    );
+    let id = c.propose_change(to_eve).expect("propose");
+    let credentials = c
+        .propose_change(Change::Peer(PeerRole::Credentials, a.django))
+        .expect("propose");
+    assert_eq!(c.pending_changes().len(), 2);
+    assert_eq!(c.execute_change(id), Err(Error::TooEarly));
+    assert_eq!(c.execute_change(99), Err(Error::NoPendingChange));
+    now(T0 + DELAY);
+    c.execute_change(id).expect("execute");
+    c.execute_change(credentials).expect("execute");
+    assert_eq!(
+        c.peers(),
+        Peers {
+            credentials: a.django,
+            consent: a.eve
+        }
+    );
+    for _ in 0..8 {
+        c.propose_change(Change::Delay(DELAY)).expect("propose");
+    }
+    assert_eq!(
+        c.propose_change(Change::Delay(DELAY)),
+        Err(Error::TooManyPendingChanges)
+    );
+    c.cancel_change(c.pending_changes()[0].id).expect("cancel");
+    assert_eq!(c.unpause(), Err(Error::NotPaused));
+    c.pause().expect("pause");
+    assert!(c.paused());
+    c.unpause().expect("unpause");
+    c.transfer_ownership(a.django).expect("propose owner");
+    assert_eq!(c.pending_owner(), Some(a.django));
+    caller(a.django);
+    c.accept_ownership().expect("accept");
+    assert_eq!(c.owner(), a.django);
+    assert_eq!(
+        RemoteMonitoring::new(a.frank, a.frank, 31 * DAY).err(),
+        Some(Error::InvalidDelay)
+    );
+}
+
+#[ink::test]
+fn models_are_registered_by_licensed_manufacturers_and_recalled_by_theirs() {
+    let a = accounts();
+    let mut c = setup();
+    assert_eq!(
+        c.register_model(h(2), DataCategory::VitalSigns),
+        Err(Error::ManufacturerNotLicensed),
+        "a physician is no manufacturer"
+    );
+    caller(a.bob);
+    assert_eq!(c.register_model(h(2), DataCategory::LabResults), Ok(2));
+    assert_eq!(c.model_count(), 2);
+    let model = c.model(2).expect("stored");
+    assert_eq!(
+        (model.manufacturer, model.category, model.recalled_at),
+        (a.bob, DataCategory::LabResults, None)
+    );
+    caller(a.charlie);
+    assert_eq!(c.recall_model(1, h(9)), Err(Error::NotManufacturer));
+    assert_eq!(c.recall_model(7, h(9)), Err(Error::UnknownModel));
+    assert_eq!(
+        c.register_device(signer(2).key(), 7),
+        Err(Error::UnknownModel)
+    );
+    // A recall revokes every device of the model at once.
+    caller(a.bob);
+    c.recall_model(1, h(9)).expect("recall");
+    assert_eq!(c.recall_model(1, h(9)), Err(Error::ModelRecalled));
+    assert!(!c.device_usable(signer(1).key()));
+    now(T0 + 2 * DAY);
+    assert_eq!(
+        anchor(&mut c, 1, batch(1, 0, 1, 1, 3)),
+        Err(Error::DeviceRevoked)
+    );
+    caller(a.charlie);
+    assert_eq!(
+        c.register_device(signer(2).key(), 1),
+        Err(Error::ModelRecalled)
+    );
+    c.register_device(signer(2).key(), 2)
+        .expect("another model");
+    assert!(c.device_usable(signer(2).key()));
+}
+
+#[ink::test]
+fn devices_are_registered_by_clinicians_and_revoked_by_their_manufacturer() {
+    let a = accounts();
+    let mut c = setup();
+    let key = signer(1).key();
+    let device = c.device(key).expect("stored");
+    assert_eq!(
+        (
+            device.model,
+            device.provider,
+            device.patient,
+            device.paired_at
+        ),
+        (1, a.charlie, Some(a.django), T0)
+    );
+    assert_eq!(c.register_device(key, 1), Err(Error::DeviceExists));
+    caller(stranger());
+    assert_eq!(
+        c.register_device(signer(3).key(), 1),
+        Err(Error::ClinicianNotLicensed)
+    );
+    caller(a.frank);
+    c.register_device(signer(3).key(), 1)
+        .expect("a nurse registers");
+    assert_eq!(c.revoke_device(key, h(5)), Err(Error::NotManufacturer));
+    assert_eq!(
+        c.revoke_device(signer(9).key(), h(5)),
+        Err(Error::UnknownDevice)
+    );
+    caller(a.bob);
+    c.revoke_device(key, h(5)).expect("revoke");
+    assert_eq!(c.revoke_device(key, h(5)), Err(Error::DeviceRevoked));
+    assert!(!c.device_usable(key));
+    assert!(c.device_usable(signer(3).key()), "only that device");
+    now(T0 + 2 * DAY);
+    assert_eq!(
+        anchor(&mut c, 1, batch(1, 0, 1, 1, 3)),
+        Err(Error::DeviceRevoked)
+    );
+}
+
+#[ink::test]
+fn pairing_needs_the_provider_and_the_patients_treatment_consent() {
+    let a = accounts();
+    let mut c = setup();
+    let key = signer(2).key();
+    c.register_device(key, 1).expect("device");
+    caller(a.frank);
+    assert_eq!(c.pair_device(key, a.django), Err(Error::NotDeviceProvider));
+    caller(a.charlie);
+    assert_eq!(
+        c.pair_device(signer(9).key(), a.django),
+        Err(Error::UnknownDevice)
+    );
+    // No consent for this category to charlie from eve: refused.
+    assert_eq!(c.pair_device(key, a.eve), Err(Error::NoTreatmentConsent));
+    treatment(a.eve, a.charlie, DataCategory::LabResults, true);
+    assert_eq!(c.pair_device(key, a.eve), Err(Error::NoTreatmentConsent));
+    treatment(a.eve, a.charlie, DataCategory::VitalSigns, true);
+    assert_eq!(c.pair_device(key, a.eve), Ok(0));
+    assert_eq!(c.pair_device(key, a.eve), Err(Error::AlreadyPaired));
+    assert_eq!(c.care_team(a.eve), vec![a.charlie], "the provider joined");
+    // A provider whose licence lapsed pairs no more.
+    c.unpair_device(key).expect("provider unpairs");
+    credentials(a.charlie, &[]);
+    assert_eq!(c.pair_device(key, a.eve), Err(Error::ClinicianNotLicensed));
+    assert_eq!(
+        c.pairings_of(a.eve, 0, 10)
+            .iter()
+            .map(|p| (p.paired_at, p.unpaired_at))
+            .collect::<Vec<_>>(),
+        vec![(T0, Some(T0))]
+    );
+}
+
+#[ink::test]
+fn the_patient_a_delegate_or_the_provider_unpairs() {
+    let a = accounts();
+    let mut c = setup();
+    let key = signer(1).key();
+    caller(stranger());
+    assert_eq!(c.unpair_device(key), Err(Error::NotActingForPatient));
+    caller(a.eve);
+    c.unpair_device(key).expect("delegate");
+    assert_eq!(c.unpair_device(key), Err(Error::NotPaired));
+    assert_eq!(c.device(key).expect("kept").patient, None);
+    now(T0 + DAY);
+    assert_eq!(
+        anchor(&mut c, 1, batch(1, 0, 1, 1, 3)),
+        Err(Error::NotPaired)
+    );
+    caller(a.charlie);
+    c.pair_device(key, a.django).expect("again");
+    caller(a.django);
+    c.unpair_device(key).expect("patient");
+    assert_eq!(c.pairings_of(a.django, 0, 10).len(), 2);
+    assert_eq!(c.pairings_of(a.django, 1, 10).len(), 1);
+}
+
+#[ink::test]
+fn signed_batches_mark_days_and_prove_their_readings() {
+    let a = accounts();
+    let mut c = setup();
+    now(T0 + 10 * DAY);
+    let records: Vec<Hash> = (0..5).map(|i| h(0x40 + i)).collect();
+    let root = root_of(&records).expect("root");
+    // Days 0, 2 and 3 of a four-day period, anchored by a gateway (anyone relays).
+    let b = ReadingBatch {
+        root,
+        ..batch(1, 0, 4, 0b1101, 5)
+    };
+    caller(stranger());
+    // Signed by another key, or over other fields: refused.
+    let wrong = signer(2).sign(&c.readings_hash(b));
+    assert_eq!(c.anchor_readings(b, wrong), Err(Error::BadSignature));
+    let signature = signer(1).sign(&c.readings_hash(b));
+    let other = ReadingBatch { count: 6, ..b };
+    assert_eq!(
+        c.anchor_readings(other, signature),
+        Err(Error::BadSignature)
+    );
+    assert_eq!(c.anchor_readings(b, signature), Ok(1));
+    let stored = c.batch(1).expect("stored");
+    assert_eq!(
+        (stored.patient, stored.days, stored.alert),
+        (a.django, 0b1101, None)
+    );
+    // A replay overlaps.
+    assert_eq!(
+        c.anchor_readings(b, signature),
+        Err(Error::OverlappingPeriod)
+    );
+    for (i, record) in records.iter().enumerate() {
+        let proof = proof_of(&records, i).expect("proof");
+        assert!(c.verify_reading(1, *record, proof.clone()));
+        assert!(!c.verify_reading(1, h(0x99), proof.clone()));
+        assert!(!c.verify_reading(2, *record, proof));
+    }
+    let mut tampered = proof_of(&records, 0).expect("proof");
+    tampered[0] = h(0x98);
+    assert!(!c.verify_reading(1, records[0], tampered));
+    // The calendars: three days from day 0; none from day 4.
+    let key = signer(1).key();
+    assert_eq!(c.monitored_days(a.django, None, T0), 3);
+    assert_eq!(c.monitored_days(a.django, Some(key), T0 + HOUR), 3);
+    assert_eq!(c.monitored_days(a.django, Some(signer(2).key()), T0), 0);
+    assert_eq!(c.monitored_days(a.django, None, T0 + 4 * DAY), 0);
+    assert_eq!(c.monitored_days(a.eve, None, T0), 0);
+    assert_eq!(c.batches_of_device(key, 0, 10), vec![stored]);
+    // The next batch starts where the last ended; a day marked twice counts once.
+    assert_eq!(anchor(&mut c, 1, batch(1, 4, 2, 0b11, 2)), Ok(2));
+    assert_eq!(c.monitored_days(a.django, None, T0), 5);
+    assert_eq!(c.device(key).expect("device").batch_count, 2);
+}
+
+#[ink::test]
+fn malformed_batches_are_refused() {
+    let mut c = setup();
+    now(T0 + 40 * DAY);
+    let cases = [
+        (batch(1, 0, 1, 1, 0), Error::EmptyBatch),
+        (
+            ReadingBatch {
+                out_of_range: Some(OutOfRange { count: 0, worst: 1 }),
+                ..batch(1, 0, 1, 1, 3)
+            },
+            Error::EmptyBatch,
+        ),
+        (
+            ReadingBatch {
+                out_of_range: Some(OutOfRange { count: 4, worst: 1 }),
+                ..batch(1, 0, 1, 1, 3)
+            },
+            Error::EmptyBatch,
+        ),
+        (
+            ReadingBatch {
+                quantity: Loinc::from_text("8480-5").expect("fits"),
+                ..batch(1, 0, 1, 1, 3)
+            },
+            Error::InvalidLoinc,
+        ),
+        (batch(1, 0, 0, 1, 3), Error::BadPeriod),
+        (batch(1, 39, 2, 1, 3), Error::BadPeriod),
+        (batch(1, 0, 32, 1, 3), Error::BadPeriod),
+        (batch(1, 0, 1, 0, 3), Error::BadDays),
+        (batch(1, 0, 2, 0b100, 3), Error::BadDays),
+        (batch(1, 0, 2, 0b11, 1), Error::BadDays),
+        (
+            ReadingBatch {
+                from: T0 - HOUR,
+                ..batch(1, 0, 1, 1, 3)
+            },
+            Error::OverlappingPeriod,
+        ),
+    ];
+    for (b, error) in cases {
+        assert_eq!(anchor(&mut c, 1, b), Err(error), "{b:?}");
+    }
+    // A 31-day batch is the longest.
+    assert_eq!(anchor(&mut c, 1, batch(1, 0, 31, u32::MAX >> 1, 31)), Ok(1));
+    assert_eq!(
+        anchor(&mut c, 1, batch(1, 30, 2, 1, 3)),
+        Err(Error::OverlappingPeriod)
+    );
+}
+
+#[ink::test]
+fn sixteen_days_in_thirty_make_the_device_supply_billable() {
+    let a = accounts();
+    let mut c = setup();
+    now(T0 + 60 * DAY);
+    // Days 0..15 (15 days), one batch per day.
+    for day in 0..15 {
+        assert!(anchor(&mut c, 1, batch(1, day, 1, 1, 4)).is_ok());
+    }
+    let end = T0 + 29 * DAY;
+    assert_eq!(c.monitored_days_until(a.django, end), 15);
+    assert_eq!(c.monitored_days(a.django, None, T0), 15);
+    // Day 29, the last of the period: 16.
+    anchor(&mut c, 1, batch(1, 29, 1, 1, 4)).expect("day 29");
+    assert_eq!(c.monitored_days_until(a.django, end + DAY - 1), 16);
+    // One day later the window has moved past day 0.
+    assert_eq!(c.monitored_days_until(a.django, end + DAY), 15);
+    assert_eq!(c.monitored_days(a.django, Some(signer(1).key()), T0), 16);
+    // Windows across a word boundary count the same.
+    for start in 0..40u64 {
+        let direct = (start..start + u64::from(MONITORING_PERIOD_DAYS))
+            .filter(|d| *d < 15 || *d == 29)
+            .count();
+        assert_eq!(
+            c.monitored_days(a.django, None, T0 + start * DAY) as usize,
+            direct,
+            "start {start}"
+        );
+    }
+}
+
+#[ink::test]
+fn the_care_team_is_named_by_the_patient_and_bounded() {
+    let a = accounts();
+    let mut c = setup();
+    caller(stranger());
+    assert_eq!(
+        c.add_care_team_member(a.django, stranger()),
+        Err(Error::NotActingForPatient)
+    );
+    caller(a.eve);
+    c.add_care_team_member(a.django, a.frank)
+        .expect("delegate adds");
+    assert_eq!(
+        c.add_care_team_member(a.django, a.frank),
+        Err(Error::AlreadyInCareTeam)
+    );
+    caller(a.django);
+    for i in 0..6u8 {
+        c.add_care_team_member(a.django, AccountId::from([0x30 + i; 32]))
+            .expect("add");
+    }
+    assert_eq!(c.care_team(a.django).len(), MAX_CARE_TEAM);
+    assert_eq!(
+        c.add_care_team_member(a.django, stranger()),
+        Err(Error::CareTeamFull)
+    );
+    // A full team blocks a pairing until the patient makes room.
+    caller(a.charlie);
+    let key = signer(2).key();
+    c.register_device(key, 1).expect("device");
+    c.unpair_device(signer(1).key()).expect("unpair");
+    caller(a.django);
+    c.remove_care_team_member(a.django, a.charlie)
+        .expect("remove");
+    c.add_care_team_member(a.django, stranger()).expect("fill");
+    caller(a.charlie);
+    assert_eq!(c.pair_device(key, a.django), Err(Error::CareTeamFull));
+    // A member leaves by itself; a stranger removes nobody.
+    caller(a.charlie);
+    assert_eq!(
+        c.remove_care_team_member(a.django, a.frank),
+        Err(Error::NotActingForPatient)
+    );
+    caller(a.frank);
+    c.remove_care_team_member(a.django, a.frank).expect("leave");
+    assert_eq!(
+        c.remove_care_team_member(a.django, a.frank),
+        Err(Error::NotCareTeam)
+    );
+    caller(a.charlie);
+    c.pair_device(key, a.django).expect("room again");
+}
+
+#[ink::test]
+fn thresholds_are_set_by_licensed_members_of_the_care_team() {
+    let a = accounts();
+    let mut c = setup();
+    let bp = systolic();
+    caller(a.frank);
+    assert_eq!(
+        c.set_threshold(a.django, bp, Some((90_000, 140_000))),
+        Err(Error::NotCareTeam)
+    );
+    caller(a.charlie);
+    assert_eq!(
+        c.set_threshold(a.django, bp, Some((140_000, 90_000))),
+        Err(Error::InvalidThreshold)
+    );
+    assert_eq!(
+        c.set_threshold(a.django, Loinc::from_text("8480-0").expect("fits"), None),
+        Err(Error::InvalidLoinc)
+    );
+    c.set_threshold(a.django, bp, Some((90_000, 140_000)))
+        .expect("set");
+    let set = c.threshold(a.django, bp).expect("stored");
+    assert_eq!(
+        (set.low, set.high, set.set_by),
+        (90_000, 140_000, a.charlie)
+    );
+    credentials(a.charlie, &[]);
+    assert_eq!(
+        c.set_threshold(a.django, bp, None),
+        Err(Error::ClinicianNotLicensed)
+    );
+    credentials(a.charlie, &[CredentialKind::MedicalLicence]);
+    c.set_threshold(a.django, bp, None).expect("clear");
+    assert_eq!(c.threshold(a.django, bp), None);
+}
+
+#[ink::test]
+fn alerts_reach_only_the_care_team_members_the_consent_covers_now() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.django);
+    c.add_care_team_member(a.django, a.frank).expect("frank");
+    c.add_care_team_member(a.django, stranger())
+        .expect("stranger");
+    caller(a.charlie);
+    c.set_threshold(a.django, systolic(), Some((90_000, 140_000)))
+        .expect("threshold");
+    now(T0 + 10 * DAY);
+    // Within range: no alert. No summary: no alert.
+    let calm = ReadingBatch {
+        out_of_range: Some(OutOfRange {
+            count: 1,
+            worst: 139_000,
+        }),
+        ..batch(1, 0, 1, 1, 3)
+    };
+    assert_eq!(anchor(&mut c, 1, calm), Ok(1));
+    assert_eq!(c.alert_count_of(a.django), 0);
+    // frank's consent is for lab results only; charlie's for vital signs.
+    treatment(a.django, a.frank, DataCategory::LabResults, true);
+    let high = ReadingBatch {
+        out_of_range: Some(OutOfRange {
+            count: 2,
+            worst: 182_000,
+        }),
+        ..batch(1, 1, 1, 1, 3)
+    };
+    let before = test::recorded_events().count();
+    assert_eq!(anchor(&mut c, 1, high), Ok(2));
+    let alert = c.alert(1).expect("raised");
+    assert_eq!(alert.notified, vec![a.charlie]);
+    assert_eq!((alert.batch, alert.threshold), (2, (90_000, 140_000)));
+    assert_eq!(c.batch(2).expect("batch").alert, Some(1));
+    // ReadingsAnchored, AlertSent to charlie, AlertRaised.
+    assert_eq!(test::recorded_events().count() - before, 3);
+    // Consent to frank for vital signs, charlie's withdrawn: the next alert goes to frank.
+    treatment(a.django, a.frank, DataCategory::VitalSigns, true);
+    treatment(a.django, a.charlie, DataCategory::VitalSigns, false);
+    let low = ReadingBatch {
+        out_of_range: Some(OutOfRange {
+            count: 1,
+            worst: 70_000,
+        }),
+        ..batch(1, 2, 1, 1, 3)
+    };
+    assert_eq!(anchor(&mut c, 1, low), Ok(3));
+    assert_eq!(c.alert(2).expect("raised").notified, vec![a.frank]);
+    // The patient's log, paged.
+    assert_eq!(c.alert_count_of(a.django), 2);
+    assert_eq!(
+        c.alerts_of(a.django, 0, 10)
+            .iter()
+            .map(|alert| alert.id)
+            .collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    assert_eq!(c.alerts_of(a.django, 1, 1).len(), 1);
+    // An empty care team: the alert is still in the patient's log, notifying nobody.
+    for member in c.care_team(a.django) {
+        caller(a.django);
+        c.remove_care_team_member(a.django, member).expect("remove");
+    }
+    let again = ReadingBatch {
+        out_of_range: low.out_of_range,
+        ..batch(1, 3, 1, 1, 3)
+    };
+    assert_eq!(anchor(&mut c, 1, again), Ok(4));
+    assert_eq!(
+        c.alert(3).expect("raised").notified,
+        Vec::<AccountId>::new()
+    );
+}
+
+#[ink::test]
+fn pause_stops_growth_but_never_unpairing_revocation_or_leaving() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.alice);
+    c.pause().expect("pause");
+    caller(a.bob);
+    assert_eq!(
+        c.register_model(h(2), DataCategory::VitalSigns),
+        Err(Error::Paused)
+    );
+    c.recall_model(1, h(3)).expect("recall while paused");
+    caller(a.charlie);
+    assert_eq!(c.register_device(signer(2).key(), 1), Err(Error::Paused));
+    assert_eq!(c.pair_device(signer(2).key(), a.django), Err(Error::Paused));
+    assert_eq!(
+        c.set_threshold(a.django, systolic(), None),
+        Err(Error::Paused)
+    );
+    now(T0 + DAY);
+    assert_eq!(anchor(&mut c, 1, batch(1, 0, 1, 1, 1)), Err(Error::Paused));
+    c.unpair_device(signer(1).key())
+        .expect("unpair while paused");
+    caller(a.django);
+    assert_eq!(
+        c.add_care_team_member(a.django, a.frank),
+        Err(Error::Paused)
+    );
+    c.remove_care_team_member(a.django, a.charlie)
+        .expect("remove while paused");
+}
+
+#[ink::test]
+fn broken_peers_give_typed_errors() {
+    let a = accounts();
+    let mut c = setup();
+    for (fail, error) in [
+        (PeerError::Trapped, Error::CredentialContractTrapped),
+        (PeerError::Unreachable, Error::CredentialContractUnreachable),
+    ] {
+        credentials_fail(Some(fail));
+        assert_eq!(c.register_device(signer(2).key(), 1), Err(error));
+    }
+    credentials_fail(None);
+    c.register_device(signer(2).key(), 1).expect("device");
+    for (fail, error) in [
+        (PeerError::Trapped, Error::ConsentContractTrapped),
+        (PeerError::Unreachable, Error::ConsentContractUnreachable),
+    ] {
+        consent_fail(Some(fail));
+        assert_eq!(c.pair_device(signer(2).key(), a.eve), Err(error));
+        caller(a.eve);
+        assert_eq!(c.unpair_device(signer(1).key()), Err(error));
+        caller(a.charlie);
+    }
+    // An alert asks consent_registry: a broken one refuses the batch.
+    consent_fail(Some(PeerError::Trapped));
+    c.set_threshold(a.django, systolic(), Some((0, 1)))
+        .expect("threshold");
+    now(T0 + DAY);
+    let b = ReadingBatch {
+        out_of_range: Some(OutOfRange { count: 1, worst: 5 }),
+        ..batch(1, 0, 1, 1, 1)
+    };
+    assert_eq!(anchor(&mut c, 1, b), Err(Error::ConsentContractTrapped));
+    consent_fail(None);
+    assert_eq!(anchor(&mut c, 1, b), Ok(1));
+}
+
+#[ink::test]
+fn counters_never_wrap() {
+    let a = accounts();
+    let mut c = setup();
+    c.set_counters(u64::MAX);
+    caller(a.bob);
+    assert_eq!(
+        c.register_model(h(2), DataCategory::VitalSigns),
+        Err(Error::Overflow)
+    );
+    now(T0 + DAY);
+    assert_eq!(
+        anchor(&mut c, 1, batch(1, 0, 1, 1, 1)),
+        Err(Error::Overflow)
+    );
+}
