@@ -21,6 +21,7 @@ CONTRACTS = [
     "staff_credentials",
     "consent_registry",
     "drug_provenance",
+    "remote_monitoring",
     "claims_adjudication",
     "clinical_trials",
 ]

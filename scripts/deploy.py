@@ -5,8 +5,8 @@ Run it through scripts/deploy.sh (which sets PATH and CARGO_TARGET_DIR); see
 `scripts/deploy.sh --help` and docs/deployment.md.
 
 In dependency order: staff_credentials, consent_registry (credentials), drug_provenance
-(credentials), claims_adjudication (credentials, consent), clinical_trials (credentials,
-consent). For each: upload the code, instantiate it with its peers' addresses, the
+(credentials), remote_monitoring (credentials, consent), claims_adjudication (credentials,
+consent, monitoring), clinical_trials (credentials, consent). For each: upload the code, instantiate it with its peers' addresses, the
 time-lock delay and its initial roles (issuers of credentials, regulators of drug
 provenance and of clinical trials: later ones wait for the time lock). Then write deployments/<network>.json atomically, with a copy of each contract's
 metadata beside it for dApp frontends.
@@ -33,11 +33,12 @@ ORDER = [
     ("staff_credentials", []),
     ("consent_registry", ["staff_credentials"]),
     ("drug_provenance", ["staff_credentials"]),
-    ("claims_adjudication", ["staff_credentials", "consent_registry"]),
+    ("remote_monitoring", ["staff_credentials", "consent_registry"]),
+    ("claims_adjudication", ["staff_credentials", "consent_registry", "remote_monitoring"]),
     ("clinical_trials", ["staff_credentials", "consent_registry"]),
 ]
-# Every credential kind (KindSet bits 0..11): the initial issuers may issue them all.
-ALL_KINDS = "KindSet(4095)"
+# Every credential kind (KindSet bits 0..12): the initial issuers may issue them all.
+ALL_KINDS = "KindSet(8191)"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # The time lock of a local dev node unless --delay is given (a live network needs an
 # explicit --delay; docs/deployment.md recommends 2 days).
@@ -414,6 +415,7 @@ def deploy(options):
         ],
         "consent_registry": [str(delay)],
         "drug_provenance": [str(delay), "[" + ", ".join(regulators) + "]"],
+        "remote_monitoring": [str(delay)],
         "claims_adjudication": [str(delay)],
         "clinical_trials": [str(delay), "[" + ", ".join(regulators) + "]"],
     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Deploys the suite with cargo-contract in dependency order (staff_credentials,
-# consent_registry, drug_provenance, claims_adjudication, clinical_trials) with the
-# time-lock delay and the initial roles, and writes deployments/<network>.json (node URL, genesis hash, each
-# contract's address, code hash and metadata path). Reuses a deployment file whose
+# consent_registry, drug_provenance, remote_monitoring, claims_adjudication,
+# clinical_trials) with the time-lock delay and the initial roles, and writes
+# deployments/<network>.json (node URL, genesis hash, each contract's address, code hash
+# and metadata path). Reuses a deployment file whose
 # contracts still exist with the recorded code hash, unless --fresh. See
 # docs/deployment.md.
 # Usage: scripts/deploy.sh [--url ws://127.0.0.1:9944] [--suri //Alice] [--network NAME]

@@ -17,10 +17,11 @@ use std::path::PathBuf;
 pub use drink;
 
 /// The contracts of the suite, in deployment order.
-pub const CONTRACTS: [&str; 5] = [
+pub const CONTRACTS: [&str; 6] = [
     "staff_credentials",
     "consent_registry",
     "drug_provenance",
+    "remote_monitoring",
     "claims_adjudication",
     "clinical_trials",
 ];
@@ -619,7 +620,7 @@ pub mod in_process {
     }
 
     impl Chain {
-        /// The five contracts deployed by `deployer` (funded here), who is the initial
+        /// The six contracts deployed by `deployer` (funded here), who is the initial
         /// issuer of every credential kind and the regulator, with the local time lock;
         /// returns the chain and the contracts' (name, address) in deployment order.
         pub fn with_suite(deployer: AccountId) -> Outcome<(Self, Vec<(&'static str, AccountId)>)> {
@@ -658,12 +659,25 @@ pub mod in_process {
                     (address(&credentials), LOCAL_DELAY_MS, vec![deployer]),
                 ),
             );
+            let monitoring = sandbox.deploy(
+                "remote_monitoring",
+                &origin,
+                call_data(
+                    selector_bytes!("new"),
+                    (address(&credentials), address(&consent), LOCAL_DELAY_MS),
+                ),
+            );
             let claims = sandbox.deploy(
                 "claims_adjudication",
                 &origin,
                 call_data(
                     selector_bytes!("new"),
-                    (address(&credentials), address(&consent), LOCAL_DELAY_MS),
+                    (
+                        address(&credentials),
+                        address(&consent),
+                        address(&monitoring),
+                        LOCAL_DELAY_MS,
+                    ),
                 ),
             );
             let trials = sandbox.deploy(
@@ -683,6 +697,7 @@ pub mod in_process {
                 ("staff_credentials", address(&credentials)),
                 ("consent_registry", address(&consent)),
                 ("drug_provenance", address(&drugs)),
+                ("remote_monitoring", address(&monitoring)),
                 ("claims_adjudication", address(&claims)),
                 ("clinical_trials", address(&trials)),
             ];

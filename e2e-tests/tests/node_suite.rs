@@ -26,6 +26,7 @@ use ink_e2e::{
     alice, bob, charlie, dave, eve, ferdie, ChainBackend, Client, ContractsBackend, Keypair,
     PolkadotConfig, TestNodeProcess,
 };
+use remote_monitoring::remote_monitoring::RemoteMonitoringRef;
 use staff_credentials::staff_credentials::{
     CredentialRequest, Error as CredentialError, StaffCredentials, StaffCredentialsRef,
 };
@@ -159,11 +160,25 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .submit()
             .await
             .map_err(|e| format!("instantiate consent_registry: {e:?}"))?;
+        let monitoring = client
+            .instantiate(
+                "remote_monitoring",
+                &alice(),
+                &mut RemoteMonitoringRef::new(registry, consent.account_id, 0),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("instantiate remote_monitoring: {e:?}"))?;
         let claims = client
             .instantiate(
                 "claims_adjudication",
                 &alice(),
-                &mut ClaimsAdjudicationRef::new(registry, consent.account_id, 0),
+                &mut ClaimsAdjudicationRef::new(
+                    registry,
+                    consent.account_id,
+                    monitoring.account_id,
+                    0,
+                ),
             )
             .submit()
             .await

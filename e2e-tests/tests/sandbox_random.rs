@@ -205,12 +205,25 @@ fn world() -> World {
         &operator(),
         call_data(selector_bytes!("new"), (ink_account(&credentials), 0u64)),
     );
+    let monitoring = chain.deploy(
+        "remote_monitoring",
+        &operator(),
+        call_data(
+            selector_bytes!("new"),
+            (ink_account(&credentials), ink_account(&consent), 0u64),
+        ),
+    );
     let claims = chain.deploy(
         "claims_adjudication",
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (ink_account(&credentials), ink_account(&consent), 0u64),
+            (
+                ink_account(&credentials),
+                ink_account(&consent),
+                ink_account(&monitoring),
+                0u64,
+            ),
         ),
     );
     let drug = chain.deploy(

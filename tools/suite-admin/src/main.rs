@@ -54,7 +54,8 @@ enum Command {
         #[arg(long)]
         bundle: Option<String>,
     },
-    /// Proposes that CONTRACT calls ADDRESS for ROLE (credentials or consent).
+    /// Proposes that CONTRACT calls ADDRESS for ROLE (credentials, consent, or monitoring
+    /// for claims_adjudication).
     ProposePeer {
         contract: String,
         role: String,
@@ -380,10 +381,12 @@ async fn run(cli: Cli) -> Outcome<()> {
             let role = match role.to_ascii_lowercase().as_str() {
                 "credentials" => PeerRole::Credentials,
                 "consent" => PeerRole::Consent,
+                "monitoring" => PeerRole::Monitoring,
                 other => {
-                    return Err(
-                        format!("unknown peer role {other:?} (credentials, consent)").into(),
+                    return Err(format!(
+                        "unknown peer role {other:?} (credentials, consent, monitoring)"
                     )
+                    .into())
                 }
             };
             let address = match deployment.contracts.get(&address) {

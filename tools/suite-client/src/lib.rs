@@ -38,10 +38,11 @@ pub type Message<Args, R> =
     CallBuilderFinal<Env, ArgumentList<Argument<Args>, EmptyArgumentList>, R>;
 
 /// The suite's contracts, in deployment order.
-pub const CONTRACTS: [&str; 5] = [
+pub const CONTRACTS: [&str; 6] = [
     "staff_credentials",
     "consent_registry",
     "drug_provenance",
+    "remote_monitoring",
     "claims_adjudication",
     "clinical_trials",
 ];

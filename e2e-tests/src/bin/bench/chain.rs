@@ -60,6 +60,9 @@ pub trait Chain {
     ) -> Measured;
     /// The latest block's timestamp (ms).
     fn time(&mut self) -> u64;
+    /// Lets at least `ms` of block time pass (the sandbox sets its clock; a node is
+    /// waited for).
+    fn advance(&mut self, ms: u64);
     /// The weight a call may use (the sandbox's default is below a block's share; a node's
     /// dry run is always given the block's limit).
     fn set_gas_limit(&mut self, ref_time: u64, proof_size: u64);
@@ -125,6 +128,11 @@ impl Chain for InSandbox {
 
     fn time(&mut self) -> u64 {
         self.0.time()
+    }
+
+    fn advance(&mut self, ms: u64) {
+        let now = self.0.time();
+        self.0.set_time(now + ms);
     }
 
     fn set_gas_limit(&mut self, ref_time: u64, proof_size: u64) {
@@ -334,6 +342,13 @@ impl Chain for OnNode {
                 .and_then(|v| u64::try_from(v).ok())
                 .unwrap_or_else(|| panic!("Timestamp.Now is no number"))
         })
+    }
+
+    fn advance(&mut self, ms: u64) {
+        let until = self.time() + ms;
+        while self.time() < until {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
     }
 
     fn set_gas_limit(&mut self, _ref_time: u64, _proof_size: u64) {}

@@ -15,6 +15,7 @@
 
 mod chain;
 mod measure;
+mod monitoring;
 mod report;
 mod trials;
 mod world;
@@ -28,11 +29,12 @@ use std::time::Instant;
 use world::world;
 
 /// The contracts the bench deploys.
-const NAMES: [&str; 6] = [
+const NAMES: [&str; 7] = [
     "baseline_token",
     "staff_credentials",
     "consent_registry",
     "drug_provenance",
+    "remote_monitoring",
     "claims_adjudication",
     "clinical_trials",
 ];

@@ -643,6 +643,7 @@ pub fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
     measure_admin(w, n, hash_of(n));
 
     crate::trials::measure_trials(w, hash_of("clinical_trials"));
+    crate::monitoring::measure_monitoring(w, hash_of("remote_monitoring"));
 }
 
 /// `submit_claims` with batches of 1, 10, 50 and 100 one-line claims (distinct service

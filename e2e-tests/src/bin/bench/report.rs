@@ -243,6 +243,7 @@ fn sizes_table() -> (String, u64) {
         "staff_credentials",
         "consent_registry",
         "drug_provenance",
+        "remote_monitoring",
         "claims_adjudication",
         "clinical_trials",
     ] {

@@ -31,6 +31,9 @@ pub const SENSOR: u8 = 10;
 /// patient the participant).
 pub const SPONSOR: u8 = 11;
 pub const IRB: u8 = 12;
+/// remote_monitoring: the device manufacturer (the provider registers and pairs, the
+/// nurse is a second care-team member).
+pub const DEVICE_MAKER: u8 = 13;
 
 /// One measured call.
 #[derive(Clone, Debug)]
@@ -50,6 +53,8 @@ pub struct World {
     pub provenance: AccountId32,
     pub claims: AccountId32,
     pub trials: AccountId32,
+    /// remote_monitoring.
+    pub monitoring: AccountId32,
     pub now: u64,
     pub costs: Vec<Cost>,
 }
@@ -59,6 +64,7 @@ pub type ConsErr = consent_registry::consent_registry::Error;
 pub type DrugErr = drug_provenance::drug_provenance::Error;
 pub type ClaimErr = claims_adjudication::claims_adjudication::Error;
 pub type TrialErr = clinical_trials::clinical_trials::Error;
+pub type RpmErr = remote_monitoring::remote_monitoring::Error;
 
 /// The message's value from a call's return data.
 pub fn decode<T: Decode>(measured: &Measured) -> T {
@@ -81,6 +87,7 @@ impl World {
             "consent_registry" => self.consent.clone(),
             "drug_provenance" => self.provenance.clone(),
             "clinical_trials" => self.trials.clone(),
+            "remote_monitoring" => self.monitoring.clone(),
             _ => self.claims.clone(),
         }
     }
@@ -201,7 +208,7 @@ pub fn terms(now: u64) -> PlanTerms {
 /// The suite deployed, its actors licensed, a plan with fees, a member and escrow, the
 /// payer's payment consent; then `prior` records of each kind.
 pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
-    for n in OPERATOR..=IRB {
+    for n in OPERATOR..=DEVICE_MAKER {
         chain.fund(Party::N(n));
     }
     let now = chain.time();
@@ -226,9 +233,16 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
         "drug_provenance",
         call_data(selector_bytes!("new"), (c, 0u64, vec![operator])),
     );
+    let monitoring = chain.deploy(
+        "remote_monitoring",
+        call_data(selector_bytes!("new"), (c, ink_account(&consent), 0u64)),
+    );
     let claims = chain.deploy(
         "claims_adjudication",
-        call_data(selector_bytes!("new"), (c, ink_account(&consent), 0u64)),
+        call_data(
+            selector_bytes!("new"),
+            (c, ink_account(&consent), ink_account(&monitoring), 0u64),
+        ),
     );
     let trials = chain.deploy(
         "clinical_trials",
@@ -245,6 +259,7 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
         provenance,
         claims,
         trials,
+        monitoring,
         now,
         costs: Vec::new(),
     };
@@ -257,6 +272,7 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
         (PHARMACY, CredentialKind::PharmacyLicence),
         (SPONSOR, CredentialKind::TrialSponsor),
         (IRB, CredentialKind::EthicsCommittee),
+        (DEVICE_MAKER, CredentialKind::DeviceManufacturer),
     ] {
         w.issue(who, kind);
     }

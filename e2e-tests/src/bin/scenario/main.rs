@@ -9,7 +9,8 @@
 //!
 //! `//Alice` (the deployer, appointed issuer and regulator by `deploy.sh`) acts as the
 //! licensing authority and the regulator; every other party is a new account funded by
-//! Alice, so the scenario can run again and again against the same deployment. The story
+//! Alice, so the scenario can run again and again against the same deployment. Remote
+//! monitoring (`monitoring.rs`) comes before the payer's consent is revoked; the story
 //! ends with a short clinical trial (`trial.rs`). Each step
 //! prints what was done, its result and the contract events it emitted; every expected
 //! outcome is checked, and the program exits non-zero when one is not met.
@@ -33,6 +34,7 @@ use staff_credentials::staff_credentials::{CredentialRequest, StaffCredentials};
 use std::process::ExitCode;
 use suite_client::{account_of, ss58, Deployment, Outcome, Session};
 
+mod monitoring;
 mod trial;
 
 /// Balance given to each new party (the dev chain's unit is 10^12).
@@ -599,6 +601,18 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
         .await?
         .map_err(|e| format!("acknowledge_break_glass: {e:?}"))?;
     println!("    the patient acknowledged grant #{grant}");
+
+    monitoring::remote_monitoring(
+        demo,
+        monitoring::Cast {
+            physician: &physician,
+            patient: &patient,
+            payer: &payer,
+            gateway: &stranger,
+            plan,
+        },
+    )
+    .await?;
 
     step("The patient revokes the payer's consent: the next claim is denied");
     demo.tx(&patient, &consents.revoke(payment), 0)

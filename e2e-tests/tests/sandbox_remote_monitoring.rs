@@ -1,0 +1,550 @@
+//! remote_monitoring with a real staff_credentials, consent_registry and
+//! claims_adjudication on pallet-contracts (drink sandbox, release WASM): pairing refused
+//! without the patient's treatment consent and accepted with it; a batch signed by the
+//! device accepted (its signature checked with the chain's `ecdsa_recover`), one signed
+//! by another key refused; a reading's Merkle proof checked on chain, a tampered one
+//! refused; an alert naming only the care-team members the patient's consent covers; 15
+//! days of data in 30 deny a CPT 99454 line (CARC 272), 16 pay it; broken peers that
+//! change nothing; a recall that revokes every device of the model; the time-locked code
+//! change.
+
+use claims_adjudication::claims_adjudication::{
+    Carc, Claim, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error as ClaimError, PlanTerms,
+};
+use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
+use drink::AccountId32 as Account;
+use e2e_tests::suite::{
+    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
+    operator,
+};
+use e2e_tests::{account, call_data, ink_account, Sandbox};
+use healthcare_traits::anchoring::{proof_of, root_of};
+use healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
+use healthcare_traits::signer::DeviceSigner;
+use healthcare_traits::{
+    Change, CredentialKind, DataCategories, DataCategory, Loinc, PeerRole, Purpose, PurposeSet, DAY,
+};
+use ink::primitives::Hash;
+use ink::selector_bytes;
+use remote_monitoring::remote_monitoring::{
+    Alert, AlertSent, Error, OutOfRange, ReadingBatch, ReadingsAnchored,
+};
+
+type Res<T> = Result<T, Error>;
+
+fn h(b: u8) -> Hash {
+    Hash::from([b; 32])
+}
+fn systolic() -> Loinc {
+    Loinc::from_text("8480-6").expect("fits")
+}
+
+/// The selector of message `name` (not in a trait: the BLAKE2 hash of the name).
+fn selector(name: &str) -> [u8; 4] {
+    let mut out = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(name.as_bytes(), &mut out);
+    [out[0], out[1], out[2], out[3]]
+}
+
+const MAKER: u8 = 2;
+const PROVIDER: u8 = 3;
+const NURSE: u8 = 4;
+const PATIENT: u8 = 5;
+const PAYER: u8 = 6;
+const DOCTOR: u8 = 7;
+
+/// The suite: model 1 (vital signs) of a licensed maker; device 1 registered by the
+/// licensed provider; the payer's plan 1 covering the patient, with a fee for 99454.
+struct Rpm {
+    chain: Sandbox,
+    consent: Account,
+    monitoring: Account,
+    claims: Account,
+    /// The start of the first whole UTC day after the pairing.
+    day0: u64,
+}
+
+impl Rpm {
+    fn new() -> Self {
+        let mut chain = Sandbox::new();
+        let credentials = deploy_credentials(&mut chain);
+        let consent = chain.deploy(
+            "consent_registry",
+            &operator(),
+            call_data(selector_bytes!("new"), (ink_account(&credentials), 0u64)),
+        );
+        let monitoring = chain.deploy(
+            "remote_monitoring",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (ink_account(&credentials), ink_account(&consent), 0u64),
+            ),
+        );
+        let claims = chain.deploy(
+            "claims_adjudication",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (
+                    ink_account(&credentials),
+                    ink_account(&consent),
+                    ink_account(&monitoring),
+                    0u64,
+                ),
+            ),
+        );
+        for (who, kind) in [
+            (MAKER, CredentialKind::DeviceManufacturer),
+            (PROVIDER, CredentialKind::MedicalLicence),
+            (DOCTOR, CredentialKind::MedicalLicence),
+            (NURSE, CredentialKind::NursingLicence),
+            (PAYER, CredentialKind::PayerLicence),
+        ] {
+            issue(&mut chain, &credentials, &account(who), kind);
+        }
+        let now = chain.time();
+        let mut r = Self {
+            chain,
+            consent,
+            monitoring,
+            claims,
+            day0: (now / DAY + 1) * DAY,
+        };
+        assert_eq!(
+            r.mon::<Res<u32>>(MAKER, "register_model", (h(1), DataCategory::VitalSigns)),
+            Ok(1)
+        );
+        assert_eq!(
+            r.mon::<Res<()>>(PROVIDER, "register_device", (device(1).key(), 1u32)),
+            Ok(())
+        );
+        r
+    }
+
+    fn mon<T: parity_scale_codec::Decode>(
+        &mut self,
+        who: u8,
+        message: &str,
+        args: impl parity_scale_codec::Encode,
+    ) -> T {
+        let monitoring = self.monitoring.clone();
+        self.chain
+            .call::<T>(
+                &monitoring,
+                &account(who),
+                call_data(selector(message), args),
+            )
+            .value
+    }
+
+    fn query<T: parity_scale_codec::Decode>(
+        &mut self,
+        message: &str,
+        args: impl parity_scale_codec::Encode,
+    ) -> T {
+        let monitoring = self.monitoring.clone();
+        self.chain
+            .query(&monitoring, call_data(selector(message), args))
+    }
+
+    /// The patient permits `grantee` for `purpose` on `category`, from a day ago.
+    fn grant(&mut self, grantee: u8, purpose: Purpose, category: DataCategory) -> u64 {
+        let now = self.chain.time();
+        let request = ConsentRequest {
+            patient: ink_account(&account(PATIENT)),
+            grantee: ink_account(&account(grantee)),
+            kind: ConsentKind::Permit,
+            purposes: PurposeSet::of(&[purpose]),
+            categories: DataCategories::of(&[category]),
+            valid_from: now.saturating_sub(DAY),
+            valid_until: None,
+        };
+        let consent = self.consent.clone();
+        self.chain
+            .call::<Result<u64, ConsentError>>(
+                &consent,
+                &account(PATIENT),
+                call_data(selector_bytes!("grant"), (request,)),
+            )
+            .value
+            .expect("grant")
+    }
+
+    fn pair(&mut self) -> Res<u32> {
+        let patient = ink_account(&account(PATIENT));
+        self.mon(PROVIDER, "pair_device", (device(1).key(), patient))
+    }
+
+    /// A batch of device 1 over days `first .. first + span` after `day0`.
+    fn batch(&self, first: u64, span: u64, days: u32, root: Hash) -> ReadingBatch {
+        ReadingBatch {
+            device: device(1).key(),
+            root,
+            count: days.count_ones() * 4,
+            quantity: systolic(),
+            from: self.day0 + first * DAY,
+            until: self.day0 + (first + span) * DAY,
+            days,
+            out_of_range: None,
+        }
+    }
+
+    /// `batch` signed by `signer`, anchored by a gateway (any account).
+    fn anchor(&mut self, batch: ReadingBatch, signer: &DeviceSigner) -> Res<u64> {
+        let hash: Hash = self.query("readings_hash", (batch,));
+        let signature = signer.sign(&hash);
+        self.mon(DOCTOR, "anchor_readings", (batch, signature))
+    }
+}
+
+fn device(seed: u8) -> DeviceSigner {
+    DeviceSigner::from_seed(seed)
+}
+
+#[test]
+fn pairing_follows_consent_and_batches_follow_the_devices_key() {
+    let mut r = Rpm::new();
+    // No treatment consent in consent_registry: refused, nothing written.
+    assert_eq!(r.pair(), Err(Error::NoTreatmentConsent));
+    let care_team: Vec<ink::primitives::AccountId> =
+        r.query("care_team", (ink_account(&account(PATIENT)),));
+    assert!(care_team.is_empty());
+    // Consent for another category does not do either.
+    r.grant(PROVIDER, Purpose::Treatment, DataCategory::LabResults);
+    assert_eq!(r.pair(), Err(Error::NoTreatmentConsent));
+    r.grant(PROVIDER, Purpose::Treatment, DataCategory::VitalSigns);
+    assert_eq!(r.pair(), Ok(0));
+
+    // Two days later the device anchors yesterday's readings; another key's signature
+    // over the same batch is refused.
+    let day0 = r.day0;
+    r.chain.set_time(day0 + 2 * DAY);
+    let records: Vec<Hash> = (0..6u8).map(|i| h(0x40 + i)).collect();
+    let batch = r.batch(0, 1, 1, root_of(&records).expect("root"));
+    assert_eq!(r.anchor(batch, &device(2)), Err(Error::BadSignature));
+    assert_eq!(r.anchor(batch, &device(1)), Ok(1));
+    assert_eq!(r.anchor(batch, &device(1)), Err(Error::OverlappingPeriod));
+    let monitoring = r.monitoring.clone();
+    let hash: Hash = r.query("readings_hash", (r.batch(1, 1, 1, h(3)),));
+    let outcome = r.chain.call::<Res<u64>>(
+        &monitoring,
+        &account(DOCTOR),
+        call_data(
+            selector("anchor_readings"),
+            (r.batch(1, 1, 1, h(3)), device(1).sign(&hash)),
+        ),
+    );
+    assert_eq!(outcome.value, Ok(2));
+    let anchored = outcome.events_of::<ReadingsAnchored>(&monitoring);
+    assert_eq!(anchored.len(), 1);
+    assert_eq!((anchored[0].batch, anchored[0].days), (2, 1));
+
+    // Each reading proves its inclusion on chain; a tampered proof or record does not.
+    for (i, record) in records.iter().enumerate() {
+        let proof = proof_of(&records, i).expect("proof");
+        assert!(r.query::<bool>("verify_reading", (1u64, *record, proof.clone())));
+        assert!(!r.query::<bool>("verify_reading", (1u64, h(0x99), proof)));
+    }
+    let mut tampered = proof_of(&records, 2).expect("proof");
+    tampered[0] = h(0x98);
+    assert!(!r.query::<bool>("verify_reading", (1u64, records[2], tampered)));
+
+    // A recall of the model revokes the device: nothing more is anchored.
+    assert_eq!(
+        r.mon::<Res<()>>(MAKER, "recall_model", (1u32, h(7))),
+        Ok(())
+    );
+    r.chain.set_time(day0 + 3 * DAY);
+    let next = r.batch(2, 1, 1, h(4));
+    assert_eq!(r.anchor(next, &device(1)), Err(Error::DeviceRevoked));
+}
+
+#[test]
+fn alerts_name_only_the_care_team_members_the_consent_covers() {
+    let mut r = Rpm::new();
+    r.grant(PROVIDER, Purpose::Treatment, DataCategory::VitalSigns);
+    assert_eq!(r.pair(), Ok(0));
+    let patient = ink_account(&account(PATIENT));
+    for member in [NURSE, DOCTOR] {
+        assert_eq!(
+            r.mon::<Res<()>>(
+                PATIENT,
+                "add_care_team_member",
+                (patient, ink_account(&account(member)))
+            ),
+            Ok(())
+        );
+    }
+    // The nurse's consent covers lab results only; the doctor has none.
+    r.grant(NURSE, Purpose::Treatment, DataCategory::LabResults);
+    assert_eq!(
+        r.mon::<Res<()>>(
+            PROVIDER,
+            "set_threshold",
+            (patient, systolic(), Some((90_000i64, 140_000i64)))
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        r.mon::<Res<()>>(
+            DOCTOR,
+            "set_threshold",
+            (patient, systolic(), None::<(i64, i64)>)
+        ),
+        Ok(()),
+        "a licensed member of the care team may"
+    );
+    assert_eq!(
+        r.mon::<Res<()>>(
+            PROVIDER,
+            "set_threshold",
+            (patient, systolic(), Some((90_000i64, 140_000i64)))
+        ),
+        Ok(())
+    );
+    let day0 = r.day0;
+    r.chain.set_time(day0 + DAY);
+    let high = ReadingBatch {
+        out_of_range: Some(OutOfRange {
+            count: 2,
+            worst: 185_000,
+        }),
+        ..r.batch(0, 1, 1, h(5))
+    };
+    let hash: Hash = r.query("readings_hash", (high,));
+    let monitoring = r.monitoring.clone();
+    let outcome = r.chain.call::<Res<u64>>(
+        &monitoring,
+        &account(NURSE),
+        call_data(selector("anchor_readings"), (high, device(1).sign(&hash))),
+    );
+    assert_eq!(outcome.value, Ok(1));
+    let sent = outcome.events_of::<AlertSent>(&monitoring);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].member, ink_account(&account(PROVIDER)));
+    let log: Vec<Alert> = r.query("alerts_of", (patient, 0u32, 10u32));
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].notified, vec![ink_account(&account(PROVIDER))]);
+
+    // The nurse's consent widened to vital signs: the next alert reaches her too.
+    r.grant(NURSE, Purpose::Treatment, DataCategory::VitalSigns);
+    r.chain.set_time(day0 + 2 * DAY);
+    let again = ReadingBatch {
+        out_of_range: high.out_of_range,
+        ..r.batch(1, 1, 1, h(6))
+    };
+    assert_eq!(r.anchor(again, &device(1)), Ok(2));
+    let alert: Option<Alert> = r.query("alert", (2u64,));
+    assert_eq!(
+        alert.expect("raised").notified,
+        vec![
+            ink_account(&account(PROVIDER)),
+            ink_account(&account(NURSE))
+        ]
+    );
+}
+
+/// The payer's plan 1 with a 99454 fee, the patient covered, consenting to payment and
+/// naming the provider; escrow funded.
+fn plan(r: &mut Rpm) {
+    let now = r.chain.time();
+    r.grant(PAYER, Purpose::Payment, DataCategory::Billing);
+    let consent = r.consent.clone();
+    let named = r.chain.call::<Result<u64, ConsentError>>(
+        &consent,
+        &account(PATIENT),
+        call_data(
+            selector_bytes!("add_care_provider"),
+            (
+                ink_account(&account(PATIENT)),
+                ink_account(&account(PROVIDER)),
+                now - DAY,
+            ),
+        ),
+    );
+    assert!(named.value.is_ok());
+    let claims = r.claims.clone();
+    let terms = PlanTerms {
+        deductible: 0,
+        copay: 0,
+        coinsurance_bps: 0,
+        oop_max: 1_000,
+        timely_filing: 90 * DAY,
+        review_threshold: 1_000_000,
+        year_start: now - 100 * DAY,
+    };
+    let payer = account(PAYER);
+    let created = r.chain.call::<Result<u32, ClaimError>>(
+        &claims,
+        &payer,
+        call_data(selector_bytes!("create_plan"), (terms,)),
+    );
+    assert_eq!(created.value, Ok(1));
+    let fees: Vec<([u8; 5], Option<u128>)> = vec![(DEVICE_SUPPLY_CODE, Some(60))];
+    let set = r.chain.call::<Result<(), ClaimError>>(
+        &claims,
+        &payer,
+        call_data(selector_bytes!("set_fees"), (1u32, fees)),
+    );
+    assert_eq!(set.value, Ok(()));
+    let coverage = Coverage {
+        start: now - 60 * DAY,
+        end: None,
+    };
+    let enrolled = r.chain.call::<Result<(), ClaimError>>(
+        &claims,
+        &payer,
+        call_data(
+            selector_bytes!("enroll"),
+            (1u32, ink_account(&account(PATIENT)), coverage),
+        ),
+    );
+    assert_eq!(enrolled.value, Ok(()));
+    let funded = r
+        .chain
+        .try_call::<Result<u128, ClaimError>>(
+            &claims,
+            &payer,
+            call_data(selector_bytes!("fund"), (1u32,)),
+            10_000,
+        )
+        .expect("fund");
+    assert_eq!(funded.value, Ok(10_000));
+}
+
+fn device_supply_claim(r: &mut Rpm, service_date: u64) -> Result<Claim, ClaimError> {
+    let request = ClaimRequest {
+        plan: 1,
+        member: ink_account(&account(PATIENT)),
+        provider: ink_account(&account(PROVIDER)),
+        service_date,
+        emergency: false,
+        lines: vec![ClaimLine {
+            procedure: DEVICE_SUPPLY_CODE,
+            diagnosis_commitment: h(0x1c),
+            billed: 60,
+            units: 1,
+        }],
+    };
+    let claims = r.claims.clone();
+    let id = r
+        .chain
+        .call::<Result<u64, ClaimError>>(
+            &claims,
+            &account(PROVIDER),
+            call_data(selector_bytes!("submit_claim"), (request,)),
+        )
+        .value?;
+    let claim: Option<Claim> = r
+        .chain
+        .query(&claims, call_data(selector_bytes!("claim"), (id,)));
+    Ok(claim.expect("stored"))
+}
+
+#[test]
+fn sixteen_days_of_data_in_thirty_pay_the_device_supply_line() {
+    let mut r = Rpm::new();
+    r.grant(PROVIDER, Purpose::Treatment, DataCategory::VitalSigns);
+    assert_eq!(r.pair(), Ok(0));
+    plan(&mut r);
+    let day0 = r.day0;
+    r.chain.set_time(day0 + 31 * DAY);
+    // Fifteen days with readings: days 0-9 in one batch, 20-24 in another.
+    assert_eq!(
+        r.anchor(r.batch(0, 10, (1 << 10) - 1, h(8)), &device(1)),
+        Ok(1)
+    );
+    assert_eq!(r.anchor(r.batch(20, 5, 0b11111, h(9)), &device(1)), Ok(2));
+    let service_date = day0 + 29 * DAY + 12 * 3_600_000;
+    let patient = ink_account(&account(PATIENT));
+    assert_eq!(
+        r.query::<u32>("monitored_days", (patient, None::<[u8; 33]>, day0)),
+        15
+    );
+    let denied = device_supply_claim(&mut r, service_date).expect("adjudicated");
+    assert_eq!(denied.status, ClaimStatus::Denied);
+    assert_eq!(denied.denial, Some(Carc::MonitoringDaysNotMet));
+    assert_eq!(Carc::MonitoringDaysNotMet.code(), "272");
+    // One more day of data (day 29): sixteen, and the line is paid.
+    assert_eq!(r.anchor(r.batch(29, 1, 1, h(10)), &device(1)), Ok(3));
+    let paid = device_supply_claim(&mut r, service_date).expect("adjudicated");
+    assert_eq!(paid.status, ClaimStatus::Paid);
+    assert_eq!(paid.payer_amount, 60);
+
+    // The claims contract's monitoring peer broken (a trapping contract, then a plain
+    // account): a 99454 claim is a typed error and nothing is recorded.
+    let trap = r.chain.deploy(
+        "trapping_peer",
+        &operator(),
+        call_data(selector_bytes!("new"), ()),
+    );
+    let claims = r.claims.clone();
+    for (peer, error) in [
+        (trap, ClaimError::MonitoringContractTrapped),
+        (account(9), ClaimError::MonitoringContractUnreachable),
+    ] {
+        assert_eq!(
+            enact::<ClaimError>(
+                &mut r.chain,
+                &claims,
+                Change::Peer(PeerRole::Monitoring, ink_account(&peer))
+            ),
+            Ok(())
+        );
+        let later = r.chain.time();
+        assert_eq!(device_supply_claim(&mut r, later).err(), Some(error));
+    }
+}
+
+#[test]
+fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
+    let mut r = Rpm::new();
+    let monitoring = r.monitoring.clone();
+    let trap = r.chain.deploy(
+        "trapping_peer",
+        &operator(),
+        call_data(selector_bytes!("new"), ()),
+    );
+    assert_eq!(
+        enact::<Error>(
+            &mut r.chain,
+            &monitoring,
+            Change::Peer(PeerRole::Consent, ink_account(&trap))
+        ),
+        Ok(())
+    );
+    let outcome = r.chain.call::<Res<u32>>(
+        &monitoring,
+        &account(PROVIDER),
+        call_data(
+            selector("pair_device"),
+            (device(1).key(), ink_account(&account(PATIENT))),
+        ),
+    );
+    assert_eq!(outcome.value, Err(Error::ConsentContractTrapped));
+    assert!(outcome.reverted);
+    assert_eq!(outcome.events, 0);
+    assert_eq!(
+        enact::<Error>(
+            &mut r.chain,
+            &monitoring,
+            Change::Peer(PeerRole::Credentials, ink_account(&account(9)))
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        r.mon::<Res<()>>(PROVIDER, "register_device", (device(3).key(), 1u32)),
+        Err(Error::CredentialContractUnreachable)
+    );
+    assert_eq!(
+        enact::<Error>(
+            &mut r.chain,
+            &monitoring,
+            Change::Peer(PeerRole::Monitoring, ink_account(&account(9)))
+        ),
+        Err(Error::UnsupportedChange)
+    );
+    assert_unknown_code_refused(&mut r.chain, &monitoring, Error::CodeNotFound);
+    assert_code_change_succeeds::<Error>(&mut r.chain, &monitoring, "remote_monitoring");
+}
