@@ -32,6 +32,11 @@ const CATEGORY_CODES: Record<string, Coding> = {
     display: 'substance abuse information sensitivity',
   },
   Genomic: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'GDIS', display: 'genetic disease information sensitivity' },
+  VitalSigns: {
+    system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+    code: 'vital-signs',
+    display: 'Vital Signs',
+  },
 };
 
 export interface ConsentRow {
