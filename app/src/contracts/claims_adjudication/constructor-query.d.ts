@@ -15,11 +15,13 @@ import type { ClaimsAdjudicationModelError, InkPrimitivesLangError } from './typ
 export interface ConstructorQuery<Type extends MetadataType> extends GenericConstructorQuery<Type> {
   /**
    * Creates the contract, owned by the caller, asking `credentials`
-   * (staff_credentials) and `consent` (consent_registry), with time-lock
-   * `change_delay` (ms, at most 30 days).
+   * (staff_credentials), `consent` (consent_registry) and `monitoring`
+   * (remote_monitoring, about CPT 99454 lines), with time-lock `change_delay` (ms,
+   * at most 30 days).
    *
    * @param {AccountId32Like} credentials
    * @param {AccountId32Like} consent
+   * @param {AccountId32Like} monitoring
    * @param {bigint} changeDelay
    * @param {ConstructorCallOptions} options
    *
@@ -29,6 +31,7 @@ export interface ConstructorQuery<Type extends MetadataType> extends GenericCons
     (
       credentials: AccountId32Like,
       consent: AccountId32Like,
+      monitoring: AccountId32Like,
       changeDelay: bigint,
       options?: ConstructorCallOptions,
     ) => Promise<GenericConstructorCallResult<Result<[], ClaimsAdjudicationModelError>, ContractInstantiateResult>>,

@@ -14,11 +14,13 @@ import type {
 export interface ConstructorTx<ContractApi extends InkGenericContractApi, Type extends MetadataType> extends GenericConstructorTx<Type> {
   /**
    * Creates the contract, owned by the caller, asking `credentials`
-   * (staff_credentials) and `consent` (consent_registry), with time-lock
-   * `change_delay` (ms, at most 30 days).
+   * (staff_credentials), `consent` (consent_registry) and `monitoring`
+   * (remote_monitoring, about CPT 99454 lines), with time-lock `change_delay` (ms,
+   * at most 30 days).
    *
    * @param {AccountId32Like} credentials
    * @param {AccountId32Like} consent
+   * @param {AccountId32Like} monitoring
    * @param {bigint} changeDelay
    * @param {ConstructorTxOptions} options
    *
@@ -28,6 +30,7 @@ export interface ConstructorTx<ContractApi extends InkGenericContractApi, Type e
     (
       credentials: AccountId32Like,
       consent: AccountId32Like,
+      monitoring: AccountId32Like,
       changeDelay: bigint,
       options?: ConstructorTxOptions,
     ) => GenericInstantiateSubmittableExtrinsic<ContractApi>,

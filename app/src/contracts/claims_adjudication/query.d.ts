@@ -117,7 +117,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
 
   /**
    * Owner only: proposes a time-locked change (`Code`, `Delay`, or
-   * `Peer(Credentials | Consent, address)`). Returns its id.
+   * `Peer(Credentials | Consent | Monitoring, address)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
    * @param {ContractCallOptions} options

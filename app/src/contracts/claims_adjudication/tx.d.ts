@@ -58,7 +58,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
 
   /**
    * Owner only: proposes a time-locked change (`Code`, `Delay`, or
-   * `Peer(Credentials | Consent, address)`). Returns its id.
+   * `Peer(Credentials | Consent | Monitoring, address)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
    * @param {ContractTxOptions} options

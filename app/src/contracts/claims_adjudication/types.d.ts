@@ -23,13 +23,13 @@ export type HealthcareTraitsAdminChangeLike =
   | { type: 'Issuer'; value: [AccountId32Like, HealthcareTraitsCredentialsKindSet] }
   | { type: 'Regulator'; value: AccountId32Like };
 
-export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent';
+export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent' | 'Monitoring';
 
 export type HealthcareTraitsCredentialsKindSet = number;
 
 export type InkStorageLazy = {};
 
-export type ClaimsAdjudicationModelPeers = { credentials: AccountId32; consent: AccountId32 };
+export type ClaimsAdjudicationModelPeers = { credentials: AccountId32; consent: AccountId32; monitoring: AccountId32 };
 
 export type InkStorageTraitsImplsResolverKey = {};
 
@@ -99,7 +99,8 @@ export type ClaimsAdjudicationModelCarc =
   | 'NotCovered'
   | 'ConsentAbsent'
   | 'ProviderNotEligible'
-  | 'NoCareRelationship';
+  | 'NoCareRelationship'
+  | 'MonitoringDaysNotMet';
 
 export type ClaimsAdjudicationModelClaim = {
   id: bigint;
@@ -191,7 +192,9 @@ export type ClaimsAdjudicationModelError =
   | 'ZeroAmount'
   | 'Overflow'
   | 'TooManyClaims'
-  | 'ReferenceUsed';
+  | 'ReferenceUsed'
+  | 'MonitoringContractUnreachable'
+  | 'MonitoringContractTrapped';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 

@@ -836,6 +836,30 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * `has_consent` for each of the first `MAX_BATCH_QUERIES` grantees, in order.
+   *
+   * @param {AccountId32Like} patient
+   * @param {Array<AccountId32Like>} grantees
+   * @param {HealthcareTraitsConsentPurpose} purpose
+   * @param {HealthcareTraitsConsentDataCategory} category
+   * @param {bigint} at
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x8689a92b
+   **/
+  consentVerifierHasConsentEach: GenericContractQueryCall<
+    (
+      patient: AccountId32Like,
+      grantees: Array<AccountId32Like>,
+      purpose: HealthcareTraitsConsentPurpose,
+      category: HealthcareTraitsConsentDataCategory,
+      at: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Array<boolean>, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * True if `account` is the patient or a delegate in force now.
    *
    * @param {AccountId32Like} patient

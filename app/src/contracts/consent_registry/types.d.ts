@@ -23,7 +23,7 @@ export type HealthcareTraitsAdminChangeLike =
   | { type: 'Issuer'; value: [AccountId32Like, HealthcareTraitsCredentialsKindSet] }
   | { type: 'Regulator'; value: AccountId32Like };
 
-export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent';
+export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent' | 'Monitoring';
 
 export type HealthcareTraitsCredentialsKindSet = number;
 
@@ -113,7 +113,8 @@ export type HealthcareTraitsConsentDataCategory =
   | 'Billing'
   | 'MentalHealth'
   | 'SubstanceUse'
-  | 'Genomic';
+  | 'Genomic'
+  | 'VitalSigns';
 
 export type ConsentRegistryModelAccessEntry = {
   accessor: AccountId32;

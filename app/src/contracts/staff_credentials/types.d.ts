@@ -23,7 +23,7 @@ export type HealthcareTraitsAdminChangeLike =
   | { type: 'Issuer'; value: [AccountId32Like, HealthcareTraitsCredentialsKindSet] }
   | { type: 'Regulator'; value: AccountId32Like };
 
-export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent';
+export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent' | 'Monitoring';
 
 export type HealthcareTraitsCredentialsKindSet = number;
 
@@ -69,7 +69,8 @@ export type HealthcareTraitsCredentialsCredentialKind =
   | 'PharmacyLicence'
   | 'PayerLicence'
   | 'TrialSponsor'
-  | 'EthicsCommittee';
+  | 'EthicsCommittee'
+  | 'DeviceManufacturer';
 
 export type HealthcareTraitsTimelineEntry = { id: bigint; start: bigint; end: bigint };
 
