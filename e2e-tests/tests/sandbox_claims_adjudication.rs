@@ -371,6 +371,7 @@ fn broken_peer_changes_nothing(role: PeerRole, peer: Option<&str>, expected: Err
     match role {
         PeerRole::Credentials => assert_eq!(peers.credentials, ink_account(&address)),
         PeerRole::Consent => assert_eq!(peers.consent, ink_account(&address)),
+        PeerRole::Monitoring => assert_eq!(peers.monitoring, ink_account(&address)),
     }
     let escrow_before = escrow(&mut w);
     let balances = (

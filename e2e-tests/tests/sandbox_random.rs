@@ -574,9 +574,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 PeerRole::Consent
             };
             let target = if w.peers_trapped {
+                // (The run switches the credentials and consent peers only.)
                 match role {
-                    PeerRole::Credentials => w.credentials.clone(),
                     PeerRole::Consent => w.consent.clone(),
+                    _ => w.credentials.clone(),
                 }
             } else {
                 w.trap.clone()
@@ -591,8 +592,8 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             if w.peers_trapped {
                 // Both back, so that the run goes on with real peers.
                 let other = match role {
-                    PeerRole::Credentials => (PeerRole::Consent, w.consent.clone()),
                     PeerRole::Consent => (PeerRole::Credentials, w.credentials.clone()),
+                    _ => (PeerRole::Consent, w.consent.clone()),
                 };
                 let done = enact::<Error>(
                     &mut w.chain,
