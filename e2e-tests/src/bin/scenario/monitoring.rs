@@ -113,6 +113,11 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<()
     println!("    the cuff is paired; the physician joined the patient's care team");
 
     step("The physician sets the alert range; the cuff's signed readings are relayed");
+    // The readings cover the first second after the pairing: a period that has ended in
+    // the block of the next transaction (and in the state the dry runs below read).
+    while now_ms()? < paired_at + 2_000 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     let systolic = Loinc::from_text("8480-6").ok_or("a LOINC code")?;
     demo.tx(
         physician,
@@ -122,10 +127,6 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<()
     .await?
     .map_err(|e| format!("set_threshold: {e:?}"))?;
     println!("    systolic blood pressure (LOINC 8480-6): alert outside 90-140 mmHg");
-    // Readings since the pairing (a period that has ended by the next block).
-    while now_ms()? < paired_at + 2_000 {
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
     let batch = ReadingBatch {
         device: cuff.key(),
         root: Hash::from([0xb1; 32]),
@@ -150,7 +151,7 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<()
         .await?;
     ensure(
         forged == Err(MonitoringError::BadSignature),
-        "readings signed by another key to be refused (BadSignature)",
+        &format!("readings signed by another key to be refused (BadSignature), not {forged:?}"),
     )?;
     let anchored = demo
         .tx(
@@ -182,7 +183,9 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<()
     )
     .await?
     .map_err(|e| format!("set_fees: {e:?}"))?;
-    let service_date = now_ms()?;
+    // The service date: the end of the batch's period (a moment every later block has
+    // passed); the 30 days up to it hold the one day with readings.
+    let service_date = batch.until;
     let days = demo
         .read(
             patient,
