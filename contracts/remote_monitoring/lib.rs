@@ -714,10 +714,7 @@ pub mod remote_monitoring {
         /// the day of `until`.
         #[ink(message)]
         fn monitored_days_until(&self, patient: AccountId, until: Timestamp) -> u32 {
-            let last = day_of(until);
-            let first = last.saturating_sub(u64::from(MONITORING_PERIOD_DAYS).saturating_sub(1));
-            let days = u32::try_from(last.saturating_sub(first).saturating_add(1))
-                .unwrap_or(MONITORING_PERIOD_DAYS);
+            let (first, days) = model::period_until(until);
             self.days_with_data(patient, None, first, days)
         }
     }

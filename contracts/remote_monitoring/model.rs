@@ -4,6 +4,7 @@
 //! the bounded care team.
 
 use healthcare_traits::anchoring::DeviceKey;
+use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
 use healthcare_traits::{AccountId, DataCategory, Hash, Loinc, Timestamp, DAY};
 use ink::prelude::vec::Vec;
 
@@ -388,6 +389,18 @@ pub fn count_days(first_day: u64, days: u32, low: u64, high: u64) -> u32 {
         1u128.checked_shl(days).unwrap_or(0).saturating_sub(1)
     };
     (window & mask).count_ones()
+}
+
+/// The CPT 99454 period that ends with the day of `until`: its first day and its length,
+/// 30 days (fewer only when `until` lies in the epoch's first 29 days).
+pub fn period_until(until: Timestamp) -> (u64, u32) {
+    let last = day_of(until);
+    let first = last.saturating_sub(u64::from(MONITORING_PERIOD_DAYS).saturating_sub(1));
+    let days = u32::try_from(last.saturating_add(1))
+        .map_or(MONITORING_PERIOD_DAYS, |since_epoch| {
+            since_epoch.min(MONITORING_PERIOD_DAYS)
+        });
+    (first, days)
 }
 
 /// Adds `member` to `team`.

@@ -119,3 +119,15 @@ fn thresholds_are_inclusive_ranges() {
     assert!(!t.breached_by(-5) && !t.breached_by(5) && !t.breached_by(0));
     assert!(t.breached_by(-6) && t.breached_by(6) && t.breached_by(i64::MIN));
 }
+
+proptest! {
+    /// The 99454 period is the 30 days that end with the day of `until` (clipped at the
+    /// epoch): it contains that day and no later one.
+    #[test]
+    fn the_billing_period_ends_with_the_day_of_until(until in any::<u64>()) {
+        let (first, days) = period_until(until);
+        let last = until / DAY;
+        prop_assert_eq!(first + u64::from(days) - 1, last);
+        prop_assert_eq!(days, 30u32.min(u32::try_from(last + 1).unwrap_or(u32::MAX)));
+    }
+}
