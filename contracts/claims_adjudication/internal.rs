@@ -5,6 +5,8 @@ use crate::events::*;
 use crate::model::*;
 use crate::pricing::{self, Verdict};
 use healthcare_traits::monitoring::{DEVICE_SUPPLY_CODE, MIN_MONITORED_DAYS};
+#[cfg(not(test))]
+use healthcare_traits::peer::ask;
 use healthcare_traits::timeline::Recall;
 use healthcare_traits::{
     ensure, page_range, ClaimConsent, ClaimConsentQuery, CredentialQuery, KindSet, PeerError,
@@ -702,37 +704,32 @@ impl ClaimsAdjudication {
     }
 
     pub(crate) fn credential_error(e: PeerError) -> Error {
-        match e {
-            PeerError::Trapped => Error::CredentialContractTrapped,
-            PeerError::Unreachable => Error::CredentialContractUnreachable,
-        }
+        e.into_either(
+            Error::CredentialContractTrapped,
+            Error::CredentialContractUnreachable,
+        )
     }
 
     pub(crate) fn consent_error(e: PeerError) -> Error {
-        match e {
-            PeerError::Trapped => Error::ConsentContractTrapped,
-            PeerError::Unreachable => Error::ConsentContractUnreachable,
-        }
+        e.into_either(
+            Error::ConsentContractTrapped,
+            Error::ConsentContractUnreachable,
+        )
     }
 
     pub(crate) fn monitoring_error(e: PeerError) -> Error {
-        match e {
-            PeerError::Trapped => Error::MonitoringContractTrapped,
-            PeerError::Unreachable => Error::MonitoringContractUnreachable,
-        }
+        e.into_either(
+            Error::MonitoringContractTrapped,
+            Error::MonitoringContractUnreachable,
+        )
     }
 
     /// Asks remote_monitoring on how many of the 30 days ending with `until`'s day
     /// `member` had device data (CPT 99454 needs 16).
     #[cfg(not(test))]
     pub(crate) fn monitored_days(&self, member: AccountId, until: Timestamp) -> Result<u32> {
-        use healthcare_traits::{flatten_peer_result, MonitoringVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let monitoring: ink::contract_ref!(MonitoringVerifier, ink::env::DefaultEnvironment) =
-            self.peers().monitoring.into();
-        let answer =
-            healthcare_traits::try_invoke!(monitoring.call().monitored_days_until(member, until));
-        flatten_peer_result(answer).map_err(Self::monitoring_error)
+        ask::monitored_days_until(self.peers().monitoring, member, until)
+            .map_err(Self::monitoring_error)
     }
 
     #[cfg(test)]
@@ -749,13 +746,8 @@ impl ClaimsAdjudication {
         kinds: KindSet,
         at: Timestamp,
     ) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, CredentialVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let verifier: ink::contract_ref!(CredentialVerifier, ink::env::DefaultEnvironment) =
-            self.peers().credentials.into();
-        let answer =
-            healthcare_traits::try_invoke!(verifier.call().any_valid_at(account, kinds, at));
-        flatten_peer_result(answer).map_err(Self::credential_error)
+        ask::any_valid_at(self.peers().credentials, account, kinds, at)
+            .map_err(Self::credential_error)
     }
 
     /// Asks consent_registry, in one call, for `member`'s care relationship with
@@ -768,47 +760,23 @@ impl ClaimsAdjudication {
         provider: AccountId,
         at: Timestamp,
     ) -> Result<ClaimConsent> {
-        use healthcare_traits::{flatten_peer_result, ConsentVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let registry: ink::contract_ref!(ConsentVerifier, ink::env::DefaultEnvironment) =
-            self.peers().consent.into();
-        let answer = healthcare_traits::try_invoke!(registry
-            .call()
-            .claim_consent(member, payer, provider, at));
-        flatten_peer_result(answer).map_err(Self::consent_error)
+        ask::claim_consent(self.peers().consent, member, payer, provider, at)
+            .map_err(Self::consent_error)
     }
 
-    /// Asks staff_credentials `queries` in one call; fewer answers than queries is an
-    /// unreachable peer.
+    /// Asks staff_credentials `queries` in one call.
     #[cfg(not(test))]
     pub(crate) fn credentials_valid(&self, queries: Vec<CredentialQuery>) -> Result<Vec<bool>> {
-        use healthcare_traits::{flatten_peer_result, CredentialVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let asked = queries.len();
-        let verifier: ink::contract_ref!(CredentialVerifier, ink::env::DefaultEnvironment) =
-            self.peers().credentials.into();
-        let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at_each(queries));
-        let answers = flatten_peer_result(answer).map_err(Self::credential_error)?;
-        ensure!(answers.len() == asked, Error::CredentialContractUnreachable);
-        Ok(answers)
+        ask::any_valid_at_each(self.peers().credentials, queries).map_err(Self::credential_error)
     }
 
-    /// Asks consent_registry `queries` in one call; fewer answers than queries is an
-    /// unreachable peer.
+    /// Asks consent_registry `queries` in one call.
     #[cfg(not(test))]
     pub(crate) fn claim_consents(
         &self,
         queries: Vec<ClaimConsentQuery>,
     ) -> Result<Vec<ClaimConsent>> {
-        use healthcare_traits::{flatten_peer_result, ConsentVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let asked = queries.len();
-        let registry: ink::contract_ref!(ConsentVerifier, ink::env::DefaultEnvironment) =
-            self.peers().consent.into();
-        let answer = healthcare_traits::try_invoke!(registry.call().claim_consent_each(queries));
-        let answers = flatten_peer_result(answer).map_err(Self::consent_error)?;
-        ensure!(answers.len() == asked, Error::ConsentContractUnreachable);
-        Ok(answers)
+        ask::claim_consent_each(self.peers().consent, queries).map_err(Self::consent_error)
     }
 
     /// Unit tests: the stand-ins in `tests` answer per kind, purpose and pair like the

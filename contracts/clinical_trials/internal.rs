@@ -8,6 +8,13 @@ use crate::model::{
     self, AdverseEvent, BatchId, DataBatch, Error, EventId, ParticipantNo, ProtocolVersion,
     ReportStatus, Result, Trial, TrialId, Version,
 };
+#[cfg(not(test))]
+use healthcare_traits::peer::ask;
+/// Unit tests ask the stand-ins, which answer (and fail) like the real peers; the drink
+/// sandbox tests make the real calls.
+#[cfg(test)]
+use healthcare_traits::stand_in as ask;
+use healthcare_traits::Purpose;
 use healthcare_traits::{ensure, page_range, CredentialKind, DataCategories, KindSet, PeerError};
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
@@ -257,40 +264,33 @@ impl ClinicalTrials {
     }
 
     pub(crate) fn credential_error(e: PeerError) -> Error {
-        match e {
-            PeerError::Trapped => Error::CredentialContractTrapped,
-            PeerError::Unreachable => Error::CredentialContractUnreachable,
-        }
+        e.into_either(
+            Error::CredentialContractTrapped,
+            Error::CredentialContractUnreachable,
+        )
     }
 
     pub(crate) fn consent_error(e: PeerError) -> Error {
-        match e {
-            PeerError::Trapped => Error::ConsentContractTrapped,
-            PeerError::Unreachable => Error::ConsentContractUnreachable,
-        }
+        e.into_either(
+            Error::ConsentContractTrapped,
+            Error::ConsentContractUnreachable,
+        )
     }
 
     /// Asks staff_credentials whether `account` held a valid credential of one of
     /// `kinds` at `at`.
-    #[cfg(not(test))]
     pub(crate) fn credential_valid(
         &self,
         account: AccountId,
         kinds: KindSet,
         at: Timestamp,
     ) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, CredentialVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let verifier: ink::contract_ref!(CredentialVerifier, ink::env::DefaultEnvironment) =
-            self.peers().credentials.into();
-        let answer =
-            healthcare_traits::try_invoke!(verifier.call().any_valid_at(account, kinds, at));
-        flatten_peer_result(answer).map_err(Self::credential_error)
+        ask::any_valid_at(self.peers().credentials, account, kinds, at)
+            .map_err(Self::credential_error)
     }
 
     /// Asks consent_registry whether `participant` consents to `sponsor` for research on
     /// every category of `categories` at `at`.
-    #[cfg(not(test))]
     pub(crate) fn research_consent(
         &self,
         participant: AccountId,
@@ -298,58 +298,20 @@ impl ClinicalTrials {
         categories: DataCategories,
         at: Timestamp,
     ) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, ConsentVerifier, Purpose};
-        use ink::codegen::TraitCallBuilder;
-        let registry: ink::contract_ref!(ConsentVerifier, ink::env::DefaultEnvironment) =
-            self.peers().consent.into();
-        let answer = healthcare_traits::try_invoke!(registry.call().has_consent_all(
+        let consent = self.peers().consent;
+        ask::has_consent_all(
+            consent,
             participant,
             sponsor,
             Purpose::Research,
             categories,
-            at
-        ));
-        flatten_peer_result(answer).map_err(Self::consent_error)
+            at,
+        )
+        .map_err(Self::consent_error)
     }
 
     /// Asks consent_registry whether `account` is a delegate of `participant` now.
-    #[cfg(not(test))]
     pub(crate) fn acts_for(&self, participant: AccountId, account: AccountId) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, ConsentVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let registry: ink::contract_ref!(ConsentVerifier, ink::env::DefaultEnvironment) =
-            self.peers().consent.into();
-        let answer =
-            healthcare_traits::try_invoke!(registry.call().acts_for_now(participant, account));
-        flatten_peer_result(answer).map_err(Self::consent_error)
-    }
-
-    /// Unit tests: the stand-ins in `tests` answer like the real peers (and fail like
-    /// them); the drink sandbox tests run the real calls.
-    #[cfg(test)]
-    pub(crate) fn credential_valid(
-        &self,
-        account: AccountId,
-        kinds: KindSet,
-        at: Timestamp,
-    ) -> Result<bool> {
-        crate::tests::credential_answer(account, kinds, at).map_err(Self::credential_error)
-    }
-
-    #[cfg(test)]
-    pub(crate) fn research_consent(
-        &self,
-        participant: AccountId,
-        sponsor: AccountId,
-        categories: DataCategories,
-        at: Timestamp,
-    ) -> Result<bool> {
-        crate::tests::consent_answer(participant, sponsor, categories, at)
-            .map_err(Self::consent_error)
-    }
-
-    #[cfg(test)]
-    pub(crate) fn acts_for(&self, participant: AccountId, account: AccountId) -> Result<bool> {
-        crate::tests::delegate_answer(participant, account).map_err(Self::consent_error)
+        ask::acts_for_now(self.peers().consent, participant, account).map_err(Self::consent_error)
     }
 }

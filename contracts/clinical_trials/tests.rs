@@ -7,108 +7,28 @@
 //! signals, late results and outcome switching).
 //!
 //! The off-chain engine cannot make cross-contract calls: the peers are stand-ins that
-//! answer like the real contracts ([`credentials`], [`research_consent`],
-//! [`delegate`]) or fail like broken ones; the real calls run in the drink sandbox tests
+//! answer like the real contracts (`healthcare_traits::stand_in`: [`credentials`],
+//! [`research_consent`], [`delegate`]) or fail like broken ones; the real calls run in the drink sandbox tests
 //! of `e2e-tests`.
 
 use crate::clinical_trials::*;
 use crate::model::{MAX_PARTICIPANTS_PER_BATCH, SUSAR_WINDOW, URGENT_SUSAR_WINDOW};
 use healthcare_traits::anchoring::{proof_of, root_of};
 use healthcare_traits::signer::DeviceSigner;
+use healthcare_traits::stand_in::{self, consent_fail, credentials, credentials_fail, delegate};
 use healthcare_traits::{
-    Change, CredentialKind, DataCategories, DataCategory, KindSet, PeerError, PeerRole, DAY, HOUR,
+    Change, CredentialKind, DataCategories, DataCategory, KindSet, PeerError, PeerRole, Purpose,
+    DAY, HOUR,
 };
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
-#[derive(Default)]
-struct Stand {
-    kinds: HashMap<AccountId, KindSet>,
-    credential_fail: Option<PeerError>,
-    consents: HashSet<(AccountId, AccountId)>,
-    delegates: HashSet<(AccountId, AccountId)>,
-    consent_fail: Option<PeerError>,
-}
-
-thread_local! {
-    static PEERS: RefCell<Stand> = RefCell::new(Stand::default());
-}
-
-/// staff_credentials (stand-in): `account` holds valid credentials of `kinds` now.
-fn credentials(account: AccountId, kinds: &[CredentialKind]) {
-    PEERS.with(|p| p.borrow_mut().kinds.insert(account, KindSet::of(kinds)));
-}
-/// staff_credentials (stand-in) fails on every query.
-fn credentials_fail(error: Option<PeerError>) {
-    PEERS.with(|p| p.borrow_mut().credential_fail = error);
-}
-/// consent_registry (stand-in): `participant` consents to `sponsor` for research.
+/// consent_registry (stand-in): `participant` consents to `sponsor` for research on
+/// every data category (or withdraws it).
 fn research_consent(participant: AccountId, sponsor: AccountId, given: bool) {
-    PEERS.with(|p| {
-        let mut p = p.borrow_mut();
-        if given {
-            p.consents.insert((participant, sponsor));
-        } else {
-            p.consents.remove(&(participant, sponsor));
-        }
-    });
-}
-/// consent_registry (stand-in): `delegate` acts for `patient`.
-fn delegate(patient: AccountId, delegate: AccountId) {
-    PEERS.with(|p| p.borrow_mut().delegates.insert((patient, delegate)));
-}
-/// consent_registry (stand-in) fails on every query.
-fn consent_fail(error: Option<PeerError>) {
-    PEERS.with(|p| p.borrow_mut().consent_fail = error);
-}
-
-pub(crate) fn credential_answer(
-    account: AccountId,
-    kinds: KindSet,
-    _at: u64,
-) -> core::result::Result<bool, PeerError> {
-    PEERS.with(|p| {
-        let p = p.borrow();
-        match p.credential_fail {
-            Some(e) => Err(e),
-            None => Ok(p
-                .kinds
-                .get(&account)
-                .is_some_and(|held| held.0 & kinds.0 != 0)),
-        }
-    })
-}
-
-pub(crate) fn consent_answer(
-    participant: AccountId,
-    sponsor: AccountId,
-    categories: DataCategories,
-    _at: u64,
-) -> core::result::Result<bool, PeerError> {
-    assert!(!categories.is_empty());
-    PEERS.with(|p| {
-        let p = p.borrow();
-        match p.consent_fail {
-            Some(e) => Err(e),
-            None => Ok(p.consents.contains(&(participant, sponsor))),
-        }
-    })
-}
-
-pub(crate) fn delegate_answer(
-    patient: AccountId,
-    account: AccountId,
-) -> core::result::Result<bool, PeerError> {
-    PEERS.with(|p| {
-        let p = p.borrow();
-        match p.consent_fail {
-            Some(e) => Err(e),
-            None => Ok(p.delegates.contains(&(patient, account))),
-        }
-    })
+    let every = DataCategories::of(&DataCategory::ALL);
+    stand_in::consent(participant, sponsor, Purpose::Research, every, given);
 }
 
 const T0: u64 = 1_000 * DAY;

@@ -2,6 +2,8 @@
 
 use crate::consent_registry::{ConsentRegistry, Indexed};
 use crate::model::*;
+#[cfg(not(test))]
+use healthcare_traits::peer::ask;
 use healthcare_traits::timeline::{self, storage as index};
 use healthcare_traits::{append_indexed, ClaimConsent, DataCategory, KindSet, Purpose};
 use ink::codegen::Env;
@@ -197,16 +199,13 @@ impl ConsentRegistry {
     /// licence at `now`.
     #[cfg(not(test))]
     pub(crate) fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, CredentialVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let verifier: ink::contract_ref!(CredentialVerifier, ink::env::DefaultEnvironment) =
-            self.credentials_contract().into();
-        let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at(
+        let credentials = self.credentials_contract();
+        Ok(ask::any_valid_at(
+            credentials,
             clinician,
             KindSet::CLINICIAN,
-            now
-        ));
-        Ok(flatten_peer_result(answer)?)
+            now,
+        )?)
     }
 
     /// Off-chain unit tests cannot make cross-contract calls: the stand-in answers per

@@ -8,6 +8,8 @@ use crate::model::{
     Batch, BatchId, BatchState, CustodyEvent, Error, EventKind, Investigation, InvestigationId,
     Outcome, Result, SensorState, Shipment, ShipmentId, ShipmentState, RESPONSE_WINDOW,
 };
+#[cfg(not(test))]
+use healthcare_traits::peer::ask;
 use healthcare_traits::{ensure, KindSet};
 use ink::codegen::Env;
 use ink::primitives::{AccountId, Hash};
@@ -425,16 +427,13 @@ impl DrugProvenance {
     /// `kinds` now.
     #[cfg(not(test))]
     pub(crate) fn licensed(&self, account: AccountId, kinds: KindSet) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, CredentialVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let verifier: ink::contract_ref!(CredentialVerifier, ink::env::DefaultEnvironment) =
-            self.credentials_contract().into();
-        let answer = healthcare_traits::try_invoke!(verifier.call().any_valid_at(
+        let now = self.env().block_timestamp();
+        Ok(ask::any_valid_at(
+            self.credentials_contract(),
             account,
             kinds,
-            self.env().block_timestamp()
-        ));
-        Ok(flatten_peer_result(answer)?)
+            now,
+        )?)
     }
 
     /// Off-chain unit tests cannot make cross-contract calls: the stand-in answers per

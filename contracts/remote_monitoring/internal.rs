@@ -9,6 +9,13 @@ use crate::model::{
 };
 use crate::remote_monitoring::RemoteMonitoring;
 use healthcare_traits::anchoring::DeviceKey;
+#[cfg(not(test))]
+use healthcare_traits::peer::ask;
+/// Unit tests ask the stand-ins, which answer (and fail) like the real peers; the drink
+/// sandbox tests make the real calls.
+#[cfg(test)]
+use healthcare_traits::stand_in as ask;
+use healthcare_traits::Purpose;
 use healthcare_traits::{append_indexed, ensure, DataCategory, KindSet, PeerError};
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
@@ -202,40 +209,33 @@ impl RemoteMonitoring {
     }
 
     pub(crate) fn credential_error(e: PeerError) -> Error {
-        match e {
-            PeerError::Trapped => Error::CredentialContractTrapped,
-            PeerError::Unreachable => Error::CredentialContractUnreachable,
-        }
+        e.into_either(
+            Error::CredentialContractTrapped,
+            Error::CredentialContractUnreachable,
+        )
     }
 
     pub(crate) fn consent_error(e: PeerError) -> Error {
-        match e {
-            PeerError::Trapped => Error::ConsentContractTrapped,
-            PeerError::Unreachable => Error::ConsentContractUnreachable,
-        }
+        e.into_either(
+            Error::ConsentContractTrapped,
+            Error::ConsentContractUnreachable,
+        )
     }
 
     /// Asks staff_credentials whether `account` held a valid credential of one of
     /// `kinds` at `at`.
-    #[cfg(not(test))]
     pub(crate) fn credential_valid(
         &self,
         account: AccountId,
         kinds: KindSet,
         at: Timestamp,
     ) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, CredentialVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let verifier: ink::contract_ref!(CredentialVerifier, ink::env::DefaultEnvironment) =
-            self.peers().credentials.into();
-        let answer =
-            healthcare_traits::try_invoke!(verifier.call().any_valid_at(account, kinds, at));
-        flatten_peer_result(answer).map_err(Self::credential_error)
+        ask::any_valid_at(self.peers().credentials, account, kinds, at)
+            .map_err(Self::credential_error)
     }
 
     /// Asks consent_registry whether `patient` consents to `provider` for treatment with
     /// `category` at `at`.
-    #[cfg(not(test))]
     pub(crate) fn treatment_consent(
         &self,
         patient: AccountId,
@@ -243,24 +243,13 @@ impl RemoteMonitoring {
         category: DataCategory,
         at: Timestamp,
     ) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, ConsentVerifier, Purpose};
-        use ink::codegen::TraitCallBuilder;
-        let registry: ink::contract_ref!(ConsentVerifier, ink::env::DefaultEnvironment) =
-            self.peers().consent.into();
-        let answer = healthcare_traits::try_invoke!(registry.call().has_consent(
-            patient,
-            provider,
-            Purpose::Treatment,
-            category,
-            at
-        ));
-        flatten_peer_result(answer).map_err(Self::consent_error)
+        let consent = self.peers().consent;
+        ask::has_consent(consent, patient, provider, Purpose::Treatment, category, at)
+            .map_err(Self::consent_error)
     }
 
     /// Asks consent_registry, in one call, which of `team` the patient's treatment
-    /// consent for `category` covers at `at`; fewer answers than members is an
-    /// unreachable peer.
-    #[cfg(not(test))]
+    /// consent for `category` covers at `at`.
     pub(crate) fn consented_members(
         &self,
         patient: AccountId,
@@ -268,72 +257,13 @@ impl RemoteMonitoring {
         category: DataCategory,
         at: Timestamp,
     ) -> Result<Vec<bool>> {
-        use healthcare_traits::{flatten_peer_result, ConsentVerifier, Purpose};
-        use ink::codegen::TraitCallBuilder;
-        let asked = team.len();
-        let registry: ink::contract_ref!(ConsentVerifier, ink::env::DefaultEnvironment) =
-            self.peers().consent.into();
-        let answer = healthcare_traits::try_invoke!(registry.call().has_consent_each(
-            patient,
-            team,
-            Purpose::Treatment,
-            category,
-            at
-        ));
-        let answers = flatten_peer_result(answer).map_err(Self::consent_error)?;
-        ensure!(answers.len() == asked, Error::ConsentContractUnreachable);
-        Ok(answers)
+        let consent = self.peers().consent;
+        ask::has_consent_each(consent, patient, team, Purpose::Treatment, category, at)
+            .map_err(Self::consent_error)
     }
 
     /// Asks consent_registry whether `account` is a delegate of `patient` now.
-    #[cfg(not(test))]
     pub(crate) fn acts_for(&self, patient: AccountId, account: AccountId) -> Result<bool> {
-        use healthcare_traits::{flatten_peer_result, ConsentVerifier};
-        use ink::codegen::TraitCallBuilder;
-        let registry: ink::contract_ref!(ConsentVerifier, ink::env::DefaultEnvironment) =
-            self.peers().consent.into();
-        let answer = healthcare_traits::try_invoke!(registry.call().acts_for_now(patient, account));
-        flatten_peer_result(answer).map_err(Self::consent_error)
-    }
-
-    /// Unit tests: the stand-ins in `tests` answer like the real peers (and fail like
-    /// them); the drink sandbox tests run the real calls.
-    #[cfg(test)]
-    pub(crate) fn credential_valid(
-        &self,
-        account: AccountId,
-        kinds: KindSet,
-        at: Timestamp,
-    ) -> Result<bool> {
-        crate::tests::credential_answer(account, kinds, at).map_err(Self::credential_error)
-    }
-
-    #[cfg(test)]
-    pub(crate) fn treatment_consent(
-        &self,
-        patient: AccountId,
-        provider: AccountId,
-        category: DataCategory,
-        at: Timestamp,
-    ) -> Result<bool> {
-        crate::tests::consent_answer(patient, provider, category, at).map_err(Self::consent_error)
-    }
-
-    #[cfg(test)]
-    pub(crate) fn consented_members(
-        &self,
-        patient: AccountId,
-        team: Vec<AccountId>,
-        category: DataCategory,
-        at: Timestamp,
-    ) -> Result<Vec<bool>> {
-        team.into_iter()
-            .map(|member| self.treatment_consent(patient, member, category, at))
-            .collect()
-    }
-
-    #[cfg(test)]
-    pub(crate) fn acts_for(&self, patient: AccountId, account: AccountId) -> Result<bool> {
-        crate::tests::delegate_answer(patient, account).map_err(Self::consent_error)
+        ask::acts_for_now(self.peers().consent, patient, account).map_err(Self::consent_error)
     }
 }

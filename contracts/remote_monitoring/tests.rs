@@ -7,109 +7,27 @@
 //! team).
 //!
 //! The off-chain engine cannot make cross-contract calls: the peers are stand-ins that
-//! answer like the real contracts ([`credentials`], [`treatment`], [`delegate`]) or fail
-//! like broken ones; the real calls run in the drink sandbox tests of `e2e-tests`.
+//! answer like the real contracts (`healthcare_traits::stand_in`: [`credentials`],
+//! [`treatment`], [`delegate`]) or fail like broken ones; the real calls run in the drink sandbox tests of `e2e-tests`.
 
 use crate::remote_monitoring::*;
 use healthcare_traits::anchoring::{proof_of, root_of};
 use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
 use healthcare_traits::signer::DeviceSigner;
+use healthcare_traits::stand_in::{self, consent_fail, credentials, credentials_fail, delegate};
 use healthcare_traits::{
-    Change, CredentialKind, DataCategory, KindSet, Loinc, MonitoringVerifier, PeerError, PeerRole,
-    DAY, HOUR,
+    Change, CredentialKind, DataCategories, DataCategory, KindSet, Loinc, MonitoringVerifier,
+    PeerError, PeerRole, Purpose, DAY, HOUR,
 };
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
-#[derive(Default)]
-struct Stand {
-    kinds: HashMap<AccountId, KindSet>,
-    credential_fail: Option<PeerError>,
-    treatment: HashSet<(AccountId, AccountId, u32)>,
-    delegates: HashSet<(AccountId, AccountId)>,
-    consent_fail: Option<PeerError>,
-}
-
-thread_local! {
-    static PEERS: RefCell<Stand> = RefCell::new(Stand::default());
-}
-
-/// staff_credentials (stand-in): `account` holds valid credentials of `kinds` now.
-fn credentials(account: AccountId, kinds: &[CredentialKind]) {
-    PEERS.with(|p| p.borrow_mut().kinds.insert(account, KindSet::of(kinds)));
-}
-/// staff_credentials (stand-in) fails on every query.
-fn credentials_fail(error: Option<PeerError>) {
-    PEERS.with(|p| p.borrow_mut().credential_fail = error);
-}
 /// consent_registry (stand-in): `patient` consents to `grantee` for treatment with
 /// `category` (or withdraws it).
 fn treatment(patient: AccountId, grantee: AccountId, category: DataCategory, given: bool) {
-    PEERS.with(|p| {
-        let key = (patient, grantee, category.bit());
-        let mut p = p.borrow_mut();
-        if given {
-            p.treatment.insert(key);
-        } else {
-            p.treatment.remove(&key);
-        }
-    });
-}
-/// consent_registry (stand-in): `delegate` acts for `patient`.
-fn delegate(patient: AccountId, delegate: AccountId) {
-    PEERS.with(|p| p.borrow_mut().delegates.insert((patient, delegate)));
-}
-/// consent_registry (stand-in) fails on every query.
-fn consent_fail(error: Option<PeerError>) {
-    PEERS.with(|p| p.borrow_mut().consent_fail = error);
-}
-
-pub(crate) fn credential_answer(
-    account: AccountId,
-    kinds: KindSet,
-    _at: u64,
-) -> core::result::Result<bool, PeerError> {
-    PEERS.with(|p| {
-        let p = p.borrow();
-        match p.credential_fail {
-            Some(e) => Err(e),
-            None => Ok(p
-                .kinds
-                .get(&account)
-                .is_some_and(|held| held.0 & kinds.0 != 0)),
-        }
-    })
-}
-
-pub(crate) fn consent_answer(
-    patient: AccountId,
-    grantee: AccountId,
-    category: DataCategory,
-    _at: u64,
-) -> core::result::Result<bool, PeerError> {
-    PEERS.with(|p| {
-        let p = p.borrow();
-        match p.consent_fail {
-            Some(e) => Err(e),
-            None => Ok(p.treatment.contains(&(patient, grantee, category.bit()))),
-        }
-    })
-}
-
-pub(crate) fn delegate_answer(
-    patient: AccountId,
-    account: AccountId,
-) -> core::result::Result<bool, PeerError> {
-    PEERS.with(|p| {
-        let p = p.borrow();
-        match p.consent_fail {
-            Some(e) => Err(e),
-            None => Ok(p.delegates.contains(&(patient, account))),
-        }
-    })
+    let categories = DataCategories::of(&[category]);
+    stand_in::consent(patient, grantee, Purpose::Treatment, categories, given);
 }
 
 const T0: u64 = 20_000 * DAY;
@@ -140,7 +58,7 @@ fn systolic() -> Loinc {
 /// licensed nurse. The caller is charlie.
 fn setup() -> RemoteMonitoring {
     let a = accounts();
-    PEERS.with(|p| *p.borrow_mut() = Stand::default());
+    stand_in::reset();
     credentials(a.bob, &[CredentialKind::DeviceManufacturer]);
     credentials(a.charlie, &[CredentialKind::MedicalLicence]);
     credentials(a.frank, &[CredentialKind::NursingLicence]);

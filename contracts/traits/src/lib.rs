@@ -20,11 +20,14 @@
 //!   chain, and the ECDSA signatures of the devices that anchor them.
 //! * [`timeline`]: the point-in-time index of records in force over a span (credentials,
 //!   consents, care relationships), bounded in cost whatever the history.
-//! * [`peer`]: how a cross-contract call's failure layers map to one [`PeerError`].
+//! * [`peer`]: how a cross-contract call's failure layers map to one [`PeerError`], and
+//!   [`peer::ask`], the suite's questions to its peers by address.
 //! * [`paging`]: the page bound every list getter uses.
 //! * [`ensure!`]: early return with a typed error.
 //! * `signer` (tests and the `testing` feature): a test device that signs like one in
 //!   the field.
+//! * `stand_in` (tests and the `testing` feature): the peers as the contracts' off-chain
+//!   unit tests see them.
 //! * `testing` (std only): the run length and report line of the contracts' model-based
 //!   random tests.
 //!
@@ -41,6 +44,8 @@ pub mod paging;
 pub mod peer;
 #[cfg(any(test, feature = "testing"))]
 pub mod signer;
+#[cfg(any(test, feature = "testing"))]
+pub mod stand_in;
 #[cfg(feature = "std")]
 pub mod testing;
 pub mod timeline;

@@ -39,6 +39,16 @@ pub enum PeerError {
     Unreachable,
 }
 
+impl PeerError {
+    /// The calling contract's own error for this failure: `trapped` or `unreachable`.
+    pub fn into_either<E>(self, trapped: E, unreachable: E) -> E {
+        match self {
+            PeerError::Trapped => trapped,
+            PeerError::Unreachable => unreachable,
+        }
+    }
+}
+
 /// Folds the two failure layers of a `try_invoke()` into one [`PeerError`].
 pub fn flatten_peer_result<T>(
     result: Result<ink::MessageResult<T>, ink::env::Error>,
@@ -53,9 +63,184 @@ pub fn flatten_peer_result<T>(
     }
 }
 
+/// The suite's questions to its peers, asked by address: one function per message of
+/// [`CredentialVerifier`](crate::CredentialVerifier),
+/// [`ConsentVerifier`](crate::ConsentVerifier) and
+/// [`MonitoringVerifier`](crate::MonitoringVerifier) that a contract asks, each the call
+/// and its failure layers folded into a [`PeerError`]. A batch answer with fewer (or more)
+/// entries than questions asked is [`PeerError::Unreachable`]: a peer of another
+/// interface. The calls go through [`try_invoke!`](crate::try_invoke), so this crate's
+/// `call-v1` feature (which each contract's `call-v1` feature enables) selects
+/// `seal1.call`.
+///
+/// These are real cross-contract calls: off-chain unit tests (which cannot make them)
+/// answer through each contract's stand-ins instead; the drink sandbox and node tests run
+/// these.
+pub mod ask {
+    use super::{flatten_peer_result, PeerError};
+    use crate::{
+        AccountId, ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialQuery,
+        CredentialVerifier, DataCategories, DataCategory, KindSet, MonitoringVerifier, Purpose,
+        Timestamp,
+    };
+    use ink::codegen::TraitCallBuilder;
+    use ink::env::DefaultEnvironment;
+    use ink::prelude::vec::Vec;
+
+    type Credentials = ink::contract_ref!(CredentialVerifier, DefaultEnvironment);
+    type Consents = ink::contract_ref!(ConsentVerifier, DefaultEnvironment);
+    type Monitoring = ink::contract_ref!(MonitoringVerifier, DefaultEnvironment);
+
+    /// Exactly one answer per question, or the peer is not what it claims to be.
+    fn one_each<T>(answers: Vec<T>, asked: usize) -> Result<Vec<T>, PeerError> {
+        if answers.len() == asked {
+            Ok(answers)
+        } else {
+            Err(PeerError::Unreachable)
+        }
+    }
+
+    /// staff_credentials: did `account` hold a valid credential of one of `kinds` at `at`?
+    pub fn any_valid_at(
+        credentials: AccountId,
+        account: AccountId,
+        kinds: KindSet,
+        at: Timestamp,
+    ) -> Result<bool, PeerError> {
+        let peer: Credentials = credentials.into();
+        flatten_peer_result(crate::try_invoke!(peer
+            .call()
+            .any_valid_at(account, kinds, at)))
+    }
+
+    /// staff_credentials: [`any_valid_at`] for each of `queries`, in one call.
+    pub fn any_valid_at_each(
+        credentials: AccountId,
+        queries: Vec<CredentialQuery>,
+    ) -> Result<Vec<bool>, PeerError> {
+        let asked = queries.len();
+        let peer: Credentials = credentials.into();
+        let answers =
+            flatten_peer_result(crate::try_invoke!(peer.call().any_valid_at_each(queries)))?;
+        one_each(answers, asked)
+    }
+
+    /// consent_registry: does `patient` consent to `grantee` for `purpose` and `category`
+    /// at `at`?
+    pub fn has_consent(
+        consent: AccountId,
+        patient: AccountId,
+        grantee: AccountId,
+        purpose: Purpose,
+        category: DataCategory,
+        at: Timestamp,
+    ) -> Result<bool, PeerError> {
+        let peer: Consents = consent.into();
+        flatten_peer_result(crate::try_invoke!(peer
+            .call()
+            .has_consent(patient, grantee, purpose, category, at)))
+    }
+
+    /// consent_registry: [`has_consent`] for every category of `categories`.
+    pub fn has_consent_all(
+        consent: AccountId,
+        patient: AccountId,
+        grantee: AccountId,
+        purpose: Purpose,
+        categories: DataCategories,
+        at: Timestamp,
+    ) -> Result<bool, PeerError> {
+        let peer: Consents = consent.into();
+        flatten_peer_result(crate::try_invoke!(peer
+            .call()
+            .has_consent_all(patient, grantee, purpose, categories, at)))
+    }
+
+    /// consent_registry: [`has_consent`] for each of `grantees`, in one call.
+    pub fn has_consent_each(
+        consent: AccountId,
+        patient: AccountId,
+        grantees: Vec<AccountId>,
+        purpose: Purpose,
+        category: DataCategory,
+        at: Timestamp,
+    ) -> Result<Vec<bool>, PeerError> {
+        let asked = grantees.len();
+        let peer: Consents = consent.into();
+        let answers = flatten_peer_result(crate::try_invoke!(peer
+            .call()
+            .has_consent_each(patient, grantees, purpose, category, at)))?;
+        one_each(answers, asked)
+    }
+
+    /// consent_registry: is `account` the patient or one of their delegates now?
+    pub fn acts_for_now(
+        consent: AccountId,
+        patient: AccountId,
+        account: AccountId,
+    ) -> Result<bool, PeerError> {
+        let peer: Consents = consent.into();
+        flatten_peer_result(crate::try_invoke!(peer
+            .call()
+            .acts_for_now(patient, account)))
+    }
+
+    /// consent_registry: `member`'s care relationship with `provider` and payment consent
+    /// to `payer` at `at`, in one call.
+    pub fn claim_consent(
+        consent: AccountId,
+        member: AccountId,
+        payer: AccountId,
+        provider: AccountId,
+        at: Timestamp,
+    ) -> Result<ClaimConsent, PeerError> {
+        let peer: Consents = consent.into();
+        flatten_peer_result(crate::try_invoke!(peer
+            .call()
+            .claim_consent(member, payer, provider, at)))
+    }
+
+    /// consent_registry: [`claim_consent`] for each of `queries`, in one call.
+    pub fn claim_consent_each(
+        consent: AccountId,
+        queries: Vec<ClaimConsentQuery>,
+    ) -> Result<Vec<ClaimConsent>, PeerError> {
+        let asked = queries.len();
+        let peer: Consents = consent.into();
+        let answers =
+            flatten_peer_result(crate::try_invoke!(peer.call().claim_consent_each(queries)))?;
+        one_each(answers, asked)
+    }
+
+    /// remote_monitoring: on how many of the 30 days ending with `until`'s day did
+    /// `patient` have device data?
+    pub fn monitored_days_until(
+        monitoring: AccountId,
+        patient: AccountId,
+        until: Timestamp,
+    ) -> Result<u32, PeerError> {
+        let peer: Monitoring = monitoring.into();
+        flatten_peer_result(crate::try_invoke!(peer
+            .call()
+            .monitored_days_until(patient, until)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_map_to_the_callers_own() {
+        assert_eq!(
+            PeerError::Trapped.into_either("trapped", "unreachable"),
+            "trapped"
+        );
+        assert_eq!(
+            PeerError::Unreachable.into_either("trapped", "unreachable"),
+            "unreachable"
+        );
+    }
 
     #[test]
     fn layers_are_folded() {

@@ -1,0 +1,229 @@
+//! Stand-ins for the suite's peers in off-chain unit tests (tests and the `testing`
+//! feature only): ink!'s off-chain engine cannot make cross-contract calls, so a
+//! contract built for its unit tests asks these instead of
+//! [`peer::ask`](crate::peer::ask), whose functions they mirror (same names, same
+//! arguments, the peer's address first and ignored): a contract writes
+//! `#[cfg(test)] use healthcare_traits::stand_in as ask;` and keeps one body per question. They answer like staff_credentials and
+//! consent_registry (or fail like a broken peer, with the [`PeerError`] the real call
+//! would give); the drink sandbox and node tests run the real calls.
+//!
+//! The state is per thread, and the test harness runs each test on a thread of its own:
+//! every test starts with no credentials, no consents and working peers ([`reset`]
+//! returns to that, for a test that sets up several times).
+
+use crate::{
+    AccountId, CredentialKind, DataCategories, DataCategory, KindSet, PeerError, Purpose, Timestamp,
+};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Default)]
+struct Peers {
+    kinds: HashMap<AccountId, KindSet>,
+    credential_fail: Option<PeerError>,
+    consents: HashMap<(AccountId, AccountId, u8), u32>,
+    delegates: HashSet<(AccountId, AccountId)>,
+    consent_fail: Option<PeerError>,
+}
+
+thread_local! {
+    static PEERS: RefCell<Peers> = RefCell::new(Peers::default());
+}
+
+/// No credentials, no consents, no delegates, working peers.
+pub fn reset() {
+    PEERS.with(|p| *p.borrow_mut() = Peers::default());
+}
+
+/// staff_credentials: `account` holds valid credentials of exactly `kinds` from now on.
+pub fn credentials(account: AccountId, kinds: &[CredentialKind]) {
+    PEERS.with(|p| p.borrow_mut().kinds.insert(account, KindSet::of(kinds)));
+}
+
+/// staff_credentials fails every question with `error` (or works again with `None`).
+pub fn credentials_fail(error: Option<PeerError>) {
+    PEERS.with(|p| p.borrow_mut().credential_fail = error);
+}
+
+/// consent_registry: `patient` consents to `grantee` for `purpose` on `categories`
+/// (`given`), or withdraws that consent (`!given`).
+pub fn consent(
+    patient: AccountId,
+    grantee: AccountId,
+    purpose: Purpose,
+    categories: DataCategories,
+    given: bool,
+) {
+    PEERS.with(|p| {
+        let mut p = p.borrow_mut();
+        let held = p
+            .consents
+            .entry((patient, grantee, purpose.bit()))
+            .or_default();
+        if given {
+            *held |= categories.0;
+        } else {
+            *held &= !categories.0;
+        }
+    });
+}
+
+/// consent_registry: `delegate` acts for `patient` from now on.
+pub fn delegate(patient: AccountId, delegate: AccountId) {
+    PEERS.with(|p| p.borrow_mut().delegates.insert((patient, delegate)));
+}
+
+/// consent_registry fails every question with `error` (or works again with `None`).
+pub fn consent_fail(error: Option<PeerError>) {
+    PEERS.with(|p| p.borrow_mut().consent_fail = error);
+}
+
+/// `CredentialVerifier::any_valid_at`.
+pub fn any_valid_at(
+    _credentials: AccountId,
+    account: AccountId,
+    kinds: KindSet,
+    _at: Timestamp,
+) -> Result<bool, PeerError> {
+    PEERS.with(|p| {
+        let p = p.borrow();
+        match p.credential_fail {
+            Some(e) => Err(e),
+            None => Ok(p
+                .kinds
+                .get(&account)
+                .is_some_and(|held| held.0 & kinds.0 != 0)),
+        }
+    })
+}
+
+/// `ConsentVerifier::has_consent_all`: false for an empty set, like the real registry.
+pub fn has_consent_all(
+    _consent: AccountId,
+    patient: AccountId,
+    grantee: AccountId,
+    purpose: Purpose,
+    categories: DataCategories,
+    _at: Timestamp,
+) -> Result<bool, PeerError> {
+    PEERS.with(|p| {
+        let p = p.borrow();
+        match p.consent_fail {
+            Some(e) => Err(e),
+            None => Ok(!categories.is_empty()
+                && p.consents
+                    .get(&(patient, grantee, purpose.bit()))
+                    .is_some_and(|held| held & categories.0 == categories.0)),
+        }
+    })
+}
+
+/// `ConsentVerifier::has_consent`.
+pub fn has_consent(
+    consent: AccountId,
+    patient: AccountId,
+    grantee: AccountId,
+    purpose: Purpose,
+    category: DataCategory,
+    at: Timestamp,
+) -> Result<bool, PeerError> {
+    has_consent_all(
+        consent,
+        patient,
+        grantee,
+        purpose,
+        DataCategories::of(&[category]),
+        at,
+    )
+}
+
+/// `ConsentVerifier::has_consent_each`.
+pub fn has_consent_each(
+    consent: AccountId,
+    patient: AccountId,
+    grantees: Vec<AccountId>,
+    purpose: Purpose,
+    category: DataCategory,
+    at: Timestamp,
+) -> Result<Vec<bool>, PeerError> {
+    grantees
+        .into_iter()
+        .map(|grantee| has_consent(consent, patient, grantee, purpose, category, at))
+        .collect()
+}
+
+/// `ConsentVerifier::acts_for_now`: the patient, or one of their delegates.
+pub fn acts_for_now(
+    _consent: AccountId,
+    patient: AccountId,
+    account: AccountId,
+) -> Result<bool, PeerError> {
+    PEERS.with(|p| {
+        let p = p.borrow();
+        match p.consent_fail {
+            Some(e) => Err(e),
+            None => Ok(patient == account || p.delegates.contains(&(patient, account))),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_like_the_peers() {
+        let (alice, bob) = (AccountId::from([1; 32]), AccountId::from([2; 32]));
+        let peer = AccountId::from([9; 32]);
+        let lab = DataCategory::ALL[0];
+        assert_eq!(any_valid_at(peer, alice, KindSet::CLINICIAN, 0), Ok(false));
+        credentials(alice, &[CredentialKind::MedicalLicence]);
+        assert_eq!(any_valid_at(peer, alice, KindSet::CLINICIAN, 0), Ok(true));
+        credentials_fail(Some(PeerError::Trapped));
+        assert_eq!(
+            any_valid_at(peer, alice, KindSet::CLINICIAN, 0),
+            Err(PeerError::Trapped)
+        );
+
+        let both = DataCategories::of(&DataCategory::ALL[..2]);
+        consent(
+            alice,
+            bob,
+            Purpose::Research,
+            DataCategories::of(&[lab]),
+            true,
+        );
+        assert_eq!(
+            has_consent(peer, alice, bob, Purpose::Research, lab, 0),
+            Ok(true)
+        );
+        assert_eq!(
+            has_consent(peer, alice, bob, Purpose::Treatment, lab, 0),
+            Ok(false)
+        );
+        assert_eq!(
+            has_consent_all(peer, alice, bob, Purpose::Research, both, 0),
+            Ok(false)
+        );
+        assert_eq!(
+            has_consent_all(peer, alice, bob, Purpose::Research, DataCategories(0), 0),
+            Ok(false)
+        );
+        assert_eq!(
+            has_consent_each(peer, alice, vec![bob, alice], Purpose::Research, lab, 0),
+            Ok(vec![true, false])
+        );
+        consent(alice, bob, Purpose::Research, both, false);
+        assert_eq!(
+            has_consent(peer, alice, bob, Purpose::Research, lab, 0),
+            Ok(false)
+        );
+
+        assert_eq!(acts_for_now(peer, alice, alice), Ok(true));
+        assert_eq!(acts_for_now(peer, alice, bob), Ok(false));
+        delegate(alice, bob);
+        assert_eq!(acts_for_now(peer, alice, bob), Ok(true));
+        consent_fail(Some(PeerError::Unreachable));
+        assert_eq!(acts_for_now(peer, alice, bob), Err(PeerError::Unreachable));
+    }
+}
