@@ -730,6 +730,8 @@ pub mod remote_monitoring {
 }
 
 #[cfg(test)]
+mod model_based;
+#[cfg(test)]
 mod model_tests;
 #[cfg(test)]
 mod tests;
