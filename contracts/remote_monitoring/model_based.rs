@@ -95,7 +95,7 @@ fn key(seed: u8) -> DeviceKey {
 fn quantity(i: u8) -> Loinc {
     let text = match i % 8 {
         0 => "8480-5", // a wrong check digit
-        1 | 2 | 3 => "8480-6",
+        1..=3 => "8480-6",
         _ => "8867-4",
     };
     Loinc::from_text(text).expect("fits")
