@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
 const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/healthcare-suite/target');
-const contracts = ['staff_credentials', 'consent_registry', 'drug_provenance', 'claims_adjudication'];
+const contracts = [
+  'staff_credentials',
+  'consent_registry',
+  'drug_provenance',
+  'remote_monitoring',
+  'claims_adjudication',
+  'clinical_trials',
+];
 const check = process.argv.includes('--check');
 const dedot = join(app, 'node_modules/.bin/dedot');
 

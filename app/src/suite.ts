@@ -6,9 +6,18 @@ import { Contract } from 'dedot/contracts';
 import type { StaffCredentialsContractApi } from './contracts/staff_credentials';
 import type { ConsentRegistryContractApi } from './contracts/consent_registry';
 import type { DrugProvenanceContractApi } from './contracts/drug_provenance';
+import type { RemoteMonitoringContractApi } from './contracts/remote_monitoring';
 import type { ClaimsAdjudicationContractApi } from './contracts/claims_adjudication';
+import type { ClinicalTrialsContractApi } from './contracts/clinical_trials';
 
-export const CONTRACT_NAMES = ['staff_credentials', 'consent_registry', 'drug_provenance', 'claims_adjudication'] as const;
+export const CONTRACT_NAMES = [
+  'staff_credentials',
+  'consent_registry',
+  'drug_provenance',
+  'remote_monitoring',
+  'claims_adjudication',
+  'clinical_trials',
+] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 /** One contract of a deployment file (scripts/deploy.py). */
@@ -46,7 +55,9 @@ export interface Suite {
   credentials: Contract<StaffCredentialsContractApi>;
   consent: Contract<ConsentRegistryContractApi>;
   provenance: Contract<DrugProvenanceContractApi>;
+  monitoring: Contract<RemoteMonitoringContractApi>;
   claims: Contract<ClaimsAdjudicationContractApi>;
+  trials: Contract<ClinicalTrialsContractApi>;
   /** The contract name of an address of this deployment, if it is one. */
   nameOf(address: string): ContractName | undefined;
   contract(name: ContractName): Contract;
@@ -111,14 +122,18 @@ export async function connect(location: string): Promise<Suite> {
     credentials: make(`staff_credentials`),
     consent: make('consent_registry'),
     provenance: make('drug_provenance'),
+    monitoring: make('remote_monitoring'),
     claims: make('claims_adjudication'),
+    trials: make('clinical_trials'),
     nameOf: (address) => byAddress.get(address),
     contract(name) {
       return {
         staff_credentials: suite.credentials,
         consent_registry: suite.consent,
         drug_provenance: suite.provenance,
+        remote_monitoring: suite.monitoring,
         claims_adjudication: suite.claims,
+        clinical_trials: suite.trials,
       }[name] as unknown as Contract;
     },
   };
