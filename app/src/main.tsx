@@ -10,6 +10,8 @@ import { PharmacyPage } from './pages/Pharmacy';
 import { ProviderPage } from './pages/Provider';
 import { PayerPage } from './pages/Payer';
 import { AuthorityPage } from './pages/Authority';
+import { MonitoringPage } from './pages/Monitoring';
+import { TrialsPage } from './pages/Trials';
 import './style.css';
 
 export interface PageProps {
@@ -21,6 +23,8 @@ export interface PageProps {
 const PAGES = [
   { id: 'patient', title: 'Patient', Page: PatientPage },
   { id: 'clinician', title: 'Clinician', Page: ClinicianPage },
+  { id: 'monitoring', title: 'Remote monitoring', Page: MonitoringPage },
+  { id: 'trials', title: 'Clinical trials', Page: TrialsPage },
   { id: 'pharmacy', title: 'Pharmacy & distributor', Page: PharmacyPage },
   { id: 'provider', title: 'Provider', Page: ProviderPage },
   { id: 'payer', title: 'Payer', Page: PayerPage },

@@ -205,3 +205,68 @@ export function Head({ columns }: { columns: string[] }) {
     </thead>
   );
 }
+
+/** A labelled set of checkboxes, one per enum variant (named by the variant). */
+export function Checkboxes({
+  legend,
+  variants,
+  chosen,
+  set,
+}: {
+  legend: string;
+  variants: Variant[];
+  chosen: Set<string>;
+  set: (s: Set<string>) => void;
+}) {
+  return (
+    <fieldset className="checks">
+      <legend>{legend}</legend>
+      {variants.map((v) => (
+        <label key={v.name}>
+          <input
+            type="checkbox"
+            name={v.name}
+            checked={chosen.has(v.name)}
+            onChange={(e) => {
+              const next = new Set(chosen);
+              if (e.target.checked) next.add(v.name);
+              else next.delete(v.name);
+              set(next);
+            }}
+          />
+          {labelOf(v)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** A document chosen from disk, of which only the SHA-256 hash (computed here) is kept:
+ * what goes on chain for a protocol, a consent form or a report. */
+export function DocumentField({
+  label,
+  name,
+  hash,
+  set,
+  hint,
+}: {
+  label: string;
+  name: string;
+  hash: string;
+  set: (hash: string) => void;
+  hint?: string;
+}) {
+  return (
+    <Field label={label} hint={hint ?? 'Only its SHA-256 hash, computed in this browser, goes on chain.'}>
+      <input
+        name={name}
+        type="file"
+        onChange={async (e) => {
+          const file = e.target.files?.[0];
+          set(file ? await sha256(await file.arrayBuffer()) : '');
+        }}
+      />
+      {hash && <code className="muted">{hash.slice(0, 18)}…</code>}
+    </Field>
+  );
+}

@@ -3,46 +3,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
-import { Action, Field, ms, sha256, startOfToday, when, TextField, VariantSelect, Head } from '../ui';
+import { Action, Checkboxes, Field, ms, sha256, startOfToday, when, TextField, VariantSelect, Head } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
-import { bitsOf, labelOf, membersOf, variantName, variantsOf, type Variant } from '../words';
+import { bitsOf, labelOf, membersOf, variantName, variantsOf } from '../words';
 import { auditEventResource, bundle, consentResource, download, type AccessRow, type ConsentRow } from '../fhir';
 
 const addr = (a: unknown) => (a && typeof a === 'object' && 'address' in a ? (a as { address: () => string }).address() : String(a));
-
-function Checkboxes({
-  legend,
-  variants,
-  chosen,
-  set,
-}: {
-  legend: string;
-  variants: Variant[];
-  chosen: Set<string>;
-  set: (s: Set<string>) => void;
-}) {
-  return (
-    <fieldset className="checks">
-      <legend>{legend}</legend>
-      {variants.map((v) => (
-        <label key={v.name}>
-          <input
-            type="checkbox"
-            name={v.name}
-            checked={chosen.has(v.name)}
-            onChange={(e) => {
-              const next = new Set(chosen);
-              if (e.target.checked) next.add(v.name);
-              else next.delete(v.name);
-              set(next);
-            }}
-          />
-          {labelOf(v)}
-        </label>
-      ))}
-    </fieldset>
-  );
-}
 
 export function PatientPage({ suite, account }: PageProps) {
   const { send, query } = useTx();

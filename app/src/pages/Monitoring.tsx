@@ -1,0 +1,338 @@
+// Remote monitoring: a patient's paired devices, days with data (CPT 99454), care team and
+// alert log; device makers register and recall models; clinicians register and pair
+// devices and set alert thresholds. Readings themselves never come here: devices (or
+// their gateways) sign and anchor batches of hashes, and only an out-of-range summary
+// (a count and the worst value) is on chain.
+import { useCallback, useEffect, useState } from 'react';
+import type { PageProps } from '../main';
+import { useTx } from '../tx';
+import { Action, Field, Head, TextField, VariantSelect, sha256, when } from '../ui';
+import { accountOf, shortAddress } from '../accounts';
+import { chainNow } from '../suite';
+import { variantsOf } from '../words';
+import { QUANTITIES, deviceKey, fromThousandths, loincBytes, loincText, quantityName, thousandths, utcDayStart } from '../monitoring';
+
+/** CPT 99454: at least this many days with data in a 30-day period. */
+const BILLABLE_DAYS = 16;
+
+interface PairingRow {
+  device: string;
+  provider: string;
+  pairedAt: bigint;
+  unpairedAt?: bigint;
+}
+
+interface AlertRow {
+  id: bigint;
+  device: string;
+  quantity: string;
+  count: number;
+  worst: bigint;
+  low: bigint;
+  high: bigint;
+  raisedAt: bigint;
+  notified: number;
+}
+
+interface View {
+  patient: string;
+  days: number;
+  since: bigint;
+  pairings: PairingRow[];
+  team: string[];
+  alerts: AlertRow[];
+  alertCount: number;
+}
+
+const addr = (a: unknown) => (a as { address: () => string }).address();
+const shortKey = (key: string) => `${key.slice(0, 10)}…${key.slice(-6)}`;
+const unitOf = (code: string) => QUANTITIES.find((q) => q.code === code)?.unit ?? '';
+
+export function MonitoringPage({ suite, account }: PageProps) {
+  const { send, query } = useTx();
+  const categories = variantsOf(suite.metadata.remote_monitoring, 'DataCategory');
+  const [patient, setPatient] = useState('');
+  const [view, setView] = useState<View>();
+  const [member, setMember] = useState('');
+  const [modelRecord, setModelRecord] = useState('');
+  const [category, setCategory] = useState(categories.find((c) => c.name === 'VitalSigns')?.name ?? categories[0]?.name ?? '');
+  const [recallModel, setRecallModel] = useState('');
+  const [recallNotice, setRecallNotice] = useState('');
+  const [key, setKey] = useState('');
+  const [model, setModel] = useState('');
+  const [quantity, setQuantity] = useState(QUANTITIES[0].code);
+  const [low, setLow] = useState('');
+  const [high, setHigh] = useState('');
+  const subject = patient || account?.address || '';
+
+  const refresh = useCallback(async () => {
+    if (!subject) return undefined;
+    const who = await accountOf(subject, 'Patient');
+    const since = utcDayStart(await chainNow(suite), 29);
+    const [days, pairings, team, count] = await Promise.all([
+      query<number>('remote_monitoring', 'monitored_days', [who, undefined, since]),
+      query<Record<string, unknown>[]>('remote_monitoring', 'pairings_of', [who, 0, 50]),
+      query<unknown[]>('remote_monitoring', 'care_team', [who]),
+      query<number>('remote_monitoring', 'alert_count_of', [who]),
+    ]);
+    if (!days.ok) return days;
+    const alertCount = count.ok ? count.value : 0;
+    // The newest 50 alerts (the log is kept oldest first).
+    const alerts = await query<Record<string, unknown>[]>('remote_monitoring', 'alerts_of', [who, Math.max(0, alertCount - 50), 50]);
+    setView({
+      patient: who,
+      days: days.value,
+      since,
+      pairings: pairings.ok
+        ? pairings.value.map((p) => ({
+            device: String(p.device),
+            provider: addr(p.provider),
+            pairedAt: p.pairedAt as bigint,
+            unpairedAt: p.unpairedAt as bigint | undefined,
+          }))
+        : [],
+      team: team.ok ? team.value.map(addr) : [],
+      alerts: alerts.ok
+        ? alerts.value
+            .map((a) => {
+              const out = a.outOfRange as { count: number; worst: bigint };
+              const [lowBound, highBound] = a.threshold as [bigint, bigint];
+              return {
+                id: a.id as bigint,
+                device: String(a.device),
+                quantity: loincText(String(a.quantity)),
+                count: out.count,
+                worst: out.worst,
+                low: lowBound,
+                high: highBound,
+                raisedAt: a.raisedAt as bigint,
+                notified: (a.notified as unknown[]).length,
+              };
+            })
+            .reverse()
+        : [],
+      alertCount,
+    });
+    return undefined;
+  }, [subject, query, suite]);
+
+  useEffect(() => {
+    refresh().catch(() => setView(undefined));
+  }, [refresh]);
+
+  const after = async <T,>(p: Promise<T>) => {
+    const o = await p;
+    await refresh().catch(() => undefined);
+    return o;
+  };
+  const who = async () => accountOf(subject, 'Patient');
+
+  return (
+    <>
+      <Action title="Whose monitoring" submit="Show" action={refresh}>
+        <TextField
+          label="Patient (account)"
+          name="monitoring-patient"
+          hint="Empty: the account acting. A patient sees their own devices and alerts; their care team uses their address."
+          value={patient}
+          set={setPatient}
+          optional
+        />
+      </Action>
+
+      {view && (
+        <section aria-labelledby="monitoring-title">
+          <h3 id="monitoring-title">Monitoring of {shortAddress(view.patient)}</h3>
+          <p data-testid="monitored-days">
+            <strong>{view.days} of 30 days</strong> with device data since {new Date(Number(view.since)).toISOString().slice(0, 10)} (UTC
+            days):{' '}
+            {view.days >= BILLABLE_DAYS
+              ? 'enough for CPT 99454 (device supply, 16 days or more).'
+              : `CPT 99454 needs ${BILLABLE_DAYS}; a claim for it now would be denied (CARC 272).`}
+          </p>
+
+          <h4>Paired devices</h4>
+          {view.pairings.length === 0 ? (
+            <p>No device has been paired with this patient.</p>
+          ) : (
+            <table>
+              <Head columns={['Device key', 'Paired by', 'Paired', 'Unpaired', '']} />
+              <tbody>
+                {view.pairings.map((p) => (
+                  <tr key={`${p.device}-${p.pairedAt}`}>
+                    <td>
+                      <code title={p.device}>{shortKey(p.device)}</code>
+                    </td>
+                    <td>{shortAddress(p.provider)}</td>
+                    <td>{when(p.pairedAt)}</td>
+                    <td>{when(p.unpairedAt)}</td>
+                    <td>
+                      {p.unpairedAt === undefined && (
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={() =>
+                            void after(send(`Unpair device ${shortKey(p.device)}`, 'remote_monitoring', 'unpair_device', [p.device]))
+                          }
+                        >
+                          Unpair
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+
+          <h4>Care team members</h4>
+          {view.team.length === 0 ? (
+            <p>No care team: alerts reach nobody until the patient names one.</p>
+          ) : (
+            <ul>
+              {view.team.map((m) => (
+                <li key={m}>
+                  {shortAddress(m)}{' '}
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() =>
+                      void after(
+                        send(`Remove ${shortAddress(m)} from the care team`, 'remote_monitoring', 'remove_care_team_member', [
+                          view.patient,
+                          m,
+                        ]),
+                      )
+                    }
+                  >
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+
+          <h4>Alert log</h4>
+          {view.alerts.length === 0 ? (
+            <p>No alert.</p>
+          ) : (
+            <table>
+              <Head columns={['#', 'Raised', 'Quantity', 'Out of range', 'Alert range', 'Notified']} />
+              <tbody>
+                {view.alerts.map((a) => (
+                  <tr key={a.id.toString()}>
+                    <td>{a.id.toString()}</td>
+                    <td>{when(a.raisedAt)}</td>
+                    <td>{quantityName(a.quantity)}</td>
+                    <td>
+                      {a.count} reading{a.count === 1 ? '' : 's'}, worst {fromThousandths(a.worst)} {unitOf(a.quantity)}
+                    </td>
+                    <td>
+                      {fromThousandths(a.low)} to {fromThousandths(a.high)} {unitOf(a.quantity)}
+                    </td>
+                    <td>
+                      {a.notified} member{a.notified === 1 ? '' : 's'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {view.alertCount > view.alerts.length && (
+            <p className="muted">
+              The newest {view.alerts.length} of {view.alertCount} alerts.
+            </p>
+          )}
+        </section>
+      )}
+
+      <Action
+        title="Care team"
+        submit="Add to the care team"
+        action={async () => {
+          const m = await accountOf(member, 'Member');
+          return after(send(`Add ${shortAddress(m)} to the care team`, 'remote_monitoring', 'add_care_team_member', [await who(), m]));
+        }}
+      >
+        <p className="muted">
+          The patient or a delegate names who may be alerted (at most 8). An alert reaches a member only while the patient&apos;s treatment
+          consent to them covers the device&apos;s data category.
+        </p>
+        <TextField label="Member (account)" name="member" value={member} set={setMember} />
+      </Action>
+
+      <Action
+        title="Register a device"
+        submit="Register device"
+        action={async () => after(send('Register device', 'remote_monitoring', 'register_device', [deviceKey(key), Number(model)]))}
+      >
+        <p className="muted">
+          A care provider with a medical or nursing licence registers a device by its public key (it signs every batch).
+        </p>
+        <TextField label="Device key (compressed public key, hex)" name="device-key" value={key} set={setKey} />
+        <TextField label="Model (id)" name="device-model" value={model} set={setModel} numeric />
+      </Action>
+
+      <Action
+        title="Pair the device with the patient"
+        submit="Pair device"
+        action={async () => {
+          const p = await who();
+          return after(send(`Pair device with ${shortAddress(p)}`, 'remote_monitoring', 'pair_device', [deviceKey(key), p]));
+        }}
+      >
+        <p className="muted">
+          Pairs the device above with the patient shown above. Needs the patient&apos;s treatment consent to you for the model&apos;s data
+          category (asked of the consent registry); you join their care team.
+        </p>
+      </Action>
+
+      <Action
+        title="Alert threshold"
+        submit="Set threshold"
+        action={async () => {
+          const range = [thousandths(low), thousandths(high)];
+          return after(send(`Set ${quantity} threshold`, 'remote_monitoring', 'set_threshold', [await who(), loincBytes(quantity), range]));
+        }}
+      >
+        <p className="muted">A licensed member of the patient&apos;s care team sets the range outside which a batch raises an alert.</p>
+        <Field label="Quantity (LOINC)">
+          <select name="quantity" value={quantity} onChange={(e) => setQuantity(e.target.value)}>
+            {QUANTITIES.map((q) => (
+              <option key={q.code} value={q.code}>
+                {q.name} ({q.code}, {q.unit})
+              </option>
+            ))}
+          </select>
+        </Field>
+        <TextField label="Low" name="low" value={low} set={setLow} pattern="-?[0-9]+(\.[0-9]{1,3})?" />
+        <TextField label="High" name="high" value={high} set={setHigh} pattern="-?[0-9]+(\.[0-9]{1,3})?" />
+      </Action>
+
+      <Action
+        title="Register a device model"
+        submit="Register model"
+        action={async () => send('Register device model', 'remote_monitoring', 'register_model', [await sha256(modelRecord), category])}
+      >
+        <p className="muted">
+          A device manufacturer (device-manufacturer credential) registers a model by the hash of its device record (UDI device identifier,
+          FDA listing, labelling), computed here; only the hash goes on chain.
+        </p>
+        <TextField label="Device record" name="model-record" value={modelRecord} set={setModelRecord} />
+        <VariantSelect label="Data category" name="model-category" variants={categories} value={category} set={setCategory} />
+      </Action>
+
+      <Action
+        title="Recall a device model"
+        submit="Recall model"
+        action={async () =>
+          send(`Recall model ${recallModel}`, 'remote_monitoring', 'recall_model', [Number(recallModel), await sha256(recallNotice)])
+        }
+      >
+        <p className="muted">The model&apos;s manufacturer: every device of the model is revoked from now on and anchors nothing more.</p>
+        <TextField label="Model (id)" name="recall-model" value={recallModel} set={setRecallModel} numeric />
+        <TextField label="Recall notice" name="recall-notice" value={recallNotice} set={setRecallNotice} />
+      </Action>
+    </>
+  );
+}
