@@ -57,7 +57,9 @@ const STATUS_WORDS: Record<string, string> = {
 export function TrialsPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
   const meta = suite.metadata.clinical_trials;
-  const categories = variantsOf(meta, 'DataCategory');
+  // DataCategories is a bit set in this contract's metadata: the variants come from
+  // consent_registry's (the same enum, the suite's ABI).
+  const categories = variantsOf(suite.metadata.consent_registry, 'DataCategory');
   const seriousnesses = variantsOf(meta, 'Seriousness');
   const [trialId, setTrialId] = useState('');
   const [view, setView] = useState<TrialView>();
