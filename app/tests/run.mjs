@@ -62,6 +62,8 @@ page.on('pageerror', (e) => consoleErrors.push(e.message));
 const TITLES = {
   patient: 'Patient',
   clinician: 'Clinician',
+  monitoring: 'Remote monitoring',
+  trials: 'Clinical trials',
   pharmacy: 'Pharmacy & distributor',
   provider: 'Provider',
   payer: 'Payer',
@@ -129,13 +131,21 @@ await check('the app loads the deployment and shows the network and contracts', 
   const summary = await page.locator('.network summary').innerText();
   expect(/local/.test(summary) && /ws:\/\/127\.0\.0\.1/.test(summary), `network line: ${summary}`);
   await page.locator('.network summary').click();
-  for (const name of ['staff_credentials', 'consent_registry', 'drug_provenance', 'claims_adjudication'])
+  for (const name of [
+    'staff_credentials',
+    'consent_registry',
+    'drug_provenance',
+    'remote_monitoring',
+    'claims_adjudication',
+    'clinical_trials',
+  ])
     expect(await page.getByRole('cell', { name, exact: true }).count(), `${name} not listed`);
 });
 
 await check('fresh funded accounts for the roles (never a seed phrase asked)', async () => {
-  for (const role of ['manufacturer', 'pharmacy', 'payer', 'provider', 'patient']) accounts[role] = await newAccount();
-  expect(new Set(Object.values(accounts)).size === 5, 'five distinct accounts');
+  const roles = ['manufacturer', 'pharmacy', 'payer', 'provider', 'patient', 'deviceMaker', 'sponsor', 'irb'];
+  for (const role of roles) accounts[role] = await newAccount();
+  expect(new Set(Object.values(accounts)).size === roles.length, 'distinct accounts');
   expect((await page.locator('input[type=password]').count()) === 0, 'a secret field was shown');
 });
 
@@ -153,6 +163,9 @@ await check('licensing authority issues credentials and a GS1 prefix', async () 
   await issue('pharmacy', 'PharmacyLicence', `PH${run}`);
   await issue('payer', 'PayerLicence', `INS${run}`);
   await issue('provider', 'MedicalLicence', `MD${run}`);
+  await issue('deviceMaker', 'DeviceManufacturer', `DM${run}`);
+  await issue('sponsor', 'TrialSponsor', `SP${run}`);
+  await issue('irb', 'EthicsCommittee', `IRB${run}`);
   await fill('prefix', prefix);
   await fill('prefix-owner', accounts.manufacturer);
   const out = await submit('GS1 company prefix', 'Assign prefix');
@@ -328,6 +341,107 @@ await check('patient: the access log shows the break-glass grant to acknowledge;
       expect(one.valid, `${type}: ${JSON.stringify(one.messages.slice(0, 3))}`);
     }
   }
+});
+
+await check('remote monitoring: a device model, pairing refused without treatment consent and accepted with it, a threshold', async () => {
+  await go('monitoring');
+  await actAs('Fresh 6'); // device maker
+  await fill('model-record', `UDI-DI 0884838${run} blood pressure cuff`);
+  const registered = await submit('Register a device model', 'Register model');
+  expect(/^Done/.test(registered), `register model: ${registered}`);
+  const model = await section('Register a device model').getByTestId('returned').innerText();
+  await actAs('Fresh 4'); // provider, medical licence
+  const key = `02${run.padStart(64, '0')}`;
+  await fill('device-key', key);
+  await fill('device-model', model);
+  const device = await submit('Register a device', 'Register device');
+  expect(/^Done/.test(device), `register device: ${device}`);
+  await fill('monitoring-patient', accounts.patient);
+  const refused = await submit('Pair the device with the patient', 'Pair device');
+  expect(/No treatment consent/.test(refused), `pairing without consent: ${refused}`);
+
+  await go('patient');
+  await actAs('Fresh 5'); // patient
+  await fill('grantee', accounts.provider);
+  await page.locator('input[name="Treatment"]').check();
+  await page.locator('input[name="Payment"]').uncheck();
+  await page.locator('input[name="Billing"]').uncheck();
+  await page.locator('input[name="VitalSigns"]').check();
+  const consent = await submit('Grant or deny consent', 'Record consent');
+  expect(/^Done/.test(consent), `treatment consent for vital signs: ${consent}`);
+
+  await go('monitoring');
+  await actAs('Fresh 4');
+  await fill('monitoring-patient', accounts.patient);
+  await fill('device-key', key);
+  const paired = await submit('Pair the device with the patient', 'Pair device');
+  expect(/^Done/.test(paired), `pairing with consent: ${paired}`);
+  await fill('low', '90');
+  await fill('high', '140');
+  const threshold = await submit('Alert threshold', 'Set threshold');
+  expect(/^Done/.test(threshold), `threshold: ${threshold}`);
+
+  await actAs('Fresh 5'); // the patient sees their device, care team and days with data
+  await fill('monitoring-patient', '');
+  await section('Whose monitoring').getByRole('button', { name: 'Show' }).click();
+  const days = page.getByTestId('monitored-days');
+  await days.waitFor();
+  expect(/^0 of 30 days/.test(await days.innerText()), `days: ${await days.innerText()}`);
+  expect((await page.getByTitle(`0x${key}`).count()) === 1, 'the paired device is listed');
+  await screenshot('monitoring');
+  await axe('monitoring page');
+});
+
+await check('clinical trials: registered, approved by the IRB, enrolment refused without consent and accepted with it', async () => {
+  const doc = (name) => ({ name: `${name}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`${name} ${run}`) });
+  await go('trials');
+  await actAs('Fresh 7'); // sponsor
+  await page.locator('[name="protocol"]').setInputFiles(doc('protocol'));
+  await page.locator('[name="registration"]').setInputFiles(doc('registration'));
+  await page.locator('[name="primary-outcome"]').setInputFiles(doc('outcome'));
+  await fill('target', '10');
+  await fill('completion', `${new Date().getFullYear() + 1}-06-30`);
+  await fill('irb', accounts.irb);
+  const registered = await submit('Register a trial', 'Register trial');
+  expect(/^Done/.test(registered), `register trial: ${registered}`);
+  const trial = await section('Register a trial').getByTestId('returned').innerText();
+  await fill('investigator', accounts.provider);
+  const added = await submit('Add an investigator', 'Add investigator');
+  expect(/^Done/.test(added), `add investigator: ${added}`);
+  await actAs('Fresh 8'); // IRB
+  const approved = await submit('Approve a protocol version', 'Approve');
+  expect(/^Done/.test(approved), `approve: ${approved}`);
+  await actAs('Fresh 4'); // investigator
+  await fill('participant', accounts.patient);
+  const refused = await submit('Enrol a participant', 'Enrol');
+  expect(/^Refused: (No research consent|Not consented to current version)/.test(refused), `enrol without consent: ${refused}`);
+
+  await go('patient');
+  await actAs('Fresh 5'); // patient: research consent to the sponsor for the trial's data
+  await fill('grantee', accounts.sponsor);
+  await page.locator('input[name="Treatment"]').uncheck();
+  await page.locator('input[name="Research"]').check();
+  await page.locator('input[name="VitalSigns"]').check();
+  const research = await submit('Grant or deny consent', 'Record consent');
+  expect(/^Done/.test(research), `research consent: ${research}`);
+
+  await go('trials');
+  await fill('trial', trial);
+  await section('Which trial').getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('heading', { name: `Trial ${trial}`, exact: true }).waitFor();
+  await page.locator('[name="consent-form"]').setInputFiles(doc('consent-form'));
+  const consented = await submit('Consent to the protocol in force', 'Consent');
+  expect(/^Done/.test(consented), `consent to version 1: ${consented}`);
+  await actAs('Fresh 4');
+  await fill('participant', accounts.patient);
+  const enrolled = await submit('Enrol a participant', 'Enrol');
+  expect(/^Done/.test(enrolled), `enrol with consent: ${enrolled}`);
+  await page
+    .getByTestId('enrolment')
+    .filter({ hasText: /^1 of 10/ })
+    .waitFor();
+  await screenshot('trials');
+  await axe('trials page');
 });
 
 await check('no uncaught errors in the page', async () => {
