@@ -1086,6 +1086,8 @@ pub mod clinical_trials {
 }
 
 #[cfg(test)]
+mod model_based;
+#[cfg(test)]
 mod model_tests;
 #[cfg(test)]
 mod tests;
