@@ -466,6 +466,17 @@ pub enum Seriousness {
 }
 
 impl Seriousness {
+    /// Every seriousness, in encoding order.
+    pub const ALL: [Seriousness; 7] = [
+        Seriousness::NonSerious,
+        Seriousness::Death,
+        Seriousness::LifeThreatening,
+        Seriousness::Hospitalisation,
+        Seriousness::Disability,
+        Seriousness::CongenitalAnomaly,
+        Seriousness::OtherImportantMedicalEvent,
+    ];
+
     /// True for every outcome but `NonSerious`.
     pub const fn is_serious(self) -> bool {
         !matches!(self, Seriousness::NonSerious)

@@ -23,9 +23,7 @@ use crate::clinical_trials::*;
 use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model};
-use healthcare_traits::{
-    CredentialKind, DataCategories, DataCategory, PeerError, Purpose, DAY, HOUR,
-};
+use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, DAY, HOUR};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -91,15 +89,7 @@ const CATEGORY_SETS: [u32; 3] = [
     DataCategory::VitalSigns.bit(),
     DataCategory::VitalSigns.bit() | DataCategory::LabResults.bit(),
 ];
-const SERIOUSNESS: [Seriousness; 7] = [
-    Seriousness::NonSerious,
-    Seriousness::Death,
-    Seriousness::LifeThreatening,
-    Seriousness::Hospitalisation,
-    Seriousness::Disability,
-    Seriousness::CongenitalAnomaly,
-    Seriousness::OtherImportantMedicalEvent,
-];
+const SERIOUSNESS: [Seriousness; 7] = Seriousness::ALL;
 
 fn account(i: u8) -> AccountId {
     AccountId::from([i.saturating_add(1); 32])
@@ -834,8 +824,7 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
         Op::Break { peer } => {
             m.credentials_broken = *peer == 1;
             m.consent_broken = *peer == 2;
-            stand_in::credentials_fail(m.credentials_broken.then_some(PeerError::Trapped));
-            stand_in::consent_fail(m.consent_broken.then_some(PeerError::Trapped));
+            stand_in::break_peers(m.credentials_broken, m.consent_broken);
             (String::new(), String::new())
         }
         Op::Pause { by, pause } => {

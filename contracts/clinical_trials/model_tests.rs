@@ -6,15 +6,7 @@ use crate::model::*;
 use healthcare_traits::{AccountId, DataCategories, Hash, DAY};
 use proptest::prelude::*;
 
-const SERIOUSNESS: [Seriousness; 7] = [
-    Seriousness::NonSerious,
-    Seriousness::Death,
-    Seriousness::LifeThreatening,
-    Seriousness::Hospitalisation,
-    Seriousness::Disability,
-    Seriousness::CongenitalAnomaly,
-    Seriousness::OtherImportantMedicalEvent,
-];
+const SERIOUSNESS: [Seriousness; 7] = Seriousness::ALL;
 
 fn report(seriousness: Seriousness, expected: bool, suspected: bool) -> EventReport {
     EventReport {

@@ -28,8 +28,7 @@ use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model};
 use healthcare_traits::{
-    CredentialKind, DataCategories, DataCategory, Loinc, MonitoringVerifier, PeerError, Purpose,
-    DAY, HOUR,
+    CredentialKind, DataCategories, DataCategory, Loinc, MonitoringVerifier, Purpose, DAY, HOUR,
 };
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -691,8 +690,7 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
         Op::Break { peer } => {
             m.credentials_broken = *peer == 1;
             m.consent_broken = *peer == 2;
-            stand_in::credentials_fail(m.credentials_broken.then_some(PeerError::Trapped));
-            stand_in::consent_fail(m.consent_broken.then_some(PeerError::Trapped));
+            stand_in::break_peers(m.credentials_broken, m.consent_broken);
             (String::new(), String::new())
         }
         Op::Pause { by, pause } => {

@@ -78,6 +78,12 @@ pub fn consent_fail(error: Option<PeerError>) {
     PEERS.with(|p| p.borrow_mut().consent_fail = error);
 }
 
+/// staff_credentials and / or consent_registry trap on every question (`false`: working).
+pub fn break_peers(credentials: bool, consent: bool) {
+    credentials_fail(credentials.then_some(PeerError::Trapped));
+    consent_fail(consent.then_some(PeerError::Trapped));
+}
+
 /// `CredentialVerifier::any_valid_at`.
 pub fn any_valid_at(
     _credentials: AccountId,
