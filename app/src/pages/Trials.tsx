@@ -193,7 +193,8 @@ export function TrialsPage({ suite, account }: PageProps) {
     if (!hash) throw new Error(`Choose the ${what} file.`);
     return hash;
   };
-  const self = async (text: string) => (text ? accountOf(text, 'Participant') : accountOf(account?.address ?? '', 'Participant'));
+  // The participant named, else the account acting.
+  const self = async (text: string) => accountOf(text || account?.address || '', 'Participant');
 
   return (
     <>
