@@ -15,7 +15,8 @@
 //! * **delegate** (guardian, caregiver, power of attorney): appointed by a patient until
 //!   an expiry; acts *for* the patient: records and revokes consents and care
 //!   relationships, closes break-glass grants (a guardian also acknowledges them). A
-//!   delegate never records a permit naming itself, never revokes a deny the patient
+//!   delegate never records a permit or a care relationship naming itself (nor, in
+//!   remote_monitoring, joins the care team), never revokes a deny the patient
 //!   recorded, and appoints no delegates. What a delegate records is in force only while
 //!   its delegation term is (its end is capped at the term's expiry, and a removal ends
 //!   it at once).
@@ -462,7 +463,9 @@ pub mod consent_registry {
 
         /// The patient or a live delegate: names `provider` as a care provider of the
         /// patient from `from` on (the first visit; may lie in the past), once for the
-        /// whole relationship. Returns its id.
+        /// whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
+        /// care relationship is what lets a provider bill the patient's plan. Returns
+        /// its id.
         #[ink(message)]
         pub fn add_care_provider(
             &mut self,
@@ -472,6 +475,10 @@ pub mod consent_registry {
         ) -> Result<CareId> {
             self.admin.ensure_not_paused()?;
             let (recorded_by, delegation) = self.actor(patient)?;
+            ensure!(
+                delegation.is_none() || provider != recorded_by,
+                Error::DelegateSelfGrant
+            );
             let pair = (patient, provider);
             ensure!(!self.open_care.contains(pair), Error::CareRelationshipOpen);
             let id = self.next_care;

@@ -66,7 +66,7 @@ pub enum Error {
     AlreadyRevoked,
     /// A delegate may not revoke a deny the patient recorded.
     PatientDeny,
-    /// A delegate may not record a permit naming itself.
+    /// A delegate may not record a permit, or a care relationship, naming itself.
     DelegateSelfGrant,
     /// The break-glass grant was already acknowledged.
     AlreadyAcknowledged,

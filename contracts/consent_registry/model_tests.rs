@@ -581,6 +581,9 @@ fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
             let want = (|| -> Result<_> {
                 m.not_paused()?;
                 let term = m.actor(account(caller), p)?;
+                if term.is_some() && provider == account(caller) {
+                    return Err(Error::DelegateSelfGrant);
+                }
                 let open = m
                     .care
                     .iter()

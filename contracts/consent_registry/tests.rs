@@ -708,6 +708,15 @@ fn delegates_act_for_the_patient_not_for_themselves() {
     );
     c.grant(deny(a.bob, a.django, &[Purpose::Research]))
         .expect("a deny naming itself");
+    // No care relationship naming itself (a licensed delegate would then bill the
+    // patient's plan as its provider); naming another provider is fine.
+    assert_eq!(
+        c.add_care_provider(a.bob, a.django, T0 - 10 * DAY),
+        Err(Error::DelegateSelfGrant)
+    );
+    assert!(!c.has_care_relationship(a.bob, a.django, T0));
+    c.add_care_provider(a.bob, a.eve, T0)
+        .expect("another provider");
     // No revoking the patient's deny; the patient's permits it may revoke.
     assert_eq!(c.revoke(patient_deny), Err(Error::PatientDeny));
     let own_deny = c
@@ -718,6 +727,9 @@ fn delegates_act_for_the_patient_not_for_themselves() {
     caller(a.bob);
     c.revoke(patient_deny)
         .expect("the patient revokes its own deny");
+    // The patient may name the delegate as its provider.
+    c.add_care_provider(a.bob, a.django, T0)
+        .expect("named by the patient");
 }
 
 #[ink::test]
