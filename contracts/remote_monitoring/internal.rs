@@ -72,12 +72,14 @@ impl RemoteMonitoring {
         Ok(())
     }
 
-    /// Marks the days of `mask` (from `first_day`) in the patient's calendar and in the
-    /// patient's calendar of `device`: at most two words each.
+    /// Marks the days of `mask` (from `first_day`) in the patient's calendar, in the
+    /// patient's calendar of `device` and in the patient's calendar of the device's
+    /// `provider` (what CPT 99454 bills): at most two words each.
     pub(crate) fn mark_days(
         &mut self,
         patient: AccountId,
         device: DeviceKey,
+        provider: AccountId,
         first_day: u64,
         mask: u32,
     ) {
@@ -94,7 +96,32 @@ impl RemoteMonitoring {
                 self.device_days
                     .insert((patient, device, word), &(own | bits));
             }
+            let monitored = self
+                .provider_days
+                .get((patient, provider, word))
+                .unwrap_or(0);
+            if monitored | bits != monitored {
+                self.provider_days
+                    .insert((patient, provider, word), &(monitored | bits));
+            }
         }
+    }
+
+    /// The days with data among `days` (≤ 64) days from `first_day` from the devices
+    /// `provider` paired with `patient`.
+    pub(crate) fn provider_days_with_data(
+        &self,
+        patient: AccountId,
+        provider: AccountId,
+        first_day: u64,
+        days: u32,
+    ) -> u32 {
+        let word = model::word_of(first_day);
+        let low = self.provider_days.get((patient, provider, word));
+        let high = self
+            .provider_days
+            .get((patient, provider, word.saturating_add(1)));
+        model::count_days(first_day, days, low.unwrap_or(0), high.unwrap_or(0))
     }
 
     /// The days with data among `days` (≤ 64) days from `first_day`.

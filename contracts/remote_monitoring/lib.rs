@@ -91,6 +91,9 @@ pub mod remote_monitoring {
         pub(crate) patient_days: Mapping<(AccountId, u64), u64>,
         /// (patient, device, word) -> the days with data from that device.
         pub(crate) device_days: Mapping<DeviceDaysKey, u64>,
+        /// (patient, provider, word) -> the days with data from the devices that provider
+        /// paired with the patient (what the provider may bill as CPT 99454).
+        pub(crate) provider_days: Mapping<(AccountId, AccountId, u64), u64>,
         pub(crate) thresholds: Mapping<(AccountId, Loinc), Threshold>,
         pub(crate) care_teams: Mapping<AccountId, Vec<AccountId>>,
         pub(crate) alerts: Mapping<AlertId, Alert>,
@@ -127,6 +130,7 @@ pub mod remote_monitoring {
                 pairing_count: Mapping::default(),
                 patient_days: Mapping::default(),
                 device_days: Mapping::default(),
+                provider_days: Mapping::default(),
                 thresholds: Mapping::default(),
                 care_teams: Mapping::default(),
                 alerts: Mapping::default(),
@@ -448,6 +452,13 @@ pub mod remote_monitoring {
                 anchoring::signed_by(&self.readings_hash(batch), &signature, &batch.device),
                 Error::BadSignature
             );
+            // Revoked consent stops the data at once: nothing is anchored (and no day
+            // counted for CPT 99454) while the patient's treatment consent to the
+            // device's provider is not in force.
+            ensure!(
+                self.treatment_consent(patient, device.provider, record.category, now)?,
+                Error::NoTreatmentConsent
+            );
             // The peer call (if an alert is due) before any write.
             let pending = self.pending_alert(patient, &batch, record.category, now)?;
             let id = self.next_batch;
@@ -457,7 +468,13 @@ pub mod remote_monitoring {
             device.last_until = batch.until;
             self.devices.insert(batch.device, &device);
             self.device_batches.insert((batch.device, index), &id);
-            self.mark_days(patient, batch.device, day_of(batch.from), batch.days);
+            self.mark_days(
+                patient,
+                batch.device,
+                device.provider,
+                day_of(batch.from),
+                batch.days,
+            );
             let alert = match pending {
                 Some(pending) => Some(self.raise_alert(patient, id, &batch, pending, now)?),
                 None => None,
@@ -514,7 +531,8 @@ pub mod remote_monitoring {
 
         /// The patient or a delegate in force: adds `member` to the care team (at most
         /// `MAX_CARE_TEAM`; alerts reach a member only while the patient's treatment
-        /// consent covers it).
+        /// consent covers it). A delegate never adds itself (`DelegateSelfGrant`): a
+        /// team member may set the patient's thresholds.
         #[ink(message)]
         pub fn add_care_team_member(
             &mut self,
@@ -524,6 +542,7 @@ pub mod remote_monitoring {
             self.admin.ensure_not_paused()?;
             let by = self.env().caller();
             self.ensure_acts_for(patient, by)?;
+            ensure!(by == patient || member != by, Error::DelegateSelfGrant);
             let mut team = self.care_teams.get(patient).unwrap_or_default();
             model::join_team(&mut team, member)?;
             self.care_teams.insert(patient, &team);
@@ -710,12 +729,17 @@ pub mod remote_monitoring {
     }
 
     impl MonitoringVerifier for RemoteMonitoring {
-        /// The days with data from any device of `patient` in the 30 days ending with
-        /// the day of `until`.
+        /// The days with data from devices `provider` paired with `patient` in the 30
+        /// days ending with the day of `until` (what `provider` may bill as CPT 99454).
         #[ink(message)]
-        fn monitored_days_until(&self, patient: AccountId, until: Timestamp) -> u32 {
+        fn monitored_days_until(
+            &self,
+            patient: AccountId,
+            provider: AccountId,
+            until: Timestamp,
+        ) -> u32 {
             let (first, days) = model::period_until(until);
-            self.days_with_data(patient, None, first, days)
+            self.provider_days_with_data(patient, provider, first, days)
         }
     }
 

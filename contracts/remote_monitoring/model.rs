@@ -109,6 +109,9 @@ pub enum Error {
     ConsentContractTrapped,
     /// A counter would overflow.
     Overflow,
+    /// A delegate named itself a member of the patient's care team: a delegate acts for
+    /// the patient, never in its own favour.
+    DelegateSelfGrant,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);

@@ -53,6 +53,7 @@ const REQUIRED: &[&str] = &[
     "ClinicianNotLicensed",
     "ConsentContractTrapped",
     "CredentialContractTrapped",
+    "DelegateSelfGrant",
     "DeviceExists",
     "DeviceRevoked",
     "EmptyBatch",
@@ -266,6 +267,8 @@ fn op() -> impl Strategy<Value = Op> {
         12 => anchor().prop_map(Op::Anchor),
         4 => (prop::option::weighted(0.3, who()), patient(), 0u8..ACCOUNTS)
             .prop_map(|(by, patient, member)| Op::AddMember { by, patient, member }),
+        // The delegate (account 8) names itself.
+        1 => patient().prop_map(|patient| Op::AddMember { by: Some(8), patient, member: 8 }),
         2 => (prop_oneof![2 => who(), 1 => 0u8..ACCOUNTS], patient(), 0u8..ACCOUNTS)
             .prop_map(|(by, patient, member)| Op::RemoveMember { by, patient, member }),
         3 => (
@@ -306,6 +309,8 @@ struct Model {
     pairings: BTreeMap<AccountId, Vec<(DeviceKey, AccountId, u64, bool)>>,
     days: BTreeSet<(AccountId, u64)>,
     device_days: BTreeSet<(AccountId, DeviceKey, u64)>,
+    /// (patient, the device's provider, day): what that provider may bill as 99454.
+    provider_days: BTreeSet<(AccountId, AccountId, u64)>,
     teams: BTreeMap<AccountId, Vec<AccountId>>,
     thresholds: BTreeMap<(AccountId, [u8; 8]), (i64, i64)>,
     /// Per patient: the notified members of each alert.
@@ -527,6 +532,10 @@ impl Model {
         if !signed {
             return Err(Error::BadSignature);
         }
+        // Nothing is anchored once the patient's treatment consent to the provider ended.
+        if !self.consents(patient, dev.provider, category)? {
+            return Err(Error::NoTreatmentConsent);
+        }
         // An alert: a summary beyond the threshold of its quantity.
         let mut alert = None;
         if let (Some(summary), Some(&(low, high))) = (
@@ -552,6 +561,8 @@ impl Model {
         for i in (0..32).filter(|i| b.days >> i & 1 == 1) {
             self.days.insert((patient, first_day + i));
             self.device_days.insert((patient, b.device, first_day + i));
+            self.provider_days
+                .insert((patient, dev.provider, first_day + i));
         }
         if let Some(notified) = alert {
             self.alerts.entry(patient).or_default().push(notified);
@@ -562,6 +573,9 @@ impl Model {
     fn add_member(&mut self, by: AccountId, patient: AccountId, member: AccountId) -> Answer<()> {
         self.not_paused()?;
         self.acts_for(patient, by)?;
+        if by != patient && member == by {
+            return Err(Error::DelegateSelfGrant);
+        }
         let team = self.teams.entry(patient).or_default();
         if team.contains(&member) {
             return Err(Error::AlreadyInCareTeam);
@@ -835,12 +849,19 @@ fn compare(c: &RemoteMonitoring, m: &Model) -> std::result::Result<(), String> {
                 }
             }
         }
-        let (got, want) = (
-            c.monitored_days_until(p, m.now),
-            m.days_in(p, None, today - 29, 30),
-        );
-        if got != want {
-            return Err(format!("monitored_days_until({p:?}): {got} != {want}"));
+        // What each clinician may bill: days from the devices it paired with p only.
+        for provider in (3..ACCOUNTS).map(account) {
+            let (got, want) = (
+                c.monitored_days_until(p, provider, m.now),
+                (today - 29..=today)
+                    .filter(|d| m.provider_days.contains(&(p, provider, *d)))
+                    .count() as u32,
+            );
+            if got != want {
+                return Err(format!(
+                    "monitored_days_until({p:?}, {provider:?}): {got} != {want}"
+                ));
+            }
         }
         let team = m.teams.get(&p).cloned().unwrap_or_default();
         if c.care_team(p) != team {

@@ -429,13 +429,19 @@ fn sixteen_days_in_thirty_make_the_device_supply_billable() {
         assert!(anchor(&mut c, 1, batch(1, day, 1, 1, 4)).is_ok());
     }
     let end = T0 + 29 * DAY;
-    assert_eq!(c.monitored_days_until(a.django, end), 15);
+    assert_eq!(c.monitored_days_until(a.django, a.charlie, end), 15);
     assert_eq!(c.monitored_days(a.django, None, T0), 15);
     // Day 29, the last of the period: 16.
     anchor(&mut c, 1, batch(1, 29, 1, 1, 4)).expect("day 29");
-    assert_eq!(c.monitored_days_until(a.django, end + DAY - 1), 16);
+    assert_eq!(
+        c.monitored_days_until(a.django, a.charlie, end + DAY - 1),
+        16
+    );
     // One day later the window has moved past day 0.
-    assert_eq!(c.monitored_days_until(a.django, end + DAY), 15);
+    assert_eq!(c.monitored_days_until(a.django, a.charlie, end + DAY), 15);
+    // Only the provider who paired the device may bill its days: for another clinician
+    // of the patient (here frank, a nurse) there are none.
+    assert_eq!(c.monitored_days_until(a.django, a.frank, end + DAY - 1), 0);
     assert_eq!(c.monitored_days(a.django, Some(signer(1).key()), T0), 16);
     // Windows across a word boundary count the same.
     for start in 0..40u64 {
@@ -465,6 +471,17 @@ fn the_care_team_is_named_by_the_patient_and_bounded() {
     assert_eq!(
         c.add_care_team_member(a.django, a.frank),
         Err(Error::AlreadyInCareTeam)
+    );
+    // A licensed delegate never adds itself (a member sets the patient's thresholds).
+    credentials(a.eve, &[CredentialKind::MedicalLicence]);
+    assert_eq!(
+        c.add_care_team_member(a.django, a.eve),
+        Err(Error::DelegateSelfGrant)
+    );
+    assert!(!c.care_team(a.django).contains(&a.eve));
+    assert_eq!(
+        c.set_threshold(a.django, systolic(), Some((90_000, 140_000))),
+        Err(Error::NotCareTeam)
     );
     caller(a.django);
     for i in 0..6u8 {
@@ -578,9 +595,10 @@ fn alerts_reach_only_the_care_team_members_the_consent_covers_now() {
     assert_eq!(c.batch(2).expect("batch").alert, Some(1));
     // ReadingsAnchored, AlertSent to charlie, AlertRaised.
     assert_eq!(test::recorded_events().count() - before, 3);
-    // Consent to frank for vital signs, charlie's withdrawn: the next alert goes to frank.
+    // Consent to frank for vital signs too: the next alert goes to both. (Withdrawing
+    // charlie's, the device's provider, would stop the device's data altogether:
+    // `revoked_treatment_consent_stops_the_data_at_once`.)
     treatment(a.django, a.frank, DataCategory::VitalSigns, true);
-    treatment(a.django, a.charlie, DataCategory::VitalSigns, false);
     let low = ReadingBatch {
         out_of_range: Some(OutOfRange {
             count: 1,
@@ -589,7 +607,10 @@ fn alerts_reach_only_the_care_team_members_the_consent_covers_now() {
         ..batch(1, 2, 1, 1, 3)
     };
     assert_eq!(anchor(&mut c, 1, low), Ok(3));
-    assert_eq!(c.alert(2).expect("raised").notified, vec![a.frank]);
+    assert_eq!(
+        c.alert(2).expect("raised").notified,
+        vec![a.charlie, a.frank]
+    );
     // The patient's log, paged.
     assert_eq!(c.alert_count_of(a.django), 2);
     assert_eq!(
@@ -700,4 +721,26 @@ fn counters_never_wrap() {
         anchor(&mut c, 1, batch(1, 0, 1, 1, 1)),
         Err(Error::Overflow)
     );
+}
+
+#[ink::test]
+fn revoked_treatment_consent_stops_the_data_at_once() {
+    let a = accounts();
+    let mut c = setup();
+    now(T0 + 10 * DAY);
+    anchor(&mut c, 1, batch(1, 0, 2, 0b11, 4)).expect("under consent");
+    // django revokes charlie's treatment consent, but keeps the device paired: nothing
+    // more is anchored, and no day counts for CPT 99454.
+    treatment(a.django, a.charlie, DataCategory::VitalSigns, false);
+    assert_eq!(
+        anchor(&mut c, 1, batch(1, 2, 3, 0b111, 4)),
+        Err(Error::NoTreatmentConsent)
+    );
+    assert_eq!(c.monitored_days(a.django, None, T0), 2);
+    assert_eq!(c.monitored_days_until(a.django, a.charlie, T0 + 9 * DAY), 2);
+    assert_eq!(c.device(signer(1).key()).expect("d").batch_count, 1);
+    // Consent given again: the device anchors again.
+    treatment(a.django, a.charlie, DataCategory::VitalSigns, true);
+    anchor(&mut c, 1, batch(1, 2, 3, 0b111, 4)).expect("consented again");
+    assert_eq!(c.monitored_days_until(a.django, a.charlie, T0 + 9 * DAY), 5);
 }

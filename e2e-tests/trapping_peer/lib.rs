@@ -138,7 +138,12 @@ pub mod trapping_peer {
     impl MonitoringVerifier for TrappingPeer {
         /// Traps.
         #[ink(message)]
-        fn monitored_days_until(&self, _patient: AccountId, _until: Timestamp) -> u32 {
+        fn monitored_days_until(
+            &self,
+            _patient: AccountId,
+            _provider: AccountId,
+            _until: Timestamp,
+        ) -> u32 {
             trap()
         }
     }

@@ -80,11 +80,18 @@ pub fn luhn_check_digit(digits: &[u8]) -> Option<u8> {
 /// The query the claims contract asks `remote_monitoring`, by address.
 #[ink::trait_definition]
 pub trait MonitoringVerifier {
-    /// The number of days with transmitted data from any device paired with `patient`
+    /// The number of days with transmitted data from devices that `provider` paired with
+    /// `patient` (the provider who monitors; another provider's devices do not count)
     /// in the [`MONITORING_PERIOD_DAYS`] days ending with the (UTC) day of `until`,
-    /// that day included: what CPT 99454 asks (at least [`MIN_MONITORED_DAYS`]).
+    /// that day included: what CPT 99454 asks (at least [`MIN_MONITORED_DAYS`]). Days
+    /// count only when anchored under the patient's treatment consent to that provider.
     #[ink(message)]
-    fn monitored_days_until(&self, patient: AccountId, until: Timestamp) -> u32;
+    fn monitored_days_until(
+        &self,
+        patient: AccountId,
+        provider: AccountId,
+        until: Timestamp,
+    ) -> u32;
 }
 
 #[cfg(test)]

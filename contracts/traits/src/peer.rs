@@ -213,16 +213,17 @@ pub mod ask {
     }
 
     /// remote_monitoring: on how many of the 30 days ending with `until`'s day did
-    /// `patient` have device data?
+    /// `patient` have data from devices `provider` paired with the patient?
     pub fn monitored_days_until(
         monitoring: AccountId,
         patient: AccountId,
+        provider: AccountId,
         until: Timestamp,
     ) -> Result<u32, PeerError> {
         let peer: Monitoring = monitoring.into();
         flatten_peer_result(crate::try_invoke!(peer
             .call()
-            .monitored_days_until(patient, until)))
+            .monitored_days_until(patient, provider, until)))
     }
 }
 

@@ -144,7 +144,7 @@ pub fn measure_monitoring(w: &mut World, code_hash: [u8; 32]) {
         OTHER,
         call_data(
             selector_bytes!("MonitoringVerifier::monitored_days_until"),
-            (patient, paired_at),
+            (patient, provider, paired_at),
         ),
         0,
     );
