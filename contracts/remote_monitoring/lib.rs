@@ -72,6 +72,9 @@ pub mod remote_monitoring {
 
     /// (patient, device, word): the key of a patient's calendar of one device.
     pub(crate) type DeviceDaysKey = (AccountId, DeviceKey, u64);
+    /// (patient, provider, word): the key of a patient's calendar of the devices one
+    /// provider paired.
+    pub(crate) type ProviderDaysKey = (AccountId, AccountId, u64);
 
     /// The contract's storage.
     #[ink(storage)]
@@ -93,7 +96,7 @@ pub mod remote_monitoring {
         pub(crate) device_days: Mapping<DeviceDaysKey, u64>,
         /// (patient, provider, word) -> the days with data from the devices that provider
         /// paired with the patient (what the provider may bill as CPT 99454).
-        pub(crate) provider_days: Mapping<(AccountId, AccountId, u64), u64>,
+        pub(crate) provider_days: Mapping<ProviderDaysKey, u64>,
         pub(crate) thresholds: Mapping<(AccountId, Loinc), Threshold>,
         pub(crate) care_teams: Mapping<AccountId, Vec<AccountId>>,
         pub(crate) alerts: Mapping<AlertId, Alert>,
