@@ -171,7 +171,8 @@ impl ClaimsAdjudication {
 
     /// The checks of a request that refuse it (nothing recorded): the plan exists, the
     /// caller is the rendering provider or the plan's payer, 1 to `MAX_LINES` valid
-    /// lines, a service date not in the future. Returns the plan.
+    /// lines of at most the plan's `max_units` each, a service date not in the future.
+    /// Returns the plan.
     pub(crate) fn admit(
         request: &ClaimRequest,
         plan: Option<Plan>,
@@ -188,6 +189,13 @@ impl ClaimsAdjudication {
         ensure!(
             request.lines.iter().all(ClaimLine::is_valid),
             Error::InvalidLine
+        );
+        ensure!(
+            request
+                .lines
+                .iter()
+                .all(|line| line.units <= plan.terms.max_units),
+            Error::TooManyUnits
         );
         ensure!(request.service_date <= now, Error::ServiceInFuture);
         Ok(plan)
@@ -213,6 +221,7 @@ impl ClaimsAdjudication {
             member_amount: 0,
             deductible_applied: 0,
             appeal_evidence: None,
+            reserved: 0,
         }
     }
 
@@ -551,12 +560,8 @@ impl ClaimsAdjudication {
                     .get((plan.id, line.procedure), |key| self.fees.get(key))
                 {
                     None => Verdict::NotCovered,
-                    Some(_)
-                        if line.procedure == DEVICE_SUPPLY_CODE
-                            && self.monitored_days(claim.member, claim.service_date)?
-                                < MIN_MONITORED_DAYS =>
-                    {
-                        Verdict::Denied(Carc::MonitoringDaysNotMet)
+                    Some(fee) if line.procedure == DEVICE_SUPPLY_CODE => {
+                        self.device_supply_verdict(claim, fee)?
                     }
                     Some(fee) => Verdict::Fee(fee),
                 }
@@ -574,6 +579,11 @@ impl ClaimsAdjudication {
         for result in priced.lines.iter().filter(|r| r.allowed > 0) {
             self.line_keys
                 .insert(Self::service_key(claim, &result.line), &claim.id);
+            if result.line.procedure == DEVICE_SUPPLY_CODE {
+                let day = day_of(claim.service_date);
+                self.supply_lines
+                    .insert((claim.member, supply_window(day)), &(day, claim.id));
+            }
         }
         claim.lines = priced.lines;
         claim.billed = priced.billed;
@@ -584,9 +594,44 @@ impl ClaimsAdjudication {
         Ok(())
     }
 
-    /// After pricing: denied when nothing is allowed; pending review (payer share
-    /// reserved) when `review` or, if `threshold`, above the plan's review threshold;
-    /// else approved.
+    /// A CPT 99454 line covered at `fee`: denied CARC 119 when another claim holds the
+    /// member's device supply less than 30 days away (whoever billed it); else CARC 272
+    /// unless remote_monitoring counts 16 days with data, in the 30 days ending with the
+    /// service date, from devices this claim's provider paired with the member.
+    fn device_supply_verdict(&self, claim: &Claim, fee: Balance) -> Result<Verdict> {
+        if self
+            .supply_held(claim.member, day_of(claim.service_date), claim.id)
+            .is_some()
+        {
+            return Ok(Verdict::Denied(Carc::PeriodMaximum));
+        }
+        let days = self.monitored_days(claim.member, claim.provider, claim.service_date)?;
+        Ok(if days < MIN_MONITORED_DAYS {
+            Verdict::Denied(Carc::MonitoringDaysNotMet)
+        } else {
+            Verdict::Fee(fee)
+        })
+    }
+
+    /// The claim other than `except` holding `member`'s CPT 99454 less than 30 days
+    /// from service day `day`, if any (three reads at most).
+    pub(crate) fn supply_held(
+        &self,
+        member: AccountId,
+        day: u64,
+        except: ClaimId,
+    ) -> Option<ClaimId> {
+        supply_windows_near(day).find_map(|window| {
+            self.supply_lines
+                .get((member, window))
+                .filter(|(held, holder)| *holder != except && same_supply_period(*held, day))
+                .map(|(_, holder)| holder)
+        })
+    }
+
+    /// After pricing: denied when nothing is allowed; pending review when `review` (an
+    /// emergency without a care relationship: nothing reserved) or, if `threshold`, above
+    /// the plan's review threshold (payer share reserved); else approved.
     pub(crate) fn decide(
         &mut self,
         plan: &mut Plan,
@@ -601,12 +646,18 @@ impl ClaimsAdjudication {
                 .first()
                 .and_then(|line| line.adjustments.first())
                 .map(|adjustment| adjustment.reason);
-        } else if review || (threshold && claim.payer_amount > plan.terms.review_threshold) {
+        } else if review {
+            // An emergency without a care relationship: the adjuster decides, and nothing
+            // is reserved meanwhile (a provider the member never named cannot hold the
+            // payer's escrow); approved, it is paid from the free escrow or owed.
+            claim.status = ClaimStatus::PendingReview;
+        } else if threshold && claim.payer_amount > plan.terms.review_threshold {
             claim.status = ClaimStatus::PendingReview;
             plan.reserved = plan
                 .reserved
                 .checked_add(claim.payer_amount)
                 .ok_or(Error::Overflow)?;
+            claim.reserved = claim.payer_amount;
         } else {
             self.approve(plan, claim)?;
         }
@@ -630,6 +681,12 @@ impl ClaimsAdjudication {
             if self.line_keys.get(key) == Some(claim.id) {
                 self.line_keys.remove(key);
             }
+            if result.line.procedure == DEVICE_SUPPLY_CODE {
+                let key = (claim.member, supply_window(day_of(claim.service_date)));
+                if self.supply_lines.get(key).map(|(_, holder)| holder) == Some(claim.id) {
+                    self.supply_lines.remove(key);
+                }
+            }
         }
         Ok(())
     }
@@ -651,6 +708,25 @@ impl ClaimsAdjudication {
         };
         plan.owed = plan.owed.checked_add(amount).ok_or(Error::Overflow)?;
         claim.status = status;
+        self.enqueue_owed(plan.id, claim.id)
+    }
+
+    /// Puts an owed claim at the back of its plan's queue.
+    pub(crate) fn enqueue_owed(&mut self, plan: PlanId, claim: ClaimId) -> Result<()> {
+        let (head, next) = self.owed_ends.get(plan).unwrap_or_default();
+        self.owed_queue.insert((plan, next), &claim);
+        let next = next.checked_add(1).ok_or(Error::Overflow)?;
+        self.owed_ends.insert(plan, &(head, next));
+        Ok(())
+    }
+
+    /// Takes the oldest owed claim off its plan's queue.
+    pub(crate) fn dequeue_owed(&mut self, plan: PlanId) -> Result<()> {
+        let (head, next) = self.owed_ends.get(plan).unwrap_or_default();
+        ensure!(head < next, Error::NotUnfunded);
+        self.owed_queue.remove((plan, head));
+        let head = head.checked_add(1).ok_or(Error::Overflow)?;
+        self.owed_ends.insert(plan, &(head, next));
         Ok(())
     }
 
@@ -725,16 +801,27 @@ impl ClaimsAdjudication {
     }
 
     /// Asks remote_monitoring on how many of the 30 days ending with `until`'s day
-    /// `member` had device data (CPT 99454 needs 16).
+    /// `member` had data from devices `provider` paired with the member (CPT 99454
+    /// needs 16).
     #[cfg(not(test))]
-    pub(crate) fn monitored_days(&self, member: AccountId, until: Timestamp) -> Result<u32> {
-        ask::monitored_days_until(self.peers().monitoring, member, until)
+    pub(crate) fn monitored_days(
+        &self,
+        member: AccountId,
+        provider: AccountId,
+        until: Timestamp,
+    ) -> Result<u32> {
+        ask::monitored_days_until(self.peers().monitoring, member, provider, until)
             .map_err(Self::monitoring_error)
     }
 
     #[cfg(test)]
-    pub(crate) fn monitored_days(&self, member: AccountId, until: Timestamp) -> Result<u32> {
-        crate::tests::monitored_days_answer(member, until).map_err(Self::monitoring_error)
+    pub(crate) fn monitored_days(
+        &self,
+        member: AccountId,
+        provider: AccountId,
+        until: Timestamp,
+    ) -> Result<u32> {
+        crate::tests::monitored_days_answer(member, provider, until).map_err(Self::monitoring_error)
     }
 
     /// Asks staff_credentials whether `account` held a valid credential of one of

@@ -102,6 +102,9 @@ pub const MAX_FEES_PER_CALL: usize = 50;
 pub const PLAN_YEAR: u64 = 365 * healthcare_traits::DAY;
 /// Basis points in 100 %.
 pub const FULL_BPS: u16 = 10_000;
+/// Most one line may bill (2^100 of the chain's smallest unit, about 1.27 × 10^30): sums
+/// over any batch stay far from overflowing, so no claim can revert another's.
+pub const MAX_LINE_BILLED: u128 = 1 << 100;
 
 /// The diagnosis commitment of a claim line: BLAKE2-256 of the 32-byte `salt` followed by
 /// the line's ICD-10-CM codes, each upper-case without its dot, joined by `,` (e.g.
@@ -137,7 +140,7 @@ pub mod claims_adjudication {
     pub use crate::model::{
         Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimReference, ClaimRequest,
         ClaimStatus, ClaimSubmission, Coverage, Error, Group, LineResult, Peers, Plan, PlanId,
-        PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey,
+        PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey, SupplyKey,
     };
     use healthcare_traits::{
         ensure, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
@@ -177,6 +180,14 @@ pub mod claims_adjudication {
         pub(crate) provider_tails: ClaimTails,
         /// (plan, provider, submitter's reference) -> the claim recorded under it.
         pub(crate) references: Mapping<ReferenceKey, ClaimId>,
+        /// (member, 30-day window) -> (service day, claim) of the CPT 99454 line held
+        /// there (adjudicated, not denied): at most one per member in any 30 days.
+        pub(crate) supply_lines: Mapping<SupplyKey, (u64, ClaimId)>,
+        /// (plan, position) -> an owed claim (approved-unfunded or payment-failed), in the
+        /// order they became owed; settled oldest first.
+        pub(crate) owed_queue: Mapping<(PlanId, u64), ClaimId>,
+        /// plan -> (position of its oldest owed claim, position the next one takes).
+        pub(crate) owed_ends: Mapping<PlanId, (u64, u64)>,
     }
 
     impl ClaimsAdjudication {
@@ -215,6 +226,9 @@ pub mod claims_adjudication {
                 provider_claims: Mapping::default(),
                 provider_tails: Mapping::default(),
                 references: Mapping::default(),
+                supply_lines: Mapping::default(),
+                owed_queue: Mapping::default(),
+                owed_ends: Mapping::default(),
             })
         }
 
@@ -604,8 +618,9 @@ pub mod claims_adjudication {
             );
             plan.reserved = plan
                 .reserved
-                .checked_sub(claim.payer_amount)
+                .checked_sub(claim.reserved)
                 .ok_or(Error::Overflow)?;
+            claim.reserved = 0;
             if approve {
                 self.approve(&mut plan, &mut claim)?;
             } else {
@@ -623,7 +638,12 @@ pub mod claims_adjudication {
         }
 
         /// The claim's provider: appeals a denial, once, with the hash of its evidence.
-        /// The claim's billed amount is reserved in the plan's escrow until decided.
+        /// Only a claim that passes admission at its service date, asked of the peers
+        /// now (the provider licensed, the member covered and consenting to payment, and
+        /// a care relationship between them), can be appealed: else `NotAdmitted`, so a
+        /// stranger's claim never reserves anything. What an overturn can cost is
+        /// reserved in the plan's escrow until decided: the lines' allowed amount under
+        /// the fee schedule ([`model::appeal_reserve`]), never their billed amount.
         #[ink(message)]
         pub fn appeal(&mut self, claim_id: ClaimId, evidence: Hash) -> Result<()> {
             self.admin.ensure_not_paused()?;
@@ -632,18 +652,29 @@ pub mod claims_adjudication {
             ensure!(claim.appeal_evidence.is_none(), Error::AlreadyAppealed);
             ensure!(claim.status == ClaimStatus::Denied, Error::NotDenied);
             let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
-            plan.reserved = plan
-                .reserved
-                .checked_add(claim.billed)
-                .ok_or(Error::Overflow)?;
+            ensure!(
+                matches!(
+                    self.screen(&plan, &claim, claim.submitted_at)?,
+                    Screen::Pass { review: false }
+                ),
+                Error::NotAdmitted
+            );
+            let reserve = crate::model::appeal_reserve(
+                claim
+                    .lines
+                    .iter()
+                    .map(|result| (result.line, self.fees.get((plan.id, result.line.procedure)))),
+            );
+            plan.reserved = plan.reserved.checked_add(reserve).ok_or(Error::Overflow)?;
             claim.status = ClaimStatus::UnderAppeal;
             claim.appeal_evidence = Some(evidence);
+            claim.reserved = reserve;
             self.plans.insert(plan.id, &plan);
             self.claims.insert(claim_id, &claim);
             self.env().emit_event(ClaimAppealed {
                 claim: claim_id,
                 evidence,
-                reserved: claim.billed,
+                reserved: reserve,
             });
             Ok(())
         }
@@ -661,8 +692,9 @@ pub mod claims_adjudication {
             ensure!(claim.status == ClaimStatus::UnderAppeal, Error::NotAppealed);
             plan.reserved = plan
                 .reserved
-                .checked_sub(claim.billed)
+                .checked_sub(claim.reserved)
                 .ok_or(Error::Overflow)?;
+            claim.reserved = 0;
             claim.status = ClaimStatus::Denied;
             if overturn {
                 let lines: Vec<ClaimLine> = claim.lines.iter().map(|r| r.line).collect();
@@ -681,9 +713,11 @@ pub mod claims_adjudication {
             Ok(())
         }
 
-        /// Anyone: pays an approved-unfunded or payment-failed claim once the plan's escrow
-        /// covers it. Refused with `TransferFailed` (nothing changes) when the transfer
-        /// fails again.
+        /// Anyone: pays the plan's oldest owed claim (approved-unfunded or payment-failed:
+        /// `next_owed`) once the escrow less the reservations covers it; a younger owed
+        /// claim is refused with `NotFirstOwed`. If the transfer fails again, the claim
+        /// stays payment-failed and goes to the back of the plan's queue, so that one
+        /// provider's unreachable account never holds up the others.
         #[ink(message)]
         pub fn settle(&mut self, claim_id: ClaimId) -> Result<()> {
             self.admin.ensure_not_paused()?;
@@ -695,13 +729,29 @@ pub mod claims_adjudication {
                 ),
                 Error::NotUnfunded
             );
+            ensure!(
+                self.next_owed(claim.plan) == Some(claim_id),
+                Error::NotFirstOwed
+            );
             let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
-            ensure!(plan.escrow >= claim.payer_amount, Error::InsufficientEscrow);
+            ensure!(
+                plan.settleable() >= claim.payer_amount,
+                Error::InsufficientEscrow
+            );
+            self.dequeue_owed(plan.id)?;
+            if self
+                .transfer_out(claim.provider, claim.payer_amount)
+                .is_err()
+            {
+                claim.status = ClaimStatus::PaymentFailed;
+                self.enqueue_owed(plan.id, claim_id)?;
+                self.finish(&plan, claim);
+                return Ok(());
+            }
             plan.owed = plan
                 .owed
                 .checked_sub(claim.payer_amount)
                 .ok_or(Error::Overflow)?;
-            self.transfer_out(claim.provider, claim.payer_amount)?;
             self.paid(&mut plan, &mut claim)?;
             self.finish(&plan, claim);
             Ok(())
@@ -798,6 +848,26 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn coverage(&self, plan_id: PlanId, member: AccountId) -> Option<Coverage> {
             self.members.get((plan_id, member))
+        }
+
+        /// The plan's oldest owed claim (approved-unfunded or payment-failed): the one
+        /// `settle` pays next.
+        #[ink(message)]
+        pub fn next_owed(&self, plan_id: PlanId) -> Option<ClaimId> {
+            let (head, next) = self.owed_ends.get(plan_id).unwrap_or_default();
+            if head < next {
+                self.owed_queue.get((plan_id, head))
+            } else {
+                None
+            }
+        }
+
+        /// The claim holding `member`'s CPT 99454 device supply less than 30 days from
+        /// the day of `service_date` (paid, owed or pending review), if any: a second one
+        /// is denied with CARC 119, whoever bills it.
+        #[ink(message)]
+        pub fn supply_holder(&self, member: AccountId, service_date: Timestamp) -> Option<ClaimId> {
+            self.supply_held(member, day_of(service_date), 0)
         }
 
         /// True if `account` is an adjuster of the plan.

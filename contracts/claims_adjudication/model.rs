@@ -2,6 +2,7 @@
 //! accounting, coverage, accumulators, claims, lines and remittance codes.
 
 use crate::FULL_BPS;
+use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
 use healthcare_traits::{AccountId, Balance, Hash, Timestamp, DAY};
 use ink::prelude::vec::Vec;
 
@@ -65,7 +66,8 @@ pub enum Error {
     /// Plan terms out of range (coinsurance above 100 %, copay or deductible above
     /// the out-of-pocket maximum, a zero filing window).
     InvalidTerms,
-    /// A line with a zero amount or zero units, or a malformed procedure code.
+    /// A line with a zero amount, an amount above `MAX_LINE_BILLED` or zero units, or a
+    /// malformed procedure code.
     InvalidLine,
     /// A claim without lines.
     NoLines,
@@ -104,6 +106,15 @@ pub enum Error {
     MonitoringContractUnreachable,
     /// The remote_monitoring contract trapped.
     MonitoringContractTrapped,
+    /// A line with more units than the plan's `max_units` (its medically unlikely edit).
+    TooManyUnits,
+    /// An appeal of a claim that does not pass admission at its service date (the
+    /// provider licensed, the member covered and consenting to payment, and a care
+    /// relationship between them): only such claims can be appealed.
+    NotAdmitted,
+    /// `settle` of a claim while an older owed claim of the same plan waits: owed claims
+    /// are paid oldest first (`next_owed`).
+    NotFirstOwed,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);
@@ -130,6 +141,9 @@ pub struct PlanTerms {
     pub review_threshold: Balance,
     /// Start of plan year 0; plan years are 365 days long.
     pub year_start: Timestamp,
+    /// Most units one line may bill (the plan's medically unlikely edit, at least 1): a
+    /// line with more is refused with `TooManyUnits`.
+    pub max_units: u32,
 }
 
 impl PlanTerms {
@@ -139,6 +153,7 @@ impl PlanTerms {
             && self.deductible <= self.oop_max
             && self.copay <= self.oop_max
             && self.timely_filing > 0
+            && self.max_units > 0
     }
 
     /// The plan year of `at`.
@@ -154,10 +169,11 @@ impl PlanTerms {
 /// A plan with its escrow.
 ///
 /// Escrow accounting: `escrow == funded − withdrawn − paid`; `owed` is the payer share of
-/// its approved-unfunded and payment-failed claims; `reserved` is the payer share of its
-/// claims pending review plus the billed amount of its claims under appeal (the most an
-/// overturn could pay). New claims are paid, and the payer withdraws, only from
-/// [`Plan::free`] `= escrow − owed − reserved`.
+/// its approved-unfunded and payment-failed claims; `reserved` is the sum of its claims'
+/// [`Claim::reserved`] (the payer share of claims pending review, the priced allowed
+/// amount of claims under appeal: never a billed amount). New claims are paid, and the
+/// payer withdraws, only from [`Plan::free`] `= escrow − owed − reserved`; owed claims
+/// are settled oldest first from `escrow − reserved`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
@@ -172,7 +188,8 @@ pub struct Plan {
     pub escrow: Balance,
     /// Payer share of its approved-unfunded and payment-failed claims.
     pub owed: Balance,
-    /// Held for its claims pending review and under appeal.
+    /// Held for its claims pending review and under appeal (the sum of their
+    /// [`Claim::reserved`]).
     pub reserved: Balance,
     /// Total funded.
     pub funded: Balance,
@@ -189,6 +206,12 @@ impl Plan {
         self.escrow
             .saturating_sub(self.owed)
             .saturating_sub(self.reserved)
+    }
+
+    /// What owed claims are settled from, oldest first: the escrow less the reservations
+    /// (never what claims pending review or under appeal hold).
+    pub fn settleable(&self) -> Balance {
+        self.escrow.saturating_sub(self.reserved)
     }
 }
 
@@ -232,9 +255,11 @@ pub struct ClaimLine {
 }
 
 impl ClaimLine {
-    /// True for a positive amount and unit count and a well-formed procedure code.
+    /// True for a positive amount of at most [`crate::MAX_LINE_BILLED`], a positive unit
+    /// count and a well-formed procedure code.
     pub fn is_valid(&self) -> bool {
         self.billed > 0
+            && self.billed <= crate::MAX_LINE_BILLED
             && self.units > 0
             && self
                 .procedure
@@ -285,6 +310,46 @@ pub fn day_of(at: Timestamp) -> u64 {
     at.checked_div(DAY).unwrap_or(0)
 }
 
+/// (member, 30-day window): the key under which a held CPT 99454 line is recorded, with
+/// its service day and claim ([`supply_window`]).
+pub type SupplyKey = (AccountId, u64);
+
+/// The 30-day window of service day `day` (day / 30): held CPT 99454 lines of one member
+/// lie at least 30 days apart ([`same_supply_period`]), so a window holds at most one.
+pub fn supply_window(day: u64) -> u64 {
+    day.checked_div(u64::from(MONITORING_PERIOD_DAYS))
+        .unwrap_or(0)
+}
+
+/// The windows that can hold a CPT 99454 line less than 30 days from service day `day`:
+/// its own and its two neighbours (one fewer at window 0).
+pub fn supply_windows_near(day: u64) -> impl Iterator<Item = u64> {
+    let window = supply_window(day);
+    [window.checked_sub(1), Some(window), window.checked_add(1)]
+        .into_iter()
+        .flatten()
+}
+
+/// True when CPT 99454 lines for service days `a` and `b` bill the same device supply:
+/// fewer than 30 days apart (each bills the 30 days ending with its service day, so
+/// their periods overlap). One member is paid at most one of them, whoever bills it.
+pub fn same_supply_period(a: u64, b: u64) -> bool {
+    a.abs_diff(b) < u64::from(MONITORING_PERIOD_DAYS)
+}
+
+/// The most an overturned appeal of `lines` can cost the payer, reserved while the appeal
+/// waits: the allowed amount of each line the fee schedule covers (`fee`: its entry),
+/// `min(billed, fee × units)`, summed. Never the billed amount of an uncovered line.
+pub fn appeal_reserve(lines: impl Iterator<Item = (ClaimLine, Option<Balance>)>) -> Balance {
+    lines.fold(0, |sum: Balance, (line, fee)| {
+        let allowed = fee.map_or(0, |fee| {
+            fee.saturating_mul(Balance::from(line.units))
+                .min(line.billed)
+        });
+        sum.saturating_add(allowed)
+    })
+}
+
 /// Claim Adjustment Reason Codes (X12 CARC) used in remittances.
 ///
 /// The SCALE encoding is the variant index: append, never reorder.
@@ -326,6 +391,10 @@ pub enum Carc {
     /// device supply) line whose 30-day period ending with the service date had fewer
     /// than 16 days with device data in `remote_monitoring`.
     MonitoringDaysNotMet,
+    /// 119: benefit maximum for this time period or occurrence has been reached: a
+    /// second CPT 99454 line for a member within 30 days of one already held (paid, owed
+    /// or under review), whoever bills it.
+    PeriodMaximum,
 }
 
 impl Carc {
@@ -347,6 +416,7 @@ impl Carc {
             Carc::ProviderNotEligible => "B7",
             Carc::NoCareRelationship => "242",
             Carc::MonitoringDaysNotMet => "272",
+            Carc::PeriodMaximum => "119",
         }
     }
 }
@@ -427,7 +497,8 @@ pub enum ClaimStatus {
     PendingReview,
     /// Denied (see `denial`).
     Denied,
-    /// Denied, appealed, waiting for an adjuster (billed amount reserved).
+    /// Denied, appealed, waiting for an adjuster (`payer_amount` holds what is reserved:
+    /// the lines priced against the fee schedule, at most their allowed amount).
     UnderAppeal,
     /// Approved, but the transfer to the provider failed (e.g. below the existential
     /// deposit of an empty account); owed, and paid by `settle` later.
@@ -486,6 +557,10 @@ pub struct Claim {
     pub deductible_applied: Balance,
     /// Hash of the appeal evidence, once appealed.
     pub appeal_evidence: Option<Hash>,
+    /// What the claim holds reserved in its plan's escrow: its payer share while pending
+    /// review (none for an emergency without a care relationship), the allowed amount of
+    /// its lines priced against the fee schedule while under appeal; 0 otherwise.
+    pub reserved: Balance,
 }
 
 /// The peer contracts asked during adjudication.

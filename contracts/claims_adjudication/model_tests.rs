@@ -2,10 +2,12 @@
 //!
 //! Model-based random test: random sequences of plans, fee schedules, enrolments,
 //! adjusters, funding, withdrawals, claims (some above the review threshold, some
-//! emergencies, duplicates, unknown procedures, late filings, claims by strangers),
-//! reviews, appeals, settlements and pauses, by random callers, while the peers' answers
-//! change (licences, payment consents and care relationships granted for windows that
-//! start and end, peers that fail) and time moves forward. Run against the contract
+//! emergencies, duplicates, unknown procedures, late filings, claims by strangers and by
+//! licensed providers the member never named, CPT 99454 device supply lines, lines with
+//! too many units or absurd amounts), reviews, appeals (also of strangers' claims),
+//! settlements oldest first and pauses, by random callers, while the peers' answers
+//! change (licences, payment consents, care relationships and monitored days granted for
+//! windows that start and end, peers that fail) and time moves forward. Run against the contract
 //! (off-chain engine, peer stand-ins) and against [`Model`], a reference written plainly:
 //! plans with their ledgers, claims with their lines, a set of held services, the
 //! accumulators, and its own statement of the pricing rule.
@@ -14,7 +16,9 @@
 //! every claim must equal the model's claim, and the invariants hold: `escrow == funded −
 //! withdrawn − paid`; `owed` and `reserved` equal the sums over claim statuses; the
 //! contract's balance covers all escrows (`total_escrow` is their sum); no service is held
-//! (payable) by two claims; accumulators never exceed the deductible and the
+//! (payable) by two claims; no member holds two CPT 99454 lines less than 30 days apart;
+//! what a claim reserves is never more than its lines' allowed amount; owed claims are
+//! settled in the order they became owed; accumulators never exceed the deductible and the
 //! out-of-pocket maximum and equal the sums over the claims that hold them; every line
 //! balances (billed = payer share + adjustments).
 //!
@@ -35,7 +39,7 @@ use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Sequences per run: 20 × 500 = 10 000 operations.
 const CASES: u32 = 20;
@@ -74,7 +78,15 @@ const REQUIRED: &[&str] = &[
     "Paused",
     "CredentialContractTrapped",
     "ConsentContractUnreachable",
+    "TooManyUnits",
+    "InvalidLine",
+    "NotAdmitted",
+    "NotFirstOwed",
+    "PeriodMaximum",
+    "MonitoringDaysNotMet",
 ];
+/// The most units a line of the model's plans may bill.
+const MAX_UNITS: u32 = 3;
 const START: u64 = 3_000 * DAY;
 const ACCOUNTS: u8 = 9;
 
@@ -87,8 +99,15 @@ fn member(i: u8) -> AccountId {
     account(5 + i % 2)
 }
 
-const PROCEDURES: [ProcedureCode; 4] = [*b"99213", *b"71046", *b"80053", *b"G0008"];
-/// Index 4: a malformed code.
+const PROCEDURES: [ProcedureCode; 5] = [
+    *b"99213",
+    *b"71046",
+    *b"80053",
+    *b"G0008",
+    healthcare_traits::monitoring::DEVICE_SUPPLY_CODE,
+];
+const SUPPLY: ProcedureCode = healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
+/// Index 5: a malformed code.
 fn procedure(i: u8) -> ProcedureCode {
     PROCEDURES.get(usize::from(i)).copied().unwrap_or(*b"ab-12")
 }
@@ -182,6 +201,13 @@ enum Op {
         from: i64,
         days: u64,
     },
+    /// remote_monitoring now reports `days` days with data of a member from the devices
+    /// a provider paired.
+    Monitored {
+        member: u8,
+        provider: u8,
+        days: u32,
+    },
     /// A peer starts or stops failing (trapping or unreachable) for one account.
     PeerFails {
         consent: bool,
@@ -194,13 +220,15 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     let who = 0..ACCOUNTS;
-    let plan = 0..4u8;
+    // Mostly plan 1 (the one the prefix sets up), sometimes one that may not exist.
+    let plan = prop_oneof![3 => Just(1u8), 1 => 0..4u8];
     let claim = any::<u8>();
-    // Mostly valid lines: a malformed code, a zero amount or zero units now and then.
+    // Mostly valid lines: a malformed code, a zero amount, an amount past the bound, zero
+    // units or more units than the plan allows now and then.
     let line = (
-        prop_oneof![30 => 0..4u8, 1 => Just(4u8)],
-        prop_oneof![30 => 1..3_000u128, 1 => Just(0u128)],
-        prop_oneof![30 => 1..4u32, 1 => Just(0u32)],
+        prop_oneof![30 => 0..5u8, 1 => Just(5u8)],
+        prop_oneof![30 => 1..3_000u128, 1 => Just(0u128), 1 => Just(u128::MAX - 1)],
+        prop_oneof![30 => 1..=MAX_UNITS, 1 => Just(0u32), 1 => Just(MAX_UNITS + 1)],
     );
     prop_oneof![
         3 => (0..3 * DAY).prop_map(Op::Advance),
@@ -208,7 +236,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, deductible, copay, bps, oop, filing_days, threshold)| Op::CreatePlan {
                 caller, deductible, copay, bps, oop, filing_days, threshold,
             }),
-        2 => (who.clone(), plan.clone(), 0..5u8, prop::option::weighted(0.9, 0..600u128))
+        2 => (who.clone(), plan.clone(), 0..6u8, prop::option::weighted(0.9, 0..600u128))
             .prop_map(|(caller, plan, procedure, fee)| Op::SetFee { caller, plan, procedure, fee }),
         2 => (who.clone(), plan.clone(), any::<u8>(), -200..10i64, prop::option::weighted(0.3, 0..400u64))
             .prop_map(|(caller, plan, member, start, days)| Op::Enroll { caller, plan, member, start, days }),
@@ -216,10 +244,14 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, plan, adjuster, add)| Op::Adjuster { caller, plan, adjuster, add }),
         2 => (who.clone(), plan.clone(), 0..6_000u128)
             .prop_map(|(caller, plan, amount)| Op::Fund { caller, plan, amount }),
-        1 => (who.clone(), plan.clone(), 0..4_000u128)
+        2 => (who.clone(), plan.clone(), 0..4_000u128)
             .prop_map(|(caller, plan, amount)| Op::Withdraw { caller, plan, amount }),
-        8 => (0..3 * ACCOUNTS, plan, any::<u8>(), prop_oneof![Just(3u8), Just(4), Just(8)],
-              -1..150i64, prop::bool::weighted(0.2), prop::collection::vec(line, 0..5))
+        // Mostly member 5 (enrolled, consenting, provider 3's patient) within the filing
+        // window, so that claims get past admission; the rest anywhere.
+        8 => (0..3 * ACCOUNTS, plan, prop_oneof![2 => Just(0u8), 1 => any::<u8>()],
+              prop_oneof![3 => Just(3u8), 1 => Just(4), 1 => Just(8)],
+              prop_oneof![3 => 0..60i64, 1 => -1..150i64], prop::bool::weighted(0.2),
+              prop::collection::vec(line, 0..5))
             .prop_map(|(caller, plan, member, provider, days_ago, emergency, lines)| Op::Submit {
                 caller, plan, member, provider, days_ago, emergency, lines,
             }),
@@ -235,6 +267,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(member, payer, from, days)| Op::Payment { member, payer, from, days }),
         2 => (any::<u8>(), 3..5u8, -200..5i64, 1..400u64)
             .prop_map(|(member, provider, from, days)| Op::Care { member, provider, from, days }),
+        1 => (any::<u8>(), prop_oneof![Just(3u8), Just(4), Just(8)], prop_oneof![Just(15u32), Just(16), Just(30)])
+            .prop_map(|(member, provider, days)| Op::Monitored { member, provider, days }),
         3 => (any::<bool>(), 0..ACCOUNTS, prop::option::weighted(0.5, any::<bool>()))
             .prop_map(|(consent, who, error)| Op::PeerFails { consent, who, error }),
         1 => (0..ACCOUNTS).prop_map(Op::Pause),
@@ -273,6 +307,8 @@ struct MClaim {
     member_amount: u128,
     deductible: u128,
     appealed: bool,
+    /// What the claim holds reserved in its plan's escrow.
+    reserved: u128,
 }
 
 #[derive(Debug, Clone)]
@@ -288,6 +324,8 @@ struct MPlan {
     fees: BTreeMap<ProcedureCode, u128>,
     members: BTreeMap<AccountId, Coverage>,
     adjusters: Vec<AccountId>,
+    /// Its owed claims (indices), in the order they became owed.
+    queue: VecDeque<usize>,
 }
 
 impl MPlan {
@@ -304,6 +342,8 @@ struct Peers {
     care: BTreeMap<(AccountId, AccountId), Window>,
     credential_fails: BTreeMap<AccountId, PeerError>,
     consent_fails: BTreeMap<AccountId, PeerError>,
+    /// (member, provider) -> days with data from the provider's devices.
+    monitored: BTreeMap<(AccountId, AccountId), u32>,
 }
 
 fn inside(window: Option<&Window>, t: u64) -> bool {
@@ -320,6 +360,8 @@ struct Model {
     held: BTreeMap<(PlanId, AccountId, AccountId, u64, ProcedureCode), usize>,
     /// (plan, member, year) -> (deductible met, out of pocket spent).
     acc: BTreeMap<(PlanId, AccountId, u64), (u128, u128)>,
+    /// Held CPT 99454 lines: (member, service day, claim index), any plan.
+    supply: Vec<(AccountId, u64, usize)>,
     peers: Peers,
     /// The contract's native balance above the existential deposit.
     balance: u128,
@@ -489,6 +531,26 @@ impl Model {
                 claim.lines.push(denied(Carc::NotCovered));
                 continue;
             };
+            if l.procedure == SUPPLY {
+                let day = claim.service_date / DAY;
+                let taken = self.supply.iter().any(|(m, d, holder)| {
+                    *m == claim.member && *holder != index && d.abs_diff(day) < 30
+                });
+                if taken {
+                    claim.lines.push(denied(Carc::PeriodMaximum));
+                    continue;
+                }
+                let days = self
+                    .peers
+                    .monitored
+                    .get(&(claim.member, claim.provider))
+                    .copied()
+                    .unwrap_or(0);
+                if days < 16 {
+                    claim.lines.push(denied(Carc::MonitoringDaysNotMet));
+                    continue;
+                }
+            }
             let allowed = l.billed.min(fee * u128::from(l.units));
             let mut adjustments = Vec::new();
             if l.billed > allowed {
@@ -538,12 +600,17 @@ impl Model {
         for line in claim.lines.iter().filter(|l| l.allowed > 0) {
             self.held
                 .insert(Self::key(&claim, line.line.procedure), index);
+            if line.line.procedure == SUPPLY {
+                self.supply
+                    .push((claim.member, claim.service_date / DAY, index));
+            }
         }
         self.claims[index] = claim;
     }
 
     /// Denied when nothing is allowed (the first line's reason); pending review when
-    /// asked or above the threshold (its payer share reserved); otherwise approved.
+    /// asked (an emergency without a care relationship: nothing reserved) or above the
+    /// threshold (its payer share reserved); otherwise approved.
     fn decide(&mut self, index: usize, review: bool, threshold: bool) {
         let (allowed, payer) = (self.claims[index].allowed, self.claims[index].payer);
         let plan = self.claims[index].plan as usize - 1;
@@ -555,8 +622,11 @@ impl Model {
                 .first()
                 .and_then(|l| l.adjustments.first())
                 .map(|a| a.1);
-        } else if review || (threshold && payer > self.plans[plan].terms.review_threshold) {
+        } else if review {
             self.claims[index].status = ClaimStatus::PendingReview;
+        } else if threshold && payer > self.plans[plan].terms.review_threshold {
+            self.claims[index].status = ClaimStatus::PendingReview;
+            self.claims[index].reserved = payer;
             self.plans[plan].reserved += payer;
         } else {
             self.approve(index);
@@ -572,6 +642,7 @@ impl Model {
         } else if plan.free() < claim.payer {
             claim.status = ClaimStatus::ApprovedUnfunded;
             plan.owed += claim.payer;
+            plan.queue.push_back(index);
         } else {
             plan.escrow -= claim.payer;
             plan.paid += claim.payer;
@@ -594,6 +665,7 @@ impl Model {
         entry.0 = entry.0.saturating_sub(claim.deductible);
         entry.1 = entry.1.saturating_sub(claim.member_amount);
         self.held.retain(|_, holder| *holder != index);
+        self.supply.retain(|(_, _, holder)| *holder != index);
     }
 
     fn claim_index(&self, id: u64) -> Result<usize> {
@@ -635,6 +707,40 @@ fn pick_in(m: &Model, id: u8, status: ClaimStatus) -> u64 {
     match latest {
         Some(i) if id >= 128 => i as u64 + 1,
         _ => pick(m.claims.len(), id),
+    }
+}
+
+/// For appeals: from 128 the latest claim denied for a reason of its lines or of its
+/// review (such a claim can pass admission), else as [`pick_in`] for denied claims.
+fn pick_appealable(m: &Model, id: u8) -> u64 {
+    let latest = m.claims.iter().rposition(|c| {
+        c.status == ClaimStatus::Denied
+            && matches!(
+                c.denial,
+                Some(
+                    Carc::NotMedicallyNecessary
+                        | Carc::Duplicate
+                        | Carc::NotCovered
+                        | Carc::PeriodMaximum
+                        | Carc::MonitoringDaysNotMet
+                )
+            )
+    });
+    match latest {
+        Some(i) if id >= 128 => i as u64 + 1,
+        _ => pick_in(m, id.wrapping_add(128), ClaimStatus::Denied),
+    }
+}
+
+/// For settlements: from 192 the oldest owed claim of the first plan that has one, from
+/// 160 the second oldest (which must wait), else as [`pick_in`] for approved-unfunded
+/// claims.
+fn pick_owed(m: &Model, id: u8) -> u64 {
+    let nth = |n: usize| m.plans.iter().find_map(|p| p.queue.get(n));
+    match (nth(0), nth(1)) {
+        (Some(i), _) if id >= 192 => *i as u64 + 1,
+        (_, Some(i)) if id >= 160 => *i as u64 + 1,
+        _ => pick_in(m, id, ClaimStatus::ApprovedUnfunded),
     }
 }
 
@@ -684,6 +790,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 timely_filing: filing_days * DAY,
                 review_threshold: threshold,
                 year_start: m.now - 100 * DAY,
+                max_units: MAX_UNITS,
             };
             set_caller(caller);
             let got = c.create_plan(terms);
@@ -706,6 +813,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     withdrawn: 0,
                     paid: 0,
                     fees: BTreeMap::new(),
+                    queue: VecDeque::new(),
                     members: BTreeMap::new(),
                     adjusters: Vec::new(),
                 });
@@ -725,7 +833,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             let want = (|| -> Result<()> {
                 m.not_paused()?;
                 let index = m.payer_plan(PlanId::from(plan), account(caller))?;
-                if p >= 4 {
+                if p >= 5 {
                     return Err(Error::InvalidLine);
                 }
                 match fee {
@@ -879,8 +987,19 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 if request.lines.is_empty() {
                     return Err(Error::NoLines);
                 }
-                if request.lines.iter().any(|l| !l.is_valid()) {
+                if request.lines.iter().any(|l| {
+                    l.billed == 0
+                        || l.billed > crate::MAX_LINE_BILLED
+                        || l.units == 0
+                        || !l
+                            .procedure
+                            .iter()
+                            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                }) {
                     return Err(Error::InvalidLine);
+                }
+                if request.lines.iter().any(|l| l.units > plan.terms.max_units) {
+                    return Err(Error::TooManyUnits);
                 }
                 if request.service_date > m.now {
                     return Err(Error::ServiceInFuture);
@@ -901,6 +1020,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     member_amount: 0,
                     deductible: 0,
                     appealed: false,
+                    reserved: 0,
                 };
                 let screen = m.screen(&claim, m.now)?;
                 if let Screen::Deny(reason) = screen {
@@ -933,8 +1053,8 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 if m.claims[index].status != ClaimStatus::PendingReview {
                     return Err(Error::NotPendingReview);
                 }
-                let payer = m.claims[index].payer;
-                m.plans[m.claims[index].plan as usize - 1].reserved -= payer;
+                let reserved = std::mem::take(&mut m.claims[index].reserved);
+                m.plans[m.claims[index].plan as usize - 1].reserved -= reserved;
                 if approve {
                     m.approve(index);
                 } else {
@@ -952,7 +1072,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             (s(&got), s(&want))
         }
         Op::Appeal { caller, claim } => {
-            let id = pick_in(m, claim, ClaimStatus::Denied);
+            let id = pick_appealable(m, claim);
             let provider = m
                 .claim_index(id)
                 .map_or(account(3), |i| m.claims[i].provider);
@@ -972,9 +1092,31 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 if claim.status != ClaimStatus::Denied {
                     return Err(Error::NotDenied);
                 }
+                // Only a claim that passes admission now (covered member, licensed
+                // provider, payment consent, care relationship) may be appealed.
+                let claim = m.claims[index].clone();
+                if !matches!(
+                    m.screen(&claim, claim.submitted_at)?,
+                    Screen::Pass { review: false }
+                ) {
+                    return Err(Error::NotAdmitted);
+                }
+                // It reserves the allowed amount of its covered lines, never what it
+                // billed.
+                let plan = &mut m.plans[claim.plan as usize - 1];
+                let reserve: u128 = claim
+                    .lines
+                    .iter()
+                    .filter_map(|l| {
+                        let fee = plan.fees.get(&l.line.procedure)?;
+                        Some(l.line.billed.min(fee * u128::from(l.line.units)))
+                    })
+                    .sum();
+                plan.reserved += reserve;
+                let claim = &mut m.claims[index];
                 claim.status = ClaimStatus::UnderAppeal;
                 claim.appealed = true;
-                m.plans[claim.plan as usize - 1].reserved += claim.billed;
+                claim.reserved = reserve;
                 Ok(())
             })();
             (s(&got), s(&want))
@@ -1002,8 +1144,8 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 } else {
                     None
                 };
-                let billed = m.claims[index].billed;
-                m.plans[m.claims[index].plan as usize - 1].reserved -= billed;
+                let reserved = std::mem::take(&mut m.claims[index].reserved);
+                m.plans[m.claims[index].plan as usize - 1].reserved -= reserved;
                 m.claims[index].status = ClaimStatus::Denied;
                 match screen {
                     None => {}
@@ -1021,7 +1163,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             (s(&got), s(&want))
         }
         Op::Settle { caller, claim } => {
-            let id = pick_in(m, claim, ClaimStatus::ApprovedUnfunded);
+            let id = pick_owed(m, claim);
             set_caller(caller);
             let got = c.settle(id);
             let want = (|| -> Result<()> {
@@ -1035,9 +1177,14 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     return Err(Error::NotUnfunded);
                 }
                 let plan = &mut m.plans[claim.plan as usize - 1];
-                if plan.escrow < claim.payer {
+                if plan.queue.front() != Some(&index) {
+                    return Err(Error::NotFirstOwed);
+                }
+                // Never from what claims pending review or under appeal hold.
+                if plan.escrow.saturating_sub(plan.reserved) < claim.payer {
                     return Err(Error::InsufficientEscrow);
                 }
+                plan.queue.pop_front();
                 plan.owed -= claim.payer;
                 plan.escrow -= claim.payer;
                 plan.paid += claim.payer;
@@ -1083,6 +1230,17 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             let w = window(m.now, from, length);
             care(member(who), account(provider), w);
             m.peers.care.insert((member(who), account(provider)), w);
+            (String::new(), String::new())
+        }
+        Op::Monitored {
+            member: who,
+            provider,
+            days,
+        } => {
+            crate::tests::monitored(member(who), account(provider), days);
+            m.peers
+                .monitored
+                .insert((member(who), account(provider)), days);
             (String::new(), String::new())
         }
         Op::PeerFails {
@@ -1161,6 +1319,7 @@ fn compare(c: &ClaimsAdjudication, m: &Model) -> std::result::Result<(), String>
         ) || (got.member_amount, got.deductible_applied) != (want.member_amount, want.deductible)
             || lines != want_lines
             || got.appeal_evidence.is_some() != want.appealed
+            || got.reserved != want.reserved
         {
             return Err(format!("claim {} differs:\n{got:?}\nmodel {want:?}", i + 1));
         }
@@ -1209,14 +1368,26 @@ fn compare(c: &ClaimsAdjudication, m: &Model) -> std::result::Result<(), String>
             .map(|cl| cl.payer)
             .sum();
         let reserved: u128 = of_plan(ClaimStatus::PendingReview)
-            .map(|cl| cl.payer)
-            .chain(of_plan(ClaimStatus::UnderAppeal).map(|cl| cl.billed))
+            .chain(of_plan(ClaimStatus::UnderAppeal))
+            .map(|cl| cl.reserved)
             .sum();
         if (plan.owed, plan.reserved) != (owed, reserved) {
             return Err(format!(
                 "plan {}: owed / reserved != sums over claims",
                 i + 1
             ));
+        }
+        // A reservation never exceeds what the claim's lines can be allowed (at most
+        // their billed amount).
+        if of_plan(ClaimStatus::UnderAppeal).any(|cl| cl.reserved > cl.billed) {
+            return Err(format!(
+                "plan {}: a reservation above a billed amount",
+                i + 1
+            ));
+        }
+        let next = want.queue.front().map(|index| *index as u64 + 1);
+        if c.next_owed(i as PlanId + 1) != next {
+            return Err(format!("plan {}: next_owed differs from {next:?}", i + 1));
         }
         total += plan.escrow;
     }
@@ -1226,6 +1397,36 @@ fn compare(c: &ClaimsAdjudication, m: &Model) -> std::result::Result<(), String>
             "total escrow {} / balance {balance} vs escrows {total}",
             c.total_escrow()
         ));
+    }
+    // No member holds two CPT 99454 lines less than 30 days apart, whatever the plan or
+    // provider; `supply_holder` names the holder.
+    let mut supplies: Vec<(AccountId, u64, usize)> = Vec::new();
+    for (i, claim) in m.claims.iter().enumerate() {
+        let stored = c.claim(i as u64 + 1).ok_or("claim missing")?;
+        if !stored.status.holds_lines() {
+            continue;
+        }
+        if stored
+            .lines
+            .iter()
+            .any(|l| l.allowed > 0 && l.line.procedure == SUPPLY)
+        {
+            let day = claim.service_date / DAY;
+            if let Some((_, other, j)) = supplies
+                .iter()
+                .find(|(who, d, _)| *who == claim.member && d.abs_diff(day) < 30)
+            {
+                return Err(format!(
+                    "claims {} and {} both hold 99454 (days {other} and {day})",
+                    j + 1,
+                    i + 1
+                ));
+            }
+            supplies.push((claim.member, day, i));
+            if c.supply_holder(claim.member, claim.service_date) != Some(i as u64 + 1) {
+                return Err(format!("supply_holder misses claim {}", i + 1));
+            }
+        }
     }
     // No service held by two claims; accumulators within the limits and equal to the sums
     // over the claims holding them.
@@ -1292,13 +1493,15 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             claims: Vec::new(),
             held: BTreeMap::new(),
             acc: BTreeMap::new(),
+            supply: Vec::new(),
             peers: Peers::default(),
             balance: 0,
         };
         set_balance(&m);
         // Payer 1 licensed for ever, payer 2 for a year; provider 3 for ever, provider 4
         // (an NPI registration) from 60 days ago for 90 days; member 5 consents to payer 1
-        // and named provider 3 for a year; adjuster 7 is appointed by the payers below.
+        // and named provider 3 for a year; adjuster 7 is appointed by the payers below;
+        // provider 3's devices report 30 days of member 5's data.
         let ever = (0, u64::MAX);
         for (who, kind, w) in [
             (1, CredentialKind::PayerLicence, ever),
@@ -1344,6 +1547,12 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
                 procedure: 1,
                 fee: Some(900),
             },
+            Op::SetFee {
+                caller: 1,
+                plan: 1,
+                procedure: 4,
+                fee: Some(60),
+            },
             Op::Enroll {
                 caller: 1,
                 plan: 1,
@@ -1360,7 +1569,12 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             Op::Fund {
                 caller: 1,
                 plan: 1,
-                amount: 1_500,
+                amount: 600,
+            },
+            Op::Monitored {
+                member: 0,
+                provider: 3,
+                days: 30,
             },
         ] {
             let (got, want) = step(&mut c, &mut m, &op);

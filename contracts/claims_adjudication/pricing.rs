@@ -90,9 +90,8 @@ pub fn price(
             member_amount: 0,
             adjustments: Vec::new(),
         };
-        let schedule = fee
-            .checked_mul(Balance::from(line.units))
-            .ok_or(Error::Overflow)?;
+        // Saturating: the allowed amount is at most the billed one, which is bounded.
+        let schedule = fee.saturating_mul(Balance::from(line.units));
         let allowed = line.billed.min(schedule);
         if line.billed > allowed {
             result.adjustments.push(Adjustment {
@@ -165,6 +164,7 @@ mod tests {
             timely_filing: 90 * DAY,
             review_threshold: 0,
             year_start: 0,
+            max_units: u32::MAX,
         }
     }
 

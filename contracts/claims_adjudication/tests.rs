@@ -29,8 +29,9 @@ struct Stand {
     payment: HashMap<(AccountId, AccountId), Window>,
     care: HashMap<(AccountId, AccountId), Window>,
     consent_fails: HashMap<AccountId, PeerError>,
-    /// member -> the days with device data remote_monitoring reports, per period end.
-    monitored: HashMap<AccountId, u32>,
+    /// (member, provider) -> the days with data from devices the provider paired with
+    /// the member that remote_monitoring reports, per period end.
+    monitored: HashMap<(AccountId, AccountId), u32>,
     monitoring_fails: HashMap<AccountId, PeerError>,
 }
 
@@ -79,9 +80,10 @@ pub(crate) fn consent_fails(member: AccountId, error: Option<PeerError>) {
     });
 }
 
-/// remote_monitoring (stand-in): `member` had device data on `days` of any 30 days.
-pub(crate) fn monitored(member: AccountId, days: u32) {
-    PEERS.with(|p| p.borrow_mut().monitored.insert(member, days));
+/// remote_monitoring (stand-in): `member` had data from devices `provider` paired on
+/// `days` of any 30 days.
+pub(crate) fn monitored(member: AccountId, provider: AccountId, days: u32) {
+    PEERS.with(|p| p.borrow_mut().monitored.insert((member, provider), days));
 }
 
 /// remote_monitoring (stand-in) fails when asked about `member`.
@@ -94,6 +96,7 @@ pub(crate) fn monitoring_fails(member: AccountId, error: Option<PeerError>) {
 
 pub(crate) fn monitored_days_answer(
     member: AccountId,
+    provider: AccountId,
     _until: u64,
 ) -> core::result::Result<u32, PeerError> {
     PEERS.with(|p| {
@@ -101,7 +104,7 @@ pub(crate) fn monitored_days_answer(
         if let Some(e) = p.monitoring_fails.get(&member) {
             return Err(*e);
         }
-        Ok(p.monitored.get(&member).copied().unwrap_or(0))
+        Ok(p.monitored.get(&(member, provider)).copied().unwrap_or(0))
     })
 }
 
@@ -184,6 +187,7 @@ pub(crate) fn terms() -> PlanTerms {
         timely_filing: 90 * DAY,
         review_threshold: 5_000,
         year_start: T0 - 10 * DAY,
+        max_units: 30,
     }
 }
 
@@ -1111,10 +1115,17 @@ fn review_denial_gives_back_accumulators_and_lines_then_appeal_overturns() {
 fn appeal_upheld_and_paid_claims_cannot_be_appealed() {
     let a = accounts();
     let mut c = setup();
-    // Denied for no payment consent at the service date.
+    // Denied for no payment consent at the service date: no appeal while it is absent
+    // (the claim does not pass admission) ...
     payment_consent(a.django, a.bob, (T0, u64::MAX));
     let denied = submit(&mut c, vec![line(OFFICE, 100, 1)]);
     assert_eq!(denied.denial, Some(Carc::ConsentAbsent));
+    assert_eq!(
+        c.appeal(denied.id, Hash::from([4; 32])),
+        Err(Error::NotAdmitted)
+    );
+    // ... but once the member's consent covers the service date (back-dated).
+    payment_consent(a.django, a.bob, (T0 - 5 * DAY, u64::MAX));
     c.appeal(denied.id, Hash::from([4; 32])).expect("appeal");
     assert_eq!(c.escrow(1), Some((10_000, 0, 100)));
     caller(a.eve);
@@ -1221,9 +1232,13 @@ fn overturning_a_claim_denied_at_submission() {
     care(a.django, a.charlie, (T0, u64::MAX));
     let denied = submit(&mut c, vec![line(OFFICE, 100, 1)]);
     assert_eq!(denied.denial, Some(Carc::NoCareRelationship));
-    c.appeal(denied.id, Hash::from([9; 32])).expect("appeal");
-    // ... then names him, back-dated to the first visit.
+    assert_eq!(
+        c.appeal(denied.id, Hash::from([9; 32])),
+        Err(Error::NotAdmitted)
+    );
+    // ... then names him, back-dated to the first visit: now the appeal is admitted.
     care(a.django, a.charlie, (T0 - 5 * DAY, u64::MAX));
+    c.appeal(denied.id, Hash::from([9; 32])).expect("appeal");
     caller(a.eve);
     let before = balance(a.charlie);
     c.decide_appeal(denied.id, true).expect("overturn");
@@ -1270,8 +1285,15 @@ fn a_failed_transfer_leaves_an_owed_claim_that_settle_pays_later() {
         c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
         Some(claim.id)
     );
-    // Settling while the transfer still fails changes nothing.
-    assert_eq!(c.settle(claim.id), Err(Error::TransferFailed));
+    // Settling while the transfer still fails keeps it owed (at the back of the plan's
+    // queue, here alone in it) and moves no money.
+    c.settle(claim.id).expect("tried");
+    assert_eq!(
+        c.claim(claim.id).expect("c").status,
+        ClaimStatus::PaymentFailed
+    );
+    assert_eq!(c.escrow(1), Some((10_000, 300, 0)));
+    assert_eq!(c.next_owed(1), Some(claim.id));
     contract_balance(10_000);
     let before = balance(a.charlie);
     caller(a.frank);
@@ -1324,9 +1346,12 @@ fn escrow_owed_to_earlier_claims_is_not_used_for_later_ones() {
     );
     assert_eq!(second.status, ClaimStatus::ApprovedUnfunded);
     assert_eq!(c.escrow(1), Some((2_500, 4_000, 0)));
+    assert_eq!(c.next_owed(1), Some(first.id));
+    assert_eq!(c.settle(second.id), Err(Error::NotFirstOwed));
     c.settle(first.id)
         .expect("the first claim is settled first");
     assert_eq!(c.escrow(1), Some((500, 2_000, 0)));
+    assert_eq!(c.next_owed(1), Some(second.id));
 }
 
 #[ink::test]
@@ -1527,14 +1552,14 @@ fn device_supply_lines_need_sixteen_monitored_days() {
     caller(a.charlie);
     no_cost_sharing_left(&mut c);
     // 15 days in the 30: the 99454 line is denied CARC 272, the office visit is paid.
-    monitored(a.django, 15);
+    monitored(a.django, a.charlie, 15);
     let claim = submit(&mut c, vec![line(OFFICE, 100, 1), line(RPM, 60, 1)]);
     assert_eq!(reasons(&claim)[1], Carc::MonitoringDaysNotMet);
     assert_eq!(Carc::MonitoringDaysNotMet.code(), "272");
     assert_eq!(claim.lines[1].allowed, 0);
     assert_eq!(claim.payer_amount, 100);
     // The denied line holds no service key: with 16 days a new claim for it is paid.
-    monitored(a.django, 16);
+    monitored(a.django, a.charlie, 16);
     let claim = submit(&mut c, vec![line(RPM, 60, 1)]);
     assert_eq!(claim.status, ClaimStatus::Paid);
     assert_eq!(amounts(&claim), (60, 0, 60));
@@ -1545,8 +1570,10 @@ fn device_supply_lines_need_sixteen_monitored_days() {
     later.service_date = T0;
     submit_request(&mut c, later.clone());
     // A 99454 line with a broken peer is refused with a typed error, nothing recorded.
+    // (30 days after the paid one: not within its period.)
     let count = c.claims_of_member(a.django, 0, 50).len();
-    later.service_date = T0 + DAY / 2;
+    now(T0 + 32 * DAY);
+    later.service_date = T0 + 31 * DAY;
     later.lines = vec![line(RPM, 60, 1)];
     assert_eq!(
         c.submit_claim(later.clone()),
@@ -1559,4 +1586,278 @@ fn device_supply_lines_need_sixteen_monitored_days() {
     );
     assert_eq!(c.claims_of_member(a.django, 0, 50).len(), count);
     monitoring_fails(a.django, None);
+}
+
+// ------------------------------------------- who can bill 99454, and how often
+
+#[ink::test]
+fn one_device_supply_per_member_in_any_thirty_days_whoever_bills_it() {
+    let mut c = setup();
+    let a = accounts();
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
+    licence(a.frank, CredentialKind::MedicalLicence, ALWAYS);
+    care(a.django, a.frank, ALWAYS);
+    monitored(a.django, a.charlie, 20);
+    monitored(a.django, a.frank, 20);
+    no_cost_sharing_left(&mut c);
+    now(T0 + 75 * DAY);
+    let on = |day: u64, provider: AccountId| ClaimRequest {
+        provider,
+        service_date: T0 + day * DAY,
+        ..request(vec![line(RPM, 60, 1)])
+    };
+    caller(a.charlie);
+    let first = submit_request(&mut c, on(10, a.charlie));
+    assert_eq!(first.status, ClaimStatus::Paid);
+    assert_eq!(c.supply_holder(a.django, T0 + 10 * DAY), Some(first.id));
+    // Every other day of the same month: denied CARC 119, by the same provider ...
+    for day in [11, 20, 39] {
+        let again = submit_request(&mut c, on(day, a.charlie));
+        assert_eq!(reasons(&again), vec![Carc::PeriodMaximum], "day {day}");
+        assert_eq!(again.status, ClaimStatus::Denied);
+    }
+    assert_eq!(Carc::PeriodMaximum.code(), "119");
+    // ... and by another provider, also for a day before the paid one.
+    caller(a.frank);
+    for day in [1, 25] {
+        let other = submit_request(&mut c, on(day, a.frank));
+        assert_eq!(reasons(&other), vec![Carc::PeriodMaximum], "day {day}");
+    }
+    // 30 days on, the next period is paid once.
+    caller(a.charlie);
+    let next = submit_request(&mut c, on(40, a.charlie));
+    assert_eq!(next.status, ClaimStatus::Paid);
+    assert_eq!(c.escrow(1).map(|e| e.0), Some(10_000 - 120));
+    // A claim denied in review gives its period back.
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(6_000))]).expect("fees");
+    caller(a.charlie);
+    let big = submit_request(
+        &mut c,
+        ClaimRequest {
+            lines: vec![line(RPM, 6_000, 1)],
+            ..on(72, a.charlie)
+        },
+    );
+    assert_eq!(big.status, ClaimStatus::PendingReview);
+    assert_eq!(c.supply_holder(a.django, T0 + 75 * DAY), Some(big.id));
+    caller(a.eve);
+    c.review_claim(big.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    assert_eq!(c.supply_holder(a.django, T0 + 75 * DAY), None);
+}
+
+#[ink::test]
+fn only_the_monitoring_providers_own_device_days_count() {
+    let mut c = setup();
+    let a = accounts();
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
+    // frank is licensed and named by the member, but paired no device: charlie's 20
+    // days are not his to bill.
+    licence(a.frank, CredentialKind::MedicalLicence, ALWAYS);
+    care(a.django, a.frank, ALWAYS);
+    monitored(a.django, a.charlie, 20);
+    caller(a.frank);
+    let claim = submit_request(
+        &mut c,
+        ClaimRequest {
+            provider: a.frank,
+            ..request(vec![line(RPM, 60, 1)])
+        },
+    );
+    assert_eq!(reasons(&claim), vec![Carc::MonitoringDaysNotMet]);
+    assert_eq!(c.supply_holder(a.django, T0 - DAY), None);
+    // charlie, who monitors, is paid.
+    caller(a.charlie);
+    let paid = submit(&mut c, vec![line(RPM, 60, 1)]);
+    assert_eq!(paid.lines[0].allowed, 60);
+}
+
+// ------------------------------------------------ strangers and the payer's escrow
+
+#[ink::test]
+fn a_stranger_cannot_freeze_the_escrow_by_appealing() {
+    let mut c = setup();
+    let a = accounts();
+    // frank is a licensed physician django never named; the other holds no licence.
+    licence(a.frank, CredentialKind::MedicalLicence, ALWAYS);
+    for stranger in [a.frank, AccountId::from([0x77; 32])] {
+        caller(stranger);
+        let id = c
+            .submit_claim(ClaimRequest {
+                provider: stranger,
+                ..request(vec![line(OFFICE, crate::MAX_LINE_BILLED, 1)])
+            })
+            .expect("recorded");
+        let claim = c.claim(id).expect("c");
+        assert_eq!(claim.status, ClaimStatus::Denied);
+        assert_eq!(
+            c.appeal(id, Hash::from([1; 32])),
+            Err(Error::NotAdmitted),
+            "{stranger:?}"
+        );
+    }
+    // An amount past the bound is refused outright.
+    caller(a.frank);
+    assert_eq!(
+        c.submit_claim(ClaimRequest {
+            provider: a.frank,
+            ..request(vec![line(OFFICE, crate::MAX_LINE_BILLED + 1, 1)])
+        }),
+        Err(Error::InvalidLine)
+    );
+    // Nothing is reserved: the payer withdraws all, and the next claim is paid.
+    assert_eq!(c.escrow(1), Some((10_000, 0, 0)));
+    caller(a.charlie);
+    assert_eq!(
+        submit(&mut c, vec![line(LAB, 50, 1)]).status,
+        ClaimStatus::Paid
+    );
+    caller(a.bob);
+    let free = c.plan(1).expect("plan").free();
+    c.withdraw(1, free).expect("withdraw everything");
+}
+
+#[ink::test]
+fn an_emergency_without_a_relationship_reserves_nothing() {
+    let mut c = setup();
+    let a = accounts();
+    licence(a.frank, CredentialKind::MedicalLicence, ALWAYS);
+    caller(a.frank);
+    let id = c
+        .submit_claim(ClaimRequest {
+            provider: a.frank,
+            emergency: true,
+            ..request(vec![line(XRAY, 9_000, 30)])
+        })
+        .expect("submitted");
+    let claim = c.claim(id).expect("c");
+    assert_eq!(claim.status, ClaimStatus::PendingReview);
+    assert_eq!(claim.reserved, 0);
+    assert_eq!(c.escrow(1), Some((10_000, 0, 0)));
+    // The adjuster denies it; no appeal (frank is not the member's provider).
+    caller(a.eve);
+    c.review_claim(id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(a.frank);
+    assert_eq!(c.appeal(id, Hash::from([2; 32])), Err(Error::NotAdmitted));
+    // Approved instead, it is paid from the free escrow (or owed).
+    let second = c
+        .submit_claim(ClaimRequest {
+            provider: a.frank,
+            emergency: true,
+            service_date: T0 - 2 * DAY,
+            ..request(vec![line(XRAY, 300, 1)])
+        })
+        .expect("submitted");
+    caller(a.eve);
+    c.review_claim(second, true, Carc::NotMedicallyNecessary)
+        .expect("approve");
+    assert_eq!(c.claim(second).expect("c").status, ClaimStatus::Paid);
+}
+
+#[ink::test]
+fn an_appeal_reserves_the_allowed_amount_never_the_billed() {
+    let mut c = setup();
+    let a = accounts();
+    no_cost_sharing_left(&mut c);
+    // Billed 9 000 for one office visit whose fee is 100, denied in review.
+    let claim = submit(&mut c, vec![line(XRAY, 9_000, 30), line(OFFICE, 9_000, 1)]);
+    assert_eq!(claim.status, ClaimStatus::PendingReview);
+    assert_eq!(c.escrow(1), Some((10_000, 0, 9_100)));
+    caller(a.eve);
+    c.review_claim(claim.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(a.charlie);
+    c.appeal(claim.id, Hash::from([3; 32])).expect("appeal");
+    // 9 000 (x-ray: 300 × 30) + 100 (office: 100 × 1), not 18 000.
+    assert_eq!(c.claim(claim.id).expect("c").reserved, 9_100);
+    assert_eq!(c.escrow(1), Some((10_000, 0, 9_100)));
+    // An uncovered line reserves nothing.
+    let uncovered = submit_request(
+        &mut c,
+        ClaimRequest {
+            service_date: T0 - 2 * DAY,
+            ..request(vec![line(*b"A0425", 500_000, 1)])
+        },
+    );
+    assert_eq!(uncovered.denial, Some(Carc::NotCovered));
+    c.appeal(uncovered.id, Hash::from([4; 32])).expect("appeal");
+    assert_eq!(c.claim(uncovered.id).expect("c").reserved, 0);
+    assert_eq!(c.escrow(1), Some((10_000, 0, 9_100)));
+    caller(a.eve);
+    c.decide_appeal(claim.id, false).expect("uphold");
+    assert_eq!(c.escrow(1), Some((10_000, 0, 0)));
+}
+
+#[ink::test]
+fn units_above_the_plans_maximum_are_refused() {
+    let mut c = setup();
+    assert_eq!(
+        c.submit_claim(request(vec![line(OFFICE, 100, 31)])),
+        Err(Error::TooManyUnits)
+    );
+    assert!(c.claims_of_member(accounts().django, 0, 10).is_empty());
+    caller(accounts().bob);
+    assert_eq!(
+        c.create_plan(PlanTerms {
+            max_units: 0,
+            ..terms()
+        }),
+        Err(Error::InvalidTerms)
+    );
+}
+
+#[ink::test]
+fn settle_pays_the_oldest_owed_claim_first_and_never_from_reservations() {
+    let mut c = setup();
+    let a = accounts();
+    caller(a.bob);
+    c.withdraw(1, 10_000).expect("empty the escrow");
+    caller(a.charlie);
+    no_cost_sharing_left(&mut c);
+    let first = submit(&mut c, vec![line(XRAY, 300, 1)]);
+    let second = submit_request(
+        &mut c,
+        ClaimRequest {
+            service_date: T0 - 2 * DAY,
+            ..request(vec![line(XRAY, 300, 1)])
+        },
+    );
+    assert_eq!(first.status, ClaimStatus::ApprovedUnfunded);
+    assert_eq!(second.status, ClaimStatus::ApprovedUnfunded);
+    assert_eq!(c.next_owed(1), Some(first.id));
+    // A claim pending review holds 6 000: funding 6 200 leaves 200 to settle from.
+    fund(&mut c, 6_200);
+    contract_balance(6_200);
+    let review = submit_request(
+        &mut c,
+        ClaimRequest {
+            service_date: T0 - 3 * DAY,
+            ..request(vec![line(XRAY, 6_000, 20)])
+        },
+    );
+    assert_eq!(review.status, ClaimStatus::PendingReview);
+    assert_eq!(c.escrow(1), Some((6_200, 600, 6_000)));
+    // The younger claim cannot jump the queue; the older one waits for the escrow.
+    caller(a.frank);
+    assert_eq!(c.settle(second.id), Err(Error::NotFirstOwed));
+    assert_eq!(c.settle(first.id), Err(Error::InsufficientEscrow));
+    fund(&mut c, 100);
+    contract_balance(6_300);
+    c.settle(first.id).expect("the oldest");
+    assert_eq!(c.next_owed(1), Some(second.id));
+    assert_eq!(c.escrow(1), Some((6_000, 300, 6_000)));
+    // The reviewed claim's money is still there for its approval once the older owed
+    // claim is paid (an approval is paid from what owed claims do not hold).
+    fund(&mut c, 300);
+    contract_balance(6_300);
+    c.settle(second.id).expect("the next");
+    assert_eq!(c.next_owed(1), None);
+    caller(a.eve);
+    c.review_claim(review.id, true, Carc::NotMedicallyNecessary)
+        .expect("approve");
+    assert_eq!(c.claim(review.id).expect("c").status, ClaimStatus::Paid);
 }

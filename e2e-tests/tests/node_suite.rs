@@ -8,8 +8,7 @@
 //! device's signature with the node's `ecdsa_recover`.
 
 use claims_adjudication::claims_adjudication::{
-    Carc, ClaimRequest, ClaimStatus, ClaimsAdjudication, ClaimsAdjudicationRef, Coverage,
-    Error as ClaimError, PlanTerms,
+    Carc, ClaimRequest, ClaimStatus, ClaimsAdjudication, ClaimsAdjudicationRef, Coverage, PlanTerms,
 };
 use consent_registry::consent_registry::{
     ConsentRegistry, ConsentRegistryRef, Error as ConsentError,
@@ -211,6 +210,7 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             timely_filing: 90 * DAY,
             review_threshold: 1_000_000_000,
             year_start: now - 100 * DAY,
+            max_units: 100,
         });
         client
             .call(&payer, &create)
@@ -330,11 +330,26 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .await?
             .return_value();
         assert_eq!(escrow, Some((1_000_000 - 792, 792, 0)));
-        let refused = client
+        // Settling while the transfer still fails keeps the claim owed (at the back of
+        // the plan's queue: here alone in it) and moves no money.
+        client
             .call(&payer, &adjudication.settle(owed))
+            .submit()
+            .await
+            .map_err(|e| format!("settle (failing): {e:?}"))?;
+        let still = client
+            .call(&payer, &adjudication.claim(owed))
             .dry_run()
-            .await?;
-        assert_eq!(refused.return_value(), Err(ClaimError::TransferFailed));
+            .await?
+            .return_value()
+            .ok_or("claim missing")?;
+        assert_eq!(still.status, ClaimStatus::PaymentFailed);
+        let next = client
+            .call(&payer, &adjudication.next_owed(1))
+            .dry_run()
+            .await?
+            .return_value();
+        assert_eq!(next, Some(owed));
         let existential = 1_000_000_000u128;
         client
             .runtime_call(

@@ -36,6 +36,7 @@ fn terms(now: u64) -> PlanTerms {
         timely_filing: 90 * DAY,
         review_threshold: 1_000_000,
         year_start: now - 100 * DAY,
+        max_units: 100,
     }
 }
 

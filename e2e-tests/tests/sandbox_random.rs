@@ -310,6 +310,7 @@ fn world() -> World {
         timely_filing: 30 * DAY,
         review_threshold: 400,
         year_start: now - 100 * DAY,
+        max_units: 100,
     };
     let plan = w.chain.call::<Res<u32>>(
         &w.claims,
@@ -759,7 +760,7 @@ fn full_check(w: &mut World) -> Result<(), String> {
                 owed += claim.payer_amount
             }
             ClaimStatus::PendingReview => reserved += claim.payer_amount,
-            ClaimStatus::UnderAppeal => reserved += claim.billed,
+            ClaimStatus::UnderAppeal => reserved += claim.reserved,
             _ => {}
         }
         if claim.status.holds_lines() {

@@ -373,6 +373,7 @@ fn plan(r: &mut Rpm) {
         timely_filing: 90 * DAY,
         review_threshold: 1_000_000,
         year_start: now - 100 * DAY,
+        max_units: 100,
     };
     let payer = account(PAYER);
     let created = r.chain.call::<Result<u32, ClaimError>>(
@@ -472,8 +473,16 @@ fn sixteen_days_of_data_in_thirty_pay_the_device_supply_line() {
     assert_eq!(paid.status, ClaimStatus::Paid);
     assert_eq!(paid.payer_amount, 60);
 
+    // A second 99454 for the same member less than 30 days from the paid one is denied
+    // CARC 119 (without asking remote_monitoring), whoever bills it.
+    let again = device_supply_claim(&mut r, service_date + DAY).expect("adjudicated");
+    assert_eq!(again.denial, Some(Carc::PeriodMaximum));
+    assert_eq!(Carc::PeriodMaximum.code(), "119");
+
     // The claims contract's monitoring peer broken (a trapping contract, then a plain
-    // account): a 99454 claim is a typed error and nothing is recorded.
+    // account): a 99454 claim (of the next period) is a typed error and nothing is
+    // recorded.
+    r.chain.set_time(day0 + 62 * DAY);
     let trap = r.chain.deploy(
         "trapping_peer",
         &operator(),

@@ -24,6 +24,7 @@ export function PayerPage({ suite }: PageProps) {
     oopMax: '3000',
     timelyFilingDays: '90',
     reviewThreshold: '10000',
+    maxUnits: '100',
   });
   const [planId, setPlanId] = useState('0');
   const [plan, setPlan] = useState<Plan>();
@@ -63,6 +64,7 @@ export function PayerPage({ suite }: PageProps) {
               timelyFiling: BigInt(terms.timelyFilingDays) * DAY,
               reviewThreshold: BigInt(terms.reviewThreshold),
               yearStart: BigInt(Date.now()) - DAY,
+              maxUnits: Number(terms.maxUnits),
             },
           ]);
           if (o.ok) {
@@ -81,6 +83,7 @@ export function PayerPage({ suite }: PageProps) {
             ['oopMax', 'Annual out-of-pocket maximum'],
             ['timelyFilingDays', 'Timely filing (days)'],
             ['reviewThreshold', 'Manual review above (payer share)'],
+            ['maxUnits', 'Most units per line (medically unlikely edit)'],
           ] as const
         ).map(([k, label]) => (
           <Field key={k} label={label}>

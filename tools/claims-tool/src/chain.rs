@@ -235,6 +235,7 @@ fn claim_of(prepared: &Prepared, submitter: AccountId, event: ClaimAdjudicated) 
         member_amount: event.member_amount,
         deductible_applied: 0,
         appeal_evidence: None,
+        reserved: 0,
         lines: event.lines,
     }
 }

@@ -143,6 +143,8 @@ pub async fn demo_setup(session: &mut Session, out: &Path, amounts: &Amounts) ->
                 timely_filing: 10 * 365 * DAY,
                 review_threshold: dollars(1_000),
                 year_start: from,
+                // The most units one 837 service line may bill in the demo plan.
+                max_units: 100,
             }),
             0,
         )

@@ -294,6 +294,7 @@ fn stored(
         member_amount: lines.iter().map(|l| l.member_amount).sum(),
         deductible_applied: 0,
         appeal_evidence: None,
+        reserved: 0,
         lines,
     }
 }

@@ -202,6 +202,7 @@ pub fn terms(now: u64) -> PlanTerms {
         timely_filing: 90 * DAY,
         review_threshold: 5_000,
         year_start: now - 100 * DAY,
+        max_units: 100,
     }
 }
 

@@ -429,6 +429,7 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
         timely_filing: 90 * DAY,
         review_threshold: 500_000,
         year_start: now - 100 * DAY,
+        max_units: 100,
     });
     let plan = demo
         .tx(&payer, &create, 0)
