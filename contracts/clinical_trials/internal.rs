@@ -157,6 +157,16 @@ impl ClinicalTrials {
         Ok(())
     }
 
+    /// True if `account` runs `record`: its sponsor, its IRB or an active investigator.
+    pub(crate) fn runs_trial(&self, record: &Trial, account: AccountId) -> bool {
+        account == record.sponsor
+            || account == record.irb
+            || self
+                .investigators
+                .get((record.id, account))
+                .is_some_and(|i| i.removed_at.is_none())
+    }
+
     /// `Ok` if data of participant `number` for a period ending at `until` is accepted
     /// from `investigator`'s site: enrolled there, not withdrawn before `until`, and
     /// consented to the version in force.

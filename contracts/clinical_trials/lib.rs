@@ -524,7 +524,9 @@ pub mod clinical_trials {
 
         /// The participant, or a delegate in force in consent_registry: consents to the
         /// trial's current approved protocol version, with the hash of the signed
-        /// consent form. Before enrolment, and again after each approved amendment.
+        /// consent form. Before enrolment, and again after each approved amendment. A
+        /// delegate who runs the trial (its sponsor, IRB or an active investigator) is
+        /// refused with `DelegateSelfGrant`.
         #[ink(message)]
         pub fn consent_to_version(
             &mut self,
@@ -545,6 +547,10 @@ pub mod clinical_trials {
                 ensure!(enrolled.withdrawn_at.is_none(), Error::Withdrawn);
             }
             self.ensure_acts_for(participant, by)?;
+            ensure!(
+                by == participant || !self.runs_trial(&record, by),
+                Error::DelegateSelfGrant
+            );
             self.version_consents.insert(
                 (trial, participant),
                 &VersionConsent {
@@ -789,21 +795,24 @@ pub mod clinical_trials {
 
         // ---------------------------------------------------------------- safety
 
-        /// A licensed investigator of the trial (also while paused): reports an adverse
-        /// event of a participant of its site. A SUSAR starts the regulator-report clock;
-        /// a serious event counts towards the trial's safety signal. Returns the id.
+        /// The trial's IRB, a regulator, or any licensed investigator of the trial (also
+        /// while paused): reports an adverse event of any participant of the trial (not
+        /// only of the reporter's site, so that removing a site's investigator never
+        /// leaves its participants without someone able to report). A SUSAR starts the
+        /// regulator-report clock; a serious event counts towards the trial's safety
+        /// signal. Returns the id.
         #[ink(message)]
         pub fn report_adverse_event(&mut self, report: EventReport) -> Result<EventId> {
             let now = self.env().block_timestamp();
             let mut record = self.trial_of(report.trial)?;
-            let investigator = self.licensed_investigator(report.trial, now)?;
-            let participant = self
-                .participant(report.trial, report.participant)
+            let caller = self.env().caller();
+            let investigator = if caller == record.irb || self.regulators.contains(caller) {
+                caller
+            } else {
+                self.licensed_investigator(report.trial, now)?
+            };
+            self.participant(report.trial, report.participant)
                 .ok_or(Error::UnknownParticipant)?;
-            ensure!(
-                participant.investigator == investigator,
-                Error::ParticipantNotAtSite
-            );
             ensure!(
                 report.onset <= now && report.onset >= record.registered_at,
                 Error::BadOnset

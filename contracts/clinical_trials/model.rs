@@ -153,6 +153,10 @@ pub enum Error {
     ConsentContractUnreachable,
     /// A counter would overflow.
     Overflow,
+    /// A delegate consented for the participant to a trial it runs itself (as its
+    /// sponsor, IRB or an active investigator): a delegate acts for the participant,
+    /// never in its own favour.
+    DelegateSelfGrant,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);
@@ -524,7 +528,7 @@ pub struct AdverseEvent {
     pub trial: TrialId,
     /// The participant.
     pub participant: ParticipantNo,
-    /// The reporting investigator.
+    /// Who reported it: an investigator of the trial, its IRB or a regulator.
     pub investigator: AccountId,
     /// Seriousness.
     pub seriousness: Seriousness,

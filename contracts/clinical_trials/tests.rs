@@ -600,6 +600,33 @@ fn participants_and_their_delegates_consent_and_withdraw_nobody_else() {
     assert_eq!(c.enrol(1, a.eve), Err(Error::AlreadyEnrolled));
 }
 
+#[ink::test]
+fn a_delegate_who_runs_the_trial_cannot_consent_for_the_participant() {
+    let a = accounts();
+    let mut c = enrolled();
+    let candidate = AccountId::from([0x55; 32]);
+    // The investigator, the sponsor and the IRB as the candidate's delegates: refused
+    // (each would sign the candidate into its own trial).
+    for runner in [a.django, a.bob, a.charlie] {
+        delegate(candidate, runner);
+        caller(runner);
+        assert_eq!(
+            c.consent_to_version(1, candidate, 1, h(12)),
+            Err(Error::DelegateSelfGrant),
+            "{runner:?}"
+        );
+    }
+    assert_eq!(c.version_consent(1, candidate), None);
+    // A delegate with no part in the trial may; so may the candidate.
+    delegate(candidate, a.frank);
+    caller(a.frank);
+    c.consent_to_version(1, candidate, 1, h(12))
+        .expect("an independent delegate");
+    caller(candidate);
+    c.consent_to_version(1, candidate, 1, h(13))
+        .expect("the candidate");
+}
+
 // ------------------------------------------------------------------------ data
 
 #[ink::test]
@@ -846,16 +873,34 @@ fn susars_run_the_7_and_15_day_clocks() {
 }
 
 #[ink::test]
-fn adverse_events_come_from_the_participants_site() {
+fn adverse_events_cannot_be_silenced_by_removing_the_site() {
     let a = accounts();
     let mut c = enrolled();
     caller(a.bob);
     c.add_investigator(1, a.frank).expect("site 2");
-    caller(a.frank);
+    // The sponsor removes the participant's own investigator at once ...
+    let removed = c.remove_investigator(1, a.django);
+    assert!(removed.is_ok(), "{removed:?}");
+    // ... yet another site's investigator, the IRB and a regulator still report.
+    for reporter in [a.frank, a.charlie, regulator()] {
+        caller(reporter);
+        let id = c
+            .report_adverse_event(serious(Seriousness::Death, false))
+            .expect("reported");
+        assert_eq!(c.adverse_event(id).expect("event").0.investigator, reporter);
+    }
+    // The removed investigator and a stranger cannot.
+    caller(a.django);
     assert_eq!(
         c.report_adverse_event(serious(Seriousness::Death, false)),
-        Err(Error::ParticipantNotAtSite)
+        Err(Error::NotInvestigator)
     );
+}
+
+#[ink::test]
+fn adverse_event_reports_are_checked() {
+    let a = accounts();
+    let mut c = enrolled();
     caller(a.eve);
     assert_eq!(
         c.report_adverse_event(serious(Seriousness::Death, false)),
