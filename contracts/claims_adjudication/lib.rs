@@ -37,14 +37,16 @@
 //!    one) is a duplicate, CARC 18; whatever the order, amount, diagnosis or split across
 //!    claims. Repeated services of one day are billed as units of one line. Other lines
 //!    are priced ([`pricing::price`]): not in the fee schedule, CARC 96; a CPT 99454
-//!    line (remote monitoring device supply) whose member had device data on fewer than
-//!    16 of the 30 days ending with the service date, asked of `remote_monitoring`
+//!    line (remote monitoring device supply) less than 30 days from another held 99454
+//!    line of the member, whoever billed it, CARC 119 (once per member per period); one
+//!    whose member had data from devices the billing provider paired on fewer than 16 of
+//!    the 30 days ending with the service date, asked of `remote_monitoring`
 //!    (`monitored_days_until`, one call per such line), CARC 272; allowed =
 //!    min(billed, fee × units), the excess CO-45; the member pays the remaining
 //!    deductible (PR-1), copay (PR-3), coinsurance (PR-2), capped by the out-of-pocket
 //!    maximum of the plan year; the payer pays the rest.
 //! 5. Status: denied (nothing allowed); pending review (payer share above the plan's
-//!    threshold, or an emergency without a care relationship); paid (the payer share is
+//!    threshold, reserved; or an emergency without a care relationship, not reserved); paid (the payer share is
 //!    transferred from the escrow to the provider); approved-unfunded (the free escrow
 //!    does not cover it; paid later by `settle`); payment-failed (the transfer failed,
 //!    e.g. below the existential deposit of an empty account: the adjudication stands,
@@ -53,8 +55,11 @@
 //! A denial is a recorded result, not an error. A peer that is missing, is no contract
 //! or traps gives a typed error and changes nothing.
 //!
-//! An appeal (provider, once, of a denied claim) reserves the claim's billed amount. An
-//! overturn re-checks coverage, timely filing (from the original submission),
+//! An appeal (provider, once, of a denied claim) is admitted only if the claim passes
+//! the claim-level checks at its service date now (coverage, timely filing, credential,
+//! payment consent and a care relationship): a stranger's claim is never appealed, so it
+//! can never hold the payer's escrow. It reserves the lines' allowed amount under the
+//! fee schedule (never the billed amount). An overturn re-checks coverage, timely filing (from the original submission),
 //! credential, consent and care relationship (not for emergencies: the adjuster is the
 //! manual review) at the service date: a claim that fails one stays denied with that
 //! reason. Otherwise its lines are adjudicated again (duplicates, fee schedule,
@@ -62,10 +67,12 @@
 //!
 //! ## Escrow invariant
 //! For every plan `escrow == funded − withdrawn − paid`; `owed` is the payer share of its
-//! approved-unfunded and payment-failed claims; `reserved` is the payer share of its
-//! claims pending review plus the billed amount of its claims under appeal; a payer
-//! withdraws, and new claims are paid from, at most `escrow − owed − reserved`, so a
-//! withdrawal never takes what an approval or an overturned appeal would need. The
+//! approved-unfunded and payment-failed claims; `reserved` is the sum of its claims'
+//! `reserved` (the payer share of claims pending review above the threshold, the priced
+//! allowed amount of claims under appeal); a payer withdraws, and new claims are paid
+//! from, at most `escrow − owed − reserved`, so a withdrawal never takes what an approval
+//! or an overturned appeal would need. Owed claims are settled oldest first, from
+//! `escrow − reserved`. The
 //! contract's native balance covers the sum of all escrows (`total_escrow`); tokens sent
 //! to it outside `fund` are surplus the owner can send on (`recover_surplus`).
 //!
@@ -74,11 +81,15 @@
 //! the diagnosis codes ([`diagnosis_commitment`]), never a diagnosis in clear.
 //!
 //! ## Pause
-//! While paused, no plan, fee, enrolment, funding, withdrawal, claim, review, appeal or
-//! settlement is accepted; queries keep working.
+//! While paused, no plan, fee, enrolment, funding, claim, review or appeal is accepted;
+//! exits keep working: the payer withdraws its free escrow and owed claims are settled
+//! (a pause stops new business, never the way out), and no time-locked change executes
+//! (so that an owner cannot pause, then upgrade the code over the escrow while its users
+//! cannot leave); queries keep working.
 //!
 //! ## Bounds
-//! At most [`MAX_LINES`] lines per claim and [`MAX_FEES_PER_CALL`] fee changes per call;
+//! At most [`MAX_LINES`] lines per claim, [`MAX_LINE_BILLED`] billed and the plan's
+//! `max_units` units per line, and [`MAX_FEES_PER_CALL`] fee changes per call;
 //! every message is O(1) or O(its input); member and provider claim lists are paged.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
@@ -481,11 +492,11 @@ pub mod claims_adjudication {
             Ok(plan.escrow)
         }
 
-        /// The plan's payer: withdraws `amount`, at most the free escrow (neither owed to
-        /// approved claims nor reserved for claims pending review or under appeal).
+        /// The plan's payer (also while paused: an exit): withdraws `amount`, at most the
+        /// free escrow (neither owed to approved claims nor reserved for claims pending
+        /// review or under appeal).
         #[ink(message)]
         pub fn withdraw(&mut self, plan_id: PlanId, amount: Balance) -> Result<Balance> {
-            self.admin.ensure_not_paused()?;
             ensure!(amount > 0, Error::ZeroAmount);
             let mut plan = self.payer_plan(plan_id)?;
             ensure!(amount <= plan.free(), Error::InsufficientEscrow);
@@ -713,14 +724,14 @@ pub mod claims_adjudication {
             Ok(())
         }
 
-        /// Anyone: pays the plan's oldest owed claim (approved-unfunded or payment-failed:
+        /// Anyone (also while paused: a provider's exit): pays the plan's oldest owed claim
+        /// (approved-unfunded or payment-failed:
         /// `next_owed`) once the escrow less the reservations covers it; a younger owed
         /// claim is refused with `NotFirstOwed`. If the transfer fails again, the claim
         /// stays payment-failed and goes to the back of the plan's queue, so that one
         /// provider's unreachable account never holds up the others.
         #[ink(message)]
         pub fn settle(&mut self, claim_id: ClaimId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let mut claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
             ensure!(
                 matches!(

@@ -372,7 +372,8 @@ fn admin_messages_are_owner_only() {
     assert_eq!(c.add_adjuster(1, a.eve), Err(Error::Paused));
     assert_eq!(c.remove_adjuster(1, a.eve), Err(Error::Paused));
     assert_eq!(c.fund(1), Err(Error::Paused));
-    assert_eq!(c.withdraw(1, 1), Err(Error::Paused));
+    // Exits work while paused: the payer withdraws its free escrow.
+    assert_eq!(c.withdraw(1, 1), Ok(9_999));
     assert_eq!(
         c.submit_claim(request(vec![line(OFFICE, 1, 1)])),
         Err(Error::Paused)
@@ -383,7 +384,11 @@ fn admin_messages_are_owner_only() {
     );
     assert_eq!(c.appeal(1, Hash::from([1; 32])), Err(Error::Paused));
     assert_eq!(c.decide_appeal(1, true), Err(Error::Paused));
-    assert_eq!(c.settle(1), Err(Error::Paused));
+    assert_eq!(
+        c.settle(1),
+        Err(Error::UnknownClaim),
+        "settling is not paused"
+    );
     caller(a.alice);
     c.unpause().expect("unpause");
     c.transfer_ownership(a.frank).expect("propose");
@@ -1860,4 +1865,38 @@ fn settle_pays_the_oldest_owed_claim_first_and_never_from_reservations() {
     c.review_claim(review.id, true, Carc::NotMedicallyNecessary)
         .expect("approve");
     assert_eq!(c.claim(review.id).expect("c").status, ClaimStatus::Paid);
+}
+
+// ------------------------------------------------------------- pause and upgrades
+
+#[ink::test]
+fn a_pending_change_never_executes_while_paused_and_exits_stay_open() {
+    let a = accounts();
+    let mut c = setup();
+    no_cost_sharing_left(&mut c);
+    caller(a.bob);
+    c.withdraw(1, 9_700).expect("leave 300");
+    caller(a.charlie);
+    let owed = submit(&mut c, vec![line(XRAY, 600, 2)]);
+    assert_eq!(owed.status, ClaimStatus::ApprovedUnfunded);
+    // The owner proposes a change, then pauses for the whole delay.
+    caller(a.alice);
+    let id = c
+        .propose_change(Change::Peer(PeerRole::Consent, a.eve))
+        .expect("propose");
+    c.pause().expect("pause");
+    now(T0 + DELAY);
+    assert_eq!(c.execute_change(id), Err(Error::Paused));
+    assert_eq!(c.peers().consent, a.frank);
+    // Meanwhile exits stay open and still keep what is owed: the payer cannot withdraw
+    // what the owed claim needs, and anyone may try to settle it.
+    caller(a.bob);
+    assert_eq!(c.withdraw(1, 300), Err(Error::InsufficientEscrow));
+    caller(a.frank);
+    assert_eq!(c.settle(owed.id), Err(Error::InsufficientEscrow));
+    // Unpaused, the change executes (the users had the whole delay to react).
+    caller(a.alice);
+    c.unpause().expect("unpause");
+    c.execute_change(id).expect("execute");
+    assert_eq!(c.peers().consent, a.eve);
 }

@@ -60,9 +60,12 @@
 //! the time out of range before it is forgiven.
 //!
 //! ## Pause
-//! While paused nothing is registered, shipped, received, dispensed, paid or destroyed,
-//! and no sensor is appointed; recalls, suspect flags, verification answers, illegitimate
-//! declarations, sensor readings and cold-chain checks keep working.
+//! While paused nothing is registered, shipped, dispensed or destroyed, no payment is
+//! escrowed and no sensor is appointed; exits keep working (receiving, rejecting or
+//! cancelling a shipment already under way, which pays or refunds its escrow, and
+//! claiming a payout), and so do recalls, suspect flags, verification answers,
+//! illegitimate declarations, sensor readings and cold-chain checks; no time-locked
+//! change executes while paused.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
@@ -113,6 +116,9 @@ pub mod drug_provenance {
         pub(crate) regulators: Mapping<AccountId, ()>,
         /// GS1 company prefix -> the manufacturer that owns it.
         pub(crate) prefixes: Mapping<Vec<u8>, AccountId>,
+        /// Company prefix -> how many assigned prefixes extend it (a prefix is refused
+        /// while it contains or extends an assigned one).
+        pub(crate) extended_prefixes: Mapping<Vec<u8>, u32>,
         pub(crate) batches: Mapping<BatchId, Batch>,
         pub(crate) by_gtin_lot: Mapping<GtinLot, BatchId>,
         pub(crate) holdings: Mapping<(BatchId, AccountId), u64>,
@@ -156,6 +162,7 @@ pub mod drug_provenance {
                 total_owed: 0,
                 regulators: Mapping::default(),
                 prefixes: Mapping::default(),
+                extended_prefixes: Mapping::default(),
                 batches: Mapping::default(),
                 by_gtin_lot: Mapping::default(),
                 holdings: Mapping::default(),
@@ -318,13 +325,24 @@ pub mod drug_provenance {
         // ------------------------------------------------------------ directory
 
         /// A regulator: records `owner` as the owner of GS1 company prefix `prefix` (6 to
-        /// 12 ASCII digits), as GTIN directories of industry networks do.
+        /// 12 ASCII digits), as GTIN directories of industry networks do. A prefix that
+        /// contains or extends an assigned one is refused (`PrefixOverlaps`): one GTIN
+        /// never has two owners.
         #[ink(message)]
         pub fn assign_prefix(&mut self, prefix: Vec<u8>, owner: AccountId) -> Result<()> {
             let by = self.ensure_regulator()?;
             ensure!(gs1::is_valid_prefix(&prefix), Error::InvalidPrefix);
-            if let Some(current) = self.prefixes.get(&prefix) {
-                ensure!(current == owner, Error::PrefixTaken);
+            match self.prefixes.get(&prefix) {
+                Some(current) => ensure!(current == owner, Error::PrefixTaken),
+                None => {
+                    ensure!(
+                        !self.extended_prefixes.contains(&prefix)
+                            && !gs1::shorter_prefixes(&prefix)
+                                .any(|shorter| self.prefixes.contains(shorter)),
+                        Error::PrefixOverlaps
+                    );
+                    self.count_extensions(&prefix, true)?;
+                }
             }
             self.prefixes.insert(&prefix, &owner);
             self.env().emit_event(PrefixChanged {
@@ -342,6 +360,7 @@ pub mod drug_provenance {
             let by = self.ensure_regulator()?;
             ensure!(self.prefixes.contains(&prefix), Error::UnknownPrefix);
             self.prefixes.remove(&prefix);
+            self.count_extensions(&prefix, false)?;
             self.env().emit_event(PrefixChanged {
                 prefix,
                 owner: None,
@@ -532,14 +551,13 @@ pub mod drug_provenance {
             Ok(())
         }
 
-        /// The shipment's recipient: receives `accepted` of its units (all, or fewer for a
-        /// shortage or damage: the rest goes back to the sender). Re-checks the
-        /// recipient's licence (a return's recipient needs none) and, but for a return,
-        /// that the batch may be sold on. A priced shipment pays the seller for the units
-        /// accepted and refunds the rest of the escrow.
+        /// The shipment's recipient (also while paused: an exit): receives `accepted` of its
+        /// units (all, or fewer for a shortage or damage: the rest goes back to the
+        /// sender). Re-checks the recipient's licence (a return's recipient needs none)
+        /// and, but for a return, that the batch may be sold on. A priced shipment pays
+        /// the seller for the units accepted and refunds the rest of the escrow.
         #[ink(message)]
         pub fn receive(&mut self, shipment_id: ShipmentId, accepted: u64) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let mut shipment = self.open_shipment(shipment_id)?;
             let caller = self.env().caller();
             ensure!(shipment.to == caller, Error::NotRecipient);
@@ -588,21 +606,21 @@ pub mod drug_provenance {
             self.close(&mut shipment, ShipmentState::Received, accepted)
         }
 
-        /// The shipment's recipient: rejects it; every unit goes back to the sender and a
-        /// priced shipment's escrow back to the buyer. Allowed in every batch state.
+        /// The shipment's recipient (also while paused: an exit): rejects it; every unit
+        /// goes back to the sender and a priced shipment's escrow back to the buyer.
+        /// Allowed in every batch state.
         #[ink(message)]
         pub fn reject(&mut self, shipment_id: ShipmentId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let shipment = self.open_shipment(shipment_id)?;
             ensure!(shipment.to == self.env().caller(), Error::NotRecipient);
             self.send_back(shipment, EventKind::Rejected, ShipmentState::Rejected)
         }
 
-        /// The shipment's sender: cancels it before it is received; every unit comes back
-        /// and a priced shipment's escrow goes back to the buyer.
+        /// The shipment's sender (also while paused: an exit): cancels it before it is
+        /// received; every unit comes back and a priced shipment's escrow goes back to the
+        /// buyer.
         #[ink(message)]
         pub fn cancel_shipment(&mut self, shipment_id: ShipmentId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let shipment = self.open_shipment(shipment_id)?;
             ensure!(shipment.from == self.env().caller(), Error::NotSender);
             self.send_back(shipment, EventKind::Cancelled, ShipmentState::Cancelled)

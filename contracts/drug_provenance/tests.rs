@@ -233,12 +233,14 @@ fn constructor_refusals() {
 }
 
 #[ink::test]
-fn pause_blocks_custody_and_payments_but_never_safety_actions() {
+fn pause_blocks_new_custody_and_payments_but_never_exits_or_safety_actions() {
     let a = accounts();
     let mut c = at_wholesaler();
     caller(a.bob);
     c.add_sensor(1, a.eve).expect("sensor");
     let shipment = c.ship(1, a.charlie, 10, Some(5)).expect("ship");
+    let unpriced = c.ship(1, a.charlie, 5, None).expect("ship");
+    let cancelled = c.ship(1, a.charlie, 3, None).expect("ship");
     caller(a.alice);
     c.pause().expect("pause");
     assert!(c.paused());
@@ -246,7 +248,6 @@ fn pause_blocks_custody_and_payments_but_never_safety_actions() {
     assert_eq!(c.register_batch(request(b"L2")), Err(Error::Paused));
     assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Paused));
     assert_eq!(c.return_goods(1, a.charlie, 1), Err(Error::Paused));
-    assert_eq!(c.cancel_shipment(shipment), Err(Error::Paused));
     assert_eq!(c.dispense(1, 1, None), Err(Error::Paused));
     assert_eq!(c.destroy(1, 1, 0), Err(Error::Paused));
     assert_eq!(c.add_sensor(1, a.frank), Err(Error::Paused));
@@ -259,12 +260,17 @@ fn pause_blocks_custody_and_payments_but_never_safety_actions() {
         c.clear_suspicion(1, Hash::from([1; 32])),
         Err(Error::Paused)
     );
+    // Exits work while paused: the sender cancels a shipment under way, the recipient
+    // receives an unpriced one and rejects a priced one (no new escrow while paused).
+    c.cancel_shipment(cancelled).expect("cancel while paused");
     caller(a.charlie);
     pay(50);
     assert_eq!(c.escrow_payment(shipment), Err(Error::Paused));
     pay(0);
-    assert_eq!(c.receive(shipment, 10), Err(Error::Paused));
-    assert_eq!(c.reject(shipment), Err(Error::Paused));
+    assert_eq!(c.receive(shipment, 10), Err(Error::PaymentNotEscrowed));
+    c.reject(shipment).expect("reject while paused");
+    c.receive(unpriced, 5).expect("receive while paused");
+    assert!(conserved(&c, 1));
     assert_eq!(status(&c), VerificationStatus::Authentic);
     // What makes patients safer works: readings, suspect flags, answers, declarations,
     // cold-chain checks and recalls.
@@ -316,6 +322,16 @@ fn only_the_owner_of_a_company_prefix_registers_its_gtins() {
         c.revoke_prefix(b"0099999".to_vec()),
         Err(Error::UnknownPrefix)
     );
+    // A prefix that contains or extends bob's is refused (one GTIN, one owner).
+    for overlapping in [&b"001234"[..], b"00123456", b"001234567890"] {
+        assert_eq!(
+            c.assign_prefix(overlapping.to_vec(), a.eve),
+            Err(Error::PrefixOverlaps),
+            "{overlapping:?}"
+        );
+    }
+    c.assign_prefix(b"001235".to_vec(), a.eve)
+        .expect("a neighbour");
     let before = events();
     c.assign_prefix(PREFIX.to_vec(), a.bob)
         .expect("assigning again to the owner is fine");

@@ -361,11 +361,14 @@ impl Admin {
         Ok(id)
     }
 
-    /// Owner only: executes pending change `id` once its delay has passed. Code and delay
-    /// changes are applied here; the change is returned so that the contract applies the
-    /// ones that are its own (peer addresses, roles) in the same message.
+    /// Owner only, never while paused: executes pending change `id` once its delay has
+    /// passed. Code and delay changes are applied here; the change is returned so that
+    /// the contract applies the ones that are its own (peer addresses, roles) in the same
+    /// message. (A pause stops new business, never exits: a change executing during a
+    /// pause would land while the people the delay protects could not react.)
     pub fn execute(&mut self, id: u32) -> Result<Change, AdminError> {
         self.ensure_owner()?;
+        self.ensure_not_paused()?;
         let position = self
             .pending
             .iter()
