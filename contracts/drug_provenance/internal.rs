@@ -41,6 +41,25 @@ impl Step {
 }
 
 impl DrugProvenance {
+    /// Counts `prefix` in (`add`) or out of the extension counts of its shorter
+    /// prefixes.
+    pub(crate) fn count_extensions(&mut self, prefix: &[u8], add: bool) -> Result<()> {
+        for shorter in crate::model::gs1::shorter_prefixes(prefix) {
+            let count = self.extended_prefixes.get(shorter).unwrap_or(0);
+            let count = if add {
+                count.checked_add(1).ok_or(Error::Overflow)?
+            } else {
+                count.saturating_sub(1)
+            };
+            if count == 0 {
+                self.extended_prefixes.remove(shorter);
+            } else {
+                self.extended_prefixes.insert(shorter, &count);
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn appoint_regulator(&mut self, regulator: AccountId) -> Result<()> {
         ensure!(!self.regulators.contains(regulator), Error::RegulatorExists);
         self.regulators.insert(regulator, &());

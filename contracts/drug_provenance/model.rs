@@ -154,6 +154,9 @@ pub enum Error {
     UnknownRegulator,
     /// A counter or amount would overflow.
     Overflow,
+    /// The company prefix contains or extends one assigned already (`030000` and
+    /// `0300001` cannot both be assigned: one GTIN would have two owners).
+    PrefixOverlaps,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);
@@ -204,6 +207,12 @@ pub mod gs1 {
     pub fn is_valid_prefix(prefix: &[u8]) -> bool {
         (MIN_PREFIX_LEN..=MAX_PREFIX_LEN).contains(&prefix.len())
             && prefix.iter().all(u8::is_ascii_digit)
+    }
+
+    /// The shorter company prefixes `prefix` extends, shortest first (those of 6 digits
+    /// up to one fewer than its own).
+    pub fn shorter_prefixes(prefix: &[u8]) -> impl Iterator<Item = &[u8]> {
+        (MIN_PREFIX_LEN..prefix.len()).filter_map(move |len| prefix.get(..len))
     }
 
     /// The company prefixes a GTIN-14 may carry, shortest first: the digits after the
