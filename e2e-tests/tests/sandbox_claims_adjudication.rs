@@ -11,7 +11,9 @@ use claims_adjudication::claims_adjudication::{
     Carc, Claim, ClaimAdjudicated, ClaimLine, ClaimRequest, ClaimStatus, ClaimSubmission, Coverage,
     Error, Peers, PlanTerms,
 };
-use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
+use consent_registry::consent_registry::{
+    ConsentKind, ConsentRequest, Error as ConsentError, Relationship,
+};
 use drink::sandbox_api::balance_api::BalanceAPI;
 use e2e_tests::fixtures::line;
 use e2e_tests::suite::{
@@ -336,8 +338,99 @@ fn a_provider_the_patient_never_named_is_not_paid() {
     );
     assert_eq!(emergency.status, ClaimStatus::PendingReview);
     assert!(emergency.payer_amount > 0);
+    // ... which reserves nothing: a provider the member never named holds no escrow.
     let (_, _, reserved) = escrow(&mut w).expect("plan");
-    assert_eq!(reserved, emergency.payer_amount);
+    assert_eq!(reserved, 0);
+    assert_eq!(emergency.reserved, 0);
+}
+
+#[test]
+fn a_stranger_cannot_freeze_the_escrow_nor_a_delegate_make_itself_the_provider() {
+    let mut w = world();
+    let now = w.chain.time();
+    let stranger = account(STRANGER_DOCTOR);
+    // A licensed stranger bills the most a line may bill for the payer's member: denied
+    // CARC 242, and its appeal is refused (no admission), so nothing is reserved.
+    let id = w
+        .chain
+        .call::<Res<u64>>(
+            &w.claims,
+            &stranger,
+            call_data(
+                selector_bytes!("submit_claim"),
+                (request(
+                    STRANGER_DOCTOR,
+                    now - 5 * DAY,
+                    vec![line(b"99213", claims_adjudication::MAX_LINE_BILLED)],
+                ),),
+            ),
+        )
+        .value
+        .expect("recorded");
+    let appealed = w.chain.call::<Res<()>>(
+        &w.claims,
+        &stranger,
+        call_data(selector_bytes!("appeal"), (id, [9u8; 32])),
+    );
+    assert_eq!(appealed.value, Err(Error::NotAdmitted));
+    assert_eq!(escrow(&mut w), Some((100_000, 0, 0)));
+    // An amount past the bound is refused outright.
+    let refused = w.chain.call::<Res<u64>>(
+        &w.claims,
+        &stranger,
+        call_data(
+            selector_bytes!("submit_claim"),
+            (request(
+                STRANGER_DOCTOR,
+                now - 5 * DAY,
+                vec![line(b"99213", claims_adjudication::MAX_LINE_BILLED + 1)],
+            ),),
+        ),
+    );
+    assert_eq!(refused.value, Err(Error::InvalidLine));
+    // The payer can still withdraw everything.
+    let withdrawn = w.chain.call::<Res<u128>>(
+        &w.claims,
+        &account(PAYER),
+        call_data(selector_bytes!("withdraw"), (1u32, 100_000u128)),
+    );
+    assert_eq!(withdrawn.value, Ok(0));
+
+    // The patient makes the stranger its delegate; the delegate cannot name itself the
+    // patient's provider, so its claims stay denied.
+    let appointed = w.chain.call::<Result<(), ConsentError>>(
+        &w.consent,
+        &account(PATIENT),
+        call_data(
+            selector_bytes!("appoint_delegate"),
+            (
+                ink_account(&stranger),
+                Relationship::PowerOfAttorney,
+                now + 30 * DAY,
+            ),
+        ),
+    );
+    assert_eq!(appointed.value, Ok(()));
+    let named = w.chain.call::<Result<u64, ConsentError>>(
+        &w.consent,
+        &stranger,
+        call_data(
+            selector_bytes!("add_care_provider"),
+            (
+                ink_account(&account(PATIENT)),
+                ink_account(&stranger),
+                now - 10 * DAY,
+            ),
+        ),
+    );
+    assert_eq!(named.value, Err(ConsentError::DelegateSelfGrant));
+    let claim = submit(
+        &mut w,
+        STRANGER_DOCTOR,
+        now - 4 * DAY,
+        vec![line(b"99213", 100)],
+    );
+    assert_eq!(claim.denial, Some(Carc::NoCareRelationship));
 }
 
 /// Points the claims contract's `role` peer at `peer` (through the time lock) and checks

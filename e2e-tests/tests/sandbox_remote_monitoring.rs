@@ -4,7 +4,9 @@
 //! device accepted (its signature checked with the chain's `ecdsa_recover`), one signed
 //! by another key refused; a reading's Merkle proof checked on chain, a tampered one
 //! refused; an alert naming only the care-team members the patient's consent covers; 15
-//! days of data in 30 deny a CPT 99454 line (CARC 272), 16 pay it; broken peers that
+//! days of data in 30 deny a CPT 99454 line (CARC 272), 16 pay it, a second one within
+//! 30 days is denied (CARC 119), a provider with no device of its own is not paid on
+//! another's data; a revoked treatment consent stops the device's data; broken peers that
 //! change nothing; a recall that revokes every device of the model; the time-locked code
 //! change.
 
@@ -504,6 +506,95 @@ fn sixteen_days_of_data_in_thirty_pay_the_device_supply_line() {
         let later = r.chain.time();
         assert_eq!(device_supply_claim(&mut r, later).err(), Some(error));
     }
+}
+
+#[test]
+fn revoked_consent_stops_the_data_and_only_the_monitoring_provider_bills() {
+    let mut r = Rpm::new();
+    let consent_id = r.grant(PROVIDER, Purpose::Treatment, DataCategory::VitalSigns);
+    assert_eq!(r.pair(), Ok(0));
+    plan(&mut r);
+    // DOCTOR is also the patient's provider (named, licensed) but paired no device.
+    let now = r.chain.time();
+    let consent = r.consent.clone();
+    let named = r.chain.call::<Result<u64, ConsentError>>(
+        &consent,
+        &account(PATIENT),
+        call_data(
+            selector_bytes!("add_care_provider"),
+            (
+                ink_account(&account(PATIENT)),
+                ink_account(&account(DOCTOR)),
+                now - DAY,
+            ),
+        ),
+    );
+    assert!(named.value.is_ok());
+    let day0 = r.day0;
+    r.chain.set_time(day0 + 31 * DAY);
+    assert_eq!(
+        r.anchor(r.batch(0, 20, (1 << 20) - 1, h(8)), &device(1)),
+        Ok(1)
+    );
+    let patient = ink_account(&account(PATIENT));
+    let until = day0 + 29 * DAY + 12 * 3_600_000;
+    let provider_days: u32 = r.query(
+        "MonitoringVerifier::monitored_days_until",
+        (patient, ink_account(&account(PROVIDER)), until),
+    );
+    let doctor_days: u32 = r.query(
+        "MonitoringVerifier::monitored_days_until",
+        (patient, ink_account(&account(DOCTOR)), until),
+    );
+    assert_eq!((provider_days, doctor_days), (20, 0));
+    // The doctor's 99454 claim on the provider's data: CARC 272.
+    let request = ClaimRequest {
+        plan: 1,
+        member: patient,
+        provider: ink_account(&account(DOCTOR)),
+        service_date: until,
+        emergency: false,
+        lines: vec![ClaimLine {
+            procedure: DEVICE_SUPPLY_CODE,
+            diagnosis_commitment: h(0x1c),
+            billed: 60,
+            units: 1,
+        }],
+    };
+    let claims = r.claims.clone();
+    let id = r
+        .chain
+        .call::<Result<u64, ClaimError>>(
+            &claims,
+            &account(DOCTOR),
+            call_data(selector_bytes!("submit_claim"), (request,)),
+        )
+        .value
+        .expect("adjudicated");
+    let claim: Option<Claim> = r
+        .chain
+        .query(&claims, call_data(selector_bytes!("claim"), (id,)));
+    assert_eq!(
+        claim.expect("stored").denial,
+        Some(Carc::MonitoringDaysNotMet)
+    );
+    // The patient revokes the provider's treatment consent in consent_registry (the
+    // device stays paired): the device's next batch is refused, no day is added.
+    let revoked = r.chain.call::<Result<(), ConsentError>>(
+        &consent,
+        &account(PATIENT),
+        call_data(selector_bytes!("revoke"), (consent_id,)),
+    );
+    assert_eq!(revoked.value, Ok(()));
+    assert_eq!(
+        r.anchor(r.batch(20, 5, 0b11111, h(9)), &device(1)),
+        Err(Error::NoTreatmentConsent)
+    );
+    let after: u32 = r.query(
+        "MonitoringVerifier::monitored_days_until",
+        (patient, ink_account(&account(PROVIDER)), day0 + 30 * DAY),
+    );
+    assert_eq!(after, 20);
 }
 
 #[test]
