@@ -350,8 +350,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * The plan's payer: withdraws `amount`, at most the free escrow (neither owed to
-   * approved claims nor reserved for claims pending review or under appeal).
+   * The plan's payer (also while paused: an exit): withdraws `amount`, at most the
+   * free escrow (neither owed to approved claims nor reserved for claims pending
+   * review or under appeal).
    *
    * @param {number} planId
    * @param {bigint} amount
@@ -443,7 +444,12 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
 
   /**
    * The claim's provider: appeals a denial, once, with the hash of its evidence.
-   * The claim's billed amount is reserved in the plan's escrow until decided.
+   * Only a claim that passes admission at its service date, asked of the peers
+   * now (the provider licensed, the member covered and consenting to payment, and
+   * a care relationship between them), can be appealed: else `NotAdmitted`, so a
+   * stranger's claim never reserves anything. What an overturn can cost is
+   * reserved in the plan's escrow until decided: the lines' allowed amount under
+   * the fee schedule ([`model::appeal_reserve`]), never their billed amount.
    *
    * @param {bigint} claimId
    * @param {Hash} evidence
@@ -484,9 +490,12 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Anyone: pays an approved-unfunded or payment-failed claim once the plan's escrow
-   * covers it. Refused with `TransferFailed` (nothing changes) when the transfer
-   * fails again.
+   * Anyone (also while paused: a provider's exit): pays the plan's oldest owed claim
+   * (approved-unfunded or payment-failed:
+   * `next_owed`) once the escrow less the reservations covers it; a younger owed
+   * claim is refused with `NotFirstOwed`. If the transfer fails again, the claim
+   * stays payment-failed and goes to the back of the plan's queue, so that one
+   * provider's unreachable account never holds up the others.
    *
    * @param {bigint} claimId
    * @param {ContractCallOptions} options
@@ -707,6 +716,40 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
       member: AccountId32Like,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<ClaimsAdjudicationModelCoverage | undefined, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * The plan's oldest owed claim (approved-unfunded or payment-failed): the one
+   * `settle` pays next.
+   *
+   * @param {number} planId
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x37c7b79d
+   **/
+  nextOwed: GenericContractQueryCall<
+    (planId: number, options?: ContractCallOptions) => Promise<GenericContractCallResult<bigint | undefined, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * The claim holding `member`'s CPT 99454 device supply less than 30 days from
+   * the day of `service_date` (paid, owed or pending review), if any: a second one
+   * is denied with CARC 119, whoever bills it.
+   *
+   * @param {AccountId32Like} member
+   * @param {bigint} serviceDate
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x879e4192
+   **/
+  supplyHolder: GenericContractQueryCall<
+    (
+      member: AccountId32Like,
+      serviceDate: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<bigint | undefined, ContractCallResult>>,
     Type
   >;
 

@@ -59,6 +59,7 @@ export type ClaimsAdjudicationModelPlanTerms = {
   timelyFiling: bigint;
   reviewThreshold: bigint;
   yearStart: bigint;
+  maxUnits: number;
 };
 
 export type ClaimsAdjudicationModelCoverage = { start: bigint; end?: bigint | undefined };
@@ -100,7 +101,8 @@ export type ClaimsAdjudicationModelCarc =
   | 'ConsentAbsent'
   | 'ProviderNotEligible'
   | 'NoCareRelationship'
-  | 'MonitoringDaysNotMet';
+  | 'MonitoringDaysNotMet'
+  | 'PeriodMaximum';
 
 export type ClaimsAdjudicationModelClaim = {
   id: bigint;
@@ -120,6 +122,7 @@ export type ClaimsAdjudicationModelClaim = {
   memberAmount: bigint;
   deductibleApplied: bigint;
   appealEvidence?: Hash | undefined;
+  reserved: bigint;
 };
 
 export type ClaimsAdjudicationModelClaimStatus = 'Paid' | 'ApprovedUnfunded' | 'PendingReview' | 'Denied' | 'UnderAppeal' | 'PaymentFailed';
@@ -142,6 +145,9 @@ export type ClaimsAdjudication = {
   providerClaims: { get(arg: [AccountId32Like, number]): Promise<Array<bigint> | undefined> };
   providerTails: { get(arg: AccountId32Like): Promise<[number, Array<bigint>] | undefined> };
   references: { get(arg: [number, AccountId32Like, Hash]): Promise<bigint | undefined> };
+  supplyLines: { get(arg: [AccountId32Like, bigint]): Promise<[bigint, bigint] | undefined> };
+  owedQueue: { get(arg: [number, bigint]): Promise<bigint | undefined> };
+  owedEnds: { get(arg: number): Promise<[bigint, bigint] | undefined> };
 };
 
 export type HealthcareTraitsAdmin = {
@@ -194,7 +200,10 @@ export type ClaimsAdjudicationModelError =
   | 'TooManyClaims'
   | 'ReferenceUsed'
   | 'MonitoringContractUnreachable'
-  | 'MonitoringContractTrapped';
+  | 'MonitoringContractTrapped'
+  | 'TooManyUnits'
+  | 'NotAdmitted'
+  | 'NotFirstOwed';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 

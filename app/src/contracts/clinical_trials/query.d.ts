@@ -369,7 +369,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   /**
    * The participant, or a delegate in force in consent_registry: consents to the
    * trial's current approved protocol version, with the hash of the signed
-   * consent form. Before enrolment, and again after each approved amendment.
+   * consent form. Before enrolment, and again after each approved amendment. A
+   * delegate who runs the trial (its sponsor, IRB or an active investigator) is
+   * refused with `DelegateSelfGrant`.
    *
    * @param {number} trial
    * @param {AccountId32Like} participant
@@ -551,9 +553,12 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * A licensed investigator of the trial (also while paused): reports an adverse
-   * event of a participant of its site. A SUSAR starts the regulator-report clock;
-   * a serious event counts towards the trial's safety signal. Returns the id.
+   * The trial's IRB, a regulator, or any licensed investigator of the trial (also
+   * while paused): reports an adverse event of any participant of the trial (not
+   * only of the reporter's site, so that removing a site's investigator never
+   * leaves its participants without someone able to report). A SUSAR starts the
+   * regulator-report clock; a serious event counts towards the trial's safety
+   * signal. Returns the id.
    *
    * @param {ClinicalTrialsModelEventReportLike} report
    * @param {ContractCallOptions} options

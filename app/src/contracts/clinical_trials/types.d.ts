@@ -228,7 +228,8 @@ export type ClinicalTrialsModelError =
   | 'CredentialContractUnreachable'
   | 'ConsentContractTrapped'
   | 'ConsentContractUnreachable'
-  | 'Overflow';
+  | 'Overflow'
+  | 'DelegateSelfGrant';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 

@@ -109,7 +109,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
 
   /**
    * A regulator: records `owner` as the owner of GS1 company prefix `prefix` (6 to
-   * 12 ASCII digits), as GTIN directories of industry networks do.
+   * 12 ASCII digits), as GTIN directories of industry networks do. A prefix that
+   * contains or extends an assigned one is refused (`PrefixOverlaps`): one GTIN
+   * never has two owners.
    *
    * @param {BytesLike} prefix
    * @param {AccountId32Like} owner
@@ -204,11 +206,11 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   escrowPayment: GenericContractTxCall<(shipmentId: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * The shipment's recipient: receives `accepted` of its units (all, or fewer for a
-   * shortage or damage: the rest goes back to the sender). Re-checks the
-   * recipient's licence (a return's recipient needs none) and, but for a return,
-   * that the batch may be sold on. A priced shipment pays the seller for the units
-   * accepted and refunds the rest of the escrow.
+   * The shipment's recipient (also while paused: an exit): receives `accepted` of its
+   * units (all, or fewer for a shortage or damage: the rest goes back to the
+   * sender). Re-checks the recipient's licence (a return's recipient needs none)
+   * and, but for a return, that the batch may be sold on. A priced shipment pays
+   * the seller for the units accepted and refunds the rest of the escrow.
    *
    * @param {bigint} shipmentId
    * @param {bigint} accepted
@@ -219,8 +221,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   receive: GenericContractTxCall<(shipmentId: bigint, accepted: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * The shipment's recipient: rejects it; every unit goes back to the sender and a
-   * priced shipment's escrow back to the buyer. Allowed in every batch state.
+   * The shipment's recipient (also while paused: an exit): rejects it; every unit
+   * goes back to the sender and a priced shipment's escrow back to the buyer.
+   * Allowed in every batch state.
    *
    * @param {bigint} shipmentId
    * @param {ContractTxOptions} options
@@ -230,8 +233,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   reject: GenericContractTxCall<(shipmentId: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * The shipment's sender: cancels it before it is received; every unit comes back
-   * and a priced shipment's escrow goes back to the buyer.
+   * The shipment's sender (also while paused: an exit): cancels it before it is
+   * received; every unit comes back and a priced shipment's escrow goes back to the
+   * buyer.
    *
    * @param {bigint} shipmentId
    * @param {ContractTxOptions} options

@@ -137,6 +137,7 @@ export type DrugProvenance = {
   totalOwed: bigint;
   regulators: { get(arg: AccountId32Like): Promise<[] | undefined> };
   prefixes: { get(arg: BytesLike): Promise<AccountId32 | undefined> };
+  extendedPrefixes: { get(arg: BytesLike): Promise<number | undefined> };
   batches: { get(arg: bigint): Promise<DrugProvenanceModelBatch | undefined> };
   byGtinLot: { get(arg: [FixedBytes<14>, BytesLike]): Promise<bigint | undefined> };
   holdings: { get(arg: [bigint, AccountId32Like]): Promise<bigint | undefined> };
@@ -223,7 +224,8 @@ export type DrugProvenanceModelError =
   | 'InvalidReading'
   | 'RegulatorExists'
   | 'UnknownRegulator'
-  | 'Overflow';
+  | 'Overflow'
+  | 'PrefixOverlaps';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 

@@ -378,7 +378,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   /**
    * The patient or a delegate in force: adds `member` to the care team (at most
    * `MAX_CARE_TEAM`; alerts reach a member only while the patient's treatment
-   * consent covers it).
+   * consent covers it). A delegate never adds itself (`DelegateSelfGrant`): a
+   * team member may set the patient's thresholds.
    *
    * @param {AccountId32Like} patient
    * @param {AccountId32Like} member
@@ -652,10 +653,11 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * The days with data from any device of `patient` in the 30 days ending with
-   * the day of `until`.
+   * The days with data from devices `provider` paired with `patient` in the 30
+   * days ending with the day of `until` (what `provider` may bill as CPT 99454).
    *
    * @param {AccountId32Like} patient
+   * @param {AccountId32Like} provider
    * @param {bigint} until
    * @param {ContractCallOptions} options
    *
@@ -664,6 +666,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   monitoringVerifierMonitoredDaysUntil: GenericContractQueryCall<
     (
       patient: AccountId32Like,
+      provider: AccountId32Like,
       until: bigint,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<number, ContractCallResult>>,

@@ -194,7 +194,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   /**
    * The patient or a delegate in force: adds `member` to the care team (at most
    * `MAX_CARE_TEAM`; alerts reach a member only while the patient's treatment
-   * consent covers it).
+   * consent covers it). A delegate never adds itself (`DelegateSelfGrant`): a
+   * team member may set the patient's thresholds.
    *
    * @param {AccountId32Like} patient
    * @param {AccountId32Like} member

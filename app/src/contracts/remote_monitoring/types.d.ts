@@ -134,6 +134,7 @@ export type RemoteMonitoring = {
   pairingCount: { get(arg: AccountId32Like): Promise<number | undefined> };
   patientDays: { get(arg: [AccountId32Like, bigint]): Promise<bigint | undefined> };
   deviceDays: { get(arg: [AccountId32Like, FixedBytes<33>, bigint]): Promise<bigint | undefined> };
+  providerDays: { get(arg: [AccountId32Like, AccountId32Like, bigint]): Promise<bigint | undefined> };
   thresholds: { get(arg: [AccountId32Like, HealthcareTraitsMonitoringLoincLike]): Promise<RemoteMonitoringModelThreshold | undefined> };
   careTeams: { get(arg: AccountId32Like): Promise<Array<AccountId32> | undefined> };
   alerts: { get(arg: bigint): Promise<RemoteMonitoringModelAlert | undefined> };
@@ -188,7 +189,8 @@ export type RemoteMonitoringModelError =
   | 'CredentialContractTrapped'
   | 'ConsentContractUnreachable'
   | 'ConsentContractTrapped'
-  | 'Overflow';
+  | 'Overflow'
+  | 'DelegateSelfGrant';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 
