@@ -19,15 +19,18 @@
 //!   and removes investigators, reports SUSARs to the regulators, posts results.
 //! * **IRB of record**: named by the sponsor at registration; must hold a valid
 //!   `EthicsCommittee` credential when it approves a protocol version; suspends and
-//!   resumes enrolment.
+//!   resumes enrolment; may report adverse events of any participant.
 //! * **investigator** (a site): added by the sponsor; must hold a valid medical licence
 //!   when it acts; enrols participants, anchors its site's data, registers its devices,
-//!   reports adverse events.
+//!   reports adverse events of any participant of the trial (not only its own site's,
+//!   so that removing a site never silences its participants).
 //! * **participant** (a patient account) or a **delegate** in force in
-//!   `consent_registry`: consents to a protocol version; withdraws at any time.
+//!   `consent_registry`: consents to a protocol version (a delegate who runs the trial
+//!   never does); withdraws at any time.
 //! * **device**: registered per site by its compressed secp256k1 key; signs the batches
 //!   it anchors (checked on chain with `ecdsa_recover`); anyone may relay them.
-//! * **regulator**: appointed through the time lock; suspends and resumes enrolment.
+//! * **regulator**: appointed through the time lock; suspends and resumes enrolment;
+//!   may report adverse events of any participant.
 //!
 //! ## Consent
 //! Enrolment asks `consent_registry` whether the participant consents to the trial's
@@ -898,7 +901,9 @@ pub mod clinical_trials {
         /// The trial's sponsor (also while paused): posts the results, once: the hash of
         /// the results and of the primary outcome they report. Marked late past 12
         /// months after primary completion, and outcome-switched when the reported
-        /// outcome is neither the registered one nor an approved amendment's.
+        /// outcome was not approved before the first participant was enrolled (neither
+        /// the registered one nor an amendment approved before enrolment began; every
+        /// version with its outcome and approval date is in `protocol_versions`).
         #[ink(message)]
         pub fn post_results(
             &mut self,
@@ -909,14 +914,21 @@ pub mod clinical_trials {
             let now = self.env().block_timestamp();
             let mut record = self.sponsored_by_caller(trial, now)?;
             ensure!(record.results.is_none(), Error::ResultsAlreadyPosted);
+            // Switched unless the outcome was approved before the first participant was
+            // enrolled: an amendment after enrolment began cannot make a new outcome
+            // look pre-specified.
+            let first_enrolled = self.participants.get((trial, 1)).map(|p| p.enrolled_at);
+            let approved_at = self
+                .approved_outcomes
+                .get((trial, reported_outcome_hash))
+                .and_then(|version| self.versions.get((trial, version)))
+                .and_then(|version| version.approved_at);
             let results = Results {
                 results_hash,
                 reported_outcome_hash,
                 posted_at: now,
                 late: model::results_late(record.primary_completion, now),
-                outcome_switched: !self
-                    .approved_outcomes
-                    .contains((trial, reported_outcome_hash)),
+                outcome_switched: model::outcome_switched(approved_at, first_enrolled),
             };
             record.results = Some(results);
             self.trials.insert(trial, &record);

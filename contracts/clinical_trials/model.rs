@@ -384,6 +384,18 @@ pub fn check_batch_size(count: u32, participants: usize) -> Result<()> {
     Ok(())
 }
 
+/// True when results reporting an outcome first approved at `approved_at` (None: never
+/// approved) count as outcome switching, given when the trial's first participant was
+/// enrolled: an outcome never approved, or approved only after enrolment began, was not
+/// pre-specified (an amendment after the first enrolment cannot launder a new outcome).
+pub fn outcome_switched(approved_at: Option<Timestamp>, first_enrolled: Option<Timestamp>) -> bool {
+    match (approved_at, first_enrolled) {
+        (None, _) => true,
+        (Some(approved), Some(enrolled)) => approved > enrolled,
+        (Some(_), None) => false,
+    }
+}
+
 /// A device registered at a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]

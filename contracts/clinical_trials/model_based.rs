@@ -303,7 +303,10 @@ struct TrialM {
     window: u64,
     /// Versions by number - 1: (primary outcome, target, approved).
     versions: Vec<(Hash, u32, bool)>,
-    approved_outcomes: BTreeSet<Hash>,
+    /// Each approved primary outcome and when it was first approved.
+    approved_outcomes: BTreeMap<Hash, u64>,
+    /// When the first participant was enrolled.
+    first_enrolled: Option<u64>,
     /// Investigators: removed or not.
     investigators: BTreeMap<AccountId, bool>,
     investigator_count: u32,
@@ -456,7 +459,8 @@ impl Model {
             suspended: false,
             window,
             versions: vec![(outcome, target, false)],
-            approved_outcomes: BTreeSet::new(),
+            approved_outcomes: BTreeMap::new(),
+            first_enrolled: None,
             investigators: BTreeMap::new(),
             investigator_count: 0,
             participants: Vec::new(),
@@ -517,7 +521,7 @@ impl Model {
             return Err(Error::EthicsCommitteeNotAccredited);
         }
         rec.versions[index].2 = true;
-        rec.approved_outcomes.insert(outcome);
+        rec.approved_outcomes.entry(outcome).or_insert(self.now);
         rec.current = version;
         rec.target = target;
         self.store(t, rec);
@@ -625,6 +629,7 @@ impl Model {
             return Err(Error::NoResearchConsent);
         }
         rec.enrolled += 1;
+        rec.first_enrolled.get_or_insert(self.now);
         rec.participants.push((participant, by, None));
         rec.numbers.insert(participant, rec.enrolled);
         let number = rec.enrolled;
@@ -750,7 +755,12 @@ impl Model {
             return Err(Error::ResultsAlreadyPosted);
         }
         let late = self.now > rec.completion + 365 * DAY;
-        let switched = !rec.approved_outcomes.contains(&outcome);
+        // Switched unless approved before (or when) the first participant enrolled.
+        let switched = match (rec.approved_outcomes.get(&outcome), rec.first_enrolled) {
+            (None, _) => true,
+            (Some(approved), Some(first)) => *approved > first,
+            (Some(_), None) => false,
+        };
         rec.results = Some((late, switched));
         self.store(t, rec);
         Ok((late, switched))

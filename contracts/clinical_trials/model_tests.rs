@@ -212,3 +212,13 @@ proptest! {
         prop_assert_eq!(p.check_data_until(until).is_err(), refused);
     }
 }
+
+#[test]
+fn an_outcome_counts_as_pre_specified_only_if_approved_before_the_first_enrolment() {
+    assert!(outcome_switched(None, None));
+    assert!(outcome_switched(None, Some(5)));
+    assert!(!outcome_switched(Some(5), None));
+    assert!(!outcome_switched(Some(4), Some(5)));
+    assert!(!outcome_switched(Some(5), Some(5)));
+    assert!(outcome_switched(Some(6), Some(5)));
+}

@@ -998,9 +998,36 @@ fn late_results_and_switched_outcomes_are_marked() {
 }
 
 #[ink::test]
-fn an_approved_amendment_of_the_outcome_is_not_a_switch() {
+fn an_outcome_approved_before_enrolment_is_not_a_switch() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    c.propose_amendment(1, amendment(Some(h(0x0e)), None))
+        .expect("amend");
+    now(T0 + DAY);
+    caller(a.charlie);
+    c.approve_version(1, 2).expect("approve");
+    // The first participant enrols under version 2.
+    now(T0 + 2 * DAY);
+    caller(a.eve);
+    c.consent_to_version(1, a.eve, 2, h(9)).expect("consent");
+    caller(a.django);
+    c.enrol(1, a.eve).expect("enrol");
+    caller(a.bob);
+    let results = c.post_results(1, h(0x44), h(0x0e)).expect("post");
+    assert!(!results.outcome_switched);
+    assert!(!results.late);
+    // The originally registered outcome stays legitimate too.
+    assert!(c.approved_outcomes.contains((1, h(OUTCOME))));
+}
+
+#[ink::test]
+fn an_outcome_approved_after_enrolment_began_is_a_switch() {
     let a = accounts();
     let mut c = enrolled();
+    // After primary completion the sponsor amends the primary outcome, and its IRB
+    // approves: the results on the new outcome are still marked switched.
+    now(T0 + 366 * DAY);
     caller(a.bob);
     c.propose_amendment(1, amendment(Some(h(0x0e)), None))
         .expect("amend");
@@ -1008,10 +1035,9 @@ fn an_approved_amendment_of_the_outcome_is_not_a_switch() {
     c.approve_version(1, 2).expect("approve");
     caller(a.bob);
     let results = c.post_results(1, h(0x44), h(0x0e)).expect("post");
-    assert!(!results.outcome_switched);
-    assert!(!results.late);
-    // The originally registered outcome stays legitimate too.
-    assert!(c.approved_outcomes.contains((1, h(OUTCOME))));
+    assert!(results.outcome_switched);
+    // (The registered outcome, pre-specified before enrolment, is no switch: see
+    // `results_on_time_on_the_registered_outcome_are_clean`.)
 }
 
 #[ink::test]
