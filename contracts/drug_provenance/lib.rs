@@ -22,7 +22,8 @@
 //! * **manufacturer**: an account with a valid manufacturer licence (asked of
 //!   `staff_credentials`) that owns the GTIN's company prefix in the directory; the
 //!   batch's first holder; appoints its sensors; answers verification requests;
-//!   recalls, declares illegitimate, clears suspicion and lifts quarantine of its batches.
+//!   recalls, declares illegitimate and clears suspicion of its batches (a quarantine
+//!   of its own product is lifted by a regulator, not by it).
 //! * **trading partner**: a holder ships only while it holds a valid manufacturer,
 //!   wholesale-distributor or pharmacy licence, to a recipient with a valid wholesale or
 //!   pharmacy licence (checked when sent *and* when received); a pharmacy dispenses.
@@ -43,7 +44,8 @@
 //!   belongs to the registering manufacturer.
 //! * Nothing is sold on (shipped, received, dispensed) from a recalled, illegitimate,
 //!   quarantined or expired batch, or from a holder's suspect units: only returns and
-//!   destruction take stock out of circulation.
+//!   destruction take stock out of circulation, and a holder's suspect units are not
+//!   returned either (only destroyed) until the investigation clears them.
 //! * Every message is O(1) or O(its input); history, holders and open investigations
 //!   are paged.
 //!
@@ -56,7 +58,7 @@
 //! new reading arrived (`check_cold_chain` records it). The batch's time out of range is
 //! the sum over its sensors, kept in O(1) per batch. A batch whose sensors have been
 //! silent longer than its `max_sensor_gap_secs` says so in `verify`. A quarantine is
-//! lifted only by the manufacturer or a regulator with an evidence hash (stability data);
+//! lifted only by a regulator with a non-empty evidence hash (stability data);
 //! the time out of range before it is forgiven.
 //!
 //! ## Pause
@@ -519,6 +521,9 @@ pub mod drug_provenance {
                 to == batch.manufacturer || self.suppliers.get((batch_id, from)) == Some(to),
                 Error::NotASupplier
             );
+            // Suspect units leave quarantine by no door, returns included: only
+            // destruction until the investigation clears them.
+            self.ensure_not_suspect(&batch, from)?;
             self.remaining(batch_id, from, quantity)?;
             self.dispatch(batch, from, to, quantity, None, true)
         }
@@ -821,16 +826,17 @@ pub mod drug_provenance {
             Ok(batch.state)
         }
 
-        /// The batch's manufacturer or a regulator: lifts a quarantine with the hash of
-        /// the stability data that clears the product. The time out of range before is
-        /// forgiven; open excursions count again from now.
+        /// A regulator: lifts a quarantine with the hash of the stability data that
+        /// clears the product (not empty: `NoEvidence`). Not the manufacturer, whose
+        /// product it is: its stability data goes to a regulator. The time out of range
+        /// before is forgiven; open excursions count again from now.
         #[ink(message)]
         pub fn lift_quarantine(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
             self.admin.ensure_not_paused()?;
-            let by = self.env().caller();
+            let by = self.ensure_regulator()?;
+            ensure!(evidence != Hash::from([0; 32]), Error::NoEvidence);
             let now = self.env().block_timestamp();
             let mut batch = self.batch_of(batch_id)?;
-            self.ensure_authority(&batch, by)?;
             ensure!(
                 batch.state_at(now) == BatchState::Quarantined,
                 Error::NotQuarantined

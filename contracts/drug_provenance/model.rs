@@ -157,6 +157,8 @@ pub enum Error {
     /// The company prefix contains or extends one assigned already (`030000` and
     /// `0300001` cannot both be assigned: one GTIN would have two owners).
     PrefixOverlaps,
+    /// Evidence given as the empty (all-zero) hash.
+    NoEvidence,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);

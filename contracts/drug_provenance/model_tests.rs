@@ -606,6 +606,8 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 if to != m.batches[b].manufacturer && m.suppliers.get(&(b, from)) != Some(&to) {
                     return Err(Error::NotASupplier);
                 }
+                // Suspect units are not returned either.
+                m.not_suspect(b, from)?;
                 m.remaining(b, from, quantity)?;
                 Ok(m.dispatch(b, from, to, quantity, None, true))
             })();
