@@ -597,7 +597,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
    * The trial's sponsor (also while paused): posts the results, once: the hash of
    * the results and of the primary outcome they report. Marked late past 12
    * months after primary completion, and outcome-switched when the reported
-   * outcome is neither the registered one nor an approved amendment's.
+   * outcome was not approved before the first participant was enrolled (neither
+   * the registered one nor an amendment approved before enrolment began; every
+   * version with its outcome and approval date is in `protocol_versions`).
    *
    * @param {number} trial
    * @param {Hash} resultsHash

@@ -608,9 +608,10 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * The batch's manufacturer or a regulator: lifts a quarantine with the hash of
-   * the stability data that clears the product. The time out of range before is
-   * forgiven; open excursions count again from now.
+   * A regulator: lifts a quarantine with the hash of the stability data that
+   * clears the product (not empty: `NoEvidence`). Not the manufacturer, whose
+   * product it is: its stability data goes to a regulator. The time out of range
+   * before is forgiven; open excursions count again from now.
    *
    * @param {bigint} batchId
    * @param {Hash} evidence

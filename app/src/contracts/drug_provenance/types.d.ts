@@ -225,7 +225,8 @@ export type DrugProvenanceModelError =
   | 'RegulatorExists'
   | 'UnknownRegulator'
   | 'Overflow'
-  | 'PrefixOverlaps';
+  | 'PrefixOverlaps'
+  | 'NoEvidence';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 
