@@ -759,7 +759,7 @@ fn full_check(w: &mut World) -> Result<(), String> {
             ClaimStatus::ApprovedUnfunded | ClaimStatus::PaymentFailed => {
                 owed += claim.payer_amount
             }
-            ClaimStatus::PendingReview => reserved += claim.payer_amount,
+            ClaimStatus::PendingReview => reserved += claim.reserved,
             ClaimStatus::UnderAppeal => reserved += claim.reserved,
             _ => {}
         }

@@ -592,9 +592,9 @@ fn revoked_consent_stops_the_data_and_only_the_monitoring_provider_bills() {
     );
     let after: u32 = r.query(
         "MonitoringVerifier::monitored_days_until",
-        (patient, ink_account(&account(PROVIDER)), day0 + 30 * DAY),
+        (patient, ink_account(&account(PROVIDER)), until),
     );
-    assert_eq!(after, 20);
+    assert_eq!(after, 20, "no day added after the revocation");
 }
 
 #[test]
