@@ -349,24 +349,21 @@ fn a_stranger_cannot_freeze_the_escrow_nor_a_delegate_make_itself_the_provider()
     let mut w = world();
     let now = w.chain.time();
     let stranger = account(STRANGER_DOCTOR);
+    // The stranger itself submits a claim billing `billed` on one line.
+    let bill = |w: &mut World, billed: u128| {
+        let lines = vec![line(b"99213", billed)];
+        let submitted = request(STRANGER_DOCTOR, now - 5 * DAY, lines);
+        w.chain
+            .call::<Res<u64>>(
+                &w.claims,
+                &stranger,
+                call_data(selector_bytes!("submit_claim"), (submitted,)),
+            )
+            .value
+    };
     // A licensed stranger bills the most a line may bill for the payer's member: denied
     // CARC 242, and its appeal is refused (no admission), so nothing is reserved.
-    let id = w
-        .chain
-        .call::<Res<u64>>(
-            &w.claims,
-            &stranger,
-            call_data(
-                selector_bytes!("submit_claim"),
-                (request(
-                    STRANGER_DOCTOR,
-                    now - 5 * DAY,
-                    vec![line(b"99213", claims_adjudication::MAX_LINE_BILLED)],
-                ),),
-            ),
-        )
-        .value
-        .expect("recorded");
+    let id = bill(&mut w, claims_adjudication::MAX_LINE_BILLED).expect("recorded");
     let appealed = w.chain.call::<Res<()>>(
         &w.claims,
         &stranger,
@@ -375,19 +372,10 @@ fn a_stranger_cannot_freeze_the_escrow_nor_a_delegate_make_itself_the_provider()
     assert_eq!(appealed.value, Err(Error::NotAdmitted));
     assert_eq!(escrow(&mut w), Some((100_000, 0, 0)));
     // An amount past the bound is refused outright.
-    let refused = w.chain.call::<Res<u64>>(
-        &w.claims,
-        &stranger,
-        call_data(
-            selector_bytes!("submit_claim"),
-            (request(
-                STRANGER_DOCTOR,
-                now - 5 * DAY,
-                vec![line(b"99213", claims_adjudication::MAX_LINE_BILLED + 1)],
-            ),),
-        ),
+    assert_eq!(
+        bill(&mut w, claims_adjudication::MAX_LINE_BILLED + 1),
+        Err(Error::InvalidLine)
     );
-    assert_eq!(refused.value, Err(Error::InvalidLine));
     // The payer can still withdraw everything.
     let withdrawn = w.chain.call::<Res<u128>>(
         &w.claims,

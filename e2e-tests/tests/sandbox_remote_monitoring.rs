@@ -416,11 +416,12 @@ fn plan(r: &mut Rpm) {
     assert_eq!(funded.value, Ok(10_000));
 }
 
-fn device_supply_claim(r: &mut Rpm, service_date: u64) -> Result<Claim, ClaimError> {
+/// `provider`'s claim of one CPT 99454 line for the patient, adjudicated.
+fn device_supply_claim(r: &mut Rpm, provider: u8, service_date: u64) -> Result<Claim, ClaimError> {
     let request = ClaimRequest {
         plan: 1,
         member: ink_account(&account(PATIENT)),
-        provider: ink_account(&account(PROVIDER)),
+        provider: ink_account(&account(provider)),
         service_date,
         emergency: false,
         lines: vec![ClaimLine {
@@ -435,7 +436,7 @@ fn device_supply_claim(r: &mut Rpm, service_date: u64) -> Result<Claim, ClaimErr
         .chain
         .call::<Result<u64, ClaimError>>(
             &claims,
-            &account(PROVIDER),
+            &account(provider),
             call_data(selector_bytes!("submit_claim"), (request,)),
         )
         .value?;
@@ -465,19 +466,19 @@ fn sixteen_days_of_data_in_thirty_pay_the_device_supply_line() {
         r.query::<u32>("monitored_days", (patient, None::<[u8; 33]>, day0)),
         15
     );
-    let denied = device_supply_claim(&mut r, service_date).expect("adjudicated");
+    let denied = device_supply_claim(&mut r, PROVIDER, service_date).expect("adjudicated");
     assert_eq!(denied.status, ClaimStatus::Denied);
     assert_eq!(denied.denial, Some(Carc::MonitoringDaysNotMet));
     assert_eq!(Carc::MonitoringDaysNotMet.code(), "272");
     // One more day of data (day 29): sixteen, and the line is paid.
     assert_eq!(r.anchor(r.batch(29, 1, 1, h(10)), &device(1)), Ok(3));
-    let paid = device_supply_claim(&mut r, service_date).expect("adjudicated");
+    let paid = device_supply_claim(&mut r, PROVIDER, service_date).expect("adjudicated");
     assert_eq!(paid.status, ClaimStatus::Paid);
     assert_eq!(paid.payer_amount, 60);
 
     // A second 99454 for the same member less than 30 days from the paid one is denied
     // CARC 119 (without asking remote_monitoring), whoever bills it.
-    let again = device_supply_claim(&mut r, service_date + DAY).expect("adjudicated");
+    let again = device_supply_claim(&mut r, PROVIDER, service_date + DAY).expect("adjudicated");
     assert_eq!(again.denial, Some(Carc::PeriodMaximum));
     assert_eq!(Carc::PeriodMaximum.code(), "119");
 
@@ -504,7 +505,10 @@ fn sixteen_days_of_data_in_thirty_pay_the_device_supply_line() {
             Ok(())
         );
         let later = r.chain.time();
-        assert_eq!(device_supply_claim(&mut r, later).err(), Some(error));
+        assert_eq!(
+            device_supply_claim(&mut r, PROVIDER, later).err(),
+            Some(error)
+        );
     }
 }
 
@@ -548,36 +552,8 @@ fn revoked_consent_stops_the_data_and_only_the_monitoring_provider_bills() {
     );
     assert_eq!((provider_days, doctor_days), (20, 0));
     // The doctor's 99454 claim on the provider's data: CARC 272.
-    let request = ClaimRequest {
-        plan: 1,
-        member: patient,
-        provider: ink_account(&account(DOCTOR)),
-        service_date: until,
-        emergency: false,
-        lines: vec![ClaimLine {
-            procedure: DEVICE_SUPPLY_CODE,
-            diagnosis_commitment: h(0x1c),
-            billed: 60,
-            units: 1,
-        }],
-    };
-    let claims = r.claims.clone();
-    let id = r
-        .chain
-        .call::<Result<u64, ClaimError>>(
-            &claims,
-            &account(DOCTOR),
-            call_data(selector_bytes!("submit_claim"), (request,)),
-        )
-        .value
-        .expect("adjudicated");
-    let claim: Option<Claim> = r
-        .chain
-        .query(&claims, call_data(selector_bytes!("claim"), (id,)));
-    assert_eq!(
-        claim.expect("stored").denial,
-        Some(Carc::MonitoringDaysNotMet)
-    );
+    let claim = device_supply_claim(&mut r, DOCTOR, until).expect("adjudicated");
+    assert_eq!(claim.denial, Some(Carc::MonitoringDaysNotMet));
     // The patient revokes the provider's treatment consent in consent_registry (the
     // device stays paired): the device's next batch is refused, no day is added.
     let revoked = r.chain.call::<Result<(), ConsentError>>(
