@@ -566,6 +566,11 @@ fn step(c: &mut StaffCredentials, m: &mut Model, op: &Op) -> (String, String) {
                     m.now += DELAY;
                     test::set_block_timestamp::<Env>(m.now);
                     let late = c.execute_change(id);
+                    if late.is_err() {
+                        // Refused while paused: the owner withdraws it (the model keeps
+                        // no pending changes).
+                        c.cancel_change(id).expect("cancel");
+                    }
                     format!("{early:?} {late:?}")
                 }
             };
@@ -573,6 +578,13 @@ fn step(c: &mut StaffCredentials, m: &mut Model, op: &Op) -> (String, String) {
                 format!("{:?}", Error::InvalidKindSet)
             } else if account(caller) != m.owner {
                 format!("{:?}", Error::NotOwner)
+            } else if m.paused {
+                // No change executes while paused.
+                format!(
+                    "{:?} {:?}",
+                    Err::<(), _>(Error::Paused),
+                    Err::<(), _>(Error::Paused)
+                )
             } else {
                 m.issuers.insert(issuer, kinds);
                 format!(
