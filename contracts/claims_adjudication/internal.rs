@@ -524,6 +524,12 @@ impl ClaimsAdjudication {
         Ok(())
     }
 
+    /// The key a claim's CPT 99454 line is held under: (member, 30-day window of its
+    /// service day).
+    pub(crate) fn supply_key(claim: &Claim) -> SupplyKey {
+        (claim.member, supply_window(day_of(claim.service_date)))
+    }
+
     pub(crate) fn service_key(claim: &Claim, line: &ClaimLine) -> ServiceKey {
         (
             claim.plan,
@@ -580,9 +586,8 @@ impl ClaimsAdjudication {
             self.line_keys
                 .insert(Self::service_key(claim, &result.line), &claim.id);
             if result.line.procedure == DEVICE_SUPPLY_CODE {
-                let day = day_of(claim.service_date);
-                self.supply_lines
-                    .insert((claim.member, supply_window(day)), &(day, claim.id));
+                let held = (day_of(claim.service_date), claim.id);
+                self.supply_lines.insert(Self::supply_key(claim), &held);
             }
         }
         claim.lines = priced.lines;
@@ -682,7 +687,7 @@ impl ClaimsAdjudication {
                 self.line_keys.remove(key);
             }
             if result.line.procedure == DEVICE_SUPPLY_CODE {
-                let key = (claim.member, supply_window(day_of(claim.service_date)));
+                let key = Self::supply_key(claim);
                 if self.supply_lines.get(key).map(|(_, holder)| holder) == Some(claim.id) {
                     self.supply_lines.remove(key);
                 }
@@ -720,10 +725,20 @@ impl ClaimsAdjudication {
         Ok(())
     }
 
-    /// Takes the oldest owed claim off its plan's queue.
-    pub(crate) fn dequeue_owed(&mut self, plan: PlanId) -> Result<()> {
-        let (head, next) = self.owed_ends.get(plan).unwrap_or_default();
-        ensure!(head < next, Error::NotUnfunded);
+    /// The plan's oldest owed claim and the ends of its queue (head, next), if any.
+    pub(crate) fn owed_front(&self, plan: PlanId) -> Option<(ClaimId, u64, u64)> {
+        let (head, next) = self.owed_ends.get(plan)?;
+        if head >= next {
+            return None;
+        }
+        self.owed_queue
+            .get((plan, head))
+            .map(|claim| (claim, head, next))
+    }
+
+    /// Takes the oldest owed claim (at `head` of a queue ending before `next`, as
+    /// [`Self::owed_front`] read them) off its plan's queue.
+    pub(crate) fn dequeue_owed(&mut self, plan: PlanId, head: u64, next: u64) -> Result<()> {
         self.owed_queue.remove((plan, head));
         let head = head.checked_add(1).ok_or(Error::Overflow)?;
         self.owed_ends.insert(plan, &(head, next));

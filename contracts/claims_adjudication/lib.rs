@@ -46,8 +46,8 @@
 //!    deductible (PR-1), copay (PR-3), coinsurance (PR-2), capped by the out-of-pocket
 //!    maximum of the plan year; the payer pays the rest.
 //! 5. Status: denied (nothing allowed); pending review (payer share above the plan's
-//!    threshold, reserved; or an emergency without a care relationship, not reserved); paid (the payer share is
-//!    transferred from the escrow to the provider); approved-unfunded (the free escrow
+//!    threshold, reserved; or an emergency without a care relationship, not reserved);
+//!    paid (the payer share is transferred from the escrow to the provider); approved-unfunded (the free escrow
 //!    does not cover it; paid later by `settle`); payment-failed (the transfer failed,
 //!    e.g. below the existential deposit of an empty account: the adjudication stands,
 //!    the amount is owed, `settle` pays it later).
@@ -59,8 +59,8 @@
 //! the claim-level checks at its service date now (coverage, timely filing, credential,
 //! payment consent and a care relationship): a stranger's claim is never appealed, so it
 //! can never hold the payer's escrow. It reserves the lines' allowed amount under the
-//! fee schedule (never the billed amount). An overturn re-checks coverage, timely filing (from the original submission),
-//! credential, consent and care relationship (not for emergencies: the adjuster is the
+//! fee schedule (never the billed amount). An overturn re-checks coverage, timely
+//! filing (from the original submission), credential, consent and care relationship (not for emergencies: the adjuster is the
 //! manual review) at the service date: a claim that fails one stays denied with that
 //! reason. Otherwise its lines are adjudicated again (duplicates, fee schedule,
 //! accumulators as they are now) and it is paid or owed.
@@ -72,9 +72,9 @@
 //! allowed amount of claims under appeal); a payer withdraws, and new claims are paid
 //! from, at most `escrow − owed − reserved`, so a withdrawal never takes what an approval
 //! or an overturned appeal would need. Owed claims are settled oldest first, from
-//! `escrow − reserved`. The
-//! contract's native balance covers the sum of all escrows (`total_escrow`); tokens sent
-//! to it outside `fund` are surplus the owner can send on (`recover_surplus`).
+//! `escrow − reserved`. The contract's native balance covers the sum of all escrows
+//! (`total_escrow`); tokens sent to it outside `fund` are surplus the owner can send on
+//! (`recover_surplus`).
 //!
 //! ## Privacy
 //! Lines carry procedure codes and amounts (pricing needs them) and a salted commitment to
@@ -740,16 +740,16 @@ pub mod claims_adjudication {
                 ),
                 Error::NotUnfunded
             );
-            ensure!(
-                self.next_owed(claim.plan) == Some(claim_id),
-                Error::NotFirstOwed
-            );
+            let front = self.owed_front(claim.plan);
+            let Some((_, head, next)) = front.filter(|(oldest, ..)| *oldest == claim_id) else {
+                return Err(Error::NotFirstOwed);
+            };
             let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
             ensure!(
                 plan.settleable() >= claim.payer_amount,
                 Error::InsufficientEscrow
             );
-            self.dequeue_owed(plan.id)?;
+            self.dequeue_owed(plan.id, head, next)?;
             if self
                 .transfer_out(claim.provider, claim.payer_amount)
                 .is_err()
@@ -865,12 +865,7 @@ pub mod claims_adjudication {
         /// `settle` pays next.
         #[ink(message)]
         pub fn next_owed(&self, plan_id: PlanId) -> Option<ClaimId> {
-            let (head, next) = self.owed_ends.get(plan_id).unwrap_or_default();
-            if head < next {
-                self.owed_queue.get((plan_id, head))
-            } else {
-                None
-            }
+            self.owed_front(plan_id).map(|(claim, ..)| claim)
         }
 
         /// The claim holding `member`'s CPT 99454 device supply less than 30 days from
