@@ -173,6 +173,25 @@ impl Rpm {
             .expect("grant")
     }
 
+    /// The patient names `provider` as a care provider, from a day ago.
+    fn name_provider(&mut self, provider: u8) {
+        let now = self.chain.time();
+        let consent = self.consent.clone();
+        let named = self.chain.call::<Result<u64, ConsentError>>(
+            &consent,
+            &account(PATIENT),
+            call_data(
+                selector_bytes!("add_care_provider"),
+                (
+                    ink_account(&account(PATIENT)),
+                    ink_account(&account(provider)),
+                    now - DAY,
+                ),
+            ),
+        );
+        assert!(named.value.is_ok());
+    }
+
     fn pair(&mut self) -> Res<u32> {
         let patient = ink_account(&account(PATIENT));
         self.mon(PROVIDER, "pair_device", (device(1).key(), patient))
@@ -352,20 +371,7 @@ fn alerts_name_only_the_care_team_members_the_consent_covers() {
 fn plan(r: &mut Rpm) {
     let now = r.chain.time();
     r.grant(PAYER, Purpose::Payment, DataCategory::Billing);
-    let consent = r.consent.clone();
-    let named = r.chain.call::<Result<u64, ConsentError>>(
-        &consent,
-        &account(PATIENT),
-        call_data(
-            selector_bytes!("add_care_provider"),
-            (
-                ink_account(&account(PATIENT)),
-                ink_account(&account(PROVIDER)),
-                now - DAY,
-            ),
-        ),
-    );
-    assert!(named.value.is_ok());
+    r.name_provider(PROVIDER);
     let claims = r.claims.clone();
     let terms = PlanTerms {
         deductible: 0,
@@ -519,21 +525,7 @@ fn revoked_consent_stops_the_data_and_only_the_monitoring_provider_bills() {
     assert_eq!(r.pair(), Ok(0));
     plan(&mut r);
     // DOCTOR is also the patient's provider (named, licensed) but paired no device.
-    let now = r.chain.time();
-    let consent = r.consent.clone();
-    let named = r.chain.call::<Result<u64, ConsentError>>(
-        &consent,
-        &account(PATIENT),
-        call_data(
-            selector_bytes!("add_care_provider"),
-            (
-                ink_account(&account(PATIENT)),
-                ink_account(&account(DOCTOR)),
-                now - DAY,
-            ),
-        ),
-    );
-    assert!(named.value.is_ok());
+    r.name_provider(DOCTOR);
     let day0 = r.day0;
     r.chain.set_time(day0 + 31 * DAY);
     assert_eq!(
@@ -556,6 +548,7 @@ fn revoked_consent_stops_the_data_and_only_the_monitoring_provider_bills() {
     assert_eq!(claim.denial, Some(Carc::MonitoringDaysNotMet));
     // The patient revokes the provider's treatment consent in consent_registry (the
     // device stays paired): the device's next batch is refused, no day is added.
+    let consent = r.consent.clone();
     let revoked = r.chain.call::<Result<(), ConsentError>>(
         &consent,
         &account(PATIENT),
