@@ -23,6 +23,17 @@ use ink::primitives::AccountId;
 
 type Timestamp = u64;
 
+/// One of a patient's calendars of days with data.
+#[derive(Clone, Copy)]
+pub(crate) enum Calendar {
+    /// From any device.
+    All,
+    /// From one device.
+    Device(DeviceKey),
+    /// From the devices one provider paired (what it may bill as CPT 99454).
+    Provider(AccountId),
+}
+
 /// An alert decided before a batch is recorded (so that a failing peer call comes
 /// before any write).
 pub(crate) struct PendingAlert {
@@ -107,44 +118,25 @@ impl RemoteMonitoring {
         }
     }
 
-    /// The days with data among `days` (≤ 64) days from `first_day` from the devices
-    /// `provider` paired with `patient`.
-    pub(crate) fn provider_days_with_data(
-        &self,
-        patient: AccountId,
-        provider: AccountId,
-        first_day: u64,
-        days: u32,
-    ) -> u32 {
-        let word = model::word_of(first_day);
-        let low = self.provider_days.get((patient, provider, word));
-        let high = self
-            .provider_days
-            .get((patient, provider, word.saturating_add(1)));
-        model::count_days(first_day, days, low.unwrap_or(0), high.unwrap_or(0))
-    }
-
-    /// The days with data among `days` (≤ 64) days from `first_day`.
+    /// The days with data among `days` (≤ 64) days from `first_day` in one of
+    /// `patient`'s calendars (two words read at most).
     pub(crate) fn days_with_data(
         &self,
         patient: AccountId,
-        device: Option<DeviceKey>,
+        calendar: Calendar,
         first_day: u64,
         days: u32,
     ) -> u32 {
-        let word = model::word_of(first_day);
-        let next = word.saturating_add(1);
-        let (low, high) = match device {
-            None => (
-                self.patient_days.get((patient, word)),
-                self.patient_days.get((patient, next)),
-            ),
-            Some(key) => (
-                self.device_days.get((patient, key, word)),
-                self.device_days.get((patient, key, next)),
-            ),
+        let read = |word: u64| {
+            match calendar {
+                Calendar::All => self.patient_days.get((patient, word)),
+                Calendar::Device(key) => self.device_days.get((patient, key, word)),
+                Calendar::Provider(provider) => self.provider_days.get((patient, provider, word)),
+            }
+            .unwrap_or(0)
         };
-        model::count_days(first_day, days, low.unwrap_or(0), high.unwrap_or(0))
+        let word = model::word_of(first_day);
+        model::count_days(first_day, days, read(word), read(word.saturating_add(1)))
     }
 
     /// The alert `batch` raises, if its out-of-range summary breaches the patient's

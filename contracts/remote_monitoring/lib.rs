@@ -55,6 +55,7 @@ pub mod model;
 #[ink::contract]
 pub mod remote_monitoring {
     pub use crate::events::*;
+    use crate::internal::Calendar;
     use crate::model::{self, day_of};
     pub use crate::model::{
         Alert, AlertId, AnchoredBatch, BatchId, Device, DeviceModel, Error, ModelId, OutOfRange,
@@ -727,7 +728,8 @@ pub mod remote_monitoring {
             device: Option<DeviceKey>,
             start: Timestamp,
         ) -> u32 {
-            self.days_with_data(patient, device, day_of(start), MONITORING_PERIOD_DAYS)
+            let calendar = device.map_or(Calendar::All, Calendar::Device);
+            self.days_with_data(patient, calendar, day_of(start), MONITORING_PERIOD_DAYS)
         }
     }
 
@@ -742,7 +744,7 @@ pub mod remote_monitoring {
             until: Timestamp,
         ) -> u32 {
             let (first, days) = model::period_until(until);
-            self.provider_days_with_data(patient, provider, first, days)
+            self.days_with_data(patient, Calendar::Provider(provider), first, days)
         }
     }
 
