@@ -174,6 +174,19 @@ pub struct DataAnchored {
     pub until: Timestamp,
 }
 
+/// A device maker attested keys it built into devices of a model: each may now be
+/// registered at a site by whoever holds the device.
+#[ink::event]
+pub struct DevicesAttested {
+    /// The maker.
+    #[ink(topic)]
+    pub maker: AccountId,
+    /// Hash of the model's device record.
+    pub model_hash: Hash,
+    /// The devices' keys.
+    pub keys: Vec<DeviceKey>,
+}
+
 /// A device was registered at a site (`retired` false) or retired (true).
 #[ink::event]
 pub struct DeviceChanged {

@@ -27,8 +27,12 @@
 //! * **participant** (a patient account) or a **delegate** in force in
 //!   `consent_registry`: consents to a protocol version (a delegate who runs the trial
 //!   never does); withdraws at any time.
-//! * **device**: registered per site by its compressed secp256k1 key; signs the batches
-//!   it anchors (checked on chain with `ecdsa_recover`); anyone may relay them.
+//! * **device maker**: a valid `DeviceManufacturer` credential when it attests the keys
+//!   it built into its devices.
+//! * **device**: registered per site by its compressed secp256k1 key, attested by its
+//!   maker, with its own proof of possession (a signature binding the registering
+//!   investigator, the trial and a fresh time); signs the batches it anchors (checked on
+//!   chain with `ecdsa_recover`); anyone may relay them.
 //! * **regulator**: appointed through the time lock; suspends and resumes enrolment;
 //!   may report adverse events of any participant.
 //!
@@ -78,9 +82,11 @@ pub mod clinical_trials {
         AdverseEvent, Amendment, BatchId, DataBatch, Device, DeviceBatch, Error, EventId,
         EventReport, Investigator, Participant, ParticipantNo, Peers, ProtocolVersion,
         ReportStatus, Result, Results, Seriousness, Trial, TrialId, TrialRequest, Version,
-        VersionConsent, DEVICE_BATCH_DOMAIN,
+        VersionConsent, DEVICE_BATCH_DOMAIN, REGISTRATION_DOMAIN,
     };
-    use healthcare_traits::anchoring::{self, DeviceKey, DeviceSignature};
+    use healthcare_traits::anchoring::{
+        self, DeviceKey, DeviceSignature, Registration, MAX_ATTESTED_KEYS,
+    };
     use healthcare_traits::{
         ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
     };
@@ -108,6 +114,8 @@ pub mod clinical_trials {
         pub(crate) batches: Mapping<BatchId, DataBatch>,
         pub(crate) batch_list: Mapping<(TrialId, u32), BatchId>,
         pub(crate) devices: Mapping<DeviceKey, Device>,
+        /// (key, maker) -> the hash of the model the maker attested the key under.
+        pub(crate) attestations: Mapping<(DeviceKey, AccountId), Hash>,
         pub(crate) events: Mapping<EventId, AdverseEvent>,
         pub(crate) event_list: Mapping<(TrialId, u32), EventId>,
         /// Unreported SUSARs per trial, dense by swap-remove (count in `Trial`), and each
@@ -153,6 +161,7 @@ pub mod clinical_trials {
                 batches: Mapping::default(),
                 batch_list: Mapping::default(),
                 devices: Mapping::default(),
+                attestations: Mapping::default(),
                 events: Mapping::default(),
                 event_list: Mapping::default(),
                 open_susar_list: Mapping::default(),
@@ -680,21 +689,78 @@ pub mod clinical_trials {
             )
         }
 
-        /// A licensed investigator of the trial: registers a device of its site by its
-        /// compressed secp256k1 public key.
+        /// A licensed device maker: attests the compressed secp256k1 keys (at most
+        /// `MAX_ATTESTED_KEYS`) it built into devices of the model `model_hash`. Only a
+        /// key its maker attested can be registered at a site.
         #[ink(message)]
-        pub fn register_device(&mut self, trial: TrialId, key: DeviceKey) -> Result<()> {
+        pub fn attest_devices(&mut self, model_hash: Hash, keys: Vec<DeviceKey>) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            ensure!(keys.len() <= MAX_ATTESTED_KEYS, Error::TooManyKeys);
+            let maker = self.env().caller();
+            let now = self.env().block_timestamp();
+            ensure!(
+                self.credential_valid(
+                    maker,
+                    KindSet::of(&[CredentialKind::DeviceManufacturer]),
+                    now
+                )?,
+                Error::ManufacturerNotLicensed
+            );
+            for key in &keys {
+                self.attestations.insert((*key, maker), &model_hash);
+            }
+            self.env().emit_event(DevicesAttested {
+                maker,
+                model_hash,
+                keys,
+            });
+            Ok(())
+        }
+
+        /// A licensed investigator of the trial holding the device: registers it at its
+        /// site by its compressed secp256k1 public key, which `maker` attested.
+        /// `signature` is the device's proof of possession: its signature over
+        /// `registration_hash` of the registration (the caller, the key, the trial as
+        /// scope, `issued_at`), signed within `anchoring::REGISTRATION_WINDOW` of the
+        /// block time.
+        #[ink(message)]
+        pub fn register_device(
+            &mut self,
+            trial: TrialId,
+            key: DeviceKey,
+            maker: AccountId,
+            issued_at: Timestamp,
+            signature: DeviceSignature,
+        ) -> Result<()> {
             self.admin.ensure_not_paused()?;
             let now = self.env().block_timestamp();
             self.trial_of(trial)?;
             let investigator = self.licensed_investigator(trial, now)?;
             ensure!(!self.devices.contains(key), Error::DeviceExists);
+            ensure!(self.attestations.contains((key, maker)), Error::NotAttested);
+            ensure!(anchoring::fresh(issued_at, now), Error::StaleProof);
+            let registration = Registration {
+                registrant: investigator,
+                key,
+                scope: trial,
+                issued_at,
+            };
+            ensure!(
+                anchoring::possession_proved(
+                    REGISTRATION_DOMAIN,
+                    &self.env().account_id(),
+                    &registration,
+                    &signature
+                ),
+                Error::BadSignature
+            );
             self.devices.insert(
                 key,
                 &Device {
                     key,
                     trial,
                     investigator,
+                    maker,
                     registered_at: now,
                     retired_at: None,
                     sequence: 0,
@@ -708,6 +774,19 @@ pub mod clinical_trials {
                 retired: false,
             });
             Ok(())
+        }
+
+        /// The hash a device signs to prove possession of its key at registration on
+        /// this contract (`anchoring::payload_hash` with `REGISTRATION_DOMAIN`).
+        #[ink(message)]
+        pub fn registration_hash(&self, registration: Registration) -> Hash {
+            anchoring::payload_hash(REGISTRATION_DOMAIN, &self.env().account_id(), &registration)
+        }
+
+        /// The model (hash) under which `maker` attested `key`, if it did.
+        #[ink(message)]
+        pub fn attested_model(&self, key: DeviceKey, maker: AccountId) -> Option<Hash> {
+            self.attestations.get((key, maker))
         }
 
         /// The device's investigator or the trial's sponsor (also while paused): retires

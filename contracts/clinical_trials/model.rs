@@ -128,7 +128,8 @@ pub enum Error {
     DeviceExists,
     /// The device was retired.
     DeviceRetired,
-    /// The signature was not made by the device's key over this batch.
+    /// The signature was not made by the device's key over this batch (or, at
+    /// registration, over this registration).
     BadSignature,
     /// A device batch whose sequence number is not the device's next, or whose period
     /// starts before the end of the device's previous batch.
@@ -157,6 +158,15 @@ pub enum Error {
     /// sponsor, IRB or an active investigator): a delegate acts for the participant,
     /// never in its own favour.
     DelegateSelfGrant,
+    /// The caller holds no valid device-manufacturer credential.
+    ManufacturerNotLicensed,
+    /// The named maker has not attested this key.
+    NotAttested,
+    /// A registration proof signed more than `anchoring::REGISTRATION_WINDOW` away from
+    /// the block time.
+    StaleProof,
+    /// More than `anchoring::MAX_ATTESTED_KEYS` keys in one attestation.
+    TooManyKeys,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);
@@ -407,6 +417,8 @@ pub struct Device {
     pub trial: TrialId,
     /// The investigator (site) that registered it.
     pub investigator: AccountId,
+    /// The device maker that attested its key.
+    pub maker: AccountId,
     /// Block time registered.
     pub registered_at: Timestamp,
     /// Block time retired, if retired.
@@ -457,6 +469,9 @@ pub struct DeviceBatch {
 
 /// The domain a device's signature is bound to.
 pub const DEVICE_BATCH_DOMAIN: &[u8] = b"healthcare-suite/clinical_trials/device-batch/v1";
+/// The domain of a device's proof of possession at registration (see
+/// `healthcare_traits::anchoring::Registration`; its scope is the trial).
+pub const REGISTRATION_DOMAIN: &[u8] = b"healthcare-suite/clinical_trials/register-device/v1";
 
 /// ICH E2A / 21 CFR 312.32(a) seriousness of an adverse event.
 ///

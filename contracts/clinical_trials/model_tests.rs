@@ -174,6 +174,7 @@ proptest! {
             key: [2; 33],
             trial: 1,
             investigator: AccountId::from([1; 32]),
+            maker: AccountId::from([3; 32]),
             registered_at: 0,
             retired_at: retired.then_some(1),
             sequence,

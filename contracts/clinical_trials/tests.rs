@@ -13,7 +13,9 @@
 
 use crate::clinical_trials::*;
 use crate::model::{MAX_PARTICIPANTS_PER_BATCH, SUSAR_WINDOW, URGENT_SUSAR_WINDOW};
-use healthcare_traits::anchoring::{proof_of, root_of};
+use healthcare_traits::anchoring::{
+    proof_of, root_of, DeviceSignature, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
+};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in::{self, consent_fail, credentials, credentials_fail, delegate};
 use healthcare_traits::{
@@ -45,6 +47,10 @@ fn accounts() -> DefaultAccounts<Env> {
 fn regulator() -> AccountId {
     AccountId::from([0x52; 32])
 }
+/// A licensed device maker that attested devices 1 to 5 (see `setup`).
+fn maker() -> AccountId {
+    AccountId::from([0x4d; 32])
+}
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
 }
@@ -71,14 +77,15 @@ fn request() -> TrialRequest {
 
 /// alice owns the contract; bob is an accredited sponsor, charlie the IRB, django and
 /// frank licensed investigators, eve a patient who gave bob research consent; trial 1
-/// is registered by bob, version 1 approved, django its investigator. The caller is
-/// django.
+/// is registered by bob, version 1 approved, django its investigator; `maker()`
+/// attested devices 1 to 5. The caller is django.
 fn setup() -> ClinicalTrials {
     let a = accounts();
     credentials(a.bob, &[CredentialKind::TrialSponsor]);
     credentials(a.charlie, &[CredentialKind::EthicsCommittee]);
     credentials(a.django, &[CredentialKind::MedicalLicence]);
     credentials(a.frank, &[CredentialKind::MedicalLicence]);
+    credentials(maker(), &[CredentialKind::DeviceManufacturer]);
     research_consent(a.eve, a.bob, true);
     caller(a.alice);
     now(T0);
@@ -95,8 +102,38 @@ fn setup() -> ClinicalTrials {
     c.approve_version(1, 1).expect("approve");
     caller(a.bob);
     c.add_investigator(1, a.django).expect("site");
+    caller(maker());
+    let keys = (1..=5)
+        .map(|seed| DeviceSigner::from_seed(seed).key())
+        .collect();
+    c.attest_devices(h(0x4d), keys).expect("attest");
     caller(a.django);
     c
+}
+
+/// `device`'s proof of possession for `registrant` at trial `trial`, signed at
+/// `issued_at`.
+fn proof(
+    c: &ClinicalTrials,
+    device: &DeviceSigner,
+    registrant: AccountId,
+    trial: TrialId,
+    issued_at: u64,
+) -> DeviceSignature {
+    device.sign(&c.registration_hash(Registration {
+        registrant,
+        key: device.key(),
+        scope: trial,
+        issued_at,
+    }))
+}
+
+/// The caller registers `device` (attested by `maker()`) at trial 1, the device proving
+/// possession now.
+fn register(c: &mut ClinicalTrials, device: &DeviceSigner) -> Result<()> {
+    let issued_at = ink::env::block_timestamp::<Env>();
+    let signature = proof(c, device, ink::env::caller::<Env>(), 1, issued_at);
+    c.register_device(1, device.key(), maker(), issued_at, signature)
 }
 
 /// `setup` plus eve consented to version 1 and enrolled by django as participant 1.
@@ -252,7 +289,10 @@ fn pause_stops_growth_but_never_withdrawal_safety_or_results() {
         c.anchor_data(1, vec![1], h(7), 1, T0 - HOUR, T0),
         Err(Error::Paused)
     );
-    assert_eq!(c.register_device(1, [2; 33]), Err(Error::Paused));
+    assert_eq!(
+        register(&mut c, &DeviceSigner::from_seed(2)),
+        Err(Error::Paused)
+    );
     let signer = DeviceSigner::from_seed(1);
     let batch = device_batch(&signer, 1, T0 - HOUR, T0);
     assert_eq!(
@@ -717,13 +757,10 @@ fn devices_anchor_signed_batches_in_sequence() {
     let device = DeviceSigner::from_seed(1);
     let impostor = DeviceSigner::from_seed(2);
     caller(a.eve);
-    assert_eq!(
-        c.register_device(1, device.key()),
-        Err(Error::NotInvestigator)
-    );
+    assert_eq!(register(&mut c, &device), Err(Error::NotInvestigator));
     caller(a.django);
-    c.register_device(1, device.key()).expect("register");
-    assert_eq!(c.register_device(1, device.key()), Err(Error::DeviceExists));
+    register(&mut c, &device).expect("register");
+    assert_eq!(register(&mut c, &device), Err(Error::DeviceExists));
     assert_eq!(
         c.device(device.key()).expect("device").investigator,
         a.django
@@ -798,12 +835,77 @@ fn devices_anchor_signed_batches_in_sequence() {
 }
 
 #[ink::test]
+fn a_site_device_is_registered_only_by_whoever_holds_it_under_its_makers_attestation() {
+    let a = accounts();
+    let mut c = enrolled();
+    let device = DeviceSigner::from_seed(20);
+    // An investigator who makes up a "device": no maker vouches for its key.
+    assert_eq!(register(&mut c, &device), Err(Error::NotAttested));
+    // Another account attesting it: only a licensed maker's attestation counts.
+    caller(a.frank);
+    assert_eq!(
+        c.attest_devices(h(1), vec![device.key()]),
+        Err(Error::ManufacturerNotLicensed)
+    );
+    caller(maker());
+    assert_eq!(
+        c.attest_devices(h(0x4d), vec![device.key(); MAX_ATTESTED_KEYS + 1]),
+        Err(Error::TooManyKeys)
+    );
+    let before = events();
+    c.attest_devices(h(0x4d), vec![device.key()])
+        .expect("attest");
+    assert_eq!(events() - before, 1);
+    assert_eq!(c.attested_model(device.key(), maker()), Some(h(0x4d)));
+    assert_eq!(c.attested_model(device.key(), a.frank), None);
+    caller(a.django);
+    // Named under a maker that did not attest it.
+    let signature = proof(&c, &device, a.django, 1, T0);
+    assert_eq!(
+        c.register_device(1, device.key(), a.frank, T0, signature),
+        Err(Error::NotAttested)
+    );
+    // Someone who saw the key: a proof for another registrant, another trial or by
+    // another key proves nothing.
+    for bad in [
+        proof(&c, &device, a.frank, 1, T0),
+        proof(&c, &device, a.django, 2, T0),
+        proof(&c, &DeviceSigner::from_seed(21), a.django, 1, T0),
+    ] {
+        assert_eq!(
+            c.register_device(1, device.key(), maker(), T0, bad),
+            Err(Error::BadSignature)
+        );
+    }
+    now(T0 + 2 * REGISTRATION_WINDOW);
+    for issued_at in [
+        T0 + REGISTRATION_WINDOW - 1,
+        T0 + 3 * REGISTRATION_WINDOW + 1,
+    ] {
+        let stale = proof(&c, &device, a.django, 1, issued_at);
+        assert_eq!(
+            c.register_device(1, device.key(), maker(), issued_at, stale),
+            Err(Error::StaleProof)
+        );
+    }
+    register(&mut c, &device).expect("the holder registers");
+    assert_eq!(c.device(device.key()).map(|d| d.maker), Some(maker()));
+    caller(a.alice);
+    c.pause().expect("pause");
+    caller(maker());
+    assert_eq!(
+        c.attest_devices(h(0x4d), vec![device.key()]),
+        Err(Error::Paused)
+    );
+}
+
+#[ink::test]
 fn device_data_follows_the_participant_rules() {
     let a = accounts();
     let mut c = enrolled();
     let device = DeviceSigner::from_seed(3);
     caller(a.django);
-    c.register_device(1, device.key()).expect("register");
+    register(&mut c, &device).expect("register");
     caller(a.eve);
     now(T0 + HOUR);
     c.withdraw(1, a.eve).expect("withdraw");

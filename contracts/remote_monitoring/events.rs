@@ -34,6 +34,20 @@ pub struct ModelRecalled {
     pub recall_hash: Hash,
 }
 
+/// A manufacturer attested keys it built into devices of one of its models: each may
+/// now be registered under the model by whoever holds the device.
+#[ink::event]
+pub struct DevicesAttested {
+    /// The model.
+    #[ink(topic)]
+    pub model: ModelId,
+    /// The manufacturer.
+    #[ink(topic)]
+    pub manufacturer: AccountId,
+    /// The devices' keys.
+    pub keys: Vec<DeviceKey>,
+}
+
 /// A care provider registered a device.
 #[ink::event]
 pub struct DeviceRegistered {

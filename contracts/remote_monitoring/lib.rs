@@ -60,9 +60,11 @@ pub mod remote_monitoring {
     pub use crate::model::{
         Alert, AlertId, AnchoredBatch, BatchId, Device, DeviceModel, Error, ModelId, OutOfRange,
         Pairing, Peers, ReadingBatch, Result, Threshold, MAX_BATCH_DAYS, MAX_CARE_TEAM,
-        READINGS_DOMAIN,
+        READINGS_DOMAIN, REGISTRATION_DOMAIN,
     };
-    use healthcare_traits::anchoring::{self, DeviceKey, DeviceSignature};
+    use healthcare_traits::anchoring::{
+        self, DeviceKey, DeviceSignature, Registration, MAX_ATTESTED_KEYS,
+    };
     use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
     use healthcare_traits::{
         append_indexed, ensure, page_range, Admin, Change, CredentialKind, DataCategory, KindSet,
@@ -87,6 +89,8 @@ pub mod remote_monitoring {
         pub(crate) next_alert: AlertId,
         pub(crate) models: Mapping<ModelId, DeviceModel>,
         pub(crate) devices: Mapping<DeviceKey, Device>,
+        /// (key, model) -> when the model's manufacturer attested the key.
+        pub(crate) attestations: Mapping<(DeviceKey, ModelId), Timestamp>,
         pub(crate) device_batches: Mapping<(DeviceKey, u32), BatchId>,
         pub(crate) batches: Mapping<BatchId, AnchoredBatch>,
         pub(crate) pairings: Mapping<(AccountId, u32), Pairing>,
@@ -128,6 +132,7 @@ pub mod remote_monitoring {
                 next_alert: 1,
                 models: Mapping::default(),
                 devices: Mapping::default(),
+                attestations: Mapping::default(),
                 device_batches: Mapping::default(),
                 batches: Mapping::default(),
                 pairings: Mapping::default(),
@@ -302,16 +307,74 @@ pub mod remote_monitoring {
             Ok(())
         }
 
-        /// A licensed care provider (medical or nursing licence): registers a device of
-        /// a model not recalled by its compressed secp256k1 public key.
+        /// The model's manufacturer, licensed now: attests the compressed secp256k1 keys
+        /// (at most `MAX_ATTESTED_KEYS`) it built into devices of the model, not
+        /// recalled. Only an attested key can be registered under the model.
         #[ink(message)]
-        pub fn register_device(&mut self, key: DeviceKey, model: ModelId) -> Result<()> {
+        pub fn attest_devices(&mut self, model: ModelId, keys: Vec<DeviceKey>) -> Result<()> {
+            self.admin.ensure_not_paused()?;
+            ensure!(keys.len() <= MAX_ATTESTED_KEYS, Error::TooManyKeys);
+            let manufacturer = self.env().caller();
+            let record = self.model_of(model)?;
+            ensure!(record.manufacturer == manufacturer, Error::NotManufacturer);
+            ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
+            let now = self.env().block_timestamp();
+            ensure!(
+                self.credential_valid(
+                    manufacturer,
+                    KindSet::of(&[CredentialKind::DeviceManufacturer]),
+                    now
+                )?,
+                Error::ManufacturerNotLicensed
+            );
+            for key in &keys {
+                self.attestations.insert((*key, model), &now);
+            }
+            self.env().emit_event(DevicesAttested {
+                model,
+                manufacturer,
+                keys,
+            });
+            Ok(())
+        }
+
+        /// A licensed care provider (medical or nursing licence) holding the device:
+        /// registers it by its compressed secp256k1 public key under a model not
+        /// recalled whose manufacturer attested the key. `signature` is the device's
+        /// proof of possession: its signature over `registration_hash` of the
+        /// registration (the caller, the key, the model as scope, `issued_at`), signed
+        /// within `anchoring::REGISTRATION_WINDOW` of the block time.
+        #[ink(message)]
+        pub fn register_device(
+            &mut self,
+            key: DeviceKey,
+            model: ModelId,
+            issued_at: Timestamp,
+            signature: DeviceSignature,
+        ) -> Result<()> {
             self.admin.ensure_not_paused()?;
             let now = self.env().block_timestamp();
             let provider = self.licensed_clinician(now)?;
             let record = self.model_of(model)?;
             ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
             ensure!(!self.devices.contains(key), Error::DeviceExists);
+            ensure!(self.attestations.contains((key, model)), Error::NotAttested);
+            ensure!(anchoring::fresh(issued_at, now), Error::StaleProof);
+            let registration = Registration {
+                registrant: provider,
+                key,
+                scope: model,
+                issued_at,
+            };
+            ensure!(
+                anchoring::possession_proved(
+                    REGISTRATION_DOMAIN,
+                    &self.env().account_id(),
+                    &registration,
+                    &signature
+                ),
+                Error::BadSignature
+            );
             self.devices.insert(
                 key,
                 &Device {
@@ -333,6 +396,19 @@ pub mod remote_monitoring {
                 provider,
             });
             Ok(())
+        }
+
+        /// The hash a device signs to prove possession of its key at registration on
+        /// this contract (`anchoring::payload_hash` with `REGISTRATION_DOMAIN`).
+        #[ink(message)]
+        pub fn registration_hash(&self, registration: Registration) -> Hash {
+            anchoring::payload_hash(REGISTRATION_DOMAIN, &self.env().account_id(), &registration)
+        }
+
+        /// When the model's manufacturer attested `key` under `model`, if it did.
+        #[ink(message)]
+        pub fn attested_at(&self, key: DeviceKey, model: ModelId) -> Option<Timestamp> {
+            self.attestations.get((key, model))
         }
 
         /// The device's manufacturer (also while paused): revokes one device for good.

@@ -21,6 +21,9 @@ pub const MAX_BATCH_DAYS: u64 = 31;
 pub const MAX_CARE_TEAM: usize = 8;
 /// The domain a device's signature over a batch is bound to.
 pub const READINGS_DOMAIN: &[u8] = b"healthcare-suite/remote_monitoring/readings/v1";
+/// The domain of a device's proof of possession at registration (see
+/// `healthcare_traits::anchoring::Registration`).
+pub const REGISTRATION_DOMAIN: &[u8] = b"healthcare-suite/remote_monitoring/register-device/v1";
 
 /// Why a message was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +78,8 @@ pub enum Error {
     /// The patient has not consented to the provider for treatment with the model's
     /// data category (asked of consent_registry).
     NoTreatmentConsent,
-    /// The batch's signature was not made with the device's key over this batch.
+    /// The signature was not made with the device's key over this batch (or, at
+    /// registration, over this registration).
     BadSignature,
     /// A period that is empty, lies in the future, or covers more than
     /// `MAX_BATCH_DAYS` days.
@@ -112,6 +116,13 @@ pub enum Error {
     /// A delegate named itself a member of the patient's care team: a delegate acts for
     /// the patient, never in its own favour.
     DelegateSelfGrant,
+    /// The model's manufacturer has not attested this key under the model.
+    NotAttested,
+    /// A registration proof signed more than `anchoring::REGISTRATION_WINDOW` away from
+    /// the block time.
+    StaleProof,
+    /// More than `anchoring::MAX_ATTESTED_KEYS` keys in one attestation.
+    TooManyKeys,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);

@@ -22,7 +22,9 @@
 
 use crate::model::{Error, ReadingBatch, MAX_BATCH_DAYS, MAX_CARE_TEAM};
 use crate::remote_monitoring::*;
-use healthcare_traits::anchoring::DeviceKey;
+use healthcare_traits::anchoring::{
+    DeviceKey, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
+};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
@@ -63,6 +65,7 @@ const REQUIRED: &[&str] = &[
     "ModelRecalled",
     "NoTreatmentConsent",
     "NotActingForPatient",
+    "NotAttested",
     "NotCareTeam",
     "NotDeviceProvider",
     "NotManufacturer",
@@ -70,6 +73,8 @@ const REQUIRED: &[&str] = &[
     "NotPaired",
     "OverlappingPeriod",
     "Paused",
+    "StaleProof",
+    "TooManyKeys",
     "UnknownDevice",
     "UnknownModel",
 ];
@@ -131,10 +136,18 @@ enum Op {
         by: u8,
         model: u8,
     },
+    /// Keys of devices `first ..` (`count` of them, wrapping round the pool).
+    Attest {
+        by: u8,
+        model: u8,
+        first: u8,
+        count: usize,
+    },
     RegisterDevice {
         by: u8,
         device: u8,
         model: u8,
+        proof: Proof,
     },
     RevokeDevice {
         by: u8,
@@ -167,6 +180,31 @@ enum Op {
         quantity: u8,
         range: Option<(i64, i64)>,
     },
+}
+
+/// The proof of possession offered at registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// Signed now by the device for the registrant and the model.
+    Held,
+    /// The device's signature for another registrant (seen on its way to them).
+    ForAnother,
+    /// Signed by another device's key: the registrant saw this key but holds another.
+    OtherKey,
+    /// Signed for another model.
+    OtherScope,
+    /// Signed by the device, more than the window before now.
+    Stale,
+}
+
+fn proof() -> impl Strategy<Value = Proof> {
+    prop_oneof![
+        12 => Just(Proof::Held),
+        1 => Just(Proof::ForAnother),
+        1 => Just(Proof::OtherKey),
+        1 => Just(Proof::OtherScope),
+        1 => Just(Proof::Stale),
+    ]
 }
 
 #[derive(Debug, Clone)]
@@ -258,8 +296,10 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (maker(), prop_oneof![4 => Just(0u8), 1 => Just(1u8)])
             .prop_map(|(by, category)| Op::RegisterModel { by, category }),
         1 => (maker(), 0u8..5).prop_map(|(by, model)| Op::RecallModel { by, model }),
-        4 => (provider(), 0u8..DEVICES, 0u8..5)
-            .prop_map(|(by, device, model)| Op::RegisterDevice { by, device, model }),
+        3 => (maker(), 0u8..5, 0u8..DEVICES, prop_oneof![8 => 1usize..=3, 1 => Just(0usize), 1 => Just(MAX_ATTESTED_KEYS + 1)])
+            .prop_map(|(by, model, first, count)| Op::Attest { by, model, first, count }),
+        4 => (provider(), 0u8..DEVICES, 0u8..5, proof())
+            .prop_map(|(by, device, model, proof)| Op::RegisterDevice { by, device, model, proof }),
         1 => (maker(), 0u8..DEVICES).prop_map(|(by, device)| Op::RevokeDevice { by, device }),
         5 => (provider(), 0u8..DEVICES, patient())
             .prop_map(|(by, device, patient)| Op::Pair { by, device, patient }),
@@ -305,6 +345,8 @@ struct Model {
     /// Models by id - 1: (manufacturer, category, recalled).
     models: Vec<(AccountId, DataCategory, bool)>,
     devices: BTreeMap<DeviceKey, Dev>,
+    /// (key, model) the model's maker attested.
+    attested: BTreeSet<(DeviceKey, u32)>,
     /// Per patient: (device, provider, paired_at, unpaired).
     pairings: BTreeMap<AccountId, Vec<(DeviceKey, AccountId, u64, bool)>>,
     days: BTreeSet<(AccountId, u64)>,
@@ -408,7 +450,38 @@ impl Model {
         Ok(())
     }
 
-    fn register_device(&mut self, by: AccountId, key: DeviceKey, model: u32) -> Answer<()> {
+    fn attest(&mut self, by: AccountId, model: u32, keys: &[DeviceKey]) -> Answer<()> {
+        self.not_paused()?;
+        if keys.len() > MAX_ATTESTED_KEYS {
+            return Err(Error::TooManyKeys);
+        }
+        let index = (model as usize).checked_sub(1).ok_or(Error::UnknownModel)?;
+        let (maker, _, recalled) = *self.models.get(index).ok_or(Error::UnknownModel)?;
+        if maker != by {
+            return Err(Error::NotManufacturer);
+        }
+        if recalled {
+            return Err(Error::ModelRecalled);
+        }
+        if self.credentials_broken {
+            return Err(Error::CredentialContractTrapped);
+        }
+        if !self.makers.contains(&by) {
+            return Err(Error::ManufacturerNotLicensed);
+        }
+        for key in keys {
+            self.attested.insert((*key, model));
+        }
+        Ok(())
+    }
+
+    fn register_device(
+        &mut self,
+        by: AccountId,
+        key: DeviceKey,
+        model: u32,
+        proof: Proof,
+    ) -> Answer<()> {
         self.not_paused()?;
         if !self.licensed(by)? {
             return Err(Error::ClinicianNotLicensed);
@@ -420,6 +493,16 @@ impl Model {
         }
         if self.devices.contains_key(&key) {
             return Err(Error::DeviceExists);
+        }
+        if !self.attested.contains(&(key, model)) {
+            return Err(Error::NotAttested);
+        }
+        match proof {
+            Proof::Held => {}
+            Proof::Stale => return Err(Error::StaleProof),
+            Proof::ForAnother | Proof::OtherKey | Proof::OtherScope => {
+                return Err(Error::BadSignature)
+            }
         }
         let dev = Dev {
             model,
@@ -727,13 +810,54 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
                 render(&m.recall_model(account(*by), u32::from(*model))),
             )
         }
-        Op::RegisterDevice { by, device, model } => {
+        Op::Attest {
+            by,
+            model,
+            first,
+            count,
+        } => {
             set_caller(*by);
-            let k = key(device + 1);
-            let got = c.register_device(k, u32::from(*model));
+            let keys: Vec<DeviceKey> = (0..*count)
+                .map(|i| key((usize::from(*first) + i) as u8 % DEVICES + 1))
+                .collect();
+            let got = c.attest_devices(u32::from(*model), keys.clone());
             (
                 render(&got),
-                render(&m.register_device(account(*by), k, u32::from(*model))),
+                render(&m.attest(account(*by), u32::from(*model), &keys)),
+            )
+        }
+        Op::RegisterDevice {
+            by,
+            device,
+            model,
+            proof,
+        } => {
+            set_caller(*by);
+            let (seed, model) = (device + 1, u32::from(*model));
+            let mut registration = Registration {
+                registrant: account(*by),
+                key: key(seed),
+                scope: model,
+                issued_at: m.now,
+            };
+            let mut signer = DeviceSigner::from_seed(seed);
+            match proof {
+                Proof::Held => {}
+                Proof::ForAnother => registration.registrant = account(by.wrapping_add(1)),
+                Proof::OtherKey => signer = DeviceSigner::from_seed(seed % DEVICES + 1),
+                Proof::OtherScope => registration.scope = model.wrapping_add(1),
+                Proof::Stale => registration.issued_at = m.now - REGISTRATION_WINDOW - 1,
+            }
+            let signature = signer.sign(&c.registration_hash(registration));
+            let issued_at = if *proof == Proof::Stale {
+                registration.issued_at
+            } else {
+                m.now
+            };
+            let got = c.register_device(key(seed), model, issued_at, signature);
+            (
+                render(&got),
+                render(&m.register_device(account(*by), key(seed), model, *proof)),
             )
         }
         Op::RevokeDevice { by, device } => {
@@ -822,6 +946,12 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
 
 /// Compares every patient's calendars, team, alerts and pairings, and every device.
 fn compare(c: &RemoteMonitoring, m: &Model) -> std::result::Result<(), String> {
+    for (seed, model) in (1..=DEVICES).flat_map(|s| (1..=5u32).map(move |m| (s, m))) {
+        let got = c.attested_at(key(seed), model).is_some();
+        if got != m.attested.contains(&(key(seed), model)) {
+            return Err(format!("attested_at(device {seed}, model {model}): {got}"));
+        }
+    }
     let today = m.now / DAY;
     for p in (0..3).map(patient_of) {
         for back in [0u64, 40] {

@@ -11,7 +11,9 @@
 //! [`treatment`], [`delegate`]) or fail like broken ones; the real calls run in the drink sandbox tests of `e2e-tests`.
 
 use crate::remote_monitoring::*;
-use healthcare_traits::anchoring::{proof_of, root_of};
+use healthcare_traits::anchoring::{
+    proof_of, root_of, DeviceSignature, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
+};
 use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in::{self, consent_fail, credentials, credentials_fail, delegate};
@@ -53,7 +55,7 @@ fn systolic() -> Loinc {
 }
 
 /// alice owns the contract; bob is a licensed device manufacturer with model 1 (vital
-/// signs); charlie a licensed physician who registered device 1 and paired it with
+/// signs) who attested devices 1 to 9 under it; charlie a licensed physician who registered device 1 and paired it with
 /// django at T0, under django's treatment consent; eve acts for django; frank is a
 /// licensed nurse. The caller is charlie.
 fn setup() -> RemoteMonitoring {
@@ -69,14 +71,40 @@ fn setup() -> RemoteMonitoring {
     let mut c = RemoteMonitoring::new(a.frank, a.frank, DELAY).expect("new");
     caller(a.bob);
     assert_eq!(c.register_model(h(1), DataCategory::VitalSigns), Ok(1));
+    c.attest_devices(1, (1..=9).map(|seed| signer(seed).key()).collect())
+        .expect("attest");
     caller(a.charlie);
-    c.register_device(signer(1).key(), 1).expect("device");
+    register(&mut c, 1, 1).expect("device");
     assert_eq!(c.pair_device(signer(1).key(), a.django), Ok(0));
     c
 }
 
 fn signer(seed: u8) -> DeviceSigner {
     DeviceSigner::from_seed(seed)
+}
+
+/// Device `seed`'s proof of possession for `registrant` under `model`, signed at
+/// `issued_at`.
+fn proof(
+    c: &RemoteMonitoring,
+    seed: u8,
+    registrant: AccountId,
+    model: ModelId,
+    issued_at: u64,
+) -> DeviceSignature {
+    signer(seed).sign(&c.registration_hash(Registration {
+        registrant,
+        key: signer(seed).key(),
+        scope: model,
+        issued_at,
+    }))
+}
+
+/// The caller registers device `seed` under `model`, the device proving possession now.
+fn register(c: &mut RemoteMonitoring, seed: u8, model: ModelId) -> Result<()> {
+    let issued_at = ink::env::block_timestamp::<Env>();
+    let signature = proof(c, seed, ink::env::caller::<Env>(), model, issued_at);
+    c.register_device(signer(seed).key(), model, issued_at, signature)
 }
 
 /// A batch of `count` readings of device `seed` for days `first ..` (relative to T0's
@@ -179,6 +207,7 @@ fn models_are_registered_by_licensed_manufacturers_and_recalled_by_theirs() {
     );
     caller(a.bob);
     assert_eq!(c.register_model(h(2), DataCategory::LabResults), Ok(2));
+    c.attest_devices(2, vec![signer(2).key()]).expect("attest");
     assert_eq!(c.model_count(), 2);
     let model = c.model(2).expect("stored");
     assert_eq!(
@@ -188,10 +217,7 @@ fn models_are_registered_by_licensed_manufacturers_and_recalled_by_theirs() {
     caller(a.charlie);
     assert_eq!(c.recall_model(1, h(9)), Err(Error::NotManufacturer));
     assert_eq!(c.recall_model(7, h(9)), Err(Error::UnknownModel));
-    assert_eq!(
-        c.register_device(signer(2).key(), 7),
-        Err(Error::UnknownModel)
-    );
+    assert_eq!(register(&mut c, 2, 7), Err(Error::UnknownModel));
     // A recall revokes every device of the model at once.
     caller(a.bob);
     c.recall_model(1, h(9)).expect("recall");
@@ -203,13 +229,96 @@ fn models_are_registered_by_licensed_manufacturers_and_recalled_by_theirs() {
         Err(Error::DeviceRevoked)
     );
     caller(a.charlie);
-    assert_eq!(
-        c.register_device(signer(2).key(), 1),
-        Err(Error::ModelRecalled)
-    );
-    c.register_device(signer(2).key(), 2)
-        .expect("another model");
+    assert_eq!(register(&mut c, 2, 1), Err(Error::ModelRecalled));
+    register(&mut c, 2, 2).expect("another model");
     assert!(c.device_usable(signer(2).key()));
+}
+
+#[ink::test]
+fn a_device_is_registered_only_by_whoever_holds_it_under_its_makers_attestation() {
+    let a = accounts();
+    let mut c = setup();
+    // A provider who makes up a "device" with a key of its own: no maker vouches for it.
+    assert_eq!(register(&mut c, 20, 1), Err(Error::NotAttested));
+    caller(a.bob);
+    c.attest_devices(1, vec![signer(20).key()]).expect("attest");
+    assert_eq!(c.attested_at(signer(20).key(), 1), Some(T0));
+    assert_eq!(c.attested_at(signer(20).key(), 2), None);
+    // Someone who saw the key but does not hold the device: a proof made for another
+    // registrant, or a signature by another key, proves nothing.
+    caller(a.frank);
+    let key = signer(20).key();
+    let for_charlie = proof(&c, 20, a.charlie, 1, T0);
+    assert_eq!(
+        c.register_device(key, 1, T0, for_charlie),
+        Err(Error::BadSignature)
+    );
+    let by_another = proof(&c, 21, a.frank, 1, T0);
+    assert_eq!(
+        c.register_device(key, 1, T0, by_another),
+        Err(Error::BadSignature)
+    );
+    // A proof for another scope (model) is no proof for this one.
+    let for_model_2 = proof(&c, 20, a.frank, 2, T0);
+    assert_eq!(
+        c.register_device(key, 1, T0, for_model_2),
+        Err(Error::BadSignature)
+    );
+    // Stale or far-future proofs are refused.
+    now(T0 + 2 * REGISTRATION_WINDOW);
+    for issued_at in [
+        T0 + REGISTRATION_WINDOW - 1,
+        T0 + 3 * REGISTRATION_WINDOW + 1,
+    ] {
+        let stale = proof(&c, 20, a.frank, 1, issued_at);
+        assert_eq!(
+            c.register_device(key, 1, issued_at, stale),
+            Err(Error::StaleProof)
+        );
+    }
+    let issued_at = T0 + REGISTRATION_WINDOW;
+    let fresh = proof(&c, 20, a.frank, 1, issued_at);
+    c.register_device(key, 1, issued_at, fresh)
+        .expect("the holder registers");
+    assert_eq!(c.device(key).map(|d| d.provider), Some(a.frank));
+    // The same proof never serves twice.
+    assert_eq!(
+        c.register_device(key, 1, issued_at, fresh),
+        Err(Error::DeviceExists)
+    );
+}
+
+#[ink::test]
+fn only_the_models_licensed_maker_attests_keys_a_bounded_number_at_a_time() {
+    let a = accounts();
+    let mut c = setup();
+    let keys = vec![signer(30).key()];
+    assert_eq!(
+        c.attest_devices(1, keys.clone()),
+        Err(Error::NotManufacturer)
+    );
+    caller(a.bob);
+    assert_eq!(c.attest_devices(7, keys.clone()), Err(Error::UnknownModel));
+    assert_eq!(
+        c.attest_devices(1, vec![signer(30).key(); MAX_ATTESTED_KEYS + 1]),
+        Err(Error::TooManyKeys)
+    );
+    let before = test::recorded_events().count();
+    c.attest_devices(1, vec![signer(30).key(); MAX_ATTESTED_KEYS])
+        .expect("at the bound");
+    assert_eq!(test::recorded_events().count() - before, 1);
+    credentials(a.bob, &[]);
+    assert_eq!(
+        c.attest_devices(1, keys.clone()),
+        Err(Error::ManufacturerNotLicensed)
+    );
+    credentials(a.bob, &[CredentialKind::DeviceManufacturer]);
+    c.recall_model(1, h(9)).expect("recall");
+    assert_eq!(c.attest_devices(1, keys.clone()), Err(Error::ModelRecalled));
+    caller(a.alice);
+    c.pause().expect("pause");
+    caller(a.bob);
+    assert_eq!(c.attest_devices(1, keys), Err(Error::Paused));
 }
 
 #[ink::test]
@@ -227,15 +336,11 @@ fn devices_are_registered_by_clinicians_and_revoked_by_their_manufacturer() {
         ),
         (1, a.charlie, Some(a.django), T0)
     );
-    assert_eq!(c.register_device(key, 1), Err(Error::DeviceExists));
+    assert_eq!(register(&mut c, 1, 1), Err(Error::DeviceExists));
     caller(stranger());
-    assert_eq!(
-        c.register_device(signer(3).key(), 1),
-        Err(Error::ClinicianNotLicensed)
-    );
+    assert_eq!(register(&mut c, 3, 1), Err(Error::ClinicianNotLicensed));
     caller(a.frank);
-    c.register_device(signer(3).key(), 1)
-        .expect("a nurse registers");
+    register(&mut c, 3, 1).expect("a nurse registers");
     assert_eq!(c.revoke_device(key, h(5)), Err(Error::NotManufacturer));
     assert_eq!(
         c.revoke_device(signer(9).key(), h(5)),
@@ -258,7 +363,7 @@ fn pairing_needs_the_provider_and_the_patients_treatment_consent() {
     let a = accounts();
     let mut c = setup();
     let key = signer(2).key();
-    c.register_device(key, 1).expect("device");
+    register(&mut c, 2, 1).expect("device");
     caller(a.frank);
     assert_eq!(c.pair_device(key, a.django), Err(Error::NotDeviceProvider));
     caller(a.charlie);
@@ -496,7 +601,7 @@ fn the_care_team_is_named_by_the_patient_and_bounded() {
     // A full team blocks a pairing until the patient makes room.
     caller(a.charlie);
     let key = signer(2).key();
-    c.register_device(key, 1).expect("device");
+    register(&mut c, 2, 1).expect("device");
     c.unpair_device(signer(1).key()).expect("unpair");
     caller(a.django);
     c.remove_care_team_member(a.django, a.charlie)
@@ -650,7 +755,7 @@ fn pause_stops_growth_but_never_unpairing_revocation_or_leaving() {
     );
     c.recall_model(1, h(3)).expect("recall while paused");
     caller(a.charlie);
-    assert_eq!(c.register_device(signer(2).key(), 1), Err(Error::Paused));
+    assert_eq!(register(&mut c, 2, 1), Err(Error::Paused));
     assert_eq!(c.pair_device(signer(2).key(), a.django), Err(Error::Paused));
     assert_eq!(
         c.set_threshold(a.django, systolic(), None),
@@ -678,10 +783,10 @@ fn broken_peers_give_typed_errors() {
         (PeerError::Unreachable, Error::CredentialContractUnreachable),
     ] {
         credentials_fail(Some(fail));
-        assert_eq!(c.register_device(signer(2).key(), 1), Err(error));
+        assert_eq!(register(&mut c, 2, 1), Err(error));
     }
     credentials_fail(None);
-    c.register_device(signer(2).key(), 1).expect("device");
+    register(&mut c, 2, 1).expect("device");
     for (fail, error) in [
         (PeerError::Trapped, Error::ConsentContractTrapped),
         (PeerError::Unreachable, Error::ConsentContractUnreachable),

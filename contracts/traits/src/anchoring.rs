@@ -26,14 +26,72 @@
 //! neither on another contract nor on another deployment. [`signed_by`] recovers the
 //! signer with the chain's `ecdsa_recover` host function (65-byte signature `r ‖ s ‖ v`,
 //! `v` in 0..=3 or 27..=30) and compares it with the registered key.
+//!
+//! ## Device registration: attestation and proof of possession
+//! A device key is registered only by whoever holds the device, and only if its maker
+//! vouches for it:
+//! * **attestation**: the device's maker (a licensed `DeviceManufacturer`) first records
+//!   on chain the keys it built into devices of a model (at most
+//!   [`MAX_ATTESTED_KEYS`] a call), so that no one can invent a "device" with a key of
+//!   their own;
+//! * **proof of possession**: the device signs a [`Registration`] naming the account
+//!   that registers it, its key, the scope (the model in `remote_monitoring`, the trial
+//!   in `clinical_trials`) and the time it signed, under the contract's registration
+//!   domain and address ([`possession_proved`]). Someone who only saw the public key
+//!   cannot register it first, and a proof made for one registrant, contract or scope
+//!   is worthless to another. The proof is fresh: signed at most
+//!   [`REGISTRATION_WINDOW`] away from the block time ([`fresh`]); a key is registered
+//!   at most once per contract, so a proof never serves twice.
 
-use crate::{AccountId, Hash};
+use crate::{AccountId, Hash, Timestamp};
 use ink::env::hash::{Blake2x256, CryptoHash};
 
 /// A device's compressed secp256k1 public key.
 pub type DeviceKey = [u8; 33];
 /// A recoverable ECDSA signature `r ‖ s ‖ v`.
 pub type DeviceSignature = [u8; 65];
+
+/// The most keys a maker attests in one call.
+pub const MAX_ATTESTED_KEYS: usize = 50;
+
+/// How far (either way, in milliseconds) the time a device signed its registration may
+/// lie from the block time: one hour.
+pub const REGISTRATION_WINDOW: Timestamp = crate::HOUR;
+
+/// What a device signs at registration to prove it holds its key (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub struct Registration {
+    /// The account registering the device (the caller of `register_device`).
+    pub registrant: AccountId,
+    /// The device's compressed public key.
+    pub key: DeviceKey,
+    /// What the device is registered under: the model id in `remote_monitoring`, the
+    /// trial id in `clinical_trials`.
+    pub scope: u32,
+    /// When the device signed (milliseconds since the Unix epoch).
+    pub issued_at: Timestamp,
+}
+
+/// True if a proof signed at `issued_at` is fresh at block time `now`.
+pub fn fresh(issued_at: Timestamp, now: Timestamp) -> bool {
+    now.abs_diff(issued_at) <= REGISTRATION_WINDOW
+}
+
+/// True if `signature` is the registration's key's signature over `registration` bound
+/// to `domain` and the contract at `contract`.
+pub fn possession_proved(
+    domain: &[u8],
+    contract: &AccountId,
+    registration: &Registration,
+    signature: &DeviceSignature,
+) -> bool {
+    signed_by(
+        &payload_hash(domain, contract, registration),
+        signature,
+        &registration.key,
+    )
+}
 
 /// The longest proof [`verify`] accepts: a tree of 2^32 leaves.
 pub const MAX_PROOF_DEPTH: usize = 32;
@@ -215,6 +273,76 @@ mod tests {
         let mut shifted = signature;
         shifted[64] += 27;
         assert!(signed_by(&hash, &shifted, &device.key()), "v may be 27/28");
+    }
+
+    #[test]
+    fn a_registration_proof_binds_the_registrant_the_scope_and_the_contract() {
+        let device = crate::signer::DeviceSigner::from_seed(1);
+        let contract = AccountId::from([9; 32]);
+        let registration = Registration {
+            registrant: AccountId::from([1; 32]),
+            key: device.key(),
+            scope: 3,
+            issued_at: 1_000,
+        };
+        let signature = device.sign(&payload_hash(b"reg/v1", &contract, &registration));
+        assert!(possession_proved(
+            b"reg/v1",
+            &contract,
+            &registration,
+            &signature
+        ));
+        let thief = Registration {
+            registrant: AccountId::from([2; 32]),
+            ..registration
+        };
+        assert!(!possession_proved(b"reg/v1", &contract, &thief, &signature));
+        let other_scope = Registration {
+            scope: 4,
+            ..registration
+        };
+        assert!(!possession_proved(
+            b"reg/v1",
+            &contract,
+            &other_scope,
+            &signature
+        ));
+        let later = Registration {
+            issued_at: 1_001,
+            ..registration
+        };
+        assert!(!possession_proved(b"reg/v1", &contract, &later, &signature));
+        assert!(!possession_proved(
+            b"reg/v2",
+            &contract,
+            &registration,
+            &signature
+        ));
+        assert!(!possession_proved(
+            b"reg/v1",
+            &AccountId::from([8; 32]),
+            &registration,
+            &signature
+        ));
+        // a key that did not sign: the signature recovers the device's key, not this one
+        let impostor = Registration {
+            key: crate::signer::DeviceSigner::from_seed(2).key(),
+            ..registration
+        };
+        let stolen = device.sign(&payload_hash(b"reg/v1", &contract, &impostor));
+        assert!(!possession_proved(b"reg/v1", &contract, &impostor, &stolen));
+    }
+
+    #[test]
+    fn a_proof_is_fresh_within_an_hour_either_side_of_the_block_time() {
+        let now = 10 * REGISTRATION_WINDOW;
+        assert!(fresh(now, now));
+        assert!(fresh(now - REGISTRATION_WINDOW, now));
+        assert!(fresh(now + REGISTRATION_WINDOW, now));
+        assert!(!fresh(now - REGISTRATION_WINDOW - 1, now));
+        assert!(!fresh(now + REGISTRATION_WINDOW + 1, now));
+        assert!(fresh(0, REGISTRATION_WINDOW));
+        assert!(fresh(u64::MAX, u64::MAX - REGISTRATION_WINDOW));
     }
 
     #[test]
