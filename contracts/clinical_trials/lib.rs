@@ -738,22 +738,19 @@ pub mod clinical_trials {
             let investigator = self.licensed_investigator(trial, now)?;
             ensure!(!self.devices.contains(key), Error::DeviceExists);
             ensure!(self.attestations.contains((key, maker)), Error::NotAttested);
-            ensure!(anchoring::fresh(issued_at, now), Error::StaleProof);
             let registration = Registration {
                 registrant: investigator,
                 key,
                 scope: trial,
                 issued_at,
             };
-            ensure!(
-                anchoring::possession_proved(
-                    REGISTRATION_DOMAIN,
-                    &self.env().account_id(),
-                    &registration,
-                    &signature
-                ),
-                Error::BadSignature
-            );
+            anchoring::check_possession(
+                REGISTRATION_DOMAIN,
+                &self.env().account_id(),
+                &registration,
+                &signature,
+                now,
+            )?;
             self.devices.insert(
                 key,
                 &Device {

@@ -16,7 +16,7 @@ use healthcare_traits::peer::ask;
 #[cfg(test)]
 use healthcare_traits::stand_in as ask;
 use healthcare_traits::Purpose;
-use healthcare_traits::{append_indexed, ensure, DataCategory, KindSet, PeerError};
+use healthcare_traits::{append_indexed, ensure, CredentialKind, DataCategory, KindSet, PeerError};
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -61,6 +61,20 @@ impl RemoteMonitoring {
             Error::DeviceRevoked
         );
         Ok((device, record))
+    }
+
+    /// The caller, if it holds a valid device-manufacturer credential now.
+    pub(crate) fn licensed_manufacturer(&self, now: Timestamp) -> Result<AccountId> {
+        let caller = self.env().caller();
+        ensure!(
+            self.credential_valid(
+                caller,
+                KindSet::of(&[CredentialKind::DeviceManufacturer]),
+                now
+            )?,
+            Error::ManufacturerNotLicensed
+        );
+        Ok(caller)
     }
 
     /// The caller, if it holds a valid medical or nursing licence now.

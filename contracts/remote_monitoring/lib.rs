@@ -1,8 +1,10 @@
 //! # remote_monitoring
 //!
 //! Remote patient monitoring whose every anchored batch of readings is provable and
-//! attributable: a licensed manufacturer registers device models; a licensed care
-//! provider registers a device by its public key and pairs it with a patient under the
+//! attributable: a licensed manufacturer registers device models and attests the keys it
+//! built into their devices; a licensed care provider holding a device registers it by
+//! its public key, with the device's own proof of possession, and pairs it with a patient
+//! under the
 //! patient's treatment consent (asked of `consent_registry`); the device, or a gateway
 //! holding its key, anchors signed batches of readings as Merkle roots (signature checked
 //! on chain with `ecdsa_recover`); the UTC days with data are kept per patient and per
@@ -17,7 +19,7 @@
 //!   changes (the `staff_credentials` and `consent_registry` addresses, code upgrades,
 //!   the delay).
 //! * **manufacturer**: an account with a valid `DeviceManufacturer` credential when it
-//!   registers a model; recalls its models (every device of a recalled model is revoked
+//!   registers a model or attests keys under it; recalls its models (every device of a recalled model is revoked
 //!   at once) and revokes single devices.
 //! * **care provider**: a valid medical or nursing licence whenever it acts; registers
 //!   devices, pairs them with patients, unpairs them; as a care-team member, sets alert
@@ -27,6 +29,9 @@
 //! * **device / gateway**: signs batches with the device's key; anyone may relay them.
 //!
 //! ## Invariants
+//! * A device is registered only under a key its model's manufacturer attested, by the
+//!   account the device signed a fresh registration for (`anchoring::Registration`:
+//!   registrant, key, model, time within the hour), once.
 //! * A device is paired only under a treatment consent, in force at pairing, of its
 //!   patient to its provider for the model's data category.
 //! * An anchored batch was signed by the key of a registered, paired, unrevoked device of
@@ -67,8 +72,8 @@ pub mod remote_monitoring {
     };
     use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, Change, CredentialKind, DataCategory, KindSet,
-        Loinc, MonitoringVerifier, PeerRole, PendingChange,
+        append_indexed, ensure, page_range, Admin, Change, DataCategory, Loinc, MonitoringVerifier,
+        PeerRole, PendingChange,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -257,16 +262,8 @@ pub mod remote_monitoring {
             category: DataCategory,
         ) -> Result<ModelId> {
             self.admin.ensure_not_paused()?;
-            let manufacturer = self.env().caller();
             let now = self.env().block_timestamp();
-            ensure!(
-                self.credential_valid(
-                    manufacturer,
-                    KindSet::of(&[CredentialKind::DeviceManufacturer]),
-                    now
-                )?,
-                Error::ManufacturerNotLicensed
-            );
+            let manufacturer = self.licensed_manufacturer(now)?;
             let id = self.next_model;
             self.next_model = id.checked_add(1).ok_or(Error::Overflow)?;
             self.models.insert(
@@ -314,19 +311,14 @@ pub mod remote_monitoring {
         pub fn attest_devices(&mut self, model: ModelId, keys: Vec<DeviceKey>) -> Result<()> {
             self.admin.ensure_not_paused()?;
             ensure!(keys.len() <= MAX_ATTESTED_KEYS, Error::TooManyKeys);
-            let manufacturer = self.env().caller();
             let record = self.model_of(model)?;
-            ensure!(record.manufacturer == manufacturer, Error::NotManufacturer);
+            ensure!(
+                record.manufacturer == self.env().caller(),
+                Error::NotManufacturer
+            );
             ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
             let now = self.env().block_timestamp();
-            ensure!(
-                self.credential_valid(
-                    manufacturer,
-                    KindSet::of(&[CredentialKind::DeviceManufacturer]),
-                    now
-                )?,
-                Error::ManufacturerNotLicensed
-            );
+            let manufacturer = self.licensed_manufacturer(now)?;
             for key in &keys {
                 self.attestations.insert((*key, model), &now);
             }
@@ -359,22 +351,19 @@ pub mod remote_monitoring {
             ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
             ensure!(!self.devices.contains(key), Error::DeviceExists);
             ensure!(self.attestations.contains((key, model)), Error::NotAttested);
-            ensure!(anchoring::fresh(issued_at, now), Error::StaleProof);
             let registration = Registration {
                 registrant: provider,
                 key,
                 scope: model,
                 issued_at,
             };
-            ensure!(
-                anchoring::possession_proved(
-                    REGISTRATION_DOMAIN,
-                    &self.env().account_id(),
-                    &registration,
-                    &signature
-                ),
-                Error::BadSignature
-            );
+            anchoring::check_possession(
+                REGISTRATION_DOMAIN,
+                &self.env().account_id(),
+                &registration,
+                &signature,
+                now,
+            )?;
             self.devices.insert(
                 key,
                 &Device {

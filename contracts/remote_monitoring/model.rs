@@ -127,6 +127,15 @@ pub enum Error {
 
 healthcare_traits::impl_from_admin_error!(Error);
 
+impl From<healthcare_traits::anchoring::ProofError> for Error {
+    fn from(e: healthcare_traits::anchoring::ProofError) -> Self {
+        match e {
+            healthcare_traits::anchoring::ProofError::Stale => Error::StaleProof,
+            healthcare_traits::anchoring::ProofError::BadSignature => Error::BadSignature,
+        }
+    }
+}
+
 /// The result type of every fallible message.
 pub type Result<T> = core::result::Result<T, Error>;
 

@@ -78,6 +78,34 @@ pub fn fresh(issued_at: Timestamp, now: Timestamp) -> bool {
     now.abs_diff(issued_at) <= REGISTRATION_WINDOW
 }
 
+/// Why a proof of possession was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofError {
+    /// Signed more than [`REGISTRATION_WINDOW`] away from the block time.
+    Stale,
+    /// Not the registration's key's signature over this registration.
+    BadSignature,
+}
+
+/// `Ok` if `signature` proves, at block time `now`, that the registration's key signed
+/// `registration` for the contract at `contract` under `domain` ([`fresh`] and
+/// [`possession_proved`]).
+pub fn check_possession(
+    domain: &[u8],
+    contract: &AccountId,
+    registration: &Registration,
+    signature: &DeviceSignature,
+    now: Timestamp,
+) -> Result<(), ProofError> {
+    if !fresh(registration.issued_at, now) {
+        return Err(ProofError::Stale);
+    }
+    if !possession_proved(domain, contract, registration, signature) {
+        return Err(ProofError::BadSignature);
+    }
+    Ok(())
+}
+
 /// True if `signature` is the registration's key's signature over `registration` bound
 /// to `domain` and the contract at `contract`.
 pub fn possession_proved(
@@ -331,6 +359,32 @@ mod tests {
         };
         let stolen = device.sign(&payload_hash(b"reg/v1", &contract, &impostor));
         assert!(!possession_proved(b"reg/v1", &contract, &impostor, &stolen));
+    }
+
+    #[test]
+    fn a_stale_proof_is_refused_before_its_signature_is_checked() {
+        let device = crate::signer::DeviceSigner::from_seed(1);
+        let contract = AccountId::from([9; 32]);
+        let registration = Registration {
+            registrant: AccountId::from([1; 32]),
+            key: device.key(),
+            scope: 3,
+            issued_at: 1_000,
+        };
+        let signature = device.sign(&payload_hash(b"reg/v1", &contract, &registration));
+        let check = |signature: &DeviceSignature, now| {
+            check_possession(b"reg/v1", &contract, &registration, signature, now)
+        };
+        assert_eq!(check(&signature, 1_000), Ok(()));
+        assert_eq!(
+            check(&signature, 1_000 + REGISTRATION_WINDOW + 1),
+            Err(ProofError::Stale)
+        );
+        assert_eq!(check(&[1; 65], 1_000), Err(ProofError::BadSignature));
+        assert_eq!(
+            check(&[1; 65], 2 * REGISTRATION_WINDOW),
+            Err(ProofError::Stale)
+        );
     }
 
     #[test]
