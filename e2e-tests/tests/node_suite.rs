@@ -711,17 +711,21 @@ fn a_trial_enrols_under_consent_and_checks_a_device_signature_on_the_node() -> R
         ClinicalTrials, ClinicalTrialsRef, DeviceBatch, Error as TrialError, TrialRequest,
     };
     use consent_registry::consent_registry::{ConsentKind, ConsentRequest};
+    use healthcare_traits::anchoring::Registration;
     use healthcare_traits::signer::DeviceSigner;
     use healthcare_traits::{DataCategories, DataCategory, Purpose, PurposeSet, HOUR};
     run(async {
         let (_node, mut client) = start().await?;
         let (sponsor, irb, site, patient, gateway) = (bob(), charlie(), dave(), eve(), ferdie());
+        // The device's maker also relays its batches (any account may).
+        let maker = ferdie();
         let registry = credentials(
             &mut client,
             &[
                 (&sponsor, CredentialKind::TrialSponsor),
                 (&irb, CredentialKind::EthicsCommittee),
                 (&site, CredentialKind::MedicalLicence),
+                (&maker, CredentialKind::DeviceManufacturer),
             ],
             0,
         )
@@ -811,13 +815,37 @@ fn a_trial_enrols_under_consent_and_checks_a_device_signature_on_the_node() -> R
             .map_err(|e| format!("enrol: {e:?}"))?;
         assert_eq!(enrolled.return_value(), Ok(1));
 
-        // A device's batch: the node's ecdsa_recover checks its signature.
+        // A device its maker attested, registered with its proof of possession; its
+        // batch: the node's ecdsa_recover checks both signatures.
         let device = DeviceSigner::from_seed(7);
         client
-            .call(&site, &calls.register_device(1, device.key()))
+            .call(
+                &maker,
+                &calls.attest_devices(Hash::from([0x4d; 32]), vec![device.key()]),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("attest_devices: {e:?}"))?;
+        let issued_at = now_ms()?;
+        let registration = Registration {
+            registrant: id(&site),
+            key: device.key(),
+            scope: 1,
+            issued_at,
+        };
+        let hash = client
+            .call(&site, &calls.registration_hash(registration))
+            .dry_run()
+            .await?
+            .return_value();
+        let register =
+            calls.register_device(1, device.key(), id(&maker), issued_at, device.sign(&hash));
+        let registered = client
+            .call(&site, &register)
             .submit()
             .await
             .map_err(|e| format!("register_device: {e:?}"))?;
+        assert_eq!(registered.return_value(), Ok(()));
         let until = now_ms()? - 60_000;
         let readings = DeviceBatch {
             device: device.key(),

@@ -2,7 +2,9 @@
 //! (drink sandbox, release WASM): enrolment refused without research consent, accepted
 //! with it, refused after its revocation and after an amendment until re-consent; a
 //! withdrawal that stops later data; Merkle proofs checked on chain (a tampered one
-//! refused); device batches whose signature the chain's `ecdsa_recover` checks; an
+//! refused); a site device registered only under its maker's attestation with its own
+//! proof of possession; device batches whose signature the chain's `ecdsa_recover`
+//! checks; an
 //! overdue SUSAR reported late; outcome switching detected; broken peers that change
 //! nothing; the time-locked code change.
 
@@ -17,7 +19,7 @@ use e2e_tests::suite::{
     operator,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
-use healthcare_traits::anchoring::{proof_of, root_of};
+use healthcare_traits::anchoring::{proof_of, root_of, Registration};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
     Change, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY, HOUR,
@@ -32,6 +34,9 @@ fn h(b: u8) -> Hash {
 }
 
 const CATEGORIES: [DataCategory; 2] = [DataCategory::LabResults, DataCategory::Conditions];
+
+/// A licensed device maker.
+const MAKER: u8 = 8;
 
 /// The suite with one registered, approved trial and one site.
 struct Trial {
@@ -83,6 +88,12 @@ impl Trial {
             &credentials,
             &site,
             CredentialKind::MedicalLicence,
+        );
+        issue(
+            &mut chain,
+            &credentials,
+            &account(MAKER),
+            CredentialKind::DeviceManufacturer,
         );
         let mut t = Self {
             chain,
@@ -310,14 +321,37 @@ fn merkle_proofs_and_device_signatures_are_checked_on_chain() {
     );
     assert!(!forged);
 
-    // A device registered by the site signs its batches; a gateway relays them.
+    // A device its maker attested, registered by the site holding it, signs its
+    // batches; a gateway relays them. A key no maker attested is refused.
     let device = DeviceSigner::from_seed(1);
     let other = DeviceSigner::from_seed(2);
     let site = t.site.clone();
+    let maker = ink_account(&account(MAKER));
     assert_eq!(
-        t.call::<Res<()>>(&site, "register_device", (1u32, device.key())),
+        t.call::<Res<()>>(
+            &account(MAKER),
+            "attest_devices",
+            (h(0x4d), vec![device.key()])
+        ),
         Ok(())
     );
+    let issued_at = t.chain.time();
+    for signer in [&device, &other] {
+        let registration = Registration {
+            registrant: ink_account(&site),
+            key: signer.key(),
+            scope: 1,
+            issued_at,
+        };
+        let hash: Hash = t.query("registration_hash", (registration,));
+        let args = (1u32, signer.key(), maker, issued_at, signer.sign(&hash));
+        let expected = if signer.key() == device.key() {
+            Ok(())
+        } else {
+            Err(Error::NotAttested)
+        };
+        assert_eq!(t.call::<Res<()>>(&site, "register_device", args), expected);
+    }
     let now = t.chain.time();
     let readings = DeviceBatch {
         device: device.key(),

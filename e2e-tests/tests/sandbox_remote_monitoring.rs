@@ -1,5 +1,7 @@
 //! remote_monitoring with a real staff_credentials, consent_registry and
-//! claims_adjudication on pallet-contracts (drink sandbox, release WASM): pairing refused
+//! claims_adjudication on pallet-contracts (drink sandbox, release WASM): a device key
+//! registered only under its maker's attestation with the device's own proof of
+//! possession (a key made up, or only seen, is refused); pairing refused
 //! without the patient's treatment consent and accepted with it; a batch signed by the
 //! device accepted (its signature checked with the chain's `ecdsa_recover`), one signed
 //! by another key refused; a reading's Merkle proof checked on chain, a tampered one
@@ -20,7 +22,7 @@ use e2e_tests::suite::{
     operator,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
-use healthcare_traits::anchoring::{proof_of, root_of};
+use healthcare_traits::anchoring::{proof_of, root_of, DeviceSignature, Registration};
 use healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
@@ -55,8 +57,8 @@ const PATIENT: u8 = 5;
 const PAYER: u8 = 6;
 const DOCTOR: u8 = 7;
 
-/// The suite: model 1 (vital signs) of a licensed maker; device 1 registered by the
-/// licensed provider; the payer's plan 1 covering the patient, with a fee for 99454.
+/// The suite: model 1 (vital signs) of a licensed maker, who attested devices 1 to 5;
+/// device 1 registered by the licensed provider; the payer's plan 1 covering the patient, with a fee for 99454.
 struct Rpm {
     chain: Sandbox,
     consent: Account,
@@ -117,11 +119,33 @@ impl Rpm {
             r.mon::<Res<u32>>(MAKER, "register_model", (h(1), DataCategory::VitalSigns)),
             Ok(1)
         );
+        let keys: Vec<[u8; 33]> = (1..=5).map(|seed| device(seed).key()).collect();
         assert_eq!(
-            r.mon::<Res<()>>(PROVIDER, "register_device", (device(1).key(), 1u32)),
+            r.mon::<Res<()>>(MAKER, "attest_devices", (1u32, keys)),
             Ok(())
         );
+        assert_eq!(r.register(PROVIDER, 1, 1), Ok(()));
         r
+    }
+
+    /// Device `seed`'s proof of possession for `registrant` under `model`, signed now.
+    fn proof(&mut self, seed: u8, registrant: u8, model: u32) -> (u64, DeviceSignature) {
+        let issued_at = self.chain.time();
+        let registration = Registration {
+            registrant: ink_account(&account(registrant)),
+            key: device(seed).key(),
+            scope: model,
+            issued_at,
+        };
+        let hash: Hash = self.query("registration_hash", (registration,));
+        (issued_at, device(seed).sign(&hash))
+    }
+
+    /// `who` registers device `seed` under `model`, the device proving possession.
+    fn register(&mut self, who: u8, seed: u8, model: u32) -> Res<()> {
+        let (issued_at, signature) = self.proof(seed, who, model);
+        let key = device(seed).key();
+        self.mon(who, "register_device", (key, model, issued_at, signature))
     }
 
     fn mon<T: parity_scale_codec::Decode>(
@@ -221,6 +245,48 @@ impl Rpm {
 
 fn device(seed: u8) -> DeviceSigner {
     DeviceSigner::from_seed(seed)
+}
+
+#[test]
+fn a_device_key_is_registered_only_by_its_holder_under_its_makers_attestation() {
+    let mut r = Rpm::new();
+    // A provider who makes up a device with a key of its own: no maker attested it.
+    assert_eq!(r.register(PROVIDER, 9, 1), Err(Error::NotAttested));
+    // Someone who saw device 2's key (a doctor handed the proof meant for the provider)
+    // cannot register it first.
+    let (issued_at, for_provider) = r.proof(2, PROVIDER, 1);
+    let key = device(2).key();
+    assert_eq!(
+        r.mon::<Res<()>>(
+            DOCTOR,
+            "register_device",
+            (key, 1u32, issued_at, for_provider)
+        ),
+        Err(Error::BadSignature)
+    );
+    let stale = issued_at - 2 * 60 * 60 * 1000;
+    assert_eq!(
+        r.mon::<Res<()>>(
+            PROVIDER,
+            "register_device",
+            (key, 1u32, stale, for_provider)
+        ),
+        Err(Error::StaleProof)
+    );
+    assert_eq!(
+        r.mon::<Res<()>>(
+            PROVIDER,
+            "register_device",
+            (key, 1u32, issued_at, for_provider)
+        ),
+        Ok(())
+    );
+    // Only the model's maker attests keys under it.
+    let keys = vec![device(9).key()];
+    assert_eq!(
+        r.mon::<Res<()>>(PROVIDER, "attest_devices", (1u32, keys)),
+        Err(Error::NotManufacturer)
+    );
 }
 
 #[test]
@@ -603,7 +669,7 @@ fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
         Ok(())
     );
     assert_eq!(
-        r.mon::<Res<()>>(PROVIDER, "register_device", (device(3).key(), 1u32)),
+        r.register(PROVIDER, 3, 1),
         Err(Error::CredentialContractUnreachable)
     );
     assert_eq!(

@@ -1,5 +1,6 @@
 //! What the bench measures of remote_monitoring: every state-changing message in the order
-//! of a device's life (a model, a device, a pairing under the patient's treatment consent,
+//! of a device's life (a model, an attestation of keys, a device with its proof of
+//! possession checked with `ecdsa_recover`, a pairing under the patient's treatment consent,
 //! the care team and a threshold, signed batches checked with `ecdsa_recover`, one of
 //! them raising an alert to the consented care team, unpairing, revocation, a recall),
 //! the query the claims contract asks (`monitored_days_until`), then the admin messages.
@@ -8,7 +9,7 @@ use crate::measure::{measure_admin, measure_change};
 use crate::world::{ConsErr, RpmErr, World, DEVICE_MAKER, NURSE, OTHER, PATIENT, PROVIDER};
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest};
 use e2e_tests::call_data;
-use healthcare_traits::anchoring::root_of;
+use healthcare_traits::anchoring::{root_of, Registration, MAX_ATTESTED_KEYS};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
     Change, DataCategories, DataCategory, Loinc, PeerRole, Purpose, PurposeSet, DAY,
@@ -36,11 +37,34 @@ pub fn measure_monitoring(w: &mut World, code_hash: [u8; 32]) {
         0,
     );
     let cuff = DeviceSigner::from_seed(0xc0);
+    let mut keys = vec![cuff.key()];
+    keys.extend((1..MAX_ATTESTED_KEYS).map(|i| DeviceSigner::from_seed(i as u8).key()));
     w.ok::<(), RpmErr>(
         n,
-        "register_device",
+        "attest_devices (50 keys)",
+        DEVICE_MAKER,
+        call_data(selector_bytes!("attest_devices"), (model, keys)),
+        0,
+    );
+    let issued_at = w.chain.time();
+    let registration = Registration {
+        registrant: provider,
+        key: cuff.key(),
+        scope: model,
+        issued_at,
+    };
+    let proof = cuff.sign(&w.query(
+        &w.monitoring.clone(),
+        call_data(selector_bytes!("registration_hash"), (registration,)),
+    ));
+    w.ok::<(), RpmErr>(
+        n,
+        "register_device (proof of possession)",
         PROVIDER,
-        call_data(selector_bytes!("register_device"), (cuff.key(), model)),
+        call_data(
+            selector_bytes!("register_device"),
+            (cuff.key(), model, issued_at, proof),
+        ),
         0,
     );
     // The treatment consents pairing and alerts ask consent_registry about.

@@ -1,16 +1,19 @@
 //! What the bench measures of clinical_trials: every state-changing message, in the order
 //! of a trial's life (registration, approval, a site, consent, enrolment, anchored data,
-//! a device's signed batch checked with `ecdsa_recover`, a SUSAR and its report, an
+//! a device attested by its maker and registered with its proof of possession, its signed
+//! batch checked with `ecdsa_recover`, a SUSAR and its report, an
 //! amendment, a suspension, withdrawal, results), then the shared admin messages.
 
 use crate::measure::{measure_admin, measure_change};
-use crate::world::{ConsErr, TrialErr, World, IRB, OTHER, PATIENT, PROVIDER, SPONSOR};
+use crate::world::{
+    ConsErr, TrialErr, World, DEVICE_MAKER, IRB, OTHER, PATIENT, PROVIDER, SPONSOR,
+};
 use clinical_trials::clinical_trials::{
     Amendment, DeviceBatch, EventReport, ReportStatus, Results, Seriousness, Trial, TrialRequest,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest};
 use e2e_tests::call_data;
-use healthcare_traits::anchoring::root_of;
+use healthcare_traits::anchoring::{root_of, Registration};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{Change, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR};
 use ink::primitives::Hash;
@@ -109,9 +112,34 @@ pub fn measure_trials(w: &mut World, code_hash: [u8; 32]) {
     let device = DeviceSigner::from_seed(0xbe);
     w.ok::<(), TrialErr>(
         n,
-        "register_device",
+        "attest_devices (1 key)",
+        DEVICE_MAKER,
+        call_data(
+            selector_bytes!("attest_devices"),
+            (h(0x4d), vec![device.key()]),
+        ),
+        0,
+    );
+    let issued_at = w.chain.time();
+    let registration = Registration {
+        registrant: site,
+        key: device.key(),
+        scope: trial,
+        issued_at,
+    };
+    let proof = device.sign(&w.query(
+        &w.trials.clone(),
+        call_data(selector_bytes!("registration_hash"), (registration,)),
+    ));
+    let maker = w.id(DEVICE_MAKER);
+    w.ok::<(), TrialErr>(
+        n,
+        "register_device (proof of possession)",
         PROVIDER,
-        call_data(selector_bytes!("register_device"), (trial, device.key())),
+        call_data(
+            selector_bytes!("register_device"),
+            (trial, device.key(), maker, issued_at, proof),
+        ),
         0,
     );
     let readings = DeviceBatch {

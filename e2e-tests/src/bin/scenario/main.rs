@@ -603,7 +603,7 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
         .map_err(|e| format!("acknowledge_break_glass: {e:?}"))?;
     println!("    the patient acknowledged grant #{grant}");
 
-    monitoring::remote_monitoring(
+    let device_maker = monitoring::remote_monitoring(
         demo,
         monitoring::Cast {
             physician: &physician,
@@ -706,6 +706,7 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
         demo,
         trial::Cast {
             physician: &physician,
+            maker: &device_maker,
             patient: &patient,
             gateway: &stranger,
         },

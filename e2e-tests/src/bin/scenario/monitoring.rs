@@ -1,5 +1,7 @@
 //! The scenario's remote monitoring: a licensed device maker registers a blood-pressure
-//! cuff model; the physician registers the patient's cuff and pairs it only once the
+//! cuff model and attests the cuff's key; the physician registers the patient's cuff
+//! with the cuff's proof of possession (a key no maker attested is refused) and pairs it
+//! only once the
 //! patient consents to treatment with vital signs; the physician sets the alert range; a
 //! gateway relays the cuff's signed readings (another key's signature refused); the high
 //! reading raises an alert to the consented care team; a CPT 99454 claim for a period
@@ -10,6 +12,7 @@ use claims_adjudication::claims_adjudication::{
     Carc, ClaimLine, ClaimRequest, ClaimStatus, ClaimsAdjudication,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRegistry, ConsentRequest};
+use healthcare_traits::anchoring::Registration;
 use healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
@@ -32,7 +35,8 @@ pub struct Cast<'a> {
     pub plan: u32,
 }
 
-pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
+/// Returns the licensed device maker (the trial's device comes from it too).
+pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<Keypair> {
     let authority = alice();
     let mut creds =
         create_call_builder::<StaffCredentials>(demo.deployment.address("staff_credentials")?);
@@ -70,14 +74,44 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<()
         .map_err(|e| format!("register_model: {e:?}"))?;
     println!("    model #{model}: the hash of its device record (UDI, FDA listing); its data are vital signs");
 
-    step("The physician pairs the patient's cuff once the patient consents to treatment");
+    step("The maker attests the cuff's key; the physician registers the cuff with its proof of possession and pairs it once the patient consents to treatment");
     // A new device key per run (the scenario runs again on the same deployment).
     let mut seed = [0xb9; 32];
     seed[..8].copy_from_slice(&now.to_le_bytes());
     let cuff = DeviceSigner::from_seed_bytes(seed);
-    demo.tx(physician, &rpm.register_device(cuff.key(), model), 0)
+    demo.tx(&maker, &rpm.attest_devices(model, vec![cuff.key()]), 0)
+        .await?
+        .map_err(|e| format!("attest_devices: {e:?}"))?;
+    println!("    the maker attests the cuff's key under model #{model}");
+    let issued_at = now_ms()?;
+    let registration = Registration {
+        registrant: id(physician),
+        key: cuff.key(),
+        scope: model,
+        issued_at,
+    };
+    let hash = demo
+        .read(physician, &rpm.registration_hash(registration))
+        .await?;
+    let made_up = DeviceSigner::from_seed_bytes([0xee; 32]);
+    let invented = demo
+        .read(
+            physician,
+            &rpm.register_device(made_up.key(), model, issued_at, made_up.sign(&hash)),
+        )
+        .await?;
+    ensure(
+        invented == Err(MonitoringError::NotAttested),
+        "a key no maker attested to be refused (NotAttested)",
+    )?;
+    println!("    a key no maker attested: refused with {invented:?}");
+    let register = rpm.register_device(cuff.key(), model, issued_at, cuff.sign(&hash));
+    demo.tx(physician, &register, 0)
         .await?
         .map_err(|e| format!("register_device: {e:?}"))?;
+    println!(
+        "    the cuff signs its registration (the physician, the model, the time): registered"
+    );
     let early = demo
         .read(physician, &rpm.pair_device(cuff.key(), id(patient)))
         .await?;
@@ -222,5 +256,5 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<()
         "the 99454 line to be denied with CARC 272",
     )?;
     println!("    {days} day(s) with data in the 30 days up to the service date: claim #{claim} denied, CARC {}", Carc::MonitoringDaysNotMet.code());
-    Ok(())
+    Ok(maker)
 }

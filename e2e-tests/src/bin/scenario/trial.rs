@@ -1,7 +1,8 @@
 //! The scenario's clinical trial: registered before enrolment and approved by its IRB; a
 //! participant enrolled only once they consented to the protocol version and, in
 //! consent_registry, to research by the sponsor; case report forms anchored as a Merkle
-//! root and one proved on chain; a device's signed readings relayed by a gateway; a
+//! root and one proved on chain; a device its maker attested, registered with its own
+//! proof of possession, whose signed readings a gateway relays; a
 //! SUSAR on the 15-day clock reported in time; the participant withdrawn; results on the
 //! registered outcome.
 
@@ -11,7 +12,7 @@ use clinical_trials::clinical_trials::{
     TrialRequest,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRegistry, ConsentRequest};
-use healthcare_traits::anchoring::{proof_of, root_of};
+use healthcare_traits::anchoring::{proof_of, root_of, Registration};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
     CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR,
@@ -22,9 +23,11 @@ use staff_credentials::staff_credentials::StaffCredentials;
 use suite_client::{Outcome, Session};
 
 /// The story's people: the physician is the site's investigator, the patient the
-/// participant, the unlicensed account a device gateway.
+/// participant, the unlicensed account a device gateway, the maker a licensed device
+/// manufacturer.
 pub struct Cast<'a> {
     pub physician: &'a Keypair,
+    pub maker: &'a Keypair,
     pub patient: &'a Keypair,
     pub gateway: &'a Keypair,
 }
@@ -165,9 +168,35 @@ pub async fn clinical_trial(demo: &mut Session, cast: Cast<'_>) -> Outcome<()> {
     let mut seed = [0x5c; 32];
     seed[..8].copy_from_slice(&now_ms()?.to_le_bytes());
     let device = DeviceSigner::from_seed_bytes(seed);
-    demo.tx(physician, &trials.register_device(trial, device.key()), 0)
+    let maker = cast.maker;
+    demo.tx(
+        maker,
+        &trials.attest_devices(Hash::from([0x5d; 32]), vec![device.key()]),
+        0,
+    )
+    .await?
+    .map_err(|e| format!("attest_devices: {e:?}"))?;
+    let issued_at = now_ms()?;
+    let registration = Registration {
+        registrant: id(physician),
+        key: device.key(),
+        scope: trial,
+        issued_at,
+    };
+    let hash = demo
+        .read(physician, &trials.registration_hash(registration))
+        .await?;
+    let register = trials.register_device(
+        trial,
+        device.key(),
+        id(maker),
+        issued_at,
+        device.sign(&hash),
+    );
+    demo.tx(physician, &register, 0)
         .await?
         .map_err(|e| format!("register_device: {e:?}"))?;
+    println!("    the site registers a device its maker attested, with the device's own proof of possession");
     let readings = DeviceBatch {
         device: device.key(),
         trial,
