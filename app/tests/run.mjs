@@ -8,6 +8,8 @@
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import fhirPackage from 'fhir';
+import { secp256k1 } from '@noble/curves/secp256k1';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -343,54 +345,75 @@ await check('patient: the access log shows the break-glass grant to acknowledge;
   }
 });
 
-await check('remote monitoring: a device model, pairing refused without treatment consent and accepted with it, a threshold', async () => {
-  await go('monitoring');
-  await actAs('Fresh 6'); // device maker
-  await fill('model-record', `UDI-DI 0884838${run} blood pressure cuff`);
-  const registered = await submit('Register a device model', 'Register model');
-  expect(/^Done/.test(registered), `register model: ${registered}`);
-  const model = await section('Register a device model').getByTestId('returned').innerText();
-  await actAs('Fresh 4'); // provider, medical licence
-  const key = `02${run.padStart(64, '0')}`;
-  await fill('device-key', key);
-  await fill('device-model', model);
-  const device = await submit('Register a device', 'Register device');
-  expect(/^Done/.test(device), `register device: ${device}`);
-  await fill('monitoring-patient', accounts.patient);
-  const refused = await submit('Pair the device with the patient', 'Pair device');
-  expect(/No treatment consent/.test(refused), `pairing without consent: ${refused}`);
+await check(
+  'remote monitoring: a device model, its key attested, the device registered with its proof of possession, pairing refused without treatment consent and accepted with it, a threshold',
+  async () => {
+    await go('monitoring');
+    await actAs('Fresh 6'); // device maker
+    await fill('model-record', `UDI-DI 0884838${run} blood pressure cuff`);
+    const registered = await submit('Register a device model', 'Register model');
+    expect(/^Done/.test(registered), `register model: ${registered}`);
+    const model = await section('Register a device model').getByTestId('returned').innerText();
+    // The cuff's secp256k1 key, as its maker built it in; the maker attests it.
+    const secret = createHash('sha256').update(`cuff ${run}`).digest();
+    const key = Buffer.from(secp256k1.getPublicKey(secret, true)).toString('hex');
+    await fill('attest-model', model);
+    await fill('attest-keys', key);
+    const attested = await submit('Attest device keys', 'Attest keys');
+    expect(/^Done/.test(attested), `attest keys: ${attested}`);
+    await actAs('Fresh 4'); // provider, medical licence
+    await fill('device-key', key);
+    await fill('device-model', model);
+    const prepared = await submit('Prepare a device registration', 'Prepare registration', { sign: false });
+    expect(/^Done/.test(prepared), `prepare registration: ${prepared}`);
+    const hash = (await page.getByTestId('registration-hash').innerText()).replace(/^0x/, '');
+    // The device signs the registration's hash (r, s and the recovery id).
+    const sign = (digest) => {
+      const signature = secp256k1.sign(digest, secret);
+      return `${signature.toCompactHex()}${signature.recovery.toString(16).padStart(2, '0')}`;
+    };
+    await fill('device-signature', sign(createHash('sha256').update('another message').digest()));
+    const forged = await submit('Register a device', 'Register device');
+    expect(/Bad signature/i.test(forged), `a signature over something else: ${forged}`);
+    await fill('device-signature', sign(Buffer.from(hash, 'hex')));
+    const device = await submit('Register a device', 'Register device');
+    expect(/^Done/.test(device), `register device: ${device}`);
+    await fill('monitoring-patient', accounts.patient);
+    const refused = await submit('Pair the device with the patient', 'Pair device');
+    expect(/No treatment consent/.test(refused), `pairing without consent: ${refused}`);
 
-  await go('patient');
-  await actAs('Fresh 5'); // patient
-  await fill('grantee', accounts.provider);
-  await page.locator('input[name="Treatment"]').check();
-  await page.locator('input[name="Payment"]').uncheck();
-  await page.locator('input[name="Billing"]').uncheck();
-  await page.locator('input[name="VitalSigns"]').check();
-  const consent = await submit('Grant or deny consent', 'Record consent');
-  expect(/^Done/.test(consent), `treatment consent for vital signs: ${consent}`);
+    await go('patient');
+    await actAs('Fresh 5'); // patient
+    await fill('grantee', accounts.provider);
+    await page.locator('input[name="Treatment"]').check();
+    await page.locator('input[name="Payment"]').uncheck();
+    await page.locator('input[name="Billing"]').uncheck();
+    await page.locator('input[name="VitalSigns"]').check();
+    const consent = await submit('Grant or deny consent', 'Record consent');
+    expect(/^Done/.test(consent), `treatment consent for vital signs: ${consent}`);
 
-  await go('monitoring');
-  await actAs('Fresh 4');
-  await fill('monitoring-patient', accounts.patient);
-  await fill('device-key', key);
-  const paired = await submit('Pair the device with the patient', 'Pair device');
-  expect(/^Done/.test(paired), `pairing with consent: ${paired}`);
-  await fill('low', '90');
-  await fill('high', '140');
-  const threshold = await submit('Alert threshold', 'Set threshold');
-  expect(/^Done/.test(threshold), `threshold: ${threshold}`);
+    await go('monitoring');
+    await actAs('Fresh 4');
+    await fill('monitoring-patient', accounts.patient);
+    await fill('device-key', key);
+    const paired = await submit('Pair the device with the patient', 'Pair device');
+    expect(/^Done/.test(paired), `pairing with consent: ${paired}`);
+    await fill('low', '90');
+    await fill('high', '140');
+    const threshold = await submit('Alert threshold', 'Set threshold');
+    expect(/^Done/.test(threshold), `threshold: ${threshold}`);
 
-  await actAs('Fresh 5'); // the patient sees their device, care team and days with data
-  await fill('monitoring-patient', '');
-  await section('Whose monitoring').getByRole('button', { name: 'Show' }).click();
-  const days = page.getByTestId('monitored-days');
-  await days.waitFor();
-  expect(/^0 of 30 days/.test(await days.innerText()), `days: ${await days.innerText()}`);
-  expect((await page.getByTitle(`0x${key}`).count()) === 1, 'the paired device is listed');
-  await screenshot('monitoring');
-  await axe('monitoring page');
-});
+    await actAs('Fresh 5'); // the patient sees their device, care team and days with data
+    await fill('monitoring-patient', '');
+    await section('Whose monitoring').getByRole('button', { name: 'Show' }).click();
+    const days = page.getByTestId('monitored-days');
+    await days.waitFor();
+    expect(/^0 of 30 days/.test(await days.innerText()), `days: ${await days.innerText()}`);
+    expect((await page.getByTitle(`0x${key}`).count()) === 1, 'the paired device is listed');
+    await screenshot('monitoring');
+    await axe('monitoring page');
+  },
+);
 
 await check('clinical trials: registered, approved by the IRB, enrolment refused without consent and accepted with it', async () => {
   const doc = (name) => ({ name: `${name}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`${name} ${run}`) });

@@ -1,6 +1,7 @@
 // Remote monitoring: a patient's paired devices, days with data (CPT 99454), care team and
-// alert log; device makers register and recall models; clinicians register and pair
-// devices and set alert thresholds. Readings themselves never come here: devices (or
+// alert log; device makers register and recall models and attest the keys they built
+// into devices; clinicians register devices (each with the device's own proof of
+// possession: its signature over the registration), pair them and set alert thresholds. Readings themselves never come here: devices (or
 // their gateways) sign and anchor batches of hashes, and only an out-of-range summary
 // (a count and the worst value) is on chain.
 import { useCallback, useEffect, useState } from 'react';
@@ -60,6 +61,11 @@ export function MonitoringPage({ suite, account }: PageProps) {
   const [recallNotice, setRecallNotice] = useState('');
   const [key, setKey] = useState('');
   const [model, setModel] = useState('');
+  const [issuedAt, setIssuedAt] = useState('');
+  const [registrationHash, setRegistrationHash] = useState('');
+  const [signature, setSignature] = useState('');
+  const [attestModel, setAttestModel] = useState('');
+  const [attestKeys, setAttestKeys] = useState('');
   const [quantity, setQuantity] = useState(QUANTITIES[0].code);
   const [low, setLow] = useState('');
   const [high, setHigh] = useState('');
@@ -262,15 +268,48 @@ export function MonitoringPage({ suite, account }: PageProps) {
       </Action>
 
       <Action
-        title="Register a device"
-        submit="Register device"
-        action={async () => after(send('Register device', 'remote_monitoring', 'register_device', [deviceKey(key), Number(model)]))}
+        title="Prepare a device registration"
+        submit="Prepare registration"
+        action={async () => {
+          if (!account) throw new Error('Choose the account that registers the device first.');
+          const at = await chainNow(suite);
+          const registration = { registrant: account.address, key: deviceKey(key), scope: Number(model), issuedAt: at };
+          const hash = await query<string>('remote_monitoring', 'registration_hash', [registration]);
+          if (hash.ok) {
+            setIssuedAt(at.toString());
+            setRegistrationHash(String(hash.value));
+          }
+          return hash.ok ? { ok: true, value: undefined } : hash;
+        }}
       >
         <p className="muted">
-          A care provider with a medical or nursing licence registers a device by its public key (it signs every batch).
+          A care provider with a medical or nursing licence registers a device by its public key (it signs every batch), under a model whose
+          maker attested that key. The device proves it is in your hands: it signs the registration (you, its key, the model, the time),
+          within an hour of it.
         </p>
         <TextField label="Device key (compressed public key, hex)" name="device-key" value={key} set={setKey} />
         <TextField label="Model (id)" name="device-model" value={model} set={setModel} numeric />
+        {registrationHash && (
+          <p>
+            Have the device sign <output data-testid="registration-hash">{registrationHash}</output> (signed at{' '}
+            <output data-testid="registration-issued-at">{issuedAt}</output>).
+          </p>
+        )}
+      </Action>
+
+      <Action
+        title="Register a device"
+        submit="Register device"
+        action={async () => {
+          if (!/^(0x)?[0-9a-fA-F]{130}$/.test(signature.trim())) throw new Error('The device signature is 65 bytes in hex (r, s, v).');
+          const sig = `0x${signature.trim().replace(/^0x/, '')}`;
+          const args = [deviceKey(key), Number(model), BigInt(issuedAt || '0'), sig];
+          return after(send('Register device', 'remote_monitoring', 'register_device', args));
+        }}
+      >
+        <p className="muted">Registers the device prepared above with its signature of the registration.</p>
+        <TextField label="Signed at (ms since 1970)" name="device-issued-at" value={issuedAt} set={setIssuedAt} numeric />
+        <TextField label="Device signature (hex, 65 bytes)" name="device-signature" value={signature} set={setSignature} />
       </Action>
 
       <Action
@@ -320,6 +359,25 @@ export function MonitoringPage({ suite, account }: PageProps) {
         </p>
         <TextField label="Device record" name="model-record" value={modelRecord} set={setModelRecord} />
         <VariantSelect label="Data category" name="model-category" variants={categories} value={category} set={setCategory} />
+      </Action>
+
+      <Action
+        title="Attest device keys"
+        submit="Attest keys"
+        action={async () => {
+          const keys = attestKeys
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map(deviceKey);
+          return send(`Attest ${keys.length} device key(s)`, 'remote_monitoring', 'attest_devices', [Number(attestModel), keys]);
+        }}
+      >
+        <p className="muted">
+          The model&apos;s manufacturer records the public keys it built into devices of the model (at most 50 at a time). Only an attested
+          key can be registered, so no one can invent a device with a key of their own.
+        </p>
+        <TextField label="Model (id)" name="attest-model" value={attestModel} set={setAttestModel} numeric />
+        <TextField label="Device keys (hex, separated by spaces or commas)" name="attest-keys" value={attestKeys} set={setAttestKeys} />
       </Action>
 
       <Action

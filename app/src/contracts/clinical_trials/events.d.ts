@@ -421,6 +421,37 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   >;
 
   /**
+   * A device maker attested keys it built into devices of a model: each may now be
+   * registered at a site by whoever holds the device.
+   *
+   * @signature_topic: 0x427c32e927685e46a7a172d47806f9800afa780474c81b313987250ee5625d4f
+   **/
+  DevicesAttested: GenericContractEvent<
+    'DevicesAttested',
+    {
+      /**
+       * The maker.
+       *
+       * @indexed: true
+       **/
+      maker: AccountId32;
+      /**
+       * Hash of the model's device record.
+       *
+       * @indexed: false
+       **/
+      modelHash: Hash;
+      /**
+       * The devices' keys.
+       *
+       * @indexed: false
+       **/
+      keys: Array<FixedBytes<33>>;
+    },
+    Type
+  >;
+
+  /**
    * A device was registered at a site (`retired` false) or retired (true).
    *
    * @signature_topic: 0x48f2f7b328985b763126a34bd373e3dccd54a26dd4bc32d5c5e2daa239392301

@@ -18,6 +18,7 @@ import type {
   ClinicalTrialsModelPeers,
   ClinicalTrialsModelTrialRequestLike,
   ClinicalTrialsModelAmendmentLike,
+  HealthcareTraitsAnchoringRegistrationLike,
   ClinicalTrialsModelDeviceBatchLike,
   ClinicalTrialsModelEventReportLike,
   ClinicalTrialsModelReportStatus,
@@ -460,11 +461,38 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * A licensed investigator of the trial: registers a device of its site by its
-   * compressed secp256k1 public key.
+   * A licensed device maker: attests the compressed secp256k1 keys (at most
+   * `MAX_ATTESTED_KEYS`) it built into devices of the model `model_hash`. Only a
+   * key its maker attested can be registered at a site.
+   *
+   * @param {Hash} modelHash
+   * @param {Array<FixedBytes<33>>} keys
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xa01871d5
+   **/
+  attestDevices: GenericContractQueryCall<
+    (
+      modelHash: Hash,
+      keys: Array<FixedBytes<33>>,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Result<[], ClinicalTrialsModelError>, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * A licensed investigator of the trial holding the device: registers it at its
+   * site by its compressed secp256k1 public key, which `maker` attested.
+   * `signature` is the device's proof of possession: its signature over
+   * `registration_hash` of the registration (the caller, the key, the trial as
+   * scope, `issued_at`), signed within `anchoring::REGISTRATION_WINDOW` of the
+   * block time.
    *
    * @param {number} trial
    * @param {FixedBytes<33>} key
+   * @param {AccountId32Like} maker
+   * @param {bigint} issuedAt
+   * @param {FixedBytes<65>} signature
    * @param {ContractCallOptions} options
    *
    * @selector 0xb873a333
@@ -473,8 +501,46 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
     (
       trial: number,
       key: FixedBytes<33>,
+      maker: AccountId32Like,
+      issuedAt: bigint,
+      signature: FixedBytes<65>,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<Result<[], ClinicalTrialsModelError>, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * The hash a device signs to prove possession of its key at registration on
+   * this contract (`anchoring::payload_hash` with `REGISTRATION_DOMAIN`).
+   *
+   * @param {HealthcareTraitsAnchoringRegistrationLike} registration
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x828733d1
+   **/
+  registrationHash: GenericContractQueryCall<
+    (
+      registration: HealthcareTraitsAnchoringRegistrationLike,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Hash, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * The model (hash) under which `maker` attested `key`, if it did.
+   *
+   * @param {FixedBytes<33>} key
+   * @param {AccountId32Like} maker
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x6e731ebd
+   **/
+  attestedModel: GenericContractQueryCall<
+    (
+      key: FixedBytes<33>,
+      maker: AccountId32Like,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Hash | undefined, ContractCallResult>>,
     Type
   >;
 

@@ -287,17 +287,47 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   >;
 
   /**
-   * A licensed investigator of the trial: registers a device of its site by its
-   * compressed secp256k1 public key.
+   * A licensed device maker: attests the compressed secp256k1 keys (at most
+   * `MAX_ATTESTED_KEYS`) it built into devices of the model `model_hash`. Only a
+   * key its maker attested can be registered at a site.
+   *
+   * @param {Hash} modelHash
+   * @param {Array<FixedBytes<33>>} keys
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xa01871d5
+   **/
+  attestDevices: GenericContractTxCall<
+    (modelHash: Hash, keys: Array<FixedBytes<33>>, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * A licensed investigator of the trial holding the device: registers it at its
+   * site by its compressed secp256k1 public key, which `maker` attested.
+   * `signature` is the device's proof of possession: its signature over
+   * `registration_hash` of the registration (the caller, the key, the trial as
+   * scope, `issued_at`), signed within `anchoring::REGISTRATION_WINDOW` of the
+   * block time.
    *
    * @param {number} trial
    * @param {FixedBytes<33>} key
+   * @param {AccountId32Like} maker
+   * @param {bigint} issuedAt
+   * @param {FixedBytes<65>} signature
    * @param {ContractTxOptions} options
    *
    * @selector 0xb873a333
    **/
   registerDevice: GenericContractTxCall<
-    (trial: number, key: FixedBytes<33>, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    (
+      trial: number,
+      key: FixedBytes<33>,
+      maker: AccountId32Like,
+      issuedAt: bigint,
+      signature: FixedBytes<65>,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
     Type
   >;
 

@@ -112,6 +112,7 @@ export type ClinicalTrialsModelDevice = {
   key: FixedBytes<33>;
   trial: number;
   investigator: AccountId32;
+  maker: AccountId32;
   registeredAt: bigint;
   retiredAt?: bigint | undefined;
   sequence: bigint;
@@ -154,6 +155,7 @@ export type ClinicalTrials = {
   batches: { get(arg: bigint): Promise<ClinicalTrialsModelDataBatch | undefined> };
   batchList: { get(arg: [number, number]): Promise<bigint | undefined> };
   devices: { get(arg: FixedBytes<33>): Promise<ClinicalTrialsModelDevice | undefined> };
+  attestations: { get(arg: [FixedBytes<33>, AccountId32Like]): Promise<Hash | undefined> };
   events: { get(arg: bigint): Promise<ClinicalTrialsModelAdverseEvent | undefined> };
   eventList: { get(arg: [number, number]): Promise<bigint | undefined> };
   openSusarList: { get(arg: [number, number]): Promise<bigint | undefined> };
@@ -229,7 +231,11 @@ export type ClinicalTrialsModelError =
   | 'ConsentContractTrapped'
   | 'ConsentContractUnreachable'
   | 'Overflow'
-  | 'DelegateSelfGrant';
+  | 'DelegateSelfGrant'
+  | 'ManufacturerNotLicensed'
+  | 'NotAttested'
+  | 'StaleProof'
+  | 'TooManyKeys';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 
@@ -269,6 +275,15 @@ export type ClinicalTrialsModelAmendmentLike = {
   reasonHash: Hash;
   primaryOutcomeHash?: Hash | undefined;
   targetEnrolment?: number | undefined;
+};
+
+export type HealthcareTraitsAnchoringRegistration = { registrant: AccountId32; key: FixedBytes<33>; scope: number; issuedAt: bigint };
+
+export type HealthcareTraitsAnchoringRegistrationLike = {
+  registrant: AccountId32Like;
+  key: FixedBytes<33>;
+  scope: number;
+  issuedAt: bigint;
 };
 
 export type ClinicalTrialsModelDeviceBatch = {

@@ -253,6 +253,37 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   >;
 
   /**
+   * A manufacturer attested keys it built into devices of one of its models: each may
+   * now be registered under the model by whoever holds the device.
+   *
+   * @signature_topic: 0x85a3b9af5537ab52959d92cf935055f6e80d126b780eebc8a4f37ec816327c2e
+   **/
+  DevicesAttested: GenericContractEvent<
+    'DevicesAttested',
+    {
+      /**
+       * The model.
+       *
+       * @indexed: true
+       **/
+      model: number;
+      /**
+       * The manufacturer.
+       *
+       * @indexed: true
+       **/
+      manufacturer: AccountId32;
+      /**
+       * The devices' keys.
+       *
+       * @indexed: false
+       **/
+      keys: Array<FixedBytes<33>>;
+    },
+    Type
+  >;
+
+  /**
    * A care provider registered a device.
    *
    * @signature_topic: 0xe743fe257896399b8452ce3fb237b9c5afe4c04df13b9c7fd25a8c33f1152a65

@@ -17,6 +17,7 @@ import type {
   HealthcareTraitsAdminPendingChange,
   RemoteMonitoringModelPeers,
   HealthcareTraitsConsentDataCategory,
+  HealthcareTraitsAnchoringRegistrationLike,
   RemoteMonitoringModelReadingBatchLike,
   HealthcareTraitsMonitoringLoincLike,
   RemoteMonitoringModelDeviceModel,
@@ -241,11 +242,37 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * A licensed care provider (medical or nursing licence): registers a device of
-   * a model not recalled by its compressed secp256k1 public key.
+   * The model's manufacturer, licensed now: attests the compressed secp256k1 keys
+   * (at most `MAX_ATTESTED_KEYS`) it built into devices of the model, not
+   * recalled. Only an attested key can be registered under the model.
+   *
+   * @param {number} model
+   * @param {Array<FixedBytes<33>>} keys
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xa01871d5
+   **/
+  attestDevices: GenericContractQueryCall<
+    (
+      model: number,
+      keys: Array<FixedBytes<33>>,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Result<[], RemoteMonitoringModelError>, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * A licensed care provider (medical or nursing licence) holding the device:
+   * registers it by its compressed secp256k1 public key under a model not
+   * recalled whose manufacturer attested the key. `signature` is the device's
+   * proof of possession: its signature over `registration_hash` of the
+   * registration (the caller, the key, the model as scope, `issued_at`), signed
+   * within `anchoring::REGISTRATION_WINDOW` of the block time.
    *
    * @param {FixedBytes<33>} key
    * @param {number} model
+   * @param {bigint} issuedAt
+   * @param {FixedBytes<65>} signature
    * @param {ContractCallOptions} options
    *
    * @selector 0xb873a333
@@ -254,8 +281,45 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
     (
       key: FixedBytes<33>,
       model: number,
+      issuedAt: bigint,
+      signature: FixedBytes<65>,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<Result<[], RemoteMonitoringModelError>, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * The hash a device signs to prove possession of its key at registration on
+   * this contract (`anchoring::payload_hash` with `REGISTRATION_DOMAIN`).
+   *
+   * @param {HealthcareTraitsAnchoringRegistrationLike} registration
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x828733d1
+   **/
+  registrationHash: GenericContractQueryCall<
+    (
+      registration: HealthcareTraitsAnchoringRegistrationLike,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Hash, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * When the model's manufacturer attested `key` under `model`, if it did.
+   *
+   * @param {FixedBytes<33>} key
+   * @param {number} model
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xa8b290d5
+   **/
+  attestedAt: GenericContractQueryCall<
+    (
+      key: FixedBytes<33>,
+      model: number,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<bigint | undefined, ContractCallResult>>,
     Type
   >;
 

@@ -117,17 +117,45 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   recallModel: GenericContractTxCall<(model: number, recallHash: Hash, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * A licensed care provider (medical or nursing licence): registers a device of
-   * a model not recalled by its compressed secp256k1 public key.
+   * The model's manufacturer, licensed now: attests the compressed secp256k1 keys
+   * (at most `MAX_ATTESTED_KEYS`) it built into devices of the model, not
+   * recalled. Only an attested key can be registered under the model.
+   *
+   * @param {number} model
+   * @param {Array<FixedBytes<33>>} keys
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xa01871d5
+   **/
+  attestDevices: GenericContractTxCall<
+    (model: number, keys: Array<FixedBytes<33>>, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * A licensed care provider (medical or nursing licence) holding the device:
+   * registers it by its compressed secp256k1 public key under a model not
+   * recalled whose manufacturer attested the key. `signature` is the device's
+   * proof of possession: its signature over `registration_hash` of the
+   * registration (the caller, the key, the model as scope, `issued_at`), signed
+   * within `anchoring::REGISTRATION_WINDOW` of the block time.
    *
    * @param {FixedBytes<33>} key
    * @param {number} model
+   * @param {bigint} issuedAt
+   * @param {FixedBytes<65>} signature
    * @param {ContractTxOptions} options
    *
    * @selector 0xb873a333
    **/
   registerDevice: GenericContractTxCall<
-    (key: FixedBytes<33>, model: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    (
+      key: FixedBytes<33>,
+      model: number,
+      issuedAt: bigint,
+      signature: FixedBytes<65>,
+      options?: ContractTxOptions,
+    ) => ContractSubmittableExtrinsic,
     Type
   >;
 

@@ -128,6 +128,7 @@ export type RemoteMonitoring = {
   nextAlert: bigint;
   models: { get(arg: number): Promise<RemoteMonitoringModelDeviceModel | undefined> };
   devices: { get(arg: FixedBytes<33>): Promise<RemoteMonitoringModelDevice | undefined> };
+  attestations: { get(arg: [FixedBytes<33>, number]): Promise<bigint | undefined> };
   deviceBatches: { get(arg: [FixedBytes<33>, number]): Promise<bigint | undefined> };
   batches: { get(arg: bigint): Promise<RemoteMonitoringModelAnchoredBatch | undefined> };
   pairings: { get(arg: [AccountId32Like, number]): Promise<RemoteMonitoringModelPairing | undefined> };
@@ -190,9 +191,21 @@ export type RemoteMonitoringModelError =
   | 'ConsentContractUnreachable'
   | 'ConsentContractTrapped'
   | 'Overflow'
-  | 'DelegateSelfGrant';
+  | 'DelegateSelfGrant'
+  | 'NotAttested'
+  | 'StaleProof'
+  | 'TooManyKeys';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
+
+export type HealthcareTraitsAnchoringRegistration = { registrant: AccountId32; key: FixedBytes<33>; scope: number; issuedAt: bigint };
+
+export type HealthcareTraitsAnchoringRegistrationLike = {
+  registrant: AccountId32Like;
+  key: FixedBytes<33>;
+  scope: number;
+  issuedAt: bigint;
+};
 
 export type RemoteMonitoringModelReadingBatch = {
   device: FixedBytes<33>;
