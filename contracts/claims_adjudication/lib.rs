@@ -11,6 +11,8 @@
 //! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
 //!   changes (peer contract addresses, code upgrades, the delay) and executes them after
 //!   the delay; recovers native tokens no escrow accounts for.
+//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
+//!   pending changes and pauses; never proposes, executes or unpauses.
 //! * **payer**: an account with a valid payer licence in `staff_credentials` when it
 //!   creates a plan; manages that plan's fees, members, adjusters and escrow.
 //! * **adjuster**: appointed per plan by its payer; approves or denies claims pending
@@ -206,12 +208,15 @@ pub mod claims_adjudication {
         /// (staff_credentials), `consent` (consent_registry) and `monitoring`
         /// (remote_monitoring, about CPT 99454 lines), with time-lock `change_delay` (ms,
         /// at most 30 days).
+        /// `canceller` may cancel pending changes and pause, never propose, execute or
+        /// unpause (a regulator or safety officer; replaced only through the time lock).
         #[ink(constructor)]
         pub fn new(
             credentials: AccountId,
             consent: AccountId,
             monitoring: AccountId,
             change_delay: Timestamp,
+            canceller: AccountId,
         ) -> Result<Self> {
             let mut peers = Lazy::new();
             peers.set(&Peers {
@@ -220,7 +225,7 @@ pub mod claims_adjudication {
                 monitoring,
             });
             Ok(Self {
-                admin: Admin::new(Self::env().caller(), change_delay)?,
+                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
                 peers,
                 next_plan: 1,
                 next_claim: 1,
@@ -251,6 +256,12 @@ pub mod claims_adjudication {
             self.admin.owner()
         }
 
+        /// The canceller: may cancel pending changes and pause.
+        #[ink(message)]
+        pub fn canceller(&self) -> AccountId {
+            self.admin.canceller()
+        }
+
         /// The account proposed as next owner, if any.
         #[ink(message)]
         pub fn pending_owner(&self) -> Option<AccountId> {
@@ -275,7 +286,9 @@ pub mod claims_adjudication {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses every plan, claim and escrow operation.
+        /// The owner or the canceller: pauses new plans, enrolments, fee schedules, claims,
+        /// reviews and appeals (escrow deposits, withdrawing unreserved escrow and settling
+        /// owed claims keep working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
             Ok(self.admin.pause()?)
@@ -287,7 +300,7 @@ pub mod claims_adjudication {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, or
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
         /// `Peer(Credentials | Consent | Monitoring, address)`). Returns its id.
         #[ink(message)]
         pub fn propose_change(&mut self, change: Change) -> Result<u32> {
@@ -310,7 +323,8 @@ pub mod claims_adjudication {
             Ok(())
         }
 
-        /// Owner only: cancels pending change `id`.
+        /// The owner, or the canceller (not its own replacement): cancels pending change
+        /// `id`, also while paused.
         #[ink(message)]
         pub fn cancel_change(&mut self, id: u32) -> Result<()> {
             Ok(self.admin.cancel(id)?)

@@ -115,6 +115,9 @@ pub enum Error {
     /// `settle` of a claim while an older owed claim of the same plan waits: owed claims
     /// are paid oldest first (`next_owed`).
     NotFirstOwed,
+    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
+    /// to cancel its own replacement).
+    NotOwnerOrCanceller,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);

@@ -1483,8 +1483,14 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         forget_peers();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
-        let mut c =
-            ClaimsAdjudication::new(account(8), account(8), account(8), 60_000).expect("new");
+        let mut c = ClaimsAdjudication::new(
+            account(8),
+            account(8),
+            account(8),
+            60_000,
+            AccountId::from([0xca; 32]),
+        )
+        .expect("new");
         let mut m = Model {
             owner: account(0),
             now: START,

@@ -161,6 +161,10 @@ const SALT: [u8; 32] = [0x5A; 32];
 pub(crate) fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
 }
+/// The canceller named at instantiation: cancels pending changes and pauses.
+fn canceller() -> AccountId {
+    AccountId::from([0xca; 32])
+}
 pub(crate) fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
 }
@@ -225,7 +229,8 @@ pub(crate) fn setup() -> ClaimsAdjudication {
     care(a.django, a.charlie, ALWAYS);
     caller(a.alice);
     now(T0);
-    let mut c = ClaimsAdjudication::new(a.frank, a.frank, a.frank, DELAY).expect("new");
+    let mut c =
+        ClaimsAdjudication::new(a.frank, a.frank, a.frank, DELAY, canceller()).expect("new");
     caller(a.bob);
     assert_eq!(c.create_plan(terms()), Ok(1));
     c.set_fees(
@@ -305,17 +310,24 @@ fn admin_messages_are_owner_only() {
     assert!(!c.paused());
     assert_eq!(c.change_delay(), DELAY);
     assert_eq!(
-        ClaimsAdjudication::new(a.frank, a.frank, a.frank, 31 * DAY).err(),
+        ClaimsAdjudication::new(a.frank, a.frank, a.frank, 31 * DAY, canceller()).err(),
         Some(Error::InvalidDelay)
     );
     let to_eve = Change::Peer(PeerRole::Credentials, a.eve);
     assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
     assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwner));
+    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
     assert_eq!(c.unpause(), Err(Error::NotOwner));
     assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
     assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
+    // The canceller cancels and pauses, never proposes, executes or unpauses.
+    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
+        c,
+        to_eve,
+        canceller(),
+        Error::NotOwner
+    );
     assert_eq!(c.recover_surplus(a.charlie), Err(Error::NotOwner));
 
     // Peer addresses change only after the delay.

@@ -176,7 +176,7 @@ impl ClinicalTrials {
         number: ParticipantNo,
         investigator: AccountId,
         until: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<AccountId> {
         let participant = self
             .participants
             .get((record.id, number))
@@ -186,7 +186,31 @@ impl ClinicalTrials {
             Error::ParticipantNotAtSite
         );
         participant.check_data_until(until)?;
-        self.ensure_consented_to_current(record, participant.account)
+        self.ensure_consented_to_current(record, participant.account)?;
+        Ok(participant.account)
+    }
+
+    /// `Err(NoResearchConsent)` unless each of `participants` consents, in
+    /// consent_registry, to the sponsor for research on every category of the trial
+    /// `now`, when the data is anchored (one call for the whole batch): a revoked research
+    /// permit stops the participant's data at once, as in remote_monitoring.
+    pub(crate) fn ensure_research_consent_each(
+        &self,
+        record: &Trial,
+        participants: Vec<AccountId>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let answers = ask::has_consent_all_each(
+            self.peers().consent,
+            participants,
+            record.sponsor,
+            Purpose::Research,
+            record.categories,
+            now,
+        )
+        .map_err(Self::consent_error)?;
+        ensure!(answers.iter().all(|given| *given), Error::NoResearchConsent);
+        Ok(())
     }
 
     /// Stores `batch` under a new id, lists it under its trial and announces it.

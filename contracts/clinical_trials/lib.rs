@@ -14,6 +14,8 @@
 //! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
 //!   changes (the `staff_credentials` and `consent_registry` addresses, new regulators,
 //!   code upgrades, the delay); removes regulators at once.
+//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
+//!   pending changes and pauses; never proposes, executes or unpauses.
 //! * **sponsor**: an account with a valid `TrialSponsor` credential (asked of
 //!   `staff_credentials` whenever it acts); registers trials, proposes amendments, adds
 //!   and removes investigators, reports SUSARs to the regulators, posts results.
@@ -44,15 +46,18 @@
 //! consent to this trial is the participant's own consent, recorded here, to the trial's
 //! current protocol version (with the hash of the signed form): a participant is
 //! enrolled only once both hold, and after an amendment is approved their data is
-//! accepted only after they consent to the new version.
+//! accepted only after they consent to the new version. The research permit is asked
+//! again whenever data is anchored (one call for a whole batch of participants): from
+//! the moment a participant revokes it in the registry, none of their data is anchored,
+//! as in remote_monitoring.
 //!
 //! ## Invariants
 //! * Nobody is enrolled before the trial is registered and its IRB approved a protocol
 //!   version, while an amendment awaits approval, while enrolment is suspended, or
 //!   beyond the target enrolment.
 //! * Data is accepted only for enrolled participants of the anchoring site who consented
-//!   to the version in force, for periods that have ended and end no later than their
-//!   withdrawal.
+//!   to the version in force and still consent to research by the sponsor when it is
+//!   anchored, for periods that have ended and end no later than their withdrawal.
 //! * A device's batches carry consecutive sequence numbers over non-overlapping periods
 //!   and its signature over all of them, bound to this contract's address.
 //! * Every SUSAR has a deadline (7 days fatal / life-threatening, 15 otherwise, from
@@ -131,12 +136,15 @@ pub mod clinical_trials {
         /// (staff_credentials) about credentials and `consent` (consent_registry) about
         /// consents and delegates, with time-lock `change_delay` (ms, at most 30 days) and
         /// the first `regulators`.
+        /// `canceller` may cancel pending changes and pause, never propose, execute or
+        /// unpause (a regulator or safety officer; replaced only through the time lock).
         #[ink(constructor)]
         pub fn new(
             credentials: AccountId,
             consent: AccountId,
             change_delay: Timestamp,
             regulators: Vec<AccountId>,
+            canceller: AccountId,
         ) -> Result<Self> {
             let mut peers = Lazy::new();
             peers.set(&Peers {
@@ -144,7 +152,7 @@ pub mod clinical_trials {
                 consent,
             });
             let mut contract = Self {
-                admin: Admin::new(Self::env().caller(), change_delay)?,
+                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
                 peers,
                 next_trial: 1,
                 next_batch: 1,
@@ -182,6 +190,12 @@ pub mod clinical_trials {
             self.admin.owner()
         }
 
+        /// The canceller: may cancel pending changes and pause.
+        #[ink(message)]
+        pub fn canceller(&self) -> AccountId {
+            self.admin.canceller()
+        }
+
         /// The account proposed as next owner, if any.
         #[ink(message)]
         pub fn pending_owner(&self) -> Option<AccountId> {
@@ -206,7 +220,7 @@ pub mod clinical_trials {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses registration, amendments, approvals, consents, enrolment,
+        /// The owner or the canceller: pauses registration, amendments, approvals, consents, enrolment,
         /// sites, devices and data (withdrawals, safety reports, suspensions and results
         /// keep working).
         #[ink(message)]
@@ -220,7 +234,7 @@ pub mod clinical_trials {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`,
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
         /// `Peer(Credentials | Consent, address)` or `Regulator(account)`). Returns its id.
         #[ink(message)]
         pub fn propose_change(&mut self, change: Change) -> Result<u32> {
@@ -250,7 +264,8 @@ pub mod clinical_trials {
             Ok(())
         }
 
-        /// Owner only: cancels pending change `id`.
+        /// The owner, or the canceller (not its own replacement): cancels pending change
+        /// `id`, also while paused.
         #[ink(message)]
         pub fn cancel_change(&mut self, id: u32) -> Result<()> {
             Ok(self.admin.cancel(id)?)
@@ -651,7 +666,9 @@ pub mod clinical_trials {
 
         /// A licensed investigator of the trial: anchors a batch of its site's data (a
         /// Merkle root over `count` record hashes, see `healthcare_traits::anchoring`)
-        /// for `participants` over the ended period `[from, until)`. Returns the batch id.
+        /// for `participants` over the ended period `[from, until)`, each of whom still
+        /// consents in consent_registry to research by the sponsor now
+        /// (`NoResearchConsent`). Returns the batch id.
         #[ink(message)]
         pub fn anchor_data(
             &mut self,
@@ -668,9 +685,11 @@ pub mod clinical_trials {
             check_period(from, until, now)?;
             let record = self.trial_of(trial)?;
             let investigator = self.licensed_investigator(trial, now)?;
+            let mut accounts = Vec::with_capacity(participants.len());
             for number in &participants {
-                self.ensure_data_accepted(&record, *number, investigator, until)?;
+                accounts.push(self.ensure_data_accepted(&record, *number, investigator, until)?);
             }
+            self.ensure_research_consent_each(&record, accounts, now)?;
             self.record_batch(
                 record,
                 DataBatch {
@@ -811,7 +830,8 @@ pub mod clinical_trials {
 
         /// Anyone (the device or a gateway relaying it): anchors a batch a registered
         /// device signed (`signature` over `payload_hash(DEVICE_BATCH_DOMAIN, this
-        /// contract, batch)`, see `device_batch_hash`). Returns the batch id.
+        /// contract, batch)`, see `device_batch_hash`) for a participant who still
+        /// consents to research by the sponsor now. Returns the batch id.
         #[ink(message)]
         pub fn anchor_device_data(
             &mut self,
@@ -830,12 +850,13 @@ pub mod clinical_trials {
                 Error::BadSignature
             );
             let record = self.trial_of(batch.trial)?;
-            self.ensure_data_accepted(
+            let participant = self.ensure_data_accepted(
                 &record,
                 batch.participant,
                 device.investigator,
                 batch.until,
             )?;
+            self.ensure_research_consent_each(&record, ink::prelude::vec![participant], now)?;
             device.sequence = batch.sequence;
             device.last_until = batch.until;
             self.devices.insert(batch.device, &device);

@@ -167,6 +167,9 @@ pub enum Error {
     StaleProof,
     /// More than `anchoring::MAX_ATTESTED_KEYS` keys in one attestation.
     TooManyKeys,
+    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
+    /// to cancel its own replacement).
+    NotOwnerOrCanceller,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);

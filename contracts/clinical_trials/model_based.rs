@@ -398,7 +398,13 @@ impl Model {
         }
     }
 
-    fn data_accepted(rec: &TrialM, number: u32, investigator: AccountId, until: u64) -> Answer<()> {
+    /// The participant's account, if their data is accepted at this site until `until`.
+    fn data_accepted(
+        rec: &TrialM,
+        number: u32,
+        investigator: AccountId,
+        until: u64,
+    ) -> Answer<AccountId> {
         let index = (number as usize)
             .checked_sub(1)
             .ok_or(Error::UnknownParticipant)?;
@@ -415,7 +421,7 @@ impl Model {
         if rec.consents.get(account) != Some(&rec.current) {
             return Err(Error::NotConsentedToCurrentVersion);
         }
-        Ok(())
+        Ok(*account)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -619,15 +625,7 @@ impl Model {
         if rec.consents.get(&participant) != Some(&rec.current) {
             return Err(Error::NotConsentedToCurrentVersion);
         }
-        if self.consent_broken {
-            return Err(Error::ConsentContractTrapped);
-        }
-        let all = (0..32)
-            .filter(|b| rec.categories >> b & 1 == 1)
-            .all(|b| self.research.contains(&(participant, rec.sponsor, b)));
-        if !all {
-            return Err(Error::NoResearchConsent);
-        }
+        self.researching(&rec, &[participant])?;
         rec.enrolled += 1;
         rec.first_enrolled.get_or_insert(self.now);
         rec.participants.push((participant, by, None));
@@ -635,6 +633,23 @@ impl Model {
         let number = rec.enrolled;
         self.store(t, rec);
         Ok(number)
+    }
+
+    /// `Ok` if each of `participants` consents to the sponsor for research on every
+    /// category of the trial (one call to the registry for all of them).
+    fn researching(&self, rec: &TrialM, participants: &[AccountId]) -> Answer<()> {
+        if self.consent_broken {
+            return Err(Error::ConsentContractTrapped);
+        }
+        let all = participants.iter().all(|participant| {
+            (0..32)
+                .filter(|b| rec.categories >> b & 1 == 1)
+                .all(|b| self.research.contains(&(*participant, rec.sponsor, b)))
+        });
+        if !all {
+            return Err(Error::NoResearchConsent);
+        }
+        Ok(())
     }
 
     fn withdraw(&mut self, by: AccountId, t: u32, participant: AccountId) -> Answer<()> {
@@ -673,9 +688,11 @@ impl Model {
         }
         let mut rec = self.trial(t)?;
         self.investigator(&rec, by)?;
+        let mut accounts = Vec::new();
         for n in numbers {
-            Self::data_accepted(&rec, *n, by, until)?;
+            accounts.push(Self::data_accepted(&rec, *n, by, until)?);
         }
+        self.researching(&rec, &accounts)?;
         rec.batch_count += 1;
         self.store(t, rec);
         let id = self.next_batch;
@@ -1173,8 +1190,14 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         stand_in::reset();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
-        let c = ClinicalTrials::new(account(20), account(21), 60_000, vec![account(REGULATOR)])
-            .expect("new");
+        let c = ClinicalTrials::new(
+            account(20),
+            account(21),
+            60_000,
+            vec![account(REGULATOR)],
+            AccountId::from([0xca; 32]),
+        )
+        .expect("new");
         let mut m = Model {
             now: START,
             next_batch: 1,

@@ -51,6 +51,10 @@ fn regulator() -> AccountId {
 fn maker() -> AccountId {
     AccountId::from([0x4d; 32])
 }
+/// The canceller named at instantiation: cancels pending changes and pauses.
+fn canceller() -> AccountId {
+    AccountId::from([0xca; 32])
+}
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
 }
@@ -94,6 +98,7 @@ fn setup() -> ClinicalTrials {
         AccountId::from([0xc2; 32]),
         DELAY,
         vec![regulator()],
+        canceller(),
     )
     .expect("new");
     caller(a.bob);
@@ -194,11 +199,18 @@ fn admin_messages_are_owner_only() {
     let to_eve = Change::Peer(PeerRole::Consent, a.eve);
     assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
     assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwner));
+    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
     assert_eq!(c.unpause(), Err(Error::NotOwner));
     assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
     assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
+    // The canceller cancels and pauses, never proposes, executes or unpauses.
+    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
+        c,
+        to_eve,
+        canceller(),
+        Error::NotOwner
+    );
     assert_eq!(c.remove_regulator(regulator()), Err(Error::NotOwner));
 
     caller(a.alice);
@@ -254,11 +266,11 @@ fn constructor_refusals() {
     let a = accounts();
     caller(a.alice);
     assert_eq!(
-        ClinicalTrials::new(a.frank, a.frank, 31 * DAY, vec![]).err(),
+        ClinicalTrials::new(a.frank, a.frank, 31 * DAY, vec![], canceller()).err(),
         Some(Error::InvalidDelay)
     );
     assert_eq!(
-        ClinicalTrials::new(a.frank, a.frank, 0, vec![a.eve, a.eve]).err(),
+        ClinicalTrials::new(a.frank, a.frank, 0, vec![a.eve, a.eve], canceller()).err(),
         Some(Error::RegulatorExists)
     );
 }
@@ -918,6 +930,41 @@ fn device_data_follows_the_participant_rules() {
     let before = device_batch(&device, 1, T0, T0 + HOUR);
     c.anchor_device_data(before, device.sign(&c.device_batch_hash(before)))
         .expect("readings taken before the withdrawal");
+}
+
+#[ink::test]
+fn a_revoked_research_permit_stops_the_participants_data_like_a_withdrawal() {
+    let a = accounts();
+    let mut c = enrolled();
+    let device = DeviceSigner::from_seed(3);
+    caller(a.django);
+    register(&mut c, &device).expect("register");
+    now(T0 + DAY);
+    c.anchor_data(1, vec![1], h(7), 1, T0, T0 + HOUR)
+        .expect("while the permit holds");
+    // The participant revokes the sponsor's research permit in consent_registry but
+    // keeps the version consent here: no more data of theirs is accepted.
+    research_consent(a.eve, a.bob, false);
+    let anchored = c.batches_of(1, 0, 10).len();
+    assert_eq!(
+        c.anchor_data(1, vec![1], h(8), 1, T0 + HOUR, T0 + 2 * HOUR),
+        Err(Error::NoResearchConsent)
+    );
+    let batch = device_batch(&device, 1, T0 + HOUR, T0 + 2 * HOUR);
+    assert_eq!(
+        c.anchor_device_data(batch, device.sign(&c.device_batch_hash(batch))),
+        Err(Error::NoResearchConsent)
+    );
+    // A broken registry is a typed error; nothing is written either way.
+    research_consent(a.eve, a.bob, true);
+    consent_fail(Some(PeerError::Trapped));
+    assert_eq!(
+        c.anchor_data(1, vec![1], h(8), 1, T0 + HOUR, T0 + 2 * HOUR),
+        Err(Error::ConsentContractTrapped)
+    );
+    consent_fail(None);
+    assert_eq!(c.batches_of(1, 0, 10).len(), anchored);
+    assert_eq!(c.device(device.key()).map(|d| d.sequence), Some(0));
 }
 
 // ---------------------------------------------------------------------- safety

@@ -5,7 +5,9 @@ use crate::model::*;
 #[cfg(not(test))]
 use healthcare_traits::peer::ask;
 use healthcare_traits::timeline::{self, storage as index};
-use healthcare_traits::{append_indexed, ClaimConsent, DataCategory, KindSet, Purpose};
+use healthcare_traits::{
+    append_indexed, ClaimConsent, DataCategories, DataCategory, KindSet, Purpose,
+};
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
@@ -102,6 +104,27 @@ impl ConsentRegistry {
             key: (what, pair),
         };
         timeline::query(&reads.index.view((what, pair), view), at)
+    }
+
+    /// True if `check_consent` passes for every category of a non-empty, well-formed
+    /// `categories` (at most 13 lookups): `has_consent_all`.
+    pub(crate) fn consents_to_all(
+        &self,
+        patient: AccountId,
+        grantee: AccountId,
+        purpose: Purpose,
+        categories: DataCategories,
+        at: Timestamp,
+    ) -> bool {
+        !categories.is_empty()
+            && categories.is_well_formed()
+            && DataCategory::ALL
+                .into_iter()
+                .filter(|category| categories.contains(*category))
+                .all(|category| {
+                    self.check_consent(patient, grantee, purpose, category, at)
+                        .is_ok()
+                })
     }
 
     /// `check_consent`, reading through `reads`.

@@ -10,6 +10,8 @@
 //! * **owner** (the instantiator; two-step transfer): sets the break-glass window and rate
 //!   limit; proposes time-locked changes (the `staff_credentials` address, code upgrades,
 //!   the delay) and executes them after the delay; pauses.
+//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
+//!   pending changes and pauses; never proposes, executes or unpauses.
 //! * **patient**: any account, for its own consents, care relationships, delegates,
 //!   records and log.
 //! * **delegate** (guardian, caregiver, power of attorney): appointed by a patient until
@@ -96,7 +98,7 @@ pub mod consent_registry {
     pub use crate::model::{
         AccessEntry, BreakGlass, CareId, CareRelationship, Config, Consent, ConsentId, ConsentKind,
         ConsentRequest, Delegate, Error, GrantId, Record, RecordId, Relationship, Result, Term,
-        TermSerial,
+        TermSerial, MAX_BACKDATE,
     };
     use healthcare_traits::timeline::{self, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
@@ -169,14 +171,20 @@ pub mod consent_registry {
         /// Creates the registry, owned by the caller, asking `credentials`
         /// (staff_credentials) about clinicians, with time-lock `change_delay` (ms, at most
         /// 30 days). Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
+        /// `canceller` may cancel pending changes and pause, never propose, execute or
+        /// unpause (a regulator or safety officer; replaced only through the time lock).
         #[ink(constructor)]
-        pub fn new(credentials: AccountId, change_delay: Timestamp) -> Result<Self> {
+        pub fn new(
+            credentials: AccountId,
+            change_delay: Timestamp,
+            canceller: AccountId,
+        ) -> Result<Self> {
             let mut peer = Lazy::new();
             peer.set(&credentials);
             let mut config = Lazy::new();
             config.set(&Config::DEFAULT);
             Ok(Self {
-                admin: Admin::new(Self::env().caller(), change_delay)?,
+                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
                 credentials: peer,
                 config,
                 next_consent: 1,
@@ -216,6 +224,12 @@ pub mod consent_registry {
             self.admin.owner()
         }
 
+        /// The canceller: may cancel pending changes and pause.
+        #[ink(message)]
+        pub fn canceller(&self) -> AccountId {
+            self.admin.canceller()
+        }
+
         /// The account proposed as next owner, if any.
         #[ink(message)]
         pub fn pending_owner(&self) -> Option<AccountId> {
@@ -240,7 +254,7 @@ pub mod consent_registry {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses granting, anchoring, access and break-glass openings
+        /// The owner or the canceller: pauses granting, anchoring, access and break-glass openings
         /// (revocations and the other safety actions keep working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
@@ -253,7 +267,7 @@ pub mod consent_registry {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, or
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
         /// `Peer(Credentials, address)`). Returns its id.
         #[ink(message)]
         pub fn propose_change(&mut self, change: Change) -> Result<u32> {
@@ -270,7 +284,8 @@ pub mod consent_registry {
             Ok(())
         }
 
-        /// Owner only: cancels pending change `id`.
+        /// The owner, or the canceller (not its own replacement): cancels pending change
+        /// `id`, also while paused.
         #[ink(message)]
         pub fn cancel_change(&mut self, id: u32) -> Result<()> {
             Ok(self.admin.cancel(id)?)
@@ -317,9 +332,10 @@ pub mod consent_registry {
 
         // ------------------------------------------------------------- consents
 
-        /// The patient or a live delegate: records a permit or deny. A delegate's consent
-        /// ends with its delegation's expiry at the latest, and a delegate never records a
-        /// permit naming itself. Returns its id.
+        /// The patient or a live delegate: records a permit or deny, starting at most
+        /// `MAX_BACKDATE` (two years) before now. A delegate's consent ends with its
+        /// delegation's expiry at the latest, and a delegate never records a permit naming
+        /// itself. Returns its id.
         #[ink(message)]
         pub fn grant(&mut self, request: ConsentRequest) -> Result<ConsentId> {
             self.admin.ensure_not_paused()?;
@@ -332,6 +348,7 @@ pub mod consent_registry {
                     && request.categories.is_well_formed(),
                 Error::BadScope
             );
+            model::check_backdate(request.valid_from, now)?;
             let mut valid_until = request.valid_until;
             if let Some(term) = delegation {
                 ensure!(
@@ -462,8 +479,8 @@ pub mod consent_registry {
         // ---------------------------------------------------- care relationships
 
         /// The patient or a live delegate: names `provider` as a care provider of the
-        /// patient from `from` on (the first visit; may lie in the past), once for the
-        /// whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
+        /// patient from `from` on (the first visit; may lie in the past, at most
+        /// `MAX_BACKDATE` before now), once for the whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
         /// care relationship is what lets a provider bill the patient's plan. Returns
         /// its id.
         #[ink(message)]
@@ -479,6 +496,7 @@ pub mod consent_registry {
                 delegation.is_none() || provider != recorded_by,
                 Error::DelegateSelfGrant
             );
+            model::check_backdate(from, self.env().block_timestamp())?;
             let pair = (patient, provider);
             ensure!(!self.open_care.contains(pair), Error::CareRelationshipOpen);
             let id = self.next_care;
@@ -1034,15 +1052,25 @@ pub mod consent_registry {
             categories: DataCategories,
             at: Timestamp,
         ) -> bool {
-            !categories.is_empty()
-                && categories.is_well_formed()
-                && DataCategory::ALL
-                    .into_iter()
-                    .filter(|category| categories.contains(*category))
-                    .all(|category| {
-                        self.check_consent(patient, grantee, purpose, category, at)
-                            .is_ok()
-                    })
+            self.consents_to_all(patient, grantee, purpose, categories, at)
+        }
+
+        /// `has_consent_all` for each of the first `MAX_BATCH_QUERIES` patients, in
+        /// order.
+        #[ink(message)]
+        fn has_consent_all_each(
+            &self,
+            patients: Vec<AccountId>,
+            grantee: AccountId,
+            purpose: Purpose,
+            categories: DataCategories,
+            at: Timestamp,
+        ) -> Vec<bool> {
+            patients
+                .iter()
+                .take(MAX_BATCH_QUERIES)
+                .map(|patient| self.consents_to_all(*patient, grantee, purpose, categories, at))
+                .collect()
         }
 
         /// `has_consent` for each of the first `MAX_BATCH_QUERIES` grantees, in order.

@@ -97,6 +97,11 @@ pub enum Error {
     BadConfig,
     /// A counter would overflow.
     Overflow,
+    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
+    /// to cancel its own replacement).
+    NotOwnerOrCanceller,
+    /// A consent or care relationship starting more than `MAX_BACKDATE` before now.
+    BackdatedTooFar,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);
@@ -411,6 +416,22 @@ pub struct Config {
     pub max_per_window: u32,
     /// The sliding rate-limit window (1 h ..= 30 days).
     pub rate_window: Timestamp,
+}
+
+/// How far before now a consent or care relationship may start: two years, which covers
+/// the claims filing windows (a service date is asked within a year or so). A bound keeps
+/// a back-dated record, once ended, from spanning so long that it stays in its pair's
+/// index header for good: eight of those would lock the patient out of that grantee or
+/// provider.
+pub const MAX_BACKDATE: Timestamp = 2 * 365 * healthcare_traits::DAY;
+
+/// `Ok` unless `start` lies more than [`MAX_BACKDATE`] before `now`.
+pub fn check_backdate(start: Timestamp, now: Timestamp) -> Result<()> {
+    if start < now.saturating_sub(MAX_BACKDATE) {
+        Err(Error::BackdatedTooFar)
+    } else {
+        Ok(())
+    }
 }
 
 /// The largest `max_per_window` (it bounds the openings kept per clinician).

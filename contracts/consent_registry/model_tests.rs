@@ -45,6 +45,7 @@ const REQUIRED: &[&str] = &[
     "Ok",
     "AlreadyAcknowledged",
     "AlreadyRevoked",
+    "BackdatedTooFar",
     "BadScope",
     "CareRelationshipOpen",
     "ConsentDenied",
@@ -190,7 +191,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0..6 * HOUR).prop_map(Op::Advance),
         1 => (0..5 * DAY).prop_map(Op::Advance),
-        6 => (0..2 * ACCOUNTS, any::<u8>(), 0..2 * ACCOUNTS, any::<bool>(), 0..16u8, 0..8u8, -72..24i64,
+        6 => (0..2 * ACCOUNTS, any::<u8>(), 0..2 * ACCOUNTS, any::<bool>(), 0..16u8, 0..8u8, backdate(-72..24i64),
               prop::option::of(0..2_000u64))
             .prop_map(|(caller, patient, grantee, deny, purposes, categories, from, hours)| {
                 Op::Grant { caller, patient, grantee, deny, purposes, categories, from, hours }
@@ -202,7 +203,7 @@ fn op() -> impl Strategy<Value = Op> {
             }),
         1 => (who.clone(), 0..ACCOUNTS)
             .prop_map(|(caller, delegate)| Op::RemoveDelegate { caller, delegate }),
-        2 => (who.clone(), any::<u8>(), 0..ACCOUNTS, -500..24i64)
+        2 => (who.clone(), any::<u8>(), 0..ACCOUNTS, backdate(-500..24i64))
             .prop_map(|(caller, patient, provider, from)| Op::AddCare { caller, patient, provider, from }),
         1 => (who.clone(), any::<u8>(), 0..ACCOUNTS)
             .prop_map(|(caller, patient, provider)| Op::EndCare { caller, patient, provider }),
@@ -383,6 +384,12 @@ fn pick(len: usize, id: u8) -> u64 {
     1 + u64::from(id) % (len as u64 + 1)
 }
 
+/// Hours from now: mostly from `near`, sometimes around the back-dating bound.
+fn backdate(near: std::ops::Range<i64>) -> impl Strategy<Value = i64> {
+    let bound = (MAX_BACKDATE / HOUR) as i64;
+    prop_oneof![20 => near, 1 => -bound - 100..-bound + 2]
+}
+
 fn offset(t: u64, hours: i64) -> u64 {
     t.saturating_add_signed(hours * HOUR as i64)
 }
@@ -440,6 +447,9 @@ fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
                     || request.categories.is_empty()
                 {
                     return Err(Error::BadScope);
+                }
+                if request.valid_from < m.now.saturating_sub(MAX_BACKDATE) {
+                    return Err(Error::BackdatedTooFar);
                 }
                 let mut until = request.valid_until;
                 if let Some(key) = term {
@@ -583,6 +593,9 @@ fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
                 let term = m.actor(account(caller), p)?;
                 if term.is_some() && provider == account(caller) {
                     return Err(Error::DelegateSelfGrant);
+                }
+                if from < m.now.saturating_sub(MAX_BACKDATE) {
+                    return Err(Error::BackdatedTooFar);
                 }
                 let open = m
                     .care
@@ -901,7 +914,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         crate::tests::forget_licences();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
-        let c = ConsentRegistry::new(account(5), 60_000).expect("new");
+        let c = ConsentRegistry::new(account(5), 60_000, AccountId::from([0xca; 32])).expect("new");
         let mut m = Model {
             owner: account(0),
             now: START,

@@ -76,6 +76,10 @@ fn grace() -> AccountId {
 fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
 }
+/// The canceller named at instantiation: cancels pending changes and pauses.
+fn canceller() -> AccountId {
+    AccountId::from([0xca; 32])
+}
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
 }
@@ -92,7 +96,7 @@ fn setup() -> ConsentRegistry {
     let a = accounts();
     caller(a.alice);
     now(T0);
-    let c = ConsentRegistry::new(a.frank, DELAY).expect("new");
+    let c = ConsentRegistry::new(a.frank, DELAY, canceller()).expect("new");
     caller(a.bob);
     c
 }
@@ -147,19 +151,26 @@ fn constructor_and_admin() {
     assert_eq!(config.break_glass_window, DAY);
     assert_eq!(config.max_per_window, 3);
     assert_eq!(
-        ConsentRegistry::new(a.frank, 31 * DAY).err(),
+        ConsentRegistry::new(a.frank, 31 * DAY, canceller()).err(),
         Some(Error::InvalidDelay)
     );
 
     // bob is not the owner.
     let peer = Change::Peer(PeerRole::Credentials, a.eve);
     assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwner));
+    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
     assert_eq!(c.unpause(), Err(Error::NotOwner));
     assert_eq!(c.set_config(config), Err(Error::NotOwner));
     assert_eq!(c.propose_change(peer), Err(Error::NotOwner));
     assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
+    // The canceller cancels and pauses, never proposes, executes or unpauses.
+    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
+        c,
+        peer,
+        canceller(),
+        Error::NotOwner
+    );
     assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
 
     caller(a.alice);
@@ -524,6 +535,46 @@ fn back_dated_permit_covers_an_earlier_visit() {
 }
 
 // ---------------------------------------------------------- care relationships
+
+#[ink::test]
+fn back_dated_records_are_bounded_so_that_ended_ones_never_fill_a_pairs_index() {
+    let a = accounts();
+    let mut c = setup();
+    // Today's clock: a record back-dated to 1970 and ended would span more than the
+    // index's longest bucket (about 45 years) and stay in the pair's header for good;
+    // eight of them would lock the patient out of naming that provider again.
+    let today = 20_000 * DAY;
+    now(today);
+    c.appoint_delegate(a.django, Relationship::Guardian, today + 400 * DAY)
+        .expect("appoint");
+    caller(a.django);
+    assert_eq!(
+        c.add_care_provider(a.bob, a.charlie, 0),
+        Err(Error::BackdatedTooFar)
+    );
+    assert_eq!(
+        c.add_care_provider(a.bob, a.charlie, today - MAX_BACKDATE - 1),
+        Err(Error::BackdatedTooFar)
+    );
+    let far_back = ConsentRequest {
+        valid_from: today - MAX_BACKDATE - 1,
+        valid_until: None,
+        ..permit(a.bob, a.eve, &[Purpose::Treatment])
+    };
+    assert_eq!(c.grant(far_back), Err(Error::BackdatedTooFar));
+    assert_eq!(c.consent_count_of(a.bob), 0);
+    // At the bound, named and ended over and over: every ended record leaves the
+    // header, and the patient still names the provider afterwards.
+    for _ in 0..MAX_OPEN + 2 {
+        c.add_care_provider(a.bob, a.charlie, today - MAX_BACKDATE)
+            .expect("named");
+        c.end_care(a.bob, a.charlie).expect("ended");
+    }
+    caller(a.bob);
+    c.add_care_provider(a.bob, a.charlie, today)
+        .expect("the patient still names the provider");
+    assert!(c.has_care_relationship(a.bob, a.charlie, today));
+}
 
 #[ink::test]
 fn care_relationships_are_named_once_and_answer_for_any_moment() {

@@ -114,6 +114,37 @@ pub struct PayoutOwed {
     pub amount: Balance,
 }
 
+/// A shipment was received while its seller held no valid licence: the seller's
+/// payment is held until the seller is licensed again (`release_held_payment`) or a
+/// regulator refunds it to the buyer (`refund_held_payment`).
+#[ink::event]
+pub struct PaymentHeld {
+    /// The shipment.
+    #[ink(topic)]
+    pub shipment: ShipmentId,
+    /// The seller.
+    #[ink(topic)]
+    pub seller: AccountId,
+    /// The amount held.
+    pub amount: Balance,
+}
+
+/// A held seller's payment was paid out: to the seller, licensed again, or refunded to
+/// the buyer by a regulator.
+#[ink::event]
+pub struct HeldPaymentReleased {
+    /// The shipment.
+    #[ink(topic)]
+    pub shipment: ShipmentId,
+    /// Who was paid.
+    #[ink(topic)]
+    pub to: AccountId,
+    /// The amount.
+    pub amount: Balance,
+    /// True if refunded to the buyer.
+    pub refunded: bool,
+}
+
 /// An owed payout was claimed.
 #[ink::event]
 pub struct PayoutClaimed {

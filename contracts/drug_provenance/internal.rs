@@ -204,16 +204,19 @@ impl DrugProvenance {
         };
         self.push_event(&mut batch, step)?;
         self.batches.insert(batch.id, &batch);
-        self.close(&mut shipment, outcome, 0)
+        self.close(&mut shipment, outcome, 0, true)
     }
 
     /// Closes `shipment` with `outcome` and `accepted` units, releasing its escrow:
     /// the accepted units' price to the seller, the rest to the buyer.
+    /// Closes `shipment` with `accepted` units received and settles its escrow: the
+    /// seller's share paid, or held when `seller_licensed` is false; the rest refunded.
     pub(crate) fn close(
         &mut self,
         shipment: &mut Shipment,
         outcome: ShipmentState,
         accepted: u64,
+        seller_licensed: bool,
     ) -> Result<()> {
         let (to_seller, refund) = shipment.settlement(accepted)?;
         let escrow = shipment.escrow;
@@ -226,7 +229,20 @@ impl DrugProvenance {
                 .total_escrow
                 .checked_sub(escrow)
                 .ok_or(Error::Overflow)?;
-            self.pay_out(shipment.from, to_seller)?;
+            if seller_licensed || to_seller == 0 {
+                self.pay_out(shipment.from, to_seller)?;
+            } else {
+                self.held.insert(shipment.id, &to_seller);
+                self.total_held = self
+                    .total_held
+                    .checked_add(to_seller)
+                    .ok_or(Error::Overflow)?;
+                self.env().emit_event(PaymentHeld {
+                    shipment: shipment.id,
+                    seller: shipment.from,
+                    amount: to_seller,
+                });
+            }
             self.pay_out(shipment.to, refund)?;
             self.env().emit_event(PaymentReleased {
                 shipment: shipment.id,
@@ -241,6 +257,26 @@ impl DrugProvenance {
             accepted,
         });
         Ok(())
+    }
+
+    /// Pays the seller's payment held for `shipment` to `to` (the seller, or the buyer
+    /// when `refunded`).
+    pub(crate) fn pay_held(
+        &mut self,
+        shipment: ShipmentId,
+        to: AccountId,
+        refunded: bool,
+    ) -> Result<Balance> {
+        let amount = self.held.take(shipment).ok_or(Error::NoHeldPayment)?;
+        self.total_held = self.total_held.checked_sub(amount).ok_or(Error::Overflow)?;
+        self.pay_out(to, amount)?;
+        self.env().emit_event(HeldPaymentReleased {
+            shipment,
+            to,
+            amount,
+            refunded,
+        });
+        Ok(amount)
     }
 
     /// Transfers `amount` to `to`, or records it as owed (claimable) when the

@@ -16,6 +16,8 @@
 //!   changes (the `staff_credentials` address, new regulators, code upgrades, the delay)
 //!   and executes them after the delay; removes regulators at once; recovers native
 //!   tokens no escrow or payout accounts for.
+//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
+//!   pending changes and pauses; never proposes, executes or unpauses.
 //! * **regulator**: named at instantiation or appointed through the time lock; keeps the
 //!   GS1 company-prefix directory (prefix → manufacturer); recalls any batch; declares a
 //!   batch illegitimate or clears a suspicion; lifts a quarantine with evidence.
@@ -31,15 +33,17 @@
 //!   licence and are allowed in every state.
 //! * **buyer / seller**: a priced shipment's recipient escrows `price × quantity`; on
 //!   receipt the seller is paid for the units accepted and the rest is refunded; a
-//!   rejection or cancellation refunds everything.
+//!   rejection or cancellation refunds everything. A seller whose licence lapsed before
+//!   the receipt is not paid: its payment is held until it is licensed again, or a
+//!   regulator refunds it to the buyer.
 //! * **sensor**: appointed per batch by its manufacturer; submits readings.
 //!
 //! ## Invariants
 //! * Conservation: for every batch, `quantity == Σ holdings + in_transit + dispensed +
 //!   destroyed`, always.
 //! * Money: the contract's balance covers `total_escrow` (the sum of the open escrows)
-//!   plus `total_owed` (payouts whose transfer failed, claimable); anything beyond is
-//!   surplus.
+//!   plus `total_owed` (payouts whose transfer failed, claimable) plus `total_held`
+//!   (sellers' payments held for a licence that lapsed); anything beyond is surplus.
 //! * (GTIN, lot) is unique; a GTIN passes the GS1 check digit and its company prefix
 //!   belongs to the registering manufacturer.
 //! * Nothing is sold on (shipped, received, dispensed) from a recalled, illegitimate,
@@ -115,6 +119,11 @@ pub mod drug_provenance {
         pub(crate) total_escrow: Balance,
         /// Sum of the payouts whose transfer failed, claimable.
         pub(crate) total_owed: Balance,
+        /// Sum of the sellers' payments held (see `held`).
+        pub(crate) total_held: Balance,
+        /// Shipment -> the seller's payment held because the seller held no valid
+        /// licence at receipt.
+        pub(crate) held: Mapping<ShipmentId, Balance>,
         pub(crate) regulators: Mapping<AccountId, ()>,
         /// GS1 company prefix -> the manufacturer that owns it.
         pub(crate) prefixes: Mapping<Vec<u8>, AccountId>,
@@ -146,22 +155,27 @@ pub mod drug_provenance {
         /// Creates the registry, owned by the caller, asking `credentials`
         /// (staff_credentials) about licences, with time-lock `change_delay` (ms, at most
         /// 30 days) and the first `regulators`.
+        /// `canceller` may cancel pending changes and pause, never propose, execute or
+        /// unpause (a regulator or safety officer; replaced only through the time lock).
         #[ink(constructor)]
         pub fn new(
             credentials: AccountId,
             change_delay: Timestamp,
             regulators: Vec<AccountId>,
+            canceller: AccountId,
         ) -> Result<Self> {
             let mut lazy = Lazy::new();
             lazy.set(&credentials);
             let mut contract = Self {
-                admin: Admin::new(Self::env().caller(), change_delay)?,
+                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
                 credentials: lazy,
                 next_batch: 1,
                 next_shipment: 1,
                 next_investigation: 1,
                 total_escrow: 0,
                 total_owed: 0,
+                total_held: 0,
+                held: Mapping::default(),
                 regulators: Mapping::default(),
                 prefixes: Mapping::default(),
                 extended_prefixes: Mapping::default(),
@@ -193,6 +207,12 @@ pub mod drug_provenance {
             self.admin.owner()
         }
 
+        /// The canceller: may cancel pending changes and pause.
+        #[ink(message)]
+        pub fn canceller(&self) -> AccountId {
+            self.admin.canceller()
+        }
+
         /// The account proposed as next owner, if any.
         #[ink(message)]
         pub fn pending_owner(&self) -> Option<AccountId> {
@@ -217,7 +237,7 @@ pub mod drug_provenance {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses registration, custody and payments (recalls, suspect flags,
+        /// The owner or the canceller: pauses registration, custody and payments (recalls, suspect flags,
         /// verification answers, illegitimate declarations and cold-chain records keep
         /// working).
         #[ink(message)]
@@ -231,7 +251,7 @@ pub mod drug_provenance {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`,
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
         /// `Peer(Credentials, address)` or `Regulator(account)`). Returns its id.
         #[ink(message)]
         pub fn propose_change(&mut self, change: Change) -> Result<u32> {
@@ -253,7 +273,8 @@ pub mod drug_provenance {
             Ok(())
         }
 
-        /// Owner only: cancels pending change `id`.
+        /// The owner, or the canceller (not its own replacement): cancels pending change
+        /// `id`, also while paused.
         #[ink(message)]
         pub fn cancel_change(&mut self, id: u32) -> Result<()> {
             Ok(self.admin.cancel(id)?)
@@ -309,19 +330,22 @@ pub mod drug_provenance {
             Ok(amount)
         }
 
-        /// Native tokens held beyond the open escrows and the owed payouts.
+        /// Native tokens held beyond the open escrows, the owed payouts and the held
+        /// sellers' payments.
         #[ink(message)]
         pub fn surplus(&self) -> Balance {
             self.env()
                 .balance()
                 .saturating_sub(self.total_escrow)
                 .saturating_sub(self.total_owed)
+                .saturating_sub(self.total_held)
         }
 
-        /// (open escrows, owed payouts): what the contract's balance must cover.
+        /// (open escrows, owed payouts, held sellers' payments): what the contract's
+        /// balance must cover.
         #[ink(message)]
-        pub fn held_funds(&self) -> (Balance, Balance) {
-            (self.total_escrow, self.total_owed)
+        pub fn held_funds(&self) -> (Balance, Balance, Balance) {
+            (self.total_escrow, self.total_owed, self.total_held)
         }
 
         // ------------------------------------------------------------ directory
@@ -560,7 +584,9 @@ pub mod drug_provenance {
         /// units (all, or fewer for a shortage or damage: the rest goes back to the
         /// sender). Re-checks the recipient's licence (a return's recipient needs none)
         /// and, but for a return, that the batch may be sold on. A priced shipment pays
-        /// the seller for the units accepted and refunds the rest of the escrow.
+        /// the seller for the units accepted and refunds the rest of the escrow; a seller
+        /// holding no valid licence now is not paid: its payment is held
+        /// (`held_payment`).
         #[ink(message)]
         pub fn receive(&mut self, shipment_id: ShipmentId, accepted: u64) -> Result<()> {
             let mut shipment = self.open_shipment(shipment_id)?;
@@ -571,6 +597,7 @@ pub mod drug_provenance {
                 Error::InvalidAcceptance
             );
             let mut batch = self.batch_of(shipment.batch)?;
+            let mut seller_licensed = true;
             if !shipment.is_return {
                 batch.ensure_movable(self.env().block_timestamp())?;
                 ensure!(
@@ -581,6 +608,8 @@ pub mod drug_provenance {
                     shipment.price_per_unit.is_none() || shipment.escrow > 0,
                     Error::PaymentNotEscrowed
                 );
+                // Whether the seller is still licensed, asked only when it is to be paid.
+                seller_licensed = shipment.escrow == 0 || self.licensed(shipment.from, SENDERS)?;
                 self.suppliers
                     .insert((shipment.batch, caller), &shipment.from);
             }
@@ -608,7 +637,12 @@ pub mod drug_provenance {
                 self.push_event(&mut batch, step)?;
             }
             self.batches.insert(batch.id, &batch);
-            self.close(&mut shipment, ShipmentState::Received, accepted)
+            self.close(
+                &mut shipment,
+                ShipmentState::Received,
+                accepted,
+                seller_licensed,
+            )
         }
 
         /// The shipment's recipient (also while paused: an exit): rejects it; every unit
@@ -629,6 +663,46 @@ pub mod drug_provenance {
             let shipment = self.open_shipment(shipment_id)?;
             ensure!(shipment.from == self.env().caller(), Error::NotSender);
             self.send_back(shipment, EventKind::Cancelled, ShipmentState::Cancelled)
+        }
+
+        /// Anyone (also while paused: an exit): pays a held seller's payment to the
+        /// seller, licensed again now.
+        #[ink(message)]
+        pub fn release_held_payment(&mut self, shipment_id: ShipmentId) -> Result<Balance> {
+            let shipment = self
+                .shipments
+                .get(shipment_id)
+                .ok_or(Error::UnknownShipment)?;
+            ensure!(self.held.contains(shipment_id), Error::NoHeldPayment);
+            ensure!(
+                self.licensed(shipment.from, SENDERS)?,
+                Error::SenderNotLicensed
+            );
+            self.pay_held(shipment_id, shipment.from, false)
+        }
+
+        /// A regulator (also while paused): refunds a held seller's payment to the buyer
+        /// (the seller's licence was revoked for cause), citing `evidence` (non-zero).
+        #[ink(message)]
+        pub fn refund_held_payment(
+            &mut self,
+            shipment_id: ShipmentId,
+            evidence: Hash,
+        ) -> Result<Balance> {
+            self.ensure_regulator()?;
+            ensure!(evidence != Hash::from([0; 32]), Error::NoEvidence);
+            let shipment = self
+                .shipments
+                .get(shipment_id)
+                .ok_or(Error::UnknownShipment)?;
+            ensure!(self.held.contains(shipment_id), Error::NoHeldPayment);
+            self.pay_held(shipment_id, shipment.to, true)
+        }
+
+        /// The seller's payment held for `shipment_id` (0 if none).
+        #[ink(message)]
+        pub fn held_payment(&self, shipment_id: ShipmentId) -> Balance {
+            self.held.get(shipment_id).unwrap_or(0)
         }
 
         /// Anyone owed a payout whose transfer failed: claims it.

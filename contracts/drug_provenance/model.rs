@@ -159,6 +159,11 @@ pub enum Error {
     PrefixOverlaps,
     /// Evidence given as the empty (all-zero) hash.
     NoEvidence,
+    /// No seller's payment is held for this shipment.
+    NoHeldPayment,
+    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
+    /// to cancel its own replacement).
+    NotOwnerOrCanceller,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);

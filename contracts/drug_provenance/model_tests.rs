@@ -57,6 +57,7 @@ const REQUIRED: &[&str] = &[
     "NotRecallAuthority",
     "NotRecipient",
     "NotSender",
+    "NoHeldPayment",
     "NothingToEscrow",
     "PaymentNotEscrowed",
     "PharmacyNotLicensed",
@@ -130,6 +131,14 @@ enum Op {
         caller: u8,
         shipment: u8,
     },
+    /// A held seller's payment: released to the seller (`refund` false) or refunded to
+    /// the buyer by the caller (with evidence or the empty hash).
+    Held {
+        caller: u8,
+        shipment: u8,
+        refund: bool,
+        evidence: bool,
+    },
     /// Past the accounts, the caller is the shipment's sender.
     Cancel {
         caller: u8,
@@ -197,6 +206,8 @@ fn op() -> impl Strategy<Value = Op> {
         8 => (holder.clone(), shipment, quantity.clone())
             .prop_map(|(caller, shipment, accepted)| Op::Receive { caller, shipment, accepted }),
         1 => (holder.clone(), shipment).prop_map(|(caller, shipment)| Op::Reject { caller, shipment }),
+        2 => (prop_oneof![Just(5u8), who.clone()], shipment, any::<bool>(), prop::bool::weighted(0.9))
+            .prop_map(|(caller, shipment, refund, evidence)| Op::Held { caller, shipment, refund, evidence }),
         1 => (holder.clone(), shipment).prop_map(|(caller, shipment)| Op::Cancel { caller, shipment }),
         3 => (holder.clone(), batch.clone(), quantity.clone())
             .prop_map(|(caller, batch, quantity)| Op::Dispense { caller, batch, quantity }),
@@ -269,6 +280,9 @@ struct Model {
     suspect: BTreeMap<(usize, AccountId), u64>,
     investigations: Vec<MInvestigation>,
     licences: BTreeMap<AccountId, core::result::Result<KindSet, PeerError>>,
+    /// Sellers' payments held (shipment index -> amount): the seller's licence had
+    /// lapsed at receipt.
+    held: BTreeMap<usize, u128>,
     /// Native balances (the contract's above the existential deposit).
     balances: BTreeMap<AccountId, u128>,
     contract: u128,
@@ -386,14 +400,19 @@ impl Model {
     }
 
     /// Closes shipment `s` with `accepted` units received: the seller gets the price of
-    /// what was accepted (never more than the escrow), the buyer the rest of the escrow.
-    fn close(&mut self, s: usize, accepted: u64) {
+    /// what was accepted (never more than the escrow; held instead when `seller_paid`
+    /// is false), the buyer the rest of the escrow.
+    fn close(&mut self, s: usize, accepted: u64, seller_paid: bool) {
         let shipment = self.shipments[s].clone();
         let to_seller = (shipment.price.unwrap_or(0) * u128::from(accepted)).min(shipment.escrow);
         self.shipments[s].open = false;
         self.shipments[s].escrow = 0;
         if shipment.escrow > 0 {
-            self.pay(shipment.from, to_seller);
+            if seller_paid || to_seller == 0 {
+                self.pay(shipment.from, to_seller);
+            } else {
+                self.held.insert(s, to_seller);
+            }
             self.pay(shipment.to, shipment.escrow - to_seller);
         }
     }
@@ -405,7 +424,7 @@ impl Model {
             .holdings
             .entry((shipment.batch, shipment.from))
             .or_default() += shipment.quantity;
-        self.close(s, 0);
+        self.close(s, 0, true);
     }
 
     fn authority(&self, b: usize, caller: AccountId) -> Result<()> {
@@ -467,6 +486,15 @@ fn pick_open(m: &Model, id: u8) -> u64 {
         Some(i) if id >= 128 => i as u64 + 1,
         _ => pick(m.shipments.len(), id),
     }
+}
+
+/// The licences a sender (and a seller paid at receipt) needs.
+fn senders() -> KindSet {
+    KindSet::of(&[
+        CredentialKind::ManufacturerLicence,
+        CredentialKind::WholesaleDistributorLicence,
+        CredentialKind::PharmacyLicence,
+    ])
 }
 
 fn set_contract_balance(m: &Model) {
@@ -564,12 +592,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 }
                 m.not_suspect(b, from)?;
                 m.remaining(b, from, quantity)?;
-                let senders = KindSet::of(&[
-                    CredentialKind::ManufacturerLicence,
-                    CredentialKind::WholesaleDistributorLicence,
-                    CredentialKind::PharmacyLicence,
-                ]);
-                if !m.licensed(from, senders)? {
+                if !m.licensed(from, senders())? {
                     return Err(Error::SenderNotLicensed);
                 }
                 if !m.licensed(to, KindSet::TRADING_PARTNER)? {
@@ -700,6 +723,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                     return Err(Error::InvalidAcceptance);
                 }
                 let b = shipment.batch;
+                let mut seller_paid = true;
                 if !shipment.is_return {
                     m.movable(b)?;
                     if !m.licensed(caller, KindSet::TRADING_PARTNER)? {
@@ -708,6 +732,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                     if shipment.price.is_some() && shipment.escrow == 0 {
                         return Err(Error::PaymentNotEscrowed);
                     }
+                    seller_paid = shipment.escrow == 0 || m.licensed(shipment.from, senders())?;
                     m.suppliers.insert((b, caller), shipment.from);
                 }
                 m.batches[b].in_transit -= shipment.quantity;
@@ -716,8 +741,53 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 if rest > 0 {
                     *m.holdings.entry((b, shipment.from)).or_default() += rest;
                 }
-                m.close(sh, accepted);
+                m.close(sh, accepted, seller_paid);
                 Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Held {
+            caller,
+            shipment,
+            refund,
+            evidence,
+        } => {
+            let id = pick(m.shipments.len(), shipment);
+            let caller = who(caller);
+            test::set_caller::<Env>(caller);
+            let evidence = Hash::from([u8::from(evidence); 32]);
+            let got = if refund {
+                c.refund_held_payment(id, evidence)
+            } else {
+                c.release_held_payment(id)
+            };
+            // An exit: works while paused.
+            let want = (|| -> Result<u128> {
+                if refund {
+                    if caller != m.regulator {
+                        return Err(Error::NotRegulator);
+                    }
+                    if evidence == Hash::from([0; 32]) {
+                        return Err(Error::NoEvidence);
+                    }
+                }
+                let sh = usize::try_from(id - 1)
+                    .ok()
+                    .filter(|i| *i < m.shipments.len())
+                    .ok_or(Error::UnknownShipment)?;
+                let amount = *m.held.get(&sh).ok_or(Error::NoHeldPayment)?;
+                let shipment = m.shipments[sh].clone();
+                let to = if refund {
+                    shipment.to
+                } else {
+                    if !m.licensed(shipment.from, senders())? {
+                        return Err(Error::SenderNotLicensed);
+                    }
+                    shipment.from
+                };
+                m.held.remove(&sh);
+                m.pay(to, amount);
+                Ok(amount)
             })();
             (s(&got), s(&want))
         }
@@ -986,11 +1056,18 @@ fn compare(c: &DrugProvenance, m: &Model) -> std::result::Result<(), String> {
         .filter(|s| s.open)
         .map(|s| s.escrow)
         .sum();
-    let (escrow, owed) = c.held_funds();
+    let (escrow, owed, held) = c.held_funds();
     let balance = test::get_account_balance::<Env>(test::callee::<Env>()).unwrap_or(0);
-    if escrow != open || owed != 0 || balance != ED + m.contract || m.contract < escrow {
+    let held_want: u128 = m.held.values().sum();
+    if escrow != open
+        || owed != 0
+        || held != held_want
+        || balance != ED + m.contract
+        || m.contract < escrow + held
+    {
         return Err(format!(
-            "escrow {escrow} (open shipments {open}), owed {owed}, balance {balance}"
+            "escrow {escrow} (open shipments {open}), owed {owed}, held {held} \
+             (model {held_want}), balance {balance}"
         ));
     }
     for (who, want) in &m.balances {
@@ -1019,6 +1096,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             suspect: BTreeMap::new(),
             investigations: Vec::new(),
             licences: BTreeMap::new(),
+            held: BTreeMap::new(),
             balances: BTreeMap::new(),
             contract: 0,
         };
@@ -1029,7 +1107,13 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             test::set_account_balance::<Env>(account(i), ED + 1_000_000_000_000);
             m.balances.insert(account(i), 1_000_000_000_000);
         }
-        let mut c = DrugProvenance::new(account(6), 60_000, vec![account(1)]).expect("new");
+        let mut c = DrugProvenance::new(
+            account(6),
+            60_000,
+            vec![account(1)],
+            AccountId::from([0xca; 32]),
+        )
+        .expect("new");
         set_contract_balance(&m);
         test::set_caller::<Env>(account(1));
         c.assign_prefix(PREFIX.to_vec(), account(2))

@@ -52,6 +52,10 @@ fn accounts() -> DefaultAccounts<Env> {
 fn regulator() -> AccountId {
     AccountId::from([0x52; 32])
 }
+/// The canceller named at instantiation: cancels pending changes and pauses.
+fn canceller() -> AccountId {
+    AccountId::from([0xca; 32])
+}
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
 }
@@ -100,7 +104,7 @@ fn setup() -> DrugProvenance {
     set_licences(a.django, kinds(CredentialKind::PharmacyLicence));
     caller(a.alice);
     now(T0);
-    let mut c = DrugProvenance::new(a.frank, DELAY, vec![regulator()]).expect("new");
+    let mut c = DrugProvenance::new(a.frank, DELAY, vec![regulator()], canceller()).expect("new");
     caller(regulator());
     c.assign_prefix(PREFIX.to_vec(), a.bob).expect("prefix");
     caller(a.bob);
@@ -179,11 +183,18 @@ fn admin_messages_are_owner_only() {
     let to_eve = Change::Peer(PeerRole::Credentials, a.eve);
     assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
     assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwner));
+    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
     assert_eq!(c.unpause(), Err(Error::NotOwner));
     assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
     assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
+    // The canceller cancels and pauses, never proposes, executes or unpauses.
+    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
+        c,
+        to_eve,
+        canceller(),
+        Error::NotOwner
+    );
     assert_eq!(c.remove_regulator(a.eve), Err(Error::NotOwner));
     assert_eq!(c.recover_surplus(a.bob), Err(Error::NotOwner));
 
@@ -221,14 +232,14 @@ fn constructor_refusals() {
     let a = accounts();
     caller(a.alice);
     assert_eq!(
-        DrugProvenance::new(a.frank, 31 * DAY, vec![]).err(),
+        DrugProvenance::new(a.frank, 31 * DAY, vec![], canceller()).err(),
         Some(Error::InvalidDelay)
     );
     assert_eq!(
-        DrugProvenance::new(a.frank, 0, vec![a.eve, a.eve]).err(),
+        DrugProvenance::new(a.frank, 0, vec![a.eve, a.eve], canceller()).err(),
         Some(Error::RegulatorExists)
     );
-    let c = DrugProvenance::new(a.frank, 0, vec![a.django]).expect("new");
+    let c = DrugProvenance::new(a.frank, 0, vec![a.django], canceller()).expect("new");
     assert!(c.is_regulator(a.django));
 }
 
@@ -677,13 +688,13 @@ fn payment_on_receipt() {
     test::set_account_balance::<Env>(test::callee::<Env>(), ED + 700);
     assert_eq!(c.escrow_payment(s), Err(Error::NothingToEscrow));
     pay(0);
-    assert_eq!(c.held_funds(), (700, 0));
+    assert_eq!(c.held_funds(), (700, 0, 0));
     assert_eq!(c.shipment(s).expect("s").escrow, 700);
     // 90 accepted: the seller is paid 630, the buyer refunded 70.
     c.receive(s, 90).expect("receive");
     assert_eq!(balance(a.bob), ED + 630);
     assert_eq!(balance(a.charlie), ED + 10_000 - 630);
-    assert_eq!(c.held_funds(), (0, 0));
+    assert_eq!(c.held_funds(), (0, 0, 0));
     assert_eq!(c.shipment(s).expect("s").escrow, 0);
     // Unpriced shipments have nothing to escrow.
     caller(a.bob);
@@ -727,9 +738,75 @@ fn a_rejection_cancellation_or_recall_refunds_the_buyer() {
     assert_eq!(c.receive(recalled, 10), Err(Error::Recalled));
     c.reject(recalled).expect("reject");
     assert_eq!(balance(a.charlie), ED + 10_000);
-    assert_eq!(c.held_funds(), (0, 0));
+    assert_eq!(c.held_funds(), (0, 0, 0));
     assert_eq!(balance(test::callee::<Env>()), ED);
     assert!(conserved(&c, 1));
+}
+
+#[ink::test]
+fn a_seller_whose_licence_lapsed_before_receipt_is_not_paid_until_licensed_again() {
+    let a = accounts();
+    let mut c = with_batch();
+    test::set_account_balance::<Env>(test::callee::<Env>(), ED);
+    test::set_account_balance::<Env>(a.bob, ED);
+    test::set_account_balance::<Env>(a.charlie, ED + 10_000);
+    let escrowed = |c: &mut DrugProvenance| {
+        caller(a.bob);
+        let s = c.ship(1, a.charlie, 10, Some(3)).expect("ship");
+        caller(a.charlie);
+        pay(30);
+        c.escrow_payment(s).expect("escrow");
+        pay(0);
+        let contract = balance(test::callee::<Env>());
+        test::set_account_balance::<Env>(test::callee::<Env>(), contract + 30);
+        test::set_account_balance::<Env>(a.charlie, balance(a.charlie) - 30);
+        s
+    };
+    let first = escrowed(&mut c);
+    let second = escrowed(&mut c);
+    // The seller's licence lapses while the goods are in transit: the buyer still
+    // receives (an exit), the units are its own, but the seller is not paid.
+    set_licences(a.bob, Ok(KindSet::EMPTY));
+    caller(a.charlie);
+    c.receive(first, 8).expect("receive");
+    assert_eq!(balance(a.bob), ED, "nothing paid to the unlicensed seller");
+    assert_eq!(
+        balance(a.charlie),
+        ED + 10_000 - 60 + 6,
+        "the shortage refunded"
+    );
+    assert_eq!(c.held_payment(first), 24);
+    assert_eq!(c.held_funds(), (30, 0, 24));
+    assert_eq!(c.surplus(), ED, "only the existential deposit is free");
+    // Nobody releases it while the seller is unlicensed; nobody but a regulator
+    // refunds it; only a held payment is released.
+    assert_eq!(c.release_held_payment(first), Err(Error::SenderNotLicensed));
+    assert_eq!(
+        c.refund_held_payment(first, Hash::from([5; 32])),
+        Err(Error::NotRegulator)
+    );
+    assert_eq!(c.release_held_payment(second), Err(Error::NoHeldPayment));
+    assert_eq!(c.release_held_payment(99), Err(Error::UnknownShipment));
+    // Licensed again: anyone releases it to the seller, once.
+    set_licences(a.bob, kinds(CredentialKind::ManufacturerLicence));
+    assert_eq!(c.release_held_payment(first), Ok(24));
+    assert_eq!(balance(a.bob), ED + 24);
+    assert_eq!(c.release_held_payment(first), Err(Error::NoHeldPayment));
+    // Revoked for cause: a regulator refunds the second payment to the buyer, with
+    // evidence.
+    set_licences(a.bob, Ok(KindSet::EMPTY));
+    c.receive(second, 10).expect("receive");
+    assert_eq!(c.held_funds(), (0, 0, 30));
+    caller(regulator());
+    assert_eq!(
+        c.refund_held_payment(second, Hash::from([0; 32])),
+        Err(Error::NoEvidence)
+    );
+    let before = balance(a.charlie);
+    assert_eq!(c.refund_held_payment(second, Hash::from([5; 32])), Ok(30));
+    assert_eq!(balance(a.charlie), before + 30);
+    assert_eq!(c.held_funds(), (0, 0, 0));
+    assert_eq!(balance(test::callee::<Env>()), ED);
 }
 
 #[ink::test]
@@ -747,7 +824,7 @@ fn a_payout_that_cannot_be_transferred_is_owed_and_claimed() {
     test::set_account_balance::<Env>(test::callee::<Env>(), 0);
     c.receive(s, 10).expect("receive");
     assert_eq!(c.payout_owed(a.bob), 50);
-    assert_eq!(c.held_funds(), (0, 50));
+    assert_eq!(c.held_funds(), (0, 50, 0));
     caller(a.bob);
     assert_eq!(c.claim_payout(), Err(Error::TransferFailed));
     test::set_account_balance::<Env>(test::callee::<Env>(), ED + 50);
@@ -755,7 +832,7 @@ fn a_payout_that_cannot_be_transferred_is_owed_and_claimed() {
     assert_eq!(c.claim_payout(), Ok(50));
     assert_eq!(balance(a.bob), before + 50);
     assert_eq!(c.claim_payout(), Err(Error::NothingOwed));
-    assert_eq!(c.held_funds(), (0, 0));
+    assert_eq!(c.held_funds(), (0, 0, 0));
 }
 
 #[ink::test]
@@ -1210,9 +1287,10 @@ fn units_and_escrow_are_conserved_over_random_operations() {
             "step {step}"
         );
         let escrows: u128 = open.iter().map(|s| s.escrow).sum();
-        let (held_escrow, owed) = c.held_funds();
+        let (held_escrow, owed, held) = c.held_funds();
         assert_eq!(held_escrow, escrows, "step {step}");
         assert_eq!(owed, 0, "step {step}: every payout was transferred");
+        assert_eq!(held, 0, "step {step}: every seller is licensed");
         assert_eq!(
             balance(test::callee::<Env>()),
             ED + held_escrow,

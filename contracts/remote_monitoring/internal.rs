@@ -170,7 +170,7 @@ impl RemoteMonitoring {
         let Some(threshold) = self.thresholds.get((patient, batch.quantity)) else {
             return Ok(None);
         };
-        if !threshold.breached_by(summary.worst) {
+        if !summary.breaches(&threshold) {
             return Ok(None);
         }
         let team = self.care_teams.get(patient).unwrap_or_default();

@@ -12,12 +12,16 @@
 //! `claims_adjudication` through `MonitoringVerifier`); a batch whose out-of-range
 //! summary breaches the clinician's threshold raises an alert to the care-team members
 //! the patient's consent covers at that moment. Readings stay off chain: only roots,
-//! counts, LOINC codes, periods, day masks and the out-of-range summary go on chain.
+//! counts, LOINC codes, periods, day masks and the out-of-range summary (how many
+//! readings lay outside which range, and a salted commitment to the worst, never its
+//! value) go on chain.
 //!
 //! ## Roles
 //! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
 //!   changes (the `staff_credentials` and `consent_registry` addresses, code upgrades,
 //!   the delay).
+//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
+//!   pending changes and pauses; never proposes, executes or unpauses.
 //! * **manufacturer**: an account with a valid `DeviceManufacturer` credential when it
 //!   registers a model or attests keys under it; recalls its models (every device of a recalled model is revoked
 //!   at once) and revokes single devices.
@@ -63,9 +67,9 @@ pub mod remote_monitoring {
     use crate::internal::Calendar;
     use crate::model::{self, day_of};
     pub use crate::model::{
-        Alert, AlertId, AnchoredBatch, BatchId, Device, DeviceModel, Error, ModelId, OutOfRange,
-        Pairing, Peers, ReadingBatch, Result, Threshold, MAX_BATCH_DAYS, MAX_CARE_TEAM,
-        READINGS_DOMAIN, REGISTRATION_DOMAIN,
+        worst_commitment, Alert, AlertId, AnchoredBatch, BatchId, Device, DeviceModel, Error,
+        ModelId, OutOfRange, Pairing, Peers, ReadingBatch, Result, Threshold, MAX_BATCH_DAYS,
+        MAX_CARE_TEAM, READINGS_DOMAIN, REGISTRATION_DOMAIN,
     };
     use healthcare_traits::anchoring::{
         self, DeviceKey, DeviceSignature, Registration, MAX_ATTESTED_KEYS,
@@ -118,11 +122,14 @@ pub mod remote_monitoring {
         /// Creates the contract, owned by the caller, asking `credentials`
         /// (staff_credentials) about licences and `consent` (consent_registry) about
         /// consents and delegates, with time-lock `change_delay` (ms, at most 30 days).
+        /// `canceller` may cancel pending changes and pause, never propose, execute or
+        /// unpause (a regulator or safety officer; replaced only through the time lock).
         #[ink(constructor)]
         pub fn new(
             credentials: AccountId,
             consent: AccountId,
             change_delay: Timestamp,
+            canceller: AccountId,
         ) -> Result<Self> {
             let mut peers = Lazy::new();
             peers.set(&Peers {
@@ -130,7 +137,7 @@ pub mod remote_monitoring {
                 consent,
             });
             Ok(Self {
-                admin: Admin::new(Self::env().caller(), change_delay)?,
+                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
                 peers,
                 next_model: 1,
                 next_batch: 1,
@@ -161,6 +168,12 @@ pub mod remote_monitoring {
             self.admin.owner()
         }
 
+        /// The canceller: may cancel pending changes and pause.
+        #[ink(message)]
+        pub fn canceller(&self) -> AccountId {
+            self.admin.canceller()
+        }
+
         /// The account proposed as next owner, if any.
         #[ink(message)]
         pub fn pending_owner(&self) -> Option<AccountId> {
@@ -185,7 +198,7 @@ pub mod remote_monitoring {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses registrations, pairing, anchoring, thresholds and new
+        /// The owner or the canceller: pauses registrations, pairing, anchoring, thresholds and new
         /// care-team members (unpairing, revocations, recalls and leaving keep working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
@@ -198,7 +211,7 @@ pub mod remote_monitoring {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, or
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
         /// `Peer(Credentials | Consent, address)`). Returns its id.
         #[ink(message)]
         pub fn propose_change(&mut self, change: Change) -> Result<u32> {
@@ -224,7 +237,8 @@ pub mod remote_monitoring {
             Ok(())
         }
 
-        /// Owner only: cancels pending change `id`.
+        /// The owner, or the canceller (not its own replacement): cancels pending change
+        /// `id`, also while paused.
         #[ink(message)]
         pub fn cancel_change(&mut self, id: u32) -> Result<()> {
             Ok(self.admin.cancel(id)?)
@@ -504,8 +518,9 @@ pub mod remote_monitoring {
         /// Anyone (the device or a gateway relaying it): anchors a batch of readings
         /// that a paired, unrevoked device signed (`signature` over
         /// `readings_hash(batch)`). Marks the batch's days in the patient's calendars;
-        /// an out-of-range summary beyond the patient's threshold for the quantity
-        /// raises an alert to the consented care team. Returns the batch id.
+        /// an out-of-range summary over a range containing the patient's threshold for
+        /// the quantity (so that its readings lie outside the threshold too) raises an
+        /// alert to the consented care team. Returns the batch id.
         #[ink(message)]
         pub fn anchor_readings(
             &mut self,

@@ -123,6 +123,9 @@ pub enum Error {
     StaleProof,
     /// More than `anchoring::MAX_ATTESTED_KEYS` keys in one attestation.
     TooManyKeys,
+    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
+    /// to cancel its own replacement).
+    NotOwnerOrCanceller,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);
@@ -214,17 +217,39 @@ pub struct Pairing {
     pub unpaired_at: Option<Timestamp>,
 }
 
-/// A batch's summary of its readings outside the device's configured range: how many,
-/// and the worst value, in thousandths of the quantity's UCUM unit (120 mmHg is
-/// 120 000). The only reading value that ever goes on chain.
+/// A batch's summary of its readings outside an alert range, as the device computed it:
+/// how many, the range it applied (normally the patient's `threshold` for the quantity,
+/// read from this contract; thousandths of the quantity's UCUM unit, 120 mmHg is
+/// 120 000), and a salted commitment to the worst of them ([`worst_commitment`]), so
+/// that no reading value goes on chain. Whoever holds the readings and the salt checks
+/// the commitment off chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub struct OutOfRange {
-    /// Readings out of range.
+    /// Readings outside `range`.
     pub count: u32,
-    /// The worst of them (the furthest outside), in thousandths of the unit.
-    pub worst: i64,
+    /// The range the device applied (low, high; low below high).
+    pub range: (i64, i64),
+    /// `worst_commitment(worst, salt)` of the worst reading (the furthest outside).
+    pub worst_commitment: Hash,
+}
+
+impl OutOfRange {
+    /// True if a reading outside the applied range is outside `threshold` too (the
+    /// applied range contains the threshold's): only then does the summary breach it.
+    pub const fn breaches(&self, threshold: &Threshold) -> bool {
+        self.range.0 <= threshold.low && self.range.1 >= threshold.high
+    }
+}
+
+/// The commitment to a batch's worst reading `worst` (thousandths of the unit) with
+/// `salt` (32 random bytes the device keeps with the readings): BLAKE2-256 of the SCALE
+/// encoding of `(worst, salt)`.
+pub fn worst_commitment(worst: i64, salt: [u8; 32]) -> Hash {
+    let mut out = [0u8; 32];
+    ink::env::hash_encoded::<ink::env::hash::Blake2x256, _>(&(worst, salt), &mut out);
+    Hash::from(out)
 }
 
 /// What a device (or its gateway, holding its key) signs and anchors: see
@@ -246,7 +271,7 @@ pub struct ReadingBatch {
     pub until: Timestamp,
     /// The UTC days with at least one reading: bit `i` is day `day_of(from) + i`.
     pub days: u32,
-    /// Readings outside the device's range, if any.
+    /// Readings outside an alert range, if any (see [`OutOfRange`]).
     pub out_of_range: Option<OutOfRange>,
 }
 
@@ -338,7 +363,7 @@ pub fn day_of(at: Timestamp) -> u64 {
 /// period that has ended, starts no earlier than the previous batch's end and the
 /// pairing, and covers at most [`MAX_BATCH_DAYS`] days; a day mask inside the period
 /// marking no more days than readings; an out-of-range summary counting 1 to `count`
-/// readings.
+/// readings outside a range whose low bound is below its high bound.
 pub fn check_batch(
     batch: &ReadingBatch,
     last_until: Timestamp,
@@ -354,6 +379,9 @@ pub fn check_batch(
     }
     if !batch.quantity.is_valid() {
         return Err(Error::InvalidLoinc);
+    }
+    if batch.out_of_range.is_some_and(|o| o.range.0 >= o.range.1) {
+        return Err(Error::InvalidThreshold);
     }
     if batch.from >= batch.until || batch.until > now {
         return Err(Error::BadPeriod);

@@ -136,9 +136,10 @@ enum Op {
         by: u8,
         model: u8,
     },
-    /// Keys of devices `first ..` (`count` of them, wrapping round the pool).
+    /// Keys of devices `first ..` (`count` of them, wrapping round the pool), by `by`
+    /// (`None`: the model's manufacturer, or account 1 for an unknown model).
     Attest {
-        by: u8,
+        by: Option<u8>,
         model: u8,
         first: u8,
         count: usize,
@@ -199,11 +200,11 @@ enum Proof {
 
 fn proof() -> impl Strategy<Value = Proof> {
     prop_oneof![
-        12 => Just(Proof::Held),
-        1 => Just(Proof::ForAnother),
-        1 => Just(Proof::OtherKey),
+        8 => Just(Proof::Held),
+        2 => Just(Proof::ForAnother),
+        2 => Just(Proof::OtherKey),
         1 => Just(Proof::OtherScope),
-        1 => Just(Proof::Stale),
+        2 => Just(Proof::Stale),
     ]
 }
 
@@ -216,9 +217,30 @@ struct AnchorOp {
     days: u32,
     count: u32,
     quantity: u8,
-    out_of_range: Option<(u32, i64)>,
+    /// (count, range): the range is the patient's threshold in force widened by `.0` on
+    /// each side (narrowed when negative) when `Summary::Threshold`, else as given.
+    out_of_range: Option<(u32, Summary)>,
     /// Signed by the device (else by another key).
     signed: bool,
+}
+
+/// The range a device applied to its out-of-range summary.
+#[derive(Debug, Clone, Copy)]
+enum Summary {
+    /// The patient's threshold for the quantity, widened by this much on each side (a
+    /// negative widening narrows it); `(0, 1)` if there is none.
+    Threshold(i64),
+    /// Any range (possibly empty or reversed).
+    Given(i64, i64),
+}
+
+fn summary() -> impl Strategy<Value = Summary> {
+    prop_oneof![
+        3 => Just(Summary::Threshold(0)),
+        2 => (-20_000i64..20_000).prop_map(Summary::Threshold),
+        1 => (-50_000i64..150_000, -1_000i64..200_000)
+            .prop_map(|(low, width)| Summary::Given(low, low + width)),
+    ]
 }
 
 fn who() -> impl Strategy<Value = u8> {
@@ -255,7 +277,7 @@ fn anchor() -> impl Strategy<Value = AnchorOp> {
         prop_oneof![6 => Just(1u32), 3 => 1u32..16, 1 => any::<u32>(), 1 => Just(0u32)],
         prop_oneof![8 => 1u32..40, 1 => Just(0u32)],
         any::<u8>(),
-        prop::option::weighted(0.5, (0u32..6, -50_000i64..250_000)),
+        prop::option::weighted(0.5, (0u32..6, summary())),
         prop::bool::weighted(0.85),
     )
         .prop_map(
@@ -296,7 +318,12 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (maker(), prop_oneof![4 => Just(0u8), 1 => Just(1u8)])
             .prop_map(|(by, category)| Op::RegisterModel { by, category }),
         1 => (maker(), 0u8..5).prop_map(|(by, model)| Op::RecallModel { by, model }),
-        3 => (maker(), 0u8..5, 0u8..DEVICES, prop_oneof![8 => 1usize..=3, 1 => Just(0usize), 1 => Just(MAX_ATTESTED_KEYS + 1)])
+        1 => (
+            prop::option::weighted(0.2, maker()),
+            0u8..5,
+            0u8..DEVICES,
+            prop_oneof![6 => Just(usize::from(DEVICES)), 3 => 1usize..=3, 1 => Just(0usize), 1 => Just(MAX_ATTESTED_KEYS + 1)],
+        )
             .prop_map(|(by, model, first, count)| Op::Attest { by, model, first, count }),
         4 => (provider(), 0u8..DEVICES, 0u8..5, proof())
             .prop_map(|(by, device, model, proof)| Op::RegisterDevice { by, device, model, proof }),
@@ -588,6 +615,9 @@ impl Model {
         if !b.quantity.is_valid() {
             return Err(Error::InvalidLoinc);
         }
+        if b.out_of_range.is_some_and(|o| o.range.0 >= o.range.1) {
+            return Err(Error::InvalidThreshold);
+        }
         if b.from >= b.until || b.until > self.now {
             return Err(Error::BadPeriod);
         }
@@ -619,13 +649,14 @@ impl Model {
         if !self.consents(patient, dev.provider, category)? {
             return Err(Error::NoTreatmentConsent);
         }
-        // An alert: a summary beyond the threshold of its quantity.
+        // An alert: a summary over a range containing the threshold of its quantity
+        // (what lies outside it lies outside the threshold).
         let mut alert = None;
         if let (Some(summary), Some(&(low, high))) = (
             b.out_of_range,
             self.thresholds.get(&(patient, b.quantity.0)),
         ) {
-            if summary.worst < low || summary.worst > high {
+            if summary.range.0 <= low && summary.range.1 >= high {
                 let team = self.teams.get(&patient).cloned().unwrap_or_default();
                 let mut notified = Vec::new();
                 for member in team {
@@ -816,14 +847,23 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
             first,
             count,
         } => {
-            set_caller(*by);
+            let maker = usize::from(*model)
+                .checked_sub(1)
+                .and_then(|i| m.models.get(i))
+                .map(|(maker, _, _)| *maker);
+            let by = match (by, maker) {
+                (Some(by), _) => account(*by),
+                (None, Some(maker)) => maker,
+                (None, None) => account(1),
+            };
+            test::set_caller::<Env>(by);
             let keys: Vec<DeviceKey> = (0..*count)
                 .map(|i| key((usize::from(*first) + i) as u8 % DEVICES + 1))
                 .collect();
             let got = c.attest_devices(u32::from(*model), keys.clone());
             (
                 render(&got),
-                render(&m.attest(account(*by), u32::from(*model), &keys)),
+                render(&m.attest(by, u32::from(*model), &keys)),
             )
         }
         Op::RegisterDevice {
@@ -896,9 +936,23 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
                 from,
                 until: from + u64::from(a.span_hours) * HOUR,
                 days: a.days,
-                out_of_range: a
-                    .out_of_range
-                    .map(|(count, worst)| OutOfRange { count, worst }),
+                out_of_range: a.out_of_range.map(|(count, summary)| {
+                    let threshold = m
+                        .devices
+                        .get(&key(a.device + 1))
+                        .and_then(|d| d.patient)
+                        .and_then(|p| m.thresholds.get(&(p, quantity(a.quantity).0)));
+                    let range = match (summary, threshold) {
+                        (Summary::Threshold(w), Some(&(low, high))) => (low - w, high + w),
+                        (Summary::Threshold(_), None) => (0, 1),
+                        (Summary::Given(low, high), _) => (low, high),
+                    };
+                    OutOfRange {
+                        count,
+                        range,
+                        worst_commitment: worst_commitment(range.1 + 1, [a.device; 32]),
+                    }
+                }),
             };
             let signer = DeviceSigner::from_seed(if a.signed { a.device + 1 } else { 99 });
             let signature = signer.sign(&c.readings_hash(batch));
@@ -1040,7 +1094,13 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         stand_in::reset();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
-        let c = RemoteMonitoring::new(account(20), account(21), 60_000).expect("new");
+        let c = RemoteMonitoring::new(
+            account(20),
+            account(21),
+            60_000,
+            AccountId::from([0xca; 32]),
+        )
+        .expect("new");
         let mut m = Model {
             now: START,
             batches: 1,
@@ -1080,7 +1140,15 @@ proptest! {
 
     #[test]
     fn model_based_remote_monitoring(ops in prop::collection::vec(op(), OPS)) {
-        run(&ops)?;
+        // Each sequence starts with a model of each maker, its devices attested, so that
+        // registrations, pairings and batches get far enough to meet their rules.
+        let mut all = Vec::new();
+        for (maker, model) in [(1u8, 1u8), (2, 2)] {
+            all.push(Op::RegisterModel { by: maker, category: model - 1 });
+            all.push(Op::Attest { by: None, model, first: 0, count: usize::from(DEVICES) });
+        }
+        all.extend(ops);
+        run(&all)?;
         finish(CONTRACT, OPS, CASES, REQUIRED)?;
     }
 }

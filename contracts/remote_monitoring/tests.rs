@@ -41,6 +41,10 @@ fn h(b: u8) -> Hash {
 fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
 }
+/// The canceller named at instantiation: cancels pending changes and pauses.
+fn canceller() -> AccountId {
+    AccountId::from([0xca; 32])
+}
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
 }
@@ -68,7 +72,7 @@ fn setup() -> RemoteMonitoring {
     delegate(a.django, a.eve);
     caller(a.alice);
     now(T0);
-    let mut c = RemoteMonitoring::new(a.frank, a.frank, DELAY).expect("new");
+    let mut c = RemoteMonitoring::new(a.frank, a.frank, DELAY, canceller()).expect("new");
     caller(a.bob);
     assert_eq!(c.register_model(h(1), DataCategory::VitalSigns), Ok(1));
     c.attest_devices(1, (1..=9).map(|seed| signer(seed).key()).collect())
@@ -122,6 +126,16 @@ fn batch(seed: u8, first: u64, span: u64, days: u32, count: u32) -> ReadingBatch
     }
 }
 
+/// An out-of-range summary: `count` readings outside `range`, the worst committed with
+/// a salt (the value itself never goes on chain).
+fn outside(count: u32, range: (i64, i64), worst: i64) -> Option<OutOfRange> {
+    Some(OutOfRange {
+        count,
+        range,
+        worst_commitment: worst_commitment(worst, [0x5a; 32]),
+    })
+}
+
 fn anchor(c: &mut RemoteMonitoring, seed: u8, b: ReadingBatch) -> Result<BatchId> {
     let signature = signer(seed).sign(&c.readings_hash(b));
     c.anchor_readings(b, signature)
@@ -138,11 +152,18 @@ fn admin_messages_are_owner_only() {
     let to_eve = Change::Peer(PeerRole::Consent, a.eve);
     assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
     assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwner));
+    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
     assert_eq!(c.unpause(), Err(Error::NotOwner));
     assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
     assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
+    // The canceller cancels and pauses, never proposes, executes or unpauses.
+    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
+        c,
+        to_eve,
+        canceller(),
+        Error::NotOwner
+    );
 
     caller(a.alice);
     for unsupported in [
@@ -191,7 +212,7 @@ fn admin_messages_are_owner_only() {
     c.accept_ownership().expect("accept");
     assert_eq!(c.owner(), a.django);
     assert_eq!(
-        RemoteMonitoring::new(a.frank, a.frank, 31 * DAY).err(),
+        RemoteMonitoring::new(a.frank, a.frank, 31 * DAY, canceller()).err(),
         Some(Error::InvalidDelay)
     );
 }
@@ -480,17 +501,24 @@ fn malformed_batches_are_refused() {
         (batch(1, 0, 1, 1, 0), Error::EmptyBatch),
         (
             ReadingBatch {
-                out_of_range: Some(OutOfRange { count: 0, worst: 1 }),
+                out_of_range: outside(0, (0, 1), 1),
                 ..batch(1, 0, 1, 1, 3)
             },
             Error::EmptyBatch,
         ),
         (
             ReadingBatch {
-                out_of_range: Some(OutOfRange { count: 4, worst: 1 }),
+                out_of_range: outside(4, (0, 1), 1),
                 ..batch(1, 0, 1, 1, 3)
             },
             Error::EmptyBatch,
+        ),
+        (
+            ReadingBatch {
+                out_of_range: outside(1, (5, 5), 1),
+                ..batch(1, 0, 1, 1, 3)
+            },
+            Error::InvalidThreshold,
         ),
         (
             ReadingBatch {
@@ -673,23 +701,28 @@ fn alerts_reach_only_the_care_team_members_the_consent_covers_now() {
     c.set_threshold(a.django, systolic(), Some((90_000, 140_000)))
         .expect("threshold");
     now(T0 + 10 * DAY);
-    // Within range: no alert. No summary: no alert.
+    // Outside a narrower range than the clinician's only (a reading of 139 against
+    // 100..130): no alert. No summary: no alert.
     let calm = ReadingBatch {
-        out_of_range: Some(OutOfRange {
-            count: 1,
-            worst: 139_000,
-        }),
+        out_of_range: outside(1, (100_000, 130_000), 139_000),
         ..batch(1, 0, 1, 1, 3)
     };
     assert_eq!(anchor(&mut c, 1, calm), Ok(1));
     assert_eq!(c.alert_count_of(a.django), 0);
+    // The worst value is on chain only as a salted commitment.
+    let summary = c.batch(1).and_then(|b| b.out_of_range).expect("summary");
+    assert_eq!(
+        summary.worst_commitment,
+        worst_commitment(139_000, [0x5a; 32])
+    );
+    assert_ne!(
+        summary.worst_commitment,
+        worst_commitment(139_000, [0x5b; 32])
+    );
     // frank's consent is for lab results only; charlie's for vital signs.
     treatment(a.django, a.frank, DataCategory::LabResults, true);
     let high = ReadingBatch {
-        out_of_range: Some(OutOfRange {
-            count: 2,
-            worst: 182_000,
-        }),
+        out_of_range: outside(2, (90_000, 140_000), 182_000),
         ..batch(1, 1, 1, 1, 3)
     };
     let before = test::recorded_events().count();
@@ -705,10 +738,7 @@ fn alerts_reach_only_the_care_team_members_the_consent_covers_now() {
     // `revoked_treatment_consent_stops_the_data_at_once`.)
     treatment(a.django, a.frank, DataCategory::VitalSigns, true);
     let low = ReadingBatch {
-        out_of_range: Some(OutOfRange {
-            count: 1,
-            worst: 70_000,
-        }),
+        out_of_range: outside(1, (80_000, 150_000), 70_000),
         ..batch(1, 2, 1, 1, 3)
     };
     assert_eq!(anchor(&mut c, 1, low), Ok(3));
@@ -803,7 +833,7 @@ fn broken_peers_give_typed_errors() {
         .expect("threshold");
     now(T0 + DAY);
     let b = ReadingBatch {
-        out_of_range: Some(OutOfRange { count: 1, worst: 5 }),
+        out_of_range: outside(1, (0, 1), 5),
         ..batch(1, 0, 1, 1, 1)
     };
     assert_eq!(anchor(&mut c, 1, b), Err(Error::ConsentContractTrapped));

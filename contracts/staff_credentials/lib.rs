@@ -12,6 +12,8 @@
 //!   (appointing an issuer or widening its kinds, code upgrades, the delay) and executes
 //!   them after the delay; narrows or removes issuers at once; suspends or revokes any
 //!   credential (a safety action); pauses and unpauses.
+//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
+//!   pending changes and pauses; never proposes, executes or unpauses.
 //! * **issuer** (a licensing authority): issues credentials of its allowed kinds and
 //!   renews, suspends, reinstates and revokes the credentials *it* issued while it still
 //!   handles their kind. The first issuers are named at instantiation.
@@ -121,10 +123,16 @@ pub mod staff_credentials {
     impl StaffCredentials {
         /// Creates the registry, owned by the caller, with time-lock `change_delay` (ms, at
         /// most 30 days) and the first `issuers` with their kinds.
+        /// `canceller` may cancel pending changes and pause, never propose, execute or
+        /// unpause (a regulator or safety officer; replaced only through the time lock).
         #[ink(constructor)]
-        pub fn new(change_delay: Timestamp, issuers: Vec<(AccountId, KindSet)>) -> Result<Self> {
+        pub fn new(
+            change_delay: Timestamp,
+            issuers: Vec<(AccountId, KindSet)>,
+            canceller: AccountId,
+        ) -> Result<Self> {
             let mut contract = Self {
-                admin: Admin::new(Self::env().caller(), change_delay)?,
+                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
                 next_id: 1,
                 issuers: Mapping::default(),
                 issuer_list: Mapping::default(),
@@ -147,6 +155,12 @@ pub mod staff_credentials {
         #[ink(message)]
         pub fn owner(&self) -> AccountId {
             self.admin.owner()
+        }
+
+        /// The canceller: may cancel pending changes and pause.
+        #[ink(message)]
+        pub fn canceller(&self) -> AccountId {
+            self.admin.canceller()
         }
 
         /// The account proposed as next owner, if any.
@@ -173,7 +187,7 @@ pub mod staff_credentials {
             self.admin.is_paused()
         }
 
-        /// Owner only: pauses issuing, renewing and reinstating (suspensions and
+        /// The owner or the canceller: pauses issuing, renewing and reinstating (suspensions and
         /// revocations keep working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
@@ -186,7 +200,7 @@ pub mod staff_credentials {
             Ok(self.admin.unpause()?)
         }
 
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, or `Issuer` to
+        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or `Issuer` to
         /// appoint an issuer or widen its kinds). Returns its id.
         #[ink(message)]
         pub fn propose_change(&mut self, change: Change) -> Result<u32> {
@@ -206,7 +220,8 @@ pub mod staff_credentials {
             Ok(())
         }
 
-        /// Owner only: cancels pending change `id`.
+        /// The owner, or the canceller (not its own replacement): cancels pending change
+        /// `id`, also while paused.
         #[ink(message)]
         pub fn cancel_change(&mut self, id: u32) -> Result<()> {
             Ok(self.admin.cancel(id)?)

@@ -84,6 +84,9 @@ pub enum Error {
     StaleVerification,
     /// A counter would overflow.
     Overflow,
+    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
+    /// to cancel its own replacement).
+    NotOwnerOrCanceller,
 }
 
 healthcare_traits::impl_from_admin_error!(Error);

@@ -647,7 +647,8 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             (account(1), KindSet::of(&KINDS)),
             (account(2), KindSet::of(&[CredentialKind::MedicalLicence])),
         ];
-        let c = StaffCredentials::new(DELAY, first.to_vec()).expect("new");
+        let c =
+            StaffCredentials::new(DELAY, first.to_vec(), AccountId::from([0xca; 32])).expect("new");
         let m = Model {
             owner: account(0),
             now: START,

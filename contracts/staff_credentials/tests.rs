@@ -25,6 +25,10 @@ fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
 }
 
+/// The canceller named at instantiation: cancels pending changes and pauses.
+fn canceller() -> AccountId {
+    AccountId::from([0xca; 32])
+}
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
 }
@@ -64,8 +68,12 @@ const DELAY: u64 = 60_000;
 fn setup() -> StaffCredentials {
     let a = accounts();
     caller(a.alice);
-    let c = StaffCredentials::new(DELAY, vec![(a.bob, KindSet::of(&CredentialKind::ALL))])
-        .expect("new");
+    let c = StaffCredentials::new(
+        DELAY,
+        vec![(a.bob, KindSet::of(&CredentialKind::ALL))],
+        canceller(),
+    )
+    .expect("new");
     caller(a.bob);
     c
 }
@@ -133,7 +141,7 @@ fn formats() {
 fn constructor_sets_owner() {
     let a = accounts();
     caller(a.alice);
-    let c = StaffCredentials::new(0, vec![]).expect("new");
+    let c = StaffCredentials::new(0, vec![], canceller()).expect("new");
     assert_eq!(c.owner(), a.alice);
     assert_eq!(c.pending_owner(), None);
     assert!(!c.paused());
@@ -143,11 +151,11 @@ fn constructor_sets_owner() {
     assert_eq!(c.pending_changes(), vec![]);
     // The delay is bounded; initial issuers are checked like later ones.
     assert_eq!(
-        StaffCredentials::new(31 * DAY, vec![]).err(),
+        StaffCredentials::new(31 * DAY, vec![], canceller()).err(),
         Some(Error::InvalidDelay)
     );
     assert_eq!(
-        StaffCredentials::new(0, vec![(a.bob, KindSet::EMPTY)]).err(),
+        StaffCredentials::new(0, vec![(a.bob, KindSet::EMPTY)], canceller()).err(),
         Some(Error::InvalidKindSet)
     );
 }
@@ -173,7 +181,7 @@ fn two_step_ownership_transfer() {
     assert_eq!(c.pending_owner(), None);
     // The old owner lost its rights.
     caller(a.alice);
-    assert_eq!(c.pause(), Err(Error::NotOwner));
+    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
     assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
 }
 
@@ -183,7 +191,7 @@ fn pause_blocks_issuing_but_never_safety_actions() {
     let mut c = with_licence();
     c.issue(request(a.django, CredentialKind::MedicalLicence))
         .expect("second licence");
-    assert_eq!(c.pause(), Err(Error::NotOwner));
+    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
     assert_eq!(c.unpause(), Err(Error::NotOwner));
     caller(a.alice);
     assert_eq!(c.unpause(), Err(Error::NotPaused));
@@ -214,6 +222,58 @@ fn pause_blocks_issuing_but_never_safety_actions() {
     c.unpause().expect("unpause");
     caller(a.bob);
     c.reinstate(1).expect("works again");
+}
+
+#[ink::test]
+fn the_canceller_stops_a_pending_change_and_pauses_but_cannot_block_its_own_replacement() {
+    let a = accounts();
+    let mut c = setup();
+    now(1_000);
+    // The owner would let eve issue licences: the canceller (a regulator) cancels it.
+    caller(a.alice);
+    let widen = c
+        .propose_change(Change::Issuer(a.eve, KindSet::CLINICIAN))
+        .expect("propose");
+    caller(canceller());
+    let before = test::recorded_events().count();
+    c.cancel_change(widen).expect("the canceller cancels");
+    assert_eq!(test::recorded_events().count(), before + 1);
+    assert_eq!(c.pending_changes(), vec![]);
+    now(1_000 + DELAY);
+    caller(a.alice);
+    assert_eq!(c.execute_change(widen), Err(Error::NoPendingChange));
+    assert_eq!(c.issuer_kinds(a.eve), None);
+    // It pauses (also to stop the owner executing: no change runs while paused), and
+    // cancels while paused; only the owner unpauses.
+    let again = c
+        .propose_change(Change::Issuer(a.eve, KindSet::CLINICIAN))
+        .expect("propose");
+    caller(canceller());
+    c.pause().expect("the canceller pauses");
+    now(1_000 + 2 * DELAY);
+    caller(a.alice);
+    assert_eq!(c.execute_change(again), Err(Error::Paused));
+    caller(canceller());
+    assert_eq!(c.unpause(), Err(Error::NotOwner));
+    c.cancel_change(again).expect("cancel while paused");
+    caller(a.alice);
+    c.unpause().expect("the owner unpauses");
+    // The owner replaces the canceller through the time lock; the canceller in office
+    // cannot cancel its own replacement, only the owner can.
+    let replace = c
+        .propose_change(Change::Canceller(a.frank))
+        .expect("propose");
+    caller(canceller());
+    assert_eq!(c.cancel_change(replace), Err(Error::NotOwnerOrCanceller));
+    caller(a.alice);
+    assert_eq!(c.execute_change(replace), Err(Error::TooEarly));
+    now(1_000 + 3 * DELAY);
+    c.execute_change(replace).expect("replace");
+    assert_eq!(c.canceller(), a.frank);
+    caller(canceller());
+    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
+    caller(a.frank);
+    c.pause().expect("the new canceller pauses");
 }
 
 #[ink::test]
@@ -259,7 +319,7 @@ fn time_locked_changes() {
     assert_eq!(c.execute_change(id), Err(Error::TooEarly));
     caller(a.bob);
     assert_eq!(c.execute_change(id), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(id), Err(Error::NotOwner));
+    assert_eq!(c.cancel_change(id), Err(Error::NotOwnerOrCanceller));
     caller(a.alice);
     assert_eq!(c.execute_change(id + 7), Err(Error::NoPendingChange));
     assert_eq!(c.issuer_kinds(a.eve), None);

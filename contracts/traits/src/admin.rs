@@ -11,10 +11,19 @@
 //! (see [`impl_from_admin_error!`](crate::impl_from_admin_error)). The events below are
 //! emitted from here, so every contract announces administrative changes the same way.
 //!
-//! Invariants: there is always exactly one owner; ownership only moves when the proposed
-//! account accepts; only the owner pauses, unpauses, proposes, executes or cancels; a
-//! change executes no earlier than `delay` after it was proposed, where `delay` is the
-//! delay in force when it was proposed; at most [`MAX_PENDING`] changes are pending.
+//! An independent **canceller**, named at instantiation (a regulator, a safety officer,
+//! later the consortium's guardian), checks the owner: it may cancel any pending change
+//! and pause the contract, and can never propose, execute or unpause. Replacing the
+//! canceller is itself a time-locked change ([`Change::Canceller`]) that the canceller
+//! cannot cancel, so that a lost or rogue canceller never blocks the contract for good,
+//! while everyone still sees the replacement coming for the whole delay.
+//!
+//! Invariants: there is always exactly one owner and one canceller; ownership only moves
+//! when the proposed account accepts; only the owner unpauses, proposes or executes; the
+//! owner or the canceller pauses and cancels (the canceller every change but its own
+//! replacement); no change executes while the contract is paused; a change executes no
+//! earlier than `delay` after it was proposed, where `delay` is the delay in force when
+//! it was proposed; at most [`MAX_PENDING`] changes are pending.
 
 use crate::{AccountId, Hash, Timestamp, DAY};
 use ink::env::DefaultEnvironment;
@@ -49,6 +58,9 @@ pub enum AdminError {
     UnsupportedChange,
     /// A delay above `MAX_DELAY`.
     InvalidDelay,
+    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
+    /// to cancel its own replacement).
+    NotOwnerOrCanceller,
 }
 
 /// The peer contracts a contract may call, by role.
@@ -68,7 +80,7 @@ pub enum PeerRole {
 pub use change::Change;
 
 /// `Change` in a module of its own: the `Encode` derive of an enum with fields writes its
-/// variant index with a `usize as u8` cast (always in range: five variants), which the
+/// variant index with a `usize as u8` cast (always in range: six variants), which the
 /// contract lint run denies everywhere else.
 mod change {
     #![allow(clippy::cast_possible_truncation)]
@@ -92,6 +104,9 @@ mod change {
         Issuer(AccountId, KindSet),
         /// drug_provenance, clinical_trials: appoint this regulator (removal acts at once).
         Regulator(AccountId),
+        /// Make this account the canceller (every contract; the canceller in office
+        /// cannot cancel this change).
+        Canceller(AccountId),
     }
 }
 
@@ -132,10 +147,10 @@ pub struct OwnershipTransferred {
 }
 
 /// The contract was paused: messages that grant, pay or move goods are refused until
-/// unpaused; safety actions and queries keep working.
+/// unpaused; exits, safety actions and queries keep working.
 #[ink::event]
 pub struct ContractPaused {
-    /// The owner who paused it.
+    /// The owner or the canceller, who paused it.
     #[ink(topic)]
     pub by: AccountId,
 }
@@ -176,6 +191,9 @@ pub struct ChangeCancelled {
     /// Its id.
     #[ink(topic)]
     pub id: u32,
+    /// The owner or the canceller, who cancelled it.
+    #[ink(topic)]
+    pub by: AccountId,
 }
 
 /// The contract's code was replaced; its storage is kept as it was.
@@ -201,6 +219,7 @@ pub struct Admin {
     delay: Timestamp,
     last_change: u32,
     pending: Vec<PendingChange>,
+    canceller: AccountId,
 }
 
 fn caller() -> AccountId {
@@ -216,8 +235,13 @@ fn emit<E: ink::scale::Encode + ink::env::Event>(event: E) {
 }
 
 impl Admin {
-    /// A new, unpaused admin state owned by `owner` with time-lock `delay` (ms).
-    pub fn new(owner: AccountId, delay: Timestamp) -> Result<Self, AdminError> {
+    /// A new, unpaused admin state owned by `owner` with time-lock `delay` (ms) and
+    /// canceller `canceller`.
+    pub fn new(
+        owner: AccountId,
+        delay: Timestamp,
+        canceller: AccountId,
+    ) -> Result<Self, AdminError> {
         if delay > MAX_DELAY {
             return Err(AdminError::InvalidDelay);
         }
@@ -228,12 +252,28 @@ impl Admin {
             delay,
             last_change: 0,
             pending: Vec::new(),
+            canceller,
         })
     }
 
     /// The current owner.
     pub fn owner(&self) -> AccountId {
         self.owner
+    }
+
+    /// The current canceller.
+    pub fn canceller(&self) -> AccountId {
+        self.canceller
+    }
+
+    /// The caller, if the owner or the canceller.
+    fn owner_or_canceller(&self) -> Result<AccountId, AdminError> {
+        let caller = caller();
+        if caller == self.owner || caller == self.canceller {
+            Ok(caller)
+        } else {
+            Err(AdminError::NotOwnerOrCanceller)
+        }
     }
 
     /// The account proposed as next owner, if any.
@@ -301,12 +341,12 @@ impl Admin {
         Ok(())
     }
 
-    /// Owner only: pauses the contract.
+    /// The owner or the canceller: pauses the contract.
     pub fn pause(&mut self) -> Result<(), AdminError> {
-        self.ensure_owner()?;
+        let by = self.owner_or_canceller()?;
         self.ensure_not_paused()?;
         self.paused = true;
-        emit(ContractPaused { by: self.owner });
+        emit(ContractPaused { by });
         Ok(())
     }
 
@@ -330,7 +370,7 @@ impl Admin {
         match change {
             Change::Code(code_hash) => check_code_exists(code_hash)?,
             Change::Delay(delay) if delay > MAX_DELAY => return Err(AdminError::InvalidDelay),
-            Change::Delay(_) => {}
+            Change::Delay(_) | Change::Canceller(_) => {}
             Change::Peer(..) | Change::Issuer(..) | Change::Regulator(_) => {
                 if !supported {
                     return Err(AdminError::UnsupportedChange);
@@ -389,6 +429,7 @@ impl Admin {
                 });
             }
             Change::Delay(delay) => self.delay = delay,
+            Change::Canceller(canceller) => self.canceller = canceller,
             Change::Peer(..) | Change::Issuer(..) | Change::Regulator(_) => {}
         }
         emit(ChangeExecuted {
@@ -398,16 +439,20 @@ impl Admin {
         Ok(pending.change)
     }
 
-    /// Owner only: cancels pending change `id`.
+    /// The owner, or the canceller (but for the canceller's own replacement): cancels
+    /// pending change `id`, also while paused.
     pub fn cancel(&mut self, id: u32) -> Result<(), AdminError> {
-        self.ensure_owner()?;
+        let by = self.owner_or_canceller()?;
         let position = self
             .pending
             .iter()
             .position(|p| p.id == id)
             .ok_or(AdminError::NoPendingChange)?;
+        if by != self.owner && matches!(self.pending[position].change, Change::Canceller(_)) {
+            return Err(AdminError::NotOwnerOrCanceller);
+        }
         self.pending.remove(position);
-        emit(ChangeCancelled { id });
+        emit(ChangeCancelled { id, by });
         Ok(())
     }
 }
@@ -449,6 +494,7 @@ macro_rules! impl_from_admin_error {
                     $crate::AdminError::TooManyPendingChanges => $error::TooManyPendingChanges,
                     $crate::AdminError::UnsupportedChange => $error::UnsupportedChange,
                     $crate::AdminError::InvalidDelay => $error::InvalidDelay,
+                    $crate::AdminError::NotOwnerOrCanceller => $error::NotOwnerOrCanceller,
                 }
             }
         }

@@ -287,6 +287,20 @@ pub trait ConsentVerifier {
         at: Timestamp,
     ) -> Vec<bool>;
 
+    /// `has_consent_all(patient, grantee, purpose, categories, at)` for each of
+    /// `patients`, in order: whether every participant named in a batch of trial data
+    /// still consents to research by the sponsor, in one call. Answers at most
+    /// [`crate::MAX_BATCH_QUERIES`] patients (the first ones).
+    #[ink(message)]
+    fn has_consent_all_each(
+        &self,
+        patients: Vec<AccountId>,
+        grantee: AccountId,
+        purpose: Purpose,
+        categories: DataCategories,
+        at: Timestamp,
+    ) -> Vec<bool>;
+
     /// `claim_consent` for each query, in order: what a batch of claims asks in one
     /// cross-contract call. Answers at most [`crate::MAX_BATCH_QUERIES`] queries (the
     /// first ones): a caller receiving fewer answers than it asked treats the peer as

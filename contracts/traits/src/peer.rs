@@ -156,6 +156,23 @@ pub mod ask {
             .has_consent_all(patient, grantee, purpose, categories, at)))
     }
 
+    /// consent_registry: [`has_consent_all`] for each of `patients`, in one call.
+    pub fn has_consent_all_each(
+        consent: AccountId,
+        patients: Vec<AccountId>,
+        grantee: AccountId,
+        purpose: Purpose,
+        categories: DataCategories,
+        at: Timestamp,
+    ) -> Result<Vec<bool>, PeerError> {
+        let asked = patients.len();
+        let peer: Consents = consent.into();
+        let answers = flatten_peer_result(crate::try_invoke!(peer
+            .call()
+            .has_consent_all_each(patients, grantee, purpose, categories, at)))?;
+        one_each(answers, asked)
+    }
+
     /// consent_registry: [`has_consent`] for each of `grantees`, in one call.
     pub fn has_consent_each(
         consent: AccountId,

@@ -143,6 +143,21 @@ pub fn has_consent(
     )
 }
 
+/// `ConsentVerifier::has_consent_all_each`.
+pub fn has_consent_all_each(
+    consent: AccountId,
+    patients: Vec<AccountId>,
+    grantee: AccountId,
+    purpose: Purpose,
+    categories: DataCategories,
+    at: Timestamp,
+) -> Result<Vec<bool>, PeerError> {
+    patients
+        .into_iter()
+        .map(|patient| has_consent_all(consent, patient, grantee, purpose, categories, at))
+        .collect()
+}
+
 /// `ConsentVerifier::has_consent_each`.
 pub fn has_consent_each(
     consent: AccountId,

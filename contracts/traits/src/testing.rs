@@ -111,10 +111,13 @@ pub fn drive<S, O: core::fmt::Debug>(
     Ok(())
 }
 
-/// The model of `pause` (`pause == true`) and `unpause` of the shared admin: owner only;
-/// pausing a paused contract and unpausing a running one are refused.
+/// The model of `pause` (`pause == true`) and `unpause` of the shared admin, for callers
+/// that are the owner or neither owner nor canceller: pausing a paused contract and
+/// unpausing a running one are refused.
 pub fn pause_model(pause: bool, by_owner: bool, paused: &mut bool) -> Result<(), AdminError> {
-    if !by_owner {
+    if !by_owner && pause {
+        Err(AdminError::NotOwnerOrCanceller)
+    } else if !by_owner {
         Err(AdminError::NotOwner)
     } else if pause && *paused {
         Err(AdminError::Paused)
@@ -124,6 +127,23 @@ pub fn pause_model(pause: bool, by_owner: bool, paused: &mut bool) -> Result<(),
         *paused = pause;
         Ok(())
     }
+}
+
+/// In a contract's unit test: the canceller `$canceller` reads itself as the canceller
+/// and is refused proposing `$change`, executing change 1 and unpausing, each with
+/// `$not_owner` (the contract's `NotOwner`); the caller is restored afterwards.
+#[macro_export]
+macro_rules! assert_canceller_cannot_propose_execute_or_unpause {
+    ($contract:expr, $change:expr, $canceller:expr, $not_owner:expr) => {{
+        type Env = ::ink::env::DefaultEnvironment;
+        let by = ::ink::env::caller::<Env>();
+        ::ink::env::test::set_caller::<Env>($canceller);
+        assert_eq!($contract.canceller(), $canceller);
+        assert_eq!($contract.propose_change($change), Err($not_owner));
+        assert_eq!($contract.execute_change(1), Err($not_owner));
+        assert_eq!($contract.unpause(), Err($not_owner));
+        ::ink::env::test::set_caller::<Env>(by);
+    }};
 }
 
 /// All outcomes reached so far by `contract` (to print while tuning a generator).
