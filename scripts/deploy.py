@@ -407,17 +407,21 @@ def deploy(options):
     regulators = list(
         dict.fromkeys(options.regulator if options.regulator is not None else [signer])
     )
+    # The canceller (cancels pending changes and pauses; never proposes or executes):
+    # by default the first regulator.
+    canceller = options.canceller or regulators[0]
     delay = options.delay_ms
     role_args = {
         "staff_credentials": [
             str(delay),
             "[" + ", ".join(f"({issuer}, {ALL_KINDS})" for issuer in issuers) + "]",
+            canceller,
         ],
-        "consent_registry": [str(delay)],
-        "drug_provenance": [str(delay), "[" + ", ".join(regulators) + "]"],
-        "remote_monitoring": [str(delay)],
-        "claims_adjudication": [str(delay)],
-        "clinical_trials": [str(delay), "[" + ", ".join(regulators) + "]"],
+        "consent_registry": [str(delay), canceller],
+        "drug_provenance": [str(delay), "[" + ", ".join(regulators) + "]", canceller],
+        "remote_monitoring": [str(delay), canceller],
+        "claims_adjudication": [str(delay), canceller],
+        "clinical_trials": [str(delay), "[" + ", ".join(regulators) + "]", canceller],
     }
 
     # A fresh salt: instantiating the same code with the same arguments again (--fresh on
@@ -452,6 +456,7 @@ def deploy(options):
         say(f"    staff_credentials: {issuer} issuer of every credential kind")
     for regulator in regulators:
         say(f"    drug_provenance, clinical_trials: {regulator} regulator")
+    say(f"    every contract: {canceller} canceller (cancels pending changes, pauses)")
 
     # The metadata beside the deployment file, so that a frontend needs nothing else.
     for name, entry in contracts.items():
@@ -467,7 +472,7 @@ def deploy(options):
         ),
         "deployer": deployer,
         "change_delay_ms": delay,
-        "roles": {"issuers": issuers, "regulators": regulators},
+        "roles": {"issuers": issuers, "regulators": regulators, "canceller": canceller},
         "contracts": contracts,
     }
     copy_metadata_for(document)
@@ -523,6 +528,14 @@ def main():
         help=(
             "account appointed regulator of drug_provenance and clinical_trials "
             "(repeatable; default the signer)"
+        ),
+    )
+    parser.add_argument(
+        "--canceller",
+        metavar="SS58",
+        help=(
+            "account that may cancel any pending change and pause every contract, never "
+            "propose or execute (default the first regulator)"
         ),
     )
     options = parser.parse_args()

@@ -87,6 +87,17 @@ pub fn account(n: u8) -> AccountId32 {
     AccountId32::new([n; 32])
 }
 
+/// The canceller every test suite names at instantiation (cancels pending changes and
+/// pauses, never proposes or executes): account `0xca`.
+pub fn canceller() -> ink::primitives::AccountId {
+    ink::primitives::AccountId::from([0xca; 32])
+}
+
+/// [`canceller`] as a chain account (to sign its calls).
+pub fn canceller_account() -> AccountId32 {
+    AccountId32::new([0xca; 32])
+}
+
 /// Call data: a 4-byte selector followed by the SCALE-encoded arguments (a tuple).
 pub fn call_data<A: Encode>(selector: [u8; 4], args: A) -> Vec<u8> {
     let mut data = selector.to_vec();
@@ -153,7 +164,7 @@ impl Default for Sandbox {
 }
 
 impl Sandbox {
-    /// A fresh chain; accounts 1..=10 are funded, the block time is `1_700_000_000_000` ms.
+    /// A fresh chain; accounts 1..=10 and the canceller are funded, the block time is `1_700_000_000_000` ms.
     pub fn new() -> Self {
         let mut inner = MinimalSandbox::default();
         for n in 1..=10u8 {
@@ -161,6 +172,9 @@ impl Sandbox {
                 .mint_into(&account(n), 1_000_000_000_000_000)
                 .expect("mint");
         }
+        inner
+            .mint_into(&canceller_account(), 1_000_000_000_000_000)
+            .expect("mint");
         let mut sandbox = Self {
             inner,
             gas_limit: Weight::from_parts(100_000_000_000, 3 * 1024 * 1024),
@@ -392,6 +406,7 @@ pub mod suite {
                 (
                     0u64,
                     vec![(ink_account(&operator()), KindSet::of(&CredentialKind::ALL))],
+                    crate::canceller(),
                 ),
             ),
         )
@@ -476,6 +491,62 @@ pub mod suite {
             enact::<E>(chain, contract, Change::Code(code_hash)).is_ok(),
             "code change of {name}"
         );
+    }
+
+    /// The owner proposes an upgrade of `contract` to real, different code (the trapping
+    /// peer's), then pauses: after the delay the upgrade does not execute while paused;
+    /// the canceller cancels it (also while paused), cannot unpause, and pauses again
+    /// after the owner unpaused; the cancelled upgrade never executes and the contract
+    /// still runs its own code.
+    pub fn assert_canceller_stops_a_paused_upgrade<E>(chain: &mut Sandbox, contract: &AccountId32)
+    where
+        E: parity_scale_codec::Decode + core::fmt::Debug,
+    {
+        let send = |chain: &mut Sandbox, who: &AccountId32, message: &str, args: Vec<u8>| {
+            let mut selector = [0u8; 32];
+            ink::env::hash_bytes::<ink::env::hash::Blake2x256>(message.as_bytes(), &mut selector);
+            let mut data = selector[..4].to_vec();
+            data.extend(args);
+            let value = chain.call::<Result<(), E>>(contract, who, data).value;
+            value.map_err(|e| format!("{e:?}"))
+        };
+        let evil = Hash::from(chain.upload("trapping_peer", &operator()));
+        let id = chain
+            .call::<Result<u32, E>>(
+                contract,
+                &operator(),
+                call_data(selector_bytes!("propose_change"), (Change::Code(evil),)),
+            )
+            .value
+            .expect("propose");
+        let (owner, canceller) = (operator(), crate::canceller_account());
+        let id_arg = parity_scale_codec::Encode::encode(&id);
+        assert_eq!(send(chain, &owner, "pause", vec![]), Ok(()));
+        let delay: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
+        let now = chain.time();
+        chain.set_time(now + delay);
+        assert_eq!(
+            send(chain, &owner, "execute_change", id_arg.clone()),
+            Err("Paused".to_string())
+        );
+        assert_eq!(
+            send(chain, &canceller, "cancel_change", id_arg.clone()),
+            Ok(())
+        );
+        assert_eq!(
+            send(chain, &canceller, "unpause", vec![]),
+            Err("NotOwner".to_string())
+        );
+        assert_eq!(send(chain, &owner, "unpause", vec![]), Ok(()));
+        assert_eq!(
+            send(chain, &owner, "execute_change", id_arg),
+            Err("NoPendingChange".to_string())
+        );
+        assert_eq!(send(chain, &canceller, "pause", vec![]), Ok(()));
+        assert_eq!(send(chain, &owner, "unpause", vec![]), Ok(()));
+        // Still its own code: it answers its own queries.
+        let still: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
+        assert_eq!(still, delay);
     }
 
     /// Suspends credential `id` from the current block time on.
@@ -640,6 +711,7 @@ pub mod in_process {
                     (
                         LOCAL_DELAY_MS,
                         vec![(deployer, KindSet::of(&CredentialKind::ALL))],
+                        crate::canceller(),
                     ),
                 ),
             );
@@ -648,7 +720,7 @@ pub mod in_process {
                 &origin,
                 call_data(
                     selector_bytes!("new"),
-                    (address(&credentials), LOCAL_DELAY_MS),
+                    (address(&credentials), LOCAL_DELAY_MS, crate::canceller()),
                 ),
             );
             let drugs = sandbox.deploy(
@@ -656,7 +728,12 @@ pub mod in_process {
                 &origin,
                 call_data(
                     selector_bytes!("new"),
-                    (address(&credentials), LOCAL_DELAY_MS, vec![deployer]),
+                    (
+                        address(&credentials),
+                        LOCAL_DELAY_MS,
+                        vec![deployer],
+                        crate::canceller(),
+                    ),
                 ),
             );
             let monitoring = sandbox.deploy(
@@ -664,7 +741,12 @@ pub mod in_process {
                 &origin,
                 call_data(
                     selector_bytes!("new"),
-                    (address(&credentials), address(&consent), LOCAL_DELAY_MS),
+                    (
+                        address(&credentials),
+                        address(&consent),
+                        LOCAL_DELAY_MS,
+                        crate::canceller(),
+                    ),
                 ),
             );
             let claims = sandbox.deploy(
@@ -677,6 +759,7 @@ pub mod in_process {
                         address(&consent),
                         address(&monitoring),
                         LOCAL_DELAY_MS,
+                        crate::canceller(),
                     ),
                 ),
             );
@@ -690,6 +773,7 @@ pub mod in_process {
                         address(&consent),
                         LOCAL_DELAY_MS,
                         vec![deployer],
+                        crate::canceller(),
                     ),
                 ),
             );

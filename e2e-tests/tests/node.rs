@@ -64,8 +64,11 @@ fn every_bundle_uploads_to_the_node() -> TestResult {
 fn credential_issued_and_checked_on_the_node() -> TestResult {
     run(async {
         let (_node, mut client) = node_and_client().await?;
-        let mut constructor =
-            StaffCredentialsRef::new(0, vec![(account_of(&alice()), KindSet::CLINICIAN)]);
+        let mut constructor = StaffCredentialsRef::new(
+            0,
+            vec![(account_of(&alice()), KindSet::CLINICIAN)],
+            e2e_tests::canceller(),
+        );
         let registry = client
             .instantiate("staff_credentials", &alice(), &mut constructor)
             .submit()

@@ -80,6 +80,7 @@ async fn credentials(
             &mut StaffCredentialsRef::new(
                 delay,
                 vec![(id(&alice()), KindSet::of(&CredentialKind::ALL))],
+                e2e_tests::canceller(),
             ),
         )
         .submit()
@@ -119,7 +120,7 @@ async fn provenance(
         .instantiate(
             "drug_provenance",
             &alice(),
-            &mut DrugProvenanceRef::new(registry, 0, vec![id(&alice())]),
+            &mut DrugProvenanceRef::new(registry, 0, vec![id(&alice())], e2e_tests::canceller()),
         )
         .submit()
         .await
@@ -154,7 +155,7 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .instantiate(
                 "consent_registry",
                 &alice(),
-                &mut ConsentRegistryRef::new(registry, 0),
+                &mut ConsentRegistryRef::new(registry, 0, e2e_tests::canceller()),
             )
             .submit()
             .await
@@ -163,7 +164,12 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .instantiate(
                 "remote_monitoring",
                 &alice(),
-                &mut RemoteMonitoringRef::new(registry, consent.account_id, 0),
+                &mut RemoteMonitoringRef::new(
+                    registry,
+                    consent.account_id,
+                    0,
+                    e2e_tests::canceller(),
+                ),
             )
             .submit()
             .await
@@ -177,6 +183,7 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
                     consent.account_id,
                     monitoring.account_id,
                     0,
+                    e2e_tests::canceller(),
                 ),
             )
             .submit()
@@ -734,7 +741,7 @@ fn a_trial_enrols_under_consent_and_checks_a_device_signature_on_the_node() -> R
             .instantiate(
                 "consent_registry",
                 &alice(),
-                &mut ConsentRegistryRef::new(registry, 0),
+                &mut ConsentRegistryRef::new(registry, 0, e2e_tests::canceller()),
             )
             .submit()
             .await
@@ -743,7 +750,13 @@ fn a_trial_enrols_under_consent_and_checks_a_device_signature_on_the_node() -> R
             .instantiate(
                 "clinical_trials",
                 &alice(),
-                &mut ClinicalTrialsRef::new(registry, consent.account_id, 0, vec![id(&alice())]),
+                &mut ClinicalTrialsRef::new(
+                    registry,
+                    consent.account_id,
+                    0,
+                    vec![id(&alice())],
+                    e2e_tests::canceller(),
+                ),
             )
             .submit()
             .await

@@ -17,8 +17,8 @@ use consent_registry::consent_registry::{
 use drink::sandbox_api::balance_api::BalanceAPI;
 use e2e_tests::fixtures::line;
 use e2e_tests::suite::{
-    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
-    operator,
+    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
+    assert_unknown_code_refused, deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
@@ -62,14 +62,22 @@ fn world() -> World {
     let consent = chain.deploy(
         "consent_registry",
         &operator(),
-        call_data(selector_bytes!("new"), (ink_account(&credentials), 0u64)),
+        call_data(
+            selector_bytes!("new"),
+            (ink_account(&credentials), 0u64, e2e_tests::canceller()),
+        ),
     );
     let monitoring = chain.deploy(
         "remote_monitoring",
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (ink_account(&credentials), ink_account(&consent), 0u64),
+            (
+                ink_account(&credentials),
+                ink_account(&consent),
+                0u64,
+                e2e_tests::canceller(),
+            ),
         ),
     );
     let claims = chain.deploy(
@@ -82,6 +90,7 @@ fn world() -> World {
                 ink_account(&consent),
                 ink_account(&monitoring),
                 0u64,
+                e2e_tests::canceller(),
             ),
         ),
     );
@@ -591,6 +600,7 @@ fn code_changes_go_through_the_time_lock() {
     let mut w = world();
     let claims = w.claims.clone();
     assert_unknown_code_refused(&mut w.chain, &claims, Error::CodeNotFound);
+    assert_canceller_stops_a_paused_upgrade::<Error>(&mut w.chain, &claims);
     assert_code_change_succeeds::<Error>(&mut w.chain, &claims, "claims_adjudication");
     assert_eq!(escrow(&mut w), Some((100_000, 0, 0)), "storage kept");
 }

@@ -1,6 +1,7 @@
 //! clinical_trials with a real staff_credentials and consent_registry on pallet-contracts
 //! (drink sandbox, release WASM): enrolment refused without research consent, accepted
-//! with it, refused after its revocation and after an amendment until re-consent; a
+//! with it, refused after its revocation and after an amendment until re-consent; data
+//! of a participant who revoked the research permit refused for later periods; a
 //! withdrawal that stops later data; Merkle proofs checked on chain (a tampered one
 //! refused); a site device registered only under its maker's attestation with its own
 //! proof of possession; device batches whose signature the chain's `ecdsa_recover`
@@ -15,8 +16,8 @@ use clinical_trials::clinical_trials::{
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drink::AccountId32 as Account;
 use e2e_tests::suite::{
-    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
-    operator,
+    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
+    assert_unknown_code_refused, deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, Registration};
@@ -55,7 +56,10 @@ impl Trial {
         let consent = chain.deploy(
             "consent_registry",
             &operator(),
-            call_data(selector_bytes!("new"), (ink_account(&credentials), 0u64)),
+            call_data(
+                selector_bytes!("new"),
+                (ink_account(&credentials), 0u64, e2e_tests::canceller()),
+            ),
         );
         let trials = chain.deploy(
             "clinical_trials",
@@ -67,6 +71,7 @@ impl Trial {
                     ink_account(&consent),
                     0u64,
                     vec![ink_account(&operator())],
+                    e2e_tests::canceller(),
                 ),
             ),
         );
@@ -234,7 +239,7 @@ fn enrolment_follows_consent_across_contracts() {
     assert_eq!(revoked.value, Ok(()));
     assert_eq!(t.consent_to_version(&ben, 1), Ok(()));
     assert_eq!(t.enrol(&ben), Err(Error::NoResearchConsent));
-    t.grant_research(&ben);
+    let ben_permit = t.grant_research(&ben);
 
     // An amendment: nobody enrolled while it waits; once approved, ann's data and ben's
     // enrolment wait for their consent to version 2.
@@ -264,6 +269,22 @@ fn enrolment_follows_consent_across_contracts() {
     assert_eq!(t.enrol(&ben), Ok(2));
     assert_eq!(t.consent_to_version(&ann, 2), Ok(()));
     assert!(t.anchor(vec![1, 2], h(0x70), 2).is_ok());
+
+    // ben revokes the sponsor's research permit in the registry (keeping his version
+    // consent here): from then on a batch naming him is refused, ann's goes on.
+    let revoked = t.chain.call::<Result<(), ConsentError>>(
+        &consent,
+        &ben,
+        call_data(selector_bytes!("revoke"), (ben_permit,)),
+    );
+    assert_eq!(revoked.value, Ok(()));
+    let later = t.chain.time() + 2 * HOUR;
+    t.chain.set_time(later);
+    assert_eq!(
+        t.anchor(vec![1, 2], h(0x71), 2),
+        Err(Error::NoResearchConsent)
+    );
+    assert!(t.anchor(vec![1], h(0x71), 1).is_ok());
 
     // A delegate appointed in consent_registry withdraws ann; her later data is refused.
     let carer = account(7);
@@ -535,5 +556,6 @@ fn code_changes_go_through_the_time_lock() {
     let mut t = Trial::new();
     let trials = t.trials.clone();
     assert_unknown_code_refused(&mut t.chain, &trials, Error::CodeNotFound);
+    assert_canceller_stops_a_paused_upgrade::<Error>(&mut t.chain, &trials);
     assert_code_change_succeeds::<Error>(&mut t.chain, &trials, "clinical_trials");
 }

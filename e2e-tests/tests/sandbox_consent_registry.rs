@@ -8,8 +8,8 @@ use consent_registry::consent_registry::{
     AccessEntry, BreakGlassOpened, ConsentKind, ConsentRequest, Error, Relationship,
 };
 use e2e_tests::suite::{
-    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
-    operator, suspend,
+    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
+    assert_unknown_code_refused, deploy_credentials, enact, issue, operator, suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
@@ -25,7 +25,10 @@ fn deploy_registry(chain: &mut Sandbox, credentials: &drink::AccountId32) -> dri
     chain.deploy(
         "consent_registry",
         &operator(),
-        call_data(selector_bytes!("new"), (ink_account(credentials), 0u64)),
+        call_data(
+            selector_bytes!("new"),
+            (ink_account(credentials), 0u64, e2e_tests::canceller()),
+        ),
     )
 }
 
@@ -369,5 +372,6 @@ fn peer_and_code_changes_go_through_the_time_lock() {
         call_data(selector_bytes!("credentials_contract"), ()),
     );
     assert_eq!(peer, ink_account(&credentials));
+    assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &registry);
     assert_code_change_succeeds::<Error>(&mut chain, &registry, "consent_registry");
 }

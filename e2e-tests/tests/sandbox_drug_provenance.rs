@@ -12,8 +12,8 @@ use drug_provenance::drug_provenance::{
 };
 use e2e_tests::fixtures::{batch, GTIN, PREFIX};
 use e2e_tests::suite::{
-    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, issue, operator,
-    suspend,
+    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
+    assert_unknown_code_refused, deploy_credentials, issue, operator, suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{CredentialKind, HOUR};
@@ -55,6 +55,7 @@ impl Chain {
                     ink_account(&credentials),
                     0u64,
                     vec![ink_account(&operator())],
+                    e2e_tests::canceller(),
                 ),
             ),
         );
@@ -336,10 +337,10 @@ fn payment_on_receipt_moves_real_balances() {
     assert_eq!(escrow(&mut c, 10 * price), Ok(()));
     assert_eq!(escrow(&mut c, 10 * price), Err(Error::NothingToEscrow));
     assert_eq!(c.chain.balance(&c.provenance), contract_before + 10 * price);
-    let held: (u128, u128) = c
+    let held: (u128, u128, u128) = c
         .chain
         .query(&c.provenance, call_data(selector_bytes!("held_funds"), ()));
-    assert_eq!(held, (10 * price, 0));
+    assert_eq!(held, (10 * price, 0, 0));
     // 7 accepted: the seller gets 7 units' price, the buyer 3 back; the events say so.
     let received = c.chain.call::<Res<()>>(
         &c.provenance.clone(),
@@ -371,14 +372,70 @@ fn payment_on_receipt_moves_real_balances() {
     assert!(buyer_after <= buyer_before - 7 * price);
     assert!(buyer_after > buyer_before - 8 * price);
     assert_eq!(c.chain.balance(&c.provenance), contract_before);
-    let held: (u128, u128) = c
+    let held: (u128, u128, u128) = c
         .chain
         .query(&c.provenance, call_data(selector_bytes!("held_funds"), ()));
-    assert_eq!(held, (0, 0));
+    assert_eq!(held, (0, 0, 0));
     assert_eq!(
         c.holders(1),
         vec![(ink_account(&maker), 93), (ink_account(&wholesaler), 7)]
     );
+}
+
+#[test]
+fn a_seller_suspended_before_receipt_is_paid_only_when_licensed_again_or_refunded() {
+    let mut c = Chain::new(true);
+    let (maker, wholesaler) = (c.maker.clone(), c.wholesaler.clone());
+    let now = c.chain.time();
+    c.register(batch(b"P2", 100, now)).expect("batch");
+    let price = 1_000_000_000u128;
+    let s = c
+        .ship_priced(&maker, 1, &wholesaler, 10, Some(price))
+        .expect("ship");
+    let escrowed = c
+        .chain
+        .try_call::<Res<()>>(
+            &c.provenance,
+            &wholesaler,
+            call_data(selector_bytes!("escrow_payment"), (s,)),
+            10 * price,
+        )
+        .expect("call")
+        .value;
+    assert_eq!(escrowed, Ok(()));
+    // The manufacturer's licence (credential 1) is suspended while the goods travel:
+    // the wholesaler receives them, the manufacturer is not paid.
+    suspend(&mut c.chain, &c.credentials, 1);
+    let seller_before = c.chain.balance(&maker);
+    assert_eq!(c.receive(&wholesaler, s, 10), Ok(()));
+    assert_eq!(c.chain.balance(&maker), seller_before);
+    let held: (u128, u128, u128) = c
+        .chain
+        .query(&c.provenance, call_data(selector_bytes!("held_funds"), ()));
+    assert_eq!(held, (0, 0, 10 * price));
+    let release = |c: &mut Chain| -> Res<u128> {
+        let provenance = c.provenance.clone();
+        c.chain
+            .call::<Res<u128>>(
+                &provenance,
+                &account(9),
+                call_data(selector_bytes!("release_held_payment"), (s,)),
+            )
+            .value
+    };
+    assert_eq!(release(&mut c), Err(Error::SenderNotLicensed));
+    // A regulator refunds it to the buyer, with evidence.
+    let buyer_before = c.chain.balance(&wholesaler);
+    let refunded: Res<u128> = c.call(
+        &operator(),
+        call_data(
+            selector_bytes!("refund_held_payment"),
+            (s, Hash::from([5; 32])),
+        ),
+    );
+    assert_eq!(refunded, Ok(10 * price));
+    assert_eq!(c.chain.balance(&wholesaler), buyer_before + 10 * price);
+    assert_eq!(release(&mut c), Err(Error::NoHeldPayment));
 }
 
 #[test]
@@ -471,10 +528,16 @@ fn code_changes_go_through_the_time_lock() {
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (ink_account(&account(9)), 0u64, Vec::<AccountId>::new()),
+            (
+                ink_account(&account(9)),
+                0u64,
+                Vec::<AccountId>::new(),
+                e2e_tests::canceller(),
+            ),
         ),
     );
     assert_unknown_code_refused(&mut chain, &provenance, Error::CodeNotFound);
+    assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &provenance);
     assert_code_change_succeeds::<Error>(&mut chain, &provenance, "drug_provenance");
 }
 

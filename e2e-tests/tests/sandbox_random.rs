@@ -203,14 +203,22 @@ fn world() -> World {
     let consent = chain.deploy(
         "consent_registry",
         &operator(),
-        call_data(selector_bytes!("new"), (ink_account(&credentials), 0u64)),
+        call_data(
+            selector_bytes!("new"),
+            (ink_account(&credentials), 0u64, e2e_tests::canceller()),
+        ),
     );
     let monitoring = chain.deploy(
         "remote_monitoring",
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (ink_account(&credentials), ink_account(&consent), 0u64),
+            (
+                ink_account(&credentials),
+                ink_account(&consent),
+                0u64,
+                e2e_tests::canceller(),
+            ),
         ),
     );
     let claims = chain.deploy(
@@ -223,6 +231,7 @@ fn world() -> World {
                 ink_account(&consent),
                 ink_account(&monitoring),
                 0u64,
+                e2e_tests::canceller(),
             ),
         ),
     );
@@ -235,6 +244,7 @@ fn world() -> World {
                 ink_account(&credentials),
                 0u64,
                 vec![ink_account(&operator())],
+                e2e_tests::canceller(),
             ),
         ),
     );

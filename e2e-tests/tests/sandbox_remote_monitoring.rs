@@ -18,8 +18,8 @@ use claims_adjudication::claims_adjudication::{
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drink::AccountId32 as Account;
 use e2e_tests::suite::{
-    assert_code_change_succeeds, assert_unknown_code_refused, deploy_credentials, enact, issue,
-    operator,
+    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
+    assert_unknown_code_refused, deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, DeviceSignature, Registration};
@@ -31,7 +31,7 @@ use healthcare_traits::{
 use ink::primitives::Hash;
 use ink::selector_bytes;
 use remote_monitoring::remote_monitoring::{
-    Alert, AlertSent, Error, OutOfRange, ReadingBatch, ReadingsAnchored,
+    worst_commitment, Alert, AlertSent, Error, OutOfRange, ReadingBatch, ReadingsAnchored,
 };
 
 type Res<T> = Result<T, Error>;
@@ -75,14 +75,22 @@ impl Rpm {
         let consent = chain.deploy(
             "consent_registry",
             &operator(),
-            call_data(selector_bytes!("new"), (ink_account(&credentials), 0u64)),
+            call_data(
+                selector_bytes!("new"),
+                (ink_account(&credentials), 0u64, e2e_tests::canceller()),
+            ),
         );
         let monitoring = chain.deploy(
             "remote_monitoring",
             &operator(),
             call_data(
                 selector_bytes!("new"),
-                (ink_account(&credentials), ink_account(&consent), 0u64),
+                (
+                    ink_account(&credentials),
+                    ink_account(&consent),
+                    0u64,
+                    e2e_tests::canceller(),
+                ),
             ),
         );
         let claims = chain.deploy(
@@ -95,6 +103,7 @@ impl Rpm {
                     ink_account(&consent),
                     ink_account(&monitoring),
                     0u64,
+                    e2e_tests::canceller(),
                 ),
             ),
         );
@@ -395,7 +404,8 @@ fn alerts_name_only_the_care_team_members_the_consent_covers() {
     let high = ReadingBatch {
         out_of_range: Some(OutOfRange {
             count: 2,
-            worst: 185_000,
+            range: (90_000, 140_000),
+            worst_commitment: worst_commitment(185_000, [0x5a; 32]),
         }),
         ..r.batch(0, 1, 1, h(5))
     };
@@ -681,5 +691,6 @@ fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
         Err(Error::UnsupportedChange)
     );
     assert_unknown_code_refused(&mut r.chain, &monitoring, Error::CodeNotFound);
+    assert_canceller_stops_a_paused_upgrade::<Error>(&mut r.chain, &monitoring);
     assert_code_change_succeeds::<Error>(&mut r.chain, &monitoring, "remote_monitoring");
 }

@@ -3,7 +3,10 @@
 //! the cross-contract selector other contracts use; refusals revert with typed errors;
 //! issuers appointed through the time lock; a time-locked code change through the runtime.
 
-use e2e_tests::suite::{assert_code_change_succeeds, assert_unknown_code_refused};
+use e2e_tests::suite::{
+    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
+    assert_unknown_code_refused,
+};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::admin::ChangeExecuted;
 use healthcare_traits::{Change, CredentialKind, KindSet, PendingChange};
@@ -42,7 +45,11 @@ fn credential_lifecycle_and_point_in_time_validity() {
         &owner,
         call_data(
             selector_bytes!("new"),
-            (HOUR, Vec::<(AccountId, KindSet)>::new()),
+            (
+                HOUR,
+                Vec::<(AccountId, KindSet)>::new(),
+                e2e_tests::canceller(),
+            ),
         ),
     );
 
@@ -180,7 +187,11 @@ fn code_changes_wait_for_the_time_lock_and_go_through_the_runtime() {
         &owner,
         call_data(
             selector_bytes!("new"),
-            (HOUR, vec![(ink_account(&owner), KindSet::CLINICIAN)]),
+            (
+                HOUR,
+                vec![(ink_account(&owner), KindSet::CLINICIAN)],
+                e2e_tests::canceller(),
+            ),
         ),
     );
     assert_unknown_code_refused(&mut chain, &registry, Error::CodeNotFound);
@@ -194,6 +205,7 @@ fn code_changes_wait_for_the_time_lock_and_go_through_the_runtime() {
         ),
     );
     assert_eq!(refused.value, Err(Error::NotOwner));
+    assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &registry);
     assert_code_change_succeeds::<Error>(&mut chain, &registry, "staff_credentials");
     let still_owner: AccountId = chain.query(&registry, call_data(selector_bytes!("owner"), ()));
     assert_eq!(still_owner, ink_account(&owner));

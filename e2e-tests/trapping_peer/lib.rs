@@ -99,6 +99,19 @@ pub mod trapping_peer {
 
         /// Traps.
         #[ink(message)]
+        fn has_consent_all_each(
+            &self,
+            _patients: Vec<AccountId>,
+            _grantee: AccountId,
+            _purpose: Purpose,
+            _categories: DataCategories,
+            _at: Timestamp,
+        ) -> Vec<bool> {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
         fn has_consent_each(
             &self,
             _patient: AccountId,

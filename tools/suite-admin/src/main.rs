@@ -3,11 +3,12 @@
 //! The operator's commands for a deployed healthcare suite, driven by the deployment file
 //! `scripts/deploy.sh` wrote (`scripts/admin.sh` runs this binary):
 //!
-//! * `status`: each contract's owner, pending owner, pause flag, time-lock delay and
+//! * `status`: each contract's owner, canceller, pending owner, pause flag, time-lock delay and
 //!   pending changes;
 //! * time-locked changes: `propose-upgrade`, `propose-peer`, `propose-delay`,
-//!   `propose-issuer`, `propose-regulator`, then `execute` after the delay (an executed
-//!   upgrade is recorded in the deployment file) or `cancel`;
+//!   `propose-issuer`, `propose-regulator`, `propose-canceller`, then `execute` after the
+//!   delay (an executed upgrade is recorded in the deployment file) or `cancel` (by the
+//!   owner or the canceller);
 //! * at once: `pause` / `unpause`, `transfer-ownership` / `accept-ownership`,
 //!   `narrow-issuer`, `remove-issuer`, `remove-regulator`.
 //!
@@ -71,6 +72,9 @@ enum Command {
         #[arg(long, default_value = "drug_provenance", value_parser = ["drug_provenance", "clinical_trials"])]
         contract: String,
     },
+    /// Proposes ACCOUNT as the canceller of CONTRACT, or `all` (the canceller in office
+    /// cannot cancel this change).
+    ProposeCanceller { account: String, contract: String },
     /// Executes pending change ID of CONTRACT (once its delay has passed).
     Execute { contract: String, id: u32 },
     /// Cancels pending change ID of CONTRACT.
@@ -175,6 +179,7 @@ fn describe(change: &Change) -> String {
             kinds.kinds().collect::<Vec<_>>()
         ),
         Change::Regulator(account) => format!("regulator {}", ss58(account)),
+        Change::Canceller(account) => format!("canceller {}", ss58(account)),
     }
 }
 
@@ -243,6 +248,7 @@ impl Admin {
         let names: Vec<String> = self.session.deployment.contracts.keys().cloned().collect();
         for name in names {
             let owner: AccountId = self.read(&name, selector_bytes!("owner")).await?;
+            let canceller: AccountId = self.read(&name, selector_bytes!("canceller")).await?;
             let pending_owner: Option<AccountId> =
                 self.read(&name, selector_bytes!("pending_owner")).await?;
             let paused: bool = self.read(&name, selector_bytes!("paused")).await?;
@@ -253,7 +259,7 @@ impl Admin {
                 "{name} at {}",
                 ss58(&self.session.deployment.address(&name)?)
             );
-            println!("    owner {}", ss58(&owner));
+            println!("    owner {}; canceller {}", ss58(&owner), ss58(&canceller));
             if let Some(next) = pending_owner {
                 println!("    proposed next owner {}", ss58(&next));
             }
@@ -410,6 +416,12 @@ async fn run(cli: Cli) -> Outcome<()> {
         Command::ProposeRegulator { account, contract } => {
             let change = Change::Regulator(parse_account(&account)?);
             admin.propose(&contract, change).await?;
+        }
+        Command::ProposeCanceller { account, contract } => {
+            let change = Change::Canceller(parse_account(&account)?);
+            for name in targets(&deployment, &contract)? {
+                admin.propose(&name, change).await?;
+            }
         }
         Command::Execute { contract, id } => admin.execute(&contract, id).await?,
         Command::Cancel { contract, id } => {

@@ -16,7 +16,7 @@ use healthcare_traits::{
 };
 use ink::primitives::Hash;
 use ink::selector_bytes;
-use remote_monitoring::remote_monitoring::{Device, OutOfRange, ReadingBatch};
+use remote_monitoring::remote_monitoring::{worst_commitment, Device, OutOfRange, ReadingBatch};
 
 fn h(byte: u8) -> Hash {
     Hash::from([byte; 32])
@@ -139,7 +139,8 @@ pub fn measure_monitoring(w: &mut World, code_hash: [u8; 32]) {
         until: paired_at + 2_000,
         out_of_range: Some(OutOfRange {
             count: 3,
-            worst: 182_000,
+            range: (90_000, 140_000),
+            worst_commitment: worst_commitment(182_000, [0x5a; 32]),
         }),
         ..calm
     };

@@ -222,34 +222,56 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
         "staff_credentials",
         call_data(
             selector_bytes!("new"),
-            (0u64, vec![(operator, KindSet::of(&CredentialKind::ALL))]),
+            (
+                0u64,
+                vec![(operator, KindSet::of(&CredentialKind::ALL))],
+                e2e_tests::canceller(),
+            ),
         ),
     );
     let c = ink_account(&credentials);
     let consent = chain.deploy(
         "consent_registry",
-        call_data(selector_bytes!("new"), (c, 0u64)),
+        call_data(selector_bytes!("new"), (c, 0u64, e2e_tests::canceller())),
     );
     let provenance = chain.deploy(
         "drug_provenance",
-        call_data(selector_bytes!("new"), (c, 0u64, vec![operator])),
+        call_data(
+            selector_bytes!("new"),
+            (c, 0u64, vec![operator], e2e_tests::canceller()),
+        ),
     );
     let monitoring = chain.deploy(
         "remote_monitoring",
-        call_data(selector_bytes!("new"), (c, ink_account(&consent), 0u64)),
+        call_data(
+            selector_bytes!("new"),
+            (c, ink_account(&consent), 0u64, e2e_tests::canceller()),
+        ),
     );
     let claims = chain.deploy(
         "claims_adjudication",
         call_data(
             selector_bytes!("new"),
-            (c, ink_account(&consent), ink_account(&monitoring), 0u64),
+            (
+                c,
+                ink_account(&consent),
+                ink_account(&monitoring),
+                0u64,
+                e2e_tests::canceller(),
+            ),
         ),
     );
     let trials = chain.deploy(
         "clinical_trials",
         call_data(
             selector_bytes!("new"),
-            (c, ink_account(&consent), 0u64, vec![operator]),
+            (
+                c,
+                ink_account(&consent),
+                0u64,
+                vec![operator],
+                e2e_tests::canceller(),
+            ),
         ),
     );
     let mut w = World {

@@ -21,7 +21,7 @@ use healthcare_traits::{
 use ink::primitives::Hash;
 use ink_e2e::{alice, create_call_builder, Keypair};
 use remote_monitoring::remote_monitoring::{
-    Error as MonitoringError, OutOfRange, ReadingBatch, RemoteMonitoring,
+    worst_commitment, Error as MonitoringError, OutOfRange, ReadingBatch, RemoteMonitoring,
 };
 use staff_credentials::staff_credentials::StaffCredentials;
 use suite_client::{Outcome, Session};
@@ -169,9 +169,12 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<Ke
         from: paired_at,
         until: paired_at + 1_000,
         days: 1,
+        // The cuff applies the alert range it read from the contract; the worst reading
+        // (168 mmHg) goes on chain only as a salted commitment.
         out_of_range: Some(OutOfRange {
             count: 1,
-            worst: 168_000,
+            range: (90_000, 140_000),
+            worst_commitment: worst_commitment(168_000, [0x5a; 32]),
         }),
     };
     let hash = demo.read(cast.gateway, &rpm.readings_hash(batch)).await?;
@@ -205,7 +208,7 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<Ke
         "the alert to reach the consented physician only",
     )?;
     println!(
-        "    alert #{}: 1 reading above range (worst 168 mmHg), sent to the physician; in the patient's log",
+        "    alert #{}: 1 reading outside 90-140 mmHg (its value only as a salted commitment), sent to the physician; in the patient's log",
         alert.id
     );
 
