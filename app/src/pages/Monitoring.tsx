@@ -3,7 +3,8 @@
 // into devices; clinicians register devices (each with the device's own proof of
 // possession: its signature over the registration), pair them and set alert thresholds. Readings themselves never come here: devices (or
 // their gateways) sign and anchor batches of hashes, and only an out-of-range summary
-// (a count and the worst value) is on chain.
+// (a count, the range applied and a salted commitment to the worst value, never the value)
+// is on chain.
 import { useCallback, useEffect, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
@@ -28,7 +29,7 @@ interface AlertRow {
   device: string;
   quantity: string;
   count: number;
-  worst: bigint;
+  worstCommitment: string;
   low: bigint;
   high: bigint;
   raisedAt: bigint;
@@ -101,14 +102,14 @@ export function MonitoringPage({ suite, account }: PageProps) {
       alerts: alerts.ok
         ? alerts.value
             .map((a) => {
-              const out = a.outOfRange as { count: number; worst: bigint };
+              const out = a.outOfRange as { count: number; worstCommitment: string };
               const [lowBound, highBound] = a.threshold as [bigint, bigint];
               return {
                 id: a.id as bigint,
                 device: String(a.device),
                 quantity: loincText(String(a.quantity)),
                 count: out.count,
-                worst: out.worst,
+                worstCommitment: String(out.worstCommitment),
                 low: lowBound,
                 high: highBound,
                 raisedAt: a.raisedAt as bigint,
@@ -231,7 +232,8 @@ export function MonitoringPage({ suite, account }: PageProps) {
                     <td>{when(a.raisedAt)}</td>
                     <td>{quantityName(a.quantity)}</td>
                     <td>
-                      {a.count} reading{a.count === 1 ? '' : 's'}, worst {fromThousandths(a.worst)} {unitOf(a.quantity)}
+                      {a.count} reading{a.count === 1 ? '' : 's'} (worst value committed as{' '}
+                      <span title={a.worstCommitment}>{a.worstCommitment.slice(0, 10)}…</span>; checked against the readings off chain)
                     </td>
                     <td>
                       {fromThousandths(a.low)} to {fromThousandths(a.high)} {unitOf(a.quantity)}

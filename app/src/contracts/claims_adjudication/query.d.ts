@@ -40,6 +40,18 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * The canceller: may cancel pending changes and pause.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x3680e9c2
+   **/
+  canceller: GenericContractQueryCall<
+    (options?: ContractCallOptions) => Promise<GenericContractCallResult<AccountId32, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * The account proposed as next owner, if any.
    *
    * @param {ContractCallOptions} options
@@ -92,7 +104,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: pauses every plan, claim and escrow operation.
+   * The owner or the canceller: pauses new plans, enrolments, fee schedules, claims,
+   * reviews and appeals (escrow deposits, withdrawing unreserved escrow and settling
+   * owed claims keep working).
    *
    * @param {ContractCallOptions} options
    *
@@ -116,7 +130,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, or
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
    * `Peer(Credentials | Consent | Monitoring, address)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -149,7 +163,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractCallOptions} options

@@ -39,7 +39,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: pauses every plan, claim and escrow operation.
+   * The owner or the canceller: pauses new plans, enrolments, fee schedules, claims,
+   * reviews and appeals (escrow deposits, withdrawing unreserved escrow and settling
+   * owed claims keep working).
    *
    * @param {ContractTxOptions} options
    *
@@ -57,7 +59,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   unpause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, or
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
    * `Peer(Credentials | Consent | Monitoring, address)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -81,7 +83,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   executeChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractTxOptions} options

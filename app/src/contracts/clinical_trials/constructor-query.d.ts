@@ -18,11 +18,14 @@ export interface ConstructorQuery<Type extends MetadataType> extends GenericCons
    * (staff_credentials) about credentials and `consent` (consent_registry) about
    * consents and delegates, with time-lock `change_delay` (ms, at most 30 days) and
    * the first `regulators`.
+   * `canceller` may cancel pending changes and pause, never propose, execute or
+   * unpause (a regulator or safety officer; replaced only through the time lock).
    *
    * @param {AccountId32Like} credentials
    * @param {AccountId32Like} consent
    * @param {bigint} changeDelay
    * @param {Array<AccountId32Like>} regulators
+   * @param {AccountId32Like} canceller
    * @param {ConstructorCallOptions} options
    *
    * @selector 0x9bae9d5e
@@ -33,6 +36,7 @@ export interface ConstructorQuery<Type extends MetadataType> extends GenericCons
       consent: AccountId32Like,
       changeDelay: bigint,
       regulators: Array<AccountId32Like>,
+      canceller: AccountId32Like,
       options?: ConstructorCallOptions,
     ) => Promise<GenericConstructorCallResult<Result<[], ClinicalTrialsModelError>, ContractInstantiateResult>>,
     Type

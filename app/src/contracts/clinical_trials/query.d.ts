@@ -47,6 +47,18 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * The canceller: may cancel pending changes and pause.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x3680e9c2
+   **/
+  canceller: GenericContractQueryCall<
+    (options?: ContractCallOptions) => Promise<GenericContractCallResult<AccountId32, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * The account proposed as next owner, if any.
    *
    * @param {ContractCallOptions} options
@@ -99,7 +111,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: pauses registration, amendments, approvals, consents, enrolment,
+   * The owner or the canceller: pauses registration, amendments, approvals, consents, enrolment,
    * sites, devices and data (withdrawals, safety reports, suspensions and results
    * keep working).
    *
@@ -125,7 +137,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`,
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
    * `Peer(Credentials | Consent, address)` or `Regulator(account)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -158,7 +170,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractCallOptions} options
@@ -435,7 +448,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   /**
    * A licensed investigator of the trial: anchors a batch of its site's data (a
    * Merkle root over `count` record hashes, see `healthcare_traits::anchoring`)
-   * for `participants` over the ended period `[from, until)`. Returns the batch id.
+   * for `participants` over the ended period `[from, until)`, each of whom still
+   * consents in consent_registry to research by the sponsor now
+   * (`NoResearchConsent`). Returns the batch id.
    *
    * @param {number} trial
    * @param {Array<number>} participants
@@ -564,7 +579,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   /**
    * Anyone (the device or a gateway relaying it): anchors a batch a registered
    * device signed (`signature` over `payload_hash(DEVICE_BATCH_DOMAIN, this
-   * contract, batch)`, see `device_batch_hash`). Returns the batch id.
+   * contract, batch)`, see `device_batch_hash`) for a participant who still
+   * consents to research by the sponsor now. Returns the batch id.
    *
    * @param {ClinicalTrialsModelDeviceBatchLike} batch
    * @param {FixedBytes<65>} signature

@@ -38,7 +38,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: pauses registration, amendments, approvals, consents, enrolment,
+   * The owner or the canceller: pauses registration, amendments, approvals, consents, enrolment,
    * sites, devices and data (withdrawals, safety reports, suspensions and results
    * keep working).
    *
@@ -58,7 +58,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   unpause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`,
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
    * `Peer(Credentials | Consent, address)` or `Regulator(account)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -82,7 +82,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   executeChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractTxOptions} options
@@ -261,7 +262,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   /**
    * A licensed investigator of the trial: anchors a batch of its site's data (a
    * Merkle root over `count` record hashes, see `healthcare_traits::anchoring`)
-   * for `participants` over the ended period `[from, until)`. Returns the batch id.
+   * for `participants` over the ended period `[from, until)`, each of whom still
+   * consents in consent_registry to research by the sponsor now
+   * (`NoResearchConsent`). Returns the batch id.
    *
    * @param {number} trial
    * @param {Array<number>} participants
@@ -345,7 +348,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   /**
    * Anyone (the device or a gateway relaying it): anchors a batch a registered
    * device signed (`signature` over `payload_hash(DEVICE_BATCH_DOMAIN, this
-   * contract, batch)`, see `device_batch_hash`). Returns the batch id.
+   * contract, batch)`, see `device_batch_hash`) for a participant who still
+   * consents to research by the sponsor now. Returns the batch id.
    *
    * @param {ClinicalTrialsModelDeviceBatchLike} batch
    * @param {FixedBytes<65>} signature

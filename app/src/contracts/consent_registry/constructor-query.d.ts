@@ -17,9 +17,12 @@ export interface ConstructorQuery<Type extends MetadataType> extends GenericCons
    * Creates the registry, owned by the caller, asking `credentials`
    * (staff_credentials) about clinicians, with time-lock `change_delay` (ms, at most
    * 30 days). Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
+   * `canceller` may cancel pending changes and pause, never propose, execute or
+   * unpause (a regulator or safety officer; replaced only through the time lock).
    *
    * @param {AccountId32Like} credentials
    * @param {bigint} changeDelay
+   * @param {AccountId32Like} canceller
    * @param {ConstructorCallOptions} options
    *
    * @selector 0x9bae9d5e
@@ -28,6 +31,7 @@ export interface ConstructorQuery<Type extends MetadataType> extends GenericCons
     (
       credentials: AccountId32Like,
       changeDelay: bigint,
+      canceller: AccountId32Like,
       options?: ConstructorCallOptions,
     ) => Promise<GenericConstructorCallResult<Result<[], ConsentRegistryModelError>, ContractInstantiateResult>>,
     Type

@@ -16,9 +16,12 @@ export interface ConstructorTx<ContractApi extends InkGenericContractApi, Type e
    * Creates the registry, owned by the caller, asking `credentials`
    * (staff_credentials) about clinicians, with time-lock `change_delay` (ms, at most
    * 30 days). Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
+   * `canceller` may cancel pending changes and pause, never propose, execute or
+   * unpause (a regulator or safety officer; replaced only through the time lock).
    *
    * @param {AccountId32Like} credentials
    * @param {bigint} changeDelay
+   * @param {AccountId32Like} canceller
    * @param {ConstructorTxOptions} options
    *
    * @selector 0x9bae9d5e
@@ -27,6 +30,7 @@ export interface ConstructorTx<ContractApi extends InkGenericContractApi, Type e
     (
       credentials: AccountId32Like,
       changeDelay: bigint,
+      canceller: AccountId32Like,
       options?: ConstructorTxOptions,
     ) => GenericInstantiateSubmittableExtrinsic<ContractApi>,
     Type

@@ -604,7 +604,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
 
   /**
    * The contract was paused: messages that grant, pay or move goods are refused until
-   * unpaused; safety actions and queries keep working.
+   * unpaused; exits, safety actions and queries keep working.
    *
    * @signature_topic: 0x6700f57b90d65b5dba547a0341d86b7f766de7b7723491433818c26f2822928e
    **/
@@ -612,7 +612,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
     'ContractPaused',
     {
       /**
-       * The owner who paused it.
+       * The owner or the canceller, who paused it.
        *
        * @indexed: true
        **/
@@ -696,7 +696,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   /**
    * A pending change was cancelled.
    *
-   * @signature_topic: 0x4f67dd2af2090ba937051df1e56e9eeefd846570ac29d3d931fd8ef9e65ea4d9
+   * @signature_topic: 0x6463fd52d3f10b5850dd8171dffa17ce50be831eee83902823c73d2295ba4516
    **/
   ChangeCancelled: GenericContractEvent<
     'ChangeCancelled',
@@ -707,6 +707,12 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
        * @indexed: true
        **/
       id: number;
+      /**
+       * The owner or the canceller, who cancelled it.
+       *
+       * @indexed: true
+       **/
+      by: AccountId32;
     },
     Type
   >;

@@ -46,6 +46,18 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * The canceller: may cancel pending changes and pause.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x3680e9c2
+   **/
+  canceller: GenericContractQueryCall<
+    (options?: ContractCallOptions) => Promise<GenericContractCallResult<AccountId32, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * The account proposed as next owner, if any.
    *
    * @param {ContractCallOptions} options
@@ -98,7 +110,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: pauses granting, anchoring, access and break-glass openings
+   * The owner or the canceller: pauses granting, anchoring, access and break-glass openings
    * (revocations and the other safety actions keep working).
    *
    * @param {ContractCallOptions} options
@@ -123,7 +135,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, or
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
    * `Peer(Credentials, address)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -156,7 +168,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractCallOptions} options
@@ -237,9 +250,10 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * The patient or a live delegate: records a permit or deny. A delegate's consent
-   * ends with its delegation's expiry at the latest, and a delegate never records a
-   * permit naming itself. Returns its id.
+   * The patient or a live delegate: records a permit or deny, starting at most
+   * `MAX_BACKDATE` (two years) before now. A delegate's consent ends with its
+   * delegation's expiry at the latest, and a delegate never records a permit naming
+   * itself. Returns its id.
    *
    * @param {ConsentRegistryModelConsentRequestLike} request
    * @param {ContractCallOptions} options
@@ -347,8 +361,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
 
   /**
    * The patient or a live delegate: names `provider` as a care provider of the
-   * patient from `from` on (the first visit; may lie in the past), once for the
-   * whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
+   * patient from `from` on (the first visit; may lie in the past, at most
+   * `MAX_BACKDATE` before now), once for the whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
    * care relationship is what lets a provider bill the patient's plan. Returns
    * its id.
    *
@@ -834,6 +848,31 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
       at: bigint,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<boolean, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * `has_consent_all` for each of the first `MAX_BATCH_QUERIES` patients, in
+   * order.
+   *
+   * @param {Array<AccountId32Like>} patients
+   * @param {AccountId32Like} grantee
+   * @param {HealthcareTraitsConsentPurpose} purpose
+   * @param {HealthcareTraitsConsentDataCategories} categories
+   * @param {bigint} at
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x8b1ab88f
+   **/
+  consentVerifierHasConsentAllEach: GenericContractQueryCall<
+    (
+      patients: Array<AccountId32Like>,
+      grantee: AccountId32Like,
+      purpose: HealthcareTraitsConsentPurpose,
+      categories: HealthcareTraitsConsentDataCategories,
+      at: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Array<boolean>, ContractCallResult>>,
     Type
   >;
 

@@ -39,7 +39,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: pauses granting, anchoring, access and break-glass openings
+   * The owner or the canceller: pauses granting, anchoring, access and break-glass openings
    * (revocations and the other safety actions keep working).
    *
    * @param {ContractTxOptions} options
@@ -58,7 +58,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   unpause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, or
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
    * `Peer(Credentials, address)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -82,7 +82,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   executeChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractTxOptions} options
@@ -103,9 +104,10 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   setConfig: GenericContractTxCall<(config: ConsentRegistryModelConfig, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * The patient or a live delegate: records a permit or deny. A delegate's consent
-   * ends with its delegation's expiry at the latest, and a delegate never records a
-   * permit naming itself. Returns its id.
+   * The patient or a live delegate: records a permit or deny, starting at most
+   * `MAX_BACKDATE` (two years) before now. A delegate's consent ends with its
+   * delegation's expiry at the latest, and a delegate never records a permit naming
+   * itself. Returns its id.
    *
    * @param {ConsentRegistryModelConsentRequestLike} request
    * @param {ContractTxOptions} options
@@ -130,8 +132,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
 
   /**
    * The patient or a live delegate: names `provider` as a care provider of the
-   * patient from `from` on (the first visit; may lie in the past), once for the
-   * whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
+   * patient from `from` on (the first visit; may lie in the past, at most
+   * `MAX_BACKDATE` before now), once for the whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
    * care relationship is what lets a provider bill the patient's plan. Returns
    * its id.
    *

@@ -272,6 +272,75 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   >;
 
   /**
+   * A shipment was received while its seller held no valid licence: the seller's
+   * payment is held until the seller is licensed again (`release_held_payment`) or a
+   * regulator refunds it to the buyer (`refund_held_payment`).
+   *
+   * @signature_topic: 0x1d4aec5aedfc26c30a5067bc52a8155071f1234f3ea07589f1af21bb69bf07b0
+   **/
+  PaymentHeld: GenericContractEvent<
+    'PaymentHeld',
+    {
+      /**
+       * The shipment.
+       *
+       * @indexed: true
+       **/
+      shipment: bigint;
+      /**
+       * The seller.
+       *
+       * @indexed: true
+       **/
+      seller: AccountId32;
+      /**
+       * The amount held.
+       *
+       * @indexed: false
+       **/
+      amount: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * A held seller's payment was paid out: to the seller, licensed again, or refunded to
+   * the buyer by a regulator.
+   *
+   * @signature_topic: 0x6d683882f87e7d81a9b7b61ad88f59e4b72aa09e0d4c3fffb99057c6171e32de
+   **/
+  HeldPaymentReleased: GenericContractEvent<
+    'HeldPaymentReleased',
+    {
+      /**
+       * The shipment.
+       *
+       * @indexed: true
+       **/
+      shipment: bigint;
+      /**
+       * Who was paid.
+       *
+       * @indexed: true
+       **/
+      to: AccountId32;
+      /**
+       * The amount.
+       *
+       * @indexed: false
+       **/
+      amount: bigint;
+      /**
+       * True if refunded to the buyer.
+       *
+       * @indexed: false
+       **/
+      refunded: boolean;
+    },
+    Type
+  >;
+
+  /**
    * An owed payout was claimed.
    *
    * @signature_topic: 0x569879f11aa159331c9d1825f1777fff93d1e68e70bc8071c5feab52336f7a53
@@ -754,7 +823,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
 
   /**
    * The contract was paused: messages that grant, pay or move goods are refused until
-   * unpaused; safety actions and queries keep working.
+   * unpaused; exits, safety actions and queries keep working.
    *
    * @signature_topic: 0x6700f57b90d65b5dba547a0341d86b7f766de7b7723491433818c26f2822928e
    **/
@@ -762,7 +831,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
     'ContractPaused',
     {
       /**
-       * The owner who paused it.
+       * The owner or the canceller, who paused it.
        *
        * @indexed: true
        **/
@@ -846,7 +915,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   /**
    * A pending change was cancelled.
    *
-   * @signature_topic: 0x4f67dd2af2090ba937051df1e56e9eeefd846570ac29d3d931fd8ef9e65ea4d9
+   * @signature_topic: 0x6463fd52d3f10b5850dd8171dffa17ce50be831eee83902823c73d2295ba4516
    **/
   ChangeCancelled: GenericContractEvent<
     'ChangeCancelled',
@@ -857,6 +926,12 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
        * @indexed: true
        **/
       id: number;
+      /**
+       * The owner or the canceller, who cancelled it.
+       *
+       * @indexed: true
+       **/
+      by: AccountId32;
     },
     Type
   >;

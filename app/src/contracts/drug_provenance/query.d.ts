@@ -38,6 +38,18 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * The canceller: may cancel pending changes and pause.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x3680e9c2
+   **/
+  canceller: GenericContractQueryCall<
+    (options?: ContractCallOptions) => Promise<GenericContractCallResult<AccountId32, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * The account proposed as next owner, if any.
    *
    * @param {ContractCallOptions} options
@@ -90,7 +102,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: pauses registration, custody and payments (recalls, suspect flags,
+   * The owner or the canceller: pauses registration, custody and payments (recalls, suspect flags,
    * verification answers, illegitimate declarations and cold-chain records keep
    * working).
    *
@@ -116,7 +128,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`,
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
    * `Peer(Credentials, address)` or `Regulator(account)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -149,7 +161,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractCallOptions} options
@@ -248,7 +261,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Native tokens held beyond the open escrows and the owed payouts.
+   * Native tokens held beyond the open escrows, the owed payouts and the held
+   * sellers' payments.
    *
    * @param {ContractCallOptions} options
    *
@@ -260,14 +274,15 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * (open escrows, owed payouts): what the contract's balance must cover.
+   * (open escrows, owed payouts, held sellers' payments): what the contract's
+   * balance must cover.
    *
    * @param {ContractCallOptions} options
    *
    * @selector 0x082d22b5
    **/
   heldFunds: GenericContractQueryCall<
-    (options?: ContractCallOptions) => Promise<GenericContractCallResult<[bigint, bigint], ContractCallResult>>,
+    (options?: ContractCallOptions) => Promise<GenericContractCallResult<[bigint, bigint, bigint], ContractCallResult>>,
     Type
   >;
 
@@ -411,7 +426,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
    * units (all, or fewer for a shortage or damage: the rest goes back to the
    * sender). Re-checks the recipient's licence (a return's recipient needs none)
    * and, but for a return, that the batch may be sold on. A priced shipment pays
-   * the seller for the units accepted and refunds the rest of the escrow.
+   * the seller for the units accepted and refunds the rest of the escrow; a seller
+   * holding no valid licence now is not paid: its payment is held
+   * (`held_payment`).
    *
    * @param {bigint} shipmentId
    * @param {bigint} accepted
@@ -461,6 +478,55 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
       shipmentId: bigint,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<Result<[], DrugProvenanceModelError>, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * Anyone (also while paused: an exit): pays a held seller's payment to the
+   * seller, licensed again now.
+   *
+   * @param {bigint} shipmentId
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xee3d1c64
+   **/
+  releaseHeldPayment: GenericContractQueryCall<
+    (
+      shipmentId: bigint,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Result<bigint, DrugProvenanceModelError>, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * A regulator (also while paused): refunds a held seller's payment to the buyer
+   * (the seller's licence was revoked for cause), citing `evidence` (non-zero).
+   *
+   * @param {bigint} shipmentId
+   * @param {Hash} evidence
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xd2c19bf9
+   **/
+  refundHeldPayment: GenericContractQueryCall<
+    (
+      shipmentId: bigint,
+      evidence: Hash,
+      options?: ContractCallOptions,
+    ) => Promise<GenericContractCallResult<Result<bigint, DrugProvenanceModelError>, ContractCallResult>>,
+    Type
+  >;
+
+  /**
+   * The seller's payment held for `shipment_id` (0 if none).
+   *
+   * @param {bigint} shipmentId
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xf79ccdde
+   **/
+  heldPayment: GenericContractQueryCall<
+    (shipmentId: bigint, options?: ContractCallOptions) => Promise<GenericContractCallResult<bigint, ContractCallResult>>,
     Type
   >;
 

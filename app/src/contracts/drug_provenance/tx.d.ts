@@ -32,7 +32,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: pauses registration, custody and payments (recalls, suspect flags,
+   * The owner or the canceller: pauses registration, custody and payments (recalls, suspect flags,
    * verification answers, illegitimate declarations and cold-chain records keep
    * working).
    *
@@ -52,7 +52,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   unpause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`,
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
    * `Peer(Credentials, address)` or `Regulator(account)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -76,7 +76,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   executeChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractTxOptions} options
@@ -210,7 +211,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * units (all, or fewer for a shortage or damage: the rest goes back to the
    * sender). Re-checks the recipient's licence (a return's recipient needs none)
    * and, but for a return, that the batch may be sold on. A priced shipment pays
-   * the seller for the units accepted and refunds the rest of the escrow.
+   * the seller for the units accepted and refunds the rest of the escrow; a seller
+   * holding no valid licence now is not paid: its payment is held
+   * (`held_payment`).
    *
    * @param {bigint} shipmentId
    * @param {bigint} accepted
@@ -243,6 +246,32 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * @selector 0x28a75c47
    **/
   cancelShipment: GenericContractTxCall<(shipmentId: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
+
+  /**
+   * Anyone (also while paused: an exit): pays a held seller's payment to the
+   * seller, licensed again now.
+   *
+   * @param {bigint} shipmentId
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xee3d1c64
+   **/
+  releaseHeldPayment: GenericContractTxCall<(shipmentId: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
+
+  /**
+   * A regulator (also while paused): refunds a held seller's payment to the buyer
+   * (the seller's licence was revoked for cause), citing `evidence` (non-zero).
+   *
+   * @param {bigint} shipmentId
+   * @param {Hash} evidence
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xd2c19bf9
+   **/
+  refundHeldPayment: GenericContractTxCall<
+    (shipmentId: bigint, evidence: Hash, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
 
   /**
    * Anyone owed a payout whose transfer failed: claims it.

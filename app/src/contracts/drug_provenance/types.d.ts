@@ -14,14 +14,16 @@ export type HealthcareTraitsAdminChange =
   | { type: 'Peer'; value: [HealthcareTraitsAdminPeerRole, AccountId32] }
   | { type: 'Delay'; value: bigint }
   | { type: 'Issuer'; value: [AccountId32, HealthcareTraitsCredentialsKindSet] }
-  | { type: 'Regulator'; value: AccountId32 };
+  | { type: 'Regulator'; value: AccountId32 }
+  | { type: 'Canceller'; value: AccountId32 };
 
 export type HealthcareTraitsAdminChangeLike =
   | { type: 'Code'; value: Hash }
   | { type: 'Peer'; value: [HealthcareTraitsAdminPeerRole, AccountId32Like] }
   | { type: 'Delay'; value: bigint }
   | { type: 'Issuer'; value: [AccountId32Like, HealthcareTraitsCredentialsKindSet] }
-  | { type: 'Regulator'; value: AccountId32Like };
+  | { type: 'Regulator'; value: AccountId32Like }
+  | { type: 'Canceller'; value: AccountId32Like };
 
 export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent' | 'Monitoring';
 
@@ -135,6 +137,8 @@ export type DrugProvenance = {
   nextInvestigation: bigint;
   totalEscrow: bigint;
   totalOwed: bigint;
+  totalHeld: bigint;
+  held: { get(arg: bigint): Promise<bigint | undefined> };
   regulators: { get(arg: AccountId32Like): Promise<[] | undefined> };
   prefixes: { get(arg: BytesLike): Promise<AccountId32 | undefined> };
   extendedPrefixes: { get(arg: BytesLike): Promise<number | undefined> };
@@ -160,6 +164,7 @@ export type HealthcareTraitsAdmin = {
   delay: bigint;
   lastChange: number;
   pending: Array<HealthcareTraitsAdminPendingChange>;
+  canceller: AccountId32;
 };
 
 export type DrugProvenanceModelError =
@@ -226,7 +231,9 @@ export type DrugProvenanceModelError =
   | 'UnknownRegulator'
   | 'Overflow'
   | 'PrefixOverlaps'
-  | 'NoEvidence';
+  | 'NoEvidence'
+  | 'NoHeldPayment'
+  | 'NotOwnerOrCanceller';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 

@@ -42,6 +42,18 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * The canceller: may cancel pending changes and pause.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x3680e9c2
+   **/
+  canceller: GenericContractQueryCall<
+    (options?: ContractCallOptions) => Promise<GenericContractCallResult<AccountId32, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * The account proposed as next owner, if any.
    *
    * @param {ContractCallOptions} options
@@ -94,7 +106,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: pauses registrations, pairing, anchoring, thresholds and new
+   * The owner or the canceller: pauses registrations, pairing, anchoring, thresholds and new
    * care-team members (unpairing, revocations, recalls and leaving keep working).
    *
    * @param {ContractCallOptions} options
@@ -119,7 +131,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, or
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
    * `Peer(Credentials | Consent, address)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -152,7 +164,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractCallOptions} options
@@ -383,8 +396,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
    * Anyone (the device or a gateway relaying it): anchors a batch of readings
    * that a paired, unrevoked device signed (`signature` over
    * `readings_hash(batch)`). Marks the batch's days in the patient's calendars;
-   * an out-of-range summary beyond the patient's threshold for the quantity
-   * raises an alert to the consented care team. Returns the batch id.
+   * an out-of-range summary over a range containing the patient's threshold for
+   * the quantity (so that its readings lie outside the threshold too) raises an
+   * alert to the consented care team. Returns the batch id.
    *
    * @param {RemoteMonitoringModelReadingBatchLike} batch
    * @param {FixedBytes<65>} signature

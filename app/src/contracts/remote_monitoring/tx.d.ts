@@ -37,7 +37,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: pauses registrations, pairing, anchoring, thresholds and new
+   * The owner or the canceller: pauses registrations, pairing, anchoring, thresholds and new
    * care-team members (unpairing, revocations, recalls and leaving keep working).
    *
    * @param {ContractTxOptions} options
@@ -56,7 +56,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   unpause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, or
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
    * `Peer(Credentials | Consent, address)`). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -80,7 +80,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   executeChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractTxOptions} options
@@ -205,8 +206,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * Anyone (the device or a gateway relaying it): anchors a batch of readings
    * that a paired, unrevoked device signed (`signature` over
    * `readings_hash(batch)`). Marks the batch's days in the patient's calendars;
-   * an out-of-range summary beyond the patient's threshold for the quantity
-   * raises an alert to the consented care team. Returns the batch id.
+   * an out-of-range summary over a range containing the patient's threshold for
+   * the quantity (so that its readings lie outside the threshold too) raises an
+   * alert to the consented care team. Returns the batch id.
    *
    * @param {RemoteMonitoringModelReadingBatchLike} batch
    * @param {FixedBytes<65>} signature

@@ -14,14 +14,16 @@ export type HealthcareTraitsAdminChange =
   | { type: 'Peer'; value: [HealthcareTraitsAdminPeerRole, AccountId32] }
   | { type: 'Delay'; value: bigint }
   | { type: 'Issuer'; value: [AccountId32, HealthcareTraitsCredentialsKindSet] }
-  | { type: 'Regulator'; value: AccountId32 };
+  | { type: 'Regulator'; value: AccountId32 }
+  | { type: 'Canceller'; value: AccountId32 };
 
 export type HealthcareTraitsAdminChangeLike =
   | { type: 'Code'; value: Hash }
   | { type: 'Peer'; value: [HealthcareTraitsAdminPeerRole, AccountId32Like] }
   | { type: 'Delay'; value: bigint }
   | { type: 'Issuer'; value: [AccountId32Like, HealthcareTraitsCredentialsKindSet] }
-  | { type: 'Regulator'; value: AccountId32Like };
+  | { type: 'Regulator'; value: AccountId32Like }
+  | { type: 'Canceller'; value: AccountId32Like };
 
 export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent' | 'Monitoring';
 
@@ -97,7 +99,9 @@ export type HealthcareTraitsMonitoringLoinc = FixedBytes<8>;
 
 export type HealthcareTraitsMonitoringLoincLike = FixedBytes<8>;
 
-export type RemoteMonitoringModelOutOfRange = { count: number; worst: bigint };
+export type RemoteMonitoringModelOutOfRange = { count: number; range: [bigint, bigint]; worstCommitment: Hash };
+
+export type RemoteMonitoringModelOutOfRangeLike = { count: number; range: [bigint, bigint]; worstCommitment: Hash };
 
 export type RemoteMonitoringModelPairing = {
   device: FixedBytes<33>;
@@ -150,6 +154,7 @@ export type HealthcareTraitsAdmin = {
   delay: bigint;
   lastChange: number;
   pending: Array<HealthcareTraitsAdminPendingChange>;
+  canceller: AccountId32;
 };
 
 export type RemoteMonitoringModelError =
@@ -194,7 +199,8 @@ export type RemoteMonitoringModelError =
   | 'DelegateSelfGrant'
   | 'NotAttested'
   | 'StaleProof'
-  | 'TooManyKeys';
+  | 'TooManyKeys'
+  | 'NotOwnerOrCanceller';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 
@@ -226,7 +232,7 @@ export type RemoteMonitoringModelReadingBatchLike = {
   from: bigint;
   until: bigint;
   days: number;
-  outOfRange?: RemoteMonitoringModelOutOfRange | undefined;
+  outOfRange?: RemoteMonitoringModelOutOfRangeLike | undefined;
 };
 
 export type InkEnvNoChainExtension = null;

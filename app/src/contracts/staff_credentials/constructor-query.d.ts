@@ -16,9 +16,12 @@ export interface ConstructorQuery<Type extends MetadataType> extends GenericCons
   /**
    * Creates the registry, owned by the caller, with time-lock `change_delay` (ms, at
    * most 30 days) and the first `issuers` with their kinds.
+   * `canceller` may cancel pending changes and pause, never propose, execute or
+   * unpause (a regulator or safety officer; replaced only through the time lock).
    *
    * @param {bigint} changeDelay
    * @param {Array<[AccountId32Like, HealthcareTraitsCredentialsKindSet]>} issuers
+   * @param {AccountId32Like} canceller
    * @param {ConstructorCallOptions} options
    *
    * @selector 0x9bae9d5e
@@ -27,6 +30,7 @@ export interface ConstructorQuery<Type extends MetadataType> extends GenericCons
     (
       changeDelay: bigint,
       issuers: Array<[AccountId32Like, HealthcareTraitsCredentialsKindSet]>,
+      canceller: AccountId32Like,
       options?: ConstructorCallOptions,
     ) => Promise<GenericConstructorCallResult<Result<[], StaffCredentialsModelError>, ContractInstantiateResult>>,
     Type

@@ -36,6 +36,18 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * The canceller: may cancel pending changes and pause.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x3680e9c2
+   **/
+  canceller: GenericContractQueryCall<
+    (options?: ContractCallOptions) => Promise<GenericContractCallResult<AccountId32, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * The account proposed as next owner, if any.
    *
    * @param {ContractCallOptions} options
@@ -88,7 +100,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: pauses issuing, renewing and reinstating (suspensions and
+   * The owner or the canceller: pauses issuing, renewing and reinstating (suspensions and
    * revocations keep working).
    *
    * @param {ContractCallOptions} options
@@ -113,7 +125,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, or `Issuer` to
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or `Issuer` to
    * appoint an issuer or widen its kinds). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -146,7 +158,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractCallOptions} options

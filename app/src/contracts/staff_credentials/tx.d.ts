@@ -36,7 +36,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: pauses issuing, renewing and reinstating (suspensions and
+   * The owner or the canceller: pauses issuing, renewing and reinstating (suspensions and
    * revocations keep working).
    *
    * @param {ContractTxOptions} options
@@ -55,7 +55,7 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   unpause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, or `Issuer` to
+   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or `Issuer` to
    * appoint an issuer or widen its kinds). Returns its id.
    *
    * @param {HealthcareTraitsAdminChangeLike} change
@@ -79,7 +79,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   executeChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * Owner only: cancels pending change `id`.
+   * The owner, or the canceller (not its own replacement): cancels pending change
+   * `id`, also while paused.
    *
    * @param {number} id
    * @param {ContractTxOptions} options

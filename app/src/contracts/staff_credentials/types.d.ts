@@ -14,14 +14,16 @@ export type HealthcareTraitsAdminChange =
   | { type: 'Peer'; value: [HealthcareTraitsAdminPeerRole, AccountId32] }
   | { type: 'Delay'; value: bigint }
   | { type: 'Issuer'; value: [AccountId32, HealthcareTraitsCredentialsKindSet] }
-  | { type: 'Regulator'; value: AccountId32 };
+  | { type: 'Regulator'; value: AccountId32 }
+  | { type: 'Canceller'; value: AccountId32 };
 
 export type HealthcareTraitsAdminChangeLike =
   | { type: 'Code'; value: Hash }
   | { type: 'Peer'; value: [HealthcareTraitsAdminPeerRole, AccountId32Like] }
   | { type: 'Delay'; value: bigint }
   | { type: 'Issuer'; value: [AccountId32Like, HealthcareTraitsCredentialsKindSet] }
-  | { type: 'Regulator'; value: AccountId32Like };
+  | { type: 'Regulator'; value: AccountId32Like }
+  | { type: 'Canceller'; value: AccountId32Like };
 
 export type HealthcareTraitsAdminPeerRole = 'Credentials' | 'Consent' | 'Monitoring';
 
@@ -102,6 +104,7 @@ export type HealthcareTraitsAdmin = {
   delay: bigint;
   lastChange: number;
   pending: Array<HealthcareTraitsAdminPendingChange>;
+  canceller: AccountId32;
 };
 
 export type StaffCredentialsModelError =
@@ -137,7 +140,8 @@ export type StaffCredentialsModelError =
   | 'CredentialExpired'
   | 'RenewalNotLater'
   | 'StaleVerification'
-  | 'Overflow';
+  | 'Overflow'
+  | 'NotOwnerOrCanceller';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 
