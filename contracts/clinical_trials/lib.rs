@@ -220,9 +220,9 @@ pub mod clinical_trials {
             self.admin.is_paused()
         }
 
-        /// The owner or the canceller: pauses registration, amendments, approvals, consents, enrolment,
-        /// sites, devices and data (withdrawals, safety reports, suspensions and results
-        /// keep working).
+        /// The owner or the canceller: pauses registration, amendments, approvals,
+        /// consents, enrolment, sites, devices and data (withdrawals, safety reports,
+        /// suspensions and results keep working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
             Ok(self.admin.pause()?)

@@ -480,9 +480,9 @@ pub mod consent_registry {
 
         /// The patient or a live delegate: names `provider` as a care provider of the
         /// patient from `from` on (the first visit; may lie in the past, at most
-        /// `MAX_BACKDATE` before now), once for the whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
-        /// care relationship is what lets a provider bill the patient's plan. Returns
-        /// its id.
+        /// `MAX_BACKDATE` before now), once for the whole relationship. A delegate never
+        /// names itself (`DelegateSelfGrant`): a care relationship is what lets a
+        /// provider bill the patient's plan. Returns its id.
         #[ink(message)]
         pub fn add_care_provider(
             &mut self,

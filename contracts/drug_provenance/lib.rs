@@ -237,9 +237,9 @@ pub mod drug_provenance {
             self.admin.is_paused()
         }
 
-        /// The owner or the canceller: pauses registration, custody and payments (recalls, suspect flags,
-        /// verification answers, illegitimate declarations and cold-chain records keep
-        /// working).
+        /// The owner or the canceller: pauses registration, custody and payments (exits,
+        /// recalls, suspect flags, verification answers, illegitimate declarations and
+        /// cold-chain records keep working).
         #[ink(message)]
         pub fn pause(&mut self) -> Result<()> {
             Ok(self.admin.pause()?)

@@ -23,8 +23,8 @@
 //! * **canceller** (named at instantiation; replaced only through the time lock): cancels
 //!   pending changes and pauses; never proposes, executes or unpauses.
 //! * **manufacturer**: an account with a valid `DeviceManufacturer` credential when it
-//!   registers a model or attests keys under it; recalls its models (every device of a recalled model is revoked
-//!   at once) and revokes single devices.
+//!   registers a model or attests keys under it; recalls its models (every device of a
+//!   recalled model is revoked at once) and revokes single devices.
 //! * **care provider**: a valid medical or nursing licence whenever it acts; registers
 //!   devices, pairs them with patients, unpairs them; as a care-team member, sets alert
 //!   thresholds.

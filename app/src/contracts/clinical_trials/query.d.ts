@@ -111,9 +111,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * The owner or the canceller: pauses registration, amendments, approvals, consents, enrolment,
-   * sites, devices and data (withdrawals, safety reports, suspensions and results
-   * keep working).
+   * The owner or the canceller: pauses registration, amendments, approvals,
+   * consents, enrolment, sites, devices and data (withdrawals, safety reports,
+   * suspensions and results keep working).
    *
    * @param {ContractCallOptions} options
    *

@@ -38,9 +38,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * The owner or the canceller: pauses registration, amendments, approvals, consents, enrolment,
-   * sites, devices and data (withdrawals, safety reports, suspensions and results
-   * keep working).
+   * The owner or the canceller: pauses registration, amendments, approvals,
+   * consents, enrolment, sites, devices and data (withdrawals, safety reports,
+   * suspensions and results keep working).
    *
    * @param {ContractTxOptions} options
    *

@@ -133,9 +133,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   /**
    * The patient or a live delegate: names `provider` as a care provider of the
    * patient from `from` on (the first visit; may lie in the past, at most
-   * `MAX_BACKDATE` before now), once for the whole relationship. A delegate never names itself (`DelegateSelfGrant`): a
-   * care relationship is what lets a provider bill the patient's plan. Returns
-   * its id.
+   * `MAX_BACKDATE` before now), once for the whole relationship. A delegate never
+   * names itself (`DelegateSelfGrant`): a care relationship is what lets a
+   * provider bill the patient's plan. Returns its id.
    *
    * @param {AccountId32Like} patient
    * @param {AccountId32Like} provider

@@ -102,9 +102,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * The owner or the canceller: pauses registration, custody and payments (recalls, suspect flags,
-   * verification answers, illegitimate declarations and cold-chain records keep
-   * working).
+   * The owner or the canceller: pauses registration, custody and payments (exits,
+   * recalls, suspect flags, verification answers, illegitimate declarations and
+   * cold-chain records keep working).
    *
    * @param {ContractCallOptions} options
    *

@@ -32,9 +32,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * The owner or the canceller: pauses registration, custody and payments (recalls, suspect flags,
-   * verification answers, illegitimate declarations and cold-chain records keep
-   * working).
+   * The owner or the canceller: pauses registration, custody and payments (exits,
+   * recalls, suspect flags, verification answers, illegitimate declarations and
+   * cold-chain records keep working).
    *
    * @param {ContractTxOptions} options
    *
