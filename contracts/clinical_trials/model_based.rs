@@ -1133,7 +1133,9 @@ fn compare(c: &ClinicalTrials, m: &Model) -> std::result::Result<(), String> {
 /// Every sequence starts from a trial in progress (compared like the rest): trial 1
 /// registered by sponsor 1 and approved by the IRB, investigators 4 and 5 at their sites,
 /// participants 7 and 8 consented to version 1 (7 also to the sponsor for research), 7
-/// enrolled at site 4; the random operations go on from there (and register more trials).
+/// enrolled at site 4; trial 2 of sponsor 2 refused approval by an unaccredited IRB;
+/// trial 3 of sponsor 2, target 1, full after 7 enrolled; the random operations go on
+/// from there (and register more trials).
 fn prefix() -> Vec<Op> {
     let mut ops = vec![
         Op::Register {
@@ -1182,6 +1184,59 @@ fn prefix() -> Vec<Op> {
         trial: 1,
         participant: 7,
     });
+    // Trial 2 names an unaccredited IRB (the stranger), whose approval is refused;
+    // trial 3 enrols one participant and is full for the next.
+    for irb in [6, 3] {
+        ops.push(Op::Register {
+            by: 2,
+            irb,
+            target: 1,
+            completion_days: 200,
+            set: 1,
+            outcome: 0,
+            threshold: 2,
+            window_days: 7,
+        });
+    }
+    ops.extend([
+        Op::Approve {
+            by: 6,
+            trial: 2,
+            version: 1,
+        },
+        Op::Approve {
+            by: 3,
+            trial: 3,
+            version: 1,
+        },
+        Op::AddInvestigator {
+            by: 2,
+            trial: 3,
+            who: 4,
+        },
+        Op::Research {
+            participant: 7,
+            sponsor: 2,
+            laboratory: false,
+            given: true,
+        },
+        Op::ConsentVersion {
+            by: None,
+            trial: 3,
+            participant: 7,
+            version: 1,
+        },
+        Op::Enrol {
+            by: 4,
+            trial: 3,
+            participant: 7,
+        },
+        Op::Enrol {
+            by: 4,
+            trial: 3,
+            participant: 8,
+        },
+    ]);
     ops
 }
 

@@ -213,7 +213,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, batch, quantity)| Op::Dispense { caller, batch, quantity }),
         1 => (holder.clone(), batch.clone(), quantity)
             .prop_map(|(caller, batch, quantity)| Op::Destroy { caller, batch, quantity }),
-        1 => ((0..2 * ACCOUNTS).prop_map(|c| if c < ACCOUNTS { c } else { 5 }), batch.clone()).prop_map(|(caller, batch)| Op::Recall { caller, batch }),
+        2 => ((0..2 * ACCOUNTS).prop_map(|c| if c < ACCOUNTS { c } else { 5 }), batch.clone()).prop_map(|(caller, batch)| Op::Recall { caller, batch }),
         1 => (holder, batch.clone()).prop_map(|(caller, batch)| Op::Flag { caller, batch }),
         1 => (prop_oneof![Just(2u8), who.clone()], any::<u8>(), any::<bool>())
             .prop_map(|(caller, investigation, authentic)| Op::Respond { caller, investigation, authentic }),
