@@ -11,8 +11,8 @@
 //!   and the [`ConsentVerifier`] interface ("does `patient` consent to `grantee` for
 //!   `purpose` and `category` at `at`?"), implemented by `consent_registry`.
 //! * [`admin`]: [`Admin`], the shared two-step ownership / pause state with time-locked
-//!   changes (code upgrades, peer addresses, the delay itself, widened roles) every
-//!   contract embeds, with its events.
+//!   changes (code upgrades, peer addresses, the delay itself, widened roles, the
+//!   canceller) and an independent canceller, every contract embeds, with its events.
 //! * [`monitoring`]: [`Loinc`] codes of measured quantities, the CPT 99454 rule and the
 //!   [`MonitoringVerifier`] interface ("how many days of the 30 before this date had
 //!   device data?"), implemented by `remote_monitoring` and asked by the claims contract.
