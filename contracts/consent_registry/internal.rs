@@ -106,10 +106,12 @@ impl ConsentRegistry {
         timeline::query(&reads.index.view((what, pair), view), at)
     }
 
-    /// True if `check_consent` passes for every category of a non-empty, well-formed
-    /// `categories` (at most 13 lookups): `has_consent_all`.
-    pub(crate) fn consents_to_all(
+    /// `has_consent_all`, reading through `reads`: `check_consent` passes for every
+    /// category of a non-empty, well-formed `categories` (at most 13 decisions over the
+    /// one index entry and the consents of the pair, each read once).
+    pub(crate) fn consents_to_all_in(
         &self,
+        reads: &Reads,
         patient: AccountId,
         grantee: AccountId,
         purpose: Purpose,
@@ -122,7 +124,7 @@ impl ConsentRegistry {
                 .into_iter()
                 .filter(|category| categories.contains(*category))
                 .all(|category| {
-                    self.check_consent(patient, grantee, purpose, category, at)
+                    self.consent_in(reads, patient, grantee, purpose, category, at)
                         .is_ok()
                 })
     }

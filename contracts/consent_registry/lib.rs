@@ -1052,7 +1052,7 @@ pub mod consent_registry {
             categories: DataCategories,
             at: Timestamp,
         ) -> bool {
-            self.consents_to_all(patient, grantee, purpose, categories, at)
+            self.consents_to_all_in(&Reads::default(), patient, grantee, purpose, categories, at)
         }
 
         /// `has_consent_all` for each of the first `MAX_BATCH_QUERIES` patients, in
@@ -1066,10 +1066,13 @@ pub mod consent_registry {
             categories: DataCategories,
             at: Timestamp,
         ) -> Vec<bool> {
+            let reads = Reads::default();
             patients
                 .iter()
                 .take(MAX_BATCH_QUERIES)
-                .map(|patient| self.consents_to_all(*patient, grantee, purpose, categories, at))
+                .map(|patient| {
+                    self.consents_to_all_in(&reads, *patient, grantee, purpose, categories, at)
+                })
                 .collect()
         }
 

@@ -1256,6 +1256,39 @@ fn research_consent_covers_every_category_asked_or_none() {
 }
 
 #[ink::test]
+fn has_consent_all_each_answers_per_patient_in_order_and_at_most_a_batch() {
+    let a = accounts();
+    let mut c = setup();
+    let lab = DataCategories::of(&[DataCategory::LabResults]);
+    for patient in [a.bob, a.eve] {
+        caller(patient);
+        c.grant(ConsentRequest {
+            categories: lab,
+            ..open_permit(patient, a.charlie, &[Purpose::Research])
+        })
+        .expect("research permit");
+    }
+    let asked = vec![a.bob, a.django, a.eve];
+    assert_eq!(
+        c.has_consent_all_each(asked.clone(), a.charlie, Purpose::Research, lab, T0),
+        vec![true, false, true]
+    );
+    // Each answer is `has_consent_all`'s.
+    for (patient, answer) in asked.iter().zip([true, false, true]) {
+        assert_eq!(
+            c.has_consent_all(*patient, a.charlie, Purpose::Research, lab, T0),
+            answer
+        );
+    }
+    let many = vec![a.bob; healthcare_traits::MAX_BATCH_QUERIES + 1];
+    assert_eq!(
+        c.has_consent_all_each(many, a.charlie, Purpose::Research, lab, T0)
+            .len(),
+        healthcare_traits::MAX_BATCH_QUERIES
+    );
+}
+
+#[ink::test]
 fn has_consent_each_answers_per_grantee_in_order() {
     let a = accounts();
     let mut c = setup();
