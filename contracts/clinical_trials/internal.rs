@@ -15,7 +15,7 @@ use healthcare_traits::peer::ask;
 #[cfg(test)]
 use healthcare_traits::stand_in as ask;
 use healthcare_traits::Purpose;
-use healthcare_traits::{ensure, page_range, CredentialKind, DataCategories, KindSet, PeerError};
+use healthcare_traits::{ensure, page_range, CredentialKind, KindSet, PeerError};
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
 use ink::primitives::{AccountId, Hash};
@@ -192,8 +192,9 @@ impl ClinicalTrials {
 
     /// `Err(NoResearchConsent)` unless each of `participants` consents, in
     /// consent_registry, to the sponsor for research on every category of the trial
-    /// `now`, when the data is anchored (one call for the whole batch): a revoked research
-    /// permit stops the participant's data at once, as in remote_monitoring.
+    /// `now` (one call for the whole batch): asked at enrolment and whenever data is
+    /// anchored, so that a revoked research permit stops the participant's data at once,
+    /// as in remote_monitoring.
     pub(crate) fn ensure_research_consent_each(
         &self,
         record: &Trial,
@@ -321,27 +322,6 @@ impl ClinicalTrials {
     ) -> Result<bool> {
         ask::any_valid_at(self.peers().credentials, account, kinds, at)
             .map_err(Self::credential_error)
-    }
-
-    /// Asks consent_registry whether `participant` consents to `sponsor` for research on
-    /// every category of `categories` at `at`.
-    pub(crate) fn research_consent(
-        &self,
-        participant: AccountId,
-        sponsor: AccountId,
-        categories: DataCategories,
-        at: Timestamp,
-    ) -> Result<bool> {
-        let consent = self.peers().consent;
-        ask::has_consent_all(
-            consent,
-            participant,
-            sponsor,
-            Purpose::Research,
-            categories,
-            at,
-        )
-        .map_err(Self::consent_error)
     }
 
     /// Asks consent_registry whether `account` is a delegate of `participant` now.

@@ -612,10 +612,7 @@ pub mod clinical_trials {
                 Error::AlreadyEnrolled
             );
             self.ensure_consented_to_current(&record, participant)?;
-            ensure!(
-                self.research_consent(participant, record.sponsor, record.categories, now)?,
-                Error::NoResearchConsent
-            );
+            self.ensure_research_consent_each(&record, ink::prelude::vec![participant], now)?;
             let number = record.enrolled.checked_add(1).ok_or(Error::Overflow)?;
             record.enrolled = number;
             self.participants.insert(

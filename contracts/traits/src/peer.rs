@@ -141,22 +141,8 @@ pub mod ask {
             .has_consent(patient, grantee, purpose, category, at)))
     }
 
-    /// consent_registry: [`has_consent`] for every category of `categories`.
-    pub fn has_consent_all(
-        consent: AccountId,
-        patient: AccountId,
-        grantee: AccountId,
-        purpose: Purpose,
-        categories: DataCategories,
-        at: Timestamp,
-    ) -> Result<bool, PeerError> {
-        let peer: Consents = consent.into();
-        flatten_peer_result(crate::try_invoke!(peer
-            .call()
-            .has_consent_all(patient, grantee, purpose, categories, at)))
-    }
-
-    /// consent_registry: [`has_consent_all`] for each of `patients`, in one call.
+    /// consent_registry: did each of `patients` consent to `grantee` for `purpose` and
+    /// every category of `categories` at `at`? One call for them all (also for one).
     pub fn has_consent_all_each(
         consent: AccountId,
         patients: Vec<AccountId>,
