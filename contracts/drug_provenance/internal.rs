@@ -259,15 +259,26 @@ impl DrugProvenance {
         Ok(())
     }
 
-    /// Pays the seller's payment held for `shipment` to `to` (the seller, or the buyer
-    /// when `refunded`).
+    /// Shipment `shipment_id` and the seller's payment held for it.
+    pub(crate) fn held_for(&self, shipment_id: ShipmentId) -> Result<(Shipment, Balance)> {
+        let shipment = self
+            .shipments
+            .get(shipment_id)
+            .ok_or(Error::UnknownShipment)?;
+        let amount = self.held.get(shipment_id).ok_or(Error::NoHeldPayment)?;
+        Ok((shipment, amount))
+    }
+
+    /// Pays `amount`, the seller's payment held for `shipment` (see [`Self::held_for`]),
+    /// to `to` (the seller, or the buyer when `refunded`).
     pub(crate) fn pay_held(
         &mut self,
         shipment: ShipmentId,
         to: AccountId,
+        amount: Balance,
         refunded: bool,
     ) -> Result<Balance> {
-        let amount = self.held.take(shipment).ok_or(Error::NoHeldPayment)?;
+        self.held.remove(shipment);
         self.total_held = self.total_held.checked_sub(amount).ok_or(Error::Overflow)?;
         self.pay_out(to, amount)?;
         self.env().emit_event(HeldPaymentReleased {

@@ -669,16 +669,12 @@ pub mod drug_provenance {
         /// seller, licensed again now.
         #[ink(message)]
         pub fn release_held_payment(&mut self, shipment_id: ShipmentId) -> Result<Balance> {
-            let shipment = self
-                .shipments
-                .get(shipment_id)
-                .ok_or(Error::UnknownShipment)?;
-            ensure!(self.held.contains(shipment_id), Error::NoHeldPayment);
+            let (shipment, amount) = self.held_for(shipment_id)?;
             ensure!(
                 self.licensed(shipment.from, SENDERS)?,
                 Error::SenderNotLicensed
             );
-            self.pay_held(shipment_id, shipment.from, false)
+            self.pay_held(shipment_id, shipment.from, amount, false)
         }
 
         /// A regulator (also while paused): refunds a held seller's payment to the buyer
@@ -691,12 +687,8 @@ pub mod drug_provenance {
         ) -> Result<Balance> {
             self.ensure_regulator()?;
             ensure!(evidence != Hash::from([0; 32]), Error::NoEvidence);
-            let shipment = self
-                .shipments
-                .get(shipment_id)
-                .ok_or(Error::UnknownShipment)?;
-            ensure!(self.held.contains(shipment_id), Error::NoHeldPayment);
-            self.pay_held(shipment_id, shipment.to, true)
+            let (shipment, amount) = self.held_for(shipment_id)?;
+            self.pay_held(shipment_id, shipment.to, amount, true)
         }
 
         /// The seller's payment held for `shipment_id` (0 if none).
