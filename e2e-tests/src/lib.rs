@@ -98,6 +98,15 @@ pub fn canceller_account() -> AccountId32 {
     AccountId32::new([0xca; 32])
 }
 
+/// The selector of message `name` when it is not in a trait (the contracts' own
+/// messages): the first 4 bytes of the BLAKE2-256 hash of the name, what
+/// `ink::selector_bytes!` computes at compile time.
+pub fn selector(name: &str) -> [u8; 4] {
+    let mut out = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(name.as_bytes(), &mut out);
+    [out[0], out[1], out[2], out[3]]
+}
+
 /// Call data: a 4-byte selector followed by the SCALE-encoded arguments (a tuple).
 pub fn call_data<A: Encode>(selector: [u8; 4], args: A) -> Vec<u8> {
     let mut data = selector.to_vec();
@@ -503,9 +512,7 @@ pub mod suite {
         E: parity_scale_codec::Decode + core::fmt::Debug,
     {
         let send = |chain: &mut Sandbox, who: &AccountId32, message: &str, args: Vec<u8>| {
-            let mut selector = [0u8; 32];
-            ink::env::hash_bytes::<ink::env::hash::Blake2x256>(message.as_bytes(), &mut selector);
-            let mut data = selector[..4].to_vec();
+            let mut data = crate::selector(message).to_vec();
             data.extend(args);
             let value = chain.call::<Result<(), E>>(contract, who, data).value;
             value.map_err(|e| format!("{e:?}"))

@@ -19,7 +19,7 @@ use e2e_tests::suite::{
     assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
     assert_unknown_code_refused, deploy_credentials, enact, issue, operator,
 };
-use e2e_tests::{account, call_data, ink_account, Sandbox};
+use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, Registration};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
@@ -203,14 +203,6 @@ impl Trial {
             (1u32, participants, root, count, now - HOUR, now),
         )
     }
-}
-
-/// The selector of message `name` (the contracts' messages are not in a trait, so the
-/// selector is the BLAKE2 hash of the name).
-fn selector(name: &str) -> [u8; 4] {
-    let mut out = [0u8; 32];
-    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(name.as_bytes(), &mut out);
-    [out[0], out[1], out[2], out[3]]
 }
 
 #[test]

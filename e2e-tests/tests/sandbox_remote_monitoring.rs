@@ -21,7 +21,7 @@ use e2e_tests::suite::{
     assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
     assert_unknown_code_refused, deploy_credentials, enact, issue, operator,
 };
-use e2e_tests::{account, call_data, ink_account, Sandbox};
+use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, DeviceSignature, Registration};
 use healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
 use healthcare_traits::signer::DeviceSigner;
@@ -41,13 +41,6 @@ fn h(b: u8) -> Hash {
 }
 fn systolic() -> Loinc {
     Loinc::from_text("8480-6").expect("fits")
-}
-
-/// The selector of message `name` (not in a trait: the BLAKE2 hash of the name).
-fn selector(name: &str) -> [u8; 4] {
-    let mut out = [0u8; 32];
-    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(name.as_bytes(), &mut out);
-    [out[0], out[1], out[2], out[3]]
 }
 
 const MAKER: u8 = 2;

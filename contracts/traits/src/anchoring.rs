@@ -303,8 +303,14 @@ mod tests {
         assert!(signed_by(&hash, &shifted, &device.key()), "v may be 27/28");
     }
 
-    #[test]
-    fn a_registration_proof_binds_the_registrant_the_scope_and_the_contract() {
+    /// Device 1's registration for account 1 under scope 3 at 1 000 ms, signed for
+    /// contract 9 under domain `reg/v1`.
+    fn signed_registration() -> (
+        crate::signer::DeviceSigner,
+        AccountId,
+        Registration,
+        DeviceSignature,
+    ) {
         let device = crate::signer::DeviceSigner::from_seed(1);
         let contract = AccountId::from([9; 32]);
         let registration = Registration {
@@ -314,6 +320,12 @@ mod tests {
             issued_at: 1_000,
         };
         let signature = device.sign(&payload_hash(b"reg/v1", &contract, &registration));
+        (device, contract, registration, signature)
+    }
+
+    #[test]
+    fn a_registration_proof_binds_the_registrant_the_scope_and_the_contract() {
+        let (device, contract, registration, signature) = signed_registration();
         assert!(possession_proved(
             b"reg/v1",
             &contract,
@@ -363,15 +375,7 @@ mod tests {
 
     #[test]
     fn a_stale_proof_is_refused_before_its_signature_is_checked() {
-        let device = crate::signer::DeviceSigner::from_seed(1);
-        let contract = AccountId::from([9; 32]);
-        let registration = Registration {
-            registrant: AccountId::from([1; 32]),
-            key: device.key(),
-            scope: 3,
-            issued_at: 1_000,
-        };
-        let signature = device.sign(&payload_hash(b"reg/v1", &contract, &registration));
+        let (_, contract, registration, signature) = signed_registration();
         let check = |signature: &DeviceSignature, now| {
             check_possession(b"reg/v1", &contract, &registration, signature, now)
         };
