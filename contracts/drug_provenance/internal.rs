@@ -109,6 +109,28 @@ impl DrugProvenance {
         Ok(())
     }
 
+    /// Marks `holder`'s units of the batch suspect under `investigation` (its flag, or
+    /// suspect units it received), with the custody step and the event.
+    pub(crate) fn mark_suspect(
+        &mut self,
+        batch: &mut Batch,
+        holder: AccountId,
+        investigation: InvestigationId,
+    ) -> Result<()> {
+        self.suspect.insert((batch.id, holder), &investigation);
+        let step = Step {
+            reference: investigation,
+            ..Step::new(EventKind::SuspectFlagged, holder)
+        };
+        self.push_event(batch, step)?;
+        self.env().emit_event(SuspectFlagged {
+            investigation,
+            batch: batch.id,
+            holder,
+        });
+        Ok(())
+    }
+
     pub(crate) fn open_shipment(&self, shipment_id: ShipmentId) -> Result<Shipment> {
         let shipment = self
             .shipments

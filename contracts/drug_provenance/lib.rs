@@ -29,8 +29,8 @@
 //! * **trading partner**: a holder ships only while it holds a valid manufacturer,
 //!   wholesale-distributor or pharmacy licence, to a recipient with a valid wholesale or
 //!   pharmacy licence (checked when sent *and* when received); a pharmacy dispenses.
-//!   Returns (to the manufacturer or to the partner that supplied the holder) need no
-//!   licence and are allowed in every state.
+//!   Returns (to the manufacturer, to the partner that supplied the holder, or to a
+//!   regulator) need no licence and are allowed in every batch state.
 //! * **buyer / seller**: a priced shipment's recipient escrows `price × quantity`; on
 //!   receipt the seller is paid for the units accepted and the rest is refunded; a
 //!   rejection or cancellation refunds everything. A seller whose licence lapsed before
@@ -48,8 +48,11 @@
 //!   belongs to the registering manufacturer.
 //! * Nothing is sold on (shipped, received, dispensed) from a recalled, illegitimate,
 //!   quarantined or expired batch, or from a holder's suspect units: only returns and
-//!   destruction take stock out of circulation, and a holder's suspect units are not
-//!   returned either (only destroyed) until the investigation clears them.
+//!   destruction take stock out of circulation. The suspicion follows the units: a
+//!   holder's suspect units go nowhere but to destruction or to a regulator until the
+//!   investigation clears them, and units on their way from a holder whose stock turns
+//!   suspect are received by a regulator only (suspect there too; anyone else rejects
+//!   them, or the sender cancels).
 //! * Every message is O(1) or O(its input); history, holders and open investigations
 //!   are paged.
 //!
@@ -66,12 +69,13 @@
 //! the time out of range before it is forgiven.
 //!
 //! ## Pause
-//! While paused nothing is registered, shipped, dispensed or destroyed, no payment is
-//! escrowed and no sensor is appointed; exits keep working (receiving, rejecting or
-//! cancelling a shipment already under way, which pays or refunds its escrow, and
-//! claiming a payout), and so do recalls, suspect flags, verification answers,
-//! illegitimate declarations, sensor readings and cold-chain checks; no time-locked
-//! change executes while paused.
+//! While paused nothing is registered, shipped or dispensed, no payment is escrowed and
+//! no sensor is appointed; exits keep working (receiving, rejecting or cancelling a
+//! shipment already under way, which pays or refunds its escrow, releasing or refunding
+//! a held payment, and claiming a payout), stock still leaves circulation (returns and
+//! destruction), and so do the safety actions: recalls, suspect flags, verification
+//! answers, illegitimate declarations, sensor readings and cold-chain checks; no
+//! time-locked change executes while paused.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
@@ -526,10 +530,12 @@ pub mod drug_provenance {
             self.dispatch(batch, from, to, quantity, price_per_unit, false)
         }
 
-        /// A holder: returns `quantity` of `batch` to its manufacturer or to the partner
-        /// that supplied the holder. Allowed in every state (recalled, illegitimate,
-        /// quarantined, expired, suspect) and without a licence check, so that stock can
-        /// always leave circulation. Returns the shipment id.
+        /// A holder (also while paused: stock leaving circulation): returns `quantity` of
+        /// `batch` to its manufacturer, to the partner that supplied the holder, or to a
+        /// regulator. Allowed in every batch state (recalled, illegitimate, quarantined,
+        /// expired) and without a licence check, so that stock can always leave
+        /// circulation; the holder's suspect units go to a regulator only (or are
+        /// destroyed) until the investigation clears them. Returns the shipment id.
         #[ink(message)]
         pub fn return_goods(
             &mut self,
@@ -537,17 +543,18 @@ pub mod drug_provenance {
             to: AccountId,
             quantity: u64,
         ) -> Result<ShipmentId> {
-            self.admin.ensure_not_paused()?;
             let from = self.env().caller();
             let batch = self.batch_of(batch_id)?;
             ensure!(to != from, Error::SelfShipment);
-            ensure!(
-                to == batch.manufacturer || self.suppliers.get((batch_id, from)) == Some(to),
-                Error::NotASupplier
-            );
-            // Suspect units leave quarantine by no door, returns included: only
-            // destruction until the investigation clears them.
-            self.ensure_not_suspect(&batch, from)?;
+            if !self.regulators.contains(to) {
+                // Suspect units leave quarantine by no door, returns included: only to
+                // a regulator or to destruction until the investigation clears them.
+                self.ensure_not_suspect(&batch, from)?;
+                ensure!(
+                    to == batch.manufacturer || self.suppliers.get((batch_id, from)) == Some(to),
+                    Error::NotASupplier
+                );
+            }
             self.remaining(batch_id, from, quantity)?;
             self.dispatch(batch, from, to, quantity, None, true)
         }
@@ -583,7 +590,9 @@ pub mod drug_provenance {
         /// The shipment's recipient (also while paused: an exit): receives `accepted` of its
         /// units (all, or fewer for a shortage or damage: the rest goes back to the
         /// sender). Re-checks the recipient's licence (a return's recipient needs none)
-        /// and, but for a return, that the batch may be sold on. A priced shipment pays
+        /// and, but for a return, that the batch may be sold on. Units whose sender's
+        /// stock is suspect now are received by a regulator only, and stay suspect there
+        /// (anyone else rejects them, or the sender cancels). A priced shipment pays
         /// the seller for the units accepted and refunds the rest of the escrow; a seller
         /// holding no valid licence now is not paid: its payment is held
         /// (`held_payment`).
@@ -597,8 +606,22 @@ pub mod drug_provenance {
                 Error::InvalidAcceptance
             );
             let mut batch = self.batch_of(shipment.batch)?;
+            // The suspicion follows the units: from a holder whose stock is suspect they
+            // reach a regulator only.
+            let suspect = self
+                .ensure_not_suspect(&batch, shipment.from)
+                .err()
+                .and(batch.investigation);
+            let by_regulator = self.regulators.contains(caller);
+            ensure!(suspect.is_none() || by_regulator, Error::SuspectProduct);
             let mut seller_licensed = true;
-            if !shipment.is_return {
+            if shipment.is_return {
+                if by_regulator {
+                    // The regulator sends cleared units back where they came from.
+                    self.suppliers
+                        .insert((shipment.batch, caller), &shipment.from);
+                }
+            } else {
                 batch.ensure_movable(self.env().block_timestamp())?;
                 ensure!(
                     self.licensed(caller, KindSet::TRADING_PARTNER)?,
@@ -635,6 +658,9 @@ pub mod drug_provenance {
                     ..Step::new(EventKind::Rejected, caller)
                 };
                 self.push_event(&mut batch, step)?;
+            }
+            if let Some(investigation) = suspect {
+                self.mark_suspect(&mut batch, caller, investigation)?;
             }
             self.batches.insert(batch.id, &batch);
             self.close(
@@ -756,11 +782,11 @@ pub mod drug_provenance {
             Ok(())
         }
 
-        /// A holder: destroys `quantity` (allowed in every state, so recalled, illegitimate,
-        /// quarantined, expired or suspect stock leaves circulation).
+        /// A holder (also while paused: stock leaving circulation): destroys `quantity`
+        /// (allowed in every state, so recalled, illegitimate, quarantined, expired or
+        /// suspect stock leaves circulation).
         #[ink(message)]
         pub fn destroy(&mut self, batch_id: BatchId, quantity: u64, reason: u16) -> Result<()> {
-            self.admin.ensure_not_paused()?;
             let holder = self.env().caller();
             let mut batch = self.batch_of(batch_id)?;
             let left = self.remaining(batch_id, holder, quantity)?;
@@ -951,18 +977,8 @@ pub mod drug_provenance {
                 Some(id) => id,
                 None => self.open_investigation(&mut batch, holder, now)?,
             };
-            self.suspect.insert((batch_id, holder), &id);
-            let step = Step {
-                reference: id,
-                ..Step::new(EventKind::SuspectFlagged, holder)
-            };
-            self.push_event(&mut batch, step)?;
+            self.mark_suspect(&mut batch, holder, id)?;
             self.batches.insert(batch_id, &batch);
-            self.env().emit_event(SuspectFlagged {
-                investigation: id,
-                batch: batch_id,
-                holder,
-            });
             Ok(id)
         }
 

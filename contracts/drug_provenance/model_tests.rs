@@ -25,7 +25,7 @@
 use crate::drug_provenance::*;
 use crate::tests::{set_licences, ED};
 use healthcare_traits::testing::prop::{config, finish, off_chain};
-use healthcare_traits::testing::{drive, pause_model};
+use healthcare_traits::testing::{drive, pause_model, reached};
 use healthcare_traits::{CredentialKind, KindSet, PeerError, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -66,6 +66,7 @@ const REQUIRED: &[&str] = &[
     "SelfShipment",
     "ShipmentClosed",
     "SuspectProduct",
+    "SuspectUnitsToRegulator",
     "UnknownBatch",
     "UnknownShipment",
     "ZeroQuantity",
@@ -620,17 +621,19 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 .unwrap_or(who(to));
             test::set_caller::<Env>(from);
             let got = c.return_goods(batch, to, quantity);
+            // Stock leaving circulation: works while paused.
             let want = (|| -> Result<u64> {
-                m.not_paused()?;
                 let b = m.batch(batch)?;
                 if to == from {
                     return Err(Error::SelfShipment);
                 }
-                if to != m.batches[b].manufacturer && m.suppliers.get(&(b, from)) != Some(&to) {
-                    return Err(Error::NotASupplier);
+                // To a regulator always; suspect units nowhere else.
+                if to != m.regulator {
+                    m.not_suspect(b, from)?;
+                    if to != m.batches[b].manufacturer && m.suppliers.get(&(b, from)) != Some(&to) {
+                        return Err(Error::NotASupplier);
+                    }
                 }
-                // Suspect units are not returned either.
-                m.not_suspect(b, from)?;
                 m.remaining(b, from, quantity)?;
                 Ok(m.dispatch(b, from, to, quantity, None, true))
             })();
@@ -711,7 +714,15 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 _ => accepted,
             };
             test::set_caller::<Env>(caller);
+            // The contract's own view before the call: are the sender's units suspect?
+            let from_suspect = c
+                .shipment(id)
+                .is_some_and(|sh| c.is_suspect(sh.batch, sh.from));
             let got = c.receive(id, accepted);
+            // Suspect units never reach anyone but a regulator (a pharmacy least of all).
+            if got.is_ok() && from_suspect && caller != m.regulator {
+                return (format!("{caller:?} received suspect units"), String::new());
+            }
             // An exit: works while paused.
             let want = (|| -> Result<()> {
                 let sh = m.shipment(id)?;
@@ -723,8 +734,24 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                     return Err(Error::InvalidAcceptance);
                 }
                 let b = shipment.batch;
+                // The suspicion follows the units: to a regulator only, suspect there.
+                let suspect = m
+                    .not_suspect(b, shipment.from)
+                    .err()
+                    .and(m.batches[b].investigation);
+                if suspect.is_some() && caller != m.regulator {
+                    return Err(Error::SuspectProduct);
+                }
+                if let Some(id) = suspect {
+                    m.suspect.insert((b, caller), id);
+                    reached(CONTRACT, "SuspectUnitsToRegulator");
+                }
                 let mut seller_paid = true;
-                if !shipment.is_return {
+                if shipment.is_return {
+                    if caller == m.regulator {
+                        m.suppliers.insert((b, caller), shipment.from);
+                    }
+                } else {
                     m.movable(b)?;
                     if !m.licensed(caller, KindSet::TRADING_PARTNER)? {
                         return Err(Error::RecipientNotLicensed);
@@ -830,7 +857,11 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             let batch = batch_id(m, batch);
             let pharmacy = m.caller_or_holder(caller, batch);
             test::set_caller::<Env>(pharmacy);
+            let suspect = c.is_suspect(batch, pharmacy);
             let got = c.dispense(batch, quantity, None);
+            if got.is_ok() && suspect {
+                return ("suspect units dispensed".into(), String::new());
+            }
             let want = (|| -> Result<()> {
                 m.not_paused()?;
                 let b = m.batch(batch)?;
@@ -856,8 +887,8 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             let holder = m.caller_or_holder(caller, batch);
             test::set_caller::<Env>(holder);
             let got = c.destroy(batch, quantity, 1);
+            // Stock leaving circulation: works while paused.
             let want = (|| -> Result<()> {
-                m.not_paused()?;
                 let b = m.batch(batch)?;
                 let left = m.remaining(b, holder, quantity)?;
                 m.holdings.insert((b, holder), left);

@@ -258,9 +258,7 @@ fn pause_blocks_new_custody_and_payments_but_never_exits_or_safety_actions() {
     caller(a.bob);
     assert_eq!(c.register_batch(request(b"L2")), Err(Error::Paused));
     assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Paused));
-    assert_eq!(c.return_goods(1, a.charlie, 1), Err(Error::Paused));
     assert_eq!(c.dispense(1, 1, None), Err(Error::Paused));
-    assert_eq!(c.destroy(1, 1, 0), Err(Error::Paused));
     assert_eq!(c.add_sensor(1, a.frank), Err(Error::Paused));
     assert_eq!(c.remove_sensor(1, a.eve), Err(Error::Paused));
     assert_eq!(
@@ -281,6 +279,12 @@ fn pause_blocks_new_custody_and_payments_but_never_exits_or_safety_actions() {
     assert_eq!(c.receive(shipment, 10), Err(Error::PaymentNotEscrowed));
     c.reject(shipment).expect("reject while paused");
     c.receive(unpriced, 5).expect("receive while paused");
+    // Stock leaves circulation: returned and destroyed.
+    let back = c.return_goods(1, a.bob, 1).expect("return while paused");
+    c.destroy(1, 1, 0).expect("destroy while paused");
+    caller(a.bob);
+    c.receive(back, 1).expect("the manufacturer takes it back");
+    caller(a.charlie);
     assert!(conserved(&c, 1));
     assert_eq!(status(&c), VerificationStatus::Authentic);
     // What makes patients safer works: readings, suspect flags, answers, declarations,
@@ -1098,6 +1102,69 @@ fn suspect_product_is_quarantined_for_its_holder_and_investigated() {
         c.respond_verification(id, false, Hash::from([1; 32])),
         Err(Error::InvestigationClosed)
     );
+}
+
+#[ink::test]
+fn suspect_units_follow_the_units_in_transit_and_reach_only_a_regulator() {
+    let a = accounts();
+    let mut c = at_wholesaler();
+    // charlie ships to the pharmacy, then flags its stock of the batch while the
+    // shipment is on its way: those units are suspect too, wherever they go.
+    let on_the_way = c.ship(1, a.django, 20, None).expect("ship");
+    let id = c.flag_suspect(1).expect("flag");
+    caller(a.django);
+    assert_eq!(c.receive(on_the_way, 20), Err(Error::SuspectProduct));
+    assert_eq!(c.holding(1, a.django), 0);
+    // The pharmacy's exit stays open: it rejects them, back to the suspect holder.
+    c.reject(on_the_way).expect("reject");
+    assert_eq!(c.holding(1, a.charlie), 100);
+    // A return already under way when its sender flags: the supplier cannot take the
+    // units in (and ship them on); the sender's own cancel stays open.
+    caller(regulator());
+    c.clear_suspicion(1, Hash::from([2; 32])).expect("clear");
+    caller(a.charlie);
+    let s = c.ship(1, a.django, 20, None).expect("ship");
+    caller(a.django);
+    c.receive(s, 20).expect("receive");
+    let back = c.return_goods(1, a.charlie, 5).expect("return");
+    let id2 = c.flag_suspect(1).expect("flag again");
+    assert_ne!(id, id2, "a new investigation");
+    caller(a.charlie);
+    assert_eq!(c.receive(back, 5), Err(Error::SuspectProduct));
+    caller(a.django);
+    c.cancel_shipment(back).expect("cancel");
+    // Suspect units go to a regulator (also while paused: a safety action), and stay
+    // suspect there: nobody but the regulator receives them.
+    assert_eq!(c.return_goods(1, a.charlie, 5), Err(Error::SuspectProduct));
+    assert_eq!(c.return_goods(1, a.eve, 5), Err(Error::SuspectProduct));
+    caller(a.alice);
+    c.pause().expect("pause");
+    caller(a.django);
+    let sample = c.return_goods(1, regulator(), 6).expect("to the regulator");
+    caller(regulator());
+    c.receive(sample, 6).expect("the regulator takes them");
+    caller(a.alice);
+    c.unpause().expect("unpause");
+    assert!(c.is_suspect(1, regulator()));
+    assert_eq!(c.holding(1, regulator()), 6);
+    caller(regulator());
+    assert_eq!(c.return_goods(1, a.django, 1), Err(Error::SuspectProduct));
+    c.destroy(1, 1, 3).expect("the regulator destroys a sample");
+    // Cleared: the regulator sends the rest back to whoever surrendered them.
+    c.clear_suspicion(1, Hash::from([3; 32])).expect("clear");
+    assert!(!c.is_suspect(1, regulator()));
+    let home = c
+        .return_goods(1, a.django, 5)
+        .expect("back to the pharmacy");
+    caller(a.django);
+    c.receive(home, 5).expect("received");
+    c.dispense(1, 1, None).expect("sellable again");
+    // Anyone may hand units to a regulator, suspect or not.
+    caller(a.charlie);
+    let sample = c.return_goods(1, regulator(), 1).expect("a sample");
+    caller(regulator());
+    c.receive(sample, 1).expect("received");
+    assert!(conserved(&c, 1));
 }
 
 #[ink::test]

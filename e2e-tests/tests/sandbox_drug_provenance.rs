@@ -1,7 +1,8 @@
 //! drug_provenance with a real staff_credentials on pallet-contracts (drink sandbox,
 //! release WASM): the prefix directory, manufacturer → wholesaler → pharmacy → dispense
 //! with a partial receipt, licences checked both ways, a recall, a cold-chain quarantine,
-//! a paid shipment moving real balances, a suspect-product investigation, `verify` in
+//! a paid shipment moving real balances, a suspect-product investigation, suspect units
+//! on their way back to a supplier reaching nobody but the regulator, `verify` in
 //! every state; a wholesaler (licensed for the wrong kind) refused at dispensing, and
 //! broken credentials peers (no contract, no such message, a trapping contract) refused
 //! with typed errors that change nothing.
@@ -518,6 +519,63 @@ fn suspect_product_is_investigated_and_cleared() {
         VerificationStatus::Illegitimate
     );
     assert_eq!(c.ship(&maker, 1, &wholesaler, 1), Err(Error::Illegitimate));
+}
+
+#[test]
+fn suspect_units_returned_between_real_partners_reach_only_the_regulator() {
+    let mut c = Chain::new(true);
+    let (maker, wholesaler, pharmacy) = (c.maker.clone(), c.wholesaler.clone(), c.pharmacy.clone());
+    let now = c.chain.time();
+    c.register(batch(b"Q1", 100, now)).expect("batch");
+    let s = c.ship(&maker, 1, &wholesaler, 20).expect("ship");
+    c.receive(&wholesaler, s, 20).expect("receive");
+    let s = c.ship(&wholesaler, 1, &pharmacy, 10).expect("ship");
+    c.receive(&pharmacy, s, 10).expect("receive");
+    let give_back = |c: &mut Chain, from: &Account, to: &Account, n: u64| -> Res<u64> {
+        c.call(
+            from,
+            call_data(selector_bytes!("return_goods"), (1u64, ink_account(to), n)),
+        )
+    };
+    // The pharmacy sends units back to its supplier, then flags its stock while they
+    // are on their way: the wholesaler cannot take them in to ship them on.
+    let back = give_back(&mut c, &pharmacy, &wholesaler, 5).expect("return");
+    c.call::<Res<u64>>(
+        &pharmacy,
+        call_data(selector_bytes!("flag_suspect"), (1u64,)),
+    )
+    .expect("flag");
+    let before = c.holders(1);
+    let out = c.chain.call::<Res<()>>(
+        &c.provenance.clone(),
+        &wholesaler,
+        call_data(selector_bytes!("receive"), (back, 5u64)),
+    );
+    assert_eq!(out.value, Err(Error::SuspectProduct));
+    assert!(out.reverted);
+    assert_eq!(c.holders(1), before);
+    assert_eq!(
+        give_back(&mut c, &pharmacy, &wholesaler, 1),
+        Err(Error::SuspectProduct)
+    );
+    let cancelled: Res<()> = c.call(
+        &pharmacy,
+        call_data(selector_bytes!("cancel_shipment"), (back,)),
+    );
+    assert_eq!(cancelled, Ok(()));
+    // To the regulator they go, and stay suspect there.
+    let sample = give_back(&mut c, &pharmacy, &operator(), 5).expect("to the regulator");
+    assert_eq!(c.receive(&operator(), sample, 5), Ok(()));
+    let suspect = |c: &mut Chain, who: &Account| -> bool {
+        c.chain.query(
+            &c.provenance,
+            call_data(selector_bytes!("is_suspect"), (1u64, ink_account(who))),
+        )
+    };
+    assert!(suspect(&mut c, &operator()));
+    assert!(suspect(&mut c, &pharmacy));
+    assert!(!suspect(&mut c, &wholesaler));
+    assert_eq!(c.dispense(1, 1), Err(Error::SuspectProduct));
 }
 
 #[test]

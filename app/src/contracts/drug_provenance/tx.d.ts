@@ -178,10 +178,12 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   >;
 
   /**
-   * A holder: returns `quantity` of `batch` to its manufacturer or to the partner
-   * that supplied the holder. Allowed in every state (recalled, illegitimate,
-   * quarantined, expired, suspect) and without a licence check, so that stock can
-   * always leave circulation. Returns the shipment id.
+   * A holder (also while paused: stock leaving circulation): returns `quantity` of
+   * `batch` to its manufacturer, to the partner that supplied the holder, or to a
+   * regulator. Allowed in every batch state (recalled, illegitimate, quarantined,
+   * expired) and without a licence check, so that stock can always leave
+   * circulation; the holder's suspect units go to a regulator only (or are
+   * destroyed) until the investigation clears them. Returns the shipment id.
    *
    * @param {bigint} batchId
    * @param {AccountId32Like} to
@@ -210,7 +212,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * The shipment's recipient (also while paused: an exit): receives `accepted` of its
    * units (all, or fewer for a shortage or damage: the rest goes back to the
    * sender). Re-checks the recipient's licence (a return's recipient needs none)
-   * and, but for a return, that the batch may be sold on. A priced shipment pays
+   * and, but for a return, that the batch may be sold on. Units whose sender's
+   * stock is suspect now are received by a regulator only, and stay suspect there
+   * (anyone else rejects them, or the sender cancels). A priced shipment pays
    * the seller for the units accepted and refunds the rest of the escrow; a seller
    * holding no valid licence now is not paid: its payment is held
    * (`held_payment`).
@@ -298,8 +302,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   >;
 
   /**
-   * A holder: destroys `quantity` (allowed in every state, so recalled, illegitimate,
-   * quarantined, expired or suspect stock leaves circulation).
+   * A holder (also while paused: stock leaving circulation): destroys `quantity`
+   * (allowed in every state, so recalled, illegitimate, quarantined, expired or
+   * suspect stock leaves circulation).
    *
    * @param {bigint} batchId
    * @param {bigint} quantity
