@@ -33,7 +33,7 @@ use crate::tests::{
 };
 use crate::{FULL_BPS, PLAN_YEAR};
 use healthcare_traits::testing::prop::{config, finish, off_chain};
-use healthcare_traits::testing::{drive, pause_model, reached};
+use healthcare_traits::testing::{drive, pause_model, reached, EXIT_WHILE_PAUSED};
 use healthcare_traits::{CredentialKind, PeerError, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -47,6 +47,7 @@ const OPS: usize = 500;
 const CONTRACT: &str = "claims_adjudication";
 /// Outcomes the sequences must reach (else the generator has gone blind somewhere).
 const REQUIRED: &[&str] = &[
+    EXIT_WHILE_PAUSED,
     "Ok",
     "Paid",
     "ApprovedUnfunded",
@@ -1607,6 +1608,8 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
                 }
                 compare(c, m)
             },
+            // A payer's withdrawal of free escrow; settling what is owed.
+            |(c, _), op| c.paused() && matches!(op, Op::Withdraw { .. } | Op::Settle { .. }),
         )?;
         Ok(())
     })

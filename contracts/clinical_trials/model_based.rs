@@ -22,7 +22,7 @@
 use crate::clinical_trials::*;
 use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
-use healthcare_traits::testing::{drive, pause_model};
+use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, DAY, HOUR};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -37,6 +37,7 @@ const OPS: usize = 400;
 const CONTRACT: &str = "clinical_trials";
 /// Outcomes the sequences must reach (else the generator has gone blind somewhere).
 const REQUIRED: &[&str] = &[
+    EXIT_WHILE_PAUSED,
     "Ok",
     "AlreadyApproved",
     "AlreadyEnrolled",
@@ -1278,6 +1279,19 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             &all,
             |(c, m), op| step(c, m, op),
             |(c, m), _| compare(c, m),
+            // Leaving a trial, safety reports, results, a site's removal, enrolment holds.
+            |(c, _), op| {
+                c.paused()
+                    && matches!(
+                        op,
+                        Op::Withdraw { .. }
+                            | Op::Report { .. }
+                            | Op::Susar { .. }
+                            | Op::Results { .. }
+                            | Op::RemoveInvestigator { .. }
+                            | Op::Suspend { .. }
+                    )
+            },
         )
     })
 }

@@ -24,7 +24,7 @@
 use crate::consent_registry::*;
 use crate::MAX_DELEGATES;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
-use healthcare_traits::testing::{drive, pause_model};
+use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::timeline::MAX_OPEN;
 use healthcare_traits::{
     ConsentVerifier, CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR,
@@ -42,6 +42,7 @@ const OPS: usize = 500;
 const CONTRACT: &str = "consent_registry";
 /// Outcomes the sequences must reach (else the generator has gone blind somewhere).
 const REQUIRED: &[&str] = &[
+    EXIT_WHILE_PAUSED,
     "Ok",
     "AlreadyAcknowledged",
     "AlreadyRevoked",
@@ -954,6 +955,18 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             |(c, m), n| {
                 let probes = [m.now, m.now - (n as u64 % 72) * HOUR];
                 compare(c, m, &probes, &mut log_lengths)
+            },
+            // Revocations, the end of care, a delegate's removal and break-glass review.
+            |(c, _), op| {
+                c.paused()
+                    && matches!(
+                        op,
+                        Op::Revoke { .. }
+                            | Op::EndCare { .. }
+                            | Op::RemoveDelegate { .. }
+                            | Op::Acknowledge { .. }
+                            | Op::Close { .. }
+                    )
             },
         )?;
         let (c, m) = state;

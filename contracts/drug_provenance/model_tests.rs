@@ -15,7 +15,10 @@
 //! dispensed + destroyed`) and its holdings equal the model's; the payment escrow equals
 //! the sum of the open shipments' escrows, the contract's balance covers it, and every
 //! party's balance moved exactly as the model's; nothing is sold on from a recalled or
-//! illegitimate batch (no unit dispensed, no shipment but returns opened after it froze).
+//! illegitimate batch (no unit dispensed, no shipment but returns opened after it froze);
+//! suspect units (by the contract's own `is_suspect` before the call) are received by
+//! nobody but the regulator and never dispensed; and no exit or safety action is refused
+//! with `Paused`.
 //!
 //! proptest shrinks a failing sequence and stores its seed under `proptest-regressions/`,
 //! replayed first on the next run. The sequences come from a fixed seed unless
@@ -25,7 +28,7 @@
 use crate::drug_provenance::*;
 use crate::tests::{set_licences, ED};
 use healthcare_traits::testing::prop::{config, finish, off_chain};
-use healthcare_traits::testing::{drive, pause_model, reached};
+use healthcare_traits::testing::{drive, pause_model, reached, EXIT_WHILE_PAUSED};
 use healthcare_traits::{CredentialKind, KindSet, PeerError, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -39,6 +42,7 @@ const OPS: usize = 500;
 const CONTRACT: &str = "drug_provenance";
 /// Outcomes the sequences must reach (else the generator has gone blind somewhere).
 const REQUIRED: &[&str] = &[
+    EXIT_WHILE_PAUSED,
     "Ok",
     "AlreadyIllegitimate",
     "AlreadyRecalled",
@@ -1164,6 +1168,24 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             ops,
             |(c, m), op| step(c, m, op),
             |(c, m), _| compare(c, m),
+            // Receipts, rejections, cancellations, held payments, stock leaving
+            // circulation and the safety actions.
+            |(c, _), op| {
+                c.paused()
+                    && matches!(
+                        op,
+                        Op::Receive { .. }
+                            | Op::Reject { .. }
+                            | Op::Cancel { .. }
+                            | Op::Held { .. }
+                            | Op::Return { .. }
+                            | Op::Destroy { .. }
+                            | Op::Recall { .. }
+                            | Op::Flag { .. }
+                            | Op::Respond { .. }
+                            | Op::Declare { .. }
+                    )
+            },
         )?;
         Ok(())
     })

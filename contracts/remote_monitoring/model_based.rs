@@ -28,7 +28,7 @@ use healthcare_traits::anchoring::{
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
-use healthcare_traits::testing::{drive, pause_model};
+use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::{
     CredentialKind, DataCategories, DataCategory, Loinc, MonitoringVerifier, Purpose, DAY, HOUR,
 };
@@ -45,6 +45,7 @@ const OPS: usize = 400;
 const CONTRACT: &str = "remote_monitoring";
 /// Outcomes the sequences must reach (else the generator has gone blind somewhere).
 const REQUIRED: &[&str] = &[
+    EXIT_WHILE_PAUSED,
     "Ok",
     "AlreadyInCareTeam",
     "AlreadyPaired",
@@ -1131,6 +1132,17 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             ops,
             |(c, m), op| step(c, m, op),
             |(c, m), _| compare(c, m),
+            // Unpairing, revoking a device or recalling its model, leaving a care team.
+            |(c, _), op| {
+                c.paused()
+                    && matches!(
+                        op,
+                        Op::Unpair { .. }
+                            | Op::RevokeDevice { .. }
+                            | Op::RecallModel { .. }
+                            | Op::RemoveMember { .. }
+                    )
+            },
         )
     })
 }

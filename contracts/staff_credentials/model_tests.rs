@@ -18,7 +18,7 @@
 use crate::staff_credentials::*;
 use crate::MAX_STATUS_CHANGES;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
-use healthcare_traits::testing::{drive, pause_model};
+use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::{Change, CredentialKind, CredentialVerifier, KindSet, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -33,6 +33,7 @@ const OPS: usize = 500;
 const CONTRACT: &str = "staff_credentials";
 /// Outcomes the sequences must reach (else the generator has gone blind somewhere).
 const REQUIRED: &[&str] = &[
+    EXIT_WHILE_PAUSED,
     "Ok",
     "AlreadyRevoked",
     "CredentialExpired",
@@ -667,6 +668,8 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
                 let probes = [m.now, m.now - DAY / 2, m.now - 9 * DAY, m.now - 200 * DAY];
                 compare(c, m, &probes)
             },
+            // Suspending and revoking: safety actions.
+            |(c, _), op| c.paused() && matches!(op, Op::Suspend { .. } | Op::Revoke { .. }),
         )?;
         let (c, m) = state;
         // Every boundary of every credential.

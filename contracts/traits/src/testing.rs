@@ -90,19 +90,34 @@ pub fn report(contract: &'static str, ops: usize, cases: u32, required: &[&str])
         .collect()
 }
 
+/// The outcome [`drive`] notes when an exit or safety action was tried while the
+/// contract was paused (a contract's `REQUIRED` list names it, so that the invariant
+/// "a pause never refuses an exit" is known to have been exercised).
+pub const EXIT_WHILE_PAUSED: &str = "ExitWhilePaused";
+
 /// Runs `ops` one by one: `step` gives the contract's and the model's answers (rendered),
 /// which must be equal; `check` then checks the invariants (it is told the operation's
-/// index). Returns the first difference, naming the operation.
+/// index). Whatever the model says, an operation `exit_while_paused` names (asked before
+/// it runs: an exit or safety action tried while the contract is paused) must never be
+/// refused with `Paused`. Returns the first difference, naming the operation.
 pub fn drive<S, O: core::fmt::Debug>(
     contract: &'static str,
     state: &mut S,
     ops: &[O],
     mut step: impl FnMut(&mut S, &O) -> (String, String),
     mut check: impl FnMut(&mut S, usize) -> Result<(), String>,
+    exit_while_paused: impl Fn(&S, &O) -> bool,
 ) -> Result<(), String> {
     for (n, op) in ops.iter().enumerate() {
+        let exit = exit_while_paused(state, op);
         let (got, want) = step(state, op);
         reached(contract, &got);
+        if exit {
+            reached(contract, EXIT_WHILE_PAUSED);
+            if outcome_of(&got) == "Paused" {
+                return Err(format!("op {n} {op:?}: a pause refused an exit: {got}"));
+            }
+        }
         if got != want {
             return Err(format!("op {n} {op:?}: contract {got}, model {want}"));
         }
