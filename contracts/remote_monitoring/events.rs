@@ -4,7 +4,7 @@
 //! to find their own events: the patient (their pairings and alerts) and each notified
 //! care-team member (`AlertSent`).
 
-use crate::model::{AlertId, BatchId, ModelId, OutOfRange};
+use crate::model::{AlertId, BatchId, ModelId, OutOfRange, Threshold};
 use healthcare_traits::anchoring::DeviceKey;
 use healthcare_traits::{AccountId, DataCategory, Hash, Loinc, Timestamp};
 use ink::prelude::vec::Vec;
@@ -137,10 +137,14 @@ pub struct ThresholdChanged {
     pub patient: AccountId,
     /// The quantity.
     pub quantity: Loinc,
+    /// The data category whose readings the range judges.
+    pub category: DataCategory,
     /// The new range (low, high), or `None` when cleared.
     pub range: Option<(i64, i64)>,
     /// The clinician.
     pub by: AccountId,
+    /// The threshold it replaced (its range, setter and time), if any.
+    pub previous: Option<Threshold>,
 }
 
 /// A member joined or left a patient's care team.

@@ -167,7 +167,7 @@ impl RemoteMonitoring {
         let Some(summary) = batch.out_of_range else {
             return Ok(None);
         };
-        let Some(threshold) = self.thresholds.get((patient, batch.quantity)) else {
+        let Some(threshold) = self.thresholds.get((patient, batch.quantity, category)) else {
             return Ok(None);
         };
         if !summary.breaches(&threshold) {

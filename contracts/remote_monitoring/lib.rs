@@ -26,8 +26,8 @@
 //!   registers a model or attests keys under it; recalls its models (every device of a
 //!   recalled model is revoked at once) and revokes single devices.
 //! * **care provider**: a valid medical or nursing licence whenever it acts; registers
-//!   devices, pairs them with patients, unpairs them; as a care-team member, sets alert
-//!   thresholds.
+//!   devices, pairs them with patients, unpairs them; as a care-team member holding the
+//!   patient's treatment consent for the data category now, sets alert thresholds.
 //! * **patient** (or a **delegate** in force in `consent_registry`): names the care team,
 //!   unpairs devices; sees its pairings, batches, calendar and alerts.
 //! * **device / gateway**: signs batches with the device's key; anyone may relay them.
@@ -46,6 +46,11 @@
 //!   batches cover it; nothing is ever unmarked.
 //! * An alert names only care-team members whose treatment consent for the model's
 //!   category is in force when it is raised.
+//! * A threshold (per patient, LOINC quantity and data category; it judges the readings
+//!   of that category's device models) is set, changed or cleared only by a licensed
+//!   care-team clinician holding the patient's treatment consent for the category at
+//!   that moment, whoever set it before; every change is an event naming the clinician
+//!   and the threshold it replaced.
 //! * Every message is O(1) or O(its input); care teams hold at most 8 members; every
 //!   list is paged.
 //!
@@ -88,6 +93,9 @@ pub mod remote_monitoring {
     /// provider paired.
     pub(crate) type ProviderDaysKey = (AccountId, AccountId, u64);
 
+    /// Whose threshold of which quantity, for which data category's readings.
+    type ThresholdKey = (AccountId, Loinc, DataCategory);
+
     /// The contract's storage.
     #[ink(storage)]
     pub struct RemoteMonitoring {
@@ -111,7 +119,7 @@ pub mod remote_monitoring {
         /// (patient, provider, word) -> the days with data from the devices that provider
         /// paired with the patient (what the provider may bill as CPT 99454).
         pub(crate) provider_days: Mapping<ProviderDaysKey, u64>,
-        pub(crate) thresholds: Mapping<(AccountId, Loinc), Threshold>,
+        pub(crate) thresholds: Mapping<ThresholdKey, Threshold>,
         pub(crate) care_teams: Mapping<AccountId, Vec<AccountId>>,
         pub(crate) alerts: Mapping<AlertId, Alert>,
         pub(crate) patient_alerts: Mapping<(AccountId, u32), AlertId>,
@@ -663,14 +671,20 @@ pub mod remote_monitoring {
             Ok(())
         }
 
-        /// A licensed clinician of the patient's care team: sets the alert range of
-        /// `quantity` for `patient` (`low` < `high`, thousandths of the UCUM unit), or
-        /// clears it with `None`.
+        /// A licensed clinician of the patient's care team holding the patient's treatment
+        /// consent for `category` now (asked of `consent_registry`): sets the alert range
+        /// of `quantity` for `patient`'s data of `category` (the data category of the
+        /// device models whose readings it judges; `low` < `high`, thousandths of the UCUM
+        /// unit), or clears it with `None`. Whoever set the range before, it is changed
+        /// only under current consent: a member without it (or whose consent the patient
+        /// revoked) cannot widen or clear a range to silence alerts. Every change is an
+        /// event naming the clinician and the range it replaced.
         #[ink(message)]
         pub fn set_threshold(
             &mut self,
             patient: AccountId,
             quantity: Loinc,
+            category: DataCategory,
             range: Option<(i64, i64)>,
         ) -> Result<()> {
             self.admin.ensure_not_paused()?;
@@ -683,12 +697,21 @@ pub mod remote_monitoring {
                     .is_some_and(|team| team.contains(&by)),
                 Error::NotCareTeam
             );
+            ensure!(
+                range.is_none_or(|(low, high)| low < high),
+                Error::InvalidThreshold
+            );
             self.licensed_clinician(now)?;
+            ensure!(
+                self.treatment_consent(patient, by, category, now)?,
+                Error::NoTreatmentConsent
+            );
+            let key = (patient, quantity, category);
+            let previous = self.thresholds.get(key);
             match range {
                 Some((low, high)) => {
-                    ensure!(low < high, Error::InvalidThreshold);
                     self.thresholds.insert(
-                        (patient, quantity),
+                        key,
                         &Threshold {
                             low,
                             high,
@@ -697,13 +720,15 @@ pub mod remote_monitoring {
                         },
                     );
                 }
-                None => self.thresholds.remove((patient, quantity)),
+                None => self.thresholds.remove(key),
             }
             self.env().emit_event(ThresholdChanged {
                 patient,
                 quantity,
+                category,
                 range,
                 by,
+                previous,
             });
             Ok(())
         }
@@ -770,10 +795,15 @@ pub mod remote_monitoring {
             self.care_teams.get(patient).unwrap_or_default()
         }
 
-        /// The alert range of `quantity` for `patient`, if set.
+        /// The alert range of `quantity` for `patient`'s data of `category`, if set.
         #[ink(message)]
-        pub fn threshold(&self, patient: AccountId, quantity: Loinc) -> Option<Threshold> {
-            self.thresholds.get((patient, quantity))
+        pub fn threshold(
+            &self,
+            patient: AccountId,
+            quantity: Loinc,
+            category: DataCategory,
+        ) -> Option<Threshold> {
+            self.thresholds.get((patient, quantity, category))
         }
 
         /// The alert with this id.

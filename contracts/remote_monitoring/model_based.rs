@@ -180,6 +180,8 @@ enum Op {
         by: u8,
         patient: u8,
         quantity: u8,
+        /// An index into [`CATEGORIES`].
+        category: u8,
         range: Option<(i64, i64)>,
     },
 }
@@ -343,15 +345,17 @@ fn op() -> impl Strategy<Value = Op> {
             provider(),
             patient(),
             any::<u8>(),
+            0u8..2,
             prop::option::weighted(
                 0.85,
                 (0i64..150_000, prop_oneof![6 => 1i64..200_000, 1 => -1_000i64..=0])
             )
         )
-            .prop_map(|(by, patient, quantity, range)| Op::SetThreshold {
+            .prop_map(|(by, patient, quantity, category, range)| Op::SetThreshold {
                 by,
                 patient,
                 quantity,
+                category,
                 range,
             }),
     ]
@@ -382,7 +386,8 @@ struct Model {
     /// (patient, the device's provider, day): what that provider may bill as 99454.
     provider_days: BTreeSet<(AccountId, AccountId, u64)>,
     teams: BTreeMap<AccountId, Vec<AccountId>>,
-    thresholds: BTreeMap<(AccountId, [u8; 8]), (i64, i64)>,
+    /// (patient, quantity, category bit) -> range.
+    thresholds: BTreeMap<(AccountId, [u8; 8], u32), (i64, i64)>,
     /// Per patient: the notified members of each alert.
     alerts: BTreeMap<AccountId, Vec<Vec<AccountId>>>,
     /// The next batch id (ids start at 1).
@@ -655,7 +660,8 @@ impl Model {
         let mut alert = None;
         if let (Some(summary), Some(&(low, high))) = (
             b.out_of_range,
-            self.thresholds.get(&(patient, b.quantity.0)),
+            self.thresholds
+                .get(&(patient, b.quantity.0, category.bit())),
         ) {
             if summary.range.0 <= low && summary.range.1 >= high {
                 let team = self.teams.get(&patient).cloned().unwrap_or_default();
@@ -725,6 +731,7 @@ impl Model {
         by: AccountId,
         patient: AccountId,
         quantity: Loinc,
+        category: DataCategory,
         range: Option<(i64, i64)>,
     ) -> Answer<()> {
         self.not_paused()?;
@@ -734,16 +741,23 @@ impl Model {
         if !self.teams.get(&patient).is_some_and(|t| t.contains(&by)) {
             return Err(Error::NotCareTeam);
         }
+        if range.is_some_and(|(low, high)| low >= high) {
+            return Err(Error::InvalidThreshold);
+        }
         if !self.licensed(by)? {
             return Err(Error::ClinicianNotLicensed);
         }
+        // Whoever set it before: only under the patient's treatment consent now.
+        if !self.consents(patient, by, category)? {
+            return Err(Error::NoTreatmentConsent);
+        }
+        let key = (patient, quantity.0, category.bit());
         match range {
-            Some((low, high)) if low >= high => return Err(Error::InvalidThreshold),
             Some(range) => {
-                self.thresholds.insert((patient, quantity.0), range);
+                self.thresholds.insert(key, range);
             }
             None => {
-                self.thresholds.remove(&(patient, quantity.0));
+                self.thresholds.remove(&key);
             }
         }
         Ok(())
@@ -938,11 +952,13 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
                 until: from + u64::from(a.span_hours) * HOUR,
                 days: a.days,
                 out_of_range: a.out_of_range.map(|(count, summary)| {
-                    let threshold = m
-                        .devices
-                        .get(&key(a.device + 1))
-                        .and_then(|d| d.patient)
-                        .and_then(|p| m.thresholds.get(&(p, quantity(a.quantity).0)));
+                    // The threshold of the patient's data of the device model's category.
+                    let threshold = m.devices.get(&key(a.device + 1)).and_then(|d| {
+                        let category = m.models.get(d.model as usize - 1)?.1;
+                        let p = d.patient?;
+                        m.thresholds
+                            .get(&(p, quantity(a.quantity).0, category.bit()))
+                    });
                     let range = match (summary, threshold) {
                         (Summary::Threshold(w), Some(&(low, high))) => (low - w, high + w),
                         (Summary::Threshold(_), None) => (0, 1),
@@ -985,15 +1001,17 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
             by,
             patient,
             quantity: q,
+            category,
             range,
         } => {
             set_caller(*by);
             let p = patient_of(*patient);
             let range = range.map(|(low, width)| (low, low + width));
-            let got = c.set_threshold(p, quantity(*q), range);
+            let cat = CATEGORIES[usize::from(*category)];
+            let got = c.set_threshold(p, quantity(*q), cat, range);
             (
                 render(&got),
-                render(&m.set_threshold(account(*by), p, quantity(*q), range)),
+                render(&m.set_threshold(account(*by), p, quantity(*q), cat, range)),
             )
         }
     }

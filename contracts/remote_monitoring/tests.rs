@@ -613,7 +613,12 @@ fn the_care_team_is_named_by_the_patient_and_bounded() {
     );
     assert!(!c.care_team(a.django).contains(&a.eve));
     assert_eq!(
-        c.set_threshold(a.django, systolic(), Some((90_000, 140_000))),
+        c.set_threshold(
+            a.django,
+            systolic(),
+            DataCategory::VitalSigns,
+            Some((90_000, 140_000))
+        ),
         Err(Error::NotCareTeam)
     );
     caller(a.django);
@@ -658,35 +663,106 @@ fn thresholds_are_set_by_licensed_members_of_the_care_team() {
     let a = accounts();
     let mut c = setup();
     let bp = systolic();
+    let vitals = DataCategory::VitalSigns;
     caller(a.frank);
     assert_eq!(
-        c.set_threshold(a.django, bp, Some((90_000, 140_000))),
+        c.set_threshold(a.django, bp, vitals, Some((90_000, 140_000))),
         Err(Error::NotCareTeam)
     );
     caller(a.charlie);
     assert_eq!(
-        c.set_threshold(a.django, bp, Some((140_000, 90_000))),
+        c.set_threshold(a.django, bp, vitals, Some((140_000, 90_000))),
         Err(Error::InvalidThreshold)
     );
     assert_eq!(
-        c.set_threshold(a.django, Loinc::from_text("8480-0").expect("fits"), None),
+        c.set_threshold(
+            a.django,
+            Loinc::from_text("8480-0").expect("fits"),
+            vitals,
+            None
+        ),
         Err(Error::InvalidLoinc)
     );
-    c.set_threshold(a.django, bp, Some((90_000, 140_000)))
+    c.set_threshold(a.django, bp, vitals, Some((90_000, 140_000)))
         .expect("set");
-    let set = c.threshold(a.django, bp).expect("stored");
+    let set = c.threshold(a.django, bp, vitals).expect("stored");
     assert_eq!(
         (set.low, set.high, set.set_by),
         (90_000, 140_000, a.charlie)
     );
+    // Per data category: another category's threshold of the quantity is unset.
+    assert_eq!(c.threshold(a.django, bp, DataCategory::Imaging), None);
     credentials(a.charlie, &[]);
     assert_eq!(
-        c.set_threshold(a.django, bp, None),
+        c.set_threshold(a.django, bp, vitals, None),
         Err(Error::ClinicianNotLicensed)
     );
     credentials(a.charlie, &[CredentialKind::MedicalLicence]);
-    c.set_threshold(a.django, bp, None).expect("clear");
-    assert_eq!(c.threshold(a.django, bp), None);
+    c.set_threshold(a.django, bp, vitals, None).expect("clear");
+    assert_eq!(c.threshold(a.django, bp, vitals), None);
+}
+
+#[ink::test]
+fn a_threshold_is_set_or_changed_only_under_current_treatment_consent_and_every_change_is_logged() {
+    let a = accounts();
+    let mut c = setup();
+    let bp = systolic();
+    let vitals = DataCategory::VitalSigns;
+    caller(a.charlie);
+    c.set_threshold(a.django, bp, vitals, Some((90_000, 140_000)))
+        .expect("set by the treating physician");
+    // frank, a licensed nurse the patient's delegate put on the team, holds no
+    // treatment consent: he cannot widen the physician's range to silence alerts,
+    // nor clear it, nor set one of his own.
+    caller(a.eve);
+    c.add_care_team_member(a.django, a.frank).expect("frank");
+    caller(a.frank);
+    let before = test::recorded_events().count();
+    assert_eq!(
+        c.set_threshold(a.django, bp, vitals, Some((0, 1_000_000))),
+        Err(Error::NoTreatmentConsent)
+    );
+    assert_eq!(
+        c.set_threshold(a.django, bp, vitals, None),
+        Err(Error::NoTreatmentConsent)
+    );
+    assert_eq!(test::recorded_events().count(), before);
+    let kept = c.threshold(a.django, bp, vitals).expect("kept");
+    assert_eq!(
+        (kept.low, kept.high, kept.set_by),
+        (90_000, 140_000, a.charlie)
+    );
+    // A consent for another category does not reach the vital-signs threshold.
+    treatment(a.django, a.frank, DataCategory::Imaging, true);
+    assert_eq!(
+        c.set_threshold(a.django, bp, vitals, Some((0, 1_000_000))),
+        Err(Error::NoTreatmentConsent)
+    );
+    // Under the patient's treatment consent for vital signs he may change it; the
+    // change names him and what it replaced.
+    treatment(a.django, a.frank, vitals, true);
+    c.set_threshold(a.django, bp, vitals, Some((95_000, 135_000)))
+        .expect("changed under consent");
+    assert_eq!(test::recorded_events().count(), before + 1);
+    let changed = c.threshold(a.django, bp, vitals).expect("changed");
+    assert_eq!(changed.set_by, a.frank);
+    // The physician whose consent the patient revoked changes nothing any more,
+    // its own threshold included.
+    treatment(a.django, a.charlie, vitals, false);
+    caller(a.charlie);
+    assert_eq!(
+        c.set_threshold(a.django, bp, vitals, Some((0, 1_000_000))),
+        Err(Error::NoTreatmentConsent)
+    );
+    // A broken consent registry refuses, changing nothing.
+    consent_fail(Some(PeerError::Trapped));
+    caller(a.frank);
+    assert_eq!(
+        c.set_threshold(a.django, bp, vitals, None),
+        Err(Error::ConsentContractTrapped)
+    );
+    consent_fail(None);
+    assert_eq!(c.threshold(a.django, bp, vitals), Some(changed));
 }
 
 #[ink::test]
@@ -698,8 +774,13 @@ fn alerts_reach_only_the_care_team_members_the_consent_covers_now() {
     c.add_care_team_member(a.django, stranger())
         .expect("stranger");
     caller(a.charlie);
-    c.set_threshold(a.django, systolic(), Some((90_000, 140_000)))
-        .expect("threshold");
+    c.set_threshold(
+        a.django,
+        systolic(),
+        DataCategory::VitalSigns,
+        Some((90_000, 140_000)),
+    )
+    .expect("threshold");
     now(T0 + 10 * DAY);
     // Outside a narrower range than the clinician's only (a reading of 139 against
     // 100..130): no alert. No summary: no alert.
@@ -788,7 +869,7 @@ fn pause_stops_growth_but_never_unpairing_revocation_or_leaving() {
     assert_eq!(register(&mut c, 2, 1), Err(Error::Paused));
     assert_eq!(c.pair_device(signer(2).key(), a.django), Err(Error::Paused));
     assert_eq!(
-        c.set_threshold(a.django, systolic(), None),
+        c.set_threshold(a.django, systolic(), DataCategory::VitalSigns, None),
         Err(Error::Paused)
     );
     now(T0 + DAY);
@@ -828,9 +909,10 @@ fn broken_peers_give_typed_errors() {
         caller(a.charlie);
     }
     // An alert asks consent_registry: a broken one refuses the batch.
-    consent_fail(Some(PeerError::Trapped));
-    c.set_threshold(a.django, systolic(), Some((0, 1)))
+    consent_fail(None);
+    c.set_threshold(a.django, systolic(), DataCategory::VitalSigns, Some((0, 1)))
         .expect("threshold");
+    consent_fail(Some(PeerError::Trapped));
     now(T0 + DAY);
     let b = ReadingBatch {
         out_of_range: outside(1, (0, 1), 5),

@@ -32,6 +32,7 @@ use ink::primitives::Hash;
 use ink::selector_bytes;
 use remote_monitoring::remote_monitoring::{
     worst_commitment, Alert, AlertSent, Error, OutOfRange, ReadingBatch, ReadingsAnchored,
+    Threshold,
 };
 
 type Res<T> = Result<T, Error>;
@@ -367,31 +368,32 @@ fn alerts_name_only_the_care_team_members_the_consent_covers() {
     }
     // The nurse's consent covers lab results only; the doctor has none.
     r.grant(NURSE, Purpose::Treatment, DataCategory::LabResults);
+    let vitals = DataCategory::VitalSigns;
     assert_eq!(
         r.mon::<Res<()>>(
             PROVIDER,
             "set_threshold",
-            (patient, systolic(), Some((90_000i64, 140_000i64)))
+            (patient, systolic(), vitals, Some((90_000i64, 140_000i64)))
         ),
         Ok(())
     );
-    assert_eq!(
-        r.mon::<Res<()>>(
-            DOCTOR,
-            "set_threshold",
-            (patient, systolic(), None::<(i64, i64)>)
-        ),
-        Ok(()),
-        "a licensed member of the care team may"
+    // Care-team members without the patient's treatment consent for vital signs (the
+    // real registry says so) cannot clear or widen the provider's range.
+    for member in [DOCTOR, NURSE] {
+        assert_eq!(
+            r.mon::<Res<()>>(
+                member,
+                "set_threshold",
+                (patient, systolic(), vitals, None::<(i64, i64)>)
+            ),
+            Err(Error::NoTreatmentConsent),
+        );
+    }
+    let kept: Option<Threshold> = r.chain.query(
+        &r.monitoring,
+        call_data(selector_bytes!("threshold"), (patient, systolic(), vitals)),
     );
-    assert_eq!(
-        r.mon::<Res<()>>(
-            PROVIDER,
-            "set_threshold",
-            (patient, systolic(), Some((90_000i64, 140_000i64)))
-        ),
-        Ok(())
-    );
+    assert_eq!(kept.map(|t| (t.low, t.high)), Some((90_000, 140_000)));
     let day0 = r.day0;
     r.chain.set_time(day0 + DAY);
     let high = ReadingBatch {

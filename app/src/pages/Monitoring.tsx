@@ -68,6 +68,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
   const [attestModel, setAttestModel] = useState('');
   const [attestKeys, setAttestKeys] = useState('');
   const [quantity, setQuantity] = useState(QUANTITIES[0].code);
+  const [thresholdCategory, setThresholdCategory] = useState(category);
   const [low, setLow] = useState('');
   const [high, setHigh] = useState('');
   const subject = patient || account?.address || '';
@@ -333,10 +334,22 @@ export function MonitoringPage({ suite, account }: PageProps) {
         submit="Set threshold"
         action={async () => {
           const range = [thousandths(low), thousandths(high)];
-          return after(send(`Set ${quantity} threshold`, 'remote_monitoring', 'set_threshold', [await who(), loincBytes(quantity), range]));
+          const args = [await who(), loincBytes(quantity), thresholdCategory, range];
+          return after(send(`Set ${quantity} threshold`, 'remote_monitoring', 'set_threshold', args));
         }}
       >
-        <p className="muted">A licensed member of the patient&apos;s care team sets the range outside which a batch raises an alert.</p>
+        <p className="muted">
+          A licensed member of the patient&apos;s care team, holding the patient&apos;s treatment consent for the data category now, sets
+          the range outside which a batch of that category&apos;s devices raises an alert. Whoever set it before, it changes only under such
+          a consent, and every change is logged with the range it replaced.
+        </p>
+        <VariantSelect
+          label="Data category"
+          name="threshold-category"
+          variants={categories}
+          value={thresholdCategory}
+          set={setThresholdCategory}
+        />
         <Field label="Quantity (LOINC)">
           <select name="quantity" value={quantity} onChange={(e) => setQuantity(e.target.value)}>
             {QUANTITIES.map((q) => (

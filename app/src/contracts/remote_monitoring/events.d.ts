@@ -8,6 +8,7 @@ import type {
   HealthcareTraitsConsentDataCategory,
   HealthcareTraitsMonitoringLoinc,
   RemoteMonitoringModelOutOfRange,
+  RemoteMonitoringModelThreshold,
 } from './types.js';
 
 export interface ContractEvents<Type extends MetadataType> extends GenericContractEvents<Type> {
@@ -484,7 +485,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   /**
    * A clinician set or cleared an alert threshold.
    *
-   * @signature_topic: 0x2ee96ca8a12e8bebfb515e6593afe99596f3a32fc41bc3d319247b23fbca363f
+   * @signature_topic: 0xb3f0ff7c18d059c6dc558e9ba3205b08cfc65574fb7deed83970309ad12b46f6
    **/
   ThresholdChanged: GenericContractEvent<
     'ThresholdChanged',
@@ -502,6 +503,12 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
        **/
       quantity: HealthcareTraitsMonitoringLoinc;
       /**
+       * The data category whose readings the range judges.
+       *
+       * @indexed: false
+       **/
+      category: HealthcareTraitsConsentDataCategory;
+      /**
        * The new range (low, high), or `None` when cleared.
        *
        * @indexed: false
@@ -513,6 +520,12 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
        * @indexed: false
        **/
       by: AccountId32;
+      /**
+       * The threshold it replaced (its range, setter and time), if any.
+       *
+       * @indexed: false
+       **/
+      previous: RemoteMonitoringModelThreshold | undefined;
     },
     Type
   >;

@@ -494,12 +494,18 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * A licensed clinician of the patient's care team: sets the alert range of
-   * `quantity` for `patient` (`low` < `high`, thousandths of the UCUM unit), or
-   * clears it with `None`.
+   * A licensed clinician of the patient's care team holding the patient's treatment
+   * consent for `category` now (asked of `consent_registry`): sets the alert range
+   * of `quantity` for `patient`'s data of `category` (the data category of the
+   * device models whose readings it judges; `low` < `high`, thousandths of the UCUM
+   * unit), or clears it with `None`. Whoever set the range before, it is changed
+   * only under current consent: a member without it (or whose consent the patient
+   * revoked) cannot widen or clear a range to silence alerts. Every change is an
+   * event naming the clinician and the range it replaced.
    *
    * @param {AccountId32Like} patient
    * @param {HealthcareTraitsMonitoringLoincLike} quantity
+   * @param {HealthcareTraitsConsentDataCategory} category
    * @param {[bigint, bigint] | undefined} range
    * @param {ContractCallOptions} options
    *
@@ -509,6 +515,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
     (
       patient: AccountId32Like,
       quantity: HealthcareTraitsMonitoringLoincLike,
+      category: HealthcareTraitsConsentDataCategory,
       range: [bigint, bigint] | undefined,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<Result<[], RemoteMonitoringModelError>, ContractCallResult>>,
@@ -642,10 +649,11 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * The alert range of `quantity` for `patient`, if set.
+   * The alert range of `quantity` for `patient`'s data of `category`, if set.
    *
    * @param {AccountId32Like} patient
    * @param {HealthcareTraitsMonitoringLoincLike} quantity
+   * @param {HealthcareTraitsConsentDataCategory} category
    * @param {ContractCallOptions} options
    *
    * @selector 0x36d37def
@@ -654,6 +662,7 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
     (
       patient: AccountId32Like,
       quantity: HealthcareTraitsMonitoringLoincLike,
+      category: HealthcareTraitsConsentDataCategory,
       options?: ContractCallOptions,
     ) => Promise<GenericContractCallResult<RemoteMonitoringModelThreshold | undefined, ContractCallResult>>,
     Type

@@ -140,7 +140,11 @@ export type RemoteMonitoring = {
   patientDays: { get(arg: [AccountId32Like, bigint]): Promise<bigint | undefined> };
   deviceDays: { get(arg: [AccountId32Like, FixedBytes<33>, bigint]): Promise<bigint | undefined> };
   providerDays: { get(arg: [AccountId32Like, AccountId32Like, bigint]): Promise<bigint | undefined> };
-  thresholds: { get(arg: [AccountId32Like, HealthcareTraitsMonitoringLoincLike]): Promise<RemoteMonitoringModelThreshold | undefined> };
+  thresholds: {
+    get(
+      arg: [AccountId32Like, HealthcareTraitsMonitoringLoincLike, HealthcareTraitsConsentDataCategory],
+    ): Promise<RemoteMonitoringModelThreshold | undefined>;
+  };
   careTeams: { get(arg: AccountId32Like): Promise<Array<AccountId32> | undefined> };
   alerts: { get(arg: bigint): Promise<RemoteMonitoringModelAlert | undefined> };
   patientAlerts: { get(arg: [AccountId32Like, number]): Promise<bigint | undefined> };

@@ -113,7 +113,12 @@ pub fn measure_monitoring(w: &mut World, code_hash: [u8; 32]) {
         PROVIDER,
         call_data(
             selector_bytes!("set_threshold"),
-            (patient, systolic, Some((90_000i64, 140_000i64))),
+            (
+                patient,
+                systolic,
+                DataCategory::VitalSigns,
+                Some((90_000i64, 140_000i64)),
+            ),
         ),
         0,
     );

@@ -155,7 +155,12 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<Ke
     let systolic = Loinc::from_text("8480-6").ok_or("a LOINC code")?;
     demo.tx(
         physician,
-        &rpm.set_threshold(id(patient), systolic, Some((90_000, 140_000))),
+        &rpm.set_threshold(
+            id(patient),
+            systolic,
+            DataCategory::VitalSigns,
+            Some((90_000, 140_000)),
+        ),
         0,
     )
     .await?
