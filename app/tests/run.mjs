@@ -126,6 +126,8 @@ const prefix = `7${run}`; // 7 digits, new every run
 const gtin = gtinOf(prefix, '0042');
 const lot = `L${run}`;
 const accounts = {};
+/** The development chain's Alice: the deployer, and so the suite's regulator. */
+const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 
 await check('the app loads the deployment and shows the network and contracts', async () => {
   await page.goto(url);
@@ -222,7 +224,18 @@ await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN,
   await page.locator('.feed li', { hasText: 'BatchStateChanged' }).first().waitFor();
   await screenshot('activity-feed');
 
+  // Recalled stock leaves circulation: the manufacturer surrenders units to the regulator
+  // (the deployer, Alice) and destroys others.
   await go('pharmacy');
+  await actAs('Fresh 1');
+  await fill('return-batch', batch);
+  await fill('return-to', ALICE);
+  await fill('return-units', '5');
+  const surrendered = await submit('Return or surrender stock', 'Return');
+  expect(/^Done/.test(surrendered), `surrender to the regulator: ${surrendered}`);
+  const destroyed = await submit('Destroy stock', 'Destroy');
+  expect(/^Done/.test(destroyed), `destroy: ${destroyed}`);
+
   await actAs('Fresh 2');
   const raw = `01${gtin}10${lot}`; // as a scanner sends it
   expect((await scan(raw)) === 'RECALLED', 'recalled lot');

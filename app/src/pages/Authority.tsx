@@ -1,5 +1,6 @@
 // Licensing authority and regulator: issue, suspend, revoke credentials; assign GS1
-// company prefixes; recall a batch; declare it illegitimate.
+// company prefixes; recall a batch; declare it illegitimate or clear a suspicion; refund a
+// held seller's payment.
 import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
@@ -36,6 +37,7 @@ export function AuthorityPage({ suite }: PageProps) {
   const [jurisdiction, setJurisdiction] = useState('CA');
   const [identifier, setIdentifier] = useState('');
   const [evidence, setEvidence] = useState('');
+  const [heldShipment, setHeldShipment] = useState('');
   const [validFrom, setValidFrom] = useState('');
   const [credentials, setCredentials] = useState<Credential[]>();
   const [reason, setReason] = useState(1);
@@ -202,6 +204,39 @@ export function AuthorityPage({ suite }: PageProps) {
         <Field label="Findings" hint="For the batch above; its SHA-256 goes on chain.">
           <textarea name="findings" rows={2} value={findings} onChange={(e) => setFindings(e.target.value)} required />
         </Field>
+      </Action>
+      <Action
+        title="Clear a suspicion"
+        submit="Clear suspicion"
+        action={async () => {
+          if (!findings.trim()) throw new Error('Write the findings above first: their hash is the evidence.');
+          return send(`Clear the suspicion on batch ${batch}`, 'drug_provenance', 'clear_suspicion', [
+            BigInt(batch),
+            await sha256(findings),
+          ]);
+        }}
+      >
+        <p className="muted">
+          For the batch above, with the findings above (their SHA-256 goes on chain): the suspect units, wherever they were surrendered, are
+          sellable again.
+        </p>
+      </Action>
+
+      <Action
+        title="Refund a held payment"
+        submit="Refund to the buyer"
+        action={async () => {
+          if (!findings.trim()) throw new Error('Write the findings above first: their hash is the evidence.');
+          return send(`Refund the held payment of shipment ${heldShipment}`, 'drug_provenance', 'refund_held_payment', [
+            BigInt(heldShipment),
+            await sha256(findings),
+          ]);
+        }}
+      >
+        <p className="muted">
+          A seller&apos;s payment held because its licence had lapsed at receipt goes back to the buyer, citing the findings above.
+        </p>
+        <TextField label="Shipment id" name="held-refund-shipment" value={heldShipment} set={setHeldShipment} numeric />
       </Action>
       <p className="muted">Manufacturers register batches and ship them on the pharmacy &amp; distributor page.</p>
     </>

@@ -1,16 +1,25 @@
 // Pharmacy and distributor: scan-verify a pack, receive or reject incoming shipments,
-// dispense, flag suspect product; a batch's custody chain as a timeline.
+// dispense, flag suspect product, return, surrender or destroy stock, release a held
+// payment; a batch's custody chain as a timeline.
 import { useEffect, useState } from 'react';
 import type { PageProps } from '../main';
 import { parseScan, type Scan } from '../gs1';
 import { useTx } from '../tx';
-import { Action, Field, bytes, ms, when, TextField } from '../ui';
+import { Action, CodeSelect, Field, bytes, ms, when, TextField } from '../ui';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { accountOf, normaliseAddress, shortAddress } from '../accounts';
 import { show } from '../feed';
 import { chainNow } from '../suite';
 import { Readings } from '../readings';
 import { variantName } from '../words';
+
+/** Destruction reasons (u16 on chain; the suite's own list). */
+export const DESTRUCTION_REASONS: [number, string][] = [
+  [1, 'Recalled'],
+  [2, 'Expired'],
+  [3, 'Damaged or cold chain broken'],
+  [4, 'Suspect or illegitimate'],
+];
 
 const bytes32 = (text: string) => blake2AsHex(text, 256) as `0x${string}`;
 
@@ -187,6 +196,12 @@ export function PharmacyPage(props: PageProps) {
   const [batch, setBatch] = useState('');
   const [quantity, setQuantity] = useState('1');
   const [flagBatch, setFlagBatch] = useState('');
+  const [returnBatch, setReturnBatch] = useState('');
+  const [returnTo, setReturnTo] = useState('');
+  const [returnUnits, setReturnUnits] = useState('1');
+  const [destroyReason, setDestroyReason] = useState(DESTRUCTION_REASONS[0][0]);
+  const [heldShipment, setHeldShipment] = useState('');
+  const [held, setHeld] = useState<string>();
   const [gtin, setGtin] = useState('00012345678905');
   const [lot, setLot] = useState('');
   const [expiry, setExpiry] = useState('');
@@ -261,6 +276,65 @@ export function PharmacyPage(props: PageProps) {
           set={setFlagBatch}
           numeric
         />
+      </Action>
+      <Action
+        title="Return or surrender stock"
+        submit="Return"
+        action={async () => {
+          const to = await accountOf(returnTo);
+          return send(`Return ${returnUnits} of batch ${returnBatch} to ${shortAddress(to)}`, 'drug_provenance', 'return_goods', [
+            BigInt(returnBatch),
+            to,
+            BigInt(returnUnits),
+          ]);
+        }}
+      >
+        <p className="muted">
+          To the manufacturer, to the partner that supplied you, or to a regulator; allowed for recalled, expired, quarantined or
+          illegitimate stock, and while the suite is paused. Suspect units go to a regulator only (or are destroyed) until the investigation
+          clears them.
+        </p>
+        <TextField label="Batch id" name="return-batch" value={returnBatch} set={setReturnBatch} numeric />
+        <TextField label="To (account)" name="return-to" value={returnTo} set={setReturnTo} />
+        <TextField label="Units" name="return-units" value={returnUnits} set={setReturnUnits} numeric />
+      </Action>
+      <Action
+        title="Destroy stock"
+        submit="Destroy"
+        action={() =>
+          send(`Destroy ${returnUnits} of batch ${returnBatch}`, 'drug_provenance', 'destroy', [
+            BigInt(returnBatch),
+            BigInt(returnUnits),
+            destroyReason,
+          ])
+        }
+      >
+        <p className="muted">The batch and units of the form above leave circulation for good (any state, also while paused).</p>
+        <CodeSelect label="Reason" name="destroy-reason" codes={DESTRUCTION_REASONS} value={destroyReason} set={setDestroyReason} />
+      </Action>
+      <Action
+        title="Held payment"
+        submit="Release to the seller"
+        action={() =>
+          send(`Release the held payment of shipment ${heldShipment}`, 'drug_provenance', 'release_held_payment', [BigInt(heldShipment)])
+        }
+      >
+        <p className="muted">
+          A seller whose licence had lapsed when its shipment was received is paid once it is licensed again (anyone may release it); a
+          regulator may refund it to the buyer instead.
+        </p>
+        <TextField label="Shipment id" name="held-shipment" value={heldShipment} set={setHeldShipment} numeric />
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            const o = await query<bigint>('drug_provenance', 'held_payment', [BigInt(heldShipment || '0')]);
+            setHeld(o.ok ? `${o.value} held` : o.error);
+          }}
+        >
+          Show held amount
+        </button>
+        {held && <p data-testid="held-amount">{held}</p>}
       </Action>
       <Action
         title="Ship"
