@@ -122,8 +122,6 @@ pub enum Error {
     NothingToEscrow,
     /// The transferred value is not the shipment's price.
     WrongAmount,
-    /// A return carries no price.
-    PricedReturn,
     /// Nothing is owed to the caller.
     NothingOwed,
     /// The native transfer failed.

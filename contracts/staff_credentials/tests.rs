@@ -872,6 +872,12 @@ fn renewal_extends_live_credentials_only() {
     assert_eq!(cred.evidence_hash, Hash::from([2; 32]));
     assert_eq!(cred.verified_at, 4_999);
     assert!(c.is_valid_at(a.charlie, k, UNTIL + 1));
+    // Nor on a verification older than the one on record (an issuer replaying old
+    // evidence to extend a licence).
+    assert_eq!(
+        c.renew(1, UNTIL * 3, Hash::from([3; 32]), 4_000),
+        Err(Error::StaleVerification)
+    );
 
     // Once expired, a credential cannot be renewed (that would make the lapse valid).
     now(UNTIL * 2);
