@@ -42,9 +42,12 @@ check_wasm() {
 }
 
 names=("$@")
-# Revision 2 first: it shares staff_credentials' bundle paths, which the plain build
-# then rewrites.
-((${#names[@]})) || names=(staff_credentials_v2 claims_adjudication_call_v1 "${CONTRACTS[@]}" baseline_token trapping_peer)
+# Revisions 2 first: each shares its contract's bundle paths, which the plain build then
+# rewrites.
+if ! ((${#names[@]})); then
+    for contract in "${CONTRACTS[@]}"; do names+=("${contract}_v2"); done
+    names+=(claims_adjudication_call_v1 "${CONTRACTS[@]}" baseline_token trapping_peer)
+fi
 # cargo-contract builds a workspace member in a target directory of its own,
 # $INK_OUT/<name>, so a fresh machine would compile ink!, parity-scale-codec, core and
 # alloc (for WASM) and their std variants (for the metadata) once per contract: four to
@@ -95,27 +98,29 @@ check_buffer() {
 
 for name in "${names[@]}"; do
     case "$name" in
-        staff_credentials_v2) share_target_dir staff_credentials ;;
+        *_v2) share_target_dir "${name%_v2}" ;;
         claims_adjudication_call_v1) share_target_dir claims_adjudication ;;
         *) share_target_dir "$name" ;;
     esac
-    if [ "$name" = staff_credentials_v2 ]; then
-        # Revision 2 of staff_credentials (feature `upgrade-rehearsal`), for the node test
-        # that upgrades a live instance with set_code. Built first and copied aside, as
-        # cargo-contract writes both revisions to the same bundle paths.
-        step "cargo contract build --release: staff_credentials revision 2 (upgrade rehearsal)"
+    if [[ "$name" == *_v2 ]]; then
+        # Revision 2 of a contract (feature `upgrade-rehearsal`: `code_version() == 2`,
+        # the same storage layout), for the tests that upgrade a live instance with
+        # set_code through the time lock. Built first and copied aside, as cargo-contract
+        # writes both revisions to the same bundle paths.
+        contract="${name%_v2}"
+        [[ " ${CONTRACTS[*]} " == *" $contract "* ]] || fail "no contract $contract (for $name)"
+        step "cargo contract build --release: $contract revision 2 (upgrade rehearsal)"
         cargo_contract build --release --quiet --features upgrade-rehearsal \
-            --manifest-path contracts/staff_credentials/Cargo.toml \
-            || fail "cargo contract build of staff_credentials (upgrade-rehearsal) failed"
-        mkdir -p "$INK_OUT/staff_credentials_v2"
+            --manifest-path "contracts/$contract/Cargo.toml" \
+            || fail "cargo contract build of $contract (upgrade-rehearsal) failed"
+        mkdir -p "$INK_OUT/$name"
         for ext in wasm json contract; do
-            cp "$INK_OUT/staff_credentials/staff_credentials.$ext" \
-                "$INK_OUT/staff_credentials_v2/staff_credentials_v2.$ext"
+            cp "$INK_OUT/$contract/$contract.$ext" "$INK_OUT/$name/$name.$ext"
         done
-        check_wasm "$name" "$INK_OUT/staff_credentials_v2/staff_credentials_v2.wasm"
+        check_wasm "$name" "$INK_OUT/$name/$name.wasm"
         step_done
         # The plain revision must be rebuilt after it.
-        [[ " ${names[*]} " == *" staff_credentials "* ]] || bash "$0" staff_credentials
+        [[ " ${names[*]} " == *" $contract "* ]] || bash "$0" "$contract"
         continue
     fi
     if [ "$name" = claims_adjudication_call_v1 ]; then

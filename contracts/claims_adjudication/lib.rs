@@ -97,6 +97,15 @@
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
 
+/// Revision of this code, reported by `code_version`. The `upgrade-rehearsal` feature
+/// builds the same contract as revision 2 (same storage layout, another code hash): the
+/// sandbox tests switch a live instance to it with a time-locked code change.
+pub const CODE_VERSION: u16 = if cfg!(feature = "upgrade-rehearsal") {
+    2
+} else {
+    1
+};
+
 pub mod events;
 mod internal;
 pub mod model;
@@ -340,6 +349,13 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn change_delay(&self) -> Timestamp {
             self.admin.delay()
+        }
+
+        /// The revision of the code running at this address ([`crate::CODE_VERSION`]), so
+        /// that an operator can see which code an upgrade left in place.
+        #[ink(message)]
+        pub fn code_version(&self) -> u16 {
+            crate::CODE_VERSION
         }
 
         /// The peer contracts.

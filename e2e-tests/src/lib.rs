@@ -489,17 +489,117 @@ pub mod suite {
         assert!(pending.is_empty());
     }
 
-    /// Upgrades `contract` to its own uploaded code through a time-locked code change and
-    /// checks the events: a real `set_code_hash` through the runtime.
-    pub fn assert_code_change_succeeds<E>(chain: &mut Sandbox, contract: &AccountId32, name: &str)
+    /// A real upgrade of `contract` (deployed from bundle `name`) to revision 2 of its code
+    /// (bundle `<name>_v2`, built with the `upgrade-rehearsal` feature: the same storage
+    /// layout, `code_version() == 2`) through the time lock, with every admin event
+    /// decoded: the proposal (`ChangeProposed`: id, change, `executable_at` = now + delay)
+    /// is refused before its delay (`TooEarly`, nothing changes) and cancelled
+    /// (`ChangeCancelled`: id, by); proposed again, it executes after the delay
+    /// (`ChangeExecuted` and `CodeUpgraded`: the new code hash, by the owner), whereupon
+    /// the contract at the same address answers `code_version() == 2`. The caller checks
+    /// that its records survived.
+    pub fn assert_real_upgrade<E>(chain: &mut Sandbox, contract: &AccountId32, name: &str)
     where
-        E: parity_scale_codec::Decode + core::fmt::Debug + PartialEq,
+        E: parity_scale_codec::Decode + core::fmt::Debug,
     {
-        let code_hash = Hash::from(chain.upload(name, &operator()));
-        assert!(
-            enact::<E>(chain, contract, Change::Code(code_hash)).is_ok(),
-            "code change of {name}"
+        use healthcare_traits::admin::{
+            ChangeCancelled, ChangeExecuted, ChangeProposed, CodeUpgraded,
+        };
+        let version = |chain: &mut Sandbox| -> u16 {
+            chain.query(contract, call_data(selector_bytes!("code_version"), ()))
+        };
+        assert_eq!(
+            version(chain),
+            1,
+            "{name} runs revision 1 before the upgrade"
         );
+        let v2 = Hash::from(chain.upload(&format!("{name}_v2"), &operator()));
+        let change = Change::Code(v2);
+        let mut delay: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
+        if delay == 0 {
+            // A contract deployed without a delay gets one first (itself a change).
+            delay = healthcare_traits::HOUR;
+            assert!(enact::<E>(chain, contract, Change::Delay(delay)).is_ok());
+        }
+        let owner = ink_account(&operator());
+        let admin_view =
+            |chain: &mut Sandbox| -> (ink::primitives::AccountId, ink::primitives::AccountId) {
+                (
+                    chain.query(contract, call_data(selector_bytes!("owner"), ())),
+                    chain.query(contract, call_data(selector_bytes!("canceller"), ())),
+                )
+            };
+        let admin_before = admin_view(chain);
+        let propose = |chain: &mut Sandbox| -> u32 {
+            let now = chain.time();
+            let out = chain.call::<Result<u32, E>>(
+                contract,
+                &operator(),
+                call_data(selector_bytes!("propose_change"), (change,)),
+            );
+            let proposed = out.events_of::<ChangeProposed>(contract);
+            let id = out.value.expect("propose the upgrade");
+            assert_eq!(proposed.len(), 1, "{name}: one ChangeProposed");
+            assert_eq!(proposed[0].id, id);
+            assert_eq!(proposed[0].change, change);
+            assert_eq!(proposed[0].executable_at, now + delay);
+            id
+        };
+        let execute = |chain: &mut Sandbox, id: u32| {
+            chain.call::<Result<(), E>>(
+                contract,
+                &operator(),
+                call_data(selector_bytes!("execute_change"), (id,)),
+            )
+        };
+        // Refused before the delay, changing nothing.
+        let id = propose(chain);
+        let early = execute(chain, id);
+        assert_eq!(
+            format!("{:?}", early.value),
+            "Err(TooEarly)",
+            "{name}: executed early"
+        );
+        assert!(early.reverted && early.emitted.is_empty());
+        assert_eq!(version(chain), 1);
+        // Cancelled by the owner: it never executes.
+        let out = chain.call::<Result<(), E>>(
+            contract,
+            &operator(),
+            call_data(selector_bytes!("cancel_change"), (id,)),
+        );
+        assert!(out.value.is_ok(), "{name}: cancel {:?}", out.value);
+        let cancelled = out.events_of::<ChangeCancelled>(contract);
+        assert_eq!(cancelled.len(), 1, "{name}: one ChangeCancelled");
+        assert_eq!((cancelled[0].id, cancelled[0].by), (id, owner));
+        let now = chain.time();
+        chain.set_time(now + delay);
+        assert_eq!(
+            format!("{:?}", execute(chain, id).value),
+            "Err(NoPendingChange)",
+            "{name}: a cancelled change executed"
+        );
+        // Proposed again and executed after the delay.
+        let id = propose(chain);
+        let now = chain.time();
+        chain.set_time(now + delay);
+        let done = execute(chain, id);
+        assert!(done.value.is_ok(), "{name}: execute {:?}", done.value);
+        let executed = done.events_of::<ChangeExecuted>(contract);
+        assert_eq!(executed.len(), 1, "{name}: one ChangeExecuted");
+        assert_eq!((executed[0].id, executed[0].change), (id, change));
+        let upgraded = done.events_of::<CodeUpgraded>(contract);
+        assert_eq!(upgraded.len(), 1, "{name}: one CodeUpgraded");
+        assert_eq!((upgraded[0].code_hash, upgraded[0].by), (v2, owner));
+        assert_eq!(
+            version(chain),
+            2,
+            "{name} runs revision 2 after the upgrade"
+        );
+        // Its own storage kept: owner, canceller and delay as they were.
+        assert_eq!(admin_view(chain), admin_before);
+        let kept: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
+        assert_eq!(kept, delay);
     }
 
     /// The owner proposes an upgrade of `contract` to real, different code (the trapping

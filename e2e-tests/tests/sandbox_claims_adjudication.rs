@@ -17,8 +17,8 @@ use consent_registry::consent_registry::{
 use drink::sandbox_api::balance_api::BalanceAPI;
 use e2e_tests::fixtures::line;
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
-    assert_unknown_code_refused, deploy_credentials, enact, issue, operator,
+    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
@@ -601,7 +601,7 @@ fn code_changes_go_through_the_time_lock() {
     let claims = w.claims.clone();
     assert_unknown_code_refused(&mut w.chain, &claims, Error::CodeNotFound);
     assert_canceller_stops_a_paused_upgrade::<Error>(&mut w.chain, &claims);
-    assert_code_change_succeeds::<Error>(&mut w.chain, &claims, "claims_adjudication");
+    assert_real_upgrade::<Error>(&mut w.chain, &claims, "claims_adjudication");
     assert_eq!(escrow(&mut w), Some((100_000, 0, 0)), "storage kept");
 }
 

@@ -16,8 +16,8 @@ use clinical_trials::clinical_trials::{
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drink::AccountId32 as Account;
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
-    assert_unknown_code_refused, deploy_credentials, enact, issue, operator,
+    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, Registration};
@@ -549,5 +549,8 @@ fn code_changes_go_through_the_time_lock() {
     let trials = t.trials.clone();
     assert_unknown_code_refused(&mut t.chain, &trials, Error::CodeNotFound);
     assert_canceller_stops_a_paused_upgrade::<Error>(&mut t.chain, &trials);
-    assert_code_change_succeeds::<Error>(&mut t.chain, &trials, "clinical_trials");
+    assert_real_upgrade::<Error>(&mut t.chain, &trials, "clinical_trials");
+    // Storage kept: the regulator named at instantiation.
+    let regulator: bool = t.query("is_regulator", (ink_account(&operator()),));
+    assert!(regulator);
 }

@@ -8,8 +8,8 @@ use consent_registry::consent_registry::{
     AccessEntry, BreakGlassOpened, ConsentKind, ConsentRequest, Error, Relationship,
 };
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
-    assert_unknown_code_refused, deploy_credentials, enact, issue, operator, suspend,
+    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    deploy_credentials, enact, issue, operator, suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
@@ -373,5 +373,11 @@ fn peer_and_code_changes_go_through_the_time_lock() {
     );
     assert_eq!(peer, ink_account(&credentials));
     assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &registry);
-    assert_code_change_succeeds::<Error>(&mut chain, &registry, "consent_registry");
+    assert_real_upgrade::<Error>(&mut chain, &registry, "consent_registry");
+    // Storage kept: the peer enacted before the upgrade.
+    let peer: ink::primitives::AccountId = chain.query(
+        &registry,
+        call_data(selector_bytes!("credentials_contract"), ()),
+    );
+    assert_eq!(peer, ink_account(&credentials));
 }

@@ -13,8 +13,8 @@ use drug_provenance::drug_provenance::{
 };
 use e2e_tests::fixtures::{batch, GTIN, PREFIX};
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
-    assert_unknown_code_refused, deploy_credentials, issue, operator, suspend,
+    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    deploy_credentials, issue, operator, suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{CredentialKind, HOUR};
@@ -589,14 +589,29 @@ fn code_changes_go_through_the_time_lock() {
             (
                 ink_account(&account(9)),
                 0u64,
-                Vec::<AccountId>::new(),
+                vec![ink_account(&operator())],
                 e2e_tests::canceller(),
             ),
         ),
     );
     assert_unknown_code_refused(&mut chain, &provenance, Error::CodeNotFound);
     assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &provenance);
-    assert_code_change_succeeds::<Error>(&mut chain, &provenance, "drug_provenance");
+    let assigned = chain.call::<Res<()>>(
+        &provenance,
+        &operator(),
+        call_data(
+            selector_bytes!("assign_prefix"),
+            (PREFIX.to_vec(), ink_account(&account(2))),
+        ),
+    );
+    assert_eq!(assigned.value, Ok(()));
+    assert_real_upgrade::<Error>(&mut chain, &provenance, "drug_provenance");
+    // Storage kept: the GS1 company-prefix directory.
+    let owner: Option<AccountId> = chain.query(
+        &provenance,
+        call_data(selector_bytes!("prefix_owner"), (PREFIX.to_vec(),)),
+    );
+    assert_eq!(owner, Some(ink_account(&account(2))));
 }
 
 #[test]

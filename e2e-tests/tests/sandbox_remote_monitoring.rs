@@ -18,8 +18,8 @@ use claims_adjudication::claims_adjudication::{
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drink::AccountId32 as Account;
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
-    assert_unknown_code_refused, deploy_credentials, enact, issue, operator,
+    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, DeviceSignature, Registration};
@@ -687,5 +687,13 @@ fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
     );
     assert_unknown_code_refused(&mut r.chain, &monitoring, Error::CodeNotFound);
     assert_canceller_stops_a_paused_upgrade::<Error>(&mut r.chain, &monitoring);
-    assert_code_change_succeeds::<Error>(&mut r.chain, &monitoring, "remote_monitoring");
+    let models: u32 = r
+        .chain
+        .query(&monitoring, call_data(selector_bytes!("model_count"), ()));
+    assert_real_upgrade::<Error>(&mut r.chain, &monitoring, "remote_monitoring");
+    // Storage kept: the models registered before the upgrade.
+    let after: u32 = r
+        .chain
+        .query(&monitoring, call_data(selector_bytes!("model_count"), ()));
+    assert_eq!(after, models);
 }

@@ -4,8 +4,7 @@
 //! issuers appointed through the time lock; a time-locked code change through the runtime.
 
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_code_change_succeeds,
-    assert_unknown_code_refused,
+    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::admin::ChangeExecuted;
@@ -206,7 +205,7 @@ fn code_changes_wait_for_the_time_lock_and_go_through_the_runtime() {
     );
     assert_eq!(refused.value, Err(Error::NotOwner));
     assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &registry);
-    assert_code_change_succeeds::<Error>(&mut chain, &registry, "staff_credentials");
+    assert_real_upgrade::<Error>(&mut chain, &registry, "staff_credentials");
     let still_owner: AccountId = chain.query(&registry, call_data(selector_bytes!("owner"), ()));
     assert_eq!(still_owner, ink_account(&owner));
     let kinds: Option<KindSet> = chain.query(

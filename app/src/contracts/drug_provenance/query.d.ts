@@ -202,6 +202,19 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * The revision of the code running at this address ([`crate::CODE_VERSION`]), so
+   * that an operator can see which code an upgrade left in place.
+   *
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0x9ce2df33
+   **/
+  codeVersion: GenericContractQueryCall<
+    (options?: ContractCallOptions) => Promise<GenericContractCallResult<number, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * The staff_credentials contract asked about licences.
    *
    * @param {ContractCallOptions} options

@@ -214,7 +214,6 @@ export type DrugProvenanceModelError =
   | 'PaymentNotEscrowed'
   | 'NothingToEscrow'
   | 'WrongAmount'
-  | 'PricedReturn'
   | 'NothingOwed'
   | 'TransferFailed'
   | 'NotSensor'
