@@ -8,6 +8,9 @@ export REPO_ROOT
 RUST_TOOLCHAIN="1.86.0"
 CARGO_CONTRACT_VERSION="5.0.3"
 CONTRACTS_NODE_VERSION="0.42.0"
+# Mutation testing (scripts/mutants.sh); built with rustup's stable toolchain (it needs
+# Rust 1.88 or newer to build), it tests the project with the pinned one.
+CARGO_MUTANTS_VERSION="26.2.0"
 # chromium: Debian's browser, which the dApp's browser tests drive (playwright-core).
 APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-dev make git wabt curl chromium)
 # What the two long installs compiled and took when measured on 2 cores (the progress
@@ -15,6 +18,8 @@ APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-de
 CARGO_CONTRACT_CRATES=512
 CARGO_CONTRACT_MINUTES=15
 CONTRACTS_NODE_CRATES=1091
+CARGO_MUTANTS_CRATES=130
+CARGO_MUTANTS_MINUTES=3
 NODE_BUILD_MINUTES=90
 
 # One cargo target directory shared by every build of the project, outside the clone,

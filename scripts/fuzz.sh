@@ -30,7 +30,7 @@ export PROPTEST_CASES="$cases"
 export MODEL_SEED="${MODEL_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 step "model-based random runs: $cases sequences per contract, MODEL_SEED=$MODEL_SEED"
 cargo test -p staff_credentials -p consent_registry -p drug_provenance \
-    -p claims_adjudication --lib model_based 2>&1 \
+    -p claims_adjudication -p clinical_trials -p remote_monitoring --lib model_based 2>&1 \
     | grep -E '^(model-based:|test result|Test failed|minimal failing input)|panicked' \
     || fail "a model-based run failed: replay with MODEL_SEED=$MODEL_SEED scripts/fuzz.sh --cases $cases"
 step_done
@@ -38,7 +38,7 @@ step_done
 if [ "$sandbox_ops" -gt 0 ]; then
     step "cross-contract random run in the sandbox: $sandbox_ops operations, MODEL_SEED=$MODEL_SEED"
     SANDBOX_OPS="$sandbox_ops" cargo test -p e2e-tests --test sandbox_random 2>&1 \
-        | grep -E '^(model-based:|test result)|panicked|MODEL_SEED' \
+        | grep -E '^(invariant fuzz:|test result)|panicked|MODEL_SEED' \
         || fail "the sandbox run failed: replay with MODEL_SEED=$MODEL_SEED scripts/fuzz.sh --cases 1 --sandbox-ops $sandbox_ops"
     step_done
 fi

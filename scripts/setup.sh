@@ -80,6 +80,21 @@ else
 fi
 step_done
 
+# --------------------------------------------------------------- cargo-mutants
+step "cargo-mutants $CARGO_MUTANTS_VERSION (mutation testing: scripts/mutants.sh)"
+if cargo mutants --version 2>/dev/null | grep -q "cargo-mutants $CARGO_MUTANTS_VERSION"; then
+    echo "    present: $(cargo mutants --version)"
+else
+    # Built with rustup's stable toolchain: it needs a newer Rust than the pinned one.
+    rustup run stable rustc --version >/dev/null 2>&1 || rustup toolchain install stable --profile minimal \
+        || fail "rustup could not install the stable toolchain to build cargo-mutants"
+    with_progress cargo-mutants "$CARGO_MUTANTS_CRATES" "$CARGO_MUTANTS_MINUTES" \
+        env -C "$HOME" -u CARGO_TARGET_DIR cargo +stable install --locked cargo-mutants \
+        --version "$CARGO_MUTANTS_VERSION" --force \
+        || fail "cargo install cargo-mutants $CARGO_MUTANTS_VERSION failed (log: $LOG_DIR/cargo-mutants.log)"
+fi
+step_done
+
 # ---------------------------------------------- substrate-contracts-node (slow)
 step "substrate-contracts-node (crate contracts-node $CONTRACTS_NODE_VERSION; $NODE_BUILD_MINUTES min on 2 cores when missing)"
 if node_installed; then

@@ -846,7 +846,7 @@ fn random_operations_across_the_suite_keep_the_invariants() {
     full_check(&mut w).unwrap_or_else(|e| panic!("{e} at the end, MODEL_SEED={seed}"));
     // Past the test harness's capture, so that scripts/test.sh shows it.
     let line = format!(
-        "model-based: sandbox (release WASM, four contracts and a trapping peer): {ops} random operations ({refused_calls} refused, each shown to change nothing), MODEL_SEED={seed}\n"
+        "invariant fuzz: sandbox (release WASM, four contracts and a trapping peer, no reference model yet): {ops} random operations ({refused_calls} refused, each shown to change nothing), MODEL_SEED={seed}\n"
     );
     std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes()).expect("stderr");
 }

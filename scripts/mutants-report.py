@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Merges the cargo-mutants runs under a directory (scripts/mutants.sh writes one per set
+and shard: <dir>/<label>/mutants.out/outcomes.json) into the mutation section of
+docs/testing.md, between its "<!-- mutants:begin -->" and "<!-- mutants:end -->" lines:
+per file the mutants caught, missed, timed out and unviable, the share of viable ones
+caught, and the time taken; then every missed mutant, with the reason it is equivalent
+when scripts/mutants-equivalent.tsv gives one (mutant name, a tab, the reason).
+
+A mutant tested by several runs (a shard run again after a fix) counts once, by its
+latest run. Usage: scripts/mutants-report.py mutants-out docs/testing.md
+"""
+
+import json
+import os
+import sys
+from collections import defaultdict
+
+BEGIN, END = "<!-- mutants:begin -->", "<!-- mutants:end -->"
+RULES = ("model.rs", "pricing.rs", "internal.rs", "identifiers.rs")
+KINDS = {
+    "CaughtMutant": "caught",
+    "MissedMutant": "missed",
+    "Timeout": "timeout",
+    "Unviable": "unviable",
+}
+
+
+def mutant_of(outcome):
+    """(file, name) of a mutant outcome, or None for the baseline."""
+    scenario = outcome.get("scenario")
+    if not isinstance(scenario, dict) or "Mutant" not in scenario:
+        return None
+    mutant = scenario["Mutant"]
+    file = mutant.get("file") or mutant.get("source_file") or "?"
+    if isinstance(file, dict):
+        file = file.get("tree_relative_path") or file.get("path") or "?"
+    name = mutant.get("name")
+    if not name:
+        span = mutant.get("span", {}).get("start", {})
+        name = f"{file}:{span.get('line', '?')}:{span.get('column', '?')}: {mutant.get('replacement', '')}"
+    return file, name
+
+
+def seconds(outcome):
+    total = 0.0
+    for phase in outcome.get("phase_results", []):
+        duration = phase.get("duration", 0)
+        if isinstance(duration, dict):
+            duration = duration.get("secs", 0) + duration.get("nanos", 0) / 1e9
+        total += float(duration)
+    return total
+
+
+def load(root):
+    """name -> (mtime, file, kind, seconds) over every run, the latest winning."""
+    found = {}
+    for dirpath, _, files in os.walk(root):
+        if "outcomes.json" not in files:
+            continue
+        path = os.path.join(dirpath, "outcomes.json")
+        mtime = os.path.getmtime(path)
+        with open(path) as f:
+            data = json.load(f)
+        for outcome in data.get("outcomes", []):
+            key = mutant_of(outcome)
+            if key is None:
+                continue
+            kind = KINDS.get(outcome.get("summary"), "other")
+            file, name = key
+            if name not in found or found[name][0] <= mtime:
+                found[name] = (mtime, file, kind, seconds(outcome))
+    return found
+
+
+def reasons():
+    path = os.path.join(os.path.dirname(__file__), "mutants-equivalent.tsv")
+    out = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if line.strip() and not line.startswith("#") and "\t" in line:
+                    name, reason = line.rstrip("\n").split("\t", 1)
+                    out[name] = reason
+    return out
+
+
+def minutes(secs):
+    return f"{secs / 60:.0f} min" if secs >= 60 else f"{secs:.0f} s"
+
+
+def render(found):
+    per_file = defaultdict(lambda: defaultdict(float))
+    missed = []
+    for name, (_, file, kind, secs) in sorted(found.items()):
+        per_file[file][kind] += 1
+        per_file[file]["seconds"] += secs
+        if kind == "missed":
+            missed.append((file, name))
+    why = reasons()
+    lines = [
+        "| file | kind | caught | missed | timed out | unviable | caught of viable | time |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    totals = defaultdict(float)
+    for file in sorted(per_file):
+        c = per_file[file]
+        kind = "rules" if file.endswith(RULES) or "/traits/" in file else "ink! module"
+        viable = c["caught"] + c["missed"] + c["timeout"]
+        # A timed-out mutant made the tests hang: counted as caught (the run failed).
+        share = f"{100 * (c['caught'] + c['timeout']) / viable:.0f} %" if viable else "-"
+        lines.append(
+            f"| `{file}` | {kind} | {c['caught']:.0f} | {c['missed']:.0f} | {c['timeout']:.0f} "
+            f"| {c['unviable']:.0f} | {share} | {minutes(c['seconds'])} |"
+        )
+        for k in ("caught", "missed", "timeout", "unviable", "seconds"):
+            totals[k] += c[k]
+    viable = totals["caught"] + totals["missed"] + totals["timeout"]
+    if viable:
+        lines.append(
+            f"| **all** | | {totals['caught']:.0f} | {totals['missed']:.0f} | {totals['timeout']:.0f} "
+            f"| {totals['unviable']:.0f} | {100 * (totals['caught'] + totals['timeout']) / viable:.0f} % "
+            f"| {minutes(totals['seconds'])} |"
+        )
+    lines.append("")
+    if missed:
+        lines.append(f"Missed mutants ({len(missed)}), each with the reason it is equivalent where one is known:")
+        lines.append("")
+        for file, name in missed:
+            reason = why.get(name)
+            lines.append(f"- `{name}`" + (f": equivalent, {reason}" if reason else ": **not yet killed**"))
+    else:
+        lines.append("No missed mutants in the runs merged here.")
+    return "\n".join(lines)
+
+
+def main():
+    root, doc = sys.argv[1], sys.argv[2]
+    found = load(root)
+    if not found:
+        sys.exit(f"no cargo-mutants results under {root}/ (run scripts/mutants.sh first)")
+    with open(doc) as f:
+        text = f.read()
+    if BEGIN not in text or END not in text:
+        sys.exit(f"{doc} has no {BEGIN} ... {END} section")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    with open(doc, "w") as f:
+        f.write(head + BEGIN + "\n" + render(found) + "\n" + END + tail)
+    print(f"wrote the figures of {len(found)} mutants into {doc}")
+
+
+if __name__ == "__main__":
+    main()
