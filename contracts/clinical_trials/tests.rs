@@ -17,7 +17,9 @@ use healthcare_traits::anchoring::{
     proof_of, root_of, DeviceSignature, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
 };
 use healthcare_traits::signer::DeviceSigner;
-use healthcare_traits::stand_in::{self, consent_fail, credentials, credentials_fail, delegate};
+use healthcare_traits::stand_in::{
+    self, consent_fail, credentials, credentials_during, credentials_fail, delegate,
+};
 use healthcare_traits::{
     Change, CredentialKind, DataCategories, DataCategory, KindSet, PeerError, PeerRole, Purpose,
     DAY, HOUR,
@@ -564,6 +566,36 @@ fn the_irb_or_a_regulator_suspends_and_resumes_enrolment() {
 }
 
 // ----------------------------------------------------------------- participants
+
+#[ink::test]
+fn an_investigator_whose_licence_lapsed_at_the_moment_of_enrolment_is_refused() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.eve);
+    c.consent_to_version(1, a.eve, 1, h(9)).expect("consent");
+    // django's licence runs out at T0 + 1 day and is back from T0 + 3 days (a
+    // suspension in between): asked at each moment, not once for all time.
+    credentials(a.django, &[]);
+    credentials_during(
+        a.django,
+        &[CredentialKind::MedicalLicence],
+        T0 - DAY,
+        T0 + DAY,
+    );
+    credentials_during(
+        a.django,
+        &[CredentialKind::MedicalLicence],
+        T0 + 3 * DAY,
+        T0 + 400 * DAY,
+    );
+    caller(a.django);
+    now(T0 + DAY);
+    assert_eq!(c.enrol(1, a.eve), Err(Error::InvestigatorNotLicensed));
+    now(T0 + 2 * DAY);
+    assert_eq!(c.enrol(1, a.eve), Err(Error::InvestigatorNotLicensed));
+    now(T0 + 3 * DAY);
+    assert_eq!(c.enrol(1, a.eve), Ok(1));
+}
 
 #[ink::test]
 fn enrolment_needs_a_licensed_investigator_and_both_consents() {

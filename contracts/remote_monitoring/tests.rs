@@ -16,7 +16,9 @@ use healthcare_traits::anchoring::{
 };
 use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
 use healthcare_traits::signer::DeviceSigner;
-use healthcare_traits::stand_in::{self, consent_fail, credentials, credentials_fail, delegate};
+use healthcare_traits::stand_in::{
+    self, consent_fail, credentials, credentials_during, credentials_fail, delegate,
+};
 use healthcare_traits::{
     Change, CredentialKind, DataCategories, DataCategory, KindSet, Loinc, MonitoringVerifier,
     PeerError, PeerRole, Purpose, DAY, HOUR,
@@ -656,6 +658,41 @@ fn the_care_team_is_named_by_the_patient_and_bounded() {
     );
     caller(a.charlie);
     c.pair_device(key, a.django).expect("room again");
+}
+
+#[ink::test]
+fn a_clinician_whose_licence_lapsed_at_the_moment_asked_is_refused() {
+    let a = accounts();
+    let mut c = setup();
+    let (bp, vitals) = (systolic(), DataCategory::VitalSigns);
+    // charlie's licence runs out at T0 + 1 day and is back from T0 + 3 days (a
+    // suspension in between): asked at each moment, not once for all time.
+    credentials(a.charlie, &[]);
+    credentials_during(
+        a.charlie,
+        &[CredentialKind::MedicalLicence],
+        T0 - DAY,
+        T0 + DAY,
+    );
+    credentials_during(
+        a.charlie,
+        &[CredentialKind::MedicalLicence],
+        T0 + 3 * DAY,
+        T0 + 400 * DAY,
+    );
+    now(T0 + DAY - 1);
+    c.set_threshold(a.django, bp, vitals, Some((90_000, 140_000)))
+        .expect("licensed then");
+    now(T0 + DAY);
+    assert_eq!(
+        c.set_threshold(a.django, bp, vitals, None),
+        Err(Error::ClinicianNotLicensed)
+    );
+    now(T0 + 2 * DAY);
+    assert_eq!(register(&mut c, 2, 1), Err(Error::ClinicianNotLicensed));
+    now(T0 + 3 * DAY);
+    c.set_threshold(a.django, bp, vitals, None)
+        .expect("licensed again");
 }
 
 #[ink::test]

@@ -19,7 +19,8 @@ use std::collections::{HashMap, HashSet};
 
 #[derive(Default)]
 struct Peers {
-    kinds: HashMap<AccountId, KindSet>,
+    /// Per account: the kinds it holds and the period `[from, until)` they are valid.
+    kinds: HashMap<AccountId, Vec<(KindSet, Timestamp, Timestamp)>>,
     credential_fail: Option<PeerError>,
     consents: HashMap<(AccountId, AccountId, u8), u32>,
     delegates: HashSet<(AccountId, AccountId)>,
@@ -35,9 +36,32 @@ pub fn reset() {
     PEERS.with(|p| *p.borrow_mut() = Peers::default());
 }
 
-/// staff_credentials: `account` holds valid credentials of exactly `kinds` from now on.
+/// staff_credentials: `account` holds valid credentials of exactly `kinds`, at every
+/// moment asked (whatever it held before is forgotten).
 pub fn credentials(account: AccountId, kinds: &[CredentialKind]) {
-    PEERS.with(|p| p.borrow_mut().kinds.insert(account, KindSet::of(kinds)));
+    PEERS.with(|p| {
+        p.borrow_mut()
+            .kinds
+            .insert(account, vec![(KindSet::of(kinds), 0, Timestamp::MAX)])
+    });
+}
+
+/// staff_credentials: `account` also holds a valid credential of each of `kinds` from
+/// `from` until just before `until` (an expiry, or a suspension starting then), and only
+/// then: a question about another moment is answered for that moment.
+pub fn credentials_during(
+    account: AccountId,
+    kinds: &[CredentialKind],
+    from: Timestamp,
+    until: Timestamp,
+) {
+    PEERS.with(|p| {
+        p.borrow_mut()
+            .kinds
+            .entry(account)
+            .or_default()
+            .push((KindSet::of(kinds), from, until))
+    });
 }
 
 /// staff_credentials fails every question with `error` (or works again with `None`).
@@ -89,16 +113,17 @@ pub fn any_valid_at(
     _credentials: AccountId,
     account: AccountId,
     kinds: KindSet,
-    _at: Timestamp,
+    at: Timestamp,
 ) -> Result<bool, PeerError> {
     PEERS.with(|p| {
         let p = p.borrow();
         match p.credential_fail {
             Some(e) => Err(e),
-            None => Ok(p
-                .kinds
-                .get(&account)
-                .is_some_and(|held| held.0 & kinds.0 != 0)),
+            None => Ok(p.kinds.get(&account).is_some_and(|periods| {
+                periods
+                    .iter()
+                    .any(|(held, from, until)| *from <= at && at < *until && held.0 & kinds.0 != 0)
+            })),
         }
     })
 }
@@ -200,6 +225,12 @@ mod tests {
         assert_eq!(any_valid_at(peer, alice, KindSet::CLINICIAN, 0), Ok(false));
         credentials(alice, &[CredentialKind::MedicalLicence]);
         assert_eq!(any_valid_at(peer, alice, KindSet::CLINICIAN, 0), Ok(true));
+        // A licence valid for a period answers for the moment asked.
+        credentials(bob, &[]);
+        credentials_during(bob, &[CredentialKind::NursingLicence], 100, 200);
+        for (at, valid) in [(99, false), (100, true), (199, true), (200, false)] {
+            assert_eq!(any_valid_at(peer, bob, KindSet::CLINICIAN, at), Ok(valid));
+        }
         credentials_fail(Some(PeerError::Trapped));
         assert_eq!(
             any_valid_at(peer, alice, KindSet::CLINICIAN, 0),
