@@ -104,6 +104,21 @@ fn a_batch_gives_each_claim_what_submit_claim_gives_it() {
     test::set_callee::<Env>(a.django);
     let from_single: Vec<Option<Claim>> = (1..=5).map(|id| single.claim(id)).collect();
     assert_eq!(from_batch, from_single);
+    // And the plan (what the claims reserved and paid) and every party's claim list.
+    let ids = |claims: Vec<Claim>| claims.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let view = |c: &ClaimsAdjudication| {
+        (
+            c.plan(1),
+            c.escrow(1),
+            [a.django, a.eve, a.frank].map(|m| ids(c.claims_of_member(m, 0, 50))),
+            [a.charlie, a.frank].map(|p| ids(c.claims_of_provider(p, 0, 50))),
+        )
+    };
+    let single_view = view(&single);
+    test::set_callee::<Env>(test::default_accounts::<Env>().alice);
+    let batch_view = view(&batch);
+    assert_eq!(batch_view, single_view);
+    assert_eq!(batch_view.2[1], vec![3], "eve's claim in eve's list only");
     let statuses: Vec<(ClaimStatus, Option<Carc>)> = from_batch
         .iter()
         .flatten()

@@ -872,6 +872,18 @@ fn denials_are_recorded_with_reason_codes() {
         denial(&mut c, a.frank, T0 - 2 * DAY, vec![line(OFFICE, 1, 1)]),
         Some(Carc::CoverageEnded)
     );
+    // Covered from its first moment to just before its end.
+    for date in [T0 - 5 * DAY, T0 - 2 * DAY - 1] {
+        let claim = submit_request(
+            &mut c,
+            ClaimRequest {
+                member: a.frank,
+                service_date: date,
+                ..request(vec![line(OFFICE, 1, 1)])
+            },
+        );
+        assert_eq!(claim.denial, None, "covered at {date}");
+    }
     // Timely filing: 90 days.
     now(T0 + 100 * DAY);
     assert_eq!(
