@@ -150,6 +150,9 @@ pub mod drug_provenance {
         pub(crate) holder_list: Mapping<(BatchId, u32), AccountId>,
         /// (batch, holder) -> the partner that last shipped it units of the batch.
         pub(crate) suppliers: Mapping<(BatchId, AccountId), AccountId>,
+        /// (batch, regulator, holder): the holder surrendered units of the batch to the
+        /// regulator, who may send units back to it.
+        pub(crate) surrendered: Mapping<(BatchId, AccountId, AccountId), ()>,
         pub(crate) shipments: Mapping<ShipmentId, Shipment>,
         pub(crate) sensors: Mapping<(BatchId, AccountId), SensorState>,
         pub(crate) history: Mapping<(BatchId, u32), CustodyEvent>,
@@ -197,6 +200,7 @@ pub mod drug_provenance {
                 holdings: Mapping::default(),
                 holder_list: Mapping::default(),
                 suppliers: Mapping::default(),
+                surrendered: Mapping::default(),
                 shipments: Mapping::default(),
                 sensors: Mapping::default(),
                 history: Mapping::default(),
@@ -548,7 +552,7 @@ pub mod drug_provenance {
 
         /// A holder (also while paused: stock leaving circulation): returns `quantity` of
         /// `batch` to its manufacturer, to the partner that supplied the holder, or to a
-        /// regulator. Allowed in every batch state (recalled, illegitimate, quarantined,
+        /// regulator (and a regulator to anyone who surrendered units of it). Allowed in every batch state (recalled, illegitimate, quarantined,
         /// expired) and without a licence check, so that stock can always leave
         /// circulation; the holder's suspect units go to a regulator only (or are
         /// destroyed) until the investigation clears them. Returns the shipment id.
@@ -567,7 +571,9 @@ pub mod drug_provenance {
                 // a regulator or to destruction until the investigation clears them.
                 self.ensure_not_suspect(&batch, from)?;
                 ensure!(
-                    to == batch.manufacturer || self.suppliers.get((batch_id, from)) == Some(to),
+                    to == batch.manufacturer
+                        || self.suppliers.get((batch_id, from)) == Some(to)
+                        || self.surrendered.contains((batch_id, from, to)),
                     Error::NotASupplier
                 );
             }
@@ -633,9 +639,10 @@ pub mod drug_provenance {
             let mut seller_licensed = true;
             if shipment.is_return {
                 if by_regulator {
-                    // The regulator sends cleared units back where they came from.
-                    self.suppliers
-                        .insert((shipment.batch, caller), &shipment.from);
+                    // The regulator may send cleared units back to whoever surrendered
+                    // them (each surrenderer, not only the latest).
+                    self.surrendered
+                        .insert((shipment.batch, caller, shipment.from), &());
                 }
             } else {
                 batch.ensure_movable(self.env().block_timestamp())?;

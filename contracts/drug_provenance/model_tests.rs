@@ -224,7 +224,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, investigation, authentic)| Op::Respond { caller, investigation, authentic }),
         1 => ((0..2 * ACCOUNTS).prop_map(|c| if c < ACCOUNTS { c } else { 5 }), batch.clone()).prop_map(|(caller, batch)| Op::Declare { caller, batch }),
         1 => ((0..2 * ACCOUNTS).prop_map(|c| if c < ACCOUNTS { c } else { 5 }), batch).prop_map(|(caller, batch)| Op::Clear { caller, batch }),
-        1 => (2..6u8, 0..8u8, prop::option::weighted(0.15, any::<bool>()))
+        1 => (1..6u8, 0..8u8, prop::option::weighted(0.15, any::<bool>()))
             .prop_map(|(who, mask, fails)| Op::SetLicence { who, mask, fails }),
         1 => (0..ACCOUNTS).prop_map(Op::Pause),
         4 => (0..2 * ACCOUNTS).prop_map(Op::Unpause),
@@ -281,6 +281,8 @@ struct Model {
     lots: Vec<u8>,
     holdings: BTreeMap<(usize, AccountId), u64>,
     suppliers: BTreeMap<(usize, AccountId), AccountId>,
+    /// (batch, regulator, holder): the holder surrendered units to the regulator.
+    surrendered: std::collections::BTreeSet<(usize, AccountId, AccountId)>,
     shipments: Vec<MShipment>,
     suspect: BTreeMap<(usize, AccountId), u64>,
     investigations: Vec<MInvestigation>,
@@ -616,11 +618,18 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             let batch = batch_id(m, batch);
             let from = m.caller_or_holder(caller, batch);
             let b = usize::try_from(batch).unwrap_or(0).saturating_sub(1);
-            // Half the time to the holder's supplier.
+            // Half the time to the holder's supplier (or to one who surrendered units to
+            // it).
+            let surrenderer = m
+                .surrendered
+                .iter()
+                .find(|(batch, regulator, _)| *batch == b && *regulator == from)
+                .map(|(_, _, holder)| *holder);
             let to = m
                 .suppliers
                 .get(&(b, from))
                 .copied()
+                .or(surrenderer)
                 .filter(|_| to % 2 == 0)
                 .unwrap_or(who(to));
             test::set_caller::<Env>(from);
@@ -634,7 +643,10 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 // To a regulator always; suspect units nowhere else.
                 if to != m.regulator {
                     m.not_suspect(b, from)?;
-                    if to != m.batches[b].manufacturer && m.suppliers.get(&(b, from)) != Some(&to) {
+                    if to != m.batches[b].manufacturer
+                        && m.suppliers.get(&(b, from)) != Some(&to)
+                        && !m.surrendered.contains(&(b, from, to))
+                    {
                         return Err(Error::NotASupplier);
                     }
                 }
@@ -746,14 +758,10 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 if suspect.is_some() && caller != m.regulator {
                     return Err(Error::SuspectProduct);
                 }
-                if let Some(id) = suspect {
-                    m.suspect.insert((b, caller), id);
-                    reached(CONTRACT, "SuspectUnitsToRegulator");
-                }
                 let mut seller_paid = true;
                 if shipment.is_return {
                     if caller == m.regulator {
-                        m.suppliers.insert((b, caller), shipment.from);
+                        m.surrendered.insert((b, caller, shipment.from));
                     }
                 } else {
                     m.movable(b)?;
@@ -765,6 +773,10 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                     }
                     seller_paid = shipment.escrow == 0 || m.licensed(shipment.from, senders())?;
                     m.suppliers.insert((b, caller), shipment.from);
+                }
+                if let Some(id) = suspect {
+                    m.suspect.insert((b, caller), id);
+                    reached(CONTRACT, "SuspectUnitsToRegulator");
                 }
                 m.batches[b].in_transit -= shipment.quantity;
                 *m.holdings.entry((b, caller)).or_default() += accepted;
@@ -1127,6 +1139,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             lots: Vec::new(),
             holdings: BTreeMap::new(),
             suppliers: BTreeMap::new(),
+            surrendered: Default::default(),
             shipments: Vec::new(),
             suspect: BTreeMap::new(),
             investigations: Vec::new(),

@@ -1159,11 +1159,21 @@ fn suspect_units_follow_the_units_in_transit_and_reach_only_a_regulator() {
     caller(a.django);
     c.receive(home, 5).expect("received");
     c.dispense(1, 1, None).expect("sellable again");
-    // Anyone may hand units to a regulator, suspect or not.
+    // Anyone may hand units to a regulator, suspect or not; the regulator sends units
+    // back to each who surrendered some, and to nobody else.
     caller(a.charlie);
-    let sample = c.return_goods(1, regulator(), 1).expect("a sample");
+    let sample = c.return_goods(1, regulator(), 2).expect("a sample");
     caller(regulator());
-    c.receive(sample, 1).expect("received");
+    c.receive(sample, 2).expect("received");
+    assert_eq!(c.return_goods(1, a.eve, 1), Err(Error::NotASupplier));
+    let back = c
+        .return_goods(1, a.django, 1)
+        .expect("to the first surrenderer");
+    let sample_back = c.return_goods(1, a.charlie, 1).expect("to the latest");
+    caller(a.django);
+    c.receive(back, 1).expect("received");
+    caller(a.charlie);
+    c.receive(sample_back, 1).expect("received");
     assert!(conserved(&c, 1));
 }
 

@@ -147,6 +147,7 @@ export type DrugProvenance = {
   holdings: { get(arg: [bigint, AccountId32Like]): Promise<bigint | undefined> };
   holderList: { get(arg: [bigint, number]): Promise<AccountId32 | undefined> };
   suppliers: { get(arg: [bigint, AccountId32Like]): Promise<AccountId32 | undefined> };
+  surrendered: { get(arg: [bigint, AccountId32Like, AccountId32Like]): Promise<[] | undefined> };
   shipments: { get(arg: bigint): Promise<DrugProvenanceModelShipment | undefined> };
   sensors: { get(arg: [bigint, AccountId32Like]): Promise<DrugProvenanceModelSensorState | undefined> };
   history: { get(arg: [bigint, number]): Promise<DrugProvenanceModelCustodyEvent | undefined> };
