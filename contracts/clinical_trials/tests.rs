@@ -588,13 +588,18 @@ fn an_investigator_whose_licence_lapsed_at_the_moment_of_enrolment_is_refused() 
         T0 + 3 * DAY,
         T0 + 400 * DAY,
     );
+    research_consent(a.frank, a.bob, true);
+    caller(a.frank);
+    c.consent_to_version(1, a.frank, 1, h(9)).expect("consent");
     caller(a.django);
+    now(T0 + DAY - 1);
+    assert_eq!(c.enrol(1, a.eve), Ok(1), "licensed until then");
     now(T0 + DAY);
-    assert_eq!(c.enrol(1, a.eve), Err(Error::InvestigatorNotLicensed));
+    assert_eq!(c.enrol(1, a.frank), Err(Error::InvestigatorNotLicensed));
     now(T0 + 2 * DAY);
-    assert_eq!(c.enrol(1, a.eve), Err(Error::InvestigatorNotLicensed));
+    assert_eq!(c.enrol(1, a.frank), Err(Error::InvestigatorNotLicensed));
     now(T0 + 3 * DAY);
-    assert_eq!(c.enrol(1, a.eve), Ok(1));
+    assert_eq!(c.enrol(1, a.frank), Ok(2));
 }
 
 #[ink::test]

@@ -668,8 +668,17 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
                 let probes = [m.now, m.now - DAY / 2, m.now - 9 * DAY, m.now - 200 * DAY];
                 compare(c, m, &probes)
             },
-            // Suspending and revoking: safety actions.
-            |(c, _), op| c.paused() && matches!(op, Op::Suspend { .. } | Op::Revoke { .. }),
+            // Suspending and revoking (safety actions); narrowing or removing an issuer.
+            |(c, _), op| {
+                c.paused()
+                    && matches!(
+                        op,
+                        Op::Suspend { .. }
+                            | Op::Revoke { .. }
+                            | Op::Narrow { .. }
+                            | Op::Remove { .. }
+                    )
+            },
         )?;
         let (c, m) = state;
         // Every boundary of every credential.
