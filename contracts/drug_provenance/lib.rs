@@ -112,6 +112,8 @@ pub mod drug_provenance {
 
     /// The unique key of a batch: GTIN and lot.
     type GtinLot = (Gtin, Vec<u8>);
+    /// Units of a batch surrendered to a regulator by a holder: (batch, regulator, holder).
+    type Surrender = (BatchId, AccountId, AccountId);
 
     /// Licences a sender needs: manufacturer, wholesale distributor or pharmacy.
     const SENDERS: KindSet = KindSet(
@@ -152,7 +154,7 @@ pub mod drug_provenance {
         pub(crate) suppliers: Mapping<(BatchId, AccountId), AccountId>,
         /// (batch, regulator, holder): the holder surrendered units of the batch to the
         /// regulator, who may send units back to it.
-        pub(crate) surrendered: Mapping<(BatchId, AccountId, AccountId), ()>,
+        pub(crate) surrendered: Mapping<Surrender, ()>,
         pub(crate) shipments: Mapping<ShipmentId, Shipment>,
         pub(crate) sensors: Mapping<(BatchId, AccountId), SensorState>,
         pub(crate) history: Mapping<(BatchId, u32), CustodyEvent>,
