@@ -1047,6 +1047,17 @@ fn duplicates_are_found_line_by_line() {
 // -------------------------------------------------------------- review / appeal
 
 #[ink::test]
+fn a_claim_at_the_review_threshold_is_paid_without_review() {
+    let mut c = setup();
+    no_cost_sharing_left(&mut c);
+    // Payer share 2 000 + 3 000 = 5 000: the threshold itself, not above it.
+    let claim = submit(&mut c, vec![line(OFFICE, 2_000, 20), line(XRAY, 3_000, 10)]);
+    assert_eq!(claim.payer_amount, 5_000);
+    assert_eq!(claim.status, ClaimStatus::Paid);
+    assert_eq!(c.escrow(1), Some((5_000, 0, 0)));
+}
+
+#[ink::test]
 fn large_claims_go_to_review() {
     let a = accounts();
     let mut c = setup();
