@@ -12,7 +12,10 @@
 //! After every call the contract's answer (value or typed error) must equal the model's,
 //! and: `has_consent` equals the model's decision for every patient, grantee, purpose and
 //! category at the present and at random past moments (and at every boundary at the end
-//! of a sequence); `has_care_relationship` likewise; each access log only grows and
+//! of a sequence); `has_care_relationship` likewise; what other contracts ask
+//! (`ConsentVerifier`: `has_consent_all` over a set of categories, `has_consent_each` over
+//! every account, `claim_consent_each`, `acts_for_now`) equals the model's answer; each
+//! access log only grows and
 //! equals the model's; no clinician opens more break-glass grants in a window than the
 //! limit.
 //!
@@ -27,7 +30,8 @@ use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::timeline::MAX_OPEN;
 use healthcare_traits::{
-    ConsentVerifier, CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR,
+    ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind, DataCategories, DataCategory,
+    Purpose, PurposeSet, DAY, HOUR,
 };
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -828,6 +832,31 @@ fn compare(
     log_lengths: &mut BTreeMap<AccountId, u32>,
 ) -> std::result::Result<(), String> {
     for p in [patient(0), patient(1)] {
+        // Which of every account the patient consents to, in one question (now).
+        let everyone: Vec<AccountId> = (0..ACCOUNTS).map(account).collect();
+        for &t in times.iter().filter(|t| **t == m.now) {
+            for purpose in PURPOSES {
+                for category in CATEGORIES {
+                    let got = ConsentVerifier::has_consent_each(
+                        c,
+                        p,
+                        everyone.clone(),
+                        purpose,
+                        category,
+                        t,
+                    );
+                    let want: Vec<bool> = everyone
+                        .iter()
+                        .map(|g| m.decide(p, *g, purpose, category, t).is_ok())
+                        .collect();
+                    if got != want {
+                        return Err(format!(
+                            "has_consent_each({p:?}, {purpose:?}, {category:?}, {t}): {got:?} != {want:?}"
+                        ));
+                    }
+                }
+            }
+        }
         for other in (0..ACCOUNTS).map(account) {
             for &t in times {
                 for purpose in PURPOSES {
@@ -853,6 +882,55 @@ fn compare(
                         "has_care_relationship({p:?}, {other:?}, {t}): {got} != {want}"
                     ));
                 }
+                // What other contracts ask (ConsentVerifier): every category of a set,
+                // and a claim's two answers (payment consent for billing data to the
+                // payer, a care relationship with the provider).
+                for purpose in PURPOSES {
+                    let set = &CATEGORIES[..2];
+                    let got = ConsentVerifier::has_consent_all(
+                        c,
+                        p,
+                        other,
+                        purpose,
+                        DataCategories::of(set),
+                        t,
+                    );
+                    let want = set
+                        .iter()
+                        .all(|k| m.decide(p, other, purpose, *k, t).is_ok());
+                    if got != want {
+                        return Err(format!(
+                            "has_consent_all({p:?}, {other:?}, {purpose:?}, {set:?}, {t}): {got} != {want}"
+                        ));
+                    }
+                }
+                let query = ClaimConsentQuery {
+                    patient: p,
+                    payer: other,
+                    provider: account(3),
+                    at: t,
+                };
+                let got = ConsentVerifier::claim_consent_each(c, vec![query]);
+                let want = vec![ClaimConsent {
+                    care_relationship: m.has_care(p, account(3), t),
+                    payment_consent: m
+                        .decide(p, other, Purpose::Payment, DataCategory::Billing, t)
+                        .is_ok(),
+                }];
+                if got != want {
+                    return Err(format!(
+                        "claim_consent_each({query:?}): {got:?} != {want:?}"
+                    ));
+                }
+            }
+            // A delegate in force now (or the patient itself).
+            let got = ConsentVerifier::acts_for_now(c, p, other);
+            let want = other == p
+                || m.delegates
+                    .get(&(p, other))
+                    .is_some_and(|d| d.appointed_at <= m.now && m.now < d.expires_at);
+            if got != want {
+                return Err(format!("acts_for_now({p:?}, {other:?}): {got} != {want}"));
             }
             let live = c.live_break_glass(other, p);
             let want = m
