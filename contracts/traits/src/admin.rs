@@ -500,3 +500,222 @@ macro_rules! impl_from_admin_error {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    //! The shared admin on its own, in ink!'s off-chain engine: every rule of the module
+    //! doc and every event's fields (each contract's unit tests drive it through its
+    //! messages too). Code changes need the chain's code store: the sandbox tests.
+    use super::*;
+    use ink::env::test::{self, recorded_events};
+    use ink::scale::Decode;
+
+    const OWNER: [u8; 32] = [1; 32];
+    const CANCELLER: [u8; 32] = [2; 32];
+    const STRANGER: [u8; 32] = [3; 32];
+    const HEIR: [u8; 32] = [4; 32];
+    const T0: Timestamp = 1_000 * DAY;
+    const DELAY: Timestamp = 2 * DAY;
+
+    fn acc(who: [u8; 32]) -> AccountId {
+        AccountId::from(who)
+    }
+    fn as_(who: [u8; 32]) {
+        test::set_caller::<DefaultEnvironment>(acc(who));
+    }
+    fn at(t: Timestamp) {
+        test::set_block_timestamp::<DefaultEnvironment>(t);
+    }
+    /// The data of the last event emitted, decoded as `E`.
+    fn last<E: Decode>() -> E {
+        let event = recorded_events().last().expect("an event");
+        E::decode(&mut &event.data[..]).expect("decodes")
+    }
+    fn events() -> usize {
+        recorded_events().count()
+    }
+    fn admin() -> Admin {
+        as_(OWNER);
+        at(T0);
+        Admin::new(acc(OWNER), DELAY, acc(CANCELLER)).expect("new")
+    }
+    fn peer() -> Change {
+        Change::Peer(PeerRole::Consent, acc(STRANGER))
+    }
+
+    #[ink::test]
+    fn the_delay_is_bounded_by_thirty_days() {
+        assert_eq!(MAX_DELAY, 30 * DAY);
+        assert!(Admin::new(acc(OWNER), MAX_DELAY, acc(CANCELLER)).is_ok());
+        assert_eq!(
+            Admin::new(acc(OWNER), MAX_DELAY + 1, acc(CANCELLER)).err(),
+            Some(AdminError::InvalidDelay)
+        );
+        let mut a = admin();
+        assert_eq!(
+            a.propose(Change::Delay(MAX_DELAY + 1), true),
+            Err(AdminError::InvalidDelay)
+        );
+        assert_eq!(a.propose(Change::Delay(MAX_DELAY), true), Ok(1));
+    }
+
+    #[ink::test]
+    fn a_new_admin_is_owned_running_and_has_nothing_pending() {
+        let a = admin();
+        assert_eq!((a.owner(), a.canceller()), (acc(OWNER), acc(CANCELLER)));
+        assert_eq!(a.pending_owner(), None);
+        assert!(!a.is_paused());
+        assert_eq!(a.delay(), DELAY);
+        assert!(a.pending_changes().is_empty());
+        assert_eq!(a.ensure_owner(), Ok(()));
+        assert_eq!(a.ensure_not_paused(), Ok(()));
+        as_(CANCELLER);
+        assert_eq!(a.ensure_owner(), Err(AdminError::NotOwner));
+    }
+
+    #[ink::test]
+    fn ownership_moves_only_when_the_proposed_owner_accepts() {
+        let mut a = admin();
+        as_(STRANGER);
+        assert_eq!(
+            a.transfer_ownership(acc(STRANGER)),
+            Err(AdminError::NotOwner)
+        );
+        as_(HEIR);
+        assert_eq!(a.accept_ownership(), Err(AdminError::NotPendingOwner));
+        as_(OWNER);
+        a.transfer_ownership(acc(HEIR)).expect("propose");
+        let started: OwnershipTransferStarted = last();
+        assert_eq!((started.owner, started.new_owner), (acc(OWNER), acc(HEIR)));
+        assert_eq!(a.pending_owner(), Some(acc(HEIR)));
+        assert_eq!(a.owner(), acc(OWNER), "not before acceptance");
+        as_(STRANGER);
+        assert_eq!(a.accept_ownership(), Err(AdminError::NotPendingOwner));
+        as_(HEIR);
+        a.accept_ownership().expect("accept");
+        let moved: OwnershipTransferred = last();
+        assert_eq!(
+            (moved.previous_owner, moved.new_owner),
+            (acc(OWNER), acc(HEIR))
+        );
+        assert_eq!((a.owner(), a.pending_owner()), (acc(HEIR), None));
+        assert_eq!(a.accept_ownership(), Err(AdminError::NotPendingOwner));
+        assert_eq!(a.ensure_owner(), Ok(()));
+    }
+
+    #[ink::test]
+    fn the_owner_or_the_canceller_pauses_and_only_the_owner_unpauses() {
+        let mut a = admin();
+        as_(STRANGER);
+        assert_eq!(a.pause(), Err(AdminError::NotOwnerOrCanceller));
+        as_(CANCELLER);
+        let before = events();
+        a.pause().expect("the canceller pauses");
+        assert_eq!(events(), before + 1);
+        assert_eq!(last::<ContractPaused>().by, acc(CANCELLER));
+        assert!(a.is_paused());
+        assert_eq!(a.ensure_not_paused(), Err(AdminError::Paused));
+        assert_eq!(a.pause(), Err(AdminError::Paused));
+        assert_eq!(a.unpause(), Err(AdminError::NotOwner));
+        as_(OWNER);
+        a.unpause().expect("unpause");
+        assert_eq!(last::<ContractUnpaused>().by, acc(OWNER));
+        assert!(!a.is_paused());
+        assert_eq!(a.unpause(), Err(AdminError::NotPaused));
+        a.pause().expect("the owner pauses");
+        assert_eq!(last::<ContractPaused>().by, acc(OWNER));
+    }
+
+    #[ink::test]
+    fn changes_wait_the_delay_in_force_when_proposed_and_never_run_while_paused() {
+        let mut a = admin();
+        as_(CANCELLER);
+        assert_eq!(
+            a.propose(Change::Delay(DAY), true),
+            Err(AdminError::NotOwner)
+        );
+        as_(OWNER);
+        assert_eq!(a.propose(peer(), false), Err(AdminError::UnsupportedChange));
+        let id = a.propose(Change::Delay(DAY), true).expect("propose");
+        assert_eq!(id, 1);
+        let proposed: ChangeProposed = last();
+        assert_eq!(
+            (proposed.id, proposed.change, proposed.executable_at),
+            (1, Change::Delay(DAY), T0 + DELAY)
+        );
+        assert_eq!(
+            a.pending_changes(),
+            vec![PendingChange {
+                id: 1,
+                change: Change::Delay(DAY),
+                proposed_at: T0,
+                executable_at: T0 + DELAY,
+            }]
+        );
+        assert_eq!(a.propose(peer(), true), Ok(2));
+        at(T0 + DELAY - 1);
+        assert_eq!(a.execute(1), Err(AdminError::TooEarly));
+        at(T0 + DELAY);
+        as_(CANCELLER);
+        assert_eq!(a.execute(1), Err(AdminError::NotOwner));
+        as_(OWNER);
+        assert_eq!(a.execute(9), Err(AdminError::NoPendingChange));
+        a.pause().expect("pause");
+        assert_eq!(a.execute(1), Err(AdminError::Paused));
+        a.unpause().expect("unpause");
+        assert_eq!(a.execute(1), Ok(Change::Delay(DAY)));
+        let executed: ChangeExecuted = last();
+        assert_eq!((executed.id, executed.change), (1, Change::Delay(DAY)));
+        assert_eq!(a.delay(), DAY);
+        assert_eq!(a.execute(1), Err(AdminError::NoPendingChange));
+        // A peer change is the contract's to apply: returned, and gone from the list.
+        assert_eq!(a.execute(2), Ok(peer()));
+        assert!(a.pending_changes().is_empty());
+        // The next proposal waits the new delay.
+        assert_eq!(a.propose(Change::Canceller(acc(HEIR)), true), Ok(3));
+        assert_eq!(a.pending_changes()[0].executable_at, T0 + DELAY + DAY);
+        at(T0 + DELAY + DAY);
+        assert_eq!(a.execute(3), Ok(Change::Canceller(acc(HEIR))));
+        assert_eq!(a.canceller(), acc(HEIR));
+    }
+
+    #[ink::test]
+    fn at_most_max_pending_changes_wait_at_once() {
+        let mut a = admin();
+        for id in 1..=MAX_PENDING {
+            assert_eq!(a.propose(peer(), true), Ok(id as u32));
+        }
+        assert_eq!(
+            a.propose(peer(), true),
+            Err(AdminError::TooManyPendingChanges)
+        );
+        a.cancel(1).expect("cancel");
+        assert_eq!(a.propose(peer(), true), Ok(MAX_PENDING as u32 + 1));
+    }
+
+    #[ink::test]
+    fn the_canceller_cancels_any_change_but_its_own_replacement() {
+        let mut a = admin();
+        let delay = a.propose(Change::Delay(DAY), true).expect("delay");
+        let replacement = a
+            .propose(Change::Canceller(acc(HEIR)), true)
+            .expect("canceller");
+        as_(STRANGER);
+        assert_eq!(a.cancel(delay), Err(AdminError::NotOwnerOrCanceller));
+        as_(CANCELLER);
+        assert_eq!(a.cancel(9), Err(AdminError::NoPendingChange));
+        assert_eq!(a.cancel(replacement), Err(AdminError::NotOwnerOrCanceller));
+        a.pause().expect("pause");
+        let before = events();
+        a.cancel(delay).expect("cancel while paused");
+        assert_eq!(events(), before + 1);
+        let cancelled: ChangeCancelled = last();
+        assert_eq!((cancelled.id, cancelled.by), (delay, acc(CANCELLER)));
+        assert_eq!(a.pending_changes().len(), 1);
+        assert_eq!(a.pending_changes()[0].id, replacement);
+        as_(OWNER);
+        a.cancel(replacement).expect("the owner cancels it");
+        assert_eq!(last::<ChangeCancelled>().by, acc(OWNER));
+        assert!(a.pending_changes().is_empty());
+    }
+}
