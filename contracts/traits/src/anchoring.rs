@@ -281,6 +281,26 @@ mod tests {
         let proof = vec![Hash::from([2; 32]); MAX_PROOF_DEPTH + 1];
         let root = proof.iter().fold(leaf_hash(&r), |n, s| node_hash(&n, s));
         assert!(!verify(&root, &r, &proof));
+        // A proof of exactly the bound (a tree of 2^32 records) verifies.
+        let deepest = &proof[..MAX_PROOF_DEPTH];
+        let root = deepest.iter().fold(leaf_hash(&r), |n, s| node_hash(&n, s));
+        assert!(verify(&root, &r, deepest));
+    }
+
+    #[test]
+    fn nodes_hash_the_lower_child_first_as_off_chain_tools_do() {
+        // The tree's definition (module docs), written out: blake2-256 of 0x01, the
+        // lower of the two child hashes, then the higher; a leaf, of 0x00 and the record.
+        let (a, b) = (Hash::from([0x0a; 32]), Hash::from([0xb0; 32]));
+        let mut input = vec![0x01];
+        input.extend_from_slice(a.as_ref());
+        input.extend_from_slice(b.as_ref());
+        let want = Hash::from(blake2_256(&input));
+        assert_eq!(node_hash(&a, &b), want);
+        assert_eq!(node_hash(&b, &a), want);
+        let mut leaf = vec![0x00];
+        leaf.extend_from_slice(a.as_ref());
+        assert_eq!(leaf_hash(&a), Hash::from(blake2_256(&leaf)));
     }
 
     #[test]
