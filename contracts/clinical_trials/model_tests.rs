@@ -223,3 +223,26 @@ fn an_outcome_counts_as_pre_specified_only_if_approved_before_the_first_enrolmen
     assert!(!outcome_switched(Some(5), Some(5)));
     assert!(outcome_switched(Some(6), Some(5)));
 }
+
+#[test]
+fn a_batch_names_at_most_the_bound_of_participants() {
+    let bound = MAX_PARTICIPANTS_PER_BATCH;
+    let count = u32::try_from(bound).expect("small");
+    assert_eq!(check_batch_size(count, bound), Ok(()));
+    assert_eq!(
+        check_batch_size(count + 1, bound + 1),
+        Err(Error::TooManyParticipants)
+    );
+}
+
+#[test]
+fn susar_windows_by_seriousness() {
+    assert_eq!(Seriousness::NonSerious.susar_window(), None);
+    for urgent in [Seriousness::Death, Seriousness::LifeThreatening] {
+        assert_eq!(urgent.susar_window(), Some(URGENT_SUSAR_WINDOW));
+    }
+    assert_eq!(
+        Seriousness::Hospitalisation.susar_window(),
+        Some(SUSAR_WINDOW)
+    );
+}
