@@ -23,6 +23,8 @@ RULES = ("model.rs", "pricing.rs", "internal.rs", "identifiers.rs")
 PEER_CALLS = re.compile(
     r"(ClaimsAdjudication::(monitored_days|credential_valid|credentials_valid|claim_consent"
     r"|claim_consents)|ConsentRegistry::clinician_licensed|DrugProvenance::licensed)( |$)"
+    r"|peer\.rs:.*ask::(any_valid_at|any_valid_at_each|has_consent|has_consent_all_each"
+    r"|has_consent_each|acts_for_now|claim_consent|claim_consent_each|monitored_days_until)( |$)"
 )
 KINDS = {
     "CaughtMutant": "caught",

@@ -347,4 +347,50 @@ mod tests {
         }
         assert!(DataCategories::default().is_empty());
     }
+
+    #[test]
+    fn each_purpose_has_its_own_bit_and_hl7_code() {
+        let codes: Vec<&str> = Purpose::ALL.iter().map(|p| p.hl7_code()).collect();
+        assert_eq!(
+            codes,
+            ["TREAT", "ETREAT", "HPAYMT", "HOPERAT", "HRESCH", "PUBHLTH"]
+        );
+        for (i, purpose) in Purpose::ALL.into_iter().enumerate() {
+            assert_eq!(u32::from(purpose.bit()), 1u32 << i);
+            let set = PurposeSet::of(&[purpose]);
+            assert!(!set.is_empty() && set.is_well_formed());
+            for other in Purpose::ALL {
+                assert_eq!(set.contains(other), other == purpose);
+            }
+        }
+    }
+
+    #[test]
+    fn each_category_has_its_own_bit_and_three_are_sensitive() {
+        for (i, category) in DataCategory::ALL.into_iter().enumerate() {
+            assert_eq!(category.bit(), 1u32 << i);
+            let set = DataCategories::of(&[category]);
+            assert!(!set.is_empty() && set.is_well_formed());
+            for other in DataCategory::ALL {
+                assert_eq!(set.contains(other), other == category);
+            }
+        }
+        let sensitive: Vec<DataCategory> = DataCategory::ALL
+            .into_iter()
+            .filter(|c| c.is_sensitive())
+            .collect();
+        assert_eq!(
+            sensitive,
+            [
+                DataCategory::MentalHealth,
+                DataCategory::SubstanceUse,
+                DataCategory::Genomic
+            ]
+        );
+        let general: Vec<DataCategory> = DataCategory::ALL
+            .into_iter()
+            .filter(|c| !c.is_sensitive())
+            .collect();
+        assert_eq!(DataCategories::GENERAL, DataCategories::of(&general));
+    }
 }

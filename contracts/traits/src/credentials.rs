@@ -210,4 +210,33 @@ mod tests {
         assert!(CredentialKind::PayerLicence.is_organisation());
         assert!(!CredentialKind::DeaRegistration.is_organisation());
     }
+
+    #[test]
+    fn each_kind_has_its_own_bit_and_the_first_six_are_personal() {
+        for (i, kind) in CredentialKind::ALL.into_iter().enumerate() {
+            assert_eq!(u32::from(kind.bit()), 1u32 << i);
+            let set = KindSet::of(&[kind]);
+            assert!(!set.is_empty() && set.is_well_formed());
+            assert_eq!(set.kinds().collect::<Vec<_>>(), vec![kind]);
+            for other in CredentialKind::ALL {
+                assert_eq!(set.contains(other), other == kind);
+                assert_eq!(set.is_subset_of(KindSet::of(&[other])), other == kind);
+            }
+            assert_eq!(kind.is_organisation(), i >= 6, "{kind:?}");
+        }
+        assert_eq!(
+            KindSet::BILLING_PROVIDER,
+            KindSet::of(&[
+                CredentialKind::MedicalLicence,
+                CredentialKind::NpiRegistration
+            ])
+        );
+        assert_eq!(
+            KindSet::CLINICIAN,
+            KindSet::of(&[
+                CredentialKind::MedicalLicence,
+                CredentialKind::NursingLicence
+            ])
+        );
+    }
 }

@@ -100,6 +100,18 @@ pub mod ask {
         }
     }
 
+    #[cfg(test)]
+    #[test]
+    fn a_batch_answer_holds_one_answer_per_question() {
+        assert_eq!(one_each(vec![true, false], 2), Ok(vec![true, false]));
+        assert_eq!(one_each(vec![true], 2), Err(PeerError::Unreachable));
+        assert_eq!(
+            one_each(vec![true, true, true], 2),
+            Err(PeerError::Unreachable)
+        );
+        assert_eq!(one_each(Vec::<bool>::new(), 0), Ok(vec![]));
+    }
+
     /// staff_credentials: did `account` hold a valid credential of one of `kinds` at `at`?
     pub fn any_valid_at(
         credentials: AccountId,
