@@ -245,7 +245,10 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, plan, adjuster, add)| Op::Adjuster { caller, plan, adjuster, add }),
         2 => (who.clone(), plan.clone(), 0..6_000u128)
             .prop_map(|(caller, plan, amount)| Op::Fund { caller, plan, amount }),
-        2 => (who.clone(), plan.clone(), 0..4_000u128)
+        // Mostly the first plan's payer, often an amount its free escrow covers (so that
+        // withdrawals succeed, also while paused).
+        2 => (prop_oneof![2 => Just(1u8), 1 => who.clone()], plan.clone(),
+              prop_oneof![1 => 0..4_000u128, 2 => 1..150u128])
             .prop_map(|(caller, plan, amount)| Op::Withdraw { caller, plan, amount }),
         // Mostly member 5 (enrolled, consenting, provider 3's patient) within the filing
         // window, so that claims get past admission; the rest anywhere.
