@@ -25,6 +25,7 @@ PEER_CALLS = re.compile(
     r"|claim_consents)|ConsentRegistry::clinician_licensed|DrugProvenance::licensed)( |$)"
     r"|peer\.rs:.*ask::(any_valid_at|any_valid_at_each|has_consent|has_consent_all_each"
     r"|has_consent_each|acts_for_now|claim_consent|claim_consent_each|monitored_days_until)( |$)"
+    r"|admin\.rs:.*check_code_exists"
 )
 KINDS = {
     "CaughtMutant": "caught",
