@@ -13,6 +13,8 @@
 #   --set shells  the #[ink::contract] modules (lib.rs of each contract)
 #   --file GLOB   these files instead of a set (repeatable)
 #   --shard K/N   the K-th of N slices (K from 0), e.g. --shard 0/12
+#   --re REGEX    only the mutants whose name matches (e.g. to re-check the missed ones
+#                 after adding tests; repeatable)
 #   --list        list the mutants (and how many per file) without running them
 #   --report      merge every run under mutants-out/ into docs/testing.md
 # Each run writes mutants-out/<set>-<shard>/mutants.out (outcomes.json, caught.txt,
@@ -26,6 +28,7 @@ cd "$REPO_ROOT"
 set_name=rules
 files=()
 shard=""
+res=()
 list=0
 report=0
 while [ $# -gt 0 ]; do
@@ -33,9 +36,10 @@ while [ $# -gt 0 ]; do
         --set) set_name="$2"; shift 2 ;;
         --file) files+=("$2"); shift 2 ;;
         --shard) shard="$2"; shift 2 ;;
+        --re) res+=("$2"); shift 2 ;;
         --list) list=1; shift ;;
         --report) report=1; shift ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) fail "unknown option $1 (see --help)" ;;
     esac
 done
@@ -85,6 +89,7 @@ if [ -n "$shard" ]; then
     [[ "$shard" =~ ^[0-9]+/[0-9]+$ ]] || fail "--shard takes K/N, e.g. 0/12"
     args+=(--shard "$shard")
 fi
+for re in "${res[@]}"; do args+=(-F "$re"); done
 
 if [ "$list" = 1 ]; then
     cargo mutants --list "${args[@]}" | tee /dev/stderr | cut -d: -f1 | sort | uniq -c | sort -rn
@@ -92,7 +97,7 @@ if [ "$list" = 1 ]; then
 fi
 
 label="$set_name"
-((${#files[@]})) && label="files-$(printf '%s\n' "${files[@]}" | md5sum | cut -c1-8)"
+((${#files[@]} + ${#res[@]})) && label="files-$(printf '%s\n' "${files[@]}" "${res[@]}" | md5sum | cut -c1-8)"
 if [ -n "$shard" ]; then
     label="$label-${shard/\//of}"
 fi

@@ -349,6 +349,14 @@ mod tests {
     }
 
     #[test]
+    fn sets_of_a_member_named_twice_hold_it_once() {
+        let twice = [Purpose::Research, Purpose::Research];
+        assert_eq!(PurposeSet::of(&twice), PurposeSet::of(&twice[..1]));
+        let twice = [DataCategory::Genomic, DataCategory::Genomic];
+        assert_eq!(DataCategories::of(&twice), DataCategories::of(&twice[..1]));
+    }
+
+    #[test]
     fn each_purpose_has_its_own_bit_and_hl7_code() {
         let codes: Vec<&str> = Purpose::ALL.iter().map(|p| p.hl7_code()).collect();
         assert_eq!(

@@ -212,6 +212,12 @@ mod tests {
     }
 
     #[test]
+    fn a_set_of_a_kind_named_twice_holds_it_once() {
+        let twice = [CredentialKind::PayerLicence, CredentialKind::PayerLicence];
+        assert_eq!(KindSet::of(&twice), KindSet::of(&twice[..1]));
+    }
+
+    #[test]
     fn each_kind_has_its_own_bit_and_the_first_six_are_personal() {
         for (i, kind) in CredentialKind::ALL.into_iter().enumerate() {
             assert_eq!(u32::from(kind.bit()), 1u32 << i);

@@ -47,4 +47,28 @@ mod tests {
         assert_eq!(page_range(u32::MAX, u32::MAX, u32::MAX), u32::MAX..u32::MAX);
         assert_eq!(page_range(1, 0, 3), 1..1);
     }
+
+    #[ink::test]
+    fn appending_indexes_each_account_from_zero_and_refuses_an_overflow() {
+        let mut items = ink::storage::Mapping::<(crate::AccountId, u32), u64>::default();
+        let mut count = ink::storage::Mapping::<crate::AccountId, u32>::default();
+        let (a, b) = (
+            crate::AccountId::from([1; 32]),
+            crate::AccountId::from([2; 32]),
+        );
+        assert_eq!(append_indexed(&mut items, &mut count, a, &10), Some(0));
+        assert_eq!(append_indexed(&mut items, &mut count, a, &11), Some(1));
+        assert_eq!(append_indexed(&mut items, &mut count, b, &20), Some(0));
+        assert_eq!((count.get(a), count.get(b)), (Some(2), Some(1)));
+        assert_eq!(
+            (items.get((a, 0)), items.get((a, 1)), items.get((b, 0))),
+            (Some(10), Some(11), Some(20))
+        );
+        count.insert(a, &u32::MAX);
+        assert_eq!(append_indexed(&mut items, &mut count, a, &12), None);
+        assert_eq!(
+            (count.get(a), items.get((a, u32::MAX))),
+            (Some(u32::MAX), None)
+        );
+    }
 }

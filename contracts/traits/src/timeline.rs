@@ -504,6 +504,17 @@ mod tests {
     const T0: u64 = 1_700_000_000_000;
 
     #[test]
+    fn an_entry_covers_its_start_up_to_but_not_its_end() {
+        let entry = Entry::new(1, 100, Some(200));
+        assert!(!entry.covers(99) && entry.covers(100) && entry.covers(199));
+        assert!(!entry.covers(200));
+        assert!(!entry.is_empty());
+        assert!(Entry::new(1, 100, Some(100)).is_empty());
+        assert!(Entry::new(1, 100, Some(50)).is_empty());
+        assert!(!Entry::new(1, 100, None).is_empty());
+    }
+
+    #[test]
     fn levels_and_buckets() {
         assert_eq!(bucket_len(0), DAY);
         assert_eq!(bucket_len(1), 4 * DAY);
