@@ -531,6 +531,66 @@ mod tests {
         assert_eq!(bucket_range(0, &e), (1, 1));
     }
 
+    #[ink::test]
+    fn the_storage_views_keep_each_keys_index_in_its_own_mappings() {
+        use super::storage::{Buckets, Headers, View, ViewMut};
+        use ink::storage::traits::AutoKey;
+        let mut headers = Headers::<u8, AutoKey>::default();
+        let mut buckets = Buckets::<u8, AutoKey>::default();
+        let sorted = |mut ids: Vec<RecordId>| {
+            ids.sort_unstable();
+            ids
+        };
+        {
+            let mut index = ViewMut {
+                headers: &mut headers,
+                buckets: &mut buckets,
+                key: 7,
+            };
+            insert(&mut index, Entry::new(1, T0, Some(T0 + DAY))).unwrap();
+            insert(&mut index, Entry::new(2, T0, None)).unwrap();
+            insert(&mut index, Entry::new(3, T0, None)).unwrap();
+            assert_eq!(sorted(query(&index, T0 + 1)), vec![1, 2, 3]);
+            // Closed: record 2 moves to the buckets of its span; record 3, closed at its
+            // start, leaves the index.
+            close(&mut index, 2, T0 + 2 * DAY);
+            close(&mut index, 3, T0);
+            assert_eq!(sorted(query(&index, T0 + DAY)), vec![2]);
+            assert_eq!(query(&index, T0 + 2 * DAY), Vec::<RecordId>::new());
+            // Closed after longer than the top bucket: it stays in the header, ended.
+            insert(&mut index, Entry::new(6, T0, None)).unwrap();
+            close(&mut index, 6, T0 + 50 * YEAR);
+            assert_eq!(query(&index, T0 + 40 * YEAR), vec![6]);
+            assert_eq!(query(&index, T0 + 50 * YEAR), Vec::<RecordId>::new());
+        }
+        assert!(headers.get(7).is_some(), "the header is stored");
+        let read = View {
+            headers: &headers,
+            buckets: &buckets,
+            key: 7,
+        };
+        assert_eq!(sorted(query(&read, T0)), vec![1, 2, 6]);
+        let other = View {
+            headers: &headers,
+            buckets: &buckets,
+            key: 8,
+        };
+        assert!(query(&other, T0).is_empty());
+        // Emptied, the key's header and buckets are removed.
+        let mut index = ViewMut {
+            headers: &mut headers,
+            buckets: &mut buckets,
+            key: 9,
+        };
+        insert(&mut index, Entry::new(4, T0, None)).unwrap();
+        assert!(index.headers.get(9).is_some());
+        assert!(remove(&mut index, Entry::new(4, T0, None)));
+        assert!(index.headers.get(9).is_none());
+        insert(&mut index, Entry::new(5, T0, Some(T0 + DAY))).unwrap();
+        assert!(remove(&mut index, Entry::new(5, T0, Some(T0 + DAY))));
+        assert_eq!(index.buckets.get((9, 0, T0 / DAY)), None);
+    }
+
     #[test]
     fn a_memo_reads_each_header_and_bucket_once_and_answers_the_same() {
         let mut store = MapStore::default();
