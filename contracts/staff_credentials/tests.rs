@@ -116,6 +116,9 @@ fn npi_check_digit() {
 fn dea_check_digit() {
     assert!(is_valid_dea(b"AB1234563"));
     assert!(!is_valid_dea(b"AB1234564"));
+    // 27 + 2 × 27 = 81: the check digit is 1 (81 mod 10), not 8.
+    assert!(is_valid_dea(b"AB9999991"));
+    assert!(!is_valid_dea(b"AB9999998"));
     assert!(!is_valid_dea(b"ab1234563"));
     assert!(!is_valid_dea(b"AB123456"));
     assert!(!is_valid_dea(b"A11234563"));
@@ -847,6 +850,22 @@ fn history_is_bounded_and_keeps_room_for_revocation() {
         MAX_STATUS_CHANGES
     );
     assert!(!c.is_valid_at(a.charlie, CredentialKind::MedicalLicence, t));
+}
+
+#[ink::test]
+fn a_credential_is_valid_from_its_first_moment_to_just_before_its_end() {
+    let a = accounts();
+    let c = with_licence();
+    let k = CredentialKind::MedicalLicence;
+    let cred = c.credential(1).expect("cred");
+    assert!(!c.is_valid_at(a.charlie, k, cred.valid_from - 1));
+    assert!(c.is_valid_at(a.charlie, k, cred.valid_from));
+    assert!(c.is_valid_at(a.charlie, k, cred.valid_until - 1));
+    assert!(!c.is_valid_at(a.charlie, k, cred.valid_until));
+    // Asked by id, likewise.
+    assert!(c.credential_valid_at(1, cred.valid_until - 1));
+    assert!(!c.credential_valid_at(1, cred.valid_until));
+    assert!(!c.credential_valid_at(1, cred.valid_from - 1));
 }
 
 #[ink::test]
