@@ -557,6 +557,11 @@ mod tests {
             close(&mut index, 3, T0);
             assert_eq!(sorted(query(&index, T0 + DAY)), vec![2]);
             assert_eq!(query(&index, T0 + 2 * DAY), Vec::<RecordId>::new());
+            // Nothing of the empty record is stored anywhere.
+            for level in 0..LEVELS {
+                let bucket = index.bucket(level, T0 / bucket_len(level));
+                assert!(bucket.iter().all(|e| e.id != 3), "level {level}");
+            }
             // Closed after longer than the top bucket: it stays in the header, ended.
             insert(&mut index, Entry::new(6, T0, None)).unwrap();
             close(&mut index, 6, T0 + 50 * YEAR);
