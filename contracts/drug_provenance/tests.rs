@@ -606,6 +606,45 @@ fn receiving_in_part_rejecting_and_cancelling() {
 }
 
 #[ink::test]
+fn the_custody_history_names_each_steps_party_units_and_shipment() {
+    let a = accounts();
+    let mut c = with_batch();
+    let step = |c: &DrugProvenance| {
+        let h = c.history(1, 0, 200);
+        let e = h.last().expect("a step").clone();
+        (e.kind, e.actor, e.counterparty, e.quantity, e.reference)
+    };
+    let sent = c.ship(1, a.charlie, 30, None).expect("ship");
+    assert_eq!(
+        step(&c),
+        (EventKind::Shipped, a.bob, Some(a.charlie), 30, sent)
+    );
+    let cancelled = c.ship(1, a.charlie, 5, None).expect("ship");
+    c.cancel_shipment(cancelled).expect("cancel");
+    assert_eq!(
+        step(&c),
+        (EventKind::Cancelled, a.bob, Some(a.charlie), 5, cancelled)
+    );
+    let rejected = c.ship(1, a.charlie, 7, None).expect("ship");
+    caller(a.charlie);
+    c.reject(rejected).expect("reject");
+    assert_eq!(
+        step(&c),
+        (EventKind::Rejected, a.charlie, Some(a.bob), 7, rejected)
+    );
+    c.receive(sent, 30).expect("receive");
+    assert_eq!(
+        step(&c),
+        (EventKind::Received, a.charlie, Some(a.bob), 30, sent)
+    );
+    let investigation = c.flag_suspect(1).expect("flag");
+    assert_eq!(
+        step(&c),
+        (EventKind::SuspectFlagged, a.charlie, None, 0, investigation)
+    );
+}
+
+#[ink::test]
 fn a_dispenser_returns_product_to_its_supplier_or_the_manufacturer() {
     let a = accounts();
     let mut c = at_wholesaler();
