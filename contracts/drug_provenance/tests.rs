@@ -611,7 +611,7 @@ fn the_custody_history_names_each_steps_party_units_and_shipment() {
     let mut c = with_batch();
     let step = |c: &DrugProvenance| {
         let h = c.history(1, 0, 200);
-        let e = h.last().expect("a step").clone();
+        let e = *h.last().expect("a step");
         (e.kind, e.actor, e.counterparty, e.quantity, e.reference)
     };
     let sent = c.ship(1, a.charlie, 30, None).expect("ship");
