@@ -554,10 +554,11 @@ pub mod drug_provenance {
 
         /// A holder (also while paused: stock leaving circulation): returns `quantity` of
         /// `batch` to its manufacturer, to the partner that supplied the holder, or to a
-        /// regulator (and a regulator to anyone who surrendered units of it). Allowed in every batch state (recalled, illegitimate, quarantined,
-        /// expired) and without a licence check, so that stock can always leave
-        /// circulation; the holder's suspect units go to a regulator only (or are
-        /// destroyed) until the investigation clears them. Returns the shipment id.
+        /// regulator (and a regulator to anyone who surrendered units of it). Allowed in
+        /// every batch state (recalled, illegitimate, quarantined, expired) and without a
+        /// licence check, so that stock can always leave circulation; the holder's
+        /// suspect units go to a regulator only (or are destroyed) until the
+        /// investigation clears them. Returns the shipment id.
         #[ink(message)]
         pub fn return_goods(
             &mut self,
@@ -636,7 +637,10 @@ pub mod drug_provenance {
                 .ensure_not_suspect(&batch, shipment.from)
                 .err()
                 .and(batch.investigation);
-            let by_regulator = self.regulators.contains(caller);
+            // (The regulator directory is read only when it matters: suspect units or a
+            // return.)
+            let by_regulator =
+                (suspect.is_some() || shipment.is_return) && self.regulators.contains(caller);
             ensure!(suspect.is_none() || by_regulator, Error::SuspectProduct);
             let mut seller_licensed = true;
             if shipment.is_return {

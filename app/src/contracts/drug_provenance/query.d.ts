@@ -397,10 +397,11 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   /**
    * A holder (also while paused: stock leaving circulation): returns `quantity` of
    * `batch` to its manufacturer, to the partner that supplied the holder, or to a
-   * regulator (and a regulator to anyone who surrendered units of it). Allowed in every batch state (recalled, illegitimate, quarantined,
-   * expired) and without a licence check, so that stock can always leave
-   * circulation; the holder's suspect units go to a regulator only (or are
-   * destroyed) until the investigation clears them. Returns the shipment id.
+   * regulator (and a regulator to anyone who surrendered units of it). Allowed in
+   * every batch state (recalled, illegitimate, quarantined, expired) and without a
+   * licence check, so that stock can always leave circulation; the holder's
+   * suspect units go to a regulator only (or are destroyed) until the
+   * investigation clears them. Returns the shipment id.
    *
    * @param {bigint} batchId
    * @param {AccountId32Like} to
