@@ -78,13 +78,10 @@ for g in '**/tests.rs' '**/model_tests.rs' '**/batch_tests.rs' '**/model_based.r
     'contracts/traits/src/signer.rs' 'e2e-tests/**' 'tools/**'; do
     args+=(-e "$g")
 done
-# Nor the real peer calls, compiled only outside unit tests (`#[cfg(not(test))]`; the
-# unit tests ask the stand-ins instead): the sandbox and node tests run them.
-args+=(-E '(ClaimsAdjudication::(monitored_days|credential_valid|credentials_valid|claim_consent|claim_consents)|ConsentRegistry::clinician_licensed|DrugProvenance::licensed)( |$)')
-# (and the shared crate's `peer::ask` calls, the same calls seen from the shared crate,
-# and its code-existence check, which needs the chain's code store: the sandbox tests'
-# `assert_unknown_code_refused` run it).
-args+=(-E 'peer\.rs:.*ask::(any_valid_at|any_valid_at_each|has_consent|has_consent_all_each|has_consent_each|acts_for_now|claim_consent|claim_consent_each|monitored_days_until)( |$)|admin\.rs:.*check_code_exists')
+# Nor what no unit test can run (scripts/mutants-exclude.txt says which and why).
+while IFS= read -r re; do
+    [[ -z "$re" || "$re" == \#* ]] || args+=(-E "$re")
+done < scripts/mutants-exclude.txt
 if [ -n "$shard" ]; then
     [[ "$shard" =~ ^[0-9]+/[0-9]+$ ]] || fail "--shard takes K/N, e.g. 0/12"
     args+=(--shard "$shard")
