@@ -11,6 +11,7 @@
 
 use crate::drug_provenance::*;
 use crate::gs1::{is_valid_gtin14, is_valid_lot};
+use healthcare_traits::testing::recorded;
 use healthcare_traits::{Change, CredentialKind, KindSet, PeerError, PeerRole, DAY, HOUR};
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
@@ -637,6 +638,20 @@ fn the_custody_history_names_each_steps_party_units_and_shipment() {
         step(&c),
         (EventKind::Received, a.charlie, Some(a.bob), 30, sent)
     );
+    // Unpaid shipments settle nothing: no payment event for them.
+    assert!(recorded::<PaymentReleased>().is_empty());
+    let closed: Vec<_> = recorded::<ShipmentClosed>()
+        .iter()
+        .map(|e| (e.shipment, e.batch, e.state, e.accepted))
+        .collect();
+    assert_eq!(
+        closed,
+        vec![
+            (cancelled, 1, ShipmentState::Cancelled, 0),
+            (rejected, 1, ShipmentState::Rejected, 0),
+            (sent, 1, ShipmentState::Received, 30),
+        ]
+    );
     let investigation = c.flag_suspect(1).expect("flag");
     assert_eq!(
         step(&c),
@@ -932,14 +947,20 @@ fn excursion_over_budget_quarantines() {
     caller(a.bob);
     assert_eq!(c.ship(1, a.charlie, 1, None), Err(Error::Quarantined));
     assert_eq!(c.dispense(1, 1, None), Err(Error::Quarantined));
-    let kinds: Vec<_> = c.history(1, 0, 10).iter().map(|e| e.kind).collect();
+    // Each excursion step carries the time out of range counted so far (ms), the
+    // quarantine the total that exceeded the budget.
+    let steps: Vec<_> = c
+        .history(1, 0, 10)
+        .iter()
+        .map(|e| (e.kind, e.reference))
+        .collect();
     assert_eq!(
-        kinds,
+        steps,
         vec![
-            EventKind::Registered,
-            EventKind::Excursion,
-            EventKind::Excursion,
-            EventKind::QuarantinedForExcursion
+            (EventKind::Registered, 0),
+            (EventKind::Excursion, HOUR / 2),
+            (EventKind::Excursion, 70 * 60_000),
+            (EventKind::QuarantinedForExcursion, 70 * 60_000)
         ]
     );
     c.remove_sensor(1, a.eve).expect("remove");
@@ -1141,6 +1162,36 @@ fn suspect_product_is_quarantined_for_its_holder_and_investigated() {
         c.respond_verification(id, false, Hash::from([1; 32])),
         Err(Error::InvestigationClosed)
     );
+}
+
+#[ink::test]
+fn closing_one_investigation_keeps_the_others_open_and_listed() {
+    let a = accounts();
+    let mut c = with_batch();
+    assert_eq!(c.register_batch(request(b"L2")), Ok(2));
+    assert_eq!(c.register_batch(request(b"L3")), Ok(3));
+    let first = c.flag_suspect(1).expect("flag 1");
+    let second = c.flag_suspect(2).expect("flag 2");
+    let third = c.flag_suspect(3).expect("flag 3");
+    let open = |c: &DrugProvenance| -> Vec<_> {
+        c.open_investigations(0, 10)
+            .iter()
+            .map(|(i, _)| (i.id, i.batch))
+            .collect()
+    };
+    assert_eq!(open(&c), vec![(first, 1), (second, 2), (third, 3)]);
+    caller(regulator());
+    // Closing one in the middle moves the last into its place.
+    c.clear_suspicion(1, Hash::from([2; 32])).expect("clear 1");
+    assert_eq!(c.open_investigation_count(), 2);
+    assert_eq!(open(&c), vec![(third, 3), (second, 2)]);
+    // The moved one still closes cleanly, and the last one too.
+    c.clear_suspicion(3, Hash::from([2; 32])).expect("clear 3");
+    assert_eq!(open(&c), vec![(second, 2)]);
+    c.clear_suspicion(2, Hash::from([2; 32])).expect("clear 2");
+    assert!(open(&c).is_empty());
+    caller(a.bob);
+    assert!(!c.is_suspect(3, a.bob));
 }
 
 #[ink::test]

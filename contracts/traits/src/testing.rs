@@ -164,6 +164,21 @@ macro_rules! assert_canceller_cannot_propose_execute_or_unpause {
     }};
 }
 
+/// The events of type `E` recorded so far by the off-chain engine, decoded, in order
+/// (matched by `E`'s signature topic, so that events of other types are skipped): what a
+/// unit test reads to assert the fields of the events it counts.
+pub fn recorded<E>() -> Vec<E>
+where
+    E: ink::env::Event + parity_scale_codec::Decode,
+{
+    ink::env::test::recorded_events()
+        .filter(|e| {
+            e.topics.first().map(|t| t.as_slice()) == E::SIGNATURE_TOPIC.as_ref().map(|t| &t[..])
+        })
+        .filter_map(|e| E::decode(&mut &e.data[..]).ok())
+        .collect()
+}
+
 /// All outcomes reached so far by `contract` (to print while tuning a generator).
 pub fn outcomes(contract: &'static str) -> Vec<String> {
     TOTALS
