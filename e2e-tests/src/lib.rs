@@ -16,6 +16,8 @@ use std::path::PathBuf;
 
 pub use drink;
 
+pub mod events;
+
 /// The contracts of the suite, in deployment order.
 pub const CONTRACTS: [&str; 6] = [
     "staff_credentials",
@@ -132,6 +134,9 @@ pub struct Outcome<T> {
     /// The emitted contract events: (emitting contract, topics, SCALE-encoded data), in
     /// order; decode the data with the event's Rust type.
     pub emitted: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)>,
+    /// The emitted events of the suite's contracts decoded with their metadata, in order
+    /// (see [`events`]; a call whose events the metadata does not describe panics).
+    pub decoded: Vec<events::DecodedEvent>,
 }
 
 impl<T> Outcome<T> {
@@ -164,6 +169,8 @@ pub enum CallFailure {
 pub struct Sandbox {
     inner: MinimalSandbox,
     gas_limit: Weight,
+    /// The contracts deployed by [`Sandbox::deploy`]: address → name (for their metadata).
+    names: std::collections::BTreeMap<AccountId32, String>,
 }
 
 impl Default for Sandbox {
@@ -187,6 +194,7 @@ impl Sandbox {
         let mut sandbox = Self {
             inner,
             gas_limit: Weight::from_parts(100_000_000_000, 3 * 1024 * 1024),
+            names: Default::default(),
         };
         sandbox.set_time(1_700_000_000_000);
         sandbox
@@ -248,7 +256,46 @@ impl Sandbox {
             !ok.result.did_revert(),
             "constructor of {name} reverted: {debug}"
         );
+        self.names.insert(ok.account_id.clone(), name.to_string());
         ok.account_id
+    }
+
+    /// The name of an account in decoded events: `@<n>` for [`account`]`(n)`,
+    /// `@canceller`, `@<contract name>` for a deployed contract.
+    pub fn account_name(&self, id: &[u8; 32]) -> Option<String> {
+        if let Some(name) = self.names.get(&AccountId32::new(*id)) {
+            return Some(format!("@{name}"));
+        }
+        match id {
+            [0xca, ..] if id.iter().all(|b| *b == 0xca) => Some("@canceller".into()),
+            [n @ 1..=10, ..] if id.iter().all(|b| b == n) => Some(format!("@{n}")),
+            _ => None,
+        }
+    }
+
+    /// Decodes `outcome`'s events of the deployed contracts with their metadata; panics
+    /// when the metadata does not describe one exactly (`SANDBOX_PRINT_EVENTS=1` prints
+    /// each, to write a test's table).
+    fn decode_events<T>(&self, outcome: &mut Outcome<T>) {
+        let names = |id: &[u8; 32]| self.account_name(id);
+        outcome.decoded = outcome
+            .emitted
+            .iter()
+            .filter_map(|(emitter, topics, data)| {
+                let name = self.names.get(emitter)?;
+                // A revision-2 build has the same events as its contract.
+                let metadata_name = name.strip_suffix("_v2").unwrap_or(name);
+                Some(
+                    events::decode_event(metadata_name, topics, data, &names)
+                        .unwrap_or_else(|e| panic!("an event the metadata does not describe: {e}")),
+                )
+            })
+            .collect();
+        if std::env::var_os("SANDBOX_PRINT_EVENTS").is_some() {
+            for e in &outcome.decoded {
+                eprintln!("event {}: {}", e.contract, e.text);
+            }
+        }
     }
 
     /// Calls `contract` as `caller` with `data`, transferring `value`; decodes the
@@ -273,7 +320,7 @@ impl Sandbox {
         let decoded = <Result<T, ink::LangError>>::decode(&mut &raw.value[..])
             .map_err(|e| CallFailure::Decode(format!("{e}: {:?}", raw.value)))?
             .map_err(|e| CallFailure::Decode(format!("LangError {e:?}")))?;
-        Ok(Outcome {
+        let mut outcome = Outcome {
             value: decoded,
             reverted: raw.reverted,
             ref_time: raw.ref_time,
@@ -281,7 +328,10 @@ impl Sandbox {
             storage_deposit: raw.storage_deposit,
             events: raw.events,
             emitted: raw.emitted,
-        })
+            decoded: Vec::new(),
+        };
+        self.decode_events(&mut outcome);
+        Ok(outcome)
     }
 
     /// Calls `contract` as `caller` with `data`, transferring `value`; the outcome's value
@@ -294,14 +344,16 @@ impl Sandbox {
         value: u128,
     ) -> Result<Outcome<Vec<u8>>, CallFailure> {
         self.inner.reset_events();
-        raw_call(
+        let mut outcome = raw_call(
             &mut self.inner,
             self.gas_limit,
             contract,
             caller,
             data,
             value,
-        )
+        )?;
+        self.decode_events(&mut outcome);
+        Ok(outcome)
     }
 
     /// [`Sandbox::raw_call`] whose changes are undone afterwards (a dry run).
@@ -313,8 +365,11 @@ impl Sandbox {
         value: u128,
     ) -> Result<Outcome<Vec<u8>>, CallFailure> {
         let gas_limit = self.gas_limit;
-        self.inner
-            .dry_run(|inner| raw_call(inner, gas_limit, contract, caller, data, value))
+        let mut outcome = self
+            .inner
+            .dry_run(|inner| raw_call(inner, gas_limit, contract, caller, data, value))?;
+        self.decode_events(&mut outcome);
+        Ok(outcome)
     }
 
     /// [`Sandbox::try_call`] that panics when the call gives no value.
@@ -326,6 +381,27 @@ impl Sandbox {
     ) -> Outcome<T> {
         self.try_call(contract, caller, data, 0)
             .unwrap_or_else(|e| panic!("call failed: {e:?}"))
+    }
+
+    /// Calls `contract` as `caller` with `data` and `value`, asserts that the call did
+    /// not revert and that its events, decoded with the metadata, read `expected` (noted
+    /// in `check`); returns the message's value.
+    #[track_caller]
+    pub fn call_checked<T: Decode + core::fmt::Debug, S: AsRef<str>>(
+        &mut self,
+        check: &mut events::EventCheck,
+        contract: &AccountId32,
+        caller: &AccountId32,
+        data: Vec<u8>,
+        value: u128,
+        expected: &[S],
+    ) -> T {
+        let out = self
+            .try_call::<T>(contract, caller, data, value)
+            .unwrap_or_else(|e| panic!("call failed: {e:?}"));
+        assert!(!out.reverted, "the call reverted: {:?}", out.value);
+        check.expect(&out.decoded, expected);
+        out.value
     }
 
     /// The value a call returns, or a panic.
@@ -387,6 +463,7 @@ fn raw_call(
         },
         events: emitted.len(),
         emitted,
+        decoded: Vec::new(),
     })
 }
 
@@ -600,6 +677,116 @@ pub mod suite {
         assert_eq!(admin_view(chain), admin_before);
         let kept: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
         assert_eq!(kept, delay);
+    }
+
+    /// The admin events of `contract` (deployed from bundle `name` by the operator, who
+    /// owns it) decoded with its metadata and checked in `check`: the canceller pauses and
+    /// the owner unpauses; ownership passes to account 9 in two steps and back; an upgrade
+    /// to revision 2 (`<name>_v2`) is proposed, cancelled, proposed again and executed
+    /// after the delay. Leaves the contract on revision 2, owned by the operator.
+    pub fn check_admin_events<E>(
+        chain: &mut Sandbox,
+        contract: &AccountId32,
+        name: &str,
+        check: &mut crate::events::EventCheck,
+    ) where
+        E: parity_scale_codec::Decode + core::fmt::Debug,
+    {
+        let heir = account(9);
+        let mut send =
+            |chain: &mut Sandbox, who: &AccountId32, data: Vec<u8>, expected: &[String]| {
+                let out = chain.call::<Result<(), E>>(contract, who, data);
+                assert!(out.value.is_ok(), "{name}: {:?}", out.value);
+                check.expect(&out.decoded, expected);
+            };
+        let canceller = crate::canceller_account();
+        send(
+            chain,
+            &canceller,
+            call_data(selector_bytes!("pause"), ()),
+            &["ContractPaused { by: @canceller }".into()],
+        );
+        send(
+            chain,
+            &operator(),
+            call_data(selector_bytes!("unpause"), ()),
+            &["ContractUnpaused { by: @1 }".into()],
+        );
+        send(
+            chain,
+            &operator(),
+            call_data(selector_bytes!("transfer_ownership"), (ink_account(&heir),)),
+            &["OwnershipTransferStarted { owner: @1, new_owner: @9 }".into()],
+        );
+        send(
+            chain,
+            &heir,
+            call_data(selector_bytes!("accept_ownership"), ()),
+            &["OwnershipTransferred { previous_owner: @1, new_owner: @9 }".into()],
+        );
+        send(
+            chain,
+            &heir,
+            call_data(
+                selector_bytes!("transfer_ownership"),
+                (ink_account(&operator()),),
+            ),
+            &["OwnershipTransferStarted { owner: @9, new_owner: @1 }".into()],
+        );
+        send(
+            chain,
+            &operator(),
+            call_data(selector_bytes!("accept_ownership"), ()),
+            &["OwnershipTransferred { previous_owner: @9, new_owner: @1 }".into()],
+        );
+        let v2 = chain.upload(&format!("{name}_v2"), &operator());
+        let v2_hex: String = v2.iter().map(|b| format!("{b:02x}")).collect();
+        let change = Change::Code(Hash::from(v2));
+        let delay: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
+        let propose = |chain: &mut Sandbox, check: &mut crate::events::EventCheck| -> u32 {
+            let now = chain.time();
+            let out = chain.call::<Result<u32, E>>(
+                contract,
+                &operator(),
+                call_data(selector_bytes!("propose_change"), (change,)),
+            );
+            let id = out.value.expect("propose the upgrade");
+            check.expect(
+                &out.decoded,
+                &[format!(
+                    "ChangeProposed {{ id: {id}, change: Code(0x{v2_hex}), executable_at: {} }}",
+                    now + delay
+                )],
+            );
+            id
+        };
+        let id = propose(chain, check);
+        let out = chain.call::<Result<(), E>>(
+            contract,
+            &canceller,
+            call_data(selector_bytes!("cancel_change"), (id,)),
+        );
+        assert!(out.value.is_ok(), "{name}: cancel {:?}", out.value);
+        check.expect(
+            &out.decoded,
+            &[format!("ChangeCancelled {{ id: {id}, by: @canceller }}")],
+        );
+        let id = propose(chain, check);
+        let now = chain.time();
+        chain.set_time(now + delay);
+        let out = chain.call::<Result<(), E>>(
+            contract,
+            &operator(),
+            call_data(selector_bytes!("execute_change"), (id,)),
+        );
+        assert!(out.value.is_ok(), "{name}: execute {:?}", out.value);
+        check.expect(
+            &out.decoded,
+            &[
+                format!("CodeUpgraded {{ code_hash: 0x{v2_hex}, by: @1 }}"),
+                format!("ChangeExecuted {{ id: {id}, change: Code(0x{v2_hex}) }}"),
+            ],
+        );
     }
 
     /// The owner proposes an upgrade of `contract` to real, different code (the trapping

@@ -3,8 +3,10 @@
 //! the cross-contract selector other contracts use; refusals revert with typed errors;
 //! issuers appointed through the time lock; a time-locked code change through the runtime.
 
+use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
     assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    check_admin_events,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::admin::ChangeExecuted;
@@ -213,4 +215,144 @@ fn code_changes_wait_for_the_time_lock_and_go_through_the_runtime() {
         call_data(selector_bytes!("issuer_kinds"), (ink_account(&owner),)),
     );
     assert_eq!(kinds, Some(KindSet::CLINICIAN));
+}
+
+/// Every event type of staff_credentials, decoded with its metadata (not its Rust types),
+/// each field checked once: a table of calls and the events each must emit.
+#[test]
+fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
+    let mut chain = Sandbox::new();
+    let mut check = EventCheck::new();
+    let (owner, board, doctor) = (account(1), account(2), account(3));
+    chain.set_time(T0);
+    let registry = chain.deploy(
+        "staff_credentials",
+        &owner,
+        call_data(
+            selector_bytes!("new"),
+            (
+                HOUR,
+                Vec::<(AccountId, KindSet)>::new(),
+                e2e_tests::canceller(),
+            ),
+        ),
+    );
+    let clinician = KindSet::CLINICIAN.0;
+    let with_npi = KindSet::of(&[
+        CredentialKind::MedicalLicence,
+        CredentialKind::NursingLicence,
+        CredentialKind::NpiRegistration,
+    ]);
+    for (id, kinds, event) in [
+        (1u32, KindSet::CLINICIAN, "IssuerAdded"),
+        (2, with_npi, "IssuerKindsUpdated"),
+    ] {
+        let change = Change::Issuer(ink_account(&board), kinds);
+        let executable_at = chain.time() + HOUR;
+        let proposed: Res<u32> = chain.call_checked(
+            &mut check,
+            &registry,
+            &owner,
+            call_data(selector_bytes!("propose_change"), (change,)),
+            0,
+            &[format!(
+                "ChangeProposed {{ id: {id}, change: Issuer(@2, KindSet({})), executable_at: {executable_at} }}",
+                kinds.0
+            )],
+        );
+        assert_eq!(proposed, Ok(id));
+        let now = chain.time();
+        chain.set_time(now + HOUR);
+        let executed: Res<()> = chain.call_checked(
+            &mut check,
+            &registry,
+            &owner,
+            call_data(selector_bytes!("execute_change"), (id,)),
+            0,
+            &[
+                format!(
+                    "ChangeExecuted {{ id: {id}, change: Issuer(@2, KindSet({})) }}",
+                    kinds.0
+                ),
+                format!("{event} {{ issuer: @2, kinds: KindSet({}) }}", kinds.0),
+            ],
+        );
+        assert_eq!(executed, Ok(()));
+    }
+    let narrowed: Res<()> = chain.call_checked(
+        &mut check,
+        &registry,
+        &owner,
+        call_data(
+            selector_bytes!("narrow_issuer_kinds"),
+            (ink_account(&board), KindSet::CLINICIAN),
+        ),
+        0,
+        &[format!(
+            "IssuerKindsUpdated {{ issuer: @2, kinds: KindSet({clinician}) }}"
+        )],
+    );
+    assert_eq!(narrowed, Ok(()));
+    let t = chain.time();
+    let mut request = licence(ink_account(&doctor));
+    request.valid_from = t;
+    request.valid_until = t + 1_000 * HOUR;
+    request.verified_at = t;
+    let issued: Res<u64> = chain.call_checked(
+        &mut check,
+        &registry,
+        &board,
+        call_data(selector_bytes!("issue"), (request,)),
+        0,
+        &[format!(
+            "CredentialIssued {{ id: 1, subject: @3, issuer: @2, kind: MedicalLicence, \
+             jurisdiction: b\"CA\", specialty: Some(b\"207R00000X\"), identifier: b\"A-123456\", \
+             valid_from: {t}, valid_until: {}, evidence_hash: [0x07; 32], verified_at: {t} }}",
+            t + 1_000 * HOUR
+        )],
+    );
+    assert_eq!(issued, Ok(1));
+    let steps: [(&str, Vec<u8>, String); 4] = [
+        (
+            "renew",
+            (1u64, t + 2_000 * HOUR, Hash::from([8; 32]), t).encode(),
+            format!(
+                "CredentialRenewed {{ id: 1, subject: @3, valid_until: {}, \
+                 evidence_hash: [0x08; 32], verified_at: {t} }}",
+                t + 2_000 * HOUR
+            ),
+        ),
+        (
+            "suspend",
+            (1u64, 42u16).encode(),
+            format!("CredentialSuspended {{ id: 1, subject: @3, reason: 42, at: {t}, by: @2 }}"),
+        ),
+        (
+            "reinstate",
+            (1u64,).encode(),
+            format!("CredentialReinstated {{ id: 1, subject: @3, at: {t} }}"),
+        ),
+        (
+            "revoke",
+            (1u64, 7u16).encode(),
+            format!("CredentialRevoked {{ id: 1, subject: @3, reason: 7, at: {t}, by: @2 }}"),
+        ),
+    ];
+    for (message, args, event) in steps {
+        let mut data = e2e_tests::selector(message).to_vec();
+        data.extend(args);
+        let done: Res<()> = chain.call_checked(&mut check, &registry, &board, data, 0, &[event]);
+        assert_eq!(done, Ok(()), "{message}");
+    }
+    let removed: Res<()> = chain.call_checked(
+        &mut check,
+        &registry,
+        &owner,
+        call_data(selector_bytes!("remove_issuer"), (ink_account(&board),)),
+        0,
+        &["IssuerRemoved { issuer: @2 }"],
+    );
+    assert_eq!(removed, Ok(()));
+    check_admin_events::<Error>(&mut chain, &registry, "staff_credentials", &mut check);
+    check.assert_all_checked("staff_credentials");
 }
