@@ -5,11 +5,12 @@
 //! contracts; a time-locked peer change and code change.
 
 use consent_registry::consent_registry::{
-    AccessEntry, BreakGlassOpened, ConsentKind, ConsentRequest, Error, Relationship,
+    AccessEntry, BreakGlassOpened, Config, ConsentKind, ConsentRequest, Error, Relationship,
 };
+use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
     assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    deploy_credentials, enact, issue, operator, suspend,
+    check_admin_events, deploy_credentials, enact, issue, operator, suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
@@ -380,4 +381,194 @@ fn peer_and_code_changes_go_through_the_time_lock() {
         call_data(selector_bytes!("credentials_contract"), ()),
     );
     assert_eq!(peer, ink_account(&credentials));
+}
+
+/// Every event type of consent_registry, decoded with its metadata (not its Rust types),
+/// each field checked once: a table of calls and the events each must emit.
+#[test]
+fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
+    let mut chain = Sandbox::new();
+    let mut check = EventCheck::new();
+    let (patient, clinician, delegate) = (account(2), account(3), account(4));
+    let credentials = deploy_credentials(&mut chain);
+    let registry = deploy_registry(&mut chain, &credentials);
+    issue(
+        &mut chain,
+        &credentials,
+        &clinician,
+        CredentialKind::MedicalLicence,
+    );
+    let t = chain.time();
+    let mut step = |chain: &mut Sandbox, who: &drink::AccountId32, data: Vec<u8>, event: String| {
+        let done: Res<()> = chain.call_checked(&mut check, &registry, who, data, 0, &[event]);
+        assert_eq!(done, Ok(()));
+    };
+    step(
+        &mut chain,
+        &patient,
+        call_data(
+            selector_bytes!("appoint_delegate"),
+            (ink_account(&delegate), Relationship::Caregiver, t + DAY),
+        ),
+        format!(
+            "DelegateAppointed {{ patient: @2, delegate: @4, relationship: Caregiver, term: 1, \
+             expires_at: {} }}",
+            t + DAY
+        ),
+    );
+    let request = ConsentRequest {
+        patient: ink_account(&patient),
+        grantee: ink_account(&clinician),
+        kind: ConsentKind::Permit,
+        purposes: PurposeSet::of(&[Purpose::Treatment]),
+        categories: DataCategories::of(&[DataCategory::Medications]),
+        valid_from: t,
+        valid_until: None,
+    };
+    let granted: Res<u64> = chain.call_checked(
+        &mut check,
+        &registry,
+        &delegate,
+        call_data(selector_bytes!("grant"), (request,)),
+        0,
+        &[format!(
+            "ConsentRecorded {{ id: 1, patient: @2, grantee: @3, kind: Permit, \
+             purposes: PurposeSet(1), categories: DataCategories(4), valid_from: {t}, \
+             valid_until: Some({}), recorded_by: @4, delegation: Some(1) }}",
+            // A delegate's consent ends with its delegation at the latest.
+            t + DAY
+        )],
+    );
+    assert_eq!(granted, Ok(1));
+    let care: Res<u64> = chain.call_checked(
+        &mut check,
+        &registry,
+        &delegate,
+        call_data(
+            selector_bytes!("add_care_provider"),
+            (ink_account(&patient), ink_account(&clinician), t),
+        ),
+        0,
+        &[format!(
+            "CareRelationshipStarted {{ id: 1, patient: @2, provider: @3, from: {t}, \
+             recorded_by: @4, delegation: Some(1) }}"
+        )],
+    );
+    assert_eq!(care, Ok(1));
+    let anchored: Res<u64> = chain.call_checked(
+        &mut check,
+        &registry,
+        &clinician,
+        call_data(
+            selector_bytes!("anchor_record"),
+            (
+                ink_account(&patient),
+                DataCategory::Medications,
+                Hash::from([0x11; 32]),
+                Hash::from([0x22; 32]),
+            ),
+        ),
+        0,
+        &[
+            "RecordAnchored { id: 1, patient: @2, anchored_by: @3, category: Medications, \
+           content_hash: [0x11; 32], locator_hash: [0x22; 32] }",
+        ],
+    );
+    assert_eq!(anchored, Ok(1));
+    let accessed: Res<u32> = chain.call_checked(
+        &mut check,
+        &registry,
+        &clinician,
+        call_data(
+            selector_bytes!("access_record"),
+            (ink_account(&patient), 1u64, Purpose::Treatment),
+        ),
+        0,
+        &[
+            "RecordAccessed { record: 1, patient: @2, accessor: @3, purpose: Treatment, \
+           emergency: None, log_index: 0 }",
+        ],
+    );
+    assert_eq!(accessed, Ok(0));
+    let mut step = |chain: &mut Sandbox, who: &drink::AccountId32, data: Vec<u8>, event: String| {
+        let done: Res<()> = chain.call_checked(&mut check, &registry, who, data, 0, &[event]);
+        assert_eq!(done, Ok(()));
+    };
+    // The delegate's consent ends with its removal (after the record's use).
+    step(
+        &mut chain,
+        &patient,
+        call_data(
+            selector_bytes!("remove_delegate"),
+            (ink_account(&delegate),),
+        ),
+        format!("DelegateRemoved {{ patient: @2, delegate: @4, term: 1, at: {t} }}"),
+    );
+    let opened: Res<u64> = chain.call_checked(
+        &mut check,
+        &registry,
+        &clinician,
+        call_data(
+            selector_bytes!("open_break_glass"),
+            (ink_account(&patient), 12u16),
+        ),
+        0,
+        &[format!(
+            "BreakGlassOpened {{ id: 1, patient: @2, clinician: @3, reason: 12, \
+             expires_at: {}, log_index: 1 }}",
+            t + DAY
+        )],
+    );
+    assert_eq!(opened, Ok(1));
+    let mut step = |chain: &mut Sandbox, who: &drink::AccountId32, data: Vec<u8>, event: String| {
+        let done: Res<()> = chain.call_checked(&mut check, &registry, who, data, 0, &[event]);
+        assert_eq!(done, Ok(()));
+    };
+    for (data, event) in [
+        (
+            call_data(selector_bytes!("acknowledge_break_glass"), (1u64,)),
+            "BreakGlassAcknowledged { id: 1, patient: @2, by: @2 }".to_string(),
+        ),
+        (
+            call_data(selector_bytes!("close_break_glass"), (1u64,)),
+            format!("BreakGlassClosed {{ id: 1, patient: @2, by: @2, at: {t} }}"),
+        ),
+        (
+            call_data(selector_bytes!("revoke"), (1u64,)),
+            format!("ConsentRevoked {{ id: 1, patient: @2, revoked_by: @2, at: {t} }}"),
+        ),
+        (
+            call_data(
+                selector_bytes!("end_care"),
+                (ink_account(&patient), ink_account(&clinician)),
+            ),
+            format!(
+                "CareRelationshipEnded {{ id: 1, patient: @2, provider: @3, ended_by: @2, \
+                 at: {t} }}"
+            ),
+        ),
+        (
+            call_data(selector_bytes!("remove_record"), (1u64,)),
+            "RecordRemoved { id: 1, patient: @2 }".to_string(),
+        ),
+    ] {
+        step(&mut chain, &patient, data, event);
+    }
+    let config = Config {
+        break_glass_window: 2 * DAY,
+        max_per_window: 5,
+        rate_window: 3 * DAY,
+    };
+    step(
+        &mut chain,
+        &operator(),
+        call_data(selector_bytes!("set_config"), (config,)),
+        format!(
+            "ConfigChanged {{ break_glass_window: {}, max_per_window: 5, rate_window: {} }}",
+            2 * DAY,
+            3 * DAY
+        ),
+    );
+    check_admin_events::<Error>(&mut chain, &registry, "consent_registry", &mut check);
+    check.assert_all_checked("consent_registry");
 }
