@@ -226,6 +226,27 @@ impl Sandbox {
         &mut self.inner
     }
 
+    /// Burns `amount` of `who`'s free balance (keeping the account alive): a fault
+    /// injected so that a transfer out of a contract fails, as one below the existential
+    /// deposit does on a chain that has one (this runtime's is 1).
+    pub fn burn(&mut self, who: &AccountId32, amount: u128) {
+        use drink::frame_support::traits::fungible::Mutate;
+        use drink::frame_support::traits::tokens::{Fortitude, Precision};
+        self.inner
+            .execute_with(|| {
+                <drink::pallet_balances::Pallet<drink::minimal::MinimalSandboxRuntime> as Mutate<
+                    AccountId32,
+                >>::burn_from(who, amount, Precision::Exact, Fortitude::Force)
+            })
+            .expect("burn");
+    }
+
+    /// Mints `amount` into `who`'s free balance (tokens sent to a contract outside its
+    /// messages, say).
+    pub fn mint(&mut self, who: &AccountId32, amount: u128) {
+        self.inner.mint_into(who, amount).expect("mint");
+    }
+
     /// Uploads `name`'s release wasm as `origin`; returns its code hash.
     pub fn upload(&mut self, name: &str, origin: &AccountId32) -> [u8; 32] {
         let result = self

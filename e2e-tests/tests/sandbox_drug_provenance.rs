@@ -11,13 +11,14 @@ use drug_provenance::drug_provenance::{
     BatchRequest, Error, Investigation, PaymentReleased, ShipmentClosed, Verification,
     VerificationStatus,
 };
+use e2e_tests::events::EventCheck;
 use e2e_tests::fixtures::{batch, GTIN, PREFIX};
 use e2e_tests::suite::{
     assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    deploy_credentials, issue, operator, suspend,
+    check_admin_events, deploy_credentials, issue, operator, suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
-use healthcare_traits::{CredentialKind, HOUR};
+use healthcare_traits::{CredentialKind, DAY, HOUR};
 use ink::primitives::{AccountId, Hash};
 use ink::selector_bytes;
 
@@ -695,4 +696,392 @@ fn a_credentials_contract_without_the_message_is_a_typed_error() {
 #[test]
 fn a_trapping_credentials_contract_is_a_typed_error() {
     broken_peer_changes_nothing(Some("trapping_peer"), Error::CredentialContractTrapped);
+}
+
+/// Every event type of drug_provenance, decoded with its metadata (not its Rust types),
+/// each field checked once: a table of calls and the events each must emit.
+#[test]
+fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
+    let mut c = Chain::new(true);
+    let mut check = EventCheck::new();
+    let (maker, wholesaler, pharmacy, sensor) = (
+        c.maker.clone(),
+        c.wholesaler.clone(),
+        c.pharmacy.clone(),
+        account(5),
+    );
+    let regulator = operator();
+    let provenance = c.provenance.clone();
+    let t = c.chain.time();
+    let price = 1_000_000_000u128;
+    // One call: its value and its events.
+    fn call<T: parity_scale_codec::Decode + core::fmt::Debug>(
+        c: &mut Chain,
+        check: &mut EventCheck,
+        who: &Account,
+        data: Vec<u8>,
+        value: u128,
+        events: &[String],
+    ) -> T {
+        let provenance = c.provenance.clone();
+        c.chain
+            .call_checked(check, &provenance, who, data, value, events)
+    }
+    let hex = |b: u8| format!("[0x{b:02x}; 32]");
+
+    // The GS1 directory.
+    for (message, owner) in [("assign_prefix", Some(&maker)), ("revoke_prefix", None)] {
+        let mut data = e2e_tests::selector(message).to_vec();
+        match owner {
+            Some(owner) => data.extend(parity_scale_codec::Encode::encode(&(
+                b"0099999".to_vec(),
+                ink_account(owner),
+            ))),
+            None => data.extend(parity_scale_codec::Encode::encode(&(b"0099999".to_vec(),))),
+        }
+        let shown = owner.map_or("None".to_string(), |_| "Some(@2)".into());
+        let r: Res<()> = call(
+            &mut c,
+            &mut check,
+            &regulator,
+            data,
+            0,
+            &[format!(
+                "PrefixChanged {{ prefix: b\"0099999\", owner: {shown}, by: @1 }}"
+            )],
+        );
+        assert_eq!(r, Ok(()));
+    }
+    // A batch and its cold chain.
+    let request = batch(b"E1", 100, t);
+    let r: Res<u64> = call(
+        &mut c,
+        &mut check,
+        &maker,
+        call_data(selector_bytes!("register_batch"), (request,)),
+        0,
+        &[format!(
+            "BatchRegistered {{ batch: 1, manufacturer: @2, gtin: b\"00012345678905\", \
+             lot: b\"E1\", expiry: {}, quantity: 100, manufactured_at: {}, \
+             metadata_hash: [0x02; 32], min_temp: 200, max_temp: 800, \
+             excursion_budget_secs: 1800, max_sensor_gap_secs: 0 }}",
+            t + 365 * DAY,
+            t - DAY
+        )],
+    );
+    assert!(r.is_ok());
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &maker,
+        call_data(selector_bytes!("add_sensor"), (1u64, ink_account(&sensor))),
+        0,
+        &["SensorChanged { batch: 1, sensor: @5, active: true }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<u64> = call(
+        &mut c,
+        &mut check,
+        &sensor,
+        call_data(selector_bytes!("submit_reading"), (1u64, t, 500i32)),
+        0,
+        &[format!(
+            "ReadingRecorded {{ batch: 1, sensor: @5, time: {t}, value: 500, excursion_ms: 0 }}"
+        )],
+    );
+    assert!(r.is_ok());
+    // A paid shipment, received in part: the seller paid, the buyer refunded the rest.
+    let r: Res<u64> = call(
+        &mut c,
+        &mut check,
+        &maker,
+        call_data(
+            selector_bytes!("ship"),
+            (1u64, ink_account(&wholesaler), 10u64, Some(price)),
+        ),
+        0,
+        &[format!(
+            "Shipped {{ shipment: 1, batch: 1, to: @3, from: @2, quantity: 10, \
+             is_return: false, price_per_unit: Some({price}) }}"
+        )],
+    );
+    assert!(r.is_ok());
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &wholesaler,
+        call_data(selector_bytes!("escrow_payment"), (1u64,)),
+        10 * price,
+        &[format!(
+            "PaymentEscrowed {{ shipment: 1, buyer: @3, amount: {} }}",
+            10 * price
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &wholesaler,
+        call_data(selector_bytes!("receive"), (1u64, 7u64)),
+        0,
+        &[
+            format!(
+                "PaymentReleased {{ shipment: 1, to_seller: {}, refund: {} }}",
+                7 * price,
+                3 * price
+            ),
+            "ShipmentClosed { shipment: 1, batch: 1, state: Received, accepted: 7 }".into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    // The seller's licence suspended before receipt: its payment is held, and released
+    // once it is licensed again.
+    let ship_paid = |c: &mut Chain, check: &mut EventCheck, id: u64| {
+        let shipped = c.ship_priced(&maker, 1, &wholesaler, 1, Some(price));
+        assert_eq!(shipped, Ok(id));
+        let escrowed = c
+            .chain
+            .try_call::<Res<()>>(
+                &provenance,
+                &wholesaler,
+                call_data(selector_bytes!("escrow_payment"), (id,)),
+                price,
+            )
+            .expect("escrow");
+        assert_eq!(escrowed.value, Ok(()));
+        check.expect(
+            &escrowed.decoded,
+            &[format!(
+                "PaymentEscrowed {{ shipment: {id}, buyer: @3, amount: {price} }}"
+            )],
+        );
+    };
+    ship_paid(&mut c, &mut check, 2);
+    suspend(&mut c.chain, &c.credentials, 1);
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &wholesaler,
+        call_data(selector_bytes!("receive"), (2u64, 1u64)),
+        0,
+        &[
+            format!("PaymentHeld {{ shipment: 2, seller: @2, amount: {price} }}"),
+            format!("PaymentReleased {{ shipment: 2, to_seller: {price}, refund: 0 }}"),
+            "ShipmentClosed { shipment: 2, batch: 1, state: Received, accepted: 1 }".into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    let reinstated = c
+        .chain
+        .call::<Result<(), staff_credentials::staff_credentials::Error>>(
+            &c.credentials.clone(),
+            &operator(),
+            call_data(selector_bytes!("reinstate"), (1u64,)),
+        );
+    assert_eq!(reinstated.value, Ok(()));
+    let r: Res<u128> = call(
+        &mut c,
+        &mut check,
+        &account(9),
+        call_data(selector_bytes!("release_held_payment"), (2u64,)),
+        0,
+        &[format!(
+            "HeldPaymentReleased {{ shipment: 2, to: @2, amount: {price}, refunded: false }}"
+        )],
+    );
+    assert_eq!(r, Ok(price));
+    // A payout whose transfer fails is owed, and claimed later.
+    ship_paid(&mut c, &mut check, 3);
+    c.chain.burn(&provenance, price);
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &wholesaler,
+        call_data(selector_bytes!("receive"), (3u64, 1u64)),
+        0,
+        &[
+            format!("PayoutOwed {{ to: @2, amount: {price} }}"),
+            format!("PaymentReleased {{ shipment: 3, to_seller: {price}, refund: 0 }}"),
+            "ShipmentClosed { shipment: 3, batch: 1, state: Received, accepted: 1 }".into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    c.chain.mint(&provenance, price);
+    let r: Res<u128> = call(
+        &mut c,
+        &mut check,
+        &maker,
+        call_data(selector_bytes!("claim_payout"), ()),
+        0,
+        &[format!("PayoutClaimed {{ to: @2, amount: {price} }}")],
+    );
+    assert_eq!(r, Ok(price));
+    // Tokens sent outside the escrows are surplus the owner recovers.
+    c.chain.mint(&provenance, 5 * price);
+    let surplus: u128 = c
+        .chain
+        .query(&provenance, call_data(selector_bytes!("surplus"), ()));
+    assert_eq!(surplus, 5 * price);
+    let r: Res<u128> = call(
+        &mut c,
+        &mut check,
+        &operator(),
+        call_data(
+            selector_bytes!("recover_surplus"),
+            (ink_account(&account(9)),),
+        ),
+        0,
+        &[format!(
+            "SurplusRecovered {{ to: @9, amount: {} }}",
+            5 * price
+        )],
+    );
+    assert_eq!(r, Ok(5 * price));
+    // On to the pharmacy: dispensed, destroyed, then suspect and cleared.
+    let r: Res<u64> = call(
+        &mut c,
+        &mut check,
+        &wholesaler,
+        call_data(
+            selector_bytes!("ship"),
+            (1u64, ink_account(&pharmacy), 5u64, None::<u128>),
+        ),
+        0,
+        &[
+            "Shipped { shipment: 4, batch: 1, to: @4, from: @3, quantity: 5, is_return: false, \
+           price_per_unit: None }"
+                .into(),
+        ],
+    );
+    assert!(r.is_ok());
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &pharmacy,
+        call_data(selector_bytes!("receive"), (4u64, 5u64)),
+        0,
+        &["ShipmentClosed { shipment: 4, batch: 1, state: Received, accepted: 5 }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &pharmacy,
+        call_data(
+            selector_bytes!("dispense"),
+            (1u64, 1u64, Some(Hash::from([0x0d; 32]))),
+        ),
+        0,
+        &[format!(
+            "Dispensed {{ batch: 1, pharmacy: @4, quantity: 1, prescription_hash: Some({}) }}",
+            hex(0x0d)
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &pharmacy,
+        call_data(selector_bytes!("destroy"), (1u64, 1u64, 3u16)),
+        0,
+        &["Destroyed { batch: 1, holder: @4, quantity: 1, reason: 3 }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<u64> = call(
+        &mut c,
+        &mut check,
+        &pharmacy,
+        call_data(selector_bytes!("flag_suspect"), (1u64,)),
+        0,
+        &[
+            format!(
+                "InvestigationOpened {{ investigation: 1, batch: 1, opened_by: @4, respond_by: {} }}",
+                t + DAY
+            ),
+            "SuspectFlagged { investigation: 1, batch: 1, holder: @4 }".into(),
+        ],
+    );
+    assert_eq!(r, Ok(1));
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &maker,
+        call_data(
+            selector_bytes!("respond_verification"),
+            (1u64, true, Hash::from([0x0e; 32])),
+        ),
+        0,
+        &[format!(
+            "VerificationResponded {{ investigation: 1, batch: 1, authentic: true, late: false, \
+             evidence: {} }}",
+            hex(0x0e)
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &regulator,
+        call_data(
+            selector_bytes!("clear_suspicion"),
+            (1u64, Hash::from([0x0f; 32])),
+        ),
+        0,
+        &[format!(
+            "InvestigationClosed {{ investigation: 1, batch: 1, outcome: Cleared, evidence: {} }}",
+            hex(0x0f)
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &maker,
+        call_data(selector_bytes!("recall"), (1u64, 9u16)),
+        0,
+        &[
+            "BatchStateChanged { batch: 1, state: Recalled, by: @2, reason: 9, evidence: None }"
+                .into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    // Regulators: appointed through the time lock, removed at once.
+    let change = healthcare_traits::Change::Regulator(ink_account(&account(8)));
+    let r: Res<u32> = call(
+        &mut c,
+        &mut check,
+        &operator(),
+        call_data(selector_bytes!("propose_change"), (change,)),
+        0,
+        &[format!(
+            "ChangeProposed {{ id: 1, change: Regulator(@8), executable_at: {t} }}"
+        )],
+    );
+    assert!(r.is_ok());
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &operator(),
+        call_data(selector_bytes!("execute_change"), (1u32,)),
+        0,
+        &[
+            "ChangeExecuted { id: 1, change: Regulator(@8) }".into(),
+            "RegulatorChanged { regulator: @8, active: true }".into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut c,
+        &mut check,
+        &operator(),
+        call_data(
+            selector_bytes!("remove_regulator"),
+            (ink_account(&account(8)),),
+        ),
+        0,
+        &["RegulatorChanged { regulator: @8, active: false }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    check_admin_events::<Error>(&mut c.chain, &provenance, "drug_provenance", &mut check);
+    check.assert_all_checked("drug_provenance");
 }
