@@ -235,6 +235,18 @@ fn render(
             Some(bytes) => render_bytes(&bytes),
             None => render_composite("", c, registry, account_name),
         },
+        ValueDef::Composite(c)
+            if matches!(
+                ty.map(|t| &t.type_def),
+                Some(TypeDef::Sequence(_) | TypeDef::Array(_))
+            ) =>
+        {
+            let elements: Vec<String> = c
+                .values()
+                .map(|v| render(v, registry, account_name))
+                .collect();
+            format!("[{}]", elements.join(", "))
+        }
         ValueDef::Composite(c) => {
             let name = match ty.map(|t| &t.type_def) {
                 Some(TypeDef::Composite(_)) => type_name.as_str(),

@@ -15,15 +15,17 @@ use consent_registry::consent_registry::{
     ConsentKind, ConsentRequest, Error as ConsentError, Relationship,
 };
 use drink::sandbox_api::balance_api::BalanceAPI;
+use e2e_tests::events::EventCheck;
 use e2e_tests::fixtures::line;
 use e2e_tests::suite::{
     assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    deploy_credentials, enact, issue, operator,
+    check_admin_events, deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
     Change, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY,
 };
+use ink::primitives::Hash;
 use ink::selector_bytes;
 use parity_scale_codec::Decode;
 
@@ -877,4 +879,194 @@ fn a_full_batch_larger_than_16_kib_is_read_and_listed() {
         .lines
         .iter()
         .all(|l| l.adjustments.iter().any(|a| a.reason == Carc::Duplicate)));
+}
+
+/// Every event type of claims_adjudication, decoded with its metadata (not its Rust
+/// types), each field checked once: a table of calls and the events each must emit.
+#[test]
+fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
+    let mut w = world();
+    let mut check = EventCheck::new();
+    let claims = w.claims.clone();
+    let (payer, provider, patient, adjuster) = (
+        account(PAYER),
+        account(PROVIDER),
+        account(PATIENT),
+        account(8),
+    );
+    let now = w.chain.time();
+    fn call<T: Decode + core::fmt::Debug>(
+        w: &mut World,
+        check: &mut EventCheck,
+        who: &drink::AccountId32,
+        data: Vec<u8>,
+        value: u128,
+        events: &[String],
+    ) -> T {
+        let claims = w.claims.clone();
+        w.chain
+            .call_checked(check, &claims, who, data, value, events)
+    }
+    let t = terms(now);
+    let r: Res<u32> = call(
+        &mut w,
+        &mut check,
+        &payer,
+        call_data(selector_bytes!("create_plan"), (t,)),
+        0,
+        &[format!(
+            "PlanCreated {{ plan: 2, payer: @2, terms: PlanTerms {{ deductible: 500, copay: 20, \
+             coinsurance_bps: 2000, oop_max: 1000, timely_filing: {}, review_threshold: 1000000, \
+             year_start: {}, max_units: 100 }} }}",
+            90 * DAY,
+            now - 100 * DAY
+        )],
+    );
+    assert_eq!(r, Ok(2));
+    let fees: Vec<([u8; 5], Option<u128>)> = vec![(*b"99213", Some(100)), (*b"80053", None)];
+    let r: Res<()> = call(
+        &mut w,
+        &mut check,
+        &payer,
+        call_data(selector_bytes!("set_fees"), (2u32, fees)),
+        0,
+        &[
+            "FeeChanged { plan: 2, procedure: b\"99213\", fee: Some(100) }".into(),
+            "FeeChanged { plan: 2, procedure: b\"80053\", fee: None }".into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    let coverage = Coverage {
+        start: now - 60 * DAY,
+        end: Some(now + 300 * DAY),
+    };
+    let r: Res<()> = call(
+        &mut w,
+        &mut check,
+        &payer,
+        call_data(
+            selector_bytes!("enroll"),
+            (2u32, ink_account(&patient), coverage),
+        ),
+        0,
+        &[format!(
+            "MemberEnrolled {{ plan: 2, member: @4, coverage: Coverage {{ start: {}, end: Some({}) }} }}",
+            now - 60 * DAY,
+            now + 300 * DAY
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    let adjusters = |w: &mut World, check: &mut EventCheck, message: &str, active: bool| {
+        let r: Res<()> = call(
+            w,
+            check,
+            &payer,
+            call_data(e2e_tests::selector(message), (2u32, ink_account(&adjuster))),
+            0,
+            &[format!(
+                "AdjusterChanged {{ plan: 2, adjuster: @8, active: {active} }}"
+            )],
+        );
+        assert_eq!(r, Ok(()));
+    };
+    adjusters(&mut w, &mut check, "add_adjuster", true);
+    let r: Res<u128> = call(
+        &mut w,
+        &mut check,
+        &payer,
+        call_data(selector_bytes!("fund"), (2u32,)),
+        10_000,
+        &["EscrowChanged { plan: 2, funded: 10000, withdrawn: 0, escrow: 10000 }".into()],
+    );
+    assert_eq!(r, Ok(10_000));
+    let r: Res<u128> = call(
+        &mut w,
+        &mut check,
+        &payer,
+        call_data(selector_bytes!("withdraw"), (2u32, 1_000u128)),
+        0,
+        &["EscrowChanged { plan: 2, funded: 0, withdrawn: 1000, escrow: 9000 }".into()],
+    );
+    assert_eq!(r, Ok(9_000));
+    // A claim whose only line has no fee on the plan: denied as not covered, then
+    // appealed by the provider and overturned.
+    let mut request = request(PROVIDER, now - DAY, vec![line(b"80053", 50)]);
+    request.plan = 2;
+    let dx = line(b"80053", 50).diagnosis_commitment;
+    let dx: String = dx.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let denied = {
+        format!(
+            "ClaimAdjudicated {{ claim: 1, plan: 2, provider: @3, member: @4, reference: None, \
+             status: Denied, denial: Some(NotCovered), payer_amount: 0, member_amount: 0, \
+             lines: [LineResult {{ line: ClaimLine {{ procedure: b\"80053\", \
+             diagnosis_commitment: 0x{dx}, billed: 50, units: 1 }}, allowed: 0, payer_amount: 0, \
+             member_amount: 0, adjustments: [Adjustment {{ group: ContractualObligation, \
+             reason: NotCovered, amount: 50 }}] }}] }}"
+        )
+    };
+    let r: Res<u64> = call(
+        &mut w,
+        &mut check,
+        &payer,
+        call_data(selector_bytes!("submit_claim"), (request,)),
+        0,
+        &[denied],
+    );
+    assert_eq!(r, Ok(1));
+    // The payer then lists the procedure at 40: the appeal reserves what an overturn
+    // can cost (min(billed, fee)), and the overturned claim is priced again (the
+    // deductible takes the 40 allowed; 10 over the fee schedule).
+    let fees: Vec<([u8; 5], Option<u128>)> = vec![(*b"80053", Some(40))];
+    let r: Res<()> = call(
+        &mut w,
+        &mut check,
+        &payer,
+        call_data(selector_bytes!("set_fees"), (2u32, fees)),
+        0,
+        &["FeeChanged { plan: 2, procedure: b\"80053\", fee: Some(40) }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut w,
+        &mut check,
+        &provider,
+        call_data(selector_bytes!("appeal"), (1u64, Hash::from([0x0a; 32]))),
+        0,
+        &["ClaimAppealed { claim: 1, evidence: [0x0a; 32], reserved: 40 }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut w,
+        &mut check,
+        &adjuster,
+        call_data(selector_bytes!("decide_appeal"), (1u64, true)),
+        0,
+        &[format!(
+            "ClaimAdjudicated {{ claim: 1, plan: 2, provider: @3, member: @4, reference: None, \
+             status: Paid, denial: None, payer_amount: 0, member_amount: 40, \
+             lines: [LineResult {{ line: ClaimLine {{ procedure: b\"80053\", \
+             diagnosis_commitment: 0x{dx}, billed: 50, units: 1 }}, allowed: 40, payer_amount: 0, \
+             member_amount: 40, adjustments: [Adjustment {{ group: ContractualObligation, \
+             reason: ExceedsFeeSchedule, amount: 10 }}, Adjustment {{ group: PatientResponsibility, \
+             reason: Deductible, amount: 40 }}] }}] }}"
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    adjusters(&mut w, &mut check, "remove_adjuster", false);
+    // Tokens sent outside `fund` are surplus the owner recovers.
+    w.chain.mint(&claims, 777);
+    let r: Res<u128> = call(
+        &mut w,
+        &mut check,
+        &operator(),
+        call_data(
+            selector_bytes!("recover_surplus"),
+            (ink_account(&account(9)),),
+        ),
+        0,
+        &["SurplusRecovered { to: @9, amount: 777 }".into()],
+    );
+    assert_eq!(r, Ok(777));
+    check_admin_events::<Error>(&mut w.chain, &claims, "claims_adjudication", &mut check);
+    check.assert_all_checked("claims_adjudication");
 }
