@@ -15,9 +15,10 @@ use clinical_trials::clinical_trials::{
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drink::AccountId32 as Account;
+use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
     assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    deploy_credentials, enact, issue, operator,
+    check_admin_events, deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, Registration};
@@ -553,4 +554,345 @@ fn code_changes_go_through_the_time_lock() {
     // Storage kept: the regulator named at instantiation.
     let regulator: bool = t.query("is_regulator", (ink_account(&operator()),));
     assert!(regulator);
+}
+
+/// Every event type of clinical_trials, decoded with its metadata (not its Rust types),
+/// each field checked once: a table of calls and the events each must emit (on a second
+/// trial, registered here).
+#[test]
+fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
+    let mut t = Trial::new();
+    let mut check = EventCheck::new();
+    let trials = t.trials.clone();
+    let (sponsor, irb, site, ann) = (t.sponsor.clone(), t.irb.clone(), t.site.clone(), account(5));
+    let (maker, gateway) = (account(MAKER), account(9));
+    let now = t.chain.time();
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    fn call<T: parity_scale_codec::Decode + core::fmt::Debug>(
+        t: &mut Trial,
+        check: &mut EventCheck,
+        who: &Account,
+        message: &str,
+        args: impl parity_scale_codec::Encode,
+        events: &[String],
+    ) -> T {
+        let trials = t.trials.clone();
+        t.chain.call_checked(
+            check,
+            &trials,
+            who,
+            call_data(selector(message), args),
+            0,
+            events,
+        )
+    }
+    let categories = DataCategories::of(&CATEGORIES).0;
+    let request = TrialRequest {
+        protocol_hash: h(0x21),
+        registration_hash: h(0x22),
+        primary_outcome_hash: h(0x23),
+        target_enrolment: 10,
+        primary_completion: now + 365 * DAY,
+        irb: ink_account(&irb),
+        categories: DataCategories::of(&CATEGORIES),
+        signal_threshold: 1,
+        signal_window: 7 * DAY,
+    };
+    let r: Res<u32> = call(
+        &mut t,
+        &mut check,
+        &sponsor,
+        "register_trial",
+        (request,),
+        &[format!(
+            "TrialRegistered {{ trial: 2, sponsor: @2, irb: @3, protocol_hash: [0x21; 32], \
+             registration_hash: [0x22; 32], primary_outcome_hash: [0x23; 32], \
+             target_enrolment: 10, primary_completion: {}, categories: DataCategories({categories}), \
+             signal_threshold: 1, signal_window: {} }}",
+            now + 365 * DAY,
+            7 * DAY
+        )],
+    );
+    assert_eq!(r, Ok(2));
+    let steps: Vec<(&Account, &str, Vec<u8>, Vec<String>)> = vec![
+        (
+            &irb,
+            "approve_version",
+            parity_scale_codec::Encode::encode(&(2u32, 1u32)),
+            vec!["VersionApproved { trial: 2, version: 1, irb: @3 }".into()],
+        ),
+        (
+            &sponsor,
+            "add_investigator",
+            parity_scale_codec::Encode::encode(&(2u32, ink_account(&site))),
+            vec!["InvestigatorChanged { trial: 2, investigator: @4, active: true }".into()],
+        ),
+    ];
+    for (who, message, args, events) in steps {
+        let mut data = selector(message).to_vec();
+        data.extend(args);
+        let r: Res<()> = t
+            .chain
+            .call_checked(&mut check, &trials, who, data, 0, &events);
+        assert_eq!(r, Ok(()), "{message}");
+    }
+    t.grant_research(&ann);
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &ann,
+        "consent_to_version",
+        (2u32, ink_account(&ann), 1u32, h(9)),
+        &["VersionConsented { trial: 2, version: 1, participant: @5, by: @5, form_hash: [0x09; 32] }"
+            .into()],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<u32> = call(
+        &mut t,
+        &mut check,
+        &site,
+        "enrol",
+        (2u32, ink_account(&ann)),
+        &["ParticipantEnrolled { trial: 2, investigator: @4, number: 1, participant: @5, version: 1 }"
+            .into()],
+    );
+    assert_eq!(r, Ok(1));
+    let r: Res<u64> = call(
+        &mut t,
+        &mut check,
+        &site,
+        "anchor_data",
+        (2u32, vec![1u32], h(0x70), 3u32, now - HOUR, now),
+        &[format!(
+            "DataAnchored {{ batch: 1, trial: 2, investigator: @4, device: None, root: [0x70; 32], \
+             count: 3, participants: [1], from: {}, until: {now} }}",
+            now - HOUR
+        )],
+    );
+    assert_eq!(r, Ok(1));
+    // A device its maker attested, registered by the site, signing a batch a gateway
+    // relays; then retired.
+    let device = DeviceSigner::from_seed(1);
+    let key = hex(&device.key());
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &maker,
+        "attest_devices",
+        (h(0x4d), vec![device.key()]),
+        &[format!(
+            "DevicesAttested {{ maker: @8, model_hash: [0x4d; 32], keys: [0x{key}] }}"
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    let registration = Registration {
+        registrant: ink_account(&site),
+        key: device.key(),
+        scope: 2,
+        issued_at: now,
+    };
+    let hash: Hash = t.query("registration_hash", (registration,));
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &site,
+        "register_device",
+        (
+            2u32,
+            device.key(),
+            ink_account(&maker),
+            now,
+            device.sign(&hash),
+        ),
+        &[format!(
+            "DeviceChanged {{ trial: 2, investigator: @4, device: 0x{key}, retired: false }}"
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    let readings = DeviceBatch {
+        device: device.key(),
+        trial: 2,
+        participant: 1,
+        root: h(0x71),
+        count: 24,
+        from: now - 2 * HOUR,
+        until: now - HOUR,
+        sequence: 1,
+    };
+    let hash: Hash = t.query("device_batch_hash", (readings,));
+    let r: Res<u64> = call(
+        &mut t,
+        &mut check,
+        &gateway,
+        "anchor_device_data",
+        (readings, device.sign(&hash)),
+        &[format!(
+            "DataAnchored {{ batch: 2, trial: 2, investigator: @4, device: Some(0x{key}), \
+             root: [0x71; 32], count: 24, participants: [1], from: {}, until: {} }}",
+            now - 2 * HOUR,
+            now - HOUR
+        )],
+    );
+    assert_eq!(r, Ok(2));
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &site,
+        "retire_device",
+        (device.key(),),
+        &[format!(
+            "DeviceChanged {{ trial: 2, investigator: @4, device: 0x{key}, retired: true }}"
+        )],
+    );
+    assert_eq!(r, Ok(()));
+    // A serious, unexpected, suspected event: a SUSAR due in 7 days, and (threshold 1)
+    // a safety signal; the sponsor reports it on time.
+    let report = EventReport {
+        trial: 2,
+        participant: 1,
+        seriousness: Seriousness::LifeThreatening,
+        expected: false,
+        suspected: true,
+        onset: now,
+        report_hash: h(0x5a),
+    };
+    let r: Res<u64> = call(
+        &mut t,
+        &mut check,
+        &site,
+        "report_adverse_event",
+        (report,),
+        &[
+            format!(
+                "AdverseEventReported {{ event: 1, trial: 2, participant: 1, \
+                 seriousness: LifeThreatening, expected: false, suspected: true, onset: {now}, \
+                 report_hash: [0x5a; 32], due: Some({}) }}",
+                now + 7 * DAY
+            ),
+            // Windows are fixed: multiples of the signal window since the epoch.
+            format!(
+                "SafetySignalRaised {{ trial: 2, window_start: {}, serious_events: 1 }}",
+                now / (7 * DAY) * (7 * DAY)
+            ),
+        ],
+    );
+    assert_eq!(r, Ok(1));
+    let r: Res<ReportStatus> = call(
+        &mut t,
+        &mut check,
+        &sponsor,
+        "report_susar",
+        (1u64, h(0x61)),
+        &["SusarReported { event: 1, trial: 2, report_hash: [0x61; 32], status: OnTime }".into()],
+    );
+    assert_eq!(r, Ok(ReportStatus::OnTime));
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &operator(),
+        "suspend_enrolment",
+        (2u32, h(0x33)),
+        &[
+            "EnrolmentSuspensionChanged { trial: 2, by: @1, suspended: true, \
+           reason_hash: Some([0x33; 32]) }"
+                .into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &operator(),
+        "resume_enrolment",
+        (2u32,),
+        &[
+            "EnrolmentSuspensionChanged { trial: 2, by: @1, suspended: false, reason_hash: None }"
+                .into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    let amendment = Amendment {
+        protocol_hash: h(0x24),
+        reason_hash: h(0x25),
+        primary_outcome_hash: None,
+        target_enrolment: Some(20),
+    };
+    let r: Res<u32> = call(
+        &mut t,
+        &mut check,
+        &sponsor,
+        "propose_amendment",
+        (2u32, amendment),
+        &[
+            "AmendmentProposed { trial: 2, version: 2, protocol_hash: [0x24; 32], \
+           reason_hash: [0x25; 32], primary_outcome_hash: [0x23; 32], outcome_changed: false, \
+           target_enrolment: 20 }"
+                .into(),
+        ],
+    );
+    assert_eq!(r, Ok(2));
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &ann,
+        "withdraw",
+        (2u32, ink_account(&ann)),
+        &["ParticipantWithdrew { trial: 2, number: 1, by: @5 }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &sponsor,
+        "remove_investigator",
+        (2u32, ink_account(&site)),
+        &["InvestigatorChanged { trial: 2, investigator: @4, active: false }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<Results> = call(
+        &mut t,
+        &mut check,
+        &sponsor,
+        "post_results",
+        (2u32, h(0x44), h(0x23)),
+        &["ResultsPosted { trial: 2, results_hash: [0x44; 32], \
+           reported_outcome_hash: [0x23; 32], late: false, outcome_switched: false }"
+            .into()],
+    );
+    assert!(r.is_ok());
+    // Regulators: appointed through the time lock (no delay here), removed at once.
+    let r: Res<u32> = call(
+        &mut t,
+        &mut check,
+        &operator(),
+        "propose_change",
+        (Change::Regulator(ink_account(&account(7))),),
+        &[format!(
+            "ChangeProposed {{ id: 1, change: Regulator(@7), executable_at: {now} }}"
+        )],
+    );
+    assert_eq!(r, Ok(1));
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &operator(),
+        "execute_change",
+        (1u32,),
+        &[
+            "ChangeExecuted { id: 1, change: Regulator(@7) }".into(),
+            "RegulatorChanged { regulator: @7, active: true }".into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
+    let r: Res<()> = call(
+        &mut t,
+        &mut check,
+        &operator(),
+        "remove_regulator",
+        (ink_account(&account(7)),),
+        &["RegulatorChanged { regulator: @7, active: false }".into()],
+    );
+    assert_eq!(r, Ok(()));
+    check_admin_events::<Error>(&mut t.chain, &trials, "clinical_trials", &mut check);
+    check.assert_all_checked("clinical_trials");
 }
