@@ -47,6 +47,16 @@ names=("$@")
 if ! ((${#names[@]})); then
     for contract in "${CONTRACTS[@]}"; do names+=("${contract}_v2"); done
     names+=(claims_adjudication_call_v1 "${CONTRACTS[@]}" baseline_token trapping_peer)
+else
+    # Whatever order they were named in.
+    variants=() plain=()
+    for name in "${names[@]}"; do
+        case "$name" in
+            *_v2 | claims_adjudication_call_v1) variants+=("$name") ;;
+            *) plain+=("$name") ;;
+        esac
+    done
+    names=("${variants[@]}" "${plain[@]}")
 fi
 # cargo-contract builds a workspace member in a target directory of its own,
 # $INK_OUT/<name>, so a fresh machine would compile ink!, parity-scale-codec, core and

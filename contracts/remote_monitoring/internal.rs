@@ -209,12 +209,6 @@ impl RemoteMonitoring {
             &alert,
         )
         .ok_or(Error::Overflow)?;
-        for member in &pending.notified {
-            self.env().emit_event(AlertSent {
-                alert,
-                member: *member,
-            });
-        }
         self.env().emit_event(AlertRaised {
             alert,
             patient,
@@ -224,6 +218,12 @@ impl RemoteMonitoring {
             out_of_range: pending.summary,
             notified: pending.notified.clone(),
         });
+        for member in &pending.notified {
+            self.env().emit_event(AlertSent {
+                alert,
+                member: *member,
+            });
+        }
         self.alerts.insert(
             alert,
             &Alert {

@@ -583,6 +583,19 @@ pub mod remote_monitoring {
                 day_of(batch.from),
                 batch.days,
             );
+            // The batch first, then the alert it raised (the order an indexer reads).
+            self.env().emit_event(ReadingsAnchored {
+                batch: id,
+                device: batch.device,
+                patient,
+                root: batch.root,
+                count: batch.count,
+                quantity: batch.quantity,
+                from: batch.from,
+                until: batch.until,
+                days: batch.days,
+                out_of_range: batch.out_of_range,
+            });
             let alert = match pending {
                 Some(pending) => Some(self.raise_alert(patient, id, &batch, pending, now)?),
                 None => None,
@@ -604,18 +617,6 @@ pub mod remote_monitoring {
                     alert,
                 },
             );
-            self.env().emit_event(ReadingsAnchored {
-                batch: id,
-                device: batch.device,
-                patient,
-                root: batch.root,
-                count: batch.count,
-                quantity: batch.quantity,
-                from: batch.from,
-                until: batch.until,
-                days: batch.days,
-                out_of_range: batch.out_of_range,
-            });
             Ok(id)
         }
 

@@ -168,8 +168,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A byte string: `b"…"` when printable, `[0x05; 32]` when one byte repeated, else
-/// `0x…`.
+/// A byte string: `b"…"` when printable (trailing zeros as `\0`), `[0x05; 32]` when one
+/// byte repeated, else `0x…`.
 fn render_bytes(bytes: &[u8]) -> String {
     match bytes {
         [] => "[]".into(),
@@ -178,6 +178,23 @@ fn render_bytes(bytes: &[u8]) -> String {
         }
         _ if bytes.iter().all(|b| (0x20..0x7f).contains(b) && *b != b'"') => {
             format!("b\"{}\"", String::from_utf8_lossy(bytes))
+        }
+        // A short code padded with zeros (a LOINC code, say): `b"8480-6\0\0"`.
+        _ if {
+            let text = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+            text > 0
+                && bytes[..text]
+                    .iter()
+                    .all(|b| (0x20..0x7f).contains(b) && *b != b'"')
+                && bytes[text..].iter().all(|b| *b == 0)
+        } =>
+        {
+            let text = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+            format!(
+                "b\"{}{}\"",
+                String::from_utf8_lossy(&bytes[..text]),
+                "\\0".repeat(bytes.len() - text)
+            )
         }
         _ => format!("0x{}", hex(bytes)),
     }

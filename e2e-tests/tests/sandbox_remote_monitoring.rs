@@ -17,9 +17,10 @@ use claims_adjudication::claims_adjudication::{
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drink::AccountId32 as Account;
+use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
     assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    deploy_credentials, enact, issue, operator,
+    check_admin_events, deploy_credentials, enact, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, DeviceSignature, Registration};
@@ -696,4 +697,190 @@ fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
         .chain
         .query(&monitoring, call_data(selector_bytes!("model_count"), ()));
     assert_eq!(after, models);
+}
+
+/// Every event type of remote_monitoring, decoded with its metadata (not its Rust types),
+/// each field checked once: a table of calls and the events each must emit (on a second
+/// model and device, registered here).
+#[test]
+fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
+    let mut r = Rpm::new();
+    let mut check = EventCheck::new();
+    let monitoring = r.monitoring.clone();
+    let patient = ink_account(&account(PATIENT));
+    fn call<T: parity_scale_codec::Decode + core::fmt::Debug>(
+        r: &mut Rpm,
+        check: &mut EventCheck,
+        who: u8,
+        message: &str,
+        args: impl parity_scale_codec::Encode,
+        events: &[String],
+    ) -> T {
+        let monitoring = r.monitoring.clone();
+        r.chain.call_checked(
+            check,
+            &monitoring,
+            &account(who),
+            call_data(selector(message), args),
+            0,
+            events,
+        )
+    }
+    let signer = device(6);
+    let key: String = signer.key().iter().map(|b| format!("{b:02x}")).collect();
+    let res: Res<u32> = call(
+        &mut r,
+        &mut check,
+        MAKER,
+        "register_model",
+        (h(0x4d), DataCategory::VitalSigns),
+        &[
+            "ModelRegistered { model: 2, manufacturer: @2, model_hash: [0x4d; 32], \
+           category: VitalSigns }"
+                .into(),
+        ],
+    );
+    assert_eq!(res, Ok(2));
+    let res: Res<()> = call(
+        &mut r,
+        &mut check,
+        MAKER,
+        "attest_devices",
+        (2u32, vec![signer.key()]),
+        &[format!(
+            "DevicesAttested {{ model: 2, manufacturer: @2, keys: [0x{key}] }}"
+        )],
+    );
+    assert_eq!(res, Ok(()));
+    let (issued_at, signature) = r.proof(6, PROVIDER, 2);
+    let res: Res<()> = call(
+        &mut r,
+        &mut check,
+        PROVIDER,
+        "register_device",
+        (signer.key(), 2u32, issued_at, signature),
+        &[format!(
+            "DeviceRegistered {{ device: 0x{key}, model: 2, provider: @3 }}"
+        )],
+    );
+    assert_eq!(res, Ok(()));
+    r.grant(PROVIDER, Purpose::Treatment, DataCategory::VitalSigns);
+    let res: Res<u32> = call(
+        &mut r,
+        &mut check,
+        PROVIDER,
+        "pair_device",
+        (signer.key(), patient),
+        // The pairing provider joins the patient's care team.
+        &[
+            "CareTeamChanged { patient: @5, member: @3, active: true, by: @3 }".into(),
+            format!("DevicePaired {{ device: 0x{key}, patient: @5, provider: @3, pairing: 0 }}"),
+        ],
+    );
+    assert_eq!(res, Ok(0));
+    let res: Res<()> = call(
+        &mut r,
+        &mut check,
+        PATIENT,
+        "add_care_team_member",
+        (patient, ink_account(&account(NURSE))),
+        &["CareTeamChanged { patient: @5, member: @4, active: true, by: @5 }".into()],
+    );
+    assert_eq!(res, Ok(()));
+    let vitals = DataCategory::VitalSigns;
+    let code = "b\"8480-6\\0\\0\"";
+    let res: Res<()> = call(
+        &mut r,
+        &mut check,
+        PROVIDER,
+        "set_threshold",
+        (patient, systolic(), vitals, Some((90_000i64, 140_000i64))),
+        &[format!(
+            "ThresholdChanged {{ patient: @5, quantity: Loinc({code}), category: VitalSigns, \
+             range: Some((90000, 140000)), by: @3, previous: None }}"
+        )],
+    );
+    assert_eq!(res, Ok(()));
+    // An out-of-range batch, relayed by any account: an alert to the care team members
+    // whose consent covers vital signs (the provider; not the nurse).
+    let day0 = r.day0;
+    r.chain.set_time(day0 + DAY);
+    let worst = worst_commitment(185_000, [0x5a; 32]);
+    let worst_hex: String = worst.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let high = ReadingBatch {
+        device: signer.key(),
+        out_of_range: Some(OutOfRange {
+            count: 2,
+            range: (90_000, 140_000),
+            worst_commitment: worst,
+        }),
+        ..r.batch(0, 1, 1, h(5))
+    };
+    let hash: Hash = r.query("readings_hash", (high,));
+    let out_of_range = format!(
+        "OutOfRange {{ count: 2, range: (90000, 140000), worst_commitment: 0x{worst_hex} }}"
+    );
+    let res: Res<u64> = call(
+        &mut r,
+        &mut check,
+        DOCTOR,
+        "anchor_readings",
+        (high, signer.sign(&hash)),
+        &[
+            format!(
+                "ReadingsAnchored {{ batch: 1, device: 0x{key}, patient: @5, root: [0x05; 32], \
+                 count: 4, quantity: Loinc({code}), from: {day0}, until: {}, days: 1, \
+                 out_of_range: Some({out_of_range}) }}",
+                day0 + DAY
+            ),
+            format!(
+                "AlertRaised {{ alert: 1, patient: @5, device: 0x{key}, batch: 1, \
+                 quantity: Loinc({code}), out_of_range: {out_of_range}, notified: [@3] }}"
+            ),
+            "AlertSent { alert: 1, member: @3 }".into(),
+        ],
+    );
+    assert_eq!(res, Ok(1));
+    let res: Res<()> = call(
+        &mut r,
+        &mut check,
+        PATIENT,
+        "remove_care_team_member",
+        (patient, ink_account(&account(NURSE))),
+        &["CareTeamChanged { patient: @5, member: @4, active: false, by: @5 }".into()],
+    );
+    assert_eq!(res, Ok(()));
+    let res: Res<()> = call(
+        &mut r,
+        &mut check,
+        PROVIDER,
+        "unpair_device",
+        (signer.key(),),
+        &[format!(
+            "DeviceUnpaired {{ device: 0x{key}, patient: @5, by: @3 }}"
+        )],
+    );
+    assert_eq!(res, Ok(()));
+    let res: Res<()> = call(
+        &mut r,
+        &mut check,
+        MAKER,
+        "revoke_device",
+        (signer.key(), h(0x0e)),
+        &[format!(
+            "DeviceRevoked {{ device: 0x{key}, reason_hash: [0x0e; 32] }}"
+        )],
+    );
+    assert_eq!(res, Ok(()));
+    let res: Res<()> = call(
+        &mut r,
+        &mut check,
+        MAKER,
+        "recall_model",
+        (2u32, h(0x0f)),
+        &["ModelRecalled { model: 2, recall_hash: [0x0f; 32] }".into()],
+    );
+    assert_eq!(res, Ok(()));
+    check_admin_events::<Error>(&mut r.chain, &monitoring, "remote_monitoring", &mut check);
+    check.assert_all_checked("remote_monitoring");
 }
