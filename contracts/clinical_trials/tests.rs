@@ -20,6 +20,7 @@ use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in::{
     self, consent_fail, credentials, credentials_during, credentials_fail, delegate,
 };
+use healthcare_traits::testing::last_recorded;
 use healthcare_traits::{
     Change, CredentialKind, DataCategories, DataCategory, KindSet, PeerError, PeerRole, Purpose,
     DAY, HOUR,
@@ -386,6 +387,42 @@ fn only_an_accredited_sponsor_registers_a_well_formed_trial() {
     let before = events();
     assert_eq!(c.register_trial(request()), Ok(2));
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<TrialRegistered>();
+    let sent = request();
+    assert_eq!(
+        (
+            e.trial,
+            e.sponsor,
+            e.irb,
+            e.protocol_hash,
+            e.registration_hash
+        ),
+        (
+            2,
+            a.bob,
+            a.charlie,
+            sent.protocol_hash,
+            sent.registration_hash
+        )
+    );
+    assert_eq!(
+        (
+            e.primary_outcome_hash,
+            e.target_enrolment,
+            e.primary_completion,
+            e.categories
+        ),
+        (
+            sent.primary_outcome_hash,
+            sent.target_enrolment,
+            sent.primary_completion,
+            sent.categories
+        )
+    );
+    assert_eq!(
+        (e.signal_threshold, e.signal_window),
+        (sent.signal_threshold, sent.signal_window)
+    );
     assert_eq!(c.trial_count(), 2);
     let t = c.trial(2).expect("trial 2");
     assert_eq!(
@@ -628,6 +665,11 @@ fn enrolment_needs_a_licensed_investigator_and_both_consents() {
     let before = events();
     assert_eq!(c.enrol(1, a.eve), Ok(1));
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<ParticipantEnrolled>();
+    assert_eq!(
+        (e.trial, e.investigator, e.number, e.participant, e.version),
+        (1, a.django, 1, a.eve, 1)
+    );
     assert_eq!(c.enrol(1, a.eve), Err(Error::AlreadyEnrolled));
     assert_eq!(c.participant_number(1, a.eve), Some(1));
     let p = c.participant(1, 1).expect("participant 1");
@@ -767,6 +809,12 @@ fn sites_anchor_data_of_their_own_consented_participants_and_proofs_are_checked(
         .anchor_data(1, vec![1], root, 5, T0 - HOUR, T0)
         .expect("anchor");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<DataAnchored>();
+    assert_eq!(
+        (e.batch, e.trial, e.investigator, e.device, e.root, e.count),
+        (batch, 1, a.django, None, root, 5)
+    );
+    assert_eq!((e.participants, e.from, e.until), (vec![1], T0 - HOUR, T0));
     let anchored = c.batch(batch).expect("batch");
     assert_eq!(
         (anchored.count, anchored.participants, anchored.device),
@@ -905,6 +953,11 @@ fn a_site_device_is_registered_only_by_whoever_holds_it_under_its_makers_attesta
     c.attest_devices(h(0x4d), vec![device.key()])
         .expect("attest");
     assert_eq!(events() - before, 1);
+    let e = last_recorded::<DevicesAttested>();
+    assert_eq!(
+        (e.maker, e.model_hash, e.keys),
+        (maker(), h(0x4d), vec![device.key()])
+    );
     assert_eq!(c.attested_model(device.key(), maker()), Some(h(0x4d)));
     assert_eq!(c.attested_model(device.key(), a.frank), None);
     caller(a.django);

@@ -10,6 +10,7 @@
 use crate::consent_registry::*;
 use crate::model::MAX_RATE;
 use crate::MAX_DELEGATES;
+use healthcare_traits::testing::{last_recorded, recorded};
 use healthcare_traits::timeline::{LEVELS, MAX_OPEN, MAX_PER_BUCKET};
 use healthcare_traits::{
     Change, ConsentVerifier, CredentialKind, DataCategories, DataCategory, KindSet, PeerError,
@@ -313,6 +314,22 @@ fn grant_and_query_consent() {
         ))
         .expect("grant");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<ConsentRecorded>();
+    assert_eq!(
+        (e.id, e.patient, e.grantee, e.kind, e.purposes, e.categories),
+        (
+            id,
+            a.bob,
+            a.charlie,
+            ConsentKind::Permit,
+            PurposeSet::of(&[Purpose::Treatment, Purpose::Payment]),
+            DataCategories::GENERAL
+        )
+    );
+    assert_eq!(
+        (e.valid_from, e.valid_until, e.recorded_by, e.delegation),
+        (T0, Some(T0 + 30 * DAY), a.bob, None)
+    );
     let consent = c.consent(id).expect("stored");
     assert_eq!(consent.recorded_by, a.bob);
     assert_eq!(consent.recorded_at, T0);
@@ -486,6 +503,17 @@ fn revocation_takes_effect_from_its_moment() {
     c.revoke(id).expect("revoke");
     c.revoke(open).expect("revoke open");
     assert_eq!(events(), before + 2);
+    let revoked: Vec<_> = recorded::<ConsentRevoked>()
+        .iter()
+        .map(|e| (e.id, e.patient, e.revoked_by, e.at))
+        .collect();
+    assert_eq!(
+        revoked,
+        vec![
+            (id, a.bob, a.bob, T0 + 5 * DAY),
+            (open, a.bob, a.bob, T0 + 5 * DAY)
+        ]
+    );
     assert_eq!(c.revoke(id), Err(Error::AlreadyRevoked));
     let cat = DataCategory::Billing;
     for grantee in [a.charlie, a.django] {
@@ -593,6 +621,18 @@ fn care_relationships_are_named_once_and_answer_for_any_moment() {
         .add_care_provider(a.bob, a.charlie, T0 - 10 * DAY)
         .expect("name provider");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<CareRelationshipStarted>();
+    assert_eq!(
+        (
+            e.id,
+            e.patient,
+            e.provider,
+            e.from,
+            e.recorded_by,
+            e.delegation
+        ),
+        (id, a.bob, a.charlie, T0 - 10 * DAY, a.bob, None)
+    );
     assert_eq!(
         c.add_care_provider(a.bob, a.charlie, T0),
         Err(Error::CareRelationshipOpen)
@@ -856,6 +896,11 @@ fn delegate_list_is_bounded_and_paged() {
     c.remove_delegate(AccountId::from([100; 32]))
         .expect("remove first");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<DelegateRemoved>();
+    assert_eq!(
+        (e.patient, e.delegate, e.term, e.at),
+        (a.bob, AccountId::from([100; 32]), 1, T0)
+    );
     let left = c.delegates_of(a.bob, 0, 100);
     assert_eq!(left.len(), MAX_DELEGATES as usize - 1);
     assert_eq!(
@@ -930,6 +975,18 @@ fn access_is_consented_and_logged() {
     let before = events();
     assert_eq!(c.access_record(a.bob, record, Purpose::Treatment), Ok(0));
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<RecordAccessed>();
+    assert_eq!(
+        (
+            e.record,
+            e.patient,
+            e.accessor,
+            e.purpose,
+            e.emergency,
+            e.log_index
+        ),
+        (record, a.bob, a.charlie, Purpose::Treatment, None, 0)
+    );
     assert_eq!(
         c.access_record(a.bob, record, Purpose::Research),
         Err(Error::NoConsent)
@@ -1014,6 +1071,11 @@ fn break_glass_for_a_licensed_clinician() {
     let before = events();
     let grant = c.open_break_glass(a.bob, 7).expect("open");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<BreakGlassOpened>();
+    assert_eq!(
+        (e.id, e.patient, e.clinician, e.reason, e.expires_at),
+        (grant, a.bob, a.eve, 7, T0 + DAY)
+    );
     assert_eq!(c.live_break_glass(a.eve, a.bob), Some(grant));
     let g = c.break_glass(grant).expect("stored");
     assert_eq!(g.expires_at, T0 + DAY);

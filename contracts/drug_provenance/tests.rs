@@ -11,7 +11,7 @@
 
 use crate::drug_provenance::*;
 use crate::gs1::{is_valid_gtin14, is_valid_lot};
-use healthcare_traits::testing::recorded;
+use healthcare_traits::testing::{last_recorded, recorded};
 use healthcare_traits::{Change, CredentialKind, KindSet, PeerError, PeerRole, DAY, HOUR};
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
@@ -352,6 +352,11 @@ fn only_the_owner_of_a_company_prefix_registers_its_gtins() {
     c.assign_prefix(PREFIX.to_vec(), a.bob)
         .expect("assigning again to the owner is fine");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<PrefixChanged>();
+    assert_eq!(
+        (e.prefix, e.owner, e.by),
+        (PREFIX.to_vec(), Some(a.bob), regulator())
+    );
     assert_eq!(c.prefix_owner(PREFIX.to_vec()), Some(a.bob));
     // bob registers; once the prefix is withdrawn, no longer.
     caller(a.bob);
@@ -379,6 +384,25 @@ fn register_batch_makes_the_manufacturer_first_holder() {
     let before = events();
     let id = c.register_batch(request(b"L1")).expect("register");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<BatchRegistered>();
+    let sent = request(b"L1");
+    assert_eq!(
+        (e.batch, e.manufacturer, e.gtin, e.lot, e.expiry, e.quantity),
+        (id, a.bob, sent.gtin, sent.lot, sent.expiry, sent.quantity)
+    );
+    assert_eq!(
+        (e.manufactured_at, e.metadata_hash, e.min_temp, e.max_temp),
+        (
+            sent.manufactured_at,
+            sent.metadata_hash,
+            sent.min_temp,
+            sent.max_temp
+        )
+    );
+    assert_eq!(
+        (e.excursion_budget_secs, e.max_sensor_gap_secs),
+        (sent.excursion_budget_secs, sent.max_sensor_gap_secs)
+    );
     let b = c.batch(id).expect("batch");
     assert_eq!(b.manufacturer, a.bob);
     assert_eq!(b.state, BatchState::Active);
@@ -475,6 +499,11 @@ fn manufacturer_to_wholesaler_to_pharmacy_to_patient() {
     c.dispense(1, 3, Some(Hash::from([9; 32])))
         .expect("dispense");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<Dispensed>();
+    assert_eq!(
+        (e.batch, e.pharmacy, e.quantity, e.prescription_hash),
+        (1, a.django, 3, Some(Hash::from([9; 32])))
+    );
     assert_eq!(c.holding(1, a.django), 97);
     assert_eq!(c.batch(1).expect("b").dispensed, 3);
     assert!(conserved(&c, 1));
@@ -1094,6 +1123,13 @@ fn suspect_product_is_quarantined_for_its_holder_and_investigated() {
     let before = events();
     let id = c.flag_suspect(1).expect("flag");
     assert_eq!(events(), before + 2, "InvestigationOpened, SuspectFlagged");
+    let e = last_recorded::<InvestigationOpened>();
+    assert_eq!(
+        (e.investigation, e.batch, e.opened_by, e.respond_by),
+        (id, 1, a.django, T0 + RESPONSE_WINDOW)
+    );
+    let e = last_recorded::<SuspectFlagged>();
+    assert_eq!((e.investigation, e.batch, e.holder), (id, 1, a.django));
     assert!(c.is_suspect(1, a.django));
     assert!(!c.is_suspect(1, a.charlie));
     assert_eq!(c.dispense(1, 1, None), Err(Error::SuspectProduct));

@@ -19,6 +19,7 @@ use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in::{
     self, consent_fail, credentials, credentials_during, credentials_fail, delegate,
 };
+use healthcare_traits::testing::last_recorded;
 use healthcare_traits::{
     Change, CredentialKind, DataCategories, DataCategory, KindSet, Loinc, MonitoringVerifier,
     PeerError, PeerRole, Purpose, DAY, HOUR,
@@ -330,6 +331,11 @@ fn only_the_models_licensed_maker_attests_keys_a_bounded_number_at_a_time() {
     c.attest_devices(1, vec![signer(30).key(); MAX_ATTESTED_KEYS])
         .expect("at the bound");
     assert_eq!(test::recorded_events().count() - before, 1);
+    let e = last_recorded::<DevicesAttested>();
+    assert_eq!(
+        (e.model, e.manufacturer, e.keys),
+        (1, a.bob, vec![signer(30).key(); MAX_ATTESTED_KEYS])
+    );
     credentials(a.bob, &[]);
     assert_eq!(
         c.attest_devices(1, keys.clone()),
@@ -781,6 +787,15 @@ fn a_threshold_is_set_or_changed_only_under_current_treatment_consent_and_every_
     c.set_threshold(a.django, bp, vitals, Some((95_000, 135_000)))
         .expect("changed under consent");
     assert_eq!(test::recorded_events().count(), before + 1);
+    let e = last_recorded::<ThresholdChanged>();
+    assert_eq!(
+        (e.patient, e.quantity, e.category, e.range, e.by),
+        (a.django, bp, vitals, Some((95_000, 135_000)), a.frank)
+    );
+    assert_eq!(
+        e.previous.map(|p| (p.low, p.high, p.set_by)),
+        Some((90_000, 140_000, a.charlie))
+    );
     let changed = c.threshold(a.django, bp, vitals).expect("changed");
     assert_eq!(changed.set_by, a.frank);
     // The physician whose consent the patient revoked changes nothing any more,
@@ -849,8 +864,32 @@ fn alerts_reach_only_the_care_team_members_the_consent_covers_now() {
     assert_eq!(alert.notified, vec![a.charlie]);
     assert_eq!((alert.batch, alert.threshold), (2, (90_000, 140_000)));
     assert_eq!(c.batch(2).expect("batch").alert, Some(1));
-    // ReadingsAnchored, AlertSent to charlie, AlertRaised.
+    // ReadingsAnchored, AlertRaised, AlertSent to charlie.
     assert_eq!(test::recorded_events().count() - before, 3);
+    let e = last_recorded::<ReadingsAnchored>();
+    assert_eq!(
+        (e.batch, e.device, e.patient, e.root, e.count, e.quantity),
+        (
+            2,
+            high.device,
+            a.django,
+            high.root,
+            high.count,
+            high.quantity
+        )
+    );
+    assert_eq!(
+        (e.from, e.until, e.days, e.out_of_range),
+        (high.from, high.until, high.days, high.out_of_range)
+    );
+    let e = last_recorded::<AlertRaised>();
+    assert_eq!(
+        (e.alert, e.patient, e.device, e.batch, e.quantity, e.notified),
+        (1, a.django, high.device, 2, high.quantity, vec![a.charlie])
+    );
+    assert_eq!(Some(e.out_of_range), high.out_of_range);
+    let e = last_recorded::<AlertSent>();
+    assert_eq!((e.alert, e.member), (1, a.charlie));
     // Consent to frank for vital signs too: the next alert goes to both. (Withdrawing
     // charlie's, the device's provider, would stop the device's data altogether:
     // `revoked_treatment_consent_stops_the_data_at_once`.)

@@ -9,6 +9,8 @@ use crate::identifiers::{
 };
 use crate::staff_credentials::*;
 use crate::{CODE_VERSION, MAX_PAGE_SIZE, MAX_STATUS_CHANGES};
+use healthcare_traits::admin::{ChangeCancelled, ChangeProposed, OwnershipTransferred};
+use healthcare_traits::testing::last_recorded;
 use healthcare_traits::timeline::MAX_PER_BUCKET;
 use healthcare_traits::{
     Change, CredentialKind, CredentialQuery, CredentialVerifier, KindSet, PeerRole, PendingChange,
@@ -180,6 +182,8 @@ fn two_step_ownership_transfer() {
     let before = events();
     c.accept_ownership().expect("accept");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<OwnershipTransferred>();
+    assert_eq!((e.previous_owner, e.new_owner), (a.alice, a.django));
     assert_eq!(c.owner(), a.django);
     assert_eq!(c.pending_owner(), None);
     // The old owner lost its rights.
@@ -241,6 +245,8 @@ fn the_canceller_stops_a_pending_change_and_pauses_but_cannot_block_its_own_repl
     let before = test::recorded_events().count();
     c.cancel_change(widen).expect("the canceller cancels");
     assert_eq!(test::recorded_events().count(), before + 1);
+    let e = last_recorded::<ChangeCancelled>();
+    assert_eq!((e.id, e.by), (widen, canceller()));
     assert_eq!(c.pending_changes(), vec![]);
     now(1_000 + DELAY);
     caller(a.alice);
@@ -308,6 +314,8 @@ fn time_locked_changes() {
     let before = events();
     let id = c.propose_change(widen).expect("propose");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<ChangeProposed>();
+    assert_eq!((e.id, e.change), (id, widen));
     assert_eq!(
         c.pending_changes(),
         vec![PendingChange {
@@ -520,6 +528,42 @@ fn issue_stores_indexes_and_emits() {
         .issue(request(a.charlie, CredentialKind::NpiRegistration))
         .expect("issue");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<CredentialIssued>();
+    let sent = request(a.charlie, CredentialKind::NpiRegistration);
+    assert_eq!(
+        (
+            e.id,
+            e.subject,
+            e.issuer,
+            e.kind,
+            e.identifier,
+            e.valid_until
+        ),
+        (
+            id,
+            a.charlie,
+            a.bob,
+            sent.kind,
+            sent.identifier,
+            sent.valid_until
+        )
+    );
+    assert_eq!(
+        (
+            e.jurisdiction,
+            e.specialty,
+            e.valid_from,
+            e.evidence_hash,
+            e.verified_at
+        ),
+        (
+            sent.jurisdiction,
+            sent.specialty,
+            sent.valid_from,
+            sent.evidence_hash,
+            sent.verified_at
+        )
+    );
     let cred = c.credential(id).expect("stored");
     assert_eq!(cred.subject, a.charlie);
     assert_eq!(cred.issuer, a.bob);
@@ -732,6 +776,18 @@ fn suspend_reinstate_revoke_timeline() {
     now(4_000);
     c.revoke(1, 7).expect("revoke");
     assert_eq!(events(), before + 3);
+    let e = last_recorded::<CredentialSuspended>();
+    assert_eq!(
+        (e.id, e.subject, e.reason, e.at, e.by),
+        (1, a.charlie, 42, 2_000, a.bob)
+    );
+    let e = last_recorded::<CredentialReinstated>();
+    assert_eq!((e.id, e.subject, e.at), (1, a.charlie, 3_000));
+    let e = last_recorded::<CredentialRevoked>();
+    assert_eq!(
+        (e.id, e.subject, e.reason, e.at, e.by),
+        (1, a.charlie, 7, 4_000, a.bob)
+    );
 
     let cred = c.credential(1).expect("cred");
     assert_eq!(cred.status(), Status::Revoked);
@@ -886,6 +942,17 @@ fn renewal_extends_live_credentials_only() {
     c.renew(1, UNTIL * 2, Hash::from([2; 32]), 4_999)
         .expect("renew");
     assert_eq!(events(), before + 1);
+    let e = last_recorded::<CredentialRenewed>();
+    assert_eq!(
+        (
+            e.id,
+            e.subject,
+            e.valid_until,
+            e.evidence_hash,
+            e.verified_at
+        ),
+        (1, a.charlie, UNTIL * 2, Hash::from([2; 32]), 4_999)
+    );
     let cred = c.credential(1).expect("cred");
     assert_eq!(cred.valid_until, UNTIL * 2);
     assert_eq!(cred.evidence_hash, Hash::from([2; 32]));

@@ -179,6 +179,19 @@ where
         .collect()
 }
 
+/// The last event of type `E` recorded so far, decoded (see [`recorded`]); panics when
+/// there is none.
+#[track_caller]
+pub fn last_recorded<E>() -> E
+where
+    E: ink::env::Event + parity_scale_codec::Decode,
+{
+    match recorded::<E>().pop() {
+        Some(event) => event,
+        None => panic!("no {} recorded", core::any::type_name::<E>()),
+    }
+}
+
 /// All outcomes reached so far by `contract` (to print while tuning a generator).
 pub fn outcomes(contract: &'static str) -> Vec<String> {
     TOTALS
