@@ -25,7 +25,7 @@
 //! model-based tests in each contract crate shrink.)
 
 use claims_adjudication::claims_adjudication::{
-    Claim, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error, Plan, PlanTerms,
+    Carc, Claim, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error, Plan, PlanTerms,
 };
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drug_provenance::drug_provenance::{Batch, Error as DrugError, Shipment};
@@ -83,7 +83,143 @@ struct World {
     payment: Vec<(u8, Option<u64>)>,
     claims_count: u64,
     peers_trapped: bool,
+    model: Model,
 }
+
+/// The suite-level reference model: the peers' records as the operations wrote them
+/// (kept from the operations' own inputs and the block time, never read back from the
+/// contracts), and the decisions the contracts must take from them across contracts.
+#[derive(Default)]
+struct Model {
+    /// Every credential issued: its id, holder, kind, validity and suspension time.
+    licences: Vec<Licence>,
+    /// Each payment consent to the payer: (patient, id, in force from, revoked at).
+    payment: Vec<(u8, u64, u64, Option<u64>)>,
+    /// Each care relationship: (patient, provider, from, ended at).
+    care: Vec<(u8, u8, u64, Option<u64>)>,
+    /// The claims contract's peer switched to the trapping contract, if any.
+    trapped: Option<PeerRole>,
+    /// Answers that differed from the model's, with the operation's description.
+    mismatch: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Licence {
+    id: u64,
+    holder: u8,
+    kind: CredentialKind,
+    from: u64,
+    until: u64,
+    suspended: Option<u64>,
+}
+
+/// The claim-level decision: denied for a reason, or passed (to review, for an
+/// emergency without a care relationship).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Screen {
+    Deny(Carc),
+    Pass { review: bool },
+}
+
+impl Model {
+    /// `who` holds a credential of one of `kinds` valid at `at`.
+    fn licensed(&self, who: u8, kinds: &[CredentialKind], at: u64) -> bool {
+        self.licences.iter().any(|l| {
+            l.holder == who
+                && kinds.contains(&l.kind)
+                && l.from <= at
+                && at < l.until
+                && l.suspended.is_none_or(|s| at < s)
+        })
+    }
+
+    fn payment_consent(&self, patient: u8, at: u64) -> bool {
+        self.payment.iter().any(|(p, _, from, revoked)| {
+            *p == patient && *from <= at && revoked.is_none_or(|r| at < r)
+        })
+    }
+
+    fn care_at(&self, patient: u8, provider: u8, at: u64) -> bool {
+        self.care.iter().any(|(p, q, from, ended)| {
+            (*p, *q) == (patient, provider) && *from <= at && ended.is_none_or(|e| at < e)
+        })
+    }
+
+    fn open_care(&self, patient: u8, provider: u8) -> Option<usize> {
+        self.care
+            .iter()
+            .position(|(p, q, _, ended)| (*p, *q) == (patient, provider) && ended.is_none())
+    }
+
+    /// What claims_adjudication must answer to a claim of `provider` for `patient` on
+    /// `service_date`, filed at `now` by the payer: coverage (every patient is covered
+    /// from long before any service date) and timely filing without peers, then the
+    /// billing licence at the service date (staff_credentials), then the payment consent
+    /// and the care relationship at the service date (consent_registry); a trapping peer
+    /// refuses the claim when it is asked.
+    fn screen(
+        &self,
+        provider: u8,
+        patient: u8,
+        service_date: u64,
+        emergency: bool,
+        now: u64,
+    ) -> Result<Screen, Error> {
+        if now - service_date > TIMELY_FILING {
+            return Ok(Screen::Deny(Carc::TimelyFiling));
+        }
+        if self.trapped == Some(PeerRole::Credentials) {
+            return Err(Error::CredentialContractTrapped);
+        }
+        let billing = [
+            CredentialKind::MedicalLicence,
+            CredentialKind::NpiRegistration,
+        ];
+        if !self.licensed(provider, &billing, service_date) {
+            return Ok(Screen::Deny(Carc::ProviderNotEligible));
+        }
+        if self.trapped == Some(PeerRole::Consent) {
+            return Err(Error::ConsentContractTrapped);
+        }
+        if !self.payment_consent(patient, service_date) {
+            return Ok(Screen::Deny(Carc::ConsentAbsent));
+        }
+        match (self.care_at(patient, provider, service_date), emergency) {
+            (true, _) => Ok(Screen::Pass { review: false }),
+            (false, true) => Ok(Screen::Pass { review: true }),
+            (false, false) => Ok(Screen::Deny(Carc::NoCareRelationship)),
+        }
+    }
+
+    /// Notes credential `id` issued to `holder` at `now` (`fixtures::credential`: valid
+    /// from a year before to a year after).
+    fn issued(&mut self, id: u64, holder: u8, kind: CredentialKind, now: u64) {
+        self.licences.push(Licence {
+            id,
+            holder,
+            kind,
+            from: now - 365 * DAY,
+            until: now + 365 * DAY,
+            suspended: None,
+        });
+    }
+
+    /// Notes a difference between an answer and the model's.
+    fn differs(&mut self, what: impl Into<String>) {
+        self.mismatch.get_or_insert(what.into());
+    }
+}
+
+/// The denials a claim gets at claim level (all its lines alike).
+const CLAIM_LEVEL: [Carc; 4] = [
+    Carc::TimelyFiling,
+    Carc::ProviderNotEligible,
+    Carc::ConsentAbsent,
+    Carc::NoCareRelationship,
+];
+
+/// The plan's timely filing limit.
+const TIMELY_FILING: u64 = 30 * DAY;
 
 /// What a refused call must leave as it was.
 #[derive(Debug, PartialEq)]
@@ -269,6 +405,7 @@ fn world() -> World {
         CredentialKind::PayerLicence,
     );
     let mut licences = Vec::new();
+    let mut model = Model::default();
     for (n, kind) in [
         (3, CredentialKind::MedicalLicence),
         (6, CredentialKind::MedicalLicence),
@@ -277,7 +414,9 @@ fn world() -> World {
         (9, CredentialKind::WholesaleDistributorLicence),
         (10, CredentialKind::PharmacyLicence),
     ] {
-        licences.push((n, kind, issue(&mut chain, &credentials, &account(n), kind)));
+        let id = issue(&mut chain, &credentials, &account(n), kind);
+        licences.push((n, kind, id));
+        model.issued(id, n, kind, chain.time());
     }
     let mut w = World {
         chain,
@@ -292,11 +431,14 @@ fn world() -> World {
         payment: Vec::new(),
         claims_count: 0,
         peers_trapped: false,
+        model,
     };
     let now = w.chain.time();
     for p in PATIENTS {
         let id = payment_consent(&mut w, p).expect("consent");
         w.payment.push((p, Some(id)));
+        w.model.payment.push((p, id, now - 90 * DAY, None));
+        w.model.care.push((p, 3, now - 60 * DAY, None));
         let named = w.chain.call::<Result<u64, ConsentError>>(
             &w.consent,
             &account(p),
@@ -317,7 +459,7 @@ fn world() -> World {
         copay: 20,
         coinsurance_bps: 2_000,
         oop_max: 1_500,
-        timely_filing: 30 * DAY,
+        timely_filing: TIMELY_FILING,
         review_threshold: 400,
         year_start: now - 100 * DAY,
         max_units: 100,
@@ -377,9 +519,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     l
                 })
                 .collect();
+            let patient = rng.pick(&PATIENTS);
             let request = ClaimRequest {
                 plan: 1,
-                member: ink_account(&account(rng.pick(&PATIENTS))),
+                member: ink_account(&account(patient)),
                 provider: ink_account(&account(provider)),
                 service_date: now - rng.next(40) * DAY,
                 emergency: rng.next(10) == 0,
@@ -393,6 +536,40 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             if let Ok(id) = out.value {
                 assert_eq!(id, w.claims_count + 1);
                 w.claims_count = id;
+            }
+            let expected = w.model.screen(
+                provider,
+                patient,
+                request.service_date,
+                request.emergency,
+                now,
+            );
+            let claim = out.value.ok().and_then(|id| {
+                w.chain
+                    .query::<Option<Claim>>(&w.claims, call_data(selector_bytes!("claim"), (id,)))
+            });
+            let agrees = match (&expected, &out.value, &claim) {
+                (Err(e), Err(got), _) => e == got,
+                (Ok(Screen::Deny(reason)), Ok(_), Some(c)) => {
+                    c.status == ClaimStatus::Denied && c.denial == Some(*reason)
+                }
+                // Passed at claim level: no claim-level denial; denied only when no line
+                // is allowed (duplicates, procedures off the fee schedule); an emergency
+                // without a care relationship waits for the adjuster.
+                (Ok(Screen::Pass { review }), Ok(_), Some(c)) => {
+                    !c.denial.is_some_and(|d| CLAIM_LEVEL.contains(&d))
+                        && (c.status != ClaimStatus::Denied || c.allowed == 0)
+                        && (!review
+                            || matches!(c.status, ClaimStatus::PendingReview | ClaimStatus::Denied))
+                }
+                _ => false,
+            };
+            if !agrees {
+                w.model.differs(format!(
+                    "claim: the model says {expected:?}, the contract {:?} {:?}",
+                    out.value,
+                    claim.map(|c| (c.status, c.denial, c.allowed))
+                ));
             }
             (
                 format!("submit {request:?}: {:?}", out.value),
@@ -507,6 +684,11 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                         call_data(selector_bytes!("revoke"), (id,)),
                     );
                     w.payment[i].1 = None;
+                    // The patient revokes its own live consent: from now on.
+                    match w.model.payment.iter_mut().find(|c| c.1 == id) {
+                        Some(c) if c.3.is_none() && out.value.is_ok() => c.3 = Some(now),
+                        _ => w.model.differs(format!("revoke {id}: {:?}", out.value)),
+                    }
                     (
                         format!("revoke consent {id}: {:?}", out.value),
                         out.value.is_err(),
@@ -515,6 +697,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None => {
                     let out = payment_consent(w, p);
                     w.payment[i].1 = out.ok();
+                    match out {
+                        Ok(id) => w.model.payment.push((p, id, now - 90 * DAY, None)),
+                        Err(e) => w.model.differs(format!("grant: {e:?}")),
+                    }
                     (format!("grant consent: {out:?}"), out.is_err())
                 }
             };
@@ -524,6 +710,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             // A patient names provider 6, or ends care with provider 3 or 6.
             let p = rng.pick(&PATIENTS);
             let provider = rng.pick(&[3u8, 6]);
+            let open = w.model.open_care(p, provider);
             let (name, out) = if rng.next(2) == 0 {
                 let out = w.chain.call::<Result<u64, ConsentError>>(
                     &w.consent,
@@ -537,6 +724,15 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                         ),
                     ),
                 );
+                let expected = match open {
+                    Some(_) => Err(ConsentError::CareRelationshipOpen),
+                    None => Ok(()),
+                };
+                if out.value.map(|_| ()) != expected {
+                    w.model.differs(format!("add care: {:?}", out.value));
+                } else if open.is_none() {
+                    w.model.care.push((p, provider, now - 30 * DAY, None));
+                }
                 ("add care", out.value.map(|_| ()))
             } else {
                 let out = w.chain.call::<Result<(), ConsentError>>(
@@ -547,6 +743,11 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                         (ink_account(&account(p)), ink_account(&account(provider))),
                     ),
                 );
+                match open {
+                    Some(i) if out.value.is_ok() => w.model.care[i].3 = Some(now),
+                    None if out.value == Err(ConsentError::UnknownCareRelationship) => {}
+                    _ => w.model.differs(format!("end care: {:?}", out.value)),
+                }
                 ("end care", out.value)
             };
             (
@@ -565,6 +766,17 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     &operator(),
                     call_data(selector_bytes!("suspend"), (id, 1u16)),
                 );
+                // An active credential is suspended from now on; a suspended one is not
+                // active.
+                match w.model.licences.iter_mut().find(|l| l.id == id) {
+                    Some(l) if l.suspended.is_none() && out.value.is_ok() => {
+                        l.suspended = Some(now)
+                    }
+                    Some(l)
+                        if l.suspended.is_some()
+                            && out.value == Err(CredentialError::NotActive) => {}
+                    _ => w.model.differs(format!("suspend {id}: {:?}", out.value)),
+                }
                 (
                     format!("suspend licence {id}: {:?}", out.value),
                     out.value.is_err(),
@@ -573,6 +785,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             } else {
                 let id = issue(&mut w.chain, &w.credentials.clone(), &account(n), kind);
                 w.licences[i].2 = id;
+                w.model.issued(id, n, kind, now);
                 (format!("issue licence {id} to {n}"), false, None)
             }
         }
@@ -614,6 +827,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 assert_eq!(done, Ok(()));
             }
             w.peers_trapped = !w.peers_trapped;
+            w.model.trapped = w.peers_trapped.then_some(role);
             (format!("peers trapped: {}", w.peers_trapped), false, None)
         }
         18 => {
@@ -813,6 +1027,9 @@ fn random_operations_across_the_suite_keep_the_invariants() {
         let (what, refused, touched) = operate(&mut w, &mut rng);
         let (after, _) = snapshot(&mut w, touched);
         let context = format!("MODEL_SEED={seed}, operation {n}: {what}");
+        if let Some(mismatch) = w.model.mismatch.take() {
+            panic!("the answer differs from the suite model's: {mismatch}; {context}");
+        }
         if refused {
             refused_calls += 1;
             assert_eq!(w.claims_count, touched_before, "{context}");
