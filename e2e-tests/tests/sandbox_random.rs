@@ -38,7 +38,7 @@ use healthcare_traits::{
 };
 use ink::selector_bytes;
 use staff_credentials::staff_credentials::Error as CredentialError;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 type Res<T> = Result<T, Error>;
 
@@ -99,6 +99,13 @@ struct Model {
     care: Vec<(u8, u8, u64, Option<u64>)>,
     /// The claims contract's peer switched to the trapping contract, if any.
     trapped: Option<PeerRole>,
+    /// drug_provenance's batches by id, its shipments by id, and the sellers' payments
+    /// it holds (sellers unlicensed at receipt).
+    batches: BTreeMap<u64, ModelBatch>,
+    shipments: BTreeMap<u64, ModelShipment>,
+    lots: HashSet<String>,
+    escrowed: u128,
+    held: u128,
     /// Answers that differed from the model's, with the operation's description.
     mismatch: Option<String>,
 }
@@ -112,6 +119,40 @@ struct Licence {
     until: u64,
     suspended: Option<u64>,
 }
+
+/// A batch as the model keeps it.
+#[derive(Debug, Clone, Default)]
+struct ModelBatch {
+    quantity: u64,
+    expiry: u64,
+    recalled: bool,
+    holders: BTreeMap<u8, u64>,
+    in_transit: u64,
+    dispensed: u64,
+    destroyed: u64,
+}
+
+/// A shipment as the model keeps it.
+#[derive(Debug, Clone, Copy)]
+struct ModelShipment {
+    batch: u64,
+    from: u8,
+    to: u8,
+    quantity: u64,
+    price: Option<u128>,
+    escrow: u128,
+    open: bool,
+}
+
+const SENDERS: [CredentialKind; 3] = [
+    CredentialKind::ManufacturerLicence,
+    CredentialKind::WholesaleDistributorLicence,
+    CredentialKind::PharmacyLicence,
+];
+const TRADING_PARTNERS: [CredentialKind; 2] = [
+    CredentialKind::WholesaleDistributorLicence,
+    CredentialKind::PharmacyLicence,
+];
 
 /// The claim-level decision: denied for a reason, or passed (to review, for an
 /// emergency without a care relationship).
@@ -202,6 +243,85 @@ impl Model {
             until: now + 365 * DAY,
             suspended: None,
         });
+    }
+
+    /// The batch `id` if it can move at `now` (not recalled, not expired).
+    fn movable(&self, id: u64, now: u64) -> Result<&ModelBatch, DrugError> {
+        let batch = self.batches.get(&id).ok_or(DrugError::UnknownBatch)?;
+        if batch.recalled {
+            return Err(DrugError::Recalled);
+        }
+        if now >= batch.expiry {
+            return Err(DrugError::Expired);
+        }
+        Ok(batch)
+    }
+
+    /// `holder`'s units of `batch` left after taking `quantity`.
+    fn remaining(&self, batch: &ModelBatch, holder: u8, quantity: u64) -> Result<u64, DrugError> {
+        let held = batch.holders.get(&holder).copied().unwrap_or(0);
+        if held == 0 {
+            return Err(DrugError::NotHolder);
+        }
+        held.checked_sub(quantity)
+            .ok_or(DrugError::InsufficientQuantity)
+    }
+
+    /// drug_provenance's answer to `from` shipping `quantity` of `batch` to `to` at `now`.
+    fn ship(&self, batch: u64, from: u8, to: u8, quantity: u64, now: u64) -> Result<(), DrugError> {
+        let b = self.movable(batch, now)?;
+        if from == to {
+            return Err(DrugError::SelfShipment);
+        }
+        self.remaining(b, from, quantity)?;
+        if !self.licensed(from, &SENDERS, now) {
+            return Err(DrugError::SenderNotLicensed);
+        }
+        if !self.licensed(to, &TRADING_PARTNERS, now) {
+            return Err(DrugError::RecipientNotLicensed);
+        }
+        Ok(())
+    }
+
+    /// drug_provenance's answer to the recipient receiving `accepted` units of shipment
+    /// `id` at `now` (escrowed first when priced).
+    fn receive(&self, id: u64, now: u64) -> Result<(), DrugError> {
+        let shipment = self.shipments.get(&id).ok_or(DrugError::UnknownShipment)?;
+        if !shipment.open {
+            return Err(DrugError::ShipmentClosed);
+        }
+        self.movable(shipment.batch, now)?;
+        if !self.licensed(shipment.to, &TRADING_PARTNERS, now) {
+            return Err(DrugError::RecipientNotLicensed);
+        }
+        if shipment.price.is_some() && shipment.escrow == 0 {
+            return Err(DrugError::PaymentNotEscrowed);
+        }
+        Ok(())
+    }
+
+    /// Applies a receipt the model allowed: the accepted units to the recipient, the rest
+    /// back to the sender; the escrow to the seller (held while it is unlicensed) and the
+    /// buyer.
+    fn received(&mut self, id: u64, accepted: u64, now: u64) {
+        let Some(shipment) = self.shipments.get(&id).copied() else {
+            return;
+        };
+        let seller_licensed = shipment.escrow == 0 || self.licensed(shipment.from, &SENDERS, now);
+        if let Some(b) = self.batches.get_mut(&shipment.batch) {
+            b.in_transit -= shipment.quantity;
+            *b.holders.entry(shipment.to).or_default() += accepted;
+            *b.holders.entry(shipment.from).or_default() += shipment.quantity - accepted;
+        }
+        let to_seller = (shipment.price.unwrap_or(0) * u128::from(accepted)).min(shipment.escrow);
+        self.escrowed -= shipment.escrow;
+        if !seller_licensed {
+            self.held += to_seller;
+        }
+        if let Some(s) = self.shipments.get_mut(&id) {
+            s.open = false;
+            s.escrow = 0;
+        }
     }
 
     /// Notes a difference between an answer and the model's.
@@ -835,14 +955,41 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             let by = if rng.next(5) == 0 { 9 } else { MAKER };
             let lot = format!("R{}", rng.next(1_000_000));
             let request = batch(lot.as_bytes(), 100 + rng.next(900), now);
+            let quantity = request.quantity;
             let out = w.chain.call::<Result<u64, DrugError>>(
                 &w.drug,
                 &account(by),
                 call_data(selector_bytes!("register_batch"), (request,)),
             );
+            let expected = if by != MAKER {
+                Err(DrugError::GtinNotOwned)
+            } else if w.model.lots.contains(&lot) {
+                Err(DrugError::DuplicateLot)
+            } else if !w
+                .model
+                .licensed(MAKER, &[CredentialKind::ManufacturerLicence], now)
+            {
+                Err(DrugError::ManufacturerNotLicensed)
+            } else {
+                Ok(w.batches + 1)
+            };
+            if out.value != expected {
+                w.model
+                    .differs(format!("register: the model says {expected:?}"));
+            }
             if let Ok(id) = out.value {
                 assert_eq!(id, w.batches + 1);
                 w.batches = id;
+                w.model.lots.insert(lot.clone());
+                w.model.batches.insert(
+                    id,
+                    ModelBatch {
+                        quantity,
+                        expiry: now + 365 * DAY,
+                        holders: BTreeMap::from([(MAKER, quantity)]),
+                        ..ModelBatch::default()
+                    },
+                );
             }
             (
                 format!("register by {by}: {:?}", out.value),
@@ -862,9 +1009,30 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     (w.batches, ink_account(&account(to)), quantity, price),
                 ),
             );
+            let expected = w.model.ship(w.batches, from, to, quantity, now);
+            if out.value.map(|_| ()) != expected {
+                w.model
+                    .differs(format!("ship: the model says {expected:?}"));
+            }
             if let Ok(id) = out.value {
                 assert_eq!(id, w.shipments + 1);
                 w.shipments = id;
+                if let Some(b) = w.model.batches.get_mut(&w.batches) {
+                    *b.holders.entry(from).or_default() -= quantity;
+                    b.in_transit += quantity;
+                }
+                w.model.shipments.insert(
+                    id,
+                    ModelShipment {
+                        batch: w.batches,
+                        from,
+                        to,
+                        quantity,
+                        price,
+                        escrow: 0,
+                        open: true,
+                    },
+                );
             }
             (
                 format!(
@@ -897,6 +1065,21 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                         amount,
                     )
                     .expect("escrow");
+                let expected = match w.model.shipments.get_mut(&shipment.id) {
+                    Some(s) if s.open => {
+                        s.escrow = amount;
+                        Ok(())
+                    }
+                    Some(_) => Err(DrugError::ShipmentClosed),
+                    None => Err(DrugError::UnknownShipment),
+                };
+                if expected.is_ok() {
+                    w.model.escrowed += amount;
+                }
+                if paid.value != expected {
+                    w.model
+                        .differs(format!("escrow: the model says {expected:?}"));
+                }
                 if paid.value.is_err() {
                     return (format!("escrow: {:?}", paid.value), true, None);
                 }
@@ -911,6 +1094,14 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 &to,
                 call_data(selector_bytes!("receive"), (shipment.id, accepted)),
             );
+            let expected = w.model.receive(shipment.id, now);
+            if out.value != expected {
+                w.model
+                    .differs(format!("receive: the model says {expected:?}"));
+            }
+            if out.value.is_ok() {
+                w.model.received(shipment.id, accepted, now);
+            }
             (
                 format!("receive {accepted} of {}: {:?}", shipment.id, out.value),
                 out.value.is_err(),
@@ -929,6 +1120,29 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     (w.batches, quantity, None::<ink::primitives::Hash>),
                 ),
             );
+            let expected = w
+                .model
+                .movable(w.batches, now)
+                .and_then(|b| w.model.remaining(b, by, quantity))
+                .and_then(|_| {
+                    if w.model
+                        .licensed(by, &[CredentialKind::PharmacyLicence], now)
+                    {
+                        Ok(())
+                    } else {
+                        Err(DrugError::PharmacyNotLicensed)
+                    }
+                });
+            if out.value != expected {
+                w.model
+                    .differs(format!("dispense: the model says {expected:?}"));
+            }
+            if out.value.is_ok() {
+                if let Some(b) = w.model.batches.get_mut(&w.batches) {
+                    *b.holders.entry(by).or_default() -= quantity;
+                    b.dispensed += quantity;
+                }
+            }
             (
                 format!("dispense {quantity} by {by}: {:?}", out.value),
                 out.value.is_err(),
@@ -943,17 +1157,42 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     &operator(),
                     call_data(selector_bytes!("recall"), (w.batches, 1u16)),
                 );
+                let expected = match w.model.batches.get_mut(&w.batches) {
+                    None => Err(DrugError::UnknownBatch),
+                    Some(b) if b.recalled => Err(DrugError::AlreadyRecalled),
+                    Some(b) => {
+                        b.recalled = true;
+                        Ok(())
+                    }
+                };
+                if out.value != expected {
+                    w.model
+                        .differs(format!("recall: the model says {expected:?}"));
+                }
                 ("recall", out.value)
             } else {
                 let by = rng.pick(&TRADERS);
+                let quantity = 1 + rng.next(10);
                 let out = w.chain.call::<Result<(), DrugError>>(
                     &w.drug,
                     &account(by),
-                    call_data(
-                        selector_bytes!("destroy"),
-                        (w.batches, 1 + rng.next(10), 2u16),
-                    ),
+                    call_data(selector_bytes!("destroy"), (w.batches, quantity, 2u16)),
                 );
+                // Destruction works in every state (stock leaving circulation).
+                let expected = match w.model.batches.get(&w.batches) {
+                    None => Err(DrugError::UnknownBatch),
+                    Some(b) => w.model.remaining(b, by, quantity).map(|_| ()),
+                };
+                if out.value != expected {
+                    w.model
+                        .differs(format!("destroy: the model says {expected:?}"));
+                }
+                if out.value.is_ok() {
+                    if let Some(b) = w.model.batches.get_mut(&w.batches) {
+                        *b.holders.entry(by).or_default() -= quantity;
+                        b.destroyed += quantity;
+                    }
+                }
                 ("destroy", out.value)
             };
             (format!("{what} {}: {out:?}", w.batches), out.is_err(), None)
@@ -1043,6 +1282,35 @@ fn random_operations_across_the_suite_keep_the_invariants() {
         );
         assert_eq!(after.total_escrow, plan.escrow, "{context}");
         assert!(after.balances[0] >= after.total_escrow, "{context}");
+        if let Some(b) = &after.latest_batch {
+            let m = w.model.batches.get(&b.id).cloned().unwrap_or_default();
+            let holders: BTreeMap<u8, u64> = after
+                .holders
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(who, n)| (AsRef::<[u8]>::as_ref(who)[0], *n))
+                .collect();
+            let modelled: BTreeMap<u8, u64> = m
+                .holders
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, v)| (*k, *v))
+                .collect();
+            assert_eq!(
+                (b.quantity, b.in_transit, b.dispensed, b.destroyed, holders),
+                (m.quantity, m.in_transit, m.dispensed, m.destroyed, modelled),
+                "batch {} differs from the suite model's: {context}",
+                b.id
+            );
+        }
+        let funds: (u128, u128, u128) = w
+            .chain
+            .query(&w.drug, call_data(selector_bytes!("held_funds"), ()));
+        assert_eq!(
+            funds,
+            (w.model.escrowed, 0, w.model.held),
+            "drug_provenance's escrow and held payments differ from the suite model's: {context}"
+        );
         if let Some(b) = &after.latest_batch {
             let held: u64 = after.holders.iter().map(|(_, n)| n).sum();
             assert_eq!(
