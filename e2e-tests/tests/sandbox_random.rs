@@ -27,6 +27,7 @@
 use claims_adjudication::claims_adjudication::{
     Carc, Claim, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error, Plan, PlanTerms,
 };
+use clinical_trials::clinical_trials::{Error as TrialError, TrialRequest};
 use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
 use drug_provenance::drug_provenance::{Batch, Error as DrugError, Shipment};
 use e2e_tests::fixtures::{batch, line, PREFIX};
@@ -74,6 +75,7 @@ struct World {
     consent: drink::AccountId32,
     claims: drink::AccountId32,
     drug: drink::AccountId32,
+    trials: drink::AccountId32,
     trap: drink::AccountId32,
     /// Each licensed account's current credential: (account, kind, id).
     licences: Vec<(u8, CredentialKind, u64)>,
@@ -95,6 +97,12 @@ struct Model {
     licences: Vec<Licence>,
     /// Each payment consent to the payer: (patient, id, in force from, revoked at).
     payment: Vec<(u8, u64, u64, Option<u64>)>,
+    /// Each research consent to the trial's sponsor, likewise.
+    research: Vec<(u8, u64, u64, Option<u64>)>,
+    /// clinical_trials: the patients who consented to the trial's current version, and
+    /// the enrolled ones (withdrawn or not), in enrolment order.
+    version_consent: HashSet<u8>,
+    enrolled: Vec<(u8, bool)>,
     /// Each care relationship: (patient, provider, from, ended at).
     care: Vec<(u8, u8, u64, Option<u64>)>,
     /// The claims contract's peer switched to the trapping contract, if any.
@@ -324,6 +332,32 @@ impl Model {
         }
     }
 
+    /// clinical_trials' answer to investigator `by` enrolling `patient` at `now`.
+    fn enrol(&self, by: u8, patient: u8, now: u64) -> Result<u32, TrialError> {
+        if !INVESTIGATORS.contains(&by) {
+            return Err(TrialError::NotInvestigator);
+        }
+        if !self.licensed(by, &[CredentialKind::MedicalLicence], now) {
+            return Err(TrialError::InvestigatorNotLicensed);
+        }
+        if self.enrolled.len() >= usize::from(TRIAL_TARGET) {
+            return Err(TrialError::TargetReached);
+        }
+        if self.enrolled.iter().any(|(p, _)| *p == patient) {
+            return Err(TrialError::AlreadyEnrolled);
+        }
+        if !self.version_consent.contains(&patient) {
+            return Err(TrialError::NotConsentedToCurrentVersion);
+        }
+        let research = self.research.iter().any(|(p, _, from, revoked)| {
+            *p == patient && *from <= now && revoked.is_none_or(|r| now < r)
+        });
+        if !research {
+            return Err(TrialError::NoResearchConsent);
+        }
+        Ok(u32::try_from(self.enrolled.len()).unwrap_or(u32::MAX) + 1)
+    }
+
     /// Notes a difference between an answer and the model's.
     fn differs(&mut self, what: impl Into<String>) {
         self.mismatch.get_or_insert(what.into());
@@ -337,6 +371,12 @@ const CLAIM_LEVEL: [Carc; 4] = [
     Carc::ConsentAbsent,
     Carc::NoCareRelationship,
 ];
+
+/// The trial's investigators (7, the pharmacist, is none) and its enrolment target.
+const INVESTIGATORS: [u8; 2] = [3, 6];
+const TRIAL_TARGET: u8 = 2;
+const SPONSOR: u8 = 11;
+const IRB: u8 = 12;
 
 /// The plan's timely filing limit.
 const TIMELY_FILING: u64 = 30 * DAY;
@@ -513,6 +553,20 @@ fn world() -> World {
         ),
     );
     assert_eq!(assigned.value, Ok(()));
+    let trials = chain.deploy(
+        "clinical_trials",
+        &operator(),
+        call_data(
+            selector_bytes!("new"),
+            (
+                ink_account(&credentials),
+                ink_account(&consent),
+                0u64,
+                vec![ink_account(&operator())],
+                e2e_tests::canceller(),
+            ),
+        ),
+    );
     let trap = chain.deploy(
         "trapping_peer",
         &operator(),
@@ -544,6 +598,7 @@ fn world() -> World {
         consent,
         claims,
         drug,
+        trials,
         trap,
         licences,
         batches: 0,
@@ -615,6 +670,51 @@ fn world() -> World {
         );
         assert_eq!(enrolled.value, Ok(()));
     }
+    // A trial on lab results: its sponsor (11) and IRB (12) accredited, version 1
+    // approved, the two doctors its investigators.
+    for (n, kind) in [
+        (SPONSOR, CredentialKind::TrialSponsor),
+        (IRB, CredentialKind::EthicsCommittee),
+    ] {
+        w.chain.mint(&account(n), 1_000_000_000_000_000);
+        let id = issue(&mut w.chain, &w.credentials.clone(), &account(n), kind);
+        w.model.issued(id, n, kind, now);
+    }
+    let request = TrialRequest {
+        protocol_hash: ink::primitives::Hash::from([1; 32]),
+        registration_hash: ink::primitives::Hash::from([2; 32]),
+        primary_outcome_hash: ink::primitives::Hash::from([3; 32]),
+        target_enrolment: u32::from(TRIAL_TARGET),
+        primary_completion: now + 3_000 * DAY,
+        irb: ink_account(&account(IRB)),
+        categories: DataCategories::of(&[DataCategory::LabResults]),
+        signal_threshold: 3,
+        signal_window: 7 * DAY,
+    };
+    let trials = w.trials.clone();
+    let registered = w.chain.call::<Result<u32, TrialError>>(
+        &trials,
+        &account(SPONSOR),
+        call_data(selector_bytes!("register_trial"), (request,)),
+    );
+    assert_eq!(registered.value, Ok(1));
+    let approved = w.chain.call::<Result<(), TrialError>>(
+        &trials,
+        &account(IRB),
+        call_data(selector_bytes!("approve_version"), (1u32, 1u32)),
+    );
+    assert_eq!(approved.value, Ok(()));
+    for n in INVESTIGATORS {
+        let added = w.chain.call::<Result<(), TrialError>>(
+            &trials,
+            &account(SPONSOR),
+            call_data(
+                selector_bytes!("add_investigator"),
+                (1u32, ink_account(&account(n))),
+            ),
+        );
+        assert_eq!(added.value, Ok(()));
+    }
     w
 }
 
@@ -624,7 +724,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     let payer = account(PAYER);
     let now = w.chain.time();
     let claim_pick = |rng: &mut Rng, count: u64| 1 + rng.next(count + 1);
-    match rng.next(26) {
+    match rng.next(30) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
             w.chain.set_time(now + dt);
@@ -1196,6 +1296,146 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 ("destroy", out.value)
             };
             (format!("{what} {}: {out:?}", w.batches), out.is_err(), None)
+        }
+        26 => {
+            // A patient grants the sponsor research consent on lab results, or revokes it.
+            let p = rng.pick(&PATIENTS);
+            let live = w
+                .model
+                .research
+                .iter()
+                .find(|c| c.0 == p && c.3.is_none())
+                .map(|c| c.1);
+            let (what, refused) = match live {
+                Some(id) => {
+                    let out = w.chain.call::<Result<(), ConsentError>>(
+                        &w.consent,
+                        &account(p),
+                        call_data(selector_bytes!("revoke"), (id,)),
+                    );
+                    match w.model.research.iter_mut().find(|c| c.1 == id) {
+                        Some(c) if out.value.is_ok() => c.3 = Some(now),
+                        _ => w.model.differs(format!("revoke {id}: {:?}", out.value)),
+                    }
+                    (
+                        format!("revoke research consent {id}: {:?}", out.value),
+                        out.value.is_err(),
+                    )
+                }
+                None => {
+                    let request = ConsentRequest {
+                        patient: ink_account(&account(p)),
+                        grantee: ink_account(&account(SPONSOR)),
+                        kind: ConsentKind::Permit,
+                        purposes: PurposeSet::of(&[Purpose::Research]),
+                        categories: DataCategories::of(&[DataCategory::LabResults]),
+                        valid_from: now,
+                        valid_until: None,
+                    };
+                    let out = w.chain.call::<Result<u64, ConsentError>>(
+                        &w.consent,
+                        &account(p),
+                        call_data(selector_bytes!("grant"), (request,)),
+                    );
+                    match out.value {
+                        Ok(id) => w.model.research.push((p, id, now, None)),
+                        Err(e) => w.model.differs(format!("grant research: {e:?}")),
+                    }
+                    (
+                        format!("grant research consent: {:?}", out.value),
+                        out.value.is_err(),
+                    )
+                }
+            };
+            (what, refused, None)
+        }
+        27 => {
+            // A patient consents to the trial's current protocol version.
+            let p = rng.pick(&PATIENTS);
+            let out = w.chain.call::<Result<(), TrialError>>(
+                &w.trials,
+                &account(p),
+                call_data(
+                    selector_bytes!("consent_to_version"),
+                    (
+                        1u32,
+                        ink_account(&account(p)),
+                        1u32,
+                        ink::primitives::Hash::from([9; 32]),
+                    ),
+                ),
+            );
+            let expected = if w.model.enrolled.contains(&(p, true)) {
+                Err(TrialError::Withdrawn)
+            } else {
+                Ok(())
+            };
+            if out.value != expected {
+                w.model
+                    .differs(format!("consent to version: the model says {expected:?}"));
+            }
+            if out.value.is_ok() {
+                w.model.version_consent.insert(p);
+            }
+            (
+                format!("consent to version by {p}: {:?}", out.value),
+                out.value.is_err(),
+                None,
+            )
+        }
+        28 => {
+            // An investigator (or the pharmacist, who is none) enrols a patient.
+            let by = rng.pick(&[3u8, 6, 7]);
+            let p = rng.pick(&PATIENTS);
+            let out = w.chain.call::<Result<u32, TrialError>>(
+                &w.trials,
+                &account(by),
+                call_data(selector_bytes!("enrol"), (1u32, ink_account(&account(p)))),
+            );
+            let expected = w.model.enrol(by, p, now);
+            if out.value != expected {
+                w.model
+                    .differs(format!("enrol: the model says {expected:?}"));
+            }
+            if out.value.is_ok() {
+                w.model.enrolled.push((p, false));
+            }
+            (
+                format!("enrol {p} by {by}: {:?}", out.value),
+                out.value.is_err(),
+                None,
+            )
+        }
+        29 => {
+            // A participant withdraws.
+            let p = rng.pick(&PATIENTS);
+            let out = w.chain.call::<Result<(), TrialError>>(
+                &w.trials,
+                &account(p),
+                call_data(
+                    selector_bytes!("withdraw"),
+                    (1u32, ink_account(&account(p))),
+                ),
+            );
+            let expected = match w.model.enrolled.iter().find(|(q, _)| *q == p) {
+                None => Err(TrialError::UnknownParticipant),
+                Some((_, true)) => Err(TrialError::Withdrawn),
+                Some(_) => Ok(()),
+            };
+            if out.value != expected {
+                w.model
+                    .differs(format!("withdraw: the model says {expected:?}"));
+            }
+            if out.value.is_ok() {
+                if let Some(e) = w.model.enrolled.iter_mut().find(|(q, _)| *q == p) {
+                    e.1 = true;
+                }
+            }
+            (
+                format!("withdraw {p}: {:?}", out.value),
+                out.value.is_err(),
+                None,
+            )
         }
         _ => {
             let dt = rng.next(DAY / 2);
