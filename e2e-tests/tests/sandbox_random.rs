@@ -33,13 +33,16 @@ use drug_provenance::drug_provenance::{Batch, Error as DrugError, Shipment};
 use e2e_tests::fixtures::{batch, line, PREFIX};
 use e2e_tests::suite::{deploy_credentials, enact, issue, operator};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
+use healthcare_traits::anchoring::Registration;
+use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::testing::model_seed;
 use healthcare_traits::{
     Change, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY,
 };
 use ink::selector_bytes;
+use remote_monitoring::remote_monitoring::{Error as MonitoringError, ReadingBatch};
 use staff_credentials::staff_credentials::Error as CredentialError;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 type Res<T> = Result<T, Error>;
 
@@ -76,6 +79,7 @@ struct World {
     claims: drink::AccountId32,
     drug: drink::AccountId32,
     trials: drink::AccountId32,
+    monitoring: drink::AccountId32,
     trap: drink::AccountId32,
     /// Each licensed account's current credential: (account, kind, id).
     licences: Vec<(u8, CredentialKind, u64)>,
@@ -103,6 +107,13 @@ struct Model {
     /// the enrolled ones (withdrawn or not), in enrolment order.
     version_consent: HashSet<u8>,
     enrolled: Vec<(u8, bool)>,
+    /// Each treatment consent on vital signs: (patient, provider, id, from, revoked at).
+    treatment: Vec<(u8, u8, u64, u64, Option<u64>)>,
+    /// remote_monitoring's devices (seed 1 registered by provider 3, seed 2 by 6): the
+    /// patient each is paired with, since when, and the end of its last batch; and the
+    /// number of pairings of each patient.
+    devices: BTreeMap<u8, (u8, Option<u8>, u64, u64)>,
+    pairings: BTreeMap<u8, u32>,
     /// Each care relationship: (patient, provider, from, ended at).
     care: Vec<(u8, u8, u64, Option<u64>)>,
     /// The claims contract's peer switched to the trapping contract, if any.
@@ -116,6 +127,9 @@ struct Model {
     held: u128,
     /// Answers that differed from the model's, with the operation's description.
     mismatch: Option<String>,
+    /// The outcomes reached: an operation and its answer (`ship Ok`, `enrol
+    /// NoResearchConsent`, `claim Deny(ConsentAbsent)`).
+    reached: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -356,6 +370,35 @@ impl Model {
             return Err(TrialError::NoResearchConsent);
         }
         Ok(u32::try_from(self.enrolled.len()).unwrap_or(u32::MAX) + 1)
+    }
+
+    /// The patient's treatment consent on vital signs to `provider` in force at `at`.
+    fn treats(&self, patient: u8, provider: u8, at: u64) -> bool {
+        self.treatment.iter().any(|(p, q, _, from, revoked)| {
+            (*p, *q) == (patient, provider) && *from <= at && revoked.is_none_or(|r| at < r)
+        })
+    }
+
+    /// remote_monitoring's answer to `by` pairing device `seed` with `patient` at `now`.
+    fn pair(&self, by: u8, seed: u8, patient: u8, now: u64) -> Result<u32, MonitoringError> {
+        let (provider, paired, _, _) = self.devices[&seed];
+        if by != provider {
+            return Err(MonitoringError::NotDeviceProvider);
+        }
+        if paired.is_some() {
+            return Err(MonitoringError::AlreadyPaired);
+        }
+        let clinician = [
+            CredentialKind::MedicalLicence,
+            CredentialKind::NursingLicence,
+        ];
+        if !self.licensed(by, &clinician, now) {
+            return Err(MonitoringError::ClinicianNotLicensed);
+        }
+        if !self.treats(patient, provider, now) {
+            return Err(MonitoringError::NoTreatmentConsent);
+        }
+        Ok(self.pairings.get(&patient).copied().unwrap_or(0))
     }
 
     /// Notes a difference between an answer and the model's.
@@ -599,6 +642,7 @@ fn world() -> World {
         claims,
         drug,
         trials,
+        monitoring,
         trap,
         licences,
         batches: 0,
@@ -704,6 +748,65 @@ fn world() -> World {
         call_data(selector_bytes!("approve_version"), (1u32, 1u32)),
     );
     assert_eq!(approved.value, Ok(()));
+    // A vital-signs device model whose maker (8) attested two devices; provider 3
+    // registers the first, provider 6 the second.
+    let id = issue(
+        &mut w.chain,
+        &w.credentials.clone(),
+        &account(MAKER),
+        CredentialKind::DeviceManufacturer,
+    );
+    w.model
+        .issued(id, MAKER, CredentialKind::DeviceManufacturer, now);
+    let monitoring = w.monitoring.clone();
+    let mon = |w: &mut World, who: u8, data: Vec<u8>| -> Result<(), MonitoringError> {
+        w.chain
+            .call::<Result<(), MonitoringError>>(&monitoring, &account(who), data)
+            .value
+    };
+    let registered = w.chain.call::<Result<u32, MonitoringError>>(
+        &monitoring,
+        &account(MAKER),
+        call_data(
+            selector_bytes!("register_model"),
+            (
+                ink::primitives::Hash::from([4; 32]),
+                DataCategory::VitalSigns,
+            ),
+        ),
+    );
+    assert_eq!(registered.value, Ok(1));
+    let keys: Vec<[u8; 33]> = [1u8, 2]
+        .iter()
+        .map(|s| DeviceSigner::from_seed(*s).key())
+        .collect();
+    assert_eq!(
+        mon(
+            &mut w,
+            MAKER,
+            call_data(selector_bytes!("attest_devices"), (1u32, keys))
+        ),
+        Ok(())
+    );
+    for (seed, provider) in [(1u8, 3u8), (2, 6)] {
+        let device = DeviceSigner::from_seed(seed);
+        let registration = Registration {
+            registrant: ink_account(&account(provider)),
+            key: device.key(),
+            scope: 1,
+            issued_at: now,
+        };
+        let hash: ink::primitives::Hash = w.chain.query(
+            &monitoring,
+            call_data(selector_bytes!("registration_hash"), (registration,)),
+        );
+        let data = call_data(
+            selector_bytes!("register_device"),
+            (device.key(), 1u32, now, device.sign(&hash)),
+        );
+        assert_eq!(mon(&mut w, provider, data), Ok(()));
+        w.model.devices.insert(seed, (provider, None, 0, 0));
+    }
     for n in INVESTIGATORS {
         let added = w.chain.call::<Result<(), TrialError>>(
             &trials,
@@ -724,7 +827,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     let payer = account(PAYER);
     let now = w.chain.time();
     let claim_pick = |rng: &mut Rng, count: u64| 1 + rng.next(count + 1);
-    match rng.next(30) {
+    match rng.next(34) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
             w.chain.set_time(now + dt);
@@ -784,6 +887,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 }
                 _ => false,
             };
+            w.model.reached.insert(match &expected {
+                Ok(screen) => format!("claim {screen:?}"),
+                Err(e) => format!("claim Err({e:?})"),
+            });
             if !agrees {
                 w.model.differs(format!(
                     "claim: the model says {expected:?}, the contract {:?} {:?}",
@@ -1437,6 +1544,180 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None,
             )
         }
+        30 => {
+            // A patient grants provider 3 or 6 treatment consent on vital signs, or
+            // revokes it.
+            let (p, q) = (rng.pick(&PATIENTS), rng.pick(&[3u8, 6]));
+            let live = w
+                .model
+                .treatment
+                .iter()
+                .find(|c| (c.0, c.1) == (p, q) && c.4.is_none())
+                .map(|c| c.2);
+            let (what, refused) = match live {
+                Some(id) => {
+                    let out = w.chain.call::<Result<(), ConsentError>>(
+                        &w.consent,
+                        &account(p),
+                        call_data(selector_bytes!("revoke"), (id,)),
+                    );
+                    match w.model.treatment.iter_mut().find(|c| c.2 == id) {
+                        Some(c) if out.value.is_ok() => c.4 = Some(now),
+                        _ => w.model.differs(format!("revoke {id}: {:?}", out.value)),
+                    }
+                    (
+                        format!("revoke treatment consent {id}: {:?}", out.value),
+                        out.value.is_err(),
+                    )
+                }
+                None => {
+                    let request = ConsentRequest {
+                        patient: ink_account(&account(p)),
+                        grantee: ink_account(&account(q)),
+                        kind: ConsentKind::Permit,
+                        purposes: PurposeSet::of(&[Purpose::Treatment]),
+                        categories: DataCategories::of(&[DataCategory::VitalSigns]),
+                        valid_from: now,
+                        valid_until: None,
+                    };
+                    let out = w.chain.call::<Result<u64, ConsentError>>(
+                        &w.consent,
+                        &account(p),
+                        call_data(selector_bytes!("grant"), (request,)),
+                    );
+                    match out.value {
+                        Ok(id) => w.model.treatment.push((p, q, id, now, None)),
+                        Err(e) => w.model.differs(format!("grant treatment: {e:?}")),
+                    }
+                    (
+                        format!("grant treatment consent: {:?}", out.value),
+                        out.value.is_err(),
+                    )
+                }
+            };
+            (what, refused, None)
+        }
+        31 => {
+            // A provider (or the pharmacist, who registered no device) pairs a device.
+            let (by, seed, p) = (
+                rng.pick(&[3u8, 6, 7]),
+                rng.pick(&[1u8, 2]),
+                rng.pick(&PATIENTS),
+            );
+            let out = w.chain.call::<Result<u32, MonitoringError>>(
+                &w.monitoring,
+                &account(by),
+                call_data(
+                    selector_bytes!("pair_device"),
+                    (
+                        DeviceSigner::from_seed(seed).key(),
+                        ink_account(&account(p)),
+                    ),
+                ),
+            );
+            let expected = w.model.pair(by, seed, p, now);
+            if out.value != expected {
+                w.model
+                    .differs(format!("pair: the model says {expected:?}"));
+            }
+            if out.value.is_ok() {
+                *w.model.pairings.entry(p).or_default() += 1;
+                if let Some(d) = w.model.devices.get_mut(&seed) {
+                    (d.1, d.2) = (Some(p), now);
+                }
+            }
+            (
+                format!("pair device {seed} with {p} by {by}: {:?}", out.value),
+                out.value.is_err(),
+                None,
+            )
+        }
+        32 => {
+            // The device's provider unpairs it.
+            let seed = rng.pick(&[1u8, 2]);
+            let (provider, paired, _, _) = w.model.devices[&seed];
+            let out = w.chain.call::<Result<(), MonitoringError>>(
+                &w.monitoring,
+                &account(provider),
+                call_data(
+                    selector_bytes!("unpair_device"),
+                    (DeviceSigner::from_seed(seed).key(),),
+                ),
+            );
+            let expected = match paired {
+                Some(_) => Ok(()),
+                None => Err(MonitoringError::NotPaired),
+            };
+            if out.value != expected {
+                w.model
+                    .differs(format!("unpair: the model says {expected:?}"));
+            }
+            if out.value.is_ok() {
+                if let Some(d) = w.model.devices.get_mut(&seed) {
+                    (d.1, d.2) = (None, 0);
+                }
+            }
+            (
+                format!("unpair device {seed}: {:?}", out.value),
+                out.value.is_err(),
+                None,
+            )
+        }
+        33 => {
+            // A gateway relays a signed batch of the device's readings since its last one
+            // (at most two days): anchored only while the device is paired and the
+            // patient's treatment consent to its provider is in force.
+            let seed = rng.pick(&[1u8, 2]);
+            let (provider, paired, paired_at, last_until) = w.model.devices[&seed];
+            let from = paired_at.max(last_until).max(now.saturating_sub(2 * DAY));
+            if from >= now {
+                return ("no readings yet".into(), false, None);
+            }
+            let device = DeviceSigner::from_seed(seed);
+            let batch = ReadingBatch {
+                device: device.key(),
+                root: ink::primitives::Hash::from([seed; 32]),
+                count: 4,
+                quantity: healthcare_traits::Loinc::from_text("8480-6").expect("fits"),
+                from,
+                until: now,
+                days: 1,
+                out_of_range: None,
+            };
+            let hash: ink::primitives::Hash = w.chain.query(
+                &w.monitoring,
+                call_data(selector_bytes!("readings_hash"), (batch,)),
+            );
+            let out = w.chain.call::<Result<u64, MonitoringError>>(
+                &w.monitoring,
+                &account(9),
+                call_data(
+                    selector_bytes!("anchor_readings"),
+                    (batch, device.sign(&hash)),
+                ),
+            );
+            let expected = match paired {
+                None => Err(MonitoringError::NotPaired),
+                Some(p) if !w.model.treats(p, provider, now) => {
+                    Err(MonitoringError::NoTreatmentConsent)
+                }
+                Some(_) => Ok(()),
+            };
+            if out.value.map(|_| ()) != expected {
+                w.model
+                    .differs(format!("anchor: the model says {expected:?}"));
+            }
+            if out.value.is_ok() {
+                if let Some(d) = w.model.devices.get_mut(&seed) {
+                    d.3 = now;
+                }
+            }
+            (
+                format!("anchor readings of device {seed}: {:?}", out.value),
+                out.value.is_err(),
+                None,
+            )
+        }
         _ => {
             let dt = rng.next(DAY / 2);
             w.chain.set_time(now + dt);
@@ -1490,6 +1771,60 @@ fn full_check(w: &mut World) -> Result<(), String> {
     Ok(())
 }
 
+/// The outcome an operation's description names: its first word and the answer after
+/// its last `": "`, up to a parenthesis (`ship Err(SenderNotLicensed)`, `enrol Ok`).
+fn outcome_of(what: &str) -> String {
+    let op = what.split([' ', ':']).next().unwrap_or_default();
+    let answer = what.rsplit(": ").next().unwrap_or_default();
+    let answer = match answer.strip_prefix("Err(") {
+        Some(inner) => format!(
+            "Err({})",
+            inner.split([')', '(', ' ']).next().unwrap_or_default()
+        ),
+        None => answer
+            .split(['(', ' '])
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    format!("{op} {answer}")
+}
+
+/// Outcomes a run of the default length must reach (a run that never reaches one tests
+/// less than its name says): each cross-contract decision both ways.
+const REQUIRED: [&str; 30] = [
+    "pair Ok",
+    "pair Err(NotDeviceProvider)",
+    "pair Err(NoTreatmentConsent)",
+    "anchor Ok",
+    "anchor Err(NotPaired)",
+    "anchor Err(NoTreatmentConsent)",
+    "claim Deny(TimelyFiling)",
+    "claim Deny(ProviderNotEligible)",
+    "claim Deny(ConsentAbsent)",
+    "claim Deny(NoCareRelationship)",
+    "claim Pass { review: false }",
+    "claim Pass { review: true }",
+    "claim Err(CredentialContractTrapped)",
+    "claim Err(ConsentContractTrapped)",
+    "register Ok",
+    "register Err(GtinNotOwned)",
+    "ship Ok",
+    "ship Err(SenderNotLicensed)",
+    "ship Err(RecipientNotLicensed)",
+    "ship Err(InsufficientQuantity)",
+    "receive Ok",
+    "dispense Ok",
+    "dispense Err(PharmacyNotLicensed)",
+    "enrol Ok",
+    "enrol Err(NotInvestigator)",
+    "enrol Err(NotConsentedToCurrentVersion)",
+    "enrol Err(NoResearchConsent)",
+    "withdraw Ok",
+    "suspend Ok",
+    "revoke Ok",
+];
+
 #[test]
 fn random_operations_across_the_suite_keep_the_invariants() {
     let ops: u64 = std::env::var("SANDBOX_OPS")
@@ -1506,6 +1841,7 @@ fn random_operations_across_the_suite_keep_the_invariants() {
         let (what, refused, touched) = operate(&mut w, &mut rng);
         let (after, _) = snapshot(&mut w, touched);
         let context = format!("MODEL_SEED={seed}, operation {n}: {what}");
+        w.model.reached.insert(outcome_of(&what));
         if let Some(mismatch) = w.model.mismatch.take() {
             panic!("the answer differs from the suite model's: {mismatch}; {context}");
         }
@@ -1569,9 +1905,20 @@ fn random_operations_across_the_suite_keep_the_invariants() {
         }
     }
     full_check(&mut w).unwrap_or_else(|e| panic!("{e} at the end, MODEL_SEED={seed}"));
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|r| !w.model.reached.contains(**r))
+        .copied()
+        .collect();
+    assert!(
+        ops < 1_000 || missing.is_empty(),
+        "outcomes the run never reached: {missing:?} (reached: {:?}), MODEL_SEED={seed}",
+        w.model.reached
+    );
     // Past the test harness's capture, so that scripts/test.sh shows it.
     let line = format!(
-        "invariant fuzz: sandbox (release WASM, four contracts and a trapping peer, no reference model yet): {ops} random operations ({refused_calls} refused, each shown to change nothing), MODEL_SEED={seed}\n"
+        "model-based: sandbox suite (release WASM, six contracts and a trapping peer): {ops} random operations ({refused_calls} refused, each shown to change nothing; {} distinct outcomes) matched the suite model, MODEL_SEED={seed}\n",
+        w.model.reached.len()
     );
     std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes()).expect("stderr");
 }
