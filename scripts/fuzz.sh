@@ -2,7 +2,8 @@
 # Longer random runs than the regular test suite, with a fresh random seed each run
 # unless MODEL_SEED is given: every contract against its reference model (off-chain,
 # `model_based_*` tests; a failure prints the shrunk sequence), then the cross-contract
-# run on the release WASM in the drink sandbox (`e2e-tests/tests/sandbox_random.rs`).
+# run on the release WASM in the drink sandbox against the suite model
+# (`e2e-tests/tests/sandbox_random.rs`).
 # Replay a failure with the seed it prints:
 #     MODEL_SEED=<seed> scripts/fuzz.sh --cases <cases> --sandbox-ops <ops>
 # Usage: scripts/fuzz.sh [--cases N] [--sandbox-ops M]
@@ -36,9 +37,9 @@ cargo test -p staff_credentials -p consent_registry -p drug_provenance \
 step_done
 
 if [ "$sandbox_ops" -gt 0 ]; then
-    step "cross-contract random run in the sandbox: $sandbox_ops operations, MODEL_SEED=$MODEL_SEED"
+    step "cross-contract random run in the sandbox against the suite model: $sandbox_ops operations, MODEL_SEED=$MODEL_SEED"
     SANDBOX_OPS="$sandbox_ops" cargo test -p e2e-tests --test sandbox_random 2>&1 \
-        | grep -E '^(invariant fuzz:|test result)|panicked|MODEL_SEED' \
+        | grep -E '^(model-based:|test result)|panicked|MODEL_SEED' \
         || fail "the sandbox run failed: replay with MODEL_SEED=$MODEL_SEED scripts/fuzz.sh --cases 1 --sandbox-ops $sandbox_ops"
     step_done
 fi

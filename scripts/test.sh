@@ -219,12 +219,10 @@ step_done
 passed=$(grep -a '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -a '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s+=$1} END {print s+0}')
 models=$(grep -a '^model-based: ' "$log" || true)
-fuzzed=$(grep -a '^invariant fuzz: ' "$log" || true)
+
 rm -f "$log"
 printf '\nall tests in %ss\n' "$(( $(date +%s) - started ))"
 echo "tests: $passed passed, $failed failed"
 echo "random operations checked against the reference models (scripts/fuzz.sh runs more):"
 if [ -n "$models" ]; then echo "$models" | sed 's/^/    /'; else echo "    none reported"; fi
-echo "random operations checked against invariants only:"
-if [ -n "$fuzzed" ]; then echo "$fuzzed" | sed 's/^/    /'; else echo "    none reported"; fi
 [ "$status" -eq 0 ] || fail "tests failed"
