@@ -892,8 +892,11 @@ pub mod drug_provenance {
 
         /// A sensor of the batch (also while paused): records a reading taken at `time`
         /// (not in the future, after the sensor's previous one). Quarantines the batch
-        /// when its time out of range exceeds the budget. Returns the batch's total time
-        /// out of range (ms), open excursions counted up to now.
+        /// when its time out of range at `time` exceeds the budget. Returns that time
+        /// out of range (ms): closed excursions, and the open ones counted together up to
+        /// `time` (for a late reading, an excursion another sensor opened after `time`
+        /// offsets the others: the value can fall short, never exceed; the batch's state
+        /// at now counts every open excursion up to now).
         #[ink(message)]
         pub fn submit_reading(
             &mut self,
