@@ -482,6 +482,42 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn a_record_starts_at_most_two_years_back() {
+        let now = 10_000 * DAY;
+        assert_eq!(check_backdate(now - 730 * DAY, now), Ok(()));
+        assert_eq!(
+            check_backdate(now - 730 * DAY - 1, now),
+            Err(Error::BackdatedTooFar)
+        );
+        assert_eq!(check_backdate(0, 100 * DAY), Ok(()));
+    }
+
+    #[test]
+    fn the_configuration_bounds_are_inclusive() {
+        let config = |break_glass_window, max_per_window, rate_window| Config {
+            break_glass_window,
+            max_per_window,
+            rate_window,
+        };
+        for (window, max, rate, valid) in [
+            (HOUR, 1, HOUR, true),
+            (7 * DAY, MAX_RATE, 30 * DAY, true),
+            (HOUR - 1, 1, HOUR, false),
+            (7 * DAY + 1, 1, HOUR, false),
+            (HOUR, 0, HOUR, false),
+            (HOUR, MAX_RATE + 1, HOUR, false),
+            (HOUR, 1, HOUR - 1, false),
+            (HOUR, 1, 30 * DAY + 1, false),
+        ] {
+            assert_eq!(
+                config(window, max, rate).is_valid(),
+                valid,
+                "{window} {max} {rate}"
+            );
+        }
+    }
+
+    #[test]
     fn break_glass_never_covers_psychotherapy_notes() {
         for category in DataCategory::ALL {
             assert_eq!(
