@@ -399,12 +399,18 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         CredentialKind::MedicalLicence,
     );
     let t = chain.time();
-    let mut step = |chain: &mut Sandbox, who: &drink::AccountId32, data: Vec<u8>, event: String| {
-        let done: Res<()> = chain.call_checked(&mut check, &registry, who, data, 0, &[event]);
+    // A call answering `Ok(())` with one event.
+    let step = |chain: &mut Sandbox,
+                check: &mut EventCheck,
+                who: &drink::AccountId32,
+                data: Vec<u8>,
+                event: String| {
+        let done: Res<()> = chain.call_checked(check, &registry, who, data, 0, &[event]);
         assert_eq!(done, Ok(()));
     };
     step(
         &mut chain,
+        &mut check,
         &patient,
         call_data(
             selector_bytes!("appoint_delegate"),
@@ -490,13 +496,10 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         ],
     );
     assert_eq!(accessed, Ok(0));
-    let mut step = |chain: &mut Sandbox, who: &drink::AccountId32, data: Vec<u8>, event: String| {
-        let done: Res<()> = chain.call_checked(&mut check, &registry, who, data, 0, &[event]);
-        assert_eq!(done, Ok(()));
-    };
     // The delegate's consent ends with its removal (after the record's use).
     step(
         &mut chain,
+        &mut check,
         &patient,
         call_data(
             selector_bytes!("remove_delegate"),
@@ -520,10 +523,6 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         )],
     );
     assert_eq!(opened, Ok(1));
-    let mut step = |chain: &mut Sandbox, who: &drink::AccountId32, data: Vec<u8>, event: String| {
-        let done: Res<()> = chain.call_checked(&mut check, &registry, who, data, 0, &[event]);
-        assert_eq!(done, Ok(()));
-    };
     for (data, event) in [
         (
             call_data(selector_bytes!("acknowledge_break_glass"), (1u64,)),
@@ -552,7 +551,7 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
             "RecordRemoved { id: 1, patient: @2 }".to_string(),
         ),
     ] {
-        step(&mut chain, &patient, data, event);
+        step(&mut chain, &mut check, &patient, data, event);
     }
     let config = Config {
         break_glass_window: 2 * DAY,
@@ -561,6 +560,7 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
     };
     step(
         &mut chain,
+        &mut check,
         &operator(),
         call_data(selector_bytes!("set_config"), (config,)),
         format!(

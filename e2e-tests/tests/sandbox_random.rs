@@ -116,8 +116,10 @@ struct Model {
     pairings: BTreeMap<u8, u32>,
     /// Each care relationship: (patient, provider, from, ended at).
     care: Vec<(u8, u8, u64, Option<u64>)>,
-    /// The claims contract's peer switched to the trapping contract, if any.
+    /// The claims contract's peer switched to the trapping contract, if any, and how
+    /// many switches there were.
     trapped: Option<PeerRole>,
+    trap_switches: u32,
     /// drug_provenance's batches by id, its shipments by id, and the sellers' payments
     /// it holds (sellers unlicensed at receipt).
     batches: BTreeMap<u64, ModelBatch>,
@@ -287,6 +289,20 @@ impl Model {
         }
         held.checked_sub(quantity)
             .ok_or(DrugError::InsufficientQuantity)
+    }
+
+    /// The accounts holding units of batch `id`.
+    fn holders_of(&self, id: u64) -> Vec<u8> {
+        self.batches
+            .get(&id)
+            .map(|b| {
+                b.holders
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(k, _)| *k)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// drug_provenance's answer to `from` shipping `quantity` of `batch` to `to` at `now`.
@@ -516,7 +532,8 @@ fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
     )
 }
 
-fn payment_consent(w: &mut World, patient: u8) -> Result<u64, ConsentError> {
+/// `patient` consents to the payer for payment of billing data from `back` ms ago.
+fn payment_consent(w: &mut World, patient: u8, back: u64) -> Result<u64, ConsentError> {
     let now = w.chain.time();
     let request = ConsentRequest {
         patient: ink_account(&account(patient)),
@@ -524,7 +541,7 @@ fn payment_consent(w: &mut World, patient: u8) -> Result<u64, ConsentError> {
         kind: ConsentKind::Permit,
         purposes: PurposeSet::of(&[Purpose::Payment]),
         categories: DataCategories::of(&[DataCategory::Billing]),
-        valid_from: now - 90 * DAY,
+        valid_from: now - back,
         valid_until: None,
     };
     w.chain
@@ -654,7 +671,7 @@ fn world() -> World {
     };
     let now = w.chain.time();
     for p in PATIENTS {
-        let id = payment_consent(&mut w, p).expect("consent");
+        let id = payment_consent(&mut w, p, 90 * DAY).expect("consent");
         w.payment.push((p, Some(id)));
         w.model.payment.push((p, id, now - 90 * DAY, None));
         w.model.care.push((p, 3, now - 60 * DAY, None));
@@ -827,7 +844,9 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     let payer = account(PAYER);
     let now = w.chain.time();
     let claim_pick = |rng: &mut Rng, count: u64| 1 + rng.next(count + 1);
-    match rng.next(34) {
+    // Ops 34 and up repeat the rarer cross-contract ones: licences, enrolment, readings,
+    // shipments, receipts and dispensing.
+    match rng.next(46) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
             w.chain.set_time(now + dt);
@@ -843,12 +862,18 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 })
                 .collect();
             let patient = rng.pick(&PATIENTS);
+            // Mostly recent services, some older than the filing limit.
+            let days = if rng.next(2) == 0 {
+                rng.next(40)
+            } else {
+                rng.next(5)
+            };
             let request = ClaimRequest {
                 plan: 1,
                 member: ink_account(&account(patient)),
                 provider: ink_account(&account(provider)),
-                service_date: now - rng.next(40) * DAY,
-                emergency: rng.next(10) == 0,
+                service_date: now - days * DAY,
+                emergency: rng.next(5) == 0,
                 lines,
             };
             let out = w.chain.call::<Res<u64>>(
@@ -1022,10 +1047,13 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     )
                 }
                 None => {
-                    let out = payment_consent(w, p);
+                    // Granted anew from a random moment of the last few days: services
+                    // between the revocation and it stay without consent.
+                    let back = rng.next(4) * DAY;
+                    let out = payment_consent(w, p, back);
                     w.payment[i].1 = out.ok();
                     match out {
-                        Ok(id) => w.model.payment.push((p, id, now - 90 * DAY, None)),
+                        Ok(id) => w.model.payment.push((p, id, now - back, None)),
                         Err(e) => w.model.differs(format!("grant: {e:?}")),
                     }
                     (format!("grant consent: {out:?}"), out.is_err())
@@ -1083,9 +1111,15 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None,
             )
         }
-        16 => {
+        16 | 34 | 35 => {
             // The operator suspends a provider's licence, or issues a fresh one.
-            let i = rng.next(w.licences.len() as u64) as usize;
+            // Half the time a trading partner's licence (w.licences: 3, 6, 7, then the
+            // traders 8, 9, 10).
+            let i = if rng.next(2) == 0 {
+                3 + rng.next(3) as usize
+            } else {
+                rng.next(w.licences.len() as u64) as usize
+            };
             let (n, kind, id) = w.licences[i];
             if rng.next(2) == 0 {
                 let out = w.chain.call::<Result<(), CredentialError>>(
@@ -1119,11 +1153,13 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
         17 if rng.next(4) == 0 => {
             // The owner switches the claims contract's peers to the trapping contract, or
             // back (through the time lock).
-            let role = if rng.next(2) == 0 {
+            // The credentials and the consent peer trap in turn.
+            let role = if w.model.trap_switches % 4 < 2 {
                 PeerRole::Credentials
             } else {
                 PeerRole::Consent
             };
+            w.model.trap_switches += 1;
             let target = if w.peers_trapped {
                 // (The run switches the credentials and consent peers only.)
                 match role {
@@ -1204,8 +1240,14 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None,
             )
         }
-        19 | 20 => {
-            let (from, to) = (rng.pick(&TRADERS[..3]), rng.pick(&TRADERS));
+        19 | 20 | 40 | 41 => {
+            // Half the time a sender that holds units of the batch.
+            let holding = w.model.holders_of(w.batches);
+            let from = match (rng.next(2), holding.as_slice()) {
+                (0, [_, ..]) => rng.pick(&holding),
+                _ => rng.pick(&TRADERS[..3]),
+            };
+            let to = rng.pick(&TRADERS);
             let quantity = 1 + rng.next(120);
             let price = (rng.next(3) == 0).then_some(1_000u128);
             let out = w.chain.call::<Result<u64, DrugError>>(
@@ -1250,7 +1292,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None,
             )
         }
-        21 => {
+        21 | 42 | 43 => {
             // The latest shipment's recipient escrows its price if it has one, then
             // receives all or half of it.
             let shipment: Option<Shipment> = w.chain.query(
@@ -1261,6 +1303,8 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 return ("no shipment".into(), false, None);
             };
             let to = drink::AccountId32::new(*shipment.to.as_ref());
+            // An escrow made here changes state even when the receipt is then refused.
+            let mut escrowed_now = false;
             if let (Some(price), 0) = (shipment.price_per_unit, shipment.escrow) {
                 let amount = price * u128::from(shipment.quantity);
                 let paid = w
@@ -1290,6 +1334,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 if paid.value.is_err() {
                     return (format!("escrow: {:?}", paid.value), true, None);
                 }
+                escrowed_now = true;
             }
             let accepted = if rng.next(3) == 0 {
                 shipment.quantity.div_ceil(2)
@@ -1311,13 +1356,25 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             }
             (
                 format!("receive {accepted} of {}: {:?}", shipment.id, out.value),
-                out.value.is_err(),
+                out.value.is_err() && !escrowed_now,
                 None,
             )
         }
-        22 => {
+        22 | 44 | 45 => {
             // The pharmacy dispenses (or, refused, the wholesaler).
-            let by = if rng.next(4) == 0 { 9 } else { 10 };
+            // The pharmacy, or (refused) the wholesaler; half the time one that holds
+            // units of the batch.
+            let holding: Vec<u8> = w
+                .model
+                .holders_of(w.batches)
+                .into_iter()
+                .filter(|n| [9, 10].contains(n))
+                .collect();
+            let by = match (rng.next(2), holding.as_slice()) {
+                (0, [_, ..]) => rng.pick(&holding),
+                _ if rng.next(4) == 0 => 9,
+                _ => 10,
+            };
             let quantity = 1 + rng.next(30);
             let out = w.chain.call::<Result<(), DrugError>>(
                 &w.drug,
@@ -1358,7 +1415,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
         }
         23 => {
             // A holder destroys units, or the regulator recalls the batch (rarely).
-            let (what, out) = if rng.next(6) == 0 {
+            let (what, out) = if rng.next(12) == 0 {
                 let out = w.chain.call::<Result<(), DrugError>>(
                     &w.drug,
                     &operator(),
@@ -1490,7 +1547,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None,
             )
         }
-        28 => {
+        28 | 36 => {
             // An investigator (or the pharmacist, who is none) enrols a patient.
             let by = rng.pick(&[3u8, 6, 7]);
             let p = rng.pick(&PATIENTS);
@@ -1544,10 +1601,20 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None,
             )
         }
-        30 => {
+        30 | 37 => {
             // A patient grants provider 3 or 6 treatment consent on vital signs, or
             // revokes it.
-            let (p, q) = (rng.pick(&PATIENTS), rng.pick(&[3u8, 6]));
+            // Half the time the patient and provider of a paired device.
+            let paired: Vec<(u8, u8)> = w
+                .model
+                .devices
+                .values()
+                .filter_map(|(q, p, _, _)| p.map(|p| (p, *q)))
+                .collect();
+            let (p, q) = match (rng.next(2), paired.as_slice()) {
+                (0, [first, ..]) => *first,
+                _ => (rng.pick(&PATIENTS), rng.pick(&[3u8, 6])),
+            };
             let live = w
                 .model
                 .treatment
@@ -1663,7 +1730,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None,
             )
         }
-        33 => {
+        33 | 38 | 39 => {
             // A gateway relays a signed batch of the device's readings since its last one
             // (at most two days): anchored only while the device is paired and the
             // patient's treatment consent to its provider is in force.
