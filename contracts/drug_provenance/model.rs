@@ -684,6 +684,48 @@ mod tests {
     use super::*;
     use healthcare_traits::DAY;
 
+    #[test]
+    fn a_manufacturer_answers_within_24_hours_and_late_means_after_the_deadline() {
+        assert_eq!(RESPONSE_WINDOW, DAY);
+        let opened = Investigation {
+            id: 1,
+            batch: 1,
+            opened_by: AccountId::from([1; 32]),
+            opened_at: 0,
+            respond_by: DAY,
+            responded_at: None,
+            authentic: None,
+            closed: None,
+            open_index: 0,
+        };
+        assert!(!opened.overdue_at(DAY), "due at the deadline, not overdue");
+        assert!(opened.overdue_at(DAY + 1));
+        assert!(!opened.answered_late());
+        let on_time = Investigation {
+            responded_at: Some(DAY),
+            ..opened
+        };
+        assert!(!on_time.answered_late(), "answered at the deadline");
+        assert!(!on_time.overdue_at(DAY + 1), "answered: not overdue");
+        let late = Investigation {
+            responded_at: Some(DAY + 1),
+            ..opened
+        };
+        assert!(late.answered_late());
+    }
+
+    #[test]
+    fn a_gtin_check_digit_needs_exactly_13_digits() {
+        assert_eq!(gs1::check_digit(b"0001234567890"), Some(b'5'));
+        assert_eq!(gs1::check_digit(b"00012345678905"), None, "14 digits");
+        assert_eq!(gs1::check_digit(b"000123456789"), None, "12 digits");
+        assert_eq!(
+            gs1::check_digit(b"000123456789A"),
+            None,
+            "13, not all digits"
+        );
+    }
+
     fn batch() -> Batch {
         Batch {
             id: 1,

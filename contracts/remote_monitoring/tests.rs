@@ -1037,3 +1037,20 @@ fn revoked_treatment_consent_stops_the_data_at_once() {
     anchor(&mut c, 1, batch(1, 2, 3, 0b111, 4)).expect("consented again");
     assert_eq!(c.monitored_days_until(a.django, a.charlie, T0 + 9 * DAY), 5);
 }
+
+#[ink::test]
+fn a_day_two_devices_mark_counts_once_for_the_patient_and_once_per_device() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.charlie);
+    register(&mut c, 2, 1).expect("second device");
+    assert_eq!(c.pair_device(signer(2).key(), a.django), Ok(1));
+    now(T0 + 3 * DAY);
+    caller(stranger());
+    // Device 1 marks day 0; device 2 days 0 and 1.
+    assert_eq!(anchor(&mut c, 1, batch(1, 0, 1, 0b1, 4)), Ok(1));
+    assert_eq!(anchor(&mut c, 2, batch(2, 0, 2, 0b11, 4)), Ok(2));
+    assert_eq!(c.monitored_days(a.django, None, T0), 2);
+    assert_eq!(c.monitored_days(a.django, Some(signer(1).key()), T0), 1);
+    assert_eq!(c.monitored_days(a.django, Some(signer(2).key()), T0), 2);
+}

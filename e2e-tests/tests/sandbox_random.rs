@@ -85,8 +85,6 @@ struct World {
     licences: Vec<(u8, CredentialKind, u64)>,
     batches: u64,
     shipments: u64,
-    /// The payment consent id of each patient (when in force).
-    payment: Vec<(u8, Option<u64>)>,
     claims_count: u64,
     peers_trapped: bool,
     model: Model,
@@ -99,16 +97,13 @@ struct World {
 struct Model {
     /// Every credential issued: its id, holder, kind, validity and suspension time.
     licences: Vec<Licence>,
-    /// Each payment consent to the payer: (patient, id, in force from, revoked at).
-    payment: Vec<(u8, u64, u64, Option<u64>)>,
-    /// Each research consent to the trial's sponsor, likewise.
-    research: Vec<(u8, u64, u64, Option<u64>)>,
+    /// Every consent granted: payment to the payer (billing data), research to the
+    /// trial's sponsor (lab results), treatment to a provider (vital signs).
+    consents: Vec<ModelConsent>,
     /// clinical_trials: the patients who consented to the trial's current version, and
     /// the enrolled ones (withdrawn or not), in enrolment order.
     version_consent: HashSet<u8>,
     enrolled: Vec<(u8, bool)>,
-    /// Each treatment consent on vital signs: (patient, provider, id, from, revoked at).
-    treatment: Vec<(u8, u8, u64, u64, Option<u64>)>,
     /// remote_monitoring's devices (seed 1 registered by provider 3, seed 2 by 6): the
     /// patient each is paired with, since when, and the end of its last batch; and the
     /// number of pairings of each patient.
@@ -142,6 +137,26 @@ struct Licence {
     from: u64,
     until: u64,
     suspended: Option<u64>,
+}
+
+/// A consent as the model keeps it.
+#[derive(Debug, Clone, Copy)]
+struct ModelConsent {
+    patient: u8,
+    grantee: u8,
+    purpose: Purpose,
+    id: u64,
+    from: u64,
+    revoked: Option<u64>,
+}
+
+/// The data category the run's consents for `purpose` cover.
+fn category_of(purpose: Purpose) -> DataCategory {
+    match purpose {
+        Purpose::Payment => DataCategory::Billing,
+        Purpose::Research => DataCategory::LabResults,
+        _ => DataCategory::VitalSigns,
+    }
 }
 
 /// A batch as the model keeps it.
@@ -198,10 +213,24 @@ impl Model {
         })
     }
 
-    fn payment_consent(&self, patient: u8, at: u64) -> bool {
-        self.payment.iter().any(|(p, _, from, revoked)| {
-            *p == patient && *from <= at && revoked.is_none_or(|r| at < r)
+    /// `patient`'s consent to `grantee` for `purpose` in force at `at`.
+    fn consents(&self, patient: u8, grantee: u8, purpose: Purpose, at: u64) -> bool {
+        self.consents.iter().any(|c| {
+            (c.patient, c.grantee, c.purpose) == (patient, grantee, purpose)
+                && c.from <= at
+                && c.revoked.is_none_or(|r| at < r)
         })
+    }
+
+    /// The id of `patient`'s unrevoked consent to `grantee` for `purpose`, if any.
+    fn live_consent(&self, patient: u8, grantee: u8, purpose: Purpose) -> Option<u64> {
+        self.consents
+            .iter()
+            .find(|c| {
+                (c.patient, c.grantee, c.purpose) == (patient, grantee, purpose)
+                    && c.revoked.is_none()
+            })
+            .map(|c| c.id)
     }
 
     fn care_at(&self, patient: u8, provider: u8, at: u64) -> bool {
@@ -246,7 +275,7 @@ impl Model {
         if self.trapped == Some(PeerRole::Consent) {
             return Err(Error::ConsentContractTrapped);
         }
-        if !self.payment_consent(patient, service_date) {
+        if !self.consents(patient, PAYER, Purpose::Payment, service_date) {
             return Ok(Screen::Deny(Carc::ConsentAbsent));
         }
         match (self.care_at(patient, provider, service_date), emergency) {
@@ -379,10 +408,7 @@ impl Model {
         if !self.version_consent.contains(&patient) {
             return Err(TrialError::NotConsentedToCurrentVersion);
         }
-        let research = self.research.iter().any(|(p, _, from, revoked)| {
-            *p == patient && *from <= now && revoked.is_none_or(|r| now < r)
-        });
-        if !research {
+        if !self.consents(patient, SPONSOR, Purpose::Research, now) {
             return Err(TrialError::NoResearchConsent);
         }
         Ok(u32::try_from(self.enrolled.len()).unwrap_or(u32::MAX) + 1)
@@ -390,9 +416,7 @@ impl Model {
 
     /// The patient's treatment consent on vital signs to `provider` in force at `at`.
     fn treats(&self, patient: u8, provider: u8, at: u64) -> bool {
-        self.treatment.iter().any(|(p, q, _, from, revoked)| {
-            (*p, *q) == (patient, provider) && *from <= at && revoked.is_none_or(|r| at < r)
-        })
+        self.consents(patient, provider, Purpose::Treatment, at)
     }
 
     /// remote_monitoring's answer to `by` pairing device `seed` with `patient` at `now`.
@@ -532,25 +556,74 @@ fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
     )
 }
 
-/// `patient` consents to the payer for payment of billing data from `back` ms ago.
-fn payment_consent(w: &mut World, patient: u8, back: u64) -> Result<u64, ConsentError> {
+/// `patient` consents to `grantee` for `purpose` (on its category) from `back` ms ago.
+fn grant_consent(
+    w: &mut World,
+    patient: u8,
+    grantee: u8,
+    purpose: Purpose,
+    back: u64,
+) -> Result<u64, ConsentError> {
     let now = w.chain.time();
     let request = ConsentRequest {
         patient: ink_account(&account(patient)),
-        grantee: ink_account(&account(PAYER)),
+        grantee: ink_account(&account(grantee)),
         kind: ConsentKind::Permit,
-        purposes: PurposeSet::of(&[Purpose::Payment]),
-        categories: DataCategories::of(&[DataCategory::Billing]),
+        purposes: PurposeSet::of(&[purpose]),
+        categories: DataCategories::of(&[category_of(purpose)]),
         valid_from: now - back,
         valid_until: None,
     };
-    w.chain
+    let out = w
+        .chain
         .call::<Result<u64, ConsentError>>(
             &w.consent,
             &account(patient),
             call_data(selector_bytes!("grant"), (request,)),
         )
-        .value
+        .value;
+    match out {
+        Ok(id) => w.model.consents.push(ModelConsent {
+            patient,
+            grantee,
+            purpose,
+            id,
+            from: now - back,
+            revoked: None,
+        }),
+        Err(e) => w.model.differs(format!("grant: {e:?}")),
+    }
+    out
+}
+
+/// `patient` revokes its live consent to `grantee` for `purpose` (from now on), or grants
+/// one from `back` ms ago. Returns the operation's description and whether it was
+/// refused.
+fn toggle_consent(
+    w: &mut World,
+    patient: u8,
+    grantee: u8,
+    purpose: Purpose,
+    back: u64,
+) -> (String, bool) {
+    let Some(id) = w.model.live_consent(patient, grantee, purpose) else {
+        let out = grant_consent(w, patient, grantee, purpose, back);
+        return (format!("grant {purpose:?} consent: {out:?}"), out.is_err());
+    };
+    let now = w.chain.time();
+    let out = w.chain.call::<Result<(), ConsentError>>(
+        &w.consent,
+        &account(patient),
+        call_data(selector_bytes!("revoke"), (id,)),
+    );
+    match w.model.consents.iter_mut().find(|c| c.id == id) {
+        Some(c) if out.value.is_ok() => c.revoked = Some(now),
+        _ => w.model.differs(format!("revoke {id}: {:?}", out.value)),
+    }
+    (
+        format!("revoke {purpose:?} consent {id}: {:?}", out.value),
+        out.value.is_err(),
+    )
 }
 
 fn world() -> World {
@@ -664,16 +737,13 @@ fn world() -> World {
         licences,
         batches: 0,
         shipments: 0,
-        payment: Vec::new(),
         claims_count: 0,
         peers_trapped: false,
         model,
     };
     let now = w.chain.time();
     for p in PATIENTS {
-        let id = payment_consent(&mut w, p, 90 * DAY).expect("consent");
-        w.payment.push((p, Some(id)));
-        w.model.payment.push((p, id, now - 90 * DAY, None));
+        grant_consent(&mut w, p, PAYER, Purpose::Payment, 90 * DAY).expect("consent");
         w.model.care.push((p, 3, now - 60 * DAY, None));
         let named = w.chain.call::<Result<u64, ConsentError>>(
             &w.consent,
@@ -1025,40 +1095,12 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             )
         }
         14 => {
-            // A patient revokes the payment consent, or grants it anew.
-            let i = rng.next(2) as usize;
-            let (p, current) = w.payment[i];
-            let (what, refused) = match current {
-                Some(id) => {
-                    let out = w.chain.call::<Result<(), ConsentError>>(
-                        &w.consent,
-                        &account(p),
-                        call_data(selector_bytes!("revoke"), (id,)),
-                    );
-                    w.payment[i].1 = None;
-                    // The patient revokes its own live consent: from now on.
-                    match w.model.payment.iter_mut().find(|c| c.1 == id) {
-                        Some(c) if c.3.is_none() && out.value.is_ok() => c.3 = Some(now),
-                        _ => w.model.differs(format!("revoke {id}: {:?}", out.value)),
-                    }
-                    (
-                        format!("revoke consent {id}: {:?}", out.value),
-                        out.value.is_err(),
-                    )
-                }
-                None => {
-                    // Granted anew from a random moment of the last few days: services
-                    // between the revocation and it stay without consent.
-                    let back = rng.next(4) * DAY;
-                    let out = payment_consent(w, p, back);
-                    w.payment[i].1 = out.ok();
-                    match out {
-                        Ok(id) => w.model.payment.push((p, id, now - back, None)),
-                        Err(e) => w.model.differs(format!("grant: {e:?}")),
-                    }
-                    (format!("grant consent: {out:?}"), out.is_err())
-                }
-            };
+            // A patient revokes the payment consent, or grants it anew from a random
+            // moment of the last few days (services between the revocation and it stay
+            // without consent).
+            let p = rng.pick(&PATIENTS);
+            let back = rng.next(4) * DAY;
+            let (what, refused) = toggle_consent(w, p, PAYER, Purpose::Payment, back);
             (what, refused, None)
         }
         15 => {
@@ -1464,53 +1506,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
         26 => {
             // A patient grants the sponsor research consent on lab results, or revokes it.
             let p = rng.pick(&PATIENTS);
-            let live = w
-                .model
-                .research
-                .iter()
-                .find(|c| c.0 == p && c.3.is_none())
-                .map(|c| c.1);
-            let (what, refused) = match live {
-                Some(id) => {
-                    let out = w.chain.call::<Result<(), ConsentError>>(
-                        &w.consent,
-                        &account(p),
-                        call_data(selector_bytes!("revoke"), (id,)),
-                    );
-                    match w.model.research.iter_mut().find(|c| c.1 == id) {
-                        Some(c) if out.value.is_ok() => c.3 = Some(now),
-                        _ => w.model.differs(format!("revoke {id}: {:?}", out.value)),
-                    }
-                    (
-                        format!("revoke research consent {id}: {:?}", out.value),
-                        out.value.is_err(),
-                    )
-                }
-                None => {
-                    let request = ConsentRequest {
-                        patient: ink_account(&account(p)),
-                        grantee: ink_account(&account(SPONSOR)),
-                        kind: ConsentKind::Permit,
-                        purposes: PurposeSet::of(&[Purpose::Research]),
-                        categories: DataCategories::of(&[DataCategory::LabResults]),
-                        valid_from: now,
-                        valid_until: None,
-                    };
-                    let out = w.chain.call::<Result<u64, ConsentError>>(
-                        &w.consent,
-                        &account(p),
-                        call_data(selector_bytes!("grant"), (request,)),
-                    );
-                    match out.value {
-                        Ok(id) => w.model.research.push((p, id, now, None)),
-                        Err(e) => w.model.differs(format!("grant research: {e:?}")),
-                    }
-                    (
-                        format!("grant research consent: {:?}", out.value),
-                        out.value.is_err(),
-                    )
-                }
-            };
+            let (what, refused) = toggle_consent(w, p, SPONSOR, Purpose::Research, 0);
             (what, refused, None)
         }
         27 => {
@@ -1615,53 +1611,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 (0, [first, ..]) => *first,
                 _ => (rng.pick(&PATIENTS), rng.pick(&[3u8, 6])),
             };
-            let live = w
-                .model
-                .treatment
-                .iter()
-                .find(|c| (c.0, c.1) == (p, q) && c.4.is_none())
-                .map(|c| c.2);
-            let (what, refused) = match live {
-                Some(id) => {
-                    let out = w.chain.call::<Result<(), ConsentError>>(
-                        &w.consent,
-                        &account(p),
-                        call_data(selector_bytes!("revoke"), (id,)),
-                    );
-                    match w.model.treatment.iter_mut().find(|c| c.2 == id) {
-                        Some(c) if out.value.is_ok() => c.4 = Some(now),
-                        _ => w.model.differs(format!("revoke {id}: {:?}", out.value)),
-                    }
-                    (
-                        format!("revoke treatment consent {id}: {:?}", out.value),
-                        out.value.is_err(),
-                    )
-                }
-                None => {
-                    let request = ConsentRequest {
-                        patient: ink_account(&account(p)),
-                        grantee: ink_account(&account(q)),
-                        kind: ConsentKind::Permit,
-                        purposes: PurposeSet::of(&[Purpose::Treatment]),
-                        categories: DataCategories::of(&[DataCategory::VitalSigns]),
-                        valid_from: now,
-                        valid_until: None,
-                    };
-                    let out = w.chain.call::<Result<u64, ConsentError>>(
-                        &w.consent,
-                        &account(p),
-                        call_data(selector_bytes!("grant"), (request,)),
-                    );
-                    match out.value {
-                        Ok(id) => w.model.treatment.push((p, q, id, now, None)),
-                        Err(e) => w.model.differs(format!("grant treatment: {e:?}")),
-                    }
-                    (
-                        format!("grant treatment consent: {:?}", out.value),
-                        out.value.is_err(),
-                    )
-                }
-            };
+            let (what, refused) = toggle_consent(w, p, q, Purpose::Treatment, 0);
             (what, refused, None)
         }
         31 => {
