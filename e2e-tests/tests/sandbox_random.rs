@@ -350,6 +350,35 @@ impl Model {
         Ok(())
     }
 
+    /// Applies shipment `id` the contract accepted: `quantity` of `batch` from `from`'s
+    /// holding into transit to `to`.
+    fn shipped(
+        &mut self,
+        id: u64,
+        batch: u64,
+        from: u8,
+        to: u8,
+        quantity: u64,
+        price: Option<u128>,
+    ) {
+        if let Some(b) = self.batches.get_mut(&batch) {
+            *b.holders.entry(from).or_default() -= quantity;
+            b.in_transit += quantity;
+        }
+        self.shipments.insert(
+            id,
+            ModelShipment {
+                batch,
+                from,
+                to,
+                quantity,
+                price,
+                escrow: 0,
+                open: true,
+            },
+        );
+    }
+
     /// drug_provenance's answer to the recipient receiving `accepted` units of shipment
     /// `id` at `now` (escrowed first when priced).
     fn receive(&self, id: u64, now: u64) -> Result<(), DrugError> {
@@ -554,6 +583,40 @@ fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
         },
         claim,
     )
+}
+
+/// `from` ships `quantity` of the latest batch to `to` (at `price` a unit): the answer
+/// compared with the model's, the model updated with an accepted shipment.
+fn ship_checked(
+    w: &mut World,
+    from: u8,
+    to: u8,
+    quantity: u64,
+    price: Option<u128>,
+) -> Result<u64, DrugError> {
+    let now = w.chain.time();
+    let out = w
+        .chain
+        .call::<Result<u64, DrugError>>(
+            &w.drug,
+            &account(from),
+            call_data(
+                selector_bytes!("ship"),
+                (w.batches, ink_account(&account(to)), quantity, price),
+            ),
+        )
+        .value;
+    let expected = w.model.ship(w.batches, from, to, quantity, now);
+    if out.map(|_| ()) != expected {
+        w.model
+            .differs(format!("ship: the model says {expected:?}"));
+    }
+    if let Ok(id) = out {
+        assert_eq!(id, w.shipments + 1);
+        w.shipments = id;
+        w.model.shipped(id, w.batches, from, to, quantity, price);
+    }
+    out
 }
 
 /// `patient` consents to `grantee` for `purpose` (on its category) from `back` ms ago.
@@ -1153,7 +1216,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 None,
             )
         }
-        16 | 34 | 35 => {
+        16 | 34 => {
             // The operator suspends a provider's licence, or issues a fresh one.
             // Half the time a trading partner's licence (w.licences: 3, 6, 7, then the
             // traders 8, 9, 10).
@@ -1292,45 +1355,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             let to = rng.pick(&TRADERS);
             let quantity = 1 + rng.next(120);
             let price = (rng.next(3) == 0).then_some(1_000u128);
-            let out = w.chain.call::<Result<u64, DrugError>>(
-                &w.drug,
-                &account(from),
-                call_data(
-                    selector_bytes!("ship"),
-                    (w.batches, ink_account(&account(to)), quantity, price),
-                ),
-            );
-            let expected = w.model.ship(w.batches, from, to, quantity, now);
-            if out.value.map(|_| ()) != expected {
-                w.model
-                    .differs(format!("ship: the model says {expected:?}"));
-            }
-            if let Ok(id) = out.value {
-                assert_eq!(id, w.shipments + 1);
-                w.shipments = id;
-                if let Some(b) = w.model.batches.get_mut(&w.batches) {
-                    *b.holders.entry(from).or_default() -= quantity;
-                    b.in_transit += quantity;
-                }
-                w.model.shipments.insert(
-                    id,
-                    ModelShipment {
-                        batch: w.batches,
-                        from,
-                        to,
-                        quantity,
-                        price,
-                        escrow: 0,
-                        open: true,
-                    },
-                );
-            }
+            let out = ship_checked(w, from, to, quantity, price);
             (
-                format!(
-                    "ship {quantity} of {} {from}->{to}: {:?}",
-                    w.batches, out.value
-                ),
-                out.value.is_err(),
+                format!("ship {quantity} of {} {from}->{to}: {:?}", w.batches, out),
+                out.is_err(),
                 None,
             )
         }
@@ -1503,6 +1531,39 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             };
             (format!("{what} {}: {out:?}", w.batches), out.is_err(), None)
         }
+        35 => {
+            // A trading partner holding units of the batch loses its licence (the
+            // operator suspends it) and tries to sell them on.
+            let holding: Vec<u8> = w
+                .model
+                .holders_of(w.batches)
+                .into_iter()
+                .filter(|n| TRADERS[..3].contains(n))
+                .collect();
+            let Some(from) = holding.first().copied() else {
+                return ("no trader holds units".into(), false, None);
+            };
+            let Some(i) = w.licences.iter().position(|(n, _, _)| *n == from) else {
+                return ("no licence".into(), false, None);
+            };
+            let id = w.licences[i].2;
+            let out = w.chain.call::<Result<(), CredentialError>>(
+                &w.credentials,
+                &operator(),
+                call_data(selector_bytes!("suspend"), (id, 1u16)),
+            );
+            match w.model.licences.iter_mut().find(|l| l.id == id) {
+                Some(l) if l.suspended.is_none() && out.value.is_ok() => l.suspended = Some(now),
+                Some(l)
+                    if l.suspended.is_some() && out.value == Err(CredentialError::NotActive) => {}
+                _ => w.model.differs(format!("suspend {id}: {:?}", out.value)),
+            }
+            let to = rng.pick(&TRADERS);
+            let quantity = 1 + rng.next(5);
+            // (Refused or not, the suspension changed the credentials' records.)
+            let out = ship_checked(w, from, to, quantity, None);
+            (format!("ship by suspended {from}: {:?}", out), false, None)
+        }
         26 => {
             // A patient grants the sponsor research consent on lab results, or revokes it.
             let p = rng.pick(&PATIENTS);
@@ -1616,9 +1677,15 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
         }
         31 => {
             // A provider (or the pharmacist, who registered no device) pairs a device.
+            // Mostly the device's own provider (3 registered device 1, 6 device 2).
+            let seed = rng.pick(&[1u8, 2]);
             let (by, seed, p) = (
-                rng.pick(&[3u8, 6, 7]),
-                rng.pick(&[1u8, 2]),
+                if rng.next(3) == 0 {
+                    rng.pick(&[3u8, 6, 7])
+                } else {
+                    [3u8, 6][usize::from(seed - 1)]
+                },
+                seed,
                 rng.pick(&PATIENTS),
             );
             let out = w.chain.call::<Result<u32, MonitoringError>>(
