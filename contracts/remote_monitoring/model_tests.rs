@@ -120,6 +120,26 @@ fn thresholds_are_inclusive_ranges() {
     assert!(t.breached_by(-6) && t.breached_by(6) && t.breached_by(i64::MIN));
 }
 
+#[test]
+fn a_summary_breaches_a_threshold_only_when_its_range_contains_it() {
+    let threshold = Threshold {
+        low: -5,
+        high: 5,
+        set_by: AccountId::from([1; 32]),
+        set_at: 0,
+    };
+    let summary = |range| OutOfRange {
+        count: 1,
+        range,
+        worst_commitment: Hash::from([0; 32]),
+    };
+    assert!(summary((-5, 5)).breaches(&threshold), "the same range");
+    assert!(summary((-9, 9)).breaches(&threshold), "a wider range");
+    assert!(!summary((-4, 5)).breaches(&threshold), "narrower below");
+    assert!(!summary((-5, 4)).breaches(&threshold), "narrower above");
+    assert!(!summary((0, 2)).breaches(&threshold), "inside");
+}
+
 proptest! {
     /// The 99454 period is the 30 days that end with the day of `until` (clipped at the
     /// epoch): it contains that day and no later one.

@@ -1047,10 +1047,22 @@ fn a_day_two_devices_mark_counts_once_for_the_patient_and_once_per_device() {
     assert_eq!(c.pair_device(signer(2).key(), a.django), Ok(1));
     now(T0 + 3 * DAY);
     caller(stranger());
-    // Device 1 marks day 0; device 2 days 0 and 1.
-    assert_eq!(anchor(&mut c, 1, batch(1, 0, 1, 0b1, 4)), Ok(1));
-    assert_eq!(anchor(&mut c, 2, batch(2, 0, 2, 0b11, 4)), Ok(2));
+    // Device 1 marks day 0 in a morning batch, then days 0 and 1 in the next (from
+    // noon); device 2, of the same provider, days 0 and 1.
+    let morning = ReadingBatch {
+        until: T0 + DAY / 2,
+        ..batch(1, 0, 1, 0b1, 4)
+    };
+    assert_eq!(anchor(&mut c, 1, morning), Ok(1));
+    let next = ReadingBatch {
+        from: T0 + DAY / 2,
+        until: T0 + DAY + DAY / 2,
+        ..batch(1, 0, 1, 0b11, 4)
+    };
+    assert_eq!(anchor(&mut c, 1, next), Ok(2));
+    assert_eq!(anchor(&mut c, 2, batch(2, 0, 2, 0b11, 4)), Ok(3));
     assert_eq!(c.monitored_days(a.django, None, T0), 2);
-    assert_eq!(c.monitored_days(a.django, Some(signer(1).key()), T0), 1);
+    assert_eq!(c.monitored_days(a.django, Some(signer(1).key()), T0), 2);
     assert_eq!(c.monitored_days(a.django, Some(signer(2).key()), T0), 2);
+    assert_eq!(c.monitored_days_until(a.django, a.charlie, T0 + 2 * DAY), 2);
 }
