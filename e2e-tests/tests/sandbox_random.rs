@@ -585,6 +585,60 @@ fn snapshot(w: &mut World, touched: Option<u64>) -> (Snapshot, Option<Claim>) {
     )
 }
 
+/// A gateway relays a signed batch of device `seed`'s readings since its last one (at
+/// most two days): anchored only while the device is paired and the patient's treatment
+/// consent to its provider is in force. Returns the operation's description and whether
+/// it was refused.
+fn anchor_checked(w: &mut World, seed: u8) -> (String, bool) {
+    let now = w.chain.time();
+    let (provider, paired, paired_at, last_until) = w.model.devices[&seed];
+    let from = paired_at.max(last_until).max(now.saturating_sub(2 * DAY));
+    if from >= now {
+        return ("no readings yet".into(), false);
+    }
+    let device = DeviceSigner::from_seed(seed);
+    let batch = ReadingBatch {
+        device: device.key(),
+        root: ink::primitives::Hash::from([seed; 32]),
+        count: 4,
+        quantity: healthcare_traits::Loinc::from_text("8480-6").expect("fits"),
+        from,
+        until: now,
+        days: 1,
+        out_of_range: None,
+    };
+    let hash: ink::primitives::Hash = w.chain.query(
+        &w.monitoring,
+        call_data(selector_bytes!("readings_hash"), (batch,)),
+    );
+    let out = w.chain.call::<Result<u64, MonitoringError>>(
+        &w.monitoring,
+        &account(9),
+        call_data(
+            selector_bytes!("anchor_readings"),
+            (batch, device.sign(&hash)),
+        ),
+    );
+    let expected = match paired {
+        None => Err(MonitoringError::NotPaired),
+        Some(p) if !w.model.treats(p, provider, now) => Err(MonitoringError::NoTreatmentConsent),
+        Some(_) => Ok(()),
+    };
+    if out.value.map(|_| ()) != expected {
+        w.model
+            .differs(format!("anchor: the model says {expected:?}"));
+    }
+    if out.value.is_ok() {
+        if let Some(d) = w.model.devices.get_mut(&seed) {
+            d.3 = now;
+        }
+    }
+    (
+        format!("anchor readings of device {seed}: {:?}", out.value),
+        out.value.is_err(),
+    )
+}
+
 /// `from` ships `quantity` of the latest batch to `to` (at `price` a unit): the answer
 /// compared with the model's, the model updated with an accepted shipment.
 fn ship_checked(
@@ -977,9 +1031,11 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     let payer = account(PAYER);
     let now = w.chain.time();
     let claim_pick = |rng: &mut Rng, count: u64| 1 + rng.next(count + 1);
-    // Ops 34 and up repeat the rarer cross-contract ones: licences, enrolment, readings,
-    // shipments, receipts and dispensing.
-    match rng.next(46) {
+    // Ops 34 and up repeat the rarer cross-contract ones (licences, enrolment, readings,
+    // shipments, receipts and dispensing) or play a sequence of the party who would game
+    // a rule (35: a trading partner sells on after losing its licence; 46: a device keeps
+    // sending data after the patient revoked the consent).
+    match rng.next(47) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
             w.chain.set_time(now + dt);
@@ -1748,59 +1804,27 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             )
         }
         33 | 38 | 39 => {
-            // A gateway relays a signed batch of the device's readings since its last one
-            // (at most two days): anchored only while the device is paired and the
-            // patient's treatment consent to its provider is in force.
             let seed = rng.pick(&[1u8, 2]);
-            let (provider, paired, paired_at, last_until) = w.model.devices[&seed];
-            let from = paired_at.max(last_until).max(now.saturating_sub(2 * DAY));
-            if from >= now {
-                return ("no readings yet".into(), false, None);
-            }
-            let device = DeviceSigner::from_seed(seed);
-            let batch = ReadingBatch {
-                device: device.key(),
-                root: ink::primitives::Hash::from([seed; 32]),
-                count: 4,
-                quantity: healthcare_traits::Loinc::from_text("8480-6").expect("fits"),
-                from,
-                until: now,
-                days: 1,
-                out_of_range: None,
+            let (what, refused) = anchor_checked(w, seed);
+            (what, refused, None)
+        }
+        46 => {
+            // The patient revokes the treatment consent of a paired device; the gateway
+            // keeps relaying its readings.
+            let paired = w
+                .model
+                .devices
+                .iter()
+                .find_map(|(seed, (q, p, _, _))| p.map(|p| (*seed, p, *q)));
+            let Some((seed, p, q)) = paired else {
+                return ("no paired device".into(), false, None);
             };
-            let hash: ink::primitives::Hash = w.chain.query(
-                &w.monitoring,
-                call_data(selector_bytes!("readings_hash"), (batch,)),
-            );
-            let out = w.chain.call::<Result<u64, MonitoringError>>(
-                &w.monitoring,
-                &account(9),
-                call_data(
-                    selector_bytes!("anchor_readings"),
-                    (batch, device.sign(&hash)),
-                ),
-            );
-            let expected = match paired {
-                None => Err(MonitoringError::NotPaired),
-                Some(p) if !w.model.treats(p, provider, now) => {
-                    Err(MonitoringError::NoTreatmentConsent)
-                }
-                Some(_) => Ok(()),
-            };
-            if out.value.map(|_| ()) != expected {
-                w.model
-                    .differs(format!("anchor: the model says {expected:?}"));
+            if w.model.live_consent(p, q, Purpose::Treatment).is_some() {
+                toggle_consent(w, p, q, Purpose::Treatment, 0);
             }
-            if out.value.is_ok() {
-                if let Some(d) = w.model.devices.get_mut(&seed) {
-                    d.3 = now;
-                }
-            }
-            (
-                format!("anchor readings of device {seed}: {:?}", out.value),
-                out.value.is_err(),
-                None,
-            )
+            let (what, _) = anchor_checked(w, seed);
+            // (The revocation changed the registry, whatever the anchoring answered.)
+            (what, false, None)
         }
         _ => {
             let dt = rng.next(DAY / 2);
