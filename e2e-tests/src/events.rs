@@ -213,17 +213,6 @@ fn is_u8(registry: &PortableRegistry, id: u32) -> bool {
     )
 }
 
-/// The bytes of a composite of `u8` values.
-fn bytes_of(values: &Composite<u32>) -> Option<Vec<u8>> {
-    values
-        .values()
-        .map(|v| match &v.value {
-            ValueDef::Primitive(Primitive::U128(n)) => u8::try_from(*n).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
 fn render(
     value: &Value<u32>,
     registry: &PortableRegistry,
@@ -248,10 +237,7 @@ fn render(
             }
         }
         ValueDef::Composite(c) if type_name == "Hash" => render_bytes(&flatten_bytes(c)),
-        ValueDef::Composite(c) if elements_are_bytes => match bytes_of(c) {
-            Some(bytes) => render_bytes(&bytes),
-            None => render_composite("", c, registry, account_name),
-        },
+        ValueDef::Composite(c) if elements_are_bytes => render_bytes(&flatten_bytes(c)),
         ValueDef::Composite(c)
             if matches!(
                 ty.map(|t| &t.type_def),
@@ -289,7 +275,8 @@ fn render(
     }
 }
 
-/// Every byte inside `c` (an account id or hash is a composite around a `[u8; 32]`).
+/// Every byte inside `c`: a sequence or array of `u8`, or a composite around one (an
+/// account id or hash wraps a `[u8; 32]`).
 fn flatten_bytes(c: &Composite<u32>) -> Vec<u8> {
     let mut out = Vec::new();
     for v in c.values() {

@@ -361,6 +361,14 @@ impl Model {
         Ok(())
     }
 
+    /// Takes `quantity` of `batch` out of `holder`'s holding (a shipment, dispensing or
+    /// destruction the contract accepted); returns the batch to count them elsewhere.
+    fn take(&mut self, batch: u64, holder: u8, quantity: u64) -> Option<&mut ModelBatch> {
+        let b = self.batches.get_mut(&batch)?;
+        *b.holders.entry(holder).or_default() -= quantity;
+        Some(b)
+    }
+
     /// Applies shipment `id` the contract accepted: `quantity` of `batch` from `from`'s
     /// holding into transit to `to`.
     fn shipped(
@@ -372,8 +380,7 @@ impl Model {
         quantity: u64,
         price: Option<u128>,
     ) {
-        if let Some(b) = self.batches.get_mut(&batch) {
-            *b.holders.entry(from).or_default() -= quantity;
+        if let Some(b) = self.take(batch, from, quantity) {
             b.in_transit += quantity;
         }
         self.shipments.insert(
@@ -479,6 +486,16 @@ impl Model {
             return Err(MonitoringError::NoTreatmentConsent);
         }
         Ok(self.pairings.get(&patient).copied().unwrap_or(0))
+    }
+
+    /// Notes a difference when operation `op` answered `got` where the model says
+    /// `expected`.
+    fn expect<T: PartialEq + core::fmt::Debug>(&mut self, op: &str, got: &T, expected: &T) {
+        if got != expected {
+            self.differs(format!(
+                "{op}: the model says {expected:?}, the contract {got:?}"
+            ));
+        }
     }
 
     /// Notes a difference between an answer and the model's.
@@ -635,10 +652,7 @@ fn anchor_checked(w: &mut World, seed: u8) -> (String, bool) {
         Some(p) if !w.model.treats(p, provider, now) => Err(MonitoringError::NoTreatmentConsent),
         Some(_) => Ok(()),
     };
-    if out.value.map(|_| ()) != expected {
-        w.model
-            .differs(format!("anchor: the model says {expected:?}"));
-    }
+    w.model.expect("anchor", &out.value.map(|_| ()), &expected);
     if out.value.is_ok() {
         if let Some(d) = w.model.devices.get_mut(&seed) {
             d.3 = now;
@@ -648,6 +662,26 @@ fn anchor_checked(w: &mut World, seed: u8) -> (String, bool) {
         format!("anchor readings of device {seed}: {:?}", out.value),
         out.value.is_err(),
     )
+}
+
+/// The operator suspends credential `id`: an active credential is suspended from now
+/// on; a suspended one is not active. Returns the answer, compared with the model's.
+fn suspend_checked(w: &mut World, id: u64) -> Result<(), CredentialError> {
+    let now = w.chain.time();
+    let out = w
+        .chain
+        .call::<Result<(), CredentialError>>(
+            &w.credentials,
+            &operator(),
+            call_data(selector_bytes!("suspend"), (id, 1u16)),
+        )
+        .value;
+    match w.model.licences.iter_mut().find(|l| l.id == id) {
+        Some(l) if l.suspended.is_none() && out.is_ok() => l.suspended = Some(now),
+        Some(l) if l.suspended.is_some() && out == Err(CredentialError::NotActive) => {}
+        _ => w.model.differs(format!("suspend {id}: {out:?}")),
+    }
+    out
 }
 
 /// `from` ships `quantity` of the latest batch to `to` (at `price` a unit): the answer
@@ -672,10 +706,7 @@ fn ship_checked(
         )
         .value;
     let expected = w.model.ship(w.batches, from, to, quantity, now);
-    if out.map(|_| ()) != expected {
-        w.model
-            .differs(format!("ship: the model says {expected:?}"));
-    }
+    w.model.expect("ship", &out.map(|_| ()), &expected);
     if let Ok(id) = out {
         assert_eq!(id, w.shipments + 1);
         w.shipments = id;
@@ -1294,27 +1325,8 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             };
             let (n, kind, id) = w.licences[i];
             if rng.next(2) == 0 {
-                let out = w.chain.call::<Result<(), CredentialError>>(
-                    &w.credentials,
-                    &operator(),
-                    call_data(selector_bytes!("suspend"), (id, 1u16)),
-                );
-                // An active credential is suspended from now on; a suspended one is not
-                // active.
-                match w.model.licences.iter_mut().find(|l| l.id == id) {
-                    Some(l) if l.suspended.is_none() && out.value.is_ok() => {
-                        l.suspended = Some(now)
-                    }
-                    Some(l)
-                        if l.suspended.is_some()
-                            && out.value == Err(CredentialError::NotActive) => {}
-                    _ => w.model.differs(format!("suspend {id}: {:?}", out.value)),
-                }
-                (
-                    format!("suspend licence {id}: {:?}", out.value),
-                    out.value.is_err(),
-                    None,
-                )
+                let out = suspend_checked(w, id);
+                (format!("suspend licence {id}: {out:?}"), out.is_err(), None)
             } else {
                 let id = issue(&mut w.chain, &w.credentials.clone(), &account(n), kind);
                 w.licences[i].2 = id;
@@ -1388,10 +1400,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             } else {
                 Ok(w.batches + 1)
             };
-            if out.value != expected {
-                w.model
-                    .differs(format!("register: the model says {expected:?}"));
-            }
+            w.model.expect("register", &out.value, &expected);
             if let Ok(id) = out.value {
                 assert_eq!(id, w.batches + 1);
                 w.batches = id;
@@ -1464,10 +1473,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 if expected.is_ok() {
                     w.model.escrowed += amount;
                 }
-                if paid.value != expected {
-                    w.model
-                        .differs(format!("escrow: the model says {expected:?}"));
-                }
+                w.model.expect("escrow", &paid.value, &expected);
                 if paid.value.is_err() {
                     return (format!("escrow: {:?}", paid.value), true, None);
                 }
@@ -1484,10 +1490,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 call_data(selector_bytes!("receive"), (shipment.id, accepted)),
             );
             let expected = w.model.receive(shipment.id, now);
-            if out.value != expected {
-                w.model
-                    .differs(format!("receive: the model says {expected:?}"));
-            }
+            w.model.expect("receive", &out.value, &expected);
             if out.value.is_ok() {
                 w.model.received(shipment.id, accepted, now);
             }
@@ -1534,13 +1537,9 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                         Err(DrugError::PharmacyNotLicensed)
                     }
                 });
-            if out.value != expected {
-                w.model
-                    .differs(format!("dispense: the model says {expected:?}"));
-            }
+            w.model.expect("dispense", &out.value, &expected);
             if out.value.is_ok() {
-                if let Some(b) = w.model.batches.get_mut(&w.batches) {
-                    *b.holders.entry(by).or_default() -= quantity;
+                if let Some(b) = w.model.take(w.batches, by, quantity) {
                     b.dispensed += quantity;
                 }
             }
@@ -1566,10 +1565,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                         Ok(())
                     }
                 };
-                if out.value != expected {
-                    w.model
-                        .differs(format!("recall: the model says {expected:?}"));
-                }
+                w.model.expect("recall", &out.value, &expected);
                 ("recall", out.value)
             } else {
                 let by = rng.pick(&TRADERS);
@@ -1584,13 +1580,9 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     None => Err(DrugError::UnknownBatch),
                     Some(b) => w.model.remaining(b, by, quantity).map(|_| ()),
                 };
-                if out.value != expected {
-                    w.model
-                        .differs(format!("destroy: the model says {expected:?}"));
-                }
+                w.model.expect("destroy", &out.value, &expected);
                 if out.value.is_ok() {
-                    if let Some(b) = w.model.batches.get_mut(&w.batches) {
-                        *b.holders.entry(by).or_default() -= quantity;
+                    if let Some(b) = w.model.take(w.batches, by, quantity) {
                         b.destroyed += quantity;
                     }
                 }
@@ -1614,17 +1606,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 return ("no licence".into(), false, None);
             };
             let id = w.licences[i].2;
-            let out = w.chain.call::<Result<(), CredentialError>>(
-                &w.credentials,
-                &operator(),
-                call_data(selector_bytes!("suspend"), (id, 1u16)),
-            );
-            match w.model.licences.iter_mut().find(|l| l.id == id) {
-                Some(l) if l.suspended.is_none() && out.value.is_ok() => l.suspended = Some(now),
-                Some(l)
-                    if l.suspended.is_some() && out.value == Err(CredentialError::NotActive) => {}
-                _ => w.model.differs(format!("suspend {id}: {:?}", out.value)),
-            }
+            suspend_checked(w, id).ok();
             let to = rng.pick(&TRADERS);
             let quantity = 1 + rng.next(5);
             // (Refused or not, the suspension changed the credentials' records.)
@@ -1658,10 +1640,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             } else {
                 Ok(())
             };
-            if out.value != expected {
-                w.model
-                    .differs(format!("consent to version: the model says {expected:?}"));
-            }
+            w.model.expect("consent to version", &out.value, &expected);
             if out.value.is_ok() {
                 w.model.version_consent.insert(p);
             }
@@ -1681,10 +1660,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 call_data(selector_bytes!("enrol"), (1u32, ink_account(&account(p)))),
             );
             let expected = w.model.enrol(by, p, now);
-            if out.value != expected {
-                w.model
-                    .differs(format!("enrol: the model says {expected:?}"));
-            }
+            w.model.expect("enrol", &out.value, &expected);
             if out.value.is_ok() {
                 w.model.enrolled.push((p, false));
             }
@@ -1710,10 +1686,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 Some((_, true)) => Err(TrialError::Withdrawn),
                 Some(_) => Ok(()),
             };
-            if out.value != expected {
-                w.model
-                    .differs(format!("withdraw: the model says {expected:?}"));
-            }
+            w.model.expect("withdraw", &out.value, &expected);
             if out.value.is_ok() {
                 if let Some(e) = w.model.enrolled.iter_mut().find(|(q, _)| *q == p) {
                     e.1 = true;
@@ -1767,10 +1740,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 ),
             );
             let expected = w.model.pair(by, seed, p, now);
-            if out.value != expected {
-                w.model
-                    .differs(format!("pair: the model says {expected:?}"));
-            }
+            w.model.expect("pair", &out.value, &expected);
             if out.value.is_ok() {
                 *w.model.pairings.entry(p).or_default() += 1;
                 if let Some(d) = w.model.devices.get_mut(&seed) {
@@ -1799,10 +1769,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 Some(_) => Ok(()),
                 None => Err(MonitoringError::NotPaired),
             };
-            if out.value != expected {
-                w.model
-                    .differs(format!("unpair: the model says {expected:?}"));
-            }
+            w.model.expect("unpair", &out.value, &expected);
             if out.value.is_ok() {
                 if let Some(d) = w.model.devices.get_mut(&seed) {
                     (d.1, d.2) = (None, 0);

@@ -36,14 +36,11 @@ fn licence(subject: AccountId) -> CredentialRequest {
     }
 }
 
-#[test]
-fn credential_lifecycle_and_point_in_time_validity() {
-    let mut chain = Sandbox::new();
-    let (owner, board, doctor, stranger) = (account(1), account(2), account(3), account(4));
-    chain.set_time(T0 - 2 * HOUR);
-    let registry = chain.deploy(
+/// staff_credentials deployed by `owner` with a one-hour time lock and no issuers.
+fn deploy_registry(chain: &mut Sandbox, owner: &drink::AccountId32) -> drink::AccountId32 {
+    chain.deploy(
         "staff_credentials",
-        &owner,
+        owner,
         call_data(
             selector_bytes!("new"),
             (
@@ -52,7 +49,15 @@ fn credential_lifecycle_and_point_in_time_validity() {
                 e2e_tests::canceller(),
             ),
         ),
-    );
+    )
+}
+
+#[test]
+fn credential_lifecycle_and_point_in_time_validity() {
+    let mut chain = Sandbox::new();
+    let (owner, board, doctor, stranger) = (account(1), account(2), account(3), account(4));
+    chain.set_time(T0 - 2 * HOUR);
+    let registry = deploy_registry(&mut chain, &owner);
 
     // Only the owner appoints issuers, and only after the time lock.
     let appoint = Change::Issuer(ink_account(&board), KindSet::CLINICIAN);
@@ -225,18 +230,7 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
     let mut check = EventCheck::new();
     let (owner, board, doctor) = (account(1), account(2), account(3));
     chain.set_time(T0);
-    let registry = chain.deploy(
-        "staff_credentials",
-        &owner,
-        call_data(
-            selector_bytes!("new"),
-            (
-                HOUR,
-                Vec::<(AccountId, KindSet)>::new(),
-                e2e_tests::canceller(),
-            ),
-        ),
-    );
+    let registry = deploy_registry(&mut chain, &owner);
     let clinician = KindSet::CLINICIAN.0;
     let with_npi = KindSet::of(&[
         CredentialKind::MedicalLicence,
