@@ -1,7 +1,8 @@
 //! Compiled only under `#[cfg(test)]` (declared at the end of `lib.rs`).
 //!
 //! Model-based random test: random sequences of plans, fee schedules, enrolments,
-//! adjusters, funding, withdrawals, claims (some above the review threshold, some
+//! adjusters, funding, withdrawals, claims submitted singly and in batches (`submit_claims`,
+//! with references used before among them; some above the review threshold, some
 //! emergencies, duplicates, unknown procedures, late filings, claims by strangers and by
 //! licensed providers the member never named, CPT 99454 device supply lines, lines with
 //! too many units or absurd amounts), reviews, appeals (also of strangers' claims),
@@ -39,7 +40,7 @@ use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use proptest::prelude::*;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Sequences per run: 20 × 500 = 10 000 operations.
 const CASES: u32 = 20;
@@ -85,6 +86,7 @@ const REQUIRED: &[&str] = &[
     "NotFirstOwed",
     "PeriodMaximum",
     "MonitoringDaysNotMet",
+    "ReferenceUsed",
 ];
 /// The most units a line of the model's plans may bill.
 const MAX_UNITS: u32 = 3;
@@ -112,6 +114,8 @@ const SUPPLY: ProcedureCode = healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
 fn procedure(i: u8) -> ProcedureCode {
     PROCEDURES.get(usize::from(i)).copied().unwrap_or(*b"ab-12")
 }
+
+type BatchClaim = (u8, u8, u8, i64, bool, Vec<(u8, u128, u32)>, Option<u8>);
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -163,6 +167,11 @@ enum Op {
         days_ago: i64,
         emergency: bool,
         lines: Vec<(u8, u128, u32)>,
+    },
+    /// `submit_claims`: (plan, member, provider, days ago, emergency, lines, reference).
+    SubmitBatch {
+        caller: u8,
+        claims: Vec<BatchClaim>,
     },
     Review {
         caller: u8,
@@ -252,13 +261,22 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, plan, amount)| Op::Withdraw { caller, plan, amount }),
         // Mostly member 5 (enrolled, consenting, provider 3's patient) within the filing
         // window, so that claims get past admission; the rest anywhere.
-        8 => (0..3 * ACCOUNTS, plan, prop_oneof![2 => Just(0u8), 1 => any::<u8>()],
+        8 => (0..3 * ACCOUNTS, plan.clone(), prop_oneof![2 => Just(0u8), 1 => any::<u8>()],
               prop_oneof![3 => Just(3u8), 1 => Just(4), 1 => Just(8)],
               prop_oneof![3 => 0..60i64, 1 => -1..150i64], prop::bool::weighted(0.2),
-              prop::collection::vec(line, 0..5))
+              prop::collection::vec(line.clone(), 0..5))
             .prop_map(|(caller, plan, member, provider, days_ago, emergency, lines)| Op::Submit {
                 caller, plan, member, provider, days_ago, emergency, lines,
             }),
+        // Batches of the same kinds of claims, mostly of provider 3 (who then submits them
+        // all), some with a reference used before.
+        3 => (0..3 * ACCOUNTS, prop::collection::vec(
+                (plan, prop_oneof![2 => Just(0u8), 1 => any::<u8>()],
+                 prop_oneof![6 => Just(3u8), 1 => Just(4), 1 => Just(8)],
+                 prop_oneof![3 => 0..60i64, 1 => -1..150i64], prop::bool::weighted(0.2),
+                 prop::collection::vec(line, 0..4), prop::option::weighted(0.5, 0..3u8)),
+                0..5))
+            .prop_map(|(caller, claims)| Op::SubmitBatch { caller, claims }),
         3 => (0..2 * ACCOUNTS, claim, any::<bool>())
             .prop_map(|(caller, claim, approve)| Op::Review { caller, claim, approve }),
         2 => (0..2 * ACCOUNTS, claim).prop_map(|(caller, claim)| Op::Appeal { caller, claim }),
@@ -366,6 +384,8 @@ struct Model {
     acc: BTreeMap<(PlanId, AccountId, u64), (u128, u128)>,
     /// Held CPT 99454 lines: (member, service day, claim index), any plan.
     supply: Vec<(AccountId, u64, usize)>,
+    /// (plan, provider, reference) of the claims submitted with a reference.
+    references: BTreeSet<(PlanId, AccountId, Hash)>,
     peers: Peers,
     /// The contract's native balance above the existential deposit.
     balance: u128,
@@ -477,6 +497,175 @@ impl Model {
         claim.payer = 0;
         claim.member_amount = 0;
         claim.deductible = 0;
+    }
+
+    /// The request a `Submit` operation describes (service date relative to now).
+    fn request(
+        &self,
+        plan: u8,
+        who: u8,
+        provider: u8,
+        days_ago: i64,
+        emergency: bool,
+        lines: &[(u8, u128, u32)],
+    ) -> ClaimRequest {
+        ClaimRequest {
+            plan: PlanId::from(plan),
+            member: member(who),
+            provider: account(provider),
+            service_date: days(self.now, -days_ago),
+            emergency,
+            lines: lines
+                .iter()
+                .map(|(p, billed, units)| ClaimLine {
+                    procedure: procedure(*p),
+                    diagnosis_commitment: Hash::from([3; 32]),
+                    billed: *billed,
+                    units: *units,
+                })
+                .collect(),
+        }
+    }
+
+    /// Who submits: an account below `ACCOUNTS`, then the claim's provider, then its
+    /// plan's payer.
+    fn submitter(&self, caller: u8, request: &ClaimRequest) -> AccountId {
+        match caller {
+            x if x < ACCOUNTS => account(x),
+            x if x < 2 * ACCOUNTS => request.provider,
+            _ => self.plan(request.plan).map_or(account(8), |p| p.payer),
+        }
+    }
+
+    /// Admission (nothing recorded): the plan, who submits, the lines, the service date.
+    fn admit(&self, submitter: AccountId, request: &ClaimRequest) -> Result<MClaim> {
+        let plan = self.plan(request.plan)?;
+        if submitter != request.provider && submitter != plan.payer {
+            return Err(Error::NotSubmitter);
+        }
+        if request.lines.is_empty() {
+            return Err(Error::NoLines);
+        }
+        if request.lines.iter().any(|l| {
+            l.billed == 0
+                || l.billed > crate::MAX_LINE_BILLED
+                || l.units == 0
+                || !l
+                    .procedure
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        }) {
+            return Err(Error::InvalidLine);
+        }
+        if request.lines.iter().any(|l| l.units > plan.terms.max_units) {
+            return Err(Error::TooManyUnits);
+        }
+        if request.service_date > self.now {
+            return Err(Error::ServiceInFuture);
+        }
+        Ok(MClaim {
+            plan: request.plan,
+            member: request.member,
+            provider: request.provider,
+            service_date: request.service_date,
+            submitted_at: self.now,
+            emergency: request.emergency,
+            status: ClaimStatus::Denied,
+            denial: None,
+            lines: Vec::new(),
+            billed: 0,
+            allowed: 0,
+            payer: 0,
+            member_amount: 0,
+            deductible: 0,
+            appealed: false,
+            reserved: 0,
+        })
+    }
+
+    /// Records an admitted claim as screened: denied whole, or its lines priced and the
+    /// claim paid, owed or held for review. Returns its id.
+    fn record(&mut self, mut claim: MClaim, lines: &[ClaimLine], screen: Screen) -> u64 {
+        if let Screen::Deny(reason) = screen {
+            Model::deny_all(&mut claim, lines, reason);
+            self.claims.push(claim);
+        } else {
+            self.claims.push(claim);
+            let index = self.claims.len() - 1;
+            self.adjudicate(index, lines);
+            let review = matches!(screen, Screen::Pass { review: true });
+            self.decide(index, review, true);
+        }
+        self.claims.len() as u64
+    }
+
+    /// A batch: each claim admitted on its own (a refused one records nothing); the
+    /// peers asked once for all that pass the local checks, so the first of them whose
+    /// provider's licence (then whose member's consents) cannot be read refuses the whole
+    /// batch; then each claim recorded in order exactly as alone, but a reference its
+    /// provider already used in that plan (earlier in the batch too) is refused.
+    fn submit_batch(
+        &mut self,
+        submitter: AccountId,
+        batch: &[ClaimSubmission],
+    ) -> Result<Vec<Result<u64>>> {
+        self.not_paused()?;
+        if batch.len() > crate::MAX_CLAIMS_PER_BATCH {
+            return Err(Error::TooManyClaims);
+        }
+        let admitted: Vec<Result<MClaim>> = batch
+            .iter()
+            .map(|b| self.admit(submitter, &b.request))
+            .collect();
+        let kinds = [
+            CredentialKind::MedicalLicence,
+            CredentialKind::NpiRegistration,
+        ];
+        // What the one credentials call and the one consent call would fail on.
+        let locally_passing = admitted
+            .iter()
+            .flatten()
+            .filter(|claim| !self.denied_locally(claim));
+        for claim in locally_passing.clone() {
+            self.licensed(claim.provider, &kinds, claim.service_date)?;
+        }
+        for claim in locally_passing {
+            if self.licensed(claim.provider, &kinds, claim.service_date)? {
+                if let Some(e) = self.peers.consent_fails.get(&claim.member) {
+                    return Err(match e {
+                        PeerError::Trapped => Error::ConsentContractTrapped,
+                        PeerError::Unreachable => Error::ConsentContractUnreachable,
+                    });
+                }
+            }
+        }
+        let mut results = Vec::new();
+        for (submission, claim) in batch.iter().zip(admitted) {
+            let result = claim.and_then(|claim| {
+                let screen = self.screen(&claim, self.now)?;
+                let request = &submission.request;
+                if let Some(reference) = submission.reference {
+                    let key = (request.plan, request.provider, reference);
+                    if !self.references.insert(key) {
+                        return Err(Error::ReferenceUsed);
+                    }
+                }
+                Ok(self.record(claim, &request.lines, screen))
+            });
+            results.push(result);
+        }
+        Ok(results)
+    }
+
+    /// Coverage and timely filing: what a claim is denied for before any peer is asked.
+    fn denied_locally(&self, claim: &MClaim) -> bool {
+        let plan = &self.plans[claim.plan as usize - 1];
+        let t = claim.service_date;
+        match plan.members.get(&claim.member) {
+            None => true,
+            Some(c) if t < c.start || c.end.is_some_and(|end| t >= end) => true,
+            Some(_) => claim.submitted_at.saturating_sub(t) > plan.terms.timely_filing,
+        }
     }
 
     fn key(
@@ -957,88 +1146,41 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             emergency,
             lines,
         } => {
-            let provider = account(provider);
-            let payer = m.plan(PlanId::from(plan)).map_or(account(8), |p| p.payer);
-            let submitter = match caller {
-                x if x < ACCOUNTS => account(x),
-                x if x < 2 * ACCOUNTS => provider,
-                _ => payer,
-            };
-            let request = ClaimRequest {
-                plan: PlanId::from(plan),
-                member: member(who),
-                provider,
-                service_date: days(m.now, -days_ago),
-                emergency,
-                lines: lines
-                    .iter()
-                    .map(|(p, billed, units)| ClaimLine {
-                        procedure: procedure(*p),
-                        diagnosis_commitment: Hash::from([3; 32]),
-                        billed: *billed,
-                        units: *units,
-                    })
-                    .collect(),
-            };
+            let request = m.request(plan, who, provider, days_ago, emergency, &lines);
+            let submitter = m.submitter(caller, &request);
             test::set_caller::<Env>(submitter);
             let got = c.submit_claim(request.clone());
             let want = (|| -> Result<u64> {
                 m.not_paused()?;
-                let plan = m.plan(request.plan)?;
-                if submitter != request.provider && submitter != plan.payer {
-                    return Err(Error::NotSubmitter);
-                }
-                if request.lines.is_empty() {
-                    return Err(Error::NoLines);
-                }
-                if request.lines.iter().any(|l| {
-                    l.billed == 0
-                        || l.billed > crate::MAX_LINE_BILLED
-                        || l.units == 0
-                        || !l
-                            .procedure
-                            .iter()
-                            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-                }) {
-                    return Err(Error::InvalidLine);
-                }
-                if request.lines.iter().any(|l| l.units > plan.terms.max_units) {
-                    return Err(Error::TooManyUnits);
-                }
-                if request.service_date > m.now {
-                    return Err(Error::ServiceInFuture);
-                }
-                let mut claim = MClaim {
-                    plan: request.plan,
-                    member: request.member,
-                    provider,
-                    service_date: request.service_date,
-                    submitted_at: m.now,
-                    emergency,
-                    status: ClaimStatus::Denied,
-                    denial: None,
-                    lines: Vec::new(),
-                    billed: 0,
-                    allowed: 0,
-                    payer: 0,
-                    member_amount: 0,
-                    deductible: 0,
-                    appealed: false,
-                    reserved: 0,
-                };
+                let claim = m.admit(submitter, &request)?;
                 let screen = m.screen(&claim, m.now)?;
-                if let Screen::Deny(reason) = screen {
-                    Model::deny_all(&mut claim, &request.lines, reason);
-                    m.claims.push(claim);
-                } else {
-                    m.claims.push(claim);
-                    let index = m.claims.len() - 1;
-                    m.adjudicate(index, &request.lines);
-                    let review = matches!(screen, Screen::Pass { review: true });
-                    m.decide(index, review, true);
-                }
-                Ok(m.claims.len() as u64)
+                Ok(m.record(claim, &request.lines, screen))
             })();
+            (s(&got), s(&want))
+        }
+        Op::SubmitBatch { caller, claims } => {
+            let batch: Vec<ClaimSubmission> = claims
+                .iter()
+                .map(
+                    |(plan, who, provider, days_ago, emergency, lines, reference)| {
+                        ClaimSubmission {
+                            request: m
+                                .request(*plan, *who, *provider, *days_ago, *emergency, lines),
+                            reference: reference.map(|r| Hash::from([r; 32])),
+                        }
+                    },
+                )
+                .collect();
+            let submitter = match batch.first() {
+                Some(first) => m.submitter(caller, &first.request),
+                None => account(caller % ACCOUNTS),
+            };
+            test::set_caller::<Env>(submitter);
+            let got = c.submit_claims(batch.clone());
+            let want = m.submit_batch(submitter, &batch);
+            for result in got.iter().flatten() {
+                reached(CONTRACT, &s(result));
+            }
             (s(&got), s(&want))
         }
         Op::Review {
@@ -1504,6 +1646,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             held: BTreeMap::new(),
             acc: BTreeMap::new(),
             supply: Vec::new(),
+            references: BTreeSet::new(),
             peers: Peers::default(),
             balance: 0,
         };
