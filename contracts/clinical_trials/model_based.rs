@@ -12,14 +12,25 @@
 //! version consent, the open SUSARs and every adverse event's report status (which moves
 //! with the clock alone) must equal the model's. A failing peer must leave no trace.
 //!
-//! Not covered here (unit and sandbox tests cover them): signed device batches and the
-//! time-locked admin changes.
+//! Devices too: makers attest keys, investigators register them with a proof of
+//! possession (held, for another registrant, another key's, another trial's, stale),
+//! devices are retired, signed device batches arrive (the next one, replayed, skipping,
+//! overlapping, unsigned, for a participant at another site, withdrawn or no longer
+//! consenting) and records are checked against the anchored roots with inclusion proofs
+//! (the record's own, another record's, a record of no batch); every device's state is
+//! compared after each call.
+//!
+//! Not covered here (unit and sandbox tests cover them): the time-locked admin changes.
 //!
 //! `PROPTEST_CASES` sets the number of sequences (default [`CASES`]); each has [`OPS`]
 //! operations; `MODEL_SEED` picks other sequences (`scripts/fuzz.sh`). A run fails, too,
 //! when no sequence reached one of the [`REQUIRED`] outcomes.
 
 use crate::clinical_trials::*;
+use healthcare_traits::anchoring::{
+    proof_of, root_of, DeviceKey, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
+};
+use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
@@ -78,12 +89,26 @@ const REQUIRED: &[&str] = &[
     "UnknownTrial",
     "UnknownVersion",
     "Withdrawn",
+    "TooManyKeys",
+    "ManufacturerNotLicensed",
+    "DeviceExists",
+    "NotAttested",
+    "StaleProof",
+    "BadSignature",
+    "UnknownDevice",
+    "DeviceRetired",
+    "StaleBatch",
+    "true",
+    "false",
 ];
 const START: u64 = 1_000 * DAY;
 /// Accounts: 0 owner, 1 and 2 sponsors, 3 an IRB, 4 and 5 investigators, 6 a stranger,
-/// 7 and 8 participants, 9 a delegate of 7, 10 a regulator.
-const ACCOUNTS: u8 = 11;
+/// 7 and 8 participants, 9 a delegate of 7, 10 a regulator, 11 a device maker.
+const ACCOUNTS: u8 = 12;
 const REGULATOR: u8 = 10;
+const MAKER: u8 = 11;
+/// Devices by seed (1 to `DEVICES`).
+const DEVICES: u8 = 3;
 /// The category sets trials collect (the first is malformed: empty).
 const CATEGORY_SETS: [u32; 3] = [
     0,
@@ -94,6 +119,10 @@ const SERIOUSNESS: [Seriousness; 7] = Seriousness::ALL;
 
 fn account(i: u8) -> AccountId {
     AccountId::from([i.saturating_add(1); 32])
+}
+
+fn key(device: u8) -> DeviceKey {
+    DeviceSigner::from_seed(device % DEVICES + 1).key()
 }
 
 fn h(b: u8) -> Hash {
@@ -204,6 +233,112 @@ enum Op {
         trial: u32,
         outcome: u8,
     },
+    /// `by` (default: the maker) attests `count` keys from device `first` on.
+    Attest {
+        by: Option<u8>,
+        first: u8,
+        count: usize,
+    },
+    RegisterDevice {
+        by: u8,
+        trial: u32,
+        device: u8,
+        /// Named as made by the maker that attested it (else by the stranger).
+        maker: bool,
+        proof: Proof,
+    },
+    RetireDevice {
+        by: u8,
+        device: u8,
+    },
+    AnchorDevice(DeviceAnchor),
+    /// Is record `record` of the `batch`-th device batch in it, with the proof of record
+    /// `proof` (an index past the batch: a record of no batch, no proof)?
+    Verify {
+        batch: u8,
+        record: u8,
+        proof: u8,
+    },
+}
+
+/// The proof of possession offered at registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// Signed now by the device for the registrant and the trial.
+    Held,
+    /// The device's signature for another registrant (seen on its way to them).
+    ForAnother,
+    /// Signed by another device's key.
+    OtherKey,
+    /// Signed for another trial.
+    OtherScope,
+    /// Signed by the device, more than the window before now.
+    Stale,
+}
+
+fn proof() -> impl Strategy<Value = Proof> {
+    prop_oneof![
+        8 => Just(Proof::Held),
+        1 => Just(Proof::ForAnother),
+        1 => Just(Proof::OtherKey),
+        1 => Just(Proof::OtherScope),
+        1 => Just(Proof::Stale),
+    ]
+}
+
+/// A device batch: of `device`, for the device's trial (or `trial`), participant
+/// `number`, `sequence` after the device's last (1: the next), starting `back_hours`
+/// ago but not before the last batch's end (unless `overlap`), `records` records.
+#[derive(Debug, Clone)]
+struct DeviceAnchor {
+    device: u8,
+    trial: Option<u32>,
+    number: u32,
+    sequence: u64,
+    overlap: bool,
+    records: u8,
+    back_hours: u32,
+    span_hours: u32,
+    signed: bool,
+}
+
+fn device_anchor() -> impl Strategy<Value = DeviceAnchor> {
+    (
+        0..DEVICES,
+        prop::option::weighted(0.1, trial()),
+        prop_oneof![5 => 1u32..=2, 1 => 0u32..5],
+        prop_oneof![8 => Just(1u64), 1 => Just(0u64), 1 => Just(2u64)],
+        prop::bool::weighted(0.1),
+        prop_oneof![8 => 1u8..5, 1 => Just(0u8)],
+        1u32..60,
+        1u32..40,
+        prop::bool::weighted(0.9),
+    )
+        .prop_map(
+            |(
+                device,
+                trial,
+                number,
+                sequence,
+                overlap,
+                records,
+                back_hours,
+                span_hours,
+                signed,
+            )| {
+                DeviceAnchor {
+                    device,
+                    trial,
+                    number,
+                    sequence,
+                    overlap,
+                    records,
+                    back_hours,
+                    span_hours,
+                    signed,
+                }
+            },
+        )
 }
 
 fn anyone() -> impl Strategy<Value = u8> {
@@ -225,7 +360,7 @@ fn trial() -> impl Strategy<Value = u32> {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => prop_oneof![5 => 1u32..48, 1 => 48u32..800].prop_map(|hours| Op::Advance { hours }),
-        2 => (prop_oneof![Just(1u8), Just(3u8), Just(4u8)], prop::bool::weighted(0.85))
+        2 => (prop_oneof![Just(1u8), Just(3u8), Just(4u8), Just(MAKER)], prop::bool::weighted(0.85))
             .prop_map(|(who, valid)| Op::Licence { who, valid }),
         5 => (participant(), 1u8..=2, any::<bool>(), prop::bool::weighted(0.7)).prop_map(
             |(participant, sponsor, laboratory, given)| Op::Research { participant, sponsor, laboratory, given }
@@ -284,6 +419,18 @@ fn op() -> impl Strategy<Value = Op> {
             }),
         5 => (sponsor(), prop_oneof![6 => 1u64..=4, 1 => 0u64..10]).prop_map(|(by, event)| Op::Susar { by, event }),
         1 => (sponsor(), trial(), 0u8..4).prop_map(|(by, trial, outcome)| Op::Results { by, trial, outcome }),
+        1 => (
+            prop::option::weighted(0.2, anyone()),
+            0..DEVICES,
+            prop_oneof![6 => Just(usize::from(DEVICES)), 2 => 1usize..=2, 1 => Just(0usize), 1 => Just(MAX_ATTESTED_KEYS + 1)],
+        )
+            .prop_map(|(by, first, count)| Op::Attest { by, first, count }),
+        3 => (investigator(), trial(), 0..DEVICES, prop::bool::weighted(0.9), proof())
+            .prop_map(|(by, trial, device, maker, proof)| Op::RegisterDevice { by, trial, device, maker, proof }),
+        1 => (prop_oneof![investigator(), sponsor()], 0..DEVICES)
+            .prop_map(|(by, device)| Op::RetireDevice { by, device }),
+        8 => device_anchor().prop_map(Op::AnchorDevice),
+        3 => (any::<u8>(), 0u8..6, 0u8..6).prop_map(|(batch, record, proof)| Op::Verify { batch, record, proof }),
     ]
 }
 
@@ -337,6 +484,23 @@ struct Model {
     /// Events by id - 1: (trial, due, regulator report time).
     events: Vec<(u32, Option<u64>, Option<u64>)>,
     next_batch: u64,
+    /// (key, maker) attested.
+    attested: BTreeSet<(DeviceKey, AccountId)>,
+    devices: BTreeMap<DeviceKey, DeviceM>,
+    /// The records under each device batch's root, by batch id.
+    device_batches: BTreeMap<u64, Vec<Hash>>,
+    /// Device batches attempted (each attempt's records are new).
+    attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DeviceM {
+    trial: u32,
+    investigator: AccountId,
+    maker: AccountId,
+    retired: bool,
+    sequence: u64,
+    last_until: u64,
 }
 
 impl Model {
@@ -784,6 +948,127 @@ impl Model {
         Ok((late, switched))
     }
 
+    fn attest(&mut self, by: AccountId, keys: &[DeviceKey]) -> Answer<()> {
+        self.not_paused()?;
+        if keys.len() > MAX_ATTESTED_KEYS {
+            return Err(Error::TooManyKeys);
+        }
+        if !self.holds(by, CredentialKind::DeviceManufacturer)? {
+            return Err(Error::ManufacturerNotLicensed);
+        }
+        for k in keys {
+            self.attested.insert((*k, by));
+        }
+        Ok(())
+    }
+
+    /// A licensed investigator of the trial registers an attested key, with the device's
+    /// proof of possession for this registrant, key and trial, signed within the window.
+    fn register_device(
+        &mut self,
+        by: AccountId,
+        t: u32,
+        key: DeviceKey,
+        maker: AccountId,
+        proof: Proof,
+    ) -> Answer<()> {
+        self.not_paused()?;
+        let rec = self.trial(t)?;
+        self.investigator(&rec, by)?;
+        if self.devices.contains_key(&key) {
+            return Err(Error::DeviceExists);
+        }
+        if !self.attested.contains(&(key, maker)) {
+            return Err(Error::NotAttested);
+        }
+        match proof {
+            Proof::Held => {}
+            Proof::Stale => return Err(Error::StaleProof),
+            Proof::ForAnother | Proof::OtherKey | Proof::OtherScope => {
+                return Err(Error::BadSignature)
+            }
+        }
+        self.devices.insert(
+            key,
+            DeviceM {
+                trial: t,
+                investigator: by,
+                maker,
+                retired: false,
+                sequence: 0,
+                last_until: 0,
+            },
+        );
+        Ok(())
+    }
+
+    /// The device's investigator or the trial's sponsor, also while paused.
+    fn retire_device(&mut self, by: AccountId, key: DeviceKey) -> Answer<()> {
+        let device = self.devices.get(&key).ok_or(Error::UnknownDevice)?;
+        let rec = self.trial(device.trial)?;
+        if by != device.investigator && by != rec.sponsor {
+            return Err(Error::NotInvestigator);
+        }
+        if device.retired {
+            return Err(Error::DeviceRetired);
+        }
+        self.devices
+            .get_mut(&key)
+            .ok_or(Error::UnknownDevice)?
+            .retired = true;
+        Ok(())
+    }
+
+    /// A registered device's next batch, signed, for a participant of its site whose
+    /// data is accepted until the batch's end and who consents to research now.
+    fn anchor_device(
+        &mut self,
+        batch: &DeviceBatch,
+        signed: bool,
+        records: Vec<Hash>,
+    ) -> Answer<u64> {
+        self.not_paused()?;
+        let device = self
+            .devices
+            .get(&batch.device)
+            .cloned()
+            .ok_or(Error::UnknownDevice)?;
+        if device.trial != batch.trial {
+            return Err(Error::UnknownDevice);
+        }
+        if device.retired {
+            return Err(Error::DeviceRetired);
+        }
+        if batch.sequence != device.sequence + 1 || batch.from < device.last_until {
+            return Err(Error::StaleBatch);
+        }
+        if batch.count == 0 {
+            return Err(Error::EmptyBatch);
+        }
+        if !(batch.from < batch.until && batch.until <= self.now) {
+            return Err(Error::BadPeriod);
+        }
+        if !signed {
+            return Err(Error::BadSignature);
+        }
+        let mut rec = self.trial(batch.trial)?;
+        let account =
+            Self::data_accepted(&rec, batch.participant, device.investigator, batch.until)?;
+        self.researching(&rec, &[account])?;
+        let stored = self
+            .devices
+            .get_mut(&batch.device)
+            .ok_or(Error::UnknownDevice)?;
+        stored.sequence = batch.sequence;
+        stored.last_until = batch.until;
+        rec.batch_count += 1;
+        self.store(batch.trial, rec);
+        let id = self.next_batch;
+        self.next_batch += 1;
+        self.device_batches.insert(id, records);
+        Ok(id)
+    }
+
     fn status(&self, due: Option<u64>, reported: Option<u64>) -> ReportStatus {
         match (due, reported) {
             (None, _) => ReportStatus::NotDue,
@@ -811,9 +1096,10 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
             (String::new(), String::new())
         }
         Op::Licence { who, valid } => {
-            let kind = match who {
+            let kind = match *who {
                 1 => CredentialKind::TrialSponsor,
                 3 => CredentialKind::EthicsCommittee,
+                MAKER => CredentialKind::DeviceManufacturer,
                 _ => CredentialKind::MedicalLicence,
             };
             let held: Vec<CredentialKind> = if *valid { vec![kind] } else { vec![] };
@@ -1054,6 +1340,117 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
                 render(&m.results(who, *trial, h(0x10 + outcome))),
             )
         }
+        Op::Attest { by, first, count } => {
+            let who = as_caller(by.unwrap_or(MAKER));
+            let keys: Vec<DeviceKey> = (0..*count)
+                .map(|i| key(first.wrapping_add(i as u8)))
+                .collect();
+            let got = c.attest_devices(h(0xde), keys.clone());
+            (render(&got), render(&m.attest(who, &keys)))
+        }
+        Op::RegisterDevice {
+            by,
+            trial,
+            device,
+            maker,
+            proof,
+        } => {
+            let who = as_caller(*by);
+            let maker = account(if *maker { MAKER } else { 6 });
+            let seed = device % DEVICES + 1;
+            let mut registration = Registration {
+                registrant: who,
+                key: key(*device),
+                scope: *trial,
+                issued_at: m.now,
+            };
+            let mut signer = DeviceSigner::from_seed(seed);
+            match proof {
+                Proof::Held => {}
+                Proof::ForAnother => registration.registrant = account(by.wrapping_add(1)),
+                Proof::OtherKey => signer = DeviceSigner::from_seed(seed % DEVICES + 1),
+                Proof::OtherScope => registration.scope = trial.wrapping_add(1),
+                Proof::Stale => registration.issued_at = m.now - REGISTRATION_WINDOW - 1,
+            }
+            let signature = signer.sign(&c.registration_hash(registration));
+            let issued_at = if *proof == Proof::Stale {
+                registration.issued_at
+            } else {
+                m.now
+            };
+            let got = c.register_device(*trial, key(*device), maker, issued_at, signature);
+            (
+                render(&got),
+                render(&m.register_device(who, *trial, key(*device), maker, *proof)),
+            )
+        }
+        Op::RetireDevice { by, device } => {
+            let who = as_caller(*by);
+            let got = c.retire_device(key(*device));
+            (render(&got), render(&m.retire_device(who, key(*device))))
+        }
+        Op::AnchorDevice(a) => {
+            // A gateway relays it: anyone may.
+            as_caller(6);
+            let known = m.devices.get(&key(a.device)).cloned();
+            let (trial, sequence, last_until) =
+                known.map_or((1, 0, 0), |d| (d.trial, d.sequence, d.last_until));
+            let from = if a.overlap && last_until > 0 {
+                last_until - 1
+            } else {
+                last_until.max(m.now.saturating_sub(u64::from(a.back_hours) * HOUR))
+            };
+            m.attempts += 1;
+            let records: Vec<Hash> = (0..a.records)
+                .map(|i| {
+                    let mut bytes = [0xd0; 32];
+                    bytes[..4].copy_from_slice(&m.attempts.to_le_bytes());
+                    bytes[4] = i;
+                    Hash::from(bytes)
+                })
+                .collect();
+            let batch = DeviceBatch {
+                device: key(a.device),
+                trial: a.trial.unwrap_or(trial),
+                participant: a.number,
+                root: root_of(&records).unwrap_or(h(0)),
+                count: u32::from(a.records),
+                from,
+                until: from + u64::from(a.span_hours) * HOUR,
+                sequence: (sequence + a.sequence).max(1),
+            };
+            let seed = if a.signed { a.device % DEVICES + 1 } else { 99 };
+            let signature = DeviceSigner::from_seed(seed).sign(&c.device_batch_hash(batch));
+            let got = c.anchor_device_data(batch, signature);
+            (
+                render(&got),
+                render(&m.anchor_device(&batch, a.signed, records)),
+            )
+        }
+        Op::Verify {
+            batch,
+            record,
+            proof,
+        } => {
+            // Mostly a device batch (the latest ones), sometimes any id.
+            let ids: Vec<u64> = m.device_batches.keys().copied().collect();
+            let id = match ids.len() {
+                0 => u64::from(*batch % 4),
+                n if *batch < 200 => ids[n - 1 - usize::from(*batch) % n.min(3)],
+                _ => u64::from(*batch % 8),
+            };
+            let records = m.device_batches.get(&id).cloned().unwrap_or_default();
+            let item = records
+                .get(usize::from(*record))
+                .copied()
+                .unwrap_or(h(0xee));
+            let given = proof_of(&records, usize::from(*proof)).unwrap_or_default();
+            let got = c.verify_inclusion(id, item, given.clone());
+            // In the batch, with its own proof (the records are distinct).
+            let want = usize::from(*record) < records.len()
+                && proof_of(&records, usize::from(*record)) == Some(given);
+            (format!("{got}"), format!("{want}"))
+        }
     }
 }
 
@@ -1121,6 +1518,22 @@ fn compare(c: &ClinicalTrials, m: &Model) -> std::result::Result<(), String> {
             }
         }
     }
+    for device in 0..DEVICES {
+        let got = c.device(key(device)).map(|d| DeviceM {
+            trial: d.trial,
+            investigator: d.investigator,
+            maker: d.maker,
+            retired: d.retired_at.is_some(),
+            sequence: d.sequence,
+            last_until: d.last_until,
+        });
+        if got.as_ref() != m.devices.get(&key(device)) {
+            return Err(format!(
+                "device {device}: {got:?} != {:?}",
+                m.devices.get(&key(device))
+            ));
+        }
+    }
     for (i, (_, due, reported)) in m.events.iter().enumerate() {
         let (_, status) = c.adverse_event(i as u64 + 1).ok_or("event missing")?;
         let want = m.status(*due, *reported);
@@ -1135,8 +1548,9 @@ fn compare(c: &ClinicalTrials, m: &Model) -> std::result::Result<(), String> {
 /// registered by sponsor 1 and approved by the IRB, investigators 4 and 5 at their sites,
 /// participants 7 and 8 consented to version 1 (7 also to the sponsor for research), 7
 /// enrolled at site 4; trial 2 of sponsor 2 refused approval by an unaccredited IRB;
-/// trial 3 of sponsor 2, target 1, full after 7 enrolled; the random operations go on
-/// from there (and register more trials).
+/// trial 3 of sponsor 2, target 1, full after 7 enrolled; the maker's devices attested,
+/// the first registered at site 4 of trial 1; the random operations go on from there
+/// (and register more trials).
 fn prefix() -> Vec<Op> {
     let mut ops = vec![
         Op::Register {
@@ -1237,6 +1651,19 @@ fn prefix() -> Vec<Op> {
             trial: 3,
             participant: 8,
         },
+        // The maker attests every device; site 4 of trial 1 registers the first.
+        Op::Attest {
+            by: None,
+            first: 0,
+            count: usize::from(DEVICES),
+        },
+        Op::RegisterDevice {
+            by: 4,
+            trial: 1,
+            device: 0,
+            maker: true,
+            proof: Proof::Held,
+        },
     ]);
     ops
 }
@@ -1265,6 +1692,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             (3, CredentialKind::EthicsCommittee),
             (4, CredentialKind::MedicalLicence),
             (5, CredentialKind::MedicalLicence),
+            (MAKER, CredentialKind::DeviceManufacturer),
         ] {
             stand_in::credentials(account(i), &[kind]);
             m.kinds.insert(account(i), kind);
@@ -1285,6 +1713,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
                     && matches!(
                         op,
                         Op::Withdraw { .. }
+                            | Op::RetireDevice { .. }
                             | Op::Report { .. }
                             | Op::Susar { .. }
                             | Op::Results { .. }
