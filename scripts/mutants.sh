@@ -20,7 +20,8 @@
 # Each run writes mutants-out/<set>-<shard>/mutants.out (outcomes.json, caught.txt,
 # missed.txt, timeout.txt, unviable.txt, logs). Model-based tests run with
 # PROPTEST_CASES=${PROPTEST_CASES:-8} sequences (a shorter run skips their coverage
-# check) so that one mutant's test run stays short.
+# check) and without shrinking a failing sequence, so that one mutant's test run stays
+# short.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
@@ -104,6 +105,10 @@ mkdir -p "$out"
 # whose path crates must not overwrite the shared target directory's.
 export CARGO_TARGET_DIR="$HOME/.cache/healthcare-suite/mutants-target"
 export PROPTEST_CASES="${PROPTEST_CASES:-8}"
+# A caught mutant needs the first failing sequence, not its shrunk form: shrinking a
+# sequence of hundreds of operations ran past the timeout (counted "timeout", not
+# "caught").
+export PROPTEST_MAX_SHRINK_ITERS="${PROPTEST_MAX_SHRINK_ITERS:-0}"
 step "cargo-mutants: set $set_name${shard:+, shard $shard} -> $out/mutants.out"
 started=$(date +%s)
 # One build at a time (2 cores); a mutant whose tests run past 3x the unmutated time
