@@ -39,7 +39,9 @@ use claims_adjudication::claims_adjudication::{
     Carc, Claim, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error, Plan, PlanTerms,
 };
 use clinical_trials::clinical_trials::{Error as TrialError, TrialRequest};
-use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as ConsentError};
+use consent_registry::consent_registry::{
+    ConsentKind, ConsentRequest, Error as ConsentError, Relationship,
+};
 use drug_provenance::drug_provenance::{Batch, Error as DrugError, Shipment};
 use e2e_tests::fixtures::{batch, line, PREFIX};
 use e2e_tests::suite::{deploy_credentials, enact, issue, operator};
@@ -67,6 +69,9 @@ const PROCEDURES: [&[u8; 5]; 3] = [b"99213", b"80053", b"71046"];
 /// The supply chain: 8 the manufacturer owning [`PREFIX`], 9 a wholesaler, 10 a pharmacy
 /// (7, the pharmacist, is licensed as a person, not as a pharmacy).
 const MAKER: u8 = 8;
+/// A delegate (a family member) [`DELEGATOR`] appoints and removes.
+const DELEGATE: u8 = 11;
+const DELEGATOR: u8 = 4;
 const TRADERS: [u8; 4] = [8, 9, 10, 7];
 
 /// xorshift64*: a small deterministic generator.
@@ -126,6 +131,10 @@ struct Model {
     /// The claims billing CPT 99454 (member, service day, claim id), whatever they
     /// were answered.
     supply_claims: Vec<(u8, u64, u64)>,
+    /// [`DELEGATE`]'s delegation terms for [`DELEGATOR`] (from, until: the expiry, or
+    /// the removal if earlier), and the current one (until removed).
+    terms: Vec<(u64, u64)>,
+    delegation: Option<usize>,
     /// Each care relationship: (patient, provider, from, ended at).
     care: Vec<(u8, u8, u64, Option<u64>)>,
     /// The claims contract's peer switched to the trapping contract, if any, and how
@@ -165,6 +174,11 @@ struct ModelConsent {
     id: u64,
     from: u64,
     revoked: Option<u64>,
+    /// The end the registry gave it (a delegate's consent: its term's expiry then).
+    until: Option<u64>,
+    /// The delegation term it was recorded under (index into `Model::terms`), if a
+    /// delegate recorded it: in force only while that term is.
+    term: Option<usize>,
 }
 
 /// The data category the run's consents for `purpose` cover.
@@ -236,7 +250,16 @@ impl Model {
             (c.patient, c.grantee, c.purpose) == (patient, grantee, purpose)
                 && c.from <= at
                 && c.revoked.is_none_or(|r| at < r)
+                && c.until.is_none_or(|u| at < u)
+                && c.term
+                    .is_none_or(|t| self.terms[t].0 <= at && at < self.terms[t].1)
         })
+    }
+
+    /// The current delegation term of [`DELEGATE`] for [`DELEGATOR`], if live at `now`.
+    fn live_term(&self, now: u64) -> Option<usize> {
+        self.delegation
+            .filter(|t| self.terms[*t].0 <= now && now < self.terms[*t].1)
     }
 
     /// The id of `patient`'s unrevoked consent to `grantee` for `purpose`, if any.
@@ -768,6 +791,136 @@ fn bill_device_supply(w: &mut World, patient: u8, provider: u8) -> (String, bool
     )
 }
 
+/// `patient` names `provider` as care provider from 30 days ago: refused while a
+/// relationship of the two is open. The answer compared with the model's.
+fn add_care_checked(w: &mut World, patient: u8, provider: u8) -> Result<(), ConsentError> {
+    let now = w.chain.time();
+    let open = w.model.open_care(patient, provider);
+    let out = w.chain.call::<Result<u64, ConsentError>>(
+        &w.consent,
+        &account(patient),
+        call_data(
+            selector_bytes!("add_care_provider"),
+            (
+                ink_account(&account(patient)),
+                ink_account(&account(provider)),
+                now - 30 * DAY,
+            ),
+        ),
+    );
+    let expected = match open {
+        Some(_) => Err(ConsentError::CareRelationshipOpen),
+        None => Ok(()),
+    };
+    if out.value.map(|_| ()) != expected {
+        w.model.differs(format!("add care: {:?}", out.value));
+    } else if open.is_none() {
+        w.model.care.push((patient, provider, now - 30 * DAY, None));
+    }
+    out.value.map(|_| ())
+}
+
+/// [`DELEGATOR`] appoints [`DELEGATE`] for 1 to 40 days (a live delegation gets the new
+/// expiry in its term, a lapsed one a new term) or removes it (its term, and with it
+/// every consent it recorded, ends now).
+fn appoint_or_remove_delegate(w: &mut World, rng: &mut Rng) -> (String, bool) {
+    let now = w.chain.time();
+    let patient = account(DELEGATOR);
+    let delegate = ink_account(&account(DELEGATE));
+    if w.model.delegation.is_some() && rng.next(2) == 0 {
+        let out = w.chain.call::<Result<(), ConsentError>>(
+            &w.consent,
+            &patient,
+            call_data(selector_bytes!("remove_delegate"), (delegate,)),
+        );
+        w.model.expect("remove delegate", &out.value, &Ok(()));
+        if let Some(t) = w.model.delegation.take() {
+            let term = &mut w.model.terms[t];
+            term.1 = term.1.min(now);
+        }
+        return (
+            format!("dismiss delegate: {:?}", out.value),
+            out.value.is_err(),
+        );
+    }
+    let expires_at = now + (1 + rng.next(40)) * DAY;
+    let out = w.chain.call::<Result<(), ConsentError>>(
+        &w.consent,
+        &patient,
+        call_data(
+            selector_bytes!("appoint_delegate"),
+            (delegate, Relationship::Caregiver, expires_at),
+        ),
+    );
+    w.model.expect("appoint delegate", &out.value, &Ok(()));
+    match w.model.live_term(now) {
+        Some(t) => w.model.terms[t].1 = expires_at,
+        None => {
+            w.model.terms.push((now, expires_at));
+            w.model.delegation = Some(w.model.terms.len() - 1);
+        }
+    }
+    (
+        format!("appoint delegate until {expires_at}: {:?}", out.value),
+        out.value.is_err(),
+    )
+}
+
+/// [`DELEGATE`] records a permit for [`DELEGATOR`]: payment to the payer or treatment
+/// to provider 3 or 6, or (the delegate acting for itself) treatment to itself. Only a
+/// live delegate may; never naming itself; the consent ends with the term.
+fn delegate_grants(w: &mut World, rng: &mut Rng) -> (String, bool) {
+    let now = w.chain.time();
+    let (grantee, purpose) = match rng.next(5) {
+        0 | 1 => (PAYER, Purpose::Payment),
+        2 => (3, Purpose::Treatment),
+        3 => (6, Purpose::Treatment),
+        _ => (DELEGATE, Purpose::Treatment),
+    };
+    let back = rng.next(3) * DAY;
+    let request = ConsentRequest {
+        patient: ink_account(&account(DELEGATOR)),
+        grantee: ink_account(&account(grantee)),
+        kind: ConsentKind::Permit,
+        purposes: PurposeSet::of(&[purpose]),
+        categories: DataCategories::of(&[category_of(purpose)]),
+        valid_from: now - back,
+        valid_until: None,
+    };
+    let out = w
+        .chain
+        .call::<Result<u64, ConsentError>>(
+            &w.consent,
+            &account(DELEGATE),
+            call_data(selector_bytes!("grant"), (request,)),
+        )
+        .value;
+    let term = w.model.live_term(now);
+    let expected = match term {
+        None => Err(ConsentError::NotPatientOrDelegate),
+        Some(_) if grantee == DELEGATE => Err(ConsentError::DelegateSelfGrant),
+        Some(_) => Ok(()),
+    };
+    w.model
+        .expect("delegate grant", &out.clone().map(|_| ()), &expected);
+    if let (Ok(id), Some(t)) = (out, term) {
+        w.model.consents.push(ModelConsent {
+            patient: DELEGATOR,
+            grantee,
+            purpose,
+            id,
+            from: now - back,
+            revoked: None,
+            until: Some(w.model.terms[t].1),
+            term: Some(t),
+        });
+    }
+    (
+        format!("delegate grants {purpose:?} to {grantee}: {out:?}"),
+        out.is_err(),
+    )
+}
+
 /// The operator suspends credential `id`: an active credential is suspended from now
 /// on; a suspended one is not active. Returns the answer, compared with the model's.
 fn suspend_checked(w: &mut World, id: u64) -> Result<(), CredentialError> {
@@ -853,6 +1006,8 @@ fn grant_consent(
             id,
             from: now - back,
             revoked: None,
+            until: None,
+            term: None,
         }),
         Err(e) => w.model.differs(format!("grant: {e:?}")),
     }
@@ -891,6 +1046,8 @@ fn toggle_consent(
 
 fn world() -> World {
     let mut chain = Sandbox::new();
+    // (The sandbox funds accounts 1 to 10.)
+    chain.mint(&account(DELEGATE), 1_000_000_000_000_000);
     let credentials = deploy_credentials(&mut chain);
     let consent = chain.deploy(
         "consent_registry",
@@ -1186,7 +1343,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     // a rule (35: a trading partner sells on after losing its licence; 46: a device keeps
     // sending data after the patient revoked the consent; 47: a provider bills CPT 99454
     // after some days of device data, maybe too few, maybe again within 30 days).
-    match rng.next(48) {
+    match rng.next(50) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
             w.chain.set_time(now + dt);
@@ -1379,28 +1536,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             let provider = rng.pick(&[3u8, 6]);
             let open = w.model.open_care(p, provider);
             let (name, out) = if rng.next(2) == 0 {
-                let out = w.chain.call::<Result<u64, ConsentError>>(
-                    &w.consent,
-                    &account(p),
-                    call_data(
-                        selector_bytes!("add_care_provider"),
-                        (
-                            ink_account(&account(p)),
-                            ink_account(&account(provider)),
-                            now - 30 * DAY,
-                        ),
-                    ),
-                );
-                let expected = match open {
-                    Some(_) => Err(ConsentError::CareRelationshipOpen),
-                    None => Ok(()),
-                };
-                if out.value.map(|_| ()) != expected {
-                    w.model.differs(format!("add care: {:?}", out.value));
-                } else if open.is_none() {
-                    w.model.care.push((p, provider, now - 30 * DAY, None));
-                }
-                ("add care", out.value.map(|_| ()))
+                ("add care", add_care_checked(w, p, provider))
             } else {
                 let out = w.chain.call::<Result<(), ConsentError>>(
                     &w.consent,
@@ -1922,13 +2058,34 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             let Some((seed, p, q)) = paired else {
                 return ("no paired device".into(), false, None);
             };
-            // Days of data, one batch a day (some refused: no consent, unpaired).
-            for _ in 0..10 + rng.next(9) {
+            // Mostly a patient who consents to payment, to treatment by the device's
+            // provider and named it; then days of data, one batch a day (some refused:
+            // no consent, unpaired).
+            if rng.next(4) != 0 {
+                if !w.model.consents(p, PAYER, Purpose::Payment, now) {
+                    let _ = grant_consent(w, p, PAYER, Purpose::Payment, 0);
+                }
+                if !w.model.treats(p, q, now) {
+                    let _ = grant_consent(w, p, q, Purpose::Treatment, 0);
+                }
+                if w.model.open_care(p, q).is_none() {
+                    let _ = add_care_checked(w, p, q);
+                }
+            }
+            for _ in 0..12 + rng.next(8) {
                 let next = w.chain.time() + DAY;
                 w.chain.set_time(next);
                 anchor_checked(w, seed);
             }
             bill_device_supply(w, p, q)
+        }
+        48 => {
+            let (what, refused) = appoint_or_remove_delegate(w, rng);
+            (what, refused, None)
+        }
+        49 => {
+            let (what, refused) = delegate_grants(w, rng);
+            (what, refused, None)
         }
         _ => {
             let dt = rng.next(DAY / 2);
@@ -2004,7 +2161,12 @@ fn outcome_of(what: &str) -> String {
 
 /// Outcomes a run of 2 000 operations or more must reach (a run that never reaches one
 /// tests less than its name says): each cross-contract decision both ways.
-const REQUIRED: [&str; 33] = [
+const REQUIRED: [&str; 38] = [
+    "appoint Ok",
+    "dismiss Ok",
+    "delegate Ok",
+    "delegate Err(DelegateSelfGrant)",
+    "delegate Err(NotPatientOrDelegate)",
     "99454 allowed",
     "99454 MonitoringDaysNotMet",
     "99454 PeriodMaximum",
