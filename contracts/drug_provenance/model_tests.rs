@@ -5,7 +5,10 @@
 //! rejections, cancellations, returns, dispensing, destruction, recalls, suspect flags,
 //! verification answers, illegitimate declarations, cleared suspicions, the cold chain
 //! (sensors appointed and removed, readings in and out of range, late ones among them,
-//! checks, quarantines recorded and lifted) and pauses, by
+//! checks, quarantines recorded and lifted), tokens drained from the contract (a fault:
+//! the payouts it cannot cover are owed instead, never blocking custody) and sent to it
+//! outside its messages (surplus), owed payouts claimed, the surplus recovered by the
+//! owner (and by others: refused) and pauses, by
 //! random callers (authorised and not), while the stand-in staff_credentials' answers
 //! change (licences granted, dropped, the peer failing) and time moves forward (batches
 //! expire). Run against the contract (off-chain engine) and against [`Model`], a
@@ -15,8 +18,10 @@
 //! After every call the contract's answer (value or typed error) must equal the model's,
 //! and: every batch conserves its quantity (`quantity == Σ holdings + in transit +
 //! dispensed + destroyed`) and its holdings equal the model's; the payment escrow equals
-//! the sum of the open shipments' escrows, the contract's balance covers it, and every
-//! party's balance moved exactly as the model's; nothing is sold on from a recalled or
+//! the sum of the open shipments' escrows, the owed payouts (in total and per account)
+//! and the held payments equal the model's, the contract's balance covers the three
+//! unless tokens were drained, its surplus is what is left, and every party's balance
+//! (the contract's as the engine reports it) moved exactly as the model's; nothing is sold on from a recalled or
 //! illegitimate batch (no unit dispensed, no shipment but returns opened after it froze);
 //! suspect units (by the contract's own `is_suspect` before the call) are received by
 //! nobody but the regulator and never dispensed; and no exit or safety action is refused
@@ -46,6 +51,8 @@ const CONTRACT: &str = "drug_provenance";
 const REQUIRED: &[&str] = &[
     EXIT_WHILE_PAUSED,
     "Ok",
+    "NothingOwed",
+    "TransferFailed",
     "AlreadyIllegitimate",
     "AlreadyRecalled",
     "AlreadyResponded",
@@ -219,6 +226,17 @@ enum Op {
     },
     Pause(u8),
     Unpause(u8),
+    /// Native tokens leave the contract outside its messages (a fault: the next payouts
+    /// it cannot cover are owed instead), or arrive outside them (a gift: surplus).
+    Drain(u128),
+    Gift(u128),
+    /// `caller` claims what it is owed after a failed payout.
+    ClaimPayout(u8),
+    /// `caller` (past the accounts: the owner) sends the surplus to `to`.
+    Recover {
+        caller: u8,
+        to: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -265,6 +283,10 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, batch, evidence)| Op::Lift { caller, batch, evidence }),
         1 => (0..ACCOUNTS).prop_map(Op::Pause),
         4 => (0..2 * ACCOUNTS).prop_map(Op::Unpause),
+        1 => (0..3_000u128).prop_map(Op::Drain),
+        2 => (0..3_000u128).prop_map(Op::Gift),
+        2 => prop_oneof![3 => 2..5u8, 1 => who.clone()].prop_map(Op::ClaimPayout),
+        1 => (0..2 * ACCOUNTS, who.clone()).prop_map(|(caller, to)| Op::Recover { caller, to }),
     ]
 }
 
@@ -335,9 +357,15 @@ struct Model {
     /// Sellers' payments held (shipment index -> amount): the seller's licence had
     /// lapsed at receipt.
     held: BTreeMap<usize, u128>,
-    /// Native balances (the contract's above the existential deposit).
+    /// Native balances above the existential deposit.
     balances: BTreeMap<AccountId, u128>,
+    /// The contract's native balance as the engine reports it to the contract (the
+    /// off-chain engine counts the existential deposit in `balance()`, a chain does not).
     contract: u128,
+    /// Payouts whose transfer failed, claimable.
+    owed: BTreeMap<AccountId, u128>,
+    /// Tokens were drained since the balance last covered every obligation.
+    drained: bool,
 }
 
 fn peer(e: PeerError) -> Error {
@@ -497,9 +525,29 @@ impl Model {
         }
     }
 
+    /// A payout: transferred, or owed when the balance cannot cover it (it never blocks
+    /// the custody step that pays it).
     fn pay(&mut self, to: AccountId, amount: u128) {
-        self.contract -= amount;
-        *self.balances.entry(to).or_default() += amount;
+        if amount == 0 {
+            return;
+        }
+        if self.contract >= amount {
+            self.contract -= amount;
+            *self.balances.entry(to).or_default() += amount;
+        } else {
+            *self.owed.entry(to).or_default() += amount;
+        }
+    }
+
+    /// What the balance must cover: open escrows, owed payouts, held payments.
+    fn obligations(&self) -> u128 {
+        let escrow: u128 = self
+            .shipments
+            .iter()
+            .filter(|s| s.open)
+            .map(|s| s.escrow)
+            .sum();
+        escrow + self.owed.values().sum::<u128>() + self.held.values().sum::<u128>()
     }
 
     /// Closes shipment `s` with `accepted` units received: the seller gets the price of
@@ -601,7 +649,7 @@ fn senders() -> KindSet {
 }
 
 fn set_contract_balance(m: &Model) {
-    test::set_account_balance::<Env>(test::callee::<Env>(), ED + m.contract);
+    test::set_account_balance::<Env>(test::callee::<Env>(), m.contract);
 }
 
 fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
@@ -777,7 +825,6 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             test::set_caller::<Env>(buyer);
             test::set_value_transferred::<Env>(sent);
             let got = c.escrow_payment(id);
-            test::set_value_transferred::<Env>(0);
             let want = (|| -> Result<()> {
                 m.not_paused()?;
                 let sh = m.shipment(id)?;
@@ -796,13 +843,12 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 m.contract += amount;
                 Ok(())
             })();
-            // The engine does not move a call's value: the buyer's and the contract's
-            // balances follow the model's ledger.
-            test::set_account_balance::<Env>(
-                buyer,
-                ED + m.balances.get(&buyer).copied().unwrap_or(0),
-            );
-            set_contract_balance(m);
+            // The engine does not move a call's value: moved here when the call succeeded
+            // (a refused call's value goes back to the caller on a chain).
+            if got.is_ok() {
+                test::transfer_in::<Env>(sent);
+            }
+            test::set_value_transferred::<Env>(0);
             (s(&got), s(&want))
         }
         Op::Receive {
@@ -1259,6 +1305,66 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             let want = pause_model(pause, by_owner, &mut m.paused).map_err(Error::from);
             (format!("{got:?}"), format!("{want:?}"))
         }
+        Op::Drain(amount) => {
+            // (The engine sets a balance of at least the existential deposit, or none.)
+            m.contract = m.contract.saturating_sub(amount);
+            if m.contract < ED {
+                m.contract = 0;
+            }
+            m.drained = true;
+            set_contract_balance(m);
+            (String::new(), String::new())
+        }
+        Op::Gift(amount) => {
+            // The stranger sends tokens to the contract outside its messages.
+            let donor = who(5);
+            test::set_caller::<Env>(donor);
+            test::transfer_in::<Env>(amount);
+            test::set_value_transferred::<Env>(0);
+            *m.balances.entry(donor).or_default() -= amount;
+            m.contract += amount;
+            if m.contract >= m.obligations() {
+                m.drained = false;
+            }
+            (String::new(), String::new())
+        }
+        Op::ClaimPayout(caller) => {
+            let caller = who(caller);
+            test::set_caller::<Env>(caller);
+            let got = c.claim_payout();
+            // An exit: works while paused.
+            let want = (|| -> Result<u128> {
+                let amount = *m.owed.get(&caller).ok_or(Error::NothingOwed)?;
+                if m.contract < amount {
+                    return Err(Error::TransferFailed);
+                }
+                m.owed.remove(&caller);
+                m.pay(caller, amount);
+                Ok(amount)
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Recover { caller, to } => {
+            let caller = if caller < ACCOUNTS {
+                who(caller)
+            } else {
+                m.owner
+            };
+            test::set_caller::<Env>(caller);
+            let got = c.recover_surplus(who(to));
+            let want = (|| -> Result<u128> {
+                if caller != m.owner {
+                    return Err(Error::NotOwner);
+                }
+                let amount = m.contract.saturating_sub(m.obligations());
+                if amount == 0 {
+                    return Err(Error::NothingOwed);
+                }
+                m.pay(who(to), amount);
+                Ok(amount)
+            })();
+            (s(&got), s(&want))
+        }
     }
 }
 
@@ -1311,16 +1417,30 @@ fn compare(c: &DrugProvenance, m: &Model) -> std::result::Result<(), String> {
     let (escrow, owed, held) = c.held_funds();
     let balance = test::get_account_balance::<Env>(test::callee::<Env>()).unwrap_or(0);
     let held_want: u128 = m.held.values().sum();
+    let owed_want: u128 = m.owed.values().sum();
+    // The balance covers every obligation unless tokens were drained (a fault).
     if escrow != open
-        || owed != 0
+        || owed != owed_want
         || held != held_want
-        || balance != ED + m.contract
-        || m.contract < escrow + held
+        || balance != m.contract
+        || (!m.drained && m.contract < escrow + owed + held)
+        || c.surplus() != m.contract.saturating_sub(escrow + owed + held)
     {
         return Err(format!(
-            "escrow {escrow} (open shipments {open}), owed {owed}, held {held} \
-             (model {held_want}), balance {balance}"
+            "escrow {escrow} (open shipments {open}), owed {owed} (model {owed_want}), \
+             held {held} (model {held_want}), balance {balance} (model {}), surplus {}",
+            m.contract,
+            c.surplus()
         ));
+    }
+    for i in 0..ACCOUNTS {
+        let (got, want) = (
+            c.payout_owed(account(i)),
+            m.owed.get(&account(i)).copied().unwrap_or(0),
+        );
+        if got != want {
+            return Err(format!("payout owed to {i}: {got} != {want}"));
+        }
     }
     for (who, want) in &m.balances {
         let got = test::get_account_balance::<Env>(*who).unwrap_or(0);
@@ -1352,7 +1472,9 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             licences: BTreeMap::new(),
             held: BTreeMap::new(),
             balances: BTreeMap::new(),
-            contract: 0,
+            contract: ED,
+            owed: BTreeMap::new(),
+            drained: false,
         };
         for i in 0..ACCOUNTS {
             set_licences(account(i), Ok(initial_kinds(i)));
@@ -1398,6 +1520,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
                             | Op::Reject { .. }
                             | Op::Cancel { .. }
                             | Op::Held { .. }
+                            | Op::ClaimPayout(_)
                             | Op::Return { .. }
                             | Op::Destroy { .. }
                             | Op::Recall { .. }
