@@ -2077,7 +2077,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 w.chain.set_time(next);
                 anchor_checked(w, seed);
             }
-            bill_device_supply(w, p, q)
+            // (The consents, care relationship and batches changed state, whatever the
+            // claim's answer: the refused claim itself is compared with the model.)
+            let (what, _, claim) = bill_device_supply(w, p, q);
+            (what, false, claim)
         }
         48 => {
             let (what, refused) = appoint_or_remove_delegate(w, rng);
