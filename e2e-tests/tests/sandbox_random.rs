@@ -9,17 +9,21 @@
 //! revoked; batches registered, shipped (some priced, paid from an escrow), received in
 //! full or in part, dispensed, destroyed and recalled, by licensed and wrongly licensed
 //! parties; trial version consents, enrolments and withdrawals; device pairings,
-//! unpairings and batches of readings; licences suspended and issued anew; the claims
-//! contract's peers switched (through the time lock) to the trapping contract and back;
-//! sequences of the party who would game a rule (a trading partner selling on after
-//! losing its licence, a device sending data after the consent was revoked); time
-//! moving forward.
+//! unpairings and batches of readings; a delegate appointed, removed and recording
+//! consents for the patient (and for itself: refused); licences suspended and issued
+//! anew; the claims contract's peers switched (through the time lock) to the trapping
+//! contract and back; sequences of the party who would game a rule (a trading partner
+//! selling on after losing its licence, a device sending data after the consent was
+//! revoked, a provider billing CPT 99454 after days of device data, too few of them or
+//! within 30 days of another 99454 claim); time moving forward.
 //!
 //! [`Model`] keeps the peers' records from the operations' own inputs and the block
 //! time (never read back from the contracts) and predicts each cross-contract answer,
-//! value or typed error: a claim's claim-level decision, the consent and credential
-//! answers, every custody step and the held payments, each enrolment, pairing and
-//! batch of readings. After every refused call (a typed error, which reverts) the
+//! value or typed error: a claim's claim-level decision (with the consents a delegate
+//! recorded in force only during its term), a CPT 99454 line's decision from the
+//! model's own calendar of days with device data, the consent and credential answers,
+//! every custody step and the held payments, each enrolment, pairing and batch of
+//! readings. After every refused call (a typed error, which reverts) the
 //! observable state is unchanged: the plan's ledger, the claims count, every party's
 //! native balance, the consent and credential records touched, the latest batch and its
 //! holders, the batch and shipment counts. After every call the latest batch conserves
@@ -70,7 +74,7 @@ const PROCEDURES: [&[u8; 5]; 3] = [b"99213", b"80053", b"71046"];
 /// (7, the pharmacist, is licensed as a person, not as a pharmacy).
 const MAKER: u8 = 8;
 /// A delegate (a family member) [`DELEGATOR`] appoints and removes.
-const DELEGATE: u8 = 11;
+const DELEGATE: u8 = 12;
 const DELEGATOR: u8 = 4;
 const TRADERS: [u8; 4] = [8, 9, 10, 7];
 
@@ -121,6 +125,10 @@ struct Model {
     /// the enrolled ones (withdrawn or not), in enrolment order.
     version_consent: HashSet<u8>,
     enrolled: Vec<(u8, bool)>,
+    /// The investigator (site) of each enrolment, in the same order, and when each
+    /// withdrawn participant withdrew.
+    sites: Vec<u8>,
+    withdrawn_at: BTreeMap<u8, u64>,
     /// remote_monitoring's devices (seed 1 registered by provider 3, seed 2 by 6): the
     /// patient each is paired with, since when, and the end of its last batch; and the
     /// number of pairings of each patient.
@@ -820,6 +828,74 @@ fn add_care_checked(w: &mut World, patient: u8, provider: u8) -> Result<(), Cons
     out.value.map(|_| ())
 }
 
+/// An investigator (or the pharmacist, who is none) anchors a batch of site data for
+/// one or two participant numbers over a period of the last days: accepted only from a
+/// licensed investigator of the trial, for its own participants, not withdrawn before
+/// the period's end, consenting to the current protocol version and, now, to research
+/// by the sponsor.
+fn anchor_site_data(w: &mut World, rng: &mut Rng) -> (String, bool) {
+    let now = w.chain.time();
+    let by = rng.pick(&[3u8, 6, 7]);
+    let numbers: Vec<u32> = (0..1 + rng.next(2))
+        .map(|_| 1 + rng.next(w.model.enrolled.len() as u64 + 1) as u32)
+        .collect();
+    let until = now - rng.next(DAY);
+    let from = until - (1 + rng.next(2 * DAY));
+    let count = numbers.len() as u32 + rng.next(3) as u32;
+    let out = w.chain.call::<Result<u64, TrialError>>(
+        &w.trials,
+        &account(by),
+        call_data(
+            selector_bytes!("anchor_data"),
+            (
+                1u32,
+                numbers.clone(),
+                ink::primitives::Hash::from([7; 32]),
+                count,
+                from,
+                until,
+            ),
+        ),
+    );
+    let m = &w.model;
+    let expected = (|| -> Result<(), TrialError> {
+        if !INVESTIGATORS.contains(&by) {
+            return Err(TrialError::NotInvestigator);
+        }
+        if !m.licensed(by, &[CredentialKind::MedicalLicence], now) {
+            return Err(TrialError::InvestigatorNotLicensed);
+        }
+        let mut patients = Vec::new();
+        for n in &numbers {
+            let i = *n as usize - 1;
+            let (p, _) = *m.enrolled.get(i).ok_or(TrialError::UnknownParticipant)?;
+            if m.sites[i] != by {
+                return Err(TrialError::ParticipantNotAtSite);
+            }
+            if m.withdrawn_at.get(&p).is_some_and(|at| *at < until) {
+                return Err(TrialError::Withdrawn);
+            }
+            if !m.version_consent.contains(&p) {
+                return Err(TrialError::NotConsentedToCurrentVersion);
+            }
+            patients.push(p);
+        }
+        if !patients
+            .iter()
+            .all(|p| m.consents(*p, SPONSOR, Purpose::Research, now))
+        {
+            return Err(TrialError::NoResearchConsent);
+        }
+        Ok(())
+    })();
+    w.model
+        .expect("site data", &out.value.map(|_| ()), &expected);
+    (
+        format!("data {numbers:?} by {by}: {:?}", out.value),
+        out.value.is_err(),
+    )
+}
+
 /// [`DELEGATOR`] appoints [`DELEGATE`] for 1 to 40 days (a live delegation gets the new
 /// expiry in its term, a lapsed one a new term) or removes it (its term, and with it
 /// every consent it recorded, ends now).
@@ -1343,7 +1419,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     // a rule (35: a trading partner sells on after losing its licence; 46: a device keeps
     // sending data after the patient revoked the consent; 47: a provider bills CPT 99454
     // after some days of device data, maybe too few, maybe again within 30 days).
-    match rng.next(50) {
+    match rng.next(52) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
             w.chain.set_time(now + dt);
@@ -1908,6 +1984,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             w.model.expect("enrol", &out.value, &expected);
             if out.value.is_ok() {
                 w.model.enrolled.push((p, false));
+                w.model.sites.push(by);
             }
             (
                 format!("enrol {p} by {by}: {:?}", out.value),
@@ -1936,6 +2013,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 if let Some(e) = w.model.enrolled.iter_mut().find(|(q, _)| *q == p) {
                     e.1 = true;
                 }
+                w.model.withdrawn_at.insert(p, now);
             }
             (
                 format!("withdraw {p}: {:?}", out.value),
@@ -2090,6 +2168,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             let (what, refused) = delegate_grants(w, rng);
             (what, refused, None)
         }
+        50 | 51 => {
+            let (what, refused) = anchor_site_data(w, rng);
+            (what, refused, None)
+        }
         _ => {
             let dt = rng.next(DAY / 2);
             w.chain.set_time(now + dt);
@@ -2164,7 +2246,11 @@ fn outcome_of(what: &str) -> String {
 
 /// Outcomes a run of 2 000 operations or more must reach (a run that never reaches one
 /// tests less than its name says): each cross-contract decision both ways.
-const REQUIRED: [&str; 38] = [
+const REQUIRED: [&str; 42] = [
+    "data Ok",
+    "data Err(ParticipantNotAtSite)",
+    "data Err(UnknownParticipant)",
+    "data Err(NoResearchConsent)",
     "appoint Ok",
     "dismiss Ok",
     "delegate Ok",
