@@ -1429,6 +1429,9 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
 
 /// Every claim and plan equal to the model's, and the invariants.
 fn compare(c: &ClaimsAdjudication, m: &Model) -> std::result::Result<(), String> {
+    if c.paused() != m.paused {
+        return Err(format!("paused() {} != {}", c.paused(), m.paused));
+    }
     for (i, want) in m.claims.iter().enumerate() {
         let got = c.claim(i as u64 + 1).ok_or("claim missing")?;
         let lines: Vec<LineView> = got

@@ -1935,3 +1935,14 @@ fn a_pending_change_never_executes_while_paused_and_exits_stay_open() {
     c.execute_change(id).expect("execute");
     assert_eq!(c.peers().consent, a.eve);
 }
+
+#[ink::test]
+fn code_version_is_this_builds_revision() {
+    let c = setup();
+    let revision = if cfg!(feature = "upgrade-rehearsal") {
+        2
+    } else {
+        1
+    };
+    assert_eq!(c.code_version(), revision);
+}

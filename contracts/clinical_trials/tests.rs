@@ -1300,3 +1300,14 @@ fn counters_refuse_to_overflow() {
         Err(Error::Overflow)
     );
 }
+
+#[ink::test]
+fn code_version_is_this_builds_revision() {
+    let c = setup();
+    let revision = if cfg!(feature = "upgrade-rehearsal") {
+        2
+    } else {
+        1
+    };
+    assert_eq!(c.code_version(), revision);
+}

@@ -831,6 +831,9 @@ fn compare(
     times: &[u64],
     log_lengths: &mut BTreeMap<AccountId, u32>,
 ) -> std::result::Result<(), String> {
+    if c.paused() != m.paused {
+        return Err(format!("paused() {} != {}", c.paused(), m.paused));
+    }
     for p in [patient(0), patient(1)] {
         // Which of every account the patient consents to, in one question (now).
         let everyone: Vec<AccountId> = (0..ACCOUNTS).map(account).collect();

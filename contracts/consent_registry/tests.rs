@@ -1411,3 +1411,14 @@ fn acts_for_now_is_the_patient_or_a_live_delegate() {
     c.remove_delegate(a.django).expect("remove");
     assert!(!c.acts_for_now(a.bob, a.django), "removed");
 }
+
+#[ink::test]
+fn code_version_is_this_builds_revision() {
+    let c = setup();
+    let revision = if cfg!(feature = "upgrade-rehearsal") {
+        2
+    } else {
+        1
+    };
+    assert_eq!(c.code_version(), revision);
+}

@@ -1370,6 +1370,9 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
 
 /// Conservation, holdings, money and the freezes.
 fn compare(c: &DrugProvenance, m: &Model) -> std::result::Result<(), String> {
+    if c.paused() != m.paused {
+        return Err(format!("paused() {} != {}", c.paused(), m.paused));
+    }
     for (i, want) in m.batches.iter().enumerate() {
         let id = i as u64 + 1;
         let batch = c.batch(id).ok_or("batch missing")?;

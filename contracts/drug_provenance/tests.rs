@@ -1511,3 +1511,14 @@ fn units_and_escrow_are_conserved_over_random_operations() {
         "{accepted} accepted, {refused} refused"
     );
 }
+
+#[ink::test]
+fn code_version_is_this_builds_revision() {
+    let c = setup();
+    let revision = if cfg!(feature = "upgrade-rehearsal") {
+        2
+    } else {
+        1
+    };
+    assert_eq!(c.code_version(), revision);
+}

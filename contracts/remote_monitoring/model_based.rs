@@ -1019,6 +1019,9 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
 
 /// Compares every patient's calendars, team, alerts and pairings, and every device.
 fn compare(c: &RemoteMonitoring, m: &Model) -> std::result::Result<(), String> {
+    if c.paused() != m.paused {
+        return Err(format!("paused() {} != {}", c.paused(), m.paused));
+    }
     for (seed, model) in (1..=DEVICES).flat_map(|s| (1..=5u32).map(move |m| (s, m))) {
         let got = c.attested_at(key(seed), model).is_some();
         if got != m.attested.contains(&(key(seed), model)) {

@@ -1066,3 +1066,14 @@ fn a_day_two_devices_mark_counts_once_for_the_patient_and_once_per_device() {
     assert_eq!(c.monitored_days(a.django, Some(signer(2).key()), T0), 2);
     assert_eq!(c.monitored_days_until(a.django, a.charlie, T0 + 2 * DAY), 2);
 }
+
+#[ink::test]
+fn code_version_is_this_builds_revision() {
+    let c = setup();
+    let revision = if cfg!(feature = "upgrade-rehearsal") {
+        2
+    } else {
+        1
+    };
+    assert_eq!(c.code_version(), revision);
+}

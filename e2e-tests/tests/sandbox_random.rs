@@ -835,10 +835,15 @@ fn add_care_checked(w: &mut World, patient: u8, provider: u8) -> Result<(), Cons
 /// by the sponsor.
 fn anchor_site_data(w: &mut World, rng: &mut Rng) -> (String, bool) {
     let now = w.chain.time();
-    let by = rng.pick(&[3u8, 6, 7]);
     let numbers: Vec<u32> = (0..1 + rng.next(2))
         .map(|_| 1 + rng.next(w.model.enrolled.len() as u64 + 1) as u32)
         .collect();
+    // Mostly the first participant's own site.
+    let site = w.model.sites.get(numbers[0] as usize - 1).copied();
+    let by = match site {
+        Some(site) if rng.next(3) != 0 => site,
+        _ => rng.pick(&[3u8, 6, 7]),
+    };
     let until = now - rng.next(DAY);
     let from = until - (1 + rng.next(2 * DAY));
     let count = numbers.len() as u32 + rng.next(3) as u32;
@@ -947,7 +952,7 @@ fn appoint_or_remove_delegate(w: &mut World, rng: &mut Rng) -> (String, bool) {
 /// live delegate may; never naming itself; the consent ends with the term.
 fn delegate_grants(w: &mut World, rng: &mut Rng) -> (String, bool) {
     let now = w.chain.time();
-    let (grantee, purpose) = match rng.next(5) {
+    let (grantee, purpose) = match rng.next(6) {
         0 | 1 => (PAYER, Purpose::Payment),
         2 => (3, Purpose::Treatment),
         3 => (6, Purpose::Treatment),
@@ -1419,7 +1424,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     // a rule (35: a trading partner sells on after losing its licence; 46: a device keeps
     // sending data after the patient revoked the consent; 47: a provider bills CPT 99454
     // after some days of device data, maybe too few, maybe again within 30 days).
-    match rng.next(52) {
+    match rng.next(54) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
             w.chain.set_time(now + dt);
@@ -2150,7 +2155,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     let _ = add_care_checked(w, p, q);
                 }
             }
-            for _ in 0..12 + rng.next(8) {
+            for _ in 0..8 + rng.next(12) {
                 let next = w.chain.time() + DAY;
                 w.chain.set_time(next);
                 anchor_checked(w, seed);
@@ -2164,11 +2169,11 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             let (what, refused) = appoint_or_remove_delegate(w, rng);
             (what, refused, None)
         }
-        49 => {
+        49 | 52 => {
             let (what, refused) = delegate_grants(w, rng);
             (what, refused, None)
         }
-        50 | 51 => {
+        50 | 51 | 53 => {
             let (what, refused) = anchor_site_data(w, rng);
             (what, refused, None)
         }
