@@ -1938,11 +1938,6 @@ fn a_pending_change_never_executes_while_paused_and_exits_stay_open() {
 
 #[ink::test]
 fn code_version_is_this_builds_revision() {
-    let c = setup();
-    let revision = if cfg!(feature = "upgrade-rehearsal") {
-        2
-    } else {
-        1
-    };
-    assert_eq!(c.code_version(), revision);
+    let revision = healthcare_traits::testing::build_revision(cfg!(feature = "upgrade-rehearsal"));
+    assert_eq!(setup().code_version(), revision);
 }

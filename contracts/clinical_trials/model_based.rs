@@ -27,12 +27,10 @@
 //! when no sequence reached one of the [`REQUIRED`] outcomes.
 
 use crate::clinical_trials::*;
-use healthcare_traits::anchoring::{
-    proof_of, root_of, DeviceKey, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
-};
-use healthcare_traits::signer::DeviceSigner;
+use healthcare_traits::anchoring::{proof_of, root_of, DeviceKey, MAX_ATTESTED_KEYS};
+use healthcare_traits::signer::{DeviceSigner, Proof};
 use healthcare_traits::stand_in;
-use healthcare_traits::testing::prop::{config, finish, off_chain};
+use healthcare_traits::testing::prop::{config, finish, off_chain, proof};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, DAY, HOUR};
 use ink::env::test;
@@ -259,31 +257,6 @@ enum Op {
         record: u8,
         proof: u8,
     },
-}
-
-/// The proof of possession offered at registration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Proof {
-    /// Signed now by the device for the registrant and the trial.
-    Held,
-    /// The device's signature for another registrant (seen on its way to them).
-    ForAnother,
-    /// Signed by another device's key.
-    OtherKey,
-    /// Signed for another trial.
-    OtherScope,
-    /// Signed by the device, more than the window before now.
-    Stale,
-}
-
-fn proof() -> impl Strategy<Value = Proof> {
-    prop_oneof![
-        8 => Just(Proof::Held),
-        1 => Just(Proof::ForAnother),
-        1 => Just(Proof::OtherKey),
-        1 => Just(Proof::OtherScope),
-        1 => Just(Proof::Stale),
-    ]
 }
 
 /// A device batch: of `device`, for the device's trial (or `trial`), participant
@@ -1358,26 +1331,15 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
             let who = as_caller(*by);
             let maker = account(if *maker { MAKER } else { 6 });
             let seed = device % DEVICES + 1;
-            let mut registration = Registration {
-                registrant: who,
-                key: key(*device),
-                scope: *trial,
-                issued_at: m.now,
-            };
-            let mut signer = DeviceSigner::from_seed(seed);
-            match proof {
-                Proof::Held => {}
-                Proof::ForAnother => registration.registrant = account(by.wrapping_add(1)),
-                Proof::OtherKey => signer = DeviceSigner::from_seed(seed % DEVICES + 1),
-                Proof::OtherScope => registration.scope = trial.wrapping_add(1),
-                Proof::Stale => registration.issued_at = m.now - REGISTRATION_WINDOW - 1,
-            }
-            let signature = signer.sign(&c.registration_hash(registration));
-            let issued_at = if *proof == Proof::Stale {
-                registration.issued_at
-            } else {
-                m.now
-            };
+            let (issued_at, signature) = proof.offer(
+                seed,
+                seed % DEVICES + 1,
+                who,
+                account(by.wrapping_add(1)),
+                *trial,
+                m.now,
+                |registration| c.registration_hash(registration),
+            );
             let got = c.register_device(*trial, key(*device), maker, issued_at, signature);
             (
                 render(&got),

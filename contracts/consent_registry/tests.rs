@@ -1414,11 +1414,6 @@ fn acts_for_now_is_the_patient_or_a_live_delegate() {
 
 #[ink::test]
 fn code_version_is_this_builds_revision() {
-    let c = setup();
-    let revision = if cfg!(feature = "upgrade-rehearsal") {
-        2
-    } else {
-        1
-    };
-    assert_eq!(c.code_version(), revision);
+    let revision = healthcare_traits::testing::build_revision(cfg!(feature = "upgrade-rehearsal"));
+    assert_eq!(setup().code_version(), revision);
 }

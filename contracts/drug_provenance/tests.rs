@@ -1514,11 +1514,6 @@ fn units_and_escrow_are_conserved_over_random_operations() {
 
 #[ink::test]
 fn code_version_is_this_builds_revision() {
-    let c = setup();
-    let revision = if cfg!(feature = "upgrade-rehearsal") {
-        2
-    } else {
-        1
-    };
-    assert_eq!(c.code_version(), revision);
+    let revision = healthcare_traits::testing::build_revision(cfg!(feature = "upgrade-rehearsal"));
+    assert_eq!(setup().code_version(), revision);
 }

@@ -25,9 +25,9 @@ use crate::remote_monitoring::*;
 use healthcare_traits::anchoring::{
     DeviceKey, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
 };
-use healthcare_traits::signer::DeviceSigner;
+use healthcare_traits::signer::{DeviceSigner, Proof};
 use healthcare_traits::stand_in;
-use healthcare_traits::testing::prop::{config, finish, off_chain};
+use healthcare_traits::testing::prop::{config, finish, off_chain, proof};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::{
     CredentialKind, DataCategories, DataCategory, Loinc, MonitoringVerifier, Purpose, DAY, HOUR,
@@ -184,31 +184,6 @@ enum Op {
         category: u8,
         range: Option<(i64, i64)>,
     },
-}
-
-/// The proof of possession offered at registration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Proof {
-    /// Signed now by the device for the registrant and the model.
-    Held,
-    /// The device's signature for another registrant (seen on its way to them).
-    ForAnother,
-    /// Signed by another device's key: the registrant saw this key but holds another.
-    OtherKey,
-    /// Signed for another model.
-    OtherScope,
-    /// Signed by the device, more than the window before now.
-    Stale,
-}
-
-fn proof() -> impl Strategy<Value = Proof> {
-    prop_oneof![
-        8 => Just(Proof::Held),
-        2 => Just(Proof::ForAnother),
-        2 => Just(Proof::OtherKey),
-        1 => Just(Proof::OtherScope),
-        2 => Just(Proof::Stale),
-    ]
 }
 
 #[derive(Debug, Clone)]
@@ -889,26 +864,15 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
         } => {
             set_caller(*by);
             let (seed, model) = (device + 1, u32::from(*model));
-            let mut registration = Registration {
-                registrant: account(*by),
-                key: key(seed),
-                scope: model,
-                issued_at: m.now,
-            };
-            let mut signer = DeviceSigner::from_seed(seed);
-            match proof {
-                Proof::Held => {}
-                Proof::ForAnother => registration.registrant = account(by.wrapping_add(1)),
-                Proof::OtherKey => signer = DeviceSigner::from_seed(seed % DEVICES + 1),
-                Proof::OtherScope => registration.scope = model.wrapping_add(1),
-                Proof::Stale => registration.issued_at = m.now - REGISTRATION_WINDOW - 1,
-            }
-            let signature = signer.sign(&c.registration_hash(registration));
-            let issued_at = if *proof == Proof::Stale {
-                registration.issued_at
-            } else {
-                m.now
-            };
+            let (issued_at, signature) = proof.offer(
+                seed,
+                seed % DEVICES + 1,
+                account(*by),
+                account(by.wrapping_add(1)),
+                model,
+                m.now,
+                |registration| c.registration_hash(registration),
+            );
             let got = c.register_device(key(seed), model, issued_at, signature);
             (
                 render(&got),

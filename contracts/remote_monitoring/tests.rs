@@ -1069,11 +1069,6 @@ fn a_day_two_devices_mark_counts_once_for_the_patient_and_once_per_device() {
 
 #[ink::test]
 fn code_version_is_this_builds_revision() {
-    let c = setup();
-    let revision = if cfg!(feature = "upgrade-rehearsal") {
-        2
-    } else {
-        1
-    };
-    assert_eq!(c.code_version(), revision);
+    let revision = healthcare_traits::testing::build_revision(cfg!(feature = "upgrade-rehearsal"));
+    assert_eq!(setup().code_version(), revision);
 }

@@ -369,16 +369,9 @@ fn time_locked_changes() {
 
 #[ink::test]
 fn code_version_is_this_builds_revision() {
-    let c = setup();
-    assert_eq!(c.code_version(), CODE_VERSION);
-    assert_eq!(
-        CODE_VERSION,
-        if cfg!(feature = "upgrade-rehearsal") {
-            2
-        } else {
-            1
-        }
-    );
+    let revision = healthcare_traits::testing::build_revision(cfg!(feature = "upgrade-rehearsal"));
+    assert_eq!(setup().code_version(), revision);
+    assert_eq!(CODE_VERSION, revision);
 }
 
 // ---------------------------------------------------------------------- issuers

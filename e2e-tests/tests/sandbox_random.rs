@@ -959,23 +959,7 @@ fn delegate_grants(w: &mut World, rng: &mut Rng) -> (String, bool) {
         _ => (DELEGATE, Purpose::Treatment),
     };
     let back = rng.next(3) * DAY;
-    let request = ConsentRequest {
-        patient: ink_account(&account(DELEGATOR)),
-        grantee: ink_account(&account(grantee)),
-        kind: ConsentKind::Permit,
-        purposes: PurposeSet::of(&[purpose]),
-        categories: DataCategories::of(&[category_of(purpose)]),
-        valid_from: now - back,
-        valid_until: None,
-    };
-    let out = w
-        .chain
-        .call::<Result<u64, ConsentError>>(
-            &w.consent,
-            &account(DELEGATE),
-            call_data(selector_bytes!("grant"), (request,)),
-        )
-        .value;
+    let out = record_permit(w, DELEGATE, DELEGATOR, grantee, purpose, now - back);
     let term = w.model.live_term(now);
     let expected = match term {
         None => Err(ConsentError::NotPatientOrDelegate),
@@ -1062,23 +1046,7 @@ fn grant_consent(
     back: u64,
 ) -> Result<u64, ConsentError> {
     let now = w.chain.time();
-    let request = ConsentRequest {
-        patient: ink_account(&account(patient)),
-        grantee: ink_account(&account(grantee)),
-        kind: ConsentKind::Permit,
-        purposes: PurposeSet::of(&[purpose]),
-        categories: DataCategories::of(&[category_of(purpose)]),
-        valid_from: now - back,
-        valid_until: None,
-    };
-    let out = w
-        .chain
-        .call::<Result<u64, ConsentError>>(
-            &w.consent,
-            &account(patient),
-            call_data(selector_bytes!("grant"), (request,)),
-        )
-        .value;
+    let out = record_permit(w, patient, patient, grantee, purpose, now - back);
     match out {
         Ok(id) => w.model.consents.push(ModelConsent {
             patient,
@@ -1098,6 +1066,34 @@ fn grant_consent(
 /// `patient` revokes its live consent to `grantee` for `purpose` (from now on), or grants
 /// one from `back` ms ago. Returns the operation's description and whether it was
 /// refused.
+/// `by` (the patient or a delegate) records `patient`'s permit to `grantee` for
+/// `purpose` (on its category) from `from`, without end. The registry's answer.
+fn record_permit(
+    w: &mut World,
+    by: u8,
+    patient: u8,
+    grantee: u8,
+    purpose: Purpose,
+    from: u64,
+) -> Result<u64, ConsentError> {
+    let request = ConsentRequest {
+        patient: ink_account(&account(patient)),
+        grantee: ink_account(&account(grantee)),
+        kind: ConsentKind::Permit,
+        purposes: PurposeSet::of(&[purpose]),
+        categories: DataCategories::of(&[category_of(purpose)]),
+        valid_from: from,
+        valid_until: None,
+    };
+    w.chain
+        .call::<Result<u64, ConsentError>>(
+            &w.consent,
+            &account(by),
+            call_data(selector_bytes!("grant"), (request,)),
+        )
+        .value
+}
+
 fn toggle_consent(
     w: &mut World,
     patient: u8,

@@ -50,3 +50,53 @@ impl DeviceSigner {
         signature
     }
 }
+
+/// The proof of possession a registrant offers for a device key (model-based tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// Signed now by the device for the registrant and the scope.
+    Held,
+    /// The device's signature for another registrant (seen on its way to them).
+    ForAnother,
+    /// Signed by another device's key: the registrant saw this key but holds another.
+    OtherKey,
+    /// Signed for another scope (model or trial).
+    OtherScope,
+    /// Signed by the device, more than the registration window before now.
+    Stale,
+}
+
+impl Proof {
+    /// The `issued_at` and signature offered to register device `seed` by `registrant`
+    /// in `scope` at `now` (`other_seed`: another device, `other`: another registrant),
+    /// `hash` being the contract's `registration_hash`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn offer(
+        self,
+        seed: u8,
+        other_seed: u8,
+        registrant: crate::AccountId,
+        other: crate::AccountId,
+        scope: u32,
+        now: crate::Timestamp,
+        hash: impl FnOnce(crate::anchoring::Registration) -> Hash,
+    ) -> (crate::Timestamp, DeviceSignature) {
+        let mut registration = crate::anchoring::Registration {
+            registrant,
+            key: DeviceSigner::from_seed(seed).key(),
+            scope,
+            issued_at: now,
+        };
+        let mut signer = DeviceSigner::from_seed(seed);
+        match self {
+            Proof::Held => {}
+            Proof::ForAnother => registration.registrant = other,
+            Proof::OtherKey => signer = DeviceSigner::from_seed(other_seed),
+            Proof::OtherScope => registration.scope = scope.wrapping_add(1),
+            Proof::Stale => {
+                registration.issued_at = now - crate::anchoring::REGISTRATION_WINDOW - 1
+            }
+        }
+        (registration.issued_at, signer.sign(&hash(registration)))
+    }
+}

@@ -19,6 +19,16 @@ pub fn model_cases(default: u32) -> u32 {
 
 /// Per contract: passed sequences, operations, and the outcomes reached.
 type Totals = BTreeMap<&'static str, (u64, u64, BTreeSet<String>)>;
+/// The code revision a contract build must report from `code_version()`: 2 for the
+/// upgrade rehearsal's build (`rehearsal`: its crate's `upgrade-rehearsal` feature), else 1.
+pub fn build_revision(rehearsal: bool) -> u16 {
+    if rehearsal {
+        2
+    } else {
+        1
+    }
+}
+
 /// The seed of the random sequences: `MODEL_SEED` when set (as `scripts/fuzz.sh` does
 /// with a fresh one each run), else a fixed seed, so that the regular test suite runs the
 /// same sequences every time and a failure it reports is replayed by running it again.
@@ -221,7 +231,20 @@ mod tests {
 #[cfg(feature = "testing")]
 pub mod prop {
     use super::{model_cases, model_seed, report};
+    use crate::signer::Proof;
+    use proptest::prelude::{prop_oneof, Just, Strategy};
     use proptest::test_runner::{Config, RngSeed, TestCaseError};
+
+    /// The proofs of possession a registration offers, mostly the device's own.
+    pub fn proof() -> impl Strategy<Value = Proof> {
+        prop_oneof![
+            8 => Just(Proof::Held),
+            2 => Just(Proof::ForAnother),
+            2 => Just(Proof::OtherKey),
+            1 => Just(Proof::OtherScope),
+            2 => Just(Proof::Stale),
+        ]
+    }
 
     /// `default_cases` sequences (or `PROPTEST_CASES`) from the seed of [`model_seed`].
     pub fn config(default_cases: u32) -> Config {
