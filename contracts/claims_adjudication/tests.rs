@@ -346,6 +346,19 @@ fn admin_messages_are_owner_only() {
         .propose_change(Change::Peer(PeerRole::Monitoring, a.bob))
         .expect("propose");
     assert_eq!(c.execute_change(first), Err(Error::TooEarly));
+    let waiting: Vec<(u32, Change)> = c
+        .pending_changes()
+        .iter()
+        .map(|p| (p.id, p.change))
+        .collect();
+    assert_eq!(
+        waiting,
+        vec![
+            (first, to_eve),
+            (second, Change::Peer(PeerRole::Consent, a.django)),
+            (monitoring, Change::Peer(PeerRole::Monitoring, a.bob)),
+        ]
+    );
     now(T0 + DELAY);
     c.execute_change(first).expect("execute");
     c.execute_change(second).expect("execute");
@@ -363,6 +376,15 @@ fn admin_messages_are_owner_only() {
     c.cancel_change(third).expect("cancel");
     assert_eq!(c.execute_change(third), Err(Error::NoPendingChange));
     now(T0);
+    // An ownership transfer waits for the new owner.
+    c.transfer_ownership(a.frank).expect("transfer");
+    assert_eq!(c.pending_owner(), Some(a.frank));
+    caller(a.frank);
+    c.accept_ownership().expect("accept");
+    assert_eq!((c.owner(), c.pending_owner()), (a.frank, None));
+    c.transfer_ownership(a.alice).expect("transfer back");
+    caller(a.alice);
+    c.accept_ownership().expect("accept");
 
     assert_eq!(c.unpause(), Err(Error::NotPaused));
     c.pause().expect("pause");
@@ -1450,6 +1472,15 @@ fn no_diagnosis_in_clear_in_claims_events_or_queries() {
     assert_ne!(
         diagnosis_commitment(&SALT, &["E11.9", "I10"]),
         diagnosis_commitment(&SALT, &["E11.9I10"])
+    );
+    // Two codes: the salt, then the codes joined by one comma (none before the first).
+    let mut input = SALT.to_vec();
+    input.extend_from_slice(b"E119,I10");
+    let mut hash = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(&input, &mut hash);
+    assert_eq!(
+        diagnosis_commitment(&SALT, &["E11.9", "I10"]),
+        Hash::from(hash)
     );
 }
 

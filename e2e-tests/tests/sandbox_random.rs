@@ -2169,9 +2169,25 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             let (what, refused) = delegate_grants(w, rng);
             (what, refused, None)
         }
-        50 | 51 | 53 => {
+        50 | 51 => {
             let (what, refused) = anchor_site_data(w, rng);
             (what, refused, None)
+        }
+        53 => {
+            // An enrolled participant revokes the research consent; the site keeps
+            // sending its data.
+            let enrolled = w.model.enrolled.iter().find(|(_, withdrawn)| !withdrawn);
+            if let Some(&(p, _)) = enrolled {
+                if w.model
+                    .live_consent(p, SPONSOR, Purpose::Research)
+                    .is_some()
+                {
+                    toggle_consent(w, p, SPONSOR, Purpose::Research, 0);
+                }
+            }
+            let (what, _) = anchor_site_data(w, rng);
+            // (The revocation changed the registry, whatever the site data's answer.)
+            (what, false, None)
         }
         _ => {
             let dt = rng.next(DAY / 2);
