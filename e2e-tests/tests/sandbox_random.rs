@@ -8,12 +8,14 @@
 //! payment, research and treatment consents and care relationships granted and
 //! revoked; batches registered, shipped (some priced, paid from an escrow), received in
 //! full or in part, dispensed, destroyed and recalled, by licensed and wrongly licensed
-//! parties; trial version consents, enrolments and withdrawals; device pairings,
+//! parties; trial version consents, enrolments, withdrawals and batches of site data;
+//! device pairings,
 //! unpairings and batches of readings; a delegate appointed, removed and recording
 //! consents for the patient (and for itself: refused); licences suspended and issued
 //! anew; the claims contract's peers switched (through the time lock) to the trapping
 //! contract and back; sequences of the party who would game a rule (a trading partner
 //! selling on after losing its licence, a device sending data after the consent was
+//! revoked, a site sending a participant's data after the research consent was
 //! revoked, a provider billing CPT 99454 after days of device data, too few of them or
 //! within 30 days of another 99454 claim); time moving forward.
 //!
@@ -22,8 +24,8 @@
 //! value or typed error: a claim's claim-level decision (with the consents a delegate
 //! recorded in force only during its term), a CPT 99454 line's decision from the
 //! model's own calendar of days with device data, the consent and credential answers,
-//! every custody step and the held payments, each enrolment, pairing and batch of
-//! readings. After every refused call (a typed error, which reverts) the
+//! every custody step and the held payments, each enrolment, batch of site data,
+//! pairing and batch of readings. After every refused call (a typed error, which reverts) the
 //! observable state is unchanged: the plan's ledger, the claims count, every party's
 //! native balance, the consent and credential records touched, the latest batch and its
 //! holders, the batch and shipment counts. After every call the latest batch conserves
