@@ -346,13 +346,8 @@ fn admin_messages_are_owner_only() {
         .propose_change(Change::Peer(PeerRole::Monitoring, a.bob))
         .expect("propose");
     assert_eq!(c.execute_change(first), Err(Error::TooEarly));
-    let waiting: Vec<(u32, Change)> = c
-        .pending_changes()
-        .iter()
-        .map(|p| (p.id, p.change))
-        .collect();
     assert_eq!(
-        waiting,
+        healthcare_traits::testing::waiting(c.pending_changes()),
         vec![
             (first, to_eve),
             (second, Change::Peer(PeerRole::Consent, a.django)),

@@ -208,6 +208,10 @@ fn admin_messages_are_owner_only() {
     }
     let id = c.propose_change(to_eve).expect("propose");
     assert_eq!(c.execute_change(id), Err(Error::TooEarly));
+    assert_eq!(
+        healthcare_traits::testing::waiting(c.pending_changes()),
+        vec![(id, to_eve)]
+    );
     enact(&mut c, Change::Regulator(a.eve), a.alice);
     assert!(c.is_regulator(a.eve));
     assert_eq!(c.credentials_contract(), a.frank);
@@ -223,9 +227,10 @@ fn admin_messages_are_owner_only() {
     assert!(!c.is_regulator(a.eve));
     assert_eq!(c.unpause(), Err(Error::NotPaused));
     c.transfer_ownership(a.django).expect("propose");
+    assert_eq!(c.pending_owner(), Some(a.django));
     caller(a.django);
     c.accept_ownership().expect("accept");
-    assert_eq!(c.owner(), a.django);
+    assert_eq!((c.owner(), c.pending_owner()), (a.django, None));
 }
 
 #[ink::test]

@@ -19,6 +19,11 @@ pub fn model_cases(default: u32) -> u32 {
 
 /// Per contract: passed sequences, operations, and the outcomes reached.
 type Totals = BTreeMap<&'static str, (u64, u64, BTreeSet<String>)>;
+/// The pending changes as (id, change), for comparing with what a test proposed.
+pub fn waiting(pending: Vec<crate::admin::PendingChange>) -> Vec<(u32, crate::Change)> {
+    pending.iter().map(|p| (p.id, p.change)).collect()
+}
+
 /// The code revision a contract build must report from `code_version()`: 2 for the
 /// upgrade rehearsal's build (`rehearsal`: its crate's `upgrade-rehearsal` feature), else 1.
 pub fn build_revision(rehearsal: bool) -> u16 {
