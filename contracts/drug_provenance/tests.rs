@@ -649,11 +649,15 @@ fn the_custody_history_names_each_steps_party_units_and_shipment() {
         let e = *h.last().expect("a step");
         (e.kind, e.actor, e.counterparty, e.quantity, e.reference)
     };
+    assert_eq!(step(&c), (EventKind::Registered, a.bob, None, 1_000, 0));
     let sent = c.ship(1, a.charlie, 30, None).expect("ship");
     assert_eq!(
         step(&c),
         (EventKind::Shipped, a.bob, Some(a.charlie), 30, sent)
     );
+    // A price of 0 is no price.
+    let free = c.ship(1, a.charlie, 4, Some(0)).expect("ship");
+    assert_eq!(c.shipment(free).expect("shipment").price_per_unit, None);
     let cancelled = c.ship(1, a.charlie, 5, None).expect("ship");
     c.cancel_shipment(cancelled).expect("cancel");
     assert_eq!(
@@ -672,6 +676,20 @@ fn the_custody_history_names_each_steps_party_units_and_shipment() {
         step(&c),
         (EventKind::Received, a.charlie, Some(a.bob), 30, sent)
     );
+    // A partial receipt: the rest goes back to the sender, a step of its own.
+    c.receive(free, 3).expect("receive in part");
+    let h = c.history(1, 0, 200);
+    let last_two: Vec<_> = h[h.len() - 2..]
+        .iter()
+        .map(|e| (e.kind, e.actor, e.counterparty, e.quantity, e.reference))
+        .collect();
+    assert_eq!(
+        last_two,
+        vec![
+            (EventKind::Received, a.charlie, Some(a.bob), 3, free),
+            (EventKind::Rejected, a.charlie, Some(a.bob), 1, free),
+        ]
+    );
     // Unpaid shipments settle nothing: no payment event for them.
     assert!(recorded::<PaymentReleased>().is_empty());
     let closed: Vec<_> = recorded::<ShipmentClosed>()
@@ -684,6 +702,7 @@ fn the_custody_history_names_each_steps_party_units_and_shipment() {
             (cancelled, 1, ShipmentState::Cancelled, 0),
             (rejected, 1, ShipmentState::Rejected, 0),
             (sent, 1, ShipmentState::Received, 30),
+            (free, 1, ShipmentState::Received, 3),
         ]
     );
     let investigation = c.flag_suspect(1).expect("flag");
