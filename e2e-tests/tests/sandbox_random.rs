@@ -837,8 +837,15 @@ fn add_care_checked(w: &mut World, patient: u8, provider: u8) -> Result<(), Cons
 /// by the sponsor.
 fn anchor_site_data(w: &mut World, rng: &mut Rng) -> (String, bool) {
     let now = w.chain.time();
+    // Mostly participants still in the trial, else any number (one past the last too).
+    let active: Vec<u32> = (1..=w.model.enrolled.len() as u32)
+        .filter(|n| !w.model.enrolled[*n as usize - 1].1)
+        .collect();
     let numbers: Vec<u32> = (0..1 + rng.next(2))
-        .map(|_| 1 + rng.next(w.model.enrolled.len() as u64 + 1) as u32)
+        .map(|_| match rng.next(3) {
+            0 | 1 if !active.is_empty() => rng.pick(&active),
+            _ => 1 + rng.next(w.model.enrolled.len() as u64 + 1) as u32,
+        })
         .collect();
     // Mostly the first participant's own site.
     let site = w.model.sites.get(numbers[0] as usize - 1).copied();
