@@ -713,6 +713,62 @@ fn the_custody_history_names_each_steps_party_units_and_shipment() {
 }
 
 #[ink::test]
+fn the_custody_history_names_units_reasons_answers_and_evidence() {
+    let a = accounts();
+    let mut c = with_batch();
+    let step = |c: &DrugProvenance| {
+        let e = *c.history(1, 0, 200).last().expect("a step");
+        (e.kind, e.actor, e.quantity, e.reference, e.evidence)
+    };
+    let s = c.ship(1, a.django, 10, None).expect("ship");
+    caller(a.django);
+    c.receive(s, 10).expect("receive");
+    c.dispense(1, 3, None).expect("dispense");
+    assert_eq!(step(&c), (EventKind::Dispensed, a.django, 3, 0, None));
+    c.destroy(1, 2, 7).expect("destroy");
+    assert_eq!(step(&c), (EventKind::Destroyed, a.django, 2, 7, None));
+    let (answer, cleared, declared) = (
+        Hash::from([2; 32]),
+        Hash::from([4; 32]),
+        Hash::from([3; 32]),
+    );
+    let investigation = c.flag_suspect(1).expect("flag");
+    caller(a.bob);
+    c.respond_verification(investigation, true, answer)
+        .expect("answer");
+    assert_eq!(
+        step(&c),
+        (EventKind::VerificationResponded, a.bob, 0, 1, Some(answer))
+    );
+    caller(regulator());
+    c.clear_suspicion(1, cleared).expect("clear");
+    assert_eq!(
+        step(&c),
+        (
+            EventKind::SuspicionCleared,
+            regulator(),
+            0,
+            0,
+            Some(cleared)
+        )
+    );
+    caller(a.django);
+    c.flag_suspect(1).expect("flag again");
+    caller(regulator());
+    c.declare_illegitimate(1, declared).expect("declare");
+    assert_eq!(
+        step(&c),
+        (
+            EventKind::DeclaredIllegitimate,
+            regulator(),
+            0,
+            0,
+            Some(declared)
+        )
+    );
+}
+
+#[ink::test]
 fn a_dispenser_returns_product_to_its_supplier_or_the_manufacturer() {
     let a = accounts();
     let mut c = at_wholesaler();
@@ -974,6 +1030,7 @@ fn excursion_over_budget_quarantines() {
     assert_eq!(c.add_sensor(9, a.eve), Err(Error::UnknownBatch));
     c.add_sensor(1, a.eve).expect("sensor");
     assert!(c.is_sensor(1, a.eve));
+    assert!(!c.is_sensor(1, a.frank));
     caller(a.frank);
     assert_eq!(c.submit_reading(1, T0, 500), Err(Error::NotSensor));
 
@@ -985,6 +1042,9 @@ fn excursion_over_budget_quarantines() {
     );
     assert_eq!(c.submit_reading(1, T0, 500), Ok(0));
     assert_eq!(c.submit_reading(1, T0, 500), Err(Error::InvalidReading));
+    // The range's bounds are in range.
+    assert_eq!(c.submit_reading(1, T0 + 10 * 60_000, 200), Ok(0));
+    assert_eq!(c.submit_reading(1, T0 + 20 * 60_000, 800), Ok(0));
     // Out of range from T0+1h; 30 min later back in range: 30 min used.
     c.submit_reading(1, T0 + HOUR, 1_200).expect("warm");
     assert_eq!(c.submit_reading(1, T0 + HOUR + HOUR / 2, 500), Ok(HOUR / 2));
