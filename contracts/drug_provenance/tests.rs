@@ -766,6 +766,15 @@ fn the_custody_history_names_units_reasons_answers_and_evidence() {
             Some(declared)
         )
     );
+    // A recall's reason.
+    caller(a.bob);
+    let other = c.register_batch(request(b"L2")).expect("register");
+    c.recall(other, 9).expect("recall");
+    let e = *c.history(other, 0, 10).last().expect("a step");
+    assert_eq!(
+        (e.kind, e.actor, e.reference),
+        (EventKind::Recalled, a.bob, 9)
+    );
 }
 
 #[ink::test]
