@@ -22,9 +22,7 @@
 
 use crate::model::{Error, ReadingBatch, MAX_BATCH_DAYS, MAX_CARE_TEAM};
 use crate::remote_monitoring::*;
-use healthcare_traits::anchoring::{
-    DeviceKey, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
-};
+use healthcare_traits::anchoring::{DeviceKey, MAX_ATTESTED_KEYS};
 use healthcare_traits::signer::{DeviceSigner, Proof};
 use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain, proof};

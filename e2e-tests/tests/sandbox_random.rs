@@ -976,7 +976,7 @@ fn delegate_grants(w: &mut World, rng: &mut Rng) -> (String, bool) {
         Some(_) => Ok(()),
     };
     w.model
-        .expect("delegate grant", &out.clone().map(|_| ()), &expected);
+        .expect("delegate grant", &out.map(|_| ()), &expected);
     if let (Ok(id), Some(t)) = (out, term) {
         w.model.consents.push(ModelConsent {
             patient: DELEGATOR,
