@@ -501,6 +501,13 @@ impl Model {
     }
 
     /// The patient's treatment consent on vital signs to `provider` in force at `at`.
+    /// The first paired device: (seed, patient, the device's provider).
+    fn paired_device(&self) -> Option<(u8, u8, u8)> {
+        self.devices
+            .iter()
+            .find_map(|(seed, (q, p, _, _))| p.map(|p| (*seed, p, *q)))
+    }
+
     fn treats(&self, patient: u8, provider: u8, at: u64) -> bool {
         self.consents(patient, provider, Purpose::Treatment, at)
     }
@@ -2122,12 +2129,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
         46 => {
             // The patient revokes the treatment consent of a paired device; the gateway
             // keeps relaying its readings.
-            let paired = w
-                .model
-                .devices
-                .iter()
-                .find_map(|(seed, (q, p, _, _))| p.map(|p| (*seed, p, *q)));
-            let Some((seed, p, q)) = paired else {
+            let Some((seed, p, q)) = w.model.paired_device() else {
                 return ("no paired device".into(), false, None);
             };
             if w.model.live_consent(p, q, Purpose::Treatment).is_some() {
@@ -2138,12 +2140,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             (what, false, None)
         }
         47 => {
-            let paired = w
-                .model
-                .devices
-                .iter()
-                .find_map(|(seed, (q, p, _, _))| p.map(|p| (*seed, p, *q)));
-            let Some((seed, p, q)) = paired else {
+            let Some((seed, p, q)) = w.model.paired_device() else {
                 return ("no paired device".into(), false, None);
             };
             // Mostly a patient who consents to payment, to treatment by the device's
