@@ -1443,7 +1443,13 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             (format!("advance {dt}"), false, None)
         }
         2..=6 => {
-            let provider = rng.pick(&PROVIDERS);
+            // Emergencies mostly by provider 6, whom the patients rarely named.
+            let emergency = rng.next(5) == 0;
+            let provider = if emergency && rng.next(3) != 0 {
+                6
+            } else {
+                rng.pick(&PROVIDERS)
+            };
             let lines: Vec<ClaimLine> = (0..1 + rng.next(3))
                 .map(|_| {
                     let mut l = line(rng.pick(&PROCEDURES), 50 + u128::from(rng.next(2_000)));
@@ -1463,7 +1469,7 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 member: ink_account(&account(patient)),
                 provider: ink_account(&account(provider)),
                 service_date: now - days * DAY,
-                emergency: rng.next(5) == 0,
+                emergency,
                 lines,
             };
             let out = w.chain.call::<Res<u64>>(
