@@ -8,8 +8,8 @@
 #     MODEL_SEED=<seed> scripts/fuzz.sh --cases <cases> --sandbox-ops <ops>
 # Usage: scripts/fuzz.sh [--cases N] [--sandbox-ops M]
 #   N: sequences of 500 operations per contract (default 200: 100 000 operations)
-#   M: sandbox operations (default 10 000; the contracts must be built:
-#      scripts/build-contracts.sh)
+#   M: sandbox operations (default 10 000, over an hour on 2 cores; the contracts
+#      must be built: scripts/build-contracts.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
