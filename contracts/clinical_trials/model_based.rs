@@ -119,8 +119,13 @@ fn account(i: u8) -> AccountId {
     AccountId::from([i.saturating_add(1); 32])
 }
 
+/// The signing seed of device `device` (any byte names one of the `DEVICES`).
+fn seed(device: u8) -> u8 {
+    device % DEVICES + 1
+}
+
 fn key(device: u8) -> DeviceKey {
-    DeviceSigner::from_seed(device % DEVICES + 1).key()
+    DeviceSigner::from_seed(seed(device)).key()
 }
 
 fn h(b: u8) -> Hash {
@@ -1330,10 +1335,10 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
         } => {
             let who = as_caller(*by);
             let maker = account(if *maker { MAKER } else { 6 });
-            let seed = device % DEVICES + 1;
+            let own = seed(*device);
             let (issued_at, signature) = proof.offer(
-                seed,
-                seed % DEVICES + 1,
+                own,
+                own % DEVICES + 1,
                 who,
                 account(by.wrapping_add(1)),
                 *trial,
@@ -1381,7 +1386,7 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
                 until: from + u64::from(a.span_hours) * HOUR,
                 sequence: (sequence + a.sequence).max(1),
             };
-            let seed = if a.signed { a.device % DEVICES + 1 } else { 99 };
+            let seed = if a.signed { seed(a.device) } else { 99 };
             let signature = DeviceSigner::from_seed(seed).sign(&c.device_batch_hash(batch));
             let got = c.anchor_device_data(batch, signature);
             (

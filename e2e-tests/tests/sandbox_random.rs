@@ -9,10 +9,9 @@
 //! revoked; batches registered, shipped (some priced, paid from an escrow), received in
 //! full or in part, dispensed, destroyed and recalled, by licensed and wrongly licensed
 //! parties; trial version consents, enrolments, withdrawals and batches of site data;
-//! device pairings,
-//! unpairings and batches of readings; a delegate appointed, removed and recording
-//! consents for the patient (and for itself: refused); licences suspended and issued
-//! anew; the claims contract's peers switched (through the time lock) to the trapping
+//! device pairings, unpairings and batches of readings; a delegate appointed, removed
+//! and recording consents for the patient (and for itself: refused); licences suspended
+//! and issued anew; the claims contract's peers switched (through the time lock) to the trapping
 //! contract and back; sequences of the party who would game a rule (a trading partner
 //! selling on after losing its licence, a device sending data after the consent was
 //! revoked, a site sending a participant's data after the research consent was
@@ -124,13 +123,9 @@ struct Model {
     /// trial's sponsor (lab results), treatment to a provider (vital signs).
     consents: Vec<ModelConsent>,
     /// clinical_trials: the patients who consented to the trial's current version, and
-    /// the enrolled ones (withdrawn or not), in enrolment order.
+    /// the enrolments (participant number - 1).
     version_consent: HashSet<u8>,
-    enrolled: Vec<(u8, bool)>,
-    /// The investigator (site) of each enrolment, in the same order, and when each
-    /// withdrawn participant withdrew.
-    sites: Vec<u8>,
-    withdrawn_at: BTreeMap<u8, u64>,
+    enrolled: Vec<Enrolment>,
     /// remote_monitoring's devices (seed 1 registered by provider 3, seed 2 by 6): the
     /// patient each is paired with, since when, and the end of its last batch; and the
     /// number of pairings of each patient.
@@ -173,6 +168,15 @@ struct Licence {
     from: u64,
     until: u64,
     suspended: Option<u64>,
+}
+
+/// An enrolment in the trial: the patient, the investigator (site) who enrolled it, and
+/// when it withdrew, if it did.
+#[derive(Debug, Clone, Copy)]
+struct Enrolment {
+    patient: u8,
+    site: u8,
+    withdrawn_at: Option<u64>,
 }
 
 /// A consent as the model keeps it.
@@ -488,7 +492,7 @@ impl Model {
         if self.enrolled.len() >= usize::from(TRIAL_TARGET) {
             return Err(TrialError::TargetReached);
         }
-        if self.enrolled.iter().any(|(p, _)| *p == patient) {
+        if self.enrolled.iter().any(|e| e.patient == patient) {
             return Err(TrialError::AlreadyEnrolled);
         }
         if !self.version_consent.contains(&patient) {
@@ -500,7 +504,6 @@ impl Model {
         Ok(u32::try_from(self.enrolled.len()).unwrap_or(u32::MAX) + 1)
     }
 
-    /// The patient's treatment consent on vital signs to `provider` in force at `at`.
     /// The first paired device: (seed, patient, the device's provider).
     fn paired_device(&self) -> Option<(u8, u8, u8)> {
         self.devices
@@ -508,6 +511,7 @@ impl Model {
             .find_map(|(seed, (q, p, _, _))| p.map(|p| (*seed, p, *q)))
     }
 
+    /// The patient's treatment consent on vital signs to `provider` in force at `at`.
     fn treats(&self, patient: u8, provider: u8, at: u64) -> bool {
         self.consents(patient, provider, Purpose::Treatment, at)
     }
@@ -846,7 +850,7 @@ fn anchor_site_data(w: &mut World, rng: &mut Rng) -> (String, bool) {
     let now = w.chain.time();
     // Mostly participants still in the trial, else any number (one past the last too).
     let active: Vec<u32> = (1..=w.model.enrolled.len() as u32)
-        .filter(|n| !w.model.enrolled[*n as usize - 1].1)
+        .filter(|n| w.model.enrolled[*n as usize - 1].withdrawn_at.is_none())
         .collect();
     let numbers: Vec<u32> = (0..1 + rng.next(2))
         .map(|_| match rng.next(3) {
@@ -855,7 +859,11 @@ fn anchor_site_data(w: &mut World, rng: &mut Rng) -> (String, bool) {
         })
         .collect();
     // Mostly the first participant's own site.
-    let site = w.model.sites.get(numbers[0] as usize - 1).copied();
+    let site = w
+        .model
+        .enrolled
+        .get(numbers[0] as usize - 1)
+        .map(|e| e.site);
     let by = match site {
         Some(site) if rng.next(3) != 0 => site,
         _ => rng.pick(&[3u8, 6, 7]),
@@ -889,11 +897,12 @@ fn anchor_site_data(w: &mut World, rng: &mut Rng) -> (String, bool) {
         let mut patients = Vec::new();
         for n in &numbers {
             let i = *n as usize - 1;
-            let (p, _) = *m.enrolled.get(i).ok_or(TrialError::UnknownParticipant)?;
-            if m.sites[i] != by {
+            let e = *m.enrolled.get(i).ok_or(TrialError::UnknownParticipant)?;
+            let p = e.patient;
+            if e.site != by {
                 return Err(TrialError::ParticipantNotAtSite);
             }
-            if m.withdrawn_at.get(&p).is_some_and(|at| *at < until) {
+            if e.withdrawn_at.is_some_and(|at| at < until) {
                 return Err(TrialError::Withdrawn);
             }
             if !m.version_consent.contains(&p) {
@@ -1079,9 +1088,6 @@ fn grant_consent(
     out
 }
 
-/// `patient` revokes its live consent to `grantee` for `purpose` (from now on), or grants
-/// one from `back` ms ago. Returns the operation's description and whether it was
-/// refused.
 /// `by` (the patient or a delegate) records `patient`'s permit to `grantee` for
 /// `purpose` (on its category) from `from`, without end. The registry's answer.
 fn record_permit(
@@ -1110,6 +1116,9 @@ fn record_permit(
         .value
 }
 
+/// `patient` revokes its live consent to `grantee` for `purpose` (from now on), or grants
+/// one from `back` ms ago. Returns the operation's description and whether it was
+/// refused.
 fn toggle_consent(
     w: &mut World,
     patient: u8,
@@ -1432,10 +1441,12 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
     let now = w.chain.time();
     let claim_pick = |rng: &mut Rng, count: u64| 1 + rng.next(count + 1);
     // Ops 34 and up repeat the rarer cross-contract ones (licences, enrolment, readings,
-    // shipments, receipts and dispensing) or play a sequence of the party who would game
-    // a rule (35: a trading partner sells on after losing its licence; 46: a device keeps
+    // shipments, receipts and dispensing), play a sequence of the party who would game a
+    // rule (35: a trading partner sells on after losing its licence; 46: a device keeps
     // sending data after the patient revoked the consent; 47: a provider bills CPT 99454
-    // after some days of device data, maybe too few, maybe again within 30 days).
+    // after some days of device data, maybe too few, maybe again within 30 days; 53: a
+    // site sends data after the research consent was revoked), or act for the patient
+    // (48, 49, 52: a delegate) and anchor site data (50, 51).
     match rng.next(54) {
         0 | 1 => {
             let dt = rng.next(2 * DAY);
@@ -1979,7 +1990,8 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     ),
                 ),
             );
-            let expected = if w.model.enrolled.contains(&(p, true)) {
+            let withdrawn = |e: &Enrolment| e.patient == p && e.withdrawn_at.is_some();
+            let expected = if w.model.enrolled.iter().any(withdrawn) {
                 Err(TrialError::Withdrawn)
             } else {
                 Ok(())
@@ -2006,8 +2018,11 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             let expected = w.model.enrol(by, p, now);
             w.model.expect("enrol", &out.value, &expected);
             if out.value.is_ok() {
-                w.model.enrolled.push((p, false));
-                w.model.sites.push(by);
+                w.model.enrolled.push(Enrolment {
+                    patient: p,
+                    site: by,
+                    withdrawn_at: None,
+                });
             }
             (
                 format!("enrol {p} by {by}: {:?}", out.value),
@@ -2026,17 +2041,16 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     (1u32, ink_account(&account(p))),
                 ),
             );
-            let expected = match w.model.enrolled.iter().find(|(q, _)| *q == p) {
+            let expected = match w.model.enrolled.iter().find(|e| e.patient == p) {
                 None => Err(TrialError::UnknownParticipant),
-                Some((_, true)) => Err(TrialError::Withdrawn),
+                Some(e) if e.withdrawn_at.is_some() => Err(TrialError::Withdrawn),
                 Some(_) => Ok(()),
             };
             w.model.expect("withdraw", &out.value, &expected);
             if out.value.is_ok() {
-                if let Some(e) = w.model.enrolled.iter_mut().find(|(q, _)| *q == p) {
-                    e.1 = true;
+                if let Some(e) = w.model.enrolled.iter_mut().find(|e| e.patient == p) {
+                    e.withdrawn_at = Some(now);
                 }
-                w.model.withdrawn_at.insert(p, now);
             }
             (
                 format!("withdraw {p}: {:?}", out.value),
@@ -2188,8 +2202,8 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
         53 => {
             // An enrolled participant revokes the research consent; the site keeps
             // sending its data.
-            let enrolled = w.model.enrolled.iter().find(|(_, withdrawn)| !withdrawn);
-            if let Some(&(p, _)) = enrolled {
+            let enrolled = w.model.enrolled.iter().find(|e| e.withdrawn_at.is_none());
+            if let Some(&Enrolment { patient: p, .. }) = enrolled {
                 if w.model
                     .live_consent(p, SPONSOR, Purpose::Research)
                     .is_some()
