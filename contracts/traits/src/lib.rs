@@ -13,6 +13,8 @@
 //! * [`admin`]: [`Admin`], the shared two-step ownership / pause state with time-locked
 //!   changes (code upgrades, peer addresses, the delay itself, widened roles, the
 //!   canceller) and an independent canceller, every contract embeds, with its events.
+//! * [`governance`]: the [`Action`]s the consortium's governor applies to a suite
+//!   contract and the [`Governed`] interface through which it applies them.
 //! * [`monitoring`]: [`Loinc`] codes of measured quantities, the CPT 99454 rule and the
 //!   [`MonitoringVerifier`] interface ("how many days of the 30 before this date had
 //!   device data?"), implemented by `remote_monitoring` and asked by the claims contract.
@@ -39,6 +41,7 @@ pub mod admin;
 pub mod anchoring;
 pub mod consent;
 pub mod credentials;
+pub mod governance;
 pub mod monitoring;
 pub mod paging;
 pub mod peer;
@@ -56,6 +59,7 @@ pub use consent::{
     PurposeSet,
 };
 pub use credentials::{CredentialKind, CredentialQuery, CredentialVerifier, KindSet};
+pub use governance::{Action, ApplyError, Governed};
 pub use monitoring::{Loinc, MonitoringVerifier};
 pub use paging::{append_indexed, page_range, MAX_PAGE_SIZE};
 pub use peer::{flatten_peer_result, PeerError};

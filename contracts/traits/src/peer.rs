@@ -83,6 +83,7 @@ pub mod ask {
         CredentialVerifier, DataCategories, DataCategory, KindSet, MonitoringVerifier, Purpose,
         Timestamp,
     };
+    use crate::{Action, ApplyError, Governed};
     use ink::codegen::TraitCallBuilder;
     use ink::env::DefaultEnvironment;
     use ink::prelude::vec::Vec;
@@ -90,6 +91,7 @@ pub mod ask {
     type Credentials = ink::contract_ref!(CredentialVerifier, DefaultEnvironment);
     type Consents = ink::contract_ref!(ConsentVerifier, DefaultEnvironment);
     type Monitoring = ink::contract_ref!(MonitoringVerifier, DefaultEnvironment);
+    type Target = ink::contract_ref!(Governed, DefaultEnvironment);
 
     /// Exactly one answer per question, or the peer is not what it claims to be.
     fn one_each<T>(answers: Vec<T>, asked: usize) -> Result<Vec<T>, PeerError> {
@@ -239,6 +241,13 @@ pub mod ask {
         flatten_peer_result(crate::try_invoke!(peer
             .call()
             .monitored_days_until(patient, provider, until)))
+    }
+
+    /// A suite contract governed by the caller: apply `action` (the outer layer is the
+    /// call's failure, the inner one the contract's refusal).
+    pub fn apply(target: AccountId, action: Action) -> Result<Result<(), ApplyError>, PeerError> {
+        let mut peer: Target = target.into();
+        flatten_peer_result(crate::try_invoke!(peer.call_mut().apply(action)))
     }
 }
 

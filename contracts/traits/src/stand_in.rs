@@ -12,7 +12,8 @@
 //! returns to that, for a test that sets up several times).
 
 use crate::{
-    AccountId, CredentialKind, DataCategories, DataCategory, KindSet, PeerError, Purpose, Timestamp,
+    AccountId, Action, ApplyError, CredentialKind, DataCategories, DataCategory, KindSet,
+    PeerError, Purpose, Timestamp,
 };
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -25,6 +26,10 @@ struct Peers {
     consents: HashMap<(AccountId, AccountId, u8), u32>,
     delegates: HashSet<(AccountId, AccountId)>,
     consent_fail: Option<PeerError>,
+    /// Per governed contract: the actions it applied, in order.
+    applied: HashMap<AccountId, Vec<Action>>,
+    /// Per governed contract: how it answers `apply` instead of applying.
+    target_answer: HashMap<AccountId, Result<ApplyError, PeerError>>,
 }
 
 thread_local! {
@@ -213,6 +218,39 @@ pub fn acts_for_now(
     })
 }
 
+/// A governed contract: `target` refuses every action with `Ok(reason)` or fails like a
+/// broken peer with `Err(error)` (`None`: applies them again).
+pub fn target_answers(target: AccountId, answer: Option<Result<ApplyError, PeerError>>) {
+    PEERS.with(|p| {
+        let mut p = p.borrow_mut();
+        match answer {
+            Some(answer) => p.target_answer.insert(target, answer),
+            None => p.target_answer.remove(&target),
+        }
+    });
+}
+
+/// The actions `target` applied so far, oldest first.
+pub fn applied(target: AccountId) -> Vec<Action> {
+    PEERS.with(|p| p.borrow().applied.get(&target).cloned().unwrap_or_default())
+}
+
+/// `Governed::apply`: every address is a governed contract that applies every action
+/// (and records it), unless told otherwise with [`target_answers`].
+pub fn apply(target: AccountId, action: Action) -> Result<Result<(), ApplyError>, PeerError> {
+    PEERS.with(|p| {
+        let mut p = p.borrow_mut();
+        match p.target_answer.get(&target) {
+            Some(Ok(reason)) => Ok(Err(*reason)),
+            Some(Err(error)) => Err(*error),
+            None => {
+                p.applied.entry(target).or_default().push(action);
+                Ok(Ok(()))
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +315,21 @@ mod tests {
         assert_eq!(acts_for_now(peer, alice, bob), Ok(true));
         consent_fail(Some(PeerError::Unreachable));
         assert_eq!(acts_for_now(peer, alice, bob), Err(PeerError::Unreachable));
+    }
+
+    #[test]
+    fn governed_targets_apply_or_answer_as_told() {
+        let (a, b) = (AccountId::from([1; 32]), AccountId::from([2; 32]));
+        assert_eq!(apply(a, Action::Pause), Ok(Ok(())));
+        assert_eq!(applied(a), vec![Action::Pause]);
+        assert!(applied(b).is_empty());
+        target_answers(a, Some(Ok(ApplyError::Paused)));
+        assert_eq!(apply(a, Action::Unpause), Ok(Err(ApplyError::Paused)));
+        target_answers(a, Some(Err(PeerError::Trapped)));
+        assert_eq!(apply(a, Action::Unpause), Err(PeerError::Trapped));
+        assert_eq!(applied(a), vec![Action::Pause]);
+        target_answers(a, None);
+        assert_eq!(apply(a, Action::Unpause), Ok(Ok(())));
+        assert_eq!(applied(a), vec![Action::Pause, Action::Unpause]);
     }
 }
