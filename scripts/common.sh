@@ -30,7 +30,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export RUST_BACKTRACE=0
 # The contract bundles `cargo contract build` writes.
 INK_OUT="$CARGO_TARGET_DIR/ink"
-CONTRACTS=(staff_credentials consent_registry drug_provenance remote_monitoring claims_adjudication clinical_trials)
+CONTRACTS=(governor staff_credentials consent_registry drug_provenance remote_monitoring claims_adjudication clinical_trials)
 # ink! reads a message's input into a static buffer of 16 KiB unless
 # INK_STATIC_BUFFER_SIZE says otherwise at build time. Every contract is built with 64 KiB
 # (scripts/build-contracts.sh) so that one `submit_claims` carries 100 claims of several

@@ -18,6 +18,7 @@ import sys
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT = os.path.join(REPO_ROOT, "docs", "contracts.md")
 CONTRACTS = [
+    "governor",
     "staff_credentials",
     "consent_registry",
     "drug_provenance",

@@ -171,6 +171,8 @@ pub struct Sandbox {
     gas_limit: Weight,
     /// The contracts deployed by [`Sandbox::deploy`]: address → name (for their metadata).
     names: std::collections::BTreeMap<AccountId32, String>,
+    /// The contract events of the last deployment (its constructor's).
+    deployed_events: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)>,
 }
 
 impl Default for Sandbox {
@@ -195,6 +197,7 @@ impl Sandbox {
             inner,
             gas_limit: Weight::from_parts(100_000_000_000, 3 * 1024 * 1024),
             names: Default::default(),
+            deployed_events: Vec::new(),
         };
         sandbox.set_time(1_700_000_000_000);
         sandbox
@@ -278,7 +281,41 @@ impl Sandbox {
             "constructor of {name} reverted: {debug}"
         );
         self.names.insert(ok.account_id.clone(), name.to_string());
+        self.deployed_events = contract_emitted(
+            result
+                .events
+                .iter()
+                .flatten()
+                .map(|record| (&record.event, &record.topics[..])),
+        );
         ok.account_id
+    }
+
+    /// [`Sandbox::deploy`], asserting that the constructor's events, decoded with the
+    /// metadata, read `expected` (noted in `check`).
+    #[track_caller]
+    pub fn deploy_checked<S: AsRef<str>>(
+        &mut self,
+        check: &mut events::EventCheck,
+        name: &str,
+        origin: &AccountId32,
+        data: Vec<u8>,
+        expected: &[S],
+    ) -> AccountId32 {
+        let address = self.deploy(name, origin, data);
+        let mut outcome = Outcome {
+            value: (),
+            reverted: false,
+            ref_time: 0,
+            proof_size: 0,
+            storage_deposit: 0,
+            events: self.deployed_events.len(),
+            emitted: core::mem::take(&mut self.deployed_events),
+            decoded: Vec::new(),
+        };
+        self.decode_events(&mut outcome);
+        check.expect(&outcome.decoded, expected);
+        address
     }
 
     /// The name of an account in decoded events: `@<n>` for [`account`]`(n)`,
@@ -454,25 +491,13 @@ fn raw_call(
     let ret = result
         .result
         .map_err(|e| CallFailure::Dispatch(format!("{e:?} {debug}")))?;
-    let emitted: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)> = result
-        .events
-        .as_ref()
-        .map(|events| {
-            events
-                .iter()
-                .filter_map(|record| match &record.event {
-                    drink::minimal::RuntimeEvent::Contracts(
-                        drink::pallet_contracts::Event::ContractEmitted { contract, data },
-                    ) => Some((
-                        contract.clone(),
-                        record.topics.iter().map(|t| t.0).collect(),
-                        data.clone(),
-                    )),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let emitted = contract_emitted(
+        result
+            .events
+            .iter()
+            .flatten()
+            .map(|record| (&record.event, &record.topics[..])),
+    );
     Ok(Outcome {
         reverted: ret.did_revert(),
         value: ret.data,
@@ -486,6 +511,28 @@ fn raw_call(
         emitted,
         decoded: Vec::new(),
     })
+}
+
+/// The contract events among a call's runtime events (each with its topics): (emitting
+/// contract, topics, SCALE-encoded data), in order.
+fn contract_emitted<'a, H: AsRef<[u8]> + 'a>(
+    records: impl Iterator<Item = (&'a drink::minimal::RuntimeEvent, &'a [H])>,
+) -> Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)> {
+    records
+        .filter_map(|(event, topics)| match event {
+            drink::minimal::RuntimeEvent::Contracts(
+                drink::pallet_contracts::Event::ContractEmitted { contract, data },
+            ) => Some((
+                contract.clone(),
+                topics
+                    .iter()
+                    .filter_map(|t| <[u8; 32]>::try_from(t.as_ref()).ok())
+                    .collect(),
+                data.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Deployment helpers shared by the cross-contract sandbox tests.

@@ -1,7 +1,8 @@
 //! # trapping_peer
 //!
 //! A test contract, no part of the product: it implements the suite's cross-contract
-//! interfaces (`CredentialVerifier`, `ConsentVerifier`, `MonitoringVerifier`) with messages that **trap**, the
+//! interfaces (`CredentialVerifier`, `ConsentVerifier`, `MonitoringVerifier`,
+//! `Governed`) with messages that **trap**, the
 //! way a broken or malicious peer would (out of gas, a bug, an upgrade gone wrong). The
 //! sandbox tests point a contract's peer address at it and check that every message
 //! asking the peer fails with the typed `...ContractTrapped` error and changes nothing.
@@ -10,8 +11,9 @@
 #[ink::contract]
 pub mod trapping_peer {
     use healthcare_traits::{
-        ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind, CredentialQuery,
-        CredentialVerifier, DataCategories, DataCategory, KindSet, MonitoringVerifier, Purpose,
+        Action, ApplyError, ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind,
+        CredentialQuery, CredentialVerifier, DataCategories, DataCategory, Governed, KindSet,
+        MonitoringVerifier, Purpose,
     };
     use ink::prelude::vec::Vec;
 
@@ -157,6 +159,32 @@ pub mod trapping_peer {
             _provider: AccountId,
             _until: Timestamp,
         ) -> u32 {
+            trap()
+        }
+    }
+
+    impl Governed for TrappingPeer {
+        /// Traps.
+        #[ink(message)]
+        fn governor(&self) -> AccountId {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn apply(&mut self, _action: Action) -> Result<(), ApplyError> {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn paused(&self) -> bool {
+            trap()
+        }
+
+        /// Traps.
+        #[ink(message)]
+        fn code_version(&self) -> u16 {
             trap()
         }
     }
