@@ -30,8 +30,9 @@ done
 export PROPTEST_CASES="$cases"
 export MODEL_SEED="${MODEL_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 step "model-based random runs: $cases sequences per contract, MODEL_SEED=$MODEL_SEED"
-cargo test -p staff_credentials -p consent_registry -p drug_provenance \
-    -p claims_adjudication -p clinical_trials -p remote_monitoring --lib model_based 2>&1 \
+packages=()
+for contract in "${CONTRACTS[@]}"; do packages+=(-p "$contract"); done
+cargo test "${packages[@]}" --lib model_based 2>&1 \
     | grep -E '^(model-based:|test result|Test failed|minimal failing input)|panicked' \
     || fail "a model-based run failed: replay with MODEL_SEED=$MODEL_SEED scripts/fuzz.sh --cases $cases"
 step_done
