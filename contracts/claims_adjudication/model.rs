@@ -20,27 +20,8 @@ pub type ServiceKey = (PlanId, AccountId, AccountId, u64, ProcedureCode);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum Error {
-    /// The caller is not the owner.
-    NotOwner,
-    /// The caller is not the proposed next owner.
-    NotPendingOwner,
     /// The contract is paused.
     Paused,
-    /// `unpause` while not paused.
-    NotPaused,
-    /// A proposed code change names a code hash the chain does not know.
-    CodeNotFound,
-    /// The change's time-lock delay has not passed yet.
-    TooEarly,
-    /// No pending change has this id.
-    NoPendingChange,
-    /// Too many changes are pending already.
-    TooManyPendingChanges,
-    /// This contract has no such peer or role (its peers are `Credentials`, `Consent`
-    /// and `Monitoring`).
-    UnsupportedChange,
-    /// A time-lock delay above the maximum.
-    InvalidDelay,
     /// The caller holds no valid payer licence.
     PayerNotLicensed,
     /// The staff_credentials address holds no contract answering the query.
@@ -115,12 +96,9 @@ pub enum Error {
     /// `settle` of a claim while an older owed claim of the same plan waits: owed claims
     /// are paid oldest first (`next_owed`).
     NotFirstOwed,
-    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
-    /// to cancel its own replacement).
-    NotOwnerOrCanceller,
 }
 
-healthcare_traits::impl_from_admin_error!(Error);
+healthcare_traits::impl_from_paused!(Error);
 
 /// The result type of every fallible message.
 pub type Result<T> = core::result::Result<T, Error>;

@@ -7,11 +7,10 @@
 //! locator.
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): sets the break-glass window and rate
-//!   limit; proposes time-locked changes (the `staff_credentials` address, code upgrades,
-//!   the delay) and executes them after the delay; pauses.
-//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
-//!   pending changes and pauses; never proposes, executes or unpauses.
+//! * **governor** (the consortium's `governor` contract, named at instantiation; see
+//!   docs/governance.md): through `Governed::apply`, sets the break-glass window and rate
+//!   limit, the `staff_credentials` address and the code (after its delay), and pauses
+//!   and unpauses (at once).
 //! * **patient**: any account, for its own consents, care relationships, delegates,
 //!   records and log.
 //! * **delegate** (guardian, caregiver, power of attorney): appointed by a patient until
@@ -111,8 +110,8 @@ pub mod consent_registry {
     };
     use healthcare_traits::timeline::{self, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, Change, ClaimConsent, ClaimConsentQuery,
-        ConsentVerifier, DataCategories, DataCategory, PeerRole, PendingChange, Purpose,
+        append_indexed, ensure, page_range, ApplyError, ClaimConsent, ClaimConsentQuery,
+        ConsentVerifier, DataCategories, DataCategory, Governance, Governed, PeerRole, Purpose,
         MAX_BATCH_QUERIES,
     };
     use ink::prelude::vec::Vec;
@@ -132,7 +131,7 @@ pub mod consent_registry {
     /// The contract's storage.
     #[ink(storage)]
     pub struct ConsentRegistry {
-        pub(crate) admin: Admin,
+        pub(crate) governance: Governance,
         pub(crate) credentials: Lazy<AccountId>,
         pub(crate) config: Lazy<Config>,
         pub(crate) next_consent: ConsentId,
@@ -177,23 +176,17 @@ pub mod consent_registry {
     }
 
     impl ConsentRegistry {
-        /// Creates the registry, owned by the caller, asking `credentials`
-        /// (staff_credentials) about clinicians, with time-lock `change_delay` (ms, at most
-        /// 30 days). Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
-        /// `canceller` may cancel pending changes and pause, never propose, execute or
-        /// unpause (a regulator or safety officer; replaced only through the time lock).
+        /// Creates the registry, governed by `governor` (the consortium's governor
+        /// contract), asking `credentials` (staff_credentials) about clinicians.
+        /// Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
         #[ink(constructor)]
-        pub fn new(
-            credentials: AccountId,
-            change_delay: Timestamp,
-            canceller: AccountId,
-        ) -> Result<Self> {
+        pub fn new(governor: AccountId, credentials: AccountId) -> Result<Self> {
             let mut peer = Lazy::new();
             peer.set(&credentials);
             let mut config = Lazy::new();
             config.set(&Config::DEFAULT);
             Ok(Self {
-                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
+                governance: Governance::new(governor),
                 credentials: peer,
                 config,
                 next_consent: 1,
@@ -225,91 +218,12 @@ pub mod consent_registry {
             })
         }
 
-        // ---------------------------------------------------------------- admin
-
-        /// The owner.
-        #[ink(message)]
-        pub fn owner(&self) -> AccountId {
-            self.admin.owner()
-        }
-
-        /// The canceller: may cancel pending changes and pause.
-        #[ink(message)]
-        pub fn canceller(&self) -> AccountId {
-            self.admin.canceller()
-        }
-
-        /// The account proposed as next owner, if any.
-        #[ink(message)]
-        pub fn pending_owner(&self) -> Option<AccountId> {
-            self.admin.pending_owner()
-        }
-
-        /// Owner only: proposes `new_owner`, who must call `accept_ownership`.
-        #[ink(message)]
-        pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
-            Ok(self.admin.transfer_ownership(new_owner)?)
-        }
-
-        /// Proposed owner only: becomes the owner.
-        #[ink(message)]
-        pub fn accept_ownership(&mut self) -> Result<()> {
-            Ok(self.admin.accept_ownership()?)
-        }
+        // ----------------------------------------------------------- governance
 
         /// True while paused.
         #[ink(message)]
         pub fn paused(&self) -> bool {
-            self.admin.is_paused()
-        }
-
-        /// The owner or the canceller: pauses granting, anchoring, access and break-glass openings
-        /// (revocations and the other safety actions keep working).
-        #[ink(message)]
-        pub fn pause(&mut self) -> Result<()> {
-            Ok(self.admin.pause()?)
-        }
-
-        /// Owner only: lifts the pause.
-        #[ink(message)]
-        pub fn unpause(&mut self) -> Result<()> {
-            Ok(self.admin.unpause()?)
-        }
-
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
-        /// `Peer(Credentials, address)`). Returns its id.
-        #[ink(message)]
-        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
-            let supported = matches!(change, Change::Peer(PeerRole::Credentials, _));
-            Ok(self.admin.propose(change, supported)?)
-        }
-
-        /// Owner only: executes pending change `id` once its delay has passed.
-        #[ink(message)]
-        pub fn execute_change(&mut self, id: u32) -> Result<()> {
-            if let Change::Peer(PeerRole::Credentials, address) = self.admin.execute(id)? {
-                self.credentials.set(&address);
-            }
-            Ok(())
-        }
-
-        /// The owner, or the canceller (not its own replacement): cancels pending change
-        /// `id`, also while paused.
-        #[ink(message)]
-        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
-            Ok(self.admin.cancel(id)?)
-        }
-
-        /// The pending changes, oldest first (at most a handful).
-        #[ink(message)]
-        pub fn pending_changes(&self) -> Vec<PendingChange> {
-            self.admin.pending_changes()
-        }
-
-        /// The time-lock delay (ms) a change proposed now waits.
-        #[ink(message)]
-        pub fn change_delay(&self) -> Timestamp {
-            self.admin.delay()
+            self.governance.is_paused()
         }
 
         /// The revision of the code running at this address ([`crate::CODE_VERSION`]), so
@@ -331,11 +245,10 @@ pub mod consent_registry {
             self.config.get().unwrap_or(Config::DEFAULT)
         }
 
-        /// Owner only: sets the break-glass window (1 h ..= 7 days) and the sliding rate
-        /// limit (`max_per_window` 1 ..= 16 per `rate_window`, 1 h ..= 30 days).
-        #[ink(message)]
-        pub fn set_config(&mut self, config: Config) -> Result<()> {
-            self.admin.ensure_owner()?;
+        /// The governor's `BreakGlass`: sets the break-glass window (1 h ..= 7 days) and the
+        /// sliding rate limit (`max_per_window` 1 ..= 16 per `rate_window`, 1 h ..= 30
+        /// days).
+        fn set_config(&mut self, config: Config) -> Result<()> {
             ensure!(config.is_valid(), Error::BadConfig);
             self.config.set(&config);
             self.env().emit_event(ConfigChanged {
@@ -346,6 +259,29 @@ pub mod consent_registry {
             Ok(())
         }
 
+        /// The governor's actions that are this registry's own: the staff_credentials
+        /// address and the break-glass settings.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            match action {
+                Action::Peer(PeerRole::Credentials, address) => {
+                    self.credentials.set(&address);
+                    Ok(())
+                }
+                Action::BreakGlass(break_glass_window, max_per_window, rate_window) => self
+                    .set_config(Config {
+                        break_glass_window,
+                        max_per_window,
+                        rate_window,
+                    })
+                    .map_err(|_| ApplyError::Invalid),
+                _ => Err(ApplyError::Unsupported),
+            }
+        }
+
         // ------------------------------------------------------------- consents
 
         /// The patient or a live delegate: records a permit or deny, starting at most
@@ -354,7 +290,7 @@ pub mod consent_registry {
         /// itself. Returns its id.
         #[ink(message)]
         pub fn grant(&mut self, request: ConsentRequest) -> Result<ConsentId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let (recorded_by, delegation) = self.actor(request.patient)?;
             ensure!(
@@ -506,7 +442,7 @@ pub mod consent_registry {
             provider: AccountId,
             from: Timestamp,
         ) -> Result<CareId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let (recorded_by, delegation) = self.actor(patient)?;
             ensure!(
                 delegation.is_none() || provider != recorded_by,
@@ -615,7 +551,7 @@ pub mod consent_registry {
             relationship: Relationship,
             expires_at: Timestamp,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let patient = self.env().caller();
             let now = self.env().block_timestamp();
             ensure!(expires_at > now, Error::BadPeriod);
@@ -743,7 +679,7 @@ pub mod consent_registry {
             content_hash: Hash,
             locator_hash: Hash,
         ) -> Result<RecordId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let caller = self.env().caller();
             let now = self.env().block_timestamp();
             if caller != patient {
@@ -784,7 +720,7 @@ pub mod consent_registry {
         /// Patient only: forgets the anchor `id` (its access entries stay).
         #[ink(message)]
         pub fn remove_record(&mut self, id: RecordId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let record = self.records.get(id).ok_or(Error::UnknownRecord)?;
             ensure!(record.patient == self.env().caller(), Error::NotPatient);
             self.records.remove(id);
@@ -829,7 +765,7 @@ pub mod consent_registry {
             record_id: RecordId,
             purpose: Purpose,
         ) -> Result<u32> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let record = self
                 .records
                 .get(record_id)
@@ -897,7 +833,7 @@ pub mod consent_registry {
         /// patient's access log. Returns the grant id.
         #[ink(message)]
         pub fn open_break_glass(&mut self, patient: AccountId, reason: u16) -> Result<GrantId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let clinician = self.env().caller();
             let now = self.env().block_timestamp();
             let config = self.config();
@@ -1014,6 +950,31 @@ pub mod consent_registry {
             patient: AccountId,
         ) -> Option<GrantId> {
             self.live_grant_of(clinician, patient, self.env().block_timestamp())
+        }
+    }
+
+    impl Governed for ConsentRegistry {
+        /// The governor this contract obeys.
+        #[ink(message)]
+        fn governor(&self) -> AccountId {
+            self.governance.governor()
+        }
+
+        /// Governor only: applies `action`: pausing and unpausing, a code change, a hand-over
+        /// to another governor, the staff_credentials address (`Peer(Credentials, _)`) and
+        /// the break-glass settings (`BreakGlass`); `Unsupported` for any other, `Invalid`
+        /// for settings out of range. Only pausing and unpausing apply while paused.
+        #[ink(message)]
+        fn apply(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            let by = self.governance.governor();
+            if let Some(own) = self.governance.apply(action)? {
+                self.apply_own(own)?;
+            }
+            self.governance.applied(action, by);
+            Ok(())
         }
     }
 

@@ -22,26 +22,8 @@ pub type TermSerial = u32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum Error {
-    /// The caller is not the owner.
-    NotOwner,
-    /// The caller is not the proposed next owner.
-    NotPendingOwner,
     /// The contract is paused.
     Paused,
-    /// `unpause` while not paused.
-    NotPaused,
-    /// A proposed code change names a code hash the chain does not know.
-    CodeNotFound,
-    /// The change's time-lock delay has not passed yet.
-    TooEarly,
-    /// No pending change has this id.
-    NoPendingChange,
-    /// Too many changes are pending already.
-    TooManyPendingChanges,
-    /// This contract has no such peer or role (its only peer is `Credentials`).
-    UnsupportedChange,
-    /// A time-lock delay above the maximum.
-    InvalidDelay,
     /// The caller is neither the patient nor a live delegate of the patient.
     NotPatientOrDelegate,
     /// Only the patient may do this (delegates may not).
@@ -97,14 +79,11 @@ pub enum Error {
     BadConfig,
     /// A counter would overflow.
     Overflow,
-    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
-    /// to cancel its own replacement).
-    NotOwnerOrCanceller,
     /// A consent or care relationship starting more than `MAX_BACKDATE` before now.
     BackdatedTooFar,
 }
 
-healthcare_traits::impl_from_admin_error!(Error);
+healthcare_traits::impl_from_paused!(Error);
 
 impl From<healthcare_traits::PeerError> for Error {
     fn from(e: healthcare_traits::PeerError) -> Self {

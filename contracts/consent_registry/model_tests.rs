@@ -3,7 +3,7 @@
 //! Model-based random test: random sequences of the patient-side messages (consents,
 //! delegates, care relationships, records, access, break-glass, pause) by random callers
 //! (patients, their delegates, clinicians with and without a licence, strangers, the
-//! owner), with time moving forward in random steps so that delegations expire and
+//! governor), with time moving forward in random steps so that delegations expire and
 //! break-glass windows close, run against the contract (off-chain engine, the
 //! staff_credentials stand-in answering per kind and time) and against [`Model`], a
 //! reference written as plainly as possible: lists of consents, care relationships,
@@ -30,8 +30,8 @@ use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::timeline::MAX_OPEN;
 use healthcare_traits::{
-    ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind, DataCategories, DataCategory,
-    Purpose, PurposeSet, DAY, HOUR,
+    Action as Gov, ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind,
+    DataCategories, DataCategory, Governed, Purpose, PurposeSet, DAY, HOUR,
 };
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -282,7 +282,7 @@ impl MGrant {
 }
 
 struct Model {
-    owner: AccountId,
+    governor: AccountId,
     now: u64,
     paused: bool,
     consents: Vec<MConsent>,
@@ -811,13 +811,13 @@ fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
             (s(&got), s(&want))
         }
         Op::Pause(caller) | Op::Unpause(caller) => {
-            // Past the accounts: the owner (account 0).
+            // Past the accounts: the governor (account 0).
             let caller = if caller < ACCOUNTS { caller } else { 0 };
             let pause = matches!(op, Op::Pause(_));
             test::set_caller::<Env>(account(caller));
-            let got = if pause { c.pause() } else { c.unpause() };
-            let by_owner = account(caller) == m.owner;
-            let want = pause_model(pause, by_owner, &mut m.paused).map_err(Error::from);
+            let got = c.apply(if pause { Gov::Pause } else { Gov::Unpause });
+            let by_governor = account(caller) == m.governor;
+            let want = pause_model(pause, by_governor, &mut m.paused);
             (format!("{got:?}"), format!("{want:?}"))
         }
     }
@@ -996,9 +996,9 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         crate::tests::forget_licences();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
-        let c = ConsentRegistry::new(account(5), 60_000, AccountId::from([0xca; 32])).expect("new");
+        let c = ConsentRegistry::new(account(0), account(5)).expect("new");
         let mut m = Model {
-            owner: account(0),
+            governor: account(0),
             now: START,
             paused: false,
             consents: Vec::new(),

@@ -10,11 +10,12 @@
 use crate::consent_registry::*;
 use crate::model::MAX_RATE;
 use crate::MAX_DELEGATES;
+use healthcare_traits::governance::ActionApplied;
 use healthcare_traits::testing::{last_recorded, recorded};
 use healthcare_traits::timeline::{LEVELS, MAX_OPEN, MAX_PER_BUCKET};
 use healthcare_traits::{
-    Change, ConsentVerifier, CredentialKind, DataCategories, DataCategory, KindSet, PeerError,
-    PeerRole, Purpose, PurposeSet, DAY, HOUR,
+    Action as Gov, ApplyError, ConsentVerifier, CredentialKind, DataCategories, DataCategory,
+    Governed, KindSet, PeerError, PeerRole, Purpose, PurposeSet, DAY, HOUR,
 };
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
@@ -68,7 +69,6 @@ pub(crate) fn credential_answer(account: AccountId, kinds: KindSet, at: u64) -> 
 }
 
 const T0: u64 = 1_000 * DAY;
-const DELAY: u64 = 60_000;
 /// An account the default test accounts do not name.
 fn grace() -> AccountId {
     AccountId::from([0x47; 32])
@@ -76,10 +76,6 @@ fn grace() -> AccountId {
 
 fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
-}
-/// The canceller named at instantiation: cancels pending changes and pauses.
-fn canceller() -> AccountId {
-    AccountId::from([0xca; 32])
 }
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
@@ -91,15 +87,23 @@ fn events() -> usize {
     test::recorded_events().count()
 }
 
-/// alice owns the registry (time lock of a minute); the clock is at T0; the caller is bob
-/// (the patient).
+/// alice stands for the governor contract; the clock is at T0; the caller is bob (the
+/// patient).
 fn setup() -> ConsentRegistry {
     let a = accounts();
-    caller(a.alice);
     now(T0);
-    let c = ConsentRegistry::new(a.frank, DELAY, canceller()).expect("new");
+    let c = ConsentRegistry::new(a.alice, a.frank).expect("new");
     caller(a.bob);
     c
+}
+
+/// As the governor, applies `action`; the caller is restored.
+fn gov(c: &mut ConsentRegistry, action: Gov) -> core::result::Result<(), ApplyError> {
+    let by = ink::env::caller::<Env>();
+    caller(accounts().alice);
+    let done = c.apply(action);
+    caller(by);
+    done
 }
 
 fn permit(patient: AccountId, grantee: AccountId, purposes: &[Purpose]) -> ConsentRequest {
@@ -139,43 +143,30 @@ const LAB: DataCategory = DataCategory::LabResults;
 // ------------------------------------------------------------------------ admin
 
 #[ink::test]
-fn constructor_and_admin() {
+fn constructor_and_governance() {
     let a = accounts();
     let mut c = setup();
-    assert_eq!(c.owner(), a.alice);
-    assert_eq!(c.pending_owner(), None);
+    assert_eq!(c.governor(), a.alice);
     assert!(!c.paused());
     assert_eq!(c.credentials_contract(), a.frank);
-    assert_eq!(c.change_delay(), DELAY);
     let config = c.config();
     assert_eq!(config, Config::DEFAULT);
     assert_eq!(config.break_glass_window, DAY);
     assert_eq!(config.max_per_window, 3);
-    assert_eq!(
-        ConsentRegistry::new(a.frank, 31 * DAY, canceller()).err(),
-        Some(Error::InvalidDelay)
-    );
 
-    // bob is not the owner.
-    let peer = Change::Peer(PeerRole::Credentials, a.eve);
-    assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
-    assert_eq!(c.unpause(), Err(Error::NotOwner));
-    assert_eq!(c.set_config(config), Err(Error::NotOwner));
-    assert_eq!(c.propose_change(peer), Err(Error::NotOwner));
-    assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
-    // The canceller cancels and pauses, never proposes, executes or unpauses.
-    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
-        c,
+    // bob is not the governor.
+    let peer = Gov::Peer(PeerRole::Credentials, a.eve);
+    for action in [
+        Gov::Pause,
+        Gov::Unpause,
+        Gov::BreakGlass(HOUR, 1, HOUR),
         peer,
-        canceller(),
-        Error::NotOwner
-    );
-    assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-
-    caller(a.alice);
-    assert_eq!(c.unpause(), Err(Error::NotPaused));
+    ] {
+        assert_eq!(c.apply(action), Err(ApplyError::NotGovernor));
+    }
+    assert_eq!(gov(&mut c, Gov::Unpause), Err(ApplyError::NotPaused));
+    let as_action =
+        |c: Config| Gov::BreakGlass(c.break_glass_window, c.max_per_window, c.rate_window);
     for bad in [
         Config {
             break_glass_window: HOUR - 1,
@@ -194,40 +185,56 @@ fn constructor_and_admin() {
             ..config
         },
     ] {
-        assert_eq!(c.set_config(bad), Err(Error::BadConfig));
+        assert_eq!(gov(&mut c, as_action(bad)), Err(ApplyError::Invalid));
     }
+    assert_eq!(c.config(), config);
     let new_config = Config {
         break_glass_window: 2 * HOUR,
         max_per_window: 1,
         rate_window: 7 * DAY,
     };
-    c.set_config(new_config).expect("owner sets config");
+    let before = events();
+    gov(&mut c, as_action(new_config)).expect("the governor sets the config");
+    assert_eq!(events(), before + 2, "ConfigChanged, ActionApplied");
     assert_eq!(c.config(), new_config);
+    let changed = last_recorded::<ConfigChanged>();
+    assert_eq!(
+        (
+            changed.break_glass_window,
+            changed.max_per_window,
+            changed.rate_window
+        ),
+        (2 * HOUR, 1, 7 * DAY)
+    );
 
-    // The credentials address changes only through the time lock.
+    // Only its own peer; no roles or funds here.
     for unsupported in [
-        Change::Peer(PeerRole::Consent, a.eve),
-        Change::Issuer(a.eve, KindSet::CLINICIAN),
-        Change::Regulator(a.eve),
+        Gov::Peer(PeerRole::Consent, a.eve),
+        Gov::Issuer(a.eve, KindSet::CLINICIAN),
+        Gov::Regulator(a.eve),
+        Gov::RemoveRegulator(a.eve),
+        Gov::RecoverSurplus(a.eve),
+        Gov::SuspendCredential(1, 1),
     ] {
-        assert_eq!(c.propose_change(unsupported), Err(Error::UnsupportedChange));
+        assert_eq!(
+            gov(&mut c, unsupported),
+            Err(ApplyError::Unsupported),
+            "{unsupported:?}"
+        );
     }
-    let id = c.propose_change(peer).expect("propose");
-    assert_eq!(c.pending_changes().len(), 1);
-    assert_eq!(c.execute_change(id), Err(Error::TooEarly));
-    assert_eq!(c.credentials_contract(), a.frank);
-    now(T0 + DELAY);
-    c.execute_change(id).expect("execute");
+    gov(&mut c, peer).expect("new credentials address");
     assert_eq!(c.credentials_contract(), a.eve);
-    assert_eq!(c.execute_change(id), Err(Error::NoPendingChange));
-    let id = c.propose_change(peer).expect("propose");
-    c.cancel_change(id).expect("cancel");
-    assert_eq!(c.pending_changes(), vec![]);
-
-    c.transfer_ownership(a.django).expect("propose");
-    caller(a.django);
-    c.accept_ownership().expect("accept");
-    assert_eq!(c.owner(), a.django);
+    let applied = last_recorded::<ActionApplied>();
+    assert_eq!((applied.action, applied.governor), (peer, a.alice));
+    // Nothing but pausing and unpausing lands while paused.
+    gov(&mut c, Gov::Pause).expect("pause");
+    assert_eq!(gov(&mut c, as_action(config)), Err(ApplyError::Paused));
+    assert_eq!(
+        gov(&mut c, Gov::Peer(PeerRole::Credentials, a.frank)),
+        Err(ApplyError::Paused)
+    );
+    assert_eq!(c.credentials_contract(), a.eve);
+    gov(&mut c, Gov::Unpause).expect("unpause");
 }
 
 #[ink::test]
@@ -249,9 +256,8 @@ fn pause_stops_granting_and_access_but_never_safety_actions() {
         licence(grace(), CredentialKind::NursingLicence, 0, u64::MAX);
         c.open_break_glass(a.bob, 2).expect("open")
     };
-    caller(a.alice);
-    c.pause().expect("pause");
-    assert_eq!(c.pause(), Err(Error::Paused));
+    gov(&mut c, Gov::Pause).expect("pause");
+    assert_eq!(gov(&mut c, Gov::Pause), Err(ApplyError::Paused));
 
     // What grants, anchors, accesses or opens is refused ...
     caller(a.bob);
@@ -295,8 +301,7 @@ fn pause_stops_granting_and_access_but_never_safety_actions() {
     assert!(c.has_care_relationship(a.bob, a.charlie, T0));
     assert!(!c.has_care_relationship(a.bob, a.charlie, T0 + HOUR));
     assert_eq!(c.live_break_glass(a.eve, a.bob), None);
-    caller(a.alice);
-    c.unpause().expect("unpause");
+    gov(&mut c, Gov::Unpause).expect("unpause");
 }
 
 // --------------------------------------------------------------------- consents

@@ -29,27 +29,8 @@ pub const RESPONSE_WINDOW: Timestamp = 24 * HOUR;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum Error {
-    /// The caller is not the owner.
-    NotOwner,
-    /// The caller is not the proposed next owner.
-    NotPendingOwner,
     /// The contract is paused.
     Paused,
-    /// `unpause` while not paused.
-    NotPaused,
-    /// A proposed code change names a code hash the chain does not know.
-    CodeNotFound,
-    /// The change's time-lock delay has not passed yet.
-    TooEarly,
-    /// No pending change has this id.
-    NoPendingChange,
-    /// Too many changes are pending already.
-    TooManyPendingChanges,
-    /// This contract has no such peer or role (its peer is `Credentials`; its role
-    /// `Regulator`).
-    UnsupportedChange,
-    /// A time-lock delay above the maximum.
-    InvalidDelay,
     /// The caller holds none of this batch.
     NotHolder,
     /// The caller holds less than the quantity.
@@ -159,12 +140,9 @@ pub enum Error {
     NoEvidence,
     /// No seller's payment is held for this shipment.
     NoHeldPayment,
-    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
-    /// to cancel its own replacement).
-    NotOwnerOrCanceller,
 }
 
-healthcare_traits::impl_from_admin_error!(Error);
+healthcare_traits::impl_from_paused!(Error);
 
 impl From<healthcare_traits::PeerError> for Error {
     fn from(e: healthcare_traits::PeerError) -> Self {

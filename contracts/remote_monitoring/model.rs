@@ -29,27 +29,8 @@ pub const REGISTRATION_DOMAIN: &[u8] = b"healthcare-suite/remote_monitoring/regi
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum Error {
-    /// The caller is not the owner.
-    NotOwner,
-    /// The caller is not the proposed next owner.
-    NotPendingOwner,
     /// The contract is paused.
     Paused,
-    /// `unpause` while not paused.
-    NotPaused,
-    /// A proposed code change names a code hash the chain does not know.
-    CodeNotFound,
-    /// The change's time-lock delay has not passed yet.
-    TooEarly,
-    /// No pending change has this id.
-    NoPendingChange,
-    /// Too many changes are pending already.
-    TooManyPendingChanges,
-    /// This contract has no such peer or role (its peers are `Credentials` and
-    /// `Consent`).
-    UnsupportedChange,
-    /// A time-lock delay above the maximum.
-    InvalidDelay,
     /// The caller holds no valid device-manufacturer credential.
     ManufacturerNotLicensed,
     /// The caller is not the model's manufacturer.
@@ -123,12 +104,9 @@ pub enum Error {
     StaleProof,
     /// More than `anchoring::MAX_ATTESTED_KEYS` keys in one attestation.
     TooManyKeys,
-    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
-    /// to cancel its own replacement).
-    NotOwnerOrCanceller,
 }
 
-healthcare_traits::impl_from_admin_error!(Error);
+healthcare_traits::impl_from_paused!(Error);
 
 impl From<healthcare_traits::anchoring::ProofError> for Error {
     fn from(e: healthcare_traits::anchoring::ProofError) -> Self {

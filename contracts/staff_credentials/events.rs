@@ -15,8 +15,8 @@ pub struct IssuerAdded {
     pub kinds: KindSet,
 }
 
-/// An issuer's allowed kinds changed (narrowed at once, or widened by an executed
-/// time-locked change).
+/// An issuer's allowed kinds changed (narrowed at once, or widened after the governor's
+/// delay).
 #[ink::event]
 pub struct IssuerKindsUpdated {
     /// The issuer.
@@ -94,7 +94,7 @@ pub struct CredentialSuspended {
     pub reason: ReasonCode,
     /// Block time from which it is suspended.
     pub at: Timestamp,
-    /// Who suspended it: its issuer, an issuer of its kind acting as steward, or the owner.
+    /// Who suspended it: its issuer, an issuer of its kind acting as steward, or the governor.
     #[ink(topic)]
     pub by: AccountId,
 }
@@ -125,7 +125,7 @@ pub struct CredentialRevoked {
     pub reason: ReasonCode,
     /// Block time from which it is revoked.
     pub at: Timestamp,
-    /// Who revoked it: its issuer, an issuer of its kind acting as steward, or the owner.
+    /// Who revoked it: its issuer, an issuer of its kind acting as steward, or the governor.
     #[ink(topic)]
     pub by: AccountId,
 }

@@ -8,12 +8,10 @@
 //! hold a valid credential of kind K at time T?".
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): proposes time-locked changes
-//!   (appointing an issuer or widening its kinds, code upgrades, the delay) and executes
-//!   them after the delay; narrows or removes issuers at once; suspends or revokes any
-//!   credential (a safety action); pauses and unpauses.
-//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
-//!   pending changes and pauses; never proposes, executes or unpauses.
+//! * **governor** (the consortium's `governor` contract, named at instantiation; see
+//!   docs/governance.md): through `Governed::apply`, appoints issuers and widens their
+//!   kinds and upgrades the code (after its delay), narrows or removes issuers, suspends
+//!   or revokes any credential (a safety action) and pauses and unpauses (at once).
 //! * **issuer** (a licensing authority): issues credentials of its allowed kinds and
 //!   renews, suspends, reinstates and revokes the credentials *it* issued while it still
 //!   handles their kind. The first issuers are named at instantiation.
@@ -53,7 +51,8 @@
 //!   identifier the DEA check digit.
 //! * Revocation is final. Status changes are appended, never rewritten.
 //! * While paused, nothing is issued, renewed or reinstated; suspensions and revocations
-//!   (safety actions), the owner's administration and every query keep working.
+//!   (safety actions), the governor's actions that take effect at once and every query
+//!   keep working.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::{CredentialKind, KindSet, MAX_PAGE_SIZE};
@@ -68,7 +67,7 @@ pub const MAX_STATUS_CHANGES: u32 = 16;
 pub const MAX_IDENTIFIER_LEN: u32 = 32;
 /// Revision of this code, reported by `code_version`. The `upgrade-rehearsal` feature
 /// builds the same contract as revision 2 (same storage layout, another code hash): the
-/// node tests upload it and switch a live instance to it with a time-locked code change.
+/// node tests upload it and switch a live instance to it through the governor.
 pub const CODE_VERSION: u16 = if cfg!(feature = "upgrade-rehearsal") {
     2
 } else {
@@ -86,8 +85,8 @@ pub mod staff_credentials {
     };
     use healthcare_traits::timeline::{self, storage as index, Bucket, BucketKey, Entry, Header};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, Change, CredentialKind, CredentialQuery,
-        CredentialVerifier, KindSet, PendingChange, MAX_BATCH_QUERIES,
+        append_indexed, ensure, page_range, ApplyError, CredentialKind, CredentialQuery,
+        CredentialVerifier, Governance, Governed, KindSet, MAX_BATCH_QUERIES,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
@@ -98,8 +97,8 @@ pub mod staff_credentials {
     /// The contract's storage.
     #[ink(storage)]
     pub struct StaffCredentials {
-        /// Owner, pending owner, pause flag, time lock.
-        admin: Admin,
+        /// The governor and the pause flag.
+        governance: Governance,
         /// The id the next credential gets.
         next_id: CredentialId,
         /// Issuers by account.
@@ -121,18 +120,12 @@ pub mod staff_credentials {
     }
 
     impl StaffCredentials {
-        /// Creates the registry, owned by the caller, with time-lock `change_delay` (ms, at
-        /// most 30 days) and the first `issuers` with their kinds.
-        /// `canceller` may cancel pending changes and pause, never propose, execute or
-        /// unpause (a regulator or safety officer; replaced only through the time lock).
+        /// Creates the registry, governed by `governor` (the consortium's governor
+        /// contract), with the first `issuers` and their kinds.
         #[ink(constructor)]
-        pub fn new(
-            change_delay: Timestamp,
-            issuers: Vec<(AccountId, KindSet)>,
-            canceller: AccountId,
-        ) -> Result<Self> {
+        pub fn new(governor: AccountId, issuers: Vec<(AccountId, KindSet)>) -> Result<Self> {
             let mut contract = Self {
-                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
+                governance: Governance::new(governor),
                 next_id: 1,
                 issuers: Mapping::default(),
                 issuer_list: Mapping::default(),
@@ -149,94 +142,12 @@ pub mod staff_credentials {
             Ok(contract)
         }
 
-        // ---------------------------------------------------------------- admin
-
-        /// The owner.
-        #[ink(message)]
-        pub fn owner(&self) -> AccountId {
-            self.admin.owner()
-        }
-
-        /// The canceller: may cancel pending changes and pause.
-        #[ink(message)]
-        pub fn canceller(&self) -> AccountId {
-            self.admin.canceller()
-        }
-
-        /// The account proposed as next owner, if any.
-        #[ink(message)]
-        pub fn pending_owner(&self) -> Option<AccountId> {
-            self.admin.pending_owner()
-        }
-
-        /// Owner only: proposes `new_owner`, who must call `accept_ownership`.
-        #[ink(message)]
-        pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
-            Ok(self.admin.transfer_ownership(new_owner)?)
-        }
-
-        /// Proposed owner only: becomes the owner.
-        #[ink(message)]
-        pub fn accept_ownership(&mut self) -> Result<()> {
-            Ok(self.admin.accept_ownership()?)
-        }
+        // ----------------------------------------------------------- governance
 
         /// True while paused.
         #[ink(message)]
         pub fn paused(&self) -> bool {
-            self.admin.is_paused()
-        }
-
-        /// The owner or the canceller: pauses issuing, renewing and reinstating (suspensions and
-        /// revocations keep working).
-        #[ink(message)]
-        pub fn pause(&mut self) -> Result<()> {
-            Ok(self.admin.pause()?)
-        }
-
-        /// Owner only: lifts the pause.
-        #[ink(message)]
-        pub fn unpause(&mut self) -> Result<()> {
-            Ok(self.admin.unpause()?)
-        }
-
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or `Issuer` to
-        /// appoint an issuer or widen its kinds). Returns its id.
-        #[ink(message)]
-        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
-            if let Change::Issuer(_, kinds) = change {
-                model::valid_kind_set(kinds)?;
-            }
-            let supported = matches!(change, Change::Issuer(..));
-            Ok(self.admin.propose(change, supported)?)
-        }
-
-        /// Owner only: executes pending change `id` once its delay has passed.
-        #[ink(message)]
-        pub fn execute_change(&mut self, id: u32) -> Result<()> {
-            if let Change::Issuer(issuer, kinds) = self.admin.execute(id)? {
-                self.set_issuer(issuer, kinds)?;
-            }
-            Ok(())
-        }
-
-        /// The owner, or the canceller (not its own replacement): cancels pending change
-        /// `id`, also while paused.
-        #[ink(message)]
-        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
-            Ok(self.admin.cancel(id)?)
-        }
-
-        /// The pending changes, oldest first (at most a handful).
-        #[ink(message)]
-        pub fn pending_changes(&self) -> Vec<PendingChange> {
-            self.admin.pending_changes()
-        }
-
-        /// The time-lock delay (ms) a change proposed now waits.
-        #[ink(message)]
-        pub fn change_delay(&self) -> Timestamp {
-            self.admin.delay()
+            self.governance.is_paused()
         }
 
         /// The revision of the code running at this address ([`CODE_VERSION`]), so that an
@@ -246,12 +157,11 @@ pub mod staff_credentials {
             crate::CODE_VERSION
         }
 
-        /// Owner only: narrows the kinds `issuer` may issue, at once (widening is a
-        /// time-locked `Issuer` change). Credentials of the dropped kinds stay valid; the
-        /// kinds' other issuers and the owner may suspend or revoke them.
-        #[ink(message)]
-        pub fn narrow_issuer_kinds(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
-            self.admin.ensure_owner()?;
+        /// The governor's `NarrowIssuer`: narrows the kinds `issuer` may issue, at once
+        /// (widening is an `Issuer` action, after the delay). Credentials of the dropped
+        /// kinds stay valid; the kinds' other issuers and the governor may suspend or
+        /// revoke them.
+        fn narrow_issuer_kinds(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
             model::valid_kind_set(kinds)?;
             let mut info = self.issuers.get(issuer).ok_or(Error::UnknownIssuer)?;
             ensure!(kinds.is_subset_of(info.kinds), Error::NotANarrowing);
@@ -261,11 +171,10 @@ pub mod staff_credentials {
             Ok(())
         }
 
-        /// Owner only: removes `issuer`, at once. Its credentials keep their validity; the
-        /// issuers of their kinds and the owner may suspend or revoke them.
-        #[ink(message)]
-        pub fn remove_issuer(&mut self, issuer: AccountId) -> Result<()> {
-            self.admin.ensure_owner()?;
+        /// The governor's `RemoveIssuer`: removes `issuer`, at once. Its credentials keep
+        /// their validity; the issuers of their kinds and the governor may suspend or
+        /// revoke them.
+        fn remove_issuer(&mut self, issuer: AccountId) -> Result<()> {
             let info = self.issuers.take(issuer).ok_or(Error::UnknownIssuer)?;
             // Swap-remove from the dense list: O(1).
             let last = self.issuer_count.checked_sub(1).ok_or(Error::Overflow)?;
@@ -289,7 +198,7 @@ pub mod staff_credentials {
         /// Issuer only: issues a credential of a kind the caller may issue. Returns its id.
         #[ink(message)]
         pub fn issue(&mut self, request: CredentialRequest) -> Result<CredentialId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let issuer = self.env().caller();
             let info = self.issuers.get(issuer).ok_or(Error::NotIssuer)?;
             ensure!(info.kinds.contains(request.kind), Error::KindNotAllowed);
@@ -354,7 +263,7 @@ pub mod staff_credentials {
             evidence_hash: Hash,
             verified_at: Timestamp,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let mut credential = self.editable(id, Action::Renew)?;
             ensure!(
@@ -395,11 +304,21 @@ pub mod staff_credentials {
             Ok(())
         }
 
-        /// Its issuer, a steward of its kind or the owner (also while paused): suspends an
-        /// active credential from now on.
+        /// Its issuer or a steward of its kind (also while paused; the governor through
+        /// `apply`): suspends an active credential from now on.
         #[ink(message)]
         pub fn suspend(&mut self, id: CredentialId, reason: ReasonCode) -> Result<()> {
-            let mut credential = self.editable(id, Action::Suspend)?;
+            let credential = self.editable(id, Action::Suspend)?;
+            self.suspend_credential(credential, reason)
+        }
+
+        /// Suspends `credential` from now on, by the caller.
+        fn suspend_credential(
+            &mut self,
+            mut credential: Credential,
+            reason: ReasonCode,
+        ) -> Result<()> {
+            let id = credential.id;
             match credential.status() {
                 Status::Active => {}
                 Status::Revoked => return Err(Error::AlreadyRevoked),
@@ -420,7 +339,7 @@ pub mod staff_credentials {
         /// period stays a gap in validity).
         #[ink(message)]
         pub fn reinstate(&mut self, id: CredentialId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let mut credential = self.editable(id, Action::Reinstate)?;
             match credential.status() {
                 Status::Suspended => {}
@@ -436,11 +355,21 @@ pub mod staff_credentials {
             Ok(())
         }
 
-        /// Its issuer, a steward of its kind or the owner (also while paused): revokes it
-        /// from now on, for good.
+        /// Its issuer or a steward of its kind (also while paused; the governor through
+        /// `apply`): revokes it from now on, for good.
         #[ink(message)]
         pub fn revoke(&mut self, id: CredentialId, reason: ReasonCode) -> Result<()> {
-            let mut credential = self.editable(id, Action::Revoke)?;
+            let credential = self.editable(id, Action::Revoke)?;
+            self.revoke_credential(credential, reason)
+        }
+
+        /// Revokes `credential` from now on, by the caller.
+        fn revoke_credential(
+            &mut self,
+            mut credential: Credential,
+            reason: ReasonCode,
+        ) -> Result<()> {
+            let id = credential.id;
             ensure!(
                 credential.status() != Status::Revoked,
                 Error::AlreadyRevoked
@@ -515,6 +444,32 @@ pub mod staff_credentials {
 
         // -------------------------------------------------------------- helpers
 
+        /// The governor's actions that are this contract's own: issuers, and suspending or
+        /// revoking any credential.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action as Governance;
+            let done = match action {
+                Governance::Issuer(issuer, kinds) => self.set_issuer(issuer, kinds),
+                Governance::NarrowIssuer(issuer, kinds) => self.narrow_issuer_kinds(issuer, kinds),
+                Governance::RemoveIssuer(issuer) => self.remove_issuer(issuer),
+                Governance::SuspendCredential(id, reason) => self
+                    .credentials
+                    .get(id)
+                    .ok_or(Error::UnknownCredential)
+                    .and_then(|c| self.suspend_credential(c, reason)),
+                Governance::RevokeCredential(id, reason) => self
+                    .credentials
+                    .get(id)
+                    .ok_or(Error::UnknownCredential)
+                    .and_then(|c| self.revoke_credential(c, reason)),
+                _ => return Err(ApplyError::Unsupported),
+            };
+            done.map_err(|_| ApplyError::Invalid)
+        }
+
         /// Appoints `issuer` with `kinds`, or sets the kinds of an existing issuer.
         fn set_issuer(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
             model::valid_kind_set(kinds)?;
@@ -546,7 +501,6 @@ pub mod staff_credentials {
                 caller,
                 self.issuer_kinds(caller),
                 self.issuer_kinds(credential.issuer),
-                caller == self.admin.owner(),
             )?;
             Ok(credential)
         }
@@ -615,6 +569,32 @@ pub mod staff_credentials {
     struct Reads {
         index: timeline::Memo<SubjectKind>,
         credentials: timeline::Recall<Credential>,
+    }
+
+    impl Governed for StaffCredentials {
+        /// The governor this registry obeys.
+        #[ink(message)]
+        fn governor(&self) -> AccountId {
+            self.governance.governor()
+        }
+
+        /// Governor only: applies `action`: pausing and unpausing, a code change, a hand-over
+        /// to another governor, an issuer appointed, widened, narrowed or removed, a
+        /// credential suspended or revoked (`Unsupported` for any other; `Invalid` when the
+        /// registry's rules refuse it). Nothing but pausing, unpausing, narrowing and safety
+        /// actions is applied while paused.
+        #[ink(message)]
+        fn apply(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            let by = self.governance.governor();
+            if let Some(own) = self.governance.apply(action)? {
+                self.apply_own(own)?;
+            }
+            self.governance.applied(action, by);
+            Ok(())
+        }
     }
 
     impl CredentialVerifier for StaffCredentials {

@@ -15,26 +15,8 @@ pub type ReasonCode = u16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub enum Error {
-    /// The caller is not the owner.
-    NotOwner,
-    /// The caller is not the proposed next owner.
-    NotPendingOwner,
     /// The contract is paused.
     Paused,
-    /// `unpause` while not paused.
-    NotPaused,
-    /// A proposed code change names a code hash the chain does not know.
-    CodeNotFound,
-    /// The change's time-lock delay has not passed yet.
-    TooEarly,
-    /// No pending change has this id.
-    NoPendingChange,
-    /// Too many changes are pending already.
-    TooManyPendingChanges,
-    /// This contract has no such peer or role (staff_credentials has no peers).
-    UnsupportedChange,
-    /// A time-lock delay above the maximum.
-    InvalidDelay,
     /// The caller is not an issuer.
     NotIssuer,
     /// The issuer may not issue (or no longer handles) this kind.
@@ -43,8 +25,8 @@ pub enum Error {
     UnknownIssuer,
     /// An issuer's kind set is empty or names unknown kinds.
     InvalidKindSet,
-    /// `narrow_issuer_kinds` with a set that is not a subset of the issuer's kinds
-    /// (widening is a time-locked change).
+    /// A narrowing (`NarrowIssuer`) to a set that is not a subset of the issuer's kinds
+    /// (widening is an `Issuer` action, which waits the governor's delay).
     NotANarrowing,
     /// No credential has this id.
     UnknownCredential,
@@ -84,12 +66,9 @@ pub enum Error {
     StaleVerification,
     /// A counter would overflow.
     Overflow,
-    /// The caller is neither the owner nor the canceller (or, as the canceller, tried
-    /// to cancel its own replacement).
-    NotOwnerOrCanceller,
 }
 
-healthcare_traits::impl_from_admin_error!(Error);
+healthcare_traits::impl_from_paused!(Error);
 
 /// The result type of every fallible message.
 pub type Result<T> = core::result::Result<T, Error>;
@@ -245,7 +224,7 @@ impl Action {
 /// * Any issuer allowed the kind: suspension and revocation of a credential whose issuer
 ///   is gone or no longer handles the kind (stewardship passes to the kind's issuers,
 ///   but renewal and reinstatement need the original issuer or a new credential).
-/// * The owner: suspension and revocation of any credential.
+/// (The governor suspends or revokes any credential through `apply`, without this check.)
 pub fn authorise(
     action: Action,
     kind: CredentialKind,
@@ -253,11 +232,7 @@ pub fn authorise(
     caller: AccountId,
     caller_kinds: Option<KindSet>,
     issuer_kinds: Option<KindSet>,
-    caller_is_owner: bool,
 ) -> Result<()> {
-    if caller_is_owner && action.is_safety_action() {
-        return Ok(());
-    }
     let kinds = caller_kinds.ok_or(Error::NotIssuer)?;
     if !kinds.contains(kind) {
         return Err(Error::KindNotAllowed);
@@ -348,38 +323,30 @@ mod tests {
             Action::Revoke,
         ] {
             // The issuer itself, still allowed the kind: everything.
-            assert_eq!(
-                authorise(action, MED, issuer, issuer, med, med, false),
-                Ok(())
-            );
+            assert_eq!(authorise(action, MED, issuer, issuer, med, med), Ok(()));
             // The issuer narrowed: nothing.
             assert_eq!(
-                authorise(action, MED, issuer, issuer, other, other, false),
+                authorise(action, MED, issuer, issuer, other, other),
                 Err(Error::KindNotAllowed)
             );
             // Another issuer of the kind while the issuer still handles it: nothing.
             assert_eq!(
-                authorise(action, MED, issuer, peer, med, med, false),
+                authorise(action, MED, issuer, peer, med, med),
                 Err(Error::NotCredentialIssuer)
             );
             // Not an issuer.
             assert_eq!(
-                authorise(action, MED, issuer, stranger, None, med, false),
+                authorise(action, MED, issuer, stranger, None, med),
                 Err(Error::NotIssuer)
             );
             let safety = action.is_safety_action();
             // The issuer removed or narrowed: the kind's issuers may only suspend / revoke.
             for issuer_kinds in [None, other] {
                 assert_eq!(
-                    authorise(action, MED, issuer, peer, med, issuer_kinds, false).is_ok(),
+                    authorise(action, MED, issuer, peer, med, issuer_kinds).is_ok(),
                     safety
                 );
             }
-            // The owner: suspend and revoke anything.
-            assert_eq!(
-                authorise(action, MED, issuer, stranger, None, med, true).is_ok(),
-                safety
-            );
         }
     }
 }

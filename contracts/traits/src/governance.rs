@@ -1,6 +1,8 @@
 //! What the consortium's **governor** asks of a suite contract, declared once for the
-//! suite: the [`Action`]s it applies, the [`ApplyError`]s a contract answers with, and
-//! the [`Governed`] interface through which it asks.
+//! suite: the [`Action`]s it applies, the [`ApplyError`]s a contract answers with, the
+//! [`Governed`] interface through which it asks, and [`Governance`], the state every
+//! suite contract embeds (its governor and its pause flag) with the rules every contract
+//! shares.
 //!
 //! The governor (`contracts/governor`) holds the consortium's members, its threshold,
 //! its minimum delay and its guardian; an operation is one or more calls, each an
@@ -8,8 +10,29 @@
 //! enough members approved it and, unless every action in it [takes effect at
 //! once](Action::takes_effect_at_once), once the delay has passed. A suite contract
 //! applies an action only when the caller is its governor.
+//!
+//! Invariants: a contract applies an action only when its governor calls; a paused
+//! contract applies no action but the ones that take effect at once (pausing, unpausing,
+//! narrowing or removing a role, a safety action), so that no code, peer, role, setting
+//! or money change lands while the people the delay protects are shut in; a pause never
+//! stops an exit or a safety action (each contract's own rule).
 
-use crate::{AccountId, Hash, KindSet, PeerRole, Timestamp};
+use crate::{AccountId, Hash, KindSet, Timestamp};
+use ink::env::DefaultEnvironment;
+
+/// The peer contracts a contract may call, by role.
+///
+/// The SCALE encoding is the variant index: append, never reorder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+pub enum PeerRole {
+    /// `staff_credentials` (the `CredentialVerifier`).
+    Credentials,
+    /// `consent_registry` (the `ConsentVerifier`).
+    Consent,
+    /// `remote_monitoring` (the `MonitoringVerifier`), asked by `claims_adjudication`.
+    Monitoring,
+}
 
 pub use action::Action;
 
@@ -123,19 +146,121 @@ pub trait Governed {
     /// nothing changed, otherwise.
     #[ink(message)]
     fn apply(&mut self, action: Action) -> Result<(), ApplyError>;
+}
+
+/// A contract applied an action of its governor.
+#[ink::event]
+pub struct ActionApplied {
+    /// What it applied.
+    pub action: Action,
+    /// The governor that asked.
+    #[ink(topic)]
+    pub governor: AccountId,
+}
+
+/// The answer of [`Governance::ensure_running`] while paused; each contract maps it into
+/// its own `Paused` error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paused;
+
+/// Implements `From<Paused>` for a contract's error enum `$error`, which must have a
+/// unit variant `Paused`.
+#[macro_export]
+macro_rules! impl_from_paused {
+    ($error:ident) => {
+        impl ::core::convert::From<$crate::governance::Paused> for $error {
+            fn from(_: $crate::governance::Paused) -> Self {
+                $error::Paused
+            }
+        }
+    };
+}
+
+/// The governance state every suite contract stores inline in its root storage: the
+/// governor it obeys and its pause flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct Governance {
+    governor: AccountId,
+    paused: bool,
+}
+
+impl Governance {
+    /// Running, obeying `governor`.
+    pub fn new(governor: AccountId) -> Self {
+        Self {
+            governor,
+            paused: false,
+        }
+    }
+
+    /// The governor.
+    pub fn governor(&self) -> AccountId {
+        self.governor
+    }
 
     /// True while paused.
-    #[ink(message)]
-    fn paused(&self) -> bool;
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
 
-    /// The revision of the code running at this address.
-    #[ink(message)]
-    fn code_version(&self) -> u16;
+    /// `Ok` unless paused.
+    pub fn ensure_running(&self) -> Result<(), Paused> {
+        if self.paused {
+            Err(Paused)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The first half of every contract's `apply`: refuses a caller that is not the
+    /// governor and, while paused, every action but those that take effect at once;
+    /// applies pausing, unpausing, a code change and a hand-over to another governor;
+    /// returns the contract's own actions (peers, roles, settings, money) for it to apply.
+    pub fn apply(&mut self, action: Action) -> Result<Option<Action>, ApplyError> {
+        if ink::env::caller::<DefaultEnvironment>() != self.governor {
+            return Err(ApplyError::NotGovernor);
+        }
+        match action {
+            Action::Pause if self.paused => Err(ApplyError::Paused),
+            Action::Pause => {
+                self.paused = true;
+                Ok(None)
+            }
+            Action::Unpause if !self.paused => Err(ApplyError::NotPaused),
+            Action::Unpause => {
+                self.paused = false;
+                Ok(None)
+            }
+            _ if self.paused && !action.takes_effect_at_once() => Err(ApplyError::Paused),
+            Action::Code(code_hash) => {
+                ink::env::set_code_hash::<DefaultEnvironment>(&code_hash)
+                    .map_err(|_| ApplyError::CodeNotFound)?;
+                Ok(None)
+            }
+            Action::HandOver(governor) => {
+                self.governor = governor;
+                Ok(None)
+            }
+            own => Ok(Some(own)),
+        }
+    }
+
+    /// The last step of every contract's `apply`: announces `action` as applied (the
+    /// governor that asked, the one before a hand-over).
+    pub fn applied(&self, action: Action, by: AccountId) {
+        ink::env::emit_event::<DefaultEnvironment, _>(ActionApplied {
+            action,
+            governor: by,
+        });
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ink::env::test;
 
     #[test]
     fn only_narrowing_and_stopping_take_effect_at_once() {
@@ -160,5 +285,53 @@ mod tests {
         ];
         assert!(at_once.iter().all(Action::takes_effect_at_once));
         assert!(!delayed.iter().any(Action::takes_effect_at_once));
+    }
+
+    fn as_(who: u8) {
+        test::set_caller::<DefaultEnvironment>(AccountId::from([who; 32]));
+    }
+
+    #[ink::test]
+    fn only_the_governor_applies_and_a_pause_lets_only_narrowing_actions_through() {
+        let governor = AccountId::from([1; 32]);
+        let mut g = Governance::new(governor);
+        assert_eq!((g.governor(), g.is_paused()), (governor, false));
+        assert_eq!(g.ensure_running(), Ok(()));
+        as_(2);
+        assert_eq!(g.apply(Action::Pause), Err(ApplyError::NotGovernor));
+        assert!(!g.is_paused());
+        as_(1);
+        assert_eq!(g.apply(Action::Unpause), Err(ApplyError::NotPaused));
+        assert_eq!(g.apply(Action::Pause), Ok(None));
+        assert_eq!(g.ensure_running(), Err(Paused));
+        assert_eq!(g.apply(Action::Pause), Err(ApplyError::Paused));
+        let other = AccountId::from([3; 32]);
+        for delayed in [
+            Action::Code(Hash::from([2; 32])),
+            Action::Peer(PeerRole::Consent, other),
+            Action::Issuer(other, KindSet::EMPTY),
+            Action::Regulator(other),
+            Action::BreakGlass(1, 1, 1),
+            Action::RecoverSurplus(other),
+            Action::HandOver(other),
+        ] {
+            assert_eq!(g.apply(delayed), Err(ApplyError::Paused), "{delayed:?}");
+        }
+        let narrowing = Action::RemoveRegulator(other);
+        assert_eq!(g.apply(narrowing), Ok(Some(narrowing)));
+        assert_eq!(g.apply(Action::Unpause), Ok(None));
+        assert!(!g.is_paused());
+        let own = Action::Regulator(other);
+        assert_eq!(g.apply(own), Ok(Some(own)));
+        // A hand-over: the new governor alone applies from now on.
+        assert_eq!(g.apply(Action::HandOver(other)), Ok(None));
+        assert_eq!(g.governor(), other);
+        assert_eq!(g.apply(Action::Pause), Err(ApplyError::NotGovernor));
+        g.applied(Action::HandOver(other), governor);
+        let event: ActionApplied = crate::testing::last_recorded();
+        assert_eq!(
+            (event.action, event.governor),
+            (Action::HandOver(other), governor)
+        );
     }
 }

@@ -10,11 +10,10 @@
 //! * [`consent`]: [`Purpose`] (HL7 v3 PurposeOfUse), [`DataCategory`] / [`DataCategories`]
 //!   and the [`ConsentVerifier`] interface ("does `patient` consent to `grantee` for
 //!   `purpose` and `category` at `at`?"), implemented by `consent_registry`.
-//! * [`admin`]: [`Admin`], the shared two-step ownership / pause state with time-locked
-//!   changes (code upgrades, peer addresses, the delay itself, widened roles, the
-//!   canceller) and an independent canceller, every contract embeds, with its events.
-//! * [`governance`]: the [`Action`]s the consortium's governor applies to a suite
-//!   contract and the [`Governed`] interface through which it applies them.
+//! * [`governance`]: the [`Action`]s the consortium's governor (`contracts/governor`)
+//!   applies to a suite contract, the [`Governed`] interface through which it applies
+//!   them, and [`Governance`], the governor address and pause flag every contract
+//!   embeds, with the rules they share.
 //! * [`monitoring`]: [`Loinc`] codes of measured quantities, the CPT 99454 rule and the
 //!   [`MonitoringVerifier`] interface ("how many days of the 30 before this date had
 //!   device data?"), implemented by `remote_monitoring` and asked by the claims contract.
@@ -37,7 +36,6 @@
 //! `pallet-timestamp` and of `self.env().block_timestamp()`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
-pub mod admin;
 pub mod anchoring;
 pub mod consent;
 pub mod credentials;
@@ -53,13 +51,12 @@ pub mod stand_in;
 pub mod testing;
 pub mod timeline;
 
-pub use admin::{Admin, AdminError, Change, PeerRole, PendingChange};
 pub use consent::{
     ClaimConsent, ClaimConsentQuery, ConsentVerifier, DataCategories, DataCategory, Purpose,
     PurposeSet,
 };
 pub use credentials::{CredentialKind, CredentialQuery, CredentialVerifier, KindSet};
-pub use governance::{Action, ApplyError, Governed};
+pub use governance::{Action, ApplyError, Governance, Governed, PeerRole};
 pub use monitoring::{Loinc, MonitoringVerifier};
 pub use paging::{append_indexed, page_range, MAX_PAGE_SIZE};
 pub use peer::{flatten_peer_result, PeerError};

@@ -3,7 +3,6 @@
 //! contract on stderr, written past the test harness's capture so that `scripts/test.sh`
 //! shows how many random operations ran.
 
-use crate::AdminError;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Mutex;
@@ -19,11 +18,6 @@ pub fn model_cases(default: u32) -> u32 {
 
 /// Per contract: passed sequences, operations, and the outcomes reached.
 type Totals = BTreeMap<&'static str, (u64, u64, BTreeSet<String>)>;
-/// The pending changes as (id, change), for comparing with what a test proposed.
-pub fn waiting(pending: Vec<crate::admin::PendingChange>) -> Vec<(u32, crate::Change)> {
-    pending.iter().map(|p| (p.id, p.change)).collect()
-}
-
 /// The code revision a contract build must report from `code_version()`: 2 for the
 /// upgrade rehearsal's build (`rehearsal`: its crate's `upgrade-rehearsal` feature), else 1.
 pub fn build_revision(rehearsal: bool) -> u16 {
@@ -144,39 +138,25 @@ pub fn drive<S, O: core::fmt::Debug>(
     Ok(())
 }
 
-/// The model of `pause` (`pause == true`) and `unpause` of the shared admin, for callers
-/// that are the owner or neither owner nor canceller: pausing a paused contract and
+/// The model of the governor's `apply(Pause)` (`pause == true`) and `apply(Unpause)` on
+/// a contract, for callers that are its governor or not: pausing a paused contract and
 /// unpausing a running one are refused.
-pub fn pause_model(pause: bool, by_owner: bool, paused: &mut bool) -> Result<(), AdminError> {
-    if !by_owner && pause {
-        Err(AdminError::NotOwnerOrCanceller)
-    } else if !by_owner {
-        Err(AdminError::NotOwner)
+pub fn pause_model(
+    pause: bool,
+    by_governor: bool,
+    paused: &mut bool,
+) -> Result<(), crate::ApplyError> {
+    use crate::ApplyError;
+    if !by_governor {
+        Err(ApplyError::NotGovernor)
     } else if pause && *paused {
-        Err(AdminError::Paused)
+        Err(ApplyError::Paused)
     } else if !pause && !*paused {
-        Err(AdminError::NotPaused)
+        Err(ApplyError::NotPaused)
     } else {
         *paused = pause;
         Ok(())
     }
-}
-
-/// In a contract's unit test: the canceller `$canceller` reads itself as the canceller
-/// and is refused proposing `$change`, executing change 1 and unpausing, each with
-/// `$not_owner` (the contract's `NotOwner`); the caller is restored afterwards.
-#[macro_export]
-macro_rules! assert_canceller_cannot_propose_execute_or_unpause {
-    ($contract:expr, $change:expr, $canceller:expr, $not_owner:expr) => {{
-        type Env = ::ink::env::DefaultEnvironment;
-        let by = ::ink::env::caller::<Env>();
-        ::ink::env::test::set_caller::<Env>($canceller);
-        assert_eq!($contract.canceller(), $canceller);
-        assert_eq!($contract.propose_change($change), Err($not_owner));
-        assert_eq!($contract.execute_change(1), Err($not_owner));
-        assert_eq!($contract.unpause(), Err($not_owner));
-        ::ink::env::test::set_caller::<Env>(by);
-    }};
 }
 
 /// The events of type `E` recorded so far by the off-chain engine, decoded, in order
