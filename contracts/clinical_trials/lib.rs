@@ -76,7 +76,7 @@ pub use healthcare_traits::MAX_PAGE_SIZE;
 
 /// Revision of this code, reported by `code_version`. The `upgrade-rehearsal` feature
 /// builds the same contract as revision 2 (same storage layout, another code hash): the
-/// sandbox tests switch a live instance to it with a time-locked code change.
+/// sandbox tests switch a live instance to it through the governor.
 pub const CODE_VERSION: u16 = if cfg!(feature = "upgrade-rehearsal") {
     2
 } else {

@@ -12,13 +12,12 @@
 //! escrow; anyone verifies a product by GTIN and lot.
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
-//!   changes (the `staff_credentials` address, new regulators, code upgrades, the delay)
-//!   and executes them after the delay; removes regulators at once; recovers native
-//!   tokens no escrow or payout accounts for.
-//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
-//!   pending changes and pauses; never proposes, executes or unpauses.
-//! * **regulator**: named at instantiation or appointed through the time lock; keeps the
+//! * **governor** (the consortium's `governor` contract, named at instantiation; see
+//!   docs/governance.md): through `Governed::apply`, sets the `staff_credentials`
+//!   address, appoints regulators, recovers native tokens no escrow or payout accounts
+//!   for and upgrades the code (after its delay); removes regulators, pauses and
+//!   unpauses (at once).
+//! * **regulator**: named at instantiation or appointed by the governor; keeps the
 //!   GS1 company-prefix directory (prefix → manufacturer); recalls any batch; declares a
 //!   batch illegitimate or clears a suspicion; lifts a quarantine with evidence.
 //! * **manufacturer**: an account with a valid manufacturer licence (asked of
@@ -74,15 +73,16 @@
 //! shipment already under way, which pays or refunds its escrow, releasing or refunding
 //! a held payment, and claiming a payout), stock still leaves circulation (returns and
 //! destruction), and so do the safety actions: recalls, suspect flags, verification
-//! answers, illegitimate declarations, sensor readings and cold-chain checks; no
-//! time-locked change executes while paused.
+//! answers, illegitimate declarations, sensor readings and cold-chain checks; the
+//! governor applies no change but pausing, unpausing and removing a regulator while
+//! paused.
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
 
 /// Revision of this code, reported by `code_version`. The `upgrade-rehearsal` feature
 /// builds the same contract as revision 2 (same storage layout, another code hash): the
-/// sandbox tests switch a live instance to it with a time-locked code change.
+/// sandbox tests switch a live instance to it through the governor.
 pub const CODE_VERSION: u16 = if cfg!(feature = "upgrade-rehearsal") {
     2
 } else {
@@ -105,7 +105,7 @@ pub mod drug_provenance {
         ShipmentState, Verification, VerificationStatus, RESPONSE_WINDOW,
     };
     use healthcare_traits::{
-        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
+        ensure, page_range, ApplyError, CredentialKind, Governance, Governed, KindSet, PeerRole,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -125,7 +125,7 @@ pub mod drug_provenance {
     /// The contract's storage.
     #[ink(storage)]
     pub struct DrugProvenance {
-        pub(crate) admin: Admin,
+        pub(crate) governance: Governance,
         pub(crate) credentials: Lazy<AccountId>,
         pub(crate) next_batch: BatchId,
         pub(crate) next_shipment: ShipmentId,
@@ -170,22 +170,19 @@ pub mod drug_provenance {
     }
 
     impl DrugProvenance {
-        /// Creates the registry, owned by the caller, asking `credentials`
-        /// (staff_credentials) about licences, with time-lock `change_delay` (ms, at most
-        /// 30 days) and the first `regulators`.
-        /// `canceller` may cancel pending changes and pause, never propose, execute or
-        /// unpause (a regulator or safety officer; replaced only through the time lock).
+        /// Creates the registry, governed by `governor` (the consortium's governor
+        /// contract), asking `credentials` (staff_credentials) about licences, with the
+        /// first `regulators`.
         #[ink(constructor)]
         pub fn new(
+            governor: AccountId,
             credentials: AccountId,
-            change_delay: Timestamp,
             regulators: Vec<AccountId>,
-            canceller: AccountId,
         ) -> Result<Self> {
             let mut lazy = Lazy::new();
             lazy.set(&credentials);
             let mut contract = Self {
-                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
+                governance: Governance::new(governor),
                 credentials: lazy,
                 next_batch: 1,
                 next_shipment: 1,
@@ -218,97 +215,12 @@ pub mod drug_provenance {
             Ok(contract)
         }
 
-        // ---------------------------------------------------------------- admin
-
-        /// The owner.
-        #[ink(message)]
-        pub fn owner(&self) -> AccountId {
-            self.admin.owner()
-        }
-
-        /// The canceller: may cancel pending changes and pause.
-        #[ink(message)]
-        pub fn canceller(&self) -> AccountId {
-            self.admin.canceller()
-        }
-
-        /// The account proposed as next owner, if any.
-        #[ink(message)]
-        pub fn pending_owner(&self) -> Option<AccountId> {
-            self.admin.pending_owner()
-        }
-
-        /// Owner only: proposes `new_owner`, who must call `accept_ownership`.
-        #[ink(message)]
-        pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
-            Ok(self.admin.transfer_ownership(new_owner)?)
-        }
-
-        /// Proposed owner only: becomes the owner.
-        #[ink(message)]
-        pub fn accept_ownership(&mut self) -> Result<()> {
-            Ok(self.admin.accept_ownership()?)
-        }
+        // ----------------------------------------------------------- governance
 
         /// True while paused.
         #[ink(message)]
         pub fn paused(&self) -> bool {
-            self.admin.is_paused()
-        }
-
-        /// The owner or the canceller: pauses registration, custody and payments (exits,
-        /// recalls, suspect flags, verification answers, illegitimate declarations and
-        /// cold-chain records keep working).
-        #[ink(message)]
-        pub fn pause(&mut self) -> Result<()> {
-            Ok(self.admin.pause()?)
-        }
-
-        /// Owner only: lifts the pause.
-        #[ink(message)]
-        pub fn unpause(&mut self) -> Result<()> {
-            Ok(self.admin.unpause()?)
-        }
-
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
-        /// `Peer(Credentials, address)` or `Regulator(account)`). Returns its id.
-        #[ink(message)]
-        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
-            let supported = matches!(
-                change,
-                Change::Peer(PeerRole::Credentials, _) | Change::Regulator(_)
-            );
-            Ok(self.admin.propose(change, supported)?)
-        }
-
-        /// Owner only: executes pending change `id` once its delay has passed.
-        #[ink(message)]
-        pub fn execute_change(&mut self, id: u32) -> Result<()> {
-            match self.admin.execute(id)? {
-                Change::Peer(PeerRole::Credentials, address) => self.credentials.set(&address),
-                Change::Regulator(regulator) => self.appoint_regulator(regulator)?,
-                _ => {}
-            }
-            Ok(())
-        }
-
-        /// The owner, or the canceller (not its own replacement): cancels pending change
-        /// `id`, also while paused.
-        #[ink(message)]
-        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
-            Ok(self.admin.cancel(id)?)
-        }
-
-        /// The pending changes, oldest first (at most a handful).
-        #[ink(message)]
-        pub fn pending_changes(&self) -> Vec<PendingChange> {
-            self.admin.pending_changes()
-        }
-
-        /// The time-lock delay (ms) a change proposed now waits.
-        #[ink(message)]
-        pub fn change_delay(&self) -> Timestamp {
-            self.admin.delay()
+            self.governance.is_paused()
         }
 
         /// The revision of the code running at this address ([`crate::CODE_VERSION`]), so
@@ -324,11 +236,9 @@ pub mod drug_provenance {
             self.credentials.get().unwrap_or(AccountId::from([0; 32]))
         }
 
-        /// Owner only: removes a regulator, at once (appointing one is a time-locked
-        /// `Regulator` change).
-        #[ink(message)]
-        pub fn remove_regulator(&mut self, regulator: AccountId) -> Result<()> {
-            self.admin.ensure_owner()?;
+        /// The governor's `RemoveRegulator`: removes a regulator, at once (appointing one is
+        /// a `Regulator` action, after the governor's delay).
+        fn remove_regulator(&mut self, regulator: AccountId) -> Result<()> {
             ensure!(self.regulators.contains(regulator), Error::UnknownRegulator);
             self.regulators.remove(regulator);
             self.env().emit_event(RegulatorChanged {
@@ -338,17 +248,36 @@ pub mod drug_provenance {
             Ok(())
         }
 
+        /// The governor's actions that are this registry's own: the staff_credentials
+        /// address, regulators, the surplus.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            let done = match action {
+                Action::Peer(PeerRole::Credentials, address) => {
+                    self.credentials.set(&address);
+                    Ok(())
+                }
+                Action::Regulator(regulator) => self.appoint_regulator(regulator),
+                Action::RemoveRegulator(regulator) => self.remove_regulator(regulator),
+                Action::RecoverSurplus(to) => self.recover_surplus(to).map(|_| ()),
+                _ => return Err(ApplyError::Unsupported),
+            };
+            done.map_err(|_| ApplyError::Invalid)
+        }
+
         /// True if `account` is a regulator.
         #[ink(message)]
         pub fn is_regulator(&self, account: AccountId) -> bool {
             self.regulators.contains(account)
         }
 
-        /// Owner only: sends to `to` the native tokens no escrow or owed payout accounts
-        /// for (tokens sent to the contract outside `escrow_payment`). Returns the amount.
-        #[ink(message)]
-        pub fn recover_surplus(&mut self, to: AccountId) -> Result<Balance> {
-            self.admin.ensure_owner()?;
+        /// The governor's `RecoverSurplus`: sends to `to` the native tokens no escrow or
+        /// owed payout accounts for (tokens sent to the contract outside
+        /// `escrow_payment`). Returns the amount.
+        fn recover_surplus(&mut self, to: AccountId) -> Result<Balance> {
             let amount = self.surplus();
             ensure!(amount > 0, Error::NothingOwed);
             self.transfer_out(to, amount)?;
@@ -433,7 +362,7 @@ pub mod drug_provenance {
         /// and becomes its first holder. Returns the batch id.
         #[ink(message)]
         pub fn register_batch(&mut self, request: BatchRequest) -> Result<BatchId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let manufacturer = self.env().caller();
             let now = self.env().block_timestamp();
             ensure!(gs1::is_valid_gtin14(&request.gtin), Error::InvalidGtin);
@@ -534,7 +463,7 @@ pub mod drug_provenance {
             quantity: u64,
             price_per_unit: Option<Balance>,
         ) -> Result<ShipmentId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let from = self.env().caller();
             let now = self.env().block_timestamp();
             // A price of 0 is no price.
@@ -588,7 +517,7 @@ pub mod drug_provenance {
         /// transferred with the call) before receiving it.
         #[ink(message, payable)]
         pub fn escrow_payment(&mut self, shipment_id: ShipmentId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let mut shipment = self.open_shipment(shipment_id)?;
             let buyer = self.env().caller();
             ensure!(shipment.to == buyer, Error::NotRecipient);
@@ -780,7 +709,7 @@ pub mod drug_provenance {
             quantity: u64,
             prescription_hash: Option<Hash>,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let pharmacy = self.env().caller();
             let now = self.env().block_timestamp();
             let mut batch = self.batch_of(batch_id)?;
@@ -845,7 +774,7 @@ pub mod drug_provenance {
         /// The batch's manufacturer: appoints `sensor` for the batch.
         #[ink(message)]
         pub fn add_sensor(&mut self, batch_id: BatchId, sensor: AccountId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let mut batch = self.manufactured_by_caller(batch_id)?;
             if !self.sensors.contains((batch_id, sensor)) {
                 self.sensors.insert(
@@ -870,7 +799,7 @@ pub mod drug_provenance {
         /// counted up to now.
         #[ink(message)]
         pub fn remove_sensor(&mut self, batch_id: BatchId, sensor: AccountId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let mut batch = self.manufactured_by_caller(batch_id)?;
             let state = self
                 .sensors
@@ -956,7 +885,7 @@ pub mod drug_provenance {
         /// before is forgiven; open excursions count again from now.
         #[ink(message)]
         pub fn lift_quarantine(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let by = self.ensure_regulator()?;
             ensure!(evidence != Hash::from([0; 32]), Error::NoEvidence);
             let now = self.env().block_timestamp();
@@ -1091,7 +1020,7 @@ pub mod drug_provenance {
         /// the hash of the findings; the flagged units are sellable again.
         #[ink(message)]
         pub fn clear_suspicion(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let by = self.env().caller();
             let mut batch = self.batch_of(batch_id)?;
             self.ensure_authority(&batch, by)?;
@@ -1230,6 +1159,32 @@ pub mod drug_provenance {
             page_range(offset, limit, total)
                 .filter_map(|i| self.history.get((batch_id, i)))
                 .collect()
+        }
+    }
+
+    impl Governed for DrugProvenance {
+        /// The governor this contract obeys.
+        #[ink(message)]
+        fn governor(&self) -> AccountId {
+            self.governance.governor()
+        }
+
+        /// Governor only: applies `action`: pausing and unpausing, a code change, a hand-over
+        /// to another governor, the staff_credentials address (`Peer(Credentials, _)`), a
+        /// regulator appointed or removed, the surplus recovered (`RecoverSurplus`);
+        /// `Unsupported` for any other, `Invalid` when the registry's rules refuse it. Only
+        /// pausing, unpausing and removing a regulator apply while paused.
+        #[ink(message)]
+        fn apply(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            let by = self.governance.governor();
+            if let Some(own) = self.governance.apply(action)? {
+                self.apply_own(own)?;
+            }
+            self.governance.applied(action, by);
+            Ok(())
         }
     }
 

@@ -8,7 +8,7 @@
 //! checks, quarantines recorded and lifted), tokens drained from the contract (a fault:
 //! the payouts it cannot cover are owed instead, never blocking custody) and sent to it
 //! outside its messages (surplus), owed payouts claimed, the surplus recovered by the
-//! owner (and by others: refused) and pauses, by
+//! governor (and by others: refused) and pauses, by
 //! random callers (authorised and not), while the stand-in staff_credentials' answers
 //! change (licences granted, dropped, the peer failing) and time moves forward (batches
 //! expire). Run against the contract (off-chain engine) and against [`Model`], a
@@ -36,7 +36,9 @@ use crate::drug_provenance::*;
 use crate::tests::{set_licences, ED};
 use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model, reached, EXIT_WHILE_PAUSED};
-use healthcare_traits::{CredentialKind, KindSet, PeerError, DAY};
+use healthcare_traits::{
+    Action as Gov, ApplyError, CredentialKind, Governed, KindSet, PeerError, DAY,
+};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -94,7 +96,7 @@ const ACCOUNTS: u8 = 7;
 const GTIN: Gtin = *b"00012345678905";
 const PREFIX: &[u8] = b"0012345";
 
-/// 0 owner; 1 regulator; 2 manufacturer (owns the prefix); 3 wholesaler; 4 pharmacy;
+/// 0 the governor; 1 regulator; 2 manufacturer (owns the prefix); 3 wholesaler; 4 pharmacy;
 /// 5 stranger; 6 a second manufacturer (owns no prefix).
 fn account(i: u8) -> AccountId {
     // (Not [1; 32]: the off-chain engine's contract account.)
@@ -232,7 +234,7 @@ enum Op {
     Gift(u128),
     /// `caller` claims what it is owed after a failed payout.
     ClaimPayout(u8),
-    /// `caller` (past the accounts: the owner) sends the surplus to `to`.
+    /// `caller` (past the accounts: the governor) sends the surplus to `to`.
     Recover {
         caller: u8,
         to: u8,
@@ -338,7 +340,7 @@ struct MInvestigation {
 }
 
 struct Model {
-    owner: AccountId,
+    governor: AccountId,
     regulator: AccountId,
     now: u64,
     paused: bool,
@@ -1296,13 +1298,13 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             (String::new(), String::new())
         }
         Op::Pause(caller) | Op::Unpause(caller) => {
-            // Past the accounts: the owner (account 0).
+            // Past the accounts: the governor (account 0).
             let caller = if caller < ACCOUNTS { caller } else { 0 };
             let pause = matches!(op, Op::Pause(_));
             test::set_caller::<Env>(account(caller));
-            let got = if pause { c.pause() } else { c.unpause() };
-            let by_owner = account(caller) == m.owner;
-            let want = pause_model(pause, by_owner, &mut m.paused).map_err(Error::from);
+            let got = c.apply(if pause { Gov::Pause } else { Gov::Unpause });
+            let by_governor = account(caller) == m.governor;
+            let want = pause_model(pause, by_governor, &mut m.paused);
             (format!("{got:?}"), format!("{want:?}"))
         }
         Op::Drain(amount) => {
@@ -1348,20 +1350,25 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             let caller = if caller < ACCOUNTS {
                 who(caller)
             } else {
-                m.owner
+                m.governor
             };
             test::set_caller::<Env>(caller);
-            let got = c.recover_surplus(who(to));
-            let want = (|| -> Result<u128> {
-                if caller != m.owner {
-                    return Err(Error::NotOwner);
+            let got = c.apply(Gov::RecoverSurplus(who(to)));
+            let want = (|| -> core::result::Result<(), ApplyError> {
+                if caller != m.governor {
+                    return Err(ApplyError::NotGovernor);
+                }
+                if m.paused {
+                    // Money moves only while running.
+                    return Err(ApplyError::Paused);
                 }
                 let amount = m.contract.saturating_sub(m.obligations());
                 if amount == 0 {
-                    return Err(Error::NothingOwed);
+                    reached(CONTRACT, "NothingOwed");
+                    return Err(ApplyError::Invalid);
                 }
                 m.pay(who(to), amount);
-                Ok(amount)
+                Ok(())
             })();
             (s(&got), s(&want))
         }
@@ -1459,7 +1466,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
         let mut m = Model {
-            owner: account(0),
+            governor: account(0),
             regulator: account(1),
             now: START,
             paused: false,
@@ -1486,13 +1493,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             test::set_account_balance::<Env>(account(i), ED + 1_000_000_000_000);
             m.balances.insert(account(i), 1_000_000_000_000);
         }
-        let mut c = DrugProvenance::new(
-            account(6),
-            60_000,
-            vec![account(1)],
-            AccountId::from([0xca; 32]),
-        )
-        .expect("new");
+        let mut c = DrugProvenance::new(account(0), account(6), vec![account(1)]).expect("new");
         set_contract_balance(&m);
         test::set_caller::<Env>(account(1));
         c.assign_prefix(PREFIX.to_vec(), account(2))

@@ -11,8 +11,11 @@
 
 use crate::drug_provenance::*;
 use crate::gs1::{is_valid_gtin14, is_valid_lot};
+use healthcare_traits::governance::ActionApplied;
 use healthcare_traits::testing::{last_recorded, recorded};
-use healthcare_traits::{Change, CredentialKind, KindSet, PeerError, PeerRole, DAY, HOUR};
+use healthcare_traits::{
+    Action as Gov, ApplyError, CredentialKind, Governed, KindSet, PeerError, PeerRole, DAY, HOUR,
+};
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -42,7 +45,6 @@ pub(crate) fn licences_of(account: AccountId) -> core::result::Result<KindSet, P
 const T0: u64 = 1_000 * DAY;
 const GTIN: Gtin = *b"00012345678905";
 const PREFIX: &[u8] = b"0012345";
-const DELAY: u64 = 60_000;
 /// The off-chain engine's existential deposit: a balance is 0 or at least this.
 pub(crate) const ED: u128 = 1_000_000;
 
@@ -52,10 +54,6 @@ fn accounts() -> DefaultAccounts<Env> {
 /// The regulator (no default test account is left for it).
 fn regulator() -> AccountId {
     AccountId::from([0x52; 32])
-}
-/// The canceller named at instantiation: cancels pending changes and pauses.
-fn canceller() -> AccountId {
-    AccountId::from([0xca; 32])
 }
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
@@ -91,7 +89,7 @@ fn request(lot: &[u8]) -> BatchRequest {
     }
 }
 
-/// alice owns the contract; `regulator()` keeps the GTIN directory and gave bob the
+/// alice stands for the governor contract; `regulator()` keeps the GTIN directory and gave bob the
 /// company prefix of `GTIN`; bob is a licensed manufacturer, charlie a wholesaler,
 /// django a pharmacy; eve holds nothing; frank is the credentials address. The caller is
 /// bob.
@@ -103,25 +101,21 @@ fn setup() -> DrugProvenance {
         kinds(CredentialKind::WholesaleDistributorLicence),
     );
     set_licences(a.django, kinds(CredentialKind::PharmacyLicence));
-    caller(a.alice);
     now(T0);
-    let mut c = DrugProvenance::new(a.frank, DELAY, vec![regulator()], canceller()).expect("new");
+    let mut c = DrugProvenance::new(a.alice, a.frank, vec![regulator()]).expect("new");
     caller(regulator());
     c.assign_prefix(PREFIX.to_vec(), a.bob).expect("prefix");
     caller(a.bob);
     c
 }
 
-/// As the owner, proposes `change`, waits the delay and executes it; the clock goes back
-/// and the caller becomes `back`.
-fn enact(c: &mut DrugProvenance, change: Change, back: AccountId) {
+/// As the governor, applies `action`; the caller is restored.
+fn gov(c: &mut DrugProvenance, action: Gov) -> core::result::Result<(), ApplyError> {
+    let by = ink::env::caller::<Env>();
     caller(accounts().alice);
-    let id = c.propose_change(change).expect("propose");
-    let start = ink::env::block_timestamp::<Env>();
-    now(start + DELAY);
-    c.execute_change(id).expect("execute");
-    now(start);
-    caller(back);
+    let done = c.apply(action);
+    caller(by);
+    done
 }
 
 /// `setup` plus batch 1 (1000 units, lot "L1") held by bob.
@@ -173,79 +167,75 @@ fn gtin_check_digit() {
 // ------------------------------------------------------------------------ admin
 
 #[ink::test]
-fn admin_messages_are_owner_only() {
+fn only_the_governor_applies_and_only_this_registrys_actions() {
     let a = accounts();
     let mut c = setup();
-    assert_eq!(c.owner(), a.alice);
+    assert_eq!(c.governor(), a.alice);
     assert_eq!(c.credentials_contract(), a.frank);
-    assert_eq!(c.pending_owner(), None);
-    assert_eq!(c.change_delay(), DELAY);
     assert!(c.is_regulator(regulator()));
-    let to_eve = Change::Peer(PeerRole::Credentials, a.eve);
-    assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
-    assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
-    assert_eq!(c.unpause(), Err(Error::NotOwner));
-    assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
-    assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
-    // The canceller cancels and pauses, never proposes, executes or unpauses.
-    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
-        c,
+    let to_eve = Gov::Peer(PeerRole::Credentials, a.eve);
+    for action in [
+        Gov::Pause,
+        Gov::Unpause,
         to_eve,
-        canceller(),
-        Error::NotOwner
-    );
-    assert_eq!(c.remove_regulator(a.eve), Err(Error::NotOwner));
-    assert_eq!(c.recover_surplus(a.bob), Err(Error::NotOwner));
-
-    caller(a.alice);
-    for unsupported in [
-        Change::Peer(PeerRole::Consent, a.eve),
-        Change::Issuer(a.eve, KindSet::CLINICIAN),
+        Gov::Regulator(a.eve),
+        Gov::RemoveRegulator(regulator()),
+        Gov::RecoverSurplus(a.bob),
     ] {
-        assert_eq!(c.propose_change(unsupported), Err(Error::UnsupportedChange));
+        assert_eq!(c.apply(action), Err(ApplyError::NotGovernor), "{action:?}");
     }
-    let id = c.propose_change(to_eve).expect("propose");
-    assert_eq!(c.execute_change(id), Err(Error::TooEarly));
-    assert_eq!(
-        healthcare_traits::testing::waiting(c.pending_changes()),
-        vec![(id, to_eve)]
-    );
-    enact(&mut c, Change::Regulator(a.eve), a.alice);
+    for unsupported in [
+        Gov::Peer(PeerRole::Consent, a.eve),
+        Gov::Issuer(a.eve, KindSet::CLINICIAN),
+        Gov::BreakGlass(1, 1, 1),
+        Gov::SuspendCredential(1, 1),
+    ] {
+        assert_eq!(
+            gov(&mut c, unsupported),
+            Err(ApplyError::Unsupported),
+            "{unsupported:?}"
+        );
+    }
+    gov(&mut c, Gov::Regulator(a.eve)).expect("appoint");
+    let changed = last_recorded::<RegulatorChanged>();
+    assert_eq!((changed.regulator, changed.active), (a.eve, true));
     assert!(c.is_regulator(a.eve));
-    assert_eq!(c.credentials_contract(), a.frank);
-    now(T0 + DELAY);
-    c.execute_change(id).expect("execute");
+    assert_eq!(
+        gov(&mut c, Gov::Regulator(a.eve)),
+        Err(ApplyError::Invalid),
+        "twice"
+    );
+    gov(&mut c, to_eve).expect("new credentials address");
     assert_eq!(c.credentials_contract(), a.eve);
-    // Appointing a regulator twice fails when executed (nothing changes).
-    let twice = c.propose_change(Change::Regulator(a.eve)).expect("propose");
-    now(T0 + 2 * DELAY);
-    assert_eq!(c.execute_change(twice), Err(Error::RegulatorExists));
-    c.remove_regulator(a.eve).expect("remove at once");
-    assert_eq!(c.remove_regulator(a.eve), Err(Error::UnknownRegulator));
+    let applied = last_recorded::<ActionApplied>();
+    assert_eq!((applied.action, applied.governor), (to_eve, a.alice));
+    // Removing a regulator acts also while paused; appointing one does not.
+    gov(&mut c, Gov::Pause).expect("pause");
+    assert_eq!(
+        gov(&mut c, Gov::Regulator(a.django)),
+        Err(ApplyError::Paused)
+    );
+    gov(&mut c, Gov::RemoveRegulator(a.eve)).expect("remove while paused");
+    assert_eq!(
+        gov(&mut c, Gov::RemoveRegulator(a.eve)),
+        Err(ApplyError::Invalid),
+        "no longer a regulator"
+    );
     assert!(!c.is_regulator(a.eve));
-    assert_eq!(c.unpause(), Err(Error::NotPaused));
-    c.transfer_ownership(a.django).expect("propose");
-    assert_eq!(c.pending_owner(), Some(a.django));
-    caller(a.django);
-    c.accept_ownership().expect("accept");
-    assert_eq!((c.owner(), c.pending_owner()), (a.django, None));
+    let removed = last_recorded::<RegulatorChanged>();
+    assert_eq!((removed.regulator, removed.active), (a.eve, false));
+    gov(&mut c, Gov::Unpause).expect("unpause");
+    assert_eq!(gov(&mut c, Gov::Unpause), Err(ApplyError::NotPaused));
 }
 
 #[ink::test]
 fn constructor_refusals() {
     let a = accounts();
-    caller(a.alice);
     assert_eq!(
-        DrugProvenance::new(a.frank, 31 * DAY, vec![], canceller()).err(),
-        Some(Error::InvalidDelay)
-    );
-    assert_eq!(
-        DrugProvenance::new(a.frank, 0, vec![a.eve, a.eve], canceller()).err(),
+        DrugProvenance::new(a.alice, a.frank, vec![a.eve, a.eve]).err(),
         Some(Error::RegulatorExists)
     );
-    let c = DrugProvenance::new(a.frank, 0, vec![a.django], canceller()).expect("new");
+    let c = DrugProvenance::new(a.alice, a.frank, vec![a.django]).expect("new");
     assert!(c.is_regulator(a.django));
 }
 
@@ -258,8 +248,7 @@ fn pause_blocks_new_custody_and_payments_but_never_exits_or_safety_actions() {
     let shipment = c.ship(1, a.charlie, 10, Some(5)).expect("ship");
     let unpriced = c.ship(1, a.charlie, 5, None).expect("ship");
     let cancelled = c.ship(1, a.charlie, 3, None).expect("ship");
-    caller(a.alice);
-    c.pause().expect("pause");
+    gov(&mut c, Gov::Pause).expect("pause");
     assert!(c.paused());
     caller(a.bob);
     assert_eq!(c.register_batch(request(b"L2")), Err(Error::Paused));
@@ -1016,13 +1005,22 @@ fn tokens_sent_outside_escrow_are_recoverable_surplus() {
     let a = accounts();
     let mut c = with_batch();
     test::set_account_balance::<Env>(test::callee::<Env>(), ED + 500);
-    caller(a.alice);
     // (the off-chain balance includes the existential deposit; the chain's does not)
     assert_eq!(c.surplus(), ED + 500);
     let before = balance(a.django);
-    assert_eq!(c.recover_surplus(a.django), Ok(ED + 500));
+    assert_eq!(
+        c.apply(Gov::RecoverSurplus(a.django)),
+        Err(ApplyError::NotGovernor)
+    );
+    assert_eq!(gov(&mut c, Gov::RecoverSurplus(a.django)), Ok(()));
     assert_eq!(balance(a.django), before + ED + 500);
-    assert_eq!(c.recover_surplus(a.django), Err(Error::NothingOwed));
+    let recovered = last_recorded::<SurplusRecovered>();
+    assert_eq!((recovered.to, recovered.amount), (a.django, ED + 500));
+    assert_eq!(
+        gov(&mut c, Gov::RecoverSurplus(a.django)),
+        Err(ApplyError::Invalid),
+        "nothing left to recover"
+    );
 }
 
 // ------------------------------------------------------------------- cold chain
@@ -1356,14 +1354,12 @@ fn suspect_units_follow_the_units_in_transit_and_reach_only_a_regulator() {
     // suspect there: nobody but the regulator receives them.
     assert_eq!(c.return_goods(1, a.charlie, 5), Err(Error::SuspectProduct));
     assert_eq!(c.return_goods(1, a.eve, 5), Err(Error::SuspectProduct));
-    caller(a.alice);
-    c.pause().expect("pause");
+    gov(&mut c, Gov::Pause).expect("pause");
     caller(a.django);
     let sample = c.return_goods(1, regulator(), 6).expect("to the regulator");
     caller(regulator());
     c.receive(sample, 6).expect("the regulator takes them");
-    caller(a.alice);
-    c.unpause().expect("unpause");
+    gov(&mut c, Gov::Unpause).expect("unpause");
     assert!(c.is_suspect(1, regulator()));
     assert_eq!(c.holding(1, regulator()), 6);
     caller(regulator());
@@ -1448,8 +1444,7 @@ fn recall_freezes_the_batch() {
     caller(regulator());
     assert_eq!(c.recall(9, 1), Err(Error::UnknownBatch));
     c.recall(1, 77).expect("regulator recalls");
-    caller(a.alice);
-    c.remove_regulator(regulator()).expect("remove regulator");
+    gov(&mut c, Gov::RemoveRegulator(regulator())).expect("remove regulator");
     caller(regulator());
     assert_eq!(c.recall(1, 1), Err(Error::NotRecallAuthority));
     assert_eq!(c.batch(1).expect("b").recall_reason, Some(77));
