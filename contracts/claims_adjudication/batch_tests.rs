@@ -4,11 +4,11 @@
 
 use crate::claims_adjudication::*;
 use crate::tests::{
-    accounts, caller, consent_fails, credentials_fail, line, now, request, setup, LAB, OFFICE, T0,
-    XRAY,
+    accounts, caller, consent_fails, credentials_fail, gov, line, now, request, setup, LAB, OFFICE,
+    T0, XRAY,
 };
 use crate::MAX_CLAIMS_PER_BATCH;
-use healthcare_traits::{PeerError, DAY};
+use healthcare_traits::{Action as Gov, PeerError, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::Hash;
@@ -171,13 +171,10 @@ fn batch_refusals_change_nothing() {
     // A caller that is neither provider nor payer is refused claim by claim.
     caller(a.frank);
     assert_eq!(c.submit_claims(one()), Ok(vec![Err(Error::NotSubmitter)]));
-    caller(a.alice);
-    c.pause().expect("pause");
     caller(a.charlie);
+    gov(&mut c, Gov::Pause).expect("pause");
     assert_eq!(c.submit_claims(one()), Err(Error::Paused));
-    caller(a.alice);
-    c.unpause().expect("unpause");
-    caller(a.charlie);
+    gov(&mut c, Gov::Unpause).expect("unpause");
     // Nothing was recorded: the next claim is claim 1; an empty batch does nothing.
     assert_eq!(c.claims_of_provider(a.charlie, 0, 10), vec![]);
     assert_eq!(c.submit_claims(vec![]), Ok(vec![]));

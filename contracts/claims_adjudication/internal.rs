@@ -154,7 +154,7 @@ impl ClaimsAdjudication {
         adjuster: AccountId,
         active: bool,
     ) -> Result<()> {
-        self.admin.ensure_not_paused()?;
+        self.governance.ensure_running()?;
         self.payer_plan(plan_id)?;
         if active {
             self.adjusters.insert((plan_id, adjuster), &());

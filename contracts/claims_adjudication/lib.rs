@@ -8,11 +8,10 @@
 //! share is paid from the plan's escrow to the rendering provider.
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
-//!   changes (peer contract addresses, code upgrades, the delay) and executes them after
-//!   the delay; recovers native tokens no escrow accounts for.
-//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
-//!   pending changes and pauses; never proposes, executes or unpauses.
+//! * **governor** (the consortium's `governor` contract, named at instantiation; see
+//!   docs/governance.md): through `Governed::apply`, sets the peer contract addresses,
+//!   recovers native tokens no escrow accounts for and upgrades the code (after its
+//!   delay); pauses and unpauses (at once).
 //! * **payer**: an account with a valid payer licence in `staff_credentials` when it
 //!   creates a plan; manages that plan's fees, members, adjusters and escrow.
 //! * **adjuster**: appointed per plan by its payer; approves or denies claims pending
@@ -75,8 +74,8 @@
 //! from, at most `escrow − owed − reserved`, so a withdrawal never takes what an approval
 //! or an overturned appeal would need. Owed claims are settled oldest first, from
 //! `escrow − reserved`. The contract's native balance covers the sum of all escrows
-//! (`total_escrow`); tokens sent to it outside `fund` are surplus the owner can send on
-//! (`recover_surplus`).
+//! (`total_escrow`); tokens sent to it outside `fund` are surplus the governor can send
+//! on (`RecoverSurplus`).
 //!
 //! ## Privacy
 //! Lines carry procedure codes and amounts (pricing needs them) and a salted commitment to
@@ -85,9 +84,9 @@
 //! ## Pause
 //! While paused, no plan, fee, enrolment, funding, claim, review or appeal is accepted;
 //! exits keep working: the payer withdraws its free escrow and owed claims are settled
-//! (a pause stops new business, never the way out), and no time-locked change executes
-//! (so that an owner cannot pause, then upgrade the code over the escrow while its users
-//! cannot leave); queries keep working.
+//! (a pause stops new business, never the way out), and the governor applies no change
+//! but unpausing (so that a majority cannot pause, then upgrade the code over the escrow
+//! while its users cannot leave); queries keep working.
 //!
 //! ## Bounds
 //! At most [`MAX_LINES`] lines per claim, [`MAX_LINE_BILLED`] billed and the plan's
@@ -165,7 +164,7 @@ pub mod claims_adjudication {
         PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey, SupplyKey,
     };
     use healthcare_traits::{
-        ensure, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
+        ensure, ApplyError, CredentialKind, Governance, Governed, KindSet, PeerRole,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -180,7 +179,7 @@ pub mod claims_adjudication {
     /// The contract's storage.
     #[ink(storage)]
     pub struct ClaimsAdjudication {
-        pub(crate) admin: Admin,
+        pub(crate) governance: Governance,
         pub(crate) peers: Lazy<Peers>,
         pub(crate) next_plan: PlanId,
         pub(crate) next_claim: ClaimId,
@@ -213,19 +212,15 @@ pub mod claims_adjudication {
     }
 
     impl ClaimsAdjudication {
-        /// Creates the contract, owned by the caller, asking `credentials`
-        /// (staff_credentials), `consent` (consent_registry) and `monitoring`
-        /// (remote_monitoring, about CPT 99454 lines), with time-lock `change_delay` (ms,
-        /// at most 30 days).
-        /// `canceller` may cancel pending changes and pause, never propose, execute or
-        /// unpause (a regulator or safety officer; replaced only through the time lock).
+        /// Creates the contract, governed by `governor` (the consortium's governor
+        /// contract), asking `credentials` (staff_credentials), `consent`
+        /// (consent_registry) and `monitoring` (remote_monitoring, about CPT 99454 lines).
         #[ink(constructor)]
         pub fn new(
+            governor: AccountId,
             credentials: AccountId,
             consent: AccountId,
             monitoring: AccountId,
-            change_delay: Timestamp,
-            canceller: AccountId,
         ) -> Result<Self> {
             let mut peers = Lazy::new();
             peers.set(&Peers {
@@ -234,7 +229,7 @@ pub mod claims_adjudication {
                 monitoring,
             });
             Ok(Self {
-                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
+                governance: Governance::new(governor),
                 peers,
                 next_plan: 1,
                 next_claim: 1,
@@ -257,98 +252,12 @@ pub mod claims_adjudication {
             })
         }
 
-        // ---------------------------------------------------------------- admin
-
-        /// The owner.
-        #[ink(message)]
-        pub fn owner(&self) -> AccountId {
-            self.admin.owner()
-        }
-
-        /// The canceller: may cancel pending changes and pause.
-        #[ink(message)]
-        pub fn canceller(&self) -> AccountId {
-            self.admin.canceller()
-        }
-
-        /// The account proposed as next owner, if any.
-        #[ink(message)]
-        pub fn pending_owner(&self) -> Option<AccountId> {
-            self.admin.pending_owner()
-        }
-
-        /// Owner only: proposes `new_owner`, who must call `accept_ownership`.
-        #[ink(message)]
-        pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
-            Ok(self.admin.transfer_ownership(new_owner)?)
-        }
-
-        /// Proposed owner only: becomes the owner.
-        #[ink(message)]
-        pub fn accept_ownership(&mut self) -> Result<()> {
-            Ok(self.admin.accept_ownership()?)
-        }
+        // ----------------------------------------------------------- governance
 
         /// True while paused.
         #[ink(message)]
         pub fn paused(&self) -> bool {
-            self.admin.is_paused()
-        }
-
-        /// The owner or the canceller: pauses new plans, enrolments, fee schedules, claims,
-        /// reviews and appeals (escrow deposits, withdrawing unreserved escrow and settling
-        /// owed claims keep working).
-        #[ink(message)]
-        pub fn pause(&mut self) -> Result<()> {
-            Ok(self.admin.pause()?)
-        }
-
-        /// Owner only: lifts the pause.
-        #[ink(message)]
-        pub fn unpause(&mut self) -> Result<()> {
-            Ok(self.admin.unpause()?)
-        }
-
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
-        /// `Peer(Credentials | Consent | Monitoring, address)`). Returns its id.
-        #[ink(message)]
-        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
-            let supported = matches!(change, Change::Peer(..));
-            Ok(self.admin.propose(change, supported)?)
-        }
-
-        /// Owner only: executes pending change `id` once its delay has passed.
-        #[ink(message)]
-        pub fn execute_change(&mut self, id: u32) -> Result<()> {
-            if let Change::Peer(role, address) = self.admin.execute(id)? {
-                let mut peers = self.peers();
-                match role {
-                    PeerRole::Credentials => peers.credentials = address,
-                    PeerRole::Consent => peers.consent = address,
-                    PeerRole::Monitoring => peers.monitoring = address,
-                }
-                self.peers.set(&peers);
-            }
-            Ok(())
-        }
-
-        /// The owner, or the canceller (not its own replacement): cancels pending change
-        /// `id`, also while paused.
-        #[ink(message)]
-        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
-            Ok(self.admin.cancel(id)?)
-        }
-
-        /// The pending changes, oldest first (at most a handful).
-        #[ink(message)]
-        pub fn pending_changes(&self) -> Vec<PendingChange> {
-            self.admin.pending_changes()
-        }
-
-        /// The time-lock delay (ms) a change proposed now waits.
-        #[ink(message)]
-        pub fn change_delay(&self) -> Timestamp {
-            self.admin.delay()
+            self.governance.is_paused()
         }
 
         /// The revision of the code running at this address ([`crate::CODE_VERSION`]), so
@@ -368,16 +277,40 @@ pub mod claims_adjudication {
             })
         }
 
-        /// Owner only: sends to `to` the native tokens no escrow accounts for (tokens sent
-        /// to the contract outside `fund`). Returns the amount.
-        #[ink(message)]
-        pub fn recover_surplus(&mut self, to: AccountId) -> Result<Balance> {
-            self.admin.ensure_owner()?;
+        /// The governor's `RecoverSurplus`: sends to `to` the native tokens no escrow
+        /// accounts for (tokens sent to the contract outside `fund`). Returns the amount.
+        fn recover_surplus(&mut self, to: AccountId) -> Result<Balance> {
             let amount = self.surplus();
             ensure!(amount > 0, Error::ZeroAmount);
             self.transfer_out(to, amount)?;
             self.env().emit_event(SurplusRecovered { to, amount });
             Ok(amount)
+        }
+
+        /// The governor's actions that are this contract's own: peer addresses, the
+        /// surplus.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            match action {
+                Action::Peer(role, address) => {
+                    let mut peers = self.peers();
+                    match role {
+                        PeerRole::Credentials => peers.credentials = address,
+                        PeerRole::Consent => peers.consent = address,
+                        PeerRole::Monitoring => peers.monitoring = address,
+                    }
+                    self.peers.set(&peers);
+                    Ok(())
+                }
+                Action::RecoverSurplus(to) => self
+                    .recover_surplus(to)
+                    .map(|_| ())
+                    .map_err(|_| ApplyError::Invalid),
+                _ => Err(ApplyError::Unsupported),
+            }
         }
 
         /// Native tokens held beyond the sum of all escrows.
@@ -397,7 +330,7 @@ pub mod claims_adjudication {
         /// A licensed payer: creates a plan with `terms`. Returns its id.
         #[ink(message)]
         pub fn create_plan(&mut self, terms: PlanTerms) -> Result<PlanId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             ensure!(terms.is_valid(), Error::InvalidTerms);
             let payer = self.env().caller();
             let now = self.env().block_timestamp();
@@ -436,7 +369,7 @@ pub mod claims_adjudication {
             plan_id: PlanId,
             fees: Vec<(ProcedureCode, Option<Balance>)>,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             ensure!(fees.len() <= MAX_FEES_PER_CALL, Error::TooManyFees);
             self.payer_plan(plan_id)?;
             for (procedure, fee) in fees {
@@ -472,7 +405,7 @@ pub mod claims_adjudication {
             member: AccountId,
             coverage: Coverage,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             self.payer_plan(plan_id)?;
             ensure!(
                 coverage.end.is_none_or(|end| end > coverage.start),
@@ -502,7 +435,7 @@ pub mod claims_adjudication {
         /// The plan's payer: adds the transferred native tokens to the plan's escrow.
         #[ink(message, payable)]
         pub fn fund(&mut self, plan_id: PlanId) -> Result<Balance> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let amount = self.env().transferred_value();
             ensure!(amount > 0, Error::ZeroAmount);
             let mut plan = self.payer_plan(plan_id)?;
@@ -553,7 +486,7 @@ pub mod claims_adjudication {
         /// has it adjudicated at once (see the crate documentation). Returns its id.
         #[ink(message)]
         pub fn submit_claim(&mut self, request: ClaimRequest) -> Result<ClaimId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let submitter = self.env().caller();
             let now = self.env().block_timestamp();
             let mut batch = Batch::default();
@@ -584,7 +517,7 @@ pub mod claims_adjudication {
             &mut self,
             batch: Vec<ClaimSubmission>,
         ) -> Result<Vec<Result<ClaimId>>> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             ensure!(batch.len() <= MAX_CLAIMS_PER_BATCH, Error::TooManyClaims);
             let submitter = self.env().caller();
             let now = self.env().block_timestamp();
@@ -651,7 +584,7 @@ pub mod claims_adjudication {
             approve: bool,
             reason: Carc,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let (mut plan, mut claim) = self.adjuster_claim(claim_id)?;
             ensure!(
                 claim.status == ClaimStatus::PendingReview,
@@ -687,7 +620,7 @@ pub mod claims_adjudication {
         /// the fee schedule ([`model::appeal_reserve`]), never their billed amount.
         #[ink(message)]
         pub fn appeal(&mut self, claim_id: ClaimId, evidence: Hash) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let mut claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
             ensure!(claim.provider == self.env().caller(), Error::NotProvider);
             ensure!(claim.appeal_evidence.is_none(), Error::AlreadyAppealed);
@@ -728,7 +661,7 @@ pub mod claims_adjudication {
         /// claims stay denied) and it is paid or owed.
         #[ink(message)]
         pub fn decide_appeal(&mut self, claim_id: ClaimId, overturn: bool) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let (mut plan, mut claim) = self.adjuster_claim(claim_id)?;
             ensure!(claim.status == ClaimStatus::UnderAppeal, Error::NotAppealed);
             plan.reserved = plan
@@ -910,6 +843,32 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn is_adjuster(&self, plan_id: PlanId, account: AccountId) -> bool {
             self.adjusters.contains((plan_id, account))
+        }
+    }
+
+    impl Governed for ClaimsAdjudication {
+        /// The governor this contract obeys.
+        #[ink(message)]
+        fn governor(&self) -> AccountId {
+            self.governance.governor()
+        }
+
+        /// Governor only: applies `action`: pausing and unpausing, a code change, a hand-over
+        /// to another governor, a peer address (`Peer(Credentials | Consent | Monitoring,
+        /// _)`), the surplus recovered (`RecoverSurplus`); `Unsupported` for any other,
+        /// `Invalid` when there is no surplus. Only pausing and unpausing apply while
+        /// paused (nothing lands over the escrow while its payers cannot leave).
+        #[ink(message)]
+        fn apply(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            let by = self.governance.governor();
+            if let Some(own) = self.governance.apply(action)? {
+                self.apply_own(own)?;
+            }
+            self.governance.applied(action, by);
+            Ok(())
         }
     }
 

@@ -35,7 +35,7 @@ use crate::tests::{
 use crate::{FULL_BPS, PLAN_YEAR};
 use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model, reached, EXIT_WHILE_PAUSED};
-use healthcare_traits::{CredentialKind, PeerError, DAY};
+use healthcare_traits::{Action as Gov, CredentialKind, Governed, PeerError, DAY};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -93,7 +93,7 @@ const MAX_UNITS: u32 = 3;
 const START: u64 = 3_000 * DAY;
 const ACCOUNTS: u8 = 9;
 
-/// 0 owner; 1, 2 payers; 3, 4 providers; 5, 6 members; 7 adjuster; 8 stranger.
+/// 0 the governor; 1, 2 payers; 3, 4 providers; 5, 6 members; 7 adjuster; 8 stranger.
 fn account(i: u8) -> AccountId {
     // (Not [1; 32]: the off-chain engine's contract account.)
     AccountId::from([i.wrapping_add(0x11); 32])
@@ -373,7 +373,7 @@ fn inside(window: Option<&Window>, t: u64) -> bool {
 }
 
 struct Model {
-    owner: AccountId,
+    governor: AccountId,
     now: u64,
     paused: bool,
     plans: Vec<MPlan>,
@@ -1415,13 +1415,13 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             (String::new(), String::new())
         }
         Op::Pause(caller) | Op::Unpause(caller) => {
-            // Past the accounts: the owner (account 0).
+            // Past the accounts: the governor (account 0).
             let caller = if caller < ACCOUNTS { caller } else { 0 };
             let pause = matches!(op, Op::Pause(_));
             test::set_caller::<Env>(account(caller));
-            let got = if pause { c.pause() } else { c.unpause() };
-            let by_owner = account(caller) == m.owner;
-            let want = pause_model(pause, by_owner, &mut m.paused).map_err(Error::from);
+            let got = c.apply(if pause { Gov::Pause } else { Gov::Unpause });
+            let by_governor = account(caller) == m.governor;
+            let want = pause_model(pause, by_governor, &mut m.paused);
             (format!("{got:?}"), format!("{want:?}"))
         }
     }
@@ -1632,16 +1632,10 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         forget_peers();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
-        let mut c = ClaimsAdjudication::new(
-            account(8),
-            account(8),
-            account(8),
-            60_000,
-            AccountId::from([0xca; 32]),
-        )
-        .expect("new");
+        let mut c =
+            ClaimsAdjudication::new(account(0), account(8), account(8), account(8)).expect("new");
         let mut m = Model {
-            owner: account(0),
+            governor: account(0),
             now: START,
             paused: false,
             plans: Vec::new(),

@@ -12,7 +12,12 @@
 
 use crate::claims_adjudication::*;
 use crate::{diagnosis_commitment, MAX_FEES_PER_CALL, MAX_LINES, PLAN_YEAR};
-use healthcare_traits::{Change, ClaimConsent, CredentialKind, KindSet, PeerError, PeerRole, DAY};
+use healthcare_traits::governance::ActionApplied;
+use healthcare_traits::testing::last_recorded;
+use healthcare_traits::{
+    Action as Gov, ApplyError, ClaimConsent, CredentialKind, Governed, KindSet, PeerError,
+    PeerRole, DAY,
+};
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -150,7 +155,6 @@ pub(crate) fn claim_consent_answer(
 
 pub(crate) const T0: u64 = 2_000 * DAY;
 pub(crate) const ALWAYS: Window = (0, u64::MAX);
-const DELAY: u64 = 60_000;
 pub(crate) const OFFICE: ProcedureCode = *b"99213";
 pub(crate) const XRAY: ProcedureCode = *b"71046";
 pub(crate) const LAB: ProcedureCode = *b"80053";
@@ -160,10 +164,6 @@ const SALT: [u8; 32] = [0x5A; 32];
 
 pub(crate) fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
-}
-/// The canceller named at instantiation: cancels pending changes and pauses.
-fn canceller() -> AccountId {
-    AccountId::from([0xca; 32])
 }
 pub(crate) fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
@@ -227,10 +227,8 @@ pub(crate) fn setup() -> ClaimsAdjudication {
     licence(a.charlie, CredentialKind::MedicalLicence, ALWAYS);
     payment_consent(a.django, a.bob, ALWAYS);
     care(a.django, a.charlie, ALWAYS);
-    caller(a.alice);
     now(T0);
-    let mut c =
-        ClaimsAdjudication::new(a.frank, a.frank, a.frank, DELAY, canceller()).expect("new");
+    let mut c = ClaimsAdjudication::new(a.alice, a.frank, a.frank, a.frank).expect("new");
     caller(a.bob);
     assert_eq!(c.create_plan(terms()), Ok(1));
     c.set_fees(
@@ -301,63 +299,46 @@ fn no_cost_sharing_left(c: &mut ClaimsAdjudication) {
 
 // ------------------------------------------------------------------------ admin
 
+/// As the governor (alice), applies `action`; the caller is restored.
+pub(crate) fn gov(c: &mut ClaimsAdjudication, action: Gov) -> core::result::Result<(), ApplyError> {
+    let by = ink::env::caller::<Env>();
+    caller(accounts().alice);
+    let done = c.apply(action);
+    caller(by);
+    done
+}
+
 #[ink::test]
-fn admin_messages_are_owner_only() {
+fn only_the_governor_applies_and_only_this_contracts_actions() {
     let a = accounts();
     let mut c = setup();
-    assert_eq!(c.owner(), a.alice);
-    assert_eq!(c.pending_owner(), None);
+    assert_eq!(c.governor(), a.alice);
     assert!(!c.paused());
-    assert_eq!(c.change_delay(), DELAY);
-    assert_eq!(
-        ClaimsAdjudication::new(a.frank, a.frank, a.frank, 31 * DAY, canceller()).err(),
-        Some(Error::InvalidDelay)
-    );
-    let to_eve = Change::Peer(PeerRole::Credentials, a.eve);
-    assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
-    assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
-    assert_eq!(c.unpause(), Err(Error::NotOwner));
-    assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
-    assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
-    // The canceller cancels and pauses, never proposes, executes or unpauses.
-    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
-        c,
+    let to_eve = Gov::Peer(PeerRole::Credentials, a.eve);
+    for action in [
+        Gov::Pause,
+        Gov::Unpause,
         to_eve,
-        canceller(),
-        Error::NotOwner
-    );
-    assert_eq!(c.recover_surplus(a.charlie), Err(Error::NotOwner));
-
-    // Peer addresses change only after the delay.
-    caller(a.alice);
-    for unsupported in [
-        Change::Issuer(a.eve, KindSet::CLINICIAN),
-        Change::Regulator(a.eve),
+        Gov::RecoverSurplus(a.charlie),
     ] {
-        assert_eq!(c.propose_change(unsupported), Err(Error::UnsupportedChange));
+        assert_eq!(c.apply(action), Err(ApplyError::NotGovernor), "{action:?}");
     }
-    let first = c.propose_change(to_eve).expect("propose");
-    let second = c
-        .propose_change(Change::Peer(PeerRole::Consent, a.django))
-        .expect("propose");
-    let monitoring = c
-        .propose_change(Change::Peer(PeerRole::Monitoring, a.bob))
-        .expect("propose");
-    assert_eq!(c.execute_change(first), Err(Error::TooEarly));
-    assert_eq!(
-        healthcare_traits::testing::waiting(c.pending_changes()),
-        vec![
-            (first, to_eve),
-            (second, Change::Peer(PeerRole::Consent, a.django)),
-            (monitoring, Change::Peer(PeerRole::Monitoring, a.bob)),
-        ]
-    );
-    now(T0 + DELAY);
-    c.execute_change(first).expect("execute");
-    c.execute_change(second).expect("execute");
-    c.execute_change(monitoring).expect("execute");
+    for unsupported in [
+        Gov::Issuer(a.eve, KindSet::CLINICIAN),
+        Gov::Regulator(a.eve),
+        Gov::RemoveRegulator(a.eve),
+        Gov::BreakGlass(1, 1, 1),
+        Gov::RevokeCredential(1, 1),
+    ] {
+        assert_eq!(
+            gov(&mut c, unsupported),
+            Err(ApplyError::Unsupported),
+            "{unsupported:?}"
+        );
+    }
+    gov(&mut c, to_eve).expect("credentials");
+    gov(&mut c, Gov::Peer(PeerRole::Consent, a.django)).expect("consent");
+    gov(&mut c, Gov::Peer(PeerRole::Monitoring, a.bob)).expect("monitoring");
     assert_eq!(
         c.peers(),
         Peers {
@@ -366,24 +347,15 @@ fn admin_messages_are_owner_only() {
             monitoring: a.bob,
         }
     );
-    assert_eq!(c.pending_changes(), vec![]);
-    let third = c.propose_change(to_eve).expect("propose");
-    c.cancel_change(third).expect("cancel");
-    assert_eq!(c.execute_change(third), Err(Error::NoPendingChange));
-    now(T0);
-    // An ownership transfer waits for the new owner.
-    c.transfer_ownership(a.frank).expect("transfer");
-    assert_eq!(c.pending_owner(), Some(a.frank));
-    caller(a.frank);
-    c.accept_ownership().expect("accept");
-    assert_eq!((c.owner(), c.pending_owner()), (a.frank, None));
-    c.transfer_ownership(a.alice).expect("transfer back");
-    caller(a.alice);
-    c.accept_ownership().expect("accept");
+    let applied = last_recorded::<ActionApplied>();
+    assert_eq!(
+        (applied.action, applied.governor),
+        (Gov::Peer(PeerRole::Monitoring, a.bob), a.alice)
+    );
 
-    assert_eq!(c.unpause(), Err(Error::NotPaused));
-    c.pause().expect("pause");
-    assert_eq!(c.pause(), Err(Error::Paused));
+    assert_eq!(gov(&mut c, Gov::Unpause), Err(ApplyError::NotPaused));
+    gov(&mut c, Gov::Pause).expect("pause");
+    assert_eq!(gov(&mut c, Gov::Pause), Err(ApplyError::Paused));
     caller(a.bob);
     assert_eq!(c.create_plan(terms()), Err(Error::Paused));
     assert_eq!(c.set_fees(1, vec![]), Err(Error::Paused));
@@ -418,16 +390,11 @@ fn admin_messages_are_owner_only() {
         Err(Error::UnknownClaim),
         "settling is not paused"
     );
-    caller(a.alice);
-    c.unpause().expect("unpause");
-    c.transfer_ownership(a.frank).expect("propose");
-    caller(a.frank);
-    c.accept_ownership().expect("accept");
-    assert_eq!(c.owner(), a.frank);
+    gov(&mut c, Gov::Unpause).expect("unpause");
 }
 
 #[ink::test]
-fn value_sent_outside_fund_is_surplus_the_owner_can_move() {
+fn value_sent_outside_fund_is_surplus_the_governor_can_move() {
     let a = accounts();
     let mut c = setup();
     assert_eq!(c.total_escrow(), 10_000);
@@ -436,12 +403,21 @@ fn value_sent_outside_fund_is_surplus_the_owner_can_move() {
     // here the surplus is that deposit plus 777; the sandbox test checks the exact one.)
     contract_balance(10_000 + 777);
     assert_eq!(c.surplus(), ED + 777);
-    caller(a.alice);
     let before = balance(a.frank);
-    assert_eq!(c.recover_surplus(a.frank), Ok(ED + 777));
+    assert_eq!(
+        c.apply(Gov::RecoverSurplus(a.frank)),
+        Err(ApplyError::NotGovernor)
+    );
+    assert_eq!(gov(&mut c, Gov::RecoverSurplus(a.frank)), Ok(()));
     assert_eq!(balance(a.frank), before + ED + 777);
+    let recovered = last_recorded::<SurplusRecovered>();
+    assert_eq!((recovered.to, recovered.amount), (a.frank, ED + 777));
     assert_eq!(c.surplus(), 0);
-    assert_eq!(c.recover_surplus(a.frank), Err(Error::ZeroAmount));
+    assert_eq!(
+        gov(&mut c, Gov::RecoverSurplus(a.frank)),
+        Err(ApplyError::Invalid),
+        "nothing left"
+    );
     // The escrows are untouched and still covered.
     assert_eq!(c.escrow(1), Some((10_000, 0, 0)));
     assert_eq!(balance(test::callee::<Env>()), 10_000);
@@ -1931,7 +1907,7 @@ fn settle_pays_the_oldest_owed_claim_first_and_never_from_reservations() {
 // ------------------------------------------------------------- pause and upgrades
 
 #[ink::test]
-fn a_pending_change_never_executes_while_paused_and_exits_stay_open() {
+fn no_change_lands_while_paused_and_exits_stay_open() {
     let a = accounts();
     let mut c = setup();
     no_cost_sharing_left(&mut c);
@@ -1940,14 +1916,15 @@ fn a_pending_change_never_executes_while_paused_and_exits_stay_open() {
     caller(a.charlie);
     let owed = submit(&mut c, vec![line(XRAY, 600, 2)]);
     assert_eq!(owed.status, ClaimStatus::ApprovedUnfunded);
-    // The owner proposes a change, then pauses for the whole delay.
-    caller(a.alice);
-    let id = c
-        .propose_change(Change::Peer(PeerRole::Consent, a.eve))
-        .expect("propose");
-    c.pause().expect("pause");
-    now(T0 + DELAY);
-    assert_eq!(c.execute_change(id), Err(Error::Paused));
+    // A majority that pauses and then re-points the consent peer (or upgrades the code,
+    // or takes the surplus) while the payers cannot react: refused.
+    gov(&mut c, Gov::Pause).expect("pause");
+    let change = Gov::Peer(PeerRole::Consent, a.eve);
+    assert_eq!(gov(&mut c, change), Err(ApplyError::Paused));
+    assert_eq!(
+        gov(&mut c, Gov::RecoverSurplus(a.eve)),
+        Err(ApplyError::Paused)
+    );
     assert_eq!(c.peers().consent, a.frank);
     // Meanwhile exits stay open and still keep what is owed: the payer cannot withdraw
     // what the owed claim needs, and anyone may try to settle it.
@@ -1955,10 +1932,9 @@ fn a_pending_change_never_executes_while_paused_and_exits_stay_open() {
     assert_eq!(c.withdraw(1, 300), Err(Error::InsufficientEscrow));
     caller(a.frank);
     assert_eq!(c.settle(owed.id), Err(Error::InsufficientEscrow));
-    // Unpaused, the change executes (the users had the whole delay to react).
-    caller(a.alice);
-    c.unpause().expect("unpause");
-    c.execute_change(id).expect("execute");
+    // Unpaused, the change applies.
+    gov(&mut c, Gov::Unpause).expect("unpause");
+    gov(&mut c, change).expect("apply");
     assert_eq!(c.peers().consent, a.eve);
 }
 
