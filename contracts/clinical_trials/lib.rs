@@ -11,11 +11,10 @@
 //! marked for everyone to see. Only hashes, codes and counts go on chain.
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
-//!   changes (the `staff_credentials` and `consent_registry` addresses, new regulators,
-//!   code upgrades, the delay); removes regulators at once.
-//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
-//!   pending changes and pauses; never proposes, executes or unpauses.
+//! * **governor** (the consortium's `governor` contract, named at instantiation; see
+//!   docs/governance.md): through `Governed::apply`, sets the `staff_credentials` and
+//!   `consent_registry` addresses, appoints regulators and upgrades the code (after its
+//!   delay); removes regulators, pauses and unpauses (at once).
 //! * **sponsor**: an account with a valid `TrialSponsor` credential (asked of
 //!   `staff_credentials` whenever it acts); registers trials, proposes amendments, adds
 //!   and removes investigators, reports SUSARs to the regulators, posts results.
@@ -102,7 +101,7 @@ pub mod clinical_trials {
         self, DeviceKey, DeviceSignature, Registration, MAX_ATTESTED_KEYS,
     };
     use healthcare_traits::{
-        ensure, page_range, Admin, Change, CredentialKind, KindSet, PeerRole, PendingChange,
+        ensure, page_range, ApplyError, CredentialKind, Governance, Governed, KindSet, PeerRole,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -110,7 +109,7 @@ pub mod clinical_trials {
     /// The contract's storage.
     #[ink(storage)]
     pub struct ClinicalTrials {
-        pub(crate) admin: Admin,
+        pub(crate) governance: Governance,
         pub(crate) peers: Lazy<Peers>,
         pub(crate) next_trial: TrialId,
         pub(crate) next_batch: BatchId,
@@ -141,19 +140,16 @@ pub mod clinical_trials {
     }
 
     impl ClinicalTrials {
-        /// Creates the registry, owned by the caller, asking `credentials`
-        /// (staff_credentials) about credentials and `consent` (consent_registry) about
-        /// consents and delegates, with time-lock `change_delay` (ms, at most 30 days) and
-        /// the first `regulators`.
-        /// `canceller` may cancel pending changes and pause, never propose, execute or
-        /// unpause (a regulator or safety officer; replaced only through the time lock).
+        /// Creates the registry, governed by `governor` (the consortium's governor
+        /// contract), asking `credentials` (staff_credentials) about credentials and
+        /// `consent` (consent_registry) about consents and delegates, with the first
+        /// `regulators`.
         #[ink(constructor)]
         pub fn new(
+            governor: AccountId,
             credentials: AccountId,
             consent: AccountId,
-            change_delay: Timestamp,
             regulators: Vec<AccountId>,
-            canceller: AccountId,
         ) -> Result<Self> {
             let mut peers = Lazy::new();
             peers.set(&Peers {
@@ -161,7 +157,7 @@ pub mod clinical_trials {
                 consent,
             });
             let mut contract = Self {
-                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
+                governance: Governance::new(governor),
                 peers,
                 next_trial: 1,
                 next_batch: 1,
@@ -191,105 +187,12 @@ pub mod clinical_trials {
             Ok(contract)
         }
 
-        // ---------------------------------------------------------------- admin
-
-        /// The owner.
-        #[ink(message)]
-        pub fn owner(&self) -> AccountId {
-            self.admin.owner()
-        }
-
-        /// The canceller: may cancel pending changes and pause.
-        #[ink(message)]
-        pub fn canceller(&self) -> AccountId {
-            self.admin.canceller()
-        }
-
-        /// The account proposed as next owner, if any.
-        #[ink(message)]
-        pub fn pending_owner(&self) -> Option<AccountId> {
-            self.admin.pending_owner()
-        }
-
-        /// Owner only: proposes `new_owner`, who must call `accept_ownership`.
-        #[ink(message)]
-        pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
-            Ok(self.admin.transfer_ownership(new_owner)?)
-        }
-
-        /// Proposed owner only: becomes the owner.
-        #[ink(message)]
-        pub fn accept_ownership(&mut self) -> Result<()> {
-            Ok(self.admin.accept_ownership()?)
-        }
+        // ----------------------------------------------------------- governance
 
         /// True while paused.
         #[ink(message)]
         pub fn paused(&self) -> bool {
-            self.admin.is_paused()
-        }
-
-        /// The owner or the canceller: pauses registration, amendments, approvals,
-        /// consents, enrolment, sites, devices and data (withdrawals, safety reports,
-        /// suspensions and results keep working).
-        #[ink(message)]
-        pub fn pause(&mut self) -> Result<()> {
-            Ok(self.admin.pause()?)
-        }
-
-        /// Owner only: lifts the pause.
-        #[ink(message)]
-        pub fn unpause(&mut self) -> Result<()> {
-            Ok(self.admin.unpause()?)
-        }
-
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
-        /// `Peer(Credentials | Consent, address)` or `Regulator(account)`). Returns its id.
-        #[ink(message)]
-        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
-            let supported = matches!(
-                change,
-                Change::Peer(PeerRole::Credentials | PeerRole::Consent, _) | Change::Regulator(_)
-            );
-            Ok(self.admin.propose(change, supported)?)
-        }
-
-        /// Owner only: executes pending change `id` once its delay has passed.
-        #[ink(message)]
-        pub fn execute_change(&mut self, id: u32) -> Result<()> {
-            match self.admin.execute(id)? {
-                Change::Peer(role, address) => {
-                    let mut peers = self.peers();
-                    match role {
-                        PeerRole::Credentials => peers.credentials = address,
-                        PeerRole::Consent => peers.consent = address,
-                        PeerRole::Monitoring => {}
-                    }
-                    self.peers.set(&peers);
-                }
-                Change::Regulator(regulator) => self.appoint_regulator(regulator)?,
-                _ => {}
-            }
-            Ok(())
-        }
-
-        /// The owner, or the canceller (not its own replacement): cancels pending change
-        /// `id`, also while paused.
-        #[ink(message)]
-        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
-            Ok(self.admin.cancel(id)?)
-        }
-
-        /// The pending changes, oldest first (at most a handful).
-        #[ink(message)]
-        pub fn pending_changes(&self) -> Vec<PendingChange> {
-            self.admin.pending_changes()
-        }
-
-        /// The time-lock delay (ms) a change proposed now waits.
-        #[ink(message)]
-        pub fn change_delay(&self) -> Timestamp {
-            self.admin.delay()
+            self.governance.is_paused()
         }
 
         /// The revision of the code running at this address ([`crate::CODE_VERSION`]), so
@@ -308,11 +211,9 @@ pub mod clinical_trials {
             })
         }
 
-        /// Owner only: removes a regulator, at once (appointing one is a time-locked
-        /// `Regulator` change).
-        #[ink(message)]
-        pub fn remove_regulator(&mut self, regulator: AccountId) -> Result<()> {
-            self.admin.ensure_owner()?;
+        /// The governor's `RemoveRegulator`: removes a regulator, at once (appointing one is
+        /// a `Regulator` action, after the governor's delay).
+        fn remove_regulator(&mut self, regulator: AccountId) -> Result<()> {
             ensure!(self.regulators.contains(regulator), Error::UnknownRegulator);
             self.regulators.remove(regulator);
             self.env().emit_event(RegulatorChanged {
@@ -320,6 +221,31 @@ pub mod clinical_trials {
                 active: false,
             });
             Ok(())
+        }
+
+        /// The governor's actions that are this registry's own: peer addresses and
+        /// regulators.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            let done = match action {
+                Action::Peer(role @ (PeerRole::Credentials | PeerRole::Consent), address) => {
+                    let mut peers = self.peers();
+                    if role == PeerRole::Credentials {
+                        peers.credentials = address;
+                    } else {
+                        peers.consent = address;
+                    }
+                    self.peers.set(&peers);
+                    Ok(())
+                }
+                Action::Regulator(regulator) => self.appoint_regulator(regulator),
+                Action::RemoveRegulator(regulator) => self.remove_regulator(regulator),
+                _ => return Err(ApplyError::Unsupported),
+            };
+            done.map_err(|_| ApplyError::Invalid)
         }
 
         /// True if `account` is a regulator.
@@ -334,7 +260,7 @@ pub mod clinical_trials {
         /// the IRB's approval. Returns the trial id.
         #[ink(message)]
         pub fn register_trial(&mut self, request: TrialRequest) -> Result<TrialId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let sponsor = self.env().caller();
             let now = self.env().block_timestamp();
             model::check_request(&request, now)?;
@@ -403,7 +329,7 @@ pub mod clinical_trials {
             trial: TrialId,
             amendment: Amendment,
         ) -> Result<Version> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let mut record = self.sponsored_by_caller(trial, now)?;
             ensure!(record.results.is_none(), Error::ResultsAlreadyPosted);
@@ -455,7 +381,7 @@ pub mod clinical_trials {
         /// approves the pending protocol version, which takes effect now.
         #[ink(message)]
         pub fn approve_version(&mut self, trial: TrialId, version: Version) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let irb = self.env().caller();
             let now = self.env().block_timestamp();
             let mut record = self.trial_of(trial)?;
@@ -491,7 +417,7 @@ pub mod clinical_trials {
         /// medical licence is asked whenever it acts.
         #[ink(message)]
         pub fn add_investigator(&mut self, trial: TrialId, investigator: AccountId) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let mut record = self.sponsored_by_caller(trial, now)?;
             match self.investigators.get((trial, investigator)) {
@@ -578,7 +504,7 @@ pub mod clinical_trials {
             version: Version,
             form_hash: Hash,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let by = self.env().caller();
             let record = self.trial_of(trial)?;
             ensure!(record.current_version != 0, Error::NoApprovedProtocol);
@@ -618,7 +544,7 @@ pub mod clinical_trials {
         /// category the trial collects in consent_registry. Returns the subject number.
         #[ink(message)]
         pub fn enrol(&mut self, trial: TrialId, participant: AccountId) -> Result<ParticipantNo> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let mut record = self.trial_of(trial)?;
             let investigator = self.licensed_investigator(trial, now)?;
@@ -692,7 +618,7 @@ pub mod clinical_trials {
             from: Timestamp,
             until: Timestamp,
         ) -> Result<BatchId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             check_batch_size(count, participants.len())?;
             check_period(from, until, now)?;
@@ -726,7 +652,7 @@ pub mod clinical_trials {
         /// key its maker attested can be registered at a site.
         #[ink(message)]
         pub fn attest_devices(&mut self, model_hash: Hash, keys: Vec<DeviceKey>) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             ensure!(keys.len() <= MAX_ATTESTED_KEYS, Error::TooManyKeys);
             let maker = self.env().caller();
             let now = self.env().block_timestamp();
@@ -764,7 +690,7 @@ pub mod clinical_trials {
             issued_at: Timestamp,
             signature: DeviceSignature,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             self.trial_of(trial)?;
             let investigator = self.licensed_investigator(trial, now)?;
@@ -851,7 +777,7 @@ pub mod clinical_trials {
             batch: DeviceBatch,
             signature: DeviceSignature,
         ) -> Result<BatchId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let mut device = self.devices.get(batch.device).ok_or(Error::UnknownDevice)?;
             ensure!(device.trial == batch.trial, Error::UnknownDevice);
@@ -1212,6 +1138,32 @@ pub mod clinical_trials {
                     .get((trial, model::signal_bucket(at, t.signal_window)))
                     .unwrap_or(0)
             })
+        }
+    }
+
+    impl Governed for ClinicalTrials {
+        /// The governor this contract obeys.
+        #[ink(message)]
+        fn governor(&self) -> AccountId {
+            self.governance.governor()
+        }
+
+        /// Governor only: applies `action`: pausing and unpausing, a code change, a hand-over
+        /// to another governor, a peer address (`Peer(Credentials | Consent, _)`), a
+        /// regulator appointed or removed; `Unsupported` for any other, `Invalid` when the
+        /// registry's rules refuse it. Only pausing, unpausing and removing a regulator
+        /// apply while paused.
+        #[ink(message)]
+        fn apply(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            let by = self.governance.governor();
+            if let Some(own) = self.governance.apply(action)? {
+                self.apply_own(own)?;
+            }
+            self.governance.applied(action, by);
+            Ok(())
         }
     }
 }

@@ -32,7 +32,9 @@ use healthcare_traits::signer::{DeviceSigner, Proof};
 use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain, proof};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
-use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, DAY, HOUR};
+use healthcare_traits::{
+    Action as Gov, CredentialKind, DataCategories, DataCategory, Governed, Purpose, DAY, HOUR,
+};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -74,7 +76,7 @@ const REQUIRED: &[&str] = &[
     "NotEthicsCommittee",
     "NotInvestigator",
     "NotOversight",
-    "NotOwner",
+    "NotGovernor",
     "NotSponsor",
     "NotSusar",
     "ParticipantNotAtSite",
@@ -100,7 +102,7 @@ const REQUIRED: &[&str] = &[
     "false",
 ];
 const START: u64 = 1_000 * DAY;
-/// Accounts: 0 owner, 1 and 2 sponsors, 3 an IRB, 4 and 5 investigators, 6 a stranger,
+/// Accounts: 0 the governor, 1 and 2 sponsors, 3 an IRB, 4 and 5 investigators, 6 a stranger,
 /// 7 and 8 participants, 9 a delegate of 7, 10 a regulator, 11 a device maker.
 const ACCOUNTS: u8 = 12;
 const REGULATOR: u8 = 10;
@@ -1124,9 +1126,9 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
         }
         Op::Pause { by, pause } => {
             as_caller(*by);
-            let got = if *pause { c.pause() } else { c.unpause() };
-            let want = pause_model(*pause, *by == 0, &mut m.paused).map_err(Error::from);
-            (render(&got), render(&want))
+            let got = c.apply(if *pause { Gov::Pause } else { Gov::Unpause });
+            let want = pause_model(*pause, *by == 0, &mut m.paused);
+            (format!("{got:?}"), format!("{want:?}"))
         }
         Op::Register {
             by,
@@ -1641,11 +1643,10 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
         let c = ClinicalTrials::new(
+            account(0),
             account(20),
             account(21),
-            60_000,
             vec![account(REGULATOR)],
-            AccountId::from([0xca; 32]),
         )
         .expect("new");
         let mut m = Model {

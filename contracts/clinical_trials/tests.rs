@@ -16,14 +16,15 @@ use crate::model::{MAX_PARTICIPANTS_PER_BATCH, SUSAR_WINDOW, URGENT_SUSAR_WINDOW
 use healthcare_traits::anchoring::{
     proof_of, root_of, DeviceSignature, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
 };
+use healthcare_traits::governance::ActionApplied;
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in::{
     self, consent_fail, credentials, credentials_during, credentials_fail, delegate,
 };
 use healthcare_traits::testing::last_recorded;
 use healthcare_traits::{
-    Change, CredentialKind, DataCategories, DataCategory, KindSet, PeerError, PeerRole, Purpose,
-    DAY, HOUR,
+    Action as Gov, ApplyError, CredentialKind, DataCategories, DataCategory, Governed, KindSet,
+    PeerError, PeerRole, Purpose, DAY, HOUR,
 };
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
@@ -37,7 +38,6 @@ fn research_consent(participant: AccountId, sponsor: AccountId, given: bool) {
 }
 
 const T0: u64 = 1_000 * DAY;
-const DELAY: u64 = 60_000;
 /// The registered primary outcome's hash.
 const OUTCOME: u8 = 0x0c;
 
@@ -53,10 +53,6 @@ fn regulator() -> AccountId {
 /// A licensed device maker that attested devices 1 to 5 (see `setup`).
 fn maker() -> AccountId {
     AccountId::from([0x4d; 32])
-}
-/// The canceller named at instantiation: cancels pending changes and pauses.
-fn canceller() -> AccountId {
-    AccountId::from([0xca; 32])
 }
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
@@ -94,14 +90,12 @@ fn setup() -> ClinicalTrials {
     credentials(a.frank, &[CredentialKind::MedicalLicence]);
     credentials(maker(), &[CredentialKind::DeviceManufacturer]);
     research_consent(a.eve, a.bob, true);
-    caller(a.alice);
     now(T0);
     let mut c = ClinicalTrials::new(
+        a.alice,
         AccountId::from([0xc1; 32]),
         AccountId::from([0xc2; 32]),
-        DELAY,
         vec![regulator()],
-        canceller(),
     )
     .expect("new");
     caller(a.bob);
@@ -155,16 +149,13 @@ fn enrolled() -> ClinicalTrials {
     c
 }
 
-/// As the owner, proposes `change`, waits the delay and executes it; the clock goes back
-/// and the caller becomes `back`.
-fn enact(c: &mut ClinicalTrials, change: Change, back: AccountId) {
+/// As the governor (alice), applies `action`; the caller is restored.
+fn gov(c: &mut ClinicalTrials, action: Gov) -> core::result::Result<(), ApplyError> {
+    let by = ink::env::caller::<Env>();
     caller(accounts().alice);
-    let id = c.propose_change(change).expect("propose");
-    let start = ink::env::block_timestamp::<Env>();
-    now(start + DELAY);
-    c.execute_change(id).expect("execute");
-    now(start);
-    caller(back);
+    let done = c.apply(action);
+    caller(by);
+    done
 }
 
 fn amendment(outcome: Option<Hash>, target: Option<u32>) -> Amendment {
@@ -191,89 +182,76 @@ fn serious(report_seriousness: Seriousness, expected: bool) -> EventReport {
 // ------------------------------------------------------------------------ admin
 
 #[ink::test]
-fn admin_messages_are_owner_only() {
+fn only_the_governor_applies_and_only_this_registrys_actions() {
     let a = accounts();
     let mut c = setup();
     caller(a.bob);
-    assert_eq!(c.owner(), a.alice);
-    assert_eq!(c.pending_owner(), None);
-    assert_eq!(c.change_delay(), DELAY);
+    assert_eq!(c.governor(), a.alice);
     assert!(c.is_regulator(regulator()));
-    let to_eve = Change::Peer(PeerRole::Consent, a.eve);
-    assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
-    assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
-    assert_eq!(c.unpause(), Err(Error::NotOwner));
-    assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
-    assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
-    // The canceller cancels and pauses, never proposes, executes or unpauses.
-    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
-        c,
+    let to_eve = Gov::Peer(PeerRole::Consent, a.eve);
+    for action in [
+        Gov::Pause,
+        Gov::Unpause,
         to_eve,
-        canceller(),
-        Error::NotOwner
-    );
-    assert_eq!(c.remove_regulator(regulator()), Err(Error::NotOwner));
-
-    caller(a.alice);
-    assert_eq!(
-        c.propose_change(Change::Issuer(a.eve, KindSet::CLINICIAN)),
-        Err(Error::UnsupportedChange)
-    );
-    assert_eq!(
-        c.propose_change(Change::Delay(31 * DAY)),
-        Err(Error::InvalidDelay)
-    );
-    let id = c.propose_change(to_eve).expect("propose");
-    assert_eq!(c.pending_changes().len(), 1);
-    assert_eq!(c.execute_change(id), Err(Error::TooEarly));
-    assert_eq!(c.execute_change(99), Err(Error::NoPendingChange));
-    now(T0 + DELAY);
-    c.execute_change(id).expect("execute");
-    assert_eq!(c.peers().consent, a.eve);
-    enact(
-        &mut c,
-        Change::Peer(PeerRole::Credentials, a.frank),
-        a.alice,
-    );
-    assert_eq!(c.peers().credentials, a.frank);
-    enact(&mut c, Change::Regulator(a.eve), a.alice);
-    assert!(c.is_regulator(a.eve));
-    let twice = c.propose_change(Change::Regulator(a.eve)).expect("propose");
-    now(T0 + 3 * DELAY);
-    assert_eq!(c.execute_change(twice), Err(Error::RegulatorExists));
-    c.remove_regulator(a.eve).expect("remove at once");
-    assert_eq!(c.remove_regulator(a.eve), Err(Error::UnknownRegulator));
-    for _ in 0..8 {
-        c.propose_change(Change::Delay(DELAY)).expect("propose");
+        Gov::Regulator(a.eve),
+        Gov::RemoveRegulator(regulator()),
+    ] {
+        assert_eq!(c.apply(action), Err(ApplyError::NotGovernor), "{action:?}");
     }
+    for unsupported in [
+        Gov::Peer(PeerRole::Monitoring, a.eve),
+        Gov::Issuer(a.eve, KindSet::CLINICIAN),
+        Gov::BreakGlass(1, 1, 1),
+        Gov::RecoverSurplus(a.eve),
+        Gov::SuspendCredential(1, 1),
+    ] {
+        assert_eq!(
+            gov(&mut c, unsupported),
+            Err(ApplyError::Unsupported),
+            "{unsupported:?}"
+        );
+    }
+    gov(&mut c, to_eve).expect("consent");
+    assert_eq!(c.peers().consent, a.eve);
+    gov(&mut c, Gov::Peer(PeerRole::Credentials, a.frank)).expect("credentials");
+    assert_eq!(c.peers().credentials, a.frank);
+    let applied = last_recorded::<ActionApplied>();
     assert_eq!(
-        c.propose_change(Change::Delay(DELAY)),
-        Err(Error::TooManyPendingChanges)
+        (applied.action, applied.governor),
+        (Gov::Peer(PeerRole::Credentials, a.frank), a.alice)
     );
-    c.cancel_change(c.pending_changes()[0].id).expect("cancel");
-    assert_eq!(c.unpause(), Err(Error::NotPaused));
-    c.pause().expect("pause");
+    gov(&mut c, Gov::Regulator(a.eve)).expect("appoint");
+    assert!(c.is_regulator(a.eve));
+    let changed = last_recorded::<RegulatorChanged>();
+    assert_eq!((changed.regulator, changed.active), (a.eve, true));
+    assert_eq!(
+        gov(&mut c, Gov::Regulator(a.eve)),
+        Err(ApplyError::Invalid),
+        "twice"
+    );
+    // Removing a regulator acts also while paused; appointing one does not.
+    gov(&mut c, Gov::Pause).expect("pause");
     assert!(c.paused());
-    c.unpause().expect("unpause");
-    c.transfer_ownership(a.django).expect("propose owner");
-    assert_eq!(c.pending_owner(), Some(a.django));
-    caller(a.django);
-    c.accept_ownership().expect("accept");
-    assert_eq!(c.owner(), a.django);
+    assert_eq!(
+        gov(&mut c, Gov::Regulator(a.django)),
+        Err(ApplyError::Paused)
+    );
+    gov(&mut c, Gov::RemoveRegulator(a.eve)).expect("remove at once");
+    assert_eq!(
+        gov(&mut c, Gov::RemoveRegulator(a.eve)),
+        Err(ApplyError::Invalid),
+        "no longer a regulator"
+    );
+    assert!(!c.is_regulator(a.eve));
+    gov(&mut c, Gov::Unpause).expect("unpause");
+    assert_eq!(gov(&mut c, Gov::Unpause), Err(ApplyError::NotPaused));
 }
 
 #[ink::test]
 fn constructor_refusals() {
     let a = accounts();
-    caller(a.alice);
     assert_eq!(
-        ClinicalTrials::new(a.frank, a.frank, 31 * DAY, vec![], canceller()).err(),
-        Some(Error::InvalidDelay)
-    );
-    assert_eq!(
-        ClinicalTrials::new(a.frank, a.frank, 0, vec![a.eve, a.eve], canceller()).err(),
+        ClinicalTrials::new(a.alice, a.frank, a.frank, vec![a.eve, a.eve]).err(),
         Some(Error::RegulatorExists)
     );
 }
@@ -282,8 +260,7 @@ fn constructor_refusals() {
 fn pause_stops_growth_but_never_withdrawal_safety_or_results() {
     let a = accounts();
     let mut c = enrolled();
-    caller(a.alice);
-    c.pause().expect("pause");
+    gov(&mut c, Gov::Pause).expect("pause");
     caller(a.bob);
     assert_eq!(c.register_trial(request()), Err(Error::Paused));
     assert_eq!(
@@ -992,8 +969,7 @@ fn a_site_device_is_registered_only_by_whoever_holds_it_under_its_makers_attesta
     }
     register(&mut c, &device).expect("the holder registers");
     assert_eq!(c.device(device.key()).map(|d| d.maker), Some(maker()));
-    caller(a.alice);
-    c.pause().expect("pause");
+    gov(&mut c, Gov::Pause).expect("pause");
     caller(maker());
     assert_eq!(
         c.attest_devices(h(0x4d), vec![device.key()]),
