@@ -114,7 +114,7 @@ pub struct ClaimAppealed {
     pub reserved: Balance,
 }
 
-/// The owner sent native tokens that no escrow accounts for (sent to the contract
+/// The governor sent native tokens that no escrow accounts for (sent to the contract
 /// outside `fund`) to `to`.
 #[ink::event]
 pub struct SurplusRecovered {

@@ -270,7 +270,7 @@ pub struct ResultsPosted {
     pub outcome_switched: bool,
 }
 
-/// A regulator was appointed (through the time lock) or removed.
+/// A regulator was appointed (by the governor, after its delay) or removed.
 #[ink::event]
 pub struct RegulatorChanged {
     /// The regulator.

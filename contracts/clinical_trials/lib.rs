@@ -34,7 +34,7 @@
 //!   maker, with its own proof of possession (a signature binding the registering
 //!   investigator, the trial and a fresh time); signs the batches it anchors (checked on
 //!   chain with `ecdsa_recover`); anyone may relay them.
-//! * **regulator**: appointed through the time lock; suspends and resumes enrolment;
+//! * **regulator**: named at instantiation or appointed by the governor; suspends and resumes enrolment;
 //!   may report adverse events of any participant.
 //!
 //! ## Consent

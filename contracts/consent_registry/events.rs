@@ -218,7 +218,7 @@ pub struct BreakGlassClosed {
     pub at: Timestamp,
 }
 
-/// The owner changed the break-glass settings.
+/// The governor changed the break-glass settings.
 #[ink::event]
 pub struct ConfigChanged {
     /// The new break-glass window.

@@ -384,7 +384,7 @@ impl BreakGlass {
     }
 }
 
-/// The owner's break-glass settings (the credentials address is a time-locked peer).
+/// The break-glass settings the governor sets (`BreakGlass`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]

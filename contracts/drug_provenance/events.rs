@@ -318,7 +318,7 @@ pub struct InvestigationClosed {
     pub evidence: Hash,
 }
 
-/// The owner sent native tokens that no escrow or payout accounts for to `to`.
+/// The governor sent native tokens that no escrow or payout accounts for to `to`.
 #[ink::event]
 pub struct SurplusRecovered {
     /// The recipient.

@@ -17,11 +17,10 @@
 //! value) go on chain.
 //!
 //! ## Roles
-//! * **owner** (the instantiator; two-step transfer): pauses; proposes time-locked
-//!   changes (the `staff_credentials` and `consent_registry` addresses, code upgrades,
-//!   the delay).
-//! * **canceller** (named at instantiation; replaced only through the time lock): cancels
-//!   pending changes and pauses; never proposes, executes or unpauses.
+//! * **governor** (the consortium's `governor` contract, named at instantiation; see
+//!   docs/governance.md): through `Governed::apply`, sets the `staff_credentials` and
+//!   `consent_registry` addresses and upgrades the code (after its delay); pauses and
+//!   unpauses (at once).
 //! * **manufacturer**: an account with a valid `DeviceManufacturer` credential when it
 //!   registers a model or attests keys under it; recalls its models (every device of a
 //!   recalled model is revoked at once) and revokes single devices.
@@ -90,8 +89,8 @@ pub mod remote_monitoring {
     };
     use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
     use healthcare_traits::{
-        append_indexed, ensure, page_range, Admin, Change, DataCategory, Loinc, MonitoringVerifier,
-        PeerRole, PendingChange,
+        append_indexed, ensure, page_range, ApplyError, DataCategory, Governance, Governed, Loinc,
+        MonitoringVerifier, PeerRole,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -108,7 +107,7 @@ pub mod remote_monitoring {
     /// The contract's storage.
     #[ink(storage)]
     pub struct RemoteMonitoring {
-        pub(crate) admin: Admin,
+        pub(crate) governance: Governance,
         pub(crate) peers: Lazy<Peers>,
         pub(crate) next_model: ModelId,
         pub(crate) next_batch: BatchId,
@@ -136,17 +135,14 @@ pub mod remote_monitoring {
     }
 
     impl RemoteMonitoring {
-        /// Creates the contract, owned by the caller, asking `credentials`
-        /// (staff_credentials) about licences and `consent` (consent_registry) about
-        /// consents and delegates, with time-lock `change_delay` (ms, at most 30 days).
-        /// `canceller` may cancel pending changes and pause, never propose, execute or
-        /// unpause (a regulator or safety officer; replaced only through the time lock).
+        /// Creates the contract, governed by `governor` (the consortium's governor
+        /// contract), asking `credentials` (staff_credentials) about licences and `consent`
+        /// (consent_registry) about consents and delegates.
         #[ink(constructor)]
         pub fn new(
+            governor: AccountId,
             credentials: AccountId,
             consent: AccountId,
-            change_delay: Timestamp,
-            canceller: AccountId,
         ) -> Result<Self> {
             let mut peers = Lazy::new();
             peers.set(&Peers {
@@ -154,7 +150,7 @@ pub mod remote_monitoring {
                 consent,
             });
             Ok(Self {
-                admin: Admin::new(Self::env().caller(), change_delay, canceller)?,
+                governance: Governance::new(governor),
                 peers,
                 next_model: 1,
                 next_batch: 1,
@@ -177,100 +173,12 @@ pub mod remote_monitoring {
             })
         }
 
-        // ---------------------------------------------------------------- admin
-
-        /// The owner.
-        #[ink(message)]
-        pub fn owner(&self) -> AccountId {
-            self.admin.owner()
-        }
-
-        /// The canceller: may cancel pending changes and pause.
-        #[ink(message)]
-        pub fn canceller(&self) -> AccountId {
-            self.admin.canceller()
-        }
-
-        /// The account proposed as next owner, if any.
-        #[ink(message)]
-        pub fn pending_owner(&self) -> Option<AccountId> {
-            self.admin.pending_owner()
-        }
-
-        /// Owner only: proposes `new_owner`, who must call `accept_ownership`.
-        #[ink(message)]
-        pub fn transfer_ownership(&mut self, new_owner: AccountId) -> Result<()> {
-            Ok(self.admin.transfer_ownership(new_owner)?)
-        }
-
-        /// Proposed owner only: becomes the owner.
-        #[ink(message)]
-        pub fn accept_ownership(&mut self) -> Result<()> {
-            Ok(self.admin.accept_ownership()?)
-        }
+        // ----------------------------------------------------------- governance
 
         /// True while paused.
         #[ink(message)]
         pub fn paused(&self) -> bool {
-            self.admin.is_paused()
-        }
-
-        /// The owner or the canceller: pauses registrations, pairing, anchoring, thresholds and new
-        /// care-team members (unpairing, revocations, recalls and leaving keep working).
-        #[ink(message)]
-        pub fn pause(&mut self) -> Result<()> {
-            Ok(self.admin.pause()?)
-        }
-
-        /// Owner only: lifts the pause.
-        #[ink(message)]
-        pub fn unpause(&mut self) -> Result<()> {
-            Ok(self.admin.unpause()?)
-        }
-
-        /// Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
-        /// `Peer(Credentials | Consent, address)`). Returns its id.
-        #[ink(message)]
-        pub fn propose_change(&mut self, change: Change) -> Result<u32> {
-            let supported = matches!(
-                change,
-                Change::Peer(PeerRole::Credentials | PeerRole::Consent, _)
-            );
-            Ok(self.admin.propose(change, supported)?)
-        }
-
-        /// Owner only: executes pending change `id` once its delay has passed.
-        #[ink(message)]
-        pub fn execute_change(&mut self, id: u32) -> Result<()> {
-            if let Change::Peer(role, address) = self.admin.execute(id)? {
-                let mut peers = self.peers();
-                match role {
-                    PeerRole::Credentials => peers.credentials = address,
-                    PeerRole::Consent => peers.consent = address,
-                    PeerRole::Monitoring => {}
-                }
-                self.peers.set(&peers);
-            }
-            Ok(())
-        }
-
-        /// The owner, or the canceller (not its own replacement): cancels pending change
-        /// `id`, also while paused.
-        #[ink(message)]
-        pub fn cancel_change(&mut self, id: u32) -> Result<()> {
-            Ok(self.admin.cancel(id)?)
-        }
-
-        /// The pending changes, oldest first (at most a handful).
-        #[ink(message)]
-        pub fn pending_changes(&self) -> Vec<PendingChange> {
-            self.admin.pending_changes()
-        }
-
-        /// The time-lock delay (ms) a change proposed now waits.
-        #[ink(message)]
-        pub fn change_delay(&self) -> Timestamp {
-            self.admin.delay()
+            self.governance.is_paused()
         }
 
         /// The revision of the code running at this address ([`crate::CODE_VERSION`]), so
@@ -278,6 +186,27 @@ pub mod remote_monitoring {
         #[ink(message)]
         pub fn code_version(&self) -> u16 {
             crate::CODE_VERSION
+        }
+
+        /// The governor's actions that are this contract's own: its peer addresses.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            match action {
+                Action::Peer(role @ (PeerRole::Credentials | PeerRole::Consent), address) => {
+                    let mut peers = self.peers();
+                    if role == PeerRole::Credentials {
+                        peers.credentials = address;
+                    } else {
+                        peers.consent = address;
+                    }
+                    self.peers.set(&peers);
+                    Ok(())
+                }
+                _ => Err(ApplyError::Unsupported),
+            }
         }
 
         /// The peer contracts.
@@ -299,7 +228,7 @@ pub mod remote_monitoring {
             model_hash: Hash,
             category: DataCategory,
         ) -> Result<ModelId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let manufacturer = self.licensed_manufacturer(now)?;
             let id = self.next_model;
@@ -347,7 +276,7 @@ pub mod remote_monitoring {
         /// recalled. Only an attested key can be registered under the model.
         #[ink(message)]
         pub fn attest_devices(&mut self, model: ModelId, keys: Vec<DeviceKey>) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             ensure!(keys.len() <= MAX_ATTESTED_KEYS, Error::TooManyKeys);
             let record = self.model_of(model)?;
             ensure!(
@@ -382,7 +311,7 @@ pub mod remote_monitoring {
             issued_at: Timestamp,
             signature: DeviceSignature,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let provider = self.licensed_clinician(now)?;
             let record = self.model_of(model)?;
@@ -463,7 +392,7 @@ pub mod remote_monitoring {
         /// not in it. Returns the pairing's index in the patient's list.
         #[ink(message)]
         pub fn pair_device(&mut self, key: DeviceKey, patient: AccountId) -> Result<u32> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let (mut device, record) = self.usable_device(key)?;
             ensure!(
@@ -551,7 +480,7 @@ pub mod remote_monitoring {
             batch: ReadingBatch,
             signature: DeviceSignature,
         ) -> Result<BatchId> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let (mut device, record) = self.usable_device(batch.device)?;
             let patient = device.patient.ok_or(Error::NotPaired)?;
@@ -648,7 +577,7 @@ pub mod remote_monitoring {
             patient: AccountId,
             member: AccountId,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let by = self.env().caller();
             self.ensure_acts_for(patient, by)?;
             ensure!(by == patient || member != by, Error::DelegateSelfGrant);
@@ -704,7 +633,7 @@ pub mod remote_monitoring {
             category: DataCategory,
             range: Option<(i64, i64)>,
         ) -> Result<()> {
-            self.admin.ensure_not_paused()?;
+            self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let by = self.env().caller();
             ensure!(quantity.is_valid(), Error::InvalidLoinc);
@@ -857,6 +786,30 @@ pub mod remote_monitoring {
         ) -> u32 {
             let calendar = device.map_or(Calendar::All, Calendar::Device);
             self.days_with_data(patient, calendar, day_of(start), MONITORING_PERIOD_DAYS)
+        }
+    }
+
+    impl Governed for RemoteMonitoring {
+        /// The governor this contract obeys.
+        #[ink(message)]
+        fn governor(&self) -> AccountId {
+            self.governance.governor()
+        }
+
+        /// Governor only: applies `action`: pausing and unpausing, a code change, a hand-over
+        /// to another governor, a peer address (`Peer(Credentials | Consent, _)`);
+        /// `Unsupported` for any other. Only pausing and unpausing apply while paused.
+        #[ink(message)]
+        fn apply(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            let by = self.governance.governor();
+            if let Some(own) = self.governance.apply(action)? {
+                self.apply_own(own)?;
+            }
+            self.governance.applied(action, by);
+            Ok(())
         }
     }
 

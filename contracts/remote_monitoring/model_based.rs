@@ -2,7 +2,7 @@
 //!
 //! Model-based random test: random sequences of every state-changing message by random
 //! callers (device makers, a physician, a nurse, a stranger, two patients, a delegate,
-//! the owner), interleaved with licences and treatment consents that come and go, peers
+//! the governor), interleaved with licences and treatment consents that come and go, peers
 //! that break and recover, and time that moves forward, run against the contract
 //! (off-chain engine, peers answered by `healthcare_traits::stand_in`) and against
 //! [`Model`], a reference written as plainly as possible: lists of models, devices and
@@ -28,7 +28,8 @@ use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain, proof};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::{
-    CredentialKind, DataCategories, DataCategory, Loinc, MonitoringVerifier, Purpose, DAY, HOUR,
+    Action as Gov, CredentialKind, DataCategories, DataCategory, Governed, Loinc,
+    MonitoringVerifier, Purpose, DAY, HOUR,
 };
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -68,7 +69,7 @@ const REQUIRED: &[&str] = &[
     "NotCareTeam",
     "NotDeviceProvider",
     "NotManufacturer",
-    "NotOwner",
+    "NotGovernor",
     "NotPaired",
     "OverlappingPeriod",
     "Paused",
@@ -79,7 +80,7 @@ const REQUIRED: &[&str] = &[
 ];
 /// The clock at the start: far from the epoch, so that every period is whole.
 const START: u64 = 20_000 * DAY + 9 * HOUR;
-/// Accounts: 0 owner, 1 and 2 device makers, 3 a physician, 4 a nurse, 5 a stranger,
+/// Accounts: 0 the governor, 1 and 2 device makers, 3 a physician, 4 a nurse, 5 a stranger,
 /// 6 and 7 patients, 8 a delegate of patient 6, 9 to 13 more clinicians (to fill a team).
 const ACCOUNTS: u8 = 14;
 const PATIENTS: [u8; 2] = [6, 7];
@@ -811,9 +812,9 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
         }
         Op::Pause { by, pause } => {
             set_caller(*by);
-            let got = if *pause { c.pause() } else { c.unpause() };
-            let want = pause_model(*pause, *by == 0, &mut m.paused).map_err(Error::from);
-            (render(&got), render(&want))
+            let got = c.apply(if *pause { Gov::Pause } else { Gov::Unpause });
+            let want = pause_model(*pause, *by == 0, &mut m.paused);
+            (format!("{got:?}"), format!("{want:?}"))
         }
         Op::RegisterModel { by, category } => {
             set_caller(*by);
@@ -1078,13 +1079,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         stand_in::reset();
         test::set_block_timestamp::<Env>(START);
         test::set_caller::<Env>(account(0));
-        let c = RemoteMonitoring::new(
-            account(20),
-            account(21),
-            60_000,
-            AccountId::from([0xca; 32]),
-        )
-        .expect("new");
+        let c = RemoteMonitoring::new(account(0), account(20), account(21)).expect("new");
         let mut m = Model {
             now: START,
             batches: 1,

@@ -14,6 +14,7 @@ use crate::remote_monitoring::*;
 use healthcare_traits::anchoring::{
     proof_of, root_of, DeviceSignature, Registration, MAX_ATTESTED_KEYS, REGISTRATION_WINDOW,
 };
+use healthcare_traits::governance::ActionApplied;
 use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::stand_in::{
@@ -21,8 +22,8 @@ use healthcare_traits::stand_in::{
 };
 use healthcare_traits::testing::last_recorded;
 use healthcare_traits::{
-    Change, CredentialKind, DataCategories, DataCategory, KindSet, Loinc, MonitoringVerifier,
-    PeerError, PeerRole, Purpose, DAY, HOUR,
+    Action as Gov, ApplyError, CredentialKind, DataCategories, DataCategory, Governed, KindSet,
+    Loinc, MonitoringVerifier, PeerError, PeerRole, Purpose, DAY, HOUR,
 };
 use ink::env::test::{self, DefaultAccounts};
 use ink::env::DefaultEnvironment as Env;
@@ -36,17 +37,12 @@ fn treatment(patient: AccountId, grantee: AccountId, category: DataCategory, giv
 }
 
 const T0: u64 = 20_000 * DAY;
-const DELAY: u64 = 60_000;
 
 fn h(b: u8) -> Hash {
     Hash::from([b; 32])
 }
 fn accounts() -> DefaultAccounts<Env> {
     test::default_accounts::<Env>()
-}
-/// The canceller named at instantiation: cancels pending changes and pauses.
-fn canceller() -> AccountId {
-    AccountId::from([0xca; 32])
 }
 fn caller(account: AccountId) {
     test::set_caller::<Env>(account);
@@ -73,9 +69,8 @@ fn setup() -> RemoteMonitoring {
     credentials(a.frank, &[CredentialKind::NursingLicence]);
     treatment(a.django, a.charlie, DataCategory::VitalSigns, true);
     delegate(a.django, a.eve);
-    caller(a.alice);
     now(T0);
-    let mut c = RemoteMonitoring::new(a.frank, a.frank, DELAY, canceller()).expect("new");
+    let mut c = RemoteMonitoring::new(a.alice, a.frank, a.frank).expect("new");
     caller(a.bob);
     assert_eq!(c.register_model(h(1), DataCategory::VitalSigns), Ok(1));
     c.attest_devices(1, (1..=9).map(|seed| signer(seed).key()).collect())
@@ -144,52 +139,40 @@ fn anchor(c: &mut RemoteMonitoring, seed: u8, b: ReadingBatch) -> Result<BatchId
     c.anchor_readings(b, signature)
 }
 
+/// As the governor (alice), applies `action`; the caller is restored.
+fn gov(c: &mut RemoteMonitoring, action: Gov) -> core::result::Result<(), ApplyError> {
+    let by = ink::env::caller::<Env>();
+    caller(accounts().alice);
+    let done = c.apply(action);
+    caller(by);
+    done
+}
+
 #[ink::test]
-fn admin_messages_are_owner_only() {
+fn only_the_governor_applies_and_only_this_contracts_actions() {
     let a = accounts();
     let mut c = setup();
     caller(a.bob);
-    assert_eq!(c.owner(), a.alice);
-    assert_eq!(c.pending_owner(), None);
-    assert_eq!(c.change_delay(), DELAY);
-    let to_eve = Change::Peer(PeerRole::Consent, a.eve);
-    assert_eq!(c.transfer_ownership(a.bob), Err(Error::NotOwner));
-    assert_eq!(c.accept_ownership(), Err(Error::NotPendingOwner));
-    assert_eq!(c.pause(), Err(Error::NotOwnerOrCanceller));
-    assert_eq!(c.unpause(), Err(Error::NotOwner));
-    assert_eq!(c.propose_change(to_eve), Err(Error::NotOwner));
-    assert_eq!(c.execute_change(1), Err(Error::NotOwner));
-    assert_eq!(c.cancel_change(1), Err(Error::NotOwnerOrCanceller));
-    // The canceller cancels and pauses, never proposes, executes or unpauses.
-    healthcare_traits::assert_canceller_cannot_propose_execute_or_unpause!(
-        c,
-        to_eve,
-        canceller(),
-        Error::NotOwner
-    );
-
-    caller(a.alice);
-    for unsupported in [
-        Change::Issuer(a.eve, KindSet::CLINICIAN),
-        Change::Regulator(a.eve),
-        Change::Peer(PeerRole::Monitoring, a.eve),
-    ] {
-        assert_eq!(c.propose_change(unsupported), Err(Error::UnsupportedChange));
+    assert_eq!(c.governor(), a.alice);
+    let to_eve = Gov::Peer(PeerRole::Consent, a.eve);
+    for action in [Gov::Pause, Gov::Unpause, to_eve] {
+        assert_eq!(c.apply(action), Err(ApplyError::NotGovernor), "{action:?}");
     }
-    assert_eq!(
-        c.propose_change(Change::Delay(31 * DAY)),
-        Err(Error::InvalidDelay)
-    );
-    let id = c.propose_change(to_eve).expect("propose");
-    let credentials = c
-        .propose_change(Change::Peer(PeerRole::Credentials, a.django))
-        .expect("propose");
-    assert_eq!(c.pending_changes().len(), 2);
-    assert_eq!(c.execute_change(id), Err(Error::TooEarly));
-    assert_eq!(c.execute_change(99), Err(Error::NoPendingChange));
-    now(T0 + DELAY);
-    c.execute_change(id).expect("execute");
-    c.execute_change(credentials).expect("execute");
+    for unsupported in [
+        Gov::Issuer(a.eve, KindSet::CLINICIAN),
+        Gov::Regulator(a.eve),
+        Gov::Peer(PeerRole::Monitoring, a.eve),
+        Gov::RecoverSurplus(a.eve),
+        Gov::BreakGlass(1, 1, 1),
+    ] {
+        assert_eq!(
+            gov(&mut c, unsupported),
+            Err(ApplyError::Unsupported),
+            "{unsupported:?}"
+        );
+    }
+    gov(&mut c, to_eve).expect("consent");
+    gov(&mut c, Gov::Peer(PeerRole::Credentials, a.django)).expect("credentials");
     assert_eq!(
         c.peers(),
         Peers {
@@ -197,27 +180,21 @@ fn admin_messages_are_owner_only() {
             consent: a.eve
         }
     );
-    for _ in 0..8 {
-        c.propose_change(Change::Delay(DELAY)).expect("propose");
-    }
+    let applied = last_recorded::<ActionApplied>();
     assert_eq!(
-        c.propose_change(Change::Delay(DELAY)),
-        Err(Error::TooManyPendingChanges)
+        (applied.action, applied.governor),
+        (Gov::Peer(PeerRole::Credentials, a.django), a.alice)
     );
-    c.cancel_change(c.pending_changes()[0].id).expect("cancel");
-    assert_eq!(c.unpause(), Err(Error::NotPaused));
-    c.pause().expect("pause");
+    assert_eq!(gov(&mut c, Gov::Unpause), Err(ApplyError::NotPaused));
+    gov(&mut c, Gov::Pause).expect("pause");
     assert!(c.paused());
-    c.unpause().expect("unpause");
-    c.transfer_ownership(a.django).expect("propose owner");
-    assert_eq!(c.pending_owner(), Some(a.django));
-    caller(a.django);
-    c.accept_ownership().expect("accept");
-    assert_eq!(c.owner(), a.django);
     assert_eq!(
-        RemoteMonitoring::new(a.frank, a.frank, 31 * DAY, canceller()).err(),
-        Some(Error::InvalidDelay)
+        gov(&mut c, to_eve),
+        Err(ApplyError::Paused),
+        "no peer change while paused"
     );
+    gov(&mut c, Gov::Unpause).expect("unpause");
+    assert!(!c.paused());
 }
 
 #[ink::test]
@@ -344,8 +321,7 @@ fn only_the_models_licensed_maker_attests_keys_a_bounded_number_at_a_time() {
     credentials(a.bob, &[CredentialKind::DeviceManufacturer]);
     c.recall_model(1, h(9)).expect("recall");
     assert_eq!(c.attest_devices(1, keys.clone()), Err(Error::ModelRecalled));
-    caller(a.alice);
-    c.pause().expect("pause");
+    gov(&mut c, Gov::Pause).expect("pause");
     caller(a.bob);
     assert_eq!(c.attest_devices(1, keys), Err(Error::Paused));
 }
@@ -933,8 +909,7 @@ fn alerts_reach_only_the_care_team_members_the_consent_covers_now() {
 fn pause_stops_growth_but_never_unpairing_revocation_or_leaving() {
     let a = accounts();
     let mut c = setup();
-    caller(a.alice);
-    c.pause().expect("pause");
+    gov(&mut c, Gov::Pause).expect("pause");
     caller(a.bob);
     assert_eq!(
         c.register_model(h(2), DataCategory::VitalSigns),
