@@ -224,6 +224,7 @@ impl Action {
 /// * Any issuer allowed the kind: suspension and revocation of a credential whose issuer
 ///   is gone or no longer handles the kind (stewardship passes to the kind's issuers,
 ///   but renewal and reinstatement need the original issuer or a new credential).
+///
 /// (The governor suspends or revokes any credential through `apply`, without this check.)
 pub fn authorise(
     action: Action,

@@ -175,17 +175,5 @@ pub mod trapping_peer {
         fn apply(&mut self, _action: Action) -> Result<(), ApplyError> {
             trap()
         }
-
-        /// Traps.
-        #[ink(message)]
-        fn paused(&self) -> bool {
-            trap()
-        }
-
-        /// Traps.
-        #[ink(message)]
-        fn code_version(&self) -> u16 {
-            trap()
-        }
     }
 }
