@@ -7,7 +7,7 @@
 //! The metadata is read by `contract-transcode` (cargo-contract's own loader); each field
 //! is decoded by `scale-value` with the metadata's type registry and rendered as a short
 //! text (`ShipmentClosed { shipment: 1, batch: 1, state: Received, accepted: 30 }`), with
-//! the sandbox's accounts named `@1` … `@10`, the canceller `@canceller` and each deployed
+//! the sandbox's accounts named `@1` … `@10`, the guardian `@guardian` and each deployed
 //! contract `@<its name>`; byte strings are `b"…"` when printable, `[0x05; 32]` when one
 //! byte repeated, else `0x…`.
 //!

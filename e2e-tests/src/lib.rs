@@ -18,15 +18,8 @@ pub use drink;
 
 pub mod events;
 
-/// The contracts of the suite, in deployment order.
-pub const CONTRACTS: [&str; 6] = [
-    "staff_credentials",
-    "consent_registry",
-    "drug_provenance",
-    "remote_monitoring",
-    "claims_adjudication",
-    "clinical_trials",
-];
+/// The contracts of the suite, in deployment order (the governor first).
+pub use suite_client::CONTRACTS;
 
 /// The folder holding the bundles `cargo contract build` wrote: `$INK_BUNDLES_DIR`, else
 /// `$CARGO_TARGET_DIR/ink`, else the scripts' default target directory.
@@ -89,14 +82,14 @@ pub fn account(n: u8) -> AccountId32 {
     AccountId32::new([n; 32])
 }
 
-/// The canceller every test suite names at instantiation (cancels pending changes and
-/// pauses, never proposes or executes): account `0xca`.
-pub fn canceller() -> ink::primitives::AccountId {
+/// The guardian of the governors the tests deploy (cancels pending operations and pauses
+/// suite contracts, never proposes, approves or executes): account `0xca`.
+pub fn guardian() -> ink::primitives::AccountId {
     ink::primitives::AccountId::from([0xca; 32])
 }
 
-/// [`canceller`] as a chain account (to sign its calls).
-pub fn canceller_account() -> AccountId32 {
+/// [`guardian`] as a chain account (to sign its calls).
+pub fn guardian_account() -> AccountId32 {
     AccountId32::new([0xca; 32])
 }
 
@@ -182,7 +175,7 @@ impl Default for Sandbox {
 }
 
 impl Sandbox {
-    /// A fresh chain; accounts 1..=10 and the canceller are funded, the block time is `1_700_000_000_000` ms.
+    /// A fresh chain; accounts 1..=10 and the guardian are funded, the block time is `1_700_000_000_000` ms.
     pub fn new() -> Self {
         let mut inner = MinimalSandbox::default();
         for n in 1..=10u8 {
@@ -191,7 +184,7 @@ impl Sandbox {
                 .expect("mint");
         }
         inner
-            .mint_into(&canceller_account(), 1_000_000_000_000_000)
+            .mint_into(&guardian_account(), 1_000_000_000_000_000)
             .expect("mint");
         let mut sandbox = Self {
             inner,
@@ -262,7 +255,17 @@ impl Sandbox {
     /// Deploys `name`'s release wasm as `origin` with constructor call data `data`
     /// (e.g. `call_data(ink::selector_bytes!("new"), (peer,))`); returns its address.
     pub fn deploy(&mut self, name: &str, origin: &AccountId32, data: Vec<u8>) -> AccountId32 {
-        let salt = name.as_bytes().to_vec();
+        // The bundle's name, and how many were deployed before (a second instance of the
+        // same code with the same arguments needs another salt).
+        let earlier = self
+            .names
+            .values()
+            .filter(|n| n.as_str() == name)
+            .count();
+        let mut salt = name.as_bytes().to_vec();
+        if earlier > 0 {
+            salt.extend(earlier.to_le_bytes());
+        }
         let result = self.inner.deploy_contract(
             wasm(name),
             0,
@@ -319,13 +322,13 @@ impl Sandbox {
     }
 
     /// The name of an account in decoded events: `@<n>` for [`account`]`(n)`,
-    /// `@canceller`, `@<contract name>` for a deployed contract.
+    /// `@guardian`, `@<contract name>` for a deployed contract.
     pub fn account_name(&self, id: &[u8; 32]) -> Option<String> {
         if let Some(name) = self.names.get(&AccountId32::new(*id)) {
             return Some(format!("@{name}"));
         }
         match id {
-            [0xca, ..] if id.iter().all(|b| *b == 0xca) => Some("@canceller".into()),
+            [0xca, ..] if id.iter().all(|b| *b == 0xca) => Some("@guardian".into()),
             [n @ 1..=10, ..] if id.iter().all(|b| b == n) => Some(format!("@{n}")),
             _ => None,
         }
@@ -536,20 +539,33 @@ fn contract_emitted<'a, H: AsRef<[u8]> + 'a>(
 }
 
 /// Deployment helpers shared by the cross-contract sandbox tests.
+///
+/// The suite contracts a test deploys obey the operator's account as their governor
+/// (it calls `Governed::apply` directly: [`enact`]), so that a test changes a peer or a
+/// role in one call; the governor contract's own rules are tested in
+/// `sandbox_governor.rs` and in the helpers below that hand a contract over to a real
+/// governor ([`assert_real_upgrade`], [`assert_guardian_stops_an_upgrade`]).
 pub mod suite {
     use super::{account, call_data, ink_account, Sandbox};
     use drink::AccountId32;
-    use healthcare_traits::{Change, CredentialKind, KindSet};
+    use governor::governor::{Call, Error as GovernorError};
+    use healthcare_traits::{Action, ApplyError, CredentialKind, KindSet, HOUR};
     use ink::primitives::Hash;
     use ink::selector_bytes;
     use staff_credentials::staff_credentials::Error as CredentialError;
 
-    /// The account that deploys every contract and is staff_credentials' issuer.
+    /// The account that deploys every contract, governs it in the tests (the governor
+    /// argument of every constructor) and is staff_credentials' issuer.
     pub fn operator() -> AccountId32 {
         account(1)
     }
 
-    /// Deploys staff_credentials without a time lock, with the operator as issuer of
+    /// [`operator`] as the governor argument of a constructor.
+    pub fn governor_arg() -> ink::primitives::AccountId {
+        ink_account(&operator())
+    }
+
+    /// Deploys staff_credentials governed by the operator, with the operator as issuer of
     /// every kind.
     pub fn deploy_credentials(chain: &mut Sandbox) -> AccountId32 {
         chain.deploy(
@@ -558,38 +574,115 @@ pub mod suite {
             call_data(
                 selector_bytes!("new"),
                 (
-                    0u64,
+                    governor_arg(),
                     vec![(ink_account(&operator()), KindSet::of(&CredentialKind::ALL))],
-                    crate::canceller(),
                 ),
             ),
         )
     }
 
-    /// As the operator (the owner), proposes `change` on `contract` and executes it after
-    /// waiting the contract's delay (the clock moves forward by it). Returns the result of
-    /// the execution, decoded with the contract's error type `E`.
-    pub fn enact<E>(chain: &mut Sandbox, contract: &AccountId32, change: Change) -> Result<(), E>
-    where
-        E: parity_scale_codec::Decode + core::fmt::Debug,
-    {
+    /// `Governed::apply(action)` on `contract` as `by` (its governor, or not).
+    pub fn apply_as(
+        chain: &mut Sandbox,
+        contract: &AccountId32,
+        by: &AccountId32,
+        action: Action,
+    ) -> crate::Outcome<Result<(), ApplyError>> {
+        chain.call(
+            contract,
+            by,
+            call_data(selector_bytes!("Governed::apply"), (action,)),
+        )
+    }
+
+    /// As the operator (the contract's governor), applies `action` to `contract`.
+    pub fn enact(
+        chain: &mut Sandbox,
+        contract: &AccountId32,
+        action: Action,
+    ) -> Result<(), ApplyError> {
+        apply_as(chain, contract, &operator(), action).value
+    }
+
+    /// A governor contract: members @1, @2 and @3, two of whom must approve, a one-hour
+    /// delay, the guardian `0xca`.
+    pub fn deploy_governor(chain: &mut Sandbox) -> AccountId32 {
+        let members: Vec<_> = (1..=3).map(|n| ink_account(&account(n))).collect();
+        chain.deploy(
+            "governor",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (members, 2u32, HOUR, crate::guardian()),
+            ),
+        )
+    }
+
+    /// On governor `governor`: @1 proposes `calls` with salt `salt`, @2 approves; returns
+    /// the operation's id.
+    pub fn propose_approved(
+        chain: &mut Sandbox,
+        governor: &AccountId32,
+        calls: Vec<Call>,
+        salt: u8,
+    ) -> Hash {
         let id = chain
-            .call::<Result<u32, E>>(
-                contract,
-                &operator(),
-                call_data(selector_bytes!("propose_change"), (change,)),
-            )
-            .value?;
-        let delay: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
-        let now = chain.time();
-        chain.set_time(now + delay);
-        chain
-            .call::<Result<(), E>>(
-                contract,
-                &operator(),
-                call_data(selector_bytes!("execute_change"), (id,)),
+            .call::<Result<Hash, GovernorError>>(
+                governor,
+                &account(1),
+                call_data(selector_bytes!("propose"), (calls, Hash::from([salt; 32]))),
             )
             .value
+            .expect("propose");
+        let approved = chain.call::<Result<(), GovernorError>>(
+            governor,
+            &account(2),
+            call_data(selector_bytes!("approve"), (id,)),
+        );
+        assert_eq!(approved.value, Ok(()));
+        id
+    }
+
+    /// On governor `governor`: `by` executes operation `id`.
+    pub fn execute(
+        chain: &mut Sandbox,
+        governor: &AccountId32,
+        by: &AccountId32,
+        id: Hash,
+    ) -> crate::Outcome<Result<(), GovernorError>> {
+        chain.call(governor, by, call_data(selector_bytes!("execute"), (id,)))
+    }
+
+    /// On governor `governor`: one operation of `calls`, approved, run after the delay
+    /// (the clock moves forward by it).
+    pub fn govern(chain: &mut Sandbox, governor: &AccountId32, calls: Vec<Call>, salt: u8) {
+        let id = propose_approved(chain, governor, calls, salt);
+        let now = chain.time();
+        chain.set_time(now + HOUR);
+        let done = execute(chain, governor, &account(3), id);
+        assert_eq!(done.value, Ok(()), "the governor's operation");
+    }
+
+    /// The operator hands `contract` over to a new governor contract (deployed here),
+    /// which is returned.
+    pub fn hand_over(chain: &mut Sandbox, contract: &AccountId32) -> AccountId32 {
+        let governor = deploy_governor(chain);
+        assert_eq!(
+            enact(chain, contract, Action::HandOver(ink_account(&governor))),
+            Ok(())
+        );
+        governor
+    }
+
+    /// Governor `governor` hands `contract` back to the operator.
+    pub fn hand_back(chain: &mut Sandbox, governor: &AccountId32, contract: &AccountId32) {
+        let back = Call::Apply(ink_account(contract), Action::HandOver(governor_arg()));
+        govern(chain, governor, vec![back], 0xb0);
+        let now: ink::primitives::AccountId = chain.query(
+            contract,
+            call_data(selector_bytes!("Governed::governor"), ()),
+        );
+        assert_eq!(now, governor_arg());
     }
 
     /// Issues `subject` a credential of `kind`, valid from a year before the current
@@ -612,44 +705,34 @@ pub mod suite {
             .expect("issue credential")
     }
 
-    /// Asserts that a code change to a code hash the chain does not know is refused at
-    /// proposal with `expected` (the contract's `CodeNotFound`) and changes nothing.
-    pub fn assert_unknown_code_refused<E>(chain: &mut Sandbox, contract: &AccountId32, expected: E)
-    where
-        E: parity_scale_codec::Decode + core::fmt::Debug + PartialEq,
-    {
-        let outcome = chain.call::<Result<u32, E>>(
-            contract,
-            &operator(),
-            call_data(
-                selector_bytes!("propose_change"),
-                (Change::Code(Hash::from([0xAB; 32])),),
-            ),
-        );
-        assert_eq!(outcome.value, Err(expected));
+    /// Asserts that a code change to a code hash the chain does not know is refused with
+    /// `CodeNotFound`, and that an account other than the governor is refused with
+    /// `NotGovernor`; both change nothing and emit nothing.
+    pub fn assert_unknown_code_refused(chain: &mut Sandbox, contract: &AccountId32) {
+        let unknown = Action::Code(Hash::from([0xAB; 32]));
+        let outcome = apply_as(chain, contract, &operator(), unknown);
+        assert_eq!(outcome.value, Err(ApplyError::CodeNotFound));
         assert!(outcome.reverted);
         assert_eq!(outcome.events, 0);
-        let pending: Vec<healthcare_traits::PendingChange> =
-            chain.query(contract, call_data(selector_bytes!("pending_changes"), ()));
-        assert!(pending.is_empty());
+        for stranger in [account(9), crate::guardian_account()] {
+            let outcome = apply_as(chain, contract, &stranger, Action::Pause);
+            assert_eq!(outcome.value, Err(ApplyError::NotGovernor));
+            assert!(outcome.reverted && outcome.decoded.is_empty());
+        }
+        let paused: bool = chain.query(contract, call_data(selector_bytes!("paused"), ()));
+        assert!(!paused);
     }
 
-    /// A real upgrade of `contract` (deployed from bundle `name`) to revision 2 of its code
-    /// (bundle `<name>_v2`, built with the `upgrade-rehearsal` feature: the same storage
-    /// layout, `code_version() == 2`) through the time lock, with every admin event
-    /// decoded: the proposal (`ChangeProposed`: id, change, `executable_at` = now + delay)
-    /// is refused before its delay (`TooEarly`, nothing changes) and cancelled
-    /// (`ChangeCancelled`: id, by); proposed again, it executes after the delay
-    /// (`ChangeExecuted` and `CodeUpgraded`: the new code hash, by the owner), whereupon
-    /// the contract at the same address answers `code_version() == 2`. The caller checks
-    /// that its records survived.
-    pub fn assert_real_upgrade<E>(chain: &mut Sandbox, contract: &AccountId32, name: &str)
-    where
-        E: parity_scale_codec::Decode + core::fmt::Debug,
-    {
-        use healthcare_traits::admin::{
-            ChangeCancelled, ChangeExecuted, ChangeProposed, CodeUpgraded,
-        };
+    /// A real upgrade of `contract` (deployed from bundle `name`, governed by the
+    /// operator) to revision 2 of its code (bundle `<name>_v2`, built with the
+    /// `upgrade-rehearsal` feature: the same storage layout, `code_version() == 2`)
+    /// through a governor contract it is handed over to: the operation is refused before
+    /// its delay (`NotReady`, nothing changes) and cancelled by the guardian
+    /// (`OperationCancelled`); proposed again, it runs after the delay, the contract
+    /// announcing `ActionApplied { action: Code(v2), governor: @governor }`, whereupon it
+    /// answers `code_version() == 2` at the same address. The contract is handed back to
+    /// the operator; the caller checks that its records survived.
+    pub fn assert_real_upgrade(chain: &mut Sandbox, contract: &AccountId32, name: &str) {
         let version = |chain: &mut Sandbox| -> u16 {
             chain.query(contract, call_data(selector_bytes!("code_version"), ()))
         };
@@ -658,257 +741,134 @@ pub mod suite {
             1,
             "{name} runs revision 1 before the upgrade"
         );
+        let governor = hand_over(chain, contract);
         let v2 = Hash::from(chain.upload(&format!("{name}_v2"), &operator()));
-        let change = Change::Code(v2);
-        let mut delay: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
-        if delay == 0 {
-            // A contract deployed without a delay gets one first (itself a change).
-            delay = healthcare_traits::HOUR;
-            assert!(enact::<E>(chain, contract, Change::Delay(delay)).is_ok());
-        }
-        let owner = ink_account(&operator());
-        let admin_view =
-            |chain: &mut Sandbox| -> (ink::primitives::AccountId, ink::primitives::AccountId) {
-                (
-                    chain.query(contract, call_data(selector_bytes!("owner"), ())),
-                    chain.query(contract, call_data(selector_bytes!("canceller"), ())),
-                )
-            };
-        let admin_before = admin_view(chain);
-        let propose = |chain: &mut Sandbox| -> u32 {
-            let now = chain.time();
-            let out = chain.call::<Result<u32, E>>(
-                contract,
-                &operator(),
-                call_data(selector_bytes!("propose_change"), (change,)),
-            );
-            let proposed = out.events_of::<ChangeProposed>(contract);
-            let id = out.value.expect("propose the upgrade");
-            assert_eq!(proposed.len(), 1, "{name}: one ChangeProposed");
-            assert_eq!(proposed[0].id, id);
-            assert_eq!(proposed[0].change, change);
-            assert_eq!(proposed[0].executable_at, now + delay);
-            id
-        };
-        let execute = |chain: &mut Sandbox, id: u32| {
-            chain.call::<Result<(), E>>(
-                contract,
-                &operator(),
-                call_data(selector_bytes!("execute_change"), (id,)),
-            )
-        };
+        let v2_hex: String = v2.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let upgrade = vec![Call::Apply(ink_account(contract), Action::Code(v2))];
         // Refused before the delay, changing nothing.
-        let id = propose(chain);
-        let early = execute(chain, id);
-        assert_eq!(
-            format!("{:?}", early.value),
-            "Err(TooEarly)",
-            "{name}: executed early"
-        );
+        let id = propose_approved(chain, &governor, upgrade.clone(), 1);
+        let early = execute(chain, &governor, &account(3), id);
+        assert_eq!(early.value, Err(GovernorError::NotReady), "{name}");
         assert!(early.reverted && early.emitted.is_empty());
         assert_eq!(version(chain), 1);
-        // Cancelled by the owner: it never executes.
-        let out = chain.call::<Result<(), E>>(
-            contract,
-            &operator(),
-            call_data(selector_bytes!("cancel_change"), (id,)),
+        // Cancelled by the guardian: it never runs.
+        let cancelled = chain.call::<Result<(), GovernorError>>(
+            &governor,
+            &crate::guardian_account(),
+            call_data(selector_bytes!("cancel"), (id,)),
         );
-        assert!(out.value.is_ok(), "{name}: cancel {:?}", out.value);
-        let cancelled = out.events_of::<ChangeCancelled>(contract);
-        assert_eq!(cancelled.len(), 1, "{name}: one ChangeCancelled");
-        assert_eq!((cancelled[0].id, cancelled[0].by), (id, owner));
+        assert_eq!(cancelled.value, Ok(()), "{name}: the guardian cancels");
         let now = chain.time();
-        chain.set_time(now + delay);
+        chain.set_time(now + HOUR);
         assert_eq!(
-            format!("{:?}", execute(chain, id).value),
-            "Err(NoPendingChange)",
-            "{name}: a cancelled change executed"
+            execute(chain, &governor, &account(3), id).value,
+            Err(GovernorError::Cancelled)
         );
-        // Proposed again and executed after the delay.
-        let id = propose(chain);
+        assert_eq!(version(chain), 1);
+        // Proposed again and run after the delay.
+        let id = propose_approved(chain, &governor, upgrade, 2);
         let now = chain.time();
-        chain.set_time(now + delay);
-        let done = execute(chain, id);
-        assert!(done.value.is_ok(), "{name}: execute {:?}", done.value);
-        let executed = done.events_of::<ChangeExecuted>(contract);
-        assert_eq!(executed.len(), 1, "{name}: one ChangeExecuted");
-        assert_eq!((executed[0].id, executed[0].change), (id, change));
-        let upgraded = done.events_of::<CodeUpgraded>(contract);
-        assert_eq!(upgraded.len(), 1, "{name}: one CodeUpgraded");
-        assert_eq!((upgraded[0].code_hash, upgraded[0].by), (v2, owner));
+        chain.set_time(now + HOUR);
+        let done = execute(chain, &governor, &account(3), id);
+        assert_eq!(done.value, Ok(()), "{name}: the upgrade runs");
+        let applied: Vec<&str> = done
+            .decoded
+            .iter()
+            .filter(|e| e.contract == name)
+            .map(|e| e.text.as_str())
+            .collect();
+        assert_eq!(
+            applied,
+            [format!(
+                "ActionApplied {{ action: Code(0x{v2_hex}), governor: @governor }}"
+            )],
+            "{name}"
+        );
         assert_eq!(
             version(chain),
             2,
             "{name} runs revision 2 after the upgrade"
         );
-        // Its own storage kept: owner, canceller and delay as they were.
-        assert_eq!(admin_view(chain), admin_before);
-        let kept: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
-        assert_eq!(kept, delay);
+        hand_back(chain, &governor, contract);
     }
 
-    /// The admin events of `contract` (deployed from bundle `name` by the operator, who
-    /// owns it) decoded with its metadata and checked in `check`: the canceller pauses and
-    /// the owner unpauses; ownership passes to account 9 in two steps and back; an upgrade
-    /// to revision 2 (`<name>_v2`) is proposed, cancelled, proposed again and executed
-    /// after the delay. Leaves the contract on revision 2, owned by the operator.
-    pub fn check_admin_events<E>(
+    /// The governance events of `contract` (deployed from bundle `name`, governed by the
+    /// operator) decoded with its metadata and checked in `check`: paused, unpaused and
+    /// upgraded to revision 2 (`<name>_v2`) by its governor, each an `ActionApplied`.
+    /// Leaves the contract on revision 2.
+    pub fn check_governance_events(
         chain: &mut Sandbox,
         contract: &AccountId32,
         name: &str,
         check: &mut crate::events::EventCheck,
-    ) where
-        E: parity_scale_codec::Decode + core::fmt::Debug,
-    {
-        let heir = account(9);
-        let mut send =
-            |chain: &mut Sandbox, who: &AccountId32, data: Vec<u8>, expected: &[String]| {
-                let out = chain.call::<Result<(), E>>(contract, who, data);
-                assert!(out.value.is_ok(), "{name}: {:?}", out.value);
-                check.expect(&out.decoded, expected);
-            };
-        let canceller = crate::canceller_account();
-        send(
-            chain,
-            &canceller,
-            call_data(selector_bytes!("pause"), ()),
-            &["ContractPaused { by: @canceller }".into()],
-        );
-        send(
-            chain,
-            &operator(),
-            call_data(selector_bytes!("unpause"), ()),
-            &["ContractUnpaused { by: @1 }".into()],
-        );
-        send(
-            chain,
-            &operator(),
-            call_data(selector_bytes!("transfer_ownership"), (ink_account(&heir),)),
-            &["OwnershipTransferStarted { owner: @1, new_owner: @9 }".into()],
-        );
-        send(
-            chain,
-            &heir,
-            call_data(selector_bytes!("accept_ownership"), ()),
-            &["OwnershipTransferred { previous_owner: @1, new_owner: @9 }".into()],
-        );
-        send(
-            chain,
-            &heir,
-            call_data(
-                selector_bytes!("transfer_ownership"),
-                (ink_account(&operator()),),
-            ),
-            &["OwnershipTransferStarted { owner: @9, new_owner: @1 }".into()],
-        );
-        send(
-            chain,
-            &operator(),
-            call_data(selector_bytes!("accept_ownership"), ()),
-            &["OwnershipTransferred { previous_owner: @9, new_owner: @1 }".into()],
-        );
+    ) {
         let v2 = chain.upload(&format!("{name}_v2"), &operator());
         let v2_hex: String = v2.iter().map(|b| format!("{b:02x}")).collect();
-        let change = Change::Code(Hash::from(v2));
-        let delay: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
-        let propose = |chain: &mut Sandbox, check: &mut crate::events::EventCheck| -> u32 {
-            let now = chain.time();
-            let out = chain.call::<Result<u32, E>>(
-                contract,
-                &operator(),
-                call_data(selector_bytes!("propose_change"), (change,)),
-            );
-            let id = out.value.expect("propose the upgrade");
+        for (action, text) in [
+            (Action::Pause, "Pause".to_string()),
+            (Action::Unpause, "Unpause".to_string()),
+            (Action::Code(Hash::from(v2)), format!("Code(0x{v2_hex})")),
+        ] {
+            let out = apply_as(chain, contract, &operator(), action);
+            assert_eq!(out.value, Ok(()), "{name}: {action:?}");
             check.expect(
                 &out.decoded,
-                &[format!(
-                    "ChangeProposed {{ id: {id}, change: Code(0x{v2_hex}), executable_at: {} }}",
-                    now + delay
-                )],
+                &[format!("ActionApplied {{ action: {text}, governor: @1 }}")],
             );
-            id
-        };
-        let id = propose(chain, check);
-        let out = chain.call::<Result<(), E>>(
-            contract,
-            &canceller,
-            call_data(selector_bytes!("cancel_change"), (id,)),
-        );
-        assert!(out.value.is_ok(), "{name}: cancel {:?}", out.value);
-        check.expect(
-            &out.decoded,
-            &[format!("ChangeCancelled {{ id: {id}, by: @canceller }}")],
-        );
-        let id = propose(chain, check);
-        let now = chain.time();
-        chain.set_time(now + delay);
-        let out = chain.call::<Result<(), E>>(
-            contract,
-            &operator(),
-            call_data(selector_bytes!("execute_change"), (id,)),
-        );
-        assert!(out.value.is_ok(), "{name}: execute {:?}", out.value);
-        check.expect(
-            &out.decoded,
-            &[
-                format!("CodeUpgraded {{ code_hash: 0x{v2_hex}, by: @1 }}"),
-                format!("ChangeExecuted {{ id: {id}, change: Code(0x{v2_hex}) }}"),
-            ],
-        );
+        }
     }
 
-    /// The owner proposes an upgrade of `contract` to real, different code (the trapping
-    /// peer's), then pauses: after the delay the upgrade does not execute while paused;
-    /// the canceller cancels it (also while paused), cannot unpause, and pauses again
-    /// after the owner unpaused; the cancelled upgrade never executes and the contract
-    /// still runs its own code.
-    pub fn assert_canceller_stops_a_paused_upgrade<E>(chain: &mut Sandbox, contract: &AccountId32)
-    where
-        E: parity_scale_codec::Decode + core::fmt::Debug,
-    {
-        let send = |chain: &mut Sandbox, who: &AccountId32, message: &str, args: Vec<u8>| {
-            let mut data = crate::selector(message).to_vec();
-            data.extend(args);
-            let value = chain.call::<Result<(), E>>(contract, who, data).value;
-            value.map_err(|e| format!("{e:?}"))
-        };
+    /// The consortium would upgrade `contract` to other code (the trapping peer's): the
+    /// guardian pauses the contract through the governor at once, so that the approved
+    /// upgrade cannot run after its delay (`TargetRefused(0, Paused)`: nothing lands while
+    /// the contract's users are shut in), then cancels it; the members lift the pause (an
+    /// operation of its own, at once); the cancelled upgrade never runs and the contract
+    /// still runs its own code. Handed over to a governor for this and back after.
+    pub fn assert_guardian_stops_an_upgrade(chain: &mut Sandbox, contract: &AccountId32) {
+        let governor = hand_over(chain, contract);
         let evil = Hash::from(chain.upload("trapping_peer", &operator()));
-        let id = chain
-            .call::<Result<u32, E>>(
-                contract,
-                &operator(),
-                call_data(selector_bytes!("propose_change"), (Change::Code(evil),)),
-            )
-            .value
-            .expect("propose");
-        let (owner, canceller) = (operator(), crate::canceller_account());
-        let id_arg = parity_scale_codec::Encode::encode(&id);
-        assert_eq!(send(chain, &owner, "pause", vec![]), Ok(()));
-        let delay: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
+        let target = ink_account(contract);
+        let id = propose_approved(
+            chain,
+            &governor,
+            vec![Call::Apply(target, Action::Code(evil))],
+            1,
+        );
+        let guardian = crate::guardian_account();
+        let paused = chain.call::<Result<(), GovernorError>>(
+            &governor,
+            &guardian,
+            call_data(selector_bytes!("pause"), (target,)),
+        );
+        assert_eq!(paused.value, Ok(()), "the guardian pauses");
         let now = chain.time();
-        chain.set_time(now + delay);
+        chain.set_time(now + HOUR);
         assert_eq!(
-            send(chain, &owner, "execute_change", id_arg.clone()),
-            Err("Paused".to_string())
+            execute(chain, &governor, &account(3), id).value,
+            Err(GovernorError::TargetRefused(0, ApplyError::Paused))
+        );
+        let cancelled = chain.call::<Result<(), GovernorError>>(
+            &governor,
+            &guardian,
+            call_data(selector_bytes!("cancel"), (id,)),
+        );
+        assert_eq!(cancelled.value, Ok(()), "the guardian cancels");
+        govern(
+            chain,
+            &governor,
+            vec![Call::Apply(target, Action::Unpause)],
+            2,
         );
         assert_eq!(
-            send(chain, &canceller, "cancel_change", id_arg.clone()),
-            Ok(())
+            execute(chain, &governor, &account(3), id).value,
+            Err(GovernorError::Cancelled)
         );
-        assert_eq!(
-            send(chain, &canceller, "unpause", vec![]),
-            Err("NotOwner".to_string())
-        );
-        assert_eq!(send(chain, &owner, "unpause", vec![]), Ok(()));
-        assert_eq!(
-            send(chain, &owner, "execute_change", id_arg),
-            Err("NoPendingChange".to_string())
-        );
-        assert_eq!(send(chain, &canceller, "pause", vec![]), Ok(()));
-        assert_eq!(send(chain, &owner, "unpause", vec![]), Ok(()));
         // Still its own code: it answers its own queries.
-        let still: u64 = chain.query(contract, call_data(selector_bytes!("change_delay"), ()));
-        assert_eq!(still, delay);
+        let version: u16 = chain.query(contract, call_data(selector_bytes!("code_version"), ()));
+        assert_eq!(version, 1);
+        let paused: bool = chain.query(contract, call_data(selector_bytes!("paused"), ()));
+        assert!(!paused);
+        hand_back(chain, &governor, contract);
     }
 
     /// Suspends credential `id` from the current block time on.
@@ -1033,7 +993,7 @@ pub mod in_process {
     use ink::selector_bytes;
     use suite_client::{Called, Emitted, InProcess, Outcome};
 
-    /// The time lock `scripts/deploy.sh` gives a local dev node (10 s).
+    /// The governor's delay `scripts/deploy.sh` gives a local dev node (10 s).
     pub const LOCAL_DELAY_MS: u64 = 10_000;
 
     fn now_ms() -> u64 {
@@ -1053,8 +1013,9 @@ pub mod in_process {
     }
 
     impl Chain {
-        /// The six contracts deployed by `deployer` (funded here), who is the initial
-        /// issuer of every credential kind and the regulator, with the local time lock;
+        /// The governor (the deployer its only member, the local delay) and the six
+        /// contracts it governs, deployed by `deployer` (funded here), who is the initial
+        /// issuer of every credential kind and the regulator;
         /// returns the chain and the contracts' (name, address) in deployment order.
         pub fn with_suite(deployer: AccountId) -> Outcome<(Self, Vec<(&'static str, AccountId)>)> {
             let mut sandbox = Sandbox::new();
@@ -1065,37 +1026,34 @@ pub mod in_process {
                 .mint_into(&origin, 1_000_000_000_000_000_000)
                 .map_err(|e| format!("mint: {e:?}"))?;
             let address = |a: &AccountId32| AccountId::from(<[u8; 32]>::from(a.clone()));
+            let governor = sandbox.deploy(
+                "governor",
+                &origin,
+                call_data(
+                    selector_bytes!("new"),
+                    (vec![deployer], 1u32, LOCAL_DELAY_MS, crate::guardian()),
+                ),
+            );
+            let g = address(&governor);
             let credentials = sandbox.deploy(
                 "staff_credentials",
                 &origin,
                 call_data(
                     selector_bytes!("new"),
-                    (
-                        LOCAL_DELAY_MS,
-                        vec![(deployer, KindSet::of(&CredentialKind::ALL))],
-                        crate::canceller(),
-                    ),
+                    (g, vec![(deployer, KindSet::of(&CredentialKind::ALL))]),
                 ),
             );
             let consent = sandbox.deploy(
                 "consent_registry",
                 &origin,
-                call_data(
-                    selector_bytes!("new"),
-                    (address(&credentials), LOCAL_DELAY_MS, crate::canceller()),
-                ),
+                call_data(selector_bytes!("new"), (g, address(&credentials))),
             );
             let drugs = sandbox.deploy(
                 "drug_provenance",
                 &origin,
                 call_data(
                     selector_bytes!("new"),
-                    (
-                        address(&credentials),
-                        LOCAL_DELAY_MS,
-                        vec![deployer],
-                        crate::canceller(),
-                    ),
+                    (g, address(&credentials), vec![deployer]),
                 ),
             );
             let monitoring = sandbox.deploy(
@@ -1103,12 +1061,7 @@ pub mod in_process {
                 &origin,
                 call_data(
                     selector_bytes!("new"),
-                    (
-                        address(&credentials),
-                        address(&consent),
-                        LOCAL_DELAY_MS,
-                        crate::canceller(),
-                    ),
+                    (g, address(&credentials), address(&consent)),
                 ),
             );
             let claims = sandbox.deploy(
@@ -1117,11 +1070,10 @@ pub mod in_process {
                 call_data(
                     selector_bytes!("new"),
                     (
+                        g,
                         address(&credentials),
                         address(&consent),
                         address(&monitoring),
-                        LOCAL_DELAY_MS,
-                        crate::canceller(),
                     ),
                 ),
             );
@@ -1130,16 +1082,11 @@ pub mod in_process {
                 &origin,
                 call_data(
                     selector_bytes!("new"),
-                    (
-                        address(&credentials),
-                        address(&consent),
-                        LOCAL_DELAY_MS,
-                        vec![deployer],
-                        crate::canceller(),
-                    ),
+                    (g, address(&credentials), address(&consent), vec![deployer]),
                 ),
             );
             let contracts = vec![
+                ("governor", g),
                 ("staff_credentials", address(&credentials)),
                 ("consent_registry", address(&consent)),
                 ("drug_provenance", address(&drugs)),

@@ -3,13 +3,15 @@
 //! PATH) and driven by real signed transactions through ink_e2e.
 
 use e2e_tests::{wasm_paths, CONTRACTS};
-use healthcare_traits::{Change, CredentialKind, CredentialVerifier, KindSet};
+use healthcare_traits::{
+    Action, ApplyError, CredentialKind, CredentialVerifier, Governed, KindSet,
+};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::{
     alice, bob, ChainBackend, Client, ContractsBackend, PolkadotConfig, TestNodeProcess,
 };
 use staff_credentials::staff_credentials::{
-    CredentialRequest, Error, StaffCredentials, StaffCredentialsRef,
+    CredentialRequest, StaffCredentials, StaffCredentialsRef,
 };
 
 type Env = ink::env::DefaultEnvironment;
@@ -65,9 +67,8 @@ fn credential_issued_and_checked_on_the_node() -> TestResult {
     run(async {
         let (_node, mut client) = node_and_client().await?;
         let mut constructor = StaffCredentialsRef::new(
-            0,
+            account_of(&alice()),
             vec![(account_of(&alice()), KindSet::CLINICIAN)],
-            e2e_tests::canceller(),
         );
         let registry = client
             .instantiate("staff_credentials", &alice(), &mut constructor)
@@ -76,10 +77,10 @@ fn credential_issued_and_checked_on_the_node() -> TestResult {
             .map_err(|e| format!("instantiate: {e:?}"))?;
         let mut calls = registry.call_builder::<StaffCredentials>();
 
-        // Bob is not the owner: the dry run shows the typed error.
-        let refused = calls.propose_change(Change::Issuer(account_of(&bob()), KindSet::CLINICIAN));
+        // Bob is not the governor: the dry run shows the typed error.
+        let refused = calls.apply(Action::Issuer(account_of(&bob()), KindSet::CLINICIAN));
         let dry = client.call(&bob(), &refused).dry_run().await?;
-        assert_eq!(dry.return_value(), Err(Error::NotOwner));
+        assert_eq!(dry.return_value(), Err(ApplyError::NotGovernor));
 
         let now: u64 = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)?

@@ -2,8 +2,9 @@
 //! test), by signed transactions: a claim by the provider the patient named, paid from
 //! escrow with the provider's balance really increased, then denied after the patient
 //! revokes consent; break-glass by a licensed clinician in the patient's access log; a
-//! pharmacy dispensing from a batch and a recall freezing it; a time-locked upgrade of
-//! staff_credentials (refused before the delay, executed after it, every record kept); a
+//! pharmacy dispensing from a batch and a recall freezing it; an upgrade of
+//! staff_credentials through the consortium's governor (refused before the threshold and
+//! the delay, executed after it, every record kept); a
 //! clinical trial enrolling a participant only under research consent and checking a
 //! device's signature with the node's `ecdsa_recover`.
 
@@ -18,7 +19,8 @@ use drug_provenance::drug_provenance::{
 };
 use e2e_tests::fixtures::{batch, line, payment_consent, GTIN, PREFIX};
 use e2e_tests::{wasm_paths, CONTRACTS};
-use healthcare_traits::{Change, CredentialKind, CredentialVerifier, KindSet, DAY};
+use governor::governor::{Call, Error as GovernorError, Governor, GovernorRef};
+use healthcare_traits::{Action, CredentialKind, CredentialVerifier, KindSet, DAY};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::subxt::dynamic::Value;
 use ink_e2e::{
@@ -27,7 +29,7 @@ use ink_e2e::{
 };
 use remote_monitoring::remote_monitoring::RemoteMonitoringRef;
 use staff_credentials::staff_credentials::{
-    CredentialRequest, Error as CredentialError, StaffCredentials, StaffCredentialsRef,
+    CredentialRequest, StaffCredentials, StaffCredentialsRef,
 };
 
 type Env = ink::env::DefaultEnvironment;
@@ -65,22 +67,20 @@ async fn start() -> Result<(TestNodeProcess<PolkadotConfig>, Node), Failure> {
     Ok((node, client))
 }
 
-/// Deploys staff_credentials with alice as owner and issuer of every kind, time-lock
-/// `delay` (ms), and issues each `(subject, kind)` a credential valid from a year ago to
-/// a year ahead.
+/// Deploys staff_credentials governed by `governor`, with alice as issuer of every kind,
+/// and issues each `(subject, kind)` a credential valid from a year ago to a year ahead.
 async fn credentials(
     client: &mut Node,
     holders: &[(&Keypair, CredentialKind)],
-    delay: u64,
+    governor: AccountId,
 ) -> Result<AccountId, Failure> {
     let registry = client
         .instantiate(
             "staff_credentials",
             &alice(),
             &mut StaffCredentialsRef::new(
-                delay,
+                governor,
                 vec![(id(&alice()), KindSet::of(&CredentialKind::ALL))],
-                e2e_tests::canceller(),
             ),
         )
         .submit()
@@ -109,7 +109,7 @@ async fn credentials(
     Ok(registry.account_id)
 }
 
-/// Deploys drug_provenance (alice owner and regulator) asking `registry` for licences;
+/// Deploys drug_provenance (alice its governor and regulator) asking `registry` for licences;
 /// alice assigns the fixtures' GS1 company prefix to `maker`.
 async fn provenance(
     client: &mut Node,
@@ -120,7 +120,7 @@ async fn provenance(
         .instantiate(
             "drug_provenance",
             &alice(),
-            &mut DrugProvenanceRef::new(registry, 0, vec![id(&alice())], e2e_tests::canceller()),
+            &mut DrugProvenanceRef::new(id(&alice()), registry, vec![id(&alice())]),
         )
         .submit()
         .await
@@ -148,14 +148,14 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
                 (&provider, CredentialKind::MedicalLicence),
                 (&clinician, CredentialKind::NursingLicence),
             ],
-            0,
+            id(&alice()),
         )
         .await?;
         let consent = client
             .instantiate(
                 "consent_registry",
                 &alice(),
-                &mut ConsentRegistryRef::new(registry, 0, e2e_tests::canceller()),
+                &mut ConsentRegistryRef::new(id(&alice()), registry),
             )
             .submit()
             .await
@@ -164,12 +164,7 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .instantiate(
                 "remote_monitoring",
                 &alice(),
-                &mut RemoteMonitoringRef::new(
-                    registry,
-                    consent.account_id,
-                    0,
-                    e2e_tests::canceller(),
-                ),
+                &mut RemoteMonitoringRef::new(id(&alice()), registry, consent.account_id),
             )
             .submit()
             .await
@@ -179,11 +174,10 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
                 "claims_adjudication",
                 &alice(),
                 &mut ClaimsAdjudicationRef::new(
+                    id(&alice()),
                     registry,
                     consent.account_id,
                     monitoring.account_id,
-                    0,
-                    e2e_tests::canceller(),
                 ),
             )
             .submit()
@@ -451,7 +445,7 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
                 (&maker, CredentialKind::ManufacturerLicence),
                 (&pharmacy, CredentialKind::PharmacyLicence),
             ],
-            0,
+            id(&alice()),
         )
         .await?;
         let provenance = provenance(&mut client, registry, &maker).await?;
@@ -519,7 +513,8 @@ fn batch_to_a_licensed_pharmacy_dispensed_then_recalled() -> Result<(), Failure>
     })
 }
 
-/// The time lock of the upgrade test (ms): long enough to see a refusal, short for a test.
+/// The governor's delay in the upgrade test (ms): long enough to see a refusal, short for
+/// a test.
 const UPGRADE_DELAY: u64 = 6_000;
 
 #[test]
@@ -527,6 +522,22 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
     run(async {
         let (_node, mut client) = start().await?;
         let (maker, pharmacy, nurse) = (bob(), charlie(), dave());
+        // The consortium: alice, bob and charlie, two of whom approve; ferdie the guardian.
+        let governor = client
+            .instantiate(
+                "governor",
+                &alice(),
+                &mut GovernorRef::new(
+                    vec![id(&alice()), id(&bob()), id(&charlie())],
+                    2,
+                    UPGRADE_DELAY,
+                    id(&ferdie()),
+                ),
+            )
+            .submit()
+            .await
+            .map_err(|e| format!("instantiate governor: {e:?}"))?;
+        let mut council = governor.call_builder::<Governor>();
         let registry = credentials(
             &mut client,
             &[
@@ -534,7 +545,7 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
                 (&pharmacy, CredentialKind::PharmacyLicence),
                 (&nurse, CredentialKind::NursingLicence),
             ],
-            UPGRADE_DELAY,
+            governor.account_id,
         )
         .await?;
         let provenance = provenance(&mut client, registry, &maker).await?;
@@ -565,48 +576,55 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
             before.push(record);
         }
 
-        // Revision 2 uploaded; only the owner may propose the switch, which waits for the
-        // time lock: refused before the delay, executed after it.
+        // Revision 2 uploaded; the consortium proposes the switch, which runs only with
+        // two approvals and after the governor's delay.
         let uploaded = client
             .upload("staff_credentials_v2", &alice())
             .submit()
             .await
             .map_err(|e| format!("upload revision 2: {e:?}"))?;
-        let v2 = uploaded.code_hash;
-        let change = Change::Code(v2);
+        let upgrade = vec![Call::Apply(registry, Action::Code(uploaded.code_hash))];
+        let salt = Hash::from([1; 32]);
         let refused = client
-            .call(&bob(), &creds.propose_change(change))
+            .call(&dave(), &council.propose(upgrade.clone(), salt))
             .dry_run()
             .await?;
-        assert_eq!(refused.return_value(), Err(CredentialError::NotOwner));
+        assert_eq!(refused.return_value(), Err(GovernorError::NotMember));
         let proposed = client
-            .call(&alice(), &creds.propose_change(change))
+            .call(&alice(), &council.propose(upgrade, salt))
             .submit()
             .await
             .map_err(|e| format!("propose the upgrade: {e:?}"))?;
-        let change_id = proposed.return_value().map_err(|e| format!("{e:?}"))?;
-        let pending = client
-            .call(&alice(), &creds.pending_changes())
-            .dry_run()
-            .await?
-            .return_value();
-        assert_eq!(pending.len(), 1);
-        assert_eq!(pending[0].change, change);
-        let early = client
-            .call(&alice(), &creds.execute_change(change_id))
+        let operation = proposed.return_value().map_err(|e| format!("{e:?}"))?;
+        let alone = client
+            .call(&alice(), &council.execute(operation))
             .dry_run()
             .await?;
-        assert_eq!(early.return_value(), Err(CredentialError::TooEarly));
+        assert_eq!(alone.return_value(), Err(GovernorError::NotEnoughApprovals));
+        client
+            .call(&bob(), &council.approve(operation))
+            .submit()
+            .await
+            .map_err(|e| format!("approve the upgrade: {e:?}"))?;
+        let queued = client
+            .call(&alice(), &council.operation(operation))
+            .dry_run()
+            .await?
+            .return_value()
+            .ok_or("the operation is unknown")?;
+        let ready_at = queued.ready_at.ok_or("not queued after two approvals")?;
+        let early = client
+            .call(&alice(), &council.execute(operation))
+            .dry_run()
+            .await?;
+        assert_eq!(early.return_value(), Err(GovernorError::NotReady));
         let version = client
             .call(&alice(), &creds.code_version())
             .dry_run()
             .await?
             .return_value();
         assert_eq!(version, 1, "nothing changes before the delay");
-        let wait = pending[0]
-            .executable_at
-            .saturating_sub(now_ms()?)
-            .saturating_add(1_500);
+        let wait = ready_at.saturating_sub(now_ms()?).saturating_add(1_500);
         std::thread::sleep(std::time::Duration::from_millis(wait));
         // A --dev node seals a block only when a transaction arrives: a remark gives the
         // chain a block at the current time, so that the execution's dry run (and its
@@ -620,11 +638,12 @@ fn upgraded_staff_credentials_keeps_every_record_readable_and_usable() -> Result
             )
             .await
             .map_err(|e| format!("remark: {e:?}"))?;
-        client
-            .call(&alice(), &creds.execute_change(change_id))
+        let executed = client
+            .call(&charlie(), &council.execute(operation))
             .submit()
             .await
             .map_err(|e| format!("execute the upgrade: {e:?}"))?;
+        assert_eq!(executed.return_value(), Ok(()));
         let version = client
             .call(&alice(), &creds.code_version())
             .dry_run()
@@ -734,14 +753,14 @@ fn a_trial_enrols_under_consent_and_checks_a_device_signature_on_the_node() -> R
                 (&site, CredentialKind::MedicalLicence),
                 (&maker, CredentialKind::DeviceManufacturer),
             ],
-            0,
+            id(&alice()),
         )
         .await?;
         let consent = client
             .instantiate(
                 "consent_registry",
                 &alice(),
-                &mut ConsentRegistryRef::new(registry, 0, e2e_tests::canceller()),
+                &mut ConsentRegistryRef::new(id(&alice()), registry),
             )
             .submit()
             .await
@@ -751,11 +770,10 @@ fn a_trial_enrols_under_consent_and_checks_a_device_signature_on_the_node() -> R
                 "clinical_trials",
                 &alice(),
                 &mut ClinicalTrialsRef::new(
+                    id(&alice()),
                     registry,
                     consent.account_id,
-                    0,
                     vec![id(&alice())],
-                    e2e_tests::canceller(),
                 ),
             )
             .submit()

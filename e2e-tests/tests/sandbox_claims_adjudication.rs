@@ -3,7 +3,7 @@
 //! patient is paid from escrow; a provider the patient never named, a pharmacist, a
 //! revoked consent and line-level duplicates are denied; broken peers (no contract, no
 //! such message, a trapping contract) are typed errors that change nothing; tokens sent
-//! outside `fund` are recoverable surplus; peer and code changes wait for the time lock.
+//! outside `fund` are recoverable surplus; peer and code changes through the governor.
 //! (A payment that fails below the existential deposit needs the node's deposit: the
 //! sandbox's is 1; `node_suite.rs` tests it.)
 
@@ -18,12 +18,13 @@ use drink::sandbox_api::balance_api::BalanceAPI;
 use e2e_tests::events::EventCheck;
 use e2e_tests::fixtures::line;
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_admin_events, deploy_credentials, enact, issue, operator,
+    apply_as, assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    check_governance_events, deploy_credentials, enact, governor_arg, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
-    Change, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY,
+    Action, ApplyError, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose,
+    PurposeSet, DAY,
 };
 use ink::primitives::Hash;
 use ink::selector_bytes;
@@ -66,7 +67,7 @@ fn world() -> World {
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (ink_account(&credentials), 0u64, e2e_tests::canceller()),
+            (governor_arg(), ink_account(&credentials)),
         ),
     );
     let monitoring = chain.deploy(
@@ -75,10 +76,9 @@ fn world() -> World {
         call_data(
             selector_bytes!("new"),
             (
+                governor_arg(),
                 ink_account(&credentials),
                 ink_account(&consent),
-                0u64,
-                e2e_tests::canceller(),
             ),
         ),
     );
@@ -88,11 +88,10 @@ fn world() -> World {
         call_data(
             selector_bytes!("new"),
             (
+                governor_arg(),
                 ink_account(&credentials),
                 ink_account(&consent),
                 ink_account(&monitoring),
-                0u64,
-                e2e_tests::canceller(),
             ),
         ),
     );
@@ -432,7 +431,7 @@ fn a_stranger_cannot_freeze_the_escrow_nor_a_delegate_make_itself_the_provider()
     assert_eq!(claim.denial, Some(Carc::NoCareRelationship));
 }
 
-/// Points the claims contract's `role` peer at `peer` (through the time lock) and checks
+/// Points the claims contract's `role` peer at `peer` (by the governor) and checks
 /// that a submission fails with `expected` and changes nothing: no claim, no escrow or
 /// balance change.
 fn broken_peer_changes_nothing(role: PeerRole, peer: Option<&str>, expected: Error) {
@@ -451,10 +450,10 @@ fn broken_peer_changes_nothing(role: PeerRole, peer: Option<&str>, expected: Err
     };
     let claims = w.claims.clone();
     assert_eq!(
-        enact::<Error>(
+        enact(
             &mut w.chain,
             &claims,
-            Change::Peer(role, ink_account(&address))
+            Action::Peer(role, ink_account(&address))
         ),
         Ok(())
     );
@@ -574,36 +573,25 @@ fn tokens_sent_outside_fund_are_recoverable_surplus() {
         .chain
         .query(&claims, call_data(selector_bytes!("surplus"), ()));
     assert_eq!(surplus, 777);
-    let refused = w.chain.call::<Res<u128>>(
-        &claims,
-        &account(PAYER),
-        call_data(
-            selector_bytes!("recover_surplus"),
-            (ink_account(&account(PAYER)),),
-        ),
-    );
-    assert_eq!(refused.value, Err(Error::NotOwner));
+    // A payer cannot take it; the governor can.
+    let take = Action::RecoverSurplus(ink_account(&account(PAYER)));
+    let refused = apply_as(&mut w.chain, &claims, &account(PAYER), take);
+    assert_eq!(refused.value, Err(ApplyError::NotGovernor));
     let recipient = account(21);
-    let recovered = w.chain.call::<Res<u128>>(
-        &claims,
-        &operator(),
-        call_data(
-            selector_bytes!("recover_surplus"),
-            (ink_account(&recipient),),
-        ),
-    );
-    assert_eq!(recovered.value, Ok(777));
+    let recover = Action::RecoverSurplus(ink_account(&recipient));
+    let recovered = apply_as(&mut w.chain, &claims, &operator(), recover);
+    assert_eq!(recovered.value, Ok(()));
     assert_eq!(w.chain.balance(&recipient), 777);
     assert_eq!(escrow(&mut w), Some((100_000, 0, 0)));
 }
 
 #[test]
-fn code_changes_go_through_the_time_lock() {
+fn code_changes_go_through_the_governor() {
     let mut w = world();
     let claims = w.claims.clone();
-    assert_unknown_code_refused(&mut w.chain, &claims, Error::CodeNotFound);
-    assert_canceller_stops_a_paused_upgrade::<Error>(&mut w.chain, &claims);
-    assert_real_upgrade::<Error>(&mut w.chain, &claims, "claims_adjudication");
+    assert_unknown_code_refused(&mut w.chain, &claims);
+    assert_guardian_stops_an_upgrade(&mut w.chain, &claims);
+    assert_real_upgrade(&mut w.chain, &claims, "claims_adjudication");
     assert_eq!(escrow(&mut w), Some((100_000, 0, 0)), "storage kept");
 }
 
@@ -1053,20 +1041,18 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
     );
     assert_eq!(r, Ok(()));
     adjusters(&mut w, &mut check, "remove_adjuster", false);
-    // Tokens sent outside `fund` are surplus the owner recovers.
+    // Tokens sent outside `fund` are surplus the governor recovers.
     w.chain.mint(&claims, 777);
-    let r: Res<u128> = call(
-        &mut w,
-        &mut check,
-        &operator(),
-        call_data(
-            selector_bytes!("recover_surplus"),
-            (ink_account(&account(9)),),
-        ),
-        0,
-        &["SurplusRecovered { to: @9, amount: 777 }".into()],
+    let recover = Action::RecoverSurplus(ink_account(&account(9)));
+    let out = apply_as(&mut w.chain, &claims, &operator(), recover);
+    assert_eq!(out.value, Ok(()));
+    check.expect(
+        &out.decoded,
+        &[
+            "SurplusRecovered { to: @9, amount: 777 }",
+            "ActionApplied { action: RecoverSurplus(@9), governor: @1 }",
+        ],
     );
-    assert_eq!(r, Ok(777));
-    check_admin_events::<Error>(&mut w.chain, &claims, "claims_adjudication", &mut check);
+    check_governance_events(&mut w.chain, &claims, "claims_adjudication", &mut check);
     check.assert_all_checked("claims_adjudication");
 }

@@ -17,14 +17,14 @@ use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as C
 use drink::AccountId32 as Account;
 use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_admin_events, deploy_credentials, enact, issue, operator,
+    apply_as, assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    check_governance_events, deploy_credentials, enact, governor_arg, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, Registration};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
-    Change, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY, HOUR,
+    Action, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY, HOUR,
 };
 use ink::primitives::Hash;
 use ink::selector_bytes;
@@ -59,7 +59,7 @@ impl Trial {
             &operator(),
             call_data(
                 selector_bytes!("new"),
-                (ink_account(&credentials), 0u64, e2e_tests::canceller()),
+                (governor_arg(), ink_account(&credentials)),
             ),
         );
         let trials = chain.deploy(
@@ -68,11 +68,10 @@ impl Trial {
             call_data(
                 selector_bytes!("new"),
                 (
+                    governor_arg(),
                     ink_account(&credentials),
                     ink_account(&consent),
-                    0u64,
                     vec![ink_account(&operator())],
-                    e2e_tests::canceller(),
                 ),
             ),
         );
@@ -502,7 +501,7 @@ fn safety_reports_run_the_clock_and_results_are_judged() {
     assert!(!results.late);
 }
 
-/// `enrol` with the consent address switched (through the time lock) to `peer`: a typed
+/// `enrol` with the consent address switched (by the governor) to `peer`: a typed
 /// error, nothing written, no event.
 fn broken_consent_peer_changes_nothing(peer: Option<&str>, expected: Error) {
     let mut t = Trial::new();
@@ -515,10 +514,10 @@ fn broken_consent_peer_changes_nothing(peer: Option<&str>, expected: Error) {
             .deploy(name, &operator(), call_data(selector_bytes!("new"), ())),
     };
     let trials = t.trials.clone();
-    let switched = enact::<Error>(
+    let switched = enact(
         &mut t.chain,
         &trials,
-        Change::Peer(PeerRole::Consent, ink_account(&address)),
+        Action::Peer(PeerRole::Consent, ink_account(&address)),
     );
     assert_eq!(switched, Ok(()));
     let site = t.site.clone();
@@ -545,12 +544,12 @@ fn a_trapping_consent_contract_is_a_typed_error() {
 }
 
 #[test]
-fn code_changes_go_through_the_time_lock() {
+fn code_changes_go_through_the_governor() {
     let mut t = Trial::new();
     let trials = t.trials.clone();
-    assert_unknown_code_refused(&mut t.chain, &trials, Error::CodeNotFound);
-    assert_canceller_stops_a_paused_upgrade::<Error>(&mut t.chain, &trials);
-    assert_real_upgrade::<Error>(&mut t.chain, &trials, "clinical_trials");
+    assert_unknown_code_refused(&mut t.chain, &trials);
+    assert_guardian_stops_an_upgrade(&mut t.chain, &trials);
+    assert_real_upgrade(&mut t.chain, &trials, "clinical_trials");
     // Storage kept: the regulator named at instantiation.
     let regulator: bool = t.query("is_regulator", (ink_account(&operator()),));
     assert!(regulator);
@@ -860,39 +859,29 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
             .into()],
     );
     assert!(r.is_ok());
-    // Regulators: appointed through the time lock (no delay here), removed at once.
-    let r: Res<u32> = call(
-        &mut t,
-        &mut check,
-        &operator(),
-        "propose_change",
-        (Change::Regulator(ink_account(&account(7))),),
-        &[format!(
-            "ChangeProposed {{ id: 1, change: Regulator(@7), executable_at: {now} }}"
-        )],
-    );
-    assert_eq!(r, Ok(1));
-    let r: Res<()> = call(
-        &mut t,
-        &mut check,
-        &operator(),
-        "execute_change",
-        (1u32,),
-        &[
-            "ChangeExecuted { id: 1, change: Regulator(@7) }".into(),
-            "RegulatorChanged { regulator: @7, active: true }".into(),
-        ],
-    );
-    assert_eq!(r, Ok(()));
-    let r: Res<()> = call(
-        &mut t,
-        &mut check,
-        &operator(),
-        "remove_regulator",
-        (ink_account(&account(7)),),
-        &["RegulatorChanged { regulator: @7, active: false }".into()],
-    );
-    assert_eq!(r, Ok(()));
-    check_admin_events::<Error>(&mut t.chain, &trials, "clinical_trials", &mut check);
+    // Regulators: appointed and removed by the governor.
+    for (action, text, active) in [
+        (
+            Action::Regulator(ink_account(&account(7))),
+            "Regulator(@7)",
+            true,
+        ),
+        (
+            Action::RemoveRegulator(ink_account(&account(7))),
+            "RemoveRegulator(@7)",
+            false,
+        ),
+    ] {
+        let out = apply_as(&mut t.chain, &trials, &operator(), action);
+        assert_eq!(out.value, Ok(()));
+        check.expect(
+            &out.decoded,
+            &[
+                format!("RegulatorChanged {{ regulator: @7, active: {active} }}"),
+                format!("ActionApplied {{ action: {text}, governor: @1 }}"),
+            ],
+        );
+    }
+    check_governance_events(&mut t.chain, &trials, "clinical_trials", &mut check);
     check.assert_all_checked("clinical_trials");
 }

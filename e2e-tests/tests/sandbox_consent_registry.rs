@@ -2,19 +2,19 @@
 //! release WASM): break-glass for a licensed, an unlicensed, a wrongly licensed and a
 //! suspended clinician; credentials addresses that hold no contract, a contract without
 //! the message, or a contract that traps; care relationships and delegates across
-//! contracts; a time-locked peer change and code change.
+//! contracts; a peer change and a code change through the governor.
 
 use consent_registry::consent_registry::{
     AccessEntry, BreakGlassOpened, Config, ConsentKind, ConsentRequest, Error, Relationship,
 };
 use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_admin_events, deploy_credentials, enact, issue, operator, suspend,
+    apply_as, assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    check_governance_events, deploy_credentials, enact, governor_arg, issue, operator, suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
-    Change, ClaimConsent, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose,
+    Action, ClaimConsent, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose,
     PurposeSet, DAY,
 };
 use ink::primitives::Hash;
@@ -28,7 +28,7 @@ fn deploy_registry(chain: &mut Sandbox, credentials: &drink::AccountId32) -> dri
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (ink_account(credentials), 0u64, e2e_tests::canceller()),
+            (governor_arg(), ink_account(credentials)),
         ),
     )
 }
@@ -355,16 +355,16 @@ fn consent_is_answered_across_contracts_by_the_shared_selector() {
 }
 
 #[test]
-fn peer_and_code_changes_go_through_the_time_lock() {
+fn peer_and_code_changes_go_through_the_governor() {
     let mut chain = Sandbox::new();
     let credentials = deploy_credentials(&mut chain);
     let registry = deploy_registry(&mut chain, &account(9));
-    assert_unknown_code_refused(&mut chain, &registry, Error::CodeNotFound);
+    assert_unknown_code_refused(&mut chain, &registry);
     assert_eq!(
-        enact::<Error>(
+        enact(
             &mut chain,
             &registry,
-            Change::Peer(PeerRole::Credentials, ink_account(&credentials)),
+            Action::Peer(PeerRole::Credentials, ink_account(&credentials)),
         ),
         Ok(())
     );
@@ -373,8 +373,8 @@ fn peer_and_code_changes_go_through_the_time_lock() {
         call_data(selector_bytes!("credentials_contract"), ()),
     );
     assert_eq!(peer, ink_account(&credentials));
-    assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &registry);
-    assert_real_upgrade::<Error>(&mut chain, &registry, "consent_registry");
+    assert_guardian_stops_an_upgrade(&mut chain, &registry);
+    assert_real_upgrade(&mut chain, &registry, "consent_registry");
     // Storage kept: the peer enacted before the upgrade.
     let peer: ink::primitives::AccountId = chain.query(
         &registry,
@@ -558,17 +558,28 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         max_per_window: 5,
         rate_window: 3 * DAY,
     };
-    step(
-        &mut chain,
-        &mut check,
-        &operator(),
-        call_data(selector_bytes!("set_config"), (config,)),
-        format!(
-            "ConfigChanged {{ break_glass_window: {}, max_per_window: 5, rate_window: {} }}",
-            2 * DAY,
-            3 * DAY
-        ),
+    let set = Action::BreakGlass(
+        config.break_glass_window,
+        config.max_per_window,
+        config.rate_window,
     );
-    check_admin_events::<Error>(&mut chain, &registry, "consent_registry", &mut check);
+    let out = apply_as(&mut chain, &registry, &operator(), set);
+    assert_eq!(out.value, Ok(()));
+    check.expect(
+        &out.decoded,
+        &[
+            format!(
+                "ConfigChanged {{ break_glass_window: {}, max_per_window: 5, rate_window: {} }}",
+                2 * DAY,
+                3 * DAY
+            ),
+            format!(
+                "ActionApplied {{ action: BreakGlass({}, 5, {}), governor: @1 }}",
+                2 * DAY,
+                3 * DAY
+            ),
+        ],
+    );
+    check_governance_events(&mut chain, &registry, "consent_registry", &mut check);
     check.assert_all_checked("consent_registry");
 }

@@ -14,8 +14,8 @@ use drug_provenance::drug_provenance::{
 use e2e_tests::events::EventCheck;
 use e2e_tests::fixtures::{batch, GTIN, PREFIX};
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_admin_events, deploy_credentials, issue, operator, suspend,
+    apply_as, assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    check_governance_events, deploy_credentials, governor_arg, issue, operator, suspend,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{CredentialKind, DAY, HOUR};
@@ -54,10 +54,9 @@ impl Chain {
             call_data(
                 selector_bytes!("new"),
                 (
+                    governor_arg(),
                     ink_account(&credentials),
-                    0u64,
                     vec![ink_account(&operator())],
-                    e2e_tests::canceller(),
                 ),
             ),
         );
@@ -580,7 +579,7 @@ fn suspect_units_returned_between_real_partners_reach_only_the_regulator() {
 }
 
 #[test]
-fn code_changes_go_through_the_time_lock() {
+fn code_changes_go_through_the_governor() {
     let mut chain = Sandbox::new();
     let provenance = chain.deploy(
         "drug_provenance",
@@ -588,15 +587,14 @@ fn code_changes_go_through_the_time_lock() {
         call_data(
             selector_bytes!("new"),
             (
+                governor_arg(),
                 ink_account(&account(9)),
-                0u64,
                 vec![ink_account(&operator())],
-                e2e_tests::canceller(),
             ),
         ),
     );
-    assert_unknown_code_refused(&mut chain, &provenance, Error::CodeNotFound);
-    assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &provenance);
+    assert_unknown_code_refused(&mut chain, &provenance);
+    assert_guardian_stops_an_upgrade(&mut chain, &provenance);
     let assigned = chain.call::<Res<()>>(
         &provenance,
         &operator(),
@@ -606,7 +604,7 @@ fn code_changes_go_through_the_time_lock() {
         ),
     );
     assert_eq!(assigned.value, Ok(()));
-    assert_real_upgrade::<Error>(&mut chain, &provenance, "drug_provenance");
+    assert_real_upgrade(&mut chain, &provenance, "drug_provenance");
     // Storage kept: the GS1 company-prefix directory.
     let owner: Option<AccountId> = chain.query(
         &provenance,
@@ -636,7 +634,7 @@ fn a_wholesaler_dispensing_is_refused_and_changes_nothing() {
     assert_eq!(c.holders(1), before);
 }
 
-/// `ship` with the credentials address switched (through the time lock) to `peer`: a
+/// `ship` with the credentials address switched (by the governor) to `peer`: a
 /// typed error, nothing written, no event, the holdings as they were.
 fn broken_peer_changes_nothing(peer: Option<&str>, expected: Error) {
     let mut c = Chain::new(true);
@@ -655,10 +653,10 @@ fn broken_peer_changes_nothing(peer: Option<&str>, expected: Error) {
             .deploy(name, &operator(), call_data(selector_bytes!("new"), ())),
     };
     let provenance = c.provenance.clone();
-    let switched = e2e_tests::suite::enact::<Error>(
+    let switched = e2e_tests::suite::enact(
         &mut c.chain,
         &provenance,
-        healthcare_traits::Change::Peer(
+        healthcare_traits::Action::Peer(
             healthcare_traits::PeerRole::Credentials,
             ink_account(&address),
         ),
@@ -916,27 +914,22 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         &[format!("PayoutClaimed {{ to: @2, amount: {price} }}")],
     );
     assert_eq!(r, Ok(price));
-    // Tokens sent outside the escrows are surplus the owner recovers.
+    // Tokens sent outside the escrows are surplus the governor recovers.
     c.chain.mint(&provenance, 5 * price);
     let surplus: u128 = c
         .chain
         .query(&provenance, call_data(selector_bytes!("surplus"), ()));
     assert_eq!(surplus, 5 * price);
-    let r: Res<u128> = call(
-        &mut c,
-        &mut check,
-        &operator(),
-        call_data(
-            selector_bytes!("recover_surplus"),
-            (ink_account(&account(9)),),
-        ),
-        0,
-        &[format!(
-            "SurplusRecovered {{ to: @9, amount: {} }}",
-            5 * price
-        )],
+    let recover = healthcare_traits::Action::RecoverSurplus(ink_account(&account(9)));
+    let out = apply_as(&mut c.chain, &provenance, &operator(), recover);
+    assert_eq!(out.value, Ok(()));
+    check.expect(
+        &out.decoded,
+        &[
+            format!("SurplusRecovered {{ to: @9, amount: {} }}", 5 * price),
+            "ActionApplied { action: RecoverSurplus(@9), governor: @1 }".to_string(),
+        ],
     );
-    assert_eq!(r, Ok(5 * price));
     // On to the pharmacy: dispensed, destroyed, then suspect and cleared.
     let r: Res<u64> = call(
         &mut c,
@@ -1045,43 +1038,29 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         ],
     );
     assert_eq!(r, Ok(()));
-    // Regulators: appointed through the time lock, removed at once.
-    let change = healthcare_traits::Change::Regulator(ink_account(&account(8)));
-    let r: Res<u32> = call(
-        &mut c,
-        &mut check,
-        &operator(),
-        call_data(selector_bytes!("propose_change"), (change,)),
-        0,
-        &[format!(
-            "ChangeProposed {{ id: 1, change: Regulator(@8), executable_at: {t} }}"
-        )],
-    );
-    assert!(r.is_ok());
-    let r: Res<()> = call(
-        &mut c,
-        &mut check,
-        &operator(),
-        call_data(selector_bytes!("execute_change"), (1u32,)),
-        0,
-        &[
-            "ChangeExecuted { id: 1, change: Regulator(@8) }".into(),
-            "RegulatorChanged { regulator: @8, active: true }".into(),
-        ],
-    );
-    assert_eq!(r, Ok(()));
-    let r: Res<()> = call(
-        &mut c,
-        &mut check,
-        &operator(),
-        call_data(
-            selector_bytes!("remove_regulator"),
-            (ink_account(&account(8)),),
+    // Regulators: appointed and removed by the governor.
+    for (action, text, active) in [
+        (
+            healthcare_traits::Action::Regulator(ink_account(&account(8))),
+            "Regulator(@8)",
+            true,
         ),
-        0,
-        &["RegulatorChanged { regulator: @8, active: false }".into()],
-    );
-    assert_eq!(r, Ok(()));
-    check_admin_events::<Error>(&mut c.chain, &provenance, "drug_provenance", &mut check);
+        (
+            healthcare_traits::Action::RemoveRegulator(ink_account(&account(8))),
+            "RemoveRegulator(@8)",
+            false,
+        ),
+    ] {
+        let out = apply_as(&mut c.chain, &provenance, &operator(), action);
+        assert_eq!(out.value, Ok(()));
+        check.expect(
+            &out.decoded,
+            &[
+                format!("RegulatorChanged {{ regulator: @8, active: {active} }}"),
+                format!("ActionApplied {{ action: {text}, governor: @1 }}"),
+            ],
+        );
+    }
+    check_governance_events(&mut c.chain, &provenance, "drug_provenance", &mut check);
     check.assert_all_checked("drug_provenance");
 }

@@ -11,7 +11,7 @@
 //! parties; trial version consents, enrolments, withdrawals and batches of site data;
 //! device pairings, unpairings and batches of readings; a delegate appointed, removed
 //! and recording consents for the patient (and for itself: refused); licences suspended
-//! and issued anew; the claims contract's peers switched (through the time lock) to the trapping
+//! and issued anew; the claims contract's peers switched (by the governor) to the trapping
 //! contract and back; sequences of the party who would game a rule (a trading partner
 //! selling on after losing its licence, a device sending data after the consent was
 //! revoked, a site sending a participant's data after the research consent was
@@ -49,14 +49,14 @@ use consent_registry::consent_registry::{
 };
 use drug_provenance::drug_provenance::{Batch, Error as DrugError, Shipment};
 use e2e_tests::fixtures::{batch, line, PREFIX};
-use e2e_tests::suite::{deploy_credentials, enact, issue, operator};
+use e2e_tests::suite::{deploy_credentials, enact, governor_arg, issue, operator};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::anchoring::Registration;
 use healthcare_traits::monitoring::{DEVICE_SUPPLY_CODE, MIN_MONITORED_DAYS};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::testing::model_seed;
 use healthcare_traits::{
-    Change, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY,
+    Action, CredentialKind, DataCategories, DataCategory, PeerRole, Purpose, PurposeSet, DAY,
 };
 use ink::selector_bytes;
 use remote_monitoring::remote_monitoring::{Error as MonitoringError, ReadingBatch};
@@ -1156,7 +1156,7 @@ fn world() -> World {
         &operator(),
         call_data(
             selector_bytes!("new"),
-            (ink_account(&credentials), 0u64, e2e_tests::canceller()),
+            (governor_arg(), ink_account(&credentials)),
         ),
     );
     let monitoring = chain.deploy(
@@ -1165,10 +1165,9 @@ fn world() -> World {
         call_data(
             selector_bytes!("new"),
             (
+                governor_arg(),
                 ink_account(&credentials),
                 ink_account(&consent),
-                0u64,
-                e2e_tests::canceller(),
             ),
         ),
     );
@@ -1178,11 +1177,10 @@ fn world() -> World {
         call_data(
             selector_bytes!("new"),
             (
+                governor_arg(),
                 ink_account(&credentials),
                 ink_account(&consent),
                 ink_account(&monitoring),
-                0u64,
-                e2e_tests::canceller(),
             ),
         ),
     );
@@ -1192,10 +1190,9 @@ fn world() -> World {
         call_data(
             selector_bytes!("new"),
             (
+                governor_arg(),
                 ink_account(&credentials),
-                0u64,
                 vec![ink_account(&operator())],
-                e2e_tests::canceller(),
             ),
         ),
     );
@@ -1214,11 +1211,10 @@ fn world() -> World {
         call_data(
             selector_bytes!("new"),
             (
+                governor_arg(),
                 ink_account(&credentials),
                 ink_account(&consent),
-                0u64,
                 vec![ink_account(&operator())],
-                e2e_tests::canceller(),
             ),
         ),
     );
@@ -1690,8 +1686,8 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
             }
         }
         17 if rng.next(4) == 0 => {
-            // The owner switches the claims contract's peers to the trapping contract, or
-            // back (through the time lock).
+            // The governor switches the claims contract's peers to the trapping contract,
+            // or back.
             // The credentials and the consent peer trap in turn.
             let role = if w.model.trap_switches % 4 < 2 {
                 PeerRole::Credentials
@@ -1709,10 +1705,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                 w.trap.clone()
             };
             let claims = w.claims.clone();
-            let done = enact::<Error>(
+            let done = enact(
                 &mut w.chain,
                 &claims,
-                Change::Peer(role, ink_account(&target)),
+                Action::Peer(role, ink_account(&target)),
             );
             assert_eq!(done, Ok(()));
             if w.peers_trapped {
@@ -1721,10 +1717,10 @@ fn operate(w: &mut World, rng: &mut Rng) -> (String, bool, Option<u64>) {
                     PeerRole::Consent => (PeerRole::Credentials, w.credentials.clone()),
                     _ => (PeerRole::Consent, w.consent.clone()),
                 };
-                let done = enact::<Error>(
+                let done = enact(
                     &mut w.chain,
                     &claims,
-                    Change::Peer(other.0, ink_account(&other.1)),
+                    Action::Peer(other.0, ink_account(&other.1)),
                 );
                 assert_eq!(done, Ok(()));
             }

@@ -9,8 +9,8 @@
 //! days of data in 30 deny a CPT 99454 line (CARC 272), 16 pay it, a second one within
 //! 30 days is denied (CARC 119), a provider with no device of its own is not paid on
 //! another's data; a revoked treatment consent stops the device's data; broken peers that
-//! change nothing; a recall that revokes every device of the model; the time-locked code
-//! change.
+//! change nothing; a recall that revokes every device of the model; a code
+//! change through the governor.
 
 use claims_adjudication::claims_adjudication::{
     Carc, Claim, ClaimLine, ClaimRequest, ClaimStatus, Coverage, Error as ClaimError, PlanTerms,
@@ -19,15 +19,16 @@ use consent_registry::consent_registry::{ConsentKind, ConsentRequest, Error as C
 use drink::AccountId32 as Account;
 use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_admin_events, deploy_credentials, enact, issue, operator,
+    assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    check_governance_events, deploy_credentials, enact, governor_arg, issue, operator,
 };
 use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, DeviceSignature, Registration};
 use healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
-    Change, CredentialKind, DataCategories, DataCategory, Loinc, PeerRole, Purpose, PurposeSet, DAY,
+    Action, ApplyError, CredentialKind, DataCategories, DataCategory, Loinc, PeerRole, Purpose,
+    PurposeSet, DAY,
 };
 use ink::primitives::Hash;
 use ink::selector_bytes;
@@ -72,7 +73,7 @@ impl Rpm {
             &operator(),
             call_data(
                 selector_bytes!("new"),
-                (ink_account(&credentials), 0u64, e2e_tests::canceller()),
+                (governor_arg(), ink_account(&credentials)),
             ),
         );
         let monitoring = chain.deploy(
@@ -81,10 +82,9 @@ impl Rpm {
             call_data(
                 selector_bytes!("new"),
                 (
+                    governor_arg(),
                     ink_account(&credentials),
                     ink_account(&consent),
-                    0u64,
-                    e2e_tests::canceller(),
                 ),
             ),
         );
@@ -94,11 +94,10 @@ impl Rpm {
             call_data(
                 selector_bytes!("new"),
                 (
+                    governor_arg(),
                     ink_account(&credentials),
                     ink_account(&consent),
                     ink_account(&monitoring),
-                    0u64,
-                    e2e_tests::canceller(),
                 ),
             ),
         );
@@ -575,10 +574,10 @@ fn sixteen_days_of_data_in_thirty_pay_the_device_supply_line() {
         (account(9), ClaimError::MonitoringContractUnreachable),
     ] {
         assert_eq!(
-            enact::<ClaimError>(
+            enact(
                 &mut r.chain,
                 &claims,
-                Change::Peer(PeerRole::Monitoring, ink_account(&peer))
+                Action::Peer(PeerRole::Monitoring, ink_account(&peer))
             ),
             Ok(())
         );
@@ -639,7 +638,7 @@ fn revoked_consent_stops_the_data_and_only_the_monitoring_provider_bills() {
 }
 
 #[test]
-fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
+fn broken_peers_change_nothing_and_code_changes_go_through_the_governor() {
     let mut r = Rpm::new();
     let monitoring = r.monitoring.clone();
     let trap = r.chain.deploy(
@@ -648,10 +647,10 @@ fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
         call_data(selector_bytes!("new"), ()),
     );
     assert_eq!(
-        enact::<Error>(
+        enact(
             &mut r.chain,
             &monitoring,
-            Change::Peer(PeerRole::Consent, ink_account(&trap))
+            Action::Peer(PeerRole::Consent, ink_account(&trap))
         ),
         Ok(())
     );
@@ -667,10 +666,10 @@ fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
     assert!(outcome.reverted);
     assert_eq!(outcome.events, 0);
     assert_eq!(
-        enact::<Error>(
+        enact(
             &mut r.chain,
             &monitoring,
-            Change::Peer(PeerRole::Credentials, ink_account(&account(9)))
+            Action::Peer(PeerRole::Credentials, ink_account(&account(9)))
         ),
         Ok(())
     );
@@ -679,19 +678,19 @@ fn broken_peers_change_nothing_and_code_changes_wait_for_the_time_lock() {
         Err(Error::CredentialContractUnreachable)
     );
     assert_eq!(
-        enact::<Error>(
+        enact(
             &mut r.chain,
             &monitoring,
-            Change::Peer(PeerRole::Monitoring, ink_account(&account(9)))
+            Action::Peer(PeerRole::Monitoring, ink_account(&account(9)))
         ),
-        Err(Error::UnsupportedChange)
+        Err(ApplyError::Unsupported)
     );
-    assert_unknown_code_refused(&mut r.chain, &monitoring, Error::CodeNotFound);
-    assert_canceller_stops_a_paused_upgrade::<Error>(&mut r.chain, &monitoring);
+    assert_unknown_code_refused(&mut r.chain, &monitoring);
+    assert_guardian_stops_an_upgrade(&mut r.chain, &monitoring);
     let models: u32 = r
         .chain
         .query(&monitoring, call_data(selector_bytes!("model_count"), ()));
-    assert_real_upgrade::<Error>(&mut r.chain, &monitoring, "remote_monitoring");
+    assert_real_upgrade(&mut r.chain, &monitoring, "remote_monitoring");
     // Storage kept: the models registered before the upgrade.
     let after: u32 = r
         .chain
@@ -881,6 +880,6 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         &["ModelRecalled { model: 2, recall_hash: [0x0f; 32] }".into()],
     );
     assert_eq!(res, Ok(()));
-    check_admin_events::<Error>(&mut r.chain, &monitoring, "remote_monitoring", &mut check);
+    check_governance_events(&mut r.chain, &monitoring, "remote_monitoring", &mut check);
     check.assert_all_checked("remote_monitoring");
 }

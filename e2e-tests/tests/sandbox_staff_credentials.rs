@@ -1,16 +1,16 @@
 //! staff_credentials on a real pallet-contracts (drink sandbox, release WASM):
 //! issue → suspend → reinstate → revoke with `is_valid_at` at the times between, through
 //! the cross-contract selector other contracts use; refusals revert with typed errors;
-//! issuers appointed through the time lock; a time-locked code change through the runtime.
+//! issuers appointed by the governor; a code change through the governor and the runtime.
 
 use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
-    assert_canceller_stops_a_paused_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_admin_events,
+    apply_as, assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
+    check_governance_events, governor_arg,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
-use healthcare_traits::admin::ChangeExecuted;
-use healthcare_traits::{Change, CredentialKind, KindSet, PendingChange};
+use healthcare_traits::governance::ActionApplied;
+use healthcare_traits::{Action, ApplyError, CredentialKind, KindSet};
 use ink::primitives::{AccountId, Hash};
 use ink::selector_bytes;
 use parity_scale_codec::{Decode, Encode};
@@ -36,18 +36,15 @@ fn licence(subject: AccountId) -> CredentialRequest {
     }
 }
 
-/// staff_credentials deployed by `owner` with a one-hour time lock and no issuers.
+/// staff_credentials deployed by `owner`, governed by the operator (account 1), with no
+/// issuers.
 fn deploy_registry(chain: &mut Sandbox, owner: &drink::AccountId32) -> drink::AccountId32 {
     chain.deploy(
         "staff_credentials",
         owner,
         call_data(
             selector_bytes!("new"),
-            (
-                HOUR,
-                Vec::<(AccountId, KindSet)>::new(),
-                e2e_tests::canceller(),
-            ),
+            (governor_arg(), Vec::<(AccountId, KindSet)>::new()),
         ),
     )
 }
@@ -59,47 +56,24 @@ fn credential_lifecycle_and_point_in_time_validity() {
     chain.set_time(T0 - 2 * HOUR);
     let registry = deploy_registry(&mut chain, &owner);
 
-    // Only the owner appoints issuers, and only after the time lock.
-    let appoint = Change::Issuer(ink_account(&board), KindSet::CLINICIAN);
-    let refused: Res<u32> = chain
-        .call(
-            &registry,
-            &stranger,
-            call_data(selector_bytes!("propose_change"), (appoint,)),
-        )
-        .value;
-    assert_eq!(refused, Err(Error::NotOwner));
-    let proposed = chain.call::<Res<u32>>(
-        &registry,
-        &owner,
-        call_data(selector_bytes!("propose_change"), (appoint,)),
-    );
-    assert_eq!(proposed.value, Ok(1));
-    let pending: Vec<PendingChange> =
-        chain.query(&registry, call_data(selector_bytes!("pending_changes"), ()));
-    assert_eq!(pending[0].executable_at, T0 - HOUR);
-    let early = chain.call::<Res<()>>(
-        &registry,
-        &owner,
-        call_data(selector_bytes!("execute_change"), (1u32,)),
-    );
-    assert_eq!(early.value, Err(Error::TooEarly));
-    assert!(early.reverted);
-    chain.set_time(T0 - HOUR);
-    let added = chain.call::<Res<()>>(
-        &registry,
-        &owner,
-        call_data(selector_bytes!("execute_change"), (1u32,)),
-    );
+    // Only the governor appoints issuers.
+    let appoint = Action::Issuer(ink_account(&board), KindSet::CLINICIAN);
+    let refused = apply_as(&mut chain, &registry, &stranger, appoint);
+    assert_eq!(refused.value, Err(ApplyError::NotGovernor));
+    assert!(refused.reverted);
+    let added = apply_as(&mut chain, &registry, &owner, appoint);
     assert_eq!(added.value, Ok(()));
-    // The admin's ChangeExecuted, then IssuerAdded.
+    // IssuerAdded, then the governance's ActionApplied.
     assert_eq!(added.events, 2);
-    let executed =
-        <ChangeExecuted as Decode>::decode(&mut &added.emitted[0].2[..]).expect("ChangeExecuted");
-    assert_eq!((executed.id, executed.change), (1, appoint));
-    let event = <IssuerAdded as Decode>::decode(&mut &added.emitted[1].2[..]).expect("IssuerAdded");
+    let event = <IssuerAdded as Decode>::decode(&mut &added.emitted[0].2[..]).expect("IssuerAdded");
     assert_eq!(event.issuer, ink_account(&board));
     assert_eq!(event.kinds, KindSet::CLINICIAN);
+    let applied =
+        <ActionApplied as Decode>::decode(&mut &added.emitted[1].2[..]).expect("ActionApplied");
+    assert_eq!(
+        (applied.action, applied.governor),
+        (appoint, ink_account(&owner))
+    );
 
     // Issue at T0.
     chain.set_time(T0);
@@ -185,7 +159,7 @@ fn credential_lifecycle_and_point_in_time_validity() {
 }
 
 #[test]
-fn code_changes_wait_for_the_time_lock_and_go_through_the_runtime() {
+fn code_changes_go_through_the_governor_and_the_runtime() {
     let mut chain = Sandbox::new();
     let (owner, stranger) = (account(1), account(4));
     let registry = chain.deploy(
@@ -194,27 +168,17 @@ fn code_changes_wait_for_the_time_lock_and_go_through_the_runtime() {
         call_data(
             selector_bytes!("new"),
             (
-                HOUR,
+                governor_arg(),
                 vec![(ink_account(&owner), KindSet::CLINICIAN)],
-                e2e_tests::canceller(),
             ),
         ),
     );
-    assert_unknown_code_refused(&mut chain, &registry, Error::CodeNotFound);
+    assert_unknown_code_refused(&mut chain, &registry);
     let code_hash = Hash::from(chain.upload("staff_credentials", &owner));
-    let refused = chain.call::<Res<u32>>(
-        &registry,
-        &stranger,
-        call_data(
-            selector_bytes!("propose_change"),
-            (Change::Code(code_hash),),
-        ),
-    );
-    assert_eq!(refused.value, Err(Error::NotOwner));
-    assert_canceller_stops_a_paused_upgrade::<Error>(&mut chain, &registry);
-    assert_real_upgrade::<Error>(&mut chain, &registry, "staff_credentials");
-    let still_owner: AccountId = chain.query(&registry, call_data(selector_bytes!("owner"), ()));
-    assert_eq!(still_owner, ink_account(&owner));
+    let refused = apply_as(&mut chain, &registry, &stranger, Action::Code(code_hash));
+    assert_eq!(refused.value, Err(ApplyError::NotGovernor));
+    assert_guardian_stops_an_upgrade(&mut chain, &registry);
+    assert_real_upgrade(&mut chain, &registry, "staff_credentials");
     let kinds: Option<KindSet> = chain.query(
         &registry,
         call_data(selector_bytes!("issuer_kinds"), (ink_account(&owner),)),
@@ -237,56 +201,36 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         CredentialKind::NursingLicence,
         CredentialKind::NpiRegistration,
     ]);
-    for (id, kinds, event) in [
-        (1u32, KindSet::CLINICIAN, "IssuerAdded"),
-        (2, with_npi, "IssuerKindsUpdated"),
+    for (kinds, event) in [
+        (KindSet::CLINICIAN, "IssuerAdded"),
+        (with_npi, "IssuerKindsUpdated"),
     ] {
-        let change = Change::Issuer(ink_account(&board), kinds);
-        let executable_at = chain.time() + HOUR;
-        let proposed: Res<u32> = chain.call_checked(
-            &mut check,
-            &registry,
-            &owner,
-            call_data(selector_bytes!("propose_change"), (change,)),
-            0,
-            &[format!(
-                "ChangeProposed {{ id: {id}, change: Issuer(@2, KindSet({})), executable_at: {executable_at} }}",
-                kinds.0
-            )],
-        );
-        assert_eq!(proposed, Ok(id));
-        let now = chain.time();
-        chain.set_time(now + HOUR);
-        let executed: Res<()> = chain.call_checked(
-            &mut check,
-            &registry,
-            &owner,
-            call_data(selector_bytes!("execute_change"), (id,)),
-            0,
+        let action = Action::Issuer(ink_account(&board), kinds);
+        let out = apply_as(&mut chain, &registry, &owner, action);
+        assert_eq!(out.value, Ok(()));
+        check.expect(
+            &out.decoded,
             &[
+                format!("{event} {{ issuer: @2, kinds: KindSet({}) }}", kinds.0),
                 format!(
-                    "ChangeExecuted {{ id: {id}, change: Issuer(@2, KindSet({})) }}",
+                    "ActionApplied {{ action: Issuer(@2, KindSet({})), governor: @1 }}",
                     kinds.0
                 ),
-                format!("{event} {{ issuer: @2, kinds: KindSet({}) }}", kinds.0),
             ],
         );
-        assert_eq!(executed, Ok(()));
     }
-    let narrowed: Res<()> = chain.call_checked(
-        &mut check,
-        &registry,
-        &owner,
-        call_data(
-            selector_bytes!("narrow_issuer_kinds"),
-            (ink_account(&board), KindSet::CLINICIAN),
-        ),
-        0,
-        &[format!(
-            "IssuerKindsUpdated {{ issuer: @2, kinds: KindSet({clinician}) }}"
-        )],
+    let narrow = Action::NarrowIssuer(ink_account(&board), KindSet::CLINICIAN);
+    let narrowed = apply_as(&mut chain, &registry, &owner, narrow);
+    assert_eq!(narrowed.value, Ok(()));
+    check.expect(
+        &narrowed.decoded,
+        &[
+            format!("IssuerKindsUpdated {{ issuer: @2, kinds: KindSet({clinician}) }}"),
+            format!(
+                "ActionApplied {{ action: NarrowIssuer(@2, KindSet({clinician})), governor: @1 }}"
+            ),
+        ],
     );
-    assert_eq!(narrowed, Ok(()));
     let t = chain.time();
     let mut request = licence(ink_account(&doctor));
     request.valid_from = t;
@@ -338,15 +282,20 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         let done: Res<()> = chain.call_checked(&mut check, &registry, &board, data, 0, &[event]);
         assert_eq!(done, Ok(()), "{message}");
     }
-    let removed: Res<()> = chain.call_checked(
-        &mut check,
+    let removed = apply_as(
+        &mut chain,
         &registry,
         &owner,
-        call_data(selector_bytes!("remove_issuer"), (ink_account(&board),)),
-        0,
-        &["IssuerRemoved { issuer: @2 }"],
+        Action::RemoveIssuer(ink_account(&board)),
     );
-    assert_eq!(removed, Ok(()));
-    check_admin_events::<Error>(&mut chain, &registry, "staff_credentials", &mut check);
+    assert_eq!(removed.value, Ok(()));
+    check.expect(
+        &removed.decoded,
+        &[
+            "IssuerRemoved { issuer: @2 }",
+            "ActionApplied { action: RemoveIssuer(@2), governor: @1 }",
+        ],
+    );
+    check_governance_events(&mut chain, &registry, "staff_credentials", &mut check);
     check.assert_all_checked("staff_credentials");
 }

@@ -37,8 +37,9 @@ pub type Outcome<T> = Result<T, Failure>;
 pub type Message<Args, R> =
     CallBuilderFinal<Env, ArgumentList<Argument<Args>, EmptyArgumentList>, R>;
 
-/// The suite's contracts, in deployment order.
-pub const CONTRACTS: [&str; 6] = [
+/// The suite's contracts, in deployment order (the governor first: every other names it).
+pub const CONTRACTS: [&str; 7] = [
+    "governor",
     "staff_credentials",
     "consent_registry",
     "drug_provenance",
@@ -163,7 +164,7 @@ pub struct Deployment {
     pub network: String,
     /// The contracts by name.
     pub contracts: BTreeMap<String, Contract>,
-    /// Event names by signature topic (the shared admin events have one signature in
+    /// Event names by signature topic (the shared governance event has one signature in
     /// every contract: the emitting contract's address tells which).
     pub events: HashMap<[u8; 32], String>,
     document: serde_json::Value,

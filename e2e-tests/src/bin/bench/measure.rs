@@ -4,8 +4,8 @@
 use crate::chain::Party;
 use crate::report::{BLOCK_REF_TIME, NORMAL_DISPATCH_PERCENT, PARACHAIN_POV};
 use crate::world::{
-    terms, ClaimErr, ConsErr, CredErr, DrugErr, World, MAKER, NURSE, OPERATOR, OTHER, PATIENT,
-    PAYER, PHARMACY, PROVIDER, SENSOR, WHOLESALER,
+    terms, ClaimErr, ConsErr, CredErr, DrugErr, World, MAKER, NURSE, OTHER, PATIENT, PAYER,
+    PHARMACY, PROVIDER, SENSOR, WHOLESALER,
 };
 use claims_adjudication::claims_adjudication::{ClaimLine, ClaimSubmission, Coverage};
 use consent_registry::consent_registry::{Config, ConsentKind, ConsentRequest, Relationship};
@@ -13,8 +13,8 @@ use e2e_tests::call_data;
 use e2e_tests::fixtures::{batch, line};
 use e2e_tests::ink_account;
 use healthcare_traits::{
-    Change, CredentialKind, DataCategories, DataCategory, KindSet, PeerRole, Purpose, PurposeSet,
-    DAY,
+    Action, ApplyError, CredentialKind, DataCategories, DataCategory, KindSet, PeerRole, Purpose,
+    PurposeSet, DAY,
 };
 use ink::primitives::Hash;
 use ink::selector_bytes;
@@ -28,68 +28,25 @@ pub struct Batch {
     pub proof_size: u64,
 }
 
-/// Measures a time-locked change (the bench's contracts have no delay): its proposal
-/// and its execution.
-pub fn measure_change(w: &mut World, name: &'static str, what: &str, change: Change) {
-    let id: u32 = w.ok::<u32, ()>(
+/// Measures the governor's `action` on contract `name` (`Governed::apply`, as its
+/// governor: the operator's account here; the governor contract's own cost is its own
+/// row).
+pub fn measure_change(w: &mut World, name: &'static str, what: &str, action: Action) {
+    w.ok::<(), ApplyError>(
         name,
-        &format!("propose_change ({what})"),
+        &format!("apply ({what})"),
         1,
-        call_data(selector_bytes!("propose_change"), (change,)),
-        0,
-    );
-    w.ok::<(), ()>(
-        name,
-        &format!("execute_change ({what})"),
-        1,
-        call_data(selector_bytes!("execute_change"), (id,)),
+        call_data(selector_bytes!("Governed::apply"), (action,)),
         0,
     );
 }
 
-/// Owner messages every contract has (shared `Admin`); ownership returns to the
-/// operator at the end.
+/// The governor's actions every contract has: pause, unpause, a code change (to the
+/// same code).
 pub fn measure_admin(w: &mut World, name: &'static str, code_hash: [u8; 32]) {
-    let other = w.id(OTHER);
-    w.ok::<(), ()>(name, "pause", 1, call_data(selector_bytes!("pause"), ()), 0);
-    w.ok::<(), ()>(
-        name,
-        "unpause",
-        1,
-        call_data(selector_bytes!("unpause"), ()),
-        0,
-    );
-    measure_change(w, name, "same code", Change::Code(Hash::from(code_hash)));
-    w.ok::<(), ()>(
-        name,
-        "transfer_ownership",
-        1,
-        call_data(selector_bytes!("transfer_ownership"), (other,)),
-        0,
-    );
-    w.ok::<(), ()>(
-        name,
-        "accept_ownership",
-        OTHER,
-        call_data(selector_bytes!("accept_ownership"), ()),
-        0,
-    );
-    let contract = w.address(name);
-    let operator = w.id(OPERATOR);
-    let back = w.call::<Result<(), ()>>(
-        &contract,
-        OTHER,
-        call_data(selector_bytes!("transfer_ownership"), (operator,)),
-        0,
-    );
-    assert!(back.is_ok());
-    let accepted = w.call::<Result<(), ()>>(
-        &contract,
-        1,
-        call_data(selector_bytes!("accept_ownership"), ()),
-        0,
-    );
-    assert!(accepted.is_ok());
+    measure_change(w, name, "pause", Action::Pause);
+    measure_change(w, name, "unpause", Action::Unpause);
+    measure_change(w, name, "same code", Action::Code(Hash::from(code_hash)));
 }
 
 pub fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
@@ -116,16 +73,12 @@ pub fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
 
     // staff_credentials
     let n = "staff_credentials";
-    measure_change(w, n, "issuer", Change::Issuer(other, KindSet::CLINICIAN));
-    w.ok::<(), CredErr>(
+    measure_change(w, n, "issuer", Action::Issuer(other, KindSet::CLINICIAN));
+    measure_change(
+        w,
         n,
-        "narrow_issuer_kinds",
-        1,
-        call_data(
-            selector_bytes!("narrow_issuer_kinds"),
-            (other, KindSet::of(&[CredentialKind::MedicalLicence])),
-        ),
-        0,
+        "narrow issuer",
+        Action::NarrowIssuer(other, KindSet::of(&[CredentialKind::MedicalLicence])),
     );
     let request = CredentialRequest {
         subject: w.id(OTHER),
@@ -176,13 +129,7 @@ pub fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         call_data(selector_bytes!("revoke"), (id, 2u16)),
         0,
     );
-    w.ok::<(), CredErr>(
-        n,
-        "remove_issuer",
-        1,
-        call_data(selector_bytes!("remove_issuer"), (other,)),
-        0,
-    );
+    measure_change(w, n, "remove issuer", Action::RemoveIssuer(other));
     measure_admin(w, n, hash_of(n));
 
     // consent_registry
@@ -297,25 +244,18 @@ pub fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
     );
     let consent = w.consent.clone();
     let config = w.query::<Config>(&consent, call_data(selector_bytes!("config"), ()));
-    w.ok::<(), ConsErr>(
-        n,
-        "set_config",
-        1,
-        call_data(selector_bytes!("set_config"), (config,)),
-        0,
+    let break_glass = Action::BreakGlass(
+        config.break_glass_window,
+        config.max_per_window,
+        config.rate_window,
     );
+    measure_change(w, n, "break-glass settings", break_glass);
     measure_admin(w, n, hash_of(n));
 
     // drug_provenance
     let n = "drug_provenance";
-    measure_change(w, n, "regulator", Change::Regulator(other));
-    w.ok::<(), DrugErr>(
-        n,
-        "remove_regulator",
-        1,
-        call_data(selector_bytes!("remove_regulator"), (other,)),
-        0,
-    );
+    measure_change(w, n, "regulator", Action::Regulator(other));
+    measure_change(w, n, "remove regulator", Action::RemoveRegulator(other));
     w.ok::<(), DrugErr>(
         n,
         "assign_prefix",
@@ -489,7 +429,7 @@ pub fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         0,
     );
     let registry = ink_account(&w.credentials);
-    measure_change(w, n, "peer", Change::Peer(PeerRole::Credentials, registry));
+    measure_change(w, n, "peer", Action::Peer(PeerRole::Credentials, registry));
     measure_admin(w, n, hash_of(n));
 
     // claims_adjudication
@@ -639,7 +579,7 @@ pub fn measure_all(w: &mut World, code_hashes: &[(String, [u8; 32])]) {
         0,
     );
     let consent = ink_account(&w.consent);
-    measure_change(w, n, "peer", Change::Peer(PeerRole::Consent, consent));
+    measure_change(w, n, "peer", Action::Peer(PeerRole::Consent, consent));
     measure_admin(w, n, hash_of(n));
 
     crate::trials::measure_trials(w, hash_of("clinical_trials"));

@@ -12,7 +12,7 @@ use e2e_tests::call_data;
 use healthcare_traits::anchoring::{root_of, Registration, MAX_ATTESTED_KEYS};
 use healthcare_traits::signer::DeviceSigner;
 use healthcare_traits::{
-    Change, DataCategories, DataCategory, Loinc, PeerRole, Purpose, PurposeSet, DAY,
+    Action, DataCategories, DataCategory, Loinc, PeerRole, Purpose, PurposeSet, DAY,
 };
 use ink::primitives::Hash;
 use ink::selector_bytes;
@@ -207,6 +207,6 @@ pub fn measure_monitoring(w: &mut World, code_hash: [u8; 32]) {
         0,
     );
     let consent = e2e_tests::ink_account(&w.consent);
-    measure_change(w, n, "peer", Change::Peer(PeerRole::Consent, consent));
+    measure_change(w, n, "peer", Action::Peer(PeerRole::Consent, consent));
     measure_admin(w, n, code_hash);
 }

@@ -15,7 +15,7 @@ use consent_registry::consent_registry::{ConsentKind, ConsentRequest};
 use e2e_tests::call_data;
 use healthcare_traits::anchoring::{root_of, Registration};
 use healthcare_traits::signer::DeviceSigner;
-use healthcare_traits::{Change, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR};
+use healthcare_traits::{Action, DataCategories, DataCategory, Purpose, PurposeSet, DAY, HOUR};
 use ink::primitives::Hash;
 use ink::selector_bytes;
 
@@ -258,13 +258,7 @@ pub fn measure_trials(w: &mut World, code_hash: [u8; 32]) {
         0,
     );
     let other = w.id(OTHER);
-    measure_change(w, n, "regulator", Change::Regulator(other));
-    w.ok::<(), TrialErr>(
-        n,
-        "remove_regulator",
-        1,
-        call_data(selector_bytes!("remove_regulator"), (other,)),
-        0,
-    );
+    measure_change(w, n, "regulator", Action::Regulator(other));
+    measure_change(w, n, "remove regulator", Action::RemoveRegulator(other));
     measure_admin(w, n, code_hash);
 }

@@ -223,55 +223,36 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
         call_data(
             selector_bytes!("new"),
             (
-                0u64,
+                operator,
                 vec![(operator, KindSet::of(&CredentialKind::ALL))],
-                e2e_tests::canceller(),
             ),
         ),
     );
     let c = ink_account(&credentials);
     let consent = chain.deploy(
         "consent_registry",
-        call_data(selector_bytes!("new"), (c, 0u64, e2e_tests::canceller())),
+        call_data(selector_bytes!("new"), (operator, c)),
     );
     let provenance = chain.deploy(
         "drug_provenance",
-        call_data(
-            selector_bytes!("new"),
-            (c, 0u64, vec![operator], e2e_tests::canceller()),
-        ),
+        call_data(selector_bytes!("new"), (operator, c, vec![operator])),
     );
     let monitoring = chain.deploy(
         "remote_monitoring",
-        call_data(
-            selector_bytes!("new"),
-            (c, ink_account(&consent), 0u64, e2e_tests::canceller()),
-        ),
+        call_data(selector_bytes!("new"), (operator, c, ink_account(&consent))),
     );
     let claims = chain.deploy(
         "claims_adjudication",
         call_data(
             selector_bytes!("new"),
-            (
-                c,
-                ink_account(&consent),
-                ink_account(&monitoring),
-                0u64,
-                e2e_tests::canceller(),
-            ),
+            (operator, c, ink_account(&consent), ink_account(&monitoring)),
         ),
     );
     let trials = chain.deploy(
         "clinical_trials",
         call_data(
             selector_bytes!("new"),
-            (
-                c,
-                ink_account(&consent),
-                0u64,
-                vec![operator],
-                e2e_tests::canceller(),
-            ),
+            (operator, c, ink_account(&consent), vec![operator]),
         ),
     );
     let mut w = World {
