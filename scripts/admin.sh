@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Operator commands for a deployed suite, driven by its deployment file: status, time-locked
-# changes (propose-upgrade / -peer / -delay / -issuer / -regulator, execute, cancel), pause,
-# ownership and roles. The signer's secret URI is read from $SUITE_SIGNER or from the file
-# given with --signer-file, never from the command line. See docs/deployment.md.
+# The consortium's commands for a deployed suite, through its governor, driven by the
+# deployment file: status; a member proposes an operation (propose-upgrade / -peer /
+# -issuer / -regulator / -break-glass / -recover-surplus / -pause / -unpause, and the
+# council's own: -add-member / -remove-member / -threshold / -delay / -guardian), members
+# approve, revoke and execute it, the guardian or the proposer cancels it; the guardian
+# pauses a contract at once. The signer's secret URI is read from $SUITE_SIGNER or from
+# the file given with --signer-file, never from the command line. See docs/governance.md.
 # Usage: scripts/admin.sh [--deployment deployments/local.json] [--signer-file FILE] COMMAND ...
 #        scripts/admin.sh --help
 set -euo pipefail

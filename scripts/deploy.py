@@ -4,12 +4,20 @@
 Run it through scripts/deploy.sh (which sets PATH and CARGO_TARGET_DIR); see
 `scripts/deploy.sh --help` and docs/deployment.md.
 
-In dependency order: staff_credentials, consent_registry (credentials), drug_provenance
-(credentials), remote_monitoring (credentials, consent), claims_adjudication (credentials,
-consent, monitoring), clinical_trials (credentials, consent). For each: upload the code, instantiate it with its peers' addresses, the
-time-lock delay and its initial roles (issuers of credentials, regulators of drug
-provenance and of clinical trials: later ones wait for the time lock). Then write deployments/<network>.json atomically, with a copy of each contract's
-metadata beside it for dApp frontends.
+First the governor, with the consortium (members, threshold, delay, guardian) from
+--consortium FILE or, on a local node, three development accounts of whom two must
+approve, a 10-second delay and //Ferdie as the guardian. Then, in dependency order,
+staff_credentials, consent_registry (credentials), drug_provenance (credentials),
+remote_monitoring (credentials, consent), claims_adjudication (credentials, consent,
+monitoring), clinical_trials (credentials, consent), each governed by that governor: upload
+the code, instantiate it with the governor's address, its peers' addresses and its initial
+roles (issuers of credentials, regulators of drug provenance and of clinical trials; later
+ones are operations of the governor). Then write deployments/<network>.json atomically,
+with a copy of each contract's metadata beside it for dApp frontends.
+
+A consortium file (JSON):
+    {"members": ["5Grw...", "5FHn...", "5FLS..."], "threshold": 2, "delay": "2d",
+     "guardian": "5CiP..."}
 """
 
 import argparse
@@ -28,8 +36,9 @@ import urllib.request
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPLOYMENTS = os.path.join(REPO_ROOT, "deployments")
-# Dependency order, and each constructor's peer arguments.
+# Dependency order, and each constructor's peer arguments (after the governor's address).
 ORDER = [
+    ("governor", []),
     ("staff_credentials", []),
     ("consent_registry", ["staff_credentials"]),
     ("drug_provenance", ["staff_credentials"]),
@@ -40,9 +49,14 @@ ORDER = [
 # Every credential kind (KindSet bits 0..12): the initial issuers may issue them all.
 ALL_KINDS = "KindSet(8191)"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-# The time lock of a local dev node unless --delay is given (a live network needs an
-# explicit --delay; docs/deployment.md recommends 2 days).
+# The governor's delay on a local dev node unless the consortium file or --delay names one
+# (a live network needs an explicit one; docs/governance.md recommends 2 to 7 days).
 LOCAL_DELAY = "10s"
+# The local consortium: three development accounts, two of whom must approve; the
+# guardian is no member.
+LOCAL_MEMBERS = ["//Alice", "//Bob", "//Charlie"]
+LOCAL_THRESHOLD = 2
+LOCAL_GUARDIAN = "//Ferdie"
 MAX_DELAY_MS = 30 * 24 * 3600 * 1000
 # The well-known development accounts (SS58 prefix 42), so that the initial roles can
 # default to the signer; any other signer names its roles with --issuer / --regulator.
@@ -359,6 +373,60 @@ def write_atomically(path, document):
         raise
 
 
+def account_of(text, what):
+    """An SS58 address, or a development account's secret URI (//Alice ...)."""
+    if text in DEV_ACCOUNTS:
+        return DEV_ACCOUNTS[text]
+    if not re.fullmatch(r"[1-9A-HJ-NP-Za-km-z]{46,48}", text):
+        raise DeployError(f"{what}: {text!r} is neither an SS58 address nor a development account")
+    return text
+
+
+def consortium_of(options):
+    """The consortium: from --consortium FILE, else the local default; --delay and
+    --guardian override the file's."""
+    if options.consortium is not None:
+        try:
+            with open(options.consortium, encoding="utf-8") as f:
+                given = json.load(f)
+        except (OSError, ValueError) as e:
+            raise DeployError(f"--consortium {options.consortium}: {e}")
+        if not isinstance(given, dict):
+            raise DeployError(f"--consortium {options.consortium}: not a JSON object")
+    elif is_local(options.url):
+        given = {"members": LOCAL_MEMBERS, "threshold": LOCAL_THRESHOLD, "guardian": LOCAL_GUARDIAN}
+    else:
+        raise DeployError(
+            f"name the consortium for {options.url} with --consortium FILE (members, "
+            "threshold, delay, guardian; docs/governance.md)"
+        )
+    members = given.get("members")
+    if not isinstance(members, list) or not members:
+        raise DeployError("the consortium names no members")
+    members = [account_of(str(m), "member") for m in members]
+    if len(set(members)) != len(members) or len(members) > 16:
+        raise DeployError("the consortium's members must be 1 to 16 distinct accounts")
+    threshold = given.get("threshold")
+    if not isinstance(threshold, int) or not 1 <= threshold <= len(members):
+        raise DeployError(f"the threshold must be between 1 and {len(members)}")
+    guardian = account_of(str(options.guardian or given.get("guardian") or ""), "guardian")
+    if guardian in members:
+        raise DeployError("the guardian cannot be a member")
+    delay = options.delay or given.get("delay")
+    if delay is None:
+        if not is_local(options.url):
+            raise DeployError(
+                f"name the governor's delay for {options.url} (\"delay\" in the consortium "
+                "file, or --delay): users need time to react to an upgrade before it lands"
+            )
+        delay = LOCAL_DELAY
+    try:
+        delay_ms = parse_delay(str(delay))
+    except ValueError as e:
+        raise DeployError(f"delay: {e}")
+    return {"members": members, "threshold": threshold, "delay_ms": delay_ms, "guardian": guardian}
+
+
 def deploy(options):
     url, suri = options.url, options.suri
     network = options.network or network_name(url)
@@ -382,6 +450,8 @@ def deploy(options):
         if reusable:
             if options.issuer is not None or options.regulator is not None:
                 say("    note: --issuer / --regulator are ignored when a deployment is reused")
+            if options.consortium is not None:
+                say("    note: --consortium is ignored when a deployment is reused")
             copy_metadata(path, recorded, network)
             say(f"    reusing {os.path.relpath(path, REPO_ROOT)}: {reason}")
             return path
@@ -407,21 +477,22 @@ def deploy(options):
     regulators = list(
         dict.fromkeys(options.regulator if options.regulator is not None else [signer])
     )
-    # The canceller (cancels pending changes and pauses; never proposes or executes):
-    # by default the first regulator.
-    canceller = options.canceller or regulators[0]
-    delay = options.delay_ms
+    consortium = consortium_of(options)
     role_args = {
-        "staff_credentials": [
-            str(delay),
-            "[" + ", ".join(f"({issuer}, {ALL_KINDS})" for issuer in issuers) + "]",
-            canceller,
+        "governor": [
+            "[" + ", ".join(consortium["members"]) + "]",
+            str(consortium["threshold"]),
+            str(consortium["delay_ms"]),
+            consortium["guardian"],
         ],
-        "consent_registry": [str(delay), canceller],
-        "drug_provenance": [str(delay), "[" + ", ".join(regulators) + "]", canceller],
-        "remote_monitoring": [str(delay), canceller],
-        "claims_adjudication": [str(delay), canceller],
-        "clinical_trials": [str(delay), "[" + ", ".join(regulators) + "]", canceller],
+        "staff_credentials": [
+            "[" + ", ".join(f"({issuer}, {ALL_KINDS})" for issuer in issuers) + "]",
+        ],
+        "consent_registry": [],
+        "drug_provenance": ["[" + ", ".join(regulators) + "]"],
+        "remote_monitoring": [],
+        "claims_adjudication": [],
+        "clinical_trials": ["[" + ", ".join(regulators) + "]"],
     }
 
     # A fresh salt: instantiating the same code with the same arguments again (--fresh on
@@ -433,7 +504,8 @@ def deploy(options):
         say(f"==> {name}")
         upload(name, url, suri)
         peer_args = [contracts[peer]["address"] for peer in peers]
-        args = peer_args + role_args[name]
+        governed_by = [] if name == "governor" else [contracts["governor"]["address"]]
+        args = governed_by + peer_args + role_args[name]
         address, instantiator = instantiate(name, args, url, suri, salt)
         deployer = deployer or instantiator
         contracts[name] = {
@@ -451,12 +523,18 @@ def deploy(options):
 
     if not deployer:
         raise DeployError("the node reported no deployer in the Instantiated event")
-    say(f"==> initial roles (set at instantiation) and a time lock of {delay} ms")
+    say(
+        f"==> the consortium: {consortium['threshold']} of {len(consortium['members'])} "
+        f"members approve an operation, a delay of {consortium['delay_ms']} ms"
+    )
+    for member in consortium["members"]:
+        say(f"    member {member}")
+    say(f"    guardian {consortium['guardian']} (cancels pending operations, pauses)")
+    say("==> initial roles (set at instantiation; later ones are operations of the governor)")
     for issuer in issuers:
         say(f"    staff_credentials: {issuer} issuer of every credential kind")
     for regulator in regulators:
         say(f"    drug_provenance, clinical_trials: {regulator} regulator")
-    say(f"    every contract: {canceller} canceller (cancels pending changes, pauses)")
 
     # The metadata beside the deployment file, so that a frontend needs nothing else.
     for name, entry in contracts.items():
@@ -471,8 +549,13 @@ def deploy(options):
             timespec="seconds"
         ),
         "deployer": deployer,
-        "change_delay_ms": delay,
-        "roles": {"issuers": issuers, "regulators": regulators, "canceller": canceller},
+        "consortium": {
+            "members": consortium["members"],
+            "threshold": consortium["threshold"],
+            "delay_ms": consortium["delay_ms"],
+            "guardian": consortium["guardian"],
+        },
+        "roles": {"issuers": issuers, "regulators": regulators},
         "contracts": contracts,
     }
     copy_metadata_for(document)
@@ -486,8 +569,8 @@ def main():
     parser = argparse.ArgumentParser(
         prog="scripts/deploy.sh",
         description=(
-            "Deploy the five healthcare contracts (release bundles of "
-            "scripts/build-contracts.sh) in dependency order and write "
+            "Deploy the consortium's governor and the six healthcare contracts it governs "
+            "(release bundles of scripts/build-contracts.sh) in dependency order and write "
             "deployments/<network>.json."
         ),
     )
@@ -508,11 +591,20 @@ def main():
         help="deploy new instances even if the deployment file is still valid",
     )
     parser.add_argument(
+        "--consortium",
+        metavar="FILE",
+        help=(
+            "JSON file naming the governor's members, threshold, delay and guardian "
+            "(default on a local node: //Alice, //Bob, //Charlie, 2 of 3, "
+            f"{LOCAL_DELAY}, guardian //Ferdie; required for any other)"
+        ),
+    )
+    parser.add_argument(
         "--delay",
         metavar="DURATION",
         help=(
-            "time lock of upgrades, peer changes and new roles (e.g. 2d, 48h, 30s; at most "
-            f"30 days; default {LOCAL_DELAY} on a local node, required for any other)"
+            "the governor's delay for upgrades, peer changes and new roles (e.g. 2d, 48h, "
+            "30s; at most 30 days), overriding the consortium file's"
         ),
     )
     parser.add_argument(
@@ -531,11 +623,11 @@ def main():
         ),
     )
     parser.add_argument(
-        "--canceller",
+        "--guardian",
         metavar="SS58",
         help=(
-            "account that may cancel any pending change and pause every contract, never "
-            "propose or execute (default the first regulator)"
+            "the governor's guardian: cancels pending operations and pauses contracts, never "
+            "proposes, approves or executes (overrides the consortium file's)"
         ),
     )
     options = parser.parse_args()
@@ -548,17 +640,11 @@ def main():
                 "pass --suri explicitly for a non-local node"
             )
         options.suri = "//Alice"
-    if options.delay is None:
-        if not is_local(options.url):
-            parser.error(
-                f"name the time lock for {options.url} with --delay (e.g. --delay 2d): "
-                "users need time to react to an upgrade before it lands"
-            )
-        options.delay = LOCAL_DELAY
-    try:
-        options.delay_ms = parse_delay(options.delay)
-    except ValueError as e:
-        parser.error(f"--delay: {e}")
+    if options.delay is not None:
+        try:
+            parse_delay(options.delay)
+        except ValueError as e:
+            parser.error(f"--delay: {e}")
     try:
         deploy(options)
     except DeployError as e:

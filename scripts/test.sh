@@ -127,14 +127,14 @@ fi
 rm -f "$log.epcis.json"
 step_done
 
-# The operator's commands on the same node and deployment (its time lock is 10 s): status;
-# staff_credentials' upgrade to revision 2 proposed, its execution refused before the
-# delay with the contract's error in words, executed after it and recorded in the
-# deployment file.
-step "scripts/admin.sh on the local deployment: a time-locked upgrade"
+# The consortium's commands on the same node and deployment (the governor's delay is
+# 10 s): status; staff_credentials' upgrade to revision 2 proposed by one member, refused
+# with one approval and before the delay (the governor's errors in words), approved by a
+# second member, executed after the delay and recorded in the deployment file.
+step "scripts/admin.sh on the local deployment: an upgrade through the governor"
 if [ "$local_status" -eq 0 ] && bash scripts/admin-smoke.sh >"$log.admin" 2>&1; then
     grep -E '^(ok|    )' "$log.admin" || true
-    echo "test result: ok. 1 passed; 0 failed (admin.sh time-locked upgrade)" | tee -a "$log"
+    echo "test result: ok. 1 passed; 0 failed (admin.sh upgrade through the governor)" | tee -a "$log"
 else
     tail -n 40 "$log.admin" || true
     echo "test result: FAILED. 0 passed; 1 failed (admin.sh)" | tee -a "$log"

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 const app = dirname(dirname(fileURLToPath(import.meta.url)));
 const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/healthcare-suite/target');
 const contracts = [
+  'governor',
   'staff_credentials',
   'consent_registry',
   'drug_provenance',

@@ -57,7 +57,7 @@ function Network({ suite }: { suite: Suite }) {
       </summary>
       <p>
         Deployment <code>{suite.source}</code> of {new Date(d.deployed_at).toLocaleString()}, by <code>{shortAddress(d.deployer)}</code>;
-        admin changes wait {d.change_delay_ms / 1000} s.
+        governed by {d.consortium.threshold} of {d.consortium.members.length} members, whose changes wait {d.consortium.delay_ms / 1000} s.
       </p>
       <table>
         <caption>Contracts</caption>

@@ -3,6 +3,7 @@
 // metadata by dedot: src/contracts/, `npm run typegen`).
 import { LegacyClient, WsProvider } from 'dedot';
 import { Contract } from 'dedot/contracts';
+import type { GovernorContractApi } from './contracts/governor';
 import type { StaffCredentialsContractApi } from './contracts/staff_credentials';
 import type { ConsentRegistryContractApi } from './contracts/consent_registry';
 import type { DrugProvenanceContractApi } from './contracts/drug_provenance';
@@ -11,6 +12,7 @@ import type { ClaimsAdjudicationContractApi } from './contracts/claims_adjudicat
 import type { ClinicalTrialsContractApi } from './contracts/clinical_trials';
 
 export const CONTRACT_NAMES = [
+  'governor',
   'staff_credentials',
   'consent_registry',
   'drug_provenance',
@@ -37,7 +39,8 @@ export interface Deployment {
   genesis_hash: string;
   deployed_at: string;
   deployer: string;
-  change_delay_ms: number;
+  /** The governor's council at deployment (the governor's `council()` has it now). */
+  consortium: { members: string[]; threshold: number; delay_ms: number; guardian: string };
   roles: { issuers: string[]; regulators: string[] };
   contracts: Record<ContractName, DeployedContract>;
 }
@@ -52,6 +55,7 @@ export interface Suite {
   source: string;
   client: LegacyClient;
   metadata: Record<ContractName, Metadata>;
+  governor: Contract<GovernorContractApi>;
   credentials: Contract<StaffCredentialsContractApi>;
   consent: Contract<ConsentRegistryContractApi>;
   provenance: Contract<DrugProvenanceContractApi>;
@@ -119,6 +123,7 @@ export async function connect(location: string): Promise<Suite> {
     source: location,
     client,
     metadata,
+    governor: make('governor'),
     credentials: make(`staff_credentials`),
     consent: make('consent_registry'),
     provenance: make('drug_provenance'),
@@ -128,6 +133,7 @@ export async function connect(location: string): Promise<Suite> {
     nameOf: (address) => byAddress.get(address),
     contract(name) {
       return {
+        governor: suite.governor,
         staff_credentials: suite.credentials,
         consent_registry: suite.consent,
         drug_provenance: suite.provenance,

@@ -257,11 +257,7 @@ impl Sandbox {
     pub fn deploy(&mut self, name: &str, origin: &AccountId32, data: Vec<u8>) -> AccountId32 {
         // The bundle's name, and how many were deployed before (a second instance of the
         // same code with the same arguments needs another salt).
-        let earlier = self
-            .names
-            .values()
-            .filter(|n| n.as_str() == name)
-            .count();
+        let earlier = self.names.values().filter(|n| n.as_str() == name).count();
         let mut salt = name.as_bytes().to_vec();
         if earlier > 0 {
             salt.extend(earlier.to_le_bytes());

@@ -1,37 +1,43 @@
 //! # suite-admin
 //!
-//! The operator's commands for a deployed healthcare suite, driven by the deployment file
-//! `scripts/deploy.sh` wrote (`scripts/admin.sh` runs this binary):
+//! The consortium's commands for a deployed healthcare suite, through its governor
+//! (docs/governance.md), driven by the deployment file `scripts/deploy.sh` wrote
+//! (`scripts/admin.sh` runs this binary):
 //!
-//! * `status`: each contract's owner, canceller, pending owner, pause flag, time-lock delay and
-//!   pending changes;
-//! * time-locked changes: `propose-upgrade`, `propose-peer`, `propose-delay`,
-//!   `propose-issuer`, `propose-regulator`, `propose-canceller`, then `execute` after the
-//!   delay (an executed upgrade is recorded in the deployment file) or `cancel` (by the
-//!   owner or the canceller);
-//! * at once: `pause` / `unpause`, `transfer-ownership` / `accept-ownership`,
-//!   `narrow-issuer`, `remove-issuer`, `remove-regulator`.
+//! * `status`: the council (members, threshold, delay, guardian), each contract's
+//!   governor, pause flag and code revision, and the pending operations with their
+//!   approvals and the time left;
+//! * a member proposes an operation: `propose-upgrade`, `propose-peer`, `propose-issuer`,
+//!   `propose-narrow-issuer`, `propose-remove-issuer`, `propose-regulator`,
+//!   `propose-remove-regulator`, `propose-break-glass`, `propose-recover-surplus`,
+//!   `propose-pause`, `propose-unpause`, and changes of the council: `propose-add-member`,
+//!   `propose-remove-member`, `propose-threshold`, `propose-delay`, `propose-guardian`;
+//! * members `approve`, `revoke` their approval, and `execute` a ready operation (an
+//!   executed upgrade is recorded in the deployment file); the guardian or the proposer
+//!   `cancel`s it; anyone `expire`s an expired one;
+//! * the guardian `pause`s a contract at once.
 //!
 //! The signer's secret URI comes from the environment variable `SUITE_SIGNER` or from a
 //! file named by `--signer-file`, never from the command line. Every transaction is
 //! dry-run first: a refusal prints the contract's own error in words and sends nothing.
 
 use clap::{Parser, Subcommand};
-use healthcare_traits::{Change, CredentialKind, KindSet, PeerRole, PendingChange};
+use governor::governor::{Call, Council, CouncilChange, Error as GovernorError, Operation};
+use healthcare_traits::{Action, CredentialKind, KindSet, PeerRole};
 use ink::primitives::{AccountId, Hash};
 use ink::selector_bytes;
 use ink_e2e::Keypair;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use suite_client::{
-    bundle, bundle_dir, hex, message, parse_account, signer, ss58, Deployment, ErrorCode, Outcome,
-    Session, CONTRACTS,
+    bundle, bundle_dir, hex, message, parse_account, signer, ss58, Deployment, Outcome, Session,
+    CONTRACTS,
 };
 
 #[derive(Parser)]
 #[command(
     name = "scripts/admin.sh",
-    about = "Operator commands for a deployed healthcare suite (time-locked changes, pause, roles, ownership)"
+    about = "The consortium's commands for a deployed healthcare suite, through its governor"
 )]
 struct Cli {
     /// The deployment file.
@@ -46,57 +52,79 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Owner, pending owner, pause flag, delay and pending changes of every contract.
+    /// The council, every contract's governor, pause flag and revision, and the pending
+    /// operations.
     Status,
-    /// Uploads the release code of CONTRACT (or of bundle --bundle) and proposes it.
+    /// Uploads the release code of CONTRACT (or of bundle --bundle) and proposes the switch
+    /// (CONTRACT may be `governor`).
     ProposeUpgrade {
         contract: String,
         /// The bundle to switch to (default: CONTRACT's own build).
         #[arg(long)]
         bundle: Option<String>,
     },
-    /// Proposes that CONTRACT calls ADDRESS for ROLE (credentials, consent, or monitoring
-    /// for claims_adjudication).
+    /// Proposes that CONTRACT calls ADDRESS (or a contract of the deployment) for ROLE
+    /// (credentials, consent, or monitoring for claims_adjudication).
     ProposePeer {
         contract: String,
         role: String,
         address: String,
     },
-    /// Proposes a new time-lock delay (e.g. 2d, 48h, 30s) for CONTRACT, or `all`.
-    ProposeDelay { contract: String, delay: String },
     /// Proposes ACCOUNT as issuer of KINDS (`all`, or names like MedicalLicence,NpiRegistration).
     ProposeIssuer { account: String, kinds: String },
+    /// Proposes narrowing the kinds ACCOUNT may issue to KINDS (runs once approved).
+    ProposeNarrowIssuer { account: String, kinds: String },
+    /// Proposes removing issuer ACCOUNT (runs once approved).
+    ProposeRemoveIssuer { account: String },
     /// Proposes ACCOUNT as regulator of drug_provenance (default) or clinical_trials.
     ProposeRegulator {
         account: String,
         #[arg(long, default_value = "drug_provenance", value_parser = ["drug_provenance", "clinical_trials"])]
         contract: String,
     },
-    /// Proposes ACCOUNT as the canceller of CONTRACT, or `all` (the canceller in office
-    /// cannot cancel this change).
-    ProposeCanceller { account: String, contract: String },
-    /// Executes pending change ID of CONTRACT (once its delay has passed).
-    Execute { contract: String, id: u32 },
-    /// Cancels pending change ID of CONTRACT.
-    Cancel { contract: String, id: u32 },
-    /// Pauses CONTRACT, or `all`.
-    Pause { contract: String },
-    /// Lifts the pause of CONTRACT, or `all`.
-    Unpause { contract: String },
-    /// Proposes ACCOUNT (e.g. a multisig) as the next owner of CONTRACT, or `all`.
-    TransferOwnership { contract: String, account: String },
-    /// The proposed owner (the signer) accepts CONTRACT, or `all`.
-    AcceptOwnership { contract: String },
-    /// Narrows the kinds ACCOUNT may issue, at once.
-    NarrowIssuer { account: String, kinds: String },
-    /// Removes issuer ACCOUNT, at once.
-    RemoveIssuer { account: String },
-    /// Removes regulator ACCOUNT of drug_provenance (default) or clinical_trials, at once.
-    RemoveRegulator {
+    /// Proposes removing regulator ACCOUNT (runs once approved).
+    ProposeRemoveRegulator {
         account: String,
         #[arg(long, default_value = "drug_provenance", value_parser = ["drug_provenance", "clinical_trials"])]
         contract: String,
     },
+    /// Proposes consent_registry's break-glass settings: WINDOW (e.g. 24h), at most RATE
+    /// openings per clinician in RATE_WINDOW (e.g. 24h).
+    ProposeBreakGlass {
+        window: String,
+        rate: u32,
+        rate_window: String,
+    },
+    /// Proposes sending CONTRACT's surplus (tokens no escrow accounts for) to ACCOUNT.
+    ProposeRecoverSurplus { contract: String, account: String },
+    /// Proposes pausing CONTRACT, or `all` (runs once approved; the guardian pauses at
+    /// once with `pause`).
+    ProposePause { contract: String },
+    /// Proposes lifting the pause of CONTRACT (an operation of its own; runs once approved).
+    ProposeUnpause { contract: String },
+    /// Proposes admitting ACCOUNT to the council.
+    ProposeAddMember { account: String },
+    /// Proposes removing ACCOUNT from the council (its approvals stop counting at once).
+    ProposeRemoveMember { account: String },
+    /// Proposes requiring M approvals.
+    ProposeThreshold { m: u32 },
+    /// Proposes a new delay (e.g. 2d, 48h, 30s) for operations queued from then on.
+    ProposeDelay { delay: String },
+    /// Proposes ACCOUNT as the guardian (an operation of its own, which the guardian in
+    /// office cannot cancel).
+    ProposeGuardian { account: String },
+    /// Approves operation ID (0x… as `status` prints it).
+    Approve { id: String },
+    /// Takes back the signer's approval of operation ID.
+    Revoke { id: String },
+    /// Executes ready operation ID.
+    Execute { id: String },
+    /// Cancels operation ID (the guardian, or its proposer).
+    Cancel { id: String },
+    /// Clears expired operation ID from the pending list.
+    Expire { id: String },
+    /// The guardian pauses CONTRACT, or `all`, at once.
+    Pause { contract: String },
 }
 
 fn main() -> ExitCode {
@@ -111,10 +139,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// `all` or one contract of the deployment.
+/// `all` or one governed contract of the deployment.
 fn targets(deployment: &Deployment, contract: &str) -> Outcome<Vec<String>> {
     if contract == "all" {
-        return Ok(deployment.contracts.keys().cloned().collect());
+        return Ok(deployment
+            .contracts
+            .keys()
+            .filter(|name| name.as_str() != "governor")
+            .cloned()
+            .collect());
     }
     deployment.contract(contract)?;
     Ok(vec![contract.to_string()])
@@ -168,19 +201,18 @@ fn parse_kinds(text: &str) -> Outcome<KindSet> {
     Ok(KindSet::of(&kinds))
 }
 
-fn describe(change: &Change) -> String {
-    match change {
-        Change::Code(hash) => format!("code -> {}", hex(hash.as_ref())),
-        Change::Peer(role, address) => format!("peer {role:?} -> {}", ss58(address)),
-        Change::Delay(ms) => format!("time-lock delay -> {ms} ms"),
-        Change::Issuer(account, kinds) => format!(
-            "issuer {} may issue {:?}",
-            ss58(account),
-            kinds.kinds().collect::<Vec<_>>()
-        ),
-        Change::Regulator(account) => format!("regulator {}", ss58(account)),
-        Change::Canceller(account) => format!("canceller {}", ss58(account)),
+/// An operation id printed by `status` (0x and 64 hex digits).
+fn parse_id(text: &str) -> Outcome<Hash> {
+    let digits = text.trim().trim_start_matches("0x");
+    if digits.len() != 64 {
+        return Err(format!("not an operation id: {text:?} (0x and 64 hex digits)").into());
     }
+    let mut bytes = [0u8; 32];
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        let pair = digits.get(2 * i..2 * i + 2).ok_or("not an operation id")?;
+        *byte = u8::from_str_radix(pair, 16).map_err(|_| format!("not hex: {text:?}"))?;
+    }
+    Ok(Hash::from(bytes))
 }
 
 fn now_ms() -> u64 {
@@ -190,120 +222,167 @@ fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
+fn in_words(ms: u64) -> String {
+    if ms == 0 {
+        "now".to_string()
+    } else {
+        format!("in {} s", ms / 1_000)
+    }
+}
+
 struct Admin {
     session: Session,
     signer: Keypair,
 }
 
 impl Admin {
-    /// An admin message with no value: dry-run, then submitted.
-    async fn send<Args, T>(&mut self, contract: &str, selector: [u8; 4], args: Args) -> Outcome<T>
+    fn governor(&self) -> Outcome<AccountId> {
+        self.session.deployment.address("governor")
+    }
+
+    /// A governor message: dry-run, then submitted (a refusal reads as the governor's
+    /// error in words).
+    async fn send<Args, T>(&mut self, selector: [u8; 4], args: Args) -> Outcome<T>
     where
         Args: parity_scale_codec::Encode + Sync + Clone,
         T: parity_scale_codec::Decode + Send + std::fmt::Debug,
     {
-        let address = self.session.deployment.address(contract)?;
-        let call = message::<Args, Result<T, ErrorCode>>(address, selector, args);
-        match self.session.tx(&self.signer, &call, 0).await? {
-            Ok(value) => Ok(value),
-            Err(code) => Err(format!(
-                "{contract} refused: {}",
-                self.session.deployment.error_text(contract, code.0)
-            )
-            .into()),
-        }
+        let call = message::<Args, Result<T, GovernorError>>(self.governor()?, selector, args);
+        self.session
+            .tx(&self.signer, &call, 0)
+            .await?
+            .map_err(|e| format!("governor refused: {e:?}").into())
     }
 
-    async fn read<R>(&mut self, contract: &str, selector: [u8; 4]) -> Outcome<R>
+    async fn read<Args, R>(
+        &mut self,
+        address: AccountId,
+        selector: [u8; 4],
+        args: Args,
+    ) -> Outcome<R>
     where
+        Args: parity_scale_codec::Encode + Sync + Clone,
         R: parity_scale_codec::Decode + Send,
     {
-        let address = self.session.deployment.address(contract)?;
-        let call = message::<(), R>(address, selector, ());
+        let call = message::<Args, R>(address, selector, args);
         self.session.read(&self.signer, &call).await
     }
 
-    async fn propose(&mut self, contract: &str, change: Change) -> Outcome<()> {
-        let id: u32 = self
-            .send(contract, selector_bytes!("propose_change"), (change,))
+    fn describe(&self, call: &Call) -> String {
+        let name = |address: &AccountId| {
+            self.session
+                .deployment
+                .name_of(address)
+                .map(str::to_string)
+                .unwrap_or_else(|| ss58(address))
+        };
+        match call {
+            Call::Apply(target, action) => format!("{}: {}", name(target), action_text(action)),
+            Call::Council(change) => format!("governor: {}", council_text(change)),
+        }
+    }
+
+    /// Proposes `calls` with a fresh salt; prints the id and what comes next.
+    async fn propose(&mut self, calls: Vec<Call>) -> Outcome<()> {
+        let mut salt = [0u8; 32];
+        salt[..8].copy_from_slice(&now_ms().to_le_bytes());
+        let described: Vec<String> = calls.iter().map(|c| self.describe(c)).collect();
+        let id: Hash = self
+            .send(selector_bytes!("propose"), (calls, Hash::from(salt)))
             .await?;
-        let pending: Vec<PendingChange> = self
-            .read(contract, selector_bytes!("pending_changes"))
-            .await?;
-        let at = pending
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.executable_at)
-            .unwrap_or_default();
-        println!(
-            "{contract}: change #{id} proposed ({}); executable from {} ms ({} s from now); run `scripts/admin.sh execute {contract} {id}` then",
-            describe(&change),
-            at,
-            at.saturating_sub(now_ms()) / 1_000
-        );
+        let id = hex(id.as_ref());
+        println!("operation {id} proposed: {}", described.join("; "));
+        println!("    other members approve it: scripts/admin.sh approve {id}");
+        println!("    once ready, any member runs it: scripts/admin.sh execute {id}");
         Ok(())
     }
 
     async fn status(&mut self) -> Outcome<()> {
-        let names: Vec<String> = self.session.deployment.contracts.keys().cloned().collect();
+        let governor = self.governor()?;
+        let council: Council = self.read(governor, selector_bytes!("council"), ()).await?;
+        println!("governor at {}", ss58(&governor));
+        println!(
+            "    {} of {} members approve an operation; delay {} ms; guardian {}",
+            council.threshold,
+            council.members.len(),
+            council.delay,
+            ss58(&council.guardian)
+        );
+        for member in &council.members {
+            println!("    member {}", ss58(&member.account));
+        }
+        let names: Vec<String> = self
+            .session
+            .deployment
+            .contracts
+            .keys()
+            .filter(|n| n.as_str() != "governor")
+            .cloned()
+            .collect();
         for name in names {
-            let owner: AccountId = self.read(&name, selector_bytes!("owner")).await?;
-            let canceller: AccountId = self.read(&name, selector_bytes!("canceller")).await?;
-            let pending_owner: Option<AccountId> =
-                self.read(&name, selector_bytes!("pending_owner")).await?;
-            let paused: bool = self.read(&name, selector_bytes!("paused")).await?;
-            let delay: u64 = self.read(&name, selector_bytes!("change_delay")).await?;
-            let pending: Vec<PendingChange> =
-                self.read(&name, selector_bytes!("pending_changes")).await?;
+            let address = self.session.deployment.address(&name)?;
+            let obeys: AccountId = self
+                .read(address, selector_bytes!("Governed::governor"), ())
+                .await?;
+            let paused: bool = self.read(address, selector_bytes!("paused"), ()).await?;
+            let version: u16 = self
+                .read(address, selector_bytes!("code_version"), ())
+                .await?;
             println!(
-                "{name} at {}",
-                ss58(&self.session.deployment.address(&name)?)
+                "{name} at {}: revision {version}; paused: {paused}; governed by {}",
+                ss58(&address),
+                if obeys == governor {
+                    "the governor".to_string()
+                } else {
+                    ss58(&obeys)
+                }
             );
-            println!("    owner {}; canceller {}", ss58(&owner), ss58(&canceller));
-            if let Some(next) = pending_owner {
-                println!("    proposed next owner {}", ss58(&next));
-            }
-            println!("    paused: {paused}; time-lock delay: {delay} ms");
-            if pending.is_empty() {
-                println!("    no pending change");
-            }
-            for change in pending {
-                let wait = change.executable_at.saturating_sub(now_ms());
-                println!(
-                    "    pending #{}: {}; executable at {} ({})",
-                    change.id,
-                    describe(&change.change),
-                    change.executable_at,
-                    if wait == 0 {
-                        "now".to_string()
-                    } else {
-                        format!("in {} s", wait / 1_000)
-                    }
-                );
-            }
+        }
+        let pending: Vec<Hash> = self
+            .read(governor, selector_bytes!("pending"), (0u32, 50u32))
+            .await?;
+        if pending.is_empty() {
+            println!("no pending operation");
+        }
+        for id in pending {
+            let operation: Option<Operation> = self
+                .read(governor, selector_bytes!("operation"), (id,))
+                .await?;
+            let approvals: u32 = self
+                .read(governor, selector_bytes!("approvals"), (id,))
+                .await?;
+            let Some(operation) = operation else { continue };
+            let calls: Vec<String> = operation.calls.iter().map(|c| self.describe(c)).collect();
+            println!("pending {}", hex(id.as_ref()));
+            println!("    {}", calls.join("; "));
+            println!(
+                "    proposed by {}; {approvals} of {} approvals; {}",
+                ss58(&operation.proposer),
+                council.threshold,
+                match operation.ready_at {
+                    Some(at) =>
+                        format!("ready {} (at {at})", in_words(at.saturating_sub(now_ms()))),
+                    None => "not queued yet".to_string(),
+                }
+            );
         }
         Ok(())
     }
 
-    /// Executes change `id`; after a code change, records the new code hash (and the
-    /// metadata of the bundle that has it) in the deployment file.
-    async fn execute(&mut self, contract: &str, id: u32) -> Outcome<()> {
-        let pending: Vec<PendingChange> = self
-            .read(contract, selector_bytes!("pending_changes"))
-            .await?;
-        let pending = pending
-            .iter()
-            .find(|p| p.id == id)
-            .copied()
-            .ok_or_else(|| format!("{contract} has no pending change #{id}"))?;
-        let change = pending.change;
-        if now_ms() >= pending.executable_at {
-            // The delay has passed by the clock; the chain's latest block may be older (a
-            // --dev node seals blocks only for transactions): then give it a new one.
-            let address = self.session.deployment.address(contract)?;
-            let call = message::<_, Result<(), ErrorCode>>(
-                address,
-                selector_bytes!("execute_change"),
+    /// Executes operation `id`; records the new code hash of every contract it upgraded
+    /// (and the metadata of the bundle that has it) in the deployment file.
+    async fn execute(&mut self, id: Hash) -> Outcome<()> {
+        let governor = self.governor()?;
+        let operation: Operation = self
+            .read::<_, Option<Operation>>(governor, selector_bytes!("operation"), (id,))
+            .await?
+            .ok_or_else(|| format!("no operation {}", hex(id.as_ref())))?;
+        if operation.ready_at.is_some_and(|at| now_ms() >= at) {
+            // Ready by the clock; the chain's latest block may be older (a --dev node
+            // seals blocks only for transactions): then give it a new one.
+            let call = message::<_, Result<(), GovernorError>>(
+                governor,
+                selector_bytes!("execute"),
                 (id,),
             );
             let dry = self.session.dry_run(&self.signer, &call, 0).await?;
@@ -311,31 +390,72 @@ impl Admin {
                 self.session.advance_block(&self.signer).await?;
             }
         }
-        self.send::<_, ()>(contract, selector_bytes!("execute_change"), (id,))
+        self.send::<_, ()>(selector_bytes!("execute"), (id,))
             .await?;
-        println!("{contract}: change #{id} executed ({})", describe(&change));
-        if let Change::Code(hash) = change {
+        println!("operation {} executed", hex(id.as_ref()));
+        for call in &operation.calls {
+            let (name, hash) = match call {
+                Call::Apply(target, Action::Code(hash)) => (
+                    self.session.deployment.name_of(target).map(str::to_string),
+                    hash,
+                ),
+                Call::Council(CouncilChange::Code(hash)) => (Some("governor".to_string()), hash),
+                _ => continue,
+            };
+            let Some(name) = name else { continue };
             let code_hash = hex(hash.as_ref());
-            match metadata_with_hash(&code_hash) {
-                Some(metadata) => {
-                    self.session
-                        .deployment
-                        .record_code(contract, &code_hash, &metadata)?;
-                    println!(
-                        "    recorded code {code_hash} and its metadata in {}",
-                        self.session.deployment.path.display()
-                    );
-                }
-                None => {
-                    return Err(format!(
-                        "{contract} now runs {code_hash}, but no built bundle has that code: record it in {} by hand",
-                        self.session.deployment.path.display()
-                    )
-                    .into())
-                }
-            }
+            let metadata = metadata_with_hash(&code_hash).ok_or_else(|| {
+                format!(
+                    "{name} now runs {code_hash}, but no built bundle has that code: record it in {} by hand",
+                    self.session.deployment.path.display()
+                )
+            })?;
+            self.session
+                .deployment
+                .record_code(&name, &code_hash, &metadata)?;
+            println!(
+                "    recorded {name}'s code {code_hash} and its metadata in {}",
+                self.session.deployment.path.display()
+            );
         }
         Ok(())
+    }
+}
+
+fn action_text(action: &Action) -> String {
+    let kinds = |k: &KindSet| format!("{:?}", k.kinds().collect::<Vec<_>>());
+    match action {
+        Action::Code(hash) => format!("code -> {}", hex(hash.as_ref())),
+        Action::Peer(role, address) => format!("peer {role:?} -> {}", ss58(address)),
+        Action::Issuer(a, k) => format!("issuer {} may issue {}", ss58(a), kinds(k)),
+        Action::NarrowIssuer(a, k) => format!("issuer {} narrowed to {}", ss58(a), kinds(k)),
+        Action::RemoveIssuer(a) => format!("issuer {} removed", ss58(a)),
+        Action::SuspendCredential(id, reason) => {
+            format!("credential {id} suspended (reason {reason})")
+        }
+        Action::RevokeCredential(id, reason) => {
+            format!("credential {id} revoked (reason {reason})")
+        }
+        Action::Regulator(a) => format!("regulator {}", ss58(a)),
+        Action::RemoveRegulator(a) => format!("regulator {} removed", ss58(a)),
+        Action::BreakGlass(window, rate, rate_window) => {
+            format!("break-glass window {window} ms, at most {rate} per {rate_window} ms")
+        }
+        Action::RecoverSurplus(to) => format!("surplus to {}", ss58(to)),
+        Action::Pause => "pause".to_string(),
+        Action::Unpause => "unpause".to_string(),
+        Action::HandOver(to) => format!("handed over to governor {}", ss58(to)),
+    }
+}
+
+fn council_text(change: &CouncilChange) -> String {
+    match change {
+        CouncilChange::AddMember(a) => format!("admit member {}", ss58(a)),
+        CouncilChange::RemoveMember(a) => format!("remove member {}", ss58(a)),
+        CouncilChange::Threshold(m) => format!("threshold {m}"),
+        CouncilChange::Delay(ms) => format!("delay {ms} ms"),
+        CouncilChange::Guardian(a) => format!("guardian {}", ss58(a)),
+        CouncilChange::Code(hash) => format!("code -> {}", hex(hash.as_ref())),
     }
 }
 
@@ -370,14 +490,24 @@ async fn run(cli: Cli) -> Outcome<()> {
     let session = Session::connect(deployment, &bundles).await?;
     let mut admin = Admin { session, signer };
     let deployment = admin.session.deployment.clone();
+    let at = |name: &str| deployment.address(name);
+    let account = |text: &str| match deployment.contracts.get(text) {
+        Some(contract) => Ok(contract.address),
+        None => parse_account(text),
+    };
     match cli.command {
         Command::Status => admin.status().await?,
         Command::ProposeUpgrade { contract, bundle } => {
-            deployment.contract(&contract)?;
+            let address = at(&contract)?;
             let name = bundle.unwrap_or_else(|| contract.clone());
             let code_hash: Hash = admin.session.upload(&admin.signer, &name).await?;
             println!("{name}: code {} on chain", hex(code_hash.as_ref()));
-            admin.propose(&contract, Change::Code(code_hash)).await?;
+            let call = if contract == "governor" {
+                Call::Council(CouncilChange::Code(code_hash))
+            } else {
+                Call::Apply(address, Action::Code(code_hash))
+            };
+            admin.propose(vec![call]).await?;
         }
         Command::ProposePeer {
             contract,
@@ -395,104 +525,133 @@ async fn run(cli: Cli) -> Outcome<()> {
                     .into())
                 }
             };
-            let address = match deployment.contracts.get(&address) {
-                Some(peer) => peer.address,
-                None => parse_account(&address)?,
-            };
+            let call = Call::Apply(at(&contract)?, Action::Peer(role, account(&address)?));
+            admin.propose(vec![call]).await?;
+        }
+        Command::ProposeIssuer { account: a, kinds } => {
+            let action = Action::Issuer(parse_account(&a)?, parse_kinds(&kinds)?);
             admin
-                .propose(&contract, Change::Peer(role, address))
+                .propose(vec![Call::Apply(at("staff_credentials")?, action)])
                 .await?;
         }
-        Command::ProposeDelay { contract, delay } => {
-            let ms = parse_delay(&delay)?;
-            for name in targets(&deployment, &contract)? {
-                admin.propose(&name, Change::Delay(ms)).await?;
-            }
-        }
-        Command::ProposeIssuer { account, kinds } => {
-            let change = Change::Issuer(parse_account(&account)?, parse_kinds(&kinds)?);
-            admin.propose("staff_credentials", change).await?;
-        }
-        Command::ProposeRegulator { account, contract } => {
-            let change = Change::Regulator(parse_account(&account)?);
-            admin.propose(&contract, change).await?;
-        }
-        Command::ProposeCanceller { account, contract } => {
-            let change = Change::Canceller(parse_account(&account)?);
-            for name in targets(&deployment, &contract)? {
-                admin.propose(&name, change).await?;
-            }
-        }
-        Command::Execute { contract, id } => admin.execute(&contract, id).await?,
-        Command::Cancel { contract, id } => {
+        Command::ProposeNarrowIssuer { account: a, kinds } => {
+            let action = Action::NarrowIssuer(parse_account(&a)?, parse_kinds(&kinds)?);
             admin
-                .send::<_, ()>(&contract, selector_bytes!("cancel_change"), (id,))
+                .propose(vec![Call::Apply(at("staff_credentials")?, action)])
                 .await?;
-            println!("{contract}: change #{id} cancelled");
+        }
+        Command::ProposeRemoveIssuer { account: a } => {
+            let action = Action::RemoveIssuer(parse_account(&a)?);
+            admin
+                .propose(vec![Call::Apply(at("staff_credentials")?, action)])
+                .await?;
+        }
+        Command::ProposeRegulator {
+            account: a,
+            contract,
+        } => {
+            let action = Action::Regulator(parse_account(&a)?);
+            admin
+                .propose(vec![Call::Apply(at(&contract)?, action)])
+                .await?;
+        }
+        Command::ProposeRemoveRegulator {
+            account: a,
+            contract,
+        } => {
+            let action = Action::RemoveRegulator(parse_account(&a)?);
+            admin
+                .propose(vec![Call::Apply(at(&contract)?, action)])
+                .await?;
+        }
+        Command::ProposeBreakGlass {
+            window,
+            rate,
+            rate_window,
+        } => {
+            let action =
+                Action::BreakGlass(parse_delay(&window)?, rate, parse_delay(&rate_window)?);
+            admin
+                .propose(vec![Call::Apply(at("consent_registry")?, action)])
+                .await?;
+        }
+        Command::ProposeRecoverSurplus {
+            contract,
+            account: a,
+        } => {
+            let action = Action::RecoverSurplus(account(&a)?);
+            admin
+                .propose(vec![Call::Apply(at(&contract)?, action)])
+                .await?;
+        }
+        Command::ProposePause { contract } => {
+            let mut calls = Vec::new();
+            for name in targets(&deployment, &contract)? {
+                calls.push(Call::Apply(at(&name)?, Action::Pause));
+            }
+            admin.propose(calls).await?;
+        }
+        Command::ProposeUnpause { contract } => {
+            let call = Call::Apply(at(&contract)?, Action::Unpause);
+            admin.propose(vec![call]).await?;
+        }
+        Command::ProposeAddMember { account: a } => {
+            let change = CouncilChange::AddMember(parse_account(&a)?);
+            admin.propose(vec![Call::Council(change)]).await?;
+        }
+        Command::ProposeRemoveMember { account: a } => {
+            let change = CouncilChange::RemoveMember(parse_account(&a)?);
+            admin.propose(vec![Call::Council(change)]).await?;
+        }
+        Command::ProposeThreshold { m } => {
+            admin
+                .propose(vec![Call::Council(CouncilChange::Threshold(m))])
+                .await?;
+        }
+        Command::ProposeDelay { delay } => {
+            let change = CouncilChange::Delay(parse_delay(&delay)?);
+            admin.propose(vec![Call::Council(change)]).await?;
+        }
+        Command::ProposeGuardian { account: a } => {
+            let change = CouncilChange::Guardian(parse_account(&a)?);
+            admin.propose(vec![Call::Council(change)]).await?;
+        }
+        Command::Approve { id } => {
+            let id = parse_id(&id)?;
+            admin
+                .send::<_, ()>(selector_bytes!("approve"), (id,))
+                .await?;
+            println!("operation {} approved", hex(id.as_ref()));
+        }
+        Command::Revoke { id } => {
+            let id = parse_id(&id)?;
+            admin
+                .send::<_, ()>(selector_bytes!("revoke_approval"), (id,))
+                .await?;
+            println!("approval of operation {} taken back", hex(id.as_ref()));
+        }
+        Command::Execute { id } => admin.execute(parse_id(&id)?).await?,
+        Command::Cancel { id } => {
+            let id = parse_id(&id)?;
+            admin
+                .send::<_, ()>(selector_bytes!("cancel"), (id,))
+                .await?;
+            println!("operation {} cancelled", hex(id.as_ref()));
+        }
+        Command::Expire { id } => {
+            let id = parse_id(&id)?;
+            admin
+                .send::<_, ()>(selector_bytes!("expire"), (id,))
+                .await?;
+            println!("expired operation {} cleared", hex(id.as_ref()));
         }
         Command::Pause { contract } => {
             for name in targets(&deployment, &contract)? {
                 admin
-                    .send::<_, ()>(&name, selector_bytes!("pause"), ())
+                    .send::<_, ()>(selector_bytes!("pause"), (at(&name)?,))
                     .await?;
-                println!("{name}: paused (safety actions keep working)");
+                println!("{name}: paused by the guardian (safety actions keep working)");
             }
-        }
-        Command::Unpause { contract } => {
-            for name in targets(&deployment, &contract)? {
-                admin
-                    .send::<_, ()>(&name, selector_bytes!("unpause"), ())
-                    .await?;
-                println!("{name}: unpaused");
-            }
-        }
-        Command::TransferOwnership { contract, account } => {
-            let next = parse_account(&account)?;
-            for name in targets(&deployment, &contract)? {
-                admin
-                    .send::<_, ()>(&name, selector_bytes!("transfer_ownership"), (next,))
-                    .await?;
-                println!("{name}: {account} proposed as owner; it must accept");
-            }
-        }
-        Command::AcceptOwnership { contract } => {
-            for name in targets(&deployment, &contract)? {
-                admin
-                    .send::<_, ()>(&name, selector_bytes!("accept_ownership"), ())
-                    .await?;
-                println!("{name}: ownership accepted");
-            }
-        }
-        Command::NarrowIssuer { account, kinds } => {
-            let args = (parse_account(&account)?, parse_kinds(&kinds)?);
-            admin
-                .send::<_, ()>(
-                    "staff_credentials",
-                    selector_bytes!("narrow_issuer_kinds"),
-                    args,
-                )
-                .await?;
-            println!("staff_credentials: {account} narrowed to {kinds}");
-        }
-        Command::RemoveIssuer { account } => {
-            admin
-                .send::<_, ()>(
-                    "staff_credentials",
-                    selector_bytes!("remove_issuer"),
-                    (parse_account(&account)?,),
-                )
-                .await?;
-            println!("staff_credentials: issuer {account} removed");
-        }
-        Command::RemoveRegulator { account, contract } => {
-            admin
-                .send::<_, ()>(
-                    &contract,
-                    selector_bytes!("remove_regulator"),
-                    (parse_account(&account)?,),
-                )
-                .await?;
-            println!("{contract}: regulator {account} removed");
         }
     }
     Ok(())

@@ -10,99 +10,14 @@ import type {
   MetadataType,
 } from 'dedot/contracts';
 import type {
-  HealthcareTraitsAdminChangeLike,
   ClinicalTrialsModelTrialRequestLike,
   ClinicalTrialsModelAmendmentLike,
   ClinicalTrialsModelDeviceBatchLike,
   ClinicalTrialsModelEventReportLike,
+  HealthcareTraitsGovernanceActionLike,
 } from './types.js';
 
 export interface ContractTx<Type extends MetadataType> extends GenericContractTx<Type> {
-  /**
-   * Owner only: proposes `new_owner`, who must call `accept_ownership`.
-   *
-   * @param {AccountId32Like} newOwner
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x107e33ea
-   **/
-  transferOwnership: GenericContractTxCall<(newOwner: AccountId32Like, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * Proposed owner only: becomes the owner.
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xb55be9f0
-   **/
-  acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * The owner or the canceller: pauses registration, amendments, approvals,
-   * consents, enrolment, sites, devices and data (withdrawals, safety reports,
-   * suspensions and results keep working).
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x81e0c604
-   **/
-  pause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * Owner only: lifts the pause.
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x67616649
-   **/
-  unpause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`,
-   * `Peer(Credentials | Consent, address)` or `Regulator(account)`). Returns its id.
-   *
-   * @param {HealthcareTraitsAdminChangeLike} change
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xe03445e0
-   **/
-  proposeChange: GenericContractTxCall<
-    (change: HealthcareTraitsAdminChangeLike, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Owner only: executes pending change `id` once its delay has passed.
-   *
-   * @param {number} id
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x85f7ff8e
-   **/
-  executeChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * The owner, or the canceller (not its own replacement): cancels pending change
-   * `id`, also while paused.
-   *
-   * @param {number} id
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x45dd729d
-   **/
-  cancelChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * Owner only: removes a regulator, at once (appointing one is a time-locked
-   * `Regulator` change).
-   *
-   * @param {AccountId32Like} regulator
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xf6b28852
-   **/
-  removeRegulator: GenericContractTxCall<(regulator: AccountId32Like, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
   /**
    * An accredited sponsor: registers a trial; version 1 of its protocol awaits
    * the IRB's approval. Returns the trial id.
@@ -410,6 +325,23 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    **/
   postResults: GenericContractTxCall<
     (trial: number, resultsHash: Hash, reportedOutcomeHash: Hash, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * Governor only: applies `action`: pausing and unpausing, a code change, a hand-over
+   * to another governor, a peer address (`Peer(Credentials | Consent, _)`), a
+   * regulator appointed or removed; `Unsupported` for any other, `Invalid` when the
+   * registry's rules refuse it. Only pausing, unpausing and removing a regulator
+   * apply while paused.
+   *
+   * @param {HealthcareTraitsGovernanceActionLike} action
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x5d2192f6
+   **/
+  governedApply: GenericContractTxCall<
+    (action: HealthcareTraitsGovernanceActionLike, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
     Type
   >;
 }

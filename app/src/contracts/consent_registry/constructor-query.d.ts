@@ -14,24 +14,20 @@ import type { ConsentRegistryModelError, InkPrimitivesLangError } from './types.
 
 export interface ConstructorQuery<Type extends MetadataType> extends GenericConstructorQuery<Type> {
   /**
-   * Creates the registry, owned by the caller, asking `credentials`
-   * (staff_credentials) about clinicians, with time-lock `change_delay` (ms, at most
-   * 30 days). Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
-   * `canceller` may cancel pending changes and pause, never propose, execute or
-   * unpause (a regulator or safety officer; replaced only through the time lock).
+   * Creates the registry, governed by `governor` (the consortium's governor
+   * contract), asking `credentials` (staff_credentials) about clinicians.
+   * Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
    *
+   * @param {AccountId32Like} governor
    * @param {AccountId32Like} credentials
-   * @param {bigint} changeDelay
-   * @param {AccountId32Like} canceller
    * @param {ConstructorCallOptions} options
    *
    * @selector 0x9bae9d5e
    **/
   new: GenericConstructorQueryCall<
     (
+      governor: AccountId32Like,
       credentials: AccountId32Like,
-      changeDelay: bigint,
-      canceller: AccountId32Like,
       options?: ConstructorCallOptions,
     ) => Promise<GenericConstructorCallResult<Result<[], ConsentRegistryModelError>, ContractInstantiateResult>>,
     Type

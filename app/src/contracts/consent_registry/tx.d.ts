@@ -10,99 +10,14 @@ import type {
   MetadataType,
 } from 'dedot/contracts';
 import type {
-  HealthcareTraitsAdminChangeLike,
-  ConsentRegistryModelConfig,
   ConsentRegistryModelConsentRequestLike,
   ConsentRegistryModelRelationship,
   HealthcareTraitsConsentDataCategory,
   HealthcareTraitsConsentPurpose,
+  HealthcareTraitsGovernanceActionLike,
 } from './types.js';
 
 export interface ContractTx<Type extends MetadataType> extends GenericContractTx<Type> {
-  /**
-   * Owner only: proposes `new_owner`, who must call `accept_ownership`.
-   *
-   * @param {AccountId32Like} newOwner
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x107e33ea
-   **/
-  transferOwnership: GenericContractTxCall<(newOwner: AccountId32Like, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * Proposed owner only: becomes the owner.
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xb55be9f0
-   **/
-  acceptOwnership: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * The owner or the canceller: pauses granting, anchoring, access and break-glass openings
-   * (revocations and the other safety actions keep working).
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x81e0c604
-   **/
-  pause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * Owner only: lifts the pause.
-   *
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x67616649
-   **/
-  unpause: GenericContractTxCall<(options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * Owner only: proposes a time-locked change (`Code`, `Delay`, `Canceller`, or
-   * `Peer(Credentials, address)`). Returns its id.
-   *
-   * @param {HealthcareTraitsAdminChangeLike} change
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xe03445e0
-   **/
-  proposeChange: GenericContractTxCall<
-    (change: HealthcareTraitsAdminChangeLike, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
-    Type
-  >;
-
-  /**
-   * Owner only: executes pending change `id` once its delay has passed.
-   *
-   * @param {number} id
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x85f7ff8e
-   **/
-  executeChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * The owner, or the canceller (not its own replacement): cancels pending change
-   * `id`, also while paused.
-   *
-   * @param {number} id
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0x45dd729d
-   **/
-  cancelChange: GenericContractTxCall<(id: number, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
-  /**
-   * Owner only: sets the break-glass window (1 h ..= 7 days) and the sliding rate
-   * limit (`max_per_window` 1 ..= 16 per `rate_window`, 1 h ..= 30 days).
-   *
-   * @param {ConsentRegistryModelConfig} config
-   * @param {ContractTxOptions} options
-   *
-   * @selector 0xcfdf5c7b
-   **/
-  setConfig: GenericContractTxCall<(config: ConsentRegistryModelConfig, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
-
   /**
    * The patient or a live delegate: records a permit or deny, starting at most
    * `MAX_BACKDATE` (two years) before now. A delegate's consent ends with its
@@ -291,4 +206,20 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * @selector 0x9ec16c8f
    **/
   closeBreakGlass: GenericContractTxCall<(id: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
+
+  /**
+   * Governor only: applies `action`: pausing and unpausing, a code change, a hand-over
+   * to another governor, the staff_credentials address (`Peer(Credentials, _)`) and
+   * the break-glass settings (`BreakGlass`); `Unsupported` for any other, `Invalid`
+   * for settings out of range. Only pausing and unpausing apply while paused.
+   *
+   * @param {HealthcareTraitsGovernanceActionLike} action
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x5d2192f6
+   **/
+  governedApply: GenericContractTxCall<
+    (action: HealthcareTraitsGovernanceActionLike, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
 }

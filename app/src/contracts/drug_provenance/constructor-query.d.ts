@@ -14,26 +14,22 @@ import type { DrugProvenanceModelError, InkPrimitivesLangError } from './types.j
 
 export interface ConstructorQuery<Type extends MetadataType> extends GenericConstructorQuery<Type> {
   /**
-   * Creates the registry, owned by the caller, asking `credentials`
-   * (staff_credentials) about licences, with time-lock `change_delay` (ms, at most
-   * 30 days) and the first `regulators`.
-   * `canceller` may cancel pending changes and pause, never propose, execute or
-   * unpause (a regulator or safety officer; replaced only through the time lock).
+   * Creates the registry, governed by `governor` (the consortium's governor
+   * contract), asking `credentials` (staff_credentials) about licences, with the
+   * first `regulators`.
    *
+   * @param {AccountId32Like} governor
    * @param {AccountId32Like} credentials
-   * @param {bigint} changeDelay
    * @param {Array<AccountId32Like>} regulators
-   * @param {AccountId32Like} canceller
    * @param {ConstructorCallOptions} options
    *
    * @selector 0x9bae9d5e
    **/
   new: GenericConstructorQueryCall<
     (
+      governor: AccountId32Like,
       credentials: AccountId32Like,
-      changeDelay: bigint,
       regulators: Array<AccountId32Like>,
-      canceller: AccountId32Like,
       options?: ConstructorCallOptions,
     ) => Promise<GenericConstructorCallResult<Result<[], DrugProvenanceModelError>, ContractInstantiateResult>>,
     Type

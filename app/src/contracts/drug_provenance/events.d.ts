@@ -7,7 +7,7 @@ import type {
   DrugProvenanceModelShipmentState,
   DrugProvenanceModelBatchState,
   DrugProvenanceModelOutcome,
-  HealthcareTraitsAdminChange,
+  HealthcareTraitsGovernanceAction,
 } from './types.js';
 
 export interface ContractEvents<Type extends MetadataType> extends GenericContractEvents<Type> {
@@ -750,7 +750,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   >;
 
   /**
-   * The owner sent native tokens that no escrow or payout accounts for to `to`.
+   * The governor sent native tokens that no escrow or payout accounts for to `to`.
    *
    * @signature_topic: 0x1e08997bc5fe412b266837248026b1b9b47fafff4033c8cd57ff9df346f3bda7
    **/
@@ -774,188 +774,25 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   >;
 
   /**
-   * An ownership transfer was proposed; it completes when `new_owner` accepts.
+   * A contract applied an action of its governor.
    *
-   * @signature_topic: 0xcd404862e82cb3beec7d102e9f0b5ad9ad399944d169f9eeb0e1d174cef19d9c
+   * @signature_topic: 0xb1a26798db9f664a577422236760eb895f51995dcc5c9cf81fcd604d985aa596
    **/
-  OwnershipTransferStarted: GenericContractEvent<
-    'OwnershipTransferStarted',
+  ActionApplied: GenericContractEvent<
+    'ActionApplied',
     {
       /**
-       * The current owner, who proposed it.
-       *
-       * @indexed: true
-       **/
-      owner: AccountId32;
-      /**
-       * The proposed next owner.
-       *
-       * @indexed: true
-       **/
-      newOwner: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * Ownership moved from `previous_owner` to `new_owner`.
-   *
-   * @signature_topic: 0x71fda9b8681293670f8ece8228047377ab56a3a4d1ac29e4b1719b5df3433199
-   **/
-  OwnershipTransferred: GenericContractEvent<
-    'OwnershipTransferred',
-    {
-      /**
-       * The owner before.
-       *
-       * @indexed: true
-       **/
-      previousOwner: AccountId32;
-      /**
-       * The owner now.
-       *
-       * @indexed: true
-       **/
-      newOwner: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * The contract was paused: messages that grant, pay or move goods are refused until
-   * unpaused; exits, safety actions and queries keep working.
-   *
-   * @signature_topic: 0x6700f57b90d65b5dba547a0341d86b7f766de7b7723491433818c26f2822928e
-   **/
-  ContractPaused: GenericContractEvent<
-    'ContractPaused',
-    {
-      /**
-       * The owner or the canceller, who paused it.
-       *
-       * @indexed: true
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * The contract was unpaused.
-   *
-   * @signature_topic: 0xd2eeebdfbfc5b97383c0c55dd37a0de83fbe0d45eadb480191138f42b6476aff
-   **/
-  ContractUnpaused: GenericContractEvent<
-    'ContractUnpaused',
-    {
-      /**
-       * The owner who unpaused it.
-       *
-       * @indexed: true
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * A change was proposed; the owner may execute it from `executable_at` on.
-   *
-   * @signature_topic: 0x4c607b15363f1a0a1fac83998506af61e8cc40c979f2a81ced2b80550115b14f
-   **/
-  ChangeProposed: GenericContractEvent<
-    'ChangeProposed',
-    {
-      /**
-       * Its id.
-       *
-       * @indexed: true
-       **/
-      id: number;
-      /**
-       * What it changes.
+       * What it applied.
        *
        * @indexed: false
        **/
-      change: HealthcareTraitsAdminChange;
+      action: HealthcareTraitsGovernanceAction;
       /**
-       * The earliest execution time.
-       *
-       * @indexed: false
-       **/
-      executableAt: bigint;
-    },
-    Type
-  >;
-
-  /**
-   * A pending change took effect.
-   *
-   * @signature_topic: 0xab27094a16f06d140787928249fd5118bfdcf3dad60a281288dbc9e9cdde8056
-   **/
-  ChangeExecuted: GenericContractEvent<
-    'ChangeExecuted',
-    {
-      /**
-       * Its id.
+       * The governor that asked.
        *
        * @indexed: true
        **/
-      id: number;
-      /**
-       * What it changed.
-       *
-       * @indexed: false
-       **/
-      change: HealthcareTraitsAdminChange;
-    },
-    Type
-  >;
-
-  /**
-   * A pending change was cancelled.
-   *
-   * @signature_topic: 0x6463fd52d3f10b5850dd8171dffa17ce50be831eee83902823c73d2295ba4516
-   **/
-  ChangeCancelled: GenericContractEvent<
-    'ChangeCancelled',
-    {
-      /**
-       * Its id.
-       *
-       * @indexed: true
-       **/
-      id: number;
-      /**
-       * The owner or the canceller, who cancelled it.
-       *
-       * @indexed: true
-       **/
-      by: AccountId32;
-    },
-    Type
-  >;
-
-  /**
-   * The contract's code was replaced; its storage is kept as it was.
-   *
-   * @signature_topic: 0x54737a8ece81446cfa4f123dacdb5d07246de1bf19da5f5a9a58186183ed6551
-   **/
-  CodeUpgraded: GenericContractEvent<
-    'CodeUpgraded',
-    {
-      /**
-       * The new code hash.
-       *
-       * @indexed: true
-       **/
-      codeHash: Hash;
-      /**
-       * The owner who upgraded it.
-       *
-       * @indexed: true
-       **/
-      by: AccountId32;
+      governor: AccountId32;
     },
     Type
   >;

@@ -14,26 +14,22 @@ import type { RemoteMonitoringModelError, InkPrimitivesLangError } from './types
 
 export interface ConstructorQuery<Type extends MetadataType> extends GenericConstructorQuery<Type> {
   /**
-   * Creates the contract, owned by the caller, asking `credentials`
-   * (staff_credentials) about licences and `consent` (consent_registry) about
-   * consents and delegates, with time-lock `change_delay` (ms, at most 30 days).
-   * `canceller` may cancel pending changes and pause, never propose, execute or
-   * unpause (a regulator or safety officer; replaced only through the time lock).
+   * Creates the contract, governed by `governor` (the consortium's governor
+   * contract), asking `credentials` (staff_credentials) about licences and `consent`
+   * (consent_registry) about consents and delegates.
    *
+   * @param {AccountId32Like} governor
    * @param {AccountId32Like} credentials
    * @param {AccountId32Like} consent
-   * @param {bigint} changeDelay
-   * @param {AccountId32Like} canceller
    * @param {ConstructorCallOptions} options
    *
    * @selector 0x9bae9d5e
    **/
   new: GenericConstructorQueryCall<
     (
+      governor: AccountId32Like,
       credentials: AccountId32Like,
       consent: AccountId32Like,
-      changeDelay: bigint,
-      canceller: AccountId32Like,
       options?: ConstructorCallOptions,
     ) => Promise<GenericConstructorCallResult<Result<[], RemoteMonitoringModelError>, ContractInstantiateResult>>,
     Type

@@ -14,23 +14,19 @@ import type { HealthcareTraitsCredentialsKindSet } from './types.js';
 
 export interface ConstructorTx<ContractApi extends InkGenericContractApi, Type extends MetadataType> extends GenericConstructorTx<Type> {
   /**
-   * Creates the registry, owned by the caller, with time-lock `change_delay` (ms, at
-   * most 30 days) and the first `issuers` with their kinds.
-   * `canceller` may cancel pending changes and pause, never propose, execute or
-   * unpause (a regulator or safety officer; replaced only through the time lock).
+   * Creates the registry, governed by `governor` (the consortium's governor
+   * contract), with the first `issuers` and their kinds.
    *
-   * @param {bigint} changeDelay
+   * @param {AccountId32Like} governor
    * @param {Array<[AccountId32Like, HealthcareTraitsCredentialsKindSet]>} issuers
-   * @param {AccountId32Like} canceller
    * @param {ConstructorTxOptions} options
    *
    * @selector 0x9bae9d5e
    **/
   new: GenericConstructorTxCall<
     (
-      changeDelay: bigint,
+      governor: AccountId32Like,
       issuers: Array<[AccountId32Like, HealthcareTraitsCredentialsKindSet]>,
-      canceller: AccountId32Like,
       options?: ConstructorTxOptions,
     ) => GenericInstantiateSubmittableExtrinsic<ContractApi>,
     Type
