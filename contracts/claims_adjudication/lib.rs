@@ -287,32 +287,6 @@ pub mod claims_adjudication {
             Ok(amount)
         }
 
-        /// The governor's actions that are this contract's own: peer addresses, the
-        /// surplus.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            match action {
-                Action::Peer(role, address) => {
-                    let mut peers = self.peers();
-                    match role {
-                        PeerRole::Credentials => peers.credentials = address,
-                        PeerRole::Consent => peers.consent = address,
-                        PeerRole::Monitoring => peers.monitoring = address,
-                    }
-                    self.peers.set(&peers);
-                    Ok(())
-                }
-                Action::RecoverSurplus(to) => self
-                    .recover_surplus(to)
-                    .map(|_| ())
-                    .map_err(|_| ApplyError::Invalid),
-                _ => Err(ApplyError::Unsupported),
-            }
-        }
-
         /// Native tokens held beyond the sum of all escrows.
         #[ink(message)]
         pub fn surplus(&self) -> Balance {
@@ -846,6 +820,38 @@ pub mod claims_adjudication {
         }
     }
 
+    impl healthcare_traits::governance::Governs for ClaimsAdjudication {
+        fn governance(&mut self) -> &mut Governance {
+            &mut self.governance
+        }
+
+        /// The governor's actions that are this contract's own: peer addresses, the
+        /// surplus.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            match action {
+                Action::Peer(role, address) => {
+                    let mut peers = self.peers();
+                    match role {
+                        PeerRole::Credentials => peers.credentials = address,
+                        PeerRole::Consent => peers.consent = address,
+                        PeerRole::Monitoring => peers.monitoring = address,
+                    }
+                    self.peers.set(&peers);
+                    Ok(())
+                }
+                Action::RecoverSurplus(to) => self
+                    .recover_surplus(to)
+                    .map(|_| ())
+                    .map_err(|_| ApplyError::Invalid),
+                _ => Err(ApplyError::Unsupported),
+            }
+        }
+    }
+
     impl Governed for ClaimsAdjudication {
         /// The governor this contract obeys.
         #[ink(message)]
@@ -863,12 +869,7 @@ pub mod claims_adjudication {
             &mut self,
             action: healthcare_traits::Action,
         ) -> core::result::Result<(), ApplyError> {
-            let by = self.governance.governor();
-            if let Some(own) = self.governance.apply(action)? {
-                self.apply_own(own)?;
-            }
-            self.governance.applied(action, by);
-            Ok(())
+            healthcare_traits::governance::apply(self, action)
         }
     }
 

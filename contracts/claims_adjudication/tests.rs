@@ -301,11 +301,7 @@ fn no_cost_sharing_left(c: &mut ClaimsAdjudication) {
 
 /// As the governor (alice), applies `action`; the caller is restored.
 pub(crate) fn gov(c: &mut ClaimsAdjudication, action: Gov) -> core::result::Result<(), ApplyError> {
-    let by = ink::env::caller::<Env>();
-    caller(accounts().alice);
-    let done = c.apply(action);
-    caller(by);
-    done
+    healthcare_traits::testing::as_caller(accounts().alice, || c.apply(action))
 }
 
 #[ink::test]

@@ -223,31 +223,6 @@ pub mod clinical_trials {
             Ok(())
         }
 
-        /// The governor's actions that are this registry's own: peer addresses and
-        /// regulators.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            let done = match action {
-                Action::Peer(role @ (PeerRole::Credentials | PeerRole::Consent), address) => {
-                    let mut peers = self.peers();
-                    if role == PeerRole::Credentials {
-                        peers.credentials = address;
-                    } else {
-                        peers.consent = address;
-                    }
-                    self.peers.set(&peers);
-                    Ok(())
-                }
-                Action::Regulator(regulator) => self.appoint_regulator(regulator),
-                Action::RemoveRegulator(regulator) => self.remove_regulator(regulator),
-                _ => return Err(ApplyError::Unsupported),
-            };
-            done.map_err(|_| ApplyError::Invalid)
-        }
-
         /// True if `account` is a regulator.
         #[ink(message)]
         pub fn is_regulator(&self, account: AccountId) -> bool {
@@ -1141,6 +1116,37 @@ pub mod clinical_trials {
         }
     }
 
+    impl healthcare_traits::governance::Governs for ClinicalTrials {
+        fn governance(&mut self) -> &mut Governance {
+            &mut self.governance
+        }
+
+        /// The governor's actions that are this registry's own: peer addresses and
+        /// regulators.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            let done = match action {
+                Action::Peer(role @ (PeerRole::Credentials | PeerRole::Consent), address) => {
+                    let mut peers = self.peers();
+                    if role == PeerRole::Credentials {
+                        peers.credentials = address;
+                    } else {
+                        peers.consent = address;
+                    }
+                    self.peers.set(&peers);
+                    Ok(())
+                }
+                Action::Regulator(regulator) => self.appoint_regulator(regulator),
+                Action::RemoveRegulator(regulator) => self.remove_regulator(regulator),
+                _ => return Err(ApplyError::Unsupported),
+            };
+            done.map_err(|_| ApplyError::Invalid)
+        }
+    }
+
     impl Governed for ClinicalTrials {
         /// The governor this contract obeys.
         #[ink(message)]
@@ -1158,12 +1164,7 @@ pub mod clinical_trials {
             &mut self,
             action: healthcare_traits::Action,
         ) -> core::result::Result<(), ApplyError> {
-            let by = self.governance.governor();
-            if let Some(own) = self.governance.apply(action)? {
-                self.apply_own(own)?;
-            }
-            self.governance.applied(action, by);
-            Ok(())
+            healthcare_traits::governance::apply(self, action)
         }
     }
 }

@@ -151,11 +151,7 @@ fn enrolled() -> ClinicalTrials {
 
 /// As the governor (alice), applies `action`; the caller is restored.
 fn gov(c: &mut ClinicalTrials, action: Gov) -> core::result::Result<(), ApplyError> {
-    let by = ink::env::caller::<Env>();
-    caller(accounts().alice);
-    let done = c.apply(action);
-    caller(by);
-    done
+    healthcare_traits::testing::as_caller(accounts().alice, || c.apply(action))
 }
 
 fn amendment(outcome: Option<Hash>, target: Option<u32>) -> Amendment {

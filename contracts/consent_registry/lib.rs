@@ -259,29 +259,6 @@ pub mod consent_registry {
             Ok(())
         }
 
-        /// The governor's actions that are this registry's own: the staff_credentials
-        /// address and the break-glass settings.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            match action {
-                Action::Peer(PeerRole::Credentials, address) => {
-                    self.credentials.set(&address);
-                    Ok(())
-                }
-                Action::BreakGlass(break_glass_window, max_per_window, rate_window) => self
-                    .set_config(Config {
-                        break_glass_window,
-                        max_per_window,
-                        rate_window,
-                    })
-                    .map_err(|_| ApplyError::Invalid),
-                _ => Err(ApplyError::Unsupported),
-            }
-        }
-
         // ------------------------------------------------------------- consents
 
         /// The patient or a live delegate: records a permit or deny, starting at most
@@ -953,6 +930,35 @@ pub mod consent_registry {
         }
     }
 
+    impl healthcare_traits::governance::Governs for ConsentRegistry {
+        fn governance(&mut self) -> &mut Governance {
+            &mut self.governance
+        }
+
+        /// The governor's actions that are this registry's own: the staff_credentials
+        /// address and the break-glass settings.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            match action {
+                Action::Peer(PeerRole::Credentials, address) => {
+                    self.credentials.set(&address);
+                    Ok(())
+                }
+                Action::BreakGlass(break_glass_window, max_per_window, rate_window) => self
+                    .set_config(Config {
+                        break_glass_window,
+                        max_per_window,
+                        rate_window,
+                    })
+                    .map_err(|_| ApplyError::Invalid),
+                _ => Err(ApplyError::Unsupported),
+            }
+        }
+    }
+
     impl Governed for ConsentRegistry {
         /// The governor this contract obeys.
         #[ink(message)]
@@ -969,12 +975,7 @@ pub mod consent_registry {
             &mut self,
             action: healthcare_traits::Action,
         ) -> core::result::Result<(), ApplyError> {
-            let by = self.governance.governor();
-            if let Some(own) = self.governance.apply(action)? {
-                self.apply_own(own)?;
-            }
-            self.governance.applied(action, by);
-            Ok(())
+            healthcare_traits::governance::apply(self, action)
         }
     }
 

@@ -99,11 +99,7 @@ fn setup() -> ConsentRegistry {
 
 /// As the governor, applies `action`; the caller is restored.
 fn gov(c: &mut ConsentRegistry, action: Gov) -> core::result::Result<(), ApplyError> {
-    let by = ink::env::caller::<Env>();
-    caller(accounts().alice);
-    let done = c.apply(action);
-    caller(by);
-    done
+    healthcare_traits::testing::as_caller(accounts().alice, || c.apply(action))
 }
 
 fn permit(patient: AccountId, grantee: AccountId, purposes: &[Purpose]) -> ConsentRequest {

@@ -248,26 +248,6 @@ pub mod drug_provenance {
             Ok(())
         }
 
-        /// The governor's actions that are this registry's own: the staff_credentials
-        /// address, regulators, the surplus.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            let done = match action {
-                Action::Peer(PeerRole::Credentials, address) => {
-                    self.credentials.set(&address);
-                    Ok(())
-                }
-                Action::Regulator(regulator) => self.appoint_regulator(regulator),
-                Action::RemoveRegulator(regulator) => self.remove_regulator(regulator),
-                Action::RecoverSurplus(to) => self.recover_surplus(to).map(|_| ()),
-                _ => return Err(ApplyError::Unsupported),
-            };
-            done.map_err(|_| ApplyError::Invalid)
-        }
-
         /// True if `account` is a regulator.
         #[ink(message)]
         pub fn is_regulator(&self, account: AccountId) -> bool {
@@ -1162,6 +1142,32 @@ pub mod drug_provenance {
         }
     }
 
+    impl healthcare_traits::governance::Governs for DrugProvenance {
+        fn governance(&mut self) -> &mut Governance {
+            &mut self.governance
+        }
+
+        /// The governor's actions that are this registry's own: the staff_credentials
+        /// address, regulators, the surplus.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            let done = match action {
+                Action::Peer(PeerRole::Credentials, address) => {
+                    self.credentials.set(&address);
+                    Ok(())
+                }
+                Action::Regulator(regulator) => self.appoint_regulator(regulator),
+                Action::RemoveRegulator(regulator) => self.remove_regulator(regulator),
+                Action::RecoverSurplus(to) => self.recover_surplus(to).map(|_| ()),
+                _ => return Err(ApplyError::Unsupported),
+            };
+            done.map_err(|_| ApplyError::Invalid)
+        }
+    }
+
     impl Governed for DrugProvenance {
         /// The governor this contract obeys.
         #[ink(message)]
@@ -1179,12 +1185,7 @@ pub mod drug_provenance {
             &mut self,
             action: healthcare_traits::Action,
         ) -> core::result::Result<(), ApplyError> {
-            let by = self.governance.governor();
-            if let Some(own) = self.governance.apply(action)? {
-                self.apply_own(own)?;
-            }
-            self.governance.applied(action, by);
-            Ok(())
+            healthcare_traits::governance::apply(self, action)
         }
     }
 

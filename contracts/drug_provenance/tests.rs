@@ -111,11 +111,7 @@ fn setup() -> DrugProvenance {
 
 /// As the governor, applies `action`; the caller is restored.
 fn gov(c: &mut DrugProvenance, action: Gov) -> core::result::Result<(), ApplyError> {
-    let by = ink::env::caller::<Env>();
-    caller(accounts().alice);
-    let done = c.apply(action);
-    caller(by);
-    done
+    healthcare_traits::testing::as_caller(accounts().alice, || c.apply(action))
 }
 
 /// `setup` plus batch 1 (1000 units, lot "L1") held by bob.

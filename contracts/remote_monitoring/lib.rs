@@ -188,27 +188,6 @@ pub mod remote_monitoring {
             crate::CODE_VERSION
         }
 
-        /// The governor's actions that are this contract's own: its peer addresses.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            match action {
-                Action::Peer(role @ (PeerRole::Credentials | PeerRole::Consent), address) => {
-                    let mut peers = self.peers();
-                    if role == PeerRole::Credentials {
-                        peers.credentials = address;
-                    } else {
-                        peers.consent = address;
-                    }
-                    self.peers.set(&peers);
-                    Ok(())
-                }
-                _ => Err(ApplyError::Unsupported),
-            }
-        }
-
         /// The peer contracts.
         #[ink(message)]
         pub fn peers(&self) -> Peers {
@@ -789,6 +768,33 @@ pub mod remote_monitoring {
         }
     }
 
+    impl healthcare_traits::governance::Governs for RemoteMonitoring {
+        fn governance(&mut self) -> &mut Governance {
+            &mut self.governance
+        }
+
+        /// The governor's actions that are this contract's own: its peer addresses.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action;
+            match action {
+                Action::Peer(role @ (PeerRole::Credentials | PeerRole::Consent), address) => {
+                    let mut peers = self.peers();
+                    if role == PeerRole::Credentials {
+                        peers.credentials = address;
+                    } else {
+                        peers.consent = address;
+                    }
+                    self.peers.set(&peers);
+                    Ok(())
+                }
+                _ => Err(ApplyError::Unsupported),
+            }
+        }
+    }
+
     impl Governed for RemoteMonitoring {
         /// The governor this contract obeys.
         #[ink(message)]
@@ -804,12 +810,7 @@ pub mod remote_monitoring {
             &mut self,
             action: healthcare_traits::Action,
         ) -> core::result::Result<(), ApplyError> {
-            let by = self.governance.governor();
-            if let Some(own) = self.governance.apply(action)? {
-                self.apply_own(own)?;
-            }
-            self.governance.applied(action, by);
-            Ok(())
+            healthcare_traits::governance::apply(self, action)
         }
     }
 

@@ -141,11 +141,7 @@ fn anchor(c: &mut RemoteMonitoring, seed: u8, b: ReadingBatch) -> Result<BatchId
 
 /// As the governor (alice), applies `action`; the caller is restored.
 fn gov(c: &mut RemoteMonitoring, action: Gov) -> core::result::Result<(), ApplyError> {
-    let by = ink::env::caller::<Env>();
-    caller(accounts().alice);
-    let done = c.apply(action);
-    caller(by);
-    done
+    healthcare_traits::testing::as_caller(accounts().alice, || c.apply(action))
 }
 
 #[ink::test]

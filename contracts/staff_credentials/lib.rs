@@ -444,32 +444,6 @@ pub mod staff_credentials {
 
         // -------------------------------------------------------------- helpers
 
-        /// The governor's actions that are this contract's own: issuers, and suspending or
-        /// revoking any credential.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action as Governance;
-            let done = match action {
-                Governance::Issuer(issuer, kinds) => self.set_issuer(issuer, kinds),
-                Governance::NarrowIssuer(issuer, kinds) => self.narrow_issuer_kinds(issuer, kinds),
-                Governance::RemoveIssuer(issuer) => self.remove_issuer(issuer),
-                Governance::SuspendCredential(id, reason) => self
-                    .credentials
-                    .get(id)
-                    .ok_or(Error::UnknownCredential)
-                    .and_then(|c| self.suspend_credential(c, reason)),
-                Governance::RevokeCredential(id, reason) => self
-                    .credentials
-                    .get(id)
-                    .ok_or(Error::UnknownCredential)
-                    .and_then(|c| self.revoke_credential(c, reason)),
-                _ => return Err(ApplyError::Unsupported),
-            };
-            done.map_err(|_| ApplyError::Invalid)
-        }
-
         /// Appoints `issuer` with `kinds`, or sets the kinds of an existing issuer.
         fn set_issuer(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
             model::valid_kind_set(kinds)?;
@@ -571,6 +545,38 @@ pub mod staff_credentials {
         credentials: timeline::Recall<Credential>,
     }
 
+    impl healthcare_traits::governance::Governs for StaffCredentials {
+        fn governance(&mut self) -> &mut Governance {
+            &mut self.governance
+        }
+
+        /// The governor's actions that are this contract's own: issuers, and suspending or
+        /// revoking any credential.
+        fn apply_own(
+            &mut self,
+            action: healthcare_traits::Action,
+        ) -> core::result::Result<(), ApplyError> {
+            use healthcare_traits::Action as Governance;
+            let done = match action {
+                Governance::Issuer(issuer, kinds) => self.set_issuer(issuer, kinds),
+                Governance::NarrowIssuer(issuer, kinds) => self.narrow_issuer_kinds(issuer, kinds),
+                Governance::RemoveIssuer(issuer) => self.remove_issuer(issuer),
+                Governance::SuspendCredential(id, reason) => self
+                    .credentials
+                    .get(id)
+                    .ok_or(Error::UnknownCredential)
+                    .and_then(|c| self.suspend_credential(c, reason)),
+                Governance::RevokeCredential(id, reason) => self
+                    .credentials
+                    .get(id)
+                    .ok_or(Error::UnknownCredential)
+                    .and_then(|c| self.revoke_credential(c, reason)),
+                _ => return Err(ApplyError::Unsupported),
+            };
+            done.map_err(|_| ApplyError::Invalid)
+        }
+    }
+
     impl Governed for StaffCredentials {
         /// The governor this registry obeys.
         #[ink(message)]
@@ -588,12 +594,7 @@ pub mod staff_credentials {
             &mut self,
             action: healthcare_traits::Action,
         ) -> core::result::Result<(), ApplyError> {
-            let by = self.governance.governor();
-            if let Some(own) = self.governance.apply(action)? {
-                self.apply_own(own)?;
-            }
-            self.governance.applied(action, by);
-            Ok(())
+            healthcare_traits::governance::apply(self, action)
         }
     }
 

@@ -71,11 +71,7 @@ fn setup() -> StaffCredentials {
 /// As the governor, applies `action` (the governor contract's delay is its own affair,
 /// tested in `contracts/governor`); the caller is restored.
 fn gov(c: &mut StaffCredentials, action: Gov) -> core::result::Result<(), ApplyError> {
-    let by = ink::env::caller::<Env>();
-    caller(accounts().alice);
-    let done = c.apply(action);
-    caller(by);
-    done
+    healthcare_traits::testing::as_caller(accounts().alice, || c.apply(action))
 }
 
 /// [`gov`], which must succeed; the caller becomes `back`.

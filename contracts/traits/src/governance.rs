@@ -163,6 +163,29 @@ pub struct ActionApplied {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paused;
 
+/// A suite contract's side of `Governed::apply`: where its [`Governance`] is and how it
+/// applies the actions that are its own. Every contract's `apply` message is
+/// [`apply`]`(self, action)`.
+pub trait Governs {
+    /// The contract's governance state.
+    fn governance(&mut self) -> &mut Governance;
+
+    /// Applies one of the contract's own actions (peers, roles, settings, money), or
+    /// answers why not (`Unsupported` for an action that is not its own).
+    fn apply_own(&mut self, action: Action) -> Result<(), ApplyError>;
+}
+
+/// The body of every contract's `Governed::apply`: the shared rules
+/// ([`Governance::apply`]), then the contract's own action, then `ActionApplied`.
+pub fn apply<C: Governs>(contract: &mut C, action: Action) -> Result<(), ApplyError> {
+    let by = contract.governance().governor();
+    if let Some(own) = contract.governance().apply(action)? {
+        contract.apply_own(own)?;
+    }
+    contract.governance().applied(action, by);
+    Ok(())
+}
+
 /// Implements `From<Paused>` for a contract's error enum `$error`, which must have a
 /// unit variant `Paused`.
 #[macro_export]

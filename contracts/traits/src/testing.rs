@@ -159,6 +159,17 @@ pub fn pause_model(
     }
 }
 
+/// Runs `body` with `who` as the caller (the off-chain engine's), then restores the caller
+/// before: what a unit test does to act as a contract's governor for one call.
+pub fn as_caller<R>(who: crate::AccountId, body: impl FnOnce() -> R) -> R {
+    type Env = ink::env::DefaultEnvironment;
+    let before = ink::env::caller::<Env>();
+    ink::env::test::set_caller::<Env>(who);
+    let answer = body();
+    ink::env::test::set_caller::<Env>(before);
+    answer
+}
+
 /// The events of type `E` recorded so far by the off-chain engine, decoded, in order
 /// (matched by `E`'s signature topic, so that events of other types are skipped): what a
 /// unit test reads to assert the fields of the events it counts.
