@@ -12,6 +12,7 @@ import { PayerPage } from './pages/Payer';
 import { AuthorityPage } from './pages/Authority';
 import { MonitoringPage } from './pages/Monitoring';
 import { TrialsPage } from './pages/Trials';
+import { GovernancePage } from './pages/Governance';
 import './style.css';
 
 export interface PageProps {
@@ -29,6 +30,7 @@ const PAGES = [
   { id: 'provider', title: 'Provider', Page: ProviderPage },
   { id: 'payer', title: 'Payer', Page: PayerPage },
   { id: 'authority', title: 'Licensing & regulator', Page: AuthorityPage },
+  { id: 'governance', title: 'Governance', Page: GovernancePage },
 ] as const;
 
 function usePage(): string {

@@ -70,6 +70,7 @@ const TITLES = {
   provider: 'Provider',
   payer: 'Payer',
   authority: 'Licensing & regulator',
+  governance: 'Governance',
 };
 const go = async (role) => {
   await page.goto(`${url}/#/${role}`);
@@ -478,6 +479,55 @@ await check('clinical trials: registered, approved by the IRB, enrolment refused
     .waitFor();
   await screenshot('trials');
   await axe('trials page');
+});
+
+// A button in a table row: a transaction is confirmed in the dialog, or refused in words
+// in the page's status line. Returns that line.
+const rowAction = async (row, button) => {
+  await row.getByRole('button', { name: button, exact: true }).click();
+  const status = page.getByText(new RegExp(`^${button}: `));
+  const dialogOrRefusal = await Promise.race([
+    page
+      .getByRole('dialog')
+      .waitFor()
+      .then(() => 'dialog'),
+    status.waitFor().then(() => 'status'),
+  ]);
+  if (dialogOrRefusal === 'dialog') await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.getByText(new RegExp(`^${button}: (done|refused)`)).waitFor();
+  return page.getByText(new RegExp(`^${button}: (done|refused)`)).innerText();
+};
+
+await check('governance: a pause needs two of three members, the lifted pause too', async () => {
+  await go('governance');
+  await actAs('Alice');
+  await page.getByText('You are a member.').waitFor();
+  await page.selectOption('[name="governed-contract"]', 'clinical_trials');
+  const proposed = await submit('Propose: pause or lift the pause of a contract', 'Propose pausing it');
+  expect(/^Done/.test(proposed), `propose: ${proposed}`);
+  const row = page.locator('tr[data-operation]').filter({ hasText: 'clinical_trials: Pause' });
+  await row.waitFor();
+  const alone = await rowAction(row, 'Execute');
+  expect(/^Execute: refused: Not enough approvals/.test(alone), `one approval: ${alone}`);
+  await actAs('Bob');
+  const approved = await rowAction(row, 'Approve');
+  expect(/^Approve: done/.test(approved), `approve: ${approved}`);
+  const executed = await rowAction(row, 'Execute');
+  expect(/^Execute: done/.test(executed), `execute: ${executed}`);
+  await page.locator('tr[data-contract="clinical_trials"]').filter({ hasText: 'paused' }).waitFor();
+  await screenshot('governance');
+  await axe('governance page');
+  // Lifting the pause is an operation of its own, again two of three.
+  await page.selectOption('[name="governed-contract"]', 'clinical_trials');
+  await section('Propose: pause or lift the pause of a contract').getByRole('button', { name: 'Propose lifting its pause' }).click();
+  await page.getByRole('dialog').waitFor();
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  const lift = page.locator('tr[data-operation]').filter({ hasText: 'clinical_trials: Unpause' });
+  await lift.waitFor();
+  await actAs('Alice');
+  expect(/^Approve: done/.test(await rowAction(lift, 'Approve')), 'approve the unpause');
+  expect(/^Execute: done/.test(await rowAction(lift, 'Execute')), 'execute the unpause');
+  await page.locator('tr[data-contract="clinical_trials"]').filter({ hasText: 'running' }).waitFor();
 });
 
 await check('no uncaught errors in the page', async () => {
