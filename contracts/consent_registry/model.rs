@@ -415,6 +415,8 @@ pub fn check_backdate(start: Timestamp, now: Timestamp) -> Result<()> {
 
 /// The largest `max_per_window` (it bounds the openings kept per clinician).
 pub const MAX_RATE: u32 = 16;
+/// The longest `rate_window`: openings older than it are never counted again.
+pub const MAX_RATE_WINDOW: Timestamp = 30 * healthcare_traits::DAY;
 
 impl Config {
     /// 24-hour grants, at most 3 per clinician in any 24 hours.
@@ -429,15 +431,18 @@ impl Config {
         use healthcare_traits::{DAY, HOUR};
         (HOUR..=7 * DAY).contains(&self.break_glass_window)
             && (1..=MAX_RATE).contains(&self.max_per_window)
-            && (HOUR..=30 * DAY).contains(&self.rate_window)
+            && (HOUR..=MAX_RATE_WINDOW).contains(&self.rate_window)
     }
 }
 
 /// The sliding-window rate limit: `recent` holds a clinician's latest openings (oldest
 /// first). An opening at `now` is allowed when fewer than `max` of them fall in
-/// `(now - window, now]`; then the list to store is returned (the latest `max` openings,
-/// `now` included). No double allowance at any boundary: every window of length
-/// `window` holds at most `max` openings.
+/// `(now - window, now]`; then the list to store is returned: the latest [`MAX_RATE`]
+/// openings of the last [`MAX_RATE_WINDOW`], `now` included, whatever the window and the
+/// limit in force, so that a longer window or a lower limit the governor sets later is
+/// answered from every opening it covers (a list kept for the shorter window would let a
+/// clinician open more than the new limit right after the change). No double allowance
+/// at any boundary: every window of length `window` holds at most `max` openings.
 pub fn rate_limit(
     recent: &[Timestamp],
     now: Timestamp,
@@ -449,8 +454,13 @@ pub fn rate_limit(
     if u32::try_from(in_window).map_or(true, |n| n >= max) {
         return None;
     }
-    let mut kept: Vec<Timestamp> = recent.iter().copied().filter(|t| *t > cutoff).collect();
+    let oldest = now.saturating_sub(MAX_RATE_WINDOW);
+    let mut kept: Vec<Timestamp> = recent.iter().copied().filter(|t| *t > oldest).collect();
     kept.push(now);
+    let excess = kept
+        .len()
+        .saturating_sub(usize::try_from(MAX_RATE).unwrap_or(usize::MAX));
+    kept.drain(..excess);
     Some(kept)
 }
 
@@ -518,8 +528,34 @@ mod tests {
         assert!(rate_limit(&recent, 2 * DAY - 4, 3, DAY).is_none());
         // A full window after the first opening, it has slid out.
         let recent = rate_limit(&recent, 2 * DAY - 3, 3, DAY).unwrap();
-        assert_eq!(recent, vec![DAY - 2, DAY - 1, 2 * DAY - 3]);
+        // (The list keeps every opening of the longest window there can be.)
+        assert_eq!(recent, vec![DAY - 3, DAY - 2, DAY - 1, 2 * DAY - 3]);
         assert!(rate_limit(&recent, 2 * DAY - 3, 3, DAY).is_none());
+    }
+
+    #[test]
+    fn a_longer_window_set_later_still_counts_the_openings_before_it() {
+        // Three openings a day apart under a one-day window; the governor then lengthens
+        // the window to a week (at most 3): the clinician had its three this week, so a
+        // fourth is refused (kept openings cover the longest window there can be).
+        let mut recent = Vec::new();
+        for t in [10 * DAY, 11 * DAY, 12 * DAY] {
+            recent = rate_limit(&recent, t, 3, DAY).unwrap();
+        }
+        assert!(rate_limit(&recent, 12 * DAY + HOUR, 3, DAY).is_some());
+        assert!(rate_limit(&recent, 12 * DAY + HOUR, 3, 7 * DAY).is_none());
+        // Openings older than the longest window are dropped, and at most MAX_RATE kept.
+        let recent = rate_limit(&recent, 42 * DAY, 3, DAY).unwrap();
+        assert_eq!(recent, vec![42 * DAY]);
+        let mut many = Vec::new();
+        for i in 0..(u64::from(MAX_RATE) + 5) {
+            many = rate_limit(&many, 100 * DAY + i * HOUR, MAX_RATE, HOUR).unwrap();
+        }
+        assert_eq!(many.len(), MAX_RATE as usize);
+        assert_eq!(
+            many.last(),
+            Some(&(100 * DAY + (u64::from(MAX_RATE) + 4) * HOUR))
+        );
     }
 
     proptest! {

@@ -25,12 +25,13 @@
 //! A run fails, too, when no sequence reached one of the [`REQUIRED`] outcomes.
 
 use crate::consent_registry::*;
+use crate::model::MAX_RATE;
 use crate::MAX_DELEGATES;
 use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::timeline::MAX_OPEN;
 use healthcare_traits::{
-    Action as Gov, ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind,
+    Action as Gov, ApplyError, ClaimConsent, ClaimConsentQuery, ConsentVerifier, CredentialKind,
     DataCategories, DataCategory, Governed, Purpose, PurposeSet, DAY, HOUR,
 };
 use ink::env::test;
@@ -51,6 +52,7 @@ const REQUIRED: &[&str] = &[
     "AlreadyAcknowledged",
     "AlreadyRevoked",
     "BackdatedTooFar",
+    "BadConfig",
     "BadScope",
     "CareRelationshipOpen",
     "ConsentDenied",
@@ -189,6 +191,14 @@ enum Op {
     },
     Pause(u8),
     Unpause(u8),
+    /// `caller` (past the accounts: the governor) applies break-glass settings: a window,
+    /// a limit and a rate window picked from short lists (some out of range).
+    BreakGlass {
+        caller: u8,
+        window: u8,
+        max: u8,
+        rate: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -223,6 +233,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (who.clone(), any::<u8>()).prop_map(|(caller, id)| Op::Close { caller, id }),
         1 => (0..ACCOUNTS).prop_map(Op::Pause),
         1 => (0..2 * ACCOUNTS).prop_map(Op::Unpause),
+        1 => (0..2 * ACCOUNTS, 0..4u8, 0..4u8, 0..4u8)
+            .prop_map(|(caller, window, max, rate)| Op::BreakGlass { caller, window, max, rate }),
     ]
 }
 
@@ -296,7 +308,10 @@ struct Model {
     grants: Vec<MGrant>,
     live_grant: BTreeMap<(AccountId, AccountId), usize>,
     /// Every break-glass opening time per clinician.
-    openings: BTreeMap<AccountId, Vec<u64>>,
+    /// Every break-glass opening per clinician, with the limit and window then in force.
+    openings: BTreeMap<AccountId, Vec<(u64, u32, u64)>>,
+    /// The break-glass settings in force.
+    config: Config,
     /// (accessor, time, purpose, record, grant) per patient.
     logs: BTreeMap<AccountId, Vec<LogEntry>>,
     /// The stand-in licences: clinician -> (from, until).
@@ -740,9 +755,12 @@ fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
                 m.not_paused()?;
                 let who = account(caller);
                 let now = m.now;
-                let config = Config::DEFAULT;
+                let config = m.config;
+                // Every opening counts, whatever the settings were when it was made.
                 let recent = m.openings.get(&who).map_or(0, |o| {
-                    o.iter().filter(|t| **t + config.rate_window > now).count()
+                    o.iter()
+                        .filter(|(t, ..)| *t + config.rate_window > now)
+                        .count()
                 });
                 if recent >= config.max_per_window as usize {
                     return Err(Error::RateLimited);
@@ -754,7 +772,11 @@ fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
                 if !licensed {
                     return Err(Error::CredentialCheckFailed);
                 }
-                m.openings.entry(who).or_default().push(now);
+                m.openings.entry(who).or_default().push((
+                    now,
+                    config.max_per_window,
+                    config.rate_window,
+                ));
                 m.grants.push(MGrant {
                     patient: p,
                     opened_at: now,
@@ -809,6 +831,40 @@ fn step(c: &mut ConsentRegistry, m: &mut Model, op: &Op) -> (String, String) {
                 Ok(())
             })();
             (s(&got), s(&want))
+        }
+        Op::BreakGlass {
+            caller,
+            window,
+            max,
+            rate,
+        } => {
+            let caller = if caller < ACCOUNTS { caller } else { 0 };
+            let config = Config {
+                break_glass_window: [HOUR, 4 * HOUR, 7 * DAY, 8 * DAY][usize::from(window)],
+                max_per_window: [0, 1, 3, MAX_RATE][usize::from(max)],
+                rate_window: [HOUR, DAY, 7 * DAY, 30 * DAY + 1][usize::from(rate)],
+            };
+            set_caller(caller);
+            let got = c.apply(Gov::BreakGlass(
+                config.break_glass_window,
+                config.max_per_window,
+                config.rate_window,
+            ));
+            let want = if account(caller) != m.governor {
+                Err(ApplyError::NotGovernor)
+            } else if m.paused {
+                Err(ApplyError::Paused)
+            } else if !((HOUR..=7 * DAY).contains(&config.break_glass_window)
+                && (1..=16).contains(&config.max_per_window)
+                && (HOUR..=30 * DAY).contains(&config.rate_window))
+            {
+                healthcare_traits::testing::reached(CONTRACT, "BadConfig");
+                Err(ApplyError::Invalid)
+            } else {
+                m.config = config;
+                Ok(())
+            };
+            (format!("{got:?}"), format!("{want:?}"))
         }
         Op::Pause(caller) | Op::Unpause(caller) => {
             // Past the accounts: the governor (account 0).
@@ -975,18 +1031,21 @@ fn compare(
             }
         }
     }
-    // Break-glass rate limit: no clinician opened more than the limit in any window.
-    let config = Config::DEFAULT;
+    // Break-glass rate limit: no opening made more than the limit then in force within
+    // the window then in force (counting every opening before it).
     for times in m.openings.values() {
-        for (i, t) in times.iter().enumerate() {
+        for (i, (t, max, window)) in times.iter().enumerate() {
             let in_window = times[..=i]
                 .iter()
-                .filter(|s| **s + config.rate_window > *t)
+                .filter(|(s, ..)| *s + *window > *t)
                 .count();
-            if in_window > config.max_per_window as usize {
+            if in_window > *max as usize {
                 return Err(format!("{in_window} break-glass openings in one window"));
             }
         }
+    }
+    if c.config() != m.config {
+        return Err(format!("config {:?} != {:?}", c.config(), m.config));
     }
     Ok(())
 }
@@ -1010,6 +1069,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             grants: Vec::new(),
             live_grant: BTreeMap::new(),
             openings: BTreeMap::new(),
+            config: Config::DEFAULT,
             logs: BTreeMap::new(),
             licensed: BTreeMap::new(),
         };
