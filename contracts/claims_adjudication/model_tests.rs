@@ -35,7 +35,9 @@ use crate::tests::{
 use crate::{FULL_BPS, PLAN_YEAR};
 use healthcare_traits::testing::prop::{config, finish, off_chain};
 use healthcare_traits::testing::{drive, pause_model, reached, EXIT_WHILE_PAUSED};
-use healthcare_traits::{Action as Gov, CredentialKind, Governed, PeerError, DAY};
+use healthcare_traits::{
+    Action as Gov, ApplyError, CredentialKind, Governed, PeerError, PeerRole, DAY,
+};
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
@@ -226,6 +228,13 @@ enum Op {
     },
     Pause(u8),
     Unpause(u8),
+    /// `caller` (past the accounts: the governor) points the peer of `role` (0
+    /// credentials, 1 consent, 2 monitoring) at account `to`.
+    SetPeer {
+        caller: u8,
+        role: u8,
+        to: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -295,6 +304,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(consent, who, error)| Op::PeerFails { consent, who, error }),
         1 => (0..ACCOUNTS).prop_map(Op::Pause),
         2 => (0..2 * ACCOUNTS).prop_map(Op::Unpause),
+        1 => (0..2 * ACCOUNTS, 0..3u8, 0..ACCOUNTS)
+            .prop_map(|(caller, role, to)| Op::SetPeer { caller, role, to }),
     ]
 }
 
@@ -374,6 +385,8 @@ fn inside(window: Option<&Window>, t: u64) -> bool {
 
 struct Model {
     governor: AccountId,
+    /// The peer addresses the governor set (the stand-ins answer whatever the address).
+    addresses: crate::model::Peers,
     now: u64,
     paused: bool,
     plans: Vec<MPlan>,
@@ -1414,6 +1427,34 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             };
             (String::new(), String::new())
         }
+        Op::SetPeer { caller, role, to } => {
+            let caller = if caller < ACCOUNTS { caller } else { 0 };
+            let role = [
+                PeerRole::Credentials,
+                PeerRole::Consent,
+                PeerRole::Monitoring,
+            ][usize::from(role)];
+            test::set_caller::<Env>(account(caller));
+            let got = c.apply(Gov::Peer(role, account(to)));
+            let want = if !(account(caller) == m.governor) {
+                Err(ApplyError::NotGovernor)
+            } else if m.paused {
+                Err(ApplyError::Paused)
+            } else if !(true) {
+                Err(ApplyError::Unsupported)
+            } else {
+                match role {
+                    PeerRole::Credentials => m.addresses.credentials = account(to),
+                    PeerRole::Consent => m.addresses.consent = account(to),
+                    PeerRole::Monitoring => m.addresses.monitoring = account(to),
+                }
+                Ok(())
+            };
+            (
+                format!("{got:?} {:?}", c.peers()),
+                format!("{want:?} {:?}", m.addresses),
+            )
+        }
         Op::Pause(caller) | Op::Unpause(caller) => {
             // Past the accounts: the governor (account 0).
             let caller = if caller < ACCOUNTS { caller } else { 0 };
@@ -1635,6 +1676,11 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         let mut c =
             ClaimsAdjudication::new(account(0), account(8), account(8), account(8)).expect("new");
         let mut m = Model {
+            addresses: crate::model::Peers {
+                credentials: account(8),
+                consent: account(8),
+                monitoring: account(8),
+            },
             governor: account(0),
             now: START,
             paused: false,

@@ -33,7 +33,8 @@ use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain, proof};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::{
-    Action as Gov, CredentialKind, DataCategories, DataCategory, Governed, Purpose, DAY, HOUR,
+    Action as Gov, ApplyError, CredentialKind, DataCategories, DataCategory, Governed, PeerRole,
+    Purpose, DAY, HOUR,
 };
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -77,6 +78,7 @@ const REQUIRED: &[&str] = &[
     "NotInvestigator",
     "NotOversight",
     "NotGovernor",
+    "Unsupported",
     "NotSponsor",
     "NotSusar",
     "ParticipantNotAtSite",
@@ -159,6 +161,13 @@ enum Op {
     Pause {
         by: u8,
         pause: bool,
+    },
+    /// `by` (0: the governor) points the peer of `role` (0 credentials, 1 consent, 2
+    /// monitoring: not a peer here) at account `to`.
+    SetPeer {
+        by: u8,
+        role: u8,
+        to: u8,
     },
     Register {
         by: u8,
@@ -348,6 +357,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop_oneof![3 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)].prop_map(|peer| Op::Break { peer }),
         1 => (prop_oneof![3 => Just(0u8), 1 => anyone()], prop::bool::weighted(0.2))
             .prop_map(|(by, pause)| Op::Pause { by, pause }),
+        1 => (prop_oneof![3 => Just(0u8), 1 => 1u8..6], 0..3u8, 0..6u8)
+            .prop_map(|(by, role, to)| Op::SetPeer { by, role, to }),
         3 => (
             sponsor(),
             prop_oneof![5 => Just(3u8), 1 => anyone()],
@@ -455,6 +466,8 @@ struct TrialM {
 struct Model {
     now: u64,
     paused: bool,
+    /// The peer addresses the governor set (the stand-ins answer whatever the address).
+    addresses: Option<Peers>,
     kinds: BTreeMap<AccountId, CredentialKind>,
     research: BTreeSet<(AccountId, AccountId, u32)>,
     delegates: BTreeSet<(AccountId, AccountId)>,
@@ -1123,6 +1136,38 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
             m.consent_broken = *peer == 2;
             stand_in::break_peers(m.credentials_broken, m.consent_broken);
             (String::new(), String::new())
+        }
+        Op::SetPeer { by, role, to } => {
+            let role = [
+                PeerRole::Credentials,
+                PeerRole::Consent,
+                PeerRole::Monitoring,
+            ][usize::from(*role)];
+            test::set_caller::<Env>(account(*by));
+            let got = c.apply(Gov::Peer(role, account(*to)));
+            let mut addresses = m.addresses.clone().unwrap_or(Peers {
+                credentials: account(20),
+                consent: account(21),
+            });
+            let want = if *by != 0 {
+                Err(ApplyError::NotGovernor)
+            } else if m.paused {
+                Err(ApplyError::Paused)
+            } else if role == PeerRole::Monitoring {
+                Err(ApplyError::Unsupported)
+            } else {
+                if role == PeerRole::Credentials {
+                    addresses.credentials = account(*to);
+                } else {
+                    addresses.consent = account(*to);
+                }
+                m.addresses = Some(addresses.clone());
+                Ok(())
+            };
+            (
+                format!("{got:?} {:?}", c.peers()),
+                format!("{want:?} {addresses:?}"),
+            )
         }
         Op::Pause { by, pause } => {
             as_caller(*by);

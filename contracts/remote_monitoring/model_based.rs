@@ -28,8 +28,8 @@ use healthcare_traits::stand_in;
 use healthcare_traits::testing::prop::{config, finish, off_chain, proof};
 use healthcare_traits::testing::{drive, pause_model, EXIT_WHILE_PAUSED};
 use healthcare_traits::{
-    Action as Gov, CredentialKind, DataCategories, DataCategory, Governed, Loinc,
-    MonitoringVerifier, Purpose, DAY, HOUR,
+    Action as Gov, ApplyError, CredentialKind, DataCategories, DataCategory, Governed, Loinc,
+    MonitoringVerifier, PeerRole, Purpose, DAY, HOUR,
 };
 use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
@@ -77,6 +77,7 @@ const REQUIRED: &[&str] = &[
     "TooManyKeys",
     "UnknownDevice",
     "UnknownModel",
+    "Unsupported",
 ];
 /// The clock at the start: far from the epoch, so that every period is whole.
 const START: u64 = 20_000 * DAY + 9 * HOUR;
@@ -127,6 +128,13 @@ enum Op {
     Pause {
         by: u8,
         pause: bool,
+    },
+    /// `by` (0: the governor) points the peer of `role` (0 credentials, 1 consent, 2
+    /// monitoring: not a peer here) at account `to`.
+    SetPeer {
+        by: u8,
+        role: u8,
+        to: u8,
     },
     RegisterModel {
         by: u8,
@@ -292,6 +300,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|peer| Op::Break { peer }),
         1 => (prop_oneof![3 => Just(0u8), 1 => who()], prop::bool::weighted(0.3))
             .prop_map(|(by, pause)| Op::Pause { by, pause }),
+        1 => (prop_oneof![3 => Just(0u8), 1 => 1u8..6], 0..3u8, 0..6u8)
+            .prop_map(|(by, role, to)| Op::SetPeer { by, role, to }),
         2 => (maker(), prop_oneof![4 => Just(0u8), 1 => Just(1u8)])
             .prop_map(|(by, category)| Op::RegisterModel { by, category }),
         1 => (maker(), 0u8..5).prop_map(|(by, model)| Op::RecallModel { by, model }),
@@ -340,6 +350,8 @@ fn op() -> impl Strategy<Value = Op> {
 struct Model {
     now: u64,
     paused: bool,
+    /// The peer addresses the governor set (the stand-ins answer whatever the address).
+    addresses: Option<Peers>,
     /// Accounts with a clinician's licence now (the makers' licence is `makers`).
     clinicians: BTreeSet<AccountId>,
     makers: BTreeSet<AccountId>,
@@ -809,6 +821,38 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
             m.consent_broken = *peer == 2;
             stand_in::break_peers(m.credentials_broken, m.consent_broken);
             (String::new(), String::new())
+        }
+        Op::SetPeer { by, role, to } => {
+            let role = [
+                PeerRole::Credentials,
+                PeerRole::Consent,
+                PeerRole::Monitoring,
+            ][usize::from(*role)];
+            test::set_caller::<Env>(account(*by));
+            let got = c.apply(Gov::Peer(role, account(*to)));
+            let mut addresses = m.addresses.clone().unwrap_or(Peers {
+                credentials: account(20),
+                consent: account(21),
+            });
+            let want = if *by != 0 {
+                Err(ApplyError::NotGovernor)
+            } else if m.paused {
+                Err(ApplyError::Paused)
+            } else if role == PeerRole::Monitoring {
+                Err(ApplyError::Unsupported)
+            } else {
+                if role == PeerRole::Credentials {
+                    addresses.credentials = account(*to);
+                } else {
+                    addresses.consent = account(*to);
+                }
+                m.addresses = Some(addresses.clone());
+                Ok(())
+            };
+            (
+                format!("{got:?} {:?}", c.peers()),
+                format!("{want:?} {addresses:?}"),
+            )
         }
         Op::Pause { by, pause } => {
             set_caller(*by);
