@@ -830,7 +830,7 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
             ][usize::from(*role)];
             test::set_caller::<Env>(account(*by));
             let got = c.apply(Gov::Peer(role, account(*to)));
-            let mut addresses = m.addresses.clone().unwrap_or(Peers {
+            let mut addresses = m.addresses.unwrap_or(Peers {
                 credentials: account(20),
                 consent: account(21),
             });
@@ -846,7 +846,7 @@ fn step(c: &mut RemoteMonitoring, m: &mut Model, op: &Op) -> (String, String) {
                 } else {
                     addresses.consent = account(*to);
                 }
-                m.addresses = Some(addresses.clone());
+                m.addresses = Some(addresses);
                 Ok(())
             };
             (
