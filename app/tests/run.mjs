@@ -481,21 +481,21 @@ await check('clinical trials: registered, approved by the IRB, enrolment refused
   await axe('trials page');
 });
 
-// A button in a table row: a transaction is confirmed in the dialog, or refused in words
-// in the page's status line. Returns that line.
+// A button in a pending operation's row: a transaction is confirmed in the dialog, or
+// refused in words; returns the Governance page's line on it.
 const rowAction = async (row, button) => {
   await row.getByRole('button', { name: button, exact: true }).click();
-  const status = page.getByText(new RegExp(`^${button}: `));
-  const dialogOrRefusal = await Promise.race([
+  const outcome = page.getByTestId('governance-message').filter({ hasText: new RegExp(`^${button}: (done|refused)`) });
+  const dialogOrOutcome = await Promise.race([
     page
       .getByRole('dialog')
       .waitFor()
       .then(() => 'dialog'),
-    status.waitFor().then(() => 'status'),
+    outcome.waitFor().then(() => 'outcome'),
   ]);
-  if (dialogOrRefusal === 'dialog') await page.getByRole('button', { name: 'Sign and send' }).click();
-  await page.getByText(new RegExp(`^${button}: (done|refused)`)).waitFor();
-  return page.getByText(new RegExp(`^${button}: (done|refused)`)).innerText();
+  if (dialogOrOutcome === 'dialog') await page.getByRole('button', { name: 'Sign and send' }).click();
+  await outcome.waitFor();
+  return outcome.innerText();
 };
 
 await check('governance: a pause needs two of three members, the lifted pause too', async () => {

@@ -116,6 +116,7 @@ export function GovernancePage({ suite, account }: PageProps) {
   }, [refresh]);
 
   const act = async (label: string, message: string, id: string) => {
+    setMessage('');
     const o = await send(label, 'governor', message, [id]);
     setMessage(o.ok ? `${label}: done.` : `${label}: refused: ${o.error}`);
     await refresh();
@@ -206,7 +207,11 @@ export function GovernancePage({ suite, account }: PageProps) {
             </tbody>
           </table>
         )}
-        {message && <p role="status">{message}</p>}
+        {message && (
+          <p role="status" data-testid="governance-message">
+            {message}
+          </p>
+        )}
       </section>
       <Action
         title="Propose: pause or lift the pause of a contract"
