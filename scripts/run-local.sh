@@ -6,7 +6,7 @@
 #      ~/.cache/healthcare-suite/logs/node-build.log) and this run plays the scenario in
 #      the drink sandbox instead of steps 3-6 (same release .wasm, same story); the
 #      next run, once the node is ready, does steps 3-6
-#   2. release builds of the five contracts (scripts/build-contracts.sh)
+#   2. release builds of the governor and the six contracts (scripts/build-contracts.sh)
 #   3. a `substrate-contracts-node --dev` on 127.0.0.1:9944, started in the background
 #      unless a node already answers there (log: ~/.cache/healthcare-suite/local-node/node.log)
 #   4. scripts/deploy.sh against it (reuses deployments/local.json while it is valid)
