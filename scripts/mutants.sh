@@ -58,7 +58,7 @@ RULES=(
     'contracts/staff_credentials/identifiers.rs'
     'contracts/traits/src/timeline.rs' 'contracts/traits/src/anchoring.rs'
     'contracts/traits/src/consent.rs' 'contracts/traits/src/credentials.rs'
-    'contracts/traits/src/admin.rs' 'contracts/traits/src/peer.rs'
+    'contracts/traits/src/governance.rs' 'contracts/traits/src/peer.rs'
     'contracts/traits/src/monitoring.rs' 'contracts/traits/src/paging.rs'
     'contracts/traits/src/lib.rs'
 )
