@@ -102,6 +102,8 @@ const REQUIRED: &[&str] = &[
     "StaleBatch",
     "true",
     "false",
+    "RegulatorExists",
+    "UnknownRegulator",
 ];
 const START: u64 = 1_000 * DAY;
 /// Accounts: 0 the governor, 1 and 2 sponsors, 3 an IRB, 4 and 5 investigators, 6 a stranger,
@@ -168,6 +170,13 @@ enum Op {
         by: u8,
         role: u8,
         to: u8,
+    },
+    /// `by` (0: the governor) appoints (`appoint`) or removes regulator `who` (the
+    /// first regulator, or the stranger 6).
+    Regulator {
+        by: u8,
+        who: u8,
+        appoint: bool,
     },
     Register {
         by: u8,
@@ -359,6 +368,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(by, pause)| Op::Pause { by, pause }),
         1 => (prop_oneof![3 => Just(0u8), 1 => 1u8..6], 0..3u8, 0..6u8)
             .prop_map(|(by, role, to)| Op::SetPeer { by, role, to }),
+        1 => (prop_oneof![3 => Just(0u8), 1 => Just(1u8)], prop_oneof![Just(REGULATOR), Just(6u8)], any::<bool>())
+            .prop_map(|(by, who, appoint)| Op::Regulator { by, who, appoint }),
         3 => (
             sponsor(),
             prop_oneof![5 => Just(3u8), 1 => anyone()],
@@ -468,6 +479,8 @@ struct Model {
     paused: bool,
     /// The peer addresses the governor set (the stand-ins answer whatever the address).
     addresses: Option<Peers>,
+    /// The regulators (the first one at the start; the governor appoints and removes them).
+    regulators: BTreeSet<AccountId>,
     kinds: BTreeMap<AccountId, CredentialKind>,
     research: BTreeSet<(AccountId, AccountId, u32)>,
     delegates: BTreeSet<(AccountId, AccountId)>,
@@ -717,7 +730,7 @@ impl Model {
 
     fn suspend(&mut self, by: AccountId, t: u32, suspend: bool) -> Answer<()> {
         let mut rec = self.trial(t)?;
-        if by != rec.irb && by != account(REGULATOR) {
+        if by != rec.irb && !self.regulators.contains(&by) {
             return Err(Error::NotOversight);
         }
         if suspend && rec.suspended {
@@ -871,7 +884,7 @@ impl Model {
     ) -> Answer<u64> {
         let mut rec = self.trial(t)?;
         // The IRB, a regulator or any investigator of the trial, for any participant.
-        if by != rec.irb && by != account(REGULATOR) {
+        if by != rec.irb && !self.regulators.contains(&by) {
             self.investigator(&rec, by)?;
         }
         let index = (number as usize)
@@ -1136,6 +1149,42 @@ fn step(c: &mut ClinicalTrials, m: &mut Model, op: &Op) -> (String, String) {
             m.consent_broken = *peer == 2;
             stand_in::break_peers(m.credentials_broken, m.consent_broken);
             (String::new(), String::new())
+        }
+        Op::Regulator { by, who, appoint } => {
+            let regulator = account(*who);
+            test::set_caller::<Env>(account(*by));
+            let got = c.apply(if *appoint {
+                Gov::Regulator(regulator)
+            } else {
+                Gov::RemoveRegulator(regulator)
+            });
+            let want: core::result::Result<(), ApplyError> = if *by != 0 {
+                Err(ApplyError::NotGovernor)
+            } else if *appoint && m.paused {
+                // Appointing waits for the pause to end; removing acts also while paused.
+                Err(ApplyError::Paused)
+            } else if *appoint == m.regulators.contains(&regulator) {
+                healthcare_traits::testing::reached(
+                    CONTRACT,
+                    if *appoint {
+                        "RegulatorExists"
+                    } else {
+                        "UnknownRegulator"
+                    },
+                );
+                Err(ApplyError::Invalid)
+            } else {
+                if *appoint {
+                    m.regulators.insert(regulator);
+                } else {
+                    m.regulators.remove(&regulator);
+                }
+                Ok(())
+            };
+            (
+                format!("{got:?} {}", c.is_regulator(regulator)),
+                format!("{want:?} {}", m.regulators.contains(&regulator)),
+            )
         }
         Op::SetPeer { by, role, to } => {
             let role = [
@@ -1697,6 +1746,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         let mut m = Model {
             now: START,
             next_batch: 1,
+            regulators: BTreeSet::from([account(REGULATOR)]),
             ..Model::default()
         };
         for (i, kind) in [

@@ -43,7 +43,7 @@ use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sequences per run: 20 × 500 = 10 000 operations.
 const CASES: u32 = 20;
@@ -90,6 +90,8 @@ const REQUIRED: &[&str] = &[
     "UnknownShipment",
     "ZeroQuantity",
     "Paused",
+    "RegulatorExists",
+    "UnknownRegulator",
 ];
 const START: u64 = 1_000 * DAY;
 const ACCOUNTS: u8 = 7;
@@ -239,6 +241,13 @@ enum Op {
         caller: u8,
         to: u8,
     },
+    /// `caller` (past the accounts: the governor) appoints (`appoint`) or removes
+    /// regulator `who` (account 1, the first regulator, or 5, a stranger).
+    Regulator {
+        caller: u8,
+        who: u8,
+        appoint: bool,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -289,6 +298,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..3_000u128).prop_map(Op::Gift),
         2 => prop_oneof![3 => 2..5u8, 1 => who.clone()].prop_map(Op::ClaimPayout),
         1 => (0..2 * ACCOUNTS, who.clone()).prop_map(|(caller, to)| Op::Recover { caller, to }),
+        1 => (ACCOUNTS..ACCOUNTS + 2, prop_oneof![Just(1u8), Just(5u8)], any::<bool>())
+            .prop_map(|(caller, who, appoint)| Op::Regulator { caller, who, appoint }),
     ]
 }
 
@@ -341,7 +352,8 @@ struct MInvestigation {
 
 struct Model {
     governor: AccountId,
-    regulator: AccountId,
+    /// The regulators (account 1 at first; the governor appoints and removes them).
+    regulators: BTreeSet<AccountId>,
     now: u64,
     paused: bool,
     batches: Vec<MBatch>,
@@ -581,7 +593,7 @@ impl Model {
     }
 
     fn authority(&self, b: usize, caller: AccountId) -> Result<()> {
-        if self.batches[b].manufacturer == caller || self.regulator == caller {
+        if self.batches[b].manufacturer == caller || self.regulators.contains(&caller) {
             Ok(())
         } else {
             Err(Error::NotRecallAuthority)
@@ -791,7 +803,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                     return Err(Error::SelfShipment);
                 }
                 // To a regulator always; suspect units nowhere else.
-                if to != m.regulator {
+                if !m.regulators.contains(&to) {
                     m.not_suspect(b, from)?;
                     if to != m.batches[b].manufacturer
                         && m.suppliers.get(&(b, from)) != Some(&to)
@@ -884,7 +896,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                 .is_some_and(|sh| c.is_suspect(sh.batch, sh.from));
             let got = c.receive(id, accepted);
             // Suspect units never reach anyone but a regulator (a pharmacy least of all).
-            if got.is_ok() && from_suspect && caller != m.regulator {
+            if got.is_ok() && from_suspect && !m.regulators.contains(&caller) {
                 return (format!("{caller:?} received suspect units"), String::new());
             }
             // An exit: works while paused.
@@ -903,12 +915,12 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
                     .not_suspect(b, shipment.from)
                     .err()
                     .and(m.batches[b].investigation);
-                if suspect.is_some() && caller != m.regulator {
+                if suspect.is_some() && !m.regulators.contains(&caller) {
                     return Err(Error::SuspectProduct);
                 }
                 let mut seller_paid = true;
                 if shipment.is_return {
-                    if caller == m.regulator {
+                    if m.regulators.contains(&caller) {
                         m.surrendered.insert((b, caller, shipment.from));
                     }
                 } else {
@@ -955,7 +967,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             // An exit: works while paused.
             let want = (|| -> Result<u128> {
                 if refund {
-                    if caller != m.regulator {
+                    if !m.regulators.contains(&caller) {
                         return Err(Error::NotRegulator);
                     }
                     if evidence == Hash::from([0; 32]) {
@@ -1150,7 +1162,7 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             let got = c.lift_quarantine(batch, hash);
             let want = (|| -> Result<()> {
                 m.not_paused()?;
-                if who(caller) != m.regulator {
+                if !m.regulators.contains(&who(caller)) {
                     return Err(Error::NotRegulator);
                 }
                 if !evidence {
@@ -1346,6 +1358,48 @@ fn step(c: &mut DrugProvenance, m: &mut Model, op: &Op) -> (String, String) {
             })();
             (s(&got), s(&want))
         }
+        Op::Regulator {
+            caller,
+            who: r,
+            appoint,
+        } => {
+            // Past the accounts: the governor (account 0) half the time, else account 2.
+            let caller = if caller == ACCOUNTS { who(0) } else { who(2) };
+            let regulator = who(r);
+            test::set_caller::<Env>(caller);
+            let got = c.apply(if appoint {
+                Gov::Regulator(regulator)
+            } else {
+                Gov::RemoveRegulator(regulator)
+            });
+            let want: core::result::Result<(), ApplyError> = if caller != m.governor {
+                Err(ApplyError::NotGovernor)
+            } else if appoint && m.paused {
+                // Appointing waits for the pause to end; removing acts also while paused.
+                Err(ApplyError::Paused)
+            } else if appoint == m.regulators.contains(&regulator) {
+                reached(
+                    CONTRACT,
+                    if appoint {
+                        "RegulatorExists"
+                    } else {
+                        "UnknownRegulator"
+                    },
+                );
+                Err(ApplyError::Invalid)
+            } else {
+                if appoint {
+                    m.regulators.insert(regulator);
+                } else {
+                    m.regulators.remove(&regulator);
+                }
+                Ok(())
+            };
+            (
+                format!("{got:?} {}", c.is_regulator(regulator)),
+                format!("{want:?} {}", m.regulators.contains(&regulator)),
+            )
+        }
         Op::Recover { caller, to } => {
             let caller = if caller < ACCOUNTS {
                 who(caller)
@@ -1467,7 +1521,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
         test::set_caller::<Env>(account(0));
         let mut m = Model {
             governor: account(0),
-            regulator: account(1),
+            regulators: BTreeSet::from([account(1)]),
             now: START,
             paused: false,
             batches: Vec::new(),
