@@ -326,6 +326,7 @@ mod tests {
         as_(1);
         assert_eq!(g.apply(Action::Unpause), Err(ApplyError::NotPaused));
         assert_eq!(g.apply(Action::Pause), Ok(None));
+        assert!(g.is_paused());
         assert_eq!(g.ensure_running(), Err(Paused));
         assert_eq!(g.apply(Action::Pause), Err(ApplyError::Paused));
         let other = AccountId::from([3; 32]);
@@ -355,6 +356,82 @@ mod tests {
         assert_eq!(
             (event.action, event.governor),
             (Action::HandOver(other), governor)
+        );
+    }
+
+    /// A contract for the shared `apply` body: it records its own actions, and refuses
+    /// a regulator.
+    struct Registry {
+        governance: Governance,
+        own: Vec<Action>,
+    }
+
+    impl Governs for Registry {
+        fn governance(&mut self) -> &mut Governance {
+            &mut self.governance
+        }
+        fn apply_own(&mut self, action: Action) -> Result<(), ApplyError> {
+            match action {
+                Action::Regulator(_) => Err(ApplyError::Invalid),
+                Action::Peer(..) => {
+                    self.own.push(action);
+                    Ok(())
+                }
+                _ => Err(ApplyError::Unsupported),
+            }
+        }
+    }
+
+    #[ink::test]
+    fn the_shared_apply_runs_the_rules_then_the_contracts_own_action_then_announces_it() {
+        let governor = AccountId::from([1; 32]);
+        let other = AccountId::from([3; 32]);
+        let mut r = Registry {
+            governance: Governance::new(governor),
+            own: Vec::new(),
+        };
+        let peer = Action::Peer(PeerRole::Consent, other);
+        as_(2);
+        assert_eq!(apply(&mut r, peer), Err(ApplyError::NotGovernor));
+        as_(1);
+        assert_eq!(
+            apply(&mut r, Action::Regulator(other)),
+            Err(ApplyError::Invalid)
+        );
+        assert_eq!(
+            apply(&mut r, Action::RecoverSurplus(other)),
+            Err(ApplyError::Unsupported)
+        );
+        assert!(r.own.is_empty());
+        assert_eq!(ink::env::test::recorded_events().count(), 0);
+        assert_eq!(apply(&mut r, peer), Ok(()));
+        assert_eq!(r.own, vec![peer]);
+        let event: ActionApplied = crate::testing::last_recorded();
+        assert_eq!((event.action, event.governor), (peer, governor));
+        // The shared rules' own actions never reach the contract.
+        assert_eq!(apply(&mut r, Action::Pause), Ok(()));
+        assert_eq!(r.own, vec![peer]);
+        assert!(r.governance.is_paused());
+    }
+
+    #[test]
+    fn a_code_change_is_the_shared_rules_never_the_contracts() {
+        // Off-chain, `set_code_hash` is not implemented (it panics): reaching it proves
+        // that `Code` is switched here, not handed to the contract as its own action.
+        let reached_set_code_hash = std::panic::catch_unwind(|| {
+            let mut answer = None;
+            ink::env::test::run_test::<DefaultEnvironment, _>(|accounts| {
+                test::set_caller::<DefaultEnvironment>(accounts.alice);
+                let mut g = Governance::new(accounts.alice);
+                answer = Some(g.apply(Action::Code(Hash::from([9; 32]))));
+                Ok(())
+            })
+            .ok();
+            answer
+        });
+        assert!(
+            reached_set_code_hash.is_err(),
+            "Code was handed on: {reached_set_code_hash:?}"
         );
     }
 }
