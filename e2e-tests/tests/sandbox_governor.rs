@@ -8,6 +8,7 @@
 //! with the metadata.
 
 use e2e_tests::events::EventCheck;
+use e2e_tests::suite::{execute, propose_approved};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use governor::governor::{Call, Council, CouncilChange, Error, Operation, State};
 use healthcare_traits::{Action, DAY, HOUR};
@@ -387,24 +388,8 @@ fn a_target_that_traps_obeys_another_governor_or_is_no_governed_contract_leaves_
         assert!(paused.reverted && paused.decoded.is_empty());
         // An operation pausing it runs at once once approved, and fails the same way.
         let calls = vec![Call::Apply(ink_account(target), Action::Pause)];
-        let id = propose(&mut chain, &governor, 1, calls, n as u8)
-            .value
-            .expect("propose");
-        let approved = send(
-            &mut chain,
-            &governor,
-            &account(2),
-            selector_bytes!("approve"),
-            id,
-        );
-        assert_eq!(approved.value, Ok(()));
-        let failed = send(
-            &mut chain,
-            &governor,
-            &account(1),
-            selector_bytes!("execute"),
-            id,
-        );
+        let id = propose_approved(&mut chain, &governor, calls, n as u8);
+        let failed = execute(&mut chain, &governor, &account(1), id);
         assert_eq!(failed.value, Err(error));
         assert!(failed.reverted && failed.decoded.is_empty());
         let op = operation(&mut chain, &governor, id).expect("known");
@@ -465,24 +450,8 @@ fn a_guardian_pause_reaches_a_governed_contract_at_once() {
     );
     // The members lift it with an operation of its own, at once once approved.
     let unpause = vec![Call::Apply(ink_account(&registry), Action::Unpause)];
-    let id = propose(&mut chain, &governor, 1, unpause, 9)
-        .value
-        .expect("propose");
-    let approved = send(
-        &mut chain,
-        &governor,
-        &account(2),
-        selector_bytes!("approve"),
-        id,
-    );
-    assert_eq!(approved.value, Ok(()));
-    let done = send(
-        &mut chain,
-        &governor,
-        &account(2),
-        selector_bytes!("execute"),
-        id,
-    );
+    let id = propose_approved(&mut chain, &governor, unpause, 9);
+    let done = execute(&mut chain, &governor, &account(2), id);
     assert_eq!(done.value, Ok(()));
     let is_paused: bool = chain.query(&registry, call_data(selector_bytes!("paused"), ()));
     assert!(!is_paused);
