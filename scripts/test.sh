@@ -35,9 +35,10 @@ step_done
 
 bash scripts/build-contracts.sh
 
-step "the dApp: typed bindings match the metadata, prettier, tsc and vite build"
+step "the dApp: typed bindings match the metadata, prettier, eslint, tsc and vite build"
 (cd app && node scripts/typegen.mjs --check) || fail "app/src/contracts is stale: cd app && npm run typegen"
-(cd app && npx prettier --check src tests scripts >/dev/null) || fail "the dApp is not formatted: cd app && npm run format"
+(cd app && npx prettier --check src tests scripts eslint.config.js >/dev/null) || fail "the dApp is not formatted: cd app && npm run format"
+(cd app && npm run --silent lint) || fail "the dApp's linter found problems: cd app && npm run lint"
 (cd app && npm run --silent build >/dev/null) || fail "the dApp does not build: cd app && npm run build"
 step_done
 
