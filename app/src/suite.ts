@@ -64,8 +64,44 @@ export interface Suite {
   trials: Contract<ClinicalTrialsContractApi>;
   /** The contract name of an address of this deployment, if it is one. */
   nameOf(address: string): ContractName | undefined;
-  contract(name: ContractName): Contract;
+  /** The typed contract object of `name`. */
+  contract<C extends ContractName>(name: C): Contract<Apis[C]>;
 }
+
+/** The generated API of each contract, by its name in the deployment file. */
+export interface Apis {
+  governor: GovernorContractApi;
+  staff_credentials: StaffCredentialsContractApi;
+  consent_registry: ConsentRegistryContractApi;
+  drug_provenance: DrugProvenanceContractApi;
+  remote_monitoring: RemoteMonitoringContractApi;
+  claims_adjudication: ClaimsAdjudicationContractApi;
+  clinical_trials: ClinicalTrialsContractApi;
+}
+
+/** The names `T` declares itself, without the index signature dedot's generic API adds
+ * (so that a message name the metadata does not have is a compile error). */
+type Declared<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] } & string;
+
+/** The messages of contract `C` a query can call (every message: a dry run of a
+ * mutating one is a query too), in dedot's camelCase (`register_batch` → `registerBatch`). */
+export type QueryName<C extends ContractName> = Declared<Apis[C]['query']>;
+/** The messages of contract `C` that change state (a transaction). */
+export type TxName<C extends ContractName> = Declared<Apis[C]['tx']> & QueryName<C>;
+/** The arguments of message `M` of contract `C`, without dedot's trailing call options. */
+export type ArgsOf<C extends ContractName, M extends QueryName<C>> = Apis[C]['query'][M] extends (...args: infer A) => unknown
+  ? Required<A> extends [...infer Args, unknown]
+    ? Args
+    : never
+  : never;
+/** What message `M` of contract `C` answers: its `Ok` value when it returns a `Result`. */
+export type ValueOf<C extends ContractName, M extends QueryName<C>> = Apis[C]['query'][M] extends (
+  ...args: never[]
+) => Promise<{ data: infer D }>
+  ? D extends { isOk: true; value: infer V }
+    ? V
+    : D
+  : never;
 
 /** The chain's time (ms): the timestamp of the newest block. A development node makes
  * blocks only when transactions arrive, so the browser's clock may be well ahead of it;
@@ -131,8 +167,8 @@ export async function connect(location: string): Promise<Suite> {
     claims: make('claims_adjudication'),
     trials: make('clinical_trials'),
     nameOf: (address) => byAddress.get(address),
-    contract(name) {
-      return {
+    contract<C extends ContractName>(name: C): Contract<Apis[C]> {
+      const all: { [K in ContractName]: Contract<Apis[K]> } = {
         governor: suite.governor,
         staff_credentials: suite.credentials,
         consent_registry: suite.consent,
@@ -140,7 +176,8 @@ export async function connect(location: string): Promise<Suite> {
         remote_monitoring: suite.monitoring,
         claims_adjudication: suite.claims,
         clinical_trials: suite.trials,
-      }[name] as unknown as Contract;
+      };
+      return all[name];
     },
   };
   return suite;

@@ -3,9 +3,8 @@
 // refusal in words, and only then a request for a signature.
 import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
 import { ContractDispatchError, ContractLangError } from 'dedot/contracts';
-import { stringCamelCase } from 'dedot/utils';
 import type { Account } from './accounts';
-import type { ContractName, Suite } from './suite';
+import type { ArgsOf, ContractName, QueryName, Suite, TxName, ValueOf } from './suite';
 import { errorInWords, spaced } from './words';
 
 export interface Cost {
@@ -23,12 +22,21 @@ interface Pending {
   resolve: (go: boolean) => void;
 }
 
+/** Every call names its contract and message as the generated bindings declare them
+ * (`src/contracts/`, `npm run typegen`) and passes the message's own argument types: a
+ * renamed message or a changed argument is a compile error, not a run-time refusal. */
 interface TxApi {
   /** Dry-runs `message`, asks for confirmation, signs and sends. Resolves with the
    * message's value (from the dry run) or the refusal in words. */
-  send<T = unknown>(label: string, contract: ContractName, message: string, args: unknown[], value?: bigint): Promise<Outcome<T>>;
+  send<C extends ContractName, M extends TxName<C>>(
+    label: string,
+    contract: C,
+    message: M,
+    args: ArgsOf<C, M>,
+    value?: bigint,
+  ): Promise<Outcome<ValueOf<C, M>>>;
   /** A query in words: its value, or the contract's error. */
-  query<T = unknown>(contract: ContractName, message: string, args: unknown[]): Promise<Outcome<T>>;
+  query<C extends ContractName, M extends QueryName<C>>(contract: C, message: M, args: ArgsOf<C, M>): Promise<Outcome<ValueOf<C, M>>>;
 }
 
 const TxContext = createContext<TxApi | null>(null);
@@ -39,9 +47,10 @@ export function useTx(): TxApi {
   return api;
 }
 
-/** dedot names messages in camelCase (`register_batch` → `registerBatch`); the pages
- * use the contracts' own names, as docs/contracts.md lists them. */
-const camel = (message: string) => stringCamelCase(message);
+/** The untyped view of a contract's calls the two bodies below share (their callers
+ * are typed by `TxApi`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Calls = Record<string, (...args: any[]) => any>;
 
 /** Unwraps an ink! `Result` as dedot decodes it. */
 function unwrap(data: unknown): { ok: true; value: unknown } | { ok: false; err: unknown } {
@@ -67,11 +76,10 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
   const confirmRef = useRef<HTMLButtonElement>(null);
 
   const query = useCallback(
-    async <T,>(contract: ContractName, message: string, args: unknown[]): Promise<Outcome<T>> => {
+    async <T,>(contract: ContractName, message: string, args: readonly unknown[]): Promise<Outcome<T>> => {
       const caller = account?.address ?? suite.deployment.deployer;
       try {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const q = await (suite.contract(contract).query as any)[camel(message)](...args, { caller });
+        const q = await (suite.contract(contract).query as unknown as Calls)[message](...args, { caller });
         const r = unwrap(q.data);
         return r.ok ? { ok: true, value: r.value as T } : { ok: false, error: errorInWords(suite.metadata[contract], contract, r.err) };
       } catch (e) {
@@ -82,14 +90,13 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
   );
 
   const send = useCallback(
-    async <T,>(label: string, contract: ContractName, message: string, args: unknown[], value = 0n): Promise<Outcome<T>> => {
+    async <T,>(label: string, contract: ContractName, message: string, args: readonly unknown[], value = 0n): Promise<Outcome<T>> => {
       if (!account) return { ok: false, error: 'Choose an account first.' };
       const c = suite.contract(contract);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       let dry: any;
       try {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        dry = await (c.query as any)[camel(message)](...args, { caller: account.address, value });
+        dry = await (c.query as unknown as Calls)[message](...args, { caller: account.address, value });
       } catch (e) {
         const error = describe(e);
         setStatus(`${label}: refused: ${error}`);
@@ -116,10 +123,9 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
       if (!go) return { ok: false, error: 'Cancelled: nothing was signed.' };
       setStatus(`${label}: signing and sending…`);
       try {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         // A tenth more than the dry run needed: the chain may have moved on a block.
         const margin = (x: bigint) => x + x / 10n;
-        const tx = (c.tx as any)[camel(message)](...args, {
+        const tx = (c.tx as unknown as Calls)[message](...args, {
           value,
           gasLimit: { refTime: margin(cost.refTime), proofSize: margin(cost.proofSize) },
           storageDepositLimit: cost.refund || cost.deposit === 0n ? undefined : margin(cost.deposit),
@@ -146,7 +152,7 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
   );
 
   return (
-    <TxContext.Provider value={{ send, query }}>
+    <TxContext.Provider value={{ send, query } as TxApi}>
       {children}
       <p className="tx-status" role="status" aria-live="polite">
         {status}

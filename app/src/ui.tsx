@@ -9,6 +9,13 @@ export const bytes = (text: string): `0x${string}` => stringToHex(text) as `0x${
 /** Bytes the contracts return as text, when they are text. */
 export const text = (hex: string): string => hexToString(hex as `0x${string}`);
 
+/** A 32-byte hash in hex (a document's SHA-256, an operation id), checked, as the
+ * bindings type it; `what` names it in the error. */
+export function hex32(hash: string, what: string): `0x${string}` {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) throw new Error(`The ${what} is not a 32-byte hash in hex.`);
+  return hash as `0x${string}`;
+}
+
 export const ms = (date: Date): bigint => BigInt(date.getTime());
 /** The start of today (local time): the default start of a consent or care relationship,
  * so that it covers today's visit. */
@@ -138,7 +145,7 @@ export function TextField({
 }
 
 /** A labelled choice among an enum's variants (from the metadata). */
-export function VariantSelect({
+export function VariantSelect<V extends string>({
   label,
   name,
   variants,
@@ -147,13 +154,13 @@ export function VariantSelect({
 }: {
   label: string;
   name: string;
-  variants: Variant[];
-  value: string;
-  set: (value: string) => void;
+  variants: Variant<V>[];
+  value: V;
+  set: (value: V) => void;
 }) {
   return (
     <Field label={label}>
-      <select name={name} value={value} onChange={(e) => set(e.target.value)}>
+      <select name={name} value={value} onChange={(e) => set(e.target.value as V)}>
         {variants.map((v) => (
           <option key={v.name} value={v.name}>
             {labelOf(v)}

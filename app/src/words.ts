@@ -3,9 +3,11 @@
 // of use, data categories, credential kinds, CARC codes, verification statuses.
 import type { Metadata } from './suite';
 
-export interface Variant {
+/** An enum variant of a contract's metadata; `V`, when given, is the enum's type in the
+ * generated bindings (its variant names), so that a chosen variant is passed typed. */
+export interface Variant<V extends string = string> {
   index: number;
-  name: string;
+  name: V;
   docs: string;
 }
 
@@ -20,14 +22,16 @@ interface TypeEntry {
 /** The variants of the enum whose type path ends with `name` (first match), in
  * encoding order. For a contract's own `Error`, pass the contract's crate name as
  * `crate` so that a shared type of the same name is not picked. */
-export function variantsOf(metadata: Metadata, name: string, crate?: string): Variant[] {
+export function variantsOf<V extends string = string>(metadata: Metadata, name: string, crate?: string): Variant<V>[] {
   const types = metadata.types as TypeEntry[];
   const entry = types.find((t) => {
     const path = t.type.path ?? [];
     return path[path.length - 1] === name && (!crate || path[0] === crate) && t.type.def.variant;
   });
   const variants = entry?.type.def.variant?.variants ?? [];
-  return variants.map((v) => ({ index: v.index, name: v.name, docs: (v.docs ?? []).join(' ').trim() })).sort((a, b) => a.index - b.index);
+  return variants
+    .map((v) => ({ index: v.index, name: v.name as V, docs: (v.docs ?? []).join(' ').trim() }))
+    .sort((a, b) => a.index - b.index);
 }
 
 /** The name of an enum value as dedot decodes it: a plain string for enums of unit

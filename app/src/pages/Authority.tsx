@@ -3,7 +3,9 @@
 // held seller's payment.
 import { useState } from 'react';
 import type { PageProps } from '../main';
+import type { StaffCredentialsModelCredential } from '../contracts/staff_credentials/types';
 import { useTx } from '../tx';
+import type { CredentialKind } from '../types';
 import { Action, Field, bytes, ms, sha256, startOfToday, when, TextField, VariantSelect, CodeSelect, Head } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { variantName, variantsOf } from '../words';
@@ -11,8 +13,7 @@ import { chainNow } from '../suite';
 
 const YEAR = 365 * 86_400_000;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Credential = Record<string, any>;
+type Credential = StaffCredentialsModelCredential;
 
 /** Suspension and revocation reason codes (u16 on chain; the suite's own list). */
 export const CREDENTIAL_REASONS: [number, string][] = [
@@ -31,9 +32,9 @@ export const RECALL_REASONS: [number, string][] = [
 
 export function AuthorityPage({ suite }: PageProps) {
   const { send, query } = useTx();
-  const kinds = variantsOf(suite.metadata.staff_credentials, 'CredentialKind');
+  const kinds = variantsOf<CredentialKind>(suite.metadata.staff_credentials, 'CredentialKind');
   const [subject, setSubject] = useState('');
-  const [kind, setKind] = useState(kinds[0]?.name ?? 'MedicalLicence');
+  const [kind, setKind] = useState<CredentialKind>(kinds[0]?.name ?? 'MedicalLicence');
   const [jurisdiction, setJurisdiction] = useState('CA');
   const [identifier, setIdentifier] = useState('');
   const [evidence, setEvidence] = useState('');
@@ -51,7 +52,7 @@ export function AuthorityPage({ suite }: PageProps) {
     return accountOf(text);
   };
   const list = async () => {
-    const o = await query<Credential[]>('staff_credentials', 'credentials_of', [await who(subject), 0, 50]);
+    const o = await query('staff_credentials', 'credentialsOf', [await who(subject), 0, 50]);
     if (o.ok) setCredentials(o.value);
     return o.ok ? undefined : o;
   };
@@ -63,7 +64,7 @@ export function AuthorityPage({ suite }: PageProps) {
         submit="Issue"
         action={async () => {
           const now = Date.now();
-          const o = await send<bigint>(`Issue ${kind}`, 'staff_credentials', 'issue', [
+          const o = await send(`Issue ${kind}`, 'staff_credentials', 'issue', [
             {
               subject: await who(subject),
               kind,
@@ -125,7 +126,7 @@ export function AuthorityPage({ suite }: PageProps) {
                   <td>
                     {when(c.validFrom)} – {when(c.validUntil)}
                   </td>
-                  <td>{variantName((c.history as { status: unknown }[]).at(-1)?.status ?? 'Active')}</td>
+                  <td>{variantName(c.history.at(-1)?.status ?? 'Active')}</td>
                   <td>
                     <button
                       type="button"
@@ -166,7 +167,7 @@ export function AuthorityPage({ suite }: PageProps) {
         title="GS1 company prefix"
         submit="Assign prefix"
         action={async () =>
-          send(`Assign prefix ${prefix} to ${shortAddress(await who(prefixOwner))}`, 'drug_provenance', 'assign_prefix', [
+          send(`Assign prefix ${prefix} to ${shortAddress(await who(prefixOwner))}`, 'drug_provenance', 'assignPrefix', [
             bytes(prefix),
             await who(prefixOwner),
           ])
@@ -198,7 +199,7 @@ export function AuthorityPage({ suite }: PageProps) {
         title="Declare a batch illegitimate"
         submit="Declare illegitimate"
         action={async () =>
-          send(`Declare batch ${batch} illegitimate`, 'drug_provenance', 'declare_illegitimate', [BigInt(batch), await sha256(findings)])
+          send(`Declare batch ${batch} illegitimate`, 'drug_provenance', 'declareIllegitimate', [BigInt(batch), await sha256(findings)])
         }
       >
         <Field label="Findings" hint="For the batch above; its SHA-256 goes on chain.">
@@ -210,7 +211,7 @@ export function AuthorityPage({ suite }: PageProps) {
         submit="Clear suspicion"
         action={async () => {
           if (!findings.trim()) throw new Error('Write the findings above first: their hash is the evidence.');
-          return send(`Clear the suspicion on batch ${batch}`, 'drug_provenance', 'clear_suspicion', [
+          return send(`Clear the suspicion on batch ${batch}`, 'drug_provenance', 'clearSuspicion', [
             BigInt(batch),
             await sha256(findings),
           ]);
@@ -227,7 +228,7 @@ export function AuthorityPage({ suite }: PageProps) {
         submit="Refund to the buyer"
         action={async () => {
           if (!findings.trim()) throw new Error('Write the findings above first: their hash is the evidence.');
-          return send(`Refund the held payment of shipment ${heldShipment}`, 'drug_provenance', 'refund_held_payment', [
+          return send(`Refund the held payment of shipment ${heldShipment}`, 'drug_provenance', 'refundHeldPayment', [
             BigInt(heldShipment),
             await sha256(findings),
           ]);

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
+import type { Purpose } from '../types';
 import { Action, Field, when, TextField, CodeSelect, Head } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { labelOf, variantName, variantsOf } from '../words';
@@ -25,11 +26,11 @@ export const BREAK_GLASS_REASONS: [number, string][] = [
 export function ClinicianPage({ suite }: PageProps) {
   const { send, query } = useTx();
   const meta = suite.metadata.consent_registry;
-  const purposes = variantsOf(meta, 'Purpose');
+  const purposes = variantsOf<Purpose>(meta, 'Purpose');
   const categories = variantsOf(meta, 'DataCategory');
   const [patient, setPatient] = useState('');
   const [records, setRecords] = useState<RecordRow[]>();
-  const [purpose, setPurpose] = useState('Treatment');
+  const [purpose, setPurpose] = useState<Purpose>('Treatment');
   const [reason, setReason] = useState(1);
   const [message, setMessage] = useState('');
 
@@ -44,15 +45,15 @@ export function ClinicianPage({ suite }: PageProps) {
         submit="Show records"
         action={async () => {
           const p = await resolve();
-          const r = await query<Record<string, unknown>[]>('consent_registry', 'records_of', [p, 0, 50]);
+          const r = await query('consent_registry', 'recordsOf', [p, 0, 50]);
           if (!r.ok) return r;
           setRecords(
             r.value.map((x) => ({
-              id: x.id as bigint,
+              id: x.id,
               category: variantName(x.category),
-              contentHash: String(x.contentHash),
-              anchoredBy: (x.anchoredBy as { address: () => string }).address(),
-              anchoredAt: x.anchoredAt as bigint,
+              contentHash: x.contentHash,
+              anchoredBy: x.anchoredBy.address(),
+              anchoredAt: x.anchoredAt,
             })),
           );
           return undefined;
@@ -60,7 +61,7 @@ export function ClinicianPage({ suite }: PageProps) {
       >
         <TextField label="Patient (account)" name="clinician-patient" value={patient} set={setPatient} />
         <Field label="Purpose of use" hint="Declared with every access and written to the patient's access log.">
-          <select name="purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)}>
+          <select name="purpose" value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
             {purposes.map((p) => (
               <option key={p.name} value={p.name}>
                 {labelOf(p)}
@@ -92,7 +93,7 @@ export function ClinicianPage({ suite }: PageProps) {
                       <button
                         className="secondary"
                         onClick={async () => {
-                          const o = await send(`Access record ${r.id} for ${purpose}`, 'consent_registry', 'access_record', [
+                          const o = await send(`Access record ${r.id} for ${purpose}`, 'consent_registry', 'accessRecord', [
                             await resolve(),
                             r.id,
                             purpose,
@@ -119,7 +120,7 @@ export function ClinicianPage({ suite }: PageProps) {
         title="Break-glass emergency access"
         submit="Open break-glass access"
         action={async () =>
-          send(`Break-glass for ${shortAddress(await resolve())}`, 'consent_registry', 'open_break_glass', [await resolve(), reason])
+          send(`Break-glass for ${shortAddress(await resolve())}`, 'consent_registry', 'openBreakGlass', [await resolve(), reason])
         }
       >
         <p className="muted">

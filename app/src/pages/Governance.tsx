@@ -5,11 +5,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
+import type { CallLike } from '../types';
+import type { GovernorModelCall } from '../contracts/governor/types';
 import { Action, Field, Head, TextField, when } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { show } from '../feed';
 import { scanEvents, type PastEvent } from '../history';
-import { CONTRACT_NAMES, chainNow, type ContractName } from '../suite';
+import { CONTRACT_NAMES, chainNow, type ContractName, type TxName } from '../suite';
 
 interface Council {
   members: string[];
@@ -19,7 +21,7 @@ interface Council {
 }
 
 interface PendingRow {
-  id: string;
+  id: `0x${string}`;
   calls: string[];
   proposer: string;
   approvals: number;
@@ -31,9 +33,6 @@ const GOVERNED = CONTRACT_NAMES.filter((n) => n !== 'governor');
 /** The governor's windows (contracts/governor/model.rs). */
 const APPROVAL_WINDOW = 14n * 86_400_000n;
 const GRACE_PERIOD = 14n * 86_400_000n;
-
-const addressOf = (account: unknown): string =>
-  account && typeof account === 'object' && 'address' in account ? (account as { address: () => string }).address() : String(account);
 
 /** When an operation may run, in words. */
 export function readiness(
@@ -62,52 +61,53 @@ export function GovernancePage({ suite, account }: PageProps) {
 
   const nameOf = useCallback((address: string) => suite.nameOf(address) ?? shortAddress(address), [suite]);
   const describe = useCallback(
-    (call: unknown): string => {
-      const c = call as { type: string; value: unknown };
-      if (c.type === 'Apply') {
-        const [to, action] = c.value as [unknown, unknown];
-        return `${nameOf(addressOf(to))}: ${show(action)}`;
-      }
-      return `governor: ${show(c.value)}`;
-    },
+    (call: GovernorModelCall): string =>
+      call.type === 'Apply' ? `${nameOf(call.value[0].address())}: ${show(call.value[1])}` : `governor: ${show(call.value)}`,
     [nameOf],
   );
 
+  // Everything the page shows, in three rounds of parallel queries (the council, the
+  // chain's time, the contracts' pause flags and the pending ids; then each pending
+  // operation and its approvals).
   const refresh = useCallback(async () => {
-    const c = await query<Record<string, unknown>>('governor', 'council', []);
+    const [c, chainTime, flags, ids] = await Promise.all([
+      query('governor', 'council', []),
+      chainNow(suite),
+      Promise.all(GOVERNED.map((name) => query(name, 'paused', []))),
+      query('governor', 'pending', [0, 50]),
+    ]);
     if (!c.ok) return setMessage(c.error);
-    const members = (c.value.members as { account: unknown }[]).map((m) => addressOf(m.account));
-    const next: Council = {
-      members,
-      threshold: Number(c.value.threshold),
-      delay: c.value.delay as bigint,
-      guardian: addressOf(c.value.guardian),
-    };
-    setCouncil(next);
-    setNow(await chainNow(suite));
-    const flags: Partial<Record<ContractName, boolean>> = {};
-    for (const name of GOVERNED) {
-      const p = await query<boolean>(name, 'paused', []);
-      if (p.ok) flags[name] = p.value;
-    }
-    setPaused(flags);
-    const ids = await query<string[]>('governor', 'pending', [0, 50]);
+    setCouncil({
+      members: c.value.members.map((m) => m.account.address()),
+      threshold: c.value.threshold,
+      delay: c.value.delay,
+      guardian: c.value.guardian.address(),
+    });
+    setNow(chainTime);
+    const paused: Partial<Record<ContractName, boolean>> = {};
+    GOVERNED.forEach((name, i) => {
+      const p = flags[i];
+      if (p.ok) paused[name] = p.value;
+    });
+    setPaused(paused);
     if (!ids.ok) return setMessage(ids.error);
+    const operations = await Promise.all(
+      ids.value.map((id) => Promise.all([query('governor', 'operation', [id]), query('governor', 'approvals', [id])])),
+    );
     const rows: PendingRow[] = [];
-    for (const id of ids.value) {
-      const op = await query<Record<string, unknown> | undefined>('governor', 'operation', [id]);
-      const approvals = await query<number>('governor', 'approvals', [id]);
-      if (!op.ok || !op.value || !approvals.ok) continue;
-      const readyAt = op.value.readyAt as bigint | undefined;
+    ids.value.forEach((id, i) => {
+      const [op, approvals] = operations[i];
+      if (!op.ok || !op.value || !approvals.ok) return;
+      const readyAt = op.value.readyAt;
       rows.push({
         id,
-        calls: (op.value.calls as unknown[]).map(describe),
-        proposer: addressOf(op.value.proposer),
-        approvals: Number(approvals.value),
+        calls: op.value.calls.map(describe),
+        proposer: op.value.proposer.address(),
+        approvals: approvals.value,
         readyAt,
-        expiresAt: readyAt !== undefined ? readyAt + GRACE_PERIOD : (op.value.proposedAt as bigint) + APPROVAL_WINDOW,
+        expiresAt: readyAt !== undefined ? readyAt + GRACE_PERIOD : op.value.proposedAt + APPROVAL_WINDOW,
       });
-    }
+    });
     setPending(rows);
   }, [query, suite, describe]);
 
@@ -115,16 +115,16 @@ export function GovernancePage({ suite, account }: PageProps) {
     void refresh();
   }, [refresh]);
 
-  const act = async (label: string, message: string, id: string) => {
+  const act = async (label: string, message: TxName<'governor'>, id: `0x${string}`) => {
     setMessage('');
     const o = await send(label, 'governor', message, [id]);
     setMessage(o.ok ? `${label}: done.` : `${label}: refused: ${o.error}`);
     await refresh();
   };
 
-  const propose = async (label: string, calls: unknown[]) => {
-    const salt = `0x${BigInt(Date.now()).toString(16).padStart(64, '0')}`;
-    const o = await send<string>(label, 'governor', 'propose', [calls, salt]);
+  const propose = async (label: string, calls: CallLike[]) => {
+    const salt: `0x${string}` = `0x${BigInt(Date.now()).toString(16).padStart(64, '0')}`;
+    const o = await send(label, 'governor', 'propose', [calls, salt]);
     await refresh();
     return o.ok ? { ok: true as const, value: `operation ${String(o.value).slice(0, 12)}… proposed` } : o;
   };

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
+import type { DataCategory } from '../types';
 import { Action, Field, Head, TextField, VariantSelect, sha256, when } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { chainNow } from '../suite';
@@ -18,7 +19,7 @@ import { QUANTITIES, deviceKey, fromThousandths, loincBytes, loincText, quantity
 const BILLABLE_DAYS = 16;
 
 interface PairingRow {
-  device: string;
+  device: `0x${string}`;
   provider: string;
   pairedAt: bigint;
   unpairedAt?: bigint;
@@ -46,18 +47,18 @@ interface View {
   alertCount: number;
 }
 
-const addr = (a: unknown) => (a as { address: () => string }).address();
+const addr = (a: { address: () => string }) => a.address();
 const shortKey = (key: string) => `${key.slice(0, 10)}…${key.slice(-6)}`;
 const unitOf = (code: string) => QUANTITIES.find((q) => q.code === code)?.unit ?? '';
 
 export function MonitoringPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
-  const categories = variantsOf(suite.metadata.remote_monitoring, 'DataCategory');
+  const categories = variantsOf<DataCategory>(suite.metadata.remote_monitoring, 'DataCategory');
   const [patient, setPatient] = useState('');
   const [view, setView] = useState<View>();
   const [member, setMember] = useState('');
   const [modelRecord, setModelRecord] = useState('');
-  const [category, setCategory] = useState(categories.find((c) => c.name === 'VitalSigns')?.name ?? categories[0]?.name ?? '');
+  const [category, setCategory] = useState<DataCategory>(categories.find((c) => c.name === 'VitalSigns')?.name ?? 'VitalSigns');
   const [recallModel, setRecallModel] = useState('');
   const [recallNotice, setRecallNotice] = useState('');
   const [key, setKey] = useState('');
@@ -78,43 +79,43 @@ export function MonitoringPage({ suite, account }: PageProps) {
     const who = await accountOf(subject, 'Patient');
     const since = utcDayStart(await chainNow(suite), 29);
     const [days, pairings, team, count] = await Promise.all([
-      query<number>('remote_monitoring', 'monitored_days', [who, undefined, since]),
-      query<Record<string, unknown>[]>('remote_monitoring', 'pairings_of', [who, 0, 50]),
-      query<unknown[]>('remote_monitoring', 'care_team', [who]),
-      query<number>('remote_monitoring', 'alert_count_of', [who]),
+      query('remote_monitoring', 'monitoredDays', [who, undefined, since]),
+      query('remote_monitoring', 'pairingsOf', [who, 0, 50]),
+      query('remote_monitoring', 'careTeam', [who]),
+      query('remote_monitoring', 'alertCountOf', [who]),
     ]);
     if (!days.ok) return days;
     const alertCount = count.ok ? count.value : 0;
     // The newest 50 alerts (the log is kept oldest first).
-    const alerts = await query<Record<string, unknown>[]>('remote_monitoring', 'alerts_of', [who, Math.max(0, alertCount - 50), 50]);
+    const alerts = await query('remote_monitoring', 'alertsOf', [who, Math.max(0, alertCount - 50), 50]);
     setView({
       patient: who,
       days: days.value,
       since,
       pairings: pairings.ok
         ? pairings.value.map((p) => ({
-            device: String(p.device),
+            device: p.device,
             provider: addr(p.provider),
-            pairedAt: p.pairedAt as bigint,
-            unpairedAt: p.unpairedAt as bigint | undefined,
+            pairedAt: p.pairedAt,
+            unpairedAt: p.unpairedAt,
           }))
         : [],
       team: team.ok ? team.value.map(addr) : [],
       alerts: alerts.ok
         ? alerts.value
             .map((a) => {
-              const out = a.outOfRange as { count: number; worstCommitment: string };
-              const [lowBound, highBound] = a.threshold as [bigint, bigint];
+              const out = a.outOfRange;
+              const [lowBound, highBound] = a.threshold;
               return {
-                id: a.id as bigint,
+                id: a.id,
                 device: String(a.device),
                 quantity: loincText(String(a.quantity)),
                 count: out.count,
                 worstCommitment: String(out.worstCommitment),
                 low: lowBound,
                 high: highBound,
-                raisedAt: a.raisedAt as bigint,
-                notified: (a.notified as unknown[]).length,
+                raisedAt: a.raisedAt,
+                notified: a.notified.length,
               };
             })
             .reverse()
@@ -180,7 +181,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
                           type="button"
                           className="secondary"
                           onClick={() =>
-                            void after(send(`Unpair device ${shortKey(p.device)}`, 'remote_monitoring', 'unpair_device', [p.device]))
+                            void after(send(`Unpair device ${shortKey(p.device)}`, 'remote_monitoring', 'unpairDevice', [p.device]))
                           }
                         >
                           Unpair
@@ -206,7 +207,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
                     className="secondary"
                     onClick={() =>
                       void after(
-                        send(`Remove ${shortAddress(m)} from the care team`, 'remote_monitoring', 'remove_care_team_member', [
+                        send(`Remove ${shortAddress(m)} from the care team`, 'remote_monitoring', 'removeCareTeamMember', [
                           view.patient,
                           m,
                         ]),
@@ -260,7 +261,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
         submit="Add to the care team"
         action={async () => {
           const m = await accountOf(member, 'Member');
-          return after(send(`Add ${shortAddress(m)} to the care team`, 'remote_monitoring', 'add_care_team_member', [await who(), m]));
+          return after(send(`Add ${shortAddress(m)} to the care team`, 'remote_monitoring', 'addCareTeamMember', [await who(), m]));
         }}
       >
         <p className="muted">
@@ -277,7 +278,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
           if (!account) throw new Error('Choose the account that registers the device first.');
           const at = await chainNow(suite);
           const registration = { registrant: account.address, key: deviceKey(key), scope: Number(model), issuedAt: at };
-          const hash = await query<string>('remote_monitoring', 'registration_hash', [registration]);
+          const hash = await query('remote_monitoring', 'registrationHash', [registration]);
           if (hash.ok) {
             setIssuedAt(at.toString());
             setRegistrationHash(String(hash.value));
@@ -305,9 +306,10 @@ export function MonitoringPage({ suite, account }: PageProps) {
         submit="Register device"
         action={async () => {
           if (!/^(0x)?[0-9a-fA-F]{130}$/.test(signature.trim())) throw new Error('The device signature is 65 bytes in hex (r, s, v).');
-          const sig = `0x${signature.trim().replace(/^0x/, '')}`;
-          const args = [deviceKey(key), Number(model), BigInt(issuedAt || '0'), sig];
-          return after(send('Register device', 'remote_monitoring', 'register_device', args));
+          const sig: `0x${string}` = `0x${signature.trim().replace(/^0x/, '')}`;
+          return after(
+            send('Register device', 'remote_monitoring', 'registerDevice', [deviceKey(key), Number(model), BigInt(issuedAt || '0'), sig]),
+          );
         }}
       >
         <p className="muted">Registers the device prepared above with its signature of the registration.</p>
@@ -320,7 +322,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
         submit="Pair device"
         action={async () => {
           const p = await who();
-          return after(send(`Pair device with ${shortAddress(p)}`, 'remote_monitoring', 'pair_device', [deviceKey(key), p]));
+          return after(send(`Pair device with ${shortAddress(p)}`, 'remote_monitoring', 'pairDevice', [deviceKey(key), p]));
         }}
       >
         <p className="muted">
@@ -333,9 +335,15 @@ export function MonitoringPage({ suite, account }: PageProps) {
         title="Alert threshold"
         submit="Set threshold"
         action={async () => {
-          const range = [thousandths(low), thousandths(high)];
-          const args = [await who(), loincBytes(quantity), thresholdCategory, range];
-          return after(send(`Set ${quantity} threshold`, 'remote_monitoring', 'set_threshold', args));
+          const range: [bigint, bigint] = [thousandths(low), thousandths(high)];
+          return after(
+            send(`Set ${quantity} threshold`, 'remote_monitoring', 'setThreshold', [
+              await who(),
+              loincBytes(quantity),
+              thresholdCategory,
+              range,
+            ]),
+          );
         }}
       >
         <p className="muted">
@@ -366,7 +374,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
       <Action
         title="Register a device model"
         submit="Register model"
-        action={async () => send('Register device model', 'remote_monitoring', 'register_model', [await sha256(modelRecord), category])}
+        action={async () => send('Register device model', 'remote_monitoring', 'registerModel', [await sha256(modelRecord), category])}
       >
         <p className="muted">
           A device manufacturer (device-manufacturer credential) registers a model by the hash of its device record (UDI device identifier,
@@ -384,7 +392,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
             .split(/[\s,]+/)
             .filter(Boolean)
             .map(deviceKey);
-          return send(`Attest ${keys.length} device key(s)`, 'remote_monitoring', 'attest_devices', [Number(attestModel), keys]);
+          return send(`Attest ${keys.length} device key(s)`, 'remote_monitoring', 'attestDevices', [Number(attestModel), keys]);
         }}
       >
         <p className="muted">
@@ -399,7 +407,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
         title="Recall a device model"
         submit="Recall model"
         action={async () =>
-          send(`Recall model ${recallModel}`, 'remote_monitoring', 'recall_model', [Number(recallModel), await sha256(recallNotice)])
+          send(`Recall model ${recallModel}`, 'remote_monitoring', 'recallModel', [Number(recallModel), await sha256(recallNotice)])
         }
       >
         <p className="muted">The model&apos;s manufacturer: every device of the model is revoked from now on and anchors nothing more.</p>

@@ -3,6 +3,8 @@
 import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
+import type { Carc, Group } from '../types';
+import type { ClaimsAdjudicationModelClaim, ClaimsAdjudicationModelPlan } from '../contracts/claims_adjudication/types';
 import { Action, Field, bytes, ms, TextField } from '../ui';
 import { accountOf } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf } from '../words';
@@ -10,13 +12,12 @@ import { Remittance } from './Provider';
 
 const DAY = 86_400_000n;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Plan = Record<string, any>;
+type Plan = ClaimsAdjudicationModelPlan;
 
 export function PayerPage({ suite }: PageProps) {
   const { send, query } = useTx();
-  const carcs = variantsOf(suite.metadata.claims_adjudication, 'Carc');
-  const groups = variantsOf(suite.metadata.claims_adjudication, 'Group');
+  const carcs = variantsOf<Carc>(suite.metadata.claims_adjudication, 'Carc');
+  const groups = variantsOf<Group>(suite.metadata.claims_adjudication, 'Group');
   const [terms, setTerms] = useState({
     deductible: '500',
     copay: '20',
@@ -33,17 +34,16 @@ export function PayerPage({ suite }: PageProps) {
   const [coverageStart, setCoverageStart] = useState('');
   const [amount, setAmount] = useState('100000');
   const [claimId, setClaimId] = useState('');
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const [claim, setClaim] = useState<Record<string, any>>();
-  const [reason, setReason] = useState('NotMedicallyNecessary');
+  const [claim, setClaim] = useState<ClaimsAdjudicationModelClaim>();
+  const [reason, setReason] = useState<Carc>('NotMedicallyNecessary');
 
   const loadPlan = async (id = planId) => {
-    const o = await query<Plan | undefined>('claims_adjudication', 'plan', [Number(id)]);
+    const o = await query('claims_adjudication', 'plan', [Number(id)]);
     setPlan(o.ok ? o.value : undefined);
     return o.ok ? undefined : o;
   };
   const loadClaim = async () => {
-    const o = await query<Record<string, unknown> | undefined>('claims_adjudication', 'claim', [BigInt(claimId)]);
+    const o = await query('claims_adjudication', 'claim', [BigInt(claimId)]);
     setClaim(o.ok ? o.value : undefined);
     return o.ok ? undefined : o;
   };
@@ -55,7 +55,7 @@ export function PayerPage({ suite }: PageProps) {
         title="Create a plan"
         submit="Create plan"
         action={async () => {
-          const o = await send<number>('Create plan', 'claims_adjudication', 'create_plan', [
+          const o = await send('Create plan', 'claims_adjudication', 'createPlan', [
             {
               deductible: BigInt(terms.deductible),
               copay: BigInt(terms.copay),
@@ -149,8 +149,11 @@ export function PayerPage({ suite }: PageProps) {
             .split('\n')
             .map((l) => l.trim().split(/\s+/))
             .filter((p) => p[0])
-            .map(([code, fee]) => [bytes(code.toUpperCase()), fee === undefined || fee === '-' ? undefined : BigInt(fee)]);
-          return send(`Set ${entries.length} fees of plan ${planId}`, 'claims_adjudication', 'set_fees', [Number(planId), entries]);
+            .map(([code, fee]): [`0x${string}`, bigint | undefined] => [
+              bytes(code.toUpperCase()),
+              fee === undefined || fee === '-' ? undefined : BigInt(fee),
+            ]);
+          return send(`Set ${entries.length} fees of plan ${planId}`, 'claims_adjudication', 'setFees', [Number(planId), entries]);
         }}
       >
         <Field label="One line per procedure: code and allowed amount per unit (- removes it)">
@@ -197,7 +200,7 @@ export function PayerPage({ suite }: PageProps) {
             <button
               type="button"
               onClick={async () => {
-                await send(`Approve claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), true, reason]);
+                await send(`Approve claim ${claimId}`, 'claims_adjudication', 'reviewClaim', [BigInt(claimId), true, reason]);
                 await loadClaim();
               }}
             >
@@ -205,7 +208,7 @@ export function PayerPage({ suite }: PageProps) {
             </button>
             <label>
               Denial reason{' '}
-              <select value={reason} onChange={(e) => setReason(e.target.value)}>
+              <select value={reason} onChange={(e) => setReason(e.target.value as Carc)}>
                 {carcs.map((c) => (
                   <option key={c.name} value={c.name}>
                     {codeOf(c)}: {meaningOf(c)}
@@ -217,7 +220,7 @@ export function PayerPage({ suite }: PageProps) {
               type="button"
               className="secondary"
               onClick={async () => {
-                await send(`Deny claim ${claimId}`, 'claims_adjudication', 'review_claim', [BigInt(claimId), false, reason]);
+                await send(`Deny claim ${claimId}`, 'claims_adjudication', 'reviewClaim', [BigInt(claimId), false, reason]);
                 await loadClaim();
               }}
             >
@@ -230,7 +233,7 @@ export function PayerPage({ suite }: PageProps) {
             <button
               type="button"
               onClick={async () => {
-                await send(`Overturn denial of claim ${claimId}`, 'claims_adjudication', 'decide_appeal', [BigInt(claimId), true]);
+                await send(`Overturn denial of claim ${claimId}`, 'claims_adjudication', 'decideAppeal', [BigInt(claimId), true]);
                 await loadClaim();
               }}
             >
@@ -240,7 +243,7 @@ export function PayerPage({ suite }: PageProps) {
               type="button"
               className="secondary"
               onClick={async () => {
-                await send(`Uphold denial of claim ${claimId}`, 'claims_adjudication', 'decide_appeal', [BigInt(claimId), false]);
+                await send(`Uphold denial of claim ${claimId}`, 'claims_adjudication', 'decideAppeal', [BigInt(claimId), false]);
                 await loadClaim();
               }}
             >

@@ -60,7 +60,7 @@ export function Custody({ batch }: { batch: bigint }) {
   const [events, setEvents] = useState<CustodyEvent[]>();
   const [error, setError] = useState('');
   useEffect(() => {
-    query<CustodyEvent[]>('drug_provenance', 'history', [batch, 0, 50]).then((o) => (o.ok ? setEvents(o.value) : setError(o.error)));
+    query('drug_provenance', 'history', [batch, 0, 50]).then((o) => (o.ok ? setEvents(o.value) : setError(o.error)));
   }, [query, batch]);
   if (error) return <p role="alert">{error}</p>;
   if (!events) return <p>Loading the custody chain…</p>;
@@ -96,7 +96,7 @@ function Verify({ suite }: PageProps) {
           try {
             const s = parseScan(input);
             setScan(s);
-            const o = await query<Verification>('drug_provenance', 'verify', [bytes(s.gtin), bytes(s.lot)]);
+            const o = await query('drug_provenance', 'verify', [bytes(s.gtin), bytes(s.lot)]);
             if (o.ok) setResult(o.value);
             else setError(o.error);
           } catch (err) {
@@ -223,7 +223,7 @@ export function PharmacyPage(props: PageProps) {
           const id = BigInt(shipment);
           const s = await query('drug_provenance', 'shipment', [id]);
           setDetails(s.ok ? show(s.value) : s.error);
-          const units = accepted ? BigInt(accepted) : (s.ok && (s.value as { quantity?: bigint })?.quantity) || 0n;
+          const units = accepted ? BigInt(accepted) : (s.ok && s.value?.quantity) || 0n;
           return send(`Receive ${units} units of shipment ${id}`, 'drug_provenance', 'receive', [id, units]);
         }}
       >
@@ -266,7 +266,7 @@ export function PharmacyPage(props: PageProps) {
       <Action
         title="Flag suspect product"
         submit="Flag as suspect"
-        action={() => send(`Flag batch ${flagBatch} as suspect`, 'drug_provenance', 'flag_suspect', [BigInt(flagBatch)])}
+        action={() => send(`Flag batch ${flagBatch} as suspect`, 'drug_provenance', 'flagSuspect', [BigInt(flagBatch)])}
       >
         <TextField
           label="Batch id"
@@ -282,7 +282,7 @@ export function PharmacyPage(props: PageProps) {
         submit="Return"
         action={async () => {
           const to = await accountOf(returnTo);
-          return send(`Return ${returnUnits} of batch ${returnBatch} to ${shortAddress(to)}`, 'drug_provenance', 'return_goods', [
+          return send(`Return ${returnUnits} of batch ${returnBatch} to ${shortAddress(to)}`, 'drug_provenance', 'returnGoods', [
             BigInt(returnBatch),
             to,
             BigInt(returnUnits),
@@ -316,7 +316,7 @@ export function PharmacyPage(props: PageProps) {
         title="Held payment"
         submit="Release to the seller"
         action={() =>
-          send(`Release the held payment of shipment ${heldShipment}`, 'drug_provenance', 'release_held_payment', [BigInt(heldShipment)])
+          send(`Release the held payment of shipment ${heldShipment}`, 'drug_provenance', 'releaseHeldPayment', [BigInt(heldShipment)])
         }
       >
         <p className="muted">
@@ -328,7 +328,7 @@ export function PharmacyPage(props: PageProps) {
           type="button"
           className="secondary"
           onClick={async () => {
-            const o = await query<bigint>('drug_provenance', 'held_payment', [BigInt(heldShipment || '0')]);
+            const o = await query('drug_provenance', 'heldPayment', [BigInt(heldShipment || '0')]);
             setHeld(o.ok ? `${o.value} held` : o.error);
           }}
         >
@@ -358,7 +358,7 @@ export function PharmacyPage(props: PageProps) {
         title="Cold chain"
         submit="Record reading"
         action={async () =>
-          send(`Reading ${temperature} °C for batch ${sensorBatch}`, 'drug_provenance', 'submit_reading', [
+          send(`Reading ${temperature} °C for batch ${sensorBatch}`, 'drug_provenance', 'submitReading', [
             BigInt(sensorBatch),
             await chainNow(props.suite),
             Math.round(Number(temperature) * 100),
@@ -374,7 +374,7 @@ export function PharmacyPage(props: PageProps) {
           className="secondary"
           onClick={async () => {
             const a = await normaliseAddress(sensor);
-            if (a) await send(`Appoint sensor for batch ${sensorBatch}`, 'drug_provenance', 'add_sensor', [BigInt(sensorBatch), a]);
+            if (a) await send(`Appoint sensor for batch ${sensorBatch}`, 'drug_provenance', 'addSensor', [BigInt(sensorBatch), a]);
           }}
         >
           Appoint sensor
@@ -384,7 +384,7 @@ export function PharmacyPage(props: PageProps) {
         title="Manufacturer: register a batch"
         submit="Register batch"
         action={async () =>
-          send(`Register lot ${lot}`, 'drug_provenance', 'register_batch', [
+          send(`Register lot ${lot}`, 'drug_provenance', 'registerBatch', [
             {
               gtin: bytes(gtin),
               lot: bytes(lot),

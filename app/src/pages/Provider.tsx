@@ -5,6 +5,7 @@ import { Bar } from 'react-chartjs-2';
 import { BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { PageProps } from '../main';
+import type { ClaimsAdjudicationModelClaim } from '../contracts/claims_adjudication/types';
 import { useTx } from '../tx';
 import { Action, Field, bytes, ms, sha256, text, when, TextField, Head } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
@@ -25,8 +26,7 @@ export function diagnosisCommitment(salt: Uint8Array, codes: string[]): `0x${str
   return blake2AsHex(input, 256) as `0x${string}`;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Claim = Record<string, any>;
+type Claim = ClaimsAdjudicationModelClaim;
 
 export function carcWords(carcs: Variant[], value: unknown): string {
   const v = carcs.find((c) => c.name === variantName(value));
@@ -38,7 +38,7 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
     const v = groups.find((g) => g.name === variantName(value));
     return (v && codeOf(v)) ?? variantName(value);
   };
-  const lines = claim.lines as Claim[];
+  const lines = claim.lines;
   const status = variantName(claim.status);
   return (
     <article className="remittance" aria-label={`Claim ${claim.id}`}>
@@ -63,7 +63,7 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
               <td>{String(l.memberAmount)}</td>
               <td>
                 <ul className="plain">
-                  {(l.adjustments as Claim[]).map((a, j) => (
+                  {l.adjustments.map((a, j) => (
                     <li key={j}>
                       {group(a.group)} {String(a.amount)} — {carcWords(carcs, a.reason)}
                     </li>
@@ -111,7 +111,7 @@ export function ProviderPage({ suite, account }: PageProps) {
 
   const load = async () => {
     if (!account) return;
-    const o = await query<Claim[]>('claims_adjudication', 'claims_of_provider', [account.address, 0, 50]);
+    const o = await query('claims_adjudication', 'claimsOfProvider', [account.address, 0, 50]);
     if (o.ok) setClaims([...o.value].reverse());
   };
 
@@ -137,7 +137,7 @@ export function ProviderPage({ suite, account }: PageProps) {
               units: Number(l.units),
             })),
           };
-          const o = await send<bigint>('Submit claim', 'claims_adjudication', 'submit_claim', [request]);
+          const o = await send('Submit claim', 'claims_adjudication', 'submitClaim', [request]);
           await load();
           return o;
         }}
