@@ -427,7 +427,8 @@ pub mod clinical_trials {
         }
 
         /// The trial's sponsor (also while paused): removes an investigator; its
-        /// participants stay enrolled, but the site enrols and anchors no more.
+        /// participants stay enrolled, but the site enrols and anchors no more, and its
+        /// devices anchor no data collected after the removal.
         #[ink(message)]
         pub fn remove_investigator(
             &mut self,
@@ -745,7 +746,8 @@ pub mod clinical_trials {
         /// Anyone (the device or a gateway relaying it): anchors a batch a registered
         /// device signed (`signature` over `payload_hash(DEVICE_BATCH_DOMAIN, this
         /// contract, batch)`, see `device_batch_hash`) for a participant who still
-        /// consents to research by the sponsor now. Returns the batch id.
+        /// consents to research by the sponsor now, from a site not removed before the
+        /// batch's end. Returns the batch id.
         #[ink(message)]
         pub fn anchor_device_data(
             &mut self,
@@ -764,6 +766,10 @@ pub mod clinical_trials {
                 Error::BadSignature
             );
             let record = self.trial_of(batch.trial)?;
+            self.investigators
+                .get((batch.trial, device.investigator))
+                .ok_or(Error::NotInvestigator)?
+                .check_data_until(batch.until)?;
             let participant = self.ensure_data_accepted(
                 &record,
                 batch.participant,
@@ -1172,6 +1178,6 @@ pub mod clinical_trials {
 #[cfg(test)]
 mod model_based;
 #[cfg(test)]
-mod model_tests;
+mod rules_tests;
 #[cfg(test)]
 mod tests;

@@ -148,6 +148,9 @@ pub enum Error {
     StaleProof,
     /// More than `anchoring::MAX_ATTESTED_KEYS` keys in one attestation.
     TooManyKeys,
+    /// A device batch of a site the sponsor removed, reaching past the removal: a removed
+    /// site contributes no data collected after it.
+    SiteRemoved,
 }
 
 healthcare_traits::impl_from_paused!(Error);
@@ -683,4 +686,16 @@ pub struct Investigator {
     pub added_at: Timestamp,
     /// Block time removed, if removed.
     pub removed_at: Option<Timestamp>,
+}
+
+impl Investigator {
+    /// `Ok` if the site may contribute data covering a period ending at `until`: not
+    /// removed before `until` (readings its devices took before the removal, relayed
+    /// late, are still the site's data).
+    pub fn check_data_until(&self, until: Timestamp) -> Result<()> {
+        match self.removed_at {
+            Some(at) if at < until => Err(Error::SiteRemoved),
+            _ => Ok(()),
+        }
+    }
 }

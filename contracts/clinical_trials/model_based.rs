@@ -84,6 +84,7 @@ const REQUIRED: &[&str] = &[
     "ParticipantNotAtSite",
     "Paused",
     "ResultsAlreadyPosted",
+    "SiteRemoved",
     "SponsorNotAccredited",
     "TargetReached",
     "UnknownEvent",
@@ -458,7 +459,8 @@ struct TrialM {
     /// When the first participant was enrolled.
     first_enrolled: Option<u64>,
     /// Investigators: removed or not.
-    investigators: BTreeMap<AccountId, bool>,
+    /// Each site of the trial and when it was removed (`None` while active).
+    investigators: BTreeMap<AccountId, Option<u64>>,
     investigator_count: u32,
     /// Participants by number - 1: (account, investigator, withdrawn at).
     participants: Vec<(AccountId, AccountId, Option<u64>)>,
@@ -546,7 +548,7 @@ impl Model {
     }
 
     fn investigator(&self, rec: &TrialM, by: AccountId) -> Answer<()> {
-        if rec.investigators.get(&by) != Some(&false) {
+        if rec.investigators.get(&by) != Some(&None) {
             return Err(Error::NotInvestigator);
         }
         if !self.holds(by, CredentialKind::MedicalLicence)? {
@@ -709,21 +711,21 @@ impl Model {
         self.not_paused()?;
         let mut rec = self.sponsored_by(t, by)?;
         match rec.investigators.get(&who) {
-            Some(false) => return Err(Error::InvestigatorExists),
-            Some(true) => {}
+            Some(None) => return Err(Error::InvestigatorExists),
+            Some(Some(_)) => {}
             None => rec.investigator_count += 1,
         }
-        rec.investigators.insert(who, false);
+        rec.investigators.insert(who, None);
         self.store(t, rec);
         Ok(())
     }
 
     fn remove_investigator(&mut self, by: AccountId, t: u32, who: AccountId) -> Answer<()> {
         let mut rec = self.sponsored_by(t, by)?;
-        if rec.investigators.get(&who) != Some(&false) {
+        if rec.investigators.get(&who) != Some(&None) {
             return Err(Error::NotInvestigator);
         }
-        rec.investigators.insert(who, true);
+        rec.investigators.insert(who, Some(self.now));
         self.store(t, rec);
         Ok(())
     }
@@ -765,7 +767,7 @@ impl Model {
             }
         }
         self.acts_for(participant, by)?;
-        let runs = by == rec.sponsor || by == rec.irb || rec.investigators.get(&by) == Some(&false);
+        let runs = by == rec.sponsor || by == rec.irb || rec.investigators.get(&by) == Some(&None);
         if by != participant && runs {
             return Err(Error::DelegateSelfGrant);
         }
@@ -1058,6 +1060,16 @@ impl Model {
             return Err(Error::BadSignature);
         }
         let mut rec = self.trial(batch.trial)?;
+        // A removed site's device: only data collected before the removal.
+        if rec
+            .investigators
+            .get(&device.investigator)
+            .copied()
+            .flatten()
+            .is_some_and(|removed| removed < batch.until)
+        {
+            return Err(Error::SiteRemoved);
+        }
         let account =
             Self::data_accepted(&rec, batch.participant, device.investigator, batch.until)?;
         self.researching(&rec, &[account])?;

@@ -22,11 +22,12 @@ use healthcare_traits::stand_in::{
     self, consent_fail, credentials, credentials_during, credentials_fail, delegate,
 };
 use healthcare_traits::testing::last_recorded;
+use healthcare_traits::testing::{accounts, caller, events, now};
 use healthcare_traits::{
     Action as Gov, ApplyError, CredentialKind, DataCategories, DataCategory, Governed, KindSet,
     PeerError, PeerRole, Purpose, DAY, HOUR,
 };
-use ink::env::test::{self, DefaultAccounts};
+use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 
@@ -44,9 +45,6 @@ const OUTCOME: u8 = 0x0c;
 fn h(b: u8) -> Hash {
     Hash::from([b; 32])
 }
-fn accounts() -> DefaultAccounts<Env> {
-    test::default_accounts::<Env>()
-}
 fn regulator() -> AccountId {
     AccountId::from([0x52; 32])
 }
@@ -54,16 +52,6 @@ fn regulator() -> AccountId {
 fn maker() -> AccountId {
     AccountId::from([0x4d; 32])
 }
-fn caller(account: AccountId) {
-    test::set_caller::<Env>(account);
-}
-fn now(t: u64) {
-    test::set_block_timestamp::<Env>(t);
-}
-fn events() -> usize {
-    test::recorded_events().count()
-}
-
 fn request() -> TrialRequest {
     TrialRequest {
         protocol_hash: h(1),
@@ -992,6 +980,35 @@ fn device_data_follows_the_participant_rules() {
     let before = device_batch(&device, 1, T0, T0 + HOUR);
     c.anchor_device_data(before, device.sign(&c.device_batch_hash(before)))
         .expect("readings taken before the withdrawal");
+}
+
+#[ink::test]
+fn a_removed_sites_devices_anchor_no_data_collected_after_its_removal() {
+    // The sponsor removes a site (it enrols and anchors no more); its registered,
+    // unretired device must not keep adding data for the site's participants.
+    let a = accounts();
+    let mut c = enrolled();
+    let device = DeviceSigner::from_seed(4);
+    caller(a.django);
+    register(&mut c, &device).expect("register");
+    now(T0 + 2 * HOUR);
+    caller(a.bob);
+    c.remove_investigator(1, a.django)
+        .expect("the sponsor removes the site");
+    now(T0 + DAY);
+    caller(a.charlie);
+    let after = device_batch(&device, 1, T0 + HOUR, T0 + 3 * HOUR);
+    let anchored = c.batches_of(1, 0, 10).len();
+    assert_eq!(
+        c.anchor_device_data(after, device.sign(&c.device_batch_hash(after))),
+        Err(Error::SiteRemoved),
+        "readings reaching past the removal"
+    );
+    assert_eq!(c.batches_of(1, 0, 10).len(), anchored, "nothing anchored");
+    // Readings taken before the removal, relayed late, are still the site's data.
+    let before = device_batch(&device, 1, T0, T0 + 2 * HOUR);
+    c.anchor_device_data(before, device.sign(&c.device_batch_hash(before)))
+        .expect("readings taken before the removal");
 }
 
 #[ink::test]

@@ -159,6 +159,26 @@ pub fn pause_model(
     }
 }
 
+/// The off-chain engine's default accounts (alice, bob, charlie, django, eve, frank).
+pub fn accounts() -> ink::env::test::DefaultAccounts<ink::env::DefaultEnvironment> {
+    ink::env::test::default_accounts::<ink::env::DefaultEnvironment>()
+}
+
+/// The next messages are called by `account` (the off-chain engine's caller).
+pub fn caller(account: crate::AccountId) {
+    ink::env::test::set_caller::<ink::env::DefaultEnvironment>(account);
+}
+
+/// The block time is `t` (milliseconds since the Unix epoch) from now on.
+pub fn now(t: crate::Timestamp) {
+    ink::env::test::set_block_timestamp::<ink::env::DefaultEnvironment>(t);
+}
+
+/// How many events the off-chain engine recorded so far (of every type).
+pub fn events() -> usize {
+    ink::env::test::recorded_events().count()
+}
+
 /// Runs `body` with `who` as the caller (the off-chain engine's), then restores the caller
 /// before: what a unit test does to act as a contract's governor for one call.
 pub fn as_caller<R>(who: crate::AccountId, body: impl FnOnce() -> R) -> R {
