@@ -74,7 +74,7 @@ esac
 args=(--workspace --no-shuffle)
 for g in "${globs[@]}"; do args+=(-f "$g"); done
 # Never the tests themselves.
-for g in '**/tests.rs' '**/model_tests.rs' '**/batch_tests.rs' '**/model_based.rs' \
+for g in '**/tests.rs' '**/rules_tests.rs' '**/batch_tests.rs' '**/model_based.rs' \
     'contracts/traits/src/testing.rs' 'contracts/traits/src/stand_in.rs' \
     'contracts/traits/src/signer.rs' 'e2e-tests/**' 'tools/**'; do
     args+=(-e "$g")

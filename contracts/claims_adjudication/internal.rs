@@ -5,8 +5,12 @@ use crate::events::*;
 use crate::model::*;
 use crate::pricing::{self, Verdict};
 use healthcare_traits::monitoring::{DEVICE_SUPPLY_CODE, MIN_MONITORED_DAYS};
+// The peers: the real cross-contract calls, or in unit tests the shared stand-ins that
+// answer like them (the same functions, the same bodies below).
 #[cfg(not(test))]
 use healthcare_traits::peer::ask;
+#[cfg(test)]
+use healthcare_traits::stand_in as ask;
 use healthcare_traits::timeline::Recall;
 use healthcare_traits::{
     ensure, page_range, ClaimConsent, ClaimConsentQuery, CredentialQuery, KindSet, PeerError,
@@ -818,7 +822,6 @@ impl ClaimsAdjudication {
     /// Asks remote_monitoring on how many of the 30 days ending with `until`'s day
     /// `member` had data from devices `provider` paired with the member (CPT 99454
     /// needs 16).
-    #[cfg(not(test))]
     pub(crate) fn monitored_days(
         &self,
         member: AccountId,
@@ -829,19 +832,8 @@ impl ClaimsAdjudication {
             .map_err(Self::monitoring_error)
     }
 
-    #[cfg(test)]
-    pub(crate) fn monitored_days(
-        &self,
-        member: AccountId,
-        provider: AccountId,
-        until: Timestamp,
-    ) -> Result<u32> {
-        crate::tests::monitored_days_answer(member, provider, until).map_err(Self::monitoring_error)
-    }
-
     /// Asks staff_credentials whether `account` held a valid credential of one of
     /// `kinds` at `at`.
-    #[cfg(not(test))]
     pub(crate) fn credential_valid(
         &self,
         account: AccountId,
@@ -854,7 +846,6 @@ impl ClaimsAdjudication {
 
     /// Asks consent_registry, in one call, for `member`'s care relationship with
     /// `provider` and payment consent to `payer` at `at`.
-    #[cfg(not(test))]
     pub(crate) fn claim_consent(
         &self,
         member: AccountId,
@@ -867,61 +858,15 @@ impl ClaimsAdjudication {
     }
 
     /// Asks staff_credentials `queries` in one call.
-    #[cfg(not(test))]
     pub(crate) fn credentials_valid(&self, queries: Vec<CredentialQuery>) -> Result<Vec<bool>> {
         ask::any_valid_at_each(self.peers().credentials, queries).map_err(Self::credential_error)
     }
 
     /// Asks consent_registry `queries` in one call.
-    #[cfg(not(test))]
     pub(crate) fn claim_consents(
         &self,
         queries: Vec<ClaimConsentQuery>,
     ) -> Result<Vec<ClaimConsent>> {
         ask::claim_consent_each(self.peers().consent, queries).map_err(Self::consent_error)
-    }
-
-    /// Unit tests: the stand-ins in `tests` answer per kind, purpose and pair like the
-    /// real peers (and fail like them); the drink sandbox tests run the real calls.
-    #[cfg(test)]
-    pub(crate) fn credential_valid(
-        &self,
-        account: AccountId,
-        kinds: KindSet,
-        at: Timestamp,
-    ) -> Result<bool> {
-        crate::tests::credential_answer(account, kinds, at).map_err(Self::credential_error)
-    }
-
-    #[cfg(test)]
-    pub(crate) fn claim_consent(
-        &self,
-        member: AccountId,
-        payer: AccountId,
-        provider: AccountId,
-        at: Timestamp,
-    ) -> Result<ClaimConsent> {
-        crate::tests::claim_consent_answer(member, payer, provider, at).map_err(Self::consent_error)
-    }
-}
-
-#[cfg(test)]
-impl ClaimsAdjudication {
-    /// The stand-ins answer each query as the single query would.
-    pub(crate) fn credentials_valid(&self, queries: Vec<CredentialQuery>) -> Result<Vec<bool>> {
-        queries
-            .into_iter()
-            .map(|q| self.credential_valid(q.subject, q.kinds, q.at))
-            .collect()
-    }
-
-    pub(crate) fn claim_consents(
-        &self,
-        queries: Vec<ClaimConsentQuery>,
-    ) -> Result<Vec<ClaimConsent>> {
-        queries
-            .into_iter()
-            .map(|q| self.claim_consent(q.patient, q.payer, q.provider, q.at))
-            .collect()
     }
 }

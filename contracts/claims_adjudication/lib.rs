@@ -895,6 +895,6 @@ pub mod claims_adjudication {
 #[cfg(test)]
 mod batch_tests;
 #[cfg(test)]
-mod model_tests;
+mod model_based;
 #[cfg(test)]
 mod tests;

@@ -5,152 +5,75 @@
 //! reserved escrow, failed payments, appeals that re-check, no diagnosis in clear) and
 //! the escrow invariant over random operations.
 //!
-//! The off-chain engine cannot make cross-contract calls: the peers are stand-ins that
-//! answer per account, credential kind, pair and time like the real contracts
-//! ([`licence`], [`payment_consent`], [`care`]) or fail like broken ones; the real calls
-//! run in the drink sandbox tests of `e2e-tests`.
+//! The off-chain engine cannot make cross-contract calls: the contract asks the suite's
+//! shared stand-ins (`healthcare_traits::stand_in`, through the same `ask::` calls as in
+//! production), which answer per account, credential kind, pair and time like the real
+//! contracts (set here with [`licence`], [`payment_consent`], [`care`], [`monitored`]) or
+//! fail like broken ones; the real calls run in the drink sandbox tests of `e2e-tests`.
 
 use crate::claims_adjudication::*;
 use crate::{diagnosis_commitment, MAX_FEES_PER_CALL, MAX_LINES, PLAN_YEAR};
 use healthcare_traits::governance::ActionApplied;
 use healthcare_traits::testing::last_recorded;
+pub(crate) use healthcare_traits::testing::{accounts, caller, now};
 use healthcare_traits::{
-    Action as Gov, ApplyError, ClaimConsent, CredentialKind, Governed, KindSet, PeerError,
-    PeerRole, DAY,
+    stand_in, Action as Gov, ApplyError, CredentialKind, DataCategories, DataCategory, Governed,
+    KindSet, PeerError, PeerRole, Purpose, DAY,
 };
-use ink::env::test::{self, DefaultAccounts};
+use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 use parity_scale_codec::Encode;
-use std::cell::RefCell;
-use std::collections::HashMap;
 
 pub(crate) type Window = (u64, u64);
 
-#[derive(Default)]
-struct Stand {
-    licences: HashMap<AccountId, Vec<(CredentialKind, Window)>>,
-    credential_fails: HashMap<AccountId, PeerError>,
-    payment: HashMap<(AccountId, AccountId), Window>,
-    care: HashMap<(AccountId, AccountId), Window>,
-    consent_fails: HashMap<AccountId, PeerError>,
-    /// (member, provider) -> the days with data from devices the provider paired with
-    /// the member that remote_monitoring reports, per period end.
-    monitored: HashMap<(AccountId, AccountId), u32>,
-    monitoring_fails: HashMap<AccountId, PeerError>,
-}
-
-thread_local! {
-    static PEERS: RefCell<Stand> = RefCell::new(Stand::default());
-}
-
-fn inside(window: Option<&Window>, at: u64) -> bool {
-    window.is_some_and(|(from, until)| *from <= at && at < *until)
-}
-
 /// staff_credentials (stand-in): `account` holds a credential of `kind` valid in `window`.
 pub(crate) fn licence(account: AccountId, kind: CredentialKind, window: Window) {
-    PEERS.with(|p| {
-        p.borrow_mut()
-            .licences
-            .entry(account)
-            .or_default()
-            .push((kind, window))
-    });
+    stand_in::credentials_during(account, &[kind], window.0, window.1);
 }
 
 /// staff_credentials (stand-in) fails when asked about `account`.
 pub(crate) fn credentials_fail(account: AccountId, error: Option<PeerError>) {
-    PEERS.with(|p| match error {
-        Some(e) => p.borrow_mut().credential_fails.insert(account, e),
-        None => p.borrow_mut().credential_fails.remove(&account),
-    });
+    stand_in::credentials_fail_for(account, error);
 }
 
-/// consent_registry (stand-in): `member` consents to `payer` for payment in `window`.
+/// consent_registry (stand-in): `member` consents to `payer` for payment (billing data)
+/// in `window`.
 pub(crate) fn payment_consent(member: AccountId, payer: AccountId, window: Window) {
-    PEERS.with(|p| p.borrow_mut().payment.insert((member, payer), window));
+    stand_in::consent_during(
+        member,
+        payer,
+        Purpose::Payment,
+        DataCategories::of(&[DataCategory::Billing]),
+        window.0,
+        window.1,
+    );
 }
 
 /// consent_registry (stand-in): `member` named `provider` as care provider in `window`.
 pub(crate) fn care(member: AccountId, provider: AccountId, window: Window) {
-    PEERS.with(|p| p.borrow_mut().care.insert((member, provider), window));
+    stand_in::care_during(member, provider, window.0, window.1);
 }
 
 /// consent_registry (stand-in) fails when asked about `member`.
 pub(crate) fn consent_fails(member: AccountId, error: Option<PeerError>) {
-    PEERS.with(|p| match error {
-        Some(e) => p.borrow_mut().consent_fails.insert(member, e),
-        None => p.borrow_mut().consent_fails.remove(&member),
-    });
+    stand_in::consent_fail_for(member, error);
 }
 
 /// remote_monitoring (stand-in): `member` had data from devices `provider` paired on
 /// `days` of any 30 days.
 pub(crate) fn monitored(member: AccountId, provider: AccountId, days: u32) {
-    PEERS.with(|p| p.borrow_mut().monitored.insert((member, provider), days));
+    stand_in::monitored_days(member, provider, days);
 }
 
 /// remote_monitoring (stand-in) fails when asked about `member`.
 pub(crate) fn monitoring_fails(member: AccountId, error: Option<PeerError>) {
-    PEERS.with(|p| match error {
-        Some(e) => p.borrow_mut().monitoring_fails.insert(member, e),
-        None => p.borrow_mut().monitoring_fails.remove(&member),
-    });
-}
-
-pub(crate) fn monitored_days_answer(
-    member: AccountId,
-    provider: AccountId,
-    _until: u64,
-) -> core::result::Result<u32, PeerError> {
-    PEERS.with(|p| {
-        let p = p.borrow();
-        if let Some(e) = p.monitoring_fails.get(&member) {
-            return Err(*e);
-        }
-        Ok(p.monitored.get(&(member, provider)).copied().unwrap_or(0))
-    })
+    stand_in::monitoring_fail_for(member, error);
 }
 
 /// Forgets every stand-in answer (a new random sequence starts).
 pub(crate) fn forget_peers() {
-    PEERS.with(|p| *p.borrow_mut() = Stand::default());
-}
-
-pub(crate) fn credential_answer(
-    account: AccountId,
-    kinds: KindSet,
-    at: u64,
-) -> core::result::Result<bool, PeerError> {
-    PEERS.with(|p| {
-        let p = p.borrow();
-        if let Some(e) = p.credential_fails.get(&account) {
-            return Err(*e);
-        }
-        Ok(p.licences.get(&account).is_some_and(|held| {
-            held.iter()
-                .any(|(kind, window)| kinds.contains(*kind) && inside(Some(window), at))
-        }))
-    })
-}
-
-pub(crate) fn claim_consent_answer(
-    member: AccountId,
-    payer: AccountId,
-    provider: AccountId,
-    at: u64,
-) -> core::result::Result<ClaimConsent, PeerError> {
-    PEERS.with(|p| {
-        let p = p.borrow();
-        if let Some(e) = p.consent_fails.get(&member) {
-            return Err(*e);
-        }
-        Ok(ClaimConsent {
-            care_relationship: inside(p.care.get(&(member, provider)), at),
-            payment_consent: inside(p.payment.get(&(member, payer)), at),
-        })
-    })
+    stand_in::reset();
 }
 
 pub(crate) const T0: u64 = 2_000 * DAY;
@@ -162,15 +85,6 @@ pub(crate) const LAB: ProcedureCode = *b"80053";
 pub(crate) const RPM: ProcedureCode = healthcare_traits::monitoring::DEVICE_SUPPLY_CODE;
 const SALT: [u8; 32] = [0x5A; 32];
 
-pub(crate) fn accounts() -> DefaultAccounts<Env> {
-    test::default_accounts::<Env>()
-}
-pub(crate) fn caller(account: AccountId) {
-    test::set_caller::<Env>(account);
-}
-pub(crate) fn now(t: u64) {
-    test::set_block_timestamp::<Env>(t);
-}
 /// The off-chain engine's existential deposit: a balance is 0 or at least this.
 pub(crate) const ED: u128 = 1_000_000;
 

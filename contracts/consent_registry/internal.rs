@@ -2,8 +2,12 @@
 
 use crate::consent_registry::{ConsentRegistry, Indexed};
 use crate::model::*;
+// The peer: the real cross-contract call, or in unit tests the shared stand-in that
+// answers like it (the same function, the same body below).
 #[cfg(not(test))]
 use healthcare_traits::peer::ask;
+#[cfg(test)]
+use healthcare_traits::stand_in as ask;
 use healthcare_traits::timeline::{self, storage as index};
 use healthcare_traits::{
     append_indexed, ClaimConsent, DataCategories, DataCategory, KindSet, Purpose,
@@ -222,23 +226,10 @@ impl ConsentRegistry {
 
     /// Asks staff_credentials whether `clinician` holds a valid medical or nursing
     /// licence at `now`.
-    #[cfg(not(test))]
     pub(crate) fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
         let credentials = self.credentials_contract();
         Ok(ask::any_valid_at(
             credentials,
-            clinician,
-            KindSet::CLINICIAN,
-            now,
-        )?)
-    }
-
-    /// Off-chain unit tests cannot make cross-contract calls: the stand-in answers per
-    /// kind, like the real registry ([`crate::tests::licence`]); the drink sandbox
-    /// tests run the real call above.
-    #[cfg(test)]
-    pub(crate) fn clinician_licensed(&self, clinician: AccountId, now: Timestamp) -> Result<bool> {
-        Ok(crate::tests::credential_answer(
             clinician,
             KindSet::CLINICIAN,
             now,

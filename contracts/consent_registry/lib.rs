@@ -1110,6 +1110,6 @@ pub mod consent_registry {
 }
 
 #[cfg(test)]
-mod model_tests;
+mod model_based;
 #[cfg(test)]
 mod tests;

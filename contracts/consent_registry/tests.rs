@@ -11,80 +11,36 @@ use crate::consent_registry::*;
 use crate::model::MAX_RATE;
 use crate::MAX_DELEGATES;
 use healthcare_traits::governance::ActionApplied;
+use healthcare_traits::testing::{accounts, caller, events, now};
 use healthcare_traits::testing::{last_recorded, recorded};
 use healthcare_traits::timeline::{LEVELS, MAX_OPEN, MAX_PER_BUCKET};
 use healthcare_traits::{
-    Action as Gov, ApplyError, ConsentVerifier, CredentialKind, DataCategories, DataCategory,
-    Governed, KindSet, PeerError, PeerRole, Purpose, PurposeSet, DAY, HOUR,
+    stand_in, Action as Gov, ApplyError, ConsentVerifier, CredentialKind, DataCategories,
+    DataCategory, Governed, KindSet, PeerError, PeerRole, Purpose, PurposeSet, DAY, HOUR,
 };
-use ink::env::test::{self, DefaultAccounts};
-use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
-use std::cell::RefCell;
-use std::collections::HashMap;
 
-type Answer = core::result::Result<bool, PeerError>;
-/// A credential the stand-in knows: kind, valid from, valid until.
-type Held = (CredentialKind, u64, u64);
-
-thread_local! {
-    static LICENCES: RefCell<HashMap<AccountId, Vec<Held>>> = RefCell::new(HashMap::new());
-    static FAILURES: RefCell<HashMap<AccountId, PeerError>> = RefCell::new(HashMap::new());
-}
-
-/// The stand-in staff_credentials: `account` holds a credential of `kind` valid in
+/// The stand-in staff_credentials (`healthcare_traits::stand_in`, asked through the same
+/// `ask::any_valid_at` as in production): `account` holds a credential of `kind` valid in
 /// `[from, until)`.
 pub(crate) fn licence(account: AccountId, kind: CredentialKind, from: u64, until: u64) {
-    LICENCES.with(|l| {
-        l.borrow_mut()
-            .entry(account)
-            .or_default()
-            .push((kind, from, until))
-    });
+    stand_in::credentials_during(account, &[kind], from, until);
 }
 
 /// The stand-in forgets every licence and failure (a new random sequence starts).
 pub(crate) fn forget_licences() {
-    LICENCES.with(|l| l.borrow_mut().clear());
-    FAILURES.with(|f| f.borrow_mut().clear());
+    stand_in::reset();
 }
 
 /// The stand-in fails like a broken peer when asked about `account`.
 fn peer_fails(account: AccountId, error: PeerError) {
-    FAILURES.with(|f| f.borrow_mut().insert(account, error));
-}
-
-/// Used by the contract under `cfg(test)` instead of the cross-contract call: answers
-/// `any_valid_at(account, kinds, at)` like the real registry.
-pub(crate) fn credential_answer(account: AccountId, kinds: KindSet, at: u64) -> Answer {
-    if let Some(error) = FAILURES.with(|f| f.borrow().get(&account).copied()) {
-        return Err(error);
-    }
-    Ok(LICENCES.with(|l| {
-        l.borrow().get(&account).is_some_and(|held| {
-            held.iter()
-                .any(|(kind, from, until)| kinds.contains(*kind) && *from <= at && at < *until)
-        })
-    }))
+    stand_in::credentials_fail_for(account, Some(error));
 }
 
 const T0: u64 = 1_000 * DAY;
 /// An account the default test accounts do not name.
 fn grace() -> AccountId {
     AccountId::from([0x47; 32])
-}
-
-fn accounts() -> DefaultAccounts<Env> {
-    test::default_accounts::<Env>()
-}
-fn caller(account: AccountId) {
-    test::set_caller::<Env>(account);
-}
-fn now(t: u64) {
-    test::set_block_timestamp::<Env>(t);
-}
-fn events() -> usize {
-    test::recorded_events().count()
 }
 
 /// alice stands for the governor contract; the clock is at T0; the caller is bob (the

@@ -8,6 +8,26 @@ use crate::model::{
 use healthcare_traits::{AccountId, Balance, Hash, Timestamp};
 use ink::prelude::vec::Vec;
 
+impl BatchRegistered {
+    /// The event of `batch`'s registration.
+    pub fn of(batch: &crate::model::Batch) -> Self {
+        Self {
+            batch: batch.id,
+            manufacturer: batch.manufacturer,
+            gtin: batch.gtin,
+            lot: batch.lot.clone(),
+            expiry: batch.expiry,
+            quantity: batch.quantity,
+            manufactured_at: batch.manufactured_at,
+            metadata_hash: batch.metadata_hash,
+            min_temp: batch.min_temp,
+            max_temp: batch.max_temp,
+            excursion_budget_secs: batch.excursion_budget_secs,
+            max_sensor_gap_secs: batch.max_sensor_gap_secs,
+        }
+    }
+}
+
 /// A batch was registered.
 #[ink::event]
 pub struct BatchRegistered {

@@ -8,8 +8,12 @@ use crate::model::{
     Batch, BatchId, BatchState, CustodyEvent, Error, EventKind, Investigation, InvestigationId,
     Outcome, Result, SensorState, Shipment, ShipmentId, ShipmentState, RESPONSE_WINDOW,
 };
+// The peer: the real cross-contract call, or in unit tests the shared stand-in that
+// answers like it (the same function, the same body below).
 #[cfg(not(test))]
 use healthcare_traits::peer::ask;
+#[cfg(test)]
+use healthcare_traits::stand_in as ask;
 use healthcare_traits::{ensure, KindSet};
 use ink::codegen::Env;
 use ink::primitives::{AccountId, Hash};
@@ -513,7 +517,6 @@ impl DrugProvenance {
 
     /// Asks staff_credentials whether `account` holds a valid credential of one of
     /// `kinds` now.
-    #[cfg(not(test))]
     pub(crate) fn licensed(&self, account: AccountId, kinds: KindSet) -> Result<bool> {
         let now = self.env().block_timestamp();
         Ok(ask::any_valid_at(
@@ -522,14 +525,5 @@ impl DrugProvenance {
             kinds,
             now,
         )?)
-    }
-
-    /// Off-chain unit tests cannot make cross-contract calls: the stand-in answers per
-    /// account and kind like the real registry (`tests::set_licences`); the drink
-    /// sandbox tests run the real call above.
-    #[cfg(test)]
-    pub(crate) fn licensed(&self, account: AccountId, kinds: KindSet) -> Result<bool> {
-        let held = crate::tests::licences_of(account)?;
-        Ok(held.0 & kinds.0 != 0)
     }
 }

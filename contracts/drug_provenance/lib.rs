@@ -345,18 +345,7 @@ pub mod drug_provenance {
             self.governance.ensure_running()?;
             let manufacturer = self.env().caller();
             let now = self.env().block_timestamp();
-            ensure!(gs1::is_valid_gtin14(&request.gtin), Error::InvalidGtin);
-            ensure!(gs1::is_valid_lot(&request.lot), Error::InvalidLot);
-            ensure!(request.quantity > 0, Error::ZeroQuantity);
-            ensure!(request.manufactured_at <= now, Error::ManufacturedInFuture);
-            ensure!(
-                request.expiry > request.manufactured_at && request.expiry > now,
-                Error::InvalidExpiry
-            );
-            ensure!(
-                request.min_temp < request.max_temp,
-                Error::InvalidTemperatureRange
-            );
+            request.check(now)?;
             ensure!(
                 gs1::candidate_prefixes(&request.gtin)
                     .any(|prefix| self.prefixes.get(prefix) == Some(manufacturer)),
@@ -374,56 +363,17 @@ pub mod drug_provenance {
 
             let id = self.next_batch;
             self.next_batch = id.checked_add(1).ok_or(Error::Overflow)?;
-            let mut batch = Batch {
-                id,
-                gtin: request.gtin,
-                lot: request.lot,
-                manufacturer,
-                expiry: request.expiry,
-                quantity: request.quantity,
-                manufactured_at: request.manufactured_at,
-                metadata_hash: request.metadata_hash,
-                min_temp: request.min_temp,
-                max_temp: request.max_temp,
-                excursion_budget_secs: request.excursion_budget_secs,
-                max_sensor_gap_secs: request.max_sensor_gap_secs,
-                excursion_ms: 0,
-                sensor_count: 0,
-                open_excursions: 0,
-                open_since_sum: 0,
-                counted_from: now,
-                last_reading_at: None,
-                state: BatchState::Active,
-                recall_reason: None,
-                investigation: None,
-                in_transit: 0,
-                dispensed: 0,
-                destroyed: 0,
-                holder_count: 0,
-                event_count: 0,
-            };
-            self.credit(&mut batch, manufacturer, request.quantity)?;
+            let quantity = request.quantity;
+            let mut batch = request.into_batch(id, manufacturer, now);
+            self.credit(&mut batch, manufacturer, quantity)?;
             let step = Step {
-                quantity: request.quantity,
+                quantity,
                 ..Step::new(EventKind::Registered, manufacturer)
             };
             self.push_event(&mut batch, step)?;
             self.by_gtin_lot.insert(&key, &id);
             self.batches.insert(id, &batch);
-            self.env().emit_event(BatchRegistered {
-                batch: id,
-                manufacturer,
-                gtin: batch.gtin,
-                lot: batch.lot,
-                expiry: batch.expiry,
-                quantity: batch.quantity,
-                manufactured_at: batch.manufactured_at,
-                metadata_hash: batch.metadata_hash,
-                min_temp: batch.min_temp,
-                max_temp: batch.max_temp,
-                excursion_budget_secs: batch.excursion_budget_secs,
-                max_sensor_gap_secs: batch.max_sensor_gap_secs,
-            });
+            self.env().emit_event(BatchRegistered::of(&batch));
             Ok(id)
         }
 
@@ -1200,6 +1150,6 @@ pub mod drug_provenance {
 }
 
 #[cfg(test)]
-mod model_tests;
+mod model_based;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! the error enum, batches and their cold-chain arithmetic, shipments with payment on
 //! receipt, suspect-product investigations, verification answers and GS1 checks.
 
-use healthcare_traits::{AccountId, Balance, Hash, Timestamp, HOUR};
+use healthcare_traits::{ensure, AccountId, Balance, Hash, Timestamp, HOUR};
 use ink::prelude::vec::Vec;
 
 /// Id of a batch, from 1.
@@ -249,6 +249,61 @@ pub struct BatchRequest {
     /// Longest silence of the batch's sensors before `verify` reports it, in seconds
     /// (0: no requirement).
     pub max_sensor_gap_secs: u32,
+}
+
+impl BatchRequest {
+    /// The request's own checks at `now`, in the order the contract answers them: a valid
+    /// GTIN-14 and lot, units, a manufacture time not in the future, an expiry after it
+    /// and after now, a temperature range. (Who owns the GTIN's prefix, whether the lot is
+    /// new and the manufacturer's licence are the contract's checks, after these.)
+    pub fn check(&self, now: Timestamp) -> Result<()> {
+        ensure!(gs1::is_valid_gtin14(&self.gtin), Error::InvalidGtin);
+        ensure!(gs1::is_valid_lot(&self.lot), Error::InvalidLot);
+        ensure!(self.quantity > 0, Error::ZeroQuantity);
+        ensure!(self.manufactured_at <= now, Error::ManufacturedInFuture);
+        ensure!(
+            self.expiry > self.manufactured_at && self.expiry > now,
+            Error::InvalidExpiry
+        );
+        ensure!(
+            self.min_temp < self.max_temp,
+            Error::InvalidTemperatureRange
+        );
+        Ok(())
+    }
+
+    /// The batch this request registers as `id`, by `manufacturer` at `now`: active,
+    /// nothing moved yet (the contract credits the units to the manufacturer).
+    pub fn into_batch(self, id: BatchId, manufacturer: AccountId, now: Timestamp) -> Batch {
+        Batch {
+            id,
+            gtin: self.gtin,
+            lot: self.lot,
+            manufacturer,
+            expiry: self.expiry,
+            quantity: self.quantity,
+            manufactured_at: self.manufactured_at,
+            metadata_hash: self.metadata_hash,
+            min_temp: self.min_temp,
+            max_temp: self.max_temp,
+            excursion_budget_secs: self.excursion_budget_secs,
+            max_sensor_gap_secs: self.max_sensor_gap_secs,
+            excursion_ms: 0,
+            sensor_count: 0,
+            open_excursions: 0,
+            open_since_sum: 0,
+            counted_from: now,
+            last_reading_at: None,
+            state: BatchState::Active,
+            recall_reason: None,
+            investigation: None,
+            in_transit: 0,
+            dispensed: 0,
+            destroyed: 0,
+            holder_count: 0,
+            event_count: 0,
+        }
+    }
 }
 
 /// A batch as stored.

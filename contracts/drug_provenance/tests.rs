@@ -12,34 +12,27 @@
 use crate::drug_provenance::*;
 use crate::gs1::{is_valid_gtin14, is_valid_lot};
 use healthcare_traits::governance::ActionApplied;
+use healthcare_traits::testing::{accounts, caller, events, now};
 use healthcare_traits::testing::{last_recorded, recorded};
 use healthcare_traits::{
-    Action as Gov, ApplyError, CredentialKind, Governed, KindSet, PeerError, PeerRole, DAY, HOUR,
+    stand_in, Action as Gov, ApplyError, CredentialKind, Governed, KindSet, PeerError, PeerRole,
+    DAY, HOUR,
 };
-use ink::env::test::{self, DefaultAccounts};
+use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
-use std::cell::RefCell;
-use std::collections::HashMap;
 
-thread_local! {
-    static LICENCES: RefCell<HashMap<AccountId, core::result::Result<KindSet, PeerError>>> =
-        RefCell::new(HashMap::new());
-}
-
-/// The kinds the (stand-in) staff_credentials says `account` holds now.
+/// The kinds the stand-in staff_credentials (`healthcare_traits::stand_in`, asked through
+/// the same `ask::any_valid_at` as in production) says `account` holds now, or the error
+/// it fails with when asked about it.
 pub(crate) fn set_licences(account: AccountId, held: core::result::Result<KindSet, PeerError>) {
-    LICENCES.with(|l| l.borrow_mut().insert(account, held));
-}
-
-/// Used by the contract under `cfg(test)` instead of the cross-contract call.
-pub(crate) fn licences_of(account: AccountId) -> core::result::Result<KindSet, PeerError> {
-    LICENCES.with(|l| {
-        l.borrow()
-            .get(&account)
-            .copied()
-            .unwrap_or(Ok(KindSet::EMPTY))
-    })
+    match held {
+        Ok(kinds) => {
+            stand_in::credentials_fail_for(account, None);
+            stand_in::credential_kinds(account, kinds);
+        }
+        Err(error) => stand_in::credentials_fail_for(account, Some(error)),
+    }
 }
 
 const T0: u64 = 1_000 * DAY;
@@ -48,21 +41,9 @@ const PREFIX: &[u8] = b"0012345";
 /// The off-chain engine's existential deposit: a balance is 0 or at least this.
 pub(crate) const ED: u128 = 1_000_000;
 
-fn accounts() -> DefaultAccounts<Env> {
-    test::default_accounts::<Env>()
-}
 /// The regulator (no default test account is left for it).
 fn regulator() -> AccountId {
     AccountId::from([0x52; 32])
-}
-fn caller(account: AccountId) {
-    test::set_caller::<Env>(account);
-}
-fn now(t: u64) {
-    test::set_block_timestamp::<Env>(t);
-}
-fn events() -> usize {
-    test::recorded_events().count()
 }
 fn kinds(k: CredentialKind) -> core::result::Result<KindSet, PeerError> {
     Ok(KindSet::of(&[k]))

@@ -842,6 +842,6 @@ pub mod remote_monitoring {
 #[cfg(test)]
 mod model_based;
 #[cfg(test)]
-mod model_tests;
+mod rules_tests;
 #[cfg(test)]
 mod tests;

@@ -21,11 +21,12 @@ use healthcare_traits::stand_in::{
     self, consent_fail, credentials, credentials_during, credentials_fail, delegate,
 };
 use healthcare_traits::testing::last_recorded;
+use healthcare_traits::testing::{accounts, caller, now};
 use healthcare_traits::{
     Action as Gov, ApplyError, CredentialKind, DataCategories, DataCategory, Governed, KindSet,
     Loinc, MonitoringVerifier, PeerError, PeerRole, Purpose, DAY, HOUR,
 };
-use ink::env::test::{self, DefaultAccounts};
+use ink::env::test;
 use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 
@@ -40,15 +41,6 @@ const T0: u64 = 20_000 * DAY;
 
 fn h(b: u8) -> Hash {
     Hash::from([b; 32])
-}
-fn accounts() -> DefaultAccounts<Env> {
-    test::default_accounts::<Env>()
-}
-fn caller(account: AccountId) {
-    test::set_caller::<Env>(account);
-}
-fn now(t: u64) {
-    test::set_block_timestamp::<Env>(t);
 }
 fn stranger() -> AccountId {
     AccountId::from([0x77; 32])

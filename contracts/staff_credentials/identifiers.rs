@@ -1,20 +1,7 @@
-//! Identifier validation: NPI and DEA check digits, jurisdiction and taxonomy formats.
+//! Identifier validation: NPI (the suite's one check, in the shared crate) and DEA check
+//! digits, jurisdiction and taxonomy formats.
 
-/// True if `npi` is 10 ASCII digits whose last digit is the Luhn check digit of the
-/// first nine prefixed with `80840` (the NPPES rule).
-pub fn is_valid_npi(npi: &[u8]) -> bool {
-    if npi.len() != 10 || !npi.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let Some((check, first_nine)) = npi.split_last() else {
-        return false;
-    };
-    // Luhn over "80840" + the first nine digits gives the tenth.
-    let mut prefixed = [0u8; 14];
-    prefixed[..5].copy_from_slice(b"80840");
-    prefixed[5..].copy_from_slice(first_nine);
-    healthcare_traits::monitoring::luhn_check_digit(&prefixed) == Some(check.saturating_sub(b'0'))
-}
+pub use healthcare_traits::credentials::is_valid_npi;
 
 /// True if `dea` is two ASCII letters and seven digits where the last digit is
 /// `(d1 + d3 + d5 + 2 * (d2 + d4 + d6)) mod 10`.

@@ -635,6 +635,6 @@ pub mod staff_credentials {
 }
 
 #[cfg(test)]
-mod model_tests;
+mod model_based;
 #[cfg(test)]
 mod tests;

@@ -11,33 +11,16 @@ use crate::staff_credentials::*;
 use crate::{CODE_VERSION, MAX_PAGE_SIZE, MAX_STATUS_CHANGES};
 use healthcare_traits::governance::ActionApplied;
 use healthcare_traits::testing::last_recorded;
+use healthcare_traits::testing::{accounts, caller, events, now};
 use healthcare_traits::timeline::MAX_PER_BUCKET;
 use healthcare_traits::{
     Action as Gov, ApplyError, CredentialKind, CredentialQuery, CredentialVerifier, Governed,
     KindSet, PeerRole, DAY, MAX_BATCH_QUERIES,
 };
-use ink::env::test::{self, DefaultAccounts};
-use ink::env::DefaultEnvironment as Env;
 use ink::primitives::{AccountId, Hash};
 
 const FROM: u64 = 1_000;
 const UNTIL: u64 = 1_000_000;
-
-fn accounts() -> DefaultAccounts<Env> {
-    test::default_accounts::<Env>()
-}
-
-fn caller(account: AccountId) {
-    test::set_caller::<Env>(account);
-}
-
-fn now(t: u64) {
-    test::set_block_timestamp::<Env>(t);
-}
-
-fn events() -> usize {
-    test::recorded_events().count()
-}
 
 fn request(subject: AccountId, kind: CredentialKind) -> CredentialRequest {
     let identifier = match kind {

@@ -182,9 +182,45 @@ pub struct CredentialQuery {
     pub at: Timestamp,
 }
 
+/// True if `npi` is a National Provider Identifier: 10 ASCII digits whose last is the
+/// Luhn check digit of the first nine prefixed with `80840` (the NPPES rule). The one NPI
+/// check of the suite: `staff_credentials` refuses an NPI registration without it, the
+/// claims tool a claim or directory entry.
+pub fn is_valid_npi(npi: &[u8]) -> bool {
+    if npi.len() != 10 || !npi.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let Some((check, first_nine)) = npi.split_last() else {
+        return false;
+    };
+    // Luhn over "80840" + the first nine digits gives the tenth.
+    let mut prefixed = [0u8; 14];
+    prefixed[..5].copy_from_slice(b"80840");
+    prefixed[5..].copy_from_slice(first_nine);
+    crate::monitoring::luhn_check_digit(&prefixed) == Some(check.saturating_sub(b'0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_npi_is_ten_digits_ending_in_the_luhn_digit_of_80840_and_the_first_nine() {
+        // CMS's example, the sample 837 files' NPIs, and their neighbours.
+        for good in ["1234567893", "1245319599", "1987654328", "1678901236"] {
+            assert!(is_valid_npi(good.as_bytes()), "{good}");
+        }
+        for bad in [
+            "1234567890",
+            "1678901235",
+            "123456789",
+            "12345678931",
+            "12345678a3",
+            "",
+        ] {
+            assert!(!is_valid_npi(bad.as_bytes()), "{bad}");
+        }
+    }
 
     #[test]
     fn bits_are_distinct_and_sets_work() {

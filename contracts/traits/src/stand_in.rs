@@ -12,20 +12,40 @@
 //! returns to that, for a test that sets up several times).
 
 use crate::{
-    AccountId, Action, ApplyError, CredentialKind, DataCategories, DataCategory, KindSet,
-    PeerError, Purpose, Timestamp,
+    AccountId, Action, ApplyError, ClaimConsent, ClaimConsentQuery, CredentialKind,
+    CredentialQuery, DataCategories, DataCategory, KindSet, PeerError, Purpose, Timestamp,
 };
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+
+/// A period `[from, until)`.
+type Period = (Timestamp, Timestamp);
+
+fn inside(period: Option<&Period>, at: Timestamp) -> bool {
+    period.is_some_and(|(from, until)| *from <= at && at < *until)
+}
 
 #[derive(Default)]
 struct Peers {
     /// Per account: the kinds it holds and the period `[from, until)` they are valid.
     kinds: HashMap<AccountId, Vec<(KindSet, Timestamp, Timestamp)>>,
     credential_fail: Option<PeerError>,
+    /// Per account: staff_credentials fails every question about it.
+    credential_fail_for: HashMap<AccountId, PeerError>,
+    /// (patient, grantee, purpose bit): the categories consented to, at every moment.
     consents: HashMap<(AccountId, AccountId, u8), u32>,
+    /// (patient, grantee, purpose bit): the categories consented to during a period.
+    consents_during: HashMap<(AccountId, AccountId, u8), (u32, Period)>,
+    /// (patient, provider): the care relationship's period.
+    care: HashMap<(AccountId, AccountId), Period>,
     delegates: HashSet<(AccountId, AccountId)>,
     consent_fail: Option<PeerError>,
+    /// Per patient: consent_registry fails every question about them.
+    consent_fail_for: HashMap<AccountId, PeerError>,
+    /// (patient, provider): the days with device data remote_monitoring reports.
+    monitored: HashMap<(AccountId, AccountId), u32>,
+    /// Per patient: remote_monitoring fails every question about them.
+    monitoring_fail_for: HashMap<AccountId, PeerError>,
     /// Per governed contract: the actions it applied, in order.
     applied: HashMap<AccountId, Vec<Action>>,
     /// Per governed contract: how it answers `apply` instead of applying.
@@ -69,9 +89,31 @@ pub fn credentials_during(
     });
 }
 
+/// staff_credentials: `account` holds valid credentials of exactly `kinds`, at every
+/// moment asked (whatever it held before is forgotten).
+pub fn credential_kinds(account: AccountId, kinds: KindSet) {
+    PEERS.with(|p| {
+        p.borrow_mut()
+            .kinds
+            .insert(account, vec![(kinds, 0, Timestamp::MAX)])
+    });
+}
+
 /// staff_credentials fails every question with `error` (or works again with `None`).
 pub fn credentials_fail(error: Option<PeerError>) {
     PEERS.with(|p| p.borrow_mut().credential_fail = error);
+}
+
+/// staff_credentials fails every question about `account` with `error` (or answers
+/// about it again with `None`).
+pub fn credentials_fail_for(account: AccountId, error: Option<PeerError>) {
+    PEERS.with(|p| {
+        let mut p = p.borrow_mut();
+        match error {
+            Some(e) => p.credential_fail_for.insert(account, e),
+            None => p.credential_fail_for.remove(&account),
+        }
+    });
 }
 
 /// consent_registry: `patient` consents to `grantee` for `purpose` on `categories`
@@ -93,6 +135,65 @@ pub fn consent(
             *held |= categories.0;
         } else {
             *held &= !categories.0;
+        }
+    });
+}
+
+/// consent_registry: `patient` consents to `grantee` for `purpose` on `categories` from
+/// `from` until just before `until`, and only then (replacing an earlier such period of
+/// the same patient, grantee and purpose).
+pub fn consent_during(
+    patient: AccountId,
+    grantee: AccountId,
+    purpose: Purpose,
+    categories: DataCategories,
+    from: Timestamp,
+    until: Timestamp,
+) {
+    PEERS.with(|p| {
+        p.borrow_mut().consents_during.insert(
+            (patient, grantee, purpose.bit()),
+            (categories.0, (from, until)),
+        )
+    });
+}
+
+/// consent_registry: `patient` named `provider` as a care provider from `from` until
+/// just before `until` (replacing an earlier period of the pair).
+pub fn care_during(patient: AccountId, provider: AccountId, from: Timestamp, until: Timestamp) {
+    PEERS.with(|p| {
+        p.borrow_mut()
+            .care
+            .insert((patient, provider), (from, until))
+    });
+}
+
+/// consent_registry fails every question about `patient` with `error` (or answers about
+/// them again with `None`).
+pub fn consent_fail_for(patient: AccountId, error: Option<PeerError>) {
+    PEERS.with(|p| {
+        let mut p = p.borrow_mut();
+        match error {
+            Some(e) => p.consent_fail_for.insert(patient, e),
+            None => p.consent_fail_for.remove(&patient),
+        }
+    });
+}
+
+/// remote_monitoring: `patient` had data from devices `provider` paired with them on
+/// `days` of any 30 days asked about.
+pub fn monitored_days(patient: AccountId, provider: AccountId, days: u32) {
+    PEERS.with(|p| p.borrow_mut().monitored.insert((patient, provider), days));
+}
+
+/// remote_monitoring fails every question about `patient` with `error` (or answers
+/// about them again with `None`).
+pub fn monitoring_fail_for(patient: AccountId, error: Option<PeerError>) {
+    PEERS.with(|p| {
+        let mut p = p.borrow_mut();
+        match error {
+            Some(e) => p.monitoring_fail_for.insert(patient, e),
+            None => p.monitoring_fail_for.remove(&patient),
         }
     });
 }
@@ -122,7 +223,10 @@ pub fn any_valid_at(
 ) -> Result<bool, PeerError> {
     PEERS.with(|p| {
         let p = p.borrow();
-        match p.credential_fail {
+        match p
+            .credential_fail
+            .or_else(|| p.credential_fail_for.get(&account).copied())
+        {
             Some(e) => Err(e),
             None => Ok(p.kinds.get(&account).is_some_and(|periods| {
                 periods
@@ -140,16 +244,23 @@ pub fn has_consent_all(
     grantee: AccountId,
     purpose: Purpose,
     categories: DataCategories,
-    _at: Timestamp,
+    at: Timestamp,
 ) -> Result<bool, PeerError> {
     PEERS.with(|p| {
         let p = p.borrow();
-        match p.consent_fail {
+        let key = (patient, grantee, purpose.bit());
+        let always = p.consents.get(&key).copied().unwrap_or(0);
+        let now = p
+            .consents_during
+            .get(&key)
+            .filter(|(_, period)| inside(Some(period), at))
+            .map_or(0, |(held, _)| *held);
+        match p
+            .consent_fail
+            .or_else(|| p.consent_fail_for.get(&patient).copied())
+        {
             Some(e) => Err(e),
-            None => Ok(!categories.is_empty()
-                && p.consents
-                    .get(&(patient, grantee, purpose.bit()))
-                    .is_some_and(|held| held & categories.0 == categories.0)),
+            None => Ok(!categories.is_empty() && (always | now) & categories.0 == categories.0),
         }
     })
 }
@@ -201,6 +312,68 @@ pub fn has_consent_each(
         .into_iter()
         .map(|grantee| has_consent(consent, patient, grantee, purpose, category, at))
         .collect()
+}
+
+/// `CredentialVerifier::any_valid_at_each`: each query as the single one would be.
+pub fn any_valid_at_each(
+    credentials: AccountId,
+    queries: Vec<CredentialQuery>,
+) -> Result<Vec<bool>, PeerError> {
+    queries
+        .into_iter()
+        .map(|q| any_valid_at(credentials, q.subject, q.kinds, q.at))
+        .collect()
+}
+
+/// `ConsentVerifier::claim_consent`: the care relationship with `provider` and the
+/// payment consent to `payer` (billing data), at `at`.
+pub fn claim_consent(
+    consent: AccountId,
+    patient: AccountId,
+    payer: AccountId,
+    provider: AccountId,
+    at: Timestamp,
+) -> Result<ClaimConsent, PeerError> {
+    let payment_consent = has_consent(
+        consent,
+        patient,
+        payer,
+        Purpose::Payment,
+        DataCategory::Billing,
+        at,
+    )?;
+    let care_relationship = PEERS.with(|p| inside(p.borrow().care.get(&(patient, provider)), at));
+    Ok(ClaimConsent {
+        care_relationship,
+        payment_consent,
+    })
+}
+
+/// `ConsentVerifier::claim_consent_each`: each query as the single one would be.
+pub fn claim_consent_each(
+    consent: AccountId,
+    queries: Vec<ClaimConsentQuery>,
+) -> Result<Vec<ClaimConsent>, PeerError> {
+    queries
+        .into_iter()
+        .map(|q| claim_consent(consent, q.patient, q.payer, q.provider, q.at))
+        .collect()
+}
+
+/// `MonitoringVerifier::monitored_days_until`: the days set with [`monitored_days`].
+pub fn monitored_days_until(
+    _monitoring: AccountId,
+    patient: AccountId,
+    provider: AccountId,
+    _until: Timestamp,
+) -> Result<u32, PeerError> {
+    PEERS.with(|p| {
+        let p = p.borrow();
+        match p.monitoring_fail_for.get(&patient) {
+            Some(e) => Err(*e),
+            None => Ok(p.monitored.get(&(patient, provider)).copied().unwrap_or(0)),
+        }
+    })
 }
 
 /// `ConsentVerifier::acts_for_now`: the patient, or one of their delegates.

@@ -18,9 +18,9 @@
 //!   contract (`claim_by_reference`), never by the tool's memory alone.
 
 use crate::directory::Directory;
-use crate::npi;
 use chrono::{NaiveDate, TimeZone, Utc};
 use claims_adjudication::claims_adjudication::{ClaimLine, ClaimRequest, ClaimSubmission};
+use healthcare_traits::credentials::is_valid_npi;
 use ink::primitives::{AccountId, Hash};
 
 /// Where a problem is: the file and the segment (or CSV line) number, from 1.
@@ -259,7 +259,7 @@ pub fn prepare(
     let mut parts: Vec<((String, String), Vec<&SourceLine>)> = Vec::new();
     for line in &claim.lines {
         let npi = claim.provider_npi(line);
-        if !npi::is_valid(npi) {
+        if !is_valid_npi(npi.as_bytes()) {
             return Err(problem(
                 line.position,
                 format!("NPI {npi:?} has a bad check digit (or is not ten digits)"),

@@ -2,7 +2,7 @@
 //! (the 837's subscriber member id, NM1*IL NM109) or `provider` (an NPI); `account` is
 //! the SS58 address of the member's or provider's account.
 
-use crate::npi;
+use healthcare_traits::credentials::is_valid_npi;
 use ink::primitives::AccountId;
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,7 +45,9 @@ impl Directory {
             let id = row.id.trim().to_string();
             match row.kind.trim() {
                 "member" => directory.members.insert(id, account),
-                "provider" if npi::is_valid(&id) => directory.providers.insert(id, account),
+                "provider" if is_valid_npi(id.as_bytes()) => {
+                    directory.providers.insert(id, account)
+                }
                 "provider" => {
                     return Err(format!(
                         "{} line {line}: {id:?} is no NPI (ten digits with a valid check digit)",

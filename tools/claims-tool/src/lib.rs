@@ -10,7 +10,6 @@ pub mod chain;
 pub mod claim;
 pub mod csvin;
 pub mod directory;
-pub mod npi;
 pub mod remit;
 pub mod setup;
 pub mod x837;
