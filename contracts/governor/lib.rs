@@ -271,6 +271,14 @@ pub mod governor {
             self.operations.get(id)
         }
 
+        /// When operation `id` expires (from then on anyone may clear it with `expire`):
+        /// the grace period after it became ready, else the approval window after it was
+        /// proposed. `None` for an unknown operation.
+        #[ink(message)]
+        pub fn expires_at(&self, id: Hash) -> Option<Timestamp> {
+            self.operations.get(id).map(|op| op.expires_at())
+        }
+
         /// How many current members approve operation `id` (0 for an unknown one).
         #[ink(message)]
         pub fn approvals(&self, id: Hash) -> u32 {

@@ -641,11 +641,15 @@ fn operations_expire_and_anyone_clears_them_which_frees_the_proposers_room() {
     let mut g = governor();
     let lonely = propose(&mut g, A, vec![upgrade(T1)], 1).expect("propose");
     let ready = approved(&mut g, vec![upgrade(T2)], 2);
+    assert_eq!(g.expires_at(lonely), Some(T0 + APPROVAL_WINDOW));
+    assert_eq!(g.expires_at(ready), Some(T0 + DELAY + GRACE_PERIOD));
+    assert_eq!(g.expires_at(h(0)), None);
     as_(STRANGER);
     assert_eq!(g.expire(lonely), Err(Error::NotExpired));
     at(T0 + APPROVAL_WINDOW - 1);
     approve(&mut g, C, lonely).expect("in time");
     let queued_at = T0 + APPROVAL_WINDOW - 1;
+    assert_eq!(g.expires_at(lonely), Some(queued_at + DELAY + GRACE_PERIOD));
     at(T0 + DELAY + GRACE_PERIOD);
     assert_eq!(execute(&mut g, A, ready), Err(Error::Expired));
     assert_eq!(approve(&mut g, C, ready), Err(Error::Expired));

@@ -30,9 +30,6 @@ interface PendingRow {
 }
 
 const GOVERNED = CONTRACT_NAMES.filter((n) => n !== 'governor');
-/** The governor's windows (contracts/governor/model.rs). */
-const APPROVAL_WINDOW = 14n * 86_400_000n;
-const GRACE_PERIOD = 14n * 86_400_000n;
 
 /** When an operation may run, in words. */
 export function readiness(
@@ -92,12 +89,14 @@ export function GovernancePage({ suite, account }: PageProps) {
     setPaused(paused);
     if (!ids.ok) return setMessage(ids.error);
     const operations = await Promise.all(
-      ids.value.map((id) => Promise.all([query('governor', 'operation', [id]), query('governor', 'approvals', [id])])),
+      ids.value.map((id) =>
+        Promise.all([query('governor', 'operation', [id]), query('governor', 'approvals', [id]), query('governor', 'expiresAt', [id])]),
+      ),
     );
     const rows: PendingRow[] = [];
     ids.value.forEach((id, i) => {
-      const [op, approvals] = operations[i];
-      if (!op.ok || !op.value || !approvals.ok) return;
+      const [op, approvals, expiry] = operations[i];
+      if (!op.ok || !op.value || !approvals.ok || !expiry.ok || expiry.value === undefined) return;
       const readyAt = op.value.readyAt;
       rows.push({
         id,
@@ -105,7 +104,8 @@ export function GovernancePage({ suite, account }: PageProps) {
         proposer: op.value.proposer.address(),
         approvals: approvals.value,
         readyAt,
-        expiresAt: readyAt !== undefined ? readyAt + GRACE_PERIOD : op.value.proposedAt + APPROVAL_WINDOW,
+        // The governor's own answer (its approval window and grace period).
+        expiresAt: expiry.value,
       });
     });
     setPending(rows);

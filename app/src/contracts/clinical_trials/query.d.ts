@@ -160,7 +160,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
 
   /**
    * The trial's sponsor (also while paused): removes an investigator; its
-   * participants stay enrolled, but the site enrols and anchors no more.
+   * participants stay enrolled, but the site enrols and anchors no more, and its
+   * devices anchor no data collected after the removal.
    *
    * @param {number} trial
    * @param {AccountId32Like} investigator
@@ -412,7 +413,8 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
    * Anyone (the device or a gateway relaying it): anchors a batch a registered
    * device signed (`signature` over `payload_hash(DEVICE_BATCH_DOMAIN, this
    * contract, batch)`, see `device_batch_hash`) for a participant who still
-   * consents to research by the sponsor now. Returns the batch id.
+   * consents to research by the sponsor now, from a site not removed before the
+   * batch's end. Returns the batch id.
    *
    * @param {ClinicalTrialsModelDeviceBatchLike} batch
    * @param {FixedBytes<65>} signature

@@ -194,7 +194,8 @@ export type ClinicalTrialsModelError =
   | 'ManufacturerNotLicensed'
   | 'NotAttested'
   | 'StaleProof'
-  | 'TooManyKeys';
+  | 'TooManyKeys'
+  | 'SiteRemoved';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 

@@ -164,6 +164,21 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
+   * When operation `id` expires (from then on anyone may clear it with `expire`):
+   * the grace period after it became ready, else the approval window after it was
+   * proposed. `None` for an unknown operation.
+   *
+   * @param {Hash} id
+   * @param {ContractCallOptions} options
+   *
+   * @selector 0xa239f1fc
+   **/
+  expiresAt: GenericContractQueryCall<
+    (id: Hash, options?: ContractCallOptions) => Promise<GenericContractCallResult<bigint | undefined, ContractCallResult>>,
+    Type
+  >;
+
+  /**
    * How many current members approve operation `id` (0 for an unknown one).
    *
    * @param {Hash} id
