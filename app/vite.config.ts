@@ -6,4 +6,6 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 4096 },
+  // The deployment file's schema is the repository's one (src/deployment.ts imports it).
+  server: { fs: { allow: ['.', '../deployments/deployment.schema.json'] } },
 });

@@ -11,6 +11,8 @@ CONTRACTS_NODE_VERSION="0.42.0"
 # Mutation testing (scripts/mutants.sh); built with rustup's stable toolchain (it needs
 # Rust 1.88 or newer to build), it tests the project with the pinned one.
 CARGO_MUTANTS_VERSION="26.2.0"
+# Python's JSON Schema validator (scripts/deploy.py checks deployment files with it).
+PY_JSONSCHEMA_VERSION="4.26.0"
 # chromium: Debian's browser, which the dApp's browser tests drive (playwright-core).
 APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-dev make git wabt curl chromium)
 # What the two long installs compiled and took when measured on 2 cores (the progress
@@ -30,12 +32,16 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export RUST_BACKTRACE=0
 # The contract bundles `cargo contract build` writes.
 INK_OUT="$CARGO_TARGET_DIR/ink"
-CONTRACTS=(governor staff_credentials consent_registry drug_provenance remote_monitoring claims_adjudication clinical_trials)
+# The suite's contracts in deployment order, from the one list (contracts/suite.json).
+SUITE_FILE="$REPO_ROOT/contracts/suite.json"
+mapfile -t CONTRACTS < <(python3 -c 'import json,sys; [print(c["name"]) for c in json.load(open(sys.argv[1]))["contracts"]]' "$SUITE_FILE")
+((${#CONTRACTS[@]})) || { echo "ERROR: no contracts read from $SUITE_FILE" >&2; exit 1; }
 # ink! reads a message's input into a static buffer of 16 KiB unless
 # INK_STATIC_BUFFER_SIZE says otherwise at build time. Every contract is built with 64 KiB
 # (scripts/build-contracts.sh) so that one `submit_claims` carries 100 claims of several
 # lines (a one-line claim encodes to about 180 bytes; the claims tool caps a batch at
-# CLAIMS_INPUT_LIMIT bytes), and so that all contracts share one build of ink!.
+# MAX_BATCH_BYTES, tools/claims-tool/src/chain.rs), and so that all contracts share one
+# build of ink!.
 INK_INPUT_BUFFER=65536
 
 # True when $1/node_modules was installed from $1/package-lock.json as it is now.

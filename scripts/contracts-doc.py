@@ -17,15 +17,9 @@ import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT = os.path.join(REPO_ROOT, "docs", "contracts.md")
-CONTRACTS = [
-    "governor",
-    "staff_credentials",
-    "consent_registry",
-    "drug_provenance",
-    "remote_monitoring",
-    "claims_adjudication",
-    "clinical_trials",
-]
+# The suite's contracts in deployment order, from the one list.
+with open(os.path.join(REPO_ROOT, "contracts", "suite.json"), encoding="utf-8") as _suite:
+    CONTRACTS = [c["name"] for c in json.load(_suite)["contracts"]]
 
 
 def bundle_dir():

@@ -36,16 +36,10 @@ import urllib.request
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPLOYMENTS = os.path.join(REPO_ROOT, "deployments")
-# Dependency order, and each constructor's peer arguments (after the governor's address).
-ORDER = [
-    ("governor", []),
-    ("staff_credentials", []),
-    ("consent_registry", ["staff_credentials"]),
-    ("drug_provenance", ["staff_credentials"]),
-    ("remote_monitoring", ["staff_credentials", "consent_registry"]),
-    ("claims_adjudication", ["staff_credentials", "consent_registry", "remote_monitoring"]),
-    ("clinical_trials", ["staff_credentials", "consent_registry"]),
-]
+# Dependency order, and each constructor's peer arguments (after the governor's
+# address), from the one list of the suite's contracts.
+with open(os.path.join(REPO_ROOT, "contracts", "suite.json"), encoding="utf-8") as _suite:
+    ORDER = [(c["name"], c["peers"]) for c in json.load(_suite)["contracts"]]
 # Every credential kind (KindSet bits 0..12): the initial issuers may issue them all.
 ALL_KINDS = "KindSet(8191)"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -216,6 +210,44 @@ def on_chain_code_hash(url, address):
         raise DeployError(f"checking the contract at {address}: unreadable answer ({e})") from e
 
 
+SCHEMA = os.path.join(DEPLOYMENTS, "deployment.schema.json")
+
+
+def schema_problem(document):
+    """Why `document` is not a deployment file of this suite (None if it is one): checked
+    against deployments/deployment.schema.json, and for every contract of the suite."""
+    try:
+        import jsonschema  # pylint: disable=import-outside-toplevel
+    except ImportError as e:
+        raise DeployError("the Python package jsonschema is missing: run scripts/setup.sh") from e
+    with open(SCHEMA, encoding="utf-8") as f:
+        schema = json.load(f)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "the top level"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return f"at {where}: {first.message}{more}"
+    missing = [name for name, _ in ORDER if name not in document["contracts"]]
+    if missing:
+        return f"it names no {', '.join(missing)}"
+    return None
+
+
+def write_deployment(path, document):
+    """Writes the deployment file `document` to `path`, after checking it against the schema."""
+    problem = schema_problem(document)
+    if problem:
+        raise DeployError(
+            f"refusing to write {os.path.relpath(path, REPO_ROOT)}: it would not match "
+            f"deployments/deployment.schema.json ({problem})"
+        )
+    write_atomically(path, document)
+
+
 def load_deployment(path):
     """The deployment file at `path`, or a DeployError saying why it cannot be read."""
     try:
@@ -237,6 +269,9 @@ def check_existing(path, recorded, url, genesis):
     Returns (reusable, reason). Raises when the recorded contracts run code other than
     the file says (someone upgraded them: the file must be fixed by hand).
     """
+    problem = schema_problem(recorded)
+    if problem:
+        return False, f"it does not match deployments/deployment.schema.json ({problem})"
     if recorded.get("genesis_hash") != genesis:
         return False, "it was made on another chain (other genesis hash)"
     for name, _ in ORDER:
@@ -343,7 +378,7 @@ def copy_metadata(path, document, network):
         for name, entry in document["contracts"].items():
             entry["metadata"] = metadata_name(network, name, entry["code_hash"])
         copy_metadata_for(document)
-        write_atomically(path, document)
+        write_deployment(path, document)
 
 
 def remove_stale_metadata(network, document):
@@ -465,8 +500,8 @@ def deploy(options):
             )
         say(f"    not reusing {os.path.relpath(path, REPO_ROOT)}: {reason}; deploying anew")
 
-    # The initial roles are constructor arguments: appointing one later waits for the
-    # time lock.
+    # The initial roles are constructor arguments: appointing one later is an operation
+    # of the governor, with its delay.
     signer = DEV_ACCOUNTS.get(suri)
     if (options.issuer is None or options.regulator is None) and signer is None:
         raise DeployError(
@@ -559,7 +594,7 @@ def deploy(options):
         "contracts": contracts,
     }
     copy_metadata_for(document)
-    write_atomically(path, document)
+    write_deployment(path, document)
     remove_stale_metadata(network, document)
     say(f"==> wrote {os.path.relpath(path, REPO_ROOT)}")
     return path

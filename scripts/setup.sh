@@ -50,6 +50,17 @@ else
 fi
 step_done
 
+# ------------------------------------------------------------- Python packages
+step "Python package jsonschema $PY_JSONSCHEMA_VERSION (deployment files checked against deployments/deployment.schema.json)"
+if python3 -c 'import sys, importlib.metadata as m; sys.exit(0 if int(m.version("jsonschema").split(".")[0]) >= 4 else 1)' 2>/dev/null; then
+    echo "    present: jsonschema $(python3 -c 'import importlib.metadata as m; print(m.version("jsonschema"))')"
+else
+    python3 -m pip install --quiet --disable-pip-version-check "jsonschema==$PY_JSONSCHEMA_VERSION" \
+        || python3 -m pip install --quiet --disable-pip-version-check --user "jsonschema==$PY_JSONSCHEMA_VERSION" \
+        || fail "pip could not install jsonschema $PY_JSONSCHEMA_VERSION"
+fi
+step_done
+
 # Installs use a private target directory (not the project's shared one) and the pinned
 # toolchain, whatever the machine's default is.
 install_crate() {

@@ -15,7 +15,7 @@ export function Readings({ suite, batch }: { suite: Suite; batch: bigint }) {
   const [error, setError] = useState('');
   useEffect(() => {
     (async () => {
-      const b = await suite.provenance.query.batch(batch, { caller: suite.deployment.deployer });
+      const b = await suite.contract('drug_provenance').query.batch(batch, { caller: suite.deployment.deployer });
       const stored = b.data as { minTemp: number; maxTemp: number } | undefined;
       if (stored) setRange({ min: stored.minTemp / 100, max: stored.maxTemp / 100 });
       const ofBatch = (e: PastEvent) => e.data.batch === batch;

@@ -3,24 +3,12 @@
 // metadata by dedot: src/contracts/, `npm run typegen`).
 import { LegacyClient, WsProvider } from 'dedot';
 import { Contract } from 'dedot/contracts';
-import type { GovernorContractApi } from './contracts/governor';
-import type { StaffCredentialsContractApi } from './contracts/staff_credentials';
-import type { ConsentRegistryContractApi } from './contracts/consent_registry';
-import type { DrugProvenanceContractApi } from './contracts/drug_provenance';
-import type { RemoteMonitoringContractApi } from './contracts/remote_monitoring';
-import type { ClaimsAdjudicationContractApi } from './contracts/claims_adjudication';
-import type { ClinicalTrialsContractApi } from './contracts/clinical_trials';
+import { CONTRACT_NAMES, type Apis, type ContractName } from './contracts/suite';
+import { deploymentProblem } from './deployment';
 
-export const CONTRACT_NAMES = [
-  'governor',
-  'staff_credentials',
-  'consent_registry',
-  'drug_provenance',
-  'remote_monitoring',
-  'claims_adjudication',
-  'clinical_trials',
-] as const;
-export type ContractName = (typeof CONTRACT_NAMES)[number];
+// The list of contracts and their APIs are generated from contracts/suite.json, the one
+// list of the suite's contracts (scripts/typegen.mjs).
+export { CONTRACT_NAMES, type Apis, type ContractName };
 
 /** One contract of a deployment file (scripts/deploy.py). */
 export interface DeployedContract {
@@ -55,28 +43,10 @@ export interface Suite {
   source: string;
   client: LegacyClient;
   metadata: Record<ContractName, Metadata>;
-  governor: Contract<GovernorContractApi>;
-  credentials: Contract<StaffCredentialsContractApi>;
-  consent: Contract<ConsentRegistryContractApi>;
-  provenance: Contract<DrugProvenanceContractApi>;
-  monitoring: Contract<RemoteMonitoringContractApi>;
-  claims: Contract<ClaimsAdjudicationContractApi>;
-  trials: Contract<ClinicalTrialsContractApi>;
   /** The contract name of an address of this deployment, if it is one. */
   nameOf(address: string): ContractName | undefined;
   /** The typed contract object of `name`. */
   contract<C extends ContractName>(name: C): Contract<Apis[C]>;
-}
-
-/** The generated API of each contract, by its name in the deployment file. */
-export interface Apis {
-  governor: GovernorContractApi;
-  staff_credentials: StaffCredentialsContractApi;
-  consent_registry: ConsentRegistryContractApi;
-  drug_provenance: DrugProvenanceContractApi;
-  remote_monitoring: RemoteMonitoringContractApi;
-  claims_adjudication: ClaimsAdjudicationContractApi;
-  clinical_trials: ClinicalTrialsContractApi;
 }
 
 /** The names `T` declares itself, without the index signature dedot's generic API adds
@@ -136,11 +106,12 @@ async function fetchJson<T>(url: string): Promise<T> {
 /** Loads the deployment file and the metadata it names, and connects to its node. */
 export async function connect(location: string): Promise<Suite> {
   const deployment = await fetchJson<Deployment>(location);
+  const problem = deploymentProblem(deployment);
+  if (problem) throw new Error(`${location} is not a deployment file of this suite (${problem}): deploy again with scripts/deploy.sh`);
   const folder = location.includes('/') ? location.slice(0, location.lastIndexOf('/') + 1) : '';
   const metadata = {} as Record<ContractName, Metadata>;
   for (const name of CONTRACT_NAMES) {
     const entry = deployment.contracts[name];
-    if (!entry) throw new Error(`${location} has no ${name}`);
     metadata[name] = await fetchJson<Metadata>(folder + entry.metadata);
   }
   const client = await LegacyClient.new(new WsProvider(deployment.url));
@@ -152,33 +123,18 @@ export async function connect(location: string): Promise<Suite> {
         `${location} was deployed to (${deployment.genesis_hash}): deploy again`,
     );
   }
-  const make = <T extends object>(name: ContractName) => new Contract(client, metadata[name], deployment.contracts[name].address) as T;
+  // One typed contract object per contract of the list.
+  const contracts = Object.fromEntries(
+    CONTRACT_NAMES.map((name) => [name, new Contract(client, metadata[name], deployment.contracts[name].address)]),
+  ) as unknown as { [K in ContractName]: Contract<Apis[K]> };
   const byAddress = new Map(CONTRACT_NAMES.map((name) => [deployment.contracts[name].address, name] as const));
   const suite: Suite = {
     deployment,
     source: location,
     client,
     metadata,
-    governor: make('governor'),
-    credentials: make(`staff_credentials`),
-    consent: make('consent_registry'),
-    provenance: make('drug_provenance'),
-    monitoring: make('remote_monitoring'),
-    claims: make('claims_adjudication'),
-    trials: make('clinical_trials'),
     nameOf: (address) => byAddress.get(address),
-    contract<C extends ContractName>(name: C): Contract<Apis[C]> {
-      const all: { [K in ContractName]: Contract<Apis[K]> } = {
-        governor: suite.governor,
-        staff_credentials: suite.credentials,
-        consent_registry: suite.consent,
-        drug_provenance: suite.provenance,
-        remote_monitoring: suite.monitoring,
-        claims_adjudication: suite.claims,
-        clinical_trials: suite.trials,
-      };
-      return all[name];
-    },
+    contract: (name) => contracts[name],
   };
   return suite;
 }

@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const { Fhir } = fhirPackage;
 const here = dirname(fileURLToPath(import.meta.url));
+/** The suite's contracts, from the one list (contracts/suite.json). */
+const SUITE = JSON.parse(readFileSync(join(here, '..', '..', 'contracts', 'suite.json'), 'utf8')).contracts.map((c) => c.name);
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -136,15 +138,7 @@ await check('the app loads the deployment and shows the network and contracts', 
   const summary = await page.locator('.network summary').innerText();
   expect(/local/.test(summary) && /ws:\/\/127\.0\.0\.1/.test(summary), `network line: ${summary}`);
   await page.locator('.network summary').click();
-  for (const name of [
-    'staff_credentials',
-    'consent_registry',
-    'drug_provenance',
-    'remote_monitoring',
-    'claims_adjudication',
-    'clinical_trials',
-  ])
-    expect(await page.getByRole('cell', { name, exact: true }).count(), `${name} not listed`);
+  for (const name of SUITE) expect(await page.getByRole('cell', { name, exact: true }).count(), `${name} not listed`);
 });
 
 await check('fresh funded accounts for the roles (never a seed phrase asked)', async () => {

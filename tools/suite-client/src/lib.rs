@@ -37,16 +37,47 @@ pub type Outcome<T> = Result<T, Failure>;
 pub type Message<Args, R> =
     CallBuilderFinal<Env, ArgumentList<Argument<Args>, EmptyArgumentList>, R>;
 
-/// The suite's contracts, in deployment order (the governor first: every other names it).
-pub const CONTRACTS: [&str; 7] = [
-    "governor",
-    "staff_credentials",
-    "consent_registry",
-    "drug_provenance",
-    "remote_monitoring",
-    "claims_adjudication",
-    "clinical_trials",
-];
+include!(concat!(env!("OUT_DIR"), "/contracts.rs"));
+
+/// The deployment file's JSON Schema, `deployments/deployment.schema.json` (the one the
+/// deploy script and the dApp check with).
+pub const DEPLOYMENT_SCHEMA: &str = include_str!("../../../deployments/deployment.schema.json");
+
+/// Why `document` is not a deployment file of this suite (`None` if it is one): it must
+/// match [`DEPLOYMENT_SCHEMA`] and name every contract of [`CONTRACTS`].
+pub fn deployment_problem(document: &serde_json::Value) -> Option<String> {
+    let schema: serde_json::Value = match serde_json::from_str(DEPLOYMENT_SCHEMA) {
+        Ok(schema) => schema,
+        Err(e) => return Some(format!("the schema itself is unreadable: {e}")),
+    };
+    let validator = match jsonschema::draft202012::new(&schema) {
+        Ok(validator) => validator,
+        Err(e) => return Some(format!("the schema itself is invalid: {e}")),
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            format!(
+                "at {}: {e}",
+                if at.is_empty() { "the top level" } else { &at }
+            )
+        })
+        .collect();
+    if let Some(first) = errors.first() {
+        let more = match errors.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        return Some(format!("{first}{more}"));
+    }
+    let missing: Vec<&str> = CONTRACTS
+        .iter()
+        .copied()
+        .filter(|name| document["contracts"].get(name).is_none())
+        .collect();
+    (!missing.is_empty()).then(|| format!("it names no {}", missing.join(", ")))
+}
 
 /// The environment variable holding the signer's secret URI.
 pub const SIGNER_VARIABLE: &str = "SUITE_SIGNER";
@@ -177,6 +208,13 @@ impl Deployment {
             .map_err(|e| format!("{}: {e} (run scripts/deploy.sh first)", path.display()))?;
         let document: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a deployment file: {e}", path.display()))?;
+        if let Some(problem) = deployment_problem(&document) {
+            return Err(format!(
+                "{} is not a deployment file of this suite ({problem}): deploy again with scripts/deploy.sh",
+                path.display()
+            )
+            .into());
+        }
         let url = document["url"]
             .as_str()
             .ok_or("deployment file without url")?
@@ -292,16 +330,24 @@ impl Deployment {
         let relative = format!("{}/{name}-{short}.json", self.network);
         let directory = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
         write_atomically(&directory.join(&relative), &std::fs::read(metadata)?)?;
-        let entry = self
-            .document
+        let mut document = self.document.clone();
+        let entry = document
             .get_mut("contracts")
             .and_then(|c| c.get_mut(name))
             .ok_or(format!("{name} is not in {}", self.path.display()))?;
         entry["code_hash"] = serde_json::Value::from(code_hash);
         entry["metadata"] = serde_json::Value::from(relative);
-        let mut text = serde_json::to_string_pretty(&self.document)?;
+        if let Some(problem) = deployment_problem(&document) {
+            return Err(format!(
+                "not recording {name}'s code {code_hash}: {} would not match deployments/deployment.schema.json ({problem})",
+                self.path.display()
+            )
+            .into());
+        }
+        let mut text = serde_json::to_string_pretty(&document)?;
         text.push('\n');
         write_atomically(&self.path, text.as_bytes())?;
+        self.document = document;
         if let Some(contract) = self.contracts.get_mut(name) {
             contract.code_hash = code_hash.to_string();
         }
@@ -789,4 +835,75 @@ pub async fn block_limits(url: &str) -> BlockLimits {
         batch_budget: 1_000_000_000_000,
         from_node: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written_by_deploy() -> serde_json::Value {
+        let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+        let contracts: serde_json::Map<String, serde_json::Value> = CONTRACTS
+            .iter()
+            .map(|name| {
+                (
+                    name.to_string(),
+                    serde_json::json!({
+                        "address": alice,
+                        "code_hash": format!("0x{}", "cd".repeat(32)),
+                        "metadata": format!("local/{name}-cdcdcdcd.json"),
+                        "constructor_args": {},
+                    }),
+                )
+            })
+            .collect();
+        serde_json::json!({
+            "network": "local",
+            "url": "ws://127.0.0.1:9944",
+            "chain": "Development",
+            "genesis_hash": format!("0x{}", "ab".repeat(32)),
+            "deployed_at": "2026-12-06T01:00:00+00:00",
+            "deployer": alice,
+            "consortium": {"members": [alice], "threshold": 1, "delay_ms": 10000, "guardian": alice},
+            "roles": {"issuers": [alice], "regulators": []},
+            "contracts": contracts,
+        })
+    }
+
+    #[test]
+    fn a_deployment_file_is_checked_against_the_schema_and_the_list_of_contracts() {
+        assert_eq!(deployment_problem(&written_by_deploy()), None);
+        let mut short_hash = written_by_deploy();
+        short_hash["contracts"]["governor"]["code_hash"] = "0x12".into();
+        let problem = deployment_problem(&short_hash).unwrap_or_default();
+        assert!(
+            problem.contains("/contracts/governor/code_hash"),
+            "{problem}"
+        );
+        let mut no_council = written_by_deploy();
+        no_council.as_object_mut().map(|d| d.remove("consortium"));
+        assert!(deployment_problem(&no_council).is_some());
+        let mut missing = written_by_deploy();
+        missing["contracts"]
+            .as_object_mut()
+            .map(|c| c.remove("clinical_trials"));
+        assert_eq!(
+            deployment_problem(&missing).as_deref(),
+            Some("it names no clinical_trials")
+        );
+    }
+
+    #[test]
+    fn contracts_is_the_list_of_contracts_suite_json_in_its_order() {
+        let text = include_str!("../../../contracts/suite.json");
+        let suite: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        let names: Vec<&str> = suite["contracts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        assert_eq!(CONTRACTS.to_vec(), names);
+        assert_eq!(CONTRACTS.first(), Some(&"governor"), "the governor first");
+    }
 }
