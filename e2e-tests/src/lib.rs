@@ -577,6 +577,92 @@ pub mod suite {
         )
     }
 
+    /// The six contracts of the suite as [`deploy_suite`] deployed them.
+    pub struct Deployed {
+        pub credentials: AccountId32,
+        pub consent: AccountId32,
+        pub provenance: AccountId32,
+        pub monitoring: AccountId32,
+        pub claims: AccountId32,
+        pub trials: AccountId32,
+    }
+
+    /// Deploys the six contracts in the order of `contracts/suite.json` (each after the
+    /// peers its constructor names), each governed by the operator, who is also
+    /// staff_credentials' issuer of every kind and the regulator of drug_provenance and
+    /// clinical_trials: the world every sandbox test starts from (tests of a broken peer
+    /// deploy the contract under test again with it).
+    pub fn deploy_suite(chain: &mut Sandbox) -> Deployed {
+        let credentials = deploy_credentials(chain);
+        let regulators = vec![governor_arg()];
+        let consent = chain.deploy(
+            "consent_registry",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (governor_arg(), ink_account(&credentials)),
+            ),
+        );
+        let provenance = chain.deploy(
+            "drug_provenance",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (
+                    governor_arg(),
+                    ink_account(&credentials),
+                    regulators.clone(),
+                ),
+            ),
+        );
+        let monitoring = chain.deploy(
+            "remote_monitoring",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (
+                    governor_arg(),
+                    ink_account(&credentials),
+                    ink_account(&consent),
+                ),
+            ),
+        );
+        let claims = chain.deploy(
+            "claims_adjudication",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (
+                    governor_arg(),
+                    ink_account(&credentials),
+                    ink_account(&consent),
+                    ink_account(&monitoring),
+                ),
+            ),
+        );
+        let trials = chain.deploy(
+            "clinical_trials",
+            &operator(),
+            call_data(
+                selector_bytes!("new"),
+                (
+                    governor_arg(),
+                    ink_account(&credentials),
+                    ink_account(&consent),
+                    regulators,
+                ),
+            ),
+        );
+        Deployed {
+            credentials,
+            consent,
+            provenance,
+            monitoring,
+            claims,
+            trials,
+        }
+    }
+
     /// `Governed::apply(action)` on `contract` as `by` (its governor, or not).
     pub fn apply_as(
         chain: &mut Sandbox,

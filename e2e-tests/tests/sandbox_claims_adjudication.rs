@@ -19,7 +19,7 @@ use e2e_tests::events::EventCheck;
 use e2e_tests::fixtures::line;
 use e2e_tests::suite::{
     apply_as, assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_governance_events, deploy_credentials, enact, governor_arg, issue, operator,
+    check_governance_events, deploy_suite, enact, issue, operator, Deployed,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{
@@ -61,40 +61,12 @@ const PHARMACIST: u8 = 7;
 fn world() -> World {
     let mut chain = Sandbox::new();
     let (payer, provider, patient) = (account(PAYER), account(PROVIDER), account(PATIENT));
-    let credentials = deploy_credentials(&mut chain);
-    let consent = chain.deploy(
-        "consent_registry",
-        &operator(),
-        call_data(
-            selector_bytes!("new"),
-            (governor_arg(), ink_account(&credentials)),
-        ),
-    );
-    let monitoring = chain.deploy(
-        "remote_monitoring",
-        &operator(),
-        call_data(
-            selector_bytes!("new"),
-            (
-                governor_arg(),
-                ink_account(&credentials),
-                ink_account(&consent),
-            ),
-        ),
-    );
-    let claims = chain.deploy(
-        "claims_adjudication",
-        &operator(),
-        call_data(
-            selector_bytes!("new"),
-            (
-                governor_arg(),
-                ink_account(&credentials),
-                ink_account(&consent),
-                ink_account(&monitoring),
-            ),
-        ),
-    );
+    let Deployed {
+        credentials,
+        consent,
+        claims,
+        ..
+    } = deploy_suite(&mut chain);
     for (who, kind) in [
         (&payer, CredentialKind::PayerLicence),
         (&provider, CredentialKind::MedicalLicence),

@@ -18,7 +18,7 @@ use drink::AccountId32 as Account;
 use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
     apply_as, assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_governance_events, deploy_credentials, enact, governor_arg, issue, operator,
+    check_governance_events, deploy_suite, enact, issue, operator, Deployed,
 };
 use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, Registration};
@@ -53,28 +53,12 @@ struct Trial {
 impl Trial {
     fn new() -> Self {
         let mut chain = Sandbox::new();
-        let credentials = deploy_credentials(&mut chain);
-        let consent = chain.deploy(
-            "consent_registry",
-            &operator(),
-            call_data(
-                selector_bytes!("new"),
-                (governor_arg(), ink_account(&credentials)),
-            ),
-        );
-        let trials = chain.deploy(
-            "clinical_trials",
-            &operator(),
-            call_data(
-                selector_bytes!("new"),
-                (
-                    governor_arg(),
-                    ink_account(&credentials),
-                    ink_account(&consent),
-                    vec![ink_account(&operator())],
-                ),
-            ),
-        );
+        let Deployed {
+            credentials,
+            consent,
+            trials,
+            ..
+        } = deploy_suite(&mut chain);
         let (sponsor, irb, site) = (account(2), account(3), account(4));
         issue(
             &mut chain,

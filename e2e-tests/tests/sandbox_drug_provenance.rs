@@ -15,7 +15,7 @@ use e2e_tests::events::EventCheck;
 use e2e_tests::fixtures::{batch, GTIN, PREFIX};
 use e2e_tests::suite::{
     apply_as, assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_governance_events, deploy_credentials, governor_arg, issue, operator, suspend,
+    check_governance_events, deploy_suite, governor_arg, issue, operator, suspend, Deployed,
 };
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::{CredentialKind, DAY, HOUR};
@@ -47,19 +47,11 @@ struct Chain {
 impl Chain {
     fn new(licensed: bool) -> Self {
         let mut chain = Sandbox::new();
-        let credentials = deploy_credentials(&mut chain);
-        let provenance = chain.deploy(
-            "drug_provenance",
-            &operator(),
-            call_data(
-                selector_bytes!("new"),
-                (
-                    governor_arg(),
-                    ink_account(&credentials),
-                    vec![ink_account(&operator())],
-                ),
-            ),
-        );
+        let Deployed {
+            credentials,
+            provenance,
+            ..
+        } = deploy_suite(&mut chain);
         let (maker, wholesaler, pharmacy) = (account(2), account(3), account(4));
         let assigned = chain.call::<Res<()>>(
             &provenance,

@@ -49,7 +49,7 @@ use consent_registry::consent_registry::{
 };
 use drug_provenance::drug_provenance::{Batch, Error as DrugError, Shipment};
 use e2e_tests::fixtures::{batch, line, PREFIX};
-use e2e_tests::suite::{deploy_credentials, enact, governor_arg, issue, operator};
+use e2e_tests::suite::{deploy_suite, enact, issue, operator, Deployed};
 use e2e_tests::{account, call_data, ink_account, Sandbox};
 use healthcare_traits::anchoring::Registration;
 use healthcare_traits::monitoring::{DEVICE_SUPPLY_CODE, MIN_MONITORED_DAYS};
@@ -1150,52 +1150,14 @@ fn world() -> World {
     let mut chain = Sandbox::new();
     // (The sandbox funds accounts 1 to 10.)
     chain.mint(&account(DELEGATE), 1_000_000_000_000_000);
-    let credentials = deploy_credentials(&mut chain);
-    let consent = chain.deploy(
-        "consent_registry",
-        &operator(),
-        call_data(
-            selector_bytes!("new"),
-            (governor_arg(), ink_account(&credentials)),
-        ),
-    );
-    let monitoring = chain.deploy(
-        "remote_monitoring",
-        &operator(),
-        call_data(
-            selector_bytes!("new"),
-            (
-                governor_arg(),
-                ink_account(&credentials),
-                ink_account(&consent),
-            ),
-        ),
-    );
-    let claims = chain.deploy(
-        "claims_adjudication",
-        &operator(),
-        call_data(
-            selector_bytes!("new"),
-            (
-                governor_arg(),
-                ink_account(&credentials),
-                ink_account(&consent),
-                ink_account(&monitoring),
-            ),
-        ),
-    );
-    let drug = chain.deploy(
-        "drug_provenance",
-        &operator(),
-        call_data(
-            selector_bytes!("new"),
-            (
-                governor_arg(),
-                ink_account(&credentials),
-                vec![ink_account(&operator())],
-            ),
-        ),
-    );
+    let Deployed {
+        credentials,
+        consent,
+        provenance: drug,
+        monitoring,
+        claims,
+        trials,
+    } = deploy_suite(&mut chain);
     let assigned = chain.call::<Result<(), DrugError>>(
         &drug,
         &operator(),
@@ -1205,19 +1167,6 @@ fn world() -> World {
         ),
     );
     assert_eq!(assigned.value, Ok(()));
-    let trials = chain.deploy(
-        "clinical_trials",
-        &operator(),
-        call_data(
-            selector_bytes!("new"),
-            (
-                governor_arg(),
-                ink_account(&credentials),
-                ink_account(&consent),
-                vec![ink_account(&operator())],
-            ),
-        ),
-    );
     let trap = chain.deploy(
         "trapping_peer",
         &operator(),

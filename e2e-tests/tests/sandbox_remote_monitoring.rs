@@ -20,7 +20,7 @@ use drink::AccountId32 as Account;
 use e2e_tests::events::EventCheck;
 use e2e_tests::suite::{
     assert_guardian_stops_an_upgrade, assert_real_upgrade, assert_unknown_code_refused,
-    check_governance_events, deploy_credentials, enact, governor_arg, issue, operator,
+    check_governance_events, deploy_suite, enact, issue, operator, Deployed,
 };
 use e2e_tests::{account, call_data, ink_account, selector, Sandbox};
 use healthcare_traits::anchoring::{proof_of, root_of, DeviceSignature, Registration};
@@ -67,40 +67,13 @@ struct Rpm {
 impl Rpm {
     fn new() -> Self {
         let mut chain = Sandbox::new();
-        let credentials = deploy_credentials(&mut chain);
-        let consent = chain.deploy(
-            "consent_registry",
-            &operator(),
-            call_data(
-                selector_bytes!("new"),
-                (governor_arg(), ink_account(&credentials)),
-            ),
-        );
-        let monitoring = chain.deploy(
-            "remote_monitoring",
-            &operator(),
-            call_data(
-                selector_bytes!("new"),
-                (
-                    governor_arg(),
-                    ink_account(&credentials),
-                    ink_account(&consent),
-                ),
-            ),
-        );
-        let claims = chain.deploy(
-            "claims_adjudication",
-            &operator(),
-            call_data(
-                selector_bytes!("new"),
-                (
-                    governor_arg(),
-                    ink_account(&credentials),
-                    ink_account(&consent),
-                    ink_account(&monitoring),
-                ),
-            ),
-        );
+        let Deployed {
+            credentials,
+            consent,
+            monitoring,
+            claims,
+            ..
+        } = deploy_suite(&mut chain);
         for (who, kind) in [
             (MAKER, CredentialKind::DeviceManufacturer),
             (PROVIDER, CredentialKind::MedicalLicence),
