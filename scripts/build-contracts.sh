@@ -114,8 +114,8 @@ for name in "${names[@]}"; do
     esac
     if [[ "$name" == *_v2 ]]; then
         # Revision 2 of a contract (feature `upgrade-rehearsal`: `code_version() == 2`,
-        # the same storage layout), for the tests that upgrade a live instance with
-        # set_code through the time lock. Built first and copied aside, as cargo-contract
+        # the same storage layout), for the tests that upgrade a live instance through
+        # the governor (an `Action::Code` operation). Built first and copied aside, as cargo-contract
         # writes both revisions to the same bundle paths.
         contract="${name%_v2}"
         [[ " ${CONTRACTS[*]} " == *" $contract "* ]] || fail "no contract $contract (for $name)"
