@@ -8,6 +8,25 @@ use healthcare_traits::anchoring::DeviceKey;
 use healthcare_traits::{AccountId, DataCategories, Hash, Timestamp};
 use ink::prelude::vec::Vec;
 
+impl TrialRegistered {
+    /// The event of trial `trial`'s registration by `sponsor` with `request`.
+    pub fn of(trial: TrialId, sponsor: AccountId, request: &crate::model::TrialRequest) -> Self {
+        Self {
+            trial,
+            sponsor,
+            irb: request.irb,
+            protocol_hash: request.protocol_hash,
+            registration_hash: request.registration_hash,
+            primary_outcome_hash: request.primary_outcome_hash,
+            target_enrolment: request.target_enrolment,
+            primary_completion: request.primary_completion,
+            categories: request.categories,
+            signal_threshold: request.signal_threshold,
+            signal_window: request.signal_window,
+        }
+    }
+}
+
 /// A trial was registered (version 1 of its protocol awaits IRB approval).
 #[ink::event]
 pub struct TrialRegistered {
@@ -200,6 +219,23 @@ pub struct DeviceChanged {
     pub device: DeviceKey,
     /// Retired.
     pub retired: bool,
+}
+
+impl AdverseEventReported {
+    /// The event of `report`, recorded as `event` with its deadline `due`.
+    pub fn of(event: EventId, report: &crate::model::EventReport, due: Option<Timestamp>) -> Self {
+        Self {
+            event,
+            trial: report.trial,
+            participant: report.participant,
+            seriousness: report.seriousness,
+            expected: report.expected,
+            suspected: report.suspected,
+            onset: report.onset,
+            report_hash: report.report_hash,
+            due,
+        }
+    }
 }
 
 /// An investigator reported an adverse event.

@@ -242,57 +242,10 @@ pub mod clinical_trials {
             self.ensure_sponsor_accredited(sponsor, now)?;
             let id = self.next_trial;
             self.next_trial = id.checked_add(1).ok_or(Error::Overflow)?;
-            self.trials.insert(
-                id,
-                &Trial {
-                    id,
-                    sponsor,
-                    irb: request.irb,
-                    registration_hash: request.registration_hash,
-                    registered_at: now,
-                    primary_completion: request.primary_completion,
-                    categories: request.categories,
-                    target_enrolment: request.target_enrolment,
-                    enrolled: 0,
-                    current_version: 0,
-                    latest_version: 1,
-                    suspended: false,
-                    signal_threshold: request.signal_threshold,
-                    signal_window: request.signal_window,
-                    investigator_count: 0,
-                    batch_count: 0,
-                    event_count: 0,
-                    open_susars: 0,
-                    late_susars: 0,
-                    results: None,
-                },
-            );
-            self.versions.insert(
-                (id, 1),
-                &ProtocolVersion {
-                    version: 1,
-                    protocol_hash: request.protocol_hash,
-                    reason_hash: None,
-                    primary_outcome_hash: request.primary_outcome_hash,
-                    outcome_changed: false,
-                    target_enrolment: request.target_enrolment,
-                    proposed_at: now,
-                    approved_at: None,
-                },
-            );
-            self.env().emit_event(TrialRegistered {
-                trial: id,
-                sponsor,
-                irb: request.irb,
-                protocol_hash: request.protocol_hash,
-                registration_hash: request.registration_hash,
-                primary_outcome_hash: request.primary_outcome_hash,
-                target_enrolment: request.target_enrolment,
-                primary_completion: request.primary_completion,
-                categories: request.categories,
-                signal_threshold: request.signal_threshold,
-                signal_window: request.signal_window,
-            });
+            self.trials.insert(id, &request.trial(id, sponsor, now));
+            self.versions.insert((id, 1), &request.first_version(now));
+            self.env()
+                .emit_event(TrialRegistered::of(id, sponsor, &request));
             Ok(id)
         }
 
@@ -833,30 +786,12 @@ pub mod clinical_trials {
             };
             self.participant(report.trial, report.participant)
                 .ok_or(Error::UnknownParticipant)?;
-            ensure!(
-                report.onset <= now && report.onset >= record.registered_at,
-                Error::BadOnset
-            );
+            report.check_onset(record.registered_at, now)?;
             let id = self.next_event;
             self.next_event = id.checked_add(1).ok_or(Error::Overflow)?;
             let due = model::susar_due(&report, now)?;
-            self.events.insert(
-                id,
-                &AdverseEvent {
-                    id,
-                    trial: report.trial,
-                    participant: report.participant,
-                    investigator,
-                    seriousness: report.seriousness,
-                    expected: report.expected,
-                    suspected: report.suspected,
-                    onset: report.onset,
-                    report_hash: report.report_hash,
-                    reported_at: now,
-                    due,
-                    regulator_report: None,
-                },
-            );
+            self.events
+                .insert(id, &report.event(id, investigator, now, due));
             record.event_count =
                 push_indexed(&mut self.event_list, report.trial, record.event_count, &id)?;
             if due.is_some() {
@@ -868,17 +803,8 @@ pub mod clinical_trials {
                     &id,
                 )?;
             }
-            self.env().emit_event(AdverseEventReported {
-                event: id,
-                trial: report.trial,
-                participant: report.participant,
-                seriousness: report.seriousness,
-                expected: report.expected,
-                suspected: report.suspected,
-                onset: report.onset,
-                report_hash: report.report_hash,
-                due,
-            });
+            self.env()
+                .emit_event(AdverseEventReported::of(id, &report, due));
             if report.seriousness.is_serious() {
                 self.count_serious(&record, now)?;
             }

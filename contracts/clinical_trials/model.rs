@@ -191,6 +191,49 @@ pub struct TrialRequest {
     pub signal_window: Timestamp,
 }
 
+impl TrialRequest {
+    /// The trial this request registers as `id` for `sponsor` at `now`: nothing enrolled,
+    /// no version approved yet (version 1 awaits the IRB).
+    pub fn trial(&self, id: TrialId, sponsor: AccountId, now: Timestamp) -> Trial {
+        Trial {
+            id,
+            sponsor,
+            irb: self.irb,
+            registration_hash: self.registration_hash,
+            registered_at: now,
+            primary_completion: self.primary_completion,
+            categories: self.categories,
+            target_enrolment: self.target_enrolment,
+            enrolled: 0,
+            current_version: 0,
+            latest_version: 1,
+            suspended: false,
+            signal_threshold: self.signal_threshold,
+            signal_window: self.signal_window,
+            investigator_count: 0,
+            batch_count: 0,
+            event_count: 0,
+            open_susars: 0,
+            late_susars: 0,
+            results: None,
+        }
+    }
+
+    /// Version 1 of the protocol, proposed at `now`, awaiting the IRB's approval.
+    pub fn first_version(&self, now: Timestamp) -> ProtocolVersion {
+        ProtocolVersion {
+            version: 1,
+            protocol_hash: self.protocol_hash,
+            reason_hash: None,
+            primary_outcome_hash: self.primary_outcome_hash,
+            outcome_changed: false,
+            target_enrolment: self.target_enrolment,
+            proposed_at: now,
+            approved_at: None,
+        }
+    }
+}
+
 /// A registered trial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
@@ -535,6 +578,42 @@ pub struct EventReport {
     pub onset: Timestamp,
     /// Hash of the report document (MedWatch 3500A / CIOMS I).
     pub report_hash: Hash,
+}
+
+impl EventReport {
+    /// `Ok` if the event began between the trial's registration and `now`.
+    pub fn check_onset(&self, registered_at: Timestamp, now: Timestamp) -> Result<()> {
+        if self.onset <= now && self.onset >= registered_at {
+            Ok(())
+        } else {
+            Err(Error::BadOnset)
+        }
+    }
+
+    /// The adverse event this report records as `id`, by `investigator` at `now`, with
+    /// its regulator-report deadline `due` (a SUSAR's; `None` otherwise).
+    pub fn event(
+        &self,
+        id: EventId,
+        investigator: AccountId,
+        now: Timestamp,
+        due: Option<Timestamp>,
+    ) -> AdverseEvent {
+        AdverseEvent {
+            id,
+            trial: self.trial,
+            participant: self.participant,
+            investigator,
+            seriousness: self.seriousness,
+            expected: self.expected,
+            suspected: self.suspected,
+            onset: self.onset,
+            report_hash: self.report_hash,
+            reported_at: now,
+            due,
+            regulator_report: None,
+        }
+    }
 }
 
 /// A reported adverse event.

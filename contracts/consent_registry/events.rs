@@ -6,6 +6,24 @@ use healthcare_traits::{
     AccountId, DataCategories, DataCategory, Hash, Purpose, PurposeSet, Timestamp,
 };
 
+impl ConsentRecorded {
+    /// The event of `consent`'s recording.
+    pub fn of(consent: &crate::model::Consent) -> Self {
+        Self {
+            id: consent.id,
+            patient: consent.patient,
+            grantee: consent.grantee,
+            kind: consent.kind,
+            purposes: consent.purposes,
+            categories: consent.categories,
+            valid_from: consent.valid_from,
+            valid_until: consent.valid_until,
+            recorded_by: consent.recorded_by,
+            delegation: consent.delegation,
+        }
+    }
+}
+
 /// A consent was recorded.
 #[ink::event]
 pub struct ConsentRecorded {

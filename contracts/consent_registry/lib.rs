@@ -270,45 +270,21 @@ pub mod consent_registry {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let (recorded_by, delegation) = self.actor(request.patient)?;
-            ensure!(
-                !request.purposes.is_empty()
-                    && request.purposes.is_well_formed()
-                    && !request.categories.is_empty()
-                    && request.categories.is_well_formed(),
-                Error::BadScope
-            );
+            request.check_scope()?;
             model::check_backdate(request.valid_from, now)?;
             let mut valid_until = request.valid_until;
             if let Some(term) = delegation {
-                ensure!(
-                    request.kind == ConsentKind::Deny || request.grantee != recorded_by,
-                    Error::DelegateSelfGrant
-                );
+                request.check_delegate(recorded_by)?;
                 let term_end = self
                     .term(request.patient, recorded_by, term)
                     .map(|t| t.until);
                 valid_until = model::earliest(valid_until, term_end);
             }
-            if let Some(until) = valid_until {
-                ensure!(until > request.valid_from && until > now, Error::BadPeriod);
-            }
+            model::check_until(request.valid_from, valid_until, now)?;
             // Every check (the index can be full) before the first write.
             let id = self.next_consent;
             let next_consent = id.checked_add(1).ok_or(Error::Overflow)?;
-            let consent = Consent {
-                id,
-                patient: request.patient,
-                grantee: request.grantee,
-                kind: request.kind,
-                purposes: request.purposes,
-                categories: request.categories,
-                valid_from: request.valid_from,
-                valid_until,
-                recorded_by,
-                recorded_at: now,
-                revoked_at: None,
-                delegation,
-            };
+            let consent = request.consent(id, valid_until, recorded_by, delegation, now);
             timeline::insert(
                 &mut self.index(Indexed::Consents, (consent.patient, consent.grantee)),
                 Entry::new(id, consent.start(), consent.valid_until),
@@ -323,18 +299,7 @@ pub mod consent_registry {
             )
             .ok_or(Error::Overflow)?;
             self.consents.insert(id, &consent);
-            self.env().emit_event(ConsentRecorded {
-                id,
-                patient: consent.patient,
-                grantee: consent.grantee,
-                kind: consent.kind,
-                purposes: consent.purposes,
-                categories: consent.categories,
-                valid_from: consent.valid_from,
-                valid_until: consent.valid_until,
-                recorded_by,
-                delegation,
-            });
+            self.env().emit_event(ConsentRecorded::of(&consent));
             Ok(id)
         }
 

@@ -224,6 +224,71 @@ pub struct ConsentRequest {
     pub valid_until: Option<Timestamp>,
 }
 
+impl ConsentRequest {
+    /// `Err(BadScope)` unless the request names at least one purpose and one category,
+    /// each set well formed.
+    pub fn check_scope(&self) -> Result<()> {
+        if !self.purposes.is_empty()
+            && self.purposes.is_well_formed()
+            && !self.categories.is_empty()
+            && self.categories.is_well_formed()
+        {
+            Ok(())
+        } else {
+            Err(Error::BadScope)
+        }
+    }
+
+    /// `Err(DelegateSelfGrant)` for a permit that delegate `recorded_by` would record in
+    /// its own favour (a deny, or a permit to someone else, is fine).
+    pub fn check_delegate(&self, recorded_by: AccountId) -> Result<()> {
+        if self.kind == ConsentKind::Deny || self.grantee != recorded_by {
+            Ok(())
+        } else {
+            Err(Error::DelegateSelfGrant)
+        }
+    }
+
+    /// The consent this request records as `id`, ending at `valid_until` (the request's
+    /// end, or a delegation term's if earlier), by `recorded_by` (under `delegation`) at
+    /// `now`.
+    pub fn consent(
+        &self,
+        id: ConsentId,
+        valid_until: Option<Timestamp>,
+        recorded_by: AccountId,
+        delegation: Option<TermSerial>,
+        now: Timestamp,
+    ) -> Consent {
+        Consent {
+            id,
+            patient: self.patient,
+            grantee: self.grantee,
+            kind: self.kind,
+            purposes: self.purposes,
+            categories: self.categories,
+            valid_from: self.valid_from,
+            valid_until,
+            recorded_by,
+            recorded_at: now,
+            revoked_at: None,
+            delegation,
+        }
+    }
+}
+
+/// `Err(BadPeriod)` for an end that is not after the start and in the future.
+pub fn check_until(
+    valid_from: Timestamp,
+    valid_until: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<()> {
+    match valid_until {
+        Some(until) if until <= valid_from || until <= now => Err(Error::BadPeriod),
+        _ => Ok(()),
+    }
+}
+
 /// A care relationship: the patient (or a delegate) names a provider who treats the
 /// patient, once, for a period; claims from that provider are payable only inside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
