@@ -101,6 +101,24 @@ pub struct DeviceUnpaired {
     pub by: AccountId,
 }
 
+impl ReadingsAnchored {
+    /// The event of `batch`'s anchoring as `id` for `patient`.
+    pub fn of(id: BatchId, patient: AccountId, batch: &crate::model::ReadingBatch) -> Self {
+        Self {
+            batch: id,
+            device: batch.device,
+            patient,
+            root: batch.root,
+            count: batch.count,
+            quantity: batch.quantity,
+            from: batch.from,
+            until: batch.until,
+            days: batch.days,
+            out_of_range: batch.out_of_range,
+        }
+    }
+}
+
 /// A batch of readings was anchored; its days are marked in the calendars.
 #[ink::event]
 pub struct ReadingsAnchored {

@@ -492,39 +492,14 @@ pub mod remote_monitoring {
                 batch.days,
             );
             // The batch first, then the alert it raised (the order an indexer reads).
-            self.env().emit_event(ReadingsAnchored {
-                batch: id,
-                device: batch.device,
-                patient,
-                root: batch.root,
-                count: batch.count,
-                quantity: batch.quantity,
-                from: batch.from,
-                until: batch.until,
-                days: batch.days,
-                out_of_range: batch.out_of_range,
-            });
+            self.env()
+                .emit_event(ReadingsAnchored::of(id, patient, &batch));
             let alert = match pending {
                 Some(pending) => Some(self.raise_alert(patient, id, &batch, pending, now)?),
                 None => None,
             };
-            self.batches.insert(
-                id,
-                &AnchoredBatch {
-                    id,
-                    device: batch.device,
-                    patient,
-                    root: batch.root,
-                    count: batch.count,
-                    quantity: batch.quantity,
-                    from: batch.from,
-                    until: batch.until,
-                    days: batch.days,
-                    out_of_range: batch.out_of_range,
-                    anchored_at: now,
-                    alert,
-                },
-            );
+            self.batches
+                .insert(id, &batch.anchored(id, patient, now, alert));
             Ok(id)
         }
 

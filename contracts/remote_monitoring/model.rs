@@ -253,6 +253,32 @@ pub struct ReadingBatch {
     pub out_of_range: Option<OutOfRange>,
 }
 
+impl ReadingBatch {
+    /// This batch as anchored: `id`, for `patient`, at `now`, with the `alert` it raised.
+    pub fn anchored(
+        &self,
+        id: BatchId,
+        patient: AccountId,
+        now: Timestamp,
+        alert: Option<AlertId>,
+    ) -> AnchoredBatch {
+        AnchoredBatch {
+            id,
+            device: self.device,
+            patient,
+            root: self.root,
+            count: self.count,
+            quantity: self.quantity,
+            from: self.from,
+            until: self.until,
+            days: self.days,
+            out_of_range: self.out_of_range,
+            anchored_at: now,
+            alert,
+        }
+    }
+}
+
 /// An anchored batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]

@@ -34,6 +34,25 @@ pub struct IssuerRemoved {
     pub issuer: AccountId,
 }
 
+impl CredentialIssued {
+    /// The event of `credential`'s issue.
+    pub fn of(credential: &crate::model::Credential) -> Self {
+        Self {
+            id: credential.id,
+            subject: credential.subject,
+            issuer: credential.issuer,
+            kind: credential.kind,
+            jurisdiction: credential.jurisdiction,
+            specialty: credential.specialty,
+            identifier: credential.identifier.clone(),
+            valid_from: credential.valid_from,
+            valid_until: credential.valid_until,
+            evidence_hash: credential.evidence_hash,
+            verified_at: credential.verified_at,
+        }
+    }
+}
+
 /// A credential was issued.
 #[ink::event]
 pub struct CredentialIssued {

@@ -221,35 +221,9 @@ pub mod staff_credentials {
                 &id,
             )
             .ok_or(Error::Overflow)?;
-            let credential = Credential {
-                id,
-                subject: request.subject,
-                kind: request.kind,
-                issuer,
-                jurisdiction: request.jurisdiction,
-                specialty: request.specialty,
-                identifier: request.identifier,
-                valid_from: request.valid_from,
-                valid_until: request.valid_until,
-                evidence_hash: request.evidence_hash,
-                verified_at: request.verified_at,
-                issued_at: self.env().block_timestamp(),
-                history: Vec::new(),
-            };
+            let credential = request.credential(id, issuer, self.env().block_timestamp());
             self.credentials.insert(id, &credential);
-            self.env().emit_event(CredentialIssued {
-                id,
-                subject: credential.subject,
-                issuer,
-                kind: credential.kind,
-                jurisdiction: credential.jurisdiction,
-                specialty: credential.specialty,
-                identifier: credential.identifier,
-                valid_from: credential.valid_from,
-                valid_until: credential.valid_until,
-                evidence_hash: credential.evidence_hash,
-                verified_at: credential.verified_at,
-            });
+            self.env().emit_event(CredentialIssued::of(&credential));
             Ok(id)
         }
 

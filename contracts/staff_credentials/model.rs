@@ -123,6 +123,28 @@ pub struct CredentialRequest {
     pub verified_at: Timestamp,
 }
 
+impl CredentialRequest {
+    /// The credential this request issues as `id`, by `issuer` at `now`, with no status
+    /// change yet.
+    pub fn credential(self, id: CredentialId, issuer: AccountId, now: Timestamp) -> Credential {
+        Credential {
+            id,
+            subject: self.subject,
+            kind: self.kind,
+            issuer,
+            jurisdiction: self.jurisdiction,
+            specialty: self.specialty,
+            identifier: self.identifier,
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            evidence_hash: self.evidence_hash,
+            verified_at: self.verified_at,
+            issued_at: now,
+            history: Vec::new(),
+        }
+    }
+}
+
 /// A credential as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
