@@ -83,70 +83,85 @@ pub fn price(
             }
             Verdict::Fee(fee) => *fee,
         };
-        let mut result = LineResult {
-            line: *line,
-            allowed: 0,
-            payer_amount: 0,
-            member_amount: 0,
-            adjustments: Vec::new(),
-        };
-        // Saturating: the allowed amount is at most the billed one, which is bounded.
-        let schedule = fee.saturating_mul(Balance::from(line.units));
-        let allowed = line.billed.min(schedule);
-        if line.billed > allowed {
-            result.adjustments.push(Adjustment {
-                group: Group::ContractualObligation,
-                reason: Carc::ExceedsFeeSchedule,
-                amount: line.billed.saturating_sub(allowed),
-            });
-        }
-        // Member share: deductible, then copay, then coinsurance, each capped by what is
-        // left of the out-of-pocket maximum.
-        let mut oop_left = terms.oop_max.saturating_sub(accumulator.oop_spent);
-        let mut rest = allowed;
-        let mut take = |due: Balance, rest: &mut Balance| {
-            let share = due.min(*rest).min(oop_left);
-            *rest = rest.saturating_sub(due.min(*rest));
-            oop_left = oop_left.saturating_sub(share);
-            share
-        };
-        let deductible = take(
-            terms.deductible.saturating_sub(accumulator.deductible_met),
-            &mut rest,
-        );
-        let copay = take(terms.copay, &mut rest);
-        let coinsurance_due = rest
-            .checked_mul(Balance::from(terms.coinsurance_bps))
-            .and_then(|x| x.checked_div(Balance::from(FULL_BPS)))
-            .ok_or(Error::Overflow)?;
-        let coinsurance = take(coinsurance_due, &mut rest);
-        for (reason, amount) in [
-            (Carc::Deductible, deductible),
-            (Carc::Copay, copay),
-            (Carc::Coinsurance, coinsurance),
-        ] {
-            if amount > 0 {
-                result.adjustments.push(Adjustment {
-                    group: Group::PatientResponsibility,
-                    reason,
-                    amount,
-                });
-            }
-        }
-        let member_share = add(add(deductible, copay)?, coinsurance)?;
-        accumulator.deductible_met = add(accumulator.deductible_met, deductible)?;
-        accumulator.oop_spent = add(accumulator.oop_spent, member_share)?;
-        result.allowed = allowed;
-        result.member_amount = member_share;
-        result.payer_amount = allowed.checked_sub(member_share).ok_or(Error::Overflow)?;
-        out.allowed = add(out.allowed, allowed)?;
-        out.member = add(out.member, member_share)?;
+        let (result, deductible) = price_line(terms, &mut accumulator, line, fee)?;
+        out.allowed = add(out.allowed, result.allowed)?;
+        out.member = add(out.member, result.member_amount)?;
         out.payer = add(out.payer, result.payer_amount)?;
         out.deductible = add(out.deductible, deductible)?;
         out.lines.push(result);
     }
     out.accumulator = accumulator;
     Ok(out)
+}
+
+/// Prices one covered `line` at `fee` per unit against `terms`, moving the member's
+/// `accumulator`: allowed = min(billed, fee × units), the excess CO-45; then the member's
+/// deductible (PR-1), copay (PR-3) and coinsurance (PR-2) shares, each capped by what is
+/// left of the out-of-pocket maximum; the payer pays the rest. Returns the line's result
+/// and the deductible it applied.
+fn price_line(
+    terms: &PlanTerms,
+    accumulator: &mut Accumulator,
+    line: &ClaimLine,
+    fee: Balance,
+) -> Result<(LineResult, Balance)> {
+    let mut result = LineResult {
+        line: *line,
+        allowed: 0,
+        payer_amount: 0,
+        member_amount: 0,
+        adjustments: Vec::new(),
+    };
+    // Saturating: the allowed amount is at most the billed one, which is bounded.
+    let schedule = fee.saturating_mul(Balance::from(line.units));
+    let allowed = line.billed.min(schedule);
+    if line.billed > allowed {
+        result.adjustments.push(Adjustment {
+            group: Group::ContractualObligation,
+            reason: Carc::ExceedsFeeSchedule,
+            amount: line.billed.saturating_sub(allowed),
+        });
+    }
+    // Member share: deductible, then copay, then coinsurance, each capped by what is
+    // left of the out-of-pocket maximum.
+    let mut oop_left = terms.oop_max.saturating_sub(accumulator.oop_spent);
+    let mut rest = allowed;
+    let mut take = |due: Balance, rest: &mut Balance| {
+        let share = due.min(*rest).min(oop_left);
+        *rest = rest.saturating_sub(due.min(*rest));
+        oop_left = oop_left.saturating_sub(share);
+        share
+    };
+    let deductible = take(
+        terms.deductible.saturating_sub(accumulator.deductible_met),
+        &mut rest,
+    );
+    let copay = take(terms.copay, &mut rest);
+    let coinsurance_due = rest
+        .checked_mul(Balance::from(terms.coinsurance_bps))
+        .and_then(|x| x.checked_div(Balance::from(FULL_BPS)))
+        .ok_or(Error::Overflow)?;
+    let coinsurance = take(coinsurance_due, &mut rest);
+    for (reason, amount) in [
+        (Carc::Deductible, deductible),
+        (Carc::Copay, copay),
+        (Carc::Coinsurance, coinsurance),
+    ] {
+        if amount > 0 {
+            result.adjustments.push(Adjustment {
+                group: Group::PatientResponsibility,
+                reason,
+                amount,
+            });
+        }
+    }
+    let member_share = add(add(deductible, copay)?, coinsurance)?;
+    accumulator.deductible_met = add(accumulator.deductible_met, deductible)?;
+    accumulator.oop_spent = add(accumulator.oop_spent, member_share)?;
+    result.allowed = allowed;
+    result.member_amount = member_share;
+    result.payer_amount = allowed.checked_sub(member_share).ok_or(Error::Overflow)?;
+    Ok((result, deductible))
 }
 
 #[cfg(test)]
