@@ -19,7 +19,8 @@ export interface DeployedContract {
   constructor_args: Record<string, string>;
 }
 
-/** deployments/<network>.json, exactly as scripts/deploy.sh writes it. */
+/** deployments/<network>.json, as scripts/deploy.sh writes it: the typed view of
+ * deployments/deployment.schema.json, which `connect` checks the file against first. */
 export interface Deployment {
   network: string;
   url: string;
