@@ -47,7 +47,6 @@ interface View {
   alertCount: number;
 }
 
-const addr = (a: { address: () => string }) => a.address();
 const shortKey = (key: string) => `${key.slice(0, 10)}…${key.slice(-6)}`;
 const unitOf = (code: string) => QUANTITIES.find((q) => q.code === code)?.unit ?? '';
 
@@ -95,12 +94,12 @@ export function MonitoringPage({ suite, account }: PageProps) {
       pairings: pairings.ok
         ? pairings.value.map((p) => ({
             device: p.device,
-            provider: addr(p.provider),
+            provider: p.provider.address(),
             pairedAt: p.pairedAt,
             unpairedAt: p.unpairedAt,
           }))
         : [],
-      team: team.ok ? team.value.map(addr) : [],
+      team: team.ok ? team.value.map((member) => member.address()) : [],
       alerts: alerts.ok
         ? alerts.value
             .map((a) => {

@@ -40,7 +40,6 @@ const EMPTY: PatientView = { consents: [], care: [], delegates: [], records: [],
 const PAGE = 50;
 const newestFrom = (n: Outcome<number>) => (n.ok ? Math.max(0, n.value - PAGE) : 0);
 const rowsOf = <T>(o: Outcome<T[]>): T[] => (o.ok ? o.value : []);
-const addr = (a: { address: () => string }) => a.address();
 
 /** The records of `subject` (an address; '' shows nothing). */
 export function usePatient(suite: Suite, subject: string): PatientData {
@@ -72,7 +71,7 @@ export function usePatient(suite: Suite, subject: string): PatientData {
     const log = rowsOf(logList).map((x, i) => ({
       index: logOffset + i,
       patient: subject,
-      accessor: addr(x.accessor),
+      accessor: x.accessor.address(),
       at: x.at,
       purpose: purposes.find((p) => p.name === x.purpose) ?? { index: -1, name: variantName(x.purpose), docs: '' },
       record: x.record,
@@ -90,8 +89,8 @@ export function usePatient(suite: Suite, subject: string): PatientData {
     setView({
       consents: rowsOf(consentList).map((x) => ({
         id: x.id,
-        patient: addr(x.patient),
-        grantee: addr(x.grantee),
+        patient: x.patient.address(),
+        grantee: x.grantee.address(),
         kind: variantName(x.kind),
         purposes: membersOf(Number(x.purposes), purposes),
         categories: membersOf(Number(x.categories), categories),
@@ -101,12 +100,12 @@ export function usePatient(suite: Suite, subject: string): PatientData {
         revokedAt: x.revokedAt,
       })),
       delegates: rowsOf(delegateList).map((x) => ({
-        account: addr(x.account),
+        account: x.account.address(),
         relationship: variantName(x.relationship),
         expiresAt: x.expiresAt,
       })),
       records: rowsOf(recordList).map((x) => ({ id: x.id, category: variantName(x.category), anchoredAt: x.anchoredAt })),
-      care: rowsOf(careList).map((x) => ({ id: x.id, provider: addr(x.provider), from: x.from, until: x.endedAt })),
+      care: rowsOf(careList).map((x) => ({ id: x.id, provider: x.provider.address(), from: x.from, until: x.endedAt })),
       log,
       grants,
       refreshed: Date.now(),
