@@ -25,6 +25,19 @@ fn inside(period: Option<&Period>, at: Timestamp) -> bool {
     period.is_some_and(|(from, until)| *from <= at && at < *until)
 }
 
+/// Records that a peer fails every question about `who` with `error` (or, with `None`,
+/// answers about them again).
+fn fail_for(
+    failures: &mut HashMap<AccountId, PeerError>,
+    who: AccountId,
+    error: Option<PeerError>,
+) {
+    match error {
+        Some(e) => failures.insert(who, e),
+        None => failures.remove(&who),
+    };
+}
+
 #[derive(Default)]
 struct Peers {
     /// Per account: the kinds it holds and the period `[from, until)` they are valid.
@@ -64,11 +77,7 @@ pub fn reset() {
 /// staff_credentials: `account` holds valid credentials of exactly `kinds`, at every
 /// moment asked (whatever it held before is forgotten).
 pub fn credentials(account: AccountId, kinds: &[CredentialKind]) {
-    PEERS.with(|p| {
-        p.borrow_mut()
-            .kinds
-            .insert(account, vec![(KindSet::of(kinds), 0, Timestamp::MAX)])
-    });
+    credential_kinds(account, KindSet::of(kinds));
 }
 
 /// staff_credentials: `account` also holds a valid credential of each of `kinds` from
@@ -107,13 +116,7 @@ pub fn credentials_fail(error: Option<PeerError>) {
 /// staff_credentials fails every question about `account` with `error` (or answers
 /// about it again with `None`).
 pub fn credentials_fail_for(account: AccountId, error: Option<PeerError>) {
-    PEERS.with(|p| {
-        let mut p = p.borrow_mut();
-        match error {
-            Some(e) => p.credential_fail_for.insert(account, e),
-            None => p.credential_fail_for.remove(&account),
-        }
-    });
+    PEERS.with(|p| fail_for(&mut p.borrow_mut().credential_fail_for, account, error));
 }
 
 /// consent_registry: `patient` consents to `grantee` for `purpose` on `categories`
@@ -171,13 +174,7 @@ pub fn care_during(patient: AccountId, provider: AccountId, from: Timestamp, unt
 /// consent_registry fails every question about `patient` with `error` (or answers about
 /// them again with `None`).
 pub fn consent_fail_for(patient: AccountId, error: Option<PeerError>) {
-    PEERS.with(|p| {
-        let mut p = p.borrow_mut();
-        match error {
-            Some(e) => p.consent_fail_for.insert(patient, e),
-            None => p.consent_fail_for.remove(&patient),
-        }
-    });
+    PEERS.with(|p| fail_for(&mut p.borrow_mut().consent_fail_for, patient, error));
 }
 
 /// remote_monitoring: `patient` had data from devices `provider` paired with them on
@@ -189,13 +186,7 @@ pub fn monitored_days(patient: AccountId, provider: AccountId, days: u32) {
 /// remote_monitoring fails every question about `patient` with `error` (or answers
 /// about them again with `None`).
 pub fn monitoring_fail_for(patient: AccountId, error: Option<PeerError>) {
-    PEERS.with(|p| {
-        let mut p = p.borrow_mut();
-        match error {
-            Some(e) => p.monitoring_fail_for.insert(patient, e),
-            None => p.monitoring_fail_for.remove(&patient),
-        }
-    });
+    PEERS.with(|p| fail_for(&mut p.borrow_mut().monitoring_fail_for, patient, error));
 }
 
 /// consent_registry: `delegate` acts for `patient` from now on.
