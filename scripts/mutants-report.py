@@ -128,7 +128,11 @@ def render(found):
     totals = defaultdict(float)
     for file in sorted(per_file):
         c = per_file[file]
-        kind = "rules" if file.endswith(RULES) or "/traits/" in file else "ink! module"
+        kind = (
+            "rules"
+            if file.endswith(RULES) or "/traits/" in file or "/internal/" in file
+            else "ink! module"
+        )
         viable = c["caught"] + c["missed"] + c["timeout"]
         # A timed-out mutant made the tests hang: counted as caught (the run failed).
         share = f"{100 * (c['caught'] + c['timeout']) / viable:.0f} %" if viable else "-"

@@ -8,9 +8,12 @@
 #
 # Usage: scripts/mutants.sh [--set rules|shells|all] [--file GLOB]... [--shard K/N]
 #                           [--list] [--report]
-#   --set rules   the plain-Rust rule modules (model.rs, pricing.rs, internal.rs,
-#                 identifiers.rs) and the shared crate's modules (default)
-#   --set shells  the #[ink::contract] modules (lib.rs of each contract)
+#   --set rules   the plain-Rust rule modules (model.rs, pricing.rs, identifiers.rs),
+#                 the shells' steps (internal.rs and internal/*.rs: the messages'
+#                 do_* bodies and their helpers) and the shared crate's modules
+#                 (default)
+#   --set shells  the #[ink::contract] modules (lib.rs of each contract: storage,
+#                 the messages' checks, queries)
 #   --file GLOB   these files instead of a set (repeatable)
 #   --shard K/N   the K-th of N slices (K from 0), e.g. --shard 0/12
 #   --re REGEX    only the mutants whose name matches (e.g. to re-check the missed ones
@@ -55,6 +58,7 @@ command -v cargo-mutants >/dev/null || fail "cargo-mutants is not installed: run
 # testing.rs, stand_in.rs and signer.rs, are not mutated: they are the tests' own code).
 RULES=(
     'contracts/*/model.rs' 'contracts/*/pricing.rs' 'contracts/*/internal.rs'
+    'contracts/*/internal/*.rs'
     'contracts/staff_credentials/identifiers.rs'
     'contracts/traits/src/timeline.rs' 'contracts/traits/src/anchoring.rs'
     'contracts/traits/src/consent.rs' 'contracts/traits/src/credentials.rs'

@@ -154,18 +154,16 @@ pub fn diagnosis_commitment(salt: &[u8; 32], codes: &[&str]) -> healthcare_trait
 
 #[ink::contract]
 pub mod claims_adjudication {
-    use super::{MAX_CLAIMS_PER_BATCH, MAX_FEES_PER_CALL};
+
     pub use crate::events::*;
-    use crate::internal::{Batch, List, MemberYear, Prices, Screen};
+    use crate::internal::{List, MemberYear};
     use crate::model::day_of;
     pub use crate::model::{
         Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimReference, ClaimRequest,
         ClaimStatus, ClaimSubmission, Coverage, Error, Group, LineResult, Peers, Plan, PlanId,
         PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey, SupplyKey,
     };
-    use healthcare_traits::{
-        ensure, ApplyError, CredentialKind, Governance, Governed, KindSet, PeerRole,
-    };
+    use healthcare_traits::{ApplyError, Governance, Governed};
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
@@ -222,34 +220,12 @@ pub mod claims_adjudication {
             consent: AccountId,
             monitoring: AccountId,
         ) -> Result<Self> {
-            let mut peers = Lazy::new();
-            peers.set(&Peers {
+            Ok(Self::with_storage(
+                governor,
                 credentials,
                 consent,
                 monitoring,
-            });
-            Ok(Self {
-                governance: Governance::new(governor),
-                peers,
-                next_plan: 1,
-                next_claim: 1,
-                total_escrow: 0,
-                plans: Mapping::default(),
-                fees: Mapping::default(),
-                adjusters: Mapping::default(),
-                members: Mapping::default(),
-                accumulators: Mapping::default(),
-                claims: Mapping::default(),
-                line_keys: Mapping::default(),
-                member_claims: Mapping::default(),
-                member_tails: Mapping::default(),
-                provider_claims: Mapping::default(),
-                provider_tails: Mapping::default(),
-                references: Mapping::default(),
-                supply_lines: Mapping::default(),
-                owed_queue: Mapping::default(),
-                owed_ends: Mapping::default(),
-            })
+            ))
         }
 
         // ----------------------------------------------------------- governance
@@ -277,16 +253,6 @@ pub mod claims_adjudication {
             })
         }
 
-        /// The governor's `RecoverSurplus`: sends to `to` the native tokens no escrow
-        /// accounts for (tokens sent to the contract outside `fund`). Returns the amount.
-        fn recover_surplus(&mut self, to: AccountId) -> Result<Balance> {
-            let amount = self.surplus();
-            ensure!(amount > 0, Error::ZeroAmount);
-            self.transfer_out(to, amount)?;
-            self.env().emit_event(SurplusRecovered { to, amount });
-            Ok(amount)
-        }
-
         /// Native tokens held beyond the sum of all escrows.
         #[ink(message)]
         pub fn surplus(&self) -> Balance {
@@ -305,34 +271,7 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn create_plan(&mut self, terms: PlanTerms) -> Result<PlanId> {
             self.governance.ensure_running()?;
-            ensure!(terms.is_valid(), Error::InvalidTerms);
-            let payer = self.env().caller();
-            let now = self.env().block_timestamp();
-            let licensed =
-                self.credential_valid(payer, KindSet::of(&[CredentialKind::PayerLicence]), now)?;
-            ensure!(licensed, Error::PayerNotLicensed);
-            let id = self.next_plan;
-            self.next_plan = id.checked_add(1).ok_or(Error::Overflow)?;
-            self.plans.insert(
-                id,
-                &Plan {
-                    id,
-                    payer,
-                    terms,
-                    escrow: 0,
-                    owed: 0,
-                    reserved: 0,
-                    funded: 0,
-                    withdrawn: 0,
-                    paid: 0,
-                },
-            );
-            self.env().emit_event(PlanCreated {
-                plan: id,
-                payer,
-                terms,
-            });
-            Ok(id)
+            self.do_create_plan(terms)
         }
 
         /// The plan's payer: sets (`Some(fee)`) or removes (`None`) fee-schedule entries
@@ -344,30 +283,7 @@ pub mod claims_adjudication {
             fees: Vec<(ProcedureCode, Option<Balance>)>,
         ) -> Result<()> {
             self.governance.ensure_running()?;
-            ensure!(fees.len() <= MAX_FEES_PER_CALL, Error::TooManyFees);
-            self.payer_plan(plan_id)?;
-            for (procedure, fee) in fees {
-                let probe = ClaimLine {
-                    procedure,
-                    diagnosis_commitment: Hash::from([0; 32]),
-                    billed: 1,
-                    units: 1,
-                };
-                ensure!(probe.is_valid(), Error::InvalidLine);
-                match fee {
-                    Some(amount) => self.fees.insert((plan_id, procedure), &amount),
-                    None => {
-                        self.fees.remove((plan_id, procedure));
-                        None
-                    }
-                };
-                self.env().emit_event(FeeChanged {
-                    plan: plan_id,
-                    procedure,
-                    fee,
-                });
-            }
-            Ok(())
+            self.do_set_fees(plan_id, fees)
         }
 
         /// The plan's payer: sets `member`'s coverage (re-enrolling replaces it; set an
@@ -380,18 +296,7 @@ pub mod claims_adjudication {
             coverage: Coverage,
         ) -> Result<()> {
             self.governance.ensure_running()?;
-            self.payer_plan(plan_id)?;
-            ensure!(
-                coverage.end.is_none_or(|end| end > coverage.start),
-                Error::InvalidCoverage
-            );
-            self.members.insert((plan_id, member), &coverage);
-            self.env().emit_event(MemberEnrolled {
-                plan: plan_id,
-                member,
-                coverage,
-            });
-            Ok(())
+            self.do_enroll(plan_id, member, coverage)
         }
 
         /// The plan's payer: appoints an adjuster.
@@ -410,23 +315,7 @@ pub mod claims_adjudication {
         #[ink(message, payable)]
         pub fn fund(&mut self, plan_id: PlanId) -> Result<Balance> {
             self.governance.ensure_running()?;
-            let amount = self.env().transferred_value();
-            ensure!(amount > 0, Error::ZeroAmount);
-            let mut plan = self.payer_plan(plan_id)?;
-            plan.escrow = plan.escrow.checked_add(amount).ok_or(Error::Overflow)?;
-            plan.funded = plan.funded.checked_add(amount).ok_or(Error::Overflow)?;
-            self.total_escrow = self
-                .total_escrow
-                .checked_add(amount)
-                .ok_or(Error::Overflow)?;
-            self.plans.insert(plan_id, &plan);
-            self.env().emit_event(EscrowChanged {
-                plan: plan_id,
-                funded: amount,
-                withdrawn: 0,
-                escrow: plan.escrow,
-            });
-            Ok(plan.escrow)
+            self.do_fund(plan_id)
         }
 
         /// The plan's payer (also while paused: an exit): withdraws `amount`, at most the
@@ -434,24 +323,7 @@ pub mod claims_adjudication {
         /// review or under appeal).
         #[ink(message)]
         pub fn withdraw(&mut self, plan_id: PlanId, amount: Balance) -> Result<Balance> {
-            ensure!(amount > 0, Error::ZeroAmount);
-            let mut plan = self.payer_plan(plan_id)?;
-            ensure!(amount <= plan.free(), Error::InsufficientEscrow);
-            plan.escrow = plan.escrow.checked_sub(amount).ok_or(Error::Overflow)?;
-            plan.withdrawn = plan.withdrawn.checked_add(amount).ok_or(Error::Overflow)?;
-            self.total_escrow = self
-                .total_escrow
-                .checked_sub(amount)
-                .ok_or(Error::Overflow)?;
-            self.plans.insert(plan_id, &plan);
-            self.transfer_out(plan.payer, amount)?;
-            self.env().emit_event(EscrowChanged {
-                plan: plan_id,
-                funded: 0,
-                withdrawn: amount,
-                escrow: plan.escrow,
-            });
-            Ok(plan.escrow)
+            self.do_withdraw(plan_id, amount)
         }
 
         // --------------------------------------------------------------- claims
@@ -463,15 +335,7 @@ pub mod claims_adjudication {
             self.governance.ensure_running()?;
             let submitter = self.env().caller();
             let now = self.env().block_timestamp();
-            let mut batch = Batch::default();
-            let stored = batch.stored_plan(request.plan, || self.plans.get(request.plan));
-            let plan = Self::admit(&request, stored, submitter, now)?;
-            let claim = Self::draft(&request, submitter, now);
-            // The counter moves only once the peers have answered (a refusal writes nothing).
-            let screen = self.screen(&plan, &claim, now)?;
-            let id = self.record(&mut batch, claim, &request.lines, screen, None)?;
-            self.flush(batch);
-            Ok(id)
+            self.do_submit_claim(submitter, now, request)
         }
 
         /// The rendering providers, or the plans' payers on their behalf: submits up to
@@ -492,58 +356,7 @@ pub mod claims_adjudication {
             batch: Vec<ClaimSubmission>,
         ) -> Result<Vec<Result<ClaimId>>> {
             self.governance.ensure_running()?;
-            ensure!(batch.len() <= MAX_CLAIMS_PER_BATCH, Error::TooManyClaims);
-            let submitter = self.env().caller();
-            let now = self.env().block_timestamp();
-            let mut results: Vec<Result<ClaimId>> = Vec::with_capacity(batch.len());
-            let mut drafts = Vec::with_capacity(batch.len());
-            let mut recorded = Batch::default();
-            for submission in &batch {
-                let plan_id = submission.request.plan;
-                let stored = recorded.stored_plan(plan_id, || self.plans.get(plan_id));
-                match Self::admit(&submission.request, stored, submitter, now) {
-                    Ok(plan) => {
-                        drafts.push(Some((
-                            plan,
-                            Self::draft(&submission.request, submitter, now),
-                        )));
-                        results.push(Ok(0));
-                    }
-                    Err(e) => {
-                        drafts.push(None);
-                        results.push(Err(e));
-                    }
-                }
-            }
-            let screens = self.screen_batch(&drafts)?;
-            for ((submission, (draft, screen)), result) in batch
-                .iter()
-                .zip(drafts.into_iter().zip(screens))
-                .zip(results.iter_mut())
-            {
-                let (Some((_, claim)), Some(screen)) = (draft, screen) else {
-                    continue;
-                };
-                let request = &submission.request;
-                if let Some(reference) = submission.reference {
-                    if self
-                        .references
-                        .contains((request.plan, request.provider, reference))
-                    {
-                        *result = Err(Error::ReferenceUsed);
-                        continue;
-                    }
-                }
-                *result = Ok(self.record(
-                    &mut recorded,
-                    claim,
-                    &request.lines,
-                    screen,
-                    submission.reference,
-                )?);
-            }
-            self.flush(recorded);
-            Ok(results)
+            self.do_submit_claims(batch)
         }
 
         /// An adjuster of the claim's plan: approves (paid, approved-unfunded or
@@ -559,30 +372,7 @@ pub mod claims_adjudication {
             reason: Carc,
         ) -> Result<()> {
             self.governance.ensure_running()?;
-            let (mut plan, mut claim) = self.adjuster_claim(claim_id)?;
-            ensure!(
-                claim.status == ClaimStatus::PendingReview,
-                Error::NotPendingReview
-            );
-            plan.reserved = plan
-                .reserved
-                .checked_sub(claim.reserved)
-                .ok_or(Error::Overflow)?;
-            claim.reserved = 0;
-            if approve {
-                self.approve(&mut plan, &mut claim)?;
-            } else {
-                self.release(&plan, &claim)?;
-                claim.status = ClaimStatus::Denied;
-                claim.denial = Some(reason);
-                // The lines keep their pricing for the record; a denial pays nothing.
-                claim.allowed = 0;
-                claim.payer_amount = 0;
-                claim.member_amount = 0;
-                claim.deductible_applied = 0;
-            }
-            self.finish(&plan, claim);
-            Ok(())
+            self.do_review_claim(claim_id, approve, reason)
         }
 
         /// The claim's provider: appeals a denial, once, with the hash of its evidence.
@@ -595,36 +385,7 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn appeal(&mut self, claim_id: ClaimId, evidence: Hash) -> Result<()> {
             self.governance.ensure_running()?;
-            let mut claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
-            ensure!(claim.provider == self.env().caller(), Error::NotProvider);
-            ensure!(claim.appeal_evidence.is_none(), Error::AlreadyAppealed);
-            ensure!(claim.status == ClaimStatus::Denied, Error::NotDenied);
-            let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
-            ensure!(
-                matches!(
-                    self.screen(&plan, &claim, claim.submitted_at)?,
-                    Screen::Pass { review: false }
-                ),
-                Error::NotAdmitted
-            );
-            let reserve = crate::model::appeal_reserve(
-                claim
-                    .lines
-                    .iter()
-                    .map(|result| (result.line, self.fees.get((plan.id, result.line.procedure)))),
-            );
-            plan.reserved = plan.reserved.checked_add(reserve).ok_or(Error::Overflow)?;
-            claim.status = ClaimStatus::UnderAppeal;
-            claim.appeal_evidence = Some(evidence);
-            claim.reserved = reserve;
-            self.plans.insert(plan.id, &plan);
-            self.claims.insert(claim_id, &claim);
-            self.env().emit_event(ClaimAppealed {
-                claim: claim_id,
-                evidence,
-                reserved: reserve,
-            });
-            Ok(())
+            self.do_appeal(claim_id, evidence)
         }
 
         /// An adjuster of the claim's plan: decides an appeal and releases its reservation.
@@ -636,29 +397,7 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn decide_appeal(&mut self, claim_id: ClaimId, overturn: bool) -> Result<()> {
             self.governance.ensure_running()?;
-            let (mut plan, mut claim) = self.adjuster_claim(claim_id)?;
-            ensure!(claim.status == ClaimStatus::UnderAppeal, Error::NotAppealed);
-            plan.reserved = plan
-                .reserved
-                .checked_sub(claim.reserved)
-                .ok_or(Error::Overflow)?;
-            claim.reserved = 0;
-            claim.status = ClaimStatus::Denied;
-            if overturn {
-                let lines: Vec<ClaimLine> = claim.lines.iter().map(|r| r.line).collect();
-                match self.screen(&plan, &claim, claim.submitted_at)? {
-                    Screen::Deny(reason) => Self::deny_all(&mut claim, &lines, reason)?,
-                    Screen::Pass { .. } => {
-                        claim.denial = None;
-                        let mut prices = Prices::default();
-                        self.adjudicate_lines(&plan, &mut claim, &lines, &mut prices)?;
-                        self.store_prices(prices);
-                        self.decide(&mut plan, &mut claim, false, false)?;
-                    }
-                }
-            }
-            self.finish(&plan, claim);
-            Ok(())
+            self.do_decide_appeal(claim_id, overturn)
         }
 
         /// Anyone (also while paused: a provider's exit): pays the plan's oldest owed claim
@@ -669,40 +408,7 @@ pub mod claims_adjudication {
         /// provider's unreachable account never holds up the others.
         #[ink(message)]
         pub fn settle(&mut self, claim_id: ClaimId) -> Result<()> {
-            let mut claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
-            ensure!(
-                matches!(
-                    claim.status,
-                    ClaimStatus::ApprovedUnfunded | ClaimStatus::PaymentFailed
-                ),
-                Error::NotUnfunded
-            );
-            let front = self.owed_front(claim.plan);
-            let Some((_, head, next)) = front.filter(|(oldest, ..)| *oldest == claim_id) else {
-                return Err(Error::NotFirstOwed);
-            };
-            let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
-            ensure!(
-                plan.settleable() >= claim.payer_amount,
-                Error::InsufficientEscrow
-            );
-            self.dequeue_owed(plan.id, head, next)?;
-            if self
-                .transfer_out(claim.provider, claim.payer_amount)
-                .is_err()
-            {
-                claim.status = ClaimStatus::PaymentFailed;
-                self.enqueue_owed(plan.id, claim_id)?;
-                self.finish(&plan, claim);
-                return Ok(());
-            }
-            plan.owed = plan
-                .owed
-                .checked_sub(claim.payer_amount)
-                .ok_or(Error::Overflow)?;
-            self.paid(&mut plan, &mut claim)?;
-            self.finish(&plan, claim);
-            Ok(())
+            self.do_settle(claim_id)
         }
 
         // -------------------------------------------------------------- queries
@@ -817,38 +523,6 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn is_adjuster(&self, plan_id: PlanId, account: AccountId) -> bool {
             self.adjusters.contains((plan_id, account))
-        }
-    }
-
-    impl healthcare_traits::governance::Governs for ClaimsAdjudication {
-        fn governance(&mut self) -> &mut Governance {
-            &mut self.governance
-        }
-
-        /// The governor's actions that are this contract's own: peer addresses, the
-        /// surplus.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            match action {
-                Action::Peer(role, address) => {
-                    let mut peers = self.peers();
-                    match role {
-                        PeerRole::Credentials => peers.credentials = address,
-                        PeerRole::Consent => peers.consent = address,
-                        PeerRole::Monitoring => peers.monitoring = address,
-                    }
-                    self.peers.set(&peers);
-                    Ok(())
-                }
-                Action::RecoverSurplus(to) => self
-                    .recover_surplus(to)
-                    .map(|_| ())
-                    .map_err(|_| ApplyError::Invalid),
-                _ => Err(ApplyError::Unsupported),
-            }
         }
     }
 

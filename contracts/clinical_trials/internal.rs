@@ -1,12 +1,16 @@
-//! The contract's internal steps (no messages): access checks, the checks a participant's
-//! data passes, list bookkeeping, the safety-signal count and the calls to the peer
-//! contracts, over the storage of [`ClinicalTrials`].
+//! The contract's internal steps (no messages) over the storage of [`ClinicalTrials`]:
+//! here the access checks, the checks a participant's data passes, list bookkeeping,
+//! the safety-signal count and the calls to the peer contracts; by concern in the
+//! submodules: trials, versions and sites (`registration`), participants
+//! (`participants`), anchored and device data (`data`), adverse events (`safety`), the
+//! governor's actions (`governance`). Each message's `do_*` steps run after the shell's
+//! checks (pause, caller, clock, role).
 
 use crate::clinical_trials::ClinicalTrials;
 use crate::events::*;
 use crate::model::{
-    self, AdverseEvent, BatchId, DataBatch, Error, EventId, ParticipantNo, ProtocolVersion,
-    ReportStatus, Result, Trial, TrialId, Version,
+    self, AdverseEvent, BatchId, Error, EventId, ParticipantNo, ProtocolVersion, ReportStatus,
+    Result, Trial, TrialId, Version,
 };
 #[cfg(not(test))]
 use healthcare_traits::peer::ask;
@@ -22,6 +26,12 @@ use ink::primitives::{AccountId, Hash};
 use ink::storage::Mapping;
 
 type Timestamp = u64;
+
+mod data;
+mod governance;
+mod participants;
+mod registration;
+mod safety;
 
 /// Stores `value` at `(trial, count)` of a dense per-trial list; returns the new count.
 pub(crate) fn push_indexed<V, K>(
@@ -40,16 +50,6 @@ where
 }
 
 impl ClinicalTrials {
-    pub(crate) fn appoint_regulator(&mut self, regulator: AccountId) -> Result<()> {
-        ensure!(!self.regulators.contains(regulator), Error::RegulatorExists);
-        self.regulators.insert(regulator, &());
-        self.env().emit_event(RegulatorChanged {
-            regulator,
-            active: true,
-        });
-        Ok(())
-    }
-
     pub(crate) fn trial_of(&self, trial: TrialId) -> Result<Trial> {
         self.trials.get(trial).ok_or(Error::UnknownTrial)
     }
@@ -165,121 +165,6 @@ impl ClinicalTrials {
                 .investigators
                 .get((record.id, account))
                 .is_some_and(|i| i.removed_at.is_none())
-    }
-
-    /// `Ok` if data of participant `number` for a period ending at `until` is accepted
-    /// from `investigator`'s site: enrolled there, not withdrawn before `until`, and
-    /// consented to the version in force.
-    pub(crate) fn ensure_data_accepted(
-        &self,
-        record: &Trial,
-        number: ParticipantNo,
-        investigator: AccountId,
-        until: Timestamp,
-    ) -> Result<AccountId> {
-        let participant = self
-            .participants
-            .get((record.id, number))
-            .ok_or(Error::UnknownParticipant)?;
-        ensure!(
-            participant.investigator == investigator,
-            Error::ParticipantNotAtSite
-        );
-        participant.check_data_until(until)?;
-        self.ensure_consented_to_current(record, participant.account)?;
-        Ok(participant.account)
-    }
-
-    /// `Err(NoResearchConsent)` unless each of `participants` consents, in
-    /// consent_registry, to the sponsor for research on every category of the trial
-    /// `now` (one call for the whole batch): asked at enrolment and whenever data is
-    /// anchored, so that a revoked research permit stops the participant's data at once,
-    /// as in remote_monitoring.
-    pub(crate) fn ensure_research_consent_each(
-        &self,
-        record: &Trial,
-        participants: Vec<AccountId>,
-        now: Timestamp,
-    ) -> Result<()> {
-        let answers = ask::has_consent_all_each(
-            self.peers().consent,
-            participants,
-            record.sponsor,
-            Purpose::Research,
-            record.categories,
-            now,
-        )
-        .map_err(Self::consent_error)?;
-        ensure!(answers.iter().all(|given| *given), Error::NoResearchConsent);
-        Ok(())
-    }
-
-    /// Stores `batch` under a new id, lists it under its trial and announces it.
-    pub(crate) fn record_batch(
-        &mut self,
-        mut record: Trial,
-        mut batch: DataBatch,
-        participants: Vec<ParticipantNo>,
-    ) -> Result<BatchId> {
-        let id = self.next_batch;
-        self.next_batch = id.checked_add(1).ok_or(Error::Overflow)?;
-        batch.id = id;
-        batch.participants = u32::try_from(participants.len()).map_err(|_| Error::Overflow)?;
-        record.batch_count =
-            push_indexed(&mut self.batch_list, record.id, record.batch_count, &id)?;
-        self.batches.insert(id, &batch);
-        self.trials.insert(record.id, &record);
-        self.env().emit_event(DataAnchored {
-            batch: id,
-            trial: record.id,
-            investigator: batch.investigator,
-            device: batch.device,
-            root: batch.root,
-            count: batch.count,
-            participants,
-            from: batch.from,
-            until: batch.until,
-        });
-        Ok(id)
-    }
-
-    /// Counts a serious event in the trial's current window; announces a safety signal
-    /// when the count reaches the threshold (once per window).
-    pub(crate) fn count_serious(&mut self, record: &Trial, now: Timestamp) -> Result<()> {
-        let bucket = model::signal_bucket(now, record.signal_window);
-        let count = self
-            .signal_counts
-            .get((record.id, bucket))
-            .unwrap_or(0)
-            .checked_add(1)
-            .ok_or(Error::Overflow)?;
-        self.signal_counts.insert((record.id, bucket), &count);
-        if count == record.signal_threshold {
-            self.env().emit_event(SafetySignalRaised {
-                trial: record.id,
-                window_start: bucket.saturating_mul(record.signal_window),
-                serious_events: count,
-            });
-        }
-        Ok(())
-    }
-
-    /// Takes `event` off its trial's open-SUSAR list (swap-remove).
-    pub(crate) fn close_susar(&mut self, record: &mut Trial, event: EventId) -> Result<()> {
-        let index = self
-            .open_susar_index
-            .take(event)
-            .ok_or(Error::UnknownEvent)?;
-        let last = record.open_susars.checked_sub(1).ok_or(Error::Overflow)?;
-        if index != last {
-            if let Some(moved) = self.open_susar_list.get((record.id, last)) {
-                self.open_susar_list.insert((record.id, index), &moved);
-                self.open_susar_index.insert(moved, &index);
-            }
-        }
-        self.open_susar_list.remove((record.id, last));
-        record.open_susars = last;
-        Ok(())
     }
 
     pub(crate) fn events_page<K: ink::storage::traits::StorageKey>(

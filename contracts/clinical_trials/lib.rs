@@ -89,20 +89,16 @@ pub mod model;
 #[ink::contract]
 pub mod clinical_trials {
     pub use crate::events::*;
-    use crate::internal::push_indexed;
-    use crate::model::{self, check_batch_size, check_period};
+
+    use crate::model::{self};
     pub use crate::model::{
         AdverseEvent, Amendment, BatchId, DataBatch, Device, DeviceBatch, Error, EventId,
         EventReport, Investigator, Participant, ParticipantNo, Peers, ProtocolVersion,
         ReportStatus, Result, Results, Seriousness, Trial, TrialId, TrialRequest, Version,
         VersionConsent, DEVICE_BATCH_DOMAIN, REGISTRATION_DOMAIN,
     };
-    use healthcare_traits::anchoring::{
-        self, DeviceKey, DeviceSignature, Registration, MAX_ATTESTED_KEYS,
-    };
-    use healthcare_traits::{
-        ensure, page_range, ApplyError, CredentialKind, Governance, Governed, KindSet, PeerRole,
-    };
+    use healthcare_traits::anchoring::{self, DeviceKey, DeviceSignature, Registration};
+    use healthcare_traits::{page_range, ApplyError, Governance, Governed};
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
@@ -151,36 +147,7 @@ pub mod clinical_trials {
             consent: AccountId,
             regulators: Vec<AccountId>,
         ) -> Result<Self> {
-            let mut peers = Lazy::new();
-            peers.set(&Peers {
-                credentials,
-                consent,
-            });
-            let mut contract = Self {
-                governance: Governance::new(governor),
-                peers,
-                next_trial: 1,
-                next_batch: 1,
-                next_event: 1,
-                regulators: Mapping::default(),
-                trials: Mapping::default(),
-                versions: Mapping::default(),
-                approved_outcomes: Mapping::default(),
-                investigators: Mapping::default(),
-                investigator_list: Mapping::default(),
-                version_consents: Mapping::default(),
-                participants: Mapping::default(),
-                participant_of: Mapping::default(),
-                batches: Mapping::default(),
-                batch_list: Mapping::default(),
-                devices: Mapping::default(),
-                attestations: Mapping::default(),
-                events: Mapping::default(),
-                event_list: Mapping::default(),
-                open_susar_list: Mapping::default(),
-                open_susar_index: Mapping::default(),
-                signal_counts: Mapping::default(),
-            };
+            let mut contract = Self::with_storage(governor, credentials, consent);
             for regulator in regulators {
                 contract.appoint_regulator(regulator)?;
             }
@@ -211,18 +178,6 @@ pub mod clinical_trials {
             })
         }
 
-        /// The governor's `RemoveRegulator`: removes a regulator, at once (appointing one is
-        /// a `Regulator` action, after the governor's delay).
-        fn remove_regulator(&mut self, regulator: AccountId) -> Result<()> {
-            ensure!(self.regulators.contains(regulator), Error::UnknownRegulator);
-            self.regulators.remove(regulator);
-            self.env().emit_event(RegulatorChanged {
-                regulator,
-                active: false,
-            });
-            Ok(())
-        }
-
         /// True if `account` is a regulator.
         #[ink(message)]
         pub fn is_regulator(&self, account: AccountId) -> bool {
@@ -238,15 +193,7 @@ pub mod clinical_trials {
             self.governance.ensure_running()?;
             let sponsor = self.env().caller();
             let now = self.env().block_timestamp();
-            model::check_request(&request, now)?;
-            self.ensure_sponsor_accredited(sponsor, now)?;
-            let id = self.next_trial;
-            self.next_trial = id.checked_add(1).ok_or(Error::Overflow)?;
-            self.trials.insert(id, &request.trial(id, sponsor, now));
-            self.versions.insert((id, 1), &request.first_version(now));
-            self.env()
-                .emit_event(TrialRegistered::of(id, sponsor, &request));
-            Ok(id)
+            self.do_register_trial(sponsor, now, request)
         }
 
         /// The trial's sponsor: proposes a protocol amendment, in force once the IRB
@@ -259,50 +206,7 @@ pub mod clinical_trials {
         ) -> Result<Version> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let mut record = self.sponsored_by_caller(trial, now)?;
-            ensure!(record.results.is_none(), Error::ResultsAlreadyPosted);
-            ensure!(
-                record.latest_version == record.current_version,
-                Error::AmendmentPending
-            );
-            let current = self.version_of(trial, record.current_version)?;
-            let target = amendment
-                .target_enrolment
-                .unwrap_or(current.target_enrolment);
-            ensure!(
-                target > 0 && target >= record.enrolled,
-                Error::InvalidTarget
-            );
-            let outcome = amendment
-                .primary_outcome_hash
-                .unwrap_or(current.primary_outcome_hash);
-            let version = record
-                .latest_version
-                .checked_add(1)
-                .ok_or(Error::Overflow)?;
-            let proposed = ProtocolVersion {
-                version,
-                protocol_hash: amendment.protocol_hash,
-                reason_hash: Some(amendment.reason_hash),
-                primary_outcome_hash: outcome,
-                outcome_changed: outcome != current.primary_outcome_hash,
-                target_enrolment: target,
-                proposed_at: now,
-                approved_at: None,
-            };
-            self.versions.insert((trial, version), &proposed);
-            record.latest_version = version;
-            self.trials.insert(trial, &record);
-            self.env().emit_event(AmendmentProposed {
-                trial,
-                version,
-                protocol_hash: proposed.protocol_hash,
-                reason_hash: amendment.reason_hash,
-                primary_outcome_hash: outcome,
-                outcome_changed: proposed.outcome_changed,
-                target_enrolment: target,
-            });
-            Ok(version)
+            self.do_propose_amendment(now, trial, amendment)
         }
 
         /// The trial's IRB of record, holding a valid ethics-committee credential:
@@ -312,33 +216,7 @@ pub mod clinical_trials {
             self.governance.ensure_running()?;
             let irb = self.env().caller();
             let now = self.env().block_timestamp();
-            let mut record = self.trial_of(trial)?;
-            ensure!(record.irb == irb, Error::NotEthicsCommittee);
-            let mut proposed = self.version_of(trial, version)?;
-            ensure!(proposed.approved_at.is_none(), Error::AlreadyApproved);
-            ensure!(version == record.latest_version, Error::UnknownVersion);
-            ensure!(
-                self.credential_valid(irb, KindSet::of(&[CredentialKind::EthicsCommittee]), now)?,
-                Error::EthicsCommitteeNotAccredited
-            );
-            proposed.approved_at = Some(now);
-            self.versions.insert((trial, version), &proposed);
-            if !self
-                .approved_outcomes
-                .contains((trial, proposed.primary_outcome_hash))
-            {
-                self.approved_outcomes
-                    .insert((trial, proposed.primary_outcome_hash), &version);
-            }
-            record.current_version = version;
-            record.target_enrolment = proposed.target_enrolment;
-            self.trials.insert(trial, &record);
-            self.env().emit_event(VersionApproved {
-                trial,
-                version,
-                irb,
-            });
-            Ok(())
+            self.do_approve_version(irb, now, trial, version)
         }
 
         /// The trial's sponsor: adds an investigator (a site). The investigator's
@@ -347,36 +225,7 @@ pub mod clinical_trials {
         pub fn add_investigator(&mut self, trial: TrialId, investigator: AccountId) -> Result<()> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let mut record = self.sponsored_by_caller(trial, now)?;
-            match self.investigators.get((trial, investigator)) {
-                Some(existing) if existing.removed_at.is_none() => {
-                    return Err(Error::InvestigatorExists)
-                }
-                Some(_) => {}
-                None => {
-                    record.investigator_count = push_indexed(
-                        &mut self.investigator_list,
-                        trial,
-                        record.investigator_count,
-                        &investigator,
-                    )?;
-                }
-            }
-            self.investigators.insert(
-                (trial, investigator),
-                &Investigator {
-                    account: investigator,
-                    added_at: now,
-                    removed_at: None,
-                },
-            );
-            self.trials.insert(trial, &record);
-            self.env().emit_event(InvestigatorChanged {
-                trial,
-                investigator,
-                active: true,
-            });
-            Ok(())
+            self.do_add_investigator(now, trial, investigator)
         }
 
         /// The trial's sponsor (also while paused): removes an investigator; its
@@ -389,20 +238,7 @@ pub mod clinical_trials {
             investigator: AccountId,
         ) -> Result<()> {
             let now = self.env().block_timestamp();
-            self.sponsored_by_caller(trial, now)?;
-            let mut site = self
-                .investigators
-                .get((trial, investigator))
-                .filter(|site| site.removed_at.is_none())
-                .ok_or(Error::NotInvestigator)?;
-            site.removed_at = Some(now);
-            self.investigators.insert((trial, investigator), &site);
-            self.env().emit_event(InvestigatorChanged {
-                trial,
-                investigator,
-                active: false,
-            });
-            Ok(())
+            self.do_remove_investigator(now, trial, investigator)
         }
 
         /// The trial's IRB or a regulator (also while paused): suspends enrolment, with
@@ -435,37 +271,7 @@ pub mod clinical_trials {
         ) -> Result<()> {
             self.governance.ensure_running()?;
             let by = self.env().caller();
-            let record = self.trial_of(trial)?;
-            ensure!(record.current_version != 0, Error::NoApprovedProtocol);
-            ensure!(version == record.current_version, Error::NotCurrentVersion);
-            if let Some(number) = self.participant_of.get((trial, participant)) {
-                let enrolled = self
-                    .participant(trial, number)
-                    .ok_or(Error::UnknownParticipant)?;
-                ensure!(enrolled.withdrawn_at.is_none(), Error::Withdrawn);
-            }
-            self.ensure_acts_for(participant, by)?;
-            ensure!(
-                by == participant || !self.runs_trial(&record, by),
-                Error::DelegateSelfGrant
-            );
-            self.version_consents.insert(
-                (trial, participant),
-                &VersionConsent {
-                    version,
-                    form_hash,
-                    at: self.env().block_timestamp(),
-                    by,
-                },
-            );
-            self.env().emit_event(VersionConsented {
-                trial,
-                version,
-                participant,
-                by,
-                form_hash,
-            });
-            Ok(())
+            self.do_consent_to_version(by, trial, participant, version, form_hash)
         }
 
         /// A licensed investigator of the trial: enrols `participant`, who consented to
@@ -475,37 +281,7 @@ pub mod clinical_trials {
         pub fn enrol(&mut self, trial: TrialId, participant: AccountId) -> Result<ParticipantNo> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let mut record = self.trial_of(trial)?;
-            let investigator = self.licensed_investigator(trial, now)?;
-            record.check_enrolment_open()?;
-            ensure!(
-                !self.participant_of.contains((trial, participant)),
-                Error::AlreadyEnrolled
-            );
-            self.ensure_consented_to_current(&record, participant)?;
-            self.ensure_research_consent_each(&record, ink::prelude::vec![participant], now)?;
-            let number = record.enrolled.checked_add(1).ok_or(Error::Overflow)?;
-            record.enrolled = number;
-            self.participants.insert(
-                (trial, number),
-                &Participant {
-                    number,
-                    account: participant,
-                    investigator,
-                    enrolled_at: now,
-                    withdrawn_at: None,
-                },
-            );
-            self.participant_of.insert((trial, participant), &number);
-            self.trials.insert(trial, &record);
-            self.env().emit_event(ParticipantEnrolled {
-                trial,
-                investigator,
-                number,
-                participant,
-                version: record.current_version,
-            });
-            Ok(number)
+            self.do_enrol(now, trial, participant)
         }
 
         /// The participant, or a delegate in force (also while paused): withdraws from
@@ -513,21 +289,7 @@ pub mod clinical_trials {
         #[ink(message)]
         pub fn withdraw(&mut self, trial: TrialId, participant: AccountId) -> Result<()> {
             let by = self.env().caller();
-            let number = self
-                .participant_of
-                .get((trial, participant))
-                .ok_or(Error::UnknownParticipant)?;
-            let mut enrolled = self
-                .participants
-                .get((trial, number))
-                .ok_or(Error::UnknownParticipant)?;
-            ensure!(enrolled.withdrawn_at.is_none(), Error::Withdrawn);
-            self.ensure_acts_for(participant, by)?;
-            enrolled.withdrawn_at = Some(self.env().block_timestamp());
-            self.participants.insert((trial, number), &enrolled);
-            self.env()
-                .emit_event(ParticipantWithdrew { trial, number, by });
-            Ok(())
+            self.do_withdraw(by, trial, participant)
         }
 
         // ------------------------------------------------------------------ data
@@ -548,32 +310,7 @@ pub mod clinical_trials {
             until: Timestamp,
         ) -> Result<BatchId> {
             self.governance.ensure_running()?;
-            let now = self.env().block_timestamp();
-            check_batch_size(count, participants.len())?;
-            check_period(from, until, now)?;
-            let record = self.trial_of(trial)?;
-            let investigator = self.licensed_investigator(trial, now)?;
-            let mut accounts = Vec::with_capacity(participants.len());
-            for number in &participants {
-                accounts.push(self.ensure_data_accepted(&record, *number, investigator, until)?);
-            }
-            self.ensure_research_consent_each(&record, accounts, now)?;
-            self.record_batch(
-                record,
-                DataBatch {
-                    id: 0,
-                    trial,
-                    investigator,
-                    device: None,
-                    root,
-                    count,
-                    participants: 0,
-                    from,
-                    until,
-                    anchored_at: now,
-                },
-                participants,
-            )
+            self.do_anchor_data(trial, participants, root, count, from, until)
         }
 
         /// A licensed device maker: attests the compressed secp256k1 keys (at most
@@ -582,26 +319,7 @@ pub mod clinical_trials {
         #[ink(message)]
         pub fn attest_devices(&mut self, model_hash: Hash, keys: Vec<DeviceKey>) -> Result<()> {
             self.governance.ensure_running()?;
-            ensure!(keys.len() <= MAX_ATTESTED_KEYS, Error::TooManyKeys);
-            let maker = self.env().caller();
-            let now = self.env().block_timestamp();
-            ensure!(
-                self.credential_valid(
-                    maker,
-                    KindSet::of(&[CredentialKind::DeviceManufacturer]),
-                    now
-                )?,
-                Error::ManufacturerNotLicensed
-            );
-            for key in &keys {
-                self.attestations.insert((*key, maker), &model_hash);
-            }
-            self.env().emit_event(DevicesAttested {
-                maker,
-                model_hash,
-                keys,
-            });
-            Ok(())
+            self.do_attest_devices(model_hash, keys)
         }
 
         /// A licensed investigator of the trial holding the device: registers it at its
@@ -621,43 +339,7 @@ pub mod clinical_trials {
         ) -> Result<()> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            self.trial_of(trial)?;
-            let investigator = self.licensed_investigator(trial, now)?;
-            ensure!(!self.devices.contains(key), Error::DeviceExists);
-            ensure!(self.attestations.contains((key, maker)), Error::NotAttested);
-            let registration = Registration {
-                registrant: investigator,
-                key,
-                scope: trial,
-                issued_at,
-            };
-            anchoring::check_possession(
-                REGISTRATION_DOMAIN,
-                &self.env().account_id(),
-                &registration,
-                &signature,
-                now,
-            )?;
-            self.devices.insert(
-                key,
-                &Device {
-                    key,
-                    trial,
-                    investigator,
-                    maker,
-                    registered_at: now,
-                    retired_at: None,
-                    sequence: 0,
-                    last_until: 0,
-                },
-            );
-            self.env().emit_event(DeviceChanged {
-                trial,
-                investigator,
-                device: key,
-                retired: false,
-            });
-            Ok(())
+            self.do_register_device(now, trial, key, maker, issued_at, signature)
         }
 
         /// The hash a device signs to prove possession of its key at registration on
@@ -678,22 +360,7 @@ pub mod clinical_trials {
         #[ink(message)]
         pub fn retire_device(&mut self, key: DeviceKey) -> Result<()> {
             let caller = self.env().caller();
-            let mut device = self.devices.get(key).ok_or(Error::UnknownDevice)?;
-            let record = self.trial_of(device.trial)?;
-            ensure!(
-                caller == device.investigator || caller == record.sponsor,
-                Error::NotInvestigator
-            );
-            ensure!(device.retired_at.is_none(), Error::DeviceRetired);
-            device.retired_at = Some(self.env().block_timestamp());
-            self.devices.insert(key, &device);
-            self.env().emit_event(DeviceChanged {
-                trial: device.trial,
-                investigator: device.investigator,
-                device: key,
-                retired: true,
-            });
-            Ok(())
+            self.do_retire_device(caller, key)
         }
 
         /// Anyone (the device or a gateway relaying it): anchors a batch a registered
@@ -709,46 +376,7 @@ pub mod clinical_trials {
         ) -> Result<BatchId> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let mut device = self.devices.get(batch.device).ok_or(Error::UnknownDevice)?;
-            ensure!(device.trial == batch.trial, Error::UnknownDevice);
-            device.check_next(&batch)?;
-            check_batch_size(batch.count, 1)?;
-            check_period(batch.from, batch.until, now)?;
-            ensure!(
-                anchoring::signed_by(&self.device_batch_hash(batch), &signature, &batch.device),
-                Error::BadSignature
-            );
-            let record = self.trial_of(batch.trial)?;
-            self.investigators
-                .get((batch.trial, device.investigator))
-                .ok_or(Error::NotInvestigator)?
-                .check_data_until(batch.until)?;
-            let participant = self.ensure_data_accepted(
-                &record,
-                batch.participant,
-                device.investigator,
-                batch.until,
-            )?;
-            self.ensure_research_consent_each(&record, ink::prelude::vec![participant], now)?;
-            device.sequence = batch.sequence;
-            device.last_until = batch.until;
-            self.devices.insert(batch.device, &device);
-            self.record_batch(
-                record,
-                DataBatch {
-                    id: 0,
-                    trial: batch.trial,
-                    investigator: device.investigator,
-                    device: Some(batch.device),
-                    root: batch.root,
-                    count: batch.count,
-                    participants: 0,
-                    from: batch.from,
-                    until: batch.until,
-                    anchored_at: now,
-                },
-                ink::prelude::vec![batch.participant],
-            )
+            self.do_anchor_device_data(now, batch, signature)
         }
 
         /// The hash a device signs for `batch` on this contract.
@@ -777,39 +405,7 @@ pub mod clinical_trials {
         #[ink(message)]
         pub fn report_adverse_event(&mut self, report: EventReport) -> Result<EventId> {
             let now = self.env().block_timestamp();
-            let mut record = self.trial_of(report.trial)?;
-            let caller = self.env().caller();
-            let investigator = if caller == record.irb || self.regulators.contains(caller) {
-                caller
-            } else {
-                self.licensed_investigator(report.trial, now)?
-            };
-            self.participant(report.trial, report.participant)
-                .ok_or(Error::UnknownParticipant)?;
-            report.check_onset(record.registered_at, now)?;
-            let id = self.next_event;
-            self.next_event = id.checked_add(1).ok_or(Error::Overflow)?;
-            let due = model::susar_due(&report, now)?;
-            self.events
-                .insert(id, &report.event(id, investigator, now, due));
-            record.event_count =
-                push_indexed(&mut self.event_list, report.trial, record.event_count, &id)?;
-            if due.is_some() {
-                self.open_susar_index.insert(id, &record.open_susars);
-                record.open_susars = push_indexed(
-                    &mut self.open_susar_list,
-                    report.trial,
-                    record.open_susars,
-                    &id,
-                )?;
-            }
-            self.env()
-                .emit_event(AdverseEventReported::of(id, &report, due));
-            if report.seriousness.is_serious() {
-                self.count_serious(&record, now)?;
-            }
-            self.trials.insert(report.trial, &record);
-            Ok(id)
+            self.do_report_adverse_event(now, report)
         }
 
         /// The trial's sponsor (also while paused): records that it reported SUSAR
@@ -818,25 +414,7 @@ pub mod clinical_trials {
         #[ink(message)]
         pub fn report_susar(&mut self, event: EventId, report_hash: Hash) -> Result<ReportStatus> {
             let now = self.env().block_timestamp();
-            let mut reported = self.events.get(event).ok_or(Error::UnknownEvent)?;
-            let mut record = self.sponsored_by_caller(reported.trial, now)?;
-            ensure!(reported.due.is_some(), Error::NotSusar);
-            ensure!(reported.regulator_report.is_none(), Error::AlreadyReported);
-            reported.regulator_report = Some((now, report_hash));
-            let status = reported.status(now);
-            if status == ReportStatus::Late {
-                record.late_susars = record.late_susars.checked_add(1).ok_or(Error::Overflow)?;
-            }
-            self.close_susar(&mut record, event)?;
-            self.events.insert(event, &reported);
-            self.trials.insert(reported.trial, &record);
-            self.env().emit_event(SusarReported {
-                event,
-                trial: reported.trial,
-                report_hash,
-                status,
-            });
-            Ok(status)
+            self.do_report_susar(now, event, report_hash)
         }
 
         // --------------------------------------------------------------- results
@@ -855,34 +433,7 @@ pub mod clinical_trials {
             reported_outcome_hash: Hash,
         ) -> Result<Results> {
             let now = self.env().block_timestamp();
-            let mut record = self.sponsored_by_caller(trial, now)?;
-            ensure!(record.results.is_none(), Error::ResultsAlreadyPosted);
-            // Switched unless the outcome was approved before the first participant was
-            // enrolled: an amendment after enrolment began cannot make a new outcome
-            // look pre-specified.
-            let first_enrolled = self.participants.get((trial, 1)).map(|p| p.enrolled_at);
-            let approved_at = self
-                .approved_outcomes
-                .get((trial, reported_outcome_hash))
-                .and_then(|version| self.versions.get((trial, version)))
-                .and_then(|version| version.approved_at);
-            let results = Results {
-                results_hash,
-                reported_outcome_hash,
-                posted_at: now,
-                late: model::results_late(record.primary_completion, now),
-                outcome_switched: model::outcome_switched(approved_at, first_enrolled),
-            };
-            record.results = Some(results);
-            self.trials.insert(trial, &record);
-            self.env().emit_event(ResultsPosted {
-                trial,
-                results_hash,
-                reported_outcome_hash,
-                late: results.late,
-                outcome_switched: results.outcome_switched,
-            });
-            Ok(results)
+            self.do_post_results(now, trial, results_hash, reported_outcome_hash)
         }
 
         // --------------------------------------------------------------- queries
@@ -1045,37 +596,6 @@ pub mod clinical_trials {
                     .get((trial, model::signal_bucket(at, t.signal_window)))
                     .unwrap_or(0)
             })
-        }
-    }
-
-    impl healthcare_traits::governance::Governs for ClinicalTrials {
-        fn governance(&mut self) -> &mut Governance {
-            &mut self.governance
-        }
-
-        /// The governor's actions that are this registry's own: peer addresses and
-        /// regulators.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            let done = match action {
-                Action::Peer(role @ (PeerRole::Credentials | PeerRole::Consent), address) => {
-                    let mut peers = self.peers();
-                    if role == PeerRole::Credentials {
-                        peers.credentials = address;
-                    } else {
-                        peers.consent = address;
-                    }
-                    self.peers.set(&peers);
-                    Ok(())
-                }
-                Action::Regulator(regulator) => self.appoint_regulator(regulator),
-                Action::RemoveRegulator(regulator) => self.remove_regulator(regulator),
-                _ => return Err(ApplyError::Unsupported),
-            };
-            done.map_err(|_| ApplyError::Invalid)
         }
     }
 

@@ -1,4 +1,10 @@
-//! The contract's internal steps (no messages), over the storage of [`ConsentRegistry`].
+//! The contract's internal steps (no messages) over the storage of [`ConsentRegistry`]:
+//! here who acts (patient or delegate) and the consent, care and claim questions read
+//! through the point-in-time index; by concern in the submodules: consents
+//! (`consents`), care relationships (`care`), delegates (`delegates`), records and
+//! audited access (`records`), break-glass (`break_glass`), the governor's actions and
+//! the initial storage (`governance`). Each message's `do_*` steps run after the
+//! shell's checks (pause, caller, clock, role).
 
 use crate::consent_registry::{ConsentRegistry, Indexed};
 use crate::model::*;
@@ -17,6 +23,13 @@ use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
 type Timestamp = u64;
+
+mod break_glass;
+mod care;
+mod consents;
+mod delegates;
+mod governance;
+mod records;
 
 /// (patient, grantee or provider).
 pub(crate) type Pair = (AccountId, AccountId);

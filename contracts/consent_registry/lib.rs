@@ -99,20 +99,19 @@ pub const MAX_DELEGATES: u32 = 8;
 
 #[ink::contract]
 pub mod consent_registry {
-    use super::MAX_DELEGATES;
+
     pub use crate::events::*;
     use crate::internal::{IndexKey, Pair, Reads, TermKey};
-    use crate::model::{self, break_glass_covers};
+
     pub use crate::model::{
         AccessEntry, BreakGlass, CareId, CareRelationship, Config, Consent, ConsentId, ConsentKind,
         ConsentRequest, Delegate, Error, GrantId, Record, RecordId, Relationship, Result, Term,
         TermSerial, MAX_BACKDATE,
     };
-    use healthcare_traits::timeline::{self, Bucket, BucketKey, Entry, Header};
+    use healthcare_traits::timeline::{Bucket, BucketKey, Header};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, ApplyError, ClaimConsent, ClaimConsentQuery,
-        ConsentVerifier, DataCategories, DataCategory, Governance, Governed, PeerRole, Purpose,
-        MAX_BATCH_QUERIES,
+        page_range, ApplyError, ClaimConsent, ClaimConsentQuery, ConsentVerifier, DataCategories,
+        DataCategory, Governance, Governed, Purpose, MAX_BATCH_QUERIES,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -181,41 +180,7 @@ pub mod consent_registry {
         /// Break-glass lasts 24 h, at most 3 per clinician in any 24 h.
         #[ink(constructor)]
         pub fn new(governor: AccountId, credentials: AccountId) -> Result<Self> {
-            let mut peer = Lazy::new();
-            peer.set(&credentials);
-            let mut config = Lazy::new();
-            config.set(&Config::DEFAULT);
-            Ok(Self {
-                governance: Governance::new(governor),
-                credentials: peer,
-                config,
-                next_consent: 1,
-                next_care: 1,
-                next_record: 1,
-                next_grant: 1,
-                consents: Mapping::default(),
-                index_headers: Mapping::default(),
-                index_buckets: Mapping::default(),
-                patient_consents: Mapping::default(),
-                patient_consent_count: Mapping::default(),
-                care: Mapping::default(),
-                open_care: Mapping::default(),
-                patient_care: Mapping::default(),
-                patient_care_count: Mapping::default(),
-                delegates: Mapping::default(),
-                delegate_list: Mapping::default(),
-                delegate_count: Mapping::default(),
-                terms: Mapping::default(),
-                last_term: Mapping::default(),
-                records: Mapping::default(),
-                patient_records: Mapping::default(),
-                patient_record_count: Mapping::default(),
-                access_log: Mapping::default(),
-                access_count: Mapping::default(),
-                grants: Mapping::default(),
-                live_grant: Mapping::default(),
-                rate: Mapping::default(),
-            })
+            Ok(Self::with_storage(governor, credentials))
         }
 
         // ----------------------------------------------------------- governance
@@ -245,20 +210,6 @@ pub mod consent_registry {
             self.config.get().unwrap_or(Config::DEFAULT)
         }
 
-        /// The governor's `BreakGlass`: sets the break-glass window (1 h ..= 7 days) and the
-        /// sliding rate limit (`max_per_window` 1 ..= 16 per `rate_window`, 1 h ..= 30
-        /// days).
-        fn set_config(&mut self, config: Config) -> Result<()> {
-            ensure!(config.is_valid(), Error::BadConfig);
-            self.config.set(&config);
-            self.env().emit_event(ConfigChanged {
-                break_glass_window: config.break_glass_window,
-                max_per_window: config.max_per_window,
-                rate_window: config.rate_window,
-            });
-            Ok(())
-        }
-
         // ------------------------------------------------------------- consents
 
         /// The patient or a live delegate: records a permit or deny, starting at most
@@ -269,70 +220,14 @@ pub mod consent_registry {
         pub fn grant(&mut self, request: ConsentRequest) -> Result<ConsentId> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let (recorded_by, delegation) = self.actor(request.patient)?;
-            request.check_scope()?;
-            model::check_backdate(request.valid_from, now)?;
-            let mut valid_until = request.valid_until;
-            if let Some(term) = delegation {
-                request.check_delegate(recorded_by)?;
-                let term_end = self
-                    .term(request.patient, recorded_by, term)
-                    .map(|t| t.until);
-                valid_until = model::earliest(valid_until, term_end);
-            }
-            model::check_until(request.valid_from, valid_until, now)?;
-            // Every check (the index can be full) before the first write.
-            let id = self.next_consent;
-            let next_consent = id.checked_add(1).ok_or(Error::Overflow)?;
-            let consent = request.consent(id, valid_until, recorded_by, delegation, now);
-            timeline::insert(
-                &mut self.index(Indexed::Consents, (consent.patient, consent.grantee)),
-                Entry::new(id, consent.start(), consent.valid_until),
-            )
-            .map_err(|_| Error::TooManyConsents)?;
-            self.next_consent = next_consent;
-            append_indexed(
-                &mut self.patient_consents,
-                &mut self.patient_consent_count,
-                consent.patient,
-                &id,
-            )
-            .ok_or(Error::Overflow)?;
-            self.consents.insert(id, &consent);
-            self.env().emit_event(ConsentRecorded::of(&consent));
-            Ok(id)
+            self.do_grant(now, request)
         }
 
         /// The patient or a live delegate (also while paused): revokes consent `id` from
         /// now on. A delegate may not revoke a deny the patient recorded.
         #[ink(message)]
         pub fn revoke(&mut self, id: ConsentId) -> Result<()> {
-            let mut consent = self.consents.get(id).ok_or(Error::UnknownConsent)?;
-            let (revoked_by, delegation) = self.actor(consent.patient)?;
-            ensure!(
-                delegation.is_none()
-                    || consent.kind != ConsentKind::Deny
-                    || consent.recorded_by != consent.patient,
-                Error::PatientDeny
-            );
-            ensure!(consent.revoked_at.is_none(), Error::AlreadyRevoked);
-            let at = self.env().block_timestamp();
-            consent.revoked_at = Some(at);
-            self.consents.insert(id, &consent);
-            if consent.valid_until.is_none() {
-                timeline::close(
-                    &mut self.index(Indexed::Consents, (consent.patient, consent.grantee)),
-                    id,
-                    at,
-                );
-            }
-            self.env().emit_event(ConsentRevoked {
-                id,
-                patient: consent.patient,
-                revoked_by,
-                at,
-            });
-            Ok(())
+            self.do_revoke(id)
         }
 
         /// The consent with this id.
@@ -385,77 +280,14 @@ pub mod consent_registry {
             from: Timestamp,
         ) -> Result<CareId> {
             self.governance.ensure_running()?;
-            let (recorded_by, delegation) = self.actor(patient)?;
-            ensure!(
-                delegation.is_none() || provider != recorded_by,
-                Error::DelegateSelfGrant
-            );
-            model::check_backdate(from, self.env().block_timestamp())?;
-            let pair = (patient, provider);
-            ensure!(!self.open_care.contains(pair), Error::CareRelationshipOpen);
-            let id = self.next_care;
-            let next_care = id.checked_add(1).ok_or(Error::Overflow)?;
-            timeline::insert(
-                &mut self.index(Indexed::Care, pair),
-                Entry::new(id, from, None),
-            )
-            .map_err(|_| Error::TooManyConsents)?;
-            self.next_care = next_care;
-            append_indexed(
-                &mut self.patient_care,
-                &mut self.patient_care_count,
-                patient,
-                &id,
-            )
-            .ok_or(Error::Overflow)?;
-            self.open_care.insert(pair, &id);
-            self.care.insert(
-                id,
-                &CareRelationship {
-                    id,
-                    patient,
-                    provider,
-                    from,
-                    ended_at: None,
-                    recorded_by,
-                    recorded_at: self.env().block_timestamp(),
-                    delegation,
-                },
-            );
-            self.env().emit_event(CareRelationshipStarted {
-                id,
-                patient,
-                provider,
-                from,
-                recorded_by,
-                delegation,
-            });
-            Ok(id)
+            self.do_add_care_provider(patient, provider, from)
         }
 
         /// The patient or a live delegate (also while paused): ends the open care
         /// relationship with `provider` now.
         #[ink(message)]
         pub fn end_care(&mut self, patient: AccountId, provider: AccountId) -> Result<()> {
-            let (ended_by, _) = self.actor(patient)?;
-            let pair = (patient, provider);
-            let id = self
-                .open_care
-                .take(pair)
-                .ok_or(Error::UnknownCareRelationship)?;
-            let mut relationship = self.care.get(id).ok_or(Error::UnknownCareRelationship)?;
-            let at = self.env().block_timestamp();
-            relationship.ended_at = Some(at);
-            self.care.insert(id, &relationship);
-            timeline::close(&mut self.index(Indexed::Care, pair), id, at);
-            self.env().emit_event(CareRelationshipEnded {
-                id,
-                patient,
-                provider,
-                ended_by,
-                at,
-            });
-            Ok(())
+            self.do_end_care(patient, provider)
         }
 
         /// The care relationship with this id.
@@ -496,49 +328,7 @@ pub mod consent_registry {
             self.governance.ensure_running()?;
             let patient = self.env().caller();
             let now = self.env().block_timestamp();
-            ensure!(expires_at > now, Error::BadPeriod);
-            let pair = (patient, delegate);
-            let mut current = match self.delegates.get(pair) {
-                Some(existing) if existing.live_at(now) => existing,
-                Some(lapsed) => Delegate {
-                    term: self.next_term(pair)?,
-                    appointed_at: now,
-                    ..lapsed
-                },
-                None => {
-                    let count = self.delegate_count.get(patient).unwrap_or(0);
-                    ensure!(count < MAX_DELEGATES, Error::TooManyDelegates);
-                    self.delegate_list.insert((patient, count), &delegate);
-                    self.delegate_count
-                        .insert(patient, &count.checked_add(1).ok_or(Error::Overflow)?);
-                    Delegate {
-                        account: delegate,
-                        relationship,
-                        appointed_at: now,
-                        expires_at,
-                        term: self.next_term(pair)?,
-                        index: count,
-                    }
-                }
-            };
-            current.relationship = relationship;
-            current.expires_at = expires_at;
-            self.terms.insert(
-                (patient, delegate, current.term),
-                &Term {
-                    from: current.appointed_at,
-                    until: expires_at,
-                },
-            );
-            self.delegates.insert(pair, &current);
-            self.env().emit_event(DelegateAppointed {
-                patient,
-                delegate,
-                relationship,
-                term: current.term,
-                expires_at,
-            });
-            Ok(())
+            self.do_appoint_delegate(patient, now, delegate, relationship, expires_at)
         }
 
         /// Patient only (also while paused): removes `delegate`; the consents and care
@@ -547,39 +337,7 @@ pub mod consent_registry {
         pub fn remove_delegate(&mut self, delegate: AccountId) -> Result<()> {
             let patient = self.env().caller();
             let now = self.env().block_timestamp();
-            let removed = self
-                .delegates
-                .take((patient, delegate))
-                .ok_or(Error::UnknownDelegate)?;
-            let key = (patient, delegate, removed.term);
-            if let Some(mut term) = self.terms.get(key) {
-                term.until = term.until.min(now);
-                self.terms.insert(key, &term);
-            }
-            let last = self
-                .delegate_count
-                .get(patient)
-                .unwrap_or(0)
-                .checked_sub(1)
-                .ok_or(Error::Overflow)?;
-            if removed.index != last {
-                if let Some(moved) = self.delegate_list.get((patient, last)) {
-                    self.delegate_list.insert((patient, removed.index), &moved);
-                    if let Some(mut info) = self.delegates.get((patient, moved)) {
-                        info.index = removed.index;
-                        self.delegates.insert((patient, moved), &info);
-                    }
-                }
-            }
-            self.delegate_list.remove((patient, last));
-            self.delegate_count.insert(patient, &last);
-            self.env().emit_event(DelegateRemoved {
-                patient,
-                delegate,
-                term: removed.term,
-                at: now,
-            });
-            Ok(())
+            self.do_remove_delegate(patient, now, delegate)
         }
 
         /// The current delegation of `delegate` by `patient`, if any (expired ones
@@ -624,53 +382,14 @@ pub mod consent_registry {
             self.governance.ensure_running()?;
             let caller = self.env().caller();
             let now = self.env().block_timestamp();
-            if caller != patient {
-                self.check_consent(patient, caller, Purpose::Treatment, category, now)?;
-            }
-            let id = self.next_record;
-            self.next_record = id.checked_add(1).ok_or(Error::Overflow)?;
-            append_indexed(
-                &mut self.patient_records,
-                &mut self.patient_record_count,
-                patient,
-                &id,
-            )
-            .ok_or(Error::Overflow)?;
-            self.records.insert(
-                id,
-                &Record {
-                    id,
-                    patient,
-                    category,
-                    content_hash,
-                    locator_hash,
-                    anchored_by: caller,
-                    anchored_at: now,
-                },
-            );
-            self.env().emit_event(RecordAnchored {
-                id,
-                patient,
-                anchored_by: caller,
-                category,
-                content_hash,
-                locator_hash,
-            });
-            Ok(id)
+            self.do_anchor_record(caller, now, patient, category, content_hash, locator_hash)
         }
 
         /// Patient only: forgets the anchor `id` (its access entries stay).
         #[ink(message)]
         pub fn remove_record(&mut self, id: RecordId) -> Result<()> {
             self.governance.ensure_running()?;
-            let record = self.records.get(id).ok_or(Error::UnknownRecord)?;
-            ensure!(record.patient == self.env().caller(), Error::NotPatient);
-            self.records.remove(id);
-            self.env().emit_event(RecordRemoved {
-                id,
-                patient: record.patient,
-            });
-            Ok(())
+            self.do_remove_record(id)
         }
 
         /// The record anchor with this id, unless removed.
@@ -708,48 +427,7 @@ pub mod consent_registry {
             purpose: Purpose,
         ) -> Result<u32> {
             self.governance.ensure_running()?;
-            let record = self
-                .records
-                .get(record_id)
-                .filter(|record| record.patient == patient)
-                .ok_or(Error::UnknownRecord)?;
-            let accessor = self.env().caller();
-            let now = self.env().block_timestamp();
-            let mut emergency = None;
-            if accessor != patient {
-                let consent = self.check_consent(patient, accessor, purpose, record.category, now);
-                if consent.is_err() && purpose == Purpose::EmergencyTreatment {
-                    emergency = self.live_grant_of(accessor, patient, now);
-                    if emergency.is_some() {
-                        ensure!(
-                            break_glass_covers(record.category),
-                            Error::NotCoveredByBreakGlass
-                        );
-                    }
-                }
-                if emergency.is_none() {
-                    consent?;
-                }
-            }
-            let log_index = self.log(
-                patient,
-                AccessEntry {
-                    accessor,
-                    at: now,
-                    purpose,
-                    record: Some(record_id),
-                    emergency,
-                },
-            )?;
-            self.env().emit_event(RecordAccessed {
-                record: record_id,
-                patient,
-                accessor,
-                purpose,
-                emergency,
-                log_index,
-            });
-            Ok(log_index)
+            self.do_access_record(patient, record_id, purpose)
         }
 
         /// How many entries `patient`'s access log holds.
@@ -778,104 +456,21 @@ pub mod consent_registry {
             self.governance.ensure_running()?;
             let clinician = self.env().caller();
             let now = self.env().block_timestamp();
-            let config = self.config();
-            let recent = model::rate_limit(
-                &self.rate.get(clinician).unwrap_or_default(),
-                now,
-                config.max_per_window,
-                config.rate_window,
-            )
-            .ok_or(Error::RateLimited)?;
-            ensure!(
-                self.clinician_licensed(clinician, now)?,
-                Error::CredentialCheckFailed
-            );
-            self.rate.insert(clinician, &recent);
-            let id = self.next_grant;
-            self.next_grant = id.checked_add(1).ok_or(Error::Overflow)?;
-            let expires_at = now
-                .checked_add(config.break_glass_window)
-                .ok_or(Error::Overflow)?;
-            self.grants.insert(
-                id,
-                &BreakGlass {
-                    id,
-                    clinician,
-                    patient,
-                    reason,
-                    opened_at: now,
-                    expires_at,
-                    closed_at: None,
-                    acknowledged_at: None,
-                    acknowledged_by: None,
-                },
-            );
-            self.live_grant.insert((clinician, patient), &id);
-            let log_index = self.log(
-                patient,
-                AccessEntry {
-                    accessor: clinician,
-                    at: now,
-                    purpose: Purpose::EmergencyTreatment,
-                    record: None,
-                    emergency: Some(id),
-                },
-            )?;
-            self.env().emit_event(BreakGlassOpened {
-                id,
-                patient,
-                clinician,
-                reason,
-                expires_at,
-                log_index,
-            });
-            Ok(id)
+            self.do_open_break_glass(clinician, now, patient, reason)
         }
 
         /// The patient or a live guardian delegate (also while paused): acknowledges
         /// break-glass grant `id`.
         #[ink(message)]
         pub fn acknowledge_break_glass(&mut self, id: GrantId) -> Result<()> {
-            let mut grant = self.grants.get(id).ok_or(Error::UnknownGrant)?;
-            let caller = self.env().caller();
-            let now = self.env().block_timestamp();
-            let guardian = self
-                .delegates
-                .get((grant.patient, caller))
-                .is_some_and(|d| d.live_at(now) && d.relationship == Relationship::Guardian);
-            ensure!(
-                caller == grant.patient || guardian,
-                Error::NotPatientOrGuardian
-            );
-            ensure!(grant.acknowledged_at.is_none(), Error::AlreadyAcknowledged);
-            grant.acknowledged_at = Some(now);
-            grant.acknowledged_by = Some(caller);
-            self.grants.insert(id, &grant);
-            self.env().emit_event(BreakGlassAcknowledged {
-                id,
-                patient: grant.patient,
-                by: caller,
-            });
-            Ok(())
+            self.do_acknowledge_break_glass(id)
         }
 
         /// The patient or a live delegate (also while paused): closes live break-glass
         /// grant `id` now.
         #[ink(message)]
         pub fn close_break_glass(&mut self, id: GrantId) -> Result<()> {
-            let mut grant = self.grants.get(id).ok_or(Error::UnknownGrant)?;
-            let (by, _) = self.actor(grant.patient)?;
-            let at = self.env().block_timestamp();
-            ensure!(grant.live_at(at), Error::GrantNotLive);
-            grant.closed_at = Some(at);
-            self.grants.insert(id, &grant);
-            self.env().emit_event(BreakGlassClosed {
-                id,
-                patient: grant.patient,
-                by,
-                at,
-            });
-            Ok(())
+            self.do_close_break_glass(id)
         }
 
         /// The break-glass grant with this id.
@@ -892,35 +487,6 @@ pub mod consent_registry {
             patient: AccountId,
         ) -> Option<GrantId> {
             self.live_grant_of(clinician, patient, self.env().block_timestamp())
-        }
-    }
-
-    impl healthcare_traits::governance::Governs for ConsentRegistry {
-        fn governance(&mut self) -> &mut Governance {
-            &mut self.governance
-        }
-
-        /// The governor's actions that are this registry's own: the staff_credentials
-        /// address and the break-glass settings.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            match action {
-                Action::Peer(PeerRole::Credentials, address) => {
-                    self.credentials.set(&address);
-                    Ok(())
-                }
-                Action::BreakGlass(break_glass_window, max_per_window, rate_window) => self
-                    .set_config(Config {
-                        break_glass_window,
-                        max_per_window,
-                        rate_window,
-                    })
-                    .map_err(|_| ApplyError::Invalid),
-                _ => Err(ApplyError::Unsupported),
-            }
         }
     }
 

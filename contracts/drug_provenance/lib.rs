@@ -97,16 +97,14 @@ pub mod model;
 #[ink::contract]
 pub mod drug_provenance {
     pub use crate::events::*;
-    use crate::internal::Step;
-    use crate::model::gs1;
+    use crate::internal::SENDERS;
+
     pub use crate::model::{
         Batch, BatchId, BatchRequest, BatchState, CentiCelsius, CustodyEvent, Error, EventKind,
         Gtin, Investigation, InvestigationId, Outcome, Result, SensorState, Shipment, ShipmentId,
         ShipmentState, Verification, VerificationStatus, RESPONSE_WINDOW,
     };
-    use healthcare_traits::{
-        ensure, page_range, ApplyError, CredentialKind, Governance, Governed, KindSet, PeerRole,
-    };
+    use healthcare_traits::{ensure, page_range, ApplyError, Governance, Governed};
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
 
@@ -114,13 +112,6 @@ pub mod drug_provenance {
     type GtinLot = (Gtin, Vec<u8>);
     /// Units of a batch surrendered to a regulator by a holder: (batch, regulator, holder).
     type Surrender = (BatchId, AccountId, AccountId);
-
-    /// Licences a sender needs: manufacturer, wholesale distributor or pharmacy.
-    const SENDERS: KindSet = KindSet(
-        CredentialKind::ManufacturerLicence.bit()
-            | CredentialKind::WholesaleDistributorLicence.bit()
-            | CredentialKind::PharmacyLicence.bit(),
-    );
 
     /// The contract's storage.
     #[ink(storage)]
@@ -179,36 +170,7 @@ pub mod drug_provenance {
             credentials: AccountId,
             regulators: Vec<AccountId>,
         ) -> Result<Self> {
-            let mut lazy = Lazy::new();
-            lazy.set(&credentials);
-            let mut contract = Self {
-                governance: Governance::new(governor),
-                credentials: lazy,
-                next_batch: 1,
-                next_shipment: 1,
-                next_investigation: 1,
-                total_escrow: 0,
-                total_owed: 0,
-                total_held: 0,
-                held: Mapping::default(),
-                regulators: Mapping::default(),
-                prefixes: Mapping::default(),
-                extended_prefixes: Mapping::default(),
-                batches: Mapping::default(),
-                by_gtin_lot: Mapping::default(),
-                holdings: Mapping::default(),
-                holder_list: Mapping::default(),
-                suppliers: Mapping::default(),
-                surrendered: Mapping::default(),
-                shipments: Mapping::default(),
-                sensors: Mapping::default(),
-                history: Mapping::default(),
-                investigations: Mapping::default(),
-                suspect: Mapping::default(),
-                open_list: Mapping::default(),
-                open_count: 0,
-                owed: Mapping::default(),
-            };
+            let mut contract = Self::with_storage(governor, credentials);
             for regulator in regulators {
                 contract.appoint_regulator(regulator)?;
             }
@@ -236,33 +198,10 @@ pub mod drug_provenance {
             self.credentials.get().unwrap_or(AccountId::from([0; 32]))
         }
 
-        /// The governor's `RemoveRegulator`: removes a regulator, at once (appointing one is
-        /// a `Regulator` action, after the governor's delay).
-        fn remove_regulator(&mut self, regulator: AccountId) -> Result<()> {
-            ensure!(self.regulators.contains(regulator), Error::UnknownRegulator);
-            self.regulators.remove(regulator);
-            self.env().emit_event(RegulatorChanged {
-                regulator,
-                active: false,
-            });
-            Ok(())
-        }
-
         /// True if `account` is a regulator.
         #[ink(message)]
         pub fn is_regulator(&self, account: AccountId) -> bool {
             self.regulators.contains(account)
-        }
-
-        /// The governor's `RecoverSurplus`: sends to `to` the native tokens no escrow or
-        /// owed payout accounts for (tokens sent to the contract outside
-        /// `escrow_payment`). Returns the amount.
-        fn recover_surplus(&mut self, to: AccountId) -> Result<Balance> {
-            let amount = self.surplus();
-            ensure!(amount > 0, Error::NothingOwed);
-            self.transfer_out(to, amount)?;
-            self.env().emit_event(SurplusRecovered { to, amount });
-            Ok(amount)
         }
 
         /// Native tokens held beyond the open escrows, the owed payouts and the held
@@ -292,26 +231,7 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn assign_prefix(&mut self, prefix: Vec<u8>, owner: AccountId) -> Result<()> {
             let by = self.ensure_regulator()?;
-            ensure!(gs1::is_valid_prefix(&prefix), Error::InvalidPrefix);
-            match self.prefixes.get(&prefix) {
-                Some(current) => ensure!(current == owner, Error::PrefixTaken),
-                None => {
-                    ensure!(
-                        !self.extended_prefixes.contains(&prefix)
-                            && !gs1::shorter_prefixes(&prefix)
-                                .any(|shorter| self.prefixes.contains(shorter)),
-                        Error::PrefixOverlaps
-                    );
-                    self.count_extensions(&prefix, true)?;
-                }
-            }
-            self.prefixes.insert(&prefix, &owner);
-            self.env().emit_event(PrefixChanged {
-                prefix,
-                owner: Some(owner),
-                by,
-            });
-            Ok(())
+            self.do_assign_prefix(by, prefix, owner)
         }
 
         /// A regulator: withdraws company prefix `prefix` from its owner (batches already
@@ -345,36 +265,7 @@ pub mod drug_provenance {
             self.governance.ensure_running()?;
             let manufacturer = self.env().caller();
             let now = self.env().block_timestamp();
-            request.check(now)?;
-            ensure!(
-                gs1::candidate_prefixes(&request.gtin)
-                    .any(|prefix| self.prefixes.get(prefix) == Some(manufacturer)),
-                Error::GtinNotOwned
-            );
-            let key = (request.gtin, request.lot.clone());
-            ensure!(!self.by_gtin_lot.contains(&key), Error::DuplicateLot);
-            ensure!(
-                self.licensed(
-                    manufacturer,
-                    KindSet::of(&[CredentialKind::ManufacturerLicence])
-                )?,
-                Error::ManufacturerNotLicensed
-            );
-
-            let id = self.next_batch;
-            self.next_batch = id.checked_add(1).ok_or(Error::Overflow)?;
-            let quantity = request.quantity;
-            let mut batch = request.into_batch(id, manufacturer, now);
-            self.credit(&mut batch, manufacturer, quantity)?;
-            let step = Step {
-                quantity,
-                ..Step::new(EventKind::Registered, manufacturer)
-            };
-            self.push_event(&mut batch, step)?;
-            self.by_gtin_lot.insert(&key, &id);
-            self.batches.insert(id, &batch);
-            self.env().emit_event(BatchRegistered::of(&batch));
-            Ok(id)
+            self.do_register_batch(manufacturer, now, request)
         }
 
         // ------------------------------------------------------------- custody
@@ -396,19 +287,7 @@ pub mod drug_provenance {
             self.governance.ensure_running()?;
             let from = self.env().caller();
             let now = self.env().block_timestamp();
-            // A price of 0 is no price.
-            let price_per_unit = price_per_unit.filter(|price| *price > 0);
-            let batch = self.batch_of(batch_id)?;
-            batch.ensure_movable(now)?;
-            ensure!(to != from, Error::SelfShipment);
-            self.ensure_not_suspect(&batch, from)?;
-            self.remaining(batch_id, from, quantity)?;
-            ensure!(self.licensed(from, SENDERS)?, Error::SenderNotLicensed);
-            ensure!(
-                self.licensed(to, KindSet::TRADING_PARTNER)?,
-                Error::RecipientNotLicensed
-            );
-            self.dispatch(batch, from, to, quantity, price_per_unit, false)
+            self.do_ship(from, now, batch_id, to, quantity, price_per_unit)
         }
 
         /// A holder (also while paused: stock leaving circulation): returns `quantity` of
@@ -426,21 +305,7 @@ pub mod drug_provenance {
             quantity: u64,
         ) -> Result<ShipmentId> {
             let from = self.env().caller();
-            let batch = self.batch_of(batch_id)?;
-            ensure!(to != from, Error::SelfShipment);
-            if !self.regulators.contains(to) {
-                // Suspect units leave quarantine by no door, returns included: only to
-                // a regulator or to destruction until the investigation clears them.
-                self.ensure_not_suspect(&batch, from)?;
-                ensure!(
-                    to == batch.manufacturer
-                        || self.suppliers.get((batch_id, from)) == Some(to)
-                        || self.surrendered.contains((batch_id, from, to)),
-                    Error::NotASupplier
-                );
-            }
-            self.remaining(batch_id, from, quantity)?;
-            self.dispatch(batch, from, to, quantity, None, true)
+            self.do_return_goods(from, batch_id, to, quantity)
         }
 
         /// The recipient of a priced shipment: escrows its price (`price × quantity`,
@@ -448,27 +313,7 @@ pub mod drug_provenance {
         #[ink(message, payable)]
         pub fn escrow_payment(&mut self, shipment_id: ShipmentId) -> Result<()> {
             self.governance.ensure_running()?;
-            let mut shipment = self.open_shipment(shipment_id)?;
-            let buyer = self.env().caller();
-            ensure!(shipment.to == buyer, Error::NotRecipient);
-            ensure!(
-                shipment.price_per_unit.is_some() && shipment.escrow == 0,
-                Error::NothingToEscrow
-            );
-            let amount = shipment.amount()?;
-            ensure!(self.env().transferred_value() == amount, Error::WrongAmount);
-            shipment.escrow = amount;
-            self.total_escrow = self
-                .total_escrow
-                .checked_add(amount)
-                .ok_or(Error::Overflow)?;
-            self.shipments.insert(shipment_id, &shipment);
-            self.env().emit_event(PaymentEscrowed {
-                shipment: shipment_id,
-                buyer,
-                amount,
-            });
-            Ok(())
+            self.do_escrow_payment(shipment_id)
         }
 
         /// The shipment's recipient (also while paused: an exit): receives `accepted` of its
@@ -482,81 +327,8 @@ pub mod drug_provenance {
         /// (`held_payment`).
         #[ink(message)]
         pub fn receive(&mut self, shipment_id: ShipmentId, accepted: u64) -> Result<()> {
-            let mut shipment = self.open_shipment(shipment_id)?;
             let caller = self.env().caller();
-            ensure!(shipment.to == caller, Error::NotRecipient);
-            ensure!(
-                accepted > 0 && accepted <= shipment.quantity,
-                Error::InvalidAcceptance
-            );
-            let mut batch = self.batch_of(shipment.batch)?;
-            // The suspicion follows the units: from a holder whose stock is suspect they
-            // reach a regulator only.
-            let suspect = self
-                .ensure_not_suspect(&batch, shipment.from)
-                .err()
-                .and(batch.investigation);
-            // (The regulator directory is read only when it matters: suspect units or a
-            // return.)
-            let by_regulator =
-                (suspect.is_some() || shipment.is_return) && self.regulators.contains(caller);
-            ensure!(suspect.is_none() || by_regulator, Error::SuspectProduct);
-            let mut seller_licensed = true;
-            if shipment.is_return {
-                if by_regulator {
-                    // The regulator may send cleared units back to whoever surrendered
-                    // them (each surrenderer, not only the latest).
-                    self.surrendered
-                        .insert((shipment.batch, caller, shipment.from), &());
-                }
-            } else {
-                batch.ensure_movable(self.env().block_timestamp())?;
-                ensure!(
-                    self.licensed(caller, KindSet::TRADING_PARTNER)?,
-                    Error::RecipientNotLicensed
-                );
-                ensure!(
-                    shipment.price_per_unit.is_none() || shipment.escrow > 0,
-                    Error::PaymentNotEscrowed
-                );
-                // Whether the seller is still licensed, asked only when it is to be paid.
-                seller_licensed = shipment.escrow == 0 || self.licensed(shipment.from, SENDERS)?;
-                self.suppliers
-                    .insert((shipment.batch, caller), &shipment.from);
-            }
-            batch.in_transit = batch
-                .in_transit
-                .checked_sub(shipment.quantity)
-                .ok_or(Error::Overflow)?;
-            self.credit(&mut batch, caller, accepted)?;
-            let step = Step {
-                counterparty: Some(shipment.from),
-                quantity: accepted,
-                reference: shipment_id,
-                ..Step::new(EventKind::Received, caller)
-            };
-            self.push_event(&mut batch, step)?;
-            let rest = shipment.quantity.saturating_sub(accepted);
-            if rest > 0 {
-                self.credit(&mut batch, shipment.from, rest)?;
-                let step = Step {
-                    counterparty: Some(shipment.from),
-                    quantity: rest,
-                    reference: shipment_id,
-                    ..Step::new(EventKind::Rejected, caller)
-                };
-                self.push_event(&mut batch, step)?;
-            }
-            if let Some(investigation) = suspect {
-                self.mark_suspect(&mut batch, caller, investigation)?;
-            }
-            self.batches.insert(batch.id, &batch);
-            self.close(
-                &mut shipment,
-                ShipmentState::Received,
-                accepted,
-                seller_licensed,
-            )
+            self.do_receive(caller, shipment_id, accepted)
         }
 
         /// The shipment's recipient (also while paused: an exit): rejects it; every unit
@@ -615,14 +387,7 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn claim_payout(&mut self) -> Result<Balance> {
             let to = self.env().caller();
-            let amount = self.owed.get(to).ok_or(Error::NothingOwed)?;
-            let total_owed = self.total_owed.checked_sub(amount).ok_or(Error::Overflow)?;
-            // (A plain transfer runs no code, so nothing can re-enter before the write.)
-            self.transfer_out(to, amount)?;
-            self.owed.remove(to);
-            self.total_owed = total_owed;
-            self.env().emit_event(PayoutClaimed { to, amount });
-            Ok(amount)
+            self.do_claim_payout(to)
         }
 
         /// What is owed to `account` after a failed transfer.
@@ -642,32 +407,7 @@ pub mod drug_provenance {
             self.governance.ensure_running()?;
             let pharmacy = self.env().caller();
             let now = self.env().block_timestamp();
-            let mut batch = self.batch_of(batch_id)?;
-            batch.ensure_movable(now)?;
-            self.ensure_not_suspect(&batch, pharmacy)?;
-            let left = self.remaining(batch_id, pharmacy, quantity)?;
-            ensure!(
-                self.licensed(pharmacy, KindSet::of(&[CredentialKind::PharmacyLicence]))?,
-                Error::PharmacyNotLicensed
-            );
-            self.holdings.insert((batch_id, pharmacy), &left);
-            batch.dispensed = batch
-                .dispensed
-                .checked_add(quantity)
-                .ok_or(Error::Overflow)?;
-            let step = Step {
-                quantity,
-                ..Step::new(EventKind::Dispensed, pharmacy)
-            };
-            self.push_event(&mut batch, step)?;
-            self.batches.insert(batch_id, &batch);
-            self.env().emit_event(Dispensed {
-                batch: batch_id,
-                pharmacy,
-                quantity,
-                prescription_hash,
-            });
-            Ok(())
+            self.do_dispense(pharmacy, now, batch_id, quantity, prescription_hash)
         }
 
         /// A holder (also while paused: stock leaving circulation): destroys `quantity`
@@ -676,27 +416,7 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn destroy(&mut self, batch_id: BatchId, quantity: u64, reason: u16) -> Result<()> {
             let holder = self.env().caller();
-            let mut batch = self.batch_of(batch_id)?;
-            let left = self.remaining(batch_id, holder, quantity)?;
-            self.holdings.insert((batch_id, holder), &left);
-            batch.destroyed = batch
-                .destroyed
-                .checked_add(quantity)
-                .ok_or(Error::Overflow)?;
-            let step = Step {
-                quantity,
-                reference: u64::from(reason),
-                ..Step::new(EventKind::Destroyed, holder)
-            };
-            self.push_event(&mut batch, step)?;
-            self.batches.insert(batch_id, &batch);
-            self.env().emit_event(Destroyed {
-                batch: batch_id,
-                holder,
-                quantity,
-                reason,
-            });
-            Ok(())
+            self.do_destroy(holder, batch_id, quantity, reason)
         }
 
         // ----------------------------------------------------------- cold chain
@@ -705,24 +425,7 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn add_sensor(&mut self, batch_id: BatchId, sensor: AccountId) -> Result<()> {
             self.governance.ensure_running()?;
-            let mut batch = self.manufactured_by_caller(batch_id)?;
-            if !self.sensors.contains((batch_id, sensor)) {
-                self.sensors.insert(
-                    (batch_id, sensor),
-                    &SensorState {
-                        last_time: None,
-                        last_out_of_range: false,
-                    },
-                );
-                batch.sensor_count = batch.sensor_count.checked_add(1).ok_or(Error::Overflow)?;
-                self.batches.insert(batch_id, &batch);
-            }
-            self.env().emit_event(SensorChanged {
-                batch: batch_id,
-                sensor,
-                active: true,
-            });
-            Ok(())
+            self.do_add_sensor(batch_id, sensor)
         }
 
         /// The batch's manufacturer: removes `sensor`; its open excursion, if any, is
@@ -730,23 +433,7 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn remove_sensor(&mut self, batch_id: BatchId, sensor: AccountId) -> Result<()> {
             self.governance.ensure_running()?;
-            let mut batch = self.manufactured_by_caller(batch_id)?;
-            let state = self
-                .sensors
-                .get((batch_id, sensor))
-                .ok_or(Error::NotSensor)?;
-            let now = self.env().block_timestamp();
-            self.close_interval(&mut batch, &state, sensor, now)?;
-            batch.sensor_count = batch.sensor_count.checked_sub(1).ok_or(Error::Overflow)?;
-            self.record_quarantine(&mut batch, sensor, now)?;
-            self.batches.insert(batch_id, &batch);
-            self.sensors.remove((batch_id, sensor));
-            self.env().emit_event(SensorChanged {
-                batch: batch_id,
-                sensor,
-                active: false,
-            });
-            Ok(())
+            self.do_remove_sensor(batch_id, sensor)
         }
 
         /// A sensor of the batch (also while paused): records a reading taken at `time`
@@ -765,37 +452,7 @@ pub mod drug_provenance {
         ) -> Result<u64> {
             let sensor = self.env().caller();
             let now = self.env().block_timestamp();
-            let mut batch = self.batch_of(batch_id)?;
-            let mut state = self
-                .sensors
-                .get((batch_id, sensor))
-                .ok_or(Error::NotSensor)?;
-            ensure!(time <= now, Error::InvalidReading);
-            if let Some(last) = state.last_time {
-                ensure!(time > last, Error::InvalidReading);
-            }
-            self.close_interval(&mut batch, &state, sensor, time)?;
-            state.last_time = Some(time);
-            state.last_out_of_range = value < batch.min_temp || value > batch.max_temp;
-            if state.last_out_of_range {
-                batch.open_excursion(time)?;
-            }
-            batch.last_reading_at = Some(batch.last_reading_at.unwrap_or(0).max(time));
-            self.sensors.insert((batch_id, sensor), &state);
-            // Judged at the reading's time, so that a late upload of readings that came
-            // back in range does not quarantine; `check_cold_chain` and every view judge
-            // open excursions up to now.
-            self.record_quarantine(&mut batch, sensor, time)?;
-            self.batches.insert(batch_id, &batch);
-            let excursion_ms = batch.excursion_at(time);
-            self.env().emit_event(ReadingRecorded {
-                batch: batch_id,
-                sensor,
-                time,
-                value,
-                excursion_ms,
-            });
-            Ok(excursion_ms)
+            self.do_submit_reading(sensor, now, batch_id, time, value)
         }
 
         /// Anyone (also while paused): records the quarantine of a batch whose open
@@ -817,29 +474,7 @@ pub mod drug_provenance {
         pub fn lift_quarantine(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
             self.governance.ensure_running()?;
             let by = self.ensure_regulator()?;
-            ensure!(evidence != Hash::from([0; 32]), Error::NoEvidence);
-            let now = self.env().block_timestamp();
-            let mut batch = self.batch_of(batch_id)?;
-            ensure!(
-                batch.state_at(now) == BatchState::Quarantined,
-                Error::NotQuarantined
-            );
-            batch.state = BatchState::Active;
-            batch.restart_excursions(now);
-            let step = Step {
-                evidence: Some(evidence),
-                ..Step::new(EventKind::QuarantineLifted, by)
-            };
-            self.push_event(&mut batch, step)?;
-            self.batches.insert(batch_id, &batch);
-            self.env().emit_event(BatchStateChanged {
-                batch: batch_id,
-                state: BatchState::Active,
-                by,
-                reason: 0,
-                evidence: Some(evidence),
-            });
-            Ok(())
+            self.do_lift_quarantine(by, batch_id, evidence)
         }
 
         /// True if `sensor` is appointed for the batch.
@@ -859,18 +494,7 @@ pub mod drug_provenance {
         pub fn flag_suspect(&mut self, batch_id: BatchId) -> Result<InvestigationId> {
             let holder = self.env().caller();
             let now = self.env().block_timestamp();
-            let mut batch = self.batch_of(batch_id)?;
-            ensure!(
-                self.holdings.get((batch_id, holder)).unwrap_or(0) > 0,
-                Error::NotHolder
-            );
-            let id = match batch.investigation {
-                Some(id) => id,
-                None => self.open_investigation(&mut batch, holder, now)?,
-            };
-            self.mark_suspect(&mut batch, holder, id)?;
-            self.batches.insert(batch_id, &batch);
-            Ok(id)
+            self.do_flag_suspect(holder, now, batch_id)
         }
 
         /// The batch's manufacturer (also while paused): answers the verification request
@@ -883,37 +507,8 @@ pub mod drug_provenance {
             authentic: bool,
             evidence: Hash,
         ) -> Result<()> {
-            let mut investigation = self
-                .investigations
-                .get(id)
-                .ok_or(Error::UnknownInvestigation)?;
-            let mut batch = self.batch_of(investigation.batch)?;
             let caller = self.env().caller();
-            ensure!(batch.manufacturer == caller, Error::NotManufacturer);
-            ensure!(investigation.closed.is_none(), Error::InvestigationClosed);
-            ensure!(
-                investigation.responded_at.is_none(),
-                Error::AlreadyResponded
-            );
-            let now = self.env().block_timestamp();
-            investigation.responded_at = Some(now);
-            investigation.authentic = Some(authentic);
-            self.investigations.insert(id, &investigation);
-            let step = Step {
-                reference: u64::from(authentic),
-                evidence: Some(evidence),
-                ..Step::new(EventKind::VerificationResponded, caller)
-            };
-            self.push_event(&mut batch, step)?;
-            self.batches.insert(batch.id, &batch);
-            self.env().emit_event(VerificationResponded {
-                investigation: id,
-                batch: batch.id,
-                authentic,
-                late: investigation.answered_late(),
-                evidence,
-            });
-            Ok(())
+            self.do_respond_verification(caller, id, authentic, evidence)
         }
 
         /// A regulator or the batch's manufacturer (also while paused): declares the batch
@@ -922,28 +517,7 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn declare_illegitimate(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
             let by = self.env().caller();
-            let mut batch = self.batch_of(batch_id)?;
-            self.ensure_authority(&batch, by)?;
-            ensure!(
-                batch.state != BatchState::Illegitimate,
-                Error::AlreadyIllegitimate
-            );
-            batch.state = BatchState::Illegitimate;
-            self.close_investigation(&mut batch, Outcome::Illegitimate, evidence)?;
-            let step = Step {
-                evidence: Some(evidence),
-                ..Step::new(EventKind::DeclaredIllegitimate, by)
-            };
-            self.push_event(&mut batch, step)?;
-            self.batches.insert(batch_id, &batch);
-            self.env().emit_event(BatchStateChanged {
-                batch: batch_id,
-                state: BatchState::Illegitimate,
-                by,
-                reason: 0,
-                evidence: Some(evidence),
-            });
-            Ok(())
+            self.do_declare_illegitimate(by, batch_id, evidence)
         }
 
         /// A regulator or the batch's manufacturer: clears the suspicion on the batch with
@@ -952,17 +526,7 @@ pub mod drug_provenance {
         pub fn clear_suspicion(&mut self, batch_id: BatchId, evidence: Hash) -> Result<()> {
             self.governance.ensure_running()?;
             let by = self.env().caller();
-            let mut batch = self.batch_of(batch_id)?;
-            self.ensure_authority(&batch, by)?;
-            ensure!(batch.investigation.is_some(), Error::UnknownInvestigation);
-            self.close_investigation(&mut batch, Outcome::Cleared, evidence)?;
-            let step = Step {
-                evidence: Some(evidence),
-                ..Step::new(EventKind::SuspicionCleared, by)
-            };
-            self.push_event(&mut batch, step)?;
-            self.batches.insert(batch_id, &batch);
-            Ok(())
+            self.do_clear_suspicion(by, batch_id, evidence)
         }
 
         /// The investigation with this id.
@@ -1008,29 +572,7 @@ pub mod drug_provenance {
         #[ink(message)]
         pub fn recall(&mut self, batch_id: BatchId, reason: u16) -> Result<()> {
             let caller = self.env().caller();
-            let mut batch = self.batch_of(batch_id)?;
-            self.ensure_authority(&batch, caller)?;
-            ensure!(batch.state != BatchState::Recalled, Error::AlreadyRecalled);
-            ensure!(
-                batch.state != BatchState::Illegitimate,
-                Error::AlreadyIllegitimate
-            );
-            batch.state = BatchState::Recalled;
-            batch.recall_reason = Some(reason);
-            let step = Step {
-                reference: u64::from(reason),
-                ..Step::new(EventKind::Recalled, caller)
-            };
-            self.push_event(&mut batch, step)?;
-            self.batches.insert(batch_id, &batch);
-            self.env().emit_event(BatchStateChanged {
-                batch: batch_id,
-                state: BatchState::Recalled,
-                by: caller,
-                reason,
-                evidence: None,
-            });
-            Ok(())
+            self.do_recall(caller, batch_id, reason)
         }
 
         // -------------------------------------------------------------- queries
@@ -1089,32 +631,6 @@ pub mod drug_provenance {
             page_range(offset, limit, total)
                 .filter_map(|i| self.history.get((batch_id, i)))
                 .collect()
-        }
-    }
-
-    impl healthcare_traits::governance::Governs for DrugProvenance {
-        fn governance(&mut self) -> &mut Governance {
-            &mut self.governance
-        }
-
-        /// The governor's actions that are this registry's own: the staff_credentials
-        /// address, regulators, the surplus.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            let done = match action {
-                Action::Peer(PeerRole::Credentials, address) => {
-                    self.credentials.set(&address);
-                    Ok(())
-                }
-                Action::Regulator(regulator) => self.appoint_regulator(regulator),
-                Action::RemoveRegulator(regulator) => self.remove_regulator(regulator),
-                Action::RecoverSurplus(to) => self.recover_surplus(to).map(|_| ()),
-                _ => return Err(ApplyError::Unsupported),
-            };
-            done.map_err(|_| ApplyError::Invalid)
         }
     }
 

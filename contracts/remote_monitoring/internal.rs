@@ -1,12 +1,12 @@
-//! The contract's internal steps (no messages): access checks, the calendars of days
-//! with data, alerts and the calls to the peer contracts, over the storage of
-//! [`RemoteMonitoring`].
+//! The contract's internal steps (no messages) over the storage of [`RemoteMonitoring`]:
+//! here the access checks and the calls to the peer contracts; by concern in the
+//! submodules: device models, keys and pairings (`devices`), anchored readings, the
+//! calendars of days with data and alerts (`readings`), the care team and thresholds
+//! (`care_team`), the governor's actions and the initial storage (`governance`). Each
+//! message's `do_*` steps run after the shell's checks (pause, caller, clock, role).
 
 use crate::events::*;
-use crate::model::{
-    self, Alert, AlertId, BatchId, Device, DeviceModel, Error, ModelId, OutOfRange, ReadingBatch,
-    Result,
-};
+use crate::model::{AlertId, BatchId, Error, ModelId, OutOfRange, Result};
 use crate::remote_monitoring::RemoteMonitoring;
 use healthcare_traits::anchoring::DeviceKey;
 #[cfg(not(test))]
@@ -16,12 +16,17 @@ use healthcare_traits::peer::ask;
 #[cfg(test)]
 use healthcare_traits::stand_in as ask;
 use healthcare_traits::Purpose;
-use healthcare_traits::{append_indexed, ensure, CredentialKind, DataCategory, KindSet, PeerError};
+use healthcare_traits::{ensure, CredentialKind, DataCategory, KindSet, PeerError};
 use ink::codegen::Env;
 use ink::prelude::vec::Vec;
 use ink::primitives::AccountId;
 
 type Timestamp = u64;
+
+mod care_team;
+mod devices;
+mod governance;
+mod readings;
 
 /// One of a patient's calendars of days with data.
 #[derive(Clone, Copy)]
@@ -43,26 +48,6 @@ pub(crate) struct PendingAlert {
 }
 
 impl RemoteMonitoring {
-    pub(crate) fn model_of(&self, model: ModelId) -> Result<DeviceModel> {
-        self.models.get(model).ok_or(Error::UnknownModel)
-    }
-
-    pub(crate) fn device_of(&self, key: DeviceKey) -> Result<Device> {
-        self.devices.get(key).ok_or(Error::UnknownDevice)
-    }
-
-    /// The device and its model, if neither the device is revoked nor the model
-    /// recalled.
-    pub(crate) fn usable_device(&self, key: DeviceKey) -> Result<(Device, DeviceModel)> {
-        let device = self.device_of(key)?;
-        let record = self.model_of(device.model)?;
-        ensure!(
-            device.revoked_at.is_none() && record.recalled_at.is_none(),
-            Error::DeviceRevoked
-        );
-        Ok((device, record))
-    }
-
     /// The caller, if it holds a valid device-manufacturer credential now.
     pub(crate) fn licensed_manufacturer(&self, now: Timestamp) -> Result<AccountId> {
         let caller = self.env().caller();
@@ -95,150 +80,6 @@ impl RemoteMonitoring {
             Error::NotActingForPatient
         );
         Ok(())
-    }
-
-    /// Marks the days of `mask` (from `first_day`) in the patient's calendar, in the
-    /// patient's calendar of `device` and in the patient's calendar of the device's
-    /// `provider` (what CPT 99454 bills): at most two words each.
-    pub(crate) fn mark_days(
-        &mut self,
-        patient: AccountId,
-        device: DeviceKey,
-        provider: AccountId,
-        first_day: u64,
-        mask: u32,
-    ) {
-        for (word, bits) in model::mask_words(first_day, mask) {
-            if bits == 0 {
-                continue;
-            }
-            let all = self.patient_days.get((patient, word)).unwrap_or(0);
-            if all | bits != all {
-                self.patient_days.insert((patient, word), &(all | bits));
-            }
-            let own = self.device_days.get((patient, device, word)).unwrap_or(0);
-            if own | bits != own {
-                self.device_days
-                    .insert((patient, device, word), &(own | bits));
-            }
-            let monitored = self
-                .provider_days
-                .get((patient, provider, word))
-                .unwrap_or(0);
-            if monitored | bits != monitored {
-                self.provider_days
-                    .insert((patient, provider, word), &(monitored | bits));
-            }
-        }
-    }
-
-    /// The days with data among `days` (≤ 64) days from `first_day` in one of
-    /// `patient`'s calendars (two words read at most).
-    pub(crate) fn days_with_data(
-        &self,
-        patient: AccountId,
-        calendar: Calendar,
-        first_day: u64,
-        days: u32,
-    ) -> u32 {
-        let read = |word: u64| {
-            match calendar {
-                Calendar::All => self.patient_days.get((patient, word)),
-                Calendar::Device(key) => self.device_days.get((patient, key, word)),
-                Calendar::Provider(provider) => self.provider_days.get((patient, provider, word)),
-            }
-            .unwrap_or(0)
-        };
-        let word = model::word_of(first_day);
-        model::count_days(first_day, days, read(word), read(word.saturating_add(1)))
-    }
-
-    /// The alert `batch` raises, if its out-of-range summary breaches the patient's
-    /// threshold for its quantity: the threshold, the summary and the care-team members
-    /// the patient's treatment consent for `category` covers now (one call to
-    /// consent_registry). Writes nothing.
-    pub(crate) fn pending_alert(
-        &self,
-        patient: AccountId,
-        batch: &ReadingBatch,
-        category: DataCategory,
-        now: Timestamp,
-    ) -> Result<Option<PendingAlert>> {
-        let Some(summary) = batch.out_of_range else {
-            return Ok(None);
-        };
-        let Some(threshold) = self.thresholds.get((patient, batch.quantity, category)) else {
-            return Ok(None);
-        };
-        if !summary.breaches(&threshold) {
-            return Ok(None);
-        }
-        let team = self.care_teams.get(patient).unwrap_or_default();
-        let notified: Vec<AccountId> = if team.is_empty() {
-            Vec::new()
-        } else {
-            let answers = self.consented_members(patient, team.clone(), category, now)?;
-            team.into_iter()
-                .zip(answers)
-                .filter_map(|(member, consented)| consented.then_some(member))
-                .collect()
-        };
-        Ok(Some(PendingAlert {
-            summary,
-            range: (threshold.low, threshold.high),
-            notified,
-        }))
-    }
-
-    /// Records `pending`, raised by batch `id`, in the patient's log and announces it
-    /// to each notified member.
-    pub(crate) fn raise_alert(
-        &mut self,
-        patient: AccountId,
-        id: BatchId,
-        batch: &ReadingBatch,
-        pending: PendingAlert,
-        now: Timestamp,
-    ) -> Result<AlertId> {
-        let alert = self.next_alert;
-        self.next_alert = alert.checked_add(1).ok_or(Error::Overflow)?;
-        append_indexed(
-            &mut self.patient_alerts,
-            &mut self.alert_count,
-            patient,
-            &alert,
-        )
-        .ok_or(Error::Overflow)?;
-        self.env().emit_event(AlertRaised {
-            alert,
-            patient,
-            device: batch.device,
-            batch: id,
-            quantity: batch.quantity,
-            out_of_range: pending.summary,
-            notified: pending.notified.clone(),
-        });
-        for member in &pending.notified {
-            self.env().emit_event(AlertSent {
-                alert,
-                member: *member,
-            });
-        }
-        self.alerts.insert(
-            alert,
-            &Alert {
-                id: alert,
-                patient,
-                device: batch.device,
-                batch: id,
-                quantity: batch.quantity,
-                out_of_range: pending.summary,
-                threshold: pending.range,
-                raised_at: now,
-                notified: pending.notified,
-            },
-        );
-        Ok(alert)
     }
 
     pub(crate) fn credential_error(e: PeerError) -> Error {

@@ -84,13 +84,10 @@ pub mod remote_monitoring {
         ModelId, OutOfRange, Pairing, Peers, ReadingBatch, Result, Threshold, MAX_BATCH_DAYS,
         MAX_CARE_TEAM, READINGS_DOMAIN, REGISTRATION_DOMAIN,
     };
-    use healthcare_traits::anchoring::{
-        self, DeviceKey, DeviceSignature, Registration, MAX_ATTESTED_KEYS,
-    };
+    use healthcare_traits::anchoring::{self, DeviceKey, DeviceSignature, Registration};
     use healthcare_traits::monitoring::MONITORING_PERIOD_DAYS;
     use healthcare_traits::{
-        append_indexed, ensure, page_range, ApplyError, DataCategory, Governance, Governed, Loinc,
-        MonitoringVerifier, PeerRole,
+        page_range, ApplyError, DataCategory, Governance, Governed, Loinc, MonitoringVerifier,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -144,33 +141,7 @@ pub mod remote_monitoring {
             credentials: AccountId,
             consent: AccountId,
         ) -> Result<Self> {
-            let mut peers = Lazy::new();
-            peers.set(&Peers {
-                credentials,
-                consent,
-            });
-            Ok(Self {
-                governance: Governance::new(governor),
-                peers,
-                next_model: 1,
-                next_batch: 1,
-                next_alert: 1,
-                models: Mapping::default(),
-                devices: Mapping::default(),
-                attestations: Mapping::default(),
-                device_batches: Mapping::default(),
-                batches: Mapping::default(),
-                pairings: Mapping::default(),
-                pairing_count: Mapping::default(),
-                patient_days: Mapping::default(),
-                device_days: Mapping::default(),
-                provider_days: Mapping::default(),
-                thresholds: Mapping::default(),
-                care_teams: Mapping::default(),
-                alerts: Mapping::default(),
-                patient_alerts: Mapping::default(),
-                alert_count: Mapping::default(),
-            })
+            Ok(Self::with_storage(governor, credentials, consent))
         }
 
         // ----------------------------------------------------------- governance
@@ -209,45 +180,14 @@ pub mod remote_monitoring {
         ) -> Result<ModelId> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let manufacturer = self.licensed_manufacturer(now)?;
-            let id = self.next_model;
-            self.next_model = id.checked_add(1).ok_or(Error::Overflow)?;
-            self.models.insert(
-                id,
-                &DeviceModel {
-                    id,
-                    manufacturer,
-                    model_hash,
-                    category,
-                    registered_at: now,
-                    recalled_at: None,
-                    recall_hash: None,
-                },
-            );
-            self.env().emit_event(ModelRegistered {
-                model: id,
-                manufacturer,
-                model_hash,
-                category,
-            });
-            Ok(id)
+            self.do_register_model(now, model_hash, category)
         }
 
         /// The model's manufacturer (also while paused): recalls it; every device of
         /// the model is revoked from now on (one write, whatever their number).
         #[ink(message)]
         pub fn recall_model(&mut self, model: ModelId, recall_hash: Hash) -> Result<()> {
-            let mut record = self.model_of(model)?;
-            ensure!(
-                record.manufacturer == self.env().caller(),
-                Error::NotManufacturer
-            );
-            ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
-            record.recalled_at = Some(self.env().block_timestamp());
-            record.recall_hash = Some(recall_hash);
-            self.models.insert(model, &record);
-            self.env().emit_event(ModelRecalled { model, recall_hash });
-            Ok(())
+            self.do_recall_model(model, recall_hash)
         }
 
         /// The model's manufacturer, licensed now: attests the compressed secp256k1 keys
@@ -256,24 +196,7 @@ pub mod remote_monitoring {
         #[ink(message)]
         pub fn attest_devices(&mut self, model: ModelId, keys: Vec<DeviceKey>) -> Result<()> {
             self.governance.ensure_running()?;
-            ensure!(keys.len() <= MAX_ATTESTED_KEYS, Error::TooManyKeys);
-            let record = self.model_of(model)?;
-            ensure!(
-                record.manufacturer == self.env().caller(),
-                Error::NotManufacturer
-            );
-            ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
-            let now = self.env().block_timestamp();
-            let manufacturer = self.licensed_manufacturer(now)?;
-            for key in &keys {
-                self.attestations.insert((*key, model), &now);
-            }
-            self.env().emit_event(DevicesAttested {
-                model,
-                manufacturer,
-                keys,
-            });
-            Ok(())
+            self.do_attest_devices(model, keys)
         }
 
         /// A licensed care provider (medical or nursing licence) holding the device:
@@ -292,45 +215,7 @@ pub mod remote_monitoring {
         ) -> Result<()> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let provider = self.licensed_clinician(now)?;
-            let record = self.model_of(model)?;
-            ensure!(record.recalled_at.is_none(), Error::ModelRecalled);
-            ensure!(!self.devices.contains(key), Error::DeviceExists);
-            ensure!(self.attestations.contains((key, model)), Error::NotAttested);
-            let registration = Registration {
-                registrant: provider,
-                key,
-                scope: model,
-                issued_at,
-            };
-            anchoring::check_possession(
-                REGISTRATION_DOMAIN,
-                &self.env().account_id(),
-                &registration,
-                &signature,
-                now,
-            )?;
-            self.devices.insert(
-                key,
-                &Device {
-                    key,
-                    model,
-                    provider,
-                    registered_at: now,
-                    patient: None,
-                    pairing: 0,
-                    paired_at: 0,
-                    revoked_at: None,
-                    last_until: 0,
-                    batch_count: 0,
-                },
-            );
-            self.env().emit_event(DeviceRegistered {
-                device: key,
-                model,
-                provider,
-            });
-            Ok(())
+            self.do_register_device(now, key, model, issued_at, signature)
         }
 
         /// The hash a device signs to prove possession of its key at registration on
@@ -349,20 +234,7 @@ pub mod remote_monitoring {
         /// The device's manufacturer (also while paused): revokes one device for good.
         #[ink(message)]
         pub fn revoke_device(&mut self, key: DeviceKey, reason_hash: Hash) -> Result<()> {
-            let mut device = self.device_of(key)?;
-            let record = self.model_of(device.model)?;
-            ensure!(
-                record.manufacturer == self.env().caller(),
-                Error::NotManufacturer
-            );
-            ensure!(device.revoked_at.is_none(), Error::DeviceRevoked);
-            device.revoked_at = Some(self.env().block_timestamp());
-            self.devices.insert(key, &device);
-            self.env().emit_event(DeviceRevoked {
-                device: key,
-                reason_hash,
-            });
-            Ok(())
+            self.do_revoke_device(key, reason_hash)
         }
 
         /// The device's provider, licensed now: pairs the device with `patient`, who
@@ -373,51 +245,7 @@ pub mod remote_monitoring {
         pub fn pair_device(&mut self, key: DeviceKey, patient: AccountId) -> Result<u32> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let (mut device, record) = self.usable_device(key)?;
-            ensure!(
-                device.provider == self.env().caller(),
-                Error::NotDeviceProvider
-            );
-            ensure!(device.patient.is_none(), Error::AlreadyPaired);
-            self.licensed_clinician(now)?;
-            ensure!(
-                self.treatment_consent(patient, device.provider, record.category, now)?,
-                Error::NoTreatmentConsent
-            );
-            let mut team = self.care_teams.get(patient).unwrap_or_default();
-            if !team.contains(&device.provider) {
-                model::join_team(&mut team, device.provider)?;
-                self.care_teams.insert(patient, &team);
-                self.env().emit_event(CareTeamChanged {
-                    patient,
-                    member: device.provider,
-                    active: true,
-                    by: device.provider,
-                });
-            }
-            let pairing = append_indexed(
-                &mut self.pairings,
-                &mut self.pairing_count,
-                patient,
-                &Pairing {
-                    device: key,
-                    provider: device.provider,
-                    paired_at: now,
-                    unpaired_at: None,
-                },
-            )
-            .ok_or(Error::Overflow)?;
-            device.patient = Some(patient);
-            device.pairing = pairing;
-            device.paired_at = now;
-            self.devices.insert(key, &device);
-            self.env().emit_event(DevicePaired {
-                device: key,
-                patient,
-                provider: device.provider,
-                pairing,
-            });
-            Ok(pairing)
+            self.do_pair_device(now, key, patient)
         }
 
         /// The patient, a delegate in force, or the device's provider (also while
@@ -425,24 +253,7 @@ pub mod remote_monitoring {
         #[ink(message)]
         pub fn unpair_device(&mut self, key: DeviceKey) -> Result<()> {
             let by = self.env().caller();
-            let mut device = self.device_of(key)?;
-            let patient = device.patient.ok_or(Error::NotPaired)?;
-            if by != device.provider {
-                self.ensure_acts_for(patient, by)?;
-            }
-            if let Some(mut pairing) = self.pairings.get((patient, device.pairing)) {
-                pairing.unpaired_at = Some(self.env().block_timestamp());
-                self.pairings.insert((patient, device.pairing), &pairing);
-            }
-            device.patient = None;
-            device.paired_at = 0;
-            self.devices.insert(key, &device);
-            self.env().emit_event(DeviceUnpaired {
-                device: key,
-                patient,
-                by,
-            });
-            Ok(())
+            self.do_unpair_device(by, key)
         }
 
         // ------------------------------------------------------------- readings
@@ -461,46 +272,7 @@ pub mod remote_monitoring {
         ) -> Result<BatchId> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let (mut device, record) = self.usable_device(batch.device)?;
-            let patient = device.patient.ok_or(Error::NotPaired)?;
-            model::check_batch(&batch, device.last_until, device.paired_at, now)?;
-            ensure!(
-                anchoring::signed_by(&self.readings_hash(batch), &signature, &batch.device),
-                Error::BadSignature
-            );
-            // Revoked consent stops the data at once: nothing is anchored (and no day
-            // counted for CPT 99454) while the patient's treatment consent to the
-            // device's provider is not in force.
-            ensure!(
-                self.treatment_consent(patient, device.provider, record.category, now)?,
-                Error::NoTreatmentConsent
-            );
-            // The peer call (if an alert is due) before any write.
-            let pending = self.pending_alert(patient, &batch, record.category, now)?;
-            let id = self.next_batch;
-            self.next_batch = id.checked_add(1).ok_or(Error::Overflow)?;
-            let index = device.batch_count;
-            device.batch_count = index.checked_add(1).ok_or(Error::Overflow)?;
-            device.last_until = batch.until;
-            self.devices.insert(batch.device, &device);
-            self.device_batches.insert((batch.device, index), &id);
-            self.mark_days(
-                patient,
-                batch.device,
-                device.provider,
-                day_of(batch.from),
-                batch.days,
-            );
-            // The batch first, then the alert it raised (the order an indexer reads).
-            self.env()
-                .emit_event(ReadingsAnchored::of(id, patient, &batch));
-            let alert = match pending {
-                Some(pending) => Some(self.raise_alert(patient, id, &batch, pending, now)?),
-                None => None,
-            };
-            self.batches
-                .insert(id, &batch.anchored(id, patient, now, alert));
-            Ok(id)
+            self.do_anchor_readings(now, batch, signature)
         }
 
         /// The hash a device signs for `batch` on this contract
@@ -534,17 +306,7 @@ pub mod remote_monitoring {
             self.governance.ensure_running()?;
             let by = self.env().caller();
             self.ensure_acts_for(patient, by)?;
-            ensure!(by == patient || member != by, Error::DelegateSelfGrant);
-            let mut team = self.care_teams.get(patient).unwrap_or_default();
-            model::join_team(&mut team, member)?;
-            self.care_teams.insert(patient, &team);
-            self.env().emit_event(CareTeamChanged {
-                patient,
-                member,
-                active: true,
-                by,
-            });
-            Ok(())
+            self.do_add_care_team_member(by, patient, member)
         }
 
         /// The patient, a delegate in force, or the member itself (also while paused):
@@ -556,19 +318,7 @@ pub mod remote_monitoring {
             member: AccountId,
         ) -> Result<()> {
             let by = self.env().caller();
-            if by != member {
-                self.ensure_acts_for(patient, by)?;
-            }
-            let mut team = self.care_teams.get(patient).unwrap_or_default();
-            model::leave_team(&mut team, member)?;
-            self.care_teams.insert(patient, &team);
-            self.env().emit_event(CareTeamChanged {
-                patient,
-                member,
-                active: false,
-                by,
-            });
-            Ok(())
+            self.do_remove_care_team_member(by, patient, member)
         }
 
         /// A licensed clinician of the patient's care team holding the patient's treatment
@@ -590,47 +340,7 @@ pub mod remote_monitoring {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
             let by = self.env().caller();
-            ensure!(quantity.is_valid(), Error::InvalidLoinc);
-            ensure!(
-                self.care_teams
-                    .get(patient)
-                    .is_some_and(|team| team.contains(&by)),
-                Error::NotCareTeam
-            );
-            ensure!(
-                range.is_none_or(|(low, high)| low < high),
-                Error::InvalidThreshold
-            );
-            self.licensed_clinician(now)?;
-            ensure!(
-                self.treatment_consent(patient, by, category, now)?,
-                Error::NoTreatmentConsent
-            );
-            let key = (patient, quantity, category);
-            let previous = self.thresholds.get(key);
-            match range {
-                Some((low, high)) => {
-                    self.thresholds.insert(
-                        key,
-                        &Threshold {
-                            low,
-                            high,
-                            set_by: by,
-                            set_at: now,
-                        },
-                    );
-                }
-                None => self.thresholds.remove(key),
-            }
-            self.env().emit_event(ThresholdChanged {
-                patient,
-                quantity,
-                category,
-                range,
-                by,
-                previous,
-            });
-            Ok(())
+            self.do_set_threshold(now, by, patient, quantity, category, range)
         }
 
         // -------------------------------------------------------------- queries
@@ -740,33 +450,6 @@ pub mod remote_monitoring {
         ) -> u32 {
             let calendar = device.map_or(Calendar::All, Calendar::Device);
             self.days_with_data(patient, calendar, day_of(start), MONITORING_PERIOD_DAYS)
-        }
-    }
-
-    impl healthcare_traits::governance::Governs for RemoteMonitoring {
-        fn governance(&mut self) -> &mut Governance {
-            &mut self.governance
-        }
-
-        /// The governor's actions that are this contract's own: its peer addresses.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action;
-            match action {
-                Action::Peer(role @ (PeerRole::Credentials | PeerRole::Consent), address) => {
-                    let mut peers = self.peers();
-                    if role == PeerRole::Credentials {
-                        peers.credentials = address;
-                    } else {
-                        peers.consent = address;
-                    }
-                    self.peers.set(&peers);
-                    Ok(())
-                }
-                _ => Err(ApplyError::Unsupported),
-            }
         }
     }
 

@@ -59,6 +59,7 @@ pub use healthcare_traits::{CredentialKind, KindSet, MAX_PAGE_SIZE};
 
 pub mod events;
 pub mod identifiers;
+mod internal;
 pub mod model;
 
 /// Status changes kept per credential (suspensions, reinstatements, the revocation).
@@ -76,47 +77,47 @@ pub const CODE_VERSION: u16 = if cfg!(feature = "upgrade-rehearsal") {
 
 #[ink::contract]
 pub mod staff_credentials {
-    use super::MAX_STATUS_CHANGES;
+
     pub use crate::events::*;
-    use crate::model;
+
     pub use crate::model::{
         Action, Credential, CredentialId, CredentialRequest, Error, IssuerInfo, ReasonCode, Result,
         Status, StatusChange,
     };
-    use healthcare_traits::timeline::{self, storage as index, Bucket, BucketKey, Entry, Header};
+    use healthcare_traits::timeline::{self, storage as index, Bucket, BucketKey, Header};
     use healthcare_traits::{
-        append_indexed, ensure, page_range, ApplyError, CredentialKind, CredentialQuery,
-        CredentialVerifier, Governance, Governed, KindSet, MAX_BATCH_QUERIES,
+        page_range, ApplyError, CredentialKind, CredentialQuery, CredentialVerifier, Governance,
+        Governed, KindSet, MAX_BATCH_QUERIES,
     };
     use ink::prelude::vec::Vec;
     use ink::storage::Mapping;
 
     /// The key of the point-in-time index: one subject's credentials of one kind.
-    type SubjectKind = (AccountId, CredentialKind);
+    pub(crate) type SubjectKind = (AccountId, CredentialKind);
 
     /// The contract's storage.
     #[ink(storage)]
     pub struct StaffCredentials {
         /// The governor and the pause flag.
-        governance: Governance,
+        pub(crate) governance: Governance,
         /// The id the next credential gets.
-        next_id: CredentialId,
+        pub(crate) next_id: CredentialId,
         /// Issuers by account.
-        issuers: Mapping<AccountId, IssuerInfo>,
+        pub(crate) issuers: Mapping<AccountId, IssuerInfo>,
         /// Issuer list for paging: index -> account (kept dense by swap-remove).
-        issuer_list: Mapping<u32, AccountId>,
+        pub(crate) issuer_list: Mapping<u32, AccountId>,
         /// Length of `issuer_list`.
-        issuer_count: u32,
+        pub(crate) issuer_count: u32,
         /// Credentials by id.
-        credentials: Mapping<CredentialId, Credential>,
+        pub(crate) credentials: Mapping<CredentialId, Credential>,
         /// A subject's credentials in issue order: (subject, index) -> id.
-        by_subject: Mapping<(AccountId, u32), CredentialId>,
+        pub(crate) by_subject: Mapping<(AccountId, u32), CredentialId>,
         /// How many credentials a subject has.
-        subject_count: Mapping<AccountId, u32>,
+        pub(crate) subject_count: Mapping<AccountId, u32>,
         /// Point-in-time index of (subject, kind): headers.
-        index_headers: Mapping<SubjectKind, Header>,
+        pub(crate) index_headers: Mapping<SubjectKind, Header>,
         /// Point-in-time index of (subject, kind): buckets.
-        index_buckets: Mapping<BucketKey<SubjectKind>, Bucket>,
+        pub(crate) index_buckets: Mapping<BucketKey<SubjectKind>, Bucket>,
     }
 
     impl StaffCredentials {
@@ -124,18 +125,7 @@ pub mod staff_credentials {
         /// contract), with the first `issuers` and their kinds.
         #[ink(constructor)]
         pub fn new(governor: AccountId, issuers: Vec<(AccountId, KindSet)>) -> Result<Self> {
-            let mut contract = Self {
-                governance: Governance::new(governor),
-                next_id: 1,
-                issuers: Mapping::default(),
-                issuer_list: Mapping::default(),
-                issuer_count: 0,
-                credentials: Mapping::default(),
-                by_subject: Mapping::default(),
-                subject_count: Mapping::default(),
-                index_headers: Mapping::default(),
-                index_buckets: Mapping::default(),
-            };
+            let mut contract = Self::with_storage(governor);
             for (issuer, kinds) in issuers {
                 contract.set_issuer(issuer, kinds)?;
             }
@@ -157,42 +147,6 @@ pub mod staff_credentials {
             crate::CODE_VERSION
         }
 
-        /// The governor's `NarrowIssuer`: narrows the kinds `issuer` may issue, at once
-        /// (widening is an `Issuer` action, after the delay). Credentials of the dropped
-        /// kinds stay valid; the kinds' other issuers and the governor may suspend or
-        /// revoke them.
-        fn narrow_issuer_kinds(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
-            model::valid_kind_set(kinds)?;
-            let mut info = self.issuers.get(issuer).ok_or(Error::UnknownIssuer)?;
-            ensure!(kinds.is_subset_of(info.kinds), Error::NotANarrowing);
-            info.kinds = kinds;
-            self.issuers.insert(issuer, &info);
-            self.env().emit_event(IssuerKindsUpdated { issuer, kinds });
-            Ok(())
-        }
-
-        /// The governor's `RemoveIssuer`: removes `issuer`, at once. Its credentials keep
-        /// their validity; the issuers of their kinds and the governor may suspend or
-        /// revoke them.
-        fn remove_issuer(&mut self, issuer: AccountId) -> Result<()> {
-            let info = self.issuers.take(issuer).ok_or(Error::UnknownIssuer)?;
-            // Swap-remove from the dense list: O(1).
-            let last = self.issuer_count.checked_sub(1).ok_or(Error::Overflow)?;
-            if info.index != last {
-                if let Some(moved) = self.issuer_list.get(last) {
-                    self.issuer_list.insert(info.index, &moved);
-                    if let Some(mut moved_info) = self.issuers.get(moved) {
-                        moved_info.index = info.index;
-                        self.issuers.insert(moved, &moved_info);
-                    }
-                }
-            }
-            self.issuer_list.remove(last);
-            self.issuer_count = last;
-            self.env().emit_event(IssuerRemoved { issuer });
-            Ok(())
-        }
-
         // -------------------------------------------------------------- issuers
 
         /// Issuer only: issues a credential of a kind the caller may issue. Returns its id.
@@ -200,31 +154,7 @@ pub mod staff_credentials {
         pub fn issue(&mut self, request: CredentialRequest) -> Result<CredentialId> {
             self.governance.ensure_running()?;
             let issuer = self.env().caller();
-            let info = self.issuers.get(issuer).ok_or(Error::NotIssuer)?;
-            ensure!(info.kinds.contains(request.kind), Error::KindNotAllowed);
-            model::validate(&request, self.env().block_timestamp())?;
-
-            // Every check (the index can be full) before the first write.
-            let id = self.next_id;
-            let next_id = id.checked_add(1).ok_or(Error::Overflow)?;
-            let key = (request.subject, request.kind);
-            timeline::insert(
-                &mut self.index_mut(key),
-                Entry::new(id, request.valid_from, Some(request.valid_until)),
-            )
-            .map_err(|_| Error::TooManyCredentials)?;
-            self.next_id = next_id;
-            append_indexed(
-                &mut self.by_subject,
-                &mut self.subject_count,
-                request.subject,
-                &id,
-            )
-            .ok_or(Error::Overflow)?;
-            let credential = request.credential(id, issuer, self.env().block_timestamp());
-            self.credentials.insert(id, &credential);
-            self.env().emit_event(CredentialIssued::of(&credential));
-            Ok(id)
+            self.do_issue(issuer, request)
         }
 
         /// The credential's issuer only: extends a live (unexpired, unrevoked) credential
@@ -239,43 +169,7 @@ pub mod staff_credentials {
         ) -> Result<()> {
             self.governance.ensure_running()?;
             let now = self.env().block_timestamp();
-            let mut credential = self.editable(id, Action::Renew)?;
-            ensure!(
-                credential.status() != Status::Revoked,
-                Error::AlreadyRevoked
-            );
-            ensure!(now < credential.valid_until, Error::CredentialExpired);
-            ensure!(valid_until > credential.valid_until, Error::RenewalNotLater);
-            ensure!(verified_at <= now, Error::VerificationInFuture);
-            ensure!(
-                verified_at >= credential.verified_at,
-                Error::StaleVerification
-            );
-            let old = Entry::new(id, credential.valid_from, Some(credential.valid_until));
-            {
-                let mut index = self.index_mut((credential.subject, credential.kind));
-                timeline::remove(&mut index, old);
-                timeline::insert(
-                    &mut index,
-                    Entry {
-                        end: valid_until,
-                        ..old
-                    },
-                )
-                .map_err(|_| Error::TooManyCredentials)?;
-            }
-            credential.valid_until = valid_until;
-            credential.evidence_hash = evidence_hash;
-            credential.verified_at = verified_at;
-            self.credentials.insert(id, &credential);
-            self.env().emit_event(CredentialRenewed {
-                id,
-                subject: credential.subject,
-                valid_until,
-                evidence_hash,
-                verified_at,
-            });
-            Ok(())
+            self.do_renew(now, id, valid_until, evidence_hash, verified_at)
         }
 
         /// Its issuer or a steward of its kind (also while paused; the governor through
@@ -284,29 +178,6 @@ pub mod staff_credentials {
         pub fn suspend(&mut self, id: CredentialId, reason: ReasonCode) -> Result<()> {
             let credential = self.editable(id, Action::Suspend)?;
             self.suspend_credential(credential, reason)
-        }
-
-        /// Suspends `credential` from now on, by the caller.
-        fn suspend_credential(
-            &mut self,
-            mut credential: Credential,
-            reason: ReasonCode,
-        ) -> Result<()> {
-            let id = credential.id;
-            match credential.status() {
-                Status::Active => {}
-                Status::Revoked => return Err(Error::AlreadyRevoked),
-                Status::Suspended => return Err(Error::NotActive),
-            }
-            let at = self.record(&mut credential, Status::Suspended, reason, 2)?;
-            self.env().emit_event(CredentialSuspended {
-                id,
-                subject: credential.subject,
-                reason,
-                at,
-                by: self.env().caller(),
-            });
-            Ok(())
         }
 
         /// The credential's issuer only: lifts a suspension from now on (the suspended
@@ -335,28 +206,6 @@ pub mod staff_credentials {
         pub fn revoke(&mut self, id: CredentialId, reason: ReasonCode) -> Result<()> {
             let credential = self.editable(id, Action::Revoke)?;
             self.revoke_credential(credential, reason)
-        }
-
-        /// Revokes `credential` from now on, by the caller.
-        fn revoke_credential(
-            &mut self,
-            mut credential: Credential,
-            reason: ReasonCode,
-        ) -> Result<()> {
-            let id = credential.id;
-            ensure!(
-                credential.status() != Status::Revoked,
-                Error::AlreadyRevoked
-            );
-            let at = self.record(&mut credential, Status::Revoked, reason, 1)?;
-            self.env().emit_event(CredentialRevoked {
-                id,
-                subject: credential.subject,
-                reason,
-                at,
-                by: self.env().caller(),
-            });
-            Ok(())
         }
 
         // -------------------------------------------------------------- queries
@@ -418,67 +267,6 @@ pub mod staff_credentials {
 
         // -------------------------------------------------------------- helpers
 
-        /// Appoints `issuer` with `kinds`, or sets the kinds of an existing issuer.
-        fn set_issuer(&mut self, issuer: AccountId, kinds: KindSet) -> Result<()> {
-            model::valid_kind_set(kinds)?;
-            match self.issuers.get(issuer) {
-                Some(mut info) => {
-                    info.kinds = kinds;
-                    self.issuers.insert(issuer, &info);
-                    self.env().emit_event(IssuerKindsUpdated { issuer, kinds });
-                }
-                None => {
-                    let index = self.issuer_count;
-                    self.issuer_count = index.checked_add(1).ok_or(Error::Overflow)?;
-                    self.issuers.insert(issuer, &IssuerInfo { kinds, index });
-                    self.issuer_list.insert(index, &issuer);
-                    self.env().emit_event(IssuerAdded { issuer, kinds });
-                }
-            }
-            Ok(())
-        }
-
-        /// Loads credential `id` for `action` by the caller (see [`model::authorise`]).
-        fn editable(&self, id: CredentialId, action: Action) -> Result<Credential> {
-            let caller = self.env().caller();
-            let credential = self.credentials.get(id).ok_or(Error::UnknownCredential)?;
-            model::authorise(
-                action,
-                credential.kind,
-                credential.issuer,
-                caller,
-                self.issuer_kinds(caller),
-                self.issuer_kinds(credential.issuer),
-            )?;
-            Ok(credential)
-        }
-
-        /// Appends a status change at the current block time, keeping `room` history
-        /// slots free after it is appended minus one (so a revocation always fits), and
-        /// stores the credential. Returns the time of the change.
-        fn record(
-            &mut self,
-            credential: &mut Credential,
-            status: Status,
-            reason: ReasonCode,
-            room: u32,
-        ) -> Result<Timestamp> {
-            let needed = credential.history_len().saturating_add(room);
-            ensure!(needed <= MAX_STATUS_CHANGES, Error::HistoryFull);
-            let at = self.env().block_timestamp();
-            credential.history.push(StatusChange { at, status, reason });
-            self.credentials.insert(credential.id, credential);
-            Ok(at)
-        }
-
-        fn index_mut(&mut self, key: SubjectKind) -> impl timeline::Write + '_ {
-            index::ViewMut {
-                headers: &mut self.index_headers,
-                buckets: &mut self.index_buckets,
-                key,
-            }
-        }
-
         /// `is_valid_at` reading through `reads`: a batch of queries reads each index
         /// header, bucket and credential once.
         fn valid_at(
@@ -514,41 +302,9 @@ pub mod staff_credentials {
 
     /// What one message's credential checks have read (see [`timeline::Memo`]).
     #[derive(Default)]
-    struct Reads {
+    pub(crate) struct Reads {
         index: timeline::Memo<SubjectKind>,
         credentials: timeline::Recall<Credential>,
-    }
-
-    impl healthcare_traits::governance::Governs for StaffCredentials {
-        fn governance(&mut self) -> &mut Governance {
-            &mut self.governance
-        }
-
-        /// The governor's actions that are this contract's own: issuers, and suspending or
-        /// revoking any credential.
-        fn apply_own(
-            &mut self,
-            action: healthcare_traits::Action,
-        ) -> core::result::Result<(), ApplyError> {
-            use healthcare_traits::Action as Governance;
-            let done = match action {
-                Governance::Issuer(issuer, kinds) => self.set_issuer(issuer, kinds),
-                Governance::NarrowIssuer(issuer, kinds) => self.narrow_issuer_kinds(issuer, kinds),
-                Governance::RemoveIssuer(issuer) => self.remove_issuer(issuer),
-                Governance::SuspendCredential(id, reason) => self
-                    .credentials
-                    .get(id)
-                    .ok_or(Error::UnknownCredential)
-                    .and_then(|c| self.suspend_credential(c, reason)),
-                Governance::RevokeCredential(id, reason) => self
-                    .credentials
-                    .get(id)
-                    .ok_or(Error::UnknownCredential)
-                    .and_then(|c| self.revoke_credential(c, reason)),
-                _ => return Err(ApplyError::Unsupported),
-            };
-            done.map_err(|_| ApplyError::Invalid)
-        }
     }
 
     impl Governed for StaffCredentials {

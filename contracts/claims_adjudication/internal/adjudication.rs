@@ -1,0 +1,262 @@
+//! Adjudication: line-level decisions with CARC codes, reviews and appeals.
+
+use super::*;
+use crate::claims_adjudication::ClaimsAdjudication;
+use crate::model::day_of;
+use healthcare_traits::ensure;
+use ink::codegen::Env;
+use ink::prelude::vec::Vec;
+use ink::primitives::{AccountId, Hash};
+
+type Balance = u128;
+
+impl ClaimsAdjudication {
+    /// The steps of `review_claim`, after the shell's checks.
+    pub(crate) fn do_review_claim(
+        &mut self,
+        claim_id: ClaimId,
+        approve: bool,
+        reason: Carc,
+    ) -> Result<()> {
+        let (mut plan, mut claim) = self.adjuster_claim(claim_id)?;
+        ensure!(
+            claim.status == ClaimStatus::PendingReview,
+            Error::NotPendingReview
+        );
+        plan.reserved = plan
+            .reserved
+            .checked_sub(claim.reserved)
+            .ok_or(Error::Overflow)?;
+        claim.reserved = 0;
+        if approve {
+            self.approve(&mut plan, &mut claim)?;
+        } else {
+            self.release(&plan, &claim)?;
+            claim.status = ClaimStatus::Denied;
+            claim.denial = Some(reason);
+            // The lines keep their pricing for the record; a denial pays nothing.
+            claim.allowed = 0;
+            claim.payer_amount = 0;
+            claim.member_amount = 0;
+            claim.deductible_applied = 0;
+        }
+        self.finish(&plan, claim);
+        Ok(())
+    }
+
+    /// The steps of `appeal`, after the shell's checks.
+    pub(crate) fn do_appeal(&mut self, claim_id: ClaimId, evidence: Hash) -> Result<()> {
+        let mut claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
+        ensure!(claim.provider == self.env().caller(), Error::NotProvider);
+        ensure!(claim.appeal_evidence.is_none(), Error::AlreadyAppealed);
+        ensure!(claim.status == ClaimStatus::Denied, Error::NotDenied);
+        let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
+        ensure!(
+            matches!(
+                self.screen(&plan, &claim, claim.submitted_at)?,
+                Screen::Pass { review: false }
+            ),
+            Error::NotAdmitted
+        );
+        let reserve = crate::model::appeal_reserve(
+            claim
+                .lines
+                .iter()
+                .map(|result| (result.line, self.fees.get((plan.id, result.line.procedure)))),
+        );
+        plan.reserved = plan.reserved.checked_add(reserve).ok_or(Error::Overflow)?;
+        claim.status = ClaimStatus::UnderAppeal;
+        claim.appeal_evidence = Some(evidence);
+        claim.reserved = reserve;
+        self.plans.insert(plan.id, &plan);
+        self.claims.insert(claim_id, &claim);
+        self.env().emit_event(ClaimAppealed {
+            claim: claim_id,
+            evidence,
+            reserved: reserve,
+        });
+        Ok(())
+    }
+
+    /// The steps of `decide_appeal`, after the shell's checks.
+    pub(crate) fn do_decide_appeal(&mut self, claim_id: ClaimId, overturn: bool) -> Result<()> {
+        let (mut plan, mut claim) = self.adjuster_claim(claim_id)?;
+        ensure!(claim.status == ClaimStatus::UnderAppeal, Error::NotAppealed);
+        plan.reserved = plan
+            .reserved
+            .checked_sub(claim.reserved)
+            .ok_or(Error::Overflow)?;
+        claim.reserved = 0;
+        claim.status = ClaimStatus::Denied;
+        if overturn {
+            let lines: Vec<ClaimLine> = claim.lines.iter().map(|r| r.line).collect();
+            match self.screen(&plan, &claim, claim.submitted_at)? {
+                Screen::Deny(reason) => Self::deny_all(&mut claim, &lines, reason)?,
+                Screen::Pass { .. } => {
+                    claim.denial = None;
+                    let mut prices = Prices::default();
+                    self.adjudicate_lines(&plan, &mut claim, &lines, &mut prices)?;
+                    self.store_prices(prices);
+                    self.decide(&mut plan, &mut claim, false, false)?;
+                }
+            }
+        }
+        self.finish(&plan, claim);
+        Ok(())
+    }
+
+    /// The claim and its plan, if the caller is an adjuster of that plan.
+    pub(crate) fn adjuster_claim(&self, claim_id: ClaimId) -> Result<(Plan, Claim)> {
+        let claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
+        ensure!(
+            self.adjusters.contains((claim.plan, self.env().caller())),
+            Error::NotAdjuster
+        );
+        let plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
+        Ok((plan, claim))
+    }
+
+    /// Denies every line with `reason` (nothing counted, nothing held).
+    pub(crate) fn deny_all(claim: &mut Claim, lines: &[ClaimLine], reason: Carc) -> Result<()> {
+        claim.status = ClaimStatus::Denied;
+        claim.denial = Some(reason);
+        claim.lines = lines
+            .iter()
+            .map(|line| LineResult::denied(*line, reason))
+            .collect();
+        claim.billed = lines.iter().try_fold(0, |sum: Balance, line| {
+            sum.checked_add(line.billed).ok_or(Error::Overflow)
+        })?;
+        claim.allowed = 0;
+        claim.payer_amount = 0;
+        claim.member_amount = 0;
+        claim.deductible_applied = 0;
+        Ok(())
+    }
+
+    /// The key a claim's CPT 99454 line is held under: (member, 30-day window of its
+    /// service day).
+    pub(crate) fn supply_key(claim: &Claim) -> SupplyKey {
+        (claim.member, supply_window(day_of(claim.service_date)))
+    }
+
+    pub(crate) fn service_key(claim: &Claim, line: &ClaimLine) -> ServiceKey {
+        (
+            claim.plan,
+            claim.member,
+            claim.provider,
+            day_of(claim.service_date),
+            line.procedure,
+        )
+    }
+
+    /// Prices the lines (duplicates denied, the rest against the fee schedule and the
+    /// member's accumulators), writes the accumulators and the service keys of the
+    /// priced lines, and fills the claim's remittance.
+    pub(crate) fn adjudicate_lines(
+        &mut self,
+        plan: &Plan,
+        claim: &mut Claim,
+        lines: &[ClaimLine],
+        prices: &mut Prices,
+    ) -> Result<()> {
+        let mut verdicts: Vec<(ClaimLine, Verdict)> = Vec::with_capacity(lines.len());
+        for line in lines {
+            let key = Self::service_key(claim, line);
+            let repeated = verdicts.iter().any(|(l, _)| l.procedure == line.procedure);
+            let held = self
+                .line_keys
+                .get(key)
+                .is_some_and(|holder| holder != claim.id);
+            let verdict = if repeated || held {
+                Verdict::Duplicate
+            } else {
+                match prices
+                    .fees
+                    .get((plan.id, line.procedure), |key| self.fees.get(key))
+                {
+                    None => Verdict::NotCovered,
+                    Some(fee) if line.procedure == DEVICE_SUPPLY_CODE => {
+                        self.device_supply_verdict(claim, fee)?
+                    }
+                    Some(fee) => Verdict::Fee(fee),
+                }
+            };
+            verdicts.push((*line, verdict));
+        }
+        let year = plan.terms.year_of(claim.service_date);
+        let key = (plan.id, claim.member, year);
+        let start = prices.accumulator(key, || self.accumulators.get(key).unwrap_or_default());
+        let priced = pricing::price(&plan.terms, start, &verdicts)?;
+        // A claim that leaves the accumulators as they were writes nothing.
+        if priced.accumulator != start {
+            prices.set_accumulator(key, priced.accumulator);
+        }
+        for result in priced.lines.iter().filter(|r| r.allowed > 0) {
+            self.line_keys
+                .insert(Self::service_key(claim, &result.line), &claim.id);
+            if result.line.procedure == DEVICE_SUPPLY_CODE {
+                let held = (day_of(claim.service_date), claim.id);
+                self.supply_lines.insert(Self::supply_key(claim), &held);
+            }
+        }
+        claim.lines = priced.lines;
+        claim.billed = priced.billed;
+        claim.allowed = priced.allowed;
+        claim.payer_amount = priced.payer;
+        claim.member_amount = priced.member;
+        claim.deductible_applied = priced.deductible;
+        Ok(())
+    }
+
+    /// The claim other than `except` holding `member`'s CPT 99454 less than 30 days
+    /// from service day `day`, if any (three reads at most).
+    pub(crate) fn supply_held(
+        &self,
+        member: AccountId,
+        day: u64,
+        except: ClaimId,
+    ) -> Option<ClaimId> {
+        supply_windows_near(day).find_map(|window| {
+            self.supply_lines
+                .get((member, window))
+                .filter(|(held, holder)| *holder != except && same_supply_period(*held, day))
+                .map(|(_, holder)| holder)
+        })
+    }
+
+    /// After pricing: denied when nothing is allowed; pending review when `review` (an
+    /// emergency without a care relationship: nothing reserved) or, if `threshold`, above
+    /// the plan's review threshold (payer share reserved); else approved.
+    pub(crate) fn decide(
+        &mut self,
+        plan: &mut Plan,
+        claim: &mut Claim,
+        review: bool,
+        threshold: bool,
+    ) -> Result<()> {
+        if claim.allowed == 0 {
+            claim.status = ClaimStatus::Denied;
+            claim.denial = claim
+                .lines
+                .first()
+                .and_then(|line| line.adjustments.first())
+                .map(|adjustment| adjustment.reason);
+        } else if review {
+            // An emergency without a care relationship: the adjuster decides, and nothing
+            // is reserved meanwhile (a provider the member never named cannot hold the
+            // payer's escrow); approved, it is paid from the free escrow or owed.
+            claim.status = ClaimStatus::PendingReview;
+        } else if threshold && claim.payer_amount > plan.terms.review_threshold {
+            claim.status = ClaimStatus::PendingReview;
+            plan.reserved = plan
+                .reserved
+                .checked_add(claim.payer_amount)
+                .ok_or(Error::Overflow)?;
+            claim.reserved = claim.payer_amount;
+        } else {
+            self.approve(plan, claim)?;
+        }
+        Ok(())
+    }
+}
