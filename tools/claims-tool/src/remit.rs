@@ -13,7 +13,7 @@
 //! `CLP05 = Σ PR`, and `BPR02 = Σ CLP04`.
 
 use crate::claim::{Amounts, SourceClaim};
-use claims_adjudication::claims_adjudication::{Claim, ClaimStatus, Group};
+use claims_adjudication::claims_adjudication::{Claim, ClaimStatus, Group, LineResult};
 
 /// One 837 claim with what the chain made of it.
 #[derive(Debug, Clone)]
@@ -69,7 +69,6 @@ pub fn clp_status(parts: &[Claim]) -> Option<&'static str> {
 
 /// The 835 of `claims`, checked to balance.
 pub fn x835(envelope: &Envelope, amounts: &Amounts, claims: &[Remitted]) -> Result<String, String> {
-    let money = |units: u128| amounts.dollars(units);
     let final_claims: Vec<&Remitted> = claims
         .iter()
         .filter(|c| clp_status(&c.parts).is_some())
@@ -80,139 +79,182 @@ pub fn x835(envelope: &Envelope, amounts: &Amounts, claims: &[Remitted]) -> Resu
         .filter(|c| c.status == ClaimStatus::Paid)
         .map(|c| c.payer_amount)
         .sum();
-    let mut body: Vec<String> = Vec::new();
-    let handling = if total_paid > 0 { "I" } else { "H" };
-    body.push(format!(
-        "BPR*{handling}*{}*C*NON************{}",
-        money(total_paid),
-        envelope.date
-    ));
-    body.push(format!(
-        "TRN*1*{}-{}*1000000000",
-        envelope.date, envelope.control
-    ));
-    body.push(format!("DTM*405*{}", envelope.date));
-    body.push(format!("N1*PR*{}", envelope.payer_name));
-    body.push("N3*ON CHAIN".into());
-    body.push("N4*NOWHERE*ZZ*000000000".into());
-    body.push("PER*BL*CLAIMS*TE*0000000000".into());
     let payee = final_claims
         .first()
         .map(|c| c.source.billing_npi.clone())
         .unwrap_or_default();
-    body.push(format!("N1*PE*BILLING PROVIDER*XX*{payee}"));
-    body.push("LX*1".into());
+    let mut body = payment_header(envelope, amounts, total_paid, &payee);
     let mut sum_clp_paid: u128 = 0;
     for claim in &final_claims {
-        let source = claim.source;
-        let status = clp_status(&claim.parts).unwrap_or("4");
-        let billed: u128 = claim.parts.iter().map(|c| c.billed).sum();
-        let paid: u128 = claim
-            .parts
-            .iter()
-            .filter(|c| c.status == ClaimStatus::Paid)
-            .map(|c| c.payer_amount)
-            .sum();
-        let patient: u128 = claim
-            .parts
-            .iter()
-            .filter(|c| c.status == ClaimStatus::Paid)
-            .map(|c| c.member_amount)
-            .sum();
-        sum_clp_paid += paid;
-        let first = claim.parts.first().map(|c| c.id).unwrap_or_default();
-        body.push(format!(
-            "CLP*{}*{status}*{}*{}*{}*12*{first}*{}*1",
-            source.clm01,
-            money(billed),
-            money(paid),
-            money(patient),
-            source.place_of_service
-        ));
-        body.push(format!("NM1*QC*1******MI*{}", source.member_id));
-        for part in &claim.parts {
-            body.push(format!("REF*F8*{}", part.id));
-        }
-        let mut claim_adjusted: u128 = 0;
-        let mut claim_patient: u128 = 0;
-        for part in &claim.parts {
-            let date = crate::claim::ccyymmdd(part.service_date);
-            for (i, line) in part.lines.iter().enumerate() {
-                let modifiers = source
-                    .modifiers_of(part.service_date, i)
-                    .map(|m| m.iter().map(|x| format!(":{x}")).collect::<String>())
-                    .unwrap_or_default();
-                // A denied claim pays nothing whatever its lines' pricing says.
-                let (paid_line, adjustments) = if part.status == ClaimStatus::Denied {
-                    let reason = part
-                        .denial
-                        .or_else(|| line.adjustments.first().map(|a| a.reason))
-                        .map(|r| r.code())
-                        .unwrap_or("96");
-                    (0u128, vec![("CO", reason, line.line.billed)])
-                } else {
-                    (
-                        line.payer_amount,
-                        line.adjustments
-                            .iter()
-                            .map(|a| (group_code(a.group), a.reason.code(), a.amount))
-                            .collect(),
-                    )
-                };
-                body.push(format!(
-                    "SVC*HC:{}{modifiers}*{}*{}**{}",
-                    String::from_utf8_lossy(&line.line.procedure),
-                    money(line.line.billed),
-                    money(paid_line),
-                    line.line.units
-                ));
-                body.push(format!("DTM*472*{date}"));
-                let adjusted: u128 = adjustments.iter().map(|(_, _, a)| a).sum();
-                if line.line.billed != paid_line + adjusted {
-                    return Err(format!(
-                        "claim {}: line {} does not balance: billed {} paid {} adjusted {}",
-                        source.clm01,
-                        i + 1,
-                        line.line.billed,
-                        paid_line,
-                        adjusted
-                    ));
-                }
-                claim_adjusted += adjusted;
-                claim_patient += adjustments
-                    .iter()
-                    .filter(|(g, _, _)| *g == "PR")
-                    .map(|(_, _, a)| a)
-                    .sum::<u128>();
-                for group in ["CO", "PR", "OA"] {
-                    let triplets: Vec<String> = adjustments
-                        .iter()
-                        .filter(|(g, _, a)| *g == group && *a > 0)
-                        .map(|(_, reason, amount)| format!("{reason}*{}", money(*amount)))
-                        .collect();
-                    // At most six reason, amount, (empty) quantity triplets per CAS.
-                    for chunk in triplets.chunks(6) {
-                        body.push(format!("CAS*{group}*{}", chunk.join("**")));
-                    }
-                }
-                if part.status != ClaimStatus::Denied {
-                    body.push(format!("AMT*B6*{}", money(line.allowed)));
-                }
-            }
-        }
-        if billed != paid + claim_adjusted || patient != claim_patient {
-            return Err(format!(
-                "claim {} does not balance: billed {billed} paid {paid} adjusted {claim_adjusted} patient {patient} (PR {claim_patient})",
-                source.clm01
-            ));
-        }
+        sum_clp_paid += claim_payment(claim, amounts, &mut body)?;
     }
     if sum_clp_paid != total_paid {
         return Err("BPR02 differs from the sum of CLP04".into());
     }
+    Ok(interchange(envelope, &payee, body))
+}
+
+/// The 835's header: the payment (BPR, paid `total_paid`), its trace (TRN), the
+/// production date, the payer and the payee, and the first (only) LX.
+fn payment_header(
+    envelope: &Envelope,
+    amounts: &Amounts,
+    total_paid: u128,
+    payee: &str,
+) -> Vec<String> {
+    let handling = if total_paid > 0 { "I" } else { "H" };
+    vec![
+        format!(
+            "BPR*{handling}*{}*C*NON************{}",
+            amounts.dollars(total_paid),
+            envelope.date
+        ),
+        format!("TRN*1*{}-{}*1000000000", envelope.date, envelope.control),
+        format!("DTM*405*{}", envelope.date),
+        format!("N1*PR*{}", envelope.payer_name),
+        "N3*ON CHAIN".into(),
+        "N4*NOWHERE*ZZ*000000000".into(),
+        "PER*BL*CLAIMS*TE*0000000000".into(),
+        format!("N1*PE*BILLING PROVIDER*XX*{payee}"),
+        "LX*1".into(),
+    ]
+}
+
+/// Appends one claim's CLP loop (its parts' references and service lines) to `body`,
+/// checked to balance; returns what it paid (CLP04).
+fn claim_payment(
+    claim: &Remitted,
+    amounts: &Amounts,
+    body: &mut Vec<String>,
+) -> Result<u128, String> {
+    let money = |units: u128| amounts.dollars(units);
+    let source = claim.source;
+    let status = clp_status(&claim.parts).unwrap_or("4");
+    let billed: u128 = claim.parts.iter().map(|c| c.billed).sum();
+    let paid: u128 = claim
+        .parts
+        .iter()
+        .filter(|c| c.status == ClaimStatus::Paid)
+        .map(|c| c.payer_amount)
+        .sum();
+    let patient: u128 = claim
+        .parts
+        .iter()
+        .filter(|c| c.status == ClaimStatus::Paid)
+        .map(|c| c.member_amount)
+        .sum();
+    let first = claim.parts.first().map(|c| c.id).unwrap_or_default();
+    body.push(format!(
+        "CLP*{}*{status}*{}*{}*{}*12*{first}*{}*1",
+        source.clm01,
+        money(billed),
+        money(paid),
+        money(patient),
+        source.place_of_service
+    ));
+    body.push(format!("NM1*QC*1******MI*{}", source.member_id));
+    for part in &claim.parts {
+        body.push(format!("REF*F8*{}", part.id));
+    }
+    let mut claim_adjusted: u128 = 0;
+    let mut claim_patient: u128 = 0;
+    for part in &claim.parts {
+        for (i, line) in part.lines.iter().enumerate() {
+            let (adjusted, patient) = service_payment(source, part, i, line, amounts, body)?;
+            claim_adjusted += adjusted;
+            claim_patient += patient;
+        }
+    }
+    if billed != paid + claim_adjusted || patient != claim_patient {
+        return Err(format!(
+            "claim {} does not balance: billed {billed} paid {paid} adjusted {claim_adjusted} patient {patient} (PR {claim_patient})",
+            source.clm01
+        ));
+    }
+    Ok(paid)
+}
+
+/// Appends the SVC loop of line `i` of `part` to `body` (its adjustments in CAS groups of
+/// at most six), checked to balance; returns (Σ CAS, Σ PR).
+fn service_payment(
+    source: &SourceClaim,
+    part: &Claim,
+    i: usize,
+    line: &LineResult,
+    amounts: &Amounts,
+    body: &mut Vec<String>,
+) -> Result<(u128, u128), String> {
+    let money = |units: u128| amounts.dollars(units);
+    let modifiers = source
+        .modifiers_of(part.service_date, i)
+        .map(|m| m.iter().map(|x| format!(":{x}")).collect::<String>())
+        .unwrap_or_default();
+    // A denied claim pays nothing whatever its lines' pricing says.
+    let (paid_line, adjustments) = if part.status == ClaimStatus::Denied {
+        let reason = part
+            .denial
+            .or_else(|| line.adjustments.first().map(|a| a.reason))
+            .map(|r| r.code())
+            .unwrap_or("96");
+        (0u128, vec![("CO", reason, line.line.billed)])
+    } else {
+        (
+            line.payer_amount,
+            line.adjustments
+                .iter()
+                .map(|a| (group_code(a.group), a.reason.code(), a.amount))
+                .collect(),
+        )
+    };
+    body.push(format!(
+        "SVC*HC:{}{modifiers}*{}*{}**{}",
+        String::from_utf8_lossy(&line.line.procedure),
+        money(line.line.billed),
+        money(paid_line),
+        line.line.units
+    ));
+    body.push(format!(
+        "DTM*472*{}",
+        crate::claim::ccyymmdd(part.service_date)
+    ));
+    let adjusted: u128 = adjustments.iter().map(|(_, _, a)| a).sum();
+    if line.line.billed != paid_line + adjusted {
+        return Err(format!(
+            "claim {}: line {} does not balance: billed {} paid {} adjusted {}",
+            source.clm01,
+            i + 1,
+            line.line.billed,
+            paid_line,
+            adjusted
+        ));
+    }
+    let patient = adjustments
+        .iter()
+        .filter(|(g, _, _)| *g == "PR")
+        .map(|(_, _, a)| a)
+        .sum::<u128>();
+    for group in ["CO", "PR", "OA"] {
+        let triplets: Vec<String> = adjustments
+            .iter()
+            .filter(|(g, _, a)| *g == group && *a > 0)
+            .map(|(_, reason, amount)| format!("{reason}*{}", money(*amount)))
+            .collect();
+        // At most six reason, amount, (empty) quantity triplets per CAS.
+        for chunk in triplets.chunks(6) {
+            body.push(format!("CAS*{group}*{}", chunk.join("**")));
+        }
+    }
+    if part.status != ClaimStatus::Denied {
+        body.push(format!("AMT*B6*{}", money(line.allowed)));
+    }
+    Ok((adjusted, patient))
+}
+
+/// `body` in its transaction set (ST/SE) and interchange envelope (ISA/GS ... GE/IEA).
+fn interchange(envelope: &Envelope, payee: &str, body: Vec<String>) -> String {
     let control = format!("{:09}", envelope.control);
     let sender = format!("{:<15}", truncate(&envelope.payer_id, 15));
-    let receiver = format!("{:<15}", truncate(&payee, 15));
+    let receiver = format!("{:<15}", truncate(payee, 15));
     let mut out: Vec<String> = vec![
         format!(
             "ISA*00*          *00*          *ZZ*{sender}*ZZ*{receiver}*{}*{}*^*00501*{control}*0*P*:",
@@ -222,7 +264,7 @@ pub fn x835(envelope: &Envelope, amounts: &Amounts, claims: &[Remitted]) -> Resu
         format!(
             "GS*HP*{}*{}*{}*{}*{}*X*005010X221A1",
             truncate(&envelope.payer_id, 15),
-            truncate(&payee, 15),
+            truncate(payee, 15),
             envelope.date,
             envelope.time,
             envelope.control
@@ -234,7 +276,7 @@ pub fn x835(envelope: &Envelope, amounts: &Amounts, claims: &[Remitted]) -> Resu
     out.push(format!("SE*{segments}*0001"));
     out.push(format!("GE*1*{}", envelope.control));
     out.push(format!("IEA*1*{control}"));
-    Ok(out.into_iter().map(|s| s + "~\n").collect())
+    out.into_iter().map(|s| s + "~\n").collect()
 }
 
 fn truncate(text: &str, n: usize) -> String {

@@ -10,7 +10,9 @@
 use crate::claim::{cents, Problem, SourceClaim, SourceLine};
 use std::collections::HashMap;
 use x12_types::util::Parser as _;
-use x12_types::v005010::{Transmission, _837Loop2000, GS, HI, ISA, NM1, ST, _837};
+use x12_types::v005010::{
+    Transmission, _837Loop2000, _837Loop2300, _837Loop2400, GS, HI, ISA, NM1, ST, _837,
+};
 
 /// The file's text with `*` and `~\n` as delimiters.
 fn normalize(raw: &str) -> Result<String, String> {
@@ -132,28 +134,9 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
             ));
             break;
         };
-        let gs = GS::parse(after_isa);
-        let st = gs.as_ref().ok().map(|(after_gs, _)| ST::parse(after_gs));
-        match (gs, st) {
-            (Ok((_, gs)), Some(Ok((_, st))))
-                if gs._01 == "HC" && gs._08.starts_with("005010X222") && st._01 == "837" => {}
-            (Ok((_, gs)), Some(Ok((_, st)))) => {
-                problems.push(whole_file(
-                    segment_at(&text, after_isa),
-                    format!(
-                        "not an 837P (005010X222A2): GS01 {}, GS08 {}, ST01 {}",
-                        gs._01, gs._08, st._01
-                    ),
-                ));
-                break;
-            }
-            _ => {
-                problems.push(whole_file(
-                    segment_at(&text, after_isa),
-                    "expected GS and ST segments after the ISA".into(),
-                ));
-                break;
-            }
+        if let Err(reason) = check_837p(after_isa) {
+            problems.push(whole_file(segment_at(&text, after_isa), reason));
+            break;
         }
         let (next, transmission) = match Transmission::<_837>::parse(rest) {
             Ok(parsed) => parsed,
@@ -199,6 +182,25 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
     (claims, problems)
 }
 
+/// Whether the interchange whose ISA ends where `after_isa` starts is an 837P: GS01 HC,
+/// GS08 005010X222..., ST01 837.
+fn check_837p(after_isa: &str) -> Result<(), String> {
+    let gs = GS::parse(after_isa);
+    let st = gs.as_ref().ok().map(|(after_gs, _)| ST::parse(after_gs));
+    match (gs, st) {
+        (Ok((_, gs)), Some(Ok((_, st))))
+            if gs._01 == "HC" && gs._08.starts_with("005010X222") && st._01 == "837" =>
+        {
+            Ok(())
+        }
+        (Ok((_, gs)), Some(Ok((_, st)))) => Err(format!(
+            "not an 837P (005010X222A2): GS01 {}, GS08 {}, ST01 {}",
+            gs._01, gs._08, st._01
+        )),
+        _ => Err("expected GS and ST segments after the ISA".into()),
+    }
+}
+
 /// A claim's problem: the index of its faulty line (if a line) and the reason.
 type ClaimProblem = Option<(Option<usize>, String)>;
 
@@ -231,129 +233,151 @@ fn walk(file: &str, set: &_837, separator: char) -> Vec<(SourceClaim, ClaimProbl
             .and_then(npi)
             .unwrap_or_default();
         for loop_2300 in &hl.loop_2300 {
-            let clm = &loop_2300.clm;
-            let place_of_service = clm
-                ._05
-                .as_deref()
-                .unwrap_or("")
-                .split(separator)
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let diagnoses = loop_2300
-                .hi
-                .iter()
-                .flat_map(hi_elements)
-                .filter_map(|element| {
-                    let mut parts = element.split(separator);
-                    let (qualifier, code) = (parts.next()?, parts.next()?);
-                    matches!(qualifier, "ABK" | "ABF" | "BK" | "BF")
-                        .then(|| code.replace('.', "").to_ascii_uppercase())
-                })
-                .collect();
-            let rendering_npi = loop_2300
-                .loop_2310
-                .iter()
-                .map(|l| &l.nm1)
-                .find(|n| n._01.to_string() == "82")
-                .and_then(npi);
-            let claim_date = loop_2300
-                .dtp
-                .iter()
-                .find(|d| d._01.to_string() == "472")
-                .map(|d| d._03.split('-').next().unwrap_or("").to_string());
-            let mut problem: ClaimProblem = None;
-            let mut lines = Vec::new();
-            for (k, loop_2400) in loop_2300.loop_2400.iter().enumerate() {
-                let Some(sv1) = loop_2400.sv1.as_ref() else {
-                    problem.get_or_insert((Some(k), "a service line without SV1".into()));
-                    continue;
-                };
-                let mut composite = sv1._01.split(separator);
-                let qualifier = composite.next().unwrap_or("");
-                let procedure = composite.next().unwrap_or("").trim().to_ascii_uppercase();
-                let modifiers: Vec<String> = composite
-                    .take(4)
-                    .filter(|m| !m.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                let amount = sv1._02.as_deref().unwrap_or("").trim();
-                let units = nonempty(&sv1._04).unwrap_or("1");
-                let date = loop_2400
-                    .dtp
-                    .iter()
-                    .find(|d| d._01.to_string() == "472")
-                    .map(|d| d._03.split('-').next().unwrap_or("").to_string())
-                    .or_else(|| claim_date.clone());
-                let line = (|| -> Result<SourceLine, String> {
-                    if !matches!(qualifier, "HC" | "") {
-                        return Err(format!("SV101 qualifier {qualifier:?} is not HC"));
-                    }
-                    let cents = cents(amount)
-                        .ok_or_else(|| format!("SV102 {amount:?} is no dollar amount"))?;
-                    let units: u32 = units
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|u| u.fract() == 0.0 && *u >= 1.0 && *u <= f64::from(u32::MAX))
-                        .map(|u| u as u32)
-                        .ok_or_else(|| format!("SV104 {units:?} is no whole number of units"))?;
-                    let date = date
-                        .clone()
-                        .filter(|d| crate::claim::date_ms(d).is_some())
-                        .ok_or("no DTP*472 service date (CCYYMMDD) for the line")?;
-                    Ok(SourceLine {
-                        position: 0,
-                        procedure,
-                        modifiers,
-                        cents,
-                        units,
-                        date,
-                        rendering_npi: loop_2400
-                            .loop_2420
-                            .iter()
-                            .map(|l| &l.nm1)
-                            .find(|n| n._01.to_string() == "82")
-                            .and_then(npi),
-                    })
-                })();
-                match line {
-                    Ok(line) => lines.push(line),
-                    Err(reason) => {
-                        problem.get_or_insert((Some(k), reason));
-                    }
-                }
-            }
-            let claim = SourceClaim {
-                file: file.to_string(),
-                position: 0,
-                clm01: clm._01.trim().to_string(),
-                member_id: member_id.clone(),
-                billing_npi: billing_npi.clone(),
-                rendering_npi,
-                place_of_service,
-                diagnoses,
-                lines,
-            };
-            // Count every line of the claim (the caller numbers SV1 segments in order).
-            let counted = loop_2300.loop_2400.len();
-            let mut claim = claim;
-            if claim.lines.len() != counted {
-                // Keep the line count equal to the SV1 segments for numbering.
-                claim.lines.resize(
-                    counted,
-                    SourceLine {
-                        position: 0,
-                        procedure: String::new(),
-                        modifiers: Vec::new(),
-                        cents: 0,
-                        units: 0,
-                        date: String::new(),
-                        rendering_npi: None,
-                    },
-                );
-            }
-            out.push((claim, problem));
+            out.push(claim_of(
+                file,
+                loop_2300,
+                &member_id,
+                &billing_npi,
+                separator,
+            ));
         }
     }
     out
+}
+
+/// One claim (loop 2300) of `member_id`, billed by `billing_npi`: its SourceClaim, with
+/// as many lines as SV1 segments (the caller numbers them in order), and the first
+/// problem found in it.
+fn claim_of(
+    file: &str,
+    loop_2300: &_837Loop2300,
+    member_id: &str,
+    billing_npi: &str,
+    separator: char,
+) -> (SourceClaim, ClaimProblem) {
+    let clm = &loop_2300.clm;
+    let place_of_service = clm
+        ._05
+        .as_deref()
+        .unwrap_or("")
+        .split(separator)
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let diagnoses = loop_2300
+        .hi
+        .iter()
+        .flat_map(hi_elements)
+        .filter_map(|element| {
+            let mut parts = element.split(separator);
+            let (qualifier, code) = (parts.next()?, parts.next()?);
+            matches!(qualifier, "ABK" | "ABF" | "BK" | "BF")
+                .then(|| code.replace('.', "").to_ascii_uppercase())
+        })
+        .collect();
+    let rendering_npi = loop_2300
+        .loop_2310
+        .iter()
+        .map(|l| &l.nm1)
+        .find(|n| n._01.to_string() == "82")
+        .and_then(npi);
+    let claim_date = loop_2300
+        .dtp
+        .iter()
+        .find(|d| d._01.to_string() == "472")
+        .map(|d| d._03.split('-').next().unwrap_or("").to_string());
+    let mut problem: ClaimProblem = None;
+    let mut lines = Vec::new();
+    for (k, loop_2400) in loop_2300.loop_2400.iter().enumerate() {
+        let line = service_line(loop_2400, separator, claim_date.as_deref());
+        match line {
+            Ok(line) => lines.push(line),
+            Err(reason) => {
+                problem.get_or_insert((Some(k), reason));
+            }
+        }
+    }
+    let claim = SourceClaim {
+        file: file.to_string(),
+        position: 0,
+        clm01: clm._01.trim().to_string(),
+        member_id: member_id.to_string(),
+        billing_npi: billing_npi.to_string(),
+        rendering_npi,
+        place_of_service,
+        diagnoses,
+        lines,
+    };
+    // Count every line of the claim (the caller numbers SV1 segments in order).
+    let counted = loop_2300.loop_2400.len();
+    let mut claim = claim;
+    if claim.lines.len() != counted {
+        // Keep the line count equal to the SV1 segments for numbering.
+        claim.lines.resize(
+            counted,
+            SourceLine {
+                position: 0,
+                procedure: String::new(),
+                modifiers: Vec::new(),
+                cents: 0,
+                units: 0,
+                date: String::new(),
+                rendering_npi: None,
+            },
+        );
+    }
+    (claim, problem)
+}
+
+/// One service line (loop 2400): its SV1 (an HC procedure, up to four modifiers, a
+/// dollar amount, whole units) and its DTP*472 date, or the claim's (`claim_date`).
+fn service_line(
+    loop_2400: &_837Loop2400,
+    separator: char,
+    claim_date: Option<&str>,
+) -> Result<SourceLine, String> {
+    let sv1 = loop_2400.sv1.as_ref().ok_or("a service line without SV1")?;
+    let mut composite = sv1._01.split(separator);
+    let qualifier = composite.next().unwrap_or("");
+    let procedure = composite.next().unwrap_or("").trim().to_ascii_uppercase();
+    let modifiers: Vec<String> = composite
+        .take(4)
+        .filter(|m| !m.is_empty())
+        .map(str::to_string)
+        .collect();
+    let amount = sv1._02.as_deref().unwrap_or("").trim();
+    let units = nonempty(&sv1._04).unwrap_or("1");
+    let date = loop_2400
+        .dtp
+        .iter()
+        .find(|d| d._01.to_string() == "472")
+        .map(|d| d._03.split('-').next().unwrap_or("").to_string())
+        .or_else(|| claim_date.map(str::to_string));
+    if !matches!(qualifier, "HC" | "") {
+        return Err(format!("SV101 qualifier {qualifier:?} is not HC"));
+    }
+    let cents = cents(amount).ok_or_else(|| format!("SV102 {amount:?} is no dollar amount"))?;
+    let units: u32 = units
+        .parse::<f64>()
+        .ok()
+        .filter(|u| u.fract() == 0.0 && *u >= 1.0 && *u <= f64::from(u32::MAX))
+        .map(|u| u as u32)
+        .ok_or_else(|| format!("SV104 {units:?} is no whole number of units"))?;
+    let date = date
+        .filter(|d| crate::claim::date_ms(d).is_some())
+        .ok_or("no DTP*472 service date (CCYYMMDD) for the line")?;
+    Ok(SourceLine {
+        position: 0,
+        procedure,
+        modifiers,
+        cents,
+        units,
+        date,
+        rendering_npi: loop_2400
+            .loop_2420
+            .iter()
+            .map(|l| &l.nm1)
+            .find(|n| n._01.to_string() == "82")
+            .and_then(npi),
+    })
 }
