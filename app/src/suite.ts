@@ -4,35 +4,22 @@
 import { LegacyClient, WsProvider } from 'dedot';
 import { Contract } from 'dedot/contracts';
 import { CONTRACT_NAMES, type Apis, type ContractName } from './contracts/suite';
+import type { DeployedContract, DeploymentFile } from './contracts/deployment';
 import { deploymentProblem } from './deployment';
 
 // The list of contracts and their APIs are generated from contracts/suite.json, the one
 // list of the suite's contracts (scripts/typegen.mjs).
 export { CONTRACT_NAMES, type Apis, type ContractName };
 
-/** One contract of a deployment file (scripts/deploy.py). */
-export interface DeployedContract {
-  address: string;
-  code_hash: string;
-  /** The metadata file, beside the deployment file. */
-  metadata: string;
-  constructor_args: Record<string, string>;
-}
+export type { DeployedContract };
 
-/** deployments/<network>.json, as scripts/deploy.sh writes it: the typed view of
- * deployments/deployment.schema.json, which `connect` checks the file against first. */
-export interface Deployment {
-  network: string;
-  url: string;
-  chain: string;
-  genesis_hash: string;
-  deployed_at: string;
-  deployer: string;
-  /** The governor's council at deployment (the governor's `council()` has it now). */
-  consortium: { members: string[]; threshold: number; delay_ms: number; guardian: string };
-  roles: { issuers: string[]; regulators: string[] };
+/** deployments/<network>.json, as scripts/deploy.sh writes it: the types generated from
+ * deployments/deployment.schema.json (src/contracts/deployment.ts), with its contracts
+ * keyed by the suite's names (`connect` checks the file against the schema and the list
+ * before anything reads it). */
+export type Deployment = Omit<DeploymentFile, 'contracts'> & {
   contracts: Record<ContractName, DeployedContract>;
-}
+};
 
 /** The metadata JSON of a contract (ink! 5). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
