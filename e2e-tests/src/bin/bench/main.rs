@@ -7,14 +7,16 @@
 //! - with `--node URL`, also on a real `substrate-contracts-node`, the same messages in the
 //!   same states on a fresh suite, with the node's own block limits;
 //!
-//! plus `submit_claim` with 1, 5 and 20 lines, `submit_claims` batches, code sizes, and how
-//! many of each message fit in one block.
+//! plus `submit_claim` with 1, 5 and 20 lines, `submit_claims` batches (favourable ones of
+//! one member and one provider, and a payer's mix of 100 members and 20 providers), code
+//! sizes, and how many of each message fit in one block.
 //!
 //! Usage: `bench [--records N] [--node URL] [--tool SUMMARY] [--out docs/performance.md]`
 //! (N defaults to 10 000; SUMMARY: the claims tool's summary lines from the same run).
 
 mod chain;
 mod measure;
+mod mix;
 mod monitoring;
 mod report;
 mod trials;
@@ -81,11 +83,13 @@ fn on_node(url: &str, hashes: &[(String, [u8; 32])]) -> NodeRun {
     let mut w = world(Box::new(chain), 0);
     measure_all(&mut w, hashes);
     let batches = measure_batches(&mut w);
+    let mix = mix::measure_mix(&mut w);
     NodeRun {
         url: url.to_string(),
         runtime: runtime_of(url),
         costs: w.costs,
         batches,
+        mix,
         limits,
         secs: started.elapsed().as_secs_f64(),
     }
@@ -119,6 +123,7 @@ fn main() {
     let mut small = world(Box::new(InSandbox(Sandbox::new())), 0);
     measure_all(&mut small, &hashes);
     let batches = measure_batches(&mut small);
+    let mix = mix::measure_mix(&mut small);
     eprintln!("==> sandbox: building {records} prior records of each kind, then measuring again");
     let started = Instant::now();
     let mut large = world(Box::new(InSandbox(Sandbox::new())), records);
@@ -129,6 +134,7 @@ fn main() {
         small: small.costs,
         large: large.costs,
         batches,
+        mix,
         records,
         build_secs,
     };

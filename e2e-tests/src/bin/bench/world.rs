@@ -208,7 +208,16 @@ pub fn terms(now: u64) -> PlanTerms {
 
 /// The suite deployed, its actors licensed, a plan with fees, a member and escrow, the
 /// payer's payment consent; then `prior` records of each kind.
-pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
+pub fn world(chain: Box<dyn Chain>, prior: u32) -> World {
+    let mut w = deploy(chain);
+    w.open_plan();
+    let plan3 = w.open_prior_plan();
+    w.add_prior(prior, plan3);
+    w
+}
+
+/// The suite deployed (with the baseline token), every actor funded and licensed.
+fn deploy(mut chain: Box<dyn Chain>) -> World {
     for n in OPERATOR..=DEVICE_MAKER {
         chain.fund(Party::N(n));
     }
@@ -280,179 +289,206 @@ pub fn world(mut chain: Box<dyn Chain>, prior: u32) -> World {
     ] {
         w.issue(who, kind);
     }
-    let claims = w.claims.clone();
-    let consent = w.consent.clone();
-    let provenance = w.provenance.clone();
-    let registry = w.credentials.clone();
-    let patient = w.id(PATIENT);
-    let assigned = w.call::<Result<(), DrugErr>>(
-        &provenance,
-        1,
-        call_data(
-            selector_bytes!("assign_prefix"),
-            (PREFIX.to_vec(), w.id(MAKER)),
-        ),
-        0,
-    );
-    assert_eq!(assigned, Ok(()));
+    w
+}
 
-    // Plan 1: fees, the patient enrolled, escrow; the patient's payment consent.
-    let plan = w.call::<Result<u32, ClaimErr>>(
-        &claims,
-        PAYER,
-        call_data(selector_bytes!("create_plan"), (terms(now),)),
-        0,
-    );
-    assert_eq!(plan, Ok(1));
-    let mut fees: Vec<([u8; 5], Option<u128>)> =
-        vec![(*b"99213", Some(100)), (*b"99999", Some(20_000))];
-    for i in 0..20u8 {
-        fees.push(([b'8', b'0', b'0', b'0' + i / 10, b'0' + i % 10], Some(40)));
-    }
-    let set = w.call::<Result<(), ClaimErr>>(
-        &claims,
-        PAYER,
-        call_data(selector_bytes!("set_fees"), (1u32, fees)),
-        0,
-    );
-    assert_eq!(set, Ok(()));
-    let coverage = Coverage {
-        start: now - 60 * DAY,
-        end: None,
-    };
-    let enrolled = w.call::<Result<(), ClaimErr>>(
-        &claims,
-        PAYER,
-        call_data(selector_bytes!("enroll"), (1u32, patient, coverage)),
-        0,
-    );
-    assert_eq!(enrolled, Ok(()));
-    let funded = w.call::<Result<u128, ClaimErr>>(
-        &claims,
-        PAYER,
-        call_data(selector_bytes!("fund"), (1u32,)),
-        100_000_000_000,
-    );
-    assert!(funded.is_ok());
-    let request = payment_consent(patient, w.id(PAYER), now);
-    let granted = w.call::<Result<u64, ConsErr>>(
-        &consent,
-        PATIENT,
-        call_data(selector_bytes!("grant"), (request,)),
-        0,
-    );
-    assert!(granted.is_ok());
-    let named = w.call::<Result<u64, ConsErr>>(
-        &consent,
-        PATIENT,
-        call_data(
-            selector_bytes!("add_care_provider"),
-            (patient, w.id(PROVIDER), now - 60 * DAY),
-        ),
-        0,
-    );
-    assert!(named.is_ok());
-
-    // Plan 2 is created by the measurement; plan 3 takes the prior claims, so that the
-    // measured member's accumulators in plan 1 are the same in both worlds.
-    let plan3 = w.call::<Result<u32, ClaimErr>>(
-        &claims,
-        PAYER,
-        call_data(selector_bytes!("create_plan"), (terms(now),)),
-        0,
-    );
-    let plan3 = plan3.expect("plan 3");
-    let fees: Vec<([u8; 5], Option<u128>)> = vec![(*b"99213", Some(100))];
-    let set = w.call::<Result<(), ClaimErr>>(
-        &claims,
-        PAYER,
-        call_data(selector_bytes!("set_fees"), (plan3, fees)),
-        0,
-    );
-    assert_eq!(set, Ok(()));
-    let enrolled = w.call::<Result<(), ClaimErr>>(
-        &claims,
-        PAYER,
-        call_data(selector_bytes!("enroll"), (plan3, patient, coverage)),
-        0,
-    );
-    assert_eq!(enrolled, Ok(()));
-    let funded = w.call::<Result<u128, ClaimErr>>(
-        &claims,
-        PAYER,
-        call_data(selector_bytes!("fund"), (plan3,)),
-        100_000_000_000,
-    );
-    assert!(funded.is_ok());
-
-    // Prior records.
-    let started = Instant::now();
-    for i in 0..prior {
-        let request = CredentialRequest {
-            subject: ink_account(&w.chain.id(Party::Bulk(i, 0xC1))),
-            kind: CredentialKind::MedicalLicence,
-            jurisdiction: *b"CA",
-            specialty: None,
-            identifier: b"LIC-0001".to_vec(),
-            valid_from: now - DAY,
-            valid_until: now + 365 * DAY,
-            evidence_hash: Hash::from([1; 32]),
-            verified_at: now,
-        };
-        let issued = w.call::<Result<u64, CredErr>>(
-            &registry,
-            OPERATOR,
-            call_data(selector_bytes!("issue"), (request,)),
+impl World {
+    /// The prefix of the bench's manufacturer; plan 1 with its fees, the patient
+    /// enrolled, its escrow funded; the patient's payment consent and care provider.
+    fn open_plan(&mut self) {
+        let now = self.now;
+        let claims = self.claims.clone();
+        let consent = self.consent.clone();
+        let provenance = self.provenance.clone();
+        let patient = self.id(PATIENT);
+        let assigned = self.call::<Result<(), DrugErr>>(
+            &provenance,
+            1,
+            call_data(
+                selector_bytes!("assign_prefix"),
+                (PREFIX.to_vec(), self.id(MAKER)),
+            ),
             0,
         );
-        assert!(issued.is_ok());
+        assert_eq!(assigned, Ok(()));
 
-        let patient_i = Party::Bulk(i, 0xC2);
-        w.chain.fund(patient_i);
-        let request = ConsentRequest {
-            patient: ink_account(&w.chain.id(patient_i)),
-            grantee: w.id(PROVIDER),
-            kind: ConsentKind::Permit,
-            purposes: PurposeSet::of(&[Purpose::Treatment]),
-            categories: DataCategories::of(&[DataCategory::Conditions]),
-            valid_from: now,
-            valid_until: None,
+        // Plan 1: fees, the patient enrolled, escrow; the patient's payment consent.
+        let plan = self.call::<Result<u32, ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("create_plan"), (terms(now),)),
+            0,
+        );
+        assert_eq!(plan, Ok(1));
+        let mut fees: Vec<([u8; 5], Option<u128>)> =
+            vec![(*b"99213", Some(100)), (*b"99999", Some(20_000))];
+        for i in 0..20u8 {
+            fees.push(([b'8', b'0', b'0', b'0' + i / 10, b'0' + i % 10], Some(40)));
+        }
+        let set = self.call::<Result<(), ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("set_fees"), (1u32, fees)),
+            0,
+        );
+        assert_eq!(set, Ok(()));
+        let coverage = Coverage {
+            start: now - 60 * DAY,
+            end: None,
         };
-        let (granted, _) = w.outcome::<Result<u64, ConsErr>>(
+        let enrolled = self.call::<Result<(), ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("enroll"), (1u32, patient, coverage)),
+            0,
+        );
+        assert_eq!(enrolled, Ok(()));
+        let funded = self.call::<Result<u128, ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("fund"), (1u32,)),
+            100_000_000_000,
+        );
+        assert!(funded.is_ok());
+        let request = payment_consent(patient, self.id(PAYER), now);
+        let granted = self.call::<Result<u64, ConsErr>>(
             &consent,
-            patient_i,
+            PATIENT,
             call_data(selector_bytes!("grant"), (request,)),
             0,
         );
         assert!(granted.is_ok());
-
-        let request = batch(format!("P{i}").as_bytes(), 100, now);
-        let registered = w.call::<Result<u64, DrugErr>>(
-            &provenance,
-            MAKER,
-            call_data(selector_bytes!("register_batch"), (request,)),
-            0,
-        );
-        assert!(registered.is_ok());
-
-        let date = now - DAY - u64::from(i % 80) * DAY;
-        let submitted = w.call::<Result<u64, ClaimErr>>(
-            &claims,
-            PAYER,
+        let named = self.call::<Result<u64, ConsErr>>(
+            &consent,
+            PATIENT,
             call_data(
-                selector_bytes!("submit_claim"),
-                (w.claim(plan3, date, vec![line(b"99213", 120)]),),
+                selector_bytes!("add_care_provider"),
+                (patient, self.id(PROVIDER), now - 60 * DAY),
             ),
             0,
         );
-        assert!(submitted.is_ok());
-        if (i + 1) % 1_000 == 0 {
-            eprintln!(
-                "    {} prior records of each kind ({:.0} s)",
-                i + 1,
-                started.elapsed().as_secs_f64()
+        assert!(named.is_ok());
+    }
+
+    /// Plan 3, which takes the prior claims (plan 2 is created by the measurement), so
+    /// that the measured member's accumulators in plan 1 are the same in both worlds.
+    /// Returns its id.
+    fn open_prior_plan(&mut self) -> u32 {
+        let now = self.now;
+        let claims = self.claims.clone();
+        let patient = self.id(PATIENT);
+        let coverage = Coverage {
+            start: now - 60 * DAY,
+            end: None,
+        };
+        let plan3 = self.call::<Result<u32, ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("create_plan"), (terms(now),)),
+            0,
+        );
+        let plan3 = plan3.expect("plan 3");
+        let fees: Vec<([u8; 5], Option<u128>)> = vec![(*b"99213", Some(100))];
+        let set = self.call::<Result<(), ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("set_fees"), (plan3, fees)),
+            0,
+        );
+        assert_eq!(set, Ok(()));
+        let enrolled = self.call::<Result<(), ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("enroll"), (plan3, patient, coverage)),
+            0,
+        );
+        assert_eq!(enrolled, Ok(()));
+        let funded = self.call::<Result<u128, ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("fund"), (plan3,)),
+            100_000_000_000,
+        );
+        assert!(funded.is_ok());
+        plan3
+    }
+
+    /// `prior` records of each kind: credentials, consents, batches, claims (in plan
+    /// `plan3`).
+    fn add_prior(&mut self, prior: u32, plan3: u32) {
+        let now = self.now;
+        let consent = self.consent.clone();
+        let claims = self.claims.clone();
+        let provenance = self.provenance.clone();
+        let registry = self.credentials.clone();
+        // Prior records.
+        let started = Instant::now();
+        for i in 0..prior {
+            let request = CredentialRequest {
+                subject: ink_account(&self.chain.id(Party::Bulk(i, 0xC1))),
+                kind: CredentialKind::MedicalLicence,
+                jurisdiction: *b"CA",
+                specialty: None,
+                identifier: b"LIC-0001".to_vec(),
+                valid_from: now - DAY,
+                valid_until: now + 365 * DAY,
+                evidence_hash: Hash::from([1; 32]),
+                verified_at: now,
+            };
+            let issued = self.call::<Result<u64, CredErr>>(
+                &registry,
+                OPERATOR,
+                call_data(selector_bytes!("issue"), (request,)),
+                0,
             );
+            assert!(issued.is_ok());
+
+            let patient_i = Party::Bulk(i, 0xC2);
+            self.chain.fund(patient_i);
+            let request = ConsentRequest {
+                patient: ink_account(&self.chain.id(patient_i)),
+                grantee: self.id(PROVIDER),
+                kind: ConsentKind::Permit,
+                purposes: PurposeSet::of(&[Purpose::Treatment]),
+                categories: DataCategories::of(&[DataCategory::Conditions]),
+                valid_from: now,
+                valid_until: None,
+            };
+            let (granted, _) = self.outcome::<Result<u64, ConsErr>>(
+                &consent,
+                patient_i,
+                call_data(selector_bytes!("grant"), (request,)),
+                0,
+            );
+            assert!(granted.is_ok());
+
+            let request = batch(format!("P{i}").as_bytes(), 100, now);
+            let registered = self.call::<Result<u64, DrugErr>>(
+                &provenance,
+                MAKER,
+                call_data(selector_bytes!("register_batch"), (request,)),
+                0,
+            );
+            assert!(registered.is_ok());
+
+            let date = now - DAY - u64::from(i % 80) * DAY;
+            let submitted = self.call::<Result<u64, ClaimErr>>(
+                &claims,
+                PAYER,
+                call_data(
+                    selector_bytes!("submit_claim"),
+                    (self.claim(plan3, date, vec![line(b"99213", 120)]),),
+                ),
+                0,
+            );
+            assert!(submitted.is_ok());
+            if (i + 1) % 1_000 == 0 {
+                eprintln!(
+                    "    {} prior records of each kind ({:.0} s)",
+                    i + 1,
+                    started.elapsed().as_secs_f64()
+                );
+            }
         }
     }
-    w
 }
