@@ -116,6 +116,9 @@ impl World {
         let mut plan_terms = terms(now);
         plan_terms.year_start = year_start;
         plan_terms.timely_filing = 365 * DAY;
+        // A deductible most claims exceed, so that most priced claims pay the provider
+        // (with the bench's usual 500 every claim of a fresh member would go to it whole).
+        plan_terms.deductible = 100;
         let plan = self.call::<Result<u32, ClaimErr>>(
             &claims,
             PAYER,
