@@ -44,6 +44,8 @@ pub struct Mix {
     pub lines_denied: Vec<(Carc, usize)>,
     /// Lines in the batch.
     pub lines: usize,
+    /// Claims paid to their provider at once.
+    pub paid: usize,
 }
 
 /// How claim `k` of the mix is built.
@@ -281,5 +283,9 @@ pub fn measure_mix(w: &mut World) -> Mix {
         denied,
         lines_denied,
         lines,
+        paid: recorded
+            .iter()
+            .filter(|c| c.status == ClaimStatus::Paid && c.payer_amount > 0)
+            .count(),
     }
 }

@@ -145,9 +145,10 @@ fn mix_outcome(mix: &Mix) -> String {
     let denied: usize = mix.denied.iter().map(|(_, n)| n).sum();
     let lines: usize = mix.lines_denied.iter().map(|(_, n)| n).sum();
     format!(
-        "{} claims, {} lines; {denied} claims denied whole ({}); {lines} more lines denied in claims otherwise adjudicated ({})",
+        "{} claims, {} lines; {} paid to their providers at once; {denied} claims denied whole ({}); {lines} more lines denied in claims otherwise adjudicated ({})",
         mix.batch.claims,
         mix.lines,
+        mix.paid,
         list(&mix.denied),
         list(&mix.lines_denied)
     )
