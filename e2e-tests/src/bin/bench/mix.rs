@@ -112,8 +112,6 @@ impl World {
     fn open_mix(&mut self) -> (u32, u64) {
         let now = self.now;
         let claims = self.claims.clone();
-        let consent = self.consent.clone();
-        let registry = self.credentials.clone();
         let year_start = now - 320 * DAY;
         let mut plan_terms = terms(now);
         plan_terms.year_start = year_start;
@@ -144,6 +142,17 @@ impl World {
             100_000_000_000,
         );
         assert!(funded.is_ok(), "fund: {funded:?}");
+        self.license_providers();
+        for k in 0..CLAIMS {
+            self.enrol_mix_member(k, plan, year_start);
+        }
+        (plan, year_start)
+    }
+
+    /// The mix's providers licensed (a medical licence each).
+    fn license_providers(&mut self) {
+        let now = self.now;
+        let registry = self.credentials.clone();
         for p in 0..PROVIDERS {
             let subject = self.account(provider(p));
             let request =
@@ -156,56 +165,63 @@ impl World {
             );
             assert!(issued.is_ok(), "issue: {issued:?}");
         }
-        for k in 0..CLAIMS {
-            let who = member(k);
-            let patient = self.account(who);
-            self.chain.fund(who);
-            let shape = shape(k);
-            let service_date = year_start + u64::from(3 * k + 1) * DAY;
-            let coverage = Coverage {
-                start: year_start,
-                end: shape.coverage_ended.then_some(service_date - DAY),
-            };
-            let enrolled = self.call::<Result<(), ClaimErr>>(
-                &claims,
-                PAYER,
-                call_data(selector_bytes!("enroll"), (plan, patient, coverage)),
-                0,
-            );
-            assert_eq!(enrolled, Ok(()));
-            let mut request = payment_consent(patient, self.id(PAYER), now);
-            request.valid_from = year_start;
-            let (granted, _) = self.outcome::<Result<u64, ConsErr>>(
+    }
+
+    /// Member `k` of the mix: funded, enrolled in `plan` (its coverage ended before its
+    /// claim's service if the claim is meant to be denied for it), with a payment consent
+    /// for the payer and, unless meant to be denied for it, a care relationship with its
+    /// provider; the claim its batch claim duplicates, if any, submitted first.
+    fn enrol_mix_member(&mut self, k: u32, plan: u32, year_start: u64) {
+        let now = self.now;
+        let claims = self.claims.clone();
+        let consent = self.consent.clone();
+        let who = member(k);
+        let patient = self.account(who);
+        self.chain.fund(who);
+        let shape = shape(k);
+        let service_date = year_start + u64::from(3 * k + 1) * DAY;
+        let coverage = Coverage {
+            start: year_start,
+            end: shape.coverage_ended.then_some(service_date - DAY),
+        };
+        let enrolled = self.call::<Result<(), ClaimErr>>(
+            &claims,
+            PAYER,
+            call_data(selector_bytes!("enroll"), (plan, patient, coverage)),
+            0,
+        );
+        assert_eq!(enrolled, Ok(()));
+        let mut request = payment_consent(patient, self.id(PAYER), now);
+        request.valid_from = year_start;
+        let (granted, _) = self.outcome::<Result<u64, ConsErr>>(
+            &consent,
+            who,
+            call_data(selector_bytes!("grant"), (request,)),
+            0,
+        );
+        assert!(granted.is_ok(), "grant: {granted:?}");
+        if !shape.no_care {
+            let (named, _) = self.outcome::<Result<u64, ConsErr>>(
                 &consent,
                 who,
-                call_data(selector_bytes!("grant"), (request,)),
+                call_data(
+                    selector_bytes!("add_care_provider"),
+                    (patient, self.account(provider(k)), year_start),
+                ),
                 0,
             );
-            assert!(granted.is_ok(), "grant: {granted:?}");
-            if !shape.no_care {
-                let (named, _) = self.outcome::<Result<u64, ConsErr>>(
-                    &consent,
-                    who,
-                    call_data(
-                        selector_bytes!("add_care_provider"),
-                        (patient, self.account(provider(k)), year_start),
-                    ),
-                    0,
-                );
-                assert!(named.is_ok(), "add_care_provider: {named:?}");
-            }
-            if shape.duplicate {
-                let first = self.mix_claim(k, plan, year_start);
-                let submitted = self.call::<Result<u64, ClaimErr>>(
-                    &claims,
-                    PAYER,
-                    call_data(selector_bytes!("submit_claim"), (first,)),
-                    0,
-                );
-                assert!(submitted.is_ok(), "the claim to duplicate: {submitted:?}");
-            }
+            assert!(named.is_ok(), "add_care_provider: {named:?}");
         }
-        (plan, year_start)
+        if shape.duplicate {
+            let first = self.mix_claim(k, plan, year_start);
+            let submitted = self.call::<Result<u64, ClaimErr>>(
+                &claims,
+                PAYER,
+                call_data(selector_bytes!("submit_claim"), (first,)),
+                0,
+            );
+            assert!(submitted.is_ok(), "the claim to duplicate: {submitted:?}");
+        }
     }
 }
 

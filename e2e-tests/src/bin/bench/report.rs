@@ -301,6 +301,38 @@ fn sizes_table() -> (String, u64) {
     (sizes, largest)
 }
 
+/// The payer's mix's two target rows (claims per block by ref_time, per 5 MiB proof).
+fn mix_targets(run: &SandboxRun, node: Option<&NodeRun>, budget: u64) -> String {
+    let mut report = String::new();
+    let cell = |value: Option<String>, ok: Option<bool>| match (value, ok) {
+        (Some(v), Some(ok)) => format!("{v} | {}", verdict(ok)),
+        _ => "not measured | ".to_string(),
+    };
+    let (mix_block, mix_proof) = per_block(&run.mix.batch, budget, EXTRINSIC_BASE_REF_TIME);
+    let node_mix = node.map(|n| per_block(&n.mix.batch, n.limits.normal, n.limits.base_extrinsic));
+    let _ = writeln!(
+        report,
+        "| payer's mix (100 members, 20 providers): ≥ 1 000 claims per block by ref_time | {} | {} | {} |",
+        thousands(mix_block),
+        verdict(mix_block >= 1_000),
+        cell(
+            node_mix.map(|(b, _)| thousands(b)),
+            node_mix.map(|(b, _)| b >= 1_000)
+        )
+    );
+    let _ = writeln!(
+        report,
+        "| payer's mix: ≥ 150 claims per 5 MiB proof budget | {} | {} | {} |",
+        thousands(mix_proof),
+        verdict(mix_proof >= 150),
+        cell(
+            node_mix.map(|(_, p)| thousands(p)),
+            node_mix.map(|(_, p)| p >= 150)
+        )
+    );
+    report
+}
+
 /// The report's targets table: each target with the sandbox's figure and the node's, and
 /// whether it is met.
 fn targets(run: &SandboxRun, node: Option<&NodeRun>, worst_scaling: f64, largest: u64) -> String {
@@ -366,28 +398,7 @@ fn targets(run: &SandboxRun, node: Option<&NodeRun>, worst_scaling: f64, largest
             node_batch.map(|(r, _)| r <= 1.5)
         )
     );
-    let (mix_block, mix_proof) = per_block(&run.mix.batch, budget, EXTRINSIC_BASE_REF_TIME);
-    let node_mix = node.map(|n| per_block(&n.mix.batch, n.limits.normal, n.limits.base_extrinsic));
-    let _ = writeln!(
-        report,
-        "| payer's mix (100 members, 20 providers): ≥ 1 000 claims per block by ref_time | {} | {} | {} |",
-        thousands(mix_block),
-        verdict(mix_block >= 1_000),
-        cell(
-            node_mix.map(|(b, _)| thousands(b)),
-            node_mix.map(|(b, _)| b >= 1_000)
-        )
-    );
-    let _ = writeln!(
-        report,
-        "| payer's mix: ≥ 150 claims per 5 MiB proof budget | {} | {} | {} |",
-        thousands(mix_proof),
-        verdict(mix_proof >= 150),
-        cell(
-            node_mix.map(|(_, p)| thousands(p)),
-            node_mix.map(|(_, p)| p >= 150)
-        )
-    );
+    report.push_str(&mix_targets(run, node, budget));
     let _ = writeln!(
         report,
         "| large/small ≤ 1.2 for every message ({records} prior records of each kind) | worst {worst_scaling:.3} | {} | sandbox only | |",
@@ -399,6 +410,34 @@ fn targets(run: &SandboxRun, node: Option<&NodeRun>, worst_scaling: f64, largest
         largest as f64 / 1024.0,
         verdict(largest < 48 * 1024)
     );
+    report
+}
+
+/// The payer's mix: what it is, what the contract made of it, its batch in the sandbox
+/// and on the node.
+fn mix_section(run: &SandboxRun, node: Option<&NodeRun>, baseline: u64, budget: u64) -> String {
+    let mut report = String::new();
+    let _ = writeln!(report, "\n## A payer's mix (`submit_claims`)\n");
+    let _ = writeln!(
+        report,
+        "One `submit_claims` call of 100 claims as a payer receives them, submitted by the payer on its providers' behalf: 100 distinct members and 20 providers, one to three lines each, service dates spread over the plan year (one every three days), each member with its own coverage, accumulator, payment consent and (for 90 of them) care relationship; a share denied for the usual reasons (`e2e-tests/src/bin/bench/mix.rs`). Unlike the batches above, nearly every claim reads and writes its own member's records.\n\nSandbox: {}.\n",
+        mix_outcome(&run.mix)
+    );
+    report.push_str(&batch_table(
+        std::slice::from_ref(&run.mix.batch),
+        baseline,
+        budget,
+        EXTRINSIC_BASE_REF_TIME,
+    ));
+    if let Some(n) = node {
+        let _ = writeln!(report, "\nNode: {}.\n", mix_outcome(&n.mix));
+        report.push_str(&batch_table(
+            std::slice::from_ref(&n.mix.batch),
+            n.costs[0].ref_time,
+            n.limits.normal,
+            n.limits.base_extrinsic,
+        ));
+    }
     report
 }
 
@@ -476,27 +515,7 @@ pub fn report(run: &SandboxRun, node: Option<&NodeRun>, tool: Option<&str>, date
             n.limits.base_extrinsic,
         ));
     }
-    let _ = writeln!(report, "\n## A payer's mix (`submit_claims`)\n");
-    let _ = writeln!(
-        report,
-        "One `submit_claims` call of 100 claims as a payer receives them, submitted by the payer on its providers' behalf: 100 distinct members and 20 providers, one to three lines each, service dates spread over the plan year (one every three days), each member with its own coverage, accumulator, payment consent and (for 90 of them) care relationship; a share denied for the usual reasons (`e2e-tests/src/bin/bench/mix.rs`). Unlike the batches above, nearly every claim reads and writes its own member's records.\n\nSandbox: {}.\n",
-        mix_outcome(&run.mix)
-    );
-    report.push_str(&batch_table(
-        std::slice::from_ref(&run.mix.batch),
-        baseline,
-        budget,
-        EXTRINSIC_BASE_REF_TIME,
-    ));
-    if let Some(n) = node {
-        let _ = writeln!(report, "\nNode: {}.\n", mix_outcome(&n.mix));
-        report.push_str(&batch_table(
-            std::slice::from_ref(&n.mix.batch),
-            n.costs[0].ref_time,
-            n.limits.normal,
-            n.limits.base_extrinsic,
-        ));
-    }
+    report.push_str(&mix_section(run, node, baseline, budget));
     let _ = writeln!(report, "\n## The claims tool against the node\n");
     match (tool, node) {
         (Some(summary), Some(n)) => {
