@@ -152,7 +152,8 @@ samples=tools/claims-tool/samples
 claims_run() {
     bash scripts/claims.sh submit "$samples/clinic-a.837" "$samples/clinic-b.837" "$samples/bad.837" \
         "$samples/not-an-837.txt" --deployment deployments/local.json \
-        --directory "$claims_dir/DIRECTORY.csv" --plan "$1" --out "$claims_dir/out" \
+        --directory "$claims_dir/DIRECTORY.csv" --payer "$claims_dir/PAYER.json" --plan "$1" \
+        --out "$claims_dir/out" \
         --signer-file "$claims_dir/payer.secret"
 }
 if [ "$local_status" -eq 0 ] \
@@ -164,6 +165,7 @@ if [ "$local_status" -eq 0 ] \
     && grep -q '^claims: 13 adjudicated (0 submitted now, 13 already on chain), 4 skipped' "$log.claims-2" \
     && grep -q 'bad.837 segment 62 (claim PCN-BAD-0005): SV102 "12.3.4"' "$log.claims-1" \
     && grep -q 'CLP\*PCN-A-0004\*1\*' "$claims_dir/out/clinic-a.835" \
+    && grep -q '^N1\*PR\*DEMO HEALTH PLAN' "$claims_dir/out/clinic-a.835" \
     && [ "$(grep -c '^CLP' "$claims_dir/out/clinic-b.835")" -eq 4 ] \
     && [ "$(grep -c '^CLP' "$claims_dir/out/bad.835")" -eq 2 ]; then
     grep -E '^(skipped|claims|paid|denied|time)' "$log.claims-1" | sed 's/^/    /'

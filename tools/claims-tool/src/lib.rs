@@ -4,12 +4,13 @@
 //! CSV form) are read ([`x837`], [`csvin`]), mapped to on-chain claims through a directory
 //! of member and provider accounts ([`directory`], [`claim`]), submitted in batches of
 //! `submit_claims` ([`chain`]) and answered with an X12 835 remittance and a CSV per input
-//! file ([`remit`]). Everything but [`chain`] is plain Rust, tested without a node.
+//! file ([`remit`]), in the payer's name ([`payer`]). Everything but [`chain`] is plain Rust, tested without a node.
 
 pub mod chain;
 pub mod claim;
 pub mod csvin;
 pub mod directory;
+pub mod payer;
 pub mod remit;
 pub mod setup;
 pub mod x837;

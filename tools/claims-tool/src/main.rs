@@ -4,6 +4,7 @@
 use claims_tool::chain::{self, Fate};
 use claims_tool::claim::{self, Amounts, Prepared, Problem, SourceClaim};
 use claims_tool::directory::Directory;
+use claims_tool::payer::Payer;
 use claims_tool::remit::{self, Envelope, Remitted};
 use claims_tool::{csvin, setup, x837};
 use clap::{Parser, Subcommand};
@@ -30,7 +31,7 @@ enum Command {
     /// again submits nothing twice (the chain is asked for every claim's reference).
     Submit(SubmitArgs),
     /// Local dev node only: a payer, plan, providers and members for the sample files;
-    /// writes OUT/DIRECTORY.csv and OUT/payer.secret and prints the plan id.
+    /// writes OUT/DIRECTORY.csv, OUT/PAYER.json and OUT/payer.secret and prints the plan id.
     DemoSetup {
         #[arg(long, default_value = "deployments/local.json")]
         deployment: PathBuf,
@@ -80,6 +81,10 @@ struct SubmitArgs {
     /// The plan the claims are submitted to.
     #[arg(long)]
     plan: u32,
+    /// The payer's identity in its remittances (PAYER.json: name, id, address, contacts;
+    /// `demo-setup` writes one for its plan).
+    #[arg(long)]
+    payer: PathBuf,
     /// Folder for the remittances (and the diagnosis salt secret `.salt`).
     #[arg(long)]
     out: PathBuf,
@@ -156,6 +161,8 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
         per_cent: args.per_cent,
     };
     let directory = Directory::load(&args.directory)?;
+    // The payer's identity is checked before anything is sent.
+    let payer = Payer::read(&args.payer)?;
     let secret = salt_secret(&args.out)?;
     let signer = suite_client::signer(args.signer_file.as_deref())?;
     let mut inputs: Vec<Input> = args.files.iter().map(|p| read(p)).collect();
@@ -251,8 +258,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             })
             .collect();
         let envelope = Envelope {
-            payer_id: format!("PLAN{}", args.plan),
-            payer_name: format!("PLAN {} CLAIMS ADJUDICATION", args.plan),
+            payer: payer.clone(),
             control: u32::try_from(f + 1)?,
             date: chrono::Utc::now().format("%Y%m%d").to_string(),
             time: chrono::Utc::now().format("%H%M").to_string(),

@@ -13,6 +13,7 @@
 //! `CLP05 = Σ PR`, and `BPR02 = Σ CLP04`.
 
 use crate::claim::{Amounts, SourceClaim};
+use crate::payer::Payer;
 use claims_adjudication::claims_adjudication::{Claim, ClaimStatus, Group, LineResult};
 
 /// One 837 claim with what the chain made of it.
@@ -28,10 +29,8 @@ pub struct Remitted<'a> {
 /// The sender and receiver of the 835 and its date.
 #[derive(Debug, Clone)]
 pub struct Envelope {
-    /// ISA06 / GS02: the payer's id.
-    pub payer_id: String,
-    /// N1*PR name.
-    pub payer_name: String,
+    /// The payer: ISA06 / GS02 (its id) and loop 1000A.
+    pub payer: Payer,
     /// ISA13 / GS06 control number.
     pub control: u32,
     /// CCYYMMDD.
@@ -111,13 +110,11 @@ fn payment_header(
         ),
         format!("TRN*1*{}-{}*1000000000", envelope.date, envelope.control),
         format!("DTM*405*{}", envelope.date),
-        format!("N1*PR*{}", envelope.payer_name),
-        "N3*ON CHAIN".into(),
-        "N4*NOWHERE*ZZ*000000000".into(),
-        "PER*BL*CLAIMS*TE*0000000000".into(),
-        format!("N1*PE*BILLING PROVIDER*XX*{payee}"),
-        "LX*1".into(),
     ]
+    .into_iter()
+    .chain(envelope.payer.loop_1000a())
+    .chain([format!("N1*PE*BILLING PROVIDER*XX*{payee}"), "LX*1".into()])
+    .collect()
 }
 
 /// Appends one claim's CLP loop (its parts' references and service lines) to `body`,
@@ -253,7 +250,7 @@ fn service_payment(
 /// `body` in its transaction set (ST/SE) and interchange envelope (ISA/GS ... GE/IEA).
 fn interchange(envelope: &Envelope, payee: &str, body: Vec<String>) -> String {
     let control = format!("{:09}", envelope.control);
-    let sender = format!("{:<15}", truncate(&envelope.payer_id, 15));
+    let sender = format!("{:<15}", truncate(&envelope.payer.id, 15));
     let receiver = format!("{:<15}", truncate(payee, 15));
     let mut out: Vec<String> = vec![
         format!(
@@ -263,7 +260,7 @@ fn interchange(envelope: &Envelope, payee: &str, body: Vec<String>) -> String {
         ),
         format!(
             "GS*HP*{}*{}*{}*{}*{}*X*005010X221A1",
-            truncate(&envelope.payer_id, 15),
+            truncate(&envelope.payer.id, 15),
             truncate(payee, 15),
             envelope.date,
             envelope.time,

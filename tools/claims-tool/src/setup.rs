@@ -4,7 +4,8 @@
 //! who `deploy.sh` made credential issuer): the payer (licensed), the providers of the
 //! sample NPIs (medical licence and NPI registration), the members (each consents to the
 //! payer for payment from 1 January 2026 and names both providers as care providers).
-//! Writes `OUT/DIRECTORY.csv`, `OUT/payer.secret` (the payer's secret URI, mode 0600)
+//! Writes `OUT/DIRECTORY.csv`, `OUT/PAYER.json` (the demo payer's identity in its
+//! remittances), `OUT/payer.secret` (the payer's secret URI, mode 0600)
 //! and prints the plan id.
 
 use crate::claim::{date_ms, Amounts};
@@ -214,6 +215,8 @@ pub async fn demo_setup(session: &mut Session, out: &Path, amounts: &Amounts) ->
         .map_err(|e| format!("fund: {e:?}"))?;
     std::fs::create_dir_all(out)?;
     suite_client::write_atomically(&out.join("DIRECTORY.csv"), directory.to_csv().as_bytes())?;
+    let payer_identity = serde_json::to_string_pretty(&crate::payer::Payer::demo(plan))?;
+    suite_client::write_atomically(&out.join("PAYER.json"), payer_identity.as_bytes())?;
     let secret = out.join("payer.secret");
     suite_client::write_atomically(&secret, format!("{payer_uri}\n").as_bytes())?;
     #[cfg(unix)]

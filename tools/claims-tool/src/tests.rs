@@ -405,8 +405,7 @@ fn the_835_balances_and_reads_back() {
         },
     ];
     let envelope = Envelope {
-        payer_id: "PLAN1".into(),
-        payer_name: "PLAN 1".into(),
+        payer: crate::payer::Payer::demo(1),
         control: 1,
         date: "20261201".into(),
         time: "1200".into(),
@@ -414,6 +413,11 @@ fn the_835_balances_and_reads_back() {
     let text = remit::x835(&envelope, &Amounts::default(), &remitted).expect("balanced");
     assert_eq!(remit::check(&text), Ok(3), "the pending claim waits");
     assert!(text.contains("BPR*I*64.00*C*NON"));
+    // The payer's identity (loop 1000A) from its configuration.
+    assert!(text.contains(
+        "N1*PR*DEMO HEALTH PLAN 1~\nN3*1 DEMO PLAZA~\nN4*SPRINGFIELD*IL*62701~\nREF*2U*DEMOPLAN1~\nPER*CX*CLAIMS DEPARTMENT*TE*8005550100~\nPER*BL*EDI SUPPORT*TE*8005550199~"
+    ));
+    assert!(text.starts_with("ISA*00*          *00*          *ZZ*DEMOPLAN1      *ZZ*"));
     assert!(text.contains("CLP*PCN-A-0001*1*180.00*64.00*46.00*12*1*11*1~"));
     assert!(text.contains("SVC*HC:99213:25*125.00*64.00**1~"));
     assert!(text.contains("CAS*CO*45*25.00~"));
@@ -435,4 +439,46 @@ fn the_835_balances_and_reads_back() {
     );
     assert_eq!(csv.lines().count(), 1 + 3 + 2 + 1 + 1 + 1);
     assert!(csv.contains("PCN-A-0001,1,Paid,,2026-11-10,99213,25,1,125.00,100.00,64.00,36.00,CO-45 25.00|PR-3 20.00|PR-2 16.00"));
+}
+
+#[test]
+fn a_payer_identity_that_cannot_be_written_is_refused_in_words() {
+    use crate::payer::Payer;
+    assert_eq!(Payer::demo(7).problem(), None);
+    type Breaks = fn(&mut Payer);
+    let cases: [(Breaks, &str); 6] = [
+        (
+            |p| p.name = "ACME*HEALTH".into(),
+            "name holds an X12 delimiter",
+        ),
+        (|p| p.id = String::new(), "id is empty"),
+        (|p| p.id = "X".repeat(16), "id is longer than 15"),
+        (|p| p.state = "Illinois".into(), "is not a two-letter code"),
+        (|p| p.zip = "6270".into(), "is not 5 or 9 digits"),
+        (|p| p.address.clear(), "address has one or two lines"),
+    ];
+    for (break_it, said) in cases {
+        let mut payer = Payer::demo(7);
+        break_it(&mut payer);
+        let problem = payer.problem().expect("refused");
+        assert!(problem.contains(said), "{problem}");
+    }
+    let mut payer = Payer::demo(7);
+    payer.technical_contact.phone = "555-0199".into();
+    assert!(payer
+        .problem()
+        .expect("refused")
+        .contains("is not 10 digits"));
+    // Read from a file: unknown fields are refused too.
+    let dir = std::env::temp_dir().join(format!("payer-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("PAYER.json");
+    let json = serde_json::to_string(&Payer::demo(7)).expect("json");
+    std::fs::write(&path, &json).expect("write");
+    assert_eq!(Payer::read(&path), Ok(Payer::demo(7)));
+    std::fs::write(&path, json.replacen('{', "{\"fax\":\"1\",", 1)).expect("write");
+    assert!(Payer::read(&path)
+        .expect_err("refused")
+        .contains("unknown field"));
+    std::fs::remove_dir_all(&dir).ok();
 }
