@@ -167,7 +167,8 @@ if [ "$local_status" -eq 0 ] \
     && grep -q 'CLP\*PCN-A-0004\*1\*' "$claims_dir/out/clinic-a.835" \
     && grep -q '^N1\*PR\*DEMO HEALTH PLAN' "$claims_dir/out/clinic-a.835" \
     && [ "$(grep -c '^CLP' "$claims_dir/out/clinic-b.835")" -eq 4 ] \
-    && [ "$(grep -c '^CLP' "$claims_dir/out/bad.835")" -eq 2 ]; then
+    && [ "$(grep -c '^CLP' "$claims_dir/out/bad.835")" -eq 2 ] \
+    && [ ! -e "$claims_dir/out/not-an-837.835" ] && [ -e "$claims_dir/out/not-an-837.csv" ]; then
     grep -E '^(skipped|claims|paid|denied|time)' "$log.claims-1" | sed 's/^/    /'
     echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 835 out, resubmission sends nothing)" | tee -a "$log"
 else

@@ -269,10 +269,24 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             .and_then(|s| s.to_str())
             .unwrap_or("claims")
             .to_string();
-        let x835 = remit::x835(&envelope, &amounts, &remitted)?;
-        // Read back with x12-types and balanced, before anything is written.
-        remit::check(&x835)?;
-        suite_client::write_atomically(&args.out.join(format!("{stem}.835")), x835.as_bytes())?;
+        let x835_path = args.out.join(format!("{stem}.835"));
+        if remitted
+            .iter()
+            .any(|r| remit::clp_status(&r.parts).is_some())
+        {
+            let x835 = remit::x835(&envelope, &amounts, &remitted)?;
+            // Read back with x12-types and balanced, before anything is written.
+            remit::check(&x835)?;
+            suite_client::write_atomically(&x835_path, x835.as_bytes())?;
+        } else {
+            // No claim of the file is paid or denied yet: no remittance (an empty 835 would
+            // say a payment of nothing was made; one an earlier run wrote is kept: it was
+            // sent); the CSV says where each claim stands.
+            println!(
+                "{}: no claim final yet, no 835 (see {stem}.csv)",
+                input.path.display()
+            );
+        }
         let csv = remit::csv(&amounts, &remitted, &skipped);
         suite_client::write_atomically(&args.out.join(format!("{stem}.csv")), csv.as_bytes())?;
         totals.add(&remitted, skipped.len());
