@@ -283,8 +283,13 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             // say a payment of nothing was made; one an earlier run wrote is kept: it was
             // sent); the CSV says where each claim stands.
             println!(
-                "{}: no claim final yet, no 835 (see {stem}.csv)",
-                input.path.display()
+                "{}: {}, no 835 (see {stem}.csv)",
+                input.path.display(),
+                if remitted.is_empty() {
+                    "no claim read"
+                } else {
+                    "no claim final yet"
+                }
             );
         }
         let csv = remit::csv(&amounts, &remitted, &skipped);
