@@ -146,7 +146,7 @@ rm -f "$log.admin"
 # The claims tool on the same node: a demo plan for the sample files' members and
 # providers, then the sample 837 files submitted (bad claims skipped with file, segment and
 # reason) and answered with balanced 835s; the same files again submit nothing.
-step "scripts/claims.sh: sample 837 files in, 835 remittances out, a second run submits nothing"
+step "scripts/claims.sh: sample 837 files in, 999 acknowledgements and 835 remittances out, a second run submits nothing"
 claims_dir="$(mktemp -d)"
 samples=tools/claims-tool/samples
 claims_run() {
@@ -168,7 +168,10 @@ if [ "$local_status" -eq 0 ] \
     && grep -q '^N1\*PR\*DEMO HEALTH PLAN' "$claims_dir/out/clinic-a.835" \
     && [ "$(grep -c '^CLP' "$claims_dir/out/clinic-b.835")" -eq 4 ] \
     && [ "$(grep -c '^CLP' "$claims_dir/out/bad.835")" -eq 2 ] \
-    && [ ! -e "$claims_dir/out/not-an-837.835" ] && [ -e "$claims_dir/out/not-an-837.csv" ]; then
+    && [ ! -e "$claims_dir/out/not-an-837.835" ] && [ -e "$claims_dir/out/not-an-837.csv" ] \
+    && grep -q '^AK9\*A\*1\*1\*1~' "$claims_dir/out/clinic-a.999" \
+    && grep -q '^AK9\*A\*2\*2\*2~' "$claims_dir/out/clinic-b.999" \
+    && grep -q '^IK5\*R\*1~' "$claims_dir/out/not-an-837.999"; then
     grep -E '^(skipped|claims|paid|denied|time)' "$log.claims-1" | sed 's/^/    /'
     echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 835 out, resubmission sends nothing)" | tee -a "$log"
 else

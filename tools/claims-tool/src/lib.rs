@@ -6,6 +6,7 @@
 //! `submit_claims` ([`chain`]) and answered with an X12 835 remittance and a CSV per input
 //! file ([`remit`]), in the payer's name ([`payer`]). Everything but [`chain`] is plain Rust, tested without a node.
 
+pub mod ack;
 pub mod chain;
 pub mod claim;
 pub mod csvin;

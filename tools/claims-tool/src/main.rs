@@ -1,6 +1,7 @@
 //! `scripts/claims.sh`: the claims tool's command line (see the crate documentation and
 //! docs/claims-tool.md).
 
+use claims_tool::ack::{self, GroupAck};
 use claims_tool::chain::{self, Fate};
 use claims_tool::claim::{self, Amounts, Prepared, Problem, SourceClaim};
 use claims_tool::directory::Directory;
@@ -124,10 +125,14 @@ struct Input {
     claims: Vec<SourceClaim>,
     problems: Vec<Problem>,
     prepared: Vec<Prepared>,
+    /// The interchange's sender and its functional groups as the 999 answers them (none
+    /// for a CSV or a file that is no X12).
+    acks: Option<(String, Vec<GroupAck>)>,
 }
 
 fn read(path: &Path) -> Input {
     let name = path.display().to_string();
+    let mut acks = None;
     let (claims, problems) = match std::fs::read(path) {
         Err(e) => (
             Vec::new(),
@@ -143,6 +148,7 @@ fn read(path: &Path) -> Input {
             if name.ends_with(".csv") {
                 csvin::read(&name, &text)
             } else {
+                acks = ack::groups(&text);
                 x837::read(&name, &text)
             }
         }
@@ -152,6 +158,7 @@ fn read(path: &Path) -> Input {
         claims,
         problems,
         prepared: Vec::new(),
+        acks,
     }
 }
 
@@ -269,6 +276,12 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             .and_then(|s| s.to_str())
             .unwrap_or("claims")
             .to_string();
+        if let Some((submitter, groups)) = &input.acks {
+            let x999 = ack::x999(&envelope, submitter, groups);
+            // Read back with x12-types before it is written.
+            ack::check(&x999)?;
+            suite_client::write_atomically(&args.out.join(format!("{stem}.999")), x999.as_bytes())?;
+        }
         let x835_path = args.out.join(format!("{stem}.835"));
         if remitted
             .iter()

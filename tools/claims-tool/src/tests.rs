@@ -482,3 +482,70 @@ fn a_payer_identity_that_cannot_be_written_is_refused_in_words() {
         .contains("unknown field"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn ack_envelope() -> Envelope {
+    Envelope {
+        payer: crate::payer::Payer::demo(1),
+        control: 7,
+        date: "20261206".into(),
+        time: "1200".into(),
+    }
+}
+
+#[test]
+fn the_999_accepts_each_837_set_and_reads_back() {
+    use crate::ack::{self, Rejection};
+    // Two transaction sets in one group: both accepted.
+    let (_, text) = sample("clinic-b.837");
+    let (submitter, groups) = ack::groups(&text).expect("an interchange");
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].functional_id, "HC");
+    assert_eq!(groups[0].sets.len(), 2);
+    assert!(groups[0].sets.iter().all(|s| s.error.is_none()));
+    let x999 = ack::x999(&ack_envelope(), &submitter, &groups);
+    assert_eq!(ack::check(&x999), Ok((2, 0)));
+    assert!(x999.contains("GS*FA*DEMOPLAN1*"));
+    assert!(x999.contains("AK1*HC*2*005010X222A2~"));
+    assert!(x999.contains(
+        "AK2*837*0001*005010X222A2~\nIK5*A~\nAK2*837*0002*005010X222A2~\nIK5*A~\nAK9*A*2*2*2~"
+    ));
+    assert!(x999.contains("SE*8*0001~"));
+    // Claims with bad lines are a syntax the 999 accepts (the 835 and CSV answer them).
+    let (_, bad) = sample("bad.837");
+    let (_, groups) = ack::groups(&bad).expect("an interchange");
+    assert!(groups[0].sets.iter().all(|s| s.error.is_none()));
+    // Another transaction (a 270 inquiry) is rejected as not supported.
+    let (_, other) = sample("not-an-837.txt");
+    let (_, groups) = ack::groups(&other).expect("an interchange");
+    assert_eq!(groups[0].sets[0].error, Some(Rejection::NotSupported));
+    let x999 = ack::x999(&ack_envelope(), "X", &groups);
+    assert_eq!(ack::check(&x999), Ok((0, 1)));
+    assert!(x999.contains("AK2*270*") && x999.contains("IK5*R*1~\nAK9*R*1*1*0~"));
+    // No X12 at all: nothing to acknowledge.
+    let (_, garbage) = sample("garbage.837");
+    assert_eq!(ack::groups(&garbage), None);
+}
+
+#[test]
+fn the_999_names_the_segment_that_breaks_the_837_grammar() {
+    use crate::ack::{self, Rejection};
+    let (_, text) = sample("clinic-a.837");
+    // A segment the 837P has no place for, right after the first CLM.
+    let at = text.find("\nCLM*").expect("a claim");
+    let end = at + text[at..].find('~').expect("its end") + 1;
+    let broken = format!("{}\nZZZ*1~{}", &text[..end], &text[end..]);
+    let st = text[..at].matches('~').count()
+        - text[..text.find("ST*837").expect("ST")]
+            .matches('~')
+            .count();
+    let (_, groups) = ack::groups(&broken).expect("an interchange");
+    let Some(Rejection::Segment { segment, position }) = &groups[0].sets[0].error else {
+        panic!("rejected: {groups:?}");
+    };
+    assert_eq!(segment, "ZZZ");
+    // ST is 1; the CLM is `st + 1`, the bad segment the next one.
+    assert_eq!(*position, st + 2);
+    let x999 = ack::x999(&ack_envelope(), "X", &groups);
+    assert_eq!(ack::check(&x999), Ok((0, 1)));
+    assert!(x999.contains(&format!("IK3*ZZZ*{}**2~\nIK5*R*5~\nAK9*R*1*1*0~", st + 2)));
+}

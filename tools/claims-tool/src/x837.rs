@@ -15,7 +15,7 @@ use x12_types::v005010::{
 };
 
 /// The file's text with `*` and `~\n` as delimiters.
-fn normalize(raw: &str) -> Result<String, String> {
+pub(crate) fn normalize(raw: &str) -> Result<String, String> {
     let text = raw.trim_start_matches('\u{feff}').trim();
     let bytes = text.as_bytes();
     if !text.starts_with("ISA") || bytes.len() < 106 {
@@ -37,7 +37,7 @@ fn normalize(raw: &str) -> Result<String, String> {
 }
 
 /// The segment number of the segment at the start of `rest`, a tail of `text`.
-fn segment_at(text: &str, rest: &str) -> usize {
+pub(crate) fn segment_at(text: &str, rest: &str) -> usize {
     let offset = text.len().saturating_sub(rest.len());
     text.get(..offset)
         .map_or(0, |head| head.matches('~').count())

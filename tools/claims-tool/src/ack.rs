@@ -1,0 +1,201 @@
+//! The 999 implementation acknowledgement (005010X231A1) of an 837P file: for each
+//! functional group received, whether each transaction set in it was accepted for
+//! processing or rejected, and for a rejected one the segment that failed, its place in
+//! the set and the standard's error code. It answers the file's syntax only (the claims
+//! themselves are answered by the 835 and the CSV). A file that is no X12 interchange at
+//! all (no ISA) has no group to acknowledge: it gets no 999, and its CSV says why.
+
+use crate::remit::Envelope;
+use crate::x837::{normalize, segment_at};
+use x12_types::util::Parser as _;
+use x12_types::v005010::{Transmission, GS, ISA, ST, _837, _999};
+
+/// A transaction set received, as its 999 loop AK2 answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAck {
+    /// ST01, ST02, ST03.
+    pub id: String,
+    pub control: String,
+    pub convention: String,
+    /// Why it is rejected: `None` accepted.
+    pub error: Option<Rejection>,
+}
+
+/// Why a transaction set is rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// IK5 code 1: not an 837P (005010X222A1) set.
+    NotSupported,
+    /// IK3: the segment `segment` at `position` in the set (ST = 1) does not fit the
+    /// 837P's grammar there (IK304 code 2, unexpected segment); IK5 code 5.
+    Segment { segment: String, position: usize },
+}
+
+/// A functional group received, as one 999 transaction set answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupAck {
+    /// GS01, GS06, GS08.
+    pub functional_id: String,
+    pub control: String,
+    pub version: String,
+    pub sets: Vec<SetAck>,
+}
+
+impl GroupAck {
+    fn accepted(&self) -> usize {
+        self.sets.iter().filter(|s| s.error.is_none()).count()
+    }
+}
+
+/// The sender of the interchange (ISA06) and its functional groups, each with its sets
+/// accepted or rejected; `None` when `raw` is no X12 interchange.
+pub fn groups(raw: &str) -> Option<(String, Vec<GroupAck>)> {
+    let text = normalize(raw).ok()?;
+    let mut rest: &str = &text;
+    let mut sender = None;
+    let mut groups = Vec::new();
+    while !rest.trim().is_empty() {
+        let Ok((after_isa, isa)) = ISA::parse(rest) else {
+            break;
+        };
+        sender.get_or_insert_with(|| isa._06.trim().to_string());
+        let Ok((after_gs, gs)) = GS::parse(after_isa) else {
+            break;
+        };
+        let Ok((_, st)) = ST::parse(after_gs) else {
+            break;
+        };
+        let group = |sets| GroupAck {
+            functional_id: gs._01.clone(),
+            control: gs._06.clone(),
+            version: gs._08.clone(),
+            sets,
+        };
+        let set = |error| SetAck {
+            id: st._01.clone(),
+            control: st._02.clone(),
+            convention: st._03.clone().unwrap_or_default(),
+            error,
+        };
+        if gs._01 != "HC" || !gs._08.starts_with("005010X222") || st._01 != "837" {
+            groups.push(group(vec![set(Some(Rejection::NotSupported))]));
+            break;
+        }
+        match Transmission::<_837>::parse(rest) {
+            Ok((next, transmission)) => {
+                for received in &transmission.functional_group {
+                    groups.push(GroupAck {
+                        functional_id: received.gs._01.clone(),
+                        control: received.gs._06.clone(),
+                        version: received.gs._08.clone(),
+                        sets: received
+                            .segments
+                            .iter()
+                            .map(|s| SetAck {
+                                id: s.st._01.clone(),
+                                control: s.st._02.clone(),
+                                convention: s.st._03.clone().unwrap_or_default(),
+                                error: None,
+                            })
+                            .collect(),
+                    });
+                }
+                rest = next;
+            }
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+                let segment = e.input.split(['~', '*']).next().unwrap_or("").trim();
+                let position = segment_at(&text, e.input)
+                    .saturating_sub(segment_at(&text, after_gs))
+                    .saturating_add(1);
+                groups.push(group(vec![set(Some(Rejection::Segment {
+                    segment: segment.to_string(),
+                    position,
+                }))]));
+                break;
+            }
+            Err(nom::Err::Incomplete(_)) => {
+                groups.push(group(vec![set(Some(Rejection::Segment {
+                    segment: "SE".into(),
+                    position: text.matches('~').count(),
+                }))]));
+                break;
+            }
+        }
+    }
+    Some((sender?, groups))
+}
+
+/// The segments of the 999 set that answers `group`, numbered `number`.
+fn set_999(group: &GroupAck, number: usize) -> Vec<String> {
+    let mut out = vec![
+        format!("ST*999*{number:04}*005010X231A1"),
+        format!(
+            "AK1*{}*{}*{}",
+            group.functional_id, group.control, group.version
+        ),
+    ];
+    for set in &group.sets {
+        out.push(format!("AK2*{}*{}*{}", set.id, set.control, set.convention));
+        match &set.error {
+            None => out.push("IK5*A".into()),
+            Some(Rejection::NotSupported) => out.push("IK5*R*1".into()),
+            Some(Rejection::Segment { segment, position }) => {
+                out.push(format!("IK3*{segment}*{position}**2"));
+                out.push("IK5*R*5".into());
+            }
+        }
+    }
+    let accepted = group.accepted();
+    let received = group.sets.len();
+    out.push(format!(
+        "AK9*{}*{received}*{received}*{accepted}",
+        if accepted == received { "A" } else { "R" }
+    ));
+    out.push(format!("SE*{}*{number:04}", out.len() + 1));
+    out
+}
+
+/// The 999 interchange answering `groups` of a file `submitter` sent: one 999 set per
+/// functional group, from the payer of `envelope` to `submitter`.
+pub fn x999(envelope: &Envelope, submitter: &str, groups: &[GroupAck]) -> String {
+    let pad = |s: &str| format!("{:<15}", s.chars().take(15).collect::<String>());
+    let control = format!("{:09}", envelope.control);
+    let mut out = vec![
+        format!(
+            "ISA*00*          *00*          *ZZ*{}*ZZ*{}*{}*{}*^*00501*{control}*0*P*:",
+            pad(&envelope.payer.id),
+            pad(submitter),
+            envelope.date.get(2..).unwrap_or("000101"),
+            envelope.time
+        ),
+        format!(
+            "GS*FA*{}*{}*{}*{}*{}*X*005010X231A1",
+            envelope.payer.id, submitter, envelope.date, envelope.time, envelope.control
+        ),
+    ];
+    for (i, group) in groups.iter().enumerate() {
+        out.extend(set_999(group, i + 1));
+    }
+    out.push(format!("GE*{}*{}", groups.len(), envelope.control));
+    out.push(format!("IEA*1*{control}"));
+    out.into_iter().map(|s| s + "~\n").collect()
+}
+
+/// Reads a 999 back with x12-types: (transaction sets accepted, rejected).
+pub fn check(text: &str) -> Result<(usize, usize), String> {
+    let flat: String = text.lines().collect();
+    let (_, transmission) = Transmission::<_999>::parse(flat.as_str())
+        .map_err(|e| format!("the 999 does not read back: {e}"))?;
+    let mut counts = (0, 0);
+    for group in &transmission.functional_group {
+        for set in &group.segments {
+            for ak2 in &set.loop_ak2 {
+                match ak2.ik5._01.as_deref() {
+                    Some("A") => counts.0 += 1,
+                    _ => counts.1 += 1,
+                }
+            }
+        }
+    }
+    Ok(counts)
+}
