@@ -112,7 +112,29 @@ def minutes(secs):
     return f"{secs / 60:.0f} min" if secs >= 60 else f"{secs:.0f} s"
 
 
-def render(found):
+def previous(section):
+    """The rows and missed-mutant lines of the figures already in the page, by file, so
+    that a run of some files keeps the others' figures (their latest runs' results)."""
+    rows, missed = {}, defaultdict(list)
+    for line in section.splitlines():
+        row = re.match(r"^\| `([^`]+)` \| [^|]+ \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| [^|]+ \| (\d+) (min|s) \|$", line)
+        if row:
+            file = row.group(1)
+            secs = float(row.group(6)) * (60 if row.group(7) == "min" else 1)
+            rows[file] = {
+                "caught": float(row.group(2)),
+                "missed": float(row.group(3)),
+                "timeout": float(row.group(4)),
+                "unviable": float(row.group(5)),
+                "seconds": secs,
+            }
+        item = re.match(r"^- `([^`:]+):\d+:\d+: ", line)
+        if item:
+            missed[item.group(1)].append(line)
+    return rows, missed
+
+
+def render(found, old_rows=None, old_missed=None):
     per_file = defaultdict(lambda: defaultdict(float))
     missed = []
     for name, (_, file, kind, secs) in sorted(found.items()):
@@ -120,6 +142,12 @@ def render(found):
         per_file[file]["seconds"] += secs
         if kind == "missed":
             missed.append((file, name))
+    # Files this merge has no run of keep their figures from the page (if they exist).
+    kept_lines = []
+    for file, counts in (old_rows or {}).items():
+        if file not in per_file and os.path.exists(os.path.join(REPO_ROOT, file)):
+            per_file[file].update(counts)
+            kept_lines += (old_missed or {}).get(file, [])
     why = reasons()
     lines = [
         "| file | kind | caught | missed | timed out | unviable | caught of viable | time |",
@@ -150,12 +178,15 @@ def render(found):
             f"| {minutes(totals['seconds'])} |"
         )
     lines.append("")
-    if missed:
-        lines.append(f"Missed mutants ({len(missed)}), each with the reason it is equivalent where one is known:")
+    if missed or kept_lines:
+        lines.append(
+            f"Missed mutants ({len(missed) + len(kept_lines)}), each with the reason it is equivalent where one is known:"
+        )
         lines.append("")
         for file, name in missed:
             reason = why.get(name)
             lines.append(f"- `{name}`" + (f": equivalent, {reason}" if reason else ": **not yet killed**"))
+        lines += sorted(kept_lines)
     else:
         lines.append("No missed mutants in the runs merged here.")
     return "\n".join(lines)
@@ -171,9 +202,10 @@ def main():
     if BEGIN not in text or END not in text:
         sys.exit(f"{doc} has no {BEGIN} ... {END} section")
     head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
+    section, tail = rest.split(END, 1)
+    old_rows, old_missed = previous(section)
     with open(doc, "w") as f:
-        f.write(head + BEGIN + "\n" + render(found) + "\n" + END + tail)
+        f.write(head + BEGIN + "\n" + render(found, old_rows, old_missed) + "\n" + END + tail)
     print(f"wrote the figures of {len(found)} mutants into {doc}")
 
 
