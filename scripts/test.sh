@@ -173,7 +173,7 @@ if [ "$local_status" -eq 0 ] \
     && grep -q '^AK9\*A\*2\*2\*2~' "$claims_dir/out/clinic-b.999" \
     && grep -q '^IK5\*R\*1~' "$claims_dir/out/not-an-837.999"; then
     grep -E '^(skipped|claims|paid|denied|time)' "$log.claims-1" | sed 's/^/    /'
-    echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 835 out, resubmission sends nothing)" | tee -a "$log"
+    echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 999 and 835 out, resubmission sends nothing)" | tee -a "$log"
 else
     tail -n 30 "$log.claims-setup" "$log.claims-1" "$log.claims-2" 2>/dev/null || true
     echo "test result: FAILED. 0 passed; 1 failed (claims.sh)" | tee -a "$log"
