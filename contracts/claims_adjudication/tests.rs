@@ -840,6 +840,24 @@ fn denials_are_recorded_with_reason_codes() {
     // A claim denied as a whole leaves the accumulators untouched.
     assert_eq!(c.accumulator(1, a.django, 0), Accumulator::default());
     assert_eq!(c.escrow(1), Some((10_000, 0, 0)));
+    // Filed exactly 90 days after the service it is timely; a millisecond later it is not.
+    let service = T0 - 3 * DAY;
+    now(service + 90 * DAY);
+    let timely = submit_request(
+        &mut c,
+        ClaimRequest {
+            member: a.django,
+            service_date: service,
+            ..request(vec![line(OFFICE, 7, 1)])
+        },
+    );
+    assert_ne!(timely.denial, Some(Carc::TimelyFiling));
+    now(service + 90 * DAY + 1);
+    assert_eq!(
+        denial(&mut c, a.django, service, vec![line(OFFICE, 7, 1)]),
+        Some(Carc::TimelyFiling)
+    );
+    now(T0);
 }
 
 #[ink::test]
