@@ -114,10 +114,18 @@ fn batch_targets(batches: &[Batch], baseline: u64, normal: u64, base: u64) -> (f
             let n = b.claims as u64;
             (
                 ratio(b.ref_time / n, baseline),
-                normal / (b.ref_time + base) * n,
+                per_block(b, normal, base).0,
             )
         })
         .unwrap_or((0.0, 0))
+}
+
+/// A target's node cells: its figure and verdict, or "not measured".
+fn cell(value: Option<String>, ok: Option<bool>) -> String {
+    match (value, ok) {
+        (Some(v), Some(ok)) => format!("{v} | {}", verdict(ok)),
+        _ => "not measured | ".to_string(),
+    }
 }
 
 /// Claims per block of batches like `b`: by ref_time (whole batches in `normal`, each
@@ -165,6 +173,7 @@ fn batch_table(batches: &[Batch], baseline: u64, normal: u64, base: u64) -> Stri
     for b in batches {
         let n = b.claims as u64;
         let per_claim = b.ref_time / n;
+        let (by_ref_time, by_proof) = per_block(b, normal, base);
         let _ = writeln!(
             t,
             "| {} | {} | {} | {:.2} | {} | {} | {} | {} |",
@@ -174,14 +183,14 @@ fn batch_table(batches: &[Batch], baseline: u64, normal: u64, base: u64) -> Stri
             ratio(per_claim, baseline),
             thousands(b.proof_size),
             thousands(b.proof_size / n),
-            thousands(normal / (b.ref_time + base) * n),
+            thousands(by_ref_time),
             if b.proof_size > pov {
                 format!(
                     "{} (the batch alone is over the budget)",
-                    thousands(pov * n / b.proof_size)
+                    thousands(by_proof)
                 )
             } else {
-                thousands(pov / b.proof_size.max(1) * n)
+                thousands(by_proof)
             },
         );
     }
@@ -304,10 +313,6 @@ fn sizes_table() -> (String, u64) {
 /// The payer's mix's two target rows (claims per block by ref_time, per 5 MiB proof).
 fn mix_targets(run: &SandboxRun, node: Option<&NodeRun>, budget: u64) -> String {
     let mut report = String::new();
-    let cell = |value: Option<String>, ok: Option<bool>| match (value, ok) {
-        (Some(v), Some(ok)) => format!("{v} | {}", verdict(ok)),
-        _ => "not measured | ".to_string(),
-    };
     let (mix_block, mix_proof) = per_block(&run.mix.batch, budget, EXTRINSIC_BASE_REF_TIME);
     let node_mix = node.map(|n| per_block(&n.mix.batch, n.limits.normal, n.limits.base_extrinsic));
     let _ = writeln!(
@@ -357,10 +362,6 @@ fn targets(run: &SandboxRun, node: Option<&NodeRun>, worst_scaling: f64, largest
             n.limits.base_extrinsic,
         )
     });
-    let cell = |value: Option<String>, ok: Option<bool>| match (value, ok) {
-        (Some(v), Some(ok)) => format!("{v} | {}", verdict(ok)),
-        _ => "not measured | ".to_string(),
-    };
     let _ = writeln!(
         report,
         "| every single-record message ≤ 3× the baseline transfer's ref_time | worst {worst_single:.2}× | {} | {} |",
