@@ -6,7 +6,7 @@
 //! all (no ISA) has no group to acknowledge: it gets no 999, and its CSV says why.
 
 use crate::remit::Envelope;
-use crate::x837::{normalize, segment_at};
+use crate::x837::{is_837p, normalize, segment_at};
 use x12_types::util::Parser as _;
 use x12_types::v005010::{Transmission, GS, ISA, ST, _837, _999};
 
@@ -41,7 +41,27 @@ pub struct GroupAck {
     pub sets: Vec<SetAck>,
 }
 
+impl SetAck {
+    fn of(st: &ST, error: Option<Rejection>) -> Self {
+        SetAck {
+            id: st._01.clone(),
+            control: st._02.clone(),
+            convention: st._03.clone().unwrap_or_default(),
+            error,
+        }
+    }
+}
+
 impl GroupAck {
+    fn of(gs: &GS, sets: Vec<SetAck>) -> Self {
+        GroupAck {
+            functional_id: gs._01.clone(),
+            control: gs._06.clone(),
+            version: gs._08.clone(),
+            sets,
+        }
+    }
+
     fn accepted(&self) -> usize {
         self.sets.iter().filter(|s| s.error.is_none()).count()
     }
@@ -65,40 +85,21 @@ pub fn groups(raw: &str) -> Option<(String, Vec<GroupAck>)> {
         let Ok((_, st)) = ST::parse(after_gs) else {
             break;
         };
-        let group = |sets| GroupAck {
-            functional_id: gs._01.clone(),
-            control: gs._06.clone(),
-            version: gs._08.clone(),
-            sets,
-        };
-        let set = |error| SetAck {
-            id: st._01.clone(),
-            control: st._02.clone(),
-            convention: st._03.clone().unwrap_or_default(),
-            error,
-        };
-        if gs._01 != "HC" || !gs._08.starts_with("005010X222") || st._01 != "837" {
+        let group = |sets| GroupAck::of(&gs, sets);
+        let set = |error| SetAck::of(&st, error);
+        if !is_837p(&gs, &st) {
             groups.push(group(vec![set(Some(Rejection::NotSupported))]));
             break;
         }
         match Transmission::<_837>::parse(rest) {
             Ok((next, transmission)) => {
                 for received in &transmission.functional_group {
-                    groups.push(GroupAck {
-                        functional_id: received.gs._01.clone(),
-                        control: received.gs._06.clone(),
-                        version: received.gs._08.clone(),
-                        sets: received
-                            .segments
-                            .iter()
-                            .map(|s| SetAck {
-                                id: s.st._01.clone(),
-                                control: s.st._02.clone(),
-                                convention: s.st._03.clone().unwrap_or_default(),
-                                error: None,
-                            })
-                            .collect(),
-                    });
+                    let sets = received
+                        .segments
+                        .iter()
+                        .map(|s| SetAck::of(&s.st, None))
+                        .collect();
+                    groups.push(GroupAck::of(&received.gs, sets));
                 }
                 rest = next;
             }

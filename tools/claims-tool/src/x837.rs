@@ -182,17 +182,19 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
     (claims, problems)
 }
 
+/// Whether a transaction set under this GS is an 837P: GS01 HC, GS08 005010X222...,
+/// ST01 837.
+pub(crate) fn is_837p(gs: &GS, st: &ST) -> bool {
+    gs._01 == "HC" && gs._08.starts_with("005010X222") && st._01 == "837"
+}
+
 /// Whether the interchange whose ISA ends where `after_isa` starts is an 837P: GS01 HC,
 /// GS08 005010X222..., ST01 837.
 fn check_837p(after_isa: &str) -> Result<(), String> {
     let gs = GS::parse(after_isa);
     let st = gs.as_ref().ok().map(|(after_gs, _)| ST::parse(after_gs));
     match (gs, st) {
-        (Ok((_, gs)), Some(Ok((_, st))))
-            if gs._01 == "HC" && gs._08.starts_with("005010X222") && st._01 == "837" =>
-        {
-            Ok(())
-        }
+        (Ok((_, gs)), Some(Ok((_, st)))) if is_837p(&gs, &st) => Ok(()),
         (Ok((_, gs)), Some(Ok((_, st)))) => Err(format!(
             "not an 837P (005010X222A2): GS01 {}, GS08 {}, ST01 {}",
             gs._01, gs._08, st._01
