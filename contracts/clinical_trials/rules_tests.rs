@@ -118,6 +118,27 @@ fn requests_are_checked() {
     assert_eq!(check_request(&good, 2), Err(Error::InvalidCompletionDate));
 }
 
+/// A SUSAR's deadline is inclusive: pending at the deadline itself, overdue a millisecond
+/// later; reported at the deadline on time, a millisecond later late (a sponsor cannot be
+/// marked late for reporting on the last allowed moment, nor on time after it).
+#[test]
+fn a_susar_deadline_is_inclusive() {
+    let due = 1_000;
+    assert_eq!(event(Some(due), None).status(due), ReportStatus::Pending);
+    assert_eq!(
+        event(Some(due), None).status(due + 1),
+        ReportStatus::Overdue
+    );
+    assert_eq!(
+        event(Some(due), Some(due)).status(due + 5),
+        ReportStatus::OnTime
+    );
+    assert_eq!(
+        event(Some(due), Some(due + 1)).status(due + 5),
+        ReportStatus::Late
+    );
+}
+
 proptest! {
     #[test]
     fn report_status_follows_the_clock(due in 0u64..1_000_000, at in 0u64..2_000_000, reported in proptest::option::of(0u64..2_000_000)) {
