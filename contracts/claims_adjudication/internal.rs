@@ -79,6 +79,8 @@ pub(crate) struct Batch {
 pub(crate) struct Prices {
     fees: Recall<Balance, (PlanId, ProcedureCode)>,
     accumulators: Vec<(MemberYear, Accumulator, bool)>,
+    /// [`ClaimsAdjudication::day_lines_from`], read (or set) once.
+    day_lines_from: Option<u64>,
 }
 
 impl Prices {

@@ -160,8 +160,8 @@ pub mod claims_adjudication {
     use crate::model::day_of;
     pub use crate::model::{
         Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimReference, ClaimRequest,
-        ClaimStatus, ClaimSubmission, Coverage, Error, Group, LineResult, Peers, Plan, PlanId,
-        PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey, SupplyKey,
+        ClaimStatus, ClaimSubmission, Coverage, DayKey, DayLines, Error, Group, LineResult, Peers,
+        Plan, PlanId, PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey, SupplyKey,
     };
     use healthcare_traits::{ApplyError, Governance, Governed};
     use ink::prelude::vec::Vec;
@@ -207,6 +207,16 @@ pub mod claims_adjudication {
         pub(crate) owed_queue: Mapping<(PlanId, u64), ClaimId>,
         /// plan -> (position of its oldest owed claim, position the next one takes).
         pub(crate) owed_ends: Mapping<PlanId, (u64, u64)>,
+        /// (plan, member, provider, service day) -> the procedures held that day and the
+        /// claims holding them (one item per claim's day instead of one per line; a full
+        /// item spills to `line_keys`).
+        pub(crate) day_lines: Mapping<DayKey, DayLines>,
+        /// The first service day whose lines are held only in `day_lines` (and, flagged
+        /// by a spilled item, in `line_keys`): 0 for a contract created with this code; for
+        /// one upgraded from code that held every line in `line_keys`, the day after its
+        /// first adjudication under this code (set then; service dates are never in the
+        /// future, so every line the old code held is of an earlier day).
+        pub(crate) day_lines_from: Lazy<u64>,
     }
 
     impl ClaimsAdjudication {
@@ -447,8 +457,14 @@ pub mod claims_adjudication {
             service_date: Timestamp,
             procedure: ProcedureCode,
         ) -> Option<ClaimId> {
-            self.line_keys
-                .get((plan_id, member, provider, day_of(service_date), procedure))
+            let day = (plan_id, member, provider, day_of(service_date));
+            let from = self.day_lines_from.get().unwrap_or(u64::MAX);
+            self.holder(
+                &self.day_lines.get(day).unwrap_or_default(),
+                day,
+                from,
+                procedure,
+            )
         }
 
         /// The claim `provider` recorded in plan `plan_id` under `reference`, if any (what

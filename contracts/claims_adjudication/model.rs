@@ -15,6 +15,59 @@ pub type ProcedureCode = [u8; 5];
 /// A line's service key: (plan, member, rendering provider, service day, procedure). One
 /// adjudicated, not-denied line holds it; another line with the same key is a duplicate.
 pub type ServiceKey = (PlanId, AccountId, AccountId, u64, ProcedureCode);
+/// (plan, member, rendering provider, service day): the lines a member had from one
+/// provider on one day, held in one storage item ([`DayLines`]) so that a claim's
+/// duplicate check reads one item and writes one, whatever its number of lines.
+pub type DayKey = (PlanId, AccountId, AccountId, u64);
+
+/// How many procedures one [`DayLines`] item holds; further ones of that day are held
+/// under their own [`ServiceKey`] (so no member-day is ever full).
+pub const DAY_LINES_CAP: usize = 16;
+
+/// The procedures held on one [`DayKey`] and the claim holding each: a claim's adjudicated,
+/// not-denied line holds its procedure; another line with it is a duplicate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct DayLines {
+    /// (procedure, claim holding it), at most [`DAY_LINES_CAP`].
+    pub held: Vec<(ProcedureCode, ClaimId)>,
+    /// Some procedure of this day was held under its own [`ServiceKey`] because the item
+    /// was full: a procedure not found here must also be looked up there.
+    pub spilled: bool,
+}
+
+impl DayLines {
+    /// The claim holding `procedure`, as far as this item knows.
+    pub fn holder(&self, procedure: ProcedureCode) -> Option<ClaimId> {
+        self.held
+            .iter()
+            .find(|(p, _)| *p == procedure)
+            .map(|(_, claim)| *claim)
+    }
+
+    /// Records `claim` holding `procedure`. False when the item is full: the caller holds
+    /// it under its own key, and the item remembers that it spilled.
+    pub fn hold(&mut self, procedure: ProcedureCode, claim: ClaimId) -> bool {
+        if let Some(entry) = self.held.iter_mut().find(|(p, _)| *p == procedure) {
+            entry.1 = claim;
+            return true;
+        }
+        if self.held.len() < DAY_LINES_CAP {
+            self.held.push((procedure, claim));
+            return true;
+        }
+        self.spilled = true;
+        false
+    }
+
+    /// Gives up `procedure` if `claim` holds it here; true if it did.
+    pub fn release(&mut self, procedure: ProcedureCode, claim: ClaimId) -> bool {
+        let before = self.held.len();
+        self.held.retain(|entry| *entry != (procedure, claim));
+        self.held.len() != before
+    }
+}
 
 /// Why a message was refused. (A denied claim is not an error: it is recorded.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -555,4 +608,52 @@ pub struct Peers {
     pub consent: AccountId,
     /// remote_monitoring (asked about CPT 99454 lines).
     pub monitoring: AccountId,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: ProcedureCode = *b"99213";
+    const B: ProcedureCode = *b"71046";
+
+    fn code(n: usize) -> ProcedureCode {
+        let mut code = *b"10000";
+        code[3] = b'0' + u8::try_from(n / 10).expect("digit");
+        code[4] = b'0' + u8::try_from(n % 10).expect("digit");
+        code
+    }
+
+    #[test]
+    fn a_day_item_holds_its_capacity_then_spills() {
+        let mut day = DayLines::default();
+        for n in 0..DAY_LINES_CAP {
+            assert!(day.hold(code(n), 1));
+        }
+        assert!(!day.spilled);
+        assert!(!day.hold(code(DAY_LINES_CAP), 2), "the item is full");
+        assert!(day.spilled);
+        assert_eq!(day.holder(code(DAY_LINES_CAP)), None);
+        assert_eq!(day.held.len(), DAY_LINES_CAP);
+        // A procedure already held is re-held in place, full or not.
+        assert!(day.hold(code(3), 2));
+        assert_eq!(day.holder(code(3)), Some(2));
+        // Released, its place is free again; the item stays marked as spilled.
+        assert!(day.release(code(3), 2));
+        assert!(day.hold(code(DAY_LINES_CAP), 2));
+        assert!(day.spilled);
+    }
+
+    #[test]
+    fn only_the_holding_claim_releases_a_procedure() {
+        let mut day = DayLines::default();
+        assert!(day.hold(A, 1));
+        assert!(day.hold(B, 1));
+        assert!(!day.release(A, 2));
+        assert_eq!(day.holder(A), Some(1));
+        assert!(day.release(A, 1));
+        assert_eq!(day.holder(A), None);
+        assert_eq!(day.holder(B), Some(1));
+        assert!(!day.release(A, 1), "released once");
+    }
 }

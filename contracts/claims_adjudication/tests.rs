@@ -12,6 +12,7 @@
 //! fail like broken ones; the real calls run in the drink sandbox tests of `e2e-tests`.
 
 use crate::claims_adjudication::*;
+use crate::model::day_of;
 use crate::{diagnosis_commitment, MAX_FEES_PER_CALL, MAX_LINES, PLAN_YEAR};
 use healthcare_traits::governance::ActionApplied;
 use healthcare_traits::testing::last_recorded;
@@ -963,6 +964,118 @@ fn duplicates_are_found_line_by_line() {
     );
     // Only what the first claims paid left the escrow.
     assert_eq!(c.escrow(1), Some((10_000 - 400 - 50 - 100, 0, 0)));
+}
+
+/// Procedure code number `n` (5 digits), for days with many procedures.
+fn code(n: u32) -> ProcedureCode {
+    let mut code = *b"10000";
+    for (at, digit) in [(3, n / 10), (4, n % 10)] {
+        code[at] = b'0' + u8::try_from(digit % 10).expect("digit");
+    }
+    code
+}
+
+/// A day holds 16 procedures in its item and the rest under their own keys: a provider
+/// cannot bill the 17th to 20th procedure of a full day a second time, and a denial
+/// releases every one of them.
+#[ink::test]
+fn a_day_past_its_items_capacity_still_refuses_duplicates() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    let fees: Vec<_> = (0..20).map(|n| (code(n), Some(400))).collect();
+    c.set_fees(1, fees).expect("fees");
+    caller(a.charlie);
+    let all: Vec<_> = (0..20).map(|n| line(code(n), 400, 1)).collect();
+    // 20 lines allowed 400 each: above the review threshold, so it waits for review.
+    let first = submit(&mut c, all.clone());
+    assert_eq!(first.status, ClaimStatus::PendingReview);
+    assert!(first.lines.iter().all(|l| l.allowed == 400));
+    for n in 0..20 {
+        assert_eq!(
+            c.service_holder(1, a.django, a.charlie, T0 - DAY, code(n)),
+            Some(first.id),
+            "procedure {n}"
+        );
+    }
+    // Lines past the item's 16 and one inside it, billed again: all duplicates.
+    let again = submit(
+        &mut c,
+        vec![
+            line(code(16), 400, 1),
+            line(code(19), 400, 1),
+            line(code(0), 400, 1),
+        ],
+    );
+    assert_eq!(again.status, ClaimStatus::Denied);
+    assert_eq!(reasons(&again), vec![Carc::Duplicate; 3]);
+    // Denied at review: every procedure is free again, in the item and past it.
+    caller(a.eve);
+    c.review_claim(first.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    for n in 0..20 {
+        assert_eq!(
+            c.service_holder(1, a.django, a.charlie, T0 - DAY, code(n)),
+            None,
+            "procedure {n}"
+        );
+    }
+    caller(a.charlie);
+    let rebilled = submit(&mut c, all);
+    assert!(rebilled.lines.iter().all(|l| l.allowed == 400));
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, code(19)),
+        Some(rebilled.id)
+    );
+}
+
+/// A contract upgraded from the code that held every line under its own key: the lines
+/// that code held still count (a provider cannot bill them again) and a denial still
+/// releases them; the first adjudication under the new code sets the day its items start.
+#[ink::test]
+fn lines_held_before_the_day_items_still_count_after_an_upgrade() {
+    let a = accounts();
+    let mut c = setup();
+    let key = |day: u64, procedure| (1, a.django, a.charlie, day, procedure);
+    let two_days_ago = day_of(T0 - 2 * DAY);
+    // What the code before the items left: no start day, and an office visit of two days
+    // ago (claim 7) held under its own key.
+    ink::env::clear_contract_storage(&ink::storage::traits::StorageKey::key(&c.day_lines_from));
+    c.line_keys.insert(key(two_days_ago, OFFICE), &7);
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - 2 * DAY, OFFICE),
+        Some(7)
+    );
+    let again = submit_request(
+        &mut c,
+        ClaimRequest {
+            service_date: T0 - 2 * DAY,
+            ..request(vec![line(OFFICE, 100, 1), line(LAB, 50, 1)])
+        },
+    );
+    assert_eq!(reasons(&again)[0], Carc::Duplicate);
+    assert_eq!(again.lines[1].allowed, 50);
+    assert_eq!(c.day_lines_from.get(), Some(day_of(T0) + 1));
+    // The new line is held in the day's item, not under its own key.
+    assert_eq!(c.line_keys.get(key(two_days_ago, LAB)), None);
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - 2 * DAY, LAB),
+        Some(again.id)
+    );
+    // A claim waiting for review whose line the old code held under its own key.
+    let big = submit(&mut c, vec![line(XRAY, 9_000, 30)]);
+    assert_eq!(big.status, ClaimStatus::PendingReview);
+    let yesterday = day_of(T0 - DAY);
+    c.day_lines.remove((1, a.django, a.charlie, yesterday));
+    c.line_keys.insert(key(yesterday, XRAY), &big.id);
+    caller(a.eve);
+    c.review_claim(big.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    assert_eq!(c.line_keys.get(key(yesterday, XRAY)), None);
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        None
+    );
 }
 
 // -------------------------------------------------------------- review / appeal

@@ -140,14 +140,52 @@ impl ClaimsAdjudication {
         (claim.member, supply_window(day_of(claim.service_date)))
     }
 
+    /// The key a claim's line is held under when its day's item is full (or, for lines
+    /// the code before day items held, always): the day's key and the procedure.
     pub(crate) fn service_key(claim: &Claim, line: &ClaimLine) -> ServiceKey {
+        let (plan, member, provider, day) = Self::day_key(claim);
+        (plan, member, provider, day, line.procedure)
+    }
+
+    /// The key of the day a claim's lines are held under: (plan, member, provider,
+    /// service day).
+    pub(crate) fn day_key(claim: &Claim) -> DayKey {
         (
             claim.plan,
             claim.member,
             claim.provider,
             day_of(claim.service_date),
-            line.procedure,
         )
+    }
+
+    /// The claim holding `procedure` on `day`: in the day's item, else under its own
+    /// key if the item spilled or the day is older than the items (`from`, see
+    /// [`ClaimsAdjudication::day_lines_from`]).
+    pub(crate) fn holder(
+        &self,
+        held: &DayLines,
+        day: DayKey,
+        from: u64,
+        procedure: ProcedureCode,
+    ) -> Option<ClaimId> {
+        held.holder(procedure).or_else(|| {
+            if held.spilled || day.3 < from {
+                self.line_keys.get((day.0, day.1, day.2, day.3, procedure))
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The first service day held only in day items: stored, or for a contract upgraded
+    /// from the code before them, set now to the day after today.
+    pub(crate) fn lines_from(&mut self) -> u64 {
+        if let Some(from) = self.day_lines_from.get() {
+            return from;
+        }
+        let from = day_of(self.env().block_timestamp()).saturating_add(1);
+        self.day_lines_from.set(&from);
+        from
     }
 
     /// Prices the lines (duplicates denied, the rest against the fee schedule and the
@@ -160,13 +198,21 @@ impl ClaimsAdjudication {
         lines: &[ClaimLine],
         prices: &mut Prices,
     ) -> Result<()> {
+        let from = match prices.day_lines_from {
+            Some(from) => from,
+            None => {
+                let from = self.lines_from();
+                prices.day_lines_from = Some(from);
+                from
+            }
+        };
+        let day = Self::day_key(claim);
+        let stored = self.day_lines.get(day).unwrap_or_default();
         let mut verdicts: Vec<(ClaimLine, Verdict)> = Vec::with_capacity(lines.len());
         for line in lines {
-            let key = Self::service_key(claim, line);
             let repeated = verdicts.iter().any(|(l, _)| l.procedure == line.procedure);
             let held = self
-                .line_keys
-                .get(key)
+                .holder(&stored, day, from, line.procedure)
                 .is_some_and(|holder| holder != claim.id);
             let verdict = if repeated || held {
                 Verdict::Duplicate
@@ -192,13 +238,20 @@ impl ClaimsAdjudication {
         if priced.accumulator != start {
             prices.set_accumulator(key, priced.accumulator);
         }
+        let mut held = stored.clone();
         for result in priced.lines.iter().filter(|r| r.allowed > 0) {
-            self.line_keys
-                .insert(Self::service_key(claim, &result.line), &claim.id);
+            if !held.hold(result.line.procedure, claim.id) {
+                self.line_keys
+                    .insert(Self::service_key(claim, &result.line), &claim.id);
+            }
             if result.line.procedure == DEVICE_SUPPLY_CODE {
                 let held = (day_of(claim.service_date), claim.id);
                 self.supply_lines.insert(Self::supply_key(claim), &held);
             }
+        }
+        // One write for the day, only if a line took (or spilled from) it.
+        if held != stored {
+            self.day_lines.insert(day, &held);
         }
         claim.lines = priced.lines;
         claim.billed = priced.billed;

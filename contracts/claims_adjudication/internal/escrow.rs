@@ -48,7 +48,7 @@ impl ClaimsAdjudication {
     }
 
     /// Gives back what a claim had counted into the member's accumulators and the
-    /// service keys its lines held.
+    /// procedures its lines held (in their day's item or under their own keys).
     pub(crate) fn release(&mut self, plan: &Plan, claim: &Claim) -> Result<()> {
         let key = (
             plan.id,
@@ -59,10 +59,18 @@ impl ClaimsAdjudication {
         acc.deductible_met = acc.deductible_met.saturating_sub(claim.deductible_applied);
         acc.oop_spent = acc.oop_spent.saturating_sub(claim.member_amount);
         self.accumulators.insert(key, &acc);
+        let from = self.lines_from();
+        let day = Self::day_key(claim);
+        let stored = self.day_lines.get(day).unwrap_or_default();
+        let mut held = stored.clone();
         for result in claim.lines.iter().filter(|r| r.allowed > 0) {
-            let key = Self::service_key(claim, &result.line);
-            if self.line_keys.get(key) == Some(claim.id) {
-                self.line_keys.remove(key);
+            // Not in the day's item: held under its own key if the item spilled or the
+            // day is older than the items.
+            if !held.release(result.line.procedure, claim.id) && (held.spilled || day.3 < from) {
+                let key = Self::service_key(claim, &result.line);
+                if self.line_keys.get(key) == Some(claim.id) {
+                    self.line_keys.remove(key);
+                }
             }
             if result.line.procedure == DEVICE_SUPPLY_CODE {
                 let key = Self::supply_key(claim);
@@ -70,6 +78,9 @@ impl ClaimsAdjudication {
                     self.supply_lines.remove(key);
                 }
             }
+        }
+        if held != stored {
+            self.day_lines.insert(day, &held);
         }
         Ok(())
     }

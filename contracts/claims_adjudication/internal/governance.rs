@@ -57,6 +57,9 @@ impl ClaimsAdjudication {
             consent,
             monitoring,
         });
+        // Every line of a new contract is held in `day_lines` (see the field).
+        let mut day_lines_from = Lazy::new();
+        day_lines_from.set(&0);
         Self {
             governance: Governance::new(governor),
             peers,
@@ -78,6 +81,8 @@ impl ClaimsAdjudication {
             supply_lines: Mapping::default(),
             owed_queue: Mapping::default(),
             owed_ends: Mapping::default(),
+            day_lines: Mapping::default(),
+            day_lines_from,
         }
     }
 
