@@ -59,14 +59,16 @@ impl ClaimsAdjudication {
         acc.deductible_met = acc.deductible_met.saturating_sub(claim.deductible_applied);
         acc.oop_spent = acc.oop_spent.saturating_sub(claim.member_amount);
         self.accumulators.insert(key, &acc);
-        let from = self.lines_from();
         let day = Self::day_key(claim);
         let stored = self.day_lines.get(day).unwrap_or_default();
         let mut held = stored.clone();
         for result in claim.lines.iter().filter(|r| r.allowed > 0) {
             // Not in the day's item: held under its own key if the item spilled or the
             // day is older than the items.
-            if !held.release(result.line.procedure, claim.id) && (held.spilled || day.3 < from) {
+            // (The start day is read only then: usually the item holds every line.)
+            if !held.release(result.line.procedure, claim.id)
+                && (held.spilled || day.3 < self.lines_from())
+            {
                 let key = Self::service_key(claim, &result.line);
                 if self.line_keys.get(key) == Some(claim.id) {
                     self.line_keys.remove(key);
