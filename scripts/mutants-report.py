@@ -13,6 +13,7 @@ latest run. Usage: scripts/mutants-report.py mutants-out docs/testing.md
 import json
 import os
 import re
+import subprocess
 import sys
 from collections import defaultdict
 
@@ -69,14 +70,38 @@ def seconds(outcome):
 EXCLUDED = excluded()
 
 
+_HASHES = {}
+
+
+def current_hash(file):
+    """git's blob hash of `file` as it is now in the work tree."""
+    if file not in _HASHES:
+        _HASHES[file] = subprocess.run(
+            ["git", "hash-object", file], cwd=REPO_ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    return _HASHES[file]
+
+
+def sources(run_dir):
+    """file -> blob hash of the code a run mutated (its sources.txt, written by
+    scripts/mutants.sh), or None for a run made before it wrote one."""
+    path = os.path.join(run_dir, "sources.txt")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return dict(reversed(line.split(" ", 1)) for line in f.read().splitlines() if line)
+
+
 def load(root):
-    """name -> (mtime, file, kind, seconds) over every run, the latest winning."""
+    """name -> (mtime, file, kind, seconds) over every run, the latest winning. A run's
+    mutants of a file changed since the run are of other code (other lines): left out."""
     found = {}
     for dirpath, _, files in os.walk(root):
         if "outcomes.json" not in files:
             continue
         path = os.path.join(dirpath, "outcomes.json")
         mtime = os.path.getmtime(path)
+        mutated = sources(os.path.dirname(dirpath))
         with open(path) as f:
             data = json.load(f)
         for outcome in data.get("outcomes", []):
@@ -90,6 +115,8 @@ def load(root):
             # A file since deleted (the per-contract admin.rs before the governor) is
             # history, not a figure of the code.
             if not os.path.exists(os.path.join(REPO_ROOT, file)):
+                continue
+            if mutated is not None and mutated.get(file) != current_hash(file):
                 continue
             if name not in found or found[name][0] <= mtime:
                 found[name] = (mtime, file, kind, seconds(outcome))

@@ -105,6 +105,11 @@ if [ -n "$shard" ]; then
 fi
 out="mutants-out/$label"
 mkdir -p "$out"
+# The code the run mutates (git's blob hash of every source file now): --report counts
+# a run's mutants of a file only while the file is still this code.
+git ls-files 'contracts/*.rs' | while IFS= read -r file; do
+    echo "$(git hash-object "$file") $file"
+done > "$out/sources.txt"
 # A target directory of its own: cargo-mutants builds in a scratch copy of the tree,
 # whose path crates must not overwrite the shared target directory's.
 export CARGO_TARGET_DIR="$HOME/.cache/healthcare-suite/mutants-target"
