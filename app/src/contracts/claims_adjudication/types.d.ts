@@ -102,6 +102,8 @@ export type ClaimsAdjudicationModelClaim = {
 
 export type ClaimsAdjudicationModelClaimStatus = 'Paid' | 'ApprovedUnfunded' | 'PendingReview' | 'Denied' | 'UnderAppeal' | 'PaymentFailed';
 
+export type ClaimsAdjudicationModelDayLines = { held: Array<[FixedBytes<5>, bigint]>; spilled: boolean };
+
 export type ClaimsAdjudication = {
   governance: HealthcareTraitsGovernance;
   peers: { get(): Promise<ClaimsAdjudicationModelPeers | undefined> };
@@ -123,6 +125,8 @@ export type ClaimsAdjudication = {
   supplyLines: { get(arg: [AccountId32Like, bigint]): Promise<[bigint, bigint] | undefined> };
   owedQueue: { get(arg: [number, bigint]): Promise<bigint | undefined> };
   owedEnds: { get(arg: number): Promise<[bigint, bigint] | undefined> };
+  dayLines: { get(arg: [number, AccountId32Like, AccountId32Like, bigint]): Promise<ClaimsAdjudicationModelDayLines | undefined> };
+  dayLinesFrom: { get(): Promise<bigint | undefined> };
 };
 
 export type HealthcareTraitsGovernance = { governor: AccountId32; paused: boolean };
