@@ -89,20 +89,33 @@ fn verdict(ok: bool) -> &'static str {
     }
 }
 
-/// Worst single-record ratio, the 5-line claim's ratio (ref_time to the baseline).
-fn single_targets(costs: &[Cost]) -> (f64, f64) {
+/// Rows that record several records in one call (50 device keys; one reading batch and
+/// an alert to each of two care-team members): measured and shown, but not single-record
+/// messages for the 3× target. `submit_claim` has its own target (5 lines ≤ 10×).
+const MULTI_RECORD: [&str; 2] = [
+    "attest_devices (50 keys)",
+    "anchor_readings (alert to 2 members)",
+];
+
+/// The worst single-record message and its ratio, and the 5-line claim's ratio (ref_time
+/// to the baseline).
+fn single_targets(costs: &[Cost]) -> (f64, String, f64) {
     let baseline = costs[0].ref_time;
-    let mut worst: f64 = 0.0;
+    let mut worst: (f64, String) = (0.0, String::new());
     let mut claim5 = 0.0;
     for c in costs {
         let r = ratio(c.ref_time, baseline);
         if c.message.starts_with("submit_claim (5") {
             claim5 = r;
-        } else if !c.message.starts_with("submit_claim") && c.contract != "baseline_token" {
-            worst = worst.max(r);
+        } else if !c.message.starts_with("submit_claim")
+            && c.contract != "baseline_token"
+            && !MULTI_RECORD.contains(&c.message.as_str())
+            && r > worst.0
+        {
+            worst = (r, format!("{}: `{}`", c.contract, c.message));
         }
     }
-    (worst, claim5)
+    (worst.0, worst.1, claim5)
 }
 
 /// The batch of 100: per-claim ratio to the baseline, claims per block by ref_time.
@@ -344,7 +357,7 @@ fn targets(run: &SandboxRun, node: Option<&NodeRun>, worst_scaling: f64, largest
     let records = run.records;
     let baseline = run.small[0].ref_time;
     let budget = BLOCK_REF_TIME / 100 * NORMAL_DISPATCH_PERCENT;
-    let (worst_single, claim5) = single_targets(&run.small);
+    let (worst_single, worst_message, claim5) = single_targets(&run.small);
     let (per_claim_100, per_block_100) =
         batch_targets(&run.batches, baseline, budget, EXTRINSIC_BASE_REF_TIME);
     let mut report = String::new();
@@ -364,11 +377,13 @@ fn targets(run: &SandboxRun, node: Option<&NodeRun>, worst_scaling: f64, largest
     });
     let _ = writeln!(
         report,
-        "| every single-record message ≤ 3× the baseline transfer's ref_time | worst {worst_single:.2}× | {} | {} |",
+        "| every single-record message ≤ 3× the baseline transfer's ref_time | worst {worst_single:.2}× ({worst_message}) | {} | {} |",
         verdict(worst_single <= 3.0),
         cell(
-            node_single.map(|(w, _)| format!("worst {w:.2}×")),
-            node_single.map(|(w, _)| w <= 3.0)
+            node_single
+                .as_ref()
+                .map(|(w, m, _)| format!("worst {w:.2}× ({m})")),
+            node_single.as_ref().map(|(w, _, _)| *w <= 3.0)
         )
     );
     let _ = writeln!(
@@ -376,8 +391,8 @@ fn targets(run: &SandboxRun, node: Option<&NodeRun>, worst_scaling: f64, largest
         "| `submit_claim` with 5 lines ≤ 10× | {claim5:.2}× | {} | {} |",
         verdict(claim5 <= 10.0),
         cell(
-            node_single.map(|(_, c)| format!("{c:.2}×")),
-            node_single.map(|(_, c)| c <= 10.0)
+            node_single.as_ref().map(|(_, _, c)| format!("{c:.2}×")),
+            node_single.as_ref().map(|(_, _, c)| *c <= 10.0)
         )
     );
     let _ = writeln!(
