@@ -144,7 +144,7 @@ def previous(section):
     that a run of some files keeps the others' figures (their latest runs' results)."""
     rows, missed = {}, defaultdict(list)
     for line in section.splitlines():
-        row = re.match(r"^\| `([^`]+)` \| [^|]+ \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| [^|]+ \| (\d+) (min|s) \|$", line)
+        row = re.match(r"^\| `([^`]+)` \| [^|]+ \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|.* \| (\d+) (min|s) \|$", line)
         if row:
             file = row.group(1)
             secs = float(row.group(6)) * (60 if row.group(7) == "min" else 1)
@@ -164,21 +164,25 @@ def previous(section):
 def render(found, old_rows=None, old_missed=None):
     per_file = defaultdict(lambda: defaultdict(float))
     missed = []
+    why = reasons()
     for name, (_, file, kind, secs) in sorted(found.items()):
         per_file[file][kind] += 1
         per_file[file]["seconds"] += secs
         if kind == "missed":
             missed.append((file, name))
+            if name in why:
+                per_file[file]["equivalent"] += 1
     # Files this merge has no run of keep their figures from the page (if they exist).
     kept_lines = []
     for file, counts in (old_rows or {}).items():
         if file not in per_file and os.path.exists(os.path.join(REPO_ROOT, file)):
             per_file[file].update(counts)
-            kept_lines += (old_missed or {}).get(file, [])
-    why = reasons()
+            kept = (old_missed or {}).get(file, [])
+            kept_lines += kept
+            per_file[file]["equivalent"] = sum(": equivalent, " in line for line in kept)
     lines = [
-        "| file | kind | caught | missed | timed out | unviable | caught of viable | time |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| file | kind | caught | missed | timed out | unviable | caught of viable | the same, equivalents left out | time |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     totals = defaultdict(float)
     for file in sorted(per_file):
@@ -191,17 +195,20 @@ def render(found, old_rows=None, old_missed=None):
         viable = c["caught"] + c["missed"] + c["timeout"]
         # A timed-out mutant made the tests hang: counted as caught (the run failed).
         share = f"{100 * (c['caught'] + c['timeout']) / viable:.0f} %" if viable else "-"
+        real = viable - c["equivalent"]
+        share_real = f"{100 * (c['caught'] + c['timeout']) / real:.0f} %" if real else "-"
         lines.append(
             f"| `{file}` | {kind} | {c['caught']:.0f} | {c['missed']:.0f} | {c['timeout']:.0f} "
-            f"| {c['unviable']:.0f} | {share} | {minutes(c['seconds'])} |"
+            f"| {c['unviable']:.0f} | {share} | {share_real} | {minutes(c['seconds'])} |"
         )
-        for k in ("caught", "missed", "timeout", "unviable", "seconds"):
+        for k in ("caught", "missed", "timeout", "unviable", "seconds", "equivalent"):
             totals[k] += c[k]
     viable = totals["caught"] + totals["missed"] + totals["timeout"]
     if viable:
         lines.append(
             f"| **all** | | {totals['caught']:.0f} | {totals['missed']:.0f} | {totals['timeout']:.0f} "
             f"| {totals['unviable']:.0f} | {100 * (totals['caught'] + totals['timeout']) / viable:.0f} % "
+            f"| {100 * (totals['caught'] + totals['timeout']) / (viable - totals['equivalent']):.0f} % "
             f"| {minutes(totals['seconds'])} |"
         )
     lines.append("")
