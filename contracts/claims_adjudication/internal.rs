@@ -73,19 +73,26 @@ pub(crate) struct Batch {
     prices: Prices,
 }
 
-/// The fee schedule entries and the accumulators a submission has read, the latter as
-/// its claims left them (`true`: changed, to be written).
+/// The fee schedule entries, the members' items and the accumulators a submission has
+/// read, the latter two as its claims left them (`true`: changed, to be written).
 #[derive(Default)]
 pub(crate) struct Prices {
     fees: Recall<Balance, (PlanId, ProcedureCode)>,
+    /// Each member's [`MemberState`], read once.
+    members: Vec<(AccountId, MemberState, bool)>,
+    /// Accumulators of the years and plans the members' items do not hold.
     accumulators: Vec<(MemberYear, Accumulator, bool)>,
-    /// [`ClaimsAdjudication::day_lines_from`], read (or set) once.
-    day_lines_from: Option<u64>,
+    /// [`ClaimsAdjudication::day_lines_from`] as stored, read once.
+    stored_from: Option<Option<u64>>,
 }
 
 impl Prices {
-    /// The member's accumulators for the year, read once.
-    fn accumulator(&mut self, key: MemberYear, load: impl FnOnce() -> Accumulator) -> Accumulator {
+    /// The accumulators of `key` in the map, read once (`load`).
+    fn map_accumulator(
+        &mut self,
+        key: MemberYear,
+        load: impl FnOnce() -> Accumulator,
+    ) -> Accumulator {
         if let Some((_, acc, _)) = self.accumulators.iter().find(|(k, _, _)| *k == key) {
             return *acc;
         }
@@ -94,11 +101,11 @@ impl Prices {
         acc
     }
 
-    /// Moves the member's accumulators (read before with [`Prices::accumulator`]).
-    fn set_accumulator(&mut self, key: MemberYear, value: Accumulator) {
+    /// Accumulators to write to the map (a year or plan the member's item does not hold).
+    fn hand_back(&mut self, key: MemberYear, acc: Accumulator) {
         match self.accumulators.iter_mut().find(|(k, _, _)| *k == key) {
-            Some(entry) => *entry = (key, value, true),
-            None => self.accumulators.push((key, value, true)),
+            Some(entry) => *entry = (key, acc, true),
+            None => self.accumulators.push((key, acc, true)),
         }
     }
 }
@@ -138,6 +145,107 @@ impl Batch {
     }
 }
 
+impl ClaimsAdjudication {
+    /// [`ClaimsAdjudication::day_lines_from`] as stored, read once per submission.
+    pub(crate) fn stored_from(&self, prices: &mut Prices) -> Option<u64> {
+        *prices
+            .stored_from
+            .get_or_insert_with(|| self.day_lines_from.get())
+    }
+
+    /// `member`'s item as stored; for a member the code before these items wrote (only
+    /// in a contract upgraded from it: `legacy`), one built from its list's end, its
+    /// coverage left to `members` (the item marked spilled).
+    pub(crate) fn member_state(&self, member: AccountId, legacy: bool) -> MemberState {
+        match self.member_states.get(member) {
+            Some(state) => state,
+            None if legacy => {
+                let (listed, tail) = self.member_tails.get(member).unwrap_or_default();
+                MemberState {
+                    plans: Vec::new(),
+                    spilled: true,
+                    listed,
+                    tail,
+                }
+            }
+            None => MemberState::default(),
+        }
+    }
+
+    /// `member`'s item through the submission's memo (read once; `true`: changed).
+    pub(crate) fn member_in<'a>(
+        &self,
+        prices: &'a mut Prices,
+        member: AccountId,
+    ) -> Result<&'a mut (AccountId, MemberState, bool)> {
+        if !prices.members.iter().any(|(m, _, _)| *m == member) {
+            let state = match self.member_states.get(member) {
+                Some(state) => state,
+                None => {
+                    let legacy = self.stored_from(prices) != Some(0);
+                    self.member_state(member, legacy)
+                }
+            };
+            prices.members.push((member, state, false));
+        }
+        prices
+            .members
+            .iter_mut()
+            .find(|(m, _, _)| *m == member)
+            .ok_or(Error::Overflow)
+    }
+
+    /// The member's accumulators in a plan year: from its item if it holds that year,
+    /// else from the map (each read once per submission).
+    pub(crate) fn accumulator_in(
+        &self,
+        prices: &mut Prices,
+        key: MemberYear,
+    ) -> Result<Accumulator> {
+        let (plan, member, year) = key;
+        if let Some(acc) = self.member_in(prices, member)?.1.accumulator(plan, year) {
+            return Ok(acc);
+        }
+        Ok(prices.map_accumulator(key, || self.accumulators.get(key).unwrap_or_default()))
+    }
+
+    /// Moves the member's accumulators in a plan year (read before with
+    /// [`Self::accumulator_in`]): into its item, and what the item hands back into the map.
+    pub(crate) fn move_accumulator(
+        &self,
+        prices: &mut Prices,
+        key: MemberYear,
+        value: Accumulator,
+    ) -> Result<()> {
+        let (plan, member, year) = key;
+        let handed_back = {
+            let (_, state, changed) = self.member_in(prices, member)?;
+            *changed = true;
+            state.set_accumulator(plan, year, value)
+        };
+        if let Some((year, acc)) = handed_back {
+            prices.hand_back((plan, member, year), acc);
+        }
+        Ok(())
+    }
+
+    /// `member`'s coverage in `plan`: in its item, else in `members` if the item spilled.
+    pub(crate) fn coverage_in(
+        &self,
+        state: &MemberState,
+        plan: PlanId,
+        member: AccountId,
+    ) -> Option<Coverage> {
+        state.coverage(plan).or_else(|| {
+            if state.spilled {
+                self.members.get((plan, member))
+            } else {
+                None
+            }
+        })
+    }
+}
+
 /// The page of a list that holds entry `index`, and the entry's place in it.
 pub(crate) fn page_of(index: u32) -> (u32, usize) {
     let page = index / crate::CLAIMS_PER_PAGE;
@@ -155,6 +263,20 @@ impl ClaimsAdjudication {
         account: AccountId,
         id: ClaimId,
     ) -> Result<()> {
+        if list == List::Member {
+            // The member's list ends in its item.
+            let (_, state, changed) = self.member_in(&mut batch.prices, account)?;
+            *changed = true;
+            state.tail.push(id);
+            state.listed = state.listed.checked_add(1).ok_or(Error::Overflow)?;
+            if page_of(state.listed).1 == 0 {
+                // The page is full: written now, never touched again.
+                let full = core::mem::take(&mut state.tail);
+                let (page, _) = page_of(state.listed.saturating_sub(1));
+                self.write_page(list, account, page, full);
+            }
+            return Ok(());
+        }
         let at = match batch
             .tails
             .iter()
@@ -189,7 +311,10 @@ impl ClaimsAdjudication {
     /// page is not full.
     fn list_tail(&self, list: List, account: AccountId) -> (u32, Vec<ClaimId>) {
         match list {
-            List::Member => self.member_tails.get(account),
+            List::Member => match self.member_states.get(account) {
+                Some(state) => Some((state.listed, state.tail)),
+                None => self.member_tails.get(account),
+            },
             List::Provider => self.provider_tails.get(account),
         }
         .unwrap_or_default()

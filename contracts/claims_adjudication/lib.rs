@@ -92,6 +92,18 @@
 //! At most [`MAX_LINES`] lines per claim, [`MAX_LINE_BILLED`] billed and the plan's
 //! `max_units` units per line, and [`MAX_FEES_PER_CALL`] fee changes per call;
 //! every message is O(1) or O(its input); member and provider claim lists are paged.
+//!
+//! ## Storage per claim
+//! A storage access is the dearest thing a claim does (on pallet-contracts 38 about 10 KB
+//! of proof each), so what a claim reads and writes of its member is one item per member
+//! ([`model::MemberState`]: coverage in up to [`model::MEMBER_PLANS`] plans, each plan's
+//! current accumulators, the end of the claim list) and its duplicate check one item per
+//! (plan, member, provider, service day) ([`model::DayLines`]: up to
+//! [`model::DAY_LINES_CAP`] procedures). What does not fit is kept under its own key
+//! (`members`, `accumulators`, `line_keys`) and the item says so: no bound refuses a
+//! claim. A contract upgraded from the code before these items keeps reading what that
+//! code wrote in those maps (`day_lines_from` is 0 only for a contract created with this
+//! code).
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
 pub use healthcare_traits::MAX_PAGE_SIZE;
@@ -160,8 +172,9 @@ pub mod claims_adjudication {
     use crate::model::day_of;
     pub use crate::model::{
         Accumulator, Adjustment, Carc, Claim, ClaimId, ClaimLine, ClaimReference, ClaimRequest,
-        ClaimStatus, ClaimSubmission, Coverage, DayKey, DayLines, Error, Group, LineResult, Peers,
-        Plan, PlanId, PlanTerms, ProcedureCode, ReferenceKey, Result, ServiceKey, SupplyKey,
+        ClaimStatus, ClaimSubmission, Coverage, DayKey, DayLines, Error, Group, LineResult,
+        MemberState, Peers, Plan, PlanId, PlanTerms, ProcedureCode, ReferenceKey, Result,
+        ServiceKey, SupplyKey,
     };
     use healthcare_traits::{ApplyError, Governance, Governed};
     use ink::prelude::vec::Vec;
@@ -215,8 +228,14 @@ pub mod claims_adjudication {
         /// by a spilled item, in `line_keys`): 0 for a contract created with this code; for
         /// one upgraded from code that held every line in `line_keys`, the day after its
         /// first adjudication under this code (set then; service dates are never in the
-        /// future, so every line the old code held is of an earlier day).
+        /// future, so every line the old code held is of an earlier day). Not 0: the
+        /// contract may also hold members the code before `member_states` wrote.
         pub(crate) day_lines_from: Lazy<u64>,
+        /// member -> its coverage in up to `MEMBER_PLANS` plans with their current
+        /// accumulators, and the end of its claim list: what a claim reads and writes of
+        /// its member, in one item (`members`, `accumulators` and `member_tails` hold
+        /// what does not fit, and what the code before these items wrote).
+        pub(crate) member_states: Mapping<AccountId, MemberState>,
     }
 
     impl ClaimsAdjudication {
@@ -482,8 +501,10 @@ pub mod claims_adjudication {
         /// `member`'s accumulators in plan year `year` of plan `plan_id`.
         #[ink(message)]
         pub fn accumulator(&self, plan_id: PlanId, member: AccountId, year: u32) -> Accumulator {
-            self.accumulators
-                .get((plan_id, member, year))
+            self.member_states
+                .get(member)
+                .and_then(|state| state.accumulator(plan_id, year))
+                .or_else(|| self.accumulators.get((plan_id, member, year)))
                 .unwrap_or_default()
         }
 
@@ -517,7 +538,14 @@ pub mod claims_adjudication {
         /// `member`'s coverage in the plan.
         #[ink(message)]
         pub fn coverage(&self, plan_id: PlanId, member: AccountId) -> Option<Coverage> {
-            self.members.get((plan_id, member))
+            let state = self.member_states.get(member);
+            match state.as_ref().and_then(|state| state.coverage(plan_id)) {
+                Some(coverage) => Some(coverage),
+                None if state.is_none_or(|state| state.spilled) => {
+                    self.members.get((plan_id, member))
+                }
+                None => None,
+            }
         }
 
         /// The plan's oldest owed claim (approved-unfunded or payment-failed): the one
@@ -577,7 +605,11 @@ pub mod claims_adjudication {
             year: u32,
             acc: Accumulator,
         ) {
-            self.accumulators.insert((plan, member, year), &acc);
+            let mut state = self.member_states.get(member).unwrap_or_default();
+            if let Some((year, acc)) = state.set_accumulator(plan, year, acc) {
+                self.accumulators.insert((plan, member, year), &acc);
+            }
+            self.member_states.insert(member, &state);
         }
     }
 }

@@ -271,6 +271,108 @@ pub struct Accumulator {
     pub oop_spent: Balance,
 }
 
+/// How many plans' coverage one [`MemberState`] holds; a member of more plans has the
+/// others' coverage in the contract's `members` map (so no member is ever full).
+pub const MEMBER_PLANS: usize = 4;
+
+/// A member's coverage in one plan and the accumulators of the latest plan year a claim
+/// moved in it (older years are in the contract's `accumulators` map).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct MemberPlan {
+    /// The plan.
+    pub plan: PlanId,
+    /// The member's coverage in it.
+    pub coverage: Coverage,
+    /// (plan year, accumulators) held here, if any.
+    pub year: Option<(u32, Accumulator)>,
+}
+
+/// What a claim reads and writes of its member, in one storage item: the member's
+/// coverage in up to [`MEMBER_PLANS`] plans with each one's current accumulators, and
+/// the end of the member's claim list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
+pub struct MemberState {
+    /// The plans held here.
+    pub plans: Vec<MemberPlan>,
+    /// Some coverage of this member may be in the contract's `members` map instead (the
+    /// item was full, or the member was enrolled by the code before these items): a plan
+    /// not found here must also be looked up there.
+    pub spilled: bool,
+    /// How many claims the member's list holds.
+    pub listed: u32,
+    /// The ids of the list's last page while it is not full.
+    pub tail: Vec<ClaimId>,
+}
+
+impl MemberState {
+    /// The member's coverage in `plan`, as far as this item knows.
+    pub fn coverage(&self, plan: PlanId) -> Option<Coverage> {
+        self.plans
+            .iter()
+            .find(|p| p.plan == plan)
+            .map(|p| p.coverage)
+    }
+
+    /// Records the member's coverage in `plan` (its accumulators kept). False when the
+    /// item is full: the caller stores it in `members`, and the item remembers that it
+    /// spilled.
+    pub fn enrol(&mut self, plan: PlanId, coverage: Coverage) -> bool {
+        if let Some(entry) = self.plans.iter_mut().find(|p| p.plan == plan) {
+            entry.coverage = coverage;
+            return true;
+        }
+        if self.plans.len() < MEMBER_PLANS {
+            self.plans.push(MemberPlan {
+                plan,
+                coverage,
+                year: None,
+            });
+            return true;
+        }
+        self.spilled = true;
+        false
+    }
+
+    /// The member's accumulators in `year` of `plan`, if this item holds that year.
+    pub fn accumulator(&self, plan: PlanId, year: u32) -> Option<Accumulator> {
+        self.plans
+            .iter()
+            .find(|p| p.plan == plan)
+            .and_then(|p| p.year)
+            .and_then(|(held, acc)| (held == year).then_some(acc))
+    }
+
+    /// Sets the member's accumulators in `year` of `plan` (read before through
+    /// [`MemberState::accumulator`] or the map). Returns the (year, accumulators) the
+    /// caller must write to the `accumulators` map: the value itself when the item does
+    /// not hold the plan or holds a later year, or the year this one replaces.
+    pub fn set_accumulator(
+        &mut self,
+        plan: PlanId,
+        year: u32,
+        acc: Accumulator,
+    ) -> Option<(u32, Accumulator)> {
+        let Some(entry) = self.plans.iter_mut().find(|p| p.plan == plan) else {
+            return Some((year, acc));
+        };
+        match entry.year {
+            Some((held, _)) if held > year => Some((year, acc)),
+            Some((held, old)) if held < year => {
+                entry.year = Some((year, acc));
+                Some((held, old))
+            }
+            _ => {
+                entry.year = Some((year, acc));
+                None
+            }
+        }
+    }
+}
+
 /// One service line as submitted. No diagnosis in clear: the line carries a salted
 /// commitment to its diagnosis codes (see [`crate::diagnosis_commitment`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -642,6 +744,56 @@ mod tests {
         assert!(day.release(code(3), 2));
         assert!(day.hold(code(DAY_LINES_CAP), 2));
         assert!(day.spilled);
+    }
+
+    fn covered(start: u64) -> Coverage {
+        Coverage { start, end: None }
+    }
+
+    fn acc(deductible_met: Balance) -> Accumulator {
+        Accumulator {
+            deductible_met,
+            oop_spent: deductible_met,
+        }
+    }
+
+    #[test]
+    fn a_member_item_holds_its_plans_then_spills() {
+        let mut member = MemberState::default();
+        for plan in 1..=u32::try_from(MEMBER_PLANS).expect("small") {
+            assert!(member.enrol(plan, covered(u64::from(plan))));
+        }
+        assert!(!member.spilled);
+        assert!(!member.enrol(99, covered(9)), "the item is full");
+        assert!(member.spilled);
+        assert_eq!(member.coverage(99), None);
+        // A plan already held is updated in place, full or not, its year kept.
+        assert_eq!(member.set_accumulator(2, 0, acc(5)), None);
+        assert!(member.enrol(2, covered(7)));
+        assert_eq!(member.coverage(2), Some(covered(7)));
+        assert_eq!(member.accumulator(2, 0), Some(acc(5)));
+    }
+
+    #[test]
+    fn a_member_item_keeps_the_latest_year_and_hands_back_the_others() {
+        let mut member = MemberState::default();
+        // A plan the item does not hold: the value goes to the map.
+        assert_eq!(member.set_accumulator(1, 3, acc(1)), Some((3, acc(1))));
+        assert!(member.enrol(1, covered(0)));
+        assert_eq!(member.accumulator(1, 3), None, "no year held yet");
+        assert_eq!(member.set_accumulator(1, 3, acc(2)), None);
+        assert_eq!(member.accumulator(1, 3), Some(acc(2)));
+        assert_eq!(member.set_accumulator(1, 3, acc(4)), None, "the same year");
+        assert_eq!(member.accumulator(1, 3), Some(acc(4)));
+        // An earlier year goes to the map; the item keeps year 3.
+        assert_eq!(member.set_accumulator(1, 2, acc(6)), Some((2, acc(6))));
+        assert_eq!(member.accumulator(1, 2), None);
+        assert_eq!(member.accumulator(1, 3), Some(acc(4)));
+        // A later year takes the item's place and hands year 3 to the map.
+        assert_eq!(member.set_accumulator(1, 4, acc(8)), Some((3, acc(4))));
+        assert_eq!(member.accumulator(1, 4), Some(acc(8)));
+        assert_eq!(member.accumulator(1, 3), None);
+        assert_eq!(member.accumulator(2, 4), None, "another plan");
     }
 
     #[test]

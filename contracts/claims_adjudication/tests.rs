@@ -12,7 +12,7 @@
 //! fail like broken ones; the real calls run in the drink sandbox tests of `e2e-tests`.
 
 use crate::claims_adjudication::*;
-use crate::model::day_of;
+use crate::model::{day_of, MEMBER_PLANS};
 use crate::{diagnosis_commitment, MAX_FEES_PER_CALL, MAX_LINES, PLAN_YEAR};
 use healthcare_traits::governance::ActionApplied;
 use healthcare_traits::testing::last_recorded;
@@ -1076,6 +1076,126 @@ fn lines_held_before_the_day_items_still_count_after_an_upgrade() {
         c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
         None
     );
+}
+
+/// A member of more plans than its item holds keeps the others' coverage in the map:
+/// a claim in such a plan is adjudicated against that coverage and moves that plan's
+/// accumulators, and a plan the member is not in still denies (no one is locked out, no
+/// one is covered by a plan it was never enrolled in).
+#[ink::test]
+fn a_member_of_more_plans_than_its_item_holds_is_covered_in_each() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    let mut last = 1;
+    for _ in 0..MEMBER_PLANS {
+        last = c.create_plan(terms()).expect("plan");
+        c.set_fees(last, vec![(OFFICE, Some(100))]).expect("fees");
+        c.enroll(
+            last,
+            a.django,
+            Coverage {
+                start: T0 - 10 * DAY,
+                end: None,
+            },
+        )
+        .expect("enrol");
+    }
+    let unenrolled = c.create_plan(terms()).expect("plan");
+    c.set_fees(unenrolled, vec![(OFFICE, Some(100))])
+        .expect("fees");
+    // django's item holds plans 1 to 4; plan `last` (the fifth) is in the map.
+    let state = c.member_states.get(a.django).expect("item");
+    assert_eq!(state.plans.len(), MEMBER_PLANS);
+    assert!(state.spilled);
+    assert_eq!(
+        c.coverage(last, a.django),
+        Some(Coverage {
+            start: T0 - 10 * DAY,
+            end: None
+        })
+    );
+    assert_eq!(c.coverage(unenrolled, a.django), None);
+    caller(a.charlie);
+    let in_last = submit_request(
+        &mut c,
+        ClaimRequest {
+            plan: last,
+            ..request(vec![line(OFFICE, 100, 1)])
+        },
+    );
+    assert_eq!(in_last.denial, None);
+    assert_eq!(in_last.allowed, 100);
+    assert_eq!(
+        in_last.deductible_applied, 100,
+        "the fifth plan's own deductible"
+    );
+    assert_eq!(c.accumulator(last, a.django, 0).deductible_met, 100);
+    assert_eq!(c.accumulator(1, a.django, 0), Accumulator::default());
+    let nowhere = submit_request(
+        &mut c,
+        ClaimRequest {
+            plan: unenrolled,
+            ..request(vec![line(OFFICE, 100, 1)])
+        },
+    );
+    assert_eq!(nowhere.denial, Some(Carc::NotInsured));
+    let listed: Vec<ClaimId> = c
+        .claims_of_member(a.django, 0, 10)
+        .iter()
+        .map(|claim| claim.id)
+        .collect();
+    assert_eq!(listed, vec![in_last.id, nowhere.id]);
+}
+
+/// A contract upgraded from the code before member items: a member that code wrote (its
+/// coverage, accumulators and claim list in their own maps) is covered, priced from its
+/// accumulators so far and listed after its earlier claims; its first claim under the new
+/// code moves it into an item.
+#[ink::test]
+fn members_written_before_member_items_keep_their_state_after_an_upgrade() {
+    let a = accounts();
+    let mut c = setup();
+    let old = AccountId::from([0x77; 32]);
+    payment_consent(old, a.bob, ALWAYS);
+    care(old, a.charlie, ALWAYS);
+    // What the code before member items left (and no start day: an upgraded contract).
+    ink::env::clear_contract_storage(&ink::storage::traits::StorageKey::key(&c.day_lines_from));
+    c.members.insert(
+        (1, old),
+        &Coverage {
+            start: T0 - 10 * DAY,
+            end: None,
+        },
+    );
+    let spent = Accumulator {
+        deductible_met: 500,
+        oop_spent: 600,
+    };
+    c.accumulators.insert((1, old, 0), &spent);
+    c.member_tails.insert(old, &(1u32, vec![77u64]));
+    assert!(c.coverage(1, old).is_some());
+    assert_eq!(c.accumulator(1, old, 0), spent);
+    let claim = submit_request(
+        &mut c,
+        ClaimRequest {
+            member: old,
+            ..request(vec![line(OFFICE, 100, 1)])
+        },
+    );
+    // Deductible already met: copay 20, then 20 % of 80.
+    assert_eq!(claim.deductible_applied, 0);
+    assert_eq!(amounts(&claim), (100, 36, 64));
+    assert_eq!(
+        c.accumulator(1, old, 0),
+        Accumulator {
+            deductible_met: 500,
+            oop_spent: 636
+        }
+    );
+    let state = c.member_states.get(old).expect("moved into an item");
+    assert_eq!((state.listed, state.tail.clone()), (2, vec![77, claim.id]));
+    assert!(state.spilled, "its coverage is still in the map");
 }
 
 // -------------------------------------------------------------- review / appeal

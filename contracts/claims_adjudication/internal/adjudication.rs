@@ -53,7 +53,7 @@ impl ClaimsAdjudication {
         let mut plan = self.plans.get(claim.plan).ok_or(Error::UnknownPlan)?;
         ensure!(
             matches!(
-                self.screen(&plan, &claim, claim.submitted_at)?,
+                self.screen(&mut Prices::default(), &plan, &claim, claim.submitted_at)?,
                 Screen::Pass { review: false }
             ),
             Error::NotAdmitted
@@ -90,11 +90,11 @@ impl ClaimsAdjudication {
         claim.status = ClaimStatus::Denied;
         if overturn {
             let lines: Vec<ClaimLine> = claim.lines.iter().map(|r| r.line).collect();
-            match self.screen(&plan, &claim, claim.submitted_at)? {
+            let mut prices = Prices::default();
+            match self.screen(&mut prices, &plan, &claim, claim.submitted_at)? {
                 Screen::Deny(reason) => Self::deny_all(&mut claim, &lines, reason)?,
                 Screen::Pass { .. } => {
                     claim.denial = None;
-                    let mut prices = Prices::default();
                     self.adjudicate_lines(&plan, &mut claim, &lines, &mut prices)?;
                     self.store_prices(prices);
                     self.decide(&mut plan, &mut claim, false, false)?;
@@ -198,11 +198,11 @@ impl ClaimsAdjudication {
         lines: &[ClaimLine],
         prices: &mut Prices,
     ) -> Result<()> {
-        let from = match prices.day_lines_from {
+        let from = match self.stored_from(prices) {
             Some(from) => from,
             None => {
                 let from = self.lines_from();
-                prices.day_lines_from = Some(from);
+                prices.stored_from = Some(Some(from));
                 from
             }
         };
@@ -232,11 +232,11 @@ impl ClaimsAdjudication {
         }
         let year = plan.terms.year_of(claim.service_date);
         let key = (plan.id, claim.member, year);
-        let start = prices.accumulator(key, || self.accumulators.get(key).unwrap_or_default());
+        let start = self.accumulator_in(prices, key)?;
         let priced = pricing::price(&plan.terms, start, &verdicts)?;
         // A claim that leaves the accumulators as they were writes nothing.
         if priced.accumulator != start {
-            prices.set_accumulator(key, priced.accumulator);
+            self.move_accumulator(prices, key, priced.accumulator)?;
         }
         let mut held = stored.clone();
         for result in priced.lines.iter().filter(|r| r.allowed > 0) {

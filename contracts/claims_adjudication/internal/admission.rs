@@ -24,7 +24,7 @@ impl ClaimsAdjudication {
         let plan = Self::admit(&request, stored, submitter, now)?;
         let claim = Self::draft(&request, submitter, now);
         // The counter moves only once the peers have answered (a refusal writes nothing).
-        let screen = self.screen(&plan, &claim, now)?;
+        let screen = self.screen(&mut batch.prices, &plan, &claim, now)?;
         let id = self.record(&mut batch, claim, &request.lines, screen, None)?;
         self.flush(batch);
         Ok(id)
@@ -58,7 +58,7 @@ impl ClaimsAdjudication {
                 }
             }
         }
-        let screens = self.screen_batch(&drafts)?;
+        let screens = self.screen_batch(&mut recorded.prices, &drafts)?;
         for ((submission, (draft, screen)), result) in batch
             .iter()
             .zip(drafts.into_iter().zip(screens))
@@ -148,8 +148,15 @@ impl ClaimsAdjudication {
     /// The claim-level checks at the service date: coverage and timely filing (counted
     /// to `filed_at`) first, then the provider's credential, then the member's payment
     /// consent and care relationship (one call each to the two peers).
-    pub(crate) fn screen(&self, plan: &Plan, claim: &Claim, filed_at: Timestamp) -> Result<Screen> {
-        let coverage = self.members.get((plan.id, claim.member));
+    pub(crate) fn screen(
+        &self,
+        prices: &mut Prices,
+        plan: &Plan,
+        claim: &Claim,
+        filed_at: Timestamp,
+    ) -> Result<Screen> {
+        let state = &self.member_in(prices, claim.member)?.1;
+        let coverage = self.coverage_in(state, plan.id, claim.member);
         if let Some(reason) = Self::screen_locally(plan, claim, filed_at, coverage) {
             return Ok(Screen::Deny(reason));
         }
@@ -206,16 +213,22 @@ impl ClaimsAdjudication {
     /// credentialed.
     pub(crate) fn screen_batch(
         &self,
+        prices: &mut Prices,
         drafts: &[Option<(Plan, Claim)>],
     ) -> Result<Vec<Option<Screen>>> {
         let mut screens: Vec<Option<Screen>> = Vec::with_capacity(drafts.len());
         let mut asked: Vec<usize> = Vec::new();
         let mut queries: Vec<CredentialQuery> = Vec::new();
-        // Each member's coverage read once for the batch (claims do not change it).
-        let coverages: Recall<Coverage, (PlanId, AccountId)> = Recall::default();
+        // Each member's item read once for the batch (claims do not change its coverage).
         for (i, draft) in drafts.iter().enumerate() {
-            let screen = draft.as_ref().map(|(plan, claim)| {
-                let coverage = coverages.get((plan.id, claim.member), |key| self.members.get(key));
+            let screen = match draft {
+                None => None,
+                Some((plan, claim)) => {
+                    let state = &self.member_in(prices, claim.member)?.1;
+                    Some((plan, claim, self.coverage_in(state, plan.id, claim.member)))
+                }
+            }
+            .map(|(plan, claim, coverage)| {
                 match Self::screen_locally(plan, claim, claim.submitted_at, coverage) {
                     Some(reason) => Screen::Deny(reason),
                     None => {

@@ -55,10 +55,12 @@ impl ClaimsAdjudication {
             claim.member,
             plan.terms.year_of(claim.service_date),
         );
-        let mut acc = self.accumulators.get(key).unwrap_or_default();
+        let mut prices = Prices::default();
+        let mut acc = self.accumulator_in(&mut prices, key)?;
         acc.deductible_met = acc.deductible_met.saturating_sub(claim.deductible_applied);
         acc.oop_spent = acc.oop_spent.saturating_sub(claim.member_amount);
-        self.accumulators.insert(key, &acc);
+        self.move_accumulator(&mut prices, key, acc)?;
+        self.store_prices(prices);
         let day = Self::day_key(claim);
         let stored = self.day_lines.get(day).unwrap_or_default();
         let mut held = stored.clone();

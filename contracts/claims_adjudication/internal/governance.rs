@@ -83,6 +83,7 @@ impl ClaimsAdjudication {
             owed_ends: Mapping::default(),
             day_lines: Mapping::default(),
             day_lines_from,
+            member_states: Mapping::default(),
         }
     }
 

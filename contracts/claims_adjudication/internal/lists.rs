@@ -40,8 +40,8 @@ impl ClaimsAdjudication {
         claims
     }
 
-    /// Writes what `batch` kept: the plans it changed, the accumulators it moved and the
-    /// ends of its lists.
+    /// Writes what `batch` kept: the plans it changed, the members' items and the
+    /// accumulators it moved and the ends of the providers' lists.
     pub(crate) fn flush(&mut self, batch: Batch) {
         for (plan, changed) in &batch.plans {
             if *changed {
@@ -58,8 +58,13 @@ impl ClaimsAdjudication {
         }
     }
 
-    /// Writes the accumulators `prices` moved.
+    /// Writes the members' items and the accumulators `prices` moved.
     pub(crate) fn store_prices(&mut self, prices: Prices) {
+        for (member, state, changed) in prices.members {
+            if changed {
+                self.member_states.insert(member, &state);
+            }
+        }
         for (key, acc, changed) in prices.accumulators {
             if changed {
                 self.accumulators.insert(key, &acc);

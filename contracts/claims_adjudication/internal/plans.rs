@@ -87,7 +87,13 @@ impl ClaimsAdjudication {
             coverage.end.is_none_or(|end| end > coverage.start),
             Error::InvalidCoverage
         );
-        self.members.insert((plan_id, member), &coverage);
+        let mut prices = Prices::default();
+        let (_, state, _) = self.member_in(&mut prices, member)?;
+        if !state.enrol(plan_id, coverage) {
+            // The item is full: this plan's coverage is kept in the map.
+            self.members.insert((plan_id, member), &coverage);
+        }
+        self.member_states.insert(member, state);
         self.env().emit_event(MemberEnrolled {
             plan: plan_id,
             member,

@@ -104,6 +104,19 @@ export type ClaimsAdjudicationModelClaimStatus = 'Paid' | 'ApprovedUnfunded' | '
 
 export type ClaimsAdjudicationModelDayLines = { held: Array<[FixedBytes<5>, bigint]>; spilled: boolean };
 
+export type ClaimsAdjudicationModelMemberPlan = {
+  plan: number;
+  coverage: ClaimsAdjudicationModelCoverage;
+  year?: [number, ClaimsAdjudicationModelAccumulator] | undefined;
+};
+
+export type ClaimsAdjudicationModelMemberState = {
+  plans: Array<ClaimsAdjudicationModelMemberPlan>;
+  spilled: boolean;
+  listed: number;
+  tail: Array<bigint>;
+};
+
 export type ClaimsAdjudication = {
   governance: HealthcareTraitsGovernance;
   peers: { get(): Promise<ClaimsAdjudicationModelPeers | undefined> };
@@ -127,6 +140,7 @@ export type ClaimsAdjudication = {
   owedEnds: { get(arg: number): Promise<[bigint, bigint] | undefined> };
   dayLines: { get(arg: [number, AccountId32Like, AccountId32Like, bigint]): Promise<ClaimsAdjudicationModelDayLines | undefined> };
   dayLinesFrom: { get(): Promise<bigint | undefined> };
+  memberStates: { get(arg: AccountId32Like): Promise<ClaimsAdjudicationModelMemberState | undefined> };
 };
 
 export type HealthcareTraitsGovernance = { governor: AccountId32; paused: boolean };
