@@ -1086,6 +1086,8 @@ fn lines_held_before_the_day_items_still_count_after_an_upgrade() {
 fn a_member_of_more_plans_than_its_item_holds_is_covered_in_each() {
     let a = accounts();
     let mut c = setup();
+    // Enrolled in one plan of a contract created with this code: nothing elsewhere.
+    assert!(!c.member_states.get(a.django).expect("item").spilled);
     caller(a.bob);
     let mut last = 1;
     for _ in 0..MEMBER_PLANS {
@@ -1151,7 +1153,8 @@ fn a_member_of_more_plans_than_its_item_holds_is_covered_in_each() {
 /// A contract upgraded from the code before member items: a member that code wrote (its
 /// coverage, accumulators and claim list in their own maps) is covered, priced from its
 /// accumulators so far and listed after its earlier claims; its first claim under the new
-/// code moves it into an item.
+/// code moves it into an item. In one batch with two other such members, each claim is
+/// priced from its own member's accumulators and each member's are written.
 #[ink::test]
 fn members_written_before_member_items_keep_their_state_after_an_upgrade() {
     let a = accounts();
@@ -1176,13 +1179,39 @@ fn members_written_before_member_items_keep_their_state_after_an_upgrade() {
     c.member_tails.insert(old, &(1u32, vec![77u64]));
     assert!(c.coverage(1, old).is_some());
     assert_eq!(c.accumulator(1, old, 0), spent);
-    let claim = submit_request(
-        &mut c,
-        ClaimRequest {
-            member: old,
+    // Two more members of the old code, nothing spent yet, in the same batch: each claim
+    // is priced from its own member's accumulators, and each member's are written.
+    let others = [AccountId::from([0x78; 32]), AccountId::from([0x79; 32])];
+    for member in others {
+        payment_consent(member, a.bob, ALWAYS);
+        care(member, a.charlie, ALWAYS);
+        c.members.insert(
+            (1, member),
+            &Coverage {
+                start: T0 - 10 * DAY,
+                end: None,
+            },
+        );
+    }
+    let office = |member| ClaimSubmission {
+        request: ClaimRequest {
+            member,
             ..request(vec![line(OFFICE, 100, 1)])
         },
-    );
+        reference: None,
+    };
+    let ids = c
+        .submit_claims(vec![office(old), office(others[0]), office(others[1])])
+        .expect("batch");
+    let claim = c.claim(ids[0].expect("recorded")).expect("stored");
+    for (at, member) in others.into_iter().enumerate() {
+        let theirs = c.claim(ids[at + 1].expect("recorded")).expect("stored");
+        assert_eq!(
+            theirs.deductible_applied, 100,
+            "its own deductible, not met"
+        );
+        assert_eq!(c.accumulator(1, member, 0).deductible_met, 100);
+    }
     // Deductible already met: copay 20, then 20 % of 80.
     assert_eq!(claim.deductible_applied, 0);
     assert_eq!(amounts(&claim), (100, 36, 64));
