@@ -50,11 +50,10 @@ pub(crate) enum List {
     Provider,
 }
 
-/// The end of a member's or a provider's claim list as a submission appends to it: its
-/// length and its last page (written at [`ClaimsAdjudication::flush`], or as soon as a
+/// The end of a provider's claim list as a submission appends to it (a member's ends in
+/// its [`MemberState`]): its length and its last page (written at [`ClaimsAdjudication::flush`], or as soon as a
 /// batch fills it).
 struct Tail {
-    list: List,
     account: AccountId,
     length: u32,
     page: Vec<ClaimId>,
@@ -264,7 +263,7 @@ impl ClaimsAdjudication {
         id: ClaimId,
     ) -> Result<()> {
         if list == List::Member {
-            // The member's list ends in its item.
+            // A member's list ends in its item; a provider's in a tail of its own.
             let (_, state, changed) = self.member_in(&mut batch.prices, account)?;
             *changed = true;
             state.tail.push(id);
@@ -277,16 +276,11 @@ impl ClaimsAdjudication {
             }
             return Ok(());
         }
-        let at = match batch
-            .tails
-            .iter()
-            .position(|t| t.list == list && t.account == account)
-        {
+        let at = match batch.tails.iter().position(|t| t.account == account) {
             Some(at) => at,
             None => {
-                let (length, page) = self.list_tail(list, account);
+                let (length, page) = self.list_tail(List::Provider, account);
                 batch.tails.push(Tail {
-                    list,
                     account,
                     length,
                     page,
@@ -301,8 +295,8 @@ impl ClaimsAdjudication {
             // The page is full: written now, never touched again.
             let full = core::mem::take(&mut tail.page);
             let (page, _) = page_of(tail.length.saturating_sub(1));
-            let (list, account) = (tail.list, tail.account);
-            self.write_page(list, account, page, full);
+            let account = tail.account;
+            self.write_page(List::Provider, account, page, full);
         }
         Ok(())
     }

@@ -143,8 +143,13 @@ impl ClaimsAdjudication {
     /// The key a claim's line is held under when its day's item is full (or, for lines
     /// the code before day items held, always): the day's key and the procedure.
     pub(crate) fn service_key(claim: &Claim, line: &ClaimLine) -> ServiceKey {
-        let (plan, member, provider, day) = Self::day_key(claim);
-        (plan, member, provider, day, line.procedure)
+        Self::own_key(Self::day_key(claim), line.procedure)
+    }
+
+    /// The own key of `procedure` on `day`.
+    fn own_key(day: DayKey, procedure: ProcedureCode) -> ServiceKey {
+        let (plan, member, provider, day) = day;
+        (plan, member, provider, day, procedure)
     }
 
     /// The key of the day a claim's lines are held under: (plan, member, provider,
@@ -170,21 +175,23 @@ impl ClaimsAdjudication {
     ) -> Option<ClaimId> {
         held.holder(procedure).or_else(|| {
             if held.spilled || day.3 < from {
-                self.line_keys.get((day.0, day.1, day.2, day.3, procedure))
+                self.line_keys.get(Self::own_key(day, procedure))
             } else {
                 None
             }
         })
     }
 
-    /// The first service day held only in day items: stored, or for a contract upgraded
-    /// from the code before them, set now to the day after today.
-    pub(crate) fn lines_from(&mut self) -> u64 {
-        if let Some(from) = self.day_lines_from.get() {
+    /// The first service day held only in day items, read once per submission: stored,
+    /// or for a contract upgraded from the code before them, set now to the day after
+    /// today.
+    pub(crate) fn lines_from(&mut self, prices: &mut Prices) -> u64 {
+        if let Some(from) = self.stored_from(prices) {
             return from;
         }
         let from = day_of(self.env().block_timestamp()).saturating_add(1);
         self.day_lines_from.set(&from);
+        prices.stored_from = Some(Some(from));
         from
     }
 
@@ -198,14 +205,7 @@ impl ClaimsAdjudication {
         lines: &[ClaimLine],
         prices: &mut Prices,
     ) -> Result<()> {
-        let from = match self.stored_from(prices) {
-            Some(from) => from,
-            None => {
-                let from = self.lines_from();
-                prices.stored_from = Some(Some(from));
-                from
-            }
-        };
+        let from = self.lines_from(prices);
         let day = Self::day_key(claim);
         let stored = self.day_lines.get(day).unwrap_or_default();
         let mut verdicts: Vec<(ClaimLine, Verdict)> = Vec::with_capacity(lines.len());

@@ -60,7 +60,6 @@ impl ClaimsAdjudication {
         acc.deductible_met = acc.deductible_met.saturating_sub(claim.deductible_applied);
         acc.oop_spent = acc.oop_spent.saturating_sub(claim.member_amount);
         self.move_accumulator(&mut prices, key, acc)?;
-        self.store_prices(prices);
         let day = Self::day_key(claim);
         let stored = self.day_lines.get(day).unwrap_or_default();
         let mut held = stored.clone();
@@ -69,7 +68,7 @@ impl ClaimsAdjudication {
             // day is older than the items.
             // (The start day is read only then: usually the item holds every line.)
             if !held.release(result.line.procedure, claim.id)
-                && (held.spilled || day.3 < self.lines_from())
+                && (held.spilled || day.3 < self.lines_from(&mut prices))
             {
                 let key = Self::service_key(claim, &result.line);
                 if self.line_keys.get(key) == Some(claim.id) {
@@ -86,6 +85,7 @@ impl ClaimsAdjudication {
         if held != stored {
             self.day_lines.insert(day, &held);
         }
+        self.store_prices(prices);
         Ok(())
     }
 

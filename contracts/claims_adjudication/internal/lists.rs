@@ -50,11 +50,8 @@ impl ClaimsAdjudication {
         }
         self.store_prices(batch.prices);
         for tail in batch.tails {
-            let value = (tail.length, tail.page);
-            match tail.list {
-                List::Member => self.member_tails.insert(tail.account, &value),
-                List::Provider => self.provider_tails.insert(tail.account, &value),
-            };
+            self.provider_tails
+                .insert(tail.account, &(tail.length, tail.page));
         }
     }
 
