@@ -102,6 +102,19 @@ pub struct ClaimAdjudicated {
     pub lines: Vec<LineResult>,
 }
 
+/// A claim was voided, or replaced by a later claim (its `ClaimAdjudicated` with status
+/// `Voided` comes just before).
+#[ink::event]
+pub struct ClaimVoided {
+    /// The claim voided.
+    #[ink(topic)]
+    pub claim: ClaimId,
+    /// The claim that replaces it, if a replacement voided it.
+    pub replaced_by: Option<ClaimId>,
+    /// Who voided it (its provider, or whoever submitted it).
+    pub by: AccountId,
+}
+
 /// A provider appealed a denial.
 #[ink::event]
 pub struct ClaimAppealed {

@@ -2,7 +2,8 @@
 //! here what a submission keeps in memory until its end; by concern in the
 //! submodules: plans, fees, members and the payer's escrow (`plans`), admission and
 //! screening of claims (`admission`), the claim lists (`lists`), line-level
-//! adjudication, reviews and appeals (`adjudication`), settlement (`escrow`), the
+//! adjudication, reviews and appeals (`adjudication`), voids and replacements
+//! (`voids`), settlement (`escrow`), the
 //! questions to the peers (`peers`), the governor's actions and the initial storage
 //! (`governance`). Each message's `do_*` steps run after the shell's checks (pause,
 //! caller, clock, role).
@@ -31,6 +32,7 @@ mod governance;
 mod lists;
 mod peers;
 mod plans;
+mod voids;
 
 /// (plan, member, plan year): the key of a member's accumulators.
 pub(crate) type MemberYear = (PlanId, AccountId, u32);

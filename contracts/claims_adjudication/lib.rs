@@ -66,6 +66,14 @@
 //! reason. Otherwise its lines are adjudicated again (duplicates, fee schedule,
 //! accumulators as they are now) and it is paid or owed.
 //!
+//! A claim pending review or denied can be voided (X12 claim frequency 8) or replaced by
+//! a corrected claim for the same plan and provider (frequency 7) by its provider or by
+//! whoever submitted it (the payer relaying the provider's 837s): a void gives back what
+//! the claim reserved, counted and held, and a voided claim is never paid or appealed.
+//! A paid or owed claim, or one under appeal, cannot be voided or replaced: money paid or
+//! owed is not taken back on chain (the payer recoups outside the contract). A provider
+//! who does not want its payer to void its claims submits them itself.
+//!
 //! ## Escrow invariant
 //! For every plan `escrow == funded − withdrawn − paid`; `owed` is the payer share of its
 //! approved-unfunded and payment-failed claims; `reserved` is the sum of its claims'
@@ -429,6 +437,39 @@ pub mod claims_adjudication {
             self.do_decide_appeal(claim_id, overturn)
         }
 
+        /// The claim's provider, or whoever submitted it (the plan's payer relaying the
+        /// provider's 837, claim frequency 8): voids a claim pending review or denied.
+        /// One pending review gives back its reservation, the deductible and
+        /// out-of-pocket amounts it counted and the services it held; a voided claim
+        /// pays nothing and cannot be appealed. A paid or owed claim (approved-unfunded,
+        /// payment-failed), one under appeal or one already voided is refused with
+        /// `NotVoidable`: money paid or owed is not taken back here.
+        #[ink(message)]
+        pub fn void_claim(&mut self, claim_id: ClaimId) -> Result<()> {
+            self.governance.ensure_running()?;
+            self.do_void_claim(claim_id)
+        }
+
+        /// The same parties and the same claims as `void_claim` (claim frequency 7):
+        /// voids `claim_id` and submits `submission` in its place, for the same plan and
+        /// rendering provider (else `ReplacementMismatch`), adjudicated as `submit_claim`
+        /// would (timely filing counted to now) once the original has given back what it
+        /// counted and held, so the new version is no duplicate of the old. The new
+        /// claim needs its own reference. Everything that can refuse the new claim is
+        /// checked before the original is voided: a refusal changes nothing. Returns the
+        /// new claim's id (`ClaimVoided` names it as `replaced_by`).
+        #[ink(message)]
+        pub fn replace_claim(
+            &mut self,
+            claim_id: ClaimId,
+            submission: ClaimSubmission,
+        ) -> Result<ClaimId> {
+            self.governance.ensure_running()?;
+            let submitter = self.env().caller();
+            let now = self.env().block_timestamp();
+            self.do_replace_claim(submitter, now, claim_id, submission)
+        }
+
         /// Anyone (also while paused: a provider's exit): pays the plan's oldest owed claim
         /// (approved-unfunded or payment-failed:
         /// `next_owed`) once the escrow less the reservations covers it; a younger owed
@@ -619,4 +660,8 @@ mod batch_tests;
 #[cfg(test)]
 mod model_based;
 #[cfg(test)]
+mod storage_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod void_tests;

@@ -149,6 +149,13 @@ pub enum Error {
     /// `settle` of a claim while an older owed claim of the same plan waits: owed claims
     /// are paid oldest first (`next_owed`).
     NotFirstOwed,
+    /// A void or replacement of a claim that is paid, owed (approved-unfunded or
+    /// payment-failed), under appeal or already voided: only a claim pending review or
+    /// denied can be voided or replaced.
+    NotVoidable,
+    /// A replacement for another plan or another rendering provider than the claim it
+    /// replaces.
+    ReplacementMismatch,
 }
 
 healthcare_traits::impl_from_paused!(Error);
@@ -275,6 +282,22 @@ pub struct Accumulator {
 /// others' coverage in the contract's `members` map (so no member is ever full).
 pub const MEMBER_PLANS: usize = 4;
 
+/// How many places of a [`MemberState`] one payer's plans may take (the rest of its
+/// plans' coverage goes to the `members` map): no payer can fill a member's item.
+pub const MEMBER_PLANS_PER_PAYER: usize = 2;
+
+/// Where [`MemberState::enrol`] put a member's coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In the item.
+    Held,
+    /// In the `members` map: no place free, or the payer's share of the item taken.
+    Spilled,
+    /// In the item, in the place of this plan, whose coverage had ended: the caller moves
+    /// its coverage to the `members` map and its accumulators to the `accumulators` map.
+    Replaced(MemberPlan),
+}
+
 /// A member's coverage in one plan and the accumulators of the latest plan year a claim
 /// moved in it (older years are in the contract's `accumulators` map).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,24 +340,57 @@ impl MemberState {
             .map(|p| p.coverage)
     }
 
-    /// Records the member's coverage in `plan` (its accumulators kept). False when the
-    /// item is full: the caller stores it in `members`, and the item remembers that it
-    /// spilled.
-    pub fn enrol(&mut self, plan: PlanId, coverage: Coverage) -> bool {
+    /// Records the member's coverage in `plan` (its accumulators kept) at `now`; `own`
+    /// tells whether a plan the item holds is the enrolling payer's. A plan not held yet
+    /// takes a free place, else the place of a plan whose coverage has ended; it is kept
+    /// in the `members` map instead ([`Place::Spilled`], the item remembering that it
+    /// spilled) when no place is free or when the payer's plans already take
+    /// [`MEMBER_PLANS_PER_PAYER`] places: a payer enrolling a member in many plans cannot
+    /// push another payer's plans out of the item.
+    pub fn enrol(
+        &mut self,
+        plan: PlanId,
+        coverage: Coverage,
+        now: Timestamp,
+        mut own: impl FnMut(PlanId) -> bool,
+    ) -> Place {
         if let Some(entry) = self.plans.iter_mut().find(|p| p.plan == plan) {
             entry.coverage = coverage;
-            return true;
+            return Place::Held;
         }
-        if self.plans.len() < MEMBER_PLANS {
-            self.plans.push(MemberPlan {
-                plan,
-                coverage,
-                year: None,
-            });
-            return true;
+        let ended = |p: &MemberPlan| p.coverage.end.is_some_and(|end| end <= now);
+        let room = self.plans.len() < MEMBER_PLANS;
+        if !room && !self.plans.iter().any(ended) {
+            self.spilled = true;
+            return Place::Spilled;
+        }
+        // Which places are the payer's: read only when its share could be taken.
+        let mine: Vec<bool> = if self.plans.len() >= MEMBER_PLANS_PER_PAYER {
+            self.plans.iter().map(|p| own(p.plan)).collect()
+        } else {
+            Vec::new()
+        };
+        let share = mine.iter().filter(|m| **m).count();
+        let entry = MemberPlan {
+            plan,
+            coverage,
+            year: None,
+        };
+        if room && share < MEMBER_PLANS_PER_PAYER {
+            self.plans.push(entry);
+            return Place::Held;
+        }
+        // An ended place, if taking it leaves the payer within its share.
+        let at = self.plans.iter().enumerate().position(|(at, p)| {
+            ended(p) && (share < MEMBER_PLANS_PER_PAYER || mine.get(at) == Some(&true))
+        });
+        if let Some(place) = at.and_then(|at| self.plans.get_mut(at)) {
+            let old = core::mem::replace(place, entry);
+            self.spilled = true;
+            return Place::Replaced(old);
         }
         self.spilled = true;
-        false
+        Place::Spilled
     }
 
     /// The member's accumulators in `year` of `plan`, if this item holds that year.
@@ -639,6 +695,9 @@ pub enum ClaimStatus {
     /// Approved, but the transfer to the provider failed (e.g. below the existential
     /// deposit of an empty account); owed, and paid by `settle` later.
     PaymentFailed,
+    /// Voided (X12 claim frequency 8) or replaced by a later claim (frequency 7) before
+    /// it was paid: it pays nothing, counts nothing and holds no service.
+    Voided,
 }
 
 impl ClaimStatus {
@@ -746,8 +805,84 @@ mod tests {
         assert!(day.spilled);
     }
 
+    const NOW: u64 = 1_000;
+
     fn covered(start: u64) -> Coverage {
         Coverage { start, end: None }
+    }
+
+    fn ending(end: u64) -> Coverage {
+        Coverage {
+            start: 0,
+            end: Some(end),
+        }
+    }
+
+    fn plans(member: &MemberState) -> Vec<PlanId> {
+        member.plans.iter().map(|p| p.plan).collect()
+    }
+
+    #[test]
+    fn a_payer_takes_at_most_its_share_of_a_member_item() {
+        // Payer A's plans are 1 to 9, payer B's 10 and up.
+        let a = |p: PlanId| p < 10;
+        let b = |p: PlanId| p >= 10;
+        let mut member = MemberState::default();
+        assert_eq!(member.enrol(1, covered(0), NOW, a), Place::Held);
+        assert_eq!(member.enrol(2, covered(0), NOW, a), Place::Held);
+        assert_eq!(member.enrol(3, covered(0), NOW, a), Place::Spilled);
+        assert!(member.spilled);
+        // B still finds its places, and A can still change the plans it holds.
+        assert_eq!(member.enrol(10, covered(0), NOW, b), Place::Held);
+        assert_eq!(member.enrol(11, covered(0), NOW, b), Place::Held);
+        assert_eq!(member.enrol(12, covered(0), NOW, b), Place::Spilled);
+        assert_eq!(member.enrol(1, covered(5), NOW, a), Place::Held);
+        assert_eq!(plans(&member), vec![1, 2, 10, 11]);
+        assert_eq!(member.coverage(1), Some(covered(5)));
+    }
+
+    #[test]
+    fn ended_coverage_gives_its_place_up() {
+        let a = |p: PlanId| p < 10;
+        let b = |p: PlanId| p >= 10;
+        let mut member = MemberState::default();
+        assert_eq!(member.enrol(1, covered(0), NOW, a), Place::Held);
+        assert_eq!(member.enrol(2, covered(0), NOW, a), Place::Held);
+        assert_eq!(member.enrol(10, covered(0), NOW, b), Place::Held);
+        assert_eq!(member.enrol(11, ending(NOW), NOW, b), Place::Held);
+        assert_eq!(member.set_accumulator(11, 3, acc(7)), None);
+        // Ending at NOW (exclusive): ended from NOW on, not before.
+        assert_eq!(member.enrol(12, covered(0), NOW - 1, b), Place::Spilled);
+        let old = MemberPlan {
+            plan: 11,
+            coverage: ending(NOW),
+            year: Some((3, acc(7))),
+        };
+        assert_eq!(
+            member.enrol(12, covered(0), NOW, b),
+            Place::Replaced(old),
+            "its coverage and accumulators handed back"
+        );
+        assert_eq!(plans(&member), vec![1, 2, 10, 12]);
+        assert_eq!(member.accumulator(12, 3), None, "the new plan's own year");
+        assert!(member.spilled);
+        // A payer at its share takes an ended place only if it is its own.
+        assert_eq!(member.enrol(10, ending(NOW), NOW, b), Place::Held);
+        assert_eq!(member.enrol(3, covered(0), NOW, a), Place::Spilled);
+        assert_eq!(member.enrol(2, ending(NOW), NOW, a), Place::Held);
+        assert_eq!(
+            member.enrol(3, covered(0), NOW, a),
+            Place::Replaced(MemberPlan {
+                plan: 2,
+                coverage: ending(NOW),
+                year: None,
+            })
+        );
+        assert_eq!(plans(&member), vec![1, 3, 10, 12]);
+        // With a free place, a payer at its share still cannot take it.
+        member.plans.retain(|p| p.plan != 10);
+        assert_eq!(member.enrol(4, covered(0), NOW, a), Place::Spilled);
+        assert_eq!(member.enrol(13, covered(0), NOW, b), Place::Held);
     }
 
     fn acc(deductible_met: Balance) -> Accumulator {
@@ -760,16 +895,19 @@ mod tests {
     #[test]
     fn a_member_item_holds_its_plans_then_spills() {
         let mut member = MemberState::default();
+        // Plans of as many payers as places (plan p is payer p's).
         for plan in 1..=u32::try_from(MEMBER_PLANS).expect("small") {
-            assert!(member.enrol(plan, covered(u64::from(plan))));
+            let place = member.enrol(plan, covered(u64::from(plan)), NOW, |p| p == plan);
+            assert_eq!(place, Place::Held);
         }
         assert!(!member.spilled);
-        assert!(!member.enrol(99, covered(9)), "the item is full");
+        let place = member.enrol(99, covered(9), NOW, |_| false);
+        assert_eq!(place, Place::Spilled, "the item is full");
         assert!(member.spilled);
         assert_eq!(member.coverage(99), None);
         // A plan already held is updated in place, full or not, its year kept.
         assert_eq!(member.set_accumulator(2, 0, acc(5)), None);
-        assert!(member.enrol(2, covered(7)));
+        assert_eq!(member.enrol(2, covered(7), NOW, |_| true), Place::Held);
         assert_eq!(member.coverage(2), Some(covered(7)));
         assert_eq!(member.accumulator(2, 0), Some(acc(5)));
     }
@@ -779,7 +917,7 @@ mod tests {
         let mut member = MemberState::default();
         // A plan the item does not hold: the value goes to the map.
         assert_eq!(member.set_accumulator(1, 3, acc(1)), Some((3, acc(1))));
-        assert!(member.enrol(1, covered(0)));
+        assert_eq!(member.enrol(1, covered(0), NOW, |_| true), Place::Held);
         assert_eq!(member.accumulator(1, 3), None, "no year held yet");
         assert_eq!(member.set_accumulator(1, 3, acc(2)), None);
         assert_eq!(member.accumulator(1, 3), Some(acc(2)));

@@ -89,6 +89,9 @@ const REQUIRED: &[&str] = &[
     "PeriodMaximum",
     "MonitoringDaysNotMet",
     "ReferenceUsed",
+    "Voided",
+    "NotVoidable",
+    "ReplacementMismatch",
 ];
 /// The most units a line of the model's plans may bill.
 const MAX_UNITS: u32 = 3;
@@ -174,6 +177,23 @@ enum Op {
     SubmitBatch {
         caller: u8,
         claims: Vec<BatchClaim>,
+    },
+    /// Void of a claim by `caller` (from ACCOUNTS: its provider; from 2 × ACCOUNTS: its
+    /// submitter).
+    Void {
+        caller: u8,
+        claim: u8,
+    },
+    /// Replacement of a claim by a claim of `provider` (mostly the original's) in plan 1
+    /// (mostly the original's) for the original's member.
+    Replace {
+        caller: u8,
+        claim: u8,
+        other_plan: bool,
+        other_provider: bool,
+        days_ago: i64,
+        lines: Vec<(u8, u128, u32)>,
+        reference: Option<u8>,
     },
     Review {
         caller: u8,
@@ -283,12 +303,19 @@ fn op() -> impl Strategy<Value = Op> {
                 (plan, prop_oneof![2 => Just(0u8), 1 => any::<u8>()],
                  prop_oneof![6 => Just(3u8), 1 => Just(4), 1 => Just(8)],
                  prop_oneof![3 => 0..60i64, 1 => -1..150i64], prop::bool::weighted(0.2),
-                 prop::collection::vec(line, 0..4), prop::option::weighted(0.5, 0..3u8)),
+                 prop::collection::vec(line.clone(), 0..4), prop::option::weighted(0.5, 0..3u8)),
                 0..5))
             .prop_map(|(caller, claims)| Op::SubmitBatch { caller, claims }),
         3 => (0..2 * ACCOUNTS, claim, any::<bool>())
             .prop_map(|(caller, claim, approve)| Op::Review { caller, claim, approve }),
         2 => (0..2 * ACCOUNTS, claim).prop_map(|(caller, claim)| Op::Appeal { caller, claim }),
+        2 => (0..3 * ACCOUNTS, claim).prop_map(|(caller, claim)| Op::Void { caller, claim }),
+        2 => (0..3 * ACCOUNTS, claim, prop::bool::weighted(0.1), prop::bool::weighted(0.1),
+              prop_oneof![3 => 0..60i64, 1 => -1..150i64],
+              prop::collection::vec(line, 0..4), prop::option::weighted(0.7, 0..4u8))
+            .prop_map(|(caller, claim, other_plan, other_provider, days_ago, lines, reference)| Op::Replace {
+                caller, claim, other_plan, other_provider, days_ago, lines, reference,
+            }),
         2 => (0..2 * ACCOUNTS, claim, any::<bool>())
             .prop_map(|(caller, claim, overturn)| Op::DecideAppeal { caller, claim, overturn }),
         2 => (who.clone(), claim).prop_map(|(caller, claim)| Op::Settle { caller, claim }),
@@ -331,6 +358,8 @@ struct MClaim {
     service_date: u64,
     submitted_at: u64,
     emergency: bool,
+    /// Who submitted it (may void or replace it, as its provider may).
+    submitter: AccountId,
     status: ClaimStatus,
     denial: Option<Carc>,
     lines: Vec<MLine>,
@@ -583,6 +612,7 @@ impl Model {
             service_date: request.service_date,
             submitted_at: self.now,
             emergency: request.emergency,
+            submitter,
             status: ClaimStatus::Denied,
             denial: None,
             lines: Vec::new(),
@@ -874,6 +904,52 @@ impl Model {
         self.supply.retain(|(_, _, holder)| *holder != index);
     }
 
+    /// Who voids or replaces claim `id`: below ACCOUNTS that account, then its provider,
+    /// then whoever submitted it.
+    fn voider(&self, caller: u8, id: u64) -> AccountId {
+        let claim = self.claim_index(id).ok().map(|i| &self.claims[i]);
+        match (caller, claim) {
+            (x, _) if x < ACCOUNTS => account(x),
+            (x, Some(c)) if x < 2 * ACCOUNTS => c.provider,
+            (_, Some(c)) => c.submitter,
+            (_, None) => account(3),
+        }
+    }
+
+    /// Claim `id`, if `who` may void it: its provider or whoever submitted it, and the
+    /// claim pending review or denied.
+    fn voidable(&self, id: u64, who: AccountId) -> Result<usize> {
+        let index = self.claim_index(id)?;
+        let claim = &self.claims[index];
+        if who != claim.provider && who != claim.submitter {
+            return Err(Error::NotSubmitter);
+        }
+        if !matches!(
+            claim.status,
+            ClaimStatus::PendingReview | ClaimStatus::Denied
+        ) {
+            return Err(Error::NotVoidable);
+        }
+        Ok(index)
+    }
+
+    /// Voids claim `index`: one pending review gives back its reservation, its
+    /// accumulator shares and its services; it pays nothing from now on.
+    fn void(&mut self, index: usize) {
+        if self.claims[index].status == ClaimStatus::PendingReview {
+            let reserved = std::mem::take(&mut self.claims[index].reserved);
+            self.plans[self.claims[index].plan as usize - 1].reserved -= reserved;
+            self.release(index);
+        }
+        let claim = &mut self.claims[index];
+        claim.status = ClaimStatus::Voided;
+        claim.reserved = 0;
+        claim.allowed = 0;
+        claim.payer = 0;
+        claim.member_amount = 0;
+        claim.deductible = 0;
+    }
+
     fn claim_index(&self, id: u64) -> Result<usize> {
         let index = usize::try_from(id).ok().and_then(|i| i.checked_sub(1));
         index
@@ -912,6 +988,16 @@ fn pick_in(m: &Model, id: u8, status: ClaimStatus) -> u64 {
     let latest = m.claims.iter().rposition(|c| c.status == status);
     match latest {
         Some(i) if id >= 128 => i as u64 + 1,
+        _ => pick(m.claims.len(), id),
+    }
+}
+
+/// For voids and replacements: from 128 the latest claim pending review, from 64 the
+/// latest denied one, else any.
+fn pick_voidable(m: &Model, id: u8) -> u64 {
+    match id {
+        128.. => pick_in(m, id, ClaimStatus::PendingReview),
+        64.. => pick_in(m, id.wrapping_add(64), ClaimStatus::Denied),
         _ => pick(m.claims.len(), id),
     }
 }
@@ -1227,6 +1313,82 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     claim.deductible = 0;
                 }
                 Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Void { caller, claim } => {
+            let id = pick_voidable(m, claim);
+            let who = m.voider(caller, id);
+            test::set_caller::<Env>(who);
+            let got = c.void_claim(id);
+            let want = (|| -> Result<()> {
+                m.not_paused()?;
+                let index = m.voidable(id, who)?;
+                m.void(index);
+                Ok(())
+            })();
+            (s(&got), s(&want))
+        }
+        Op::Replace {
+            caller,
+            claim,
+            other_plan,
+            other_provider,
+            days_ago,
+            ref lines,
+            reference,
+        } => {
+            let id = pick_voidable(m, claim);
+            let (plan, member, provider, emergency) =
+                m.claim_index(id).map_or((1, 0, 3, false), |i| {
+                    let c = &m.claims[i];
+                    let provider = [3u8, 4, 8]
+                        .into_iter()
+                        .find(|p| account(*p) == c.provider)
+                        .unwrap_or(3);
+                    (
+                        c.plan as u8,
+                        if c.member == account(6) { 1 } else { 0 },
+                        provider,
+                        c.emergency,
+                    )
+                });
+            let plan = if other_plan { plan % 3 + 1 } else { plan };
+            let provider = match (other_provider, provider) {
+                (false, p) => p,
+                (true, 3) => 4,
+                (true, _) => 3,
+            };
+            let request = m.request(plan, member, provider, days_ago, emergency, lines);
+            let submission = ClaimSubmission {
+                request: request.clone(),
+                reference: reference.map(|r| Hash::from([r; 32])),
+            };
+            let who = m.voider(caller, id);
+            test::set_caller::<Env>(who);
+            let got = c.replace_claim(id, submission.clone());
+            let want = (|| -> Result<u64> {
+                m.not_paused()?;
+                let index = m.voidable(id, who)?;
+                let original = &m.claims[index];
+                if request.plan != original.plan || request.provider != original.provider {
+                    return Err(Error::ReplacementMismatch);
+                }
+                let claim = m.admit(who, &request)?;
+                if let Some(reference) = submission.reference {
+                    if m.references
+                        .contains(&(request.plan, request.provider, reference))
+                    {
+                        return Err(Error::ReferenceUsed);
+                    }
+                }
+                let screen = m.screen(&claim, m.now)?;
+                m.void(index);
+                if let Some(reference) = submission.reference {
+                    m.references
+                        .insert((request.plan, request.provider, reference));
+                }
+                Ok(m.record(claim, &request.lines, screen))
             })();
             (s(&got), s(&want))
         }

@@ -1012,6 +1012,78 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         )],
     );
     assert_eq!(r, Ok(()));
+    // A claim denied as not covered (no fee for 99214), replaced by a corrected one
+    // (claim frequency 7); another voided (frequency 8).
+    let uncovered = |w: &mut World, check: &mut EventCheck, id: u64| {
+        let mut denied = crate::request(PROVIDER, now - 2 * DAY, vec![line(b"99214", 70)]);
+        denied.plan = 2;
+        let r: Res<u64> = call(
+            w,
+            check,
+            &provider,
+            call_data(selector_bytes!("submit_claim"), (denied,)),
+            0,
+            &[format!(
+                "ClaimAdjudicated {{ claim: {id}, plan: 2, provider: @3, member: @4, reference: None, \
+                 status: Denied, denial: Some(NotCovered), payer_amount: 0, member_amount: 0, \
+                 lines: [LineResult {{ line: ClaimLine {{ procedure: b\"99214\", \
+                 diagnosis_commitment: 0x{dx}, billed: 70, units: 1 }}, allowed: 0, payer_amount: 0, \
+                 member_amount: 0, adjustments: [Adjustment {{ group: ContractualObligation, \
+                 reason: NotCovered, amount: 70 }}] }}] }}"
+            )],
+        );
+        assert_eq!(r, Ok(id));
+    };
+    let voided = |id: u64| {
+        format!(
+            "ClaimAdjudicated {{ claim: {id}, plan: 2, provider: @3, member: @4, reference: None, \
+             status: Voided, denial: Some(NotCovered), payer_amount: 0, member_amount: 0, \
+             lines: [LineResult {{ line: ClaimLine {{ procedure: b\"99214\", \
+             diagnosis_commitment: 0x{dx}, billed: 70, units: 1 }}, allowed: 0, payer_amount: 0, \
+             member_amount: 0, adjustments: [Adjustment {{ group: ContractualObligation, \
+             reason: NotCovered, amount: 70 }}] }}] }}"
+        )
+    };
+    uncovered(&mut w, &mut check, 2);
+    let mut corrected = crate::request(PROVIDER, now - 2 * DAY, vec![line(b"99213", 70)]);
+    corrected.plan = 2;
+    let replacement = ClaimSubmission {
+        request: corrected,
+        reference: Some(Hash::from([0x0b; 32])),
+    };
+    let r: Res<u64> = call(
+        &mut w,
+        &mut check,
+        &provider,
+        call_data(selector_bytes!("replace_claim"), (2u64, replacement)),
+        0,
+        &[
+            voided(2),
+            "ClaimVoided { claim: 2, replaced_by: Some(3), by: @3 }".into(),
+            format!(
+                "ClaimAdjudicated {{ claim: 3, plan: 2, provider: @3, member: @4, \
+                 reference: Some([0x0b; 32]), status: Paid, denial: None, payer_amount: 0, \
+                 member_amount: 70, lines: [LineResult {{ line: ClaimLine {{ procedure: b\"99213\", \
+                 diagnosis_commitment: 0x{dx}, billed: 70, units: 1 }}, allowed: 70, payer_amount: 0, \
+                 member_amount: 70, adjustments: [Adjustment {{ group: PatientResponsibility, \
+                 reason: Deductible, amount: 70 }}] }}] }}"
+            ),
+        ],
+    );
+    assert_eq!(r, Ok(3));
+    uncovered(&mut w, &mut check, 4);
+    let r: Res<()> = call(
+        &mut w,
+        &mut check,
+        &provider,
+        call_data(selector_bytes!("void_claim"), (4u64,)),
+        0,
+        &[
+            voided(4),
+            "ClaimVoided { claim: 4, replaced_by: None, by: @3 }".into(),
+        ],
+    );
+    assert_eq!(r, Ok(()));
     adjusters(&mut w, &mut check, "remove_adjuster", false);
     // Tokens sent outside `fund` are surplus the governor recovers.
     w.chain.mint(&claims, 777);

@@ -1,5 +1,6 @@
 // Provider: submit a claim (no diagnosis in clear: a salted commitment), see each line's
-// remittance with its CARC codes in words and the money split, appeal a denial.
+// remittance with its CARC codes in words and the money split, appeal a denial, void a
+// claim pending review or denied.
 import { useState } from 'react';
 import { Bar } from 'react-chartjs-2';
 import { BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
@@ -108,6 +109,7 @@ export function ProviderPage({ suite, account }: PageProps) {
   const [claims, setClaims] = useState<Claim[]>([]);
   const [appealId, setAppealId] = useState('');
   const [evidence, setEvidence] = useState<File>();
+  const [voidId, setVoidId] = useState('');
 
   const load = async () => {
     if (!account) return;
@@ -213,6 +215,25 @@ export function ProviderPage({ suite, account }: PageProps) {
         <Field label="Evidence file" hint="Hashed in this browser; the file stays with you.">
           <input name="appeal-evidence" type="file" onChange={(e) => setEvidence(e.target.files?.[0])} />
         </Field>
+      </Action>
+
+      <Action
+        title="Void a claim"
+        submit="Void"
+        action={async () => {
+          const o = await send(`Void claim ${voidId}`, 'claims_adjudication', 'voidClaim', [BigInt(voidId)]);
+          await load();
+          return o;
+        }}
+      >
+        <TextField
+          label="Claim id"
+          name="void-claim"
+          value={voidId}
+          set={setVoidId}
+          numeric
+          hint="Only a claim pending review or denied: it then pays nothing and cannot be appealed."
+        />
       </Action>
     </>
   );

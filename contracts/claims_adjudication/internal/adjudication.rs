@@ -31,7 +31,9 @@ impl ClaimsAdjudication {
         if approve {
             self.approve(&mut plan, &mut claim)?;
         } else {
-            self.release(&plan, &claim)?;
+            let mut prices = Prices::default();
+            self.release(&plan, &claim, &mut prices)?;
+            self.store_prices(prices);
             claim.status = ClaimStatus::Denied;
             claim.denial = Some(reason);
             // The lines keep their pricing for the record; a denial pays nothing.

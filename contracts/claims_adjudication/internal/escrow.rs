@@ -47,19 +47,24 @@ impl ClaimsAdjudication {
         Ok(())
     }
 
-    /// Gives back what a claim had counted into the member's accumulators and the
-    /// procedures its lines held (in their day's item or under their own keys).
-    pub(crate) fn release(&mut self, plan: &Plan, claim: &Claim) -> Result<()> {
+    /// Gives back what a claim had counted into the member's accumulators (in `prices`:
+    /// the caller stores them) and the procedures its lines held (in their day's item or
+    /// under their own keys).
+    pub(crate) fn release(
+        &mut self,
+        plan: &Plan,
+        claim: &Claim,
+        prices: &mut Prices,
+    ) -> Result<()> {
         let key = (
             plan.id,
             claim.member,
             plan.terms.year_of(claim.service_date),
         );
-        let mut prices = Prices::default();
-        let mut acc = self.accumulator_in(&mut prices, key)?;
+        let mut acc = self.accumulator_in(prices, key)?;
         acc.deductible_met = acc.deductible_met.saturating_sub(claim.deductible_applied);
         acc.oop_spent = acc.oop_spent.saturating_sub(claim.member_amount);
-        self.move_accumulator(&mut prices, key, acc)?;
+        self.move_accumulator(prices, key, acc)?;
         let day = Self::day_key(claim);
         let stored = self.day_lines.get(day).unwrap_or_default();
         let mut held = stored.clone();
@@ -68,7 +73,7 @@ impl ClaimsAdjudication {
             // day is older than the items.
             // (The start day is read only then: usually the item holds every line.)
             if !held.release(result.line.procedure, claim.id)
-                && (held.spilled || day.3 < self.lines_from(&mut prices))
+                && (held.spilled || day.3 < self.lines_from(prices))
             {
                 let key = Self::service_key(claim, &result.line);
                 if self.line_keys.get(key) == Some(claim.id) {
@@ -82,10 +87,14 @@ impl ClaimsAdjudication {
                 }
             }
         }
-        if held != stored {
+        if held == DayLines::default() {
+            // Nothing held that day any more and nothing spilled: no item left behind.
+            if stored != held {
+                self.day_lines.remove(day);
+            }
+        } else if held != stored {
             self.day_lines.insert(day, &held);
         }
-        self.store_prices(prices);
         Ok(())
     }
 

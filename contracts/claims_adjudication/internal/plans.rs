@@ -87,11 +87,31 @@ impl ClaimsAdjudication {
             coverage.end.is_none_or(|end| end > coverage.start),
             Error::InvalidCoverage
         );
+        let payer = self.env().caller();
+        let now = self.env().block_timestamp();
         let mut prices = Prices::default();
         let (_, state, _) = self.member_in(&mut prices, member)?;
-        if !state.enrol(plan_id, coverage) {
-            // The item is full: this plan's coverage is kept in the map.
-            self.members.insert((plan_id, member), &coverage);
+        // Was the plan's coverage possibly in the map, outside the item?
+        let outside = state.spilled && state.coverage(plan_id).is_none();
+        let plans = &self.plans;
+        let own = |plan| plans.get(plan).is_some_and(|p: Plan| p.payer == payer);
+        match state.enrol(plan_id, coverage, now, own) {
+            // No place for it: this plan's coverage is kept in the map.
+            Place::Spilled => {
+                self.members.insert((plan_id, member), &coverage);
+            }
+            Place::Held => {}
+            // An ended plan gave its place up: its coverage and accumulators go to the maps.
+            Place::Replaced(old) => {
+                self.members.insert((old.plan, member), &old.coverage);
+                if let Some((year, acc)) = old.year {
+                    self.accumulators.insert((old.plan, member, year), &acc);
+                }
+            }
+        }
+        if outside && state.coverage(plan_id).is_some() {
+            // Moved into the item: its copy in the map is gone.
+            self.members.remove((plan_id, member));
         }
         self.member_states.insert(member, state);
         self.env().emit_event(MemberEnrolled {

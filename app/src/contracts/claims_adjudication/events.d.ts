@@ -245,6 +245,37 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   >;
 
   /**
+   * A claim was voided, or replaced by a later claim (its `ClaimAdjudicated` with status
+   * `Voided` comes just before).
+   *
+   * @signature_topic: 0x06820cb8c0e0e1f02b53c2d08314edb3858cfd3487e381fee949c55df1d19749
+   **/
+  ClaimVoided: GenericContractEvent<
+    'ClaimVoided',
+    {
+      /**
+       * The claim voided.
+       *
+       * @indexed: true
+       **/
+      claim: bigint;
+      /**
+       * The claim that replaces it, if a replacement voided it.
+       *
+       * @indexed: false
+       **/
+      replacedBy: bigint | undefined;
+      /**
+       * Who voided it (its provider, or whoever submitted it).
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
+    },
+    Type
+  >;
+
+  /**
    * A provider appealed a denial.
    *
    * @signature_topic: 0x4f8a6842d7947536471be840958a8084417143577f1eb93901bd6a082fcdcc28

@@ -213,6 +213,43 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   >;
 
   /**
+   * The claim's provider, or whoever submitted it (the plan's payer relaying the
+   * provider's 837, claim frequency 8): voids a claim pending review or denied.
+   * One pending review gives back its reservation, the deductible and
+   * out-of-pocket amounts it counted and the services it held; a voided claim
+   * pays nothing and cannot be appealed. A paid or owed claim (approved-unfunded,
+   * payment-failed), one under appeal or one already voided is refused with
+   * `NotVoidable`: money paid or owed is not taken back here.
+   *
+   * @param {bigint} claimId
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0x29ffa51e
+   **/
+  voidClaim: GenericContractTxCall<(claimId: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
+
+  /**
+   * The same parties and the same claims as `void_claim` (claim frequency 7):
+   * voids `claim_id` and submits `submission` in its place, for the same plan and
+   * rendering provider (else `ReplacementMismatch`), adjudicated as `submit_claim`
+   * would (timely filing counted to now) once the original has given back what it
+   * counted and held, so the new version is no duplicate of the old. The new
+   * claim needs its own reference. Everything that can refuse the new claim is
+   * checked before the original is voided: a refusal changes nothing. Returns the
+   * new claim's id (`ClaimVoided` names it as `replaced_by`).
+   *
+   * @param {bigint} claimId
+   * @param {ClaimsAdjudicationModelClaimSubmissionLike} submission
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xd5f36811
+   **/
+  replaceClaim: GenericContractTxCall<
+    (claimId: bigint, submission: ClaimsAdjudicationModelClaimSubmissionLike, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
    * Anyone (also while paused: a provider's exit): pays the plan's oldest owed claim
    * (approved-unfunded or payment-failed:
    * `next_owed`) once the escrow less the reservations covers it; a younger owed

@@ -100,7 +100,8 @@ export type ClaimsAdjudicationModelClaim = {
   reserved: bigint;
 };
 
-export type ClaimsAdjudicationModelClaimStatus = 'Paid' | 'ApprovedUnfunded' | 'PendingReview' | 'Denied' | 'UnderAppeal' | 'PaymentFailed';
+export type ClaimsAdjudicationModelClaimStatus =
+  'Paid' | 'ApprovedUnfunded' | 'PendingReview' | 'Denied' | 'UnderAppeal' | 'PaymentFailed' | 'Voided';
 
 export type ClaimsAdjudicationModelDayLines = { held: Array<[FixedBytes<5>, bigint]>; spilled: boolean };
 
@@ -180,7 +181,9 @@ export type ClaimsAdjudicationModelError =
   | 'MonitoringContractTrapped'
   | 'TooManyUnits'
   | 'NotAdmitted'
-  | 'NotFirstOwed';
+  | 'NotFirstOwed'
+  | 'NotVoidable'
+  | 'ReplacementMismatch';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 

@@ -1,0 +1,114 @@
+//! Voids and replacements (X12 claim frequency codes 8 and 7) of claims not yet paid.
+
+use super::*;
+use crate::claims_adjudication::ClaimsAdjudication;
+use healthcare_traits::ensure;
+use ink::codegen::Env;
+
+type Timestamp = u64;
+
+impl ClaimsAdjudication {
+    /// The steps of `void_claim`, after the shell's checks.
+    pub(crate) fn do_void_claim(&mut self, claim_id: ClaimId) -> Result<()> {
+        let claim = self.voidable(claim_id)?;
+        let mut batch = Batch::default();
+        self.void(&mut batch, claim, None)?;
+        self.flush(batch);
+        Ok(())
+    }
+
+    /// The steps of `replace_claim`, after the shell's checks: every check of the new
+    /// claim that can refuse it comes before the original is voided, and the original's
+    /// accumulators and services are given back before the new claim is priced (so the
+    /// new version is no duplicate of the one it replaces).
+    pub(crate) fn do_replace_claim(
+        &mut self,
+        submitter: AccountId,
+        now: Timestamp,
+        claim_id: ClaimId,
+        submission: ClaimSubmission,
+    ) -> Result<ClaimId> {
+        let original = self.voidable(claim_id)?;
+        let request = &submission.request;
+        ensure!(
+            request.plan == original.plan && request.provider == original.provider,
+            Error::ReplacementMismatch
+        );
+        let mut batch = Batch::default();
+        let stored = batch.stored_plan(request.plan, || self.plans.get(request.plan));
+        let plan = Self::admit(request, stored, submitter, now)?;
+        if let Some(reference) = submission.reference {
+            ensure!(
+                !self
+                    .references
+                    .contains((request.plan, request.provider, reference)),
+                Error::ReferenceUsed
+            );
+        }
+        let claim = Self::draft(request, submitter, now);
+        let screen = self.screen(&mut batch.prices, &plan, &claim, now)?;
+        let next = self.next_claim;
+        self.void(&mut batch, original, Some(next))?;
+        let id = self.record(
+            &mut batch,
+            claim,
+            &request.lines,
+            screen,
+            submission.reference,
+        )?;
+        self.flush(batch);
+        Ok(id)
+    }
+
+    /// The claim, if the caller may void it (its provider, or whoever submitted it) and
+    /// it is pending review or denied.
+    fn voidable(&self, claim_id: ClaimId) -> Result<Claim> {
+        let claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
+        let caller = self.env().caller();
+        ensure!(
+            caller == claim.provider || caller == claim.submitter,
+            Error::NotSubmitter
+        );
+        ensure!(
+            matches!(
+                claim.status,
+                ClaimStatus::PendingReview | ClaimStatus::Denied
+            ),
+            Error::NotVoidable
+        );
+        Ok(claim)
+    }
+
+    /// Voids `claim` (pending review or denied): a claim pending review gives back its
+    /// reservation, accumulators and services (a denied one holds none); it pays nothing
+    /// from now on. The plan and the accumulators stay in `batch` until it is flushed.
+    fn void(
+        &mut self,
+        batch: &mut Batch,
+        mut claim: Claim,
+        replaced_by: Option<ClaimId>,
+    ) -> Result<()> {
+        let (plan, prices) = batch.plan(claim.plan, || self.plans.get(claim.plan))?;
+        if claim.status == ClaimStatus::PendingReview {
+            plan.reserved = plan
+                .reserved
+                .checked_sub(claim.reserved)
+                .ok_or(Error::Overflow)?;
+            self.release(plan, &claim, prices)?;
+        }
+        claim.status = ClaimStatus::Voided;
+        claim.reserved = 0;
+        claim.allowed = 0;
+        claim.payer_amount = 0;
+        claim.member_amount = 0;
+        claim.deductible_applied = 0;
+        let id = claim.id;
+        self.store_claim(claim, None);
+        self.env().emit_event(ClaimVoided {
+            claim: id,
+            replaced_by,
+            by: self.env().caller(),
+        });
+        Ok(())
+    }
+}

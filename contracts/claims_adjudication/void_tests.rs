@@ -1,0 +1,296 @@
+//! Compiled only under `#[cfg(test)]`: voids and replacements (X12 claim frequency 8 and
+//! 7), with the same stand-in peers as `tests`, each rule against the party who would
+//! slip past it: a stranger or a payer voiding a provider's claim, a provider voiding or
+//! replacing what is paid, owed or under appeal, a replacement that bills the original's
+//! services twice or is refused half-way.
+
+use crate::claims_adjudication::*;
+use crate::tests::{
+    accounts, caller, care, line, payment_consent, request, setup, submit, submit_request, ALWAYS,
+    LAB, OFFICE, T0, XRAY,
+};
+use healthcare_traits::testing::last_recorded;
+use healthcare_traits::DAY;
+use ink::primitives::Hash;
+
+fn replacement(lines: Vec<ClaimLine>, reference: u8) -> ClaimSubmission {
+    ClaimSubmission {
+        request: request(lines),
+        reference: Some(Hash::from([reference; 32])),
+    }
+}
+
+/// charlie's x-ray of 9 000 (30 units): above the review threshold, so it waits for
+/// review with the payer share reserved and the deductible and out-of-pocket counted.
+fn pending(c: &mut ClaimsAdjudication) -> Claim {
+    let claim = submit(c, vec![line(XRAY, 9_000, 30)]);
+    assert_eq!(claim.status, ClaimStatus::PendingReview);
+    assert_eq!(c.escrow(1), Some((10_000, 0, 8_000)));
+    assert_eq!(c.accumulator(1, accounts().django, 0).oop_spent, 1_000);
+    claim
+}
+
+#[ink::test]
+fn only_the_provider_or_whoever_submitted_a_claim_voids_or_replaces_it() {
+    let a = accounts();
+    let mut c = setup();
+    let claim = pending(&mut c);
+    // A stranger, and the payer of a claim the provider submitted itself.
+    for who in [a.eve, a.frank, a.bob] {
+        caller(who);
+        assert_eq!(c.void_claim(claim.id), Err(Error::NotSubmitter));
+        assert_eq!(
+            c.replace_claim(claim.id, replacement(vec![line(XRAY, 300, 1)], 1)),
+            Err(Error::NotSubmitter)
+        );
+    }
+    assert_eq!(c.void_claim(99), Err(Error::UnknownClaim));
+    assert_eq!(c.claim(claim.id), Some(claim.clone()));
+    // A claim the payer submitted on the provider's behalf: the payer may void it (it
+    // relays the provider's 837), and so may the provider.
+    caller(a.bob);
+    let relayed = submit(&mut c, vec![line(LAB, 50, 1)]);
+    assert_eq!(relayed.submitter, a.bob);
+    caller(a.eve);
+    c.review_claim(claim.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(a.bob);
+    assert_eq!(c.void_claim(claim.id), Err(Error::NotSubmitter));
+    let denied_relayed = {
+        let id = c
+            .submit_claim(ClaimRequest {
+                member: accounts().eve,
+                ..request(vec![line(OFFICE, 100, 1)])
+            })
+            .expect("recorded");
+        c.claim(id).expect("stored")
+    };
+    assert_eq!(denied_relayed.status, ClaimStatus::Denied);
+    c.void_claim(denied_relayed.id)
+        .expect("the payer voids what it submitted");
+    caller(a.charlie);
+    c.void_claim(claim.id).expect("the provider voids its own");
+    assert_eq!(
+        c.claim(claim.id).map(|c| c.status),
+        Some(ClaimStatus::Voided)
+    );
+}
+
+#[ink::test]
+fn a_paid_owed_appealed_or_voided_claim_cannot_be_voided_or_replaced() {
+    let a = accounts();
+    let mut c = setup();
+    let paid = submit(&mut c, vec![line(XRAY, 1_000, 1)]);
+    assert_eq!(paid.status, ClaimStatus::Paid);
+    assert_eq!(c.void_claim(paid.id), Err(Error::NotVoidable));
+    assert_eq!(
+        c.replace_claim(paid.id, replacement(vec![line(XRAY, 300, 1)], 1)),
+        Err(Error::NotVoidable)
+    );
+    // Under appeal: denied at review, then appealed.
+    let on = |days: u64, lines| ClaimRequest {
+        service_date: T0 - days * DAY,
+        ..request(lines)
+    };
+    let big = submit_request(&mut c, on(3, vec![line(XRAY, 9_000, 30)]));
+    caller(a.eve);
+    c.review_claim(big.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(a.charlie);
+    c.appeal(big.id, Hash::from([3; 32])).expect("appeal");
+    assert_eq!(c.void_claim(big.id), Err(Error::NotVoidable));
+    // Owed: the payer took out all it could, so the escrow cannot pay it.
+    caller(a.bob);
+    let (escrow, owed, reserved) = c.escrow(1).expect("plan");
+    c.withdraw(1, escrow - owed - reserved).expect("empty");
+    caller(a.charlie);
+    let owed = submit_request(&mut c, on(2, vec![line(XRAY, 3_000, 10)]));
+    assert_eq!(owed.status, ClaimStatus::ApprovedUnfunded);
+    assert_eq!(c.void_claim(owed.id), Err(Error::NotVoidable));
+    // Voided once: not again, not replaced, never appealed.
+    let denied = submit(&mut c, vec![line(*b"99999", 10, 1)]);
+    assert_eq!(denied.status, ClaimStatus::Denied);
+    c.void_claim(denied.id).expect("void");
+    assert_eq!(c.void_claim(denied.id), Err(Error::NotVoidable));
+    assert_eq!(
+        c.replace_claim(denied.id, replacement(vec![line(OFFICE, 100, 1)], 2)),
+        Err(Error::NotVoidable)
+    );
+    assert_eq!(
+        c.appeal(denied.id, Hash::from([4; 32])),
+        Err(Error::NotDenied)
+    );
+}
+
+#[ink::test]
+fn a_void_gives_back_the_reservation_the_accumulators_and_the_services() {
+    let a = accounts();
+    let mut c = setup();
+    let claim = pending(&mut c);
+    c.void_claim(claim.id).expect("void");
+    let voided = c.claim(claim.id).expect("stored");
+    assert_eq!(voided.status, ClaimStatus::Voided);
+    assert_eq!(
+        (
+            voided.allowed,
+            voided.payer_amount,
+            voided.member_amount,
+            voided.reserved
+        ),
+        (0, 0, 0, 0)
+    );
+    assert_eq!(c.escrow(1), Some((10_000, 0, 0)), "nothing reserved");
+    assert_eq!(c.accumulator(1, a.django, 0), Accumulator::default());
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        None
+    );
+    let event = last_recorded::<ClaimVoided>();
+    assert_eq!(
+        (event.claim, event.replaced_by, event.by),
+        (claim.id, None, a.charlie)
+    );
+    let adjudicated = last_recorded::<ClaimAdjudicated>();
+    assert_eq!(
+        (adjudicated.claim, adjudicated.status),
+        (claim.id, ClaimStatus::Voided)
+    );
+    // Nothing left for an adjuster to decide, and the services can be billed again.
+    caller(a.eve);
+    assert_eq!(
+        c.review_claim(claim.id, true, Carc::NotMedicallyNecessary),
+        Err(Error::NotPendingReview)
+    );
+    caller(a.charlie);
+    let again = submit(&mut c, vec![line(XRAY, 300, 1)]);
+    assert_eq!(again.lines[0].allowed, 300);
+}
+
+#[ink::test]
+fn a_replacement_is_priced_as_the_new_version_and_no_duplicate_of_the_original() {
+    let a = accounts();
+    let mut c = setup();
+    let claim = pending(&mut c);
+    let id = c
+        .replace_claim(claim.id, replacement(vec![line(XRAY, 300, 1)], 1))
+        .expect("replaced");
+    let new = c.claim(id).expect("stored");
+    assert_eq!(
+        new.lines[0].allowed, 300,
+        "not a duplicate of the original's x-ray"
+    );
+    assert_eq!(new.status, ClaimStatus::Paid);
+    // Only the new version counts: 300 toward the deductible, nothing reserved.
+    assert_eq!(c.accumulator(1, a.django, 0).deductible_met, 300);
+    assert_eq!(c.escrow(1), Some((10_000, 0, 0)));
+    assert_eq!(
+        c.claim(claim.id).map(|c| c.status),
+        Some(ClaimStatus::Voided)
+    );
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        Some(id)
+    );
+    assert_eq!(
+        c.claim_by_reference(1, a.charlie, Hash::from([1; 32])),
+        Some(id)
+    );
+    let event = last_recorded::<ClaimVoided>();
+    assert_eq!((event.claim, event.replaced_by), (claim.id, Some(id)));
+    // A denied claim replaced by a corrected one (the member named a care provider since).
+    let stranger = ink::primitives::AccountId::from([0x42; 32]);
+    caller(a.bob);
+    c.enroll(
+        1,
+        stranger,
+        Coverage {
+            start: T0 - 10 * DAY,
+            end: None,
+        },
+    )
+    .expect("enrol");
+    payment_consent(stranger, a.bob, ALWAYS);
+    caller(a.charlie);
+    let denied_id = c
+        .submit_claim(ClaimRequest {
+            member: stranger,
+            ..request(vec![line(LAB, 50, 1)])
+        })
+        .expect("recorded");
+    assert_eq!(
+        c.claim(denied_id).map(|c| c.denial),
+        Some(Some(Carc::NoCareRelationship))
+    );
+    care(stranger, a.charlie, ALWAYS);
+    let corrected = ClaimSubmission {
+        request: ClaimRequest {
+            member: stranger,
+            ..request(vec![line(LAB, 50, 1)])
+        },
+        reference: Some(Hash::from([2; 32])),
+    };
+    let id = c.replace_claim(denied_id, corrected).expect("replaced");
+    assert_eq!(c.claim(id).map(|c| c.denial), Some(None));
+}
+
+#[ink::test]
+fn a_refused_replacement_changes_nothing() {
+    let a = accounts();
+    let mut c = setup();
+    let claim = pending(&mut c);
+    let used = c
+        .submit_claims(vec![replacement(vec![line(LAB, 50, 1)], 9)])
+        .expect("batch");
+    assert!(used[0].is_ok());
+    let refusals = [
+        (
+            ClaimSubmission {
+                request: ClaimRequest {
+                    provider: a.frank,
+                    ..request(vec![line(XRAY, 300, 1)])
+                },
+                reference: None,
+            },
+            Error::ReplacementMismatch,
+        ),
+        (
+            ClaimSubmission {
+                request: ClaimRequest {
+                    plan: 2,
+                    ..request(vec![line(XRAY, 300, 1)])
+                },
+                reference: None,
+            },
+            Error::ReplacementMismatch,
+        ),
+        (
+            ClaimSubmission {
+                request: ClaimRequest {
+                    service_date: T0 + DAY,
+                    ..request(vec![line(XRAY, 300, 1)])
+                },
+                reference: None,
+            },
+            Error::ServiceInFuture,
+        ),
+        (replacement(vec![], 1), Error::NoLines),
+        (
+            replacement(vec![line(XRAY, 300, 1)], 9),
+            Error::ReferenceUsed,
+        ),
+    ];
+    let state = |c: &ClaimsAdjudication| {
+        (
+            c.claim(claim.id),
+            c.escrow(1),
+            c.accumulator(1, a.django, 0),
+            c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        )
+    };
+    let before = state(&c);
+    assert_eq!(before.3, Some(claim.id));
+    for (submission, error) in refusals {
+        assert_eq!(c.replace_claim(claim.id, submission), Err(error));
+        assert_eq!(state(&c), before);
+    }
+}
