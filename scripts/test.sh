@@ -146,7 +146,7 @@ rm -f "$log.admin"
 # The claims tool on the same node: a demo plan for the sample files' members and
 # providers, then the sample 837 files submitted (bad claims skipped with file, segment and
 # reason) and answered with balanced 835s; the same files again submit nothing.
-step "scripts/claims.sh: sample 837 files in, 999 acknowledgements and 835 remittances out, a second run submits nothing"
+step "scripts/claims.sh: sample 837 files in, 999 and 277CA acknowledgements and 835 remittances out, a second run submits nothing; a replacement, a void and bad frequencies"
 claims_dir="$(mktemp -d)"
 samples=tools/claims-tool/samples
 claims_run() {
@@ -155,6 +155,15 @@ claims_run() {
         --directory "$claims_dir/DIRECTORY.csv" --payer "$claims_dir/PAYER.json" --plan "$1" \
         --out "$claims_dir/out" \
         --signer-file "$claims_dir/payer.secret"
+}
+claims_file() {
+    bash scripts/claims.sh submit "$1" --deployment deployments/local.json \
+        --directory "$claims_dir/DIRECTORY.csv" --payer "$claims_dir/PAYER.json" --plan "$plan_id" \
+        --out "$claims_dir/out" --signer-file "$claims_dir/payer.secret"
+}
+# The on-chain id of claim $2 with 835 status $3 in remittance $1 (its CLP07).
+claim_id() {
+    sed -nE "s/^CLP\*$2\*$3\*[^*]*\*[^*]*\*[^*]*\*12\*([0-9]+)\*.*/\1/p" "$1"
 }
 if [ "$local_status" -eq 0 ] \
     && bash scripts/claims.sh demo-setup --deployment deployments/local.json --out "$claims_dir" >"$log.claims-setup" 2>&1 \
@@ -171,15 +180,37 @@ if [ "$local_status" -eq 0 ] \
     && [ ! -e "$claims_dir/out/not-an-837.835" ] && [ -e "$claims_dir/out/not-an-837.csv" ] \
     && grep -q '^AK9\*A\*1\*1\*1~' "$claims_dir/out/clinic-a.999" \
     && grep -q '^AK9\*A\*2\*2\*2~' "$claims_dir/out/clinic-b.999" \
-    && grep -q '^IK5\*R\*1~' "$claims_dir/out/not-an-837.999"; then
+    && grep -q '^IK5\*R\*1~' "$claims_dir/out/not-an-837.999" \
+    && grep -q '^277CA: 12 claims accepted for adjudication, 3 rejected' "$log.claims-1" \
+    && [ "$(grep -c '^STC\*A2:20:PR' "$claims_dir/out/clinic-a.277")" -eq 6 ] \
+    && grep -q '^STC\*A3:33:IL\*' "$claims_dir/out/bad.277" \
+    && grep -q '^STC\*A7:562:82\*' "$claims_dir/out/bad.277" \
+    && [ ! -e "$claims_dir/out/not-an-837.277" ] \
+    && claims_file "$samples/denied.837" >"$log.claims-3" 2>&1 \
+    && replaced_id=$(claim_id "$claims_dir/out/denied.835" PCN-D-0001 4) \
+    && voided_id=$(claim_id "$claims_dir/out/denied.835" PCN-D-0002 4) \
+    && paid_id=$(claim_id "$claims_dir/out/clinic-a.835" PCN-A-0001 1) \
+    && [ -n "$replaced_id" ] && [ -n "$voided_id" ] && [ -n "$paid_id" ] \
+    && sed -e "s/@REPLACED@/$replaced_id/" -e "s/@VOIDED@/$voided_id/" -e "s/@PAID@/$paid_id/" \
+        "$samples/corrections.837.in" >"$claims_dir/corrections.837" \
+    && claims_file "$claims_dir/corrections.837" >"$log.claims-4" 2>&1 \
+    && claims_file "$claims_dir/corrections.837" >"$log.claims-5" 2>&1 \
+    && grep -q '^claims: 2 adjudicated (2 submitted now, 0 already on chain), 3 skipped' "$log.claims-4" \
+    && grep -q '^claims: 2 adjudicated (0 submitted now, 2 already on chain), 3 skipped' "$log.claims-5" \
+    && [ "$(grep -c '^STC\*A2:20:PR\*' "$claims_dir/out/corrections.277")" -eq 2 ] \
+    && grep -q '^STC\*A7:732\*' "$claims_dir/out/corrections.277" \
+    && grep -q '^STC\*A6:464\*' "$claims_dir/out/corrections.277" \
+    && grep -q '^STC\*A7:535\*' "$claims_dir/out/corrections.277" \
+    && grep -q '^CLP\*PCN-D-0001\*1\*' "$claims_dir/out/corrections.835" \
+    && ! grep -q '^CLP\*PCN-D-0002\*' "$claims_dir/out/corrections.835"; then
     grep -E '^(skipped|claims|paid|denied|time)' "$log.claims-1" | sed 's/^/    /'
-    echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 999 and 835 out, resubmission sends nothing)" | tee -a "$log"
+    echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 999, 277CA and 835 out, resubmission sends nothing, replacement and void)" | tee -a "$log"
 else
-    tail -n 30 "$log.claims-setup" "$log.claims-1" "$log.claims-2" 2>/dev/null || true
+    tail -n 30 "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5" 2>/dev/null || true
     echo "test result: FAILED. 0 passed; 1 failed (claims.sh)" | tee -a "$log"
     status=1
 fi
-rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2"
+rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5"
 step_done
 # The dApp in Debian's chromium against the same node and deployment: a flow per role
 # through its pages, a refusal in words, the FHIR downloads validated, axe-core on every

@@ -2,7 +2,8 @@
 //! `submit_claims` sized to the block's weight and dry-run first, and the adjudicated
 //! claims read back from the events.
 
-use crate::claim::Prepared;
+use crate::claim::{Action, Prepared};
+use crate::x277::{self, Rejection};
 use claims_adjudication::claims_adjudication::{
     Claim, ClaimAdjudicated, ClaimId, ClaimStatus, ClaimsAdjudication, Error,
 };
@@ -29,8 +30,11 @@ pub enum Fate {
     Submitted(Claim),
     /// The chain already held it under its reference (a resumed run).
     AlreadyOnChain(Claim),
-    /// The contract refused it (in words).
-    Refused(String),
+    /// The contract refused it: in words, and as the 277CA rejects it.
+    Refused {
+        reason: String,
+        rejection: Rejection,
+    },
 }
 
 /// The claim the chain recorded under `prepared`'s reference, if any.
@@ -153,7 +157,12 @@ async fn submit_batch(
     let answers = first.answers;
     let mut fates: Vec<Option<Fate>> = answers
         .iter()
-        .map(|a| a.as_ref().err().map(|e| Fate::Refused(refusal(session, e))))
+        .map(|a| {
+            a.as_ref().err().map(|e| Fate::Refused {
+                reason: refusal(session, e),
+                rejection: x277::of_error(e),
+            })
+        })
         .collect();
     let sending: Vec<&Prepared> = batch
         .iter()
@@ -204,7 +213,10 @@ async fn submit_batch(
             .and_then(|r| by_reference.remove(&r));
         *fate = Some(match found {
             Some(event) => Fate::Submitted(claim_of(prepared, submitter, event)),
-            None => Fate::Refused("no adjudication event for the claim".into()),
+            None => Fate::Refused {
+                reason: "no adjudication event for the claim".into(),
+                rejection: x277::RECEIVED,
+            },
         });
     }
     Ok(fates.into_iter().flatten().collect())
@@ -294,4 +306,100 @@ pub async fn submit_all(
         start = end;
     }
     Ok((fates, measured))
+}
+
+/// Sends a replacement or void (`prepared.action`): the original the claim names is
+/// read first, so that the 277CA tells a missing original, another provider's and one
+/// voided before apart; then the call is dry-run (a refusal is not sent) and sent. A
+/// rerun finds the replacement under its own reference, or the original voided.
+pub async fn correct(
+    session: &mut Session,
+    signer: &Keypair,
+    prepared: &Prepared,
+) -> Outcome<Fate> {
+    let (original_id, replace) = match prepared.action {
+        Action::Replace(id) => (id, true),
+        Action::Void(id) => (id, false),
+        Action::Submit => return Err("an original claim is not a correction".into()),
+    };
+    if replace {
+        if let Some(claim) = on_chain(session, signer, prepared).await? {
+            return Ok(Fate::AlreadyOnChain(claim));
+        }
+    }
+    let refused = |rejection: Rejection, reason: String| Ok(Fate::Refused { reason, rejection });
+    let address = session.deployment.address(CONTRACT)?;
+    let mut claims = create_call_builder::<ClaimsAdjudication>(address);
+    let Some(original) = session.read(signer, &claims.claim(original_id)).await? else {
+        return refused(
+            x277::ORIGINAL_NOT_FOUND,
+            format!("REF*F8 {original_id}: no such claim"),
+        );
+    };
+    let request = &prepared.submission.request;
+    if original.provider != request.provider || original.plan != request.plan {
+        return refused(
+            x277::ORIGINAL_OF_ANOTHER,
+            format!("REF*F8 {original_id}: another provider's or plan's claim"),
+        );
+    }
+    if original.status == ClaimStatus::Voided {
+        return if replace {
+            refused(
+                x277::ORIGINAL_VOIDED,
+                format!("REF*F8 {original_id}: voided or replaced before"),
+            )
+        } else {
+            // Voided already (by an earlier run of this file, or before it): done.
+            Ok(Fate::AlreadyOnChain(original))
+        };
+    }
+    let node = session.node()?;
+    let answer = if replace {
+        let message = claims.replace_claim(original_id, prepared.submission.clone());
+        let dry = node
+            .call(signer, &message)
+            .dry_run()
+            .await
+            .map_err(|e| format!("dry run: {e:?}"))?;
+        match suite_client::decoded(&dry)? {
+            Err(e) => Err(e),
+            Ok(_) => {
+                node.call(signer, &message)
+                    .submit()
+                    .await
+                    .map_err(|e| format!("replace_claim: {e:?}"))?;
+                Ok(())
+            }
+        }
+    } else {
+        let message = claims.void_claim(original_id);
+        let dry = node
+            .call(signer, &message)
+            .dry_run()
+            .await
+            .map_err(|e| format!("dry run: {e:?}"))?;
+        match suite_client::decoded(&dry)? {
+            Err(e) => Err(e),
+            Ok(()) => {
+                node.call(signer, &message)
+                    .submit()
+                    .await
+                    .map_err(|e| format!("void_claim: {e:?}"))?;
+                Ok(())
+            }
+        }
+    };
+    if let Err(e) = answer {
+        return refused(x277::of_error(&e), refusal(session, &e));
+    }
+    let now = if replace {
+        on_chain(session, signer, prepared).await?
+    } else {
+        session.read(signer, &claims.claim(original_id)).await?
+    };
+    match now {
+        Some(claim) => Ok(Fate::Submitted(claim)),
+        None => refused(x277::RECEIVED, "the claim was not read back".into()),
+    }
 }

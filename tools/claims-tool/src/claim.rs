@@ -18,6 +18,7 @@
 //!   contract (`claim_by_reference`), never by the tool's memory alone.
 
 use crate::directory::Directory;
+use crate::x277::{self, Rejection};
 use chrono::{NaiveDate, TimeZone, Utc};
 use claims_adjudication::claims_adjudication::{ClaimLine, ClaimRequest, ClaimSubmission};
 use healthcare_traits::credentials::is_valid_npi;
@@ -34,6 +35,9 @@ pub struct Problem {
     pub claim: Option<String>,
     /// What is wrong.
     pub reason: String,
+    /// How the 277CA rejects the claim for it (`None`: a problem of the whole file, which
+    /// the 999 answers).
+    pub rejection: Option<Rejection>,
 }
 
 impl std::fmt::Display for Problem {
@@ -90,6 +94,12 @@ pub struct SourceClaim {
     pub rendering_npi: Option<String>,
     /// CLM05-1.
     pub place_of_service: String,
+    /// CLM05-3, the claim frequency: `1` an original claim, `7` the replacement of the
+    /// on-chain claim `original`, `8` its void.
+    pub frequency: String,
+    /// `REF*F8` (loop 2300), the payer's claim control number of the claim a
+    /// replacement or void names: an on-chain claim id (the 835's `REF*F8`).
+    pub original: Option<String>,
     /// ICD-10-CM codes without dots.
     pub diagnoses: Vec<String>,
     /// Its lines.
@@ -200,8 +210,20 @@ pub fn iso_date(ms: u64) -> String {
 
 /// The reference of the on-chain part of claim `clm01` of `billing_npi` dated `date`.
 pub fn reference(billing_npi: &str, clm01: &str, date: &str) -> Hash {
+    reference_of(&["claims-tool/1", billing_npi, clm01, date])
+}
+
+/// The reference of the replacement (claim frequency 7) of on-chain claim `original` by
+/// claim `clm01` of `billing_npi` dated `date`: another reference than the original's
+/// (usually the same CLM01 and date), the same for every run of the same file.
+pub fn replacement_reference(billing_npi: &str, clm01: &str, date: &str, original: u64) -> Hash {
+    let original = original.to_string();
+    reference_of(&["claims-tool/1", billing_npi, clm01, date, "7", &original])
+}
+
+fn reference_of(parts: &[&str]) -> Hash {
     let mut input = Vec::new();
-    for part in ["claims-tool/1", billing_npi, clm01, date] {
+    for part in parts {
         input.extend_from_slice(part.as_bytes());
         input.push(0);
     }
@@ -214,6 +236,17 @@ fn blake2(input: &[u8]) -> [u8; 32] {
     output
 }
 
+/// What the tool does with a prepared claim (its CLM05-3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Frequency 1: submits it (`submit_claims`).
+    Submit,
+    /// Frequency 7: replaces on-chain claim `.0` with it (`replace_claim`).
+    Replace(u64),
+    /// Frequency 8: voids on-chain claim `.0` (`void_claim`); nothing new is recorded.
+    Void(u64),
+}
+
 /// One on-chain claim made of (part of) a source claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prepared {
@@ -223,6 +256,8 @@ pub struct Prepared {
     pub provider: AccountId,
     /// What is sent.
     pub submission: ClaimSubmission,
+    /// Submitted, replacing or voiding.
+    pub action: Action,
 }
 
 /// The on-chain claims of `claim` in plan `plan` (one per service date and rendering
@@ -235,71 +270,153 @@ pub fn prepare(
     amounts: &Amounts,
     secret: &[u8; 32],
 ) -> Result<Vec<Prepared>, Problem> {
-    let problem = |position: usize, reason: String| Problem {
+    let problem = |position: usize, rejection: Rejection, reason: String| Problem {
         file: claim.file.clone(),
         position,
         claim: Some(claim.clm01.clone()),
         reason,
+        rejection: Some(rejection),
     };
     if claim.clm01.is_empty() {
-        return Err(problem(claim.position, "the claim has no CLM01".into()));
+        return Err(problem(
+            claim.position,
+            x277::NO_CLAIM_ID,
+            "the claim has no CLM01".into(),
+        ));
     }
     if claim.lines.is_empty() {
         return Err(problem(
             claim.position,
+            x277::NO_LINES,
             "the claim has no service lines".into(),
         ));
     }
+    // A replacement or void names the on-chain claim it replaces or voids.
+    let correction = match claim.frequency.as_str() {
+        "1" => None,
+        frequency @ ("7" | "8") => {
+            let original = claim.original.as_deref().ok_or_else(|| {
+                problem(
+                    claim.position,
+                    x277::NO_ORIGINAL,
+                    format!("claim frequency {frequency} without REF*F8 naming the claim"),
+                )
+            })?;
+            let id: u64 = original.trim().parse().map_err(|_| {
+                problem(
+                    claim.position,
+                    x277::ORIGINAL_NOT_FOUND,
+                    format!("REF*F8 {original:?} is no claim id of this payer"),
+                )
+            })?;
+            Some((frequency == "7", id))
+        }
+        other => {
+            return Err(problem(
+                claim.position,
+                x277::FREQUENCY,
+                format!("claim frequency (CLM05-3) {other:?} is not 1, 7 or 8"),
+            ))
+        }
+    };
     let member = directory.member(&claim.member_id).ok_or_else(|| {
         problem(
             claim.position,
+            x277::UNKNOWN_MEMBER,
             format!("member id {:?} is not in the directory", claim.member_id),
         )
     })?;
-    let mut parts: Vec<((String, String), Vec<&SourceLine>)> = Vec::new();
-    for line in &claim.lines {
+    // The provider a line is paid to, as the 277CA names it in a rejection: the line's
+    // rendering provider (that line), the claim's, or the billing provider.
+    let npi_rejection =
+        |k: usize, line: &SourceLine| match (&line.rendering_npi, &claim.rendering_npi) {
+            (Some(_), _) => x277::RENDERING_NPI.at(k),
+            (None, Some(_)) => x277::RENDERING_NPI,
+            (None, None) => x277::BILLING_NPI,
+        };
+    // (service date, NPI paid) and the lines (with their index in the claim) of each part.
+    type Part<'a> = ((String, String), Vec<(usize, &'a SourceLine)>);
+    let mut parts: Vec<Part> = Vec::new();
+    for (k, line) in claim.lines.iter().enumerate() {
         let npi = claim.provider_npi(line);
         if !is_valid_npi(npi.as_bytes()) {
             return Err(problem(
                 line.position,
+                npi_rejection(k, line),
                 format!("NPI {npi:?} has a bad check digit (or is not ten digits)"),
             ));
         }
         let key = (line.date.clone(), npi.to_string());
-        match parts.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, lines)) => lines.push(line),
-            None => parts.push((key, vec![line])),
+        match parts.iter_mut().find(|(key_, _)| *key_ == key) {
+            Some((_, lines)) => lines.push((k, line)),
+            None => parts.push((key, vec![(k, line)])),
         }
+    }
+    if correction.is_some() && parts.len() != 1 {
+        return Err(problem(
+            claim.position,
+            x277::ORIGINAL_SPLIT,
+            format!(
+                "a replacement or void spans {} on-chain claims (service dates or rendering providers): send one per on-chain claim",
+                parts.len()
+            ),
+        ));
     }
     let emergency = claim.place_of_service == "23";
     let mut prepared = Vec::new();
     for ((date, npi), lines) in parts {
-        let provider = directory
-            .provider(&npi)
-            .ok_or_else(|| problem(claim.position, format!("NPI {npi} is not in the directory")))?;
+        let (first, first_line) = lines.first().copied().ok_or_else(|| {
+            problem(
+                claim.position,
+                x277::NO_LINES,
+                "the claim has no service lines".into(),
+            )
+        })?;
+        let provider = directory.provider(&npi).ok_or_else(|| {
+            problem(
+                claim.position,
+                npi_rejection(first, first_line),
+                format!("NPI {npi} is not in the directory"),
+            )
+        })?;
         let service_date = date_ms(&date).ok_or_else(|| {
             problem(
-                lines.first().map_or(claim.position, |l| l.position),
+                first_line.position,
+                x277::SERVICE_DATE,
                 format!("service date {date:?} is no CCYYMMDD date"),
             )
         })?;
         if lines.len() > claims_adjudication::MAX_LINES {
             return Err(problem(
                 claim.position,
+                x277::TOO_MANY_LINES,
                 format!(
                     "more than {} lines on {date}",
                     claims_adjudication::MAX_LINES
                 ),
             ));
         }
-        let reference = reference(&claim.billing_npi, &claim.clm01, &date);
+        let (reference, action) = match correction {
+            None => (
+                reference(&claim.billing_npi, &claim.clm01, &date),
+                Action::Submit,
+            ),
+            Some((true, id)) => (
+                replacement_reference(&claim.billing_npi, &claim.clm01, &date, id),
+                Action::Replace(id),
+            ),
+            Some((false, id)) => (
+                reference(&claim.billing_npi, &claim.clm01, &date),
+                Action::Void(id),
+            ),
+        };
         let mut salt_input = secret.to_vec();
         salt_input.extend_from_slice(reference.as_ref());
         let salt = blake2(&salt_input);
         let codes: Vec<&str> = claim.diagnoses.iter().map(String::as_str).collect();
         let commitment = claims_adjudication::diagnosis_commitment(&salt, &codes);
         let mut chain_lines = Vec::new();
-        for line in lines {
+        for (k, line) in lines {
             let procedure: [u8; 5] = line
                 .procedure
                 .as_bytes()
@@ -312,15 +429,31 @@ pub fn prepare(
                 .ok_or_else(|| {
                     problem(
                         line.position,
+                        x277::PROCEDURE.at(k),
                         format!("procedure {:?} is no 5-character code", line.procedure),
                     )
                 })?;
-            if line.units == 0 || line.cents == 0 {
-                return Err(problem(line.position, "a zero amount or unit count".into()));
+            if line.cents == 0 {
+                return Err(problem(
+                    line.position,
+                    x277::ZERO_AMOUNT.at(k),
+                    "a zero amount".into(),
+                ));
             }
-            let billed = amounts
-                .units(line.cents)
-                .ok_or_else(|| problem(line.position, "amount too large".into()))?;
+            if line.units == 0 {
+                return Err(problem(
+                    line.position,
+                    x277::UNITS.at(k),
+                    "a zero unit count".into(),
+                ));
+            }
+            let billed = amounts.units(line.cents).ok_or_else(|| {
+                problem(
+                    line.position,
+                    x277::AMOUNT_TOO_LARGE.at(k),
+                    "amount too large".into(),
+                )
+            })?;
             chain_lines.push(ClaimLine {
                 procedure,
                 diagnosis_commitment: commitment,
@@ -342,6 +475,7 @@ pub fn prepare(
                 },
                 reference: Some(reference),
             },
+            action,
         });
     }
     Ok(prepared)

@@ -33,6 +33,8 @@ pub fn read(file: &str, text: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
             position,
             claim,
             reason,
+            // No 277CA answers a CSV file.
+            rejection: None,
         };
         let row = match row {
             Ok(row) => row,
@@ -87,6 +89,9 @@ pub fn read(file: &str, text: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
                 billing_npi: row.provider_npi.trim().to_string(),
                 rendering_npi: None,
                 place_of_service: row.place_of_service.trim().to_string(),
+                // The CSV form carries original claims only.
+                frequency: "1".into(),
+                original: None,
                 diagnoses: split(&row.diagnoses),
                 lines: vec![line],
             }),

@@ -3,8 +3,9 @@
 //! The payers' and providers' claims tool (`scripts/claims.sh`): X12 837P files (or their
 //! CSV form) are read ([`x837`], [`csvin`]), mapped to on-chain claims through a directory
 //! of member and provider accounts ([`directory`], [`claim`]), submitted in batches of
-//! `submit_claims` ([`chain`]) and answered with an X12 835 remittance and a CSV per input
-//! file ([`remit`]), in the payer's name ([`payer`]). Everything but [`chain`] is plain Rust, tested without a node.
+//! `submit_claims` ([`chain`]) and answered per input file with an X12 835 remittance and a CSV ([`remit`]), a 999
+//! acknowledgement of its syntax ([`ack`]) and a 277CA acknowledgement of each claim
+//! ([`x277`]), in the payer's name ([`payer`]). Everything but [`chain`] is plain Rust, tested without a node.
 
 pub mod ack;
 pub mod chain;
@@ -14,6 +15,7 @@ pub mod directory;
 pub mod payer;
 pub mod remit;
 pub mod setup;
+pub mod x277;
 pub mod x837;
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 
 use claims_tool::ack::{self, GroupAck};
 use claims_tool::chain::{self, Fate};
-use claims_tool::claim::{self, Amounts, Prepared, Problem, SourceClaim};
+use claims_tool::claim::{self, Action, Amounts, Prepared, Problem, SourceClaim};
 use claims_tool::directory::Directory;
 use claims_tool::payer::Payer;
 use claims_tool::remit::{self, Envelope, Remitted};
+use claims_tool::x277::{self, Answer};
 use claims_tool::{csvin, setup, x837};
 use clap::{Parser, Subcommand};
 use std::collections::{BTreeMap, HashMap};
@@ -128,11 +129,14 @@ struct Input {
     /// The interchange's sender and its functional groups as the 999 answers them (none
     /// for a CSV or a file that is no X12).
     acks: Option<(String, Vec<GroupAck>)>,
+    /// The X12 file's text (for its 277CA).
+    text: Option<String>,
 }
 
 fn read(path: &Path) -> Input {
     let name = path.display().to_string();
     let mut acks = None;
+    let mut x12 = None;
     let (claims, problems) = match std::fs::read(path) {
         Err(e) => (
             Vec::new(),
@@ -141,6 +145,7 @@ fn read(path: &Path) -> Input {
                 position: 0,
                 claim: None,
                 reason: e.to_string(),
+                rejection: None,
             }],
         ),
         Ok(bytes) => {
@@ -149,6 +154,7 @@ fn read(path: &Path) -> Input {
                 csvin::read(&name, &text)
             } else {
                 acks = ack::groups(&text);
+                x12 = Some(text.to_string());
                 x837::read(&name, &text)
             }
         }
@@ -159,6 +165,7 @@ fn read(path: &Path) -> Input {
         problems,
         prepared: Vec::new(),
         acks,
+        text: x12,
     }
 }
 
@@ -191,8 +198,15 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     // What the chain already holds (a resumed run), asked claim by claim.
     let mut fates: HashMap<(usize, usize), Fate> = HashMap::new();
     let mut pending: Vec<(usize, usize)> = Vec::new();
+    // Replacements and voids (claim frequency 7 and 8) go one by one, after the claims
+    // of the run (an original and its replacement may come in the same run).
+    let mut corrections: Vec<(usize, usize)> = Vec::new();
     for (f, input) in inputs.iter().enumerate() {
         for (p, prepared) in input.prepared.iter().enumerate() {
+            if prepared.action != Action::Submit {
+                corrections.push((f, p));
+                continue;
+            }
             match chain::on_chain(&mut session, &signer, prepared).await? {
                 Some(claim) => {
                     fates.insert((f, p), Fate::AlreadyOnChain(claim));
@@ -229,6 +243,16 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     for (key, fate) in pending.into_iter().zip(done) {
         fates.insert(key, fate);
     }
+    let (mut submitted, mut already) = (submitted, already);
+    for (f, p) in corrections {
+        let fate = chain::correct(&mut session, &signer, &inputs[f].prepared[p]).await?;
+        match fate {
+            Fate::Submitted(_) => submitted += 1,
+            Fate::AlreadyOnChain(_) => already += 1,
+            Fate::Refused { .. } => {}
+        }
+        fates.insert((f, p), fate);
+    }
 
     // Remittances per input file.
     std::fs::create_dir_all(&args.out)?;
@@ -246,7 +270,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
                 Some(Fate::Submitted(c)) | Some(Fate::AlreadyOnChain(c)) => {
                     parts.entry(prepared.source).or_default().push(c.clone());
                 }
-                Some(Fate::Refused(reason)) => {
+                Some(Fate::Refused { reason, .. }) => {
                     let clm01 = input.claims[prepared.source].clm01.clone();
                     eprintln!(
                         "refused by the contract: {} claim {clm01}: {reason}",
@@ -264,11 +288,21 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
                 parts,
             })
             .collect();
+        // Each interchange the payer sends has its own control number (ISA13, GS06): per
+        // input file, its 835, then its 999, then its 277CA.
         let envelope = Envelope {
             payer: payer.clone(),
-            control: u32::try_from(f + 1)?,
+            control: u32::try_from(3 * f + 1)?,
             date: chrono::Utc::now().format("%Y%m%d").to_string(),
             time: chrono::Utc::now().format("%H%M").to_string(),
+        };
+        let envelope_999 = Envelope {
+            control: envelope.control + 1,
+            ..envelope.clone()
+        };
+        let envelope_277 = Envelope {
+            control: envelope.control + 2,
+            ..envelope.clone()
         };
         let stem = input
             .path
@@ -277,10 +311,23 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             .unwrap_or("claims")
             .to_string();
         if let Some((submitter, groups)) = &input.acks {
-            let x999 = ack::x999(&envelope, submitter, groups);
+            let x999 = ack::x999(&envelope_999, submitter, groups);
             // Read back with x12-types before it is written.
             ack::check(&x999)?;
             suite_client::write_atomically(&args.out.join(format!("{stem}.999")), x999.as_bytes())?;
+            let answers = answers(f, input, &fates);
+            let answer = |npi: &str, clm01: &str| answers.of(npi, clm01);
+            let text = input.text.as_deref().unwrap_or("");
+            if let Some(x277) = x277::x277(&envelope_277, submitter, text, &answer) {
+                // Read back with x12-types and its totals checked before it is written.
+                let counts = x277::check(&x277)?;
+                totals.acknowledged.0 += counts.accepted;
+                totals.acknowledged.1 += counts.rejected;
+                suite_client::write_atomically(
+                    &args.out.join(format!("{stem}.277")),
+                    x277.as_bytes(),
+                )?;
+            }
         }
         let x835_path = args.out.join(format!("{stem}.835"));
         if remitted
@@ -313,6 +360,10 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     println!(
         "claims: {} adjudicated ({submitted} submitted now, {already} already on chain), {} skipped; lines: {}",
         totals.claims, totals.skipped, totals.lines
+    );
+    println!(
+        "277CA: {} claims accepted for adjudication, {} rejected",
+        totals.acknowledged.0, totals.acknowledged.1
     );
     println!(
         "paid: {} (payer), patient responsibility: {}",
@@ -367,6 +418,67 @@ struct Summary {
     paid: u128,
     patient: u128,
     denied: BTreeMap<String, usize>,
+    /// Claims the 277CAs accepted and rejected.
+    acknowledged: (usize, usize),
+}
+
+/// Each claim's 277CA answer in one input file.
+struct Answers {
+    /// By billing NPI and CLM01: the claims the tool read.
+    read: HashMap<(String, String), Answer>,
+    /// By CLM01: the claims the tool could not read (their problem's rejection).
+    unread: HashMap<String, Answer>,
+}
+
+impl Answers {
+    fn of(&self, npi: &str, clm01: &str) -> Answer {
+        self.read
+            .get(&(npi.to_string(), clm01.to_string()))
+            .or_else(|| self.unread.get(clm01))
+            .cloned()
+            .unwrap_or(Answer::Rejected(x277::RECEIVED))
+    }
+}
+
+/// The answers to the claims of input `f`: accepted if the chain recorded any part of
+/// the claim (its first part's id, as the 835's CLP07), with the rejections of the parts
+/// the contract refused; rejected with the contract's refusal or the tool's problem.
+fn answers(f: usize, input: &Input, fates: &HashMap<(usize, usize), Fate>) -> Answers {
+    let mut unread = HashMap::new();
+    for problem in &input.problems {
+        if let Some(clm01) = &problem.claim {
+            unread
+                .entry(clm01.clone())
+                .or_insert_with(|| Answer::of_problem(problem));
+        }
+    }
+    let mut read = HashMap::new();
+    for (s, source) in input.claims.iter().enumerate() {
+        let mut id = None;
+        let mut refused = Vec::new();
+        for (p, _) in input
+            .prepared
+            .iter()
+            .enumerate()
+            .filter(|(_, prepared)| prepared.source == s)
+        {
+            match fates.get(&(f, p)) {
+                Some(Fate::Submitted(c)) | Some(Fate::AlreadyOnChain(c)) => {
+                    id.get_or_insert(c.id);
+                }
+                Some(Fate::Refused { rejection, .. }) => refused.push(*rejection),
+                None => {}
+            }
+        }
+        let answer = match (id, refused.first()) {
+            (Some(id), _) => Answer::Accepted { id, refused },
+            (None, Some(rejection)) => Answer::Rejected(*rejection),
+            // Not prepared: its problem answers it.
+            (None, None) => continue,
+        };
+        read.insert((source.billing_npi.clone(), source.clm01.clone()), answer);
+    }
+    Answers { read, unread }
 }
 
 impl Summary {

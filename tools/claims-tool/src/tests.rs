@@ -549,3 +549,199 @@ fn the_999_names_the_segment_that_breaks_the_837_grammar() {
     assert_eq!(ack::check(&x999), Ok((0, 1)));
     assert!(x999.contains(&format!("IK3*ZZZ*{}**2~\nIK5*R*5~\nAK9*R*1*1*0~", st + 2)));
 }
+
+/// Each claim of `name` answered as the tool would if the chain recorded every claim it
+/// could send (claim ids from 100, in file order) and nothing else.
+fn answers_277(name: &str) -> impl Fn(&str, &str) -> crate::x277::Answer {
+    use crate::x277::Answer;
+    let (claims, problems) = read(name);
+    let directory = directory();
+    let mut answers: Vec<(String, String, Answer)> = Vec::new();
+    for problem in &problems {
+        let clm01 = problem.claim.clone().expect("a claim's problem");
+        answers.push((String::new(), clm01, Answer::of_problem(problem)));
+    }
+    for (i, c) in claims.iter().enumerate() {
+        let answer = match claim::prepare(c, i, 1, &directory, &Amounts::default(), &[0; 32]) {
+            Ok(_) => Answer::Accepted {
+                id: 100 + i as u64,
+                refused: Vec::new(),
+            },
+            Err(problem) => Answer::of_problem(&problem),
+        };
+        answers.push((c.billing_npi.clone(), c.clm01.clone(), answer));
+    }
+    move |npi: &str, clm01: &str| {
+        answers
+            .iter()
+            .find(|(n, c, _)| c == clm01 && (n == npi || n.is_empty()))
+            .map(|(_, _, a)| a.clone())
+            .expect("every claim answered")
+    }
+}
+
+#[test]
+fn the_277ca_accepts_or_rejects_each_claim_with_its_status_code_and_reads_back() {
+    use crate::x277::{self, Counts};
+    let (_, text) = sample("bad.837");
+    let x277 = x277::x277(
+        &ack_envelope(),
+        "TESTSUBMIT",
+        &text,
+        &answers_277("bad.837"),
+    )
+    .expect("an 837P set");
+    assert_eq!(
+        x277::check(&x277),
+        Ok(Counts {
+            accepted: 2,
+            rejected: 3
+        })
+    );
+    assert!(x277.contains("GS*HN*DEMOPLAN1*TESTSUBMIT*"), "{x277}");
+    assert!(x277.contains("ST*277*0001*005010X214~\nBHT*0085*08*"));
+    // The payer, the 837's interchange, the submitter and its BHT03.
+    assert!(x277.contains("TRN*1*000000003~\nDTP*050*D8*20261206~"));
+    assert!(x277.contains("NM1*41*2*CLINIC A TEST*****46*TESTSUB0001~\nTRN*2*BATCHBAD01~"));
+    // Totals: 125 + 40 accepted; 125 + 185 + 12.34 rejected.
+    assert!(x277.contains(
+        "STC*A1:19:PR*20261206*WQ*487.34~\nQTY*90*2~\nQTY*AA*3~\nAMT*YU*165~\nAMT*YY*322.34~"
+    ));
+    assert!(x277.contains("HL*3*2*19*1~\nNM1*85*2*CLINIC A TEST*****XX*1234567893~"));
+    // Accepted: the on-chain claim id in REF*1K, as the 835's CLP07.
+    assert!(x277.contains(
+        "TRN*2*PCN-BAD-0001~\nSTC*A2:20:PR*20261206*WQ*125~\nREF*1K*100~\nDTP*472*D8*20261112~"
+    ));
+    // An unknown member, a rendering NPI with a bad check digit (claim level, 2310B).
+    assert!(x277.contains("TRN*2*PCN-BAD-0003~\nSTC*A3:33:IL*20261206*U*125~\nDTP*472*"));
+    assert!(x277.contains("TRN*2*PCN-BAD-0004~\nSTC*A7:562:82*20261206*U*185~\nDTP*472*"));
+    // A line's charge that is no amount: the claim and that line (2220D), no REF*1K.
+    assert!(x277.contains(
+        "TRN*2*PCN-BAD-0005~\nSTC*A7:583*20261206*U*12.34******A7:697~\nDTP*472*D8*20261112~\n\
+         SVC*HC:85025*0*****1~\nSTC*A7:583*20261206*U*******A7:697~\nREF*FJ*1~\nDTP*472*D8*20261112~"
+    ));
+    let patients = x277.matches("*PT~").count();
+    assert_eq!(patients, 5, "one 2000D per patient loop of the 837");
+}
+
+#[test]
+fn the_277ca_answers_each_837_set_with_one_of_its_own() {
+    use crate::x277::{self, Counts};
+    let (_, text) = sample("clinic-b.837");
+    let x277 = x277::x277(&ack_envelope(), "X", &text, &answers_277("clinic-b.837"))
+        .expect("two 837P sets");
+    assert_eq!(
+        x277::check(&x277),
+        Ok(Counts {
+            accepted: 4,
+            rejected: 0
+        })
+    );
+    assert!(x277.contains("ST*277*0001*") && x277.contains("ST*277*0002*"));
+    assert!(x277.contains("GE*2*7~"));
+    // Not an 837P, or no X12 at all: no 277 (the 999 answers).
+    for other in ["not-an-837.txt", "garbage.837"] {
+        let (_, text) = sample(other);
+        let none = |_: &str, _: &str| x277::Answer::Rejected(x277::OTHER);
+        assert_eq!(
+            x277::x277(&ack_envelope(), "X", &text, &none),
+            None,
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn the_277ca_check_refuses_totals_that_do_not_match_the_claims() {
+    use crate::x277;
+    let (_, text) = sample("bad.837");
+    let good = x277::x277(&ack_envelope(), "X", &text, &answers_277("bad.837")).expect("set");
+    let wrong = good.replacen("QTY*90*2~", "QTY*90*3~", 1);
+    assert!(x277::check(&wrong).is_err());
+    let unnamed = good.replacen("REF*1K*100~\n", "", 1);
+    assert!(
+        x277::check(&unnamed).is_err(),
+        "an accepted claim without REF*1K"
+    );
+}
+
+/// `clinic-a.837` with PCN-A-0001 sent again with claim frequency `frequency` and, if
+/// given, `REF*F8*<original>` (PCN-A-0004, two service dates, likewise).
+fn corrected(frequency: &str, original: Option<&str>) -> Vec<SourceClaim> {
+    let (file, text) = sample("clinic-a.837");
+    let mut text = text;
+    for clm in [
+        "CLM*PCN-A-0001*180.00***11:B:1*Y*A*Y*Y~",
+        "CLM*PCN-A-0004*180.00***11:B:1*Y*A*Y*Y~",
+    ] {
+        let mut with = clm.replace("11:B:1", &format!("11:B:{frequency}"));
+        if let Some(original) = original {
+            with.push_str(&format!("\nREF*F8*{original}~"));
+        }
+        assert!(text.contains(clm));
+        text = text.replacen(clm, &with, 1);
+    }
+    // SE01 counts the REF segments added.
+    if original.is_some() {
+        let se = text.find("\nSE*").expect("SE") + 1;
+        let end = se + text[se..].find('*').expect("SE01") + 1;
+        let count_end = end + text[end..].find('*').expect("SE02");
+        let count: usize = text[end..count_end].parse().expect("SE01");
+        text.replace_range(end..count_end, &(count + 2).to_string());
+    }
+    let (claims, problems) = x837::read(&file, &text);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(claims[0].frequency, frequency);
+    assert_eq!(claims[0].original.as_deref(), original);
+    claims
+}
+
+#[test]
+fn replacements_and_voids_name_the_claim_they_correct_with_a_reference_of_their_own() {
+    use crate::claim::Action;
+    use crate::x277;
+    let directory = directory();
+    let amounts = Amounts::default();
+    let prepare = |c: &SourceClaim| claim::prepare(c, 0, 7, &directory, &amounts, &[1; 32]);
+    let original = prepare(&read("clinic-a.837").0[0]).expect("original");
+    assert_eq!(original[0].action, Action::Submit);
+    let replaced = corrected("7", Some("42"));
+    let replacement = prepare(&replaced[0]).expect("replacement");
+    assert_eq!(replacement[0].action, Action::Replace(42));
+    assert_ne!(
+        replacement[0].submission.reference, original[0].submission.reference,
+        "a replacement is found on chain by its own reference"
+    );
+    assert_eq!(
+        prepare(&replaced[0]).expect("again")[0]
+            .submission
+            .reference,
+        replacement[0].submission.reference
+    );
+    let void = prepare(&corrected("8", Some("42"))[0]).expect("void");
+    assert_eq!(void[0].action, Action::Void(42));
+    // Rejected before anything is sent, each with its 277CA status.
+    let rejection = |claim: &SourceClaim| {
+        prepare(claim)
+            .expect_err("rejected")
+            .rejection
+            .map(|r| r.status)
+    };
+    assert_eq!(
+        rejection(&corrected("7", None)[0]),
+        Some(x277::NO_ORIGINAL.status)
+    );
+    assert_eq!(
+        rejection(&corrected("8", Some("ICN-42"))[0]),
+        Some(x277::ORIGINAL_NOT_FOUND.status)
+    );
+    assert_eq!(
+        rejection(&corrected("5", None)[0]),
+        Some(x277::FREQUENCY.status)
+    );
+    // PCN-A-0004 spans two service dates: two on-chain claims, one REF*F8.
+    assert_eq!(
+        rejection(&corrected("7", Some("42"))[3]),
+        Some(x277::ORIGINAL_SPLIT.status)
+    );
+}

@@ -8,6 +8,7 @@
 //! problem's segment number is the segment's place in the file (ISA = 1).
 
 use crate::claim::{cents, Problem, SourceClaim, SourceLine};
+use crate::x277::{self, Rejection};
 use std::collections::HashMap;
 use x12_types::util::Parser as _;
 use x12_types::v005010::{
@@ -56,6 +57,7 @@ fn grammar_problem(file: &str, text: &str, e: nom::Err<nom::error::Error<&str>>)
         file: file.to_string(),
         position,
         claim: None,
+        rejection: None,
         reason: if segment.is_empty() {
             "the file ends before its interchange does".into()
         } else {
@@ -64,18 +66,18 @@ fn grammar_problem(file: &str, text: &str, e: nom::Err<nom::error::Error<&str>>)
     }
 }
 
-fn nonempty(value: &Option<String>) -> Option<&str> {
+pub(crate) fn nonempty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// NM109 when NM108 is XX (an NPI).
-fn npi(name: &NM1) -> Option<String> {
+pub(crate) fn npi(name: &NM1) -> Option<String> {
     (name._08.as_ref()?.to_string() == "XX")
         .then(|| nonempty(&name._09).map(str::to_string))
         .flatten()
 }
 
-fn nm1_2010<'a>(hl: &'a _837Loop2000, code: &str) -> Option<&'a NM1> {
+pub(crate) fn nm1_2010<'a>(hl: &'a _837Loop2000, code: &str) -> Option<&'a NM1> {
     hl.loop_2010
         .iter()
         .map(|l| &l.nm1)
@@ -105,6 +107,7 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
         position,
         claim: None,
         reason,
+        rejection: None,
     };
     let text = match normalize(raw) {
         Ok(text) => text,
@@ -157,13 +160,17 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
                         .collect();
                     sv1_index += lines;
                     match problem {
-                        Some((line, reason)) => problems.push(Problem {
+                        Some((line, (reason, rejection))) => problems.push(Problem {
                             file: file.to_string(),
                             position: line
                                 .and_then(|k| line_positions.get(k).copied())
                                 .unwrap_or(position),
                             claim: Some(claim.clm01.clone()),
                             reason,
+                            rejection: Some(match line {
+                                Some(k) => rejection.at(k),
+                                None => rejection,
+                            }),
                         }),
                         None => {
                             let mut claim = claim;
@@ -203,8 +210,9 @@ fn check_837p(after_isa: &str) -> Result<(), String> {
     }
 }
 
-/// A claim's problem: the index of its faulty line (if a line) and the reason.
-type ClaimProblem = Option<(Option<usize>, String)>;
+/// A claim's problem: the index of its faulty line (if a line), the reason and how the
+/// 277CA rejects it.
+type ClaimProblem = Option<(Option<usize>, (String, Rejection))>;
 
 /// The claims of one transaction set, each with its first problem, if any.
 fn walk(file: &str, set: &_837, separator: char) -> Vec<(SourceClaim, ClaimProblem)> {
@@ -258,14 +266,15 @@ fn claim_of(
     separator: char,
 ) -> (SourceClaim, ClaimProblem) {
     let clm = &loop_2300.clm;
-    let place_of_service = clm
-        ._05
-        .as_deref()
-        .unwrap_or("")
-        .split(separator)
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let facility: Vec<&str> = clm._05.as_deref().unwrap_or("").split(separator).collect();
+    let place_of_service = facility.first().copied().unwrap_or("").to_string();
+    let frequency = facility.get(2).copied().unwrap_or("1").trim().to_string();
+    let original = loop_2300
+        .r#ref
+        .iter()
+        .find(|r| r._01.to_string() == "F8")
+        .and_then(|r| nonempty(&r._02))
+        .map(str::to_string);
     let diagnoses = loop_2300
         .hi
         .iter()
@@ -307,6 +316,8 @@ fn claim_of(
         billing_npi: billing_npi.to_string(),
         rendering_npi,
         place_of_service,
+        frequency,
+        original,
         diagnoses,
         lines,
     };
@@ -337,8 +348,11 @@ fn service_line(
     loop_2400: &_837Loop2400,
     separator: char,
     claim_date: Option<&str>,
-) -> Result<SourceLine, String> {
-    let sv1 = loop_2400.sv1.as_ref().ok_or("a service line without SV1")?;
+) -> Result<SourceLine, (String, Rejection)> {
+    let sv1 = loop_2400
+        .sv1
+        .as_ref()
+        .ok_or(("a service line without SV1".to_string(), x277::NO_LINES))?;
     let mut composite = sv1._01.split(separator);
     let qualifier = composite.next().unwrap_or("");
     let procedure = composite.next().unwrap_or("").trim().to_ascii_uppercase();
@@ -356,18 +370,32 @@ fn service_line(
         .map(|d| d._03.split('-').next().unwrap_or("").to_string())
         .or_else(|| claim_date.map(str::to_string));
     if !matches!(qualifier, "HC" | "") {
-        return Err(format!("SV101 qualifier {qualifier:?} is not HC"));
+        return Err((
+            format!("SV101 qualifier {qualifier:?} is not HC"),
+            x277::QUALIFIER,
+        ));
     }
-    let cents = cents(amount).ok_or_else(|| format!("SV102 {amount:?} is no dollar amount"))?;
+    let cents = cents(amount).ok_or_else(|| {
+        (
+            format!("SV102 {amount:?} is no dollar amount"),
+            x277::AMOUNT_FORMAT,
+        )
+    })?;
     let units: u32 = units
         .parse::<f64>()
         .ok()
         .filter(|u| u.fract() == 0.0 && *u >= 1.0 && *u <= f64::from(u32::MAX))
         .map(|u| u as u32)
-        .ok_or_else(|| format!("SV104 {units:?} is no whole number of units"))?;
-    let date = date
-        .filter(|d| crate::claim::date_ms(d).is_some())
-        .ok_or("no DTP*472 service date (CCYYMMDD) for the line")?;
+        .ok_or_else(|| {
+            (
+                format!("SV104 {units:?} is no whole number of units"),
+                x277::UNITS,
+            )
+        })?;
+    let date = date.filter(|d| crate::claim::date_ms(d).is_some()).ok_or((
+        "no DTP*472 service date (CCYYMMDD) for the line".to_string(),
+        x277::NO_SERVICE_DATE,
+    ))?;
     Ok(SourceLine {
         position: 0,
         procedure,
