@@ -115,6 +115,20 @@ pub struct ClaimVoided {
     pub by: AccountId,
 }
 
+/// A provider let a corrector void and replace the claims it submitted for it, or
+/// withdrew that.
+#[ink::event]
+pub struct CorrectorChanged {
+    /// The provider.
+    #[ink(topic)]
+    pub provider: AccountId,
+    /// The corrector (its payer, a clearinghouse).
+    #[ink(topic)]
+    pub corrector: AccountId,
+    /// Allowed from now on, or no longer.
+    pub allowed: bool,
+}
+
 /// A provider appealed a denial.
 #[ink::event]
 pub struct ClaimAppealed {

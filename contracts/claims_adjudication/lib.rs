@@ -67,12 +67,13 @@
 //! accumulators as they are now) and it is paid or owed.
 //!
 //! A claim pending review or denied can be voided (X12 claim frequency 8) or replaced by
-//! a corrected claim for the same plan and provider (frequency 7) by its provider or by
-//! whoever submitted it (the payer relaying the provider's 837s): a void gives back what
-//! the claim reserved, counted and held, and a voided claim is never paid or appealed.
-//! A paid or owed claim, or one under appeal, cannot be voided or replaced: money paid or
-//! owed is not taken back on chain (the payer recoups outside the contract). A provider
-//! who does not want its payer to void its claims submits them itself.
+//! a correction of its lines (frequency 7: same plan, provider, member and service date,
+//! screened as the original was, refused whole if the screening would deny it) by its
+//! provider, or by whoever submitted it if the provider made it its corrector
+//! (`set_corrector`: the payer relaying the provider's 837s): a void gives back what the
+//! claim reserved, counted and held, and a voided claim is never paid or appealed. A
+//! paid or owed claim, or one under appeal, cannot be voided or replaced: money paid or
+//! owed is not taken back on chain (the payer recoups outside the contract).
 //!
 //! ## Escrow invariant
 //! For every plan `escrow == funded − withdrawn − paid`; `owed` is the payer share of its
@@ -244,6 +245,11 @@ pub mod claims_adjudication {
         /// its member, in one item (`members`, `accumulators` and `member_tails` hold
         /// what does not fit, and what the code before these items wrote).
         pub(crate) member_states: Mapping<AccountId, MemberState>,
+        /// (provider, corrector): the provider lets the corrector (its payer relaying its
+        /// 837s, or a clearinghouse) void and replace the provider's claims it submitted.
+        pub(crate) correctors: Mapping<(AccountId, AccountId), ()>,
+        /// A replaced claim -> the claim that replaced it.
+        pub(crate) replacements: Mapping<ClaimId, ClaimId>,
     }
 
     impl ClaimsAdjudication {
@@ -437,8 +443,19 @@ pub mod claims_adjudication {
             self.do_decide_appeal(claim_id, overturn)
         }
 
-        /// The claim's provider, or whoever submitted it (the plan's payer relaying the
-        /// provider's 837, claim frequency 8): voids a claim pending review or denied.
+        /// The caller, as a provider: lets `corrector` (its payer relaying its 837s, or a
+        /// clearinghouse) void and replace the caller's claims that `corrector`
+        /// submitted (`allowed`), or withdraws that. Without it only the provider itself
+        /// voids or replaces its claims, so no payer can void a claim to escape paying
+        /// it. Also while paused.
+        #[ink(message)]
+        pub fn set_corrector(&mut self, corrector: AccountId, allowed: bool) -> Result<()> {
+            self.do_set_corrector(corrector, allowed)
+        }
+
+        /// The claim's provider, or whoever submitted it if the provider made it its
+        /// corrector (`set_corrector`: the payer relaying the provider's 837s, claim
+        /// frequency 8): voids a claim pending review or denied.
         /// One pending review gives back its reservation, the deductible and
         /// out-of-pocket amounts it counted and the services it held; a voided claim
         /// pays nothing and cannot be appealed. A paid or owed claim (approved-unfunded,
@@ -451,13 +468,16 @@ pub mod claims_adjudication {
         }
 
         /// The same parties and the same claims as `void_claim` (claim frequency 7):
-        /// voids `claim_id` and submits `submission` in its place, for the same plan and
-        /// rendering provider (else `ReplacementMismatch`), adjudicated as `submit_claim`
-        /// would (timely filing counted to now) once the original has given back what it
-        /// counted and held, so the new version is no duplicate of the old. The new
-        /// claim needs its own reference. Everything that can refuse the new claim is
-        /// checked before the original is voided: a refusal changes nothing. Returns the
-        /// new claim's id (`ClaimVoided` names it as `replaced_by`).
+        /// voids `claim_id` and submits `submission` in its place: a correction of its
+        /// lines for the same plan, rendering provider, member and service date (else
+        /// `ReplacementMismatch`), screened as the original was (timely filing counted to
+        /// the original's submission; a replacement the screening would deny is refused
+        /// with `ReplacementDenied`) and priced as `submit_claim` would once the original
+        /// has given back what it counted and held, so the new version is no duplicate of
+        /// the old. The new claim needs its own reference. Everything that can refuse the
+        /// new claim is checked before the original is voided: a refusal changes nothing.
+        /// Returns the new claim's id (`ClaimVoided` names it as `replaced_by`, and
+        /// `replaced_by` answers it).
         #[ink(message)]
         pub fn replace_claim(
             &mut self,
@@ -487,6 +507,20 @@ pub mod claims_adjudication {
         #[ink(message)]
         pub fn claim(&self, claim_id: ClaimId) -> Option<Claim> {
             self.claims.get(claim_id)
+        }
+
+        /// The claim that replaced `claim_id`, if a replacement voided it (a voided claim
+        /// without one was voided on its own).
+        #[ink(message)]
+        pub fn replaced_by(&self, claim_id: ClaimId) -> Option<ClaimId> {
+            self.replacements.get(claim_id)
+        }
+
+        /// Whether `provider` lets `corrector` void and replace the claims `corrector`
+        /// submitted for it (`set_corrector`).
+        #[ink(message)]
+        pub fn is_corrector(&self, provider: AccountId, corrector: AccountId) -> bool {
+            self.correctors.contains((provider, corrector))
         }
 
         /// A page of `member`'s claims, oldest first.

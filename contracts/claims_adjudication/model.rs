@@ -153,9 +153,13 @@ pub enum Error {
     /// payment-failed), under appeal or already voided: only a claim pending review or
     /// denied can be voided or replaced.
     NotVoidable,
-    /// A replacement for another plan or another rendering provider than the claim it
-    /// replaces.
+    /// A replacement for another plan, rendering provider, member or service date than
+    /// the claim it replaces (those are a new claim: void the old one and submit).
     ReplacementMismatch,
+    /// A replacement the claim-level checks would deny (coverage, timely filing from the
+    /// original's submission, credential, payment consent, care relationship): refused,
+    /// so that the original stays as it is.
+    ReplacementDenied,
 }
 
 healthcare_traits::impl_from_paused!(Error);

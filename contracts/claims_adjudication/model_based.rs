@@ -92,6 +92,7 @@ const REQUIRED: &[&str] = &[
     "Voided",
     "NotVoidable",
     "ReplacementMismatch",
+    "ReplacementDenied",
 ];
 /// The most units a line of the model's plans may bill.
 const MAX_UNITS: u32 = 3;
@@ -184,16 +185,21 @@ enum Op {
         caller: u8,
         claim: u8,
     },
-    /// Replacement of a claim by a claim of `provider` (mostly the original's) in plan 1
-    /// (mostly the original's) for the original's member.
+    /// Replacement of a claim with `lines` by `caller` (as for `Void`), mostly for the
+    /// original's plan, provider, member and service date (`differs`: 1 another plan, 2
+    /// another provider, 3 another member, 4 another date).
     Replace {
         caller: u8,
         claim: u8,
-        other_plan: bool,
-        other_provider: bool,
-        days_ago: i64,
+        differs: u8,
         lines: Vec<(u8, u128, u32)>,
         reference: Option<u8>,
+    },
+    /// `provider` lets `corrector` void and replace the claims it submitted, or not.
+    SetCorrector {
+        provider: u8,
+        corrector: u8,
+        allowed: bool,
     },
     Review {
         caller: u8,
@@ -310,12 +316,13 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, claim, approve)| Op::Review { caller, claim, approve }),
         2 => (0..2 * ACCOUNTS, claim).prop_map(|(caller, claim)| Op::Appeal { caller, claim }),
         2 => (0..3 * ACCOUNTS, claim).prop_map(|(caller, claim)| Op::Void { caller, claim }),
-        2 => (0..3 * ACCOUNTS, claim, prop::bool::weighted(0.1), prop::bool::weighted(0.1),
-              prop_oneof![3 => 0..60i64, 1 => -1..150i64],
+        2 => (0..3 * ACCOUNTS, claim, prop_oneof![6 => Just(0u8), 1 => 1..5u8],
               prop::collection::vec(line, 0..4), prop::option::weighted(0.7, 0..4u8))
-            .prop_map(|(caller, claim, other_plan, other_provider, days_ago, lines, reference)| Op::Replace {
-                caller, claim, other_plan, other_provider, days_ago, lines, reference,
+            .prop_map(|(caller, claim, differs, lines, reference)| Op::Replace {
+                caller, claim, differs, lines, reference,
             }),
+        2 => (prop_oneof![Just(3u8), Just(4), Just(8)], 0..ACCOUNTS, prop::bool::weighted(0.7))
+            .prop_map(|(provider, corrector, allowed)| Op::SetCorrector { provider, corrector, allowed }),
         2 => (0..2 * ACCOUNTS, claim, any::<bool>())
             .prop_map(|(caller, claim, overturn)| Op::DecideAppeal { caller, claim, overturn }),
         2 => (who.clone(), claim).prop_map(|(caller, claim)| Op::Settle { caller, claim }),
@@ -428,6 +435,8 @@ struct Model {
     supply: Vec<(AccountId, u64, usize)>,
     /// (plan, provider, reference) of the claims submitted with a reference.
     references: BTreeSet<(PlanId, AccountId, Hash)>,
+    /// (provider, corrector) pairs the providers allowed.
+    correctors: BTreeSet<(AccountId, AccountId)>,
     peers: Peers,
     /// The contract's native balance above the existential deposit.
     balance: u128,
@@ -921,7 +930,8 @@ impl Model {
     fn voidable(&self, id: u64, who: AccountId) -> Result<usize> {
         let index = self.claim_index(id)?;
         let claim = &self.claims[index];
-        if who != claim.provider && who != claim.submitter {
+        let corrector = who == claim.submitter && self.correctors.contains(&(claim.provider, who));
+        if who != claim.provider && !corrector {
             return Err(Error::NotSubmitter);
         }
         if !matches!(
@@ -1332,34 +1342,39 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
         Op::Replace {
             caller,
             claim,
-            other_plan,
-            other_provider,
-            days_ago,
+            differs,
             ref lines,
             reference,
         } => {
             let id = pick_voidable(m, claim);
-            let (plan, member, provider, emergency) =
-                m.claim_index(id).map_or((1, 0, 3, false), |i| {
-                    let c = &m.claims[i];
-                    let provider = [3u8, 4, 8]
-                        .into_iter()
-                        .find(|p| account(*p) == c.provider)
-                        .unwrap_or(3);
-                    (
-                        c.plan as u8,
-                        if c.member == account(6) { 1 } else { 0 },
-                        provider,
-                        c.emergency,
-                    )
-                });
-            let plan = if other_plan { plan % 3 + 1 } else { plan };
-            let provider = match (other_provider, provider) {
-                (false, p) => p,
-                (true, 3) => 4,
-                (true, _) => 3,
-            };
-            let request = m.request(plan, member, provider, days_ago, emergency, lines);
+            let template = m.claim_index(id).ok().map(|i| m.claims[i].clone());
+            let mut request = m.request(1, 0, 3, 0, false, lines);
+            if let Some(original) = &template {
+                request.plan = original.plan;
+                request.member = original.member;
+                request.provider = original.provider;
+                request.service_date = original.service_date;
+                request.emergency = original.emergency;
+            }
+            match differs {
+                1 => request.plan = request.plan % 3 + 1,
+                2 => {
+                    request.provider = if request.provider == account(3) {
+                        account(4)
+                    } else {
+                        account(3)
+                    }
+                }
+                3 => {
+                    request.member = if request.member == member(0) {
+                        member(1)
+                    } else {
+                        member(0)
+                    }
+                }
+                4 => request.service_date = request.service_date.saturating_sub(DAY),
+                _ => {}
+            }
             let submission = ClaimSubmission {
                 request: request.clone(),
                 reference: reference.map(|r| Hash::from([r; 32])),
@@ -1370,11 +1385,15 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             let want = (|| -> Result<u64> {
                 m.not_paused()?;
                 let index = m.voidable(id, who)?;
-                let original = &m.claims[index];
-                if request.plan != original.plan || request.provider != original.provider {
+                let original = m.claims[index].clone();
+                if request.plan != original.plan
+                    || request.provider != original.provider
+                    || request.member != original.member
+                    || request.service_date != original.service_date
+                {
                     return Err(Error::ReplacementMismatch);
                 }
-                let claim = m.admit(who, &request)?;
+                let mut claim = m.admit(who, &request)?;
                 if let Some(reference) = submission.reference {
                     if m.references
                         .contains(&(request.plan, request.provider, reference))
@@ -1382,7 +1401,12 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                         return Err(Error::ReferenceUsed);
                     }
                 }
-                let screen = m.screen(&claim, m.now)?;
+                // Filed when the original was; refused if the screening would deny it.
+                claim.submitted_at = original.submitted_at;
+                let screen = m.screen(&claim, original.submitted_at)?;
+                if matches!(screen, Screen::Deny(_)) {
+                    return Err(Error::ReplacementDenied);
+                }
                 m.void(index);
                 if let Some(reference) = submission.reference {
                     m.references
@@ -1391,6 +1415,21 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 Ok(m.record(claim, &request.lines, screen))
             })();
             (s(&got), s(&want))
+        }
+        Op::SetCorrector {
+            provider,
+            corrector,
+            allowed,
+        } => {
+            let (provider, corrector) = (account(provider), account(corrector));
+            test::set_caller::<Env>(provider);
+            let got = c.set_corrector(corrector, allowed);
+            if allowed {
+                m.correctors.insert((provider, corrector));
+            } else {
+                m.correctors.remove(&(provider, corrector));
+            }
+            (s(&got), s(&Ok::<(), Error>(())))
         }
         Op::Appeal { caller, claim } => {
             let id = pick_appealable(m, claim);
@@ -1851,6 +1890,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             acc: BTreeMap::new(),
             supply: Vec::new(),
             references: BTreeSet::new(),
+            correctors: BTreeSet::new(),
             peers: Peers::default(),
             balance: 0,
         };

@@ -379,3 +379,33 @@ fn a_day_item_emptied_by_a_denial_is_removed() {
         .expect("deny");
     assert_eq!(c.day_lines.get(day), None);
 }
+
+/// A plan whose coverage was kept in the map (its payer's share of the item taken) and
+/// that later takes a place in the item leaves no copy behind in the map.
+#[ink::test]
+fn a_plan_moved_into_the_item_leaves_no_copy_in_the_map() {
+    let a = accounts();
+    let mut c = setup();
+    let (_, theirs) = mallorys_plans(&mut c);
+    for plan in theirs.iter().take(2) {
+        c.enroll(*plan, a.django, open_coverage()).expect("enrol");
+    }
+    caller(a.bob);
+    let second = c.create_plan(terms()).expect("plan");
+    c.enroll(second, a.django, open_coverage()).expect("enrol");
+    let third = c.create_plan(terms()).expect("plan");
+    c.enroll(third, a.django, open_coverage()).expect("enrol");
+    assert!(!held_plans(&c, a.django).contains(&third));
+    assert_eq!(c.members.get((third, a.django)), Some(open_coverage()));
+    // Plan 1 ends; enrolled again, the third plan takes its place.
+    let ended = Coverage {
+        start: T0 - 10 * DAY,
+        end: Some(T0),
+    };
+    c.enroll(1, a.django, ended).expect("end");
+    c.enroll(third, a.django, open_coverage()).expect("again");
+    assert!(held_plans(&c, a.django).contains(&third));
+    assert_eq!(c.members.get((third, a.django)), None);
+    assert_eq!(c.coverage(third, a.django), Some(open_coverage()));
+    assert_eq!(c.members.get((1, a.django)), Some(ended));
+}

@@ -6,8 +6,8 @@
 
 use crate::claims_adjudication::*;
 use crate::tests::{
-    accounts, caller, care, line, payment_consent, request, setup, submit, submit_request, ALWAYS,
-    LAB, OFFICE, T0, XRAY,
+    accounts, caller, care, line, monitored, now, payment_consent, request, setup, submit,
+    submit_request, ALWAYS, LAB, OFFICE, RPM, T0, XRAY,
 };
 use healthcare_traits::testing::last_recorded;
 use healthcare_traits::DAY;
@@ -31,7 +31,7 @@ fn pending(c: &mut ClaimsAdjudication) -> Claim {
 }
 
 #[ink::test]
-fn only_the_provider_or_whoever_submitted_a_claim_voids_or_replaces_it() {
+fn only_the_provider_or_the_corrector_it_named_voids_or_replaces_its_claims() {
     let a = accounts();
     let mut c = setup();
     let claim = pending(&mut c);
@@ -66,8 +66,35 @@ fn only_the_provider_or_whoever_submitted_a_claim_voids_or_replaces_it() {
         c.claim(id).expect("stored")
     };
     assert_eq!(denied_relayed.status, ClaimStatus::Denied);
+    // Having submitted it is not enough: a payer voiding a claim it relayed would escape
+    // paying it (and the provider's appeal) unless the provider entrusted it with that.
+    assert_eq!(c.void_claim(denied_relayed.id), Err(Error::NotSubmitter));
+    caller(a.charlie);
+    c.set_corrector(a.bob, true)
+        .expect("the provider names its payer");
+    let named = last_recorded::<CorrectorChanged>();
+    assert_eq!(
+        (named.provider, named.corrector, named.allowed),
+        (a.charlie, a.bob, true)
+    );
+    assert!(c.is_corrector(a.charlie, a.bob));
+    caller(a.bob);
+    // A corrector still cannot void what the provider submitted itself.
+    assert_eq!(c.void_claim(claim.id), Err(Error::NotSubmitter));
     c.void_claim(denied_relayed.id)
-        .expect("the payer voids what it submitted");
+        .expect("the payer voids what it relayed");
+    // Withdrawn: refused again.
+    let again = c
+        .submit_claim(ClaimRequest {
+            member: accounts().eve,
+            ..request(vec![line(LAB, 50, 1)])
+        })
+        .expect("recorded");
+    caller(a.charlie);
+    c.set_corrector(a.bob, false).expect("withdrawn");
+    assert!(!c.is_corrector(a.charlie, a.bob));
+    caller(a.bob);
+    assert_eq!(c.void_claim(again), Err(Error::NotSubmitter));
     caller(a.charlie);
     c.void_claim(claim.id).expect("the provider voids its own");
     assert_eq!(
@@ -197,6 +224,8 @@ fn a_replacement_is_priced_as_the_new_version_and_no_duplicate_of_the_original()
     );
     let event = last_recorded::<ClaimVoided>();
     assert_eq!((event.claim, event.replaced_by), (claim.id, Some(id)));
+    assert_eq!(c.replaced_by(claim.id), Some(id));
+    assert_eq!(c.replaced_by(id), None);
     // A denied claim replaced by a corrected one (the member named a care provider since).
     let stranger = ink::primitives::AccountId::from([0x42; 32]);
     caller(a.bob);
@@ -266,12 +295,22 @@ fn a_refused_replacement_changes_nothing() {
         (
             ClaimSubmission {
                 request: ClaimRequest {
-                    service_date: T0 + DAY,
+                    service_date: T0 - 2 * DAY,
                     ..request(vec![line(XRAY, 300, 1)])
                 },
                 reference: None,
             },
-            Error::ServiceInFuture,
+            Error::ReplacementMismatch,
+        ),
+        (
+            ClaimSubmission {
+                request: ClaimRequest {
+                    member: a.eve,
+                    ..request(vec![line(XRAY, 300, 1)])
+                },
+                reference: None,
+            },
+            Error::ReplacementMismatch,
         ),
         (replacement(vec![], 1), Error::NoLines),
         (
@@ -293,4 +332,55 @@ fn a_refused_replacement_changes_nothing() {
         assert_eq!(c.replace_claim(claim.id, submission), Err(error));
         assert_eq!(state(&c), before);
     }
+    // A replacement the screening would deny (the member's payment consent did not
+    // cover the service date after all): refused, the original kept, not voided into a
+    // denial that can never be appealed.
+    payment_consent(a.django, a.bob, (0, 1));
+    assert_eq!(
+        c.replace_claim(claim.id, replacement(vec![line(XRAY, 300, 1)], 3)),
+        Err(Error::ReplacementDenied)
+    );
+    assert_eq!(state(&c), before);
+}
+
+#[ink::test]
+fn a_replacement_is_filed_when_its_original_was() {
+    let mut c = setup();
+    let claim = pending(&mut c);
+    // The filing window (90 days from the service date) has closed for a new claim...
+    now(T0 + 90 * DAY);
+    let late = submit(&mut c, vec![line(OFFICE, 100, 1)]);
+    assert_eq!(late.denial, Some(Carc::TimelyFiling));
+    // ...but not for a correction of a claim filed in time.
+    let id = c
+        .replace_claim(claim.id, replacement(vec![line(XRAY, 300, 1)], 1))
+        .expect("replaced");
+    let new = c.claim(id).expect("stored");
+    assert_eq!(new.denial, None);
+    assert_eq!(new.submitted_at, claim.submitted_at);
+    assert_eq!(new.lines[0].allowed, 300);
+}
+
+#[ink::test]
+fn a_void_gives_back_the_device_supply_it_held() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
+    caller(a.charlie);
+    monitored(a.django, a.charlie, 16);
+    // The device supply with an x-ray big enough to wait for review.
+    let held = submit(&mut c, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]);
+    assert_eq!(held.status, ClaimStatus::PendingReview);
+    assert_eq!(held.lines[0].allowed, 60);
+    let again = ClaimRequest {
+        service_date: T0 - 2 * DAY,
+        ..request(vec![line(RPM, 60, 1)])
+    };
+    let refused = submit_request(&mut c, again.clone());
+    assert_eq!(refused.lines[0].allowed, 0);
+    assert_eq!(refused.lines[0].adjustments[0].reason, Carc::PeriodMaximum);
+    c.void_claim(held.id).expect("void");
+    let billed = submit_request(&mut c, again);
+    assert_eq!(billed.lines[0].allowed, 60, "the supply is free again");
 }

@@ -1044,6 +1044,19 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
              reason: NotCovered, amount: 70 }}] }}] }}"
         )
     };
+    // The provider lets its payer relay its replacements and voids.
+    let r: Res<()> = call(
+        &mut w,
+        &mut check,
+        &provider,
+        call_data(
+            selector_bytes!("set_corrector"),
+            (ink_account(&payer), true),
+        ),
+        0,
+        &["CorrectorChanged { provider: @3, corrector: @2, allowed: true }".into()],
+    );
+    assert_eq!(r, Ok(()));
     uncovered(&mut w, &mut check, 2);
     let mut corrected = crate::request(PROVIDER, now - 2 * DAY, vec![line(b"99213", 70)]);
     corrected.plan = 2;

@@ -110,6 +110,7 @@ export function ProviderPage({ suite, account }: PageProps) {
   const [appealId, setAppealId] = useState('');
   const [evidence, setEvidence] = useState<File>();
   const [voidId, setVoidId] = useState('');
+  const [corrector, setCorrector] = useState('');
 
   const load = async () => {
     if (!account) return;
@@ -234,6 +235,31 @@ export function ProviderPage({ suite, account }: PageProps) {
           numeric
           hint="Only a claim pending review or denied: it then pays nothing and cannot be appealed."
         />
+      </Action>
+
+      <Action
+        title="Let your payer correct your claims"
+        submit="Allow"
+        action={async () =>
+          send(`Let ${corrector} void and replace claims it submitted for you`, 'claims_adjudication', 'setCorrector', [corrector, true])
+        }
+      >
+        <TextField
+          label="Payer or clearinghouse account"
+          name="corrector"
+          value={corrector}
+          set={setCorrector}
+          hint="Only claims it submitted for you (your 837s it relays, frequency 7 and 8); withdraw it with the same account and Withdraw."
+        />
+      </Action>
+      <Action
+        title="Withdraw a corrector"
+        submit="Withdraw"
+        action={async () =>
+          send(`Stop ${corrector} from voiding or replacing your claims`, 'claims_adjudication', 'setCorrector', [corrector, false])
+        }
+      >
+        <TextField label="Payer or clearinghouse account" name="corrector-off" value={corrector} set={setCorrector} />
       </Action>
     </>
   );

@@ -84,6 +84,8 @@ impl ClaimsAdjudication {
             day_lines: Mapping::default(),
             day_lines_from,
             member_states: Mapping::default(),
+            correctors: Mapping::default(),
+            replacements: Mapping::default(),
         }
     }
 

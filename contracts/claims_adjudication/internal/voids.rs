@@ -1,4 +1,5 @@
-//! Voids and replacements (X12 claim frequency codes 8 and 7) of claims not yet paid.
+//! Voids and replacements (X12 claim frequency codes 8 and 7) of claims not yet paid, and
+//! the providers' correctors.
 
 use super::*;
 use crate::claims_adjudication::ClaimsAdjudication;
@@ -8,6 +9,22 @@ use ink::codegen::Env;
 type Timestamp = u64;
 
 impl ClaimsAdjudication {
+    /// The steps of `set_corrector`.
+    pub(crate) fn do_set_corrector(&mut self, corrector: AccountId, allowed: bool) -> Result<()> {
+        let provider = self.env().caller();
+        if allowed {
+            self.correctors.insert((provider, corrector), &());
+        } else {
+            self.correctors.remove((provider, corrector));
+        }
+        self.env().emit_event(CorrectorChanged {
+            provider,
+            corrector,
+            allowed,
+        });
+        Ok(())
+    }
+
     /// The steps of `void_claim`, after the shell's checks.
     pub(crate) fn do_void_claim(&mut self, claim_id: ClaimId) -> Result<()> {
         let claim = self.voidable(claim_id)?;
@@ -31,7 +48,10 @@ impl ClaimsAdjudication {
         let original = self.voidable(claim_id)?;
         let request = &submission.request;
         ensure!(
-            request.plan == original.plan && request.provider == original.provider,
+            request.plan == original.plan
+                && request.provider == original.provider
+                && request.member == original.member
+                && request.service_date == original.service_date,
             Error::ReplacementMismatch
         );
         let mut batch = Batch::default();
@@ -45,10 +65,17 @@ impl ClaimsAdjudication {
                 Error::ReferenceUsed
             );
         }
-        let claim = Self::draft(request, submitter, now);
-        let screen = self.screen(&mut batch.prices, &plan, &claim, now)?;
+        // A correction of a claim filed in time: filed when the original was.
+        let mut claim = Self::draft(request, submitter, now);
+        claim.submitted_at = original.submitted_at;
+        let screen = self.screen(&mut batch.prices, &plan, &claim, original.submitted_at)?;
+        ensure!(
+            matches!(screen, Screen::Pass { .. }),
+            Error::ReplacementDenied
+        );
         let next = self.next_claim;
         self.void(&mut batch, original, Some(next))?;
+        self.replacements.insert(claim_id, &next);
         let id = self.record(
             &mut batch,
             claim,
@@ -60,13 +87,15 @@ impl ClaimsAdjudication {
         Ok(id)
     }
 
-    /// The claim, if the caller may void it (its provider, or whoever submitted it) and
-    /// it is pending review or denied.
+    /// The claim, if the caller may void it (its provider, or whoever submitted it if
+    /// the provider made it its corrector) and it is pending review or denied.
     fn voidable(&self, claim_id: ClaimId) -> Result<Claim> {
         let claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
         let caller = self.env().caller();
         ensure!(
-            caller == claim.provider || caller == claim.submitter,
+            caller == claim.provider
+                || (caller == claim.submitter
+                    && self.correctors.contains((claim.provider, caller))),
             Error::NotSubmitter
         );
         ensure!(
@@ -88,8 +117,8 @@ impl ClaimsAdjudication {
         mut claim: Claim,
         replaced_by: Option<ClaimId>,
     ) -> Result<()> {
-        let (plan, prices) = batch.plan(claim.plan, || self.plans.get(claim.plan))?;
         if claim.status == ClaimStatus::PendingReview {
+            let (plan, prices) = batch.plan(claim.plan, || self.plans.get(claim.plan))?;
             plan.reserved = plan
                 .reserved
                 .checked_sub(claim.reserved)

@@ -276,6 +276,37 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   >;
 
   /**
+   * A provider let a corrector void and replace the claims it submitted for it, or
+   * withdrew that.
+   *
+   * @signature_topic: 0x57eefb9b8b366162cbcdc37a5ec7d7f02be67524c2eddfee877b7b9e7297180e
+   **/
+  CorrectorChanged: GenericContractEvent<
+    'CorrectorChanged',
+    {
+      /**
+       * The provider.
+       *
+       * @indexed: true
+       **/
+      provider: AccountId32;
+      /**
+       * The corrector (its payer, a clearinghouse).
+       *
+       * @indexed: true
+       **/
+      corrector: AccountId32;
+      /**
+       * Allowed from now on, or no longer.
+       *
+       * @indexed: false
+       **/
+      allowed: boolean;
+    },
+    Type
+  >;
+
+  /**
    * A provider appealed a denial.
    *
    * @signature_topic: 0x4f8a6842d7947536471be840958a8084417143577f1eb93901bd6a082fcdcc28

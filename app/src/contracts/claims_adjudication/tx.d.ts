@@ -213,8 +213,27 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   >;
 
   /**
-   * The claim's provider, or whoever submitted it (the plan's payer relaying the
-   * provider's 837, claim frequency 8): voids a claim pending review or denied.
+   * The caller, as a provider: lets `corrector` (its payer relaying its 837s, or a
+   * clearinghouse) void and replace the caller's claims that `corrector`
+   * submitted (`allowed`), or withdraws that. Without it only the provider itself
+   * voids or replaces its claims, so no payer can void a claim to escape paying
+   * it. Also while paused.
+   *
+   * @param {AccountId32Like} corrector
+   * @param {boolean} allowed
+   * @param {ContractTxOptions} options
+   *
+   * @selector 0xc39362f4
+   **/
+  setCorrector: GenericContractTxCall<
+    (corrector: AccountId32Like, allowed: boolean, options?: ContractTxOptions) => ContractSubmittableExtrinsic,
+    Type
+  >;
+
+  /**
+   * The claim's provider, or whoever submitted it if the provider made it its
+   * corrector (`set_corrector`: the payer relaying the provider's 837s, claim
+   * frequency 8): voids a claim pending review or denied.
    * One pending review gives back its reservation, the deductible and
    * out-of-pocket amounts it counted and the services it held; a voided claim
    * pays nothing and cannot be appealed. A paid or owed claim (approved-unfunded,
@@ -230,13 +249,16 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
 
   /**
    * The same parties and the same claims as `void_claim` (claim frequency 7):
-   * voids `claim_id` and submits `submission` in its place, for the same plan and
-   * rendering provider (else `ReplacementMismatch`), adjudicated as `submit_claim`
-   * would (timely filing counted to now) once the original has given back what it
-   * counted and held, so the new version is no duplicate of the old. The new
-   * claim needs its own reference. Everything that can refuse the new claim is
-   * checked before the original is voided: a refusal changes nothing. Returns the
-   * new claim's id (`ClaimVoided` names it as `replaced_by`).
+   * voids `claim_id` and submits `submission` in its place: a correction of its
+   * lines for the same plan, rendering provider, member and service date (else
+   * `ReplacementMismatch`), screened as the original was (timely filing counted to
+   * the original's submission; a replacement the screening would deny is refused
+   * with `ReplacementDenied`) and priced as `submit_claim` would once the original
+   * has given back what it counted and held, so the new version is no duplicate of
+   * the old. The new claim needs its own reference. Everything that can refuse the
+   * new claim is checked before the original is voided: a refusal changes nothing.
+   * Returns the new claim's id (`ClaimVoided` names it as `replaced_by`, and
+   * `replaced_by` answers it).
    *
    * @param {bigint} claimId
    * @param {ClaimsAdjudicationModelClaimSubmissionLike} submission

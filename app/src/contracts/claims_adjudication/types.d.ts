@@ -142,6 +142,8 @@ export type ClaimsAdjudication = {
   dayLines: { get(arg: [number, AccountId32Like, AccountId32Like, bigint]): Promise<ClaimsAdjudicationModelDayLines | undefined> };
   dayLinesFrom: { get(): Promise<bigint | undefined> };
   memberStates: { get(arg: AccountId32Like): Promise<ClaimsAdjudicationModelMemberState | undefined> };
+  correctors: { get(arg: [AccountId32Like, AccountId32Like]): Promise<[] | undefined> };
+  replacements: { get(arg: bigint): Promise<bigint | undefined> };
 };
 
 export type HealthcareTraitsGovernance = { governor: AccountId32; paused: boolean };
@@ -183,7 +185,8 @@ export type ClaimsAdjudicationModelError =
   | 'NotAdmitted'
   | 'NotFirstOwed'
   | 'NotVoidable'
-  | 'ReplacementMismatch';
+  | 'ReplacementMismatch'
+  | 'ReplacementDenied';
 
 export type InkPrimitivesLangError = 'CouldNotReadInput';
 
