@@ -7,8 +7,9 @@
 
 use crate::remit::Envelope;
 use crate::x837::{is_837p, normalize, segment_at};
+use crate::x837p::_837;
 use x12_types::util::Parser as _;
-use x12_types::v005010::{Transmission, GS, ISA, ST, _837, _999};
+use x12_types::v005010::{Transmission, GS, ISA, ST, _999};
 
 /// A transaction set received, as its 999 loop AK2 answers it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -343,15 +343,29 @@ pub async fn correct(
             format!("REF*F8 {original_id}: another provider's or plan's claim"),
         );
     }
+    if original.member != request.member || original.service_date != request.service_date {
+        return refused(
+            x277::ORIGINAL_OF_ANOTHER,
+            format!(
+                "REF*F8 {original_id}: another member's or service date's claim (a new claim: void it and submit)"
+            ),
+        );
+    }
     if original.status == ClaimStatus::Voided {
-        return if replace {
-            refused(
+        let replaced = session
+            .read(signer, &claims.replaced_by(original_id))
+            .await?;
+        return match (replace, replaced) {
+            // Voided on its own (by an earlier run of this file, or before it): done.
+            (false, None) => Ok(Fate::AlreadyOnChain(original)),
+            (_, Some(by)) => refused(
                 x277::ORIGINAL_VOIDED,
-                format!("REF*F8 {original_id}: voided or replaced before"),
-            )
-        } else {
-            // Voided already (by an earlier run of this file, or before it): done.
-            Ok(Fate::AlreadyOnChain(original))
+                format!("REF*F8 {original_id}: replaced by claim {by} (correct that one)"),
+            ),
+            (true, None) => refused(
+                x277::ORIGINAL_VOIDED,
+                format!("REF*F8 {original_id}: voided before"),
+            ),
         };
     }
     let node = session.node()?;

@@ -38,6 +38,8 @@ pub struct Problem {
     /// How the 277CA rejects the claim for it (`None`: a problem of the whole file, which
     /// the 999 answers).
     pub rejection: Option<Rejection>,
+    /// The claim's place among the file's claims (CLM segments, from 0), when a claim's.
+    pub ordinal: Option<usize>,
 }
 
 impl std::fmt::Display for Problem {
@@ -84,6 +86,9 @@ pub struct SourceClaim {
     pub file: String,
     /// The CLM segment's (or the first CSV line's) number.
     pub position: usize,
+    /// Its place among the file's claims (from 0): what the 277CA answers it by (CLM01s
+    /// repeat, e.g. an original and its replacement).
+    pub ordinal: usize,
     /// CLM01, the provider's claim number.
     pub clm01: String,
     /// The subscriber's member id (NM1*IL NM109).
@@ -214,11 +219,27 @@ pub fn reference(billing_npi: &str, clm01: &str, date: &str) -> Hash {
 }
 
 /// The reference of the replacement (claim frequency 7) of on-chain claim `original` by
-/// claim `clm01` of `billing_npi` dated `date`: another reference than the original's
-/// (usually the same CLM01 and date), the same for every run of the same file.
-pub fn replacement_reference(billing_npi: &str, clm01: &str, date: &str, original: u64) -> Hash {
+/// claim `clm01` of `billing_npi` dated `date` with `content` (its lines and diagnoses):
+/// another reference than the original's (usually the same CLM01 and date), the same for
+/// every run of the same file, and another for a different correction of the same
+/// original (which the chain then refuses: the original is replaced already).
+pub fn replacement_reference(
+    billing_npi: &str,
+    clm01: &str,
+    date: &str,
+    original: u64,
+    content: &str,
+) -> Hash {
     let original = original.to_string();
-    reference_of(&["claims-tool/1", billing_npi, clm01, date, "7", &original])
+    reference_of(&[
+        "claims-tool/1",
+        billing_npi,
+        clm01,
+        date,
+        "7",
+        &original,
+        content,
+    ])
 }
 
 fn reference_of(parts: &[&str]) -> Hash {
@@ -262,6 +283,9 @@ pub struct Prepared {
 
 /// The on-chain claims of `claim` in plan `plan` (one per service date and rendering
 /// provider), or why it cannot be sent. `secret` salts the diagnosis commitments.
+// A problem carries its file, place, claim, reason and 277CA status: returned once per
+// claim that cannot be sent, so its size costs nothing worth a box.
+#[allow(clippy::result_large_err)]
 pub fn prepare(
     claim: &SourceClaim,
     index: usize,
@@ -276,6 +300,7 @@ pub fn prepare(
         claim: Some(claim.clm01.clone()),
         reason,
         rejection: Some(rejection),
+        ordinal: Some(claim.ordinal),
     };
     if claim.clm01.is_empty() {
         return Err(problem(
@@ -401,10 +426,31 @@ pub fn prepare(
                 reference(&claim.billing_npi, &claim.clm01, &date),
                 Action::Submit,
             ),
-            Some((true, id)) => (
-                replacement_reference(&claim.billing_npi, &claim.clm01, &date, id),
-                Action::Replace(id),
-            ),
+            Some((true, id)) => {
+                let content: Vec<String> = lines
+                    .iter()
+                    .map(|(_, l)| {
+                        format!(
+                            "{}:{}:{}:{}",
+                            l.procedure,
+                            l.modifiers.join("+"),
+                            l.cents,
+                            l.units
+                        )
+                    })
+                    .chain([claim.diagnoses.join("+"), claim.place_of_service.clone()])
+                    .collect();
+                (
+                    replacement_reference(
+                        &claim.billing_npi,
+                        &claim.clm01,
+                        &date,
+                        id,
+                        &content.join("|"),
+                    ),
+                    Action::Replace(id),
+                )
+            }
             Some((false, id)) => (
                 reference(&claim.billing_npi, &claim.clm01, &date),
                 Action::Void(id),

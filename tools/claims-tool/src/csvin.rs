@@ -35,6 +35,7 @@ pub fn read(file: &str, text: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
             reason,
             // No 277CA answers a CSV file.
             rejection: None,
+            ordinal: None,
         };
         let row = match row {
             Ok(row) => row,
@@ -84,6 +85,7 @@ pub fn read(file: &str, text: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
             None => claims.push(SourceClaim {
                 file: file.to_string(),
                 position,
+                ordinal: claims.len(),
                 clm01: reference,
                 member_id: row.member_id.trim().to_string(),
                 billing_npi: row.provider_npi.trim().to_string(),

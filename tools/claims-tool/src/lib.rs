@@ -17,6 +17,14 @@ pub mod remit;
 pub mod setup;
 pub mod x277;
 pub mod x837;
+pub mod x837p;
+
+/// x12-types' parser derive writes `crate::util::Parser`: here x12-types' own trait, so
+/// that the grammar in [`x837p`] parses with the crate's segment parsers and
+/// `Transmission`.
+mod util {
+    pub(crate) use x12_types::util::Parser;
+}
 
 #[cfg(test)]
 mod tests;

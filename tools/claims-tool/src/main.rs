@@ -146,6 +146,7 @@ fn read(path: &Path) -> Input {
                 claim: None,
                 reason: e.to_string(),
                 rejection: None,
+                ordinal: None,
             }],
         ),
         Ok(bytes) => {
@@ -257,6 +258,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     // Remittances per input file.
     std::fs::create_dir_all(&args.out)?;
     let mut totals = Summary::default();
+    let first_control = control_base(&args.out);
     for (f, input) in inputs.iter().enumerate() {
         let mut parts: BTreeMap<usize, Vec<claims_adjudication::claims_adjudication::Claim>> =
             BTreeMap::new();
@@ -289,19 +291,19 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             })
             .collect();
         // Each interchange the payer sends has its own control number (ISA13, GS06): per
-        // input file, its 835, then its 999, then its 277CA.
+        // input file, its 835, then its 999, then its 277CA, going on from run to run.
         let envelope = Envelope {
             payer: payer.clone(),
-            control: u32::try_from(3 * f + 1)?,
+            control: control_number(first_control, 3 * u64::try_from(f)? + 1),
             date: chrono::Utc::now().format("%Y%m%d").to_string(),
             time: chrono::Utc::now().format("%H%M").to_string(),
         };
         let envelope_999 = Envelope {
-            control: envelope.control + 1,
+            control: control_number(envelope.control, 2),
             ..envelope.clone()
         };
         let envelope_277 = Envelope {
-            control: envelope.control + 2,
+            control: control_number(envelope.control, 3),
             ..envelope.clone()
         };
         let stem = input
@@ -316,7 +318,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             ack::check(&x999)?;
             suite_client::write_atomically(&args.out.join(format!("{stem}.999")), x999.as_bytes())?;
             let answers = answers(f, input, &fates);
-            let answer = |npi: &str, clm01: &str| answers.of(npi, clm01);
+            let answer = |ordinal: usize| answers.of(ordinal);
             let text = input.text.as_deref().unwrap_or("");
             if let Some(x277) = x277::x277(&envelope_277, submitter, text, &answer) {
                 // Read back with x12-types and its totals checked before it is written.
@@ -356,6 +358,8 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
         suite_client::write_atomically(&args.out.join(format!("{stem}.csv")), csv.as_bytes())?;
         totals.add(&remitted, skipped.len());
     }
+    let next = control_number(first_control, 3 * u64::try_from(inputs.len())? + 1);
+    suite_client::write_atomically(&args.out.join(CONTROL_FILE), next.to_string().as_bytes())?;
     let elapsed = started.elapsed().as_secs_f64();
     println!(
         "claims: {} adjudicated ({submitted} submitted now, {already} already on chain), {} skipped; lines: {}",
@@ -407,6 +411,28 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     Ok(())
 }
 
+/// Where the next free interchange control number is kept, in the output folder.
+const CONTROL_FILE: &str = ".interchange";
+
+/// The first interchange control number of this run: the one the last run left in
+/// `OUT/.interchange`, else 1.
+fn control_base(out: &Path) -> u32 {
+    std::fs::read_to_string(out.join(CONTROL_FILE))
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .filter(|n| (1..=MAX_CONTROL).contains(n))
+        .unwrap_or(1)
+}
+
+/// The largest ISA13 (nine digits).
+const MAX_CONTROL: u32 = 999_999_999;
+
+/// The control number `offset` after `base`, from 1 to `MAX_CONTROL` and round again.
+fn control_number(base: u32, offset: u64) -> u32 {
+    let n = (u64::from(base) + offset.saturating_sub(1) - 1) % u64::from(MAX_CONTROL) + 1;
+    u32::try_from(n).unwrap_or(1)
+}
+
 /// A parachain's proof-of-validity budget for normal transactions: 75 % of 5 MiB.
 const POV_BUDGET: u128 = 5 * 1024 * 1024 * 3 / 4;
 
@@ -422,19 +448,13 @@ struct Summary {
     acknowledged: (usize, usize),
 }
 
-/// Each claim's 277CA answer in one input file.
-struct Answers {
-    /// By billing NPI and CLM01: the claims the tool read.
-    read: HashMap<(String, String), Answer>,
-    /// By CLM01: the claims the tool could not read (their problem's rejection).
-    unread: HashMap<String, Answer>,
-}
+/// Each claim's 277CA answer in one input file, by its place among the file's claims.
+struct Answers(HashMap<usize, Answer>);
 
 impl Answers {
-    fn of(&self, npi: &str, clm01: &str) -> Answer {
-        self.read
-            .get(&(npi.to_string(), clm01.to_string()))
-            .or_else(|| self.unread.get(clm01))
+    fn of(&self, ordinal: usize) -> Answer {
+        self.0
+            .get(&ordinal)
             .cloned()
             .unwrap_or(Answer::Rejected(x277::RECEIVED))
     }
@@ -444,15 +464,14 @@ impl Answers {
 /// the claim (its first part's id, as the 835's CLP07), with the rejections of the parts
 /// the contract refused; rejected with the contract's refusal or the tool's problem.
 fn answers(f: usize, input: &Input, fates: &HashMap<(usize, usize), Fate>) -> Answers {
-    let mut unread = HashMap::new();
+    let mut answers = HashMap::new();
     for problem in &input.problems {
-        if let Some(clm01) = &problem.claim {
-            unread
-                .entry(clm01.clone())
+        if let Some(ordinal) = problem.ordinal {
+            answers
+                .entry(ordinal)
                 .or_insert_with(|| Answer::of_problem(problem));
         }
     }
-    let mut read = HashMap::new();
     for (s, source) in input.claims.iter().enumerate() {
         let mut id = None;
         let mut refused = Vec::new();
@@ -476,9 +495,9 @@ fn answers(f: usize, input: &Input, fates: &HashMap<(usize, usize), Fate>) -> An
             // Not prepared: its problem answers it.
             (None, None) => continue,
         };
-        read.insert((source.billing_npi.clone(), source.clm01.clone()), answer);
+        answers.insert(source.ordinal, answer);
     }
-    Answers { read, unread }
+    Answers(answers)
 }
 
 impl Summary {

@@ -130,6 +130,15 @@ pub async fn demo_setup(session: &mut Session, out: &Path, amounts: &Amounts) ->
             )
             .await?
             .map_err(|e| format!("NPI registration {npi}: {e:?}"))?;
+        // The payer relays the provider's 837s, replacements and voids included.
+        session
+            .tx(
+                &provider,
+                &claims.set_corrector(account_of(&payer), true),
+                0,
+            )
+            .await?
+            .map_err(|e| format!("corrector of {npi}: {e:?}"))?;
         directory.add_provider(npi, account_of(&provider));
         providers.push(provider);
     }

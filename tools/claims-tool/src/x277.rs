@@ -20,9 +20,10 @@
 use crate::claim::{cents, Problem};
 use crate::remit::Envelope;
 use crate::x837::{is_837p, nm1_2010, nonempty, normalize, npi};
+use crate::x837p::{_837Loop2000, _837Loop2300, _837};
 use claims_adjudication::claims_adjudication::Error;
 use x12_types::util::Parser as _;
-use x12_types::v005010::{Transmission, _837Loop2000, _837Loop2300, ISA, NM1, _277, _837};
+use x12_types::v005010::{Transmission, ISA, NM1, _277};
 
 /// Why the payer rejected a claim before adjudication: STC01 (claim status category 507,
 /// claim status 508 and, where 508 asks for one, the entity), a second status for STC10
@@ -332,18 +333,23 @@ struct Provider<'a> {
 }
 
 /// The 277 set (numbered `number`) answering the 837 set `set`, received in interchange
-/// `received` (its ISA13); `answer` gives each claim's answer by billing NPI and CLM01.
+/// `received` (its ISA13); `answer` gives each claim's answer by its place among the
+/// file's claims, counted on from `ordinal`.
 fn set_277(
     envelope: &Envelope,
     received: &str,
     set: &_837,
     number: usize,
-    answer: &dyn Fn(&str, &str) -> Answer,
+    ordinal: &mut usize,
+    answer: &dyn Fn(usize) -> Answer,
 ) -> Vec<String> {
     let by_id = |id: &str| set.loop_2000.iter().find(|l| l.hl._01.trim() == id);
     let parent = |hl: &_837Loop2000| by_id(hl.hl._02.as_deref()?.trim());
     let mut providers: Vec<Provider> = Vec::new();
     for hl in set.loop_2000.iter().filter(|l| !l.loop_2300.is_empty()) {
+        // The claims are counted in the 837 reader's order, also those left out below.
+        let first = *ordinal;
+        *ordinal += hl.loop_2300.len();
         // As the 837 reader: the claim's member is the subscriber (HL 22), itself or the
         // patient's (HL 23) parent; the billing provider is the subscriber's parent.
         let subscriber = match hl.hl._03.to_string().as_str() {
@@ -365,9 +371,10 @@ fn set_277(
         let claims = hl
             .loop_2300
             .iter()
-            .map(|claim| Reported {
+            .enumerate()
+            .map(|(k, claim)| Reported {
                 claim,
-                answer: answer(&billing_npi, claim.clm._01.trim()),
+                answer: answer(first + k),
                 cents: cents(claim.clm._02.as_deref().unwrap_or("").trim()).unwrap_or(0),
             })
             .collect();
@@ -498,13 +505,14 @@ fn set_277(
 
 /// The 277CA interchange answering the 837 file `raw` sent by `submitter`: one 277 set
 /// per 837P transaction set (in the file's interchanges up to the first one the 999
-/// rejects), from the payer of `envelope`; `answer` gives each claim's answer by billing
-/// NPI and CLM01. `None` when the file holds no 837P set.
+/// rejects), from the payer of `envelope`; `answer` gives each claim's answer by its
+/// place among the file's claims (from 0, as the 837 reader counts them). `None` when
+/// the file holds no 837P set.
 pub fn x277(
     envelope: &Envelope,
     submitter: &str,
     raw: &str,
-    answer: &dyn Fn(&str, &str) -> Answer,
+    answer: &dyn Fn(usize) -> Answer,
 ) -> Option<String> {
     let text = normalize(raw).ok()?;
     let mut rest: &str = &text;
@@ -518,14 +526,18 @@ pub fn x277(
         };
         for group in &transmission.functional_group {
             for set in &group.segments {
-                if is_837p(&group.gs, &set.st) {
-                    sets.push((isa._13.to_string().trim().to_string(), set.clone()));
-                }
+                let answered = is_837p(&group.gs, &set.st);
+                sets.push((
+                    isa._13.to_string().trim().to_string(),
+                    set.clone(),
+                    answered,
+                ));
             }
         }
         rest = next;
     }
-    if sets.is_empty() {
+    let answered = sets.iter().filter(|(_, _, answered)| *answered).count();
+    if answered == 0 {
         return None;
     }
     let pad = |s: &str| format!("{:<15}", s.chars().take(15).collect::<String>());
@@ -543,10 +555,29 @@ pub fn x277(
             envelope.payer.id, submitter, envelope.date, envelope.time, envelope.control
         ),
     ];
-    for (i, (received, set)) in sets.iter().enumerate() {
-        out.extend(set_277(envelope, received, set, i + 1, answer));
+    let mut ordinal = 0;
+    let mut number = 0;
+    for (received, set, answered) in &sets {
+        if *answered {
+            number += 1;
+            out.extend(set_277(
+                envelope,
+                received,
+                set,
+                number,
+                &mut ordinal,
+                answer,
+            ));
+        } else {
+            // Counted as the 837 reader counts them.
+            ordinal += set
+                .loop_2000
+                .iter()
+                .map(|l| l.loop_2300.len())
+                .sum::<usize>();
+        }
     }
-    out.push(format!("GE*{}*{}", sets.len(), envelope.control));
+    out.push(format!("GE*{answered}*{}", envelope.control));
     out.push(format!("IEA*1*{control}"));
     Some(out.into_iter().map(|s| s + "~\n").collect())
 }

@@ -9,11 +9,10 @@
 
 use crate::claim::{cents, Problem, SourceClaim, SourceLine};
 use crate::x277::{self, Rejection};
+use crate::x837p::{_837Loop2000, _837Loop2300, _837Loop2400, _837};
 use std::collections::HashMap;
 use x12_types::util::Parser as _;
-use x12_types::v005010::{
-    Transmission, _837Loop2000, _837Loop2300, _837Loop2400, GS, HI, ISA, NM1, ST, _837,
-};
+use x12_types::v005010::{Transmission, GS, HI, ISA, NM1, ST};
 
 /// The file's text with `*` and `~\n` as delimiters.
 pub(crate) fn normalize(raw: &str) -> Result<String, String> {
@@ -58,6 +57,7 @@ fn grammar_problem(file: &str, text: &str, e: nom::Err<nom::error::Error<&str>>)
         position,
         claim: None,
         rejection: None,
+        ordinal: None,
         reason: if segment.is_empty() {
             "the file ends before its interchange does".into()
         } else {
@@ -108,6 +108,7 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
         claim: None,
         reason,
         rejection: None,
+        ordinal: None,
     };
     let text = match normalize(raw) {
         Ok(text) => text,
@@ -153,6 +154,7 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
             for set in &group.segments {
                 for (claim, problem) in walk(file, set, separator) {
                     let position = clm_positions.get(clm_index).copied().unwrap_or(0);
+                    let ordinal = clm_index;
                     clm_index += 1;
                     let lines = claim.lines.len();
                     let line_positions: Vec<usize> = (0..lines)
@@ -171,10 +173,12 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
                                 Some(k) => rejection.at(k),
                                 None => rejection,
                             }),
+                            ordinal: Some(ordinal),
                         }),
                         None => {
                             let mut claim = claim;
                             claim.position = position;
+                            claim.ordinal = ordinal;
                             for (line, at) in claim.lines.iter_mut().zip(line_positions) {
                                 line.position = at;
                             }
@@ -311,6 +315,7 @@ fn claim_of(
     let claim = SourceClaim {
         file: file.to_string(),
         position: 0,
+        ordinal: 0,
         clm01: clm._01.trim().to_string(),
         member_id: member_id.to_string(),
         billing_npi: billing_npi.to_string(),
