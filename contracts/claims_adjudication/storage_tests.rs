@@ -409,3 +409,36 @@ fn a_plan_moved_into_the_item_leaves_no_copy_in_the_map() {
     assert_eq!(c.coverage(third, a.django), Some(open_coverage()));
     assert_eq!(c.members.get((1, a.django)), Some(ended));
 }
+
+/// A payer with no place in a full member item takes the place of another payer's plan
+/// whose coverage has ended.
+#[ink::test]
+fn a_new_payer_takes_the_place_of_another_payers_ended_plan() {
+    let a = accounts();
+    let mut c = setup();
+    let (mallory, theirs) = mallorys_plans(&mut c);
+    for plan in theirs.iter().take(2) {
+        c.enroll(*plan, a.django, open_coverage()).expect("enrol");
+    }
+    caller(a.bob);
+    let second = c.create_plan(terms()).expect("plan");
+    c.enroll(second, a.django, open_coverage()).expect("enrol");
+    // mallory's first plan ends; a third payer enrols django in its plan.
+    caller(mallory);
+    let ended = Coverage {
+        start: T0 - 10 * DAY,
+        end: Some(T0),
+    };
+    c.enroll(theirs[0], a.django, ended).expect("end");
+    let oscar = AccountId::from([0x66; 32]);
+    licence(oscar, CredentialKind::PayerLicence, ALWAYS);
+    caller(oscar);
+    let own = c.create_plan(terms()).expect("plan");
+    c.enroll(own, a.django, open_coverage()).expect("enrol");
+    let held = held_plans(&c, a.django);
+    assert!(
+        held.contains(&own) && !held.contains(&theirs[0]),
+        "{held:?}"
+    );
+    assert_eq!(c.coverage(theirs[0], a.django), Some(ended));
+}
