@@ -160,27 +160,12 @@ fn set_999(group: &GroupAck, number: usize) -> Vec<String> {
 /// The 999 interchange answering `groups` of a file `submitter` sent: one 999 set per
 /// functional group, from the payer of `envelope` to `submitter`.
 pub fn x999(envelope: &Envelope, submitter: &str, groups: &[GroupAck]) -> String {
-    let pad = |s: &str| format!("{:<15}", s.chars().take(15).collect::<String>());
-    let control = format!("{:09}", envelope.control);
-    let mut out = vec![
-        format!(
-            "ISA*00*          *00*          *ZZ*{}*ZZ*{}*{}*{}*^*00501*{control}*0*P*:",
-            pad(&envelope.payer.id),
-            pad(submitter),
-            envelope.date.get(2..).unwrap_or("000101"),
-            envelope.time
-        ),
-        format!(
-            "GS*FA*{}*{}*{}*{}*{}*X*005010X231A1",
-            envelope.payer.id, submitter, envelope.date, envelope.time, envelope.control
-        ),
-    ];
+    let mut out = envelope.open(submitter, "FA", "005010X231A1");
     for (i, group) in groups.iter().enumerate() {
         out.extend(set_999(group, i + 1));
     }
-    out.push(format!("GE*{}*{}", groups.len(), envelope.control));
-    out.push(format!("IEA*1*{control}"));
-    out.into_iter().map(|s| s + "~\n").collect()
+    out.extend(envelope.close(groups.len()));
+    crate::remit::segments(out)
 }
 
 /// Reads a 999 back with x12-types: (transaction sets accepted, rejected).

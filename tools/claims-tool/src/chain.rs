@@ -9,7 +9,7 @@ use claims_adjudication::claims_adjudication::{
 };
 use claims_adjudication::MAX_CLAIMS_PER_BATCH;
 use ink::primitives::{AccountId, Hash};
-use ink_e2e::{create_call_builder, ContractsBackend, Keypair};
+use ink_e2e::{create_call_builder, CallBuilderFinal, ContractsBackend, Keypair};
 use parity_scale_codec::{Decode, Encode};
 use std::collections::HashMap;
 use suite_client::{account_of, BlockLimits, Outcome, Session};
@@ -368,41 +368,11 @@ pub async fn correct(
             ),
         };
     }
-    let node = session.node()?;
     let answer = if replace {
         let message = claims.replace_claim(original_id, prepared.submission.clone());
-        let dry = node
-            .call(signer, &message)
-            .dry_run()
-            .await
-            .map_err(|e| format!("dry run: {e:?}"))?;
-        match suite_client::decoded(&dry)? {
-            Err(e) => Err(e),
-            Ok(_) => {
-                node.call(signer, &message)
-                    .submit()
-                    .await
-                    .map_err(|e| format!("replace_claim: {e:?}"))?;
-                Ok(())
-            }
-        }
+        send_checked(session, signer, &message).await?
     } else {
-        let message = claims.void_claim(original_id);
-        let dry = node
-            .call(signer, &message)
-            .dry_run()
-            .await
-            .map_err(|e| format!("dry run: {e:?}"))?;
-        match suite_client::decoded(&dry)? {
-            Err(e) => Err(e),
-            Ok(()) => {
-                node.call(signer, &message)
-                    .submit()
-                    .await
-                    .map_err(|e| format!("void_claim: {e:?}"))?;
-                Ok(())
-            }
-        }
+        send_checked(session, signer, &claims.void_claim(original_id)).await?
     };
     if let Err(e) = answer {
         return refused(x277::of_error(&e), refusal(session, &e));
@@ -416,4 +386,31 @@ pub async fn correct(
         Some(claim) => Ok(Fate::Submitted(claim)),
         None => refused(x277::RECEIVED, "the claim was not read back".into()),
     }
+}
+
+/// Dry-runs `message` and sends it only if the contract accepts it: `Err` with the
+/// contract's refusal (nothing sent), `Ok` once it is in a block.
+async fn send_checked<Args, T>(
+    session: &mut Session,
+    signer: &Keypair,
+    message: &CallBuilderFinal<ink::env::DefaultEnvironment, Args, Result<T, Error>>,
+) -> Outcome<Result<(), Error>>
+where
+    Args: Sync + Encode + Clone,
+    T: Send + Decode,
+{
+    let node = session.node()?;
+    let dry = node
+        .call(signer, message)
+        .dry_run()
+        .await
+        .map_err(|e| format!("dry run: {e:?}"))?;
+    if let Err(e) = suite_client::decoded(&dry)? {
+        return Ok(Err(e));
+    }
+    node.call(signer, message)
+        .submit()
+        .await
+        .map_err(|e| format!("submit: {e:?}"))?;
+    Ok(Ok(()))
 }

@@ -247,33 +247,49 @@ fn service_payment(
     Ok((adjusted, patient))
 }
 
+impl Envelope {
+    /// The ISA and GS segments opening an interchange from the payer to `receiver` with
+    /// one functional group of `functional_id` (GS01) in `version` (GS08).
+    pub fn open(&self, receiver: &str, functional_id: &str, version: &str) -> Vec<String> {
+        let control = format!("{:09}", self.control);
+        let sender = truncate(&self.payer.id, 15);
+        let receiver = truncate(receiver, 15);
+        vec![
+            format!(
+                "ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}*{}*{}*^*00501*{control}*0*P*:",
+                self.date.get(2..).unwrap_or("000101"),
+                self.time
+            ),
+            format!(
+                "GS*{functional_id}*{sender}*{receiver}*{}*{}*{}*X*{version}",
+                self.date, self.time, self.control
+            ),
+        ]
+    }
+
+    /// The GE and IEA segments closing it after `sets` transaction sets.
+    pub fn close(&self, sets: usize) -> Vec<String> {
+        vec![
+            format!("GE*{sets}*{}", self.control),
+            format!("IEA*1*{:09}", self.control),
+        ]
+    }
+}
+
+/// Segments as a file: each ended by `~` and a newline.
+pub fn segments(out: Vec<String>) -> String {
+    out.into_iter().map(|s| s + "~\n").collect()
+}
+
 /// `body` in its transaction set (ST/SE) and interchange envelope (ISA/GS ... GE/IEA).
 fn interchange(envelope: &Envelope, payee: &str, body: Vec<String>) -> String {
-    let control = format!("{:09}", envelope.control);
-    let sender = format!("{:<15}", truncate(&envelope.payer.id, 15));
-    let receiver = format!("{:<15}", truncate(payee, 15));
-    let mut out: Vec<String> = vec![
-        format!(
-            "ISA*00*          *00*          *ZZ*{sender}*ZZ*{receiver}*{}*{}*^*00501*{control}*0*P*:",
-            envelope.date.get(2..).unwrap_or("000101"),
-            envelope.time
-        ),
-        format!(
-            "GS*HP*{}*{}*{}*{}*{}*X*005010X221A1",
-            truncate(&envelope.payer.id, 15),
-            truncate(payee, 15),
-            envelope.date,
-            envelope.time,
-            envelope.control
-        ),
-        "ST*835*0001*005010X221A1".into(),
-    ];
-    let segments = body.len() + 2;
+    let mut out = envelope.open(payee, "HP", "005010X221A1");
+    out.push("ST*835*0001*005010X221A1".into());
+    let count = body.len() + 2;
     out.extend(body);
-    out.push(format!("SE*{segments}*0001"));
-    out.push(format!("GE*1*{}", envelope.control));
-    out.push(format!("IEA*1*{control}"));
-    out.into_iter().map(|s| s + "~\n").collect()
+    out.push(format!("SE*{count}*0001"));
+    out.extend(envelope.close(1));
+    segments(out)
 }
 
 fn truncate(text: &str, n: usize) -> String {

@@ -540,21 +540,7 @@ pub fn x277(
     if answered == 0 {
         return None;
     }
-    let pad = |s: &str| format!("{:<15}", s.chars().take(15).collect::<String>());
-    let control = format!("{:09}", envelope.control);
-    let mut out = vec![
-        format!(
-            "ISA*00*          *00*          *ZZ*{}*ZZ*{}*{}*{}*^*00501*{control}*0*P*:",
-            pad(&envelope.payer.id),
-            pad(submitter),
-            envelope.date.get(2..).unwrap_or("000101"),
-            envelope.time
-        ),
-        format!(
-            "GS*HN*{}*{}*{}*{}*{}*X*005010X214",
-            envelope.payer.id, submitter, envelope.date, envelope.time, envelope.control
-        ),
-    ];
+    let mut out = envelope.open(submitter, "HN", "005010X214");
     let mut ordinal = 0;
     let mut number = 0;
     for (received, set, answered) in &sets {
@@ -577,9 +563,8 @@ pub fn x277(
                 .sum::<usize>();
         }
     }
-    out.push(format!("GE*{answered}*{}", envelope.control));
-    out.push(format!("IEA*1*{control}"));
-    Some(out.into_iter().map(|s| s + "~\n").collect())
+    out.extend(envelope.close(answered));
+    Some(crate::remit::segments(out))
 }
 
 /// What a 277CA read back says: claims accepted and rejected (2200D), and the same
