@@ -68,7 +68,8 @@
 //!
 //! A claim pending review or denied can be voided (X12 claim frequency 8) or replaced by
 //! a correction of its lines (frequency 7: same plan, provider, member and service date,
-//! screened as the original was, refused whole if the screening would deny it) by its
+//! screened as a new claim, timely filing to now, refused whole if the screening would
+//! deny it) by its
 //! provider, or by whoever submitted it if the provider made it its corrector
 //! (`set_corrector`: the payer relaying the provider's 837s): a void gives back what the
 //! claim reserved, counted and held, and a voided claim is never paid or appealed. A
@@ -470,9 +471,10 @@ pub mod claims_adjudication {
         /// The same parties and the same claims as `void_claim` (claim frequency 7):
         /// voids `claim_id` and submits `submission` in its place: a correction of its
         /// lines for the same plan, rendering provider, member and service date (else
-        /// `ReplacementMismatch`), screened as the original was (timely filing counted to
-        /// the original's submission; a replacement the screening would deny is refused
-        /// with `ReplacementDenied`) and priced as `submit_claim` would once the original
+        /// `ReplacementMismatch`), screened as a new claim (timely filing counted to now,
+        /// so no claim filed in time can be replaced by another after the window; a
+        /// replacement the screening would deny is refused with `ReplacementDenied`, the
+        /// original kept) and priced as `submit_claim` would once the original
         /// has given back what it counted and held, so the new version is no duplicate of
         /// the old. The new claim needs its own reference. Everything that can refuse the
         /// new claim is checked before the original is voided: a refusal changes nothing.

@@ -156,9 +156,9 @@ pub enum Error {
     /// A replacement for another plan, rendering provider, member or service date than
     /// the claim it replaces (those are a new claim: void the old one and submit).
     ReplacementMismatch,
-    /// A replacement the claim-level checks would deny (coverage, timely filing from the
-    /// original's submission, credential, payment consent, care relationship): refused,
-    /// so that the original stays as it is.
+    /// A replacement the claim-level checks would deny (coverage, timely filing to now,
+    /// credential, payment consent, care relationship): refused, so that the original
+    /// stays as it is.
     ReplacementDenied,
 }
 

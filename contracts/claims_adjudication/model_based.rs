@@ -1393,7 +1393,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 {
                     return Err(Error::ReplacementMismatch);
                 }
-                let mut claim = m.admit(who, &request)?;
+                let claim = m.admit(who, &request)?;
                 if let Some(reference) = submission.reference {
                     if m.references
                         .contains(&(request.plan, request.provider, reference))
@@ -1401,9 +1401,8 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                         return Err(Error::ReferenceUsed);
                     }
                 }
-                // Filed when the original was; refused if the screening would deny it.
-                claim.submitted_at = original.submitted_at;
-                let screen = m.screen(&claim, original.submitted_at)?;
+                // Filed now; refused if the screening would deny it.
+                let screen = m.screen(&claim, m.now)?;
                 if matches!(screen, Screen::Deny(_)) {
                     return Err(Error::ReplacementDenied);
                 }

@@ -344,20 +344,31 @@ fn a_refused_replacement_changes_nothing() {
 }
 
 #[ink::test]
-fn a_replacement_is_filed_when_its_original_was() {
+fn a_replacement_after_the_filing_window_is_refused_and_the_original_kept() {
+    let a = accounts();
     let mut c = setup();
-    let claim = pending(&mut c);
-    // The filing window (90 days from the service date) has closed for a new claim...
+    // A claim filed in time with one cheap line, denied at review...
+    let stub = pending(&mut c);
+    caller(a.eve);
+    c.review_claim(stub.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    let denied = c.claim(stub.id).expect("stored");
+    // ...cannot be replaced by the real claim once the window (90 days from the service
+    // date) has closed: the replacement is filed now.
     now(T0 + 90 * DAY);
-    let late = submit(&mut c, vec![line(OFFICE, 100, 1)]);
-    assert_eq!(late.denial, Some(Carc::TimelyFiling));
-    // ...but not for a correction of a claim filed in time.
+    caller(a.charlie);
+    assert_eq!(
+        c.replace_claim(stub.id, replacement(vec![line(XRAY, 300, 1)], 1)),
+        Err(Error::ReplacementDenied)
+    );
+    assert_eq!(c.claim(stub.id), Some(denied));
+    // Within the window it is replaced, filed at its own submission.
+    now(T0 + 10 * DAY);
     let id = c
-        .replace_claim(claim.id, replacement(vec![line(XRAY, 300, 1)], 1))
+        .replace_claim(stub.id, replacement(vec![line(XRAY, 300, 1)], 1))
         .expect("replaced");
     let new = c.claim(id).expect("stored");
-    assert_eq!(new.denial, None);
-    assert_eq!(new.submitted_at, claim.submitted_at);
+    assert_eq!(new.submitted_at, T0 + 10 * DAY);
     assert_eq!(new.lines[0].allowed, 300);
 }
 

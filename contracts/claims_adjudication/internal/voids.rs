@@ -65,10 +65,10 @@ impl ClaimsAdjudication {
                 Error::ReferenceUsed
             );
         }
-        // A correction of a claim filed in time: filed when the original was.
-        let mut claim = Self::draft(request, submitter, now);
-        claim.submitted_at = original.submitted_at;
-        let screen = self.screen(&mut batch.prices, &plan, &claim, original.submitted_at)?;
+        // Filed now: a correction after the filing window is refused (else a stub filed
+        // in time could be replaced by the real claim years later).
+        let claim = Self::draft(request, submitter, now);
+        let screen = self.screen(&mut batch.prices, &plan, &claim, now)?;
         ensure!(
             matches!(screen, Screen::Pass { .. }),
             Error::ReplacementDenied

@@ -251,9 +251,10 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * The same parties and the same claims as `void_claim` (claim frequency 7):
    * voids `claim_id` and submits `submission` in its place: a correction of its
    * lines for the same plan, rendering provider, member and service date (else
-   * `ReplacementMismatch`), screened as the original was (timely filing counted to
-   * the original's submission; a replacement the screening would deny is refused
-   * with `ReplacementDenied`) and priced as `submit_claim` would once the original
+   * `ReplacementMismatch`), screened as a new claim (timely filing counted to now,
+   * so no claim filed in time can be replaced by another after the window; a
+   * replacement the screening would deny is refused with `ReplacementDenied`, the
+   * original kept) and priced as `submit_claim` would once the original
    * has given back what it counted and held, so the new version is no duplicate of
    * the old. The new claim needs its own reference. Everything that can refuse the
    * new claim is checked before the original is voided: a refusal changes nothing.
