@@ -219,7 +219,8 @@ pub fn reference(billing_npi: &str, clm01: &str, date: &str) -> Hash {
 }
 
 /// The reference of the replacement (claim frequency 7) of on-chain claim `original` by
-/// claim `clm01` of `billing_npi` dated `date` with `content` (its lines and diagnoses):
+/// claim `clm01` of `billing_npi` dated `date` with `content` (a salted digest of its lines
+/// and diagnoses: the reference is public, the diagnoses must not be guessable from it):
 /// another reference than the original's (usually the same CLM01 and date), the same for
 /// every run of the same file, and another for a different correction of the same
 /// original (which the chain then refuses: the original is replaced already).
@@ -440,14 +441,12 @@ pub fn prepare(
                     })
                     .chain([claim.diagnoses.join("+"), claim.place_of_service.clone()])
                     .collect();
+                // Salted with the secret that salts the diagnosis commitments.
+                let mut salted = secret.to_vec();
+                salted.extend_from_slice(content.join("|").as_bytes());
+                let digest: String = blake2(&salted).iter().map(|b| format!("{b:02x}")).collect();
                 (
-                    replacement_reference(
-                        &claim.billing_npi,
-                        &claim.clm01,
-                        &date,
-                        id,
-                        &content.join("|"),
-                    ),
+                    replacement_reference(&claim.billing_npi, &claim.clm01, &date, id, &digest),
                     Action::Replace(id),
                 )
             }
