@@ -762,6 +762,17 @@ pub struct Claim {
     pub reserved: Balance,
 }
 
+impl Claim {
+    /// Records that the claim pays nothing (denied or voided): no amount allowed, paid or
+    /// owed by the member, no deductible counted. Its lines keep their pricing.
+    pub fn pay_nothing(&mut self) {
+        self.allowed = 0;
+        self.payer_amount = 0;
+        self.member_amount = 0;
+        self.deductible_applied = 0;
+    }
+}
+
 /// The peer contracts asked during adjudication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]

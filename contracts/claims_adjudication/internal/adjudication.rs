@@ -37,10 +37,7 @@ impl ClaimsAdjudication {
             claim.status = ClaimStatus::Denied;
             claim.denial = Some(reason);
             // The lines keep their pricing for the record; a denial pays nothing.
-            claim.allowed = 0;
-            claim.payer_amount = 0;
-            claim.member_amount = 0;
-            claim.deductible_applied = 0;
+            claim.pay_nothing();
         }
         self.finish(&plan, claim);
         Ok(())
@@ -129,10 +126,7 @@ impl ClaimsAdjudication {
         claim.billed = lines.iter().try_fold(0, |sum: Balance, line| {
             sum.checked_add(line.billed).ok_or(Error::Overflow)
         })?;
-        claim.allowed = 0;
-        claim.payer_amount = 0;
-        claim.member_amount = 0;
-        claim.deductible_applied = 0;
+        claim.pay_nothing();
         Ok(())
     }
 

@@ -127,10 +127,7 @@ impl ClaimsAdjudication {
         }
         claim.status = ClaimStatus::Voided;
         claim.reserved = 0;
-        claim.allowed = 0;
-        claim.payer_amount = 0;
-        claim.member_amount = 0;
-        claim.deductible_applied = 0;
+        claim.pay_nothing();
         let id = claim.id;
         self.store_claim(claim, None);
         self.env().emit_event(ClaimVoided {
