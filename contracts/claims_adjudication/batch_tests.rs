@@ -4,8 +4,8 @@
 
 use crate::claims_adjudication::*;
 use crate::tests::{
-    accounts, caller, consent_fails, credentials_fail, gov, line, now, request, setup, LAB, OFFICE,
-    T0, XRAY,
+    accounts, caller, consent_fails, credentials_fail, gov, line, name_relay, now, request, setup,
+    LAB, OFFICE, T0, XRAY,
 };
 use crate::MAX_CLAIMS_PER_BATCH;
 use healthcare_traits::{Action as Gov, PeerError, DAY};
@@ -72,13 +72,15 @@ fn a_batch_gives_each_claim_what_submit_claim_gives_it() {
         crate::tests::ALWAYS,
     );
     let mut batch = setup();
-    // The payer submits, on behalf of charlie and frank.
+    // The payer submits, on behalf of charlie and frank (who named it their relay).
+    name_relay(&mut batch, &[a.charlie, a.frank], a.bob);
     caller(a.bob);
     let batch_results = batch
         .submit_claims(mixed_batch().into_iter().map(plain).collect())
         .expect("batch");
     test::set_callee::<Env>(a.django);
     let mut single = setup();
+    name_relay(&mut single, &[a.charlie, a.frank], a.bob);
     caller(a.bob);
     let mut single_results = Vec::new();
     for request in mixed_batch() {
@@ -185,6 +187,7 @@ fn batch_refusals_change_nothing() {
 fn a_reference_is_used_once_per_plan_and_provider() {
     let a = accounts();
     let mut c = setup();
+    name_relay(&mut c, &[a.charlie], a.bob);
     let office = |date| ClaimRequest {
         service_date: date,
         ..request(vec![line(OFFICE, 100, 1)])

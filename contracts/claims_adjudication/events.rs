@@ -115,8 +115,8 @@ pub struct ClaimVoided {
     pub by: AccountId,
 }
 
-/// A provider let a corrector void and replace the claims it submitted for it, or
-/// withdrew that.
+/// A provider let a corrector submit claims in its name and void and replace those it
+/// submitted, or withdrew that.
 #[ink::event]
 pub struct CorrectorChanged {
     /// The provider.

@@ -72,6 +72,9 @@ pub(crate) struct Batch {
     plans: Vec<(Plan, bool)>,
     tails: Vec<Tail>,
     prices: Prices,
+    /// The providers whose claims the submitter may submit (it is their relay), each
+    /// asked once.
+    relays: Vec<(AccountId, bool)>,
 }
 
 /// The fee schedule entries, the members' items and the accumulators a submission has
@@ -125,6 +128,17 @@ impl Batch {
         let plan = load()?;
         self.plans.push((plan, false));
         Some(plan)
+    }
+
+    /// Whether `provider` named the submitter its relay (`set_corrector`), read once
+    /// per provider (`load`).
+    pub(crate) fn relay(&mut self, provider: AccountId, load: impl FnOnce() -> bool) -> bool {
+        if let Some((_, named)) = self.relays.iter().find(|(p, _)| *p == provider) {
+            return *named;
+        }
+        let named = load();
+        self.relays.push((provider, named));
+        named
     }
 
     /// The plan `id` to change (written at the end), and the prices the batch read.

@@ -3,7 +3,8 @@
 //! Health-plan claims adjudicated on submission, the way an X12 837 claim becomes an 835
 //! remittance: payers define plans (deductible, copay, coinsurance, out-of-pocket
 //! maximum, timely filing, a manual-review threshold, a fee schedule), enrol members and
-//! fund an escrow in native tokens; providers (or payers on their behalf) submit claims;
+//! fund an escrow in native tokens; providers (or the relays they name, such as their
+//! payer relaying their 837s) submit claims;
 //! each claim is checked and priced line by line in the same transaction and the payer's
 //! share is paid from the plan's escrow to the rendering provider.
 //!
@@ -16,8 +17,10 @@
 //!   creates a plan; manages that plan's fees, members, adjusters and escrow.
 //! * **adjuster**: appointed per plan by its payer; approves or denies claims pending
 //!   review and decides appeals.
-//! * **provider**: the rendering provider of a claim; submits it (or the payer does on
-//!   its behalf), is checked, paid, and may appeal a denial once.
+//! * **provider**: the rendering provider of a claim; submits it (or a relay it named
+//!   with `set_corrector` does: its payer or clearinghouse relaying its 837s; no one
+//!   else, the payer included, files claims in its name), is checked, paid, and may
+//!   appeal a denial once.
 //! * **member**: names the provider in a care relationship and consents to the payer for
 //!   payment in `consent_registry`; never touches this contract.
 //!
@@ -66,13 +69,19 @@
 //! reason. Otherwise its lines are adjudicated again (duplicates, fee schedule,
 //! accumulators as they are now) and it is paid or owed.
 //!
+//! A service a person denied (an adjuster at review, or a decided appeal) stays held by
+//! its claim: billed again in a new claim it is a duplicate, so no claim trimmed under
+//! the review threshold is paid over the adjuster's denial. The provider's recourse is
+//! the appeal, or a replacement, which goes to review whatever its amount.
+//!
 //! A claim pending review or denied can be voided (X12 claim frequency 8) or replaced by
 //! a correction of its lines (frequency 7: same plan, provider, member and service date,
-//! screened as a new claim, timely filing to now, refused whole if the screening would
-//! deny it) by its
+//! emergency or not as the original, screened as a new claim, timely filing to now,
+//! refused whole if the screening would deny it) by its
 //! provider, or by whoever submitted it if the provider made it its corrector
 //! (`set_corrector`: the payer relaying the provider's 837s): a void gives back what the
-//! claim reserved, counted and held, and a voided claim is never paid or appealed. A
+//! claim reserved, counted and held (but the services a person denied), and a voided
+//! claim is never paid or appealed. A
 //! paid or owed claim, or one under appeal, cannot be voided or replaced: money paid or
 //! owed is not taken back on chain (the payer recoups outside the contract).
 //!
@@ -247,7 +256,8 @@ pub mod claims_adjudication {
         /// what does not fit, and what the code before these items wrote).
         pub(crate) member_states: Mapping<AccountId, MemberState>,
         /// (provider, corrector): the provider lets the corrector (its payer relaying its
-        /// 837s, or a clearinghouse) void and replace the provider's claims it submitted.
+        /// 837s, or a clearinghouse) submit claims in its name, and void and replace those
+        /// it submitted.
         pub(crate) correctors: Mapping<(AccountId, AccountId), ()>,
         /// A replaced claim -> the claim that replaced it.
         pub(crate) replacements: Mapping<ClaimId, ClaimId>,
@@ -372,8 +382,10 @@ pub mod claims_adjudication {
 
         // --------------------------------------------------------------- claims
 
-        /// The rendering provider, or the plan's payer on its behalf: submits a claim and
-        /// has it adjudicated at once (see the crate documentation). Returns its id.
+        /// The rendering provider, or a relay it named (`set_corrector`: its payer or
+        /// clearinghouse relaying its 837s; anyone else, the payer included, is refused
+        /// with `NotSubmitter`): submits a claim and has it adjudicated at once (see the
+        /// crate documentation). Returns its id.
         #[ink(message)]
         pub fn submit_claim(&mut self, request: ClaimRequest) -> Result<ClaimId> {
             self.governance.ensure_running()?;
@@ -382,7 +394,8 @@ pub mod claims_adjudication {
             self.do_submit_claim(submitter, now, request)
         }
 
-        /// The rendering providers, or the plans' payers on their behalf: submits up to
+        /// The rendering providers, or the relays they named (as `submit_claim`; each
+        /// provider's `set_corrector` read once per batch): submits up to
         /// `MAX_CLAIMS_PER_BATCH` claims, each adjudicated exactly as `submit_claim`
         /// would, in order (a claim sees what the claims before it recorded: duplicates,
         /// accumulators, escrow). Returns one result per claim: its id, or why it was
@@ -406,8 +419,9 @@ pub mod claims_adjudication {
         /// An adjuster of the claim's plan: approves (paid, approved-unfunded or
         /// payment-failed) or denies (with `reason`, e.g. not medically necessary) a claim
         /// pending review. Either way its reservation is released; a denial also gives
-        /// back the deductible and out-of-pocket amounts and the service keys the claim
-        /// held.
+        /// back the deductible and out-of-pocket amounts, while the claim keeps holding its
+        /// services: the same service in a new claim is a duplicate (the provider's
+        /// recourse is the appeal, or a replacement, which is reviewed).
         #[ink(message)]
         pub fn review_claim(
             &mut self,
@@ -445,10 +459,11 @@ pub mod claims_adjudication {
         }
 
         /// The caller, as a provider: lets `corrector` (its payer relaying its 837s, or a
-        /// clearinghouse) void and replace the caller's claims that `corrector`
-        /// submitted (`allowed`), or withdraws that. Without it only the provider itself
-        /// voids or replaces its claims, so no payer can void a claim to escape paying
-        /// it. Also while paused.
+        /// clearinghouse) submit claims in the caller's name and void and replace those
+        /// it submitted (`allowed`), or withdraws that. Without it only the provider
+        /// itself submits, voids or replaces its claims, so no payer can file a cheap
+        /// claim first (to have the provider's own denied as its duplicate) or void a
+        /// claim to escape paying it. Withdrawing also while paused, naming not.
         #[ink(message)]
         pub fn set_corrector(&mut self, corrector: AccountId, allowed: bool) -> Result<()> {
             self.do_set_corrector(corrector, allowed)
@@ -458,8 +473,9 @@ pub mod claims_adjudication {
         /// corrector (`set_corrector`: the payer relaying the provider's 837s, claim
         /// frequency 8): voids a claim pending review or denied.
         /// One pending review gives back its reservation, the deductible and
-        /// out-of-pocket amounts it counted and the services it held; a voided claim
-        /// pays nothing and cannot be appealed. A paid or owed claim (approved-unfunded,
+        /// out-of-pocket amounts it counted and the services it held (a denied one keeps
+        /// the services a person denied: voiding it does not free them to be billed
+        /// anew); a voided claim pays nothing and cannot be appealed. A paid or owed claim (approved-unfunded,
         /// payment-failed), one under appeal or one already voided is refused with
         /// `NotVoidable`: money paid or owed is not taken back here.
         #[ink(message)]
@@ -470,13 +486,15 @@ pub mod claims_adjudication {
 
         /// The same parties and the same claims as `void_claim` (claim frequency 7):
         /// voids `claim_id` and submits `submission` in its place: a correction of its
-        /// lines for the same plan, rendering provider, member and service date (else
-        /// `ReplacementMismatch`), screened as a new claim (timely filing counted to now,
+        /// lines for the same plan, rendering provider, member, service date and
+        /// emergency flag (else `ReplacementMismatch`), screened as a new claim (timely filing counted to now,
         /// so no claim filed in time can be replaced by another after the window; a
         /// replacement the screening would deny is refused with `ReplacementDenied`, the
         /// original kept) and priced as `submit_claim` would once the original
         /// has given back what it counted and held, so the new version is no duplicate of
-        /// the old. The new claim needs its own reference. Everything that can refuse the
+        /// the old. A replacement of a claim a person denied (at review, or after a
+        /// decided appeal) goes to review whatever its amount, with its payer share
+        /// reserved. The new claim needs its own reference. Everything that can refuse the
         /// new claim is checked before the original is voided: a refusal changes nothing.
         /// Returns the new claim's id (`ClaimVoided` names it as `replaced_by`, and
         /// `replaced_by` answers it).
@@ -518,8 +536,8 @@ pub mod claims_adjudication {
             self.replacements.get(claim_id)
         }
 
-        /// Whether `provider` lets `corrector` void and replace the claims `corrector`
-        /// submitted for it (`set_corrector`).
+        /// Whether `provider` lets `corrector` submit claims in its name and void and
+        /// replace those it submitted (`set_corrector`).
         #[ink(message)]
         pub fn is_corrector(&self, provider: AccountId, corrector: AccountId) -> bool {
             self.correctors.contains((provider, corrector))

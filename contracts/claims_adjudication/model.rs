@@ -89,7 +89,8 @@ pub enum Error {
     UnknownPlan,
     /// The caller is not the plan's payer.
     NotPayer,
-    /// The caller is neither the rendering provider nor the plan's payer.
+    /// The caller is neither the rendering provider nor a relay it named
+    /// (`set_corrector`).
     NotSubmitter,
     /// The caller is not an adjuster of the claim's plan.
     NotAdjuster,
@@ -464,7 +465,7 @@ impl ClaimLine {
     }
 }
 
-/// What a provider (or the payer on its behalf) submits.
+/// What a provider (or a relay it named) submits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
 pub struct ClaimRequest {
@@ -770,6 +771,22 @@ impl Claim {
         self.payer_amount = 0;
         self.member_amount = 0;
         self.deductible_applied = 0;
+    }
+
+    /// Whether a line of the claim was priced (allowed something), so holds its
+    /// procedure on its service day: a claim paid, owed or pending, and a denial a
+    /// person made (an adjuster at review, or a decided appeal, keep the pricing).
+    pub fn holds_services(&self) -> bool {
+        self.lines.iter().any(|line| line.allowed > 0)
+    }
+
+    /// Whether a person denied the claim: an adjuster at review (its lines keep their
+    /// pricing), or its appeal was decided. Such a service is not billed again without
+    /// a person looking: a new claim for it is a duplicate, and a replacement goes to
+    /// review whatever its amount.
+    pub fn denied_by_a_person(&self) -> bool {
+        self.status == ClaimStatus::Denied
+            && (self.appeal_evidence.is_some() || self.holds_services())
     }
 }
 

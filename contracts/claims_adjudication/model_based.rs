@@ -86,6 +86,8 @@ const REQUIRED: &[&str] = &[
     "InvalidLine",
     "NotAdmitted",
     "NotFirstOwed",
+    RELAYED,
+    RECHECKED,
     "PeriodMaximum",
     "MonitoringDaysNotMet",
     "ReferenceUsed",
@@ -98,6 +100,10 @@ const REQUIRED: &[&str] = &[
 const MAX_UNITS: u32 = 3;
 const START: u64 = 3_000 * DAY;
 const ACCOUNTS: u8 = 9;
+/// A claim a relay the provider named (not the provider) submitted, recorded.
+const RELAYED: &str = "Relayed";
+/// A replacement of a claim a person denied, recorded (and sent to review).
+const RECHECKED: &str = "Rechecked";
 
 /// 0 the governor; 1, 2 payers; 3, 4 providers; 5, 6 members; 7 adjuster; 8 stranger.
 fn account(i: u8) -> AccountId {
@@ -316,12 +322,13 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(caller, claim, approve)| Op::Review { caller, claim, approve }),
         2 => (0..2 * ACCOUNTS, claim).prop_map(|(caller, claim)| Op::Appeal { caller, claim }),
         2 => (0..3 * ACCOUNTS, claim).prop_map(|(caller, claim)| Op::Void { caller, claim }),
-        2 => (0..3 * ACCOUNTS, claim, prop_oneof![6 => Just(0u8), 1 => 1..5u8],
+        2 => (0..3 * ACCOUNTS, claim, prop_oneof![6 => Just(0u8), 1 => 1..6u8],
               prop::collection::vec(line, 0..4), prop::option::weighted(0.7, 0..4u8))
             .prop_map(|(caller, claim, differs, lines, reference)| Op::Replace {
                 caller, claim, differs, lines, reference,
             }),
-        2 => (prop_oneof![Just(3u8), Just(4), Just(8)], 0..ACCOUNTS, prop::bool::weighted(0.7))
+        2 => (prop_oneof![Just(3u8), Just(4), Just(8)],
+              prop_oneof![Just(1u8), Just(2), 0..ACCOUNTS], prop::bool::weighted(0.7))
             .prop_map(|(provider, corrector, allowed)| Op::SetCorrector { provider, corrector, allowed }),
         2 => (0..2 * ACCOUNTS, claim, any::<bool>())
             .prop_map(|(caller, claim, overturn)| Op::DecideAppeal { caller, claim, overturn }),
@@ -591,7 +598,10 @@ impl Model {
     /// Admission (nothing recorded): the plan, who submits, the lines, the service date.
     fn admit(&self, submitter: AccountId, request: &ClaimRequest) -> Result<MClaim> {
         let plan = self.plan(request.plan)?;
-        if submitter != request.provider && submitter != plan.payer {
+        // The provider, or a relay it named: not its payer by right.
+        if submitter != request.provider
+            && !self.correctors.contains(&(request.provider, submitter))
+        {
             return Err(Error::NotSubmitter);
         }
         if request.lines.is_empty() {
@@ -637,7 +647,19 @@ impl Model {
 
     /// Records an admitted claim as screened: denied whole, or its lines priced and the
     /// claim paid, owed or held for review. Returns its id.
-    fn record(&mut self, mut claim: MClaim, lines: &[ClaimLine], screen: Screen) -> u64 {
+    fn record(&mut self, claim: MClaim, lines: &[ClaimLine], screen: Screen) -> u64 {
+        self.record_reviewed(claim, lines, screen, false)
+    }
+
+    /// As [`Model::record`]; `recheck` (a replacement of a claim a person denied):
+    /// reviewed whatever its payer share.
+    fn record_reviewed(
+        &mut self,
+        mut claim: MClaim,
+        lines: &[ClaimLine],
+        screen: Screen,
+        recheck: bool,
+    ) -> u64 {
         if let Screen::Deny(reason) = screen {
             Model::deny_all(&mut claim, lines, reason);
             self.claims.push(claim);
@@ -646,7 +668,14 @@ impl Model {
             let index = self.claims.len() - 1;
             self.adjudicate(index, lines);
             let review = matches!(screen, Screen::Pass { review: true });
-            self.decide(index, review, true);
+            let threshold = if recheck {
+                0
+            } else {
+                self.plans[self.claims[index].plan as usize - 1]
+                    .terms
+                    .review_threshold
+            };
+            self.decide(index, review, Some(threshold));
         }
         self.claims.len() as u64
     }
@@ -856,7 +885,7 @@ impl Model {
     /// Denied when nothing is allowed (the first line's reason); pending review when
     /// asked (an emergency without a care relationship: nothing reserved) or above the
     /// threshold (its payer share reserved); otherwise approved.
-    fn decide(&mut self, index: usize, review: bool, threshold: bool) {
+    fn decide(&mut self, index: usize, review: bool, threshold: Option<u128>) {
         let (allowed, payer) = (self.claims[index].allowed, self.claims[index].payer);
         let plan = self.claims[index].plan as usize - 1;
         if allowed == 0 {
@@ -869,7 +898,7 @@ impl Model {
                 .map(|a| a.1);
         } else if review {
             self.claims[index].status = ClaimStatus::PendingReview;
-        } else if threshold && payer > self.plans[plan].terms.review_threshold {
+        } else if threshold.is_some_and(|t| payer > t) {
             self.claims[index].status = ClaimStatus::PendingReview;
             self.claims[index].reserved = payer;
             self.plans[plan].reserved += payer;
@@ -896,9 +925,29 @@ impl Model {
         }
     }
 
-    /// Gives back what a claim denied at review held: its accumulator shares and its
-    /// services.
+    /// Gives back what a claim voided while pending review held: its accumulator shares
+    /// and its services.
     fn release(&mut self, index: usize) {
+        self.release_accumulators(index);
+        self.release_services(index);
+    }
+
+    /// Gives back the services a claim holds.
+    fn release_services(&mut self, index: usize) {
+        self.held.retain(|_, holder| *holder != index);
+        self.supply.retain(|(_, _, holder)| *holder != index);
+    }
+
+    /// Whether a person denied claim `index` (an adjuster at review, its lines keeping
+    /// their pricing, or a decided appeal).
+    fn denied_by_a_person(&self, index: usize) -> bool {
+        let claim = &self.claims[index];
+        claim.status == ClaimStatus::Denied
+            && (claim.appealed || claim.lines.iter().any(|l| l.allowed > 0))
+    }
+
+    /// Gives back a claim's accumulator shares.
+    fn release_accumulators(&mut self, index: usize) {
         let claim = &self.claims[index];
         let terms = self.plans[claim.plan as usize - 1].terms;
         let key = (
@@ -909,8 +958,6 @@ impl Model {
         let entry = self.acc.entry(key).or_default();
         entry.0 = entry.0.saturating_sub(claim.deductible);
         entry.1 = entry.1.saturating_sub(claim.member_amount);
-        self.held.retain(|_, holder| *holder != index);
-        self.supply.retain(|(_, _, holder)| *holder != index);
     }
 
     /// Who voids or replaces claim `id`: below ACCOUNTS that account, then its provider,
@@ -1265,6 +1312,9 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 let screen = m.screen(&claim, m.now)?;
                 Ok(m.record(claim, &request.lines, screen))
             })();
+            if got.is_ok() && submitter != request.provider {
+                reached(CONTRACT, RELAYED);
+            }
             (s(&got), s(&want))
         }
         Op::SubmitBatch { caller, claims } => {
@@ -1313,7 +1363,8 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 if approve {
                     m.approve(index);
                 } else {
-                    m.release(index);
+                    // Its services stay held: billed again they are duplicates.
+                    m.release_accumulators(index);
                     let claim = &mut m.claims[index];
                     claim.status = ClaimStatus::Denied;
                     claim.denial = Some(Carc::NotMedicallyNecessary);
@@ -1373,6 +1424,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     }
                 }
                 4 => request.service_date = request.service_date.saturating_sub(DAY),
+                5 => request.emergency = !request.emergency,
                 _ => {}
             }
             let submission = ClaimSubmission {
@@ -1390,6 +1442,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     || request.provider != original.provider
                     || request.member != original.member
                     || request.service_date != original.service_date
+                    || request.emergency != original.emergency
                 {
                     return Err(Error::ReplacementMismatch);
                 }
@@ -1406,12 +1459,18 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 if matches!(screen, Screen::Deny(_)) {
                     return Err(Error::ReplacementDenied);
                 }
+                // A person's denial: its services given back, the correction reviewed.
+                let recheck = m.denied_by_a_person(index);
+                if recheck {
+                    m.release_services(index);
+                    reached(CONTRACT, RECHECKED);
+                }
                 m.void(index);
                 if let Some(reference) = submission.reference {
                     m.references
                         .insert((request.plan, request.provider, reference));
                 }
-                Ok(m.record(claim, &request.lines, screen))
+                Ok(m.record_reviewed(claim, &request.lines, screen, recheck))
             })();
             (s(&got), s(&want))
         }
@@ -1423,12 +1482,17 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
             let (provider, corrector) = (account(provider), account(corrector));
             test::set_caller::<Env>(provider);
             let got = c.set_corrector(corrector, allowed);
-            if allowed {
-                m.correctors.insert((provider, corrector));
-            } else {
-                m.correctors.remove(&(provider, corrector));
-            }
-            (s(&got), s(&Ok::<(), Error>(())))
+            let want = (|| -> Result<()> {
+                if allowed {
+                    // Naming waits for the pause to end; withdrawing does not.
+                    m.not_paused()?;
+                    m.correctors.insert((provider, corrector));
+                } else {
+                    m.correctors.remove(&(provider, corrector));
+                }
+                Ok(())
+            })();
+            (s(&got), s(&want))
         }
         Op::Appeal { caller, claim } => {
             let id = pick_appealable(m, claim);
@@ -1506,6 +1570,9 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 let reserved = std::mem::take(&mut m.claims[index].reserved);
                 m.plans[m.claims[index].plan as usize - 1].reserved -= reserved;
                 m.claims[index].status = ClaimStatus::Denied;
+                if overturn {
+                    m.release_services(index);
+                }
                 match screen {
                     None => {}
                     Some(Screen::Deny(reason)) => {
@@ -1514,7 +1581,7 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     Some(Screen::Pass { .. }) => {
                         m.claims[index].denial = None;
                         m.adjudicate(index, &lines);
-                        m.decide(index, false, false);
+                        m.decide(index, false, None);
                     }
                 }
                 Ok(())

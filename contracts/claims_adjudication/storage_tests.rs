@@ -23,7 +23,7 @@ fn code(n: u32) -> ProcedureCode {
 }
 
 /// A day holds 16 procedures in its item and the rest under their own keys: a provider
-/// cannot bill the 17th to 20th procedure of a full day a second time, and a denial
+/// cannot bill the 17th to 20th procedure of a full day a second time, and a void
 /// releases every one of them.
 #[ink::test]
 fn a_day_past_its_items_capacity_still_refuses_duplicates() {
@@ -56,10 +56,9 @@ fn a_day_past_its_items_capacity_still_refuses_duplicates() {
     );
     assert_eq!(again.status, ClaimStatus::Denied);
     assert_eq!(reasons(&again), vec![Carc::Duplicate; 3]);
-    // Denied at review: every procedure is free again, in the item and past it.
-    caller(a.eve);
-    c.review_claim(first.id, false, Carc::NotMedicallyNecessary)
-        .expect("deny");
+    // Voided while pending review: every procedure is free again, in the item and past
+    // it.
+    c.void_claim(first.id).expect("void");
     for n in 0..20 {
         assert_eq!(
             c.service_holder(1, a.django, a.charlie, T0 - DAY, code(n)),
@@ -77,7 +76,7 @@ fn a_day_past_its_items_capacity_still_refuses_duplicates() {
 }
 
 /// A contract upgraded from the code that held every line under its own key: the lines
-/// that code held still count (a provider cannot bill them again) and a denial still
+/// that code held still count (a provider cannot bill them again) and a void still
 /// releases them; the first adjudication under the new code sets the day its items start.
 #[ink::test]
 fn lines_held_before_the_day_items_still_count_after_an_upgrade() {
@@ -115,9 +114,8 @@ fn lines_held_before_the_day_items_still_count_after_an_upgrade() {
     let yesterday = day_of(T0 - DAY);
     c.day_lines.remove((1, a.django, a.charlie, yesterday));
     c.line_keys.insert(key(yesterday, XRAY), &big.id);
-    caller(a.eve);
-    c.review_claim(big.id, false, Carc::NotMedicallyNecessary)
-        .expect("deny");
+    caller(a.charlie);
+    c.void_claim(big.id).expect("void");
     assert_eq!(c.line_keys.get(key(yesterday, XRAY)), None);
     assert_eq!(
         c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
@@ -364,19 +362,17 @@ fn an_ended_plan_gives_its_place_up_and_keeps_its_accumulators() {
     assert_eq!(c.accumulator(1, a.django, 0).deductible_met, 150);
 }
 
-/// A claim denied at review gives its procedures back, and the day's item it emptied is
-/// removed rather than left behind.
+/// A claim voided while pending review gives its procedures back, and the day's item it
+/// emptied is removed rather than left behind.
 #[ink::test]
-fn a_day_item_emptied_by_a_denial_is_removed() {
+fn a_day_item_emptied_by_a_void_is_removed() {
     let a = accounts();
     let mut c = setup();
     let big = submit(&mut c, vec![line(XRAY, 9_000, 30)]);
     assert_eq!(big.status, ClaimStatus::PendingReview);
     let day = (1, a.django, a.charlie, day_of(T0 - DAY));
     assert!(c.day_lines.get(day).is_some());
-    caller(a.eve);
-    c.review_claim(big.id, false, Carc::NotMedicallyNecessary)
-        .expect("deny");
+    c.void_claim(big.id).expect("void");
     assert_eq!(c.day_lines.get(day), None);
 }
 

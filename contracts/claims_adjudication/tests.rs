@@ -168,6 +168,16 @@ pub(crate) fn setup() -> ClaimsAdjudication {
     c
 }
 
+/// Each of `providers` names `relay` (`set_corrector`); the caller is restored.
+pub(crate) fn name_relay(c: &mut ClaimsAdjudication, providers: &[AccountId], relay: AccountId) {
+    let back = ink::env::caller::<Env>();
+    for provider in providers {
+        caller(*provider);
+        c.set_corrector(relay, true).expect("named");
+    }
+    caller(back);
+}
+
 pub(crate) fn submit(c: &mut ClaimsAdjudication, lines: Vec<ClaimLine>) -> Claim {
     let id = c.submit_claim(request(lines)).expect("submitted");
     c.claim(id).expect("stored")
@@ -658,15 +668,41 @@ fn paid_claim_moves_escrow_to_the_provider() {
 }
 
 #[ink::test]
-fn payer_submits_on_behalf_of_the_provider() {
+fn a_payer_submits_in_a_providers_name_only_as_the_relay_it_named() {
     let a = accounts();
     let mut c = setup();
+    // Unnamed, the payer could file a cheap claim before the provider's own (seen in the
+    // pool, or known from a prior authorisation): paid at once, and the provider's real
+    // claim denied as its duplicate.
+    caller(a.bob);
+    assert_eq!(
+        c.submit_claim(request(vec![line(OFFICE, 1, 1)])),
+        Err(Error::NotSubmitter)
+    );
+    assert_eq!(
+        c.submit_claims(vec![ClaimSubmission {
+            request: request(vec![line(OFFICE, 1, 1)]),
+            reference: None,
+        }]),
+        Ok(vec![Err(Error::NotSubmitter)])
+    );
+    assert_eq!(c.claim(1), None, "nothing recorded");
+    caller(a.charlie);
+    c.set_corrector(a.bob, true).expect("named");
     caller(a.bob);
     let claim = submit(&mut c, vec![line(OFFICE, 100, 1)]);
     assert_eq!(claim.submitter, a.bob);
     assert_eq!(claim.provider, a.charlie);
     // Anyone else may not.
     caller(a.frank);
+    assert_eq!(
+        c.submit_claim(request(vec![line(LAB, 100, 1)])),
+        Err(Error::NotSubmitter)
+    );
+    // Withdrawn: the payer is refused again.
+    caller(a.charlie);
+    c.set_corrector(a.bob, false).expect("withdrawn");
+    caller(a.bob);
     assert_eq!(
         c.submit_claim(request(vec![line(LAB, 100, 1)])),
         Err(Error::NotSubmitter)
@@ -1045,8 +1081,8 @@ fn review_denial_gives_back_accumulators_and_lines_then_appeal_overturns() {
     );
     assert_eq!(
         c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
-        None,
-        "a denied line holds no service"
+        Some(claim.id),
+        "a line a person denied keeps its service"
     );
 
     // Only the provider appeals, once, and only a denial.
@@ -1610,7 +1646,9 @@ fn one_device_supply_per_member_in_any_thirty_days_whoever_bills_it() {
     let next = submit_request(&mut c, on(40, a.charlie));
     assert_eq!(next.status, ClaimStatus::Paid);
     assert_eq!(c.escrow(1).map(|e| e.0), Some(10_000 - 120));
-    // A claim denied in review gives its period back.
+    // A claim an adjuster denied keeps its period: billed again by anyone in it, the
+    // supply is refused (the recourse is the appeal; a void while pending gives the
+    // period back, see void_tests).
     caller(a.bob);
     c.set_fees(1, vec![(RPM, Some(6_000))]).expect("fees");
     caller(a.charlie);
@@ -1626,7 +1664,10 @@ fn one_device_supply_per_member_in_any_thirty_days_whoever_bills_it() {
     caller(a.eve);
     c.review_claim(big.id, false, Carc::NotMedicallyNecessary)
         .expect("deny");
-    assert_eq!(c.supply_holder(a.django, T0 + 75 * DAY), None);
+    assert_eq!(c.supply_holder(a.django, T0 + 75 * DAY), Some(big.id));
+    caller(a.charlie);
+    let rebilled = submit_request(&mut c, on(73, a.charlie));
+    assert_eq!(reasons(&rebilled), vec![Carc::PeriodMaximum]);
 }
 
 #[ink::test]

@@ -6,7 +6,7 @@
 
 use crate::claims_adjudication::*;
 use crate::tests::{
-    accounts, caller, care, line, monitored, now, payment_consent, request, setup, submit,
+    accounts, caller, care, line, monitored, now, payment_consent, reasons, request, setup, submit,
     submit_request, ALWAYS, LAB, OFFICE, RPM, T0, XRAY,
 };
 use healthcare_traits::testing::last_recorded;
@@ -46,29 +46,8 @@ fn only_the_provider_or_the_corrector_it_named_voids_or_replaces_its_claims() {
     }
     assert_eq!(c.void_claim(99), Err(Error::UnknownClaim));
     assert_eq!(c.claim(claim.id), Some(claim.clone()));
-    // A claim the payer submitted on the provider's behalf: the payer may void it (it
-    // relays the provider's 837), and so may the provider.
-    caller(a.bob);
-    let relayed = submit(&mut c, vec![line(LAB, 50, 1)]);
-    assert_eq!(relayed.submitter, a.bob);
-    caller(a.eve);
-    c.review_claim(claim.id, false, Carc::NotMedicallyNecessary)
-        .expect("deny");
-    caller(a.bob);
-    assert_eq!(c.void_claim(claim.id), Err(Error::NotSubmitter));
-    let denied_relayed = {
-        let id = c
-            .submit_claim(ClaimRequest {
-                member: accounts().eve,
-                ..request(vec![line(OFFICE, 100, 1)])
-            })
-            .expect("recorded");
-        c.claim(id).expect("stored")
-    };
-    assert_eq!(denied_relayed.status, ClaimStatus::Denied);
-    // Having submitted it is not enough: a payer voiding a claim it relayed would escape
-    // paying it (and the provider's appeal) unless the provider entrusted it with that.
-    assert_eq!(c.void_claim(denied_relayed.id), Err(Error::NotSubmitter));
+    // The provider names its payer: it relays the provider's 837s (submits in its name)
+    // and may void or replace what it submitted, never what the provider submitted.
     caller(a.charlie);
     c.set_corrector(a.bob, true)
         .expect("the provider names its payer");
@@ -79,11 +58,28 @@ fn only_the_provider_or_the_corrector_it_named_voids_or_replaces_its_claims() {
     );
     assert!(c.is_corrector(a.charlie, a.bob));
     caller(a.bob);
+    let relayed = submit(&mut c, vec![line(LAB, 50, 1)]);
+    assert_eq!(relayed.submitter, a.bob);
+    caller(a.eve);
+    c.review_claim(claim.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(a.bob);
+    let denied_relayed = {
+        let id = c
+            .submit_claim(ClaimRequest {
+                member: accounts().eve,
+                ..request(vec![line(OFFICE, 100, 1)])
+            })
+            .expect("recorded");
+        c.claim(id).expect("stored")
+    };
+    assert_eq!(denied_relayed.status, ClaimStatus::Denied);
     // A corrector still cannot void what the provider submitted itself.
     assert_eq!(c.void_claim(claim.id), Err(Error::NotSubmitter));
     c.void_claim(denied_relayed.id)
         .expect("the payer voids what it relayed");
-    // Withdrawn: refused again.
+    // Withdrawn: refused again (having submitted it is not enough: a payer voiding a
+    // claim it relayed would escape paying it, and the provider's appeal).
     let again = c
         .submit_claim(ClaimRequest {
             member: accounts().eve,
@@ -312,6 +308,18 @@ fn a_refused_replacement_changes_nothing() {
             },
             Error::ReplacementMismatch,
         ),
+        // An emergency claimed in the replacement only: a claim denied for want of a
+        // care relationship would go to an adjuster instead.
+        (
+            ClaimSubmission {
+                request: ClaimRequest {
+                    emergency: true,
+                    ..request(vec![line(XRAY, 300, 1)])
+                },
+                reference: None,
+            },
+            Error::ReplacementMismatch,
+        ),
         (replacement(vec![], 1), Error::NoLines),
         (
             replacement(vec![line(XRAY, 300, 1)], 9),
@@ -394,4 +402,142 @@ fn a_void_gives_back_the_device_supply_it_held() {
     c.void_claim(held.id).expect("void");
     let billed = submit_request(&mut c, again);
     assert_eq!(billed.lines[0].allowed, 60, "the supply is free again");
+}
+
+/// charlie's x-ray of 9 000, denied by the adjuster at review.
+fn denied_at_review(c: &mut ClaimsAdjudication) -> Claim {
+    let big = pending(c);
+    caller(accounts().eve);
+    c.review_claim(big.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(accounts().charlie);
+    c.claim(big.id).expect("stored")
+}
+
+#[ink::test]
+fn a_service_an_adjuster_denied_billed_again_under_the_threshold_is_a_duplicate() {
+    let a = accounts();
+    let mut c = setup();
+    let denied = denied_at_review(&mut c);
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        Some(denied.id)
+    );
+    // The same x-ray trimmed to 13 units: its payer share (2 900) is under the review
+    // threshold, so it would be paid at once over the adjuster's denial.
+    let trimmed = submit(&mut c, vec![line(XRAY, 3_900, 13)]);
+    assert_eq!(reasons(&trimmed), vec![Carc::Duplicate]);
+    assert_eq!(trimmed.status, ClaimStatus::Denied);
+    // Voiding the denial first does not free it either.
+    c.void_claim(denied.id).expect("void");
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        Some(denied.id)
+    );
+    let after_void = submit(&mut c, vec![line(XRAY, 3_900, 13)]);
+    assert_eq!(reasons(&after_void), vec![Carc::Duplicate]);
+    assert_eq!(
+        c.escrow(1),
+        Some((10_000, 0, 0)),
+        "nothing paid or reserved"
+    );
+}
+
+#[ink::test]
+fn a_replacement_of_a_claim_an_adjuster_denied_waits_for_review_whatever_its_amount() {
+    let a = accounts();
+    let mut c = setup();
+    let denied = denied_at_review(&mut c);
+    let id = c
+        .replace_claim(denied.id, replacement(vec![line(XRAY, 3_900, 13)], 1))
+        .expect("replaced");
+    let new = c.claim(id).expect("stored");
+    assert_eq!(
+        new.payer_amount, 2_900,
+        "under the review threshold of 5 000"
+    );
+    assert_eq!(new.status, ClaimStatus::PendingReview);
+    assert_eq!(new.reserved, 2_900);
+    assert_eq!(c.escrow(1), Some((10_000, 0, 2_900)));
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        Some(id),
+        "the original gave the service to its correction"
+    );
+    // A correction of a claim only the machine denied is priced as a new claim.
+    let uncovered = submit_request(
+        &mut c,
+        ClaimRequest {
+            service_date: T0 - 2 * DAY,
+            ..request(vec![line(*b"99999", 3_000, 10)])
+        },
+    );
+    assert_eq!(reasons(&uncovered), vec![Carc::NotCovered]);
+    let corrected = c
+        .replace_claim(
+            uncovered.id,
+            ClaimSubmission {
+                request: ClaimRequest {
+                    service_date: T0 - 2 * DAY,
+                    ..request(vec![line(LAB, 50, 1)])
+                },
+                reference: Some(Hash::from([2; 32])),
+            },
+        )
+        .expect("replaced");
+    assert_eq!(
+        c.claim(corrected).map(|c| c.status),
+        Some(ClaimStatus::Paid)
+    );
+}
+
+#[ink::test]
+fn a_replacement_after_an_upheld_appeal_waits_for_review() {
+    let a = accounts();
+    let mut c = setup();
+    // Denied by the machine (a code the plan does not cover), appealed, upheld.
+    let uncovered = submit(&mut c, vec![line(*b"99999", 3_000, 10)]);
+    assert_eq!(uncovered.status, ClaimStatus::Denied);
+    c.appeal(uncovered.id, Hash::from([7; 32])).expect("appeal");
+    caller(a.eve);
+    c.decide_appeal(uncovered.id, false).expect("upheld");
+    caller(a.charlie);
+    let id = c
+        .replace_claim(uncovered.id, replacement(vec![line(XRAY, 3_000, 10)], 1))
+        .expect("replaced");
+    let new = c.claim(id).expect("stored");
+    assert_eq!(new.payer_amount, 2_000);
+    assert_eq!(new.status, ClaimStatus::PendingReview);
+    assert_eq!(c.escrow(1), Some((10_000, 0, 2_000)));
+}
+
+#[ink::test]
+fn an_overturned_appeal_denied_again_at_its_checks_frees_the_services_it_held() {
+    let a = accounts();
+    let mut c = setup();
+    let denied = denied_at_review(&mut c);
+    c.appeal(denied.id, Hash::from([7; 32])).expect("appeal");
+    // The member's payment consent turns out not to cover the service date.
+    payment_consent(a.django, a.bob, (0, 1));
+    caller(a.eve);
+    c.decide_appeal(denied.id, true).expect("overturned");
+    let again = c.claim(denied.id).expect("stored");
+    assert_eq!(again.status, ClaimStatus::Denied);
+    assert_eq!(again.denial, Some(Carc::ConsentAbsent));
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        None,
+        "a claim denied whole holds nothing"
+    );
+}
+
+#[ink::test]
+fn naming_a_corrector_waits_for_the_pause_to_end_but_withdrawing_does_not() {
+    let a = accounts();
+    let mut c = setup();
+    crate::tests::gov(&mut c, healthcare_traits::Action::Pause).expect("paused");
+    assert_eq!(c.set_corrector(a.bob, true), Err(Error::Paused));
+    assert!(!c.is_corrector(a.charlie, a.bob));
+    c.set_corrector(a.bob, false)
+        .expect("a safety action, open while paused");
 }

@@ -32,6 +32,8 @@ use staff_credentials::staff_credentials::{
     CredentialRequest, StaffCredentials, StaffCredentialsRef,
 };
 
+use std::str::FromStr;
+
 type Env = ink::env::DefaultEnvironment;
 type Node = Client<PolkadotConfig, Env>;
 type Failure = Box<dyn std::error::Error>;
@@ -245,7 +247,13 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .await
             .map_err(|e| format!("fund: {e:?}"))?;
 
-        // The payer submits the provider's claim: paid at once from escrow.
+        // The provider names the payer its relay; the payer submits the provider's
+        // claim: paid at once from escrow.
+        client
+            .call(&provider, &adjudication.set_corrector(id(&payer), true))
+            .submit()
+            .await
+            .map_err(|e| format!("set_corrector: {e:?}"))?;
         let claim_for = |service_date, billed| ClaimRequest {
             plan: 1,
             member: id(&patient),
@@ -279,7 +287,43 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
         // A licensed provider whose account does not exist yet: 792 is below the node's
         // existential deposit, so the transfer fails. The adjudication stands (the claim
         // is payment-failed and owed) and `settle` pays it once the account exists.
-        let newcomer = AccountId::from([0xF7; 32]);
+        // It names the payer its relay first (it must exist to sign that), then empties
+        // its account, which the node removes.
+        let newcomer_key = Keypair::from_uri(
+            &ink_e2e::subxt_signer::SecretUri::from_str("//Newcomer")
+                .map_err(|e| format!("uri: {e:?}"))?,
+        )
+        .map_err(|e| format!("newcomer key: {e:?}"))?;
+        let newcomer = id(&newcomer_key);
+        client
+            .runtime_call(
+                &alice(),
+                "Balances",
+                "transfer_allow_death",
+                vec![
+                    Value::unnamed_variant("Id", vec![Value::from_bytes(newcomer)]),
+                    Value::u128(1_000_000_000_000_000),
+                ],
+            )
+            .await
+            .map_err(|e| format!("fund the newcomer for its fees: {e:?}"))?;
+        client
+            .call(&newcomer_key, &adjudication.set_corrector(id(&payer), true))
+            .submit()
+            .await
+            .map_err(|e| format!("newcomer's set_corrector: {e:?}"))?;
+        client
+            .runtime_call(
+                &newcomer_key,
+                "Balances",
+                "transfer_all",
+                vec![
+                    Value::unnamed_variant("Id", vec![Value::from_bytes(id(&alice()))]),
+                    Value::bool(false),
+                ],
+            )
+            .await
+            .map_err(|e| format!("empty the newcomer: {e:?}"))?;
         assert_eq!(client.free_balance(newcomer).await?, 0);
         let mut creds = ink_e2e::create_call_builder::<StaffCredentials>(registry);
         client

@@ -144,6 +144,19 @@ fn world() -> World {
         )
         .expect("fund");
     assert_eq!(funded.value, Ok(100_000));
+    // The providers name the payer their relay (it submits their claims as from their
+    // clearinghouse); without that it could not file a claim in their name.
+    for provider in [PROVIDER, UNLICENSED, STRANGER_DOCTOR, PHARMACIST] {
+        let named = chain.call::<Res<()>>(
+            &claims,
+            &account(provider),
+            call_data(
+                selector_bytes!("set_corrector"),
+                (ink_account(&payer), true),
+            ),
+        );
+        assert_eq!(named.value, Ok(()));
+    }
     World {
         chain,
         claims,
@@ -324,6 +337,42 @@ fn a_provider_the_patient_never_named_is_not_paid() {
     let (_, _, reserved) = escrow(&mut w).expect("plan");
     assert_eq!(reserved, 0);
     assert_eq!(emergency.reserved, 0);
+}
+
+/// A payer the provider has not named (or no longer names) its relay cannot file a
+/// claim in the provider's name: else it could file a cheap one first and have the
+/// provider's own denied as its duplicate.
+#[test]
+fn a_payer_the_provider_did_not_name_cannot_file_in_its_name() {
+    let mut w = world();
+    let now = w.chain.time();
+    let withdrawn = w.chain.call::<Res<()>>(
+        &w.claims,
+        &account(PROVIDER),
+        call_data(
+            selector_bytes!("set_corrector"),
+            (ink_account(&account(PAYER)), false),
+        ),
+    );
+    assert_eq!(withdrawn.value, Ok(()));
+    let cheap = request(PROVIDER, now - 2 * DAY, vec![line(b"99213", 1)]);
+    let filed = w.chain.call::<Res<u64>>(
+        &w.claims,
+        &account(PAYER),
+        call_data(selector_bytes!("submit_claim"), (cheap,)),
+    );
+    assert_eq!(filed.value, Err(Error::NotSubmitter));
+    let own = request(PROVIDER, now - 2 * DAY, vec![line(b"99213", 150)]);
+    let filed = w.chain.call::<Res<u64>>(
+        &w.claims,
+        &account(PROVIDER),
+        call_data(selector_bytes!("submit_claim"), (own,)),
+    );
+    let id = filed.value.expect("the provider files its own");
+    let claim: Option<Claim> = w
+        .chain
+        .query(&w.claims, call_data(selector_bytes!("claim"), (id,)));
+    assert_eq!(claim.map(|c| c.status), Some(ClaimStatus::Paid));
 }
 
 #[test]

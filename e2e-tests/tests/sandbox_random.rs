@@ -1272,6 +1272,18 @@ fn world() -> World {
         );
         assert_eq!(enrolled.value, Ok(()));
     }
+    // The providers name the payer their relay: it submits their claims.
+    for p in PROVIDERS {
+        let named = w.chain.call::<Res<()>>(
+            &w.claims,
+            &account(p),
+            call_data(
+                selector_bytes!("set_corrector"),
+                (ink_account(&payer), true),
+            ),
+        );
+        assert_eq!(named.value, Ok(()));
+    }
     // A trial on lab results: its sponsor (11) and IRB (12) accredited, version 1
     // approved, the two doctors its investigators.
     for (n, kind) in [

@@ -238,10 +238,15 @@ export function ProviderPage({ suite, account }: PageProps) {
       </Action>
 
       <Action
-        title="Let your payer correct your claims"
+        title="Let your payer relay and correct your claims"
         submit="Allow"
         action={async () =>
-          send(`Let ${corrector} void and replace claims it submitted for you`, 'claims_adjudication', 'setCorrector', [corrector, true])
+          send(
+            `Let ${corrector} submit claims in your name and void or replace those it submitted`,
+            'claims_adjudication',
+            'setCorrector',
+            [corrector, true],
+          )
         }
       >
         <TextField
@@ -249,14 +254,17 @@ export function ProviderPage({ suite, account }: PageProps) {
           name="corrector"
           value={corrector}
           set={setCorrector}
-          hint="Only claims it submitted for you (your 837s it relays, frequency 7 and 8); withdraw it with the same account and Withdraw."
+          hint="It may then submit claims in your name (the 837s it relays) and void or replace those it submitted (frequency 7 and 8), never yours; no one else files claims in your name. Withdraw it with the same account and Withdraw."
         />
       </Action>
       <Action
-        title="Withdraw a corrector"
+        title="Withdraw a relay"
         submit="Withdraw"
         action={async () =>
-          send(`Stop ${corrector} from voiding or replacing your claims`, 'claims_adjudication', 'setCorrector', [corrector, false])
+          send(`Stop ${corrector} from submitting, voiding or replacing your claims`, 'claims_adjudication', 'setCorrector', [
+            corrector,
+            false,
+          ])
         }
       >
         <TextField label="Payer or clearinghouse account" name="corrector-off" value={corrector} set={setCorrector} />

@@ -32,11 +32,14 @@ impl ClaimsAdjudication {
             self.approve(&mut plan, &mut claim)?;
         } else {
             let mut prices = Prices::default();
-            self.release(&plan, &claim, &mut prices)?;
+            self.release_accumulators(&plan, &claim, &mut prices)?;
             self.store_prices(prices);
             claim.status = ClaimStatus::Denied;
             claim.denial = Some(reason);
-            // The lines keep their pricing for the record; a denial pays nothing.
+            // The lines keep their pricing for the record and their services stay held:
+            // the same service billed again is a duplicate (else a new claim trimmed
+            // under the review threshold would be paid at once over the adjuster's
+            // denial). A denial pays nothing.
             claim.pay_nothing();
         }
         self.finish(&plan, claim);
@@ -90,13 +93,16 @@ impl ClaimsAdjudication {
         if overturn {
             let lines: Vec<ClaimLine> = claim.lines.iter().map(|r| r.line).collect();
             let mut prices = Prices::default();
+            // A claim denied at review still holds its services: given back, then
+            // priced again (or denied whole, holding nothing).
+            self.release_services(&claim, &mut prices);
             match self.screen(&mut prices, &plan, &claim, claim.submitted_at)? {
                 Screen::Deny(reason) => Self::deny_all(&mut claim, &lines, reason)?,
                 Screen::Pass { .. } => {
                     claim.denial = None;
                     self.adjudicate_lines(&plan, &mut claim, &lines, &mut prices)?;
                     self.store_prices(prices);
-                    self.decide(&mut plan, &mut claim, false, false)?;
+                    self.decide(&mut plan, &mut claim, false, None)?;
                 }
             }
         }
@@ -275,14 +281,14 @@ impl ClaimsAdjudication {
     }
 
     /// After pricing: denied when nothing is allowed; pending review when `review` (an
-    /// emergency without a care relationship: nothing reserved) or, if `threshold`, above
-    /// the plan's review threshold (payer share reserved); else approved.
+    /// emergency without a care relationship: nothing reserved) or with a payer share
+    /// above `threshold` (payer share reserved); else approved.
     pub(crate) fn decide(
         &mut self,
         plan: &mut Plan,
         claim: &mut Claim,
         review: bool,
-        threshold: bool,
+        threshold: Option<Balance>,
     ) -> Result<()> {
         if claim.allowed == 0 {
             claim.status = ClaimStatus::Denied;
@@ -296,7 +302,7 @@ impl ClaimsAdjudication {
             // is reserved meanwhile (a provider the member never named cannot hold the
             // payer's escrow); approved, it is paid from the free escrow or owed.
             claim.status = ClaimStatus::PendingReview;
-        } else if threshold && claim.payer_amount > plan.terms.review_threshold {
+        } else if threshold.is_some_and(|threshold| claim.payer_amount > threshold) {
             claim.status = ClaimStatus::PendingReview;
             plan.reserved = plan
                 .reserved

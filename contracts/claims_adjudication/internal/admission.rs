@@ -21,11 +21,12 @@ impl ClaimsAdjudication {
     ) -> Result<ClaimId> {
         let mut batch = Batch::default();
         let stored = batch.stored_plan(request.plan, || self.plans.get(request.plan));
-        let plan = Self::admit(&request, stored, submitter, now)?;
+        let relay = self.relay(&mut batch, &request, submitter);
+        let plan = Self::admit(&request, stored, submitter, relay, now)?;
         let claim = Self::draft(&request, submitter, now);
         // The counter moves only once the peers have answered (a refusal writes nothing).
         let screen = self.screen(&mut batch.prices, &plan, &claim, now)?;
-        let id = self.record(&mut batch, claim, &request.lines, screen, None)?;
+        let id = self.record(&mut batch, claim, &request.lines, screen, None, false)?;
         self.flush(batch);
         Ok(id)
     }
@@ -44,7 +45,8 @@ impl ClaimsAdjudication {
         for submission in &batch {
             let plan_id = submission.request.plan;
             let stored = recorded.stored_plan(plan_id, || self.plans.get(plan_id));
-            match Self::admit(&submission.request, stored, submitter, now) {
+            let relay = self.relay(&mut recorded, &submission.request, submitter);
+            match Self::admit(&submission.request, stored, submitter, relay, now) {
                 Ok(plan) => {
                     drafts.push(Some((
                         plan,
@@ -83,27 +85,44 @@ impl ClaimsAdjudication {
                 &request.lines,
                 screen,
                 submission.reference,
+                false,
             )?);
         }
         self.flush(recorded);
         Ok(results)
     }
 
+    /// Whether `submitter` submits `request` as a relay the rendering provider named
+    /// (`set_corrector`; read once per provider and batch, never for the provider
+    /// itself).
+    pub(crate) fn relay(
+        &self,
+        batch: &mut Batch,
+        request: &ClaimRequest,
+        submitter: AccountId,
+    ) -> bool {
+        submitter != request.provider
+            && batch.relay(request.provider, || {
+                self.correctors.contains((request.provider, submitter))
+            })
+    }
+
     /// The checks of a request that refuse it (nothing recorded): the plan exists, the
-    /// caller is the rendering provider or the plan's payer, 1 to `MAX_LINES` valid
-    /// lines of at most the plan's `max_units` each, a service date not in the future.
-    /// Returns the plan.
+    /// caller is the rendering provider or a relay it named (`relay`: its payer or
+    /// clearinghouse relaying its 837s; without that no one, the payer included, can
+    /// file claims in a provider's name: a payer could otherwise file a cheap claim
+    /// first and have the provider's own denied as its duplicate), 1 to `MAX_LINES`
+    /// valid lines of at most the plan's `max_units` each, a service date not in the
+    /// future. Returns the plan.
     pub(crate) fn admit(
         request: &ClaimRequest,
         plan: Option<Plan>,
         submitter: AccountId,
+        relay: bool,
         now: Timestamp,
     ) -> Result<Plan> {
         let plan = plan.ok_or(Error::UnknownPlan)?;
-        ensure!(
-            submitter == request.provider || submitter == plan.payer,
-            Error::NotSubmitter
-        );
+        ensure!(submitter == request.provider || relay, Error::NotSubmitter);
         ensure!(!request.lines.is_empty(), Error::NoLines);
         ensure!(request.lines.len() <= crate::MAX_LINES, Error::TooManyLines);
         ensure!(
@@ -290,6 +309,7 @@ impl ClaimsAdjudication {
         lines: &[ClaimLine],
         screen: Screen,
         reference: Option<ClaimReference>,
+        recheck: bool,
     ) -> Result<ClaimId> {
         // The plan as earlier claims of the same batch left it.
         let (plan, prices) = batch.plan(claim.plan, || self.plans.get(claim.plan))?;
@@ -300,7 +320,13 @@ impl ClaimsAdjudication {
             Screen::Deny(reason) => Self::deny_all(&mut claim, lines, reason)?,
             Screen::Pass { review } => {
                 self.adjudicate_lines(plan, &mut claim, lines, prices)?;
-                self.decide(plan, &mut claim, review, true)?;
+                // A replacement of a claim a person denied is reviewed whatever it asks.
+                let threshold = if recheck {
+                    0
+                } else {
+                    plan.terms.review_threshold
+                };
+                self.decide(plan, &mut claim, review, Some(threshold))?;
             }
         }
         self.next_claim = next_claim;

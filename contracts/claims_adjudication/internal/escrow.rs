@@ -56,6 +56,19 @@ impl ClaimsAdjudication {
         claim: &Claim,
         prices: &mut Prices,
     ) -> Result<()> {
+        self.release_accumulators(plan, claim, prices)?;
+        self.release_services(claim, prices);
+        Ok(())
+    }
+
+    /// Gives back what a claim had counted into the member's accumulators (in `prices`:
+    /// the caller stores them).
+    pub(crate) fn release_accumulators(
+        &mut self,
+        plan: &Plan,
+        claim: &Claim,
+        prices: &mut Prices,
+    ) -> Result<()> {
         let key = (
             plan.id,
             claim.member,
@@ -64,7 +77,15 @@ impl ClaimsAdjudication {
         let mut acc = self.accumulator_in(prices, key)?;
         acc.deductible_met = acc.deductible_met.saturating_sub(claim.deductible_applied);
         acc.oop_spent = acc.oop_spent.saturating_sub(claim.member_amount);
-        self.move_accumulator(prices, key, acc)?;
+        self.move_accumulator(prices, key, acc)
+    }
+
+    /// Gives back the procedures a claim's priced lines held (in their day's item or
+    /// under their own keys); nothing read for a claim with no priced line.
+    pub(crate) fn release_services(&mut self, claim: &Claim, prices: &mut Prices) {
+        if !claim.holds_services() {
+            return;
+        }
         let day = Self::day_key(claim);
         let stored = self.day_lines.get(day).unwrap_or_default();
         let mut held = stored.clone();
@@ -95,7 +116,6 @@ impl ClaimsAdjudication {
         } else if held != stored {
             self.day_lines.insert(day, &held);
         }
-        Ok(())
     }
 
     /// Pays the claim if the free escrow covers it, else records it as owed (first

@@ -13,6 +13,8 @@ impl ClaimsAdjudication {
     pub(crate) fn do_set_corrector(&mut self, corrector: AccountId, allowed: bool) -> Result<()> {
         let provider = self.env().caller();
         if allowed {
+            // Withdrawing is a safety action, open while paused; naming is not.
+            self.governance.ensure_running()?;
             self.correctors.insert((provider, corrector), &());
         } else {
             self.correctors.remove((provider, corrector));
@@ -51,12 +53,14 @@ impl ClaimsAdjudication {
             request.plan == original.plan
                 && request.provider == original.provider
                 && request.member == original.member
-                && request.service_date == original.service_date,
+                && request.service_date == original.service_date
+                && request.emergency == original.emergency,
             Error::ReplacementMismatch
         );
         let mut batch = Batch::default();
         let stored = batch.stored_plan(request.plan, || self.plans.get(request.plan));
-        let plan = Self::admit(request, stored, submitter, now)?;
+        let relay = self.relay(&mut batch, request, submitter);
+        let plan = Self::admit(request, stored, submitter, relay, now)?;
         if let Some(reference) = submission.reference {
             ensure!(
                 !self
@@ -74,6 +78,12 @@ impl ClaimsAdjudication {
             Error::ReplacementDenied
         );
         let next = self.next_claim;
+        // A person's denial keeps its services held (a new claim for them is a
+        // duplicate); its correction gives them back and is reviewed.
+        let recheck = original.denied_by_a_person();
+        if recheck {
+            self.release_services(&original, &mut batch.prices);
+        }
         self.void(&mut batch, original, Some(next))?;
         self.replacements.insert(claim_id, &next);
         let id = self.record(
@@ -82,6 +92,7 @@ impl ClaimsAdjudication {
             &request.lines,
             screen,
             submission.reference,
+            recheck,
         )?;
         self.flush(batch);
         Ok(id)

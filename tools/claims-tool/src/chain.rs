@@ -351,6 +351,15 @@ pub async fn correct(
             ),
         );
     }
+    if replace && original.emergency != request.emergency {
+        return refused(
+            x277::ORIGINAL_OF_ANOTHER,
+            format!(
+                "REF*F8 {original_id}: the original was {}an emergency and a replacement keeps that (void it and submit)",
+                if original.emergency { "" } else { "not " }
+            ),
+        );
+    }
     if original.status == ClaimStatus::Voided {
         let replaced = session
             .read(signer, &claims.replaced_by(original_id))
@@ -374,8 +383,12 @@ pub async fn correct(
     } else {
         send_checked(session, signer, &claims.void_claim(original_id)).await?
     };
-    if let Err(e) = answer {
-        return refused(x277::of_error(&e), refusal(session, &e));
+    match answer {
+        Sent::Done => {}
+        Sent::Refused(e) => return refused(x277::of_error(&e), refusal(session, &e)),
+        // The state moved between the dry run and the block (an adjuster decided, the
+        // provider voided it from the dApp): this claim is answered, the run goes on.
+        Sent::Failed(reason) => return refused(x277::RECEIVED, reason),
     }
     let now = if replace {
         on_chain(session, signer, prepared).await?
@@ -388,13 +401,22 @@ pub async fn correct(
     }
 }
 
-/// Dry-runs `message` and sends it only if the contract accepts it: `Err` with the
-/// contract's refusal (nothing sent), `Ok` once it is in a block.
+/// What became of a correction sent with [`send_checked`].
+enum Sent {
+    /// In a block.
+    Done,
+    /// The contract refused it in the dry run: nothing sent.
+    Refused(Error),
+    /// Accepted by the dry run, then failed in the block (the state changed between).
+    Failed(String),
+}
+
+/// Dry-runs `message` and sends it only if the contract accepts it.
 async fn send_checked<Args, T>(
     session: &mut Session,
     signer: &Keypair,
     message: &CallBuilderFinal<ink::env::DefaultEnvironment, Args, Result<T, Error>>,
-) -> Outcome<Result<(), Error>>
+) -> Outcome<Sent>
 where
     Args: Sync + Encode + Clone,
     T: Send + Decode,
@@ -406,11 +428,10 @@ where
         .await
         .map_err(|e| format!("dry run: {e:?}"))?;
     if let Err(e) = suite_client::decoded(&dry)? {
-        return Ok(Err(e));
+        return Ok(Sent::Refused(e));
     }
-    node.call(signer, message)
-        .submit()
-        .await
-        .map_err(|e| format!("submit: {e:?}"))?;
-    Ok(Ok(()))
+    Ok(match node.call(signer, message).submit().await {
+        Ok(_) => Sent::Done,
+        Err(e) => Sent::Failed(format!("failed in its block after the dry run: {e:?}")),
+    })
 }

@@ -276,8 +276,8 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   >;
 
   /**
-   * A provider let a corrector void and replace the claims it submitted for it, or
-   * withdrew that.
+   * A provider let a corrector submit claims in its name and void and replace those it
+   * submitted, or withdrew that.
    *
    * @signature_topic: 0x57eefb9b8b366162cbcdc37a5ec7d7f02be67524c2eddfee877b7b9e7297180e
    **/

@@ -120,8 +120,10 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   withdraw: GenericContractTxCall<(planId: number, amount: bigint, options?: ContractTxOptions) => ContractSubmittableExtrinsic, Type>;
 
   /**
-   * The rendering provider, or the plan's payer on its behalf: submits a claim and
-   * has it adjudicated at once (see the crate documentation). Returns its id.
+   * The rendering provider, or a relay it named (`set_corrector`: its payer or
+   * clearinghouse relaying its 837s; anyone else, the payer included, is refused
+   * with `NotSubmitter`): submits a claim and has it adjudicated at once (see the
+   * crate documentation). Returns its id.
    *
    * @param {ClaimsAdjudicationModelClaimRequestLike} request
    * @param {ContractTxOptions} options
@@ -134,7 +136,8 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   >;
 
   /**
-   * The rendering providers, or the plans' payers on their behalf: submits up to
+   * The rendering providers, or the relays they named (as `submit_claim`; each
+   * provider's `set_corrector` read once per batch): submits up to
    * `MAX_CLAIMS_PER_BATCH` claims, each adjudicated exactly as `submit_claim`
    * would, in order (a claim sees what the claims before it recorded: duplicates,
    * accumulators, escrow). Returns one result per claim: its id, or why it was
@@ -161,8 +164,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * An adjuster of the claim's plan: approves (paid, approved-unfunded or
    * payment-failed) or denies (with `reason`, e.g. not medically necessary) a claim
    * pending review. Either way its reservation is released; a denial also gives
-   * back the deductible and out-of-pocket amounts and the service keys the claim
-   * held.
+   * back the deductible and out-of-pocket amounts, while the claim keeps holding its
+   * services: the same service in a new claim is a duplicate (the provider's
+   * recourse is the appeal, or a replacement, which is reviewed).
    *
    * @param {bigint} claimId
    * @param {boolean} approve
@@ -214,10 +218,11 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
 
   /**
    * The caller, as a provider: lets `corrector` (its payer relaying its 837s, or a
-   * clearinghouse) void and replace the caller's claims that `corrector`
-   * submitted (`allowed`), or withdraws that. Without it only the provider itself
-   * voids or replaces its claims, so no payer can void a claim to escape paying
-   * it. Also while paused.
+   * clearinghouse) submit claims in the caller's name and void and replace those
+   * it submitted (`allowed`), or withdraws that. Without it only the provider
+   * itself submits, voids or replaces its claims, so no payer can file a cheap
+   * claim first (to have the provider's own denied as its duplicate) or void a
+   * claim to escape paying it. Withdrawing also while paused, naming not.
    *
    * @param {AccountId32Like} corrector
    * @param {boolean} allowed
@@ -235,8 +240,9 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * corrector (`set_corrector`: the payer relaying the provider's 837s, claim
    * frequency 8): voids a claim pending review or denied.
    * One pending review gives back its reservation, the deductible and
-   * out-of-pocket amounts it counted and the services it held; a voided claim
-   * pays nothing and cannot be appealed. A paid or owed claim (approved-unfunded,
+   * out-of-pocket amounts it counted and the services it held (a denied one keeps
+   * the services a person denied: voiding it does not free them to be billed
+   * anew); a voided claim pays nothing and cannot be appealed. A paid or owed claim (approved-unfunded,
    * payment-failed), one under appeal or one already voided is refused with
    * `NotVoidable`: money paid or owed is not taken back here.
    *
@@ -250,13 +256,15 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
   /**
    * The same parties and the same claims as `void_claim` (claim frequency 7):
    * voids `claim_id` and submits `submission` in its place: a correction of its
-   * lines for the same plan, rendering provider, member and service date (else
-   * `ReplacementMismatch`), screened as a new claim (timely filing counted to now,
+   * lines for the same plan, rendering provider, member, service date and
+   * emergency flag (else `ReplacementMismatch`), screened as a new claim (timely filing counted to now,
    * so no claim filed in time can be replaced by another after the window; a
    * replacement the screening would deny is refused with `ReplacementDenied`, the
    * original kept) and priced as `submit_claim` would once the original
    * has given back what it counted and held, so the new version is no duplicate of
-   * the old. The new claim needs its own reference. Everything that can refuse the
+   * the old. A replacement of a claim a person denied (at review, or after a
+   * decided appeal) goes to review whatever its amount, with its payer share
+   * reserved. The new claim needs its own reference. Everything that can refuse the
    * new claim is checked before the original is voided: a refusal changes nothing.
    * Returns the new claim's id (`ClaimVoided` names it as `replaced_by`, and
    * `replaced_by` answers it).

@@ -149,11 +149,22 @@ impl World {
         (plan, year_start)
     }
 
-    /// The mix's providers licensed (a medical licence each).
+    /// The mix's providers licensed (a medical licence each), each naming the payer its
+    /// relay (the payer submits their claims).
     fn license_providers(&mut self) {
         let now = self.now;
         let registry = self.credentials.clone();
+        let claims = self.claims.clone();
+        let payer = self.id(PAYER);
         for p in 0..PROVIDERS {
+            self.chain.fund(provider(p));
+            let (named, _) = self.outcome::<Result<(), ClaimErr>>(
+                &claims,
+                provider(p),
+                call_data(selector_bytes!("set_corrector"), (payer, true)),
+                0,
+            );
+            assert_eq!(named, Ok(()), "set_corrector");
             let subject = self.account(provider(p));
             let request =
                 e2e_tests::fixtures::credential(subject, CredentialKind::MedicalLicence, now);

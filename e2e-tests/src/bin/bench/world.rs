@@ -320,6 +320,15 @@ impl World {
             0,
         );
         assert_eq!(plan, Ok(1));
+        // The provider names the payer its relay (the payer submits some of its claims).
+        let payer = self.id(PAYER);
+        let named = self.call::<Result<(), ClaimErr>>(
+            &claims,
+            PROVIDER,
+            call_data(selector_bytes!("set_corrector"), (payer, true)),
+            0,
+        );
+        assert_eq!(named, Ok(()));
         let mut fees: Vec<([u8; 5], Option<u128>)> =
             vec![(*b"99213", Some(100)), (*b"99999", Some(20_000))];
         for i in 0..20u8 {
