@@ -6,10 +6,10 @@
 //! all (no ISA) has no group to acknowledge: it gets no 999, and its CSV says why.
 
 use crate::remit::Envelope;
-use crate::x837::{is_837p, normalize, segment_at};
-use crate::x837p::_837;
+use crate::x12in::{field, receive, StopError};
+use crate::x837::is_837p;
 use x12_types::util::Parser as _;
-use x12_types::v005010::{Transmission, GS, ISA, ST, _999};
+use x12_types::v005010::{Transmission, GS, ST, _999};
 
 /// A transaction set received, as its 999 loop AK2 answers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +30,15 @@ pub enum Rejection {
     /// IK3: the segment `segment` at `position` in the set (ST = 1) does not fit the
     /// 837P's grammar there (IK304 code 2, unexpected segment); IK5 code 5.
     Segment { segment: String, position: usize },
+    /// IK3 (code 8, data element errors) and IK4: element `element` of the segment
+    /// `segment` at `position` is missing (IK403 code 1) or holds a character outside
+    /// the X12 character set (code 6); IK5 code 5.
+    Element {
+        segment: String,
+        position: usize,
+        element: usize,
+        code: u8,
+    },
 }
 
 /// A functional group received, as one 999 transaction set answers it.
@@ -69,62 +78,64 @@ impl GroupAck {
 }
 
 /// The sender of the interchange (ISA06) and its functional groups, each with its sets
-/// accepted or rejected; `None` when `raw` is no X12 interchange.
+/// accepted or rejected (read as the 837 reader reads them, [`receive`]); `None` when
+/// `raw` is no X12 interchange.
 pub fn groups(raw: &str) -> Option<(String, Vec<GroupAck>)> {
-    let text = normalize(raw).ok()?;
-    let mut rest: &str = &text;
-    let mut sender = None;
+    let received = receive(raw).ok()?;
     let mut groups = Vec::new();
-    while !rest.trim().is_empty() {
-        let Ok((after_isa, isa)) = ISA::parse(rest) else {
-            break;
-        };
-        sender.get_or_insert_with(|| isa._06.trim().to_string());
-        let Ok((after_gs, gs)) = GS::parse(after_isa) else {
-            break;
-        };
-        let Ok((_, st)) = ST::parse(after_gs) else {
-            break;
-        };
-        let group = |sets| GroupAck::of(&gs, sets);
-        let set = |error| SetAck::of(&st, error);
-        if !is_837p(&gs, &st) {
-            groups.push(group(vec![set(Some(Rejection::NotSupported))]));
-            break;
-        }
-        match Transmission::<_837>::parse(rest) {
-            Ok((next, transmission)) => {
-                for received in &transmission.functional_group {
-                    let sets = received
-                        .segments
-                        .iter()
-                        .map(|s| SetAck::of(&s.st, None))
-                        .collect();
-                    groups.push(GroupAck::of(&received.gs, sets));
-                }
-                rest = next;
-            }
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                let segment = e.input.split(['~', '*']).next().unwrap_or("").trim();
-                let position = segment_at(&text, e.input)
-                    .saturating_sub(segment_at(&text, after_gs))
-                    .saturating_add(1);
-                groups.push(group(vec![set(Some(Rejection::Segment {
-                    segment: segment.to_string(),
-                    position,
-                }))]));
-                break;
-            }
-            Err(nom::Err::Incomplete(_)) => {
-                groups.push(group(vec![set(Some(Rejection::Segment {
-                    segment: "SE".into(),
-                    position: text.matches('~').count(),
-                }))]));
-                break;
-            }
+    for (_, transmission) in &received.interchanges {
+        for group in &transmission.functional_group {
+            let sets = group
+                .segments
+                .iter()
+                .map(|set| {
+                    let supported = is_837p(&group.gs, &set.st);
+                    SetAck::of(&set.st, (!supported).then_some(Rejection::NotSupported))
+                })
+                .collect();
+            groups.push(GroupAck::of(&group.gs, sets));
         }
     }
-    Some((sender?, groups))
+    if let Some(stop) = &received.stop {
+        if let (Some(gs), Some(st)) = (&stop.group, &stop.set) {
+            let position = stop.in_set.unwrap_or(1);
+            let error = match &stop.error {
+                StopError::NotSupported => Rejection::NotSupported,
+                StopError::Segment(segment) => Rejection::Segment {
+                    segment: segment.clone(),
+                    position,
+                },
+                StopError::MissingElement { segment, element } => Rejection::Element {
+                    segment: segment.clone(),
+                    position,
+                    element: *element,
+                    code: 1,
+                },
+                StopError::BadCharacter { segment, element } => Rejection::Element {
+                    segment: segment.clone(),
+                    position,
+                    element: *element,
+                    code: 6,
+                },
+                StopError::Truncated | StopError::NoInterchange => Rejection::Segment {
+                    segment: "SE".into(),
+                    position,
+                },
+            };
+            groups.push(GroupAck {
+                functional_id: field(gs, 1).into(),
+                control: field(gs, 6).into(),
+                version: field(gs, 8).into(),
+                sets: vec![SetAck {
+                    id: field(st, 1).into(),
+                    control: field(st, 2).into(),
+                    convention: field(st, 3).into(),
+                    error: Some(error),
+                }],
+            });
+        }
+    }
+    Some((received.sender?, groups))
 }
 
 /// The segments of the 999 set that answers `group`, numbered `number`.
@@ -143,6 +154,16 @@ fn set_999(group: &GroupAck, number: usize) -> Vec<String> {
             Some(Rejection::NotSupported) => out.push("IK5*R*1".into()),
             Some(Rejection::Segment { segment, position }) => {
                 out.push(format!("IK3*{segment}*{position}**2"));
+                out.push("IK5*R*5".into());
+            }
+            Some(Rejection::Element {
+                segment,
+                position,
+                element,
+                code,
+            }) => {
+                out.push(format!("IK3*{segment}*{position}**8"));
+                out.push(format!("IK4*{element}**{code}"));
                 out.push("IK5*R*5".into());
             }
         }

@@ -1,7 +1,7 @@
 //! # claims-tool
 //!
 //! The payers' and providers' claims tool (`scripts/claims.sh`): X12 837P files (or their
-//! CSV form) are read ([`x837`], [`csvin`]), mapped to on-chain claims through a directory
+//! CSV form) are read ([`x12in`], [`x837`], [`csvin`]), mapped to on-chain claims through a directory
 //! of member and provider accounts ([`directory`], [`claim`]), submitted in batches of
 //! `submit_claims` ([`chain`]) and answered per input file with an X12 835 remittance and a CSV ([`remit`]), a 999
 //! acknowledgement of its syntax ([`ack`]) and a 277CA acknowledgement of each claim
@@ -15,6 +15,7 @@ pub mod directory;
 pub mod payer;
 pub mod remit;
 pub mod setup;
+pub mod x12in;
 pub mod x277;
 pub mod x837;
 pub mod x837p;

@@ -840,3 +840,142 @@ fn every_situational_loop_of_the_professional_claim_is_read() {
         x12_types::v005010::Transmission::<x12_types::v005010::_837>::parse(flat.as_str()).is_err()
     );
 }
+
+/// Every claim of `text` and every 999 and 277CA answer, read without a panic.
+fn read_all(
+    text: &str,
+) -> (
+    Vec<SourceClaim>,
+    Vec<claim::Problem>,
+    Vec<crate::ack::GroupAck>,
+    Option<String>,
+) {
+    let (claims, problems) = x837::read("f.837", text);
+    let groups = crate::ack::groups(text).map(|(_, g)| g).unwrap_or_default();
+    let answer = |_: usize| crate::x277::Answer::Accepted {
+        id: 1,
+        refused: Vec::new(),
+    };
+    let x277 = crate::x277::x277(&ack_envelope(), "X", text, &answer);
+    (claims, problems, groups, x277)
+}
+
+#[test]
+fn a_segment_short_of_a_mandatory_element_is_answered_not_a_crash() {
+    use crate::ack::Rejection;
+    let (_, text) = sample("clinic-a.837");
+    // DTP03 left out (X12 lets trailing elements go; x12-types' parser would panic).
+    let at = text.find("DTP*472*D8*").expect("a service date");
+    let end = at + text[at..].find('~').expect("its end");
+    let short = format!("{}DTP*472*D8{}", &text[..at], &text[end..]);
+    let (claims, problems, groups, x277) = read_all(&short);
+    assert!(claims.is_empty(), "nothing read from the interchange");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].reason.contains("DTP03"), "{problems:?}");
+    assert_eq!(problems[0].position, short[..at].matches('~').count() + 1);
+    let Some(Rejection::Element {
+        segment,
+        element,
+        code,
+        ..
+    }) = &groups[0].sets[0].error
+    else {
+        panic!("{groups:?}");
+    };
+    assert_eq!((segment.as_str(), *element, *code), ("DTP", 3, 1));
+    let x999 = crate::ack::x999(&ack_envelope(), "X", &groups);
+    assert!(x999.contains("IK4*3**1~\nIK5*R*5~"), "{x999}");
+    assert_eq!(crate::ack::check(&x999), Ok((0, 1)));
+    assert_eq!(x277, None, "no claim was read, none is answered");
+    // Other short segments the grammar meets: each a problem, never a panic.
+    for (from, to) in [
+        ("HL*1**20*1~", "HL*1~"),
+        ("ST*837*", "ST~\nXX*"),
+        ("BHT*0019*", "BHT~\nXX*"),
+    ] {
+        if let Some(at) = text.find(from) {
+            let broken = format!("{}{}{}", &text[..at], to, &text[at + from.len()..]);
+            let (claims, problems, _, _) = read_all(&broken);
+            assert!(
+                claims.is_empty() && !problems.is_empty(),
+                "{from}: {problems:?}"
+            );
+        }
+    }
+    let short_gs = text.replacen("GS*HC*", "GS*HC~\nXX*", 1);
+    let (claims, problems, _, _) = read_all(&short_gs);
+    assert!(
+        claims.is_empty() && problems[0].reason.contains("GS02"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_character_outside_ascii_is_answered_not_read_short() {
+    use crate::ack::Rejection;
+    let (_, text) = sample("clinic-a.837");
+    // CLM01 with a typographic apostrophe: x12-types would end the element there and
+    // drop the rest of the segment (CLM05, its frequency code among it).
+    let at = text.find("\nCLM*").expect("a claim") + 5;
+    let broken = format!("{}O\u{2019}BRIEN-{}", &text[..at], &text[at..]);
+    let (claims, problems, groups, x277) = read_all(&broken);
+    assert!(claims.is_empty());
+    assert!(problems[0].reason.contains("CLM01"), "{problems:?}");
+    let Some(Rejection::Element {
+        segment,
+        element,
+        code,
+        ..
+    }) = &groups[0].sets[0].error
+    else {
+        panic!("{groups:?}");
+    };
+    assert_eq!((segment.as_str(), *element, *code), ("CLM", 1, 6));
+    assert_eq!(x277, None);
+}
+
+#[test]
+fn the_reader_the_999_and_the_277_stop_at_the_same_set() {
+    use crate::ack::Rejection;
+    let (_, other) = sample("not-an-837.txt");
+    let (_, clinic) = sample("clinic-a.837");
+    // A 270 interchange, then an 837P: reading stops at the first; nothing of the
+    // second is read, acknowledged or answered.
+    let both = format!("{}\n{}", other.trim_end(), clinic);
+    let (claims, problems, groups, x277) = read_all(&both);
+    assert!(claims.is_empty());
+    assert!(problems[0].reason.contains("not an 837P"), "{problems:?}");
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].sets[0].error, Some(Rejection::NotSupported));
+    assert_eq!(x277, None);
+    // An 837P group, then a group of another version in the same interchange: its set
+    // is rejected by the 999, not read, not answered; the first group's claims are.
+    let gs = clinic.find("GS*").expect("GS");
+    let ge = clinic.find("GE*").expect("GE");
+    let ge_end = ge + clinic[ge..].find('~').expect("GE end") + 1;
+    let group = &clinic[gs..ge_end];
+    let old = group
+        .replace("005010X222A1", "004010X098A1")
+        .replace("005010X222A2", "004010X098A1");
+    let mixed = format!("{}\n{}{}", &clinic[..ge_end], old, &clinic[ge_end..]);
+    let (alone, _) = x837::read("f.837", &clinic);
+    let (claims, problems, groups, x277) = read_all(&mixed);
+    assert_eq!(
+        claims.len(),
+        alone.len(),
+        "the first group's claims: {problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.reason.contains("is no 837P")),
+        "{problems:?}"
+    );
+    assert_eq!(groups.len(), 2);
+    assert!(groups[0].sets.iter().all(|s| s.error.is_none()));
+    assert!(groups[1]
+        .sets
+        .iter()
+        .all(|s| s.error == Some(Rejection::NotSupported)));
+    let x277 = x277.expect("the 837P group answered");
+    let answered = x277.matches("\nST*277*").count();
+    assert_eq!(answered, groups[0].sets.len(), "{x277}");
+}

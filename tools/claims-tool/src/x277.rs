@@ -19,11 +19,11 @@
 
 use crate::claim::{cents, Problem};
 use crate::remit::Envelope;
-use crate::x837::{is_837p, nm1_2010, nonempty, normalize, npi};
+use crate::x837::{is_837p, nm1_2010, nonempty, npi};
 use crate::x837p::{_837Loop2000, _837Loop2300, _837};
 use claims_adjudication::claims_adjudication::Error;
 use x12_types::util::Parser as _;
-use x12_types::v005010::{Transmission, ISA, NM1, _277};
+use x12_types::v005010::{Transmission, NM1, _277};
 
 /// Why the payer rejected a claim before adjudication: STC01 (claim status category 507,
 /// claim status 508 and, where 508 asks for one, the entity), a second status for STC10
@@ -514,16 +514,10 @@ pub fn x277(
     raw: &str,
     answer: &dyn Fn(usize) -> Answer,
 ) -> Option<String> {
-    let text = normalize(raw).ok()?;
-    let mut rest: &str = &text;
+    // Read as the 837 reader reads it: the same interchanges, stopping where it stops.
+    let received = crate::x12in::receive(raw).ok()?;
     let mut sets = Vec::new();
-    while !rest.trim().is_empty() {
-        let Ok((_, isa)) = ISA::parse(rest) else {
-            break;
-        };
-        let Ok((next, transmission)) = Transmission::<_837>::parse(rest) else {
-            break;
-        };
+    for (isa, transmission) in &received.interchanges {
         for group in &transmission.functional_group {
             for set in &group.segments {
                 let answered = is_837p(&group.gs, &set.st);
@@ -534,7 +528,6 @@ pub fn x277(
                 ));
             }
         }
-        rest = next;
     }
     let answered = sets.iter().filter(|(_, _, answered)| *answered).count();
     if answered == 0 {

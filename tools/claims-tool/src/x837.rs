@@ -8,11 +8,11 @@
 //! problem's segment number is the segment's place in the file (ISA = 1).
 
 use crate::claim::{cents, Problem, SourceClaim, SourceLine};
+use crate::x12in::receive;
 use crate::x277::{self, Rejection};
 use crate::x837p::{_837Loop2000, _837Loop2300, _837Loop2400, _837};
 use std::collections::HashMap;
-use x12_types::util::Parser as _;
-use x12_types::v005010::{Transmission, GS, HI, ISA, NM1, ST};
+use x12_types::v005010::{GS, HI, NM1, ST};
 
 /// The file's text with `*` and `~\n` as delimiters.
 pub(crate) fn normalize(raw: &str) -> Result<String, String> {
@@ -42,28 +42,6 @@ pub(crate) fn segment_at(text: &str, rest: &str) -> usize {
     text.get(..offset)
         .map_or(0, |head| head.matches('~').count())
         + 1
-}
-
-fn grammar_problem(file: &str, text: &str, e: nom::Err<nom::error::Error<&str>>) -> Problem {
-    let (position, segment) = match &e {
-        nom::Err::Error(e) | nom::Err::Failure(e) => (
-            segment_at(text, e.input),
-            e.input.split('~').next().unwrap_or("").trim().to_string(),
-        ),
-        nom::Err::Incomplete(_) => (text.matches('~').count(), String::new()),
-    };
-    Problem {
-        file: file.to_string(),
-        position,
-        claim: None,
-        rejection: None,
-        ordinal: None,
-        reason: if segment.is_empty() {
-            "the file ends before its interchange does".into()
-        } else {
-            format!("segment {segment:?} does not fit the 837P grammar here")
-        },
-    }
 }
 
 pub(crate) fn nonempty(value: &Option<String>) -> Option<&str> {
@@ -110,10 +88,11 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
         rejection: None,
         ordinal: None,
     };
-    let text = match normalize(raw) {
-        Ok(text) => text,
+    let received = match receive(raw) {
+        Ok(received) => received,
         Err(reason) => return (Vec::new(), vec![whole_file(1, reason)]),
     };
+    let text = &received.text;
     // The segment numbers of every CLM and SV1, in file order (the walk below visits the
     // claims and lines in the same order).
     let mut clm_positions = Vec::new();
@@ -128,30 +107,31 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
     }
     let mut claims = Vec::new();
     let mut problems = Vec::new();
-    let mut rest: &str = &text;
     let (mut clm_index, mut sv1_index) = (0usize, 0usize);
-    while !rest.trim().is_empty() {
-        let Ok((after_isa, isa)) = ISA::parse(rest) else {
-            problems.push(whole_file(
-                segment_at(&text, rest),
-                "expected an ISA segment".into(),
-            ));
-            break;
-        };
-        if let Err(reason) = check_837p(after_isa) {
-            problems.push(whole_file(segment_at(&text, after_isa), reason));
-            break;
-        }
-        let (next, transmission) = match Transmission::<_837>::parse(rest) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                problems.push(grammar_problem(file, &text, e));
-                break;
-            }
-        };
+    for (isa, transmission) in &received.interchanges {
         let separator = isa._16.chars().next().unwrap_or(':');
         for group in &transmission.functional_group {
             for set in &group.segments {
+                if !is_837p(&group.gs, &set.st) {
+                    // Not read (the 999 rejects the set), its claims counted as the
+                    // 277CA counts them.
+                    let held: Vec<&_837Loop2300> =
+                        set.loop_2000.iter().flat_map(|l| &l.loop_2300).collect();
+                    problems.push(whole_file(
+                        clm_positions.get(clm_index).copied().unwrap_or(0),
+                        format!(
+                            "transaction set {} is no 837P (GS08 {}, ST01 {}): not read",
+                            set.st._02, group.gs._08, set.st._01
+                        ),
+                    ));
+                    clm_index += held.len();
+                    sv1_index += held
+                        .iter()
+                        .flat_map(|c| &c.loop_2400)
+                        .filter(|l| l.sv1.is_some())
+                        .count();
+                    continue;
+                }
                 for (claim, problem) in walk(file, set, separator) {
                     let position = clm_positions.get(clm_index).copied().unwrap_or(0);
                     let ordinal = clm_index;
@@ -188,7 +168,9 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
                 }
             }
         }
-        rest = next;
+    }
+    if let Some(stop) = &received.stop {
+        problems.push(whole_file(stop.position, stop.reason()));
     }
     (claims, problems)
 }
@@ -197,21 +179,6 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
 /// ST01 837.
 pub(crate) fn is_837p(gs: &GS, st: &ST) -> bool {
     gs._01 == "HC" && gs._08.starts_with("005010X222") && st._01 == "837"
-}
-
-/// Whether the interchange whose ISA ends where `after_isa` starts is an 837P: GS01 HC,
-/// GS08 005010X222..., ST01 837.
-fn check_837p(after_isa: &str) -> Result<(), String> {
-    let gs = GS::parse(after_isa);
-    let st = gs.as_ref().ok().map(|(after_gs, _)| ST::parse(after_gs));
-    match (gs, st) {
-        (Ok((_, gs)), Some(Ok((_, st)))) if is_837p(&gs, &st) => Ok(()),
-        (Ok((_, gs)), Some(Ok((_, st)))) => Err(format!(
-            "not an 837P (005010X222A2): GS01 {}, GS08 {}, ST01 {}",
-            gs._01, gs._08, st._01
-        )),
-        _ => Err("expected GS and ST segments after the ISA".into()),
-    }
 }
 
 /// A claim's problem: the index of its faulty line (if a line), the reason and how the
