@@ -979,3 +979,34 @@ fn the_reader_the_999_and_the_277_stop_at_the_same_set() {
     let answered = x277.matches("\nST*277*").count();
     assert_eq!(answered, groups[0].sets.len(), "{x277}");
 }
+
+#[test]
+fn a_correction_naming_two_different_claims_corrects_none() {
+    let (file, text) = sample("clinic-a.837");
+    let clm = "CLM*PCN-A-0001*180.00***11:B:1*Y*A*Y*Y~";
+    assert!(text.contains(clm));
+    let twice = text.replacen(
+        clm,
+        "CLM*PCN-A-0001*180.00***11:B:7*Y*A*Y*Y~\nREF*F8*42~\nREF*F8*43~",
+        1,
+    );
+    let (claims, problems) = x837::read(&file, &twice);
+    assert!(claims.iter().all(|c| c.clm01 != "PCN-A-0001"));
+    let problem = problems
+        .iter()
+        .find(|p| p.claim.as_deref() == Some("PCN-A-0001"))
+        .expect("the claim's problem");
+    assert!(problem.reason.contains("42, 43"), "{problem:?}");
+    assert_eq!(
+        problem.rejection.map(|r| r.status),
+        Some(crate::x277::ORIGINAL_NOT_FOUND.status)
+    );
+    // The same claim named twice is no contradiction.
+    let same = text.replacen(
+        clm,
+        "CLM*PCN-A-0001*180.00***11:B:7*Y*A*Y*Y~\nREF*F8*42~\nREF*F8*42~",
+        1,
+    );
+    let (claims, _) = x837::read(&file, &same);
+    assert_eq!(claims[0].original.as_deref(), Some("42"));
+}

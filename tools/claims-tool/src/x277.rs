@@ -118,6 +118,10 @@ pub const ORIGINAL_VOIDED: Rejection = Rejection::of("A7:464", Some("A7:686"));
 /// on-chain claim (several service dates or rendering providers); each on-chain claim
 /// (each `REF*F8` of the 835) is replaced or voided by a claim of its own.
 pub const ORIGINAL_SPLIT: Rejection = Rejection::of("A7:732", Some("A7:187"));
+/// 732 alone: a replacement the payer's own rules would deny (past the filing window,
+/// the member not covered or not consenting at the service date, the provider not
+/// licensed), refused with the original kept.
+pub const REPLACEMENT_DENIED: Rejection = Rejection::of("A7:732", None);
 /// 0 "Cannot provide further status electronically": a refusal the tool has no code for.
 pub const OTHER: Rejection = Rejection::of("A3:0", None);
 
@@ -135,6 +139,7 @@ pub fn of_error(error: &Error) -> Rejection {
         Error::UnknownClaim => ORIGINAL_NOT_FOUND,
         Error::NotVoidable => ORIGINAL_FINAL,
         Error::ReplacementMismatch => ORIGINAL_OF_ANOTHER,
+        Error::ReplacementDenied => REPLACEMENT_DENIED,
         _ => OTHER,
     }
 }

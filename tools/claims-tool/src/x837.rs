@@ -240,12 +240,13 @@ fn claim_of(
     let facility: Vec<&str> = clm._05.as_deref().unwrap_or("").split(separator).collect();
     let place_of_service = facility.first().copied().unwrap_or("").to_string();
     let frequency = facility.get(2).copied().unwrap_or("1").trim().to_string();
-    let original = loop_2300
+    let originals: Vec<&str> = loop_2300
         .r#ref
         .iter()
-        .find(|r| r._01.to_string() == "F8")
-        .and_then(|r| nonempty(&r._02))
-        .map(str::to_string);
+        .filter(|r| r._01.to_string() == "F8")
+        .filter_map(|r| nonempty(&r._02))
+        .collect();
+    let original = originals.first().map(|id| id.to_string());
     let diagnoses = loop_2300
         .hi
         .iter()
@@ -269,6 +270,19 @@ fn claim_of(
         .find(|d| d._01.to_string() == "472")
         .map(|d| d._03.split('-').next().unwrap_or("").to_string());
     let mut problem: ClaimProblem = None;
+    if originals
+        .iter()
+        .any(|id| Some(*id) != originals.first().copied())
+    {
+        // Which claim it corrects would be a guess: none is.
+        problem = Some((
+            None,
+            (
+                format!("REF*F8 names several claims: {}", originals.join(", ")),
+                x277::ORIGINAL_NOT_FOUND,
+            ),
+        ));
+    }
     let mut lines = Vec::new();
     for (k, loop_2400) in loop_2300.loop_2400.iter().enumerate() {
         let line = service_line(loop_2400, separator, claim_date.as_deref());
