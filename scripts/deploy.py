@@ -533,6 +533,8 @@ def deploy(options):
     # A fresh salt: instantiating the same code with the same arguments again (--fresh on
     # a live chain) would otherwise collide with the first instance's address.
     salt = "0x" + secrets.token_hex(8)
+    # The first block that can hold the deployment: where an indexer starts reading.
+    deployed_block = int(rpc(url, "chain_getHeader")["number"], 16) + 1
     contracts = {}
     deployer = None
     for name, peers in ORDER:
@@ -583,6 +585,7 @@ def deploy(options):
         "deployed_at": datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec="seconds"
         ),
+        "deployed_block": deployed_block,
         "deployer": deployer,
         "consortium": {
             "members": consortium["members"],

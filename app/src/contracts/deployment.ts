@@ -30,6 +30,10 @@ export interface DeploymentFile {
    */
   deployed_at: string;
   /**
+   * The first block that can hold the suite's deployment (the chain's best block before the first upload, plus one): where an indexer starts reading the suite's events. Absent in files written before it was recorded.
+   */
+  deployed_block?: number;
+  /**
    * The account that instantiated the contracts.
    */
   deployer: string;
