@@ -348,14 +348,28 @@ impl ClaimsAdjudication {
     }
 
     /// A CPT 99454 line covered at `fee`: denied CARC 119 when another claim holds the
-    /// member's device supply less than 30 days away (whoever billed it); else CARC 272
-    /// unless remote_monitoring counts 16 days with data, in the 30 days ending with the
-    /// service date, from devices this claim's provider paired with the member.
-    fn device_supply_verdict(&self, claim: &Claim, fee: Balance) -> Result<Verdict> {
-        if self
-            .supply_held(claim.member, day_of(claim.service_date), claim.id)
-            .is_some()
-        {
+    /// member's device supply less than 30 days away (whoever billed it; but a claim a
+    /// person denied binds only its own provider, and `adopt`, the claim this one
+    /// replaces, none); else CARC 272 unless remote_monitoring counts 16 days with data,
+    /// in the 30 days ending with the service date, from devices this claim's provider
+    /// paired with the member.
+    fn device_supply_verdict(
+        &self,
+        claim: &Claim,
+        fee: Balance,
+        adopt: Option<ClaimId>,
+    ) -> Result<Verdict> {
+        // Each holder read only on a conflict: a denial (voided since, or not) holds
+        // the period against its own provider re-billing it, not another's supply.
+        let binds = self
+            .supply_holders(claim.member, day_of(claim.service_date), claim.id, adopt)
+            .any(|holder| {
+                self.claims.get(holder).is_none_or(|held| {
+                    held.provider == claim.provider
+                        || !matches!(held.status, ClaimStatus::Denied | ClaimStatus::Voided)
+                })
+            });
+        if binds {
             return Ok(Verdict::Denied(Carc::PeriodMaximum));
         }
         let days = self.monitored_days(claim.member, claim.provider, claim.service_date)?;

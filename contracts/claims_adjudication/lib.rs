@@ -70,9 +70,14 @@
 //! accumulators as they are now) and it is paid or owed.
 //!
 //! A service a person denied (an adjuster at review, or a decided appeal) stays held by
-//! its claim: billed again in a new claim it is a duplicate, so no claim trimmed under
-//! the review threshold is paid over the adjuster's denial. The provider's recourse is
-//! the appeal, or a replacement, which goes to review whatever its amount.
+//! its claim, voided or not: billed again in a new claim it is a duplicate, so no claim
+//! trimmed under the review threshold is paid over the adjuster's denial. The
+//! provider's recourse is the appeal, or a replacement, which takes over the services
+//! it bills again (the others stay held by the original), goes to review whatever its
+//! amount (even one the member pays whole) and, until the adjuster decides, is neither
+//! voided nor replaced. A relay may not void or replace such a claim: it is the
+//! provider's to appeal or correct. A CPT 99454 supply a person denied binds only its
+//! own provider: another's supply in the period is paid.
 //!
 //! A claim pending review or denied can be voided (X12 claim frequency 8) or replaced by
 //! a correction of its lines (frequency 7: same plan, provider, member and service date,
@@ -261,6 +266,9 @@ pub mod claims_adjudication {
         pub(crate) correctors: Mapping<(AccountId, AccountId), ()>,
         /// A replaced claim -> the claim that replaced it.
         pub(crate) replacements: Mapping<ClaimId, ClaimId>,
+        /// The replacements of claims a person denied: each waits for an adjuster, and
+        /// neither its provider nor a relay voids or replaces it meanwhile.
+        pub(crate) rechecked: Mapping<ClaimId, ()>,
     }
 
     impl ClaimsAdjudication {
@@ -493,8 +501,11 @@ pub mod claims_adjudication {
         /// original kept) and priced as `submit_claim` would once the original
         /// has given back what it counted and held, so the new version is no duplicate of
         /// the old. A replacement of a claim a person denied (at review, or after a
-        /// decided appeal) goes to review whatever its amount, with its payer share
-        /// reserved. The new claim needs its own reference. Everything that can refuse the
+        /// decided appeal) takes over the services it bills again (the others stay
+        /// held by the original), goes to review whatever its amount with its payer
+        /// share reserved, and cannot be voided or replaced until an adjuster decides
+        /// (`NotVoidable`); a relay may not replace such a claim (`NotSubmitter`). The
+        /// new claim needs its own reference. Everything that can refuse the
         /// new claim is checked before the original is voided: a refusal changes nothing.
         /// Returns the new claim's id (`ClaimVoided` names it as `replaced_by`, and
         /// `replaced_by` answers it).
@@ -560,8 +571,10 @@ pub mod claims_adjudication {
             self.listed(List::Provider, provider, offset, limit)
         }
 
-        /// The claim whose adjudicated, not-denied line holds the service of `member` by
-        /// `provider` on the day of `service_date` with `procedure` in plan `plan_id`.
+        /// The claim whose priced line holds the service of `member` by `provider` on the
+        /// day of `service_date` with `procedure` in plan `plan_id`: one paid, owed or
+        /// pending review, or one a person denied (voided since or not; a new claim for
+        /// the service is its duplicate).
         #[ink(message)]
         pub fn service_holder(
             &self,
@@ -651,11 +664,13 @@ pub mod claims_adjudication {
         }
 
         /// The claim holding `member`'s CPT 99454 device supply less than 30 days from
-        /// the day of `service_date` (paid, owed or pending review), if any: a second one
-        /// is denied with CARC 119, whoever bills it.
+        /// the day of `service_date` (paid, owed or pending review, or one a person
+        /// denied), if any: a second one is denied with CARC 119, whoever bills it (but
+        /// a denied holder binds only its own provider).
         #[ink(message)]
         pub fn supply_holder(&self, member: AccountId, service_date: Timestamp) -> Option<ClaimId> {
-            self.supply_held(member, day_of(service_date), 0)
+            self.supply_holders(member, day_of(service_date), 0, None)
+                .next()
         }
 
         /// True if `account` is an adjuster of the plan.

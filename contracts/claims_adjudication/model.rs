@@ -701,12 +701,15 @@ pub enum ClaimStatus {
     /// deposit of an empty account); owed, and paid by `settle` later.
     PaymentFailed,
     /// Voided (X12 claim frequency 8) or replaced by a later claim (frequency 7) before
-    /// it was paid: it pays nothing, counts nothing and holds no service.
+    /// it was paid: it pays nothing and counts nothing; it holds no service but those a
+    /// person denied it (at review, or after its appeal) that no replacement took over.
     Voided,
 }
 
 impl ClaimStatus {
-    /// True for the statuses whose not-denied lines hold their service keys.
+    /// True for the statuses whose priced lines always hold their service keys (a
+    /// denied or voided claim holds those a person denied, see
+    /// [`Claim::denied_by_a_person`]).
     pub const fn holds_lines(self) -> bool {
         matches!(
             self,
@@ -731,7 +734,7 @@ pub struct Claim {
     pub member: AccountId,
     /// The rendering provider (paid).
     pub provider: AccountId,
-    /// Who submitted it (the provider or the payer).
+    /// Who submitted it (the provider, or a relay it named).
     pub submitter: AccountId,
     /// Date of service.
     pub service_date: Timestamp,

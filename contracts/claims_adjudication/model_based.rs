@@ -444,6 +444,8 @@ struct Model {
     references: BTreeSet<(PlanId, AccountId, Hash)>,
     /// (provider, corrector) pairs the providers allowed.
     correctors: BTreeSet<(AccountId, AccountId)>,
+    /// The replacements of claims a person denied (indexes): they wait for an adjuster.
+    rechecked: BTreeSet<usize>,
     peers: Peers,
     /// The contract's native balance above the existential deposit.
     balance: u128,
@@ -648,17 +650,18 @@ impl Model {
     /// Records an admitted claim as screened: denied whole, or its lines priced and the
     /// claim paid, owed or held for review. Returns its id.
     fn record(&mut self, claim: MClaim, lines: &[ClaimLine], screen: Screen) -> u64 {
-        self.record_reviewed(claim, lines, screen, false)
+        self.record_reviewed(claim, lines, screen, None)
     }
 
-    /// As [`Model::record`]; `recheck` (a replacement of a claim a person denied):
-    /// reviewed whatever its payer share.
+    /// As [`Model::record`]; `recheck` (a replacement of claim `recheck`, which a person
+    /// denied): takes over the original's services it bills again, and is reviewed
+    /// whatever its payer share.
     fn record_reviewed(
         &mut self,
         mut claim: MClaim,
         lines: &[ClaimLine],
         screen: Screen,
-        recheck: bool,
+        recheck: Option<usize>,
     ) -> u64 {
         if let Screen::Deny(reason) = screen {
             Model::deny_all(&mut claim, lines, reason);
@@ -666,16 +669,12 @@ impl Model {
         } else {
             self.claims.push(claim);
             let index = self.claims.len() - 1;
-            self.adjudicate(index, lines);
+            self.adjudicate(index, lines, recheck);
             let review = matches!(screen, Screen::Pass { review: true });
-            let threshold = if recheck {
-                0
-            } else {
-                self.plans[self.claims[index].plan as usize - 1]
-                    .terms
-                    .review_threshold
-            };
-            self.decide(index, review, Some(threshold));
+            let threshold = self.plans[self.claims[index].plan as usize - 1]
+                .terms
+                .review_threshold;
+            self.decide(index, review, Some(threshold), recheck.is_some());
         }
         self.claims.len() as u64
     }
@@ -767,7 +766,7 @@ impl Model {
     /// otherwise allowed = min(billed, fee × units) (excess CO-45), and the member pays,
     /// in this order and never beyond the out-of-pocket maximum left, what is left of the
     /// deductible (PR-1), the copay (PR-3) and the coinsurance of what remains (PR-2).
-    fn adjudicate(&mut self, index: usize, lines: &[ClaimLine]) {
+    fn adjudicate(&mut self, index: usize, lines: &[ClaimLine], adopt: Option<usize>) {
         let mut claim = self.claims[index].clone();
         let plan = &self.plans[claim.plan as usize - 1];
         let terms = plan.terms;
@@ -789,7 +788,7 @@ impl Model {
             let held = self
                 .held
                 .get(&Self::key(&claim, l.procedure))
-                .is_some_and(|holder| *holder != index);
+                .is_some_and(|holder| *holder != index && Some(*holder) != adopt);
             let denied = |reason| MLine {
                 line: *l,
                 allowed: 0,
@@ -807,8 +806,15 @@ impl Model {
             };
             if l.procedure == SUPPLY {
                 let day = claim.service_date / DAY;
+                // A holder a person denied binds only its own provider.
                 let taken = self.supply.iter().any(|(m, d, holder)| {
-                    *m == claim.member && *holder != index && d.abs_diff(day) < 30
+                    let held = &self.claims[*holder];
+                    *m == claim.member
+                        && *holder != index
+                        && Some(*holder) != adopt
+                        && d.abs_diff(day) < 30
+                        && (held.provider == claim.provider
+                            || !matches!(held.status, ClaimStatus::Denied | ClaimStatus::Voided))
                 });
                 if taken {
                     claim.lines.push(denied(Carc::PeriodMaximum));
@@ -883,9 +889,9 @@ impl Model {
     }
 
     /// Denied when nothing is allowed (the first line's reason); pending review when
-    /// asked (an emergency without a care relationship: nothing reserved) or above the
-    /// threshold (its payer share reserved); otherwise approved.
-    fn decide(&mut self, index: usize, review: bool, threshold: Option<u128>) {
+    /// asked (an emergency without a care relationship: nothing reserved) or, its payer
+    /// share reserved, `always` or above the threshold; otherwise approved.
+    fn decide(&mut self, index: usize, review: bool, threshold: Option<u128>, always: bool) {
         let (allowed, payer) = (self.claims[index].allowed, self.claims[index].payer);
         let plan = self.claims[index].plan as usize - 1;
         if allowed == 0 {
@@ -898,7 +904,7 @@ impl Model {
                 .map(|a| a.1);
         } else if review {
             self.claims[index].status = ClaimStatus::PendingReview;
-        } else if threshold.is_some_and(|t| payer > t) {
+        } else if always || threshold.is_some_and(|t| payer > t) {
             self.claims[index].status = ClaimStatus::PendingReview;
             self.claims[index].reserved = payer;
             self.plans[plan].reserved += payer;
@@ -977,14 +983,21 @@ impl Model {
     fn voidable(&self, id: u64, who: AccountId) -> Result<usize> {
         let index = self.claim_index(id)?;
         let claim = &self.claims[index];
-        let corrector = who == claim.submitter && self.correctors.contains(&(claim.provider, who));
+        // A relay corrects what it filed, not what a person denied (the provider's to
+        // appeal or correct).
+        let corrector = who == claim.submitter
+            && !self.denied_by_a_person(index)
+            && self.correctors.contains(&(claim.provider, who));
         if who != claim.provider && !corrector {
             return Err(Error::NotSubmitter);
         }
-        if !matches!(
-            claim.status,
-            ClaimStatus::PendingReview | ClaimStatus::Denied
-        ) {
+        let waits = claim.status == ClaimStatus::PendingReview && self.rechecked.contains(&index);
+        if waits
+            || !matches!(
+                claim.status,
+                ClaimStatus::PendingReview | ClaimStatus::Denied
+            )
+        {
             return Err(Error::NotVoidable);
         }
         Ok(index)
@@ -1459,10 +1472,10 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                 if matches!(screen, Screen::Deny(_)) {
                     return Err(Error::ReplacementDenied);
                 }
-                // A person's denial: its services given back, the correction reviewed.
-                let recheck = m.denied_by_a_person(index);
-                if recheck {
-                    m.release_services(index);
+                // A person's denial: the correction takes over the services it bills
+                // again (the others stay with the original) and is reviewed.
+                let recheck = m.denied_by_a_person(index).then_some(index);
+                if recheck.is_some() {
                     reached(CONTRACT, RECHECKED);
                 }
                 m.void(index);
@@ -1470,7 +1483,11 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     m.references
                         .insert((request.plan, request.provider, reference));
                 }
-                Ok(m.record_reviewed(claim, &request.lines, screen, recheck))
+                let id = m.record_reviewed(claim, &request.lines, screen, recheck);
+                if recheck.is_some() {
+                    m.rechecked.insert(m.claims.len() - 1);
+                }
+                Ok(id)
             })();
             (s(&got), s(&want))
         }
@@ -1580,8 +1597,8 @@ fn step(c: &mut ClaimsAdjudication, m: &mut Model, op: &Op) -> (String, String) 
                     }
                     Some(Screen::Pass { .. }) => {
                         m.claims[index].denial = None;
-                        m.adjudicate(index, &lines);
-                        m.decide(index, false, None);
+                        m.adjudicate(index, &lines, None);
+                        m.decide(index, false, None, false);
                     }
                 }
                 Ok(())
@@ -1957,6 +1974,7 @@ fn run(ops: &[Op]) -> std::result::Result<(), TestCaseError> {
             supply: Vec::new(),
             references: BTreeSet::new(),
             correctors: BTreeSet::new(),
+            rechecked: BTreeSet::new(),
             peers: Peers::default(),
             balance: 0,
         };

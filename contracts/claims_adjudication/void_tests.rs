@@ -541,3 +541,138 @@ fn naming_a_corrector_waits_for_the_pause_to_end_but_withdrawing_does_not() {
     c.set_corrector(a.bob, false)
         .expect("a safety action, open while paused");
 }
+
+#[ink::test]
+fn a_replacement_that_drops_a_denied_service_leaves_it_held() {
+    let a = accounts();
+    let mut c = setup();
+    let denied = denied_at_review(&mut c);
+    // The correction bills something else; the x-ray the adjuster denied stays denied.
+    let id = c
+        .replace_claim(denied.id, replacement(vec![line(LAB, 50, 1)], 1))
+        .expect("replaced");
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, XRAY),
+        Some(denied.id)
+    );
+    assert_eq!(
+        c.service_holder(1, a.django, a.charlie, T0 - DAY, LAB),
+        Some(id)
+    );
+    let trimmed = submit(&mut c, vec![line(XRAY, 3_900, 13)]);
+    assert_eq!(reasons(&trimmed), vec![Carc::Duplicate]);
+}
+
+#[ink::test]
+fn a_rechecked_replacement_waits_for_the_adjuster() {
+    let a = accounts();
+    let mut c = setup();
+    let denied = denied_at_review(&mut c);
+    let id = c
+        .replace_claim(denied.id, replacement(vec![line(XRAY, 3_900, 13)], 1))
+        .expect("replaced");
+    // Neither voided (which would free the x-ray for a new claim under the threshold)
+    // nor replaced again (by a claim priced against the threshold) meanwhile.
+    assert_eq!(c.void_claim(id), Err(Error::NotVoidable));
+    assert_eq!(
+        c.replace_claim(id, replacement(vec![line(XRAY, 3_900, 13)], 2)),
+        Err(Error::NotVoidable)
+    );
+    let trimmed = submit(&mut c, vec![line(XRAY, 3_000, 10)]);
+    assert_eq!(reasons(&trimmed), vec![Carc::Duplicate]);
+    // Denied again by the adjuster: a person's denial again, corrected only through
+    // review.
+    caller(a.eve);
+    c.review_claim(id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(a.charlie);
+    let again = c
+        .replace_claim(id, replacement(vec![line(XRAY, 3_000, 10)], 3))
+        .expect("replaced");
+    assert_eq!(
+        c.claim(again).map(|c| c.status),
+        Some(ClaimStatus::PendingReview)
+    );
+}
+
+#[ink::test]
+fn a_rechecked_replacement_the_member_pays_whole_is_reviewed_too() {
+    let mut c = setup();
+    let denied = denied_at_review(&mut c);
+    // 400 allowed, all of it deductible: the payer's share is 0, the member's 400.
+    let id = c
+        .replace_claim(denied.id, replacement(vec![line(XRAY, 400, 2)], 1))
+        .expect("replaced");
+    let new = c.claim(id).expect("stored");
+    assert_eq!((new.payer_amount, new.member_amount), (0, 400));
+    assert_eq!(new.status, ClaimStatus::PendingReview);
+}
+
+#[ink::test]
+fn a_relay_cannot_void_a_claim_a_person_denied() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.charlie);
+    c.set_corrector(a.bob, true).expect("named");
+    caller(a.bob);
+    let relayed = submit(&mut c, vec![line(XRAY, 9_000, 30)]);
+    assert_eq!(relayed.status, ClaimStatus::PendingReview);
+    caller(a.eve);
+    c.review_claim(relayed.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    // The payer's own adjuster denied it; its relay voiding it would end the provider's
+    // appeal and leave the service denied for good.
+    caller(a.bob);
+    assert_eq!(c.void_claim(relayed.id), Err(Error::NotSubmitter));
+    assert_eq!(
+        c.replace_claim(relayed.id, replacement(vec![line(XRAY, 300, 1)], 1)),
+        Err(Error::NotSubmitter)
+    );
+    caller(a.charlie);
+    c.appeal(relayed.id, Hash::from([7; 32]))
+        .expect("the provider still appeals");
+}
+
+#[ink::test]
+fn a_device_supply_a_person_denied_does_not_bind_another_provider() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
+    monitored(a.django, a.charlie, 16);
+    caller(a.charlie);
+    let held = submit(&mut c, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]);
+    assert_eq!(held.status, ClaimStatus::PendingReview);
+    caller(a.eve);
+    c.review_claim(held.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    // Its own provider billing the period again: refused.
+    caller(a.charlie);
+    let own = submit_request(
+        &mut c,
+        ClaimRequest {
+            service_date: T0 - 2 * DAY,
+            ..request(vec![line(RPM, 60, 1)])
+        },
+    );
+    assert_eq!(reasons(&own), vec![Carc::PeriodMaximum]);
+    // Another provider who monitors the member too: paid.
+    crate::tests::licence(
+        a.frank,
+        healthcare_traits::CredentialKind::MedicalLicence,
+        ALWAYS,
+    );
+    care(a.django, a.frank, ALWAYS);
+    monitored(a.django, a.frank, 16);
+    caller(a.frank);
+    let other = submit_request(
+        &mut c,
+        ClaimRequest {
+            provider: a.frank,
+            service_date: T0 - 2 * DAY,
+            ..request(vec![line(RPM, 60, 1)])
+        },
+    );
+    assert_eq!(other.lines[0].allowed, 60, "{other:?}");
+    assert_eq!(c.supply_holder(a.django, T0 - 2 * DAY), Some(other.id));
+}

@@ -100,9 +100,9 @@ impl ClaimsAdjudication {
                 Screen::Deny(reason) => Self::deny_all(&mut claim, &lines, reason)?,
                 Screen::Pass { .. } => {
                     claim.denial = None;
-                    self.adjudicate_lines(&plan, &mut claim, &lines, &mut prices)?;
+                    self.adjudicate_lines(&plan, &mut claim, &lines, &mut prices, None)?;
                     self.store_prices(prices);
-                    self.decide(&mut plan, &mut claim, false, None)?;
+                    self.decide(&mut plan, &mut claim, false, None, false)?;
                 }
             }
         }
@@ -199,13 +199,15 @@ impl ClaimsAdjudication {
 
     /// Prices the lines (duplicates denied, the rest against the fee schedule and the
     /// member's accumulators), writes the accumulators and the service keys of the
-    /// priced lines, and fills the claim's remittance.
+    /// priced lines, and fills the claim's remittance. A service `adopt` holds (the
+    /// claim this one replaces) is no duplicate: this claim takes it over.
     pub(crate) fn adjudicate_lines(
         &mut self,
         plan: &Plan,
         claim: &mut Claim,
         lines: &[ClaimLine],
         prices: &mut Prices,
+        adopt: Option<ClaimId>,
     ) -> Result<()> {
         let from = self.lines_from(prices);
         let day = Self::day_key(claim);
@@ -215,7 +217,7 @@ impl ClaimsAdjudication {
             let repeated = verdicts.iter().any(|(l, _)| l.procedure == line.procedure);
             let held = self
                 .holder(&stored, day, from, line.procedure)
-                .is_some_and(|holder| holder != claim.id);
+                .is_some_and(|holder| holder != claim.id && Some(holder) != adopt);
             let verdict = if repeated || held {
                 Verdict::Duplicate
             } else {
@@ -225,7 +227,7 @@ impl ClaimsAdjudication {
                 {
                     None => Verdict::NotCovered,
                     Some(fee) if line.procedure == DEVICE_SUPPLY_CODE => {
-                        self.device_supply_verdict(claim, fee)?
+                        self.device_supply_verdict(claim, fee, adopt)?
                     }
                     Some(fee) => Verdict::Fee(fee),
                 }
@@ -264,31 +266,36 @@ impl ClaimsAdjudication {
         Ok(())
     }
 
-    /// The claim other than `except` holding `member`'s CPT 99454 less than 30 days
-    /// from service day `day`, if any (three reads at most).
-    pub(crate) fn supply_held(
+    /// The claims other than `except` and `adopt` holding `member`'s CPT 99454 less
+    /// than 30 days from service day `day` (three reads at most).
+    pub(crate) fn supply_holders(
         &self,
         member: AccountId,
         day: u64,
         except: ClaimId,
-    ) -> Option<ClaimId> {
-        supply_windows_near(day).find_map(|window| {
+        adopt: Option<ClaimId>,
+    ) -> impl Iterator<Item = ClaimId> + '_ {
+        supply_windows_near(day).filter_map(move |window| {
             self.supply_lines
                 .get((member, window))
-                .filter(|(held, holder)| *holder != except && same_supply_period(*held, day))
+                .filter(|(held, holder)| {
+                    *holder != except && Some(*holder) != adopt && same_supply_period(*held, day)
+                })
                 .map(|(_, holder)| holder)
         })
     }
 
     /// After pricing: denied when nothing is allowed; pending review when `review` (an
-    /// emergency without a care relationship: nothing reserved) or with a payer share
-    /// above `threshold` (payer share reserved); else approved.
+    /// emergency without a care relationship: nothing reserved) or, payer share
+    /// reserved, when `always` (a replacement of a claim a person denied, even one the
+    /// member pays whole) or with a payer share above `threshold`; else approved.
     pub(crate) fn decide(
         &mut self,
         plan: &mut Plan,
         claim: &mut Claim,
         review: bool,
         threshold: Option<Balance>,
+        always: bool,
     ) -> Result<()> {
         if claim.allowed == 0 {
             claim.status = ClaimStatus::Denied;
@@ -302,7 +309,7 @@ impl ClaimsAdjudication {
             // is reserved meanwhile (a provider the member never named cannot hold the
             // payer's escrow); approved, it is paid from the free escrow or owed.
             claim.status = ClaimStatus::PendingReview;
-        } else if threshold.is_some_and(|threshold| claim.payer_amount > threshold) {
+        } else if always || threshold.is_some_and(|threshold| claim.payer_amount > threshold) {
             claim.status = ClaimStatus::PendingReview;
             plan.reserved = plan
                 .reserved

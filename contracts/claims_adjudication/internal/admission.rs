@@ -26,7 +26,7 @@ impl ClaimsAdjudication {
         let claim = Self::draft(&request, submitter, now);
         // The counter moves only once the peers have answered (a refusal writes nothing).
         let screen = self.screen(&mut batch.prices, &plan, &claim, now)?;
-        let id = self.record(&mut batch, claim, &request.lines, screen, None, false)?;
+        let id = self.record(&mut batch, claim, &request.lines, screen, None, None)?;
         self.flush(batch);
         Ok(id)
     }
@@ -85,7 +85,7 @@ impl ClaimsAdjudication {
                 &request.lines,
                 screen,
                 submission.reference,
-                false,
+                None,
             )?);
         }
         self.flush(recorded);
@@ -309,7 +309,7 @@ impl ClaimsAdjudication {
         lines: &[ClaimLine],
         screen: Screen,
         reference: Option<ClaimReference>,
-        recheck: bool,
+        recheck: Option<ClaimId>,
     ) -> Result<ClaimId> {
         // The plan as earlier claims of the same batch left it.
         let (plan, prices) = batch.plan(claim.plan, || self.plans.get(claim.plan))?;
@@ -319,14 +319,11 @@ impl ClaimsAdjudication {
         match screen {
             Screen::Deny(reason) => Self::deny_all(&mut claim, lines, reason)?,
             Screen::Pass { review } => {
-                self.adjudicate_lines(plan, &mut claim, lines, prices)?;
-                // A replacement of a claim a person denied is reviewed whatever it asks.
-                let threshold = if recheck {
-                    0
-                } else {
-                    plan.terms.review_threshold
-                };
-                self.decide(plan, &mut claim, review, Some(threshold))?;
+                // A replacement of a claim a person denied (`recheck`: the original) takes
+                // over the services it bills again and is reviewed whatever it asks.
+                self.adjudicate_lines(plan, &mut claim, lines, prices, recheck)?;
+                let threshold = plan.terms.review_threshold;
+                self.decide(plan, &mut claim, review, Some(threshold), recheck.is_some())?;
             }
         }
         self.next_claim = next_claim;

@@ -86,6 +86,7 @@ impl ClaimsAdjudication {
             member_states: Mapping::default(),
             correctors: Mapping::default(),
             replacements: Mapping::default(),
+            rechecked: Mapping::default(),
         }
     }
 

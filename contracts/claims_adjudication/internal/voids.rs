@@ -79,11 +79,9 @@ impl ClaimsAdjudication {
         );
         let next = self.next_claim;
         // A person's denial keeps its services held (a new claim for them is a
-        // duplicate); its correction gives them back and is reviewed.
-        let recheck = original.denied_by_a_person();
-        if recheck {
-            self.release_services(&original, &mut batch.prices);
-        }
+        // duplicate): its correction takes over those it bills again, the others stay
+        // with the voided original, and an adjuster reviews it.
+        let recheck = original.denied_by_a_person().then_some(claim_id);
         self.void(&mut batch, original, Some(next))?;
         self.replacements.insert(claim_id, &next);
         let id = self.record(
@@ -94,26 +92,31 @@ impl ClaimsAdjudication {
             submission.reference,
             recheck,
         )?;
+        if recheck.is_some() {
+            self.rechecked.insert(id, &());
+        }
         self.flush(batch);
         Ok(id)
     }
 
     /// The claim, if the caller may void it (its provider, or whoever submitted it if
-    /// the provider made it its corrector) and it is pending review or denied.
+    /// the provider made it its corrector, but not a claim a person denied: that is the
+    /// provider's to appeal or correct) and it is pending review or denied (a
+    /// replacement of a claim a person denied waits for the adjuster).
     fn voidable(&self, claim_id: ClaimId) -> Result<Claim> {
         let claim = self.claims.get(claim_id).ok_or(Error::UnknownClaim)?;
         let caller = self.env().caller();
         ensure!(
             caller == claim.provider
                 || (caller == claim.submitter
+                    && !claim.denied_by_a_person()
                     && self.correctors.contains((claim.provider, caller))),
             Error::NotSubmitter
         );
         ensure!(
-            matches!(
-                claim.status,
-                ClaimStatus::PendingReview | ClaimStatus::Denied
-            ),
+            claim.status == ClaimStatus::Denied
+                || (claim.status == ClaimStatus::PendingReview
+                    && !self.rechecked.contains(claim_id)),
             Error::NotVoidable
         );
         Ok(claim)

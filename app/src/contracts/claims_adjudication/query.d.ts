@@ -397,8 +397,11 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
    * original kept) and priced as `submit_claim` would once the original
    * has given back what it counted and held, so the new version is no duplicate of
    * the old. A replacement of a claim a person denied (at review, or after a
-   * decided appeal) goes to review whatever its amount, with its payer share
-   * reserved. The new claim needs its own reference. Everything that can refuse the
+   * decided appeal) takes over the services it bills again (the others stay
+   * held by the original), goes to review whatever its amount with its payer
+   * share reserved, and cannot be voided or replaced until an adjuster decides
+   * (`NotVoidable`); a relay may not replace such a claim (`NotSubmitter`). The
+   * new claim needs its own reference. Everything that can refuse the
    * new claim is checked before the original is voided: a refusal changes nothing.
    * Returns the new claim's id (`ClaimVoided` names it as `replaced_by`, and
    * `replaced_by` answers it).
@@ -529,8 +532,10 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
   >;
 
   /**
-   * The claim whose adjudicated, not-denied line holds the service of `member` by
-   * `provider` on the day of `service_date` with `procedure` in plan `plan_id`.
+   * The claim whose priced line holds the service of `member` by `provider` on the
+   * day of `service_date` with `procedure` in plan `plan_id`: one paid, owed or
+   * pending review, or one a person denied (voided since or not; a new claim for
+   * the service is its duplicate).
    *
    * @param {number} planId
    * @param {AccountId32Like} member
@@ -697,8 +702,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
 
   /**
    * The claim holding `member`'s CPT 99454 device supply less than 30 days from
-   * the day of `service_date` (paid, owed or pending review), if any: a second one
-   * is denied with CARC 119, whoever bills it.
+   * the day of `service_date` (paid, owed or pending review, or one a person
+   * denied), if any: a second one is denied with CARC 119, whoever bills it (but
+   * a denied holder binds only its own provider).
    *
    * @param {AccountId32Like} member
    * @param {bigint} serviceDate

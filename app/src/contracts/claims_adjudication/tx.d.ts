@@ -263,8 +263,11 @@ export interface ContractTx<Type extends MetadataType> extends GenericContractTx
    * original kept) and priced as `submit_claim` would once the original
    * has given back what it counted and held, so the new version is no duplicate of
    * the old. A replacement of a claim a person denied (at review, or after a
-   * decided appeal) goes to review whatever its amount, with its payer share
-   * reserved. The new claim needs its own reference. Everything that can refuse the
+   * decided appeal) takes over the services it bills again (the others stay
+   * held by the original), goes to review whatever its amount with its payer
+   * share reserved, and cannot be voided or replaced until an adjuster decides
+   * (`NotVoidable`); a relay may not replace such a claim (`NotSubmitter`). The
+   * new claim needs its own reference. Everything that can refuse the
    * new claim is checked before the original is voided: a refusal changes nothing.
    * Returns the new claim's id (`ClaimVoided` names it as `replaced_by`, and
    * `replaced_by` answers it).

@@ -144,6 +144,7 @@ export type ClaimsAdjudication = {
   memberStates: { get(arg: AccountId32Like): Promise<ClaimsAdjudicationModelMemberState | undefined> };
   correctors: { get(arg: [AccountId32Like, AccountId32Like]): Promise<[] | undefined> };
   replacements: { get(arg: bigint): Promise<bigint | undefined> };
+  rechecked: { get(arg: bigint): Promise<[] | undefined> };
 };
 
 export type HealthcareTraitsGovernance = { governor: AccountId32; paused: boolean };
