@@ -172,7 +172,12 @@ fn set_999(group: &GroupAck, number: usize) -> Vec<String> {
     let received = group.sets.len();
     out.push(format!(
         "AK9*{}*{received}*{received}*{accepted}",
-        if accepted == received { "A" } else { "R" }
+        // Partly accepted (AK901 P) when some sets are and some are not.
+        match accepted {
+            a if a == received => "A",
+            0 => "R",
+            _ => "P",
+        }
     ));
     out.push(format!("SE*{}*{number:04}", out.len() + 1));
     out

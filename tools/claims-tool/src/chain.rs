@@ -432,6 +432,8 @@ where
     }
     Ok(match node.call(signer, message).submit().await {
         Ok(_) => Sent::Done,
-        Err(e) => Sent::Failed(format!("failed in its block after the dry run: {e:?}")),
+        Err(e) => Sent::Failed(format!(
+            "sent after its dry run but not seen in a block (it may still land: run again, the chain is read first): {e:?}"
+        )),
     })
 }

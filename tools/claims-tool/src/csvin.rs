@@ -50,6 +50,17 @@ pub fn read(file: &str, text: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
         }
         let date = row.service_date.trim().replace('-', "");
         let line = (|| -> Result<SourceLine, String> {
+            // What goes into the 835 as written: X12's characters only, no delimiter.
+            for (name, value, most) in [
+                ("claim_ref", row.claim_ref.as_str(), 38),
+                ("member_id", row.member_id.as_str(), 80),
+                ("provider_npi", row.provider_npi.as_str(), 80),
+                ("place_of_service", row.place_of_service.as_str(), 2),
+                ("procedure", row.procedure.as_str(), 48),
+                ("modifiers", row.modifiers.as_str(), 48),
+            ] {
+                x12_text(name, value.trim(), most)?;
+            }
             if date.len() != 8 || crate::claim::date_ms(&date).is_none() {
                 return Err(format!(
                     "service date {:?} is no YYYY-MM-DD date",
@@ -100,6 +111,24 @@ pub fn read(file: &str, text: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
         }
     }
     (claims, problems)
+}
+
+/// `value` as an X12 element of at most `most` characters: ASCII letters, digits, space
+/// and punctuation, none of the delimiters the tool writes (`*`, `~`, `:`, `^`; `|`
+/// separates the CSV's lists).
+fn x12_text(name: &str, value: &str, most: usize) -> Result<(), String> {
+    let bad = value
+        .chars()
+        .find(|c| !(c.is_ascii_graphic() || *c == ' ') || matches!(c, '*' | '~' | ':' | '^'));
+    if let Some(c) = bad {
+        return Err(format!(
+            "{name} {value:?} holds {c:?}, which X12 cannot carry"
+        ));
+    }
+    if value.chars().count() > most {
+        return Err(format!("{name} {value:?} is longer than {most} characters"));
+    }
+    Ok(())
 }
 
 fn split(text: &str) -> Vec<String> {

@@ -975,6 +975,15 @@ fn the_reader_the_999_and_the_277_stop_at_the_same_set() {
         .sets
         .iter()
         .all(|s| s.error == Some(Rejection::NotSupported)));
+    let x999 = crate::ack::x999(&ack_envelope(), "X", &groups);
+    assert!(x999.contains("AK9*A*"), "{x999}");
+    assert!(x999.contains("IK5*R*1~\nAK9*R*"), "{x999}");
+    // A group with an 837P set and another: partly accepted.
+    let mut partly = groups.clone();
+    let other = partly[1].sets.clone();
+    partly[0].sets.extend(other);
+    let x999 = crate::ack::x999(&ack_envelope(), "X", &partly[..1]);
+    assert!(x999.contains("AK9*P*"), "{x999}");
     let x277 = x277.expect("the 837P group answered");
     let answered = x277.matches("\nST*277*").count();
     assert_eq!(answered, groups[0].sets.len(), "{x277}");
@@ -1009,4 +1018,43 @@ fn a_correction_naming_two_different_claims_corrects_none() {
     );
     let (claims, _) = x837::read(&file, &same);
     assert_eq!(claims[0].original.as_deref(), Some("42"));
+}
+
+#[test]
+fn csv_text_that_x12_cannot_carry_is_a_problem_not_an_835() {
+    let (file, text) = sample("clinic-a.csv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    let row = lines.next().expect("a row");
+    let reference = row.split(',').next().expect("claim_ref");
+    for bad in [
+        "AB\u{2019}12",
+        "AB~ST*999",
+        "AB*12",
+        "0123456789012345678901234567890123456789",
+    ] {
+        let broken = format!("{header}\n{}\n", row.replacen(reference, bad, 1));
+        let (claims, problems) = csvin::read(&file, &broken);
+        assert!(claims.is_empty(), "{bad}: {claims:?}");
+        assert!(problems[0].reason.contains("claim_ref"), "{problems:?}");
+    }
+}
+
+#[test]
+fn a_sender_x12_cannot_carry_gets_no_999_and_no_crash() {
+    let (_, text) = sample("clinic-a.837");
+    // ISA06 with a typographic apostrophe, padded so that the ISA keeps its 106 bytes
+    // (the apostrophe takes three): the file still reads as X12, its sender does not.
+    let isa06 = text.split('*').nth(6).expect("ISA06").to_string();
+    assert_eq!(isa06.len(), 15);
+    let bad = format!("{:<13}", "ACME\u{2019}");
+    assert_eq!(bad.len(), 15);
+    let broken = text.replacen(&isa06, &bad, 1);
+    assert!(x837::normalize(&broken).is_ok());
+    let (claims, problems, groups, x277) = read_all(&broken);
+    assert!(claims.is_empty(), "{problems:?}");
+    assert!(problems[0].reason.contains("ISA06"), "{problems:?}");
+    assert!(groups.is_empty());
+    assert_eq!(x277, None);
+    assert_eq!(crate::ack::groups(&broken).map(|(sender, _)| sender), None);
 }

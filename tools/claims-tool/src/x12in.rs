@@ -138,9 +138,16 @@ pub fn field(elements: &[String], n: usize) -> &str {
 /// Reads `raw`: `Err` when it is no X12 file at all (no ISA at its start).
 pub fn receive(raw: &str) -> Result<Received, String> {
     let text = normalize(raw)?;
+    // The sender goes back into the 999's and 277CA's envelopes: only as X12 can carry.
     let sender = segments(&text)
         .next()
-        .and_then(|(_, isa)| isa.split('*').nth(6).map(|s| s.trim().to_string()));
+        .and_then(|(_, isa)| isa.split('*').nth(6).map(|s| s.trim().to_string()))
+        .filter(|id| {
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| (c.is_ascii_graphic() || c == ' ') && !matches!(c, ':' | '^'))
+        });
     let mut interchanges = Vec::new();
     let mut stop = None;
     let mut offset = 0;
@@ -156,7 +163,7 @@ pub fn receive(raw: &str) -> Result<Received, String> {
             break;
         };
         // The interchange's first set decides whether it is an 837P at all.
-        if let Some(first_set) = first_set(rest) {
+        if let Some(first_set) = first_set(rest.get(..end).unwrap_or(rest)) {
             let found = stop_at(
                 &text,
                 offset,
