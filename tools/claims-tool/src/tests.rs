@@ -860,9 +860,21 @@ fn read_all(
     (claims, problems, groups, x277)
 }
 
+/// The segment, element and IK4 code the 999 rejects the first set of `groups` for.
+fn element_rejection(groups: &[crate::ack::GroupAck]) -> (String, usize, u8) {
+    match &groups[0].sets[0].error {
+        Some(crate::ack::Rejection::Element {
+            segment,
+            element,
+            code,
+            ..
+        }) => (segment.clone(), *element, *code),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn a_segment_short_of_a_mandatory_element_is_answered_not_a_crash() {
-    use crate::ack::Rejection;
     let (_, text) = sample("clinic-a.837");
     // DTP03 left out (X12 lets trailing elements go; x12-types' parser would panic).
     let at = text.find("DTP*472*D8*").expect("a service date");
@@ -873,16 +885,8 @@ fn a_segment_short_of_a_mandatory_element_is_answered_not_a_crash() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].reason.contains("DTP03"), "{problems:?}");
     assert_eq!(problems[0].position, short[..at].matches('~').count() + 1);
-    let Some(Rejection::Element {
-        segment,
-        element,
-        code,
-        ..
-    }) = &groups[0].sets[0].error
-    else {
-        panic!("{groups:?}");
-    };
-    assert_eq!((segment.as_str(), *element, *code), ("DTP", 3, 1));
+    let (segment, element, code) = element_rejection(&groups);
+    assert_eq!((segment.as_str(), element, code), ("DTP", 3, 1));
     let x999 = crate::ack::x999(&ack_envelope(), "X", &groups);
     assert!(x999.contains("IK4*3**1~\nIK5*R*5~"), "{x999}");
     assert_eq!(crate::ack::check(&x999), Ok((0, 1)));
@@ -912,7 +916,6 @@ fn a_segment_short_of_a_mandatory_element_is_answered_not_a_crash() {
 
 #[test]
 fn a_character_outside_ascii_is_answered_not_read_short() {
-    use crate::ack::Rejection;
     let (_, text) = sample("clinic-a.837");
     // CLM01 with a typographic apostrophe: x12-types would end the element there and
     // drop the rest of the segment (CLM05, its frequency code among it).
@@ -921,16 +924,8 @@ fn a_character_outside_ascii_is_answered_not_read_short() {
     let (claims, problems, groups, x277) = read_all(&broken);
     assert!(claims.is_empty());
     assert!(problems[0].reason.contains("CLM01"), "{problems:?}");
-    let Some(Rejection::Element {
-        segment,
-        element,
-        code,
-        ..
-    }) = &groups[0].sets[0].error
-    else {
-        panic!("{groups:?}");
-    };
-    assert_eq!((segment.as_str(), *element, *code), ("CLM", 1, 6));
+    let (segment, element, code) = element_rejection(&groups);
+    assert_eq!((segment.as_str(), element, code), ("CLM", 1, 6));
     assert_eq!(x277, None);
 }
 

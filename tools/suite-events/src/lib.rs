@@ -275,21 +275,33 @@ fn is_u8(registry: &PortableRegistry, id: u32) -> bool {
     )
 }
 
-fn render(
+/// What both renderings need to know of a value's type: its definition, the last
+/// segment of its path (`AccountId`, `Hash`, `Option`, ...) and whether it is a string
+/// of bytes (a sequence or array of `u8`).
+fn shape<'a>(
     value: &Value<u32>,
-    registry: &PortableRegistry,
-    account_name: &dyn Fn(&[u8; 32]) -> Option<String>,
-) -> String {
+    registry: &'a PortableRegistry,
+) -> (Option<&'a TypeDef<PortableForm>>, String, bool) {
     let ty = type_of(registry, value.context);
     let type_name = ty
         .and_then(|t| t.path.segments.last())
         .cloned()
         .unwrap_or_default();
-    let elements_are_bytes = match ty.map(|t| &t.type_def) {
+    let def = ty.map(|t| &t.type_def);
+    let bytes = match def {
         Some(TypeDef::Sequence(s)) => is_u8(registry, s.type_param.id),
         Some(TypeDef::Array(a)) => is_u8(registry, a.type_param.id),
         _ => false,
     };
+    (def, type_name, bytes)
+}
+
+fn render(
+    value: &Value<u32>,
+    registry: &PortableRegistry,
+    account_name: &dyn Fn(&[u8; 32]) -> Option<String>,
+) -> String {
+    let (def, type_name, elements_are_bytes) = shape(value, registry);
     match &value.value {
         ValueDef::Composite(c) if type_name == "AccountId" => {
             let bytes = flatten_bytes(c);
@@ -300,12 +312,7 @@ fn render(
         }
         ValueDef::Composite(c) if type_name == "Hash" => render_bytes(&flatten_bytes(c)),
         ValueDef::Composite(c) if elements_are_bytes => render_bytes(&flatten_bytes(c)),
-        ValueDef::Composite(c)
-            if matches!(
-                ty.map(|t| &t.type_def),
-                Some(TypeDef::Sequence(_) | TypeDef::Array(_))
-            ) =>
-        {
+        ValueDef::Composite(c) if matches!(def, Some(TypeDef::Sequence(_) | TypeDef::Array(_))) => {
             let elements: Vec<String> = c
                 .values()
                 .map(|v| render(v, registry, account_name))
@@ -313,7 +320,7 @@ fn render(
             format!("[{}]", elements.join(", "))
         }
         ValueDef::Composite(c) => {
-            let name = match ty.map(|t| &t.type_def) {
+            let name = match def {
                 Some(TypeDef::Composite(_)) => type_name.as_str(),
                 _ => "",
             };
@@ -405,17 +412,7 @@ fn json_value(
     registry: &PortableRegistry,
     account: &dyn Fn(&[u8; 32]) -> String,
 ) -> Json {
-    let ty = type_of(registry, value.context);
-    let type_name = ty
-        .and_then(|t| t.path.segments.last())
-        .cloned()
-        .unwrap_or_default();
-    let def = ty.map(|t| &t.type_def);
-    let elements_are_bytes = match def {
-        Some(TypeDef::Sequence(s)) => is_u8(registry, s.type_param.id),
-        Some(TypeDef::Array(a)) => is_u8(registry, a.type_param.id),
-        _ => false,
-    };
+    let (def, type_name, elements_are_bytes) = shape(value, registry);
     match &value.value {
         ValueDef::Composite(c) if type_name == "AccountId" => {
             let bytes = flatten_bytes(c);
