@@ -20,6 +20,12 @@ fn replacement(lines: Vec<ClaimLine>, reference: u8) -> ClaimSubmission {
     }
 }
 
+/// Replaces claim `id` with `submission` (accepted) and reads the new claim.
+fn replaced(c: &mut ClaimsAdjudication, id: ClaimId, submission: ClaimSubmission) -> Claim {
+    let new = c.replace_claim(id, submission).expect("replaced");
+    c.claim(new).expect("stored")
+}
+
 /// charlie's x-ray of 9 000 (30 units): above the review threshold, so it waits for
 /// review with the payer share reserved and the deductible and out-of-pocket counted.
 fn pending(c: &mut ClaimsAdjudication) -> Claim {
@@ -194,10 +200,8 @@ fn a_replacement_is_priced_as_the_new_version_and_no_duplicate_of_the_original()
     let a = accounts();
     let mut c = setup();
     let claim = pending(&mut c);
-    let id = c
-        .replace_claim(claim.id, replacement(vec![line(XRAY, 300, 1)], 1))
-        .expect("replaced");
-    let new = c.claim(id).expect("stored");
+    let new = replaced(&mut c, claim.id, replacement(vec![line(XRAY, 300, 1)], 1));
+    let id = new.id;
     assert_eq!(
         new.lines[0].allowed, 300,
         "not a duplicate of the original's x-ray"
@@ -372,10 +376,7 @@ fn a_replacement_after_the_filing_window_is_refused_and_the_original_kept() {
     assert_eq!(c.claim(stub.id), Some(denied));
     // Within the window it is replaced, filed at its own submission.
     now(T0 + 10 * DAY);
-    let id = c
-        .replace_claim(stub.id, replacement(vec![line(XRAY, 300, 1)], 1))
-        .expect("replaced");
-    let new = c.claim(id).expect("stored");
+    let new = replaced(&mut c, stub.id, replacement(vec![line(XRAY, 300, 1)], 1));
     assert_eq!(new.submitted_at, T0 + 10 * DAY);
     assert_eq!(new.lines[0].allowed, 300);
 }
@@ -448,10 +449,12 @@ fn a_replacement_of_a_claim_an_adjuster_denied_waits_for_review_whatever_its_amo
     let a = accounts();
     let mut c = setup();
     let denied = denied_at_review(&mut c);
-    let id = c
-        .replace_claim(denied.id, replacement(vec![line(XRAY, 3_900, 13)], 1))
-        .expect("replaced");
-    let new = c.claim(id).expect("stored");
+    let new = replaced(
+        &mut c,
+        denied.id,
+        replacement(vec![line(XRAY, 3_900, 13)], 1),
+    );
+    let id = new.id;
     assert_eq!(
         new.payer_amount, 2_900,
         "under the review threshold of 5 000"
@@ -502,10 +505,11 @@ fn a_replacement_after_an_upheld_appeal_waits_for_review() {
     caller(a.eve);
     c.decide_appeal(uncovered.id, false).expect("upheld");
     caller(a.charlie);
-    let id = c
-        .replace_claim(uncovered.id, replacement(vec![line(XRAY, 3_000, 10)], 1))
-        .expect("replaced");
-    let new = c.claim(id).expect("stored");
+    let new = replaced(
+        &mut c,
+        uncovered.id,
+        replacement(vec![line(XRAY, 3_000, 10)], 1),
+    );
     assert_eq!(new.payer_amount, 2_000);
     assert_eq!(new.status, ClaimStatus::PendingReview);
     assert_eq!(c.escrow(1), Some((10_000, 0, 2_000)));
@@ -600,10 +604,7 @@ fn a_rechecked_replacement_the_member_pays_whole_is_reviewed_too() {
     let mut c = setup();
     let denied = denied_at_review(&mut c);
     // 400 allowed, all of it deductible: the payer's share is 0, the member's 400.
-    let id = c
-        .replace_claim(denied.id, replacement(vec![line(XRAY, 400, 2)], 1))
-        .expect("replaced");
-    let new = c.claim(id).expect("stored");
+    let new = replaced(&mut c, denied.id, replacement(vec![line(XRAY, 400, 2)], 1));
     assert_eq!((new.payer_amount, new.member_amount), (0, 400));
     assert_eq!(new.status, ClaimStatus::PendingReview);
 }
