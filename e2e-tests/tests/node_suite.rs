@@ -69,6 +69,23 @@ async fn start() -> Result<(TestNodeProcess<PolkadotConfig>, Node), Failure> {
     Ok((node, client))
 }
 
+/// Alice sends `amount` to `to` (creating its account if needed).
+async fn send_funds(client: &mut Node, to: AccountId, amount: u128) -> Result<(), Failure> {
+    client
+        .runtime_call(
+            &alice(),
+            "Balances",
+            "transfer_allow_death",
+            vec![
+                Value::unnamed_variant("Id", vec![Value::from_bytes(to)]),
+                Value::u128(amount),
+            ],
+        )
+        .await
+        .map_err(|e| format!("fund {to:?}: {e:?}"))?;
+    Ok(())
+}
+
 /// Deploys staff_credentials governed by `governor`, with alice as issuer of every kind,
 /// and issues each `(subject, kind)` a credential valid from a year ago to a year ahead.
 async fn credentials(
@@ -295,18 +312,7 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
         )
         .map_err(|e| format!("newcomer key: {e:?}"))?;
         let newcomer = id(&newcomer_key);
-        client
-            .runtime_call(
-                &alice(),
-                "Balances",
-                "transfer_allow_death",
-                vec![
-                    Value::unnamed_variant("Id", vec![Value::from_bytes(newcomer)]),
-                    Value::u128(1_000_000_000_000_000),
-                ],
-            )
-            .await
-            .map_err(|e| format!("fund the newcomer for its fees: {e:?}"))?;
+        send_funds(&mut client, newcomer, 1_000_000_000_000_000).await?;
         client
             .call(&newcomer_key, &adjudication.set_corrector(id(&payer), true))
             .submit()
@@ -396,18 +402,7 @@ fn claims_paid_from_escrow_then_denied_after_revocation_and_break_glass_logged(
             .return_value();
         assert_eq!(next, Some(owed));
         let existential = 1_000_000_000u128;
-        client
-            .runtime_call(
-                &alice(),
-                "Balances",
-                "transfer_allow_death",
-                vec![
-                    Value::unnamed_variant("Id", vec![Value::from_bytes(newcomer)]),
-                    Value::u128(existential),
-                ],
-            )
-            .await
-            .map_err(|e| format!("fund the newcomer: {e:?}"))?;
+        send_funds(&mut client, newcomer, existential).await?;
         client
             .call(&payer, &adjudication.settle(owed))
             .submit()
