@@ -359,17 +359,18 @@ impl ClaimsAdjudication {
         fee: Balance,
         adopt: Option<ClaimId>,
     ) -> Result<Verdict> {
-        // Each holder read only on a conflict: a denial (voided since, or not) holds
-        // the period against its own provider re-billing it, not another's supply.
-        let binds = self
-            .supply_holders(claim.member, day_of(claim.service_date), claim.id, adopt)
-            .any(|holder| {
-                self.claims.get(holder).is_none_or(|held| {
-                    held.provider == claim.provider
-                        || !matches!(held.status, ClaimStatus::Denied | ClaimStatus::Voided)
-                })
-            });
-        if binds {
+        // A supply paid, owed or pending binds everyone; one a person denied, only its
+        // own provider (its hold moved to `denied_supplies`).
+        let day = day_of(claim.service_date);
+        let held = self
+            .supply_holders(claim.member, day, claim.id, adopt)
+            .next()
+            .is_some()
+            || self
+                .denied_supply_holders(claim.member, claim.provider, day, claim.id, adopt)
+                .next()
+                .is_some();
+        if held {
             return Ok(Verdict::Denied(Carc::PeriodMaximum));
         }
         let days = self.monitored_days(claim.member, claim.provider, claim.service_date)?;

@@ -200,6 +200,7 @@ pub mod claims_adjudication {
         MemberState, Peers, Plan, PlanId, PlanTerms, ProcedureCode, ReferenceKey, Result,
         ServiceKey, SupplyKey,
     };
+    use crate::model::{DeniedSupplyKey, SupplyHold};
     use healthcare_traits::{ApplyError, Governance, Governed};
     use ink::prelude::vec::Vec;
     use ink::storage::{Lazy, Mapping};
@@ -269,6 +270,11 @@ pub mod claims_adjudication {
         /// The replacements of claims a person denied: each waits for an adjuster, and
         /// neither its provider nor a relay voids or replaces it meanwhile.
         pub(crate) rechecked: Mapping<ClaimId, ()>,
+        /// (member, provider, 30-day window) -> (service day, claim): a CPT 99454
+        /// supply a person denied (at review, or an appeal upheld), which holds the
+        /// period against its own provider only; `supply_lines` holds the supplies that
+        /// bind everyone.
+        pub(crate) denied_supplies: Mapping<DeniedSupplyKey, SupplyHold>,
     }
 
     impl ClaimsAdjudication {
@@ -664,9 +670,9 @@ pub mod claims_adjudication {
         }
 
         /// The claim holding `member`'s CPT 99454 device supply less than 30 days from
-        /// the day of `service_date` (paid, owed or pending review, or one a person
-        /// denied), if any: a second one is denied with CARC 119, whoever bills it (but
-        /// a denied holder binds only its own provider).
+        /// the day of `service_date` (paid, owed or pending review), if any: a second one
+        /// is denied with CARC 119, whoever bills it. (A supply a person denied holds
+        /// the period against its own provider only, and is not named here.)
         #[ink(message)]
         pub fn supply_holder(&self, member: AccountId, service_date: Timestamp) -> Option<ClaimId> {
             self.supply_holders(member, day_of(service_date), 0, None)

@@ -90,7 +90,8 @@ pub enum Error {
     /// The caller is not the plan's payer.
     NotPayer,
     /// The caller is neither the rendering provider nor a relay it named
-    /// (`set_corrector`).
+    /// (`set_corrector`), or is a relay correcting a claim a person denied (the
+    /// provider's to appeal or correct).
     NotSubmitter,
     /// The caller is not an adjuster of the claim's plan.
     NotAdjuster,
@@ -151,11 +152,13 @@ pub enum Error {
     /// are paid oldest first (`next_owed`).
     NotFirstOwed,
     /// A void or replacement of a claim that is paid, owed (approved-unfunded or
-    /// payment-failed), under appeal or already voided: only a claim pending review or
+    /// payment-failed), under appeal or already voided, or of a correction of a claim a
+    /// person denied while it waits for the adjuster: only a claim pending review or
     /// denied can be voided or replaced.
     NotVoidable,
-    /// A replacement for another plan, rendering provider, member or service date than
-    /// the claim it replaces (those are a new claim: void the old one and submit).
+    /// A replacement for another plan, rendering provider, member, service date or
+    /// emergency flag than the claim it replaces (those are a new claim: void the old
+    /// one and submit).
     ReplacementMismatch,
     /// A replacement the claim-level checks would deny (coverage, timely filing to now,
     /// credential, payment consent, care relationship): refused, so that the original
@@ -510,6 +513,12 @@ pub fn day_of(at: Timestamp) -> u64 {
 /// (member, 30-day window): the key under which a held CPT 99454 line is recorded, with
 /// its service day and claim ([`supply_window`]).
 pub type SupplyKey = (AccountId, u64);
+
+/// The key of a CPT 99454 supply a person denied: (member, provider, 30-day window).
+pub type DeniedSupplyKey = (AccountId, AccountId, u64);
+
+/// A held CPT 99454 supply: (service day, claim).
+pub type SupplyHold = (u64, ClaimId);
 
 /// The 30-day window of service day `day` (day / 30): held CPT 99454 lines of one member
 /// lie at least 30 days apart ([`same_supply_period`]), so a window holds at most one.

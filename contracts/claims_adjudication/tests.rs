@@ -1646,9 +1646,9 @@ fn one_device_supply_per_member_in_any_thirty_days_whoever_bills_it() {
     let next = submit_request(&mut c, on(40, a.charlie));
     assert_eq!(next.status, ClaimStatus::Paid);
     assert_eq!(c.escrow(1).map(|e| e.0), Some(10_000 - 120));
-    // A claim an adjuster denied keeps its period: billed again by anyone in it, the
-    // supply is refused (the recourse is the appeal; a void while pending gives the
-    // period back, see void_tests).
+    // A claim an adjuster denied keeps its period against its own provider: billed again
+    // by it, the supply is refused (the recourse is the appeal; a void while pending
+    // gives the period back, see void_tests).
     caller(a.bob);
     c.set_fees(1, vec![(RPM, Some(6_000))]).expect("fees");
     caller(a.charlie);
@@ -1664,7 +1664,9 @@ fn one_device_supply_per_member_in_any_thirty_days_whoever_bills_it() {
     caller(a.eve);
     c.review_claim(big.id, false, Carc::NotMedicallyNecessary)
         .expect("deny");
-    assert_eq!(c.supply_holder(a.django, T0 + 75 * DAY), Some(big.id));
+    // No longer a hold on everyone (see void_tests for another provider) ...
+    assert_eq!(c.supply_holder(a.django, T0 + 75 * DAY), None);
+    // ... but on its own provider.
     caller(a.charlie);
     let rebilled = submit_request(&mut c, on(73, a.charlie));
     assert_eq!(reasons(&rebilled), vec![Carc::PeriodMaximum]);

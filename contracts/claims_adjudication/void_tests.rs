@@ -677,3 +677,97 @@ fn a_device_supply_a_person_denied_does_not_bind_another_provider() {
     assert_eq!(other.lines[0].allowed, 60, "{other:?}");
     assert_eq!(c.supply_holder(a.django, T0 - 2 * DAY), Some(other.id));
 }
+
+#[ink::test]
+fn another_providers_supply_does_not_free_a_period_a_person_denied() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
+    crate::tests::licence(
+        a.frank,
+        healthcare_traits::CredentialKind::MedicalLicence,
+        ALWAYS,
+    );
+    care(a.django, a.frank, ALWAYS);
+    monitored(a.django, a.charlie, 16);
+    monitored(a.django, a.frank, 16);
+    now(T0 + 60 * DAY);
+    let on = |day: u64, provider: ink::primitives::AccountId, lines| ClaimRequest {
+        provider,
+        service_date: T0 + day * DAY,
+        ..request(lines)
+    };
+    // charlie's supply of day 20, with an x-ray big enough for review: denied.
+    caller(a.charlie);
+    let denied = submit_request(
+        &mut c,
+        on(20, a.charlie, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]),
+    );
+    caller(a.eve);
+    c.review_claim(denied.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    // frank's supply of day 49 is paid (the denial binds charlie only) ...
+    caller(a.frank);
+    let other = submit_request(&mut c, on(49, a.frank, vec![line(RPM, 60, 1)]));
+    assert_eq!(other.lines[0].allowed, 60);
+    // ... and does not free charlie's denied period: day 19 is 30 days from frank's,
+    // one from the denied one.
+    caller(a.charlie);
+    let again = submit_request(&mut c, on(19, a.charlie, vec![line(RPM, 60, 1)]));
+    assert_eq!(reasons(&again), vec![Carc::PeriodMaximum]);
+}
+
+#[ink::test]
+fn a_correction_of_a_supply_a_person_denied_takes_it_over() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
+    monitored(a.django, a.charlie, 16);
+    caller(a.charlie);
+    let denied = submit(&mut c, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]);
+    caller(a.eve);
+    c.review_claim(denied.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(a.charlie);
+    let new = replaced(&mut c, denied.id, replacement(vec![line(RPM, 60, 1)], 1));
+    assert_eq!(new.lines[0].allowed, 60, "{new:?}");
+    assert_eq!(new.status, ClaimStatus::PendingReview);
+    assert_eq!(c.supply_holder(a.django, T0 - DAY), Some(new.id));
+}
+
+#[ink::test]
+fn an_overturned_appeal_denied_again_at_its_checks_frees_its_supply() {
+    let a = accounts();
+    let mut c = setup();
+    caller(a.bob);
+    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
+    monitored(a.django, a.charlie, 16);
+    caller(a.charlie);
+    let denied = submit(&mut c, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]);
+    caller(a.eve);
+    c.review_claim(denied.id, false, Carc::NotMedicallyNecessary)
+        .expect("deny");
+    caller(a.charlie);
+    c.appeal(denied.id, Hash::from([7; 32])).expect("appeal");
+    // Overturned, but the member's payment consent no longer covers the service date:
+    // denied whole, it holds nothing.
+    payment_consent(a.django, a.bob, (0, 1));
+    caller(a.eve);
+    c.decide_appeal(denied.id, true).expect("overturned");
+    assert_eq!(
+        c.claim(denied.id).and_then(|c| c.denial),
+        Some(Carc::ConsentAbsent)
+    );
+    payment_consent(a.django, a.bob, ALWAYS);
+    caller(a.charlie);
+    let supply = submit_request(
+        &mut c,
+        ClaimRequest {
+            service_date: T0 - 2 * DAY,
+            ..request(vec![line(RPM, 60, 1)])
+        },
+    );
+    assert_eq!(supply.lines[0].allowed, 60, "{supply:?}");
+}

@@ -34,6 +34,7 @@ impl ClaimsAdjudication {
             let mut prices = Prices::default();
             self.release_accumulators(&plan, &claim, &mut prices)?;
             self.store_prices(prices);
+            self.deny_supply(&claim);
             claim.status = ClaimStatus::Denied;
             claim.denial = Some(reason);
             // The lines keep their pricing for the record and their services stay held:
@@ -264,6 +265,48 @@ impl ClaimsAdjudication {
         claim.member_amount = priced.member;
         claim.deductible_applied = priced.deductible;
         Ok(())
+    }
+
+    /// A claim denied at review gives its CPT 99454 supply, if it holds one, from the
+    /// holds that bind everyone to those that bind its own provider only.
+    fn deny_supply(&mut self, claim: &Claim) {
+        let supplied = claim
+            .lines
+            .iter()
+            .any(|l| l.allowed > 0 && l.line.procedure == DEVICE_SUPPLY_CODE);
+        if !supplied {
+            return;
+        }
+        let key = Self::supply_key(claim);
+        if let Some(held) = self
+            .supply_lines
+            .get(key)
+            .filter(|(_, holder)| *holder == claim.id)
+        {
+            self.supply_lines.remove(key);
+            self.denied_supplies
+                .insert((claim.member, claim.provider, key.1), &held);
+        }
+    }
+
+    /// The claims other than `except` and `adopt` whose CPT 99454 supply a person denied
+    /// holds `member`'s period near service day `day` against `provider`.
+    pub(crate) fn denied_supply_holders(
+        &self,
+        member: AccountId,
+        provider: AccountId,
+        day: u64,
+        except: ClaimId,
+        adopt: Option<ClaimId>,
+    ) -> impl Iterator<Item = ClaimId> + '_ {
+        supply_windows_near(day).filter_map(move |window| {
+            self.denied_supplies
+                .get((member, provider, window))
+                .filter(|(held, holder)| {
+                    *holder != except && Some(*holder) != adopt && same_supply_period(*held, day)
+                })
+                .map(|(_, holder)| holder)
+        })
     }
 
     /// The claims other than `except` and `adopt` holding `member`'s CPT 99454 less

@@ -106,6 +106,10 @@ impl ClaimsAdjudication {
                 if self.supply_lines.get(key).map(|(_, holder)| holder) == Some(claim.id) {
                     self.supply_lines.remove(key);
                 }
+                let denied = (claim.member, claim.provider, key.1);
+                if self.denied_supplies.get(denied).map(|(_, holder)| holder) == Some(claim.id) {
+                    self.denied_supplies.remove(denied);
+                }
             }
         }
         if held == DayLines::default() {

@@ -87,6 +87,7 @@ impl ClaimsAdjudication {
             correctors: Mapping::default(),
             replacements: Mapping::default(),
             rechecked: Mapping::default(),
+            denied_supplies: Mapping::default(),
         }
     }
 
