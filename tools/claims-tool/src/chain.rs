@@ -377,6 +377,14 @@ pub async fn correct(
             ),
         };
     }
+    if original.denied_by_a_person() && original.provider != account_of(signer) {
+        return refused(
+            x277::ORIGINAL_FINAL,
+            format!(
+                "REF*F8 {original_id}: denied by the payer's adjuster: the provider appeals it, or corrects it itself (a relay may not)"
+            ),
+        );
+    }
     let answer = if replace {
         let message = claims.replace_claim(original_id, prepared.submission.clone());
         send_checked(session, signer, &message).await?

@@ -1052,4 +1052,9 @@ fn a_sender_x12_cannot_carry_gets_no_999_and_no_crash() {
     assert!(groups.is_empty());
     assert_eq!(x277, None);
     assert_eq!(crate::ack::groups(&broken).map(|(sender, _)| sender), None);
+    // A blank sender: nothing could answer the file, so nothing of it is read.
+    let blank = text.replacen(&isa06, &" ".repeat(15), 1);
+    let (claims, problems, groups, _) = read_all(&blank);
+    assert!(claims.is_empty() && groups.is_empty());
+    assert!(problems[0].reason.contains("ISA06"), "{problems:?}");
 }

@@ -92,6 +92,15 @@ pub fn read(file: &str, raw: &str) -> (Vec<SourceClaim>, Vec<Problem>) {
         Ok(received) => received,
         Err(reason) => return (Vec::new(), vec![whole_file(1, reason)]),
     };
+    if received.sender.is_none() {
+        return (
+            Vec::new(),
+            vec![whole_file(
+                1,
+                "ISA06 (the sender) is empty or holds characters X12 cannot carry: no 999 or 277CA could answer the file, so none of it is read".into(),
+            )],
+        );
+    }
     let text = &received.text;
     // The segment numbers of every CLM and SV1, in file order (the walk below visits the
     // claims and lines in the same order).
