@@ -702,9 +702,9 @@ export interface ContractQuery<Type extends MetadataType> extends GenericContrac
 
   /**
    * The claim holding `member`'s CPT 99454 device supply less than 30 days from
-   * the day of `service_date` (paid, owed or pending review, or one a person
-   * denied), if any: a second one is denied with CARC 119, whoever bills it (but
-   * a denied holder binds only its own provider).
+   * the day of `service_date` (paid, owed or pending review), if any: a second one
+   * is denied with CARC 119, whoever bills it. (A supply a person denied holds
+   * the period against its own provider only, and is not named here.)
    *
    * @param {AccountId32Like} member
    * @param {bigint} serviceDate

@@ -145,6 +145,7 @@ export type ClaimsAdjudication = {
   correctors: { get(arg: [AccountId32Like, AccountId32Like]): Promise<[] | undefined> };
   replacements: { get(arg: bigint): Promise<bigint | undefined> };
   rechecked: { get(arg: bigint): Promise<[] | undefined> };
+  deniedSupplies: { get(arg: [AccountId32Like, AccountId32Like, bigint]): Promise<[bigint, bigint] | undefined> };
 };
 
 export type HealthcareTraitsGovernance = { governor: AccountId32; paused: boolean };
