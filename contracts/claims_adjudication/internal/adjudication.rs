@@ -300,12 +300,12 @@ impl ClaimsAdjudication {
         adopt: Option<ClaimId>,
     ) -> impl Iterator<Item = ClaimId> + '_ {
         supply_windows_near(day).filter_map(move |window| {
-            self.denied_supplies
-                .get((member, provider, window))
-                .filter(|(held, holder)| {
-                    *holder != except && Some(*holder) != adopt && same_supply_period(*held, day)
-                })
-                .map(|(_, holder)| holder)
+            other_holder(
+                self.denied_supplies.get((member, provider, window)),
+                day,
+                except,
+                adopt,
+            )
         })
     }
 
@@ -319,12 +319,7 @@ impl ClaimsAdjudication {
         adopt: Option<ClaimId>,
     ) -> impl Iterator<Item = ClaimId> + '_ {
         supply_windows_near(day).filter_map(move |window| {
-            self.supply_lines
-                .get((member, window))
-                .filter(|(held, holder)| {
-                    *holder != except && Some(*holder) != adopt && same_supply_period(*held, day)
-                })
-                .map(|(_, holder)| holder)
+            other_holder(self.supply_lines.get((member, window)), day, except, adopt)
         })
     }
 
@@ -364,4 +359,18 @@ impl ClaimsAdjudication {
         }
         Ok(())
     }
+}
+
+/// The claim of a held CPT 99454 supply, if it is neither `except` nor `adopt` and its
+/// service day is in the same 30-day period as `day`.
+fn other_holder(
+    hold: Option<SupplyHold>,
+    day: u64,
+    except: ClaimId,
+    adopt: Option<ClaimId>,
+) -> Option<ClaimId> {
+    hold.filter(|(held, holder)| {
+        *holder != except && Some(*holder) != adopt && same_supply_period(*held, day)
+    })
+    .map(|(_, holder)| holder)
 }
