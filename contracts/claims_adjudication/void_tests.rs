@@ -634,21 +634,29 @@ fn a_relay_cannot_void_a_claim_a_person_denied() {
         .expect("the provider still appeals");
 }
 
-#[ink::test]
-fn a_device_supply_a_person_denied_does_not_bind_another_provider() {
+/// charlie's device supply (CPT 99454, fee 60, 16 monitored days) with an x-ray big
+/// enough for review, denied by the adjuster; the caller is charlie.
+fn supply_denied_at_review(c: &mut ClaimsAdjudication) -> Claim {
     let a = accounts();
-    let mut c = setup();
     caller(a.bob);
     c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
     monitored(a.django, a.charlie, 16);
     caller(a.charlie);
-    let held = submit(&mut c, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]);
+    let held = submit(c, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]);
     assert_eq!(held.status, ClaimStatus::PendingReview);
     caller(a.eve);
     c.review_claim(held.id, false, Carc::NotMedicallyNecessary)
         .expect("deny");
-    // Its own provider billing the period again: refused.
     caller(a.charlie);
+    held
+}
+
+#[ink::test]
+fn a_device_supply_a_person_denied_does_not_bind_another_provider() {
+    let a = accounts();
+    let mut c = setup();
+    supply_denied_at_review(&mut c);
+    // Its own provider billing the period again: refused.
     let own = submit_request(
         &mut c,
         ClaimRequest {
@@ -722,15 +730,7 @@ fn another_providers_supply_does_not_free_a_period_a_person_denied() {
 fn a_correction_of_a_supply_a_person_denied_takes_it_over() {
     let a = accounts();
     let mut c = setup();
-    caller(a.bob);
-    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
-    monitored(a.django, a.charlie, 16);
-    caller(a.charlie);
-    let denied = submit(&mut c, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]);
-    caller(a.eve);
-    c.review_claim(denied.id, false, Carc::NotMedicallyNecessary)
-        .expect("deny");
-    caller(a.charlie);
+    let denied = supply_denied_at_review(&mut c);
     let new = replaced(&mut c, denied.id, replacement(vec![line(RPM, 60, 1)], 1));
     assert_eq!(new.lines[0].allowed, 60, "{new:?}");
     assert_eq!(new.status, ClaimStatus::PendingReview);
@@ -741,15 +741,7 @@ fn a_correction_of_a_supply_a_person_denied_takes_it_over() {
 fn an_overturned_appeal_denied_again_at_its_checks_frees_its_supply() {
     let a = accounts();
     let mut c = setup();
-    caller(a.bob);
-    c.set_fees(1, vec![(RPM, Some(60))]).expect("fees");
-    monitored(a.django, a.charlie, 16);
-    caller(a.charlie);
-    let denied = submit(&mut c, vec![line(RPM, 60, 1), line(XRAY, 9_000, 30)]);
-    caller(a.eve);
-    c.review_claim(denied.id, false, Carc::NotMedicallyNecessary)
-        .expect("deny");
-    caller(a.charlie);
+    let denied = supply_denied_at_review(&mut c);
     c.appeal(denied.id, Hash::from([7; 32])).expect("appeal");
     // Overturned, but the member's payment consent no longer covers the service date:
     // denied whole, it holds nothing.
