@@ -182,6 +182,8 @@ pub struct Contract {
     pub code_hash: String,
     /// Its error variants by index: (name, documentation).
     pub errors: Vec<(String, String)>,
+    /// Its metadata file (what an event decoder loads).
+    pub metadata: PathBuf,
 }
 
 /// A deployment file and the metadata it names.
@@ -244,6 +246,7 @@ impl Deployment {
                     address: parse_account(address)?,
                     code_hash: entry["code_hash"].as_str().unwrap_or_default().to_string(),
                     errors: error_variants(&metadata, name),
+                    metadata: directory.join(metadata_path),
                 },
             );
         }
@@ -281,6 +284,7 @@ impl Deployment {
                         .unwrap_or_default()
                         .to_string(),
                     errors: error_variants(&metadata, name),
+                    metadata: path,
                 },
             );
         }
