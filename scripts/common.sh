@@ -14,7 +14,8 @@ CARGO_MUTANTS_VERSION="26.2.0"
 # Python's JSON Schema validator (scripts/deploy.py checks deployment files with it).
 PY_JSONSCHEMA_VERSION="4.26.0"
 # chromium: Debian's browser, which the dApp's browser tests drive (playwright-core).
-APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-dev make git wabt curl chromium)
+# postgresql: the indexer's production database (its tests start throwaway clusters).
+APT_PACKAGES=(protobuf-compiler clang libclang-dev llvm-dev pkg-config libssl-dev make git wabt curl chromium postgresql)
 # What the two long installs compiled and took when measured on 2 cores (the progress
 # line's total and the README's expectations; scripts/setup.sh prints the real times).
 CARGO_CONTRACT_CRATES=512
@@ -82,4 +83,38 @@ node_answers() {
     curl -s -m 3 -H 'Content-Type: application/json' \
         -d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
         "http://127.0.0.1:${1:-9944}" 2>/dev/null | grep -q '"result"'
+}
+
+# A throwaway PostgreSQL cluster (Debian's postgresql package) for a test: initdb into a
+# directory under /tmp, the server on a free port of 127.0.0.1 only (trust
+# authentication, no fsync), an empty database `indexer`. Sets PG_URL; pg_throwaway_stop
+# stops and removes it. As root the cluster runs as the `postgres` user (initdb refuses
+# root).
+pg_throwaway_start() {
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] \
+        || fail "PostgreSQL is not installed (scripts/setup.sh installs it)"
+    PG_DIR=$(mktemp -d /tmp/hs-pg.XXXXXX)
+    PG_AS=()
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres: "$PG_DIR"
+        PG_AS=(runuser -u postgres --)
+    fi
+    local port
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U indexer -E UTF8 --no-sync \
+        >"$PG_DIR/initdb.log" 2>&1 || fail "initdb failed (log: $PG_DIR/initdb.log)"
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/server.log" \
+        -o "-k $PG_DIR -p $port -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
+        || fail "PostgreSQL did not start (log: $PG_DIR/server.log)"
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U indexer -d postgres -q -c 'CREATE DATABASE indexer' \
+        || fail "could not create the database"
+    PG_URL="postgres://indexer@127.0.0.1:$port/indexer"
+}
+
+pg_throwaway_stop() {
+    [ -n "${PG_DIR:-}" ] || return 0
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w stop -m immediate >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+    PG_DIR=""
 }

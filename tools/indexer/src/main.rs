@@ -1,0 +1,139 @@
+//! `indexer`: the suite's events into a database (see the crate's documentation).
+//!
+//! ```text
+//! indexer backfill --db sqlite://suite.db --deployment deployments/local.json --replay blocks.jsonl
+//! indexer dump --db sqlite://suite.db
+//! indexer status --db sqlite://suite.db
+//! ```
+
+use clap::{Parser, Subcommand};
+use indexer::{block, store::Store, suite::Suite};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(about = "The suite's contract events into SQLite or PostgreSQL")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Stores the blocks of a replay file above the database's last block.
+    Backfill {
+        /// The database: sqlite://FILE, sqlite::memory: or postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        db: String,
+        /// The suite's deployment file (its contracts and their metadata).
+        #[arg(long, conflicts_with = "contracts")]
+        deployment: Option<PathBuf>,
+        /// Instead of a deployment: a JSON object of contract name → address (0x… or
+        /// SS58), with the metadata of the release bundles (target/ink).
+        #[arg(long)]
+        contracts: Option<PathBuf>,
+        /// The replay file: one block per line.
+        #[arg(long)]
+        replay: PathBuf,
+        /// The last block to store.
+        #[arg(long)]
+        until: Option<u64>,
+        /// Blocks per transaction.
+        #[arg(long, default_value_t = 64)]
+        per_commit: usize,
+    },
+    /// Prints every table, rows in primary-key order, one JSON line per row.
+    Dump {
+        /// The database.
+        #[arg(long)]
+        db: String,
+    },
+    /// Prints the last block stored and the events stored.
+    Status {
+        /// The database.
+        #[arg(long)]
+        db: String,
+    },
+}
+
+fn contracts_file(path: &Path) -> Result<Suite, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let map: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut list = Vec::new();
+    for (name, address) in map {
+        let account = suite_client::parse_account(&address)
+            .map(|account| *account.as_ref())
+            .or_else(|_| {
+                suite_client::unhex(&address)
+                    .ok()
+                    .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+                    .ok_or(format!("{name}: {address:?} is no account"))
+            })?;
+        list.push((name.clone(), account, suite_client::bundle(&name, "json")));
+    }
+    let list: Vec<(String, [u8; 32], &Path)> = list
+        .iter()
+        .map(|(name, account, path)| (name.clone(), *account, path.as_path()))
+        .collect();
+    Suite::new(&list)
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Backfill {
+            db,
+            deployment,
+            contracts,
+            replay,
+            until,
+            per_commit,
+        } => {
+            let suite = match (deployment, contracts) {
+                (Some(path), _) => Suite::from_deployment(&path)?,
+                (None, Some(path)) => contracts_file(&path)?,
+                (None, None) => return Err("name the suite: --deployment or --contracts".into()),
+            };
+            let blocks = block::read_replay(&replay)?;
+            let store = Store::open(&db).await.map_err(|e| e.to_string())?;
+            store
+                .claim_suite(&suite.fingerprint())
+                .await
+                .map_err(|e| e.to_string())?;
+            let stored = indexer::backfill(&store, &suite, &blocks, until, per_commit)
+                .await
+                .map_err(|e| e.to_string())?;
+            let cursor = store.cursor().await.map_err(|e| e.to_string())?;
+            println!(
+                "{stored} blocks stored; complete through block {}",
+                cursor.map_or("none".to_string(), |c| c.block.to_string())
+            );
+        }
+        Command::Dump { db } => {
+            let store = Store::open(&db).await.map_err(|e| e.to_string())?;
+            for line in store.dump().await.map_err(|e| e.to_string())? {
+                println!("{line}");
+            }
+        }
+        Command::Status { db } => {
+            let store = Store::open(&db).await.map_err(|e| e.to_string())?;
+            let status = store.status().await.map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&status).map_err(|e| e.to_string())?
+            );
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            eprintln!("indexer: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
