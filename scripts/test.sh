@@ -80,6 +80,30 @@ fi
 rm -f "$log.sandbox"
 step_done
 
+# The indexer on both of its databases: the same sandbox scenario, every block of its
+# chain stored in SQLite and in a throwaway PostgreSQL cluster, compared with the
+# contracts' own answers (claims, custody histories) and with each other.
+step "the indexer: the sandbox scenario's events in SQLite and PostgreSQL, equal to the contracts'"
+set +e
+(
+    set -e
+    trap pg_throwaway_stop EXIT
+    pg_throwaway_start
+    "$CARGO_TARGET_DIR/debug/scenario" --sandbox --index sqlite::memory: --index "$PG_URL"
+) >"$log.indexer" 2>&1
+indexer_status=$?
+set -e
+sed -n '/^==> The indexer/,$p' "$log.indexer" 2>/dev/null || true
+if [ "$indexer_status" -eq 0 ] && grep -q 'PostgreSQL: .* equal to the contracts' "$log.indexer"; then
+    echo "test result: ok. 1 passed; 0 failed (indexer on SQLite and PostgreSQL)" | tee -a "$log"
+else
+    tail -n 40 "$log.indexer" 2>/dev/null || true
+    echo "test result: FAILED. 0 passed; 1 failed (indexer on SQLite and PostgreSQL)" | tee -a "$log"
+    status=1
+fi
+rm -f "$log.indexer"
+step_done
+
 # The README's first command, twice on the same node (the second run must reuse the
 # deployment and succeed again). A node this step started is stopped afterwards, also when
 # the run is interrupted; a node that was already answering is left alone.

@@ -126,7 +126,7 @@ pub struct Outcome<T> {
     pub events: usize,
     /// The emitted contract events: (emitting contract, topics, SCALE-encoded data), in
     /// order; decode the data with the event's Rust type.
-    pub emitted: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)>,
+    pub emitted: Vec<RawEmitted>,
     /// The emitted events of the suite's contracts decoded with their metadata, in order
     /// (see [`events`]; a call whose events the metadata does not describe panics).
     pub decoded: Vec<events::DecodedEvent>,
@@ -158,6 +158,9 @@ pub enum CallFailure {
     Decode(String),
 }
 
+/// A contract event as a call emitted it: (emitting contract, topics, SCALE-encoded data).
+pub type RawEmitted = (AccountId32, Vec<[u8; 32]>, Vec<u8>);
+
 /// An in-process pallet-contracts chain with the suite's helpers.
 pub struct Sandbox {
     inner: MinimalSandbox,
@@ -165,7 +168,19 @@ pub struct Sandbox {
     /// The contracts deployed by [`Sandbox::deploy`]: address → name (for their metadata).
     names: std::collections::BTreeMap<AccountId32, String>,
     /// The contract events of the last deployment (its constructor's).
-    deployed_events: Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)>,
+    deployed_events: Vec<RawEmitted>,
+    /// Every call's and deployment's events since [`Sandbox::record`], with the block
+    /// time: what an indexer test replays as blocks.
+    journal: Option<Vec<Recorded>>,
+}
+
+/// The contract events of one call or deployment that did not revert, at `time_ms`.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The block time of the call.
+    pub time_ms: u64,
+    /// Its contract events: (emitting contract, topics, SCALE-encoded data), in order.
+    pub events: Vec<RawEmitted>,
 }
 
 impl Default for Sandbox {
@@ -191,9 +206,36 @@ impl Sandbox {
             gas_limit: Weight::from_parts(100_000_000_000, 3 * 1024 * 1024),
             names: Default::default(),
             deployed_events: Vec::new(),
+            journal: None,
         };
         sandbox.set_time(1_700_000_000_000);
         sandbox
+    }
+
+    /// Starts keeping every later call's and deployment's events (see [`Recorded`]).
+    pub fn record(&mut self) {
+        self.journal.get_or_insert_with(Vec::new);
+    }
+
+    /// The events kept since [`Sandbox::record`] (recording goes on, from empty).
+    pub fn take_journal(&mut self) -> Vec<Recorded> {
+        self.journal
+            .as_mut()
+            .map(core::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn note(&mut self, reverted: bool, events: &[RawEmitted]) {
+        if reverted || events.is_empty() {
+            return;
+        }
+        let time_ms = self.time();
+        if let Some(journal) = self.journal.as_mut() {
+            journal.push(Recorded {
+                time_ms,
+                events: events.to_vec(),
+            });
+        }
     }
 
     /// Sets the weight each call may use (default 0.1 s of ref_time and 3 MiB of proof;
@@ -287,6 +329,8 @@ impl Sandbox {
                 .flatten()
                 .map(|record| (&record.event, &record.topics[..])),
         );
+        let events = self.deployed_events.clone();
+        self.note(false, &events);
         ok.account_id
     }
 
@@ -387,6 +431,7 @@ impl Sandbox {
             emitted: raw.emitted,
             decoded: Vec::new(),
         };
+        self.note(outcome.reverted, &outcome.emitted);
         self.decode_events(&mut outcome);
         Ok(outcome)
     }
@@ -409,6 +454,7 @@ impl Sandbox {
             data,
             value,
         )?;
+        self.note(outcome.reverted, &outcome.emitted);
         self.decode_events(&mut outcome);
         Ok(outcome)
     }
@@ -516,7 +562,7 @@ fn raw_call(
 /// contract, topics, SCALE-encoded data), in order.
 fn contract_emitted<'a, H: AsRef<[u8]> + 'a>(
     records: impl Iterator<Item = (&'a drink::minimal::RuntimeEvent, &'a [H])>,
-) -> Vec<(AccountId32, Vec<[u8; 32]>, Vec<u8>)> {
+) -> Vec<RawEmitted> {
     records
         .filter_map(|(event, topics)| match event {
             drink::minimal::RuntimeEvent::Contracts(
@@ -1092,7 +1138,12 @@ pub mod in_process {
     /// A drink sandbox whose block time is the clock's at every call.
     pub struct Chain {
         sandbox: Sandbox,
+        journal: Option<Journal>,
     }
+
+    /// Every committed call's events on a [`Chain`] (its deployments' included), shared
+    /// with whoever replays them (the scenario's indexer check).
+    pub type Journal = std::sync::Arc<std::sync::Mutex<Vec<super::Recorded>>>;
 
     impl Chain {
         /// The governor (the deployer its only member, the local delay) and the six
@@ -1100,7 +1151,26 @@ pub mod in_process {
         /// issuer of every credential kind and the regulator;
         /// returns the chain and the contracts' (name, address) in deployment order.
         pub fn with_suite(deployer: AccountId) -> Outcome<(Self, Vec<(&'static str, AccountId)>)> {
+            Self::deploy_suite(deployer, None)
+        }
+
+        /// [`Chain::with_suite`], keeping every committed call's events, from the
+        /// deployments on, in `journal`.
+        pub fn with_suite_recorded(
+            deployer: AccountId,
+            journal: Journal,
+        ) -> Outcome<(Self, Vec<(&'static str, AccountId)>)> {
+            Self::deploy_suite(deployer, Some(journal))
+        }
+
+        fn deploy_suite(
+            deployer: AccountId,
+            journal: Option<Journal>,
+        ) -> Outcome<(Self, Vec<(&'static str, AccountId)>)> {
             let mut sandbox = Sandbox::new();
+            if journal.is_some() {
+                sandbox.record();
+            }
             sandbox.set_time(now_ms());
             let origin = chain_account(deployer);
             sandbox
@@ -1176,7 +1246,19 @@ pub mod in_process {
                 ("claims_adjudication", address(&claims)),
                 ("clinical_trials", address(&trials)),
             ];
-            Ok((Self { sandbox }, contracts))
+            let mut chain = Self { sandbox, journal };
+            chain.keep_journal();
+            Ok((chain, contracts))
+        }
+
+        /// Moves what the sandbox recorded to the shared journal.
+        fn keep_journal(&mut self) {
+            if let Some(journal) = &self.journal {
+                let recorded = self.sandbox.take_journal();
+                if let Ok(mut journal) = journal.lock() {
+                    journal.extend(recorded);
+                }
+            }
         }
     }
 
@@ -1196,6 +1278,7 @@ pub mod in_process {
             } else {
                 self.sandbox.dry_raw_call(&contract, &caller, input, value)
             };
+            self.keep_journal();
             let outcome = outcome.map_err(|e| format!("the chain refused the call: {e:?}"))?;
             Ok(Called {
                 reverted: outcome.reverted,

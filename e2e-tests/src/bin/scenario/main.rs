@@ -6,6 +6,8 @@
 //! `scenario --sandbox` (no node needed: the same release `.wasm` deployed as
 //! `scripts/deploy.sh` deploys them, on drink's pallet-contracts in this process, and the
 //! same story; `scripts/run-local.sh` plays it this way while the node is being built).
+//! `scenario --sandbox --index URL… [--replay-out FILE]` then feeds the chain's events to
+//! the indexer's databases and compares them with the contracts (`index.rs`).
 //!
 //! `//Alice` (the deployer, appointed issuer and regulator by `deploy.sh`) acts as the
 //! licensing authority and the regulator; every other party is a new account funded by
@@ -34,6 +36,7 @@ use staff_credentials::staff_credentials::{CredentialRequest, StaffCredentials};
 use std::process::ExitCode;
 use suite_client::{account_of, ss58, Deployment, Outcome, Session};
 
+mod index;
 mod monitoring;
 mod trial;
 
@@ -43,14 +46,55 @@ const FUNDING: u128 = 1_000_000_000_000_000;
 /// The wholesaler's price per unit (0.01 of the dev chain's unit).
 const UNIT_PRICE: u128 = 10_000_000_000;
 
+/// What `--sandbox` may add: databases to index the chain into, and a replay file.
+#[derive(Default)]
+struct IndexArgs {
+    urls: Vec<String>,
+    replay_out: Option<std::path::PathBuf>,
+}
+
+fn index_args(args: &[String]) -> Outcome<IndexArgs> {
+    let mut out = IndexArgs::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{arg} needs a value"))?
+            .clone();
+        match arg.as_str() {
+            "--index" => out.urls.push(value),
+            "--replay-out" => out.replay_out = Some(value.into()),
+            _ => return Err(format!("unknown argument {arg}").into()),
+        }
+    }
+    Ok(out)
+}
+
 fn main() -> ExitCode {
-    let argument = std::env::args().nth(1);
-    let run = match argument.as_deref() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let run = match args.first().map(String::as_str) {
         Some("--sandbox") => suite_client::block_on(async {
-            let mut demo = in_process()?;
-            scenario(&mut demo).await
+            let index = index_args(&args[1..])?;
+            let journal = (!index.urls.is_empty() || index.replay_out.is_some())
+                .then(e2e_tests::in_process::Journal::default);
+            let mut demo = in_process(journal.clone())?;
+            scenario(&mut demo).await?;
+            if let Some(journal) = journal {
+                step("The indexer: every block of this chain into its databases, compared with the contracts");
+                let recorded = journal
+                    .lock()
+                    .map_err(|_| "the journal's lock was poisoned")?
+                    .clone();
+                let blocks = index::blocks(&recorded);
+                index::check(&mut demo, &blocks, &index.urls, index.replay_out.as_deref()).await?;
+            }
+            Ok(())
         }),
         path => {
+            if args.len() > 1 {
+                eprintln!("usage: scenario [DEPLOYMENT] | scenario --sandbox [--index URL]… [--replay-out FILE]");
+                return ExitCode::FAILURE;
+            }
             let path = path.unwrap_or("deployments/local.json").to_string();
             suite_client::block_on(async {
                 let deployment = Deployment::load(std::path::Path::new(&path))?;
@@ -73,9 +117,12 @@ fn main() -> ExitCode {
 
 /// The suite deployed on the in-process chain, as `scripts/deploy.sh` deploys it (//Alice
 /// the deployer, issuer and regulator; the local 10 s time lock).
-fn in_process() -> Outcome<Session> {
+fn in_process(journal: Option<e2e_tests::in_process::Journal>) -> Outcome<Session> {
     e2e_tests::wasm_paths(&e2e_tests::CONTRACTS)?;
-    let (chain, contracts) = e2e_tests::in_process::Chain::with_suite(id(&alice()))?;
+    let (chain, contracts) = match journal {
+        Some(journal) => e2e_tests::in_process::Chain::with_suite_recorded(id(&alice()), journal)?,
+        None => e2e_tests::in_process::Chain::with_suite(id(&alice()))?,
+    };
     let deployment = Deployment::in_process(&contracts)?;
     Ok(Session::in_process(deployment, Box::new(chain)))
 }
