@@ -251,6 +251,22 @@ pub struct BatchStateChanged {
     pub reason: u16,
     /// Hash of the evidence (stability data, investigation findings), if any.
     pub evidence: Option<Hash>,
+    /// For a quarantine, the batch's time out of range that exceeded its budget (ms, the
+    /// custody entry's reference); 0 for the other changes.
+    pub excursion_ms: u64,
+}
+
+/// A sensor's excursion (its readings out of range) was counted up to its next reading
+/// or its removal: the batch's custody record has an `Excursion` entry.
+#[ink::event]
+pub struct ExcursionClosed {
+    /// The batch.
+    #[ink(topic)]
+    pub batch: BatchId,
+    /// The sensor.
+    pub sensor: AccountId,
+    /// The batch's total time out of range counted so far, ms (the entry's reference).
+    pub excursion_ms: u64,
 }
 
 /// A regulator was appointed (`active`) or removed.
@@ -336,6 +352,8 @@ pub struct InvestigationClosed {
     pub outcome: Outcome,
     /// Hash of the findings.
     pub evidence: Hash,
+    /// Who closed it (the manufacturer or a regulator).
+    pub by: AccountId,
 }
 
 /// The governor sent native tokens that no escrow or payout accounts for to `to`.

@@ -225,6 +225,11 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
+    /// The events kept since [`Sandbox::record`].
+    pub fn journal(&self) -> &[Recorded] {
+        self.journal.as_deref().unwrap_or_default()
+    }
+
     fn note(&mut self, reverted: bool, events: &[RawEmitted]) {
         if reverted || events.is_empty() {
             return;
@@ -578,6 +583,245 @@ fn contract_emitted<'a, H: AsRef<[u8]> + 'a>(
             _ => None,
         })
         .collect()
+}
+
+/// The indexer (`tools/indexer`) fed with a sandbox's recorded calls, one block per call,
+/// and its rows compared with the contracts' own answers.
+pub mod indexed {
+    use super::{call_data, Recorded, Sandbox};
+    use claims_adjudication::claims_adjudication::Claim;
+    use drink::AccountId32;
+    use drug_provenance::drug_provenance::{Batch, CustodyEvent};
+    use indexer::block::{BlockData, RawEvent};
+    use indexer::store::{Store, StoredClaim, StoredStep};
+    use indexer::suite::Suite;
+    use ink::selector_bytes;
+    use suite_client::ss58;
+
+    /// The journal as blocks: the n-th recorded call is block n, at its call's time.
+    pub fn blocks(journal: &[Recorded]) -> Vec<BlockData> {
+        (1u64..)
+            .zip(journal)
+            .map(|(number, recorded)| {
+                let mut hash = [0u8; 32];
+                hash[..8].copy_from_slice(&number.to_be_bytes());
+                BlockData {
+                    number,
+                    hash,
+                    timestamp_ms: recorded.time_ms,
+                    events: (0u32..)
+                        .zip(&recorded.events)
+                        .map(|(index, (contract, topics, data))| RawEvent {
+                            index,
+                            extrinsic: Some(0),
+                            contract: <[u8; 32]>::from(contract.clone()),
+                            topics: topics.clone(),
+                            data: data.clone(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Whether claim `id` is the same on chain and in the indexer (provider, member,
+    /// plan, status, shares, and a payer known to the indexer): `Ok(true)` when both hold
+    /// it, `Ok(false)` when neither does, else the difference.
+    pub fn same_claim(
+        id: i64,
+        on_chain: Option<&Claim>,
+        row: Option<&StoredClaim>,
+    ) -> Result<bool, String> {
+        match (on_chain, row) {
+            (None, None) => Ok(false),
+            (Some(claim), Some(row)) => {
+                let expected = (
+                    i64::from(claim.plan),
+                    ss58(&claim.provider),
+                    ss58(&claim.member),
+                    format!("{:?}", claim.status),
+                    claim.payer_amount.to_string(),
+                    claim.member_amount.to_string(),
+                );
+                let got = (
+                    row.plan,
+                    row.provider.clone(),
+                    row.member.clone(),
+                    row.status.clone(),
+                    row.payer_amount.clone(),
+                    row.member_amount.clone(),
+                );
+                if expected != got {
+                    return Err(format!(
+                        "claim {id}: the contract holds {expected:?}, the indexer {got:?}"
+                    ));
+                }
+                if row.payer.is_none() {
+                    return Err(format!("claim {id}: the indexer has no payer for it"));
+                }
+                Ok(true)
+            }
+            (on_chain, row) => Err(format!(
+                "claim {id}: on chain {}, in the indexer {}",
+                on_chain.is_some(),
+                row.is_some()
+            )),
+        }
+    }
+
+    /// The first difference between batch `batch`'s history on chain and the indexer's
+    /// custody rows, if any.
+    pub fn same_custody(
+        batch: u64,
+        history: &[CustodyEvent],
+        steps: &[StoredStep],
+    ) -> Result<(), String> {
+        if steps.len() != history.len() {
+            return Err(format!(
+                "batch {batch}: {} entries on chain, {} in the indexer",
+                history.len(),
+                steps.len()
+            ));
+        }
+        for (entry, stored) in history.iter().zip(steps) {
+            let number = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            let expected = (
+                format!("{:?}", entry.kind),
+                ss58(&entry.actor),
+                entry.counterparty.as_ref().map(ss58),
+                number(entry.quantity),
+                number(entry.reference),
+                entry.evidence.map(|h| suite_client::hex(h.as_ref())),
+                number(entry.at),
+            );
+            let got = (
+                stored.step.kind.to_string(),
+                stored.step.actor.clone(),
+                stored.step.counterparty.clone(),
+                stored.step.quantity,
+                stored.step.reference,
+                stored.step.evidence.clone(),
+                stored.at_ms,
+            );
+            if expected != got {
+                return Err(format!(
+                    "batch {batch} entry {}: the contract holds {expected:?}, the indexer {got:?}",
+                    stored.seq
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every call `sandbox` recorded since [`Sandbox::record`], for `contract` named
+    /// `name`, indexed into an SQLite database in memory; `read` reads it back (in the
+    /// same runtime: an in-memory database lives as long as its connection).
+    fn indexed<T>(
+        sandbox: &Sandbox,
+        name: &str,
+        contract: &AccountId32,
+        read: impl for<'a> FnOnce(
+            &'a Store,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = indexer::store::Result<T>> + 'a>,
+        >,
+    ) -> T {
+        let blocks = blocks(sandbox.journal());
+        let metadata = suite_client::bundle(name, "json");
+        let address = <[u8; 32]>::from(contract.clone());
+        let suite = Suite::new(&[(name.into(), address, metadata.as_path())])
+            .expect("the contract's release metadata");
+        suite_client::block_on(async {
+            let store = Store::open("sqlite::memory:")
+                .await
+                .map_err(|e| e.to_string())?;
+            store
+                .claim_suite(&suite.fingerprint())
+                .await
+                .map_err(|e| e.to_string())?;
+            indexer::backfill(&store, &suite, &blocks, None, 16)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(read(&store).await.map_err(|e| e.to_string())?)
+        })
+        .expect("indexed and read back")
+    }
+
+    impl Sandbox {
+        /// Indexes every call recorded since [`Sandbox::record`] and asserts that each
+        /// claim of the `claims_adjudication` at `claims` is, in the indexer, what the
+        /// contract holds (and that the indexer has no other); returns the number of
+        /// claims compared.
+        #[track_caller]
+        pub fn assert_claims_indexed(&mut self, claims: &AccountId32) -> usize {
+            let stored = indexed(self, "claims_adjudication", claims, |store| {
+                Box::pin(store.claims())
+            });
+            let last = stored.last().map_or(0, |c| c.claim);
+            let mut compared = 0;
+            for id in 0..=last.saturating_add(1) {
+                let on_chain: Option<Claim> = self.query(
+                    claims,
+                    call_data(selector_bytes!("claim"), (u64::try_from(id).unwrap_or(0),)),
+                );
+                let row = stored.iter().find(|c| c.claim == id);
+                match same_claim(id, on_chain.as_ref(), row) {
+                    Ok(true) => compared += 1,
+                    Ok(false) => {}
+                    Err(difference) => panic!("{difference}"),
+                }
+            }
+            compared
+        }
+
+        /// Indexes every call recorded since [`Sandbox::record`] into an SQLite database
+        /// in memory and asserts that each batch of the `drug_provenance` at `provenance`
+        /// has, in the indexer, the custody history the contract holds, entry by entry and
+        /// complete (and that the indexer has no other batch); returns the number of
+        /// batches compared.
+        #[track_caller]
+        pub fn assert_custody_indexed(&mut self, provenance: &AccountId32) -> usize {
+            let mut histories: Vec<Vec<CustodyEvent>> = Vec::new();
+            for id in 1u64.. {
+                let batch: Option<Batch> =
+                    self.query(provenance, call_data(selector_bytes!("batch"), (id,)));
+                let Some(batch) = batch else { break };
+                let mut history: Vec<CustodyEvent> = Vec::new();
+                while history.len() < usize::try_from(batch.event_count).unwrap_or(usize::MAX) {
+                    let offset = u32::try_from(history.len()).unwrap_or(u32::MAX);
+                    let page: Vec<CustodyEvent> = self.query(
+                        provenance,
+                        call_data(selector_bytes!("history"), (id, offset, 50u32)),
+                    );
+                    if page.is_empty() {
+                        break;
+                    }
+                    history.extend(page);
+                }
+                histories.push(history);
+            }
+            let count = i64::try_from(histories.len()).expect("a small count");
+            let stored = indexed(self, "drug_provenance", provenance, |store| {
+                Box::pin(async move {
+                    let mut batches = Vec::new();
+                    // One more than the chain holds: the indexer must not hold it.
+                    for key in 1..=count.saturating_add(1) {
+                        batches.push((store.batch(key).await?, store.custody(key).await?));
+                    }
+                    Ok(batches)
+                })
+            });
+            for (id, (history, (batch, steps))) in (1u64..).zip(histories.iter().zip(&stored)) {
+                assert!(batch.is_some(), "batch {id} is not indexed");
+                if let Err(difference) = same_custody(id, history, steps) {
+                    panic!("{difference}");
+                }
+            }
+            let extra = stored.last().and_then(|(batch, _)| *batch);
+            assert_eq!(extra, None, "the indexer holds a batch the chain does not");
+            histories.len()
+        }
+    }
 }
 
 /// Deployment helpers shared by the cross-contract sandbox tests.

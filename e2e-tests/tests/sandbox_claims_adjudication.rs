@@ -60,6 +60,8 @@ const PHARMACIST: u8 = 7;
 
 fn world() -> World {
     let mut chain = Sandbox::new();
+    // Every call's events, for the indexer's check at the end of a test.
+    chain.record();
     let (payer, provider, patient) = (account(PAYER), account(PROVIDER), account(PATIENT));
     let Deployed {
         credentials,
@@ -293,6 +295,9 @@ fn adjudication_across_three_contracts() {
     assert_eq!(after.status, ClaimStatus::Denied);
     assert_eq!(after.denial, Some(Carc::ConsentAbsent));
     assert_eq!(w.chain.balance(&provider), before + owed_to_provider);
+    // The indexer rebuilds every claim's state from the events alone.
+    let claims = w.claims.clone();
+    assert!(w.chain.assert_claims_indexed(&claims) > 0);
 }
 
 #[test]
@@ -824,6 +829,11 @@ fn a_batch_gives_each_claim_what_separate_submit_claim_calls_give() {
         ),
     );
     assert_eq!(by_reference, Some(3));
+    // The indexer rebuilds every claim's state from the events alone, batched or not.
+    for w in [&mut batched, &mut separate] {
+        let claims = w.claims.clone();
+        assert!(w.chain.assert_claims_indexed(&claims) > 0);
+    }
 }
 
 /// A batch of `MAX_CLAIMS_PER_BATCH` claims is more than ink!'s default 16 KiB input
@@ -1044,6 +1054,8 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         &["ClaimAppealed { claim: 1, evidence: [0x0a; 32], reserved: 40 }".into()],
     );
     assert_eq!(r, Ok(()));
+    // The indexer has the claim under appeal too.
+    assert!(w.chain.assert_claims_indexed(&claims) > 0);
     let r: Res<()> = call(
         &mut w,
         &mut check,
@@ -1161,4 +1173,8 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
     );
     check_governance_events(&mut w.chain, &claims, "claims_adjudication", &mut check);
     check.assert_all_checked("claims_adjudication");
+    // The indexer rebuilds every claim's state from the events alone (appealed, decided,
+    // replaced and voided claims among them).
+    let claims = w.claims.clone();
+    assert!(w.chain.assert_claims_indexed(&claims) > 0);
 }

@@ -47,6 +47,8 @@ struct Chain {
 impl Chain {
     fn new(licensed: bool) -> Self {
         let mut chain = Sandbox::new();
+        // Every call's events, for the indexer's check at the end of a test.
+        chain.record();
         let Deployed {
             credentials,
             provenance,
@@ -296,6 +298,9 @@ fn supply_chain_across_contracts() {
         verify(&mut c.chain, &c.provenance, b"L9"),
         VerificationStatus::Unknown
     );
+    // The indexer rebuilds every batch's custody record from the events alone.
+    let provenance = c.provenance.clone();
+    assert!(c.chain.assert_custody_indexed(&provenance) > 0);
 }
 
 #[test]
@@ -373,6 +378,9 @@ fn payment_on_receipt_moves_real_balances() {
         c.holders(1),
         vec![(ink_account(&maker), 93), (ink_account(&wholesaler), 7)]
     );
+    // The indexer rebuilds every batch's custody record from the events alone.
+    let provenance = c.provenance.clone();
+    assert!(c.chain.assert_custody_indexed(&provenance) > 0);
 }
 
 #[test]
@@ -429,6 +437,9 @@ fn a_seller_suspended_before_receipt_is_paid_only_when_licensed_again_or_refunde
     assert_eq!(refunded, Ok(10 * price));
     assert_eq!(c.chain.balance(&wholesaler), buyer_before + 10 * price);
     assert_eq!(release(&mut c), Err(Error::NoHeldPayment));
+    // The indexer rebuilds every batch's custody record from the events alone.
+    let provenance = c.provenance.clone();
+    assert!(c.chain.assert_custody_indexed(&provenance) > 0);
 }
 
 #[test]
@@ -511,6 +522,9 @@ fn suspect_product_is_investigated_and_cleared() {
         VerificationStatus::Illegitimate
     );
     assert_eq!(c.ship(&maker, 1, &wholesaler, 1), Err(Error::Illegitimate));
+    // The indexer rebuilds every batch's custody record from the events alone.
+    let provenance = c.provenance.clone();
+    assert!(c.chain.assert_custody_indexed(&provenance) > 0);
 }
 
 #[test]
@@ -568,6 +582,9 @@ fn suspect_units_returned_between_real_partners_reach_only_the_regulator() {
     assert!(suspect(&mut c, &pharmacy));
     assert!(!suspect(&mut c, &wholesaler));
     assert_eq!(c.dispense(1, 1), Err(Error::SuspectProduct));
+    // The indexer rebuilds every batch's custody record from the events alone.
+    let provenance = c.provenance.clone();
+    assert!(c.chain.assert_custody_indexed(&provenance) > 0);
 }
 
 #[test]
@@ -769,17 +786,37 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         &["SensorChanged { batch: 1, sensor: @5, active: true }".into()],
     );
     assert_eq!(r, Ok(()));
+    // Out of range for two seconds, then back in range: the excursion is counted.
     let r: Res<u64> = call(
         &mut c,
         &mut check,
         &sensor,
-        call_data(selector_bytes!("submit_reading"), (1u64, t, 500i32)),
+        call_data(selector_bytes!("submit_reading"), (1u64, t, 900i32)),
         0,
         &[format!(
-            "ReadingRecorded {{ batch: 1, sensor: @5, time: {t}, value: 500, excursion_ms: 0 }}"
+            "ReadingRecorded {{ batch: 1, sensor: @5, time: {t}, value: 900, excursion_ms: 0 }}"
         )],
     );
-    assert!(r.is_ok());
+    assert_eq!(r, Ok(0));
+    c.chain.set_time(t + 2_000);
+    let r: Res<u64> = call(
+        &mut c,
+        &mut check,
+        &sensor,
+        call_data(selector_bytes!("submit_reading"), (1u64, t + 2_000, 500i32)),
+        0,
+        &[
+            "ExcursionClosed { batch: 1, sensor: @5, excursion_ms: 2000 }".into(),
+            format!(
+                "ReadingRecorded {{ batch: 1, sensor: @5, time: {}, value: 500, \
+                 excursion_ms: 2000 }}",
+                t + 2_000
+            ),
+        ],
+    );
+    assert_eq!(r, Ok(2_000));
+    // The rest of the story at the batch's registration time, as before.
+    c.chain.set_time(t);
     // A paid shipment, received in part: the seller paid, the buyer refunded the rest.
     let r: Res<u64> = call(
         &mut c,
@@ -1013,7 +1050,8 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         ),
         0,
         &[format!(
-            "InvestigationClosed {{ investigation: 1, batch: 1, outcome: Cleared, evidence: {} }}",
+            "InvestigationClosed {{ investigation: 1, batch: 1, outcome: Cleared, evidence: {}, \
+             by: @1 }}",
             hex(0x0f)
         )],
     );
@@ -1025,7 +1063,8 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
         call_data(selector_bytes!("recall"), (1u64, 9u16)),
         0,
         &[
-            "BatchStateChanged { batch: 1, state: Recalled, by: @2, reason: 9, evidence: None }"
+            "BatchStateChanged { batch: 1, state: Recalled, by: @2, reason: 9, evidence: None, \
+             excursion_ms: 0 }"
                 .into(),
         ],
     );
@@ -1055,4 +1094,7 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
     }
     check_governance_events(&mut c.chain, &provenance, "drug_provenance", &mut check);
     check.assert_all_checked("drug_provenance");
+    // The indexer rebuilds every batch's custody record from the events alone.
+    let provenance = c.provenance.clone();
+    assert!(c.chain.assert_custody_indexed(&provenance) > 0);
 }

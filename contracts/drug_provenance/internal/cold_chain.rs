@@ -124,6 +124,7 @@ impl DrugProvenance {
             by,
             reason: 0,
             evidence: Some(evidence),
+            excursion_ms: 0,
         });
         Ok(())
     }
@@ -143,6 +144,11 @@ impl DrugProvenance {
                 ..Step::new(EventKind::Excursion, sensor)
             };
             self.push_event(batch, step)?;
+            self.env().emit_event(ExcursionClosed {
+                batch: batch.id,
+                sensor,
+                excursion_ms: batch.excursion_ms,
+            });
         }
         Ok(())
     }
@@ -157,8 +163,9 @@ impl DrugProvenance {
     ) -> Result<()> {
         if batch.state == BatchState::Active && batch.state_at(now) == BatchState::Quarantined {
             batch.state = BatchState::Quarantined;
+            let excursion_ms = batch.excursion_at(now);
             let step = Step {
-                reference: batch.excursion_at(now),
+                reference: excursion_ms,
                 ..Step::new(EventKind::QuarantinedForExcursion, by)
             };
             self.push_event(batch, step)?;
@@ -168,6 +175,7 @@ impl DrugProvenance {
                 by,
                 reason: 0,
                 evidence: None,
+                excursion_ms,
             });
         }
         Ok(())

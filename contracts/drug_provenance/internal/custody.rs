@@ -110,25 +110,30 @@ impl DrugProvenance {
             self.suppliers
                 .insert((shipment.batch, caller), &shipment.from);
         }
-        self.take_delivery(&mut batch, &shipment, caller, accepted, suspect)?;
+        self.take_delivery(&mut batch, &shipment, caller, accepted)?;
         self.close(
             &mut shipment,
             ShipmentState::Received,
             accepted,
             seller_licensed,
-        )
+        )?;
+        // After the shipment's closing event, as on the custody record (an indexer
+        // rebuilds the record in event order).
+        if let Some(investigation) = suspect {
+            self.mark_suspect(&mut batch, caller, investigation)?;
+        }
+        self.batches.insert(batch.id, &batch);
+        Ok(())
     }
 
-    /// Moves a received shipment's units: `accepted` to the recipient (suspect under
-    /// `suspect`'s investigation if the sender's stock was), the rest back to the
-    /// sender, each move on the batch's custody record; stores the batch.
+    /// Moves a received shipment's units: `accepted` to the recipient, the rest back to
+    /// the sender, each move on the batch's custody record (the caller stores the batch).
     fn take_delivery(
         &mut self,
         batch: &mut Batch,
         shipment: &Shipment,
         caller: AccountId,
         accepted: u64,
-        suspect: Option<InvestigationId>,
     ) -> Result<()> {
         batch.in_transit = batch
             .in_transit
@@ -153,10 +158,6 @@ impl DrugProvenance {
             };
             self.push_event(batch, step)?;
         }
-        if let Some(investigation) = suspect {
-            self.mark_suspect(batch, caller, investigation)?;
-        }
-        self.batches.insert(batch.id, &*batch);
         Ok(())
     }
 

@@ -86,7 +86,7 @@ impl DrugProvenance {
             Error::AlreadyIllegitimate
         );
         batch.state = BatchState::Illegitimate;
-        self.close_investigation(&mut batch, Outcome::Illegitimate, evidence)?;
+        self.close_investigation(&mut batch, Outcome::Illegitimate, evidence, by)?;
         let step = Step {
             evidence: Some(evidence),
             ..Step::new(EventKind::DeclaredIllegitimate, by)
@@ -99,6 +99,7 @@ impl DrugProvenance {
             by,
             reason: 0,
             evidence: Some(evidence),
+            excursion_ms: 0,
         });
         Ok(())
     }
@@ -113,7 +114,7 @@ impl DrugProvenance {
         let mut batch = self.batch_of(batch_id)?;
         self.ensure_authority(&batch, by)?;
         ensure!(batch.investigation.is_some(), Error::UnknownInvestigation);
-        self.close_investigation(&mut batch, Outcome::Cleared, evidence)?;
+        self.close_investigation(&mut batch, Outcome::Cleared, evidence, by)?;
         let step = Step {
             evidence: Some(evidence),
             ..Step::new(EventKind::SuspicionCleared, by)
@@ -151,6 +152,7 @@ impl DrugProvenance {
             by: caller,
             reason,
             evidence: None,
+            excursion_ms: 0,
         });
         Ok(())
     }
@@ -225,12 +227,13 @@ impl DrugProvenance {
         Ok(id)
     }
 
-    /// Closes the batch's open investigation, if any, with `outcome`.
+    /// Closes the batch's open investigation, if any, with `outcome`, as `by`.
     pub(crate) fn close_investigation(
         &mut self,
         batch: &mut Batch,
         outcome: Outcome,
         evidence: Hash,
+        by: AccountId,
     ) -> Result<()> {
         let Some(id) = batch.investigation.take() else {
             return Ok(());
@@ -259,6 +262,7 @@ impl DrugProvenance {
             batch: batch.id,
             outcome,
             evidence,
+            by,
         });
         Ok(())
     }

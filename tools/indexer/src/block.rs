@@ -53,6 +53,18 @@ pub fn read_replay(path: &Path) -> Result<Vec<BlockData>, String> {
         }
         let block: BlockData = serde_json::from_str(&line)
             .map_err(|e| format!("{} line {}: {e}", path.display(), n.saturating_add(1)))?;
+        if block
+            .events
+            .windows(2)
+            .any(|pair| pair[0].index >= pair[1].index)
+        {
+            return Err(format!(
+                "{} line {}: block {}'s events are not in the order of their index",
+                path.display(),
+                n.saturating_add(1),
+                block.number
+            ));
+        }
         if let Some(last) = blocks.last() {
             if block.number <= last.number {
                 return Err(format!(
@@ -185,6 +197,28 @@ mod tests {
         write_replay(&path, &[block(5), block(5)]).expect("written");
         let error = read_replay(&path).expect_err("refused");
         assert!(error.contains("line 2: block 5 after block 5"), "{error}");
+    }
+
+    #[test]
+    fn a_replay_block_whose_events_are_out_of_order_is_refused() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("replay.jsonl");
+        let event = |index| RawEvent {
+            index,
+            extrinsic: None,
+            contract: [0; 32],
+            topics: vec![],
+            data: vec![],
+        };
+        let block = BlockData {
+            number: 1,
+            hash: [0; 32],
+            timestamp_ms: 0,
+            events: vec![event(3), event(2)],
+        };
+        write_replay(&path, &[block]).expect("written");
+        let error = read_replay(&path).expect_err("refused");
+        assert!(error.contains("not in the order of their index"), "{error}");
     }
 
     #[test]

@@ -107,6 +107,13 @@ pub struct Store {
     postgres: bool,
 }
 
+/// The file of an `sqlite://FILE?…` URL.
+fn sqlite_file(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty()).then(|| path.to_string())
+}
+
 /// A u64 as the database's BIGINT.
 fn big(value: u64, what: &str) -> Result<i64> {
     i64::try_from(value).map_err(|_| Error::Value(format!("{what} {value} is past 2^63")))
@@ -128,11 +135,18 @@ impl Store {
             url.to_string()
         };
         let memory = url.starts_with("sqlite::memory:");
-        let pool = AnyPoolOptions::new()
-            // One connection for an in-memory database: each connection would have its own.
-            .max_connections(if memory { 1 } else { 4 })
-            .connect(&url)
-            .await?;
+        let options = if memory {
+            // One connection, kept for good: each new connection to `:memory:` would be
+            // another, empty database.
+            AnyPoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            AnyPoolOptions::new().max_connections(4)
+        };
+        let pool = options.connect(&url).await?;
         let postgres = pool.acquire().await?.backend_name() == "PostgreSQL";
         if postgres {
             POSTGRES.run(&pool).await.map_err(sqlx::Error::from)?;
@@ -142,6 +156,17 @@ impl Store {
                 .execute(&pool)
                 .await?;
             SQLITE.run(&pool).await.map_err(sqlx::Error::from)?;
+            // The file holds who was treated by whom for what (public on chain, but here
+            // in one place): readable by its owner only.
+            if let Some(path) = sqlite_file(&url) {
+                use std::os::unix::fs::PermissionsExt;
+                for file in [path.clone(), format!("{path}-wal"), format!("{path}-shm")] {
+                    if std::path::Path::new(&file).exists() {
+                        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                            .map_err(|e| Error::Value(format!("{file}: {e}")))?;
+                    }
+                }
+            }
         }
         Ok(Self { pool, postgres })
     }
@@ -324,17 +349,14 @@ impl Store {
         Ok(claims)
     }
 
-    /// The batch's projected history length and the gap that stopped it, if the batch is
-    /// stored.
-    pub async fn batch(&self, batch: i64) -> Result<Option<(i64, Option<String>)>> {
-        let row = sqlx::query("SELECT history_len, gap FROM batches WHERE batch = $1")
-            .bind(batch)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match row {
-            Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
-            None => None,
-        })
+    /// The length of the batch's projected history, if the batch is stored.
+    pub async fn batch(&self, batch: i64) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT history_len FROM batches WHERE batch = $1")
+                .bind(batch)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// The batch's projected custody history, in order.
@@ -552,13 +574,6 @@ async fn apply_op(tx: &mut Transaction<'static, Any>, at: At, op: Op) -> Result<
             .execute(&mut **tx)
             .await?;
         }
-        Op::Custody(custody::Pending::Gap { batch, why }) => {
-            sqlx::query("UPDATE batches SET gap = COALESCE(gap, $2) WHERE batch = $1")
-                .bind(batch)
-                .bind(why.to_string())
-                .execute(&mut **tx)
-                .await?;
-        }
         Op::Custody(pending) => {
             let shipment = match pending.shipment() {
                 Some(id) => shipment_row(tx, id).await?,
@@ -577,19 +592,16 @@ async fn apply_op(tx: &mut Transaction<'static, Any>, at: At, op: Op) -> Result<
             else {
                 return Ok(());
             };
-            let row = sqlx::query("SELECT history_len, gap FROM batches WHERE batch = $1")
-                .bind(batch)
-                .fetch_optional(&mut **tx)
-                .await?;
+            let seq: Option<i64> =
+                sqlx::query_scalar("SELECT history_len FROM batches WHERE batch = $1")
+                    .bind(batch)
+                    .fetch_optional(&mut **tx)
+                    .await?;
             // Steps of a batch registered before the indexer's first block have no place
-            // in a history it does not hold; a batch past a gap is not projected further.
-            let Some(row) = row else {
+            // in a history it does not hold.
+            let Some(mut seq) = seq else {
                 return Ok(());
             };
-            if row.try_get::<Option<String>, _>(1)?.is_some() {
-                return Ok(());
-            }
-            let mut seq: i64 = row.try_get(0)?;
             for (sub, step) in (0i64..).zip(steps) {
                 sqlx::query(
                     "INSERT INTO custody (block, idx, sub, batch, seq, kind, actor, counterparty, \
@@ -734,7 +746,6 @@ const TABLES: &[(&str, &str, Columns)] = {
                 ("lot", Text),
                 ("expiry_ms", Int),
                 ("history_len", Int),
-                ("gap", Text),
             ],
         ),
         (

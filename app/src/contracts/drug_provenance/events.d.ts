@@ -511,7 +511,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   /**
    * The batch's state changed (quarantine, quarantine lifted, recall, illegitimate).
    *
-   * @signature_topic: 0xe67b37b9d07f585ff91c3a132d1597c0a65cd3cced74fe06a7b403579d1384e2
+   * @signature_topic: 0x740ebacd63a814d300de71f1e35feef75782ffd226345eeb90fcb54a1774e8ad
    **/
   BatchStateChanged: GenericContractEvent<
     'BatchStateChanged',
@@ -547,6 +547,44 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
        * @indexed: false
        **/
       evidence: Hash | undefined;
+      /**
+       * For a quarantine, the batch's time out of range that exceeded its budget (ms, the
+       * custody entry's reference); 0 for the other changes.
+       *
+       * @indexed: false
+       **/
+      excursionMs: bigint;
+    },
+    Type
+  >;
+
+  /**
+   * A sensor's excursion (its readings out of range) was counted up to its next reading
+   * or its removal: the batch's custody record has an `Excursion` entry.
+   *
+   * @signature_topic: 0x95c04a20b13201403c290099a15c4ab1c8d25385a79b9c1cc80e2c17958c81b1
+   **/
+  ExcursionClosed: GenericContractEvent<
+    'ExcursionClosed',
+    {
+      /**
+       * The batch.
+       *
+       * @indexed: true
+       **/
+      batch: bigint;
+      /**
+       * The sensor.
+       *
+       * @indexed: false
+       **/
+      sensor: AccountId32;
+      /**
+       * The batch's total time out of range counted so far, ms (the entry's reference).
+       *
+       * @indexed: false
+       **/
+      excursionMs: bigint;
     },
     Type
   >;
@@ -716,7 +754,7 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
   /**
    * An investigation was closed.
    *
-   * @signature_topic: 0x47683561bba7312dcbe00f6c81b8ce8d0a68dfebe89105be9465ad0e82acc6da
+   * @signature_topic: 0x81458ffe7312e119cd46a9e79fe4e1f7e734a1b44c3808b1f542428ff62b092a
    **/
   InvestigationClosed: GenericContractEvent<
     'InvestigationClosed',
@@ -745,6 +783,12 @@ export interface ContractEvents<Type extends MetadataType> extends GenericContra
        * @indexed: false
        **/
       evidence: Hash;
+      /**
+       * Who closed it (the manufacturer or a regulator).
+       *
+       * @indexed: false
+       **/
+      by: AccountId32;
     },
     Type
   >;

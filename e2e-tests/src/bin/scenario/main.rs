@@ -85,14 +85,27 @@ fn main() -> ExitCode {
                     .lock()
                     .map_err(|_| "the journal's lock was poisoned")?
                     .clone();
-                let blocks = index::blocks(&recorded);
+                let blocks = e2e_tests::indexed::blocks(&recorded);
                 index::check(&mut demo, &blocks, &index.urls, index.replay_out.as_deref()).await?;
             }
             Ok(())
         }),
+        Some("--check-index") => suite_client::block_on(async {
+            let url = args
+                .get(1)
+                .ok_or("--check-index needs the database's URL")?;
+            let path = args.get(2).map_or("deployments/local.json", String::as_str);
+            let deployment = Deployment::load(std::path::Path::new(path))?;
+            let mut demo = Session::connect(deployment, &[]).await?;
+            step("The indexer's database against the node's contracts");
+            index::check_store(&mut demo, url).await
+        }),
         path => {
             if args.len() > 1 {
-                eprintln!("usage: scenario [DEPLOYMENT] | scenario --sandbox [--index URL]… [--replay-out FILE]");
+                eprintln!(
+                    "usage: scenario [DEPLOYMENT] | scenario --sandbox [--index URL]… \
+                     [--replay-out FILE] | scenario --check-index URL [DEPLOYMENT]"
+                );
                 return ExitCode::FAILURE;
             }
             let path = path.unwrap_or("deployments/local.json").to_string();

@@ -77,10 +77,7 @@ CREATE TABLE batches (
     gtin TEXT NOT NULL,
     lot TEXT NOT NULL,
     expiry_ms BIGINT NOT NULL,
-    history_len BIGINT NOT NULL,
-    -- Set when an entry the events do not describe exactly came: the projected history
-    -- stops before it (history_len is where it stops).
-    gap TEXT
+    history_len BIGINT NOT NULL
 );
 CREATE TABLE shipments (
     shipment BIGINT PRIMARY KEY,

@@ -10,15 +10,14 @@
 //! | `ShipmentClosed` Received | Received (receiver ← sender, accepted), then Rejected for the units sent back |
 //! | `ShipmentClosed` Rejected / Cancelled | Rejected by the receiver / Cancelled by the sender (the shipped quantity) |
 //! | `Dispensed`, `Destroyed` | Dispensed, Destroyed (reason) |
-//! | `BatchStateChanged` Active / Recalled / Illegitimate | QuarantineLifted / Recalled (reason) / DeclaredIllegitimate, with the evidence |
+//! | `ExcursionClosed` | Excursion (the sensor, the batch's time out of range so far) |
+//! | `BatchStateChanged` Quarantined / Active / Recalled / Illegitimate | QuarantinedForExcursion (time out of range) / QuarantineLifted / Recalled (reason) / DeclaredIllegitimate, with the evidence |
 //! | `SuspectFlagged` | SuspectFlagged (investigation) |
 //! | `VerificationResponded` | VerificationResponded by the batch's manufacturer (1 authentic, 0 not) |
+//! | `InvestigationClosed` Cleared | SuspicionCleared (who closed it, the findings) |
 //!
-//! Not projected yet (the contract's events do not carry them exactly; see
-//! docs/indexer.md): the cold chain's Excursion entries and the reference of a
-//! QuarantinedForExcursion entry, the account that cleared a suspicion, and the order of a
-//! suspect flag raised by a receipt. A batch whose history holds such an entry is not
-//! projected past it ([`Pending::Gap`] stops it).
+//! The contract emits each event when it writes the entry, so the events' order is the
+//! history's order.
 
 use super::{boolean, field, int, opt_text, text, Op};
 use serde_json::Value as Json;
@@ -136,14 +135,6 @@ pub enum Pending {
         /// The entry, its actor to be filled in.
         step: Step,
     },
-    /// An entry the events do not describe exactly: the batch's projected history stops
-    /// before it.
-    Gap {
-        /// The batch.
-        batch: i64,
-        /// What is missing.
-        why: &'static str,
-    },
 }
 
 impl Pending {
@@ -165,7 +156,7 @@ impl Pending {
 
     /// The batch the entries belong to and the entries, given the shipment and the
     /// batch's manufacturer where they are needed; `None` when what they need is not
-    /// stored (a shipment or batch from before the indexer's first block) or for a gap.
+    /// stored (a shipment or batch from before the indexer's first block).
     pub fn resolve(
         self,
         shipment: Option<&ShipmentRow>,
@@ -210,7 +201,6 @@ impl Pending {
                     ..step
                 }],
             )),
-            Pending::Gap { .. } => None,
         }
     }
 }
@@ -283,11 +273,17 @@ pub fn project(name: &str, fields: &Json) -> Result<Vec<Op>, String> {
             ops.extend(one(batch, step));
             ops
         }
-        "ShipmentClosed" => vec![Op::Custody(Pending::Closed {
-            shipment: int(fields, "shipment")?,
-            state: text(fields, "state")?,
-            accepted: int(fields, "accepted")?,
-        })],
+        "ShipmentClosed" => {
+            let state = text(fields, "state")?;
+            if !["Received", "Rejected", "Cancelled"].contains(&state.as_str()) {
+                return Err(format!("a shipment closed as {state}"));
+            }
+            vec![Op::Custody(Pending::Closed {
+                shipment: int(fields, "shipment")?,
+                state,
+                accepted: int(fields, "accepted")?,
+            })]
+        }
         "Dispensed" => one(
             batch()?,
             Step {
@@ -319,12 +315,10 @@ pub fn project(name: &str, fields: &Json) -> Result<Vec<Op>, String> {
                     evidence,
                     ..Step::new("DeclaredIllegitimate", by)
                 },
-                "Quarantined" => {
-                    return Ok(vec![Op::Custody(Pending::Gap {
-                        batch: batch()?,
-                        why: "a quarantine's excursion time is in no event",
-                    })])
-                }
+                "Quarantined" => Step {
+                    reference: int(fields, "excursion_ms")?,
+                    ..Step::new("QuarantinedForExcursion", by)
+                },
                 other => return Err(format!("unknown batch state {other}")),
             };
             one(batch()?, step)
@@ -344,13 +338,21 @@ pub fn project(name: &str, fields: &Json) -> Result<Vec<Op>, String> {
                 ..Step::new("VerificationResponded", String::new())
             },
         })],
-        "InvestigationClosed" if field(fields, "outcome")? == "Cleared" => {
-            vec![Op::Custody(Pending::Gap {
-                batch: batch()?,
-                why: "who cleared a suspicion is in no event",
-            })]
-        }
-        "ReadingRecorded" | "SensorChanged" => Vec::new(),
+        "ExcursionClosed" => one(
+            batch()?,
+            Step {
+                reference: int(fields, "excursion_ms")?,
+                ..Step::new("Excursion", text(fields, "sensor")?)
+            },
+        ),
+        // An investigation closed as illegitimate writes its entry with the state change.
+        "InvestigationClosed" if field(fields, "outcome")? == "Cleared" => one(
+            batch()?,
+            Step {
+                evidence: Some(text(fields, "evidence")?),
+                ..Step::new("SuspicionCleared", text(fields, "by")?)
+            },
+        ),
         _ => Vec::new(),
     })
 }
@@ -454,22 +456,39 @@ mod tests {
             .contains("gtin"));
     }
 
+    fn steps(ops: Vec<Op>) -> Vec<Step> {
+        match &ops[..] {
+            [Op::Custody(Pending::Steps { batch: 2, steps })] => steps.clone(),
+            other => panic!("not one entry of batch 2: {other:?}"),
+        }
+    }
+
     #[test]
-    fn entries_the_events_do_not_describe_stop_the_batch() {
-        let quarantine =
-            json!({"batch": 2, "state": "Quarantined", "by": "5X", "reason": 0, "evidence": null});
-        assert!(matches!(
-            project("BatchStateChanged", &quarantine).expect("projected")[..],
-            [Op::Custody(Pending::Gap { batch: 2, .. })]
-        ));
-        let cleared =
-            json!({"investigation": 1, "batch": 2, "outcome": "Cleared", "evidence": "0x00"});
-        assert!(matches!(
-            project("InvestigationClosed", &cleared).expect("projected")[..],
-            [Op::Custody(Pending::Gap { batch: 2, .. })]
-        ));
-        let illegitimate =
-            json!({"investigation": 1, "batch": 2, "outcome": "Illegitimate", "evidence": "0x00"});
+    fn cold_chain_entries_carry_the_time_out_of_range() {
+        let quarantine = json!({"batch": 2, "state": "Quarantined", "by": "5X", "reason": 0,
+            "evidence": null, "excursion_ms": 2_400_000});
+        let step = &steps(project("BatchStateChanged", &quarantine).expect("projected"))[0];
+        assert_eq!(
+            (step.kind, step.actor.as_str(), step.reference),
+            ("QuarantinedForExcursion", "5X", 2_400_000)
+        );
+        let closed = json!({"batch": 2, "sensor": "5S", "excursion_ms": 2000});
+        let step = &steps(project("ExcursionClosed", &closed).expect("projected"))[0];
+        assert_eq!(
+            (step.kind, step.actor.as_str(), step.reference),
+            ("Excursion", "5S", 2000)
+        );
+    }
+
+    #[test]
+    fn a_cleared_suspicion_is_the_closers_and_an_illegitimate_one_writes_no_entry_of_its_own() {
+        let cleared = json!({"investigation": 1, "batch": 2, "outcome": "Cleared", "evidence": "0x0f", "by": "5R"});
+        let step = &steps(project("InvestigationClosed", &cleared).expect("projected"))[0];
+        assert_eq!(
+            (step.kind, step.actor.as_str(), step.evidence.as_deref()),
+            ("SuspicionCleared", "5R", Some("0x0f"))
+        );
+        let illegitimate = json!({"investigation": 1, "batch": 2, "outcome": "Illegitimate", "evidence": "0x00", "by": "5R"});
         assert_eq!(project("InvestigationClosed", &illegitimate), Ok(vec![]));
     }
 }
