@@ -91,7 +91,7 @@ node_answers() {
 # stops and removes it. As root the cluster runs as the `postgres` user (initdb refuses
 # root).
 pg_throwaway_start() {
-    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
     [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] \
         || fail "PostgreSQL is not installed (scripts/setup.sh installs it)"
     PG_DIR=$(mktemp -d /tmp/hs-pg.XXXXXX)

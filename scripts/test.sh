@@ -152,6 +152,38 @@ fi
 rm -f "$log.epcis.json"
 step_done
 
+# The indexer following the same node: every finalized block from the deployment's block
+# stored in SQLite and in a throwaway PostgreSQL cluster (each run once more: it resumes
+# and stores nothing twice), then compared with the node's contracts (every claim, every
+# batch's custody record).
+step "the indexer following the node (SQLite and PostgreSQL), equal to the node's contracts"
+set +e
+(
+    set -e
+    trap pg_throwaway_stop EXIT
+    pg_throwaway_start
+    cargo build --quiet -p indexer
+    sqlite_db="sqlite://$log.index.db"
+    for db in "$sqlite_db" "$PG_URL"; do
+        "$CARGO_TARGET_DIR/debug/indexer" run --once --deployment deployments/local.json --db "$db"
+        "$CARGO_TARGET_DIR/debug/indexer" run --once --deployment deployments/local.json --db "$db"
+        "$CARGO_TARGET_DIR/debug/scenario" --check-index "$db" deployments/local.json
+    done
+) >"$log.node-indexer" 2>&1
+node_indexer_status=$?
+set -e
+grep -E 'blocks stored|equal to the contracts|ERROR|indexer:' "$log.node-indexer" || true
+if [ "$local_status" -eq 0 ] && [ "$node_indexer_status" -eq 0 ] \
+    && [ "$(grep -c 'equal to the contracts' "$log.node-indexer")" = 2 ]; then
+    echo "test result: ok. 1 passed; 0 failed (indexer following the node)" | tee -a "$log"
+else
+    tail -n 40 "$log.node-indexer" 2>/dev/null || true
+    echo "test result: FAILED. 0 passed; 1 failed (indexer following the node)" | tee -a "$log"
+    status=1
+fi
+rm -f "$log.node-indexer" "$log.index.db"*
+step_done
+
 # The consortium's commands on the same node and deployment (the governor's delay is
 # 10 s): status; staff_credentials' upgrade to revision 2 proposed by one member, refused
 # with one approval and before the delay (the governor's errors in words), approved by a

@@ -12,7 +12,9 @@
 //! same [`block::BlockData`] either way.
 
 pub mod block;
+pub mod follow;
 pub mod project;
+pub mod source;
 pub mod store;
 pub mod suite;
 

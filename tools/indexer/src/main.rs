@@ -1,6 +1,7 @@
 //! `indexer`: the suite's events into a database (see the crate's documentation).
 //!
 //! ```text
+//! indexer run --db sqlite://suite.db --deployment deployments/local.json
 //! indexer backfill --db sqlite://suite.db --deployment deployments/local.json --replay blocks.jsonl
 //! indexer dump --db sqlite://suite.db
 //! indexer status --db sqlite://suite.db
@@ -20,6 +21,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Follows the deployment's node: every finalized block from the deployment's block
+    /// (or above the database's last block) stored, then new ones as they are finalized.
+    Run {
+        /// The database: sqlite://FILE or postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        db: String,
+        /// The suite's deployment file (its node, chain, contracts and their metadata).
+        #[arg(long)]
+        deployment: PathBuf,
+        /// Stop once the finalized head is stored.
+        #[arg(long)]
+        once: bool,
+        /// Blocks per transaction.
+        #[arg(long, default_value_t = 64)]
+        per_commit: usize,
+    },
     /// Stores the blocks of a replay file above the database's last block.
     Backfill {
         /// The database: sqlite://FILE, sqlite::memory: or postgres://USER@HOST:PORT/DB.
@@ -79,8 +96,53 @@ fn contracts_file(path: &Path) -> Result<Suite, String> {
     Suite::new(&list)
 }
 
+/// The node, chain and first block a deployment file records.
+fn deployment_chain(path: &Path) -> Result<(String, [u8; 32], u64), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let url = json["url"].as_str().ok_or("the deployment has no url")?;
+    let genesis = json["genesis_hash"]
+        .as_str()
+        .and_then(|hex| suite_client::unhex(hex).ok())
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+        .ok_or("the deployment has no genesis_hash")?;
+    // Files written before `deployed_block` was recorded: from the chain's first block.
+    let start = json["deployed_block"].as_u64().unwrap_or(1);
+    Ok((url.to_string(), genesis, start))
+}
+
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Run {
+            db,
+            deployment,
+            once,
+            per_commit,
+        } => {
+            let suite = Suite::from_deployment(&deployment)?;
+            let (url, genesis, start) = deployment_chain(&deployment)?;
+            let store = Store::open(&db).await.map_err(|e| e.to_string())?;
+            store
+                .claim_suite(&suite.fingerprint())
+                .await
+                .map_err(|e| e.to_string())?;
+            let follow = indexer::follow::Follow {
+                url,
+                genesis,
+                start,
+                per_commit,
+                once,
+            };
+            let stored = indexer::follow::run(&store, &suite, &follow)
+                .await
+                .map_err(|e| e.to_string())?;
+            let cursor = store.cursor().await.map_err(|e| e.to_string())?;
+            println!(
+                "{stored} blocks stored; complete through block {}",
+                cursor.map_or("none".to_string(), |c| c.block.to_string())
+            );
+        }
         Command::Backfill {
             db,
             deployment,
