@@ -1499,9 +1499,10 @@ pub mod in_process {
         fn keep_journal(&mut self) {
             if let Some(journal) = &self.journal {
                 let recorded = self.sandbox.take_journal();
-                if let Ok(mut journal) = journal.lock() {
-                    journal.extend(recorded);
-                }
+                journal
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .extend(recorded);
             }
         }
     }

@@ -42,7 +42,12 @@ impl Suite {
         let mut by_address = HashMap::new();
         let mut names = BTreeMap::new();
         for (name, address, metadata) in contracts {
-            by_address.insert(*address, ContractEvents::load(name, metadata)?);
+            if by_address
+                .insert(*address, ContractEvents::load(name, metadata)?)
+                .is_some()
+            {
+                return Err(format!("two contracts at the address of {name}"));
+            }
             if names.insert(name.clone(), *address).is_some() {
                 return Err(format!("two contracts named {name}"));
             }

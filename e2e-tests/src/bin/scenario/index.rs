@@ -75,24 +75,8 @@ pub async fn check(
         indexer::backfill(&store, &suite, blocks, None, per_commit)
             .await
             .map_err(text)?;
-        let (claims, batches) = compare(demo, &store).await?;
-        let status = store.status().await.map_err(text)?;
+        compare_and_report(demo, &store).await?;
         let dump = store.dump().await.map_err(text)?;
-        println!(
-            "    {}: {} events stored ({} not read) through block {}; {claims} claims and \
-             {batches} custody histories equal to the contracts'",
-            status["database"].as_str().unwrap_or("?"),
-            status["events"],
-            status["events_not_read"],
-            status["complete_through_block"],
-        );
-        if status["events_not_read"] != 0 {
-            return Err(format!(
-                "the indexer could not read some of the suite's events: {}",
-                status["first_events_not_read"]
-            )
-            .into());
-        }
         match &first {
             None => first = Some(dump),
             Some(rows) if *rows == dump => {}
@@ -114,8 +98,14 @@ pub async fn check(
 /// contracts of `demo`'s deployment.
 pub async fn check_store(demo: &mut Session, url: &str) -> Outcome<()> {
     let store = Store::open(url).await.map_err(text)?;
+    compare_and_report(demo, &store).await
+}
+
+/// Compares the store with the contracts, says so, and fails if the indexer could not
+/// read an event of the suite.
+async fn compare_and_report(demo: &mut Session, store: &Store) -> Outcome<()> {
+    let (claims, batches) = compare(demo, store).await?;
     let status = store.status().await.map_err(text)?;
-    let (claims, batches) = compare(demo, &store).await?;
     println!(
         "    {}: {} events stored ({} not read) through block {}; {claims} claims and \
          {batches} custody histories equal to the contracts'",
