@@ -83,25 +83,47 @@ step_done
 # The indexer on both of its databases: the same sandbox scenario, every block of its
 # chain stored in SQLite and in a throwaway PostgreSQL cluster, compared with the
 # contracts' own answers (claims, custody histories) and with each other.
-step "the indexer: the sandbox scenario's events in SQLite and PostgreSQL, equal to the contracts'"
+# Then its read API over the same history: every claim through the pages of /v1/claims and
+# its filters, equal to the database's rows; malformed parameters answered 400 naming them.
+step "the indexer: the sandbox scenario's events in SQLite and PostgreSQL, equal to the contracts'; its read API"
 set +e
 (
     set -e
-    trap pg_throwaway_stop EXIT
+    trap 'kill ${api_pids:-} 2>/dev/null || true; pg_throwaway_stop' EXIT
     pg_throwaway_start
-    "$CARGO_TARGET_DIR/debug/scenario" --sandbox --index sqlite::memory: --index "$PG_URL"
+    cargo build --quiet -p indexer
+    "$CARGO_TARGET_DIR/debug/scenario" --sandbox --index sqlite::memory: --index "$PG_URL" \
+        --replay-out "$log.replay.jsonl"
+    api_db="sqlite://$log.api.db"
+    "$CARGO_TARGET_DIR/debug/indexer" backfill --db "$api_db" \
+        --contracts "$log.replay.contracts.json" --replay "$log.replay.jsonl"
+    # The API over each database: the SQLite file just written, and the PostgreSQL
+    # database the scenario wrote.
+    api_pids=""
+    for db in "$api_db" "$PG_URL"; do
+        "$CARGO_TARGET_DIR/debug/indexer" dump --db "$db" >"$log.api.dump"
+        port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        "$CARGO_TARGET_DIR/debug/indexer" serve --db "$db" --listen "127.0.0.1:$port" &
+        api_pids="$api_pids $!"
+        for _ in $(seq 1 50); do
+            curl -sf -m 2 "http://127.0.0.1:$port/v1/status" >/dev/null && break
+            sleep 0.2
+        done
+        python3 scripts/indexer-api-check.py "http://127.0.0.1:$port" "$log.api.dump"
+    done
 ) >"$log.indexer" 2>&1
 indexer_status=$?
 set -e
-sed -n '/^==> The indexer/,$p' "$log.indexer" 2>/dev/null || true
-if [ "$indexer_status" -eq 0 ] && grep -q 'PostgreSQL: .* equal to the contracts' "$log.indexer"; then
-    echo "test result: ok. 1 passed; 0 failed (indexer on SQLite and PostgreSQL)" | tee -a "$log"
+sed -n '/^==> The indexer/,$p' "$log.indexer" 2>/dev/null | grep -v '^Scenario complete' || true
+if [ "$indexer_status" -eq 0 ] && grep -q 'PostgreSQL: .* equal to the contracts' "$log.indexer" \
+    && [ "$(grep -c 'indexer API: .* checks passed' "$log.indexer")" = 2 ]; then
+    echo "test result: ok. 1 passed; 0 failed (indexer on SQLite and PostgreSQL, and its API)" | tee -a "$log"
 else
     tail -n 40 "$log.indexer" 2>/dev/null || true
-    echo "test result: FAILED. 0 passed; 1 failed (indexer on SQLite and PostgreSQL)" | tee -a "$log"
+    echo "test result: FAILED. 0 passed; 1 failed (indexer on SQLite and PostgreSQL, and its API)" | tee -a "$log"
     status=1
 fi
-rm -f "$log.indexer"
+rm -f "$log.indexer" "$log.replay.jsonl" "$log.replay.contracts.json" "$log.api.db"* "$log.api.dump"
 step_done
 
 # The README's first command, twice on the same node (the second run must reuse the

@@ -11,6 +11,7 @@
 //! Blocks come from a node (finalized blocks) or from a replay file ([`block`]), the
 //! same [`block::BlockData`] either way.
 
+pub mod api;
 pub mod block;
 pub mod follow;
 pub mod project;

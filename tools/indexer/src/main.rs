@@ -59,6 +59,18 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         per_commit: usize,
     },
+    /// Answers the read API over HTTP (docs/indexer.md) from the database.
+    Serve {
+        /// The database.
+        #[arg(long)]
+        db: String,
+        /// Where to listen; beyond the loopback only with a token.
+        #[arg(long, default_value = "127.0.0.1:9955")]
+        listen: std::net::SocketAddr,
+        /// A file holding the bearer token that requests from other hosts must show.
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+    },
     /// Prints every table, rows in primary-key order, one JSON line per row.
     Dump {
         /// The database.
@@ -112,6 +124,16 @@ fn deployment_chain(path: &Path) -> Result<(String, [u8; 32], u64), String> {
     Ok((url.to_string(), genesis, start))
 }
 
+/// Says how many blocks were stored and up to which block the database is complete.
+async fn stored_through(store: &Store, stored: u64) -> Result<(), String> {
+    let cursor = store.cursor().await.map_err(|e| e.to_string())?;
+    println!(
+        "{stored} blocks stored; complete through block {}",
+        cursor.map_or("none".to_string(), |c| c.block.to_string())
+    );
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Run {
@@ -137,11 +159,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let stored = indexer::follow::run(&store, &suite, &follow)
                 .await
                 .map_err(|e| e.to_string())?;
-            let cursor = store.cursor().await.map_err(|e| e.to_string())?;
-            println!(
-                "{stored} blocks stored; complete through block {}",
-                cursor.map_or("none".to_string(), |c| c.block.to_string())
-            );
+            stored_through(&store, stored).await?;
         }
         Command::Backfill {
             db,
@@ -165,20 +183,53 @@ async fn run(cli: Cli) -> Result<(), String> {
             let stored = indexer::backfill(&store, &suite, &blocks, until, per_commit)
                 .await
                 .map_err(|e| e.to_string())?;
-            let cursor = store.cursor().await.map_err(|e| e.to_string())?;
-            println!(
-                "{stored} blocks stored; complete through block {}",
-                cursor.map_or("none".to_string(), |c| c.block.to_string())
-            );
+            stored_through(&store, stored).await?;
+        }
+        Command::Serve {
+            db,
+            listen,
+            token_file,
+        } => {
+            let token = match token_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?
+                        .trim()
+                        .to_string(),
+                )
+                .filter(|token| !token.is_empty()),
+                None => None,
+            };
+            if !listen.ip().is_loopback() && token.is_none() {
+                return Err(format!(
+                    "listening on {listen} needs --token-file: requests from other hosts must \
+                     show a bearer token"
+                ));
+            }
+            let store = Store::open_existing(&db).await.map_err(|e| e.to_string())?;
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|e| format!("{listen}: {e}"))?;
+            println!("indexer: serving the read API on http://{listen}");
+            let app = indexer::api::router(std::sync::Arc::new(store), token);
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())?;
         }
         Command::Dump { db } => {
-            let store = Store::open(&db).await.map_err(|e| e.to_string())?;
+            let store = Store::open_existing(&db).await.map_err(|e| e.to_string())?;
             for line in store.dump().await.map_err(|e| e.to_string())? {
                 println!("{line}");
             }
         }
         Command::Status { db } => {
-            let store = Store::open(&db).await.map_err(|e| e.to_string())?;
+            let store = Store::open_existing(&db).await.map_err(|e| e.to_string())?;
             let status = store.status().await.map_err(|e| e.to_string())?;
             println!(
                 "{}",

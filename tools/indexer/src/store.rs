@@ -171,6 +171,33 @@ impl Store {
         Ok(Self { pool, postgres })
     }
 
+    /// Opens an indexer's existing database at `url` to read it: nothing is created or
+    /// migrated (a mistyped URL is an error, not a new empty database). A SQLite file is
+    /// opened `mode=rw`, not `ro`: a reader of a WAL database may have to create its
+    /// shared-memory file.
+    pub async fn open_existing(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let url = match url.strip_prefix("sqlite://") {
+            Some(rest) if !rest.contains('?') => format!("sqlite://{rest}?mode=rw"),
+            _ => url.to_string(),
+        };
+        if url.starts_with("sqlite::memory:") {
+            return Err(Error::Value(
+                "an in-memory database holds nothing to read".into(),
+            ));
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(4)
+            .connect(&url)
+            .await?;
+        let postgres = pool.acquire().await?.backend_name() == "PostgreSQL";
+        sqlx::query("SELECT COUNT(*) FROM cursor")
+            .fetch_one(&pool)
+            .await
+            .map_err(|_| Error::Value(format!("{url} is not an indexer's database")))?;
+        Ok(Self { pool, postgres })
+    }
+
     /// True for PostgreSQL, false for SQLite.
     pub fn is_postgres(&self) -> bool {
         self.postgres

@@ -178,6 +178,16 @@ async fn sqlite_and_postgresql_store_the_same_history_once() {
     let file = format!("sqlite://{}", dir.path().join("index.db").display());
     let sqlite = check(&file).await;
 
+    // A reader opens an existing database only, and changes nothing.
+    let missing = dir.path().join("missing.db");
+    let refused = Store::open_existing(&format!("sqlite://{}", missing.display())).await;
+    assert!(refused.is_err(), "a missing database was opened");
+    assert!(!missing.exists(), "a reader created a database");
+    let reader = Store::open_existing(&file)
+        .await
+        .expect("an existing database");
+    assert_eq!(reader.dump().await.expect("dump"), sqlite);
+
     // Reopened, the file resumes at its cursor.
     let store = Store::open(&file).await.expect("reopened");
     assert_eq!(
