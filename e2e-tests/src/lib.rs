@@ -732,17 +732,10 @@ pub mod indexed {
         let suite = Suite::new(&[(name.into(), address, metadata.as_path())])
             .expect("the contract's release metadata");
         suite_client::block_on(async {
-            let store = Store::open("sqlite::memory:")
-                .await
-                .map_err(|e| e.to_string())?;
-            store
-                .claim_suite(&suite.fingerprint())
-                .await
-                .map_err(|e| e.to_string())?;
-            indexer::backfill(&store, &suite, &blocks, None, 16)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(read(&store).await.map_err(|e| e.to_string())?)
+            let store = Store::open("sqlite::memory:").await?;
+            store.claim_suite(&suite.fingerprint()).await?;
+            indexer::backfill(&store, &suite, &blocks, None, 16).await?;
+            read(&store).await.map_err(Into::into)
         })
         .expect("indexed and read back")
     }

@@ -98,7 +98,8 @@ pub fn hex(bytes: &[u8]) -> String {
     suite_client::hex(bytes)
 }
 
-fn unhex(text: &str) -> Result<Vec<u8>, String> {
+/// Bytes from `0x`-prefixed hex (the prefix required).
+pub(crate) fn unhex(text: &str) -> Result<Vec<u8>, String> {
     let digits = text
         .strip_prefix("0x")
         .ok_or_else(|| format!("{text:?} does not start with 0x"))?;

@@ -6,7 +6,7 @@
 //! mixed in. A dropped connection is retried (1 s, doubling up to 10 s) unless `once`.
 
 use crate::source::NodeSource;
-use crate::store::{IndexedBlock, Store};
+use crate::store::Store;
 use crate::suite::Suite;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -35,6 +35,12 @@ pub enum Stop {
     OtherChain(String),
     /// The database failed.
     Store(String),
+}
+
+impl From<Stop> for String {
+    fn from(stop: Stop) -> Self {
+        stop.to_string()
+    }
 }
 
 impl std::fmt::Display for Stop {
@@ -155,15 +161,10 @@ async fn catch_up(
     let mut stored = 0u64;
     while let Some(chunk) = blocks.next().await {
         let chunk = chunk.map_err(|e| e.1)?;
-        let indexed: Vec<IndexedBlock> = chunk
-            .iter()
-            .map(|block| IndexedBlock::new(block, suite))
-            .collect();
-        store
-            .apply(&indexed)
+        let n = store
+            .store_blocks(suite, &chunk)
             .await
             .map_err(|e| Stop::Store(e.to_string()))?;
-        let n = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
         stored = stored.saturating_add(n);
         bar.inc(n);
     }

@@ -20,7 +20,7 @@ pub mod store;
 pub mod suite;
 
 use block::BlockData;
-use store::{IndexedBlock, Store};
+use store::Store;
 use suite::Suite;
 
 /// Stores the blocks of `blocks` above the store's cursor and up to `until` (all when
@@ -40,12 +40,8 @@ pub async fn backfill(
         .collect();
     let mut stored = 0u64;
     for chunk in pending.chunks(per_commit.max(1)) {
-        let indexed: Vec<IndexedBlock> = chunk
-            .iter()
-            .map(|block| IndexedBlock::new(block, suite))
-            .collect();
-        store.apply(&indexed).await?;
-        stored = stored.saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
+        let done = store.store_blocks(suite, chunk.iter().copied()).await?;
+        stored = stored.saturating_add(done);
     }
     Ok(stored)
 }

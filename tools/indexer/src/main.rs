@@ -101,10 +101,6 @@ fn contracts_file(path: &Path) -> Result<Suite, String> {
             })?;
         list.push((name.clone(), account, suite_client::bundle(&name, "json")));
     }
-    let list: Vec<(String, [u8; 32], &Path)> = list
-        .iter()
-        .map(|(name, account, path)| (name.clone(), *account, path.as_path()))
-        .collect();
     Suite::new(&list)
 }
 
@@ -126,7 +122,7 @@ fn deployment_chain(path: &Path) -> Result<(String, [u8; 32], u64), String> {
 
 /// Says how many blocks were stored and up to which block the database is complete.
 async fn stored_through(store: &Store, stored: u64) -> Result<(), String> {
-    let cursor = store.cursor().await.map_err(|e| e.to_string())?;
+    let cursor = store.cursor().await?;
     println!(
         "{stored} blocks stored; complete through block {}",
         cursor.map_or("none".to_string(), |c| c.block.to_string())
@@ -144,11 +140,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         } => {
             let suite = Suite::from_deployment(&deployment)?;
             let (url, genesis, start) = deployment_chain(&deployment)?;
-            let store = Store::open(&db).await.map_err(|e| e.to_string())?;
-            store
-                .claim_suite(&suite.fingerprint())
-                .await
-                .map_err(|e| e.to_string())?;
+            let store = Store::open(&db).await?;
+            store.claim_suite(&suite.fingerprint()).await?;
             let follow = indexer::follow::Follow {
                 url,
                 genesis,
@@ -156,9 +149,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 per_commit,
                 once,
             };
-            let stored = indexer::follow::run(&store, &suite, &follow)
-                .await
-                .map_err(|e| e.to_string())?;
+            let stored = indexer::follow::run(&store, &suite, &follow).await?;
             stored_through(&store, stored).await?;
         }
         Command::Backfill {
@@ -175,14 +166,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 (None, None) => return Err("name the suite: --deployment or --contracts".into()),
             };
             let blocks = block::read_replay(&replay)?;
-            let store = Store::open(&db).await.map_err(|e| e.to_string())?;
-            store
-                .claim_suite(&suite.fingerprint())
-                .await
-                .map_err(|e| e.to_string())?;
-            let stored = indexer::backfill(&store, &suite, &blocks, until, per_commit)
-                .await
-                .map_err(|e| e.to_string())?;
+            let store = Store::open(&db).await?;
+            store.claim_suite(&suite.fingerprint()).await?;
+            let stored = indexer::backfill(&store, &suite, &blocks, until, per_commit).await?;
             stored_through(&store, stored).await?;
         }
         Command::Serve {
@@ -206,7 +192,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                      show a bearer token"
                 ));
             }
-            let store = Store::open_existing(&db).await.map_err(|e| e.to_string())?;
+            let store = Store::open_existing(&db).await?;
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .map_err(|e| format!("{listen}: {e}"))?;
@@ -223,14 +209,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         }
         Command::Dump { db } => {
-            let store = Store::open_existing(&db).await.map_err(|e| e.to_string())?;
-            for line in store.dump().await.map_err(|e| e.to_string())? {
+            let store = Store::open_existing(&db).await?;
+            for line in store.dump().await? {
                 println!("{line}");
             }
         }
         Command::Status { db } => {
-            let store = Store::open_existing(&db).await.map_err(|e| e.to_string())?;
-            let status = store.status().await.map_err(|e| e.to_string())?;
+            let store = Store::open_existing(&db).await?;
+            let status = store.status().await?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&status).map_err(|e| e.to_string())?

@@ -55,6 +55,13 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The command line and the tests report a store's error as its text.
+impl From<Error> for String {
+    fn from(e: Error) -> Self {
+        e.to_string()
+    }
+}
+
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         Error::Database(e)
@@ -231,6 +238,21 @@ impl Store {
     pub async fn cursor(&self) -> Result<Option<Cursor>> {
         let mut connection = self.pool.acquire().await?;
         read_cursor(&mut connection).await
+    }
+
+    /// Decodes `blocks` with `suite` and stores them in one transaction ([`Store::apply`]);
+    /// returns how many.
+    pub async fn store_blocks<'a>(
+        &self,
+        suite: &crate::suite::Suite,
+        blocks: impl IntoIterator<Item = &'a BlockData>,
+    ) -> Result<u64> {
+        let indexed: Vec<IndexedBlock> = blocks
+            .into_iter()
+            .map(|block| IndexedBlock::new(block, suite))
+            .collect();
+        self.apply(&indexed).await?;
+        Ok(u64::try_from(indexed.len()).unwrap_or(u64::MAX))
     }
 
     /// Stores `blocks` (in increasing order, all above the cursor) with their events and

@@ -38,12 +38,12 @@ pub struct SuiteEvent {
 
 impl Suite {
     /// The contracts `(name, address, metadata file)`.
-    pub fn new(contracts: &[(String, [u8; 32], &Path)]) -> Result<Self, String> {
+    pub fn new<P: AsRef<Path>>(contracts: &[(String, [u8; 32], P)]) -> Result<Self, String> {
         let mut by_address = HashMap::new();
         let mut names = BTreeMap::new();
         for (name, address, metadata) in contracts {
             if by_address
-                .insert(*address, ContractEvents::load(name, metadata)?)
+                .insert(*address, ContractEvents::load(name, metadata.as_ref())?)
                 .is_some()
             {
                 return Err(format!("two contracts at the address of {name}"));
@@ -64,13 +64,7 @@ impl Suite {
         let list: Vec<(String, [u8; 32], &Path)> = deployment
             .contracts
             .iter()
-            .map(|(name, contract)| {
-                (
-                    name.clone(),
-                    *contract.address.as_ref(),
-                    contract.metadata.as_path(),
-                )
-            })
+            .map(|(name, c)| (name.clone(), *c.address.as_ref(), c.metadata.as_path()))
             .collect();
         Self::new(&list)
     }

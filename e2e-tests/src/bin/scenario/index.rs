@@ -21,10 +21,6 @@ use ink_e2e::{alice, create_call_builder};
 use std::path::Path;
 use suite_client::{Outcome, Session};
 
-fn text<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
 /// Indexes `blocks` into each of `urls` and compares the rows with the contracts.
 pub async fn check(
     demo: &mut Session,
@@ -38,11 +34,7 @@ pub async fn check(
         .iter()
         .map(|(name, c)| (name.clone(), *c.address.as_ref(), c.metadata.clone()))
         .collect();
-    let list: Vec<(String, [u8; 32], &Path)> = contracts
-        .iter()
-        .map(|(name, address, path)| (name.clone(), *address, path.as_path()))
-        .collect();
-    let suite = Suite::new(&list)?;
+    let suite = Suite::new(&contracts)?;
     if let Some(path) = replay_out {
         indexer::block::write_replay(path, blocks)?;
         let map: serde_json::Map<String, serde_json::Value> = contracts
@@ -66,17 +58,12 @@ pub async fn check(
     }
     let mut first: Option<Vec<String>> = None;
     for (n, url) in urls.iter().enumerate() {
-        let store = Store::open(url).await.map_err(text)?;
-        store
-            .claim_suite(&suite.fingerprint())
-            .await
-            .map_err(text)?;
+        let store = Store::open(url).await?;
+        store.claim_suite(&suite.fingerprint()).await?;
         let per_commit = if n == 0 { 1 } else { 64 };
-        indexer::backfill(&store, &suite, blocks, None, per_commit)
-            .await
-            .map_err(text)?;
+        indexer::backfill(&store, &suite, blocks, None, per_commit).await?;
         compare_and_report(demo, &store).await?;
-        let dump = store.dump().await.map_err(text)?;
+        let dump = store.dump().await?;
         match &first {
             None => first = Some(dump),
             Some(rows) if *rows == dump => {}
@@ -97,7 +84,7 @@ pub async fn check(
 /// Compares the indexer's database at `url` (written by `indexer run`) with the
 /// contracts of `demo`'s deployment.
 pub async fn check_store(demo: &mut Session, url: &str) -> Outcome<()> {
-    let store = Store::open(url).await.map_err(text)?;
+    let store = Store::open(url).await?;
     compare_and_report(demo, &store).await
 }
 
@@ -105,7 +92,7 @@ pub async fn check_store(demo: &mut Session, url: &str) -> Outcome<()> {
 /// read an event of the suite.
 async fn compare_and_report(demo: &mut Session, store: &Store) -> Outcome<()> {
     let (claims, batches) = compare(demo, store).await?;
-    let status = store.status().await.map_err(text)?;
+    let status = store.status().await?;
     println!(
         "    {}: {} events stored ({} not read) through block {}; {claims} claims and \
          {batches} custody histories equal to the contracts'",
@@ -131,12 +118,12 @@ async fn compare(demo: &mut Session, store: &Store) -> Outcome<(usize, usize)> {
     let claims =
         create_call_builder::<ClaimsAdjudication>(demo.deployment.address("claims_adjudication")?);
     let drugs = create_call_builder::<DrugProvenance>(demo.deployment.address("drug_provenance")?);
-    let stored = store.claims().await.map_err(text)?;
+    let stored = store.claims().await?;
     let last = stored.last().map_or(0, |c| c.claim);
     let mut compared = 0usize;
     for id in 0..=last.saturating_add(1) {
         let on_chain: Option<Claim> = demo
-            .read(&reader, &claims.claim(u64::try_from(id).map_err(text)?))
+            .read(&reader, &claims.claim(u64::try_from(id)?))
             .await?;
         let row = stored.iter().find(|c| c.claim == id);
         if e2e_tests::indexed::same_claim(id, on_chain.as_ref(), row)? {
@@ -146,8 +133,8 @@ async fn compare(demo: &mut Session, store: &Store) -> Outcome<(usize, usize)> {
     let mut batches = 0usize;
     for id in 0u64.. {
         let batch: Option<Batch> = demo.read(&reader, &drugs.batch(id)).await?;
-        let key = i64::try_from(id).map_err(text)?;
-        let stored = store.batch(key).await.map_err(text)?;
+        let key = i64::try_from(id)?;
+        let stored = store.batch(key).await?;
         let batch = match (batch, stored) {
             (None, None) if id == 0 => continue,
             (None, None) => break,
@@ -162,8 +149,8 @@ async fn compare(demo: &mut Session, store: &Store) -> Outcome<(usize, usize)> {
             }
         };
         let mut history: Vec<CustodyEvent> = Vec::new();
-        while u32::try_from(history.len()).map_err(text)? < batch.event_count {
-            let offset = u32::try_from(history.len()).map_err(text)?;
+        while u32::try_from(history.len())? < batch.event_count {
+            let offset = u32::try_from(history.len())?;
             let page: Vec<CustodyEvent> =
                 demo.read(&reader, &drugs.history(id, offset, 50)).await?;
             if page.is_empty() {
@@ -171,7 +158,7 @@ async fn compare(demo: &mut Session, store: &Store) -> Outcome<(usize, usize)> {
             }
             history.extend(page);
         }
-        let steps = store.custody(key).await.map_err(text)?;
+        let steps = store.custody(key).await?;
         e2e_tests::indexed::same_custody(id, &history, &steps)?;
         batches = batches.saturating_add(1);
     }

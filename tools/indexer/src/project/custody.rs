@@ -208,16 +208,9 @@ impl Pending {
 /// A GTIN rendered as `0x…` bytes, as its ASCII digits.
 fn gtin(fields: &Json) -> Result<String, String> {
     let hex = text(fields, "gtin")?;
-    let bytes = hex
-        .strip_prefix("0x")
-        .filter(|digits| digits.len() == 28)
-        .and_then(|digits| {
-            (0..digits.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(digits.get(i..i.saturating_add(2))?, 16).ok())
-                .collect::<Option<Vec<u8>>>()
-        })
-        .filter(|bytes| bytes.iter().all(u8::is_ascii_digit))
+    let bytes = crate::block::unhex(&hex)
+        .ok()
+        .filter(|bytes| bytes.len() == 14 && bytes.iter().all(u8::is_ascii_digit))
         .ok_or_else(|| format!("field gtin is not 14 digits: {hex}"))?;
     Ok(bytes.into_iter().map(char::from).collect())
 }
