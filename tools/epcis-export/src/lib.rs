@@ -35,6 +35,7 @@ use drug_provenance::drug_provenance::{Batch, CustodyEvent, EventKind};
 use ink::primitives::AccountId;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
+use std::path::Path;
 
 /// The EPCIS 2.0 JSON-LD context.
 pub const EPCIS_CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
@@ -58,11 +59,57 @@ impl Parties {
             .cloned()
             .unwrap_or_else(|| format!("urn:x-ss58:{}", suite_client::ss58(account)))
     }
+
+    /// The parties of a JSON file mapping SS58 addresses to PGLN URIs
+    /// (`{"5Grw...": "urn:epc:id:pgln:0614141.00001"}`).
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let map: serde_json::Map<String, Value> = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a JSON object: {e}", path.display()))?;
+        let mut parties = Self::default();
+        for (address, pgln) in map {
+            let pgln = pgln.as_str().ok_or_else(|| {
+                format!("{}: the PGLN of {address} is not a string", path.display())
+            })?;
+            let account = suite_client::parse_account(&address)
+                .map_err(|e| format!("{}: {address}: {e}", path.display()))?;
+            parties.pgln.insert(account, pgln.to_string());
+        }
+        Ok(parties)
+    }
+}
+
+/// What identifies a batch's events: its class (GTIN-14 + lot) and its expiry, the only
+/// fields of a batch its EPCIS events carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Class<'a> {
+    /// The GTIN-14 (ASCII digits).
+    pub gtin: &'a [u8],
+    /// The lot number (bytes, usually ASCII).
+    pub lot: &'a [u8],
+    /// The expiry (ms since the epoch).
+    pub expiry: u64,
+}
+
+impl<'a> From<&'a Batch> for Class<'a> {
+    fn from(batch: &'a Batch) -> Self {
+        Self {
+            gtin: &batch.gtin,
+            lot: &batch.lot,
+            expiry: batch.expiry,
+        }
+    }
 }
 
 /// The GS1 Digital Link URI of a batch (GTIN-14 + lot): the `epcClass` of its events.
 pub fn batch_uri(batch: &Batch) -> String {
-    let lot: String = String::from_utf8_lossy(&batch.lot)
+    class_uri(&Class::from(batch))
+}
+
+/// The GS1 Digital Link URI of a class (GTIN-14 + lot, the lot percent-encoded but for
+/// RFC 3986's unreserved characters).
+pub fn class_uri(class: &Class) -> String {
+    let lot: String = String::from_utf8_lossy(class.lot)
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -74,7 +121,7 @@ pub fn batch_uri(batch: &Batch) -> String {
         .collect();
     format!(
         "https://id.gs1.org/01/{}/10/{lot}",
-        String::from_utf8_lossy(&batch.gtin)
+        String::from_utf8_lossy(class.gtin)
     )
 }
 
@@ -127,9 +174,20 @@ fn reference_field(kind: EventKind) -> Option<&'static str> {
 /// One custody event as an EPCIS `ObjectEvent`; `index` is its place in the batch's
 /// on-chain history.
 pub fn object_event(batch: &Batch, index: u32, event: &CustodyEvent, parties: &Parties) -> Value {
+    object_event_of(&Class::from(batch), index, event, parties)
+}
+
+/// One custody event of the batch of `class` as an EPCIS `ObjectEvent`; `index` is its
+/// place in the batch's on-chain history.
+pub fn object_event_of(
+    class: &Class,
+    index: u32,
+    event: &CustodyEvent,
+    parties: &Parties,
+) -> Value {
     let (action, biz_step, disposition) = vocabulary(event);
     let mut quantity = Map::new();
-    quantity.insert("epcClass".into(), json!(batch_uri(batch)));
+    quantity.insert("epcClass".into(), json!(class_uri(class)));
     if event.quantity > 0 {
         quantity.insert("quantity".into(), json!(event.quantity));
     }
@@ -164,11 +222,11 @@ pub fn object_event(batch: &Batch, index: u32, event: &CustodyEvent, parties: &P
         );
     }
     if event.kind == EventKind::Registered {
-        let expiry = iso_time(batch.expiry);
+        let expiry = iso_time(class.expiry);
         out.insert(
             "ilmd".into(),
             json!({
-                "cbvmda:lotNumber": String::from_utf8_lossy(&batch.lot),
+                "cbvmda:lotNumber": String::from_utf8_lossy(class.lot),
                 "cbvmda:itemExpirationDate": expiry.get(..10).unwrap_or(&expiry),
             }),
         );

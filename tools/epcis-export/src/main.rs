@@ -17,7 +17,7 @@ use epcis_export::{document, Parties};
 use ink_e2e::create_call_builder;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use suite_client::{parse_account, write_atomically, Deployment, Outcome, Session};
+use suite_client::{write_atomically, Deployment, Outcome, Session};
 
 #[derive(Parser)]
 #[command(
@@ -58,27 +58,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn parties(path: Option<&PathBuf>) -> Outcome<Parties> {
-    let mut parties = Parties::default();
-    let Some(path) = path else {
-        return Ok(parties);
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a JSON object: {e}", path.display()))?;
-    for (address, pgln) in map {
-        let pgln = pgln
-            .as_str()
-            .ok_or_else(|| format!("{}: the PGLN of {address} is not a string", path.display()))?;
-        parties
-            .pgln
-            .insert(parse_account(&address)?, pgln.to_string());
-    }
-    Ok(parties)
-}
-
 async fn run(cli: Cli) -> Outcome<()> {
-    let parties = parties(cli.parties.as_ref())?;
+    let parties = match &cli.parties {
+        Some(path) => Parties::load(path)?,
+        None => Parties::default(),
+    };
     let deployment = Deployment::load(&cli.deployment)?;
     let address = deployment.address("drug_provenance")?;
     let mut session = Session::connect(deployment, &[]).await?;
