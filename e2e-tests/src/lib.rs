@@ -592,10 +592,13 @@ pub mod indexed {
     use claims_adjudication::claims_adjudication::Claim;
     use drink::AccountId32;
     use drug_provenance::drug_provenance::{Batch, CustodyEvent};
+    use epcis_export::Parties;
+    use indexer::api::epcis;
     use indexer::block::{BlockData, RawEvent};
-    use indexer::store::{Store, StoredClaim, StoredStep};
+    use indexer::store::{Error as StoreError, Store, StoredClaim, StoredStep};
     use indexer::suite::Suite;
     use ink::selector_bytes;
+    use serde_json::json;
     use suite_client::ss58;
 
     /// The journal as blocks: the n-th recorded call is block n, at its call's time.
@@ -775,6 +778,7 @@ pub mod indexed {
         #[track_caller]
         pub fn assert_custody_indexed(&mut self, provenance: &AccountId32) -> usize {
             let mut histories: Vec<Vec<CustodyEvent>> = Vec::new();
+            let mut classes: Vec<Batch> = Vec::new();
             for id in 1u64.. {
                 let batch: Option<Batch> =
                     self.query(provenance, call_data(selector_bytes!("batch"), (id,)));
@@ -792,8 +796,10 @@ pub mod indexed {
                     history.extend(page);
                 }
                 histories.push(history);
+                classes.push(batch);
             }
             let count = i64::try_from(histories.len()).expect("a small count");
+            let uris: Vec<String> = classes.iter().map(epcis_export::batch_uri).collect();
             let stored = indexed(self, "drug_provenance", provenance, |store| {
                 Box::pin(async move {
                     let mut batches = Vec::new();
@@ -801,13 +807,53 @@ pub mod indexed {
                     for key in 1..=count.saturating_add(1) {
                         batches.push((store.batch(key).await?, store.custody(key).await?));
                     }
-                    Ok(batches)
+                    // Each batch's EPCIS events, as the read API answers a query by its
+                    // class.
+                    let mut answers = Vec::new();
+                    for uri in &uris {
+                        let pairs = [
+                            ("MATCH_epcClass".to_string(), uri.clone()),
+                            ("perPage".to_string(), "1000".to_string()),
+                        ];
+                        let query = epcis::events_query(&pairs)
+                            .map_err(|e| StoreError::Value(e.to_string()))?;
+                        let page = epcis::events_page(store, &query, &Parties::default())
+                            .await
+                            .map_err(|e| StoreError::Value(e.to_string()))?;
+                        answers.push(page.events);
+                    }
+                    Ok((batches, answers))
                 })
             });
+            let (stored, answers) = stored;
             for (id, (history, (batch, steps))) in (1u64..).zip(histories.iter().zip(&stored)) {
                 assert!(batch.is_some(), "batch {id} is not indexed");
                 if let Err(difference) = same_custody(id, history, steps) {
                     panic!("{difference}");
+                }
+            }
+            // The EPCIS answer of each batch is the export's document of its history:
+            // the same events, in the same order, with the same fields, plus where each
+            // is on the chain.
+            for ((batch, history), answer) in classes.iter().zip(&histories).zip(&answers) {
+                assert_eq!(
+                    answer.len(),
+                    history.len(),
+                    "batch {}: EPCIS events",
+                    batch.id
+                );
+                for ((index, event), rendered) in (0u32..).zip(history).zip(answer) {
+                    let mut rendered = rendered.clone();
+                    let object = rendered.as_object_mut().expect("an event is an object");
+                    let id = object.remove("eventID").expect("an eventID");
+                    assert!(id
+                        .as_str()
+                        .is_some_and(|id| id.starts_with("urn:x-healthcare-suite:event:")));
+                    let recorded = object.remove("recordTime").expect("a recordTime");
+                    assert_eq!(recorded, json!(epcis_export::iso_time(event.at)));
+                    let exported =
+                        epcis_export::object_event(batch, index, event, &Parties::default());
+                    assert_eq!(rendered, exported, "batch {} event {index}", batch.id);
                 }
             }
             let extra = stored.last().and_then(|(batch, _)| *batch);

@@ -70,6 +70,11 @@ enum Command {
         /// A file holding the bearer token that requests from other hosts must show.
         #[arg(long)]
         token_file: Option<PathBuf>,
+        /// A JSON file mapping SS58 addresses to the supply chain parties' PGLN URIs, for
+        /// EPCIS answers (`{"5Grw...": "urn:epc:id:pgln:0614141.00001"}`); other accounts
+        /// are written `urn:x-ss58:ADDRESS`.
+        #[arg(long)]
+        parties: Option<PathBuf>,
     },
     /// Prints every table, rows in primary-key order, one JSON line per row.
     Dump {
@@ -175,7 +180,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             db,
             listen,
             token_file,
+            parties,
         } => {
+            let parties = match parties {
+                Some(path) => epcis_export::Parties::load(&path)?,
+                None => epcis_export::Parties::default(),
+            };
             let token = match token_file {
                 Some(path) => Some(
                     std::fs::read_to_string(&path)
@@ -197,7 +207,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("{listen}: {e}"))?;
             println!("indexer: serving the read API on http://{listen}");
-            let app = indexer::api::router(std::sync::Arc::new(store), token);
+            let app = indexer::api::router(std::sync::Arc::new(store), token, parties);
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

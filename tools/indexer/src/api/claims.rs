@@ -1,0 +1,303 @@
+//! The claims of a payer and a provider's open items.
+
+use super::{account, answer, parameters, time, Api, ApiError};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde_json::{json, Value as JsonValue};
+use sqlx::Row;
+
+/// The statuses a claim can have (the contract's `ClaimStatus`).
+pub const STATUSES: &[&str] = &[
+    "Paid",
+    "ApprovedUnfunded",
+    "PendingReview",
+    "Denied",
+    "UnderAppeal",
+    "PaymentFailed",
+    "Voided",
+];
+
+/// The statuses of a provider's open items.
+pub const OPEN: &[&str] = &[
+    "PendingReview",
+    "UnderAppeal",
+    "ApprovedUnfunded",
+    "PaymentFailed",
+];
+
+/// The largest page.
+pub const MAX_LIMIT: i64 = 500;
+
+/// A claims query, checked.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ClaimsQuery {
+    /// The plan's payer (SS58).
+    pub payer: Option<String>,
+    /// The rendering provider (SS58).
+    pub provider: Option<String>,
+    /// The statuses wanted (any when empty).
+    pub statuses: Vec<String>,
+    /// The last change at or after (ms).
+    pub from_ms: Option<i64>,
+    /// The last change before (ms).
+    pub to_ms: Option<i64>,
+    /// The page size.
+    pub limit: i64,
+    /// The last id of the previous page.
+    pub after: i64,
+}
+
+/// Checks a claims query's parameters.
+pub fn claims_query(list: &[(String, String)], open: bool) -> Result<ClaimsQuery, ApiError> {
+    let known: &[&str] = if open {
+        &["provider", "limit", "after"]
+    } else {
+        &[
+            "payer", "provider", "status", "from", "to", "limit", "after",
+        ]
+    };
+    let given = parameters(list, known)?;
+    let mut query = ClaimsQuery {
+        limit: 50,
+        ..ClaimsQuery::default()
+    };
+    if let Some(value) = given.get("payer") {
+        query.payer = Some(account("payer", value)?);
+    }
+    if let Some(value) = given.get("provider") {
+        query.provider = Some(account("provider", value)?);
+    }
+    if open {
+        if query.provider.is_none() {
+            return Err(ApiError::bad(
+                "provider",
+                "a provider's open items need the provider",
+            ));
+        }
+        query.statuses = OPEN.iter().map(|s| s.to_string()).collect();
+    } else if let Some(value) = given.get("status") {
+        for status in value.split(',') {
+            if !STATUSES.contains(&status) {
+                return Err(ApiError::bad(
+                    "status",
+                    format!("{status:?} is not a claim status ({})", STATUSES.join(", ")),
+                ));
+            }
+            // Each at most once: at most seven placeholders whatever the request.
+            if !query.statuses.iter().any(|s| s == status) {
+                query.statuses.push(status.to_string());
+            }
+        }
+    }
+    if let Some(value) = given.get("from") {
+        query.from_ms = Some(time("from", value)?);
+    }
+    if let Some(value) = given.get("to") {
+        query.to_ms = Some(time("to", value)?);
+    }
+    if let Some(value) = given.get("limit") {
+        query.limit = value
+            .parse::<i64>()
+            .ok()
+            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+            .ok_or_else(|| ApiError::bad("limit", format!("a number from 1 to {MAX_LIMIT}")))?;
+    }
+    if let Some(value) = given.get("after") {
+        query.after = value
+            .parse::<i64>()
+            .ok()
+            .filter(|after| *after >= 0)
+            .ok_or_else(|| ApiError::bad("after", "a claim id (the `next` of a page)"))?;
+    }
+    Ok(query)
+}
+
+pub(super) async fn claims(
+    State(api): State<Api>,
+    Query(list): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let query = claims_query(&list, false)?;
+    claims_page(&api, &query).await
+}
+
+pub(super) async fn open_claims(
+    State(api): State<Api>,
+    Query(list): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let query = claims_query(&list, true)?;
+    claims_page(&api, &query).await
+}
+
+/// One page of claims, read in one statement with the cursor (one snapshot on both
+/// databases): the answer is complete through the cursor's block.
+async fn claims_page(api: &Api, query: &ClaimsQuery) -> Result<Response, ApiError> {
+    let mut conditions = vec!["cl.claim > $1".to_string()];
+    let mut texts: Vec<String> = Vec::new();
+    let mut numbers: Vec<i64> = vec![query.after];
+    let mut next_placeholder = 2usize;
+    let mut push_text = |column: &str, value: &str, conditions: &mut Vec<String>| {
+        conditions.push(format!("cl.{column} = ${next_placeholder}"));
+        texts.push(value.to_string());
+        next_placeholder += 1;
+    };
+    if let Some(payer) = &query.payer {
+        push_text("payer", payer, &mut conditions);
+    }
+    if let Some(provider) = &query.provider {
+        push_text("provider", provider, &mut conditions);
+    }
+    if !query.statuses.is_empty() {
+        let mut places = Vec::new();
+        for status in &query.statuses {
+            places.push(format!("${next_placeholder}"));
+            texts.push(status.clone());
+            next_placeholder += 1;
+        }
+        conditions.push(format!("cl.status IN ({})", places.join(", ")));
+    }
+    let mut bounds = Vec::new();
+    if let Some(from) = query.from_ms {
+        bounds.push(format!("cl.updated_ms >= ${next_placeholder}"));
+        numbers.push(from);
+        next_placeholder += 1;
+    }
+    if let Some(to) = query.to_ms {
+        bounds.push(format!("cl.updated_ms < ${next_placeholder}"));
+        numbers.push(to);
+        next_placeholder += 1;
+    }
+    conditions.extend(bounds);
+    let sql = format!(
+        "SELECT cur.block, cl.claim, cl.plan, cl.payer, cl.provider, cl.member, cl.reference, \
+         cl.status, cl.denial, cl.payer_amount, cl.member_amount, cl.lines, cl.replaced_by, \
+         cl.voided_by, cl.submitted_ms, cl.updated_ms, cl.updated_block \
+         FROM cursor cur LEFT JOIN claims cl ON {} \
+         WHERE cur.id = 1 ORDER BY cl.claim LIMIT ${next_placeholder}",
+        conditions.join(" AND ")
+    );
+    // Placeholders in order: after, the texts, the time bounds, the limit.
+    let mut statement = sqlx::query(&sql).bind(query.after);
+    for text in texts {
+        statement = statement.bind(text);
+    }
+    for number in numbers.iter().skip(1) {
+        statement = statement.bind(*number);
+    }
+    let rows = statement
+        .bind(query.limit.saturating_add(1))
+        .fetch_all(api.store.pool())
+        .await
+        .map_err(ApiError::internal)?;
+    let through: Option<i64> = match rows.first() {
+        Some(row) => Some(row.try_get(0).map_err(ApiError::internal)?),
+        None => None,
+    };
+    let mut items = Vec::new();
+    for row in &rows {
+        let Some(claim) = row
+            .try_get::<Option<i64>, _>(1)
+            .map_err(ApiError::internal)?
+        else {
+            continue;
+        };
+        let get_text = |i: usize| row.try_get::<Option<String>, _>(i);
+        let parse = |text: Option<String>| -> JsonValue {
+            text.and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or(JsonValue::Null)
+        };
+        items.push(json!({
+            "claim": claim,
+            "plan": row.try_get::<Option<i64>, _>(2).map_err(ApiError::internal)?,
+            "payer": get_text(3).map_err(ApiError::internal)?,
+            "provider": get_text(4).map_err(ApiError::internal)?,
+            "member": get_text(5).map_err(ApiError::internal)?,
+            "reference": get_text(6).map_err(ApiError::internal)?,
+            "status": get_text(7).map_err(ApiError::internal)?,
+            "denial": parse(get_text(8).map_err(ApiError::internal)?),
+            "payer_amount": get_text(9).map_err(ApiError::internal)?,
+            "member_amount": get_text(10).map_err(ApiError::internal)?,
+            "lines": parse(get_text(11).map_err(ApiError::internal)?),
+            "replaced_by": row.try_get::<Option<i64>, _>(12).map_err(ApiError::internal)?,
+            "voided_by": get_text(13).map_err(ApiError::internal)?,
+            "submitted_ms": row.try_get::<Option<i64>, _>(14).map_err(ApiError::internal)?,
+            "updated_ms": row.try_get::<Option<i64>, _>(15).map_err(ApiError::internal)?,
+            "updated_block": row.try_get::<Option<i64>, _>(16).map_err(ApiError::internal)?,
+        }));
+    }
+    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+    let next = if items.len() > limit {
+        items.truncate(limit);
+        items.last().and_then(|item| item["claim"].as_i64())
+    } else {
+        None
+    };
+    Ok(answer(
+        through,
+        json!({
+            "complete_through_block": through,
+            "items": items,
+            "next": next.map(|id| id.to_string()),
+        }),
+    ))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    pub(crate) fn list(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+
+    #[test]
+    fn a_malformed_parameter_is_a_400_naming_it() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("payer", "nobody")], "payer"),
+            (&[("status", "Paid,Lost")], "status"),
+            (&[("from", "yesterday")], "from"),
+            (&[("to", "2026-13-01T00:00:00Z")], "to"),
+            (&[("limit", "0")], "limit"),
+            (&[("limit", "501")], "limit"),
+            (&[("after", "-1")], "after"),
+            (&[("colour", "red")], "colour"),
+            (&[("payer", ALICE), ("payer", ALICE)], "payer"),
+        ];
+        for (pairs, parameter) in cases {
+            let error = claims_query(&list(pairs), false).expect_err("refused");
+            assert_eq!(error.status, StatusCode::BAD_REQUEST);
+            assert_eq!(error.parameter.as_deref(), Some(*parameter), "{pairs:?}");
+        }
+        let error = claims_query(&list(&[]), true).expect_err("open items need a provider");
+        assert_eq!(error.parameter.as_deref(), Some("provider"));
+        let error = claims_query(&list(&[("status", "Paid")]), true).expect_err("not for open");
+        assert_eq!(error.parameter.as_deref(), Some("status"));
+    }
+
+    #[test]
+    fn a_well_formed_query_is_read_with_its_defaults() {
+        let query = claims_query(
+            &list(&[
+                ("payer", ALICE),
+                ("status", "Paid,Denied"),
+                ("from", "2026-12-01T00:00:00Z"),
+                ("to", "1800000000000"),
+                ("after", "7"),
+            ]),
+            false,
+        )
+        .expect("read");
+        assert_eq!(query.payer.as_deref(), Some(ALICE));
+        assert_eq!(query.statuses, vec!["Paid", "Denied"]);
+        assert_eq!(query.from_ms, Some(1_796_083_200_000));
+        assert_eq!(query.to_ms, Some(1_800_000_000_000));
+        assert_eq!((query.limit, query.after), (50, 7));
+        let open = claims_query(&list(&[("provider", ALICE)]), true).expect("read");
+        assert_eq!(open.statuses, OPEN);
+    }
+}
