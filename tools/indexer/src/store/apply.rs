@@ -1,0 +1,261 @@
+//! Writing a block: its events, their topics and what the projections make of them,
+//! inside the commit's transaction.
+
+use super::{big, Error, IndexedBlock, Result};
+use crate::project::{self, custody, Op};
+use sqlx::{Any, Row, Transaction};
+
+pub(super) async fn store_block(
+    tx: &mut Transaction<'static, Any>,
+    block: &IndexedBlock,
+) -> Result<()> {
+    if block.events.is_empty() {
+        return Ok(());
+    }
+    let number = big(block.number, "block")?;
+    let at_ms = big(block.timestamp_ms, "timestamp")?;
+    sqlx::query(
+        "INSERT INTO blocks (number, hash, timestamp_ms, event_count) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(number)
+    .bind(block.hash.to_vec())
+    .bind(at_ms)
+    .bind(i64::try_from(block.events.len()).map_err(|_| Error::Value("too many events".into()))?)
+    .execute(&mut **tx)
+    .await?;
+    for event in &block.events {
+        let idx = i64::from(event.index);
+        // An event the metadata does not describe, or one a projection cannot read, is
+        // stored with the reason (and counted by `status`), never dropped.
+        let (name, json, ops, error) = match &event.decoded {
+            Ok((name, fields)) => match project::project(&event.contract, name, fields) {
+                Ok(ops) => (Some(name.clone()), Some(fields.to_string()), ops, None),
+                Err(why) => (
+                    Some(name.clone()),
+                    Some(fields.to_string()),
+                    Vec::new(),
+                    Some(format!("projection: {why}")),
+                ),
+            },
+            Err(why) => (None, None, Vec::new(), Some(why.clone())),
+        };
+        sqlx::query(
+            "INSERT INTO events (block, idx, extrinsic, contract, address, name, json, raw, error) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(number)
+        .bind(idx)
+        .bind(event.extrinsic.map(i64::from))
+        .bind(event.contract.clone())
+        .bind(event.address.to_vec())
+        .bind(name)
+        .bind(json)
+        .bind(event.raw.clone())
+        .bind(error)
+        .execute(&mut **tx)
+        .await?;
+        for (pos, topic) in (0i64..).zip(&event.topics) {
+            sqlx::query(
+                "INSERT INTO event_topics (block, idx, pos, topic) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(number)
+            .bind(idx)
+            .bind(pos)
+            .bind(topic.to_vec())
+            .execute(&mut **tx)
+            .await?;
+        }
+        let at = At {
+            block: number,
+            idx,
+            ms: at_ms,
+        };
+        for op in ops {
+            apply_op(tx, at, op).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Where an event sits: its block, index and time.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    block: i64,
+    idx: i64,
+    ms: i64,
+}
+
+async fn apply_op(tx: &mut Transaction<'static, Any>, at: At, op: Op) -> Result<()> {
+    match op {
+        Op::Plan { plan, payer } => {
+            sqlx::query("INSERT INTO plans (plan, payer, block) VALUES ($1, $2, $3) ON CONFLICT (plan) DO NOTHING")
+                .bind(plan)
+                .bind(payer)
+                .bind(at.block)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Op::Claim(c) => {
+            let payer: Option<String> =
+                sqlx::query_scalar("SELECT payer FROM plans WHERE plan = $1")
+                    .bind(c.plan)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            sqlx::query(
+                "INSERT INTO claims (claim, plan, payer, provider, member, reference, status, denial, \
+                 payer_amount, member_amount, lines, submitted_block, submitted_ms, updated_block, updated_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $13) \
+                 ON CONFLICT (claim) DO UPDATE SET status = excluded.status, denial = excluded.denial, \
+                 reference = COALESCE(excluded.reference, claims.reference), \
+                 payer_amount = excluded.payer_amount, member_amount = excluded.member_amount, \
+                 lines = excluded.lines, updated_block = excluded.updated_block, updated_ms = excluded.updated_ms",
+            )
+            .bind(c.claim)
+            .bind(c.plan)
+            .bind(payer)
+            .bind(c.provider)
+            .bind(c.member)
+            .bind(c.reference)
+            .bind(c.status)
+            .bind(c.denial)
+            .bind(c.payer_amount)
+            .bind(c.member_amount)
+            .bind(c.lines)
+            .bind(at.block)
+            .bind(at.ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::ClaimAppealed { claim, evidence } => {
+            sqlx::query(
+                "UPDATE claims SET status = 'UnderAppeal', appeal_evidence = $2, updated_block = $3, \
+                 updated_ms = $4 WHERE claim = $1",
+            )
+            .bind(claim)
+            .bind(evidence)
+            .bind(at.block)
+            .bind(at.ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::ClaimVoided {
+            claim,
+            replaced_by,
+            by,
+        } => {
+            sqlx::query("UPDATE claims SET replaced_by = $2, voided_by = $3 WHERE claim = $1")
+                .bind(claim)
+                .bind(replaced_by)
+                .bind(by)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Op::Batch(b) => {
+            sqlx::query(
+                "INSERT INTO batches (batch, manufacturer, gtin, lot, expiry_ms, history_len) \
+                 VALUES ($1, $2, $3, $4, $5, 0)",
+            )
+            .bind(b.batch)
+            .bind(b.manufacturer)
+            .bind(b.gtin)
+            .bind(b.lot)
+            .bind(b.expiry_ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::Shipment(s) => {
+            sqlx::query(
+                "INSERT INTO shipments (shipment, batch, sender, receiver, quantity, is_return) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(s.shipment)
+            .bind(s.batch)
+            .bind(s.sender)
+            .bind(s.receiver)
+            .bind(s.quantity)
+            .bind(i64::from(s.is_return))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::Custody(pending) => {
+            let shipment = match pending.shipment() {
+                Some(id) => shipment_row(tx, id).await?,
+                None => None,
+            };
+            let manufacturer: Option<String> = match pending.manufacturer_of() {
+                Some(batch) => {
+                    sqlx::query_scalar("SELECT manufacturer FROM batches WHERE batch = $1")
+                        .bind(batch)
+                        .fetch_optional(&mut **tx)
+                        .await?
+                }
+                None => None,
+            };
+            let Some((batch, steps)) = pending.resolve(shipment.as_ref(), manufacturer.as_deref())
+            else {
+                return Ok(());
+            };
+            let seq: Option<i64> =
+                sqlx::query_scalar("SELECT history_len FROM batches WHERE batch = $1")
+                    .bind(batch)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            // Steps of a batch registered before the indexer's first block have no place
+            // in a history it does not hold.
+            let Some(mut seq) = seq else {
+                return Ok(());
+            };
+            for (sub, step) in (0i64..).zip(steps) {
+                sqlx::query(
+                    "INSERT INTO custody (block, idx, sub, batch, seq, kind, actor, counterparty, \
+                     quantity, reference, evidence, at_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(at.block)
+                .bind(at.idx)
+                .bind(sub)
+                .bind(batch)
+                .bind(seq)
+                .bind(step.kind.to_string())
+                .bind(step.actor)
+                .bind(step.counterparty)
+                .bind(step.quantity)
+                .bind(step.reference)
+                .bind(step.evidence)
+                .bind(at.ms)
+                .execute(&mut **tx)
+                .await?;
+                seq = seq.saturating_add(1);
+            }
+            sqlx::query("UPDATE batches SET history_len = $2 WHERE batch = $1")
+                .bind(batch)
+                .bind(seq)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn shipment_row(
+    tx: &mut Transaction<'static, Any>,
+    shipment: i64,
+) -> Result<Option<custody::ShipmentRow>> {
+    let row = sqlx::query(
+        "SELECT shipment, batch, sender, receiver, quantity, is_return FROM shipments WHERE shipment = $1",
+    )
+    .bind(shipment)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(custody::ShipmentRow {
+        shipment: row.try_get(0)?,
+        batch: row.try_get(1)?,
+        sender: row.try_get(2)?,
+        receiver: row.try_get(3)?,
+        quantity: row.try_get(4)?,
+        is_return: row.try_get::<i64, _>(5)? != 0,
+    }))
+}

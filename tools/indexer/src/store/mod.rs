@@ -1,0 +1,365 @@
+//! The database: SQLite (a file, the embedded default) or PostgreSQL, through one code
+//! path (sqlx's `Any` driver; every placeholder written `$n`, which both accept). Blocks
+//! are written in order, each batch of blocks with its events, its projections and the
+//! new cursor in **one transaction**: a block is stored whole or not at all, and a block
+//! at or below the cursor is refused, so a restart after any interruption resumes where
+//! the last commit ended and nothing is stored twice.
+
+use crate::block::BlockData;
+use crate::suite::SuiteEvent;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Row};
+use std::fmt;
+
+mod apply;
+mod read;
+mod tables;
+
+use apply::store_block;
+pub use read::{StoredClaim, StoredStep};
+use tables::{column, TABLES};
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Why the store refused or failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The database failed.
+    Database(sqlx::Error),
+    /// A block at or below the cursor (it is stored already).
+    Replayed {
+        /// The block offered.
+        block: u64,
+        /// The last block stored.
+        cursor: u64,
+    },
+    /// The database indexes another suite.
+    OtherSuite {
+        /// The suite it indexes.
+        stored: String,
+    },
+    /// A value does not fit a column (a number past 2^63).
+    Value(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Database(e) => write!(f, "database: {e}"),
+            Error::Replayed { block, cursor } => write!(
+                f,
+                "block {block} is at or below the last block stored ({cursor})"
+            ),
+            Error::OtherSuite { stored } => write!(
+                f,
+                "the database indexes another suite ({stored}): use another database"
+            ),
+            Error::Value(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The command line and the tests report a store's error as its text.
+impl From<Error> for String {
+    fn from(e: Error) -> Self {
+        e.to_string()
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Database(e)
+    }
+}
+
+/// The result of a store operation.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The last block stored: every answer is complete up to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// Its number.
+    pub block: u64,
+    /// Its hash.
+    pub hash: [u8; 32],
+    /// Its time (ms).
+    pub timestamp_ms: u64,
+}
+
+/// A block with the suite's events in it, decoded.
+#[derive(Debug, Clone)]
+pub struct IndexedBlock {
+    /// The block's number, hash and time (its raw events are not kept: `events` are the
+    /// suite's).
+    pub number: u64,
+    /// Its hash.
+    pub hash: [u8; 32],
+    /// Its time (ms).
+    pub timestamp_ms: u64,
+    /// The suite's events.
+    pub events: Vec<SuiteEvent>,
+}
+
+impl IndexedBlock {
+    /// `block` with the suite's events decoded by `suite`.
+    pub fn new(block: &BlockData, suite: &crate::suite::Suite) -> Self {
+        Self {
+            number: block.number,
+            hash: block.hash,
+            timestamp_ms: block.timestamp_ms,
+            events: suite.events(block),
+        }
+    }
+}
+
+/// The database.
+pub struct Store {
+    pool: AnyPool,
+    postgres: bool,
+}
+
+/// The file of an `sqlite://FILE?…` URL.
+fn sqlite_file(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty()).then(|| path.to_string())
+}
+
+/// A u64 as the database's BIGINT.
+fn big(value: u64, what: &str) -> Result<i64> {
+    i64::try_from(value).map_err(|_| Error::Value(format!("{what} {value} is past 2^63")))
+}
+
+/// A BIGINT read back as the u64 it was.
+fn unsigned(value: i64, what: &str) -> Result<u64> {
+    u64::try_from(value).map_err(|_| Error::Value(format!("{what} {value} is negative")))
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` (`sqlite://FILE`, `sqlite::memory:`
+    /// or `postgres://…`) and brings its tables up to date.
+    pub async fn open(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let url = if url.starts_with("sqlite://") && !url.contains('?') {
+            format!("{url}?mode=rwc")
+        } else {
+            url.to_string()
+        };
+        let memory = url.starts_with("sqlite::memory:");
+        let options = if memory {
+            // One connection, kept for good: each new connection to `:memory:` would be
+            // another, empty database.
+            AnyPoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            AnyPoolOptions::new().max_connections(4)
+        };
+        let pool = options.connect(&url).await?;
+        let postgres = pool.acquire().await?.backend_name() == "PostgreSQL";
+        if postgres {
+            POSTGRES.run(&pool).await.map_err(sqlx::Error::from)?;
+        } else {
+            // Readers beside the writer, and a killed writer loses nothing committed.
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&pool)
+                .await?;
+            SQLITE.run(&pool).await.map_err(sqlx::Error::from)?;
+            // The file holds who was treated by whom for what (public on chain, but here
+            // in one place): readable by its owner only.
+            if let Some(path) = sqlite_file(&url) {
+                use std::os::unix::fs::PermissionsExt;
+                for file in [path.clone(), format!("{path}-wal"), format!("{path}-shm")] {
+                    if std::path::Path::new(&file).exists() {
+                        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                            .map_err(|e| Error::Value(format!("{file}: {e}")))?;
+                    }
+                }
+            }
+        }
+        Ok(Self { pool, postgres })
+    }
+
+    /// Opens an indexer's existing database at `url` to read it: nothing is created or
+    /// migrated (a mistyped URL is an error, not a new empty database). A SQLite file is
+    /// opened `mode=rw`, not `ro`: a reader of a WAL database may have to create its
+    /// shared-memory file.
+    pub async fn open_existing(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let url = match url.strip_prefix("sqlite://") {
+            Some(rest) if !rest.contains('?') => format!("sqlite://{rest}?mode=rw"),
+            _ => url.to_string(),
+        };
+        if url.starts_with("sqlite::memory:") {
+            return Err(Error::Value(
+                "an in-memory database holds nothing to read".into(),
+            ));
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(4)
+            .connect(&url)
+            .await?;
+        let postgres = pool.acquire().await?.backend_name() == "PostgreSQL";
+        sqlx::query("SELECT COUNT(*) FROM cursor")
+            .fetch_one(&pool)
+            .await
+            .map_err(|_| Error::Value(format!("{url} is not an indexer's database")))?;
+        Ok(Self { pool, postgres })
+    }
+
+    /// True for PostgreSQL, false for SQLite.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
+    }
+
+    /// The connection pool (the read APIs query it).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Records that the database indexes the suite `fingerprint`, or refuses if it indexes
+    /// another.
+    pub async fn claim_suite(&self, fingerprint: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('suite', $1) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(fingerprint.to_string())
+        .execute(&self.pool)
+        .await?;
+        let stored: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'suite'")
+            .fetch_one(&self.pool)
+            .await?;
+        if stored == fingerprint {
+            Ok(())
+        } else {
+            Err(Error::OtherSuite { stored })
+        }
+    }
+
+    /// The last block stored, if any.
+    pub async fn cursor(&self) -> Result<Option<Cursor>> {
+        let mut connection = self.pool.acquire().await?;
+        read_cursor(&mut connection).await
+    }
+
+    /// Decodes `blocks` with `suite` and stores them in one transaction ([`Store::apply`]);
+    /// returns how many.
+    pub async fn store_blocks<'a>(
+        &self,
+        suite: &crate::suite::Suite,
+        blocks: impl IntoIterator<Item = &'a BlockData>,
+    ) -> Result<u64> {
+        let indexed: Vec<IndexedBlock> = blocks
+            .into_iter()
+            .map(|block| IndexedBlock::new(block, suite))
+            .collect();
+        self.apply(&indexed).await?;
+        Ok(u64::try_from(indexed.len()).unwrap_or(u64::MAX))
+    }
+
+    /// Stores `blocks` (in increasing order, all above the cursor) with their events and
+    /// projections, and moves the cursor to the last, in one transaction.
+    pub async fn apply(&self, blocks: &[IndexedBlock]) -> Result<()> {
+        let Some(last) = blocks.last() else {
+            return Ok(());
+        };
+        let mut tx = self.pool.begin().await?;
+        let mut cursor = read_cursor(&mut tx).await?.map(|c| c.block);
+        for block in blocks {
+            if let Some(cursor) = cursor.filter(|c| block.number <= *c) {
+                return Err(Error::Replayed {
+                    block: block.number,
+                    cursor,
+                });
+            }
+            store_block(&mut tx, block).await?;
+            cursor = Some(block.number);
+        }
+        sqlx::query(
+            "INSERT INTO cursor (id, block, hash, timestamp_ms) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET block = excluded.block, hash = excluded.hash, \
+             timestamp_ms = excluded.timestamp_ms",
+        )
+        .bind(big(last.number, "block")?)
+        .bind(last.hash.to_vec())
+        .bind(big(last.timestamp_ms, "timestamp")?)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What is stored: the cursor, the events, and those kept raw or not projected
+    /// (with the first reasons).
+    pub async fn status(&self) -> Result<serde_json::Value> {
+        let cursor = self.cursor().await?;
+        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+            .fetch_one(&self.pool)
+            .await?;
+        let problems = sqlx::query(
+            "SELECT block, idx, contract, error FROM events WHERE error IS NOT NULL \
+             ORDER BY block, idx LIMIT 10",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let unread: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE error IS NOT NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        let mut first = Vec::new();
+        for row in problems {
+            first.push(serde_json::json!({
+                "block": row.try_get::<i64, _>(0)?,
+                "index": row.try_get::<i64, _>(1)?,
+                "contract": row.try_get::<String, _>(2)?,
+                "error": row.try_get::<String, _>(3)?,
+            }));
+        }
+        Ok(serde_json::json!({
+            "database": if self.postgres { "PostgreSQL" } else { "SQLite" },
+            "complete_through_block": cursor.map(|c| c.block),
+            "complete_through_hash": cursor.map(|c| crate::block::hex(&c.hash)),
+            "events": events,
+            "events_not_read": unread,
+            "first_events_not_read": first,
+        }))
+    }
+
+    /// Every table, rows ordered by primary key, one JSON line per row: equal for two
+    /// databases that hold the same history (whatever interrupted either).
+    pub async fn dump(&self) -> Result<Vec<String>> {
+        let mut lines = Vec::new();
+        for (table, order, columns) in TABLES {
+            let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+            let sql = format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", "));
+            for row in sqlx::query(&sql).fetch_all(&self.pool).await? {
+                let mut values = Vec::new();
+                for (i, (_, kind)) in columns.iter().enumerate() {
+                    values.push(column(&row, i, *kind)?);
+                }
+                lines.push(format!("{table} {}", serde_json::Value::Array(values)));
+            }
+        }
+        Ok(lines)
+    }
+}
+
+async fn read_cursor(connection: &mut sqlx::AnyConnection) -> Result<Option<Cursor>> {
+    let row = sqlx::query("SELECT block, hash, timestamp_ms FROM cursor WHERE id = 1")
+        .fetch_optional(&mut *connection)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let hash: Vec<u8> = row.try_get(1)?;
+    Ok(Some(Cursor {
+        block: unsigned(row.try_get(0)?, "block")?,
+        hash: <[u8; 32]>::try_from(hash.as_slice())
+            .map_err(|_| Error::Value("the cursor's hash is not 32 bytes".into()))?,
+        timestamp_ms: unsigned(row.try_get(2)?, "timestamp")?,
+    }))
+}

@@ -1,0 +1,139 @@
+//! Every table of the store, for `dump`: its primary-key order and its columns.
+
+use super::Result;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// How a column is read back for a dump.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Kind {
+    Int,
+    Text,
+    Bytes,
+}
+
+pub(super) type Columns = &'static [(&'static str, Kind)];
+
+/// Every table with its primary-key order and columns.
+pub(super) const TABLES: &[(&str, &str, Columns)] = {
+    use Kind::*;
+    &[
+        ("meta", "key", &[("key", Text), ("value", Text)]),
+        (
+            "cursor",
+            "id",
+            &[("block", Int), ("hash", Bytes), ("timestamp_ms", Int)],
+        ),
+        (
+            "blocks",
+            "number",
+            &[
+                ("number", Int),
+                ("hash", Bytes),
+                ("timestamp_ms", Int),
+                ("event_count", Int),
+            ],
+        ),
+        (
+            "events",
+            "block, idx",
+            &[
+                ("block", Int),
+                ("idx", Int),
+                ("extrinsic", Int),
+                ("contract", Text),
+                ("address", Bytes),
+                ("name", Text),
+                ("json", Text),
+                ("raw", Bytes),
+                ("error", Text),
+            ],
+        ),
+        (
+            "event_topics",
+            "block, idx, pos",
+            &[("block", Int), ("idx", Int), ("pos", Int), ("topic", Bytes)],
+        ),
+        (
+            "plans",
+            "plan",
+            &[("plan", Int), ("payer", Text), ("block", Int)],
+        ),
+        (
+            "claims",
+            "claim",
+            &[
+                ("claim", Int),
+                ("plan", Int),
+                ("payer", Text),
+                ("provider", Text),
+                ("member", Text),
+                ("reference", Text),
+                ("status", Text),
+                ("denial", Text),
+                ("payer_amount", Text),
+                ("member_amount", Text),
+                ("lines", Text),
+                ("appeal_evidence", Text),
+                ("replaced_by", Int),
+                ("voided_by", Text),
+                ("submitted_block", Int),
+                ("submitted_ms", Int),
+                ("updated_block", Int),
+                ("updated_ms", Int),
+            ],
+        ),
+        (
+            "batches",
+            "batch",
+            &[
+                ("batch", Int),
+                ("manufacturer", Text),
+                ("gtin", Text),
+                ("lot", Text),
+                ("expiry_ms", Int),
+                ("history_len", Int),
+            ],
+        ),
+        (
+            "shipments",
+            "shipment",
+            &[
+                ("shipment", Int),
+                ("batch", Int),
+                ("sender", Text),
+                ("receiver", Text),
+                ("quantity", Int),
+                ("is_return", Int),
+            ],
+        ),
+        (
+            "custody",
+            "block, idx, sub",
+            &[
+                ("block", Int),
+                ("idx", Int),
+                ("sub", Int),
+                ("batch", Int),
+                ("seq", Int),
+                ("kind", Text),
+                ("actor", Text),
+                ("counterparty", Text),
+                ("quantity", Int),
+                ("reference", Int),
+                ("evidence", Text),
+                ("at_ms", Int),
+            ],
+        ),
+    ]
+};
+
+pub(super) fn column(row: &AnyRow, i: usize, kind: Kind) -> Result<serde_json::Value> {
+    Ok(match kind {
+        Kind::Int => serde_json::json!(row.try_get::<Option<i64>, _>(i)?),
+        Kind::Text => serde_json::json!(row.try_get::<Option<String>, _>(i)?),
+        Kind::Bytes => serde_json::json!(row
+            .try_get::<Option<Vec<u8>>, _>(i)?
+            .map(|bytes| crate::block::hex(&bytes))),
+    })
+}
