@@ -590,12 +590,15 @@ fn contract_emitted<'a, H: AsRef<[u8]> + 'a>(
 pub mod indexed {
     use super::{call_data, Recorded, Sandbox};
     use claims_adjudication::claims_adjudication::Claim;
+    use consent_registry::consent_registry::{AccessEntry, Consent, Term};
     use drink::AccountId32;
     use drug_provenance::drug_provenance::{Batch, CustodyEvent};
     use epcis_export::Parties;
     use indexer::api::epcis;
     use indexer::block::{BlockData, RawEvent};
-    use indexer::store::{Error as StoreError, Store, StoredClaim, StoredStep};
+    use indexer::store::{
+        Error as StoreError, Store, StoredAccess, StoredClaim, StoredConsent, StoredStep,
+    };
     use indexer::suite::Suite;
     use ink::selector_bytes;
     use serde_json::json;
@@ -710,6 +713,108 @@ pub mod indexed {
                 return Err(format!(
                     "batch {batch} entry {}: the contract holds {expected:?}, the indexer {got:?}",
                     stored.seq
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The first difference between `patient`'s access log on chain and the indexer's,
+    /// if any: each entry's accessor, time, purpose, record and break-glass grant, in log
+    /// order.
+    pub fn same_access(
+        patient: &str,
+        on_chain: &[AccessEntry],
+        stored: &[StoredAccess],
+    ) -> Result<(), String> {
+        if on_chain.len() != stored.len() {
+            return Err(format!(
+                "{patient}: {} access-log entries on chain, {} in the indexer",
+                on_chain.len(),
+                stored.len()
+            ));
+        }
+        for ((index, entry), row) in (0i64..).zip(on_chain).zip(stored) {
+            let expected = (
+                index,
+                ss58(&entry.accessor),
+                i64::try_from(entry.at).unwrap_or(i64::MAX),
+                format!("{:?}", entry.purpose),
+                entry.record.and_then(|r| i64::try_from(r).ok()),
+                entry.emergency.and_then(|g| i64::try_from(g).ok()),
+            );
+            let got = (
+                row.log_index,
+                row.accessor.clone(),
+                row.at_ms,
+                row.purpose.clone(),
+                row.record,
+                row.emergency,
+            );
+            if expected != got {
+                return Err(format!(
+                    "{patient} access {index}: the contract holds {expected:?}, the indexer {got:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The first difference between `patient`'s consents on chain (each with the
+    /// delegation term it was recorded under, if any) and the indexer's, if any.
+    pub fn same_consents(
+        patient: &str,
+        on_chain: &[(Consent, Option<Term>)],
+        stored: &[StoredConsent],
+    ) -> Result<(), String> {
+        if on_chain.len() != stored.len() {
+            return Err(format!(
+                "{patient}: {} consents on chain, {} in the indexer",
+                on_chain.len(),
+                stored.len()
+            ));
+        }
+        let ms = |t: u64| i64::try_from(t).unwrap_or(i64::MAX);
+        for ((consent, term), row) in on_chain.iter().zip(stored) {
+            let expected_who = (
+                i64::try_from(consent.id).unwrap_or(i64::MAX),
+                ss58(&consent.patient),
+                ss58(&consent.grantee),
+                format!("{:?}", consent.kind),
+                i64::from(consent.purposes.0),
+                i64::from(consent.categories.0),
+            );
+            let expected_period = (
+                ms(consent.valid_from),
+                consent.valid_until.map(ms),
+                ss58(&consent.recorded_by),
+                consent.delegation.map(i64::from),
+                ms(consent.recorded_at),
+                consent.revoked_at.map(ms),
+                term.map(|t| (ms(t.from), ms(t.until))),
+            );
+            let got_who = (
+                row.consent,
+                row.patient.clone(),
+                row.grantee.clone(),
+                row.kind.clone(),
+                row.purposes,
+                row.categories,
+            );
+            let got_period = (
+                row.valid_from_ms,
+                row.valid_until_ms,
+                row.recorded_by.clone(),
+                row.delegation,
+                row.recorded_ms,
+                row.revoked_ms,
+                row.term,
+            );
+            let (expected, got) = ((expected_who, expected_period), (got_who, got_period));
+            if expected != got {
+                return Err(format!(
+                    "{patient} consent {}: the contract holds {expected:?}, the indexer {got:?}",
+                    consent.id
                 ));
             }
         }
@@ -859,6 +964,94 @@ pub mod indexed {
             let extra = stored.last().and_then(|(batch, _)| *batch);
             assert_eq!(extra, None, "the indexer holds a batch the chain does not");
             histories.len()
+        }
+
+        /// Indexes every call recorded since [`Sandbox::record`] and asserts that the
+        /// access log and the consents of each of `patients` (with the delegation terms
+        /// they were recorded under) are, in the indexer, what the `consent_registry` at
+        /// `registry` holds, and that the indexer knows no other patient; returns the
+        /// access-log entries and consents compared.
+        #[track_caller]
+        pub fn assert_consents_indexed(
+            &mut self,
+            registry: &AccountId32,
+            patients: &[AccountId32],
+        ) -> usize {
+            let mut expected = Vec::new();
+            for patient in patients {
+                let who = super::ink_account(patient);
+                let mut log: Vec<AccessEntry> = Vec::new();
+                loop {
+                    let offset = u32::try_from(log.len()).unwrap_or(u32::MAX);
+                    let page: Vec<AccessEntry> = self.query(
+                        registry,
+                        call_data(selector_bytes!("access_log"), (who, offset, 50u32)),
+                    );
+                    if page.is_empty() {
+                        break;
+                    }
+                    log.extend(page);
+                }
+                let mut consents: Vec<(Consent, Option<Term>)> = Vec::new();
+                loop {
+                    let offset = u32::try_from(consents.len()).unwrap_or(u32::MAX);
+                    let page: Vec<Consent> = self.query(
+                        registry,
+                        call_data(selector_bytes!("consents_of"), (who, offset, 50u32)),
+                    );
+                    if page.is_empty() {
+                        break;
+                    }
+                    for consent in page {
+                        let term: Option<Term> = match consent.delegation {
+                            Some(serial) => self.query(
+                                registry,
+                                call_data(
+                                    selector_bytes!("delegation_term"),
+                                    (who, consent.recorded_by, serial),
+                                ),
+                            ),
+                            None => None,
+                        };
+                        consents.push((consent, term));
+                    }
+                }
+                expected.push((ss58(&who), log, consents));
+            }
+            let names: Vec<String> = expected.iter().map(|(name, _, _)| name.clone()).collect();
+            let (known, stored) = indexed(self, "consent_registry", registry, |store| {
+                Box::pin(async move {
+                    let mut stored = Vec::new();
+                    for name in &names {
+                        stored.push((
+                            store.access_log(name).await?,
+                            store.consents_of(name).await?,
+                        ));
+                    }
+                    Ok((store.patients().await?, stored))
+                })
+            });
+            let mut compared = 0usize;
+            for ((patient, log, consents), (stored_log, stored_consents)) in
+                expected.iter().zip(&stored)
+            {
+                if let Err(difference) = same_access(patient, log, stored_log) {
+                    panic!("{difference}");
+                }
+                if let Err(difference) = same_consents(patient, consents, stored_consents) {
+                    panic!("{difference}");
+                }
+                compared = compared
+                    .saturating_add(log.len())
+                    .saturating_add(consents.len());
+            }
+            for patient in known {
+                assert!(
+                    expected.iter().any(|(name, _, _)| *name == patient),
+                    "the indexer holds patient {patient}, not one of the test's"
+                );
+            }
+            compared
         }
     }
 }

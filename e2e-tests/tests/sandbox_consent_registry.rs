@@ -37,6 +37,7 @@ fn deploy_registry(chain: &mut Sandbox, credentials: &drink::AccountId32) -> dri
 fn break_glass_checks_the_clinician_credential_across_contracts() {
     let mut chain = Sandbox::new();
     let (patient, clinician, impostor) = (account(2), account(3), account(4));
+    chain.record();
     let credentials = deploy_credentials(&mut chain);
     let registry = deploy_registry(&mut chain, &credentials);
     let licence = issue(
@@ -144,6 +145,8 @@ fn break_glass_checks_the_clinician_credential_across_contracts() {
         call_data(selector_bytes!("access_count_of"), (ink_account(&patient),)),
     );
     assert_eq!(count, 1, "only the licensed opening is logged");
+    // Refused openings leave no trace in the indexer either.
+    assert_eq!(chain.assert_consents_indexed(&registry, &[patient]), 1);
 }
 
 /// Points the registry's credentials address at `peer` (none, a contract without the
@@ -390,6 +393,7 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
     let mut chain = Sandbox::new();
     let mut check = EventCheck::new();
     let (patient, clinician, delegate) = (account(2), account(3), account(4));
+    chain.record();
     let credentials = deploy_credentials(&mut chain);
     let registry = deploy_registry(&mut chain, &credentials);
     issue(
@@ -582,4 +586,7 @@ fn every_event_type_is_decoded_with_the_metadata_and_its_fields_checked() {
     );
     check_governance_events(&mut chain, &registry, "consent_registry", &mut check);
     check.assert_all_checked("consent_registry");
+    // The indexer rebuilds the access log and the consents (the delegate's with the term
+    // its removal ended) from these events alone.
+    assert!(chain.assert_consents_indexed(&registry, &[patient]) >= 3);
 }

@@ -4,7 +4,9 @@
 //! `postgres://…`), and the indexer's rows are compared with the contracts' own answers:
 //! every claim (`claim`: provider, member, plan, status, shares) and every batch's custody
 //! history (`history`: each entry's kind, parties, quantity, reference, evidence and
-//! time), both ways (nothing missing, nothing extra). The databases must hold the same
+//! time), both ways (nothing missing, nothing extra); every patient's access log
+//! (`access_log`) and consents (`consents_of`, with their delegation terms), for every
+//! patient the indexer knows and every account the scenario named. The databases must hold the same
 //! rows, the first written one block per commit and the others 64 blocks per commit.
 //! `--replay-out FILE` also writes the blocks as a replay file (and `FILE.contracts.json`,
 //! the contracts' addresses) for `indexer backfill`.
@@ -13,6 +15,7 @@
 //! a node with that node's contracts, the same way.
 
 use claims_adjudication::claims_adjudication::{Claim, ClaimsAdjudication};
+use consent_registry::consent_registry::{AccessEntry, Consent, ConsentRegistry, Term};
 use drug_provenance::drug_provenance::{Batch, CustodyEvent, DrugProvenance};
 use indexer::block::BlockData;
 use indexer::store::Store;
@@ -92,10 +95,12 @@ pub async fn check_store(demo: &mut Session, url: &str) -> Outcome<()> {
 /// read an event of the suite.
 async fn compare_and_report(demo: &mut Session, store: &Store) -> Outcome<()> {
     let (claims, batches) = compare(demo, store).await?;
+    let (patients, entries) = compare_consents(demo, store).await?;
     let status = store.status().await?;
     println!(
-        "    {}: {} events stored ({} not read) through block {}; {claims} claims and \
-         {batches} custody histories equal to the contracts'",
+        "    {}: {} events stored ({} not read) through block {}; {claims} claims, \
+         {batches} custody histories and {patients} patients' access logs and consents \
+         ({entries} entries) equal to the contracts'",
         status["database"].as_str().unwrap_or("?"),
         status["events"],
         status["events_not_read"],
@@ -163,4 +168,66 @@ async fn compare(demo: &mut Session, store: &Store) -> Outcome<(usize, usize)> {
         batches = batches.saturating_add(1);
     }
     Ok((compared, batches))
+}
+
+/// Compares every patient's access log and consents in the store with the registry's;
+/// returns the patients with any and the entries compared.
+async fn compare_consents(demo: &mut Session, store: &Store) -> Outcome<(usize, usize)> {
+    let reader = alice();
+    let registry =
+        create_call_builder::<ConsentRegistry>(demo.deployment.address("consent_registry")?);
+    let mut patients = store.patients().await?;
+    for account in demo.names.keys() {
+        let name = suite_client::ss58(account);
+        if !patients.contains(&name) {
+            patients.push(name);
+        }
+    }
+    let (mut with_any, mut entries) = (0usize, 0usize);
+    for patient in &patients {
+        let who = suite_client::parse_account(patient)?;
+        let mut log: Vec<AccessEntry> = Vec::new();
+        loop {
+            let offset = u32::try_from(log.len())?;
+            let page = demo
+                .read(&reader, &registry.access_log(who, offset, 50))
+                .await?;
+            if page.is_empty() {
+                break;
+            }
+            log.extend(page);
+        }
+        let mut consents: Vec<(Consent, Option<Term>)> = Vec::new();
+        loop {
+            let offset = u32::try_from(consents.len())?;
+            let page = demo
+                .read(&reader, &registry.consents_of(who, offset, 50))
+                .await?;
+            if page.is_empty() {
+                break;
+            }
+            for consent in page {
+                let term = match consent.delegation {
+                    Some(serial) => {
+                        demo.read(
+                            &reader,
+                            &registry.delegation_term(who, consent.recorded_by, serial),
+                        )
+                        .await?
+                    }
+                    None => None,
+                };
+                consents.push((consent, term));
+            }
+        }
+        e2e_tests::indexed::same_access(patient, &log, &store.access_log(patient).await?)?;
+        e2e_tests::indexed::same_consents(patient, &consents, &store.consents_of(patient).await?)?;
+        if !log.is_empty() || !consents.is_empty() {
+            with_any = with_any.saturating_add(1);
+            entries = entries
+                .saturating_add(log.len())
+                .saturating_add(consents.len());
+        }
+    }
+    Ok((with_any, entries))
 }

@@ -5,6 +5,7 @@
 //! the store from the `shipments` table ([`custody::Pending`]).
 
 pub mod claims;
+pub mod consent;
 pub mod custody;
 
 use serde_json::Value as Json;
@@ -43,6 +44,32 @@ pub enum Op {
     Shipment(custody::ShipmentRow),
     /// Custody steps of a batch's history, in order.
     Custody(custody::Pending),
+    /// An access-log entry or a later step of a break-glass grant.
+    Audit(consent::AuditRow),
+    /// A consent was recorded.
+    Consent(consent::ConsentRow),
+    /// A consent was revoked by `by` at `at_ms`.
+    ConsentRevoked {
+        /// The consent.
+        consent: i64,
+        /// Who revoked it (SS58).
+        by: String,
+        /// When (ms).
+        at_ms: i64,
+    },
+    /// A delegation term was appointed or renewed.
+    Term(consent::TermRow),
+    /// A delegate was removed: the term ends at `at_ms` at the latest.
+    TermEnded {
+        /// The patient (SS58).
+        patient: String,
+        /// The delegate (SS58).
+        delegate: String,
+        /// The term.
+        term: i64,
+        /// When (ms).
+        at_ms: i64,
+    },
 }
 
 /// The rows `contract`'s event `name` with `fields` changes (none for events no
@@ -51,6 +78,7 @@ pub fn project(contract: &str, name: &str, fields: &Json) -> Result<Vec<Op>, Str
     match contract {
         "claims_adjudication" => claims::project(name, fields),
         "drug_provenance" => custody::project(name, fields),
+        "consent_registry" => consent::project(name, fields),
         _ => Ok(Vec::new()),
     }
 }
@@ -128,7 +156,7 @@ mod tests {
     #[test]
     fn other_contracts_events_change_no_projection() {
         assert_eq!(
-            project("consent_registry", "Granted", &json!({})),
+            project("staff_credentials", "CredentialIssued", &json!({})),
             Ok(vec![])
         );
     }

@@ -233,6 +233,91 @@ async fn apply_op(tx: &mut Transaction<'static, Any>, at: At, op: Op) -> Result<
                 .execute(&mut **tx)
                 .await?;
         }
+        Op::Audit(a) => {
+            sqlx::query(
+                "INSERT INTO audit_events (block, idx, patient, kind, actor, purpose, record, \
+                 grant_id, log_index, reason, expires_ms, at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(at.block)
+            .bind(at.idx)
+            .bind(a.patient)
+            .bind(a.kind.to_string())
+            .bind(a.actor)
+            .bind(a.purpose)
+            .bind(a.record)
+            .bind(a.grant)
+            .bind(a.log_index)
+            .bind(a.reason)
+            .bind(a.expires_ms)
+            .bind(at.ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::Consent(c) => {
+            sqlx::query(
+                "INSERT INTO consents (consent, patient, grantee, kind, purposes, categories, \
+                 valid_from_ms, valid_until_ms, recorded_by, delegation, recorded_block, \
+                 recorded_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(c.consent)
+            .bind(c.patient)
+            .bind(c.grantee)
+            .bind(c.kind)
+            .bind(c.purposes)
+            .bind(c.categories)
+            .bind(c.valid_from_ms)
+            .bind(c.valid_until_ms)
+            .bind(c.recorded_by)
+            .bind(c.delegation)
+            .bind(at.block)
+            .bind(at.ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::ConsentRevoked { consent, by, at_ms } => {
+            // A consent recorded before the indexer's first block has no row to update.
+            sqlx::query("UPDATE consents SET revoked_by = $2, revoked_ms = $3 WHERE consent = $1")
+                .bind(consent)
+                .bind(by)
+                .bind(at_ms)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Op::Term(t) => {
+            // A renewal keeps the term's start and moves its end, as the contract does.
+            sqlx::query(
+                "INSERT INTO delegation_terms (patient, delegate, term, relationship, from_ms, \
+                 until_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (patient, delegate, term) DO UPDATE \
+                 SET relationship = excluded.relationship, until_ms = excluded.until_ms",
+            )
+            .bind(t.patient)
+            .bind(t.delegate)
+            .bind(t.term)
+            .bind(t.relationship)
+            .bind(at.ms)
+            .bind(t.expires_ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Op::TermEnded {
+            patient,
+            delegate,
+            term,
+            at_ms,
+        } => {
+            sqlx::query(
+                "UPDATE delegation_terms SET until_ms = $4 \
+                 WHERE patient = $1 AND delegate = $2 AND term = $3 AND until_ms > $4",
+            )
+            .bind(patient)
+            .bind(delegate)
+            .bind(term)
+            .bind(at_ms)
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ mod read;
 mod tables;
 
 use apply::store_block;
-pub use read::{StoredClaim, StoredStep};
+pub use read::{StoredAccess, StoredClaim, StoredConsent, StoredStep};
 use tables::{column, TABLES};
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
