@@ -14,6 +14,12 @@ EPCIS (GET /events): every batch's custody events come back through the pages of
 by its GS1 Digital Link URI, in chain order, one per custody row; the business step,
 time, event type and lot-prefix filters return exactly the rows that match. The pages are
 written to EPCIS_DIR (when given) for the EPCIS 2.0 schema check.
+
+FHIR R4 (GET /fhir/AuditEvent, /fhir/Consent): every patient's audit rows and consents
+come back through the pages of a search by patient (page size 2), with their times,
+actions, actors and a consent's status as of the answer's block; the date filters return
+exactly the rows that match; each resource reads back by id. The Bundles are written to
+EPCIS_DIR too (fhir-*.json) for the FHIR R4 check.
 """
 import json
 import os
@@ -123,8 +129,6 @@ def check_epcis(base, batches, custody, cursor, out_dir):
                             5, saved)
     same(events, [r for r in custody if r["kind"] in RECEIVING | {"Shipped"}], "ship or receive")
     middle = sorted(r["at_ms"] for r in custody)[len(custody) // 2]
-    iso = lambda ms: time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + \
-        f".{ms % 1000:03d}Z"
     events, _ = event_pages(base, [("GE_eventTime", iso(middle))], 4, saved)
     same(events, [r for r in custody if r["at_ms"] >= middle], "GE_eventTime")
     events, _ = event_pages(base, [("LT_eventTime", iso(middle))], 4, saved)
@@ -181,15 +185,144 @@ def check_epcis(base, batches, custody, cursor, out_dir):
     return checks, len(saved)
 
 
+def iso(ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
+
+
+def fhir_pages(base, kind, params, saved):
+    """Every resource of a FHIR search, following the Bundle's next link."""
+    resources = []
+    url = f"{base}/fhir/{kind}?" + urllib.parse.urlencode(list(params) + [("_count", "2")])
+    for _ in range(10_000):
+        with urllib.request.urlopen(url, timeout=10) as response:
+            headers, bundle = response.headers, json.load(response)
+        assert response.headers.get("content-type") == "application/fhir+json", headers
+        assert bundle["resourceType"] == "Bundle" and bundle["type"] == "searchset", bundle
+        through = bundle["meta"]["extension"][0]["valueUnsignedInt"]
+        assert headers.get("x-complete-through-block") == str(through), (url, through)
+        entries = bundle.get("entry", [])
+        assert len(entries) <= 2, url
+        for entry in entries:
+            assert entry["resource"]["resourceType"] == kind, entry
+            assert entry["fullUrl"].endswith(f"/fhir/{kind}/{entry['resource']['id']}"), entry
+            assert entry["search"]["mode"] == "match", entry
+        resources.extend(entry["resource"] for entry in entries)
+        saved.append((kind, bundle))
+        links = {link["relation"]: link["url"] for link in bundle["link"]}
+        assert "self" in links, bundle["link"]
+        if "next" not in links:
+            return resources, through
+        assert entries, url
+        url = links["next"]
+    raise AssertionError(f"{kind} {params}: more than 10 000 pages")
+
+
+ACTIONS = {"Accessed": "R", "BreakGlassOpened": "C", "BreakGlassAcknowledged": "U",
+           "BreakGlassClosed": "U"}
+
+
+def check_fhir(base, audits, consents, terms, cursor, cursor_ms, out_dir):
+    """The FHIR searches against the dump's rows; returns the checks and Bundles made."""
+    saved, checks = [], 0
+    patients = sorted({a["patient"] for a in audits} | {c["patient"] for c in consents})
+    for patient in patients:
+        rows = sorted((a for a in audits if a["patient"] == patient), key=lambda a: a["key"])
+        events, through = fhir_pages(base, "AuditEvent", [("patient", patient)], saved)
+        assert through == cursor, (through, cursor)
+        assert [e["id"] for e in events] == [f"audit-{a['key'][0]}-{a['key'][1]}" for a in rows], \
+            (patient, [e["id"] for e in events])
+        for event, row in zip(events, rows):
+            assert event["recorded"] == iso(row["at_ms"]), (event, row)
+            assert event["action"] == ACTIONS[row["kind"]], (event, row)
+            assert event["agent"][0]["who"]["identifier"]["value"] == row["actor"], (event, row)
+            assert event["entity"][0]["what"]["identifier"]["value"] == patient, event
+        checks += 1
+        if rows:
+            middle = rows[len(rows) // 2]["at_ms"]
+            later, _ = fhir_pages(base, "AuditEvent",
+                                  [("patient", patient), ("date", "ge" + iso(middle))], saved)
+            earlier, _ = fhir_pages(base, "AuditEvent",
+                                    [("patient", patient), ("date", "lt" + iso(middle))], saved)
+            assert [e["id"] for e in earlier + later] == [e["id"] for e in events], patient
+            assert all(e["recorded"] >= iso(middle) for e in later), patient
+            assert all(e["recorded"] < iso(middle) for e in earlier), patient
+            day = iso(rows[0]["at_ms"])[:10]
+            that_day, _ = fhir_pages(base, "AuditEvent",
+                                     [("patient", patient), ("date", day)], saved)
+            assert [e["id"] for e in that_day] == [e["id"] for e in events
+                                                   if e["recorded"].startswith(day)], day
+            checks += 3
+        mine = sorted((c for c in consents if c["patient"] == patient), key=lambda c: c["id"])
+        resources, _ = fhir_pages(base, "Consent", [
+            ("patient:identifier", f"urn:substrate:ss58|{patient}")], saved)
+        assert [r["id"] for r in resources] == [f"consent-{c['id']}" for c in mine], patient
+        for resource, row in zip(resources, mine):
+            ends = [row["valid_until_ms"], row["revoked_ms"]]
+            if row["delegation"] is not None:
+                ends.append(terms.get((patient, row["recorded_by"], row["delegation"])))
+            ends = [e for e in ends if e is not None]
+            end = min(ends) if ends else None
+            status = "inactive" if end is not None and end <= cursor_ms else "active"
+            assert resource["status"] == status, (resource, row, cursor_ms)
+            assert resource["dateTime"] == iso(row["recorded_ms"]), (resource, row)
+            assert resource["provision"]["type"] == row["kind"].lower(), (resource, row)
+            assert resource["provision"]["period"].get("end") == (iso(end) if end else None), \
+                (resource, row)
+            assert resource["provision"]["actor"][0]["reference"]["identifier"]["value"] == \
+                row["grantee"], (resource, row)
+        checks += 1
+        # Each resource reads back by id, the same as in the search.
+        for kind, found in (("AuditEvent", events[:2]), ("Consent", resources[:2])):
+            for resource in found:
+                status, headers, body = get(base, f"/fhir/{kind}/{resource['id']}")
+                assert status == 200 and body == resource, (kind, resource["id"], status, body)
+                checks += 1
+    assert patients, "the database holds no patient's history"
+    status, _, body = get(base, "/fhir/Consent/consent-999999999")
+    assert status == 404 and body["resourceType"] == "OperationOutcome", (status, body)
+    patient = patients[0]
+    for kind, params, parameter in [
+        ("AuditEvent", [], "patient"),
+        ("AuditEvent", [("patient", "nobody")], "patient"),
+        ("AuditEvent", [("patient", patient), ("date", "yesterday")], "date"),
+        ("Consent", [("patient", patient), ("date", "xx2024-01-01")], "date"),
+        ("Consent", [("patient", patient)] + [("date", "ge2024")] * 3, "date"),
+        ("AuditEvent", [("patient", patient), ("_count", "0")], "_count"),
+        ("Consent", [("patient", patient), ("cursor", "zz")], "cursor"),
+        ("AuditEvent", [("patient", patient), ("_sort", "date")], "_sort"),
+    ]:
+        status, headers, body = get(base, f"/fhir/{kind}", params)
+        assert status == 400 and body["resourceType"] == "OperationOutcome", (params, status, body)
+        assert body["issue"][0]["expression"] == [parameter], (params, body)
+        assert headers.get("content-type") == "application/fhir+json", headers
+        checks += 1
+    if out_dir:
+        for i, (kind, bundle) in enumerate(saved):
+            with open(os.path.join(out_dir, f"fhir-{kind}-{i:04d}.json"), "w") as f:
+                json.dump(bundle, f)
+    return checks, len(saved), len(patients)
+
+
 def main():
     base, dump = sys.argv[1].rstrip("/"), sys.argv[2]
     out_dir = sys.argv[3] if len(sys.argv) > 3 else None
     claims, batches, custody = {}, {}, []
-    cursor = None
+    audits, consents, terms = [], [], {}
+    cursor = cursor_ms = None
     for line in open(dump):
         table, _, row = line.partition(" ")
         row = json.loads(row)
-        if table == "batches":
+        if table == "audit_events":
+            audits.append({"key": (row[0], row[1]), "patient": row[2], "kind": row[3],
+                           "actor": row[4], "at_ms": row[11]})
+        elif table == "consents":
+            consents.append({"id": row[0], "patient": row[1], "grantee": row[2],
+                             "kind": row[3], "valid_until_ms": row[7], "recorded_by": row[8],
+                             "delegation": row[9], "recorded_ms": row[11],
+                             "revoked_ms": row[13]})
+        elif table == "delegation_terms":
+            terms[(row[0], row[1], row[2])] = row[5]
+        elif table == "batches":
             batches[row[0]] = {"gtin": row[2], "lot": row[3], "history_len": row[5]}
         elif table == "custody":
             custody.append({"key": (row[0], row[1], row[2]), "batch": row[3], "seq": row[4],
@@ -201,7 +334,7 @@ def main():
                 "updated_ms": row[17],
             }
         elif table == "cursor":
-            cursor = row[0]
+            cursor, cursor_ms = row[0], row[2]
     assert claims, "the database holds no claims"
     checks = 0
 
@@ -258,9 +391,13 @@ def main():
     assert batches and custody, "the database holds no custody events"
     epcis_checks, documents = check_epcis(base, batches, custody, cursor, out_dir)
     checks += epcis_checks
-    print(f"indexer API: {checks} checks passed against {len(claims)} claims and "
-          f"{len(custody)} custody events of {len(batches)} batches, {documents} EPCIS pages "
-          f"(complete through block {cursor})")
+    fhir_checks, bundles, patients = check_fhir(base, audits, consents, terms, cursor,
+                                                cursor_ms, out_dir)
+    checks += fhir_checks
+    print(f"indexer API: {checks} checks passed against {len(claims)} claims, "
+          f"{len(custody)} custody events of {len(batches)} batches ({documents} EPCIS pages) "
+          f"and {len(audits)} audit events and {len(consents)} consents of {patients} patients "
+          f"({bundles} FHIR Bundles) (complete through block {cursor})")
 
 
 if __name__ == "__main__":

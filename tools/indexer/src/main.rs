@@ -75,6 +75,10 @@ enum Command {
         /// are written `urn:x-ss58:ADDRESS`.
         #[arg(long)]
         parties: Option<PathBuf>,
+        /// The URL clients reach the API at, for the links of FHIR Bundles (default:
+        /// http://LISTEN).
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Prints every table, rows in primary-key order, one JSON line per row.
     Dump {
@@ -181,6 +185,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             listen,
             token_file,
             parties,
+            public_url,
         } => {
             let parties = match parties {
                 Some(path) => epcis_export::Parties::load(&path)?,
@@ -207,7 +212,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("{listen}: {e}"))?;
             println!("indexer: serving the read API on http://{listen}");
-            let app = indexer::api::router(std::sync::Arc::new(store), token, parties);
+            let registry = store.contract_address("consent_registry").await?;
+            let config = indexer::api::Config {
+                token,
+                parties,
+                public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
+                registry,
+            };
+            let app = indexer::api::router(std::sync::Arc::new(store), config);
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -137,9 +137,7 @@ impl EventsQuery {
             "{:?}|{:?}|{:?}|{:?}",
             self.kinds, self.classes, self.from_ms, self.to_ms
         );
-        let mut out = [0u8; 32];
-        ink::env::hash_bytes::<ink::env::hash::Blake2x256>(text.as_bytes(), &mut out);
-        out.iter().take(8).map(|b| format!("{b:02x}")).collect()
+        super::digest(&text)
     }
 
     /// The token of the page after the event at `key`.

@@ -14,9 +14,14 @@
 //! * `GET /events?eventType=&EQ_bizStep=&EQ_action=&MATCH_epcClass=&MATCH_anyEPCClass=
 //!   &MATCH_anyEPC=&GE_eventTime=&LT_eventTime=&perPage=&nextPageToken=`: the EPCIS 2.0
 //!   REST binding's event query over `drug_provenance`'s custody events ([`epcis`]).
+//! * `GET /fhir/AuditEvent?patient=&date=&_count=&cursor=`, `GET /fhir/Consent?…`,
+//!   `GET /fhir/AuditEvent/{id}`, `GET /fhir/Consent/{id}`: a patient's access log and
+//!   break-glass events, and their consents, as FHIR R4 resources in `searchset`
+//!   Bundles ([`fhir`]).
 
 mod claims;
 pub mod epcis;
+pub mod fhir;
 
 use crate::store::Store;
 use axum::extract::{ConnectInfo, Request, State};
@@ -38,6 +43,23 @@ pub struct Api {
     store: Arc<Store>,
     token: Option<Arc<String>>,
     parties: Arc<epcis_export::Parties>,
+    public_url: Arc<String>,
+    registry: Option<Arc<String>>,
+}
+
+/// What the API is served with besides its store.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The bearer token requests from other hosts must show.
+    pub token: Option<String>,
+    /// The names of the supply chain's parties (PGLNs) in EPCIS answers; accounts without
+    /// one are written `urn:x-ss58:ADDRESS`.
+    pub parties: epcis_export::Parties,
+    /// The URL the API is reached at (`http://127.0.0.1:9955`), for the links of FHIR
+    /// Bundles; never taken from a request's Host header.
+    pub public_url: String,
+    /// The consent registry's address (SS58), naming it in FHIR resources.
+    pub registry: Option<String>,
 }
 
 /// The form of an error's body: the API's own JSON, or the standard's.
@@ -47,6 +69,8 @@ pub enum Dialect {
     Plain,
     /// An EPCIS 2.0 exception (RFC 7807 problem details).
     Epcis,
+    /// A FHIR R4 `OperationOutcome`.
+    Fhir,
 }
 
 /// An answer that is not a success: its status and what was wrong.
@@ -132,23 +156,50 @@ impl IntoResponse for ApiError {
                 );
                 response
             }
+            Dialect::Fhir => {
+                let code = match self.status {
+                    StatusCode::BAD_REQUEST => "invalid",
+                    StatusCode::NOT_FOUND => "not-found",
+                    _ => "transient",
+                };
+                let mut issue = json!({
+                    "severity": "error",
+                    "code": code,
+                    "diagnostics": self.message,
+                });
+                if let Some(parameter) = &self.parameter {
+                    issue["expression"] = json!([parameter]);
+                }
+                let body = json!({ "resourceType": "OperationOutcome", "issue": [issue] });
+                let mut response = (self.status, Json(body)).into_response();
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/fhir+json"),
+                );
+                response
+            }
         }
     }
 }
 
-/// The router of the API over `store`; `parties` names the supply chain's accounts in
-/// EPCIS answers (accounts without a PGLN are written `urn:x-ss58:ADDRESS`).
-pub fn router(store: Arc<Store>, token: Option<String>, parties: epcis_export::Parties) -> Router {
+/// The router of the API over `store`.
+pub fn router(store: Arc<Store>, config: Config) -> Router {
     let api = Api {
         store,
-        token: token.map(Arc::new),
-        parties: Arc::new(parties),
+        token: config.token.map(Arc::new),
+        parties: Arc::new(config.parties),
+        public_url: Arc::new(config.public_url.trim_end_matches('/').to_string()),
+        registry: config.registry.map(Arc::new),
     };
     Router::new()
         .route("/v1/status", get(status))
         .route("/v1/claims", get(claims::claims))
         .route("/v1/claims/open", get(claims::open_claims))
         .route("/events", get(epcis::events))
+        .route("/fhir/AuditEvent", get(fhir::audit_events))
+        .route("/fhir/AuditEvent/{id}", get(fhir::audit_event))
+        .route("/fhir/Consent", get(fhir::consents))
+        .route("/fhir/Consent/{id}", get(fhir::consent))
         .layer(middleware::from_fn_with_state(api.clone(), auth))
         .with_state(api)
 }
@@ -159,7 +210,12 @@ pub fn allowed(peer: &SocketAddr, token: Option<&str>, given: Option<&str>) -> b
     if peer.ip().is_loopback() {
         return true;
     }
-    match (token, given.and_then(|value| value.strip_prefix("Bearer "))) {
+    // The scheme's name is case-insensitive (RFC 9110 §11.1); the token is not.
+    let presented = given.and_then(|value| {
+        let (scheme, token) = value.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then_some(token)
+    });
+    match (token, presented) {
         (Some(token), Some(given)) => bool::from(token.as_bytes().ct_eq(given.as_bytes())),
         _ => false,
     }
@@ -203,6 +259,14 @@ async fn status(State(api): State<Api>) -> Result<Response, ApiError> {
     let status = api.store.status().await.map_err(ApiError::internal)?;
     let through = status["complete_through_block"].as_i64();
     Ok(answer(through, status))
+}
+
+/// A short digest of `text` (the first 8 bytes of its BLAKE2b-256, hex): binds a page
+/// token to the filters of its query.
+pub(crate) fn digest(text: &str) -> String {
+    let mut out = [0u8; 32];
+    ink::env::hash_bytes::<ink::env::hash::Blake2x256>(text.as_bytes(), &mut out);
+    out.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The parameters of a query, each once, each one of `known`.
@@ -263,5 +327,8 @@ mod tests {
         assert!(!allowed(&remote, Some("s3cret"), Some("Bearer s3cre")));
         assert!(!allowed(&remote, Some("s3cret"), Some("s3cret")));
         assert!(allowed(&remote, Some("s3cret"), Some("Bearer s3cret")));
+        assert!(allowed(&remote, Some("s3cret"), Some("bearer s3cret")));
+        assert!(!allowed(&remote, Some("s3cret"), Some("Basic s3cret")));
+        assert!(!allowed(&remote, Some("s3cret"), Some("Bearer S3CRET")));
     }
 }

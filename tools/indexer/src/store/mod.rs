@@ -241,6 +241,27 @@ impl Store {
         }
     }
 
+    /// The address (SS58) of the suite's contract `name`, from the suite the database
+    /// indexes, if it has one.
+    pub async fn contract_address(&self, name: &str) -> Result<Option<String>> {
+        let suite: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'suite'")
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(suite) = suite else {
+            return Ok(None);
+        };
+        for entry in suite.split(',') {
+            if let Some(hex) = entry.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+                let bytes = crate::block::unhex(hex).map_err(Error::Value)?;
+                let bytes = <[u8; 32]>::try_from(bytes.as_slice())
+                    .map_err(|_| Error::Value(format!("{name}'s address is not 32 bytes")))?;
+                return Ok(Some(suite_client::ss58(&bytes.into())));
+            }
+        }
+        Ok(None)
+    }
+
     /// The last block stored, if any.
     pub async fn cursor(&self) -> Result<Option<Cursor>> {
         let mut connection = self.pool.acquire().await?;
