@@ -2,6 +2,7 @@
 """Checks the indexer's read API against its database (scripts/test.sh).
 
 Usage: scripts/indexer-api-check.py BASE_URL DUMP_FILE [EPCIS_DIR]
+       scripts/indexer-api-check.py --token BASE_URL TOKEN_FILE
 
 DUMP_FILE is `indexer dump` of the database the API serves. Every claim of the dump must
 come back, once, through the pages of GET /v1/claims (page size 2), with its status,
@@ -71,7 +72,7 @@ def batch_uri(gtin, lot_hex):
 def event_pages(base, params, per_page, saved):
     """Every event of a query, following the Link header; the documents are kept."""
     events, query = [], list(params) + [("perPage", str(per_page))]
-    url = base + "/events?" + urllib.parse.urlencode(query)
+    url = first_url = base + "/events?" + urllib.parse.urlencode(query)
     for _ in range(10_000):
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
@@ -79,18 +80,22 @@ def event_pages(base, params, per_page, saved):
         except urllib.error.HTTPError as error:
             raise AssertionError((url, error.code, json.load(error)))
         assert status == 200 and body["type"] == "EPCISQueryDocument", (url, body)
+        assert headers.get("gs1-epcis-version") == "2.0.0", dict(headers)
+        assert headers.get("content-type") == "application/ld+json", dict(headers)
         through = body["hc:completeThroughBlock"]
         assert headers.get("x-complete-through-block") == str(through), (url, through)
         page = body["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
         assert len(page) <= per_page, (url, len(page))
+        # A next link leads to more events, never to an empty page.
+        assert page or not saved or url == first_url, (url, "an empty page after a next link")
         events.extend(page)
         saved.append(body)
         link = headers.get("link")
         if not link:
             return events, through
-        match = re.fullmatch(r'<(/events\?[^>]*)>; rel="next"', link)
-        assert match and page, (url, link)
-        url = base + match.group(1)
+        match = re.fullmatch(r'<([^>]*)>; rel="next"', link)
+        assert match and page and match.group(1).startswith(base + "/events?"), (url, link)
+        url = match.group(1)
     raise AssertionError(f"{params}: more than 10 000 pages")
 
 
@@ -192,7 +197,8 @@ def iso(ms):
 def fhir_pages(base, kind, params, saved):
     """Every resource of a FHIR search, following the Bundle's next link."""
     resources = []
-    url = f"{base}/fhir/{kind}?" + urllib.parse.urlencode(list(params) + [("_count", "2")])
+    url = first_url = f"{base}/fhir/{kind}?" + urllib.parse.urlencode(
+        list(params) + [("_count", "2")])
     for _ in range(10_000):
         with urllib.request.urlopen(url, timeout=10) as response:
             headers, bundle = response.headers, json.load(response)
@@ -202,6 +208,7 @@ def fhir_pages(base, kind, params, saved):
         assert headers.get("x-complete-through-block") == str(through), (url, through)
         entries = bundle.get("entry", [])
         assert len(entries) <= 2, url
+        assert entries or url == first_url, (url, "an empty Bundle after a next link")
         for entry in entries:
             assert entry["resource"]["resourceType"] == kind, entry
             assert entry["fullUrl"].endswith(f"/fhir/{kind}/{entry['resource']['id']}"), entry
@@ -257,11 +264,19 @@ def check_fhir(base, audits, consents, terms, cursor, cursor_ms, out_dir):
             ("patient:identifier", f"urn:substrate:ss58|{patient}")], saved)
         assert [r["id"] for r in resources] == [f"consent-{c['id']}" for c in mine], patient
         for resource, row in zip(resources, mine):
+            # In force from its start (a denial's from its recording at the earliest, a
+            # delegate's from its term's) to the first of its end, revocation, term's end.
+            start = row["valid_from_ms"]
+            if row["kind"] == "Deny":
+                start = max(start, row["recorded_ms"])
             ends = [row["valid_until_ms"], row["revoked_ms"]]
-            if row["delegation"] is not None:
-                ends.append(terms.get((patient, row["recorded_by"], row["delegation"])))
+            term = terms.get((patient, row["recorded_by"], row["delegation"]))
+            if row["delegation"] is not None and term:
+                start = max(start, term[0])
+                ends.append(term[1])
             ends = [e for e in ends if e is not None]
-            end = min(ends) if ends else None
+            end = max(min(ends), start) if ends else None
+            assert resource["provision"]["period"]["start"] == iso(start), (resource, row)
             status = "inactive" if end is not None and end <= cursor_ms else "active"
             assert resource["status"] == status, (resource, row, cursor_ms)
             assert resource["dateTime"] == iso(row["recorded_ms"]), (resource, row)
@@ -303,7 +318,26 @@ def check_fhir(base, audits, consents, terms, cursor, cursor_ms, out_dir):
     return checks, len(saved), len(patients)
 
 
+def check_token(base, token):
+    """A server with a token answers nobody without it, the loopback included, in each
+    API's own error form, and answers with it."""
+    for path, kind in [("/v1/status", "error"), ("/events", "type"),
+                       ("/fhir/AuditEvent?patient=x", "resourceType")]:
+        status, headers, body = get(base, path)
+        assert status == 401 and kind in body, (path, status, body)
+        assert headers.get("www-authenticate", "").startswith("Bearer"), (path, headers)
+    request = urllib.request.Request(base + "/v1/status",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    print("indexer API: with a token, refused without it (401 in each API's form) and "
+          "answered with it")
+
+
 def main():
+    if sys.argv[1] == "--token":
+        check_token(sys.argv[2].rstrip("/"), open(sys.argv[3]).read().strip())
+        return
     base, dump = sys.argv[1].rstrip("/"), sys.argv[2]
     out_dir = sys.argv[3] if len(sys.argv) > 3 else None
     claims, batches, custody = {}, {}, []
@@ -317,11 +351,12 @@ def main():
                            "actor": row[4], "at_ms": row[11]})
         elif table == "consents":
             consents.append({"id": row[0], "patient": row[1], "grantee": row[2],
-                             "kind": row[3], "valid_until_ms": row[7], "recorded_by": row[8],
+                             "kind": row[3], "valid_from_ms": row[6],
+                             "valid_until_ms": row[7], "recorded_by": row[8],
                              "delegation": row[9], "recorded_ms": row[11],
                              "revoked_ms": row[13]})
         elif table == "delegation_terms":
-            terms[(row[0], row[1], row[2])] = row[5]
+            terms[(row[0], row[1], row[2])] = (row[4], row[5])
         elif table == "batches":
             batches[row[0]] = {"gtin": row[2], "lot": row[3], "history_len": row[5]}
         elif table == "custody":

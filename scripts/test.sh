@@ -120,12 +120,24 @@ set +e
         node app/scripts/fhir-validate.mjs AuditEvent "$log.epcis-pages"/fhir-AuditEvent-*.json
         node app/scripts/fhir-validate.mjs Consent "$log.epcis-pages"/fhir-Consent-*.json
     done
+    # With a token, nobody is answered without it, the loopback included.
+    printf 's3cret-%s\n' "$RANDOM" >"$log.token"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$CARGO_TARGET_DIR/debug/indexer" serve --db "$api_db" --listen "127.0.0.1:$port" \
+        --token-file "$log.token" &
+    api_pids="$api_pids $!"
+    for _ in $(seq 1 50); do
+        curl -s -m 2 -o /dev/null "http://127.0.0.1:$port/v1/status" && break
+        sleep 0.2
+    done
+    python3 scripts/indexer-api-check.py --token "http://127.0.0.1:$port" "$log.token"
 ) >"$log.indexer" 2>&1
 indexer_status=$?
 set -e
 sed -n '/^==> The indexer/,$p' "$log.indexer" 2>/dev/null | grep -v '^Scenario complete' || true
 if [ "$indexer_status" -eq 0 ] && grep -q 'PostgreSQL: .* equal to the contracts' "$log.indexer" \
-    && [ "$(grep -c 'indexer API: .* checks passed' "$log.indexer")" = 2 ]; then
+    && [ "$(grep -c 'indexer API: .* checks passed' "$log.indexer")" = 2 ] \
+    && grep -q 'indexer API: with a token' "$log.indexer"; then
     echo "test result: ok. 1 passed; 0 failed (indexer on SQLite and PostgreSQL, and its API)" | tee -a "$log"
 else
     tail -n 40 "$log.indexer" 2>/dev/null || true
@@ -133,7 +145,7 @@ else
     status=1
 fi
 rm -rf "$log.indexer" "$log.replay.jsonl" "$log.replay.contracts.json" "$log.api.db"* "$log.api.dump" \
-    "$log.epcis-pages" "$log.epcis-valid"
+    "$log.epcis-pages" "$log.epcis-valid" "$log.token"
 step_done
 
 # The README's first command, twice on the same node (the second run must reuse the

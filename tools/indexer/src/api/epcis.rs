@@ -22,7 +22,7 @@
 //! and the `X-Complete-Through-Block` header). A malformed, unknown or repeated parameter
 //! is a 400 `epcisException:QueryParameterException` naming it.
 
-use super::{answer, parameters, time, Api, ApiError, Dialect};
+use super::{answer, parameters, Api, ApiError, Dialect};
 use crate::store::Store;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
@@ -54,6 +54,8 @@ pub const KNOWN: &[&str] = &[
     "MATCH_anyEPC",
     "GE_eventTime",
     "LT_eventTime",
+    "GE_recordTime",
+    "LT_recordTime",
     "perPage",
     "nextPageToken",
 ];
@@ -212,6 +214,13 @@ fn class_match(parameter: &str, value: &str, instance: bool) -> Result<ClassMatc
     })
 }
 
+/// An EPCIS time parameter: RFC 3339 only (a bare number is no time here).
+fn rfc3339(name: &str, value: &str) -> Result<i64, ApiError> {
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|time| time.timestamp_millis())
+        .map_err(|_| bad(name, format!("{value:?} is not an RFC 3339 time")))
+}
+
 /// Checks an event query's parameters.
 pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> {
     let given = parameters(list, KNOWN).map_err(|e| e.into(Dialect::Epcis))?;
@@ -283,11 +292,19 @@ pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> 
         }
         query.classes.push(classes);
     }
-    if let Some(value) = given.get("GE_eventTime") {
-        query.from_ms = Some(time("GE_eventTime", value).map_err(|e| e.into(Dialect::Epcis))?);
+    // An event's record time is its event time (the block's), so the record-time bounds
+    // are the same bounds.
+    for name in ["GE_eventTime", "GE_recordTime"] {
+        if let Some(value) = given.get(name) {
+            let at = rfc3339(name, value)?;
+            query.from_ms = Some(query.from_ms.map_or(at, |from| from.max(at)));
+        }
     }
-    if let Some(value) = given.get("LT_eventTime") {
-        query.to_ms = Some(time("LT_eventTime", value).map_err(|e| e.into(Dialect::Epcis))?);
+    for name in ["LT_eventTime", "LT_recordTime"] {
+        if let Some(value) = given.get(name) {
+            let at = rfc3339(name, value)?;
+            query.to_ms = Some(query.to_ms.map_or(at, |to| to.min(at)));
+        }
     }
     if let Some(value) = given.get("perPage") {
         query.per_page = value
@@ -543,19 +560,24 @@ pub(super) async fn events(
     let query = events_query(&list)?;
     let page = events_page(&api.store, &query, &api.parties).await?;
     let mut response = answer(page.through, document(&page));
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/ld+json"),
     );
+    headers.insert("gs1-epcis-version", HeaderValue::from_static("2.0.0"));
+    headers.insert("gs1-cbv-version", HeaderValue::from_static("2.0.0"));
     if let Some(key) = page.more_after {
         let mut next = form_urlencoded::Serializer::new(String::new());
         for (name, value) in list.iter().filter(|(name, _)| name != "nextPageToken") {
             next.append_pair(name, value);
         }
         next.append_pair("nextPageToken", &query.token_after(key));
-        if let Ok(link) =
-            HeaderValue::from_str(&format!("</events?{}>; rel=\"next\"", next.finish()))
-        {
+        if let Ok(link) = HeaderValue::from_str(&format!(
+            "<{}/events?{}>; rel=\"next\"",
+            api.public_url,
+            next.finish()
+        )) {
             response.headers_mut().insert(header::LINK, link);
         }
     }
@@ -628,6 +650,16 @@ mod tests {
         assert_eq!(other.kinds, Some(vec![]));
         let deleted = events_query(&list(&[("EQ_action", "DELETE")])).expect("read");
         assert_eq!(deleted.kinds, Some(vec!["Destroyed"]));
+        let bounded = events_query(&list(&[
+            ("GE_eventTime", "2026-12-01T00:00:00Z"),
+            ("GE_recordTime", "2026-12-02T00:00:00Z"),
+            ("LT_recordTime", "2026-12-05T00:00:00Z"),
+        ]))
+        .expect("read");
+        assert_eq!(
+            (bounded.from_ms, bounded.to_ms),
+            (Some(1_796_169_600_000), Some(1_796_428_800_000))
+        );
         let any = events_query(&list(&[])).expect("read");
         assert_eq!((any.kinds, any.per_page), (None, PER_PAGE));
     }
@@ -675,6 +707,8 @@ mod tests {
             ),
             (&[("MATCH_epcClass", &many)], "MATCH_epcClass"),
             (&[("GE_eventTime", "yesterday")], "GE_eventTime"),
+            (&[("GE_eventTime", "2026")], "GE_eventTime"),
+            (&[("LT_recordTime", "1800000000000")], "LT_recordTime"),
             (&[("LT_eventTime", "2026-13-01T00:00:00Z")], "LT_eventTime"),
             (&[("perPage", "0")], "perPage"),
             (&[("perPage", "1001")], "perPage"),

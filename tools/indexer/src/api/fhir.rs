@@ -21,6 +21,7 @@
 //! `expression` names it.
 
 use super::{answer, Api, ApiError, Dialect};
+use crate::store::StoredConsent;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -47,6 +48,8 @@ pub const MAX_COUNT: i64 = 500;
 
 /// The parameters a search reads.
 const KNOWN: &[&str] = &["patient", "patient:identifier", "date", "_count", "cursor"];
+/// The parameters a search accepts and ignores (the answer is always JSON).
+const IGNORED: &[&str] = &["_format", "_pretty"];
 
 fn bad(parameter: &str, message: impl Into<String>) -> ApiError {
     ApiError::bad(parameter, message).into(Dialect::Fhir)
@@ -120,6 +123,8 @@ fn ms_time(ms: i64) -> String {
 /// A search, checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Search {
+    /// The resource type searched (`AuditEvent`, `Consent`).
+    pub resource: &'static str,
     /// The patient (SS58).
     pub patient: String,
     /// At or after (ms).
@@ -135,8 +140,8 @@ pub struct Search {
 impl Search {
     fn filters_digest(&self) -> String {
         super::digest(&format!(
-            "{}|{:?}|{:?}",
-            self.patient, self.from_ms, self.to_ms
+            "{}|{}|{:?}|{:?}",
+            self.resource, self.patient, self.from_ms, self.to_ms
         ))
     }
 
@@ -175,8 +180,14 @@ fn date_interval(value: &str) -> Option<(i64, i64)> {
             Some((start, start.checked_add(86_400_000)?))
         }
         _ => {
-            let time = chrono::DateTime::parse_from_rfc3339(value).ok()?;
-            let start = time.timestamp_millis();
+            // A time without a zone is read as UTC (the chain's times are UTC).
+            let start = match chrono::DateTime::parse_from_rfc3339(value) {
+                Ok(time) => time.timestamp_millis(),
+                Err(_) => chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f")
+                    .ok()?
+                    .and_utc()
+                    .timestamp_millis(),
+            };
             // A time given to the second covers that second; one with a fraction, that
             // millisecond.
             let width = if value.contains('.') { 1 } else { 1_000 };
@@ -185,9 +196,10 @@ fn date_interval(value: &str) -> Option<(i64, i64)> {
     }
 }
 
-/// Checks a search's parameters.
-pub fn search(list: &[(String, String)]) -> Result<Search, ApiError> {
+/// Checks a search's parameters for `resource` (`AuditEvent`, `Consent`).
+pub fn search(list: &[(String, String)], resource: &'static str) -> Result<Search, ApiError> {
     let mut query = Search {
+        resource,
         count: COUNT,
         ..Search::default()
     };
@@ -196,6 +208,10 @@ pub fn search(list: &[(String, String)]) -> Result<Search, ApiError> {
     let mut cursor = None;
     for (key, value) in list {
         let key = key.as_str();
+        // Presentation only: the answer is JSON whatever they ask.
+        if IGNORED.contains(&key) {
+            continue;
+        }
         if !KNOWN.contains(&key) {
             return Err(bad(
                 key,
@@ -393,15 +409,9 @@ fn audit_resource(row: &AnyRow, at: usize, registry: &str) -> Result<(String, Js
     Ok((id, resource))
 }
 
-/// A Consent from its stored row (columns from index `at`: consent, patient, grantee,
-/// kind, purposes, categories, valid_from_ms, valid_until_ms, recorded_by, delegation,
-/// recorded_ms, revoked_by, revoked_ms, the term's until_ms), as of `now_ms`.
-fn consent_resource(
-    row: &AnyRow,
-    at: usize,
-    registry: &str,
-    now_ms: i64,
-) -> Result<(String, JsonValue), String> {
+/// A consent from its stored row (columns from index `at`: those of
+/// [`CONSENT_COLUMNS`]).
+fn consent_of(row: &AnyRow, at: usize) -> Result<StoredConsent, String> {
     let int = |i: usize| {
         row.try_get::<Option<i64>, _>(at + i)
             .map_err(|e| e.to_string())
@@ -411,25 +421,56 @@ fn consent_resource(
             .map_err(|e| e.to_string())
     };
     let missing = |what: &str| format!("a consent row without its {what}");
-    let consent = int(0)?.ok_or_else(|| missing("id"))?;
-    let patient = text(1)?.ok_or_else(|| missing("patient"))?;
-    let grantee = text(2)?.ok_or_else(|| missing("grantee"))?;
-    let kind = text(3)?.ok_or_else(|| missing("kind"))?;
-    let purposes = int(4)?.ok_or_else(|| missing("purposes"))?;
-    let categories = int(5)?.ok_or_else(|| missing("categories"))?;
-    let valid_from = int(6)?.ok_or_else(|| missing("start"))?;
-    let recorded_by = text(8)?.ok_or_else(|| missing("recorder"))?;
-    let delegation = int(9)?;
-    let recorded = int(10)?.ok_or_else(|| missing("time"))?;
-    // In force from its start (a denial from its recording at the earliest) until its
-    // period's end, its revocation or its delegation term's end, whichever is first.
-    let start = if kind == "Deny" {
-        valid_from.max(recorded)
+    Ok(StoredConsent {
+        consent: int(0)?.ok_or_else(|| missing("id"))?,
+        patient: text(1)?.ok_or_else(|| missing("patient"))?,
+        grantee: text(2)?.ok_or_else(|| missing("grantee"))?,
+        kind: text(3)?.ok_or_else(|| missing("kind"))?,
+        purposes: int(4)?.ok_or_else(|| missing("purposes"))?,
+        categories: int(5)?.ok_or_else(|| missing("categories"))?,
+        valid_from_ms: int(6)?.ok_or_else(|| missing("start"))?,
+        valid_until_ms: int(7)?,
+        recorded_by: text(8)?.ok_or_else(|| missing("recorder"))?,
+        delegation: int(9)?,
+        recorded_ms: int(10)?.ok_or_else(|| missing("time"))?,
+        revoked_by: text(11)?,
+        revoked_ms: int(12)?,
+        term: int(13)?.zip(int(14)?),
+    })
+}
+
+/// When a consent is in force, as the contract decides it: from its start (a denial from
+/// its recording at the earliest; a delegate's consent from its term's start at the
+/// earliest) until the first of its period's end, its revocation and, for a delegate's
+/// consent, its term's end. A consent revoked before it started ends where it starts.
+pub fn in_force(c: &StoredConsent) -> (i64, Option<i64>) {
+    let mut start = if c.kind == "Deny" {
+        c.valid_from_ms.max(c.recorded_ms)
     } else {
-        valid_from
+        c.valid_from_ms
     };
-    let term_end = if delegation.is_some() { int(13)? } else { None };
-    let end = [int(7)?, int(12)?, term_end].into_iter().flatten().min();
+    let term = c.delegation.and(c.term);
+    if let Some((from, _)) = term {
+        start = start.max(from);
+    }
+    let end = [c.valid_until_ms, c.revoked_ms, term.map(|(_, until)| until)]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|end| end.max(start));
+    (start, end)
+}
+
+/// A consent as a FHIR Consent, its status as of `now_ms`.
+pub fn consent_resource(
+    c: &StoredConsent,
+    registry: &str,
+    now_ms: i64,
+) -> Result<(String, JsonValue), String> {
+    let (consent, patient, grantee, kind) = (c.consent, &c.patient, &c.grantee, &c.kind);
+    let (purposes, categories, recorded_by) = (c.purposes, c.categories, &c.recorded_by);
+    let recorded = c.recorded_ms;
+    let (start, end) = in_force(c);
     let status = if end.is_some_and(|end| end <= now_ms) {
         "inactive"
     } else {
@@ -453,7 +494,7 @@ fn consent_resource(
         period["end"] = json!(ms_time(end));
     }
     let mut provision = json!({
-        "type": if kind == "Deny" { "deny" } else { "permit" },
+        "type": if kind.as_str() == "Deny" { "deny" } else { "permit" },
         "period": period,
         "actor": [{
             "role": { "coding": [{
@@ -461,7 +502,7 @@ fn consent_resource(
                 "code": "IRCP",
                 "display": "information recipient",
             }]},
-            "reference": account(&grantee),
+            "reference": account(grantee),
         }],
     });
     // FHIR JSON has no empty arrays.
@@ -487,14 +528,14 @@ fn consent_resource(
         "category": [{ "coding": [{
             "system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent",
         }]}],
-        "patient": account(&patient),
+        "patient": account(patient),
         "dateTime": ms_time(recorded),
         "policyRule": { "coding": [{ "system": ACT_CODE, "code": "OPTIN" }] },
         "provision": provision,
     });
     // A delegate who recorded it on the patient's behalf is its performer.
     if recorded_by != patient {
-        resource["performer"] = json!([account(&recorded_by)]);
+        resource["performer"] = json!([account(recorded_by)]);
     }
     Ok((id, resource))
 }
@@ -519,7 +560,7 @@ const AUDIT_COLUMNS: &str = "a.block, a.idx, a.patient, a.kind, a.actor, a.purpo
      a.grant_id, a.log_index, a.reason, a.expires_ms, a.at_ms";
 const CONSENT_COLUMNS: &str = "c.consent, c.patient, c.grantee, c.kind, c.purposes, \
      c.categories, c.valid_from_ms, c.valid_until_ms, c.recorded_by, c.delegation, \
-     c.recorded_ms, c.revoked_by, c.revoked_ms, t.until_ms";
+     c.recorded_ms, c.revoked_by, c.revoked_ms, t.from_ms, t.until_ms";
 const TERM_JOIN: &str = "LEFT JOIN delegation_terms t ON t.patient = c.patient \
      AND t.delegate = c.recorded_by AND t.term = c.delegation";
 
@@ -588,7 +629,7 @@ async fn search_page(api: &Api, kind: Type, query: &Search) -> Result<Page, ApiE
             }
             Type::Consent => {
                 keys.push((first, 0));
-                consent_resource(row, 2, &registry, page.through_ms)
+                consent_of(row, 2).and_then(|c| consent_resource(&c, &registry, page.through_ms))
             }
         }
         .map_err(internal)?;
@@ -626,7 +667,7 @@ async fn search_bundle(
     kind: Type,
     list: &[(String, String)],
 ) -> Result<Response, ApiError> {
-    let query = search(list)?;
+    let query = search(list, kind.name())?;
     let page = search_page(api, kind, &query).await?;
     let base = format!("{}/fhir/{}", api.public_url, kind.name());
     let link_with = |cursor: Option<String>| {
@@ -733,7 +774,9 @@ async fn read(api: &Api, kind: Type, id: &str) -> Result<Response, ApiError> {
     let through_ms: i64 = row.try_get(1).map_err(internal)?;
     let (_, resource) = match kind {
         Type::AuditEvent => audit_resource(&row, 2, &registry),
-        Type::Consent => consent_resource(&row, 2, &registry, through_ms),
+        Type::Consent => {
+            consent_of(&row, 2).and_then(|c| consent_resource(&c, &registry, through_ms))
+        }
     }
     .map_err(internal)?;
     Ok(fhir_answer(Some(through), resource))
@@ -760,13 +803,17 @@ mod tests {
 
     const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 
+    fn search_of(list: &[(String, String)]) -> Result<Search, ApiError> {
+        search(list, "AuditEvent")
+    }
+
     #[test]
     fn dates_bound_the_search_by_their_prefix_and_precision() {
         let day = 86_400_000;
         let dec1 = 1_796_083_200_000; // 2026-12-01T00:00:00Z
-        let one = search(&list(&[("patient", ALICE), ("date", "2026-12-01")])).expect("read");
+        let one = search_of(&list(&[("patient", ALICE), ("date", "2026-12-01")])).expect("read");
         assert_eq!((one.from_ms, one.to_ms), (Some(dec1), Some(dec1 + day)));
-        let range = search(&list(&[
+        let range = search_of(&list(&[
             ("patient", ALICE),
             ("date", "ge2026-12"),
             ("date", "lt2026-12-03"),
@@ -776,15 +823,15 @@ mod tests {
             (range.from_ms, range.to_ms),
             (Some(dec1), Some(dec1 + 2 * day))
         );
-        let after = search(&list(&[("patient", ALICE), ("date", "gt2026")])).expect("read");
+        let after = search_of(&list(&[("patient", ALICE), ("date", "gt2026")])).expect("read");
         assert_eq!(after.from_ms, Some(1_798_761_600_000)); // 2027-01-01
-        let upto = search(&list(&[
+        let upto = search_of(&list(&[
             ("patient", ALICE),
             ("date", "le2026-12-01T10:00:00Z"),
         ]))
         .expect("read");
         assert_eq!(upto.to_ms, Some(dec1 + 36_000_000 + 1_000));
-        let by_identifier = search(&list(&[(
+        let by_identifier = search_of(&list(&[(
             "patient:identifier",
             &format!("urn:substrate:ss58|{ALICE}"),
         )]))
@@ -796,19 +843,58 @@ mod tests {
     }
 
     #[test]
+    fn bounds_combine_to_the_narrowest_and_a_value_covers_its_precision() {
+        let june = 1_780_272_000_000; // 2026-06-01T00:00:00Z
+        let two_lows = search_of(&list(&[
+            ("patient", ALICE),
+            ("date", "ge2026"),
+            ("date", "ge2026-06"),
+        ]))
+        .expect("read");
+        assert_eq!((two_lows.from_ms, two_lows.to_ms), (Some(june), None));
+        let two_highs = search_of(&list(&[
+            ("patient", ALICE),
+            ("date", "lt2026-06"),
+            ("date", "le2026"),
+        ]))
+        .expect("read");
+        assert_eq!(two_highs.to_ms, Some(june));
+        let instant = search_of(&list(&[
+            ("patient", ALICE),
+            ("date", "2026-06-01T00:00:00.500Z"),
+        ]))
+        .expect("read");
+        assert_eq!(
+            (instant.from_ms, instant.to_ms),
+            (Some(june + 500), Some(june + 501))
+        );
+        // A time without a zone is UTC; presentation parameters are ignored.
+        let local = search_of(&list(&[
+            ("patient", ALICE),
+            ("date", "gt2026-06-01T00:00:00"),
+            ("_format", "json"),
+        ]))
+        .expect("read");
+        assert_eq!(local.from_ms, Some(june + 1_000));
+    }
+
+    #[test]
     fn a_cursor_is_good_for_its_own_search_only() {
-        let query = search(&list(&[("patient", ALICE), ("date", "ge2026")])).expect("read");
+        let query = search_of(&list(&[("patient", ALICE), ("date", "ge2026")])).expect("read");
         let cursor = query.cursor_after((12, 3));
-        let next = search(&list(&[
+        let next = search_of(&list(&[
             ("patient", ALICE),
             ("date", "ge2026"),
             ("cursor", &cursor),
         ]))
         .expect("read");
         assert_eq!(next.after, Some((12, 3)));
-        let other = search(&list(&[("patient", ALICE), ("cursor", &cursor)]))
+        let other = search_of(&list(&[("patient", ALICE), ("cursor", &cursor)]))
             .expect_err("another search's cursor");
         assert_eq!(other.parameter(), Some("cursor"));
+        let pairs = list(&[("patient", ALICE), ("date", "ge2026"), ("cursor", &cursor)]);
+        let consents = search(&pairs, "Consent").expect_err("an AuditEvent search's cursor");
+        assert_eq!(consents.parameter(), Some("cursor"));
     }
 
     #[test]
@@ -838,11 +924,85 @@ mod tests {
             (&[("patient", ALICE), ("_sort", "date")], "_sort"),
         ];
         for (pairs, parameter) in cases {
-            let error = search(&list(pairs)).expect_err("refused");
+            let error = search_of(&list(pairs)).expect_err("refused");
             assert_eq!(error.status(), StatusCode::BAD_REQUEST, "{pairs:?}");
             assert_eq!(error.parameter(), Some(*parameter), "{pairs:?}");
             assert_eq!(error.dialect, Dialect::Fhir, "{pairs:?}");
         }
+    }
+
+    fn consent(kind: &str) -> StoredConsent {
+        StoredConsent {
+            consent: 3,
+            patient: ALICE.into(),
+            grantee: "5Grantee".into(),
+            kind: kind.into(),
+            purposes: 1,
+            categories: 1 << 10 | 1 << 4,
+            valid_from_ms: 1_000,
+            valid_until_ms: Some(9_000),
+            recorded_by: ALICE.into(),
+            delegation: None,
+            recorded_ms: 2_000,
+            revoked_by: None,
+            revoked_ms: None,
+            term: None,
+        }
+    }
+
+    #[test]
+    fn a_consent_is_in_force_as_the_contract_decides() {
+        assert_eq!(in_force(&consent("Permit")), (1_000, Some(9_000)));
+        // A denial starts no earlier than it was recorded.
+        assert_eq!(in_force(&consent("Deny")), (2_000, Some(9_000)));
+        // Revoked after it expired: it ended when it expired.
+        let late = StoredConsent {
+            revoked_ms: Some(12_000),
+            ..consent("Permit")
+        };
+        assert_eq!(in_force(&late).1, Some(9_000));
+        // A delegate's consent lives inside its term, however it was back-dated.
+        let delegated = StoredConsent {
+            recorded_by: "5Delegate".into(),
+            delegation: Some(1),
+            term: Some((1_500, 4_000)),
+            ..consent("Permit")
+        };
+        assert_eq!(in_force(&delegated), (1_500, Some(4_000)));
+        // Revoked before it started: it never was in force.
+        let never = StoredConsent {
+            valid_from_ms: 5_000,
+            revoked_ms: Some(3_000),
+            ..consent("Permit")
+        };
+        assert_eq!(in_force(&never), (5_000, Some(5_000)));
+    }
+
+    #[test]
+    fn a_consent_resource_states_its_status_period_and_performer() {
+        let (id, active) = consent_resource(&consent("Permit"), "5Registry", 8_999).expect("r");
+        assert_eq!(id, "consent-3");
+        assert_eq!(active["status"], "active");
+        assert_eq!(active["provision"]["period"]["end"], ms_time(9_000));
+        assert_eq!(active["provision"]["class"][0]["code"], "Observation");
+        assert_eq!(active["provision"]["securityLabel"][0]["code"], "PSY");
+        assert!(active.get("performer").is_none());
+        let (_, ended) = consent_resource(&consent("Deny"), "5Registry", 9_000).expect("r");
+        assert_eq!(ended["status"], "inactive");
+        assert_eq!(ended["provision"]["type"], "deny");
+        assert_eq!(ended["provision"]["period"]["start"], ms_time(2_000));
+        let delegated = StoredConsent {
+            recorded_by: "5Delegate".into(),
+            delegation: Some(1),
+            term: Some((1_500, 4_000)),
+            ..consent("Permit")
+        };
+        let (_, by_delegate) = consent_resource(&delegated, "5Registry", 5_000).expect("r");
+        assert_eq!(by_delegate["status"], "inactive");
+        assert_eq!(
+            by_delegate["performer"][0]["identifier"]["value"],
+            "5Delegate"
+        );
     }
 
     #[test]

@@ -92,10 +92,12 @@ impl ApiError {
         }
     }
 
+    /// The database failed: the reason goes to the server's log, not to the client.
     fn internal(message: impl std::fmt::Display) -> Self {
+        eprintln!("indexer API: the database failed: {message}");
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            message: format!("the database: {message}"),
+            message: "the database cannot answer now (see the indexer's log)".into(),
             parameter: None,
             dialect: Dialect::Plain,
         }
@@ -134,13 +136,15 @@ impl IntoResponse for ApiError {
                 (self.status, Json(body)).into_response()
             }
             Dialect::Epcis => {
-                let (kind, title) = if self.status == StatusCode::BAD_REQUEST {
-                    ("QueryParameterException", "Invalid query parameter")
-                } else {
-                    (
+                let (kind, title) = match self.status {
+                    StatusCode::BAD_REQUEST => {
+                        ("QueryParameterException", "Invalid query parameter")
+                    }
+                    StatusCode::UNAUTHORIZED => ("SecurityException", "Not authorised"),
+                    _ => (
                         "ImplementationException",
                         "The repository cannot answer now",
-                    )
+                    ),
                 };
                 let body = json!({
                     "type": format!("epcisException:{kind}"),
@@ -160,6 +164,7 @@ impl IntoResponse for ApiError {
                 let code = match self.status {
                     StatusCode::BAD_REQUEST => "invalid",
                     StatusCode::NOT_FOUND => "not-found",
+                    StatusCode::UNAUTHORIZED => "security",
                     _ => "transient",
                 };
                 let mut issue = json!({
@@ -205,10 +210,12 @@ pub fn router(store: Arc<Store>, config: Config) -> Router {
 }
 
 /// Whether a request from `peer` with the `Authorization` header `given` may be
-/// answered: from the loopback always, from elsewhere with the token only.
+/// answered: with a token configured, only a request showing it (from any host: a proxy
+/// on the same host makes every request look local); without one, from the loopback
+/// only.
 pub fn allowed(peer: &SocketAddr, token: Option<&str>, given: Option<&str>) -> bool {
-    if peer.ip().is_loopback() {
-        return true;
+    if token.is_none() {
+        return peer.ip().is_loopback();
     }
     // The scheme's name is case-insensitive (RFC 9110 §11.1); the token is not.
     let presented = given.and_then(|value| {
@@ -234,13 +241,26 @@ async fn auth(
     if allowed(&peer, api.token.as_deref().map(String::as_str), given) {
         next.run(request).await
     } else {
-        ApiError {
+        let path = request.uri().path();
+        let dialect = if path.starts_with("/fhir/") {
+            Dialect::Fhir
+        } else if path == "/events" {
+            Dialect::Epcis
+        } else {
+            Dialect::Plain
+        };
+        let mut response = ApiError {
             status: StatusCode::UNAUTHORIZED,
-            message: "a request from another host needs the bearer token".into(),
+            message: "this request needs the bearer token (Authorization: Bearer …)".into(),
             parameter: None,
-            dialect: Dialect::Plain,
+            dialect,
         }
-        .into_response()
+        .into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"indexer\""),
+        );
+        response
     }
 }
 
@@ -316,11 +336,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn another_host_needs_the_token_and_the_loopback_does_not() {
+    fn a_configured_token_is_needed_from_every_host_and_without_one_only_the_loopback_is_answered()
+    {
         let local: SocketAddr = "127.0.0.1:5000".parse().expect("address");
         let remote: SocketAddr = "192.0.2.7:5000".parse().expect("address");
         assert!(allowed(&local, None, None));
-        assert!(allowed(&local, Some("s3cret"), None));
+        // With a token, the loopback shows it too (a proxy on the same host).
+        assert!(!allowed(&local, Some("s3cret"), None));
+        assert!(allowed(&local, Some("s3cret"), Some("Bearer s3cret")));
         assert!(!allowed(&remote, None, None));
         assert!(!allowed(&remote, None, Some("Bearer anything")));
         assert!(!allowed(&remote, Some("s3cret"), None));
