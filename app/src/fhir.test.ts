@@ -1,7 +1,7 @@
 // The FHIR R4 exports, validated by FHIR.js against the R4 definitions.
 import { describe, expect, it } from 'vitest';
 import fhirPackage from 'fhir';
-import { auditEventResource, bundle, consentResource } from './fhir';
+import { auditEventResource, bundle, consentResource, inForce } from './fhir';
 
 const { Fhir } = fhirPackage as unknown as {
   Fhir: new () => { validate(r: unknown): { valid: boolean; messages: { severity: string; location: string; message: string }[] } };
@@ -68,6 +68,27 @@ describe('FHIR R4 exports', () => {
     expect(errors(access)).toEqual([]);
     expect(errors(opened)).toEqual([]);
     expect(errors(bundle([access, opened]))).toEqual([]);
+  });
+
+  it('a consent is in force as the contract decides: a denial from its recording, an end at the first of expiry and revocation', () => {
+    const row = {
+      id: 3n,
+      patient: ALICE,
+      grantee: BOB,
+      purposes: [treatment],
+      categories: [mental],
+      validFrom: 1_000n,
+      recordedAt: 2_000n,
+    };
+    expect(inForce({ ...row, kind: 'Permit', validUntil: 9_000n })).toEqual({ start: 1_000n, end: 9_000n });
+    expect(inForce({ ...row, kind: 'Deny', validUntil: 9_000n })).toEqual({ start: 2_000n, end: 9_000n });
+    // Revoked after it expired: it ended when it expired.
+    expect(inForce({ ...row, kind: 'Permit', validUntil: 9_000n, revokedAt: 12_000n }).end).toBe(9_000n);
+    // Revoked before it started: it never was in force.
+    expect(inForce({ ...row, kind: 'Permit', validFrom: 5_000n, revokedAt: 3_000n })).toEqual({ start: 5_000n, end: 5_000n });
+    const late = consentResource({ ...row, kind: 'Permit', validUntil: 9_000n, revokedAt: 12_000n }, ALICE, 10_000n);
+    expect(late.provision?.period?.end).toBe(new Date(9_000).toISOString());
+    expect(late.status).toBe('inactive');
   });
 
   it('the validator does catch a broken resource', () => {

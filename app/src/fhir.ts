@@ -70,8 +70,21 @@ const iso = (ms: bigint) => new Date(Number(ms)).toISOString();
 const account = (address: string) => ({ identifier: { system: SS58, value: address } });
 const purposeCoding = (p: Variant): Coding => ({ system: ACT_REASON, code: codeOf(p) ?? p.name, display: p.docs });
 
+/** When a consent is in force, as the contract decides it (and the indexer's FHIR API
+ * answers): from its start (a denial from its recording at the earliest) to the first of
+ * its period's end and its revocation, never ending before it starts. (A delegate's
+ * consent is also bounded by its delegation term, which the row does not carry.) */
+export function inForce(c: ConsentRow): { start: bigint; end?: bigint } {
+  const start = c.kind === 'Deny' && c.recordedAt > c.validFrom ? c.recordedAt : c.validFrom;
+  const ends = [c.validUntil, c.revokedAt].filter((t): t is bigint => t !== undefined);
+  if (!ends.length) return { start };
+  const end = ends.reduce((a, b) => (b < a ? b : a));
+  return { start, end: end < start ? start : end };
+}
+
 export function consentResource(c: ConsentRow, registry: string, now: bigint): FhirConsent {
-  const ended = c.revokedAt !== undefined || (c.validUntil !== undefined && c.validUntil <= now);
+  const { start, end } = inForce(c);
+  const ended = end !== undefined && end <= now;
   return {
     resourceType: 'Consent',
     id: `consent-${c.id}`,
@@ -84,10 +97,7 @@ export function consentResource(c: ConsentRow, registry: string, now: bigint): F
     policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }] },
     provision: {
       type: c.kind === 'Deny' ? 'deny' : 'permit',
-      period: {
-        start: iso(c.validFrom),
-        ...(c.revokedAt !== undefined ? { end: iso(c.revokedAt) } : c.validUntil !== undefined ? { end: iso(c.validUntil) } : {}),
-      },
+      period: { start: iso(start), ...(end !== undefined ? { end: iso(end) } : {}) },
       actor: [
         {
           role: {
