@@ -659,9 +659,14 @@ impl Session {
         R: Send + Decode + Debug,
     {
         let contract = *message.clone().params().callee();
-        let dry = self.dry_run(who, message, value).await?;
-        if dry.reverted {
-            return Err(self.refusal(&contract, &dry.data).into());
+        // On a node, a dry run first: a refusal costs no fee and the call's weight is
+        // known. In process, the call itself: a reverted call changes nothing there, and
+        // a dry run copies the whole state each time.
+        if matches!(self.backend, Backend::Node(_)) {
+            let dry = self.dry_run(who, message, value).await?;
+            if dry.reverted {
+                return Err(self.refusal(&contract, &dry.data).into());
+            }
         }
         let (events, value) = match &mut self.backend {
             Backend::Node(node) => {
