@@ -6,8 +6,9 @@
 //! `scenario --sandbox` (no node needed: the same release `.wasm` deployed as
 //! `scripts/deploy.sh` deploys them, on drink's pallet-contracts in this process, and the
 //! same story; `scripts/run-local.sh` plays it this way while the node is being built).
-//! `scenario --sandbox --index URL… [--replay-out FILE]` then feeds the chain's events to
-//! the indexer's databases and compares them with the contracts (`index.rs`).
+//! `scenario --sandbox --index URL… [--replay-out FILE] [--bulk N]` then feeds the chain's
+//! events to the indexer's databases and compares them with the contracts (`index.rs`);
+//! `--bulk N` first adds a long history of N claims and more (`bulk.rs`).
 //!
 //! `//Alice` (the deployer, appointed issuer and regulator by `deploy.sh`) acts as the
 //! licensing authority and the regulator; every other party is a new account funded by
@@ -36,6 +37,7 @@ use staff_credentials::staff_credentials::{CredentialRequest, StaffCredentials};
 use std::process::ExitCode;
 use suite_client::{account_of, ss58, Deployment, Outcome, Session};
 
+mod bulk;
 mod index;
 mod monitoring;
 mod trial;
@@ -46,11 +48,13 @@ const FUNDING: u128 = 1_000_000_000_000_000;
 /// The wholesaler's price per unit (0.01 of the dev chain's unit).
 const UNIT_PRICE: u128 = 10_000_000_000;
 
-/// What `--sandbox` may add: databases to index the chain into, and a replay file.
+/// What `--sandbox` may add: databases to index the chain into, a replay file, and a
+/// long history after the demo.
 #[derive(Default)]
 struct IndexArgs {
     urls: Vec<String>,
     replay_out: Option<std::path::PathBuf>,
+    bulk: u32,
 }
 
 fn index_args(args: &[String]) -> Outcome<IndexArgs> {
@@ -64,6 +68,11 @@ fn index_args(args: &[String]) -> Outcome<IndexArgs> {
         match arg.as_str() {
             "--index" => out.urls.push(value),
             "--replay-out" => out.replay_out = Some(value.into()),
+            "--bulk" => {
+                out.bulk = value
+                    .parse()
+                    .map_err(|_| format!("--bulk {value}: a number of claims"))?
+            }
             _ => return Err(format!("unknown argument {arg}").into()),
         }
     }
@@ -79,6 +88,9 @@ fn main() -> ExitCode {
                 .then(e2e_tests::in_process::Journal::default);
             let mut demo = in_process(journal.clone())?;
             scenario(&mut demo).await?;
+            if index.bulk > 0 {
+                bulk::history(&mut demo, index.bulk).await?;
+            }
             if let Some(journal) = journal {
                 step("The indexer: every block of this chain into its databases, compared with the contracts");
                 let recorded = journal
@@ -104,7 +116,7 @@ fn main() -> ExitCode {
             if args.len() > 1 {
                 eprintln!(
                     "usage: scenario [DEPLOYMENT] | scenario --sandbox [--index URL]… \
-                     [--replay-out FILE] | scenario --check-index URL [DEPLOYMENT]"
+                     [--replay-out FILE] [--bulk N] | scenario --check-index URL [DEPLOYMENT]"
                 );
                 return ExitCode::FAILURE;
             }

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Kills the indexer at random points of a backfill and checks that nothing is lost or
+stored twice (scripts/test.sh).
+
+Usage: scripts/indexer-kill-check.py INDEXER REPLAY CONTRACTS REFERENCE_URL URL...
+
+An uninterrupted `indexer backfill` of REPLAY into REFERENCE_URL gives the expected
+rows (`indexer dump`). Into each URL the same backfill is started again and again with
+a random commit size, and killed with SIGKILL after a random time, until a run finishes
+on its own; then that database's dump must equal the reference's, row for row. At least
+KILLS kills must land while the backfill is under way (the database's cursor short of
+the last block), and the cursor must never go back.
+"""
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+
+KILLS = 8
+
+
+def run(indexer, *args, check=True):
+    return subprocess.run([indexer, *args], capture_output=True, text=True, check=check)
+
+
+def cursor(indexer, url):
+    """The last block stored, or None before the first commit (or the first migration)."""
+    done = run(indexer, "status", "--db", url, check=False)
+    if done.returncode != 0:
+        return None
+    return json.loads(done.stdout)["complete_through_block"]
+
+
+def backfill_args(url, replay, contracts, per_commit):
+    return ["backfill", "--db", url, "--contracts", contracts, "--replay", replay,
+            "--per-commit", str(per_commit)]
+
+
+def main():
+    indexer, replay, contracts, reference, urls = (sys.argv[1], sys.argv[2], sys.argv[3],
+                                                   sys.argv[4], sys.argv[5:])
+    blocks, events = 0, 0
+    last = 0
+    with open(replay) as f:
+        for line in f:
+            block = json.loads(line)
+            blocks += 1
+            events += len(block["events"])
+            last = block["number"]
+    assert events >= 10_000, f"the replay holds {events} events: the check wants 10 000"
+    started = time.monotonic()
+    run(indexer, *backfill_args(reference, replay, contracts, 64))
+    whole = time.monotonic() - started
+    expected = run(indexer, "dump", "--db", reference).stdout.splitlines()
+    assert cursor(indexer, reference) == last, "the reference backfill stopped short"
+    rng = random.Random(int(time.time()))
+    for url in urls:
+        kills, under_way, previous, runs = 0, 0, None, 0
+        while True:
+            runs += 1
+            per_commit = rng.choice([1, 2, 5, 16, 64])
+            process = subprocess.Popen([indexer, *backfill_args(url, replay, contracts,
+                                                                per_commit)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       text=True)
+            if kills < KILLS:
+                # Somewhere in what is left to do (a resumed run has less).
+                left = 1.0 if previous is None else max(0.05, (last - previous) / last)
+                time.sleep(rng.uniform(0.02, max(0.05, whole * left)))
+                if process.poll() is None:
+                    process.send_signal(signal.SIGKILL)
+                    process.wait()
+                    kills += 1
+                    now = cursor(indexer, url)
+                    assert previous is None or (now is not None and now >= previous), \
+                        (url, "the cursor went back", previous, now)
+                    previous = now
+                    if now is None or now < last:
+                        under_way += 1
+                    # Restarted runs may finish before the next kill; start afresh so that
+                    # the kills keep landing mid-way.
+                    continue
+            _, stderr = process.communicate()
+            assert process.returncode == 0, (url, process.returncode, stderr)
+            if cursor(indexer, url) == last:
+                break
+            assert runs < 200, (url, "the backfill does not finish")
+        got = run(indexer, "dump", "--db", url).stdout.splitlines()
+        if got != expected:
+            differ = next(((a, b) for a, b in zip(expected, got) if a != b),
+                          (f"{len(expected)} rows", f"{len(got)} rows"))
+            raise AssertionError(f"{url}: after the kills the rows differ:\n  expected "
+                                 f"{differ[0][:300]}\n  got      {differ[1][:300]}")
+        assert under_way >= 5, (url, f"only {under_way} kills landed mid-backfill")
+        database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        print(f"indexer kill check: {database}: {kills} SIGKILLs ({under_way} mid-backfill) "
+              f"over {runs} runs of a backfill of {events} events in {blocks} blocks; the rows "
+              f"equal an uninterrupted run's ({len(expected)} rows)")
+
+
+if __name__ == "__main__":
+    main()
