@@ -341,12 +341,14 @@ def main():
     base, dump = sys.argv[1].rstrip("/"), sys.argv[2]
     out_dir = sys.argv[3] if len(sys.argv) > 3 else None
     claims, batches, custody = {}, {}, []
-    audits, consents, terms = [], [], {}
+    audits, consents, terms, events_keys = [], [], {}, []
     cursor = cursor_ms = None
     for line in open(dump):
         table, _, row = line.partition(" ")
         row = json.loads(row)
-        if table == "audit_events":
+        if table == "events":
+            events_keys.append((row[0], row[1]))
+        elif table == "audit_events":
             audits.append({"key": (row[0], row[1]), "patient": row[2], "kind": row[3],
                            "actor": row[4], "at_ms": row[11]})
         elif table == "consents":
@@ -423,6 +425,24 @@ def main():
         status, _, body = get(base, path, params)
         assert status == 400 and body["parameter"] == parameter, (path, params, status, body)
         checks += 1
+    # The suite's events newest first, through pages of 7: every event of the dump, once.
+    stored = sorted(events_keys, reverse=True)
+    seen, before = [], None
+    for _ in range(10_000):
+        params = [("limit", "7")] + ([("before", before)] if before else [])
+        status, headers, body = get(base, "/v1/events", params)
+        assert status == 200 and body["complete_through_block"] == cursor, (params, body)
+        seen.extend((item["block"], item["index"]) for item in body["items"])
+        if body["next"] is None:
+            break
+        before = body["next"]
+    assert seen == stored, ("GET /v1/events", seen[:5], stored[:5])
+    status, _, body = get(base, "/v1/events", [("contract", "drug_provenance"),
+                                               ("name", "BatchRegistered")])
+    assert status == 200 and len(body["items"]) == len(batches), body
+    status, _, body = get(base, "/v1/events", [("before", "12")])
+    assert status == 400 and body["parameter"] == "before", body
+    checks += 3
     assert batches and custody, "the database holds no custody events"
     epcis_checks, documents = check_epcis(base, batches, custody, cursor, out_dir)
     checks += epcis_checks

@@ -11,7 +11,9 @@
 #      unless a node already answers there (log: ~/.cache/healthcare-suite/local-node/node.log)
 #   4. scripts/deploy.sh against it (reuses deployments/local.json while it is valid)
 #   5. the demo scenario as real transactions (e2e-tests/src/bin/scenario/)
-#   6. the dApp served on http://127.0.0.1:4173 against that deployment (scripts/app.sh)
+#   6. the indexer (scripts/indexer.sh, SQLite) following the node, its read API on
+#      http://127.0.0.1:9955, named in the deployment file for the dApp
+#   7. the dApp served on http://127.0.0.1:4173 against that deployment (scripts/app.sh)
 #
 # Safe to run again: the deployment is reused and the scenario uses new accounts each time.
 # The node keeps running afterwards (a --dev node keeps its chain in a temporary directory:
@@ -19,7 +21,8 @@
 #
 # Usage: scripts/run-local.sh [--skip-setup] [--skip-build] [--fresh]
 #            run everything (--skip-*: steps 1 / 2 already done; --fresh: new contracts)
-#        scripts/run-local.sh --stop     stop the node and the dApp server this script started
+#        scripts/run-local.sh --stop     stop the node, the indexer and the dApp server this
+#                                        script started
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
@@ -65,11 +68,15 @@ skip_build=0
 deploy_args=()
 for arg in "$@"; do
     case "$arg" in
-        --stop) stop_node; bash scripts/app.sh --stop --port "$APP_PORT"; exit 0 ;;
+        --stop)
+            stop_node
+            bash scripts/indexer.sh --stop
+            bash scripts/app.sh --stop --port "$APP_PORT"
+            exit 0 ;;
         --skip-setup) skip_setup=1 ;;
         --skip-build) skip_build=1 ;;
         --fresh) deploy_args+=(--fresh) ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) fail "unknown argument $arg (see scripts/run-local.sh --help)" ;;
     esac
 done
@@ -181,6 +188,9 @@ step "demo scenario: real transactions on $URL"
 "$CARGO_TARGET_DIR/debug/scenario" deployments/local.json || fail "the scenario failed (see above)"
 step_done
 
+bash scripts/indexer.sh --sqlite --deployment deployments/local.json \
+    --allow-origin "http://127.0.0.1:$APP_PORT" || fail "the indexer did not start (see above)"
+
 step "the dApp on http://127.0.0.1:$APP_PORT (scripts/app.sh)"
 bash scripts/app.sh --background --port "$APP_PORT" --deployment deployments/local.json \
     || fail "the dApp could not be served (see above)"
@@ -188,5 +198,6 @@ step_done
 
 printf '\nDone in %ss. The node keeps running on %s (log: %s);\n' \
     "$(( $(date +%s) - started ))" "$URL" "$LOG"
-echo "the deployment is in deployments/local.json. The dApp: http://127.0.0.1:$APP_PORT"
-echo "Stop both: scripts/run-local.sh --stop"
+echo "the deployment is in deployments/local.json. The indexer's read API: http://127.0.0.1:9955"
+echo "(docs/indexer.md). The dApp: http://127.0.0.1:$APP_PORT"
+echo "Stop them all: scripts/run-local.sh --stop"

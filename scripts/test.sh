@@ -344,8 +344,11 @@ step_done
 # through its pages, a refusal in words, the FHIR downloads validated, axe-core on every
 # page; screenshots in app/test-results/screenshots.
 step "the dApp in chromium (playwright-core): a flow per role, refusal in words, FHIR R4, axe-core"
+# The indexer run-local.sh started, serving this page's origin too (the feed's history).
 if [ "$local_status" -eq 0 ] \
-    && bash scripts/app.sh --background --port 4174 >"$log.app" 2>&1 \
+    && bash scripts/indexer.sh --allow-origin http://127.0.0.1:4173 --allow-origin http://127.0.0.1:4174 \
+        >"$log.app" 2>&1 \
+    && bash scripts/app.sh --background --port 4174 >>"$log.app" 2>&1 \
     && node app/tests/run.mjs --url http://127.0.0.1:4174 --screenshots "$REPO_ROOT/app/test-results/screenshots" >>"$log.app" 2>&1; then
     grep -E '^(ok|FAIL|screenshots)' "$log.app" | sed 's/^/    /'
     grep '^test result:' "$log.app" | tee -a "$log"

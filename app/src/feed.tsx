@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { IEventRecord } from 'dedot/types';
 import { CONTRACT_NAMES, type ContractName, type Suite } from './suite';
 import { shortAddress } from './accounts';
+import { recentEvents } from './indexer';
 
 export interface FeedEntry {
   key: string;
@@ -49,8 +50,36 @@ export function show(value: unknown): string {
 const isTime = (key: string, value: unknown) =>
   typeof value === 'bigint' && /^(at|time|expiry|expiresAt|.+At|.+Until|.+From|from)$/.test(key) && value > 1_000_000_000_000n;
 
+/** A field of an indexed event as short text (times in ms as dates). */
+const showIndexed = (key: string, value: unknown) =>
+  typeof value === 'number' && /^(at|time|expiry|expires_at|.+_at|.+_until|.+_from|from)$/.test(key) && value > 1_000_000_000_000
+    ? new Date(value).toLocaleString()
+    : show(value);
+
 export function Feed({ suite }: { suite: Suite }) {
   const [entries, setEntries] = useState<FeedEntry[]>([]);
+  const [earlier, setEarlier] = useState<{ through: number | null; entries: FeedEntry[] }>();
+  // The history before this page opened, from the indexer when the deployment names one
+  // (without one, the feed shows what happens from now on).
+  useEffect(() => {
+    let live = true;
+    void recentEvents(suite).then((page) => {
+      if (!live || !page) return;
+      setEarlier({
+        through: page.complete_through_block,
+        entries: page.items.map((e) => ({
+          key: `indexed-${e.block}-${e.index}`,
+          block: e.block,
+          contract: e.contract as ContractName,
+          name: e.name ?? 'an event the indexer could not read',
+          fields: Object.entries(e.fields ?? {}).map(([k, v]) => [k, showIndexed(k, v)]),
+        })),
+      });
+    });
+    return () => {
+      live = false;
+    };
+  }, [suite]);
   useEffect(() => {
     const unsubs: Promise<() => Promise<void>>[] = [];
     let block = 0;
@@ -86,22 +115,39 @@ export function Feed({ suite }: { suite: Suite }) {
       {entries.length === 0 && <p>No contract events since this page opened.</p>}
       <ol aria-live="polite" aria-label="Contract events, newest first" tabIndex={0}>
         {entries.map((e) => (
-          <li key={e.key}>
-            <strong>{e.name}</strong>{' '}
-            <span className="muted">
-              {e.contract} · #{e.block}
-            </span>
-            <dl>
-              {e.fields.map(([k, v]) => (
-                <div key={k}>
-                  <dt>{k}</dt>
-                  <dd>{v}</dd>
-                </div>
-              ))}
-            </dl>
-          </li>
+          <FeedItem key={e.key} entry={e} />
         ))}
       </ol>
+      {earlier && earlier.entries.length > 0 && (
+        <>
+          <h3>Before this page opened</h3>
+          <p className="muted">From the indexer, complete through block #{earlier.through}.</p>
+          <ol aria-label="Earlier contract events from the indexer, newest first" tabIndex={0}>
+            {earlier.entries.map((e) => (
+              <FeedItem key={e.key} entry={e} />
+            ))}
+          </ol>
+        </>
+      )}
     </aside>
+  );
+}
+
+function FeedItem({ entry: e }: { entry: FeedEntry }) {
+  return (
+    <li>
+      <strong>{e.name}</strong>{' '}
+      <span className="muted">
+        {e.contract} · #{e.block}
+      </span>
+      <dl>
+        {e.fields.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </li>
   );
 }

@@ -141,6 +141,14 @@ await check('the app loads the deployment and shows the network and contracts', 
   for (const name of SUITE) expect(await page.getByRole('cell', { name, exact: true }).count(), `${name} not listed`);
 });
 
+await check("the activity feed shows the suite's history before the page opened, from the indexer the deployment names", async () => {
+  const earlier = page.locator('.feed ol[aria-label^="Earlier contract events"] li');
+  await earlier.first().waitFor();
+  expect((await earlier.count()) > 0, 'earlier events');
+  const through = await page.getByText(/From the indexer, complete through block #\d+/).innerText();
+  expect(/#\d+/.test(through), `completeness line: ${through}`);
+});
+
 await check('fresh funded accounts for the roles (never a seed phrase asked)', async () => {
   const roles = ['manufacturer', 'pharmacy', 'payer', 'provider', 'patient', 'deviceMaker', 'sponsor', 'irb'];
   for (const role of roles) accounts[role] = await newAccount();
@@ -216,7 +224,7 @@ await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN,
   const recall = await submit('Recall a batch', 'Recall');
   expect(/^Done/.test(recall), `recall: ${recall}`);
   // The activity feed decodes the recall with drug_provenance's metadata.
-  await page.locator('.feed li', { hasText: 'BatchStateChanged' }).first().waitFor();
+  await page.locator('.feed ol[aria-label="Contract events, newest first"] li', { hasText: 'BatchStateChanged' }).first().waitFor();
   await screenshot('activity-feed');
 
   // Recalled stock leaves circulation: the manufacturer surrenders units to the regulator

@@ -34,6 +34,15 @@ export interface DeploymentFile {
    */
   deployed_block?: number;
   /**
+   * The suite's indexer, when one serves this deployment (tools/indexer; scripts/run-local.sh starts one on SQLite, scripts/indexer.sh on PostgreSQL): frontends read the suite's history from its read API, and read recent blocks without it.
+   */
+  indexer?: {
+    /**
+     * The read API's base URL.
+     */
+    url: string;
+  };
+  /**
    * The account that instantiated the contracts.
    */
   deployer: string;

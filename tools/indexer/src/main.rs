@@ -79,6 +79,10 @@ enum Command {
         /// http://LISTEN).
         #[arg(long)]
         public_url: Option<String>,
+        /// An origin whose pages may read the API from a browser (CORS), such as the
+        /// dApp's http://127.0.0.1:4173; repeatable.
+        #[arg(long)]
+        allow_origin: Vec<String>,
     },
     /// Prints every table, rows in primary-key order, one JSON line per row.
     Dump {
@@ -186,6 +190,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             token_file,
             parties,
             public_url,
+            allow_origin,
         } => {
             let parties = match parties {
                 Some(path) => epcis_export::Parties::load(&path)?,
@@ -218,6 +223,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 parties,
                 public_url: public_url.unwrap_or_else(|| format!("http://{listen}")),
                 registry,
+                allow_origins: allow_origin,
             };
             let app = indexer::api::router(std::sync::Arc::new(store), config);
             axum::serve(

@@ -1,4 +1,4 @@
-//! The claims of a payer and a provider's open items.
+//! The claims of a payer and a provider's open items; the suite's events newest first.
 
 use super::{account, answer, parameters, time, Api, ApiError};
 use axum::extract::{Query, State};
@@ -241,6 +241,123 @@ async fn claims_page(api: &Api, query: &ClaimsQuery) -> Result<Response, ApiErro
     ))
 }
 
+/// An events query, checked.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct EventsQuery {
+    /// The contract's name in the suite.
+    pub contract: Option<String>,
+    /// The event's name.
+    pub name: Option<String>,
+    /// Events before this (block, index).
+    pub before: Option<(i64, i64)>,
+    /// The page size.
+    pub limit: i64,
+}
+
+/// Checks an events query's parameters.
+pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> {
+    let given = parameters(list, &["contract", "name", "before", "limit"])?;
+    let word = |name: &str, value: &str| {
+        if !value.is_empty()
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            Ok(value.to_string())
+        } else {
+            Err(ApiError::bad(name, format!("{value:?} is not a name")))
+        }
+    };
+    let mut query = EventsQuery {
+        limit: 50,
+        ..EventsQuery::default()
+    };
+    if let Some(value) = given.get("contract") {
+        query.contract = Some(word("contract", value)?);
+    }
+    if let Some(value) = given.get("name") {
+        query.name = Some(word("name", value)?);
+    }
+    if let Some(value) = given.get("before") {
+        let key = value
+            .split_once('.')
+            .and_then(|(b, i)| Some((b.parse::<i64>().ok()?, i.parse::<i64>().ok()?)))
+            .filter(|(b, i)| *b >= 0 && *i >= 0)
+            .ok_or_else(|| ApiError::bad("before", "an event's key (the `next` of a page)"))?;
+        query.before = Some(key);
+    }
+    if let Some(value) = given.get("limit") {
+        query.limit = value
+            .parse::<i64>()
+            .ok()
+            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+            .ok_or_else(|| ApiError::bad("limit", format!("a number from 1 to {MAX_LIMIT}")))?;
+    }
+    Ok(query)
+}
+
+/// The suite's events, newest first, read in one statement with the cursor.
+pub(super) async fn events(
+    State(api): State<Api>,
+    Query(list): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let query = events_query(&list)?;
+    let (before_block, before_idx) = query.before.unwrap_or((i64::MAX, i64::MAX));
+    let rows = sqlx::query(
+        "SELECT cur.block, e.block, e.idx, e.contract, e.name, e.json, e.error, b.timestamp_ms \
+         FROM cursor cur LEFT JOIN events e ON (e.block, e.idx) < ($1, $2) \
+         AND ($3 = '' OR e.contract = $3) AND ($4 = '' OR e.name = $4) \
+         LEFT JOIN blocks b ON b.number = e.block \
+         WHERE cur.id = 1 ORDER BY e.block DESC, e.idx DESC LIMIT $5",
+    )
+    .bind(before_block)
+    .bind(before_idx)
+    .bind(query.contract.clone().unwrap_or_default())
+    .bind(query.name.clone().unwrap_or_default())
+    .bind(query.limit.saturating_add(1))
+    .fetch_all(api.store.pool())
+    .await
+    .map_err(ApiError::internal)?;
+    let mut through = None;
+    let mut items = Vec::new();
+    for row in &rows {
+        through = Some(row.try_get::<i64, _>(0).map_err(ApiError::internal)?);
+        let Some(block) = row
+            .try_get::<Option<i64>, _>(1)
+            .map_err(ApiError::internal)?
+        else {
+            continue;
+        };
+        let text = |i: usize| row.try_get::<Option<String>, _>(i);
+        let fields = text(5)
+            .map_err(ApiError::internal)?
+            .and_then(|t| serde_json::from_str::<JsonValue>(&t).ok())
+            .unwrap_or(JsonValue::Null);
+        items.push(json!({
+            "block": block,
+            "index": row.try_get::<Option<i64>, _>(2).map_err(ApiError::internal)?,
+            "contract": text(3).map_err(ApiError::internal)?,
+            "name": text(4).map_err(ApiError::internal)?,
+            "fields": fields,
+            "not_read": text(6).map_err(ApiError::internal)?,
+            "time_ms": row.try_get::<Option<i64>, _>(7).map_err(ApiError::internal)?,
+        }));
+    }
+    let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+    let next = if items.len() > limit {
+        items.truncate(limit);
+        items
+            .last()
+            .map(|item| format!("{}.{}", item["block"], item["index"]))
+    } else {
+        None
+    };
+    Ok(answer(
+        through,
+        json!({ "complete_through_block": through, "items": items, "next": next }),
+    ))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -254,6 +371,29 @@ pub(crate) mod tests {
     }
 
     const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+
+    #[test]
+    fn an_events_query_is_read_and_a_malformed_one_refused_naming_the_parameter() {
+        let query = events_query(&list(&[
+            ("contract", "drug_provenance"),
+            ("name", "BatchStateChanged"),
+            ("before", "12.3"),
+        ]))
+        .expect("read");
+        assert_eq!(query.before, Some((12, 3)));
+        assert_eq!(query.limit, 50);
+        for (pairs, parameter) in [
+            (&[("contract", "x' OR 1=1")][..], "contract"),
+            (&[("name", "")][..], "name"),
+            (&[("before", "12")][..], "before"),
+            (&[("before", "-1.0")][..], "before"),
+            (&[("limit", "0")][..], "limit"),
+            (&[("status", "Paid")][..], "status"),
+        ] {
+            let error = events_query(&list(pairs)).expect_err("refused");
+            assert_eq!(error.parameter(), Some(parameter), "{pairs:?}");
+        }
+    }
 
     #[test]
     fn a_malformed_parameter_is_a_400_naming_it() {

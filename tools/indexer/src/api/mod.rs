@@ -5,6 +5,9 @@
 //! 400 naming it, never a 500.
 //!
 //! * `GET /v1/status`: the cursor, the events stored, those not read.
+//! * `GET /v1/events?contract=&name=&before=&limit=`: the suite's events, newest first
+//!   (an activity feed), each decoded (name and fields) with its block and time; `before`
+//!   the `next` of the previous page.
 //! * `GET /v1/claims?payer=&provider=&status=&from=&to=&limit=&after=`: claims by their
 //!   latest state, oldest id first; `status` a comma-separated list of `ClaimStatus`
 //!   names; `from`/`to` bound the time of the claim's last change (milliseconds or RFC
@@ -60,6 +63,9 @@ pub struct Config {
     pub public_url: String,
     /// The consent registry's address (SS58), naming it in FHIR resources.
     pub registry: Option<String>,
+    /// The origins whose pages may read the API from a browser (CORS), such as the
+    /// dApp's `http://127.0.0.1:4173`.
+    pub allow_origins: Vec<String>,
 }
 
 /// The form of an error's body: the API's own JSON, or the standard's.
@@ -189,6 +195,19 @@ impl IntoResponse for ApiError {
 
 /// The router of the API over `store`.
 pub fn router(store: Arc<Store>, config: Config) -> Router {
+    let origins: Vec<HeaderValue> = config
+        .allow_origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin.trim_end_matches('/')).ok())
+        .collect();
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([axum::http::Method::GET])
+        .allow_headers([header::AUTHORIZATION])
+        .expose_headers([
+            header::LINK,
+            axum::http::HeaderName::from_static("x-complete-through-block"),
+        ]);
     let api = Api {
         store,
         token: config.token.map(Arc::new),
@@ -198,6 +217,7 @@ pub fn router(store: Arc<Store>, config: Config) -> Router {
     };
     Router::new()
         .route("/v1/status", get(status))
+        .route("/v1/events", get(claims::events))
         .route("/v1/claims", get(claims::claims))
         .route("/v1/claims/open", get(claims::open_claims))
         .route("/events", get(epcis::events))
@@ -206,6 +226,7 @@ pub fn router(store: Arc<Store>, config: Config) -> Router {
         .route("/fhir/Consent", get(fhir::consents))
         .route("/fhir/Consent/{id}", get(fhir::consent))
         .layer(middleware::from_fn_with_state(api.clone(), auth))
+        .layer(cors)
         .with_state(api)
 }
 
