@@ -6,13 +6,14 @@
 //! batch a physician reads the patient's lab result ten times (ten access-log entries)
 //! and the patient grants a research consent and revokes it. About 1.5 N events.
 
-use super::{ensure, id, licence, now_ms, party, step};
+use super::{ensure, id, licence, now_ms, party, plan_terms, step};
 use claims_adjudication::claims_adjudication::{
-    ClaimReference, ClaimRequest, ClaimSubmission, ClaimsAdjudication, Coverage, PlanTerms,
+    ClaimReference, ClaimRequest, ClaimSubmission, ClaimsAdjudication, Coverage,
 };
 use claims_adjudication::MAX_CLAIMS_PER_BATCH;
 use consent_registry::consent_registry::{ConsentKind, ConsentRegistry, ConsentRequest};
-use e2e_tests::fixtures::{line, payment_consent};
+use drug_provenance::drug_provenance::{BatchRequest, DrugProvenance};
+use e2e_tests::fixtures::{batch as batch_request, gtin_of, line, payment_consent};
 use healthcare_traits::{CredentialKind, DataCategories, DataCategory, Purpose, PurposeSet, DAY};
 use ink::primitives::{AccountId, Hash};
 use ink_e2e::{alice, create_call_builder};
@@ -88,20 +89,7 @@ pub async fn history(demo: &mut Session, claims_wanted: u32) -> Outcome<u32> {
         .await?
         .map_err(|e| format!("anchor_record: {e:?}"))?;
     let plan = demo
-        .tx(
-            &payer,
-            &claims.create_plan(PlanTerms {
-                deductible: 5_000,
-                copay: 2_500,
-                coinsurance_bps: 2_000,
-                oop_max: 300_000,
-                timely_filing: 90 * DAY,
-                review_threshold: 500_000,
-                year_start: now - 100 * DAY,
-                max_units: 100,
-            }),
-            0,
-        )
+        .tx(&payer, &claims.create_plan(plan_terms(now)), 0)
         .await?
         .map_err(|e| format!("create_plan: {e:?}"))?;
     demo.tx(
@@ -190,4 +178,82 @@ pub async fn history(demo: &mut Session, claims_wanted: u32) -> Outcome<u32> {
         batches * 10
     );
     Ok(submitted)
+}
+
+/// `--bulk-custody N`: a manufacturer ships to a wholesaler one unit at a time, N times,
+/// the wholesaler receiving each (two custody entries), a new batch every 100 shipments;
+/// returns the custody entries written.
+pub async fn custody(demo: &mut Session, shipments: u32) -> Outcome<u32> {
+    step(&format!(
+        "A long supply-chain history for the indexer: {shipments} shipments received"
+    ));
+    let authority = alice();
+    let mut creds =
+        create_call_builder::<StaffCredentials>(demo.deployment.address("staff_credentials")?);
+    let mut drugs =
+        create_call_builder::<DrugProvenance>(demo.deployment.address("drug_provenance")?);
+    let manufacturer = party(demo, "bulk: manufacturer").await?;
+    let wholesaler = party(demo, "bulk: wholesaler").await?;
+    let now = now_ms()?;
+    for (holder, kind, identifier) in [
+        (
+            &manufacturer,
+            CredentialKind::ManufacturerLicence,
+            &b"FEI-7000001"[..],
+        ),
+        (
+            &wholesaler,
+            CredentialKind::WholesaleDistributorLicence,
+            b"WD-70001",
+        ),
+    ] {
+        demo.tx(
+            &authority,
+            &creds.issue(licence(id(holder), kind, identifier, *b"CA", now)),
+            0,
+        )
+        .await?
+        .map_err(|e| format!("issue {kind:?}: {e:?}"))?;
+    }
+    let prefix = format!("8{:08}", (now / 1_000) % 100_000_000).into_bytes();
+    let gtin = gtin_of(&prefix, b"002").ok_or("a GTIN of the prefix")?;
+    demo.tx(
+        &authority,
+        &drugs.assign_prefix(prefix, id(&manufacturer)),
+        0,
+    )
+    .await?
+    .map_err(|e| format!("assign_prefix: {e:?}"))?;
+    let (mut batch, mut entries) = (0u64, 0u32);
+    for n in 0..shipments {
+        if n % 100 == 0 {
+            let lot = format!("B{}-{n}", now % 1_000_000).into_bytes();
+            batch = demo
+                .tx(
+                    &manufacturer,
+                    &drugs.register_batch(BatchRequest {
+                        gtin,
+                        ..batch_request(&lot, 100, now)
+                    }),
+                    0,
+                )
+                .await?
+                .map_err(|e| format!("register_batch: {e:?}"))?;
+            entries += 1;
+        }
+        let shipment = demo
+            .tx(
+                &manufacturer,
+                &drugs.ship(batch, id(&wholesaler), 1, None),
+                0,
+            )
+            .await?
+            .map_err(|e| format!("ship #{n}: {e:?}"))?;
+        demo.tx(&wholesaler, &drugs.receive(shipment, 1), 0)
+            .await?
+            .map_err(|e| format!("receive #{n}: {e:?}"))?;
+        entries += 2;
+    }
+    println!("    {shipments} shipments received: {entries} custody entries");
+    Ok(entries)
 }

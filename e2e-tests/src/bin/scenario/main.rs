@@ -55,6 +55,7 @@ struct IndexArgs {
     urls: Vec<String>,
     replay_out: Option<std::path::PathBuf>,
     bulk: u32,
+    bulk_custody: u32,
 }
 
 fn index_args(args: &[String]) -> Outcome<IndexArgs> {
@@ -68,6 +69,11 @@ fn index_args(args: &[String]) -> Outcome<IndexArgs> {
         match arg.as_str() {
             "--index" => out.urls.push(value),
             "--replay-out" => out.replay_out = Some(value.into()),
+            "--bulk-custody" => {
+                out.bulk_custody = value
+                    .parse()
+                    .map_err(|_| format!("--bulk-custody {value}: a number of shipments"))?
+            }
             "--bulk" => {
                 out.bulk = value
                     .parse()
@@ -90,6 +96,9 @@ fn main() -> ExitCode {
             scenario(&mut demo).await?;
             if index.bulk > 0 {
                 bulk::history(&mut demo, index.bulk).await?;
+            }
+            if index.bulk_custody > 0 {
+                bulk::custody(&mut demo, index.bulk_custody).await?;
             }
             if let Some(journal) = journal {
                 step("The indexer: every block of this chain into its databases, compared with the contracts");
@@ -116,7 +125,8 @@ fn main() -> ExitCode {
             if args.len() > 1 {
                 eprintln!(
                     "usage: scenario [DEPLOYMENT] | scenario --sandbox [--index URL]… \
-                     [--replay-out FILE] [--bulk N] | scenario --check-index URL [DEPLOYMENT]"
+                     [--replay-out FILE] [--bulk N] [--bulk-custody N] | \
+                     scenario --check-index URL [DEPLOYMENT]"
                 );
                 return ExitCode::FAILURE;
             }
@@ -199,6 +209,21 @@ fn licence(
         valid_until: now + 2 * 365 * DAY,
         evidence_hash: Hash::from([7; 32]),
         verified_at: now - DAY,
+    }
+}
+
+/// The demo's plan: deductible 5000, copay 2500, coinsurance 20 %, out-of-pocket maximum
+/// 300000, 90 days to file, review above 500000, a year that began 100 days ago.
+fn plan_terms(now: u64) -> PlanTerms {
+    PlanTerms {
+        deductible: 5_000,
+        copay: 2_500,
+        coinsurance_bps: 2_000,
+        oop_max: 300_000,
+        timely_filing: 90 * DAY,
+        review_threshold: 500_000,
+        year_start: now - 100 * DAY,
+        max_units: 100,
     }
 }
 
@@ -493,16 +518,7 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
     println!("    the unlicensed account tries the same: refused with {refused:?}");
 
     step("The payer sets up a plan, enrols the patient and funds the escrow");
-    let create = claims.create_plan(PlanTerms {
-        deductible: 5_000,
-        copay: 2_500,
-        coinsurance_bps: 2_000,
-        oop_max: 300_000,
-        timely_filing: 90 * DAY,
-        review_threshold: 500_000,
-        year_start: now - 100 * DAY,
-        max_units: 100,
-    });
+    let create = claims.create_plan(plan_terms(now));
     let plan = demo
         .tx(&payer, &create, 0)
         .await?

@@ -47,6 +47,15 @@ pub struct ClaimsQuery {
     pub after: i64,
 }
 
+/// A `limit` parameter: 1 to [`MAX_LIMIT`].
+fn page_size(value: &str) -> Result<i64, ApiError> {
+    value
+        .parse::<i64>()
+        .ok()
+        .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+        .ok_or_else(|| ApiError::bad("limit", format!("a number from 1 to {MAX_LIMIT}")))
+}
+
 /// Checks a claims query's parameters.
 pub fn claims_query(list: &[(String, String)], open: bool) -> Result<ClaimsQuery, ApiError> {
     let known: &[&str] = if open {
@@ -96,11 +105,7 @@ pub fn claims_query(list: &[(String, String)], open: bool) -> Result<ClaimsQuery
         query.to_ms = Some(time("to", value)?);
     }
     if let Some(value) = given.get("limit") {
-        query.limit = value
-            .parse::<i64>()
-            .ok()
-            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
-            .ok_or_else(|| ApiError::bad("limit", format!("a number from 1 to {MAX_LIMIT}")))?;
+        query.limit = page_size(value)?;
     }
     if let Some(value) = given.get("after") {
         query.after = value
@@ -287,11 +292,7 @@ pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> 
         query.before = Some(key);
     }
     if let Some(value) = given.get("limit") {
-        query.limit = value
-            .parse::<i64>()
-            .ok()
-            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
-            .ok_or_else(|| ApiError::bad("limit", format!("a number from 1 to {MAX_LIMIT}")))?;
+        query.limit = page_size(value)?;
     }
     Ok(query)
 }

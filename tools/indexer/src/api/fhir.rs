@@ -315,17 +315,21 @@ pub fn search(list: &[(String, String)], resource: &'static str) -> Result<Searc
     Ok(query)
 }
 
+/// The integer column `i` of `row`, if not NULL.
+fn int_at(row: &AnyRow, i: usize) -> Result<Option<i64>, String> {
+    row.try_get::<Option<i64>, _>(i).map_err(|e| e.to_string())
+}
+
+/// The text column `i` of `row`, if not NULL.
+fn text_at(row: &AnyRow, i: usize) -> Result<Option<String>, String> {
+    row.try_get::<Option<String>, _>(i)
+        .map_err(|e| e.to_string())
+}
+
 /// An AuditEvent from its stored row (columns from index `at`: block, idx, patient,
 /// kind, actor, purpose, record, grant, log_index, reason, expires_ms, at_ms).
 fn audit_resource(row: &AnyRow, at: usize, registry: &str) -> Result<(String, JsonValue), String> {
-    let int = |i: usize| {
-        row.try_get::<Option<i64>, _>(at + i)
-            .map_err(|e| e.to_string())
-    };
-    let text = |i: usize| {
-        row.try_get::<Option<String>, _>(at + i)
-            .map_err(|e| e.to_string())
-    };
+    let (int, text) = (|i| int_at(row, at + i), |i| text_at(row, at + i));
     let missing = |what: &str| format!("an audit row without its {what}");
     let (block, idx) = (
         int(0)?.ok_or_else(|| missing("block"))?,
@@ -412,14 +416,7 @@ fn audit_resource(row: &AnyRow, at: usize, registry: &str) -> Result<(String, Js
 /// A consent from its stored row (columns from index `at`: those of
 /// [`CONSENT_COLUMNS`]).
 fn consent_of(row: &AnyRow, at: usize) -> Result<StoredConsent, String> {
-    let int = |i: usize| {
-        row.try_get::<Option<i64>, _>(at + i)
-            .map_err(|e| e.to_string())
-    };
-    let text = |i: usize| {
-        row.try_get::<Option<String>, _>(at + i)
-            .map_err(|e| e.to_string())
-    };
+    let (int, text) = (|i| int_at(row, at + i), |i| text_at(row, at + i));
     let missing = |what: &str| format!("a consent row without its {what}");
     Ok(StoredConsent {
         consent: int(0)?.ok_or_else(|| missing("id"))?,
