@@ -5,8 +5,9 @@
 #
 #   --sqlite (default)  the embedded store: ~/.cache/healthcare-suite/indexer/<suite>.db
 #   --postgres          PostgreSQL from Debian's packages: a cluster of this user's own
-#                       under ~/.cache/healthcare-suite/postgres (created once, started when
-#                       stopped, on 127.0.0.1:5439), one database per deployment
+#                       under ~/.cache/healthcare-suite/postgres (as root, run by the postgres
+#                       user under /var/lib/healthcare-suite/postgres), created once, started
+#                       when stopped, on 127.0.0.1:5439; one database per deployment
 #
 # One database per deployment (named after its chain and contracts), so a new deployment
 # never meets another suite's rows. Safe to run again: a running indexer of this script
@@ -39,6 +40,8 @@ done
 
 state="$HOME/.cache/healthcare-suite/indexer"
 pg_state="$HOME/.cache/healthcare-suite/postgres"
+# As root the cluster runs as Debian's postgres user, who cannot enter /root.
+[ "$(id -u)" = 0 ] && pg_state="/var/lib/healthcare-suite/postgres"
 PG_PORT=5439
 mkdir -p "$state"
 
@@ -93,7 +96,7 @@ if [ "$store" = postgres ]; then
     [ -n "$PG_BIN" ] || fail "PostgreSQL is not installed (scripts/setup.sh installs it)"
     if [ ! -f "$pg_state/data/PG_VERSION" ]; then
         mkdir -p "$pg_state"
-        [ "$(id -u)" = 0 ] && chown postgres: "$pg_state"
+        if [ "$(id -u)" = 0 ]; then chown postgres: "$pg_state"; fi
         pg_as "$PG_BIN/initdb" -D "$pg_state/data" -A trust -U indexer -E UTF8 >"$pg_state/initdb.log" 2>&1 \
             || fail "initdb failed (log: $pg_state/initdb.log)"
         echo "    created the cluster (trusts local connections on 127.0.0.1 only)"
