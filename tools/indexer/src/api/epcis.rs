@@ -496,7 +496,7 @@ fn render(
     let kind = event_kind(&kind_name).ok_or_else(|| format!("unknown kind {kind_name:?}"))?;
     let evidence = match text(11)? {
         Some(hex) => {
-            let bytes = suite_client::unhex(&hex).map_err(|e| e.to_string())?;
+            let bytes = crate::block::unhex(&hex)?;
             let bytes: [u8; 32] = bytes
                 .try_into()
                 .map_err(|_| format!("evidence {hex} is not 32 bytes"))?;
@@ -514,8 +514,7 @@ fn render(
         evidence,
     };
     let gtin = text(13)?.ok_or_else(|| missing("batch"))?;
-    let lot = suite_client::unhex(&text(14)?.ok_or_else(|| missing("batch"))?)
-        .map_err(|e| e.to_string())?;
+    let lot = crate::block::unhex(&text(14)?.ok_or_else(|| missing("batch"))?)?;
     let class = Class {
         gtin: gtin.as_bytes(),
         lot: &lot,
