@@ -43,7 +43,7 @@ step_done
 step "the history: $claims claims, $shipments shipments (sandbox, real transactions)"
 started=$(date +%s)
 "$CARGO_TARGET_DIR/debug/scenario" --sandbox --bulk "$claims" --bulk-custody "$shipments" \
-    --replay-out "$work/history.jsonl" | grep -E '^    [0-9]+ (claims in|shipments received)|replay file'
+    --replay-out "$work/history.jsonl" | grep -E '^    [0-9]+ (claims in|shipments received)|^    a round|replay file'
 echo "    played in $(( $(date +%s) - started )) s"
 events=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["events"]) for l in open(sys.argv[1])))' "$work/history.jsonl")
 blocks=$(wc -l <"$work/history.jsonl")

@@ -414,7 +414,7 @@ impl Sandbox {
         value: u128,
     ) -> Result<Outcome<T>, CallFailure> {
         // Count only this call's events.
-        self.inner.reset_events();
+        clear_events(&mut self.inner);
         let raw = raw_call(
             &mut self.inner,
             self.gas_limit,
@@ -450,7 +450,7 @@ impl Sandbox {
         data: Vec<u8>,
         value: u128,
     ) -> Result<Outcome<Vec<u8>>, CallFailure> {
-        self.inner.reset_events();
+        clear_events(&mut self.inner);
         let mut outcome = raw_call(
             &mut self.inner,
             self.gas_limit,
@@ -464,7 +464,9 @@ impl Sandbox {
         Ok(outcome)
     }
 
-    /// [`Sandbox::raw_call`] whose changes are undone afterwards (a dry run).
+    /// [`Sandbox::raw_call`] whose changes are undone afterwards (a dry run): inside a
+    /// storage transaction rolled back, which costs what the call wrote (drink's own
+    /// `dry_run` copies the whole state, each call slower as a history grows).
     pub fn dry_raw_call(
         &mut self,
         contract: &AccountId32,
@@ -472,10 +474,21 @@ impl Sandbox {
         data: Vec<u8>,
         value: u128,
     ) -> Result<Outcome<Vec<u8>>, CallFailure> {
+        use drink::frame_support::__private::sp_io::storage::{
+            rollback_transaction, start_transaction,
+        };
+        self.inner.execute_with(start_transaction);
+        // Only this call's events (the earlier ones come back with the rollback).
+        clear_events(&mut self.inner);
         let gas_limit = self.gas_limit;
-        let mut outcome = self
-            .inner
-            .dry_run(|inner| raw_call(inner, gas_limit, contract, caller, data, value))?;
+        let inner = &mut self.inner;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            raw_call(inner, gas_limit, contract, caller, data, value)
+        }));
+        // Rolled back whatever happened, a panic included (a caller that catches it must
+        // not go on inside the open transaction).
+        self.inner.execute_with(rollback_transaction);
+        let mut outcome = outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         self.decode_events(&mut outcome);
         Ok(outcome)
     }
@@ -517,6 +530,37 @@ impl Sandbox {
         let caller = account(1);
         self.call(contract, &caller, data).value
     }
+}
+
+/// Clears the previous call's events as `frame_system::reset_events` does, removing only
+/// the topic entries those events wrote: `reset_events` clears the whole topic prefix,
+/// which walks every topic key ever written and deleted (the sandbox never commits its
+/// overlay, where a deleted key stays), each call slower than the last in a long history.
+/// (A new block of the in-process chain, drink's `build_block`, still goes through
+/// `reset_events`.)
+pub fn clear_events(inner: &mut MinimalSandbox) {
+    use drink::frame_support::storage::{storage_prefix, unhashed};
+    let topics: std::collections::BTreeSet<_> = inner
+        .events()
+        .into_iter()
+        .flat_map(|record| record.topics)
+        .collect();
+    inner.execute_with(|| {
+        unhashed::kill(&storage_prefix(b"System", b"Events"));
+        unhashed::kill(&storage_prefix(b"System", b"EventCount"));
+        for topic in topics {
+            unhashed::kill(&topic_key(topic.as_ref()));
+        }
+    });
+}
+
+/// The storage key of `frame_system`'s entry for `topic` (the events naming it).
+pub fn topic_key(topic: &[u8]) -> Vec<u8> {
+    use drink::frame_support::storage::storage_prefix;
+    use drink::frame_support::{Blake2_128Concat, StorageHasher};
+    let mut key = storage_prefix(b"System", b"EventTopics").to_vec();
+    key.extend(Blake2_128Concat::hash(topic));
+    key
 }
 
 /// One contract call on `inner`: its raw return data, weight, deposit and events.
@@ -684,9 +728,18 @@ pub mod indexed {
     ) -> Result<(), String> {
         if steps.len() != history.len() {
             return Err(format!(
-                "batch {batch}: {} entries on chain, {} in the indexer",
+                "batch {batch}: {} entries on chain, {} in the indexer (on chain: {:?}; \
+                 indexed: {:?})",
                 history.len(),
-                steps.len()
+                steps.len(),
+                history
+                    .iter()
+                    .map(|e| format!("{:?} at {}", e.kind, e.at))
+                    .collect::<Vec<_>>(),
+                steps
+                    .iter()
+                    .map(|s| format!("{:?} at {}", s.step, s.at_ms))
+                    .collect::<Vec<_>>()
             ));
         }
         for (entry, stored) in history.iter().zip(steps) {

@@ -33,6 +33,71 @@ fn deploy_registry(chain: &mut Sandbox, credentials: &drink::AccountId32) -> dri
     )
 }
 
+/// The sandbox's own bookkeeping, on which every figure and event check relies: a call's
+/// events and their topic entries are gone before the next call (removed one by one, not
+/// by walking the topic prefix), and a dry run (a rolled-back storage transaction)
+/// returns its events and leaves the state as it was.
+#[test]
+fn a_calls_events_are_cleared_before_the_next_and_a_dry_run_changes_nothing() {
+    use drink::frame_support::__private::sp_io::storage::get;
+    use drink::frame_support::__private::{storage_root, StateVersion};
+    use drink::sandbox_api::prelude::SystemAPI;
+    use drink::Sandbox as _;
+    let mut chain = Sandbox::new();
+    let credentials = deploy_credentials(&mut chain);
+    issue(
+        &mut chain,
+        &credentials,
+        &account(3),
+        CredentialKind::MedicalLicence,
+    );
+    let topics: Vec<_> = chain
+        .inner()
+        .events()
+        .into_iter()
+        .flat_map(|record| record.topics)
+        .collect();
+    assert!(!topics.is_empty(), "issuing emits events with topics");
+    let stored = |chain: &mut Sandbox| {
+        chain.inner().execute_with(|| {
+            topics
+                .iter()
+                .filter(|t| get(&e2e_tests::topic_key(t.as_ref())).is_some())
+                .count()
+        })
+    };
+    assert_eq!(stored(&mut chain), topics.len());
+    e2e_tests::clear_events(chain.inner());
+    assert!(chain.inner().events().is_empty());
+    assert_eq!(stored(&mut chain), 0, "a topic entry outlived its call");
+
+    let state = |chain: &mut Sandbox| {
+        chain
+            .inner()
+            .execute_with(|| storage_root(StateVersion::V1))
+    };
+    let before = state(&mut chain);
+    let request = e2e_tests::fixtures::credential(
+        ink_account(&account(4)),
+        CredentialKind::MedicalLicence,
+        chain.time(),
+    );
+    let dry = chain
+        .dry_raw_call(
+            &credentials,
+            &operator(),
+            call_data(selector_bytes!("issue"), (request,)),
+            0,
+        )
+        .expect("dry run");
+    assert!(!dry.reverted && dry.events > 0, "the dry run issued");
+    assert_eq!(state(&mut chain), before, "the dry run changed the state");
+    assert!(
+        chain.inner().events().is_empty(),
+        "the dry run left its events"
+    );
+}
+
 #[test]
 fn break_glass_checks_the_clinician_credential_across_contracts() {
     let mut chain = Sandbox::new();

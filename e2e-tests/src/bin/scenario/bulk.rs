@@ -114,7 +114,10 @@ pub async fn history(demo: &mut Session, claims_wanted: u32) -> Outcome<u32> {
     // chain.
     let per_batch = u32::try_from(MAX_CLAIMS_PER_BATCH / 4)?;
     let (mut submitted, mut batches) = (0u32, 0u32);
+    // Each round's wall time: flat when a call costs the same however long the history.
+    let mut rounds = Vec::new();
     while submitted < claims_wanted {
+        let round = std::time::Instant::now();
         let size = per_batch.min(claims_wanted - submitted);
         let batch: Vec<ClaimSubmission> = (0..size)
             .map(|k| {
@@ -172,11 +175,21 @@ pub async fn history(demo: &mut Session, claims_wanted: u32) -> Outcome<u32> {
             .await?
             .map_err(|e| format!("revoke: {e:?}"))?;
         batches += 1;
+        rounds.push(round.elapsed().as_secs_f64());
     }
     println!(
         "    {submitted} claims in {batches} batches, {} record reads, {batches} consents granted and revoked",
         batches * 10
     );
+    let tenth = (rounds.len() / 10).max(1);
+    let mean = |part: &[f64]| part.iter().sum::<f64>() * 1000.0 / part.len().max(1) as f64;
+    if rounds.len() >= 10 {
+        println!(
+            "    a round (batch, reads, consent) took {:.0} ms in the first tenth, {:.0} ms in the last",
+            mean(&rounds[..tenth]),
+            mean(&rounds[rounds.len() - tenth..])
+        );
+    }
     Ok(submitted)
 }
 
