@@ -94,6 +94,7 @@ pg_throwaway_start() {
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
     [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] \
         || fail "PostgreSQL is not installed (scripts/setup.sh installs it)"
+    export PG_BIN  # for the checks written in Python (scripts/indexer-kill-check.py)
     PG_DIR=$(mktemp -d /tmp/hs-pg.XXXXXX)
     PG_AS=()
     if [ "$(id -u)" = 0 ]; then

@@ -43,9 +43,10 @@ def get(base, path, params=()):
         return error.code, dict(error.headers), json.load(error)
 
 
-def pages(base, path, params):
+def pages(base, path, params, newest=False):
     """Every item of a paged answer, following `next`; the cursor block of each page."""
     items, after, blocks = [], None, set()
+    params = list(params) + ([("order", "newest")] if newest else [])
     for _ in range(10_000):
         query = list(params) + [("limit", "2")] + ([("after", after)] if after else [])
         status, headers, body = get(base, path, query)
@@ -55,7 +56,7 @@ def pages(base, path, params):
         items.extend(body["items"])
         if body["next"] is None:
             return items, blocks
-        assert after is None or int(body["next"]) > int(after), (path, after, body["next"])
+        assert after is None or (int(body["next"]) < int(after)) == newest, (path, after, body["next"])
         after = body["next"]
     raise AssertionError(f"{path}: more than 10 000 pages")
 
@@ -311,7 +312,19 @@ def check_fhir(base, audits, consents, terms, cursor, cursor_ms, out_dir):
         assert body["issue"][0]["expression"] == [parameter], (params, body)
         assert headers.get("content-type") == "application/fhir+json", headers
         checks += 1
+    # The CapabilityStatement a FHIR client reads first: both resources, read and search.
+    status, headers, capability = get(base, "/fhir/metadata", [])
+    assert status == 200 and capability["resourceType"] == "CapabilityStatement", capability
+    assert capability["fhirVersion"] == "4.0.1", capability
+    served = {r["type"]: r for r in capability["rest"][0]["resource"]}
+    assert sorted(served) == ["AuditEvent", "Consent"], served
+    for resource in served.values():
+        assert {i["code"] for i in resource["interaction"]} == {"read", "search-type"}, resource
+        assert {p["name"] for p in resource["searchParam"]} == {"patient", "date"}, resource
+    checks += 1
     if out_dir:
+        with open(os.path.join(out_dir, "fhir-metadata.json"), "w") as f:
+            json.dump(capability, f)
         for i, (kind, bundle) in enumerate(saved):
             with open(os.path.join(out_dir, f"fhir-{kind}-{i:04d}.json"), "w") as f:
                 json.dump(bundle, f)
@@ -377,11 +390,13 @@ def main():
 
     status, _, body = get(base, "/v1/status")
     assert status == 200 and body["complete_through_block"] == cursor, body
+    # The counts kept beside the cursor equal the stored rows.
+    assert body["events"] == len(events_keys), (body["events"], len(events_keys))
     checks += 1
 
-    def same(items, expected_ids, what):
+    def same(items, expected_ids, what, newest=False):
         ids = [item["claim"] for item in items]
-        assert ids == sorted(ids) and len(ids) == len(set(ids)), (what, ids)
+        assert ids == sorted(ids, reverse=newest) and len(ids) == len(set(ids)), (what, ids)
         assert set(ids) == set(expected_ids), (what, sorted(ids), sorted(expected_ids))
         for item in items:
             want = claims[item["claim"]]
@@ -412,7 +427,10 @@ def main():
     items, _ = pages(base, "/v1/claims/open", [("provider", provider)])
     same(items, [i for i, c in claims.items()
                  if c["provider"] == provider and c["status"] in OPEN], "open items")
-    checks += 5
+    items, _ = pages(base, "/v1/claims", [("provider", provider)], newest=True)
+    same(items, [i for i, c in claims.items() if c["provider"] == provider], "newest first",
+         newest=True)
+    checks += 6
 
     for path, params, parameter in [
         ("/v1/claims", [("status", "Lost")], "status"),
@@ -420,6 +438,7 @@ def main():
         ("/v1/claims", [("from", "yesterday")], "from"),
         ("/v1/claims", [("limit", "100000")], "limit"),
         ("/v1/claims", [("colour", "red")], "colour"),
+        ("/v1/claims", [("order", "desc")], "order"),
         ("/v1/claims/open", [], "provider"),
     ]:
         status, _, body = get(base, path, params)

@@ -119,6 +119,7 @@ set +e
         echo "EPCIS 2.0 schema: $(grep -c 'valid EPCIS 2.0 EPCISQueryDocument' "$log.epcis-valid") query documents valid"
         node app/scripts/fhir-validate.mjs AuditEvent "$log.epcis-pages"/fhir-AuditEvent-*.json
         node app/scripts/fhir-validate.mjs Consent "$log.epcis-pages"/fhir-Consent-*.json
+        node app/scripts/fhir-validate.mjs CapabilityStatement "$log.epcis-pages"/fhir-metadata.json
     done
     # With a token, nobody is answered without it, the loopback included.
     printf 's3cret-%s\n' "$RANDOM" >"$log.token"
@@ -160,7 +161,7 @@ set +e
     trap 'pg_throwaway_stop' EXIT
     pg_throwaway_start
     "$CARGO_TARGET_DIR/debug/scenario" --sandbox --bulk 7000 --replay-out "$log.bulk.jsonl" \
-        | grep -E '^    [0-9]+ claims in|^    replay file'
+        | grep -E '^    [0-9]+ claims in|^    a round|^    replay file'
     python3 scripts/indexer-kill-check.py "$CARGO_TARGET_DIR/debug/indexer" "$log.bulk.jsonl" \
         "$log.bulk.contracts.json" "sqlite://$log.kill-reference.db" "sqlite://$log.killed.db" "$PG_URL"
 ) >"$log.kill" 2>&1

@@ -1,7 +1,8 @@
 // Checks FHIR R4 searchset Bundles (the indexer's GET /fhir/AuditEvent and
 // /fhir/Consent answers) with FHIR.js, the validator the dApp's browser tests use for its
 // downloads: the Bundle and every entry's resource valid (no error-severity message),
-// every resource of the type searched for.
+// every resource of the type searched for; or a file holding one resource of TYPE (the
+// server's CapabilityStatement).
 //
 // Usage: node scripts/fhir-validate.mjs TYPE FILE...   (exit 1 on the first invalid)
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,17 @@ let resources = 0;
 for (const file of files) {
   const bundle = JSON.parse(readFileSync(file, 'utf8'));
   const problems = [];
+  if (bundle.resourceType === type && type !== 'Bundle') {
+    // One resource, not a search (the server's CapabilityStatement).
+    const errors = errorsOf(bundle);
+    if (errors.length) {
+      console.error(`${file}: not a valid FHIR R4 ${type}:`);
+      for (const m of errors.slice(0, 10)) console.error(`  ${JSON.stringify(m)}`);
+      process.exit(1);
+    }
+    resources += 1;
+    continue;
+  }
   if (bundle.resourceType !== 'Bundle' || bundle.type !== 'searchset') {
     problems.push(`not a searchset Bundle (${bundle.resourceType} ${bundle.type})`);
   }
@@ -40,4 +52,4 @@ for (const file of files) {
     process.exit(1);
   }
 }
-console.log(`valid FHIR R4 ${type} searchset Bundles: ${files.length} (${resources} resources)`);
+console.log(`valid FHIR R4 ${type}: ${files.length} files (${resources} resources)`);

@@ -5,6 +5,7 @@
 //! indexer backfill --db sqlite://suite.db --deployment deployments/local.json --replay blocks.jsonl
 //! indexer dump --db sqlite://suite.db
 //! indexer status --db sqlite://suite.db
+//! indexer reproject --db sqlite://suite.db
 //! ```
 
 use clap::{Parser, Subcommand};
@@ -24,8 +25,9 @@ enum Command {
     /// Follows the deployment's node: every finalized block from the deployment's block
     /// (or above the database's last block) stored, then new ones as they are finalized.
     Run {
-        /// The database: sqlite://FILE or postgres://USER@HOST:PORT/DB.
-        #[arg(long)]
+        /// The database: sqlite://FILE or postgres://USER@HOST:PORT/DB (a password from
+        /// PGPASSWORD or ~/.pgpass, never the command line).
+        #[arg(long, env = "INDEXER_DB", hide_env_values = true)]
         db: String,
         /// The suite's deployment file (its node, chain, contracts and their metadata).
         #[arg(long)]
@@ -40,7 +42,7 @@ enum Command {
     /// Stores the blocks of a replay file above the database's last block.
     Backfill {
         /// The database: sqlite://FILE, sqlite::memory: or postgres://USER@HOST:PORT/DB.
-        #[arg(long)]
+        #[arg(long, env = "INDEXER_DB", hide_env_values = true)]
         db: String,
         /// The suite's deployment file (its contracts and their metadata).
         #[arg(long, conflicts_with = "contracts")]
@@ -62,7 +64,7 @@ enum Command {
     /// Answers the read API over HTTP (docs/indexer.md) from the database.
     Serve {
         /// The database.
-        #[arg(long)]
+        #[arg(long, env = "INDEXER_DB", hide_env_values = true)]
         db: String,
         /// Where to listen; beyond the loopback only with a token.
         #[arg(long, default_value = "127.0.0.1:9955")]
@@ -87,13 +89,20 @@ enum Command {
     /// Prints every table, rows in primary-key order, one JSON line per row.
     Dump {
         /// The database.
-        #[arg(long)]
+        #[arg(long, env = "INDEXER_DB", hide_env_values = true)]
+        db: String,
+    },
+    /// Rebuilds every projection table from the stored events, in one transaction (done
+    /// by itself when a newer build opens a database with older projections).
+    Reproject {
+        /// The database.
+        #[arg(long, env = "INDEXER_DB", hide_env_values = true)]
         db: String,
     },
     /// Prints the last block stored and the events stored.
     Status {
         /// The database.
-        #[arg(long)]
+        #[arg(long, env = "INDEXER_DB", hide_env_values = true)]
         db: String,
     },
 }
@@ -241,6 +250,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             for line in store.dump().await? {
                 println!("{line}");
             }
+        }
+        Command::Reproject { db } => {
+            let store = Store::open_to_reproject(&db).await?;
+            let events = store.reproject().await?;
+            println!("indexer: {events} stored events projected again");
         }
         Command::Status { db } => {
             let store = Store::open_existing(&db).await?;

@@ -196,6 +196,14 @@ async fn sqlite_and_postgresql_store_the_same_history_once() {
     );
     assert_eq!(store.dump().await.expect("dump"), sqlite);
 
+    // Projected again from the stored events (the two decoded ones): the same rows.
+    assert_eq!(
+        store.projections_version().await.expect("version"),
+        Some(indexer::store::PROJECTIONS)
+    );
+    assert_eq!(store.reproject().await.expect("reprojected"), 2);
+    assert_eq!(store.dump().await.expect("dump"), sqlite);
+
     // One commit of everything gives the rows of one commit per block.
     let memory = Store::open("sqlite::memory:").await.expect("opened");
     let suite = suite();

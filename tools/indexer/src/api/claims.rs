@@ -43,8 +43,11 @@ pub struct ClaimsQuery {
     pub to_ms: Option<i64>,
     /// The page size.
     pub limit: i64,
-    /// The last id of the previous page.
-    pub after: i64,
+    /// The last id of the previous page (the page goes on above it, or below it newest
+    /// first).
+    pub after: Option<i64>,
+    /// Newest first (`order=newest`) instead of oldest first.
+    pub newest: bool,
 }
 
 /// A `limit` parameter: 1 to [`MAX_LIMIT`].
@@ -59,10 +62,10 @@ fn page_size(value: &str) -> Result<i64, ApiError> {
 /// Checks a claims query's parameters.
 pub fn claims_query(list: &[(String, String)], open: bool) -> Result<ClaimsQuery, ApiError> {
     let known: &[&str] = if open {
-        &["provider", "limit", "after"]
+        &["provider", "order", "limit", "after"]
     } else {
         &[
-            "payer", "provider", "status", "from", "to", "limit", "after",
+            "payer", "provider", "status", "from", "to", "order", "limit", "after",
         ]
     };
     let given = parameters(list, known)?;
@@ -108,11 +111,20 @@ pub fn claims_query(list: &[(String, String)], open: bool) -> Result<ClaimsQuery
         query.limit = page_size(value)?;
     }
     if let Some(value) = given.get("after") {
-        query.after = value
-            .parse::<i64>()
-            .ok()
-            .filter(|after| *after >= 0)
-            .ok_or_else(|| ApiError::bad("after", "a claim id (the `next` of a page)"))?;
+        query.after = Some(
+            value
+                .parse::<i64>()
+                .ok()
+                .filter(|after| *after >= 0)
+                .ok_or_else(|| ApiError::bad("after", "a claim id (the `next` of a page)"))?,
+        );
+    }
+    if let Some(value) = given.get("order") {
+        query.newest = match *value {
+            "oldest" => false,
+            "newest" => true,
+            _ => return Err(ApiError::bad("order", "`oldest` (the default) or `newest`")),
+        };
     }
     Ok(query)
 }
@@ -136,9 +148,15 @@ pub(super) async fn open_claims(
 /// One page of claims, read in one statement with the cursor (one snapshot on both
 /// databases): the answer is complete through the cursor's block.
 async fn claims_page(api: &Api, query: &ClaimsQuery) -> Result<Response, ApiError> {
-    let mut conditions = vec!["cl.claim > $1".to_string()];
+    // Oldest first above the cursor, or newest first below it (claim ids start at 1).
+    let (bound, order, from) = if query.newest {
+        ("cl.claim < $1", "DESC", query.after.unwrap_or(i64::MAX))
+    } else {
+        ("cl.claim > $1", "ASC", query.after.unwrap_or(0))
+    };
+    let mut conditions = vec![bound.to_string()];
     let mut texts: Vec<String> = Vec::new();
-    let mut numbers: Vec<i64> = vec![query.after];
+    let mut numbers: Vec<i64> = vec![from];
     let mut next_placeholder = 2usize;
     let mut push_text = |column: &str, value: &str, conditions: &mut Vec<String>| {
         conditions.push(format!("cl.{column} = ${next_placeholder}"));
@@ -177,11 +195,11 @@ async fn claims_page(api: &Api, query: &ClaimsQuery) -> Result<Response, ApiErro
          cl.status, cl.denial, cl.payer_amount, cl.member_amount, cl.lines, cl.replaced_by, \
          cl.voided_by, cl.submitted_ms, cl.updated_ms, cl.updated_block \
          FROM cursor cur LEFT JOIN claims cl ON {} \
-         WHERE cur.id = 1 ORDER BY cl.claim LIMIT ${next_placeholder}",
+         WHERE cur.id = 1 ORDER BY cl.claim {order} LIMIT ${next_placeholder}",
         conditions.join(" AND ")
     );
-    // Placeholders in order: after, the texts, the time bounds, the limit.
-    let mut statement = sqlx::query(&sql).bind(query.after);
+    // Placeholders in order: the cursor, the texts, the time bounds, the limit.
+    let mut statement = sqlx::query(&sql).bind(from);
     for text in texts {
         statement = statement.bind(text);
     }
@@ -406,6 +424,7 @@ pub(crate) mod tests {
             (&[("limit", "0")], "limit"),
             (&[("limit", "501")], "limit"),
             (&[("after", "-1")], "after"),
+            (&[("order", "desc")], "order"),
             (&[("colour", "red")], "colour"),
             (&[("payer", ALICE), ("payer", ALICE)], "payer"),
         ];
@@ -437,8 +456,14 @@ pub(crate) mod tests {
         assert_eq!(query.statuses, vec!["Paid", "Denied"]);
         assert_eq!(query.from_ms, Some(1_796_083_200_000));
         assert_eq!(query.to_ms, Some(1_800_000_000_000));
-        assert_eq!((query.limit, query.after), (50, 7));
+        assert_eq!(
+            (query.limit, query.after, query.newest),
+            (50, Some(7), false)
+        );
         let open = claims_query(&list(&[("provider", ALICE)]), true).expect("read");
         assert_eq!(open.statuses, OPEN);
+        let newest =
+            claims_query(&list(&[("provider", ALICE), ("order", "newest")]), true).expect("read");
+        assert!(newest.newest);
     }
 }

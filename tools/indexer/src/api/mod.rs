@@ -221,6 +221,7 @@ pub fn router(store: Arc<Store>, config: Config) -> Router {
         .route("/v1/claims", get(claims::claims))
         .route("/v1/claims/open", get(claims::open_claims))
         .route("/events", get(epcis::events))
+        .route("/fhir/metadata", get(fhir::metadata))
         .route("/fhir/AuditEvent", get(fhir::audit_events))
         .route("/fhir/AuditEvent/{id}", get(fhir::audit_event))
         .route("/fhir/Consent", get(fhir::consents))

@@ -5,13 +5,16 @@ use super::{big, Error, IndexedBlock, Result};
 use crate::project::{self, custody, Op};
 use sqlx::{Any, Row, Transaction};
 
+/// Stores `block`; returns how many events it held and how many of them were kept raw
+/// or not projected (with their reason).
 pub(super) async fn store_block(
     tx: &mut Transaction<'static, Any>,
     block: &IndexedBlock,
-) -> Result<()> {
+) -> Result<(i64, i64)> {
     if block.events.is_empty() {
-        return Ok(());
+        return Ok((0, 0));
     }
+    let mut not_read = 0i64;
     let number = big(block.number, "block")?;
     let at_ms = big(block.timestamp_ms, "timestamp")?;
     sqlx::query(
@@ -39,6 +42,9 @@ pub(super) async fn store_block(
             },
             Err(why) => (None, None, Vec::new(), Some(why.clone())),
         };
+        if error.is_some() {
+            not_read = not_read.saturating_add(1);
+        }
         sqlx::query(
             "INSERT INTO events (block, idx, extrinsic, contract, address, name, json, raw, error) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -74,18 +80,20 @@ pub(super) async fn store_block(
             apply_op(tx, at, op).await?;
         }
     }
-    Ok(())
+    let events =
+        i64::try_from(block.events.len()).map_err(|_| Error::Value("too many events".into()))?;
+    Ok((events, not_read))
 }
 
 /// Where an event sits: its block, index and time.
 #[derive(Debug, Clone, Copy)]
-struct At {
-    block: i64,
-    idx: i64,
-    ms: i64,
+pub(super) struct At {
+    pub(super) block: i64,
+    pub(super) idx: i64,
+    pub(super) ms: i64,
 }
 
-async fn apply_op(tx: &mut Transaction<'static, Any>, at: At, op: Op) -> Result<()> {
+pub(super) async fn apply_op(tx: &mut Transaction<'static, Any>, at: At, op: Op) -> Result<()> {
     match op {
         Op::Plan { plan, payer } => {
             sqlx::query("INSERT INTO plans (plan, payer, block) VALUES ($1, $2, $3) ON CONFLICT (plan) DO NOTHING")

@@ -13,10 +13,12 @@ use std::fmt;
 
 mod apply;
 mod read;
+mod reproject;
 mod tables;
 
 use apply::store_block;
 pub use read::{StoredAccess, StoredClaim, StoredConsent, StoredStep};
+pub use reproject::{PROJECTIONS, PROJECTION_TABLES};
 use tables::{column, TABLES};
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -140,7 +142,8 @@ fn unsigned(value: i64, what: &str) -> Result<u64> {
 
 impl Store {
     /// Opens (creating if needed) the database at `url` (`sqlite://FILE`, `sqlite::memory:`
-    /// or `postgres://…`) and brings its tables up to date.
+    /// or `postgres://…`) and brings its tables up to date (a writer then claims the
+    /// suite, [`Store::claim_suite`], which re-projects older projections).
     pub async fn open(url: &str) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let url = if url.starts_with("sqlite://") && !url.contains('?') {
@@ -185,6 +188,17 @@ impl Store {
         Ok(Self { pool, postgres })
     }
 
+    /// Opens an existing database (never creating one: a mistyped path is an error) and
+    /// migrates it, for `indexer reproject`.
+    pub async fn open_to_reproject(url: &str) -> Result<Self> {
+        if let Some(path) = sqlite_file(url) {
+            if !std::path::Path::new(&path).exists() {
+                return Err(Error::Value(format!("{path}: no such database")));
+            }
+        }
+        Self::open(url).await
+    }
+
     /// Opens an indexer's existing database at `url` to read it: nothing is created or
     /// migrated (a mistyped URL is an error, not a new empty database). A SQLite file is
     /// opened `mode=rw`, not `ro`: a reader of a WAL database may have to create its
@@ -208,8 +222,26 @@ impl Store {
         sqlx::query("SELECT COUNT(*) FROM cursor")
             .fetch_one(&pool)
             .await
-            .map_err(|_| Error::Value(format!("{url} is not an indexer's database")))?;
-        Ok(Self { pool, postgres })
+            .map_err(|_| Error::Value("not an indexer's database".into()))?;
+        let store = Self { pool, postgres };
+        // A reader answers only from a database as new as its build: tables migrated and
+        // projections made by this build's rules (a writer of this build brings both up to
+        // date when it opens the database).
+        let migrator = if postgres { &POSTGRES } else { &SQLITE };
+        let newest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&store.pool)
+                .await?;
+        let projections = store.projections_version().await?;
+        if applied.unwrap_or(0) < newest || projections.is_some_and(|v| v < PROJECTIONS) {
+            return Err(Error::Value(
+                "the database was written by an older indexer: run this build's `indexer run` \
+                 (or `backfill`, or `reproject`) on it first"
+                    .into(),
+            ));
+        }
+        Ok(store)
     }
 
     /// True for PostgreSQL, false for SQLite.
@@ -234,11 +266,16 @@ impl Store {
         let stored: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'suite'")
             .fetch_one(&self.pool)
             .await?;
-        if stored == fingerprint {
-            Ok(())
-        } else {
-            Err(Error::OtherSuite { stored })
+        if stored != fingerprint {
+            return Err(Error::OtherSuite { stored });
         }
+        // Only a writer of this suite brings older projections up to date.
+        if let Some(events) = self.bring_projections_up_to_date().await? {
+            eprintln!(
+                "indexer: the projections were older than this build's: {events} stored events projected again"
+            );
+        }
+        Ok(())
     }
 
     /// The address (SS58) of the suite's contract `name`, from the suite the database
@@ -260,6 +297,18 @@ impl Store {
             }
         }
         Ok(None)
+    }
+
+    /// Serializes writers on PostgreSQL (a `run` and a `reproject` at once would interleave
+    /// their rows): a lock only writers take, held to the end of `tx`; readers are not
+    /// blocked. SQLite has one writer at a time anyway.
+    async fn lock_writers(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<()> {
+        if self.postgres {
+            sqlx::query("LOCK TABLE cursor IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The last block stored, if any.
@@ -290,7 +339,9 @@ impl Store {
             return Ok(());
         };
         let mut tx = self.pool.begin().await?;
+        self.lock_writers(&mut tx).await?;
         let mut cursor = read_cursor(&mut tx).await?.map(|c| c.block);
+        let (mut events, mut not_read) = (0i64, 0i64);
         for block in blocks {
             if let Some(cursor) = cursor.filter(|c| block.number <= *c) {
                 return Err(Error::Replayed {
@@ -298,17 +349,24 @@ impl Store {
                     cursor,
                 });
             }
-            store_block(&mut tx, block).await?;
+            let (stored, unread) = store_block(&mut tx, block).await?;
+            events = events.saturating_add(stored);
+            not_read = not_read.saturating_add(unread);
             cursor = Some(block.number);
         }
         sqlx::query(
-            "INSERT INTO cursor (id, block, hash, timestamp_ms) VALUES (1, $1, $2, $3) \
+            "INSERT INTO cursor (id, block, hash, timestamp_ms, events, events_not_read) \
+             VALUES (1, $1, $2, $3, $4, $5) \
              ON CONFLICT (id) DO UPDATE SET block = excluded.block, hash = excluded.hash, \
-             timestamp_ms = excluded.timestamp_ms",
+             timestamp_ms = excluded.timestamp_ms, \
+             events = cursor.events + excluded.events, \
+             events_not_read = cursor.events_not_read + excluded.events_not_read",
         )
         .bind(big(last.number, "block")?)
         .bind(last.hash.to_vec())
         .bind(big(last.timestamp_ms, "timestamp")?)
+        .bind(events)
+        .bind(not_read)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -319,18 +377,23 @@ impl Store {
     /// (with the first reasons).
     pub async fn status(&self) -> Result<serde_json::Value> {
         let cursor = self.cursor().await?;
-        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-            .fetch_one(&self.pool)
-            .await?;
-        let problems = sqlx::query(
-            "SELECT block, idx, contract, error FROM events WHERE error IS NOT NULL \
-             ORDER BY block, idx LIMIT 10",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let unread: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE error IS NOT NULL")
-            .fetch_one(&self.pool)
-            .await?;
+        // Counted as they were stored, beside the cursor: no scan of the events.
+        let (events, unread): (i64, i64) =
+            sqlx::query_as("SELECT events, events_not_read FROM cursor WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or((0, 0));
+        // By the partial index of 0004; none to look for in the usual case.
+        let problems = if unread == 0 {
+            Vec::new()
+        } else {
+            sqlx::query(
+                "SELECT block, idx, contract, error FROM events WHERE error IS NOT NULL \
+                 ORDER BY block, idx LIMIT 10",
+            )
+            .fetch_all(&self.pool)
+            .await?
+        };
         let mut first = Vec::new();
         for row in problems {
             first.push(serde_json::json!({

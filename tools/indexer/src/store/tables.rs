@@ -22,7 +22,13 @@ pub(super) const TABLES: &[(&str, &str, Columns)] = {
         (
             "cursor",
             "id",
-            &[("block", Int), ("hash", Bytes), ("timestamp_ms", Int)],
+            &[
+                ("block", Int),
+                ("hash", Bytes),
+                ("timestamp_ms", Int),
+                ("events", Int),
+                ("events_not_read", Int),
+            ],
         ),
         (
             "blocks",
