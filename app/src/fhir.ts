@@ -2,9 +2,12 @@
 // `Consent` resources and their access log as FHIR R4 `AuditEvent` resources, each in a
 // Bundle of type `collection`. Accounts appear as identifiers (system
 // `urn:substrate:ss58`): the chain holds no names, and neither does the export.
+import { useState } from 'react';
 import type { Bundle, Consent as FhirConsent, AuditEvent, Coding } from 'fhir/r4';
 import type { Variant } from './words';
 import { codeOf } from './words';
+import type { Suite } from './suite';
+import { caughtUp, fhirSearch, indexerUrl } from './indexer';
 
 const SS58 = 'urn:substrate:ss58';
 const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
@@ -163,6 +166,42 @@ export function bundle(resources: (FhirConsent | AuditEvent)[]): Bundle {
     timestamp: new Date().toISOString(),
     entry: resources.map((resource) => ({ fullUrl: `urn:uuid:${crypto.randomUUID()}`, resource })),
   };
+}
+
+/** A patient's resources of `type` as a download: from the indexer when the deployment
+ * names one (the whole history: every consent ever recorded, every access, break-glass
+ * acknowledgement and closing, after waiting for it to store the finalized head),
+ * otherwise the rows the page shows, as the contract answers them. Returns where they
+ * came from, in words. */
+export async function downloadPatientBundle(
+  suite: Suite,
+  type: 'AuditEvent' | 'Consent',
+  patient: string,
+  shown: () => (AuditEvent | FhirConsent)[],
+): Promise<string> {
+  const name = `${type === 'Consent' ? 'consents' : 'access-log'}-${patient.slice(0, 8)}.json`;
+  const current = await caughtUp(suite).catch(() => false);
+  const indexed = await fhirSearch<AuditEvent | FhirConsent>(suite, type, patient);
+  if (indexed) {
+    download(name, bundle(indexed.items));
+    return (
+      `Downloaded ${indexed.items.length} ${type} resources from the indexer, complete through block #${indexed.through ?? '?'}` +
+      (indexed.truncated ? ' (the first ones only: ask the indexer for a period)' : '') +
+      (current ? '' : ' (it has not yet stored the newest block)')
+    );
+  }
+  const resources = shown();
+  download(name, bundle(resources));
+  const why = indexerUrl(suite) ? 'the indexer did not answer' : 'no indexer';
+  return `Downloaded ${resources.length} ${type} resources as this page shows them (${why}: the newest page of the contract's list)`;
+}
+
+/** The state of a patient's download button: the function to call and what it said. */
+export function usePatientDownload(suite: Suite, type: 'AuditEvent' | 'Consent', patient: string) {
+  const [said, setSaid] = useState('');
+  const start = (shown: () => (AuditEvent | FhirConsent)[]) =>
+    downloadPatientBundle(suite, type, patient, shown).then(setSaid, (e: unknown) => setSaid(`Download failed: ${String(e)}`));
+  return { said, start };
 }
 
 /** Offers a JSON document as a download. */

@@ -1,6 +1,9 @@
 // The suite's indexer (tools/indexer, docs/indexer.md), when the deployment file names
 // one (`indexer.url`: scripts/run-local.sh and scripts/indexer.sh write it): the suite's
-// history from its read API, which the chain alone answers only by scanning blocks.
+// history from its read APIs, which the chain alone answers only by scanning blocks or a
+// page at a time. Every reader here answers undefined when there is no indexer or it does
+// not answer, and its caller falls back to the contracts' own queries.
+import type { Bundle, FhirResource } from 'fhir/r4';
 import type { Suite } from './suite';
 
 /** One event as the indexer's `GET /v1/events` answers it (fields as JSON: accounts in
@@ -20,21 +23,161 @@ export interface IndexedPage<T> {
   next: string | null;
 }
 
+/** A claim in its latest state, as `GET /v1/claims` answers it. */
+export interface IndexedClaim {
+  claim: number;
+  plan: number | null;
+  payer: string | null;
+  provider: string | null;
+  member: string | null;
+  status: string | null;
+  payer_amount: string | null;
+  member_amount: string | null;
+  submitted_ms: number | null;
+  updated_ms: number | null;
+}
+
+/** An EPCIS 2.0 ObjectEvent as the indexer renders a custody entry. */
+export interface EpcisEvent {
+  type: string;
+  eventID?: string;
+  eventTime: string;
+  action: string;
+  bizStep: string;
+  disposition?: string;
+  quantityList?: { epcClass: string; quantity?: number }[];
+  sourceList?: { type: string; source: string }[];
+  destinationList?: { type: string; destination: string }[];
+  'hc:actor'?: string;
+  'hc:shipment'?: number;
+  [field: string]: unknown;
+}
+
+/** What an indexer read gives: its items, the document(s) as the indexer sent them, and
+ * the finalized block it is complete through. */
+export interface Indexed<T> {
+  items: T[];
+  /** The block the first page was complete through. */
+  through: number | null;
+  /** More pages were left unread (past the reader's limit). */
+  truncated: boolean;
+}
+
 /** The indexer's base URL, if the deployment names one. */
 export function indexerUrl(suite: Suite): string | undefined {
   return suite.deployment.indexer?.url.replace(/\/$/, '');
 }
 
-/** The suite's latest events, newest first; undefined when there is no indexer or it
- * does not answer (the caller falls back to what the chain gives). */
-export async function recentEvents(suite: Suite, limit = 30): Promise<IndexedPage<IndexedEvent> | undefined> {
+async function getJson<T>(suite: Suite, path: string): Promise<T | undefined> {
   const base = indexerUrl(suite);
   if (!base) return undefined;
   try {
-    const response = await fetch(`${base}/v1/events?limit=${limit}`);
+    const response = await fetch(`${base}${path}`);
     if (!response.ok) return undefined;
-    return (await response.json()) as IndexedPage<IndexedEvent>;
+    return (await response.json()) as T;
   } catch {
     return undefined;
   }
+}
+
+/** Waits (at most `timeoutMs`) until the indexer has stored the chain's best block (the
+ * one a transaction just sent is in), so that a read after a transaction includes it;
+ * false when it has not (the indexer stores finalized blocks only: on a chain whose
+ * finality lags, the caller says its list may be behind). */
+export async function caughtUp(suite: Suite, timeoutMs = 6000): Promise<boolean> {
+  const header = await suite.client.rpc.chain_getHeader();
+  const head = header ? Number(header.number) : 0;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await getJson<{ complete_through_block: number | null }>(suite, '/v1/status');
+    if (!status) return false;
+    if ((status.complete_through_block ?? -1) >= head) return true;
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The suite's latest events, newest first. */
+export async function recentEvents(suite: Suite, limit = 30): Promise<IndexedPage<IndexedEvent> | undefined> {
+  return getJson(suite, `/v1/events?limit=${limit}`);
+}
+
+/** A provider's claims, newest first, a page at a time (`after`: the previous page's
+ * `next`). */
+export async function claimsOfProvider(
+  suite: Suite,
+  provider: string,
+  limit = 20,
+  after?: string,
+): Promise<IndexedPage<IndexedClaim> | undefined> {
+  const query = new URLSearchParams({ provider, order: 'newest', limit: String(limit) });
+  if (after) query.set('after', after);
+  return getJson(suite, `/v1/claims?${query}`);
+}
+
+/** A batch's GS1 Digital Link URI, its lot percent-encoded as tools/epcis-export does
+ * (everything but letters, digits and `-._~`). */
+export function batchUri(gtin: string, lot: string): string {
+  const encoded = Array.from(new TextEncoder().encode(lot), (b) => {
+    const c = String.fromCharCode(b);
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }).join('');
+  return `https://id.gs1.org/01/${gtin}/10/${encoded}`;
+}
+
+interface EpcisQueryDocument {
+  'hc:completeThroughBlock'?: number | null;
+  epcisBody?: { queryResults?: { resultsBody?: { eventList?: EpcisEvent[] } } };
+}
+
+/** A batch's whole custody chain across its partners, by the EPCIS 2.0 query
+ * `MATCH_epcClass` (every page, at most `max` events). */
+export async function custodyChain(suite: Suite, gtin: string, lot: string, max = 5000): Promise<Indexed<EpcisEvent> | undefined> {
+  const base = indexerUrl(suite);
+  if (!base) return undefined;
+  const items: EpcisEvent[] = [];
+  let through: number | null = null;
+  let token: string | undefined;
+  try {
+    do {
+      const query = new URLSearchParams({ MATCH_epcClass: batchUri(gtin, lot), perPage: '1000' });
+      if (token) query.set('nextPageToken', token);
+      const response = await fetch(`${base}/events?${query}`);
+      if (!response.ok) return undefined;
+      const document = (await response.json()) as EpcisQueryDocument;
+      items.push(...(document.epcisBody?.queryResults?.resultsBody?.eventList ?? []));
+      through ??= document['hc:completeThroughBlock'] ?? null;
+      const link = response.headers.get('link') ?? '';
+      token = /[?&]nextPageToken=([^&>]+)/.exec(link)?.[1];
+      token = token && decodeURIComponent(token);
+    } while (token && items.length < max);
+  } catch {
+    return undefined;
+  }
+  return { items, through, truncated: token !== undefined };
+}
+
+/** A FHIR R4 search's every page (at most `max` resources), following its `next` links
+ * from the indexer's own base. */
+export async function fhirSearch<R extends FhirResource>(
+  suite: Suite,
+  type: 'AuditEvent' | 'Consent',
+  patient: string,
+  max = 5000,
+): Promise<Indexed<R> | undefined> {
+  const base = indexerUrl(suite);
+  if (!base) return undefined;
+  const items: R[] = [];
+  let through: number | null = null;
+  let path: string | undefined = `/fhir/${type}?${new URLSearchParams({ patient, _count: '500' })}`;
+  while (path && items.length < max) {
+    const page: Bundle | undefined = await getJson<Bundle>(suite, path);
+    if (!page) return undefined;
+    items.push(...(page.entry ?? []).flatMap((e) => (e.resource ? [e.resource as R] : [])));
+    const complete = page.meta?.extension?.find((x) => /complete-through-block/i.test(x.url));
+    through ??= complete?.valueUnsignedInt ?? complete?.valueInteger ?? null;
+    const next: string | undefined = page.link?.find((l) => l.relation === 'next')?.url;
+    path = next ? next.slice(next.indexOf(`/fhir/${type}`)) : undefined;
+  }
+  return { items, through, truncated: path !== undefined };
 }

@@ -212,7 +212,10 @@ await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN,
   };
   expect((await scan(`(01)${gtin}(17)${String(new Date().getFullYear() + 2).slice(2)}0131(10)${lot}`)) === 'AUTHENTIC', 'registered lot');
   await page.locator('.verdict summary', { hasText: 'Custody chain' }).click();
-  await page.locator('.timeline li').first().waitFor();
+  // The chain across partners, from the indexer's EPCIS 2.0 query, in words.
+  await page.getByText(/EPCIS 2\.0 from the indexer, complete through block #\d+: \d+ events/).waitFor();
+  const steps = await page.locator('.timeline li').allInnerTexts();
+  expect(/^Registered by its manufacturer/.test(steps[0] ?? ''), `custody steps: ${steps.join(' | ')}`);
   await page.locator('.verdict summary', { hasText: 'Temperature readings' }).click();
   await page.getByText('2 readings, 1 outside 2–8 °C').waitFor();
   await screenshot('pharmacy-authentic');
@@ -296,6 +299,8 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
   await page.getByRole('button', { name: 'Show my claims' }).click();
   await page.getByTestId('claim-status').first().waitFor();
   expect((await page.getByTestId('claim-status').first().innerText()) === 'Paid', 'claim paid');
+  // The list comes from the indexer (newest first), each claim's detail from the contract.
+  await page.getByText(/^From the indexer, complete through block #\d+$/).waitFor();
   const adjustments = await page.locator('.remittance').first().innerText();
   expect(/CARC 45: charge exceeds fee schedule/i.test(adjustments), `CARC words: ${adjustments}`);
   await screenshot('provider');
@@ -350,6 +355,7 @@ await check('patient: the access log shows the break-glass grant to acknowledge;
   ]) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
     const document = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    await page.getByText(new RegExp(`^Downloaded \\d+ ${type} resources from the indexer, complete through block #\\d+\\.$`)).waitFor();
     const result = fhir.validate(document);
     const errors = result.messages.filter((m) => m.severity === 'error');
     expect(result.valid && !errors.length, `${type} bundle: ${JSON.stringify(errors.slice(0, 3))}`);
@@ -357,6 +363,11 @@ await check('patient: the access log shows the break-glass grant to acknowledge;
     for (const entry of document.entry) {
       const one = fhir.validate(entry.resource);
       expect(one.valid, `${type}: ${JSON.stringify(one.messages.slice(0, 3))}`);
+    }
+    if (type === 'AuditEvent') {
+      // The indexer's history has what the contract's log does not: the acknowledgement.
+      const subtypes = document.entry.map((e) => e.resource.subtype?.[0]?.display);
+      expect(subtypes.includes('break-glass grant acknowledged'), `AuditEvent subtypes: ${subtypes.join(', ')}`);
     }
   }
 });

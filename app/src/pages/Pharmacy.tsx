@@ -9,9 +9,10 @@ import { Action, CodeSelect, Field, bytes, ms, when, TextField } from '../ui';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { accountOf, normaliseAddress, shortAddress } from '../accounts';
 import { show } from '../feed';
-import { chainNow } from '../suite';
+import { chainNow, type Suite } from '../suite';
 import { Readings } from '../readings';
 import { variantName } from '../words';
+import { caughtUp, custodyChain, indexerUrl, type EpcisEvent, type Indexed } from '../indexer';
 
 /** Destruction reasons (u16 on chain; the suite's own list). */
 export const DESTRUCTION_REASONS: [number, string][] = [
@@ -55,14 +56,78 @@ interface CustodyEvent {
   [field: string]: unknown;
 }
 
-export function Custody({ batch }: { batch: bigint }) {
+/** An EPCIS business step (and disposition) in words. */
+export function stepWords(e: EpcisEvent): string {
+  const step = e.bizStep.replace(/^.*[:-]/, '');
+  const disposition = e.disposition?.replace(/^.*[:-]/, '');
+  if (step === 'receiving') return disposition === 'returned' ? 'Rejected and returned' : 'Received';
+  if (step === 'holding') return disposition === 'recalled' ? 'Recalled' : 'Held: not sellable';
+  return (
+    {
+      commissioning: 'Registered by its manufacturer',
+      shipping: 'Shipped',
+      void_shipping: 'Shipment cancelled',
+      dispensing: 'Dispensed',
+      destroying: 'Destroyed',
+      sensor_reporting: 'Temperature excursion',
+      inspecting: disposition === 'non_conformant' ? 'Verified: not conformant' : 'Inspected',
+    }[step] ?? step
+  );
+}
+
+/** A party of an EPCIS event: its PGLN, or the account of an `urn:x-ss58:` URI. */
+const party = (uri?: string) => (uri?.startsWith('urn:x-ss58:') ? shortAddress(uri.slice('urn:x-ss58:'.length)) : (uri ?? ''));
+
+/** A batch's custody chain: from the indexer's EPCIS 2.0 query across every partner when
+ * the deployment names one (and the scan gave GTIN and lot), otherwise the contract's
+ * first page of the batch's history. */
+export function Custody({ suite, batch, gtin, lot }: { suite: Suite; batch: bigint; gtin?: string; lot?: string }) {
   const { query } = useTx();
   const [events, setEvents] = useState<CustodyEvent[]>();
+  const [indexed, setIndexed] = useState<Indexed<EpcisEvent>>();
   const [error, setError] = useState('');
   useEffect(() => {
-    query('drug_provenance', 'history', [batch, 0, 50]).then((o) => (o.ok ? setEvents(o.value) : setError(o.error)));
-  }, [query, batch]);
+    let live = true;
+    void (async () => {
+      if (gtin && lot && indexerUrl(suite)) {
+        await caughtUp(suite).catch(() => false);
+        const chain = await custodyChain(suite, gtin, lot);
+        // None yet (its registration not finalized): the contract's own answer.
+        if (chain?.items.length && live) return setIndexed(chain);
+      }
+      const o = await query('drug_provenance', 'history', [batch, 0, 50]);
+      if (!live) return;
+      if (o.ok) setEvents(o.value);
+      else setError(o.error);
+    })();
+    return () => {
+      live = false;
+    };
+  }, [suite, query, batch, gtin, lot]);
   if (error) return <p role="alert">{error}</p>;
+  if (indexed)
+    return (
+      <>
+        <p className="hint">
+          EPCIS 2.0 from the indexer, complete through block #{indexed.through ?? '?'}: {indexed.items.length} events
+          {indexed.truncated && ' (the first ones only)'}
+        </p>
+        <ol className="timeline" aria-label={`Custody chain of batch ${batch}`}>
+          {indexed.items.map((e, i) => (
+            <li key={e.eventID ?? i}>
+              <span className="kv">
+                <b>{stepWords(e)}</b> {new Date(e.eventTime).toLocaleString()}
+              </span>
+              {e.quantityList?.[0]?.quantity !== undefined && <span className="kv">{e.quantityList[0].quantity} units</span>}
+              {e.sourceList?.[0] && <span className="kv">from {party(e.sourceList[0].source)}</span>}
+              {e.destinationList?.[0] && <span className="kv">to {party(e.destinationList[0].destination)}</span>}
+              {!e.sourceList && <span className="kv">by {party(e['hc:actor'])}</span>}
+              {e['hc:shipment'] !== undefined && <span className="kv">shipment #{e['hc:shipment']}</span>}
+            </li>
+          ))}
+        </ol>
+      </>
+    );
   if (!events) return <p>Loading the custody chain…</p>;
   return (
     <ol className="timeline" aria-label={`Custody chain of batch ${batch}`}>
@@ -176,7 +241,7 @@ function Verdict({ suite, result, scan }: { suite: PageProps['suite']; result: V
         <>
           <details>
             <summary>Custody chain</summary>
-            <Custody batch={result.batch} />
+            <Custody suite={suite} batch={result.batch} gtin={scan.gtin} lot={scan.lot} />
           </details>
           <details>
             <summary>Temperature readings</summary>

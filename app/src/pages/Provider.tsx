@@ -1,7 +1,7 @@
 // Provider: submit a claim (no diagnosis in clear: a salted commitment), see each line's
 // remittance with its CARC codes in words and the money split, appeal a denial, void a
 // claim pending review or denied.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Bar } from 'react-chartjs-2';
 import { BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { blake2AsHex } from '@polkadot/util-crypto';
@@ -12,6 +12,7 @@ import { Action, Field, bytes, ms, sha256, text, when, TextField, Head } from '.
 import { accountOf, shortAddress } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf, type Variant } from '../words';
 import { chainNow } from '../suite';
+import { caughtUp, claimsOfProvider, indexerUrl } from '../indexer';
 
 Chart.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -28,6 +29,8 @@ export function diagnosisCommitment(salt: Uint8Array, codes: string[]): `0x${str
 }
 
 type Claim = ClaimsAdjudicationModelClaim;
+/** Claims shown at a time. */
+const PAGE = 20;
 
 export function carcWords(carcs: Variant[], value: unknown): string {
   const v = carcs.find((c) => c.name === variantName(value));
@@ -112,10 +115,52 @@ export function ProviderPage({ suite, account }: PageProps) {
   const [voidId, setVoidId] = useState('');
   const [corrector, setCorrector] = useState('');
 
-  const load = async () => {
+  // The provider's claims, newest first: their ids from the indexer when the deployment
+  // names one (a page at a time, `more` the next page's cursor), each claim's detail from
+  // the contract; without an indexer, the contract's pages read to the newest.
+  const [more, setMore] = useState<string | null>(null);
+  const [source, setSource] = useState('');
+  // The newest load wins: an older one answering late changes nothing.
+  const latest = useRef(0);
+  const [loading, setLoading] = useState(false);
+  const load = async (after?: string) => {
     if (!account) return;
-    const o = await query('claims_adjudication', 'claimsOfProvider', [account.address, 0, 50]);
-    if (o.ok) setClaims([...o.value].reverse());
+    const ticket = ++latest.current;
+    setLoading(true);
+    try {
+      await loadPage(ticket, account.address, after);
+    } finally {
+      if (ticket === latest.current) setLoading(false);
+    }
+  };
+  const loadPage = async (ticket: number, provider: string, after?: string) => {
+    if (indexerUrl(suite)) {
+      const current = after || (await caughtUp(suite).catch(() => false));
+      const page = await claimsOfProvider(suite, provider, PAGE, after);
+      if (page) {
+        const found = await Promise.all(page.items.map((c) => query('claims_adjudication', 'claim', [BigInt(c.claim)])));
+        const rows = found.flatMap((o) => (o.ok && o.value ? [o.value] : []));
+        if (ticket !== latest.current) return;
+        setClaims((shown) => (after ? [...shown, ...rows] : rows));
+        setMore(page.next);
+        setSource(
+          `From the indexer, complete through block #${page.complete_through_block ?? '?'}` +
+            (current ? '' : ' (it has not yet stored the newest block)'),
+        );
+        return;
+      }
+    }
+    const all: Claim[] = [];
+    for (let offset = 0; ; offset += 50) {
+      const o = await query('claims_adjudication', 'claimsOfProvider', [provider, offset, 50]);
+      if (!o.ok) break;
+      all.push(...o.value);
+      if (o.value.length < 50) break;
+    }
+    if (ticket !== latest.current) return;
+    setClaims(all.reverse().slice(0, PAGE));
+    setMore(null);
+    setSource(all.length > PAGE ? `The newest ${PAGE} of ${all.length}, from the contract` : 'From the contract');
   };
 
   return (
@@ -191,12 +236,18 @@ export function ProviderPage({ suite, account }: PageProps) {
 
       <section aria-labelledby="remittances-title">
         <h3 id="remittances-title">Remittances</h3>
-        <button className="secondary" onClick={() => void load()}>
+        <button className="secondary" disabled={loading} onClick={() => void load()}>
           Show my claims
         </button>
+        {source && <p className="hint">{source}</p>}
         {claims.map((c) => (
           <Remittance key={String(c.id)} claim={c} carcs={carcs} groups={groups} />
         ))}
+        {more && (
+          <button className="secondary" disabled={loading} onClick={() => void load(more)}>
+            Older claims
+          </button>
+        )}
       </section>
 
       <Action

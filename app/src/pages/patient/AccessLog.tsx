@@ -4,13 +4,14 @@ import { useTx } from '../../tx';
 import { Head, when } from '../../ui';
 import { shortAddress } from '../../accounts';
 import { labelOf } from '../../words';
-import { auditEventResource, bundle, download } from '../../fhir';
+import { auditEventResource, usePatientDownload } from '../../fhir';
 import type { PatientSectionProps } from './section';
 
 export function AccessLogSection({ suite, subject, data, after }: PatientSectionProps) {
   const { send } = useTx();
   const { log, grants } = data;
   const now = BigInt(Date.now());
+  const exported = usePatientDownload(suite, 'AuditEvent', subject);
   return (
     <>
       <section aria-labelledby="log-title">
@@ -20,15 +21,13 @@ export function AccessLogSection({ suite, subject, data, after }: PatientSection
             className="secondary"
             disabled={!log.length}
             onClick={() =>
-              download(
-                `access-log-${subject.slice(0, 8)}.json`,
-                bundle(log.map((a) => auditEventResource(a, suite.deployment.contracts.consent_registry.address))),
-              )
+              void exported.start(() => log.map((a) => auditEventResource(a, suite.deployment.contracts.consent_registry.address)))
             }
           >
             Download as FHIR R4 AuditEvent bundle
           </button>
         </div>
+        {exported.said && <p role="status">{exported.said}.</p>}
         {log.length === 0 ? (
           <p>Nobody has accessed these records.</p>
         ) : (

@@ -6,7 +6,7 @@ import type { ConsentKind } from '../../types';
 import { Action, Checkboxes, Head, TextField, ms, startOfToday, when } from '../../ui';
 import { accountOf, shortAddress } from '../../accounts';
 import { bitsOf } from '../../words';
-import { bundle, consentResource, download } from '../../fhir';
+import { consentResource, usePatientDownload } from '../../fhir';
 import type { PatientSectionProps } from './section';
 
 export function ConsentsSection({ suite, subject, data, after }: PatientSectionProps) {
@@ -19,6 +19,7 @@ export function ConsentsSection({ suite, subject, data, after }: PatientSectionP
   const [chosenCategories, setChosenCategories] = useState<Set<string>>(new Set());
   const [from, setFrom] = useState('');
   const [until, setUntil] = useState('');
+  const exported = usePatientDownload(suite, 'Consent', subject);
   return (
     <>
       <Action
@@ -70,15 +71,13 @@ export function ConsentsSection({ suite, subject, data, after }: PatientSectionP
             className="secondary"
             disabled={!consents.length}
             onClick={() =>
-              download(
-                `consents-${subject.slice(0, 8)}.json`,
-                bundle(consents.map((c) => consentResource(c, suite.deployment.contracts.consent_registry.address, now))),
-              )
+              void exported.start(() => consents.map((c) => consentResource(c, suite.deployment.contracts.consent_registry.address, now)))
             }
           >
             Download as FHIR R4 Consent bundle
           </button>
         </div>
+        {exported.said && <p role="status">{exported.said}.</p>}
         {consents.length === 0 ? (
           <p>No consents recorded{refreshed ? '' : ' (loading)'}.</p>
         ) : (

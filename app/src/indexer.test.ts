@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { batchUri } from './indexer';
+import { stepWords } from './pages/Pharmacy';
+
+describe('the indexer client', () => {
+  it("writes a batch's Digital Link URI as tools/epcis-export does", () => {
+    expect(batchUri('00012345678905', 'LOT-42')).toBe('https://id.gs1.org/01/00012345678905/10/LOT-42');
+    // Everything but letters, digits and -._~ percent-encoded, bytes of UTF-8, upper-case.
+    expect(batchUri('00012345678905', "A B/1!*'é")).toBe('https://id.gs1.org/01/00012345678905/10/A%20B%2F1%21%2A%27%C3%A9');
+  });
+
+  it('says each custody step of an EPCIS event in words', () => {
+    const event = (bizStep: string, disposition?: string) => ({
+      type: 'ObjectEvent',
+      eventTime: '',
+      action: 'OBSERVE',
+      bizStep,
+      disposition,
+    });
+    expect(stepWords(event('commissioning', 'active'))).toBe('Registered by its manufacturer');
+    expect(stepWords(event('urn:epcglobal:cbv:bizstep:receiving', 'urn:epcglobal:cbv:disp:in_progress'))).toBe('Received');
+    expect(stepWords(event('receiving', 'returned'))).toBe('Rejected and returned');
+    expect(stepWords(event('https://ref.gs1.org/cbv/BizStep-holding', 'recalled'))).toBe('Recalled');
+    expect(stepWords(event('inspecting', 'non_conformant'))).toBe('Verified: not conformant');
+    expect(stepWords(event('repackaging'))).toBe('repackaging');
+  });
+});
