@@ -20,7 +20,8 @@ import sys
 import time
 
 KILLS = 8
-# The tables the indexer makes from the events (tools/indexer/src/store/reproject.rs).
+# The tables the indexer makes from the events (`projection_tables` in
+# tools/indexer/src/store/reproject.rs, whose unit test names the same list).
 PROJECTION_TABLES = ["plans", "claims", "batches", "shipments", "custody", "audit_events",
                      "consents", "delegation_terms"]
 

@@ -31,15 +31,10 @@ pub(super) async fn store_block(
         // An event the metadata does not describe, or one a projection cannot read, is
         // stored with the reason (and counted by `status`), never dropped.
         let (name, json, ops, error) = match &event.decoded {
-            Ok((name, fields)) => match project::project(&event.contract, name, fields) {
-                Ok(ops) => (Some(name.clone()), Some(fields.to_string()), ops, None),
-                Err(why) => (
-                    Some(name.clone()),
-                    Some(fields.to_string()),
-                    Vec::new(),
-                    Some(format!("projection: {why}")),
-                ),
-            },
+            Ok((name, fields)) => {
+                let (ops, error) = projected(&event.contract, name, fields);
+                (Some(name.clone()), Some(fields.to_string()), ops, error)
+            }
             Err(why) => (None, None, Vec::new(), Some(why.clone())),
         };
         if error.is_some() {
@@ -83,6 +78,20 @@ pub(super) async fn store_block(
     let events =
         i64::try_from(block.events.len()).map_err(|_| Error::Value("too many events".into()))?;
     Ok((events, not_read))
+}
+
+/// What the projections make of a decoded event: its operations, or none and the reason
+/// stored in `events.error` (storing and re-projecting both write it, and re-projecting
+/// compares with it).
+pub(super) fn projected(
+    contract: &str,
+    name: &str,
+    fields: &serde_json::Value,
+) -> (Vec<Op>, Option<String>) {
+    match project::project(contract, name, fields) {
+        Ok(ops) => (ops, None),
+        Err(why) => (Vec::new(), Some(format!("projection: {why}"))),
+    }
 }
 
 /// Where an event sits: its block, index and time.

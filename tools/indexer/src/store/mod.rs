@@ -18,7 +18,7 @@ mod tables;
 
 use apply::store_block;
 pub use read::{StoredAccess, StoredClaim, StoredConsent, StoredStep};
-pub use reproject::{PROJECTIONS, PROJECTION_TABLES};
+pub use reproject::{projection_tables, PROJECTIONS};
 use tables::{column, TABLES};
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");

@@ -4,9 +4,9 @@
 //! re-projected when opened, so that no answer claims completeness through a block while
 //! missing what the events up to it say.
 
-use super::apply::{apply_op, At};
+use super::apply::{apply_op, projected, At};
+use super::tables::TABLES;
 use super::{Result, Store};
-use crate::project;
 use sqlx::Row;
 
 /// The version of the projections this build writes. Raise it with every change to what
@@ -15,18 +15,17 @@ use sqlx::Row;
 /// delegation_terms.
 pub const PROJECTIONS: i64 = 2;
 
-/// The tables made from the events (every table but meta, cursor, blocks, events and
-/// event_topics), in an order that deletes safely.
-pub const PROJECTION_TABLES: &[&str] = &[
-    "plans",
-    "claims",
-    "batches",
-    "shipments",
-    "custody",
-    "audit_events",
-    "consents",
-    "delegation_terms",
-];
+/// The tables that record what was stored; every other table of the store is made from
+/// the events, and a re-projection empties it (no table can be left out of it).
+const RECORD_TABLES: &[&str] = &["meta", "cursor", "blocks", "events", "event_topics"];
+
+/// The tables made from the events (no table refers to another: any order deletes).
+pub fn projection_tables() -> impl Iterator<Item = &'static str> {
+    TABLES
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| !RECORD_TABLES.contains(name))
+}
 
 /// Events read per statement while re-projecting.
 const PAGE: i64 = 2_000;
@@ -78,12 +77,12 @@ impl Store {
     pub async fn reproject(&self) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
         self.lock_writers(&mut tx).await?;
-        for table in PROJECTION_TABLES {
+        for table in projection_tables() {
             sqlx::query(&format!("DELETE FROM {table}"))
                 .execute(&mut *tx)
                 .await?;
         }
-        let (mut block, mut idx, mut projected) = (-1i64, -1i64, 0u64);
+        let (mut block, mut idx, mut count) = (-1i64, -1i64, 0u64);
         loop {
             let rows = sqlx::query(
                 "SELECT e.block, e.idx, e.contract, e.name, e.json, e.error, b.timestamp_ms \
@@ -108,15 +107,10 @@ impl Store {
                 let (json, error): (String, Option<String>) = (row.try_get(4)?, row.try_get(5)?);
                 let fields = serde_json::from_str(&json)
                     .map_err(|e| super::Error::Value(format!("stored event JSON: {e}")))?;
-                let now = match project::project(&contract, &name, &fields) {
-                    Ok(ops) => {
-                        for op in ops {
-                            apply_op(&mut tx, at, op).await?;
-                        }
-                        None
-                    }
-                    Err(why) => Some(format!("projection: {why}")),
-                };
+                let (ops, now) = projected(&contract, &name, &fields);
+                for op in ops {
+                    apply_op(&mut tx, at, op).await?;
+                }
                 if now != error {
                     sqlx::query("UPDATE events SET error = $3 WHERE block = $1 AND idx = $2")
                         .bind(at.block)
@@ -125,7 +119,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                projected = projected.saturating_add(1);
+                count = count.saturating_add(1);
             }
         }
         sqlx::query(
@@ -136,6 +130,30 @@ impl Store {
         .await?;
         self.record_projections(&mut *tx).await?;
         tx.commit().await?;
-        Ok(projected)
+        Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::projection_tables;
+
+    /// The tables scripts/indexer-kill-check.py empties to make an older database.
+    #[test]
+    fn the_projection_tables_are_every_table_made_from_the_events() {
+        let tables: Vec<_> = projection_tables().collect();
+        assert_eq!(
+            tables,
+            [
+                "plans",
+                "claims",
+                "batches",
+                "shipments",
+                "custody",
+                "audit_events",
+                "consents",
+                "delegation_terms"
+            ]
+        );
     }
 }
