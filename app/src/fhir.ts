@@ -170,7 +170,7 @@ export function bundle(resources: (FhirConsent | AuditEvent)[]): Bundle {
 
 /** A patient's resources of `type` as a download: from the indexer when the deployment
  * names one (the whole history: every consent ever recorded, every access, break-glass
- * acknowledgement and closing, after waiting for it to store the finalized head),
+ * acknowledgement and closing, after waiting for it to store the best block),
  * otherwise the rows the page shows, as the contract answers them. Returns where they
  * came from, in words. */
 export async function downloadPatientBundle(
@@ -180,7 +180,7 @@ export async function downloadPatientBundle(
   shown: () => (AuditEvent | FhirConsent)[],
 ): Promise<string> {
   const name = `${type === 'Consent' ? 'consents' : 'access-log'}-${patient.slice(0, 8)}.json`;
-  const current = await caughtUp(suite).catch(() => false);
+  const current = await caughtUp(suite);
   const indexed = await fhirSearch<AuditEvent | FhirConsent>(suite, type, patient);
   if (indexed) {
     download(name, bundle(indexed.items));

@@ -53,8 +53,7 @@ export interface EpcisEvent {
   [field: string]: unknown;
 }
 
-/** What an indexer read gives: its items, the document(s) as the indexer sent them, and
- * the finalized block it is complete through. */
+/** What an indexer read gives: its items and the finalized block it is complete through. */
 export interface Indexed<T> {
   items: T[];
   /** The block the first page was complete through. */
@@ -82,11 +81,12 @@ async function getJson<T>(suite: Suite, path: string): Promise<T | undefined> {
 
 /** Waits (at most `timeoutMs`) until the indexer has stored the chain's best block (the
  * one a transaction just sent is in), so that a read after a transaction includes it;
- * false when it has not (the indexer stores finalized blocks only: on a chain whose
- * finality lags, the caller says its list may be behind). */
+ * false when it has not or the node did not answer (the indexer stores finalized blocks
+ * only: on a chain whose finality lags, the caller says its list may be behind). */
 export async function caughtUp(suite: Suite, timeoutMs = 6000): Promise<boolean> {
-  const header = await suite.client.rpc.chain_getHeader();
-  const head = header ? Number(header.number) : 0;
+  const header = await suite.client.rpc.chain_getHeader().catch(() => undefined);
+  if (!header) return false;
+  const head = Number(header.number);
   const until = Date.now() + timeoutMs;
   for (;;) {
     const status = await getJson<{ complete_through_block: number | null }>(suite, '/v1/status');

@@ -90,7 +90,7 @@ export function Custody({ suite, batch, gtin, lot }: { suite: Suite; batch: bigi
     let live = true;
     void (async () => {
       if (gtin && lot && indexerUrl(suite)) {
-        await caughtUp(suite).catch(() => false);
+        await caughtUp(suite);
         const chain = await custodyChain(suite, gtin, lot);
         // None yet (its registration not finalized): the contract's own answer.
         if (chain?.items.length && live) return setIndexed(chain);

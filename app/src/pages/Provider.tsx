@@ -135,7 +135,8 @@ export function ProviderPage({ suite, account }: PageProps) {
   };
   const loadPage = async (ticket: number, provider: string, after?: string) => {
     if (indexerUrl(suite)) {
-      const current = after || (await caughtUp(suite).catch(() => false));
+      // A later page is read from the same indexer state as the first: no new wait.
+      const current = after !== undefined || (await caughtUp(suite));
       const page = await claimsOfProvider(suite, provider, PAGE, after);
       if (page) {
         const found = await Promise.all(page.items.map((c) => query('claims_adjudication', 'claim', [BigInt(c.claim)])));
