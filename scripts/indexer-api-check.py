@@ -153,12 +153,20 @@ def check_epcis(base, batches, custody, cursor, out_dir):
     events, _ = event_pages(base, [("MATCH_epcClass", f"https://id.gs1.org/01/{gtin}/10/*")], 4,
                             saved)
     same(events, [r for r in custody if batches[r["batch"]]["gtin"] == gtin], "every lot")
+    # A lot prefix (all but the last byte of a lot): the lots of that GTIN starting so.
+    prefix = batches[two[0]]["lot"]
+    prefix = prefix[:-2] if len(prefix) > 4 else prefix
+    expected = [r for r in custody if batches[r["batch"]]["gtin"] == gtin
+                and batches[r["batch"]]["lot"].startswith(prefix)]
+    assert any(r["batch"] == two[0] for r in expected), "the prefix's own lot"
+    events, _ = event_pages(base, [("MATCH_epcClass", batch_uri(gtin, prefix) + "*")], 4, saved)
+    same(events, expected, "a lot prefix")
     first = batches[two[0]]
     item = batch_uri(first["gtin"], first["lot"]) + "/21/SN1"
     events, _ = event_pages(base, [("MATCH_anyEPC", item), ("EQ_action", "ADD")], 4, saved)
     same(events, [r for r in custody if r["batch"] == two[0] and r["kind"] == "Registered"],
          "an item of the lot, commissioned")
-    checks += 3
+    checks += 4
 
     for params, parameter in [
         ([("eventType", "ObjectEvent|Bogus")], "eventType"),
@@ -360,7 +368,7 @@ def main():
         table, _, row = line.partition(" ")
         row = json.loads(row)
         if table == "events":
-            events_keys.append((row[0], row[1]))
+            events_keys.append((row[0], row[1], row[3], row[5]))
         elif table == "audit_events":
             audits.append({"key": (row[0], row[1]), "patient": row[2], "kind": row[3],
                            "actor": row[4], "at_ms": row[11]})
@@ -444,21 +452,39 @@ def main():
         status, _, body = get(base, path, params)
         assert status == 400 and body["parameter"] == parameter, (path, params, status, body)
         checks += 1
-    # The suite's events newest first, through pages of 7: every event of the dump, once.
-    stored = sorted(events_keys, reverse=True)
-    seen, before = [], None
-    for _ in range(10_000):
-        params = [("limit", "7")] + ([("before", before)] if before else [])
-        status, headers, body = get(base, "/v1/events", params)
-        assert status == 200 and body["complete_through_block"] == cursor, (params, body)
-        seen.extend((item["block"], item["index"]) for item in body["items"])
-        if body["next"] is None:
-            break
-        before = body["next"]
-    assert seen == stored, ("GET /v1/events", seen[:5], stored[:5])
-    status, _, body = get(base, "/v1/events", [("contract", "drug_provenance"),
-                                               ("name", "BatchRegistered")])
-    assert status == 200 and len(body["items"]) == len(batches), body
+    # The suite's events newest first, through pages of 7: every event of the dump, once;
+    # then the same for a contract, a name, and both (each filter its own statement).
+    def events_pages(filters, size):
+        seen, before = [], None
+        for _ in range(100_000):
+            params = filters + [("limit", str(size))] + ([("before", before)] if before else [])
+            status, _, body = get(base, "/v1/events", params)
+            assert status == 200 and body["complete_through_block"] == cursor, (params, body)
+            assert all(item["contract"] == value for key, value in filters
+                       if key == "contract" for item in body["items"]), (params, body)
+            assert all(item["name"] == value for key, value in filters
+                       if key == "name" for item in body["items"]), (params, body)
+            seen.extend((item["block"], item["index"]) for item in body["items"])
+            if body["next"] is None:
+                return seen
+            before = body["next"]
+        raise AssertionError(("GET /v1/events never ended", filters))
+
+    def stored(contract=None, name=None):
+        return sorted(((b, i) for b, i, c, n in events_keys
+                       if contract in (None, c) and name in (None, n)), reverse=True)
+
+    seen = events_pages([], 7)
+    assert seen == stored(), ("GET /v1/events", seen[:5], stored()[:5])
+    for contract, name in [("consent_registry", None), (None, "BatchRegistered"),
+                           ("drug_provenance", "Shipped")]:
+        filters = ([("contract", contract)] if contract else []) + \
+            ([("name", name)] if name else [])
+        seen = events_pages(filters, 50)
+        assert seen and seen == stored(contract, name), (filters, seen[:5],
+                                                         stored(contract, name)[:5])
+        checks += 1
+    assert len(stored(None, "BatchRegistered")) == len(batches)
     status, _, body = get(base, "/v1/events", [("before", "12")])
     assert status == 400 and body["parameter"] == "before", body
     checks += 3

@@ -655,9 +655,12 @@ pub mod indexed {
             .map(|(number, recorded)| {
                 let mut hash = [0u8; 32];
                 hash[..8].copy_from_slice(&number.to_be_bytes());
+                let mut parent_hash = [0u8; 32];
+                parent_hash[..8].copy_from_slice(&number.saturating_sub(1).to_be_bytes());
                 BlockData {
                     number,
                     hash,
+                    parent_hash: Some(parent_hash),
                     timestamp_ms: recorded.time_ms,
                     events: (0u32..)
                         .zip(&recorded.events)

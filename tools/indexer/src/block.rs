@@ -16,6 +16,13 @@ pub struct BlockData {
     /// Its hash.
     #[serde(with = "hex32")]
     pub hash: [u8; 32],
+    /// Its parent's hash. When given, the block is stored only right after its parent (its
+    /// number the last block stored + 1, the stored block's hash this one): a missing
+    /// block or a block of another chain is refused instead of leaving a hole behind a
+    /// cursor that claims completeness. A node gives it; replay files without it (sparse
+    /// ones written by hand) are stored as before.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_hex32")]
+    pub parent_hash: Option<[u8; 32]>,
     /// Its time (the timestamp pallet's `now`, milliseconds since the Unix epoch).
     pub timestamp_ms: u64,
     /// Its `Contracts::ContractEmitted` events (every contract's: the indexer keeps the
@@ -134,6 +141,23 @@ mod hex32 {
     }
 }
 
+mod opt_hex32 {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<[u8; 32]>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => s.serialize_some(&super::hex(bytes)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[u8; 32]>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| super::array32(&text).map_err(D::Error::custom))
+            .transpose()
+    }
+}
+
 mod hex32_list {
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
 
@@ -170,6 +194,7 @@ mod tests {
         let block = BlockData {
             number: 7,
             hash: [3; 32],
+            parent_hash: Some([2; 32]),
             timestamp_ms: 1_700_000_000_000,
             events: vec![RawEvent {
                 index: 2,
@@ -192,6 +217,7 @@ mod tests {
         let block = |number| BlockData {
             number,
             hash: [0; 32],
+            parent_hash: None,
             timestamp_ms: 0,
             events: vec![],
         };
@@ -214,6 +240,7 @@ mod tests {
         let block = BlockData {
             number: 1,
             hash: [0; 32],
+            parent_hash: None,
             timestamp_ms: 0,
             events: vec![event(3), event(2)],
         };

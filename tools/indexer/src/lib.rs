@@ -24,7 +24,9 @@ use store::Store;
 use suite::Suite;
 
 /// Stores the blocks of `blocks` above the store's cursor and up to `until` (all when
-/// `None`), `per_commit` blocks per transaction; returns the number of blocks stored.
+/// `None`), `per_commit` blocks per transaction; returns the number of blocks stored. A
+/// file that holds the block at the cursor's height must hold the one stored (else it is
+/// of another chain); a block naming its parent must follow the last block stored.
 pub async fn backfill(
     store: &Store,
     suite: &Suite,
@@ -32,7 +34,18 @@ pub async fn backfill(
     until: Option<u64>,
     per_commit: usize,
 ) -> store::Result<u64> {
-    let from = store.cursor().await?.map(|cursor| cursor.block);
+    let cursor = store.cursor().await?;
+    if let Some(cursor) = cursor {
+        if blocks
+            .iter()
+            .any(|block| block.number == cursor.block && block.hash != cursor.hash)
+        {
+            return Err(store::Error::OtherChain {
+                block: cursor.block,
+            });
+        }
+    }
+    let from = cursor.map(|cursor| cursor.block);
     let pending: Vec<&BlockData> = blocks
         .iter()
         .filter(|block| from.is_none_or(|from| block.number > from))

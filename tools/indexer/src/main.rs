@@ -188,6 +188,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 (None, None) => return Err("name the suite: --deployment or --contracts".into()),
             };
             let blocks = block::read_replay(&replay)?;
+            if blocks.iter().any(|block| block.parent_hash.is_none()) {
+                eprintln!(
+                    "indexer: {}: blocks without a parent_hash: a missing block or another \
+                     chain's block among them cannot be detected",
+                    replay.display()
+                );
+            }
             let store = Store::open(&db).await?;
             store.claim_suite(&suite.fingerprint()).await?;
             let stored = indexer::backfill(&store, &suite, &blocks, until, per_commit).await?;

@@ -73,6 +73,14 @@ impl NodeSource {
             .await
             .map_err(text)?
             .ok_or_else(|| format!("the node has no block {number}"))?;
+        let parent_hash = self
+            .rpc
+            .chain_get_header(Some(hash))
+            .await
+            .map_err(text)?
+            .ok_or_else(|| format!("the node has no header of block {number}"))?
+            .parent_hash
+            .0;
         let now = self
             .api
             .storage()
@@ -120,6 +128,7 @@ impl NodeSource {
         Ok(BlockData {
             number,
             hash: hash.0,
+            parent_hash: Some(parent_hash),
             timestamp_ms,
             events: out,
         })

@@ -75,6 +75,7 @@ fn history() -> Vec<BlockData> {
     let block = |number: u64, events| BlockData {
         number,
         hash: [u8::try_from(number).expect("small"); 32],
+        parent_hash: None,
         timestamp_ms: 1_700_000_000_000 + number * 6_000,
         events,
     };
@@ -223,4 +224,82 @@ async fn sqlite_and_postgresql_store_the_same_history_once() {
             "PostgreSQL's rows differ"
         );
     }
+}
+
+/// Block `number` (hash `[hash; 32]`) naming `[parent; 32]` as its parent.
+fn linked(number: u64, hash: u8, parent: u8) -> BlockData {
+    BlockData {
+        number,
+        hash: [hash; 32],
+        parent_hash: Some([parent; 32]),
+        timestamp_ms: 1_700_000_000_000 + number * 6_000,
+        events: vec![surplus(1, u128::from(number))],
+    }
+}
+
+#[tokio::test]
+async fn a_block_after_a_missing_one_or_of_another_chain_is_refused_and_changes_nothing() {
+    let store = Store::open("sqlite::memory:").await.expect("opened");
+    let suite = suite();
+    store
+        .claim_suite(&suite.fingerprint())
+        .await
+        .expect("claimed");
+    indexer::backfill(
+        &store,
+        &suite,
+        &[linked(1, 1, 0), linked(2, 2, 1)],
+        None,
+        64,
+    )
+    .await
+    .expect("stored");
+    let before = store.dump().await.expect("dump");
+    // The line of block 3 is missing from the file.
+    match indexer::backfill(&store, &suite, &[linked(4, 4, 3)], None, 64).await {
+        Err(Error::Gap {
+            block: 4,
+            cursor: 2,
+        }) => {}
+        other => panic!("a gap was not refused: {other:?}"),
+    }
+    // A block 3 whose parent is not the block 2 stored.
+    match indexer::backfill(&store, &suite, &[linked(3, 3, 9)], None, 64).await {
+        Err(Error::OtherChain { block: 3 }) => {}
+        other => panic!("another chain's block was not refused: {other:?}"),
+    }
+    // A file holding another block 2 than the one stored, even without parent hashes.
+    let mut other = linked(2, 7, 1);
+    other.parent_hash = None;
+    let mut next = linked(3, 3, 7);
+    next.parent_hash = None;
+    match indexer::backfill(&store, &suite, &[other, next], None, 64).await {
+        Err(Error::OtherChain { block: 2 }) => {}
+        other => panic!("another chain's file was not refused: {other:?}"),
+    }
+    assert_eq!(store.dump().await.expect("dump"), before);
+    // Within one commit the second block must follow the first, too.
+    match indexer::backfill(
+        &store,
+        &suite,
+        &[linked(3, 3, 2), linked(5, 5, 4)],
+        None,
+        64,
+    )
+    .await
+    {
+        Err(Error::Gap {
+            block: 5,
+            cursor: 3,
+        }) => {}
+        other => panic!("a gap inside a commit was not refused: {other:?}"),
+    }
+    assert_eq!(store.dump().await.expect("dump"), before);
+    indexer::backfill(&store, &suite, &[linked(3, 3, 2)], None, 64)
+        .await
+        .expect("the next block of the same chain");
+    assert_eq!(
+        store.block_at_or_below(9).await.expect("read"),
+        Some((3, [3; 32]))
+    );
 }

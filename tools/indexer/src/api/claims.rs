@@ -315,6 +315,30 @@ pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> 
     Ok(query)
 }
 
+/// The statement of an events query: the page is chosen in a subquery that names only the
+/// filters given (so each combination is planned on its index: the primary key, or
+/// `events_by_name` / `events_by_contract`), then joined to the cursor in the same
+/// statement. Parameters: `$1, $2` the key to start below, then the contract and the
+/// name when given, then the limit.
+fn events_statement(contract: bool, name: bool) -> String {
+    let mut filters = String::new();
+    let mut n = 2;
+    for (given, column) in [(contract, "contract"), (name, "name")] {
+        if given {
+            n += 1;
+            filters.push_str(&format!(" AND {column} = ${n}"));
+        }
+    }
+    format!(
+        "SELECT cur.block, e.block, e.idx, e.contract, e.name, e.json, e.error, b.timestamp_ms \
+         FROM cursor cur LEFT JOIN (SELECT block, idx, contract, name, json, error FROM events \
+         WHERE (block, idx) < ($1, $2){filters} ORDER BY block DESC, idx DESC LIMIT ${limit}) e \
+         ON TRUE LEFT JOIN blocks b ON b.number = e.block \
+         WHERE cur.id = 1 ORDER BY e.block DESC, e.idx DESC",
+        limit = n + 1
+    )
+}
+
 /// The suite's events, newest first, read in one statement with the cursor.
 pub(super) async fn events(
     State(api): State<Api>,
@@ -322,21 +346,16 @@ pub(super) async fn events(
 ) -> Result<Response, ApiError> {
     let query = events_query(&list)?;
     let (before_block, before_idx) = query.before.unwrap_or((i64::MAX, i64::MAX));
-    let rows = sqlx::query(
-        "SELECT cur.block, e.block, e.idx, e.contract, e.name, e.json, e.error, b.timestamp_ms \
-         FROM cursor cur LEFT JOIN events e ON (e.block, e.idx) < ($1, $2) \
-         AND ($3 = '' OR e.contract = $3) AND ($4 = '' OR e.name = $4) \
-         LEFT JOIN blocks b ON b.number = e.block \
-         WHERE cur.id = 1 ORDER BY e.block DESC, e.idx DESC LIMIT $5",
-    )
-    .bind(before_block)
-    .bind(before_idx)
-    .bind(query.contract.clone().unwrap_or_default())
-    .bind(query.name.clone().unwrap_or_default())
-    .bind(query.limit.saturating_add(1))
-    .fetch_all(api.store.pool())
-    .await
-    .map_err(ApiError::internal)?;
+    let statement = events_statement(query.contract.is_some(), query.name.is_some());
+    let mut select = sqlx::query(&statement).bind(before_block).bind(before_idx);
+    for value in [&query.contract, &query.name].into_iter().flatten() {
+        select = select.bind(value.clone());
+    }
+    let rows = select
+        .bind(query.limit.saturating_add(1))
+        .fetch_all(api.store.pool())
+        .await
+        .map_err(ApiError::internal)?;
     let mut through = None;
     let mut items = Vec::new();
     for row in &rows {
@@ -465,5 +484,44 @@ pub(crate) mod tests {
         let newest =
             claims_query(&list(&[("provider", ALICE), ("order", "newest")]), true).expect("read");
         assert!(newest.newest);
+    }
+
+    #[tokio::test]
+    async fn each_events_filter_reads_newest_first_from_its_own_index() {
+        use sqlx::Row;
+        let store = crate::store::Store::open("sqlite::memory:")
+            .await
+            .expect("opened");
+        for (contract, name, index) in [
+            (false, false, "sqlite_autoindex_events_1"),
+            (true, false, "events_by_contract"),
+            (false, true, "events_by_event_name"),
+            (true, true, "events_by_name"),
+        ] {
+            let text = format!("EXPLAIN QUERY PLAN {}", events_statement(contract, name));
+            let mut statement = sqlx::query(&text).bind(i64::MAX).bind(i64::MAX);
+            if contract {
+                statement = statement.bind("drug_provenance");
+            }
+            if name {
+                statement = statement.bind("Shipped");
+            }
+            let plan: Vec<String> = statement
+                .bind(51i64)
+                .fetch_all(store.pool())
+                .await
+                .expect("plan")
+                .iter()
+                .map(|row| row.try_get::<String, _>(3).expect("detail"))
+                .collect();
+            let events = plan
+                .iter()
+                .find(|detail| detail.contains(" events "))
+                .unwrap_or_else(|| panic!("{plan:?}"));
+            assert!(
+                events.contains(&format!("INDEX {index} ")),
+                "{contract} {name}: {plan:?}"
+            );
+        }
     }
 }

@@ -43,12 +43,54 @@ pub enum Error {
     },
     /// A value does not fit a column (a number past 2^63).
     Value(String),
+    /// A block that names its parent but does not come right after the last block stored:
+    /// the blocks between are missing.
+    Gap {
+        /// The block offered.
+        block: u64,
+        /// The last block stored.
+        cursor: u64,
+    },
+    /// A block that is not of the chain of the blocks stored (its parent, or the block at
+    /// its height, is another).
+    OtherChain {
+        /// The block offered.
+        block: u64,
+    },
+}
+
+impl Error {
+    /// Whether another try may succeed: the connection to the database lost or refused,
+    /// the pool exhausted, a lock held by another writer, a serialization conflict.
+    /// Anything else fails again the same way.
+    pub fn is_transient(&self) -> bool {
+        let Error::Database(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), extended codes included.
+                    code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+                } else {
+                    // PostgreSQL: connection exceptions, serialization failure, deadlock,
+                    // too many connections, shutting down or starting up.
+                    code.starts_with("08")
+                        || ["40001", "40P01", "53300", "57P01", "57P02", "57P03"]
+                            .contains(&code.as_ref())
+                }
+            }
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Database(e) => write!(f, "database: {e}"),
+            Error::Database(e) => write!(f, "{e}"),
             Error::Replayed { block, cursor } => write!(
                 f,
                 "block {block} is at or below the last block stored ({cursor})"
@@ -58,6 +100,16 @@ impl fmt::Display for Error {
                 "the database indexes another suite ({stored}): use another database"
             ),
             Error::Value(why) => write!(f, "{why}"),
+            Error::Gap { block, cursor } => write!(
+                f,
+                "block {block} does not follow the last block stored ({cursor}): the blocks \
+                 between are missing"
+            ),
+            Error::OtherChain { block } => write!(
+                f,
+                "block {block} is not of the chain of the blocks stored: index it into a new \
+                 database"
+            ),
         }
     }
 }
@@ -99,6 +151,8 @@ pub struct IndexedBlock {
     pub number: u64,
     /// Its hash.
     pub hash: [u8; 32],
+    /// Its parent's hash, when the source gives it.
+    pub parent_hash: Option<[u8; 32]>,
     /// Its time (ms).
     pub timestamp_ms: u64,
     /// The suite's events.
@@ -111,6 +165,7 @@ impl IndexedBlock {
         Self {
             number: block.number,
             hash: block.hash,
+            parent_hash: block.parent_hash,
             timestamp_ms: block.timestamp_ms,
             events: suite.events(block),
         }
@@ -311,6 +366,25 @@ impl Store {
         Ok(())
     }
 
+    /// The highest stored block holding suite events at or below `number`, with its hash.
+    pub async fn block_at_or_below(&self, number: u64) -> Result<Option<(u64, [u8; 32])>> {
+        let row = sqlx::query(
+            "SELECT number, hash FROM blocks WHERE number <= $1 ORDER BY number DESC LIMIT 1",
+        )
+        .bind(big(number, "block")?)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let hash: Vec<u8> = row.try_get(1)?;
+        Ok(Some((
+            unsigned(row.try_get(0)?, "block")?,
+            <[u8; 32]>::try_from(hash.as_slice())
+                .map_err(|_| Error::Value("a stored block's hash is not 32 bytes".into()))?,
+        )))
+    }
+
     /// The last block stored, if any.
     pub async fn cursor(&self) -> Result<Option<Cursor>> {
         let mut connection = self.pool.acquire().await?;
@@ -340,19 +414,36 @@ impl Store {
         };
         let mut tx = self.pool.begin().await?;
         self.lock_writers(&mut tx).await?;
-        let mut cursor = read_cursor(&mut tx).await?.map(|c| c.block);
+        let mut previous = read_cursor(&mut tx).await?.map(|c| (c.block, c.hash));
         let (mut events, mut not_read) = (0i64, 0i64);
         for block in blocks {
-            if let Some(cursor) = cursor.filter(|c| block.number <= *c) {
-                return Err(Error::Replayed {
-                    block: block.number,
-                    cursor,
-                });
+            if let Some((cursor, hash)) = previous {
+                if block.number <= cursor {
+                    return Err(Error::Replayed {
+                        block: block.number,
+                        cursor,
+                    });
+                }
+                // A block that names its parent must be the next one, on the same chain
+                // (checked under the writers' lock: for every caller).
+                if let Some(parent) = block.parent_hash {
+                    if block.number != cursor.saturating_add(1) {
+                        return Err(Error::Gap {
+                            block: block.number,
+                            cursor,
+                        });
+                    }
+                    if parent != hash {
+                        return Err(Error::OtherChain {
+                            block: block.number,
+                        });
+                    }
+                }
             }
             let (stored, unread) = store_block(&mut tx, block).await?;
             events = events.saturating_add(stored);
             not_read = not_read.saturating_add(unread);
-            cursor = Some(block.number);
+            previous = Some((block.number, block.hash));
         }
         sqlx::query(
             "INSERT INTO cursor (id, block, hash, timestamp_ms, events, events_not_read) \
@@ -376,37 +467,39 @@ impl Store {
     /// What is stored: the cursor, the events, and those kept raw or not projected
     /// (with the first reasons).
     pub async fn status(&self) -> Result<serde_json::Value> {
-        let cursor = self.cursor().await?;
-        // Counted as they were stored, beside the cursor: no scan of the events.
-        let (events, unread): (i64, i64) =
-            sqlx::query_as("SELECT events, events_not_read FROM cursor WHERE id = 1")
-                .fetch_optional(&self.pool)
-                .await?
-                .unwrap_or((0, 0));
-        // By the partial index of 0004; none to look for in the usual case.
-        let problems = if unread == 0 {
-            Vec::new()
-        } else {
-            sqlx::query(
-                "SELECT block, idx, contract, error FROM events WHERE error IS NOT NULL \
-                 ORDER BY block, idx LIMIT 10",
-            )
-            .fetch_all(&self.pool)
-            .await?
-        };
+        // One statement: the cursor, the counts moved with it (no scan of the events) and
+        // the first events not read (by the partial index of 0004), all of one commit.
+        let rows = sqlx::query(
+            "SELECT cur.block, cur.hash, cur.events, cur.events_not_read, \
+             e.block, e.idx, e.contract, e.error FROM cursor cur LEFT JOIN \
+             (SELECT block, idx, contract, error FROM events WHERE error IS NOT NULL \
+             ORDER BY block, idx LIMIT 10) e ON TRUE WHERE cur.id = 1 ORDER BY e.block, e.idx",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut through = None;
+        let mut hash = None;
+        let (mut events, mut unread) = (0i64, 0i64);
         let mut first = Vec::new();
-        for row in problems {
+        for row in &rows {
+            through = Some(unsigned(row.try_get(0)?, "block")?);
+            hash = Some(crate::block::hex(&row.try_get::<Vec<u8>, _>(1)?));
+            events = row.try_get(2)?;
+            unread = row.try_get(3)?;
+            let Some(block) = row.try_get::<Option<i64>, _>(4)? else {
+                continue;
+            };
             first.push(serde_json::json!({
-                "block": row.try_get::<i64, _>(0)?,
-                "index": row.try_get::<i64, _>(1)?,
-                "contract": row.try_get::<String, _>(2)?,
-                "error": row.try_get::<String, _>(3)?,
+                "block": block,
+                "index": row.try_get::<Option<i64>, _>(5)?,
+                "contract": row.try_get::<Option<String>, _>(6)?,
+                "error": row.try_get::<Option<String>, _>(7)?,
             }));
         }
         Ok(serde_json::json!({
             "database": if self.postgres { "PostgreSQL" } else { "SQLite" },
-            "complete_through_block": cursor.map(|c| c.block),
-            "complete_through_hash": cursor.map(|c| crate::block::hex(&c.hash)),
+            "complete_through_block": through,
+            "complete_through_hash": hash,
             "events": events,
             "events_not_read": unread,
             "first_events_not_read": first,
