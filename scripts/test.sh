@@ -275,7 +275,7 @@ rm -f "$log.admin"
 # The claims tool on the same node: a demo plan for the sample files' members and
 # providers, then the sample 837 files submitted (bad claims skipped with file, segment and
 # reason) and answered with balanced 835s; the same files again submit nothing.
-step "scripts/claims.sh: sample 837 files in, 999 and 277CA acknowledgements and 835 remittances out, a second run submits nothing; a replacement, a void and bad frequencies"
+step "scripts/claims.sh: sample 837 files in, 999 and 277CA acknowledgements and 835 remittances out, a second run submits nothing; a replacement, a void and bad frequencies; a secondary claim rejected unsent"
 claims_dir="$(mktemp -d)"
 samples=tools/claims-tool/samples
 claims_run() {
@@ -331,15 +331,19 @@ if [ "$local_status" -eq 0 ] \
     && grep -q '^STC\*A6:464\*' "$claims_dir/out/corrections.277" \
     && grep -q '^STC\*A7:535\*' "$claims_dir/out/corrections.277" \
     && grep -q '^CLP\*PCN-D-0001\*1\*' "$claims_dir/out/corrections.835" \
-    && ! grep -q '^CLP\*PCN-D-0002\*' "$claims_dir/out/corrections.835"; then
+    && ! grep -q '^CLP\*PCN-D-0002\*' "$claims_dir/out/corrections.835" \
+    && claims_file "$samples/cob.837" >"$log.claims-6" 2>&1 \
+    && grep -q '^claims: 0 adjudicated (0 submitted now, 0 already on chain), 1 skipped' "$log.claims-6" \
+    && grep -q '^STC\*A3:171\*' "$claims_dir/out/cob.277" \
+    && [ ! -e "$claims_dir/out/cob.835" ] && [ -e "$claims_dir/out/cob.csv" ]; then
     grep -E '^(skipped|claims|paid|denied|time)' "$log.claims-1" | sed 's/^/    /'
     echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 999, 277CA and 835 out, resubmission sends nothing, replacement and void)" | tee -a "$log"
 else
-    tail -n 30 "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5" 2>/dev/null || true
+    tail -n 30 "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5" "$log.claims-6" 2>/dev/null || true
     echo "test result: FAILED. 0 passed; 1 failed (claims.sh)" | tee -a "$log"
     status=1
 fi
-rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5"
+rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5" "$log.claims-6"
 step_done
 # The dApp in Debian's chromium against the same node and deployment: a flow per role
 # through its pages, a refusal in words, the FHIR downloads validated, axe-core on every

@@ -770,10 +770,21 @@ fn every_situational_loop_of_the_professional_claim_is_read() {
         "attachment.837",
         "form.837",
         "repeats.837",
+        "cob-primary.837",
     ] {
         let (claims, problems) = read(name);
-        assert!(problems.is_empty(), "{name}: {problems:?}");
-        assert!(!claims.is_empty(), "{name}");
+        if matches!(name, "cob.837" | "repeats.837") {
+            // Read whole, and answered: this plan is secondary there (2000B SBR*S).
+            assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+            assert_eq!(
+                problems[0].rejection,
+                Some(crate::x277::NOT_PRIMARY),
+                "{name}"
+            );
+        } else {
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+            assert!(!claims.is_empty(), "{name}");
+        }
         let (_, text) = sample(name);
         let (_, groups) = ack::groups(&text).expect(name);
         assert!(
@@ -1057,4 +1068,129 @@ fn a_sender_x12_cannot_carry_gets_no_999_and_no_crash() {
     let (claims, problems, groups, _) = read_all(&blank);
     assert!(claims.is_empty() && groups.is_empty());
     assert!(problems[0].reason.contains("ISA06"), "{problems:?}");
+}
+
+/// `text` with `segment` inserted after the first segment starting with `anchor`, the
+/// transaction's segment count (SE01) kept right.
+fn with_segment(text: &str, anchor: &str, segment: &str) -> String {
+    let at = text.find(&format!("\n{anchor}")).expect("the anchor") + 1;
+    let end = at + text[at..].find("~\n").expect("its end") + 2;
+    let out = format!("{}{segment}~\n{}", &text[..end], &text[end..]);
+    let se = out.find("\nSE*").expect("SE") + 1;
+    let count_end = se + 3 + out[se + 3..].find('*').expect("SE01");
+    let count: usize = out[se + 3..count_end].parse().expect("a count");
+    format!("{}SE*{}{}", &out[..se], count + 1, &out[count_end..])
+}
+
+/// The claims and problems of `text`, with its 277CA as the tool answers it (a claim
+/// with a problem rejected for it, the others accepted), and whether the 999 accepts it.
+fn cob_answer(text: &str) -> (Vec<SourceClaim>, Vec<claim::Problem>, String, bool) {
+    let (claims, problems) = x837::read("f.837", text);
+    let groups = crate::ack::groups(text).map(|(_, g)| g).unwrap_or_default();
+    let accepted = groups
+        .iter()
+        .flat_map(|g| &g.sets)
+        .all(|s| s.error.is_none());
+    let answer = |ordinal: usize| {
+        problems
+            .iter()
+            .find(|p| p.ordinal == Some(ordinal))
+            .map(crate::x277::Answer::of_problem)
+            .unwrap_or(crate::x277::Answer::Accepted {
+                id: 1,
+                refused: Vec::new(),
+            })
+    };
+    let x277 = crate::x277::x277(&ack_envelope(), "X", text, &answer).unwrap_or_default();
+    (claims, problems, x277, accepted)
+}
+
+#[test]
+fn a_claim_on_which_this_plan_is_secondary_is_rejected_a3_171_and_nothing_is_sent() {
+    let (_, text) = sample("cob.837");
+    let (claims, problems, x277, accepted) = cob_answer(&text);
+    assert!(accepted, "the 999 accepts the set");
+    assert!(claims.is_empty(), "nothing to submit: {claims:?}");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].rejection, Some(crate::x277::NOT_PRIMARY));
+    assert_eq!(problems[0].claim.as_deref(), Some("PCN-COB-0001"));
+    assert!(problems[0].reason.contains("not primary"), "{problems:?}");
+    assert!(x277.contains("STC*A3:171*"), "{x277}");
+    assert!(x277.contains("*A3:286~"), "{x277}");
+    assert!(!x277.contains("REF*1K"), "no claim id: {x277}");
+}
+
+#[test]
+fn a_primary_claim_naming_a_secondary_payer_is_read() {
+    let (claims, problems) = read("cob-primary.837");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].lines.len(), 2);
+}
+
+#[test]
+fn a_primary_claim_carrying_another_payers_adjudication_is_a_relational_error() {
+    let (_, text) = sample("cob-primary.837");
+    for (anchor, segment) in [
+        ("SBR*S*", "AMT*D*103.50"),
+        ("SBR*S*", "AMT*EAF*25.00"),
+        ("SBR*S*", "AMT*A8*5.00"),
+        ("SBR*S*", "CAS*PR*1*15.00"),
+        // A prior payment of nothing, or a negative one, is a prior payment still.
+        ("SBR*S*", "AMT*D*0"),
+        ("SBR*S*", "AMT*D*-103.50"),
+        ("NM1*PR*2*TEST OTHER PAYER", "DTP*573*D8*20261120"),
+        ("DTP*472*", "SVD*TESTPAYER02*90.00*HC:99213**1"),
+    ] {
+        let claim = with_segment(&text, anchor, segment);
+        let (claims, problems, x277, accepted) = cob_answer(&claim);
+        assert!(accepted, "{segment}: the 999 accepts the set");
+        assert!(claims.is_empty(), "{segment}: {claims:?}");
+        assert_eq!(
+            problems.iter().map(|p| p.rejection).collect::<Vec<_>>(),
+            vec![Some(crate::x277::PRIOR_ON_PRIMARY)],
+            "{segment}: {problems:?}"
+        );
+        assert!(x277.contains("STC*A8:171*"), "{segment}: {x277}");
+    }
+}
+
+#[test]
+fn a_claim_whose_subscriber_does_not_say_primary_is_rejected() {
+    let (_, text) = sample("cob-primary.837");
+    let primary = "SBR*P*18*TESTGRP01******CI~\n";
+    assert!(text.contains(primary));
+    for replacement in [
+        "SBR*S*18*TESTGRP01******CI~\n",
+        "SBR*T*18*TESTGRP01******CI~\n",
+        "SBR*A*18*TESTGRP01******CI~\n",
+        "SBR*U*18*TESTGRP01******CI~\n",
+        "SBR*p*18*TESTGRP01******CI~\n",
+    ] {
+        let claim = text.replacen(primary, replacement, 1);
+        let (claims, problems, x277, accepted) = cob_answer(&claim);
+        assert!(accepted, "{replacement}: the 999 accepts the set");
+        assert!(claims.is_empty(), "{replacement}");
+        assert_eq!(
+            problems.iter().map(|p| p.rejection).collect::<Vec<_>>(),
+            vec![Some(crate::x277::NOT_PRIMARY)],
+            "{replacement}: {problems:?}"
+        );
+        assert!(x277.contains("STC*A3:171*"), "{x277}");
+    }
+}
+
+#[test]
+fn a_void_is_not_refused_for_its_coordination_loops() {
+    let (_, text) = sample("cob.837");
+    let void = with_segment(
+        &text.replacen("*11:B:1*", "*11:B:8*", 1),
+        "CLM*",
+        "REF*F8*42",
+    );
+    let (claims, problems) = x837::read("f.837", &void);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].frequency, "8");
+    assert_eq!(claims[0].original.as_deref(), Some("42"));
 }

@@ -122,6 +122,15 @@ pub const ORIGINAL_SPLIT: Rejection = Rejection::of("A7:732", Some("A7:187"));
 /// the member not covered or not consenting at the service date, the provider not
 /// licensed), refused with the original kept.
 pub const REPLACEMENT_DENIED: Rejection = Rejection::of("A7:732", None);
+/// 171 "Other insurance coverage information (health, liability, auto, etc.)" with 286
+/// "Other payer's Explanation of Benefits/payment information", returned unprocessed
+/// (A3): this plan is not the member's primary payer (2000B SBR01 is not `P`);
+/// coordination of benefits is not processed, so the claim is not priced as if it were.
+pub const NOT_PRIMARY: Rejection = Rejection::of("A3:171", Some("A3:286"));
+/// 171 and 286 as a relational error (A8): SBR01 says primary, but the claim carries
+/// another payer's adjudication (loop 2320's CAS or AMT, a 2330B remittance date, a
+/// 2430).
+pub const PRIOR_ON_PRIMARY: Rejection = Rejection::of("A8:171", Some("A8:286"));
 /// 0 "Cannot provide further status electronically": a refusal the tool has no code for.
 pub const OTHER: Rejection = Rejection::of("A3:0", None);
 

@@ -213,6 +213,10 @@ fn walk(file: &str, set: &_837, separator: char) -> Vec<(SourceClaim, ClaimProbl
             _ => Some(hl),
         };
         let billing = subscriber.and_then(parent);
+        // Our plan's place in the member's coverage: 2000B SBR01 (P primary, S secondary…).
+        let responsibility = subscriber
+            .and_then(|s| s.sbr.as_ref())
+            .map(|sbr| sbr._01.trim().to_string());
         let member_id = subscriber
             .and_then(|s| nm1_2010(s, "IL"))
             .and_then(|n| nonempty(&n._09))
@@ -228,6 +232,7 @@ fn walk(file: &str, set: &_837, separator: char) -> Vec<(SourceClaim, ClaimProbl
                 loop_2300,
                 &member_id,
                 &billing_npi,
+                responsibility.as_deref(),
                 separator,
             ));
         }
@@ -235,14 +240,66 @@ fn walk(file: &str, set: &_837, separator: char) -> Vec<(SourceClaim, ClaimProbl
     out
 }
 
-/// One claim (loop 2300) of `member_id`, billed by `billing_npi`: its SourceClaim, with
-/// as many lines as SV1 segments (the caller numbers them in order), and the first
-/// problem found in it.
+/// Whether a claim carries another payer's adjudication: in loop 2320 an adjustment
+/// (CAS) or an amount paid (AMT*D), not covered (A8) or left to the patient (EAF), a
+/// 2330B payer's remittance date (DTP*573), or any line's 2430 (SVD). Its presence, not its
+/// value: a zero, negative or malformed prior payment is a prior payment all the same.
+fn prior_adjudication(loop_2300: &_837Loop2300) -> bool {
+    loop_2300.loop_2320.iter().any(|other| {
+        !other.cas.is_empty()
+            || other
+                .amt
+                .iter()
+                .any(|amt| matches!(amt._01.to_string().as_str(), "D" | "A8" | "EAF"))
+            || other.loop_2330.iter().any(|party| {
+                party.nm1._01.to_string() == "PR"
+                    && party
+                        .dtp
+                        .as_ref()
+                        .is_some_and(|d| d._01.to_string() == "573")
+            })
+    }) || loop_2300
+        .loop_2400
+        .iter()
+        .any(|line| !line.loop_2430.is_empty())
+}
+
+/// Why a claim is not ours to price as it stands (coordination of benefits is not
+/// processed: a secondary claim priced as primary would pay what the other payer paid
+/// again): our plan not primary for the member (2000B SBR01 other than `P`, or no SBR),
+/// or a claim that says primary but carries another payer's adjudication.
+fn coordination(
+    responsibility: Option<&str>,
+    loop_2300: &_837Loop2300,
+) -> Option<(String, Rejection)> {
+    match responsibility {
+        Some("P") if prior_adjudication(loop_2300) => Some((
+            "2000B SBR01 says this plan is primary, but loop 2320/2430 carries another payer's \
+             adjudication"
+                .to_string(),
+            x277::PRIOR_ON_PRIMARY,
+        )),
+        Some("P") => None,
+        other => Some((
+            format!(
+                "this plan is payer {:?} (2000B SBR01), not primary: coordination of benefits is \
+                 not processed",
+                other.unwrap_or("none")
+            ),
+            x277::NOT_PRIMARY,
+        )),
+    }
+}
+
+/// One claim (loop 2300) of `member_id`, billed by `billing_npi`, under a subscriber
+/// whose SBR01 is `responsibility`: its SourceClaim, with as many lines as SV1 segments
+/// (the caller numbers them in order), and the first problem found in it.
 fn claim_of(
     file: &str,
     loop_2300: &_837Loop2300,
     member_id: &str,
     billing_npi: &str,
+    responsibility: Option<&str>,
     separator: char,
 ) -> (SourceClaim, ClaimProblem) {
     let clm = &loop_2300.clm;
@@ -279,12 +336,16 @@ fn claim_of(
         .find(|d| d._01.to_string() == "472")
         .map(|d| d._03.split('-').next().unwrap_or("").to_string());
     let mut problem: ClaimProblem = None;
+    // A void (8) is not priced: its COB loops do not matter.
+    if frequency != "8" {
+        problem = coordination(responsibility, loop_2300).map(|reason| (None, reason));
+    }
     if originals
         .iter()
         .any(|id| Some(*id) != originals.first().copied())
     {
         // Which claim it corrects would be a guess: none is.
-        problem = Some((
+        problem.get_or_insert((
             None,
             (
                 format!("REF*F8 names several claims: {}", originals.join(", ")),
