@@ -5,9 +5,11 @@
 # throwaway PostgreSQL cluster (events per second, whole commits of 64 blocks), then each
 # read API queried REQUESTS times on each database (p50 / p95 / max latency).
 #
-# Usage: scripts/indexer-bench.sh [--claims N] [--shipments N] [--requests N]
+# Usage: scripts/indexer-bench.sh [--claims N] [--shipments N] [--requests N] [--history DIR]
 #   defaults: 100 000 claims and 50 000 shipments (100 000 custody entries), 200
-#   requests per API: about an hour on 2 cores; smaller runs say their sizes.
+#   requests per API: about 45 minutes on 2 cores (18 of them playing the history);
+#   smaller runs say their sizes. --history DIR keeps the history played in DIR and
+#   reuses it when DIR holds one of the same sizes (a rerun after an indexer change).
 # Not part of scripts/test.sh (which kills a 10 000-event backfill instead).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -16,11 +18,13 @@ cd "$REPO_ROOT"
 claims=100000
 shipments=50000
 requests=200
+history_dir=""
 while (($#)); do
     case "$1" in
         --claims) claims="$2"; shift 2 ;;
         --shipments) shipments="$2"; shift 2 ;;
         --requests) requests="$2"; shift 2 ;;
+        --history) history_dir="$2"; shift 2 ;;
         -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) fail "unknown argument $1 (see scripts/indexer-bench.sh --help)" ;;
     esac
@@ -41,12 +45,22 @@ cargo build --quiet -p indexer
 step_done
 
 step "the history: $claims claims, $shipments shipments (sandbox, real transactions)"
-started=$(date +%s)
-"$CARGO_TARGET_DIR/debug/scenario" --sandbox --bulk "$claims" --bulk-custody "$shipments" \
-    --replay-out "$work/history.jsonl" | grep -E '^    [0-9]+ (claims in|shipments received)|^    a round|replay file'
-echo "    played in $(( $(date +%s) - started )) s"
-events=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["events"]) for l in open(sys.argv[1])))' "$work/history.jsonl")
-blocks=$(wc -l <"$work/history.jsonl")
+history="$work"
+if [ -n "$history_dir" ]; then
+    mkdir -p "$history_dir"
+    history="$(cd "$history_dir" && pwd)"
+fi
+if [ -s "$history/history.jsonl" ] && [ "$(cat "$history/history.sizes" 2>/dev/null)" = "$claims $shipments" ]; then
+    echo "    reused: $history/history.jsonl"
+else
+    started=$(date +%s)
+    "$CARGO_TARGET_DIR/debug/scenario" --sandbox --bulk "$claims" --bulk-custody "$shipments" \
+        --replay-out "$history/history.jsonl" | grep -E '^    [0-9]+ (claims in|shipments received)|^    a round|replay file'
+    echo "$claims $shipments" >"$history/history.sizes"
+    echo "    played in $(( $(date +%s) - started )) s"
+fi
+events=$(python3 -c 'import json,sys; print(sum(len(json.loads(l)["events"]) for l in open(sys.argv[1])))' "$history/history.jsonl")
+blocks=$(wc -l <"$history/history.jsonl")
 step_done
 
 pg_throwaway_start
@@ -56,8 +70,8 @@ for db in "sqlite://$work/bench.db" "$PG_URL"; do
     [[ "$db" == postgres* ]] && name=PostgreSQL
     step "backfill into $name"
     started=$(python3 -c 'import time; print(time.time())')
-    "$CARGO_TARGET_DIR/debug/indexer" backfill --db "$db" --contracts "$work/history.contracts.json" \
-        --replay "$work/history.jsonl" --per-commit 64 >/dev/null
+    "$CARGO_TARGET_DIR/debug/indexer" backfill --db "$db" --contracts "$history/history.contracts.json" \
+        --replay "$history/history.jsonl" --per-commit 64 >/dev/null
     rate=$(python3 -c "import time; print(round($events / (time.time() - $started)))")
     echo "    $events events in $blocks blocks: $rate events/s"
     rows+=("| $name | $events | $blocks | $rate |")

@@ -6,3 +6,9 @@ CREATE INDEX events_by_contract ON events (contract, block, idx);
 CREATE INDEX events_by_event_name ON events (name, block, idx);
 -- (SQLite compares TEXT byte-wise already: a lot prefix of MATCH_epcClass is a range of
 -- batches_by_class without a change of collation.)
+-- A payer's claims of each status in claim order (GET /v1/claims reads each status asked
+-- as its own range and merges them; by (payer, status, updated_ms) it had to sort them).
+CREATE INDEX claims_by_payer_claim ON claims (payer, status, claim);
+-- EPCIS EQ_bizStep with a time window: the kinds' entries in the window only (by kind
+-- in chain order, every entry of the kind before the window was read and dropped).
+CREATE INDEX custody_by_kind_time ON custody (kind, at_ms, block, idx, sub);

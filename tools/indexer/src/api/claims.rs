@@ -145,6 +145,50 @@ pub(super) async fn open_claims(
     claims_page(&api, &query).await
 }
 
+/// The statement of a claims page: per status asked, the first claims of that status
+/// in claim order (each branch a range of `claims_by_payer_claim` or
+/// `claims_by_provider`, `limit` rows at most), merged and cut to the page; joined to the
+/// cursor in the same statement. A status list read as `status IN (…)` made the database
+/// sort every claim of a payer of those statuses to return the first fifty.
+fn claims_statement(
+    conditions: &[String],
+    statuses: &[String],
+    order: &str,
+    limit: usize,
+) -> String {
+    let branch = |status: Option<&String>| {
+        let mut all = conditions.to_vec();
+        if let Some(place) = status {
+            all.push(format!("cl.status = {place}"));
+        }
+        format!(
+            "SELECT * FROM (SELECT cl.claim, cl.plan, cl.payer, cl.provider, cl.member, \
+             cl.reference, cl.status, cl.denial, cl.payer_amount, cl.member_amount, cl.lines, \
+             cl.replaced_by, cl.voided_by, cl.submitted_ms, cl.updated_ms, cl.updated_block \
+             FROM claims cl WHERE {} ORDER BY cl.claim {order} LIMIT ${limit}) AS s",
+            all.join(" AND ")
+        )
+    };
+    let branches: Vec<String> = if statuses.is_empty() {
+        vec![branch(None)]
+    } else {
+        statuses.iter().map(Some).map(branch).collect()
+    };
+    let branches: Vec<String> = branches
+        .iter()
+        .enumerate()
+        .map(|(k, text)| format!("{text}{k}"))
+        .collect();
+    format!(
+        "SELECT cur.block, cl.claim, cl.plan, cl.payer, cl.provider, cl.member, cl.reference, \
+         cl.status, cl.denial, cl.payer_amount, cl.member_amount, cl.lines, cl.replaced_by, \
+         cl.voided_by, cl.submitted_ms, cl.updated_ms, cl.updated_block \
+         FROM cursor cur LEFT JOIN ({}) cl ON TRUE \
+         WHERE cur.id = 1 ORDER BY cl.claim {order} LIMIT ${limit}",
+        branches.join(" UNION ALL ")
+    )
+}
+
 /// One page of claims, read in one statement with the cursor (one snapshot on both
 /// databases): the answer is complete through the cursor's block.
 async fn claims_page(api: &Api, query: &ClaimsQuery) -> Result<Response, ApiError> {
@@ -169,35 +213,23 @@ async fn claims_page(api: &Api, query: &ClaimsQuery) -> Result<Response, ApiErro
     if let Some(provider) = &query.provider {
         push_text("provider", provider, &mut conditions);
     }
-    if !query.statuses.is_empty() {
-        let mut places = Vec::new();
-        for status in &query.statuses {
-            places.push(format!("${next_placeholder}"));
-            texts.push(status.clone());
-            next_placeholder += 1;
-        }
-        conditions.push(format!("cl.status IN ({})", places.join(", ")));
+    let mut status_places = Vec::new();
+    for status in &query.statuses {
+        status_places.push(format!("${next_placeholder}"));
+        texts.push(status.clone());
+        next_placeholder += 1;
     }
-    let mut bounds = Vec::new();
     if let Some(from) = query.from_ms {
-        bounds.push(format!("cl.updated_ms >= ${next_placeholder}"));
+        conditions.push(format!("cl.updated_ms >= ${next_placeholder}"));
         numbers.push(from);
         next_placeholder += 1;
     }
     if let Some(to) = query.to_ms {
-        bounds.push(format!("cl.updated_ms < ${next_placeholder}"));
+        conditions.push(format!("cl.updated_ms < ${next_placeholder}"));
         numbers.push(to);
         next_placeholder += 1;
     }
-    conditions.extend(bounds);
-    let sql = format!(
-        "SELECT cur.block, cl.claim, cl.plan, cl.payer, cl.provider, cl.member, cl.reference, \
-         cl.status, cl.denial, cl.payer_amount, cl.member_amount, cl.lines, cl.replaced_by, \
-         cl.voided_by, cl.submitted_ms, cl.updated_ms, cl.updated_block \
-         FROM cursor cur LEFT JOIN claims cl ON {} \
-         WHERE cur.id = 1 ORDER BY cl.claim {order} LIMIT ${next_placeholder}",
-        conditions.join(" AND ")
-    );
+    let sql = claims_statement(&conditions, &status_places, order, next_placeholder);
     // Placeholders in order: the cursor, the texts, the time bounds, the limit.
     let mut statement = sqlx::query(&sql).bind(from);
     for text in texts {
@@ -523,5 +555,38 @@ pub(crate) mod tests {
                 "{contract} {name}: {plan:?}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_payers_claims_of_several_statuses_are_read_per_status_from_its_index() {
+        use sqlx::Row;
+        let store = crate::store::Store::open("sqlite::memory:")
+            .await
+            .expect("opened");
+        let conditions = vec!["cl.claim > $1".to_string(), "cl.payer = $2".to_string()];
+        let statuses = vec!["$3".to_string(), "$4".to_string()];
+        let text = format!(
+            "EXPLAIN QUERY PLAN {}",
+            claims_statement(&conditions, &statuses, "ASC", 5)
+        );
+        let plan: Vec<String> = sqlx::query(&text)
+            .bind(0i64)
+            .bind(ALICE)
+            .bind("Paid")
+            .bind("Denied")
+            .bind(51i64)
+            .fetch_all(store.pool())
+            .await
+            .expect("plan")
+            .iter()
+            .map(|row| row.try_get::<String, _>(3).expect("detail"))
+            .collect();
+        let branches = plan
+            .iter()
+            .filter(|d| {
+                d.contains("INDEX claims_by_payer_claim (payer=? AND status=? AND claim>?)")
+            })
+            .count();
+        assert_eq!(branches, 2, "{plan:?}");
     }
 }

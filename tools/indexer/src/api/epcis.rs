@@ -393,6 +393,23 @@ pub async fn events_page(
     query: &EventsQuery,
     parties: &Parties,
 ) -> Result<EventsPage, ApiError> {
+    let (text, sql) = events_statement(query);
+    let mut statement = sqlx::query(&text);
+    for arg in sql.args {
+        statement = match arg {
+            Arg::Int(n) => statement.bind(n),
+            Arg::Text(t) => statement.bind(t),
+        };
+    }
+    let rows = statement
+        .fetch_all(store.pool())
+        .await
+        .map_err(|e| ApiError::internal(e).into(Dialect::Epcis))?;
+    events_of_rows(&rows, query, parties)
+}
+
+/// The statement of an event query's page and its arguments.
+fn events_statement(query: &EventsQuery) -> (String, Sql) {
     let mut sql = Sql::default();
     let mut conditions = Vec::new();
     if let Some((block, idx, sub)) = query.after {
@@ -442,17 +459,15 @@ pub async fn events_page(
          WHERE cur.id = 1 ORDER BY c.block, c.idx, c.sub LIMIT {limit}",
         conditions.join(" AND ")
     );
-    let mut statement = sqlx::query(&text);
-    for arg in sql.args {
-        statement = match arg {
-            Arg::Int(n) => statement.bind(n),
-            Arg::Text(t) => statement.bind(t),
-        };
-    }
-    let rows = statement
-        .fetch_all(store.pool())
-        .await
-        .map_err(|e| ApiError::internal(e).into(Dialect::Epcis))?;
+    (text, sql)
+}
+
+/// The page the rows of an event query's statement make.
+fn events_of_rows(
+    rows: &[sqlx::any::AnyRow],
+    query: &EventsQuery,
+    parties: &Parties,
+) -> Result<EventsPage, ApiError> {
     let mut page = EventsPage {
         through: None,
         through_ms: None,
@@ -460,7 +475,7 @@ pub async fn events_page(
         more_after: None,
     };
     let mut keys = Vec::new();
-    for row in &rows {
+    for row in rows {
         page.through = Some(row.try_get(0).map_err(internal)?);
         page.through_ms = Some(row.try_get(1).map_err(internal)?);
         let Some(block) = row.try_get::<Option<i64>, _>(2).map_err(internal)? else {
@@ -772,6 +787,38 @@ mod plan_tests {
         assert!(
             plan.iter()
                 .any(|d| d.contains("batches_by_class") && d.contains("lot>? AND lot<?")),
+            "{plan:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_business_step_in_a_time_window_reads_only_the_window() {
+        let store = Store::open("sqlite::memory:").await.expect("opened");
+        let query = events_query(&crate::api::claims::tests::list(&[
+            ("EQ_bizStep", "receiving"),
+            ("GE_eventTime", "2026-12-01T00:00:00Z"),
+            ("LT_eventTime", "2026-12-01T01:00:00Z"),
+        ]))
+        .expect("read");
+        let (text, sql) = events_statement(&query);
+        let explain = format!("EXPLAIN QUERY PLAN {text}");
+        let mut statement = sqlx::query(&explain);
+        for arg in sql.args {
+            statement = match arg {
+                Arg::Int(n) => statement.bind(n),
+                Arg::Text(t) => statement.bind(t),
+            };
+        }
+        let plan: Vec<String> = statement
+            .fetch_all(store.pool())
+            .await
+            .expect("plan")
+            .iter()
+            .map(|row| row.try_get::<String, _>(3).expect("detail"))
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|d| d.contains("custody_by_kind_time (kind=? AND at_ms>? AND at_ms<?)")),
             "{plan:?}"
         );
     }
