@@ -7,7 +7,7 @@
 #
 # Usage: scripts/indexer-bench.sh [--claims N] [--shipments N] [--requests N] [--history DIR]
 #   defaults: 100 000 claims and 50 000 shipments (100 000 custody entries), 200
-#   requests per API: about 45 minutes on 2 cores (18 of them playing the history);
+#   requests per API: about 30 minutes on 2 cores (15 to 18 of them playing the history);
 #   smaller runs say their sizes. --history DIR keeps the history played in DIR and
 #   reuses it when DIR holds one of the same sizes (a rerun after an indexer change).
 # Not part of scripts/test.sh (which kills a 10 000-event backfill instead).
@@ -74,6 +74,12 @@ for db in "sqlite://$work/bench.db" "$PG_URL"; do
         --replay "$history/history.jsonl" --per-commit 64 >/dev/null
     rate=$(python3 -c "import time; print(round($events / (time.time() - $started)))")
     echo "    $events events in $blocks blocks: $rate events/s"
+    if [[ "$db" == postgres* ]]; then
+        # What autovacuum does after a load, done now: the queries are then measured on a
+        # steady database, not beside an autovacuum pass (which took the 2 cores at
+        # random in earlier runs) or on tables without statistics.
+        "$PG_BIN/psql" "$db" -q -c 'VACUUM ANALYZE'
+    fi
     rows+=("| $name | $events | $blocks | $rate |")
     "$CARGO_TARGET_DIR/debug/indexer" dump --db "$db" >"$work/dump"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
