@@ -109,3 +109,15 @@ export async function accountOf(text: string, what?: string): Promise<string> {
 export function shortAddress(address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;
 }
+
+/** Every account the app can name: the signer's accounts (their names), then the
+ * deployment's contracts (as "name (contract)"), each address once (the first name
+ * wins). What an account field offers to pick. */
+export function knownAccounts(
+  accounts: Pick<Account, 'address' | 'name'>[],
+  contracts: Record<string, { address: string }>,
+): { value: string; label: string }[] {
+  const known = accounts.map((a) => ({ value: a.address, label: a.name }));
+  for (const [name, c] of Object.entries(contracts)) known.push({ value: c.address, label: `${name} (contract)` });
+  return known.filter((k, i) => known.findIndex((o) => o.value === k.value) === i);
+}

@@ -1,8 +1,18 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect, deploymentLocation, type Suite } from './suite';
-import { createFreshAccount, devAccounts, extensionAccounts, freshAccounts, isDevChain, shortAddress, type Account } from './accounts';
+import {
+  createFreshAccount,
+  devAccounts,
+  extensionAccounts,
+  freshAccounts,
+  isDevChain,
+  knownAccounts,
+  shortAddress,
+  type Account,
+} from './accounts';
 import { TxProvider } from './tx';
+import { KnownAccounts } from './ui';
 import { Feed } from './feed';
 import { PatientPage } from './pages/Patient';
 import { ClinicianPage } from './pages/Clinician';
@@ -223,13 +233,15 @@ function App() {
           </ul>
         </nav>
       </header>
-      <div className="layout">
-        <main id="main">
-          <h2>{current.title}</h2>
-          <Page suite={suite} account={account} accounts={accounts} />
-        </main>
-        <Feed suite={suite} />
-      </div>
+      <KnownAccounts.Provider value={knownAccounts(accounts, suite.deployment.contracts)}>
+        <div className="layout">
+          <main id="main">
+            <h2>{current.title}</h2>
+            <Page suite={suite} account={account} accounts={accounts} />
+          </main>
+          <Feed suite={suite} />
+        </div>
+      </KnownAccounts.Provider>
     </TxProvider>
   );
 }

@@ -1,5 +1,5 @@
 // Small shared pieces of the pages: an outcome line, byte and time helpers.
-import { useState, type ReactNode } from 'react';
+import { createContext, useContext, useState, type ReactNode } from 'react';
 import { stringToHex, hexToString } from 'dedot/utils';
 import type { Outcome } from './tx';
 import { labelOf, type Variant } from './words';
@@ -107,18 +107,13 @@ export function Field({ label, children, hint }: { label: string; children: Reac
   );
 }
 
-/** A labelled text input; `numeric` for ids and amounts (digits only). */
-export function TextField({
-  label,
-  name,
-  value,
-  set,
-  hint,
-  numeric = false,
-  optional = false,
-  type,
-  pattern,
-}: {
+/** A value a field offers to pick (typing stays possible). */
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+interface TextFieldProps {
   label: string;
   name: string;
   value: string;
@@ -128,7 +123,13 @@ export function TextField({
   optional?: boolean;
   type?: string;
   pattern?: string;
-}) {
+  /** Values to pick from (a `<datalist>`): the field still takes any text. */
+  options?: Choice[];
+}
+
+/** A labelled text input; `numeric` for ids and amounts (digits only). */
+export function TextField({ label, name, value, set, hint, numeric = false, optional = false, type, pattern, options }: TextFieldProps) {
+  const list = options && options.length > 0 ? `${name}-choices` : undefined;
   return (
     <Field label={label} hint={hint}>
       <input
@@ -139,9 +140,35 @@ export function TextField({
         value={value}
         onChange={(e) => set(e.target.value)}
         required={!optional}
+        list={list}
+        autoComplete={list ? 'off' : undefined}
       />
+      {list && (
+        <datalist id={list}>
+          {options?.map((o) => (
+            <option key={o.value} value={o.value} label={o.label} />
+          ))}
+        </datalist>
+      )}
     </Field>
   );
+}
+
+/** The accounts the app knows by name (the signer's list, the deployment's contracts):
+ * what an account field offers and what the feed names. */
+export const KnownAccounts = createContext<Choice[]>([]);
+
+/** The name the app knows `address` by, if any. */
+export function useNameOf(): (address: string) => string | undefined {
+  const known = useContext(KnownAccounts);
+  return (address) => known.find((k) => k.value === address)?.label;
+}
+
+/** A labelled account input offering every account the app knows by name; any SS58
+ * address can still be typed or pasted. */
+export function AccountField(props: Omit<TextFieldProps, 'options'>) {
+  const known = useContext(KnownAccounts);
+  return <TextField {...props} options={known} />;
 }
 
 /** A labelled choice among an enum's variants (from the metadata). */

@@ -110,6 +110,12 @@ const submit = async (title, button, { sign = true } = {}) => {
   return outcome.innerText();
 };
 const fill = async (name, value) => page.locator(`[name="${name}"]`).fill(value);
+// An account picked by its name from the list the field offers (its datalist), not typed.
+const pick = async (name, label) => {
+  const offered = page.locator(`#${name}-choices option[label="${label}"]`);
+  expect((await offered.count()) === 1, `${name} offers ${label}`);
+  await fill(name, await offered.getAttribute('value'));
+};
 const newAccount = async () => {
   const before = await page.$$eval('#account option', (options) => options.length);
   await page.getByRole('button', { name: 'New funded account' }).click();
@@ -174,7 +180,8 @@ await check('licensing authority issues credentials and a GS1 prefix', async () 
   await issue('sponsor', 'TrialSponsor', `SP${run}`);
   await issue('irb', 'EthicsCommittee', `IRB${run}`);
   await fill('prefix', prefix);
-  await fill('prefix-owner', accounts.manufacturer);
+  await pick('prefix-owner', 'Fresh 1');
+  expect((await page.locator('[name="prefix-owner"]').inputValue()) === accounts.manufacturer, 'Fresh 1 is the manufacturer');
   const out = await submit('GS1 company prefix', 'Assign prefix');
   expect(/^Done/.test(out), `assign prefix: ${out}`);
   await screenshot('authority');
@@ -235,7 +242,8 @@ await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN,
   await go('pharmacy');
   await actAs('Fresh 1');
   await fill('return-batch', batch);
-  await fill('return-to', ALICE);
+  await pick('return-to', 'Alice');
+  expect((await page.locator('[name="return-to"]').inputValue()) === ALICE, 'Alice picked by name');
   await fill('return-units', '5');
   const surrendered = await submit('Return or surrender stock', 'Return');
   expect(/^Done/.test(surrendered), `surrender to the regulator: ${surrendered}`);

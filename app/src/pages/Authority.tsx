@@ -6,7 +6,7 @@ import type { PageProps } from '../main';
 import type { StaffCredentialsModelCredential } from '../contracts/staff_credentials/types';
 import { useTx } from '../tx';
 import type { CredentialKind } from '../types';
-import { Action, Field, bytes, ms, sha256, startOfToday, when, TextField, VariantSelect, CodeSelect, Head } from '../ui';
+import { Action, Field, bytes, ms, sha256, startOfToday, when, TextField, VariantSelect, CodeSelect, Head, AccountField } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { variantName, variantsOf } from '../words';
 import { chainNow } from '../suite';
@@ -81,7 +81,7 @@ export function AuthorityPage({ suite }: PageProps) {
           return o;
         }}
       >
-        <TextField label="Holder (account)" name="subject" value={subject} set={setSubject} />
+        <AccountField label="Holder (account)" name="subject" value={subject} set={setSubject} />
         <VariantSelect label="Kind" name="kind" variants={kinds} value={kind} set={setKind} />
         <Field label="Jurisdiction" hint="Two-letter state or country code.">
           <input
@@ -183,7 +183,7 @@ export function AuthorityPage({ suite }: PageProps) {
             required
           />
         </Field>
-        <TextField label="Owner (manufacturer account)" name="prefix-owner" value={prefixOwner} set={setPrefixOwner} />
+        <AccountField label="Owner (manufacturer account)" name="prefix-owner" value={prefixOwner} set={setPrefixOwner} />
       </Action>
 
       <Action

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import type { Purpose } from '../types';
-import { Action, Field, when, TextField, CodeSelect, Head } from '../ui';
+import { Action, Field, when, CodeSelect, Head, AccountField } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { labelOf, variantName, variantsOf } from '../words';
 
@@ -59,7 +59,7 @@ export function ClinicianPage({ suite }: PageProps) {
           return undefined;
         }}
       >
-        <TextField label="Patient (account)" name="clinician-patient" value={patient} set={setPatient} />
+        <AccountField label="Patient (account)" name="clinician-patient" value={patient} set={setPatient} />
         <Field label="Purpose of use" hint="Declared with every access and written to the patient's access log.">
           <select name="purpose" value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
             {purposes.map((p) => (

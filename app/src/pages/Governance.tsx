@@ -7,7 +7,7 @@ import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import type { CallLike } from '../types';
 import type { GovernorModelCall } from '../contracts/governor/types';
-import { Action, Field, Head, TextField, when } from '../ui';
+import { Action, Field, Head, when, AccountField } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { show } from '../feed';
 import { scanEvents, type PastEvent } from '../history';
@@ -252,7 +252,7 @@ export function GovernancePage({ suite, account }: PageProps) {
           ])
         }
       >
-        <TextField
+        <AccountField
           label="Regulator (account)"
           name="governance-regulator"
           value={regulator}

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import type { DataCategory } from '../types';
-import { Action, Field, Head, TextField, VariantSelect, sha256, when } from '../ui';
+import { Action, Field, Head, TextField, VariantSelect, sha256, when, AccountField } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { chainNow } from '../suite';
 import { variantsOf } from '../words';
@@ -138,7 +138,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
   return (
     <>
       <Action title="Whose monitoring" submit="Show" action={refresh}>
-        <TextField
+        <AccountField
           label="Patient (account)"
           name="monitoring-patient"
           hint="Empty: the account acting. A patient sees their own devices and alerts; their care team uses their address."
@@ -267,7 +267,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
           The patient or a delegate names who may be alerted (at most 8). An alert reaches a member only while the patient&apos;s treatment
           consent to them covers the device&apos;s data category.
         </p>
-        <TextField label="Member (account)" name="member" value={member} set={setMember} />
+        <AccountField label="Member (account)" name="member" value={member} set={setMember} />
       </Action>
 
       <Action

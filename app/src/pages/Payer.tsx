@@ -5,7 +5,7 @@ import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import type { Carc, Group } from '../types';
 import type { ClaimsAdjudicationModelClaim, ClaimsAdjudicationModelPlan } from '../contracts/claims_adjudication/types';
-import { Action, Field, bytes, ms, TextField } from '../ui';
+import { Action, Field, bytes, ms, TextField, AccountField } from '../ui';
 import { accountOf } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf } from '../words';
 import { Remittance } from './Provider';
@@ -173,7 +173,7 @@ export function PayerPage({ suite }: PageProps) {
           ]);
         }}
       >
-        <TextField label="Member (account)" name="enroll-member" value={member} set={setMember} />
+        <AccountField label="Member (account)" name="enroll-member" value={member} set={setMember} />
         <TextField
           label="Coverage from"
           hint="Empty: since yesterday."

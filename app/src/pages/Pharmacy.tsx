@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { PageProps } from '../main';
 import { parseScan, type Scan } from '../gs1';
 import { useTx } from '../tx';
-import { Action, CodeSelect, Field, bytes, ms, when, TextField } from '../ui';
+import { Action, CodeSelect, Field, bytes, ms, when, TextField, AccountField } from '../ui';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { accountOf, normaliseAddress, shortAddress } from '../accounts';
 import { show } from '../feed';
@@ -360,7 +360,7 @@ export function PharmacyPage(props: PageProps) {
           clears them.
         </p>
         <TextField label="Batch id" name="return-batch" value={returnBatch} set={setReturnBatch} numeric />
-        <TextField label="To (account)" name="return-to" value={returnTo} set={setReturnTo} />
+        <AccountField label="To (account)" name="return-to" value={returnTo} set={setReturnTo} />
         <TextField label="Units" name="return-units" value={returnUnits} set={setReturnUnits} numeric />
       </Action>
       <Action
@@ -416,7 +416,7 @@ export function PharmacyPage(props: PageProps) {
       >
         <p className="muted">A licensed holder ships to a licensed distributor or pharmacy; the recipient receives it above.</p>
         <TextField label="Batch id" name="ship-batch" value={shipBatch} set={setShipBatch} numeric />
-        <TextField label="To (account)" name="ship-to" value={shipTo} set={setShipTo} />
+        <AccountField label="To (account)" name="ship-to" value={shipTo} set={setShipTo} />
         <TextField label="Units" name="ship-units" value={shipUnits} set={setShipUnits} numeric />
       </Action>
       <Action
@@ -433,7 +433,7 @@ export function PharmacyPage(props: PageProps) {
         <p className="muted">A sensor the manufacturer appointed records readings; the manufacturer appoints sensors here too.</p>
         <TextField label="Batch id" name="sensor-batch" value={sensorBatch} set={setSensorBatch} numeric />
         <TextField label="Temperature (°C)" name="temperature" value={temperature} set={setTemperature} pattern="-?[0-9]+(\.[0-9]+)?" />
-        <TextField label="Sensor to appoint (account)" name="sensor" value={sensor} set={setSensor} optional />
+        <AccountField label="Sensor to appoint (account)" name="sensor" value={sensor} set={setSensor} optional />
         <button
           type="button"
           className="secondary"

@@ -8,7 +8,7 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import type { PageProps } from '../main';
 import type { ClaimsAdjudicationModelClaim } from '../contracts/claims_adjudication/types';
 import { useTx } from '../tx';
-import { Action, Field, bytes, ms, sha256, text, when, TextField, Head } from '../ui';
+import { Action, Field, bytes, ms, sha256, text, when, TextField, Head, AccountField } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf, type Variant } from '../words';
 import { chainNow } from '../suite';
@@ -192,7 +192,7 @@ export function ProviderPage({ suite, account }: PageProps) {
         }}
       >
         <TextField label="Plan id" name="plan" value={plan} set={setPlan} numeric />
-        <TextField label="Member (account)" name="member" value={member} set={setMember} />
+        <AccountField label="Member (account)" name="member" value={member} set={setMember} />
         <TextField
           label="Date of service"
           hint="Empty: now, by the chain's clock."
@@ -301,7 +301,7 @@ export function ProviderPage({ suite, account }: PageProps) {
           )
         }
       >
-        <TextField
+        <AccountField
           label="Payer or clearinghouse account"
           name="corrector"
           value={corrector}
@@ -319,7 +319,7 @@ export function ProviderPage({ suite, account }: PageProps) {
           ])
         }
       >
-        <TextField label="Payer or clearinghouse account" name="corrector-off" value={corrector} set={setCorrector} />
+        <AccountField label="Payer or clearinghouse account" name="corrector-off" value={corrector} set={setCorrector} />
       </Action>
     </>
   );

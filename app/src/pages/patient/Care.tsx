@@ -1,7 +1,7 @@
 // The patient's care relationships: naming a provider (from a first visit), ending one.
 import { useState } from 'react';
 import { useTx } from '../../tx';
-import { Action, TextField, ms, startOfToday, when } from '../../ui';
+import { Action, TextField, ms, startOfToday, when, AccountField } from '../../ui';
 import { accountOf, shortAddress } from '../../accounts';
 import type { PatientSectionProps } from './section';
 
@@ -26,7 +26,7 @@ export function CareSection({ subject, data, after }: PatientSectionProps) {
           );
         }}
       >
-        <TextField label="Provider (account)" name="provider" value={provider} set={setProvider} />
+        <AccountField label="Provider (account)" name="provider" value={provider} set={setProvider} />
         <TextField
           label="First visit"
           hint="Empty: today 00:00. May lie in the past."

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useTx } from '../../tx';
 import type { ConsentKind } from '../../types';
-import { Action, Checkboxes, Head, TextField, ms, startOfToday, when } from '../../ui';
+import { Action, Checkboxes, Head, TextField, ms, startOfToday, when, AccountField } from '../../ui';
 import { accountOf, shortAddress } from '../../accounts';
 import { bitsOf } from '../../words';
 import { consentResource, usePatientDownload } from '../../fhir';
@@ -38,7 +38,7 @@ export function ConsentsSection({ suite, subject, data, after }: PatientSectionP
           return after(send(`${kind} consent for ${shortAddress(request.grantee)}`, 'consent_registry', 'grant', [request]));
         }}
       >
-        <TextField label="Grantee (account)" name="grantee" value={grantee} set={setGrantee} />
+        <AccountField label="Grantee (account)" name="grantee" value={grantee} set={setGrantee} />
         <fieldset className="checks">
           <legend>Permit or deny</legend>
           {(['Permit', 'Deny'] as const).map((k) => (

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useTx } from '../../tx';
 import type { Relationship } from '../../types';
-import { Action, TextField, VariantSelect, ms, when } from '../../ui';
+import { Action, TextField, VariantSelect, ms, when, AccountField } from '../../ui';
 import { accountOf, shortAddress } from '../../accounts';
 import type { PatientSectionProps } from './section';
 
@@ -28,7 +28,7 @@ export function DelegatesSection({ data, after }: PatientSectionProps) {
           );
         }}
       >
-        <TextField label="Delegate (account)" name="delegate" value={delegate} set={setDelegate} />
+        <AccountField label="Delegate (account)" name="delegate" value={delegate} set={setDelegate} />
         <VariantSelect label="Relationship" name="relationship" variants={relationships} value={relationship} set={setRelationship} />
         <TextField label="Until" name="delegate-until" type="datetime-local" value={delegateUntil} set={setDelegateUntil} />
         {delegates.length > 0 && (

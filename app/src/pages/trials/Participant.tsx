@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useTx } from '../../tx';
 import { accountOf } from '../../accounts';
-import { Action, DocumentField, TextField } from '../../ui';
+import { Action, DocumentField, AccountField } from '../../ui';
 import { need, type SectionProps } from './section';
 
 /** `participant` is shared with the investigator's section, which enrols the participant named here. */
@@ -41,7 +41,7 @@ export function ParticipantSection({
           Consent to the trial&apos;s current protocol version (again after each approved amendment). Enrolment also needs your research
           consent to the sponsor for the trial&apos;s data categories, given on the Patient page.
         </p>
-        <TextField
+        <AccountField
           label="Participant (account)"
           name="participant"
           hint="Empty: the account acting. A delegate names the participant."

@@ -5,7 +5,7 @@ import { useTx } from '../../tx';
 import type { DataCategory } from '../../types';
 import { accountOf, shortAddress } from '../../accounts';
 import { bitsOf, type Variant } from '../../words';
-import { Action, Checkboxes, DocumentField, TextField, hex32, ms } from '../../ui';
+import { Action, Checkboxes, DocumentField, TextField, hex32, ms, AccountField } from '../../ui';
 import { need, type SectionProps } from './section';
 
 const DAY = 86_400_000n;
@@ -73,7 +73,7 @@ export function SponsorSection({
         <DocumentField label="Primary outcome" name="primary-outcome" hash={outcome} set={setOutcome} />
         <TextField label="Target enrolment" name="target" value={target} set={setTarget} numeric />
         <TextField label="Primary completion" name="completion" type="date" value={completion} set={setCompletion} />
-        <TextField label="IRB of record (account)" name="irb" value={irb} set={setIrb} />
+        <AccountField label="IRB of record (account)" name="irb" value={irb} set={setIrb} />
         <Checkboxes legend="Data categories collected" variants={categories} chosen={chosen} set={setChosen} />
         <TextField
           label="Safety signal: serious events"
@@ -94,7 +94,7 @@ export function SponsorSection({
           return after(send(`Add investigator ${shortAddress(who)}`, 'clinical_trials', 'addInvestigator', [id, who]));
         }}
       >
-        <TextField label="Investigator (account)" name="investigator" value={investigator} set={setInvestigator} />
+        <AccountField label="Investigator (account)" name="investigator" value={investigator} set={setInvestigator} />
       </Action>
       <Action
         title="Propose an amendment"
