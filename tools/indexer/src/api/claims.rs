@@ -431,6 +431,8 @@ pub(super) async fn events(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::api::epcis::Arg;
+    use crate::api::sqlite_plan;
     use axum::http::StatusCode;
 
     pub(crate) fn list(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -520,32 +522,21 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn each_events_filter_reads_newest_first_from_its_own_index() {
-        use sqlx::Row;
-        let store = crate::store::Store::open("sqlite::memory:")
-            .await
-            .expect("opened");
         for (contract, name, index) in [
             (false, false, "sqlite_autoindex_events_1"),
             (true, false, "events_by_contract"),
             (false, true, "events_by_event_name"),
             (true, true, "events_by_name"),
         ] {
-            let text = format!("EXPLAIN QUERY PLAN {}", events_statement(contract, name));
-            let mut statement = sqlx::query(&text).bind(i64::MAX).bind(i64::MAX);
+            let mut args = vec![Arg::Int(i64::MAX), Arg::Int(i64::MAX)];
             if contract {
-                statement = statement.bind("drug_provenance");
+                args.push(Arg::Text("drug_provenance".into()));
             }
             if name {
-                statement = statement.bind("Shipped");
+                args.push(Arg::Text("Shipped".into()));
             }
-            let plan: Vec<String> = statement
-                .bind(51i64)
-                .fetch_all(store.pool())
-                .await
-                .expect("plan")
-                .iter()
-                .map(|row| row.try_get::<String, _>(3).expect("detail"))
-                .collect();
+            args.push(Arg::Int(51));
+            let plan = sqlite_plan(&events_statement(contract, name), args).await;
             let events = plan
                 .iter()
                 .find(|detail| detail.contains(" events "))
@@ -559,28 +550,16 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn a_payers_claims_of_several_statuses_are_read_per_status_from_its_index() {
-        use sqlx::Row;
-        let store = crate::store::Store::open("sqlite::memory:")
-            .await
-            .expect("opened");
         let conditions = vec!["cl.claim > $1".to_string(), "cl.payer = $2".to_string()];
         let statuses = vec!["$3".to_string(), "$4".to_string()];
-        let text = format!(
-            "EXPLAIN QUERY PLAN {}",
-            claims_statement(&conditions, &statuses, "ASC", 5)
-        );
-        let plan: Vec<String> = sqlx::query(&text)
-            .bind(0i64)
-            .bind(ALICE)
-            .bind("Paid")
-            .bind("Denied")
-            .bind(51i64)
-            .fetch_all(store.pool())
-            .await
-            .expect("plan")
-            .iter()
-            .map(|row| row.try_get::<String, _>(3).expect("detail"))
-            .collect();
+        let args = vec![
+            Arg::Int(0),
+            Arg::Text(ALICE.into()),
+            Arg::Text("Paid".into()),
+            Arg::Text("Denied".into()),
+            Arg::Int(51),
+        ];
+        let plan = sqlite_plan(&claims_statement(&conditions, &statuses, "ASC", 5), args).await;
         let branches = plan
             .iter()
             .filter(|d| {

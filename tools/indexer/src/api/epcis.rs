@@ -344,7 +344,7 @@ struct Sql {
     args: Vec<Arg>,
 }
 
-enum Arg {
+pub(crate) enum Arg {
     Int(i64),
     Text(String),
 }
@@ -755,12 +755,10 @@ mod tests {
 #[cfg(test)]
 mod plan_tests {
     use super::*;
-    use crate::store::Store;
-    use sqlx::Row;
+    use crate::api::sqlite_plan;
 
     #[tokio::test]
     async fn a_lot_prefix_is_read_as_a_range_of_the_class_index() {
-        let store = Store::open("sqlite::memory:").await.expect("opened");
         let class = class_match(
             "MATCH_epcClass",
             "https://id.gs1.org/01/00012345678905/10/LO*",
@@ -769,21 +767,8 @@ mod plan_tests {
         .expect("read");
         let mut sql = Sql::default();
         let condition = class_condition(&class, &mut sql);
-        let text = format!("EXPLAIN QUERY PLAN SELECT batch FROM batches WHERE {condition}");
-        let mut statement = sqlx::query(&text);
-        for arg in sql.args {
-            statement = match arg {
-                Arg::Int(n) => statement.bind(n),
-                Arg::Text(t) => statement.bind(t),
-            };
-        }
-        let plan: Vec<String> = statement
-            .fetch_all(store.pool())
-            .await
-            .expect("plan")
-            .iter()
-            .map(|row| row.try_get::<String, _>(3).expect("detail"))
-            .collect();
+        let text = format!("SELECT batch FROM batches WHERE {condition}");
+        let plan = sqlite_plan(&text, sql.args).await;
         assert!(
             plan.iter()
                 .any(|d| d.contains("batches_by_class") && d.contains("lot>? AND lot<?")),
@@ -793,7 +778,6 @@ mod plan_tests {
 
     #[tokio::test]
     async fn a_business_step_in_a_time_window_reads_only_the_window() {
-        let store = Store::open("sqlite::memory:").await.expect("opened");
         let query = events_query(&crate::api::claims::tests::list(&[
             ("EQ_bizStep", "receiving"),
             ("GE_eventTime", "2026-12-01T00:00:00Z"),
@@ -801,21 +785,7 @@ mod plan_tests {
         ]))
         .expect("read");
         let (text, sql) = events_statement(&query);
-        let explain = format!("EXPLAIN QUERY PLAN {text}");
-        let mut statement = sqlx::query(&explain);
-        for arg in sql.args {
-            statement = match arg {
-                Arg::Int(n) => statement.bind(n),
-                Arg::Text(t) => statement.bind(t),
-            };
-        }
-        let plan: Vec<String> = statement
-            .fetch_all(store.pool())
-            .await
-            .expect("plan")
-            .iter()
-            .map(|row| row.try_get::<String, _>(3).expect("detail"))
-            .collect();
+        let plan = sqlite_plan(&text, sql.args).await;
         assert!(
             plan.iter()
                 .any(|d| d.contains("custody_by_kind_time (kind=? AND at_ms>? AND at_ms<?)")),

@@ -353,6 +353,32 @@ pub(crate) fn time(name: &str, value: &str) -> Result<i64, ApiError> {
         })
 }
 
+/// The plan SQLite makes for `statement` with `args` on an empty database of the
+/// current migrations (the detail column of `EXPLAIN QUERY PLAN`, a line per step): the
+/// tests that hold a query to its index read it.
+#[cfg(test)]
+pub(crate) async fn sqlite_plan(statement: &str, args: Vec<epcis::Arg>) -> Vec<String> {
+    use sqlx::Row;
+    let store = crate::store::Store::open("sqlite::memory:")
+        .await
+        .expect("opened");
+    let explain = format!("EXPLAIN QUERY PLAN {statement}");
+    let mut query = sqlx::query(&explain);
+    for arg in args {
+        query = match arg {
+            epcis::Arg::Int(n) => query.bind(n),
+            epcis::Arg::Text(t) => query.bind(t),
+        };
+    }
+    query
+        .fetch_all(store.pool())
+        .await
+        .expect("plan")
+        .iter()
+        .map(|row| row.try_get::<String, _>(3).expect("detail"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
