@@ -91,8 +91,7 @@ impl From<Stop> for String {
 impl std::fmt::Display for Stop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Stop::Connection(why) => write!(f, "the node: {why}"),
-            Stop::Source(why) => write!(f, "the node: {why}"),
+            Stop::Connection(why) | Stop::Source(why) => write!(f, "the node: {why}"),
             Stop::Url(why) => write!(f, "{why}"),
             Stop::OtherChain(why) => write!(f, "{why}"),
             Stop::Store(why) => write!(f, "the database: {why}"),

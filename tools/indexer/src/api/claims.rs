@@ -1,6 +1,6 @@
 //! The claims of a payer and a provider's open items; the suite's events newest first.
 
-use super::{account, answer, parameters, time, Api, ApiError};
+use super::{account, answer, parameters, time, Api, ApiError, Arg, Sql};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde_json::{json, Value as JsonValue};
@@ -145,101 +145,71 @@ pub(super) async fn open_claims(
     claims_page(&api, &query).await
 }
 
-/// The statement of a claims page: per status asked, the first claims of that status
-/// in claim order (each branch a range of `claims_by_payer_claim` or
-/// `claims_by_provider`, `limit` rows at most), merged and cut to the page; joined to the
+/// The statement of a claims page and its arguments: per status asked, the first claims
+/// of that status in claim order (each branch a range of `claims_by_payer_claim` or
+/// `claims_by_provider`, a page at most), merged and cut to the page; joined to the
 /// cursor in the same statement. A status list read as `status IN (…)` made the database
 /// sort every claim of a payer of those statuses to return the first fifty.
-fn claims_statement(
-    conditions: &[String],
-    statuses: &[String],
-    order: &str,
-    limit: usize,
-) -> String {
-    let branch = |status: Option<&String>| {
-        let mut all = conditions.to_vec();
-        if let Some(place) = status {
-            all.push(format!("cl.status = {place}"));
-        }
-        format!(
-            "SELECT * FROM (SELECT cl.claim, cl.plan, cl.payer, cl.provider, cl.member, \
-             cl.reference, cl.status, cl.denial, cl.payer_amount, cl.member_amount, cl.lines, \
-             cl.replaced_by, cl.voided_by, cl.submitted_ms, cl.updated_ms, cl.updated_block \
-             FROM claims cl WHERE {} ORDER BY cl.claim {order} LIMIT ${limit}) AS s",
-            all.join(" AND ")
-        )
-    };
-    let branches: Vec<String> = if statuses.is_empty() {
-        vec![branch(None)]
+fn claims_statement(query: &ClaimsQuery) -> (String, Sql) {
+    // Oldest first above the cursor, or newest first below it (claim ids start at 1).
+    let (bound, order, from) = if query.newest {
+        ("<", "DESC", query.after.unwrap_or(i64::MAX))
     } else {
-        statuses.iter().map(Some).map(branch).collect()
+        (">", "ASC", query.after.unwrap_or(0))
     };
-    let branches: Vec<String> = branches
+    let mut sql = Sql::default();
+    let mut conditions = vec![format!("claim {bound} {}", sql.push(Arg::Int(from)))];
+    for (column, value) in [("payer", &query.payer), ("provider", &query.provider)] {
+        if let Some(value) = value {
+            conditions.push(format!("{column} = {}", sql.push(Arg::Text(value.clone()))));
+        }
+    }
+    if let Some(from) = query.from_ms {
+        conditions.push(format!("updated_ms >= {}", sql.push(Arg::Int(from))));
+    }
+    if let Some(to) = query.to_ms {
+        conditions.push(format!("updated_ms < {}", sql.push(Arg::Int(to))));
+    }
+    let mut statuses: Vec<Option<String>> = query
+        .statuses
+        .iter()
+        .map(|status| Some(sql.push(Arg::Text(status.clone()))))
+        .collect();
+    if statuses.is_empty() {
+        statuses.push(None);
+    }
+    let limit = sql.push(Arg::Int(query.limit.saturating_add(1)));
+    let branches: Vec<String> = statuses
         .iter()
         .enumerate()
-        .map(|(k, text)| format!("{text}{k}"))
+        .map(|(k, status)| {
+            let status = status
+                .as_ref()
+                .map(|place| format!(" AND status = {place}"))
+                .unwrap_or_default();
+            format!(
+                "SELECT * FROM (SELECT claim, plan, payer, provider, member, reference, status, \
+                 denial, payer_amount, member_amount, lines, replaced_by, voided_by, \
+                 submitted_ms, updated_ms, updated_block FROM claims WHERE {}{status} \
+                 ORDER BY claim {order} LIMIT {limit}) AS s{k}",
+                conditions.join(" AND ")
+            )
+        })
         .collect();
-    format!(
-        "SELECT cur.block, cl.claim, cl.plan, cl.payer, cl.provider, cl.member, cl.reference, \
-         cl.status, cl.denial, cl.payer_amount, cl.member_amount, cl.lines, cl.replaced_by, \
-         cl.voided_by, cl.submitted_ms, cl.updated_ms, cl.updated_block \
-         FROM cursor cur LEFT JOIN ({}) cl ON TRUE \
-         WHERE cur.id = 1 ORDER BY cl.claim {order} LIMIT ${limit}",
+    let text = format!(
+        "SELECT cur.block, cl.* FROM cursor cur LEFT JOIN ({}) cl ON TRUE \
+         WHERE cur.id = 1 ORDER BY cl.claim {order} LIMIT {limit}",
         branches.join(" UNION ALL ")
-    )
+    );
+    (text, sql)
 }
 
 /// One page of claims, read in one statement with the cursor (one snapshot on both
 /// databases): the answer is complete through the cursor's block.
 async fn claims_page(api: &Api, query: &ClaimsQuery) -> Result<Response, ApiError> {
-    // Oldest first above the cursor, or newest first below it (claim ids start at 1).
-    let (bound, order, from) = if query.newest {
-        ("cl.claim < $1", "DESC", query.after.unwrap_or(i64::MAX))
-    } else {
-        ("cl.claim > $1", "ASC", query.after.unwrap_or(0))
-    };
-    let mut conditions = vec![bound.to_string()];
-    let mut texts: Vec<String> = Vec::new();
-    let mut numbers: Vec<i64> = vec![from];
-    let mut next_placeholder = 2usize;
-    let mut push_text = |column: &str, value: &str, conditions: &mut Vec<String>| {
-        conditions.push(format!("cl.{column} = ${next_placeholder}"));
-        texts.push(value.to_string());
-        next_placeholder += 1;
-    };
-    if let Some(payer) = &query.payer {
-        push_text("payer", payer, &mut conditions);
-    }
-    if let Some(provider) = &query.provider {
-        push_text("provider", provider, &mut conditions);
-    }
-    let mut status_places = Vec::new();
-    for status in &query.statuses {
-        status_places.push(format!("${next_placeholder}"));
-        texts.push(status.clone());
-        next_placeholder += 1;
-    }
-    if let Some(from) = query.from_ms {
-        conditions.push(format!("cl.updated_ms >= ${next_placeholder}"));
-        numbers.push(from);
-        next_placeholder += 1;
-    }
-    if let Some(to) = query.to_ms {
-        conditions.push(format!("cl.updated_ms < ${next_placeholder}"));
-        numbers.push(to);
-        next_placeholder += 1;
-    }
-    let sql = claims_statement(&conditions, &status_places, order, next_placeholder);
-    // Placeholders in order: the cursor, the texts, the time bounds, the limit.
-    let mut statement = sqlx::query(&sql).bind(from);
-    for text in texts {
-        statement = statement.bind(text);
-    }
-    for number in numbers.iter().skip(1) {
-        statement = statement.bind(*number);
-    }
-    let rows = statement
-        .bind(query.limit.saturating_add(1))
+    let (text, sql) = claims_statement(query);
+    let rows = sql
+        .bind(&text)
         .fetch_all(api.store.pool())
         .await
         .map_err(ApiError::internal)?;
@@ -347,28 +317,33 @@ pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> 
     Ok(query)
 }
 
-/// The statement of an events query: the page is chosen in a subquery that names only the
-/// filters given (so each combination is planned on its index: the primary key, or
-/// `events_by_name` / `events_by_contract`), then joined to the cursor in the same
-/// statement. Parameters: `$1, $2` the key to start below, then the contract and the
-/// name when given, then the limit.
-fn events_statement(contract: bool, name: bool) -> String {
-    let mut filters = String::new();
-    let mut n = 2;
-    for (given, column) in [(contract, "contract"), (name, "name")] {
-        if given {
-            n += 1;
-            filters.push_str(&format!(" AND {column} = ${n}"));
+/// The statement of an events query and its arguments: the page is chosen in a subquery
+/// that names only the filters given (so each combination is planned on its index: the
+/// primary key, or `events_by_name` / `events_by_contract`), then joined to the cursor in
+/// the same statement.
+fn events_statement(query: &EventsQuery) -> (String, Sql) {
+    let (block, idx) = query.before.unwrap_or((i64::MAX, i64::MAX));
+    let mut sql = Sql::default();
+    let mut conditions = vec![format!(
+        "(block, idx) < ({}, {})",
+        sql.push(Arg::Int(block)),
+        sql.push(Arg::Int(idx))
+    )];
+    for (column, value) in [("contract", &query.contract), ("name", &query.name)] {
+        if let Some(value) = value {
+            conditions.push(format!("{column} = {}", sql.push(Arg::Text(value.clone()))));
         }
     }
-    format!(
+    let limit = sql.push(Arg::Int(query.limit.saturating_add(1)));
+    let text = format!(
         "SELECT cur.block, e.block, e.idx, e.contract, e.name, e.json, e.error, b.timestamp_ms \
          FROM cursor cur LEFT JOIN (SELECT block, idx, contract, name, json, error FROM events \
-         WHERE (block, idx) < ($1, $2){filters} ORDER BY block DESC, idx DESC LIMIT ${limit}) e \
+         WHERE {} ORDER BY block DESC, idx DESC LIMIT {limit}) e \
          ON TRUE LEFT JOIN blocks b ON b.number = e.block \
          WHERE cur.id = 1 ORDER BY e.block DESC, e.idx DESC",
-        limit = n + 1
-    )
+        conditions.join(" AND ")
+    );
+    (text, sql)
 }
 
 /// The suite's events, newest first, read in one statement with the cursor.
@@ -377,14 +352,9 @@ pub(super) async fn events(
     Query(list): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let query = events_query(&list)?;
-    let (before_block, before_idx) = query.before.unwrap_or((i64::MAX, i64::MAX));
-    let statement = events_statement(query.contract.is_some(), query.name.is_some());
-    let mut select = sqlx::query(&statement).bind(before_block).bind(before_idx);
-    for value in [&query.contract, &query.name].into_iter().flatten() {
-        select = select.bind(value.clone());
-    }
-    let rows = select
-        .bind(query.limit.saturating_add(1))
+    let (text, sql) = events_statement(&query);
+    let rows = sql
+        .bind(&text)
         .fetch_all(api.store.pool())
         .await
         .map_err(ApiError::internal)?;
@@ -431,7 +401,6 @@ pub(super) async fn events(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::api::epcis::Arg;
     use crate::api::sqlite_plan;
     use axum::http::StatusCode;
 
@@ -528,15 +497,16 @@ pub(crate) mod tests {
             (false, true, "events_by_event_name"),
             (true, true, "events_by_name"),
         ] {
-            let mut args = vec![Arg::Int(i64::MAX), Arg::Int(i64::MAX)];
+            let mut filters = Vec::new();
             if contract {
-                args.push(Arg::Text("drug_provenance".into()));
+                filters.push(("contract", "drug_provenance"));
             }
             if name {
-                args.push(Arg::Text("Shipped".into()));
+                filters.push(("name", "Shipped"));
             }
-            args.push(Arg::Int(51));
-            let plan = sqlite_plan(&events_statement(contract, name), args).await;
+            let query = events_query(&list(&filters)).expect("read");
+            let (text, sql) = events_statement(&query);
+            let plan = sqlite_plan(&text, sql).await;
             let events = plan
                 .iter()
                 .find(|detail| detail.contains(" events "))
@@ -550,16 +520,10 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn a_payers_claims_of_several_statuses_are_read_per_status_from_its_index() {
-        let conditions = vec!["cl.claim > $1".to_string(), "cl.payer = $2".to_string()];
-        let statuses = vec!["$3".to_string(), "$4".to_string()];
-        let args = vec![
-            Arg::Int(0),
-            Arg::Text(ALICE.into()),
-            Arg::Text("Paid".into()),
-            Arg::Text("Denied".into()),
-            Arg::Int(51),
-        ];
-        let plan = sqlite_plan(&claims_statement(&conditions, &statuses, "ASC", 5), args).await;
+        let query = claims_query(&list(&[("payer", ALICE), ("status", "Paid,Denied")]), false)
+            .expect("read");
+        let (text, sql) = claims_statement(&query);
+        let plan = sqlite_plan(&text, sql).await;
         let branches = plan
             .iter()
             .filter(|d| {

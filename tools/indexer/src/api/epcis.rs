@@ -22,7 +22,7 @@
 //! and the `X-Complete-Through-Block` header). A malformed, unknown or repeated parameter
 //! is a 400 `epcisException:QueryParameterException` naming it.
 
-use super::{answer, parameters, Api, ApiError, Dialect};
+use super::{answer, cut_page, parameters, Api, ApiError, Arg, Dialect, Sql};
 use crate::store::Store;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
@@ -338,17 +338,6 @@ pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> 
     Ok(query)
 }
 
-/// A statement and its arguments, numbered as they are pushed.
-#[derive(Default)]
-struct Sql {
-    args: Vec<Arg>,
-}
-
-pub(crate) enum Arg {
-    Int(i64),
-    Text(String),
-}
-
 /// The condition a class puts on `batches`. Lots are stored as `0x` and lower-case hex
 /// (whatever bytes the user's lot holds), so the lots whose bytes start with a prefix
 /// sort at or after the prefix's hex and before it followed by `g` (past `f`): a range of
@@ -362,13 +351,6 @@ fn class_condition(class: &ClassMatch, sql: &mut Sql) -> String {
         format!("(gtin = {gtin} AND lot >= {low} AND lot < {high})")
     } else {
         format!("(gtin = {gtin} AND lot = {low})")
-    }
-}
-
-impl Sql {
-    fn push(&mut self, arg: Arg) -> String {
-        self.args.push(arg);
-        format!("${}", self.args.len())
     }
 }
 
@@ -394,14 +376,8 @@ pub async fn events_page(
     parties: &Parties,
 ) -> Result<EventsPage, ApiError> {
     let (text, sql) = events_statement(query);
-    let mut statement = sqlx::query(&text);
-    for arg in sql.args {
-        statement = match arg {
-            Arg::Int(n) => statement.bind(n),
-            Arg::Text(t) => statement.bind(t),
-        };
-    }
-    let rows = statement
+    let rows = sql
+        .bind(&text)
         .fetch_all(store.pool())
         .await
         .map_err(|e| ApiError::internal(e).into(Dialect::Epcis))?;
@@ -485,11 +461,7 @@ fn events_of_rows(
         keys.push(key);
         page.events.push(event);
     }
-    let per_page = usize::try_from(query.per_page).unwrap_or(usize::MAX);
-    if page.events.len() > per_page {
-        page.events.truncate(per_page);
-        page.more_after = keys.get(per_page.saturating_sub(1)).copied();
-    }
+    page.more_after = cut_page(&mut page.events, &keys, query.per_page);
     Ok(page)
 }
 
@@ -768,7 +740,7 @@ mod plan_tests {
         let mut sql = Sql::default();
         let condition = class_condition(&class, &mut sql);
         let text = format!("SELECT batch FROM batches WHERE {condition}");
-        let plan = sqlite_plan(&text, sql.args).await;
+        let plan = sqlite_plan(&text, sql).await;
         assert!(
             plan.iter()
                 .any(|d| d.contains("batches_by_class") && d.contains("lot>? AND lot<?")),
@@ -785,7 +757,7 @@ mod plan_tests {
         ]))
         .expect("read");
         let (text, sql) = events_statement(&query);
-        let plan = sqlite_plan(&text, sql.args).await;
+        let plan = sqlite_plan(&text, sql).await;
         assert!(
             plan.iter()
                 .any(|d| d.contains("custody_by_kind_time (kind=? AND at_ms>? AND at_ms<?)")),

@@ -353,24 +353,66 @@ pub(crate) fn time(name: &str, value: &str) -> Result<i64, ApiError> {
         })
 }
 
-/// The plan SQLite makes for `statement` with `args` on an empty database of the
-/// current migrations (the detail column of `EXPLAIN QUERY PLAN`, a line per step): the
-/// tests that hold a query to its index read it.
+/// A statement's arguments, numbered as they are pushed (`$1`, `$2`…: one numbering for
+/// both databases), so that a statement built from optional filters binds them in the
+/// order it names them.
+#[derive(Default)]
+pub(crate) struct Sql {
+    args: Vec<Arg>,
+}
+
+/// One argument of a statement.
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl Sql {
+    /// Adds `arg`; returns its placeholder.
+    pub(crate) fn push(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    /// `text` with the arguments bound in their order.
+    pub(crate) fn bind(
+        self,
+        text: &str,
+    ) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        let mut query = sqlx::query(text);
+        for arg in self.args {
+            query = match arg {
+                Arg::Int(n) => query.bind(n),
+                Arg::Text(t) => query.bind(t),
+            };
+        }
+        query
+    }
+}
+
+/// Cuts a page fetched one row past its `size` back to `size`; returns the key of its last
+/// item (where the next page starts) when a row was cut, `keys` being the items' keys.
+pub(crate) fn cut_page<T, K: Copy>(items: &mut Vec<T>, keys: &[K], size: i64) -> Option<K> {
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    if items.len() > size {
+        items.truncate(size);
+        keys.get(size.saturating_sub(1)).copied()
+    } else {
+        None
+    }
+}
+
+/// The plan SQLite makes for `statement` with `sql`'s arguments on an empty database of
+/// the current migrations (the detail column of `EXPLAIN QUERY PLAN`, a line per step):
+/// the tests that hold a query to its index read it.
 #[cfg(test)]
-pub(crate) async fn sqlite_plan(statement: &str, args: Vec<epcis::Arg>) -> Vec<String> {
+pub(crate) async fn sqlite_plan(statement: &str, sql: Sql) -> Vec<String> {
     use sqlx::Row;
     let store = crate::store::Store::open("sqlite::memory:")
         .await
         .expect("opened");
     let explain = format!("EXPLAIN QUERY PLAN {statement}");
-    let mut query = sqlx::query(&explain);
-    for arg in args {
-        query = match arg {
-            epcis::Arg::Int(n) => query.bind(n),
-            epcis::Arg::Text(t) => query.bind(t),
-        };
-    }
-    query
+    sql.bind(&explain)
         .fetch_all(store.pool())
         .await
         .expect("plan")

@@ -195,6 +195,11 @@ fn unsigned(value: i64, what: &str) -> Result<u64> {
     u64::try_from(value).map_err(|_| Error::Value(format!("{what} {value} is negative")))
 }
 
+/// Stored bytes read back as the 32 they were (a hash, an address).
+fn bytes32(bytes: &[u8], what: &str) -> Result<[u8; 32]> {
+    <[u8; 32]>::try_from(bytes).map_err(|_| Error::Value(format!("{what} is not 32 bytes")))
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `url` (`sqlite://FILE`, `sqlite::memory:`
     /// or `postgres://…`) and brings its tables up to date (a writer then claims the
@@ -346,8 +351,7 @@ impl Store {
         for entry in suite.split(',') {
             if let Some(hex) = entry.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
                 let bytes = crate::block::unhex(hex).map_err(Error::Value)?;
-                let bytes = <[u8; 32]>::try_from(bytes.as_slice())
-                    .map_err(|_| Error::Value(format!("{name}'s address is not 32 bytes")))?;
+                let bytes = bytes32(&bytes, &format!("{name}'s address"))?;
                 return Ok(Some(suite_client::ss58(&bytes.into())));
             }
         }
@@ -380,8 +384,7 @@ impl Store {
         let hash: Vec<u8> = row.try_get(1)?;
         Ok(Some((
             unsigned(row.try_get(0)?, "block")?,
-            <[u8; 32]>::try_from(hash.as_slice())
-                .map_err(|_| Error::Value("a stored block's hash is not 32 bytes".into()))?,
+            bytes32(&hash, "a stored block's hash")?,
         )))
     }
 
@@ -535,8 +538,7 @@ async fn read_cursor(connection: &mut sqlx::AnyConnection) -> Result<Option<Curs
     let hash: Vec<u8> = row.try_get(1)?;
     Ok(Some(Cursor {
         block: unsigned(row.try_get(0)?, "block")?,
-        hash: <[u8; 32]>::try_from(hash.as_slice())
-            .map_err(|_| Error::Value("the cursor's hash is not 32 bytes".into()))?,
+        hash: bytes32(&hash, "the cursor's hash")?,
         timestamp_ms: unsigned(row.try_get(2)?, "timestamp")?,
     }))
 }

@@ -20,7 +20,7 @@
 //! A malformed, unknown or repeated parameter is a 400 `OperationOutcome` whose
 //! `expression` names it.
 
-use super::{answer, Api, ApiError, Dialect};
+use super::{answer, cut_page, Api, ApiError, Dialect};
 use crate::store::StoredConsent;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -161,11 +161,7 @@ async fn search_page(api: &Api, kind: Type, query: &Search) -> Result<Page, ApiE
         .map_err(internal)?;
         page.resources.push(resource);
     }
-    let count = usize::try_from(query.count).unwrap_or(usize::MAX);
-    if page.resources.len() > count {
-        page.resources.truncate(count);
-        page.more_after = keys.get(count.saturating_sub(1)).copied();
-    }
+    page.more_after = cut_page(&mut page.resources, &keys, query.count);
     Ok(page)
 }
 
