@@ -464,14 +464,7 @@ impl Answers {
 /// the claim (its first part's id, as the 835's CLP07), with the rejections of the parts
 /// the contract refused; rejected with the contract's refusal or the tool's problem.
 fn answers(f: usize, input: &Input, fates: &HashMap<(usize, usize), Fate>) -> Answers {
-    let mut answers = HashMap::new();
-    for problem in &input.problems {
-        if let Some(ordinal) = problem.ordinal {
-            answers
-                .entry(ordinal)
-                .or_insert_with(|| Answer::of_problem(problem));
-        }
-    }
+    let mut answers = x277::problem_answers(&input.problems);
     for (s, source) in input.claims.iter().enumerate() {
         let mut id = None;
         let mut refused = Vec::new();

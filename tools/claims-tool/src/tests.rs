@@ -1091,11 +1091,11 @@ fn cob_answer(text: &str) -> (Vec<SourceClaim>, Vec<claim::Problem>, String, boo
         .iter()
         .flat_map(|g| &g.sets)
         .all(|s| s.error.is_none());
+    let rejected = crate::x277::problem_answers(&problems);
     let answer = |ordinal: usize| {
-        problems
-            .iter()
-            .find(|p| p.ordinal == Some(ordinal))
-            .map(crate::x277::Answer::of_problem)
+        rejected
+            .get(&ordinal)
+            .cloned()
             .unwrap_or(crate::x277::Answer::Accepted {
                 id: 1,
                 refused: Vec::new(),

@@ -171,6 +171,20 @@ impl Answer {
     }
 }
 
+/// The answers the tool's own problems give, by each claim's place among its file's
+/// claims: a claim's first problem rejects it (a problem of the whole file answers none).
+pub fn problem_answers(problems: &[Problem]) -> std::collections::HashMap<usize, Answer> {
+    let mut answers = std::collections::HashMap::new();
+    for problem in problems {
+        if let Some(ordinal) = problem.ordinal {
+            answers
+                .entry(ordinal)
+                .or_insert_with(|| Answer::of_problem(problem));
+        }
+    }
+    answers
+}
+
 /// Cents as an X12 amount (`125`, `125.5`, `0`).
 fn dollars(cents: u128) -> String {
     let (whole, rest) = (cents / 100, cents % 100);
