@@ -155,14 +155,8 @@ export function TextField({ label, name, value, set, hint, numeric = false, opti
 }
 
 /** The accounts the app knows by name (the signer's list, the deployment's contracts):
- * what an account field offers and what the feed names. */
+ * what an account field offers. */
 export const KnownAccounts = createContext<Choice[]>([]);
-
-/** The name the app knows `address` by, if any. */
-export function useNameOf(): (address: string) => string | undefined {
-  const known = useContext(KnownAccounts);
-  return (address) => known.find((k) => k.value === address)?.label;
-}
 
 /** A labelled account input offering every account the app knows by name; any SS58
  * address can still be typed or pasted. */
