@@ -648,31 +648,31 @@ pub mod indexed {
     use serde_json::json;
     use suite_client::ss58;
 
-    /// The journal as blocks: the n-th recorded call is block n, at its call's time.
+    /// The journal as blocks: the n-th recorded call is block n, at its call's time, each
+    /// naming block n − 1 as its parent (hashes made of the numbers).
     pub fn blocks(journal: &[Recorded]) -> Vec<BlockData> {
+        let hash = |number: u64| {
+            let mut hash = [0u8; 32];
+            hash[..8].copy_from_slice(&number.to_be_bytes());
+            hash
+        };
         (1u64..)
             .zip(journal)
-            .map(|(number, recorded)| {
-                let mut hash = [0u8; 32];
-                hash[..8].copy_from_slice(&number.to_be_bytes());
-                let mut parent_hash = [0u8; 32];
-                parent_hash[..8].copy_from_slice(&number.saturating_sub(1).to_be_bytes());
-                BlockData {
-                    number,
-                    hash,
-                    parent_hash: Some(parent_hash),
-                    timestamp_ms: recorded.time_ms,
-                    events: (0u32..)
-                        .zip(&recorded.events)
-                        .map(|(index, (contract, topics, data))| RawEvent {
-                            index,
-                            extrinsic: Some(0),
-                            contract: <[u8; 32]>::from(contract.clone()),
-                            topics: topics.clone(),
-                            data: data.clone(),
-                        })
-                        .collect(),
-                }
+            .map(|(number, recorded)| BlockData {
+                number,
+                hash: hash(number),
+                parent_hash: Some(hash(number.saturating_sub(1))),
+                timestamp_ms: recorded.time_ms,
+                events: (0u32..)
+                    .zip(&recorded.events)
+                    .map(|(index, (contract, topics, data))| RawEvent {
+                        index,
+                        extrinsic: Some(0),
+                        contract: <[u8; 32]>::from(contract.clone()),
+                        topics: topics.clone(),
+                        data: data.clone(),
+                    })
+                    .collect(),
             })
             .collect()
     }
