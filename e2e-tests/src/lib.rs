@@ -134,7 +134,8 @@ pub struct Outcome<T> {
 
 impl<T> Outcome<T> {
     /// The events of type `E` that `contract` emitted in this call, decoded, in order
-    /// (matched by `E`'s signature topic, so that other events of the call are skipped).
+    /// (matched by `E`'s signature topic, so that other events of the call are skipped;
+    /// an anonymous `E` by having no topic, as only `ClaimAdjudicated` of the suite has).
     pub fn events_of<E>(&self, contract: &AccountId32) -> Vec<E>
     where
         E: ink::env::Event + Decode,

@@ -191,8 +191,15 @@ fn submit_request(w: &mut World, request: ClaimRequest) -> Claim {
         outcome.ref_time, outcome.proof_size, outcome.storage_deposit
     );
     // The last event is the adjudication, with the whole remittance.
-    let (emitter, _, data) = outcome.emitted.last().expect("an event").clone();
+    let (emitter, topics, data) = outcome.emitted.last().expect("an event").clone();
     assert_eq!(emitter, w.claims);
+    // Anonymous: each topic would cost every claim a read and a write of the chain's
+    // topic index.
+    assert_eq!(
+        topics,
+        Vec::<[u8; 32]>::new(),
+        "ClaimAdjudicated has no topics"
+    );
     let event = ClaimAdjudicated::decode(&mut &data[..]).expect("ClaimAdjudicated");
     let claim: Option<Claim> = w
         .chain
@@ -298,6 +305,48 @@ fn adjudication_across_three_contracts() {
     // The indexer rebuilds every claim's state from the events alone.
     let claims = w.claims.clone();
     assert!(w.chain.assert_claims_indexed(&claims) > 0);
+}
+
+/// `ClaimAdjudicated` is anonymous: decoders know it as the contract's one event without
+/// topics. The layout it had before (a signature and a claim topic) matches no event of
+/// the metadata and is kept raw; a contract without an anonymous event has nothing to
+/// give a topicless event.
+#[test]
+fn the_anonymous_adjudication_decodes_by_having_no_topics_and_its_old_layout_does_not() {
+    let mut w = world();
+    let now = w.chain.time();
+    let outcome = w.chain.call::<Res<u64>>(
+        &w.claims,
+        &account(PAYER),
+        call_data(
+            selector_bytes!("submit_claim"),
+            (request(PROVIDER, now - DAY, vec![line(b"99213", 120)]),),
+        ),
+    );
+    assert!(outcome.value.is_ok());
+    let (_, topics, data) = outcome.emitted.last().expect("an event").clone();
+    assert!(topics.is_empty());
+    let claims = e2e_tests::events::metadata("claims_adjudication");
+    let decoded = claims.decode(&[], &data).expect("decoded");
+    assert_eq!(decoded.label, "ClaimAdjudicated");
+    // As emitted before it was anonymous: the signature of `ClaimAdjudicated(...)` and
+    // the claim id's topic.
+    let old_signature: [u8; 32] = [0x73; 32];
+    let mut claim_topic = [0u8; 32];
+    claim_topic[..8].copy_from_slice(&1u64.to_le_bytes());
+    assert!(matches!(
+        claims.decode(&[old_signature, claim_topic], &data),
+        Err(suite_events::DecodeError::UnknownSignature(s)) if s == old_signature
+    ));
+    // A topicless event with data that is not an adjudication is refused, not misread.
+    assert!(matches!(
+        claims.decode(&[], &[1, 2, 3]),
+        Err(suite_events::DecodeError::Mismatch(_))
+    ));
+    assert!(matches!(
+        e2e_tests::events::metadata("staff_credentials").decode(&[], &data),
+        Err(suite_events::DecodeError::NoSignature)
+    ));
 }
 
 #[test]

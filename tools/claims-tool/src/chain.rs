@@ -190,12 +190,12 @@ async fn submit_batch(
         .await
         .map_err(|e| format!("submit_claims: {e:?}"))?;
     // Each recorded claim's `ClaimAdjudicated` event carries the reference it was
-    // recorded under.
+    // recorded under. It is the contract's one event without topics (anonymous, and
+    // without topic fields: every other event starts with its signature).
     let mut by_reference: HashMap<Hash, ClaimAdjudicated> = HashMap::new();
-    let adjudication = <ClaimAdjudicated as ink::env::Event>::SIGNATURE_TOPIC;
     for event in result.contract_emitted_events()? {
         let emitter: AccountId = event.event.contract;
-        if emitter != address || event.topics.first().map(|t| t.0) != adjudication {
+        if emitter != address || !event.topics.is_empty() {
             continue;
         }
         let e = ClaimAdjudicated::decode(&mut &event.event.data[..])?;

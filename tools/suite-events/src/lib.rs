@@ -7,8 +7,12 @@
 //! that do not consume the data, a topic that is not the encoding of its `#[ink(topic)]`
 //! field (ink! 5's rule: the encoding padded to 32 bytes, else its BLAKE2-256; an
 //! `Option` takes its value's topic, or `0u8`'s for `None`), or a topic count that does
-//! not match. An unknown signature is a separate error ([`DecodeError::UnknownSignature`]):
-//! an indexer keeps such an event raw rather than dropping it.
+//! not match. An event whose first topic is no event's signature is one of the contract's
+//! anonymous events (`#[ink::event(anonymous)]`, no signature topic) if exactly one of
+//! them has as many topic fields as the event has topics (ink! 5's rule, as dedot and
+//! polkadot.js apply it); otherwise its signature is unknown, a separate error
+//! ([`DecodeError::UnknownSignature`], [`DecodeError::NoSignature`]): an indexer keeps such
+//! an event raw rather than dropping it.
 //!
 //! A decoded event is rendered as a short text ([`text`]: `ShipmentClosed { shipment: 1,
 //! batch: 1, state: Received, accepted: 30 }`, what the sandbox tests compare) or as JSON
@@ -50,8 +54,12 @@ pub enum DecodeError {
     /// No event of the metadata has this signature topic (an event of another version of
     /// the contract, say): keep it raw.
     UnknownSignature([u8; 32]),
-    /// The event has no topic at all (ink! 5 always emits the signature).
+    /// The event has no topic at all and the metadata has no anonymous event without
+    /// topic fields.
     NoSignature,
+    /// Several anonymous events of the metadata have as many topic fields as the event
+    /// has topics: which one it is cannot be told (their labels).
+    Ambiguous(Vec<String>),
     /// The metadata names the event but does not describe its data or topics.
     Mismatch(String),
 }
@@ -64,7 +72,15 @@ impl std::fmt::Display for DecodeError {
                 "no event with signature topic 0x{} in the metadata",
                 hex(topic)
             ),
-            DecodeError::NoSignature => write!(f, "an event without a signature topic"),
+            DecodeError::NoSignature => write!(
+                f,
+                "an event without topics, and no anonymous event without topic fields in the metadata"
+            ),
+            DecodeError::Ambiguous(labels) => write!(
+                f,
+                "an anonymous event that may be any of {}",
+                labels.join(", ")
+            ),
             DecodeError::Mismatch(why) => write!(f, "{why}"),
         }
     }
@@ -115,13 +131,36 @@ impl ContractEvents {
         let name = &self.name;
         let project = self.transcoder.metadata();
         let registry = project.registry();
-        let signature = topics.first().ok_or(DecodeError::NoSignature)?;
-        let spec = project
-            .spec()
-            .events()
-            .iter()
-            .find(|e| e.signature_topic().map(|t| t.as_bytes()) == Some(&signature[..]))
-            .ok_or(DecodeError::UnknownSignature(*signature))?;
+        let events = project.spec().events();
+        let signed = topics.first().and_then(|signature| {
+            events
+                .iter()
+                .find(|e| e.signature_topic().map(|t| t.as_bytes()) == Some(&signature[..]))
+        });
+        // The topics of the event's fields start after the signature's, or at the first
+        // for an anonymous event.
+        let (spec, first_field_topic) = match signed {
+            Some(spec) => (spec, 1usize),
+            None => {
+                let anonymous: Vec<_> = events
+                    .iter()
+                    .filter(|e| {
+                        e.signature_topic().is_none()
+                            && e.args().iter().filter(|a| a.indexed()).count() == topics.len()
+                    })
+                    .collect();
+                match (anonymous.as_slice(), topics.first()) {
+                    ([spec], _) => (*spec, 0),
+                    ([], Some(signature)) => return Err(DecodeError::UnknownSignature(*signature)),
+                    ([], None) => return Err(DecodeError::NoSignature),
+                    (several, _) => {
+                        return Err(DecodeError::Ambiguous(
+                            several.iter().map(|e| e.label().to_string()).collect(),
+                        ))
+                    }
+                }
+            }
+        };
         let label = spec.label().to_string();
         let mismatch = |why: String| DecodeError::Mismatch(format!("{name}::{label}{why}"));
         let mut rest = data;
@@ -133,9 +172,8 @@ impl ContractEvents {
                 .map_err(|e| mismatch(format!(".{}: {e}", arg.label())))?;
             let encoded = &before[..before.len() - rest.len()];
             if arg.indexed() {
-                indexed += 1;
                 let topic = topics
-                    .get(indexed)
+                    .get(first_field_topic + indexed)
                     .ok_or_else(|| mismatch(format!(".{}: its topic is missing", arg.label())))?;
                 // ink! 5 gives an `Option` field the topic of its value, or of `0u8` for
                 // `None` (`ink::env::event::TopicsBuilder::push_topic`).
@@ -155,6 +193,7 @@ impl ContractEvents {
                         hex(&expected)
                     )));
                 }
+                indexed += 1;
             }
             fields.push((arg.label().to_string(), value));
         }
@@ -164,10 +203,15 @@ impl ContractEvents {
                 rest.len()
             )));
         }
-        if topics.len() != indexed + 1 {
+        if topics.len() != first_field_topic + indexed {
             return Err(mismatch(format!(
-                ": {} topics for {indexed} topic fields and the signature",
-                topics.len()
+                ": {} topics for {indexed} topic fields{}",
+                topics.len(),
+                if first_field_topic == 1 {
+                    " and the signature"
+                } else {
+                    " (anonymous)"
+                }
             )));
         }
         Ok(Decoded {
