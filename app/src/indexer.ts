@@ -31,10 +31,14 @@ export interface IndexedClaim {
   provider: string | null;
   member: string | null;
   status: string | null;
+  /** The claim-level denial (a `Carc` variant's name), if any. */
+  denial?: string | null;
   payer_amount: string | null;
   member_amount: string | null;
   submitted_ms: number | null;
   updated_ms: number | null;
+  /** Each line's remittance as the contract's `LineResult` (fields as JSON). */
+  lines?: unknown[];
 }
 
 /** An EPCIS 2.0 ObjectEvent as the indexer renders a custody entry. */
@@ -111,6 +115,20 @@ export async function claimsOfProvider(
   after?: string,
 ): Promise<IndexedPage<IndexedClaim> | undefined> {
   const query = new URLSearchParams({ provider, order: 'newest', limit: String(limit) });
+  if (after) query.set('after', after);
+  return getJson(suite, `/v1/claims?${query}`);
+}
+
+/** A payer's claims in `statuses`, oldest first (the order a review queue is worked in),
+ * a page at a time (`after`: the previous page's `next`). */
+export async function claimsOfPayer(
+  suite: Suite,
+  payer: string,
+  statuses: readonly string[],
+  limit = 20,
+  after?: string,
+): Promise<IndexedPage<IndexedClaim> | undefined> {
+  const query = new URLSearchParams({ payer, status: statuses.join(','), order: 'oldest', limit: String(limit) });
   if (after) query.set('after', after);
   return getJson(suite, `/v1/claims?${query}`);
 }

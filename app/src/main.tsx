@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useEffect, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect, deploymentLocation, type Suite } from './suite';
 import {
@@ -193,6 +193,9 @@ function App() {
     setAccounts((list) => [...list, a]);
     setAccount(a);
   }, []);
+  // One list per change of the accounts or the deployment: the lists that read it (a
+  // worklist naming its parties) are not read again on every render.
+  const known = useMemo(() => (suite ? knownAccounts(accounts, suite.deployment.contracts) : []), [accounts, suite]);
 
   if (failure)
     return (
@@ -233,7 +236,7 @@ function App() {
           </ul>
         </nav>
       </header>
-      <KnownAccounts.Provider value={knownAccounts(accounts, suite.deployment.contracts)}>
+      <KnownAccounts.Provider value={known}>
         <div className="layout">
           <main id="main">
             <h2>{current.title}</h2>

@@ -156,7 +156,7 @@ await check("the activity feed shows the suite's history before the page opened,
 });
 
 await check('fresh funded accounts for the roles (never a seed phrase asked)', async () => {
-  const roles = ['manufacturer', 'pharmacy', 'payer', 'provider', 'patient', 'deviceMaker', 'sponsor', 'irb'];
+  const roles = ['manufacturer', 'pharmacy', 'payer', 'provider', 'patient', 'deviceMaker', 'sponsor', 'irb', 'adjuster'];
   for (const role of roles) accounts[role] = await newAccount();
   expect(new Set(Object.values(accounts)).size === roles.length, 'distinct accounts');
   expect((await page.locator('input[type=password]').count()) === 0, 'a secret field was shown');
@@ -266,15 +266,19 @@ await check('payer: a plan, fees, a member, escrow', async () => {
   await actAs('Fresh 3');
   await fill('deductible', '0');
   await fill('copay', '0');
+  // A payer share above 100 waits for a person (the second claim below).
+  await fill('reviewThreshold', '100');
   const out = await submit('Create a plan', 'Create plan');
   expect(/^Done/.test(out), `create plan: ${out}`);
   plan = await section('Create a plan').getByTestId('returned').innerText();
-  await fill('fees', '99213 120');
+  await fill('fees', '99213 120\n99214 180');
   expect(/^Done/.test(await submit('Fee schedule', 'Set fees')), 'set fees');
   await fill('enroll-member', accounts.patient);
   expect(/^Done/.test(await submit('Enrol a member', 'Enrol')), 'enrol');
   await fill('fund-amount', '100000');
   expect(/^Done/.test(await submit('Fund or withdraw', 'Fund')), 'fund');
+  await pick('adjuster', 'Fresh 9');
+  expect(/^Done/.test(await submit('Adjusters', 'Appoint')), 'appoint an adjuster');
   await page.getByTestId('escrow-total').waitFor();
   expect((await page.getByTestId('escrow-total').innerText()) === '100000', 'escrow after funding');
 });
@@ -311,6 +315,14 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
   await page.getByText(/^From the indexer, complete through block #\d+$/).waitFor();
   const adjustments = await page.locator('.remittance').first().innerText();
   expect(/CARC 45: charge exceeds fee schedule/i.test(adjustments), `CARC words: ${adjustments}`);
+  // A second visit whose payer share (2 × 180 × 80 % = 288) is above the plan's review
+  // threshold: it waits for the payer.
+  await fill('line-0-procedure', '99214');
+  await fill('line-0-billed', '400');
+  await fill('line-0-units', '2');
+  expect(/^Done/.test(await submit('Submit a claim', 'Submit claim')), 'second claim');
+  await page.getByRole('button', { name: 'Show my claims' }).click();
+  await page.getByTestId('claim-status').first().filter({ hasText: 'PendingReview' }).waitFor();
   await screenshot('provider');
   await axe('provider page');
 });
@@ -323,9 +335,48 @@ await check('payer: the escrow fell by the payer share', async () => {
   await page.getByTestId('escrow-total').waitFor();
   const escrow = Number(await page.getByTestId('escrow-total').innerText());
   expect(escrow === 100000 - 96, `escrow ${escrow}, expected 99904 (allowed 120, 20 % coinsurance)`);
-  await screenshot('payer');
-  await axe('payer page');
+  const reserved = await page.getByTestId('escrow-reserved').innerText();
+  expect(reserved === '288', `reserved ${reserved}, expected 288 (the claim pending review)`);
 });
+
+await check(
+  "adjuster: approves the claim at the top of its payer's review queue, without typing its id; escrow moves from reserved to paid",
+  async () => {
+    await go('payer');
+    await actAs('Fresh 9');
+    await pick('queue-payer', 'Fresh 3');
+    const top = page.getByTestId('review-row').first();
+    await top.waitFor();
+    const row = await top.innerText();
+    expect(/Pending review/.test(row) && /99214 ×2/.test(row) && /\b288\b/.test(row), `top of the queue: ${row}`);
+    await screenshot('payer-queue');
+    await top.getByRole('button', { name: /^Review claim \d+$/ }).click();
+    const review = section('Review and appeals');
+    await review.getByTestId('claim-status').filter({ hasText: 'PendingReview' }).waitFor();
+    await review.getByRole('button', { name: 'Approve', exact: true }).click();
+    const asked = await Promise.race([
+      page
+        .getByRole('dialog')
+        .waitFor()
+        .then(() => 'dialog'),
+      page
+        .locator('.tx-status', { hasText: 'refused' })
+        .waitFor()
+        .then(() => page.locator('.tx-status').innerText()),
+    ]);
+    expect(asked === 'dialog', `approve: ${asked}`);
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await review.getByTestId('claim-status').filter({ hasText: 'Paid' }).waitFor();
+    // The decision shows the claim's plan: nothing reserved any more, the 288 paid.
+    await page.getByTestId('escrow-reserved').filter({ hasText: /^0$/ }).waitFor();
+    const escrow = await page.getByTestId('escrow-total').innerText();
+    const paid = await page.getByTestId('escrow-paid').innerText();
+    expect(escrow === String(100000 - 96 - 288) && paid === String(96 + 288), `escrow ${escrow}, paid ${paid}`);
+    await page.getByText('Nothing to review.').waitFor();
+    await screenshot('payer');
+    await axe('payer page');
+  },
+);
 
 await check('a refused action shows the contract error in words', async () => {
   await go('payer');

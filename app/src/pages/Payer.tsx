@@ -1,6 +1,7 @@
-// Payer: plans, fee schedule, members, escrow (funded, owed, reserved, free), the review
-// and appeal decisions.
-import { useState } from 'react';
+// Payer: its review queue (claims pending review or under appeal, from the indexer), plans,
+// fee schedule, members, escrow (funded, owed, reserved, free), the review and appeal
+// decisions.
+import { useCallback, useMemo, useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import type { Carc, Group } from '../types';
@@ -8,15 +9,21 @@ import type { ClaimsAdjudicationModelClaim, ClaimsAdjudicationModelPlan } from '
 import { Action, Field, bytes, ms, TextField, AccountField } from '../ui';
 import { accountOf } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf } from '../words';
-import { Remittance } from './Provider';
+import { carcWords, Remittance } from './Provider';
+import { ReviewQueue } from './payer/ReviewQueue';
 
 const DAY = 86_400_000n;
 
 type Plan = ClaimsAdjudicationModelPlan;
 
-export function PayerPage({ suite }: PageProps) {
+export function PayerPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
-  const carcs = variantsOf<Carc>(suite.metadata.claims_adjudication, 'Carc');
+  const carcs = useMemo(() => variantsOf<Carc>(suite.metadata.claims_adjudication, 'Carc'), [suite]);
+  const denialWords = useCallback((carc: string) => carcWords(carcs, carc), [carcs]);
+  // Whose claims the queue lists: the signer's (a payer), or the payer an adjuster
+  // works for.
+  const [queuePayer, setQueuePayer] = useState('');
+  const [refresh, setRefresh] = useState(0);
   const groups = variantsOf<Group>(suite.metadata.claims_adjudication, 'Group');
   const [terms, setTerms] = useState({
     deductible: '500',
@@ -31,6 +38,7 @@ export function PayerPage({ suite }: PageProps) {
   const [plan, setPlan] = useState<Plan>();
   const [fees, setFees] = useState('99213 120\n99214 180');
   const [member, setMember] = useState('');
+  const [adjuster, setAdjuster] = useState('');
   const [coverageStart, setCoverageStart] = useState('');
   const [amount, setAmount] = useState('100000');
   const [claimId, setClaimId] = useState('');
@@ -42,15 +50,44 @@ export function PayerPage({ suite }: PageProps) {
     setPlan(o.ok ? o.value : undefined);
     return o.ok ? undefined : o;
   };
-  const loadClaim = async () => {
-    const o = await query('claims_adjudication', 'claim', [BigInt(claimId)]);
+  const loadClaim = async (id = claimId) => {
+    const o = await query('claims_adjudication', 'claim', [BigInt(id)]);
     setClaim(o.ok ? o.value : undefined);
     return o.ok ? undefined : o;
+  };
+  // After a decision: the claim, its plan's escrow (reserved → paid or freed) and the queue.
+  const decided = async () => {
+    await loadClaim();
+    if (claim) {
+      setPlanId(String(claim.plan));
+      await loadPlan(String(claim.plan));
+    }
+    setRefresh((n) => n + 1);
   };
   const free = plan ? BigInt(plan.escrow) - BigInt(plan.owed) - BigInt(plan.reserved) : 0n;
 
   return (
     <>
+      <ReviewQueue
+        suite={suite}
+        payer={queuePayer || account?.address}
+        refresh={refresh}
+        denialWords={denialWords}
+        onReview={(id) => {
+          setClaimId(String(id));
+          void loadClaim(String(id)).then(() => document.getElementById('review-and-appeals')?.scrollIntoView({ block: 'start' }));
+        }}
+      >
+        <AccountField
+          label="Claims of payer"
+          name="queue-payer"
+          value={queuePayer}
+          set={setQueuePayer}
+          optional
+          hint="Empty: the signer. An adjuster picks the payer it reviews for."
+        />
+      </ReviewQueue>
+
       <Action
         title="Create a plan"
         submit="Create plan"
@@ -110,11 +147,11 @@ export function PayerPage({ suite }: PageProps) {
             <dt>Owed</dt>
             <dd>{String(plan.owed)}</dd>
             <dt>Reserved</dt>
-            <dd>{String(plan.reserved)}</dd>
+            <dd data-testid="escrow-reserved">{String(plan.reserved)}</dd>
             <dt>Free</dt>
             <dd>{free.toString()}</dd>
             <dt>Paid to providers</dt>
-            <dd>{String(plan.paid)}</dd>
+            <dd data-testid="escrow-paid">{String(plan.paid)}</dd>
           </dl>
         )}
       </Action>
@@ -185,10 +222,35 @@ export function PayerPage({ suite }: PageProps) {
         />
       </Action>
 
-      <Action title="Review and appeals" submit="Show claim" action={loadClaim}>
+      <Action
+        title="Adjusters"
+        submit="Appoint"
+        action={async () => {
+          const a = await accountOf(adjuster, 'Adjuster');
+          return send(`Appoint an adjuster of plan ${planId}`, 'claims_adjudication', 'addAdjuster', [Number(planId), a]);
+        }}
+      >
+        <p className="muted">
+          Adjusters review the plan's claims above its review threshold and decide appeals; they work from the queue above, choosing this
+          payer.
+        </p>
+        <AccountField label="Adjuster (account)" name="adjuster" value={adjuster} set={setAdjuster} />
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            const a = await accountOf(adjuster, 'Adjuster');
+            await send(`Remove an adjuster of plan ${planId}`, 'claims_adjudication', 'removeAdjuster', [Number(planId), a]);
+          }}
+        >
+          Remove instead
+        </button>
+      </Action>
+
+      <Action title="Review and appeals" submit="Show claim" action={() => loadClaim()}>
         <TextField
           label="Claim id"
-          hint="Claims pending review or under appeal appear in the activity feed as they arrive."
+          hint="Picked by Review in the queue above; typing one stays possible."
           name="review-claim"
           value={claimId}
           set={setClaimId}
@@ -201,7 +263,7 @@ export function PayerPage({ suite }: PageProps) {
               type="button"
               onClick={async () => {
                 await send(`Approve claim ${claimId}`, 'claims_adjudication', 'reviewClaim', [BigInt(claimId), true, reason]);
-                await loadClaim();
+                await decided();
               }}
             >
               Approve
@@ -221,7 +283,7 @@ export function PayerPage({ suite }: PageProps) {
               className="secondary"
               onClick={async () => {
                 await send(`Deny claim ${claimId}`, 'claims_adjudication', 'reviewClaim', [BigInt(claimId), false, reason]);
-                await loadClaim();
+                await decided();
               }}
             >
               Deny
@@ -234,7 +296,7 @@ export function PayerPage({ suite }: PageProps) {
               type="button"
               onClick={async () => {
                 await send(`Overturn denial of claim ${claimId}`, 'claims_adjudication', 'decideAppeal', [BigInt(claimId), true]);
-                await loadClaim();
+                await decided();
               }}
             >
               Overturn
@@ -244,7 +306,7 @@ export function PayerPage({ suite }: PageProps) {
               className="secondary"
               onClick={async () => {
                 await send(`Uphold denial of claim ${claimId}`, 'claims_adjudication', 'decideAppeal', [BigInt(claimId), false]);
-                await loadClaim();
+                await decided();
               }}
             >
               Uphold
