@@ -13,6 +13,7 @@ import {
 } from './accounts';
 import { TxProvider } from './tx';
 import { KnownAccounts } from './ui';
+import { Money, SUITE_CURRENCY, tokenOf } from './money';
 import { Feed } from './feed';
 import { PatientPage } from './pages/Patient';
 import { ClinicianPage } from './pages/Clinician';
@@ -196,6 +197,7 @@ function App() {
   // One list per change of the accounts or the deployment: the lists that read it (a
   // worklist naming its parties) are not read again on every render.
   const known = useMemo(() => (suite ? knownAccounts(accounts, suite.deployment.contracts) : []), [accounts, suite]);
+  const money = useMemo(() => ({ currency: SUITE_CURRENCY, token: suite?.token ?? tokenOf(undefined) }), [suite]);
 
   if (failure)
     return (
@@ -237,13 +239,15 @@ function App() {
         </nav>
       </header>
       <KnownAccounts.Provider value={known}>
-        <div className="layout">
-          <main id="main">
-            <h2>{current.title}</h2>
-            <Page suite={suite} account={account} accounts={accounts} />
-          </main>
-          <Feed suite={suite} />
-        </div>
+        <Money.Provider value={money}>
+          <div className="layout">
+            <main id="main">
+              <h2>{current.title}</h2>
+              <Page suite={suite} account={account} accounts={accounts} />
+            </main>
+            <Feed suite={suite} />
+          </div>
+        </Money.Provider>
       </KnownAccounts.Provider>
     </TxProvider>
   );

@@ -6,6 +6,7 @@ import { Contract } from 'dedot/contracts';
 import { CONTRACT_NAMES, type Apis, type ContractName } from './contracts/suite';
 import type { DeployedContract, DeploymentFile } from './contracts/deployment';
 import { deploymentProblem } from './deployment';
+import { tokenOf, type Token } from './money';
 
 // The list of contracts and their APIs are generated from contracts/suite.json, the one
 // list of the suite's contracts (scripts/typegen.mjs).
@@ -30,6 +31,8 @@ export interface Suite {
   /** Where the deployment file was loaded from (its folder holds the metadata). */
   source: string;
   client: LegacyClient;
+  /** The chain's token as the node announces it (deposits and fees are read in it). */
+  token: Token;
   metadata: Record<ContractName, Metadata>;
   /** The contract name of an address of this deployment, if it is one. */
   nameOf(address: string): ContractName | undefined;
@@ -111,6 +114,7 @@ export async function connect(location: string): Promise<Suite> {
         `${location} was deployed to (${deployment.genesis_hash}): deploy again`,
     );
   }
+  const token = tokenOf(await client.rpc.system_properties().catch(() => undefined));
   // One typed contract object per contract of the list.
   const contracts = Object.fromEntries(
     CONTRACT_NAMES.map((name) => [name, new Contract(client, metadata[name], deployment.contracts[name].address)]),
@@ -120,6 +124,7 @@ export async function connect(location: string): Promise<Suite> {
     deployment,
     source: location,
     client,
+    token,
     metadata,
     nameOf: (address) => byAddress.get(address),
     contract: (name) => contracts[name],

@@ -6,6 +6,7 @@ import { ContractDispatchError, ContractLangError } from 'dedot/contracts';
 import type { Account } from './accounts';
 import type { ArgsOf, ContractName, QueryName, Suite, TxName, ValueOf } from './suite';
 import { errorInWords, spaced } from './words';
+import { formatToken } from './money';
 
 export interface Cost {
   refTime: bigint;
@@ -178,7 +179,7 @@ export function TxProvider({ suite, account, children }: { suite: Suite; account
               <dt>Storage deposit</dt>
               <dd>
                 {pending.cost.refund ? 'refund of ' : ''}
-                {pending.cost.deposit.toLocaleString()} planck
+                {formatToken(pending.cost.deposit, suite.token)}
               </dd>
             </dl>
             <div className="actions">

@@ -275,12 +275,14 @@ await check('payer: a plan, fees, a member, escrow', async () => {
   expect(/^Done/.test(await submit('Fee schedule', 'Set fees')), 'set fees');
   await fill('enroll-member', accounts.patient);
   expect(/^Done/.test(await submit('Enrol a member', 'Enrol')), 'enrol');
-  await fill('fund-amount', '100000');
+  // In dollars: $10,000.00, 100 UNIT at the suite's scale (10^8 planck to the cent).
+  await fill('fund-amount', '10000');
   expect(/^Done/.test(await submit('Fund or withdraw', 'Fund')), 'fund');
   await pick('adjuster', 'Fresh 9');
   expect(/^Done/.test(await submit('Adjusters', 'Appoint')), 'appoint an adjuster');
   await page.getByTestId('escrow-total').waitFor();
-  expect((await page.getByTestId('escrow-total').innerText()) === '100000', 'escrow after funding');
+  const funded = await page.getByTestId('escrow-total').innerText();
+  expect(funded === '$10,000.00', `escrow after funding: ${funded}`);
 });
 
 await check('patient: payment consent to the payer, a care relationship, a record anchor', async () => {
@@ -333,10 +335,10 @@ await check('payer: the escrow fell by the payer share', async () => {
   await fill('plan-id', plan);
   await section('Plan and escrow').getByRole('button', { name: 'Show plan', exact: true }).click();
   await page.getByTestId('escrow-total').waitFor();
-  const escrow = Number(await page.getByTestId('escrow-total').innerText());
-  expect(escrow === 100000 - 96, `escrow ${escrow}, expected 99904 (allowed 120, 20 % coinsurance)`);
+  const escrow = await page.getByTestId('escrow-total').innerText();
+  expect(escrow === '$9,904.00', `escrow ${escrow}, expected $9,904.00 (allowed $120.00, 20 % coinsurance)`);
   const reserved = await page.getByTestId('escrow-reserved').innerText();
-  expect(reserved === '288', `reserved ${reserved}, expected 288 (the claim pending review)`);
+  expect(reserved === '$288.00', `reserved ${reserved}, expected $288.00 (the claim pending review)`);
 });
 
 await check(
@@ -368,10 +370,13 @@ await check(
     await page.getByRole('button', { name: 'Sign and send' }).click();
     await review.getByTestId('claim-status').filter({ hasText: 'Paid' }).waitFor();
     // The decision shows the claim's plan: nothing reserved any more, the 288 paid.
-    await page.getByTestId('escrow-reserved').filter({ hasText: /^0$/ }).waitFor();
+    await page
+      .getByTestId('escrow-reserved')
+      .filter({ hasText: /^\$0\.00$/ })
+      .waitFor();
     const escrow = await page.getByTestId('escrow-total').innerText();
     const paid = await page.getByTestId('escrow-paid').innerText();
-    expect(escrow === String(100000 - 96 - 288) && paid === String(96 + 288), `escrow ${escrow}, paid ${paid}`);
+    expect(escrow === '$9,616.00' && paid === '$384.00', `escrow ${escrow}, paid ${paid}`);
     await page.getByText('Nothing to review.').waitFor();
     await screenshot('payer');
     await axe('payer page');

@@ -11,6 +11,7 @@ import { accountOf } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf } from '../words';
 import { carcWords, Remittance } from './Provider';
 import { ReviewQueue } from './payer/ReviewQueue';
+import { useMoney } from '../money';
 
 const DAY = 86_400_000n;
 
@@ -18,6 +19,7 @@ type Plan = ClaimsAdjudicationModelPlan;
 
 export function PayerPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
+  const money = useMoney();
   const carcs = useMemo(() => variantsOf<Carc>(suite.metadata.claims_adjudication, 'Carc'), [suite]);
   const denialWords = useCallback((carc: string) => carcWords(carcs, carc), [carcs]);
   // Whose claims the queue lists: the signer's (a payer), or the payer an adjuster
@@ -40,7 +42,7 @@ export function PayerPage({ suite, account }: PageProps) {
   const [member, setMember] = useState('');
   const [adjuster, setAdjuster] = useState('');
   const [coverageStart, setCoverageStart] = useState('');
-  const [amount, setAmount] = useState('100000');
+  const [amount, setAmount] = useState('10000');
   const [claimId, setClaimId] = useState('');
   const [claim, setClaim] = useState<ClaimsAdjudicationModelClaim>();
   const [reason, setReason] = useState<Carc>('NotMedicallyNecessary');
@@ -94,12 +96,12 @@ export function PayerPage({ suite, account }: PageProps) {
         action={async () => {
           const o = await send('Create plan', 'claims_adjudication', 'createPlan', [
             {
-              deductible: BigInt(terms.deductible),
-              copay: BigInt(terms.copay),
+              deductible: money.parse(terms.deductible),
+              copay: money.parse(terms.copay),
               coinsuranceBps: Number(terms.coinsuranceBps),
-              oopMax: BigInt(terms.oopMax),
+              oopMax: money.parse(terms.oopMax),
               timelyFiling: BigInt(terms.timelyFilingDays) * DAY,
-              reviewThreshold: BigInt(terms.reviewThreshold),
+              reviewThreshold: money.parse(terms.reviewThreshold),
               yearStart: BigInt(Date.now()) - DAY,
               maxUnits: Number(terms.maxUnits),
             },
@@ -114,20 +116,20 @@ export function PayerPage({ suite, account }: PageProps) {
         <p className="muted">Needs a valid payer licence. Plan years start yesterday and last 365 days.</p>
         {(
           [
-            ['deductible', 'Annual deductible'],
-            ['copay', 'Copay per line'],
-            ['coinsuranceBps', 'Member coinsurance (basis points)'],
-            ['oopMax', 'Annual out-of-pocket maximum'],
-            ['timelyFilingDays', 'Timely filing (days)'],
-            ['reviewThreshold', 'Manual review above (payer share)'],
-            ['maxUnits', 'Most units per line (medically unlikely edit)'],
+            ['deductible', `Annual deductible (${money.currency.code})`, true],
+            ['copay', `Copay per line (${money.currency.code})`, true],
+            ['coinsuranceBps', 'Member coinsurance (basis points)', false],
+            ['oopMax', `Annual out-of-pocket maximum (${money.currency.code})`, true],
+            ['timelyFilingDays', 'Timely filing (days)', false],
+            ['reviewThreshold', `Manual review above this payer share (${money.currency.code})`, true],
+            ['maxUnits', 'Most units per line (medically unlikely edit)', false],
           ] as const
-        ).map(([k, label]) => (
+        ).map(([k, label, isMoney]) => (
           <Field key={k} label={label}>
             <input
               name={k}
-              inputMode="numeric"
-              pattern="[0-9]+"
+              inputMode={isMoney ? 'decimal' : 'numeric'}
+              pattern={isMoney ? '[0-9$, ]+(\\.[0-9]{1,2})?' : '[0-9]+'}
               value={terms[k]}
               onChange={(e) => setTerms({ ...terms, [k]: e.target.value })}
               required
@@ -141,17 +143,17 @@ export function PayerPage({ suite, account }: PageProps) {
         {plan && (
           <dl className="escrow" data-testid="escrow">
             <dt>Funded</dt>
-            <dd>{String(plan.funded)}</dd>
+            <dd>{money.price(plan.funded)}</dd>
             <dt>Escrow</dt>
-            <dd data-testid="escrow-total">{String(plan.escrow)}</dd>
+            <dd data-testid="escrow-total">{money.price(plan.escrow)}</dd>
             <dt>Owed</dt>
-            <dd>{String(plan.owed)}</dd>
+            <dd>{money.price(plan.owed)}</dd>
             <dt>Reserved</dt>
-            <dd data-testid="escrow-reserved">{String(plan.reserved)}</dd>
+            <dd data-testid="escrow-reserved">{money.price(plan.reserved)}</dd>
             <dt>Free</dt>
-            <dd>{free.toString()}</dd>
+            <dd>{money.price(free)}</dd>
             <dt>Paid to providers</dt>
-            <dd data-testid="escrow-paid">{String(plan.paid)}</dd>
+            <dd data-testid="escrow-paid">{money.price(plan.paid)}</dd>
           </dl>
         )}
       </Action>
@@ -160,17 +162,31 @@ export function PayerPage({ suite, account }: PageProps) {
         title="Fund or withdraw"
         submit="Fund"
         action={async () => {
-          const o = await send(`Fund plan ${planId} with ${amount}`, 'claims_adjudication', 'fund', [Number(planId)], BigInt(amount));
+          const value = money.parse(amount);
+          const o = await send(`Fund plan ${planId} with ${money.price(value)}`, 'claims_adjudication', 'fund', [Number(planId)], value);
           await loadPlan();
           return o;
         }}
       >
-        <TextField label="Amount (planck)" name="fund-amount" value={amount} set={setAmount} numeric />
+        <TextField
+          label={`Amount (${money.currency.code})`}
+          name="fund-amount"
+          value={amount}
+          set={setAmount}
+          hint={(() => {
+            try {
+              return `Sends ${money.token(money.parse(amount))} from your account (${money.currency.code} 1.00 is ${money.token(money.parse('1'))}).`;
+            } catch {
+              return 'Dollars and cents, for example 10000 or 2500.50.';
+            }
+          })()}
+        />
         <button
           type="button"
           className="secondary"
           onClick={async () => {
-            await send(`Withdraw ${amount} from plan ${planId}`, 'claims_adjudication', 'withdraw', [Number(planId), BigInt(amount)]);
+            const value = money.parse(amount);
+            await send(`Withdraw ${money.price(value)} from plan ${planId}`, 'claims_adjudication', 'withdraw', [Number(planId), value]);
             await loadPlan();
           }}
         >
@@ -188,12 +204,12 @@ export function PayerPage({ suite, account }: PageProps) {
             .filter((p) => p[0])
             .map(([code, fee]): [`0x${string}`, bigint | undefined] => [
               bytes(code.toUpperCase()),
-              fee === undefined || fee === '-' ? undefined : BigInt(fee),
+              fee === undefined || fee === '-' ? undefined : money.parse(fee),
             ]);
           return send(`Set ${entries.length} fees of plan ${planId}`, 'claims_adjudication', 'setFees', [Number(planId), entries]);
         }}
       >
-        <Field label="One line per procedure: code and allowed amount per unit (- removes it)">
+        <Field label={`One line per procedure: code and allowed amount per unit in ${money.currency.code} (- removes it)`}>
           <textarea name="fees" rows={4} value={fees} onChange={(e) => setFees(e.target.value)} />
         </Field>
       </Action>

@@ -13,6 +13,7 @@ import { chainNow, type Suite } from '../suite';
 import { Readings } from '../readings';
 import { variantName } from '../words';
 import { caughtUp, custodyChain, indexerUrl, type EpcisEvent, type Indexed } from '../indexer';
+import { useMoney } from '../money';
 
 /** Destruction reasons (u16 on chain; the suite's own list). */
 export const DESTRUCTION_REASONS: [number, string][] = [
@@ -255,6 +256,7 @@ function Verdict({ suite, result, scan }: { suite: PageProps['suite']; result: V
 
 export function PharmacyPage(props: PageProps) {
   const { send, query } = useTx();
+  const money = useMoney();
   const [shipment, setShipment] = useState('');
   const [accepted, setAccepted] = useState('');
   const [details, setDetails] = useState<string>();
@@ -394,7 +396,7 @@ export function PharmacyPage(props: PageProps) {
           className="secondary"
           onClick={async () => {
             const o = await query('drug_provenance', 'heldPayment', [BigInt(heldShipment || '0')]);
-            setHeld(o.ok ? `${o.value} held` : o.error);
+            setHeld(o.ok ? `${money.price(o.value)} held` : o.error);
           }}
         >
           Show held amount

@@ -13,6 +13,7 @@ import { accountOf, shortAddress } from '../accounts';
 import { codeOf, meaningOf, variantName, variantsOf, type Variant } from '../words';
 import { chainNow } from '../suite';
 import { caughtUp, claimsOfProvider, indexerUrl } from '../indexer';
+import { useMoney } from '../money';
 
 Chart.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -42,8 +43,12 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
     const v = groups.find((g) => g.name === variantName(value));
     return (v && codeOf(v)) ?? variantName(value);
   };
+  const money = useMoney();
   const lines = claim.lines;
   const status = variantName(claim.status);
+  // The chart's amounts in whole currency units (a chart needs numbers; the table above
+  // it is exact).
+  const units = (planck: bigint) => Number(planck / money.currency.perCent) / 100;
   return (
     <article className="remittance" aria-label={`Claim ${claim.id}`}>
       <h4>
@@ -51,7 +56,8 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
       </h4>
       <p>
         Plan {String(claim.plan)} · member {shortAddress(claim.member.address())} · service {when(claim.serviceDate)} · billed{' '}
-        {String(claim.billed)}, allowed {String(claim.allowed)}, payer {String(claim.payerAmount)}, member {String(claim.memberAmount)}
+        {money.price(claim.billed)}, allowed {money.price(claim.allowed)}, payer {money.price(claim.payerAmount)}, member{' '}
+        {money.price(claim.memberAmount)}
         {claim.denial && ` · denied: ${carcWords(carcs, claim.denial)}`}
       </p>
       <table>
@@ -61,15 +67,15 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
             <tr key={i}>
               <td>{i + 1}</td>
               <td>{text(l.line.procedure)}</td>
-              <td>{String(l.line.billed)}</td>
-              <td>{String(l.allowed)}</td>
-              <td>{String(l.payerAmount)}</td>
-              <td>{String(l.memberAmount)}</td>
+              <td>{money.price(l.line.billed)}</td>
+              <td>{money.price(l.allowed)}</td>
+              <td>{money.price(l.payerAmount)}</td>
+              <td>{money.price(l.memberAmount)}</td>
               <td>
                 <ul className="plain">
                   {l.adjustments.map((a, j) => (
                     <li key={j}>
-                      {group(a.group)} {String(a.amount)} — {carcWords(carcs, a.reason)}
+                      {group(a.group)} {money.price(a.amount)} — {carcWords(carcs, a.reason)}
                     </li>
                   ))}
                 </ul>
@@ -84,11 +90,11 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
           data={{
             labels: lines.map((l, i) => `${i + 1}: ${text(l.line.procedure)}`),
             datasets: [
-              { label: 'Payer', data: lines.map((l) => Number(l.payerAmount)), backgroundColor: '#1b6e3a' },
-              { label: 'Member', data: lines.map((l) => Number(l.memberAmount)), backgroundColor: '#b35c00' },
+              { label: 'Payer', data: lines.map((l) => units(l.payerAmount)), backgroundColor: '#1b6e3a' },
+              { label: 'Member', data: lines.map((l) => units(l.memberAmount)), backgroundColor: '#b35c00' },
               {
                 label: 'Written off (CO)',
-                data: lines.map((l) => Number(l.line.billed) - Number(l.payerAmount) - Number(l.memberAmount)),
+                data: lines.map((l) => units(l.line.billed - l.payerAmount - l.memberAmount)),
                 backgroundColor: '#777',
               },
             ],
@@ -102,6 +108,7 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
 
 export function ProviderPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
+  const money = useMoney();
   const carcs = variantsOf(suite.metadata.claims_adjudication, 'Carc');
   const groups = variantsOf(suite.metadata.claims_adjudication, 'Group');
   const [plan, setPlan] = useState('0');
@@ -182,7 +189,7 @@ export function ProviderPage({ suite, account }: PageProps) {
             lines: lines.map((l) => ({
               procedure: bytes(l.procedure.trim().toUpperCase()),
               diagnosisCommitment: diagnosisCommitment(salt, l.diagnoses.split(/[ ,]+/).filter(Boolean)),
-              billed: BigInt(l.billed),
+              billed: money.parse(l.billed),
               units: Number(l.units),
             })),
           };
@@ -213,7 +220,14 @@ export function ProviderPage({ suite, account }: PageProps) {
               {(['procedure', 'diagnoses', 'billed', 'units'] as const).map((k) => (
                 <Field
                   key={k}
-                  label={{ procedure: 'CPT/HCPCS', diagnoses: 'ICD-10-CM codes (hashed, never sent)', billed: 'Billed', units: 'Units' }[k]}
+                  label={
+                    {
+                      procedure: 'CPT/HCPCS',
+                      diagnoses: 'ICD-10-CM codes (hashed, never sent)',
+                      billed: `Billed (${money.currency.code})`,
+                      units: 'Units',
+                    }[k]
+                  }
                 >
                   <input
                     name={`line-${i}-${k}`}

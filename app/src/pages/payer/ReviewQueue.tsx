@@ -6,6 +6,7 @@ import type { Suite } from '../../suite';
 import { caughtUp, claimsOfPayer, indexerUrl } from '../../indexer';
 import { Head, KnownAccounts, when } from '../../ui';
 import { queueRows, TO_REVIEW, type QueueRow } from './queue';
+import { useMoney } from '../../money';
 
 const PAGE = 20;
 
@@ -28,6 +29,7 @@ export function ReviewQueue({
   children?: ReactNode;
 }) {
   const known = useContext(KnownAccounts);
+  const money = useMoney();
   const [rows, setRows] = useState<QueueRow[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [source, setSource] = useState('');
@@ -105,9 +107,9 @@ export function ReviewQueue({
                 <td>{r.provider}</td>
                 <td>{r.member}</td>
                 <td>{r.services}</td>
-                <td>{r.billed.toString()}</td>
-                <td>{r.payerShare.toString()}</td>
-                <td>{r.memberShare.toString()}</td>
+                <td>{money.price(r.billed)}</td>
+                <td>{money.price(r.payerShare)}</td>
+                <td>{money.price(r.memberShare)}</td>
                 <td>{when(r.since)}</td>
                 <td>
                   <button type="button" onClick={() => onReview(r.claim)} aria-label={`Review claim ${r.claim}`}>
