@@ -6,7 +6,7 @@
 //! batch a physician reads the patient's lab result ten times (ten access-log entries)
 //! and the patient grants a research consent and revokes it. About 1.5 N events.
 
-use super::{ensure, id, licence, now_ms, party, plan_terms, step};
+use super::{ensure, id, licence, now_ms, party, plan_terms, step, CENT};
 use claims_adjudication::claims_adjudication::{
     ClaimReference, ClaimRequest, ClaimSubmission, ClaimsAdjudication, Coverage,
 };
@@ -94,7 +94,7 @@ pub async fn history(demo: &mut Session, claims_wanted: u32) -> Outcome<u32> {
         .map_err(|e| format!("create_plan: {e:?}"))?;
     demo.tx(
         &payer,
-        &claims.set_fees(plan, vec![(*b"99213", Some(12_000))]),
+        &claims.set_fees(plan, vec![(*b"99213", Some(12_000 * CENT))]),
         0,
     )
     .await?
@@ -106,7 +106,7 @@ pub async fn history(demo: &mut Session, claims_wanted: u32) -> Outcome<u32> {
     demo.tx(&payer, &claims.enroll(plan, id(&patient), coverage), 0)
         .await?
         .map_err(|e| format!("enroll: {e:?}"))?;
-    demo.tx(&payer, &claims.fund(plan), 1_000_000)
+    demo.tx(&payer, &claims.fund(plan), 1_000_000 * CENT)
         .await?
         .map_err(|e| format!("fund: {e:?}"))?;
     let read = consents.access_record(id(&patient), record, Purpose::Treatment);
@@ -133,7 +133,7 @@ pub async fn history(demo: &mut Session, claims_wanted: u32) -> Outcome<u32> {
                         // is a duplicate.
                         service_date: now - u64::from(1 + n % 50) * DAY,
                         emergency: false,
-                        lines: vec![line(b"99213", 15_000)],
+                        lines: vec![line(b"99213", 15_000 * CENT)],
                     },
                     reference: Some(ClaimReference::from(reference)),
                 }

@@ -45,8 +45,33 @@ mod trial;
 /// Balance given to each new party (the dev chain's unit is 10^12).
 const FUNDING: u128 = 1_000_000_000_000_000;
 
-/// The wholesaler's price per unit (0.01 of the dev chain's unit).
-const UNIT_PRICE: u128 = 10_000_000_000;
+/// The suite's currency on chain: 10^8 planck to the cent, the scale of the claims tool
+/// (`--per-cent`) and of the dApp (`app/src/money.ts`), so that the demo's prices read as
+/// dollars there ($1.00 is 10^10 planck, 0.01 of the dev chain's unit).
+const CENT: u128 = 100_000_000;
+
+/// The wholesaler's price per unit: $1.00.
+const UNIT_PRICE: u128 = 100 * CENT;
+
+/// A price as dollars and cents (`$120.00`), or with the planck beyond a cent.
+fn dollars(planck: u128) -> String {
+    let cents = planck / CENT;
+    let rest = planck % CENT;
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let text = format!("${grouped}.{:02}", cents % 100);
+    if rest == 0 {
+        text
+    } else {
+        format!("{text} and {rest} planck")
+    }
+}
 
 /// What `--sandbox` may add: databases to index the chain into, a replay file, and a
 /// long history after the demo.
@@ -212,16 +237,17 @@ fn licence(
     }
 }
 
-/// The demo's plan: deductible 5000, copay 2500, coinsurance 20 %, out-of-pocket maximum
-/// 300000, 90 days to file, review above 500000, a year that began 100 days ago.
+/// The demo's plan: deductible $50.00, copay $25.00, coinsurance 20 %, out-of-pocket
+/// maximum $3,000.00, 90 days to file, review above $5,000.00, a year that began 100 days
+/// ago.
 fn plan_terms(now: u64) -> PlanTerms {
     PlanTerms {
-        deductible: 5_000,
-        copay: 2_500,
+        deductible: 5_000 * CENT,
+        copay: 2_500 * CENT,
         coinsurance_bps: 2_000,
-        oop_max: 300_000,
+        oop_max: 300_000 * CENT,
         timely_filing: 90 * DAY,
-        review_threshold: 500_000,
+        review_threshold: 500_000 * CENT,
         year_start: now - 100 * DAY,
         max_units: 100,
     }
@@ -236,10 +262,10 @@ fn describe(claim: &Claim) -> String {
         "claim #{} {:?}: billed {}, allowed {}, payer pays {}, patient owes {}",
         claim.id,
         claim.status,
-        claim.billed,
-        claim.allowed,
-        claim.payer_amount,
-        claim.member_amount
+        dollars(claim.billed),
+        dollars(claim.allowed),
+        dollars(claim.payer_amount),
+        dollars(claim.member_amount)
     );
     if let Some(denial) = claim.denial {
         text.push_str(&format!(
@@ -252,14 +278,14 @@ fn describe(claim: &Claim) -> String {
         let adjustments: Vec<String> = line
             .adjustments
             .iter()
-            .map(|a| format!("{:?}-{} {}", a.group, a.reason.code(), a.amount))
+            .map(|a| format!("{:?}-{} {}", a.group, a.reason.code(), dollars(a.amount)))
             .collect();
         text.push_str(&format!(
             "\n        line {procedure}: billed {}, allowed {}, payer {}, patient {}, adjustments [{}]",
-            line.line.billed,
-            line.allowed,
-            line.payer_amount,
-            line.member_amount,
+            dollars(line.line.billed),
+            dollars(line.allowed),
+            dollars(line.payer_amount),
+            dollars(line.member_amount),
             adjustments.join(", ")
         ));
     }
@@ -406,7 +432,10 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
         )
         .await?
         .map_err(|e| format!("ship: {e:?}"))?;
-    println!("    shipment #{shipment}: 40 units to the pharmacy at {UNIT_PRICE} per unit");
+    println!(
+        "    shipment #{shipment}: 40 units to the pharmacy at {} per unit",
+        dollars(UNIT_PRICE)
+    );
     let early = demo.read(&pharmacy, &drugs.receive(shipment, 40)).await?;
     ensure(
         early == Err(DrugError::PaymentNotEscrowed),
@@ -416,7 +445,7 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
     demo.tx(&pharmacy, &drugs.escrow_payment(shipment), 40 * UNIT_PRICE)
         .await?
         .map_err(|e| format!("escrow_payment: {e:?}"))?;
-    println!("    the pharmacy escrowed {}", 40 * UNIT_PRICE);
+    println!("    the pharmacy escrowed {}", dollars(40 * UNIT_PRICE));
     demo.tx(&pharmacy, &drugs.receive(shipment, 40), 0)
         .await?
         .map_err(|e| format!("receive: {e:?}"))?;
@@ -523,18 +552,21 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
         .tx(&payer, &create, 0)
         .await?
         .map_err(|e| format!("create_plan: {e:?}"))?;
-    println!("    plan #{plan}: deductible 5000, copay 2500, coinsurance 20 %, out-of-pocket max 300000 (amounts in the chain's smallest unit, read as cents)");
+    println!("    plan #{plan}: deductible $50.00, copay $25.00, coinsurance 20 %, out-of-pocket max $3,000.00 (10^8 planck to the cent, the claims tool's and the app's scale)");
     demo.tx(
         &payer,
         &claims.set_fees(
             plan,
-            vec![(*b"99213", Some(12_000)), (*b"80053", Some(4_500))],
+            vec![
+                (*b"99213", Some(12_000 * CENT)),
+                (*b"80053", Some(4_500 * CENT)),
+            ],
         ),
         0,
     )
     .await?
     .map_err(|e| format!("set_fees: {e:?}"))?;
-    println!("    fee schedule: 99213 (office visit) 12000, 80053 (metabolic panel) 4500");
+    println!("    fee schedule: 99213 (office visit) $120.00, 80053 (metabolic panel) $45.00");
     demo.tx(
         &payer,
         &claims.enroll(
@@ -551,15 +583,15 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
     .map_err(|e| format!("enroll: {e:?}"))?;
     println!("    the patient is enrolled from 60 days ago");
     let escrow = demo
-        .tx(&payer, &claims.fund(plan), 1_000_000)
+        .tx(&payer, &claims.fund(plan), 1_000_000 * CENT)
         .await?
         .map_err(|e| format!("fund: {e:?}"))?;
-    ensure(escrow == 1_000_000, "an escrow of 1000000")?;
-    println!("    escrow funded: {escrow}");
+    ensure(escrow == 1_000_000 * CENT, "an escrow of $10,000.00")?;
+    println!("    escrow funded: {}", dollars(escrow));
 
     step("The payer submits the physician's claim; it is adjudicated and paid at once");
     // The diagnosis (E11.9) never goes on chain: each line carries a salted commitment.
-    let lines: Vec<ClaimLine> = vec![line(b"99213", 15_000), line(b"80053", 6_000)];
+    let lines: Vec<ClaimLine> = vec![line(b"99213", 15_000 * CENT), line(b"80053", 6_000 * CENT)];
     let claim_for = |service_date, lines: Vec<ClaimLine>| ClaimRequest {
         plan,
         member: id(&patient),
@@ -588,26 +620,31 @@ async fn scenario(demo: &mut Session) -> Outcome<()> {
     println!("    {}", describe(&claim));
     let after = demo.balance(id(&physician)).await?;
     ensure(claim.status == ClaimStatus::Paid, "the claim to be paid")?;
-    // 99213: allowed 12000 (fee schedule); deductible 5000, copay 2500, 20 % of the
-    // remaining 4500 = 900: the payer pays 3600. 80053: allowed 4500; copay 2500, 20 % of
-    // 2000 = 400: the payer pays 1600.
+    // 99213: allowed $120 (fee schedule); deductible $50, copay $25, 20 % of the
+    // remaining $45 = $9: the payer pays $36. 80053: allowed $45; copay $25, 20 % of
+    // $20 = $4: the payer pays $16.
     let amounts: Vec<_> = claim
         .lines
         .iter()
         .map(|l| (l.allowed, l.payer_amount, l.member_amount))
         .collect();
     ensure(
-        amounts == [(12_000, 3_600, 8_400), (4_500, 1_600, 2_900)]
-            && (claim.allowed, claim.payer_amount, claim.member_amount) == (16_500, 5_200, 11_300),
-        "the lines priced by the plan's terms: payer 3600 + 1600, patient 8400 + 2900",
+        amounts
+            == [
+                (12_000 * CENT, 3_600 * CENT, 8_400 * CENT),
+                (4_500 * CENT, 1_600 * CENT, 2_900 * CENT),
+            ]
+            && (claim.allowed, claim.payer_amount, claim.member_amount)
+                == (16_500 * CENT, 5_200 * CENT, 11_300 * CENT),
+        "the lines priced by the plan's terms: payer $36.00 + $16.00, patient $84.00 + $29.00",
     )?;
     ensure(
         after == before + claim.payer_amount,
         "the physician's balance to grow by the payer's amount",
     )?;
     println!(
-        "    the physician's balance grew by {} (from {before} to {after})",
-        after - before
+        "    the physician's balance grew by {} (from {before} to {after} planck)",
+        dollars(after - before)
     );
 
     step("The physician submits the same claim again: a duplicate");

@@ -7,7 +7,7 @@
 //! reading raises an alert to the consented care team; a CPT 99454 claim for a period
 //! with one day of data is denied with CARC 272.
 
-use super::{ensure, id, licence, now_ms, party, step};
+use super::{ensure, id, licence, now_ms, party, step, CENT};
 use claims_adjudication::claims_adjudication::{
     Carc, ClaimLine, ClaimRequest, ClaimStatus, ClaimsAdjudication,
 };
@@ -220,7 +220,7 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<Ke
     step("A device-supply claim (CPT 99454) needs 16 days of data in 30: denied with CARC 272");
     demo.tx(
         cast.payer,
-        &claims.set_fees(cast.plan, vec![(DEVICE_SUPPLY_CODE, Some(5_000))]),
+        &claims.set_fees(cast.plan, vec![(DEVICE_SUPPLY_CODE, Some(5_000 * CENT))]),
         0,
     )
     .await?
@@ -246,7 +246,7 @@ pub async fn remote_monitoring(demo: &mut Session, cast: Cast<'_>) -> Outcome<Ke
                 lines: vec![ClaimLine {
                     procedure: DEVICE_SUPPLY_CODE,
                     diagnosis_commitment: Hash::from([0x1d; 32]),
-                    billed: 6_000,
+                    billed: 6_000 * CENT,
                     units: 1,
                 }],
             }),
