@@ -24,6 +24,12 @@ export const startOfToday = (): bigint => {
   d.setHours(0, 0, 0, 0);
   return BigInt(d.getTime());
 };
+/** A date field's value (`YYYY-MM-DD`) as the start of that day in the user's time zone
+ * (`new Date('2027-01-01')` would be midnight UTC: the evening before, west of Greenwich). */
+export const startOfDay = (date: string): bigint => {
+  const [y, m, d] = date.split('-').map(Number);
+  return BigInt(new Date(y, m - 1, d).getTime());
+};
 export const when = (time: bigint | number | undefined | null): string =>
   time === undefined || time === null ? '—' : new Date(Number(time)).toLocaleString();
 

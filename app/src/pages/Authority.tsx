@@ -6,7 +6,20 @@ import type { PageProps } from '../main';
 import type { StaffCredentialsModelCredential } from '../contracts/staff_credentials/types';
 import { useTx } from '../tx';
 import type { CredentialKind } from '../types';
-import { Action, Field, bytes, ms, sha256, startOfToday, when, TextField, VariantSelect, CodeSelect, Head, AccountField } from '../ui';
+import {
+  Action,
+  Field,
+  bytes,
+  sha256,
+  startOfDay,
+  startOfToday,
+  when,
+  TextField,
+  VariantSelect,
+  CodeSelect,
+  Head,
+  AccountField,
+} from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { variantName, variantsOf } from '../words';
 import { chainNow } from '../suite';
@@ -71,7 +84,7 @@ export function AuthorityPage({ suite }: PageProps) {
               jurisdiction: bytes(jurisdiction.toUpperCase()),
               specialty: undefined,
               identifier: bytes(identifier),
-              validFrom: validFrom ? ms(new Date(validFrom)) : startOfToday(),
+              validFrom: validFrom ? startOfDay(validFrom) : startOfToday(),
               validUntil: BigInt(now + 2 * YEAR),
               evidenceHash: await sha256(evidence || identifier),
               verifiedAt: await chainNow(suite),

@@ -5,7 +5,7 @@ import { useTx } from '../../tx';
 import type { DataCategory } from '../../types';
 import { accountOf, shortAddress } from '../../accounts';
 import { bitsOf, type Variant } from '../../words';
-import { Action, Checkboxes, DocumentField, TextField, hex32, ms, AccountField } from '../../ui';
+import { Action, Checkboxes, DocumentField, TextField, hex32, startOfDay, AccountField } from '../../ui';
 import { need, type SectionProps } from './section';
 
 const DAY = 86_400_000n;
@@ -53,7 +53,7 @@ export function SponsorSection({
               registrationHash: need(registration, 'registration record'),
               primaryOutcomeHash: need(outcome, 'primary outcome'),
               targetEnrolment: Number(target),
-              primaryCompletion: ms(new Date(completion)),
+              primaryCompletion: startOfDay(completion),
               irb: await accountOf(irb, 'IRB'),
               categories: bitsOf(chosenCategories),
               signalThreshold: Number(signalThreshold),
