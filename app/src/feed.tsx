@@ -2,11 +2,16 @@
 // newest first. The shared admin events (OwnershipTransferred, Paused, ChangeProposed…)
 // have the same signature topic in every contract, so a record is decoded only with the
 // metadata of the contract whose address emitted it (dedot's decodeEvents filters so).
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useMemo, useState } from 'react';
 import type { IEventRecord } from 'dedot/types';
 import { CONTRACT_NAMES, type ContractName, type Suite } from './suite';
 import { shortAddress } from './accounts';
 import { recentEvents } from './indexer';
+import { KnownAccounts } from './ui';
+import { useMoney } from './money';
+import { variantsOf } from './words';
+import { carcWords } from './pages/Provider';
+import { normaliseFields, sentence, type Value, type Words } from './feedWords';
 
 export interface FeedEntry {
   key: string;
@@ -14,6 +19,8 @@ export interface FeedEntry {
   contract: ContractName;
   name: string;
   fields: [string, string][];
+  /** The fields as the sentences read them. */
+  values: Record<string, Value>;
 }
 
 /** A decoded value as short text: accounts shortened, byte arrays as text when they are
@@ -57,6 +64,19 @@ const showIndexed = (key: string, value: unknown) =>
     : show(value);
 
 export function Feed({ suite }: { suite: Suite }) {
+  const known = useContext(KnownAccounts);
+  const money = useMoney();
+  const carcs = useMemo(() => variantsOf(suite.metadata.claims_adjudication, 'Carc'), [suite]);
+  const words: Words = useMemo(() => {
+    const names = new Map(known.map((k) => [k.value, k.label]));
+    return {
+      name: (address) => names.get(address) ?? shortAddress(address),
+      price: money.price,
+      carc: (carc) => carcWords(carcs, carc),
+      date: (ms) => new Date(Number(ms)).toLocaleDateString(undefined, { timeZone: 'UTC' }),
+      time: (ms) => new Date(Number(ms)).toLocaleString(),
+    };
+  }, [known, money.price, carcs]);
   const [entries, setEntries] = useState<FeedEntry[]>([]);
   const [earlier, setEarlier] = useState<{ through: number | null; entries: FeedEntry[] }>();
   // The history before this page opened, from the indexer when the deployment names one
@@ -73,6 +93,7 @@ export function Feed({ suite }: { suite: Suite }) {
           contract: e.contract as ContractName,
           name: e.name ?? 'an event the indexer could not read',
           fields: Object.entries(e.fields ?? {}).map(([k, v]) => [k, showIndexed(k, v)]),
+          values: normaliseFields(e.fields ?? {}),
         })),
       });
     });
@@ -101,6 +122,7 @@ export function Feed({ suite }: { suite: Suite }) {
               contract: name,
               name: event.name,
               fields: Object.entries(data).map(([k, v]) => [k, isTime(k, v) ? new Date(Number(v)).toLocaleString() : show(v)]),
+              values: normaliseFields(data),
             });
           }
         }
@@ -115,7 +137,7 @@ export function Feed({ suite }: { suite: Suite }) {
       {entries.length === 0 && <p>No contract events since this page opened.</p>}
       <ol aria-live="polite" aria-label="Contract events, newest first" tabIndex={0}>
         {entries.map((e) => (
-          <FeedItem key={e.key} entry={e} />
+          <FeedItem key={e.key} entry={e} words={words} />
         ))}
       </ol>
       {earlier && earlier.entries.length > 0 && (
@@ -124,7 +146,7 @@ export function Feed({ suite }: { suite: Suite }) {
           <p className="muted">From the indexer, complete through block #{earlier.through}.</p>
           <ol aria-label="Earlier contract events from the indexer, newest first" tabIndex={0}>
             {earlier.entries.map((e) => (
-              <FeedItem key={e.key} entry={e} />
+              <FeedItem key={e.key} entry={e} words={words} />
             ))}
           </ol>
         </>
@@ -133,21 +155,33 @@ export function Feed({ suite }: { suite: Suite }) {
   );
 }
 
-function FeedItem({ entry: e }: { entry: FeedEntry }) {
+function FeedItem({ entry: e, words }: { entry: FeedEntry; words: Words }) {
+  const said = sentence(e.contract, e.name, e.values, words);
+  const data = (
+    <dl>
+      {e.fields.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
   return (
     <li>
+      {said && <p className="said">{said}</p>}
       <strong>{e.name}</strong>{' '}
       <span className="muted">
         {e.contract} · #{e.block}
       </span>
-      <dl>
-        {e.fields.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      {said ? (
+        <details>
+          <summary>Data</summary>
+          {data}
+        </details>
+      ) : (
+        data
+      )}
     </li>
   );
 }

@@ -9,7 +9,7 @@
 //   unit, with the decimals and symbol the node announces (`system_properties`).
 // No field asks for planck: a price is typed in dollars and cents, and converted exactly
 // (bigint arithmetic; no floating point touches an amount).
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useMemo } from 'react';
 
 /** The suite's currency and its scale on chain. */
 export interface Currency {
@@ -111,10 +111,13 @@ export const Money = createContext<MoneyFormat>({ currency: SUITE_CURRENCY, toke
 /** The page's money rule: `price(planck)`, `parse(text)`, `token(planck)`. */
 export function useMoney() {
   const { currency, token } = useContext(Money);
-  return {
-    price: (planck: bigint | number | string) => formatPrice(planck, currency),
-    parse: (text: string) => parsePrice(text, currency),
-    token: (planck: bigint | number | string) => formatToken(planck, token),
-    currency,
-  };
+  return useMemo(
+    () => ({
+      price: (planck: bigint | number | string) => formatPrice(planck, currency),
+      parse: (text: string) => parsePrice(text, currency),
+      token: (planck: bigint | number | string) => formatToken(planck, token),
+      currency,
+    }),
+    [currency, token],
+  );
 }

@@ -313,6 +313,11 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
   await page.getByRole('button', { name: 'Show my claims' }).click();
   await page.getByTestId('claim-status').first().waitFor();
   expect((await page.getByTestId('claim-status').first().innerText()) === 'Paid', 'claim paid');
+  // The activity feed says it in words: the parties by name, the money in dollars.
+  await page
+    .locator('.feed .said', { hasText: /^Claim \d+ paid: \$96\.00 to Fresh 4 for 99213, patient owes \$24\.00$/ })
+    .first()
+    .waitFor();
   // The list comes from the indexer (newest first), each claim's detail from the contract.
   await page.getByText(/^From the indexer, complete through block #\d+$/).waitFor();
   const adjustments = await page.locator('.remittance').first().innerText();
@@ -377,6 +382,10 @@ await check(
     const escrow = await page.getByTestId('escrow-total').innerText();
     const paid = await page.getByTestId('escrow-paid').innerText();
     expect(escrow === '$9,616.00' && paid === '$384.00', `escrow ${escrow}, paid ${paid}`);
+    await page
+      .locator('.feed .said', { hasText: /^Claim \d+ paid: \$288\.00 to Fresh 4 for 99214 ×2, patient owes \$72\.00$/ })
+      .first()
+      .waitFor();
     await page.getByText('Nothing to review.').waitFor();
     await screenshot('payer');
     await axe('payer page');
