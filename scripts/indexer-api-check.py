@@ -363,12 +363,18 @@ def main():
     out_dir = sys.argv[3] if len(sys.argv) > 3 else None
     claims, batches, custody = {}, {}, []
     audits, consents, terms, events_keys = [], [], {}, []
+    topics = {}  # topic → the (block, index) of the events carrying it
+    field_topics = set()  # the topics of events' fields (not a signature)
     cursor = cursor_ms = None
     for line in open(dump):
         table, _, row = line.partition(" ")
         row = json.loads(row)
         if table == "events":
             events_keys.append((row[0], row[1], row[3], row[5]))
+        elif table == "event_topics":
+            topics.setdefault(row[3], set()).add((row[0], row[1]))
+            if row[2] > 0:
+                field_topics.add(row[3])
         elif table == "audit_events":
             audits.append({"key": (row[0], row[1]), "patient": row[2], "kind": row[3],
                            "actor": row[4], "at_ms": row[11]})
@@ -485,6 +491,25 @@ def main():
                                                          stored(contract, name)[:5])
         checks += 1
     assert len(stored(None, "BatchRegistered")) == len(batches)
+    # The events naming a topic (an account's, in an AccountId topic field), newest first,
+    # each once: the field topic carried by the most events (a patient's, a batch's),
+    # alone and with a contract; and a topic nobody carries.
+    fields = topics
+    busiest = max(field_topics, key=lambda t: len(topics[t]))
+    contract_of = {(b, i): c for b, i, c, _ in events_keys}
+    some_contract = contract_of[max(topics[busiest])]
+    for contract in [None, some_contract]:
+        filters = [("topic", busiest)] + ([("contract", contract)] if contract else [])
+        seen = events_pages(filters, 3)
+        expected = sorted(((b, i) for b, i, c, _ in events_keys
+                           if (b, i) in fields[busiest] and contract in (None, c)),
+                          reverse=True)
+        assert seen and seen == expected, (filters, seen[:5], expected[:5])
+        checks += 1
+    assert events_pages([("topic", "0x" + "ee" * 32)], 10) == []
+    status, _, body = get(base, "/v1/events", [("topic", "0x12")])
+    assert status == 400 and body["parameter"] == "topic", body
+    checks += 2
     status, _, body = get(base, "/v1/events", [("before", "12")])
     assert status == 400 and body["parameter"] == "before", body
     checks += 3

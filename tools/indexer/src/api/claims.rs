@@ -273,6 +273,9 @@ pub struct EventsQuery {
     pub contract: Option<String>,
     /// The event's name.
     pub name: Option<String>,
+    /// A topic the event carries (an account's 32 bytes for an `AccountId` topic field:
+    /// the events naming that account in a topic).
+    pub topic: Option<[u8; 32]>,
     /// Events before this (block, index).
     pub before: Option<(i64, i64)>,
     /// The page size.
@@ -281,7 +284,7 @@ pub struct EventsQuery {
 
 /// Checks an events query's parameters.
 pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> {
-    let given = parameters(list, &["contract", "name", "before", "limit"])?;
+    let given = parameters(list, &["contract", "name", "topic", "before", "limit"])?;
     let word = |name: &str, value: &str| {
         if !value.is_empty()
             && value
@@ -303,6 +306,19 @@ pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> 
     if let Some(value) = given.get("name") {
         query.name = Some(word("name", value)?);
     }
+    if let Some(value) = given.get("topic") {
+        let topic = value
+            .strip_prefix("0x")
+            .filter(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|hex| {
+                (0..32)
+                    .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+                    .collect::<Option<Vec<u8>>>()
+            })
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .ok_or_else(|| ApiError::bad("topic", "32 bytes in hex (0x and 64 digits)"))?;
+        query.topic = Some(topic);
+    }
     if let Some(value) = given.get("before") {
         let key = value
             .split_once('.')
@@ -319,11 +335,42 @@ pub fn events_query(list: &[(String, String)]) -> Result<EventsQuery, ApiError> 
 
 /// The statement of an events query and its arguments: the page is chosen in a subquery
 /// that names only the filters given (so each combination is planned on its index: the
-/// primary key, or `events_by_name` / `events_by_contract`), then joined to the cursor in
-/// the same statement.
+/// primary key, or `events_by_name` / `events_by_contract`; with a topic, the topic's
+/// entries of `topics_by_topic` newest first, each event once), then joined to the cursor
+/// in the same statement.
 fn events_statement(query: &EventsQuery) -> (String, Sql) {
     let (block, idx) = query.before.unwrap_or((i64::MAX, i64::MAX));
     let mut sql = Sql::default();
+    if let Some(topic) = query.topic {
+        let mut conditions = vec![
+            format!("t.topic = {}", sql.push(Arg::Bytes(topic.to_vec()))),
+            format!(
+                "(t.block, t.idx) < ({}, {})",
+                sql.push(Arg::Int(block)),
+                sql.push(Arg::Int(idx))
+            ),
+            // An event naming the topic in two fields is listed once.
+            "t.pos = (SELECT MIN(t2.pos) FROM event_topics t2 \
+             WHERE t2.block = t.block AND t2.idx = t.idx AND t2.topic = t.topic)"
+                .to_string(),
+        ];
+        for (column, value) in [("ev.contract", &query.contract), ("ev.name", &query.name)] {
+            if let Some(value) = value {
+                conditions.push(format!("{column} = {}", sql.push(Arg::Text(value.clone()))));
+            }
+        }
+        let limit = sql.push(Arg::Int(query.limit.saturating_add(1)));
+        let text = format!(
+            "SELECT cur.block, e.block, e.idx, e.contract, e.name, e.json, e.error, b.timestamp_ms \
+             FROM cursor cur LEFT JOIN (SELECT ev.block, ev.idx, ev.contract, ev.name, ev.json, \
+             ev.error FROM event_topics t JOIN events ev ON ev.block = t.block AND ev.idx = t.idx \
+             WHERE {} ORDER BY t.block DESC, t.idx DESC LIMIT {limit}) e \
+             ON TRUE LEFT JOIN blocks b ON b.number = e.block \
+             WHERE cur.id = 1 ORDER BY e.block DESC, e.idx DESC",
+            conditions.join(" AND ")
+        );
+        return (text, sql);
+    }
     let mut conditions = vec![format!(
         "(block, idx) < ({}, {})",
         sql.push(Arg::Int(block)),
@@ -423,7 +470,16 @@ pub(crate) mod tests {
         .expect("read");
         assert_eq!(query.before, Some((12, 3)));
         assert_eq!(query.limit, 50);
+        let topic = format!("0x{}", "ab".repeat(31) + "Cd");
+        let query = events_query(&list(&[("topic", topic.as_str())])).expect("read");
+        let mut expected = [0xab; 32];
+        expected[31] = 0xcd;
+        assert_eq!(query.topic, Some(expected));
+        let signed = format!("0x+f{}", "00".repeat(31));
         for (pairs, parameter) in [
+            (&[("topic", "0x12")][..], "topic"),
+            (&[("topic", &"ab".repeat(32)[..])][..], "topic"),
+            (&[("topic", signed.as_str())][..], "topic"),
             (&[("contract", "x' OR 1=1")][..], "contract"),
             (&[("name", "")][..], "name"),
             (&[("before", "12")][..], "before"),
@@ -487,6 +543,35 @@ pub(crate) mod tests {
         let newest =
             claims_query(&list(&[("provider", ALICE), ("order", "newest")]), true).expect("read");
         assert!(newest.newest);
+    }
+
+    #[tokio::test]
+    async fn the_events_naming_a_topic_are_read_newest_first_from_the_topic_index() {
+        for filters in [
+            vec![],
+            vec![("contract", "drug_provenance")],
+            vec![("contract", "drug_provenance"), ("name", "Shipped")],
+        ] {
+            let topic = format!("0x{}", "01".repeat(32));
+            let mut filters = filters;
+            filters.push(("topic", topic.as_str()));
+            let query = events_query(&list(&filters)).expect("read");
+            let (text, sql) = events_statement(&query);
+            let plan = sqlite_plan(&text, sql).await;
+            assert!(
+                plan.iter()
+                    .any(|d| d
+                        == "SEARCH t USING INDEX topics_by_topic (topic=? AND (block,idx)<(?,?))"),
+                "{filters:?}: {plan:?}"
+            );
+            // The page is read in the index's order (the one sort left is the outer
+            // query's, of the page's rows).
+            assert_eq!(
+                plan.iter().filter(|d| d.contains("TEMP B-TREE")).count(),
+                1,
+                "{filters:?}: {plan:?}"
+            );
+        }
     }
 
     #[tokio::test]

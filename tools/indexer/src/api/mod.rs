@@ -365,6 +365,7 @@ pub(crate) struct Sql {
 pub(crate) enum Arg {
     Int(i64),
     Text(String),
+    Bytes(Vec<u8>),
 }
 
 impl Sql {
@@ -384,6 +385,7 @@ impl Sql {
             query = match arg {
                 Arg::Int(n) => query.bind(n),
                 Arg::Text(t) => query.bind(t),
+                Arg::Bytes(b) => query.bind(b),
             };
         }
         query
