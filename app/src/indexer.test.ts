@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchUri } from './indexer';
+import { accountTopic, batchUri } from './indexer';
 import { stepWords } from './pages/Pharmacy';
 
 describe('the indexer client', () => {
@@ -23,5 +23,14 @@ describe('the indexer client', () => {
     expect(stepWords(event('https://ref.gs1.org/cbv/BizStep-holding', 'recalled'))).toBe('Recalled');
     expect(stepWords(event('inspecting', 'non_conformant'))).toBe('Verified: not conformant');
     expect(stepWords(event('repackaging'))).toBe('repackaging');
+  });
+});
+
+describe('an account as an event topic', () => {
+  it('is its 32 bytes (the topic of an AccountId field)', () => {
+    // Alice's public key.
+    expect(accountTopic('5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY')).toBe(
+      '0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d',
+    );
   });
 });

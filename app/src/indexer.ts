@@ -5,6 +5,7 @@
 // not answer, and its caller falls back to the contracts' own queries.
 import type { Bundle, FhirResource } from 'fhir/r4';
 import type { Suite } from './suite';
+import { decodeAddress, u8aToHex } from 'dedot/utils';
 
 /** One event as the indexer's `GET /v1/events` answers it (fields as JSON: accounts in
  * SS58, balances as decimal strings, hashes and byte strings as 0x…). */
@@ -117,6 +118,28 @@ export async function claimsOfProvider(
   const query = new URLSearchParams({ provider, order: 'newest', limit: String(limit) });
   if (after) query.set('after', after);
   return getJson(suite, `/v1/claims?${query}`);
+}
+
+/** The topic an `AccountId` topic field of an event carries for `address`: its 32 bytes
+ * (ink! 5 pads an encoding of 32 bytes or fewer to 32; an account's is exactly 32). */
+export function accountTopic(address: string): `0x${string}` {
+  return u8aToHex(decodeAddress(address)) as `0x${string}`;
+}
+
+/** The events carrying `topic` (`0x` and 64 hex digits), newest first, of one contract and
+ * event when given, a page at a time (`before`: the previous page's `next`). */
+export async function eventsWithTopic(
+  suite: Suite,
+  topic: string,
+  filters: { contract?: string; name?: string },
+  limit = 50,
+  before?: string,
+): Promise<IndexedPage<IndexedEvent> | undefined> {
+  const query = new URLSearchParams({ topic, limit: String(limit) });
+  if (filters.contract) query.set('contract', filters.contract);
+  if (filters.name) query.set('name', filters.name);
+  if (before) query.set('before', before);
+  return getJson(suite, `/v1/events?${query}`);
 }
 
 /** A payer's claims in `statuses`, oldest first (the order a review queue is worked in),

@@ -123,6 +123,22 @@ const newAccount = async () => {
   await page.waitForFunction((n) => document.querySelectorAll('#account option').length > n, before, { timeout: 60_000 });
   return (await page.locator('.account-picker .address').innerText()).trim();
 };
+// Confirms the transaction a button started (the signing dialog), or fails with the
+// refusal the app showed instead.
+const sign = async (what) => {
+  const asked = await Promise.race([
+    page
+      .getByRole('dialog')
+      .waitFor()
+      .then(() => 'dialog'),
+    page
+      .locator('.tx-status', { hasText: 'refused' })
+      .waitFor()
+      .then(() => page.locator('.tx-status').innerText()),
+  ]);
+  expect(asked === 'dialog', `${what}: ${asked}`);
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+};
 const screenshot = async (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 const axe = async (name) => {
   const results = await new AxeBuilder({ page }).analyze();
@@ -189,76 +205,108 @@ await check('licensing authority issues credentials and a GS1 prefix', async () 
 });
 
 let batch;
-await check('pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN, a recalled one RECALLED', async () => {
-  await go('pharmacy');
-  await actAs('Fresh 1'); // manufacturer
-  await fill('gtin', gtin);
-  await fill('lot', lot);
-  await fill('expiry', `${new Date().getFullYear() + 2}-01-31`);
-  const out = await submit('Manufacturer: register a batch', 'Register batch');
-  expect(/^Done/.test(out), `register: ${out}`);
-  batch = await section('Manufacturer: register a batch').getByTestId('returned').innerText();
-  // Cold chain: the manufacturer appoints itself as the batch's sensor and records a
-  // reading in range and one above it (2-8 °C).
-  await fill('sensor-batch', batch);
-  await fill('sensor', accounts.manufacturer);
-  await section('Cold chain').getByRole('button', { name: 'Appoint sensor' }).click();
-  await page.getByRole('button', { name: 'Sign and send' }).click();
-  await page.locator('.tx-status', { hasText: `Appoint sensor for batch ${batch}: done` }).waitFor();
-  for (const t of ['5', '9']) {
-    await fill('temperature', t);
-    expect(/^Done/.test(await submit('Cold chain', 'Record reading')), `reading ${t}`);
-  }
+await check(
+  'pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN; a priced shipment from its worklist is paid and received, the seller paid; a recalled lot scans RECALLED',
+  async () => {
+    await go('pharmacy');
+    await actAs('Fresh 1'); // manufacturer
+    await fill('gtin', gtin);
+    await fill('lot', lot);
+    await fill('expiry', `${new Date().getFullYear() + 2}-01-31`);
+    const out = await submit('Manufacturer: register a batch', 'Register batch');
+    expect(/^Done/.test(out), `register: ${out}`);
+    batch = await section('Manufacturer: register a batch').getByTestId('returned').innerText();
+    // Cold chain: the manufacturer appoints itself as the batch's sensor and records a
+    // reading in range and one above it (2-8 °C).
+    await fill('sensor-batch', batch);
+    await fill('sensor', accounts.manufacturer);
+    await section('Cold chain').getByRole('button', { name: 'Appoint sensor' }).click();
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await page.locator('.tx-status', { hasText: `Appoint sensor for batch ${batch}: done` }).waitFor();
+    for (const t of ['5', '9']) {
+      await fill('temperature', t);
+      expect(/^Done/.test(await submit('Cold chain', 'Record reading')), `reading ${t}`);
+    }
 
-  await actAs('Fresh 2'); // pharmacy
-  const scan = async (text) => {
-    await fill('scan', text);
-    await section('Scan and verify a pack').getByRole('button', { name: 'Verify' }).click();
-    await page.getByTestId('verdict').waitFor();
-    return page.getByTestId('verdict').innerText();
-  };
-  expect((await scan(`(01)${gtin}(17)${String(new Date().getFullYear() + 2).slice(2)}0131(10)${lot}`)) === 'AUTHENTIC', 'registered lot');
-  await page.locator('.verdict summary', { hasText: 'Custody chain' }).click();
-  // The chain across partners, from the indexer's EPCIS 2.0 query, in words.
-  await page.getByText(/EPCIS 2\.0 from the indexer, complete through block #\d+: \d+ events/).waitFor();
-  const steps = await page.locator('.timeline li').allInnerTexts();
-  expect(/^Registered by its manufacturer/.test(steps[0] ?? ''), `custody steps: ${steps.join(' | ')}`);
-  await page.locator('.verdict summary', { hasText: 'Temperature readings' }).click();
-  await page.getByText('2 readings, 1 outside 2–8 °C').waitFor();
-  await screenshot('pharmacy-authentic');
-  expect((await scan(`(01)${gtin}(10)NOSUCHLOT`)) === 'UNKNOWN', 'unknown lot');
+    await actAs('Fresh 2'); // pharmacy
+    const scan = async (text) => {
+      await fill('scan', text);
+      await section('Scan and verify a pack').getByRole('button', { name: 'Verify' }).click();
+      await page.getByTestId('verdict').waitFor();
+      return page.getByTestId('verdict').innerText();
+    };
+    expect((await scan(`(01)${gtin}(17)${String(new Date().getFullYear() + 2).slice(2)}0131(10)${lot}`)) === 'AUTHENTIC', 'registered lot');
+    await page.locator('.verdict summary', { hasText: 'Custody chain' }).click();
+    // The chain across partners, from the indexer's EPCIS 2.0 query, in words.
+    await page.getByText(/EPCIS 2\.0 from the indexer, complete through block #\d+: \d+ events/).waitFor();
+    const steps = await page.locator('.timeline li').allInnerTexts();
+    expect(/^Registered by its manufacturer/.test(steps[0] ?? ''), `custody steps: ${steps.join(' | ')}`);
+    await page.locator('.verdict summary', { hasText: 'Temperature readings' }).click();
+    await page.getByText('2 readings, 1 outside 2–8 °C').waitFor();
+    await screenshot('pharmacy-authentic');
+    expect((await scan(`(01)${gtin}(10)NOSUCHLOT`)) === 'UNKNOWN', 'unknown lot');
 
-  await go('authority');
-  await actAs('Alice');
-  await fill('recall-batch', batch);
-  const recall = await submit('Recall a batch', 'Recall');
-  expect(/^Done/.test(recall), `recall: ${recall}`);
-  // The activity feed decodes the recall with drug_provenance's metadata.
-  await page.locator('.feed ol[aria-label="Contract events, newest first"] li', { hasText: 'BatchStateChanged' }).first().waitFor();
-  await screenshot('activity-feed');
+    // The manufacturer ships 10 units to the pharmacy at $2.50 each, paid on receipt.
+    await actAs('Fresh 1');
+    await fill('ship-batch', batch);
+    await pick('ship-to', 'Fresh 2');
+    await fill('ship-units', '10');
+    await fill('ship-price', '2.50');
+    expect(/^Done/.test(await submit('Ship', 'Ship')), 'priced shipment');
+    // The pharmacist finds it in its worklist (no id typed), pays into escrow, receives it;
+    // the seller is paid.
+    await actAs('Fresh 2');
+    const incoming = page.getByTestId('incoming-row').filter({ hasText: `lot ${lot}` });
+    await incoming.first().waitFor();
+    const offered = await incoming.first().innerText();
+    expect(
+      /\$2\.50 each, \$25\.00/.test(offered) && /to pay into escrow/.test(offered) && /Fresh 1/.test(offered),
+      `worklist row: ${offered}`,
+    );
+    await screenshot('pharmacy-incoming');
+    await incoming.first().getByRole('button', { name: 'Pay $25.00' }).click();
+    await sign('pay into escrow');
+    await incoming.first().getByText('$25.00 in escrow').waitFor();
+    await incoming.first().getByRole('button', { name: 'Receive all' }).click();
+    await sign('receive');
+    await page
+      .locator('.feed .said', { hasText: /^Shipment \d+: \$25\.00 released to the seller$/ })
+      .first()
+      .waitFor();
+    await page.getByText('Nothing to receive.').waitFor();
 
-  // Recalled stock leaves circulation: the manufacturer surrenders units to the regulator
-  // (the deployer, Alice) and destroys others.
-  await go('pharmacy');
-  await actAs('Fresh 1');
-  await fill('return-batch', batch);
-  await pick('return-to', 'Alice');
-  expect((await page.locator('[name="return-to"]').inputValue()) === ALICE, 'Alice picked by name');
-  await fill('return-units', '5');
-  const surrendered = await submit('Return or surrender stock', 'Return');
-  expect(/^Done/.test(surrendered), `surrender to the regulator: ${surrendered}`);
-  const destroyed = await submit('Destroy stock', 'Destroy');
-  expect(/^Done/.test(destroyed), `destroy: ${destroyed}`);
+    await go('authority');
+    await actAs('Alice');
+    await fill('recall-batch', batch);
+    const recall = await submit('Recall a batch', 'Recall');
+    expect(/^Done/.test(recall), `recall: ${recall}`);
+    // The activity feed decodes the recall with drug_provenance's metadata.
+    await page.locator('.feed ol[aria-label="Contract events, newest first"] li', { hasText: 'BatchStateChanged' }).first().waitFor();
+    await screenshot('activity-feed');
 
-  await actAs('Fresh 2');
-  const raw = `01${gtin}10${lot}`; // as a scanner sends it
-  expect((await scan(raw)) === 'RECALLED', 'recalled lot');
-  await screenshot('pharmacy-recalled');
-  await axe('pharmacy page');
-  await page.setViewportSize({ width: 390, height: 844 });
-  await screenshot('pharmacy-phone');
-  await page.setViewportSize({ width: 1280, height: 900 });
-});
+    // Recalled stock leaves circulation: the manufacturer surrenders units to the regulator
+    // (the deployer, Alice) and destroys others.
+    await go('pharmacy');
+    await actAs('Fresh 1');
+    await fill('return-batch', batch);
+    await pick('return-to', 'Alice');
+    expect((await page.locator('[name="return-to"]').inputValue()) === ALICE, 'Alice picked by name');
+    await fill('return-units', '5');
+    const surrendered = await submit('Return or surrender stock', 'Return');
+    expect(/^Done/.test(surrendered), `surrender to the regulator: ${surrendered}`);
+    const destroyed = await submit('Destroy stock', 'Destroy');
+    expect(/^Done/.test(destroyed), `destroy: ${destroyed}`);
+
+    await actAs('Fresh 2');
+    const raw = `01${gtin}10${lot}`; // as a scanner sends it
+    expect((await scan(raw)) === 'RECALLED', 'recalled lot');
+    await screenshot('pharmacy-recalled');
+    await axe('pharmacy page');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot('pharmacy-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  },
+);
 
 let plan;
 await check('payer: a plan, fees, a member, escrow', async () => {
@@ -361,18 +409,7 @@ await check(
     const review = section('Review and appeals');
     await review.getByTestId('claim-status').filter({ hasText: 'PendingReview' }).waitFor();
     await review.getByRole('button', { name: 'Approve', exact: true }).click();
-    const asked = await Promise.race([
-      page
-        .getByRole('dialog')
-        .waitFor()
-        .then(() => 'dialog'),
-      page
-        .locator('.tx-status', { hasText: 'refused' })
-        .waitFor()
-        .then(() => page.locator('.tx-status').innerText()),
-    ]);
-    expect(asked === 'dialog', `approve: ${asked}`);
-    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await sign('approve');
     await review.getByTestId('claim-status').filter({ hasText: 'Paid' }).waitFor();
     // The decision shows the claim's plan: nothing reserved any more, the 288 paid.
     await page

@@ -14,6 +14,7 @@ import { Readings } from '../readings';
 import { variantName } from '../words';
 import { caughtUp, custodyChain, indexerUrl, type EpcisEvent, type Indexed } from '../indexer';
 import { useMoney } from '../money';
+import { IncomingShipments } from './pharmacy/Incoming';
 
 /** Destruction reasons (u16 on chain; the suite's own list). */
 export const DESTRUCTION_REASONS: [number, string][] = [
@@ -280,9 +281,11 @@ export function PharmacyPage(props: PageProps) {
   const [sensor, setSensor] = useState('');
   const [shipTo, setShipTo] = useState('');
   const [shipUnits, setShipUnits] = useState('10');
+  const [shipPrice, setShipPrice] = useState('');
   return (
     <>
       <Verify {...props} />
+      <IncomingShipments suite={props.suite} account={props.account?.address} />
       <Action
         title="Incoming shipment"
         submit="Receive"
@@ -296,7 +299,7 @@ export function PharmacyPage(props: PageProps) {
       >
         <TextField
           label="Shipment id"
-          hint="From the sender, or the ShipmentSent entry in the activity feed."
+          hint="Shipments sent to you are listed above; typing an id stays possible (a partial receipt, say)."
           name="shipment"
           value={shipment}
           set={setShipment}
@@ -408,18 +411,27 @@ export function PharmacyPage(props: PageProps) {
         submit="Ship"
         action={async () => {
           const to = await accountOf(shipTo);
-          return send(`Ship ${shipUnits} of batch ${shipBatch}`, 'drug_provenance', 'ship', [
-            BigInt(shipBatch),
-            to,
-            BigInt(shipUnits),
-            undefined,
-          ]);
+          const price = shipPrice.trim() ? money.parse(shipPrice) : undefined;
+          return send(
+            `Ship ${shipUnits} of batch ${shipBatch}${price === undefined ? '' : ` at ${money.price(price)} each`}`,
+            'drug_provenance',
+            'ship',
+            [BigInt(shipBatch), to, BigInt(shipUnits), price],
+          );
         }}
       >
         <p className="muted">A licensed holder ships to a licensed distributor or pharmacy; the recipient receives it above.</p>
         <TextField label="Batch id" name="ship-batch" value={shipBatch} set={setShipBatch} numeric />
         <AccountField label="To (account)" name="ship-to" value={shipTo} set={setShipTo} />
         <TextField label="Units" name="ship-units" value={shipUnits} set={setShipUnits} numeric />
+        <TextField
+          label={`Price per unit (${money.currency.code})`}
+          name="ship-price"
+          value={shipPrice}
+          set={setShipPrice}
+          optional
+          hint="Empty: not sold through the contract. Priced: the recipient pays it into escrow before receiving, and it is paid to you on receipt for the units accepted."
+        />
       </Action>
       <Action
         title="Cold chain"

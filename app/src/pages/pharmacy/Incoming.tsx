@@ -1,0 +1,167 @@
+// The pharmacy's (or distributor's) worklist: the shipments sent to it that it has not
+// received, rejected or seen cancelled, newest first, each with its batch, sender, units
+// and price; paying a priced shipment into escrow, receiving and rejecting are done from
+// its row (no shipment id to type). The shipments come from the indexer (the `Shipped`
+// events naming the account: the contract cannot list them by recipient); each one's state
+// is read from the contract.
+import { useCallback, useContext, useEffect, useRef, useState } from 'react';
+import type { Suite } from '../../suite';
+import { accountTopic, caughtUp, eventsWithTopic, indexerUrl } from '../../indexer';
+import { useTx } from '../../tx';
+import { Head, KnownAccounts, text, when } from '../../ui';
+import { shortAddress } from '../../accounts';
+import { variantName } from '../../words';
+import { useMoney } from '../../money';
+
+/** How many `Shipped` events naming the account are read for the list. */
+const RECENT = 100;
+
+interface Row {
+  id: bigint;
+  batch: bigint;
+  product: string;
+  from: string;
+  quantity: bigint;
+  shippedAt: bigint;
+  pricePerUnit: bigint | undefined;
+  escrow: bigint;
+  isReturn: boolean;
+}
+
+export function IncomingShipments({ suite, account }: { suite: Suite; account: string | undefined }) {
+  const { send, query } = useTx();
+  const money = useMoney();
+  const known = useContext(KnownAccounts);
+  const [rows, setRows] = useState<Row[]>([]);
+  const [source, setSource] = useState('');
+  const latest = useRef(0);
+
+  const load = useCallback(async () => {
+    const ticket = ++latest.current;
+    if (!account) return setSource('Choose your account to see the shipments sent to you.');
+    if (!indexerUrl(suite)) {
+      setRows([]);
+      return setSource(
+        "The shipments sent to you are read from the suite's indexer, which this deployment does not name (scripts/indexer.sh): type the shipment id below instead.",
+      );
+    }
+    const current = await caughtUp(suite);
+    const page = await eventsWithTopic(suite, accountTopic(account), { contract: 'drug_provenance', name: 'Shipped' }, RECENT);
+    if (ticket !== latest.current) return;
+    if (!page) return setSource('The indexer did not answer: type the shipment id below, or try again.');
+    const ids = page.items.map((e) => BigInt(String((e.fields as { shipment?: unknown } | null)?.shipment ?? -1))).filter((id) => id >= 0n);
+    const found = await Promise.all(
+      ids.map(async (id): Promise<Row | undefined> => {
+        const s = await query('drug_provenance', 'shipment', [id]);
+        if (!s.ok || !s.value || variantName(s.value.state) !== 'Pending' || s.value.to.address() !== account) return undefined;
+        const b = await query('drug_provenance', 'batch', [s.value.batch]);
+        const product = b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${s.value.batch}`;
+        return {
+          id,
+          batch: s.value.batch,
+          product,
+          from: s.value.from.address(),
+          quantity: s.value.quantity,
+          shippedAt: s.value.shippedAt,
+          pricePerUnit: s.value.pricePerUnit,
+          escrow: s.value.escrow,
+          isReturn: s.value.isReturn,
+        };
+      }),
+    );
+    if (ticket !== latest.current) return;
+    setRows(found.filter((r): r is Row => r !== undefined));
+    setSource(
+      `Pending shipments among the ${page.items.length} most recent sent to you; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
+        (current ? '' : ' (it has not yet stored the newest block)') +
+        ', each one read from the contract.',
+    );
+  }, [suite, account, query]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const names = new Map(known.map((k) => [k.value, k.label]));
+  const named = (address: string) => names.get(address) ?? shortAddress(address);
+  const after = async (done: Promise<unknown>) => {
+    await done;
+    await load();
+  };
+
+  return (
+    <section aria-labelledby="incoming-title">
+      <h3 id="incoming-title">Shipments to receive</h3>
+      <p className="hint" data-testid="incoming-source">
+        {source}
+      </p>
+      {rows.length === 0 && source.startsWith('Pending') && <p>Nothing to receive.</p>}
+      {rows.length > 0 && (
+        <table data-testid="incoming">
+          <Head columns={['Shipment', 'Product', 'From', 'Units', 'Price', 'Payment', 'Sent', 'Action']} />
+          <tbody>
+            {rows.map((r) => {
+              const total = r.pricePerUnit === undefined ? undefined : r.pricePerUnit * r.quantity;
+              const toPay = total !== undefined && r.escrow === 0n;
+              return (
+                <tr key={String(r.id)} data-testid="incoming-row">
+                  <td>
+                    {String(r.id)}
+                    {r.isReturn && <span className="muted"> (a return)</span>}
+                  </td>
+                  <td>{r.product}</td>
+                  <td>{named(r.from)}</td>
+                  <td>{String(r.quantity)}</td>
+                  <td>{r.pricePerUnit === undefined ? '—' : `${money.price(r.pricePerUnit)} each, ${money.price(total ?? 0n)}`}</td>
+                  <td>{total === undefined ? 'not priced' : toPay ? 'to pay into escrow' : `${money.price(r.escrow)} in escrow`}</td>
+                  <td>{when(r.shippedAt)}</td>
+                  <td>
+                    <div className="actions">
+                      {toPay && (
+                        <button
+                          type="button"
+                          onClick={() =>
+                            void after(
+                              send(
+                                `Pay ${money.price(total ?? 0n)} into escrow for shipment ${r.id}`,
+                                'drug_provenance',
+                                'escrowPayment',
+                                [r.id],
+                                total,
+                              ),
+                            )
+                          }
+                        >
+                          Pay {money.price(total ?? 0n)}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        disabled={toPay}
+                        title={toPay ? 'Pay its price into escrow first: it is paid to the sender on receipt.' : undefined}
+                        onClick={() =>
+                          void after(
+                            send(`Receive ${r.quantity} units of shipment ${r.id}`, 'drug_provenance', 'receive', [r.id, r.quantity]),
+                          )
+                        }
+                      >
+                        Receive all
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void after(send(`Reject shipment ${r.id}`, 'drug_provenance', 'reject', [r.id]))}
+                      >
+                        Reject
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
