@@ -1,5 +1,6 @@
 // Small shared pieces of the pages: an outcome line, byte and time helpers.
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { shortAddress } from './accounts';
 import { stringToHex, hexToString } from 'dedot/utils';
 import type { Outcome } from './tx';
 import { labelOf, type Variant } from './words';
@@ -163,6 +164,16 @@ export function TextField({ label, name, value, set, hint, numeric = false, opti
 /** The accounts the app knows by name (the signer's list, the deployment's contracts):
  * what an account field offers. */
 export const KnownAccounts = createContext<Choice[]>([]);
+
+/** An account's name where the app knows it (the signer's list, the deployment's
+ * contracts), else its short form. */
+export function useAccountName(): (address: string) => string {
+  const known = useContext(KnownAccounts);
+  return useMemo(() => {
+    const names = new Map(known.map((k) => [k.value, k.label]));
+    return (address: string) => names.get(address) ?? shortAddress(address);
+  }, [known]);
+}
 
 /** A labelled account input offering every account the app knows by name; any SS58
  * address can still be typed or pasted. */

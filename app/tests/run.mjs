@@ -429,6 +429,33 @@ await check(
   },
 );
 
+await check('patient: revokes the payment consent from its list; the next claim is denied for it, in words in the feed', async () => {
+  await go('patient');
+  await actAs('Fresh 5');
+  const consents = section('Consents');
+  const payment = consents.locator('tr', { hasText: 'Payment' }).filter({ hasText: 'Fresh 3' });
+  await payment.getByRole('button', { name: 'Revoke' }).click();
+  await sign('revoke');
+  await consents
+    .locator('tr', { hasText: 'Payment' })
+    .filter({ hasText: /revoked/ })
+    .waitFor();
+  await go('provider');
+  await actAs('Fresh 4');
+  await fill('plan', plan);
+  await fill('member', accounts.patient);
+  await fill('line-0-procedure', '99213');
+  await fill('line-0-billed', '150');
+  await fill('line-0-units', '1');
+  expect(/^Done/.test(await submit('Submit a claim', 'Submit claim')), 'claim after the revocation');
+  await go('patient');
+  await page
+    .locator('.feed .said', { hasText: /^Claim \d+ from Fresh 4 for 99213 denied: CARC 197: / })
+    .first()
+    .waitFor();
+  await screenshot('patient-feed');
+});
+
 await check('a refused action shows the contract error in words', async () => {
   await go('payer');
   await actAs('Fresh 2'); // a pharmacy, not a payer

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useTx } from '../../tx';
 import type { ConsentKind } from '../../types';
-import { Action, Checkboxes, Head, TextField, ms, startOfToday, when, AccountField } from '../../ui';
+import { Action, Checkboxes, Head, TextField, ms, startOfToday, when, AccountField, useAccountName } from '../../ui';
 import { accountOf, shortAddress } from '../../accounts';
 import { bitsOf } from '../../words';
 import { consentResource, usePatientDownload } from '../../fhir';
@@ -12,6 +12,7 @@ import type { PatientSectionProps } from './section';
 export function ConsentsSection({ suite, subject, data, after }: PatientSectionProps) {
   const { send } = useTx();
   const { consents, refreshed, refresh, purposes, categories } = data;
+  const nameOf = useAccountName();
   const now = BigInt(Date.now());
   const [grantee, setGrantee] = useState('');
   const [kind, setKind] = useState<ConsentKind>('Permit');
@@ -88,7 +89,7 @@ export function ConsentsSection({ suite, subject, data, after }: PatientSectionP
                 <tr key={c.id.toString()}>
                   <td>{c.id.toString()}</td>
                   <td>{c.kind}</td>
-                  <td>{shortAddress(c.grantee)}</td>
+                  <td>{nameOf(c.grantee)}</td>
                   <td>{c.purposes.map((p) => p.name).join(', ')}</td>
                   <td>{c.categories.map((p) => p.name).join(', ')}</td>
                   <td>

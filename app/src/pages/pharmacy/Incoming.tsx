@@ -4,12 +4,11 @@
 // its row (no shipment id to type). The shipments come from the indexer (the `Shipped`
 // events naming the account: the contract cannot list them by recipient); each one's state
 // is read from the contract.
-import { useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Suite } from '../../suite';
 import { accountTopic, caughtUp, eventsWithTopic, indexerUrl } from '../../indexer';
 import { useTx } from '../../tx';
-import { Head, KnownAccounts, text, when } from '../../ui';
-import { shortAddress } from '../../accounts';
+import { Head, text, useAccountName, when } from '../../ui';
 import { variantName } from '../../words';
 import { useMoney } from '../../money';
 
@@ -31,7 +30,6 @@ interface Row {
 export function IncomingShipments({ suite, account }: { suite: Suite; account: string | undefined }) {
   const { send, query } = useTx();
   const money = useMoney();
-  const known = useContext(KnownAccounts);
   const [rows, setRows] = useState<Row[]>([]);
   const [source, setSource] = useState('');
   const latest = useRef(0);
@@ -82,8 +80,7 @@ export function IncomingShipments({ suite, account }: { suite: Suite; account: s
     void load();
   }, [load]);
 
-  const names = new Map(known.map((k) => [k.value, k.label]));
-  const named = (address: string) => names.get(address) ?? shortAddress(address);
+  const named = useAccountName();
   const after = async (done: Promise<unknown>) => {
     await done;
     await load();
