@@ -110,6 +110,11 @@ const submit = async (title, button, { sign = true } = {}) => {
   return outcome.innerText();
 };
 const fill = async (name, value) => page.locator(`[name="${name}"]`).fill(value);
+// A plan picked from the list the field offers (the payer's plans, or the member's).
+const pickPlan = async (name, plan) => {
+  await page.locator(`#${name}-choices option[value="${plan}"]`).waitFor({ state: 'attached' });
+  await fill(name, plan);
+};
 // An account picked by its name from the list the field offers (its datalist), not typed.
 const pick = async (name, label) => {
   const offered = page.locator(`#${name}-choices option[label="${label}"]`);
@@ -354,8 +359,8 @@ await check('patient: payment consent to the payer, a care relationship, a recor
 await check('provider: submits a claim and sees it paid, each line with its CARC codes in words', async () => {
   await go('provider');
   await actAs('Fresh 4');
-  await fill('plan', plan);
-  await fill('member', accounts.patient);
+  await pick('member', 'Fresh 5');
+  await pickPlan('plan', plan);
   const out = await submit('Submit a claim', 'Submit claim');
   expect(/^Done/.test(out), `submit: ${out}`);
   await page.getByRole('button', { name: 'Show my claims' }).click();
@@ -385,7 +390,7 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
 await check('payer: the escrow fell by the payer share', async () => {
   await go('payer');
   await actAs('Fresh 3');
-  await fill('plan-id', plan);
+  await pickPlan('plan-id', plan);
   await section('Plan and escrow').getByRole('button', { name: 'Show plan', exact: true }).click();
   await page.getByTestId('escrow-total').waitFor();
   const escrow = await page.getByTestId('escrow-total').innerText();
@@ -442,8 +447,8 @@ await check('patient: revokes the payment consent from its list; the next claim 
     .waitFor();
   await go('provider');
   await actAs('Fresh 4');
-  await fill('plan', plan);
-  await fill('member', accounts.patient);
+  await pick('member', 'Fresh 5');
+  await pickPlan('plan', plan);
   await fill('line-0-procedure', '99213');
   await fill('line-0-billed', '150');
   await fill('line-0-units', '1');

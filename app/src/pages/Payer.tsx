@@ -12,6 +12,7 @@ import { codeOf, meaningOf, variantName, variantsOf } from '../words';
 import { carcWords, Remittance } from './Provider';
 import { ReviewQueue } from './payer/ReviewQueue';
 import { useMoney } from '../money';
+import { usePlans } from '../plans';
 
 const DAY = 86_400_000n;
 
@@ -37,6 +38,9 @@ export function PayerPage({ suite, account }: PageProps) {
     maxUnits: '100',
   });
   const [planId, setPlanId] = useState('0');
+  // The payer's own plans, offered in the plan field (read again after a plan is created).
+  const [plansCreated, setPlansCreated] = useState(0);
+  const plans = usePlans(suite, account?.address, 'payer', plansCreated);
   const [plan, setPlan] = useState<Plan>();
   const [fees, setFees] = useState('99213 120\n99214 180');
   const [member, setMember] = useState('');
@@ -108,6 +112,7 @@ export function PayerPage({ suite, account }: PageProps) {
           ]);
           if (o.ok) {
             setPlanId(String(o.value));
+            setPlansCreated((n) => n + 1);
             await loadPlan(String(o.value));
           }
           return o;
@@ -139,7 +144,15 @@ export function PayerPage({ suite, account }: PageProps) {
       </Action>
 
       <Action title="Plan and escrow" submit="Show plan" action={() => loadPlan()}>
-        <TextField label="Plan id" name="plan-id" value={planId} set={setPlanId} numeric />
+        <TextField
+          label="Plan id"
+          name="plan-id"
+          value={planId}
+          set={setPlanId}
+          numeric
+          options={plans}
+          hint="Your plans are offered; the sections below act on this plan."
+        />
         {plan && (
           <dl className="escrow" data-testid="escrow">
             <dt>Funded</dt>

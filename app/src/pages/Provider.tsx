@@ -14,6 +14,7 @@ import { codeOf, meaningOf, variantName, variantsOf, type Variant } from '../wor
 import { chainNow } from '../suite';
 import { caughtUp, claimsOfProvider, indexerUrl } from '../indexer';
 import { useMoney } from '../money';
+import { usePlans } from '../plans';
 
 Chart.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -113,6 +114,7 @@ export function ProviderPage({ suite, account }: PageProps) {
   const groups = variantsOf(suite.metadata.claims_adjudication, 'Group');
   const [plan, setPlan] = useState('0');
   const [member, setMember] = useState('');
+  const memberPlans = usePlans(suite, member.trim() || undefined, 'member');
   const [serviceDate, setServiceDate] = useState('');
   const [emergency, setEmergency] = useState(false);
   const [lines, setLines] = useState([{ procedure: '99213', diagnoses: 'E11.9', billed: '150', units: '1' }]);
@@ -198,8 +200,17 @@ export function ProviderPage({ suite, account }: PageProps) {
           return o;
         }}
       >
-        <TextField label="Plan id" name="plan" value={plan} set={setPlan} numeric />
         <AccountField label="Member (account)" name="member" value={member} set={setMember} />
+        <TextField
+          label="Plan id"
+          name="plan"
+          value={plan}
+          set={setPlan}
+          numeric
+          options={memberPlans}
+          hint="The member's plans are offered once the member is chosen."
+        />
+
         <TextField
           label="Date of service"
           hint="Empty: now, by the chain's clock."
