@@ -211,7 +211,7 @@ await check('licensing authority issues credentials and a GS1 prefix', async () 
 
 let batch;
 await check(
-  'pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN; a priced shipment from its worklist is paid and received, the seller paid; a recalled lot scans RECALLED',
+  'pharmacy: a registered lot scans AUTHENTIC, an unknown one UNKNOWN; a priced shipment from its worklist is paid and received, the seller paid; a suspicion taken up from the regulator’s list and cleared; a recalled lot scans RECALLED',
   async () => {
     await go('pharmacy');
     await actAs('Fresh 1'); // manufacturer
@@ -279,6 +279,22 @@ await check(
       .first()
       .waitFor();
     await page.getByText('Nothing to receive.').waitFor();
+    // A pack looks wrong: the pharmacist flags the batch as suspect; the regulator takes the
+    // investigation up from its list (no batch id typed) and clears the suspicion.
+    await fill('flag-batch', batch);
+    expect(/^Done/.test(await submit('Flag suspect product', 'Flag as suspect')), 'flag as suspect');
+    await go('authority');
+    await actAs('Alice');
+    const investigation = page.getByTestId('investigation-row').filter({ hasText: `lot ${lot}` });
+    await investigation.waitFor();
+    const open = await investigation.innerText();
+    expect(/Fresh 2/.test(open) && /awaiting the manufacturer/.test(open), `investigation: ${open}`);
+    await screenshot('authority-investigations');
+    await investigation.getByRole('button', { name: /^Take up investigation \d+$/ }).click();
+    expect((await page.locator('[name="recall-batch"]').inputValue()) === batch, 'the batch taken up');
+    await fill('findings', `Inspected ${run}: the packaging is genuine`);
+    expect(/^Done/.test(await submit('Clear a suspicion', 'Clear suspicion')), 'clear the suspicion');
+    await investigation.waitFor({ state: 'detached' });
 
     await go('authority');
     await actAs('Alice');

@@ -21,6 +21,7 @@ import {
   AccountField,
 } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
+import { OpenInvestigations } from './authority/Investigations';
 import { variantName, variantsOf } from '../words';
 import { chainNow } from '../suite';
 
@@ -60,6 +61,7 @@ export function AuthorityPage({ suite }: PageProps) {
   const [batch, setBatch] = useState('');
   const [recallReason, setRecallReason] = useState(1);
   const [findings, setFindings] = useState('');
+  const [investigationsChanged, setInvestigationsChanged] = useState(0);
 
   const who = async (text: string) => {
     return accountOf(text);
@@ -199,6 +201,15 @@ export function AuthorityPage({ suite }: PageProps) {
         <AccountField label="Owner (manufacturer account)" name="prefix-owner" value={prefixOwner} set={setPrefixOwner} />
       </Action>
 
+      <OpenInvestigations
+        suite={suite}
+        refresh={investigationsChanged}
+        onTakeUp={(b) => {
+          setBatch(String(b));
+          document.getElementById('declare-a-batch-illegitimate')?.scrollIntoView({ block: 'start' });
+        }}
+      />
+
       <Action
         title="Recall a batch"
         submit="Recall"
@@ -211,9 +222,14 @@ export function AuthorityPage({ suite }: PageProps) {
       <Action
         title="Declare a batch illegitimate"
         submit="Declare illegitimate"
-        action={async () =>
-          send(`Declare batch ${batch} illegitimate`, 'drug_provenance', 'declareIllegitimate', [BigInt(batch), await sha256(findings)])
-        }
+        action={async () => {
+          const o = await send(`Declare batch ${batch} illegitimate`, 'drug_provenance', 'declareIllegitimate', [
+            BigInt(batch),
+            await sha256(findings),
+          ]);
+          setInvestigationsChanged((n) => n + 1);
+          return o;
+        }}
       >
         <Field label="Findings" hint="For the batch above; its SHA-256 goes on chain.">
           <textarea name="findings" rows={2} value={findings} onChange={(e) => setFindings(e.target.value)} required />
@@ -224,10 +240,12 @@ export function AuthorityPage({ suite }: PageProps) {
         submit="Clear suspicion"
         action={async () => {
           if (!findings.trim()) throw new Error('Write the findings above first: their hash is the evidence.');
-          return send(`Clear the suspicion on batch ${batch}`, 'drug_provenance', 'clearSuspicion', [
+          const o = await send(`Clear the suspicion on batch ${batch}`, 'drug_provenance', 'clearSuspicion', [
             BigInt(batch),
             await sha256(findings),
           ]);
+          setInvestigationsChanged((n) => n + 1);
+          return o;
         }}
       >
         <p className="muted">

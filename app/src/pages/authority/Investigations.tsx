@@ -1,0 +1,103 @@
+// The regulator's worklist: the open suspect-product investigations (the contract's own
+// paged list), oldest first, each with its product, who flagged it and when, and the
+// manufacturer's answer or whether it is overdue (24 hours). *Take up* puts its batch in
+// the regulator's forms below (declare illegitimate, clear the suspicion): no batch id to
+// type.
+import { useCallback, useEffect, useState } from 'react';
+import type { Suite } from '../../suite';
+import { useTx } from '../../tx';
+import { Head, text, useAccountName, when } from '../../ui';
+
+const PAGE = 20;
+
+interface Row {
+  id: bigint;
+  batch: bigint;
+  product: string;
+  openedBy: string;
+  openedAt: bigint;
+  respondBy: bigint;
+  answer: string;
+  overdue: boolean;
+}
+
+/** The manufacturer's answer to an investigation in words. */
+export function answerWords(authentic: boolean | undefined, overdue: boolean): string {
+  if (authentic === true) return 'the manufacturer says authentic';
+  if (authentic === false) return 'the manufacturer says not its product';
+  return overdue ? 'no answer: overdue' : 'awaiting the manufacturer';
+}
+
+export function OpenInvestigations({ suite, refresh, onTakeUp }: { suite: Suite; refresh: number; onTakeUp: (batch: bigint) => void }) {
+  const { query } = useTx();
+  const named = useAccountName();
+  const [rows, setRows] = useState<Row[]>([]);
+  const [total, setTotal] = useState<number>();
+  const [shown, setShown] = useState(PAGE);
+
+  const load = useCallback(async () => {
+    const count = await query('drug_provenance', 'openInvestigationCount', []);
+    if (!count.ok) return;
+    setTotal(count.value);
+    const page = await query('drug_provenance', 'openInvestigations', [0, Math.min(shown, 500)]);
+    if (!page.ok) return;
+    const found = await Promise.all(
+      page.value.map(async ([inv, overdue]): Promise<Row> => {
+        const b = await query('drug_provenance', 'batch', [inv.batch]);
+        return {
+          id: inv.id,
+          batch: inv.batch,
+          product: b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${inv.batch}`,
+          openedBy: inv.openedBy.address(),
+          openedAt: inv.openedAt,
+          respondBy: inv.respondBy,
+          answer: answerWords(inv.authentic, overdue),
+          overdue,
+        };
+      }),
+    );
+    setRows(found);
+  }, [query, shown]);
+
+  useEffect(() => {
+    void load();
+  }, [load, refresh, suite]);
+
+  return (
+    <section aria-labelledby="investigations-title">
+      <h3 id="investigations-title">Open suspect-product investigations</h3>
+      {total === 0 && <p>No open investigation.</p>}
+      {rows.length > 0 && (
+        <table data-testid="investigations">
+          <Head columns={['#', 'Product', 'Flagged by', 'Since', 'Manufacturer', 'Action']} />
+          <tbody>
+            {rows.map((r) => (
+              <tr key={String(r.id)} data-testid="investigation-row" className={r.overdue ? 'overdue' : undefined}>
+                <td>{String(r.id)}</td>
+                <td>
+                  {r.product} <span className="muted">(batch {String(r.batch)})</span>
+                </td>
+                <td>{named(r.openedBy)}</td>
+                <td>{when(r.openedAt)}</td>
+                <td>
+                  {r.answer}
+                  {!r.overdue && r.answer === 'awaiting the manufacturer' && <div className="muted">due {when(r.respondBy)}</div>}
+                </td>
+                <td>
+                  <button type="button" onClick={() => onTakeUp(r.batch)} aria-label={`Take up investigation ${r.id}`}>
+                    Take up
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {total !== undefined && total > rows.length && (
+        <button className="secondary" onClick={() => setShown((n) => n + PAGE)}>
+          More investigations ({total - rows.length} not shown)
+        </button>
+      )}
+    </section>
+  );
+}
