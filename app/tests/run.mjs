@@ -450,32 +450,45 @@ await check(
   },
 );
 
-await check('patient: revokes the payment consent from its list; the next claim is denied for it, in words in the feed', async () => {
-  await go('patient');
-  await actAs('Fresh 5');
-  const consents = section('Consents');
-  const payment = consents.locator('tr', { hasText: 'Payment' }).filter({ hasText: 'Fresh 3' });
-  await payment.getByRole('button', { name: 'Revoke' }).click();
-  await sign('revoke');
-  await consents
-    .locator('tr', { hasText: 'Payment' })
-    .filter({ hasText: /revoked/ })
-    .waitFor();
-  await go('provider');
-  await actAs('Fresh 4');
-  await pick('member', 'Fresh 5');
-  await pickPlan('plan', plan);
-  await fill('line-0-procedure', '99213');
-  await fill('line-0-billed', '150');
-  await fill('line-0-units', '1');
-  expect(/^Done/.test(await submit('Submit a claim', 'Submit claim')), 'claim after the revocation');
-  await go('patient');
-  await page
-    .locator('.feed .said', { hasText: /^Claim \d+ from Fresh 4 for 99213 denied: CARC 197: / })
-    .first()
-    .waitFor();
-  await screenshot('patient-feed');
-});
+await check(
+  'patient: revokes the payment consent from its list; the next claim is denied for it, in words in the feed; the provider voids it from its list',
+  async () => {
+    await go('patient');
+    await actAs('Fresh 5');
+    const consents = section('Consents');
+    const payment = consents.locator('tr', { hasText: 'Payment' }).filter({ hasText: 'Fresh 3' });
+    await payment.getByRole('button', { name: 'Revoke' }).click();
+    await sign('revoke');
+    await consents
+      .locator('tr', { hasText: 'Payment' })
+      .filter({ hasText: /revoked/ })
+      .waitFor();
+    await go('provider');
+    await actAs('Fresh 4');
+    await pick('member', 'Fresh 5');
+    await pickPlan('plan', plan);
+    await fill('line-0-procedure', '99213');
+    await fill('line-0-billed', '150');
+    await fill('line-0-units', '1');
+    expect(/^Done/.test(await submit('Submit a claim', 'Submit claim')), 'claim after the revocation');
+    await go('patient');
+    await page
+      .locator('.feed .said', { hasText: /^Claim \d+ from Fresh 4 for 99213 denied: CARC 197: / })
+      .first()
+      .waitFor();
+    await screenshot('patient-feed');
+    // The provider voids the denied claim from its list of remittances (no id typed).
+    await go('provider');
+    await actAs('Fresh 4');
+    await page.getByRole('button', { name: 'Show my claims' }).click();
+    const denied = page.locator('.remittance').first();
+    await denied.getByTestId('claim-status').filter({ hasText: 'Denied' }).waitFor();
+    await denied.getByRole('button', { name: /^Void claim \d+$/ }).click();
+    expect(/^\d+$/.test(await page.locator('[name="void-claim"]').inputValue()), 'the claim picked for voiding');
+    expect(/^Done/.test(await submit('Void a claim', 'Void')), 'void');
+    await page.locator('.remittance').first().getByTestId('claim-status').filter({ hasText: 'Voided' }).waitFor();
+  },
+);
 
 await check('a refused action shows the contract error in words', async () => {
   await go('payer');

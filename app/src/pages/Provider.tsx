@@ -1,7 +1,7 @@
 // Provider: submit a claim (no diagnosis in clear: a salted commitment), see each line's
 // remittance with its CARC codes in words and the money split, appeal a denial, void a
 // claim pending review or denied.
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { Bar } from 'react-chartjs-2';
 import { BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { blake2AsHex } from '@polkadot/util-crypto';
@@ -39,7 +39,18 @@ export function carcWords(carcs: Variant[], value: unknown): string {
   return v ? `CARC ${codeOf(v)}: ${meaningOf(v)}` : variantName(value);
 }
 
-export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Variant[]; groups: Variant[] }) {
+export function Remittance({
+  claim,
+  carcs,
+  groups,
+  actions,
+}: {
+  claim: Claim;
+  carcs: Variant[];
+  groups: Variant[];
+  /** What its reader can do with the claim (the provider's appeal and void). */
+  actions?: ReactNode;
+}) {
   const group = (value: unknown) => {
     const v = groups.find((g) => g.name === variantName(value));
     return (v && codeOf(v)) ?? variantName(value);
@@ -103,6 +114,7 @@ export function Remittance({ claim, carcs, groups }: { claim: Claim; carcs: Vari
           options={{ indexAxis: 'y', responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true } } }}
         />
       </div>
+      {actions && <div className="actions">{actions}</div>}
     </article>
   );
 }
@@ -267,7 +279,33 @@ export function ProviderPage({ suite, account }: PageProps) {
         </button>
         {source && <p className="hint">{source}</p>}
         {claims.map((c) => (
-          <Remittance key={String(c.id)} claim={c} carcs={carcs} groups={groups} />
+          <Remittance
+            key={String(c.id)}
+            claim={c}
+            carcs={carcs}
+            groups={groups}
+            actions={(() => {
+              const status = variantName(c.status);
+              const pick = (set: (id: string) => void, section: string) => () => {
+                set(String(c.id));
+                document.getElementById(section)?.scrollIntoView({ block: 'start' });
+              };
+              const buttons: ReactNode[] = [];
+              if (status === 'Denied')
+                buttons.push(
+                  <button key="appeal" type="button" className="secondary" onClick={pick(setAppealId, 'appeal-a-denial')}>
+                    Appeal claim {String(c.id)}
+                  </button>,
+                );
+              if (status === 'Denied' || status === 'PendingReview')
+                buttons.push(
+                  <button key="void" type="button" className="secondary" onClick={pick(setVoidId, 'void-a-claim')}>
+                    Void claim {String(c.id)}
+                  </button>,
+                );
+              return buttons.length ? buttons : undefined;
+            })()}
+          />
         ))}
         {more && (
           <button className="secondary" disabled={loading} onClick={() => void load(more)}>
