@@ -236,6 +236,37 @@ export function CodeSelect({
   );
 }
 
+/** A worklist's frame: its title, where its items come from (or why there are none to
+ * show), a line when it is empty, then the list itself. */
+export function Worklist({
+  id,
+  title,
+  source,
+  empty,
+  children,
+}: {
+  id: string;
+  title: string;
+  /** Where the list comes from, complete through which block; or why it cannot be read. */
+  source: string;
+  /** Shown when the list was read and holds nothing (undefined: not read, or not empty). */
+  empty?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{title}</h3>
+      {source && (
+        <p className="hint" data-testid={`${id}-source`}>
+          {source}
+        </p>
+      )}
+      {empty && <p>{empty}</p>}
+      {children}
+    </section>
+  );
+}
+
 /** A table's header row. */
 export function Head({ columns }: { columns: string[] }) {
   return (

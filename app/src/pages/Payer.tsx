@@ -61,6 +61,13 @@ export function PayerPage({ suite, account }: PageProps) {
     setClaim(o.ok ? o.value : undefined);
     return o.ok ? undefined : o;
   };
+  // Appoints (or removes) the adjuster in the field for the plan in the field.
+  const adjusters = async (appoint: boolean) => {
+    const a = await accountOf(adjuster, 'Adjuster');
+    return appoint
+      ? send(`Appoint an adjuster of plan ${planId}`, 'claims_adjudication', 'addAdjuster', [Number(planId), a])
+      : send(`Remove an adjuster of plan ${planId}`, 'claims_adjudication', 'removeAdjuster', [Number(planId), a]);
+  };
   // After a decision: the claim, its plan's escrow (reserved → paid or freed) and the queue.
   const decided = async () => {
     await loadClaim();
@@ -251,27 +258,13 @@ export function PayerPage({ suite, account }: PageProps) {
         />
       </Action>
 
-      <Action
-        title="Adjusters"
-        submit="Appoint"
-        action={async () => {
-          const a = await accountOf(adjuster, 'Adjuster');
-          return send(`Appoint an adjuster of plan ${planId}`, 'claims_adjudication', 'addAdjuster', [Number(planId), a]);
-        }}
-      >
+      <Action title="Adjusters" submit="Appoint" action={() => adjusters(true)}>
         <p className="muted">
           Adjusters review the plan's claims above its review threshold and decide appeals; they work from the queue above, choosing this
           payer.
         </p>
         <AccountField label="Adjuster (account)" name="adjuster" value={adjuster} set={setAdjuster} />
-        <button
-          type="button"
-          className="secondary"
-          onClick={async () => {
-            const a = await accountOf(adjuster, 'Adjuster');
-            await send(`Remove an adjuster of plan ${planId}`, 'claims_adjudication', 'removeAdjuster', [Number(planId), a]);
-          }}
-        >
+        <button type="button" className="secondary" onClick={() => void adjusters(false)}>
           Remove instead
         </button>
       </Action>

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Suite } from '../../suite';
 import { useTx } from '../../tx';
-import { Head, text, useAccountName, when } from '../../ui';
+import { Head, text, useAccountName, when, Worklist } from '../../ui';
 
 const PAGE = 20;
 
@@ -64,9 +64,12 @@ export function OpenInvestigations({ suite, refresh, onTakeUp }: { suite: Suite;
   }, [load, refresh, suite]);
 
   return (
-    <section aria-labelledby="investigations-title">
-      <h3 id="investigations-title">Open suspect-product investigations</h3>
-      {total === 0 && <p>No open investigation.</p>}
+    <Worklist
+      id="investigations"
+      title="Open suspect-product investigations"
+      source=""
+      empty={total === 0 ? 'No open investigation.' : undefined}
+    >
       {rows.length > 0 && (
         <table data-testid="investigations">
           <Head columns={['#', 'Product', 'Flagged by', 'Since', 'Manufacturer', 'Action']} />
@@ -98,6 +101,6 @@ export function OpenInvestigations({ suite, refresh, onTakeUp }: { suite: Suite;
           More investigations ({total - rows.length} not shown)
         </button>
       )}
-    </section>
+    </Worklist>
   );
 }

@@ -4,7 +4,7 @@
 import { useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Suite } from '../../suite';
 import { caughtUp, claimsOfPayer, indexerUrl } from '../../indexer';
-import { Head, KnownAccounts, when } from '../../ui';
+import { Head, KnownAccounts, when, Worklist } from '../../ui';
 import { queueRows, TO_REVIEW, type QueueRow } from './queue';
 import { useMoney } from '../../money';
 
@@ -81,13 +81,13 @@ export function ReviewQueue({
   }, [load, refresh]);
 
   return (
-    <section aria-labelledby="review-queue-title">
-      <h3 id="review-queue-title">Claims to review</h3>
+    <Worklist
+      id="review-queue"
+      title="Claims to review"
+      source={source}
+      empty={rows.length === 0 && source.startsWith('From the indexer') ? 'Nothing to review.' : undefined}
+    >
       {children}
-      <p className="hint" data-testid="review-queue-source">
-        {source}
-      </p>
-      {rows.length === 0 && source.startsWith('From the indexer') && <p>Nothing to review.</p>}
       {rows.length > 0 && (
         <table data-testid="review-queue">
           <Head
@@ -126,6 +126,6 @@ export function ReviewQueue({
           More claims to review
         </button>
       )}
-    </section>
+    </Worklist>
   );
 }

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Suite } from '../../suite';
 import { accountTopic, caughtUp, eventsWithTopic, indexerUrl } from '../../indexer';
 import { useTx } from '../../tx';
-import { Head, text, useAccountName, when } from '../../ui';
+import { Head, text, useAccountName, when, Worklist } from '../../ui';
 import { variantName } from '../../words';
 import { useMoney } from '../../money';
 
@@ -87,12 +87,12 @@ export function IncomingShipments({ suite, account }: { suite: Suite; account: s
   };
 
   return (
-    <section aria-labelledby="incoming-title">
-      <h3 id="incoming-title">Shipments to receive</h3>
-      <p className="hint" data-testid="incoming-source">
-        {source}
-      </p>
-      {rows.length === 0 && source.startsWith('Pending') && <p>Nothing to receive.</p>}
+    <Worklist
+      id="incoming"
+      title="Shipments to receive"
+      source={source}
+      empty={rows.length === 0 && source.startsWith('Pending') ? 'Nothing to receive.' : undefined}
+    >
       {rows.length > 0 && (
         <table data-testid="incoming">
           <Head columns={['Shipment', 'Product', 'From', 'Units', 'Price', 'Payment', 'Sent', 'Action']} />
@@ -159,6 +159,6 @@ export function IncomingShipments({ suite, account }: { suite: Suite; account: s
           </tbody>
         </table>
       )}
-    </section>
+    </Worklist>
   );
 }
