@@ -281,7 +281,11 @@ await check(
     await page.getByText('Nothing to receive.').waitFor();
     // A pack looks wrong: the pharmacist flags the batch as suspect; the regulator takes the
     // investigation up from its list (no batch id typed) and clears the suspicion.
-    await fill('flag-batch', batch);
+    // The batch is picked from the pharmacy's stock (10 units held now), not typed.
+    const stock = page.getByTestId('stock-row').filter({ hasText: lot });
+    await stock.getByTestId('stock-held').filter({ hasText: /^10$/ }).waitFor();
+    await stock.getByRole('button', { name: `Use batch ${batch}` }).click();
+    expect((await page.locator('[name="flag-batch"]').inputValue()) === batch, 'the batch picked from the stock');
     expect(/^Done/.test(await submit('Flag suspect product', 'Flag as suspect')), 'flag as suspect');
     await go('authority');
     await actAs('Alice');

@@ -15,6 +15,7 @@ import { variantName } from '../words';
 import { caughtUp, custodyChain, indexerUrl, type EpcisEvent, type Indexed } from '../indexer';
 import { useMoney } from '../money';
 import { IncomingShipments } from './pharmacy/Incoming';
+import { Stock } from './pharmacy/Stock';
 
 /** Destruction reasons (u16 on chain; the suite's own list). */
 export const DESTRUCTION_REASONS: [number, string][] = [
@@ -282,10 +283,16 @@ export function PharmacyPage(props: PageProps) {
   const [shipTo, setShipTo] = useState('');
   const [shipUnits, setShipUnits] = useState('10');
   const [shipPrice, setShipPrice] = useState('');
+  const [stockChanged, setStockChanged] = useState(0);
+  // A batch picked from the stock list goes into every form that takes one.
+  const pickBatch = (b: bigint) => {
+    for (const set of [setBatch, setFlagBatch, setReturnBatch, setShipBatch, setSensorBatch]) set(String(b));
+  };
   return (
     <>
       <Verify {...props} />
-      <IncomingShipments suite={props.suite} account={props.account?.address} />
+      <IncomingShipments suite={props.suite} account={props.account?.address} onChanged={() => setStockChanged((n) => n + 1)} />
+      <Stock suite={props.suite} account={props.account?.address} refresh={stockChanged} onUse={pickBatch} />
       <Action
         title="Incoming shipment"
         submit="Receive"

@@ -27,7 +27,16 @@ interface Row {
   isReturn: boolean;
 }
 
-export function IncomingShipments({ suite, account }: { suite: Suite; account: string | undefined }) {
+export function IncomingShipments({
+  suite,
+  account,
+  onChanged,
+}: {
+  suite: Suite;
+  account: string | undefined;
+  /** Called after a shipment was paid, received or rejected (the stock changed). */
+  onChanged?: () => void;
+}) {
   const { send, query } = useTx();
   const money = useMoney();
   const [rows, setRows] = useState<Row[]>([]);
@@ -84,6 +93,7 @@ export function IncomingShipments({ suite, account }: { suite: Suite; account: s
   const after = async (done: Promise<unknown>) => {
     await done;
     await load();
+    onChanged?.();
   };
 
   return (

@@ -1,0 +1,132 @@
+// The account's stock by batch: every batch it registered or was shipped (the indexer's
+// `BatchRegistered` and `Shipped` events naming it), with the units it holds now, expiry
+// and state read from the contract. *Use* puts the batch in the page's forms (dispense,
+// flag, return, ship, cold chain): no batch id to type.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Suite } from '../../suite';
+import { accountTopic, caughtUp, eventsWithTopic, indexerUrl, type IndexedEvent } from '../../indexer';
+import { useTx } from '../../tx';
+import { Head, text, Worklist } from '../../ui';
+import { spaced, variantName } from '../../words';
+
+/** How many events of each kind naming the account are read for the list. */
+const RECENT = 200;
+
+interface Row {
+  batch: bigint;
+  gtin: string;
+  lot: string;
+  expiry: bigint;
+  state: string;
+  held: bigint;
+}
+
+/** The batches `events` name (their `batch` field), each once, newest first. */
+export function batchesOf(events: IndexedEvent[]): bigint[] {
+  const seen = new Set<string>();
+  const batches: bigint[] = [];
+  for (const e of events) {
+    const batch = (e.fields as { batch?: unknown } | null)?.batch;
+    if (typeof batch !== 'number' && typeof batch !== 'string') continue;
+    if (seen.has(String(batch))) continue;
+    seen.add(String(batch));
+    batches.push(BigInt(batch));
+  }
+  return batches;
+}
+
+export function Stock({
+  suite,
+  account,
+  refresh,
+  onUse,
+}: {
+  suite: Suite;
+  account: string | undefined;
+  refresh: number;
+  onUse: (batch: bigint) => void;
+}) {
+  const { query } = useTx();
+  const [rows, setRows] = useState<Row[]>([]);
+  const [source, setSource] = useState('');
+  const latest = useRef(0);
+
+  const load = useCallback(async () => {
+    const ticket = ++latest.current;
+    if (!account) return setSource('Choose your account to see its stock.');
+    if (!indexerUrl(suite)) {
+      setRows([]);
+      return setSource("Your stock is found through the suite's indexer, which this deployment does not name: type batch ids below.");
+    }
+    await caughtUp(suite);
+    const topic = accountTopic(account);
+    const [registered, received] = await Promise.all([
+      eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'BatchRegistered' }, RECENT),
+      eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'Shipped' }, RECENT),
+    ]);
+    if (ticket !== latest.current) return;
+    if (!registered || !received) return setSource('The indexer did not answer: type batch ids below, or try again.');
+    const batches = batchesOf([...registered.items, ...received.items].sort((a, b) => b.block - a.block || b.index - a.index));
+    const found = await Promise.all(
+      batches.map(async (batch): Promise<Row | undefined> => {
+        const [held, b] = await Promise.all([
+          query('drug_provenance', 'holding', [batch, account]),
+          query('drug_provenance', 'batch', [batch]),
+        ]);
+        if (!held.ok || held.value === 0n || !b.ok || !b.value) return undefined;
+        return {
+          batch,
+          gtin: text(b.value.gtin),
+          lot: text(b.value.lot),
+          expiry: b.value.expiry,
+          state: spaced(variantName(b.value.state)),
+          held: held.value,
+        };
+      }),
+    );
+    if (ticket !== latest.current) return;
+    setRows(found.filter((r): r is Row => r !== undefined));
+    setSource(
+      `The batches you registered or were shipped (the ${registered.items.length + received.items.length} most recent events naming you; from the indexer, complete through block #${received.complete_through_block ?? '?'}), with what you hold now, from the contract.`,
+    );
+  }, [suite, account, query]);
+
+  useEffect(() => {
+    void load();
+  }, [load, refresh]);
+
+  return (
+    <Worklist
+      id="stock"
+      title="Your stock"
+      source={source}
+      empty={rows.length === 0 && source.startsWith('The batches') ? 'You hold no units.' : undefined}
+    >
+      {rows.length > 0 && (
+        <table data-testid="stock">
+          <Head columns={['Batch', 'GTIN', 'Lot', 'Expiry', 'State', 'Units held', 'Action']} />
+          <tbody>
+            {rows.map((r) => (
+              <tr key={String(r.batch)} data-testid="stock-row">
+                <td>{String(r.batch)}</td>
+                <td>{r.gtin}</td>
+                <td>{r.lot}</td>
+                <td>{new Date(Number(r.expiry)).toLocaleDateString(undefined, { timeZone: 'UTC' })}</td>
+                <td>{r.state}</td>
+                <td data-testid="stock-held">{String(r.held)}</td>
+                <td>
+                  <button type="button" className="secondary" onClick={() => onUse(r.batch)} aria-label={`Use batch ${r.batch}`}>
+                    Use
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <button type="button" className="secondary" onClick={() => void load()}>
+        Refresh stock
+      </button>
+    </Worklist>
+  );
+}
