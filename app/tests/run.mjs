@@ -4,7 +4,7 @@
 // FHIR R4 downloads checked by FHIR.js against the R4 definitions, an axe-core check of
 // every page, and a screenshot of every page in the folder printed at the end.
 //
-// Usage: node tests/run.mjs [--url http://127.0.0.1:4173] [--screenshots DIR]
+// Usage: node tests/run.mjs [--url http://127.0.0.1:4173] [--screenshots DIR] [--docs-images DIR]
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import fhirPackage from 'fhir';
@@ -25,6 +25,10 @@ const arg = (name, fallback) => {
 const url = arg('--url', 'http://127.0.0.1:4173');
 const shots = resolve(arg('--screenshots', join(here, '..', 'test-results', 'screenshots')));
 mkdirSync(shots, { recursive: true });
+// With --docs-images DIR, the role homes' worklists are also captured, each section alone,
+// for docs/frontend.md (docs/images).
+const docsImages = arg('--docs-images', undefined);
+if (docsImages) mkdirSync(resolve(docsImages), { recursive: true });
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 let passed = 0;
@@ -143,6 +147,9 @@ const sign = async (what) => {
   ]);
   expect(asked === 'dialog', `${what}: ${asked}`);
   await page.getByRole('button', { name: 'Sign and send' }).click();
+};
+const docShot = async (name, locator) => {
+  if (docsImages) await locator.screenshot({ path: join(resolve(docsImages), `app-${name}.png`) });
 };
 const screenshot = async (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 const axe = async (name) => {
@@ -269,6 +276,7 @@ await check(
       `worklist row: ${offered}`,
     );
     await screenshot('pharmacy-incoming');
+    await docShot('pharmacy-incoming', page.locator('section[aria-labelledby="incoming-title"]'));
     await incoming.first().getByRole('button', { name: 'Pay $25.00' }).click();
     await sign('pay into escrow');
     await incoming.first().getByText('$25.00 in escrow').waitFor();
@@ -284,6 +292,7 @@ await check(
     // The batch is picked from the pharmacy's stock (10 units held now), not typed.
     const stock = page.getByTestId('stock-row').filter({ hasText: lot });
     await stock.getByTestId('stock-held').filter({ hasText: /^10$/ }).waitFor();
+    await docShot('pharmacy-stock', page.locator('section[aria-labelledby="stock-title"]'));
     await stock.getByRole('button', { name: `Use batch ${batch}` }).click();
     expect((await page.locator('[name="flag-batch"]').inputValue()) === batch, 'the batch picked from the stock');
     expect(/^Done/.test(await submit('Flag suspect product', 'Flag as suspect')), 'flag as suspect');
@@ -294,6 +303,7 @@ await check(
     const open = await investigation.innerText();
     expect(/Fresh 2/.test(open) && /awaiting the manufacturer/.test(open), `investigation: ${open}`);
     await screenshot('authority-investigations');
+    await docShot('authority-investigations', page.locator('section[aria-labelledby="investigations-title"]'));
     await investigation.getByRole('button', { name: /^Take up investigation \d+$/ }).click();
     expect((await page.locator('[name="recall-batch"]').inputValue()) === batch, 'the batch taken up');
     await fill('findings', `Inspected ${run}: the packaging is genuine`);
@@ -430,6 +440,7 @@ await check(
     const row = await top.innerText();
     expect(/Pending review/.test(row) && /99214 ×2/.test(row) && /\b288\b/.test(row), `top of the queue: ${row}`);
     await screenshot('payer-queue');
+    await docShot('payer-queue', page.locator('section[aria-labelledby="review-queue-title"]'));
     await top.getByRole('button', { name: /^Review claim \d+$/ }).click();
     const review = section('Review and appeals');
     await review.getByTestId('claim-status').filter({ hasText: 'PendingReview' }).waitFor();
@@ -481,6 +492,7 @@ await check(
       .first()
       .waitFor();
     await screenshot('patient-feed');
+    await docShot('feed', page.locator('.feed ol[aria-label="Contract events, newest first"]'));
     // The provider voids the denied claim from its list of remittances (no id typed).
     await go('provider');
     await actAs('Fresh 4');
