@@ -126,16 +126,18 @@ export function accountTopic(address: string): `0x${string}` {
   return u8aToHex(decodeAddress(address)) as `0x${string}`;
 }
 
-/** The events carrying `topic` (`0x` and 64 hex digits), newest first, of one contract and
- * event when given, a page at a time (`before`: the previous page's `next`). */
+/** The events carrying `topic` (`0x` and 64 hex digits; undefined: any), newest first, of
+ * one contract and event when given, a page at a time (`before`: the previous page's
+ * `next`). */
 export async function eventsWithTopic(
   suite: Suite,
-  topic: string,
+  topic: string | undefined,
   filters: { contract?: string; name?: string },
   limit = 50,
   before?: string,
 ): Promise<IndexedPage<IndexedEvent> | undefined> {
-  const query = new URLSearchParams({ topic, limit: String(limit) });
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (topic) query.set('topic', topic);
   if (filters.contract) query.set('contract', filters.contract);
   if (filters.name) query.set('name', filters.name);
   if (before) query.set('before', before);

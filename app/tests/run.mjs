@@ -114,10 +114,11 @@ const submit = async (title, button, { sign = true } = {}) => {
   return outcome.innerText();
 };
 const fill = async (name, value) => page.locator(`[name="${name}"]`).fill(value);
-// A plan picked from the list the field offers (the payer's plans, or the member's).
-const pickPlan = async (name, plan) => {
-  await page.locator(`#${name}-choices option[value="${plan}"]`).waitFor({ state: 'attached' });
-  await fill(name, plan);
+// An id picked from the list the field offers (a payer's plans or a member's, device
+// models), not typed.
+const pickId = async (name, id) => {
+  await page.locator(`#${name}-choices option[value="${id}"]`).waitFor({ state: 'attached' });
+  await fill(name, id);
 };
 // An account picked by its name from the list the field offers (its datalist), not typed.
 const pick = async (name, label) => {
@@ -390,7 +391,7 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
   await go('provider');
   await actAs('Fresh 4');
   await pick('member', 'Fresh 5');
-  await pickPlan('plan', plan);
+  await pickId('plan', plan);
   const out = await submit('Submit a claim', 'Submit claim');
   expect(/^Done/.test(out), `submit: ${out}`);
   await page.getByRole('button', { name: 'Show my claims' }).click();
@@ -420,7 +421,7 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
 await check('payer: the escrow fell by the payer share', async () => {
   await go('payer');
   await actAs('Fresh 3');
-  await pickPlan('plan-id', plan);
+  await pickId('plan-id', plan);
   await section('Plan and escrow').getByRole('button', { name: 'Show plan', exact: true }).click();
   await page.getByTestId('escrow-total').waitFor();
   const escrow = await page.getByTestId('escrow-total').innerText();
@@ -481,7 +482,7 @@ await check(
     await go('provider');
     await actAs('Fresh 4');
     await pick('member', 'Fresh 5');
-    await pickPlan('plan', plan);
+    await pickId('plan', plan);
     await fill('line-0-procedure', '99213');
     await fill('line-0-billed', '150');
     await fill('line-0-units', '1');
@@ -571,13 +572,13 @@ await check(
     // The cuff's secp256k1 key, as its maker built it in; the maker attests it.
     const secret = createHash('sha256').update(`cuff ${run}`).digest();
     const key = Buffer.from(secp256k1.getPublicKey(secret, true)).toString('hex');
-    await fill('attest-model', model);
+    await pickId('attest-model', model);
     await fill('attest-keys', key);
     const attested = await submit('Attest device keys', 'Attest keys');
     expect(/^Done/.test(attested), `attest keys: ${attested}`);
     await actAs('Fresh 4'); // provider, medical licence
     await fill('device-key', key);
-    await fill('device-model', model);
+    await pickId('device-model', model);
     const prepared = await submit('Prepare a device registration', 'Prepare registration', { sign: false });
     expect(/^Done/.test(prepared), `prepare registration: ${prepared}`);
     const hash = (await page.getByTestId('registration-hash').innerText()).replace(/^0x/, '');

@@ -13,6 +13,7 @@ import { Action, Field, Head, TextField, VariantSelect, sha256, when, AccountFie
 import { accountOf, shortAddress } from '../accounts';
 import { chainNow } from '../suite';
 import { variantsOf } from '../words';
+import { useModels } from '../plans';
 import { QUANTITIES, deviceKey, fromThousandths, loincBytes, loincText, quantityName, thousandths, utcDayStart } from '../monitoring';
 
 /** CPT 99454: at least this many days with data in a 30-day period. */
@@ -57,6 +58,11 @@ export function MonitoringPage({ suite, account }: PageProps) {
   const [view, setView] = useState<View>();
   const [member, setMember] = useState('');
   const [modelRecord, setModelRecord] = useState('');
+  // Models to pick: every manufacturer's for a device's registration, the signer's own for
+  // attesting keys and recalls (read again after a model is registered).
+  const [modelsChanged, setModelsChanged] = useState(0);
+  const allModels = useModels(suite, undefined, modelsChanged);
+  const ownModels = useModels(suite, account?.address ?? '', modelsChanged);
   const [category, setCategory] = useState<DataCategory>(categories.find((c) => c.name === 'VitalSigns')?.name ?? 'VitalSigns');
   const [recallModel, setRecallModel] = useState('');
   const [recallNotice, setRecallNotice] = useState('');
@@ -291,7 +297,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
           within an hour of it.
         </p>
         <TextField label="Device key (compressed public key, hex)" name="device-key" value={key} set={setKey} />
-        <TextField label="Model (id)" name="device-model" value={model} set={setModel} numeric />
+        <TextField label="Model (id)" name="device-model" value={model} set={setModel} numeric options={allModels} />
         {registrationHash && (
           <p>
             Have the device sign <output data-testid="registration-hash">{registrationHash}</output> (signed at{' '}
@@ -373,7 +379,11 @@ export function MonitoringPage({ suite, account }: PageProps) {
       <Action
         title="Register a device model"
         submit="Register model"
-        action={async () => send('Register device model', 'remote_monitoring', 'registerModel', [await sha256(modelRecord), category])}
+        action={async () => {
+          const o = await send('Register device model', 'remote_monitoring', 'registerModel', [await sha256(modelRecord), category]);
+          setModelsChanged((n) => n + 1);
+          return o;
+        }}
       >
         <p className="muted">
           A device manufacturer (device-manufacturer credential) registers a model by the hash of its device record (UDI device identifier,
@@ -398,7 +408,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
           The model&apos;s manufacturer records the public keys it built into devices of the model (at most 50 at a time). Only an attested
           key can be registered, so no one can invent a device with a key of their own.
         </p>
-        <TextField label="Model (id)" name="attest-model" value={attestModel} set={setAttestModel} numeric />
+        <TextField label="Model (id)" name="attest-model" value={attestModel} set={setAttestModel} numeric options={ownModels} />
         <TextField label="Device keys (hex, separated by spaces or commas)" name="attest-keys" value={attestKeys} set={setAttestKeys} />
       </Action>
 
@@ -410,7 +420,7 @@ export function MonitoringPage({ suite, account }: PageProps) {
         }
       >
         <p className="muted">The model&apos;s manufacturer: every device of the model is revoked from now on and anchors nothing more.</p>
-        <TextField label="Model (id)" name="recall-model" value={recallModel} set={setRecallModel} numeric />
+        <TextField label="Model (id)" name="recall-model" value={recallModel} set={setRecallModel} numeric options={ownModels} />
         <TextField label="Recall notice" name="recall-notice" value={recallNotice} set={setRecallNotice} />
       </Action>
     </>
