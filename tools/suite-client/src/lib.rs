@@ -184,6 +184,9 @@ pub struct Contract {
     pub errors: Vec<(String, String)>,
     /// Its metadata file (what an event decoder loads).
     pub metadata: PathBuf,
+    /// The label of its one anonymous event without topic fields, if it has exactly one
+    /// (`ClaimAdjudicated`): an event of the contract without topics is that one.
+    pub anonymous: Option<String>,
 }
 
 /// A deployment file and the metadata it names.
@@ -247,6 +250,7 @@ impl Deployment {
                     code_hash: entry["code_hash"].as_str().unwrap_or_default().to_string(),
                     errors: error_variants(&metadata, name),
                     metadata: directory.join(metadata_path),
+                    anonymous: anonymous_event(&metadata),
                 },
             );
         }
@@ -284,6 +288,7 @@ impl Deployment {
                         .unwrap_or_default()
                         .to_string(),
                     errors: error_variants(&metadata, name),
+                    anonymous: anonymous_event(&metadata),
                     metadata: path,
                 },
             );
@@ -374,6 +379,29 @@ fn event_names(
         }
     }
     Ok(())
+}
+
+/// The label of `metadata`'s one anonymous event without topic fields, if it has exactly
+/// one (ink! 5's rule for knowing an event that carries no signature topic).
+fn anonymous_event(metadata: &serde_json::Value) -> Option<String> {
+    let labels: Vec<&str> = metadata["spec"]["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|event| event["signature_topic"].is_null())
+        .filter(|event| {
+            !event["args"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|arg| arg["indexed"].as_bool() == Some(true))
+        })
+        .filter_map(|event| event["label"].as_str())
+        .collect();
+    match labels.as_slice() {
+        [label] => Some((*label).to_string()),
+        _ => None,
+    }
 }
 
 /// The variants of contract `name`'s `Error` enum in its metadata, by index.
@@ -700,12 +728,16 @@ impl Session {
         let emitted: Vec<String> = events
             .iter()
             .map(|event| {
-                let label = event
-                    .topics
-                    .first()
-                    .and_then(|topic| self.deployment.events.get(topic))
-                    .cloned()
-                    .unwrap_or_else(|| "unknown event".into());
+                let label = match event.topics.first() {
+                    Some(topic) => self.deployment.events.get(topic).cloned(),
+                    None => self
+                        .deployment
+                        .contracts
+                        .values()
+                        .find(|c| c.address == event.contract)
+                        .and_then(|c| c.anonymous.clone()),
+                }
+                .unwrap_or_else(|| "unknown event".into());
                 format!("{}.{label}", self.name(&event.contract))
             })
             .collect();
@@ -849,6 +881,27 @@ pub async fn block_limits(url: &str) -> BlockLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contracts_one_anonymous_event_without_topic_fields_names_its_topicless_events() {
+        let event = |label: &str, signature: Option<&str>, indexed: bool| {
+            serde_json::json!({
+                "label": label,
+                "signature_topic": signature,
+                "args": [{"label": "id", "indexed": indexed}],
+            })
+        };
+        let metadata =
+            |events: Vec<serde_json::Value>| serde_json::json!({"spec": {"events": events}});
+        let signed = event("Signed", Some("0x01"), true);
+        let one = metadata(vec![signed.clone(), event("ClaimAdjudicated", None, false)]);
+        assert_eq!(anonymous_event(&one).as_deref(), Some("ClaimAdjudicated"));
+        // An anonymous event with a topic field is not topicless; two without are ambiguous.
+        let with_topic = metadata(vec![signed, event("Other", None, true)]);
+        assert_eq!(anonymous_event(&with_topic), None);
+        let two = metadata(vec![event("A", None, false), event("B", None, false)]);
+        assert_eq!(anonymous_event(&two), None);
+    }
 
     fn written_by_deploy() -> serde_json::Value {
         let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
