@@ -32,9 +32,21 @@ describe('prices', () => {
     for (const bad of ['', '-5', '1.234', '1e3', 'abc', '12.3.4']) expect(() => parsePrice(bad)).toThrow(/not an amount in USD/);
   });
 
+  it("are read with the reader's separators, and a separator used the other way is refused, never misread", () => {
+    expect(parsePrice('2500,50', SUITE_CURRENCY, 'de-DE')).toBe(250_050n * (DOLLAR / 100n));
+    expect(parsePrice('1.234,5 €', SUITE_CURRENCY, 'de-DE')).toBe(123_450n * (DOLLAR / 100n));
+    expect(parsePrice('1,234,567.08', SUITE_CURRENCY, 'en-US')).toBe(123_456_708n * (DOLLAR / 100n));
+    expect(parsePrice('1\u202f234,50', SUITE_CURRENCY, 'fr-FR')).toBe(123_450n * (DOLLAR / 100n));
+    // A German decimal comma typed in an American browser: refused, not $250,050.00.
+    expect(() => parsePrice('2500,50', SUITE_CURRENCY, 'en-US')).toThrow(/not an amount in USD \(for example 1,234\.56\)/);
+    expect(() => parsePrice('2500.50', SUITE_CURRENCY, 'de-DE')).toThrow(/not an amount/);
+    expect(() => parsePrice('12,3456', SUITE_CURRENCY, 'en-US')).toThrow(/not an amount/);
+  });
+
   it('parse what they format', () => {
     for (const planck of [0n, 7n * (DOLLAR / 100n), 96n * DOLLAR, 123_456_789n * (DOLLAR / 100n)])
-      expect(parsePrice(formatPrice(planck, SUITE_CURRENCY, 'en-US'))).toBe(planck);
+      for (const locale of ['en-US', 'de-DE', 'fr-FR'])
+        expect(parsePrice(formatPrice(planck, SUITE_CURRENCY, locale), SUITE_CURRENCY, locale)).toBe(planck);
   });
 });
 

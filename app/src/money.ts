@@ -81,13 +81,43 @@ export function formatPrice(planck: bigint | number | string, currency: Currency
   return negative ? `−${text}` : text;
 }
 
-/** The planck of a price a person typed in the currency ("1234.56", "$1,234.56", "12"):
- * at most two decimals, not negative; an error in words otherwise. */
-export function parsePrice(text: string, currency: Currency = SUITE_CURRENCY): bigint {
-  const cleaned = text.replace(/[\s,$€£]/g, '');
-  const match = /^(\d+)(?:\.(\d{0,2}))?$/.exec(cleaned);
-  if (!match) throw new Error(`"${text}" is not an amount in ${currency.code} (for example 1234.56)`);
-  const cents = BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0') || '0');
+/** The group and decimal separators of `locale` (`,` and `.` in en-US, `.` and `,` in
+ * de-DE). */
+function separators(locale?: string): { group: string; decimal: string } {
+  const parts = new Intl.NumberFormat(locale).formatToParts(12345.6);
+  return {
+    group: parts.find((p) => p.type === 'group')?.value ?? ',',
+    decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+  };
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The planck of a price a person typed in the currency, read with `locale`'s separators
+ * ("1234.56", "$1,234.56" in en-US; "1.234,56" or "1234,56" in de-DE): at most two
+ * decimals, groups of three digits only, not negative; an error in words otherwise. A
+ * separator used the other locale's way ("2500,50" in en-US) is refused, never read as
+ * another amount. */
+export function parsePrice(text: string, currency: Currency = SUITE_CURRENCY, locale?: string): bigint {
+  const { group, decimal } = separators(locale);
+  // The currency's sign as the locale writes it ("$", "$US"), its code, spaces (and the
+  // no-break spaces some locales group with) and common currency signs go.
+  const sign =
+    new Intl.NumberFormat(locale, { style: 'currency', currency: currency.code }).formatToParts(0).find((p) => p.type === 'currency')
+      ?.value ?? currency.code;
+  const cleaned = text
+    .split(sign)
+    .join('')
+    .split(currency.code)
+    .join('')
+    .replace(/[\s\u00a0\u202f$€£]/g, '');
+  const groupSign = /\s/.test(group) ? '' : escape(group);
+  const pattern = new RegExp(`^(\\d{1,3}(?:${groupSign || '(?!)'}\\d{3})+|\\d+)(?:${escape(decimal)}(\\d{1,2}))?$`);
+  const match = pattern.exec(cleaned);
+  const example = (1234.56).toLocaleString(locale, { minimumFractionDigits: 2 });
+  if (!match) throw new Error(`"${text}" is not an amount in ${currency.code} (for example ${example})`);
+  const whole = groupSign ? match[1].split(group).join('') : match[1];
+  const cents = BigInt(whole) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
   return cents * currency.perCent;
 }
 

@@ -1,5 +1,5 @@
 // The regulator's worklist: the open suspect-product investigations (the contract's own
-// paged list), oldest first, each with its product, who flagged it and when, and the
+// paged list, read 50 at a time), the ones read sorted oldest first, each with its product, who flagged it and when, and the
 // manufacturer's answer or whether it is overdue (24 hours). *Take up* puts its batch in
 // the regulator's forms below (declare illegitimate, clear the suspicion): no batch id to
 // type.
@@ -9,6 +9,8 @@ import { useTx } from '../../tx';
 import { Head, text, useAccountName, when, Worklist } from '../../ui';
 
 const PAGE = 20;
+/** The most the contract's `open_investigations` answers at once. */
+const CONTRACT_PAGE = 50;
 
 interface Row {
   id: bigint;
@@ -39,10 +41,19 @@ export function OpenInvestigations({ suite, refresh, onTakeUp }: { suite: Suite;
     const count = await query('drug_provenance', 'openInvestigationCount', []);
     if (!count.ok) return;
     setTotal(count.value);
-    const page = await query('drug_provenance', 'openInvestigations', [0, Math.min(shown, 500)]);
-    if (!page.ok) return;
+    // The contract pages by at most 50: read pages until `shown` are read or none is left.
+    const open: Awaited<ReturnType<typeof readPage>> = [];
+    async function readPage(offset: number) {
+      const page = await query('drug_provenance', 'openInvestigations', [offset, CONTRACT_PAGE]);
+      return page.ok ? page.value : [];
+    }
+    for (let offset = 0; offset < Math.min(shown, count.value); offset += CONTRACT_PAGE) {
+      const page = await readPage(offset);
+      open.push(...page);
+      if (page.length < CONTRACT_PAGE) break;
+    }
     const found = await Promise.all(
-      page.value.map(async ([inv, overdue]): Promise<Row> => {
+      open.slice(0, shown).map(async ([inv, overdue]): Promise<Row> => {
         const b = await query('drug_provenance', 'batch', [inv.batch]);
         return {
           id: inv.id,
@@ -56,7 +67,9 @@ export function OpenInvestigations({ suite, refresh, onTakeUp }: { suite: Suite;
         };
       }),
     );
-    setRows(found);
+    // The contract keeps no order (closing one moves the last into its place): oldest
+    // opened first.
+    setRows(found.sort((a, b) => (a.openedAt < b.openedAt ? -1 : a.openedAt > b.openedAt ? 1 : 0)));
   }, [query, shown]);
 
   useEffect(() => {

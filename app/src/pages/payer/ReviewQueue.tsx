@@ -3,7 +3,7 @@
 // Each row opens the claim for a decision below it; no claim id to type.
 import { useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Suite } from '../../suite';
-import { caughtUp, claimsOfPayer, indexerUrl } from '../../indexer';
+import { accountTopic, caughtUp, claimsOfPayer, indexerUrl } from '../../indexer';
 import { Head, KnownAccounts, when, Worklist } from '../../ui';
 import { queueRows, TO_REVIEW, type QueueRow } from './queue';
 import { useMoney } from '../../money';
@@ -40,8 +40,15 @@ export function ReviewQueue({
   const load = useCallback(
     async (after?: string) => {
       const ticket = ++latest.current;
-      if (!payer) {
+      let valid = false;
+      try {
+        valid = payer !== undefined && accountTopic(payer).length === 66;
+      } catch {
+        valid = false; // a payer being typed: not an address yet
+      }
+      if (!valid || payer === undefined) {
         setRows([]);
+        setNext(null);
         setSource('Choose the payer account to see its claims to review.');
         return;
       }
@@ -58,6 +65,8 @@ export function ReviewQueue({
         const page = await claimsOfPayer(suite, payer, TO_REVIEW, PAGE, after);
         if (ticket !== latest.current) return;
         if (!page) {
+          setRows([]);
+          setNext(null);
           setSource('The indexer did not answer: type a claim id below, or try again.');
           return;
         }

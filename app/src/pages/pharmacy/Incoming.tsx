@@ -45,7 +45,10 @@ export function IncomingShipments({
 
   const load = useCallback(async () => {
     const ticket = ++latest.current;
-    if (!account) return setSource('Choose your account to see the shipments sent to you.');
+    if (!account) {
+      setRows([]);
+      return setSource('Choose your account to see the shipments sent to you.');
+    }
     if (!indexerUrl(suite)) {
       setRows([]);
       return setSource(
@@ -55,12 +58,17 @@ export function IncomingShipments({
     const current = await caughtUp(suite);
     const page = await eventsWithTopic(suite, accountTopic(account), { contract: 'drug_provenance', name: 'Shipped' }, RECENT);
     if (ticket !== latest.current) return;
-    if (!page) return setSource('The indexer did not answer: type the shipment id below, or try again.');
+    if (!page) {
+      setRows([]);
+      return setSource('The indexer did not answer: type the shipment id below, or try again.');
+    }
+    // The same account whatever SS58 prefix either side renders it with.
+    const mine = accountTopic(account);
     const ids = page.items.map((e) => BigInt(String((e.fields as { shipment?: unknown } | null)?.shipment ?? -1))).filter((id) => id >= 0n);
     const found = await Promise.all(
       ids.map(async (id): Promise<Row | undefined> => {
         const s = await query('drug_provenance', 'shipment', [id]);
-        if (!s.ok || !s.value || variantName(s.value.state) !== 'Pending' || s.value.to.address() !== account) return undefined;
+        if (!s.ok || !s.value || variantName(s.value.state) !== 'Pending' || accountTopic(s.value.to.address()) !== mine) return undefined;
         const b = await query('drug_provenance', 'batch', [s.value.batch]);
         const product = b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${s.value.batch}`;
         return {

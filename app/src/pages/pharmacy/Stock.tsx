@@ -53,19 +53,25 @@ export function Stock({
 
   const load = useCallback(async () => {
     const ticket = ++latest.current;
-    if (!account) return setSource('Choose your account to see its stock.');
+    if (!account) {
+      setRows([]);
+      return setSource('Choose your account to see its stock.');
+    }
     if (!indexerUrl(suite)) {
       setRows([]);
       return setSource("Your stock is found through the suite's indexer, which this deployment does not name: type batch ids below.");
     }
-    await caughtUp(suite);
+    const current = await caughtUp(suite);
     const topic = accountTopic(account);
     const [registered, received] = await Promise.all([
       eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'BatchRegistered' }, RECENT),
       eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'Shipped' }, RECENT),
     ]);
     if (ticket !== latest.current) return;
-    if (!registered || !received) return setSource('The indexer did not answer: type batch ids below, or try again.');
+    if (!registered || !received) {
+      setRows([]);
+      return setSource('The indexer did not answer: type batch ids below, or try again.');
+    }
     const batches = batchesOf([...registered.items, ...received.items].sort((a, b) => b.block - a.block || b.index - a.index));
     const found = await Promise.all(
       batches.map(async (batch): Promise<Row | undefined> => {
@@ -87,7 +93,7 @@ export function Stock({
     if (ticket !== latest.current) return;
     setRows(found.filter((r): r is Row => r !== undefined));
     setSource(
-      `The batches you registered or were shipped (the ${registered.items.length + received.items.length} most recent events naming you; from the indexer, complete through block #${received.complete_through_block ?? '?'}), with what you hold now, from the contract.`,
+      `The batches you registered or were shipped (the ${registered.items.length + received.items.length} most recent events naming you; from the indexer, complete through block #${received.complete_through_block ?? '?'}${current ? '' : ', not yet the newest'}), with what you hold now, from the contract.`,
     );
   }, [suite, account, query]);
 
