@@ -4,9 +4,10 @@
 // its row (no shipment id to type). The shipments come from the indexer (the `Shipped`
 // events naming the account: the contract cannot list them by recipient); each one's state
 // is read from the contract.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import type { Suite } from '../../suite';
-import { accountTopic, caughtUp, eventsWithTopic, indexerUrl } from '../../indexer';
+import { accountTopic, caughtUp, eventsWithTopic } from '../../indexer';
+import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { Head, text, useAccountName, when, Worklist } from '../../ui';
 import { variantName } from '../../words';
@@ -14,6 +15,13 @@ import { useMoney } from '../../money';
 
 /** How many `Shipped` events naming the account are read for the list. */
 const RECENT = 100;
+
+const WORDS = {
+  noAccount: 'Choose your account to see the shipments sent to you.',
+  noIndexer:
+    "The shipments sent to you are read from the suite's indexer, which this deployment does not name (scripts/indexer.sh): type the shipment id below instead.",
+  failed: 'The indexer did not answer: type the shipment id below, or try again.',
+};
 
 interface Row {
   id: bigint;
@@ -39,63 +47,47 @@ export function IncomingShipments({
 }) {
   const { send, query } = useTx();
   const money = useMoney();
-  const [rows, setRows] = useState<Row[]>([]);
-  const [source, setSource] = useState('');
-  const latest = useRef(0);
-
-  const load = useCallback(async () => {
-    const ticket = ++latest.current;
-    if (!account) {
-      setRows([]);
-      return setSource('Choose your account to see the shipments sent to you.');
-    }
-    if (!indexerUrl(suite)) {
-      setRows([]);
-      return setSource(
-        "The shipments sent to you are read from the suite's indexer, which this deployment does not name (scripts/indexer.sh): type the shipment id below instead.",
+  const read = useCallback(
+    async (account: string) => {
+      const current = await caughtUp(suite);
+      const page = await eventsWithTopic(suite, accountTopic(account), { contract: 'drug_provenance', name: 'Shipped' }, RECENT);
+      if (!page) return undefined;
+      // The same account whatever SS58 prefix either side renders it with.
+      const mine = accountTopic(account);
+      const ids = page.items
+        .map((e) => BigInt(String((e.fields as { shipment?: unknown } | null)?.shipment ?? -1)))
+        .filter((id) => id >= 0n);
+      const found = await Promise.all(
+        ids.map(async (id): Promise<Row | undefined> => {
+          const s = await query('drug_provenance', 'shipment', [id]);
+          if (!s.ok || !s.value || variantName(s.value.state) !== 'Pending' || accountTopic(s.value.to.address()) !== mine)
+            return undefined;
+          const b = await query('drug_provenance', 'batch', [s.value.batch]);
+          const product = b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${s.value.batch}`;
+          return {
+            id,
+            batch: s.value.batch,
+            product,
+            from: s.value.from.address(),
+            quantity: s.value.quantity,
+            shippedAt: s.value.shippedAt,
+            pricePerUnit: s.value.pricePerUnit,
+            escrow: s.value.escrow,
+            isReturn: s.value.isReturn,
+          };
+        }),
       );
-    }
-    const current = await caughtUp(suite);
-    const page = await eventsWithTopic(suite, accountTopic(account), { contract: 'drug_provenance', name: 'Shipped' }, RECENT);
-    if (ticket !== latest.current) return;
-    if (!page) {
-      setRows([]);
-      return setSource('The indexer did not answer: type the shipment id below, or try again.');
-    }
-    // The same account whatever SS58 prefix either side renders it with.
-    const mine = accountTopic(account);
-    const ids = page.items.map((e) => BigInt(String((e.fields as { shipment?: unknown } | null)?.shipment ?? -1))).filter((id) => id >= 0n);
-    const found = await Promise.all(
-      ids.map(async (id): Promise<Row | undefined> => {
-        const s = await query('drug_provenance', 'shipment', [id]);
-        if (!s.ok || !s.value || variantName(s.value.state) !== 'Pending' || accountTopic(s.value.to.address()) !== mine) return undefined;
-        const b = await query('drug_provenance', 'batch', [s.value.batch]);
-        const product = b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${s.value.batch}`;
-        return {
-          id,
-          batch: s.value.batch,
-          product,
-          from: s.value.from.address(),
-          quantity: s.value.quantity,
-          shippedAt: s.value.shippedAt,
-          pricePerUnit: s.value.pricePerUnit,
-          escrow: s.value.escrow,
-          isReturn: s.value.isReturn,
-        };
-      }),
-    );
-    if (ticket !== latest.current) return;
-    setRows(found.filter((r): r is Row => r !== undefined));
-    setSource(
-      `Pending shipments among the ${page.items.length} most recent sent to you; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
-        (current ? '' : ' (it has not yet stored the newest block)') +
-        ', each one read from the contract.',
-    );
-  }, [suite, account, query]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+      return {
+        rows: found.filter((r): r is Row => r !== undefined),
+        source:
+          `Pending shipments among the ${page.items.length} most recent sent to you; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
+          (current ? '' : ' (it has not yet stored the newest block)') +
+          ', each one read from the contract.',
+      };
+    },
+    [suite, query],
+  );
+  const { rows, source, load } = useWorklist(suite, account, WORDS, read);
 
   const named = useAccountName();
   const after = async (done: Promise<unknown>) => {

@@ -2,15 +2,22 @@
 // `BatchRegistered` and `Shipped` events naming it), with the units it holds now, expiry
 // and state read from the contract. *Use* puts the batch in the page's forms (dispense,
 // flag, return, ship, cold chain): no batch id to type.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import type { Suite } from '../../suite';
-import { accountTopic, caughtUp, eventsWithTopic, indexerUrl, type IndexedEvent } from '../../indexer';
+import { accountTopic, caughtUp, eventsWithTopic, type IndexedEvent } from '../../indexer';
+import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { Head, text, Worklist } from '../../ui';
 import { spaced, variantName } from '../../words';
 
 /** How many events of each kind naming the account are read for the list. */
 const RECENT = 200;
+
+const WORDS = {
+  noAccount: 'Choose your account to see its stock.',
+  noIndexer: "Your stock is found through the suite's indexer, which this deployment does not name: type batch ids below.",
+  failed: 'The indexer did not answer: type batch ids below, or try again.',
+};
 
 interface Row {
   batch: bigint;
@@ -47,59 +54,41 @@ export function Stock({
   onUse: (batch: bigint) => void;
 }) {
   const { query } = useTx();
-  const [rows, setRows] = useState<Row[]>([]);
-  const [source, setSource] = useState('');
-  const latest = useRef(0);
-
-  const load = useCallback(async () => {
-    const ticket = ++latest.current;
-    if (!account) {
-      setRows([]);
-      return setSource('Choose your account to see its stock.');
-    }
-    if (!indexerUrl(suite)) {
-      setRows([]);
-      return setSource("Your stock is found through the suite's indexer, which this deployment does not name: type batch ids below.");
-    }
-    const current = await caughtUp(suite);
-    const topic = accountTopic(account);
-    const [registered, received] = await Promise.all([
-      eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'BatchRegistered' }, RECENT),
-      eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'Shipped' }, RECENT),
-    ]);
-    if (ticket !== latest.current) return;
-    if (!registered || !received) {
-      setRows([]);
-      return setSource('The indexer did not answer: type batch ids below, or try again.');
-    }
-    const batches = batchesOf([...registered.items, ...received.items].sort((a, b) => b.block - a.block || b.index - a.index));
-    const found = await Promise.all(
-      batches.map(async (batch): Promise<Row | undefined> => {
-        const [held, b] = await Promise.all([
-          query('drug_provenance', 'holding', [batch, account]),
-          query('drug_provenance', 'batch', [batch]),
-        ]);
-        if (!held.ok || held.value === 0n || !b.ok || !b.value) return undefined;
-        return {
-          batch,
-          gtin: text(b.value.gtin),
-          lot: text(b.value.lot),
-          expiry: b.value.expiry,
-          state: spaced(variantName(b.value.state)),
-          held: held.value,
-        };
-      }),
-    );
-    if (ticket !== latest.current) return;
-    setRows(found.filter((r): r is Row => r !== undefined));
-    setSource(
-      `The batches you registered or were shipped (the ${registered.items.length + received.items.length} most recent events naming you; from the indexer, complete through block #${received.complete_through_block ?? '?'}${current ? '' : ', not yet the newest'}), with what you hold now, from the contract.`,
-    );
-  }, [suite, account, query]);
-
-  useEffect(() => {
-    void load();
-  }, [load, refresh]);
+  const read = useCallback(
+    async (account: string) => {
+      const current = await caughtUp(suite);
+      const topic = accountTopic(account);
+      const [registered, received] = await Promise.all([
+        eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'BatchRegistered' }, RECENT),
+        eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'Shipped' }, RECENT),
+      ]);
+      if (!registered || !received) return undefined;
+      const batches = batchesOf([...registered.items, ...received.items].sort((a, b) => b.block - a.block || b.index - a.index));
+      const found = await Promise.all(
+        batches.map(async (batch): Promise<Row | undefined> => {
+          const [held, b] = await Promise.all([
+            query('drug_provenance', 'holding', [batch, account]),
+            query('drug_provenance', 'batch', [batch]),
+          ]);
+          if (!held.ok || held.value === 0n || !b.ok || !b.value) return undefined;
+          return {
+            batch,
+            gtin: text(b.value.gtin),
+            lot: text(b.value.lot),
+            expiry: b.value.expiry,
+            state: spaced(variantName(b.value.state)),
+            held: held.value,
+          };
+        }),
+      );
+      return {
+        rows: found.filter((r): r is Row => r !== undefined),
+        source: `The batches you registered or were shipped (the ${registered.items.length + received.items.length} most recent events naming you; from the indexer, complete through block #${received.complete_through_block ?? '?'}${current ? '' : ', not yet the newest'}), with what you hold now, from the contract.`,
+      };
+    },
+    [suite, query],
+  );
+  const { rows, source, load } = useWorklist(suite, account, WORDS, read, refresh);
 
   return (
     <Worklist
