@@ -144,6 +144,13 @@ export async function eventsWithTopic(
   return getJson(suite, `/v1/events?${query}`);
 }
 
+/** A provider's open items (pending review, under appeal, approved but unfunded, payment
+ * failed: owed), oldest first. */
+export async function openClaimsOfProvider(suite: Suite, provider: string, limit = 50): Promise<IndexedPage<IndexedClaim> | undefined> {
+  const query = new URLSearchParams({ provider, limit: String(limit) });
+  return getJson(suite, `/v1/claims/open?${query}`);
+}
+
 /** A payer's claims in `statuses`, oldest first (the order a review queue is worked in),
  * a page at a time (`after`: the previous page's `next`). */
 export async function claimsOfPayer(

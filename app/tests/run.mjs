@@ -403,7 +403,9 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
     .first()
     .waitFor();
   // The list comes from the indexer (newest first), each claim's detail from the contract.
-  await page.getByText(/^From the indexer, complete through block #\d+$/).waitFor();
+  await section('Remittances')
+    .getByText(/^From the indexer, complete through block #\d+$/)
+    .waitFor();
   const adjustments = await page.locator('.remittance').first().innerText();
   expect(/CARC 45: charge exceeds fee schedule/i.test(adjustments), `CARC words: ${adjustments}`);
   // A second visit whose payer share (2 × 180 × 80 % = 288) is above the plan's review
@@ -414,6 +416,8 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
   expect(/^Done/.test(await submit('Submit a claim', 'Submit claim')), 'second claim');
   await page.getByRole('button', { name: 'Show my claims' }).click();
   await page.getByTestId('claim-status').first().filter({ hasText: 'PendingReview' }).waitFor();
+  // It is among the provider's open claims, with what it would be paid.
+  await page.getByTestId('open-claim-row').filter({ hasText: 'Pending review' }).filter({ hasText: '$288.00' }).first().waitFor();
   await screenshot('provider');
   await axe('provider page');
 });

@@ -1,7 +1,7 @@
 // Provider: submit a claim (no diagnosis in clear: a salted commitment), see each line's
 // remittance with its CARC codes in words and the money split, appeal a denial, void a
 // claim pending review or denied.
-import { useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Bar } from 'react-chartjs-2';
 import { BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { blake2AsHex } from '@polkadot/util-crypto';
@@ -15,6 +15,7 @@ import { chainNow } from '../suite';
 import { caughtUp, claimsOfProvider, indexerUrl } from '../indexer';
 import { useMoney } from '../money';
 import { usePlans } from '../plans';
+import { OpenClaims } from './provider/OpenClaims';
 
 Chart.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -122,8 +123,11 @@ export function Remittance({
 export function ProviderPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
   const money = useMoney();
-  const carcs = variantsOf(suite.metadata.claims_adjudication, 'Carc');
-  const groups = variantsOf(suite.metadata.claims_adjudication, 'Group');
+  const carcs = useMemo(() => variantsOf(suite.metadata.claims_adjudication, 'Carc'), [suite]);
+  const groups = useMemo(() => variantsOf(suite.metadata.claims_adjudication, 'Group'), [suite]);
+  const denialWords = useCallback((carc: string) => carcWords(carcs, carc), [carcs]);
+  // Read again with the remittances, after each submission, appeal or void.
+  const [openChanged, setOpenChanged] = useState(0);
   const [plan, setPlan] = useState('0');
   const [member, setMember] = useState('');
   const memberPlans = usePlans(suite, member.trim() || undefined, 'member');
@@ -146,6 +150,7 @@ export function ProviderPage({ suite, account }: PageProps) {
   const [loading, setLoading] = useState(false);
   const load = async (after?: string) => {
     if (!account) return;
+    if (after === undefined) setOpenChanged((n) => n + 1);
     const ticket = ++latest.current;
     setLoading(true);
     try {
@@ -271,6 +276,8 @@ export function ProviderPage({ suite, account }: PageProps) {
           </button>
         </fieldset>
       </Action>
+
+      <OpenClaims suite={suite} account={account?.address} refresh={openChanged} denialWords={denialWords} />
 
       <section aria-labelledby="remittances-title">
         <h3 id="remittances-title">Remittances</h3>
