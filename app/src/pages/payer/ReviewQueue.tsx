@@ -4,9 +4,9 @@
 import { useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Suite } from '../../suite';
 import { accountTopic, caughtUp, claimsOfPayer, indexerUrl } from '../../indexer';
-import { Head, KnownAccounts, when, Worklist } from '../../ui';
+import { Head, KnownAccounts, Worklist } from '../../ui';
 import { queueRows, TO_REVIEW, type QueueRow } from './queue';
-import { useMoney } from '../../money';
+import { ClaimCells } from './ClaimCells';
 
 const PAGE = 20;
 
@@ -29,7 +29,6 @@ export function ReviewQueue({
   children?: ReactNode;
 }) {
   const known = useContext(KnownAccounts);
-  const money = useMoney();
   const [rows, setRows] = useState<QueueRow[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [source, setSource] = useState('');
@@ -109,17 +108,7 @@ export function ReviewQueue({
                   {r.claim}
                   {r.plan !== null && <span className="muted"> (plan {r.plan})</span>}
                 </td>
-                <td>
-                  {r.status}
-                  {r.denial && <div className="muted">denied: {r.denial}</div>}
-                </td>
-                <td>{r.provider}</td>
-                <td>{r.member}</td>
-                <td>{r.services}</td>
-                <td>{money.price(r.billed)}</td>
-                <td>{money.price(r.payerShare)}</td>
-                <td>{money.price(r.memberShare)}</td>
-                <td>{when(r.since)}</td>
+                <ClaimCells row={r} provider />
                 <td>
                   <button type="button" onClick={() => onReview(r.claim)} aria-label={`Review claim ${r.claim}`}>
                     Review

@@ -5,10 +5,10 @@
 import { useCallback, useContext } from 'react';
 import type { Suite } from '../../suite';
 import { caughtUp, openClaimsOfProvider } from '../../indexer';
-import { Head, KnownAccounts, when, Worklist } from '../../ui';
-import { useMoney } from '../../money';
+import { Head, KnownAccounts, Worklist } from '../../ui';
 import { useWorklist } from '../../worklist';
 import { queueRows, type QueueRow } from '../payer/queue';
+import { ClaimCells } from '../payer/ClaimCells';
 
 const WORDS = {
   noAccount: 'Choose your account to see your open claims.',
@@ -27,7 +27,6 @@ export function OpenClaims({
   refresh: number;
   denialWords: (carc: string) => string;
 }) {
-  const money = useMoney();
   const known = useContext(KnownAccounts);
   const read = useCallback(
     async (provider: string) => {
@@ -60,16 +59,7 @@ export function OpenClaims({
             {rows.map((r) => (
               <tr key={r.claim} data-testid="open-claim-row">
                 <td>{r.claim}</td>
-                <td>
-                  {r.status}
-                  {r.denial && <div className="muted">denied: {r.denial}</div>}
-                </td>
-                <td>{r.member}</td>
-                <td>{r.services}</td>
-                <td>{money.price(r.billed)}</td>
-                <td>{money.price(r.payerShare)}</td>
-                <td>{money.price(r.memberShare)}</td>
-                <td>{when(r.since)}</td>
+                <ClaimCells row={r} />
               </tr>
             ))}
           </tbody>
