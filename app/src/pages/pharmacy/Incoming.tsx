@@ -87,7 +87,7 @@ export function IncomingShipments({
     },
     [suite, query],
   );
-  const { rows, source, load } = useWorklist(suite, account, WORDS, read);
+  const { rows, source, load, read: listed } = useWorklist(suite, account, WORDS, read);
 
   const named = useAccountName();
   const after = async (done: Promise<unknown>) => {
@@ -101,7 +101,7 @@ export function IncomingShipments({
       id="incoming"
       title="Shipments to receive"
       source={source}
-      empty={rows.length === 0 && source.startsWith('Pending') ? 'Nothing to receive.' : undefined}
+      empty={rows.length === 0 && listed ? 'Nothing to receive.' : undefined}
     >
       {rows.length > 0 && (
         <table data-testid="incoming">

@@ -88,15 +88,10 @@ export function Stock({
     },
     [suite, query],
   );
-  const { rows, source, load } = useWorklist(suite, account, WORDS, read, refresh);
+  const { rows, source, load, read: listed } = useWorklist(suite, account, WORDS, read, refresh);
 
   return (
-    <Worklist
-      id="stock"
-      title="Your stock"
-      source={source}
-      empty={rows.length === 0 && source.startsWith('The batches') ? 'You hold no units.' : undefined}
-    >
+    <Worklist id="stock" title="Your stock" source={source} empty={rows.length === 0 && listed ? 'You hold no units.' : undefined}>
       {rows.length > 0 && (
         <table data-testid="stock">
           <Head columns={['Batch', 'GTIN', 'Lot', 'Expiry', 'State', 'Units held', 'Action']} />

@@ -44,13 +44,13 @@ export function OpenClaims({
     },
     [suite, known, denialWords],
   );
-  const { rows, source } = useWorklist<QueueRow>(suite, account, WORDS, read, refresh);
+  const { rows, source, read: listed } = useWorklist<QueueRow>(suite, account, WORDS, read, refresh);
   return (
     <Worklist
       id="open-claims"
       title="Your open claims"
       source={source}
-      empty={rows.length === 0 && source.startsWith('From the indexer') ? 'Nothing open: every claim is paid or closed.' : undefined}
+      empty={rows.length === 0 && listed ? 'Nothing open: every claim is paid or closed.' : undefined}
     >
       {rows.length > 0 && (
         <table data-testid="open-claims">
