@@ -1,5 +1,6 @@
-// Clinician: a patient's record anchors, access under a declared purpose (logged in the
-// patient's access log), break-glass with a reason.
+// Clinician: its patients (care relationships, care teams, alerts; picked, not typed), a
+// patient's record anchors, access under a declared purpose (logged in the patient's
+// access log), break-glass with a reason.
 import { useState } from 'react';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
@@ -7,6 +8,7 @@ import type { Purpose } from '../types';
 import { Action, Field, when, CodeSelect, Head, AccountField } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { labelOf, variantName, variantsOf } from '../words';
+import { Patients } from './clinician/Patients';
 
 interface RecordRow {
   id: bigint;
@@ -23,7 +25,7 @@ export const BREAK_GLASS_REASONS: [number, string][] = [
   [3, 'Urgent treatment, delegate unreachable'],
 ];
 
-export function ClinicianPage({ suite }: PageProps) {
+export function ClinicianPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
   const meta = suite.metadata.consent_registry;
   const purposes = variantsOf<Purpose>(meta, 'Purpose');
@@ -40,6 +42,15 @@ export function ClinicianPage({ suite }: PageProps) {
 
   return (
     <>
+      <Patients
+        suite={suite}
+        account={account?.address}
+        onOpen={(p) => {
+          setPatient(p);
+          setRecords(undefined);
+          document.getElementById('a-patient-s-records')?.scrollIntoView({ block: 'start' });
+        }}
+      />
       <Action
         title="A patient's records"
         submit="Show records"
