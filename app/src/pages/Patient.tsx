@@ -1,5 +1,5 @@
 // Patient (or a delegate acting for one): consents, care relationships, delegates,
-// record anchors, the access log with break-glass entries; FHIR R4 downloads.
+// paired home devices, record anchors, the access log with break-glass entries; FHIR R4 downloads.
 //
 // The page holds the patient shown and their data (patient/usePatient.ts) and gives them
 // to one section per concern (patient/*.tsx), each holding its own form state.
@@ -12,6 +12,7 @@ import { CareSection } from './patient/Care';
 import { DelegatesSection } from './patient/Delegates';
 import { RecordsSection } from './patient/Records';
 import { AccessLogSection } from './patient/AccessLog';
+import { DevicesSection } from './patient/Devices';
 
 export function PatientPage({ suite, account }: PageProps) {
   const [patient, setPatient] = useState('');
@@ -37,6 +38,7 @@ export function PatientPage({ suite, account }: PageProps) {
       <ConsentsSection {...sections} />
       <CareSection {...sections} />
       <DelegatesSection {...sections} />
+      <DevicesSection {...sections} />
       <RecordsSection {...sections} />
       <AccessLogSection {...sections} />
     </>

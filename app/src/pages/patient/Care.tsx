@@ -1,7 +1,7 @@
 // The patient's care relationships: naming a provider (from a first visit), ending one.
 import { useState } from 'react';
 import { useTx } from '../../tx';
-import { Action, TextField, ms, startOfToday, when, AccountField } from '../../ui';
+import { Action, TextField, ms, startOfToday, when, AccountField, useAccountName } from '../../ui';
 import { accountOf, shortAddress } from '../../accounts';
 import type { PatientSectionProps } from './section';
 
@@ -10,6 +10,7 @@ export function CareSection({ subject, data, after }: PatientSectionProps) {
   const { care } = data;
   const [provider, setProvider] = useState('');
   const [careFrom, setCareFrom] = useState('');
+  const name = useAccountName();
   return (
     <>
       <Action
@@ -40,14 +41,14 @@ export function CareSection({ subject, data, after }: PatientSectionProps) {
           <ul>
             {care.map((c) => (
               <li key={c.id.toString()}>
-                {shortAddress(c.provider)}: from {when(c.from)}
+                {name(c.provider)}: from {when(c.from)}
                 {c.until !== undefined ? ` until ${when(c.until)}` : ' (open) '}
                 {c.until === undefined && (
                   <button
                     type="button"
                     className="secondary"
                     onClick={() =>
-                      void after(send(`End care with ${shortAddress(c.provider)}`, 'consent_registry', 'endCare', [subject, c.provider]))
+                      void after(send(`End care with ${name(c.provider)}`, 'consent_registry', 'endCare', [subject, c.provider]))
                     }
                   >
                     End
