@@ -34,6 +34,11 @@ export const startOfDay = (date: string): bigint => {
 export const when = (time: bigint | number | undefined | null): string =>
   time === undefined || time === null ? '—' : new Date(Number(time)).toLocaleString();
 
+/** A moment that is the start of a day in the user's time zone (a date field's value), as
+ * that date in the user's locale. */
+export const day = (time: bigint | number | undefined | null): string =>
+  time === undefined || time === null ? '—' : new Date(Number(time)).toLocaleDateString();
+
 /** A 32-byte hash of a file or a text, computed in the browser (SHA-256): the only thing
  * that goes on chain for a document. */
 export async function sha256(data: string | ArrayBuffer): Promise<`0x${string}`> {

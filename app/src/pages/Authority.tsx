@@ -1,4 +1,5 @@
-// Licensing authority and regulator: issue, suspend, revoke credentials; assign GS1
+// Licensing authority and regulator: the credentials it issued that expire soon (renewed
+// from the list); issue, renew, suspend, revoke credentials; assign GS1
 // company prefixes; recall a batch; declare it illegitimate or clear a suspicion; refund a
 // held seller's payment.
 import { useState } from 'react';
@@ -22,6 +23,7 @@ import {
 } from '../ui';
 import { accountOf, shortAddress } from '../accounts';
 import { OpenInvestigations } from './authority/Investigations';
+import { ExpiringCredentials } from './authority/Expiring';
 import { variantName, variantsOf } from '../words';
 import { chainNow } from '../suite';
 
@@ -44,7 +46,7 @@ export const RECALL_REASONS: [number, string][] = [
   [3, 'Class III: unlikely to cause harm'],
 ];
 
-export function AuthorityPage({ suite }: PageProps) {
+export function AuthorityPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
   const kinds = variantsOf<CredentialKind>(suite.metadata.staff_credentials, 'CredentialKind');
   const [subject, setSubject] = useState('');
@@ -54,6 +56,11 @@ export function AuthorityPage({ suite }: PageProps) {
   const [evidence, setEvidence] = useState('');
   const [heldShipment, setHeldShipment] = useState('');
   const [validFrom, setValidFrom] = useState('');
+  const [validUntil, setValidUntil] = useState('');
+  const [renewId, setRenewId] = useState('');
+  const [renewUntil, setRenewUntil] = useState('');
+  const [renewEvidence, setRenewEvidence] = useState('');
+  const [credentialsChanged, setCredentialsChanged] = useState(0);
   const [credentials, setCredentials] = useState<Credential[]>();
   const [reason, setReason] = useState(1);
   const [prefix, setPrefix] = useState('0001234');
@@ -72,8 +79,14 @@ export function AuthorityPage({ suite }: PageProps) {
     return o.ok ? undefined : o;
   };
 
+  const renew = (id: bigint) => {
+    setRenewId(String(id));
+    document.getElementById('renew-a-credential')?.scrollIntoView({ block: 'start' });
+  };
+
   return (
     <>
+      <ExpiringCredentials suite={suite} account={account?.address} refresh={credentialsChanged} onRenew={(c) => renew(c.id)} />
       <Action
         title="Issue a credential"
         submit="Issue"
@@ -87,11 +100,12 @@ export function AuthorityPage({ suite }: PageProps) {
               specialty: undefined,
               identifier: bytes(identifier),
               validFrom: validFrom ? startOfDay(validFrom) : startOfToday(),
-              validUntil: BigInt(now + 2 * YEAR),
+              validUntil: validUntil ? startOfDay(validUntil) : BigInt(now + 2 * YEAR),
               evidenceHash: await sha256(evidence || identifier),
               verifiedAt: await chainNow(suite),
             },
           ]);
+          setCredentialsChanged((n) => n + 1);
           await list();
           return o;
         }}
@@ -111,11 +125,20 @@ export function AuthorityPage({ suite }: PageProps) {
         <TextField label="Licence or registration number" name="identifier" value={identifier} set={setIdentifier} />
         <TextField
           label="Valid from"
-          hint="Empty: today 00:00. Valid for two years."
+          hint="Empty: today 00:00."
           name="valid-from"
           type="date"
           value={validFrom}
           set={setValidFrom}
+          optional
+        />
+        <TextField
+          label="Valid until"
+          hint="The start of that day. Empty: two years from now."
+          name="valid-until"
+          type="date"
+          value={validUntil}
+          set={setValidUntil}
           optional
         />
         <TextField
@@ -143,6 +166,9 @@ export function AuthorityPage({ suite }: PageProps) {
                   </td>
                   <td>{variantName(c.history.at(-1)?.status ?? 'Active')}</td>
                   <td>
+                    <button type="button" className="secondary" onClick={() => renew(c.id)}>
+                      Renew
+                    </button>
                     <button
                       type="button"
                       className="secondary"
@@ -175,6 +201,43 @@ export function AuthorityPage({ suite }: PageProps) {
           codes={CREDENTIAL_REASONS}
           value={reason}
           set={setReason}
+        />
+      </Action>
+
+      <Action
+        title="Renew a credential"
+        submit="Renew"
+        action={async () => {
+          if (!renewUntil) throw new Error('Choose the date the renewed credential is valid until.');
+          const o = await send(`Renew credential ${renewId}`, 'staff_credentials', 'renew', [
+            BigInt(renewId),
+            startOfDay(renewUntil),
+            await sha256(renewEvidence),
+            await chainNow(suite),
+          ]);
+          setCredentialsChanged((n) => n + 1);
+          if (credentials) await list();
+          return o;
+        }}
+      >
+        <p className="muted">
+          Only the credential&apos;s issuer renews it, while it is live (not expired, not revoked), after a new primary-source verification.
+        </p>
+        <TextField label="Credential id" name="renew-credential" value={renewId} set={setRenewId} numeric />
+        <TextField
+          label="Valid until"
+          hint="The start of that day; later than its current end."
+          name="renew-until"
+          type="date"
+          value={renewUntil}
+          set={setRenewUntil}
+        />
+        <TextField
+          label="Primary-source evidence"
+          hint="Of the new verification; its SHA-256 goes on chain, not the text."
+          name="renew-evidence"
+          value={renewEvidence}
+          set={setRenewEvidence}
         />
       </Action>
 
