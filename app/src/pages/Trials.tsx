@@ -1,4 +1,5 @@
-// Clinical trials: a trial's registration, protocol versions, enrolment, adverse events with
+// Clinical trials: the sponsor's and IRB's trials with what awaits them (a protocol
+// version to approve, SUSAR report clocks); a trial's registration, protocol versions, enrolment, adverse events with
 // their regulator-report clocks (21 CFR 312.32) and results (late, outcome switched), for
 // everyone to see; the sponsor registers, amends, reports SUSARs and posts results; the
 // IRB approves protocol versions; investigators enrol and report adverse events;
@@ -18,6 +19,7 @@ import { ParticipantSection } from './trials/Participant';
 import { InvestigatorSection } from './trials/Investigator';
 import { SponsorSection } from './trials/Sponsor';
 import { OversightSection } from './trials/Oversight';
+import { YourTrials } from './trials/YourTrials';
 
 export function TrialsPage({ suite, account }: PageProps) {
   // DataCategories is a bit set in this contract's metadata: the variants come from
@@ -27,10 +29,12 @@ export function TrialsPage({ suite, account }: PageProps) {
   // The participant named in the participant's section, whom an investigator enrols.
   const [participant, setParticipant] = useState('');
   const { view, missing, refresh } = useTrial(trialId, account);
+  const [changed, setChanged] = useState(0);
 
   const after = async <T,>(p: Promise<T>) => {
     const o = await p;
     await refresh().catch(() => undefined);
+    setChanged((n) => n + 1);
     return o;
   };
   const current = () => {
@@ -41,6 +45,15 @@ export function TrialsPage({ suite, account }: PageProps) {
 
   return (
     <>
+      <YourTrials
+        suite={suite}
+        account={account?.address}
+        refresh={changed}
+        onShow={(id) => {
+          setTrialId(String(id));
+          document.getElementById('which-trial')?.scrollIntoView({ block: 'start' });
+        }}
+      />
       <Action title="Which trial" submit="Show" action={refresh}>
         <TextField label="Trial (id)" name="trial" hint="Empty: the latest registered." value={trialId} set={setTrialId} numeric optional />
       </Action>

@@ -1,0 +1,161 @@
+// The sponsor's and the IRB's worklist: the trials the account sponsors or oversees as IRB
+// of record (among the newest 100, read from the contract's own paged list), each with the
+// protocol version in force and one proposed and awaiting the IRB's approval, enrolment,
+// and its SUSARs not yet reported to the regulators with the nearest report due (15
+// calendar days, 7 for a death or a life-threatening event; 21 CFR 312.32) or overdue.
+// Trials with something to do come first. *Show* opens the trial below: no trial id to
+// type.
+import { useCallback } from 'react';
+import type { Suite } from '../../suite';
+import type {
+  ClinicalTrialsModelAdverseEvent as AdverseEvent,
+  ClinicalTrialsModelReportStatus as ReportStatus,
+  ClinicalTrialsModelTrial as Trial,
+} from '../../contracts/clinical_trials/types';
+import { accountTopic } from '../../indexer';
+import { useWorklist } from '../../worklist';
+import { useTx } from '../../tx';
+import { Head, when, Worklist } from '../../ui';
+
+/** The newest trials read (two of the contract's pages of 50). */
+const NEWEST = 100;
+const PAGE = 50;
+
+const WORDS = {
+  noAccount: 'Choose your account to see the trials you sponsor or oversee.',
+  failed: 'The node did not answer: type a trial id below, or try again.',
+};
+
+export interface TrialRow {
+  id: number;
+  role: string;
+  inForce: number;
+  /** A version proposed after the one in force, awaiting the IRB. */
+  pending: number | undefined;
+  enrolled: number;
+  target: number;
+  suspended: boolean;
+  openSusars: number;
+  overdue: number;
+  /** The nearest due date among the open SUSARs not yet overdue. */
+  nextDue: bigint | undefined;
+}
+
+/** A row of `trial` for `me` (its sponsor, its IRB or both), with its open SUSARs. */
+export function trialRow(trial: Trial, me: string, susars: [AdverseEvent, ReportStatus][]): TrialRow {
+  const roles = [
+    ...(accountTopic(trial.sponsor.address()) === me ? ['sponsor'] : []),
+    ...(accountTopic(trial.irb.address()) === me ? ['IRB'] : []),
+  ];
+  const pendingDue = susars.filter(([, s]) => s === 'Pending').flatMap(([e]) => (e.due === undefined ? [] : [e.due]));
+  return {
+    id: trial.id,
+    role: roles.join(' and '),
+    inForce: trial.currentVersion,
+    pending: trial.latestVersion > trial.currentVersion ? trial.latestVersion : undefined,
+    enrolled: trial.enrolled,
+    target: trial.targetEnrolment,
+    suspended: trial.suspended,
+    openSusars: trial.openSusars,
+    overdue: susars.filter(([, s]) => s === 'Overdue').length,
+    nextDue: pendingDue.length ? pendingDue.reduce((a, b) => (b < a ? b : a)) : undefined,
+  };
+}
+
+/** Overdue reports first, then pending amendments and reports, soonest due first, then the
+ * rest, newest trial first. */
+export function byUrgency(a: TrialRow, b: TrialRow): number {
+  const rank = (r: TrialRow) => (r.overdue > 0 ? 0 : r.openSusars > 0 || r.pending !== undefined ? 1 : 2);
+  const due = (r: TrialRow) => r.nextDue ?? BigInt(Number.MAX_SAFE_INTEGER);
+  return rank(a) - rank(b) || (due(a) < due(b) ? -1 : due(a) > due(b) ? 1 : 0) || b.id - a.id;
+}
+
+export function YourTrials({
+  suite,
+  account,
+  refresh,
+  onShow,
+}: {
+  suite: Suite;
+  account: string | undefined;
+  refresh: number;
+  onShow: (trial: number) => void;
+}) {
+  const { query } = useTx();
+  const read = useCallback(
+    async (account: string) => {
+      const count = await query('clinical_trials', 'trialCount', []);
+      if (!count.ok) return undefined;
+      const from = Math.max(0, count.value - NEWEST);
+      const pages = await Promise.all(
+        Array.from({ length: Math.ceil((count.value - from) / PAGE) }, (_, i) =>
+          query('clinical_trials', 'trials', [from + i * PAGE, PAGE]),
+        ),
+      );
+      if (pages.some((p) => !p.ok)) return undefined;
+      const me = accountTopic(account);
+      const mine = pages
+        .flatMap((p) => (p.ok ? p.value : []))
+        .filter((t) => accountTopic(t.sponsor.address()) === me || accountTopic(t.irb.address()) === me);
+      const rows = await Promise.all(
+        mine.map(async (t) => {
+          const susars = t.openSusars > 0 ? await query('clinical_trials', 'openSusars', [t.id, 0, PAGE]) : undefined;
+          return trialRow(t, me, susars?.ok ? susars.value : []);
+        }),
+      );
+      return {
+        rows: rows.sort(byUrgency),
+        source: `Among the ${count.value - from} newest of ${count.value} trials, read from the contract now.`,
+      };
+    },
+    [query],
+  );
+  const { rows, source, read: listed } = useWorklist(suite, account, WORDS, read, refresh);
+
+  return (
+    <Worklist
+      id="your-trials"
+      title="Your trials"
+      source={source}
+      empty={rows.length === 0 && listed ? 'You sponsor no trial and are the IRB of none.' : undefined}
+    >
+      {rows.length > 0 && (
+        <table data-testid="your-trials">
+          <Head columns={['Trial', 'You are', 'Protocol', 'Enrolment', 'SUSAR reports', 'Action']} />
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-testid="your-trial-row">
+                <td>{r.id}</td>
+                <td>{r.role}</td>
+                <td>
+                  {r.inForce === 0 ? 'none approved yet' : `version ${r.inForce} in force`}
+                  {r.pending !== undefined && <strong>; version {r.pending} awaits the IRB&apos;s approval</strong>}
+                </td>
+                <td>
+                  {r.enrolled} of {r.target}
+                  {r.suspended && ' (suspended)'}
+                </td>
+                <td data-testid="your-trial-susars">
+                  {r.openSusars === 0 ? (
+                    'none open'
+                  ) : (
+                    <>
+                      {r.openSusars} open
+                      {r.overdue > 0 && <strong>, {r.overdue} overdue</strong>}
+                      {r.nextDue !== undefined && `, next due ${when(r.nextDue)}`}
+                    </>
+                  )}
+                </td>
+                <td>
+                  <button type="button" className="secondary" onClick={() => onShow(r.id)} aria-label={`Show trial ${r.id}`}>
+                    Show
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Worklist>
+  );
+}
