@@ -16,6 +16,7 @@ import { caughtUp, custodyChain, indexerUrl, type EpcisEvent, type Indexed } fro
 import { useMoney } from '../money';
 import { IncomingShipments } from './pharmacy/Incoming';
 import { Stock } from './pharmacy/Stock';
+import { InTransit } from './pharmacy/InTransit';
 
 /** Destruction reasons (u16 on chain; the suite's own list). */
 export const DESTRUCTION_REASONS: [number, string][] = [
@@ -288,11 +289,23 @@ export function PharmacyPage(props: PageProps) {
   const pickBatch = (b: bigint) => {
     for (const set of [setBatch, setFlagBatch, setReturnBatch, setShipBatch, setSensorBatch]) set(String(b));
   };
+  // A transaction that changes the account's stock or shipments: the lists are read again.
+  const changing = async <T,>(p: Promise<T>) => {
+    const o = await p;
+    setStockChanged((n) => n + 1);
+    return o;
+  };
   return (
     <>
       <Verify {...props} />
       <IncomingShipments suite={props.suite} account={props.account?.address} onChanged={() => setStockChanged((n) => n + 1)} />
       <Stock suite={props.suite} account={props.account?.address} refresh={stockChanged} onUse={pickBatch} />
+      <InTransit
+        suite={props.suite}
+        account={props.account?.address}
+        refresh={stockChanged}
+        onChanged={() => setStockChanged((n) => n + 1)}
+      />
       <Action
         title="Incoming shipment"
         submit="Receive"
@@ -334,7 +347,9 @@ export function PharmacyPage(props: PageProps) {
         title="Dispense"
         submit="Dispense"
         action={() =>
-          send(`Dispense ${quantity} of batch ${batch}`, 'drug_provenance', 'dispense', [BigInt(batch), BigInt(quantity), undefined])
+          changing(
+            send(`Dispense ${quantity} of batch ${batch}`, 'drug_provenance', 'dispense', [BigInt(batch), BigInt(quantity), undefined]),
+          )
         }
       >
         <TextField label="Batch id" name="dispense-batch" value={batch} set={setBatch} numeric />
@@ -359,11 +374,13 @@ export function PharmacyPage(props: PageProps) {
         submit="Return"
         action={async () => {
           const to = await accountOf(returnTo);
-          return send(`Return ${returnUnits} of batch ${returnBatch} to ${shortAddress(to)}`, 'drug_provenance', 'returnGoods', [
-            BigInt(returnBatch),
-            to,
-            BigInt(returnUnits),
-          ]);
+          return changing(
+            send(`Return ${returnUnits} of batch ${returnBatch} to ${shortAddress(to)}`, 'drug_provenance', 'returnGoods', [
+              BigInt(returnBatch),
+              to,
+              BigInt(returnUnits),
+            ]),
+          );
         }}
       >
         <p className="muted">
@@ -379,11 +396,13 @@ export function PharmacyPage(props: PageProps) {
         title="Destroy stock"
         submit="Destroy"
         action={() =>
-          send(`Destroy ${returnUnits} of batch ${returnBatch}`, 'drug_provenance', 'destroy', [
-            BigInt(returnBatch),
-            BigInt(returnUnits),
-            destroyReason,
-          ])
+          changing(
+            send(`Destroy ${returnUnits} of batch ${returnBatch}`, 'drug_provenance', 'destroy', [
+              BigInt(returnBatch),
+              BigInt(returnUnits),
+              destroyReason,
+            ]),
+          )
         }
       >
         <p className="muted">The batch and units of the form above leave circulation for good (any state, also while paused).</p>
@@ -419,11 +438,13 @@ export function PharmacyPage(props: PageProps) {
         action={async () => {
           const to = await accountOf(shipTo);
           const price = shipPrice.trim() ? money.parse(shipPrice) : undefined;
-          return send(
-            `Ship ${shipUnits} of batch ${shipBatch}${price === undefined ? '' : ` at ${money.price(price)} each`}`,
-            'drug_provenance',
-            'ship',
-            [BigInt(shipBatch), to, BigInt(shipUnits), price],
+          return changing(
+            send(
+              `Ship ${shipUnits} of batch ${shipBatch}${price === undefined ? '' : ` at ${money.price(price)} each`}`,
+              'drug_provenance',
+              'ship',
+              [BigInt(shipBatch), to, BigInt(shipUnits), price],
+            ),
           );
         }}
       >
@@ -470,20 +491,22 @@ export function PharmacyPage(props: PageProps) {
         title="Manufacturer: register a batch"
         submit="Register batch"
         action={async () =>
-          send(`Register lot ${lot}`, 'drug_provenance', 'registerBatch', [
-            {
-              gtin: bytes(gtin),
-              lot: bytes(lot),
-              expiry: ms(new Date(expiry)),
-              quantity: BigInt(units),
-              manufacturedAt: await chainNow(props.suite),
-              metadataHash: bytes32(`${gtin}/${lot}`),
-              minTemp: Number(range.min),
-              maxTemp: Number(range.max),
-              excursionBudgetSecs: 3600,
-              maxSensorGapSecs: 0,
-            },
-          ])
+          changing(
+            send(`Register lot ${lot}`, 'drug_provenance', 'registerBatch', [
+              {
+                gtin: bytes(gtin),
+                lot: bytes(lot),
+                expiry: ms(new Date(expiry)),
+                quantity: BigInt(units),
+                manufacturedAt: await chainNow(props.suite),
+                metadataHash: bytes32(`${gtin}/${lot}`),
+                minTemp: Number(range.min),
+                maxTemp: Number(range.max),
+                excursionBudgetSecs: 3600,
+                maxSensorGapSecs: 0,
+              },
+            ]),
+          )
         }
       >
         <p className="muted">Needs a valid manufacturer licence and the GTIN's company prefix.</p>
