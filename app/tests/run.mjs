@@ -191,31 +191,50 @@ await check('fresh funded accounts for the roles (never a seed phrase asked)', a
   expect((await page.locator('input[type=password]').count()) === 0, 'a secret field was shown');
 });
 
-await check('licensing authority issues credentials and a GS1 prefix', async () => {
-  await go('authority');
-  await actAs('Alice');
-  const issue = async (who, kind, id) => {
-    await fill('subject', accounts[who]);
-    await page.selectOption('[name="kind"]', kind);
-    await fill('identifier', id);
-    const out = await submit('Issue a credential', 'Issue');
-    expect(/^Done/.test(out), `issue ${kind} to ${who}: ${out}`);
-  };
-  await issue('manufacturer', 'ManufacturerLicence', `FEI${run}`);
-  await issue('pharmacy', 'PharmacyLicence', `PH${run}`);
-  await issue('payer', 'PayerLicence', `INS${run}`);
-  await issue('provider', 'MedicalLicence', `MD${run}`);
-  await issue('deviceMaker', 'DeviceManufacturer', `DM${run}`);
-  await issue('sponsor', 'TrialSponsor', `SP${run}`);
-  await issue('irb', 'EthicsCommittee', `IRB${run}`);
-  await fill('prefix', prefix);
-  await pick('prefix-owner', 'Fresh 1');
-  expect((await page.locator('[name="prefix-owner"]').inputValue()) === accounts.manufacturer, 'Fresh 1 is the manufacturer');
-  const out = await submit('GS1 company prefix', 'Assign prefix');
-  expect(/^Done/.test(out), `assign prefix: ${out}`);
-  await screenshot('authority');
-  await axe('authority page');
-});
+await check(
+  'licensing authority issues credentials and a GS1 prefix; one expiring within 90 days is renewed from its worklist',
+  async () => {
+    await go('authority');
+    await actAs('Alice');
+    const issue = async (who, kind, id) => {
+      await fill('subject', accounts[who]);
+      await page.selectOption('[name="kind"]', kind);
+      await fill('identifier', id);
+      const out = await submit('Issue a credential', 'Issue');
+      expect(/^Done/.test(out), `issue ${kind} to ${who}: ${out}`);
+    };
+    await issue('manufacturer', 'ManufacturerLicence', `FEI${run}`);
+    await issue('pharmacy', 'PharmacyLicence', `PH${run}`);
+    await issue('payer', 'PayerLicence', `INS${run}`);
+    await issue('provider', 'MedicalLicence', `MD${run}`);
+    await issue('deviceMaker', 'DeviceManufacturer', `DM${run}`);
+    await issue('sponsor', 'TrialSponsor', `SP${run}`);
+    await issue('irb', 'EthicsCommittee', `IRB${run}`);
+    // A licence ending within 90 days is on the authority's worklist, renewed from its row.
+    const day = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    await fill('valid-until', day(30));
+    await issue('provider', 'NursingLicence', `RN${run}`);
+    await fill('valid-until', '');
+    const expiring = page.getByTestId('expiring-row').filter({ hasText: `RN${run}` });
+    await expiring.waitFor();
+    expect(/Fresh 4/.test(await expiring.innerText()), `expiring: ${await expiring.innerText()}`);
+    await docShot('authority-expiring', page.locator('section[aria-labelledby="expiring-title"]'));
+    await expiring.getByRole('button', { name: /^Renew credential \d+$/ }).click();
+    expect(/^\d+$/.test(await page.locator('[name="renew-credential"]').inputValue()), 'the credential picked for renewal');
+    await fill('renew-until', day(2 * 365));
+    await fill('renew-evidence', `State board of nursing verification ${run}`);
+    const renewed = await submit('Renew a credential', 'Renew');
+    expect(/^Done/.test(renewed), `renew: ${renewed}`);
+    await expiring.waitFor({ state: 'detached' });
+    await fill('prefix', prefix);
+    await pick('prefix-owner', 'Fresh 1');
+    expect((await page.locator('[name="prefix-owner"]').inputValue()) === accounts.manufacturer, 'Fresh 1 is the manufacturer');
+    const out = await submit('GS1 company prefix', 'Assign prefix');
+    expect(/^Done/.test(out), `assign prefix: ${out}`);
+    await screenshot('authority');
+    await axe('authority page');
+  },
+);
 
 let batch;
 await check(
@@ -231,7 +250,9 @@ await check(
     batch = await section('Manufacturer: register a batch').getByTestId('returned').innerText();
     // Cold chain: the manufacturer appoints itself as the batch's sensor and records a
     // reading in range and one above it (2-8 °C).
-    await fill('sensor-batch', batch);
+    // The new batch is in the manufacturer's stock: *Use* puts it in every form (no id typed).
+    await page.getByRole('button', { name: `Use batch ${batch}`, exact: true }).click();
+    expect((await page.locator('[name="sensor-batch"]').inputValue()) === batch, 'the batch picked from the stock list');
     await fill('sensor', accounts.manufacturer);
     await section('Cold chain').getByRole('button', { name: 'Appoint sensor' }).click();
     await page.getByRole('button', { name: 'Sign and send' }).click();
@@ -261,11 +282,17 @@ await check(
 
     // The manufacturer ships 10 units to the pharmacy at $2.50 each, paid on receipt.
     await actAs('Fresh 1');
-    await fill('ship-batch', batch);
+    await page.getByRole('button', { name: `Use batch ${batch}`, exact: true }).click();
     await pick('ship-to', 'Fresh 2');
     await fill('ship-units', '10');
     await fill('ship-price', '2.50');
     expect(/^Done/.test(await submit('Ship', 'Ship')), 'priced shipment');
+    // It is in the sender's shipments in transit until the pharmacy receives it.
+    const inTransit = page.getByTestId('in-transit-row').filter({ hasText: `lot ${lot}` });
+    await inTransit.first().waitFor();
+    const sent = await inTransit.first().innerText();
+    expect(/Fresh 2/.test(sent) && /\$25\.00/.test(sent) && /not yet paid into escrow/.test(sent), `in transit: ${sent}`);
+    await docShot('pharmacy-in-transit', page.locator('section[aria-labelledby="in-transit-title"]'));
     // The pharmacist finds it in its worklist (no id typed), pays into escrow, receives it;
     // the seller is paid.
     await actAs('Fresh 2');
@@ -518,19 +545,28 @@ await check('a refused action shows the contract error in words', async () => {
   expect(/^Refused: Payer not licensed: .{10,}/.test(out), `refusal: ${out}`);
 });
 
-await check('clinician: refused without consent, break-glass opens access with a reason', async () => {
-  await go('clinician');
-  await actAs('Fresh 4');
-  await fill('clinician-patient', accounts.patient);
-  await section("A patient's records").getByRole('button', { name: 'Show records' }).click();
-  await page.getByRole('button', { name: 'Access', exact: true }).first().click();
-  const refused = page.getByText(/^Refused: /);
-  await refused.waitFor();
-  const out = await submit('Break-glass emergency access', 'Open break-glass access');
-  expect(/^Done/.test(out), `break-glass: ${out}`);
-  await screenshot('clinician');
-  await axe('clinician page');
-});
+await check(
+  'clinician: the patient is picked from its list of patients; refused without consent, break-glass opens access with a reason',
+  async () => {
+    await go('clinician');
+    await actAs('Fresh 4');
+    // Fresh 5 named Fresh 4 a care provider: it is on the list, opened without typing it.
+    const row = page.getByTestId('patient-row').filter({ hasText: 'Fresh 5' });
+    await row.waitFor();
+    expect(/since/.test(await row.innerText()), `the care relationship: ${await row.innerText()}`);
+    await docShot('clinician-patients', page.locator('section[aria-labelledby="patients-title"]'));
+    await row.getByRole('button', { name: 'Open Fresh 5' }).click();
+    expect((await page.locator('[name="clinician-patient"]').inputValue()) === accounts.patient, 'the patient opened');
+    await section("A patient's records").getByRole('button', { name: 'Show records' }).click();
+    await page.getByRole('button', { name: 'Access', exact: true }).first().click();
+    const refused = page.getByText(/^Refused: /);
+    await refused.waitFor();
+    const out = await submit('Break-glass emergency access', 'Open break-glass access');
+    expect(/^Done/.test(out), `break-glass: ${out}`);
+    await screenshot('clinician');
+    await axe('clinician page');
+  },
+);
 
 await check('patient: the access log shows the break-glass grant to acknowledge; FHIR R4 downloads validate', async () => {
   await go('patient');
@@ -565,7 +601,7 @@ await check('patient: the access log shows the break-glass grant to acknowledge;
 });
 
 await check(
-  'remote monitoring: a device model, its key attested, the device registered with its proof of possession, pairing refused without treatment consent and accepted with it, a threshold',
+  "remote monitoring: a device model, its key attested, the device registered with its proof of possession, pairing refused without treatment consent and accepted with it, a threshold; the pairing on the patient's home",
   async () => {
     await go('monitoring');
     await actAs('Fresh 6'); // device maker
@@ -631,60 +667,84 @@ await check(
     expect((await page.getByTitle(`0x${key}`).count()) === 1, 'the paired device is listed');
     await screenshot('monitoring');
     await axe('monitoring page');
+    // The patient's home lists the pairing too: by whom, and that the device may send data.
+    await go('patient');
+    await actAs('Fresh 5');
+    const pairing = page.getByTestId('device-row').filter({ has: page.getByTitle(`0x${key}`) });
+    await pairing.waitFor();
+    const home = await pairing.innerText();
+    expect(/Fresh 4/.test(home) && /paired now/.test(home) && /\byes\b/.test(home), `the pairing on the patient's home: ${home}`);
   },
 );
 
-await check('clinical trials: registered, approved by the IRB, enrolment refused without consent and accepted with it', async () => {
-  const doc = (name) => ({ name: `${name}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`${name} ${run}`) });
-  await go('trials');
-  await actAs('Fresh 7'); // sponsor
-  await page.locator('[name="protocol"]').setInputFiles(doc('protocol'));
-  await page.locator('[name="registration"]').setInputFiles(doc('registration'));
-  await page.locator('[name="primary-outcome"]').setInputFiles(doc('outcome'));
-  await fill('target', '10');
-  await fill('completion', `${new Date().getFullYear() + 1}-06-30`);
-  await fill('irb', accounts.irb);
-  const registered = await submit('Register a trial', 'Register trial');
-  expect(/^Done/.test(registered), `register trial: ${registered}`);
-  const trial = await section('Register a trial').getByTestId('returned').innerText();
-  await fill('investigator', accounts.provider);
-  const added = await submit('Add an investigator', 'Add investigator');
-  expect(/^Done/.test(added), `add investigator: ${added}`);
-  await actAs('Fresh 8'); // IRB
-  const approved = await submit('Approve a protocol version', 'Approve');
-  expect(/^Done/.test(approved), `approve: ${approved}`);
-  await actAs('Fresh 4'); // investigator
-  await fill('participant', accounts.patient);
-  const refused = await submit('Enrol a participant', 'Enrol');
-  expect(/^Refused: (No research consent|Not consented to current version)/.test(refused), `enrol without consent: ${refused}`);
+await check(
+  'clinical trials: registered, approved by the IRB from its list of trials, enrolment refused without consent and accepted with it',
+  async () => {
+    const doc = (name) => ({ name: `${name}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`${name} ${run}`) });
+    await go('trials');
+    await actAs('Fresh 7'); // sponsor
+    await page.locator('[name="protocol"]').setInputFiles(doc('protocol'));
+    await page.locator('[name="registration"]').setInputFiles(doc('registration'));
+    await page.locator('[name="primary-outcome"]').setInputFiles(doc('outcome'));
+    await fill('target', '10');
+    await fill('completion', `${new Date().getFullYear() + 1}-06-30`);
+    await fill('irb', accounts.irb);
+    const registered = await submit('Register a trial', 'Register trial');
+    expect(/^Done/.test(registered), `register trial: ${registered}`);
+    const trial = await section('Register a trial').getByTestId('returned').innerText();
+    await fill('investigator', accounts.provider);
+    const added = await submit('Add an investigator', 'Add investigator');
+    expect(/^Done/.test(added), `add investigator: ${added}`);
+    await actAs('Fresh 8'); // IRB: the trial awaiting its approval is on its list, opened from there
+    const awaiting = page
+      .getByTestId('your-trial-row')
+      .filter({ has: page.getByRole('button', { name: `Show trial ${trial}`, exact: true }) });
+    // Read for the IRB (the sponsor's list before it is never shown for it).
+    await awaiting
+      .filter({ hasText: 'version 1 awaits the IRB' })
+      .filter({ has: page.locator('td:nth-child(2)', { hasText: /^IRB$/ }) })
+      .waitFor();
+    expect(/^IRB$/.test(await awaiting.locator('td').nth(1).innerText()), `the IRB's role: ${await awaiting.innerText()}`);
+    await docShot('trials-yours', page.locator('section[aria-labelledby="your-trials-title"]'));
+    await awaiting.getByRole('button', { name: `Show trial ${trial}`, exact: true }).click();
+    expect((await page.locator('[name="trial"]').inputValue()) === trial, 'the trial opened');
+    await page.getByRole('heading', { name: `Trial ${trial}`, exact: true }).waitFor();
+    const approved = await submit('Approve a protocol version', 'Approve');
+    expect(/^Done/.test(approved), `approve: ${approved}`);
+    await awaiting.filter({ hasText: 'version 1 in force' }).waitFor();
+    await actAs('Fresh 4'); // investigator
+    await fill('participant', accounts.patient);
+    const refused = await submit('Enrol a participant', 'Enrol');
+    expect(/^Refused: (No research consent|Not consented to current version)/.test(refused), `enrol without consent: ${refused}`);
 
-  await go('patient');
-  await actAs('Fresh 5'); // patient: research consent to the sponsor for the trial's data
-  await fill('grantee', accounts.sponsor);
-  await page.locator('input[name="Treatment"]').uncheck();
-  await page.locator('input[name="Research"]').check();
-  await page.locator('input[name="VitalSigns"]').check();
-  const research = await submit('Grant or deny consent', 'Record consent');
-  expect(/^Done/.test(research), `research consent: ${research}`);
+    await go('patient');
+    await actAs('Fresh 5'); // patient: research consent to the sponsor for the trial's data
+    await fill('grantee', accounts.sponsor);
+    await page.locator('input[name="Treatment"]').uncheck();
+    await page.locator('input[name="Research"]').check();
+    await page.locator('input[name="VitalSigns"]').check();
+    const research = await submit('Grant or deny consent', 'Record consent');
+    expect(/^Done/.test(research), `research consent: ${research}`);
 
-  await go('trials');
-  await fill('trial', trial);
-  await section('Which trial').getByRole('button', { name: 'Show' }).click();
-  await page.getByRole('heading', { name: `Trial ${trial}`, exact: true }).waitFor();
-  await page.locator('[name="consent-form"]').setInputFiles(doc('consent-form'));
-  const consented = await submit('Consent to the protocol in force', 'Consent');
-  expect(/^Done/.test(consented), `consent to version 1: ${consented}`);
-  await actAs('Fresh 4');
-  await fill('participant', accounts.patient);
-  const enrolled = await submit('Enrol a participant', 'Enrol');
-  expect(/^Done/.test(enrolled), `enrol with consent: ${enrolled}`);
-  await page
-    .getByTestId('enrolment')
-    .filter({ hasText: /^1 of 10/ })
-    .waitFor();
-  await screenshot('trials');
-  await axe('trials page');
-});
+    await go('trials');
+    await fill('trial', trial);
+    await section('Which trial').getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('heading', { name: `Trial ${trial}`, exact: true }).waitFor();
+    await page.locator('[name="consent-form"]').setInputFiles(doc('consent-form'));
+    const consented = await submit('Consent to the protocol in force', 'Consent');
+    expect(/^Done/.test(consented), `consent to version 1: ${consented}`);
+    await actAs('Fresh 4');
+    await fill('participant', accounts.patient);
+    const enrolled = await submit('Enrol a participant', 'Enrol');
+    expect(/^Done/.test(enrolled), `enrol with consent: ${enrolled}`);
+    await page
+      .getByTestId('enrolment')
+      .filter({ hasText: /^1 of 10/ })
+      .waitFor();
+    await screenshot('trials');
+    await axe('trials page');
+  },
+);
 
 // A button in a pending operation's row: a transaction is confirmed in the dialog, or
 // refused in words; returns the Governance page's line on it.
