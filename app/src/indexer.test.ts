@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountTopic, batchUri } from './indexer';
-import { stepWords } from './pages/Pharmacy';
+import { stepWords } from './pages/pharmacy/Verify';
 
 describe('the indexer client', () => {
   it("writes a batch's Digital Link URI as tools/epcis-export does", () => {
