@@ -9,8 +9,9 @@ import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import fhirPackage from 'fhir';
 import { secp256k1 } from '@noble/curves/secp256k1';
+import bwipjs from 'bwip-js/node';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,8 +61,53 @@ function gtinOf(prefix, item) {
   return body + String((10 - (sum % 10)) % 10);
 }
 
-const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+const run = Date.now().toString().slice(-6);
+const prefix = `7${run}`; // 7 digits, new every run
+const gtin = gtinOf(prefix, '0042');
+const lot = `L${run}`;
+
+/** A GS1 DataMatrix of `text` as a printer makes it (bwip-js), as a PNG. */
+const dataMatrixPng = (text) => bwipjs.toBuffer({ bcid: 'gs1datamatrix', text, scale: 4, padding: 8, backgroundcolor: 'FFFFFF' });
+/** A camera's view of a pack's GS1 DataMatrix of `text`, as a Y4M video (one 640×480
+ * frame, 4:2:0): Chromium's fake capture device plays it to the page as its camera. */
+function dataMatrixY4m(text) {
+  const [symbol] = bwipjs.raw('gs1datamatrix', text, '');
+  const [width, height, module] = [640, 480, 10];
+  const luma = Buffer.alloc(width * height, 235);
+  const left = Math.floor((width - symbol.pixx * module) / 2);
+  const top = Math.floor((height - symbol.pixy * module) / 2);
+  for (let y = 0; y < symbol.pixy; y++)
+    for (let x = 0; x < symbol.pixx; x++)
+      if (symbol.pixs[y * symbol.pixx + x])
+        for (let dy = 0; dy < module; dy++)
+          luma.fill(16, (top + y * module + dy) * width + left + x * module, (top + y * module + dy) * width + left + (x + 1) * module);
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F5:1 Ip A1:1 C420jpeg\nFRAME\n`), luma, chroma]);
+}
+const cameraFile = join(shots, 'camera-pack.y4m');
+writeFileSync(cameraFile, dataMatrixY4m(`(01)${gtin}(10)${lot}`));
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  // The camera is a fake device playing the pack above, allowed without a prompt.
+  args: [
+    '--no-sandbox',
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${cameraFile}`,
+  ],
+});
 const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+// The app needs nothing from the internet (its barcode reader's .wasm is bundled, not
+// fetched from a CDN): any request off this machine fails the flow that made it.
+const offline = [];
+await context.route(
+  (u) => !['127.0.0.1', 'localhost'].includes(u.hostname),
+  (route) => {
+    offline.push(route.request().url());
+    return route.abort();
+  },
+);
 const page = await context.newPage();
 page.setDefaultTimeout(60_000);
 const consoleErrors = [];
@@ -159,10 +205,6 @@ const axe = async (name) => {
   expect(!bad.length, `${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} nodes, ${v.nodes[0]?.target}`).join('; ')}`);
 };
 
-const run = Date.now().toString().slice(-6);
-const prefix = `7${run}`; // 7 digits, new every run
-const gtin = gtinOf(prefix, '0042');
-const lot = `L${run}`;
 const accounts = {};
 /** The development chain's Alice: the deployer, and so the suite's regulator. */
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
@@ -270,6 +312,28 @@ await check(
       return page.getByTestId('verdict').innerText();
     };
     expect((await scan(`(01)${gtin}(17)${String(new Date().getFullYear() + 2).slice(2)}0131(10)${lot}`)) === 'AUTHENTIC', 'registered lot');
+    // A photo of the pack's DataMatrix, and the camera (a fake device playing one), read by
+    // the app itself: the element string lands in the field and is verified.
+    await fill('scan', '');
+    await page.locator('[name="scan-image"]').setInputFiles({
+      name: 'pack.png',
+      mimeType: 'image/png',
+      buffer: await dataMatrixPng(`(01)${gtin}(17)${String(new Date().getFullYear() + 2).slice(2)}0131(10)${lot}`),
+    });
+    // The field holds what the app read (or the page says why it read nothing).
+    const readInto = async (want, what) => {
+      const read = await page
+        .waitForFunction((w) => document.querySelector('[name="scan"]')?.value === w, want, { timeout: 20_000 })
+        .then(() => true)
+        .catch(() => false);
+      expect(read, `${what}: ${(await page.locator('.refused[role=alert]').allInnerTexts()).join(' ') || 'nothing read'}`);
+      await page.getByTestId('verdict').filter({ hasText: 'AUTHENTIC' }).waitFor();
+    };
+    await readInto(`(01)${gtin}(17)${String(new Date().getFullYear() + 2).slice(2)}0131(10)${lot}`, 'the photo');
+    await fill('scan', '');
+    await section('Scan and verify a pack').getByRole('button', { name: 'Scan with the camera' }).click();
+    await readInto(`(01)${gtin}(10)${lot}`, 'the camera');
+    expect((await page.getByTestId('camera').count()) === 0, 'the camera stopped after the read');
     await page.locator('.verdict summary', { hasText: 'Custody chain' }).click();
     // The chain across partners, from the indexer's EPCIS 2.0 query, in words.
     await page.getByText(/EPCIS 2\.0 from the indexer, complete through block #\d+: \d+ events/).waitFor();
@@ -795,8 +859,9 @@ await check('governance: a pause needs two of three members, the lifted pause to
   await page.locator('tr[data-contract="clinical_trials"]').filter({ hasText: 'running' }).waitFor();
 });
 
-await check('no uncaught errors in the page', async () => {
+await check('no uncaught errors in the page, no request off this machine', async () => {
   expect(!consoleErrors.length, consoleErrors.join('; '));
+  expect(!offline.length, `requests off this machine: ${offline.join(', ')}`);
 });
 
 await browser.close();
