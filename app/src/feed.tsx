@@ -11,7 +11,7 @@ import { KnownAccounts } from './ui';
 import { useMoney } from './money';
 import { variantsOf } from './words';
 import { carcWords } from './pages/Provider';
-import { normaliseFields, sentence, type Value, type Words } from './feedWords';
+import { itemLink, normaliseFields, sentence, type Value, type Words } from './feedWords';
 
 export interface FeedEntry {
   key: string;
@@ -157,6 +157,7 @@ export function Feed({ suite }: { suite: Suite }) {
 
 function FeedItem({ entry: e, words }: { entry: FeedEntry; words: Words }) {
   const said = sentence(e.contract, e.name, e.values, words);
+  const item = itemLink(e.contract, e.values);
   const data = (
     <dl>
       {e.fields.map(([k, v]) => (
@@ -170,6 +171,11 @@ function FeedItem({ entry: e, words }: { entry: FeedEntry; words: Words }) {
   return (
     <li>
       {said && <p className="said">{said}</p>}
+      {item && (
+        <a className="item-link" href={item.href}>
+          {item.label}
+        </a>
+      )}
       <strong>{e.name}</strong>{' '}
       <span className="muted">
         {e.contract} · #{e.block}

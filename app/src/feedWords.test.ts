@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseFields, sentence, type Words } from './feedWords';
+import { itemLink, normaliseFields, sentence, type Words } from './feedWords';
 
 const DOLLAR = 10_000_000_000n;
 const words: Words = {
@@ -67,5 +67,27 @@ describe('the activity feed in words', () => {
   it('leaves an event it has no sentence for to be shown by its name and data', () => {
     expect(sentence('governor', 'OperationQueued', {}, words)).toBeUndefined();
     expect(sentence('claims_adjudication', 'ClaimAdjudicated', normaliseFields({ claim: 1, status: 'Unheard' }), words)).toBeUndefined();
+  });
+});
+
+describe("a feed entry's link to its item", () => {
+  const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+  it('links a claim, a shipment before its batch, a batch, a trial and a patient to the page that opens them', () => {
+    expect(itemLink('claims_adjudication', normaliseFields({ claim: 35, plan: 2 }))).toEqual({
+      href: '#/payer?claim=35',
+      label: 'Open claim 35',
+    });
+    expect(itemLink('drug_provenance', normaliseFields({ shipment: '7', batch: 3 }))?.href).toBe('#/pharmacy?shipment=7');
+    expect(itemLink('drug_provenance', normaliseFields({ batch: 3n }))?.href).toBe('#/pharmacy?batch=3');
+    expect(itemLink('clinical_trials', normaliseFields({ trial: 4 }))?.href).toBe('#/trials?trial=4');
+    expect(itemLink('consent_registry', normaliseFields({ patient: ALICE, id: 1 }))?.href).toBe(`#/patient?patient=${ALICE}`);
+    expect(itemLink('remote_monitoring', normaliseFields({ patient: ALICE }))?.href).toBe(`#/monitoring?patient=${ALICE}`);
+    expect(itemLink('staff_credentials', normaliseFields({ subject: ALICE, id: 9 }))?.href).toBe(`#/authority?holder=${ALICE}`);
+  });
+
+  it('links nothing for an event about no item, or a field that is not an id or an account', () => {
+    expect(itemLink('governor', normaliseFields({ operation: 1 }))).toBeUndefined();
+    expect(itemLink('claims_adjudication', normaliseFields({ plan: 2 }))).toBeUndefined();
+    expect(itemLink('consent_registry', normaliseFields({ patient: '0x1234' }))).toBeUndefined();
   });
 });

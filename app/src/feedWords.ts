@@ -188,3 +188,52 @@ const SENTENCES: Record<string, Record<string, Sentence>> = {
 export function sentence(contract: string, event: string, fields: Record<string, Value>, words: Words): string | undefined {
   return SENTENCES[contract]?.[event]?.(fields, words);
 }
+
+/** Where an event's item is opened: the page and the parameter it reads (route.ts). */
+export interface ItemLink {
+  href: string;
+  label: string;
+}
+
+const id = (value: Value): bigint | undefined => (typeof value === 'bigint' ? value : undefined);
+const address = (value: Value): string | undefined => (typeof value === 'string' && !value.startsWith('0x') ? value : undefined);
+
+/** The link from an event to the item it concerns (a claim, a shipment or a batch, a
+ * trial, a patient's records or monitoring, a credential holder's credentials), or
+ * undefined for an event about none of them. */
+export function itemLink(contract: string, fields: Record<string, Value>): ItemLink | undefined {
+  const link = (page: string, name: string, value: bigint | string, label: string) => ({
+    href: `#/${page}?${new URLSearchParams({ [name]: String(value) })}`,
+    label,
+  });
+  switch (contract) {
+    case 'claims_adjudication': {
+      const claim = id(fields.claim);
+      return claim === undefined ? undefined : link('payer', 'claim', claim, `Open claim ${claim}`);
+    }
+    case 'drug_provenance': {
+      const shipment = id(fields.shipment);
+      if (shipment !== undefined) return link('pharmacy', 'shipment', shipment, `Open shipment ${shipment}`);
+      const batch = id(fields.batch);
+      return batch === undefined ? undefined : link('pharmacy', 'batch', batch, `Open batch ${batch}`);
+    }
+    case 'clinical_trials': {
+      const trial = id(fields.trial);
+      return trial === undefined ? undefined : link('trials', 'trial', trial, `Open trial ${trial}`);
+    }
+    case 'consent_registry': {
+      const patient = address(fields.patient);
+      return patient === undefined ? undefined : link('patient', 'patient', patient, "Open the patient's records");
+    }
+    case 'remote_monitoring': {
+      const patient = address(fields.patient);
+      return patient === undefined ? undefined : link('monitoring', 'patient', patient, "Open the patient's monitoring");
+    }
+    case 'staff_credentials': {
+      const holder = address(fields.subject);
+      return holder === undefined ? undefined : link('authority', 'holder', holder, "Open the holder's credentials");
+    }
+    default:
+      return undefined;
+  }
+}

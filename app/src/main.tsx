@@ -1,3 +1,4 @@
+import { pageOf } from './route';
 import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect, deploymentLocation, type Suite } from './suite';
@@ -45,7 +46,7 @@ const PAGES = [
 ] as const;
 
 function usePage(): string {
-  const read = () => window.location.hash.replace(/^#\/?/, '') || 'patient';
+  const read = () => pageOf(window.location.hash) ?? 'patient';
   const [page, setPage] = useState(read);
   useEffect(() => {
     const on = () => setPage(read());

@@ -562,7 +562,7 @@ await check(
 );
 
 await check(
-  'patient: revokes the payment consent from its list; the next claim is denied for it, in words in the feed; the provider voids it from its list',
+  'patient: revokes the payment consent from its list; the next claim is denied for it, in words in the feed, linked to the claim; the provider voids it from its list',
   async () => {
     await go('patient');
     await actAs('Fresh 5');
@@ -589,6 +589,16 @@ await check(
       .waitFor();
     await screenshot('patient-feed');
     await docShot('feed', page.locator('.feed ol[aria-label="Contract events, newest first"]'));
+    // The sentence links to its claim: the payer's page opens it, denied.
+    const link = page
+      .locator('.feed li', { has: page.locator('.said', { hasText: /^Claim \d+ from Fresh 4 for 99213 denied: CARC 197: / }) })
+      .first()
+      .getByRole('link', { name: /^Open claim \d+$/ });
+    const linked = (await link.innerText()).replace('Open claim ', '');
+    await link.click();
+    await page.getByRole('heading', { level: 2, name: 'Payer', exact: true }).waitFor();
+    await section('Review and appeals').getByTestId('claim-status').filter({ hasText: 'Denied' }).waitFor();
+    expect((await page.locator('[name="review-claim"]').inputValue()) === linked, `the claim the feed linked: ${linked}`);
     // The provider voids the denied claim from its list of remittances (no id typed).
     await go('provider');
     await actAs('Fresh 4');

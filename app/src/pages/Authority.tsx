@@ -3,6 +3,7 @@
 // company prefixes; recall a batch; declare it illegitimate or clear a suspicion; refund a
 // held seller's payment.
 import { useState } from 'react';
+import { useLinkedItem } from '../route';
 import type { PageProps } from '../main';
 import type { StaffCredentialsModelCredential } from '../contracts/staff_credentials/types';
 import { useTx } from '../tx';
@@ -78,6 +79,9 @@ export function AuthorityPage({ suite, account }: PageProps) {
     if (o.ok) setCredentials(o.value);
     return o.ok ? undefined : o;
   };
+
+  // A link to a credential holder (the activity feed's) puts it in the forms.
+  useLinkedItem('holder', setSubject);
 
   const renew = (id: bigint) => {
     setRenewId(String(id));

@@ -6,6 +6,7 @@
 // (a count, the range applied and a salted commitment to the worst value, never the value)
 // is on chain.
 import { useCallback, useEffect, useState } from 'react';
+import { useLinkedItem } from '../route';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import type { DataCategory } from '../types';
@@ -55,6 +56,8 @@ export function MonitoringPage({ suite, account }: PageProps) {
   const { send, query } = useTx();
   const categories = variantsOf<DataCategory>(suite.metadata.remote_monitoring, 'DataCategory');
   const [patient, setPatient] = useState('');
+  // A link to a patient (the activity feed's) puts the patient in the forms.
+  useLinkedItem('patient', setPatient);
   const [view, setView] = useState<View>();
   const [member, setMember] = useState('');
   const [modelRecord, setModelRecord] = useState('');

@@ -4,6 +4,7 @@
 // The page holds the patient shown and their data (patient/usePatient.ts) and gives them
 // to one section per concern (patient/*.tsx), each holding its own form state.
 import { useState } from 'react';
+import { useLinkedItem } from '../route';
 import type { PageProps } from '../main';
 import { Field } from '../ui';
 import { usePatient } from './patient/usePatient';
@@ -16,6 +17,8 @@ import { DevicesSection } from './patient/Devices';
 
 export function PatientPage({ suite, account }: PageProps) {
   const [patient, setPatient] = useState('');
+  // A link to a patient (the activity feed's) shows that patient's records.
+  useLinkedItem('patient', setPatient);
   const subject = patient || account?.address || '';
   const data = usePatient(suite, subject);
   const after = async <T,>(p: Promise<T>) => {

@@ -2,6 +2,7 @@
 // fee schedule, members, escrow (funded, owed, reserved, free), the review and appeal
 // decisions.
 import { useCallback, useMemo, useState } from 'react';
+import { useLinkedItem } from '../route';
 import type { PageProps } from '../main';
 import { useTx } from '../tx';
 import type { Carc, Group } from '../types';
@@ -61,6 +62,12 @@ export function PayerPage({ suite, account }: PageProps) {
     setClaim(o.ok ? o.value : undefined);
     return o.ok ? undefined : o;
   };
+  // A link to a claim (the activity feed's) opens it in "Review and appeals".
+  useLinkedItem('claim', (id) => {
+    if (!/^\d+$/.test(id)) return;
+    setClaimId(id);
+    void loadClaim(id).then(() => document.getElementById('review-and-appeals')?.scrollIntoView({ block: 'start' }));
+  });
   // Appoints (or removes) the adjuster in the field for the plan in the field.
   const adjusters = async (appoint: boolean) => {
     const a = await accountOf(adjuster, 'Adjuster');

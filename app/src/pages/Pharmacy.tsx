@@ -15,6 +15,7 @@ import { IncomingShipments } from './pharmacy/Incoming';
 import { Verify } from './pharmacy/Verify';
 import { Stock } from './pharmacy/Stock';
 import { InTransit } from './pharmacy/InTransit';
+import { useLinkedItem } from '../route';
 
 /** Destruction reasons (u16 on chain; the suite's own list). */
 export const DESTRUCTION_REASONS: [number, string][] = [
@@ -58,6 +59,15 @@ export function PharmacyPage(props: PageProps) {
   const pickBatch = (b: bigint) => {
     for (const set of [setBatch, setFlagBatch, setReturnBatch, setShipBatch, setSensorBatch]) set(String(b));
   };
+  // A link to a shipment or a batch (the activity feed's) puts it in the forms.
+  useLinkedItem('shipment', (id) => {
+    if (!/^\d+$/.test(id)) return;
+    setShipment(id);
+    document.getElementById('incoming-shipment')?.scrollIntoView({ block: 'start' });
+  });
+  useLinkedItem('batch', (id) => {
+    if (/^\d+$/.test(id)) pickBatch(BigInt(id));
+  });
   // A transaction that changes the account's stock or shipments: the lists are read again.
   const changing = async <T,>(p: Promise<T>) => {
     const o = await p;

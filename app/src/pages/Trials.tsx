@@ -9,6 +9,7 @@
 // The page holds the trial shown (its data hook, trials/useTrial.ts) and gives it to one
 // section per role (trials/*.tsx), each holding its own form state.
 import { useState } from 'react';
+import { useLinkedItem } from '../route';
 import type { PageProps } from '../main';
 import type { DataCategory } from '../types';
 import { Action, TextField } from '../ui';
@@ -30,6 +31,10 @@ export function TrialsPage({ suite, account }: PageProps) {
   const [participant, setParticipant] = useState('');
   const { view, missing, refresh } = useTrial(trialId, account);
   const [changed, setChanged] = useState(0);
+  // A link to a trial (the activity feed's) shows it.
+  useLinkedItem('trial', (id) => {
+    if (/^\d+$/.test(id)) setTrialId(id);
+  });
 
   const after = async <T,>(p: Promise<T>) => {
     const o = await p;
