@@ -142,23 +142,35 @@ export function Verify({ suite }: PageProps) {
   const [result, setResult] = useState<Verification>();
   const [error, setError] = useState('');
   const [reading, setReading] = useState('');
-  const verify = async (text: string) => {
+  // Only the newest check may show its verdict: a pack's verdict is never shown beside
+  // another pack's GTIN and lot, nor left on screen when a newer scan fails.
+  const latest = useRef(0);
+  const clear = () => {
+    ++latest.current;
     setError('');
     setResult(undefined);
+    setScan(undefined);
+  };
+  const verify = async (text: string) => {
+    clear();
+    const ticket = latest.current;
     try {
       const s = parseScan(text);
-      setScan(s);
       const o = await query('drug_provenance', 'verify', [bytes(s.gtin), bytes(s.lot)]);
+      if (ticket !== latest.current) return;
+      setScan(s);
       if (o.ok) setResult(o.value);
       else setError(o.error);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      if (ticket === latest.current) setError(err instanceof Error ? err.message : String(err));
     }
   };
   // A barcode read from an image or the camera goes into the field and is verified.
   const scanned = async (text: string | undefined, where: string) => {
     setReading('');
     if (text === undefined) {
+      clear();
+      setInput('');
       setError(`No barcode found in ${where}: hold the pack's DataMatrix flat, lit and in focus, or type its element string.`);
       return;
     }
@@ -200,11 +212,13 @@ export function Verify({ suite }: PageProps) {
               const file = e.target.files?.[0];
               e.target.value = '';
               if (!file) return;
+              clear();
               setReading(`Reading ${file.name}…`);
               try {
                 await scanned(await readPack(file), file.name);
               } catch (err) {
                 setReading('');
+                setInput('');
                 setError(`${file.name} could not be read as an image: ${err instanceof Error ? err.message : String(err)}`);
               }
             }}
@@ -230,6 +244,13 @@ const FRAME_MS = 250;
 function CameraScan({ onFound, onError }: { onFound: (text: string) => void; onError: (why: string) => void }) {
   const [on, setOn] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
+  // The callbacks as they are now, without restarting the camera when they change.
+  const found = useRef(onFound);
+  const failed = useRef(onError);
+  useEffect(() => {
+    found.current = onFound;
+    failed.current = onError;
+  });
   useEffect(() => {
     if (!on) return;
     let stream: MediaStream | undefined;
@@ -240,22 +261,38 @@ function CameraScan({ onFound, onError }: { onFound: (text: string) => void; onE
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
       stream?.getTracks().forEach((t) => t.stop());
+      if (video.current) video.current.srcObject = null;
+    };
+    const fail = (why: string) => {
+      if (stopped) return;
+      stop();
+      setOn(false);
+      failed.current(`${why}. Read a photo of the pack or type its element string.`);
     };
     const frame = async () => {
       const v = video.current;
       if (stopped || !v) return;
-      if (v.videoWidth > 0) {
-        canvas.width = v.videoWidth;
-        canvas.height = v.videoHeight;
-        const context = canvas.getContext('2d', { willReadFrequently: true });
-        context?.drawImage(v, 0, 0);
-        const text = context ? await readPack(context.getImageData(0, 0, canvas.width, canvas.height)) : undefined;
-        if (stopped) return;
-        if (text !== undefined) {
-          setOn(false);
-          onFound(text);
-          return;
+      try {
+        if (v.videoWidth > 0) {
+          // At most 1 280 pixels wide: a pack fills enough of the frame, and the reader
+          // runs on the page's thread.
+          const scale = Math.min(1, 1280 / v.videoWidth);
+          canvas.width = Math.round(v.videoWidth * scale);
+          canvas.height = Math.round(v.videoHeight * scale);
+          const context = canvas.getContext('2d', { willReadFrequently: true });
+          if (!context) return fail('The camera frames could not be read');
+          context.drawImage(v, 0, 0, canvas.width, canvas.height);
+          const text = await readPack(context.getImageData(0, 0, canvas.width, canvas.height));
+          if (stopped) return;
+          if (text !== undefined) {
+            stop();
+            setOn(false);
+            found.current(text);
+            return;
+          }
         }
+      } catch (err) {
+        return fail(`The barcode reader failed: ${err instanceof Error ? err.message : String(err)}`);
       }
       timer = setTimeout(() => void frame(), FRAME_MS);
     };
@@ -271,14 +308,11 @@ function CameraScan({ onFound, onError }: { onFound: (text: string) => void; onE
         }
         void frame();
       } catch (err) {
-        setOn(false);
-        onError(
-          `The camera could not be used: ${err instanceof Error ? err.message : String(err)}. Read a photo of the pack or type its element string.`,
-        );
+        fail(`The camera could not be used: ${err instanceof Error ? err.message : String(err)}`);
       }
     })();
     return stop;
-  }, [on, onFound, onError]);
+  }, [on]);
   return (
     <>
       <button type="button" className="secondary" onClick={() => setOn((o) => !o)}>
