@@ -1,6 +1,7 @@
 // The licensing authority's worklist: the credentials it issued that are not revoked and
 // expire within 90 days (or expired within the last 30 without a renewal), soonest first,
-// each with its holder, kind and licence number. The credentials are found through the
+// each with its holder, kind and licence number. Only a live credential can be renewed:
+// an expired one needs a new credential. The credentials are found through the
 // indexer (the `CredentialIssued` events naming the authority: the contract lists a
 // holder's credentials, not an issuer's) and each is read from the contract. *Renew* puts
 // it in the renewal form: no credential id to type.
@@ -35,6 +36,8 @@ export interface ExpiringRow {
   identifier: string;
   validUntil: bigint;
   suspended: boolean;
+  /** Already expired: the contract renews only a live credential. */
+  expired: boolean;
 }
 
 /** The credentials of `found` that are not revoked and whose validity ends within
@@ -53,6 +56,7 @@ export function expiringRows(found: StaffCredentialsModelCredential[], now: bigi
       identifier: text(c.identifier),
       validUntil: c.validUntil,
       suspended: variantName(c.history.at(-1)?.status ?? 'Active') === 'Suspended',
+      expired: c.validUntil <= now,
     }));
 }
 
@@ -118,9 +122,13 @@ export function ExpiringCredentials({
                 <td>{r.identifier}</td>
                 <td>{day(r.validUntil)}</td>
                 <td>
-                  <button type="button" className="secondary" onClick={() => onRenew(r)} aria-label={`Renew credential ${r.id}`}>
-                    Renew
-                  </button>
+                  {r.expired ? (
+                    <span className="muted">expired: issue a new one</span>
+                  ) : (
+                    <button type="button" className="secondary" onClick={() => onRenew(r)} aria-label={`Renew credential ${r.id}`}>
+                      Renew
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -29,6 +29,7 @@ describe('the credentials expiring within 90 days', () => {
     );
     expect(rows.map((r) => r.id)).toEqual([5n, 7n, 3n, 1n]);
     expect(rows.find((r) => r.id === 3n)?.suspended).toBe(true);
-    expect(rows[0]).toMatchObject({ kind: 'Medical licence', identifier: 'MD12' });
+    expect(rows[0]).toMatchObject({ kind: 'Medical licence', identifier: 'MD12', expired: true });
+    expect(rows.filter((r) => r.expired).map((r) => r.id)).toEqual([5n]);
   });
 });
