@@ -25,6 +25,7 @@ import {
 import { accountOf, shortAddress } from '../accounts';
 import { OpenInvestigations } from './authority/Investigations';
 import { ExpiringCredentials } from './authority/Expiring';
+import { HeldPayments } from './pharmacy/HeldPayments';
 import { variantName, variantsOf } from '../words';
 import { chainNow } from '../suite';
 
@@ -62,6 +63,7 @@ export function AuthorityPage({ suite, account }: PageProps) {
   const [renewUntil, setRenewUntil] = useState('');
   const [renewEvidence, setRenewEvidence] = useState('');
   const [credentialsChanged, setCredentialsChanged] = useState(0);
+  const [heldChanged, setHeldChanged] = useState(0);
   const [credentials, setCredentials] = useState<Credential[]>();
   const [reason, setReason] = useState(1);
   const [prefix, setPrefix] = useState('0001234');
@@ -170,24 +172,41 @@ export function AuthorityPage({ suite, account }: PageProps) {
                   </td>
                   <td>{variantName(c.history.at(-1)?.status ?? 'Active')}</td>
                   <td>
-                    <button type="button" className="secondary" onClick={() => renew(c.id)}>
-                      Renew
-                    </button>
+                    {variantName(c.history.at(-1)?.status ?? 'Active') !== 'Revoked' && (
+                      <button type="button" className="secondary" onClick={() => renew(c.id)} aria-label={`Renew credential ${c.id}`}>
+                        Renew
+                      </button>
+                    )}
                     <button
                       type="button"
                       className="secondary"
                       onClick={async () => {
                         await send(`Suspend credential ${c.id}`, 'staff_credentials', 'suspend', [c.id, reason]);
+                        setCredentialsChanged((n) => n + 1);
                         await list();
                       }}
                     >
                       Suspend
                     </button>
+                    {variantName(c.history.at(-1)?.status ?? 'Active') === 'Suspended' && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={async () => {
+                          await send(`Reinstate credential ${c.id}`, 'staff_credentials', 'reinstate', [c.id]);
+                          setCredentialsChanged((n) => n + 1);
+                          await list();
+                        }}
+                      >
+                        Reinstate
+                      </button>
+                    )}
                     <button
                       type="button"
                       className="secondary"
                       onClick={async () => {
                         await send(`Revoke credential ${c.id}`, 'staff_credentials', 'revoke', [c.id, reason]);
+                        setCredentialsChanged((n) => n + 1);
                         await list();
                       }}
                     >
@@ -321,15 +340,27 @@ export function AuthorityPage({ suite, account }: PageProps) {
         </p>
       </Action>
 
+      <HeldPayments
+        suite={suite}
+        account={account?.address}
+        view="regulator"
+        refresh={heldChanged}
+        onRefund={(s) => {
+          setHeldShipment(String(s));
+          document.getElementById('refund-a-held-payment')?.scrollIntoView({ block: 'start' });
+        }}
+      />
       <Action
         title="Refund a held payment"
         submit="Refund to the buyer"
         action={async () => {
           if (!findings.trim()) throw new Error('Write the findings above first: their hash is the evidence.');
-          return send(`Refund the held payment of shipment ${heldShipment}`, 'drug_provenance', 'refundHeldPayment', [
+          const o = await send(`Refund the held payment of shipment ${heldShipment}`, 'drug_provenance', 'refundHeldPayment', [
             BigInt(heldShipment),
             await sha256(findings),
           ]);
+          setHeldChanged((n) => n + 1);
+          return o;
         }}
       >
         <p className="muted">

@@ -15,6 +15,7 @@ import { IncomingShipments } from './pharmacy/Incoming';
 import { Verify } from './pharmacy/Verify';
 import { Stock } from './pharmacy/Stock';
 import { InTransit } from './pharmacy/InTransit';
+import { HeldPayments } from './pharmacy/HeldPayments';
 import { useLinkedItem } from '../route';
 
 /** Destruction reasons (u16 on chain; the suite's own list). */
@@ -93,7 +94,7 @@ export function PharmacyPage(props: PageProps) {
           const s = await query('drug_provenance', 'shipment', [id]);
           setDetails(s.ok ? show(s.value) : s.error);
           const units = accepted ? BigInt(accepted) : (s.ok && s.value?.quantity) || 0n;
-          return send(`Receive ${units} units of shipment ${id}`, 'drug_provenance', 'receive', [id, units]);
+          return changing(send(`Receive ${units} units of shipment ${id}`, 'drug_provenance', 'receive', [id, units]));
         }}
       >
         <TextField
@@ -118,7 +119,7 @@ export function PharmacyPage(props: PageProps) {
       <Action
         title="Reject a shipment"
         submit="Reject"
-        action={() => send(`Reject shipment ${shipment}`, 'drug_provenance', 'reject', [BigInt(shipment || '0')])}
+        action={() => changing(send(`Reject shipment ${shipment}`, 'drug_provenance', 'reject', [BigInt(shipment || '0')]))}
       >
         <p className="muted">Every unit of the shipment in the field above goes back to the sender.</p>
       </Action>
@@ -137,7 +138,7 @@ export function PharmacyPage(props: PageProps) {
       <Action
         title="Flag suspect product"
         submit="Flag as suspect"
-        action={() => send(`Flag batch ${flagBatch} as suspect`, 'drug_provenance', 'flagSuspect', [BigInt(flagBatch)])}
+        action={() => changing(send(`Flag batch ${flagBatch} as suspect`, 'drug_provenance', 'flagSuspect', [BigInt(flagBatch)]))}
       >
         <TextField
           label="Batch id"
@@ -187,11 +188,20 @@ export function PharmacyPage(props: PageProps) {
         <p className="muted">The batch and units of the form above leave circulation for good (any state, also while paused).</p>
         <CodeSelect label="Reason" name="destroy-reason" codes={DESTRUCTION_REASONS} value={destroyReason} set={setDestroyReason} />
       </Action>
+      <HeldPayments
+        suite={props.suite}
+        account={props.account?.address}
+        view="seller"
+        refresh={stockChanged}
+        onChanged={() => setStockChanged((n) => n + 1)}
+      />
       <Action
         title="Held payment"
         submit="Release to the seller"
         action={() =>
-          send(`Release the held payment of shipment ${heldShipment}`, 'drug_provenance', 'releaseHeldPayment', [BigInt(heldShipment)])
+          changing(
+            send(`Release the held payment of shipment ${heldShipment}`, 'drug_provenance', 'releaseHeldPayment', [BigInt(heldShipment)]),
+          )
         }
       >
         <p className="muted">
