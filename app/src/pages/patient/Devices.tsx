@@ -7,44 +7,60 @@ import { useTx } from '../../tx';
 import { Head, useAccountName, when } from '../../ui';
 import type { PatientSectionProps } from './section';
 
-/** The contract's page size: the newest pairings first. */
+/** The contract's page size (it lists a patient's pairings oldest first). */
 const PAGE = 50;
+/** The most pages read: 500 pairings. */
+const MAX_PAGES = 10;
 
 interface PairingRow {
   device: string;
   provider: string;
   pairedAt: bigint;
   unpairedAt: bigint | undefined;
-  usable: boolean;
+  /** May still send data; undefined when the node did not say. */
+  usable: boolean | undefined;
 }
 
 export function DevicesSection({ subject, data }: PatientSectionProps) {
   const { query } = useTx();
   const name = useAccountName();
   const [rows, setRows] = useState<PairingRow[]>();
+  const [failed, setFailed] = useState(false);
   const latest = useRef(0);
+  // Another patient's devices are never shown, not even while this one's are read.
+  const shownFor = useRef('');
   useEffect(() => {
     const ticket = ++latest.current;
-    if (!subject) {
+    setFailed(false);
+    if (shownFor.current !== subject) {
+      shownFor.current = subject;
       setRows(undefined);
-      return;
     }
+    if (!subject) return;
     void (async () => {
-      const found = await query('remote_monitoring', 'pairingsOf', [subject, 0, PAGE]);
-      if (!found.ok) {
-        if (ticket === latest.current) setRows(undefined);
-        return;
+      // Every page (oldest first) up to the bound, then newest first.
+      const pairings = [];
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const found = await query('remote_monitoring', 'pairingsOf', [subject, page * PAGE, PAGE]);
+        if (ticket !== latest.current) return;
+        if (!found.ok) {
+          setRows(undefined);
+          setFailed(true);
+          return;
+        }
+        pairings.push(...found.value);
+        if (found.value.length < PAGE) break;
       }
-      const usable = await Promise.all(found.value.map((p) => query('remote_monitoring', 'deviceUsable', [p.device])));
+      const usable = await Promise.all(pairings.map((p) => query('remote_monitoring', 'deviceUsable', [p.device])));
       if (ticket !== latest.current) return;
       setRows(
-        found.value
+        pairings
           .map((p, i) => ({
             device: String(p.device),
             provider: p.provider.address(),
             pairedAt: p.pairedAt,
             unpairedAt: p.unpairedAt,
-            usable: usable[i].ok && usable[i].value,
+            usable: usable[i].ok ? usable[i].value : undefined,
           }))
           .reverse(),
       );
@@ -54,7 +70,9 @@ export function DevicesSection({ subject, data }: PatientSectionProps) {
   return (
     <section aria-labelledby="devices-title">
       <h3 id="devices-title">Your devices</h3>
-      {rows === undefined ? (
+      {failed ? (
+        <p className="refused">The node did not answer: the devices paired with you could not be read.</p>
+      ) : rows === undefined ? (
         <p className="hint">Choose an account to see the devices paired with it.</p>
       ) : rows.length === 0 ? (
         <p>No device was paired with you.</p>
@@ -70,7 +88,15 @@ export function DevicesSection({ subject, data }: PatientSectionProps) {
                 <td>{name(r.provider)}</td>
                 <td>{when(r.pairedAt)}</td>
                 <td>{r.unpairedAt === undefined ? 'paired now' : when(r.unpairedAt)}</td>
-                <td>{r.unpairedAt !== undefined ? '—' : r.usable ? 'yes' : 'no: revoked or its model recalled'}</td>
+                <td>
+                  {r.unpairedAt !== undefined
+                    ? '—'
+                    : r.usable === undefined
+                      ? 'unknown'
+                      : r.usable
+                        ? 'yes'
+                        : 'no: revoked or its model recalled'}
+                </td>
               </tr>
             ))}
           </tbody>

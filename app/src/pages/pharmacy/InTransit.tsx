@@ -20,8 +20,9 @@ import { batchesOf } from './Stock';
 const RECENT = 200;
 /** How many of those batches (the newest) are searched for shipments. */
 const BATCHES = 50;
-/** How many `Shipped` events of each batch are read. */
-const PER_BATCH = 50;
+/** How many `Shipped` events of each batch are read: pages of 50, newest first, up to 200. */
+const PER_PAGE = 50;
+const PAGES_PER_BATCH = 4;
 
 const WORDS = {
   noAccount: 'Choose your account to see the shipments you sent.',
@@ -87,12 +88,23 @@ export function InTransit({
         0,
         BATCHES,
       );
-      const shipped = await Promise.all(
-        batches.map((b) => eventsWithTopic(suite, idTopic(b), { contract: 'drug_provenance', name: 'Shipped' }, PER_BATCH)),
-      );
+      // Each batch's shipments, a page at a time, newest first.
+      const shippedOf = async (batch: bigint) => {
+        const events: IndexedEvent[] = [];
+        let before: string | undefined;
+        for (let page = 0; page < PAGES_PER_BATCH; page++) {
+          const found = await eventsWithTopic(suite, idTopic(batch), { contract: 'drug_provenance', name: 'Shipped' }, PER_PAGE, before);
+          if (!found) return undefined;
+          events.push(...found.items);
+          if (!found.next) return events;
+          before = found.next;
+        }
+        return events;
+      };
+      const shipped = await Promise.all(batches.map(shippedOf));
       if (shipped.some((p) => p === undefined)) return undefined;
       const ids = sentBy(
-        shipped.flatMap((p) => p?.items ?? []),
+        shipped.flatMap((p) => p ?? []),
         account,
       );
       const found = await Promise.all(
@@ -118,7 +130,7 @@ export function InTransit({
           .filter((r): r is Row => r !== undefined)
           .sort((a, b) => (a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : 0)),
         source:
-          `Pending shipments of the ${batches.length === 1 ? 'batch' : `${batches.length} batches`} you most recently registered or were shipped; from the indexer, complete through block #${received.complete_through_block ?? '?'}` +
+          `Pending shipments among the latest ${PER_PAGE * PAGES_PER_BATCH} of each of the ${batches.length === 1 ? 'batch' : `${batches.length} batches`} you most recently registered or were shipped; from the indexer, complete through block #${received.complete_through_block ?? '?'}` +
           (current ? '' : ' (it has not yet stored the newest block)') +
           ', each one read from the contract.',
       };
@@ -166,8 +178,9 @@ export function InTransit({
                       onClick={() =>
                         void (async () => {
                           await send(`Cancel shipment ${r.id}: every unit comes back`, 'drug_provenance', 'cancelShipment', [r.id]);
-                          await load();
-                          onChanged?.();
+                          // The page reads every list again; alone, this one reads itself.
+                          if (onChanged) onChanged();
+                          else await load();
                         })()
                       }
                     >
