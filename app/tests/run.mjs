@@ -99,10 +99,12 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
 // The app needs nothing from the internet (its barcode reader's .wasm is bundled, not
-// fetched from a CDN): any request off this machine fails the flow that made it.
+// fetched from a CDN): any HTTP(S) request to another host than the app's and this
+// machine's fails the flow that made it (WebSockets, the node's, are not routed here).
 const offline = [];
+const local = new Set(['127.0.0.1', 'localhost', '[::1]', new URL(url).hostname]);
 await context.route(
-  (u) => !['127.0.0.1', 'localhost'].includes(u.hostname),
+  (u) => !local.has(u.hostname),
   (route) => {
     offline.push(route.request().url());
     return route.abort();
@@ -268,6 +270,7 @@ await check(
     const renewed = await submit('Renew a credential', 'Renew');
     expect(/^Done/.test(renewed), `renew: ${renewed}`);
     await expiring.waitFor({ state: 'detached' });
+    expect(/^Among the/.test(await page.getByTestId('expiring-source').innerText()), 'the expiring credentials read again');
     await fill('prefix', prefix);
     await pick('prefix-owner', 'Fresh 1');
     expect((await page.locator('[name="prefix-owner"]').inputValue()) === accounts.manufacturer, 'Fresh 1 is the manufacturer');
@@ -436,6 +439,63 @@ await check(
 );
 
 let plan;
+await check(
+  "held payment: a shipment received while its seller's licence is suspended holds the payment; the seller sees it held, the regulator refunds it from its list",
+  async () => {
+    const lot2 = `H${run}`;
+    await go('pharmacy');
+    await actAs('Fresh 1'); // manufacturer: a new lot, shipped at $1.00 a unit
+    await fill('gtin', gtin);
+    await fill('lot', lot2);
+    await fill('expiry', `${new Date().getFullYear() + 2}-03-31`);
+    expect(/^Done/.test(await submit('Manufacturer: register a batch', 'Register batch')), 'register the second lot');
+    const batch2 = await section('Manufacturer: register a batch').getByTestId('returned').innerText();
+    await page.getByRole('button', { name: `Use batch ${batch2}`, exact: true }).click();
+    await pick('ship-to', 'Fresh 2');
+    await fill('ship-units', '2');
+    await fill('ship-price', '1.00');
+    expect(/^Done/.test(await submit('Ship', 'Ship')), 'priced shipment of the second lot');
+
+    await go('authority');
+    await actAs('Alice'); // the licensing authority suspends the manufacturer's licence
+    await fill('subject', accounts.manufacturer);
+    await section('Credentials of an account').getByRole('button', { name: 'Show credentials' }).click();
+    const licence = page.locator('tr', { hasText: 'ManufacturerLicence' }).first();
+    await licence.getByRole('button', { name: 'Suspend' }).click();
+    await sign('suspend');
+    await licence.filter({ hasText: 'Suspended' }).waitFor();
+
+    await go('pharmacy');
+    await actAs('Fresh 2'); // the pharmacy pays and receives: the seller's payment is held
+    const incoming = page.getByTestId('incoming-row').filter({ hasText: `lot ${lot2}` });
+    await incoming.getByRole('button', { name: 'Pay $2.00' }).click();
+    await sign('pay into escrow');
+    await incoming.getByRole('button', { name: 'Receive all' }).click();
+    await sign('receive');
+    await incoming.waitFor({ state: 'detached' });
+    await actAs('Fresh 1');
+    const mine = page.getByTestId('held-row').filter({ hasText: `lot ${lot2}` });
+    await mine.waitFor();
+    expect(/\$2\.00/.test(await mine.innerText()) && /Fresh 2/.test(await mine.innerText()), `held: ${await mine.innerText()}`);
+
+    await go('authority');
+    await actAs('Alice'); // the regulator refunds it from its list, citing its findings
+    const held = page.getByTestId('held-row').filter({ hasText: `lot ${lot2}` });
+    await held.getByRole('button', { name: /^Refund the held payment of shipment \d+$/ }).click();
+    expect(/^\d+$/.test(await page.locator('[name="held-refund-shipment"]').inputValue()), 'the shipment picked for the refund');
+    await fill('findings', `Licence suspended for cause ${run}`);
+    expect(/^Done/.test(await submit('Refund a held payment', 'Refund to the buyer')), 'refund');
+    await held.waitFor({ state: 'detached' });
+    expect(/^Still held among/.test(await page.getByTestId('held-regulator-source').innerText()), 'the held payments read again');
+    // The licence is reinstated for the flows after this one.
+    await fill('subject', accounts.manufacturer);
+    await section('Credentials of an account').getByRole('button', { name: 'Show credentials' }).click();
+    await licence.getByRole('button', { name: 'Reinstate' }).click();
+    await sign('reinstate');
+    await licence.filter({ hasNotText: 'Suspended' }).waitFor();
+  },
+);
+
 await check('payer: a plan, fees, a member, escrow', async () => {
   await go('payer');
   await actAs('Fresh 3');
