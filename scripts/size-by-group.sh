@@ -50,7 +50,8 @@ tree="$work/tree"
 # Builds contract $1 in the worktree as it is now; prints the .wasm's size.
 build_size() {
     (cd "$tree" && bash scripts/build-contracts.sh "$1") >"$work/build.log" 2>&1 \
-        || { tail -20 "$work/build.log"; fail "build of $1 failed"; }
+        || { tail -20 "$work/build.log" >&2; fail "build of $1 failed"; }
+    [ -f "$CARGO_TARGET_DIR/ink/$1/$1.wasm" ] || fail "the build of $1 wrote no $1.wasm"
     stat -c %s "$CARGO_TARGET_DIR/ink/$1/$1.wasm"
 }
 

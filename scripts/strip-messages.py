@@ -23,6 +23,8 @@ def strip(text: str, names: set[str]) -> tuple[str, set[str]]:
                 j += 1
             found = re.search(r"fn ([a-z_0-9]+)", lines[j])
             if found and found.group(1) in names:
+                if "{" in lines[j] and "}" in lines[j]:
+                    sys.exit(f"message {found.group(1)} is written on one line: not handled")
                 indent = len(line) - len(line.lstrip())
                 # The message ends at the first closing brace at the attribute's indent.
                 k = j
