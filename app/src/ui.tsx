@@ -137,16 +137,31 @@ interface TextFieldProps {
   pattern?: string;
   /** Values to pick from (a `<datalist>`): the field still takes any text. */
   options?: Choice[];
+  /** A time field's granularity in seconds (the browser's default: 60). */
+  step?: number;
 }
 
 /** A labelled text input; `numeric` for ids and amounts (digits only). */
-export function TextField({ label, name, value, set, hint, numeric = false, optional = false, type, pattern, options }: TextFieldProps) {
+export function TextField({
+  label,
+  name,
+  value,
+  set,
+  hint,
+  numeric = false,
+  optional = false,
+  type,
+  pattern,
+  options,
+  step,
+}: TextFieldProps) {
   const list = options && options.length > 0 ? `${name}-choices` : undefined;
   return (
     <Field label={label} hint={hint}>
       <input
         name={name}
         type={type}
+        step={step}
         inputMode={numeric ? 'numeric' : undefined}
         pattern={pattern ?? (numeric ? (optional ? '[0-9]*' : '[0-9]+') : undefined)}
         value={value}

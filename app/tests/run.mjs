@@ -407,7 +407,12 @@ await check(
 
     await go('authority');
     await actAs('Alice');
-    await fill('recall-batch', batch);
+    // The regulator finds the batch from the pack's element string (no batch id typed).
+    await fill('recall-batch', '');
+    await fill('recall-pack', `(01)${gtin}(10)${lot}`);
+    await section('Recall a batch').getByRole('button', { name: 'Find batch' }).click();
+    await page.getByText(`GTIN ${gtin} lot ${lot} is batch ${batch}.`).waitFor();
+    expect((await page.locator('[name="recall-batch"]').inputValue()) === batch, 'the batch found from the pack');
     const recall = await submit('Recall a batch', 'Recall');
     expect(/^Done/.test(recall), `recall: ${recall}`);
     // The activity feed decodes the recall with drug_provenance's metadata.
@@ -812,7 +817,7 @@ await check(
 );
 
 await check(
-  'clinical trials: registered, approved by the IRB from its list of trials, enrolment refused without consent and accepted with it',
+  'clinical trials: registered, approved by the IRB from its list of trials, enrolment refused without consent and accepted with it; a SUSAR reported on a picked participant, its clock on the sponsor’s list, reported from the events list',
   async () => {
     const doc = (name) => ({ name: `${name}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`${name} ${run}`) });
     await go('trials');
@@ -839,7 +844,6 @@ await check(
       .filter({ has: page.locator('td:nth-child(2)', { hasText: /^IRB$/ }) })
       .waitFor();
     expect(/^IRB$/.test(await awaiting.locator('td').nth(1).innerText()), `the IRB's role: ${await awaiting.innerText()}`);
-    await docShot('trials-yours', page.locator('section[aria-labelledby="your-trials-title"]'));
     await awaiting.getByRole('button', { name: `Show trial ${trial}`, exact: true }).click();
     expect((await page.locator('[name="trial"]').inputValue()) === trial, 'the trial opened');
     await page.getByRole('heading', { name: `Trial ${trial}`, exact: true }).waitFor();
@@ -875,6 +879,32 @@ await check(
       .getByTestId('enrolment')
       .filter({ hasText: /^1 of 10/ })
       .waitFor();
+    // The investigator reports a serious, unexpected, suspected reaction of the participant
+    // picked from the trial's participants; the sponsor's list shows its report clock, and
+    // the sponsor reports it from the trial's list of adverse events.
+    await pickId('event-participant', '1');
+    await page.selectOption('[name="seriousness"]', 'Hospitalisation');
+    await page.locator('[name="event-report"]').setInputFiles(doc('event-report'));
+    const reported = await submit('Report an adverse event', 'Report');
+    expect(/^Done/.test(reported), `adverse event: ${reported}`);
+    await actAs('Fresh 7');
+    const clock = page
+      .getByTestId('your-trial-row')
+      .filter({ has: page.getByRole('button', { name: `Show trial ${trial}`, exact: true }) });
+    await clock
+      .getByTestId('your-trial-susars')
+      .filter({ hasText: /^1 open, next due / })
+      .waitFor();
+    await docShot('trials-yours', page.locator('section[aria-labelledby="your-trials-title"]'));
+    await page
+      .getByRole('button', { name: /^Report adverse event \d+ to the regulators$/ })
+      .first()
+      .click();
+    expect(/^\d+$/.test(await page.locator('[name="susar-event"]').inputValue()), 'the adverse event picked for the report');
+    await page.locator('[name="susar-report"]').setInputFiles(doc('susar-report'));
+    const susar = await submit('Report a SUSAR to the regulators', 'Report SUSAR');
+    expect(/^Done/.test(susar), `SUSAR report: ${susar}`);
+    await clock.getByTestId('your-trial-susars').filter({ hasText: 'none open' }).waitFor();
     await screenshot('trials');
     await axe('trials page');
   },

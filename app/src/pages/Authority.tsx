@@ -25,6 +25,7 @@ import {
 import { accountOf, shortAddress } from '../accounts';
 import { OpenInvestigations } from './authority/Investigations';
 import { ExpiringCredentials } from './authority/Expiring';
+import { parseScan } from '../gs1';
 import { HeldPayments } from './pharmacy/HeldPayments';
 import { variantName, variantsOf } from '../words';
 import { chainNow } from '../suite';
@@ -71,6 +72,8 @@ export function AuthorityPage({ suite, account }: PageProps) {
   const [batch, setBatch] = useState('');
   const [recallReason, setRecallReason] = useState(1);
   const [findings, setFindings] = useState('');
+  const [pack, setPack] = useState('');
+  const [packFound, setPackFound] = useState('');
   const [investigationsChanged, setInvestigationsChanged] = useState(0);
 
   const who = async (text: string) => {
@@ -302,6 +305,28 @@ export function AuthorityPage({ suite, account }: PageProps) {
         action={() => send(`Recall batch ${batch}`, 'drug_provenance', 'recall', [BigInt(batch), recallReason])}
       >
         <TextField label="Batch id" name="recall-batch" value={batch} set={setBatch} numeric />
+        <Field label="Or the pack" hint="Its GS1 element string, (01)GTIN…(10)LOT, as scanned or printed: finds the batch.">
+          <input name="recall-pack" value={pack} onChange={(e) => setPack(e.target.value)} autoComplete="off" spellCheck={false} />
+        </Field>
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            try {
+              const s = parseScan(pack);
+              const o = await query('drug_provenance', 'verify', [bytes(s.gtin), bytes(s.lot)]);
+              if (!o.ok) return setPackFound(o.error);
+              if (o.value.batch === undefined) return setPackFound(`No batch is registered for GTIN ${s.gtin} lot ${s.lot}.`);
+              setBatch(String(o.value.batch));
+              setPackFound(`GTIN ${s.gtin} lot ${s.lot} is batch ${o.value.batch}.`);
+            } catch (err) {
+              setPackFound(err instanceof Error ? err.message : String(err));
+            }
+          }}
+        >
+          Find batch
+        </button>
+        {packFound && <p role="status">{packFound}</p>}
         <CodeSelect label="Class" name="recall-reason" codes={RECALL_REASONS} value={recallReason} set={setRecallReason} />
       </Action>
 

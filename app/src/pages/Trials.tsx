@@ -29,6 +29,8 @@ export function TrialsPage({ suite, account }: PageProps) {
   const [trialId, setTrialId] = useState('');
   // The participant named in the participant's section, whom an investigator enrols.
   const [participant, setParticipant] = useState('');
+  // The adverse event the sponsor reports to the regulators, picked from the trial's list.
+  const [susarEvent, setSusarEvent] = useState('');
   const { view, missing, refresh } = useTrial(trialId, account);
   const [changed, setChanged] = useState(0);
   // A link to a trial (the activity feed's) shows it.
@@ -63,10 +65,20 @@ export function TrialsPage({ suite, account }: PageProps) {
         <TextField label="Trial (id)" name="trial" hint="Empty: the latest registered." value={trialId} set={setTrialId} numeric optional />
       </Action>
       {missing && <p>{missing}</p>}
-      {view && <TrialFacts view={view} categories={categories} account={account} />}
+      {view && (
+        <TrialFacts
+          view={view}
+          categories={categories}
+          account={account}
+          onReport={(e) => {
+            setSusarEvent(String(e));
+            document.getElementById('report-a-susar-to-the-regulators')?.scrollIntoView({ block: 'start' });
+          }}
+        />
+      )}
       <ParticipantSection {...roles} view={view} account={account} participant={participant} setParticipant={setParticipant} />
-      <InvestigatorSection {...roles} suite={suite} participant={participant} />
-      <SponsorSection {...roles} categories={categories} setTrialId={setTrialId} />
+      <InvestigatorSection {...roles} view={view} suite={suite} participant={participant} />
+      <SponsorSection {...roles} categories={categories} setTrialId={setTrialId} susarEvent={susarEvent} setSusarEvent={setSusarEvent} />
       <OversightSection {...roles} view={view} />
     </>
   );

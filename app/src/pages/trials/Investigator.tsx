@@ -1,20 +1,27 @@
 // The investigator: enrols participants, reports adverse events.
 import { useState } from 'react';
-import type { Suite } from '../../suite';
+import { chainNow, type Suite } from '../../suite';
 import { useTx } from '../../tx';
 import type { Seriousness } from '../../types';
 import { accountOf } from '../../accounts';
 import { variantsOf } from '../../words';
-import { Action, DocumentField, TextField, VariantSelect, ms } from '../../ui';
+import { Action, DocumentField, TextField, VariantSelect, ms, useAccountName } from '../../ui';
 import { need, type SectionProps } from './section';
 
 export function InvestigatorSection({
   suite,
+  view,
   current,
   after,
   participant,
-}: Omit<SectionProps, 'view' | 'account'> & { suite: Suite; participant: string }) {
+}: Omit<SectionProps, 'account'> & { suite: Suite; participant: string }) {
   const { send } = useTx();
+  const name = useAccountName();
+  // The trial's participants, offered by number and name in the adverse-event form.
+  const enrolled = (view?.participants ?? []).map((p) => ({
+    value: String(p.number),
+    label: `${name(p.account.address())}${p.withdrawnAt !== undefined ? ' (withdrawn)' : ''}`,
+  }));
   const seriousnesses = variantsOf<Seriousness>(suite.metadata.clinical_trials, 'Seriousness');
   const [eventParticipant, setEventParticipant] = useState('');
   const [seriousness, setSeriousness] = useState<Seriousness>(seriousnesses[0]?.name ?? 'NonSerious');
@@ -43,7 +50,6 @@ export function InvestigatorSection({
         submit="Report"
         action={async () => {
           const id = current();
-          if (!onset) throw new Error('Give the onset time.');
           return after(
             send(`Adverse event in trial ${id}`, 'clinical_trials', 'reportAdverseEvent', [
               {
@@ -52,14 +58,22 @@ export function InvestigatorSection({
                 seriousness,
                 expected,
                 suspected,
-                onset: ms(new Date(onset)),
+                onset: onset ? ms(new Date(onset)) : await chainNow(suite),
                 reportHash: need(eventReport, 'event report'),
               },
             ]),
           );
         }}
       >
-        <TextField label="Participant (number)" name="event-participant" value={eventParticipant} set={setEventParticipant} numeric />
+        <TextField
+          label="Participant (number)"
+          name="event-participant"
+          hint="Picked from the trial's participants, or typed."
+          value={eventParticipant}
+          set={setEventParticipant}
+          numeric
+          options={enrolled}
+        />
         <VariantSelect label="Seriousness" name="seriousness" variants={seriousnesses} value={seriousness} set={setSeriousness} />
         <fieldset className="checks">
           <legend>Assessment</legend>
@@ -72,7 +86,16 @@ export function InvestigatorSection({
             the investigator&apos;s brochure)
           </label>
         </fieldset>
-        <TextField label="Onset" name="onset" type="datetime-local" value={onset} set={setOnset} />
+        <TextField
+          label="Onset"
+          name="onset"
+          type="datetime-local"
+          hint="Empty: now (the latest block's time)."
+          step={1}
+          value={onset}
+          set={setOnset}
+          optional
+        />
         <DocumentField label="Event report" name="event-report" hash={eventReport} set={setEventReport} />
       </Action>
     </>

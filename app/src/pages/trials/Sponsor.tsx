@@ -15,7 +15,15 @@ export function SponsorSection({
   after,
   categories,
   setTrialId,
-}: Omit<SectionProps, 'view' | 'account'> & { categories: Variant<DataCategory>[]; setTrialId: (id: string) => void }) {
+  susarEvent,
+  setSusarEvent,
+}: Omit<SectionProps, 'view' | 'account'> & {
+  categories: Variant<DataCategory>[];
+  setTrialId: (id: string) => void;
+  /** The adverse event to report as a SUSAR (picked from the trial's list of events). */
+  susarEvent: string;
+  setSusarEvent: (id: string) => void;
+}) {
   const { send } = useTx();
   // Registration.
   const [protocol, setProtocol] = useState('');
@@ -34,7 +42,6 @@ export function SponsorSection({
   const [newOutcome, setNewOutcome] = useState('');
   const [newTarget, setNewTarget] = useState('');
   // Safety reports and results.
-  const [susarEvent, setSusarEvent] = useState('');
   const [susarReport, setSusarReport] = useState('');
   const [results, setResults] = useState('');
   const [reportedOutcome, setReportedOutcome] = useState('');

@@ -23,10 +23,13 @@ export function TrialFacts({
   view,
   categories,
   account,
+  onReport,
 }: {
   view: TrialView;
   categories: Variant<DataCategory>[];
   account: Account | undefined;
+  /** Puts a SUSAR not yet reported in the sponsor's report form. */
+  onReport?: (event: bigint) => void;
 }) {
   const t = view.trial;
   return (
@@ -117,6 +120,16 @@ export function TrialFacts({
                 <td className={status === 'Overdue' || status === 'Late' ? 'refused' : undefined}>
                   {STATUS_WORDS[status]}
                   {e.regulatorReport !== undefined ? ` (${when(e.regulatorReport[0])})` : ''}
+                  {onReport && (status === 'Pending' || status === 'Overdue') && (
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => onReport(e.id)}
+                      aria-label={`Report adverse event ${e.id} to the regulators`}
+                    >
+                      Report…
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -1,5 +1,6 @@
-// The sponsor's and the IRB's worklist: the trials the account sponsors or oversees as IRB
-// of record (among the newest 100, read from the contract's own paged list), each with the
+// The sponsor's, the IRB's and the investigator's worklist: the trials the account
+// sponsors, oversees as IRB of record or investigates at a site it was not removed from
+// (among the newest 100, read from the contract's own paged list), each with the
 // protocol version in force and one proposed and awaiting the IRB's approval, enrolment,
 // and its SUSARs not yet reported to the regulators with the nearest report due (15
 // calendar days, 7 for a death or a life-threatening event; 21 CFR 312.32) or overdue.
@@ -22,7 +23,7 @@ const NEWEST = 100;
 const PAGE = 50;
 
 const WORDS = {
-  noAccount: 'Choose your account to see the trials you sponsor or oversee.',
+  noAccount: 'Choose your account to see the trials you sponsor, oversee or investigate.',
   failed: 'The node did not answer: type a trial id below, or try again.',
 };
 
@@ -41,11 +42,13 @@ export interface TrialRow {
   nextDue: bigint | undefined;
 }
 
-/** A row of `trial` for `me` (its sponsor, its IRB or both), with its open SUSARs. */
-export function trialRow(trial: Trial, me: string, susars: [AdverseEvent, ReportStatus][]): TrialRow {
+/** A row of `trial` for `me` (its sponsor, its IRB, one of its investigators, or
+ * several), with its open SUSARs. */
+export function trialRow(trial: Trial, me: string, susars: [AdverseEvent, ReportStatus][], investigator = false): TrialRow {
   const roles = [
     ...(accountTopic(trial.sponsor.address()) === me ? ['sponsor'] : []),
     ...(accountTopic(trial.irb.address()) === me ? ['IRB'] : []),
+    ...(investigator ? ['investigator'] : []),
   ];
   const pendingDue = susars.filter(([, s]) => s === 'Pending').flatMap(([e]) => (e.due === undefined ? [] : [e.due]));
   return {
@@ -94,13 +97,24 @@ export function YourTrials({
       );
       if (pages.some((p) => !p.ok)) return undefined;
       const me = accountTopic(account);
-      const mine = pages
-        .flatMap((p) => (p.ok ? p.value : []))
-        .filter((t) => accountTopic(t.sponsor.address()) === me || accountTopic(t.irb.address()) === me);
+      const trials = pages.flatMap((p) => (p.ok ? p.value : []));
+      // An investigator of a trial: added to it and not removed.
+      const investigates = await Promise.all(
+        trials.map(async (t) => {
+          const record = await query('clinical_trials', 'investigator', [t.id, account]);
+          return record.ok && record.value !== undefined && record.value.removedAt === undefined;
+        }),
+      );
       const rows = await Promise.all(
-        mine.map(async (t) => {
-          const susars = t.openSusars > 0 ? await query('clinical_trials', 'openSusars', [t.id, 0, PAGE]) : undefined;
-          return trialRow(t, me, susars?.ok ? susars.value : []);
+        trials.flatMap((t, i) => {
+          const leads = accountTopic(t.sponsor.address()) === me || accountTopic(t.irb.address()) === me;
+          if (!leads && !investigates[i]) return [];
+          return [
+            (async () => {
+              const susars = t.openSusars > 0 ? await query('clinical_trials', 'openSusars', [t.id, 0, PAGE]) : undefined;
+              return trialRow(t, me, susars?.ok ? susars.value : [], investigates[i]);
+            })(),
+          ];
         }),
       );
       return {
@@ -117,7 +131,7 @@ export function YourTrials({
       id="your-trials"
       title="Your trials"
       source={source}
-      empty={rows.length === 0 && listed ? 'You sponsor no trial and are the IRB of none.' : undefined}
+      empty={rows.length === 0 && listed ? 'You sponsor no trial, are the IRB of none and investigate none.' : undefined}
     >
       {rows.length > 0 && (
         <table data-testid="your-trials">

@@ -6,6 +6,7 @@ import type { Account } from '../../accounts';
 import { useTx, type Outcome } from '../../tx';
 import type {
   ClinicalTrialsModelAdverseEvent as AdverseEvent,
+  ClinicalTrialsModelParticipant as Participant,
   ClinicalTrialsModelProtocolVersion as ProtocolVersion,
   ClinicalTrialsModelReportStatus as ReportStatus,
   ClinicalTrialsModelTrial as Trial,
@@ -16,6 +17,8 @@ export interface TrialView {
   trial: Trial;
   versions: ProtocolVersion[];
   events: [AdverseEvent, ReportStatus][];
+  /** The first 50 participants, by number (the ones an investigator picks from). */
+  participants: Participant[];
   /** The acting account's consent (the version it consented to) and participant number. */
   mine: { consented?: number; number?: number };
 }
@@ -48,10 +51,11 @@ export function useTrial(trialId: string, account: Account | undefined): TrialDa
     };
     if (!id) return none('No trial is registered yet.');
     const me = account?.address;
-    const [trial, versions, events, consent, number] = await Promise.all([
+    const [trial, versions, events, participants, consent, number] = await Promise.all([
       query('clinical_trials', 'trial', [id]),
       query('clinical_trials', 'protocolVersions', [id, 0, 20]),
       query('clinical_trials', 'adverseEventsOf', [id, 0, 50]),
+      query('clinical_trials', 'participants', [id, 0, 50]),
       me ? query('clinical_trials', 'versionConsent', [id, me]) : undefined,
       me ? query('clinical_trials', 'participantNumber', [id, me]) : undefined,
     ]);
@@ -63,6 +67,7 @@ export function useTrial(trialId: string, account: Account | undefined): TrialDa
       trial: trial.value,
       versions: versions.ok ? versions.value : [],
       events: events.ok ? events.value : [],
+      participants: participants.ok ? participants.value : [],
       mine: {
         consented: consent?.ok ? consent.value?.version : undefined,
         number: number?.ok ? number.value : undefined,

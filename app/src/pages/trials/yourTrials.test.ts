@@ -28,6 +28,9 @@ describe('the trials a sponsor or IRB works on', () => {
     const row = trialRow(trial(4, 1, 2, 3), accountTopic(IRB), [susar(500n, 'Pending'), susar(300n, 'Pending'), susar(100n, 'Overdue')]);
     expect(row).toMatchObject({ id: 4, role: 'IRB', inForce: 1, pending: 2, openSusars: 3, overdue: 1, nextDue: 300n });
     expect(trialRow(trial(5, 2, 2), accountTopic(SPONSOR), [])).toMatchObject({ role: 'sponsor', pending: undefined, nextDue: undefined });
+    expect(trialRow(trial(6, 1, 1), accountTopic(IRB), [], true).role).toBe('IRB and investigator');
+    const INVESTIGATOR = '5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy';
+    expect(trialRow(trial(7, 1, 1), accountTopic(INVESTIGATOR), [], true).role).toBe('investigator');
   });
 
   it('puts overdue reports first, then pending work by due date, then the rest newest first', () => {
