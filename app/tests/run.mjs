@@ -201,6 +201,23 @@ const docShot = async (name, locator) => {
   if (docsImages) await locator.screenshot({ path: join(resolve(docsImages), `app-${name}.png`) });
 };
 const screenshot = async (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+// A role's home as it opens (the top of its page, the worklists first), for
+// docs/frontend.md with --docs-images: JPEG, at most 1 100 px of the page's main column.
+const homeShot = async (role) => {
+  if (!docsImages) return;
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const box = await page.locator('main#main').boundingBox();
+  expect(box, `no main column on the ${role} page`);
+  await page.screenshot({
+    path: join(resolve(docsImages), `home-${role}.jpg`),
+    type: 'jpeg',
+    quality: 70,
+    fullPage: true,
+    clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1100) },
+    // The transaction line floats over the page: not part of the home.
+    style: '.tx-status { display: none !important; }',
+  });
+};
 const axe = async (name) => {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -371,6 +388,7 @@ await check(
       `worklist row: ${offered}`,
     );
     await screenshot('pharmacy-incoming');
+    await homeShot('pharmacy');
     await docShot('pharmacy-incoming', page.locator('section[aria-labelledby="incoming-title"]'));
     await incoming.first().getByRole('button', { name: 'Pay $25.00' }).click();
     await sign('pay into escrow');
@@ -398,6 +416,7 @@ await check(
     const open = await investigation.innerText();
     expect(/Fresh 2/.test(open) && /awaiting the manufacturer/.test(open), `investigation: ${open}`);
     await screenshot('authority-investigations');
+    await homeShot('authority');
     await docShot('authority-investigations', page.locator('section[aria-labelledby="investigations-title"]'));
     await investigation.getByRole('button', { name: /^Take up investigation \d+$/ }).click();
     expect((await page.locator('[name="recall-batch"]').inputValue()) === batch, 'the batch taken up');
@@ -575,6 +594,7 @@ await check('provider: submits a claim and sees it paid, each line with its CARC
   // It is among the provider's open claims, with what it would be paid.
   await page.getByTestId('open-claim-row').filter({ hasText: 'Pending review' }).filter({ hasText: '$288.00' }).first().waitFor();
   await screenshot('provider');
+  await homeShot('provider');
   await axe('provider page');
 });
 
@@ -601,6 +621,7 @@ await check(
     const row = await top.innerText();
     expect(/Pending review/.test(row) && /99214 ×2/.test(row) && /\b288\b/.test(row), `top of the queue: ${row}`);
     await screenshot('payer-queue');
+    await homeShot('payer');
     await docShot('payer-queue', page.locator('section[aria-labelledby="review-queue-title"]'));
     await top.getByRole('button', { name: /^Review claim \d+$/ }).click();
     const review = section('Review and appeals');
@@ -703,6 +724,7 @@ await check(
     const out = await submit('Break-glass emergency access', 'Open break-glass access');
     expect(/^Done/.test(out), `break-glass: ${out}`);
     await screenshot('clinician');
+    await homeShot('clinician');
     await axe('clinician page');
   },
 );
@@ -714,6 +736,7 @@ await check('patient: the access log shows the break-glass grant to acknowledge;
   await page.getByRole('button', { name: 'Sign and send' }).click();
   await page.getByText('· acknowledged').first().waitFor();
   await screenshot('patient');
+  await homeShot('patient');
   await axe('patient page');
   const fhir = new Fhir();
   for (const [button, type] of [
@@ -805,6 +828,7 @@ await check(
     expect(/^0 of 30 days/.test(await days.innerText()), `days: ${await days.innerText()}`);
     expect((await page.getByTitle(`0x${key}`).count()) === 1, 'the paired device is listed');
     await screenshot('monitoring');
+    await homeShot('monitoring');
     await axe('monitoring page');
     // The patient's home lists the pairing too: by whom, and that the device may send data.
     await go('patient');
@@ -906,6 +930,7 @@ await check(
     expect(/^Done/.test(susar), `SUSAR report: ${susar}`);
     await clock.getByTestId('your-trial-susars').filter({ hasText: 'none open' }).waitFor();
     await screenshot('trials');
+    await homeShot('trials');
     await axe('trials page');
   },
 );
@@ -945,6 +970,7 @@ await check('governance: a pause needs two of three members, the lifted pause to
   expect(/^Execute: done/.test(executed), `execute: ${executed}`);
   await page.locator('tr[data-contract="clinical_trials"]').filter({ hasText: 'paused' }).waitFor();
   await screenshot('governance');
+  await homeShot('governance');
   await axe('governance page');
   // Lifting the pause is an operation of its own, again two of three.
   await page.selectOption('[name="governed-contract"]', 'clinical_trials');

@@ -1,5 +1,6 @@
-// The sponsor's, the IRB's and the investigator's worklist: the trials the account
-// sponsors, oversees as IRB of record or investigates at a site it was not removed from
+// The sponsor's, the IRB's, the investigator's and the participant's worklist: the trials
+// the account sponsors, oversees as IRB of record, investigates at a site it was not
+// removed from, or takes part in (a protocol version in force it has not consented to yet)
 // (among the newest 100, read from the contract's own paged list), each with the
 // protocol version in force and one proposed and awaiting the IRB's approval, enrolment,
 // and its SUSARs not yet reported to the regulators with the nearest report due (15
@@ -23,7 +24,7 @@ const NEWEST = 100;
 const PAGE = 50;
 
 const WORDS = {
-  noAccount: 'Choose your account to see the trials you sponsor, oversee or investigate.',
+  noAccount: 'Choose your account to see the trials you sponsor, oversee, investigate or take part in.',
   failed: 'The node did not answer: type a trial id below, or try again.',
 };
 
@@ -40,15 +41,30 @@ export interface TrialRow {
   overdue: number;
   /** The nearest due date among the open SUSARs not yet overdue. */
   nextDue: bigint | undefined;
+  /** A participant whose consent is to an older version than the one in force. */
+  reconsent: boolean;
+}
+
+/** The account as a participant of a trial: its number and the version it consented to. */
+export interface AsParticipant {
+  number: number;
+  consented: number | undefined;
 }
 
 /** A row of `trial` for `me` (its sponsor, its IRB, one of its investigators, or
  * several), with its open SUSARs. */
-export function trialRow(trial: Trial, me: string, susars: [AdverseEvent, ReportStatus][], investigator = false): TrialRow {
+export function trialRow(
+  trial: Trial,
+  me: string,
+  susars: [AdverseEvent, ReportStatus][],
+  investigator = false,
+  participant?: AsParticipant,
+): TrialRow {
   const roles = [
     ...(accountTopic(trial.sponsor.address()) === me ? ['sponsor'] : []),
     ...(accountTopic(trial.irb.address()) === me ? ['IRB'] : []),
     ...(investigator ? ['investigator'] : []),
+    ...(participant ? [`participant ${participant.number}`] : []),
   ];
   const pendingDue = susars.filter(([, s]) => s === 'Pending').flatMap(([e]) => (e.due === undefined ? [] : [e.due]));
   return {
@@ -62,13 +78,14 @@ export function trialRow(trial: Trial, me: string, susars: [AdverseEvent, Report
     openSusars: trial.openSusars,
     overdue: susars.filter(([, s]) => s === 'Overdue').length,
     nextDue: pendingDue.length ? pendingDue.reduce((a, b) => (b < a ? b : a)) : undefined,
+    reconsent: participant !== undefined && trial.currentVersion > (participant.consented ?? 0),
   };
 }
 
 /** Overdue reports first, then pending amendments and reports, soonest due first, then the
  * rest, newest trial first. */
 export function byUrgency(a: TrialRow, b: TrialRow): number {
-  const rank = (r: TrialRow) => (r.overdue > 0 ? 0 : r.openSusars > 0 || r.pending !== undefined ? 1 : 2);
+  const rank = (r: TrialRow) => (r.overdue > 0 ? 0 : r.openSusars > 0 || r.pending !== undefined || r.reconsent ? 1 : 2);
   const due = (r: TrialRow) => r.nextDue ?? BigInt(Number.MAX_SAFE_INTEGER);
   return rank(a) - rank(b) || (due(a) < due(b) ? -1 : due(a) > due(b) ? 1 : 0) || b.id - a.id;
 }
@@ -98,21 +115,32 @@ export function YourTrials({
       if (pages.some((p) => !p.ok)) return undefined;
       const me = accountTopic(account);
       const trials = pages.flatMap((p) => (p.ok ? p.value : []));
-      // An investigator of a trial: added to it and not removed.
-      const investigates = await Promise.all(
-        trials.map(async (t) => {
-          const record = await query('clinical_trials', 'investigator', [t.id, account]);
-          return record.ok && record.value !== undefined && record.value.removedAt === undefined;
-        }),
-      );
+      // An investigator of a trial (added to it and not removed), or a participant of it
+      // (enrolled, with the version it consented to).
+      const [investigates, participates] = await Promise.all([
+        Promise.all(
+          trials.map(async (t) => {
+            const record = await query('clinical_trials', 'investigator', [t.id, account]);
+            return record.ok && record.value !== undefined && record.value.removedAt === undefined;
+          }),
+        ),
+        Promise.all(
+          trials.map(async (t): Promise<AsParticipant | undefined> => {
+            const number = await query('clinical_trials', 'participantNumber', [t.id, account]);
+            if (!number.ok || number.value === undefined) return undefined;
+            const consent = await query('clinical_trials', 'versionConsent', [t.id, account]);
+            return { number: number.value, consented: consent.ok ? consent.value?.version : undefined };
+          }),
+        ),
+      ]);
       const rows = await Promise.all(
         trials.flatMap((t, i) => {
           const leads = accountTopic(t.sponsor.address()) === me || accountTopic(t.irb.address()) === me;
-          if (!leads && !investigates[i]) return [];
+          if (!leads && !investigates[i] && !participates[i]) return [];
           return [
             (async () => {
               const susars = t.openSusars > 0 ? await query('clinical_trials', 'openSusars', [t.id, 0, PAGE]) : undefined;
-              return trialRow(t, me, susars?.ok ? susars.value : [], investigates[i]);
+              return trialRow(t, me, susars?.ok ? susars.value : [], investigates[i], participates[i]);
             })(),
           ];
         }),
@@ -131,7 +159,7 @@ export function YourTrials({
       id="your-trials"
       title="Your trials"
       source={source}
-      empty={rows.length === 0 && listed ? 'You sponsor no trial, are the IRB of none and investigate none.' : undefined}
+      empty={rows.length === 0 && listed ? 'You sponsor no trial, are the IRB of none, investigate none and take part in none.' : undefined}
     >
       {rows.length > 0 && (
         <table data-testid="your-trials">
@@ -144,6 +172,7 @@ export function YourTrials({
                 <td>
                   {r.inForce === 0 ? 'none approved yet' : `version ${r.inForce} in force`}
                   {r.pending !== undefined && <strong>; version {r.pending} awaits the IRB&apos;s approval</strong>}
+                  {r.reconsent && <strong>; it awaits your consent</strong>}
                 </td>
                 <td>
                   {r.enrolled} of {r.target}

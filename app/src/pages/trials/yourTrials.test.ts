@@ -31,6 +31,12 @@ describe('the trials a sponsor or IRB works on', () => {
     expect(trialRow(trial(6, 1, 1), accountTopic(IRB), [], true).role).toBe('IRB and investigator');
     const INVESTIGATOR = '5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy';
     expect(trialRow(trial(7, 1, 1), accountTopic(INVESTIGATOR), [], true).role).toBe('investigator');
+    // A participant who consented to version 1 while version 2 is in force: its consent is awaited.
+    expect(trialRow(trial(8, 2, 2), accountTopic(INVESTIGATOR), [], false, { number: 3, consented: 1 })).toMatchObject({
+      role: 'participant 3',
+      reconsent: true,
+    });
+    expect(trialRow(trial(8, 2, 2), accountTopic(INVESTIGATOR), [], false, { number: 3, consented: 2 }).reconsent).toBe(false);
   });
 
   it('puts overdue reports first, then pending work by due date, then the rest newest first', () => {
