@@ -287,6 +287,43 @@ export function Worklist({
   );
 }
 
+/** A worklist of rows as a table (its test id is the list's `id`): `none` is said when
+ * the list was read (`listed`) and holds nothing. */
+export function WorklistTable<R>({
+  id,
+  title,
+  source,
+  listed,
+  none,
+  columns,
+  rows,
+  row,
+  children,
+}: {
+  id: string;
+  title: string;
+  source: string;
+  listed: boolean;
+  none: string;
+  columns: string[];
+  rows: R[];
+  row: (r: R) => ReactNode;
+  /** Shown above the table (a control of the list). */
+  children?: ReactNode;
+}) {
+  return (
+    <Worklist id={id} title={title} source={source} empty={rows.length === 0 && listed ? none : undefined}>
+      {children}
+      {rows.length > 0 && (
+        <table data-testid={id}>
+          <Head columns={columns} />
+          <tbody>{rows.map(row)}</tbody>
+        </table>
+      )}
+    </Worklist>
+  );
+}
+
 /** A table's header row. */
 export function Head({ columns }: { columns: string[] }) {
   return (

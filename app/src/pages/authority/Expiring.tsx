@@ -12,7 +12,7 @@ import type { StaffCredentialsModelCredential } from '../../contracts/staff_cred
 import { accountTopic, caughtUp, eventsWithTopic } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
-import { day, Head, text, useAccountName, Worklist } from '../../ui';
+import { day, text, useAccountName, WorklistTable } from '../../ui';
 import { spaced, variantName } from '../../words';
 
 const DAY = 86_400_000n;
@@ -101,40 +101,35 @@ export function ExpiringCredentials({
   const { rows, source, read: listed } = useWorklist(suite, account, WORDS, read, refresh);
 
   return (
-    <Worklist
+    <WorklistTable
       id="expiring"
       title="Credentials expiring within 90 days"
       source={source}
-      empty={rows.length === 0 && listed ? 'None of the credentials you issued expires within 90 days.' : undefined}
-    >
-      {rows.length > 0 && (
-        <table data-testid="expiring">
-          <Head columns={['Credential', 'Holder', 'Kind', 'Number', 'Valid until', 'Action']} />
-          <tbody>
-            {rows.map((r) => (
-              <tr key={String(r.id)} data-testid="expiring-row">
-                <td>{String(r.id)}</td>
-                <td>{name(r.subject)}</td>
-                <td>
-                  {r.kind}
-                  {r.suspended && <span className="muted"> (suspended)</span>}
-                </td>
-                <td>{r.identifier}</td>
-                <td>{day(r.validUntil)}</td>
-                <td>
-                  {r.expired ? (
-                    <span className="muted">expired: issue a new one</span>
-                  ) : (
-                    <button type="button" className="secondary" onClick={() => onRenew(r)} aria-label={`Renew credential ${r.id}`}>
-                      Renew
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      listed={listed}
+      none={'None of the credentials you issued expires within 90 days.'}
+      columns={['Credential', 'Holder', 'Kind', 'Number', 'Valid until', 'Action']}
+      rows={rows}
+      row={(r) => (
+        <tr key={String(r.id)} data-testid="expiring-row">
+          <td>{String(r.id)}</td>
+          <td>{name(r.subject)}</td>
+          <td>
+            {r.kind}
+            {r.suspended && <span className="muted"> (suspended)</span>}
+          </td>
+          <td>{r.identifier}</td>
+          <td>{day(r.validUntil)}</td>
+          <td>
+            {r.expired ? (
+              <span className="muted">expired: issue a new one</span>
+            ) : (
+              <button type="button" className="secondary" onClick={() => onRenew(r)} aria-label={`Renew credential ${r.id}`}>
+                Renew
+              </button>
+            )}
+          </td>
+        </tr>
       )}
-    </Worklist>
+    />
   );
 }

@@ -9,7 +9,7 @@ import type { Suite } from '../../suite';
 import { accountTopic, caughtUp, eventsWithTopic, type IndexedEvent } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
-import { day, Head, useAccountName, when, Worklist } from '../../ui';
+import { day, useAccountName, when, WorklistTable } from '../../ui';
 import { loincText, quantityName } from '../../monitoring';
 
 /** How many events of each kind naming the clinician are read for the list. */
@@ -135,31 +135,29 @@ export function Patients({ suite, account, onOpen }: { suite: Suite; account: st
   const { rows, source, read: listed } = useWorklist(suite, account, WORDS, read);
 
   return (
-    <Worklist id="patients" title="Your patients" source={source} empty={rows.length === 0 && listed ? 'No patients yet.' : undefined}>
-      {rows.length > 0 && (
-        <table data-testid="patients">
-          <Head columns={['Patient', 'Your care', 'Care team', 'Alerts', 'Action']} />
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.patient} data-testid="patient-row">
-                <td>{name(r.patient)}</td>
-                <td>{r.careSince === undefined ? '—' : `since ${day(r.careSince)}`}</td>
-                <td>{r.careTeam ? 'yes' : '—'}</td>
-                <td data-testid="patient-alerts">
-                  {r.alerts === 0
-                    ? 'none'
-                    : `${r.alerts}, the last ${when(r.lastAlert?.at ?? 0n)}: ${quantityName(r.lastAlert?.quantity ?? '')}`}
-                </td>
-                <td>
-                  <button type="button" className="secondary" onClick={() => onOpen(r.patient)} aria-label={`Open ${name(r.patient)}`}>
-                    Open
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <WorklistTable
+      id="patients"
+      title="Your patients"
+      source={source}
+      listed={listed}
+      none={'No patients yet.'}
+      columns={['Patient', 'Your care', 'Care team', 'Alerts', 'Action']}
+      rows={rows}
+      row={(r) => (
+        <tr key={r.patient} data-testid="patient-row">
+          <td>{name(r.patient)}</td>
+          <td>{r.careSince === undefined ? '—' : `since ${day(r.careSince)}`}</td>
+          <td>{r.careTeam ? 'yes' : '—'}</td>
+          <td data-testid="patient-alerts">
+            {r.alerts === 0 ? 'none' : `${r.alerts}, the last ${when(r.lastAlert?.at ?? 0n)}: ${quantityName(r.lastAlert?.quantity ?? '')}`}
+          </td>
+          <td>
+            <button type="button" className="secondary" onClick={() => onOpen(r.patient)} aria-label={`Open ${name(r.patient)}`}>
+              Open
+            </button>
+          </td>
+        </tr>
       )}
-    </Worklist>
+    />
   );
 }

@@ -8,7 +8,7 @@ import type { Suite } from '../../suite';
 import { accountTopic, caughtUp, eventsWithTopic } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
-import { Head, text, useAccountName, when, Worklist } from '../../ui';
+import { text, useAccountName, when, WorklistTable } from '../../ui';
 import { useMoney } from '../../money';
 
 /** How many `PaymentHeld` events are read for the list. */
@@ -93,60 +93,53 @@ export function HeldPayments({
   const { rows, source, load, read: listed } = useWorklist(suite, account, words, read, refresh);
 
   return (
-    <Worklist
+    <WorklistTable
       id={`held-${view}`}
       title={view === 'seller' ? 'Your held payments' : 'Held payments'}
       source={source}
-      empty={rows.length === 0 && listed ? 'No payment is held.' : undefined}
-    >
-      {rows.length > 0 && (
-        <table data-testid={`held-${view}`}>
-          <Head columns={['Shipment', 'Product', 'Seller', 'Buyer', 'Held', 'Sent', 'Action']} />
-          <tbody>
-            {rows.map((r) => (
-              <tr key={String(r.shipment)} data-testid="held-row">
-                <td>{String(r.shipment)}</td>
-                <td>{r.product}</td>
-                <td>{named(r.seller)}</td>
-                <td>{named(r.buyer)}</td>
-                <td>{money.price(r.amount)}</td>
-                <td>{when(r.shippedAt)}</td>
-                <td>
-                  {view === 'seller' ? (
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={`Release the held payment of shipment ${r.shipment}`}
-                      title="Paid to the seller once its licence is valid again."
-                      onClick={() =>
-                        void (async () => {
-                          await send(`Release the held payment of shipment ${r.shipment}`, 'drug_provenance', 'releaseHeldPayment', [
-                            r.shipment,
-                          ]);
-                          // The page reads every list again; alone, this one reads itself.
-                          if (onChanged) onChanged();
-                          else await load();
-                        })()
-                      }
-                    >
-                      Release
-                    </button>
-                  ) : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={`Refund the held payment of shipment ${r.shipment}`}
-                      onClick={() => onRefund?.(r.shipment)}
-                    >
-                      Refund…
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      listed={listed}
+      none="No payment is held."
+      columns={['Shipment', 'Product', 'Seller', 'Buyer', 'Held', 'Sent', 'Action']}
+      rows={rows}
+      row={(r) => (
+        <tr key={String(r.shipment)} data-testid="held-row">
+          <td>{String(r.shipment)}</td>
+          <td>{r.product}</td>
+          <td>{named(r.seller)}</td>
+          <td>{named(r.buyer)}</td>
+          <td>{money.price(r.amount)}</td>
+          <td>{when(r.shippedAt)}</td>
+          <td>
+            {view === 'seller' ? (
+              <button
+                type="button"
+                className="secondary"
+                aria-label={`Release the held payment of shipment ${r.shipment}`}
+                title="Paid to the seller once its licence is valid again."
+                onClick={() =>
+                  void (async () => {
+                    await send(`Release the held payment of shipment ${r.shipment}`, 'drug_provenance', 'releaseHeldPayment', [r.shipment]);
+                    // The page reads every list again; alone, this one reads itself.
+                    if (onChanged) onChanged();
+                    else await load();
+                  })()
+                }
+              >
+                Release
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="secondary"
+                aria-label={`Refund the held payment of shipment ${r.shipment}`}
+                onClick={() => onRefund?.(r.shipment)}
+              >
+                Refund…
+              </button>
+            )}
+          </td>
+        </tr>
       )}
-    </Worklist>
+    />
   );
 }

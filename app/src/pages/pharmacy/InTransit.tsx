@@ -11,10 +11,9 @@ import type { Suite } from '../../suite';
 import { accountTopic, caughtUp, eventsWithTopic, type IndexedEvent } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
-import { Head, text, useAccountName, when, Worklist } from '../../ui';
-import { variantName } from '../../words';
+import { useAccountName, when, WorklistTable } from '../../ui';
 import { useMoney } from '../../money';
-import { batchesOf } from './Stock';
+import { batchesOfAccount, pendingShipment } from './shipments';
 
 /** How many events naming the account are read to find its batches. */
 const RECENT = 200;
@@ -50,17 +49,6 @@ export function sentBy(events: IndexedEvent[], sender: string): bigint[] {
   return [...ids];
 }
 
-interface Row {
-  id: bigint;
-  product: string;
-  to: string;
-  quantity: bigint;
-  shippedAt: bigint;
-  pricePerUnit: bigint | undefined;
-  escrow: bigint;
-  isReturn: boolean;
-}
-
 export function InTransit({
   suite,
   account,
@@ -78,16 +66,9 @@ export function InTransit({
   const read = useCallback(
     async (account: string) => {
       const current = await caughtUp(suite);
-      const topic = accountTopic(account);
-      const [registered, received] = await Promise.all([
-        eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'BatchRegistered' }, RECENT),
-        eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'Shipped' }, RECENT),
-      ]);
-      if (!registered || !received) return undefined;
-      const batches = batchesOf([...registered.items, ...received.items].sort((a, b) => b.block - a.block || b.index - a.index)).slice(
-        0,
-        BATCHES,
-      );
+      const mine = await batchesOfAccount(suite, account, RECENT);
+      if (!mine) return undefined;
+      const batches = mine.batches.slice(0, BATCHES);
       // Each batch's shipments, a page at a time, newest first.
       const shippedOf = async (batch: bigint) => {
         const events: IndexedEvent[] = [];
@@ -107,30 +88,11 @@ export function InTransit({
         shipped.flatMap((p) => p ?? []),
         account,
       );
-      const found = await Promise.all(
-        ids.map(async (id): Promise<Row | undefined> => {
-          const s = await query('drug_provenance', 'shipment', [id]);
-          if (!s.ok || !s.value || variantName(s.value.state) !== 'Pending' || accountTopic(s.value.from.address()) !== topic)
-            return undefined;
-          const b = await query('drug_provenance', 'batch', [s.value.batch]);
-          return {
-            id,
-            product: b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${s.value.batch}`,
-            to: s.value.to.address(),
-            quantity: s.value.quantity,
-            shippedAt: s.value.shippedAt,
-            pricePerUnit: s.value.pricePerUnit,
-            escrow: s.value.escrow,
-            isReturn: s.value.isReturn,
-          };
-        }),
-      );
+      const found = await Promise.all(ids.map((id) => pendingShipment(query, id, 'from', account)));
       return {
-        rows: found
-          .filter((r): r is Row => r !== undefined)
-          .sort((a, b) => (a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : 0)),
+        rows: found.filter((r) => r !== undefined).sort((a, b) => (a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : 0)),
         source:
-          `Pending shipments among the latest ${PER_PAGE * PAGES_PER_BATCH} of each of the ${batches.length === 1 ? 'batch' : `${batches.length} batches`} you most recently registered or were shipped; from the indexer, complete through block #${received.complete_through_block ?? '?'}` +
+          `Pending shipments among the latest ${PER_PAGE * PAGES_PER_BATCH} of each of the ${batches.length === 1 ? 'batch' : `${batches.length} batches`} you most recently registered or were shipped; from the indexer, complete through block #${mine.through ?? '?'}` +
           (current ? '' : ' (it has not yet stored the newest block)') +
           ', each one read from the contract.',
       };
@@ -140,59 +102,50 @@ export function InTransit({
   const { rows, source, load, read: listed } = useWorklist(suite, account, WORDS, read, refresh);
 
   return (
-    <Worklist
+    <WorklistTable
       id="in-transit"
       title="Shipments in transit"
       source={source}
-      empty={rows.length === 0 && listed ? 'Nothing in transit.' : undefined}
-    >
-      {rows.length > 0 && (
-        <table data-testid="in-transit">
-          <Head columns={['Shipment', 'Product', 'To', 'Units', 'Price', 'Payment', 'Sent', 'Action']} />
-          <tbody>
-            {rows.map((r) => {
-              const total = r.pricePerUnit === undefined ? undefined : r.pricePerUnit * r.quantity;
-              return (
-                <tr key={String(r.id)} data-testid="in-transit-row">
-                  <td>
-                    {String(r.id)}
-                    {r.isReturn && <span className="muted"> (a return)</span>}
-                  </td>
-                  <td>{r.product}</td>
-                  <td>{named(r.to)}</td>
-                  <td>{String(r.quantity)}</td>
-                  <td>{r.pricePerUnit === undefined ? '—' : `${money.price(r.pricePerUnit)} each, ${money.price(total ?? 0n)}`}</td>
-                  <td>
-                    {total === undefined
-                      ? 'not priced'
-                      : r.escrow === 0n
-                        ? 'not yet paid into escrow'
-                        : `${money.price(r.escrow)} in escrow`}
-                  </td>
-                  <td>{when(r.shippedAt)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={`Cancel shipment ${r.id}`}
-                      onClick={() =>
-                        void (async () => {
-                          await send(`Cancel shipment ${r.id}: every unit comes back`, 'drug_provenance', 'cancelShipment', [r.id]);
-                          // The page reads every list again; alone, this one reads itself.
-                          if (onChanged) onChanged();
-                          else await load();
-                        })()
-                      }
-                    >
-                      Cancel
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-    </Worklist>
+      listed={listed}
+      none={'Nothing in transit.'}
+      columns={['Shipment', 'Product', 'To', 'Units', 'Price', 'Payment', 'Sent', 'Action']}
+      rows={rows}
+      row={(r) => {
+        const total = r.pricePerUnit === undefined ? undefined : r.pricePerUnit * r.quantity;
+        return (
+          <tr key={String(r.id)} data-testid="in-transit-row">
+            <td>
+              {String(r.id)}
+              {r.isReturn && <span className="muted"> (a return)</span>}
+            </td>
+            <td>{r.product}</td>
+            <td>{named(r.to)}</td>
+            <td>{String(r.quantity)}</td>
+            <td>{r.pricePerUnit === undefined ? '—' : `${money.price(r.pricePerUnit)} each, ${money.price(total ?? 0n)}`}</td>
+            <td>
+              {total === undefined ? 'not priced' : r.escrow === 0n ? 'not yet paid into escrow' : `${money.price(r.escrow)} in escrow`}
+            </td>
+            <td>{when(r.shippedAt)}</td>
+            <td>
+              <button
+                type="button"
+                className="secondary"
+                aria-label={`Cancel shipment ${r.id}`}
+                onClick={() =>
+                  void (async () => {
+                    await send(`Cancel shipment ${r.id}: every unit comes back`, 'drug_provenance', 'cancelShipment', [r.id]);
+                    // The page reads every list again; alone, this one reads itself.
+                    if (onChanged) onChanged();
+                    else await load();
+                  })()
+                }
+              >
+                Cancel
+              </button>
+            </td>
+          </tr>
+        );
+      }}
+    />
   );
 }

@@ -9,9 +9,9 @@ import type { Suite } from '../../suite';
 import { accountTopic, caughtUp, eventsWithTopic } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
-import { Head, text, useAccountName, when, Worklist } from '../../ui';
-import { variantName } from '../../words';
+import { useAccountName, when, WorklistTable } from '../../ui';
 import { useMoney } from '../../money';
+import { pendingShipment } from './shipments';
 
 /** How many `Shipped` events naming the account are read for the list. */
 const RECENT = 100;
@@ -22,18 +22,6 @@ const WORDS = {
     "The shipments sent to you are read from the suite's indexer, which this deployment does not name (scripts/indexer.sh): type the shipment id below instead.",
   failed: 'The indexer did not answer: type the shipment id below, or try again.',
 };
-
-interface Row {
-  id: bigint;
-  batch: bigint;
-  product: string;
-  from: string;
-  quantity: bigint;
-  shippedAt: bigint;
-  pricePerUnit: bigint | undefined;
-  escrow: bigint;
-  isReturn: boolean;
-}
 
 export function IncomingShipments({
   suite,
@@ -52,33 +40,12 @@ export function IncomingShipments({
       const current = await caughtUp(suite);
       const page = await eventsWithTopic(suite, accountTopic(account), { contract: 'drug_provenance', name: 'Shipped' }, RECENT);
       if (!page) return undefined;
-      // The same account whatever SS58 prefix either side renders it with.
-      const mine = accountTopic(account);
       const ids = page.items
         .map((e) => BigInt(String((e.fields as { shipment?: unknown } | null)?.shipment ?? -1)))
         .filter((id) => id >= 0n);
-      const found = await Promise.all(
-        ids.map(async (id): Promise<Row | undefined> => {
-          const s = await query('drug_provenance', 'shipment', [id]);
-          if (!s.ok || !s.value || variantName(s.value.state) !== 'Pending' || accountTopic(s.value.to.address()) !== mine)
-            return undefined;
-          const b = await query('drug_provenance', 'batch', [s.value.batch]);
-          const product = b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${s.value.batch}`;
-          return {
-            id,
-            batch: s.value.batch,
-            product,
-            from: s.value.from.address(),
-            quantity: s.value.quantity,
-            shippedAt: s.value.shippedAt,
-            pricePerUnit: s.value.pricePerUnit,
-            escrow: s.value.escrow,
-            isReturn: s.value.isReturn,
-          };
-        }),
-      );
+      const found = await Promise.all(ids.map((id) => pendingShipment(query, id, 'to', account)));
       return {
-        rows: found.filter((r): r is Row => r !== undefined),
+        rows: found.filter((r) => r !== undefined),
         source:
           `Pending shipments among the ${page.items.length} most recent sent to you; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
           (current ? '' : ' (it has not yet stored the newest block)') +
@@ -97,78 +64,71 @@ export function IncomingShipments({
   };
 
   return (
-    <Worklist
+    <WorklistTable
       id="incoming"
       title="Shipments to receive"
       source={source}
-      empty={rows.length === 0 && listed ? 'Nothing to receive.' : undefined}
-    >
-      {rows.length > 0 && (
-        <table data-testid="incoming">
-          <Head columns={['Shipment', 'Product', 'From', 'Units', 'Price', 'Payment', 'Sent', 'Action']} />
-          <tbody>
-            {rows.map((r) => {
-              const total = r.pricePerUnit === undefined ? undefined : r.pricePerUnit * r.quantity;
-              const toPay = total !== undefined && r.escrow === 0n;
-              return (
-                <tr key={String(r.id)} data-testid="incoming-row">
-                  <td>
-                    {String(r.id)}
-                    {r.isReturn && <span className="muted"> (a return)</span>}
-                  </td>
-                  <td>{r.product}</td>
-                  <td>{named(r.from)}</td>
-                  <td>{String(r.quantity)}</td>
-                  <td>{r.pricePerUnit === undefined ? '—' : `${money.price(r.pricePerUnit)} each, ${money.price(total ?? 0n)}`}</td>
-                  <td>{total === undefined ? 'not priced' : toPay ? 'to pay into escrow' : `${money.price(r.escrow)} in escrow`}</td>
-                  <td>{when(r.shippedAt)}</td>
-                  <td>
-                    <div className="actions">
-                      {toPay && (
-                        <button
-                          type="button"
-                          onClick={() =>
-                            void after(
-                              send(
-                                `Pay ${money.price(total ?? 0n)} into escrow for shipment ${r.id}`,
-                                'drug_provenance',
-                                'escrowPayment',
-                                [r.id],
-                                total,
-                              ),
-                            )
-                          }
-                        >
-                          Pay {money.price(total ?? 0n)}
-                        </button>
-                      )}
-                      <button
-                        type="button"
-                        disabled={toPay}
-                        title={toPay ? 'Pay its price into escrow first: it is paid to the sender on receipt.' : undefined}
-                        onClick={() =>
-                          void after(
-                            send(`Receive ${r.quantity} units of shipment ${r.id}`, 'drug_provenance', 'receive', [r.id, r.quantity]),
-                          )
-                        }
-                      >
-                        Receive all
-                      </button>
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => void after(send(`Reject shipment ${r.id}`, 'drug_provenance', 'reject', [r.id]))}
-                      >
-                        Reject
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-    </Worklist>
+      listed={listed}
+      none={'Nothing to receive.'}
+      columns={['Shipment', 'Product', 'From', 'Units', 'Price', 'Payment', 'Sent', 'Action']}
+      rows={rows}
+      row={(r) => {
+        const total = r.pricePerUnit === undefined ? undefined : r.pricePerUnit * r.quantity;
+        const toPay = total !== undefined && r.escrow === 0n;
+        return (
+          <tr key={String(r.id)} data-testid="incoming-row">
+            <td>
+              {String(r.id)}
+              {r.isReturn && <span className="muted"> (a return)</span>}
+            </td>
+            <td>{r.product}</td>
+            <td>{named(r.from)}</td>
+            <td>{String(r.quantity)}</td>
+            <td>{r.pricePerUnit === undefined ? '—' : `${money.price(r.pricePerUnit)} each, ${money.price(total ?? 0n)}`}</td>
+            <td>{total === undefined ? 'not priced' : toPay ? 'to pay into escrow' : `${money.price(r.escrow)} in escrow`}</td>
+            <td>{when(r.shippedAt)}</td>
+            <td>
+              <div className="actions">
+                {toPay && (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void after(
+                        send(
+                          `Pay ${money.price(total ?? 0n)} into escrow for shipment ${r.id}`,
+                          'drug_provenance',
+                          'escrowPayment',
+                          [r.id],
+                          total,
+                        ),
+                      )
+                    }
+                  >
+                    Pay {money.price(total ?? 0n)}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  disabled={toPay}
+                  title={toPay ? 'Pay its price into escrow first: it is paid to the sender on receipt.' : undefined}
+                  onClick={() =>
+                    void after(send(`Receive ${r.quantity} units of shipment ${r.id}`, 'drug_provenance', 'receive', [r.id, r.quantity]))
+                  }
+                >
+                  Receive all
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => void after(send(`Reject shipment ${r.id}`, 'drug_provenance', 'reject', [r.id]))}
+                >
+                  Reject
+                </button>
+              </div>
+            </td>
+          </tr>
+        );
+      }}
+    />
   );
 }

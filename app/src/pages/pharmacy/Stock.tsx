@@ -4,10 +4,11 @@
 // flag, return, ship, cold chain): no batch id to type.
 import { useCallback } from 'react';
 import type { Suite } from '../../suite';
-import { accountTopic, caughtUp, eventsWithTopic, type IndexedEvent } from '../../indexer';
+import { caughtUp } from '../../indexer';
+import { batchesOfAccount } from './shipments';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
-import { Head, text, Worklist } from '../../ui';
+import { text, WorklistTable } from '../../ui';
 import { spaced, variantName } from '../../words';
 
 /** How many events of each kind naming the account are read for the list. */
@@ -28,20 +29,6 @@ interface Row {
   held: bigint;
 }
 
-/** The batches `events` name (their `batch` field), each once, newest first. */
-export function batchesOf(events: IndexedEvent[]): bigint[] {
-  const seen = new Set<string>();
-  const batches: bigint[] = [];
-  for (const e of events) {
-    const batch = (e.fields as { batch?: unknown } | null)?.batch;
-    if (typeof batch !== 'number' && typeof batch !== 'string') continue;
-    if (seen.has(String(batch))) continue;
-    seen.add(String(batch));
-    batches.push(BigInt(batch));
-  }
-  return batches;
-}
-
 export function Stock({
   suite,
   account,
@@ -57,13 +44,9 @@ export function Stock({
   const read = useCallback(
     async (account: string) => {
       const current = await caughtUp(suite);
-      const topic = accountTopic(account);
-      const [registered, received] = await Promise.all([
-        eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'BatchRegistered' }, RECENT),
-        eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'Shipped' }, RECENT),
-      ]);
-      if (!registered || !received) return undefined;
-      const batches = batchesOf([...registered.items, ...received.items].sort((a, b) => b.block - a.block || b.index - a.index));
+      const mine = await batchesOfAccount(suite, account, RECENT);
+      if (!mine) return undefined;
+      const { batches } = mine;
       const found = await Promise.all(
         batches.map(async (batch): Promise<Row | undefined> => {
           const [held, b] = await Promise.all([
@@ -83,7 +66,7 @@ export function Stock({
       );
       return {
         rows: found.filter((r): r is Row => r !== undefined),
-        source: `The batches you registered or were shipped (the ${registered.items.length + received.items.length} most recent events naming you; from the indexer, complete through block #${received.complete_through_block ?? '?'}${current ? '' : ', not yet the newest'}), with what you hold now, from the contract.`,
+        source: `The batches you registered or were shipped (the ${mine.events} most recent events naming you; from the indexer, complete through block #${mine.through ?? '?'}${current ? '' : ', not yet the newest'}), with what you hold now, from the contract.`,
       };
     },
     [suite, query],
@@ -91,32 +74,33 @@ export function Stock({
   const { rows, source, load, read: listed } = useWorklist(suite, account, WORDS, read, refresh);
 
   return (
-    <Worklist id="stock" title="Your stock" source={source} empty={rows.length === 0 && listed ? 'You hold no units.' : undefined}>
-      {rows.length > 0 && (
-        <table data-testid="stock">
-          <Head columns={['Batch', 'GTIN', 'Lot', 'Expiry', 'State', 'Units held', 'Action']} />
-          <tbody>
-            {rows.map((r) => (
-              <tr key={String(r.batch)} data-testid="stock-row">
-                <td>{String(r.batch)}</td>
-                <td>{r.gtin}</td>
-                <td>{r.lot}</td>
-                <td>{new Date(Number(r.expiry)).toLocaleDateString(undefined, { timeZone: 'UTC' })}</td>
-                <td>{r.state}</td>
-                <td data-testid="stock-held">{String(r.held)}</td>
-                <td>
-                  <button type="button" className="secondary" onClick={() => onUse(r.batch)} aria-label={`Use batch ${r.batch}`}>
-                    Use
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <WorklistTable
+      id="stock"
+      title="Your stock"
+      source={source}
+      listed={listed}
+      none={'You hold no units.'}
+      columns={['Batch', 'GTIN', 'Lot', 'Expiry', 'State', 'Units held', 'Action']}
+      rows={rows}
+      row={(r) => (
+        <tr key={String(r.batch)} data-testid="stock-row">
+          <td>{String(r.batch)}</td>
+          <td>{r.gtin}</td>
+          <td>{r.lot}</td>
+          <td>{new Date(Number(r.expiry)).toLocaleDateString(undefined, { timeZone: 'UTC' })}</td>
+          <td>{r.state}</td>
+          <td data-testid="stock-held">{String(r.held)}</td>
+          <td>
+            <button type="button" className="secondary" onClick={() => onUse(r.batch)} aria-label={`Use batch ${r.batch}`}>
+              Use
+            </button>
+          </td>
+        </tr>
       )}
+    >
       <button type="button" className="secondary" onClick={() => void load()}>
         Refresh stock
       </button>
-    </Worklist>
+    </WorklistTable>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchesOf } from './Stock';
+import { batchesOf } from './shipments';
 import type { IndexedEvent } from '../../indexer';
 
 const shipped = (batch: unknown, block: number): IndexedEvent => ({

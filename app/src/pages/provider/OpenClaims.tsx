@@ -5,7 +5,7 @@
 import { useCallback, useContext } from 'react';
 import type { Suite } from '../../suite';
 import { caughtUp, openClaimsOfProvider } from '../../indexer';
-import { Head, KnownAccounts, Worklist } from '../../ui';
+import { KnownAccounts, WorklistTable } from '../../ui';
 import { useWorklist } from '../../worklist';
 import { queueRows, type QueueRow } from '../payer/queue';
 import { ClaimCells } from '../payer/ClaimCells';
@@ -46,25 +46,20 @@ export function OpenClaims({
   );
   const { rows, source, read: listed } = useWorklist<QueueRow>(suite, account, WORDS, read, refresh);
   return (
-    <Worklist
+    <WorklistTable
       id="open-claims"
       title="Your open claims"
       source={source}
-      empty={rows.length === 0 && listed ? 'Nothing open: every claim is paid or closed.' : undefined}
-    >
-      {rows.length > 0 && (
-        <table data-testid="open-claims">
-          <Head columns={['Claim', 'Status', 'Member', 'Services', 'Billed', 'To be paid to you', 'Patient owes', 'Since']} />
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.claim} data-testid="open-claim-row">
-                <td>{r.claim}</td>
-                <ClaimCells row={r} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      listed={listed}
+      none={'Nothing open: every claim is paid or closed.'}
+      columns={['Claim', 'Status', 'Member', 'Services', 'Billed', 'To be paid to you', 'Patient owes', 'Since']}
+      rows={rows}
+      row={(r) => (
+        <tr key={r.claim} data-testid="open-claim-row">
+          <td>{r.claim}</td>
+          <ClaimCells row={r} />
+        </tr>
       )}
-    </Worklist>
+    />
   );
 }

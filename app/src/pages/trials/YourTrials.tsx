@@ -17,7 +17,7 @@ import type {
 import { accountTopic } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
-import { Head, when, Worklist } from '../../ui';
+import { when, WorklistTable } from '../../ui';
 
 /** The newest trials read (two of the contract's pages of 50). */
 const NEWEST = 100;
@@ -155,50 +155,45 @@ export function YourTrials({
   const { rows, source, read: listed } = useWorklist(suite, account, WORDS, read, refresh);
 
   return (
-    <Worklist
+    <WorklistTable
       id="your-trials"
       title="Your trials"
       source={source}
-      empty={rows.length === 0 && listed ? 'You sponsor no trial, are the IRB of none, investigate none and take part in none.' : undefined}
-    >
-      {rows.length > 0 && (
-        <table data-testid="your-trials">
-          <Head columns={['Trial', 'You are', 'Protocol', 'Enrolment', 'SUSAR reports', 'Action']} />
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id} data-testid="your-trial-row">
-                <td>{r.id}</td>
-                <td>{r.role}</td>
-                <td>
-                  {r.inForce === 0 ? 'none approved yet' : `version ${r.inForce} in force`}
-                  {r.pending !== undefined && <strong>; version {r.pending} awaits the IRB&apos;s approval</strong>}
-                  {r.reconsent && <strong>; it awaits your consent</strong>}
-                </td>
-                <td>
-                  {r.enrolled} of {r.target}
-                  {r.suspended && ' (suspended)'}
-                </td>
-                <td data-testid="your-trial-susars">
-                  {r.openSusars === 0 ? (
-                    'none open'
-                  ) : (
-                    <>
-                      {r.openSusars} open
-                      {r.overdue > 0 && <strong>, {r.overdue} overdue</strong>}
-                      {r.nextDue !== undefined && `, next due ${when(r.nextDue)}`}
-                    </>
-                  )}
-                </td>
-                <td>
-                  <button type="button" className="secondary" onClick={() => onShow(r.id)} aria-label={`Show trial ${r.id}`}>
-                    Show
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      listed={listed}
+      none={'You sponsor no trial, are the IRB of none, investigate none and take part in none.'}
+      columns={['Trial', 'You are', 'Protocol', 'Enrolment', 'SUSAR reports', 'Action']}
+      rows={rows}
+      row={(r) => (
+        <tr key={r.id} data-testid="your-trial-row">
+          <td>{r.id}</td>
+          <td>{r.role}</td>
+          <td>
+            {r.inForce === 0 ? 'none approved yet' : `version ${r.inForce} in force`}
+            {r.pending !== undefined && <strong>; version {r.pending} awaits the IRB&apos;s approval</strong>}
+            {r.reconsent && <strong>; it awaits your consent</strong>}
+          </td>
+          <td>
+            {r.enrolled} of {r.target}
+            {r.suspended && ' (suspended)'}
+          </td>
+          <td data-testid="your-trial-susars">
+            {r.openSusars === 0 ? (
+              'none open'
+            ) : (
+              <>
+                {r.openSusars} open
+                {r.overdue > 0 && <strong>, {r.overdue} overdue</strong>}
+                {r.nextDue !== undefined && `, next due ${when(r.nextDue)}`}
+              </>
+            )}
+          </td>
+          <td>
+            <button type="button" className="secondary" onClick={() => onShow(r.id)} aria-label={`Show trial ${r.id}`}>
+              Show
+            </button>
+          </td>
+        </tr>
       )}
-    </Worklist>
+    />
   );
 }
