@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bitsOf, codeOf, errorInWords, labelOf, membersOf, spaced, variantName, variantsOf } from './words';
+import { bitsOf, codeOf, errorInWords, labelOf, membersOf, mostRecent, spaced, variantName, variantsOf } from './words';
 
 // The shape of ink! 5 metadata's type registry, cut down to what the helpers read.
 const metadata = {
@@ -79,5 +79,13 @@ describe('words from the metadata', () => {
     expect(codeOf(carc)).toBe('45');
     expect(spaced('ApprovedUnfunded')).toBe('Approved unfunded');
     expect(variantName({ type: 'Recalled' })).toBe('Recalled');
+  });
+});
+
+describe('counts in words', () => {
+  it('says one thing in the singular and several with their number', () => {
+    expect(mostRecent(1, 'shipment', 'shipments')).toBe('the most recent shipment');
+    expect(mostRecent(3, 'shipment', 'shipments')).toBe('the 3 most recent shipments');
+    expect(mostRecent(0, 'shipment', 'shipments')).toBe('the 0 most recent shipments');
   });
 });

@@ -87,3 +87,9 @@ export function labelOf(variant: Variant): string {
   if (code && meaning) return `${sentence} (${code})`;
   return sentence || spaced(variant.name);
 }
+
+/** "the most recent shipment" or "the 3 most recent shipments": `n` things, newest first,
+ * in words (`one` and `many` are the noun's two forms). */
+export function mostRecent(n: number, one: string, many: string): string {
+  return n === 1 ? `the most recent ${one}` : `the ${n} most recent ${many}`;
+}

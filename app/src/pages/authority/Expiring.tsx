@@ -13,7 +13,7 @@ import { accountTopic, caughtUp, eventsWithTopic } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { day, text, useAccountName, WorklistTable } from '../../ui';
-import { spaced, variantName } from '../../words';
+import { mostRecent, spaced, variantName } from '../../words';
 
 const DAY = 86_400_000n;
 /** How far ahead the list looks, and how far back at credentials left to expire. */
@@ -91,7 +91,7 @@ export function ExpiringCredentials({
       return {
         rows: expiringRows(credentials, now),
         source:
-          `Among the ${page.items.length} most recent credentials you issued (from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
+          `Among ${mostRecent(page.items.length, 'credential', 'credentials')} you issued (from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
           (current ? '' : ', not yet the newest') +
           '), each read from the contract now.',
       };

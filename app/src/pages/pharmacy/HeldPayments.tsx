@@ -10,6 +10,7 @@ import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { text, useAccountName, when, WorklistTable } from '../../ui';
 import { useMoney } from '../../money';
+import { mostRecent } from '../../words';
 
 /** How many `PaymentHeld` events are read for the list. */
 const RECENT = 100;
@@ -83,7 +84,7 @@ export function HeldPayments({
       return {
         rows: found.filter((r): r is Row => r !== undefined),
         source:
-          `Still held among the ${page.items.length} most recent payments held${view === 'seller' ? ' from you' : ''}; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
+          `Still held among ${mostRecent(page.items.length, 'payment', 'payments')} held${view === 'seller' ? ' from you' : ''}; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
           (current ? '' : ' (it has not yet stored the newest block)') +
           ', each amount read from the contract.',
       };

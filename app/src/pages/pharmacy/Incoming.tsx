@@ -11,6 +11,7 @@ import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { useAccountName, when, WorklistTable } from '../../ui';
 import { useMoney } from '../../money';
+import { mostRecent } from '../../words';
 import { pendingShipment } from './shipments';
 
 /** How many `Shipped` events naming the account are read for the list. */
@@ -47,7 +48,7 @@ export function IncomingShipments({
       return {
         rows: found.filter((r) => r !== undefined),
         source:
-          `Pending shipments among the ${page.items.length} most recent sent to you; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
+          `Pending shipments among ${mostRecent(page.items.length, 'shipment', 'shipments')} sent to you; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +
           (current ? '' : ' (it has not yet stored the newest block)') +
           ', each one read from the contract.',
       };

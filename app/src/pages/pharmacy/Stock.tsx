@@ -9,7 +9,7 @@ import { batchesOfAccount } from './shipments';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { text, WorklistTable } from '../../ui';
-import { spaced, variantName } from '../../words';
+import { mostRecent, spaced, variantName } from '../../words';
 
 /** How many events of each kind naming the account are read for the list. */
 const RECENT = 200;
@@ -66,7 +66,7 @@ export function Stock({
       );
       return {
         rows: found.filter((r): r is Row => r !== undefined),
-        source: `The batches you registered or were shipped (the ${mine.events} most recent events naming you; from the indexer, complete through block #${mine.through ?? '?'}${current ? '' : ', not yet the newest'}), with what you hold now, from the contract.`,
+        source: `The batches you registered or were shipped (${mostRecent(mine.events, 'event', 'events')} naming you; from the indexer, complete through block #${mine.through ?? '?'}${current ? '' : ', not yet the newest'}), with what you hold now, from the contract.`,
       };
     },
     [suite, query],
