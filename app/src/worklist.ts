@@ -17,13 +17,18 @@ export interface WorklistWords {
 
 /** The rows `read` finds for `account` (with the line saying where they come from), read
  * again when `read` or `refresh` changes; `read` answers undefined when the indexer did
- * not answer. `read` in the answer: the last read succeeded (an empty list is empty, not
- * unknown). */
+ * not answer, and says `behind` when the indexer had not yet stored the newest block (the
+ * list is then read again, up to ten times a second apart). `read` in the answer: the last
+ * read succeeded (an empty list is empty, not unknown). */
+/** How often, and how many times in a row, a list read from a lagging indexer is read again. */
+const RETRY_MS = 1_000;
+const RETRIES = 10;
+
 export function useWorklist<R>(
   suite: Suite,
   account: string | undefined,
   words: WorklistWords,
-  read: (account: string) => Promise<{ rows: R[]; source: string } | undefined>,
+  read: (account: string) => Promise<{ rows: R[]; source: string; behind?: boolean } | undefined>,
   refresh = 0,
 ): { rows: R[]; source: string; read: boolean; load: () => Promise<void> } {
   const [rows, setRows] = useState<R[]>([]);
@@ -33,6 +38,7 @@ export function useWorklist<R>(
   // The account the rows shown were read for: another account's rows are never shown,
   // not even while its own are read.
   const shownFor = useRef<string | undefined>(undefined);
+  const behindRetries = useRef(0);
   const { noAccount, noIndexer, failed } = words;
   const load = useCallback(async () => {
     const ticket = ++latest.current;
@@ -53,6 +59,14 @@ export function useWorklist<R>(
     setRows(found.rows);
     setSource(found.source);
     setWasRead(true);
+    // Read from an indexer that had not yet stored the newest block: read again shortly,
+    // so that what a transaction just did shows without a reload.
+    if (found.behind && behindRetries.current < RETRIES) {
+      behindRetries.current += 1;
+      setTimeout(() => {
+        if (ticket === latest.current) void load();
+      }, RETRY_MS);
+    } else if (!found.behind) behindRetries.current = 0;
   }, [suite, account, read, noAccount, noIndexer, failed]);
   useEffect(() => {
     void load();

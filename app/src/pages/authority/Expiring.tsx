@@ -89,6 +89,7 @@ export function ExpiringCredentials({
       ]);
       const credentials = found.flatMap((o) => (o.ok && o.value && accountTopic(o.value.issuer.address()) === mine ? [o.value] : []));
       return {
+        behind: !current,
         rows: expiringRows(credentials, now),
         source:
           `Among ${mostRecent(page.items.length, 'credential', 'credentials')} you issued (from the indexer, complete through block #${page.complete_through_block ?? '?'}` +

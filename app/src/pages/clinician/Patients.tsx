@@ -118,6 +118,7 @@ export function Patients({ suite, account, onOpen }: { suite: Suite; account: st
         }),
       );
       return {
+        behind: !current,
         rows: patientRows(
           live.filter((c) => c !== undefined),
           teams.filter((t) => t !== undefined),

@@ -82,6 +82,7 @@ export function HeldPayments({
         }),
       );
       return {
+        behind: !current,
         rows: found.filter((r): r is Row => r !== undefined),
         source:
           `Still held among ${mostRecent(page.items.length, 'payment', 'payments')} held${view === 'seller' ? ' from you' : ''}; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +

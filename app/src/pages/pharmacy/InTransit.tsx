@@ -90,6 +90,7 @@ export function InTransit({
       );
       const found = await Promise.all(ids.map((id) => pendingShipment(query, id, 'from', account)));
       return {
+        behind: !current,
         rows: found.filter((r) => r !== undefined).sort((a, b) => (a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : 0)),
         source:
           `Pending shipments among the latest ${PER_PAGE * PAGES_PER_BATCH} of each of the ${batches.length === 1 ? 'batch' : `${batches.length} batches`} you most recently registered or were shipped; from the indexer, complete through block #${mine.through ?? '?'}` +

@@ -46,6 +46,7 @@ export function IncomingShipments({
         .filter((id) => id >= 0n);
       const found = await Promise.all(ids.map((id) => pendingShipment(query, id, 'to', account)));
       return {
+        behind: !current,
         rows: found.filter((r) => r !== undefined),
         source:
           `Pending shipments among ${mostRecent(page.items.length, 'shipment', 'shipments')} sent to you; from the indexer, complete through block #${page.complete_through_block ?? '?'}` +

@@ -65,6 +65,7 @@ export function Stock({
         }),
       );
       return {
+        behind: !current,
         rows: found.filter((r): r is Row => r !== undefined),
         source: `The batches you registered or were shipped (${mostRecent(mine.events, 'event', 'events')} naming you; from the indexer, complete through block #${mine.through ?? '?'}${current ? '' : ', not yet the newest'}), with what you hold now, from the contract.`,
       };

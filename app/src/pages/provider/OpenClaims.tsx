@@ -35,6 +35,7 @@ export function OpenClaims({
       if (!page) return undefined;
       const names = new Map(known.map((k) => [k.value, k.label]));
       return {
+        behind: !current,
         rows: queueRows(page.items, names, denialWords),
         source:
           `From the indexer, complete through block #${page.complete_through_block ?? '?'}` +
