@@ -107,7 +107,7 @@ export function ExpiringCredentials({
       title="Credentials expiring within 90 days"
       source={source}
       listed={listed}
-      none={'None of the credentials you issued expires within 90 days.'}
+      none="None of the credentials you issued expires within 90 days."
       columns={['Credential', 'Holder', 'Kind', 'Number', 'Valid until', 'Action']}
       rows={rows}
       row={(r) => (

@@ -141,7 +141,7 @@ export function Patients({ suite, account, onOpen }: { suite: Suite; account: st
       title="Your patients"
       source={source}
       listed={listed}
-      none={'No patients yet.'}
+      none="No patients yet."
       columns={['Patient', 'Your care', 'Care team', 'Alerts', 'Action']}
       rows={rows}
       row={(r) => (

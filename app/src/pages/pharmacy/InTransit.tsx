@@ -108,7 +108,7 @@ export function InTransit({
       title="Shipments in transit"
       source={source}
       listed={listed}
-      none={'Nothing in transit.'}
+      none="Nothing in transit."
       columns={['Shipment', 'Product', 'To', 'Units', 'Price', 'Payment', 'Sent', 'Action']}
       rows={rows}
       row={(r) => {

@@ -71,7 +71,7 @@ export function IncomingShipments({
       title="Shipments to receive"
       source={source}
       listed={listed}
-      none={'Nothing to receive.'}
+      none="Nothing to receive."
       columns={['Shipment', 'Product', 'From', 'Units', 'Price', 'Payment', 'Sent', 'Action']}
       rows={rows}
       row={(r) => {

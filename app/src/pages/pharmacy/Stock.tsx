@@ -80,7 +80,7 @@ export function Stock({
       title="Your stock"
       source={source}
       listed={listed}
-      none={'You hold no units.'}
+      none="You hold no units."
       columns={['Batch', 'GTIN', 'Lot', 'Expiry', 'State', 'Units held', 'Action']}
       rows={rows}
       row={(r) => (

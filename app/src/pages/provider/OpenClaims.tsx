@@ -52,7 +52,7 @@ export function OpenClaims({
       title="Your open claims"
       source={source}
       listed={listed}
-      none={'Nothing open: every claim is paid or closed.'}
+      none="Nothing open: every claim is paid or closed."
       columns={['Claim', 'Status', 'Member', 'Services', 'Billed', 'To be paid to you', 'Patient owes', 'Since']}
       rows={rows}
       row={(r) => (

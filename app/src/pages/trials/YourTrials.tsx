@@ -160,7 +160,7 @@ export function YourTrials({
       title="Your trials"
       source={source}
       listed={listed}
-      none={'You sponsor no trial, are the IRB of none, investigate none and take part in none.'}
+      none="You sponsor no trial, are the IRB of none, investigate none and take part in none."
       columns={['Trial', 'You are', 'Protocol', 'Enrolment', 'SUSAR reports', 'Action']}
       rows={rows}
       row={(r) => (
