@@ -888,9 +888,14 @@ await check(
     const research = await submit('Grant or deny consent', 'Record consent');
     expect(/^Done/.test(research), `research consent: ${research}`);
 
+    // The trial is open to the patient (its sponsor holds its research consent): picked
+    // from its list, not typed.
     await go('trials');
-    await fill('trial', trial);
-    await section('Which trial').getByRole('button', { name: 'Show' }).click();
+    const open = page
+      .getByTestId('your-trial-row')
+      .filter({ has: page.getByRole('button', { name: `Show trial ${trial}`, exact: true }) })
+      .filter({ hasText: 'consent to it to take part' });
+    await open.getByRole('button', { name: `Show trial ${trial}`, exact: true }).click();
     await page.getByRole('heading', { name: `Trial ${trial}`, exact: true }).waitFor();
     await page.locator('[name="consent-form"]').setInputFiles(doc('consent-form'));
     const consented = await submit('Consent to the protocol in force', 'Consent');

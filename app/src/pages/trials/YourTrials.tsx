@@ -16,6 +16,7 @@ import type {
 } from '../../contracts/clinical_trials/types';
 import { accountTopic } from '../../indexer';
 import { useWorklist } from '../../worklist';
+import { variantName, variantsOf } from '../../words';
 import { useTx } from '../../tx';
 import { when, WorklistTable } from '../../ui';
 
@@ -43,6 +44,9 @@ export interface TrialRow {
   nextDue: bigint | undefined;
   /** A participant whose consent is to an older version than the one in force. */
   reconsent: boolean;
+  /** Not yet taking part, but open to the account: enrolling, its sponsor holding the
+   * account's research consent. */
+  invited: boolean;
 }
 
 /** The account as a participant of a trial: its number and the version it consented to. */
@@ -59,12 +63,14 @@ export function trialRow(
   susars: [AdverseEvent, ReportStatus][],
   investigator = false,
   participant?: AsParticipant,
+  invited = false,
 ): TrialRow {
   const roles = [
     ...(accountTopic(trial.sponsor.address()) === me ? ['sponsor'] : []),
     ...(accountTopic(trial.irb.address()) === me ? ['IRB'] : []),
     ...(investigator ? ['investigator'] : []),
     ...(participant ? [`participant ${participant.number}`] : []),
+    ...(invited && !participant ? ['invited (your research consent to its sponsor)'] : []),
   ];
   const pendingDue = susars.filter(([, s]) => s === 'Pending').flatMap(([e]) => (e.due === undefined ? [] : [e.due]));
   return {
@@ -79,13 +85,14 @@ export function trialRow(
     overdue: susars.filter(([, s]) => s === 'Overdue').length,
     nextDue: pendingDue.length ? pendingDue.reduce((a, b) => (b < a ? b : a)) : undefined,
     reconsent: participant !== undefined && trial.currentVersion > (participant.consented ?? 0),
+    invited: invited && !participant,
   };
 }
 
 /** Overdue reports first, then pending amendments and reports, soonest due first, then the
  * rest, newest trial first. */
 export function byUrgency(a: TrialRow, b: TrialRow): number {
-  const rank = (r: TrialRow) => (r.overdue > 0 ? 0 : r.openSusars > 0 || r.pending !== undefined || r.reconsent ? 1 : 2);
+  const rank = (r: TrialRow) => (r.overdue > 0 ? 0 : r.openSusars > 0 || r.pending !== undefined || r.reconsent || r.invited ? 1 : 2);
   const due = (r: TrialRow) => r.nextDue ?? BigInt(Number.MAX_SAFE_INTEGER);
   return rank(a) - rank(b) || (due(a) < due(b) ? -1 : due(a) > due(b) ? 1 : 0) || b.id - a.id;
 }
@@ -133,14 +140,38 @@ export function YourTrials({
           }),
         ),
       ]);
+      // The sponsors holding the account's research consent (its newest 50 consents): their
+      // enrolling trials are open to it.
+      const research = variantsOf(suite.metadata.consent_registry, 'Purpose').find((v) => v.name === 'Research');
+      const consents = await query('consent_registry', 'consentCountOf', [account]);
+      const recent = consents.ok
+        ? await query('consent_registry', 'consentsOf', [account, Math.max(0, consents.value - PAGE), PAGE])
+        : undefined;
+      const sponsors = new Set(
+        (recent?.ok ? recent.value : [])
+          .filter(
+            (c) =>
+              research !== undefined &&
+              variantName(c.kind) === 'Permit' &&
+              c.revokedAt === undefined &&
+              (Number(c.purposes) & (1 << research.index)) !== 0,
+          )
+          .map((c) => accountTopic(c.grantee.address())),
+      );
+      const openTo = (t: Trial) =>
+        sponsors.has(accountTopic(t.sponsor.address())) &&
+        !t.suspended &&
+        t.currentVersion > 0 &&
+        t.enrolled < t.targetEnrolment &&
+        t.results === undefined;
       const rows = await Promise.all(
         trials.flatMap((t, i) => {
           const leads = accountTopic(t.sponsor.address()) === me || accountTopic(t.irb.address()) === me;
-          if (!leads && !investigates[i] && !participates[i]) return [];
+          if (!leads && !investigates[i] && !participates[i] && !openTo(t)) return [];
           return [
             (async () => {
               const susars = t.openSusars > 0 ? await query('clinical_trials', 'openSusars', [t.id, 0, PAGE]) : undefined;
-              return trialRow(t, me, susars?.ok ? susars.value : [], investigates[i], participates[i]);
+              return trialRow(t, me, susars?.ok ? susars.value : [], investigates[i], participates[i], openTo(t));
             })(),
           ];
         }),
@@ -150,7 +181,7 @@ export function YourTrials({
         source: `Among the ${count.value - from} newest of ${count.value} trials, read from the contract now.`,
       };
     },
-    [query],
+    [query, suite],
   );
   const { rows, source, read: listed } = useWorklist(suite, account, WORDS, read, refresh);
 
@@ -171,6 +202,7 @@ export function YourTrials({
             {r.inForce === 0 ? 'none approved yet' : `version ${r.inForce} in force`}
             {r.pending !== undefined && <strong>; version {r.pending} awaits the IRB&apos;s approval</strong>}
             {r.reconsent && <strong>; it awaits your consent</strong>}
+            {r.invited && <strong>; consent to it to take part</strong>}
           </td>
           <td>
             {r.enrolled} of {r.target}

@@ -37,6 +37,12 @@ describe('the trials a sponsor or IRB works on', () => {
       reconsent: true,
     });
     expect(trialRow(trial(8, 2, 2), accountTopic(INVESTIGATOR), [], false, { number: 3, consented: 2 }).reconsent).toBe(false);
+    // Open to an account holding research consent to its sponsor, until it takes part.
+    expect(trialRow(trial(9, 1, 1), accountTopic(INVESTIGATOR), [], false, undefined, true)).toMatchObject({
+      role: 'invited (your research consent to its sponsor)',
+      invited: true,
+    });
+    expect(trialRow(trial(9, 1, 1), accountTopic(INVESTIGATOR), [], false, { number: 1, consented: 1 }, true).invited).toBe(false);
   });
 
   it('puts overdue reports first, then pending work by due date, then the rest newest first', () => {
