@@ -1,6 +1,7 @@
 // Ids to pick instead of typing them, from the events that created them: a payer's own
 // plans (its `PlanCreated` events), a member's plans (its `MemberEnrolled` events), device
-// models (`ModelRegistered`, a manufacturer's own or everyone's), read from the indexer
+// models (`ModelRegistered`, a manufacturer's own or everyone's), the devices a clinician
+// registered (`DeviceRegistered`), read from the indexer
 // (its topic filter for an account's). Without an indexer there is nothing to offer and
 // the id is typed.
 import { useEffect, useState } from 'react';
@@ -97,6 +98,23 @@ export function useModels(suite: Suite, manufacturer: string | undefined, refres
       ofAccount: manufacturer !== undefined,
       field: 'model',
       what: 'Model',
+      since: 'registered',
+    },
+    refresh,
+  );
+}
+
+/** The devices `provider` registered (their keys), read again when `refresh` changes. */
+export function useDevices(suite: Suite, provider: string | undefined, refresh = 0): Choice[] {
+  return useEventIds(
+    suite,
+    {
+      contract: 'remote_monitoring',
+      name: 'DeviceRegistered',
+      account: provider,
+      ofAccount: true,
+      field: 'device',
+      what: 'Device',
       since: 'registered',
     },
     refresh,

@@ -812,7 +812,8 @@ await check(
     await go('monitoring');
     await actAs('Fresh 4');
     await fill('monitoring-patient', accounts.patient);
-    await fill('device-key', key);
+    // The device is picked from those the clinician registered, not typed.
+    await pickId('device-key', `0x${key}`);
     const paired = await submit('Pair the device with the patient', 'Pair device');
     expect(/^Done/.test(paired), `pairing with consent: ${paired}`);
     await fill('low', '90');

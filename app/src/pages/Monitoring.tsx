@@ -14,7 +14,7 @@ import { Action, Field, Head, TextField, VariantSelect, sha256, when, AccountFie
 import { accountOf, shortAddress } from '../accounts';
 import { chainNow } from '../suite';
 import { variantsOf } from '../words';
-import { useModels } from '../plans';
+import { useDevices, useModels } from '../plans';
 import { QUANTITIES, deviceKey, fromThousandths, loincBytes, loincText, quantityName, thousandths, utcDayStart } from '../monitoring';
 
 /** CPT 99454: at least this many days with data in a 30-day period. */
@@ -66,6 +66,8 @@ export function MonitoringPage({ suite, account }: PageProps) {
   const [modelsChanged, setModelsChanged] = useState(0);
   const allModels = useModels(suite, undefined, modelsChanged);
   const ownModels = useModels(suite, account?.address ?? '', modelsChanged);
+  // The devices the acting clinician registered, offered in the device field (pairing).
+  const ownDevices = useDevices(suite, account?.address ?? '', modelsChanged);
   const [category, setCategory] = useState<DataCategory>(categories.find((c) => c.name === 'VitalSigns')?.name ?? 'VitalSigns');
   const [recallModel, setRecallModel] = useState('');
   const [recallNotice, setRecallNotice] = useState('');
@@ -299,7 +301,14 @@ export function MonitoringPage({ suite, account }: PageProps) {
           maker attested that key. The device proves it is in your hands: it signs the registration (you, its key, the model, the time),
           within an hour of it.
         </p>
-        <TextField label="Device key (compressed public key, hex)" name="device-key" value={key} set={setKey} />
+        <TextField
+          label="Device key (compressed public key, hex)"
+          name="device-key"
+          hint="At registration, the key on the device's label; to pair, one of the devices you registered."
+          value={key}
+          set={setKey}
+          options={ownDevices}
+        />
         <TextField label="Model (id)" name="device-model" value={model} set={setModel} numeric options={allModels} />
         {registrationHash && (
           <p>
@@ -316,7 +325,15 @@ export function MonitoringPage({ suite, account }: PageProps) {
           if (!/^(0x)?[0-9a-fA-F]{130}$/.test(signature.trim())) throw new Error('The device signature is 65 bytes in hex (r, s, v).');
           const sig: `0x${string}` = `0x${signature.trim().replace(/^0x/, '')}`;
           return after(
-            send('Register device', 'remote_monitoring', 'registerDevice', [deviceKey(key), Number(model), BigInt(issuedAt || '0'), sig]),
+            send('Register device', 'remote_monitoring', 'registerDevice', [
+              deviceKey(key),
+              Number(model),
+              BigInt(issuedAt || '0'),
+              sig,
+            ]).then((o) => {
+              setModelsChanged((n) => n + 1);
+              return o;
+            }),
           );
         }}
       >
