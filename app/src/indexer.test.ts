@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountTopic, batchUri } from './indexer';
+import { accountTopic, batchUri, idsIn, type IndexedEvent } from './indexer';
 import { stepWords } from './pages/pharmacy/Verify';
 
 describe('the indexer client', () => {
@@ -32,5 +32,24 @@ describe('an account as an event topic', () => {
     expect(accountTopic('5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY')).toBe(
       '0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d',
     );
+  });
+});
+
+const shipped = (batch: unknown, block: number): IndexedEvent => ({
+  block,
+  index: 0,
+  contract: 'drug_provenance',
+  name: 'Shipped',
+  fields: { batch, shipment: block },
+  time_ms: null,
+});
+
+describe('the ids events carry', () => {
+  it('lists each id a field names once, in the events order, skipping an event without one', () => {
+    expect(idsIn([shipped(9, 30), shipped(4, 20), shipped(9, 10), shipped(undefined, 5)], 'batch')).toEqual([9n, 4n]);
+  });
+
+  it('reads an id sent as a decimal string, and skips one that is not a whole number', () => {
+    expect(idsIn([shipped('12', 3), shipped('x1', 2), shipped(-1, 1)], 'batch')).toEqual([12n]);
   });
 });

@@ -18,6 +18,22 @@ export interface IndexedEvent {
   time_ms: number | null;
 }
 
+/** The values of the integer field `field` that `events` carry (an id: a whole JSON number
+ * or a decimal string, not negative), each once, in the events' order; an event without one is skipped. */
+export function idsIn(events: IndexedEvent[], field: string): bigint[] {
+  const seen = new Set<string>();
+  const ids: bigint[] = [];
+  for (const e of events) {
+    const value = e.fields?.[field];
+    const id = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? value : undefined;
+    if (id === undefined || (typeof id === 'number' && !(Number.isSafeInteger(id) && id >= 0))) continue;
+    if (seen.has(String(id))) continue;
+    seen.add(String(id));
+    ids.push(BigInt(id));
+  }
+  return ids;
+}
+
 export interface IndexedPage<T> {
   complete_through_block: number | null;
   items: T[];

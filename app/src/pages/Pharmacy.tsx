@@ -78,7 +78,12 @@ export function PharmacyPage(props: PageProps) {
   return (
     <>
       <Verify {...props} />
-      <IncomingShipments suite={props.suite} account={props.account?.address} onChanged={() => setStockChanged((n) => n + 1)} />
+      <IncomingShipments
+        suite={props.suite}
+        account={props.account?.address}
+        refresh={stockChanged}
+        onChanged={() => setStockChanged((n) => n + 1)}
+      />
       <Stock suite={props.suite} account={props.account?.address} refresh={stockChanged} onUse={pickBatch} />
       <InTransit
         suite={props.suite}

@@ -9,7 +9,7 @@ import { useCallback } from 'react';
 import type { Suite } from '../../suite';
 import { chainNow } from '../../suite';
 import type { StaffCredentialsModelCredential } from '../../contracts/staff_credentials/types';
-import { accountTopic, caughtUp, eventsWithTopic } from '../../indexer';
+import { accountTopic, caughtUp, eventsWithTopic, idsIn } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { day, text, useAccountName, WorklistTable } from '../../ui';
@@ -79,10 +79,7 @@ export function ExpiringCredentials({
       const page = await eventsWithTopic(suite, accountTopic(issuer), { contract: 'staff_credentials', name: 'CredentialIssued' }, RECENT);
       if (!page) return undefined;
       const mine = accountTopic(issuer);
-      const ids = page.items
-        .map((e) => (e.fields as { id?: unknown } | null)?.id)
-        .filter((id) => typeof id === 'number' || typeof id === 'string')
-        .map((id) => BigInt(id as number | string));
+      const ids = idsIn(page.items, 'id');
       const [now, found] = await Promise.all([
         chainNow(suite),
         Promise.all(ids.map((id) => query('staff_credentials', 'credential', [id]))),

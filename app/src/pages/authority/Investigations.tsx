@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Suite } from '../../suite';
 import { useTx } from '../../tx';
-import { Head, text, useAccountName, when, Worklist } from '../../ui';
+import { Head, useAccountName, when, Worklist } from '../../ui';
+import { productOf } from '../pharmacy/shipments';
 
 const PAGE = 20;
 /** The most the contract's `open_investigations` answers at once. */
@@ -54,11 +55,10 @@ export function OpenInvestigations({ suite, refresh, onTakeUp }: { suite: Suite;
     }
     const found = await Promise.all(
       open.slice(0, shown).map(async ([inv, overdue]): Promise<Row> => {
-        const b = await query('drug_provenance', 'batch', [inv.batch]);
         return {
           id: inv.id,
           batch: inv.batch,
-          product: b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${inv.batch}`,
+          product: await productOf(query, inv.batch),
           openedBy: inv.openedBy.address(),
           openedAt: inv.openedAt,
           respondBy: inv.respondBy,

@@ -6,7 +6,7 @@
 // patient in the page's forms: no account to type.
 import { useCallback } from 'react';
 import type { Suite } from '../../suite';
-import { accountTopic, caughtUp, eventsWithTopic, type IndexedEvent } from '../../indexer';
+import { accountTopic, caughtUp, eventsWithTopic, idsIn, type IndexedEvent } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { day, useAccountName, when, WorklistTable } from '../../ui';
@@ -38,12 +38,6 @@ export interface PatientRow {
 function accountField(e: IndexedEvent, name: string): string | undefined {
   const value = (e.fields as Record<string, unknown> | null)?.[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** An integer field of an indexed event, or undefined. */
-function idField(e: IndexedEvent, name: string): bigint | undefined {
-  const value = (e.fields as Record<string, unknown> | null)?.[name];
-  return typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)) ? BigInt(value) : undefined;
 }
 
 /** The rows, patients with alerts first (newest alert first), then by name. */
@@ -92,9 +86,7 @@ export function Patients({ suite, account, onOpen }: { suite: Suite; account: st
       ]);
       if (!started || !teamChanges || !sent) return undefined;
       const live = await Promise.all(
-        started.items.map(async (e) => {
-          const id = idField(e, 'id');
-          if (id === undefined) return undefined;
+        idsIn(started.items, 'id').map(async (id) => {
           const c = await query('consent_registry', 'careRelationship', [id]);
           if (!c.ok || !c.value || c.value.endedAt !== undefined || accountTopic(c.value.provider.address()) !== topic) return undefined;
           return { patient: c.value.patient.address(), from: c.value.from };
@@ -109,9 +101,7 @@ export function Patients({ suite, account, onOpen }: { suite: Suite; account: st
         }),
       );
       const alerts = await Promise.all(
-        sent.items.map(async (e) => {
-          const id = idField(e, 'alert');
-          if (id === undefined) return undefined;
+        idsIn(sent.items, 'alert').map(async (id) => {
           const a = await query('remote_monitoring', 'alert', [id]);
           if (!a.ok || !a.value) return undefined;
           return { patient: a.value.patient.address(), at: a.value.raisedAt, quantity: loincText(a.value.quantity) };

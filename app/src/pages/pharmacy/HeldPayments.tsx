@@ -5,10 +5,11 @@
 // buyer, citing its findings. Each amount still held is read from the contract.
 import { useCallback } from 'react';
 import type { Suite } from '../../suite';
-import { accountTopic, caughtUp, eventsWithTopic } from '../../indexer';
+import { accountTopic, caughtUp, eventsWithTopic, idsIn } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
-import { text, useAccountName, when, WorklistTable } from '../../ui';
+import { useAccountName, when, WorklistTable } from '../../ui';
+import { productOf } from './shipments';
 import { useMoney } from '../../money';
 import { mostRecent } from '../../words';
 
@@ -55,28 +56,19 @@ export function HeldPayments({
       const topic = view === 'seller' ? accountTopic(account) : undefined;
       const page = await eventsWithTopic(suite, topic, { contract: 'drug_provenance', name: 'PaymentHeld' }, RECENT);
       if (!page) return undefined;
-      const shipments = [
-        ...new Set(
-          page.items
-            .map((e) => (e.fields as { shipment?: unknown } | null)?.shipment)
-            .filter((id) => typeof id === 'number' || typeof id === 'string')
-            .map((id) => String(id)),
-        ),
-      ].map((id) => BigInt(id));
       const found = await Promise.all(
-        shipments.map(async (shipment): Promise<Row | undefined> => {
+        idsIn(page.items, 'shipment').map(async (shipment): Promise<Row | undefined> => {
           const [held, s] = await Promise.all([
             query('drug_provenance', 'heldPayment', [shipment]),
             query('drug_provenance', 'shipment', [shipment]),
           ]);
           if (!held.ok || held.value === 0n || !s.ok || !s.value) return undefined;
-          const b = await query('drug_provenance', 'batch', [s.value.batch]);
           return {
             shipment,
             amount: held.value,
             seller: s.value.from.address(),
             buyer: s.value.to.address(),
-            product: b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${s.value.batch}`,
+            product: await productOf(query, s.value.batch),
             shippedAt: s.value.shippedAt,
           };
         }),

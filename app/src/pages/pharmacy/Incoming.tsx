@@ -6,7 +6,7 @@
 // is read from the contract.
 import { useCallback } from 'react';
 import type { Suite } from '../../suite';
-import { accountTopic, caughtUp, eventsWithTopic } from '../../indexer';
+import { accountTopic, caughtUp, eventsWithTopic, idsIn } from '../../indexer';
 import { useWorklist } from '../../worklist';
 import { useTx } from '../../tx';
 import { useAccountName, when, WorklistTable } from '../../ui';
@@ -27,10 +27,13 @@ const WORDS = {
 export function IncomingShipments({
   suite,
   account,
+  refresh = 0,
   onChanged,
 }: {
   suite: Suite;
   account: string | undefined;
+  /** Read again when it changes (the page's stock or shipments changed). */
+  refresh?: number;
   /** Called after a shipment was paid, received or rejected (the stock changed). */
   onChanged?: () => void;
 }) {
@@ -41,10 +44,7 @@ export function IncomingShipments({
       const current = await caughtUp(suite);
       const page = await eventsWithTopic(suite, accountTopic(account), { contract: 'drug_provenance', name: 'Shipped' }, RECENT);
       if (!page) return undefined;
-      const ids = page.items
-        .map((e) => BigInt(String((e.fields as { shipment?: unknown } | null)?.shipment ?? -1)))
-        .filter((id) => id >= 0n);
-      const found = await Promise.all(ids.map((id) => pendingShipment(query, id, 'to', account)));
+      const found = await Promise.all(idsIn(page.items, 'shipment').map((id) => pendingShipment(query, id, 'to', account)));
       return {
         behind: !current,
         rows: found.filter((r) => r !== undefined),
@@ -56,13 +56,14 @@ export function IncomingShipments({
     },
     [suite, query],
   );
-  const { rows, source, load, read: listed } = useWorklist(suite, account, WORDS, read);
+  const { rows, source, load, read: listed } = useWorklist(suite, account, WORDS, read, refresh);
 
   const named = useAccountName();
   const after = async (done: Promise<unknown>) => {
     await done;
-    await load();
-    onChanged?.();
+    // The page reads every list again; alone, this one reads itself.
+    if (onChanged) onChanged();
+    else await load();
   };
 
   return (

@@ -1,25 +1,18 @@
 // What the pharmacy's worklists share: the account's batches (those it registered or was
-// shipped, from the indexer) and a pending shipment as a row (read from the contract).
+// shipped, from the indexer), a batch's name and a pending shipment as a row (read from
+// the contract).
 import type { Suite } from '../../suite';
 import type { useTx } from '../../tx';
-import { accountTopic, eventsWithTopic, type IndexedEvent } from '../../indexer';
+import { accountTopic, eventsWithTopic, idsIn } from '../../indexer';
 import { text } from '../../ui';
 import { variantName } from '../../words';
 
 type Query = ReturnType<typeof useTx>['query'];
 
-/** The batches `events` name (their `batch` field), each once, newest first. */
-export function batchesOf(events: IndexedEvent[]): bigint[] {
-  const seen = new Set<string>();
-  const batches: bigint[] = [];
-  for (const e of events) {
-    const batch = (e.fields as { batch?: unknown } | null)?.batch;
-    if (typeof batch !== 'number' && typeof batch !== 'string') continue;
-    if (seen.has(String(batch))) continue;
-    seen.add(String(batch));
-    batches.push(BigInt(batch));
-  }
-  return batches;
+/** A batch as people name it: its GTIN and lot (read from the contract), else its id. */
+export async function productOf(query: Query, batch: bigint): Promise<string> {
+  const b = await query('drug_provenance', 'batch', [batch]);
+  return b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${batch}`;
 }
 
 /** The batches `account` registered or was shipped, newest first, from the `recent` most
@@ -37,7 +30,10 @@ export async function batchesOfAccount(
   ]);
   if (!registered || !received) return undefined;
   return {
-    batches: batchesOf([...registered.items, ...received.items].sort((a, b) => b.block - a.block || b.index - a.index)),
+    batches: idsIn(
+      [...registered.items, ...received.items].sort((a, b) => b.block - a.block || b.index - a.index),
+      'batch',
+    ),
     events: registered.items.length + received.items.length,
     through: received.complete_through_block,
   };
@@ -63,11 +59,10 @@ export async function pendingShipment(query: Query, id: bigint, side: 'from' | '
   const s = await query('drug_provenance', 'shipment', [id]);
   if (!s.ok || !s.value || variantName(s.value.state) !== 'Pending' || accountTopic(s.value[side].address()) !== accountTopic(account))
     return undefined;
-  const b = await query('drug_provenance', 'batch', [s.value.batch]);
   return {
     id,
     batch: s.value.batch,
-    product: b.ok && b.value ? `GTIN ${text(b.value.gtin)} lot ${text(b.value.lot)}` : `batch ${s.value.batch}`,
+    product: await productOf(query, s.value.batch),
     from: s.value.from.address(),
     to: s.value.to.address(),
     quantity: s.value.quantity,
