@@ -68,7 +68,8 @@ if [ "${#node_args[@]}" -gt 0 ]; then
     plan=$(bash scripts/claims.sh demo-setup --deployment "$deployment" --out "$work" \
         | sed -nE 's/^PLAN_ID=([0-9]+)$/\1/p')
     bash scripts/claims.sh submit "$work/bench.837" --deployment "$deployment" \
-        --directory "$work/DIRECTORY.csv" --payer "$work/PAYER.json" --plan "$plan" --out "$work/out" \
+        --directory "$work/DIRECTORY.csv" --partners "$work/PARTNERS.csv" --sender TESTSUBMIT \
+        --payer "$work/PAYER.json" --plan "$plan" --out "$work/out" \
         --signer-file "$work/payer.secret" | grep -E '^(claims|time|node weight)' | tee "$tool_summary"
     rm -rf "$work"
     [ "$deployment" = deployments/bench.json ] && rm -rf deployments/bench.json deployments/bench

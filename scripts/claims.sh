@@ -4,8 +4,8 @@
 # The signer's secret URI is read from $SUITE_SIGNER or from --signer-file, never from the
 # command line. Running the same files again submits nothing twice. See docs/claims-tool.md.
 # Usage: scripts/claims.sh submit FILE.837... --deployment deployments/local.json \
-#            --directory DIRECTORY.csv --payer PAYER.json --plan PLAN_ID --out DIR \
-#            [--signer-file FILE]
+#            --directory DIRECTORY.csv --partners PARTNERS.csv --sender ISA06 \
+#            --payer PAYER.json --plan PLAN_ID --out DIR [--signer-file FILE]
 #        scripts/claims.sh demo-setup --deployment deployments/local.json --out DIR
 #        scripts/claims.sh --help
 set -euo pipefail

@@ -275,19 +275,21 @@ rm -f "$log.admin"
 # The claims tool on the same node: a demo plan for the sample files' members and
 # providers, then the sample 837 files submitted (bad claims skipped with file, segment and
 # reason) and answered with balanced 835s; the same files again submit nothing.
-step "scripts/claims.sh: sample 837 files in, 999 and 277CA acknowledgements and 835 remittances out, a second run submits nothing; a replacement, a void and bad frequencies; a secondary claim rejected unsent"
+step "scripts/claims.sh: sample 837 files in, 999 and 277CA acknowledgements and 835 remittances out, a second run submits nothing; another trading partner's claims and voids for clinic A refused unsent (277CA A3:496:85, TA1 006); a replacement, a void and bad frequencies; a secondary claim rejected unsent"
 claims_dir="$(mktemp -d)"
 samples=tools/claims-tool/samples
 claims_run() {
     bash scripts/claims.sh submit "$samples/clinic-a.837" "$samples/clinic-b.837" "$samples/bad.837" \
         "$samples/not-an-837.txt" --deployment deployments/local.json \
         --directory "$claims_dir/DIRECTORY.csv" --payer "$claims_dir/PAYER.json" --plan "$1" \
-        --out "$claims_dir/out" \
+        --partners "$claims_dir/PARTNERS.csv" --sender TESTSUBMIT --out "$claims_dir/out" \
         --signer-file "$claims_dir/payer.secret"
 }
+# File $1 as the trading partner $2 sent it (default: the samples' sender).
 claims_file() {
     bash scripts/claims.sh submit "$1" --deployment deployments/local.json \
         --directory "$claims_dir/DIRECTORY.csv" --payer "$claims_dir/PAYER.json" --plan "$plan_id" \
+        --partners "$claims_dir/PARTNERS.csv" --sender "${2:-TESTSUBMIT}" \
         --out "$claims_dir/out" --signer-file "$claims_dir/payer.secret"
 }
 # The on-chain id of claim $2 with 835 status $3 in remittance $1 (its CLP07).
@@ -322,6 +324,17 @@ if [ "$local_status" -eq 0 ] \
     && [ -n "$replaced_id" ] && [ -n "$voided_id" ] && [ -n "$paid_id" ] \
     && sed -e "s/@REPLACED@/$replaced_id/" -e "s/@VOIDED@/$voided_id/" -e "s/@PAID@/$paid_id/" \
         "$samples/corrections.837.in" >"$claims_dir/corrections.837" \
+    && echo "INTRUDER,1987654328" >>"$claims_dir/PARTNERS.csv" \
+    && sed -e 's/\*TESTSUBMIT     \*/*INTRUDER       */' -e 's/^GS\*HC\*TESTSUBMIT\*/GS*HC*INTRUDER*/' \
+        "$claims_dir/corrections.837" >"$claims_dir/intruder.837" \
+    && cp "$claims_dir/corrections.837" "$claims_dir/forged.837" \
+    && claims_file "$claims_dir/intruder.837" INTRUDER >"$log.claims-7" 2>&1 \
+    && grep -q '^claims: 0 adjudicated (0 submitted now, 0 already on chain), 5 skipped' "$log.claims-7" \
+    && [ "$(grep -c '^STC\*A3:496:85\*' "$claims_dir/out/intruder.277")" -eq 5 ] \
+    && claims_file "$claims_dir/forged.837" INTRUDER >"$log.claims-8" 2>&1 \
+    && grep -q '^claims: 0 adjudicated (0 submitted now, 0 already on chain), 1 skipped' "$log.claims-8" \
+    && grep -q '^TA1\*000000011\*261206\*1200\*R\*006~' "$claims_dir/out/forged.ta1" \
+    && [ ! -e "$claims_dir/out/forged.999" ] && [ ! -e "$claims_dir/out/forged.277" ] \
     && claims_file "$claims_dir/corrections.837" >"$log.claims-4" 2>&1 \
     && claims_file "$claims_dir/corrections.837" >"$log.claims-5" 2>&1 \
     && grep -q '^claims: 2 adjudicated (2 submitted now, 0 already on chain), 3 skipped' "$log.claims-4" \
@@ -337,13 +350,13 @@ if [ "$local_status" -eq 0 ] \
     && grep -q '^STC\*A3:171\*' "$claims_dir/out/cob.277" \
     && [ ! -e "$claims_dir/out/cob.835" ] && [ -e "$claims_dir/out/cob.csv" ]; then
     grep -E '^(skipped|claims|paid|denied|time)' "$log.claims-1" | sed 's/^/    /'
-    echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 999, 277CA and 835 out, resubmission sends nothing, replacement and void)" | tee -a "$log"
+    echo "test result: ok. 1 passed; 0 failed (claims.sh: 837 in, 999, 277CA and 835 out, resubmission sends nothing, another partner refused, replacement and void)" | tee -a "$log"
 else
-    tail -n 30 "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5" "$log.claims-6" 2>/dev/null || true
+    tail -n 30 "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-7" "$log.claims-8" "$log.claims-4" "$log.claims-5" "$log.claims-6" 2>/dev/null || true
     echo "test result: FAILED. 0 passed; 1 failed (claims.sh)" | tee -a "$log"
     status=1
 fi
-rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5" "$log.claims-6"
+rm -rf "$claims_dir" "$log.claims-setup" "$log.claims-1" "$log.claims-2" "$log.claims-3" "$log.claims-4" "$log.claims-5" "$log.claims-6" "$log.claims-7" "$log.claims-8"
 step_done
 # The dApp in Debian's chromium against the same node and deployment: a flow per role
 # through its pages, a refusal in words, the FHIR downloads validated, axe-core on every

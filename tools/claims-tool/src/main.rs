@@ -5,8 +5,10 @@ use claims_tool::ack::{self, GroupAck};
 use claims_tool::chain::{self, Fate};
 use claims_tool::claim::{self, Action, Amounts, Prepared, Problem, SourceClaim};
 use claims_tool::directory::Directory;
+use claims_tool::partners::{self, Partners};
 use claims_tool::payer::Payer;
 use claims_tool::remit::{self, Envelope, Remitted};
+use claims_tool::x12in::{self, Header};
 use claims_tool::x277::{self, Answer};
 use claims_tool::{csvin, setup, x837};
 use clap::{Parser, Subcommand};
@@ -33,7 +35,9 @@ enum Command {
     /// again submits nothing twice (the chain is asked for every claim's reference).
     Submit(SubmitArgs),
     /// Local dev node only: a payer, plan, providers and members for the sample files;
-    /// writes OUT/DIRECTORY.csv, OUT/PAYER.json and OUT/payer.secret and prints the plan id.
+    /// writes OUT/DIRECTORY.csv, OUT/PARTNERS.csv (the sample files' sender TESTSUBMIT
+    /// sends for both providers), OUT/PAYER.json and OUT/payer.secret and prints the plan
+    /// id.
     DemoSetup {
         #[arg(long, default_value = "deployments/local.json")]
         deployment: PathBuf,
@@ -80,6 +84,16 @@ struct SubmitArgs {
     /// Members' and providers' accounts: CSV with header kind,id,account.
     #[arg(long)]
     directory: PathBuf,
+    /// The payer's trading partners and the providers each may send claims for: CSV with
+    /// header sender,npi (`demo-setup` writes one).
+    #[arg(long)]
+    partners: PathBuf,
+    /// The trading partner the payer's intake authenticated as the files' sender (an SFTP
+    /// account, an AS2 certificate: its interchange sender id, ISA06). An interchange of
+    /// another sender is refused whole (TA1); a claim for a provider the partner may not
+    /// send for is rejected unsent (277CA A3:496).
+    #[arg(long)]
+    sender: String,
     /// The plan the claims are submitted to.
     #[arg(long)]
     plan: u32,
@@ -131,9 +145,13 @@ struct Input {
     acks: Option<(String, Vec<GroupAck>)>,
     /// The X12 file's text (for its 277CA).
     text: Option<String>,
+    /// Its interchanges another than the authenticated sender sent: the file is refused
+    /// whole and answered with a TA1.
+    refused: Vec<Header>,
 }
 
-fn read(path: &Path) -> Input {
+/// Reads the file at `path` that the trading partner `sender` sent.
+fn read(path: &Path, sender: &str) -> Input {
     let name = path.display().to_string();
     let mut acks = None;
     let mut x12 = None;
@@ -154,6 +172,34 @@ fn read(path: &Path) -> Input {
             if name.ends_with(".csv") {
                 csvin::read(&name, &text)
             } else {
+                let headers = x12in::headers(&text);
+                let refused: Vec<Header> = partners::foreign(&headers, sender)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                if let Some(first) = refused.first() {
+                    // Nothing of a file with another's interchange is read.
+                    let problem = Problem {
+                        file: name.clone(),
+                        position: 0,
+                        claim: None,
+                        reason: format!(
+                            "interchange {} was sent as {:?}, not as {sender:?}, the trading partner the intake authenticated: the file is refused whole (TA1 R 006)",
+                            first.control, first.sender
+                        ),
+                        rejection: None,
+                        ordinal: None,
+                    };
+                    return Input {
+                        path: path.to_path_buf(),
+                        claims: Vec::new(),
+                        problems: vec![problem],
+                        prepared: Vec::new(),
+                        acks: None,
+                        text: None,
+                        refused,
+                    };
+                }
                 acks = ack::groups(&text);
                 x12 = Some(text.to_string());
                 x837::read(&name, &text)
@@ -167,6 +213,7 @@ fn read(path: &Path) -> Input {
         prepared: Vec::new(),
         acks,
         text: x12,
+        refused: Vec::new(),
     }
 }
 
@@ -176,14 +223,26 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
         per_cent: args.per_cent,
     };
     let directory = Directory::load(&args.directory)?;
+    let partners = Partners::load(&args.partners)?;
+    if !partners.knows(&args.sender) {
+        return Err(format!(
+            "{}: {:?} is no trading partner (no row names it as sender)",
+            args.partners.display(),
+            args.sender
+        )
+        .into());
+    }
     // The payer's identity is checked before anything is sent.
     let payer = Payer::read(&args.payer)?;
     let secret = salt_secret(&args.out)?;
     let signer = suite_client::signer(args.signer_file.as_deref())?;
-    let mut inputs: Vec<Input> = args.files.iter().map(|p| read(p)).collect();
+    let mut inputs: Vec<Input> = args.files.iter().map(|p| read(p, &args.sender)).collect();
     for input in &mut inputs {
         for (i, source) in input.claims.iter().enumerate() {
-            match claim::prepare(source, i, args.plan, &directory, &amounts, &secret) {
+            // Only claims for the partner's own providers are prepared.
+            let prepared = partners::authorize(source, &args.sender, &partners)
+                .and_then(|()| claim::prepare(source, i, args.plan, &directory, &amounts, &secret));
+            match prepared {
                 Ok(parts) => input.prepared.extend(parts),
                 Err(problem) => input.problems.push(problem),
             }
@@ -291,7 +350,8 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             })
             .collect();
         // Each interchange the payer sends has its own control number (ISA13, GS06): per
-        // input file, its 835, then its 999, then its 277CA, going on from run to run.
+        // input file, its 835, then its 999 (or the TA1 refusing it), then its 277CA, going
+        // on from run to run.
         let envelope = Envelope {
             payer: payer.clone(),
             control: control_number(first_control, 3 * u64::try_from(f)? + 1),
@@ -312,6 +372,13 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             .and_then(|s| s.to_str())
             .unwrap_or("claims")
             .to_string();
+        if !input.refused.is_empty() {
+            let refused: Vec<&Header> = input.refused.iter().collect();
+            let ta1 = partners::ta1(&envelope_999, &args.sender, &refused);
+            // Read back before it is written.
+            partners::check_ta1(&ta1)?;
+            suite_client::write_atomically(&args.out.join(format!("{stem}.ta1")), ta1.as_bytes())?;
+        }
         if let Some((submitter, groups)) = &input.acks {
             let x999 = ack::x999(&envelope_999, submitter, groups);
             // Read back with x12-types before it is written.

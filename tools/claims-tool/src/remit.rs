@@ -251,20 +251,27 @@ impl Envelope {
     /// The ISA and GS segments opening an interchange from the payer to `receiver` with
     /// one functional group of `functional_id` (GS01) in `version` (GS08).
     pub fn open(&self, receiver: &str, functional_id: &str, version: &str) -> Vec<String> {
-        let control = format!("{:09}", self.control);
         let sender = truncate(&self.payer.id, 15);
         let receiver = truncate(receiver, 15);
         vec![
-            format!(
-                "ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}*{}*{}*^*00501*{control}*0*P*:",
-                self.date.get(2..).unwrap_or("000101"),
-                self.time
-            ),
+            self.isa(&receiver),
             format!(
                 "GS*{functional_id}*{sender}*{receiver}*{}*{}*{}*X*{version}",
                 self.date, self.time, self.control
             ),
         ]
+    }
+
+    /// The ISA segment of an interchange from the payer to `receiver`.
+    pub fn isa(&self, receiver: &str) -> String {
+        let control = format!("{:09}", self.control);
+        let sender = truncate(&self.payer.id, 15);
+        let receiver = truncate(receiver, 15);
+        format!(
+            "ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}*{}*{}*^*00501*{control}*0*P*:",
+            self.date.get(2..).unwrap_or("000101"),
+            self.time
+        )
     }
 
     /// The GE and IEA segments closing it after `sets` transaction sets.

@@ -4,7 +4,8 @@
 //! who `deploy.sh` made credential issuer): the payer (licensed), the providers of the
 //! sample NPIs (medical licence and NPI registration), the members (each consents to the
 //! payer for payment from 1 January 2026 and names both providers as care providers).
-//! Writes `OUT/DIRECTORY.csv`, `OUT/PAYER.json` (the demo payer's identity in its
+//! Writes `OUT/DIRECTORY.csv`, `OUT/PARTNERS.csv` (the sample files' sender sends for
+//! both providers), `OUT/PAYER.json` (the demo payer's identity in its
 //! remittances), `OUT/payer.secret` (the payer's secret URI, mode 0600)
 //! and prints the plan id.
 
@@ -26,6 +27,9 @@ pub const MEMBERS: [&str; 6] = [
 ];
 /// The sample files' valid NPIs.
 pub const PROVIDERS: [&str; 2] = ["1234567893", "1987654328"];
+/// The sample files' interchange sender (ISA06): the demo trading partner, sending for
+/// both providers.
+pub const SENDER: &str = "TESTSUBMIT";
 /// The demo fee schedule in dollars: office visits, labs, ECG.
 pub const FEES: [(&str, u128); 6] = [
     ("99213", 100),
@@ -224,6 +228,11 @@ pub async fn demo_setup(session: &mut Session, out: &Path, amounts: &Amounts) ->
         .map_err(|e| format!("fund: {e:?}"))?;
     std::fs::create_dir_all(out)?;
     suite_client::write_atomically(&out.join("DIRECTORY.csv"), directory.to_csv().as_bytes())?;
+    let mut partners = crate::partners::Partners::default();
+    for npi in PROVIDERS {
+        partners.add(SENDER, npi)?;
+    }
+    suite_client::write_atomically(&out.join("PARTNERS.csv"), partners.to_csv().as_bytes())?;
     let payer_identity = serde_json::to_string_pretty(&crate::payer::Payer::demo(plan))?;
     suite_client::write_atomically(&out.join("PAYER.json"), payer_identity.as_bytes())?;
     let secret = out.join("payer.secret");

@@ -135,6 +135,37 @@ pub fn field(elements: &[String], n: usize) -> &str {
     elements.get(n).map_or("", String::as_str)
 }
 
+/// An interchange's header as a TA1 answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// ISA06 without its padding.
+    pub sender: String,
+    /// ISA13, ISA09, ISA10 as written.
+    pub control: String,
+    pub date: String,
+    pub time: String,
+}
+
+/// The header of every interchange of `raw` (each ISA segment, whether or not the rest
+/// of its interchange can be read); none when `raw` is no X12 file.
+pub fn headers(raw: &str) -> Vec<Header> {
+    let Ok(text) = normalize(raw) else {
+        return Vec::new();
+    };
+    segments(&text)
+        .filter(|(_, segment)| segment.starts_with("ISA*"))
+        .map(|(_, isa)| {
+            let elements: Vec<String> = isa.split('*').map(str::to_string).collect();
+            Header {
+                sender: field(&elements, 6).trim().to_string(),
+                control: field(&elements, 13).to_string(),
+                date: field(&elements, 9).to_string(),
+                time: field(&elements, 10).to_string(),
+            }
+        })
+        .collect()
+}
+
 /// Reads `raw`: `Err` when it is no X12 file at all (no ISA at its start).
 pub fn receive(raw: &str) -> Result<Received, String> {
     let text = normalize(raw)?;

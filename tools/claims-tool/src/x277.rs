@@ -68,6 +68,11 @@ pub const WRONG_PAYER: Rejection = Rejection::of("A3:116", None);
 /// 496 "Submitter not approved for electronic claim submissions on behalf of this
 /// entity" (the rendering provider).
 pub const NOT_SUBMITTER: Rejection = Rejection::of("A3:496:82", None);
+/// 496 of the billing provider (85): the trading partner that sent the claim may not send
+/// for its billing provider (`PARTNERS.csv`).
+pub const PARTNER_BILLING: Rejection = Rejection::of("A3:496:85", None);
+/// 496 of a rendering provider (82): the trading partner may not send for it.
+pub const PARTNER_RENDERING: Rejection = NOT_SUBMITTER;
 /// 21 "Missing or invalid information" with 247 "Line information": no service line.
 pub const NO_LINES: Rejection = Rejection::of("A6:21", Some("A6:247"));
 /// 121 "Service line number greater than maximum allowable for payer".
