@@ -275,7 +275,7 @@ rm -f "$log.admin"
 # The claims tool on the same node: a demo plan for the sample files' members and
 # providers, then the sample 837 files submitted (bad claims skipped with file, segment and
 # reason) and answered with balanced 835s; the same files again submit nothing.
-step "scripts/claims.sh: sample 837 files in, 999 and 277CA acknowledgements and 835 remittances out, a second run submits nothing; another trading partner's claims and voids for clinic A refused unsent (277CA A3:496:85, TA1 006); a replacement, a void and bad frequencies; a secondary claim rejected unsent"
+step "scripts/claims.sh: sample 837 files in, 999 and 277CA acknowledgements and 835 remittances out, a second run submits nothing; another trading partner's claims and voids for clinic A refused unsent (277CA A3:496:85, TA1 006); a replacement and a void (their denials reversed in the 835: CLP02 22), bad frequencies; a secondary claim rejected unsent"
 claims_dir="$(mktemp -d)"
 samples=tools/claims-tool/samples
 claims_run() {
@@ -344,7 +344,9 @@ if [ "$local_status" -eq 0 ] \
     && grep -q '^STC\*A6:464\*' "$claims_dir/out/corrections.277" \
     && grep -q '^STC\*A7:535\*' "$claims_dir/out/corrections.277" \
     && grep -q '^CLP\*PCN-D-0001\*1\*' "$claims_dir/out/corrections.835" \
-    && ! grep -q '^CLP\*PCN-D-0002\*' "$claims_dir/out/corrections.835" \
+    && grep -q "^CLP\*PCN-D-0001\*22\*-[0-9.]*\*0.00\*0.00\*12\*$replaced_id\*" "$claims_dir/out/corrections.835" \
+    && grep -q "^CLP\*PCN-D-0002\*22\*-[0-9.]*\*0.00\*0.00\*12\*$voided_id\*" "$claims_dir/out/corrections.835" \
+    && ! grep -q '^CLP\*PCN-D-0002\*[14]\*' "$claims_dir/out/corrections.835" \
     && claims_file "$samples/cob.837" >"$log.claims-6" 2>&1 \
     && grep -q '^claims: 0 adjudicated (0 submitted now, 0 already on chain), 1 skipped' "$log.claims-6" \
     && grep -q '^STC\*A3:171\*' "$claims_dir/out/cob.277" \

@@ -308,6 +308,29 @@ pub async fn submit_all(
     Ok((fates, measured))
 }
 
+/// The claim that `prepared`, a replacement or void, corrected, as the chain holds it
+/// now (a void's is its fate's claim), once the correction is on chain; `None` for an
+/// original claim or a correction refused.
+pub async fn corrected_original(
+    session: &mut Session,
+    signer: &Keypair,
+    prepared: &Prepared,
+    fate: &Fate,
+) -> Outcome<Option<Claim>> {
+    let (Fate::Submitted(on_chain) | Fate::AlreadyOnChain(on_chain)) = fate else {
+        return Ok(None);
+    };
+    match prepared.action {
+        Action::Submit => Ok(None),
+        Action::Void(_) => Ok(Some(on_chain.clone())),
+        Action::Replace(original) => {
+            let address = session.deployment.address(CONTRACT)?;
+            let claims = create_call_builder::<ClaimsAdjudication>(address);
+            session.read(signer, &claims.claim(original)).await
+        }
+    }
+}
+
 /// Sends a replacement or void (`prepared.action`): the original the claim names is
 /// read first, so that the 277CA tells a missing original, another provider's and one
 /// voided before apart; then the call is dry-run (a refusal is not sent) and sent. A

@@ -304,8 +304,19 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
         fates.insert(key, fate);
     }
     let (mut submitted, mut already) = (submitted, already);
+    // The denials that replacements and voids corrected: reversed in the 835.
+    let mut reversals: HashMap<(usize, usize), claims_adjudication::claims_adjudication::Claim> =
+        HashMap::new();
     for (f, p) in corrections {
-        let fate = chain::correct(&mut session, &signer, &inputs[f].prepared[p]).await?;
+        let prepared = &inputs[f].prepared[p];
+        let fate = chain::correct(&mut session, &signer, prepared).await?;
+        if let Some(original) =
+            chain::corrected_original(&mut session, &signer, prepared, &fate).await?
+        {
+            if remit::reversed(&original) {
+                reversals.insert((f, p), original);
+            }
+        }
         match fate {
             Fate::Submitted(_) => submitted += 1,
             Fate::AlreadyOnChain(_) => already += 1,
@@ -321,6 +332,8 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     for (f, input) in inputs.iter().enumerate() {
         let mut parts: BTreeMap<usize, Vec<claims_adjudication::claims_adjudication::Claim>> =
             BTreeMap::new();
+        let mut reversed: HashMap<usize, Vec<claims_adjudication::claims_adjudication::Claim>> =
+            HashMap::new();
         let mut skipped: Vec<(String, String)> = input
             .problems
             .iter()
@@ -330,6 +343,12 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             match fates.get(&(f, p)) {
                 Some(Fate::Submitted(c)) | Some(Fate::AlreadyOnChain(c)) => {
                     parts.entry(prepared.source).or_default().push(c.clone());
+                    if let Some(original) = reversals.get(&(f, p)) {
+                        reversed
+                            .entry(prepared.source)
+                            .or_default()
+                            .push(original.clone());
+                    }
                 }
                 Some(Fate::Refused { reason, .. }) => {
                     let clm01 = input.claims[prepared.source].clm01.clone();
@@ -347,6 +366,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             .map(|(source, parts)| Remitted {
                 source: &input.claims[source],
                 parts,
+                reversed: reversed.remove(&source).unwrap_or_default(),
             })
             .collect();
         // Each interchange the payer sends has its own control number (ISA13, GS06): per
@@ -399,10 +419,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             }
         }
         let x835_path = args.out.join(format!("{stem}.835"));
-        if remitted
-            .iter()
-            .any(|r| remit::clp_status(&r.parts).is_some())
-        {
+        if remitted.iter().any(Remitted::remitted) {
             let x835 = remit::x835(&envelope, &amounts, &remitted)?;
             // Read back with x12-types and balanced, before anything is written.
             remit::check(&x835)?;

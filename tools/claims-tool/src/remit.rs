@@ -8,7 +8,10 @@
 //! pending review, under appeal, or approved but not yet paid (escrow short, transfer
 //! failed) is listed in the CSV with its status and left out of the 835 until it is paid
 //! or denied. Every CAS group code is the contract's: CO (contractual obligation) or PR
-//! (patient responsibility). Before anything is written the file is checked to balance:
+//! (patient responsibility). An earlier denial that a replacement or void (CLM05-3 7 or
+//! 8) corrected is reversed first: a CLP with status `22` and the denied claim's amounts
+//! negated (it paid nothing, so a reversal takes nothing back: a $0 reversal).
+//! Before anything is written the file is checked to balance:
 //! per line `SVC02 − SVC03 = Σ CAS`, per claim `CLP03 − CLP04 = Σ CAS` and
 //! `CLP05 = Σ PR`, and `BPR02 = Σ CLP04`.
 
@@ -24,6 +27,25 @@ pub struct Remitted<'a> {
     /// Its on-chain parts (one per service date), in date order; empty when it was
     /// skipped.
     pub parts: Vec<Claim>,
+    /// The denied on-chain claims it replaced or voided (see [`reversed`]): each
+    /// reversed in the 835 (CLP02 `22`) before the claim's own CLP.
+    pub reversed: Vec<Claim>,
+}
+
+/// Whether `original`, which a replacement or void corrected, had been remitted as
+/// denied: voided now, and denied before (a claim-level reason, or nothing allowed on any
+/// line; a claim voided while pending review was never in an 835 and has neither).
+pub fn reversed(original: &Claim) -> bool {
+    original.status == ClaimStatus::Voided
+        && (original.denial.is_some() || original.lines.iter().all(|line| line.allowed == 0))
+}
+
+/// How a CLP states a claim: as adjudicated, or as the reversal (CLP02 `22`) of an
+/// earlier remittance's denial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Adjudicated,
+    Reversal,
 }
 
 /// The sender and receiver of the 835 and its date.
@@ -68,10 +90,7 @@ pub fn clp_status(parts: &[Claim]) -> Option<&'static str> {
 
 /// The 835 of `claims`, checked to balance.
 pub fn x835(envelope: &Envelope, amounts: &Amounts, claims: &[Remitted]) -> Result<String, String> {
-    let final_claims: Vec<&Remitted> = claims
-        .iter()
-        .filter(|c| clp_status(&c.parts).is_some())
-        .collect();
+    let final_claims: Vec<&Remitted> = claims.iter().filter(|c| c.remitted()).collect();
     let total_paid: u128 = final_claims
         .iter()
         .flat_map(|c| c.parts.iter())
@@ -85,7 +104,20 @@ pub fn x835(envelope: &Envelope, amounts: &Amounts, claims: &[Remitted]) -> Resu
     let mut body = payment_header(envelope, amounts, total_paid, &payee);
     let mut sum_clp_paid: u128 = 0;
     for claim in &final_claims {
-        sum_clp_paid += claim_payment(claim, amounts, &mut body)?;
+        for original in &claim.reversed {
+            let original = std::slice::from_ref(original);
+            sum_clp_paid +=
+                claim_payment(claim.source, original, Side::Reversal, amounts, &mut body)?;
+        }
+        if clp_status(&claim.parts).is_some() {
+            sum_clp_paid += claim_payment(
+                claim.source,
+                &claim.parts,
+                Side::Adjudicated,
+                amounts,
+                &mut body,
+            )?;
+        }
     }
     if sum_clp_paid != total_paid {
         return Err("BPR02 differs from the sum of CLP04".into());
@@ -117,30 +149,46 @@ fn payment_header(
     .collect()
 }
 
-/// Appends one claim's CLP loop (its parts' references and service lines) to `body`,
-/// checked to balance; returns what it paid (CLP04).
+impl Remitted<'_> {
+    /// Whether the 835 says anything of it: its parts are final, or it reverses a denial.
+    pub fn remitted(&self) -> bool {
+        clp_status(&self.parts).is_some() || !self.reversed.is_empty()
+    }
+}
+
+/// `units` as dollars, negated on a reversal (X12's leading minus; a zero stays `0`).
+fn signed_dollars(amounts: &Amounts, side: Side, units: u128) -> String {
+    match side {
+        Side::Reversal if units > 0 => format!("-{}", amounts.dollars(units)),
+        _ => amounts.dollars(units),
+    }
+}
+
+/// Appends the CLP loop of 837 claim `source` as `parts` state it (their references and
+/// service lines) to `body`, checked to balance; returns what it paid (CLP04, 0 for a
+/// reversal of a denial).
 fn claim_payment(
-    claim: &Remitted,
+    source: &SourceClaim,
+    parts: &[Claim],
+    side: Side,
     amounts: &Amounts,
     body: &mut Vec<String>,
 ) -> Result<u128, String> {
-    let money = |units: u128| amounts.dollars(units);
-    let source = claim.source;
-    let status = clp_status(&claim.parts).unwrap_or("4");
-    let billed: u128 = claim.parts.iter().map(|c| c.billed).sum();
-    let paid: u128 = claim
-        .parts
+    let money = |units: u128| signed_dollars(amounts, side, units);
+    let status = match side {
+        Side::Reversal => "22",
+        Side::Adjudicated => clp_status(parts).unwrap_or("4"),
+    };
+    // A reversal is of a denial: it paid nothing.
+    let paid_part = |c: &&Claim| side == Side::Adjudicated && c.status == ClaimStatus::Paid;
+    let billed: u128 = parts.iter().map(|c| c.billed).sum();
+    let paid: u128 = parts.iter().filter(paid_part).map(|c| c.payer_amount).sum();
+    let patient: u128 = parts
         .iter()
-        .filter(|c| c.status == ClaimStatus::Paid)
-        .map(|c| c.payer_amount)
-        .sum();
-    let patient: u128 = claim
-        .parts
-        .iter()
-        .filter(|c| c.status == ClaimStatus::Paid)
+        .filter(paid_part)
         .map(|c| c.member_amount)
         .sum();
-    let first = claim.parts.first().map(|c| c.id).unwrap_or_default();
+    let first = parts.first().map(|c| c.id).unwrap_or_default();
     body.push(format!(
         "CLP*{}*{status}*{}*{}*{}*12*{first}*{}*1",
         source.clm01,
@@ -150,14 +198,14 @@ fn claim_payment(
         source.place_of_service
     ));
     body.push(format!("NM1*QC*1******MI*{}", source.member_id));
-    for part in &claim.parts {
+    for part in parts {
         body.push(format!("REF*F8*{}", part.id));
     }
     let mut claim_adjusted: u128 = 0;
     let mut claim_patient: u128 = 0;
-    for part in &claim.parts {
+    for part in parts {
         for (i, line) in part.lines.iter().enumerate() {
-            let (adjusted, patient) = service_payment(source, part, i, line, amounts, body)?;
+            let (adjusted, patient) = service_payment(source, part, side, i, line, amounts, body)?;
             claim_adjusted += adjusted;
             claim_patient += patient;
         }
@@ -176,18 +224,20 @@ fn claim_payment(
 fn service_payment(
     source: &SourceClaim,
     part: &Claim,
+    side: Side,
     i: usize,
     line: &LineResult,
     amounts: &Amounts,
     body: &mut Vec<String>,
 ) -> Result<(u128, u128), String> {
-    let money = |units: u128| amounts.dollars(units);
+    let money = |units: u128| signed_dollars(amounts, side, units);
+    let denied = part.status == ClaimStatus::Denied || side == Side::Reversal;
     let modifiers = source
         .modifiers_of(part.service_date, i)
         .map(|m| m.iter().map(|x| format!(":{x}")).collect::<String>())
         .unwrap_or_default();
     // A denied claim pays nothing whatever its lines' pricing says.
-    let (paid_line, adjustments) = if part.status == ClaimStatus::Denied {
+    let (paid_line, adjustments) = if denied {
         let reason = part
             .denial
             .or_else(|| line.adjustments.first().map(|a| a.reason))
@@ -203,12 +253,16 @@ fn service_payment(
                 .collect(),
         )
     };
+    // A reversal negates the units too (SVC05).
+    let units = match side {
+        Side::Reversal if line.line.units > 0 => format!("-{}", line.line.units),
+        _ => line.line.units.to_string(),
+    };
     body.push(format!(
-        "SVC*HC:{}{modifiers}*{}*{}**{}",
+        "SVC*HC:{}{modifiers}*{}*{}**{units}",
         String::from_utf8_lossy(&line.line.procedure),
         money(line.line.billed),
         money(paid_line),
-        line.line.units
     ));
     body.push(format!(
         "DTM*472*{}",
@@ -241,7 +295,7 @@ fn service_payment(
             body.push(format!("CAS*{group}*{}", chunk.join("**")));
         }
     }
-    if part.status != ClaimStatus::Denied {
+    if !denied {
         body.push(format!("AMT*B6*{}", money(line.allowed)));
     }
     Ok((adjusted, patient))
@@ -362,6 +416,36 @@ pub fn csv(amounts: &Amounts, claims: &[Remitted], skipped: &[(String, String)])
             }
         }
     }
+    // A replaced denial reversed by the 835 (a voided one is among the parts already).
+    for claim in claims {
+        for original in claim
+            .reversed
+            .iter()
+            .filter(|o| claim.parts.iter().all(|p| p.id != o.id))
+        {
+            let _ = writer.write_record([
+                claim.source.clm01.clone(),
+                original.id.to_string(),
+                "Reversed".into(),
+                original
+                    .denial
+                    .map(|d| d.code().to_string())
+                    .unwrap_or_default(),
+                crate::claim::iso_date(original.service_date),
+                String::new(),
+                String::new(),
+                String::new(),
+                amounts.dollars(original.billed),
+                amounts.dollars(0),
+                amounts.dollars(0),
+                amounts.dollars(0),
+                format!(
+                    "reversal (CLP02 22) of the denial it replaced: claim {}",
+                    original.id
+                ),
+            ]);
+        }
+    }
     for (reference, reason) in skipped {
         let _ = writer.write_record([
             reference.as_str(),
@@ -384,8 +468,18 @@ pub fn csv(amounts: &Amounts, claims: &[Remitted], skipped: &[(String, String)])
 
 /// An X12 decimal as an integer number of 10^-12 units.
 fn fixed(text: &str) -> Option<i128> {
-    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
-    if fraction.len() > 12 || whole.is_empty() && fraction.is_empty() {
+    let text = text.trim();
+    // X12's decimals: an optional leading minus, digits, an optional point.
+    if let Some(magnitude) = text.strip_prefix('-') {
+        return fixed(magnitude).map(|m| -m);
+    }
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if fraction.len() > 12
+        || whole.is_empty() && fraction.is_empty()
+        || !digits(whole)
+        || !digits(fraction)
+    {
         return None;
     }
     let whole: i128 = if whole.is_empty() {

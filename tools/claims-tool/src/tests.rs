@@ -390,18 +390,22 @@ fn the_835_balances_and_reads_back() {
         Remitted {
             source: &claims[0],
             parts: vec![paid],
+            reversed: Vec::new(),
         },
         Remitted {
             source: &claims[1],
             parts: vec![denied],
+            reversed: Vec::new(),
         },
         Remitted {
             source: &claims[2],
             parts: vec![reviewed],
+            reversed: Vec::new(),
         },
         Remitted {
             source: &claims[3],
             parts: vec![pending],
+            reversed: Vec::new(),
         },
     ];
     let envelope = Envelope {
@@ -439,6 +443,130 @@ fn the_835_balances_and_reads_back() {
     );
     assert_eq!(csv.lines().count(), 1 + 3 + 2 + 1 + 1 + 1);
     assert!(csv.contains("PCN-A-0001,1,Paid,,2026-11-10,99213,25,1,125.00,100.00,64.00,36.00,CO-45 25.00|PR-3 20.00|PR-2 16.00"));
+}
+
+#[test]
+fn a_denial_a_replacement_or_void_corrected_is_reversed_in_the_835_with_status_22() {
+    use Carc::*;
+    use Group::*;
+    let (claims, _) = read("clinic-a.837");
+    let u = |cents: u128| cents * 100_000_000;
+    let voided = |mut claim: Claim| {
+        claim.status = ClaimStatus::Voided;
+        claim
+    };
+    // Claim 2 was denied (no care relationship), remitted, then replaced by claim 5,
+    // paid; claim 3 was denied by an adjuster, remitted, then voided.
+    let denied = stored(
+        2,
+        "20261111",
+        ClaimStatus::Denied,
+        Some(NoCareRelationship),
+        vec![
+            line(
+                b"99214",
+                u(18_500),
+                0,
+                &[(ContractualObligation, NoCareRelationship, u(18_500))],
+            ),
+            line(
+                b"80053",
+                u(8_550),
+                0,
+                &[(ContractualObligation, NoCareRelationship, u(8_550))],
+            ),
+        ],
+    );
+    let replacement = stored(
+        5,
+        "20261111",
+        ClaimStatus::Paid,
+        None,
+        vec![line(
+            b"99214",
+            u(18_500),
+            u(10_000),
+            &[(ContractualObligation, ExceedsFeeSchedule, u(8_500))],
+        )],
+    );
+    let reviewed = voided(stored(
+        3,
+        "20261112",
+        ClaimStatus::Denied,
+        Some(NotMedicallyNecessary),
+        vec![line(
+            b"99213",
+            u(12_500),
+            u(8_000),
+            &[(ContractualObligation, ExceedsFeeSchedule, u(2_500))],
+        )],
+    ));
+    // Voided while pending review: never remitted, nothing to reverse.
+    let pending = stored(
+        4,
+        "20261113",
+        ClaimStatus::PendingReview,
+        None,
+        vec![line(
+            b"99213",
+            u(12_500),
+            u(10_000),
+            &[(ContractualObligation, ExceedsFeeSchedule, u(2_500))],
+        )],
+    );
+    assert!(remit::reversed(&voided(denied.clone())));
+    assert!(remit::reversed(&reviewed));
+    assert!(!remit::reversed(&denied), "not corrected");
+    assert!(!remit::reversed(&voided(pending.clone())), "never remitted");
+    let remitted = vec![
+        Remitted {
+            source: &claims[1],
+            parts: vec![replacement],
+            reversed: vec![voided(denied)],
+        },
+        Remitted {
+            source: &claims[2],
+            parts: vec![reviewed.clone()],
+            reversed: vec![reviewed],
+        },
+        Remitted {
+            source: &claims[3],
+            parts: vec![voided(pending)],
+            reversed: Vec::new(),
+        },
+    ];
+    let envelope = Envelope {
+        payer: crate::payer::Payer::demo(1),
+        control: 1,
+        date: "20261201".into(),
+        time: "1200".into(),
+    };
+    let text = remit::x835(&envelope, &Amounts::default(), &remitted).expect("balanced");
+    // Reversal of claim 2, then its replacement; the void's reversal alone; the claim
+    // voided while pending is not in the 835.
+    assert_eq!(remit::check(&text), Ok(3), "{text}");
+    assert!(text.contains("BPR*I*100.00*C*NON"), "{text}");
+    let reversal = "CLP*PCN-A-0002*22*-270.50*0.00*0.00*12*2*11*1~\nNM1*QC*1******MI*TMB1001~\nREF*F8*2~\nSVC*HC:99214*-185.00*0.00**-1~\nDTM*472*20261111~\nCAS*CO*242*-185.00~\nSVC*HC:80053*-85.50*0.00**-1~\nDTM*472*20261111~\nCAS*CO*242*-85.50~\nCLP*PCN-A-0002*1*185.00*100.00*0.00*12*5*11*1~";
+    assert!(text.contains(reversal), "{text}");
+    assert!(
+        text.contains("CLP*PCN-A-0003*22*-125.00*0.00*0.00*12*3*11*1~"),
+        "{text}"
+    );
+    assert!(text.contains("CAS*CO*50*-125.00~"), "{text}");
+    assert!(!text.contains("PCN-A-0003*4*"), "{text}");
+    assert!(!text.contains("PCN-A-0004"), "{text}");
+    // A reversal that does not balance is refused on reading back.
+    assert!(remit::check(&text.replace("CAS*CO*50*-125.00", "CAS*CO*50*125.00")).is_err());
+    // The CSV names the replaced denial's reversal; the void is its Voided row.
+    let csv = remit::csv(&Amounts::default(), &remitted, &[]);
+    assert!(
+        csv.contains(
+            "PCN-A-0002,2,Reversed,242,2026-11-11,,,,270.50,0.00,0.00,0.00,reversal (CLP02 22)"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains("PCN-A-0003,3,Voided,50,"), "{csv}");
+    assert!(!csv.contains("PCN-A-0003,3,Reversed"), "{csv}");
 }
 
 #[test]
