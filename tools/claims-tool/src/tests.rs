@@ -1322,3 +1322,54 @@ fn a_void_is_not_refused_for_its_coordination_loops() {
     assert_eq!(claims[0].frequency, "8");
     assert_eq!(claims[0].original.as_deref(), Some("42"));
 }
+
+/// 837P files nobody here wrote, from the directory `$CLAIMS_TOOL_EXTERNAL_837` (e.g. the
+/// X12 guide's examples as LinuxForHealth/x12 ships them in
+/// `src/tests/resources/837_005010X222A2`; not committed: their licence is not ours):
+/// every file reads as X12 without a panic, the 999 acknowledges every set of it, and
+/// every claim is either read or answered with a 277CA rejection (so none goes unanswered).
+/// `CLAIMS_TOOL_EXTERNAL_837=DIR cargo test -p claims-tool -- --ignored external`.
+#[test]
+#[ignore = "needs $CLAIMS_TOOL_EXTERNAL_837"]
+fn external_837_files_are_read_or_answered_claim_by_claim() {
+    let dir = std::env::var("CLAIMS_TOOL_EXTERNAL_837").expect("$CLAIMS_TOOL_EXTERNAL_837");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("a directory")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no file in {dir}");
+    let (mut read_claims, mut rejected) = (0, 0);
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("text");
+        let name = path.display().to_string();
+        let (claims, problems) = x837::read(&name, &text);
+        let (_, groups) = crate::ack::groups(&text).unwrap_or_else(|| panic!("{name}: no X12"));
+        assert!(!groups.is_empty(), "{name}: no group acknowledged");
+        let normalized = x837::normalize(&text).expect("X12");
+        let clm_segments = normalized.lines().filter(|l| l.starts_with("CLM*")).count();
+        let answered: std::collections::HashSet<usize> = claims
+            .iter()
+            .map(|c| c.ordinal)
+            .chain(problems.iter().filter_map(|p| p.rejection.and(p.ordinal)))
+            .collect();
+        // A set the 999 rejects is answered by it; in the others every claim is answered.
+        if groups
+            .iter()
+            .all(|g| g.sets.iter().all(|s| s.error.is_none()))
+        {
+            for ordinal in 0..clm_segments {
+                assert!(
+                    answered.contains(&ordinal),
+                    "{name}: claim {ordinal} neither read nor answered: {problems:?}"
+                );
+            }
+        }
+        for problem in &problems {
+            println!("{problem}");
+        }
+        read_claims += claims.len();
+        rejected += problems.iter().filter(|p| p.rejection.is_some()).count();
+    }
+    println!("{read_claims} claims read, {rejected} rejected with a 277CA code");
+}
