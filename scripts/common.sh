@@ -24,6 +24,9 @@ CONTRACTS_NODE_CRATES=1091
 CARGO_MUTANTS_CRATES=130
 CARGO_MUTANTS_MINUTES=3
 NODE_BUILD_MINUTES=90
+# The consortium's node (chain/, scripts/setup.sh --with-network): estimates until measured.
+NETWORK_CRATES=900
+NETWORK_BUILD_MINUTES=100
 
 # One cargo target directory shared by every build of the project, outside the clone,
 # so that a fresh clone (CI) does not rebuild the polkadot-sdk crates every time.
@@ -118,4 +121,21 @@ pg_throwaway_stop() {
     "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w stop -m immediate >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"
     PG_DIR=""
+}
+
+# The consortium's node (chain/node), installed by scripts/setup.sh --with-network.
+NETWORK_NODE_STAMP="$HOME/.cache/healthcare-suite/consortium-node.sources"
+
+# A digest of the chain's sources (its Rust, manifests, lock file, and the loopback
+# network's node keys, which its genesis authorizes): what the installed consortium-node
+# was built from.
+network_sources_digest() {
+    (cd "$REPO_ROOT" && find chain -type f \( -name '*.rs' -o -name '*.toml' -o -name 'Cargo.lock' -o -name '*.node-key' \) \
+        -not -path '*/target/*' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+# Whether consortium-node is installed and built from the chain's current sources.
+network_node_current() {
+    command -v consortium-node >/dev/null 2>&1 && [ -f "$NETWORK_NODE_STAMP" ] \
+        && [ "$(cat "$NETWORK_NODE_STAMP")" = "$(network_sources_digest)" ]
 }

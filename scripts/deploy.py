@@ -43,6 +43,10 @@ with open(os.path.join(REPO_ROOT, "contracts", "suite.json"), encoding="utf-8") 
 # Every credential kind (KindSet bits 0..12): the initial issuers may issue them all.
 ALL_KINDS = "KindSet(8191)"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# The consortium's network on loopback (scripts/network.sh): the payer's node, and the
+# council of its four members (chain/network/consortium.json).
+CONSORTIUM_URL = "ws://127.0.0.1:9971"
+CONSORTIUM_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "chain", "network", "consortium.json")
 # The governor's delay on a local dev node unless the consortium file or --delay names one
 # (a live network needs an explicit one; docs/governance.md recommends 2 to 7 days).
 LOCAL_DELAY = "10s"
@@ -613,7 +617,11 @@ def main():
         ),
     )
     parser.add_argument(
-        "--url", default="ws://127.0.0.1:9944", help="node WebSocket URL (default %(default)s)"
+        "--url",
+        help=(
+            "node WebSocket URL (default ws://127.0.0.1:9944; with --network consortium the "
+            f"consortium network's payer node, {CONSORTIUM_URL})"
+        ),
     )
     parser.add_argument(
         "--suri",
@@ -671,6 +679,14 @@ def main():
     options = parser.parse_args()
     if options.network is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", options.network):
         parser.error("--network takes letters, digits, '.', '_' and '-' only")
+    if options.network == "consortium" and options.url is None:
+        # The consortium's own network on loopback (scripts/network.sh): its four members
+        # are the governor's council, three of whom must approve.
+        options.url = CONSORTIUM_URL
+        if options.consortium is None:
+            options.consortium = CONSORTIUM_FILE
+    if options.url is None:
+        options.url = "ws://127.0.0.1:9944"
     if options.suri is None:
         if not is_local(options.url):
             parser.error(

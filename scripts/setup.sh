@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a machine that has only rustup, gcc and
 # Python. Idempotent: every step checks first and skips what is already present at the
-# pinned version. Usage: scripts/setup.sh [--without-node]
+# pinned version. Usage: scripts/setup.sh [--without-node] [--with-network]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
@@ -9,12 +9,16 @@ setup_started=$(date +%s)
 
 # --without-node: everything but substrate-contracts-node (scripts/run-local.sh builds
 # the node in the background meanwhile, with this script and no option).
+# --with-network: also the consortium's own node (chain/, scripts/network.sh): another
+# long build, only when asked for, so that the first result stays fast.
 with_node=1
+with_network=0
 for arg in "$@"; do
     case "$arg" in
         --without-node) with_node=0 ;;
+        --with-network) with_network=1 ;;
         -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) fail "unknown argument $arg (scripts/setup.sh [--without-node])" ;;
+        *) fail "unknown argument $arg (scripts/setup.sh [--without-node] [--with-network])" ;;
     esac
 done
 
@@ -137,6 +141,27 @@ else
     substrate-contracts-node --version | grep -q " $CONTRACTS_NODE_VERSION" \
         || fail "substrate-contracts-node does not report version $CONTRACTS_NODE_VERSION"
     rm -rf "$node_build"
+fi
+step_done
+
+# ------------------------------------- consortium-node (slow, only when asked for)
+step "consortium-node (chain/: the consortium's own network; about $NETWORK_BUILD_MINUTES min on 2 cores when missing)"
+if network_node_current; then
+    echo "    present: $(consortium-node --version), built from chain/ as it is"
+elif [ "$with_network" = 0 ]; then
+    echo "    not built: scripts/setup.sh --with-network builds it (scripts/network.sh, docs/network.md)"
+else
+    # Its own target directory, kept: an interrupted build resumes, and a change of
+    # chain/ recompiles only what it touches. The runtime's WASM is built by
+    # substrate-wasm-builder from chain/Cargo.lock (the workspace's own lock file).
+    chain_build="$HOME/.cache/healthcare-suite/chain-target"
+    with_progress consortium-node "$NETWORK_CRATES" "$NETWORK_BUILD_MINUTES" \
+        env -u CARGO_TARGET_DIR CARGO_TARGET_DIR="$chain_build" CARGO_PROFILE_RELEASE_DEBUG=false \
+        cargo "+$RUST_TOOLCHAIN" install --locked --path "$REPO_ROOT/chain/node" \
+        --root "${CARGO_HOME:-$HOME/.cargo}" --force \
+        || fail "cargo install of chain/node failed (log: $LOG_DIR/consortium-node.log)"
+    network_sources_digest >"$NETWORK_NODE_STAMP"
+    echo "    installed: $(consortium-node --version)"
 fi
 step_done
 
