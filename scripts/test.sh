@@ -285,11 +285,11 @@ claims_run() {
         --partners "$claims_dir/PARTNERS.csv" --sender TESTSUBMIT --out "$claims_dir/out" \
         --signer-file "$claims_dir/payer.secret"
 }
-# File $1 as the trading partner $2 sent it (default: the samples' sender).
+# File $1 as the trading partner $2 sent it (default: the samples' sender), partners $3.
 claims_file() {
     bash scripts/claims.sh submit "$1" --deployment deployments/local.json \
         --directory "$claims_dir/DIRECTORY.csv" --payer "$claims_dir/PAYER.json" --plan "$plan_id" \
-        --partners "$claims_dir/PARTNERS.csv" --sender "${2:-TESTSUBMIT}" \
+        --partners "${3:-$claims_dir/PARTNERS.csv}" --sender "${2:-TESTSUBMIT}" \
         --out "$claims_dir/out" --signer-file "$claims_dir/payer.secret"
 }
 # The on-chain id of claim $2 with 835 status $3 in remittance $1 (its CLP07).
@@ -324,14 +324,14 @@ if [ "$local_status" -eq 0 ] \
     && [ -n "$replaced_id" ] && [ -n "$voided_id" ] && [ -n "$paid_id" ] \
     && sed -e "s/@REPLACED@/$replaced_id/" -e "s/@VOIDED@/$voided_id/" -e "s/@PAID@/$paid_id/" \
         "$samples/corrections.837.in" >"$claims_dir/corrections.837" \
-    && echo "INTRUDER,1987654328" >>"$claims_dir/PARTNERS.csv" \
+    && printf 'sender,npi\nTESTSUBMIT,1234567893\nINTRUDER,1987654328\n' >"$claims_dir/PARTNERS-2.csv" \
     && sed -e 's/\*TESTSUBMIT     \*/*INTRUDER       */' -e 's/^GS\*HC\*TESTSUBMIT\*/GS*HC*INTRUDER*/' \
         "$claims_dir/corrections.837" >"$claims_dir/intruder.837" \
     && cp "$claims_dir/corrections.837" "$claims_dir/forged.837" \
-    && claims_file "$claims_dir/intruder.837" INTRUDER >"$log.claims-7" 2>&1 \
+    && claims_file "$claims_dir/intruder.837" INTRUDER "$claims_dir/PARTNERS-2.csv" >"$log.claims-7" 2>&1 \
     && grep -q '^claims: 0 adjudicated (0 submitted now, 0 already on chain), 5 skipped' "$log.claims-7" \
     && [ "$(grep -c '^STC\*A3:496:85\*' "$claims_dir/out/intruder.277")" -eq 5 ] \
-    && claims_file "$claims_dir/forged.837" INTRUDER >"$log.claims-8" 2>&1 \
+    && claims_file "$claims_dir/forged.837" INTRUDER "$claims_dir/PARTNERS-2.csv" >"$log.claims-8" 2>&1 \
     && grep -q '^claims: 0 adjudicated (0 submitted now, 0 already on chain), 1 skipped' "$log.claims-8" \
     && grep -q '^TA1\*000000011\*261206\*1200\*R\*006~' "$claims_dir/out/forged.ta1" \
     && [ ! -e "$claims_dir/out/forged.999" ] && [ ! -e "$claims_dir/out/forged.277" ] \

@@ -317,6 +317,28 @@ pub fn prepare(
             "the claim has no service lines".into(),
         ));
     }
+    // Every NPI the claim names is a real one (each line's paid NPI is checked below).
+    if !is_valid_npi(claim.billing_npi.as_bytes()) {
+        return Err(problem(
+            claim.position,
+            x277::BILLING_NPI,
+            format!(
+                "billing provider NPI {:?} has a bad check digit (or is not ten digits)",
+                claim.billing_npi
+            ),
+        ));
+    }
+    if let Some(npi) = claim
+        .rendering_npi
+        .as_ref()
+        .filter(|npi| !is_valid_npi(npi.as_bytes()))
+    {
+        return Err(problem(
+            claim.position,
+            x277::RENDERING_NPI,
+            format!("rendering provider NPI {npi:?} has a bad check digit (or is not ten digits)"),
+        ));
+    }
     // A replacement or void names the on-chain claim it replaces or voids.
     let correction = match claim.frequency.as_str() {
         "1" => None,

@@ -85,6 +85,13 @@ impl Directory {
         self.providers.get(npi).copied()
     }
 
+    /// Every provider's NPI and account.
+    pub fn providers(&self) -> impl Iterator<Item = (&str, AccountId)> + '_ {
+        self.providers
+            .iter()
+            .map(|(npi, account)| (npi.as_str(), *account))
+    }
+
     /// The file's rows (members first), for writing it.
     pub fn to_csv(&self) -> String {
         let mut rows: Vec<String> = vec!["kind,id,account".into()];

@@ -16,6 +16,7 @@ pub mod directory;
 pub mod partners;
 pub mod payer;
 pub mod remit;
+pub mod reversal;
 pub mod setup;
 pub mod x12in;
 pub mod x277;

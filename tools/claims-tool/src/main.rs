@@ -8,6 +8,7 @@ use claims_tool::directory::Directory;
 use claims_tool::partners::{self, Partners};
 use claims_tool::payer::Payer;
 use claims_tool::remit::{self, Envelope, Remitted};
+use claims_tool::reversal::{Remittances, Reversal};
 use claims_tool::x12in::{self, Header};
 use claims_tool::x277::{self, Answer};
 use claims_tool::{csvin, setup, x837};
@@ -184,8 +185,14 @@ fn read(path: &Path, sender: &str) -> Input {
                         position: 0,
                         claim: None,
                         reason: format!(
-                            "interchange {} was sent as {:?}, not as {sender:?}, the trading partner the intake authenticated: the file is refused whole (TA1 R 006)",
-                            first.control, first.sender
+                            "interchange {} was sent as {:?}, not as {sender:?}, the trading partner the intake authenticated: the file is refused whole ({})",
+                            first.control,
+                            first.sender,
+                            if refused.iter().any(Header::answerable) {
+                                "TA1 R 006"
+                            } else {
+                                "no TA1: its ISA is malformed"
+                            }
                         ),
                         rejection: None,
                         ordinal: None,
@@ -224,6 +231,9 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     };
     let directory = Directory::load(&args.directory)?;
     let partners = Partners::load(&args.partners)?;
+    partners
+        .check_exclusive(&directory)
+        .map_err(|e| format!("{}: {e}", args.partners.display()))?;
     if !partners.knows(&args.sender) {
         return Err(format!(
             "{}: {:?} is no trading partner (no row names it as sender)",
@@ -235,6 +245,8 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     // The payer's identity is checked before anything is sent.
     let payer = Payer::read(&args.payer)?;
     let secret = salt_secret(&args.out)?;
+    // The CLP loops earlier 835s of this folder carried: what a correction reverses.
+    let mut remittances = Remittances::load(&args.out)?;
     let signer = suite_client::signer(args.signer_file.as_deref())?;
     let mut inputs: Vec<Input> = args.files.iter().map(|p| read(p, &args.sender)).collect();
     for input in &mut inputs {
@@ -304,17 +316,16 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
         fates.insert(key, fate);
     }
     let (mut submitted, mut already) = (submitted, already);
-    // The denials that replacements and voids corrected: reversed in the 835.
-    let mut reversals: HashMap<(usize, usize), claims_adjudication::claims_adjudication::Claim> =
-        HashMap::new();
+    // The remitted denials that replacements and voids corrected: reversed in the 835.
+    let mut reversals: HashMap<(usize, usize), Reversal> = HashMap::new();
     for (f, p) in corrections {
         let prepared = &inputs[f].prepared[p];
         let fate = chain::correct(&mut session, &signer, prepared).await?;
         if let Some(original) =
             chain::corrected_original(&mut session, &signer, prepared, &fate).await?
         {
-            if remit::reversed(&original) {
-                reversals.insert((f, p), original);
+            if let Some(reversal) = remittances.reversal_of(&original) {
+                reversals.insert((f, p), reversal);
             }
         }
         match fate {
@@ -332,8 +343,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
     for (f, input) in inputs.iter().enumerate() {
         let mut parts: BTreeMap<usize, Vec<claims_adjudication::claims_adjudication::Claim>> =
             BTreeMap::new();
-        let mut reversed: HashMap<usize, Vec<claims_adjudication::claims_adjudication::Claim>> =
-            HashMap::new();
+        let mut reversed: HashMap<usize, Vec<Reversal>> = HashMap::new();
         let mut skipped: Vec<(String, String)> = input
             .problems
             .iter()
@@ -392,8 +402,10 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             .and_then(|s| s.to_str())
             .unwrap_or("claims")
             .to_string();
-        if !input.refused.is_empty() {
-            let refused: Vec<&Header> = input.refused.iter().collect();
+        // A TA1 answers the interchanges whose ISA can be answered (a malformed one is
+        // refused without, its CSV says why).
+        let refused: Vec<&Header> = input.refused.iter().filter(|h| h.answerable()).collect();
+        if !refused.is_empty() {
             let ta1 = partners::ta1(&envelope_999, &args.sender, &refused);
             // Read back before it is written.
             partners::check_ta1(&ta1)?;
@@ -424,6 +436,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
             // Read back with x12-types and balanced, before anything is written.
             remit::check(&x835)?;
             suite_client::write_atomically(&x835_path, x835.as_bytes())?;
+            remittances.record(&x835);
         } else {
             // No claim of the file is paid or denied yet: no remittance (an empty 835 would
             // say a payment of nothing was made; one an earlier run wrote is kept: it was
@@ -442,6 +455,7 @@ async fn submit(args: SubmitArgs) -> Outcome<()> {
         suite_client::write_atomically(&args.out.join(format!("{stem}.csv")), csv.as_bytes())?;
         totals.add(&remitted, skipped.len());
     }
+    remittances.save(&args.out)?;
     let next = control_number(first_control, 3 * u64::try_from(inputs.len())? + 1);
     suite_client::write_atomically(&args.out.join(CONTROL_FILE), next.to_string().as_bytes())?;
     let elapsed = started.elapsed().as_secs_f64();

@@ -20,6 +20,7 @@
 //!   of this entity", the billing provider) or `A3:496:82` (a rendering provider).
 
 use crate::claim::{Problem, SourceClaim};
+use crate::directory::Directory;
 use crate::remit::Envelope;
 use crate::x12in::Header;
 use crate::x277::{self, Rejection};
@@ -108,6 +109,40 @@ impl Partners {
     /// [`crate::claim::prepare`], and in no directory).
     fn may_name(&self, sender: &str, npi: &str) -> bool {
         !is_valid_npi(npi.as_bytes()) || self.may_send(sender, npi)
+    }
+
+    /// Checks that every provider account is spoken for by one trading partner at most:
+    /// the contract knows a claim's provider by its account, not by the NPI or the
+    /// partner it came through, so a partner allowed to send for one NPI of an account
+    /// could otherwise replace or void the claims another partner sent for the same
+    /// account (an NPI listed under two partners, or two NPIs of one account, say an
+    /// individual's and its practice's, under two partners). A provider that moves to
+    /// another clearinghouse moves its rows.
+    pub fn check_exclusive(&self, directory: &Directory) -> Result<(), String> {
+        let mut spoken_for: BTreeMap<[u8; 32], (&str, &str)> = BTreeMap::new();
+        let accounts: BTreeMap<&str, [u8; 32]> = directory
+            .providers()
+            .map(|(npi, account)| (npi, *account.as_ref()))
+            .collect();
+        for (sender, npis) in &self.providers {
+            for npi in npis {
+                let Some(account) = accounts.get(npi.as_str()) else {
+                    continue;
+                };
+                match spoken_for.get(account) {
+                    Some((other, other_npi)) if *other != sender.as_str() => {
+                        return Err(format!(
+                            "the provider account of NPI {npi} ({sender}) and NPI {other_npi} ({other}) is listed under two trading partners: the contract tells claims apart by account, so each provider's claims must come through one partner (a provider that changes clearinghouse moves its rows)"
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        spoken_for.insert(*account, (sender.as_str(), npi.as_str()));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The file's rows, for writing it.
@@ -369,6 +404,31 @@ mod tests {
         assert!(check_ta1(&ta1.replace("*R*006", "*X*006")).is_err());
         assert!(check_ta1(&ta1.replace("IEA*0*", "IEA*1*")).is_err());
         assert!(check_ta1(&ta1.replace("*R*006~", "*R~")).is_err());
+    }
+
+    #[test]
+    fn a_provider_account_is_spoken_for_by_one_partner_only() {
+        use ink::primitives::AccountId;
+        let mut directory = Directory::default();
+        directory.add_provider(CLINIC_A, AccountId::from([1; 32]));
+        directory.add_provider(CLINIC_B, AccountId::from([2; 32]));
+        // Each partner its own provider: fine; one partner both: fine.
+        let own = partners(&[("A-SIDE", CLINIC_A), ("B-SIDE", CLINIC_B)]);
+        assert_eq!(own.check_exclusive(&directory), Ok(()));
+        let both = partners(&[("ONE", CLINIC_A), ("ONE", CLINIC_B)]);
+        assert_eq!(both.check_exclusive(&directory), Ok(()));
+        // One NPI under two partners: the second could void the first's claims.
+        let shared = partners(&[("A-SIDE", CLINIC_A), ("B-SIDE", CLINIC_A)]);
+        let refused = shared.check_exclusive(&directory).expect_err("shared NPI");
+        assert!(
+            refused.contains(CLINIC_A) && refused.contains("two trading partners"),
+            "{refused}"
+        );
+        // Two NPIs of one account (an individual's and its practice's) under two partners.
+        directory.add_provider(CLINIC_B, AccountId::from([1; 32]));
+        assert!(own.check_exclusive(&directory).is_err());
+        // An NPI in no directory row has no account to share.
+        assert_eq!(shared.check_exclusive(&Directory::default()), Ok(()));
     }
 
     #[test]

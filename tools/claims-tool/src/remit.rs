@@ -8,9 +8,10 @@
 //! pending review, under appeal, or approved but not yet paid (escrow short, transfer
 //! failed) is listed in the CSV with its status and left out of the 835 until it is paid
 //! or denied. Every CAS group code is the contract's: CO (contractual obligation) or PR
-//! (patient responsibility). An earlier denial that a replacement or void (CLM05-3 7 or
-//! 8) corrected is reversed first: a CLP with status `22` and the denied claim's amounts
-//! negated (it paid nothing, so a reversal takes nothing back: a $0 reversal).
+//! (patient responsibility). A denial that a replacement or void (CLM05-3 7 or 8)
+//! corrected is reversed first, from the CLP loop an earlier 835 carried
+//! ([`crate::reversal`]): status `22`, its amounts and units negated (it paid nothing, so
+//! a reversal takes nothing back: a $0 reversal).
 //! Before anything is written the file is checked to balance:
 //! per line `SVC02 − SVC03 = Σ CAS`, per claim `CLP03 − CLP04 = Σ CAS` and
 //! `CLP05 = Σ PR`, and `BPR02 = Σ CLP04`.
@@ -27,25 +28,16 @@ pub struct Remitted<'a> {
     /// Its on-chain parts (one per service date), in date order; empty when it was
     /// skipped.
     pub parts: Vec<Claim>,
-    /// The denied on-chain claims it replaced or voided (see [`reversed`]): each
-    /// reversed in the 835 (CLP02 `22`) before the claim's own CLP.
-    pub reversed: Vec<Claim>,
+    /// The remitted denials it replaced or voided: each reversed in the 835 (CLP02 `22`)
+    /// before the claim's own CLP.
+    pub reversed: Vec<crate::reversal::Reversal>,
 }
 
-/// Whether `original`, which a replacement or void corrected, had been remitted as
-/// denied: voided now, and denied before (a claim-level reason, or nothing allowed on any
-/// line; a claim voided while pending review was never in an 835 and has neither).
-pub fn reversed(original: &Claim) -> bool {
-    original.status == ClaimStatus::Voided
-        && (original.denial.is_some() || original.lines.iter().all(|line| line.allowed == 0))
-}
-
-/// How a CLP states a claim: as adjudicated, or as the reversal (CLP02 `22`) of an
-/// earlier remittance's denial.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Adjudicated,
-    Reversal,
+impl Remitted<'_> {
+    /// Whether the 835 says anything of it: its parts are final, or it reverses a denial.
+    pub fn remitted(&self) -> bool {
+        clp_status(&self.parts).is_some() || !self.reversed.is_empty()
+    }
 }
 
 /// The sender and receiver of the 835 and its date.
@@ -104,19 +96,12 @@ pub fn x835(envelope: &Envelope, amounts: &Amounts, claims: &[Remitted]) -> Resu
     let mut body = payment_header(envelope, amounts, total_paid, &payee);
     let mut sum_clp_paid: u128 = 0;
     for claim in &final_claims {
-        for original in &claim.reversed {
-            let original = std::slice::from_ref(original);
-            sum_clp_paid +=
-                claim_payment(claim.source, original, Side::Reversal, amounts, &mut body)?;
+        // A reversal of a denial pays nothing back (its CLP04 is 0).
+        for reversal in &claim.reversed {
+            body.extend(reversal.segments.iter().cloned());
         }
         if clp_status(&claim.parts).is_some() {
-            sum_clp_paid += claim_payment(
-                claim.source,
-                &claim.parts,
-                Side::Adjudicated,
-                amounts,
-                &mut body,
-            )?;
+            sum_clp_paid += claim_payment(claim, amounts, &mut body)?;
         }
     }
     if sum_clp_paid != total_paid {
@@ -149,46 +134,30 @@ fn payment_header(
     .collect()
 }
 
-impl Remitted<'_> {
-    /// Whether the 835 says anything of it: its parts are final, or it reverses a denial.
-    pub fn remitted(&self) -> bool {
-        clp_status(&self.parts).is_some() || !self.reversed.is_empty()
-    }
-}
-
-/// `units` as dollars, negated on a reversal (X12's leading minus; a zero stays `0`).
-fn signed_dollars(amounts: &Amounts, side: Side, units: u128) -> String {
-    match side {
-        Side::Reversal if units > 0 => format!("-{}", amounts.dollars(units)),
-        _ => amounts.dollars(units),
-    }
-}
-
-/// Appends the CLP loop of 837 claim `source` as `parts` state it (their references and
-/// service lines) to `body`, checked to balance; returns what it paid (CLP04, 0 for a
-/// reversal of a denial).
+/// Appends one claim's CLP loop (its parts' references and service lines) to `body`,
+/// checked to balance; returns what it paid (CLP04).
 fn claim_payment(
-    source: &SourceClaim,
-    parts: &[Claim],
-    side: Side,
+    claim: &Remitted,
     amounts: &Amounts,
     body: &mut Vec<String>,
 ) -> Result<u128, String> {
-    let money = |units: u128| signed_dollars(amounts, side, units);
-    let status = match side {
-        Side::Reversal => "22",
-        Side::Adjudicated => clp_status(parts).unwrap_or("4"),
-    };
-    // A reversal is of a denial: it paid nothing.
-    let paid_part = |c: &&Claim| side == Side::Adjudicated && c.status == ClaimStatus::Paid;
-    let billed: u128 = parts.iter().map(|c| c.billed).sum();
-    let paid: u128 = parts.iter().filter(paid_part).map(|c| c.payer_amount).sum();
-    let patient: u128 = parts
+    let money = |units: u128| amounts.dollars(units);
+    let source = claim.source;
+    let status = clp_status(&claim.parts).unwrap_or("4");
+    let billed: u128 = claim.parts.iter().map(|c| c.billed).sum();
+    let paid: u128 = claim
+        .parts
         .iter()
-        .filter(paid_part)
+        .filter(|c| c.status == ClaimStatus::Paid)
+        .map(|c| c.payer_amount)
+        .sum();
+    let patient: u128 = claim
+        .parts
+        .iter()
+        .filter(|c| c.status == ClaimStatus::Paid)
         .map(|c| c.member_amount)
         .sum();
-    let first = parts.first().map(|c| c.id).unwrap_or_default();
+    let first = claim.parts.first().map(|c| c.id).unwrap_or_default();
     body.push(format!(
         "CLP*{}*{status}*{}*{}*{}*12*{first}*{}*1",
         source.clm01,
@@ -198,14 +167,14 @@ fn claim_payment(
         source.place_of_service
     ));
     body.push(format!("NM1*QC*1******MI*{}", source.member_id));
-    for part in parts {
+    for part in &claim.parts {
         body.push(format!("REF*F8*{}", part.id));
     }
     let mut claim_adjusted: u128 = 0;
     let mut claim_patient: u128 = 0;
-    for part in parts {
+    for part in &claim.parts {
         for (i, line) in part.lines.iter().enumerate() {
-            let (adjusted, patient) = service_payment(source, part, side, i, line, amounts, body)?;
+            let (adjusted, patient) = service_payment(source, part, i, line, amounts, body)?;
             claim_adjusted += adjusted;
             claim_patient += patient;
         }
@@ -224,20 +193,18 @@ fn claim_payment(
 fn service_payment(
     source: &SourceClaim,
     part: &Claim,
-    side: Side,
     i: usize,
     line: &LineResult,
     amounts: &Amounts,
     body: &mut Vec<String>,
 ) -> Result<(u128, u128), String> {
-    let money = |units: u128| signed_dollars(amounts, side, units);
-    let denied = part.status == ClaimStatus::Denied || side == Side::Reversal;
+    let money = |units: u128| amounts.dollars(units);
     let modifiers = source
         .modifiers_of(part.service_date, i)
         .map(|m| m.iter().map(|x| format!(":{x}")).collect::<String>())
         .unwrap_or_default();
     // A denied claim pays nothing whatever its lines' pricing says.
-    let (paid_line, adjustments) = if denied {
+    let (paid_line, adjustments) = if part.status == ClaimStatus::Denied {
         let reason = part
             .denial
             .or_else(|| line.adjustments.first().map(|a| a.reason))
@@ -253,16 +220,12 @@ fn service_payment(
                 .collect(),
         )
     };
-    // A reversal negates the units too (SVC05).
-    let units = match side {
-        Side::Reversal if line.line.units > 0 => format!("-{}", line.line.units),
-        _ => line.line.units.to_string(),
-    };
     body.push(format!(
-        "SVC*HC:{}{modifiers}*{}*{}**{units}",
+        "SVC*HC:{}{modifiers}*{}*{}**{}",
         String::from_utf8_lossy(&line.line.procedure),
         money(line.line.billed),
         money(paid_line),
+        line.line.units
     ));
     body.push(format!(
         "DTM*472*{}",
@@ -295,7 +258,7 @@ fn service_payment(
             body.push(format!("CAS*{group}*{}", chunk.join("**")));
         }
     }
-    if !denied {
+    if part.status != ClaimStatus::Denied {
         body.push(format!("AMT*B6*{}", money(line.allowed)));
     }
     Ok((adjusted, patient))
@@ -418,11 +381,12 @@ pub fn csv(amounts: &Amounts, claims: &[Remitted], skipped: &[(String, String)])
     }
     // A replaced denial reversed by the 835 (a voided one is among the parts already).
     for claim in claims {
-        for original in claim
+        for reversal in claim
             .reversed
             .iter()
-            .filter(|o| claim.parts.iter().all(|p| p.id != o.id))
+            .filter(|r| claim.parts.iter().all(|p| p.id != r.claim.id))
         {
+            let original = &reversal.claim;
             let _ = writer.write_record([
                 claim.source.clm01.clone(),
                 original.id.to_string(),
@@ -467,11 +431,13 @@ pub fn csv(amounts: &Amounts, claims: &[Remitted], skipped: &[(String, String)])
 }
 
 /// An X12 decimal as an integer number of 10^-12 units.
-fn fixed(text: &str) -> Option<i128> {
+pub(crate) fn fixed(text: &str) -> Option<i128> {
     let text = text.trim();
     // X12's decimals: an optional leading minus, digits, an optional point.
     if let Some(magnitude) = text.strip_prefix('-') {
-        return fixed(magnitude).map(|m| -m);
+        return fixed(magnitude)
+            .filter(|_| !magnitude.starts_with('-'))
+            .map(|m| -m);
     }
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());

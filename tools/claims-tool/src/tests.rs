@@ -446,7 +446,8 @@ fn the_835_balances_and_reads_back() {
 }
 
 #[test]
-fn a_denial_a_replacement_or_void_corrected_is_reversed_in_the_835_with_status_22() {
+fn a_remitted_denial_a_replacement_or_void_corrected_is_reversed_as_remitted() {
+    use crate::reversal::Remittances;
     use Carc::*;
     use Group::*;
     let (claims, _) = read("clinic-a.837");
@@ -455,8 +456,15 @@ fn a_denial_a_replacement_or_void_corrected_is_reversed_in_the_835_with_status_2
         claim.status = ClaimStatus::Voided;
         claim
     };
-    // Claim 2 was denied (no care relationship), remitted, then replaced by claim 5,
-    // paid; claim 3 was denied by an adjuster, remitted, then voided.
+    let envelope = Envelope {
+        payer: crate::payer::Payer::demo(1),
+        control: 1,
+        date: "20261201".into(),
+        time: "1200".into(),
+    };
+    // An earlier 835: PCN-A-0002 (claim 2) denied, no care relationship; PCN-A-0003
+    // (claim 3) denied by an adjuster; PCN-A-0001 split over two dates (claims 6 and 7),
+    // both parts denied, in one CLP.
     let denied = stored(
         2,
         "20261111",
@@ -477,19 +485,7 @@ fn a_denial_a_replacement_or_void_corrected_is_reversed_in_the_835_with_status_2
             ),
         ],
     );
-    let replacement = stored(
-        5,
-        "20261111",
-        ClaimStatus::Paid,
-        None,
-        vec![line(
-            b"99214",
-            u(18_500),
-            u(10_000),
-            &[(ContractualObligation, ExceedsFeeSchedule, u(8_500))],
-        )],
-    );
-    let reviewed = voided(stored(
+    let reviewed = stored(
         3,
         "20261112",
         ClaimStatus::Denied,
@@ -500,8 +496,42 @@ fn a_denial_a_replacement_or_void_corrected_is_reversed_in_the_835_with_status_2
             u(8_000),
             &[(ContractualObligation, ExceedsFeeSchedule, u(2_500))],
         )],
-    ));
-    // Voided while pending review: never remitted, nothing to reverse.
+    );
+    let split = |id, date| {
+        stored(
+            id,
+            date,
+            ClaimStatus::Denied,
+            Some(NotCovered),
+            vec![line(
+                b"99213",
+                u(6_000),
+                0,
+                &[(ContractualObligation, NotCovered, u(6_000))],
+            )],
+        )
+    };
+    let earlier = vec![
+        Remitted {
+            source: &claims[1],
+            parts: vec![denied.clone()],
+            reversed: Vec::new(),
+        },
+        Remitted {
+            source: &claims[2],
+            parts: vec![reviewed.clone()],
+            reversed: Vec::new(),
+        },
+        Remitted {
+            source: &claims[0],
+            parts: vec![split(6, "20261110"), split(7, "20261111")],
+            reversed: Vec::new(),
+        },
+    ];
+    let first = remit::x835(&envelope, &Amounts::default(), &earlier).expect("balanced");
+    let mut record = Remittances::default();
+    record.record(&first);
+    // Claim 4 was voided while pending review: never in an 835.
     let pending = stored(
         4,
         "20261113",
@@ -514,54 +544,86 @@ fn a_denial_a_replacement_or_void_corrected_is_reversed_in_the_835_with_status_2
             &[(ContractualObligation, ExceedsFeeSchedule, u(2_500))],
         )],
     );
-    assert!(remit::reversed(&voided(denied.clone())));
-    assert!(remit::reversed(&reviewed));
-    assert!(!remit::reversed(&denied), "not corrected");
-    assert!(!remit::reversed(&voided(pending.clone())), "never remitted");
-    let remitted = vec![
+    let replaced = record
+        .reversal_of(&voided(denied.clone()))
+        .expect("remitted alone");
+    let void = record
+        .reversal_of(&voided(reviewed.clone()))
+        .expect("remitted alone");
+    assert_eq!(record.reversal_of(&denied), None, "not corrected");
+    assert_eq!(
+        record.reversal_of(&voided(pending.clone())),
+        None,
+        "never remitted"
+    );
+    assert_eq!(
+        record.reversal_of(&voided(split(6, "20261110"))),
+        None,
+        "one part of a CLP that summed two"
+    );
+    assert_eq!(
+        Remittances::default().reversal_of(&voided(reviewed.clone())),
+        None
+    );
+    // The correction's 835: claim 2 replaced by claim 5 (sent as PCN-A-0004, modifier-free:
+    // the reversal still states the original as remitted), claim 3 voided.
+    let replacement = stored(
+        5,
+        "20261111",
+        ClaimStatus::Paid,
+        None,
+        vec![line(
+            b"99214",
+            u(18_500),
+            u(10_000),
+            &[(ContractualObligation, ExceedsFeeSchedule, u(8_500))],
+        )],
+    );
+    let corrections = vec![
         Remitted {
-            source: &claims[1],
+            source: &claims[3],
             parts: vec![replacement],
-            reversed: vec![voided(denied)],
+            reversed: vec![replaced],
         },
         Remitted {
             source: &claims[2],
-            parts: vec![reviewed.clone()],
-            reversed: vec![reviewed],
+            parts: vec![voided(reviewed.clone())],
+            reversed: vec![void],
         },
         Remitted {
-            source: &claims[3],
+            source: &claims[5],
             parts: vec![voided(pending)],
             reversed: Vec::new(),
         },
     ];
-    let envelope = Envelope {
-        payer: crate::payer::Payer::demo(1),
-        control: 1,
-        date: "20261201".into(),
-        time: "1200".into(),
-    };
-    let text = remit::x835(&envelope, &Amounts::default(), &remitted).expect("balanced");
-    // Reversal of claim 2, then its replacement; the void's reversal alone; the claim
-    // voided while pending is not in the 835.
+    let text = remit::x835(&envelope, &Amounts::default(), &corrections).expect("balanced");
     assert_eq!(remit::check(&text), Ok(3), "{text}");
     assert!(text.contains("BPR*I*100.00*C*NON"), "{text}");
-    let reversal = "CLP*PCN-A-0002*22*-270.50*0.00*0.00*12*2*11*1~\nNM1*QC*1******MI*TMB1001~\nREF*F8*2~\nSVC*HC:99214*-185.00*0.00**-1~\nDTM*472*20261111~\nCAS*CO*242*-185.00~\nSVC*HC:80053*-85.50*0.00**-1~\nDTM*472*20261111~\nCAS*CO*242*-85.50~\nCLP*PCN-A-0002*1*185.00*100.00*0.00*12*5*11*1~";
+    // The original's own CLP as remitted (CLM01 PCN-A-0002, its member, its lines),
+    // negated, then the replacement's.
+    let reversal = "CLP*PCN-A-0002*22*-270.50*0.00*0.00*12*2*11*1~\nNM1*QC*1******MI*TMB1001~\nREF*F8*2~\nSVC*HC:99214*-185.00*0.00**-1~\nDTM*472*20261111~\nCAS*CO*242*-185.00~\nSVC*HC:80053*-85.50*0.00**-1~\nDTM*472*20261111~\nCAS*CO*242*-85.50~\nCLP*PCN-A-0004*1*185.00*100.00*0.00*12*5*";
     assert!(text.contains(reversal), "{text}");
+    assert!(
+        first.contains(&reversal[..40].replace("*22*-", "*4*")),
+        "{first}"
+    );
     assert!(
         text.contains("CLP*PCN-A-0003*22*-125.00*0.00*0.00*12*3*11*1~"),
         "{text}"
     );
     assert!(text.contains("CAS*CO*50*-125.00~"), "{text}");
     assert!(!text.contains("PCN-A-0003*4*"), "{text}");
-    assert!(!text.contains("PCN-A-0004"), "{text}");
+    assert!(!text.contains("PCN-A-0006"), "{text}");
+    // Reversals are not recorded (never reversed again); the replacement is.
+    record.record(&text);
+    assert!(record.reversal_of(&voided(denied)).is_some());
     // A reversal that does not balance is refused on reading back.
     assert!(remit::check(&text.replace("CAS*CO*50*-125.00", "CAS*CO*50*125.00")).is_err());
     // The CSV names the replaced denial's reversal; the void is its Voided row.
-    let csv = remit::csv(&Amounts::default(), &remitted, &[]);
+    let csv = remit::csv(&Amounts::default(), &corrections, &[]);
     assert!(
         csv.contains(
-            "PCN-A-0002,2,Reversed,242,2026-11-11,,,,270.50,0.00,0.00,0.00,reversal (CLP02 22)"
+            "PCN-A-0004,2,Reversed,242,2026-11-11,,,,270.50,0.00,0.00,0.00,reversal (CLP02 22)"
         ),
         "{csv}"
     );
@@ -1336,16 +1398,25 @@ fn external_837_files_are_read_or_answered_claim_by_claim() {
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("a directory")
         .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file())
         .collect();
     paths.sort();
     assert!(!paths.is_empty(), "no file in {dir}");
     let (mut read_claims, mut rejected) = (0, 0);
     for path in paths {
-        let text = std::fs::read_to_string(&path).expect("text");
+        // Read as the tool reads a file: bytes, lossily as text.
+        let text = String::from_utf8_lossy(&std::fs::read(&path).expect("readable")).into_owned();
         let name = path.display().to_string();
         let (claims, problems) = x837::read(&name, &text);
         let (_, groups) = crate::ack::groups(&text).unwrap_or_else(|| panic!("{name}: no X12"));
         assert!(!groups.is_empty(), "{name}: no group acknowledged");
+        assert!(
+            groups.iter().all(|g| !g.sets.is_empty()),
+            "{name}: a group with no set acknowledged"
+        );
+        let sets = groups.iter().flat_map(|g| &g.sets);
+        let accepted = sets.clone().filter(|s| s.error.is_none()).count();
+        println!("{name}: 999 accepts {accepted} of {} sets", sets.count());
         let normalized = x837::normalize(&text).expect("X12");
         let clm_segments = normalized.lines().filter(|l| l.starts_with("CLM*")).count();
         let answered: std::collections::HashSet<usize> = claims
@@ -1353,7 +1424,8 @@ fn external_837_files_are_read_or_answered_claim_by_claim() {
             .map(|c| c.ordinal)
             .chain(problems.iter().filter_map(|p| p.rejection.and(p.ordinal)))
             .collect();
-        // A set the 999 rejects is answered by it; in the others every claim is answered.
+        // In a file whose sets the 999 all accepts, every claim is answered (one with a set
+        // rejected is answered by the 999 and is read no further).
         if groups
             .iter()
             .all(|g| g.sets.iter().all(|s| s.error.is_none()))

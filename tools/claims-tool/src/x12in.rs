@@ -146,6 +146,14 @@ pub struct Header {
     pub time: String,
 }
 
+impl Header {
+    /// Whether a TA1 can answer it: ISA13 nine digits, ISA09 six, ISA10 four.
+    pub fn answerable(&self) -> bool {
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        digits(&self.control, 9) && digits(&self.date, 6) && digits(&self.time, 4)
+    }
+}
+
 /// The header of every interchange of `raw` (each ISA segment, whether or not the rest
 /// of its interchange can be read); none when `raw` is no X12 file.
 pub fn headers(raw: &str) -> Vec<Header> {
