@@ -21,25 +21,41 @@ struct Row {
     account: String,
 }
 
+/// The rows of the CSV file `path`, which must have the header `header`, each with its
+/// line number (the header is line 1); the first row that does not read is the error.
+pub(crate) fn csv_rows<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    header: &[&str],
+) -> Result<Vec<(usize, T)>, String> {
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let found = reader
+        .headers()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .clone();
+    if found.iter().collect::<Vec<_>>() != header {
+        return Err(format!(
+            "{}: the header must be {}",
+            path.display(),
+            header.join(",")
+        ));
+    }
+    reader
+        .deserialize::<T>()
+        .enumerate()
+        .map(|(i, row)| {
+            let line = i + 2;
+            row.map(|row| (line, row))
+                .map_err(|e| format!("{} line {line}: {e}", path.display()))
+        })
+        .collect()
+}
+
 impl Directory {
     /// Reads `path`; every row is checked (kind, NPI check digit, SS58 address).
     pub fn load(path: &Path) -> Result<Self, String> {
-        let mut reader =
-            csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let headers = reader
-            .headers()
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .clone();
-        if headers.iter().collect::<Vec<_>>() != ["kind", "id", "account"] {
-            return Err(format!(
-                "{}: the header must be kind,id,account",
-                path.display()
-            ));
-        }
         let mut directory = Directory::default();
-        for (i, row) in reader.deserialize::<Row>().enumerate() {
-            let line = i + 2;
-            let row = row.map_err(|e| format!("{} line {line}: {e}", path.display()))?;
+        for (line, row) in csv_rows::<Row>(path, &["kind", "id", "account"])? {
             let account = suite_client::parse_account(&row.account)
                 .map_err(|e| format!("{} line {line}: {e}", path.display()))?;
             let id = row.id.trim().to_string();

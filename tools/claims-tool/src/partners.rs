@@ -52,19 +52,8 @@ fn is_sender_id(id: &str) -> bool {
 impl Partners {
     /// Reads `path`; every row is checked (sender id X12 can carry, NPI check digit).
     pub fn load(path: &Path) -> Result<Self, String> {
-        let mut reader =
-            csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let headers = reader
-            .headers()
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .clone();
-        if headers.iter().collect::<Vec<_>>() != ["sender", "npi"] {
-            return Err(format!("{}: the header must be sender,npi", path.display()));
-        }
         let mut partners = Partners::default();
-        for (i, row) in reader.deserialize::<Row>().enumerate() {
-            let line = i + 2;
-            let row = row.map_err(|e| format!("{} line {line}: {e}", path.display()))?;
+        for (line, row) in crate::directory::csv_rows::<Row>(path, &["sender", "npi"])? {
             partners
                 .add(&row.sender, &row.npi)
                 .map_err(|e| format!("{} line {line}: {e}", path.display()))?;

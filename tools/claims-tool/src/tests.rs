@@ -299,6 +299,33 @@ fn stored(
     }
 }
 
+/// Claim 2, PCN-A-0002's two lines, denied: no care relationship (CARC 242).
+fn denied_without_care() -> Claim {
+    use Carc::NoCareRelationship;
+    use Group::ContractualObligation;
+    let u = |cents: u128| cents * 100_000_000;
+    stored(
+        2,
+        "20261111",
+        ClaimStatus::Denied,
+        Some(NoCareRelationship),
+        vec![
+            line(
+                b"99214",
+                u(18_500),
+                0,
+                &[(ContractualObligation, NoCareRelationship, u(18_500))],
+            ),
+            line(
+                b"80053",
+                u(8_550),
+                0,
+                &[(ContractualObligation, NoCareRelationship, u(8_550))],
+            ),
+        ],
+    )
+}
+
 #[test]
 fn the_835_balances_and_reads_back() {
     use Carc::*;
@@ -338,26 +365,7 @@ fn the_835_balances_and_reads_back() {
             ),
         ],
     );
-    let denied = stored(
-        2,
-        "20261111",
-        ClaimStatus::Denied,
-        Some(NoCareRelationship),
-        vec![
-            line(
-                b"99214",
-                u(18_500),
-                0,
-                &[(ContractualObligation, NoCareRelationship, u(18_500))],
-            ),
-            line(
-                b"80053",
-                u(8_550),
-                0,
-                &[(ContractualObligation, NoCareRelationship, u(8_550))],
-            ),
-        ],
-    );
+    let denied = denied_without_care();
     // Denied by an adjuster after pricing: the lines keep their pricing, the 835 pays 0.
     let reviewed = stored(
         3,
@@ -465,26 +473,7 @@ fn a_remitted_denial_a_replacement_or_void_corrected_is_reversed_as_remitted() {
     // An earlier 835: PCN-A-0002 (claim 2) denied, no care relationship; PCN-A-0003
     // (claim 3) denied by an adjuster; PCN-A-0001 split over two dates (claims 6 and 7),
     // both parts denied, in one CLP.
-    let denied = stored(
-        2,
-        "20261111",
-        ClaimStatus::Denied,
-        Some(NoCareRelationship),
-        vec![
-            line(
-                b"99214",
-                u(18_500),
-                0,
-                &[(ContractualObligation, NoCareRelationship, u(18_500))],
-            ),
-            line(
-                b"80053",
-                u(8_550),
-                0,
-                &[(ContractualObligation, NoCareRelationship, u(8_550))],
-            ),
-        ],
-    );
+    let denied = denied_without_care();
     let reviewed = stored(
         3,
         "20261112",
