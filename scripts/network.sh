@@ -88,24 +88,9 @@ finally:
 EOF
 }
 
-# JSON-RPC call $2 with params $3 (JSON) on NAME's port; prints the result as JSON.
-rpc() {
-    python3 - "$(rpc_port "$1")" "$2" "${3:-[]}" <<'EOF'
-import json, sys, urllib.request
-port, method, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-request = urllib.request.Request(f"http://127.0.0.1:{port}", body, {"Content-Type": "application/json"})
-try:
-    with urllib.request.urlopen(request, timeout=3) as r:
-        print(json.dumps(json.load(r).get("result")))
-except Exception:
-    sys.exit(1)
-EOF
-}
-
 # "best finalized peers" of NAME's node, or nothing when it does not answer.
 heights() {
-    python3 - "$(rpc_port "$1")" <<'EOF'
+    python3 - "$(rpc_port "$(index_of "$1")")" <<'EOF'
 import json, sys, urllib.request
 port = sys.argv[1]
 def call(method, params=None):

@@ -153,10 +153,13 @@ elif [ "$with_network" = 0 ]; then
 else
     # Its own target directory, kept: an interrupted build resumes, and a change of
     # chain/ recompiles only what it touches. The runtime's WASM is built by
-    # substrate-wasm-builder from chain/Cargo.lock (the workspace's own lock file).
+    # substrate-wasm-builder in a workspace of its own under that target directory,
+    # which finds no lock file there: pointed at chain/ it uses chain/Cargo.lock (else it
+    # resolves the newest crates, which this toolchain does not compile).
     chain_build="$HOME/.cache/healthcare-suite/chain-target"
     with_progress consortium-node "$NETWORK_CRATES" "$NETWORK_BUILD_MINUTES" \
         env -u CARGO_TARGET_DIR CARGO_TARGET_DIR="$chain_build" CARGO_PROFILE_RELEASE_DEBUG=false \
+        WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT/chain" \
         cargo "+$RUST_TOOLCHAIN" install --locked --path "$REPO_ROOT/chain/node" \
         --root "${CARGO_HOME:-$HOME/.cargo}" --force \
         || fail "cargo install of chain/node failed (log: $LOG_DIR/consortium-node.log)"
