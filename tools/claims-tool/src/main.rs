@@ -154,62 +154,48 @@ struct Input {
 /// Reads the file at `path` that the trading partner `sender` sent.
 fn read(path: &Path, sender: &str) -> Input {
     let name = path.display().to_string();
+    // A problem of the whole file (the 999 or the TA1 answers it, not the 277CA).
+    let of_file = |reason: String| Problem {
+        file: name.clone(),
+        position: 0,
+        claim: None,
+        reason,
+        rejection: None,
+        ordinal: None,
+    };
     let mut acks = None;
     let mut x12 = None;
+    let mut refused: Vec<Header> = Vec::new();
     let (claims, problems) = match std::fs::read(path) {
-        Err(e) => (
-            Vec::new(),
-            vec![Problem {
-                file: name.clone(),
-                position: 0,
-                claim: None,
-                reason: e.to_string(),
-                rejection: None,
-                ordinal: None,
-            }],
-        ),
+        Err(e) => (Vec::new(), vec![of_file(e.to_string())]),
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
             if name.ends_with(".csv") {
                 csvin::read(&name, &text)
             } else {
                 let headers = x12in::headers(&text);
-                let refused: Vec<Header> = partners::foreign(&headers, sender)
+                refused = partners::foreign(&headers, sender)
                     .into_iter()
                     .cloned()
                     .collect();
                 if let Some(first) = refused.first() {
                     // Nothing of a file with another's interchange is read.
-                    let problem = Problem {
-                        file: name.clone(),
-                        position: 0,
-                        claim: None,
-                        reason: format!(
-                            "interchange {} was sent as {:?}, not as {sender:?}, the trading partner the intake authenticated: the file is refused whole ({})",
-                            first.control,
-                            first.sender,
-                            if refused.iter().any(Header::answerable) {
-                                "TA1 R 006"
-                            } else {
-                                "no TA1: its ISA is malformed"
-                            }
-                        ),
-                        rejection: None,
-                        ordinal: None,
-                    };
-                    return Input {
-                        path: path.to_path_buf(),
-                        claims: Vec::new(),
-                        problems: vec![problem],
-                        prepared: Vec::new(),
-                        acks: None,
-                        text: None,
-                        refused,
-                    };
+                    let problem = of_file(format!(
+                        "interchange {} was sent as {:?}, not as {sender:?}, the trading partner the intake authenticated: the file is refused whole ({})",
+                        first.control,
+                        first.sender,
+                        if refused.iter().any(Header::answerable) {
+                            "TA1 R 006"
+                        } else {
+                            "no TA1: its ISA is malformed"
+                        }
+                    ));
+                    (Vec::new(), vec![problem])
+                } else {
+                    acks = ack::groups(&text);
+                    x12 = Some(text.to_string());
+                    x837::read(&name, &text)
                 }
-                acks = ack::groups(&text);
-                x12 = Some(text.to_string());
-                x837::read(&name, &text)
             }
         }
     };
@@ -220,7 +206,7 @@ fn read(path: &Path, sender: &str) -> Input {
         prepared: Vec::new(),
         acks,
         text: x12,
-        refused: Vec::new(),
+        refused,
     }
 }
 

@@ -366,12 +366,7 @@ mod tests {
         // A file sent through another partner's connection, naming TESTSUBMIT.
         let refused = foreign(&all, "OTHER");
         assert_eq!(refused.len(), 1);
-        let envelope = Envelope {
-            payer: crate::payer::Payer::demo(1),
-            control: 7,
-            date: "20261206".into(),
-            time: "1200".into(),
-        };
+        let envelope = crate::tests::ack_envelope();
         let ta1 = ta1(&envelope, "OTHER", &refused);
         assert_eq!(check_ta1(&ta1), Ok(1));
         let lines: Vec<&str> = ta1.lines().collect();

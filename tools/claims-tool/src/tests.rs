@@ -299,6 +299,34 @@ fn stored(
     }
 }
 
+/// Claim 4, one line priced and pending review.
+fn pending_review() -> Claim {
+    use Group::ContractualObligation;
+    let u = |cents: u128| cents * 100_000_000;
+    stored(
+        4,
+        "20261113",
+        ClaimStatus::PendingReview,
+        None,
+        vec![line(
+            b"99213",
+            u(12_500),
+            u(10_000),
+            &[(ContractualObligation, Carc::ExceedsFeeSchedule, u(2_500))],
+        )],
+    )
+}
+
+/// The 835s' envelope in these tests.
+fn remit_envelope() -> Envelope {
+    Envelope {
+        payer: crate::payer::Payer::demo(1),
+        control: 1,
+        date: "20261201".into(),
+        time: "1200".into(),
+    }
+}
+
 /// Claim 2, PCN-A-0002's two lines, denied: no care relationship (CARC 242).
 fn denied_without_care() -> Claim {
     use Carc::NoCareRelationship;
@@ -382,18 +410,7 @@ fn the_835_balances_and_reads_back() {
             ],
         )],
     );
-    let pending = stored(
-        4,
-        "20261113",
-        ClaimStatus::PendingReview,
-        None,
-        vec![line(
-            b"99213",
-            u(12_500),
-            u(10_000),
-            &[(ContractualObligation, ExceedsFeeSchedule, u(2_500))],
-        )],
-    );
+    let pending = pending_review();
     let remitted = vec![
         Remitted {
             source: &claims[0],
@@ -416,12 +433,7 @@ fn the_835_balances_and_reads_back() {
             reversed: Vec::new(),
         },
     ];
-    let envelope = Envelope {
-        payer: crate::payer::Payer::demo(1),
-        control: 1,
-        date: "20261201".into(),
-        time: "1200".into(),
-    };
+    let envelope = remit_envelope();
     let text = remit::x835(&envelope, &Amounts::default(), &remitted).expect("balanced");
     assert_eq!(remit::check(&text), Ok(3), "the pending claim waits");
     assert!(text.contains("BPR*I*64.00*C*NON"));
@@ -464,12 +476,7 @@ fn a_remitted_denial_a_replacement_or_void_corrected_is_reversed_as_remitted() {
         claim.status = ClaimStatus::Voided;
         claim
     };
-    let envelope = Envelope {
-        payer: crate::payer::Payer::demo(1),
-        control: 1,
-        date: "20261201".into(),
-        time: "1200".into(),
-    };
+    let envelope = remit_envelope();
     // An earlier 835: PCN-A-0002 (claim 2) denied, no care relationship; PCN-A-0003
     // (claim 3) denied by an adjuster; PCN-A-0001 split over two dates (claims 6 and 7),
     // both parts denied, in one CLP.
@@ -521,18 +528,7 @@ fn a_remitted_denial_a_replacement_or_void_corrected_is_reversed_as_remitted() {
     let mut record = Remittances::default();
     record.record(&first);
     // Claim 4 was voided while pending review: never in an 835.
-    let pending = stored(
-        4,
-        "20261113",
-        ClaimStatus::PendingReview,
-        None,
-        vec![line(
-            b"99213",
-            u(12_500),
-            u(10_000),
-            &[(ContractualObligation, ExceedsFeeSchedule, u(2_500))],
-        )],
-    );
+    let pending = pending_review();
     let replaced = record
         .reversal_of(&voided(denied.clone()))
         .expect("remitted alone");
@@ -662,7 +658,7 @@ fn a_payer_identity_that_cannot_be_written_is_refused_in_words() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-fn ack_envelope() -> Envelope {
+pub(crate) fn ack_envelope() -> Envelope {
     Envelope {
         payer: crate::payer::Payer::demo(1),
         control: 7,
